@@ -1,0 +1,83 @@
+/**
+ * Telegram adapter: telegraf receives updates (long polling, or a webhook checked with
+ * X-Telegram-Bot-Api-Secret-Token), turns them into the engine's messages, and sends the replies
+ * back with inline buttons (a "share contact" keyboard where the engine asks for the phone).
+ */
+import { Telegraf, type Context } from "telegraf";
+import type { Update } from "telegraf/types";
+import type { Logger } from "pino";
+import type { ConversationEngine } from "../engine/engine.js";
+import type { Inbound, Reply } from "../engine/types.js";
+
+export function toInbound(update: Update): Inbound | null {
+  if ("callback_query" in update) {
+    const data = (update.callback_query as { data?: string }).data;
+    return data ? { kind: "button", data } : null;
+  }
+  if (!("message" in update)) return null;
+  const m = update.message as unknown as Record<string, any>;
+  if (typeof m.text === "string") return { kind: "text", text: m.text };
+  if (m.contact) return { kind: "contact", phone: String(m.contact.phone_number), own: m.contact.user_id !== undefined && m.contact.user_id === m.from?.id };
+  if (m.location) return { kind: "location", latitude: m.location.latitude, longitude: m.location.longitude };
+  if (m.sticker) return { kind: "unsupported", what: "sticker" };
+  if (m.photo) return { kind: "unsupported", what: "image" };
+  if (m.voice || m.audio) return { kind: "unsupported", what: "audio" };
+  if (m.video || m.video_note) return { kind: "unsupported", what: "video" };
+  if (m.document) return { kind: "unsupported", what: "file" };
+  return { kind: "unsupported", what: "other" };
+}
+
+export function replyMarkup(reply: Reply): Record<string, unknown> | undefined {
+  const rows = reply.buttons ?? [];
+  if (rows.length === 0) return undefined;
+  const flat = rows.flat();
+  if (flat.some((b) => b.data === "share-contact")) {
+    return { keyboard: [[{ text: flat.find((b) => b.data === "share-contact")!.label, request_contact: true }]], resize_keyboard: true, one_time_keyboard: true };
+  }
+  return { inline_keyboard: rows.map((row) => row.map((b) => ({ text: b.label, callback_data: b.data.slice(0, 64) }))) };
+}
+
+export function createTelegramBot(options: { token: string; apiRoot: string; engine: ConversationEngine; logger: Logger }): Telegraf {
+  const bot = new Telegraf(options.token, { telegram: { apiRoot: options.apiRoot.endsWith("/") ? options.apiRoot : `${options.apiRoot}/` } });
+  bot.on("callback_query", async (ctx, next) => {
+    await ctx.answerCbQuery().catch(() => undefined);
+    return next();
+  });
+  bot.use(async (ctx: Context) => {
+    const chatId = ctx.chat?.id;
+    const inbound = toInbound(ctx.update);
+    if (chatId === undefined || !inbound || ctx.chat?.type !== "private") return;
+    const replies = await options.engine.handle({ conversation: { channel: "TELEGRAM", id: String(chatId) }, message: inbound });
+    for (const reply of replies) {
+      const markup = replyMarkup(reply);
+      await ctx.telegram.sendMessage(chatId, reply.text.slice(0, 4096), {
+        link_preview_options: { is_disabled: true },
+        ...(markup ? { reply_markup: markup as never } : {}),
+      });
+    }
+  });
+  bot.catch((error) => options.logger.error({ err: error }, "telegram update failed"));
+  return bot;
+}
+
+/**
+ * Webhook mode: Telegram posts updates to `${publicBaseUrl}/webhooks/telegram` with the secret in
+ * X-Telegram-Bot-Api-Secret-Token; anything without it is refused.
+ */
+export async function registerTelegramWebhook(
+  app: import("fastify").FastifyInstance,
+  options: { bot: Telegraf; secret: string; publicBaseUrl: string; register?: boolean },
+): Promise<void> {
+  options.bot.botInfo ??= await options.bot.telegram.getMe();
+  options.bot.webhookReply = false;
+  app.post("/webhooks/telegram", async (request, reply) => {
+    if (request.headers["x-telegram-bot-api-secret-token"] !== options.secret) {
+      return reply.status(403).send({ error: { code: "FORBIDDEN", message: "X-Telegram-Bot-Api-Secret-Token không hợp lệ (invalid secret token)" } });
+    }
+    await options.bot.handleUpdate(request.body as Update);
+    return reply.status(200).send({ ok: true });
+  });
+  if (options.register !== false) {
+    await options.bot.telegram.setWebhook(`${options.publicBaseUrl}/webhooks/telegram`, { secret_token: options.secret, allowed_updates: ["message", "callback_query"] });
+  }
+}

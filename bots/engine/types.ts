@@ -1,0 +1,68 @@
+/**
+ * The conversation engine's own vocabulary. Adapters (Telegram, Zalo, web chat) translate to and
+ * from these shapes; the engine knows nothing about any messaging platform.
+ */
+export type ConversationChannel = "TELEGRAM" | "ZALO_OA" | "WEB";
+
+export type Inbound =
+  | { kind: "text"; text: string }
+  /** A button or quick-reply press: the `data` of a Button the engine sent. */
+  | { kind: "button"; data: string }
+  /** A shared contact; `own` when the platform says it is the sender's own number. */
+  | { kind: "contact"; phone: string; own: boolean }
+  | { kind: "location"; latitude: number; longitude: number }
+  | { kind: "unsupported"; what: "sticker" | "image" | "audio" | "video" | "file" | "other" };
+
+export interface InboundMessage {
+  conversation: { channel: ConversationChannel; id: string };
+  message: Inbound;
+}
+
+export interface Button {
+  label: string;
+  data: string;
+}
+
+export interface Reply {
+  text: string;
+  /** Rows of buttons (quick replies where the platform has no buttons). */
+  buttons?: Button[][];
+}
+
+/** What the engine remembers about one conversation (kept in Redis, with an expiry). */
+export interface Session {
+  /** The procedure being discussed, so follow-ups ("còn lệ phí?") stay on it. */
+  procedureCode?: string;
+  /** Codes offered as choices in the last answer. */
+  offered?: string[];
+  /** A dossier code waiting for its proof. */
+  pendingCode?: string;
+  /** Dossiers this conversation proved a link to (recently). */
+  verified?: string[];
+  /** The buttons of the last answer, so text-only channels can answer with a label or its number. */
+  lastButtons?: Button[];
+  /** An announcements subscription being set up. */
+  area?: { step: "commune" | "hamlet"; communeCode?: string; communeName?: string };
+  /** A booking being put together, step by step. */
+  booking?: BookingDraft;
+  /** References of the bookings made in this conversation. */
+  bookings?: string[];
+  /** Messages seen in this conversation (first contact = 0). */
+  turns: number;
+}
+
+export interface BookingDraft {
+  kind: "RESULT_DELIVERY" | "DOSSIER_COLLECTION";
+  /** RESULT_DELIVERY: the verified dossier. */
+  dossierCode?: string;
+  /** DOSSIER_COLLECTION: the procedure the dossier is for. */
+  procedureCode?: string;
+  procedureName?: string;
+  step: "name" | "phone" | "commune" | "address" | "window" | "confirm";
+  recipientName?: string;
+  recipientPhone?: string;
+  communeCode?: string;
+  communeName?: string;
+  addressLine?: string;
+  timeWindow?: string;
+}

@@ -1,0 +1,179 @@
+/**
+ * "Bring the result to my house": for a dossier this conversation proved a link to, whose
+ * procedure allows postal return, a guided booking — recipient, phone, commune (found by name),
+ * address, time window — with the postage from the tariff, a summary to confirm, then a booking
+ * the post office sees. The citizen can list and cancel bookings until they are dispatched.
+ */
+import type { AdminUnitService } from "../../src/admin-units/admin-unit-service.js";
+import type { BookingService } from "../../src/bookings/booking-service.js";
+import type { CatalogService } from "../../src/catalog/catalog-service.js";
+import { toE164 } from "../../src/dossiers/event-schema.js";
+import type { DossierLookupService } from "../../src/dossiers/lookup-service.js";
+import { searchKey } from "../../src/text/vietnamese.js";
+import type { Feature, TurnContext } from "../engine/engine.js";
+import type { BookingDraft } from "../engine/types.js";
+import { botText, bookingText } from "../messages/vi.js";
+
+const WANTS_DELIVERY = /\b(giao tan nha|tra ve nha|gui ve nha|gui ket qua ve|ship|nhan tai nha|nhan ket qua tai nha|giao ket qua|chuyen phat|dat buu dien|giao ve)\b/;
+const DONE = new Set(["RETURNED", "DELIVERED", "REFUSED", "WITHDRAWN", "STOPPED", "RESULT_HANDED_TO_POST", "OUT_FOR_DELIVERY"]);
+
+export function bookingFeature(deps: {
+  bookings: BookingService;
+  lookup: DossierLookupService;
+  units: AdminUnitService;
+  catalog: CatalogService;
+  tariff: { RESULT_DELIVERY: number; DOSSIER_COLLECTION: number };
+}): Feature {
+  const startCollection = async (ctx: TurnContext, procedureCode: string) => {
+    const p = await deps.catalog.get(procedureCode);
+    if (!p || p.postalSubmission !== true) return void ctx.reply({ text: bookingText.collectionNotAllowed });
+    ctx.session.booking = { kind: "DOSSIER_COLLECTION", procedureCode: p.code, procedureName: p.name, step: "name" };
+    ctx.reply({ text: bookingText.askNameCollection(p.name), buttons: [[{ label: "Hủy", data: "book-abort" }]] });
+  };
+
+  const start = async (ctx: TurnContext, code: string | undefined) => {
+    if (!code || !(ctx.session.verified ?? []).includes(code)) return void ctx.reply({ text: bookingText.needsTracking, buttons: [[{ label: "Tra cứu hồ sơ", data: "track" }]] });
+    const d = await deps.lookup.verifyTrusted(code);
+    if (!d) return void ctx.reply({ text: bookingText.needsTracking });
+    if (DONE.has(d.status)) return void ctx.reply({ text: bookingText.finished });
+    if (d.channel === "POSTAL") return void ctx.reply({ text: bookingText.alreadyPostal });
+    if (d.postalReturn !== true) return void ctx.reply({ text: bookingText.notAllowed });
+    ctx.session.booking = { kind: "RESULT_DELIVERY", dossierCode: code, procedureName: d.procedureName ?? undefined, step: "name" };
+    ctx.reply({ text: bookingText.askName, buttons: [[{ label: "Hủy", data: "book-abort" }]] });
+  };
+
+  const askNext = (ctx: TurnContext, b: BookingDraft) => {
+    const abort = [{ label: "Hủy", data: "book-abort" }];
+    switch (b.step) {
+      case "phone":
+        return ctx.reply({ text: bookingText.askPhone, buttons: [abort] });
+      case "commune":
+        return ctx.reply({ text: bookingText.askCommune, buttons: [abort] });
+      case "address":
+        return ctx.reply({ text: bookingText.askAddress(b.communeName ?? ""), buttons: [abort] });
+      case "window":
+        return ctx.reply({ text: bookingText.askWindow, buttons: [...bookingText.windows, abort] });
+      case "confirm":
+        return ctx.reply({ text: bookingText.summary(b as Required<BookingDraft>, deps.tariff[b.kind]), buttons: bookingText.confirmButtons });
+      default:
+        return ctx.reply({ text: bookingText.askName, buttons: [abort] });
+    }
+  };
+
+  const step = async (ctx: TurnContext, b: BookingDraft, text: string) => {
+    const value = text.trim();
+    switch (b.step) {
+      case "name":
+        if (value.length < 2 || value.length > 100 || /\d{3,}/.test(value)) return void ctx.reply({ text: bookingText.badName });
+        b.recipientName = value;
+        b.step = "phone";
+        break;
+      case "phone": {
+        const e164 = toE164(value);
+        if (!e164 || !/^\+84(3|5|7|8|9)\d{8}$/.test(e164)) return void ctx.reply({ text: bookingText.badPhone });
+        b.recipientPhone = `0${e164.slice(3)}`;
+        b.step = "commune";
+        break;
+      }
+      case "commune": {
+        const found = await deps.units.search(value, { level: "COMMUNE", limit: 6 });
+        const exact = found.filter((u) => searchKey(u.name) === searchKey(value).replace(/^(xa|phuong|dac khu)\s+/, ""));
+        if (found.length === 0) return void ctx.reply({ text: bookingText.noCommune });
+        if (exact.length === 1 || found.length === 1) {
+          const u = exact[0] ?? found[0]!;
+          b.communeCode = u.code;
+          b.communeName = `${u.fullName}, ${u.provinceName ?? ""}`.replace(/, $/, "");
+          b.step = "address";
+          break;
+        }
+        return void ctx.reply({ text: bookingText.chooseCommune, buttons: [...found.map((u) => [{ label: `${u.fullName} (${u.provinceName ?? ""})`, data: `commune:${u.code}` }]), [{ label: "Hủy", data: "book-abort" }]] });
+      }
+      case "address":
+        if (value.length < 5 || value.length > 200) return void ctx.reply({ text: bookingText.badAddress });
+        b.addressLine = value;
+        b.step = "window";
+        break;
+      default:
+        return askNext(ctx, b);
+    }
+    askNext(ctx, b);
+  };
+
+  return async (ctx, next) => {
+    const m = ctx.inbound.message;
+    const b = ctx.session.booking;
+    if (m.kind === "button") {
+      if (m.data.startsWith("book:")) return start(ctx, m.data.slice(5));
+      if (m.data.startsWith("collect:")) return startCollection(ctx, m.data.slice("collect:".length));
+      if (m.data === "book-abort") {
+        ctx.session.booking = undefined;
+        return void ctx.reply({ text: bookingText.aborted, buttons: [[{ label: botText.menuButton, data: "menu" }]] });
+      }
+      if (m.data === "bookings") {
+        const rows = await deps.bookings.forConversation(ctx.session.bookings ?? [], ctx.session.verified ?? []);
+        if (rows.length === 0) return void ctx.reply({ text: bookingText.none });
+        const cancellable = rows.filter((r) => r.status === "REQUESTED" || r.status === "CONFIRMED");
+        return void ctx.reply({
+          text: bookingText.list(
+            rows.map((r) => ({
+              reference: r.reference,
+              status: r.status,
+              timeWindow: r.timeWindow,
+              what: r.kind === "DOSSIER_COLLECTION" ? `nhận hồ sơ ${r.procedure?.name ?? ""}` : `giao kết quả hồ sơ ${r.dossier?.code ?? ""}`,
+            })),
+          ),
+          buttons: cancellable.map((r) => [bookingText.cancelButton(r.reference)]),
+        });
+      }
+      if (m.data.startsWith("cancel-booking:")) {
+        const ref = m.data.slice("cancel-booking:".length);
+        const outcome = await deps.bookings.cancelByCitizen(ref, ctx.session.bookings ?? [], ctx.session.verified ?? []);
+        return void ctx.reply({ text: outcome === "cancelled" ? bookingText.cancelled(ref) : outcome === "too-late" ? bookingText.tooLate : bookingText.none });
+      }
+      if (b && m.data.startsWith("commune:") && b.step === "commune") {
+        const u = await deps.units.get(m.data.slice("commune:".length));
+        if (!u) return void ctx.reply({ text: bookingText.noCommune });
+        b.communeCode = u.code;
+        b.communeName = `${u.fullName}, ${u.provinceName ?? ""}`.replace(/, $/, "");
+        b.step = "address";
+        return askNext(ctx, b);
+      }
+      if (b && m.data.startsWith("window:") && b.step === "window") {
+        b.timeWindow = m.data.slice("window:".length);
+        b.step = "confirm";
+        return askNext(ctx, b);
+      }
+      if (b && m.data === "book-confirm" && b.step === "confirm") {
+        const { channel, id } = ctx.inbound.conversation;
+        const common = {
+          kind: b.kind,
+          identity: channel === "WEB" ? null : { channel, externalId: id },
+          recipientName: b.recipientName!,
+          recipientPhone: b.recipientPhone!,
+          communeCode: b.communeCode!,
+          addressLine: b.addressLine!,
+          timeWindow: b.timeWindow!,
+          postage: deps.tariff[b.kind],
+        };
+        let booking;
+        if (b.kind === "RESULT_DELIVERY") {
+          const d = b.dossierCode ? await deps.lookup.verifyTrusted(b.dossierCode) : null;
+          if (!d) return void ctx.reply({ text: bookingText.needsTracking });
+          booking = await deps.bookings.create({ ...common, dossierId: d.id, procedureCode: d.procedureCode, citizenId: d.applicantId });
+        } else {
+          const citizenId = await deps.bookings.citizenFor(`+84${b.recipientPhone!.slice(1)}`, b.recipientName!);
+          booking = await deps.bookings.create({ ...common, procedureCode: b.procedureCode ?? null, citizenId });
+        }
+        ctx.session.booking = undefined;
+        ctx.session.bookings = [booking.reference, ...(ctx.session.bookings ?? [])].slice(0, 10);
+        const text = b.kind === "DOSSIER_COLLECTION" ? bookingText.bookedCollection(booking.reference) : bookingText.booked(booking.reference);
+        return void ctx.reply({ text, buttons: [[bookingText.myBookingsButton], [{ label: botText.menuButton, data: "menu" }]] });
+      }
+      return next();
+    }
+    if (m.kind !== "text") return next();
+    if (b) return step(ctx, b, m.text);
+    if (WANTS_DELIVERY.test(searchKey(m.text))) return start(ctx, ctx.session.verified?.[0]);
+    return next();
+  };
+}

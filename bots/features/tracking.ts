@@ -1,0 +1,101 @@
+/**
+ * "Where is my dossier?": a code (typed, pasted with other text, or in a link), then proof — the
+ * last 4 digits of the applicant's phone, or the citizen's own contact on Telegram. Wrong proof
+ * reveals nothing, not even whether the code exists; 5 failures in an hour lock the conversation
+ * out of look-ups for an hour. A verified citizen may receive future notices here.
+ */
+import type { DossierLookupService, Proof, VerifiedDossier } from "../../src/dossiers/lookup-service.js";
+import { toE164 } from "../../src/dossiers/event-schema.js";
+import { STATUS_LABELS } from "../../src/notifications/messages/vi.js";
+import type { Feature, TurnContext } from "../engine/engine.js";
+import { bookingText, botText, trackingText } from "../messages/vi.js";
+
+const BOOKING_CLOSED = new Set(["RETURNED", "DELIVERED", "REFUSED", "WITHDRAWN", "STOPPED", "RESULT_HANDED_TO_POST", "OUT_FOR_DELIVERY"]);
+
+const CODE_IN_TEXT = /[A-Z0-9][A-Z0-9._]{0,40}-\d{6}(?:\d{2})?-\d{2,10}/;
+const MAX_FAILURES = 5;
+const LOCK_SECONDS = 3600;
+/** Look-ups (proofs checked) a conversation may make in ten minutes, right or wrong. */
+const LOOKUPS_PER_10_MIN = 20;
+
+export function findDossierCode(text: string): string | null {
+  const upper = decodeURIComponent(text.replace(/%(?![0-9a-f]{2})/gi, "")).toUpperCase();
+  return upper.match(CODE_IN_TEXT)?.[0] ?? null;
+}
+
+export function trackingFeature(lookup: DossierLookupService, now: () => Date = () => new Date()): Feature {
+  const askProof = (ctx: TurnContext, code: string) => {
+    const telegram = ctx.inbound.conversation.channel === "TELEGRAM";
+    ctx.reply({
+      text: telegram ? `${trackingText.askProof(code)}\n${trackingText.askProofTelegram}` : trackingText.askProof(code),
+      buttons: telegram ? [[trackingText.shareContactButton]] : [[{ label: botText.menuButton, data: "menu" }]],
+    });
+  };
+
+  const check = async (ctx: TurnContext, code: string, proof: Proof) => {
+    const { channel, id } = ctx.inbound.conversation;
+    if (await ctx.sessions.flagged(channel, id, "lookup-locked")) return void ctx.reply({ text: trackingText.locked });
+    if (!(await ctx.sessions.allow(channel, id, "lookups", LOOKUPS_PER_10_MIN, 600))) return void ctx.reply({ text: trackingText.tooManyLookups });
+    const dossier = await lookup.verify(code, proof);
+    if (!dossier) {
+      await ctx.sessions.allow(channel, id, "lookup-failures", MAX_FAILURES, LOCK_SECONDS);
+      if ((await ctx.sessions.count(channel, id, "lookup-failures")) >= MAX_FAILURES) {
+        await ctx.sessions.flag(channel, id, "lookup-locked", LOCK_SECONDS);
+        ctx.session.pendingCode = undefined;
+        return void ctx.reply({ text: trackingText.locked });
+      }
+      return void ctx.reply({ text: trackingText.noMatch, buttons: [[{ label: botText.menuButton, data: "menu" }]] });
+    }
+    ctx.session.pendingCode = undefined;
+    ctx.session.verified = [dossier.code, ...(ctx.session.verified ?? []).filter((c) => c !== dossier.code)].slice(0, 5);
+    showStatus(ctx, dossier);
+  };
+
+  const showStatus = (ctx: TurnContext, d: VerifiedDossier) => {
+    const canNotify = ctx.inbound.conversation.channel !== "WEB";
+    const canBook = d.postalReturn === true && d.channel !== "POSTAL" && !BOOKING_CLOSED.has(d.status);
+    const buttons = [
+      ...(canBook ? [[bookingText.offerButton(d.code)]] : []),
+      ...(canNotify ? [[trackingText.subscribeButton(d.code)]] : []),
+      [bookingText.myBookingsButton, { label: botText.menuButton, data: "menu" }],
+    ];
+    ctx.reply({ text: trackingText.status(d, STATUS_LABELS, now()), buttons });
+  };
+
+  return async (ctx, next) => {
+    const m = ctx.inbound.message;
+    const { channel, id } = ctx.inbound.conversation;
+    if (m.kind === "button" && m.data === "track") {
+      ctx.session.pendingCode = undefined;
+      return void ctx.reply({ text: trackingText.askCode });
+    }
+    if (m.kind === "button" && m.data.startsWith("subscribe:")) {
+      const code = m.data.slice("subscribe:".length);
+      if (!(ctx.session.verified ?? []).includes(code) || (channel !== "TELEGRAM" && channel !== "ZALO_OA")) return void ctx.reply({ text: trackingText.subscribeNeedsProof });
+      const dossier = await lookup.verifyTrusted(code);
+      if (!dossier) return void ctx.reply({ text: trackingText.subscribeNeedsProof });
+      await lookup.subscribe(dossier, channel, id);
+      return void ctx.reply({ text: trackingText.subscribed(code) });
+    }
+    if (m.kind === "contact") {
+      if (!ctx.session.pendingCode) return next();
+      if (!m.own) return void ctx.reply({ text: trackingText.notOwnContact, buttons: [[trackingText.shareContactButton]] });
+      const e164 = toE164(m.phone);
+      return check(ctx, ctx.session.pendingCode, { kind: "phone", e164: e164 ?? "invalid" });
+    }
+    if (m.kind !== "text") return next();
+    const code = findDossierCode(m.text);
+    if (code) {
+      if (await ctx.sessions.flagged(channel, id, "lookup-locked")) return void ctx.reply({ text: trackingText.locked });
+      if ((ctx.session.verified ?? []).includes(code)) {
+        const d = await lookup.verifyTrusted(code);
+        if (d) return showStatus(ctx, d);
+      }
+      ctx.session.pendingCode = code;
+      return askProof(ctx, code);
+    }
+    const digits = m.text.replace(/[\s.-]/g, "");
+    if (ctx.session.pendingCode && /^\d{4}$/.test(digits)) return check(ctx, ctx.session.pendingCode, { kind: "digits", digits });
+    return next();
+  };
+}

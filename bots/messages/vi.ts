@@ -1,0 +1,226 @@
+/**
+ * Everything the chat bot says, in Vietnamese, in one place.
+ */
+import type { ProcedureView } from "../../src/catalog/repository.js";
+
+const MENU_HINT = 'Gõ "menu" bất cứ lúc nào để xem lại các lựa chọn.';
+
+function postalLine(p: ProcedureView): string {
+  if (p.postalSubmission === true && p.postalReturn === true) return "Có thể gửi hồ sơ và nhận kết quả qua Bưu điện (dịch vụ bưu chính công ích).";
+  if (p.postalReturn === true) return "Có thể nhận kết quả qua Bưu điện.";
+  if (p.postalSubmission === false && p.postalReturn === false) return "Thủ tục này cần làm trực tiếp, không gửi qua Bưu điện.";
+  return "Chưa xác định được việc gửi hồ sơ qua Bưu điện; ông/bà vui lòng hỏi bộ phận một cửa.";
+}
+
+function copies(originals: number, copies: number): string {
+  const parts = [originals ? `${originals} bản chính` : "", copies ? `${copies} bản sao` : ""].filter(Boolean);
+  return parts.length ? ` — ${parts.join(", ")}` : "";
+}
+
+export const botText = {
+  menuButton: "Menu",
+  welcome:
+    "Xin chào ông/bà! Đây là trợ lý thủ tục hành chính một cửa. Em có thể cho biết một thủ tục cần những giấy tờ gì, lệ phí, thời hạn, nơi nộp, và tra cứu tình trạng hồ sơ theo mã trên giấy tiếp nhận.\n" +
+    'Ông/bà cứ gõ câu hỏi bằng lời của mình, ví dụ: "làm giấy khai sinh cho con cần gì", "xin giấy độc thân", "nhập hộ khẩu".',
+  menu: "Ông/bà cần hỏi gì ạ?",
+  menuButtons: [
+    [{ label: "Giấy tờ cần chuẩn bị", data: "ask-docs" }],
+    [{ label: "Tra cứu hồ sơ", data: "track" }],
+    [{ label: "Thông báo của xã/phường", data: "area" }],
+    [{ label: "Các thủ tục thường gặp", data: "common" }],
+    [{ label: "Hướng dẫn", data: "help" }],
+  ],
+  askWhichProcedure: 'Ông/bà muốn làm thủ tục gì? Gõ tên hoặc mô tả, ví dụ "đăng ký kết hôn" hay "chứng thực bản sao".',
+  common: "Một số thủ tục thường gặp ở xã, phường:",
+  help:
+    "Cách dùng:\n" +
+    '• Gõ tên hoặc mô tả thủ tục (có dấu hay không dấu đều được), ví dụ "dang ky tam tru", "xin giấy xác nhận tình trạng hôn nhân".\n' +
+    '• Sau khi xem một thủ tục, có thể hỏi tiếp: "lệ phí bao nhiêu?", "mấy ngày có kết quả?", "nộp ở đâu?", "gửi qua bưu điện được không?".\n' +
+    "• Tra cứu hồ sơ: gửi mã hồ sơ trên giấy tiếp nhận, rồi 4 số cuối số điện thoại của người nộp.\n" +
+    `• ${MENU_HINT}`,
+  noMatch: (query: string) =>
+    `Em chưa tìm thấy thủ tục cấp xã nào khớp với "${query.length > 60 ? `${query.slice(0, 57)}...` : query}".\n` +
+    "Ông/bà thử gõ tên thủ tục ngắn gọn hơn (ví dụ \"đăng ký khai sinh\", \"chứng thực chữ ký\"), hoặc liên hệ Trung tâm Phục vụ hành chính công của xã để được hướng dẫn. " +
+    "Một số việc như hộ chiếu, giấy phép lái xe, sổ đỏ không làm tại xã nên em chưa có thông tin.",
+  severalMatches: "Có vài thủ tục gần với câu hỏi của ông/bà. Ông/bà muốn hỏi thủ tục nào?",
+  notUnderstood: 'Em chưa hiểu ý ông/bà. Ông/bà có thể gõ tên thủ tục cần làm, hoặc gõ "menu" để xem các lựa chọn.',
+  unsupported: (what: string) =>
+    what === "sticker"
+      ? "Cảm ơn ông/bà! Nếu cần hỏi thủ tục, ông/bà cứ gõ câu hỏi bằng chữ nhé."
+      : "Em chưa đọc được hình ảnh, âm thanh hay tệp đính kèm. Ông/bà vui lòng gõ câu hỏi bằng chữ.",
+  location: "Em đã nhận vị trí, cảm ơn ông/bà. Hiện em chưa dùng vị trí để tìm địa chỉ; khi cần chọn xã/phường, ông/bà vui lòng gõ tên xã/phường.",
+  contactWithoutLookup: "Em đã nhận số điện thoại. Để tra cứu hồ sơ, ông/bà gửi mã hồ sơ trước, rồi chia sẻ số điện thoại để xác minh.",
+  tooLong: (max: number) => `Tin nhắn dài quá ${max} ký tự. Ông/bà vui lòng hỏi ngắn gọn hơn, mỗi lần một việc.`,
+  tooFast: "Ông/bà gửi nhiều tin quá nhanh. Vui lòng đợi một chút rồi hỏi tiếp ạ.",
+  somethingWentWrong: "Xin lỗi ông/bà, hệ thống đang gặp trục trặc. Ông/bà vui lòng thử lại sau ít phút.",
+  followUpButtons: [
+    [
+      { label: "Lệ phí", data: "ask-fee" },
+      { label: "Thời hạn", data: "ask-time" },
+    ],
+    [
+      { label: "Nơi nộp", data: "ask-where" },
+      { label: "Qua Bưu điện", data: "ask-postal" },
+    ],
+    [
+      { label: "Hỏi thủ tục khác", data: "ask-docs" },
+      { label: "Menu", data: "menu" },
+    ],
+  ],
+  procedureButton: (p: { code: string; name: string }) => ({ label: p.name.length > 60 ? `${p.name.slice(0, 57)}...` : p.name, data: `proc:${p.code}` }),
+
+  documents(p: ProcedureView): string {
+    const lines = [`📄 ${p.name} (mã ${p.code})`, "", "Giấy tờ cần nộp:"];
+    p.documents.forEach((d, i) => {
+      lines.push(`${i + 1}. ${d.name}${copies(d.originals, d.copies)}${d.formNumber ? ` (mẫu: ${d.formNumber})` : ""}`);
+      if (d.note) lines.push(`   ${d.note}`);
+    });
+    if (p.toShow.length) {
+      lines.push("", "Mang theo để xuất trình:");
+      for (const s of p.toShow) lines.push(`• ${s}`);
+    }
+    lines.push("", `Lệ phí: ${p.fee}`, `Thời hạn giải quyết: ${p.processingTime}`, `Nơi nộp: ${p.agency}`, postalLine(p));
+    lines.push("", botText.source(p));
+    return lines.join("\n");
+  },
+  source(p: ProcedureView): string {
+    // Only the date of the data is for citizens (the field may carry notes for staff after it).
+    const asOf = p.dataAsOf?.match(/^\s*(\d{4}(?:[-/.]\d{1,2}){0,2}|\d{1,2}[-/.]\d{4})/)?.[1];
+    const checked = asOf ? `, số liệu ${/^\d{4}$/.test(asOf) ? `năm ${asOf}` : asOf}` : "";
+    const review = p.reviewStatus === "NEEDS_REVIEW" ? "\n⚠️ Thông tin thủ tục này đang được cán bộ xác minh lại; ông/bà nên hỏi bộ phận một cửa trước khi nộp." : "";
+    return `Theo danh mục thủ tục công bố trên Cổng Dịch vụ công${checked}.${review}`;
+  },
+  fee: (p: ProcedureView) => `Lệ phí của thủ tục "${p.name}": ${p.fee}`,
+  time: (p: ProcedureView) => `Thời hạn giải quyết thủ tục "${p.name}": ${p.processingTime}`,
+  where: (p: ProcedureView) => `Nơi nộp hồ sơ "${p.name}": ${p.agency}`,
+  postal: (p: ProcedureView) => `${p.name}: ${postalLine(p)}`,
+};
+
+const DATE = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Ho_Chi_Minh", day: "2-digit", month: "2-digit", year: "numeric" });
+const fmt = (d: Date) => DATE.format(d);
+
+/** What the citizen should do next, per status. */
+const NEXT_STEP: Record<string, string> = {
+  REGISTERED: "Hồ sơ đăng ký trực tuyến đang chờ bộ phận một cửa tiếp nhận.",
+  RECEIVED: "Hồ sơ đang được giải quyết; ông/bà chờ đến ngày hẹn trả kết quả.",
+  PROCESSING: "Hồ sơ đang được giải quyết; ông/bà chờ đến ngày hẹn trả kết quả.",
+  DELAYED: "Cơ quan đã hẹn lại ngày trả kết quả; ông/bà chờ đến ngày hẹn mới.",
+  SUPPLEMENT_REQUIRED: "Ông/bà cần bổ sung giấy tờ theo hướng dẫn của bộ phận một cửa; thời hạn được tính lại khi nhận đủ.",
+  PAYMENT_REQUIRED: "Ông/bà cần nộp phí, lệ phí (hoặc thuế) để được trả kết quả.",
+  REFUSED: "Hồ sơ không được tiếp nhận; ông/bà liên hệ bộ phận một cửa để được hướng dẫn làm lại.",
+  WITHDRAWN: "Hồ sơ đã được rút theo yêu cầu.",
+  STOPPED: "Hồ sơ đã dừng xử lý; ông/bà liên hệ bộ phận một cửa nếu cần giải thích.",
+  RESULT_READY: "Kết quả đã có: ông/bà mang giấy tiếp nhận hồ sơ đến nhận kết quả.",
+  RETURNED: "Kết quả đã được trả. Hồ sơ đã hoàn tất.",
+  POSTAL_COLLECTED: "Bưu điện đã nhận hồ sơ và sẽ chuyển đến bộ phận một cửa.",
+  POSTAL_HANDED_TO_DESK: "Hồ sơ đã đến bộ phận một cửa và sẽ được giải quyết.",
+  RESULT_HANDED_TO_POST: "Kết quả đang được Bưu điện chuyển đến ông/bà.",
+  OUT_FOR_DELIVERY: "Bưu tá đang giao kết quả; ông/bà để ý điện thoại.",
+  DELIVERED: "Kết quả đã được giao tận nơi. Hồ sơ đã hoàn tất.",
+  DELIVERY_FAILED: "Bưu điện chưa giao được kết quả và sẽ liên hệ để hẹn lại.",
+};
+
+const FINISHED = new Set(["RESULT_READY", "RETURNED", "DELIVERED", "REFUSED", "WITHDRAWN", "STOPPED", "RESULT_HANDED_TO_POST", "OUT_FOR_DELIVERY"]);
+
+export const trackingText = {
+  askCode: "Ông/bà vui lòng gửi mã hồ sơ in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả (ví dụ H15.50.05.13-261008-0975).",
+  askProof: (code: string) =>
+    `Để bảo vệ thông tin cá nhân, ông/bà vui lòng nhập 4 số cuối số điện thoại của người nộp hồ sơ ${code}.`,
+  askProofTelegram: "Hoặc bấm nút bên dưới để chia sẻ số điện thoại của chính ông/bà.",
+  shareContactButton: { label: "📱 Chia sẻ số điện thoại", data: "share-contact" },
+  notOwnContact: "Vui lòng chia sẻ số điện thoại của chính ông/bà (nút bên dưới), không phải danh bạ của người khác.",
+  noMatch: "Mã hồ sơ hoặc 4 số cuối điện thoại chưa khớp. Ông/bà kiểm tra lại Giấy tiếp nhận hồ sơ rồi thử lại.",
+  tooManyLookups: "Ông/bà đã tra cứu nhiều lần trong ít phút. Vui lòng thử lại sau 10 phút.",
+  locked: "Ông/bà đã nhập sai nhiều lần. Để bảo vệ thông tin, việc tra cứu tạm khóa trong 1 giờ. Ông/bà có thể gọi bộ phận một cửa để được hỗ trợ.",
+  subscribeButton: (code: string) => ({ label: "🔔 Nhận thông báo hồ sơ tại đây", data: `subscribe:${code}` }),
+  subscribed: (code: string) => `Đã đăng ký. Khi hồ sơ ${code} có thay đổi, ông/bà sẽ nhận thông báo tại đây. Gõ "HUY" để ngừng nhận.`,
+  subscribeNeedsProof: "Ông/bà cần tra cứu và xác minh hồ sơ trước khi đăng ký nhận thông báo.",
+  status(d: { code: string; status: string; channel?: string; procedureName: string | null; receivedAt: Date | null; dueAt: Date | null; newDueAt: Date | null; timeline: { status: string; occurredAt: Date; note: string | null }[] }, labels: Record<string, string>, now: Date): string {
+    const lines = [`📁 Hồ sơ ${d.code}${d.procedureName ? ` — ${d.procedureName}` : ""}`, `Tình trạng: ${labels[d.status] ?? d.status}`];
+    const due = d.newDueAt ?? d.dueAt;
+    if (d.receivedAt) lines.push(`Ngày tiếp nhận: ${fmt(d.receivedAt)}`);
+    if (due) {
+      const late = !FINISHED.has(d.status) && now.getTime() > due.getTime();
+      lines.push(`Ngày hẹn trả kết quả: ${fmt(due)}${d.newDueAt ? " (đã hẹn lại)" : ""}${late ? " — đã quá hạn hẹn trả" : ""}`);
+    }
+    if (d.timeline.length) {
+      lines.push("", "Các bước:");
+      for (const e of d.timeline) lines.push(`• ${fmt(e.occurredAt)}: ${labels[e.status] ?? e.status}${e.note ? ` — ${e.note}` : ""}`);
+    }
+    const next =
+      d.status === "RESULT_READY" && d.channel === "POSTAL"
+        ? "Kết quả đã có và sẽ được Bưu điện chuyển đến địa chỉ ông/bà đã đăng ký."
+        : (NEXT_STEP[d.status] ?? "Ông/bà liên hệ bộ phận một cửa nếu cần hỗ trợ.");
+    lines.push("", `Việc cần làm: ${next}`);
+    return lines.join("\n");
+  },
+};
+
+export const optOutText = {
+  done: 'Đã ngừng gửi mọi thông báo tới ông/bà qua kênh này. Ông/bà vẫn có thể hỏi thủ tục bất cứ lúc nào; muốn nhận lại thông báo hồ sơ, hãy tra cứu hồ sơ và bấm "Nhận thông báo".',
+  nothingOnWeb: "Trang trò chuyện trên web không gửi thông báo nên không có gì để hủy.",
+};
+
+const money = (vnd: number) => `${vnd.toLocaleString("vi-VN")} đồng`;
+
+export const bookingText = {
+  offerButton: (code: string) => ({ label: "🏠 Nhận kết quả tại nhà", data: `book:${code}` }),
+  collectButton: (procedureCode: string) => ({ label: "🏠 Bưu điện đến nhận hồ sơ tại nhà", data: `collect:${procedureCode}` }),
+  askNameCollection: (procedure: string) => `Đặt Bưu điện đến nhận hồ sơ "${procedure}" tại nhà. Bước 1/5: họ và tên người nộp hồ sơ?`,
+  collectionNotAllowed: "Thủ tục này chưa được xác nhận là nhận hồ sơ qua Bưu điện, nên chưa đặt được. Ông/bà vui lòng hỏi bộ phận một cửa.",
+  myBookingsButton: { label: "Lịch giao của tôi", data: "bookings" },
+  needsTracking: "Để đặt Bưu điện giao kết quả tận nhà, ông/bà tra cứu hồ sơ trước (gửi mã hồ sơ, rồi 4 số cuối số điện thoại).",
+  notAllowed: "Thủ tục của hồ sơ này chưa được xác nhận là trả kết quả qua Bưu điện, nên chưa đặt giao tận nhà được. Ông/bà vui lòng hỏi bộ phận một cửa.",
+  alreadyPostal: "Hồ sơ này đã đăng ký nhận kết quả qua Bưu điện; kết quả sẽ được chuyển đến địa chỉ ông/bà đã đăng ký.",
+  finished: "Hồ sơ này đã trả kết quả hoặc đã kết thúc, không cần đặt giao nữa.",
+  askName: "Đặt Bưu điện giao kết quả tận nhà. Bước 1/5: họ và tên người nhận?",
+  askPhone: "Bước 2/5: số điện thoại di động của người nhận (bưu tá sẽ gọi trước khi giao)?",
+  badPhone: "Số điện thoại chưa đúng. Vui lòng nhập số di động Việt Nam, ví dụ 0912 345 678.",
+  badName: "Vui lòng nhập họ tên người nhận (2 đến 100 ký tự).",
+  askCommune: "Bước 3/5: nhận tại xã/phường nào? Gõ tên xã/phường (có dấu hay không đều được).",
+  chooseCommune: "Có mấy xã/phường trùng tên, ông/bà chọn giúp:",
+  noCommune: "Em không tìm thấy xã/phường có tên như vậy. Ông/bà gõ lại tên xã/phường (ví dụ \"Hồng Ngự\", \"phuong 1\").",
+  askAddress: (commune: string) => `Bước 4/5: số nhà, đường, ấp/khóm ở ${commune}?`,
+  badAddress: "Vui lòng ghi rõ số nhà, đường hoặc ấp/khóm (5 đến 200 ký tự).",
+  askWindow: "Bước 5/5: ông/bà muốn nhận vào khung giờ nào?",
+  windows: [
+    [{ label: "Sáng (8:00–11:30)", data: "window:Sáng (8:00–11:30)" }],
+    [{ label: "Chiều (13:30–17:00)", data: "window:Chiều (13:30–17:00)" }],
+    [{ label: "Giờ nào cũng được", data: "window:Giờ nào cũng được (8:00–17:00)" }],
+  ],
+  summary: (d: { kind: string; dossierCode?: string; procedureName?: string; recipientName: string; recipientPhone: string; addressLine: string; communeName: string; timeWindow: string }, postage: number) =>
+    [
+      "Ông/bà kiểm tra lại thông tin:",
+      d.kind === "DOSSIER_COLLECTION" ? `• Bưu điện đến nhận hồ sơ: ${d.procedureName ?? ""}` : `• Giao kết quả hồ sơ: ${d.dossierCode ?? ""}`,
+      `• ${d.kind === "DOSSIER_COLLECTION" ? "Người nộp" : "Người nhận"}: ${d.recipientName}, ${d.recipientPhone}`,
+      `• Địa chỉ: ${d.addressLine}, ${d.communeName}`,
+      `• Khung giờ: ${d.timeWindow}`,
+      `• Cước phí: ${money(postage)} (trả cho bưu tá khi nhận)`,
+    ].join("\n"),
+  confirmButtons: [[{ label: "✅ Xác nhận", data: "book-confirm" }, { label: "Hủy", data: "book-abort" }]],
+  bookedCollection: (ref: string) => `Đã đặt lịch. Mã lịch hẹn: ${ref}. Bưu tá sẽ gọi trước khi đến; ông/bà chuẩn bị sẵn hồ sơ theo danh sách giấy tờ và giấy tờ tùy thân để đối chiếu.`,
+  booked: (ref: string) => `Đã đặt lịch. Mã lịch hẹn: ${ref}. Bưu điện sẽ liên hệ khi kết quả sẵn sàng để giao. Ông/bà có thể xem hoặc hủy lịch (trước khi bưu tá nhận đi giao) bằng nút "Lịch giao của tôi".`,
+  aborted: "Đã hủy việc đặt lịch. Ông/bà cần gì thêm cứ hỏi ạ.",
+  none: "Ông/bà chưa có lịch hẹn Bưu điện nào trong cuộc trò chuyện này (hoặc cho các hồ sơ đã tra cứu).",
+  statusLabel: { REQUESTED: "đã đặt, chờ Bưu điện xác nhận", CONFIRMED: "Bưu điện đã xác nhận", DISPATCHED: "bưu tá đang giao", COMPLETED: "đã giao xong", FAILED: "giao không thành", CANCELLED: "đã hủy" } as Record<string, string>,
+  list: (rows: { reference: string; status: string; timeWindow: string; what: string }[]) =>
+    ["Lịch hẹn Bưu điện của ông/bà:", ...rows.map((r) => `• ${r.reference} — ${r.what} — ${bookingText.statusLabel[r.status] ?? r.status} — ${r.timeWindow}`)].join("\n"),
+  cancelButton: (ref: string) => ({ label: `Hủy lịch ${ref}`, data: `cancel-booking:${ref}` }),
+  cancelled: (ref: string) => `Đã hủy lịch hẹn ${ref}.`,
+  tooLate: "Bưu tá đã nhận đi giao nên không hủy được nữa. Ông/bà vui lòng liên hệ Bưu điện.",
+};
+
+export const areaText = {
+  webCannot: "Trang trò chuyện trên web không gửi được thông báo. Ông/bà nhắn cho Zalo OA hoặc Telegram của chúng tôi để đăng ký nhận thông báo của xã/phường.",
+  askCommune: "Ông/bà muốn nhận thông báo của xã/phường nào? Gõ tên xã/phường.",
+  chooseCommune: "Có mấy xã/phường trùng tên, ông/bà chọn giúp:",
+  noCommune: "Em không tìm thấy xã/phường có tên như vậy. Ông/bà gõ lại tên (ví dụ \"Tràm Chim\", \"phuong Hong Ngu\").",
+  askHamlet: (commune: string) => `Ông/bà ở ấp/khóm nào của ${commune}? Gõ tên ấp/khóm để nhận cả thông báo riêng của ấp, hoặc bấm "Cả xã/phường".`,
+  wholeCommune: { label: "Cả xã/phường", data: "area-whole" },
+  done: (where: string) => `Đã đăng ký nhận thông báo của ${where}. Gõ "thông báo đã đăng ký" để xem hoặc hủy; gõ "HUY" để ngừng mọi thông báo.`,
+  already: (where: string) => `Ông/bà đã đăng ký nhận thông báo của ${where} rồi.`,
+  list: (rows: string[]) => (rows.length ? `Ông/bà đang nhận thông báo của:\n${rows.map((r) => `• ${r}`).join("\n")}` : "Ông/bà chưa đăng ký nhận thông báo của xã/phường nào."),
+  cancelButton: (label: string, id: string) => ({ label: `Hủy: ${label}`.slice(0, 60), data: `unsub:${id}` }),
+  cancelled: (label: string) => `Đã hủy nhận thông báo của ${label}.`,
+  addButton: { label: "Đăng ký thêm", data: "area" },
+};

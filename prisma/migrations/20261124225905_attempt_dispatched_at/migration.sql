@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "NoticeAttempt" ADD COLUMN     "dispatchedAt" TIMESTAMP(3);

@@ -1,0 +1,9 @@
+/** The one job catalog: name → payload schema, retry policy, handler. */
+import type { JobDefinition } from "./job-definition.js";
+import { noticeSendJob } from "./jobs/notice-send.js";
+import { receiptCheckJob } from "./jobs/receipt-check.js";
+import { zaloTokenRefreshJob } from "./jobs/zalo-token-refresh.js";
+
+export const jobCatalog: Record<string, JobDefinition<any>> = Object.fromEntries(
+  [noticeSendJob, receiptCheckJob, zaloTokenRefreshJob].map((job) => [job.name, job]),
+);

@@ -1,0 +1,14 @@
+import { z } from "zod";
+import type { JobDefinition } from "../job-definition.js";
+import { JOB } from "../names.js";
+
+export const noticeSendJob: JobDefinition<{ noticeId: string }> = {
+  name: JOB.noticeSend,
+  schema: z.object({ noticeId: z.uuid() }),
+  // Provider failures are handled inside (retry/fallback rows); these attempts cover the worker's
+  // own trouble, such as the database being briefly unreachable.
+  retry: { attempts: 5, backoff: { type: "exponential", delay: 1000 } },
+  handler: async ({ noticeId }, deps) => {
+    await deps.sender.process(noticeId);
+  },
+};

@@ -1,0 +1,10 @@
+/** Queue and job names: one queue for everything a notice needs, named jobs on it. */
+export const NOTIFICATIONS_QUEUE = "notifications";
+
+export const JOB = {
+  noticeSend: "notice.send",
+  receiptCheck: "notice.receipt-check",
+  zaloTokenRefresh: "zalo.token-refresh",
+} as const;
+
+export type JobName = (typeof JOB)[keyof typeof JOB];

@@ -1,0 +1,48 @@
+/** Puts jobs on the notifications queue. Redis carries only ids; PostgreSQL holds the truth. */
+import { randomUUID } from "node:crypto";
+import { Queue, type JobsOptions } from "bullmq";
+import type { Redis } from "ioredis";
+import type { NoticeScheduler } from "../src/notifications/notice-sender.js";
+import { jobCatalog } from "./catalog.js";
+import { JOB, NOTIFICATIONS_QUEUE } from "./names.js";
+
+function options(name: string, extra: JobsOptions): JobsOptions {
+  const def = jobCatalog[name]!;
+  // Finished jobs are removed at once, so a notice's id can be queued again after a fallback.
+  return { attempts: def.retry.attempts, backoff: def.retry.backoff, removeOnComplete: true, removeOnFail: 1000, ...extra };
+}
+
+export class NotificationQueue implements NoticeScheduler {
+  readonly queue: Queue;
+
+  constructor(connection: Redis, prefix = "motcua") {
+    this.queue = new Queue(NOTIFICATIONS_QUEUE, { connection, prefix });
+    this.queue.on("error", () => undefined); // connection trouble surfaces on the calls themselves
+  }
+
+  /** Follow-ups from inside a job (retry, fallback): a fresh job id, since the current job still exists. */
+  async send(noticeId: string, delayMs = 0): Promise<void> {
+    await this.queue.add(JOB.noticeSend, { noticeId }, options(JOB.noticeSend, { jobId: `send-${noticeId}-${randomUUID().slice(0, 8)}`, delay: Math.max(0, Math.round(delayMs)) }));
+  }
+
+  async receiptCheck(noticeId: string, attemptId: string, delayMs: number): Promise<void> {
+    await this.queue.add(JOB.receiptCheck, { noticeId, attemptId }, options(JOB.receiptCheck, { jobId: `receipt-${attemptId}`, delay: Math.max(0, Math.round(delayMs)) }));
+  }
+
+  /** From the relay: one job per notice id; a notice already waiting in Redis is not added twice. */
+  async enqueueNotices(notices: { id: string; delayMs: number }[]): Promise<void> {
+    for (let i = 0; i < notices.length; i += 500) {
+      await this.queue.addBulk(
+        notices.slice(i, i + 500).map((n) => ({
+          name: JOB.noticeSend,
+          data: { noticeId: n.id },
+          opts: options(JOB.noticeSend, { jobId: `send-${n.id}`, delay: Math.max(0, Math.round(n.delayMs)) }),
+        })),
+      );
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * `npm run bench:notify`: the notification pipeline against the fake providers on this machine.
+ *
+ *   1. Ingest: single events (20 concurrent clients) and batches of 1,000, events/s.
+ *   2. End to end, rate limits off: N events → N notices delivered to the fake Telegram, notices/s.
+ *   3. Latency at a steady 100 events/s: event accepted → provider called, p50/p95.
+ *   4. Peak RSS of the worker process.
+ *   5. The ceiling, in the same run: bare BullMQ no-op jobs/s with the same concurrency; the ratio.
+ *
+ * The worker runs as its own process (`motcua serve --role worker`), as in production.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { Queue, Worker } from "bullmq";
+import { Redis } from "ioredis";
+import { createAppContext } from "../../src/app/context.js";
+import { parseEnv } from "../../src/config/env.js";
+import { buildHttpServer } from "../../src/http/server.js";
+import { createLogger } from "../../src/logging/logger.js";
+import { projectRoot } from "../../src/paths.js";
+import { TelegramFake } from "../../test/fakes/telegram-fake.js";
+import { benchRedisUrl, freshBenchDatabase, line, peakRssMb, percentile } from "./support.js";
+
+const E2E_NOTICES = Number(process.env.BENCH_NOTICES ?? 15_000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 100);
+const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 10);
+/** Worker processes (BullMQ scales out: one per core is the usual deployment). */
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
+
+const say = (text: string) => console.log(text);
+
+async function main(): Promise<void> {
+  say("preparing a fresh database (motcua_bench), Redis db 12 and the fake Telegram…");
+  const databaseUrl = await freshBenchDatabase();
+  const redis = new Redis(benchRedisUrl);
+  await redis.flushdb();
+  const telegram = new TelegramFake();
+  await telegram.start();
+  const prefix = `bench${randomBytes(3).toString("hex")}`;
+  const envVars = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: benchRedisUrl,
+    ...telegram.env(),
+    QUEUE_PREFIX: prefix,
+    RATE_LIMITS: "off",
+    QUIET_HOURS: "off",
+    WORKER_CONCURRENCY: String(CONCURRENCY),
+    DATABASE_POOL_SIZE: "40",
+    LOG_LEVEL: "error",
+    PORT: "0",
+  };
+  const env = parseEnv(envVars);
+  const ctx = createAppContext(env, createLogger({ level: "error" }));
+  const app = await buildHttpServer(ctx);
+  const base = await app.listen({ host: "127.0.0.1", port: 0 });
+  const { key } = await ctx.apiKeys.create({ name: "bench", role: "INTEGRATION" });
+  const headers = { "content-type": "application/json", authorization: `Bearer ${key}` };
+
+  // Citizens with a Telegram chat, so every notice is delivered (and confirmed) by the fake.
+  const total = E2E_NOTICES + LATENCY_SECONDS * 100 + 25_000;
+  await ctx.pool.query(
+    `INSERT INTO "Citizen" (id, phone, "updatedAt") SELECT gen_random_uuid(), '+8491' || lpad(g::text, 7, '0'), now() FROM generate_series(1, $1) g`,
+    [total],
+  );
+  await ctx.pool.query(
+    `INSERT INTO "ChannelIdentity" (id, channel, "externalId", "citizenId", "updatedAt")
+       SELECT gen_random_uuid(), 'TELEGRAM', (7000000 + substr(phone, 6)::int)::text, id, now() FROM "Citizen"`,
+  );
+  let phoneSeq = 0;
+  const event = (status = "RECEIVED") => {
+    phoneSeq += 1;
+    return {
+      eventId: `b-${phoneSeq}-${randomBytes(3).toString("hex")}`,
+      dossierCode: `H15.50.05.13-261124-${String(phoneSeq).padStart(6, "0")}`,
+      status,
+      occurredAt: new Date().toISOString(),
+      procedure: { code: "1.001193", name: "Đăng ký khai sinh" },
+      applicant: { fullName: "Nguyễn Văn An", phone: `091${String(phoneSeq).padStart(7, "0")}` },
+      communeCode: "29955",
+      channel: "COUNTER",
+      dueAt: new Date(Date.now() + 3 * 86400_000).toISOString(),
+    };
+  };
+  const post = async (pathName: string, body: unknown) => {
+    const res = await fetch(base + pathName, { method: "POST", headers, body: JSON.stringify(body) });
+    if (res.status !== 202) throw new Error(`${pathName} answered ${res.status}: ${await res.text()}`);
+    return res;
+  };
+  const results: string[] = [];
+
+  // 1. Ingest (no worker running: notices stay queued).
+  say("1/5 ingest…");
+  {
+    const n = 2000;
+    const started = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        while (next < n) {
+          next += 1;
+          await post("/api/v1/dossier-events", event());
+        }
+      }),
+    );
+    const single = n / ((performance.now() - started) / 1000);
+    results.push(line("ingest, single events (20 clients)", `${single.toFixed(0)} ev/s`));
+  }
+  let batchRate = 0;
+  {
+    const batches = 10;
+    const bodies = Array.from({ length: batches }, () => ({ events: Array.from({ length: 1000 }, () => event()) }));
+    const started = performance.now();
+    for (const body of bodies) await post("/api/v1/dossier-events/batch", body);
+    batchRate = (batches * 1000) / ((performance.now() - started) / 1000);
+    results.push(line("ingest, batches of 1,000", `${batchRate.toFixed(0)} ev/s`, "≥ 2,000", batchRate >= 2000));
+  }
+  // The ingest phase produced notices for the worker; clear them so phase 2 measures a known set.
+  await ctx.pool.query(`UPDATE "Notice" SET status = 'CANCELLED'`);
+
+  // 2. End to end with the worker as its own process.
+  say("2/5 end to end…");
+  // BENCH_PROFILE=<dir> writes the workers' CPU profiles there.
+  const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const workers = Array.from({ length: WORKERS }, () =>
+    spawn(process.execPath, [...profile, path.join(projectRoot, "bin", "motcua.js"), "serve", "--role", "worker"], {
+      env: { ...envVars, PUBLIC_BASE_URL: base } as NodeJS.ProcessEnv,
+      stdio: ["ignore", "ignore", "inherit"],
+    }),
+  );
+  const worker = workers[0]!;
+  await waitForWorker(worker, telegram, post, event);
+  let e2eRate = 0;
+  {
+    const before = telegram.sent.length;
+    const started = performance.now();
+    for (let i = 0; i < E2E_NOTICES; i += 1000) await post("/api/v1/dossier-events/batch", { events: Array.from({ length: Math.min(1000, E2E_NOTICES - i) }, () => event()) });
+    while (telegram.sent.length - before < E2E_NOTICES) await new Promise((r) => setTimeout(r, 20));
+    const seconds = (performance.now() - started) / 1000;
+    e2eRate = E2E_NOTICES / seconds;
+    const settled = await ctx.pool.query(`SELECT count(*)::int AS n FROM "Notice" WHERE status = 'DELIVERED'`);
+    results.push(line(`end to end, ${E2E_NOTICES} notices, limits off`, `${e2eRate.toFixed(0)} n/s`, "≥ 1,000", e2eRate >= 1000));
+    results.push(line("  notices DELIVERED in the database", `${settled.rows[0].n}`));
+  }
+
+  // 3. Latency at 100 events/s.
+  say("3/5 latency at 100 events/s…");
+  {
+    const accepted = new Map<string, number>();
+    const chatOf = (phone: string) => String(7000000 + Number(phone.slice(-7)));
+    const sends: Promise<unknown>[] = [];
+    const startedAt = performance.now();
+    for (let i = 0; i < LATENCY_SECONDS * 100; i += 1) {
+      const due = startedAt + i * 10;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const e = event();
+      sends.push(post("/api/v1/dossier-events", e).then(() => accepted.set(chatOf(`+84${e.applicant.phone.slice(1)}`), Date.now())));
+    }
+    await Promise.all(sends);
+    const deadline = Date.now() + 20_000;
+    const seen = () => telegram.sent.filter((m) => accepted.has(m.chatId));
+    while (seen().length < accepted.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const latencies = seen().map((m) => m.at - accepted.get(m.chatId)!);
+    const p50 = percentile(latencies, 50);
+    const p95 = percentile(latencies, 95);
+    results.push(line("latency accepted → provider called, p50", `${p50.toFixed(0)} ms`));
+    results.push(line("latency accepted → provider called, p95", `${p95.toFixed(0)} ms`, "≤ 300 ms", p95 <= 300));
+  }
+
+  // 4. Worker memory (the largest of the worker processes).
+  const rss = Math.max(...workers.map((w) => peakRssMb(w.pid!)));
+  results.push(line("worker peak RSS (per process)", `${rss.toFixed(0)} MB`, "≤ 300 MB", rss <= 300));
+  for (const w of workers) w.kill("SIGTERM");
+  await Promise.all(workers.map((w) => new Promise((r) => (w.exitCode !== null ? r(null) : w.once("exit", r)))));
+
+  // 5. The ceiling: bare BullMQ no-op jobs with the same concurrency and Redis, in the pipeline's
+  //    shape: jobs added in bulks of 200 (as the relay does) while the worker consumes them.
+  say("5/5 bare BullMQ ceiling…");
+  {
+    const n = 20_000;
+    const connection = new Redis(benchRedisUrl, { maxRetriesPerRequest: null });
+    const workerConnection = new Redis(benchRedisUrl, { maxRetriesPerRequest: null });
+    const queue = new Queue("ceiling", { connection, prefix });
+    let done = 0;
+    const w = new Worker("ceiling", async () => undefined, { connection: workerConnection, prefix, concurrency: CONCURRENCY });
+    w.on("completed", () => (done += 1));
+    const started = performance.now();
+    for (let i = 0; i < n; i += 200) await queue.addBulk(Array.from({ length: 200 }, (_, j) => ({ name: "noop", data: { i: i + j }, opts: { removeOnComplete: true } })));
+    const deadline = Date.now() + 120_000;
+    while (done < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    const ceiling = done / ((performance.now() - started) / 1000);
+    await w.close(true);
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+    connection.disconnect();
+    workerConnection.disconnect();
+    const ratio = e2eRate / ceiling;
+    results.push(line("bare BullMQ no-op jobs, added + run (ceiling)", `${ceiling.toFixed(0)} jobs/s`));
+    results.push(line("pipeline / ceiling", `${(ratio * 100).toFixed(0)} %`, "≥ 30 %", ratio >= 0.3));
+  }
+
+  await app.close().catch(() => undefined);
+  await ctx.close().catch(() => undefined);
+  await telegram.stop();
+  redis.disconnect();
+  say("");
+  say(`bench:notify on this machine (${(await import("node:os")).cpus().length} cores): ${WORKERS} worker process(es), concurrency ${CONCURRENCY} each`);
+  for (const r of results) say(r);
+}
+
+/** Waits until the worker process answers (one notice goes through). */
+async function waitForWorker(worker: ChildProcess, telegram: TelegramFake, post: (p: string, b: unknown) => Promise<Response>, event: () => unknown): Promise<void> {
+  const before = telegram.sent.length;
+  await post("/api/v1/dossier-events", event());
+  const deadline = Date.now() + 60_000;
+  while (telegram.sent.length === before) {
+    if (worker.exitCode !== null) throw new Error("the worker process stopped");
+    if (Date.now() > deadline) throw new Error("the worker did not start within 60 s");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

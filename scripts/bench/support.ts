@@ -1,0 +1,50 @@
+/** Shared pieces of the benchmarks: a database of their own, timing, memory sampling. */
+import { readFileSync } from "node:fs";
+import pg from "pg";
+import { ensureDatabase } from "../../src/db/bootstrap.js";
+import { applyMigrations } from "../../src/db/migrations.js";
+import { createDb } from "../../src/db/client.js";
+import { seedAll } from "../../src/seed/seed.js";
+
+export const benchDatabaseUrl = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/motcua_bench";
+export const benchRedisUrl = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/12";
+
+/** A fresh, migrated, seeded database for one benchmark run. */
+export async function freshBenchDatabase(): Promise<string> {
+  const url = new URL(benchDatabaseUrl);
+  const name = url.pathname.slice(1);
+  const admin = new URL(benchDatabaseUrl);
+  admin.pathname = "/postgres";
+  await ensureDatabase(admin.toString());
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await client.end();
+  await ensureDatabase(benchDatabaseUrl);
+  await applyMigrations(benchDatabaseUrl);
+  const db = createDb(benchDatabaseUrl);
+  await seedAll(db);
+  await db.$disconnect();
+  return benchDatabaseUrl;
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** Peak resident memory of a process (Linux VmHWM), in MB. */
+export function peakRssMb(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const hwm = status.match(/VmHWM:\s+(\d+) kB/);
+    return hwm ? Number(hwm[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+export function line(label: string, value: string, target?: string, ok?: boolean): string {
+  return `${label.padEnd(46)} ${value.padStart(14)}${target ? `   target ${target}${ok === undefined ? "" : ok ? "  ✓" : "  ✗ MISSED"}` : ""}`;
+}

@@ -1,0 +1,50 @@
+/**
+ * Sample dossiers for the demo, in different states, so a newcomer can try tracking in the web
+ * chat at once. Written through the same ingestion path as upstream events (idempotent: running
+ * the demo again adds nothing).
+ */
+import type pg from "pg";
+import { dossierEventSchema } from "../src/dossiers/event-schema.js";
+import { DossierIngestService } from "../src/dossiers/ingest-service.js";
+
+interface Sample {
+  code: string;
+  phone: string;
+  name: string;
+  procedure: { code: string; name: string };
+  steps: { status: string; daysAgo: number; note?: string }[];
+  dueInDays: number;
+  channel: "COUNTER" | "ONLINE" | "POSTAL";
+}
+
+const SAMPLES: Sample[] = [
+  { code: "H15.50.05.13-261120-0101", phone: "0912345601", name: "Nguyễn Văn An", procedure: { code: "1.001193", name: "Đăng ký khai sinh" }, channel: "COUNTER", dueInDays: 2, steps: [{ status: "RECEIVED", daysAgo: 1 }, { status: "PROCESSING", daysAgo: 0 }] },
+  { code: "H15.50.05.13-261118-0102", phone: "0987654302", name: "Trần Thị Bình", procedure: { code: "1.004873", name: "Cấp Giấy xác nhận tình trạng hôn nhân" }, channel: "POSTAL", dueInDays: -1, steps: [{ status: "POSTAL_COLLECTED", daysAgo: 6 }, { status: "RECEIVED", daysAgo: 5 }, { status: "RESULT_READY", daysAgo: 0 }] },
+  { code: "H15.50.05.13-261115-0103", phone: "0905123403", name: "Lê Văn Cường", procedure: { code: "1.004222", name: "Đăng ký thường trú" }, channel: "COUNTER", dueInDays: 3, steps: [{ status: "RECEIVED", daysAgo: 9 }, { status: "SUPPLEMENT_REQUIRED", daysAgo: 4, note: "Bổ sung giấy tờ chứng minh chỗ ở hợp pháp" }] },
+  { code: "H15.50.05.13-261110-0104", phone: "0938765404", name: "Phạm Thị Dung", procedure: { code: "2.000635", name: "Cấp bản sao Trích lục hộ tịch" }, channel: "ONLINE", dueInDays: -3, steps: [{ status: "RECEIVED", daysAgo: 14 }, { status: "PROCESSING", daysAgo: 12 }] },
+];
+
+const day = 86400_000;
+
+export async function seedDemoDossiers(pool: pg.Pool): Promise<{ code: string; digits: string; what: string }[]> {
+  const ingest = new DossierIngestService(pool);
+  const now = Date.now();
+  for (const s of SAMPLES) {
+    const events = s.steps.map((step, i) =>
+      dossierEventSchema.parse({
+        eventId: `demo-${s.code}-${i}`,
+        dossierCode: s.code,
+        status: step.status,
+        occurredAt: new Date(now - step.daysAgo * day - (s.steps.length - i) * 60_000).toISOString(),
+        procedure: s.procedure,
+        applicant: { fullName: s.name, phone: s.phone },
+        communeCode: "29955",
+        channel: s.channel,
+        dueAt: new Date(now + s.dueInDays * day).toISOString(),
+        note: step.note ?? null,
+      }),
+    );
+    await ingest.ingest(events, { source: "UPSTREAM" });
+  }
+  return SAMPLES.map((s) => ({ code: s.code, digits: s.phone.slice(-4), what: `${s.procedure.name}: ${s.steps.at(-1)!.status}` }));
+}

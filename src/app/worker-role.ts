@@ -1,0 +1,55 @@
+/** The worker role: channels, the notice sender, the BullMQ worker, the outbox relay, schedules. */
+import type { Worker } from "bullmq";
+import { buildChannels } from "../channels/registry.js";
+import { RateLimiter } from "../channels/rate-limiter.js";
+import { NoticeSender } from "../notifications/notice-sender.js";
+import { bullConnection } from "../../queues/connection.js";
+import { JOB } from "../../queues/names.js";
+import { NoticeRelay } from "../../queues/relay.js";
+import { startWorker } from "../../queues/worker.js";
+import type { AppContext } from "./context.js";
+
+export interface WorkerRole {
+  sender: NoticeSender;
+  worker: Worker;
+  relay: NoticeRelay;
+  stop(): Promise<void>;
+}
+
+export async function startWorkerRole(ctx: AppContext): Promise<WorkerRole> {
+  const { env, logger } = ctx;
+  const { channels, zaloTokens, sandboxed } = buildChannels(env, { db: ctx.db, redis: ctx.redis, logger });
+  if (sandboxed.length) logger.info({ sandboxed }, "channels without credentials are served by the sandbox");
+  const sender = new NoticeSender({
+    db: ctx.db,
+    pool: ctx.pool,
+    channels,
+    scheduler: ctx.queue,
+    logger,
+    limiter: env.RATE_LIMITS === "on" ? new RateLimiter(ctx.redis, `${env.QUEUE_PREFIX}:rate:`) : null,
+    quietHours: env.QUIET_HOURS,
+    smsSegmentBudget: env.SMS_SEGMENT_BUDGET,
+    znsTemplates: env.ZNS_TEMPLATES,
+    twilioPerSecond: env.TWILIO_MAX_PER_SECOND,
+    ...(env.RECEIPT_DEADLINE_MS ? { receiptDeadlineMs: env.RECEIPT_DEADLINE_MS } : {}),
+  });
+  const workerConnection = bullConnection(env.REDIS_URL);
+  const worker = startWorker({ connection: workerConnection, deps: { sender, zaloTokens }, logger, concurrency: env.WORKER_CONCURRENCY, prefix: env.QUEUE_PREFIX });
+  const relay = new NoticeRelay({ databaseUrl: env.DATABASE_URL, pool: ctx.pool, queue: ctx.queue, logger, sweepMs: env.RELAY_SWEEP_MS, claimLeaseMs: env.CLAIM_LEASE_MS, receiptDeadlineMs: env.RECEIPT_DEADLINE_MS ?? 30 * 60_000 });
+  await relay.start();
+  if (zaloTokens) {
+    await ctx.queue.queue.upsertJobScheduler("zalo-token-refresh", { every: 60 * 60 * 1000 }, { name: JOB.zaloTokenRefresh, data: {} });
+  }
+  return {
+    sender,
+    worker,
+    relay,
+    async stop() {
+      await relay.stop();
+      sender.stop();
+      // Jobs under way finish (a provider call is never cut off); give up waiting after 30 s.
+      await Promise.race([worker.close(), new Promise((r) => setTimeout(r, 30_000).unref())]);
+      workerConnection.disconnect();
+    },
+  };
+}

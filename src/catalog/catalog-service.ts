@@ -1,0 +1,48 @@
+/**
+ * The procedure catalog as the rest of the product sees it: look-up by code and free-text search.
+ * The search index is built from the repository on first use and rebuilt after `refresh()`.
+ */
+import { buildSearchIndex, searchCatalog, type CatalogSearchIndex, type SearchResult } from "./search/index.js";
+import type { ProcedureRepository, ProcedureView } from "./repository.js";
+
+export const MAX_QUERY_LENGTH = 500;
+
+interface Loaded {
+  byCode: Map<string, ProcedureView>;
+  index: CatalogSearchIndex;
+}
+
+export class CatalogService {
+  private loaded: Promise<Loaded> | undefined;
+
+  constructor(private readonly repository: ProcedureRepository) {}
+
+  private load(): Promise<Loaded> {
+    this.loaded ??= this.repository.listVisible().then((procedures) => ({
+      byCode: new Map(procedures.map((p) => [p.code, p])),
+      index: buildSearchIndex(
+        procedures.map((p) => ({ code: p.code, name: p.name, field: p.field, aliases: p.aliases, documentNames: p.documents.map((d) => d.name) })),
+      ),
+    }));
+    this.loaded.catch(() => (this.loaded = undefined));
+    return this.loaded;
+  }
+
+  /** Forget the cached catalog (after a seed or an edit). */
+  refresh(): void {
+    this.loaded = undefined;
+  }
+
+  async search(query: string, limit = 5): Promise<SearchResult[]> {
+    const { index } = await this.load();
+    return searchCatalog(index, query, { limit });
+  }
+
+  async get(code: string): Promise<ProcedureView | undefined> {
+    return (await this.load()).byCode.get(code.trim());
+  }
+
+  async list(): Promise<ProcedureView[]> {
+    return [...(await this.load()).byCode.values()];
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * From raw citizen text to tokens: one per syllable, each with its diacritic-free key (the form
+ * everything is matched in) and its tone signature (used only where marks tell words apart,
+ * e.g. "chó" dog vs "cho" for).
+ */
+import { canonicalSyllable, hasDiacritics, normalizeInput, searchKey, toneSignature } from "../../text/vietnamese.js";
+
+export interface Token {
+  /** search key of the syllable, spelling variants unified ("ký" → "ki"). */
+  key: string;
+  /** tone signature of the word as typed ("chó" → "cho1"); equals key for unmarked words. */
+  tone: string;
+  /** whether the citizen typed this word with diacritics. */
+  marked: boolean;
+}
+
+/** National procedure codes: one digit, a dot, six digits ("1.001193"). */
+const CODE_PATTERN = /(?<![\d.])(\d)[.,]\s?(\d{6})(?![\d.])/gu;
+
+export function extractProcedureCodes(text: string): string[] {
+  const codes: string[] = [];
+  for (const m of normalizeInput(text).matchAll(CODE_PATTERN)) codes.push(`${m[1]}.${m[2]}`);
+  return codes;
+}
+
+/** Key of a single syllable in canonical form. */
+export function syllableKey(word: string): string {
+  return canonicalSyllable(searchKey(word));
+}
+
+/** Tokens of one word, cached: the same few thousand words come back again and again. */
+const wordCache = new Map<string, readonly Token[]>();
+const WORD_CACHE_LIMIT = 50_000;
+
+function wordTokens(word: string): readonly Token[] {
+  let tokens = wordCache.get(word);
+  if (tokens === undefined) {
+    const marked = hasDiacritics(word);
+    const parts = searchKey(word).split(" ").filter((p) => p !== "");
+    tokens = parts.map((part) => {
+      const key = canonicalSyllable(part);
+      return { key, tone: marked && parts.length === 1 ? toneSignature(word) : key, marked };
+    });
+    if (wordCache.size >= WORD_CACHE_LIMIT) wordCache.clear();
+    wordCache.set(word, tokens);
+  }
+  return tokens;
+}
+
+/** Split text into syllable tokens. Punctuation and symbols separate words and are dropped. */
+export function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  for (const word of normalizeInput(text).toLowerCase().match(/[\p{L}\p{M}\p{N}]+/gu) ?? []) tokens.push(...wordTokens(word));
+  return tokens;
+}
+
+/** Tokens for text that we produced ourselves (lexicon phrases, repairs): no marks kept. */
+export function plainTokens(keys: readonly string[]): Token[] {
+  return keys.map((key) => ({ key, tone: key, marked: false }));
+}

@@ -1,0 +1,178 @@
+/**
+ * Repairs of what citizens type, applied to query tokens that are not in the vocabulary (the
+ * syllables of the catalog and of the lexicon):
+ *
+ * - VNI / Telex remnants: tone and vowel keys left in the word when the input method was off
+ *   ("sinhf", "kys", "ddawng", "sinh2");
+ * - missing spaces: "khaisinh", "dangky", "hokhau" split into known syllables;
+ * - regional spellings that make two words a known pair: "tạm chú" → "tạm trú", "khai xinh" →
+ *   "khai sinh" (tr/ch, s/x, d/gi/r/v, l/n at the start; c/t, n/ng, n/nh at the end);
+ * - typos: one edit (insert, delete, substitute, swap) away from a known syllable, for words of
+ *   four letters or more. A word that is itself a possible Vietnamese syllable is only corrected
+ *   when the correction forms a known word pair with a neighbour ("khia sinh" → "khai sinh"),
+ *   so that real words we do not know ("tuần") are left alone.
+ */
+import { canonicalSyllable, isVietnameseSyllable } from "../../text/vietnamese.js";
+import type { Token } from "./tokenize.js";
+
+export interface Vocabulary {
+  words: ReadonlySet<string>;
+  /** known adjacent pairs, "khai sinh" */
+  bigrams: ReadonlySet<string>;
+  /** how many procedures use a word (to prefer common corrections) */
+  frequency: ReadonlyMap<string, number>;
+}
+
+/** Undo Telex / VNI keystrokes left in a diacritic-free syllable. */
+export function decodeTypingRemnants(key: string): string {
+  let s = key;
+  if (/\d/.test(s) && /[a-z]/.test(s)) s = s.replace(/\d/g, ""); // VNI: sinh2, d9ang
+  s = s.replace(/^dd/, "d");
+  s = s.replace(/uow/g, "uo").replace(/([aou])w/g, "$1").replace(/w/g, "u");
+  s = s.replace(/aa/g, "a").replace(/ee/g, "e").replace(/oo(?!ng|c)/g, "o");
+  // f, j, r, s, x, z are never written after the vowel of a Vietnamese syllable: tone keys
+  const v = /[aeiouy]/.exec(s);
+  if (v) s = s.slice(0, v.index + 1) + s.slice(v.index + 1).replace(/[fjrsxz]/g, "");
+  return canonicalSyllable(s);
+}
+
+function known(piece: string, vocab: Vocabulary): string | null {
+  const direct = canonicalSyllable(piece);
+  if (vocab.words.has(direct)) return direct;
+  const decoded = decodeTypingRemnants(piece);
+  if (decoded !== direct && decoded.length > 0 && vocab.words.has(decoded)) return decoded;
+  return null;
+}
+
+/** Split a run-together word into 2–4 known syllables forming at least one known pair. */
+export function splitJoined(key: string, vocab: Vocabulary): string[] | null {
+  if (key.length < 4 || !/^[a-z0-9]+$/.test(key)) return null;
+  let best: { pieces: string[]; score: number } | null = null;
+  const walk = (from: number, pieces: string[]): void => {
+    if (from === key.length) {
+      if (pieces.length < 2) return;
+      let pairs = 0;
+      for (let i = 1; i < pieces.length; i++) if (vocab.bigrams.has(`${pieces[i - 1]} ${pieces[i]}`)) pairs++;
+      if (pairs === 0) return;
+      const score = pairs * 10 - pieces.length;
+      if (best === null || score > best.score) best = { pieces: [...pieces], score };
+      return;
+    }
+    if (pieces.length === 4) return;
+    for (let len = 2; len <= 8 && from + len <= key.length; len++) {
+      const piece = known(key.slice(from, from + len), vocab);
+      if (piece === null) continue;
+      pieces.push(piece);
+      walk(from + len, pieces);
+      pieces.pop();
+    }
+  };
+  walk(0, []);
+  return best === null ? null : (best as { pieces: string[] }).pieces;
+}
+
+const ALPHABET = "abcdefghijklmnopqrstuvwxyz";
+
+/** Known syllables one edit away (Damerau–Levenshtein distance 1). */
+export function editNeighbours(key: string, vocab: Vocabulary): string[] {
+  const out = new Set<string>();
+  const consider = (c: string): void => {
+    const k = canonicalSyllable(c);
+    if (k !== key && vocab.words.has(k)) out.add(k);
+  };
+  for (let i = 0; i <= key.length; i++) {
+    if (i < key.length) consider(key.slice(0, i) + key.slice(i + 1));
+    if (i + 1 < key.length) consider(key.slice(0, i) + key[i + 1] + key[i] + key.slice(i + 2));
+    for (const ch of ALPHABET) {
+      if (i < key.length && ch !== key[i]) consider(key.slice(0, i) + ch + key.slice(i + 1));
+      consider(key.slice(0, i) + ch + key.slice(i));
+    }
+  }
+  return [...out].sort();
+}
+
+/** Repair the tokens that are not known syllables (known ones, numbers and 1-letter words stay). */
+export function repairTokens(tokens: readonly Token[], vocab: Vocabulary): Token[] {
+  const out: Token[] = [];
+  tokens.forEach((token, i) => {
+    const key = token.key;
+    if (vocab.words.has(key) || /^\d+$/.test(key) || key.length < 2) {
+      out.push(token);
+      return;
+    }
+    const plain = (k: string): Token => ({ key: k, tone: k, marked: token.marked });
+    const decoded = known(key, vocab);
+    if (decoded !== null) {
+      out.push(plain(decoded));
+      return;
+    }
+    const pieces = splitJoined(key, vocab);
+    if (pieces !== null) {
+      out.push(...pieces.map(plain));
+      return;
+    }
+    if (key.length >= 4 && /^[a-z]+$/.test(key)) {
+      const prev = out[out.length - 1]?.key;
+      const next = tokens[i + 1]?.key;
+      const support = (c: string): number =>
+        (prev !== undefined && vocab.bigrams.has(`${prev} ${c}`) ? 1 : 0) +
+        (next !== undefined && vocab.bigrams.has(`${c} ${next}`) ? 1 : 0);
+      const candidates = editNeighbours(key, vocab)
+        .map((c) => ({ c, support: support(c), freq: vocab.frequency.get(c) ?? 0 }))
+        .sort((a, b) => b.support - a.support || b.freq - a.freq || (a.c < b.c ? -1 : 1));
+      const best = candidates[0];
+      if (best && (best.support > 0 || !isVietnameseSyllable(key))) {
+        out.push(plain(best.c));
+        return;
+      }
+    }
+    out.push(token);
+  });
+  return out;
+}
+
+const ONSET_SWAPS: readonly (readonly string[])[] = [["tr", "ch"], ["s", "x"], ["d", "gi", "r", "v"], ["l", "n"]];
+const CODA_SWAPS: readonly (readonly string[])[] = [["c", "t"], ["ng", "n"], ["nh", "n"]];
+
+/** Spellings of a syllable under the usual regional confusions (one swap at a time). */
+export function regionalVariants(key: string): string[] {
+  const out = new Set<string>();
+  for (const group of ONSET_SWAPS) {
+    for (const from of group) {
+      if (!key.startsWith(from) || (from === "g" && key.startsWith("gi"))) continue;
+      // "gi" + vowel: the i belongs to the onset ("gia" → "da")
+      for (const to of group) if (to !== from) out.add(canonicalSyllable(to + key.slice(from.length)));
+    }
+  }
+  for (const group of CODA_SWAPS) {
+    for (const from of group) {
+      if (!key.endsWith(from) || (from === "n" && /n[gh]$/.test(key))) continue;
+      for (const to of group) if (to !== from) out.add(canonicalSyllable(key.slice(0, -from.length) + to));
+    }
+  }
+  out.delete(key);
+  return [...out].filter((v) => isVietnameseSyllable(v));
+}
+
+/**
+ * Second pass over repaired tokens: where two neighbours are not a known pair but a regional
+ * respelling of one of them makes them one, take the respelling.
+ */
+export function repairPairs(tokens: readonly Token[], vocab: Vocabulary): Token[] {
+  const out = [...tokens];
+  for (let i = 1; i < out.length; i++) {
+    const a = out[i - 1]!;
+    const b = out[i]!;
+    if (vocab.bigrams.has(`${a.key} ${b.key}`)) continue;
+    const bFix = regionalVariants(b.key).find((v) => vocab.bigrams.has(`${a.key} ${v}`));
+    if (bFix !== undefined) {
+      out[i] = { key: bFix, tone: bFix, marked: b.marked };
+      continue;
+    }
+    // the left word, unless it already pairs with the word before it
+    if (i >= 2 && vocab.bigrams.has(`${out[i - 2]!.key} ${a.key}`)) continue;
+    const aFix = regionalVariants(a.key).find((v) => vocab.bigrams.has(`${v} ${b.key}`));
+    if (aFix !== undefined) out[i - 1] = { key: aFix, tone: aFix, marked: a.marked };
+  }
+  return out;
+}

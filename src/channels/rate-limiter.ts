@@ -1,0 +1,107 @@
+/**
+ * Provider rate limits shared by every worker, in Redis, exact as the provider measures them.
+ *
+ * A slot is "in flight" from the moment it is taken until the provider has answered; after that it
+ * counts, for one window, from the time of the answer. A new slot is granted only while
+ * in-flight + answered-within-the-window < limit. Since a request reaches the provider after its
+ * slot is taken and before it is answered, any two requests that reach the provider less than a
+ * window apart are counted against each other, whatever the delays inside a busy worker: no
+ * provider ever sees more than `limit` requests in any window.
+ */
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+
+// KEYS: per rule, its in-flight set then its answered set. ARGV: limit and window per rule, token, in-flight TTL.
+const ACQUIRE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local rules = #KEYS / 2
+local token = ARGV[rules * 2 + 1]
+local ttl = tonumber(ARGV[rules * 2 + 2])
+local wait = 0
+for i = 1, rules do
+  local inflight, done = KEYS[i * 2 - 1], KEYS[i * 2]
+  local limit, window = tonumber(ARGV[i * 2 - 1]), tonumber(ARGV[i * 2])
+  redis.call('ZREMRANGEBYSCORE', inflight, '-inf', now)
+  redis.call('ZREMRANGEBYSCORE', done, '-inf', now - window)
+  local used = redis.call('ZCARD', inflight) + redis.call('ZCARD', done)
+  if used >= limit then
+    local w = 20
+    local oldest = redis.call('ZRANGE', done, 0, 0, 'WITHSCORES')
+    if oldest[2] and redis.call('ZCARD', inflight) == 0 then w = tonumber(oldest[2]) + window - now + 1 end
+    if w > wait then wait = w end
+  end
+end
+if wait > 0 then return wait end
+for i = 1, rules do
+  redis.call('ZADD', KEYS[i * 2 - 1], now + ttl, token)
+  redis.call('PEXPIRE', KEYS[i * 2 - 1], ttl + 1000)
+end
+return 0
+`;
+
+// KEYS as above. ARGV: window per rule, token.
+const RELEASE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local rules = #KEYS / 2
+local token = ARGV[rules + 1]
+for i = 1, rules do
+  if redis.call('ZREM', KEYS[i * 2 - 1], token) == 1 then
+    redis.call('ZADD', KEYS[i * 2], now, token)
+    redis.call('PEXPIRE', KEYS[i * 2], tonumber(ARGV[i]) + 1000)
+  end
+end
+return 0
+`;
+
+export interface RateRule {
+  key: string;
+  limit: number;
+  windowMs: number;
+}
+
+export interface RateSlot {
+  /** Call once the provider has answered (or the call failed). */
+  release(): Promise<void>;
+}
+
+export class RateLimiter {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = "motcua:rate:",
+    /** A slot whose worker died is freed after this long. */
+    private readonly inflightTtlMs = 30_000,
+  ) {}
+
+  private keys(rules: RateRule[]): string[] {
+    return rules.flatMap((r) => [`${this.prefix}${r.key}:inflight`, `${this.prefix}${r.key}:done`]);
+  }
+
+  /** Takes one slot under every rule at once, or answers how long to wait (ms). */
+  async tryAcquire(rules: RateRule[], token: string): Promise<number> {
+    const args = [...rules.flatMap((r) => [String(r.limit), String(r.windowMs)]), token, String(this.inflightTtlMs)];
+    return Number(await this.redis.eval(ACQUIRE, rules.length * 2, ...this.keys(rules), ...args));
+  }
+
+  /** Waits until every rule grants a slot (or `signal` aborts the wait: shutting down). */
+  async acquire(rules: RateRule[], maxWaitMs = 120_000, signal?: AbortSignal): Promise<RateSlot> {
+    const token = randomUUID();
+    const started = Date.now();
+    for (;;) {
+      if (signal?.aborted) throw new Error("rate limit: wait abandoned (shutting down)");
+      const wait = await this.tryAcquire(rules, token);
+      if (wait === 0) break;
+      if (Date.now() - started > maxWaitMs) throw new Error(`rate limit: no slot within ${maxWaitMs} ms`);
+      await new Promise((r) => setTimeout(r, Math.min(wait, signal?.aborted ? 0 : 1000) + Math.floor(Math.random() * 5)));
+    }
+    let released = false;
+    return {
+      release: async () => {
+        if (released) return;
+        released = true;
+        await this.redis.eval(RELEASE, rules.length * 2, ...this.keys(rules), ...rules.map((r) => String(r.windowMs)), token);
+      },
+    };
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The Zalo OA access token: valid 25 h, renewed with a single-use refresh token. Two processes
+ * refreshing at once would lose the pair for good, so a refresh happens under a Redis lock, and
+ * the new pair is written to PostgreSQL before it is used.
+ */
+import { randomUUID } from "node:crypto";
+import axios, { type AxiosInstance } from "axios";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { z } from "zod";
+import type { Db } from "../../db/client.js";
+import { ChannelError } from "../channel.js";
+
+const PROVIDER = "zalo_oa";
+const LOCK_TTL_MS = 20_000;
+/** Renew when less than this is left. */
+export const REFRESH_MARGIN_MS = 2 * 60 * 60 * 1000;
+
+const tokenResponse = z.object({
+  access_token: z.string().min(1),
+  refresh_token: z.string().min(1),
+  expires_in: z.union([z.string(), z.number()]).transform(Number).pipe(z.number().positive()),
+});
+
+const oauthError = z.object({ error: z.number(), error_name: z.string().optional(), error_reason: z.string().optional(), error_description: z.string().optional() });
+
+export interface ZaloTokenOptions {
+  db: Db;
+  redis: Redis;
+  logger: Logger;
+  appId: string;
+  appSecret: string;
+  initialRefreshToken: string;
+  oauthBase: string;
+  /** Redis key of the refresh lock (one per deployment). */
+  lockKey?: string;
+  http?: AxiosInstance;
+  now?: () => Date;
+}
+
+export class ZaloTokenManager {
+  private readonly http: AxiosInstance;
+  private readonly now: () => Date;
+  /** Refreshes performed by this process (for tests and metrics). */
+  refreshCount = 0;
+
+  private readonly lockKey: string;
+
+  constructor(private readonly options: ZaloTokenOptions) {
+    this.lockKey = options.lockKey ?? "motcua:lock:zalo-token-refresh";
+    this.http = options.http ?? axios.create({ timeout: 10_000 });
+    this.now = options.now ?? (() => new Date());
+  }
+
+  private async current() {
+    return this.options.db.providerToken.findUnique({ where: { provider: PROVIDER } });
+  }
+
+  /** The pair last read or written by this process (saves a database read per message). */
+  private cached: { accessToken: string; expiresAt: Date } | undefined;
+
+  /** A valid access token, refreshed first when it is missing or about to expire. */
+  async accessToken(): Promise<string> {
+    if (this.cached && this.cached.expiresAt.getTime() - this.now().getTime() > REFRESH_MARGIN_MS) return this.cached.accessToken;
+    const row = await this.current();
+    if (row && row.expiresAt.getTime() - this.now().getTime() > REFRESH_MARGIN_MS) {
+      this.cached = { accessToken: row.accessToken, expiresAt: row.expiresAt };
+      return row.accessToken;
+    }
+    return this.refresh(row?.accessToken);
+  }
+
+  /**
+   * Refreshes the pair unless another process already did. `staleAccessToken` is the token that
+   * failed (or is expiring); if the stored one differs, it is already fresh and is returned as is.
+   */
+  async refresh(staleAccessToken?: string): Promise<string> {
+    const lockValue = randomUUID();
+    const deadline = Date.now() + LOCK_TTL_MS;
+    for (;;) {
+      const got = await this.options.redis.set(this.lockKey, lockValue, "PX", LOCK_TTL_MS, "NX");
+      if (got === "OK") break;
+      await new Promise((r) => setTimeout(r, 50));
+      const row = await this.current();
+      if (row && row.accessToken !== staleAccessToken && row.expiresAt.getTime() - this.now().getTime() > REFRESH_MARGIN_MS) return this.remember(row);
+      if (Date.now() > deadline) throw new ChannelError("retry", "TOKEN_LOCK", "another process is refreshing the Zalo token");
+    }
+    try {
+      const row = await this.current();
+      if (row && row.accessToken !== staleAccessToken && row.expiresAt.getTime() - this.now().getTime() > REFRESH_MARGIN_MS) return this.remember(row);
+      const refreshToken = row?.refreshToken ?? this.options.initialRefreshToken;
+      const pair = await this.callOAuth(refreshToken);
+      const expiresAt = new Date(this.now().getTime() + pair.expires_in * 1000);
+      // Persist before use: the old refresh token is already spent.
+      await this.options.db.providerToken.upsert({
+        where: { provider: PROVIDER },
+        create: { provider: PROVIDER, accessToken: pair.access_token, refreshToken: pair.refresh_token, expiresAt },
+        update: { accessToken: pair.access_token, refreshToken: pair.refresh_token, expiresAt },
+      });
+      this.refreshCount += 1;
+      this.remember({ accessToken: pair.access_token, expiresAt });
+      this.options.logger.info({ expiresAt }, "zalo OA token refreshed");
+      return pair.access_token;
+    } finally {
+      // Release only our own lock.
+      await this.options.redis.eval('if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end', 1, this.lockKey, lockValue);
+    }
+  }
+
+  private remember(row: { accessToken: string; expiresAt: Date }): string {
+    this.cached = { accessToken: row.accessToken, expiresAt: row.expiresAt };
+    return row.accessToken;
+  }
+
+  /** Renews the pair if it expires within the margin; used by the scheduled job. */
+  async refreshIfExpiring(): Promise<boolean> {
+    const row = await this.current();
+    if (row && row.expiresAt.getTime() - this.now().getTime() > REFRESH_MARGIN_MS) return false;
+    await this.refresh(row?.accessToken);
+    return true;
+  }
+
+  private async callOAuth(refreshToken: string) {
+    const body = new URLSearchParams({ refresh_token: refreshToken, app_id: this.options.appId, grant_type: "refresh_token" });
+    let data: unknown;
+    try {
+      const res = await this.http.post(`${this.options.oauthBase}/v4/oa/access_token`, body.toString(), {
+        headers: { "content-type": "application/x-www-form-urlencoded", secret_key: this.options.appSecret },
+        validateStatus: () => true,
+      });
+      if (res.status >= 500) throw new ChannelError("retry", String(res.status), `Zalo OAuth answered ${res.status}`);
+      data = res.data;
+    } catch (error) {
+      if (error instanceof ChannelError) throw error;
+      throw new ChannelError("retry", (error as { code?: string }).code ?? "NETWORK", `Zalo OAuth unreachable: ${(error as Error).message}`);
+    }
+    const ok = tokenResponse.safeParse(data);
+    if (ok.success) return ok.data;
+    const err = oauthError.safeParse(data);
+    const reason = err.success ? `${err.data.error} ${err.data.error_name ?? ""} ${err.data.error_description ?? err.data.error_reason ?? ""}`.trim() : JSON.stringify(data).slice(0, 200);
+    throw new ChannelError("fallback", err.success ? String(err.data.error) : "OAUTH", `Zalo OAuth refused the refresh token: ${reason}`);
+  }
+}

@@ -1,0 +1,22 @@
+import type { Env } from "../../config/env.js";
+import { createDb } from "../../db/client.js";
+import { pendingMigrations } from "../../db/migration-status.js";
+import { ensureDatabase } from "../../db/bootstrap.js";
+import { AppError } from "../../errors.js";
+import { ADMIN_UNITS_ATTRIBUTION } from "../../admin-units/source.js";
+import { describeSeed, seedAll } from "../../seed/seed.js";
+
+export async function runSeed(env: Env): Promise<number> {
+  await ensureDatabase(env.DATABASE_URL);
+  const pending = await pendingMigrations(env.DATABASE_URL);
+  if (pending.length) throw new AppError("MIGRATION_FAILED", `The database is missing ${pending.length} migration(s); run \`npm run db:migrate\` first.`);
+  const db = createDb(env.DATABASE_URL);
+  try {
+    const report = await seedAll(db);
+    for (const line of describeSeed(report)) console.log(line);
+    console.log(ADMIN_UNITS_ATTRIBUTION);
+    return report.procedures.rejected.length ? 1 : 0;
+  } finally {
+    await db.$disconnect();
+  }
+}

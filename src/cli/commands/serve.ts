@@ -1,0 +1,108 @@
+import { configuredChannels, type Env } from "../../config/env.js";
+import { createAppContext } from "../../app/context.js";
+import { ensureDatabase, ensureRedis } from "../../db/bootstrap.js";
+import { pendingMigrations } from "../../db/migration-status.js";
+import { AppError, ValidationError } from "../../errors.js";
+
+export const ROLES = ["all", "api", "worker", "bot"] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface ServeOptions {
+  role: string;
+  port?: string;
+  /** Called once every role has started, with the API's address. */
+  onListening?: (address: string) => void;
+}
+
+/** Checks that PostgreSQL and Redis answer and that the schema is current; one clear sentence otherwise. */
+export async function preflight(env: Env): Promise<void> {
+  await ensureDatabase(env.DATABASE_URL);
+  await ensureRedis(env.REDIS_URL);
+  const pending = await pendingMigrations(env.DATABASE_URL);
+  if (pending.length) {
+    throw new AppError("MIGRATION_FAILED", `The database lacks ${pending.length} migration(s) (${pending.join(", ")}); run \`npm run db:migrate\` (or \`motcua migrate\`) first.`);
+  }
+}
+
+export async function runServe(env: Env, options: ServeOptions): Promise<number> {
+  if (!(ROLES as readonly string[]).includes(options.role)) throw new ValidationError(`--role must be one of ${ROLES.join(", ")} (got "${options.role}")`);
+  const role = options.role as Role;
+  const port = options.port === undefined ? env.PORT : Number(options.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ValidationError(`--port must be a number from 0 to 65535 (got "${options.port}")`);
+  await preflight(env);
+
+  const ctx = createAppContext(env);
+  const log = ctx.logger;
+  const stops: (() => Promise<void>)[] = [];
+  let listening = "";
+  const channels = configuredChannels(env);
+  const sandboxed = Object.entries(channels).filter(([, on]) => !on).map(([name]) => name);
+  if (sandboxed.length) log.info({ sandboxed }, `no credentials for ${sandboxed.join(", ")}: those channels are served by the sandbox`);
+
+  if (role === "all" || role === "api") {
+    const { buildHttpServer } = await import("../../http/server.js"); // each role loads only what it runs
+    const { createBot } = await import("../../../bots/bot.js");
+    const { registerWebChat } = await import("../../../bots/adapters/web-chat.js");
+    const bot = createBot({ redis: ctx.redis, db: ctx.db, catalog: ctx.catalog, logger: log, prefix: env.QUEUE_PREFIX, tariff: env.POSTAL_TARIFF });
+    const { buildChannels } = await import("../../channels/registry.js");
+    const { zaloBotHandler } = await import("../../../bots/adapters/zalo.js");
+    const { ZaloOaChannel } = await import("../../channels/zalo/zalo-oa-channel.js");
+    const zaloTokens = buildChannels(env, { db: ctx.db, redis: ctx.redis, logger: log }).zaloTokens;
+    const telegramWebhook = env.TELEGRAM_BOT_TOKEN && env.TELEGRAM_WEBHOOK_SECRET;
+    const { createTelegramBot, registerTelegramWebhook } = await import("../../../bots/adapters/telegram.js");
+    const app = await buildHttpServer(ctx, {
+      extraRoutes: async (a) => {
+        registerWebChat(a, bot);
+        // With a webhook secret, Telegram posts updates here instead of being long-polled by the bot role.
+        if (telegramWebhook) {
+          const telegram = createTelegramBot({ token: env.TELEGRAM_BOT_TOKEN!, apiRoot: env.TELEGRAM_API_ROOT, engine: bot, logger: log });
+          await registerTelegramWebhook(a, { bot: telegram, secret: env.TELEGRAM_WEBHOOK_SECRET!, publicBaseUrl: env.PUBLIC_BASE_URL });
+        }
+      },
+      // Zalo users' messages are answered by the same bot, through the OA API.
+      ...(zaloTokens ? { onZaloUserMessage: zaloBotHandler({ engine: bot, oa: new ZaloOaChannel(env.ZALO_OA_API_BASE, zaloTokens), logger: log }) } : {}),
+    });
+    const address = await app.listen({ host: env.HOST, port }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE") throw new AppError("SERVICE_UNAVAILABLE", `Port ${port} on ${env.HOST} is already in use (another motcua?); stop that process or set PORT to a free port.`);
+      throw error;
+    });
+    log.info({ role }, `motcua API listening on ${address}`);
+    listening = address;
+    stops.push(() => app.close());
+  }
+  if (role === "all" || role === "worker") {
+    const { startWorkerRole } = await import("../../app/worker-role.js");
+    const worker = await startWorkerRole(ctx);
+    log.info({ concurrency: env.WORKER_CONCURRENCY }, "notification worker and outbox relay running");
+    stops.push(() => worker.stop());
+  }
+  if ((role === "all" || role === "bot") && env.TELEGRAM_BOT_TOKEN && !env.TELEGRAM_WEBHOOK_SECRET) {
+    const { createBot } = await import("../../../bots/bot.js");
+    const { createTelegramBot } = await import("../../../bots/adapters/telegram.js");
+    const engine = createBot({ redis: ctx.redis, db: ctx.db, catalog: ctx.catalog, logger: log, prefix: env.QUEUE_PREFIX, tariff: env.POSTAL_TARIFF });
+    const telegram = createTelegramBot({ token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT, engine, logger: log });
+    // launch() resolves only when polling stops: start it and report failures.
+    void telegram.launch({ dropPendingUpdates: false }).catch((error: Error) => log.error({ err: error }, "Telegram polling stopped"));
+    log.info("Telegram bot polling for updates");
+    stops.push(async () => telegram.stop("shutdown"));
+  } else if (role === "bot") {
+    throw new AppError(
+      "VALIDATION_FAILED",
+      env.TELEGRAM_WEBHOOK_SECRET
+        ? "With TELEGRAM_WEBHOOK_SECRET set, Telegram updates arrive on the api role's /webhooks/telegram: run --role api (the bot role only long-polls)."
+        : "The bot role needs TELEGRAM_BOT_TOKEN (Telegram long polling); the web chat at /chat and Zalo replies run with --role api or all.",
+    );
+  }
+  options.onListening?.(listening);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log.info({ signal }, "shutting down");
+      resolve();
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  for (const s of stops.reverse()) await s();
+  await ctx.close();
+  return 0;
+}

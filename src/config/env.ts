@@ -1,0 +1,229 @@
+/**
+ * The whole configuration: one zod schema over the environment, parsed once.
+ * Every problem is reported with the variable's name and what it should look like.
+ */
+import { z } from "zod";
+import { AppError } from "../errors.js";
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const httpUrl = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .refine((v) => /^https?:\/\/[^\s/]+/.test(v) && URL.canParse(v), { message: "must be an http(s) URL" })
+    .transform((v) => v.replace(/\/+$/, ""));
+
+const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+export interface QuietHours {
+  /** Minutes after midnight, Asia/Ho_Chi_Minh. */
+  startMinute: number;
+  endMinute: number;
+}
+
+const quietHours = z
+  .string()
+  .trim()
+  .default("22:00-06:00")
+  .transform((value, ctx): QuietHours | null => {
+    if (value.toLowerCase() === "off") return null;
+    const [start, end, ...rest] = value.split("-");
+    const s = start?.trim().match(HHMM);
+    const e = end?.trim().match(HHMM);
+    if (!s || !e || rest.length > 0) {
+      ctx.addIssue({ code: "custom", message: 'must be "HH:MM-HH:MM" (e.g. 22:00-06:00) or "off"' });
+      return z.NEVER;
+    }
+    const startMinute = Number(s[1]) * 60 + Number(s[2]);
+    const endMinute = Number(e[1]) * 60 + Number(e[2]);
+    if (startMinute === endMinute) {
+      ctx.addIssue({ code: "custom", message: "start and end must differ (use off to disable)" });
+      return z.NEVER;
+    }
+    return { startMinute, endMinute };
+  });
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .default("postgresql://postgres@127.0.0.1:5432/motcua")
+  .refine((v) => /^postgres(ql)?:\/\//.test(v) && URL.canParse(v), {
+    message: "must be a PostgreSQL URL such as postgresql://user@127.0.0.1:5432/motcua",
+  })
+  .refine((v) => !URL.canParse(v) || new URL(v).pathname.replace(/^\//, "") !== "", {
+    message: "must name a database, e.g. …:5432/motcua",
+  });
+
+const redisUrl = z
+  .string()
+  .trim()
+  .default("redis://127.0.0.1:6379")
+  .refine((v) => /^rediss?:\/\//.test(v) && URL.canParse(v), {
+    message: "must be a Redis URL such as redis://127.0.0.1:6379",
+  });
+
+const port = z.coerce
+  .number({ message: "must be a number" })
+  .int("must be a whole number")
+  .min(0, "must be between 0 and 65535")
+  .max(65535, "must be between 0 and 65535");
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "test", "production"], { message: "must be development, test or production" }).default("development"),
+    LOG_LEVEL: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+        message: "must be one of fatal, error, warn, info, debug, trace, silent",
+      })
+      .default("info"),
+    DATABASE_URL: postgresUrl,
+    REDIS_URL: redisUrl,
+    DATABASE_POOL_SIZE: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(2, "must be at least 2").max(200, "must be at most 200").default(20),
+    HOST: z.string().trim().min(1).default("127.0.0.1"),
+    PORT: port.default(3000),
+    PUBLIC_BASE_URL: httpUrl("http://127.0.0.1:3000").optional(),
+
+    TELEGRAM_BOT_TOKEN: optionalText.refine((v) => v === undefined || /^\d+:[\w-]{20,}$/.test(v), {
+      message: 'must look like "123456789:AA…" (the token BotFather gives)',
+    }),
+    TELEGRAM_API_ROOT: httpUrl("https://api.telegram.org"),
+    TELEGRAM_WEBHOOK_SECRET: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(v), {
+      message: "may only hold A-Z, a-z, 0-9, _ and - (1 to 256 characters)",
+    }),
+
+    ZALO_APP_ID: optionalText,
+    ZALO_APP_SECRET: optionalText,
+    ZALO_OA_SECRET_KEY: optionalText,
+    ZALO_REFRESH_TOKEN: optionalText,
+    ZALO_OA_API_BASE: httpUrl("https://openapi.zalo.me"),
+    ZALO_ZNS_API_BASE: httpUrl("https://business.openapi.zalo.me"),
+    ZALO_OAUTH_BASE: httpUrl("https://oauth.zaloapp.com"),
+
+    TWILIO_ACCOUNT_SID: optionalText.refine((v) => v === undefined || /^AC[0-9a-fA-F]{32}$/.test(v), {
+      message: 'must be "AC" followed by 32 hexadecimal characters',
+    }),
+    TWILIO_AUTH_TOKEN: optionalText,
+    TWILIO_FROM: optionalText,
+    TWILIO_MESSAGING_SERVICE_SID: optionalText.refine((v) => v === undefined || /^MG[0-9a-fA-F]{32}$/.test(v), {
+      message: 'must be "MG" followed by 32 hexadecimal characters',
+    }),
+    TWILIO_API_BASE: httpUrl("https://api.twilio.com"),
+    TWILIO_MAX_PER_SECOND: z.coerce.number({ message: "must be a number" }).positive("must be above 0").default(10),
+
+    ZNS_TEMPLATES: z
+      .string()
+      .trim()
+      .default("")
+      .transform((value, ctx): Record<string, string> => {
+        // "RECEIVED=7895417a7d3f9461cd2e,RESULT_READY=…": the approved template id per notice type.
+        const map: Record<string, string> = {};
+        for (const pair of value.split(",").map((p) => p.trim()).filter(Boolean)) {
+          const [type, id] = pair.split("=").map((p) => p.trim());
+          if (!type || !id || !/^[A-Z_]+$/.test(type)) {
+            ctx.addIssue({ code: "custom", message: 'must be a list of NOTICE_TYPE=templateId separated by commas' });
+            return z.NEVER;
+          }
+          map[type] = id;
+        }
+        return map;
+      }),
+    ZNS_MODE: z.enum(["production", "development"], { message: "must be production or development" }).default("production"),
+
+    PROVIDER_TIMEOUT_MS: z.coerce.number({ message: "must be a number" }).int().min(100, "must be at least 100").max(120_000, "must be at most 120000").default(10_000),
+    POSTAL_TARIFF: z
+      .string()
+      .trim()
+      .default("RESULT_DELIVERY=25000,DOSSIER_COLLECTION=25000")
+      .transform((value, ctx) => {
+        // Postage in đồng per booking kind, e.g. "RESULT_DELIVERY=25000,DOSSIER_COLLECTION=30000".
+        const tariff = { RESULT_DELIVERY: 25000, DOSSIER_COLLECTION: 25000 };
+        for (const pair of value.split(",").map((p) => p.trim()).filter(Boolean)) {
+          const [kind, amount] = pair.split("=").map((p) => p.trim());
+          if ((kind !== "RESULT_DELIVERY" && kind !== "DOSSIER_COLLECTION") || !/^\d{1,7}$/.test(amount ?? "")) {
+            ctx.addIssue({ code: "custom", message: "must be RESULT_DELIVERY=<đồng>,DOSSIER_COLLECTION=<đồng>" });
+            return z.NEVER;
+          }
+          tariff[kind] = Number(amount);
+        }
+        return tariff;
+      }),
+    QUIET_HOURS: quietHours,
+    RATE_LIMITS: z.enum(["on", "off"], { message: "must be on or off" }).default("on"),
+    QUEUE_PREFIX: z.string().trim().regex(/^[\w-]{1,40}$/, "may hold letters, digits, _ and - (1 to 40)").default("motcua"),
+    /** Overrides every notice type's wait for a delivery receipt (ms) before falling back. */
+    RECEIPT_DEADLINE_MS: z.coerce.number({ message: "must be a number" }).int().min(100, "must be at least 100").optional(),
+    RELAY_SWEEP_MS: z.coerce.number({ message: "must be a number" }).int().min(100, "must be at least 100").default(5000),
+    CLAIM_LEASE_MS: z.coerce.number({ message: "must be a number" }).int().min(1000, "must be at least 1000").default(120_000),
+    WORKER_CONCURRENCY: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(500, "must be at most 500").default(50),
+    SMS_SEGMENT_BUDGET: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1).max(10).default(2),
+  })
+  .superRefine((env, ctx) => {
+    const zalo = ["ZALO_APP_ID", "ZALO_APP_SECRET", "ZALO_REFRESH_TOKEN"] as const;
+    const zaloSet = zalo.filter((k) => env[k] !== undefined);
+    if (zaloSet.length > 0 && zaloSet.length < zalo.length) {
+      for (const key of zalo.filter((k) => env[k] === undefined)) {
+        ctx.addIssue({ code: "custom", path: [key], message: `is required with ${zaloSet.join(", ")} (Zalo needs all three)` });
+      }
+    }
+    const twilioAny = env.TWILIO_ACCOUNT_SID ?? env.TWILIO_AUTH_TOKEN ?? env.TWILIO_FROM ?? env.TWILIO_MESSAGING_SERVICE_SID;
+    if (twilioAny !== undefined) {
+      if (!env.TWILIO_ACCOUNT_SID) ctx.addIssue({ code: "custom", path: ["TWILIO_ACCOUNT_SID"], message: "is required for SMS through Twilio" });
+      if (!env.TWILIO_AUTH_TOKEN) ctx.addIssue({ code: "custom", path: ["TWILIO_AUTH_TOKEN"], message: "is required for SMS through Twilio" });
+      if (!env.TWILIO_FROM && !env.TWILIO_MESSAGING_SERVICE_SID) {
+        ctx.addIssue({ code: "custom", path: ["TWILIO_FROM"], message: "or TWILIO_MESSAGING_SERVICE_SID is required for SMS through Twilio" });
+      }
+    }
+  })
+  .transform((env) => ({
+    ...env,
+    PUBLIC_BASE_URL: env.PUBLIC_BASE_URL ?? `http://${env.HOST === "0.0.0.0" ? "127.0.0.1" : env.HOST}:${env.PORT}`,
+  }));
+
+export type Env = z.output<typeof envSchema>;
+
+export type ChannelName = "telegram" | "zalo" | "zns" | "sms";
+
+/** Which channels have credentials; the rest are served by the sandbox. */
+export function configuredChannels(env: Env): Record<ChannelName, boolean> {
+  const zalo = Boolean(env.ZALO_APP_ID && env.ZALO_APP_SECRET && env.ZALO_REFRESH_TOKEN);
+  return {
+    telegram: Boolean(env.TELEGRAM_BOT_TOKEN),
+    zalo,
+    zns: zalo,
+    sms: Boolean(env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && (env.TWILIO_FROM || env.TWILIO_MESSAGING_SERVICE_SID)),
+  };
+}
+
+export class ConfigError extends AppError {
+  constructor(readonly problems: string[]) {
+    super("CONFIG_INVALID", `Cấu hình không hợp lệ / invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+/** Parses an environment; throws ConfigError listing every problem, one line per variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = envSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const key = issue.path.join(".") || "environment";
+    const given = typeof issue.path[0] === "string" ? cleaned[issue.path[0]] : undefined;
+    const shown = given === undefined ? "" : ` (got "${/TOKEN|SECRET|KEY|PASSWORD/.test(key) ? "…" : given}")`;
+    return `${key} ${issue.message}${shown}`;
+  });
+  throw new ConfigError(problems);
+}
+
+let cached: Env | undefined;
+
+/** The process environment, parsed once. */
+export function loadEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

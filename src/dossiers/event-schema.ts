@@ -1,0 +1,131 @@
+/** The upstream contract: one dossier status event (design.md), validated at the edge. */
+import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { z } from "zod";
+import { DossierStatus } from "../generated/prisma/enums.js";
+
+/** National status codes 1–10. */
+export const STATUS_BY_CODE: Record<number, DossierStatus> = {
+  1: "REGISTERED",
+  2: "RECEIVED",
+  3: "REFUSED",
+  4: "PROCESSING",
+  5: "SUPPLEMENT_REQUIRED",
+  6: "PAYMENT_REQUIRED",
+  7: "WITHDRAWN",
+  8: "STOPPED",
+  9: "RESULT_READY",
+  10: "RETURNED",
+};
+
+/** `<agency code>-<YYMMDD or YYYYMMDD>-<sequence>`, any agency's format. */
+export const DOSSIER_CODE = /^[A-Z0-9][A-Z0-9._]{0,40}-\d{6}(\d{2})?-\d{2,10}$/;
+
+export function normalizeDossierCode(raw: string): string {
+  return raw.trim().toUpperCase();
+}
+
+/** Vietnamese phone → E.164, or null when it is not a valid number. */
+export function toE164(raw: string): string | null {
+  const parsed = parsePhoneNumberFromString(raw.replace(/[\s.()-]/g, ""), "VN");
+  return parsed?.isValid() ? parsed.number : null;
+}
+
+const DATE_TIME_MESSAGE = "must be an ISO 8601 date-time, e.g. 2026-11-20T09:15:00+07:00";
+const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * An ISO 8601 date-time. With no offset it is read as Vietnam time (UTC+7); an appointment given
+ * as a date alone (`dueAt`, `newDueAt`) means that day at 17:00, when the desk closes.
+ */
+const dateTime = (options: { dateOnlyAt?: string } = {}) =>
+  z.string({ message: DATE_TIME_MESSAGE }).transform((value, ctx) => {
+    const v = value.trim();
+    let text = v;
+    if (LOCAL_DATE_TIME.test(v)) text = `${v}+07:00`;
+    else if (options.dateOnlyAt && DATE_ONLY.test(v)) text = `${v}T${options.dateOnlyAt}+07:00`;
+    else if (!z.iso.datetime({ offset: true }).safeParse(v).success) {
+      ctx.addIssue({ code: "custom", message: DATE_TIME_MESSAGE });
+      return z.NEVER;
+    }
+    const date = new Date(text);
+    if (Number.isNaN(date.getTime())) {
+      ctx.addIssue({ code: "custom", message: DATE_TIME_MESSAGE });
+      return z.NEVER;
+    }
+    return date.toISOString();
+  });
+const isoDateTime = dateTime();
+const appointment = dateTime({ dateOnlyAt: "17:00:00" });
+const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
+
+export const dossierEventSchema = z
+  .object({
+    eventId: z.string({ message: "is required" }).trim().min(1, "must not be empty").max(128, "must be at most 128 characters"),
+    dossierCode: z
+      .string({ message: "is required" })
+      .transform(normalizeDossierCode)
+      .pipe(z.string().regex(DOSSIER_CODE, "must look like <agency code>-<YYMMDD>-<sequence>, e.g. H15.50.05.13-261008-0975")),
+    status: z.enum(DossierStatus, { message: `must be one of ${Object.values(DossierStatus).join(", ")}` }).optional(),
+    statusCode: z.coerce
+      .number({ message: "must be a number from 1 to 10" })
+      .int("must be a number from 1 to 10")
+      .min(1, "must be a number from 1 to 10")
+      .max(10, "must be a number from 1 to 10")
+      .optional(),
+    occurredAt: isoDateTime,
+    procedure: z
+      .object({ code: text(32).nullish(), name: text(500).nullish() })
+      .nullish(),
+    applicant: z
+      .object({
+        fullName: text(200).nullish(),
+        phone: z
+          .string()
+          .nullish()
+          .transform((v, ctx) => {
+            if (v == null || v.trim() === "") return null;
+            const e164 = toE164(v);
+            if (!e164) {
+              ctx.addIssue({ code: "custom", message: "is not a valid Vietnamese phone number" });
+              return z.NEVER;
+            }
+            return e164;
+          }),
+      })
+      .nullish(),
+    communeCode: z.string().trim().regex(/^\d{5}$/, "must be a 5-digit commune code").nullish(),
+    channel: z.enum(["COUNTER", "ONLINE", "POSTAL"], { message: "must be COUNTER, ONLINE or POSTAL" }).nullish(),
+    dueAt: appointment.nullish(),
+    newDueAt: appointment.nullish(),
+    note: text(2000).nullish(),
+  })
+  .superRefine((event, ctx) => {
+    if (!event.status && event.statusCode === undefined) ctx.addIssue({ code: "custom", path: ["status"], message: "is required (or statusCode 1–10)" });
+    if (event.status && event.statusCode !== undefined && STATUS_BY_CODE[event.statusCode] !== event.status) {
+      ctx.addIssue({ code: "custom", path: ["statusCode"], message: `${event.statusCode} does not match status ${event.status}` });
+    }
+  })
+  .transform((event) => ({
+    eventId: event.eventId,
+    dossierCode: event.dossierCode,
+    status: (event.status ?? STATUS_BY_CODE[event.statusCode!]) as DossierStatus,
+    occurredAt: new Date(event.occurredAt),
+    procedureCode: event.procedure?.code || null,
+    procedureName: event.procedure?.name || null,
+    applicantName: event.applicant?.fullName || null,
+    phone: event.applicant?.phone ?? null,
+    communeCode: event.communeCode ?? null,
+    channel: event.channel ?? null,
+    dueAt: event.dueAt ? new Date(event.dueAt) : null,
+    newDueAt: event.newDueAt ? new Date(event.newDueAt) : null,
+    note: event.note || null,
+  }));
+
+export type DossierEventInput = z.output<typeof dossierEventSchema>;
+
+export const MAX_BATCH = 1000;
+
+export const dossierEventBatchSchema = z.object({
+  events: z.array(z.unknown(), { message: "must be an array of events" }).min(1, "must hold at least one event").max(MAX_BATCH, `must hold at most ${MAX_BATCH} events`),
+});

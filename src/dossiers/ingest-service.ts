@@ -1,0 +1,330 @@
+/**
+ * Ingestion of dossier status events (upstream or staff): the events, the dossiers' new state and
+ * the notices they cause are written in ONE transaction; a NOTIFY in the same transaction wakes
+ * the relay when it commits. Idempotent on eventId; an older event is recorded but never moves the
+ * status back.
+ */
+import { randomUUID } from "node:crypto";
+import type pg from "pg";
+import type { DossierStatus } from "../generated/prisma/enums.js";
+import { ValidationError } from "../errors.js";
+import { NOTICE_POLICIES, noticeTypeForStatus, type NoticeVariables } from "../notifications/notice-types.js";
+import { dayKeyVi, formatDateVi } from "../text/dates.js";
+import type { DossierEventInput } from "./event-schema.js";
+
+export const NOTICE_CHANNEL = "motcua_notices";
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  results: { eventId: string; dossierCode: string; outcome: "accepted" | "duplicate"; applied: boolean; notices: number }[];
+}
+
+interface DossierRow {
+  id: string;
+  code: string;
+  status: DossierStatus;
+  statusAt: Date;
+  applicantId: string;
+  procedureCode: string | null;
+  procedureName: string | null;
+  communeCode: string | null;
+  channel: "COUNTER" | "ONLINE" | "POSTAL";
+  receivedAt: Date | null;
+  dueAt: Date | null;
+  newDueAt: Date | null;
+}
+
+export interface IngestOptions {
+  source: "UPSTREAM" | "STAFF";
+  /** Staff keys are limited to their unit (a commune code, or a province code for its communes). */
+  unitCode?: string | null;
+  /** Link put in notices for the citizen to look the dossier up (null: none). */
+  lookupLink?: (dossierCode: string) => string | null;
+}
+
+export class DossierIngestService {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async ingest(events: DossierEventInput[], options: IngestOptions): Promise<IngestResult> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const result = await this.ingestInTransaction(client, events, options);
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async ingestInTransaction(client: pg.PoolClient, input: DossierEventInput[], options: IngestOptions): Promise<IngestResult> {
+    const results: IngestResult["results"] = [];
+    const outcome = new Map<number, IngestResult["results"][number]>();
+
+    // 1. Duplicates inside the request: the first occurrence wins.
+    const seen = new Set<string>();
+    const fresh: { index: number; e: DossierEventInput }[] = [];
+    input.forEach((e, index) => {
+      if (seen.has(e.eventId)) outcome.set(index, { eventId: e.eventId, dossierCode: e.dossierCode, outcome: "duplicate", applied: false, notices: 0 });
+      else {
+        seen.add(e.eventId);
+        fresh.push({ index, e });
+      }
+    });
+
+    // 2. Reference data: communes must exist (and be within a staff key's unit); procedures are optional.
+    const communeCodes = [...new Set(fresh.map(({ e }) => e.communeCode).filter((c): c is string => c !== null))];
+    const communes = new Map<string, { name: string; parentCode: string | null }>();
+    if (communeCodes.length) {
+      const rows = await client.query<{ code: string; fullName: string; parentCode: string | null }>(
+        `SELECT code, "fullName", "parentCode" FROM "AdminUnit" WHERE code = ANY($1::text[]) AND level = 'COMMUNE'`,
+        [communeCodes],
+      );
+      for (const r of rows.rows) communes.set(r.code, { name: r.fullName, parentCode: r.parentCode });
+    }
+    for (const item of fresh) {
+      const { index, e } = item;
+      if (e.communeCode && !communes.has(e.communeCode)) {
+        // Staff must name a commune of their unit. An upstream code we do not know (an older
+        // code, a unit not yet in the list) does not cost the citizen the notice: the event is
+        // kept, with the code in its payload, and the dossier without a commune.
+        if (options.unitCode) throw new ValidationError(`events[${index}].communeCode: ${e.communeCode} is not a commune code`, { field: `events[${index}].communeCode` });
+        item.e = { ...e, communeCode: null, unknownCommuneCode: e.communeCode } as DossierEventInput;
+        continue;
+      }
+      if (options.unitCode && e.communeCode) {
+        const c = communes.get(e.communeCode)!;
+        if (e.communeCode !== options.unitCode && c.parentCode !== options.unitCode) {
+          throw new ValidationError(`events[${index}].communeCode: ${e.communeCode} is outside this key's unit ${options.unitCode}`, { field: `events[${index}].communeCode` });
+        }
+      }
+    }
+    const procedureCodes = [...new Set(fresh.map(({ e }) => e.procedureCode).filter((c): c is string => c !== null))];
+    const procedures = new Map<string, string>();
+    if (procedureCodes.length) {
+      const rows = await client.query<{ code: string; name: string }>(`SELECT code, name FROM "Procedure" WHERE code = ANY($1::text[])`, [procedureCodes]);
+      for (const r of rows.rows) procedures.set(r.code, r.name);
+    }
+
+    // 3. Dossiers, created when new, then locked so concurrent requests on one dossier serialise.
+    const codes = [...new Set(fresh.map(({ e }) => e.dossierCode))].sort();
+    let dossiers = await this.lockDossiers(client, codes);
+    const missing = codes.filter((c) => !dossiers.has(c));
+    if (missing.length) {
+      await this.createDossiers(client, missing, fresh.map(({ e }) => e), procedures);
+      dossiers = await this.lockDossiers(client, codes);
+    }
+
+    // 4. Events already stored (checked under the locks).
+    const stored = new Set(
+      (await client.query<{ eventId: string }>(`SELECT "eventId" FROM "DossierEvent" WHERE "eventId" = ANY($1::text[])`, [fresh.map(({ e }) => e.eventId)])).rows.map((r) => r.eventId),
+    );
+    const toStore = fresh.filter(({ index, e }) => {
+      if (!stored.has(e.eventId)) return true;
+      outcome.set(index, { eventId: e.eventId, dossierCode: e.dossierCode, outcome: "duplicate", applied: false, notices: 0 });
+      return false;
+    });
+
+    // 5. Apply per dossier in time order; an older event is kept in the history without moving the status.
+    const byDossier = new Map<string, { index: number; e: DossierEventInput }[]>();
+    for (const item of toStore) byDossier.set(item.e.dossierCode, [...(byDossier.get(item.e.dossierCode) ?? []), item]);
+    const eventRows: unknown[][] = [];
+    const noticeRows: unknown[][] = [];
+    const dossierUpdates: DossierRow[] = [];
+    const citizenUpdates = new Map<string, { name: string | null; phone: string | null }>();
+    for (const [code, items] of byDossier) {
+      const d = { ...dossiers.get(code)! };
+      items.sort((a, b) => a.e.occurredAt.getTime() - b.e.occurredAt.getTime() || a.index - b.index);
+      for (const { index, e } of items) {
+        const applied = e.occurredAt.getTime() >= d.statusAt.getTime();
+        if (e.procedureCode && procedures.has(e.procedureCode)) d.procedureCode = e.procedureCode;
+        if (e.procedureName) d.procedureName = e.procedureName;
+        else if (e.procedureCode && procedures.has(e.procedureCode) && !d.procedureName) d.procedureName = procedures.get(e.procedureCode)!;
+        if (e.communeCode) d.communeCode = e.communeCode;
+        if (e.channel) d.channel = e.channel;
+        if (e.dueAt) d.dueAt = e.dueAt;
+        if (e.newDueAt) d.newDueAt = e.newDueAt;
+        if (e.status === "RECEIVED" && (!d.receivedAt || applied)) d.receivedAt = d.receivedAt ?? e.occurredAt;
+        if (e.applicantName || e.phone) citizenUpdates.set(d.applicantId, { name: e.applicantName, phone: e.phone });
+        if (applied) {
+          d.status = e.status;
+          d.statusAt = e.occurredAt;
+        }
+        const eventDbId = randomUUID();
+        eventRows.push([eventDbId, e.eventId, d.id, e.status, e.occurredAt, e.note, options.source, applied, JSON.stringify(rawPayload(e))]);
+        let noticeCount = 0;
+        const type = applied ? noticeTypeForStatus(e.status) : null;
+        if (type) {
+          const vars = this.variables(e, d, communes, options);
+          noticeRows.push([randomUUID(), type, d.applicantId, d.id, eventDbId, JSON.stringify(vars), NOTICE_POLICIES[type].urgent, `event:${e.eventId}:${type}`]);
+          noticeCount = 1;
+        }
+        outcome.set(index, { eventId: e.eventId, dossierCode: code, outcome: "accepted", applied, notices: noticeCount });
+      }
+      dossierUpdates.push(d);
+    }
+
+    if (dossierUpdates.length) await this.updateDossiers(client, dossierUpdates);
+    if (citizenUpdates.size) await this.updateApplicants(client, citizenUpdates);
+    if (eventRows.length) await insertRows(client, `"DossierEvent" (id, "eventId", "dossierId", status, "occurredAt", note, source, applied, payload)`, ["uuid", "text", "uuid", '"DossierStatus"', "timestamptz", "text", '"EventSource"', "bool", "jsonb"], eventRows);
+    let noticeIds: string[] = [];
+    if (noticeRows.length) {
+      const inserted = await insertRows(
+        client,
+        `"Notice" (id, type, "citizenId", "dossierId", "eventId", variables, urgent, "dedupeKey", "updatedAt")`,
+        ["uuid", "text", "uuid", "uuid", "uuid", "jsonb", "bool", "text"],
+        noticeRows,
+        `ON CONFLICT ("dedupeKey") DO NOTHING RETURNING id`,
+        ["now()"],
+      );
+      noticeIds = inserted.map((r) => r.id as string);
+    }
+    // Wake the relay when this transaction commits (payloads stay under NOTIFY's 8000 bytes).
+    for (let i = 0; i < noticeIds.length; i += 200) {
+      await client.query(`SELECT pg_notify($1, $2)`, [NOTICE_CHANNEL, noticeIds.slice(i, i + 200).join(",")]);
+    }
+
+    input.forEach((_, index) => results.push(outcome.get(index)!));
+    return { accepted: results.filter((r) => r.outcome === "accepted").length, duplicates: results.filter((r) => r.outcome === "duplicate").length, results };
+  }
+
+  private variables(e: DossierEventInput, d: DossierRow, communes: Map<string, { name: string }>, options: IngestOptions): NoticeVariables {
+    const due = d.dueAt;
+    const early = e.status === "RESULT_READY" && due !== null && dayKeyVi(e.occurredAt) < dayKeyVi(d.newDueAt ?? due);
+    return {
+      citizenName: e.applicantName,
+      dossierCode: d.code,
+      procedureName: d.procedureName,
+      receivedDate: formatDateVi(d.receivedAt ?? e.occurredAt),
+      dueDate: due ? formatDateVi(e.status === "DELAYED" ? due : (d.newDueAt ?? due)) : null,
+      newDueDate: d.newDueAt ? formatDateVi(d.newDueAt) : null,
+      note: e.note,
+      communeName: d.communeCode ? (communes.get(d.communeCode)?.name ?? null) : null,
+      submissionChannel: d.channel,
+      early,
+      link: options.lookupLink?.(d.code) ?? null,
+    };
+  }
+
+  private async lockDossiers(client: pg.PoolClient, codes: string[]): Promise<Map<string, DossierRow>> {
+    const rows = await client.query<DossierRow>(
+      `SELECT id, code, status, "statusAt", "applicantId", "procedureCode", "procedureName", "communeCode", channel, "receivedAt", "dueAt", "newDueAt"
+         FROM "Dossier" WHERE code = ANY($1::text[]) ORDER BY code FOR UPDATE`,
+      [codes],
+    );
+    return new Map(rows.rows.map((r) => [r.code, r]));
+  }
+
+  private async createDossiers(client: pg.PoolClient, codes: string[], events: DossierEventInput[], procedures: Map<string, string>): Promise<void> {
+    // Applicants: one citizen per phone (created if new); a dossier without a phone gets its own record.
+    const firstByCode = new Map<string, DossierEventInput>();
+    for (const e of [...events].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime())) {
+      if (!firstByCode.has(e.dossierCode)) firstByCode.set(e.dossierCode, e);
+      else if (!firstByCode.get(e.dossierCode)!.phone && e.phone) firstByCode.set(e.dossierCode, { ...firstByCode.get(e.dossierCode)!, phone: e.phone, applicantName: e.applicantName });
+    }
+    const phones = [...new Set(codes.map((c) => firstByCode.get(c)!.phone).filter((p): p is string => p !== null))];
+    const byPhone = new Map<string, string>();
+    if (phones.length) {
+      const names = phones.map((p) => codes.map((c) => firstByCode.get(c)!).find((e) => e.phone === p)?.applicantName ?? null);
+      await client.query(
+        `INSERT INTO "Citizen" (id, phone, "fullName", "updatedAt")
+           SELECT gen_random_uuid(), p, n, now() FROM unnest($1::text[], $2::text[]) AS t(p, n)
+           ON CONFLICT (phone) DO NOTHING`,
+        [phones, names],
+      );
+      const rows = await client.query<{ id: string; phone: string }>(`SELECT id, phone FROM "Citizen" WHERE phone = ANY($1::text[])`, [phones]);
+      for (const r of rows.rows) byPhone.set(r.phone, r.id);
+    }
+    const dossierRows: unknown[][] = [];
+    const anonymous: unknown[][] = [];
+    for (const code of codes) {
+      const e = firstByCode.get(code)!;
+      let applicantId = e.phone ? byPhone.get(e.phone)! : null;
+      if (!applicantId) {
+        applicantId = randomUUID();
+        anonymous.push([applicantId, e.applicantName]);
+      }
+      const procedureCode = e.procedureCode && procedures.has(e.procedureCode) ? e.procedureCode : null;
+      // statusAt starts before any event so that the first one always applies.
+      dossierRows.push([randomUUID(), code, procedureCode, e.procedureName ?? (procedureCode ? procedures.get(procedureCode)! : null), applicantId, e.communeCode, e.channel ?? "COUNTER", e.status, new Date(0)]);
+    }
+    if (anonymous.length) await insertRows(client, `"Citizen" (id, "fullName", "updatedAt")`, ["uuid", "text"], anonymous.map((r) => r), undefined, ["now()"]);
+    await insertRows(
+      client,
+      `"Dossier" (id, code, "procedureCode", "procedureName", "applicantId", "communeCode", channel, status, "statusAt", "updatedAt")`,
+      ["uuid", "text", "text", "text", "uuid", "text", '"SubmissionChannel"', '"DossierStatus"', "timestamptz"],
+      dossierRows,
+      `ON CONFLICT (code) DO NOTHING`,
+      ["now()"],
+    );
+  }
+
+  private async updateDossiers(client: pg.PoolClient, rows: DossierRow[]): Promise<void> {
+    await client.query(
+      `UPDATE "Dossier" AS d SET status = u.status, "statusAt" = u."statusAt", "procedureCode" = u."procedureCode", "procedureName" = u."procedureName",
+              "communeCode" = u."communeCode", channel = u.channel, "receivedAt" = u."receivedAt", "dueAt" = u."dueAt", "newDueAt" = u."newDueAt", "updatedAt" = now()
+         FROM unnest($1::uuid[], $2::"DossierStatus"[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::"SubmissionChannel"[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[])
+              AS u(id, status, "statusAt", "procedureCode", "procedureName", "communeCode", channel, "receivedAt", "dueAt", "newDueAt")
+        WHERE d.id = u.id`,
+      [
+        rows.map((r) => r.id),
+        rows.map((r) => r.status),
+        rows.map((r) => r.statusAt),
+        rows.map((r) => r.procedureCode),
+        rows.map((r) => r.procedureName),
+        rows.map((r) => r.communeCode),
+        rows.map((r) => r.channel),
+        rows.map((r) => r.receivedAt),
+        rows.map((r) => r.dueAt),
+        rows.map((r) => r.newDueAt),
+      ],
+    );
+  }
+
+  private async updateApplicants(client: pg.PoolClient, updates: Map<string, { name: string | null; phone: string | null }>): Promise<void> {
+    const ids = [...updates.keys()];
+    const names = ids.map((id) => updates.get(id)!.name);
+    // Names follow the latest event; a phone is only filled in where none was known (and no one else has it).
+    await client.query(
+      `UPDATE "Citizen" AS c SET "fullName" = COALESCE(u.n, c."fullName"), "updatedAt" = now()
+         FROM unnest($1::uuid[], $2::text[]) AS u(id, n)
+        WHERE c.id = u.id AND u.n IS NOT NULL AND c."fullName" IS DISTINCT FROM u.n`,
+      [ids, names],
+    );
+    const phoneFills = ids.filter((id) => updates.get(id)!.phone);
+    if (phoneFills.length) {
+      await client.query(
+        `UPDATE "Citizen" AS c SET phone = u.p, "updatedAt" = now()
+           FROM unnest($1::uuid[], $2::text[]) AS u(id, p)
+          WHERE c.id = u.id AND c.phone IS NULL AND NOT EXISTS (SELECT 1 FROM "Citizen" o WHERE o.phone = u.p)`,
+        [phoneFills, phoneFills.map((id) => updates.get(id)!.phone)],
+      );
+    }
+  }
+}
+
+function rawPayload(e: DossierEventInput): Record<string, unknown> {
+  return { ...e, occurredAt: e.occurredAt.toISOString(), dueAt: e.dueAt?.toISOString() ?? null, newDueAt: e.newDueAt?.toISOString() ?? null, phone: e.phone };
+}
+
+/** INSERT of many rows through unnest (one statement, one round trip). */
+async function insertRows(
+  client: pg.PoolClient,
+  target: string,
+  types: string[],
+  rows: unknown[][],
+  suffix = "",
+  constants: string[] = [],
+): Promise<Record<string, unknown>[]> {
+  const columns = types.map((type, i) => `$${i + 1}::${type}[]`);
+  const names = types.map((_, i) => `c${i}`);
+  const select = [...names, ...constants].join(", ");
+  const sql = `INSERT INTO ${target} SELECT ${select} FROM unnest(${columns.join(", ")}) AS t(${names.join(", ")}) ${suffix}`;
+  const params = types.map((_, i) => rows.map((r) => r[i] ?? null));
+  const result = await client.query(sql, params);
+  return result.rows;
+}

@@ -1,0 +1,50 @@
+import type { FastifyError, FastifyInstance } from "fastify";
+import { z } from "zod";
+import { AppError, type ErrorCode, ValidationError } from "../errors.js";
+
+const STATUS: Record<ErrorCode, number> = {
+  CONFIG_INVALID: 500,
+  SERVICE_UNAVAILABLE: 503,
+  VALIDATION_FAILED: 400,
+  NOT_FOUND: 404,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  CONFLICT: 409,
+  MIGRATION_FAILED: 500,
+  SEED_INVALID: 500,
+  INTERNAL: 500,
+};
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; field?: string; issues?: { field: string; message: string }[] };
+}
+
+/** Parses `input` with `schema`, or throws a ValidationError naming the first bad field. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, where: string): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => ({ field: i.path.map(String).join(".") || where, message: i.message }));
+  const first = issues[0]!;
+  throw new ValidationError(`${first.field}: ${first.message}`, { field: first.field, issues });
+}
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    if (error instanceof AppError) {
+      const details = (error.details ?? {}) as { field?: string; issues?: { field: string; message: string }[] };
+      const body: ErrorBody = { error: { code: error.code, message: error.message, ...details } };
+      if (STATUS[error.code] >= 500) request.log.error({ err: error }, "request failed");
+      return reply.status(STATUS[error.code]).send(body);
+    }
+    const status = error.statusCode ?? 500;
+    if (status < 500) {
+      // Fastify's own refusals: malformed JSON, body too large, unsupported media type.
+      return reply.status(status).send({ error: { code: status === 413 ? "VALIDATION_FAILED" : "VALIDATION_FAILED", message: error.message } });
+    }
+    request.log.error({ err: error }, "unexpected error");
+    return reply.status(500).send({ error: { code: "INTERNAL", message: "Lỗi không mong đợi trong hệ thống; đã ghi nhật ký. (Unexpected error; it has been logged.)" } });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: { code: "NOT_FOUND", message: `Không có địa chỉ ${request.method} ${request.url.split("?")[0]} (no such route).` } }),
+  );
+}

@@ -1,0 +1,256 @@
+/** The OpenAPI 3.1 description served at /openapi.json. */
+import { MAX_QUERY_LENGTH } from "../catalog/catalog-service.js";
+
+const errorSchema = {
+  type: "object",
+  required: ["error"],
+  properties: {
+    error: {
+      type: "object",
+      required: ["code", "message"],
+      properties: {
+        code: { type: "string", examples: ["VALIDATION_FAILED", "NOT_FOUND", "UNAUTHORIZED"] },
+        message: { type: "string" },
+        field: { type: "string", description: "The input field at fault (validation errors)." },
+      },
+    },
+  },
+};
+
+const documentSchema = {
+  type: "object",
+  properties: {
+    position: { type: "integer" },
+    name: { type: "string" },
+    formNumber: { type: ["string", "null"] },
+    originals: { type: "integer", description: "Number of originals (bản chính) to submit." },
+    copies: { type: "integer", description: "Number of copies (bản sao) to submit." },
+    note: { type: ["string", "null"] },
+  },
+};
+
+const procedureSchema = {
+  type: "object",
+  properties: {
+    code: { type: "string", examples: ["1.001193"] },
+    name: { type: "string" },
+    field: { type: "string" },
+    level: { type: "string" },
+    agency: { type: "string" },
+    processingTime: { type: "string" },
+    fee: { type: "string" },
+    postalSubmission: { type: ["boolean", "null"], description: "The post office may carry the dossier in (null: unknown)." },
+    postalReturn: { type: ["boolean", "null"], description: "The post office may bring the result home (null: unknown)." },
+    legalBasis: { type: "array", items: { type: "string" } },
+    aliases: { type: "array", items: { type: "string" } },
+    toShow: { type: "array", items: { type: "string" }, description: "Papers to show (not hand in)." },
+    notes: { type: "array", items: { type: "string" } },
+    sources: { type: "array", items: { type: "string" } },
+    confidence: { enum: ["HIGH", "MEDIUM", "LOW"] },
+    reviewStatus: { enum: ["PUBLISHED", "NEEDS_REVIEW"], description: "NEEDS_REVIEW: facts not yet confirmed by staff." },
+    dataAsOf: { type: ["string", "null"] },
+    documents: { type: "array", items: documentSchema },
+  },
+};
+
+const adminUnitSchema = {
+  type: "object",
+  properties: {
+    code: { type: "string" },
+    level: { enum: ["PROVINCE", "COMMUNE"] },
+    name: { type: "string" },
+    fullName: { type: "string" },
+    unitType: { type: "string" },
+    parentCode: { type: ["string", "null"] },
+    provinceName: { type: ["string", "null"] },
+  },
+};
+
+const dossierEventSchema = {
+  type: "object",
+  required: ["eventId", "dossierCode", "occurredAt"],
+  properties: {
+    eventId: { type: "string", maxLength: 128, examples: ["igate-000123"] },
+    dossierCode: { type: "string", examples: ["H15.50.05.13-261008-0975"] },
+    status: {
+      enum: ["REGISTERED", "RECEIVED", "REFUSED", "PROCESSING", "SUPPLEMENT_REQUIRED", "PAYMENT_REQUIRED", "WITHDRAWN", "STOPPED", "RESULT_READY", "RETURNED", "DELAYED", "POSTAL_COLLECTED", "POSTAL_HANDED_TO_DESK", "RESULT_HANDED_TO_POST", "OUT_FOR_DELIVERY", "DELIVERED", "DELIVERY_FAILED"],
+    },
+    statusCode: { type: "integer", minimum: 1, maximum: 10, description: "The national status code, instead of (or matching) status." },
+    occurredAt: { type: "string", format: "date-time" },
+    procedure: { type: "object", properties: { code: { type: "string" }, name: { type: "string" } } },
+    applicant: { type: "object", properties: { fullName: { type: "string" }, phone: { type: "string", description: "Vietnamese number in any common form" } } },
+    communeCode: { type: "string", pattern: "^\\d{5}$" },
+    channel: { enum: ["COUNTER", "ONLINE", "POSTAL"] },
+    dueAt: { type: ["string", "null"], format: "date-time" },
+    newDueAt: { type: ["string", "null"], format: "date-time" },
+    note: { type: ["string", "null"], maxLength: 2000 },
+  },
+};
+
+const json = (schema: object) => ({ content: { "application/json": { schema } } });
+const error = (description: string) => ({ description, ...json({ $ref: "#/components/schemas/Error" }) });
+
+export function openApiDocument(serverUrl: string): object {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "motcua",
+      version: "0.1.0",
+      description:
+        "Thông báo hồ sơ một cửa và trợ lý thủ tục hành chính. Dossier notifications for citizens and the procedure catalog search.",
+    },
+    servers: [{ url: serverUrl }],
+    paths: {
+      "/healthz": { get: { summary: "Liveness", responses: { "200": { description: "The process is up." } } } },
+      "/readyz": {
+        get: {
+          summary: "Readiness: PostgreSQL and Redis answer",
+          responses: { "200": { description: "Ready" }, "503": { description: "A dependency is down; the body says which." } },
+        },
+      },
+      "/api/v1/procedures": {
+        get: {
+          summary: "Search the procedure catalog (which documents do I need?)",
+          description: "Without `q`, lists the catalog. With `q`, answers the best matches first; an empty `results` means nothing in the catalog fits.",
+          parameters: [
+            { name: "q", in: "query", required: false, schema: { type: "string", minLength: 1, maxLength: MAX_QUERY_LENGTH }, example: "làm giấy khai sinh cho con" },
+            { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 20, default: 5 } },
+          ],
+          responses: {
+            "200": json({
+              oneOf: [
+                {
+                  type: "object",
+                  properties: {
+                    results: {
+                      type: "array",
+                      items: { type: "object", properties: { code: { type: "string" }, name: { type: "string" }, score: { type: "number", minimum: 0, maximum: 1 } } },
+                    },
+                  },
+                },
+                { type: "object", properties: { procedures: { type: "array", items: { type: "object" } } } },
+              ],
+            }),
+            "400": error("Empty or over-long query, or a bad limit."),
+          },
+        },
+      },
+      "/api/v1/procedures/{code}": {
+        get: {
+          summary: "One procedure with its required documents",
+          parameters: [{ name: "code", in: "path", required: true, schema: { type: "string", pattern: "^\\d\\.\\d{6}$" }, example: "1.001193" }],
+          responses: { "200": json({ $ref: "#/components/schemas/Procedure" }), "400": error("Malformed code."), "404": error("No such procedure.") },
+        },
+      },
+      "/api/v1/admin-units": {
+        get: {
+          summary: "Find provinces and communes by name (diacritics optional)",
+          parameters: [
+            { name: "q", in: "query", required: true, schema: { type: "string", minLength: 1, maxLength: 100 }, example: "hong ngu" },
+            { name: "level", in: "query", required: false, schema: { enum: ["province", "commune"] } },
+            { name: "province", in: "query", required: false, schema: { type: "string", pattern: "^\\d{2}$" } },
+            { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 50, default: 10 } },
+          ],
+          responses: { "200": json({ type: "object", properties: { results: { type: "array", items: adminUnitSchema } } }), "400": error("Bad query.") },
+        },
+      },
+      "/api/v1/dossier-events": {
+        post: {
+          summary: "One dossier status event from the upstream one-stop system (or staff)",
+          description: "Idempotent on eventId. The event, the dossier's new state and the notices it causes are stored in one transaction. An event older than the dossier's latest is recorded but does not move the status back.",
+          security: [{ integrationKey: [] }],
+          requestBody: { required: true, ...json({ $ref: "#/components/schemas/DossierEvent" }) },
+          responses: {
+            "202": json({ type: "object", properties: { accepted: { type: "integer" }, duplicates: { type: "integer" }, eventId: { type: "string" }, duplicate: { type: "boolean" }, applied: { type: "boolean" }, notices: { type: "integer" } } }),
+            "400": error("A malformed event; `field` names the bad field. Nothing is stored."),
+            "401": error("Missing or invalid key."),
+          },
+        },
+      },
+      "/api/v1/dossier-events/batch": {
+        post: {
+          summary: "Up to 1,000 events at once",
+          description: "The whole batch is validated first: one malformed event refuses the batch (field `events[i].…`), storing nothing.",
+          security: [{ integrationKey: [] }],
+          requestBody: { required: true, ...json({ type: "object", required: ["events"], properties: { events: { type: "array", minItems: 1, maxItems: 1000, items: { $ref: "#/components/schemas/DossierEvent" } } } }) },
+          responses: {
+            "202": json({
+              type: "object",
+              properties: {
+                accepted: { type: "integer" },
+                duplicates: { type: "integer" },
+                results: { type: "array", items: { type: "object", properties: { eventId: { type: "string" }, dossierCode: { type: "string" }, outcome: { enum: ["accepted", "duplicate"] }, applied: { type: "boolean" }, notices: { type: "integer" } } } },
+              },
+            }),
+            "400": error("A malformed event or batch."),
+            "401": error("Missing or invalid key."),
+          },
+        },
+      },
+      "/api/v1/sandbox/messages": {
+        get: {
+          summary: "Messages the sandbox stored in place of providers without credentials, newest first",
+          parameters: [
+            { name: "channel", in: "query", required: false, schema: { enum: ["TELEGRAM", "ZALO_OA", "ZNS", "SMS"] } },
+            { name: "recipient", in: "query", required: false, schema: { type: "string" } },
+            { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 500, default: 50 } },
+          ],
+          responses: { "200": json({ type: "object", properties: { messages: { type: "array", items: { type: "object" } } } }) },
+        },
+      },
+      "/api/v1/chat": {
+        post: {
+          summary: "The web chat: one message to the citizens' bot, its replies",
+          requestBody: {
+            required: true,
+            ...json({ type: "object", required: ["conversationId"], properties: { conversationId: { type: "string", pattern: "^[A-Za-z0-9_-]{8,64}$" }, text: { type: "string" }, button: { type: "string" } } }),
+          },
+          responses: {
+            "200": json({ type: "object", properties: { replies: { type: "array", items: { type: "object", properties: { text: { type: "string" }, buttons: { type: "array", items: { type: "array", items: { type: "object", properties: { label: { type: "string" }, data: { type: "string" } } } } } } } } } }),
+            "400": error("Malformed message."),
+          },
+        },
+      },
+      "/api/v1/bookings": {
+        get: {
+          summary: "Post office staff: the bookings of the key's unit, newest first",
+          security: [{ integrationKey: [] }],
+          parameters: [{ name: "status", in: "query", required: false, schema: { enum: ["REQUESTED", "CONFIRMED", "DISPATCHED", "COMPLETED", "FAILED", "CANCELLED"] } }],
+          responses: { "200": json({ type: "object", properties: { bookings: { type: "array", items: { type: "object" } } } }), "401": error("Missing or invalid key."), "403": error("This key's role may not.") },
+        },
+      },
+      "/api/v1/bookings/{reference}/status": {
+        post: {
+          summary: "Post office staff: move a booking forward",
+          security: [{ integrationKey: [] }],
+          parameters: [{ name: "reference", in: "path", required: true, schema: { type: "string", pattern: "^BD-[A-Z0-9]{6}$" } }],
+          requestBody: { required: true, ...json({ type: "object", required: ["status"], properties: { status: { enum: ["CONFIRMED", "DISPATCHED", "COMPLETED", "FAILED", "CANCELLED"] }, waybillCode: { type: "string" }, note: { type: "string" } } }) },
+          responses: { "200": json({ type: "object" }), "400": error("Bad input (e.g. no waybill code to dispatch)."), "404": error("No such booking in this unit."), "409": error("Not a forward move.") },
+        },
+      },
+      "/webhooks/twilio/status": {
+        post: {
+          summary: "Twilio status callbacks (X-Twilio-Signature verified; statuses only move forward)",
+          responses: { "204": { description: "Recorded" }, "403": error("Bad signature; nothing changed.") },
+        },
+      },
+      "/webhooks/zalo": {
+        post: {
+          summary: "Zalo OA events: delivery receipts (OA and ZNS), follow/unfollow, user messages (X-ZEvent-Signature verified)",
+          responses: { "200": { description: "Handled (also for repeats)" }, "403": error("Bad signature; nothing changed.") },
+        },
+      },
+      "/api/v1/admin-units/{code}": {
+        get: {
+          summary: "One administrative unit",
+          parameters: [{ name: "code", in: "path", required: true, schema: { type: "string" }, example: "29955" }],
+          responses: { "200": json(adminUnitSchema), "404": error("No such unit.") },
+        },
+      },
+    },
+    components: {
+      schemas: { Error: errorSchema, Procedure: procedureSchema, AdminUnit: adminUnitSchema, DossierEvent: dossierEventSchema },
+      securitySchemes: { integrationKey: { type: "http", scheme: "bearer", description: "An API key from `motcua keys create --role integration --name <name>`." } },
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import type { ApiKeyService } from "../../auth/api-keys.js";
+import type { Db } from "../../db/client.js";
+import { requireRole } from "../auth.js";
+import { parseOrThrow } from "../errors.js";
+
+const query = z.object({
+  channel: z.enum(["TELEGRAM", "ZALO_OA", "ZNS", "SMS"], { message: "channel là TELEGRAM, ZALO_OA, ZNS hoặc SMS" }).optional(),
+  recipient: z.string().trim().min(1).max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+/**
+ * What the sandbox "sent" in place of providers without credentials, newest first. Open on a
+ * development machine; in production (NODE_ENV=production) it needs an ADMIN key.
+ */
+export function registerSandboxRoutes(app: FastifyInstance, db: Db, options: { keys: ApiKeyService; requireKey: boolean }): void {
+  app.get("/api/v1/sandbox/messages", async (request) => {
+    if (options.requireKey) await requireRole(options.keys, request, ["ADMIN"]);
+    const q = parseOrThrow(query, request.query, "query");
+    const rows = await db.sandboxMessage.findMany({
+      where: { ...(q.channel ? { channel: q.channel } : {}), ...(q.recipient ? { recipient: q.recipient } : {}) },
+      orderBy: { createdAt: "desc" },
+      take: q.limit,
+    });
+    return { messages: rows.map((m) => ({ id: m.id, channel: m.channel, recipient: m.recipient, text: m.text, template: m.payload, noticeId: m.noticeId, createdAt: m.createdAt })) };
+  });
+}

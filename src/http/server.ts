@@ -1,0 +1,54 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { AppContext } from "../app/context.js";
+import { installErrorHandling } from "./errors.js";
+import { openApiDocument } from "./openapi.js";
+import { installBodyParsers } from "./raw-body.js";
+import { registerAdminUnitRoutes } from "./routes/admin-units.js";
+import { registerBookingRoutes } from "./routes/bookings.js";
+import { registerDossierEventRoutes } from "./routes/dossier-events.js";
+import { registerHealthRoutes } from "./routes/health.js";
+import { registerProcedureRoutes } from "./routes/procedures.js";
+import { registerSandboxRoutes } from "./routes/sandbox.js";
+import { registerTwilioWebhook } from "./routes/webhooks/twilio.js";
+import { registerZaloWebhook, type ZaloEvent } from "./routes/webhooks/zalo.js";
+
+export interface HttpOptions {
+  /** Where the chat bot takes Zalo user messages (bot role). */
+  onZaloUserMessage?: (event: ZaloEvent) => Promise<void>;
+  /** Extra routes (the bot's web chat and Telegram webhook). */
+  extraRoutes?: (app: FastifyInstance) => void | Promise<void>;
+  lookupLink?: (dossierCode: string) => string | null;
+}
+
+export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}): Promise<FastifyInstance> {
+  const { env } = ctx;
+  const app: FastifyInstance = Fastify({
+    loggerInstance: ctx.logger as unknown as FastifyBaseLogger,
+    bodyLimit: 5 * 1024 * 1024,
+    routerOptions: { maxParamLength: 200 },
+  });
+  installBodyParsers(app);
+  installErrorHandling(app);
+  registerHealthRoutes(app, {
+    postgres: async () => void (await ctx.pool.query("SELECT 1")),
+    redis: async () => void (await ctx.redis.ping()),
+  });
+  app.get("/openapi.json", async () => openApiDocument(env.PUBLIC_BASE_URL));
+  registerProcedureRoutes(app, ctx.catalog);
+  registerAdminUnitRoutes(app, ctx.adminUnits);
+  registerDossierEventRoutes(app, { keys: ctx.apiKeys, ingest: ctx.ingest, lookupLink: options.lookupLink ?? (() => null) });
+  registerBookingRoutes(app, { keys: ctx.apiKeys, bookings: ctx.bookings });
+  registerSandboxRoutes(app, ctx.db, { keys: ctx.apiKeys, requireKey: env.NODE_ENV === "production" });
+  registerTwilioWebhook(app, { authToken: env.TWILIO_AUTH_TOKEN, publicBaseUrl: env.PUBLIC_BASE_URL, receipts: ctx.receipts });
+  registerZaloWebhook(app, {
+    appId: env.ZALO_APP_ID,
+    oaSecretKey: env.ZALO_OA_SECRET_KEY,
+    db: ctx.db,
+    receipts: ctx.receipts,
+    logger: ctx.logger,
+    ...(options.onZaloUserMessage ? { onUserMessage: options.onZaloUserMessage } : {}),
+  });
+  await options.extraRoutes?.(app);
+  await app.ready();
+  return app;
+}

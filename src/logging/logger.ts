@@ -1,0 +1,33 @@
+import { pino, type Logger, type LoggerOptions } from "pino";
+import { maskPersonalData, maskPhonesInText } from "./mask.js";
+
+export type { Logger };
+
+export function createLogger(options: { level?: string; name?: string; destination?: pino.DestinationStream } = {}): Logger {
+  const config: LoggerOptions = {
+    level: options.level ?? process.env.LOG_LEVEL ?? "info",
+    ...(options.name ? { name: options.name } : {}),
+    base: undefined,
+    // Requests are logged by method and path only: no headers (keys, signatures), phones masked.
+    serializers: {
+      req: (req: { method?: string; url?: string; id?: string }) => ({ id: req.id, method: req.method, url: maskPhonesInText(String(req.url ?? "")) }),
+      res: pino.stdSerializers.res,
+      err: pino.stdSerializers.err,
+    },
+    redact: { paths: ["authorization", "*.authorization", "headers.authorization", "accessToken", "refreshToken", "*.accessToken", "*.refreshToken"], censor: "[redacted]" },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: {
+      level: (label) => ({ level: label }),
+      log: (object) => maskPersonalData(object) as Record<string, unknown>,
+    },
+    hooks: {
+      logMethod(args, method) {
+        const masked = args.map((a) => (typeof a === "string" ? maskPhonesInText(a) : a)) as Parameters<typeof method>;
+        method.apply(this, masked);
+      },
+    },
+  };
+  return options.destination ? pino(config, options.destination) : pino(config);
+}
+
+export const rootLogger = createLogger({ name: "motcua" });

@@ -1,0 +1,204 @@
+/**
+ * Every notice a citizen receives, in Vietnamese, in one place.
+ * - `chat`: the full text with diacritics (Zalo OA, Telegram, web).
+ * - `sms`: the parts of the SMS; `fitSms` strips diacritics and keeps it within the segment budget,
+ *   shortening only the free-text note.
+ * - `zns`: the named parameters of the approved ZNS template.
+ */
+import type { BookingNoticeVariables, DossierNoticeType, NoticeVariables } from "../notice-types.js";
+
+export interface SmsParts {
+  head: string;
+  middle?: string;
+  tail?: string;
+}
+
+export interface NoticeText {
+  chat: string;
+  sms: SmsParts;
+  zns: Record<string, string>;
+}
+
+const OFFICE = "Trung tâm Phục vụ hành chính công xã";
+
+/** Short status names, for ZNS templates and timelines. */
+export const STATUS_LABELS: Record<DossierNoticeType | "REGISTERED" | "PROCESSING", string> = {
+  REGISTERED: "Mới đăng ký",
+  RECEIVED: "Đã tiếp nhận",
+  REFUSED: "Không được tiếp nhận",
+  PROCESSING: "Đang xử lý",
+  SUPPLEMENT_REQUIRED: "Cần bổ sung giấy tờ",
+  PAYMENT_REQUIRED: "Cần nộp phí, lệ phí",
+  WITHDRAWN: "Đã rút hồ sơ",
+  STOPPED: "Dừng xử lý",
+  DELAYED: "Hẹn lại ngày trả kết quả",
+  RESULT_READY: "Đã có kết quả",
+  RETURNED: "Đã trả kết quả",
+  POSTAL_COLLECTED: "Bưu điện đã nhận hồ sơ",
+  POSTAL_HANDED_TO_DESK: "Bưu điện đã nộp hồ sơ cho bộ phận một cửa",
+  RESULT_HANDED_TO_POST: "Kết quả đã giao cho Bưu điện",
+  OUT_FOR_DELIVERY: "Bưu tá đang giao kết quả",
+  DELIVERED: "Đã giao kết quả tận nơi",
+  DELIVERY_FAILED: "Chưa giao được kết quả",
+};
+
+function greeting(v: NoticeVariables): string {
+  return v.citizenName ? `Kính gửi ông/bà ${v.citizenName}, ` : "Kính gửi ông/bà, ";
+}
+
+function dossier(v: NoticeVariables): string {
+  return v.procedureName ? `hồ sơ ${v.dossierCode} (${v.procedureName})` : `hồ sơ ${v.dossierCode}`;
+}
+
+const sentence = (text: string | null | undefined) => {
+  const t = (text ?? "").trim();
+  if (!t) return "";
+  return /[.!?…]$/.test(t) ? t : `${t}.`;
+};
+
+const lookup = (v: NoticeVariables) => (v.link ? ` Tra cứu: ${v.link}` : "");
+
+function build(v: NoticeVariables, chatBody: string, sms: SmsParts, status: DossierNoticeType, date?: string | null): NoticeText {
+  const chat = `${greeting(v)}${chatBody}${lookup(v)}`.replace(/\s+/g, " ").trim();
+  return {
+    chat,
+    sms,
+    zns: {
+      customer_name: v.citizenName ?? "Ông/bà",
+      dossier_code: v.dossierCode,
+      procedure_name: v.procedureName ?? "",
+      status: STATUS_LABELS[status],
+      date: date ?? "",
+      note: (v.note ?? "").slice(0, 200),
+    },
+  };
+}
+
+export function noticeText(type: DossierNoticeType, v: NoticeVariables): NoticeText {
+  const code = v.dossierCode;
+  const note = sentence(v.note);
+  switch (type) {
+    case "RECEIVED":
+      return build(
+        v,
+        `${dossier(v)} đã được tiếp nhận${v.receivedDate ? ` ngày ${v.receivedDate}` : ""}.${v.dueDate ? ` Ngày hẹn trả kết quả: ${v.dueDate}.` : ""} ${note}`,
+        { head: `Ho so ${code} da duoc tiep nhan.${v.dueDate ? ` Ngay hen tra: ${v.dueDate}.` : ""}` },
+        type,
+        v.dueDate,
+      );
+    case "REFUSED":
+      return build(
+        v,
+        `${dossier(v)} không được tiếp nhận.${note ? ` Lý do: ${note}` : ""} Ông/bà vui lòng liên hệ ${OFFICE} để được hướng dẫn.`,
+        { head: `Ho so ${code} khong duoc tiep nhan.`, middle: note ? `Ly do: ${note}` : "", tail: "Lien he bo phan mot cua de duoc huong dan." },
+        type,
+      );
+    case "SUPPLEMENT_REQUIRED":
+      return build(
+        v,
+        `${dossier(v)} cần bổ sung giấy tờ.${note ? ` Nội dung cần bổ sung: ${note}` : ""} Thời hạn giải quyết được tính lại từ khi nhận đủ hồ sơ.`,
+        { head: `Ho so ${code} can bo sung giay to.`, middle: note, tail: "Thoi han tinh lai tu khi nhan du ho so." },
+        type,
+      );
+    case "PAYMENT_REQUIRED":
+      return build(
+        v,
+        `${dossier(v)} cần thực hiện nghĩa vụ tài chính (nộp phí, lệ phí hoặc thuế) trước khi trả kết quả. ${note}`,
+        { head: `Ho so ${code} can nop phi, le phi truoc khi tra ket qua.`, middle: note },
+        type,
+      );
+    case "WITHDRAWN":
+      return build(v, `${dossier(v)} đã được rút theo yêu cầu của ông/bà. ${note}`, { head: `Ho so ${code} da duoc rut theo yeu cau cua ong/ba.` }, type);
+    case "STOPPED":
+      return build(
+        v,
+        `${dossier(v)} đã dừng xử lý.${note ? ` Lý do: ${note}` : ""} Ông/bà vui lòng liên hệ ${OFFICE} nếu cần giải thích thêm.`,
+        { head: `Ho so ${code} da dung xu ly.`, middle: note ? `Ly do: ${note}` : "" },
+        type,
+      );
+    case "DELAYED":
+      return build(
+        v,
+        `cơ quan giải quyết thành thật xin lỗi vì ${dossier(v)} chưa thể trả kết quả đúng hẹn${v.dueDate ? ` ngày ${v.dueDate}` : ""}.${note ? ` Lý do: ${note}` : ""}${v.newDueDate ? ` Ngày hẹn trả kết quả mới: ${v.newDueDate}.` : ""} Mong ông/bà thông cảm.`,
+        {
+          head: `Xin loi ong/ba: ho so ${code} chua tra ket qua dung hen.${v.newDueDate ? ` Hen tra moi: ${v.newDueDate}.` : ""}`,
+          middle: note ? `Ly do: ${note}` : "",
+        },
+        type,
+        v.newDueDate,
+      );
+    case "RESULT_READY": {
+      const early = v.early && v.dueDate ? ` (sớm hơn ngày hẹn ${v.dueDate})` : "";
+      const earlySms = v.early ? " som hon ngay hen" : "";
+      if (v.submissionChannel === "POSTAL") {
+        return build(
+          v,
+          `${dossier(v)} đã có kết quả${early}. Kết quả sẽ được Bưu điện chuyển phát đến địa chỉ ông/bà đã đăng ký; bưu tá sẽ gọi trước khi giao. ${note}`,
+          { head: `Ho so ${code} da co ket qua${earlySms}. Buu dien se chuyen ket qua den dia chi cua ong/ba.` },
+          type,
+        );
+      }
+      return build(
+        v,
+        `${dossier(v)} đã có kết quả${early}. ${note || `Mời ông/bà đến nhận tại ${OFFICE}${v.communeName ? ` ${v.communeName}` : ""}.`} Nếu muốn, ông/bà có thể đặt Bưu điện chuyển kết quả đến tận nhà (trả lời tin này hoặc nhắn "giao tận nhà").`,
+        { head: `Ho so ${code} da co ket qua${earlySms}.`, middle: note || `Moi ong/ba den nhan tai bo phan mot cua.`, tail: "Co the dat Buu dien giao tan nha." },
+        type,
+      );
+    }
+    case "RETURNED":
+      return build(v, `kết quả ${dossier(v)} đã được trả. Cảm ơn ông/bà đã sử dụng dịch vụ công. ${note}`, { head: `Ket qua ho so ${code} da duoc tra. Cam on ong/ba.` }, type);
+    case "POSTAL_COLLECTED":
+      return build(
+        v,
+        `Bưu điện đã nhận ${dossier(v)} của ông/bà và sẽ chuyển đến bộ phận một cửa. ${note}`,
+        { head: `Buu dien da nhan ho so ${code} va se chuyen den bo phan mot cua.` },
+        type,
+      );
+    case "POSTAL_HANDED_TO_DESK":
+      return build(v, `Bưu điện đã nộp ${dossier(v)} cho bộ phận một cửa. ${note}`, { head: `Buu dien da nop ho so ${code} cho bo phan mot cua.` }, type);
+    case "RESULT_HANDED_TO_POST":
+      return build(
+        v,
+        `kết quả ${dossier(v)} đã được giao cho Bưu điện để chuyển phát đến ông/bà. ${note}`,
+        { head: `Ket qua ho so ${code} da giao cho Buu dien de chuyen den ong/ba.` },
+        type,
+      );
+    case "OUT_FOR_DELIVERY":
+      return build(
+        v,
+        `bưu tá đang chuyển kết quả ${dossier(v)} đến ông/bà. Ông/bà vui lòng để ý điện thoại để nhận cuộc gọi của bưu tá. ${note}`,
+        { head: `Buu ta dang giao ket qua ho so ${code}. Vui long de y dien thoai.` },
+        type,
+      );
+    case "DELIVERED":
+      return build(v, `kết quả ${dossier(v)} đã được giao tận nơi thành công. Cảm ơn ông/bà. ${note}`, { head: `Ket qua ho so ${code} da duoc giao thanh cong. Cam on ong/ba.` }, type);
+    case "DELIVERY_FAILED":
+      return build(
+        v,
+        `Bưu điện chưa giao được kết quả ${dossier(v)}.${note ? ` Lý do: ${note}` : ""} Bưu điện sẽ liên hệ để hẹn lại lần giao; ông/bà cũng có thể nhắn tin cho chúng tôi để đặt lại lịch.`,
+        { head: `Buu dien chua giao duoc ket qua ho so ${code}.`, middle: note ? `Ly do: ${note}` : "", tail: "Buu dien se lien he hen lai." },
+        type,
+      );
+  }
+}
+
+const BOOKING_STATUS: Record<BookingNoticeVariables["status"], { chat: string; sms: string }> = {
+  CONFIRMED: { chat: "đã được Bưu điện xác nhận", sms: "da duoc Buu dien xac nhan" },
+  DISPATCHED: { chat: "đang được bưu tá thực hiện: bưu tá sẽ gọi trước khi đến", sms: "dang duoc buu ta thuc hien, buu ta se goi truoc khi den" },
+  COMPLETED: { chat: "đã hoàn tất. Cảm ơn ông/bà", sms: "da hoan tat. Cam on ong/ba" },
+  FAILED: { chat: "chưa thực hiện được; Bưu điện sẽ liên hệ để hẹn lại", sms: "chua thuc hien duoc, Buu dien se lien he hen lai" },
+  CANCELLED: { chat: "đã được hủy", sms: "da duoc huy" },
+};
+
+/** A postal booking moved: the citizen hears about it. */
+export function bookingNoticeText(v: BookingNoticeVariables): NoticeText {
+  const what = v.kind === "DOSSIER_COLLECTION" ? `Lịch Bưu điện đến nhận hồ sơ ${v.subject}` : `Lịch Bưu điện giao kết quả hồ sơ ${v.subject}`;
+  const whatSms = v.kind === "DOSSIER_COLLECTION" ? `Lich Buu dien nhan ho so` : `Lich Buu dien giao ket qua ho so ${v.subject}`;
+  const s = BOOKING_STATUS[v.status];
+  const waybill = v.waybillCode ? ` Mã vận đơn: ${v.waybillCode}.` : "";
+  return {
+    chat: `${what} (mã ${v.reference}, ${v.timeWindow}) ${s.chat}.${waybill}${v.note ? ` ${sentence(v.note)}` : ""}`,
+    sms: { head: `${whatSms} (${v.reference}) ${s.sms}.${v.waybillCode ? ` Ma van don: ${v.waybillCode}.` : ""}`, middle: v.note ?? "" },
+    zns: { booking_reference: v.reference, subject: v.subject, status: s.chat, time_window: v.timeWindow, waybill_code: v.waybillCode ?? "" },
+  };
+}

@@ -1,0 +1,95 @@
+/** The notices a dossier's citizen receives, and each one's delivery policy. */
+import type { DossierStatus } from "../generated/prisma/enums.js";
+
+export const DOSSIER_NOTICE_TYPES = [
+  "RECEIVED",
+  "REFUSED",
+  "SUPPLEMENT_REQUIRED",
+  "PAYMENT_REQUIRED",
+  "WITHDRAWN",
+  "STOPPED",
+  "DELAYED",
+  "RESULT_READY",
+  "RETURNED",
+  "POSTAL_COLLECTED",
+  "POSTAL_HANDED_TO_DESK",
+  "RESULT_HANDED_TO_POST",
+  "OUT_FOR_DELIVERY",
+  "DELIVERED",
+  "DELIVERY_FAILED",
+] as const;
+
+export type DossierNoticeType = (typeof DOSSIER_NOTICE_TYPES)[number];
+
+/** Every notice type the sender knows: the dossier statuses, and postal booking updates. */
+export const NOTICE_TYPES = [...DOSSIER_NOTICE_TYPES, "BOOKING_UPDATE"] as const;
+export type NoticeType = (typeof NOTICE_TYPES)[number];
+
+export interface BookingNoticeVariables {
+  reference: string;
+  kind: "RESULT_DELIVERY" | "DOSSIER_COLLECTION";
+  status: "CONFIRMED" | "DISPATCHED" | "COMPLETED" | "FAILED" | "CANCELLED";
+  /** The dossier code (delivery) or procedure name (collection). */
+  subject: string;
+  timeWindow: string;
+  waybillCode?: string | null;
+  note?: string | null;
+}
+
+export interface NoticeVariables {
+  citizenName?: string | null;
+  dossierCode: string;
+  procedureName?: string | null;
+  /** dd/MM/yyyy, Asia/Ho_Chi_Minh. */
+  receivedDate?: string | null;
+  dueDate?: string | null;
+  newDueDate?: string | null;
+  /** The upstream note: reason, what is missing, where to collect… */
+  note?: string | null;
+  communeName?: string | null;
+  submissionChannel?: "COUNTER" | "ONLINE" | "POSTAL" | null;
+  /** The result came before the appointment date. */
+  early?: boolean;
+  /** Where the citizen can look the dossier up or book delivery. */
+  link?: string | null;
+}
+
+export interface NoticePolicy {
+  /** Sent even in quiet hours. */
+  urgent: boolean;
+  /** Minutes to wait for a delivery receipt before trying the next channel. */
+  receiptDeadlineMinutes: number;
+}
+
+const normal: NoticePolicy = { urgent: false, receiptDeadlineMinutes: 30 };
+
+export const NOTICE_POLICIES: Record<NoticeType, NoticePolicy> = {
+  BOOKING_UPDATE: normal,
+  RECEIVED: normal,
+  REFUSED: normal,
+  SUPPLEMENT_REQUIRED: normal,
+  PAYMENT_REQUIRED: normal,
+  WITHDRAWN: normal,
+  STOPPED: normal,
+  DELAYED: normal,
+  RESULT_READY: normal,
+  RETURNED: normal,
+  POSTAL_COLLECTED: normal,
+  POSTAL_HANDED_TO_DESK: normal,
+  RESULT_HANDED_TO_POST: normal,
+  // The postman is on the way today: worth waking up for, and quick to fall back.
+  OUT_FOR_DELIVERY: { urgent: true, receiptDeadlineMinutes: 10 },
+  DELIVERED: normal,
+  DELIVERY_FAILED: { urgent: false, receiptDeadlineMinutes: 15 },
+};
+
+/** The notice a status change causes; null for statuses that are not news to the citizen. */
+export function noticeTypeForStatus(status: DossierStatus): DossierNoticeType | null {
+  switch (status) {
+    case "REGISTERED": // the citizen registered it themselves; the portal already confirmed it
+    case "PROCESSING": // internal step
+      return null;
+    default:
+      return status;
+  }
+}

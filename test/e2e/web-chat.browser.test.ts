@@ -1,0 +1,58 @@
+/**
+ * The web chat in a real headless Chromium (Debian's chromium, driven by playwright-core).
+ */
+import { existsSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dossierEventSchema } from "../../src/dossiers/event-schema.js";
+import { startTestApp, type TestApp } from "../support/app.js";
+
+const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+let t: TestApp;
+let browser: Browser;
+const code = `H15.50.05.13-261122-${String(Math.floor(Math.random() * 9000) + 1000)}`;
+
+beforeAll(async () => {
+  if (!existsSync(executablePath)) {
+    throw new Error(`Chromium is missing at ${executablePath}: install it (Debian/Ubuntu: sudo apt-get install chromium) or set CHROMIUM_PATH.`);
+  }
+  t = await startTestApp();
+  await t.ctx.ingest.ingest(
+    [dossierEventSchema.parse({ eventId: `e2e-${randomBytes(4).toString("hex")}`, dossierCode: code, status: "RESULT_READY", occurredAt: "2026-11-22T08:00:00+07:00", procedure: { code: "1.004873" }, applicant: { phone: "0915550123" }, communeCode: "29955", dueAt: "2026-11-25T17:00:00+07:00" })],
+    { source: "UPSTREAM" },
+  );
+  browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+describe("web chat in a browser", () => {
+  it("greets, answers a documents question, follows a button, and tracks a dossier with proof", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${t.baseUrl}/chat`);
+    await expect.poll(() => page.locator(".msg.bot").first().textContent()).toMatch(/Xin chào ông\/bà!/);
+
+    await page.fill("#q", "xin giấy xác nhận độc thân để làm hồ sơ vay vốn");
+    await page.press("#q", "Enter");
+    await page.getByText("Cấp Giấy xác nhận tình trạng hôn nhân (mã 1.004873)", { exact: false }).waitFor();
+    await page.getByRole("button", { name: "Lệ phí" }).last().click();
+    await page.getByText('Lệ phí của thủ tục "Cấp Giấy xác nhận tình trạng hôn nhân"', { exact: false }).waitFor();
+
+    await page.fill("#q", `tra cứu ${code}`);
+    await page.press("#q", "Enter");
+    await page.getByText("4 số cuối số điện thoại", { exact: false }).waitFor();
+    await page.fill("#q", "0123");
+    await page.press("#q", "Enter");
+    await page.getByText("Tình trạng: Đã có kết quả", { exact: false }).waitFor();
+    const transcript = (await page.locator(".msg").allTextContents()).join("\n");
+    expect(transcript).toContain(`Hồ sơ ${code}`);
+    await page.close();
+  }, 60_000);
+});

@@ -1,0 +1,108 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../../support/app.js";
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+interface Reply {
+  text: string;
+  buttons?: { label: string; data: string }[][];
+}
+
+function conversation() {
+  const conversationId = `test-${randomBytes(6).toString("hex")}`;
+  const post = async (body: Record<string, unknown>) => {
+    const res = await fetch(`${t.baseUrl}/api/v1/chat`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ conversationId, ...body }) });
+    return { status: res.status, body: (await res.json()) as { replies: Reply[]; error?: { field?: string } } };
+  };
+  return {
+    say: async (text: string) => (await post({ text })).body.replies,
+    press: async (button: string) => (await post({ button })).body.replies,
+    post,
+  };
+}
+
+const texts = (replies: Reply[]) => replies.map((r) => r.text).join("\n---\n");
+const buttons = (replies: Reply[]) => replies.flatMap((r) => (r.buttons ?? []).flat());
+
+describe("the citizens' bot over the web chat", () => {
+  it("serves the chat page", async () => {
+    const res = await fetch(`${t.baseUrl}/chat`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/text\/html/);
+    expect(await res.text()).toContain("Trợ lý thủ tục hành chính một cửa");
+  });
+
+  it("greets on first contact and shows the menu", async () => {
+    const c = conversation();
+    const replies = await c.say("Xin chào");
+    expect(texts(replies)).toMatch(/^Xin chào ông\/bà!/);
+    expect(buttons(replies).map((b) => b.label)).toContain("Giấy tờ cần chuẩn bị");
+  });
+
+  it("answers which documents a procedure needs, then follow-ups on the same procedure", async () => {
+    const c = conversation();
+    await c.say("menu");
+    const docs = await c.say("làm giấy khai sinh cho con cần những gì");
+    const answer = texts(docs);
+    expect(answer).toMatch(/Đăng ký khai sinh \(mã 1\.001193\)/);
+    expect(answer).toMatch(/1\. Tờ khai đăng ký khai sinh — 1 bản chính/);
+    expect(answer).toMatch(/Mang theo để xuất trình:/);
+    expect(answer).toMatch(/Lệ phí: Miễn lệ phí khi đăng ký đúng hạn/);
+    expect(answer).toMatch(/Có thể gửi hồ sơ và nhận kết quả qua Bưu điện/);
+
+    expect(texts(await c.say("còn lệ phí bao nhiêu?"))).toMatch(/^Lệ phí của thủ tục "Đăng ký khai sinh": Miễn lệ phí/);
+    expect(texts(await c.say("mấy ngày thì có kết quả"))).toMatch(/^Thời hạn giải quyết thủ tục "Đăng ký khai sinh": Trong ngày làm việc/);
+    expect(texts(await c.say("nop o dau vay"))).toMatch(/^Nơi nộp hồ sơ "Đăng ký khai sinh": UBND cấp xã/);
+    expect(texts(await c.press("ask-postal"))).toMatch(/Bưu điện/);
+    // A new question moves the conversation on.
+    expect(texts(await c.say("xin giay doc than"))).toMatch(/Cấp Giấy xác nhận tình trạng hôn nhân \(mã 1\.004873\)/);
+    expect(texts(await c.say("lệ phí?"))).toMatch(/^Lệ phí của thủ tục "Cấp Giấy xác nhận tình trạng hôn nhân"/);
+  });
+
+  it("flags procedures whose facts are still being checked", async () => {
+    const c = conversation();
+    await c.say("menu");
+    expect(texts(await c.say("trợ cấp hưu trí xã hội cho người già không có lương hưu"))).toMatch(/đang được cán bộ xác minh lại/);
+  });
+
+  it("offers close matches as buttons, and a press shows the chosen one", async () => {
+    const c = conversation();
+    await c.say("menu");
+    const replies = await c.press("common");
+    const choices = buttons(replies).filter((b) => b.data.startsWith("proc:"));
+    expect(choices.length).toBeGreaterThanOrEqual(4);
+    const chosen = choices.find((b) => b.data === "proc:2.000815")!;
+    expect(texts(await c.press(chosen.data))).toMatch(/Chứng thực bản sao từ bản chính/);
+  });
+
+  it("says honestly when nothing fits, never answering a passport question with birth registration", async () => {
+    const c = conversation();
+    await c.say("menu");
+    const replies = await c.say("làm hộ chiếu để đi Hàn Quốc");
+    expect(texts(replies)).toMatch(/chưa tìm thấy thủ tục cấp xã nào khớp/);
+    expect(texts(replies)).not.toMatch(/khai sinh \(mã/);
+    expect(buttons(replies).length).toBeGreaterThan(0); // never a dead end
+  });
+
+  it("handles what it cannot read, oversized input and floods politely", async () => {
+    const c = conversation();
+    await c.say("menu");
+    expect(texts(await c.say("   "))).toMatch(/gõ câu hỏi bằng chữ/);
+    expect(texts(await c.say("a".repeat(600)))).toMatch(/dài quá 500 ký tự/);
+    let last: Reply[] = [];
+    for (let i = 0; i < 35; i += 1) last = await c.say("khai sinh");
+    expect(texts(last)).toMatch(/gửi nhiều tin quá nhanh/);
+  });
+
+  it("refuses a malformed request", async () => {
+    const res = await fetch(`${t.baseUrl}/api/v1/chat`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: "hi" }) });
+    expect(res.status).toBe(400);
+    const both = await conversation().post({ text: "a", button: "menu" });
+    expect(both.status).toBe(400);
+  });
+});

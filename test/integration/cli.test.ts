@@ -1,0 +1,83 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { projectRoot } from "../../src/paths.js";
+
+const run = promisify(execFile);
+const bin = path.join(projectRoot, "bin", "motcua.js");
+
+async function motcua(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe("motcua CLI", () => {
+  it("searches the catalog from the shell", async () => {
+    const out = await motcua(["procedures", "search", "xin giấy độc thân"]);
+    expect(out.code).toBe(0);
+    expect(out.stdout.split("\n")[0]).toMatch(/^1\. 1\.004873 {2}Cấp Giấy xác nhận tình trạng hôn nhân {2}\(0\.\d\d|1\.00\)/);
+  });
+
+  it("prints JSON on request and says so honestly when nothing fits", async () => {
+    const json = await motcua(["procedures", "search", "--json", "dang ky ket hon"]);
+    expect(JSON.parse(json.stdout).results[0].code).toBe("1.000894");
+    const none = await motcua(["procedures", "search", "đổi giấy phép lái xe máy"]);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toMatch(/Không tìm thấy thủ tục phù hợp/);
+  });
+
+  it("shows one procedure with its documents", async () => {
+    const out = await motcua(["procedures", "show", "2.000815"]);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/Chứng thực bản sao/);
+    expect(out.stdout).toMatch(/Giấy tờ cần nộp:\n {2}1\./);
+  });
+
+  it("refuses an empty or over-long question", async () => {
+    const empty = await motcua(["procedures", "search", "  "]);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toMatch(/usage: motcua procedures search/);
+    const long = await motcua(["procedures", "search", "a".repeat(2000)]);
+    expect(long.code).toBe(1);
+    expect(long.stderr).toMatch(/dài quá 500 ký tự/);
+  });
+
+  it("names a malformed setting and stops, without a stack trace", async () => {
+    const out = await motcua(["procedures", "search", "khai sinh"], { PORT: "abc", REDIS_URL: "http://nope" });
+    expect(out.code).toBe(78);
+    expect(out.stderr).toMatch(/PORT must be a number/);
+    expect(out.stderr).toMatch(/REDIS_URL must be a Redis URL/);
+    expect(out.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("says in one sentence when PostgreSQL is missing", async () => {
+    const out = await motcua(["migrate"], { DATABASE_URL: "postgresql://postgres@127.0.0.1:1/motcua" });
+    expect(out.code).toBe(1);
+    expect(out.stderr.trim()).toMatch(/^PostgreSQL is not reachable at 127\.0\.0\.1:1 \(from DATABASE_URL\)\. Install and start it .*apt-get install postgresql/);
+    expect(out.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("says in one sentence when Redis is missing", async () => {
+    const out = await motcua(["serve", "--role", "api", "--port", "0"], { REDIS_URL: "redis://127.0.0.1:1" });
+    expect(out.code).toBe(1);
+    expect(out.stderr.trim()).toMatch(/^Redis is not reachable at 127\.0\.0\.1:1 \(from REDIS_URL\)\. .*apt-get install redis-server/);
+  });
+
+  it("refuses an unknown role", async () => {
+    const out = await motcua(["serve", "--role", "boss"]);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(/--role must be one of all, api, worker, bot/);
+  });
+
+  it("migrate on an up-to-date database changes nothing", async () => {
+    const out = await motcua(["migrate"]);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/is up to date/);
+  });
+});

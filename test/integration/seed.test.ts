@@ -1,0 +1,42 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { createDb } from "../../src/db/client.js";
+import { seedAll } from "../../src/seed/seed.js";
+import { readCatalogSource } from "../../src/catalog/source.js";
+
+const db = createDb(process.env.DATABASE_URL!);
+afterAll(() => db.$disconnect());
+
+describe("seed data", () => {
+  it("holds every province and commune of the 2025 reform", async () => {
+    expect(await db.adminUnit.count({ where: { level: "PROVINCE" } })).toBe(34);
+    expect(await db.adminUnit.count({ where: { level: "COMMUNE" } })).toBe(3321);
+    expect(await db.adminUnit.count({ where: { parentCode: "82" } })).toBe(102);
+    const hongNgu = await db.adminUnit.findUnique({ where: { code: "29955" } });
+    expect(hongNgu).toMatchObject({ name: "Hồng Ngự", parentCode: "82", level: "COMMUNE", searchName: "hong ngu" });
+  });
+
+  it("publishes the catalog with its documents, sources and review status", async () => {
+    const { accepted } = await readCatalogSource();
+    expect(await db.procedure.count()).toBe(accepted.length);
+    const birth = await db.procedure.findUnique({ where: { code: "1.001193" }, include: { documents: { orderBy: { position: "asc" } } } });
+    expect(birth?.name).toBe("Đăng ký khai sinh");
+    expect(birth?.documents[0]?.name).toBe("Tờ khai đăng ký khai sinh");
+    expect(birth?.sources.length).toBeGreaterThan(0);
+    expect(birth?.reviewStatus).toBe("PUBLISHED");
+    const low = await db.procedure.findUnique({ where: { code: "1.014027" } });
+    expect(low?.confidence).toBe("LOW");
+    expect(low?.reviewStatus).toBe("NEEDS_REVIEW");
+  });
+
+  it("is idempotent: a second run changes nothing", async () => {
+    const before = await db.procedure.findMany({ select: { code: true, updatedAt: true }, orderBy: { code: "asc" } });
+    const docsBefore = await db.procedureDocument.findMany({ select: { id: true }, orderBy: { id: "asc" } });
+    const unitsBefore = await db.adminUnit.aggregate({ _max: { updatedAt: true }, _count: true });
+    const report = await seedAll(db);
+    expect(report.adminUnits).toEqual({ created: 0, updated: 0, unchanged: 3355 });
+    expect(report.procedures).toMatchObject({ created: 0, updated: 0, unchanged: before.length, rejected: [] });
+    expect(await db.procedure.findMany({ select: { code: true, updatedAt: true }, orderBy: { code: "asc" } })).toEqual(before);
+    expect(await db.procedureDocument.findMany({ select: { id: true }, orderBy: { id: "asc" } })).toEqual(docsBefore);
+    expect(await db.adminUnit.aggregate({ _max: { updatedAt: true }, _count: true })).toEqual(unitsBefore);
+  });
+});

@@ -1,0 +1,39 @@
+/**
+ * Prepares the test databases from nothing: a template (migrated and seeded once) and, cloned
+ * from it, the shared `motcua_test`; tests that need a database of their own clone the template
+ * too (test/support/databases.ts). Fails loudly (never skips) when PostgreSQL or Redis is missing.
+ */
+import pg from "pg";
+import { ensureDatabase, ensureRedis } from "../../src/db/bootstrap.js";
+import { applyMigrations } from "../../src/db/migrations.js";
+import { createDb } from "../../src/db/client.js";
+import { seedAll } from "../../src/seed/seed.js";
+import { adminUrl, templateName, testDatabaseUrl, testRedisUrl, withDatabase } from "./test-env.js";
+
+export default async function setup(): Promise<void> {
+  await ensureRedis(testRedisUrl);
+  const name = new URL(testDatabaseUrl).pathname.slice(1);
+  if (!/^motcua_test\w*$/.test(name)) throw new Error(`Refusing to reset "${name}": the test database's name must start with motcua_test.`);
+  await ensureDatabase(adminUrl()); // throws the one-sentence explanation when PostgreSQL is missing
+  const admin = new pg.Client({ connectionString: adminUrl() });
+  await admin.connect();
+  try {
+    const leftovers = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'motcua\\_test%'`);
+    for (const row of leftovers.rows) await admin.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${templateName}"`);
+    const templateUrl = withDatabase(testDatabaseUrl, templateName);
+    await applyMigrations(templateUrl);
+    const db = createDb(templateUrl);
+    try {
+      const report = await seedAll(db);
+      if (report.procedures.rejected.length) throw new Error(`catalog entries rejected: ${JSON.stringify(report.procedures.rejected)}`);
+    } finally {
+      await db.$disconnect();
+    }
+    // The schema engine's pool may linger on the template; nothing else may use it from now on.
+    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [templateName]);
+    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${templateName}"`);
+  } finally {
+    await admin.end();
+  }
+}
