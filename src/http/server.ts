@@ -18,6 +18,8 @@ export interface HttpOptions {
   /** Extra routes (the bot's web chat and Telegram webhook). */
   extraRoutes?: (app: FastifyInstance) => void | Promise<void>;
   lookupLink?: (dossierCode: string) => string | null;
+  /** On close, requests under way get this long to finish before their connections are cut. */
+  shutdownGraceMs?: number;
 }
 
 export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}): Promise<FastifyInstance> {
@@ -29,6 +31,7 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
   });
   installBodyParsers(app);
   installErrorHandling(app);
+  installBoundedClose(app, options.shutdownGraceMs ?? 10_000);
   registerHealthRoutes(app, {
     postgres: async () => void (await ctx.pool.query("SELECT 1")),
     redis: async () => void (await ctx.redis.ping()),
@@ -51,4 +54,24 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
   await options.extraRoutes?.(app);
   await app.ready();
   return app;
+}
+
+/**
+ * Node's server.close() waits for every open connection, and a keep-alive client that connects
+ * while the server is closing (a provider posting a receipt, say) can hold it for a minute. While
+ * closing, idle connections are closed as they appear; whatever is left after the grace is cut.
+ */
+function installBoundedClose(app: FastifyInstance, graceMs: number): void {
+  app.addHook("preClose", (done) => {
+    const server = app.server;
+    const idle = setInterval(() => server.closeIdleConnections(), 200);
+    const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+    idle.unref();
+    cut.unref();
+    server.once("close", () => {
+      clearInterval(idle);
+      clearTimeout(cut);
+    });
+    done();
+  });
 }

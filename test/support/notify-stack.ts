@@ -141,12 +141,18 @@ export async function startNotifyStack(options: StackOptions = {}): Promise<Noti
       return worker;
     },
     async close() {
-      await Promise.all(workers.map((w) => w.stop().catch(() => undefined)));
-      await app.close().catch(() => undefined);
-      await ctx.queue.queue.obliterate({ force: true }).catch(() => undefined);
-      await ctx.close().catch(() => undefined);
-      await Promise.all([zalo.stop(), telegram.stop(), twilio.stop()]);
-      await database.drop().catch(() => undefined);
+      const step = async (what: string, run: () => Promise<unknown>) => {
+        const started = Date.now();
+        await run().catch(() => undefined);
+        const took = Date.now() - started;
+        if (took > 2000 || process.env.MOTCUA_TRACE_CLOSE) process.stderr.write(`[notify-stack] closing ${what} took ${took} ms\n`);
+      };
+      await step("workers", () => Promise.all(workers.map((w) => w.stop())));
+      await step("api", () => app.close());
+      await step("queue obliterate", () => ctx.queue.queue.obliterate({ force: true }));
+      await step("context", () => ctx.close());
+      await step("fakes", () => Promise.all([zalo.stop(), telegram.stop(), twilio.stop()]));
+      await step("database", () => database.drop());
     },
   };
   return stack;
