@@ -11,6 +11,8 @@ import type { Logger } from "pino";
 import { NOTICE_CHANNEL } from "../src/dossiers/ingest-service.js";
 import type { NotificationQueue } from "./producer.js";
 
+const SWEEP_PAGE = 5000;
+
 export interface RelayOptions {
   databaseUrl: string;
   pool: pg.Pool;
@@ -66,16 +68,25 @@ export class NoticeRelay {
     await this.releaseDeadClaims();
     // Notices written in the last few seconds were just enqueued by their NOTIFY: the sweep takes
     // what has waited longer (a lost NOTIFY, a flushed Redis, a deferral come due). Oldest first,
-    // 5,000 a pass; the next pass takes the rest (jobs already waiting are not duplicated).
-    const due = await pool.query<{ id: string; wait: number }>(
-      `SELECT id, GREATEST(0, EXTRACT(EPOCH FROM ("notBefore" - now())) * 1000)::int AS wait
-         FROM "Notice"
-        WHERE status IN ('QUEUED', 'DEFERRED') AND ("notBefore" IS NULL OR "notBefore" <= now() + interval '1 minute')
-          AND ("updatedAt" < now() - ($1::int * interval '1 millisecond') OR ("notBefore" IS NOT NULL AND "notBefore" <= now()))
-        ORDER BY "createdAt" LIMIT 5000`,
-      [Math.max(3000, 2 * this.options.sweepMs)],
-    );
-    if (due.rows.length) await queue.enqueueNotices(due.rows.map((r) => ({ id: r.id, delayMs: r.wait })));
+    // in pages of 5,000 until none is left, so a backlog (after Redis was flushed, or a worker
+    // was down) is back in the queue within one pass; jobs already waiting are not duplicated.
+    let after: { createdAt: string; id: string } | null = null;
+    for (;;) {
+      if (this.stopped) return;
+      const due: pg.QueryResult<{ id: string; wait: number; createdAt: string }> = await pool.query(
+        `SELECT id, "createdAt"::text AS "createdAt", GREATEST(0, EXTRACT(EPOCH FROM ("notBefore" - now())) * 1000)::int AS wait
+           FROM "Notice"
+          WHERE status IN ('QUEUED', 'DEFERRED') AND ("notBefore" IS NULL OR "notBefore" <= now() + interval '1 minute')
+            AND ("updatedAt" < now() - ($1::int * interval '1 millisecond') OR ("notBefore" IS NOT NULL AND "notBefore" <= now()))
+            AND ($2::timestamp IS NULL OR ("createdAt", id) > ($2::timestamp, $3::uuid))
+          ORDER BY "createdAt", id LIMIT ${SWEEP_PAGE}`,
+        [Math.max(3000, 2 * this.options.sweepMs), after?.createdAt ?? null, after?.id ?? null],
+      );
+      if (due.rows.length) await queue.enqueueNotices(due.rows.map((r) => ({ id: r.id, delayMs: r.wait })));
+      if (due.rows.length < SWEEP_PAGE) return;
+      const last = due.rows[due.rows.length - 1]!;
+      after = { createdAt: last.createdAt, id: last.id };
+    }
   }
 
   /**
