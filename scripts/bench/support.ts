@@ -1,5 +1,5 @@
 /** Shared pieces of the benchmarks: a database of their own, timing, memory sampling. */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import pg from "pg";
 import { ensureDatabase } from "../../src/db/bootstrap.js";
 import { applyMigrations } from "../../src/db/migrations.js";
@@ -47,4 +47,51 @@ export function peakRssMb(pid: number): number {
 
 export function line(label: string, value: string, target?: string, ok?: boolean): string {
   return `${label.padEnd(46)} ${value.padStart(14)}${target ? `   target ${target}${ok === undefined ? "" : ok ? "  ✓" : "  ✗ MISSED"}` : ""}`;
+}
+
+/** CPU seconds (user + system) a process has used so far; 0 when it is gone. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
+
+function pidsNamed(name: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === name) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/** CPU used from now on by the given worker processes, by PostgreSQL and by Redis (whole server). */
+export function cpuMeter(workerPids: number[]) {
+  const sample = () => {
+    const postgres = pidsNamed("postgres");
+    const redis = pidsNamed("redis-server");
+    return {
+      worker: new Map(workerPids.map((p) => [p, cpuSeconds(p)])),
+      postgres: new Map(postgres.map((p) => [p, cpuSeconds(p)])),
+      redis: new Map(redis.map((p) => [p, cpuSeconds(p)])),
+    };
+  };
+  const start = sample();
+  const used = (now: Map<number, number>, then: Map<number, number>) => [...now].reduce((sum, [pid, s]) => sum + s - (then.get(pid) ?? 0), 0);
+  return {
+    /** "worker µs / postgres µs / redis µs" per item. */
+    perItem(items: number): string {
+      const end = sample();
+      const us = (s: number) => `${Math.round((s / items) * 1e6)}`;
+      return `${us(used(end.worker, start.worker))} / ${us(used(end.postgres, start.postgres))} / ${us(used(end.redis, start.redis))} µs`;
+    },
+  };
 }
