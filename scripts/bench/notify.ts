@@ -3,7 +3,7 @@
  *
  *   1. Ingest: single events (20 concurrent clients) and batches of 1,000, events/s.
  *   2. End to end, rate limits off: N events → N notices delivered to the fake Telegram, notices/s.
- *   3. Latency at a steady 100 events/s: event accepted → provider called, p50/p95.
+ *   3. Latency at a steady 100 events/s: event posted → provider called, p50/p95.
  *   4. Peak RSS of the worker process.
  *   5. The ceiling, in the same run: bare BullMQ no-op jobs/s with the same concurrency; the ratio.
  *
@@ -164,7 +164,10 @@ async function main(): Promise<void> {
       const wait = due - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const e = event();
-      sends.push(post("/api/v1/dossier-events", e).then(() => accepted.set(chatOf(`+84${e.applicant.phone.slice(1)}`), Date.now())));
+      // Timed from the moment the event is posted (the provider may be called before the client has
+      // read the 202), so the figure includes the ingest request itself.
+      const postedAt = Date.now();
+      sends.push(post("/api/v1/dossier-events", e).then(() => accepted.set(chatOf(`+84${e.applicant.phone.slice(1)}`), postedAt)));
     }
     await Promise.all(sends);
     const deadline = Date.now() + 20_000;
@@ -173,8 +176,8 @@ async function main(): Promise<void> {
     const latencies = seen().map((m) => m.at - accepted.get(m.chatId)!);
     const p50 = percentile(latencies, 50);
     const p95 = percentile(latencies, 95);
-    results.push(line("latency accepted → provider called, p50", `${p50.toFixed(0)} ms`));
-    results.push(line("latency accepted → provider called, p95", `${p95.toFixed(0)} ms`, "≤ 300 ms", p95 <= 300));
+    results.push(line("latency event posted → provider called, p50", `${p50.toFixed(0)} ms`));
+    results.push(line("latency event posted → provider called, p95", `${p95.toFixed(0)} ms`, "≤ 300 ms", p95 <= 300));
   }
 
   // 4. Worker memory (the largest of the worker processes).
