@@ -1,4 +1,5 @@
 import pg from "pg";
+import { AppError } from "../errors.js";
 import { loadMigrationList } from "./migrations.js";
 
 /** Names of migrations in prisma/migrations not yet applied to the database. */
@@ -15,4 +16,15 @@ export async function pendingMigrations(databaseUrl: string): Promise<string[]> 
   } finally {
     await client.end();
   }
+}
+
+/** Stops with one sentence when the database lacks migrations (a fresh database included). */
+export async function ensureSchemaCurrent(databaseUrl: string): Promise<void> {
+  const pending = await pendingMigrations(databaseUrl);
+  if (pending.length === 0) return;
+  const name = decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, ""));
+  throw new AppError(
+    "MIGRATION_FAILED",
+    `The database "${name}" lacks ${pending.length} migration(s) (${pending.join(", ")}); run \`npm run db:migrate\` and then \`npx motcua seed\` (or \`npm run demo\`, which does both).`,
+  );
 }

@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
+import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { projectRoot } from "../../src/paths.js";
 
@@ -80,4 +81,29 @@ describe("motcua CLI", () => {
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/is up to date/);
   });
+
+  it("on a fresh database, says what to run instead of failing on a missing table", async () => {
+    const name = `motcua_test_fresh_${process.pid}`;
+    const at = (database: string) => Object.assign(new URL(process.env.DATABASE_URL!), { pathname: `/${database}` }).toString();
+    const url = at(name);
+    try {
+      const search = await motcua(["procedures", "search", "làm hộ chiếu"], { DATABASE_URL: url });
+      expect(search.code).toBe(1);
+      expect(search.stderr.trim()).toMatch(new RegExp(`^The database "${name}" lacks \\d+ migration\\(s\\) .*run \`npm run db:migrate\` and then \`npx motcua seed\``));
+      expect(search.stderr.trim().split("\n")).toHaveLength(1);
+      const key = await motcua(["keys", "create", "--role", "integration", "--name", "upstream"], { DATABASE_URL: url });
+      expect(key.code).toBe(1);
+      expect(key.stderr).toMatch(/lacks \d+ migration/);
+
+      expect((await motcua(["migrate"], { DATABASE_URL: url })).code).toBe(0);
+      const unseeded = await motcua(["procedures", "search", "làm hộ chiếu"], { DATABASE_URL: url });
+      expect(unseeded.code).toBe(1);
+      expect(unseeded.stderr.trim()).toBe("The procedure catalog is empty; run `npx motcua seed` (or `npm run demo`) to load it.");
+    } finally {
+      const admin = new pg.Client({ connectionString: at("postgres") });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.end();
+    }
+  }, 60_000);
 });

@@ -3,6 +3,8 @@ import { ApiKeyService } from "../../auth/api-keys.js";
 import type { Env } from "../../config/env.js";
 import { createDb } from "../../db/client.js";
 import { ValidationError } from "../../errors.js";
+import { ensureDatabase } from "../../db/bootstrap.js";
+import { ensureSchemaCurrent } from "../../db/migration-status.js";
 import { StaffRole } from "../../generated/prisma/enums.js";
 
 const USAGE = "usage: motcua keys create --role integration|commune_staff|post_office_staff|admin --name <name> [--unit <code>]  |  motcua keys revoke <prefix>";
@@ -15,6 +17,9 @@ export async function runKeys(env: Env, args: string[]): Promise<number> {
     strict: true,
   });
   const [sub, prefix] = positionals;
+  if (sub !== "create" && !(sub === "revoke" && prefix)) throw new ValidationError(USAGE);
+  await ensureDatabase(env.DATABASE_URL);
+  await ensureSchemaCurrent(env.DATABASE_URL);
   const db = createDb(env.DATABASE_URL);
   try {
     const keys = new ApiKeyService(db);

@@ -4,7 +4,8 @@ import type { Env } from "../../config/env.js";
 import { createDb } from "../../db/client.js";
 import { CatalogService } from "../../catalog/catalog-service.js";
 import { PrismaProcedureRepository } from "../../catalog/repository.js";
-import { ValidationError } from "../../errors.js";
+import { AppError, ValidationError } from "../../errors.js";
+import { ensureSchemaCurrent } from "../../db/migration-status.js";
 import { ensureDatabase } from "../../db/bootstrap.js";
 
 const USAGE = 'usage: motcua procedures search "<câu hỏi>" [--limit N] [--json] | motcua procedures show <mã> [--json]';
@@ -24,8 +25,10 @@ export async function runProcedures(env: Env, args: string[]): Promise<number> {
   if (!Number.isInteger(limit) || limit < 1 || limit > 20) throw new ValidationError("--limit must be a whole number from 1 to 20");
 
   await ensureDatabase(env.DATABASE_URL);
+  await ensureSchemaCurrent(env.DATABASE_URL);
   const db = createDb(env.DATABASE_URL);
   try {
+    if ((await db.procedure.count()) === 0) throw new AppError("SEED_INVALID", "The procedure catalog is empty; run `npx motcua seed` (or `npm run demo`) to load it.");
     const catalog = new CatalogService(new PrismaProcedureRepository(db));
     if (sub === "search") {
       const results = await catalog.search(text, limit);

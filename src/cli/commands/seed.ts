@@ -9,7 +9,7 @@ import { describeSeed, seedAll } from "../../seed/seed.js";
 export async function runSeed(env: Env): Promise<number> {
   await ensureDatabase(env.DATABASE_URL);
   const pending = await pendingMigrations(env.DATABASE_URL);
-  if (pending.length) throw new AppError("MIGRATION_FAILED", `The database is missing ${pending.length} migration(s); run \`npm run db:migrate\` first.`);
+  if (pending.length) throw new AppError("MIGRATION_FAILED", `The database lacks ${pending.length} migration(s) (${pending.join(", ")}); run \`npm run db:migrate\` first.`);
   const db = createDb(env.DATABASE_URL);
   try {
     const report = await seedAll(db);

@@ -1,7 +1,7 @@
 import { configuredChannels, type Env } from "../../config/env.js";
 import { createAppContext } from "../../app/context.js";
 import { ensureDatabase, ensureRedis } from "../../db/bootstrap.js";
-import { pendingMigrations } from "../../db/migration-status.js";
+import { ensureSchemaCurrent } from "../../db/migration-status.js";
 import { AppError, ValidationError } from "../../errors.js";
 
 export const ROLES = ["all", "api", "worker", "bot"] as const;
@@ -18,10 +18,7 @@ export interface ServeOptions {
 export async function preflight(env: Env): Promise<void> {
   await ensureDatabase(env.DATABASE_URL);
   await ensureRedis(env.REDIS_URL);
-  const pending = await pendingMigrations(env.DATABASE_URL);
-  if (pending.length) {
-    throw new AppError("MIGRATION_FAILED", `The database lacks ${pending.length} migration(s) (${pending.join(", ")}); run \`npm run db:migrate\` (or \`motcua migrate\`) first.`);
-  }
+  await ensureSchemaCurrent(env.DATABASE_URL);
 }
 
 export async function runServe(env: Env, options: ServeOptions): Promise<number> {
