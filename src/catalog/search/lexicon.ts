@@ -127,9 +127,25 @@ export interface LexiconRule {
   describesPerson?: boolean;
 }
 
+const ID_CARD = "(làm|cấp|xin|đăng ký)? (thẻ)? căn cước (công dân)?";
+const CHILD = "(con|bé|cháu|trẻ|trẻ em|em bé|đứa bé|con nhỏ|bé con)";
+const UNDER_SIX =
+  "((dưới|chưa đủ|chưa tới|chưa đến) (6|sáu) tuổi|(1|2|3|4|5|một|hai|ba|bốn|năm) tuổi|* tháng (tuổi)?|mới sinh|sơ sinh|mới đẻ|vừa sinh|mới chào đời)";
+
 const DEATH_VERB = "(mất|chết|qua đời|từ trần|tạ thế|hy sinh|khuất|mất rồi)";
 
 export const RULES: readonly LexiconRule[] = [
+  {
+    // an ID card for a child under 6 is issued with the birth registration (the joint procedure);
+    // older children and adults get theirs from the police, outside this catalog
+    when: [
+      `[${ID_CARD}] (cho)? ${CHILD}? (nhà)? (tôi|em|mình)? (mới|được)? ${UNDER_SIX}`,
+      `${CHILD}? (nhà)? (tôi|em|mình)? (mới|được)? ${UNDER_SIX} (thì)? (có)? (phải|được|cần)? [${ID_CARD}]`,
+    ],
+    add: ["liên thông cấp thẻ căn cước cho trẻ em dưới 6 tuổi"],
+    weight: 0.9,
+    drop: true,
+  },
   // ── filler and word senses that must be settled first ──────────────────────────────────────
   {
     // "mất bao nhiêu tiền", "hết mấy ngày": cost and time, not loss or death
@@ -491,11 +507,19 @@ export const RULES: readonly LexiconRule[] = [
     when: [
       "[(trợ cấp|hỗ trợ|tiền|trợ giúp) (hằng tháng|hàng tháng|mỗi tháng)]",
       "[(trợ cấp|tiền|chế độ|hỗ trợ|trợ giúp) (cho|của)? (người|trẻ|trẻ em|con|em)?] (bị)? (khuyết tật|tàn tật)",
-      "[đối tượng bảo trợ]",
     ],
     add: ["trợ cấp xã hội hằng tháng"],
     weight: 0.8,
     drop: true,
+  },
+  {
+    // who the citizen is asking for: the monthly allowance unless the text asks for something else
+    // ("tiền ma chay cho người bảo trợ xã hội" is the funeral support)
+    when: ["[(đối tượng|người|diện)? bảo trợ (xã hội)?]"],
+    add: ["trợ cấp xã hội hằng tháng"],
+    weight: 0.6,
+    drop: true,
+    describesPerson: true,
   },
   {
     // who: people the monthly social allowance is for
