@@ -7,6 +7,7 @@
 import type { DossierLookupService, Proof, VerifiedDossier } from "../../src/dossiers/lookup-service.js";
 import { toE164 } from "../../src/dossiers/event-schema.js";
 import { STATUS_LABELS } from "../../src/notifications/messages/vi.js";
+import { searchKey } from "../../src/text/vietnamese.js";
 import type { Feature, TurnContext } from "../engine/engine.js";
 import { bookingText, botText, trackingText } from "../messages/vi.js";
 
@@ -17,6 +18,22 @@ const MAX_FAILURES = 5;
 const LOCK_SECONDS = 3600;
 /** Look-ups (proofs checked) a conversation may make in ten minutes, right or wrong. */
 const LOOKUPS_PER_10_MIN = 20;
+
+/** "Where is my dossier?" asked without a code (matched on the text without marks). */
+const STATUS_WORDS = "(den dau|toi dau|dau roi|the nao roi|ra sao roi|sao roi|xong chua|da xong chua|co ket qua chua|co chua|duoc chua|duyet chua|giai quyet chua|xu ly chua|bao gio xong|khi nao xong|bao gio co ket qua|khi nao co ket qua|bao gio tra( ket qua)?|khi nao tra( ket qua)?|bao gio lay duoc|khi nao lay duoc|chua thay gi|chua thay ket qua|chua co ket qua|chua nhan duoc|qua han)";
+const TRACKING_INTENT = [
+  /^(tra cuu|kiem tra|theo doi|check|xem)( lai)?( tinh trang| tien do| trang thai| ket qua)?( cua)? ho so\b/,
+  /^(tinh trang|tien do|trang thai) (cua )?ho so\b/,
+  new RegExp(`\\bho so\\b.*\\b${STATUS_WORDS}\\b`),
+  new RegExp(`\\b(da nop|nop roi|nop tu|nop hom|nop tuan|nop thang|nop giay|nop giay to|gui ho so|nop o)\\b.*\\b${STATUS_WORDS}\\b`),
+];
+/** Questions about a procedure itself ("what to bring", "how long") are not look-ups. */
+const PROCEDURE_QUESTION = /\b(can (nhung )?gi|gom (nhung )?gi|nhung giay to|giay to gi|thanh phan|chuan bi|mau don|to khai|le phi|bao nhieu tien|mat bao lau|may ngay|bao nhieu ngay|thu tuc)\b/;
+
+export function isTrackingQuestion(text: string): boolean {
+  const key = searchKey(text);
+  return !PROCEDURE_QUESTION.test(key) && TRACKING_INTENT.some((re) => re.test(key));
+}
 
 export function findDossierCode(text: string): string | null {
   const upper = decodeURIComponent(text.replace(/%(?![0-9a-f]{2})/gi, "")).toUpperCase();
@@ -96,6 +113,7 @@ export function trackingFeature(lookup: DossierLookupService, now: () => Date = 
     }
     const digits = m.text.replace(/[\s.-]/g, "");
     if (ctx.session.pendingCode && /^\d{4}$/.test(digits)) return check(ctx, ctx.session.pendingCode, { kind: "digits", digits });
+    if (isTrackingQuestion(m.text)) return void ctx.reply({ text: trackingText.askCodeForQuestion, buttons: [[{ label: botText.menuButton, data: "menu" }]] });
     return next();
   };
 }

@@ -23,6 +23,9 @@ export const botText = {
     "Xin chào ông/bà! Đây là trợ lý thủ tục hành chính một cửa. Em có thể cho biết một thủ tục cần những giấy tờ gì, lệ phí, thời hạn, nơi nộp, và tra cứu tình trạng hồ sơ theo mã trên giấy tiếp nhận.\n" +
     'Ông/bà cứ gõ câu hỏi bằng lời của mình, ví dụ: "làm giấy khai sinh cho con cần gì", "xin giấy độc thân", "nhập hộ khẩu".',
   menu: "Ông/bà cần hỏi gì ạ?",
+  thanks: "Dạ, không có gì ạ. Khi cần hỏi giấy tờ một thủ tục hay tra cứu hồ sơ, ông/bà cứ nhắn cho em.",
+  ack: "Dạ. Ông/bà cần hỏi thêm gì cứ nhắn em ạ.",
+  bye: "Dạ, chào ông/bà. Chúc ông/bà một ngày tốt lành!",
   menuButtons: [
     [{ label: "Giấy tờ cần chuẩn bị", data: "ask-docs" }],
     [{ label: "Tra cứu hồ sơ", data: "track" }],
@@ -124,6 +127,9 @@ const FINISHED = new Set(["RESULT_READY", "RETURNED", "DELIVERED", "REFUSED", "W
 
 export const trackingText = {
   askCode: "Ông/bà vui lòng gửi mã hồ sơ in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả (ví dụ H15.50.05.13-261008-0975).",
+  askCodeForQuestion:
+    "Để xem hồ sơ đang ở bước nào, ông/bà gửi mã hồ sơ in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả (ví dụ H15.50.05.13-261008-0975), em sẽ hỏi thêm 4 số cuối số điện thoại của người nộp để xác minh.\n" +
+    "Không còn giữ giấy tiếp nhận thì ông/bà liên hệ bộ phận một cửa nơi đã nộp hồ sơ.",
   askProof: (code: string) =>
     `Để bảo vệ thông tin cá nhân, ông/bà vui lòng nhập 4 số cuối số điện thoại của người nộp hồ sơ ${code}.`,
   askProofTelegram: "Hoặc bấm nút bên dưới để chia sẻ số điện thoại của chính ông/bà.",

@@ -99,6 +99,26 @@ describe("the citizens' bot over the web chat", () => {
     expect(texts(last)).toMatch(/gửi nhiều tin quá nhanh/);
   });
 
+  it("answers thanks and goodbyes politely instead of searching the catalog for them", async () => {
+    const c = conversation();
+    await c.say("chào em");
+    expect(texts(await c.say("Cảm ơn em nhiều nhé!"))).toMatch(/^Dạ, không có gì ạ/);
+    expect(texts(await c.say("vâng ạ"))).toMatch(/^Dạ\. Ông\/bà cần hỏi thêm gì/);
+    expect(texts(await c.say("tạm biệt"))).toMatch(/Chúc ông\/bà một ngày tốt lành/);
+    expect(texts(await c.say("cam on"))).not.toMatch(/chưa tìm thấy thủ tục/);
+  });
+
+  it("asks for the dossier code when a citizen asks where their dossier is without one", async () => {
+    const c = conversation();
+    for (const question of ["hồ sơ của tôi đến đâu rồi", "tôi nộp hồ sơ khai sinh tuần trước giờ xong chưa", "ho so ket hon cua em co ket qua chua a"]) {
+      const replies = texts(await c.say(question));
+      expect(replies).toMatch(/gửi mã hồ sơ in trên Giấy tiếp nhận/);
+      expect(replies).not.toMatch(/Giấy tờ cần nộp/);
+    }
+    // A question about the procedure itself still gets the procedure.
+    expect(texts(await c.say("hồ sơ đăng ký kết hôn gồm những gì"))).toMatch(/Đăng ký kết hôn[\s\S]*Giấy tờ cần nộp/);
+  });
+
   it("refuses a malformed request", async () => {
     const res = await fetch(`${t.baseUrl}/api/v1/chat`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: "hi" }) });
     expect(res.status).toBe(400);
