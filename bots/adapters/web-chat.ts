@@ -11,7 +11,7 @@ import { webChatPage } from "./web-chat-page.js";
 
 const chatRequest = z
   .object({
-    conversationId: z.string({ message: "conversationId là bắt buộc" }).regex(/^[A-Za-z0-9_-]{8,64}$/, "conversationId: 8–64 ký tự chữ, số, _ hoặc -"),
+    conversationId: z.string({ message: "conversationId là bắt buộc" }).regex(/^[A-Za-z0-9_-]{8,64}$/, "8–64 ký tự chữ, số, _ hoặc -"),
     text: z.string().max(MAX_INPUT_LENGTH * 4, "tin nhắn quá dài").optional(),
     button: z.string().max(100).optional(),
   })
