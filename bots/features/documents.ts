@@ -14,8 +14,12 @@ const CONFIDENT = 0.7;
 const LEAD = 0.2;
 const COMMON = ["1.001193", "1.000894", "1.004873", "2.000815", "1.004194", "1.004222"];
 
-type Aspect = "fee" | "time" | "where" | "postal" | "docs";
+type Aspect = "fee" | "time" | "where" | "postal" | "docs" | "proxy";
+/** Paper household books were abolished on 1 January 2023: the question gets that fact. */
+const HOUSEHOLD_BOOK = /\b(so ho khau|so tam tru|ho khau giay)\b/;
+const ASKS_IF_NEEDED = /\b(can|co can|phai|mang|nop|xuat trinh|photo|ban sao|con dung|con gia tri|con can|bi bo|con su dung)\b/;
 const FOLLOW_UPS: [Aspect, RegExp][] = [
+  ["proxy", /\b(nho (nguoi|ai|ba|me|bo|con|chong|vo|anh|chi|em)|nguoi (khac|nha|than)|uy quyen|lam ho|nop ho|nhan ho|lam thay|nop thay|nhan thay|di thay|di ho|khong (den|di|tu di) duoc)\b/],
   ["postal", /\b(buu dien|buu chinh|buu ta|gui qua|qua buu|tan nha|ship|chuyen phat)\b/],
   ["fee", /\b(le phi|phi|bao nhieu tien|het bao nhieu|mat bao nhieu|ton bao nhieu|tien)\b/],
   ["time", /\b(bao lau|may ngay|bao nhieu ngay|thoi han|bao gio|khi nao|lau khong|mat may)\b/],
@@ -37,7 +41,8 @@ export function documentsFeature(catalog: CatalogService): Feature {
   };
   const answer = async (ctx: TurnContext, p: ProcedureView, aspect: Aspect): Promise<void> => {
     if (aspect === "docs") return show(ctx, p);
-    const text = aspect === "fee" ? botText.fee(p) : aspect === "time" ? botText.time(p) : aspect === "where" ? botText.where(p) : botText.postal(p);
+    const text =
+      aspect === "fee" ? botText.fee(p) : aspect === "time" ? botText.time(p) : aspect === "where" ? botText.where(p) : aspect === "proxy" ? botText.proxy(p) : botText.postal(p);
     ctx.reply({ text, buttons: botText.followUpButtons });
   };
 
@@ -61,6 +66,10 @@ export function documentsFeature(catalog: CatalogService): Feature {
     }
     if (m.kind !== "text") return next();
 
+    const key = searchKey(m.text);
+    if (HOUSEHOLD_BOOK.test(key) && ASKS_IF_NEEDED.test(key.replace(HOUSEHOLD_BOOK, " "))) {
+      return void ctx.reply({ text: botText.householdBook, buttons: botText.followUpButtons });
+    }
     const results = await catalog.search(m.text, 3);
     const aspect = followUpAspect(m.text);
     const current = ctx.session.procedureCode ? await catalog.get(ctx.session.procedureCode) : undefined;

@@ -97,6 +97,18 @@ export const botText = {
   time: (p: ProcedureView) => `Thời hạn giải quyết thủ tục "${p.name}": ${p.processingTime}`,
   where: (p: ProcedureView) => `Nơi nộp hồ sơ "${p.name}": ${p.agency}`,
   postal: (p: ProcedureView) => `${p.name}: ${postalLine(p)}`,
+  proxy(p: ProcedureView): string {
+    const about = (t: string | null) => (t ?? "").toLowerCase();
+    const mandate = p.documents.find((d) => /ủy quyền|uỷ quyền/.test(about(d.name)));
+    const inPerson = p.toShow.filter((t) => /có mặt|trực tiếp/.test(about(t)));
+    const lines = [`Nhờ người khác làm thay thủ tục "${p.name}":`];
+    if (mandate) lines.push(`• Cần ${mandate.name.charAt(0).toLowerCase()}${mandate.name.slice(1)}${mandate.note ? `: ${mandate.note}` : "."}`);
+    for (const t of inPerson) lines.push(`• Lưu ý: ${t}.`.replace(/\.\.$/, "."));
+    if (!mandate && inPerson.length === 0) lines.push("• Danh mục thủ tục không nêu việc ủy quyền; ông/bà nên hỏi bộ phận một cửa trước khi nhờ người khác đi thay.");
+    return lines.join("\n");
+  },
+  householdBook:
+    "Từ ngày 01/01/2023, sổ hộ khẩu và sổ tạm trú bằng giấy không còn được sử dụng (Luật Cư trú 2020). Cơ quan giải quyết tự tra cứu thông tin cư trú trong Cơ sở dữ liệu quốc gia về dân cư, nên ông/bà không phải nộp hay xuất trình sổ hộ khẩu; chỉ cần giấy tờ tùy thân (thẻ căn cước hoặc căn cước điện tử trên VNeID).",
 };
 
 const DATE = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Ho_Chi_Minh", day: "2-digit", month: "2-digit", year: "numeric" });

@@ -119,6 +119,19 @@ describe("the citizens' bot over the web chat", () => {
     expect(texts(await c.say("hồ sơ đăng ký kết hôn gồm những gì"))).toMatch(/Đăng ký kết hôn[\s\S]*Giấy tờ cần nộp/);
   });
 
+  it("answers whether someone else may go, and that the household book is no longer needed", async () => {
+    const c = conversation();
+    await c.say("đăng ký kết hôn");
+    const marriage = texts(await c.say("nhờ người khác đi nộp được không"));
+    expect(marriage).toMatch(/^Nhờ người khác làm thay thủ tục "Đăng ký kết hôn"/);
+    expect(marriage).toMatch(/Cả hai bên nam, nữ phải có mặt/);
+    expect(texts(await c.say("có cần mang sổ hộ khẩu không"))).toMatch(/Từ ngày 01\/01\/2023, sổ hộ khẩu và sổ tạm trú bằng giấy không còn được sử dụng/);
+    await c.say("khai sinh cho con");
+    expect(texts(await c.say("ông bà nộp hộ được không"))).toMatch(/^Nhờ người khác làm thay thủ tục "Đăng ký khai sinh":\n• Cần văn bản ủy quyền/);
+    // Registering a household is still the residence procedure.
+    expect(texts(await c.say("làm sổ hộ khẩu cho con"))).toMatch(/Đăng ký thường trú/);
+  });
+
   it("refuses a malformed request", async () => {
     const res = await fetch(`${t.baseUrl}/api/v1/chat`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: "hi" }) });
     expect(res.status).toBe(400);
