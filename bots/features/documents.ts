@@ -19,7 +19,8 @@ type Aspect = "fee" | "time" | "where" | "postal" | "docs" | "proxy";
 const HOUSEHOLD_BOOK = /\b(so ho khau|so tam tru|ho khau giay)\b/;
 const ASKS_IF_NEEDED = /\b(can|co can|phai|mang|nop|xuat trinh|photo|ban sao|con dung|con gia tri|con can|bi bo|con su dung)\b/;
 const FOLLOW_UPS: [Aspect, RegExp][] = [
-  ["proxy", /\b(nho (nguoi|ai|ba|me|bo|con|chong|vo|anh|chi|em)|nguoi (khac|nha|than)|uy quyen|lam ho|nop ho|nhan ho|lam thay|nop thay|nhan thay|di thay|di ho|khong (den|di|tu di) duoc)\b/],
+  // "nộp hộ", "làm thay" (not "làm hồ sơ", "hộ khẩu", "hộ tịch": "hộ" must end the phrase)
+  ["proxy", /\b(nho (nguoi|ai|ba|me|bo|con|chong|vo|anh|chi|em)|nguoi (khac|nha|than) (di|lam|nop|nhan|ky)|uy quyen|khong (den|di|tu di) duoc)\b|\b(lam|nop|nhan|di|ky) (ho|thay|dum)(?=( (duoc|cho|giup|khong|dum|voi|nhe|nha|a|minh|toi|em|nguoi|the|nay))*$)/],
   ["postal", /\b(buu dien|buu chinh|buu ta|gui qua|qua buu|tan nha|ship|chuyen phat)\b/],
   ["fee", /\b(le phi|phi|bao nhieu tien|het bao nhieu|mat bao nhieu|ton bao nhieu|tien)\b/],
   ["time", /\b(bao lau|may ngay|bao nhieu ngay|thoi han|bao gio|khi nao|lau khong|mat may)\b/],

@@ -121,6 +121,8 @@ describe("the citizens' bot over the web chat", () => {
 
   it("answers whether someone else may go, and that the household book is no longer needed", async () => {
     const c = conversation();
+    // "làm hồ sơ" is not "làm hộ" (doing it for someone).
+    expect(texts(await c.say("xin giấy xác nhận độc thân để làm hồ sơ vay vốn"))).toMatch(/Cấp Giấy xác nhận tình trạng hôn nhân \(mã 1\.004873\)\n\nGiấy tờ cần nộp/);
     await c.say("đăng ký kết hôn");
     const marriage = texts(await c.say("nhờ người khác đi nộp được không"));
     expect(marriage).toMatch(/^Nhờ người khác làm thay thủ tục "Đăng ký kết hôn"/);
