@@ -35,6 +35,23 @@ export function isTrackingQuestion(text: string): boolean {
   return !PROCEDURE_QUESTION.test(key) && TRACKING_INTENT.some((re) => re.test(key));
 }
 
+/**
+ * The proof a citizen typed while a look-up waits for it: the 4 digits alone or in a sentence
+ * ("4 số cuối là 5678"), or the whole phone number ("0912 345 678"), compared in full.
+ */
+export function proofInText(text: string): Proof | null {
+  const compact = text.replace(/(\d)[\s.-](?=\d)/g, "$1");
+  const groups = compact.match(/\+?\d+/g) ?? [];
+  const phones = groups.filter((g) => g.replace(/\D/g, "").length >= 9);
+  if (phones.length === 1) {
+    const e164 = toE164(phones[0]!);
+    return { kind: "phone", e164: e164 ?? "invalid" };
+  }
+  const fours = groups.filter((g) => /^\d{4}$/.test(g));
+  if (phones.length === 0 && fours.length === 1) return { kind: "digits", digits: fours[0]! };
+  return null;
+}
+
 export function findDossierCode(text: string): string | null {
   const upper = decodeURIComponent(text.replace(/%(?![0-9a-f]{2})/gi, "")).toUpperCase();
   return upper.match(CODE_IN_TEXT)?.[0] ?? null;
@@ -111,8 +128,10 @@ export function trackingFeature(lookup: DossierLookupService, now: () => Date = 
       ctx.session.pendingCode = code;
       return askProof(ctx, code);
     }
-    const digits = m.text.replace(/[\s.-]/g, "");
-    if (ctx.session.pendingCode && /^\d{4}$/.test(digits)) return check(ctx, ctx.session.pendingCode, { kind: "digits", digits });
+    if (ctx.session.pendingCode) {
+      const proof = proofInText(m.text);
+      if (proof) return check(ctx, ctx.session.pendingCode, proof);
+    }
     if (isTrackingQuestion(m.text)) return void ctx.reply({ text: trackingText.askCodeForQuestion, buttons: [[{ label: botText.menuButton, data: "menu" }]] });
     return next();
   };

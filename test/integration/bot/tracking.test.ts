@@ -53,6 +53,19 @@ describe("tracking a dossier in the chat", () => {
     expect(status).not.toMatch(/Phạm Thị Dung|\d{10}/); // no name, no phone number
   });
 
+  it("takes the proof inside a sentence, or the whole phone number, and refuses a wrong number", async () => {
+    const inSentence = conversation();
+    await inSentence.say(code);
+    expect(await inSentence.say(`4 số cuối là ${lastFour} ạ`)).toMatch(/Tình trạng: Đang xử lý/);
+    const wholeNumber = conversation();
+    await wholeNumber.say(code);
+    expect(await wholeNumber.say(`số của tôi là ${phone.slice(0, 4)} ${phone.slice(4, 7)} ${phone.slice(7)}`)).toMatch(/Tình trạng: Đang xử lý/);
+    const wrong = conversation();
+    await wrong.say(code);
+    const other = `0988${String((Number(phone.slice(4)) + 1) % 1e6).padStart(6, "0")}`;
+    expect(await wrong.say(other)).not.toMatch(/Tình trạng/);
+  });
+
   it("accepts the code from a link", async () => {
     const c = conversation();
     await c.say("menu");
