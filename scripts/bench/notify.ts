@@ -3,7 +3,7 @@
  *
  *   1. Ingest: single events (20 concurrent clients) and batches of 1,000, events/s.
  *   2. End to end, rate limits off: N events → N notices delivered to the fake Telegram, notices/s.
- *   3. Latency at a steady 100 events/s: event posted → provider called, p50/p95.
+ *   3. Latency at a steady 100 events/s: event accepted (202) → provider called, p50/p95.
  *   4. Peak RSS of the worker process.
  *   5. The ceiling, in the same run: bare BullMQ no-op jobs/s with the same concurrency; the ratio.
  *
@@ -152,10 +152,14 @@ async function main(): Promise<void> {
     results.push(line("  CPU per notice: worker / postgres / redis", cpu.perItem(E2E_NOTICES)));
   }
 
-  // 3. Latency at 100 events/s.
+  // 3. Latency at 100 events/s: from the event accepted (the 202 read by the client) to the
+  //    provider being called (as the fake timed it); one clock, this machine's. The provider may
+  //    be called before the client has read the 202 (counted as 0). The ingest request's own time
+  //    is printed beside it.
   say("3/5 latency at 100 events/s…");
   {
     const accepted = new Map<string, number>();
+    const requestMs: number[] = [];
     const chatOf = (phone: string) => String(7000000 + Number(phone.slice(-7)));
     const sends: Promise<unknown>[] = [];
     const startedAt = performance.now();
@@ -164,20 +168,24 @@ async function main(): Promise<void> {
       const wait = due - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const e = event();
-      // Timed from the moment the event is posted (the provider may be called before the client has
-      // read the 202), so the figure includes the ingest request itself.
-      const postedAt = Date.now();
-      sends.push(post("/api/v1/dossier-events", e).then(() => accepted.set(chatOf(`+84${e.applicant.phone.slice(1)}`), postedAt)));
+      const sentAt = performance.now();
+      sends.push(
+        post("/api/v1/dossier-events", e).then(() => {
+          requestMs.push(performance.now() - sentAt);
+          accepted.set(chatOf(`+84${e.applicant.phone.slice(1)}`), Date.now());
+        }),
+      );
     }
     await Promise.all(sends);
     const deadline = Date.now() + 20_000;
     const seen = () => telegram.sent.filter((m) => accepted.has(m.chatId));
     while (seen().length < accepted.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    const latencies = seen().map((m) => m.at - accepted.get(m.chatId)!);
+    const latencies = seen().map((m) => Math.max(0, m.at - accepted.get(m.chatId)!));
     const p50 = percentile(latencies, 50);
     const p95 = percentile(latencies, 95);
-    results.push(line("latency event posted → provider called, p50", `${p50.toFixed(0)} ms`));
-    results.push(line("latency event posted → provider called, p95", `${p95.toFixed(0)} ms`, "≤ 300 ms", p95 <= 300));
+    results.push(line("latency accepted → provider called, p50", `${p50.toFixed(0)} ms`));
+    results.push(line("latency accepted → provider called, p95", `${p95.toFixed(0)} ms`, "≤ 300 ms", p95 <= 300));
+    results.push(line("  the ingest request itself, p50 / p95", `${percentile(requestMs, 50).toFixed(0)} / ${percentile(requestMs, 95).toFixed(0)} ms`));
   }
 
   // 4. Worker memory (the largest of the worker processes).

@@ -50,8 +50,17 @@ export class DossierIngestService {
     const client = await this.pool.connect();
     try {
       await client.query("BEGIN");
-      const result = await this.ingestInTransaction(client, events, options);
+      const { result, noticeIds } = await this.ingestInTransaction(client, events, options);
       await client.query("COMMIT");
+      // Wake the relay once the notices are committed. NOTIFY inside the transaction would hold
+      // PostgreSQL's global notify lock through the commit's disk flush, serialising every
+      // ingest; sent after it, a lost wake-up (a crash right here) is caught by the relay's sweep.
+      // Payloads stay under NOTIFY's 8000 bytes.
+      if (noticeIds.length) {
+        const chunks: string[] = [];
+        for (let i = 0; i < noticeIds.length; i += 200) chunks.push(noticeIds.slice(i, i + 200).join(","));
+        await client.query(`SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload`, [NOTICE_CHANNEL, chunks]).catch(() => undefined);
+      }
       return result;
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);
@@ -61,7 +70,7 @@ export class DossierIngestService {
     }
   }
 
-  private async ingestInTransaction(client: pg.PoolClient, input: DossierEventInput[], options: IngestOptions): Promise<IngestResult> {
+  private async ingestInTransaction(client: pg.PoolClient, input: DossierEventInput[], options: IngestOptions): Promise<{ result: IngestResult; noticeIds: string[] }> {
     const results: IngestResult["results"] = [];
     const outcome = new Map<number, IngestResult["results"][number]>();
 
@@ -183,13 +192,11 @@ export class DossierIngestService {
       );
       noticeIds = inserted.map((r) => r.id as string);
     }
-    // Wake the relay when this transaction commits (payloads stay under NOTIFY's 8000 bytes).
-    for (let i = 0; i < noticeIds.length; i += 200) {
-      await client.query(`SELECT pg_notify($1, $2)`, [NOTICE_CHANNEL, noticeIds.slice(i, i + 200).join(",")]);
-    }
-
     input.forEach((_, index) => results.push(outcome.get(index)!));
-    return { accepted: results.filter((r) => r.outcome === "accepted").length, duplicates: results.filter((r) => r.outcome === "duplicate").length, results };
+    return {
+      result: { accepted: results.filter((r) => r.outcome === "accepted").length, duplicates: results.filter((r) => r.outcome === "duplicate").length, results },
+      noticeIds,
+    };
   }
 
   private variables(e: DossierEventInput, d: DossierRow, communes: Map<string, { name: string }>, options: IngestOptions): NoticeVariables {
