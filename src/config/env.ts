@@ -87,7 +87,13 @@ export const envSchema = z
     DATABASE_POOL_SIZE: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(2, "must be at least 2").max(200, "must be at most 200").default(20),
     HOST: z.string().trim().min(1).default("127.0.0.1"),
     PORT: port.default(3000),
-    PUBLIC_BASE_URL: httpUrl("http://127.0.0.1:3000").optional(),
+    // Without it: http://HOST:PORT (see the transform below).
+    PUBLIC_BASE_URL: z
+      .string()
+      .trim()
+      .refine((v) => /^https?:\/\/[^\s/]+/.test(v) && URL.canParse(v), { message: "must be an http(s) URL" })
+      .transform((v) => v.replace(/\/+$/, ""))
+      .optional(),
 
     TELEGRAM_BOT_TOKEN: optionalText.refine((v) => v === undefined || /^\d+:[\w-]{20,}$/.test(v), {
       message: 'must look like "123456789:AA…" (the token BotFather gives)',

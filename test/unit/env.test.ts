@@ -18,6 +18,8 @@ describe("environment", () => {
     expect(env.REDIS_URL).toBe("redis://127.0.0.1:6379");
     expect(env.PORT).toBe(3000);
     expect(env.PUBLIC_BASE_URL).toBe("http://127.0.0.1:3000");
+    // Without PUBLIC_BASE_URL the links follow the port (and host) the service listens on.
+    expect(parseEnv({ PORT: "3222" }).PUBLIC_BASE_URL).toBe("http://127.0.0.1:3222");
     expect(env.TELEGRAM_API_ROOT).toBe("https://api.telegram.org");
     expect(env.ZALO_OA_API_BASE).toBe("https://openapi.zalo.me");
     expect(env.ZALO_ZNS_API_BASE).toBe("https://business.openapi.zalo.me");
