@@ -83,7 +83,8 @@ describe("motcua CLI", () => {
   });
 
   it("on a fresh database, says what to run instead of failing on a missing table", async () => {
-    const name = `motcua_test_fresh_${process.pid}`;
+    // Named after this run's database, so the run's teardown drops it too if this test dies midway.
+    const name = `${new URL(process.env.DATABASE_URL!).pathname.slice(1)}_fresh_${process.pid}`;
     const at = (database: string) => Object.assign(new URL(process.env.DATABASE_URL!), { pathname: `/${database}` }).toString();
     const url = at(name);
     try {

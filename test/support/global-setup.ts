@@ -1,16 +1,17 @@
 /**
- * Prepares the test databases from nothing: a template (migrated and seeded once) and, cloned
- * from it, the shared `motcua_test`; tests that need a database of their own clone the template
- * too (test/support/databases.ts). Fails loudly (never skips) when PostgreSQL or Redis is missing.
+ * Prepares this run's test databases from nothing: a template (migrated and seeded once) and,
+ * cloned from it, the shared `motcua_test_<run>`; tests that need a database of their own clone
+ * the template too (test/support/databases.ts). Fails loudly (never skips) when PostgreSQL or
+ * Redis is missing. At the end it drops the databases of this run, and only those.
  */
 import pg from "pg";
 import { ensureDatabase, ensureRedis } from "../../src/db/bootstrap.js";
 import { applyMigrations } from "../../src/db/migrations.js";
 import { createDb } from "../../src/db/client.js";
 import { seedAll } from "../../src/seed/seed.js";
-import { adminUrl, templateName, testDatabaseUrl, testRedisUrl, withDatabase } from "./test-env.js";
+import { adminUrl, runDatabasePattern, templateName, testDatabaseUrl, testRedisUrl, withDatabase } from "./test-env.js";
 
-export default async function setup(): Promise<void> {
+export default async function setup(): Promise<() => Promise<void>> {
   await ensureRedis(testRedisUrl);
   const name = new URL(testDatabaseUrl).pathname.slice(1);
   if (!/^motcua_test\w*$/.test(name)) throw new Error(`Refusing to reset "${name}": the test database's name must start with motcua_test.`);
@@ -18,8 +19,8 @@ export default async function setup(): Promise<void> {
   const admin = new pg.Client({ connectionString: adminUrl() });
   await admin.connect();
   try {
-    const leftovers = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'motcua\\_test%'`);
-    for (const row of leftovers.rows) await admin.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
+    // Only this run's own names: another run's databases are never touched.
+    await dropRunDatabases(admin);
     await admin.query(`CREATE DATABASE "${templateName}"`);
     const templateUrl = withDatabase(testDatabaseUrl, templateName);
     await applyMigrations(templateUrl);
@@ -36,4 +37,19 @@ export default async function setup(): Promise<void> {
   } finally {
     await admin.end();
   }
+  return async () => {
+    if (process.env.MOTCUA_TEST_KEEP_DB) return;
+    const client = new pg.Client({ connectionString: adminUrl() });
+    await client.connect();
+    try {
+      await dropRunDatabases(client);
+    } finally {
+      await client.end();
+    }
+  };
+}
+
+async function dropRunDatabases(admin: pg.Client): Promise<void> {
+  const mine = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [runDatabasePattern]);
+  for (const row of mine.rows) await admin.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
 }
