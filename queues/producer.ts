@@ -25,8 +25,15 @@ export class NotificationQueue implements NoticeScheduler {
     await this.queue.add(JOB.noticeSend, { noticeId }, options(JOB.noticeSend, { jobId: `send-${noticeId}-${randomUUID().slice(0, 8)}`, delay: Math.max(0, Math.round(delayMs)) }));
   }
 
-  async receiptCheck(noticeId: string, attemptId: string, delayMs: number): Promise<void> {
-    await this.queue.add(JOB.receiptCheck, { noticeId, attemptId }, options(JOB.receiptCheck, { jobId: `receipt-${attemptId}`, delay: Math.max(0, Math.round(delayMs)) }));
+  /**
+   * A check of an attempt after `delayMs`. The job id names the attempt and the moment it is
+   * due, so the sweep's copy of a check already waiting is not added twice, while a check moved
+   * to a later time gets a job of its own.
+   */
+  async receiptCheck(noticeId: string, attemptId: string, delayMs: number, dueAt?: Date): Promise<void> {
+    const due = dueAt ?? new Date(Date.now() + delayMs);
+    const slot = Math.floor(due.getTime() / 1000);
+    await this.queue.add(JOB.receiptCheck, { noticeId, attemptId }, options(JOB.receiptCheck, { jobId: `check-${attemptId}-${slot}`, delay: Math.max(0, Math.round(delayMs)) }));
   }
 
   /** From the relay: one job per notice id; a notice already waiting in Redis is not added twice. */

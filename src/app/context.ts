@@ -1,4 +1,8 @@
-/** Wires the long-lived parts (database, Redis, queue, services) for one process. */
+/**
+ * The composition root: the one place where the application's long-lived parts are built, once
+ * per process — database, Redis, queue, the notice store (the one owner of notices), the channels
+ * and the Zalo token manager, and the services. Roles (api, worker, bot) take what they run from here.
+ */
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { AdminUnitService } from "../admin-units/admin-unit-service.js";
@@ -10,6 +14,8 @@ import { createDatabase, type Db } from "../db/client.js";
 import { DossierIngestService } from "../dossiers/ingest-service.js";
 import { createLogger } from "../logging/logger.js";
 import { ReceiptService } from "../notifications/receipts.js";
+import { NoticeStore } from "../notifications/notice-store.js";
+import { buildChannels, type ChannelSet } from "../channels/registry.js";
 import { BookingService } from "../bookings/booking-service.js";
 import type pg from "pg";
 import { bullConnection } from "../../queues/connection.js";
@@ -24,6 +30,10 @@ export interface AppContext {
   /** BullMQ's own connection (blocking commands must not share the app's). */
   bullRedis: Redis;
   queue: NotificationQueue;
+  /** The one owner of notices and their attempts. */
+  notices: NoticeStore;
+  /** Every delivery channel (real, or the sandbox without credentials) and the one Zalo token manager. */
+  channels: ChannelSet;
   catalog: CatalogService;
   adminUnits: AdminUnitService;
   apiKeys: ApiKeyService;
@@ -39,6 +49,8 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
   redis.on("error", (error) => logger.warn({ err: error }, "redis connection problem"));
   const bullRedis = bullConnection(env.REDIS_URL);
   const queue = new NotificationQueue(bullRedis, env.QUEUE_PREFIX);
+  const notices = new NoticeStore(database.pool);
+  const channels = buildChannels(env, { db: database.db, redis, logger });
   return {
     env,
     logger,
@@ -47,11 +59,13 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
     redis,
     bullRedis,
     queue,
+    notices,
+    channels,
     catalog: new CatalogService(new PrismaProcedureRepository(database.db)),
     adminUnits: new AdminUnitService(database.db),
     apiKeys: new ApiKeyService(database.db),
     ingest: new DossierIngestService(database.pool),
-    receipts: new ReceiptService(database.pool, queue),
+    receipts: new ReceiptService(notices, queue),
     bookings: new BookingService(database.db),
     async close() {
       await queue.close().catch(() => undefined);

@@ -1,6 +1,5 @@
 /** The worker role: channels, the notice sender, the BullMQ worker, the outbox relay, schedules. */
 import type { Worker } from "bullmq";
-import { buildChannels } from "../channels/registry.js";
 import { RateLimiter } from "../channels/rate-limiter.js";
 import { NoticeSender } from "../notifications/notice-sender.js";
 import { bullConnection } from "../../queues/connection.js";
@@ -18,11 +17,11 @@ export interface WorkerRole {
 
 export async function startWorkerRole(ctx: AppContext): Promise<WorkerRole> {
   const { env, logger } = ctx;
-  const { channels, zaloTokens, sandboxed } = buildChannels(env, { db: ctx.db, redis: ctx.redis, logger });
+  const { channels, zaloTokens, sandboxed } = ctx.channels;
   if (sandboxed.length) logger.info({ sandboxed }, "channels without credentials are served by the sandbox");
   const sender = new NoticeSender({
     db: ctx.db,
-    pool: ctx.pool,
+    store: ctx.notices,
     channels,
     scheduler: ctx.queue,
     logger,
@@ -32,10 +31,11 @@ export async function startWorkerRole(ctx: AppContext): Promise<WorkerRole> {
     znsTemplates: env.ZNS_TEMPLATES,
     twilioPerSecond: env.TWILIO_MAX_PER_SECOND,
     ...(env.RECEIPT_DEADLINE_MS ? { receiptDeadlineMs: env.RECEIPT_DEADLINE_MS } : {}),
+    reconcileDelayMs: env.RECONCILE_DELAY_MS,
   });
   const workerConnection = bullConnection(env.REDIS_URL);
   const worker = startWorker({ connection: workerConnection, deps: { sender, zaloTokens }, logger, concurrency: env.WORKER_CONCURRENCY, prefix: env.QUEUE_PREFIX });
-  const relay = new NoticeRelay({ databaseUrl: env.DATABASE_URL, pool: ctx.pool, queue: ctx.queue, logger, sweepMs: env.RELAY_SWEEP_MS, claimLeaseMs: env.CLAIM_LEASE_MS, receiptDeadlineMs: env.RECEIPT_DEADLINE_MS ?? 30 * 60_000 });
+  const relay = new NoticeRelay({ databaseUrl: env.DATABASE_URL, store: ctx.notices, queue: ctx.queue, logger, sweepMs: env.RELAY_SWEEP_MS, claimLeaseMs: env.CLAIM_LEASE_MS });
   await relay.start();
   if (zaloTokens) {
     await ctx.queue.queue.upsertJobScheduler("zalo-token-refresh", { every: 60 * 60 * 1000 }, { name: JOB.zaloTokenRefresh, data: {} });

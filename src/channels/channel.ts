@@ -23,11 +23,45 @@ export interface SendResult {
   segments?: number;
 }
 
+/** What we know of an attempt whose outcome we are asking the provider about. */
+export interface AttemptToReconcile {
+  noticeId: string;
+  /** The provider's id, when the send returned before the process stopped. */
+  providerMessageId: string | null;
+  recipient: string;
+  text: string;
+  /** When the attempt was written, just before the provider was called. */
+  startedAt: Date;
+  /** Provider ids of this notice's other attempts (never taken for this one). */
+  otherProviderIds: string[];
+}
+
+/**
+ * The provider's answer about one attempt:
+ * - delivered / accepted: it has the message (with its id); accepted = no delivery report yet.
+ * - failed: it took the message and reports it undelivered (permanent for this channel).
+ * - not_accepted: it never took the message: sending it again on this channel sends it once.
+ * - unknown: it cannot tell (yet).
+ */
+export type Reconciled =
+  | { state: "delivered" | "accepted"; providerMessageId: string | null }
+  | { state: "failed"; providerMessageId: string | null; errorCode: string | null }
+  | { state: "not_accepted" }
+  | { state: "unknown" };
+
 export interface Channel {
   readonly kind: DeliveryChannel;
   /** "telegram", "zalo-oa", "zns", "twilio" or "sandbox". */
   readonly provider: string;
   send(message: OutboundMessage): Promise<SendResult>;
+  /**
+   * How this provider can be asked about a message: `always` (even without its id: Twilio lists
+   * messages by number and date; the sandbox keeps them), `with-id` (ZNS: by its msg_id only), or
+   * `never` (Telegram, Zalo OA text: an unconfirmed attempt's outcome stays unknown).
+   */
+  readonly reconcilable: "always" | "with-id" | "never";
+  /** Asks the provider what became of an attempt (see `reconcilable`). */
+  reconcile?(attempt: AttemptToReconcile): Promise<Reconciled>;
 }
 
 /**
@@ -46,6 +80,8 @@ export class ChannelError extends Error {
     readonly providerCode: string,
     message: string,
     readonly retryAfterMs?: number,
+    /** The request may have reached the provider and been accepted (a time-out, a reset mid-call). */
+    readonly maybeSent = false,
   ) {
     super(message);
     this.name = "ChannelError";

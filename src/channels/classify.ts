@@ -60,9 +60,16 @@ export function twilioError(status: number, code: number | undefined, message: s
   return new ChannelError("fallback", String(code ?? status), message);
 }
 
-/** Network-level failures (refused, reset, timed out): always worth retrying. */
+/** Failures that prove the request never reached the provider: no connection was made. */
+const NEVER_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ERR_INVALID_URL", "CERT_HAS_EXPIRED", "DEPTH_ZERO_SELF_SIGNED_CERT", "ERR_TLS_CERT_ALTNAME_INVALID"]);
+
+/**
+ * Network-level failures. A refused connection never reached the provider: retried. A time-out
+ * or a connection cut mid-call may have been accepted on the other side: `maybeSent`, so the
+ * sender asks the provider before anything is sent again (or records the outcome as unknown).
+ */
 export function networkError(error: unknown, provider: string): ChannelError {
-  const e = error as { code?: string; message?: string; name?: string };
-  const code = e.code ?? e.name ?? "NETWORK";
-  return new ChannelError("retry", code, `${provider} unreachable: ${e.message ?? code}`);
+  const e = error as { code?: string; message?: string; name?: string; cause?: { code?: string } };
+  const code = e.code ?? e.cause?.code ?? e.name ?? "NETWORK";
+  return new ChannelError("retry", code, `${provider} unreachable: ${e.message ?? code}`, undefined, !NEVER_SENT.has(code));
 }

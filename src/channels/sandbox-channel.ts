@@ -1,9 +1,11 @@
 /** Stands in for any provider without credentials: stores the message where people can read it. */
 import type { Db } from "../db/client.js";
-import type { Channel, DeliveryChannel, OutboundMessage, SendResult } from "./channel.js";
+import type { AttemptToReconcile, Channel, DeliveryChannel, OutboundMessage, Reconciled, SendResult } from "./channel.js";
 
 export class SandboxChannel implements Channel {
   readonly provider = "sandbox";
+  /** The sandbox keeps what it "sent": it can always say whether it has a message. */
+  readonly reconcilable = "always" as const;
 
   constructor(readonly kind: DeliveryChannel, private readonly db: Db) {}
 
@@ -18,5 +20,20 @@ export class SandboxChannel implements Channel {
       },
     });
     return { providerMessageId: row.id, delivered: true };
+  }
+
+  async reconcile(attempt: AttemptToReconcile): Promise<Reconciled> {
+    const found = await this.db.sandboxMessage.findFirst({
+      where: {
+        channel: this.kind,
+        noticeId: attempt.noticeId,
+        recipient: attempt.recipient,
+        text: attempt.text,
+        createdAt: { gte: new Date(attempt.startedAt.getTime() - 60_000) },
+        ...(attempt.otherProviderIds.length ? { id: { notIn: attempt.otherProviderIds } } : {}),
+      },
+      orderBy: { createdAt: "asc" },
+    });
+    return found ? { state: "delivered", providerMessageId: found.id } : { state: "not_accepted" };
   }
 }

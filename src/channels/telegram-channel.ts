@@ -17,6 +17,8 @@ export function telegramClient(token: string, apiRoot: string): Telegram {
 export class TelegramChannel implements Channel {
   readonly kind = "TELEGRAM" as const;
   readonly provider = "telegram";
+  /** The Bot API cannot be asked whether a message was sent: an unconfirmed one stays unknown. */
+  readonly reconcilable = "never" as const;
 
   constructor(private readonly telegram: Telegram, private readonly timeoutMs = 10_000) {}
 

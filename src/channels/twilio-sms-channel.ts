@@ -1,6 +1,6 @@
 /** SMS through twilio-node, with a request client that sends to a configurable base URL. */
 import twilio from "twilio";
-import type { Channel, OutboundMessage, SendResult } from "./channel.js";
+import type { AttemptToReconcile, Channel, OutboundMessage, Reconciled, SendResult } from "./channel.js";
 import { networkError, twilioError } from "./classify.js";
 import { countSegments } from "../notifications/sms-text.js";
 
@@ -35,6 +35,8 @@ export interface TwilioSmsOptions {
 export class TwilioSmsChannel implements Channel {
   readonly kind = "SMS" as const;
   readonly provider = "twilio";
+  /** Twilio can be asked by SID, and without one by listing the messages sent to the number. */
+  readonly reconcilable = "always" as const;
   private readonly client: ReturnType<typeof twilio>;
 
   constructor(private readonly options: TwilioSmsOptions) {
@@ -55,5 +57,43 @@ export class TwilioSmsChannel implements Channel {
       if (typeof e.status === "number") throw twilioError(e.status, e.code, e.message ?? "");
       throw networkError(error, "Twilio");
     }
+  }
+
+  /**
+   * What Twilio did with an attempt: fetched by its SID when we have it; otherwise (the process
+   * stopped, or the call timed out, before the SID came back) the newest messages to that number
+   * are listed and ours is the one with our exact text created since the attempt began.
+   *
+   * The list is filtered by `To` only, newest first, not by `DateSent`: a message still queued
+   * at Twilio has no date_sent yet, and a date filter would miss it and send it twice.
+   */
+  async reconcile(attempt: AttemptToReconcile): Promise<Reconciled> {
+    try {
+      if (attempt.providerMessageId) return twilioState(await this.client.messages(attempt.providerMessageId).fetch());
+      const since = attempt.startedAt.getTime() - 60_000;
+      const recent = await this.client.messages.list({ to: attempt.recipient, pageSize: 50, limit: 50 });
+      const ours = recent.find(
+        (m) => m.body === attempt.text && !attempt.otherProviderIds.includes(m.sid) && (m.dateCreated ? m.dateCreated.getTime() >= since : true),
+      );
+      return ours ? twilioState(ours) : { state: "not_accepted" };
+    } catch (error) {
+      const e = error as { status?: number; code?: number; message?: string };
+      if (typeof e.status === "number") throw twilioError(e.status, e.code, e.message ?? "");
+      throw networkError(error, "Twilio");
+    }
+  }
+}
+
+function twilioState(m: { sid: string; status: string; errorCode: number | null }): Reconciled {
+  switch (m.status) {
+    case "delivered":
+    case "read":
+      return { state: "delivered", providerMessageId: m.sid };
+    case "undelivered":
+    case "failed":
+    case "canceled":
+      return { state: "failed", providerMessageId: m.sid, errorCode: m.errorCode === null ? null : String(m.errorCode) };
+    default:
+      return { state: "accepted", providerMessageId: m.sid };
   }
 }

@@ -164,6 +164,7 @@ export const envSchema = z
     QUEUE_PREFIX: z.string().trim().regex(/^[\w-]{1,40}$/, "may hold letters, digits, _ and - (1 to 40)").default("motcua"),
     /** Overrides every notice type's wait for a delivery receipt (ms) before falling back. */
     RECEIPT_DEADLINE_MS: z.coerce.number({ message: "must be a number" }).int().min(100, "must be at least 100").optional(),
+    RECONCILE_DELAY_MS: z.coerce.number({ message: "must be a number" }).int().min(100, "must be at least 100").max(600_000, "must be at most 600000").default(10_000),
     RELAY_SWEEP_MS: z.coerce.number({ message: "must be a number" }).int().min(100, "must be at least 100").default(5000),
     CLAIM_LEASE_MS: z.coerce.number({ message: "must be a number" }).int().min(1000, "must be at least 1000").default(120_000),
     WORKER_CONCURRENCY: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(500, "must be at most 500").default(50),

@@ -1,24 +1,29 @@
 /**
  * Sends one notice: claim it, pick the channel its plan says, respect opt-outs, quiet hours and
  * rate limits, call the provider, and record the attempt. What a failure means is decided by its
- * class: retry later, fall back to the next channel, or defer to the morning.
+ * class: retry later, fall back to the next channel, or defer to the morning. Every write goes
+ * through the NoticeStore (the one owner of notices and attempts).
  *
- * Exactly-once rests on two guards: the claim (`UPDATE … WHERE status IN ('QUEUED','DEFERRED')`)
- * so a retried or duplicated job finds nothing to do, and the attempt row, written under that
- * claim right before the provider is called. When a worker dies, the relay sends again what had
- * no attempt yet and never repeats what may have been sent (UNCONFIRMED, resolved by receipts).
+ * Exactly-once rests on three guards: the claim (QUEUED/DEFERRED → SENDING) so a retried or
+ * duplicated job finds nothing to do; the attempt row, written under that claim right before the
+ * provider is called; and reconciliation. A message the provider may have accepted — the call
+ * timed out or was cut, or the worker died mid-call — is UNCONFIRMED and never sent again on the
+ * same channel blindly: the provider is asked first (Twilio by SID or by listing the messages to
+ * the number, ZNS by msg_id, the sandbox by its records). Only its "never took it" sends it again;
+ * "failed" moves on to the next channel; where it cannot be asked (Telegram, Zalo OA text) the
+ * outcome is recorded as unknown and nothing is resent.
  * Three round trips per notice: claim-and-read, attempt, result.
  */
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { Logger } from "pino";
-import type { Channel, DeliveryChannel, OutboundMessage } from "../channels/channel.js";
+import type { Channel, DeliveryChannel, OutboundMessage, Reconciled } from "../channels/channel.js";
 import { ChannelError } from "../channels/channel.js";
 import type { RateLimiter, RateRule } from "../channels/rate-limiter.js";
 import type { QuietHours } from "../config/env.js";
 import type { Db } from "../db/client.js";
 import { bookingNoticeText, noticeText } from "./messages/vi.js";
-import { SenderStatements } from "./sender-statements.js";
+import type { NoticeStore } from "./notice-store.js";
 import { NOTICE_POLICIES, NOTICE_TYPES, type BookingNoticeVariables, type NoticeType, type NoticeVariables } from "./notice-types.js";
 import { inQuietHours, quietHoursEnd } from "./quiet-hours.js";
 import { planChannels, type RecipientFacts } from "./routing.js";
@@ -36,7 +41,7 @@ export interface NoticeScheduler {
 
 export interface NoticeSenderDeps {
   db: Db;
-  pool: pg.Pool;
+  store: NoticeStore;
   channels: Map<DeliveryChannel, Channel>;
   scheduler: NoticeScheduler;
   logger: Logger;
@@ -47,10 +52,15 @@ export interface NoticeSenderDeps {
   twilioPerSecond: number;
   /** Overrides the per-type receipt deadline (ms). */
   receiptDeadlineMs?: number;
+  /** How long after a send was cut short the provider is asked about it (default 10 s). */
+  reconcileDelayMs?: number;
   now?: () => Date;
 }
 
-export type SendOutcome = "not-claimable" | "sent" | "delivered" | "retry" | "fallback" | "deferred" | "failed" | "cancelled" | "claim-lost";
+export type SendOutcome = "not-claimable" | "sent" | "delivered" | "retry" | "fallback" | "deferred" | "failed" | "cancelled" | "claim-lost" | "unconfirmed";
+
+/** What a check of an attempt did (receipt deadline or reconciliation). */
+export type CheckOutcome = "not-due" | "delivered" | "accepted" | "moved-on" | "resend" | "unknown" | "later" | "left";
 
 const SECOND = 1000;
 
@@ -76,7 +86,7 @@ function backoffMs(tries: number): number {
 export class NoticeSender {
   private readonly now: () => Date;
 
-  private readonly statements: SenderStatements;
+  private readonly store: NoticeStore;
   private readonly stopping = new AbortController();
 
   /** Stops waiting for rate-limit slots, so a shutting-down worker finishes its jobs at once. */
@@ -86,13 +96,13 @@ export class NoticeSender {
 
   constructor(private readonly deps: NoticeSenderDeps) {
     this.now = deps.now ?? (() => new Date());
-    this.statements = new SenderStatements(deps.pool);
+    this.store = deps.store;
   }
 
   async process(noticeId: string): Promise<SendOutcome> {
     const claimToken = randomUUID();
     // Claim and read everything needed in one round trip (batched with the other jobs of the moment).
-    const notice = await this.statements.claim(noticeId, claimToken);
+    const notice = await this.store.claim(noticeId, claimToken);
     if (!notice) return "not-claimable";
     if (!notice.knownCitizen) return this.finish(noticeId, claimToken, "FAILED", "the notice has no recipient", "failed");
     if (notice.citizenOptedOutAt) return this.finish(noticeId, claimToken, "CANCELLED", "the citizen opted out of all notices", "cancelled");
@@ -146,7 +156,7 @@ export class NoticeSender {
     try {
       // The attempt is written, dispatched, under the claim (which this renews), right before the call:
       // if the worker dies from here on, the relay knows the provider may have been called and never repeats it.
-      const attemptNo = await this.statements.attempt({
+      const attemptNo = await this.store.attempt({
         attemptId,
         noticeId,
         claimToken,
@@ -170,8 +180,10 @@ export class NoticeSender {
     await slot?.release();
     try {
       const delivered = result.delivered;
+      const deadlineMs = this.deadlineMs(type);
       // One statement for the attempt and the notice: a worker that dies here leaves both or neither.
-      await this.statements.result({
+      // Not delivered on the spot: at the receipt deadline the provider is asked, or the next channel tried.
+      await this.store.result({
         attemptId,
         noticeId,
         claimToken,
@@ -179,8 +191,9 @@ export class NoticeSender {
         providerMessageId: result.providerMessageId,
         outcome: channel.provider === "sandbox" ? "sandbox" : "sent",
         segments: result.segments ?? null,
+        checkAt: delivered ? null : new Date(this.now().getTime() + deadlineMs),
       });
-      if (!delivered && index + 1 < plan.length) await this.deps.scheduler.receiptCheck(noticeId, attemptId, this.deps.receiptDeadlineMs ?? policy.receiptDeadlineMinutes * 60_000);
+      if (!delivered) await this.deps.scheduler.receiptCheck(noticeId, attemptId, deadlineMs);
       return delivered ? "delivered" : "sent";
     } catch (error) {
       // The provider accepted the message; only recording it failed. The claim will be released as UNCONFIRMED.
@@ -194,17 +207,20 @@ export class NoticeSender {
     c: { noticeId: string; claimToken: string; attemptId: string; tries: number; target: { channel: DeliveryChannel; recipient: string }; index: number; plan: DeliveryChannel[]; citizenId: string; now: Date },
   ): Promise<SendOutcome> {
     const failure = error instanceof ChannelError ? error : new ChannelError("retry", "INTERNAL", (error as Error).message);
-    if (c.tries > 0) {
-      await this.deps.pool.query(`UPDATE "NoticeAttempt" SET status = 'FAILED', "failedAt" = now(), "errorCode" = $2, "errorMessage" = $3, outcome = $4 WHERE id = $1`, [
-        c.attemptId,
-        failure.providerCode,
-        failure.message.slice(0, 500),
-        failure.failure,
-      ]);
-    }
-    this.deps.logger.warn({ noticeId: c.noticeId, channel: c.target.channel, code: failure.providerCode, failure: failure.failure }, "send failed");
     const reason = `${c.target.channel} ${failure.providerCode}: ${failure.message}`.slice(0, 500);
     const { noticeId, claimToken, index, plan } = c;
+    if (c.tries > 0 && failure.maybeSent) {
+      // The call timed out or was cut after the request went out: the provider may have the
+      // message. Never sent again blindly: the provider is asked first (or the outcome recorded unknown).
+      const delayMs = this.deps.reconcileDelayMs ?? 10_000;
+      this.deps.logger.warn({ noticeId, channel: c.target.channel, code: failure.providerCode }, "send cut short: the provider may have it; reconciling before anything is resent");
+      if (await this.store.unconfirmed(noticeId, c.attemptId, `${reason} (may have been sent: asking the provider)`, new Date(this.now().getTime() + delayMs), claimToken)) {
+        await this.deps.scheduler.receiptCheck(noticeId, c.attemptId, delayMs);
+      }
+      return "unconfirmed";
+    }
+    if (c.tries > 0) await this.store.attemptFailed(c.attemptId, failure.providerCode, failure.message, failure.failure);
+    this.deps.logger.warn({ noticeId: c.noticeId, channel: c.target.channel, code: failure.providerCode, failure: failure.failure }, "send failed");
     switch (failure.failure) {
       case "retry":
       case "refresh":
@@ -221,27 +237,95 @@ export class NoticeSender {
     }
   }
 
+  private deadlineMs(type: string): number {
+    const policy = NOTICE_POLICIES[type as NoticeType];
+    return this.deps.receiptDeadlineMs ?? (policy?.receiptDeadlineMinutes ?? 30) * 60_000;
+  }
+
   /**
-   * The receipt deadline passed. An attempt still only "sent": try the next channel, if any.
-   * An attempt left UNCONFIRMED by a stopped worker, with no receipt either: the provider most
-   * likely never got it, so it is sent again on the same channel.
+   * A check of an attempt, when its time comes (`checkAt`):
+   * - SENT with no receipt by the deadline: the provider is asked where it can be (Twilio, ZNS);
+   *   delivered → DELIVERED; failed → next channel; still no news → the next channel if there is
+   *   one (the notice type's fallback on no receipt), else it stays SENT.
+   * - UNCONFIRMED (a send cut short): the provider is asked. It has it → SENT/DELIVERED; it never
+   *   took it → queued again on the same channel; failed → next channel; it cannot tell → for ZNS
+   *   a receipt may still come until the deadline, after which (and at once for Telegram and
+   *   Zalo OA) the outcome is recorded as unknown and the message is not sent again.
    */
-  async checkReceipt(noticeId: string, attemptId: string): Promise<boolean> {
-    const moved = await this.deps.pool.query(
-      `UPDATE "Notice" n SET status = 'QUEUED',
-              "channelIndex" = CASE WHEN (SELECT status FROM "NoticeAttempt" WHERE id = $2) = 'UNCONFIRMED' THEN n."channelIndex" ELSE n."channelIndex" + 1 END,
-              "notBefore" = NULL, "lastError" = 'no delivery receipt in time', "updatedAt" = now()
-        WHERE n.id = $1 AND n.status = 'SENT'
-          AND EXISTS (
-            SELECT 1 FROM "NoticeAttempt" a WHERE a.id = $2 AND a."noticeId" = n.id
-               AND (a.status = 'UNCONFIRMED' OR (a.status = 'SENT' AND n."channelIndex" + 1 < cardinality(n."channelPlan"))))
-        RETURNING id`,
-      [noticeId, attemptId],
-    );
-    if (moved.rowCount === 0) return false;
-    await this.deps.pool.query(`UPDATE "NoticeAttempt" SET outcome = 'no_receipt' WHERE id = $1`, [attemptId]);
-    await this.deps.scheduler.send(noticeId);
-    return true;
+  async check(noticeId: string, attemptId: string): Promise<CheckOutcome> {
+    const a = await this.store.loadForCheck(noticeId, attemptId);
+    if (!a || !a.checkAt || a.checkAt.getTime() > this.now().getTime() + 1000) return "not-due";
+    const pending = (a.noticeStatus === "SENT" && a.attemptStatus === "SENT") || (a.noticeStatus === "UNCONFIRMED" && a.attemptStatus === "UNCONFIRMED");
+    const current = a.channelPlan[a.channelIndex] === a.channel;
+    if (!pending || !current) {
+      await this.store.checked(noticeId);
+      return "left";
+    }
+    const channel = this.deps.channels.get(a.channel);
+    const askable = Boolean(channel?.reconcile) && (channel!.reconcilable === "always" || (channel!.reconcilable === "with-id" && a.providerMessageId !== null));
+    let answer: Reconciled = { state: "unknown" };
+    if (askable) {
+      try {
+        answer = await channel!.reconcile!({ noticeId, providerMessageId: a.providerMessageId, recipient: a.recipient, text: a.text, startedAt: a.startedAt, otherProviderIds: a.otherProviderIds });
+      } catch (error) {
+        // The provider could not be reached: ask again in a minute; nothing is sent meanwhile.
+        const at = new Date(this.now().getTime() + 60_000);
+        this.deps.logger.warn({ noticeId, channel: a.channel, err: error }, "could not ask the provider about an attempt; asking again later");
+        await this.store.checkLater(noticeId, at);
+        await this.deps.scheduler.receiptCheck(noticeId, attemptId, 60_000);
+        return "later";
+      }
+    }
+    const unconfirmed = a.attemptStatus === "UNCONFIRMED";
+    const deadline = new Date(a.startedAt.getTime() + this.deadlineMs(a.type));
+    const hasNext = a.channelIndex + 1 < a.channelPlan.length;
+    switch (answer.state) {
+      case "delivered":
+        await this.store.reconciledAccepted(noticeId, attemptId, answer.providerMessageId, true, null);
+        return "delivered";
+      case "accepted":
+        if (unconfirmed) {
+          // It was sent after all: from here it waits for its receipt like any other.
+          const at = deadline.getTime() > this.now().getTime() ? deadline : new Date(this.now().getTime() + 60_000);
+          await this.store.reconciledAccepted(noticeId, attemptId, answer.providerMessageId, false, at);
+          await this.deps.scheduler.receiptCheck(noticeId, attemptId, at.getTime() - this.now().getTime());
+          return "accepted";
+        }
+        break;
+      case "failed": {
+        const moved = await this.store.reconciledFailed(noticeId, attemptId, a.channel, answer.providerMessageId, answer.errorCode);
+        if (moved === "QUEUED") await this.deps.scheduler.send(noticeId);
+        return "moved-on";
+      }
+      case "not_accepted":
+        if (unconfirmed) {
+          if (await this.store.reconciledNotAccepted(noticeId, attemptId)) await this.deps.scheduler.send(noticeId);
+          return "resend";
+        }
+        break;
+      case "unknown":
+        if (unconfirmed) {
+          // ZNS without its msg_id: its receipt (by our tracking id) may still come until the deadline.
+          if (channel?.reconcilable === "with-id" && deadline.getTime() > this.now().getTime()) {
+            await this.store.checkLater(noticeId, deadline);
+            await this.deps.scheduler.receiptCheck(noticeId, attemptId, deadline.getTime() - this.now().getTime());
+            return "later";
+          }
+          await this.store.outcomeUnknown(noticeId, attemptId, `${a.channel}: the send was cut short and ${a.channel === "ZNS" ? "no receipt came" : "the provider cannot be asked"}; outcome unknown, not sent again`);
+          return "unknown";
+        }
+        break;
+    }
+    // A SENT attempt with no delivery report by its deadline: the next channel, if there is one.
+    if (hasNext) {
+      const moved = await this.store.noReceiptInTime(noticeId, attemptId, a.channel);
+      if (moved) {
+        if (moved === "QUEUED") await this.deps.scheduler.send(noticeId);
+        return "moved-on";
+      }
+    }
+    await this.store.checked(noticeId, "no delivery receipt in time (no other channel to try)");
+    return "left";
   }
 
   render(type: NoticeType, vars: NoticeVariables | BookingNoticeVariables, channel: DeliveryChannel, recipient: string, noticeId: string): OutboundMessage {
@@ -255,43 +339,30 @@ export class NoticeSender {
   }
 
   private async finish(noticeId: string, claimToken: string, status: "FAILED" | "CANCELLED", reason: string, outcome: SendOutcome, plan?: DeliveryChannel[]): Promise<SendOutcome> {
-    await this.deps.pool.query(
-      `UPDATE "Notice" SET status = $2, "lastError" = $3, "claimToken" = NULL, "channelPlan" = COALESCE($5::"ChannelKind"[], "channelPlan"), "updatedAt" = now()
-        WHERE id = $1 AND "claimToken" = $4`,
-      [noticeId, status, reason, claimToken, plan ?? null],
-    );
+    await this.store.finish(noticeId, claimToken, status, reason, plan);
     return outcome;
   }
 
   private async retry(noticeId: string, claimToken: string, delayMs: number, reason: string): Promise<SendOutcome> {
-    await this.deps.pool.query(
-      `UPDATE "Notice" SET status = 'QUEUED', "notBefore" = now() + ($2::int * interval '1 millisecond'), "lastError" = $3, "claimToken" = NULL, "updatedAt" = now()
-        WHERE id = $1 AND "claimToken" = $4`,
-      [noticeId, Math.round(delayMs), reason, claimToken],
-    );
+    await this.store.retry(noticeId, claimToken, delayMs, reason);
     await this.deps.scheduler.send(noticeId, delayMs);
     return "retry";
   }
 
   private async defer(noticeId: string, claimToken: string, until: Date, reason: string, plan: DeliveryChannel[], index: number): Promise<SendOutcome> {
-    await this.deps.pool.query(
-      `UPDATE "Notice" SET status = 'DEFERRED', "notBefore" = $2, "lastError" = $3, "claimToken" = NULL, "channelPlan" = $5::"ChannelKind"[], "channelIndex" = $6, "updatedAt" = now()
-        WHERE id = $1 AND "claimToken" = $4`,
-      [noticeId, until, `deferred: ${reason}`, claimToken, plan, index],
-    );
+    await this.store.defer(noticeId, claimToken, until, reason, plan, index);
     await this.deps.scheduler.send(noticeId, Math.max(0, until.getTime() - this.now().getTime()));
     return "deferred";
   }
 
-  private async fallback(noticeId: string, claimToken: string, index: number, planLength: number, reason: string, plan: DeliveryChannel[]): Promise<SendOutcome> {
-    if (index + 1 >= planLength) return this.finish(noticeId, claimToken, "FAILED", reason, "failed", plan);
-    await this.deps.pool.query(
-      `UPDATE "Notice" SET status = 'QUEUED', "channelIndex" = $2, "notBefore" = NULL, "lastError" = $3, "claimToken" = NULL, "channelPlan" = $5::"ChannelKind"[], "updatedAt" = now()
-        WHERE id = $1 AND "claimToken" = $4`,
-      [noticeId, index + 1, reason, claimToken, plan],
-    );
-    await this.deps.scheduler.send(noticeId);
-    return "fallback";
+  /** The next channel of the plan, or FAILED when none is left (the store's one fallback rule). */
+  private async fallback(noticeId: string, claimToken: string, index: number, _planLength: number, reason: string, plan: DeliveryChannel[]): Promise<SendOutcome> {
+    const moved = await this.store.moveOn(noticeId, reason, { claimToken, plan, index, from: ["SENDING"] });
+    if (moved === "QUEUED") {
+      await this.deps.scheduler.send(noticeId);
+      return "fallback";
+    }
+    return moved === "FAILED" ? "failed" : "claim-lost";
   }
 
   private async markOptedOut(citizenId: string, channel: DeliveryChannel, recipient: string): Promise<void> {

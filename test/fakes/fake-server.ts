@@ -16,7 +16,7 @@ export interface Recorded {
 
 /** What the next matching request(s) get instead of the normal answer. */
 export type Fault =
-  | { kind: "timeout"; ms?: number } // hold the request (default: until the client gives up)
+  | { kind: "timeout"; ms?: number; accepted?: boolean } // hold the request (default: until the client gives up); accepted: handled first, only the answer is lost
   | { kind: "http"; status: number; body?: unknown } // e.g. 500, 502
   | { kind: "rate-limit"; retryAfter: number } // 429 in the provider's own shape
   | { kind: "error"; code: number | string; message?: string }; // the provider's error code
@@ -102,6 +102,8 @@ export abstract class FakeServer {
         rule.times -= 1;
         if (rule.times <= 0) this.rules.splice(this.rules.indexOf(rule), 1);
         if (rule.fault.kind === "timeout") {
+          // The provider took the request and did its work; only its answer never comes back.
+          if (rule.fault.accepted) await this.handle(recorded, res);
           this.held.add(res);
           res.on("close", () => this.held.delete(res));
           if (rule.fault.ms !== undefined) setTimeout(() => res.destroy(), rule.fault.ms);

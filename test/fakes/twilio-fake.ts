@@ -16,6 +16,9 @@ export interface TwilioMessage {
   messagingServiceSid?: string;
   body: string;
   statusCallback?: string;
+  /** Twilio's view of it: queued → sent → delivered/undelivered, whether or not the callbacks got through. */
+  status: string;
+  errorCode?: number;
 }
 
 export class TwilioFake extends FakeServer {
@@ -49,19 +52,27 @@ export class TwilioFake extends FakeServer {
   }
 
   protected async handle(req: Recorded, _res: ServerResponse): Promise<Reply> {
-    const match = req.path.split("?")[0]!.match(/^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/);
-    if (!match || req.method !== "POST") return { status: 404, body: { code: 20404, message: "The requested resource was not found", status: 404 } };
+    const path = req.path.split("?")[0]!;
+    const list = path.match(/^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/);
+    const one = path.match(/^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\/(SM\w+)\.json$/);
+    const account = list?.[1] ?? one?.[1];
+    if (!account || (list && req.method !== "POST" && req.method !== "GET") || (one && req.method !== "GET")) return { status: 404, body: { code: 20404, message: "The requested resource was not found", status: 404 } };
     const expected = `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString("base64")}`;
-    if (match[1] !== this.accountSid || req.headers.authorization !== expected) {
+    if (account !== this.accountSid || req.headers.authorization !== expected) {
       return { status: 401, body: { code: 20003, message: "Authenticate", more_info: "https://www.twilio.com/docs/errors/20003", status: 401 } };
     }
+    if (one) {
+      const m = this.messages.find((x) => x.sid === one[2]);
+      return m ? { status: 200, body: this.resource(m) } : { status: 404, body: { code: 20404, message: `The requested resource /2010-04-01/Accounts/${account}/Messages/${one[2]}.json was not found`, more_info: "https://www.twilio.com/docs/errors/20404", status: 404 } };
+    }
+    if (req.method === "GET") return this.list(req);
     const p = req.body as Record<string, string>;
     if (!p.To || !/^\+[1-9]\d{7,14}$/.test(p.To)) return { status: 400, body: { code: 21211, message: `The 'To' number ${p.To} is not a valid phone number.`, more_info: "https://www.twilio.com/docs/errors/21211", status: 400 } };
     if (!p.Body) return { status: 400, body: { code: 21602, message: "Message body is required.", status: 400 } };
     if (!p.From && !p.MessagingServiceSid) return { status: 400, body: { code: 21603, message: "A 'From' or 'MessagingServiceSid' parameter is required", status: 400 } };
     if (this.optedOut.has(p.To)) return { status: 400, body: { code: 21610, message: "Attempt to send to unsubscribed recipient", more_info: "https://www.twilio.com/docs/errors/21610", status: 400 } };
     const sid = `SM${randomBytes(16).toString("hex")}`;
-    const message: TwilioMessage = { at: Date.now(), sid, to: p.To, body: p.Body, ...(p.From ? { from: p.From } : {}), ...(p.MessagingServiceSid ? { messagingServiceSid: p.MessagingServiceSid } : {}), ...(p.StatusCallback ? { statusCallback: p.StatusCallback } : {}) };
+    const message: TwilioMessage = { at: Date.now(), sid, status: p.MessagingServiceSid ? "accepted" : "queued", to: p.To, body: p.Body, ...(p.From ? { from: p.From } : {}), ...(p.MessagingServiceSid ? { messagingServiceSid: p.MessagingServiceSid } : {}), ...(p.StatusCallback ? { statusCallback: p.StatusCallback } : {}) };
     this.messages.push(message);
     if (p.StatusCallback) this.scheduleCallbacks(message);
     const segments = /^[\x20-\x7e\n\r]*$/.test(p.Body) ? (p.Body.length <= 160 ? 1 : Math.ceil(p.Body.length / 153)) : p.Body.length <= 70 ? 1 : Math.ceil(p.Body.length / 67);
@@ -92,6 +103,57 @@ export class TwilioFake extends FakeServer {
     };
   }
 
+  /** The message resource as Twilio returns it from a fetch or a list. */
+  private resource(m: TwilioMessage): Record<string, unknown> {
+    const segments = /^[\x20-\x7e\n\r]*$/.test(m.body) ? (m.body.length <= 160 ? 1 : Math.ceil(m.body.length / 153)) : m.body.length <= 70 ? 1 : Math.ceil(m.body.length / 67);
+    return {
+      sid: m.sid,
+      account_sid: this.accountSid,
+      to: m.to,
+      from: m.from ?? null,
+      messaging_service_sid: m.messagingServiceSid ?? null,
+      body: m.body,
+      status: m.status,
+      num_segments: String(segments),
+      num_media: "0",
+      direction: "outbound-api",
+      api_version: "2010-04-01",
+      price: null,
+      price_unit: "USD",
+      error_code: m.errorCode ?? null,
+      error_message: null,
+      date_created: new Date(m.at).toUTCString(),
+      date_updated: new Date().toUTCString(),
+      date_sent: m.status === "queued" || m.status === "accepted" ? null : new Date(m.at).toUTCString(),
+      uri: `/2010-04-01/Accounts/${this.accountSid}/Messages/${m.sid}.json`,
+      subresource_uris: { media: `/2010-04-01/Accounts/${this.accountSid}/Messages/${m.sid}/Media.json` },
+    };
+  }
+
+  /**
+   * GET …/Messages.json: newest first, filtered by To, From and DateSent (`DateSent`, `DateSent>`,
+   * `DateSent>=` as twilio-node and the docs write it, `DateSent<`); one page of PageSize.
+   */
+  private list(req: Recorded): Reply {
+    const q = new URL(req.path, "http://x").searchParams;
+    const to = q.get("To");
+    const from = q.get("From");
+    const after = q.get("DateSent>") ?? q.get("DateSent>=");
+    const before = q.get("DateSent<") ?? q.get("DateSent<=");
+    const on = q.get("DateSent");
+    const pageSize = Math.min(1000, Number(q.get("PageSize") ?? 50) || 50);
+    const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+    const bound = (v: string) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? Date.parse(`${v}T00:00:00Z`) : Date.parse(v));
+    const rows = this.messages
+      .filter((m) => (!to || m.to === to) && (!from || m.from === from))
+      .filter((m) => m.status !== "queued" && m.status !== "accepted" ? true : !(after || before || on)) // date_sent is empty until sent
+      .filter((m) => (!after || m.at >= bound(after)) && (!before || m.at < bound(before) + (/^\d{4}-\d{2}-\d{2}$/.test(before) ? 86_400_000 : 0)) && (!on || day(m.at) === on.slice(0, 10)))
+      .sort((a, b) => b.at - a.at)
+      .slice(0, pageSize);
+    const uri = `/2010-04-01/Accounts/${this.accountSid}/Messages.json?PageSize=${pageSize}&Page=0`;
+    return { status: 200, body: { messages: rows.map((m) => this.resource(m)), page: 0, page_size: pageSize, first_page_uri: uri, uri, next_page_uri: null, previous_page_uri: null, start: 0, end: Math.max(0, rows.length - 1) } };
+  }
+
   /** Posts a status callback signed with the auth token, exactly as Twilio does. */
   async postStatus(url: string, params: Record<string, string>, token = this.authToken): Promise<Response> {
     const signature = twilio.getExpectedTwilioSignature(token, url, params);
@@ -102,8 +164,12 @@ export class TwilioFake extends FakeServer {
     const statuses = this.undeliverable.has(m.to) ? ["sent", "undelivered"] : this.callbackStatuses;
     statuses.forEach((status, i) => {
       setTimeout(() => {
+        m.status = status;
         const params: Record<string, string> = { MessageSid: m.sid, MessageStatus: status, To: m.to, From: m.from ?? "", AccountSid: this.accountSid, ApiVersion: "2010-04-01" };
-        if (status === "undelivered") params.ErrorCode = "30003";
+        if (status === "undelivered") {
+          params.ErrorCode = "30003";
+          m.errorCode = 30003;
+        }
         void this.postStatus(m.statusCallback!, params).catch(() => undefined);
       }, this.callbackDelayMs * (i + 1));
     });

@@ -47,6 +47,8 @@ export class ZaloFake extends FakeServer {
   /** Where to post delivery receipts (null: none). */
   receiptsTo: string | null = null;
   receiptDelayMs = 20;
+  /** Whether ZNS messages reach the phone (the status poll's answer); false: "sent, not delivered". */
+  znsDelivers = true;
   /** Answer OAuth slowly, to widen race windows in tests. */
   oauthDelayMs = 0;
 
@@ -98,6 +100,7 @@ export class ZaloFake extends FakeServer {
     if (req.method === "POST" && path === "/v3.0/oa/message/cs") return this.oaMessage(req);
     if (req.method === "POST" && path === "/message/template") return this.zns(req);
     if (req.method === "GET" && path === "/v3.0/oa/user/detail") return this.userDetail(req);
+    if (req.method === "GET" && path === "/message/status") return this.znsStatus(req);
     return { status: 404, body: { error: 404, message: `no such endpoint ${req.method} ${path}` } };
   }
 
@@ -157,6 +160,17 @@ export class ZaloFake extends FakeServer {
       timestamp: String(Date.now()),
     });
     return { status: 200, body: { error: 0, message: "Success", data: { msg_id: msgId, sent_time: String(Date.now()), quota: { dailyQuota: "500", remainingQuota: "499" } } } };
+  }
+
+  /** ZNS status poll: 1 delivered (its receipt time has come), 0 sent but not delivered yet. */
+  private znsStatus(req: Recorded): Reply {
+    const bad = this.checkToken(req, -124);
+    if (bad) return bad;
+    const messageId = new URL(req.path, "http://x").searchParams.get("message_id");
+    const m = this.messages.find((x) => x.api === "zns" && x.msgId === messageId);
+    if (!m) return { status: 200, body: { error: -201, message: "message_id is invalid" } };
+    const delivered = this.znsDelivers && Date.now() >= m.at + this.receiptDelayMs;
+    return { status: 200, body: { error: 0, message: "Success", data: { message_id: m.msgId, status: delivered ? 1 : 0, delivery_time: delivered ? String(m.at + this.receiptDelayMs) : null } } };
   }
 
   private userDetail(req: Recorded): Reply {

@@ -81,6 +81,7 @@ export async function startNotifyStack(options: StackOptions = {}): Promise<Noti
     QUIET_HOURS: "off",
     WORKER_CONCURRENCY: "20",
     PROVIDER_TIMEOUT_MS: "1000",
+    RECONCILE_DELAY_MS: "300",
     ...options.env,
   });
   const ctx = createAppContext(env, createLogger({ level: process.env.TEST_LOG_LEVEL ?? "silent" }));

@@ -42,6 +42,8 @@ export async function callWithToken(tokens: ZaloTokenManager, call: (token: stri
 export class ZaloOaChannel implements Channel {
   readonly kind = "ZALO_OA" as const;
   readonly provider = "zalo-oa";
+  /** Zalo has no look-up of an OA message: an unconfirmed one stays unknown. */
+  readonly reconcilable = "never" as const;
   private readonly http: AxiosInstance;
 
   constructor(

@@ -41,10 +41,9 @@ export async function runServe(env: Env, options: ServeOptions): Promise<number>
     const { createBot } = await import("../../../bots/bot.js");
     const { registerWebChat } = await import("../../../bots/adapters/web-chat.js");
     const bot = createBot({ redis: ctx.redis, db: ctx.db, catalog: ctx.catalog, logger: log, prefix: env.QUEUE_PREFIX, tariff: env.POSTAL_TARIFF });
-    const { buildChannels } = await import("../../channels/registry.js");
     const { zaloBotHandler } = await import("../../../bots/adapters/zalo.js");
     const { ZaloOaChannel } = await import("../../channels/zalo/zalo-oa-channel.js");
-    const zaloTokens = buildChannels(env, { db: ctx.db, redis: ctx.redis, logger: log }).zaloTokens;
+    const zaloTokens = ctx.channels.zaloTokens;
     const telegramWebhook = env.TELEGRAM_BOT_TOKEN && env.TELEGRAM_WEBHOOK_SECRET;
     const { createTelegramBot, registerTelegramWebhook } = await import("../../../bots/adapters/telegram.js");
     const app = await buildHttpServer(ctx, {

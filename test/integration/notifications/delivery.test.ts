@@ -136,11 +136,10 @@ describe("routing and delivery", () => {
     expect(n.lastError).toMatch(/-108/);
   });
 
-  it("retries on 5xx, on 429 honouring retry_after, and on a timeout, then delivers", async () => {
+  it("retries on 5xx and on 429 honouring retry_after (the provider refused: nothing was sent), then delivers", async () => {
     const c = await citizen({ telegram: "5550429" });
     s.telegram.inject({ kind: "rate-limit", retryAfter: 1 }, { match: (r) => (r.body as { chat_id?: unknown }).chat_id == "5550429" });
     s.telegram.inject({ kind: "http", status: 502 }, { match: (r) => (r.body as { chat_id?: unknown }).chat_id == "5550429" });
-    s.telegram.inject({ kind: "timeout" }, { match: (r) => (r.body as { chat_id?: unknown }).chat_id == "5550429" });
     const started = Date.now();
     const { noticeId } = await send("WITHDRAWN", c.local);
     const n = await finalNotice(noticeId);
@@ -148,12 +147,56 @@ describe("routing and delivery", () => {
     expect(n.attempts.map((a) => [a.channel, a.status, a.errorCode])).toEqual([
       ["TELEGRAM", "FAILED", "429"],
       ["TELEGRAM", "FAILED", "502"],
-      ["TELEGRAM", "FAILED", expect.stringMatching(/Abort|TimeoutError|ETIMEDOUT/)],
       ["TELEGRAM", "DELIVERED", null],
     ]);
     const tries = s.telegram.received.filter((r) => (r.body as { chat_id?: unknown }).chat_id == "5550429");
     expect(tries[1]!.at - tries[0]!.at).toBeGreaterThanOrEqual(1000); // retry_after: 1
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+  });
+
+  it("never sends a Telegram message again after a time-out: Telegram cannot be asked, so the outcome is recorded as unknown", async () => {
+    const c = await citizen({ telegram: "5550777" });
+    // Telegram takes the message, but its answer never comes back.
+    s.telegram.inject({ kind: "timeout", accepted: true }, { match: (r) => (r.body as { chat_id?: unknown }).chat_id == "5550777" });
+    const { noticeId } = await send("WITHDRAWN", c.local);
+    const n = await s.waitFor(async () => {
+      const row = await s.ctx.db.notice.findUnique({ where: { id: noticeId }, include: { attempts: true } });
+      return row?.status === "UNCONFIRMED" && row.attempts[0]?.outcome === "unknown" ? row : null;
+    }, "the outcome recorded as unknown");
+    expect(n.attempts.map((a) => [a.channel, a.status, a.outcome])).toEqual([["TELEGRAM", "UNCONFIRMED", "unknown"]]);
+    expect(n.checkAt).toBeNull(); // nothing more will be done with it
+    expect(n.lastError).toMatch(/outcome unknown, not sent again/);
+    // A relay sweep later does not pick it up again either.
+    await s.worker!.relay.sweep();
+    const sends = s.telegram.received.filter((r) => r.path.endsWith("/sendMessage") && (r.body as { chat_id?: unknown }).chat_id == "5550777");
+    expect(sends).toHaveLength(1);
+    expect((await s.ctx.db.noticeAttempt.count({ where: { noticeId } }))).toBe(1);
+  });
+
+  it("reconciles an SMS whose call timed out after Twilio took it: found by listing the number's messages, never sent twice", async () => {
+    const c = await citizen({ preferred: ["SMS"] });
+    s.twilio.inject({ kind: "timeout", accepted: true }, { match: (r) => r.method === "POST" && (r.body as { To?: string }).To === c.phone });
+    const { noticeId } = await send("WITHDRAWN", c.local);
+    const n = await finalNotice(noticeId);
+    expect(n.status).toBe("DELIVERED");
+    const sms = s.twilio.messages.filter((m) => m.to === c.phone);
+    expect(sms).toHaveLength(1);
+    expect(n.attempts.map((a) => [a.channel, a.status, a.providerMessageId])).toEqual([["SMS", "DELIVERED", sms[0]!.sid]]);
+    // Asked with the number (the SID never came back), before anything was sent again.
+    expect(s.twilio.received.some((r) => r.method === "GET" && r.path.includes("/Messages.json?") && decodeURIComponent(r.path).includes(`To=${c.phone}`))).toBe(true);
+  });
+
+  it("sends an SMS again, once, when its call timed out before Twilio took it", async () => {
+    const c = await citizen({ preferred: ["SMS"] });
+    s.twilio.inject({ kind: "timeout" }, { match: (r) => r.method === "POST" && (r.body as { To?: string }).To === c.phone });
+    const { noticeId } = await send("WITHDRAWN", c.local);
+    const n = await finalNotice(noticeId);
+    expect(n.status).toBe("DELIVERED");
+    expect(s.twilio.messages.filter((m) => m.to === c.phone)).toHaveLength(1);
+    expect(n.attempts.map((a) => [a.channel, a.status, a.outcome])).toEqual([
+      ["SMS", "FAILED", "not_accepted"],
+      ["SMS", "DELIVERED", "delivered"],
+    ]);
   });
 
   it("gives up on a channel after a bounded number of tries and falls back", async () => {

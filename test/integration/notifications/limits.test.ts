@@ -100,7 +100,8 @@ describe("no delivery receipt in time", () => {
   afterAll(() => s.close());
 
   it("falls back to the next channel when no receipt arrives before the deadline", async () => {
-    s.zalo.receiptsTo = null; // ZNS accepts, but no receipt ever comes
+    s.zalo.receiptsTo = null; // ZNS accepts, but no receipt ever comes…
+    s.zalo.znsDelivers = false; // …and asked at the deadline, Zalo says "sent, not delivered"
     const e = s.event();
     await s.post("/api/v1/dossier-events", e);
     const n = await s.waitFor(async () => {
@@ -111,6 +112,22 @@ describe("no delivery receipt in time", () => {
       ["ZNS", "SENT", "no_receipt"],
       ["SMS", "DELIVERED", "delivered"],
     ]);
+    // Zalo was asked by the message's id before anything else was sent.
+    const msgId = n.attempts[0]!.providerMessageId!;
+    expect(s.zalo.received.some((r) => r.method === "GET" && r.path === `/message/status?message_id=${msgId}`)).toBe(true);
+  });
+
+  it("asks ZNS at the deadline and takes its 'delivered' when the receipt was lost: nothing sent twice", async () => {
+    s.zalo.receiptsTo = null; // the receipt is lost…
+    s.zalo.znsDelivers = true; // …but the phone got it
+    const e = s.event();
+    await s.post("/api/v1/dossier-events", e);
+    const n = await s.waitFor(async () => {
+      const row = await s.ctx.db.notice.findFirst({ where: { dossier: { code: e.dossierCode as string } }, include: { attempts: true } });
+      return row?.status === "DELIVERED" ? row : null;
+    }, "the ZNS status poll");
+    expect(n.attempts.map((a) => [a.channel, a.status])).toEqual([["ZNS", "DELIVERED"]]);
+    expect(s.twilio.messages.filter((m) => m.body.includes(e.dossierCode as string))).toHaveLength(0);
   });
 });
 

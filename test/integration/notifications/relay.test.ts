@@ -26,7 +26,7 @@ describe("the relay's sweep", () => {
          VALUES (gen_random_uuid(), 'RECEIVED', '{}', '{}'::jsonb, 'done', 'SENT', NULL, now() - interval '1 hour', now() - interval '1 hour'),
                 (gen_random_uuid(), 'RECEIVED', '{}', '{}'::jsonb, 'tomorrow', 'DEFERRED', now() + interval '1 day', now() - interval '1 hour', now() - interval '1 hour')`,
     );
-    const relay = new NoticeRelay({ databaseUrl: s.databaseUrl, pool: s.ctx.pool, queue: s.ctx.queue, logger: s.ctx.logger, sweepMs: 60_000, claimLeaseMs: 120_000, receiptDeadlineMs: 60_000 });
+    const relay = new NoticeRelay({ databaseUrl: s.databaseUrl, store: s.ctx.notices, queue: s.ctx.queue, logger: s.ctx.logger, sweepMs: 60_000, claimLeaseMs: 120_000 });
     await relay.sweep();
     await relay.sweep(); // a second pass finds the same notices already waiting
     await relay.stop();
