@@ -41,6 +41,8 @@ export abstract class FakeServer {
   private server: Server | undefined;
   private readonly held = new Set<ServerResponse>();
   url = "";
+  /** Every normal answer waits this long after the work is done (a slow provider: calls stay in flight). */
+  replyDelayMs = 0;
 
   /** Answers one request normally; a subclass speaks its provider's contract here. */
   protected abstract handle(req: Recorded, res: ServerResponse): Promise<Reply | null> | Reply | null;
@@ -112,6 +114,7 @@ export abstract class FakeServer {
         return this.send(res, this.faultReply(rule.fault, recorded));
       }
       const reply = await this.handle(recorded, res);
+      if (reply && this.replyDelayMs > 0) await new Promise((r) => setTimeout(r, this.replyDelayMs));
       if (reply) this.send(res, reply);
     } catch (error) {
       this.send(res, { status: 500, body: { error: String(error) } });
