@@ -1,6 +1,7 @@
 /**
  * The procedure catalog as the rest of the product sees it: look-up by code and free-text search.
- * The search index is built from the repository on first use and rebuilt after `refresh()`.
+ * The catalog and its search index are read from the database once per process, on first use: a
+ * process started before a `seed` answers from the catalog it read until it is restarted.
  */
 import { buildSearchIndex, searchCatalog, type CatalogSearchIndex, type SearchResult } from "./search/index.js";
 import type { ProcedureRepository, ProcedureView } from "./repository.js";
@@ -26,11 +27,6 @@ export class CatalogService {
     }));
     this.loaded.catch(() => (this.loaded = undefined));
     return this.loaded;
-  }
-
-  /** Forget the cached catalog (after a seed or an edit). */
-  refresh(): void {
-    this.loaded = undefined;
   }
 
   async search(query: string, limit = 5): Promise<SearchResult[]> {
