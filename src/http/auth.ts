@@ -36,7 +36,9 @@ export interface GuardOptions {
 export function installGuard(app: FastifyInstance, options: GuardOptions): void {
   const open = new Set(options.open ?? []);
   app.addHook("onRequest", async (request) => {
-    const action = ROUTES[`${request.method} ${request.routeOptions.url}`];
+    // Fastify answers HEAD for every GET route with the GET route's handler: guarded alike.
+    const method = request.method === "HEAD" ? "GET" : request.method;
+    const action = ROUTES[`${method} ${request.routeOptions.url}`];
     if (!action || open.has(action)) return;
     request.principal = authorize(await principalOf(request, options), action);
   });

@@ -134,6 +134,9 @@ describe("the guard, per route and per caller", () => {
         const res = await fetch(`${prod.baseUrl}/api/v1/sandbox/messages`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
         expect(res.status, caller).toBe(expected[caller]);
       }
+      // HEAD runs the GET route's handler: guarded alike.
+      expect((await fetch(`${prod.baseUrl}/api/v1/sandbox/messages`, { method: "HEAD" })).status).toBe(401);
+      expect((await fetch(`${prod.baseUrl}/api/v1/sandbox/messages`, { method: "HEAD", headers: { authorization: `Bearer ${keys.integration}` } })).status).toBe(403);
     } finally {
       await prod?.close();
     }
