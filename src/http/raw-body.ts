@@ -2,9 +2,11 @@
  * Keeps each request's exact bytes (webhook signatures are computed over them), and refuses text
  * that cannot be stored: a NUL character or an unpaired UTF-16 surrogate in any string or key of a
  * JSON or form body, or of a query string (PostgreSQL refuses both in text and jsonb), is a 400
- * naming where it is, before any route sees it.
+ * naming where it is, before any route sees it. JSON that would poison prototypes (`__proto__`,
+ * `constructor.prototype` keys) is refused like malformed JSON.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import sjson from "secure-json-parse";
 import { ValidationError } from "../errors.js";
 
 declare module "fastify" {
@@ -20,7 +22,8 @@ export function installBodyParsers(app: FastifyInstance): void {
     if (text.trim() === "") return done(null, undefined);
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      // As Fastify's own parser: a "__proto__" or "constructor.prototype" key is refused, not parsed.
+      value = sjson.parse(text, undefined, { protoAction: "error", constructorAction: "error" });
     } catch {
       return done(new ValidationError("Nội dung không phải JSON hợp lệ (the body is not valid JSON)", { field: "body" }), undefined);
     }

@@ -118,6 +118,9 @@ describe("text PostgreSQL cannot hold is refused, not a 500", () => {
     const move = await postText("/api/v1/bookings/BD-ABCDEF/status", JSON.stringify({ status: "CONFIRMED", note: `x${NUL}` }), { authorization: `Bearer ${post}` });
     expect(move.status).toBe(400);
     expect(move.body.error.field).toBe("note");
+    const poisoned = await postText("/api/v1/dossier-events", JSON.stringify(s.event()).replace(/^\{/, '{"__proto__":{"status":"REFUSED"},'));
+    expect(poisoned.status).toBe(400);
+    expect(poisoned.body.error.field).toBe("body");
     for (const path of ["/api/v1/procedures?q=khai%00sinh", "/api/v1/admin-units?q=%00", "/api/v1/procedures/1.0%0001193"]) {
       const res = await fetch(s.baseUrl + path);
       expect(res.status, path).toBe(400);
