@@ -1,7 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { AppContext } from "../app/context.js";
 import { FailedAuthLimiter } from "../auth/failed-auth-limiter.js";
-import { installGuard } from "./auth.js";
+import { installGuard, type Authenticator } from "./auth.js";
 import { installErrorHandling } from "./errors.js";
 import { openApiDocument } from "./openapi.js";
 import { installBodyParsers } from "./raw-body.js";
@@ -20,6 +20,8 @@ export interface HttpOptions {
   /** Extra routes (the bot's web chat and Telegram webhook). */
   extraRoutes?: (app: FastifyInstance) => void | Promise<void>;
   lookupLink?: (dossierCode: string) => string | null;
+  /** Ways besides API keys to find a request's principal (the staff console's session), tried when no Authorization header is sent. */
+  authenticators?: Authenticator[];
   /** On close, requests under way get this long to finish before their connections are cut. */
   shutdownGraceMs?: number;
 }
@@ -38,6 +40,7 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
     keys: ctx.apiKeys,
     failures: new FailedAuthLimiter(ctx.redis, { prefix: env.QUEUE_PREFIX }),
     open: env.NODE_ENV === "production" ? [] : ["sandbox:read"],
+    ...(options.authenticators ? { authenticators: options.authenticators } : {}),
   });
   registerHealthRoutes(app, {
     postgres: async () => void (await ctx.pool.query("SELECT 1")),
