@@ -6,6 +6,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Principal } from "../../src/auth/guard.js";
+import { buildHttpServer } from "../../src/http/server.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { startNotifyStack, type NotifyStack } from "../support/notify-stack.js";
 
@@ -240,5 +242,33 @@ describe("event ids are unique per source", () => {
     const e = s.event({ communeCode: "28249" });
     expect((await call("POST", "/api/v1/dossier-events", keys.communeOfUnit!, e)).body.accepted).toBe(1);
     expect((await call("POST", "/api/v1/dossier-events", second, e)).body).toMatchObject({ accepted: 0, duplicates: 1 });
+  });
+});
+
+describe("a signed-in staff member (another authenticator) is judged by the same guard", () => {
+  it("reaches its unit's bookings and is refused outside its unit, like a key of the same role and unit", async () => {
+    const lan: Principal = { kind: "session", id: "staff-lan", name: "Chị Lan", role: "COMMUNE_STAFF", unitCode: "28249" };
+    const app = await buildHttpServer(s.ctx, { authenticators: [async (request) => (request.headers["x-test-session"] === "lan" ? lan : null)] });
+    try {
+      const base = await app.listen({ host: "127.0.0.1", port: 0 });
+      const reference = await newBooking("28249");
+      const list = await fetch(`${base}/api/v1/bookings`, { headers: { "x-test-session": "lan" } });
+      expect(list.status).toBe(200);
+      expect(((await list.json()) as { bookings: { reference: string }[] }).bookings.map((b) => b.reference)).toContain(reference);
+      expect((await fetch(`${base}/api/v1/bookings`)).status).toBe(401);
+      const move = await fetch(`${base}/api/v1/bookings/${reference}/status`, { method: "POST", headers: { "x-test-session": "lan", "content-type": "application/json" }, body: JSON.stringify({ status: "CONFIRMED" }) });
+      expect(move.status).toBe(403);
+      const other = await upstreamDossier("29955");
+      const before = await counts();
+      const post = await fetch(`${base}/api/v1/dossier-events`, {
+        method: "POST",
+        headers: { "x-test-session": "lan", "content-type": "application/json" },
+        body: JSON.stringify(s.event({ dossierCode: other, status: "REFUSED", occurredAt: "2026-11-22T09:00:00+07:00", communeCode: undefined })),
+      });
+      expect(post.status).toBe(403);
+      expect(await counts()).toEqual(before);
+    } finally {
+      await app.close();
+    }
   });
 });
