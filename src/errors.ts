@@ -7,6 +7,7 @@ export type ErrorCode =
   | "UNAUTHORIZED"
   | "FORBIDDEN"
   | "CONFLICT"
+  | "RATE_LIMITED"
   | "MIGRATION_FAILED"
   | "SEED_INVALID"
   | "INTERNAL";
@@ -38,5 +39,12 @@ export class NotFoundError extends AppError {
 export class ServiceUnavailableError extends AppError {
   constructor(message: string) {
     super("SERVICE_UNAVAILABLE", message);
+  }
+}
+
+/** Too many attempts from one client; `retryAfterSeconds` goes out as the Retry-After header. */
+export class RateLimitedError extends AppError {
+  constructor(message: string, readonly retryAfterSeconds: number) {
+    super("RATE_LIMITED", message, { retryAfter: retryAfterSeconds });
   }
 }

@@ -3,25 +3,49 @@
  * optional unit scope (a commune or province code).
  */
 import { createHash, randomBytes } from "node:crypto";
+import { LRUCache } from "lru-cache";
 import type { Db } from "../db/client.js";
 import type { StaffRole } from "../generated/prisma/enums.js";
-import { AppError, ValidationError } from "../errors.js";
+import { ValidationError } from "../errors.js";
+import type { Principal } from "./guard.js";
 
-export interface Principal {
-  keyId: string;
-  name: string;
-  role: StaffRole;
-  unitCode: string | null;
-}
+export { ForbiddenError, UnauthorizedError, type Principal } from "./guard.js";
 
 export function hashKey(key: string): string {
   return createHash("sha256").update(key).digest("hex");
 }
 
-export class ApiKeyService {
-  private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
+export interface ApiKeyCacheOptions {
+  /**
+   * How long a valid key is trusted without asking the database again. This bounds how long a
+   * revoked key keeps working in any process (revoking in one process cannot reach the others'
+   * memory); 500 ms keeps revocation well within 1 s.
+   */
+  validMs?: number;
+  /** How long a wrong or revoked key is remembered as such. */
+  invalidMs?: number;
+  /** At most this many keys are remembered (least recently used first out), valid or not. */
+  maxEntries?: number;
+}
 
-  constructor(private readonly db: Db, private readonly cacheMs = 30_000) {}
+/** Keys in memory: the hash's verdict, so a busy client does not cost a query per request. */
+type Verdict = { principal: Principal | null };
+
+export class ApiKeyService {
+  private readonly cache: LRUCache<string, Verdict>;
+  private readonly validMs: number;
+  private readonly invalidMs: number;
+
+  constructor(private readonly db: Db, options: ApiKeyCacheOptions = {}) {
+    this.validMs = options.validMs ?? 500;
+    this.invalidMs = options.invalidMs ?? 30_000;
+    this.cache = new LRUCache<string, Verdict>({ max: options.maxEntries ?? 10_000, ttl: this.invalidMs });
+  }
+
+  /** How many keys are remembered now (never more than `maxEntries`). */
+  get cachedEntries(): number {
+    return this.cache.size;
+  }
 
   async create(input: { name: string; role: StaffRole; unitCode?: string | null }): Promise<{ key: string; id: string; prefix: string }> {
     const name = input.name.trim();
@@ -41,6 +65,7 @@ export class ApiKeyService {
 
   async revoke(prefix: string): Promise<number> {
     const { count } = await this.db.apiKey.updateMany({ where: { prefix, revokedAt: null }, data: { revokedAt: new Date() } });
+    // This process forgets at once; every other process within `validMs`.
     this.cache.clear();
     return count;
   }
@@ -51,23 +76,14 @@ export class ApiKeyService {
     if (!match) return null;
     const hash = hashKey(match[1]!);
     const cached = this.cache.get(hash);
-    if (cached && cached.until > Date.now()) return cached.principal;
+    if (cached) return cached.principal;
     const row = await this.db.apiKey.findUnique({ where: { keyHash: hash } });
-    const principal = row && !row.revokedAt ? { keyId: row.id, name: row.name, role: row.role, unitCode: row.unitCode } : null;
-    this.cache.set(hash, { principal, until: Date.now() + this.cacheMs });
-    if (principal) void this.db.apiKey.update({ where: { id: principal.keyId }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+    const principal: Principal | null = row && !row.revokedAt ? { kind: "api-key", id: row.id, name: row.name, role: row.role, unitCode: row.unitCode } : null;
+    this.cache.set(hash, { principal }, { ttl: principal ? this.validMs : this.invalidMs });
+    // lastUsedAt is kept to the minute: one write a minute per key, not one per cache miss.
+    if (row && principal && (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000)) {
+      void this.db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+    }
     return principal;
-  }
-}
-
-export class UnauthorizedError extends AppError {
-  constructor(message = "Thiếu hoặc sai khóa API (missing or invalid API key): send Authorization: Bearer <key>.") {
-    super("UNAUTHORIZED", message);
-  }
-}
-
-export class ForbiddenError extends AppError {
-  constructor(message: string) {
-    super("FORBIDDEN", message);
   }
 }

@@ -4,6 +4,7 @@
  * and move them forward.
  */
 import { randomBytes } from "node:crypto";
+import { unitCovers } from "../auth/guard.js";
 import type { Db } from "../db/client.js";
 import type { BookingKind, BookingStatus } from "../generated/prisma/enums.js";
 import { AppError, NotFoundError, ValidationError } from "../errors.js";
@@ -97,7 +98,7 @@ export class BookingService {
     return moved.count === 1 ? "cancelled" : "too-late";
   }
 
-  /** Bookings of a unit (a commune, or a province's communes), newest first. */
+  /** Bookings of a unit (a commune, or a province's communes; null: all), newest first. `unitCode` comes from the guard's unitScope. */
   async forUnit(unitCode: string | null, status?: BookingStatus) {
     return this.db.deliveryBooking.findMany({
       where: {
@@ -112,7 +113,7 @@ export class BookingService {
 
   async move(referenceCode: string, to: BookingStatus, unitCode: string | null, details: { waybillCode?: string; note?: string } = {}) {
     const booking = await this.db.deliveryBooking.findUnique({ where: { reference: referenceCode }, include: { commune: { select: { parentCode: true } } } });
-    if (!booking || (unitCode && booking.communeCode !== unitCode && booking.commune.parentCode !== unitCode)) throw new NotFoundError(`Không có lịch hẹn ${referenceCode} trong đơn vị của khóa này (no such booking in this key's unit).`);
+    if (!booking || (unitCode && !unitCovers(unitCode, { code: booking.communeCode, parentCode: booking.commune.parentCode }))) throw new NotFoundError(`Không có lịch hẹn ${referenceCode} trong đơn vị của khóa này (no such booking in this key's unit).`);
     if (!NEXT[booking.status].includes(to)) throw new AppError("CONFLICT", `Không chuyển được lịch hẹn từ ${booking.status} sang ${to} (a booking cannot move from ${booking.status} to ${to}).`);
     if (to === "DISPATCHED" && !details.waybillCode && !booking.waybillCode) throw new ValidationError("waybillCode: mã vận đơn là bắt buộc khi phát (a waybill code is required to dispatch)", { field: "waybillCode" });
     // The move and the citizen's notice are written together (the notice is the outbox row).

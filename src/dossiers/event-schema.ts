@@ -34,11 +34,20 @@ const DATE_TIME_MESSAGE = "must be an ISO 8601 date-time, e.g. 2026-11-20T09:15:
 const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
+/** No event or appointment before this is believable (year-0001 or epoch dates are mistakes). */
+export const EARLIEST_DATE = new Date("2000-01-01T00:00:00+07:00");
+/** How far ahead of this server's clock an event may say it happened (clocks drift a little). */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+/** How far ahead an appointment (`dueAt`, `newDueAt`) may be. */
+export const MAX_APPOINTMENT_YEARS = 5;
+
 /**
  * An ISO 8601 date-time. With no offset it is read as Vietnam time (UTC+7); an appointment given
- * as a date alone (`dueAt`, `newDueAt`) means that day at 17:00, when the desk closes.
+ * as a date alone (`dueAt`, `newDueAt`) means that day at 17:00, when the desk closes. Dates
+ * before 2000 are refused, and so are those after `latest()` (read when the event is checked):
+ * an event dated in the year 9999 would otherwise hold its dossier's status forever.
  */
-const dateTime = (options: { dateOnlyAt?: string } = {}) =>
+const dateTime = (options: { dateOnlyAt?: string; latest: () => Date; tooLate: string }) =>
   z.string({ message: DATE_TIME_MESSAGE }).transform((value, ctx) => {
     const v = value.trim();
     let text = v;
@@ -53,10 +62,26 @@ const dateTime = (options: { dateOnlyAt?: string } = {}) =>
       ctx.addIssue({ code: "custom", message: DATE_TIME_MESSAGE });
       return z.NEVER;
     }
+    if (date < EARLIEST_DATE) {
+      ctx.addIssue({ code: "custom", message: "must not be before the year 2000" });
+      return z.NEVER;
+    }
+    if (date > options.latest()) {
+      ctx.addIssue({ code: "custom", message: options.tooLate });
+      return z.NEVER;
+    }
     return date.toISOString();
   });
-const isoDateTime = dateTime();
-const appointment = dateTime({ dateOnlyAt: "17:00:00" });
+const isoDateTime = dateTime({ latest: () => new Date(Date.now() + MAX_CLOCK_SKEW_MS), tooLate: "must not be in the future (more than 5 minutes ahead of now)" });
+const appointment = dateTime({
+  dateOnlyAt: "17:00:00",
+  latest: () => {
+    const d = new Date();
+    d.setUTCFullYear(d.getUTCFullYear() + MAX_APPOINTMENT_YEARS);
+    return d;
+  },
+  tooLate: `must be within ${MAX_APPOINTMENT_YEARS} years from now`,
+});
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
 
 export const dossierEventSchema = z
@@ -67,11 +92,15 @@ export const dossierEventSchema = z
       .transform(normalizeDossierCode)
       .pipe(z.string().regex(DOSSIER_CODE, "must look like <agency code>-<YYMMDD>-<sequence>, e.g. H15.50.05.13-261008-0975")),
     status: z.enum(DossierStatus, { message: `must be one of ${Object.values(DossierStatus).join(", ")}` }).optional(),
-    statusCode: z.coerce
-      .number({ message: "must be a number from 1 to 10" })
-      .int("must be a number from 1 to 10")
-      .min(1, "must be a number from 1 to 10")
-      .max(10, "must be a number from 1 to 10")
+    // An integer 1–10, or its decimal string ("9"); not true, [9], "0x9", " 9 " or "" (z.coerce took them all).
+    statusCode: z
+      .unknown()
+      .transform((v, ctx) => {
+        if (typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 10) return v;
+        if (typeof v === "string" && /^(?:[1-9]|10)$/.test(v)) return Number(v);
+        ctx.addIssue({ code: "custom", message: "must be an integer from 1 to 10 (a number, or a string of its digits)" });
+        return z.NEVER;
+      })
       .optional(),
     occurredAt: isoDateTime,
     procedure: z

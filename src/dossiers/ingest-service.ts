@@ -1,13 +1,16 @@
 /**
  * Ingestion of dossier status events (upstream or staff): the events, the dossiers' new state and
- * the notices they cause are written in ONE transaction; a NOTIFY in the same transaction wakes
- * the relay when it commits. Idempotent on eventId; an older event is recorded but never moves the
- * status back.
+ * the notices they cause are written in ONE transaction; a NOTIFY after the commit wakes the
+ * relay. A request is checked whole before anything is stored: a staff principal touching a
+ * dossier outside its unit (403) or an event id reused with other content (409) stores nothing.
+ * Idempotent on (origin, eventId) — the same id with the same content is a harmless duplicate;
+ * an event older than the dossier's latest is recorded in its history but changes nothing on it.
  */
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
+import { canTouchCommune, eventNamespace, eventSource, ForbiddenError, unitScope, type CommuneRef, type Principal } from "../auth/guard.js";
 import type { DossierStatus } from "../generated/prisma/enums.js";
-import { ValidationError } from "../errors.js";
+import { AppError, ValidationError } from "../errors.js";
 import { NOTICE_POLICIES, noticeTypeForStatus, type NoticeVariables } from "../notifications/notice-types.js";
 import { dayKeyVi, formatDateVi } from "../text/dates.js";
 import type { DossierEventInput } from "./event-schema.js";
@@ -36,9 +39,16 @@ interface DossierRow {
 }
 
 export interface IngestOptions {
-  source: "UPSTREAM" | "STAFF";
-  /** Staff keys are limited to their unit (a commune code, or a province code for its communes). */
-  unitCode?: string | null;
+  /**
+   * Who sends the events (the guard's principal). A principal with a unit writes only dossiers of
+   * its unit; its role and unit choose the event-id namespace. None: the upstream system itself
+   * (the demo's seed, tests).
+   */
+  principal?: Principal | null;
+  /** Recorded on each event; follows the principal when not given. */
+  source?: "UPSTREAM" | "STAFF";
+  /** Errors name fields as `events[i].field` (the batch route) rather than `field`. */
+  batch?: boolean;
   /** Link put in notices for the citizen to look the dossier up (null: none). */
   lookupLink?: (dossierCode: string) => string | null;
 }
@@ -47,6 +57,20 @@ export class DossierIngestService {
   constructor(private readonly pool: pg.Pool) {}
 
   async ingest(events: DossierEventInput[], options: IngestOptions): Promise<IngestResult> {
+    // Two requests carrying the same new event id for different dossiers both pass the check for
+    // stored ids; the second one's insert then meets the unique (origin, eventId) index. Run once
+    // more, it sees the first one's event (a duplicate, or a conflict).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.ingestOnce(events, options);
+      } catch (error) {
+        if (attempt < 3 && (error as { code?: string; constraint?: string }).code === "23505" && (error as { constraint?: string }).constraint === "DossierEvent_origin_eventId_key") continue;
+        throw error;
+      }
+    }
+  }
+
+  private async ingestOnce(events: DossierEventInput[], options: IngestOptions): Promise<IngestResult> {
     const client = await this.pool.connect();
     try {
       await client.query("BEGIN");
@@ -73,20 +97,32 @@ export class DossierIngestService {
   private async ingestInTransaction(client: pg.PoolClient, input: DossierEventInput[], options: IngestOptions): Promise<{ result: IngestResult; noticeIds: string[] }> {
     const results: IngestResult["results"] = [];
     const outcome = new Map<number, IngestResult["results"][number]>();
+    const principal = options.principal ?? null;
+    const scope = principal ? unitScope(principal) : null;
+    const origin = eventNamespace(principal);
+    const source = options.source ?? eventSource(principal);
+    const field = (index: number, name: string) => (options.batch ? `events[${index}].${name}` : name);
+    const duplicate = (index: number, e: DossierEventInput) => outcome.set(index, { eventId: e.eventId, dossierCode: e.dossierCode, outcome: "duplicate", applied: false, notices: 0 });
+    const conflict = (index: number, e: DossierEventInput, where: string) =>
+      new AppError("CONFLICT", `eventId ${e.eventId} đã được dùng cho một sự kiện khác (was already used ${where} for an event with different content); a new event needs a new eventId.`, { field: field(index, "eventId") });
 
-    // 1. Duplicates inside the request: the first occurrence wins.
-    const seen = new Set<string>();
+    // 1. Repeats inside the request: the same content is a duplicate (the first one counts), other content a conflict.
+    const firstById = new Map<string, { index: number; content: string }>();
     const fresh: { index: number; e: DossierEventInput }[] = [];
     input.forEach((e, index) => {
-      if (seen.has(e.eventId)) outcome.set(index, { eventId: e.eventId, dossierCode: e.dossierCode, outcome: "duplicate", applied: false, notices: 0 });
-      else {
-        seen.add(e.eventId);
+      const content = canonicalContent(rawPayload(e));
+      const first = firstById.get(e.eventId);
+      if (!first) {
+        firstById.set(e.eventId, { index, content });
         fresh.push({ index, e });
-      }
+      } else if (first.content === content) duplicate(index, e);
+      else throw conflict(index, e, `by events[${first.index}] of this request`);
     });
 
-    // 2. Reference data: communes must exist (and be within a staff key's unit); procedures are optional.
-    const communeCodes = [...new Set(fresh.map(({ e }) => e.communeCode).filter((c): c is string => c !== null))];
+    // 2. Reference data: the communes named, and those the dossiers already have (for the unit check); procedures are optional.
+    const codes = [...new Set(fresh.map(({ e }) => e.dossierCode))].sort();
+    let dossiers = await this.lockDossiers(client, codes);
+    const communeCodes = [...new Set([...fresh.map(({ e }) => e.communeCode), ...[...dossiers.values()].map((d) => d.communeCode)].filter((c): c is string => c !== null))];
     const communes = new Map<string, { name: string; parentCode: string | null }>();
     if (communeCodes.length) {
       const rows = await client.query<{ code: string; fullName: string; parentCode: string | null }>(
@@ -95,50 +131,69 @@ export class DossierIngestService {
       );
       for (const r of rows.rows) communes.set(r.code, { name: r.fullName, parentCode: r.parentCode });
     }
+    const communeRef = (code: string | null): CommuneRef | null => (code && communes.has(code) ? { code, parentCode: communes.get(code)!.parentCode } : null);
     for (const item of fresh) {
       const { index, e } = item;
       if (e.communeCode && !communes.has(e.communeCode)) {
-        // Staff must name a commune of their unit. An upstream code we do not know (an older
-        // code, a unit not yet in the list) does not cost the citizen the notice: the event is
-        // kept, with the code in its payload, and the dossier without a commune.
-        if (options.unitCode) throw new ValidationError(`events[${index}].communeCode: ${e.communeCode} is not a commune code`, { field: `events[${index}].communeCode` });
+        // A principal with a unit must name a commune of it. An upstream code we do not know (an
+        // older code, a unit not yet in the list) does not cost the citizen the notice: the event
+        // is kept, with the code in its payload, and the dossier without a commune.
+        if (scope) throw new ValidationError(`${field(index, "communeCode")}: ${e.communeCode} is not a commune code`, { field: field(index, "communeCode") });
         item.e = { ...e, communeCode: null, unknownCommuneCode: e.communeCode } as DossierEventInput;
-        continue;
-      }
-      if (options.unitCode && e.communeCode) {
-        const c = communes.get(e.communeCode)!;
-        if (e.communeCode !== options.unitCode && c.parentCode !== options.unitCode) {
-          throw new ValidationError(`events[${index}].communeCode: ${e.communeCode} is outside this key's unit ${options.unitCode}`, { field: `events[${index}].communeCode` });
-        }
       }
     }
-    const procedureCodes = [...new Set(fresh.map(({ e }) => e.procedureCode).filter((c): c is string => c !== null))];
+
+    // 3. The unit check (the guard's rule): a principal with a unit writes only dossiers whose
+    //    stored commune is in the unit, creates only dossiers naming a commune of it, and never
+    //    moves a dossier to a commune outside it. Refused whole, before anything is written.
+    if (principal && scope) {
+      const outside = (what: string) => new ForbiddenError(`${what} (outside unit ${scope} of "${principal.name}"); nothing was stored.`, { field: what.split(":")[0]! });
+      const named = new Set<string>();
+      for (const { index, e } of [...fresh].sort((a, b) => a.e.occurredAt.getTime() - b.e.occurredAt.getTime() || a.index - b.index)) {
+        const stored = dossiers.get(e.dossierCode);
+        if (stored && !canTouchCommune(principal, communeRef(stored.communeCode))) {
+          throw outside(`${field(index, "dossierCode")}: hồ sơ ${e.dossierCode} không thuộc đơn vị của bạn (the dossier's commune ${stored.communeCode ?? "(none)"} is not in this unit)`);
+        }
+        if (e.communeCode && !canTouchCommune(principal, communeRef(e.communeCode))) {
+          throw outside(`${field(index, "communeCode")}: xã/phường ${e.communeCode} không thuộc đơn vị của bạn (commune ${e.communeCode} is not in this unit)`);
+        }
+        if (!stored && !e.communeCode && !named.has(e.dossierCode)) {
+          throw outside(`${field(index, "communeCode")}: hồ sơ mới ${e.dossierCode} phải ghi xã/phường thuộc đơn vị của bạn (a new dossier must name a commune of this unit)`);
+        }
+        if (e.communeCode) named.add(e.dossierCode);
+      }
+    }
+
+    // 4. Events already stored under this origin: the same content is a duplicate, other content a conflict.
+    const storedRows = await client.query<{ eventId: string; payload: Record<string, unknown> }>(
+      `SELECT "eventId", payload FROM "DossierEvent" WHERE origin = $1 AND "eventId" = ANY($2::text[])`,
+      [origin, fresh.map(({ e }) => e.eventId)],
+    );
+    const storedContent = new Map(storedRows.rows.map((r) => [r.eventId, canonicalContent(r.payload)]));
+    const toStore = fresh.filter(({ index, e }) => {
+      const content = storedContent.get(e.eventId);
+      if (content === undefined) return true;
+      if (content !== canonicalContent(rawPayload(e))) throw conflict(index, e, "earlier");
+      duplicate(index, e);
+      return false;
+    });
+
+    const procedureCodes = [...new Set(toStore.map(({ e }) => e.procedureCode).filter((c): c is string => c !== null))];
     const procedures = new Map<string, string>();
     if (procedureCodes.length) {
       const rows = await client.query<{ code: string; name: string }>(`SELECT code, name FROM "Procedure" WHERE code = ANY($1::text[])`, [procedureCodes]);
       for (const r of rows.rows) procedures.set(r.code, r.name);
     }
 
-    // 3. Dossiers, created when new, then locked so concurrent requests on one dossier serialise.
-    const codes = [...new Set(fresh.map(({ e }) => e.dossierCode))].sort();
-    let dossiers = await this.lockDossiers(client, codes);
-    const missing = codes.filter((c) => !dossiers.has(c));
+    // 5. Dossiers of the events to store, created when new, then locked so concurrent requests on one dossier serialise.
+    const missing = [...new Set(toStore.map(({ e }) => e.dossierCode))].filter((c) => !dossiers.has(c)).sort();
     if (missing.length) {
-      await this.createDossiers(client, missing, fresh.map(({ e }) => e), procedures);
+      await this.createDossiers(client, missing, toStore.map(({ e }) => e), procedures);
       dossiers = await this.lockDossiers(client, codes);
     }
 
-    // 4. Events already stored (checked under the locks).
-    const stored = new Set(
-      (await client.query<{ eventId: string }>(`SELECT "eventId" FROM "DossierEvent" WHERE "eventId" = ANY($1::text[])`, [fresh.map(({ e }) => e.eventId)])).rows.map((r) => r.eventId),
-    );
-    const toStore = fresh.filter(({ index, e }) => {
-      if (!stored.has(e.eventId)) return true;
-      outcome.set(index, { eventId: e.eventId, dossierCode: e.dossierCode, outcome: "duplicate", applied: false, notices: 0 });
-      return false;
-    });
-
-    // 5. Apply per dossier in time order; an older event is kept in the history without moving the status.
+    // 6. Apply per dossier in time order. An event older than the dossier's latest is kept in the
+    //    history and changes nothing on the dossier or its applicant.
     const byDossier = new Map<string, { index: number; e: DossierEventInput }[]>();
     for (const item of toStore) byDossier.set(item.e.dossierCode, [...(byDossier.get(item.e.dossierCode) ?? []), item]);
     const eventRows: unknown[][] = [];
@@ -150,26 +205,26 @@ export class DossierIngestService {
       items.sort((a, b) => a.e.occurredAt.getTime() - b.e.occurredAt.getTime() || a.index - b.index);
       for (const { index, e } of items) {
         const applied = e.occurredAt.getTime() >= d.statusAt.getTime();
-        if (e.procedureCode && procedures.has(e.procedureCode)) d.procedureCode = e.procedureCode;
-        if (e.procedureName) d.procedureName = e.procedureName;
-        else if (e.procedureCode && procedures.has(e.procedureCode) && !d.procedureName) d.procedureName = procedures.get(e.procedureCode)!;
-        if (e.communeCode) d.communeCode = e.communeCode;
-        if (e.channel) d.channel = e.channel;
-        if (e.dueAt) d.dueAt = e.dueAt;
-        if (e.newDueAt) d.newDueAt = e.newDueAt;
-        if (e.status === "RECEIVED" && (!d.receivedAt || applied)) d.receivedAt = d.receivedAt ?? e.occurredAt;
-        if (e.applicantName || e.phone) citizenUpdates.set(d.applicantId, { name: e.applicantName, phone: e.phone });
         if (applied) {
+          if (e.procedureCode && procedures.has(e.procedureCode)) d.procedureCode = e.procedureCode;
+          if (e.procedureName) d.procedureName = e.procedureName;
+          else if (e.procedureCode && procedures.has(e.procedureCode) && !d.procedureName) d.procedureName = procedures.get(e.procedureCode)!;
+          if (e.communeCode) d.communeCode = e.communeCode;
+          if (e.channel) d.channel = e.channel;
+          if (e.dueAt) d.dueAt = e.dueAt;
+          if (e.newDueAt) d.newDueAt = e.newDueAt;
+          if (e.status === "RECEIVED" && !d.receivedAt) d.receivedAt = e.occurredAt;
+          if (e.applicantName || e.phone) citizenUpdates.set(d.applicantId, { name: e.applicantName, phone: e.phone });
           d.status = e.status;
           d.statusAt = e.occurredAt;
         }
         const eventDbId = randomUUID();
-        eventRows.push([eventDbId, e.eventId, d.id, e.status, e.occurredAt, e.note, options.source, applied, JSON.stringify(rawPayload(e))]);
+        eventRows.push([eventDbId, origin, e.eventId, d.id, e.status, e.occurredAt, e.note, source, applied, JSON.stringify(rawPayload(e))]);
         let noticeCount = 0;
         const type = applied ? noticeTypeForStatus(e.status) : null;
         if (type) {
           const vars = this.variables(e, d, communes, options);
-          noticeRows.push([randomUUID(), type, d.applicantId, d.id, eventDbId, JSON.stringify(vars), NOTICE_POLICIES[type].urgent, `event:${e.eventId}:${type}`]);
+          noticeRows.push([randomUUID(), type, d.applicantId, d.id, eventDbId, JSON.stringify(vars), NOTICE_POLICIES[type].urgent, `event:${eventDbId}:${type}`]);
           noticeCount = 1;
         }
         outcome.set(index, { eventId: e.eventId, dossierCode: code, outcome: "accepted", applied, notices: noticeCount });
@@ -179,7 +234,7 @@ export class DossierIngestService {
 
     if (dossierUpdates.length) await this.updateDossiers(client, dossierUpdates);
     if (citizenUpdates.size) await this.updateApplicants(client, citizenUpdates);
-    if (eventRows.length) await insertRows(client, `"DossierEvent" (id, "eventId", "dossierId", status, "occurredAt", note, source, applied, payload)`, ["uuid", "text", "uuid", '"DossierStatus"', "timestamptz", "text", '"EventSource"', "bool", "jsonb"], eventRows);
+    if (eventRows.length) await insertRows(client, `"DossierEvent" (id, origin, "eventId", "dossierId", status, "occurredAt", note, source, applied, payload)`, ["uuid", "text", "text", "uuid", '"DossierStatus"', "timestamptz", "text", '"EventSource"', "bool", "jsonb"], eventRows);
     let noticeIds: string[] = [];
     if (noticeRows.length) {
       const inserted = await insertRows(
@@ -316,6 +371,19 @@ export class DossierIngestService {
 
 function rawPayload(e: DossierEventInput): Record<string, unknown> {
   return { ...e, occurredAt: e.occurredAt.toISOString(), dueAt: e.dueAt?.toISOString() ?? null, newDueAt: e.newDueAt?.toISOString() ?? null, phone: e.phone };
+}
+
+/**
+ * An event's content in one canonical form, from the parsed event's stored payload (trimmed
+ * text, the phone in E.164, times in UTC): two sendings of one event compare equal however they
+ * were spelled, two different events do not.
+ */
+export function canonicalContent(payload: Record<string, unknown>): string {
+  const p = payload as Record<string, string | null | undefined>;
+  return JSON.stringify([
+    p.eventId, p.dossierCode, p.status, p.occurredAt, p.procedureCode ?? null, p.procedureName ?? null, p.applicantName ?? null, p.phone ?? null,
+    p.unknownCommuneCode ?? p.communeCode ?? null, p.channel ?? null, p.dueAt ?? null, p.newDueAt ?? null, p.note ?? null,
+  ]);
 }
 
 /** INSERT of many rows through unnest (one statement, one round trip). */

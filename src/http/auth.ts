@@ -1,13 +1,70 @@
-import type { FastifyRequest } from "fastify";
-import { ForbiddenError, UnauthorizedError, type ApiKeyService, type Principal } from "../auth/api-keys.js";
-import type { StaffRole } from "../generated/prisma/enums.js";
+/**
+ * The guard at the HTTP edge: before a route in the guard's ROUTES table runs (and before its body
+ * is read), the request's principal is found and authorized for the route's action; the route
+ * finds it in `request.principal`. Unit checks on what the route touches are the route's or its
+ * service's, through the guard's functions (canTouchCommune, unitScope).
+ *
+ * A principal comes from `Authorization: Bearer <API key>`, or else from the other authenticators
+ * given (the staff console's signed-in session will be one). A credential that is presented and
+ * wrong counts as a failed authentication for the client's address (request.ip: the socket's
+ * peer, as no proxy is trusted); too many answer 429 with Retry-After.
+ */
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { ApiKeyService } from "../auth/api-keys.js";
+import type { FailedAuthLimiter } from "../auth/failed-auth-limiter.js";
+import { authorize, ROUTES, UnauthorizedError, type Action, type Principal } from "../auth/guard.js";
+import { RateLimitedError } from "../errors.js";
 
-/** The caller's key, or 401; 403 when its role is not among `roles` (ADMIN may do everything). */
-export async function requireRole(keys: ApiKeyService, request: FastifyRequest, roles: StaffRole[]): Promise<Principal> {
-  const principal = await keys.authenticate(request.headers.authorization);
-  if (!principal) throw new UnauthorizedError();
-  if (principal.role !== "ADMIN" && !roles.includes(principal.role)) {
-    throw new ForbiddenError(`Khóa "${principal.name}" (${principal.role}) không được dùng cho việc này (this key's role may not do this).`);
+declare module "fastify" {
+  interface FastifyRequest {
+    /** Who a guarded route's request speaks for (set before the route runs). */
+    principal?: Principal;
   }
-  return principal;
+}
+
+/** Finds a principal in a request by other means than an API key (e.g. a session cookie). */
+export type Authenticator = (request: FastifyRequest) => Promise<Principal | null>;
+
+export interface GuardOptions {
+  keys: ApiKeyService;
+  failures: FailedAuthLimiter;
+  /** Actions that need no principal in this deployment (the sandbox outside production). */
+  open?: Action[];
+  authenticators?: Authenticator[];
+}
+
+export function installGuard(app: FastifyInstance, options: GuardOptions): void {
+  const open = new Set(options.open ?? []);
+  app.addHook("onRequest", async (request) => {
+    // Fastify answers HEAD for every GET route with the GET route's handler: guarded alike.
+    const method = request.method === "HEAD" ? "GET" : request.method;
+    const action = ROUTES[`${method} ${request.routeOptions.url}`];
+    if (!action || open.has(action)) return;
+    request.principal = authorize(await principalOf(request, options), action);
+  });
+}
+
+async function principalOf(request: FastifyRequest, options: GuardOptions): Promise<Principal | null> {
+  const retryAfter = await options.failures.retryAfter(request.ip);
+  if (retryAfter !== null) {
+    throw new RateLimitedError(`Quá nhiều lần xác thực sai từ địa chỉ này; thử lại sau ${retryAfter} giây (too many failed authentications).`, retryAfter);
+  }
+  const header = request.headers.authorization;
+  if (header !== undefined && header !== "") {
+    const principal = await options.keys.authenticate(header);
+    if (principal) return principal;
+    await options.failures.recordFailure(request.ip).catch((error: unknown) => request.log.warn({ err: error }, "failed authentication not counted"));
+    throw new UnauthorizedError();
+  }
+  for (const authenticate of options.authenticators ?? []) {
+    const principal = await authenticate(request);
+    if (principal) return principal;
+  }
+  return null;
+}
+
+/** The principal the guard set for this request (only guarded routes have one). */
+export function requirePrincipal(request: FastifyRequest): Principal {
+  if (!request.principal) throw new UnauthorizedError();
+  return request.principal;
 }

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from "fastify";
 import { z } from "zod";
-import { AppError, type ErrorCode, ValidationError } from "../errors.js";
+import { AppError, type ErrorCode, RateLimitedError, ValidationError } from "../errors.js";
 
 const STATUS: Record<ErrorCode, number> = {
   CONFIG_INVALID: 500,
@@ -10,13 +10,14 @@ const STATUS: Record<ErrorCode, number> = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   CONFLICT: 409,
+  RATE_LIMITED: 429,
   MIGRATION_FAILED: 500,
   SEED_INVALID: 500,
   INTERNAL: 500,
 };
 
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; field?: string; issues?: { field: string; message: string }[] };
+  error: { code: ErrorCode; message: string; field?: string; issues?: { field: string; message: string }[]; retryAfter?: number };
 }
 
 /** Parses `input` with `schema`, or throws a ValidationError naming the first bad field. */
@@ -31,7 +32,8 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, whe
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {
-      const details = (error.details ?? {}) as { field?: string; issues?: { field: string; message: string }[] };
+      const details = (error.details ?? {}) as { field?: string; issues?: { field: string; message: string }[]; retryAfter?: number };
+      if (error instanceof RateLimitedError) reply.header("retry-after", String(error.retryAfterSeconds));
       const body: ErrorBody = { error: { code: error.code, message: error.message, ...details } };
       if (STATUS[error.code] >= 500) request.log.error({ err: error }, "request failed");
       return reply.status(STATUS[error.code]).send(body);

@@ -75,13 +75,13 @@ const dossierEventSchema = {
     status: {
       enum: ["REGISTERED", "RECEIVED", "REFUSED", "PROCESSING", "SUPPLEMENT_REQUIRED", "PAYMENT_REQUIRED", "WITHDRAWN", "STOPPED", "RESULT_READY", "RETURNED", "DELAYED", "POSTAL_COLLECTED", "POSTAL_HANDED_TO_DESK", "RESULT_HANDED_TO_POST", "OUT_FOR_DELIVERY", "DELIVERED", "DELIVERY_FAILED"],
     },
-    statusCode: { type: "integer", minimum: 1, maximum: 10, description: "The national status code, instead of (or matching) status." },
-    occurredAt: { type: "string", format: "date-time" },
+    statusCode: { type: ["integer", "string"], minimum: 1, maximum: 10, pattern: "^(?:[1-9]|10)$", description: "The national status code (an integer 1–10, or its decimal string), instead of (or matching) status." },
+    occurredAt: { type: "string", format: "date-time", description: "Not before 2000, not more than 5 minutes ahead of the server's clock." },
     procedure: { type: "object", properties: { code: { type: "string" }, name: { type: "string" } } },
     applicant: { type: "object", properties: { fullName: { type: "string" }, phone: { type: "string", description: "Vietnamese number in any common form" } } },
     communeCode: { type: "string", pattern: "^\\d{5}$" },
     channel: { enum: ["COUNTER", "ONLINE", "POSTAL"] },
-    dueAt: { type: ["string", "null"], format: "date-time" },
+    dueAt: { type: ["string", "null"], format: "date-time", description: "Not before 2000, at most 5 years ahead." },
     newDueAt: { type: ["string", "null"], format: "date-time" },
     note: { type: ["string", "null"], maxLength: 2000 },
   },
@@ -157,20 +157,24 @@ export function openApiDocument(serverUrl: string): object {
       "/api/v1/dossier-events": {
         post: {
           summary: "One dossier status event from the upstream one-stop system (or staff)",
-          description: "Idempotent on eventId. The event, the dossier's new state and the notices it causes are stored in one transaction. An event older than the dossier's latest is recorded but does not move the status back.",
+          description:
+            "Idempotent on eventId within the sender's namespace (upstream keys share one; staff have one per unit): the same id with the same content is a duplicate, with other content a 409. The event, the dossier's new state and the notices it causes are stored in one transaction. An event older than the dossier's latest is recorded in the history but changes nothing on the dossier. A key with a unit (staff) writes only dossiers whose commune is in its unit.",
           security: [{ integrationKey: [] }],
           requestBody: { required: true, ...json({ $ref: "#/components/schemas/DossierEvent" }) },
           responses: {
             "202": json({ type: "object", properties: { accepted: { type: "integer" }, duplicates: { type: "integer" }, eventId: { type: "string" }, duplicate: { type: "boolean" }, applied: { type: "boolean" }, notices: { type: "integer" } } }),
-            "400": error("A malformed event; `field` names the bad field. Nothing is stored."),
+            "400": error("A malformed event (a date in the future or before 2000, a NUL or unpaired surrogate in any text, a statusCode that is not 1–10, …); `field` names the bad field. Nothing is stored."),
             "401": error("Missing or invalid key."),
+            "403": error("This key's role may not post events, or the dossier (its stored commune, or the commune named) is outside the key's unit. Nothing is stored."),
+            "409": error("The eventId was already used for an event with different content; `field` names it. Nothing is stored."),
+            "429": error("Too many failed authentications from this address; see Retry-After."),
           },
         },
       },
       "/api/v1/dossier-events/batch": {
         post: {
           summary: "Up to 1,000 events at once",
-          description: "The whole batch is validated first: one malformed event refuses the batch (field `events[i].…`), storing nothing.",
+          description: "The whole batch is checked first: one malformed (400), forbidden (403) or conflicting (409) event refuses the batch (field `events[i].…`), storing nothing.",
           security: [{ integrationKey: [] }],
           requestBody: { required: true, ...json({ type: "object", required: ["events"], properties: { events: { type: "array", minItems: 1, maxItems: 1000, items: { $ref: "#/components/schemas/DossierEvent" } } } }) },
           responses: {
@@ -184,6 +188,9 @@ export function openApiDocument(serverUrl: string): object {
             }),
             "400": error("A malformed event or batch."),
             "401": error("Missing or invalid key."),
+            "403": error("An event outside the key's unit (`events[i].…`); nothing is stored."),
+            "409": error("An eventId reused with different content (`events[i].eventId`); nothing is stored."),
+            "429": error("Too many failed authentications from this address; see Retry-After."),
           },
         },
       },
@@ -195,7 +202,7 @@ export function openApiDocument(serverUrl: string): object {
             { name: "recipient", in: "query", required: false, schema: { type: "string" } },
             { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 500, default: 50 } },
           ],
-          responses: { "200": json({ type: "object", properties: { messages: { type: "array", items: { type: "object" } } } }) },
+          responses: { "200": json({ type: "object", properties: { messages: { type: "array", items: { type: "object" } } } }), "401": error("In production: missing or invalid key."), "403": error("In production: not an ADMIN key.") },
         },
       },
       "/api/v1/chat": {
@@ -216,7 +223,7 @@ export function openApiDocument(serverUrl: string): object {
           summary: "Post office staff: the bookings of the key's unit, newest first",
           security: [{ integrationKey: [] }],
           parameters: [{ name: "status", in: "query", required: false, schema: { enum: ["REQUESTED", "CONFIRMED", "DISPATCHED", "COMPLETED", "FAILED", "CANCELLED"] } }],
-          responses: { "200": json({ type: "object", properties: { bookings: { type: "array", items: { type: "object" } } } }), "401": error("Missing or invalid key."), "403": error("This key's role may not.") },
+          responses: { "200": json({ type: "object", properties: { bookings: { type: "array", items: { type: "object" } } } }), "401": error("Missing or invalid key."), "403": error("This key's role may not."), "429": error("Too many failed authentications from this address; see Retry-After.") },
         },
       },
       "/api/v1/bookings/{reference}/status": {
@@ -225,7 +232,7 @@ export function openApiDocument(serverUrl: string): object {
           security: [{ integrationKey: [] }],
           parameters: [{ name: "reference", in: "path", required: true, schema: { type: "string", pattern: "^BD-[A-Z0-9]{6}$" } }],
           requestBody: { required: true, ...json({ type: "object", required: ["status"], properties: { status: { enum: ["CONFIRMED", "DISPATCHED", "COMPLETED", "FAILED", "CANCELLED"] }, waybillCode: { type: "string" }, note: { type: "string" } } }) },
-          responses: { "200": json({ type: "object" }), "400": error("Bad input (e.g. no waybill code to dispatch)."), "404": error("No such booking in this unit."), "409": error("Not a forward move.") },
+          responses: { "200": json({ type: "object" }), "400": error("Bad input (e.g. no waybill code to dispatch)."), "401": error("Missing or invalid key."), "403": error("This key's role may not (post office staff and admin only)."), "404": error("No such booking in this key's unit."), "409": error("Not a forward move."), "429": error("Too many failed authentications from this address; see Retry-After.") },
         },
       },
       "/webhooks/twilio/status": {

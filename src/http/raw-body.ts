@@ -1,5 +1,12 @@
-/** Keeps each request's exact bytes (webhook signatures are computed over them). */
+/**
+ * Keeps each request's exact bytes (webhook signatures are computed over them), and refuses text
+ * that cannot be stored: a NUL character or an unpaired UTF-16 surrogate in any string or key of a
+ * JSON or form body, or of a query string (PostgreSQL refuses both in text and jsonb), is a 400
+ * naming where it is, before any route sees it. JSON that would poison prototypes (`__proto__`,
+ * `constructor.prototype` keys) is refused like malformed JSON.
+ */
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import sjson from "secure-json-parse";
 import { ValidationError } from "../errors.js";
 
 declare module "fastify" {
@@ -13,15 +20,64 @@ export function installBodyParsers(app: FastifyInstance): void {
     const text = typeof body === "string" ? body : body.toString("utf8");
     request.rawBody = text;
     if (text.trim() === "") return done(null, undefined);
+    let value: unknown;
     try {
-      done(null, JSON.parse(text));
+      // As Fastify's own parser: a "__proto__" or "constructor.prototype" key is refused, not parsed.
+      value = sjson.parse(text, undefined, { protoAction: "error", constructorAction: "error" });
     } catch {
-      done(new ValidationError("Nội dung không phải JSON hợp lệ (the body is not valid JSON)", { field: "body" }), undefined);
+      return done(new ValidationError("Nội dung không phải JSON hợp lệ (the body is not valid JSON)", { field: "body" }), undefined);
     }
+    const bad = unsafeTextAt(value, "");
+    if (bad !== null) return done(unsafeTextError(bad || "body"), undefined);
+    done(null, value);
   });
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (request: FastifyRequest, body: string | Buffer, done) => {
     const text = typeof body === "string" ? body : body.toString("utf8");
     request.rawBody = text;
-    done(null, Object.fromEntries(new URLSearchParams(text)));
+    const value = Object.fromEntries(new URLSearchParams(text));
+    const bad = unsafeTextAt(value, "");
+    if (bad !== null) return done(unsafeTextError(bad || "body"), undefined);
+    done(null, value);
   });
+  app.addHook("preValidation", async (request) => {
+    for (const part of [request.query, request.params]) {
+      const bad = unsafeTextAt(part, "");
+      if (bad !== null) throw unsafeTextError(bad || "query");
+    }
+  });
+}
+
+/** A NUL, or a UTF-16 surrogate without its pair (the string is not well-formed Unicode). */
+const UNSAFE = /\u0000|\p{Surrogate}/u; // with the u flag a paired surrogate is one code point and does not match
+
+function unsafe(text: string): boolean {
+  return UNSAFE.test(text);
+}
+
+function unsafeTextError(field: string): ValidationError {
+  return new ValidationError(`${field}: chứa ký tự không hợp lệ (contains a NUL character or an unpaired surrogate)`, { field });
+}
+
+/**
+ * Where in a parsed value (`applicant.fullName`, `events[3].eventId`) the first unsafe string
+ * or key is; "" for the value itself; null when there is none.
+ */
+export function unsafeTextAt(value: unknown, path: string): string | null {
+  if (typeof value === "string") return unsafe(value) ? path : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = unsafeTextAt(value[i], `${path}[${i}]`);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) {
+      const at = path ? `${path}.${key}` : key;
+      if (unsafe(key)) return path ? `${path}.${JSON.stringify(key)}` : JSON.stringify(key);
+      const found = unsafeTextAt(item, at);
+      if (found !== null) return found;
+    }
+  }
+  return null;
 }

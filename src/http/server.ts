@@ -1,5 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { AppContext } from "../app/context.js";
+import { FailedAuthLimiter } from "../auth/failed-auth-limiter.js";
+import { installGuard, type Authenticator } from "./auth.js";
 import { installErrorHandling } from "./errors.js";
 import { openApiDocument } from "./openapi.js";
 import { installBodyParsers } from "./raw-body.js";
@@ -18,6 +20,8 @@ export interface HttpOptions {
   /** Extra routes (the bot's web chat and Telegram webhook). */
   extraRoutes?: (app: FastifyInstance) => void | Promise<void>;
   lookupLink?: (dossierCode: string) => string | null;
+  /** Ways besides API keys to find a request's principal (the staff console's session), tried when no Authorization header is sent. */
+  authenticators?: Authenticator[];
   /** On close, requests under way get this long to finish before their connections are cut. */
   shutdownGraceMs?: number;
 }
@@ -32,6 +36,12 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
   installBodyParsers(app);
   installErrorHandling(app);
   installBoundedClose(app, options.shutdownGraceMs ?? 10_000);
+  installGuard(app, {
+    keys: ctx.apiKeys,
+    failures: new FailedAuthLimiter(ctx.redis, { prefix: env.QUEUE_PREFIX }),
+    open: env.NODE_ENV === "production" ? [] : ["sandbox:read"],
+    ...(options.authenticators ? { authenticators: options.authenticators } : {}),
+  });
   registerHealthRoutes(app, {
     postgres: async () => void (await ctx.pool.query("SELECT 1")),
     redis: async () => void (await ctx.redis.ping()),
@@ -39,9 +49,9 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
   app.get("/openapi.json", async () => openApiDocument(env.PUBLIC_BASE_URL));
   registerProcedureRoutes(app, ctx.catalog);
   registerAdminUnitRoutes(app, ctx.adminUnits);
-  registerDossierEventRoutes(app, { keys: ctx.apiKeys, ingest: ctx.ingest, lookupLink: options.lookupLink ?? (() => null) });
-  registerBookingRoutes(app, { keys: ctx.apiKeys, bookings: ctx.bookings });
-  registerSandboxRoutes(app, ctx.db, { keys: ctx.apiKeys, requireKey: env.NODE_ENV === "production" });
+  registerDossierEventRoutes(app, { ingest: ctx.ingest, lookupLink: options.lookupLink ?? (() => null) });
+  registerBookingRoutes(app, { bookings: ctx.bookings });
+  registerSandboxRoutes(app, ctx.db);
   registerTwilioWebhook(app, { authToken: env.TWILIO_AUTH_TOKEN, publicBaseUrl: env.PUBLIC_BASE_URL, receipts: ctx.receipts });
   registerZaloWebhook(app, {
     appId: env.ZALO_APP_ID,

@@ -1,10 +1,14 @@
-/** Post office staff: the collection/delivery bookings of their unit, moved forward as they are worked. */
+/**
+ * Post office staff: the collection/delivery bookings of their unit, moved forward as they are
+ * worked. The guard (src/auth/guard.ts) lets in the roles and confines each to its unit; a booking
+ * outside the unit is answered as if it did not exist (404).
+ */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import type { ApiKeyService } from "../../auth/api-keys.js";
+import { unitScope } from "../../auth/guard.js";
 import type { BookingService } from "../../bookings/booking-service.js";
 import { BookingStatus } from "../../generated/prisma/enums.js";
-import { requireRole } from "../auth.js";
+import { requirePrincipal } from "../auth.js";
 import { parseOrThrow } from "../errors.js";
 
 const listQuery = z.object({ status: z.enum(BookingStatus, { message: `status là một trong ${Object.values(BookingStatus).join(", ")}` }).optional() });
@@ -14,11 +18,11 @@ const moveBody = z.object({
   note: z.string().trim().max(500).optional(),
 });
 
-export function registerBookingRoutes(app: FastifyInstance, deps: { keys: ApiKeyService; bookings: BookingService }): void {
+export function registerBookingRoutes(app: FastifyInstance, deps: { bookings: BookingService }): void {
   app.get("/api/v1/bookings", async (request) => {
-    const principal = await requireRole(deps.keys, request, ["POST_OFFICE_STAFF", "COMMUNE_STAFF"]);
+    const principal = requirePrincipal(request);
     const { status } = parseOrThrow(listQuery, request.query, "status");
-    const rows = await deps.bookings.forUnit(principal.role === "ADMIN" ? null : principal.unitCode, status);
+    const rows = await deps.bookings.forUnit(unitScope(principal), status);
     return {
       bookings: rows.map((b) => ({
         reference: b.reference,
@@ -38,10 +42,10 @@ export function registerBookingRoutes(app: FastifyInstance, deps: { keys: ApiKey
   });
 
   app.post("/api/v1/bookings/:reference/status", async (request) => {
-    const principal = await requireRole(deps.keys, request, ["POST_OFFICE_STAFF"]);
+    const principal = requirePrincipal(request);
     const { reference } = parseOrThrow(z.object({ reference: z.string().regex(/^BD-[A-Z0-9]{6}$/, "mã lịch hẹn có dạng BD-XXXXXX") }), request.params, "reference");
     const body = parseOrThrow(moveBody, request.body ?? {}, "status");
-    const moved = await deps.bookings.move(reference, body.status, principal.role === "ADMIN" ? null : principal.unitCode, {
+    const moved = await deps.bookings.move(reference, body.status, unitScope(principal), {
       ...(body.waybillCode ? { waybillCode: body.waybillCode } : {}),
       ...(body.note ? { note: body.note } : {}),
     });

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from "fastify";
-import type { ApiKeyService } from "../../auth/api-keys.js";
+import type { Principal } from "../../auth/guard.js";
 import { dossierEventBatchSchema, dossierEventSchema, type DossierEventInput } from "../../dossiers/event-schema.js";
 import type { DossierIngestService } from "../../dossiers/ingest-service.js";
 import { ValidationError } from "../../errors.js";
-import { requireRole } from "../auth.js";
+import { requirePrincipal } from "../auth.js";
 import { parseOrThrow } from "../errors.js";
 
 function parseEvent(raw: unknown, prefix: string): DossierEventInput {
@@ -14,31 +14,28 @@ function parseEvent(raw: unknown, prefix: string): DossierEventInput {
   throw new ValidationError(`${field} ${issue.message}`, { field, issues: result.error.issues.map((i) => ({ field: [prefix, ...i.path.map(String)].filter(Boolean).join("."), message: i.message })) });
 }
 
-export function registerDossierEventRoutes(app: FastifyInstance, deps: { keys: ApiKeyService; ingest: DossierIngestService; lookupLink: (code: string) => string | null }): void {
-  const ingest = async (events: DossierEventInput[], principal: { role: string; unitCode: string | null }) =>
-    deps.ingest.ingest(events, {
-      source: principal.role === "INTEGRATION" || principal.role === "ADMIN" ? "UPSTREAM" : "STAFF",
-      unitCode: principal.role === "COMMUNE_STAFF" ? principal.unitCode : null,
-      lookupLink: deps.lookupLink,
-    });
+export function registerDossierEventRoutes(app: FastifyInstance, deps: { ingest: DossierIngestService; lookupLink: (code: string) => string | null }): void {
+  // The guard has let in the principal's role; the service confines it to its unit and its event-id namespace.
+  const ingest = async (events: DossierEventInput[], principal: Principal, batch: boolean) =>
+    deps.ingest.ingest(events, { principal, batch, lookupLink: deps.lookupLink });
 
   app.post("/api/v1/dossier-events", async (request, reply) => {
-    const principal = await requireRole(deps.keys, request, ["INTEGRATION", "COMMUNE_STAFF"]);
+    const principal = requirePrincipal(request);
     if (request.body === undefined || request.body === null || typeof request.body !== "object" || Array.isArray(request.body)) {
       throw new ValidationError("body must be one event object (use /api/v1/dossier-events/batch for several)", { field: "body" });
     }
     const event = parseEvent(request.body, "");
-    const result = await ingest([event], principal);
+    const result = await ingest([event], principal, false);
     const one = result.results[0]!;
     return reply.status(202).send({ accepted: result.accepted, duplicates: result.duplicates, eventId: one.eventId, duplicate: one.outcome === "duplicate", applied: one.applied, notices: one.notices });
   });
 
   app.post("/api/v1/dossier-events/batch", async (request, reply) => {
-    const principal = await requireRole(deps.keys, request, ["INTEGRATION", "COMMUNE_STAFF"]);
+    const principal = requirePrincipal(request);
     const { events } = parseOrThrow(dossierEventBatchSchema, request.body ?? {}, "events");
     // The whole batch is checked before anything is stored: a malformed event stores nothing.
     const parsed = events.map((raw, i) => parseEvent(raw, `events.${i}`));
-    const result = await ingest(parsed, principal);
+    const result = await ingest(parsed, principal, true);
     return reply.status(202).send(result);
   });
 }

@@ -35,7 +35,9 @@ describe("POST /api/v1/dossier-events", () => {
     const e = s.event();
     await s.post("/api/v1/dossier-events", e);
     const before = await counts();
-    const again = await s.post("/api/v1/dossier-events", { ...e, status: "RESULT_READY" });
+    // The same event, spelled differently (spaces, the phone's punctuation), is the same content.
+    const phone = (e.applicant as { phone: string }).phone;
+    const again = await s.post("/api/v1/dossier-events", { ...e, eventId: ` ${e.eventId} `, applicant: { fullName: "  Nguyễn Văn An ", phone: `${phone.slice(0, 4)} ${phone.slice(4, 7)}.${phone.slice(7)}` } });
     expect(again.status).toBe(202);
     expect(again.body).toMatchObject({ accepted: 0, duplicates: 1, duplicate: true, notices: 0 });
     expect(await counts()).toEqual(before);

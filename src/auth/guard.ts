@@ -1,0 +1,119 @@
+/**
+ * The one guard: what a principal may read or change. A principal is whoever a request speaks
+ * for — an API key today, a signed-in staff member (the staff console) tomorrow; both have the
+ * same shape, a role and a unit, and are judged by the same rules:
+ *
+ * 1. `authorize(principal, action)`: may this role do this action at all? (the PERMISSIONS table;
+ *    ADMIN may do everything). No principal: 401; a role not allowed: 403.
+ * 2. Unit checks on the thing touched: `canTouchCommune(principal, commune)`, `unitScope(principal)`
+ *    for lists. A principal with a unit (every staff key; an integration key created with
+ *    `--unit`) reaches only the communes of that unit: the commune itself, or every commune of a
+ *    province. ADMIN and an integration key without a unit reach everything.
+ *
+ * ROUTES says which action each guarded HTTP route needs; src/http/auth.ts applies it to every
+ * request before the route runs. Routes not in the table are public (health, catalog, admin
+ * units, the citizens' chat, and the provider webhooks, which verify their own signatures).
+ */
+import type { StaffRole } from "../generated/prisma/enums.js";
+import { AppError } from "../errors.js";
+
+export interface Principal {
+  /** How the request proved who it is: a bearer API key, or a staff member's signed-in session. */
+  kind: "api-key" | "session";
+  /** The API key's id, or the staff user's id. */
+  id: string;
+  name: string;
+  role: StaffRole;
+  /** A commune code, or a province code (meaning its communes); null: no unit. */
+  unitCode: string | null;
+}
+
+/** The actions a principal may be allowed; ADMIN may do every one. */
+export const PERMISSIONS = {
+  /** Post dossier status events (single or batch). */
+  "dossier-events:write": ["INTEGRATION", "COMMUNE_STAFF"],
+  /** List the collection/delivery bookings (of the principal's unit). */
+  "bookings:read": ["POST_OFFICE_STAFF", "COMMUNE_STAFF"],
+  /** Move a booking forward (of the principal's unit). */
+  "bookings:move": ["POST_OFFICE_STAFF"],
+  /** Read what the sandbox "sent" (guarded only when NODE_ENV=production). */
+  "sandbox:read": [],
+} as const satisfies Record<string, readonly StaffRole[]>;
+
+export type Action = keyof typeof PERMISSIONS;
+
+/** Every guarded HTTP route, as `METHOD url` exactly as registered with Fastify. */
+export const ROUTES: Record<string, Action> = {
+  "POST /api/v1/dossier-events": "dossier-events:write",
+  "POST /api/v1/dossier-events/batch": "dossier-events:write",
+  "GET /api/v1/bookings": "bookings:read",
+  "POST /api/v1/bookings/:reference/status": "bookings:move",
+  "GET /api/v1/sandbox/messages": "sandbox:read",
+};
+
+export class UnauthorizedError extends AppError {
+  constructor(message = "Thiếu hoặc sai khóa API (missing or invalid API key): send Authorization: Bearer <key>.") {
+    super("UNAUTHORIZED", message);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message: string, details?: { field?: string }) {
+    super("FORBIDDEN", message, details);
+  }
+}
+
+export function can(principal: Principal, action: Action): boolean {
+  return principal.role === "ADMIN" || (PERMISSIONS[action] as readonly StaffRole[]).includes(principal.role);
+}
+
+/** The principal, when it may do `action`; otherwise 401 (none) or 403 (its role may not). */
+export function authorize(principal: Principal | null | undefined, action: Action): Principal {
+  if (!principal) throw new UnauthorizedError();
+  if (!can(principal, action)) {
+    throw new ForbiddenError(`"${principal.name}" (${principal.role}) không được làm việc này (this role may not ${action}).`);
+  }
+  return principal;
+}
+
+/** The unit a principal is confined to (a commune or province code), or null for everything. */
+export function unitScope(principal: Principal): string | null {
+  return principal.role === "ADMIN" ? null : principal.unitCode;
+}
+
+/** A commune as the unit checks need it: its code and its province. */
+export interface CommuneRef {
+  code: string;
+  parentCode: string | null;
+}
+
+/** Whether a unit (a commune, or a province) holds this commune. */
+export function unitCovers(unitCode: string, commune: CommuneRef): boolean {
+  return commune.code === unitCode || commune.parentCode === unitCode;
+}
+
+/**
+ * Whether the principal may touch what belongs to this commune. `null` (a dossier with no known
+ * commune) is reachable only by principals without a unit.
+ */
+export function canTouchCommune(principal: Principal, commune: CommuneRef | null): boolean {
+  const scope = unitScope(principal);
+  if (scope === null) return true;
+  return commune !== null && unitCovers(scope, commune);
+}
+
+/**
+ * The namespace a principal's dossier event ids live in: event ids are unique per namespace, so
+ * no sender can shadow another's. Upstream (integration and admin keys) share "upstream"; staff
+ * share one namespace per unit ("unit:<code>"), whichever key or session they use, so a retry
+ * after a key is rotated is still recognised as a repeat.
+ */
+export function eventNamespace(principal: Principal | null | undefined): string {
+  if (!principal || principal.role === "INTEGRATION" || principal.role === "ADMIN") return "upstream";
+  return `unit:${principal.unitCode ?? "none"}`;
+}
+
+/** Whether events from this principal are recorded as upstream's or as staff's. */
+export function eventSource(principal: Principal | null | undefined): "UPSTREAM" | "STAFF" {
+  return eventNamespace(principal) === "upstream" ? "UPSTREAM" : "STAFF";
+}

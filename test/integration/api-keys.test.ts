@@ -1,0 +1,94 @@
+/**
+ * API keys under attack (issue 7 §5): a revoked key stops working within 1 s in every process;
+ * wrong keys cannot grow memory without bound; failed authentication is rate-limited per address.
+ */
+import { randomBytes } from "node:crypto";
+import { request as httpRequest } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiKeyService } from "../../src/auth/api-keys.js";
+import { startTestApp, type TestApp } from "../support/app.js";
+import { cloneTestDatabase } from "../support/databases.js";
+
+let database: Awaited<ReturnType<typeof cloneTestDatabase>>;
+let a: TestApp;
+let b: TestApp;
+
+beforeAll(async () => {
+  database = await cloneTestDatabase();
+  // Two API processes' worth of state on one database: each its own key cache.
+  const prefix = `k${randomBytes(4).toString("hex")}`;
+  a = await startTestApp({ DATABASE_URL: database.url, QUEUE_PREFIX: prefix });
+  b = await startTestApp({ DATABASE_URL: database.url, QUEUE_PREFIX: prefix });
+});
+afterAll(async () => {
+  await a?.close();
+  await b?.close();
+  await database?.drop();
+});
+
+/** GET with a key, from a chosen local address (the whole of 127.0.0.0/8 reaches this machine). */
+function getFrom(app: TestApp, path: string, key: string, localAddress = "127.0.0.1"): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: any }> {
+  const url = new URL(app.baseUrl + path);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname + url.search, localAddress, headers: { authorization: `Bearer ${key}` } }, (res) => {
+      let data = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (data += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: data ? JSON.parse(data) : null }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("revocation", () => {
+  it("takes effect in another process within 1 s", async () => {
+    const created = await a.ctx.apiKeys.create({ name: "bưu điện tạm", role: "POST_OFFICE_STAFF", unitCode: "82" });
+    // Both processes have the key in their cache.
+    expect((await getFrom(a, "/api/v1/bookings", created.key)).status).toBe(200);
+    expect((await getFrom(b, "/api/v1/bookings", created.key)).status).toBe(200);
+    expect(await a.ctx.apiKeys.revoke(created.prefix)).toBe(1);
+    const revokedAt = Date.now();
+    expect((await getFrom(a, "/api/v1/bookings", created.key)).status).toBe(401);
+    // The other process: asked again and again until it refuses, for at most 1 s.
+    let status = 200;
+    while (Date.now() - revokedAt <= 1000) {
+      status = (await getFrom(b, "/api/v1/bookings", created.key)).status;
+      if (status === 401) break;
+    }
+    expect(status, `still accepted ${Date.now() - revokedAt} ms after revocation`).toBe(401);
+  });
+});
+
+describe("wrong keys", () => {
+  it("are remembered only up to the cache's bound, while a valid key still works", async () => {
+    const keys = new ApiKeyService(a.ctx.db, { maxEntries: 100 });
+    const valid = await keys.create({ name: "tích hợp", role: "INTEGRATION" });
+    for (let i = 0; i < 1000; i++) {
+      expect(await keys.authenticate(`Bearer mck_${randomBytes(24).toString("base64url")}`)).toBeNull();
+      expect(keys.cachedEntries).toBeLessThanOrEqual(100);
+    }
+    expect(await keys.authenticate(`Bearer ${valid.key}`)).toMatchObject({ kind: "api-key", role: "INTEGRATION", name: "tích hợp" });
+  });
+
+  it("from one address: after 20 failures in a minute the next gets 429 with Retry-After, in every process; another address is not held", async () => {
+    const valid = (await a.ctx.apiKeys.create({ name: "bưu điện", role: "POST_OFFICE_STAFF", unitCode: "82" })).key;
+    const attacker = "127.0.0.77";
+    for (let i = 0; i < 20; i++) {
+      const res = await getFrom(i % 2 ? a : b, "/api/v1/bookings", `mck_${randomBytes(24).toString("base64url")}`, attacker);
+      expect(res.status, `failure ${i + 1}`).toBe(401);
+    }
+    for (const app of [a, b]) {
+      const res = await getFrom(app, "/api/v1/bookings", `mck_${randomBytes(24).toString("base64url")}`, attacker);
+      expect(res.status).toBe(429);
+      expect(res.body.error.code).toBe("RATE_LIMITED");
+      const retryAfter = Number(res.headers["retry-after"]);
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      // While held, not even a valid key is tried from that address (a guess would learn nothing).
+      expect((await getFrom(app, "/api/v1/bookings", valid, attacker)).status).toBe(429);
+    }
+    expect((await getFrom(a, "/api/v1/bookings", valid, "127.0.0.78")).status).toBe(200);
+    expect((await getFrom(b, "/api/v1/bookings", `mck_${randomBytes(24).toString("base64url")}`, "127.0.0.78")).status).toBe(401);
+  });
+});

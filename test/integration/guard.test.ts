@@ -1,0 +1,274 @@
+/**
+ * The guard (src/auth/guard.ts) over real HTTP: every guarded route, for every kind of caller —
+ * no key, a revoked key, the integration key, commune staff of the unit and of another unit, post
+ * office staff of the unit and of another province, admin — answers 401/403/2xx as it should and
+ * stores nothing when it refuses. Then staff confinement to the unit (issue 7 §3) in detail.
+ */
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Principal } from "../../src/auth/guard.js";
+import { buildHttpServer } from "../../src/http/server.js";
+import { startTestApp, type TestApp } from "../support/app.js";
+import { startNotifyStack, type NotifyStack } from "../support/notify-stack.js";
+
+let s: NotifyStack;
+const keys: Record<string, string> = {};
+
+beforeAll(async () => {
+  s = await startNotifyStack({ worker: false });
+  const make = async (label: string, role: "INTEGRATION" | "COMMUNE_STAFF" | "POST_OFFICE_STAFF" | "ADMIN", unitCode?: string) => {
+    keys[label] = (await s.ctx.apiKeys.create({ name: label, role, unitCode: unitCode ?? null })).key;
+  };
+  keys.integration = s.key;
+  await make("communeOfUnit", "COMMUNE_STAFF", "28249"); // Phường Đạo Thạnh, Đồng Tháp
+  await make("communeOther", "COMMUNE_STAFF", "29955"); // Phường Hồng Ngự, Đồng Tháp
+  await make("provinceStaff", "COMMUNE_STAFF", "82"); // Đồng Tháp: all its communes
+  await make("postOfUnit", "POST_OFFICE_STAFF", "82");
+  await make("postOther", "POST_OFFICE_STAFF", "01"); // Hà Nội
+  await make("admin", "ADMIN");
+  await make("revoked", "COMMUNE_STAFF", "28249");
+  await s.ctx.apiKeys.revoke(keys.revoked!.slice(0, 12));
+});
+afterAll(() => s.close());
+
+async function call(method: "GET" | "POST", path: string, key: string | null, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(s.baseUrl + path, {
+    method,
+    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+/** An upstream dossier in a commune (posted with the integration key). */
+async function upstreamDossier(communeCode: string | null): Promise<string> {
+  const e = s.event(communeCode ? { communeCode } : { communeCode: undefined });
+  expect((await s.post("/api/v1/dossier-events", e)).status).toBe(202);
+  return e.dossierCode as string;
+}
+
+const counts = async () => ({
+  events: await s.ctx.db.dossierEvent.count(),
+  dossiers: await s.ctx.db.dossier.count(),
+  notices: await s.ctx.db.notice.count(),
+  bookings: await s.ctx.db.deliveryBooking.groupBy({ by: ["status"], _count: true }),
+});
+
+async function newBooking(communeCode: string): Promise<string> {
+  const b = await s.ctx.bookings.create({
+    kind: "RESULT_DELIVERY",
+    recipientName: "Lê Văn Tư",
+    recipientPhone: "0912000111",
+    communeCode,
+    addressLine: "5 đường Nguyễn Huệ",
+    timeWindow: "Sáng (8:00–11:30)",
+    postage: 25000,
+  });
+  return b.reference;
+}
+
+type Caller = "none" | "revoked" | "integration" | "communeOfUnit" | "communeOther" | "postOfUnit" | "postOther" | "admin";
+const CALLERS: Caller[] = ["none", "revoked", "integration", "communeOfUnit", "communeOther", "postOfUnit", "postOther", "admin"];
+const keyOf = (c: Caller) => (c === "none" ? null : keys[c]!);
+
+describe("the guard, per route and per caller", () => {
+  it("POST /api/v1/dossier-events and /batch: 401 without a valid key, 403 for a role or a unit that may not, 202 otherwise; nothing stored on a refusal", async () => {
+    const expected: Record<Caller, number> = { none: 401, revoked: 401, integration: 202, communeOfUnit: 202, communeOther: 403, postOfUnit: 403, postOther: 403, admin: 202 };
+    const code = await upstreamDossier("28249");
+    let minute = 0;
+    for (const batch of [false, true]) {
+      for (const caller of CALLERS) {
+        minute += 1;
+        const e = s.event({ dossierCode: code, status: "PROCESSING", occurredAt: `2026-11-21T09:${String(minute).padStart(2, "0")}:00+07:00`, communeCode: undefined });
+        const before = await counts();
+        const res = batch ? await call("POST", "/api/v1/dossier-events/batch", keyOf(caller), { events: [e] }) : await call("POST", "/api/v1/dossier-events", keyOf(caller), e);
+        expect(res.status, `${caller} ${batch ? "batch" : "single"}: ${JSON.stringify(res.body)}`).toBe(expected[caller]);
+        if (res.status !== 202) {
+          expect(res.body.error.code).toBe(res.status === 401 ? "UNAUTHORIZED" : "FORBIDDEN");
+          expect(await counts(), caller).toEqual(before);
+        } else {
+          expect(res.body.accepted).toBe(1);
+        }
+      }
+    }
+  });
+
+  it("GET /api/v1/bookings: each caller sees only its unit's bookings; integration keys none at all", async () => {
+    const reference = await newBooking("28249");
+    const expected: Record<Caller, [number, boolean?]> = {
+      none: [401],
+      revoked: [401],
+      integration: [403],
+      communeOfUnit: [200, true],
+      communeOther: [200, false],
+      postOfUnit: [200, true],
+      postOther: [200, false],
+      admin: [200, true],
+    };
+    for (const caller of CALLERS) {
+      const res = await call("GET", "/api/v1/bookings", keyOf(caller));
+      expect(res.status, caller).toBe(expected[caller][0]);
+      if (res.status === 200) expect(res.body.bookings.some((b: { reference: string }) => b.reference === reference), caller).toBe(expected[caller][1]);
+    }
+  });
+
+  it("POST /api/v1/bookings/:reference/status: only post office staff of the unit (and admin) move a booking; others change nothing", async () => {
+    const expected: Record<Caller, number> = { none: 401, revoked: 401, integration: 403, communeOfUnit: 403, communeOther: 403, postOfUnit: 200, postOther: 404, admin: 200 };
+    for (const caller of CALLERS) {
+      const reference = await newBooking("28249");
+      const res = await call("POST", `/api/v1/bookings/${reference}/status`, keyOf(caller), { status: "CONFIRMED" });
+      expect(res.status, `${caller}: ${JSON.stringify(res.body)}`).toBe(expected[caller]);
+      const stored = await s.ctx.db.deliveryBooking.findUniqueOrThrow({ where: { reference } });
+      expect(stored.status, caller).toBe(res.status === 200 ? "CONFIRMED" : "REQUESTED");
+      if (res.status !== 200) expect(await s.ctx.db.notice.count({ where: { dedupeKey: `booking:${stored.id}:CONFIRMED` } })).toBe(0);
+    }
+  });
+
+  it("GET /api/v1/sandbox/messages: open on a development machine, ADMIN only in production", async () => {
+    for (const caller of CALLERS) expect((await call("GET", "/api/v1/sandbox/messages", keyOf(caller))).status, caller).toBe(200);
+    let prod: TestApp | null = null;
+    try {
+      prod = await startTestApp({ NODE_ENV: "production", DATABASE_URL: s.databaseUrl, QUEUE_PREFIX: `g${randomBytes(4).toString("hex")}` });
+      const expected: Record<Caller, number> = { none: 401, revoked: 401, integration: 403, communeOfUnit: 403, communeOther: 403, postOfUnit: 403, postOther: 403, admin: 200 };
+      for (const caller of CALLERS) {
+        const key = keyOf(caller);
+        const res = await fetch(`${prod.baseUrl}/api/v1/sandbox/messages`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+        expect(res.status, caller).toBe(expected[caller]);
+      }
+      // HEAD runs the GET route's handler: guarded alike.
+      expect((await fetch(`${prod.baseUrl}/api/v1/sandbox/messages`, { method: "HEAD" })).status).toBe(401);
+      expect((await fetch(`${prod.baseUrl}/api/v1/sandbox/messages`, { method: "HEAD", headers: { authorization: `Bearer ${keys.integration}` } })).status).toBe(403);
+    } finally {
+      await prod?.close();
+    }
+  });
+});
+
+describe("staff confined to their unit (dossier events)", () => {
+  const staff = (body: unknown, key = keys.communeOfUnit!) => call("POST", "/api/v1/dossier-events", key, body);
+
+  it("refuses an event for a dossier of another commune (no communeCode given): 403, nothing stored, the citizen told nothing", async () => {
+    const code = await upstreamDossier("29955");
+    const before = await counts();
+    const res = await staff(s.event({ dossierCode: code, status: "REFUSED", occurredAt: "2026-11-22T09:00:00+07:00", communeCode: undefined, note: "Hồ sơ giả mạo" }));
+    expect(res.status).toBe(403);
+    expect(res.body.error).toMatchObject({ code: "FORBIDDEN", field: "dossierCode" });
+    expect(await counts()).toEqual(before);
+    expect(await s.ctx.db.dossier.findUniqueOrThrow({ where: { code } })).toMatchObject({ status: "RECEIVED", communeCode: "29955" });
+  });
+
+  it("refuses to move another commune's dossier into its own commune", async () => {
+    const code = await upstreamDossier("29955");
+    const before = await counts();
+    const res = await staff(s.event({ dossierCode: code, status: "PROCESSING", occurredAt: "2026-11-22T09:00:00+07:00", communeCode: "28249" }));
+    expect(res.status).toBe(403);
+    expect(await counts()).toEqual(before);
+    expect((await s.ctx.db.dossier.findUniqueOrThrow({ where: { code } })).communeCode).toBe("29955");
+  });
+
+  it("never moves its own dossier to a commune outside the unit, but may within it (a province key)", async () => {
+    const code = await upstreamDossier("28249");
+    const out = await staff(s.event({ dossierCode: code, status: "PROCESSING", occurredAt: "2026-11-22T09:00:00+07:00", communeCode: "29955" }));
+    expect(out.status).toBe(403);
+    expect(out.body.error.field).toBe("communeCode");
+    expect((await s.ctx.db.dossier.findUniqueOrThrow({ where: { code } })).communeCode).toBe("28249");
+    const within = await staff(s.event({ dossierCode: code, status: "PROCESSING", occurredAt: "2026-11-22T09:00:00+07:00", communeCode: "29955" }), keys.provinceStaff);
+    expect(within.status).toBe(202);
+    expect((await s.ctx.db.dossier.findUniqueOrThrow({ where: { code } })).communeCode).toBe("29955");
+  });
+
+  it("creates a dossier only when it names a commune of the unit", async () => {
+    const before = await counts();
+    const noCommune = await staff(s.event({ communeCode: undefined }));
+    expect(noCommune.status).toBe(403);
+    expect(noCommune.body.error.field).toBe("communeCode");
+    const outside = await staff(s.event({ communeCode: "00004" }));
+    expect(outside.status).toBe(403);
+    expect(await counts()).toEqual(before);
+    const inside = s.event({ communeCode: "28249" });
+    expect((await staff(inside)).status).toBe(202);
+    expect((await s.ctx.db.dossier.findUniqueOrThrow({ where: { code: inside.dossierCode as string } })).communeCode).toBe("28249");
+  });
+
+  it("refuses a dossier whose commune is unknown (none stored) to any staff key", async () => {
+    const code = await upstreamDossier(null);
+    const res = await staff(s.event({ dossierCode: code, status: "PROCESSING", occurredAt: "2026-11-22T09:00:00+07:00", communeCode: "28249" }), keys.provinceStaff);
+    expect(res.status).toBe(403);
+    expect((await s.ctx.db.dossier.findUniqueOrThrow({ where: { code } })).communeCode).toBeNull();
+  });
+
+  it("refuses a whole batch when one event is outside the unit, storing nothing", async () => {
+    const other = await upstreamDossier("29955");
+    const before = await counts();
+    const res = await call("POST", "/api/v1/dossier-events/batch", keys.communeOfUnit!, {
+      events: [s.event({ communeCode: "28249" }), s.event({ communeCode: "28249" }), s.event({ dossierCode: other, status: "RESULT_READY", occurredAt: "2026-11-22T09:00:00+07:00", communeCode: undefined })],
+    });
+    expect(res.status).toBe(403);
+    expect(res.body.error.field).toBe("events[2].dossierCode");
+    expect(await counts()).toEqual(before);
+  });
+});
+
+describe("event ids are unique per source", () => {
+  it("a staff key cannot shadow an upstream event id: both are kept, each with its notice", async () => {
+    const eventId = `igate-${randomBytes(5).toString("hex")}`;
+    const mine = s.event({ eventId, communeCode: "28249" });
+    const byStaff = await call("POST", "/api/v1/dossier-events", keys.communeOfUnit!, mine);
+    expect(byStaff.body).toMatchObject({ accepted: 1, duplicates: 0 });
+    // Upstream sends its own event with that id later: applied, not dropped as a duplicate.
+    const upstream = s.event({ eventId, communeCode: "29955" });
+    const res = await s.post("/api/v1/dossier-events", upstream);
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ accepted: 1, duplicates: 0, notices: 1 });
+    const rows = await s.ctx.db.dossierEvent.findMany({ where: { eventId }, orderBy: { receivedAt: "asc" } });
+    expect(rows.map((r) => [r.origin, r.source])).toEqual([
+      ["unit:28249", "STAFF"],
+      ["upstream", "UPSTREAM"],
+    ]);
+    expect(await s.ctx.db.notice.count({ where: { event: { eventId } } })).toBe(2);
+  });
+
+  it("upstream first, then staff of two units with the same id: each is its own event", async () => {
+    const eventId = `igate-${randomBytes(5).toString("hex")}`;
+    expect((await s.post("/api/v1/dossier-events", s.event({ eventId }))).body.accepted).toBe(1);
+    expect((await call("POST", "/api/v1/dossier-events", keys.communeOfUnit!, s.event({ eventId, communeCode: "28249" }))).body.accepted).toBe(1);
+    expect((await call("POST", "/api/v1/dossier-events", keys.communeOther!, s.event({ eventId, communeCode: "29955" }))).body.accepted).toBe(1);
+    expect(await s.ctx.db.dossierEvent.count({ where: { eventId } })).toBe(3);
+  });
+
+  it("keys of one unit share its namespace: a repeat through another key of the unit is a duplicate", async () => {
+    const second = (await s.ctx.apiKeys.create({ name: "Đạo Thạnh 2", role: "COMMUNE_STAFF", unitCode: "28249" })).key;
+    const e = s.event({ communeCode: "28249" });
+    expect((await call("POST", "/api/v1/dossier-events", keys.communeOfUnit!, e)).body.accepted).toBe(1);
+    expect((await call("POST", "/api/v1/dossier-events", second, e)).body).toMatchObject({ accepted: 0, duplicates: 1 });
+  });
+});
+
+describe("a signed-in staff member (another authenticator) is judged by the same guard", () => {
+  it("reaches its unit's bookings and is refused outside its unit, like a key of the same role and unit", async () => {
+    const lan: Principal = { kind: "session", id: "staff-lan", name: "Chị Lan", role: "COMMUNE_STAFF", unitCode: "28249" };
+    const app = await buildHttpServer(s.ctx, { authenticators: [async (request) => (request.headers["x-test-session"] === "lan" ? lan : null)] });
+    try {
+      const base = await app.listen({ host: "127.0.0.1", port: 0 });
+      const reference = await newBooking("28249");
+      const list = await fetch(`${base}/api/v1/bookings`, { headers: { "x-test-session": "lan" } });
+      expect(list.status).toBe(200);
+      expect(((await list.json()) as { bookings: { reference: string }[] }).bookings.map((b) => b.reference)).toContain(reference);
+      expect((await fetch(`${base}/api/v1/bookings`)).status).toBe(401);
+      const move = await fetch(`${base}/api/v1/bookings/${reference}/status`, { method: "POST", headers: { "x-test-session": "lan", "content-type": "application/json" }, body: JSON.stringify({ status: "CONFIRMED" }) });
+      expect(move.status).toBe(403);
+      const other = await upstreamDossier("29955");
+      const before = await counts();
+      const post = await fetch(`${base}/api/v1/dossier-events`, {
+        method: "POST",
+        headers: { "x-test-session": "lan", "content-type": "application/json" },
+        body: JSON.stringify(s.event({ dossierCode: other, status: "REFUSED", occurredAt: "2026-11-22T09:00:00+07:00", communeCode: undefined })),
+      });
+      expect(post.status).toBe(403);
+      expect(await counts()).toEqual(before);
+    } finally {
+      await app.close();
+    }
+  });
+});

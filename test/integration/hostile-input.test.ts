@@ -1,0 +1,212 @@
+/**
+ * Hostile input refused, nothing stored (issue 7 §4): impossible dates, text PostgreSQL cannot
+ * hold, status codes that are not 1–10, an older event trying to rewrite a dossier, and an event
+ * id reused for other content.
+ */
+import { request as httpRequest } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp } from "../support/app.js";
+import { startNotifyStack, type NotifyStack } from "../support/notify-stack.js";
+
+let s: NotifyStack;
+beforeAll(async () => {
+  s = await startNotifyStack({ worker: false });
+});
+afterAll(() => s.close());
+
+const counts = async () => ({
+  events: await s.ctx.db.dossierEvent.count(),
+  dossiers: await s.ctx.db.dossier.count(),
+  notices: await s.ctx.db.notice.count(),
+  citizens: await s.ctx.db.citizen.count(),
+});
+
+/** Sends exact JSON text (JSON.stringify would escape a lone surrogate the same way, but this says what goes out). */
+function postText(path: string, text: string, headers: Record<string, string> = {}, baseUrl = s.baseUrl): Promise<{ status: number; body: any }> {
+  const url = new URL(baseUrl + path);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, path: url.pathname + url.search, method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${s.key}`, ...headers } },
+      (res) => {
+        let data = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (data += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: data ? JSON.parse(data) : null }));
+      },
+    );
+    req.on("error", reject);
+    req.end(Buffer.from(text, "utf8"));
+  });
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+describe("dates that cannot be true are refused", () => {
+  it("occurredAt in the future (over 5 minutes), or before 2000; dueAt/newDueAt over 5 years ahead: 400 naming the field, nothing stored", async () => {
+    const before = await counts();
+    const cases: [Record<string, unknown>, string][] = [
+      [{ occurredAt: "9999-12-31T23:59:00+07:00" }, "occurredAt"],
+      [{ occurredAt: iso(Date.now() + 10 * 60_000) }, "occurredAt"],
+      [{ occurredAt: "1999-12-31T09:00:00+07:00" }, "occurredAt"],
+      [{ occurredAt: "0001-01-01T00:00:00Z" }, "occurredAt"],
+      [{ dueAt: "9999-12-31" }, "dueAt"],
+      [{ dueAt: iso(Date.now() + 6 * 365 * 86_400_000) }, "dueAt"],
+      [{ newDueAt: "2999-01-01T17:00:00+07:00" }, "newDueAt"],
+      [{ dueAt: "1970-01-01" }, "dueAt"],
+    ];
+    for (const [override, field] of cases) {
+      const res = await s.post("/api/v1/dossier-events", s.event(override));
+      expect(res.status, JSON.stringify(override)).toBe(400);
+      expect(res.body.error).toMatchObject({ code: "VALIDATION_FAILED", field });
+    }
+    const batch = await s.post("/api/v1/dossier-events/batch", { events: [s.event(), s.event({ occurredAt: "9999-01-01T00:00:00Z" })] });
+    expect(batch.status).toBe(400);
+    expect(batch.body.error.field).toBe("events[1].occurredAt");
+    expect(await counts()).toEqual(before);
+  });
+
+  it("still takes an event a little ahead of this clock (under 5 minutes) and an appointment a few years ahead", async () => {
+    const res = await s.post("/api/v1/dossier-events", s.event({ occurredAt: iso(Date.now() + 60_000), dueAt: iso(Date.now() + 4 * 365 * 86_400_000) }));
+    expect(res.status).toBe(202);
+  });
+});
+
+describe("text PostgreSQL cannot hold is refused, not a 500", () => {
+  const NUL = "\u0000";
+  const LONE = "\ud800";
+
+  it("a NUL or a lone surrogate anywhere in an event: 400 naming the field, nothing stored", async () => {
+    const before = await counts();
+    const cases: [(bad: string) => Record<string, unknown>, string][] = [
+      [(bad) => ({ eventId: `evt-${bad}` }), "eventId"],
+      [(bad) => ({ applicant: { fullName: `Nguyễn ${bad}An`, phone: "0912345678" } }), "applicant.fullName"],
+      [(bad) => ({ note: `ghi chú ${bad}` }), "note"],
+      [(bad) => ({ procedure: { code: "1.001193", name: `Khai sinh${bad}` } }), "procedure.name"],
+      [(bad) => ({ extra: { [`k${bad}`]: 1 } }), "extra"],
+    ];
+    for (const bad of [NUL, LONE]) {
+      for (const [override, field] of cases) {
+        const res = await postText("/api/v1/dossier-events", JSON.stringify(s.event(override(bad))));
+        expect(res.status, `${field} ${JSON.stringify(bad)}`).toBe(400);
+        expect(res.body.error.code).toBe("VALIDATION_FAILED");
+        expect(res.body.error.field).toMatch(new RegExp(`^${field.replace(".", "\\.")}`));
+      }
+    }
+    // The JSON escape written by hand (what an attacker sends), in the batch route.
+    const batch = await postText("/api/v1/dossier-events/batch", `{"events":[${JSON.stringify(s.event())},${JSON.stringify(s.event({ note: "x" })).replace('"note":"x"', '"note":"a\\u0000b"')}]}`);
+    expect(batch.status).toBe(400);
+    expect(batch.body.error.field).toBe("events[1].note");
+    const lone = await postText("/api/v1/dossier-events/batch", `{"events":[${JSON.stringify(s.event({ note: "x" })).replace('"note":"x"', '"note":"\\udc00"')}]}`);
+    expect(lone.status).toBe(400);
+    expect(lone.body.error.field).toBe("events[0].note");
+    expect(await counts()).toEqual(before);
+  });
+
+  it("other JSON routes and query strings answer 400, not 500", async () => {
+    const web = await startTestApp({ DATABASE_URL: s.databaseUrl, QUEUE_PREFIX: `h${Date.now().toString(36)}` });
+    try {
+      const chat = await postText("/api/v1/chat", JSON.stringify({ conversationId: "hostile-1", text: `xin chào${NUL}` }), {}, web.baseUrl);
+      expect(chat.status).toBe(400);
+      expect(chat.body.error.field).toBe("text");
+      const chatLone = await postText("/api/v1/chat", JSON.stringify({ conversationId: `hostile${LONE}`, text: "menu" }), {}, web.baseUrl);
+      expect(chatLone.status).toBe(400);
+      expect(chatLone.body.error.field).toBe("conversationId");
+    } finally {
+      await web.close();
+    }
+    const post = (await s.ctx.apiKeys.create({ name: "bưu điện", role: "POST_OFFICE_STAFF", unitCode: "82" })).key;
+    const move = await postText("/api/v1/bookings/BD-ABCDEF/status", JSON.stringify({ status: "CONFIRMED", note: `x${NUL}` }), { authorization: `Bearer ${post}` });
+    expect(move.status).toBe(400);
+    expect(move.body.error.field).toBe("note");
+    const poisoned = await postText("/api/v1/dossier-events", JSON.stringify(s.event()).replace(/^\{/, '{"__proto__":{"status":"REFUSED"},'));
+    expect(poisoned.status).toBe(400);
+    expect(poisoned.body.error.field).toBe("body");
+    for (const path of ["/api/v1/procedures?q=khai%00sinh", "/api/v1/admin-units?q=%00", "/api/v1/procedures/1.0%0001193"]) {
+      const res = await fetch(s.baseUrl + path);
+      expect(res.status, path).toBe(400);
+    }
+  });
+});
+
+describe("statusCode is an integer 1–10 or its decimal string", () => {
+  it("refuses true, [9], \"0x9\", \" 9 \", \"\", null, 9.5, 0, 11 and \"09\"; takes 9 and \"9\"", async () => {
+    const before = await counts();
+    for (const statusCode of [true, [9], "0x9", " 9 ", "", null, 9.5, 0, 11, "09", "1e1", {}]) {
+      const res = await s.post("/api/v1/dossier-events", s.event({ status: undefined, statusCode }));
+      expect(res.status, JSON.stringify(statusCode)).toBe(400);
+      expect(res.body.error.field).toBe("statusCode");
+    }
+    expect(await counts()).toEqual(before);
+    for (const statusCode of [9, "9", 10, "1"]) {
+      expect((await s.post("/api/v1/dossier-events", s.event({ status: undefined, statusCode }))).status, JSON.stringify(statusCode)).toBe(202);
+    }
+  });
+});
+
+describe("an event older than the dossier's latest changes nothing on it", () => {
+  it("is kept in the history, but the commune, dates, channel, procedure and the citizen's name stay", async () => {
+    const code = s.event().dossierCode as string;
+    const phone = "0912555111";
+    await s.post("/api/v1/dossier-events", s.event({ dossierCode: code, occurredAt: "2026-11-20T09:00:00+07:00", applicant: { fullName: "Trần Văn Bình", phone }, communeCode: "29955", channel: "COUNTER", dueAt: "2026-11-27" }));
+    await s.post("/api/v1/dossier-events", s.event({ dossierCode: code, status: "PROCESSING", occurredAt: "2026-11-22T09:00:00+07:00", applicant: null }));
+    const before = await s.ctx.db.dossier.findUniqueOrThrow({ where: { code }, include: { applicant: true } });
+    const late = await s.post(
+      "/api/v1/dossier-events",
+      s.event({
+        dossierCode: code,
+        status: "SUPPLEMENT_REQUIRED",
+        occurredAt: "2026-11-21T09:00:00+07:00",
+        applicant: { fullName: "Kẻ Mạo Danh", phone },
+        communeCode: "28249",
+        channel: "POSTAL",
+        dueAt: "2026-12-30",
+        newDueAt: "2026-12-31",
+        procedure: { code: "1.004873", name: "Thủ tục khác" },
+      }),
+    );
+    expect(late.status).toBe(202);
+    expect(late.body).toMatchObject({ accepted: 1, applied: false, notices: 0 });
+    const after = await s.ctx.db.dossier.findUniqueOrThrow({ where: { code }, include: { applicant: true, events: true } });
+    for (const field of ["status", "statusAt", "communeCode", "channel", "dueAt", "newDueAt", "receivedAt", "procedureCode", "procedureName"] as const) {
+      expect(after[field], field).toEqual(before[field]);
+    }
+    expect(after.applicant.fullName).toBe("Trần Văn Bình");
+    expect(after.events).toHaveLength(3);
+  });
+});
+
+describe("an event id used again for other content", () => {
+  it("is a 409 naming it and creates no dossier; the same content stays a harmless duplicate", async () => {
+    const e = s.event();
+    expect((await s.post("/api/v1/dossier-events", e)).status).toBe(202);
+    const before = await counts();
+    const otherDossier = s.event({ eventId: e.eventId });
+    const res = await s.post("/api/v1/dossier-events", otherDossier);
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ code: "CONFLICT", field: "eventId" });
+    expect(res.body.error.message).toContain(e.eventId as string);
+    expect(await s.ctx.db.dossier.findUnique({ where: { code: otherDossier.dossierCode as string } })).toBeNull();
+    expect((await s.post("/api/v1/dossier-events", { ...e, status: "RESULT_READY" })).status).toBe(409);
+    // In a batch: the whole batch is refused, naming the event.
+    const batch = await s.post("/api/v1/dossier-events/batch", { events: [s.event(), { ...e, note: "khác" }] });
+    expect(batch.status).toBe(409);
+    expect(batch.body.error.field).toBe("events[1].eventId");
+    // Twice in one request with different content.
+    const twin = s.event();
+    const inRequest = await s.post("/api/v1/dossier-events/batch", { events: [twin, { ...twin, status: "REFUSED" }] });
+    expect(inRequest.status).toBe(409);
+    expect(inRequest.body.error.field).toBe("events[1].eventId");
+    expect(await counts()).toEqual(before);
+    const same = await s.post("/api/v1/dossier-events", e);
+    expect(same.status).toBe(202);
+    expect(same.body).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect(await counts()).toEqual(before);
+  });
+
+  it("two requests racing with one new id for two dossiers: one is accepted, the other is a 409, never a 500", async () => {
+    const eventId = `race-${Date.now()}`;
+    const [a, b] = await Promise.all([s.post("/api/v1/dossier-events", s.event({ eventId })), s.post("/api/v1/dossier-events", s.event({ eventId }))]);
+    expect([a.status, b.status].sort()).toEqual([202, 409]);
+    expect(await s.ctx.db.dossierEvent.count({ where: { eventId } })).toBe(1);
+  });
+});
