@@ -12,10 +12,12 @@ import { canTouchCommune, eventNamespace, eventSource, ForbiddenError, unitScope
 import type { DossierStatus } from "../generated/prisma/enums.js";
 import { AppError, ValidationError } from "../errors.js";
 import { NOTICE_POLICIES, noticeTypeForStatus, type NoticeVariables } from "../notifications/notice-types.js";
+import { createNotices, viaPg, wakeRelay, type NewNotice } from "../notifications/notice-store.js";
 import { dayKeyVi, formatDateVi } from "../text/dates.js";
 import type { DossierEventInput } from "./event-schema.js";
 
-export const NOTICE_CHANNEL = "motcua_notices";
+/** The relay's LISTEN channel (owned by the notice store). */
+export { NOTICE_CHANNEL } from "../notifications/notice-store.js";
 
 export interface IngestResult {
   accepted: number;
@@ -79,12 +81,7 @@ export class DossierIngestService {
       // Wake the relay once the notices are committed. NOTIFY inside the transaction would hold
       // PostgreSQL's global notify lock through the commit's disk flush, serialising every
       // ingest; sent after it, a lost wake-up (a crash right here) is caught by the relay's sweep.
-      // Payloads stay under NOTIFY's 8000 bytes.
-      if (noticeIds.length) {
-        const chunks: string[] = [];
-        for (let i = 0; i < noticeIds.length; i += 200) chunks.push(noticeIds.slice(i, i + 200).join(","));
-        await client.query(`SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload`, [NOTICE_CHANNEL, chunks]).catch(() => undefined);
-      }
+      await wakeRelay(viaPg(client), noticeIds).catch(() => undefined);
       return result;
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);
@@ -197,7 +194,7 @@ export class DossierIngestService {
     const byDossier = new Map<string, { index: number; e: DossierEventInput }[]>();
     for (const item of toStore) byDossier.set(item.e.dossierCode, [...(byDossier.get(item.e.dossierCode) ?? []), item]);
     const eventRows: unknown[][] = [];
-    const noticeRows: unknown[][] = [];
+    const noticeRows: NewNotice[] = [];
     const dossierUpdates: DossierRow[] = [];
     const citizenUpdates = new Map<string, { name: string | null; phone: string | null }>();
     for (const [code, items] of byDossier) {
@@ -224,7 +221,7 @@ export class DossierIngestService {
         const type = applied ? noticeTypeForStatus(e.status) : null;
         if (type) {
           const vars = this.variables(e, d, communes, options);
-          noticeRows.push([randomUUID(), type, d.applicantId, d.id, eventDbId, JSON.stringify(vars), NOTICE_POLICIES[type].urgent, `event:${eventDbId}:${type}`]);
+          noticeRows.push({ type, citizenId: d.applicantId, dossierId: d.id, eventId: eventDbId, variables: vars, urgent: NOTICE_POLICIES[type].urgent, dedupeKey: `event:${eventDbId}:${type}` });
           noticeCount = 1;
         }
         outcome.set(index, { eventId: e.eventId, dossierCode: code, outcome: "accepted", applied, notices: noticeCount });
@@ -235,18 +232,8 @@ export class DossierIngestService {
     if (dossierUpdates.length) await this.updateDossiers(client, dossierUpdates);
     if (citizenUpdates.size) await this.updateApplicants(client, citizenUpdates);
     if (eventRows.length) await insertRows(client, `"DossierEvent" (id, origin, "eventId", "dossierId", status, "occurredAt", note, source, applied, payload)`, ["uuid", "text", "text", "uuid", '"DossierStatus"', "timestamptz", "text", '"EventSource"', "bool", "jsonb"], eventRows);
-    let noticeIds: string[] = [];
-    if (noticeRows.length) {
-      const inserted = await insertRows(
-        client,
-        `"Notice" (id, type, "citizenId", "dossierId", "eventId", variables, urgent, "dedupeKey", "updatedAt")`,
-        ["uuid", "text", "uuid", "uuid", "uuid", "jsonb", "bool", "text"],
-        noticeRows,
-        `ON CONFLICT ("dedupeKey") DO NOTHING RETURNING id`,
-        ["now()"],
-      );
-      noticeIds = inserted.map((r) => r.id as string);
-    }
+    // The notices are the outbox rows of these events, written by their one owner in this transaction.
+    const noticeIds = await createNotices(viaPg(client), noticeRows);
     input.forEach((_, index) => results.push(outcome.get(index)!));
     return {
       result: { accepted: results.filter((r) => r.outcome === "accepted").length, duplicates: results.filter((r) => r.outcome === "duplicate").length, results },

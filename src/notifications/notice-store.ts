@@ -78,7 +78,8 @@ export async function wakeRelay(run: SqlRunner, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   const chunks: string[] = [];
   for (let i = 0; i < ids.length; i += 200) chunks.push(ids.slice(i, i + 200).join(","));
-  await run(`SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload`, [NOTICE_CHANNEL, chunks]);
+  // Counted, not returned: pg_notify answers void, which a Prisma raw query cannot read.
+  await run(`SELECT count(pg_notify($1, payload))::int AS sent FROM unnest($2::text[]) AS payload`, [NOTICE_CHANNEL, chunks]);
 }
 
 // ───────────────────────── The allowed transitions ─────────────────────────
