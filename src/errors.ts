@@ -7,6 +7,7 @@ export type ErrorCode =
   | "UNAUTHORIZED"
   | "FORBIDDEN"
   | "CONFLICT"
+  | "RATE_LIMITED"
   | "MIGRATION_FAILED"
   | "SEED_INVALID"
   | "INTERNAL";

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { ApiKeyService } from "../../auth/api-keys.js";
-import type { BookingService } from "../../bookings/booking-service.js";
+import { handOverRule, type BookingService } from "../../bookings/booking-service.js";
 import { BookingStatus } from "../../generated/prisma/enums.js";
 import { requireRole } from "../auth.js";
 import { parseOrThrow } from "../errors.js";
@@ -26,6 +26,8 @@ export function registerBookingRoutes(app: FastifyInstance, deps: { keys: ApiKey
         status: b.status,
         dossierCode: b.dossier?.code ?? null,
         recipientName: b.recipientName,
+        recipientIsApplicant: b.recipientIsApplicant,
+        handOverRule: handOverRule(b.kind, b.recipientIsApplicant),
         recipientPhone: b.recipientPhone,
         address: `${b.addressLine}, ${b.commune.fullName}`,
         communeCode: b.communeCode,

@@ -11,6 +11,7 @@ import { zaloBotHandler } from "../../../bots/adapters/zalo.js";
 import { ZaloTokenManager } from "../../../src/channels/zalo/token-manager.js";
 import { ZaloOaChannel } from "../../../src/channels/zalo/zalo-oa-channel.js";
 import { buildHttpServer } from "../../../src/http/server.js";
+import { botServices } from "../../support/app.js";
 import { startNotifyStack, type NotifyStack } from "../../support/notify-stack.js";
 
 let s: NotifyStack;
@@ -20,7 +21,7 @@ let zaloUrl = "";
 
 beforeAll(async () => {
   s = await startNotifyStack({ worker: false });
-  const engine = createBot({ redis: s.ctx.redis, db: s.ctx.db, catalog: s.ctx.catalog, logger: s.ctx.logger, prefix: s.env.QUEUE_PREFIX });
+  const engine = createBot({ redis: s.ctx.redis, services: botServices(s.ctx), logger: s.ctx.logger, prefix: s.env.QUEUE_PREFIX });
   telegram = createTelegramBot({ token: s.telegram.token, apiRoot: s.telegram.url, engine, logger: s.ctx.logger });
   void telegram.launch();
   const tokens = new ZaloTokenManager({ db: s.ctx.db, redis: s.ctx.redis, logger: s.ctx.logger, appId: s.zalo.appId, appSecret: s.zalo.appSecret, initialRefreshToken: s.zalo.refreshToken, oauthBase: s.zalo.url });
@@ -157,7 +158,7 @@ describe("announcements over Telegram", () => {
 describe("Telegram in webhook mode", () => {
   it("takes updates on /webhooks/telegram only with the secret token", async () => {
     const { registerTelegramWebhook } = await import("../../../bots/adapters/telegram.js");
-    const engine = createBot({ redis: s.ctx.redis, db: s.ctx.db, catalog: s.ctx.catalog, logger: s.ctx.logger, prefix: `${s.env.QUEUE_PREFIX}wh` });
+    const engine = createBot({ redis: s.ctx.redis, services: botServices(s.ctx), logger: s.ctx.logger, prefix: `${s.env.QUEUE_PREFIX}wh` });
     const bot = createTelegramBot({ token: s.telegram.token, apiRoot: s.telegram.url, engine, logger: s.ctx.logger });
     const app = await buildHttpServer(s.ctx, { extraRoutes: (a) => registerTelegramWebhook(a, { bot, secret: "s3cret-token", publicBaseUrl: "http://unused.example", register: false }) });
     const base = await app.listen({ host: "127.0.0.1", port: 0 });
