@@ -95,7 +95,6 @@ export function trackingFeature(
     if (!(await ctx.sessions.allow(channel, id, "lookups", LOOKUPS_PER_10_MIN, 600))) return void ctx.reply({ text: trackingText.tooManyLookups });
     const outcome = await lookup.verify(code, proof, lookupClient(ctx));
     if (outcome.result === "locked") {
-      ctx.session.pendingCode = undefined;
       return void ctx.reply({ text: trackingText.locked, buttons: [[{ label: botText.menuButton, data: "menu" }]] });
     }
     if (outcome.result === "no-match") return void ctx.reply({ text: trackingText.noMatch, buttons: [[{ label: botText.menuButton, data: "menu" }]] });
@@ -147,7 +146,10 @@ export function trackingFeature(
     if (m.kind !== "text") return next();
     const code = findDossierCode(m.text);
     if (code) {
-      if (await lookup.locked(code, lookupClient(ctx))) return void ctx.reply({ text: trackingText.locked, buttons: [[{ label: botText.menuButton, data: "menu" }]] });
+      if (await lookup.locked(code, lookupClient(ctx))) {
+        ctx.session.pendingCode = code; // digits sent next get the same answer, not a catalog search
+        return void ctx.reply({ text: trackingText.locked, buttons: [[{ label: botText.menuButton, data: "menu" }]] });
+      }
       if ((ctx.session.verified ?? []).includes(code)) {
         const d = await lookup.verifyTrusted(code);
         if (d) return showStatus(ctx, d);
