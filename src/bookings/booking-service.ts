@@ -10,6 +10,7 @@ import type { Db } from "../db/client.js";
 import type { BookingKind, BookingStatus } from "../generated/prisma/enums.js";
 import { AppError, NotFoundError, ValidationError } from "../errors.js";
 import { createNotices, viaPrisma, wakeRelay } from "../notifications/notice-store.js";
+import { statementOf } from "../notifications/statement-runner.js";
 import { NOTICE_POLICIES, type BookingNoticeVariables } from "../notifications/notice-types.js";
 import { assertConfirmed, type Confirmation } from "../verification/one-time-codes.js";
 
@@ -172,7 +173,7 @@ export class BookingService {
         { type: "BOOKING_UPDATE", citizenId: booking.citizenId, dossierId: booking.dossierId, variables, urgent: NOTICE_POLICIES.BOOKING_UPDATE.urgent, dedupeKey: `booking:${booking.id}:${to}` },
       ]);
     });
-    await wakeRelay(viaPrisma(this.db), written);
+    await wakeRelay(statementOf(this.db), written);
     return this.db.deliveryBooking.findUniqueOrThrow({ where: { id: booking.id } });
   }
 }

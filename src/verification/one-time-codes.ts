@@ -9,6 +9,7 @@
 import { createHash, randomInt, randomUUID, timingSafeEqual } from "node:crypto";
 import type { Db } from "../db/client.js";
 import { createNotices, viaPrisma, wakeRelay } from "../notifications/notice-store.js";
+import { statementOf } from "../notifications/statement-runner.js";
 import { NOTICE_POLICIES, type OtpNoticeVariables } from "../notifications/notice-types.js";
 
 export type CodePurpose = "BOOKING" | "CANCEL_BOOKING" | "SUBSCRIBE";
@@ -92,7 +93,7 @@ export class OneTimeCodeService {
       ]);
     });
     if (!written) return { result: "too-many" };
-    await wakeRelay(viaPrisma(this.db), written);
+    await wakeRelay(statementOf(this.db), written);
     return { result: "sent", challengeId: id, phoneTail: citizen.phone.slice(-2) };
   }
 

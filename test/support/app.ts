@@ -28,7 +28,7 @@ export function botServices(ctx: AppContext) {
  */
 export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
   const env = parseEnv({ ...process.env, PORT: "0", TRUST_PROXY: "127.0.0.1", ...overrides });
-  const ctx = createAppContext(env, createLogger({ level: "silent" }));
+  const ctx = createAppContext(env, createLogger({ level: (process.env.TEST_LOG_LEVEL ?? "silent") as "silent" }));
   const prefix = `test${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const bot = createBot({ redis: ctx.redis, services: botServices(ctx), logger: ctx.logger, prefix });
   const app = await buildHttpServer(ctx, {
