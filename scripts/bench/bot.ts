@@ -70,7 +70,8 @@ async function run(thinkMs: () => number, label: string): Promise<string[]> {
       await new Promise((r) => setTimeout(r, thinkMs() / 2));
       for (const text of script) {
         const t = performance.now();
-        const out = await engine.handle({ conversation: { channel: "WEB", id }, message: { kind: "text", text } });
+        // Each conversation from an address of its own, as web-chat users are (look-up limits count per address).
+        const out = await engine.handle({ conversation: { channel: "WEB", id }, message: { kind: "text", text }, client: { ip: `10.0.${i >> 8}.${i & 255}` } });
         latencies.push(performance.now() - t);
         replies += out.length;
         await new Promise((r) => setTimeout(r, thinkMs()));
