@@ -196,9 +196,14 @@ export function bookingNoticeText(v: BookingNoticeVariables): NoticeText {
   const whatSms = v.kind === "DOSSIER_COLLECTION" ? `Lich Buu dien nhan ho so` : `Lich Buu dien giao ket qua ho so ${v.subject}`;
   const s = BOOKING_STATUS[v.status];
   const waybill = v.waybillCode ? ` Mã vận đơn: ${v.waybillCode}.` : "";
+  // A result on its way is handed over only to the named recipient, on sight of ID.
+  const handOver = v.kind === "RESULT_DELIVERY" && v.status === "DISPATCHED";
   return {
-    chat: `${what} (mã ${v.reference}, ${v.timeWindow}) ${s.chat}.${waybill}${v.note ? ` ${sentence(v.note)}` : ""}`,
-    sms: { head: `${whatSms} (${v.reference}) ${s.sms}.${v.waybillCode ? ` Ma van don: ${v.waybillCode}.` : ""}`, middle: v.note ?? "" },
+    chat: `${what} (mã ${v.reference}, ${v.timeWindow}) ${s.chat}.${waybill}${handOver ? " Bưu tá chỉ trao kết quả cho người nhận có tên trên lịch hẹn khi xem CCCD (và giấy ủy quyền nếu nhận thay)." : ""}${v.note ? ` ${sentence(v.note)}` : ""}`,
+    sms: {
+      head: `${whatSms} (${v.reference}) ${s.sms}.${v.waybillCode ? ` Ma van don: ${v.waybillCode}.` : ""}${handOver ? " Nguoi nhan xuat trinh CCCD." : ""}`,
+      middle: v.note ?? "",
+    },
     zns: { booking_reference: v.reference, subject: v.subject, status: s.chat, time_window: v.timeWindow, waybill_code: v.waybillCode ?? "" },
   };
 }

@@ -153,6 +153,8 @@ describe("booking delivery of a result by post", () => {
     expect(sender.render("BOOKING_UPDATE", notice!.variables as never, "SMS", "+84", notice!.id).text).toMatch(/^Lich Buu dien giao ket qua ho so .* da duoc Buu dien xac nhan\.$/);
     expect((await api(`/api/v1/bookings/${reference}/status`, staffKey, { status: "DISPATCHED" })).status).toBe(400); // waybill required
     expect((await api(`/api/v1/bookings/${reference}/status`, staffKey, { status: "DISPATCHED", waybillCode: "EB123456789VN" })).body.status).toBe("DISPATCHED");
+    const dispatched = await t.ctx.db.notice.findFirst({ where: { type: "BOOKING_UPDATE", dedupeKey: { contains: ":DISPATCHED" }, variables: { path: ["reference"], equals: reference } } });
+    expect(sender.render("BOOKING_UPDATE", dispatched!.variables as never, "TELEGRAM", "1", dispatched!.id).text).toMatch(/chỉ trao kết quả cho người nhận có tên trên lịch hẹn khi xem CCCD/);
     expect((await c.press(`cancel-booking:${reference}`)).text).toMatch(/không hủy được nữa/);
     expect((await api(`/api/v1/bookings/${reference}/status`, staffKey, { status: "REQUESTED" })).status).toBe(409);
   });
