@@ -1,11 +1,15 @@
-/** The citizens' bot: the features in the order they are tried. */
+/**
+ * The citizens' bot: the features in the order they are tried. It is given the services it
+ * works through (built by the caller); it never touches the database itself.
+ */
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import type { AdminUnitService } from "../src/admin-units/admin-unit-service.js";
+import type { BookingService } from "../src/bookings/booking-service.js";
 import type { CatalogService } from "../src/catalog/catalog-service.js";
-import type { Db } from "../src/db/client.js";
-import { DossierLookupService } from "../src/dossiers/lookup-service.js";
-import { AdminUnitService } from "../src/admin-units/admin-unit-service.js";
-import { BookingService } from "../src/bookings/booking-service.js";
+import type { DossierLookupService } from "../src/dossiers/lookup-service.js";
+import type { SubscriptionService } from "../src/subscriptions/subscription-service.js";
+import type { OneTimeCodeService } from "../src/verification/one-time-codes.js";
 import { announcementsFeature } from "./features/announcements.js";
 import { bookingFeature } from "./features/booking.js";
 import { ConversationEngine } from "./engine/engine.js";
@@ -17,22 +21,30 @@ import { trackingFeature } from "./features/tracking.js";
 
 const DEFAULT_TARIFF = { RESULT_DELIVERY: 25000, DOSSIER_COLLECTION: 25000 };
 
-export function createBot(deps: {
-  redis: Redis;
-  db: Db;
+export interface BotServices {
+  lookup: DossierLookupService;
+  bookings: BookingService;
+  units: AdminUnitService;
   catalog: CatalogService;
+  subscriptions: SubscriptionService;
+  codes: OneTimeCodeService;
+}
+
+export function createBot(deps: {
+  /** Conversation sessions (and their per-minute limits) live here. */
+  redis: Redis;
+  services: BotServices;
   logger: Logger;
   prefix?: string;
   tariff?: { RESULT_DELIVERY: number; DOSSIER_COLLECTION: number };
 }): ConversationEngine {
+  const { lookup, bookings, units, catalog, subscriptions, codes } = deps.services;
   const sessions = new SessionStore(deps.redis, `${deps.prefix ?? "motcua"}:session:`);
-  const lookup = new DossierLookupService(deps.db);
-  const booking = bookingFeature({ bookings: new BookingService(deps.db), lookup, units: new AdminUnitService(deps.db), catalog: deps.catalog, tariff: deps.tariff ?? DEFAULT_TARIFF });
+  const booking = bookingFeature({ bookings, lookup, units, catalog, codes, tariff: deps.tariff ?? DEFAULT_TARIFF });
   // A booking in progress takes the text first; then tracking (a dossier code, or 4 digits of proof
   // are not catalog questions); then the catalog.
-  const units = new AdminUnitService(deps.db);
   return new ConversationEngine(
-    [optOutFeature(deps.db), menuFeature, booking, announcementsFeature({ db: deps.db, units }), trackingFeature(lookup), documentsFeature(deps.catalog)],
+    [optOutFeature(subscriptions), menuFeature, booking, announcementsFeature({ subscriptions, units }), trackingFeature({ lookup, subscriptions, codes }), documentsFeature(catalog)],
     sessions,
     deps.logger,
   );

@@ -34,8 +34,6 @@ export const webChatPage = `<!doctype html>
 (() => {
   const log = document.getElementById("log");
   const input = document.getElementById("q");
-  let id = localStorage.getItem("motcua-chat-id");
-  if (!id) { id = "web-" + Math.random().toString(36).slice(2) + Date.now().toString(36); localStorage.setItem("motcua-chat-id", id); }
   const add = (text, who) => { const d = document.createElement("div"); d.className = "msg " + who; d.textContent = text; log.appendChild(d); d.scrollIntoView({ block: "end" }); return d; };
   const render = (replies) => {
     for (const r of replies) {
@@ -54,7 +52,8 @@ export const webChatPage = `<!doctype html>
   };
   const send = async (payload) => {
     try {
-      const res = await fetch("/api/v1/chat", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ conversationId: id, ...payload }) });
+      // The server names the conversation in its own HttpOnly cookie, sent back with every request.
+      const res = await fetch("/api/v1/chat", { method: "POST", credentials: "same-origin", headers: { "content-type": "application/json" }, body: JSON.stringify(payload) });
       const body = await res.json();
       if (!res.ok) return add((body.error && body.error.message) || "Có lỗi, vui lòng thử lại.", "bot");
       render(body.replies);

@@ -1,33 +1,85 @@
 /**
  * The web chat: a page at /chat served by the service itself, talking to the same engine through
  * POST /api/v1/chat, so the bot can be tried with no account anywhere.
+ *
+ * The server names the conversation: a random id in a signed, HttpOnly cookie (`motcua_chat`,
+ * SameSite=Lax, path /api/v1/chat) issued on the first request and on any request whose cookie
+ * is missing or fails its signature. A `conversationId` in the body (older pages sent one) is
+ * accepted and ignored. Requests are limited per client IP address in Redis (429 with
+ * Retry-After), and the IP goes to the engine, which counts wrong look-up proofs per address.
  */
-import type { FastifyInstance } from "fastify";
+import { randomBytes } from "node:crypto";
+import fastifyCookie from "@fastify/cookie";
+import fastifyRateLimit from "@fastify/rate-limit";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Redis } from "ioredis";
 import { z } from "zod";
+import { AppError } from "../../src/errors.js";
 import { parseOrThrow } from "../../src/http/errors.js";
 import type { ConversationEngine } from "../engine/engine.js";
 import { MAX_INPUT_LENGTH } from "../engine/engine.js";
 import { webChatPage } from "./web-chat-page.js";
 
+export const CHAT_COOKIE = "motcua_chat";
+const COOKIE_MAX_AGE_SECONDS = 7 * 24 * 3600;
+
 const chatRequest = z
   .object({
-    conversationId: z.string({ message: "conversationId là bắt buộc" }).regex(/^[A-Za-z0-9_-]{8,64}$/, "8–64 ký tự chữ, số, _ hoặc -"),
+    /** Ignored: the conversation is the one the server's cookie names. */
+    conversationId: z.unknown().optional(),
     text: z.string().max(MAX_INPUT_LENGTH * 4, "tin nhắn quá dài").optional(),
     button: z.string().max(100).optional(),
   })
   .refine((b) => (b.text !== undefined) !== (b.button !== undefined), { message: "gửi text hoặc button (một trong hai)", path: ["text"] });
 
-export function registerWebChat(app: FastifyInstance, engine: ConversationEngine): void {
-  app.get("/chat", async (_request, reply) => reply.type("text/html; charset=utf-8").send(webChatPage));
-  app.post("/api/v1/chat", async (request) => {
-    const body = parseOrThrow(chatRequest, request.body ?? {}, "body");
-    const message =
-      body.button !== undefined
-        ? { kind: "button" as const, data: body.button }
-        : body.text!.trim() === ""
-          ? { kind: "unsupported" as const, what: "other" as const }
-          : { kind: "text" as const, text: body.text!.trim() };
-    const replies = await engine.handle({ conversation: { channel: "WEB", id: body.conversationId }, message });
-    return { replies };
+export interface WebChatOptions {
+  /** Signs the conversation cookie (WEB_CHAT_SECRET). */
+  secret: string;
+  /** Where the per-IP request counts live. */
+  redis: Redis;
+  /** Redis key prefix (QUEUE_PREFIX). */
+  prefix: string;
+  /** Requests per client IP per minute (WEB_CHAT_RATE_LIMIT). */
+  perMinute: number;
+  /** Send the cookie over HTTPS only (when PUBLIC_BASE_URL is https). */
+  secureCookie: boolean;
+}
+
+/** The conversation the request's cookie names, or a new one (its cookie set on the reply). */
+function conversationOf(request: FastifyRequest, reply: FastifyReply, options: WebChatOptions): string {
+  const raw = request.cookies[CHAT_COOKIE];
+  if (raw) {
+    const unsigned = request.unsignCookie(raw);
+    if (unsigned.valid && unsigned.value && /^[A-Za-z0-9_-]{22,64}$/.test(unsigned.value)) return unsigned.value;
+  }
+  const id = `w${randomBytes(16).toString("base64url")}`;
+  reply.setCookie(CHAT_COOKIE, id, { signed: true, httpOnly: true, sameSite: "lax", path: "/api/v1/chat", secure: options.secureCookie, maxAge: COOKIE_MAX_AGE_SECONDS });
+  return id;
+}
+
+export async function registerWebChat(app: FastifyInstance, engine: ConversationEngine, options: WebChatOptions): Promise<void> {
+  await app.register(async (scope) => {
+    await scope.register(fastifyCookie, { secret: options.secret });
+    await scope.register(fastifyRateLimit, {
+      global: false,
+      redis: options.redis,
+      nameSpace: `${options.prefix}:chat-rate:`,
+      keyGenerator: (request) => request.ip,
+      errorResponseBuilder: (_request, context) =>
+        new AppError("RATE_LIMITED", `Ông/bà gửi quá nhiều tin trong một phút. Vui lòng thử lại sau ${Math.ceil(context.ttl / 1000)} giây. (Too many requests.)`),
+    });
+    scope.get("/chat", async (_request, reply) => reply.type("text/html; charset=utf-8").send(webChatPage));
+    scope.post("/api/v1/chat", { config: { rateLimit: { max: options.perMinute, timeWindow: 60_000 } } }, async (request, reply) => {
+      const body = parseOrThrow(chatRequest, request.body ?? {}, "body");
+      const id = conversationOf(request, reply, options);
+      const message =
+        body.button !== undefined
+          ? { kind: "button" as const, data: body.button }
+          : body.text!.trim() === ""
+            ? { kind: "unsupported" as const, what: "other" as const }
+            : { kind: "text" as const, text: body.text!.trim() };
+      const replies = await engine.handle({ conversation: { channel: "WEB", id }, message, client: { ip: request.ip } });
+      return { replies };
+    });
   });
 }

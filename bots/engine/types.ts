@@ -16,6 +16,8 @@ export type Inbound =
 export interface InboundMessage {
   conversation: { channel: ConversationChannel; id: string };
   message: Inbound;
+  /** Who sent it, as the adapter knows it (the web chat: the client's IP address). */
+  client?: { ip?: string };
 }
 
 export interface Button {
@@ -47,8 +49,20 @@ export interface Session {
   booking?: BookingDraft;
   /** References of the bookings made in this conversation. */
   bookings?: string[];
+  /** An action waiting for the one-time code sent to the phone on record. */
+  confirm?: PendingConfirmation;
   /** Messages seen in this conversation (first contact = 0). */
   turns: number;
+}
+
+export interface PendingConfirmation {
+  /** The OneTimeCode row (the code itself is only in the SMS/ZNS sent to the phone). */
+  challengeId: string;
+  kind: "book" | "cancel" | "subscribe";
+  /** The booking reference (cancel) or the dossier code (subscribe). */
+  target?: string;
+  /** The last 2 digits of the phone the code went to. */
+  phoneTail: string;
 }
 
 export interface BookingDraft {
@@ -58,7 +72,10 @@ export interface BookingDraft {
   /** DOSSIER_COLLECTION: the procedure the dossier is for. */
   procedureCode?: string;
   procedureName?: string;
-  step: "name" | "phone" | "commune" | "address" | "window" | "confirm";
+  /** "who": the applicant or a person with a mandate (delivery); "otp": waiting for the code. */
+  step: "who" | "name" | "phone" | "commune" | "address" | "window" | "confirm" | "otp";
+  /** RESULT_DELIVERY: false when a person holding the applicant's mandate receives the result. */
+  recipientIsApplicant?: boolean;
   recipientName?: string;
   recipientPhone?: string;
   communeCode?: string;

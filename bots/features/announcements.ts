@@ -3,59 +3,30 @@
  * and cancel them. Hamlets (ấp, khóm) are free sub-areas: named by residents, created on first use.
  */
 import type { AdminUnitService } from "../../src/admin-units/admin-unit-service.js";
-import type { Db } from "../../src/db/client.js";
-import { normalizeInput, searchKey } from "../../src/text/vietnamese.js";
+import type { SubscriptionService } from "../../src/subscriptions/subscription-service.js";
+import { searchKey } from "../../src/text/vietnamese.js";
 import type { Feature, TurnContext } from "../engine/engine.js";
 import { areaText, botText } from "../messages/vi.js";
 
 const WANTS = /\b(nhan thong bao (cua )?(xa|phuong|ap|khom)|dang ky (nhan )?thong bao|theo doi thong bao|thong bao cua xa|thong bao cua phuong)\b/;
 const LIST = /\b(thong bao da dang ky|dang nhan thong bao|xem dang ky)\b/;
 
-export function announcementsFeature(deps: { db: Db; units: AdminUnitService }): Feature {
-  const identityFor = async (ctx: TurnContext) => {
-    const { channel, id } = ctx.inbound.conversation;
-    if (channel === "WEB") return null;
-    return deps.db.channelIdentity.upsert({
-      where: { channel_externalId: { channel, externalId: id } },
-      create: { channel, externalId: id, consentAt: new Date(), lastInteractionAt: new Date() },
-      update: { lastInteractionAt: new Date() },
-    });
-  };
-
+export function announcementsFeature(deps: { subscriptions: SubscriptionService; units: AdminUnitService }): Feature {
   const subscribe = async (ctx: TurnContext, communeCode: string, communeName: string, hamletName: string | null) => {
-    const identity = await identityFor(ctx);
-    if (!identity) return void ctx.reply({ text: areaText.webCannot });
-    let hamletId: string | null = null;
-    if (hamletName) {
-      const name = normalizeInput(hamletName);
-      const hamlet = await deps.db.hamlet.upsert({
-        where: { communeCode_searchName: { communeCode, searchName: searchKey(name) } },
-        create: { communeCode, name, searchName: searchKey(name) },
-        update: {},
-      });
-      hamletId = hamlet.id;
-    }
+    const { channel, id } = ctx.inbound.conversation;
+    if (channel === "WEB") return void ctx.reply({ text: areaText.webCannot });
     const where = hamletName ? `${hamletName}, ${communeName}` : communeName;
     ctx.session.area = undefined;
-    const existing = await deps.db.subscription.findFirst({ where: { kind: "AREA", identityId: identity.id, communeCode, hamletId, cancelledAt: null } });
-    if (existing) return void ctx.reply({ text: areaText.already(where) });
-    await deps.db.$transaction([
-      deps.db.channelIdentity.update({ where: { id: identity.id }, data: { consentAt: new Date(), optedOutAt: null } }),
-      deps.db.subscription.create({ data: { kind: "AREA", identityId: identity.id, citizenId: identity.citizenId, communeCode, hamletId } }),
-    ]);
+    const outcome = await deps.subscriptions.subscribeArea(channel, id, communeCode, hamletName);
+    if (outcome === "already") return void ctx.reply({ text: areaText.already(where) });
     ctx.reply({ text: areaText.done(where), buttons: [[{ label: botText.menuButton, data: "menu" }]] });
   };
 
   const list = async (ctx: TurnContext) => {
     const { channel, id } = ctx.inbound.conversation;
     if (channel === "WEB") return void ctx.reply({ text: areaText.webCannot });
-    const rows = await deps.db.subscription.findMany({
-      where: { kind: "AREA", cancelledAt: null, identity: { channel, externalId: id } },
-      include: { commune: { select: { fullName: true } }, hamlet: { select: { name: true } } },
-      orderBy: { createdAt: "asc" },
-    });
-    const labels = rows.map((r) => (r.hamlet ? `${r.hamlet.name}, ${r.commune?.fullName ?? ""}` : (r.commune?.fullName ?? "")));
-    ctx.reply({ text: areaText.list(labels), buttons: [...rows.map((r, i) => [areaText.cancelButton(labels[i]!, r.id)]), [areaText.addButton]] });
+    const rows = await deps.subscriptions.areas(channel, id);
+    ctx.reply({ text: areaText.list(rows.map((r) => r.label)), buttons: [...rows.map((r) => [areaText.cancelButton(r.label, r.id)]), [areaText.addButton]] });
   };
 
   return async (ctx, next) => {
@@ -76,13 +47,10 @@ export function announcementsFeature(deps: { db: Db; units: AdminUnitService }):
       if (m.data === "area-whole" && area?.communeCode) return subscribe(ctx, area.communeCode, area.communeName!, null);
       if (m.data.startsWith("unsub:")) {
         const { channel, id } = ctx.inbound.conversation;
-        const sub = await deps.db.subscription.findFirst({
-          where: { id: m.data.slice("unsub:".length), cancelledAt: null, identity: { channel, externalId: id } },
-          include: { commune: { select: { fullName: true } }, hamlet: { select: { name: true } } },
-        });
-        if (!sub) return list(ctx);
-        await deps.db.subscription.update({ where: { id: sub.id }, data: { cancelledAt: new Date() } });
-        return void ctx.reply({ text: areaText.cancelled(sub.hamlet ? `${sub.hamlet.name}, ${sub.commune?.fullName ?? ""}` : (sub.commune?.fullName ?? "")) });
+        if (channel === "WEB") return void ctx.reply({ text: areaText.webCannot });
+        const cancelled = await deps.subscriptions.cancelArea(channel, id, m.data.slice("unsub:".length));
+        if (!cancelled) return list(ctx);
+        return void ctx.reply({ text: areaText.cancelled(cancelled.label) });
       }
       return next();
     }

@@ -1,8 +1,11 @@
 /**
  * "Bring the result to my house": for a dossier this conversation proved a link to, whose
- * procedure allows postal return, a guided booking — recipient, phone, commune (found by name),
- * address, time window — with the postage from the tariff, a summary to confirm, then a booking
- * the post office sees. The citizen can list and cancel bookings until they are dispatched.
+ * procedure allows postal return, a guided booking — who receives it (the applicant named on the
+ * dossier, or a person holding the applicant's mandate), phone, commune (found by name), address,
+ * time window — with the postage from the tariff, a summary to confirm, a one-time code sent to
+ * the applicant's phone on record, then a booking the post office sees. A collection from home
+ * sends the code to the phone the citizen gives. Bookings can be listed, and cancelled (with a
+ * code too) until they are dispatched.
  */
 import type { AdminUnitService } from "../../src/admin-units/admin-unit-service.js";
 import type { BookingService } from "../../src/bookings/booking-service.js";
@@ -10,9 +13,11 @@ import type { CatalogService } from "../../src/catalog/catalog-service.js";
 import { toE164 } from "../../src/dossiers/event-schema.js";
 import type { DossierLookupService } from "../../src/dossiers/lookup-service.js";
 import { searchKey } from "../../src/text/vietnamese.js";
+import type { Confirmation, OneTimeCodeService } from "../../src/verification/one-time-codes.js";
 import type { Feature, TurnContext } from "../engine/engine.js";
 import type { BookingDraft } from "../engine/types.js";
 import { botText, bookingText } from "../messages/vi.js";
+import { confirmTurn, requestCode } from "./confirm.js";
 
 const WANTS_DELIVERY = /\b(giao tan nha|tra ve nha|gui ve nha|gui ket qua ve|ship|nhan tai nha|nhan ket qua tai nha|giao ket qua|chuyen phat|dat buu dien|giao ve)\b/;
 const DONE = new Set(["RETURNED", "DELIVERED", "REFUSED", "WITHDRAWN", "STOPPED", "RESULT_HANDED_TO_POST", "OUT_FOR_DELIVERY"]);
@@ -22,6 +27,7 @@ export function bookingFeature(deps: {
   lookup: DossierLookupService;
   units: AdminUnitService;
   catalog: CatalogService;
+  codes: OneTimeCodeService;
   tariff: { RESULT_DELIVERY: number; DOSSIER_COLLECTION: number };
 }): Feature {
   const startCollection = async (ctx: TurnContext, procedureCode: string) => {
@@ -38,15 +44,17 @@ export function bookingFeature(deps: {
     if (DONE.has(d.status)) return void ctx.reply({ text: bookingText.finished });
     if (d.channel === "POSTAL") return void ctx.reply({ text: bookingText.alreadyPostal });
     if (d.postalReturn !== true) return void ctx.reply({ text: bookingText.notAllowed });
-    ctx.session.booking = { kind: "RESULT_DELIVERY", dossierCode: code, procedureName: d.procedureName ?? undefined, step: "name" };
-    ctx.reply({ text: bookingText.askName, buttons: [[{ label: "Hủy", data: "book-abort" }]] });
+    ctx.session.booking = { kind: "RESULT_DELIVERY", dossierCode: code, procedureName: d.procedureName ?? undefined, step: "who" };
+    ctx.reply({ text: bookingText.askWho, buttons: [...bookingText.whoButtons, [{ label: "Hủy", data: "book-abort" }]] });
   };
 
   const askNext = (ctx: TurnContext, b: BookingDraft) => {
     const abort = [{ label: "Hủy", data: "book-abort" }];
     switch (b.step) {
+      case "who":
+        return ctx.reply({ text: bookingText.askWho, buttons: [...bookingText.whoButtons, abort] });
       case "phone":
-        return ctx.reply({ text: bookingText.askPhone, buttons: [abort] });
+        return ctx.reply({ text: b.kind === "DOSSIER_COLLECTION" ? bookingText.askPhoneCollection : bookingText.askPhone, buttons: [abort] });
       case "commune":
         return ctx.reply({ text: bookingText.askCommune, buttons: [abort] });
       case "address":
@@ -54,9 +62,10 @@ export function bookingFeature(deps: {
       case "window":
         return ctx.reply({ text: bookingText.askWindow, buttons: [...bookingText.windows, abort] });
       case "confirm":
+      case "otp":
         return ctx.reply({ text: bookingText.summary(b as Required<BookingDraft>, deps.tariff[b.kind]), buttons: bookingText.confirmButtons });
       default:
-        return ctx.reply({ text: bookingText.askName, buttons: [abort] });
+        return ctx.reply({ text: b.kind === "DOSSIER_COLLECTION" ? bookingText.askNameCollection(b.procedureName ?? "") : bookingText.askName, buttons: [abort] });
     }
   };
 
@@ -99,9 +108,61 @@ export function bookingFeature(deps: {
     askNext(ctx, b);
   };
 
+  /** The summary was confirmed: the code goes to the applicant's phone on record (a collection: the phone given). */
+  const sendBookingCode = async (ctx: TurnContext, b: BookingDraft, resend: string) => {
+    if (b.kind === "RESULT_DELIVERY") {
+      const d = b.dossierCode ? await deps.lookup.verifyTrusted(b.dossierCode) : null;
+      if (!d) return void ctx.reply({ text: bookingText.needsTracking });
+      if (await requestCode(ctx, deps.codes, { purpose: "BOOKING", subject: d.id, citizenId: d.applicantId, dossierId: d.id }, { kind: "book" }, resend)) b.step = "otp";
+      return;
+    }
+    const phone = `+84${b.recipientPhone!.slice(1)}`;
+    const citizenId = await deps.bookings.citizenFor(phone, b.recipientName ?? null);
+    if (await requestCode(ctx, deps.codes, { purpose: "BOOKING", subject: phone, citizenId }, { kind: "book" }, resend, "given")) b.step = "otp";
+  };
+
+  /** The code was right: the booking is written for the subject the code was sent for. */
+  const book = async (ctx: TurnContext, b: BookingDraft, confirmation: Confirmation) => {
+    const { channel, id } = ctx.inbound.conversation;
+    const common = {
+      kind: b.kind,
+      identity: channel === "WEB" ? null : { channel, externalId: id },
+      recipientPhone: b.recipientPhone!,
+      communeCode: b.communeCode!,
+      addressLine: b.addressLine!,
+      timeWindow: b.timeWindow!,
+      postage: deps.tariff[b.kind],
+    };
+    let booking;
+    if (b.kind === "RESULT_DELIVERY") {
+      const d = b.dossierCode ? await deps.lookup.verifyTrusted(b.dossierCode) : null;
+      if (!d || d.id !== confirmation.subject) return void ctx.reply({ text: bookingText.needsTracking });
+      const applicant = b.recipientIsApplicant !== false;
+      const recipientName = applicant ? (d.applicantName ?? `Người nộp hồ sơ ${d.code}`) : b.recipientName!;
+      booking = await deps.bookings.create({ ...common, recipientName, recipientIsApplicant: applicant, dossierId: d.id, procedureCode: d.procedureCode, citizenId: d.applicantId }, confirmation);
+    } else {
+      const citizenId = await deps.bookings.citizenFor(confirmation.subject, b.recipientName!);
+      booking = await deps.bookings.create({ ...common, recipientName: b.recipientName!, procedureCode: b.procedureCode ?? null, citizenId }, confirmation);
+    }
+    ctx.session.booking = undefined;
+    ctx.session.bookings = [booking.reference, ...(ctx.session.bookings ?? [])].slice(0, 10);
+    const text = b.kind === "DOSSIER_COLLECTION" ? bookingText.bookedCollection(booking.reference) : bookingText.booked(booking.reference, b.recipientIsApplicant === false);
+    ctx.reply({ text, buttons: [[bookingText.myBookingsButton], [{ label: botText.menuButton, data: "menu" }]] });
+  };
+
   return async (ctx, next) => {
     const m = ctx.inbound.message;
     const b = ctx.session.booking;
+    const confirmed = await confirmTurn(ctx, deps.codes, ["book", "cancel"], async (confirmation, pending) => {
+      if (pending.kind === "book") {
+        if (!b) return void ctx.reply({ text: bookingText.aborted });
+        return book(ctx, b, confirmation);
+      }
+      const ref = confirmation.subject;
+      const outcome = await deps.bookings.cancelByCitizen(ref, ctx.session.bookings ?? [], ctx.session.verified ?? [], confirmation);
+      ctx.reply({ text: outcome === "cancelled" ? bookingText.cancelled(ref) : outcome === "too-late" ? bookingText.tooLate : bookingText.none });
+    });
+    if (confirmed) return;
     if (m.kind === "button") {
       if (m.data.startsWith("book:")) return start(ctx, m.data.slice(5));
       if (m.data.startsWith("collect:")) return startCollection(ctx, m.data.slice("collect:".length));
@@ -127,8 +188,11 @@ export function bookingFeature(deps: {
       }
       if (m.data.startsWith("cancel-booking:")) {
         const ref = m.data.slice("cancel-booking:".length);
-        const outcome = await deps.bookings.cancelByCitizen(ref, ctx.session.bookings ?? [], ctx.session.verified ?? []);
-        return void ctx.reply({ text: outcome === "cancelled" ? bookingText.cancelled(ref) : outcome === "too-late" ? bookingText.tooLate : bookingText.none });
+        const found = await deps.bookings.cancellable(ref, ctx.session.bookings ?? [], ctx.session.verified ?? []);
+        if (!found || !found.citizenId) return void ctx.reply({ text: bookingText.none });
+        if (!found.open) return void ctx.reply({ text: bookingText.tooLate });
+        await requestCode(ctx, deps.codes, { purpose: "CANCEL_BOOKING", subject: ref, citizenId: found.citizenId, dossierId: found.dossierId }, { kind: "cancel", target: ref }, m.data);
+        return;
       }
       if (b && m.data.startsWith("commune:") && b.step === "commune") {
         const u = await deps.units.get(m.data.slice("commune:".length));
@@ -143,31 +207,18 @@ export function bookingFeature(deps: {
         b.step = "confirm";
         return askNext(ctx, b);
       }
-      if (b && m.data === "book-confirm" && b.step === "confirm") {
-        const { channel, id } = ctx.inbound.conversation;
-        const common = {
-          kind: b.kind,
-          identity: channel === "WEB" ? null : { channel, externalId: id },
-          recipientName: b.recipientName!,
-          recipientPhone: b.recipientPhone!,
-          communeCode: b.communeCode!,
-          addressLine: b.addressLine!,
-          timeWindow: b.timeWindow!,
-          postage: deps.tariff[b.kind],
-        };
-        let booking;
-        if (b.kind === "RESULT_DELIVERY") {
+      if (b && m.data === "book-confirm" && (b.step === "confirm" || b.step === "otp")) return sendBookingCode(ctx, b, m.data);
+      if (b && m.data.startsWith("recipient:") && b.step === "who") {
+        b.recipientIsApplicant = m.data === "recipient:applicant";
+        if (b.recipientIsApplicant) {
           const d = b.dossierCode ? await deps.lookup.verifyTrusted(b.dossierCode) : null;
           if (!d) return void ctx.reply({ text: bookingText.needsTracking });
-          booking = await deps.bookings.create({ ...common, dossierId: d.id, procedureCode: d.procedureCode, citizenId: d.applicantId });
+          b.recipientName = undefined; // the name on record, filled in when the booking is written
+          b.step = "phone";
         } else {
-          const citizenId = await deps.bookings.citizenFor(`+84${b.recipientPhone!.slice(1)}`, b.recipientName!);
-          booking = await deps.bookings.create({ ...common, procedureCode: b.procedureCode ?? null, citizenId });
+          b.step = "name";
         }
-        ctx.session.booking = undefined;
-        ctx.session.bookings = [booking.reference, ...(ctx.session.bookings ?? [])].slice(0, 10);
-        const text = b.kind === "DOSSIER_COLLECTION" ? bookingText.bookedCollection(booking.reference) : bookingText.booked(booking.reference);
-        return void ctx.reply({ text, buttons: [[bookingText.myBookingsButton], [{ label: botText.menuButton, data: "menu" }]] });
+        return askNext(ctx, b);
       }
       return next();
     }

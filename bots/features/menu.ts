@@ -46,6 +46,7 @@ export const menuFeature: Feature = async (ctx, next) => {
 function showMenu(ctx: Parameters<Feature>[0], greet: boolean): void {
   ctx.session.booking = undefined; // the menu leaves any booking or subscription in progress
   ctx.session.area = undefined;
+  ctx.session.confirm = undefined; // and any code it waited for
   if (greet || ctx.session.turns === 0) ctx.reply({ text: botText.welcome });
   ctx.reply({ text: botText.menu, buttons: botText.menuButtons });
 }

@@ -1,21 +1,25 @@
 /**
  * "Where is my dossier?": a code (typed, pasted with other text, or in a link), then proof — the
  * last 4 digits of the applicant's phone, or the citizen's own contact on Telegram. Wrong proof
- * reveals nothing, not even whether the code exists; 5 failures in an hour lock the conversation
- * out of look-ups for an hour. A verified citizen may receive future notices here.
+ * reveals nothing, not even whether the code exists. Wrong proofs are counted in PostgreSQL by
+ * DossierLookupService, per dossier code across every channel and conversation and per client
+ * (the web chat's IP address, the Telegram or Zalo chat); when either is full the look-up pauses
+ * with one answer that points to the desk. A verified citizen may receive future notices here,
+ * after a one-time code sent to the applicant's phone.
  */
-import type { DossierLookupService, Proof, VerifiedDossier } from "../../src/dossiers/lookup-service.js";
+import type { DossierLookupService, LookupClient, Proof, VerifiedDossier } from "../../src/dossiers/lookup-service.js";
+import type { SubscriptionService } from "../../src/subscriptions/subscription-service.js";
+import type { OneTimeCodeService } from "../../src/verification/one-time-codes.js";
 import { toE164 } from "../../src/dossiers/event-schema.js";
 import { STATUS_LABELS } from "../../src/notifications/messages/vi.js";
 import { searchKey } from "../../src/text/vietnamese.js";
 import type { Feature, TurnContext } from "../engine/engine.js";
 import { bookingText, botText, trackingText } from "../messages/vi.js";
+import { confirmTurn, requestCode } from "./confirm.js";
 
 const BOOKING_CLOSED = new Set(["RETURNED", "DELIVERED", "REFUSED", "WITHDRAWN", "STOPPED", "RESULT_HANDED_TO_POST", "OUT_FOR_DELIVERY"]);
 
 const CODE_IN_TEXT = /[A-Z0-9][A-Z0-9._]{0,40}-\d{6}(?:\d{2})?-\d{2,10}/;
-const MAX_FAILURES = 5;
-const LOCK_SECONDS = 3600;
 /** Look-ups (proofs checked) a conversation may make in ten minutes, right or wrong. */
 const LOOKUPS_PER_10_MIN = 20;
 
@@ -52,12 +56,32 @@ export function proofInText(text: string): Proof | null {
   return null;
 }
 
-export function findDossierCode(text: string): string | null {
-  const upper = decodeURIComponent(text.replace(/%(?![0-9a-f]{2})/gi, "")).toUpperCase();
-  return upper.match(CODE_IN_TEXT)?.[0] ?? null;
+/** Percent-escapes decoded one at a time (a link's "%2E"); a stray or broken one ("100%", "%E0%A4%A") is left as typed. */
+function decodeEscapes(text: string): string {
+  return text.replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
 }
 
-export function trackingFeature(lookup: DossierLookupService, now: () => Date = () => new Date()): Feature {
+export function findDossierCode(text: string): string | null {
+  return decodeEscapes(text).toUpperCase().match(CODE_IN_TEXT)?.[0] ?? null;
+}
+
+/** Who is guessing: the web chat's client IP address (as the adapter saw it), or the chat itself. */
+export function lookupClient(ctx: TurnContext): LookupClient {
+  const { channel, id } = ctx.inbound.conversation;
+  return channel === "WEB" ? { channel, key: ctx.inbound.client?.ip ?? "unknown" } : { channel, key: id };
+}
+
+export function trackingFeature(
+  deps: { lookup: DossierLookupService; subscriptions: SubscriptionService; codes: OneTimeCodeService },
+  now: () => Date = () => new Date(),
+): Feature {
+  const { lookup } = deps;
   const askProof = (ctx: TurnContext, code: string) => {
     const telegram = ctx.inbound.conversation.channel === "TELEGRAM";
     ctx.reply({
@@ -68,18 +92,13 @@ export function trackingFeature(lookup: DossierLookupService, now: () => Date = 
 
   const check = async (ctx: TurnContext, code: string, proof: Proof) => {
     const { channel, id } = ctx.inbound.conversation;
-    if (await ctx.sessions.flagged(channel, id, "lookup-locked")) return void ctx.reply({ text: trackingText.locked });
     if (!(await ctx.sessions.allow(channel, id, "lookups", LOOKUPS_PER_10_MIN, 600))) return void ctx.reply({ text: trackingText.tooManyLookups });
-    const dossier = await lookup.verify(code, proof);
-    if (!dossier) {
-      await ctx.sessions.allow(channel, id, "lookup-failures", MAX_FAILURES, LOCK_SECONDS);
-      if ((await ctx.sessions.count(channel, id, "lookup-failures")) >= MAX_FAILURES) {
-        await ctx.sessions.flag(channel, id, "lookup-locked", LOCK_SECONDS);
-        ctx.session.pendingCode = undefined;
-        return void ctx.reply({ text: trackingText.locked });
-      }
-      return void ctx.reply({ text: trackingText.noMatch, buttons: [[{ label: botText.menuButton, data: "menu" }]] });
+    const outcome = await lookup.verify(code, proof, lookupClient(ctx));
+    if (outcome.result === "locked") {
+      return void ctx.reply({ text: trackingText.locked, buttons: [[{ label: botText.menuButton, data: "menu" }]] });
     }
+    if (outcome.result === "no-match") return void ctx.reply({ text: trackingText.noMatch, buttons: [[{ label: botText.menuButton, data: "menu" }]] });
+    const dossier = outcome.dossier;
     ctx.session.pendingCode = undefined;
     ctx.session.verified = [dossier.code, ...(ctx.session.verified ?? []).filter((c) => c !== dossier.code)].slice(0, 5);
     showStatus(ctx, dossier);
@@ -99,6 +118,13 @@ export function trackingFeature(lookup: DossierLookupService, now: () => Date = 
   return async (ctx, next) => {
     const m = ctx.inbound.message;
     const { channel, id } = ctx.inbound.conversation;
+    const confirmed = await confirmTurn(ctx, deps.codes, ["subscribe"], async (confirmation) => {
+      const d = channel === "TELEGRAM" || channel === "ZALO_OA" ? await lookup.byId(confirmation.subject) : null;
+      if (!d || (channel !== "TELEGRAM" && channel !== "ZALO_OA")) return void ctx.reply({ text: trackingText.subscribeNeedsProof });
+      await deps.subscriptions.subscribeDossier(d, channel, id, confirmation);
+      ctx.reply({ text: trackingText.subscribed(d.code) });
+    });
+    if (confirmed) return;
     if (m.kind === "button" && m.data === "track") {
       ctx.session.pendingCode = undefined;
       return void ctx.reply({ text: trackingText.askCode });
@@ -108,8 +134,8 @@ export function trackingFeature(lookup: DossierLookupService, now: () => Date = 
       if (!(ctx.session.verified ?? []).includes(code) || (channel !== "TELEGRAM" && channel !== "ZALO_OA")) return void ctx.reply({ text: trackingText.subscribeNeedsProof });
       const dossier = await lookup.verifyTrusted(code);
       if (!dossier) return void ctx.reply({ text: trackingText.subscribeNeedsProof });
-      await lookup.subscribe(dossier, channel, id);
-      return void ctx.reply({ text: trackingText.subscribed(code) });
+      await requestCode(ctx, deps.codes, { purpose: "SUBSCRIBE", subject: dossier.id, citizenId: dossier.applicantId, dossierId: dossier.id }, { kind: "subscribe", target: code }, m.data);
+      return;
     }
     if (m.kind === "contact") {
       if (!ctx.session.pendingCode) return next();
@@ -120,7 +146,10 @@ export function trackingFeature(lookup: DossierLookupService, now: () => Date = 
     if (m.kind !== "text") return next();
     const code = findDossierCode(m.text);
     if (code) {
-      if (await ctx.sessions.flagged(channel, id, "lookup-locked")) return void ctx.reply({ text: trackingText.locked });
+      if (await lookup.locked(code, lookupClient(ctx))) {
+        ctx.session.pendingCode = code; // digits sent next get the same answer, not a catalog search
+        return void ctx.reply({ text: trackingText.locked, buttons: [[{ label: botText.menuButton, data: "menu" }]] });
+      }
       if ((ctx.session.verified ?? []).includes(code)) {
         const d = await lookup.verifyTrusted(code);
         if (d) return showStatus(ctx, d);

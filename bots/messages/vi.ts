@@ -149,7 +149,10 @@ export const trackingText = {
   notOwnContact: "Vui lòng chia sẻ số điện thoại của chính ông/bà (nút bên dưới), không phải danh bạ của người khác.",
   noMatch: "Mã hồ sơ hoặc 4 số cuối điện thoại chưa khớp. Ông/bà kiểm tra lại Giấy tiếp nhận hồ sơ rồi thử lại.",
   tooManyLookups: "Ông/bà đã tra cứu nhiều lần trong ít phút. Vui lòng thử lại sau 10 phút.",
-  locked: "Ông/bà đã nhập sai nhiều lần. Để bảo vệ thông tin, việc tra cứu tạm khóa trong 1 giờ. Ông/bà có thể gọi bộ phận một cửa để được hỗ trợ.",
+  // The same words whether the code exists or not, and whoever made the wrong tries.
+  locked:
+    "Việc tra cứu đang tạm dừng vì đã có nhiều lần nhập sai, để bảo vệ thông tin hồ sơ. Ông/bà vui lòng thử lại sau 1 giờ, " +
+    "hoặc mang giấy tờ tùy thân (CCCD) và giấy tiếp nhận hồ sơ đến bộ phận một cửa của xã/phường nơi nộp hồ sơ để được hỗ trợ.",
   subscribeButton: (code: string) => ({ label: "🔔 Nhận thông báo hồ sơ tại đây", data: `subscribe:${code}` }),
   subscribed: (code: string) => `Đã đăng ký. Khi hồ sơ ${code} có thay đổi, ông/bà sẽ nhận thông báo tại đây. Gõ "HUY" để ngừng nhận.`,
   subscribeNeedsProof: "Ông/bà cần tra cứu và xác minh hồ sơ trước khi đăng ký nhận thông báo.",
@@ -174,6 +177,27 @@ export const trackingText = {
   },
 };
 
+const CONFIRM_WHAT: Record<"book" | "cancel" | "subscribe", string> = {
+  book: "đặt lịch",
+  cancel: "hủy lịch",
+  subscribe: "nhận thông báo hồ sơ tại đây",
+};
+
+export const confirmText = {
+  sent: (kind: "book" | "cancel" | "subscribe", to: "applicant" | "given", tail: string) =>
+    `Để xác nhận ${CONFIRM_WHAT[kind]}, em đã gửi mã xác nhận 6 số đến ${to === "applicant" ? "số điện thoại của người nộp hồ sơ" : "số điện thoại ông/bà vừa nhập"}, đuôi …${tail} (qua Zalo hoặc tin nhắn SMS). ` +
+    "Ông/bà vui lòng nhập mã đó vào đây. Mã có hiệu lực 10 phút, nhập sai quá 3 lần thì mã bị hủy.",
+  askAgain: (tail: string) => `Ông/bà vui lòng nhập mã xác nhận 6 số đã gửi đến số điện thoại đuôi …${tail}, hoặc bấm "Hủy".`,
+  wrong: (left: number) => `Mã xác nhận chưa đúng. Ông/bà còn ${left} lần nhập.`,
+  void: "Mã xác nhận đã hết hiệu lực (nhập sai quá 3 lần, quá 10 phút hoặc đã dùng). Việc này chưa được thực hiện; ông/bà có thể làm lại từ đầu.",
+  tooMany:
+    "Đã gửi nhiều mã xác nhận trong một giờ qua nên em tạm chưa gửi thêm. Ông/bà vui lòng thử lại sau, hoặc mang giấy tờ tùy thân (CCCD) đến bộ phận một cửa của xã/phường để được hỗ trợ.",
+  noPhone: "Hồ sơ này không có số điện thoại di động để gửi mã xác nhận. Ông/bà vui lòng mang giấy tờ tùy thân (CCCD) đến bộ phận một cửa của xã/phường để được hỗ trợ.",
+  aborted: "Đã hủy, chưa có gì thay đổi. Ông/bà cần gì thêm cứ hỏi ạ.",
+  resendButton: (data: string) => ({ label: "Gửi lại mã", data }),
+  abortButton: { label: "Hủy", data: "confirm-abort" },
+};
+
 export const optOutText = {
   done: 'Đã ngừng gửi mọi thông báo tới ông/bà qua kênh này. Ông/bà vẫn có thể hỏi thủ tục bất cứ lúc nào; muốn nhận lại thông báo hồ sơ, hãy tra cứu hồ sơ và bấm "Nhận thông báo".',
   nothingOnWeb: "Trang trò chuyện trên web không gửi thông báo nên không có gì để hủy.",
@@ -191,8 +215,16 @@ export const bookingText = {
   notAllowed: "Thủ tục của hồ sơ này chưa được xác nhận là trả kết quả qua Bưu điện, nên chưa đặt giao tận nhà được. Ông/bà vui lòng hỏi bộ phận một cửa.",
   alreadyPostal: "Hồ sơ này đã đăng ký nhận kết quả qua Bưu điện; kết quả sẽ được chuyển đến địa chỉ ông/bà đã đăng ký.",
   finished: "Hồ sơ này đã trả kết quả hoặc đã kết thúc, không cần đặt giao nữa.",
-  askName: "Đặt Bưu điện giao kết quả tận nhà. Bước 1/5: họ và tên người nhận?",
+  askWho:
+    "Đặt Bưu điện giao kết quả tận nhà. Bước 1/5: ai sẽ nhận kết quả? Bưu tá chỉ trao kết quả khi xem giấy tờ tùy thân (CCCD) của người nhận: " +
+    "người nộp hồ sơ (đúng tên trên hồ sơ), hoặc người được người nộp hồ sơ ủy quyền (có giấy ủy quyền).",
+  whoButtons: [
+    [{ label: "Người nộp hồ sơ nhận", data: "recipient:applicant" }],
+    [{ label: "Người được ủy quyền nhận (có giấy ủy quyền)", data: "recipient:mandate" }],
+  ],
+  askName: "Bước 1/5: họ và tên người được ủy quyền nhận kết quả (đúng như trên CCCD và giấy ủy quyền)?",
   askPhone: "Bước 2/5: số điện thoại di động của người nhận (bưu tá sẽ gọi trước khi giao)?",
+  askPhoneCollection: "Bước 2/5: số điện thoại di động của người nộp hồ sơ (mã xác nhận sẽ gửi đến số này; bưu tá gọi trước khi đến)?",
   badPhone: "Số điện thoại chưa đúng. Vui lòng nhập số di động Việt Nam, ví dụ 0912 345 678.",
   badName: "Vui lòng nhập họ tên người nhận (2 đến 100 ký tự).",
   askCommune: "Bước 3/5: nhận tại xã/phường nào? Gõ tên xã/phường (có dấu hay không đều được).",
@@ -206,18 +238,25 @@ export const bookingText = {
     [{ label: "Chiều (13:30–17:00)", data: "window:Chiều (13:30–17:00)" }],
     [{ label: "Giờ nào cũng được", data: "window:Giờ nào cũng được (8:00–17:00)" }],
   ],
-  summary: (d: { kind: string; dossierCode?: string; procedureName?: string; recipientName: string; recipientPhone: string; addressLine: string; communeName: string; timeWindow: string }, postage: number) =>
+  summary: (d: { kind: string; dossierCode?: string; procedureName?: string; recipientIsApplicant?: boolean; recipientName?: string; recipientPhone: string; addressLine: string; communeName: string; timeWindow: string }, postage: number) =>
     [
       "Ông/bà kiểm tra lại thông tin:",
       d.kind === "DOSSIER_COLLECTION" ? `• Bưu điện đến nhận hồ sơ: ${d.procedureName ?? ""}` : `• Giao kết quả hồ sơ: ${d.dossierCode ?? ""}`,
-      `• ${d.kind === "DOSSIER_COLLECTION" ? "Người nộp" : "Người nhận"}: ${d.recipientName}, ${d.recipientPhone}`,
+      d.kind === "DOSSIER_COLLECTION"
+        ? `• Người nộp: ${d.recipientName ?? ""}, ${d.recipientPhone}`
+        : d.recipientIsApplicant === false
+          ? `• Người nhận: ${d.recipientName ?? ""} (được ủy quyền), ${d.recipientPhone} — bưu tá chỉ trao kết quả khi xem CCCD của người này và giấy ủy quyền của người nộp hồ sơ`
+          : `• Người nhận: người nộp hồ sơ (theo tên trên hồ sơ), ${d.recipientPhone} — bưu tá chỉ trao kết quả khi xem CCCD của người nộp hồ sơ`,
       `• Địa chỉ: ${d.addressLine}, ${d.communeName}`,
       `• Khung giờ: ${d.timeWindow}`,
       `• Cước phí: ${money(postage)} (trả cho bưu tá khi nhận)`,
     ].join("\n"),
-  confirmButtons: [[{ label: "✅ Xác nhận", data: "book-confirm" }, { label: "Hủy", data: "book-abort" }]],
+  confirmButtons: [[{ label: "✅ Xác nhận (gửi mã)", data: "book-confirm" }, { label: "Hủy", data: "book-abort" }]],
   bookedCollection: (ref: string) => `Đã đặt lịch. Mã lịch hẹn: ${ref}. Bưu tá sẽ gọi trước khi đến; ông/bà chuẩn bị sẵn hồ sơ theo danh sách giấy tờ và giấy tờ tùy thân để đối chiếu.`,
-  booked: (ref: string) => `Đã đặt lịch. Mã lịch hẹn: ${ref}. Bưu điện sẽ liên hệ khi kết quả sẵn sàng để giao. Ông/bà có thể xem hoặc hủy lịch (trước khi bưu tá nhận đi giao) bằng nút "Lịch giao của tôi".`,
+  booked: (ref: string, mandate: boolean) =>
+    `Đã đặt lịch. Mã lịch hẹn: ${ref}. Bưu điện sẽ liên hệ khi kết quả sẵn sàng để giao. ` +
+    (mandate ? "Bưu tá chỉ trao kết quả khi xem CCCD của người được ủy quyền và giấy ủy quyền của người nộp hồ sơ. " : "Bưu tá chỉ trao kết quả khi xem CCCD của người nộp hồ sơ. ") +
+    `Ông/bà có thể xem hoặc hủy lịch (trước khi bưu tá nhận đi giao) bằng nút "Lịch giao của tôi".`,
   aborted: "Đã hủy việc đặt lịch. Ông/bà cần gì thêm cứ hỏi ạ.",
   none: "Ông/bà chưa có lịch hẹn Bưu điện nào trong cuộc trò chuyện này (hoặc cho các hồ sơ đã tra cứu).",
   statusLabel: { REQUESTED: "đã đặt, chờ Bưu điện xác nhận", CONFIRMED: "Bưu điện đã xác nhận", DISPATCHED: "bưu tá đang giao", COMPLETED: "đã giao xong", FAILED: "giao không thành", CANCELLED: "đã hủy" } as Record<string, string>,

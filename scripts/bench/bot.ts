@@ -13,6 +13,11 @@ import { createDatabase } from "../../src/db/client.js";
 import { dossierEventSchema } from "../../src/dossiers/event-schema.js";
 import { DossierIngestService } from "../../src/dossiers/ingest-service.js";
 import { createLogger } from "../../src/logging/logger.js";
+import { AdminUnitService } from "../../src/admin-units/admin-unit-service.js";
+import { BookingService } from "../../src/bookings/booking-service.js";
+import { DossierLookupService } from "../../src/dossiers/lookup-service.js";
+import { SubscriptionService } from "../../src/subscriptions/subscription-service.js";
+import { OneTimeCodeService } from "../../src/verification/one-time-codes.js";
 import { TelegramFake } from "../../test/fakes/telegram-fake.js";
 import { benchRedisUrl, freshBenchDatabase, line, percentile } from "./support.js";
 
@@ -26,7 +31,19 @@ await redis.flushdb();
 const logger = createLogger({ level: "error" });
 const catalog = new CatalogService(new PrismaProcedureRepository(database.db));
 const prefix = `benchbot${randomBytes(3).toString("hex")}`;
-const engine = createBot({ redis, db: database.db, catalog, logger, prefix });
+const engine = createBot({
+  redis,
+  services: {
+    lookup: new DossierLookupService(database.db),
+    bookings: new BookingService(database.db),
+    units: new AdminUnitService(database.db),
+    catalog,
+    subscriptions: new SubscriptionService(database.db),
+    codes: new OneTimeCodeService(database.db),
+  },
+  logger,
+  prefix,
+});
 
 // Dossiers to look up.
 const dossiers = Array.from({ length: 200 }, (_, i) => ({ code: `H15.50.05.13-261120-${String(i + 1).padStart(4, "0")}`, phone: `0916${String(i + 1).padStart(6, "0")}` }));
@@ -53,7 +70,8 @@ async function run(thinkMs: () => number, label: string): Promise<string[]> {
       await new Promise((r) => setTimeout(r, thinkMs() / 2));
       for (const text of script) {
         const t = performance.now();
-        const out = await engine.handle({ conversation: { channel: "WEB", id }, message: { kind: "text", text } });
+        // Each conversation from an address of its own, as web-chat users are (look-up limits count per address).
+        const out = await engine.handle({ conversation: { channel: "WEB", id }, message: { kind: "text", text }, client: { ip: `10.0.${i >> 8}.${i & 255}` } });
         latencies.push(performance.now() - t);
         replies += out.length;
         await new Promise((r) => setTimeout(r, thinkMs()));

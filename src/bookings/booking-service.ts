@@ -1,15 +1,19 @@
 /**
  * Postal bookings: the post office brings a result home, or collects a dossier from home.
- * Citizens create and cancel them (until dispatched); post office staff see those of their unit
- * and move them forward.
+ * Citizens create and cancel them (until dispatched), each time with a one-time code sent to the
+ * phone on record; post office staff see those of their unit and move them forward. A result is
+ * addressed to the applicant named on the dossier, or to a person holding the applicant's mandate
+ * when the citizen said so, and is handed over only on sight of that person's ID.
  */
 import { randomBytes } from "node:crypto";
 import { unitCovers } from "../auth/guard.js";
 import type { Db } from "../db/client.js";
 import type { BookingKind, BookingStatus } from "../generated/prisma/enums.js";
 import { AppError, NotFoundError, ValidationError } from "../errors.js";
-import { NOTICE_CHANNEL } from "../dossiers/ingest-service.js";
-import type { BookingNoticeVariables } from "../notifications/notice-types.js";
+import { createNotices, viaPrisma, wakeRelay } from "../notifications/notice-store.js";
+
+import { NOTICE_POLICIES, type BookingNoticeVariables } from "../notifications/notice-types.js";
+import { assertConfirmed, type Confirmation } from "../verification/one-time-codes.js";
 
 export interface NewBooking {
   kind: BookingKind;
@@ -17,12 +21,22 @@ export interface NewBooking {
   procedureCode?: string | null;
   citizenId?: string | null;
   identity?: { channel: "TELEGRAM" | "ZALO_OA"; externalId: string } | null;
+  /** RESULT_DELIVERY: true = the applicant named on the dossier; false = a person with the applicant's mandate. */
+  recipientIsApplicant?: boolean;
   recipientName: string;
   recipientPhone: string;
   communeCode: string;
   addressLine: string;
   timeWindow: string;
   postage: number;
+}
+
+/** What the post office must check before handing over (shown to staff with every booking). */
+export function handOverRule(kind: BookingKind, recipientIsApplicant: boolean): string {
+  if (kind === "DOSSIER_COLLECTION") return "Đối chiếu CCCD của người nộp hồ sơ khi nhận hồ sơ (check the applicant's ID when collecting).";
+  return recipientIsApplicant
+    ? "Chỉ trao kết quả khi xem CCCD của người nhận có tên trên, là người nộp hồ sơ (hand over only on sight of the named applicant's ID)."
+    : "Chỉ trao kết quả khi xem CCCD của người nhận có tên trên và giấy ủy quyền của người nộp hồ sơ (hand over only on sight of the named recipient's ID and the applicant's mandate).";
 }
 
 /** Allowed moves; anything else is refused. */
@@ -46,12 +60,22 @@ export class BookingService {
   constructor(private readonly db: Db) {}
 
   /** The citizen with this phone (E.164), created when new: a collection booking's applicant. */
-  async citizenFor(phoneE164: string, fullName: string): Promise<string> {
+  async citizenFor(phoneE164: string, fullName: string | null): Promise<string> {
     const citizen = await this.db.citizen.upsert({ where: { phone: phoneE164 }, create: { phone: phoneE164, fullName }, update: {} });
     return citizen.id;
   }
 
-  async create(input: NewBooking) {
+  /**
+   * Creates a booking confirmed by a BOOKING code: for a delivery, one sent to the dossier's
+   * applicant (subject: the dossier id); for a collection, one sent to the phone given (subject: it, E.164).
+   */
+  async create(input: NewBooking, confirmation: Confirmation) {
+    if (input.kind === "RESULT_DELIVERY") {
+      if (!input.dossierId) throw new ValidationError("dossierId: a delivery needs its dossier");
+      assertConfirmed(confirmation, "BOOKING", input.dossierId);
+    } else {
+      assertConfirmed(confirmation, "BOOKING", `+84${input.recipientPhone.replace(/^0/, "")}`);
+    }
     const identity = input.identity
       ? await this.db.channelIdentity.upsert({
           where: { channel_externalId: { channel: input.identity.channel, externalId: input.identity.externalId } },
@@ -68,6 +92,7 @@ export class BookingService {
         citizenId: input.citizenId ?? null,
         identityId: identity?.id ?? null,
         recipientName: input.recipientName,
+        recipientIsApplicant: input.kind === "RESULT_DELIVERY" ? (input.recipientIsApplicant ?? true) : true,
         recipientPhone: input.recipientPhone,
         communeCode: input.communeCode,
         addressLine: input.addressLine,
@@ -88,7 +113,18 @@ export class BookingService {
     });
   }
 
-  async cancelByCitizen(referenceCode: string, references: string[], dossierCodes: string[]): Promise<"cancelled" | "not-found" | "too-late"> {
+  /** A booking this conversation may cancel (one it made, or of a dossier it proved a link to), to send the code for. */
+  async cancellable(referenceCode: string, references: string[], dossierCodes: string[]): Promise<{ citizenId: string | null; dossierId: string | null; open: boolean } | null> {
+    if (!references.includes(referenceCode) && dossierCodes.length === 0) return null;
+    const booking = await this.db.deliveryBooking.findFirst({
+      where: { reference: referenceCode, OR: [{ reference: { in: references } }, { dossier: { code: { in: dossierCodes } } }] },
+    });
+    return booking ? { citizenId: booking.citizenId, dossierId: booking.dossierId, open: CANCELLABLE.includes(booking.status) } : null;
+  }
+
+  /** Cancels a booking, confirmed by a CANCEL_BOOKING code (sent to the booking citizen's phone). */
+  async cancelByCitizen(referenceCode: string, references: string[], dossierCodes: string[], confirmation: Confirmation): Promise<"cancelled" | "not-found" | "too-late"> {
+    assertConfirmed(confirmation, "CANCEL_BOOKING", referenceCode);
     if (!references.includes(referenceCode) && dossierCodes.length === 0) return "not-found";
     const booking = await this.db.deliveryBooking.findFirst({
       where: { reference: referenceCode, OR: [{ reference: { in: references } }, { dossier: { code: { in: dossierCodes } } }] },
@@ -117,13 +153,13 @@ export class BookingService {
     if (!NEXT[booking.status].includes(to)) throw new AppError("CONFLICT", `Không chuyển được lịch hẹn từ ${booking.status} sang ${to} (a booking cannot move from ${booking.status} to ${to}).`);
     if (to === "DISPATCHED" && !details.waybillCode && !booking.waybillCode) throw new ValidationError("waybillCode: mã vận đơn là bắt buộc khi phát (a waybill code is required to dispatch)", { field: "waybillCode" });
     // The move and the citizen's notice are written together (the notice is the outbox row).
-    await this.db.$transaction(async (tx) => {
+    const written = await this.db.$transaction(async (tx): Promise<string[]> => {
       const moved = await tx.deliveryBooking.updateMany({
         where: { id: booking.id, status: booking.status },
         data: { status: to, ...(details.waybillCode ? { waybillCode: details.waybillCode } : {}), ...(details.note ? { note: details.note } : {}), ...(to === "CANCELLED" ? { cancelledAt: new Date() } : {}) },
       });
       if (moved.count === 0) throw new AppError("CONFLICT", "Lịch hẹn vừa được người khác cập nhật; vui lòng tải lại (changed meanwhile).");
-      if (!booking.citizenId || to === "REQUESTED") return;
+      if (!booking.citizenId || to === "REQUESTED") return [];
       const full = await tx.deliveryBooking.findUniqueOrThrow({ where: { id: booking.id }, include: { dossier: { select: { code: true } }, procedure: { select: { name: true } } } });
       const variables: BookingNoticeVariables = {
         reference: full.reference,
@@ -134,11 +170,11 @@ export class BookingService {
         waybillCode: full.waybillCode,
         note: details.note ?? null,
       };
-      const notice = await tx.notice.create({
-        data: { type: "BOOKING_UPDATE", citizenId: booking.citizenId, dossierId: booking.dossierId, variables: variables as object, dedupeKey: `booking:${booking.id}:${to}` },
-      });
-      await tx.$executeRaw`SELECT pg_notify(${NOTICE_CHANNEL}, ${notice.id})`;
+      return createNotices(viaPrisma(tx), [
+        { type: "BOOKING_UPDATE", citizenId: booking.citizenId, dossierId: booking.dossierId, variables, urgent: NOTICE_POLICIES.BOOKING_UPDATE.urgent, dedupeKey: `booking:${booking.id}:${to}` },
+      ]);
     });
+    await wakeRelay(viaPrisma(this.db), written);
     return this.db.deliveryBooking.findUniqueOrThrow({ where: { id: booking.id } });
   }
 }

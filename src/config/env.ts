@@ -2,6 +2,7 @@
  * The whole configuration: one zod schema over the environment, parsed once.
  * Every problem is reported with the variable's name and what it should look like.
  */
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { AppError } from "../errors.js";
 
@@ -168,9 +169,22 @@ export const envSchema = z
     RELAY_SWEEP_MS: z.coerce.number({ message: "must be a number" }).int().min(100, "must be at least 100").default(5000),
     CLAIM_LEASE_MS: z.coerce.number({ message: "must be a number" }).int().min(1000, "must be at least 1000").default(120_000),
     WORKER_CONCURRENCY: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(500, "must be at most 500").default(50),
+    /** Signs the web chat's conversation cookie. Required in production; elsewhere random per process when unset. */
+    WEB_CHAT_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, { message: "must be at least 32 characters (e.g. openssl rand -hex 32)" }),
+    /** Requests to POST /api/v1/chat per client IP address per minute (counted in Redis). */
+    WEB_CHAT_RATE_LIMIT: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(100_000).default(60),
+    /** Which proxies' X-Forwarded-For to believe for the client IP: off, true (any), or addresses/CIDRs separated by commas. */
+    TRUST_PROXY: z
+      .string()
+      .trim()
+      .default("off")
+      .transform((v): boolean | string => (v === "off" || v === "false" ? false : v === "true" ? true : v)),
     SMS_SEGMENT_BUDGET: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1).max(10).default(2),
   })
   .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && !env.WEB_CHAT_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["WEB_CHAT_SECRET"], message: "is required in production (it signs the web chat's conversation cookie; e.g. openssl rand -hex 32)" });
+    }
     const zalo = ["ZALO_APP_ID", "ZALO_APP_SECRET", "ZALO_REFRESH_TOKEN"] as const;
     const zaloSet = zalo.filter((k) => env[k] !== undefined);
     if (zaloSet.length > 0 && zaloSet.length < zalo.length) {
@@ -189,6 +203,8 @@ export const envSchema = z
   })
   .transform((env) => ({
     ...env,
+    // Without a secret (never in production) each process signs with its own: cookies last as long as the process.
+    WEB_CHAT_SECRET: env.WEB_CHAT_SECRET ?? randomBytes(32).toString("hex"),
     PUBLIC_BASE_URL: env.PUBLIC_BASE_URL ?? `http://${env.HOST === "0.0.0.0" ? "127.0.0.1" : env.HOST}:${env.PORT}`,
   }));
 

@@ -2,6 +2,13 @@
  * Dossier look-up for citizens: only after proof (the last 4 digits of the applicant's phone, or
  * the applicant's own number shared as a contact). A wrong proof and an unknown code give the same
  * answer, so nothing is revealed.
+ *
+ * Guessing is bounded in PostgreSQL (so a Redis flush frees nothing), in fixed one-hour windows:
+ * at most 5 wrong proofs per dossier code (known or not, from every channel and conversation
+ * together) and 10 per client (the web chat's IP address, a Telegram or Zalo chat). A proof is
+ * counted before it is checked and given back when it was right, so concurrent guesses cannot
+ * slip past the limit; once either count is full, every proof is refused — the right one too —
+ * with the same answer whether the code exists or not.
  */
 import type { Db } from "../db/client.js";
 import type { DossierStatus } from "../generated/prisma/enums.js";
@@ -25,21 +32,102 @@ export interface VerifiedDossier {
   newDueAt: Date | null;
   communeName: string | null;
   applicantId: string;
+  /** The applicant's name on record (a delivery is addressed to it); never shown in the chat. */
+  applicantName: string | null;
   timeline: DossierTimelineEntry[];
 }
 
 export type Proof = { kind: "digits"; digits: string } | { kind: "phone"; e164: string };
 
-export class DossierLookupService {
-  constructor(private readonly db: Db) {}
+/** Who is guessing: the web chat's IP address, or the Telegram / Zalo chat. */
+export interface LookupClient {
+  channel: "WEB" | "TELEGRAM" | "ZALO_OA";
+  /** WEB: the client's IP address; TELEGRAM / ZALO_OA: the chat id. */
+  key: string;
+}
 
-  /** The dossier when the proof matches its applicant; null otherwise (unknown code or wrong proof alike). */
-  async verify(code: string, proof: Proof): Promise<VerifiedDossier | null> {
+export type LookupOutcome = { result: "verified"; dossier: VerifiedDossier } | { result: "no-match" } | { result: "locked" };
+
+export interface LookupLimits {
+  /** Wrong proofs per dossier code in a window. */
+  perDossier: number;
+  /** Wrong proofs per client in a window. */
+  perClient: number;
+  windowSeconds: number;
+}
+
+export const LOOKUP_LIMITS: LookupLimits = { perDossier: 5, perClient: 10, windowSeconds: 3600 };
+
+/** The code as the counters key it: trimmed, upper case, at most 64 characters. */
+const codeKey = (code: string) => code.trim().toUpperCase().slice(0, 64);
+const clientKey = (client: LookupClient) => `${client.channel}:${client.key}`.slice(0, 200);
+
+export class DossierLookupService {
+  private calls = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly limits: LookupLimits = LOOKUP_LIMITS,
+  ) {}
+
+  /**
+   * Checks a proof for a code, within the limits: "verified" with the dossier, "no-match" (unknown
+   * code or wrong proof alike), or "locked" (too many wrong proofs for this code or from this client).
+   */
+  async verify(code: string, proof: Proof, client: LookupClient): Promise<LookupOutcome> {
+    const keys = { dossier: codeKey(code), client: clientKey(client) };
+    // Count the proof before checking it: parallel guesses each take a slot, and none is checked past the limit.
+    const counts = await this.count(keys, 1);
+    if (counts.dossier > this.limits.perDossier || counts.client > this.limits.perClient) {
+      await this.count(keys, -1); // a refused proof was not checked: it does not lengthen the lock
+      return { result: "locked" };
+    }
+    this.prune();
     const d = await this.load(code);
     const phone = d?.phone;
-    if (!d || !phone) return null;
-    const ok = proof.kind === "digits" ? /^\d{4}$/.test(proof.digits) && phone.endsWith(proof.digits) : proof.e164 === phone;
-    return ok ? this.view(d) : null;
+    const ok = Boolean(d && phone && (proof.kind === "digits" ? /^\d{4}$/.test(proof.digits) && phone.endsWith(proof.digits) : proof.e164 === phone));
+    if (ok && d) {
+      await this.count(keys, -1);
+      return { result: "verified", dossier: this.view(d) };
+    }
+    if (counts.dossier >= this.limits.perDossier || counts.client >= this.limits.perClient) return { result: "locked" };
+    return { result: "no-match" };
+  }
+
+  /** True while the code or the client may not try a proof (the same for a code that does not exist). */
+  async locked(code: string, client: LookupClient): Promise<boolean> {
+    const rows = await this.db.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM "LookupFailure"
+       WHERE "windowStart" > now() - make_interval(secs => ${this.limits.windowSeconds})
+         AND ((scope = 'DOSSIER' AND key = ${codeKey(code)} AND count >= ${this.limits.perDossier})
+           OR (scope = 'CLIENT' AND key = ${clientKey(client)} AND count >= ${this.limits.perClient}))`;
+    return (rows[0]?.n ?? 0) > 0;
+  }
+
+  /** Adds `delta` to both counters (a new window starts when the last one is over); the counts now. */
+  private async count(keys: { dossier: string; client: string }, delta: 1 | -1): Promise<{ dossier: number; client: number }> {
+    const window = this.limits.windowSeconds;
+    const rows =
+      delta === 1
+        ? await this.db.$queryRaw<{ scope: string; count: number }[]>`
+            INSERT INTO "LookupFailure" AS f (scope, key, "windowStart", count)
+            VALUES ('DOSSIER', ${keys.dossier}, now(), 1), ('CLIENT', ${keys.client}, now(), 1)
+            ON CONFLICT (scope, key) DO UPDATE SET
+              count = CASE WHEN f."windowStart" <= now() - make_interval(secs => ${window}) THEN 1 ELSE f.count + 1 END,
+              "windowStart" = CASE WHEN f."windowStart" <= now() - make_interval(secs => ${window}) THEN now() ELSE f."windowStart" END
+            RETURNING scope, count`
+        : await this.db.$queryRaw<{ scope: string; count: number }[]>`
+            UPDATE "LookupFailure" SET count = GREATEST(count - 1, 0)
+             WHERE (scope = 'DOSSIER' AND key = ${keys.dossier}) OR (scope = 'CLIENT' AND key = ${keys.client})
+            RETURNING scope, count`;
+    return { dossier: rows.find((r) => r.scope === "DOSSIER")?.count ?? 0, client: rows.find((r) => r.scope === "CLIENT")?.count ?? 0 };
+  }
+
+  /** Now and then, forgets windows long over (codes typed once, clients gone). */
+  private prune(): void {
+    this.calls += 1;
+    if (this.calls % 500 !== 0) return;
+    void this.db.$executeRaw`DELETE FROM "LookupFailure" WHERE "windowStart" < now() - make_interval(secs => ${this.limits.windowSeconds * 2})`.catch(() => undefined);
   }
 
   /** For a code this conversation already proved a link to (kept in its session). */
@@ -48,12 +136,19 @@ export class DossierLookupService {
     return d ? this.view(d) : null;
   }
 
+  /** The dossier a one-time code was issued for (its subject is the dossier id). */
+  async byId(id: string): Promise<VerifiedDossier | null> {
+    if (!/^[0-9a-f-]{36}$/.test(id)) return null;
+    const row = await this.db.dossier.findUnique({ where: { id }, select: { code: true } });
+    return row ? this.verifyTrusted(row.code) : null;
+  }
+
   /** One plain query (dossier, applicant's phone, procedure, commune, history): look-ups are frequent. */
   private async load(code: string): Promise<(VerifiedDossier & { phone: string | null }) | null> {
     const rows = await this.db.$queryRaw<(Omit<VerifiedDossier, "timeline"> & { phone: string | null; timeline: { status: DossierStatus; occurredAt: string; note: string | null }[] })[]>`
       SELECT d.id, d.code, d.status::text AS status, COALESCE(d."procedureName", p.name) AS "procedureName", d."procedureCode",
              p."postalReturn", d.channel::text AS channel, d."receivedAt", d."dueAt", d."newDueAt", u."fullName" AS "communeName",
-             d."applicantId", c.phone,
+             d."applicantId", c."fullName" AS "applicantName", c.phone,
              COALESCE((SELECT json_agg(json_build_object('status', e.status, 'occurredAt', e."occurredAt", 'note', e.note) ORDER BY e."occurredAt", e."receivedAt")
                          FROM "DossierEvent" e WHERE e."dossierId" = d.id), '[]'::json) AS timeline
         FROM "Dossier" d
@@ -69,19 +164,5 @@ export class DossierLookupService {
   private view(d: VerifiedDossier & { phone: string | null }): VerifiedDossier {
     const { phone: _phone, ...dossier } = d;
     return dossier;
-  }
-
-  /** Links a chat to the dossier's applicant, with consent, and subscribes it to the dossier. */
-  async subscribe(dossier: VerifiedDossier, channel: "TELEGRAM" | "ZALO_OA", externalId: string): Promise<void> {
-    const now = new Date();
-    await this.db.$transaction(async (tx) => {
-      const identity = await tx.channelIdentity.upsert({
-        where: { channel_externalId: { channel, externalId } },
-        create: { channel, externalId, citizenId: dossier.applicantId, consentAt: now, lastInteractionAt: now },
-        update: { citizenId: dossier.applicantId, consentAt: now, optedOutAt: null, reachable: true, lastInteractionAt: now },
-      });
-      const existing = await tx.subscription.findFirst({ where: { kind: "DOSSIER", identityId: identity.id, dossierId: dossier.id, cancelledAt: null } });
-      if (!existing) await tx.subscription.create({ data: { kind: "DOSSIER", identityId: identity.id, citizenId: dossier.applicantId, dossierId: dossier.id } });
-    });
   }
 }

@@ -208,13 +208,16 @@ export function openApiDocument(serverUrl: string): object {
       "/api/v1/chat": {
         post: {
           summary: "The web chat: one message to the citizens' bot, its replies",
+          description:
+            "The conversation is named by the server in a signed HttpOnly cookie (motcua_chat), issued when missing or invalid; a conversationId in the body is ignored. Limited per client IP (WEB_CHAT_RATE_LIMIT a minute).",
           requestBody: {
             required: true,
-            ...json({ type: "object", required: ["conversationId"], properties: { conversationId: { type: "string", pattern: "^[A-Za-z0-9_-]{8,64}$" }, text: { type: "string" }, button: { type: "string" } } }),
+            ...json({ type: "object", properties: { conversationId: { description: "Ignored (older clients sent it)." }, text: { type: "string" }, button: { type: "string" } } }),
           },
           responses: {
             "200": json({ type: "object", properties: { replies: { type: "array", items: { type: "object", properties: { text: { type: "string" }, buttons: { type: "array", items: { type: "array", items: { type: "object", properties: { label: { type: "string" }, data: { type: "string" } } } } } } } } } }),
             "400": error("Malformed message."),
+            "429": error("Too many requests from this address; see Retry-After."),
           },
         },
       },

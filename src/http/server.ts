@@ -32,6 +32,8 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
     loggerInstance: ctx.logger as unknown as FastifyBaseLogger,
     bodyLimit: 5 * 1024 * 1024,
     routerOptions: { maxParamLength: 200 },
+    // request.ip: the client's address, read from X-Forwarded-For only behind the proxies named here.
+    trustProxy: env.TRUST_PROXY,
   });
   installBodyParsers(app);
   installErrorHandling(app);

@@ -22,9 +22,9 @@ import { ChannelError } from "../channels/channel.js";
 import type { RateLimiter, RateRule } from "../channels/rate-limiter.js";
 import type { QuietHours } from "../config/env.js";
 import type { Db } from "../db/client.js";
-import { bookingNoticeText, noticeText } from "./messages/vi.js";
+import { bookingNoticeText, noticeText, otpNoticeText } from "./messages/vi.js";
 import type { NoticeStore } from "./notice-store.js";
-import { NOTICE_POLICIES, NOTICE_TYPES, type BookingNoticeVariables, type NoticeType, type NoticeVariables } from "./notice-types.js";
+import { NOTICE_POLICIES, NOTICE_TYPES, type BookingNoticeVariables, type NoticeType, type NoticeVariables, type OtpNoticeVariables } from "./notice-types.js";
 import { inQuietHours, quietHoursEnd } from "./quiet-hours.js";
 import { planChannels, type RecipientFacts } from "./routing.js";
 import { fitSms, countSegments } from "./sms-text.js";
@@ -328,8 +328,9 @@ export class NoticeSender {
     return "left";
   }
 
-  render(type: NoticeType, vars: NoticeVariables | BookingNoticeVariables, channel: DeliveryChannel, recipient: string, noticeId: string): OutboundMessage {
-    const text = type === "BOOKING_UPDATE" ? bookingNoticeText(vars as BookingNoticeVariables) : noticeText(type, vars as NoticeVariables);
+  render(type: NoticeType, vars: NoticeVariables | BookingNoticeVariables | OtpNoticeVariables, channel: DeliveryChannel, recipient: string, noticeId: string): OutboundMessage {
+    const text =
+      type === "BOOKING_UPDATE" ? bookingNoticeText(vars as BookingNoticeVariables) : type === "OTP" ? otpNoticeText(vars as OtpNoticeVariables) : noticeText(type, vars as NoticeVariables);
     if (channel === "SMS") return { noticeId, recipient, text: fitSms(text.sms, this.deps.smsSegmentBudget) };
     if (channel === "ZNS") {
       const id = this.deps.znsTemplates[type];

@@ -21,8 +21,8 @@ export const DOSSIER_NOTICE_TYPES = [
 
 export type DossierNoticeType = (typeof DOSSIER_NOTICE_TYPES)[number];
 
-/** Every notice type the sender knows: the dossier statuses, and postal booking updates. */
-export const NOTICE_TYPES = [...DOSSIER_NOTICE_TYPES, "BOOKING_UPDATE"] as const;
+/** Every notice type the sender knows: the dossier statuses, postal booking updates, one-time codes. */
+export const NOTICE_TYPES = [...DOSSIER_NOTICE_TYPES, "BOOKING_UPDATE", "OTP"] as const;
 export type NoticeType = (typeof NOTICE_TYPES)[number];
 
 export interface BookingNoticeVariables {
@@ -34,6 +34,14 @@ export interface BookingNoticeVariables {
   timeWindow: string;
   waybillCode?: string | null;
   note?: string | null;
+}
+
+/** A one-time code for the phone on record (src/verification/one-time-codes.ts). */
+export interface OtpNoticeVariables {
+  code: string;
+  purpose: "BOOKING" | "CANCEL_BOOKING" | "SUBSCRIBE";
+  /** Minutes the code stays valid. */
+  minutes: number;
 }
 
 export interface NoticeVariables {
@@ -65,6 +73,8 @@ const normal: NoticePolicy = { urgent: false, receiptDeadlineMinutes: 30 };
 
 export const NOTICE_POLICIES: Record<NoticeType, NoticePolicy> = {
   BOOKING_UPDATE: normal,
+  // A code the citizen is waiting for, valid 10 minutes: never held by quiet hours, quick to fall back.
+  OTP: { urgent: true, receiptDeadlineMinutes: 2 },
   RECEIVED: normal,
   REFUSED: normal,
   SUPPLEMENT_REQUIRED: normal,

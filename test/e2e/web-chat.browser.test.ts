@@ -53,6 +53,11 @@ describe("web chat in a browser", () => {
     await page.getByText("Tình trạng: Đã có kết quả", { exact: false }).waitFor();
     const transcript = (await page.locator(".msg").allTextContents()).join("\n");
     expect(transcript).toContain(`Hồ sơ ${code}`);
+    // The conversation lives in the server's HttpOnly cookie: the page can neither read nor choose it.
+    expect(await page.evaluate(() => document.cookie)).not.toContain("motcua_chat");
+    expect(await page.evaluate(() => Object.keys(localStorage))).toEqual([]);
+    const cookies = await page.context().cookies();
+    expect(cookies.find((c) => c.name === "motcua_chat")).toMatchObject({ httpOnly: true, sameSite: "Lax", path: "/api/v1/chat" });
     await page.close();
   }, 60_000);
 });

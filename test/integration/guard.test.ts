@@ -55,17 +55,22 @@ const counts = async () => ({
   bookings: await s.ctx.db.deliveryBooking.groupBy({ by: ["status"], _count: true }),
 });
 
+/** A booking as a citizen's confirmed request leaves it (written directly: this file tests the guard, not the booking flow). */
 async function newBooking(communeCode: string): Promise<string> {
-  const b = await s.ctx.bookings.create({
-    kind: "RESULT_DELIVERY",
-    recipientName: "Lê Văn Tư",
-    recipientPhone: "0912000111",
-    communeCode,
-    addressLine: "5 đường Nguyễn Huệ",
-    timeWindow: "Sáng (8:00–11:30)",
-    postage: 25000,
+  const reference = `BD-${Math.random().toString(36).slice(2, 8).toUpperCase().replace(/[^A-Z0-9]/g, "X").padEnd(6, "X")}`;
+  await s.ctx.db.deliveryBooking.create({
+    data: {
+      reference,
+      kind: "DOSSIER_COLLECTION",
+      recipientName: "Lê Văn Tư",
+      recipientPhone: "0912000111",
+      communeCode,
+      addressLine: "5 đường Nguyễn Huệ",
+      timeWindow: "Sáng (8:00–11:30)",
+      postage: 25000,
+    },
   });
-  return b.reference;
+  return reference;
 }
 
 type Caller = "none" | "revoked" | "integration" | "communeOfUnit" | "communeOther" | "postOfUnit" | "postOther" | "admin";

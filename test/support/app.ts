@@ -6,6 +6,9 @@ import { buildHttpServer } from "../../src/http/server.js";
 import { createLogger } from "../../src/logging/logger.js";
 import { createBot } from "../../bots/bot.js";
 import { registerWebChat } from "../../bots/adapters/web-chat.js";
+import { DossierLookupService } from "../../src/dossiers/lookup-service.js";
+import { SubscriptionService } from "../../src/subscriptions/subscription-service.js";
+import { OneTimeCodeService } from "../../src/verification/one-time-codes.js";
 
 export interface TestApp {
   ctx: AppContext;
@@ -14,11 +17,23 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** The bot's services over a context's database (what serve builds). */
+export function botServices(ctx: AppContext) {
+  return { lookup: new DossierLookupService(ctx.db), bookings: ctx.bookings, units: ctx.adminUnits, catalog: ctx.catalog, subscriptions: new SubscriptionService(ctx.db), codes: new OneTimeCodeService(ctx.db) };
+}
+
+/**
+ * The API with the web chat. Requests from 127.0.0.1 may say which client they stand for in
+ * X-Forwarded-For (TRUST_PROXY), so a test can play several web-chat users.
+ */
 export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
-  const env = parseEnv({ ...process.env, PORT: "0", ...overrides });
-  const ctx = createAppContext(env, createLogger({ level: "silent" }));
-  const bot = createBot({ redis: ctx.redis, db: ctx.db, catalog: ctx.catalog, logger: ctx.logger, prefix: `test${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}` });
-  const app = await buildHttpServer(ctx, { extraRoutes: (a) => registerWebChat(a, bot) });
+  const env = parseEnv({ ...process.env, PORT: "0", TRUST_PROXY: "127.0.0.1", ...overrides });
+  const ctx = createAppContext(env, createLogger({ level: (process.env.TEST_LOG_LEVEL ?? "silent") as "silent" }));
+  const prefix = `test${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const bot = createBot({ redis: ctx.redis, services: botServices(ctx), logger: ctx.logger, prefix });
+  const app = await buildHttpServer(ctx, {
+    extraRoutes: (a) => registerWebChat(a, bot, { secret: env.WEB_CHAT_SECRET, redis: ctx.redis, prefix, perMinute: env.WEB_CHAT_RATE_LIMIT, secureCookie: false }),
+  });
   const baseUrl = await app.listen({ host: "127.0.0.1", port: 0 });
   return {
     ctx,

@@ -69,4 +69,17 @@ describe("environment", () => {
   it("treats empty variables as unset", () => {
     expect(parseEnv({ PORT: "", TELEGRAM_BOT_TOKEN: "" }).PORT).toBe(3000);
   });
+
+  it("requires WEB_CHAT_SECRET in production, and makes a random one per process elsewhere", () => {
+    expect(problems({ NODE_ENV: "production" }).join("\n")).toMatch(/^WEB_CHAT_SECRET is required in production/m);
+    expect(problems({ WEB_CHAT_SECRET: "short" }).join("\n")).toMatch(/^WEB_CHAT_SECRET must be at least 32 characters .*\(got "…"\)$/m);
+    const secret = "s".repeat(40);
+    expect(parseEnv({ NODE_ENV: "production", WEB_CHAT_SECRET: secret }).WEB_CHAT_SECRET).toBe(secret);
+    const a = parseEnv({}).WEB_CHAT_SECRET;
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+    expect(parseEnv({}).WEB_CHAT_SECRET).not.toBe(a);
+    expect(parseEnv({}).TRUST_PROXY).toBe(false);
+    expect(parseEnv({ TRUST_PROXY: "10.0.0.0/8,127.0.0.1" }).TRUST_PROXY).toBe("10.0.0.0/8,127.0.0.1");
+    expect(parseEnv({}).WEB_CHAT_RATE_LIMIT).toBe(60);
+  });
 });

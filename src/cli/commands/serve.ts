@@ -21,6 +21,14 @@ export async function preflight(env: Env): Promise<void> {
   await ensureSchemaCurrent(env.DATABASE_URL);
 }
 
+/** The services the bot works through, over this process's database. */
+async function botServices(ctx: ReturnType<typeof createAppContext>) {
+  const { DossierLookupService } = await import("../../dossiers/lookup-service.js");
+  const { SubscriptionService } = await import("../../subscriptions/subscription-service.js");
+  const { OneTimeCodeService } = await import("../../verification/one-time-codes.js");
+  return { lookup: new DossierLookupService(ctx.db), bookings: ctx.bookings, units: ctx.adminUnits, catalog: ctx.catalog, subscriptions: new SubscriptionService(ctx.db), codes: new OneTimeCodeService(ctx.db) };
+}
+
 export async function runServe(env: Env, options: ServeOptions): Promise<number> {
   if (!(ROLES as readonly string[]).includes(options.role)) throw new ValidationError(`--role must be one of ${ROLES.join(", ")} (got "${options.role}")`);
   const role = options.role as Role;
@@ -40,7 +48,7 @@ export async function runServe(env: Env, options: ServeOptions): Promise<number>
     const { buildHttpServer } = await import("../../http/server.js"); // each role loads only what it runs
     const { createBot } = await import("../../../bots/bot.js");
     const { registerWebChat } = await import("../../../bots/adapters/web-chat.js");
-    const bot = createBot({ redis: ctx.redis, db: ctx.db, catalog: ctx.catalog, logger: log, prefix: env.QUEUE_PREFIX, tariff: env.POSTAL_TARIFF });
+    const bot = createBot({ redis: ctx.redis, services: await botServices(ctx), logger: log, prefix: env.QUEUE_PREFIX, tariff: env.POSTAL_TARIFF });
     const { zaloBotHandler } = await import("../../../bots/adapters/zalo.js");
     const { ZaloOaChannel } = await import("../../channels/zalo/zalo-oa-channel.js");
     const zaloTokens = ctx.channels.zaloTokens;
@@ -48,7 +56,7 @@ export async function runServe(env: Env, options: ServeOptions): Promise<number>
     const { createTelegramBot, registerTelegramWebhook } = await import("../../../bots/adapters/telegram.js");
     const app = await buildHttpServer(ctx, {
       extraRoutes: async (a) => {
-        registerWebChat(a, bot);
+        await registerWebChat(a, bot, { secret: env.WEB_CHAT_SECRET, redis: ctx.redis, prefix: env.QUEUE_PREFIX, perMinute: env.WEB_CHAT_RATE_LIMIT, secureCookie: env.PUBLIC_BASE_URL.startsWith("https:") });
         // With a webhook secret, Telegram posts updates here instead of being long-polled by the bot role.
         if (telegramWebhook) {
           const telegram = createTelegramBot({ token: env.TELEGRAM_BOT_TOKEN!, apiRoot: env.TELEGRAM_API_ROOT, engine: bot, logger: log });
@@ -75,7 +83,7 @@ export async function runServe(env: Env, options: ServeOptions): Promise<number>
   if ((role === "all" || role === "bot") && env.TELEGRAM_BOT_TOKEN && !env.TELEGRAM_WEBHOOK_SECRET) {
     const { createBot } = await import("../../../bots/bot.js");
     const { createTelegramBot } = await import("../../../bots/adapters/telegram.js");
-    const engine = createBot({ redis: ctx.redis, db: ctx.db, catalog: ctx.catalog, logger: log, prefix: env.QUEUE_PREFIX, tariff: env.POSTAL_TARIFF });
+    const engine = createBot({ redis: ctx.redis, services: await botServices(ctx), logger: log, prefix: env.QUEUE_PREFIX, tariff: env.POSTAL_TARIFF });
     const telegram = createTelegramBot({ token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT, engine, logger: log });
     // launch() resolves only when polling stops: start it and report failures.
     void telegram.launch({ dropPendingUpdates: false }).catch((error: Error) => log.error({ err: error }, "Telegram polling stopped"));

@@ -6,7 +6,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { unitScope } from "../../auth/guard.js";
-import type { BookingService } from "../../bookings/booking-service.js";
+import { handOverRule, type BookingService } from "../../bookings/booking-service.js";
 import { BookingStatus } from "../../generated/prisma/enums.js";
 import { requirePrincipal } from "../auth.js";
 import { parseOrThrow } from "../errors.js";
@@ -30,6 +30,8 @@ export function registerBookingRoutes(app: FastifyInstance, deps: { bookings: Bo
         status: b.status,
         dossierCode: b.dossier?.code ?? null,
         recipientName: b.recipientName,
+        recipientIsApplicant: b.recipientIsApplicant,
+        handOverRule: handOverRule(b.kind, b.recipientIsApplicant),
         recipientPhone: b.recipientPhone,
         address: `${b.addressLine}, ${b.commune.fullName}`,
         communeCode: b.communeCode,

@@ -5,7 +5,7 @@
  *   shortening only the free-text note.
  * - `zns`: the named parameters of the approved ZNS template.
  */
-import type { BookingNoticeVariables, DossierNoticeType, NoticeVariables } from "../notice-types.js";
+import type { BookingNoticeVariables, DossierNoticeType, NoticeVariables, OtpNoticeVariables } from "../notice-types.js";
 
 export interface SmsParts {
   head: string;
@@ -196,9 +196,30 @@ export function bookingNoticeText(v: BookingNoticeVariables): NoticeText {
   const whatSms = v.kind === "DOSSIER_COLLECTION" ? `Lich Buu dien nhan ho so` : `Lich Buu dien giao ket qua ho so ${v.subject}`;
   const s = BOOKING_STATUS[v.status];
   const waybill = v.waybillCode ? ` Mã vận đơn: ${v.waybillCode}.` : "";
+  // A result on its way is handed over only to the named recipient, on sight of ID.
+  const handOver = v.kind === "RESULT_DELIVERY" && v.status === "DISPATCHED";
   return {
-    chat: `${what} (mã ${v.reference}, ${v.timeWindow}) ${s.chat}.${waybill}${v.note ? ` ${sentence(v.note)}` : ""}`,
-    sms: { head: `${whatSms} (${v.reference}) ${s.sms}.${v.waybillCode ? ` Ma van don: ${v.waybillCode}.` : ""}`, middle: v.note ?? "" },
+    chat: `${what} (mã ${v.reference}, ${v.timeWindow}) ${s.chat}.${waybill}${handOver ? " Bưu tá chỉ trao kết quả cho người nhận có tên trên lịch hẹn khi xem CCCD (và giấy ủy quyền nếu nhận thay)." : ""}${v.note ? ` ${sentence(v.note)}` : ""}`,
+    sms: {
+      head: `${whatSms} (${v.reference}) ${s.sms}.${v.waybillCode ? ` Ma van don: ${v.waybillCode}.` : ""}${handOver ? " Nguoi nhan xuat trinh CCCD." : ""}`,
+      middle: v.note ?? "",
+    },
     zns: { booking_reference: v.reference, subject: v.subject, status: s.chat, time_window: v.timeWindow, waybill_code: v.waybillCode ?? "" },
+  };
+}
+
+const OTP_PURPOSE: Record<OtpNoticeVariables["purpose"], { chat: string; sms: string }> = {
+  BOOKING: { chat: "đặt lịch Bưu điện", sms: "dat lich Buu dien" },
+  CANCEL_BOOKING: { chat: "hủy lịch Bưu điện", sms: "huy lich Buu dien" },
+  SUBSCRIBE: { chat: "nhận thông báo hồ sơ qua tin nhắn", sms: "nhan thong bao ho so qua tin nhan" },
+};
+
+/** A one-time code: what it is for, how long it lasts, and never to pass it on. */
+export function otpNoticeText(v: OtpNoticeVariables): NoticeText {
+  const p = OTP_PURPOSE[v.purpose];
+  return {
+    chat: `Mã xác nhận ${p.chat}: ${v.code} (hiệu lực ${v.minutes} phút). Không đưa mã này cho bất kỳ ai. Nếu ông/bà không yêu cầu, hãy bỏ qua tin này.`,
+    sms: { head: `Ma xac nhan ${p.sms}: ${v.code} (hieu luc ${v.minutes} phut). Khong dua ma nay cho bat ky ai.` },
+    zns: { otp: v.code, purpose: p.chat, minutes: String(v.minutes) },
   };
 }

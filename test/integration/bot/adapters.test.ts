@@ -11,6 +11,7 @@ import { zaloBotHandler } from "../../../bots/adapters/zalo.js";
 import { ZaloTokenManager } from "../../../src/channels/zalo/token-manager.js";
 import { ZaloOaChannel } from "../../../src/channels/zalo/zalo-oa-channel.js";
 import { buildHttpServer } from "../../../src/http/server.js";
+import { botServices } from "../../support/app.js";
 import { startNotifyStack, type NotifyStack } from "../../support/notify-stack.js";
 
 let s: NotifyStack;
@@ -20,7 +21,7 @@ let zaloUrl = "";
 
 beforeAll(async () => {
   s = await startNotifyStack({ worker: false });
-  const engine = createBot({ redis: s.ctx.redis, db: s.ctx.db, catalog: s.ctx.catalog, logger: s.ctx.logger, prefix: s.env.QUEUE_PREFIX });
+  const engine = createBot({ redis: s.ctx.redis, services: botServices(s.ctx), logger: s.ctx.logger, prefix: s.env.QUEUE_PREFIX });
   telegram = createTelegramBot({ token: s.telegram.token, apiRoot: s.telegram.url, engine, logger: s.ctx.logger });
   void telegram.launch();
   const tokens = new ZaloTokenManager({ db: s.ctx.db, redis: s.ctx.redis, logger: s.ctx.logger, appId: s.zalo.appId, appSecret: s.zalo.appSecret, initialRefreshToken: s.zalo.refreshToken, oauthBase: s.zalo.url });
@@ -80,8 +81,19 @@ describe("Telegram, through telegraf and the fake Bot API", () => {
     const own = await telegramSays({ message: { message_id: messageId++, date: 1, chat: { id: user.id, type: "private" }, from: user, contact: { phone_number: "+84918765432", first_name: "Lan", user_id: user.id } } });
     expect(own[0]?.text).toMatch(/Tình trạng: Cần nộp phí, lệ phí/);
     expect(JSON.stringify(own[0]?.payload.reply_markup)).toContain(`subscribe:${code}`);
-    const sub = await telegramSays({ callback_query: { id: "cb-sub", from: user, chat_instance: "1", data: `subscribe:${code}`, message: { message_id: 1, date: 1, chat: { id: user.id, type: "private" } } } });
-    expect(sub[0]?.text).toMatch(/Đã đăng ký\. Khi hồ sơ .* có thay đổi/);
+    const ask = await telegramSays({ callback_query: { id: "cb-sub", from: user, chat_instance: "1", data: `subscribe:${code}`, message: { message_id: 1, date: 1, chat: { id: user.id, type: "private" } } } });
+    // Linking this chat to the citizen needs the one-time code sent to the applicant's phone (SMS, through Twilio here).
+    expect(ask[0]?.text).toMatch(/mã xác nhận 6 số đến số điện thoại của người nộp hồ sơ, đuôi …32/);
+    expect(await s.ctx.db.subscription.count({ where: { kind: "DOSSIER", identity: { channel: "TELEGRAM", externalId: String(user.id) } } })).toBe(0);
+    const worker = await s.startWorker();
+    try {
+      const sms = await s.waitFor(async () => s.twilio.messages.find((m) => m.to === "+84918765432" && /Ma xac nhan/.test(m.body)), "the code by SMS");
+      expect(s.telegram.sent.some((m) => /\d{6}/.test(m.text ?? "") && m.chatId === String(user.id) && /Mã xác nhận/.test(m.text ?? ""))).toBe(false); // never to the chat
+      const sub = await telegramSays(sms.body.match(/: (\d{6}) /)![1]!);
+      expect(sub[0]?.text).toMatch(/Đã đăng ký\. Khi hồ sơ .* có thay đổi/);
+    } finally {
+      await worker.stop();
+    }
     const identity = await s.ctx.db.channelIdentity.findUnique({ where: { channel_externalId: { channel: "TELEGRAM", externalId: String(user.id) } }, include: { citizen: true } });
     expect(identity?.citizen?.phone).toBe("+84918765432");
     expect(identity?.consentAt).not.toBeNull();
@@ -157,7 +169,7 @@ describe("announcements over Telegram", () => {
 describe("Telegram in webhook mode", () => {
   it("takes updates on /webhooks/telegram only with the secret token", async () => {
     const { registerTelegramWebhook } = await import("../../../bots/adapters/telegram.js");
-    const engine = createBot({ redis: s.ctx.redis, db: s.ctx.db, catalog: s.ctx.catalog, logger: s.ctx.logger, prefix: `${s.env.QUEUE_PREFIX}wh` });
+    const engine = createBot({ redis: s.ctx.redis, services: botServices(s.ctx), logger: s.ctx.logger, prefix: `${s.env.QUEUE_PREFIX}wh` });
     const bot = createTelegramBot({ token: s.telegram.token, apiRoot: s.telegram.url, engine, logger: s.ctx.logger });
     const app = await buildHttpServer(s.ctx, { extraRoutes: (a) => registerTelegramWebhook(a, { bot, secret: "s3cret-token", publicBaseUrl: "http://unused.example", register: false }) });
     const base = await app.listen({ host: "127.0.0.1", port: 0 });

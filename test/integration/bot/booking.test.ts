@@ -1,16 +1,29 @@
+/**
+ * Bookings by post from the chat, each confirmed with a one-time code sent to the phone on record:
+ * a database of its own and the worker running, so the code really goes out (through the SMS
+ * sandbox) and the test reads it where the demo shows it, GET /api/v1/sandbox/messages.
+ */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startWorkerRole, type WorkerRole } from "../../../src/app/worker-role.js";
 import { dossierEventSchema } from "../../../src/dossiers/event-schema.js";
 import { startTestApp, type TestApp } from "../../support/app.js";
+import { cloneTestDatabase } from "../../support/databases.js";
+import { webChatUser } from "../../support/web-chat.js";
 
 let t: TestApp;
+let worker: WorkerRole;
+let dropDatabase: () => Promise<void>;
 let staffKey = "";
 let otherUnitKey = "";
 const code = `H15.50.05.13-261121-${String(Math.floor(Math.random() * 9000) + 1000)}`;
 const phone = `0914${String(Math.floor(Math.random() * 1e6)).padStart(6, "0")}`;
 
 beforeAll(async () => {
-  t = await startTestApp();
+  const database = await cloneTestDatabase();
+  dropDatabase = database.drop;
+  t = await startTestApp({ DATABASE_URL: database.url, QUEUE_PREFIX: `bk${randomBytes(4).toString("hex")}`, RELAY_SWEEP_MS: "300" });
+  worker = await startWorkerRole(t.ctx);
   await t.ctx.ingest.ingest(
     [
       dossierEventSchema.parse({
@@ -29,20 +42,47 @@ beforeAll(async () => {
   staffKey = (await t.ctx.apiKeys.create({ name: "bưu điện Đồng Tháp", role: "POST_OFFICE_STAFF", unitCode: "82" })).key;
   otherUnitKey = (await t.ctx.apiKeys.create({ name: "bưu điện Hà Nội", role: "POST_OFFICE_STAFF", unitCode: "01" })).key;
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await worker.stop();
+  await t.close();
+  await dropDatabase();
+});
 
 function conversation() {
-  const conversationId = `bk-${randomBytes(6).toString("hex")}`;
+  const user = webChatUser(t.baseUrl);
   const post = async (body: Record<string, unknown>) => {
-    const res = await fetch(`${t.baseUrl}/api/v1/chat`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ conversationId, ...body }) });
-    const replies = ((await res.json()) as { replies: { text: string; buttons?: { label: string; data: string }[][] }[] }).replies;
+    const replies = await user.replies(body);
     return { text: replies.map((r) => r.text).join("\n---\n"), buttons: replies.flatMap((r) => (r.buttons ?? []).flat()) };
   };
   return { say: (text: string) => post({ text }), press: (button: string) => post({ button }) };
 }
 
+const e164 = (local: string) => `+84${local.replace(/\s/g, "").slice(1)}`;
+const seen = new Set<string>();
+
+/** The next one-time code the sandbox "sent" by SMS to `phone` (E.164), as the demo shows it. */
+async function codeSentTo(phone: string): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const res = await fetch(`${t.baseUrl}/api/v1/sandbox/messages?channel=SMS&recipient=${encodeURIComponent(phone)}`);
+    const { messages } = (await res.json()) as { messages: { id: string; text: string }[] };
+    const fresh = messages.find((m) => !seen.has(m.id) && /Ma xac nhan/.test(m.text));
+    if (fresh) {
+      seen.add(fresh.id);
+      return fresh.text.match(/: (\d{6}) /)![1]!;
+    }
+    if (Date.now() > deadline) throw new Error(`no code reached ${phone}`);
+    await new Promise((r) => setTimeout(r, 100)); // polling the sandbox, as a citizen's phone would
+  }
+}
+const otherThan = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, "0");
+
 const api = (path: string, key: string, body?: unknown) =>
   fetch(`${t.baseUrl}${path}`, { method: body ? "POST" : "GET", headers: { authorization: `Bearer ${key}`, ...(body ? { "content-type": "application/json" } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+
+async function bookingsOf(dossierCode: string) {
+  return t.ctx.db.deliveryBooking.findMany({ where: { dossier: { code: dossierCode } } });
+}
 
 describe("booking delivery of a result by post", () => {
   it("needs a verified dossier first", async () => {
@@ -51,14 +91,16 @@ describe("booking delivery of a result by post", () => {
     expect((await c.say("cho tôi đặt giao kết quả tận nhà")).text).toMatch(/tra cứu hồ sơ trước/);
   });
 
-  it("guides the booking, confirms it, shows it to the post office, and lets the citizen cancel until dispatch", async () => {
+  it("guides the booking to the applicant named on the dossier, confirms it with a code sent to the applicant's phone, shows it to the post office, and lets the citizen cancel until dispatch", async () => {
     const c = conversation();
     await c.say("menu");
     await c.say(code);
     const status = await c.say(phone.slice(-4));
     expect(status.buttons.map((b) => b.data)).toContain(`book:${code}`);
-    expect((await c.press(`book:${code}`)).text).toMatch(/Bước 1\/5: họ và tên người nhận/);
-    expect((await c.say("Võ Thị Hoa")).text).toMatch(/Bước 2\/5/);
+    const who = await c.press(`book:${code}`);
+    expect(who.text).toMatch(/Bước 1\/5: ai sẽ nhận kết quả\?/);
+    expect(who.buttons.map((b) => b.data)).toEqual(expect.arrayContaining(["recipient:applicant", "recipient:mandate"]));
+    expect((await c.press("recipient:applicant")).text).toMatch(/Bước 2\/5/);
     expect((await c.say("12345")).text).toMatch(/Số điện thoại chưa đúng/);
     expect((await c.say(phone)).text).toMatch(/Bước 3\/5/);
     expect((await c.say("xyzzy không có")).text).toMatch(/không tìm thấy xã\/phường/);
@@ -66,20 +108,32 @@ describe("booking delivery of a result by post", () => {
     expect(commune.text).toMatch(/Bước 4\/5: số nhà, đường, ấp\/khóm ở Xã Phong Hoà, Đồng Tháp/);
     expect((await c.say("12 ấp Tân Lộc")).text).toMatch(/Bước 5\/5/);
     const summary = await c.press("window:Sáng (8:00–11:30)");
-    expect(summary.text).toMatch(/Người nhận: Võ Thị Hoa, 0914/);
+    expect(summary.text).toMatch(/Người nhận: người nộp hồ sơ \(theo tên trên hồ sơ\), 0914.*CCCD của người nộp hồ sơ/);
+    expect(summary.text).not.toMatch(/Võ Thị Hoa/); // the name on record is not shown in the chat
     expect(summary.text).toMatch(/Cước phí: 25\.000 đồng/);
-    const booked = await c.press("book-confirm");
+    const asked = await c.press("book-confirm");
+    expect(asked.text).toMatch(new RegExp(`mã xác nhận 6 số đến số điện thoại của người nộp hồ sơ, đuôi …${phone.slice(-2)}`));
+    expect(await bookingsOf(code)).toHaveLength(0); // nothing until the code
+    const booked = await c.say(await codeSentTo(e164(phone)));
+    expect(booked.text).toMatch(/Đã đặt lịch\. Mã lịch hẹn: BD-[A-Z0-9]{6}.*CCCD của người nộp hồ sơ/);
     const reference = booked.text.match(/BD-[A-Z0-9]{6}/)![0];
+    // The code was stored hashed, and used once.
+    const stored = await t.ctx.db.oneTimeCode.findFirst({ where: { purpose: "BOOKING" }, orderBy: { createdAt: "desc" } });
+    expect(stored?.usedAt).not.toBeNull();
+    expect(stored?.codeHash).toMatch(/^[0-9a-f]{64}$/);
 
     const list = await api("/api/v1/bookings?status=REQUESTED", staffKey);
     expect(list.status).toBe(200);
-    expect(list.body.bookings.find((b: { reference: string }) => b.reference === reference)).toMatchObject({
+    const row = list.body.bookings.find((b: { reference: string }) => b.reference === reference);
+    expect(row).toMatchObject({
       dossierCode: code,
       recipientName: "Võ Thị Hoa",
+      recipientIsApplicant: true,
       address: "12 ấp Tân Lộc, Xã Phong Hoà",
       timeWindow: "Sáng (8:00–11:30)",
       postage: 25000,
     });
+    expect(row.handOverRule).toMatch(/Chỉ trao kết quả khi xem CCCD của người nhận có tên trên, là người nộp hồ sơ/);
     expect((await api("/api/v1/bookings", otherUnitKey)).body.bookings.some((b: { reference: string }) => b.reference === reference)).toBe(false);
     expect((await api(`/api/v1/bookings/${reference}/status`, otherUnitKey, { status: "CONFIRMED" })).status).toBe(404);
     expect((await api("/api/v1/bookings", "mck_nope")).status).toBe(401);
@@ -90,7 +144,7 @@ describe("booking delivery of a result by post", () => {
     expect((await api(`/api/v1/bookings/${reference}/status`, staffKey, { status: "CONFIRMED" })).body.status).toBe("CONFIRMED");
     // The citizen hears about it: a notice in the outbox, in the same transaction as the move.
     const notice = await t.ctx.db.notice.findFirst({ where: { type: "BOOKING_UPDATE", dedupeKey: { contains: ":CONFIRMED" }, variables: { path: ["reference"], equals: reference } } });
-    expect(notice).toMatchObject({ status: "QUEUED" });
+    expect(notice).not.toBeNull();
     const { NoticeSender } = await import("../../../src/notifications/notice-sender.js");
     const sender = new NoticeSender({ db: t.ctx.db, store: t.ctx.notices, channels: new Map(), scheduler: t.ctx.queue, logger: t.ctx.logger, limiter: null, quietHours: null, smsSegmentBudget: 2, znsTemplates: {}, twilioPerSecond: 1 });
     expect(sender.render("BOOKING_UPDATE", notice!.variables as never, "TELEGRAM", "1", notice!.id).text).toBe(
@@ -99,45 +153,104 @@ describe("booking delivery of a result by post", () => {
     expect(sender.render("BOOKING_UPDATE", notice!.variables as never, "SMS", "+84", notice!.id).text).toMatch(/^Lich Buu dien giao ket qua ho so .* da duoc Buu dien xac nhan\.$/);
     expect((await api(`/api/v1/bookings/${reference}/status`, staffKey, { status: "DISPATCHED" })).status).toBe(400); // waybill required
     expect((await api(`/api/v1/bookings/${reference}/status`, staffKey, { status: "DISPATCHED", waybillCode: "EB123456789VN" })).body.status).toBe("DISPATCHED");
+    const dispatched = await t.ctx.db.notice.findFirst({ where: { type: "BOOKING_UPDATE", dedupeKey: { contains: ":DISPATCHED" }, variables: { path: ["reference"], equals: reference } } });
+    expect(sender.render("BOOKING_UPDATE", dispatched!.variables as never, "TELEGRAM", "1", dispatched!.id).text).toMatch(/chỉ trao kết quả cho người nhận có tên trên lịch hẹn khi xem CCCD/);
     expect((await c.press(`cancel-booking:${reference}`)).text).toMatch(/không hủy được nữa/);
     expect((await api(`/api/v1/bookings/${reference}/status`, staffKey, { status: "REQUESTED" })).status).toBe(409);
   });
 
-  it("cancels a booking that is not dispatched yet", async () => {
+  it("addresses a delivery to a person with the applicant's mandate when the citizen says so, and cancels with a code too", async () => {
     const c = conversation();
     await c.say("menu");
     await c.say(code);
     await c.say(phone.slice(-4));
     await c.press(`book:${code}`);
+    expect((await c.press("recipient:mandate")).text).toMatch(/họ và tên người được ủy quyền/);
     await c.say("Võ Văn Nam");
-    await c.say(phone);
+    await c.say("0987 111 222");
     await c.say("xã Phong Hoà");
     await c.say("Ấp Tân Lộc, gần chợ");
-    await c.press("window:Giờ nào cũng được (8:00–17:00)");
-    const reference = (await c.press("book-confirm")).text.match(/BD-[A-Z0-9]{6}/)![0];
-    expect((await c.press(`cancel-booking:${reference}`)).text).toBe(`Đã hủy lịch hẹn ${reference}.`);
+    const summary = await c.press("window:Giờ nào cũng được (8:00–17:00)");
+    expect(summary.text).toMatch(/Người nhận: Võ Văn Nam \(được ủy quyền\), 0987111222 — bưu tá chỉ trao kết quả khi xem CCCD của người này và giấy ủy quyền/);
+    expect((await c.press("book-confirm")).text).toMatch(new RegExp(`người nộp hồ sơ, đuôi …${phone.slice(-2)}`));
+    const booked = await c.say(await codeSentTo(e164(phone))); // the applicant's phone, not the recipient's
+    expect(booked.text).toMatch(/CCCD của người được ủy quyền và giấy ủy quyền/);
+    const reference = booked.text.match(/BD-[A-Z0-9]{6}/)![0];
+    const row = (await api("/api/v1/bookings", staffKey)).body.bookings.find((b: { reference: string }) => b.reference === reference);
+    expect(row).toMatchObject({ recipientName: "Võ Văn Nam", recipientIsApplicant: false, recipientPhone: "0987111222" });
+    expect(row.handOverRule).toMatch(/CCCD của người nhận có tên trên và giấy ủy quyền của người nộp hồ sơ/);
+
+    const asked = await c.press(`cancel-booking:${reference}`);
+    expect(asked.text).toMatch(/Để xác nhận hủy lịch.*đuôi …/);
+    expect((await t.ctx.db.deliveryBooking.findUnique({ where: { reference } }))?.status).toBe("REQUESTED");
+    expect((await c.say(await codeSentTo(e164(phone)))).text).toBe(`Đã hủy lịch hẹn ${reference}.`);
     const list = await api("/api/v1/bookings?status=CANCELLED", staffKey);
     expect(list.body.bookings.map((b: { reference: string }) => b.reference)).toContain(reference);
   });
 
-  it("books a collection of the dossier from home for a procedure that allows postal submission", async () => {
+  it("voids the code after 3 wrong tries: nothing is booked, and the right code no longer works", async () => {
+    const c = conversation();
+    await c.say(code);
+    await c.say(phone.slice(-4));
+    await c.press(`book:${code}`);
+    await c.press("recipient:applicant");
+    await c.say(phone);
+    await c.say("Phong Hoà");
+    await c.say("7 đường Nguyễn Huệ");
+    await c.press("window:Sáng (8:00–11:30)");
+    const before = (await bookingsOf(code)).length;
+    await c.press("book-confirm");
+    const right = await codeSentTo(e164(phone));
+    expect((await c.say(otherThan(right))).text).toMatch(/chưa đúng\. Ông\/bà còn 2 lần/);
+    expect((await c.say(otherThan(otherThan(right)))).text).toMatch(/còn 1 lần/);
+    expect((await c.say(otherThan(otherThan(otherThan(right))))).text).toMatch(/Mã xác nhận đã hết hiệu lực/);
+    expect((await c.say(right)).text).not.toMatch(/Đã đặt lịch/);
+    expect(await bookingsOf(code)).toHaveLength(before);
+  });
+
+  it("stops the old attack: 4 digits guessed, delivery booked to the attacker's own name and address, fails", async () => {
+    const attacker = conversation();
+    await attacker.say(code);
+    await attacker.say(phone.slice(-4)); // suppose the digits were guessed
+    await attacker.press(`book:${code}`);
+    await attacker.press("recipient:mandate");
+    await attacker.say("Trần Văn Kẻ");
+    await attacker.say("0933 000 111");
+    await attacker.say("Phong Hoà");
+    await attacker.say("99 đường Lạ");
+    await attacker.press("window:Sáng (8:00–11:30)");
+    const asked = await attacker.press("book-confirm");
+    expect(asked.text).toMatch(new RegExp(`người nộp hồ sơ, đuôi …${phone.slice(-2)}`));
+    const sent = await codeSentTo(e164(phone)); // to the citizen, who does not pass it on
+    const attackerPhone = await fetch(`${t.baseUrl}/api/v1/sandbox/messages?recipient=${encodeURIComponent("+84933000111")}`).then((r) => r.json() as Promise<{ messages: unknown[] }>);
+    expect(attackerPhone.messages).toHaveLength(0);
+    for (const guess of ["000000", "123456", "999999"].filter((g) => g !== sent)) await attacker.say(guess);
+    expect((await t.ctx.db.deliveryBooking.findMany({ where: { recipientName: "Trần Văn Kẻ" } })).length).toBe(0);
+    // Nor can a second conversation use the code, even the right one.
+    const other = conversation();
+    expect((await other.say(sent)).text).not.toMatch(/Đã đặt lịch/);
+  });
+
+  it("books a collection of the dossier from home, with a code sent to the phone given", async () => {
     const c = conversation();
     await c.say("menu");
     const docs = await c.say("đăng ký kết hôn cần gì");
     expect(docs.buttons.map((b) => b.data)).toContain("collect:1.000894");
     expect((await c.press("collect:1.000894")).text).toMatch(/Bưu điện đến nhận hồ sơ "Đăng ký kết hôn" tại nhà\. Bước 1\/5/);
     await c.say("Đỗ Minh Khang");
-    await c.say("0917 223 344");
+    const collector = `0917${String(Math.floor(Math.random() * 1e6)).padStart(6, "0")}`;
+    await c.say(collector);
     await c.say("Phong Hoà");
     await c.say("45 đường Lý Thường Kiệt");
     const summary = await c.press("window:Chiều (13:30–17:00)");
     expect(summary.text).toMatch(/Bưu điện đến nhận hồ sơ: Đăng ký kết hôn/);
-    expect(summary.text).toMatch(/Người nộp: Đỗ Minh Khang, 0917223344/);
-    const booked = await c.press("book-confirm");
+    expect(summary.text).toMatch(new RegExp(`Người nộp: Đỗ Minh Khang, ${collector}`));
+    expect((await c.press("book-confirm")).text).toMatch(new RegExp(`số điện thoại ông/bà vừa nhập, đuôi …${collector.slice(-2)}`));
+    const booked = await c.say(await codeSentTo(e164(collector)));
     const reference = booked.text.match(/BD-[A-Z0-9]{6}/)![0];
     expect(booked.text).toMatch(/chuẩn bị sẵn hồ sơ/);
     const list = await api("/api/v1/bookings", staffKey);
-    expect(list.body.bookings.find((b: { reference: string }) => b.reference === reference)).toMatchObject({ kind: "DOSSIER_COLLECTION", dossierCode: null, recipientPhone: "0917223344" });
+    expect(list.body.bookings.find((b: { reference: string }) => b.reference === reference)).toMatchObject({ kind: "DOSSIER_COLLECTION", dossierCode: null, recipientPhone: collector });
     expect((await c.press("bookings")).text).toMatch(new RegExp(`${reference} — nhận hồ sơ Đăng ký kết hôn`));
     // Procedures the post office cannot carry offer no collection.
     expect((await c.say("chứng thực chữ ký")).buttons.map((b) => b.data).some((d) => d.startsWith("collect:"))).toBe(false);

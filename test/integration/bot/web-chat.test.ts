@@ -1,6 +1,6 @@
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../support/app.js";
+import { randomIp, webChatUser } from "../../support/web-chat.js";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -14,15 +14,12 @@ interface Reply {
 }
 
 function conversation() {
-  const conversationId = `test-${randomBytes(6).toString("hex")}`;
-  const post = async (body: Record<string, unknown>) => {
-    const res = await fetch(`${t.baseUrl}/api/v1/chat`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ conversationId, ...body }) });
-    return { status: res.status, body: (await res.json()) as { replies: Reply[]; error?: { field?: string } } };
-  };
+  const user = webChatUser(t.baseUrl);
   return {
-    say: async (text: string) => (await post({ text })).body.replies,
-    press: async (button: string) => (await post({ button })).body.replies,
-    post,
+    say: async (text: string) => (await user.post({ text })).body.replies,
+    press: async (button: string) => (await user.post({ button })).body.replies,
+    post: user.post,
+    user,
   };
 }
 
@@ -135,9 +132,59 @@ describe("the citizens' bot over the web chat", () => {
   });
 
   it("refuses a malformed request", async () => {
-    const res = await fetch(`${t.baseUrl}/api/v1/chat`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: "hi" }) });
-    expect(res.status).toBe(400);
+    const none = await fetch(`${t.baseUrl}/api/v1/chat`, { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": randomIp() }, body: JSON.stringify({}) });
+    expect(none.status).toBe(400);
     const both = await conversation().post({ text: "a", button: "menu" });
     expect(both.status).toBe(400);
+  });
+
+  it("names the conversation itself, in a signed HttpOnly cookie: a conversationId in the body chooses nothing", async () => {
+    const ip = randomIp();
+    const raw = (body: unknown, cookie?: string) =>
+      fetch(`${t.baseUrl}/api/v1/chat`, { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": ip, ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body) });
+    const first = await raw({ conversationId: "victim-conversation-1", text: "H15.50.05.13-261101-0042" });
+    const set = first.headers.getSetCookie().find((c) => c.startsWith("motcua_chat="))!;
+    expect(set).toMatch(/HttpOnly/i);
+    expect(set).toMatch(/SameSite=Lax/i);
+    expect(set).toMatch(/Path=\/api\/v1\/chat/);
+    expect(texts(((await first.json()) as { replies: Reply[] }).replies)).toMatch(/4 số cuối/);
+    // The same body id without the cookie: another conversation (it is not waiting for a proof).
+    const second = await raw({ conversationId: "victim-conversation-1", text: "1234" });
+    expect(second.headers.getSetCookie().find((c) => c.startsWith("motcua_chat="))).not.toBe(set);
+    expect(texts(((await second.json()) as { replies: Reply[] }).replies)).not.toMatch(/chưa khớp/);
+    // With the cookie: the same conversation.
+    const cookie = set.split(";")[0]!;
+    const third = await raw({ text: "1234" }, cookie);
+    expect(texts(((await third.json()) as { replies: Reply[] }).replies)).toMatch(/chưa khớp/);
+    expect(third.headers.getSetCookie()).toEqual([]);
+    // A forged cookie (an id of one's choosing, or a tampered signature) is replaced by a new conversation.
+    const value = decodeURIComponent(cookie.slice("motcua_chat=".length));
+    const forgedId = `motcua_chat=${encodeURIComponent(`victim-conversation-1.${value.split(".").at(-1)}`)}`;
+    for (const forged of [forgedId, "motcua_chat=victim-conversation-1", `${cookie.slice(0, -2)}xx`]) {
+      const res = await raw({ text: "1234" }, forged);
+      expect(res.headers.getSetCookie().find((c) => c.startsWith("motcua_chat="))).toBeDefined();
+      expect(texts(((await res.json()) as { replies: Reply[] }).replies)).not.toMatch(/chưa khớp/);
+    }
+  });
+});
+
+describe("the web chat's rate limit", () => {
+  let limited: TestApp;
+  beforeAll(async () => {
+    limited = await startTestApp({ WEB_CHAT_RATE_LIMIT: "5" });
+  });
+  afterAll(() => limited.close());
+
+  it("answers 429 with Retry-After past the limit for one address, and serves other addresses", async () => {
+    const user = webChatUser(limited.baseUrl);
+    for (let i = 0; i < 5; i += 1) expect((await user.post({ text: "xin chào" })).status).toBe(200);
+    const refused = await user.post({ text: "xin chào" });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(refused.body.error?.code).toBe("RATE_LIMITED");
+    expect(refused.body.error?.message).toMatch(/quá nhiều tin/);
+    // A new cookie does not help; another address is served.
+    expect((await webChatUser(limited.baseUrl, { ip: user.ip }).post({ text: "xin chào" })).status).toBe(429);
+    expect((await webChatUser(limited.baseUrl).post({ text: "xin chào" })).status).toBe(200);
   });
 });

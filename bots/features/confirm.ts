@@ -1,0 +1,85 @@
+/**
+ * The one-time code step shared by every action that changes something for a dossier (a booking,
+ * a cancellation, a subscription): the code goes to the phone on record, the bot says where
+ * ("đuôi …78"), and the action runs only on the subject the code was issued for.
+ */
+import type { CodeRequest, Confirmation, OneTimeCodeService } from "../../src/verification/one-time-codes.js";
+import type { TurnContext } from "../engine/engine.js";
+import type { PendingConfirmation } from "../engine/types.js";
+import { botText, confirmText } from "../messages/vi.js";
+
+export const conversationKey = (ctx: TurnContext) => `${ctx.inbound.conversation.channel}:${ctx.inbound.conversation.id}`;
+
+/** A 6-digit code as typed ("123456", "123 456", "mã là 123-456"); null otherwise. */
+export function typedCode(text: string): string | null {
+  const groups = text.replace(/(\d)[\s.-](?=\d)/g, "$1").match(/\d+/g) ?? [];
+  return groups.length === 1 && groups[0]!.length === 6 ? groups[0]! : null;
+}
+
+/** Sends a code for `request`, and makes the conversation wait for it (`pending` says what runs then). */
+export async function requestCode(
+  ctx: TurnContext,
+  codes: OneTimeCodeService,
+  request: Omit<CodeRequest, "conversation">,
+  pending: Omit<PendingConfirmation, "challengeId" | "phoneTail">,
+  resendData: string,
+  to: "applicant" | "given" = "applicant",
+): Promise<boolean> {
+  const issued = await codes.issue({ ...request, conversation: conversationKey(ctx) });
+  if (issued.result === "too-many") {
+    ctx.session.confirm = undefined;
+    ctx.reply({ text: confirmText.tooMany, buttons: [[{ label: botText.menuButton, data: "menu" }]] });
+    return false;
+  }
+  if (issued.result === "no-phone") {
+    ctx.session.confirm = undefined;
+    ctx.reply({ text: confirmText.noPhone, buttons: [[{ label: botText.menuButton, data: "menu" }]] });
+    return false;
+  }
+  ctx.session.confirm = { ...pending, challengeId: issued.challengeId, phoneTail: issued.phoneTail };
+  ctx.reply({
+    text: confirmText.sent(pending.kind, to, issued.phoneTail),
+    buttons: [[confirmText.resendButton(resendData), confirmText.abortButton]],
+  });
+  return true;
+}
+
+/**
+ * Handles a turn while a code of one of `kinds` is awaited: a typed code is checked (the action
+ * runs with the confirmation), anything else asks for the code again. False when not waiting.
+ */
+export async function confirmTurn(
+  ctx: TurnContext,
+  codes: OneTimeCodeService,
+  kinds: PendingConfirmation["kind"][],
+  onConfirmed: (confirmation: Confirmation, pending: PendingConfirmation) => Promise<void>,
+): Promise<boolean> {
+  const pending = ctx.session.confirm;
+  const m = ctx.inbound.message;
+  if (!pending || !kinds.includes(pending.kind)) return false;
+  if (m.kind === "button" && m.data === "confirm-abort") {
+    ctx.session.confirm = undefined;
+    if (pending.kind === "book") ctx.session.booking = undefined;
+    ctx.reply({ text: confirmText.aborted, buttons: [[{ label: botText.menuButton, data: "menu" }]] });
+    return true;
+  }
+  if (m.kind !== "text") return false;
+  const code = typedCode(m.text);
+  if (!code) {
+    ctx.reply({ text: confirmText.askAgain(pending.phoneTail), buttons: [[confirmText.abortButton]] });
+    return true;
+  }
+  const outcome = await codes.check(pending.challengeId, code, conversationKey(ctx));
+  if (outcome.result === "wrong") {
+    ctx.reply({ text: confirmText.wrong(outcome.triesLeft), buttons: [[confirmText.abortButton]] });
+    return true;
+  }
+  ctx.session.confirm = undefined;
+  if (outcome.result === "void") {
+    if (pending.kind === "book") ctx.session.booking = undefined;
+    ctx.reply({ text: confirmText.void, buttons: [[{ label: botText.menuButton, data: "menu" }]] });
+    return true;
+  }
+  await onConfirmed(outcome.confirmation, pending);
+  return true;
+}

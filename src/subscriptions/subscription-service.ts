@@ -1,0 +1,102 @@
+/**
+ * What a chat receives: a dossier's notices (linking the chat to the dossier's applicant, only
+ * after a one-time code sent to the applicant's phone), a commune's or hamlet's announcements,
+ * and the opt-out from everything ("HUY", /stop).
+ */
+import type { Db } from "../db/client.js";
+import { normalizeInput, searchKey } from "../text/vietnamese.js";
+import { assertConfirmed, type Confirmation } from "../verification/one-time-codes.js";
+
+export type ChatChannel = "TELEGRAM" | "ZALO_OA";
+
+export interface AreaSubscription {
+  id: string;
+  /** "Khóm 2, Xã Tràm Chim" or "Xã Tràm Chim". */
+  label: string;
+}
+
+export class SubscriptionService {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Links a chat to the dossier's applicant, with consent, and subscribes it to the dossier.
+   * Needs the confirmation of a SUBSCRIBE code for this dossier (sent to the applicant's phone).
+   */
+  async subscribeDossier(dossier: { id: string; applicantId: string }, channel: ChatChannel, externalId: string, confirmation: Confirmation): Promise<void> {
+    assertConfirmed(confirmation, "SUBSCRIBE", dossier.id);
+    const now = new Date();
+    await this.db.$transaction(async (tx) => {
+      const identity = await tx.channelIdentity.upsert({
+        where: { channel_externalId: { channel, externalId } },
+        create: { channel, externalId, citizenId: dossier.applicantId, consentAt: now, lastInteractionAt: now },
+        update: { citizenId: dossier.applicantId, consentAt: now, optedOutAt: null, reachable: true, lastInteractionAt: now },
+      });
+      const existing = await tx.subscription.findFirst({ where: { kind: "DOSSIER", identityId: identity.id, dossierId: dossier.id, cancelledAt: null } });
+      if (!existing) await tx.subscription.create({ data: { kind: "DOSSIER", identityId: identity.id, citizenId: dossier.applicantId, dossierId: dossier.id } });
+    });
+  }
+
+  /** Subscribes a chat to a commune's announcements, or one hamlet's (created on first use). */
+  async subscribeArea(channel: ChatChannel, externalId: string, communeCode: string, hamletName: string | null): Promise<"subscribed" | "already"> {
+    const now = new Date();
+    const identity = await this.db.channelIdentity.upsert({
+      where: { channel_externalId: { channel, externalId } },
+      create: { channel, externalId, consentAt: now, lastInteractionAt: now },
+      update: { lastInteractionAt: now },
+    });
+    let hamletId: string | null = null;
+    if (hamletName) {
+      const name = normalizeInput(hamletName);
+      const hamlet = await this.db.hamlet.upsert({
+        where: { communeCode_searchName: { communeCode, searchName: searchKey(name) } },
+        create: { communeCode, name, searchName: searchKey(name) },
+        update: {},
+      });
+      hamletId = hamlet.id;
+    }
+    const existing = await this.db.subscription.findFirst({ where: { kind: "AREA", identityId: identity.id, communeCode, hamletId, cancelledAt: null } });
+    if (existing) return "already";
+    await this.db.$transaction([
+      this.db.channelIdentity.update({ where: { id: identity.id }, data: { consentAt: now, optedOutAt: null } }),
+      this.db.subscription.create({ data: { kind: "AREA", identityId: identity.id, citizenId: identity.citizenId, communeCode, hamletId } }),
+    ]);
+    return "subscribed";
+  }
+
+  /** A chat's announcement subscriptions, oldest first. */
+  async areas(channel: ChatChannel, externalId: string): Promise<AreaSubscription[]> {
+    const rows = await this.db.subscription.findMany({
+      where: { kind: "AREA", cancelledAt: null, identity: { channel, externalId } },
+      include: { commune: { select: { fullName: true } }, hamlet: { select: { name: true } } },
+      orderBy: { createdAt: "asc" },
+    });
+    return rows.map((r) => ({ id: r.id, label: label(r) }));
+  }
+
+  /** Cancels one of the chat's announcement subscriptions; null when it has no such one. */
+  async cancelArea(channel: ChatChannel, externalId: string, subscriptionId: string): Promise<AreaSubscription | null> {
+    if (!/^[0-9a-f-]{36}$/.test(subscriptionId)) return null;
+    const sub = await this.db.subscription.findFirst({
+      where: { id: subscriptionId, cancelledAt: null, identity: { channel, externalId } },
+      include: { commune: { select: { fullName: true } }, hamlet: { select: { name: true } } },
+    });
+    if (!sub) return null;
+    await this.db.subscription.update({ where: { id: sub.id }, data: { cancelledAt: new Date() } });
+    return { id: sub.id, label: label(sub) };
+  }
+
+  /** Opts the chat out of every notice and announcement. */
+  async optOut(channel: ChatChannel, externalId: string): Promise<void> {
+    const now = new Date();
+    const identity = await this.db.channelIdentity.upsert({
+      where: { channel_externalId: { channel, externalId } },
+      create: { channel, externalId, optedOutAt: now, lastInteractionAt: now },
+      update: { optedOutAt: now, lastInteractionAt: now },
+    });
+    await this.db.subscription.updateMany({ where: { identityId: identity.id, cancelledAt: null }, data: { cancelledAt: now } });
+  }
+}
+
+function label(r: { commune: { fullName: string } | null; hamlet: { name: string } | null }): string {
+  return r.hamlet ? `${r.hamlet.name}, ${r.commune?.fullName ?? ""}` : (r.commune?.fullName ?? "");
+}

@@ -1,0 +1,126 @@
+/**
+ * One-time codes: before anything changes for a dossier (a booking, a cancellation, a chat
+ * subscribed to its notices), a 6-digit code goes to a phone on record — the applicant's, or for
+ * a collection booking the phone the citizen gave — as an OTP notice on the phone channels only
+ * (ZNS, then SMS; never a chat the requester may have linked). The code lives 10 minutes, allows
+ * 3 tries, is used once, and only by the conversation that asked for it. Only its hash is kept
+ * here; the notice that carries it holds it in its variables until sent (the outbox row).
+ */
+import { createHash, randomInt, randomUUID, timingSafeEqual } from "node:crypto";
+import type { Db } from "../db/client.js";
+import { createNotices, viaPrisma, wakeRelay } from "../notifications/notice-store.js";
+
+import { NOTICE_POLICIES, type OtpNoticeVariables } from "../notifications/notice-types.js";
+
+export type CodePurpose = "BOOKING" | "CANCEL_BOOKING" | "SUBSCRIBE";
+
+export const CODE_TTL_MINUTES = 10;
+export const CODE_MAX_TRIES = 3;
+/** Codes sent for one subject (a dossier, a booking, a phone) in an hour: an attacker cannot flood a citizen's phone. */
+export const CODES_PER_SUBJECT_PER_HOUR = 5;
+/** Codes one conversation may ask for in an hour. */
+export const CODES_PER_CONVERSATION_PER_HOUR = 5;
+
+export interface CodeRequest {
+  purpose: CodePurpose;
+  /** What the code allows: a dossier id, a booking reference, a phone (E.164). */
+  subject: string;
+  /** "WEB:…", "TELEGRAM:…", "ZALO_OA:…": only this conversation may use the code. */
+  conversation: string;
+  /** The citizen whose phone on record receives it. */
+  citizenId: string;
+  dossierId?: string | null;
+}
+
+export type IssueOutcome = { result: "sent"; challengeId: string; phoneTail: string } | { result: "too-many" } | { result: "no-phone" };
+
+/** A code checked right: what it allowed, for the action to act on (never the session's copy). */
+export interface Confirmation {
+  purpose: CodePurpose;
+  subject: string;
+  conversation: string;
+}
+
+export type CheckOutcome = { result: "confirmed"; confirmation: Confirmation } | { result: "wrong"; triesLeft: number } | { result: "void" };
+
+const hash = (id: string, code: string) => createHash("sha256").update(`${id}:${code}`).digest("hex");
+
+export class OneTimeCodeService {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Writes a code and its OTP notice in one transaction, then wakes the relay. */
+  async issue(request: CodeRequest): Promise<IssueOutcome> {
+    const citizen = await this.db.citizen.findUnique({ where: { id: request.citizenId }, select: { phone: true } });
+    if (!citizen?.phone) return { result: "no-phone" };
+    const hourAgo = new Date(this.now().getTime() - 3600_000);
+    const id = randomUUID();
+    const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
+    const vars: OtpNoticeVariables = { code, purpose: request.purpose, minutes: CODE_TTL_MINUTES };
+    const written = await this.db.$transaction(async (tx) => {
+      // One at a time per subject, so parallel requests cannot pass the hourly limit together.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`otp:${request.subject}`}))`;
+      const [bySubject, byConversation] = await Promise.all([
+        tx.oneTimeCode.count({ where: { subject: request.subject, createdAt: { gt: hourAgo } } }),
+        tx.oneTimeCode.count({ where: { conversation: request.conversation, createdAt: { gt: hourAgo } } }),
+      ]);
+      if (bySubject >= CODES_PER_SUBJECT_PER_HOUR || byConversation >= CODES_PER_CONVERSATION_PER_HOUR) return null;
+      // A new code replaces this conversation's earlier ones for the same purpose and subject.
+      await tx.oneTimeCode.updateMany({ where: { conversation: request.conversation, purpose: request.purpose, subject: request.subject, usedAt: null }, data: { tries: CODE_MAX_TRIES } });
+      await tx.oneTimeCode.create({
+        data: {
+          id,
+          purpose: request.purpose,
+          subject: request.subject,
+          conversation: request.conversation,
+          citizenId: request.citizenId,
+          codeHash: hash(id, code),
+          expiresAt: new Date(this.now().getTime() + CODE_TTL_MINUTES * 60_000),
+        },
+      });
+      return createNotices(viaPrisma(tx), [
+        {
+          type: "OTP",
+          citizenId: request.citizenId,
+          dossierId: request.dossierId ?? null,
+          variables: vars,
+          urgent: NOTICE_POLICIES.OTP.urgent,
+          dedupeKey: `otp:${id}`,
+          channelPlan: ["ZNS", "SMS"],
+        },
+      ]);
+    });
+    if (!written) return { result: "too-many" };
+    await wakeRelay(viaPrisma(this.db), written);
+    return { result: "sent", challengeId: id, phoneTail: citizen.phone.slice(-2) };
+  }
+
+  /**
+   * Checks a code typed in `conversation`: each check uses a try; the right code is used up at once.
+   * "void" when the code is unknown, expired, used, out of tries, or asked for by another conversation.
+   */
+  async check(challengeId: string, code: string, conversation: string): Promise<CheckOutcome> {
+    if (!/^[0-9a-f-]{36}$/.test(challengeId)) return { result: "void" };
+    const typed = /^\d{6}$/.test(code) ? hash(challengeId, code) : "-";
+    const rows = await this.db.$queryRaw<{ codeHash: string; tries: number; purpose: string; subject: string; conversation: string }[]>`
+      UPDATE "OneTimeCode" SET tries = tries + 1, "usedAt" = CASE WHEN "codeHash" = ${typed} THEN now() ELSE NULL END
+       WHERE id = ${challengeId}::uuid AND conversation = ${conversation} AND "usedAt" IS NULL AND "expiresAt" > ${this.now()} AND tries < ${CODE_MAX_TRIES}
+      RETURNING "codeHash", tries, purpose, subject, conversation`;
+    const row = rows[0];
+    if (!row) return { result: "void" };
+    if (typed.length === row.codeHash.length && timingSafeEqual(Buffer.from(typed), Buffer.from(row.codeHash))) {
+      return { result: "confirmed", confirmation: { purpose: row.purpose as CodePurpose, subject: row.subject, conversation: row.conversation } };
+    }
+    const triesLeft = CODE_MAX_TRIES - row.tries;
+    return triesLeft > 0 ? { result: "wrong", triesLeft } : { result: "void" };
+  }
+}
+
+/** Throws unless `confirmation` allows `purpose` on `subject`: services check it before they act. */
+export function assertConfirmed(confirmation: Confirmation | undefined, purpose: CodePurpose, subject: string): void {
+  if (!confirmation || confirmation.purpose !== purpose || confirmation.subject !== subject) {
+    throw new Error(`a one-time code for ${purpose} of ${subject} is required`);
+  }
+}
