@@ -134,7 +134,7 @@ describe("the guard, per route and per caller", () => {
     for (const caller of CALLERS) expect((await call("GET", "/api/v1/sandbox/messages", keyOf(caller))).status, caller).toBe(200);
     let prod: TestApp | null = null;
     try {
-      prod = await startTestApp({ NODE_ENV: "production", DATABASE_URL: s.databaseUrl, QUEUE_PREFIX: `g${randomBytes(4).toString("hex")}` });
+      prod = await startTestApp({ NODE_ENV: "production", WEB_CHAT_SECRET: randomBytes(32).toString("hex"), DATABASE_URL: s.databaseUrl, QUEUE_PREFIX: `g${randomBytes(4).toString("hex")}` });
       const expected: Record<Caller, number> = { none: 401, revoked: 401, integration: 403, communeOfUnit: 403, communeOther: 403, postOfUnit: 403, postOther: 403, admin: 200 };
       for (const caller of CALLERS) {
         const key = keyOf(caller);
