@@ -1,7 +1,9 @@
 /**
  * The composition root: the one place where the application's long-lived parts are built, once
  * per process — database, Redis, queue, the notice store (the one owner of notices), the channels
- * and the Zalo token manager, and the services. Roles (api, worker, bot) take what they run from here.
+ * and the Zalo token manager, the services, and the citizens' bot (one engine for the web chat,
+ * Telegram and Zalo). Roles (api, worker, bot) take what they run from here; nothing else builds
+ * a service, a channel or a token manager.
  */
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
@@ -17,6 +19,11 @@ import { ReceiptService } from "../notifications/receipts.js";
 import { NoticeStore } from "../notifications/notice-store.js";
 import { buildChannels, type ChannelSet } from "../channels/registry.js";
 import { BookingService } from "../bookings/booking-service.js";
+import { DossierLookupService } from "../dossiers/lookup-service.js";
+import { SubscriptionService } from "../subscriptions/subscription-service.js";
+import { OneTimeCodeService } from "../verification/one-time-codes.js";
+import { createBot, type BotServices } from "../../bots/bot.js";
+import type { ConversationEngine } from "../../bots/engine/engine.js";
 import type pg from "pg";
 import { bullConnection } from "../../queues/connection.js";
 import { NotificationQueue } from "../../queues/producer.js";
@@ -40,6 +47,13 @@ export interface AppContext {
   ingest: DossierIngestService;
   receipts: ReceiptService;
   bookings: BookingService;
+  lookup: DossierLookupService;
+  subscriptions: SubscriptionService;
+  codes: OneTimeCodeService;
+  /** The services the bot works through. */
+  botServices: BotServices;
+  /** The citizens' bot, built once on first use (the api and bot roles share it). */
+  readonly bot: ConversationEngine;
   close(): Promise<void>;
 }
 
@@ -51,6 +65,18 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
   const queue = new NotificationQueue(bullRedis, env.QUEUE_PREFIX);
   const notices = new NoticeStore(database.pool);
   const channels = buildChannels(env, { db: database.db, redis, logger });
+  const adminUnits = new AdminUnitService(database.db);
+  const catalog = new CatalogService(new PrismaProcedureRepository(database.db));
+  const bookings = new BookingService(database.db);
+  const botServices: BotServices = {
+    lookup: new DossierLookupService(database.db),
+    bookings,
+    units: adminUnits,
+    catalog,
+    subscriptions: new SubscriptionService(database.db),
+    codes: new OneTimeCodeService(database.db),
+  };
+  let bot: ConversationEngine | undefined;
   return {
     env,
     logger,
@@ -61,12 +87,20 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
     queue,
     notices,
     channels,
-    catalog: new CatalogService(new PrismaProcedureRepository(database.db)),
-    adminUnits: new AdminUnitService(database.db),
+    catalog,
+    adminUnits,
     apiKeys: new ApiKeyService(database.db),
     ingest: new DossierIngestService(database.pool),
     receipts: new ReceiptService(notices, queue),
-    bookings: new BookingService(database.db),
+    bookings,
+    lookup: botServices.lookup,
+    subscriptions: botServices.subscriptions,
+    codes: botServices.codes,
+    botServices,
+    get bot() {
+      bot ??= createBot({ redis, services: botServices, logger, prefix: env.QUEUE_PREFIX, tariff: env.POSTAL_TARIFF });
+      return bot;
+    },
     async close() {
       await queue.close().catch(() => undefined);
       bullRedis.disconnect();

@@ -6,9 +6,6 @@ import { buildHttpServer } from "../../src/http/server.js";
 import { createLogger } from "../../src/logging/logger.js";
 import { createBot } from "../../bots/bot.js";
 import { registerWebChat } from "../../bots/adapters/web-chat.js";
-import { DossierLookupService } from "../../src/dossiers/lookup-service.js";
-import { SubscriptionService } from "../../src/subscriptions/subscription-service.js";
-import { OneTimeCodeService } from "../../src/verification/one-time-codes.js";
 
 export interface TestApp {
   ctx: AppContext;
@@ -17,9 +14,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The bot's services over a context's database (what serve builds). */
+/** The bot's services, as the composition root built them (tests may build an engine of their own over them). */
 export function botServices(ctx: AppContext) {
-  return { lookup: new DossierLookupService(ctx.db), bookings: ctx.bookings, units: ctx.adminUnits, catalog: ctx.catalog, subscriptions: new SubscriptionService(ctx.db), codes: new OneTimeCodeService(ctx.db) };
+  return ctx.botServices;
 }
 
 /**

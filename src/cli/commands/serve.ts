@@ -21,14 +21,6 @@ export async function preflight(env: Env): Promise<void> {
   await ensureSchemaCurrent(env.DATABASE_URL);
 }
 
-/** The services the bot works through, over this process's database. */
-async function botServices(ctx: ReturnType<typeof createAppContext>) {
-  const { DossierLookupService } = await import("../../dossiers/lookup-service.js");
-  const { SubscriptionService } = await import("../../subscriptions/subscription-service.js");
-  const { OneTimeCodeService } = await import("../../verification/one-time-codes.js");
-  return { lookup: new DossierLookupService(ctx.db), bookings: ctx.bookings, units: ctx.adminUnits, catalog: ctx.catalog, subscriptions: new SubscriptionService(ctx.db), codes: new OneTimeCodeService(ctx.db) };
-}
-
 export async function runServe(env: Env, options: ServeOptions): Promise<number> {
   if (!(ROLES as readonly string[]).includes(options.role)) throw new ValidationError(`--role must be one of ${ROLES.join(", ")} (got "${options.role}")`);
   const role = options.role as Role;
@@ -46,12 +38,12 @@ export async function runServe(env: Env, options: ServeOptions): Promise<number>
 
   if (role === "all" || role === "api") {
     const { buildHttpServer } = await import("../../http/server.js"); // each role loads only what it runs
-    const { createBot } = await import("../../../bots/bot.js");
     const { registerWebChat } = await import("../../../bots/adapters/web-chat.js");
-    const bot = createBot({ redis: ctx.redis, services: await botServices(ctx), logger: log, prefix: env.QUEUE_PREFIX, tariff: env.POSTAL_TARIFF });
+    const bot = ctx.bot;
     const { zaloBotHandler } = await import("../../../bots/adapters/zalo.js");
     const { ZaloOaChannel } = await import("../../channels/zalo/zalo-oa-channel.js");
-    const zaloTokens = ctx.channels.zaloTokens;
+    // Replies to Zalo users go out through the OA channel the worker sends notices with (one token manager).
+    const zaloOa = ctx.channels.channels.get("ZALO_OA");
     const telegramWebhook = env.TELEGRAM_BOT_TOKEN && env.TELEGRAM_WEBHOOK_SECRET;
     const { createTelegramBot, registerTelegramWebhook } = await import("../../../bots/adapters/telegram.js");
     const app = await buildHttpServer(ctx, {
@@ -64,7 +56,7 @@ export async function runServe(env: Env, options: ServeOptions): Promise<number>
         }
       },
       // Zalo users' messages are answered by the same bot, through the OA API.
-      ...(zaloTokens ? { onZaloUserMessage: zaloBotHandler({ engine: bot, oa: new ZaloOaChannel(env.ZALO_OA_API_BASE, zaloTokens), logger: log }) } : {}),
+      ...(zaloOa instanceof ZaloOaChannel ? { onZaloUserMessage: zaloBotHandler({ engine: bot, oa: zaloOa, logger: log }) } : {}),
     });
     const address = await app.listen({ host: env.HOST, port }).catch((error: NodeJS.ErrnoException) => {
       if (error.code === "EADDRINUSE") throw new AppError("SERVICE_UNAVAILABLE", `Port ${port} on ${env.HOST} is already in use (another motcua?); stop that process or set PORT to a free port.`);
@@ -81,10 +73,8 @@ export async function runServe(env: Env, options: ServeOptions): Promise<number>
     stops.push(() => worker.stop());
   }
   if ((role === "all" || role === "bot") && env.TELEGRAM_BOT_TOKEN && !env.TELEGRAM_WEBHOOK_SECRET) {
-    const { createBot } = await import("../../../bots/bot.js");
     const { createTelegramBot } = await import("../../../bots/adapters/telegram.js");
-    const engine = createBot({ redis: ctx.redis, services: await botServices(ctx), logger: log, prefix: env.QUEUE_PREFIX, tariff: env.POSTAL_TARIFF });
-    const telegram = createTelegramBot({ token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT, engine, logger: log });
+    const telegram = createTelegramBot({ token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT, engine: ctx.bot, logger: log });
     // launch() resolves only when polling stops: start it and report failures.
     void telegram.launch({ dropPendingUpdates: false }).catch((error: Error) => log.error({ err: error }, "Telegram polling stopped"));
     log.info("Telegram bot polling for updates");
