@@ -20,6 +20,7 @@ import { NoticeStore } from "../notifications/notice-store.js";
 import { buildChannels, type ChannelSet } from "../channels/registry.js";
 import { BookingService } from "../bookings/booking-service.js";
 import { DossierLookupService } from "../dossiers/lookup-service.js";
+import { DossierHistoryService } from "../dossiers/history-service.js";
 import { SubscriptionService } from "../subscriptions/subscription-service.js";
 import { OneTimeCodeService } from "../verification/one-time-codes.js";
 import { createBot, type BotServices } from "../../bots/bot.js";
@@ -48,6 +49,8 @@ export interface AppContext {
   receipts: ReceiptService;
   bookings: BookingService;
   lookup: DossierLookupService;
+  /** A dossier's history for staff: events, notices and what became of each. */
+  history: DossierHistoryService;
   subscriptions: SubscriptionService;
   codes: OneTimeCodeService;
   /** The services the bot works through. */
@@ -94,6 +97,7 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
     receipts: new ReceiptService(notices, queue),
     bookings,
     lookup: botServices.lookup,
+    history: new DossierHistoryService(database.db, notices),
     subscriptions: botServices.subscriptions,
     codes: botServices.codes,
     botServices,

@@ -32,6 +32,8 @@ export interface Principal {
 export const PERMISSIONS = {
   /** Post dossier status events (single or batch). */
   "dossier-events:write": ["INTEGRATION", "COMMUNE_STAFF"],
+  /** Read a dossier with its history: events, notices and their delivery outcomes (of the principal's unit). */
+  "dossiers:read": ["INTEGRATION", "COMMUNE_STAFF"],
   /** List the collection/delivery bookings (of the principal's unit). */
   "bookings:read": ["POST_OFFICE_STAFF", "COMMUNE_STAFF"],
   /** Move a booking forward (of the principal's unit). */
@@ -46,6 +48,7 @@ export type Action = keyof typeof PERMISSIONS;
 export const ROUTES: Record<string, Action> = {
   "POST /api/v1/dossier-events": "dossier-events:write",
   "POST /api/v1/dossier-events/batch": "dossier-events:write",
+  "GET /api/v1/dossiers/:code": "dossiers:read",
   "GET /api/v1/bookings": "bookings:read",
   "POST /api/v1/bookings/:reference/status": "bookings:move",
   "GET /api/v1/sandbox/messages": "sandbox:read",

@@ -221,6 +221,21 @@ export function openApiDocument(serverUrl: string): object {
           },
         },
       },
+      "/api/v1/dossiers/{code}": {
+        get: {
+          summary: "A dossier of the key's unit with its history: status events, and every notice with its channels and outcome (delivered, sent, pending, checking, unknown, failed, cancelled)",
+          security: [{ integrationKey: [] }],
+          parameters: [{ name: "code", in: "path", required: true, schema: { type: "string" } }],
+          responses: {
+            "200": json({ type: "object", properties: { code: { type: "string" }, status: { type: "string" }, events: { type: "array", items: { type: "object" } }, notices: { type: "array", items: { type: "object" } } } }),
+            "400": error("Not a dossier code."),
+            "401": error("Missing or invalid key."),
+            "403": error("This key's role may not."),
+            "404": error("No such dossier in the key's unit."),
+            "429": error("Too many failed authentications from this address; see Retry-After."),
+          },
+        },
+      },
       "/api/v1/bookings": {
         get: {
           summary: "Post office staff: the bookings of the key's unit, newest first",

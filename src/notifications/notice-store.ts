@@ -653,4 +653,47 @@ export class NoticeStore {
     );
     return rows.rows;
   }
+
+  // ── Reads for a dossier's history ──
+
+  /** A dossier's notices with every attempt, oldest first. */
+  async forDossier(dossierId: string): Promise<DossierNotice[]> {
+    const rows = await this.pool.query<DossierNotice>(
+      `SELECT n.id, n.type, n.status, n."createdAt", n."sentAt", n."deliveredAt", n."lastError", n."checkAt",
+              n."channelPlan"::text[] AS "channelPlan",
+              COALESCE((SELECT json_agg(json_build_object('channel', a.channel, 'attemptNo', a."attemptNo", 'status', a.status, 'outcome', a.outcome,
+                                                          'recipient', a.recipient, 'providerMessageId', a."providerMessageId", 'errorCode', a."errorCode",
+                                                          'startedAt', a."startedAt", 'sentAt', a."sentAt", 'deliveredAt', a."deliveredAt", 'failedAt', a."failedAt")
+                                        ORDER BY a."startedAt")
+                          FROM "NoticeAttempt" a WHERE a."noticeId" = n.id), '[]'::json) AS attempts
+         FROM "Notice" n WHERE n."dossierId" = $1 ORDER BY n."createdAt", n.id`,
+      [dossierId],
+    );
+    return rows.rows;
+  }
+}
+
+export interface DossierNotice {
+  id: string;
+  type: string;
+  status: NoticeStatus;
+  createdAt: Date;
+  sentAt: Date | null;
+  deliveredAt: Date | null;
+  lastError: string | null;
+  checkAt: Date | null;
+  channelPlan: string[];
+  attempts: {
+    channel: DeliveryChannel;
+    attemptNo: number;
+    status: AttemptStatus;
+    outcome: string | null;
+    recipient: string | null;
+    providerMessageId: string | null;
+    errorCode: string | null;
+    startedAt: string;
+    sentAt: string | null;
+    deliveredAt: string | null;
+    failedAt: string | null;
+  }[];
 }

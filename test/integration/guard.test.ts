@@ -5,6 +5,7 @@
  * stores nothing when it refuses. Then staff confinement to the unit (issue 7 §3) in detail.
  */
 import { randomBytes } from "node:crypto";
+import { ROUTES } from "../../src/auth/guard.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../../src/auth/guard.js";
 import { buildHttpServer } from "../../src/http/server.js";
@@ -128,6 +129,24 @@ describe("the guard, per route and per caller", () => {
       expect(stored.status, caller).toBe(res.status === 200 ? "CONFIRMED" : "REQUESTED");
       if (res.status !== 200) expect(await s.ctx.db.notice.count({ where: { dedupeKey: `booking:${stored.id}:CONFIRMED` } })).toBe(0);
     }
+  });
+
+  it("GET /api/v1/dossiers/:code: the dossier's history for staff of its unit and integration keys; another unit's staff are told it does not exist", async () => {
+    const code = await upstreamDossier("28249");
+    const expected: Record<Caller, number> = { none: 401, revoked: 401, integration: 200, communeOfUnit: 200, communeOther: 404, postOfUnit: 403, postOther: 403, admin: 200 };
+    for (const caller of CALLERS) {
+      const res = await call("GET", `/api/v1/dossiers/${code}`, keyOf(caller));
+      expect(res.status, `${caller}: ${JSON.stringify(res.body)}`).toBe(expected[caller]);
+      if (res.status === 200) expect(res.body).toMatchObject({ code, commune: { code: "28249" } });
+    }
+    // An unknown code and another unit's code get the same answer.
+    const unknown = await call("GET", `/api/v1/dossiers/H15.50.05.13-261121-99999`, keyOf("communeOther"));
+    expect(unknown.status).toBe(404);
+  });
+
+  it("has a test above for every guarded route", () => {
+    const tested = ["POST /api/v1/dossier-events", "POST /api/v1/dossier-events/batch", "GET /api/v1/dossiers/:code", "GET /api/v1/bookings", "POST /api/v1/bookings/:reference/status", "GET /api/v1/sandbox/messages"];
+    expect(Object.keys(ROUTES).sort()).toEqual([...tested].sort());
   });
 
   it("GET /api/v1/sandbox/messages: open on a development machine, ADMIN only in production", async () => {

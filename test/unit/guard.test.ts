@@ -9,9 +9,9 @@ const BA_DINH = { code: "00004", parentCode: "01" };
 describe("the guard's policy", () => {
   it("lets each role do exactly its actions; ADMIN everything", () => {
     const table: Record<StaffRole, Action[]> = {
-      ADMIN: ["dossier-events:write", "bookings:read", "bookings:move", "sandbox:read"],
-      INTEGRATION: ["dossier-events:write"],
-      COMMUNE_STAFF: ["dossier-events:write", "bookings:read"],
+      ADMIN: ["dossier-events:write", "dossiers:read", "bookings:read", "bookings:move", "sandbox:read"],
+      INTEGRATION: ["dossier-events:write", "dossiers:read"],
+      COMMUNE_STAFF: ["dossier-events:write", "dossiers:read", "bookings:read"],
       POST_OFFICE_STAFF: ["bookings:read", "bookings:move"],
     };
     for (const [role, allowed] of Object.entries(table) as [StaffRole, Action[]][]) {

@@ -223,3 +223,16 @@ export function otpNoticeText(v: OtpNoticeVariables): NoticeText {
     zns: { otp: v.code, purpose: p.chat, minutes: String(v.minutes) },
   };
 }
+
+/** How a notice ended, as staff read it in a dossier's history. */
+export const NOTICE_OUTCOME_LABELS = {
+  delivered: "Đã đến người dân",
+  sent: "Đã gửi, chờ báo nhận",
+  pending: "Đang chờ gửi",
+  checking: "Đang hỏi lại nhà cung cấp (lần gửi bị gián đoạn)",
+  unknown: "Không rõ đã đến người dân hay chưa: lần gửi bị gián đoạn và nhà cung cấp không tra cứu được; không gửi lại để tránh trùng",
+  failed: "Không gửi được qua kênh nào",
+  cancelled: "Không gửi (người dân đã từ chối nhận thông báo)",
+} as const;
+
+export type NoticeOutcome = keyof typeof NOTICE_OUTCOME_LABELS;

@@ -158,11 +158,26 @@ describe("routing and delivery", () => {
     const c = await citizen({ telegram: "5550777" });
     // Telegram takes the message, but its answer never comes back.
     s.telegram.inject({ kind: "timeout", accepted: true }, { match: (r) => (r.body as { chat_id?: unknown }).chat_id == "5550777" });
-    const { noticeId } = await send("WITHDRAWN", c.local);
+    const { noticeId, event } = await send("WITHDRAWN", c.local);
     const n = await s.waitFor(async () => {
       const row = await s.ctx.db.notice.findUnique({ where: { id: noticeId }, include: { attempts: true } });
       return row?.status === "UNCONFIRMED" && row.attempts[0]?.outcome === "unknown" ? row : null;
     }, "the outcome recorded as unknown");
+    // The dossier's history says so, for staff of its unit (and only for them).
+    const history = async (key: string) => {
+      const res = await fetch(`${s.baseUrl}/api/v1/dossiers/${encodeURIComponent(event.dossierCode as string)}`, { headers: { authorization: `Bearer ${key}` } });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const own = await s.ctx.apiKeys.create({ name: "staff 29955", role: "COMMUNE_STAFF", unitCode: "29955" });
+    const other = await s.ctx.apiKeys.create({ name: "staff 28249", role: "COMMUNE_STAFF", unitCode: "28249" });
+    const shown = await history(own.key);
+    expect(shown.status).toBe(200);
+    expect(shown.body.notices).toHaveLength(1);
+    expect(shown.body.notices[0]).toMatchObject({ type: "WITHDRAWN", status: "UNCONFIRMED", outcome: "unknown", outcomeLabel: expect.stringMatching(/^Không rõ đã đến người dân hay chưa/) });
+    expect(shown.body.notices[0].attempts).toEqual([expect.objectContaining({ channel: "TELEGRAM", status: "UNCONFIRMED", outcome: "unknown", recipient: "5550777" })]);
+    expect(shown.body.events.map((e: { status: string }) => e.status)).toEqual(["WITHDRAWN"]);
+    expect((await history(other.key)).status).toBe(404);
+    expect((await history(s.key)).status).toBe(200); // the upstream system may read what it sent
     expect(n.attempts.map((a) => [a.channel, a.status, a.outcome])).toEqual([["TELEGRAM", "UNCONFIRMED", "unknown"]]);
     expect(n.checkAt).toBeNull(); // nothing more will be done with it
     expect(n.lastError).toMatch(/outcome unknown, not sent again/);

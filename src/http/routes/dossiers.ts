@@ -1,0 +1,22 @@
+/** A dossier with its history (events, notices and what became of each), for staff of its unit. */
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import type { DossierHistoryService } from "../../dossiers/history-service.js";
+import { DOSSIER_CODE } from "../../dossiers/event-schema.js";
+import { requirePrincipal } from "../auth.js";
+import { parseOrThrow } from "../errors.js";
+
+const params = z.object({
+  code: z
+    .string()
+    .transform((c) => c.trim().toUpperCase())
+    .pipe(z.string().regex(DOSSIER_CODE, "mã hồ sơ có dạng <mã cơ quan>-<YYMMDD>-<số>, ví dụ H15.50.05.13-261008-0975")),
+});
+
+export function registerDossierRoutes(app: FastifyInstance, deps: { history: DossierHistoryService }): void {
+  app.get("/api/v1/dossiers/:code", async (request) => {
+    const principal = requirePrincipal(request);
+    const { code } = parseOrThrow(params, request.params, "code");
+    return deps.history.get(code, principal);
+  });
+}
