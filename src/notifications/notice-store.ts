@@ -513,10 +513,11 @@ export class NoticeStore {
   async reconciledAccepted(noticeId: string, attemptId: string, providerMessageId: string | null, delivered: boolean, checkAt: Date | null): Promise<boolean> {
     return this.tx(async (c) => {
       const a = await c.query(
-        `UPDATE "NoticeAttempt" SET status = $3::"AttemptStatus", outcome = $4, "providerMessageId" = COALESCE($5, "providerMessageId"),
+        `UPDATE "NoticeAttempt" SET status = $3::"AttemptStatus",
+                outcome = CASE WHEN status = 'UNCONFIRMED' THEN 'reconciled_' || $4 ELSE $4 END, "providerMessageId" = COALESCE($5, "providerMessageId"),
                 "sentAt" = COALESCE("sentAt", now()), "deliveredAt" = CASE WHEN $3 = 'DELIVERED' THEN COALESCE("deliveredAt", now()) END
           WHERE id = $2 AND "noticeId" = $1 AND status = ANY($6::"AttemptStatus"[])`,
-        [noticeId, attemptId, delivered ? "DELIVERED" : "SENT", delivered ? "delivered" : "reconciled_accepted", providerMessageId, attemptFrom(delivered ? "DELIVERED" : "SENT")],
+        [noticeId, attemptId, delivered ? "DELIVERED" : "SENT", delivered ? "delivered" : "accepted", providerMessageId, attemptFrom(delivered ? "DELIVERED" : "SENT")],
       );
       if (!a.rowCount) return false;
       await c.query(
