@@ -68,6 +68,12 @@ describe("request log", () => {
     expect(text).not.toContain("%30912340012");
   });
 
+  it("a request to no route logs no phone either", async () => {
+    const { status, text } = await logOf("/api/v1/no-such-route/sdt%30912340013?q=%2B84912340014");
+    expect(status).toBe(404);
+    for (const d of ["0912340013", "84912340014", "0014"]) expect(text).not.toContain(d);
+  });
+
   it("logs the route it served", async () => {
     const { entries } = await logOf("/api/v1/procedures?q=khai%20sinh");
     const incoming = entries.find((e) => e.msg === "incoming request") as { req: { method: string; url: string } };
