@@ -25,7 +25,8 @@ export async function startWorkerRole(ctx: AppContext): Promise<WorkerRole> {
     channels,
     scheduler: ctx.queue,
     logger,
-    limiter: env.RATE_LIMITS === "on" ? new RateLimiter(ctx.redis, `${env.QUEUE_PREFIX}:rate:`) : null,
+    // A slot's lease outlasts one provider call (and is renewed while held); a dead worker's lapses.
+    limiter: env.RATE_LIMITS === "on" ? new RateLimiter(ctx.redis, `${env.QUEUE_PREFIX}:rate:`, env.PROVIDER_TIMEOUT_MS + 5_000) : null,
     quietHours: env.QUIET_HOURS,
     smsSegmentBudget: env.SMS_SEGMENT_BUDGET,
     znsTemplates: env.ZNS_TEMPLATES,

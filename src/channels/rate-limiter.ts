@@ -7,6 +7,11 @@
  * slot is taken and before it is answered, any two requests that reach the provider less than a
  * window apart are counted against each other, whatever the delays inside a busy worker: no
  * provider ever sees more than `limit` requests in any window.
+ *
+ * An in-flight slot is a lease: it lapses `leaseMs` after it was last renewed, so a slot whose
+ * worker died is freed. While a caller holds it, the lease is renewed every third of `leaseMs`,
+ * so a slot is never handed to another caller while its provider call (a Zalo send that first
+ * refreshes the token, say: two provider calls) is still under way, however long that lasts.
  */
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
@@ -40,6 +45,23 @@ end
 return 0
 `;
 
+// KEYS as above. ARGV: token, lease. Extends the token's in-flight lease where it still holds one.
+const RENEW = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local ttl = tonumber(ARGV[2])
+local renewed = 0
+for i = 1, #KEYS / 2 do
+  local inflight = KEYS[i * 2 - 1]
+  if redis.call('ZSCORE', inflight, ARGV[1]) then
+    redis.call('ZADD', inflight, 'XX', now + ttl, ARGV[1])
+    redis.call('PEXPIRE', inflight, ttl + 1000)
+    renewed = renewed + 1
+  end
+end
+return renewed
+`;
+
 // KEYS as above. ARGV: window per rule, token.
 const RELEASE = `
 local t = redis.call('TIME')
@@ -66,12 +88,18 @@ export interface RateSlot {
   release(): Promise<void>;
 }
 
+/** The default lease: a provider call's default timeout (10 s) and a margin. */
+export const DEFAULT_SLOT_LEASE_MS = 15_000;
+
 export class RateLimiter {
   constructor(
     private readonly redis: Redis,
     private readonly prefix = "motcua:rate:",
-    /** A slot whose worker died is freed after this long. */
-    private readonly inflightTtlMs = 30_000,
+    /**
+     * A slot whose worker died is freed this long after its last renewal. Built from
+     * PROVIDER_TIMEOUT_MS plus a margin (src/app/worker-role.ts); renewed while the slot is held.
+     */
+    private readonly inflightTtlMs = DEFAULT_SLOT_LEASE_MS,
   ) {}
 
   private keys(rules: RateRule[]): string[] {
@@ -96,11 +124,17 @@ export class RateLimiter {
       await new Promise((r) => setTimeout(r, Math.min(wait, signal?.aborted ? 0 : 1000) + Math.floor(Math.random() * 5)));
     }
     let released = false;
+    const keys = this.keys(rules);
+    const renewal = setInterval(() => {
+      void this.redis.eval(RENEW, keys.length, ...keys, token, String(this.inflightTtlMs)).catch(() => undefined);
+    }, Math.max(10, Math.floor(this.inflightTtlMs / 3)));
+    renewal.unref();
     return {
       release: async () => {
         if (released) return;
         released = true;
-        await this.redis.eval(RELEASE, rules.length * 2, ...this.keys(rules), ...rules.map((r) => String(r.windowMs)), token);
+        clearInterval(renewal);
+        await this.redis.eval(RELEASE, rules.length * 2, ...keys, ...rules.map((r) => String(r.windowMs)), token);
       },
     };
   }

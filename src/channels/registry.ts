@@ -34,6 +34,7 @@ export function buildChannels(env: Env, deps: { db: Db; redis: Redis; logger: Lo
       oauthBase: env.ZALO_OAUTH_BASE,
       lockKey: `${env.QUEUE_PREFIX}:lock:zalo-token-refresh`,
       http,
+      oauthTimeoutMs: env.PROVIDER_TIMEOUT_MS,
     });
     channels.set("ZALO_OA", new ZaloOaChannel(env.ZALO_OA_API_BASE, zaloTokens, http));
     channels.set("ZNS", new ZnsChannel(env.ZALO_ZNS_API_BASE, zaloTokens, env.ZNS_MODE, http));

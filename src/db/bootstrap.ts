@@ -1,10 +1,11 @@
 /**
- * Start-up checks for the two services motcua needs, and creation of its database.
+ * Start-up checks for the two services motcua needs, and creation of its database (by the commands
+ * that prepare or run the service: migrate, seed, serve, the demo; read commands only check).
  * Every failure ends in one sentence that says what is missing and how to get it.
  */
 import pg from "pg";
 import { Redis } from "ioredis";
-import { ServiceUnavailableError } from "../errors.js";
+import { AppError, ServiceUnavailableError } from "../errors.js";
 
 const POSTGRES_HELP =
   "Install and start it (Debian/Ubuntu: `sudo apt-get install postgresql && sudo pg_ctlcluster 15 main start`) or set DATABASE_URL to a reachable server.";
@@ -52,6 +53,29 @@ export async function ensureDatabase(databaseUrl: string): Promise<{ created: bo
     );
   } finally {
     await admin.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Makes sure PostgreSQL answers and the application database exists, without creating it: for
+ * commands that only read or change rows (procedures search/show, keys), which must leave no
+ * database behind as a side effect.
+ */
+export async function requireDatabase(databaseUrl: string): Promise<void> {
+  const target = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
+  try {
+    await target.connect();
+  } catch (error) {
+    if ((error as { code?: string }).code === "3D000") {
+      const name = databaseName(databaseUrl);
+      throw new AppError(
+        "MIGRATION_FAILED",
+        `The database "${name}" does not exist on ${describeServer(databaseUrl)}; run \`npm run db:migrate\` and then \`npx motcua seed\` (or \`npm run demo\`, which does both) to create it.`,
+      );
+    }
+    throw postgresUnavailable(databaseUrl, error);
+  } finally {
+    await target.end().catch(() => undefined);
   }
 }
 

@@ -1,5 +1,5 @@
 import { pino, type Logger, type LoggerOptions } from "pino";
-import { maskPersonalData, maskPhonesInText } from "./mask.js";
+import { maskPersonalData, maskPhonesInText, routeForLog } from "./mask.js";
 
 export type { Logger };
 
@@ -8,10 +8,12 @@ export function createLogger(options: { level?: string; name?: string; destinati
     level: options.level ?? process.env.LOG_LEVEL ?? "info",
     ...(options.name ? { name: options.name } : {}),
     base: undefined,
-    // Requests are logged by method and path only: no headers (keys, signatures), phones masked.
+    // Requests are logged by method and route only: no headers (keys, signatures, cookies), no
+    // query values (a citizen's question may hold a phone number in any encoding), phones in the
+    // decoded path masked. Fastify hands the serializers its Request and Reply objects.
     serializers: {
-      req: (req: { method?: string; url?: string; id?: string }) => ({ id: req.id, method: req.method, url: maskPhonesInText(String(req.url ?? "")) }),
-      res: pino.stdSerializers.res,
+      req: (req: { method?: string; url?: string; id?: string }) => ({ id: req.id, method: req.method, url: routeForLog(String(req.url ?? "")) }),
+      res: (res: { statusCode?: number }) => ({ statusCode: typeof res?.statusCode === "number" ? res.statusCode : null }),
       err: pino.stdSerializers.err,
     },
     redact: { paths: ["authorization", "*.authorization", "headers.authorization", "accessToken", "refreshToken", "*.accessToken", "*.refreshToken"], censor: "[redacted]" },

@@ -2,9 +2,10 @@
  * Masking of personal data in logs: phone numbers and people's names never reach a log line whole.
  */
 
-// Vietnamese mobile/landline numbers in 0…, 84… or +84… form, with optional spaces/dots/dashes.
-// Not inside codes such as H15.50.05.13-261008-0975 (no letter, digit, dot or dash around it).
-const PHONE_IN_TEXT = /(?<![\w+.-])(?:\+?84|0)(?:[\s.-]?\d){8,10}(?![\w]|[.-]\d)/g;
+// Vietnamese mobile/landline numbers in 0…, 84… or +84… form, with optional spaces/dots/dashes,
+// also glued to letters ("sdt0912345678"). Not inside codes such as H15.50.05.13-261008-0975
+// (no digit, dot or dash joined to it).
+const PHONE_IN_TEXT = /(?<![\d+.-])(?:\+?84|0)(?:[\s.-]?\d){8,10}(?!\d|[.-]\d)/g;
 
 /** "+84912345678" → "+84912***678"; keeps the first 3 and last 3 digits. */
 export function maskPhone(phone: string): string {
@@ -26,6 +27,25 @@ export function maskName(name: string): string {
 
 export function maskPhonesInText(text: string): string {
   return text.replace(PHONE_IN_TEXT, (match) => maskPhone(match));
+}
+
+/**
+ * A request URL as the log keeps it: the path, decoded and with phones masked, and the names of
+ * the query parameters without their values ("/api/v1/procedures?q=…&limit=…").
+ */
+export function routeForLog(url: string): string {
+  const q = url.indexOf("?");
+  const rawPath = q === -1 ? url : url.slice(0, q);
+  let path: string;
+  try {
+    path = decodeURIComponent(rawPath);
+  } catch {
+    path = rawPath; // a stray % escape: masked as sent
+  }
+  path = maskPhonesInText(path).replace(/[\u0000-\u001f\u007f]/g, "?");
+  if (q === -1) return path;
+  const names = [...new URLSearchParams(url.slice(q + 1)).keys()].map((k) => maskPhonesInText(k).replace(/[^\p{L}\p{N}_.\-[\]]/gu, "").slice(0, 40));
+  return `${path}?${names.map((k) => `${k}=…`).join("&")}`;
 }
 
 const PHONE_KEY = /phone|msisdn|^to$|^from$|recipient$/i;

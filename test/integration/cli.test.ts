@@ -82,27 +82,40 @@ describe("motcua CLI", () => {
     expect(out.stdout).toMatch(/is up to date/);
   });
 
-  it("on a fresh database, says what to run instead of failing on a missing table", async () => {
+  it("on a missing database, says so in one sentence and creates nothing; on an empty one, says what to run", async () => {
     // Named after this run's database, so the run's teardown drops it too if this test dies midway.
     const name = `${new URL(process.env.DATABASE_URL!).pathname.slice(1)}_fresh_${process.pid}`;
     const at = (database: string) => Object.assign(new URL(process.env.DATABASE_URL!), { pathname: `/${database}` }).toString();
     const url = at(name);
+    const admin = new pg.Client({ connectionString: at("postgres") });
+    await admin.connect();
+    const exists = async () => (await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name])).rowCount === 1;
     try {
       const search = await motcua(["procedures", "search", "làm hộ chiếu"], { DATABASE_URL: url });
       expect(search.code).toBe(1);
-      expect(search.stderr.trim()).toMatch(new RegExp(`^The database "${name}" lacks \\d+ migration\\(s\\) .*run \`npm run db:migrate\` and then \`npx motcua seed\``));
+      expect(search.stderr.trim()).toMatch(new RegExp(`^The database "${name}" does not exist on 127\\.0\\.0\\.1:5432; run \`npm run db:migrate\``));
       expect(search.stderr.trim().split("\n")).toHaveLength(1);
+      expect(await exists()).toBe(false);
+      const show = await motcua(["procedures", "show", "1.001193"], { DATABASE_URL: url });
+      expect(show.stderr).toMatch(/does not exist/);
       const key = await motcua(["keys", "create", "--role", "integration", "--name", "upstream"], { DATABASE_URL: url });
       expect(key.code).toBe(1);
-      expect(key.stderr).toMatch(/lacks \d+ migration/);
+      expect(key.stderr).toMatch(/does not exist/);
+      expect(await exists()).toBe(false);
+
+      await admin.query(`CREATE DATABASE "${name}"`);
+      const empty = await motcua(["procedures", "search", "làm hộ chiếu"], { DATABASE_URL: url });
+      expect(empty.code).toBe(1);
+      expect(empty.stderr.trim()).toMatch(new RegExp(`^The database "${name}" lacks \\d+ migration\\(s\\) .*run \`npm run db:migrate\` and then \`npx motcua seed\``));
+      expect(empty.stderr.trim().split("\n")).toHaveLength(1);
+      const emptyKey = await motcua(["keys", "create", "--role", "integration", "--name", "upstream"], { DATABASE_URL: url });
+      expect(emptyKey.stderr).toMatch(/lacks \d+ migration/);
 
       expect((await motcua(["migrate"], { DATABASE_URL: url })).code).toBe(0);
       const unseeded = await motcua(["procedures", "search", "làm hộ chiếu"], { DATABASE_URL: url });
       expect(unseeded.code).toBe(1);
       expect(unseeded.stderr.trim()).toBe("The procedure catalog is empty; run `npx motcua seed` (or `npm run demo`) to load it.");
     } finally {
-      const admin = new pg.Client({ connectionString: at("postgres") });
-      await admin.connect();
       await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await admin.end();
     }

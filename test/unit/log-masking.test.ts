@@ -19,6 +19,7 @@ describe("log masking", () => {
     expect(maskPhone("+84912345678")).toBe("+84912***678");
     expect(maskPhone("0912345678")).toBe("091***678");
     expect(maskPhonesInText("gọi 0912 345 678 hoặc +84987654321")).not.toMatch(/345|876/);
+    expect(maskPhonesInText("sdt0912345678, tel:84987654321abc")).toBe("sdt091***678, tel:84987***321abc");
   });
 
   it("keeps only initials of names", () => {

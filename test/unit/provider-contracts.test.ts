@@ -1,7 +1,7 @@
-import twilio from "twilio";
 import { describe, expect, it } from "vitest";
 import { telegramError, twilioError, zaloError } from "../../src/channels/classify.js";
 import { verifyZaloSignature, zaloSignature } from "../../src/channels/zalo/webhook-signature.js";
+import { verifyTwilioSignature } from "../../src/http/routes/webhooks/twilio.js";
 
 describe("provider signatures (test vectors from providers.md)", () => {
   it("Zalo: sha256(appId + body + timestamp + OA secret)", () => {
@@ -12,9 +12,16 @@ describe("provider signatures (test vectors from providers.md)", () => {
     expect(verifyZaloSignature(undefined, "123", body, "1700000000000", "oasecret")).toBe(false);
   });
 
-  it("Twilio: HMAC-SHA1 over URL and sorted parameters", () => {
+  it("Twilio: our verifier accepts the vector's signature and nothing else", () => {
     const params = { MessageSid: "SM1", MessageStatus: "delivered", To: "+8491" };
-    expect(twilio.getExpectedTwilioSignature("tok", "https://example.com/cb?x=1", params)).toBe("8fiO0OpukV6P3WIQYv+DkInIilk=");
+    const url = "https://example.com/cb?x=1";
+    expect(verifyTwilioSignature("tok", "8fiO0OpukV6P3WIQYv+DkInIilk=", url, params)).toBe(true);
+    expect(verifyTwilioSignature("tok", "8fiO0OpukV6P3WIQYv+DkInIilk=", url, { ...params, MessageStatus: "failed" })).toBe(false);
+    expect(verifyTwilioSignature("tok", "8fiO0OpukV6P3WIQYv+DkInIilk=", "https://example.com/cb?x=2", params)).toBe(false);
+    expect(verifyTwilioSignature("other", "8fiO0OpukV6P3WIQYv+DkInIilk=", url, params)).toBe(false);
+    expect(verifyTwilioSignature("tok", undefined, url, params)).toBe(false);
+    expect(verifyTwilioSignature("tok", "", url, params)).toBe(false);
+    expect(verifyTwilioSignature(undefined, "8fiO0OpukV6P3WIQYv+DkInIilk=", url, params)).toBe(false);
   });
 });
 

@@ -2,6 +2,12 @@
  * The Zalo OA access token: valid 25 h, renewed with a single-use refresh token. Two processes
  * refreshing at once would lose the pair for good, so a refresh happens under a Redis lock, and
  * the new pair is written to PostgreSQL before it is used.
+ *
+ * The lock is a lease no shorter than the call it guards: its TTL is the OAuth call's timeout plus
+ * a margin, and its holder renews it while it works, so it lapses only when its holder is gone.
+ * Should it lapse all the same (a process stalled past it), the save is fenced: the new pair is
+ * written only if the stored refresh token is still the one this refresher spent (compare-and-set
+ * in SQL), so a refresher that lost its lock never overwrites a newer pair.
  */
 import { randomUUID } from "node:crypto";
 import axios, { type AxiosInstance } from "axios";
@@ -12,7 +18,9 @@ import type { Db } from "../../db/client.js";
 import { ChannelError } from "../channel.js";
 
 const PROVIDER = "zalo_oa";
-const LOCK_TTL_MS = 20_000;
+const DEFAULT_OAUTH_TIMEOUT_MS = 10_000;
+/** Lock TTL beyond the OAuth call's timeout: the reads and the write around it. */
+const LOCK_MARGIN_MS = 5_000;
 /** Renew when less than this is left. */
 export const REFRESH_MARGIN_MS = 2 * 60 * 60 * 1000;
 
@@ -35,6 +43,10 @@ export interface ZaloTokenOptions {
   /** Redis key of the refresh lock (one per deployment). */
   lockKey?: string;
   http?: AxiosInstance;
+  /** The OAuth call's timeout (default: the http client's, else 10 s). */
+  oauthTimeoutMs?: number;
+  /** The refresh lock's lease, renewed while held (default: the OAuth timeout + 5 s). */
+  lockTtlMs?: number;
   now?: () => Date;
 }
 
@@ -45,10 +57,14 @@ export class ZaloTokenManager {
   refreshCount = 0;
 
   private readonly lockKey: string;
+  private readonly oauthTimeoutMs: number;
+  private readonly lockTtlMs: number;
 
   constructor(private readonly options: ZaloTokenOptions) {
     this.lockKey = options.lockKey ?? "motcua:lock:zalo-token-refresh";
-    this.http = options.http ?? axios.create({ timeout: 10_000 });
+    this.oauthTimeoutMs = options.oauthTimeoutMs ?? (options.http?.defaults.timeout || DEFAULT_OAUTH_TIMEOUT_MS);
+    this.lockTtlMs = options.lockTtlMs ?? this.oauthTimeoutMs + LOCK_MARGIN_MS;
+    this.http = options.http ?? axios.create({ timeout: this.oauthTimeoutMs });
     this.now = options.now ?? (() => new Date());
   }
 
@@ -76,32 +92,47 @@ export class ZaloTokenManager {
    */
   async refresh(staleAccessToken?: string): Promise<string> {
     const lockValue = randomUUID();
-    const deadline = Date.now() + LOCK_TTL_MS;
+    // A waiter gives up once a live holder would surely have finished (renewals keep its lock).
+    const deadline = Date.now() + this.oauthTimeoutMs + this.lockTtlMs;
     for (;;) {
-      const got = await this.options.redis.set(this.lockKey, lockValue, "PX", LOCK_TTL_MS, "NX");
+      const got = await this.options.redis.set(this.lockKey, lockValue, "PX", this.lockTtlMs, "NX");
       if (got === "OK") break;
       await new Promise((r) => setTimeout(r, 50));
       const row = await this.current();
       if (row && row.accessToken !== staleAccessToken && row.expiresAt.getTime() - this.now().getTime() > REFRESH_MARGIN_MS) return this.remember(row);
       if (Date.now() > deadline) throw new ChannelError("retry", "TOKEN_LOCK", "another process is refreshing the Zalo token");
     }
+    // Renew the lease while this refresh works; only our own lock is extended.
+    const renewal = setInterval(() => {
+      void this.options.redis
+        .eval('if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end', 1, this.lockKey, lockValue, String(this.lockTtlMs))
+        .catch(() => undefined);
+    }, Math.max(10, Math.floor(this.lockTtlMs / 3)));
+    renewal.unref();
     try {
       const row = await this.current();
       if (row && row.accessToken !== staleAccessToken && row.expiresAt.getTime() - this.now().getTime() > REFRESH_MARGIN_MS) return this.remember(row);
       const refreshToken = row?.refreshToken ?? this.options.initialRefreshToken;
       const pair = await this.callOAuth(refreshToken);
       const expiresAt = new Date(this.now().getTime() + pair.expires_in * 1000);
-      // Persist before use: the old refresh token is already spent.
-      await this.options.db.providerToken.upsert({
-        where: { provider: PROVIDER },
-        create: { provider: PROVIDER, accessToken: pair.access_token, refreshToken: pair.refresh_token, expiresAt },
-        update: { accessToken: pair.access_token, refreshToken: pair.refresh_token, expiresAt },
-      });
+      // Persist before use (the old refresh token is already spent), fenced: only over the pair
+      // whose refresh token this refresher spent.
+      const data = { accessToken: pair.access_token, refreshToken: pair.refresh_token, expiresAt };
+      const saved = row
+        ? (await this.options.db.providerToken.updateMany({ where: { provider: PROVIDER, refreshToken }, data })).count
+        : (await this.options.db.providerToken.createMany({ data: [{ provider: PROVIDER, ...data }], skipDuplicates: true })).count;
+      if (saved !== 1) {
+        const newer = await this.current();
+        this.options.logger.warn("zalo OA token refreshed, but a newer pair was saved meanwhile; this one is discarded");
+        if (newer && newer.expiresAt.getTime() > this.now().getTime()) return this.remember(newer);
+        throw new ChannelError("retry", "TOKEN_LOCK", "the Zalo token pair changed during the refresh");
+      }
       this.refreshCount += 1;
       this.remember({ accessToken: pair.access_token, expiresAt });
       this.options.logger.info({ expiresAt }, "zalo OA token refreshed");
       return pair.access_token;
     } finally {
+      clearInterval(renewal);
       // Release only our own lock.
       await this.options.redis.eval('if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end', 1, this.lockKey, lockValue);
     }
@@ -126,6 +157,7 @@ export class ZaloTokenManager {
     try {
       const res = await this.http.post(`${this.options.oauthBase}/v4/oa/access_token`, body.toString(), {
         headers: { "content-type": "application/x-www-form-urlencoded", secret_key: this.options.appSecret },
+        timeout: this.oauthTimeoutMs,
         validateStatus: () => true,
       });
       if (res.status >= 500) throw new ChannelError("retry", String(res.status), `Zalo OAuth answered ${res.status}`);

@@ -3,7 +3,7 @@ import { ApiKeyService } from "../../auth/api-keys.js";
 import type { Env } from "../../config/env.js";
 import { createDb } from "../../db/client.js";
 import { ValidationError } from "../../errors.js";
-import { ensureDatabase } from "../../db/bootstrap.js";
+import { requireDatabase } from "../../db/bootstrap.js";
 import { ensureSchemaCurrent } from "../../db/migration-status.js";
 import { StaffRole } from "../../generated/prisma/enums.js";
 
@@ -18,7 +18,7 @@ export async function runKeys(env: Env, args: string[]): Promise<number> {
   });
   const [sub, prefix] = positionals;
   if (sub !== "create" && !(sub === "revoke" && prefix)) throw new ValidationError(USAGE);
-  await ensureDatabase(env.DATABASE_URL);
+  await requireDatabase(env.DATABASE_URL); // reads never create the database
   await ensureSchemaCurrent(env.DATABASE_URL);
   const db = createDb(env.DATABASE_URL);
   try {

@@ -6,7 +6,7 @@ import { CatalogService } from "../../catalog/catalog-service.js";
 import { PrismaProcedureRepository } from "../../catalog/repository.js";
 import { AppError, ValidationError } from "../../errors.js";
 import { ensureSchemaCurrent } from "../../db/migration-status.js";
-import { ensureDatabase } from "../../db/bootstrap.js";
+import { requireDatabase } from "../../db/bootstrap.js";
 
 const USAGE = 'usage: motcua procedures search "<câu hỏi>" [--limit N] [--json] | motcua procedures show <mã> [--json]';
 
@@ -24,7 +24,7 @@ export async function runProcedures(env: Env, args: string[]): Promise<number> {
   const limit = Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 20) throw new ValidationError("--limit must be a whole number from 1 to 20");
 
-  await ensureDatabase(env.DATABASE_URL);
+  await requireDatabase(env.DATABASE_URL); // reads never create the database
   await ensureSchemaCurrent(env.DATABASE_URL);
   const db = createDb(env.DATABASE_URL);
   try {

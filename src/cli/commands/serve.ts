@@ -1,5 +1,5 @@
 import { configuredChannels, type Env } from "../../config/env.js";
-import { createAppContext } from "../../app/context.js";
+import { createAppContext, type AppContext } from "../../app/context.js";
 import { ensureDatabase, ensureRedis } from "../../db/bootstrap.js";
 import { ensureSchemaCurrent } from "../../db/migration-status.js";
 import { AppError, ValidationError } from "../../errors.js";
@@ -29,8 +29,20 @@ export async function runServe(env: Env, options: ServeOptions): Promise<number>
   await preflight(env);
 
   const ctx = createAppContext(env);
-  const log = ctx.logger;
   const stops: (() => Promise<void>)[] = [];
+  try {
+    return await serveRoles(env, ctx, role, port, stops, options);
+  } catch (error) {
+    // A role that failed to start (a port in use, say) must not leave the others running: stop
+    // what did start and close every connection, so the process ends with the error.
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+    await ctx.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function serveRoles(env: Env, ctx: AppContext, role: Role, port: number, stops: (() => Promise<void>)[], options: ServeOptions): Promise<number> {
+  const log = ctx.logger;
   let listening = "";
   const channels = configuredChannels(env);
   const sandboxed = Object.entries(channels).filter(([, on]) => !on).map(([name]) => name);
@@ -58,13 +70,13 @@ export async function runServe(env: Env, options: ServeOptions): Promise<number>
       // Zalo users' messages are answered by the same bot, through the OA API.
       ...(zaloOa instanceof ZaloOaChannel ? { onZaloUserMessage: zaloBotHandler({ engine: bot, oa: zaloOa, logger: log }) } : {}),
     });
+    stops.push(() => app.close());
     const address = await app.listen({ host: env.HOST, port }).catch((error: NodeJS.ErrnoException) => {
       if (error.code === "EADDRINUSE") throw new AppError("SERVICE_UNAVAILABLE", `Port ${port} on ${env.HOST} is already in use (another motcua?); stop that process or set PORT to a free port.`);
       throw error;
     });
     log.info({ role }, `motcua API listening on ${address}`);
     listening = address;
-    stops.push(() => app.close());
   }
   if (role === "all" || role === "worker") {
     const { startWorkerRole } = await import("../../app/worker-role.js");
@@ -96,7 +108,7 @@ export async function runServe(env: Env, options: ServeOptions): Promise<number>
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
-  for (const s of stops.reverse()) await s();
+  for (const s of stops.splice(0).reverse()) await s();
   await ctx.close();
   return 0;
 }

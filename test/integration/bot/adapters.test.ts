@@ -38,13 +38,21 @@ const user = { id: 424242, is_bot: false, first_name: "Lan" };
 let messageId = 1;
 const textUpdate = (text: string) => ({ message: { message_id: messageId++, date: Math.floor(Date.now() / 1000), chat: { id: user.id, type: "private", first_name: "Lan" }, from: user, text } });
 
+/**
+ * Sends one update and returns every message of the bot's turn. Telegraf asks for the next updates
+ * (getUpdates with an offset past this one) only once its handler has finished: that request marks
+ * the end of the turn.
+ */
 async function telegramSays(text: string | Record<string, unknown>) {
   const before = s.telegram.sent.filter((m) => m.chatId === String(user.id)).length;
-  await s.telegram.pushUpdate(typeof text === "string" ? textUpdate(text) : text);
-  return s.waitFor(async () => {
-    const mine = s.telegram.sent.filter((m) => m.chatId === String(user.id));
-    return mine.length > before ? mine.slice(before) : null;
-  }, "the bot's Telegram reply");
+  const updateId = await s.telegram.pushUpdate(typeof text === "string" ? textUpdate(text) : text);
+  await s.waitFor(
+    async () => s.telegram.received.some((r) => /\/getUpdates$/.test(r.path) && Number((r.body as { offset?: unknown } | null)?.offset ?? 0) > updateId),
+    "the bot to finish its turn",
+  );
+  const mine = s.telegram.sent.filter((m) => m.chatId === String(user.id));
+  expect(mine.length).toBeGreaterThan(before);
+  return mine.slice(before);
 }
 
 describe("Telegram, through telegraf and the fake Bot API", () => {
@@ -52,9 +60,8 @@ describe("Telegram, through telegraf and the fake Bot API", () => {
     const hello = await telegramSays("/start");
     expect(hello[0]?.text).toMatch(/^Xin chào ông\/bà!/);
     const docs = await telegramSays("dang ky ket hon can giay to gi");
-    await new Promise((r) => setTimeout(r, 200));
-    const answer = s.telegram.sent.filter((m) => m.chatId === String(user.id)).at(-1)!;
-    expect(docs[0]?.text ?? answer.text).toMatch(/Đăng ký kết hôn \(mã 1\.000894\)/);
+    const answer = docs.at(-1)!;
+    expect(docs[0]?.text).toMatch(/Đăng ký kết hôn \(mã 1\.000894\)/);
     const keyboard = (answer.payload.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard;
     expect(keyboard.flat().map((b) => b.callback_data)).toContain("ask-fee");
     const fee = await telegramSays({ callback_query: { id: "cb1", from: user, chat_instance: "1", data: "ask-fee", message: { message_id: 1, date: 1, chat: { id: user.id, type: "private" } } } });
@@ -108,33 +115,38 @@ describe("Telegram, through telegraf and the fake Bot API", () => {
 describe("Zalo, through signed webhooks and the fake OA API", () => {
   const zaloUser = "8100000000000000001";
   let msg = 0;
-  async function zaloSays(text: string) {
+  /** Sends one message; waits until the bot's replies (sent in the background, after the 200) include `expected`. */
+  async function zaloSays(text: string, expected: RegExp) {
     const before = s.zalo.messages.filter((m) => m.userId === zaloUser).length;
     const event = { app_id: s.zalo.appId, sender: { id: zaloUser }, recipient: { id: s.zalo.oaId }, event_name: "user_send_text", message: { text, msg_id: `m-${Date.now()}-${msg++}` }, timestamp: String(Date.now()) };
     const res = await s.zalo.postEvent(zaloUrl, event);
     expect(res.status).toBe(200);
-    await s.waitFor(async () => s.zalo.messages.filter((m) => m.userId === zaloUser).length > before, "the bot's Zalo reply");
-    await new Promise((r) => setTimeout(r, 300)); // a turn may send several messages
-    return { event, replies: s.zalo.messages.filter((m) => m.userId === zaloUser).slice(before) };
+    const replies = await s.waitFor(async () => {
+      const mine = s.zalo.messages.filter((m) => m.userId === zaloUser).slice(before);
+      return mine.some((m) => expected.test(m.text ?? "")) ? mine : null;
+    }, `the bot's Zalo reply matching ${expected}`);
+    return { event, replies };
   }
 
   it("answers through the OA API with numbered choices, and a number picks one", async () => {
-    const { replies } = await zaloSays("xin chào");
+    const { replies } = await zaloSays("xin chào", /1\. Giấy tờ cần chuẩn bị/);
     expect(replies.map((r) => r.text).join("\n")).toMatch(/1\. Giấy tờ cần chuẩn bị/);
-    const { replies: asked } = await zaloSays("1");
+    const { replies: asked } = await zaloSays("1", /Ông\/bà muốn làm thủ tục gì\?/);
     expect(asked[0]?.text).toMatch(/Ông\/bà muốn làm thủ tục gì\?/);
-    const { replies: docs } = await zaloSays("chứng thực chữ ký");
+    const { replies: docs } = await zaloSays("chứng thực chữ ký", /Chứng thực chữ ký/);
     expect(docs[0]?.text).toMatch(/Chứng thực chữ ký/);
     expect(docs.every((m) => (m.text ?? "").length <= 2000)).toBe(true);
   });
 
   it("ignores a repeated delivery of the same message", async () => {
-    const { event } = await zaloSays("xin giấy độc thân");
-    const count = s.zalo.messages.filter((m) => m.userId === zaloUser).length;
+    const { event, replies } = await zaloSays("xin giấy độc thân", /tình trạng hôn nhân/i);
+    const answer = replies.find((m) => /tình trạng hôn nhân/i.test(m.text ?? ""))!.text;
     const again = await s.zalo.postEvent(zaloUrl, event);
     expect(again.status).toBe(200);
-    await new Promise((r) => setTimeout(r, 500));
-    expect(s.zalo.messages.filter((m) => m.userId === zaloUser).length).toBe(count);
+    // A turn for the repeat would have started before the next message's: once the next message
+    // is answered, the repeat has had its chance to be answered too.
+    await zaloSays("xin chào", /1\. Giấy tờ cần chuẩn bị/);
+    expect(s.zalo.messages.filter((m) => m.userId === zaloUser && m.text === answer)).toHaveLength(1);
   });
 });
 

@@ -225,8 +225,14 @@ describe("routing and delivery", () => {
   }, 30_000);
 
   it("refreshes an invalid Zalo token once (-216) and retries", async () => {
+    // First the worker holds a valid token (a Zalo OA message sent with it), so that expiring it
+    // makes the next send meet -216 rather than start without a token.
+    const warm = await citizen({ zalo: "zalo-user-token-warm" });
+    expect((await finalNotice((await send("RECEIVED", warm.local)).noticeId)).status).toBe("DELIVERED");
+    expect(await s.ctx.db.providerToken.count()).toBe(1);
+    expect(s.zalo.validAccessTokens.size).toBeGreaterThan(0);
+
     const c = await citizen({ zalo: "zalo-user-token" });
-    await s.waitFor(async () => s.zalo.validAccessTokens.size > 0 || (await s.ctx.db.providerToken.count()) >= 0, "tokens");
     s.zalo.expireAccessTokens();
     const before = s.zalo.refreshCount;
     const { noticeId } = await send("RECEIVED", c.local);
@@ -234,6 +240,10 @@ describe("routing and delivery", () => {
     expect(n.status).toBe("DELIVERED");
     expect(n.attempts.map((a) => [a.channel, a.status])).toEqual([["ZALO_OA", "DELIVERED"]]);
     expect(s.zalo.refreshCount - before).toBe(1);
+    // Two calls for this user: the first with the expired token (answered -216), then the retry.
+    const calls = s.zalo.received.filter((r) => r.path.startsWith("/v3.0/oa/message/cs") && (r.body as { recipient?: { user_id?: string } }).recipient?.user_id === "zalo-user-token");
+    expect(calls).toHaveLength(2);
+    expect(calls[0]!.headers["access_token"]).not.toBe(calls[1]!.headers["access_token"]);
     const stored = await s.ctx.db.providerToken.findUnique({ where: { provider: "zalo_oa" } });
     expect(stored?.refreshToken).toBe(s.zalo.refreshToken);
   });

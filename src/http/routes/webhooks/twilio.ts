@@ -27,12 +27,21 @@ export function twilioStatus(status: string): ReceiptStatus | null {
   }
 }
 
+/**
+ * X-Twilio-Signature: base64(HMAC-SHA1(authToken, url + each POST parameter's key and value, keys
+ * sorted)), checked by twilio-node. `url` is the address Twilio posted to, as configured in
+ * StatusCallback: PUBLIC_BASE_URL and the path with its query.
+ */
+export function verifyTwilioSignature(authToken: string | undefined, signature: unknown, url: string, params: Record<string, string>): boolean {
+  if (!authToken || typeof signature !== "string" || signature === "") return false;
+  return twilio.validateRequest(authToken, signature, url, params);
+}
+
 export function registerTwilioWebhook(app: FastifyInstance, deps: { authToken: string | undefined; publicBaseUrl: string; receipts: ReceiptService }): void {
   app.post("/webhooks/twilio/status", async (request, reply) => {
     const signature = request.headers["x-twilio-signature"];
     const params = (request.body ?? {}) as Record<string, string>;
-    const url = `${deps.publicBaseUrl}${request.url}`;
-    if (!deps.authToken || typeof signature !== "string" || !twilio.validateRequest(deps.authToken, signature, url, params)) {
+    if (!verifyTwilioSignature(deps.authToken, signature, `${deps.publicBaseUrl}${request.url}`, params)) {
       throw new ForbiddenError("X-Twilio-Signature không hợp lệ (invalid Twilio signature)");
     }
     const body = parseOrThrow(callback, params, "body");

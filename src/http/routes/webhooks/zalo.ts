@@ -1,9 +1,14 @@
 /**
- * Zalo OA webhook: X-ZEvent-Signature verified over the exact bytes; answered at once (Zalo wants
- * 200 within 2 s and retries otherwise); deduplicated on msg_id.
+ * Zalo OA webhook: X-ZEvent-Signature verified over the exact bytes; deduplicated on msg_id.
+ * - Freshness: the signed `timestamp` (epoch ms) must lie within the last 15 minutes and no more
+ *   than 5 minutes ahead. Older (replayed, or delivered very late) and far-future events change
+ *   nothing and are answered 200 with `{"ok":false,"ignored":"STALE_EVENT"|"FUTURE_EVENT",…}`:
+ *   Zalo retries every non-200 answer, and retrying a stale event only makes it staler.
  * - user_received_message: delivery receipts for OA messages (msg_id) and ZNS (tracking_id).
- * - follow / unfollow: whether the user can receive OA messages.
- * - user_send_*: an interaction (opens the 7-day window), handed to the chat bot when one runs.
+ * - follow / unfollow: whether the user can receive OA messages, applied in timestamp order: the
+ *   identity keeps the timestamp of the last one applied, and an older one arriving later is ignored.
+ * - user_send_*: an interaction (opens the 7-day window), handed to the chat bot when one runs;
+ *   the bot's reply is written in the background, after the 200.
  */
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
@@ -18,7 +23,7 @@ export const zaloEventSchema = z
   .object({
     app_id: z.string().optional(),
     event_name: z.string().min(1),
-    timestamp: z.union([z.string(), z.number()]).transform(String),
+    timestamp: z.union([z.string().regex(/^\d{1,15}$/, "must be epoch milliseconds"), z.number().int().nonnegative()]).transform(String),
     sender: z.object({ id: z.string() }).optional(),
     recipient: z.object({ id: z.string() }).optional(),
     follower: z.object({ id: z.string() }).optional(),
@@ -47,7 +52,15 @@ export interface ZaloWebhookDeps {
   logger: Logger;
   /** The chat bot, when this process runs one: gets every user message (already deduplicated). */
   onUserMessage?: (event: ZaloEvent) => Promise<void>;
+  /** Events older than this are ignored (default 15 minutes). */
+  maxAgeMs?: number;
+  /** Events stamped further ahead than this are ignored (default 5 minutes: clock skew). */
+  maxAheadMs?: number;
+  now?: () => number;
 }
+
+export const ZALO_EVENT_MAX_AGE_MS = 15 * 60_000;
+export const ZALO_EVENT_MAX_AHEAD_MS = 5 * 60_000;
 
 async function firstTime(db: Db, source: string, externalId: string): Promise<boolean> {
   const inserted = await db.$executeRaw`INSERT INTO "ProcessedWebhook" (source, "externalId") VALUES (${source}, ${externalId}) ON CONFLICT DO NOTHING`;
@@ -65,6 +78,17 @@ export function registerZaloWebhook(app: FastifyInstance, deps: ZaloWebhookDeps)
     const parsed = zaloEventSchema.safeParse(request.body);
     if (!parsed.success) throw new ValidationError(`Zalo event: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`, { field: parsed.error.issues[0]?.path.join(".") });
     const event = parsed.data;
+    const at = Number(event.timestamp);
+    const age = (deps.now?.() ?? Date.now()) - at;
+    if (age > (deps.maxAgeMs ?? ZALO_EVENT_MAX_AGE_MS) || -age > (deps.maxAheadMs ?? ZALO_EVENT_MAX_AHEAD_MS)) {
+      const ignored = age > 0 ? "STALE_EVENT" : "FUTURE_EVENT";
+      request.log.warn({ event: event.event_name, ageMs: age }, `zalo event ignored: ${ignored}`);
+      return reply.status(200).send({
+        ok: false,
+        ignored,
+        message: age > 0 ? `event timestamp is ${Math.round(age / 1000)} s old; events older than ${Math.round((deps.maxAgeMs ?? ZALO_EVENT_MAX_AGE_MS) / 60_000)} minutes are not applied` : `event timestamp is ${Math.round(-age / 1000)} s in the future`,
+      });
+    }
 
     switch (event.event_name) {
       case "user_received_message": {
@@ -77,11 +101,20 @@ export function registerZaloWebhook(app: FastifyInstance, deps: ZaloWebhookDeps)
       case "unfollow": {
         const userId = event.follower?.id;
         if (userId) {
-          await deps.db.channelIdentity.upsert({
-            where: { channel_externalId: { channel: "ZALO_OA", externalId: userId } },
-            create: { channel: "ZALO_OA", externalId: userId, reachable: event.event_name === "follow", lastInteractionAt: new Date() },
-            update: { reachable: event.event_name === "follow", ...(event.event_name === "follow" ? { lastInteractionAt: new Date() } : {}) },
-          });
+          // Only a change newer than the last one applied counts (events arrive in any order).
+          const follows = event.event_name === "follow";
+          const when = new Date(at);
+          await deps.db.$executeRaw`
+            INSERT INTO "ChannelIdentity" (id, channel, "externalId", reachable, "followChangedAt", "lastInteractionAt", "updatedAt")
+            VALUES (gen_random_uuid(), 'ZALO_OA', ${userId}, ${follows}, ${when}, ${follows ? when : null}, now())
+            ON CONFLICT (channel, "externalId") DO UPDATE SET
+              reachable = EXCLUDED.reachable,
+              "followChangedAt" = EXCLUDED."followChangedAt",
+              "lastInteractionAt" = CASE WHEN EXCLUDED.reachable
+                THEN GREATEST("ChannelIdentity"."lastInteractionAt", EXCLUDED."lastInteractionAt")
+                ELSE "ChannelIdentity"."lastInteractionAt" END,
+              "updatedAt" = now()
+            WHERE "ChannelIdentity"."followChangedAt" IS NULL OR "ChannelIdentity"."followChangedAt" < EXCLUDED."followChangedAt"`;
         }
         break;
       }

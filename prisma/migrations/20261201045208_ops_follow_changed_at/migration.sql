@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ChannelIdentity" ADD COLUMN     "followChangedAt" TIMESTAMP(3);

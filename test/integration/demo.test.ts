@@ -1,0 +1,52 @@
+/**
+ * `npm run demo` (scripts/demo.ts) in a child process of its own, on a port that is already taken:
+ * it says so and ends with exit code 1, instead of keeping its connections (and itself) alive.
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:net";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { projectRoot } from "../../src/paths.js";
+import { cloneTestDatabase } from "../support/databases.js";
+
+let database: Awaited<ReturnType<typeof cloneTestDatabase>>;
+let taken: Server;
+let port = 0;
+
+beforeAll(async () => {
+  database = await cloneTestDatabase();
+  taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+  port = (taken.address() as { port: number }).port;
+});
+afterAll(async () => {
+  await new Promise((r) => taken.close(r));
+  await database.drop();
+});
+
+describe("npm run demo", () => {
+  it("on a port already in use: says so and exits with 1", async () => {
+    const child = spawn(process.execPath, [path.join(projectRoot, "node_modules", "tsx", "dist", "cli.mjs"), path.join(projectRoot, "scripts", "demo.ts")], {
+      cwd: projectRoot,
+      env: { ...process.env, DATABASE_URL: database.url, PORT: String(port), HOST: "127.0.0.1", QUEUE_PREFIX: `demo${randomBytes(4).toString("hex")}`, LOG_LEVEL: "silent" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => (stderr += String(chunk)));
+    child.stdout.resume();
+    // Seeding and start-up take a few seconds; a demo that stays alive is killed after 40 s.
+    const code = await new Promise<number | null>((resolve) => {
+      const limit = setTimeout(() => {
+        child.kill("SIGKILL");
+        resolve(null);
+      }, 40_000);
+      child.once("exit", (exitCode) => {
+        clearTimeout(limit);
+        resolve(exitCode);
+      });
+    });
+    expect(stderr).toMatch(new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is already in use`));
+    expect(code).toBe(1);
+  }, 60_000);
+});

@@ -1,0 +1,50 @@
+/**
+ * Rate-limit slots in the real Redis: a slot held through a provider call longer than its lease is
+ * not handed to another caller until the call ends; a slot whose holder is gone lapses.
+ */
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RateLimiter, type RateRule } from "../../src/channels/rate-limiter.js";
+
+let redis: Redis;
+beforeAll(() => {
+  redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });
+});
+afterAll(() => redis.disconnect());
+
+const prefix = () => `ratetest${randomBytes(4).toString("hex")}:`;
+
+describe("rate-limit slot lease", () => {
+  it("a slot held for a call longer than the lease is not given to another caller before the call ends", async () => {
+    const rules: RateRule[] = [{ key: "one-at-a-time", limit: 1, windowMs: 50 }];
+    const p = prefix();
+    const limiter = new RateLimiter(redis, p, 300);
+    const other = new RateLimiter(redis, p, 300); // another worker
+    const slot = await limiter.acquire(rules);
+    let grantedAt = 0;
+    const waiting = other.acquire(rules, 10_000).then((s) => {
+      grantedAt = Date.now();
+      return s;
+    });
+    // The provider call lasts four leases; all that time the other caller must wait.
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(grantedAt).toBe(0);
+    const releasedAt = Date.now();
+    await slot.release();
+    const second = await waiting;
+    expect(grantedAt).toBeGreaterThanOrEqual(releasedAt);
+    await second.release();
+  });
+
+  it("a slot whose holder died lapses after its lease", async () => {
+    const rules: RateRule[] = [{ key: "one-at-a-time", limit: 1, windowMs: 50 }];
+    const p = prefix();
+    // A holder that took a slot and died: its lease is never renewed nor released.
+    const startedAt = Date.now();
+    expect(await new RateLimiter(redis, p, 300).tryAcquire(rules, "dead-worker")).toBe(0);
+    const slot = await new RateLimiter(redis, p, 300).acquire(rules, 5_000);
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(290);
+    await slot.release();
+  });
+});
