@@ -3,7 +3,8 @@
  * that cannot be stored: a NUL character or an unpaired UTF-16 surrogate in any string or key of a
  * JSON or form body, or of a query string (PostgreSQL refuses both in text and jsonb), is a 400
  * naming where it is, before any route sees it. JSON that would poison prototypes (`__proto__`,
- * `constructor.prototype` keys) is refused like malformed JSON.
+ * `constructor.prototype` keys) is refused like malformed JSON, and so is JSON nested deeper than
+ * MAX_JSON_DEPTH (no route takes more than a few levels; deeper input would only exhaust the stack).
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import sjson from "secure-json-parse";
@@ -27,6 +28,8 @@ export function installBodyParsers(app: FastifyInstance): void {
     } catch {
       return done(new ValidationError("Nội dung không phải JSON hợp lệ (the body is not valid JSON)", { field: "body" }), undefined);
     }
+    const deep = tooDeepAt(value);
+    if (deep !== null) return done(new ValidationError(`${deep || "body"}: lồng quá ${MAX_JSON_DEPTH} cấp (nested more than ${MAX_JSON_DEPTH} levels deep)`, { field: deep || "body" }), undefined);
     const bad = unsafeTextAt(value, "");
     if (bad !== null) return done(unsafeTextError(bad || "body"), undefined);
     done(null, value);
@@ -45,6 +48,25 @@ export function installBodyParsers(app: FastifyInstance): void {
       if (bad !== null) throw unsafeTextError(bad || "query");
     }
   });
+}
+
+/** How deep a JSON body may nest (arrays and objects); deeper is a 400. */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Where (`events[0].applicant`) a parsed JSON value first nests deeper than MAX_JSON_DEPTH; null
+ * when it does not. Walks with an explicit stack, so any depth is measured without recursion.
+ */
+export function tooDeepAt(value: unknown): string | null {
+  const stack: { item: unknown; path: string; depth: number }[] = [{ item: value, path: "", depth: 0 }];
+  while (stack.length > 0) {
+    const { item, path, depth } = stack.pop()!;
+    if (item === null || typeof item !== "object") continue;
+    if (depth >= MAX_JSON_DEPTH) return path;
+    if (Array.isArray(item)) item.forEach((x, i) => stack.push({ item: x, path: `${path}[${i}]`, depth: depth + 1 }));
+    else for (const [key, x] of Object.entries(item)) stack.push({ item: x, path: path ? `${path}.${key}` : key, depth: depth + 1 });
+  }
+  return null;
 }
 
 /** A NUL, or a UTF-16 surrogate without its pair (the string is not well-formed Unicode). */

@@ -128,6 +128,25 @@ describe("text PostgreSQL cannot hold is refused, not a 500", () => {
   });
 });
 
+describe("JSON nested without end is refused, not a 500", () => {
+  it("an event or a chat message nested 20,000 levels deep: 400 naming where, nothing stored", async () => {
+    const before = await counts();
+    const deep = `${"[".repeat(20_000)}${"]".repeat(20_000)}`;
+    const event = await postText("/api/v1/dossier-events", JSON.stringify(s.event()).replace(/^\{/, `{"extra":${deep},`));
+    expect(event.status).toBe(400);
+    expect(event.body.error.field).toMatch(/^extra(\[0\])+$/);
+    const web = await startTestApp({ DATABASE_URL: s.databaseUrl, QUEUE_PREFIX: `d${Date.now().toString(36)}` });
+    try {
+      const chat = await postText("/api/v1/chat", `{"conversationId":${deep},"text":"xin chào"}`, {}, web.baseUrl);
+      expect(chat.status).toBe(400);
+      expect(chat.body.error.field).toMatch(/^conversationId/);
+    } finally {
+      await web.close();
+    }
+    expect(await counts()).toEqual(before);
+  });
+});
+
 describe("statusCode is an integer 1–10 or its decimal string", () => {
   it("refuses true, [9], \"0x9\", \" 9 \", \"\", null, 9.5, 0, 11 and \"09\"; takes 9 and \"9\"", async () => {
     const before = await counts();
