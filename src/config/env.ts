@@ -178,7 +178,9 @@ export const envSchema = z
       .string()
       .trim()
       .default("off")
-      .transform((v): boolean | string => (v === "off" || v === "false" ? false : v === "true" ? true : v)),
+      // "true" means one proxy in front (the address it saw, X-Forwarded-For's last entry), never
+      // "trust every hop": that reads the client's own first entry, which anyone can write.
+      .transform((v): false | number | string => (v === "off" || v === "false" ? false : v === "true" ? 1 : /^\d+$/.test(v) ? Number(v) : v)),
     SMS_SEGMENT_BUDGET: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1).max(10).default(2),
   })
   .superRefine((env, ctx) => {

@@ -34,7 +34,8 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
     bodyLimit: 5 * 1024 * 1024,
     routerOptions: { maxParamLength: 200 },
     // request.ip: the client's address, read from X-Forwarded-For only behind the proxies named here.
-    trustProxy: env.TRUST_PROXY,
+    // A hop count N trusts the N nearest hops (the peer is hop 0): the client is the address the outermost of them saw.
+    trustProxy: typeof env.TRUST_PROXY === "number" ? hopsTrusted(env.TRUST_PROXY) : env.TRUST_PROXY,
   });
   installBodyParsers(app);
   installErrorHandling(app);
@@ -69,6 +70,8 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
   await app.ready();
   return app;
 }
+
+const hopsTrusted = (hops: number) => (_address: string, hop: number) => hop < hops;
 
 /**
  * Node's server.close() waits for every open connection, and a keep-alive client that connects

@@ -80,6 +80,9 @@ describe("environment", () => {
     expect(parseEnv({}).WEB_CHAT_SECRET).not.toBe(a);
     expect(parseEnv({}).TRUST_PROXY).toBe(false);
     expect(parseEnv({ TRUST_PROXY: "10.0.0.0/8,127.0.0.1" }).TRUST_PROXY).toBe("10.0.0.0/8,127.0.0.1");
+    // "true" trusts the one proxy in front, not every hop (whose first entry the client writes); a number is a hop count.
+    expect(parseEnv({ TRUST_PROXY: "true" }).TRUST_PROXY).toBe(1);
+    expect(parseEnv({ TRUST_PROXY: "2" }).TRUST_PROXY).toBe(2);
     expect(parseEnv({}).WEB_CHAT_RATE_LIMIT).toBe(60);
   });
 });

@@ -188,3 +188,24 @@ describe("the web chat's rate limit", () => {
     expect((await webChatUser(limited.baseUrl).post({ text: "xin chào" })).status).toBe(200);
   });
 });
+
+describe("behind a proxy (TRUST_PROXY=true)", () => {
+  let proxied: TestApp;
+  beforeAll(async () => {
+    proxied = await startTestApp({ TRUST_PROXY: "true", WEB_CHAT_RATE_LIMIT: "3" });
+  });
+  afterAll(() => proxied.close());
+
+  it("counts the address the proxy saw, not a first X-Forwarded-For entry the client wrote", async () => {
+    // The proxy appends the peer it saw (10.9.9.9); the client wrote a new address before it each time.
+    const send = (i: number) =>
+      fetch(`${proxied.baseUrl}/api/v1/chat`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-forwarded-for": `198.51.100.${i}, 10.9.9.9` },
+        body: JSON.stringify({ text: "xin chào" }),
+      });
+    const statuses: number[] = [];
+    for (let i = 1; i <= 5; i += 1) statuses.push((await send(i)).status);
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+  });
+});
