@@ -9,6 +9,8 @@ import type { PendingConfirmation } from "../engine/types.js";
 import { botText, confirmText } from "../messages/vi.js";
 
 export const conversationKey = (ctx: TurnContext) => `${ctx.inbound.conversation.channel}:${ctx.inbound.conversation.id}`;
+/** Who asks for a code: the web chat's IP address (a new cookie is free), or the Telegram / Zalo chat. */
+const clientKey = (ctx: TurnContext) => (ctx.inbound.conversation.channel === "WEB" ? `WEB:${ctx.inbound.client?.ip ?? "unknown"}` : conversationKey(ctx));
 
 /** A 6-digit code as typed ("123456", "123 456", "mã là 123-456"); null otherwise. */
 export function typedCode(text: string): string | null {
@@ -20,12 +22,12 @@ export function typedCode(text: string): string | null {
 export async function requestCode(
   ctx: TurnContext,
   codes: OneTimeCodeService,
-  request: Omit<CodeRequest, "conversation">,
+  request: Omit<CodeRequest, "conversation" | "client">,
   pending: Omit<PendingConfirmation, "challengeId" | "phoneTail">,
   resendData: string,
   to: "applicant" | "given" = "applicant",
 ): Promise<boolean> {
-  const issued = await codes.issue({ ...request, conversation: conversationKey(ctx) });
+  const issued = await codes.issue({ ...request, conversation: conversationKey(ctx), client: clientKey(ctx) });
   if (issued.result === "too-many") {
     ctx.session.confirm = undefined;
     ctx.reply({ text: confirmText.tooMany, buttons: [[{ label: botText.menuButton, data: "menu" }]] });

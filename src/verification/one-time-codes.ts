@@ -20,6 +20,12 @@ export const CODE_MAX_TRIES = 3;
 export const CODES_PER_SUBJECT_PER_HOUR = 5;
 /** Codes one conversation may ask for in an hour. */
 export const CODES_PER_CONVERSATION_PER_HOUR = 5;
+/**
+ * Codes one client (a web-chat IP address, a Telegram or Zalo chat) may have sent in an hour, over
+ * all its conversations: a new cookie is free, so without this one address could make the service
+ * send an SMS to a new phone every few requests (SMS pumping).
+ */
+export const CODES_PER_CLIENT_PER_HOUR = 10;
 
 export interface CodeRequest {
   purpose: CodePurpose;
@@ -27,6 +33,8 @@ export interface CodeRequest {
   subject: string;
   /** "WEB:…", "TELEGRAM:…", "ZALO_OA:…": only this conversation may use the code. */
   conversation: string;
+  /** Who asks: "WEB:<ip>" on the web chat, the conversation itself on Telegram and Zalo. */
+  client: string;
   /** The citizen whose phone on record receives it. */
   citizenId: string;
   dossierId?: string | null;
@@ -62,11 +70,14 @@ export class OneTimeCodeService {
     const written = await this.db.$transaction(async (tx) => {
       // One at a time per subject, so parallel requests cannot pass the hourly limit together.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`otp:${request.subject}`}))`;
-      const [bySubject, byConversation] = await Promise.all([
+      // And per client, so parallel requests from one address over many conversations cannot either.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`otp-client:${request.client}`}))`;
+      const [bySubject, byConversation, byClient] = await Promise.all([
         tx.oneTimeCode.count({ where: { subject: request.subject, createdAt: { gt: hourAgo } } }),
         tx.oneTimeCode.count({ where: { conversation: request.conversation, createdAt: { gt: hourAgo } } }),
+        tx.oneTimeCode.count({ where: { client: request.client, createdAt: { gt: hourAgo } } }),
       ]);
-      if (bySubject >= CODES_PER_SUBJECT_PER_HOUR || byConversation >= CODES_PER_CONVERSATION_PER_HOUR) return null;
+      if (bySubject >= CODES_PER_SUBJECT_PER_HOUR || byConversation >= CODES_PER_CONVERSATION_PER_HOUR || byClient >= CODES_PER_CLIENT_PER_HOUR) return null;
       // A new code replaces this conversation's earlier ones for the same purpose and subject.
       await tx.oneTimeCode.updateMany({ where: { conversation: request.conversation, purpose: request.purpose, subject: request.subject, usedAt: null }, data: { tries: CODE_MAX_TRIES } });
       await tx.oneTimeCode.create({
@@ -75,6 +86,7 @@ export class OneTimeCodeService {
           purpose: request.purpose,
           subject: request.subject,
           conversation: request.conversation,
+          client: request.client.slice(0, 200),
           citizenId: request.citizenId,
           codeHash: hash(id, code),
           expiresAt: new Date(this.now().getTime() + CODE_TTL_MINUTES * 60_000),

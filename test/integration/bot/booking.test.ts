@@ -256,3 +256,33 @@ describe("booking delivery of a result by post", () => {
     expect((await c.say("chứng thực chữ ký")).buttons.map((b) => b.data).some((d) => d.startsWith("collect:"))).toBe(false);
   });
 });
+
+describe("codes one address can make the service send", () => {
+  it("stops SMS pumping: a new cookie per phone, one address, at most 10 codes an hour", async () => {
+    const ip = `10.${Math.floor(Math.random() * 250)}.77.${Math.floor(Math.random() * 250) + 1}`;
+    const before = await t.ctx.db.notice.count({ where: { type: "OTP" } });
+    const answers: string[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      // A fresh conversation (no cookie) for each phone, all from the one address.
+      const user = webChatUser(t.baseUrl, { ip });
+      const say = async (body: Record<string, unknown>) => (await user.replies(body)).map((r) => r.text).join("\n---\n");
+      await say({ button: "collect:1.000894" });
+      await say({ text: "Trần Văn Bơm" });
+      await say({ text: `0918${String(Math.floor(Math.random() * 1e6)).padStart(6, "0")}` });
+      await say({ text: "Phong Hoà" });
+      await say({ text: "12 đường Số 3" });
+      await say({ button: "window:Sáng (8:00–11:30)" });
+      for (let k = 0; k < 4; k += 1) answers.push(await say({ button: "book-confirm" }));
+    }
+    const sent = answers.filter((a) => /đuôi …\d\d/.test(a)).length;
+    expect(sent).toBe(10);
+    expect(answers.at(-1)).not.toMatch(/đuôi/);
+    expect((await t.ctx.db.notice.count({ where: { type: "OTP" } })) - before).toBe(10);
+    // Another address is still served.
+    const other = webChatUser(t.baseUrl);
+    await other.replies({ button: "collect:1.000894" });
+    for (const text of ["Lê Thị Thật", "0916123457", "Phong Hoà", "7 đường Số 9"]) await other.replies({ text });
+    await other.replies({ button: "window:Sáng (8:00–11:30)" });
+    expect((await other.replies({ button: "book-confirm" })).map((r) => r.text).join("\n")).toMatch(/đuôi …57/);
+  });
+});
