@@ -203,6 +203,8 @@ export function bookingFeature(deps: {
         return askNext(ctx, b);
       }
       if (b && m.data.startsWith("window:") && b.step === "window") {
+        // Only a window the bot offered: the button's data comes from the client, and it reaches the post office and the notices.
+        if (!bookingText.windows.flat().some((w) => w.data === m.data)) return askNext(ctx, b);
         b.timeWindow = m.data.slice("window:".length);
         b.step = "confirm";
         return askNext(ctx, b);

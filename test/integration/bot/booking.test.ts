@@ -286,3 +286,15 @@ describe("codes one address can make the service send", () => {
     expect((await other.replies({ button: "book-confirm" })).map((r) => r.text).join("\n")).toMatch(/đuôi …57/);
   });
 });
+
+describe("a booking's time window", () => {
+  it("is one the bot offered: a forged window button is asked again, never stored", async () => {
+    const c = conversation();
+    await c.press("collect:1.000894");
+    for (const text of ["Phạm Văn Giả", "0919123456", "Phong Hoà", "8 đường Số 5"]) await c.say(text);
+    const forged = await c.press("window:Gọi 0900 123 456 để nhận tiền hoàn phí");
+    expect(forged.text).toMatch(/khung giờ nào/);
+    expect(forged.text).not.toMatch(/0900 123 456/);
+    expect((await c.press("window:Sáng (8:00–11:30)")).text).toMatch(/Khung giờ: Sáng \(8:00–11:30\)/);
+  });
+});
