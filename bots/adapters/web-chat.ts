@@ -19,6 +19,7 @@ import { parseOrThrow } from "../../src/http/errors.js";
 import type { ConversationEngine } from "../engine/engine.js";
 import { MAX_INPUT_LENGTH } from "../engine/engine.js";
 import { webChatPage } from "./web-chat-page.js";
+import { clientKey } from "../../src/http/client-address.js";
 
 export const CHAT_COOKIE = "motcua_chat";
 const COOKIE_MAX_AGE_SECONDS = 7 * 24 * 3600;
@@ -64,7 +65,7 @@ export async function registerWebChat(app: FastifyInstance, engine: Conversation
       global: false,
       redis: options.redis,
       nameSpace: `${options.prefix}:chat-rate:`,
-      keyGenerator: (request) => request.ip,
+      keyGenerator: (request) => clientKey(request.ip),
       errorResponseBuilder: (_request, context) =>
         new AppError("RATE_LIMITED", `Ông/bà gửi quá nhiều tin trong một phút. Vui lòng thử lại sau ${Math.ceil(context.ttl / 1000)} giây. (Too many requests.)`),
     });
@@ -78,7 +79,7 @@ export async function registerWebChat(app: FastifyInstance, engine: Conversation
           : body.text!.trim() === ""
             ? { kind: "unsupported" as const, what: "other" as const }
             : { kind: "text" as const, text: body.text!.trim() };
-      const replies = await engine.handle({ conversation: { channel: "WEB", id }, message, client: { ip: request.ip } });
+      const replies = await engine.handle({ conversation: { channel: "WEB", id }, message, client: { ip: clientKey(request.ip) } });
       return { replies };
     });
   });

@@ -6,14 +6,16 @@
  *
  * A principal comes from `Authorization: Bearer <API key>`, or else from the other authenticators
  * given (the staff console's signed-in session will be one). A credential that is presented and
- * wrong counts as a failed authentication for the client's address (request.ip: the socket's
- * peer, as no proxy is trusted); too many answer 429 with Retry-After.
+ * wrong counts as a failed authentication for the client — `clientKey(request.ip)`: an IPv4
+ * address or an IPv6 /64, the socket's peer unless TRUST_PROXY names a proxy in front; too many
+ * answer 429 with Retry-After.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ApiKeyService } from "../auth/api-keys.js";
 import type { FailedAuthLimiter } from "../auth/failed-auth-limiter.js";
 import { authorize, ROUTES, UnauthorizedError, type Action, type Principal } from "../auth/guard.js";
 import { RateLimitedError } from "../errors.js";
+import { clientKey } from "./client-address.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -45,7 +47,7 @@ export function installGuard(app: FastifyInstance, options: GuardOptions): void 
 }
 
 async function principalOf(request: FastifyRequest, options: GuardOptions): Promise<Principal | null> {
-  const retryAfter = await options.failures.retryAfter(request.ip);
+  const retryAfter = await options.failures.retryAfter(clientKey(request.ip));
   if (retryAfter !== null) {
     throw new RateLimitedError(`Quá nhiều lần xác thực sai từ địa chỉ này; thử lại sau ${retryAfter} giây (too many failed authentications).`, retryAfter);
   }
@@ -53,7 +55,7 @@ async function principalOf(request: FastifyRequest, options: GuardOptions): Prom
   if (header !== undefined && header !== "") {
     const principal = await options.keys.authenticate(header);
     if (principal) return principal;
-    await options.failures.recordFailure(request.ip).catch((error: unknown) => request.log.warn({ err: error }, "failed authentication not counted"));
+    await options.failures.recordFailure(clientKey(request.ip)).catch((error: unknown) => request.log.warn({ err: error }, "failed authentication not counted"));
     throw new UnauthorizedError();
   }
   for (const authenticate of options.authenticators ?? []) {
