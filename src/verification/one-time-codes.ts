@@ -3,8 +3,10 @@
  * subscribed to its notices), a 6-digit code goes to a phone on record — the applicant's, or for
  * a collection booking the phone the citizen gave — as an OTP notice on the phone channels only
  * (ZNS, then SMS; never a chat the requester may have linked). The code lives 10 minutes, allows
- * 3 tries, is used once, and only by the conversation that asked for it. Only its hash is kept
- * here; the notice that carries it holds it in its variables until sent (the outbox row).
+ * 3 tries, is used once, and only by the conversation that asked for it. This table keeps only
+ * its hash; the notice that carries it (the outbox row, its attempts' text) keeps the code as
+ * sent, as the provider does — needed to render it and to find it again at Twilio after a crash;
+ * worthless once used, voided or expired.
  */
 import { createHash, randomInt, randomUUID, timingSafeEqual } from "node:crypto";
 import type { Db } from "../db/client.js";
