@@ -113,12 +113,14 @@ export function bookingFeature(deps: {
     if (b.kind === "RESULT_DELIVERY") {
       const d = b.dossierCode ? await deps.lookup.verifyTrusted(b.dossierCode) : null;
       if (!d) return void ctx.reply({ text: bookingText.needsTracking });
-      if (await requestCode(ctx, deps.codes, { purpose: "BOOKING", subject: d.id, citizenId: d.applicantId, dossierId: d.id }, { kind: "book" }, resend)) b.step = "otp";
+      const what = bookingText.codeFor.delivery(d.code, b.communeName ?? "");
+      if (await requestCode(ctx, deps.codes, { purpose: "BOOKING", subject: d.id, citizenId: d.applicantId, dossierId: d.id, what }, { kind: "book" }, resend)) b.step = "otp";
       return;
     }
     const phone = `+84${b.recipientPhone!.slice(1)}`;
     const citizenId = await deps.bookings.citizenFor(phone, b.recipientName ?? null);
-    if (await requestCode(ctx, deps.codes, { purpose: "BOOKING", subject: phone, citizenId }, { kind: "book" }, resend, "given")) b.step = "otp";
+    const what = bookingText.codeFor.collection(b.procedureName ?? "", b.communeName ?? "");
+    if (await requestCode(ctx, deps.codes, { purpose: "BOOKING", subject: phone, citizenId, what }, { kind: "book" }, resend, "given")) b.step = "otp";
   };
 
   /** The code was right: the booking is written for the subject the code was sent for. */
@@ -191,7 +193,7 @@ export function bookingFeature(deps: {
         const found = await deps.bookings.cancellable(ref, ctx.session.bookings ?? [], ctx.session.verified ?? []);
         if (!found || !found.citizenId) return void ctx.reply({ text: bookingText.none });
         if (!found.open) return void ctx.reply({ text: bookingText.tooLate });
-        await requestCode(ctx, deps.codes, { purpose: "CANCEL_BOOKING", subject: ref, citizenId: found.citizenId, dossierId: found.dossierId }, { kind: "cancel", target: ref }, m.data);
+        await requestCode(ctx, deps.codes, { purpose: "CANCEL_BOOKING", subject: ref, citizenId: found.citizenId, dossierId: found.dossierId, what: bookingText.codeFor.cancel(ref) }, { kind: "cancel", target: ref }, m.data);
         return;
       }
       if (b && m.data.startsWith("commune:") && b.step === "commune") {

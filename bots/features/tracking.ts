@@ -134,7 +134,7 @@ export function trackingFeature(
       if (!(ctx.session.verified ?? []).includes(code) || (channel !== "TELEGRAM" && channel !== "ZALO_OA")) return void ctx.reply({ text: trackingText.subscribeNeedsProof });
       const dossier = await lookup.verifyTrusted(code);
       if (!dossier) return void ctx.reply({ text: trackingText.subscribeNeedsProof });
-      await requestCode(ctx, deps.codes, { purpose: "SUBSCRIBE", subject: dossier.id, citizenId: dossier.applicantId, dossierId: dossier.id }, { kind: "subscribe", target: code }, m.data);
+      await requestCode(ctx, deps.codes, { purpose: "SUBSCRIBE", subject: dossier.id, citizenId: dossier.applicantId, dossierId: dossier.id, what: trackingText.codeFor(code, ctx.inbound.conversation.channel) }, { kind: "subscribe", target: code }, m.data);
       return;
     }
     if (m.kind === "contact") {

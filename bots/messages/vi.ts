@@ -138,6 +138,8 @@ const NEXT_STEP: Record<string, string> = {
 const FINISHED = new Set(["RESULT_READY", "RETURNED", "DELIVERED", "REFUSED", "WITHDRAWN", "STOPPED", "RESULT_HANDED_TO_POST", "OUT_FOR_DELIVERY"]);
 
 export const trackingText = {
+  /** What a subscription code confirms, said in the code's own message. */
+  codeFor: (code: string, channel: "TELEGRAM" | "ZALO_OA" | "WEB") => `nhận thông báo hồ sơ ${code} qua ${channel === "TELEGRAM" ? "Telegram" : channel === "ZALO_OA" ? "Zalo" : "trang trò chuyện"}`,
   askCode: "Ông/bà vui lòng gửi mã hồ sơ in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả (ví dụ H15.50.05.13-261008-0975).",
   askCodeForQuestion:
     "Để xem hồ sơ đang ở bước nào, ông/bà gửi mã hồ sơ in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả (ví dụ H15.50.05.13-261008-0975), em sẽ hỏi thêm 4 số cuối số điện thoại của người nộp để xác minh.\n" +
@@ -206,6 +208,12 @@ export const optOutText = {
 const money = (vnd: number) => `${vnd.toLocaleString("vi-VN")} đồng`;
 
 export const bookingText = {
+  /** What a booking code confirms, said in the code's own message. */
+  codeFor: {
+    delivery: (dossierCode: string, place: string) => `giao kết quả hồ sơ ${dossierCode}${place ? ` về ${place}` : ""}`,
+    collection: (procedure: string, place: string) => `Bưu điện đến nhận hồ sơ${procedure ? ` ${procedure}` : ""}${place ? ` tại ${place}` : ""}`,
+    cancel: (reference: string) => `hủy lịch ${reference}`,
+  },
   offerButton: (code: string) => ({ label: "🏠 Nhận kết quả tại nhà", data: `book:${code}` }),
   collectButton: (procedureCode: string) => ({ label: "🏠 Bưu điện đến nhận hồ sơ tại nhà", data: `collect:${procedureCode}` }),
   askNameCollection: (procedure: string) => `Đặt Bưu điện đến nhận hồ sơ "${procedure}" tại nhà. Bước 1/5: họ và tên người nộp hồ sơ?`,

@@ -42,6 +42,11 @@ export interface OtpNoticeVariables {
   purpose: "BOOKING" | "CANCEL_BOOKING" | "SUBSCRIBE";
   /** Minutes the code stays valid. */
   minutes: number;
+  /**
+   * What exactly it confirms (a dossier code, where a result goes), so that a citizen asked for the
+   * code by someone else — a caller posing as the post office — sees what they would be agreeing to.
+   */
+  what?: string | null;
 }
 
 export interface NoticeVariables {

@@ -40,6 +40,8 @@ export interface CodeRequest {
   /** The citizen whose phone on record receives it. */
   citizenId: string;
   dossierId?: string | null;
+  /** What exactly it confirms, said in the code's message ("giao kết quả hồ sơ … về Xã …"). */
+  what?: string | null;
 }
 
 export type IssueOutcome = { result: "sent"; challengeId: string; phoneTail: string } | { result: "too-many" } | { result: "no-phone" };
@@ -68,7 +70,7 @@ export class OneTimeCodeService {
     const hourAgo = new Date(this.now().getTime() - 3600_000);
     const id = randomUUID();
     const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
-    const vars: OtpNoticeVariables = { code, purpose: request.purpose, minutes: CODE_TTL_MINUTES };
+    const vars: OtpNoticeVariables = { code, purpose: request.purpose, minutes: CODE_TTL_MINUTES, what: request.what ? request.what.slice(0, 120) : null };
     const written = await this.db.$transaction(async (tx) => {
       // One at a time per subject, so parallel requests cannot pass the hourly limit together.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`otp:${request.subject}`}))`;

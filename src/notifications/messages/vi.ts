@@ -218,8 +218,11 @@ const OTP_PURPOSE: Record<OtpNoticeVariables["purpose"], { chat: string; sms: st
 export function otpNoticeText(v: OtpNoticeVariables): NoticeText {
   const p = OTP_PURPOSE[v.purpose];
   return {
-    chat: `Mã xác nhận ${p.chat}: ${v.code} (hiệu lực ${v.minutes} phút). Không đưa mã này cho bất kỳ ai. Nếu ông/bà không yêu cầu, hãy bỏ qua tin này.`,
-    sms: { head: `Ma xac nhan ${p.sms}: ${v.code} (hieu luc ${v.minutes} phut). Khong dua ma nay cho bat ky ai.` },
+    chat: `Mã xác nhận ${p.chat}${v.what ? ` (${v.what})` : ""}: ${v.code} (hiệu lực ${v.minutes} phút). Không đưa mã này cho bất kỳ ai, kể cả người xưng là Bưu điện hay cán bộ. Nếu ông/bà không yêu cầu, hãy bỏ qua tin này.`,
+    sms: {
+      head: `Ma xac nhan ${p.sms}: ${v.code} (hieu luc ${v.minutes} phut). Khong dua ma nay cho bat ky ai.`,
+      ...(v.what ? { middle: `Ma nay de: ${v.what}.` } : {}),
+    },
     zns: { otp: v.code, purpose: p.chat, minutes: String(v.minutes) },
   };
 }

@@ -59,6 +59,8 @@ function conversation() {
 
 const e164 = (local: string) => `+84${local.replace(/\s/g, "").slice(1)}`;
 const seen = new Set<string>();
+/** The whole text of the last code message read. */
+let lastCodeText = "";
 
 /** The next one-time code the sandbox "sent" by SMS to `phone` (E.164), as the demo shows it. */
 async function codeSentTo(phone: string): Promise<string> {
@@ -69,6 +71,7 @@ async function codeSentTo(phone: string): Promise<string> {
     const fresh = messages.find((m) => !seen.has(m.id) && /Ma xac nhan/.test(m.text));
     if (fresh) {
       seen.add(fresh.id);
+      lastCodeText = fresh.text;
       return fresh.text.match(/: (\d{6}) /)![1]!;
     }
     if (Date.now() > deadline) throw new Error(`no code reached ${phone}`);
@@ -115,6 +118,8 @@ describe("booking delivery of a result by post", () => {
     expect(asked.text).toMatch(new RegExp(`mã xác nhận 6 số đến số điện thoại của người nộp hồ sơ, đuôi …${phone.slice(-2)}`));
     expect(await bookingsOf(code)).toHaveLength(0); // nothing until the code
     const booked = await c.say(await codeSentTo(e164(phone)));
+    // The code's own message says what it confirms: whoever asks for it cannot hide what it is for.
+    expect(lastCodeText).toMatch(new RegExp(`^Ma xac nhan dat lich Buu dien: \\d{6} .* Ma nay de: giao ket qua ho so ${code.replace(/\./g, "\\.")} ve `));
     expect(booked.text).toMatch(/Đã đặt lịch\. Mã lịch hẹn: BD-[A-Z0-9]{6}.*CCCD của người nộp hồ sơ/);
     const reference = booked.text.match(/BD-[A-Z0-9]{6}/)![0];
     // The code was stored hashed, and used once.
