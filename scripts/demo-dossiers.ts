@@ -1,7 +1,8 @@
 /**
  * Sample dossiers for the demo, in different states, so a newcomer can try tracking in the web
- * chat at once. Written through the same ingestion path as upstream events (idempotent: running
- * the demo again adds nothing).
+ * chat at once. Written through the same ingestion path as upstream events, once: their dates
+ * follow the day the demo first ran, so a sample already in the database is left as it is
+ * (running the demo again adds nothing and changes nothing).
  */
 import type pg from "pg";
 import { dossierEventSchema } from "../src/dossiers/event-schema.js";
@@ -29,7 +30,9 @@ const day = 86400_000;
 export async function seedDemoDossiers(pool: pg.Pool): Promise<{ code: string; digits: string; what: string }[]> {
   const ingest = new DossierIngestService(pool);
   const now = Date.now();
+  const present = new Set((await pool.query<{ code: string }>(`SELECT code FROM "Dossier" WHERE code = ANY($1::text[])`, [SAMPLES.map((s) => s.code)])).rows.map((r) => r.code));
   for (const s of SAMPLES) {
+    if (present.has(s.code)) continue;
     const events = s.steps.map((step, i) =>
       dossierEventSchema.parse({
         eventId: `demo-${s.code}-${i}`,

@@ -25,27 +25,40 @@ afterAll(async () => {
   await database.drop();
 });
 
+async function runDemo(): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [path.join(projectRoot, "node_modules", "tsx", "dist", "cli.mjs"), path.join(projectRoot, "scripts", "demo.ts")], {
+    cwd: projectRoot,
+    env: { ...process.env, DATABASE_URL: database.url, PORT: String(port), HOST: "127.0.0.1", QUEUE_PREFIX: `demo${randomBytes(4).toString("hex")}`, LOG_LEVEL: "silent" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr += String(chunk)));
+  child.stdout.resume();
+  // Seeding and start-up take a few seconds; a demo that stays alive is killed after 40 s.
+  const code = await new Promise<number | null>((resolve) => {
+    const limit = setTimeout(() => {
+      child.kill("SIGKILL");
+      resolve(null);
+    }, 40_000);
+    child.once("exit", (exitCode) => {
+      clearTimeout(limit);
+      resolve(exitCode);
+    });
+  });
+  return { code, stderr };
+}
+
 describe("npm run demo", () => {
   it("on a port already in use: says so and exits with 1", async () => {
-    const child = spawn(process.execPath, [path.join(projectRoot, "node_modules", "tsx", "dist", "cli.mjs"), path.join(projectRoot, "scripts", "demo.ts")], {
-      cwd: projectRoot,
-      env: { ...process.env, DATABASE_URL: database.url, PORT: String(port), HOST: "127.0.0.1", QUEUE_PREFIX: `demo${randomBytes(4).toString("hex")}`, LOG_LEVEL: "silent" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (chunk) => (stderr += String(chunk)));
-    child.stdout.resume();
-    // Seeding and start-up take a few seconds; a demo that stays alive is killed after 40 s.
-    const code = await new Promise<number | null>((resolve) => {
-      const limit = setTimeout(() => {
-        child.kill("SIGKILL");
-        resolve(null);
-      }, 40_000);
-      child.once("exit", (exitCode) => {
-        clearTimeout(limit);
-        resolve(exitCode);
-      });
-    });
+    const { code, stderr } = await runDemo();
+    expect(stderr).toMatch(new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is already in use`));
+    expect(code).toBe(1);
+  }, 60_000);
+
+  it("runs again on the database it already set up (its sample dossiers are left as they are)", async () => {
+    // The first test's run seeded the samples; a later run (another day, other dates) must not trip over them.
+    const { code, stderr } = await runDemo();
+    expect(stderr).not.toMatch(/đã được dùng|already used/);
     expect(stderr).toMatch(new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is already in use`));
     expect(code).toBe(1);
   }, 60_000);
