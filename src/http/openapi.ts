@@ -87,8 +87,9 @@ const dossierEventSchema = {
   },
 };
 
-const json = (schema: object) => ({ content: { "application/json": { schema } } });
-const error = (description: string) => ({ description, ...json({ $ref: "#/components/schemas/Error" }) });
+/** A JSON body (request or response); every response object needs its description. */
+const json = (schema: object, description = "Success") => ({ description, content: { "application/json": { schema } } });
+const error = (description: string) => json({ $ref: "#/components/schemas/Error" }, description);
 
 export function openApiDocument(serverUrl: string): object {
   return {
@@ -238,7 +239,7 @@ export function openApiDocument(serverUrl: string): object {
       },
       "/api/v1/bookings": {
         get: {
-          summary: "Post office staff: the bookings of the key's unit, newest first",
+          summary: "Post office or commune staff: the bookings of the key's unit, newest first, each with who may receive it and the hand-over rule",
           security: [{ integrationKey: [] }],
           parameters: [{ name: "status", in: "query", required: false, schema: { enum: ["REQUESTED", "CONFIRMED", "DISPATCHED", "COMPLETED", "FAILED", "CANCELLED"] } }],
           responses: { "200": json({ type: "object", properties: { bookings: { type: "array", items: { type: "object" } } } }), "401": error("Missing or invalid key."), "403": error("This key's role may not."), "429": error("Too many failed authentications from this address; see Retry-After.") },
@@ -275,7 +276,14 @@ export function openApiDocument(serverUrl: string): object {
     },
     components: {
       schemas: { Error: errorSchema, Procedure: procedureSchema, AdminUnit: adminUnitSchema, DossierEvent: dossierEventSchema },
-      securitySchemes: { integrationKey: { type: "http", scheme: "bearer", description: "An API key from `motcua keys create --role integration --name <name>`." } },
+      securitySchemes: {
+        integrationKey: {
+          type: "http",
+          scheme: "bearer",
+          description:
+            "An API key from `motcua keys create --role <integration|commune_staff|post_office_staff|admin> --name <name> [--unit <code>]`; each route says which roles may call it, and a key with a unit reaches only that unit's data.",
+        },
+      },
     },
   };
 }
