@@ -77,7 +77,7 @@ export async function registerWebChat(app: FastifyInstance, engine: Conversation
         body.button !== undefined
           ? { kind: "button" as const, data: body.button }
           : body.text!.trim() === ""
-            ? { kind: "unsupported" as const, what: "other" as const }
+            ? { kind: "unsupported" as const, what: "empty" as const }
             : { kind: "text" as const, text: body.text!.trim() };
       const replies = await engine.handle({ conversation: { channel: "WEB", id }, message, client: { ip: clientKey(request.ip) } });
       return { replies };

@@ -11,7 +11,7 @@ export type Inbound =
   /** A shared contact; `own` when the platform says it is the sender's own number. */
   | { kind: "contact"; phone: string; own: boolean }
   | { kind: "location"; latitude: number; longitude: number }
-  | { kind: "unsupported"; what: "sticker" | "image" | "audio" | "video" | "file" | "other" };
+  | { kind: "unsupported"; what: "sticker" | "image" | "audio" | "video" | "file" | "empty" | "other" };
 
 export interface InboundMessage {
   conversation: { channel: ConversationChannel; id: string };

@@ -50,7 +50,9 @@ export const botText = {
   unsupported: (what: string) =>
     what === "sticker"
       ? "Cảm ơn ông/bà! Nếu cần hỏi thủ tục, ông/bà cứ gõ câu hỏi bằng chữ nhé."
-      : "Em chưa đọc được hình ảnh, âm thanh hay tệp đính kèm. Ông/bà vui lòng gõ câu hỏi bằng chữ.",
+      : what === "empty"
+        ? "Tin nhắn trống. Ông/bà vui lòng gõ câu hỏi, ví dụ: làm giấy khai sinh cần gì."
+        : "Em chưa đọc được hình ảnh, âm thanh hay tệp đính kèm. Ông/bà vui lòng gõ câu hỏi bằng chữ.",
   location: "Em đã nhận vị trí, cảm ơn ông/bà. Hiện em chưa dùng vị trí để tìm địa chỉ; khi cần chọn xã/phường, ông/bà vui lòng gõ tên xã/phường.",
   contactWithoutLookup: "Em đã nhận số điện thoại. Để tra cứu hồ sơ, ông/bà gửi mã hồ sơ trước, rồi chia sẻ số điện thoại để xác minh.",
   tooLong: (max: number) => `Tin nhắn dài quá ${max} ký tự. Ông/bà vui lòng hỏi ngắn gọn hơn, mỗi lần một việc.`,
@@ -188,10 +190,10 @@ const CONFIRM_WHAT: Record<"book" | "cancel" | "subscribe", string> = {
 export const confirmText = {
   sent: (kind: "book" | "cancel" | "subscribe", to: "applicant" | "given", tail: string) =>
     `Để xác nhận ${CONFIRM_WHAT[kind]}, em đã gửi mã xác nhận 6 số đến ${to === "applicant" ? "số điện thoại của người nộp hồ sơ" : "số điện thoại ông/bà vừa nhập"}, đuôi …${tail} (qua Zalo hoặc tin nhắn SMS). ` +
-    "Ông/bà vui lòng nhập mã đó vào đây. Mã có hiệu lực 10 phút, nhập sai quá 3 lần thì mã bị hủy.",
+    "Ông/bà vui lòng nhập mã đó vào đây. Mã có hiệu lực 10 phút; nhập sai 3 lần thì mã bị hủy.",
   askAgain: (tail: string) => `Ông/bà vui lòng nhập mã xác nhận 6 số đã gửi đến số điện thoại đuôi …${tail}, hoặc bấm "Hủy".`,
   wrong: (left: number) => `Mã xác nhận chưa đúng. Ông/bà còn ${left} lần nhập.`,
-  void: "Mã xác nhận đã hết hiệu lực (nhập sai quá 3 lần, quá 10 phút hoặc đã dùng). Việc này chưa được thực hiện; ông/bà có thể làm lại từ đầu.",
+  void: "Mã xác nhận đã hết hiệu lực (đã nhập sai 3 lần, đã quá 10 phút hoặc đã được dùng). Việc này chưa được thực hiện; ông/bà có thể làm lại từ đầu.",
   tooMany:
     "Đã gửi nhiều mã xác nhận trong một giờ qua nên em tạm chưa gửi thêm. Ông/bà vui lòng thử lại sau, hoặc mang giấy tờ tùy thân (CCCD) đến bộ phận một cửa của xã/phường để được hỗ trợ.",
   noPhone: "Hồ sơ này không có số điện thoại di động để gửi mã xác nhận. Ông/bà vui lòng mang giấy tờ tùy thân (CCCD) đến bộ phận một cửa của xã/phường để được hỗ trợ.",

@@ -34,6 +34,14 @@ describe("the citizens' bot over the web chat", () => {
     expect(await res.text()).toContain("Trợ lý thủ tục hành chính một cửa");
   });
 
+  it("answers an empty message by asking for a question, not as if a file had been sent", async () => {
+    const c = conversation();
+    await c.say("xin chào");
+    const replies = await c.say("   ");
+    expect(texts(replies)).toMatch(/^Tin nhắn trống/);
+    expect(texts(replies)).not.toMatch(/tệp đính kèm/);
+  });
+
   it("greets on first contact and shows the menu", async () => {
     const c = conversation();
     const replies = await c.say("Xin chào");
@@ -89,7 +97,7 @@ describe("the citizens' bot over the web chat", () => {
   it("handles what it cannot read, oversized input and floods politely", async () => {
     const c = conversation();
     await c.say("menu");
-    expect(texts(await c.say("   "))).toMatch(/gõ câu hỏi bằng chữ/);
+    expect(texts(await c.say("   "))).toMatch(/^Tin nhắn trống. Ông\/bà vui lòng gõ câu hỏi/);
     expect(texts(await c.say("a".repeat(600)))).toMatch(/dài quá 500 ký tự/);
     let last: Reply[] = [];
     for (let i = 0; i < 35; i += 1) last = await c.say("khai sinh");
