@@ -144,15 +144,16 @@ export class DossierIngestService {
     //    stored commune is in the unit, creates only dossiers naming a commune of it, and never
     //    moves a dossier to a commune outside it. Refused whole, before anything is written.
     if (principal && scope) {
-      const outside = (what: string) => new ForbiddenError(`${what} (outside unit ${scope} of "${principal.name}"); nothing was stored.`, { field: what.split(":")[0]! });
+      const outside = (what: string) => new ForbiddenError(`${what}; nothing was stored.`, { field: what.split(":")[0]! });
       const named = new Set<string>();
       for (const { index, e } of [...fresh].sort((a, b) => a.e.occurredAt.getTime() - b.e.occurredAt.getTime() || a.index - b.index)) {
         const stored = dossiers.get(e.dossierCode);
         if (stored && !canTouchCommune(principal, communeRef(stored.communeCode))) {
-          throw outside(`${field(index, "dossierCode")}: hồ sơ ${e.dossierCode} không thuộc đơn vị của bạn (the dossier's commune ${stored.communeCode ?? "(none)"} is not in this unit)`);
+          // The other unit's commune is not named: it is that unit's business.
+          throw outside(`${field(index, "dossierCode")}: hồ sơ ${e.dossierCode} không thuộc đơn vị ${scope} của bạn (this dossier is outside unit ${scope})`);
         }
         if (e.communeCode && !canTouchCommune(principal, communeRef(e.communeCode))) {
-          throw outside(`${field(index, "communeCode")}: xã/phường ${e.communeCode} không thuộc đơn vị của bạn (commune ${e.communeCode} is not in this unit)`);
+          throw outside(`${field(index, "communeCode")}: xã/phường ${e.communeCode} không thuộc đơn vị ${scope} của bạn (commune ${e.communeCode} is outside unit ${scope})`);
         }
         if (!stored && !e.communeCode && !named.has(e.dossierCode)) {
           throw outside(`${field(index, "communeCode")}: hồ sơ mới ${e.dossierCode} phải ghi xã/phường thuộc đơn vị của bạn (a new dossier must name a commune of this unit)`);

@@ -178,6 +178,7 @@ describe("staff confined to their unit (dossier events)", () => {
     const res = await staff(s.event({ dossierCode: code, status: "REFUSED", occurredAt: "2026-11-22T09:00:00+07:00", communeCode: undefined, note: "Hồ sơ giả mạo" }));
     expect(res.status).toBe(403);
     expect(res.body.error).toMatchObject({ code: "FORBIDDEN", field: "dossierCode" });
+    expect(res.body.error.message).not.toContain("29955"); // the other unit's commune is not named
     expect(await counts()).toEqual(before);
     expect(await s.ctx.db.dossier.findUniqueOrThrow({ where: { code } })).toMatchObject({ status: "RECEIVED", communeCode: "29955" });
   });
