@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import { toE164 } from "../../dossiers/event-schema.js";
 import type { Db } from "../../db/client.js";
 import { parseOrThrow } from "../errors.js";
 
@@ -18,7 +19,8 @@ export function registerSandboxRoutes(app: FastifyInstance, db: Db): void {
   app.get("/api/v1/sandbox/messages", async (request) => {
     const q = parseOrThrow(query, request.query, "query");
     const rows = await db.sandboxMessage.findMany({
-      where: { ...(q.channel ? { channel: q.channel } : {}), ...(q.recipient ? { recipient: q.recipient } : {}) },
+      // A phone in any common form (0912…, 84912…, +84912…) finds the messages to it (stored in E.164).
+      where: { ...(q.channel ? { channel: q.channel } : {}), ...(q.recipient ? { recipient: toE164(q.recipient) ?? q.recipient } : {}) },
       orderBy: { createdAt: "desc" },
       take: q.limit,
     });
