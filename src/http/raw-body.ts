@@ -3,7 +3,8 @@
  * that cannot be stored: a NUL character or an unpaired UTF-16 surrogate in any string or key of a
  * JSON or form body, or of a query string (PostgreSQL refuses both in text and jsonb), is a 400
  * naming where it is, before any route sees it. JSON that would poison prototypes (`__proto__`,
- * `constructor.prototype` keys) is refused like malformed JSON.
+ * `constructor.prototype` keys) is refused like malformed JSON, and so is JSON nested deeper than
+ * MAX_JSON_DEPTH arrays/objects (walking it would overflow the stack: a 500, not a 400).
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import sjson from "secure-json-parse";
@@ -15,11 +16,34 @@ declare module "fastify" {
   }
 }
 
+/** No payload this service takes comes near this; the deepest (a Zalo or Telegram update) is under 10. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether JSON text nests arrays/objects deeper than `max` (a linear scan; strings are skipped). */
+export function jsonDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
 export function installBodyParsers(app: FastifyInstance): void {
   app.addContentTypeParser("application/json", { parseAs: "string" }, (request: FastifyRequest, body: string | Buffer, done) => {
     const text = typeof body === "string" ? body : body.toString("utf8");
     request.rawBody = text;
     if (text.trim() === "") return done(null, undefined);
+    if (jsonDeeperThan(text, MAX_JSON_DEPTH)) {
+      return done(new ValidationError(`Nội dung lồng nhau quá sâu (the body nests arrays/objects deeper than ${MAX_JSON_DEPTH} levels)`, { field: "body" }), undefined);
+    }
     let value: unknown;
     try {
       // As Fastify's own parser: a "__proto__" or "constructor.prototype" key is refused, not parsed.

@@ -128,6 +128,26 @@ describe("text PostgreSQL cannot hold is refused, not a 500", () => {
   });
 });
 
+describe("JSON nested too deeply is refused, not a 500", () => {
+  it("10,000 nested arrays or 200,000 nested objects in an event: 400 naming the body, nothing stored; 50 levels still pass", async () => {
+    const before = await counts();
+    const deepArrays = JSON.stringify(s.event()).replace(/\}$/, `,"extra":${"[".repeat(10_000)}${"]".repeat(10_000)}}`);
+    const deepObjects = `{"a":`.repeat(200_000) + "1" + "}".repeat(200_000);
+    for (const text of [deepArrays, deepObjects]) {
+      const res = await postText("/api/v1/dossier-events", text);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ code: "VALIDATION_FAILED", field: "body" });
+    }
+    // A public route too: the Zalo webhook's body is read before its signature is checked.
+    const zalo = await postText("/webhooks/zalo", `{"event_name":"follow","x":${"[".repeat(10_000)}${"]".repeat(10_000)}}`, { authorization: "" });
+    expect(zalo.status).toBe(400);
+    expect(await counts()).toEqual(before);
+    // Brackets inside strings do not count; an unknown field 50 levels deep is still only ignored.
+    const fine = JSON.stringify({ ...s.event(), note: "[".repeat(500) }).replace(/\}$/, `,"extra":${"[".repeat(50)}${"]".repeat(50)}}`);
+    expect((await postText("/api/v1/dossier-events", fine)).status).toBe(202);
+  });
+});
+
 describe("statusCode is an integer 1–10 or its decimal string", () => {
   it("refuses true, [9], \"0x9\", \" 9 \", \"\", null, 9.5, 0, 11 and \"09\"; takes 9 and \"9\"", async () => {
     const before = await counts();
