@@ -261,6 +261,25 @@ describe("event ids are unique per source", () => {
     expect(await s.ctx.db.dossierEvent.count({ where: { eventId } })).toBe(3);
   });
 
+  it("an integration key confined to a unit can neither shadow an id upstream sends later nor probe upstream's ids", async () => {
+    const scoped = (await s.ctx.apiKeys.create({ name: "hệ thống xã Đạo Thạnh", role: "INTEGRATION", unitCode: "28249" })).key;
+    const eventId = `igate-${randomBytes(5).toString("hex")}`;
+    expect((await call("POST", "/api/v1/dossier-events", scoped, s.event({ eventId, communeCode: "28249" }))).body).toMatchObject({ accepted: 1 });
+    // Upstream's own event with that id, for a dossier of another commune, is applied, not a 409.
+    const upstream = await s.post("/api/v1/dossier-events", s.event({ eventId, communeCode: "29955" }));
+    expect(upstream.status).toBe(202);
+    expect(upstream.body).toMatchObject({ accepted: 1, duplicates: 0, notices: 1 });
+    const rows = await s.ctx.db.dossierEvent.findMany({ where: { eventId }, orderBy: { receivedAt: "asc" } });
+    expect(rows.map((r) => [r.origin, r.source])).toEqual([
+      ["upstream:28249", "UPSTREAM"],
+      ["upstream", "UPSTREAM"],
+    ]);
+    // An id upstream has used (for another unit) is news to the scoped key: no 409 that would tell it so.
+    const probeId = `igate-${randomBytes(5).toString("hex")}`;
+    expect((await s.post("/api/v1/dossier-events", s.event({ eventId: probeId, communeCode: "29955" }))).status).toBe(202);
+    expect((await call("POST", "/api/v1/dossier-events", scoped, s.event({ eventId: probeId, communeCode: "28249" }))).status).toBe(202);
+  });
+
   it("keys of one unit share its namespace: a repeat through another key of the unit is a duplicate", async () => {
     const second = (await s.ctx.apiKeys.create({ name: "Đạo Thạnh 2", role: "COMMUNE_STAFF", unitCode: "28249" })).key;
     const e = s.event({ communeCode: "28249" });
