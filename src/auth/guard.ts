@@ -107,16 +107,19 @@ export function canTouchCommune(principal: Principal, commune: CommuneRef | null
 
 /**
  * The namespace a principal's dossier event ids live in: event ids are unique per namespace, so
- * no sender can shadow another's. Upstream (integration and admin keys) share "upstream"; staff
- * share one namespace per unit ("unit:<code>"), whichever key or session they use, so a retry
- * after a key is rotated is still recognised as a repeat.
+ * no sender can shadow another's. The upstream system (an integration key without a unit, and
+ * admin keys) has "upstream"; an integration key confined to a unit has "upstream:<unit>", so it
+ * can neither take an id the upstream system will send for another unit nor learn which ids
+ * upstream has used; staff share one namespace per unit ("unit:<code>"), whichever key or session
+ * they use, so a retry after a key is rotated is still recognised as a repeat.
  */
 export function eventNamespace(principal: Principal | null | undefined): string {
-  if (!principal || principal.role === "INTEGRATION" || principal.role === "ADMIN") return "upstream";
+  if (!principal || principal.role === "ADMIN") return "upstream";
+  if (principal.role === "INTEGRATION") return principal.unitCode ? `upstream:${principal.unitCode}` : "upstream";
   return `unit:${principal.unitCode ?? "none"}`;
 }
 
-/** Whether events from this principal are recorded as upstream's or as staff's. */
+/** Whether events from this principal are recorded as upstream's (integration and admin keys) or as staff's. */
 export function eventSource(principal: Principal | null | undefined): "UPSTREAM" | "STAFF" {
-  return eventNamespace(principal) === "upstream" ? "UPSTREAM" : "STAFF";
+  return !principal || principal.role === "INTEGRATION" || principal.role === "ADMIN" ? "UPSTREAM" : "STAFF";
 }

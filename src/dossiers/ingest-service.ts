@@ -142,12 +142,21 @@ export class DossierIngestService {
 
     // 3. The unit check (the guard's rule): a principal with a unit writes only dossiers whose
     //    stored commune is in the unit, creates only dossiers naming a commune of it, and never
-    //    moves a dossier to a commune outside it. Refused whole, before anything is written.
+    //    moves a dossier to a commune outside it. Staff create no dossier at all: dossier codes
+    //    are issued by the upstream system, and a code taken first by staff (with a phone of
+    //    their choosing) would carry upstream's later events, and the citizen's notices, to that
+    //    phone. Refused whole, before anything is written.
     if (principal && scope) {
       const outside = (what: string) => new ForbiddenError(`${what}; nothing was stored.`, { field: what.split(":")[0]! });
       const named = new Set<string>();
       for (const { index, e } of [...fresh].sort((a, b) => a.e.occurredAt.getTime() - b.e.occurredAt.getTime() || a.index - b.index)) {
         const stored = dossiers.get(e.dossierCode);
+        if (!stored && source === "STAFF") {
+          throw new ForbiddenError(
+            `${field(index, "dossierCode")}: chưa có hồ sơ ${e.dossierCode}; hồ sơ do hệ thống một cửa của tỉnh tạo, cán bộ chỉ cập nhật hồ sơ đã có của đơn vị (staff update only dossiers the upstream system has sent); nothing was stored.`,
+            { field: field(index, "dossierCode") },
+          );
+        }
         if (stored && !canTouchCommune(principal, communeRef(stored.communeCode))) {
           // The other unit's commune is not named: it is that unit's business.
           throw outside(`${field(index, "dossierCode")}: hồ sơ ${e.dossierCode} không thuộc đơn vị ${scope} của bạn (this dossier is outside unit ${scope})`);
@@ -212,7 +221,10 @@ export class DossierIngestService {
           if (e.dueAt) d.dueAt = e.dueAt;
           if (e.newDueAt) d.newDueAt = e.newDueAt;
           if (e.status === "RECEIVED" && !d.receivedAt) d.receivedAt = e.occurredAt;
-          if (e.applicantName || e.phone) citizenUpdates.set(d.applicantId, { name: e.applicantName, phone: e.phone });
+          // The applicant is upstream's: a staff event names no one. (The citizen record is shared
+          // by every dossier of that phone, in any unit: staff of one commune would rename the
+          // applicant of another's dossiers, and the name a delivery is handed over against.)
+          if (source === "UPSTREAM" && (e.applicantName || e.phone)) citizenUpdates.set(d.applicantId, { name: e.applicantName, phone: e.phone });
           d.status = e.status;
           d.statusAt = e.occurredAt;
         }

@@ -4,7 +4,7 @@
  * JSON or form body, or of a query string (PostgreSQL refuses both in text and jsonb), is a 400
  * naming where it is, before any route sees it. JSON that would poison prototypes (`__proto__`,
  * `constructor.prototype` keys) is refused like malformed JSON, and so is JSON nested deeper than
- * MAX_JSON_DEPTH (no route takes more than a few levels; deeper input would only exhaust the stack).
+ * MAX_JSON_DEPTH arrays/objects (walking it would overflow the stack: a 500, not a 400).
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import sjson from "secure-json-parse";
@@ -16,11 +16,34 @@ declare module "fastify" {
   }
 }
 
+/** No payload this service takes comes near this; the deepest (a Zalo or Telegram update) is under 10. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether JSON text nests arrays/objects deeper than `max` (a linear scan; strings are skipped). */
+export function jsonDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
 export function installBodyParsers(app: FastifyInstance): void {
   app.addContentTypeParser("application/json", { parseAs: "string" }, (request: FastifyRequest, body: string | Buffer, done) => {
     const text = typeof body === "string" ? body : body.toString("utf8");
     request.rawBody = text;
     if (text.trim() === "") return done(null, undefined);
+    if (jsonDeeperThan(text, MAX_JSON_DEPTH)) {
+      return done(new ValidationError(`Nội dung lồng nhau quá sâu (the body nests arrays/objects deeper than ${MAX_JSON_DEPTH} levels)`, { field: "body" }), undefined);
+    }
     let value: unknown;
     try {
       // As Fastify's own parser: a "__proto__" or "constructor.prototype" key is refused, not parsed.
@@ -28,8 +51,6 @@ export function installBodyParsers(app: FastifyInstance): void {
     } catch {
       return done(new ValidationError("Nội dung không phải JSON hợp lệ (the body is not valid JSON)", { field: "body" }), undefined);
     }
-    const deep = tooDeepAt(value);
-    if (deep !== null) return done(new ValidationError(`${deep || "body"}: lồng quá ${MAX_JSON_DEPTH} cấp (nested more than ${MAX_JSON_DEPTH} levels deep)`, { field: deep || "body" }), undefined);
     const bad = unsafeTextAt(value, "");
     if (bad !== null) return done(unsafeTextError(bad || "body"), undefined);
     done(null, value);
@@ -48,25 +69,6 @@ export function installBodyParsers(app: FastifyInstance): void {
       if (bad !== null) throw unsafeTextError(bad || "query");
     }
   });
-}
-
-/** How deep a JSON body may nest (arrays and objects); deeper is a 400. */
-export const MAX_JSON_DEPTH = 32;
-
-/**
- * Where (`events[0].applicant`) a parsed JSON value first nests deeper than MAX_JSON_DEPTH; null
- * when it does not. Walks with an explicit stack, so any depth is measured without recursion.
- */
-export function tooDeepAt(value: unknown): string | null {
-  const stack: { item: unknown; path: string; depth: number }[] = [{ item: value, path: "", depth: 0 }];
-  while (stack.length > 0) {
-    const { item, path, depth } = stack.pop()!;
-    if (item === null || typeof item !== "object") continue;
-    if (depth >= MAX_JSON_DEPTH) return path;
-    if (Array.isArray(item)) item.forEach((x, i) => stack.push({ item: x, path: `${path}[${i}]`, depth: depth + 1 }));
-    else for (const [key, x] of Object.entries(item)) stack.push({ item: x, path: path ? `${path}.${key}` : key, depth: depth + 1 });
-  }
-  return null;
 }
 
 /** A NUL, or a UTF-16 surrogate without its pair (the string is not well-formed Unicode). */

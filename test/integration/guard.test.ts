@@ -203,17 +203,45 @@ describe("staff confined to their unit (dossier events)", () => {
     expect((await s.ctx.db.dossier.findUniqueOrThrow({ where: { code } })).communeCode).toBe("29955");
   });
 
-  it("creates a dossier only when it names a commune of the unit", async () => {
+  it("never creates a dossier: the code is upstream's, so staff cannot take it first and draw its notices to a phone of their choosing", async () => {
     const before = await counts();
-    const noCommune = await staff(s.event({ communeCode: undefined }));
-    expect(noCommune.status).toBe(403);
-    expect(noCommune.body.error.field).toBe("communeCode");
-    const outside = await staff(s.event({ communeCode: "00004" }));
-    expect(outside.status).toBe(403);
+    for (const override of [{ communeCode: undefined }, { communeCode: "00004" }, { communeCode: "28249" }]) {
+      const res = await staff(s.event(override));
+      expect(res.status, JSON.stringify(override)).toBe(403);
+      expect(res.body.error.field).toBe("dossierCode");
+    }
+    expect(await counts()).toEqual(before);
+    // Squatting: staff of 28249 take a code upstream will send for 29955, with their own phone.
+    const code = s.event().dossierCode as string;
+    const squat = await staff(s.event({ dossierCode: code, communeCode: "28249", applicant: { fullName: "Kẻ Gian", phone: "0987654321" } }));
+    expect(squat.status).toBe(403);
+    expect(await counts()).toEqual(before);
+    const real = await s.post("/api/v1/dossier-events", s.event({ dossierCode: code, occurredAt: new Date(Date.now() - 1000).toISOString(), applicant: { fullName: "Nguyễn Thị Thật", phone: "0912000778" } }));
+    expect(real.body).toMatchObject({ accepted: 1, applied: true });
+    const dossier = await s.ctx.db.dossier.findUniqueOrThrow({ where: { code }, include: { applicant: true } });
+    expect([dossier.communeCode, dossier.applicant.phone, dossier.applicant.fullName]).toEqual(["29955", "+84912000778", "Nguyễn Thị Thật"]);
+  });
+
+  it("an integration key confined to a unit creates a dossier only when it names a commune of the unit", async () => {
+    const scoped = (await s.ctx.apiKeys.create({ name: "hệ thống xã", role: "INTEGRATION", unitCode: "28249" })).key;
+    const before = await counts();
+    expect((await staff(s.event({ communeCode: undefined }), scoped)).body.error.field).toBe("communeCode");
+    expect((await staff(s.event({ communeCode: "00004" }), scoped)).status).toBe(403);
     expect(await counts()).toEqual(before);
     const inside = s.event({ communeCode: "28249" });
-    expect((await staff(inside)).status).toBe(202);
+    expect((await staff(inside, scoped)).status).toBe(202);
     expect((await s.ctx.db.dossier.findUniqueOrThrow({ where: { code: inside.dossierCode as string } })).communeCode).toBe("28249");
+  });
+
+  it("names no applicant: a staff event renames no one (the citizen is shared with other units' dossiers)", async () => {
+    const phone = "0912888999";
+    const theirs = await s.post("/api/v1/dossier-events", s.event({ communeCode: "29955", applicant: { fullName: "Hoàng Văn Giang", phone } }));
+    const ours = s.event({ communeCode: "28249", applicant: { fullName: "Hoàng Văn Giang", phone } });
+    expect((await s.post("/api/v1/dossier-events", ours)).status).toBe(202);
+    expect(theirs.status).toBe(202);
+    const res = await staff(s.event({ dossierCode: ours.dossierCode, status: "PROCESSING", occurredAt: new Date(Date.now() - 1000).toISOString(), communeCode: undefined, applicant: { fullName: "Tên Bị Đổi", phone } }));
+    expect(res.body).toMatchObject({ accepted: 1, applied: true });
+    expect((await s.ctx.db.citizen.findUniqueOrThrow({ where: { phone: "+84912888999" } })).fullName).toBe("Hoàng Văn Giang");
   });
 
   it("refuses a dossier whose commune is unknown (none stored) to any staff key", async () => {
@@ -225,9 +253,11 @@ describe("staff confined to their unit (dossier events)", () => {
 
   it("refuses a whole batch when one event is outside the unit, storing nothing", async () => {
     const other = await upstreamDossier("29955");
+    const mine1 = await upstreamDossier("28249");
+    const mine2 = await upstreamDossier("28249");
     const before = await counts();
     const res = await call("POST", "/api/v1/dossier-events/batch", keys.communeOfUnit!, {
-      events: [s.event({ communeCode: "28249" }), s.event({ communeCode: "28249" }), s.event({ dossierCode: other, status: "RESULT_READY", occurredAt: "2026-11-22T09:00:00+07:00", communeCode: undefined })],
+      events: [s.event({ dossierCode: mine1, status: "PROCESSING", occurredAt: "2026-11-22T09:00:00+07:00", communeCode: "28249" }), s.event({ dossierCode: mine2, status: "PROCESSING", occurredAt: "2026-11-22T09:00:00+07:00", communeCode: "28249" }), s.event({ dossierCode: other, status: "RESULT_READY", occurredAt: "2026-11-22T09:00:00+07:00", communeCode: undefined })],
     });
     expect(res.status).toBe(403);
     expect(res.body.error.field).toBe("events[2].dossierCode");
@@ -238,7 +268,7 @@ describe("staff confined to their unit (dossier events)", () => {
 describe("event ids are unique per source", () => {
   it("a staff key cannot shadow an upstream event id: both are kept, each with its notice", async () => {
     const eventId = `igate-${randomBytes(5).toString("hex")}`;
-    const mine = s.event({ eventId, communeCode: "28249" });
+    const mine = s.event({ eventId, dossierCode: await upstreamDossier("28249"), communeCode: "28249" });
     const byStaff = await call("POST", "/api/v1/dossier-events", keys.communeOfUnit!, mine);
     expect(byStaff.body).toMatchObject({ accepted: 1, duplicates: 0 });
     // Upstream sends its own event with that id later: applied, not dropped as a duplicate.
@@ -257,14 +287,33 @@ describe("event ids are unique per source", () => {
   it("upstream first, then staff of two units with the same id: each is its own event", async () => {
     const eventId = `igate-${randomBytes(5).toString("hex")}`;
     expect((await s.post("/api/v1/dossier-events", s.event({ eventId }))).body.accepted).toBe(1);
-    expect((await call("POST", "/api/v1/dossier-events", keys.communeOfUnit!, s.event({ eventId, communeCode: "28249" }))).body.accepted).toBe(1);
-    expect((await call("POST", "/api/v1/dossier-events", keys.communeOther!, s.event({ eventId, communeCode: "29955" }))).body.accepted).toBe(1);
+    expect((await call("POST", "/api/v1/dossier-events", keys.communeOfUnit!, s.event({ eventId, dossierCode: await upstreamDossier("28249"), communeCode: "28249" }))).body.accepted).toBe(1);
+    expect((await call("POST", "/api/v1/dossier-events", keys.communeOther!, s.event({ eventId, dossierCode: await upstreamDossier("29955"), communeCode: "29955" }))).body.accepted).toBe(1);
     expect(await s.ctx.db.dossierEvent.count({ where: { eventId } })).toBe(3);
+  });
+
+  it("an integration key confined to a unit can neither shadow an id upstream sends later nor probe upstream's ids", async () => {
+    const scoped = (await s.ctx.apiKeys.create({ name: "hệ thống xã Đạo Thạnh", role: "INTEGRATION", unitCode: "28249" })).key;
+    const eventId = `igate-${randomBytes(5).toString("hex")}`;
+    expect((await call("POST", "/api/v1/dossier-events", scoped, s.event({ eventId, communeCode: "28249" }))).body).toMatchObject({ accepted: 1 });
+    // Upstream's own event with that id, for a dossier of another commune, is applied, not a 409.
+    const upstream = await s.post("/api/v1/dossier-events", s.event({ eventId, communeCode: "29955" }));
+    expect(upstream.status).toBe(202);
+    expect(upstream.body).toMatchObject({ accepted: 1, duplicates: 0, notices: 1 });
+    const rows = await s.ctx.db.dossierEvent.findMany({ where: { eventId }, orderBy: { receivedAt: "asc" } });
+    expect(rows.map((r) => [r.origin, r.source])).toEqual([
+      ["upstream:28249", "UPSTREAM"],
+      ["upstream", "UPSTREAM"],
+    ]);
+    // An id upstream has used (for another unit) is news to the scoped key: no 409 that would tell it so.
+    const probeId = `igate-${randomBytes(5).toString("hex")}`;
+    expect((await s.post("/api/v1/dossier-events", s.event({ eventId: probeId, communeCode: "29955" }))).status).toBe(202);
+    expect((await call("POST", "/api/v1/dossier-events", scoped, s.event({ eventId: probeId, communeCode: "28249" }))).status).toBe(202);
   });
 
   it("keys of one unit share its namespace: a repeat through another key of the unit is a duplicate", async () => {
     const second = (await s.ctx.apiKeys.create({ name: "Đạo Thạnh 2", role: "COMMUNE_STAFF", unitCode: "28249" })).key;
-    const e = s.event({ communeCode: "28249" });
+    const e = s.event({ dossierCode: await upstreamDossier("28249"), communeCode: "28249" });
     expect((await call("POST", "/api/v1/dossier-events", keys.communeOfUnit!, e)).body.accepted).toBe(1);
     expect((await call("POST", "/api/v1/dossier-events", second, e)).body).toMatchObject({ accepted: 0, duplicates: 1 });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { authorize, can, canTouchCommune, eventNamespace, PERMISSIONS, ROUTES, unitScope, type Action, type Principal } from "../../src/auth/guard.js";
+import { authorize, can, canTouchCommune, eventNamespace, eventSource, PERMISSIONS, ROUTES, unitScope, type Action, type Principal } from "../../src/auth/guard.js";
 import type { StaffRole } from "../../src/generated/prisma/enums.js";
 
 const principal = (role: StaffRole, unitCode: string | null, kind: Principal["kind"] = "api-key"): Principal => ({ kind, id: `${role}-${unitCode}`, name: role, role, unitCode });
@@ -53,6 +53,12 @@ describe("the guard's policy", () => {
     expect(eventNamespace(null)).toBe("upstream");
     expect(eventNamespace(principal("COMMUNE_STAFF", "28249"))).toBe("unit:28249");
     expect(eventNamespace(principal("COMMUNE_STAFF", "29955"))).not.toBe(eventNamespace(principal("COMMUNE_STAFF", "28249")));
+    // An integration key confined to a unit is not the upstream system: its ids are its unit's own.
+    expect(eventNamespace(principal("INTEGRATION", "28249"))).toBe("upstream:28249");
+    expect(eventNamespace(principal("INTEGRATION", "28249"))).not.toBe(eventNamespace(principal("INTEGRATION", null)));
+    expect(eventNamespace(principal("INTEGRATION", "28249"))).not.toBe(eventNamespace(principal("COMMUNE_STAFF", "28249")));
+    expect(eventSource(principal("INTEGRATION", "28249"))).toBe("UPSTREAM");
+    expect(eventSource(principal("COMMUNE_STAFF", "28249"))).toBe("STAFF");
   });
 
   it("names an action for every guarded route", () => {
