@@ -33,6 +33,12 @@ type Verdict = { principal: Principal | null };
 
 export class ApiKeyService {
   private readonly cache: LRUCache<string, Verdict>;
+  /**
+   * Keys that proved valid here in the last day: while an address is held for failed
+   * authentications, these are still let through (a client behind the same address, a NAT or a
+   * commune office, is not locked out by someone else's wrong keys).
+   */
+  private readonly provenGood = new LRUCache<string, true>({ max: 1000, ttl: 24 * 3600_000 });
   private readonly validMs: number;
   private readonly invalidMs: number;
 
@@ -70,6 +76,12 @@ export class ApiKeyService {
     return count;
   }
 
+  /** Whether this header's key has proved valid in this process recently (see `provenGood`). */
+  provedValid(header: string | undefined): boolean {
+    const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
+    return match ? this.provenGood.has(hashKey(match[1]!)) : false;
+  }
+
   /** The principal for an `Authorization: Bearer …` header, or null. */
   async authenticate(header: string | undefined): Promise<Principal | null> {
     const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
@@ -80,6 +92,8 @@ export class ApiKeyService {
     const row = await this.db.apiKey.findUnique({ where: { keyHash: hash } });
     const principal: Principal | null = row && !row.revokedAt ? { kind: "api-key", id: row.id, name: row.name, role: row.role, unitCode: row.unitCode } : null;
     this.cache.set(hash, { principal }, { ttl: principal ? this.validMs : this.invalidMs });
+    if (principal) this.provenGood.set(hash, true);
+    else this.provenGood.delete(hash);
     // lastUsedAt is kept to the minute: one write a minute per key, not one per cache miss.
     if (row && principal && (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000)) {
       void this.db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);

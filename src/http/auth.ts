@@ -47,11 +47,12 @@ export function installGuard(app: FastifyInstance, options: GuardOptions): void 
 }
 
 async function principalOf(request: FastifyRequest, options: GuardOptions): Promise<Principal | null> {
+  const header = request.headers.authorization;
   const retryAfter = await options.failures.retryAfter(clientKey(request.ip));
-  if (retryAfter !== null) {
+  // A held address may still use a key that proved valid here recently; an unknown key is not even looked up.
+  if (retryAfter !== null && !options.keys.provedValid(header)) {
     throw new RateLimitedError(`Quá nhiều lần xác thực sai từ địa chỉ này; thử lại sau ${retryAfter} giây (too many failed authentications).`, retryAfter);
   }
-  const header = request.headers.authorization;
   if (header !== undefined && header !== "") {
     const principal = await options.keys.authenticate(header);
     if (principal) return principal;
