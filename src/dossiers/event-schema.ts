@@ -24,10 +24,10 @@ export function normalizeDossierCode(raw: string): string {
   return raw.trim().toUpperCase();
 }
 
-/** Vietnamese phone → E.164, or null when it is not a valid number. */
+/** A Vietnamese phone → E.164, or null when it is not a valid Vietnamese number (a foreign one included). */
 export function toE164(raw: string): string | null {
   const parsed = parsePhoneNumberFromString(raw.replace(/[\s.()-]/g, ""), "VN");
-  return parsed?.isValid() ? parsed.number : null;
+  return parsed?.isValid() && parsed.country === "VN" ? parsed.number : null;
 }
 
 const DATE_TIME_MESSAGE = "must be an ISO 8601 date-time, e.g. 2026-11-20T09:15:00+07:00";

@@ -19,6 +19,9 @@ import type { DossierEventInput } from "./event-schema.js";
 /** The relay's LISTEN channel (owned by the notice store). */
 export { NOTICE_CHANNEL } from "../notifications/notice-store.js";
 
+/** Staff events may be this far ahead of the server's clock (a device's clock drifts), no more. */
+const STAFF_CLOCK_SKEW_MS = 30_000;
+
 export interface IngestResult {
   accepted: number;
   duplicates: number;
@@ -131,6 +134,11 @@ export class DossierIngestService {
     const communeRef = (code: string | null): CommuneRef | null => (code && communes.has(code) ? { code, parentCode: communes.get(code)!.parentCode } : null);
     for (const item of fresh) {
       const { index, e } = item;
+      // Staff record what has happened: an event dated ahead (the schema allows upstream a few
+      // minutes of clock skew) would keep upstream's own next events from applying.
+      if (source === "STAFF" && e.occurredAt.getTime() > Date.now() + STAFF_CLOCK_SKEW_MS) {
+        throw new ValidationError(`${field(index, "occurredAt")}: a staff event must not be dated in the future`, { field: field(index, "occurredAt") });
+      }
       if (e.communeCode && !communes.has(e.communeCode)) {
         // A principal with a unit must name a commune of it. An upstream code we do not know (an
         // older code, a unit not yet in the list) does not cost the citizen the notice: the event

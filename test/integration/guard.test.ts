@@ -183,6 +183,18 @@ describe("staff confined to their unit (dossier events)", () => {
     expect(await s.ctx.db.dossier.findUniqueOrThrow({ where: { code } })).toMatchObject({ status: "RECEIVED", communeCode: "29955" });
   });
 
+  it("refuses a staff event dated ahead of now, so upstream's next events still apply", async () => {
+    const code = await upstreamDossier("28249");
+    const before = await counts();
+    const ahead = new Date(Date.now() + 4 * 60_000).toISOString();
+    const res = await staff(s.event({ dossierCode: code, status: "PROCESSING", occurredAt: ahead, communeCode: undefined }));
+    expect(res.status).toBe(400);
+    expect(res.body.error.field).toBe("occurredAt");
+    expect(await counts()).toEqual(before);
+    // Upstream may still be a few minutes ahead (clock skew), as before.
+    expect((await s.post("/api/v1/dossier-events", s.event({ dossierCode: code, status: "PROCESSING", occurredAt: ahead, communeCode: undefined }))).status).toBe(202);
+  });
+
   it("refuses to move another commune's dossier into its own commune", async () => {
     const code = await upstreamDossier("29955");
     const before = await counts();

@@ -160,6 +160,21 @@ describe("JSON nested too deeply is refused, not a 500", () => {
   });
 });
 
+describe("an applicant's phone is a Vietnamese number", () => {
+  it("refuses a foreign number (an SMS abroad is not what the citizen's notice is), nothing stored", async () => {
+    const before = await counts();
+    for (const phone of ["+14155550100", "+447911123456", "0014155550100"]) {
+      const res = await s.post("/api/v1/dossier-events", s.event({ applicant: { fullName: "Nguyễn Văn An", phone } }));
+      expect(res.status, phone).toBe(400);
+      expect(res.body.error.field).toBe("applicant.phone");
+    }
+    expect(await counts()).toEqual(before);
+    for (const phone of ["0912345678", "+84912345678", "84 912 345 678"]) {
+      expect((await s.post("/api/v1/dossier-events", s.event({ applicant: { fullName: "Nguyễn Văn An", phone } }))).status, phone).toBe(202);
+    }
+  });
+});
+
 describe("statusCode is an integer 1–10 or its decimal string", () => {
   it("refuses true, [9], \"0x9\", \" 9 \", \"\", null, 9.5, 0, 11 and \"09\"; takes 9 and \"9\"", async () => {
     const before = await counts();
