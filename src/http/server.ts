@@ -1,3 +1,4 @@
+import { configuredChannels } from "../config/env.js";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { AppContext } from "../app/context.js";
 import { FailedAuthLimiter } from "../auth/failed-auth-limiter.js";
@@ -43,7 +44,10 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
   installGuard(app, {
     keys: ctx.apiKeys,
     failures: new FailedAuthLimiter(ctx.redis, { prefix: env.QUEUE_PREFIX }),
-    open: env.NODE_ENV === "production" ? [] : ["sandbox:read"],
+    // The sandbox's messages are open only on a machine where nothing is real: not in production,
+    // and with no provider configured (with one, some channels reach real people and the sandbox
+    // may hold real numbers and one-time codes).
+    open: env.NODE_ENV !== "production" && !Object.values(configuredChannels(env)).some(Boolean) ? ["sandbox:read"] : [],
     ...(options.authenticators ? { authenticators: options.authenticators } : {}),
   });
   registerHealthRoutes(app, {

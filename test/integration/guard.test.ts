@@ -149,10 +149,18 @@ describe("the guard, per route and per caller", () => {
     expect(Object.keys(ROUTES).sort()).toEqual([...tested].sort());
   });
 
-  it("GET /api/v1/sandbox/messages: open on a development machine, ADMIN only in production", async () => {
-    for (const caller of CALLERS) expect((await call("GET", "/api/v1/sandbox/messages", keyOf(caller))).status, caller).toBe(200);
+  it("GET /api/v1/sandbox/messages: open on a development machine with no provider, ADMIN only in production or once any provider is configured", async () => {
+    const adminOnly: Record<Caller, number> = { none: 401, revoked: 401, integration: 403, communeOfUnit: 403, communeOther: 403, postOfUnit: 403, postOther: 403, admin: 200 };
+    // This stack has every provider configured (fakes): some messages reach real people, so the sandbox is not open.
+    for (const caller of CALLERS) expect((await call("GET", "/api/v1/sandbox/messages", keyOf(caller))).status, caller).toBe(adminOnly[caller]);
     let prod: TestApp | null = null;
+    let dev: TestApp | null = null;
     try {
+      dev = await startTestApp({ DATABASE_URL: s.databaseUrl, QUEUE_PREFIX: `g${randomBytes(4).toString("hex")}` });
+      for (const caller of CALLERS) {
+        const key = keyOf(caller);
+        expect((await fetch(`${dev.baseUrl}/api/v1/sandbox/messages`, { headers: key ? { authorization: `Bearer ${key}` } : {} })).status, `dev ${caller}`).toBe(200);
+      }
       prod = await startTestApp({ NODE_ENV: "production", WEB_CHAT_SECRET: randomBytes(32).toString("hex"), DATABASE_URL: s.databaseUrl, QUEUE_PREFIX: `g${randomBytes(4).toString("hex")}` });
       const expected: Record<Caller, number> = { none: 401, revoked: 401, integration: 403, communeOfUnit: 403, communeOther: 403, postOfUnit: 403, postOther: 403, admin: 200 };
       for (const caller of CALLERS) {
@@ -165,6 +173,7 @@ describe("the guard, per route and per caller", () => {
       expect((await fetch(`${prod.baseUrl}/api/v1/sandbox/messages`, { method: "HEAD", headers: { authorization: `Bearer ${keys.integration}` } })).status).toBe(403);
     } finally {
       await prod?.close();
+      await dev?.close();
     }
   });
 });
