@@ -34,6 +34,8 @@ interface DossierRow {
   status: DossierStatus;
   statusAt: Date;
   applicantId: string;
+  /** The applicant's phone (read with the row; not written back). */
+  applicantPhone: string | null;
   procedureCode: string | null;
   procedureName: string | null;
   communeCode: string | null;
@@ -207,6 +209,24 @@ export class DossierIngestService {
       dossiers = await this.lockDossiers(client, codes);
     }
 
+    // The applicant is the person with the phone upstream names: an upstream event naming another
+    // phone than the applicant's on record moves the dossier to that person (a correction, or a
+    // code first taken by a unit's own system with a phone of its choosing), so the notices, the
+    // look-up proof and the one-time codes follow upstream's word. Their records, created if new:
+    const reassignTo = new Map<string, string>();
+    const newPhones = [
+      ...new Set(
+        source === "UPSTREAM" ? toStore.map(({ e }) => e).filter((e) => e.phone && dossiers.get(e.dossierCode)?.applicantPhone !== e.phone).map((e) => e.phone!) : [],
+      ),
+    ];
+    if (newPhones.length) {
+      await client.query(
+        `INSERT INTO "Citizen" (id, phone, "updatedAt") SELECT gen_random_uuid(), p, now() FROM unnest($1::text[]) AS p ON CONFLICT (phone) DO NOTHING`,
+        [newPhones],
+      );
+      for (const r of (await client.query<{ id: string; phone: string }>(`SELECT id, phone FROM "Citizen" WHERE phone = ANY($1::text[])`, [newPhones])).rows) reassignTo.set(r.phone, r.id);
+    }
+
     // 6. Apply per dossier in time order. An event older than the dossier's latest is kept in the
     //    history and changes nothing on the dossier or its applicant.
     const byDossier = new Map<string, { index: number; e: DossierEventInput }[]>();
@@ -229,6 +249,10 @@ export class DossierIngestService {
           if (e.dueAt) d.dueAt = e.dueAt;
           if (e.newDueAt) d.newDueAt = e.newDueAt;
           if (e.status === "RECEIVED" && !d.receivedAt) d.receivedAt = e.occurredAt;
+          if (source === "UPSTREAM" && e.phone && e.phone !== d.applicantPhone && reassignTo.has(e.phone)) {
+            d.applicantId = reassignTo.get(e.phone)!;
+            d.applicantPhone = e.phone;
+          }
           // The applicant is upstream's: a staff event names no one. (The citizen record is shared
           // by every dossier of that phone, in any unit: staff of one commune would rename the
           // applicant of another's dossiers, and the name a delivery is handed over against.)
@@ -282,8 +306,9 @@ export class DossierIngestService {
 
   private async lockDossiers(client: pg.PoolClient, codes: string[]): Promise<Map<string, DossierRow>> {
     const rows = await client.query<DossierRow>(
-      `SELECT id, code, status, "statusAt", "applicantId", "procedureCode", "procedureName", "communeCode", channel, "receivedAt", "dueAt", "newDueAt"
-         FROM "Dossier" WHERE code = ANY($1::text[]) ORDER BY code FOR UPDATE`,
+      `SELECT d.id, d.code, d.status, d."statusAt", d."applicantId", (SELECT c.phone FROM "Citizen" c WHERE c.id = d."applicantId") AS "applicantPhone",
+              d."procedureCode", d."procedureName", d."communeCode", d.channel, d."receivedAt", d."dueAt", d."newDueAt"
+         FROM "Dossier" d WHERE d.code = ANY($1::text[]) ORDER BY d.code FOR UPDATE OF d`,
       [codes],
     );
     return new Map(rows.rows.map((r) => [r.code, r]));
@@ -336,9 +361,10 @@ export class DossierIngestService {
   private async updateDossiers(client: pg.PoolClient, rows: DossierRow[]): Promise<void> {
     await client.query(
       `UPDATE "Dossier" AS d SET status = u.status, "statusAt" = u."statusAt", "procedureCode" = u."procedureCode", "procedureName" = u."procedureName",
-              "communeCode" = u."communeCode", channel = u.channel, "receivedAt" = u."receivedAt", "dueAt" = u."dueAt", "newDueAt" = u."newDueAt", "updatedAt" = now()
-         FROM unnest($1::uuid[], $2::"DossierStatus"[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::"SubmissionChannel"[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[])
-              AS u(id, status, "statusAt", "procedureCode", "procedureName", "communeCode", channel, "receivedAt", "dueAt", "newDueAt")
+              "communeCode" = u."communeCode", channel = u.channel, "receivedAt" = u."receivedAt", "dueAt" = u."dueAt", "newDueAt" = u."newDueAt",
+              "applicantId" = u."applicantId", "updatedAt" = now()
+         FROM unnest($1::uuid[], $2::"DossierStatus"[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::"SubmissionChannel"[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::uuid[])
+              AS u(id, status, "statusAt", "procedureCode", "procedureName", "communeCode", channel, "receivedAt", "dueAt", "newDueAt", "applicantId")
         WHERE d.id = u.id`,
       [
         rows.map((r) => r.id),
@@ -351,6 +377,7 @@ export class DossierIngestService {
         rows.map((r) => r.receivedAt),
         rows.map((r) => r.dueAt),
         rows.map((r) => r.newDueAt),
+        rows.map((r) => r.applicantId),
       ],
     );
   }

@@ -254,6 +254,25 @@ describe("staff confined to their unit (dossier events)", () => {
     expect((await s.ctx.db.dossier.findUniqueOrThrow({ where: { code: inside.dossierCode as string } })).communeCode).toBe("28249");
   });
 
+  it("a code first taken by a unit's own system with a phone of its choosing follows upstream's applicant once upstream speaks", async () => {
+    const scoped = (await s.ctx.apiKeys.create({ name: "hệ thống xã (chiếm mã)", role: "INTEGRATION", unitCode: "28249" })).key;
+    const taken = s.event({ communeCode: "28249", status: "RECEIVED", occurredAt: "2026-11-20T08:00:00+07:00", applicant: { fullName: "Kẻ Chiếm Mã", phone: "0987654321" } });
+    expect((await staff(taken, scoped)).status).toBe(202);
+    // Upstream's real events for that code: another commune, the citizen's own phone.
+    const real = s.event({ dossierCode: taken.dossierCode, status: "RESULT_READY", occurredAt: "2026-11-21T09:00:00+07:00", communeCode: "29955", applicant: { fullName: "Võ Thị Hạnh", phone: "0912777666" } });
+    expect((await s.post("/api/v1/dossier-events", real)).body).toMatchObject({ accepted: 1, applied: true, notices: 1 });
+    const dossier = await s.ctx.db.dossier.findUniqueOrThrow({ where: { code: taken.dossierCode as string }, include: { applicant: true } });
+    expect(dossier.applicant.phone).toBe("+84912777666");
+    expect(dossier.communeCode).toBe("29955");
+    // The result's notice goes to the citizen upstream names, not to the phone the code was taken with.
+    const notice = await s.ctx.db.notice.findFirstOrThrow({ where: { dossierId: dossier.id, type: "RESULT_READY" }, include: { citizen: true } });
+    expect(notice.citizen!.phone).toBe("+84912777666");
+    // The look-up proof is the citizen's: the taker's 4 digits no longer open it.
+    const client = { channel: "WEB" as const, key: "203.0.113.9" };
+    expect((await s.ctx.lookup.verify(taken.dossierCode as string, { kind: "digits", digits: "4321" }, client)).result).toBe("no-match");
+    expect((await s.ctx.lookup.verify(taken.dossierCode as string, { kind: "digits", digits: "7666" }, client)).result).toBe("verified");
+  });
+
   it("names no applicant: a staff event renames no one (the citizen is shared with other units' dossiers)", async () => {
     const phone = "0912888999";
     const theirs = await s.post("/api/v1/dossier-events", s.event({ communeCode: "29955", applicant: { fullName: "Hoàng Văn Giang", phone } }));
