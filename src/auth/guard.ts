@@ -40,6 +40,18 @@ export const PERMISSIONS = {
   "bookings:move": ["POST_OFFICE_STAFF"],
   /** Read what the sandbox "sent" (guarded only when NODE_ENV=production). */
   "sandbox:read": [],
+  /** A signed-in staff member's own account: who am I, change my password, sign out. */
+  "auth:self": ["COMMUNE_STAFF", "POST_OFFICE_STAFF", "INTEGRATION"],
+  /** List the hamlets of the principal's communes. */
+  "hamlets:read": ["COMMUNE_STAFF"],
+  /** Add, rename, merge and import hamlets (of the principal's communes). */
+  "hamlets:write": ["COMMUNE_STAFF"],
+  /** List and read announcements and their progress (of the principal's communes). */
+  "broadcasts:read": ["COMMUNE_STAFF"],
+  /** Compose, send and cancel announcements (of the principal's communes). */
+  "broadcasts:write": ["COMMUNE_STAFF"],
+  /** Approve another staff member's urgent announcement (same unit; never one's own). */
+  "broadcasts:approve": ["COMMUNE_STAFF"],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Action = keyof typeof PERMISSIONS;

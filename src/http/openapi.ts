@@ -1,5 +1,6 @@
 /** The OpenAPI 3.1 description served at /openapi.json. */
 import { MAX_QUERY_LENGTH } from "../catalog/catalog-service.js";
+import { OPENAPI_SECTIONS } from "./openapi/sections.js";
 
 const errorSchema = {
   type: "object",
@@ -273,6 +274,7 @@ export function openApiDocument(serverUrl: string): object {
           responses: { "200": json(adminUnitSchema), "404": error("No such unit.") },
         },
       },
+      ...Object.assign({}, ...OPENAPI_SECTIONS),
     },
     components: {
       schemas: { Error: errorSchema, Procedure: procedureSchema, AdminUnit: adminUnitSchema, DossierEvent: dossierEventSchema },
@@ -282,6 +284,13 @@ export function openApiDocument(serverUrl: string): object {
           scheme: "bearer",
           description:
             "An API key from `motcua keys create --role <integration|commune_staff|post_office_staff|admin> --name <name> [--unit <code>]`; each route says which roles may call it, and a key with a unit reaches only that unit's data.",
+        },
+        staffSession: {
+          type: "apiKey",
+          in: "cookie",
+          name: "motcua_staff",
+          description:
+            "A staff member's session, set by POST /api/v1/auth/login; a state-changing request also sends the session's CSRF token in the X-CSRF-Token header.",
         },
       },
     },

@@ -15,6 +15,7 @@ import { registerProcedureRoutes } from "./routes/procedures.js";
 import { registerSandboxRoutes } from "./routes/sandbox.js";
 import { registerTwilioWebhook } from "./routes/webhooks/twilio.js";
 import { registerZaloWebhook, type ZaloEvent } from "./routes/webhooks/zalo.js";
+import { registerAssets } from "../web/pages.js";
 
 export interface HttpOptions {
   /** Where the chat bot takes Zalo user messages (bot role). */
@@ -55,6 +56,7 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
     redis: async () => void (await ctx.redis.ping()),
   });
   app.get("/openapi.json", async () => openApiDocument(env.PUBLIC_BASE_URL));
+  await registerAssets(app);
   registerProcedureRoutes(app, ctx.catalog);
   registerAdminUnitRoutes(app, ctx.adminUnits);
   registerDossierEventRoutes(app, { ingest: ctx.ingest, lookupLink: options.lookupLink ?? (() => null) });

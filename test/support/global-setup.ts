@@ -4,6 +4,7 @@
  * the template too (test/support/databases.ts). Fails loudly (never skips) when PostgreSQL or
  * Redis is missing. At the end it drops the databases of this run, and only those.
  */
+import { execFileSync } from "node:child_process";
 import pg from "pg";
 import { ensureDatabase, ensureRedis } from "../../src/db/bootstrap.js";
 import { applyMigrations } from "../../src/db/migrations.js";
@@ -13,6 +14,8 @@ import { adminUrl, runDatabasePattern, templateName, testDatabaseUrl, testRedisU
 
 export default async function setup(): Promise<() => Promise<void>> {
   await ensureRedis(testRedisUrl);
+  // The pages' assets, as `npm ci` builds them (so a change to web/assets is tested as it ships).
+  execFileSync(process.execPath, ["scripts/build-web.mjs"], { stdio: "ignore" });
   const name = new URL(testDatabaseUrl).pathname.slice(1);
   if (!/^motcua_test\w*$/.test(name)) throw new Error(`Refusing to reset "${name}": the test database's name must start with motcua_test.`);
   await ensureDatabase(adminUrl()); // throws the one-sentence explanation when PostgreSQL is missing

@@ -1,0 +1,4 @@
+/** The OpenAPI paths that route modules describe themselves (from their zod schemas). */
+import type { PathItems } from "./zod-paths.js";
+
+export const OPENAPI_SECTIONS: PathItems[] = [];

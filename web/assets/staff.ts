@@ -1,0 +1,9 @@
+/**
+ * The staff console's progressive enhancement: every page works without it (plain forms and
+ * links); with it, elements marked data-poll refresh their figures live.
+ */
+import { enhanceLiveProgress } from "./lib/live-progress.js";
+
+document.addEventListener("DOMContentLoaded", () => {
+  enhanceLiveProgress(document);
+});
