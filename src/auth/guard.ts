@@ -64,6 +64,15 @@ export const ROUTES: Record<string, Action> = {
   "GET /api/v1/bookings": "bookings:read",
   "POST /api/v1/bookings/:reference/status": "bookings:move",
   "GET /api/v1/sandbox/messages": "sandbox:read",
+  "POST /api/v1/broadcasts": "broadcasts:write",
+  "GET /api/v1/broadcasts": "broadcasts:read",
+  "GET /api/v1/broadcasts/:id": "broadcasts:read",
+  "PATCH /api/v1/broadcasts/:id": "broadcasts:write",
+  "GET /api/v1/broadcasts/:id/preview": "broadcasts:read",
+  "GET /api/v1/broadcasts/:id/unreached": "broadcasts:read",
+  "POST /api/v1/broadcasts/:id/send": "broadcasts:write",
+  "POST /api/v1/broadcasts/:id/approve": "broadcasts:approve",
+  "POST /api/v1/broadcasts/:id/cancel": "broadcasts:write",
 };
 
 export class UnauthorizedError extends AppError {

@@ -1,4 +1,5 @@
 /** The OpenAPI paths that route modules describe themselves (from their zod schemas). */
+import { broadcastPaths } from "../routes/broadcasts.js";
 import type { PathItems } from "./zod-paths.js";
 
-export const OPENAPI_SECTIONS: PathItems[] = [];
+export const OPENAPI_SECTIONS: PathItems[] = [broadcastPaths];
