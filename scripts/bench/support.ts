@@ -1,4 +1,5 @@
 /** Shared pieces of the benchmarks: a database of their own, timing, memory sampling. */
+import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import pg from "pg";
 import { ensureDatabase } from "../../src/db/bootstrap.js";
@@ -26,6 +27,52 @@ export async function freshBenchDatabase(): Promise<string> {
   await seedAll(db);
   await db.$disconnect();
   return benchDatabaseUrl;
+}
+
+export interface BenchDatabase {
+  url: string;
+  name: string;
+  /** Drops it (once; later calls do nothing). */
+  drop(): Promise<void>;
+}
+
+/**
+ * A database of one run's own (`motcua_bench_<random>` on the server of BENCH_DATABASE_URL),
+ * created, migrated and seeded with the administrative units; the caller drops it at the end.
+ * Only that name is ever dropped: no other database is touched.
+ */
+export async function throwawayBenchDatabase(): Promise<BenchDatabase> {
+  const name = `motcua_bench_${randomBytes(4).toString("hex")}`;
+  const url = new URL(benchDatabaseUrl);
+  url.pathname = `/${name}`;
+  const admin = new URL(benchDatabaseUrl);
+  admin.pathname = "/postgres";
+  await ensureDatabase(admin.toString()); // one clear sentence when PostgreSQL is missing
+  const run = async (sql: string) => {
+    const client = new pg.Client({ connectionString: admin.toString() });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await run(`CREATE DATABASE "${name}"`);
+  let dropping: Promise<void> | undefined;
+  const drop = () => (dropping ??= run(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+  try {
+    await applyMigrations(url.toString());
+    const db = createDb(url.toString());
+    try {
+      await seedAll(db);
+    } finally {
+      await db.$disconnect();
+    }
+  } catch (error) {
+    await drop().catch(() => undefined);
+    throw error;
+  }
+  return { url: url.toString(), name, drop };
 }
 
 export function percentile(values: number[], p: number): number {
