@@ -12,10 +12,16 @@ function options(name: string, extra: JobsOptions): JobsOptions {
   return { attempts: def.retry.attempts, backoff: def.retry.backoff, removeOnComplete: true, removeOnFail: 1000, ...extra };
 }
 
+/** The relay's job for a notice (one at a time: a second add of the same id changes nothing). */
+const sendJobId = (noticeId: string) => `send-${noticeId}`;
+
 export class NotificationQueue implements NoticeScheduler {
   readonly queue: Queue;
 
-  constructor(connection: Redis, prefix = "motcua") {
+  constructor(
+    private readonly connection: Redis,
+    prefix = "motcua",
+  ) {
     this.queue = new Queue(NOTIFICATIONS_QUEUE, { connection, prefix });
     this.queue.on("error", () => undefined); // connection trouble surfaces on the calls themselves
   }
@@ -43,10 +49,32 @@ export class NotificationQueue implements NoticeScheduler {
         notices.slice(i, i + 500).map((n) => ({
           name: JOB.noticeSend,
           data: { noticeId: n.id },
-          opts: options(JOB.noticeSend, { jobId: `send-${n.id}`, delay: Math.max(0, Math.round(n.delayMs)) }),
+          opts: options(JOB.noticeSend, { jobId: sendJobId(n.id), delay: Math.max(0, Math.round(n.delayMs)) }),
         })),
       );
     }
+  }
+
+  /**
+   * From the relay's sweep: the same, for the notices that have no job in Redis. A large backlog
+   * already waiting (an announcement held by the providers' rate limits) then costs one EXISTS per
+   * notice and sweep, not a job built and added again each time. Adding an existing job id is a
+   * no-op in BullMQ anyway: this changes what it costs, not what happens. The number added.
+   */
+  async enqueueMissing(notices: { id: string; delayMs: number }[]): Promise<number> {
+    const missing: { id: string; delayMs: number }[] = [];
+    for (let i = 0; i < notices.length; i += 1000) {
+      const part = notices.slice(i, i + 1000);
+      const pipeline = this.connection.pipeline();
+      for (const n of part) pipeline.exists(this.queue.toKey(sendJobId(n.id)));
+      const answers = (await pipeline.exec()) ?? [];
+      part.forEach((n, j) => {
+        const [error, exists] = answers[j] ?? [null, 0];
+        if (error || exists !== 1) missing.push(n);
+      });
+    }
+    await this.enqueueNotices(missing);
+    return missing.length;
   }
 
   async close(): Promise<void> {

@@ -15,6 +15,7 @@ import { NOTICE_CHANNEL, type NoticeStore } from "../src/notifications/notice-st
 import type { NotificationQueue } from "./producer.js";
 
 const SWEEP_PAGE = 5000;
+const WAKE_BATCH = 1000;
 
 export interface RelayOptions {
   databaseUrl: string;
@@ -29,8 +30,28 @@ export class NoticeRelay {
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
   private stopped = false;
+  /** Notice ids NOTIFYed and not enqueued yet, in the order they came. */
+  private woken: string[] = [];
+  private draining: Promise<void> | undefined;
 
   constructor(private readonly options: RelayOptions) {}
+
+  /**
+   * Enqueues the woken ids one batch at a time, in order. An announcement wakes the relay with
+   * hundreds of NOTIFYs at once (200 ids each): taken one by one they cost one batch's memory,
+   * not every batch's jobs built and sent to Redis at the same moment.
+   */
+  private drainWoken(): void {
+    this.draining ??= (async () => {
+      while (this.woken.length) {
+        const batch = this.woken.splice(0, WAKE_BATCH);
+        await this.options.queue.enqueueNotices(batch.map((id) => ({ id, delayMs: 0 }))).catch((error) => this.options.logger.warn({ err: error }, "enqueue failed; the sweep will retry"));
+      }
+    })().finally(() => {
+      this.draining = undefined;
+      if (this.woken.length) this.drainWoken();
+    });
+  }
 
   async start(): Promise<void> {
     await this.listen();
@@ -47,8 +68,8 @@ export class NoticeRelay {
     });
     client.on("notification", (message) => {
       if (!message.payload) return;
-      const ids = message.payload.split(",").filter(Boolean);
-      this.options.queue.enqueueNotices(ids.map((id) => ({ id, delayMs: 0 }))).catch((error) => this.options.logger.warn({ err: error }, "enqueue failed; the sweep will retry"));
+      for (const id of message.payload.split(",")) if (id) this.woken.push(id);
+      this.drainWoken();
     });
     await client.connect();
     await client.query(`LISTEN ${NOTICE_CHANNEL}`);
@@ -74,7 +95,7 @@ export class NoticeRelay {
     for (;;) {
       if (this.stopped) return;
       const due = await store.dueForSending(Math.max(3000, 2 * this.options.sweepMs), after, SWEEP_PAGE);
-      if (due.length) await queue.enqueueNotices(due.map((r) => ({ id: r.id, delayMs: r.wait })));
+      if (due.length) await queue.enqueueMissing(due.map((r) => ({ id: r.id, delayMs: r.wait })));
       if (due.length < SWEEP_PAGE) break;
       const last = due[due.length - 1]!;
       after = { createdAt: last.createdAt, id: last.id };
@@ -99,7 +120,7 @@ export class NoticeRelay {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await Promise.race([this.sweeping, new Promise((r) => setTimeout(r, 10_000).unref())]);
+    await Promise.race([Promise.all([this.sweeping, this.draining]), new Promise((r) => setTimeout(r, 10_000).unref())]);
     await this.listener?.end().catch(() => undefined);
   }
 }

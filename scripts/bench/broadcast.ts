@@ -237,14 +237,15 @@ async function main(): Promise<void> {
   const ready = new Promise<void>((resolve, reject) => {
     worker!.once("exit", (code, signal) => reject(new Error(`the worker process stopped before it was ready (code ${code}, signal ${signal})`)));
     createInterface({ input: worker!.stdout! }).on("line", (text) => {
-      let entry: { level?: number; msg?: string; err?: { message?: string } };
+      let entry: { level?: number | string; msg?: string; err?: { message?: string } };
       try {
         entry = JSON.parse(text);
       } catch {
         return;
       }
       if (entry.msg === "notification worker and outbox relay running") resolve();
-      if ((entry.level ?? 0) >= 40) {
+      const level = typeof entry.level === "number" ? entry.level : ({ warn: 40, error: 50, fatal: 60 } as Record<string, number>)[entry.level ?? ""] ?? 0;
+      if (level >= 40) {
         const k = entry.msg ?? "?";
         logCounts.set(k, (logCounts.get(k) ?? 0) + 1);
         if (firstProblems.length < 5) firstProblems.push(`${k}${entry.err?.message ? `: ${entry.err.message}` : ""}`);
