@@ -109,6 +109,7 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
       zaloMessagePrice: env.ZALO_MESSAGE_PRICE_VND,
       smsSegmentBudget: env.SMS_SEGMENT_BUDGET,
       publicBaseUrl: env.PUBLIC_BASE_URL,
+      twilioPerSecond: env.TWILIO_MAX_PER_SECOND,
     }),
     botServices,
     get bot() {

@@ -20,9 +20,11 @@ import { AppError, NotFoundError, ValidationError } from "../errors.js";
 import type { BroadcastStatus, ChannelKind } from "../generated/prisma/enums.js";
 import { broadcastNoticeText, type BroadcastTextInput } from "../notifications/messages/vi.js";
 import { createNotices, viaPg, wakeRelay, type NewNotice, type NoticeStore } from "../notifications/notice-store.js";
+import { channelRatePerSecond } from "../notifications/notice-sender.js";
 import { countSegments, fitSms, toSmsText } from "../notifications/sms-text.js";
+import type { DeliveryChannel } from "../channels/channel.js";
 import { BROADCAST_STATUS_LABELS, CHANNEL_LABELS, UNREACHABLE_LABELS } from "../text/staff-vi.js";
-import { estimateCost, summarize, target, type AudienceSummary, type BroadcastChannel, type CostEstimate, type Subscriber, type Target, type UnreachableReason } from "./targeting.js";
+import { estimateCost, paceByChannel, summarize, target, type AudienceSummary, type BroadcastChannel, type CostEstimate, type Subscriber, type Target, type UnreachableReason } from "./targeting.js";
 
 export interface BroadcastSettings {
   zaloPerFollowerDay: number;
@@ -30,6 +32,8 @@ export interface BroadcastSettings {
   zaloMessagePrice: number;
   smsSegmentBudget: number;
   publicBaseUrl: string;
+  /** TWILIO_MAX_PER_SECOND: with the other providers' limits, the pace notices are created in. */
+  twilioPerSecond: number;
 }
 
 // ───────────────────────── Input ─────────────────────────
@@ -441,8 +445,10 @@ export class BroadcastService {
         });
         recipients.push({ identityId: s.identityId, hamletId: s.hamletId, channel: s.channel, noticeId, reason: null });
       }
+      // Queued in the order the providers' limits let them go, so no channel holds up another.
+      const paced = paceByChannel(notices, (n) => n.channelPlan?.[0] ?? "", (c) => channelRatePerSecond(c as DeliveryChannel, this.settings.twilioPerSecond));
       const run = viaPg(client);
-      for (let i = 0; i < notices.length; i += CHUNK) ids.push(...(await createNotices(run, notices.slice(i, i + CHUNK))));
+      for (let i = 0; i < paced.length; i += CHUNK) ids.push(...(await createNotices(run, paced.slice(i, i + CHUNK))));
       for (let i = 0; i < recipients.length; i += CHUNK) {
         const part = recipients.slice(i, i + CHUNK);
         await client.query(

@@ -137,3 +137,30 @@ export function estimateCost(summary: AudienceSummary, smsSegments: number, sett
   const zalo = summary.zaloOutsideWindow * settings.zaloMessagePrice;
   return { currency: "VND", sms, zalo, total: sms + zalo, smsIfAllFallBack: summary.smsFallback * smsSegments * settings.smsSegmentPrice };
 }
+
+/**
+ * The order an announcement's notices are created, and so queued, in: each channel's notices
+ * spaced by the rate its provider takes them (the k-th of a channel at k / its rate), merged; each
+ * channel keeps its own order. The worker takes jobs in queue order, and a job holds its worker
+ * slot while it waits for its provider's rate slot: in subscriber order (half Telegram, half Zalo)
+ * the slower channel's jobs end up in every worker slot and hold the faster channel to the
+ * slower's pace (Zalo at Telegram's 30 a second instead of its 66).
+ */
+export function paceByChannel<T>(items: readonly T[], channelOf: (item: T) => string, perSecond: (channel: string) => number): T[] {
+  const seen = new Map<string, number>();
+  const steps = new Map<string, number>();
+  const keyed = items.map((item, index) => {
+    const channel = channelOf(item);
+    let step = steps.get(channel);
+    if (step === undefined) {
+      const rate = perSecond(channel);
+      step = rate > 0 && Number.isFinite(rate) ? 1 / rate : 0;
+      steps.set(channel, step);
+    }
+    const k = (seen.get(channel) ?? 0) + 1;
+    seen.set(channel, k);
+    return { item, at: k * step, index };
+  });
+  keyed.sort((a, b) => a.at - b.at || a.index - b.index);
+  return keyed.map((k) => k.item);
+}

@@ -81,6 +81,13 @@ export function rateRules(channel: DeliveryChannel, recipient: string, twilioPer
   }
 }
 
+/** What a channel's provider takes per second from this service overall: its tightest limit shared by every recipient. */
+export function channelRatePerSecond(channel: DeliveryChannel, twilioPerSecond: number): number {
+  const mark = "\u0000"; // a recipient no key shares: the rules keyed by it are per recipient
+  const shared = rateRules(channel, mark, twilioPerSecond).filter((r) => !r.key.includes(mark));
+  return Math.min(...shared.map((r) => (r.limit * 1000) / r.windowMs));
+}
+
 function backoffMs(tries: number): number {
   return Math.min(5 * 60_000, 1000 * 2 ** Math.max(0, tries - 1)) + Math.floor(Math.random() * 250);
 }
