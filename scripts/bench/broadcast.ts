@@ -17,7 +17,8 @@
  *
  *   BENCH_SUBSCRIBERS (100000), BENCH_WARMUP_SECONDS (20), BENCH_WINDOW_SECONDS (120),
  *   BENCH_CONCURRENCY (the worker's WORKER_CONCURRENCY; default: its own default)
- *   or the flags --subscribers=N --warmup=S --window=S --concurrency=N.
+ *   or the flags --subscribers=N --warmup=S --window=S --concurrency=N;
+ *   BENCH_WORKER_NODE_OPTIONS: Node options for the worker process alone (memory settings).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -199,6 +200,8 @@ async function main(): Promise<void> {
     LOG_LEVEL: "info",
     ...(CONCURRENCY ? { WORKER_CONCURRENCY: String(CONCURRENCY) } : {}),
   };
+  // Node options for the worker process alone (e.g. "--max-old-space-size=96"), to try memory settings.
+  const workerEnv = { ...envVars, ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} ${process.env.BENCH_WORKER_NODE_OPTIONS}`.trim() } : {}) };
   const env = parseEnv(envVars);
   ctx = createAppContext(env, createLogger({ level: "error" }));
 
@@ -230,7 +233,7 @@ async function main(): Promise<void> {
   say(`  ${((Date.now() - seeded) / 1000).toFixed(1)} s`);
 
   say("starting the worker process (motcua serve --role worker, RATE_LIMITS=on)…");
-  worker = spawn(process.execPath, [path.join(projectRoot, "bin", "motcua.js"), "serve", "--role", "worker"], { env: envVars as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "inherit"] });
+  worker = spawn(process.execPath, [path.join(projectRoot, "bin", "motcua.js"), "serve", "--role", "worker"], { env: workerEnv as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "inherit"] });
   const workerPid = worker.pid!;
   const logCounts = new Map<string, number>();
   const firstProblems: string[] = [];
@@ -349,7 +352,7 @@ async function main(): Promise<void> {
   say(`  3: Telegram 429 ${telegram429()}, Zalo -32 ${zalo429()}`);
   say(`  4: VmRSS sampled every 250 ms: max ${Math.max(...memory).toFixed(0)} MB, last ${memory.at(-1)?.toFixed(0)} MB`);
   say(`  send() in all ${(sendMs / 1000).toFixed(2)} s; first message ${(firstMessage / 1000).toFixed(2)} s after the send; sent in the run: Telegram ${tg.length}, Zalo ${zl.length}`);
-  say(`  CPU over the window (worker / postgres / redis, seconds → % of one core): ${cpuUse ? cpuUse.replace(" µs", "").split(" / ").map((us) => `${(Number(us) / 1e6).toFixed(1)} s (${((Number(us) / 1e6 / WINDOW_S) * 100).toFixed(0)} %)`).join(" / ") : "n/a"}`);
+  say(`  CPU over the window (the worker / every PostgreSQL and Redis process on the machine, other users' included; s → % of one core): ${cpuUse ? cpuUse.replace(" µs", "").split(" / ").map((us) => `${(Number(us) / 1e6).toFixed(1)} s (${((Number(us) / 1e6 / WINDOW_S) * 100).toFixed(0)} %)`).join(" / ") : "n/a"}`);
   say(`  at the end of the window: queue ${JSON.stringify(queueCounts)}; notices ${statuses.rows.map((r) => `${r.status} ${r.n}`).join(", ")}`);
   if (logCounts.size) say(`  worker warnings/errors: ${[...logCounts].map(([k, n]) => `${n}× ${k}`).join("; ")}${firstProblems.length ? ` (first: ${firstProblems[0]})` : ""}`);
   say(`  load average before ${load0.map((l) => l.toFixed(2)).join(" ")}, after ${load1.map((l) => l.toFixed(2)).join(" ")} (${cpus().length} cores, shared)`);
