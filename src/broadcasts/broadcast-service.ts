@@ -137,6 +137,8 @@ export interface BroadcastView {
   cancelledByName: string | null;
   counts: BroadcastCounts;
   byChannel: Record<BroadcastChannel, ChannelCounts>;
+  /** Notices that reached an end (delivered, sent, failed, unknown, cancelled) of those made. */
+  progress: { done: number; of: number; percent: number };
 }
 
 export interface UnreachedSubscriber {
@@ -322,6 +324,13 @@ export class BroadcastService {
     return [...groups.values()];
   }
 
+  /** Whether this principal wrote the announcement or sent it for approval (and so may not approve it). */
+  async isAuthor(principal: Principal, id: string): Promise<boolean> {
+    const b = await this.load(principal, id);
+    const me = principalRef(principal);
+    return me === b.createdBy || me === b.sendRequestedBy || (principal.kind === "session" && (await this.sameStaff(principal.id, [b.createdBy, b.sendRequestedBy])));
+  }
+
   // ── Send, approve, cancel ──
 
   /**
@@ -355,7 +364,7 @@ export class BroadcastService {
         if (row.approvedBy === me) return; // a repeated approval
         throw new AppError("CONFLICT", `Thông báo không chờ phê duyệt (trạng thái: ${BROADCAST_STATUS_LABELS[row.status]}).`);
       }
-      if (me === row.createdBy || me === row.sendRequestedBy || (principal.kind === "session" && (await this.sameStaff(principal.id, [row.createdBy, row.sendRequestedBy])))) {
+      if (me === row.createdBy || me === row.sendRequestedBy || (principal.kind === "session" && (await this.sameStaff(principal.id, [row.createdBy, row.sendRequestedBy]))) || (principal.kind === "api-key" && (await this.keyOfAuthor(principal.id, [row.createdBy, row.sendRequestedBy])))) {
         throw new ForbiddenError("Người soạn hoặc người gửi thông báo khẩn không tự phê duyệt được: cần một cán bộ khác của đơn vị (hoặc quản trị viên).");
       }
       const now = this.now();
@@ -583,6 +592,13 @@ export class BroadcastService {
     return (await this.db.apiKey.count({ where: { id: { in: keyIds }, staffUserId } })) > 0;
   }
 
+  /** Whether an API key belongs to the staff user who signed in as one of these principal refs. */
+  private async keyOfAuthor(keyId: string, refs: (string | null)[]): Promise<boolean> {
+    const users = refs.filter((r): r is string => !!r && r.startsWith("session:")).map((r) => r.slice("session:".length));
+    if (users.length === 0) return false;
+    return (await this.db.apiKey.count({ where: { id: keyId, staffUserId: { in: users } } })) > 0;
+  }
+
   private async subscribers(client: pg.Pool | pg.PoolClient, b: { id: string; communeCode: string }): Promise<Subscriber[]> {
     const hamlets = (await client.query<{ hamletId: string }>(`SELECT "hamletId" FROM "BroadcastHamlet" WHERE "broadcastId" = $1`, [b.id])).rows.map((r) => r.hamletId);
     const since = new Date(this.now().getTime() - 24 * 60 * 60 * 1000);
@@ -679,8 +695,15 @@ export class BroadcastService {
       cancelledByName: b.cancelledByName,
       counts,
       byChannel,
+      progress: progressOf(counts),
     };
   }
+}
+
+function progressOf(c: BroadcastCounts): { done: number; of: number; percent: number } {
+  const of = c.total - c.unreachable;
+  const done = c.delivered + c.sent + c.failed + c.unknown + c.cancelled;
+  return { done, of, percent: of > 0 ? Math.floor((done * 100) / of) : 100 };
 }
 
 function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {

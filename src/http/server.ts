@@ -9,6 +9,7 @@ import { installBodyParsers } from "./raw-body.js";
 import { registerAdminUnitRoutes } from "./routes/admin-units.js";
 import { registerBookingRoutes } from "./routes/bookings.js";
 import { registerBroadcastRoutes } from "./routes/broadcasts.js";
+import { registerStaffBroadcastPages } from "./routes/staff-broadcast-pages.js";
 import { registerDossierRoutes } from "./routes/dossiers.js";
 import { registerDossierEventRoutes } from "./routes/dossier-events.js";
 import { registerHealthRoutes } from "./routes/health.js";
@@ -64,6 +65,7 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
   registerBookingRoutes(app, { bookings: ctx.bookings });
   registerDossierRoutes(app, { history: ctx.history });
   registerBroadcastRoutes(app, { broadcasts: ctx.broadcasts });
+  registerStaffBroadcastPages(app, { broadcasts: ctx.broadcasts, db: ctx.db });
   registerSandboxRoutes(app, ctx.db);
   registerTwilioWebhook(app, { authToken: env.TWILIO_AUTH_TOKEN, publicBaseUrl: env.PUBLIC_BASE_URL, receipts: ctx.receipts });
   registerZaloWebhook(app, {
