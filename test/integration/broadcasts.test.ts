@@ -102,7 +102,9 @@ describe("announcements", () => {
   let hamletB: string;
 
   beforeAll(async () => {
-    s = await startNotifyStack({ env: { RATE_LIMITS: "off", BROADCAST_TICK_MS: "300", WORKER_CONCURRENCY: "40" } });
+    // A loaded CI machine can take over a second to answer; a provider call cut short would be an
+    // (honest) "unknown" outcome, which is not what these tests are about.
+    s = await startNotifyStack({ env: { RATE_LIMITS: "off", BROADCAST_TICK_MS: "300", WORKER_CONCURRENCY: "40", PROVIDER_TIMEOUT_MS: "15000" } });
     staff = await keyFor(s, "Cán bộ Hồng Ngự", "COMMUNE_STAFF", COMMUNE);
     staff2 = await keyFor(s, "Cán bộ thứ hai", "COMMUNE_STAFF", COMMUNE);
     otherUnit = await keyFor(s, "Cán bộ Đạo Thạnh", "COMMUNE_STAFF", OTHER);
