@@ -362,7 +362,7 @@ export class NoticeSender {
       const id = this.deps.znsTemplates[type];
       return { noticeId, recipient, text: text.chat, ...(id ? { template: { id, params: text.zns } } : {}) };
     }
-    return { noticeId, recipient, text: text.chat };
+    return { noticeId, recipient, text: channel === "ZALO_OA" && text.zalo ? text.zalo : text.chat };
   }
 
   private async finish(noticeId: string, claimToken: string, status: "FAILED" | "CANCELLED", reason: string, outcome: SendOutcome, plan?: DeliveryChannel[]): Promise<SendOutcome> {

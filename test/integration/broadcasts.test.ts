@@ -218,6 +218,10 @@ describe("announcements", () => {
     expect(first.status).toBe(201);
     expect(again.body.id).toBe(first.body.id);
     expect(await s.ctx.db.broadcast.count({ where: { title: "Một lần thôi" } })).toBe(1);
+    // The same key for other content is a conflict, not a silent replay.
+    const reused = await call(s, "POST", "/api/v1/broadcasts", staff, draft({ hamletIds: [h], title: "Khác hẳn" }), { "idempotency-key": key });
+    expect(reused.status).toBe(409);
+    expect(reused.body.error.field).toBe("Idempotency-Key");
     const id = first.body.id;
     const answers = await Promise.all(Array.from({ length: 6 }, () => call(s, "POST", `/api/v1/broadcasts/${id}/send`, staff)));
     expect(answers.every((a) => a.status === 200)).toBe(true);
