@@ -79,6 +79,8 @@ export const ROUTES: Record<string, Action> = {
   "POST /staff/broadcasts": "broadcasts:write",
   "GET /staff/broadcasts/:id": "broadcasts:read",
   "GET /staff/broadcasts/:id/unreached": "broadcasts:read",
+  "GET /staff/broadcasts/:id/edit": "broadcasts:write",
+  "POST /staff/broadcasts/:id/edit": "broadcasts:write",
   "POST /staff/broadcasts/:id/send": "broadcasts:write",
   "POST /staff/broadcasts/:id/approve": "broadcasts:approve",
   "POST /staff/broadcasts/:id/cancel": "broadcasts:write",

@@ -69,6 +69,26 @@ describe("the announcement pages", () => {
     expect(preview.html).toContain("Gửi ngay");
   });
 
+  it("GET /staff/broadcasts/:id/edit: (and POST /staff/broadcasts/:id/edit:) a draft is changed from its preview; another unit cannot; a sent one cannot", async () => {
+    const made = await page("POST", "/staff/broadcasts", staff, { communeCode: COMMUNE, title: "Bản đầu", body: "Nội dung đầu", target: "all", urgent: "0", when: "later", scheduledAt: "2030-01-01T07:30" });
+    expect(made.status).toBe(400); // more than 7 days ahead
+    expect(made.html).toContain("tối đa 7 ngày");
+    const d = await page("POST", "/staff/broadcasts", staff, { communeCode: COMMUNE, title: "Bản đầu", body: "Nội dung đầu", target: "all", urgent: "0", when: "now" });
+    const form = await page("GET", `${d.location}/edit`, staff);
+    expect(form.status).toBe(200);
+    expect(form.html).toContain('value="Bản đầu"');
+    expect((await page("GET", `${d.location}/edit`, other)).status).toBe(404);
+    expect((await page("POST", `${d.location}/edit`, other, { title: "Chiếm", body: "x" })).status).toBe(404);
+    const saved = await page("POST", `${d.location}/edit`, staff, { communeCode: COMMUNE, title: "Bản sửa", body: "Nội dung sửa", target: "hamlets", hamletIds: hamletId, urgent: "0", when: "now" });
+    expect(saved.status).toBe(303);
+    expect(saved.location).toBe(d.location);
+    const b = await s.ctx.db.broadcast.findUniqueOrThrow({ where: { id: d.location!.split("/").pop()! }, include: { hamlets: true } });
+    expect(b).toMatchObject({ title: "Bản sửa", body: "Nội dung sửa" });
+    expect(b.hamlets.map((h) => h.hamletId)).toEqual([hamletId]);
+    await page("POST", `${d.location}/cancel`, staff);
+    expect((await page("GET", `${d.location}/edit`, staff)).status).toBe(303);
+  });
+
   it("GET /staff/broadcasts: (and GET /staff/broadcasts/:id:) the unit's own; another unit's is a 404 without its text", async () => {
     const b = await s.ctx.broadcasts.create({ kind: "api-key", id: "x", name: "Chị Lan", role: "COMMUNE_STAFF", unitCode: COMMUNE }, { communeCode: COMMUNE, title: "Chỉ Hồng Ngự thấy", body: "Nội dung riêng" });
     const mine = await page("GET", "/staff/broadcasts", staff);

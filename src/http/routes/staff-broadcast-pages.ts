@@ -65,7 +65,14 @@ export function registerStaffBroadcastPages(app: FastifyInstance, deps: { broadc
     });
   }
 
-  async function composePage(request: FastifyRequest, reply: FastifyReply, values: Record<string, unknown>, errors: { field: string; message: string }[] = [], status = 200) {
+  async function composePage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    values: Record<string, unknown>,
+    errors: { field: string; message: string }[] = [],
+    status = 200,
+    editing: { id: string } | null = null,
+  ) {
     const ctx = pageContext(request);
     const communes = await communesOf(ctx.principal);
     const communeCode = String(values.communeCode || (communes.length === 1 ? communes[0]!.code : ""));
@@ -79,7 +86,9 @@ export function registerStaffBroadcastPages(app: FastifyInstance, deps: { broadc
       "staff/broadcasts/new",
       {
         ...ctx,
-        title: "Soạn thông báo",
+        title: editing ? "Sửa thông báo" : "Soạn thông báo",
+        editing,
+        action: editing ? `/staff/broadcasts/${editing.id}/edit` : "/staff/broadcasts",
         communes,
         commune,
         hamlets: hamlets.map((h) => ({ id: h.id, name: h.name, subscribers: h._count.subscriptions, checked: chosen.has(h.id) })),
@@ -102,36 +111,61 @@ export function registerStaffBroadcastPages(app: FastifyInstance, deps: { broadc
     return composePage(request, reply, { communeCode: q.success ? (q.data.communeCode ?? "") : "" });
   });
 
-  app.post("/staff/broadcasts", async (request, reply) => {
+  /** Reads the compose form, then creates (or, editing, changes) the draft; the form again with its errors otherwise. */
+  async function saveDraft(request: FastifyRequest, reply: FastifyReply, editing: { id: string } | null) {
     const ctx = pageContext(request);
     const form = composeForm.safeParse(request.body ?? {});
-    if (!form.success) return composePage(request, reply, {}, [{ field: "title", message: "Biểu mẫu không hợp lệ; vui lòng nhập lại." }], 400);
+    if (!form.success) return composePage(request, reply, {}, [{ field: "title", message: "Biểu mẫu không hợp lệ; vui lòng nhập lại." }], 400, editing);
     const f = form.data;
     const hamletIds = f.target === "hamlets" ? ([] as string[]).concat(f.hamletIds ?? []) : [];
     const errors: { field: string; message: string }[] = [];
     if (f.target === "hamlets" && hamletIds.length === 0) errors.push({ field: "hamletIds", message: "Chọn ít nhất một ấp/khóm, hoặc gửi cả xã/phường." });
     const scheduledAt = f.when === "later" ? fromLocalInput(f.scheduledAt) : null;
     if (f.when === "later" && (scheduledAt === null || scheduledAt === "invalid")) errors.push({ field: "scheduledAt", message: "Nhập ngày giờ gửi (giờ Việt Nam), ví dụ 05/12/2026 07:30." });
-    if (errors.length) return composePage(request, reply, f, errors, 400);
+    if (errors.length) return composePage(request, reply, f, errors, 400, editing);
+    const fields = { title: f.title, body: f.body, urgent: f.urgent === "1", hamletIds, scheduledAt: scheduledAt as string | null };
     try {
-      const { view } = await broadcasts.create(ctx.principal, {
-        communeCode: f.communeCode,
-        title: f.title,
-        body: f.body,
-        urgent: f.urgent === "1",
-        hamletIds,
-        scheduledAt,
-      });
+      const { view } = editing
+        ? await broadcasts.update(ctx.principal, editing.id, fields)
+        : await broadcasts.create(ctx.principal, { communeCode: f.communeCode, ...fields });
       return reply.redirect(`/staff/broadcasts/${view.id}`, 303);
     } catch (error) {
       if (error instanceof AppError && (error.code === "VALIDATION_FAILED" || error.code === "FORBIDDEN")) {
         const details = (error.details ?? {}) as { field?: string; issues?: { field: string; message: string }[] };
         const issues = details.issues ?? [{ field: details.field ?? "title", message: error.message }];
-        return composePage(request, reply, f, issues.map((i) => ({ field: formField(i.field), message: i.message })), 400);
+        return composePage(request, reply, f, issues.map((i) => ({ field: formField(i.field), message: i.message })), 400, editing);
       }
       throw error;
     }
+  }
+
+  app.post("/staff/broadcasts", async (request, reply) => saveDraft(request, reply, null));
+
+  app.get("/staff/broadcasts/:id/edit", async (request, reply) => {
+    const ctx = pageContext(request);
+    const { id } = idParams.parse(request.params);
+    const b = await broadcasts.get(ctx.principal, id);
+    if (b.status !== "DRAFT") return reply.redirect(`/staff/broadcasts/${id}`, 303);
+    return composePage(
+      request,
+      reply,
+      {
+        communeCode: b.communeCode,
+        title: b.title,
+        body: b.body,
+        target: b.hamlets.length ? "hamlets" : "all",
+        hamletIds: b.hamlets.map((h) => h.id),
+        urgent: b.urgent ? "1" : "0",
+        when: b.scheduledAt ? "later" : "now",
+        scheduledAt: b.scheduledAt ? toLocalInput(b.scheduledAt) : "",
+      },
+      [],
+      200,
+      { id },
+    );
   });
+
+  app.post("/staff/broadcasts/:id/edit", async (request, reply) => saveDraft(request, reply, { id: idParams.parse(request.params).id }));
 
   app.get("/staff/broadcasts/:id", async (request, reply) => {
     const ctx = pageContext(request);
@@ -170,6 +204,11 @@ export function registerStaffBroadcastPages(app: FastifyInstance, deps: { broadc
   action("send");
   action("approve");
   action("cancel");
+}
+
+/** An instant as a datetime-local value in Vietnam's time (UTC+7, no daylight saving). */
+export function toLocalInput(at: Date): string {
+  return new Date(at.getTime() + 7 * 3_600_000).toISOString().slice(0, 16);
 }
 
 /** The form's field for an API field ("hamletIds.0" → "hamletIds"). */
