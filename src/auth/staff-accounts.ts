@@ -137,7 +137,8 @@ export class StaffAccounts {
       where: { id: user.id },
       data: { passwordHash: await hashPassword(oneTimePassword), mustChangePassword: true, passwordChangedAt: new Date() },
     });
-    await this.endSessions(user.id);
+    // Refused from now on whatever Redis says (the password version changed); removed there too.
+    await this.endSessions(user.id).catch(() => undefined);
     await this.userLock.delete(user.username).catch(() => undefined);
     return { username: user.username, oneTimePassword };
   }
@@ -154,7 +155,8 @@ export class StaffAccounts {
   async disable(usernameInput: string): Promise<boolean> {
     const user = await this.requireUser(usernameInput);
     const { count } = await this.db.staffUser.updateMany({ where: { id: user.id, active: true }, data: { active: false } });
-    await this.endSessions(user.id);
+    // Refused from now on whatever Redis says (the account is inactive); removed there too.
+    await this.endSessions(user.id).catch(() => undefined);
     return count > 0;
   }
 
