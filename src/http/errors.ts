@@ -52,6 +52,8 @@ export function installErrorHandling(app: FastifyInstance): void {
     return reply.status(500).send({ error: { code: "INTERNAL", message: "Lỗi không mong đợi trong hệ thống; đã ghi nhật ký. (Unexpected error; it has been logged.)" } });
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: { code: "NOT_FOUND", message: `Không có địa chỉ ${request.method} ${request.url.split("?")[0]} (no such route).` } }),
+    isConsolePage(request)
+      ? sendConsoleError(new AppError("NOT_FOUND", "Không có trang này trong bảng điều khiển."), request, reply)
+      : reply.status(404).send({ error: { code: "NOT_FOUND", message: `Không có địa chỉ ${request.method} ${request.url.split("?")[0]} (no such route).` } }),
   );
 }

@@ -400,6 +400,11 @@ describe("the console's pages", () => {
     expect(page.text).toContain('action="/staff/logout"');
     expect(page.text).toContain("Nguyễn Thị Lan");
 
+    const missing = await req("GET", "/staff/khong-co-trang-nay", { session: lan.session });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("content-type")).toMatch(/text\/html/);
+    expect(missing.text).toContain("Không tìm thấy");
+
     const post = await member("post_office_staff", "82");
     const postPage = await req("GET", "/staff", { session: post.session });
     expect(postPage.status).toBe(200);
