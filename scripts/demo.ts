@@ -10,6 +10,7 @@ import { runServe } from "../src/cli/commands/serve.js";
 import { ensureRedis } from "../src/db/bootstrap.js";
 import { createDatabase, createDb } from "../src/db/client.js";
 import { seedDemoDossiers } from "./demo-dossiers.js";
+import { seedDemoSubscribers } from "./demo-subscribers.js";
 import { ApiKeyService } from "../src/auth/api-keys.js";
 import { configuredChannels } from "../src/config/env.js";
 import { Redis } from "ioredis";
@@ -60,9 +61,11 @@ try {
   await db.$disconnect();
   const database = createDatabase(env.DATABASE_URL, { max: 2 });
   const samples = await seedDemoDossiers(database.pool);
+  const configured = configuredChannels(env);
+  const residents = await seedDemoSubscribers(database.pool, { telegram: !configured.telegram, zalo: !configured.zalo });
   await database.close();
   const base = env.PUBLIC_BASE_URL;
-  const sandboxed = Object.entries(configuredChannels(env)).filter(([, on]) => !on).map(([n]) => n);
+  const sandboxed = Object.entries(configured).filter(([, on]) => !on).map(([n]) => n);
   const event = JSON.stringify({
     eventId: `demo-${Date.now()}`,
     dossierCode: "H15.50.05.13-261124-0001",
@@ -83,9 +86,8 @@ try {
    Ask the catalog: curl '${base}/api/v1/procedures?q=lam%20giay%20khai%20sinh%20cho%20con'
    One procedure:   curl ${base}/api/v1/procedures/1.001193
    Web chat:        ${base}/chat   (ask "làm giấy khai sinh cần gì", or track a sample dossier below)
-   Staff console:   ${base}/staff  (sign in with a demo account below)
 
- Demo staff accounts (new passwords on every demo run; no password change asked):
+ Demo staff accounts for the console at ${base}/staff (new passwords on every demo run; no password change asked):
 ${staff.map((a) => `   ${a.username.padEnd(14)} ${a.password}   ${a.what}`).join("\n")}
 
  Sample dossiers to track in the chat (send the code, then the 4 digits):
@@ -98,6 +100,9 @@ ${samples.map((s) => `   ${s.code}   digits ${s.digits}   ${s.what}`).join("\n")
    curl -X POST ${base}/api/v1/dossier-events -H 'Authorization: Bearer ${key}' \\
         -H 'Content-Type: application/json' -d '${event}'
    curl ${base}/api/v1/sandbox/messages${sandboxed.length < 4 ? "   (channels with credentials send for real instead)" : ""}
+
+ Announcements: ${residents.seeded ? `${residents.telegram} Telegram and ${residents.zalo} Zalo demo residents of Phường Hồng Ngự (${residents.hamlets.join(", ")}) subscribe to them` : residents.reason}.
+   Staff console:   ${base}/staff   ·   public page: ${base}/xa/29955
  Stop with Ctrl+C.
 ────────────────────────────────────────────────────────────────────────────`);
   process.exitCode = await runServe(env, { role: "all", onListening: banner });

@@ -8,6 +8,8 @@ import { openApiDocument } from "./openapi.js";
 import { installBodyParsers } from "./raw-body.js";
 import { registerAdminUnitRoutes } from "./routes/admin-units.js";
 import { registerBookingRoutes } from "./routes/bookings.js";
+import { registerBroadcastRoutes } from "./routes/broadcasts.js";
+import { registerStaffBroadcastPages } from "./routes/staff-broadcast-pages.js";
 import { registerDossierRoutes } from "./routes/dossiers.js";
 import { registerDossierEventRoutes } from "./routes/dossier-events.js";
 import { registerHealthRoutes } from "./routes/health.js";
@@ -71,6 +73,8 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
   registerDossierEventRoutes(app, { ingest: ctx.ingest, lookupLink: options.lookupLink ?? (() => null) });
   registerBookingRoutes(app, { bookings: ctx.bookings });
   registerDossierRoutes(app, { history: ctx.history });
+  registerBroadcastRoutes(app, { broadcasts: ctx.broadcasts });
+  registerStaffBroadcastPages(app, { broadcasts: ctx.broadcasts, db: ctx.db });
   registerSandboxRoutes(app, ctx.db);
   registerAuthRoutes(app, { accounts: ctx.staffAccounts, env });
   registerConsolePages(app, { accounts: ctx.staffAccounts, console: ctx.staffConsole, env });
