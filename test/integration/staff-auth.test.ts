@@ -508,6 +508,33 @@ describe("the console's pages", () => {
   });
 });
 
+describe("another console page (the announcements) under a real session", () => {
+  it("shows the console header (navigation, the member, sign-out with the token) and takes a form only with the session's token", async () => {
+    const lan = await member("commune_staff", "29955", "Nguyễn Thị Lan");
+    const list = await req("GET", "/staff/broadcasts", { session: lan.session });
+    expect(list.status).toBe(200);
+    expect(list.text).toMatch(/href="\/staff\/broadcasts" aria-current="page"/);
+    expect(list.text).toContain(`name="_csrf" value="${lan.csrf}"`);
+    expect(list.text).toContain("Nguyễn Thị Lan");
+    const form = { communeCode: "29955", title: `Họp tổ ${randomBytes(3).toString("hex")}`, body: "Tối thứ Sáu 19 giờ.", target: "all", urgent: "0", when: "now" };
+    const before = await s.ctx.db.broadcast.count();
+    const forged = await req("POST", "/staff/broadcasts", { session: lan.session, form });
+    expect(forged.status).toBe(403);
+    expect(forged.text).toContain("Biểu mẫu đã hết hạn");
+    expect(await s.ctx.db.broadcast.count()).toBe(before);
+    const ok = await req("POST", "/staff/broadcasts", { session: lan.session, form: { ...form, _csrf: lan.csrf } });
+    expect(ok.status, ok.text.slice(0, 500)).toBe(303);
+    const made = await s.ctx.db.broadcast.findFirstOrThrow({ where: { title: form.title } });
+    expect(made.createdByName).toBe("Nguyễn Thị Lan");
+    expect(made.createdBy).toContain((await s.ctx.db.staffUser.findUniqueOrThrow({ where: { username: lan.username } })).id);
+    // A post office clerk's session is refused the page, as a page.
+    const post = await member("post_office_staff", "82");
+    const refused = await req("GET", "/staff/broadcasts", { session: post.session });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get("content-type")).toMatch(/text\/html/);
+  });
+});
+
 const run = promisify(execFile);
 async function motcua(args: string[]) {
   try {
