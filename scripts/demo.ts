@@ -13,6 +13,41 @@ import { seedDemoDossiers } from "./demo-dossiers.js";
 import { seedDemoSubscribers } from "./demo-subscribers.js";
 import { ApiKeyService } from "../src/auth/api-keys.js";
 import { configuredChannels } from "../src/config/env.js";
+import { Redis } from "ioredis";
+import { StaffAccounts } from "../src/auth/staff-accounts.js";
+import { generateOneTimePassword } from "../src/auth/passwords.js";
+
+/** The demo's staff accounts, made on the first run and given new passwords on every run. */
+const DEMO_STAFF = [
+  { username: "demo.xa", fullName: "Nguyễn Thị Lan", role: "COMMUNE_STAFF", unitCode: "29955", what: "cán bộ Phường Hồng Ngự, Đồng Tháp (29955)" },
+  { username: "demo.xa2", fullName: "Trần Văn Bình", role: "COMMUNE_STAFF", unitCode: "29955", what: "cán bộ thứ hai của Phường Hồng Ngự (duyệt thông báo khẩn)" },
+  { username: "demo.buudien", fullName: "Lê Thị Hoa", role: "POST_OFFICE_STAFF", unitCode: "82", what: "nhân viên bưu điện tỉnh Đồng Tháp (82)" },
+] as const;
+
+async function demoStaffAccounts(env: ReturnType<typeof loadEnv>, db: ReturnType<typeof createDb>): Promise<{ username: string; password: string; what: string }[]> {
+  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    const accounts = new StaffAccounts(db, redis, {
+      prefix: env.QUEUE_PREFIX,
+      idleSeconds: env.STAFF_SESSION_IDLE_SECONDS,
+      lockFailures: env.STAFF_LOCKOUT_FAILURES,
+      lockSeconds: env.STAFF_LOCKOUT_SECONDS,
+      ipFailures: env.STAFF_SIGNIN_IP_FAILURES,
+    });
+    const out = [];
+    for (const a of DEMO_STAFF) {
+      const existing = await db.staffUser.findUnique({ where: { username: a.username } });
+      if (!existing) await accounts.create({ username: a.username, fullName: a.fullName, role: a.role, unitCode: a.unitCode });
+      else await db.staffUser.update({ where: { id: existing.id }, data: { fullName: a.fullName, role: a.role, unitCode: a.unitCode } });
+      const password = generateOneTimePassword();
+      await accounts.setPasswordForDemo(a.username, password);
+      out.push({ username: a.username, password, what: a.what });
+    }
+    return out;
+  } finally {
+    redis.disconnect();
+  }
+}
 
 try {
   const env = loadEnv();
@@ -22,6 +57,7 @@ try {
   await runSeed(env);
   const db = createDb(env.DATABASE_URL);
   const { key } = await new ApiKeyService(db).create({ name: `demo ${new Date().toISOString()}`, role: "INTEGRATION" });
+  const staff = await demoStaffAccounts(env, db);
   await db.$disconnect();
   const database = createDatabase(env.DATABASE_URL, { max: 2 });
   const samples = await seedDemoDossiers(database.pool);
@@ -50,6 +86,9 @@ try {
    Ask the catalog: curl '${base}/api/v1/procedures?q=lam%20giay%20khai%20sinh%20cho%20con'
    One procedure:   curl ${base}/api/v1/procedures/1.001193
    Web chat:        ${base}/chat   (ask "làm giấy khai sinh cần gì", or track a sample dossier below)
+
+ Demo staff accounts for the console at ${base}/staff (new passwords on every demo run; no password change asked):
+${staff.map((a) => `   ${a.username.padEnd(14)} ${a.password}   ${a.what}`).join("\n")}
 
  Sample dossiers to track in the chat (send the code, then the 4 digits):
 ${samples.map((s) => `   ${s.code}   digits ${s.digits}   ${s.what}`).join("\n")}

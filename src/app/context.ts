@@ -9,6 +9,8 @@ import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { AdminUnitService } from "../admin-units/admin-unit-service.js";
 import { ApiKeyService } from "../auth/api-keys.js";
+import { StaffAccounts } from "../auth/staff-accounts.js";
+import { StaffConsoleService } from "../staff/console-service.js";
 import { CatalogService } from "../catalog/catalog-service.js";
 import { PrismaProcedureRepository } from "../catalog/repository.js";
 import type { Env } from "../config/env.js";
@@ -46,6 +48,10 @@ export interface AppContext {
   catalog: CatalogService;
   adminUnits: AdminUnitService;
   apiKeys: ApiKeyService;
+  /** Staff accounts and their console sessions (sign-in, lock-out, password changes). */
+  staffAccounts: StaffAccounts;
+  /** The console's home page: what needs attention in a unit. */
+  staffConsole: StaffConsoleService;
   ingest: DossierIngestService;
   receipts: ReceiptService;
   bookings: BookingService;
@@ -96,6 +102,14 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
     catalog,
     adminUnits,
     apiKeys: new ApiKeyService(database.db),
+    staffAccounts: new StaffAccounts(database.db, redis, {
+      prefix: env.QUEUE_PREFIX,
+      idleSeconds: env.STAFF_SESSION_IDLE_SECONDS,
+      lockFailures: env.STAFF_LOCKOUT_FAILURES,
+      lockSeconds: env.STAFF_LOCKOUT_SECONDS,
+      ipFailures: env.STAFF_SIGNIN_IP_FAILURES,
+    }),
+    staffConsole: new StaffConsoleService(database.db),
     ingest: new DossierIngestService(database.pool),
     receipts: new ReceiptService(notices, queue),
     bookings,

@@ -84,6 +84,14 @@ export const ROUTES: Record<string, Action> = {
   "POST /staff/broadcasts/:id/send": "broadcasts:write",
   "POST /staff/broadcasts/:id/approve": "broadcasts:approve",
   "POST /staff/broadcasts/:id/cancel": "broadcasts:write",
+  // The staff console's own account routes and shell pages (POST /api/v1/auth/login and GET/POST /staff/login are public).
+  "GET /api/v1/auth/me": "auth:self",
+  "POST /api/v1/auth/password": "auth:self",
+  "POST /api/v1/auth/logout": "auth:self",
+  "GET /staff": "auth:self",
+  "GET /staff/password": "auth:self",
+  "POST /staff/password": "auth:self",
+  "POST /staff/logout": "auth:self",
 };
 
 export class UnauthorizedError extends AppError {

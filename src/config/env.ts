@@ -189,6 +189,14 @@ export const envSchema = z
       // "true" means one proxy in front (the address it saw, X-Forwarded-For's last entry), never
       // "trust every hop": that reads the client's own first entry, which anyone can write.
       .transform((v): false | number | string => (v === "off" || v === "false" ? false : v === "true" ? 1 : /^\d+$/.test(v) ? Number(v) : v)),
+    /** A staff member's console session ends after this many seconds without a request (sliding). */
+    STAFF_SESSION_IDLE_SECONDS: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(60, "must be at least 60").max(7 * 86400, "must be at most 604800 (7 days)").default(28_800),
+    /** Failed sign-ins (or wrong current passwords) that lock a username. */
+    STAFF_LOCKOUT_FAILURES: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(100, "must be at most 100").default(5),
+    /** How long a username stays locked after STAFF_LOCKOUT_FAILURES failures (seconds). */
+    STAFF_LOCKOUT_SECONDS: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(86_400, "must be at most 86400").default(900),
+    /** Failed sign-ins from one client address (IPv4, or IPv6 /64) within STAFF_LOCKOUT_SECONDS before it is refused. */
+    STAFF_SIGNIN_IP_FAILURES: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(10_000, "must be at most 10000").default(20),
     SMS_SEGMENT_BUDGET: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1).max(10).default(2),
   })
   .superRefine((env, ctx) => {

@@ -18,6 +18,10 @@ import { registerSandboxRoutes } from "./routes/sandbox.js";
 import { registerTwilioWebhook } from "./routes/webhooks/twilio.js";
 import { registerZaloWebhook, type ZaloEvent } from "./routes/webhooks/zalo.js";
 import { registerAssets } from "../web/pages.js";
+import fastifyCookie from "@fastify/cookie";
+import { registerAuthRoutes } from "./routes/auth.js";
+import { installCsrfCheck, sessionAuthenticator } from "./staff-session.js";
+import { registerConsolePages } from "../web/console.js";
 
 export interface HttpOptions {
   /** Where the chat bot takes Zalo user messages (bot role). */
@@ -25,7 +29,7 @@ export interface HttpOptions {
   /** Extra routes (the bot's web chat and Telegram webhook). */
   extraRoutes?: (app: FastifyInstance) => void | Promise<void>;
   lookupLink?: (dossierCode: string) => string | null;
-  /** Ways besides API keys to find a request's principal (the staff console's session), tried when no Authorization header is sent. */
+  /** Ways besides API keys and the staff console's session to find a request's principal, tried when no Authorization header is sent. */
   authenticators?: Authenticator[];
   /** On close, requests under way get this long to finish before their connections are cut. */
   shutdownGraceMs?: number;
@@ -44,6 +48,9 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
   installBodyParsers(app);
   installErrorHandling(app);
   installBoundedClose(app, options.shutdownGraceMs ?? 10_000);
+  // Cookies are parsed for every route (before the guard, which reads the console's session
+  // cookie); registered once here, the web chat uses it too.
+  await app.register(fastifyCookie);
   installGuard(app, {
     keys: ctx.apiKeys,
     failures: new FailedAuthLimiter(ctx.redis, { prefix: env.QUEUE_PREFIX }),
@@ -51,8 +58,10 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
     // and with no provider configured (with one, some channels reach real people and the sandbox
     // may hold real numbers and one-time codes).
     open: env.NODE_ENV !== "production" && !Object.values(configuredChannels(env)).some(Boolean) ? ["sandbox:read"] : [],
-    ...(options.authenticators ? { authenticators: options.authenticators } : {}),
+    // The staff console's session, on every server; then any others given.
+    authenticators: [sessionAuthenticator(ctx.staffAccounts), ...(options.authenticators ?? [])],
   });
+  installCsrfCheck(app);
   registerHealthRoutes(app, {
     postgres: async () => void (await ctx.pool.query("SELECT 1")),
     redis: async () => void (await ctx.redis.ping()),
@@ -67,6 +76,8 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
   registerBroadcastRoutes(app, { broadcasts: ctx.broadcasts });
   registerStaffBroadcastPages(app, { broadcasts: ctx.broadcasts, db: ctx.db });
   registerSandboxRoutes(app, ctx.db);
+  registerAuthRoutes(app, { accounts: ctx.staffAccounts, env });
+  registerConsolePages(app, { accounts: ctx.staffAccounts, console: ctx.staffConsole, env });
   registerTwilioWebhook(app, { authToken: env.TWILIO_AUTH_TOKEN, publicBaseUrl: env.PUBLIC_BASE_URL, receipts: ctx.receipts });
   registerZaloWebhook(app, {
     appId: env.ZALO_APP_ID,

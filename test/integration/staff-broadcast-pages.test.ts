@@ -44,7 +44,8 @@ describe("the announcement pages", () => {
     expect(form.type).toMatch(/text\/html/);
     expect(form.html).toContain('<label for="title">');
     expect(form.html).toContain("Khóm Trang");
-    expect((await page("GET", "/staff/broadcasts/new", null)).status).toBe(401);
+    // Signed out: a console page sends the browser to sign in (never a JSON 401).
+    expect(await page("GET", "/staff/broadcasts/new", null)).toMatchObject({ status: 303, location: `/staff/login?next=${encodeURIComponent("/staff/broadcasts/new")}` });
     expect((await page("GET", "/staff/broadcasts/new", post)).status).toBe(403);
 
     const before = await s.ctx.db.broadcast.count();
@@ -99,7 +100,7 @@ describe("the announcement pages", () => {
     const direct = await page("GET", `/staff/broadcasts/${b.view.id}`, other);
     expect(direct.status).toBe(404);
     expect(direct.html).not.toContain("Nội dung riêng");
-    expect((await page("GET", `/staff/broadcasts/${b.view.id}`, null)).status).toBe(401);
+    expect(await page("GET", `/staff/broadcasts/${b.view.id}`, null)).toMatchObject({ status: 303, location: `/staff/login?next=${encodeURIComponent(`/staff/broadcasts/${b.view.id}`)}` });
     expect((await page("GET", `/staff/broadcasts/${b.view.id}`, post)).status).toBe(403);
   });
 

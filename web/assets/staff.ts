@@ -3,7 +3,9 @@
  * links); with it, elements marked data-poll refresh their figures live.
  */
 import { enhanceLiveProgress } from "./lib/live-progress.js";
+import { focusErrorSummary } from "./lib/error-summary.js";
 
 document.addEventListener("DOMContentLoaded", () => {
   enhanceLiveProgress(document);
+  focusErrorSummary(document);
 });

@@ -1,5 +1,6 @@
 /** The OpenAPI paths that route modules describe themselves (from their zod schemas). */
 import { broadcastPaths } from "../routes/broadcasts.js";
 import type { PathItems } from "./zod-paths.js";
+import { authPaths } from "../routes/auth.js";
 
-export const OPENAPI_SECTIONS: PathItems[] = [broadcastPaths];
+export const OPENAPI_SECTIONS: PathItems[] = [broadcastPaths, authPaths];
