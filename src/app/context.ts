@@ -22,6 +22,7 @@ import { BookingService } from "../bookings/booking-service.js";
 import { DossierLookupService } from "../dossiers/lookup-service.js";
 import { DossierHistoryService } from "../dossiers/history-service.js";
 import { SubscriptionService } from "../subscriptions/subscription-service.js";
+import { HamletService } from "../hamlets/hamlet-service.js";
 import { OneTimeCodeService } from "../verification/one-time-codes.js";
 import { createBot, type BotServices } from "../../bots/bot.js";
 import type { ConversationEngine } from "../../bots/engine/engine.js";
@@ -52,6 +53,8 @@ export interface AppContext {
   /** A dossier's history for staff: events, notices and what became of each. */
   history: DossierHistoryService;
   subscriptions: SubscriptionService;
+  /** A commune's hamlets, kept by its staff. */
+  hamlets: HamletService;
   codes: OneTimeCodeService;
   /** The services the bot works through. */
   botServices: BotServices;
@@ -78,6 +81,7 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
     catalog,
     subscriptions: new SubscriptionService(database.db),
     codes: new OneTimeCodeService(database.db),
+    communePage: (communeCode) => `${env.PUBLIC_BASE_URL}/xa/${encodeURIComponent(communeCode)}`,
   };
   let bot: ConversationEngine | undefined;
   return {
@@ -99,6 +103,7 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
     lookup: botServices.lookup,
     history: new DossierHistoryService(database.db, notices),
     subscriptions: botServices.subscriptions,
+    hamlets: new HamletService(database.db),
     codes: botServices.codes,
     botServices,
     get bot() {
