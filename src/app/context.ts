@@ -23,6 +23,7 @@ import { DossierLookupService } from "../dossiers/lookup-service.js";
 import { DossierHistoryService } from "../dossiers/history-service.js";
 import { SubscriptionService } from "../subscriptions/subscription-service.js";
 import { HamletService } from "../hamlets/hamlet-service.js";
+import { CommunePageService } from "../public/commune-page.js";
 import { OneTimeCodeService } from "../verification/one-time-codes.js";
 import { createBot, type BotServices } from "../../bots/bot.js";
 import type { ConversationEngine } from "../../bots/engine/engine.js";
@@ -55,6 +56,8 @@ export interface AppContext {
   subscriptions: SubscriptionService;
   /** A commune's hamlets, kept by its staff. */
   hamlets: HamletService;
+  /** What the public commune pages (/xa/<commune>) show. */
+  communePages: CommunePageService;
   codes: OneTimeCodeService;
   /** The services the bot works through. */
   botServices: BotServices;
@@ -104,6 +107,7 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
     history: new DossierHistoryService(database.db, notices),
     subscriptions: botServices.subscriptions,
     hamlets: new HamletService(database.db),
+    communePages: new CommunePageService(database.db, { publicBaseUrl: env.PUBLIC_BASE_URL, telegramBotUsername: env.TELEGRAM_BOT_USERNAME, zaloOaId: env.ZALO_OA_ID }),
     codes: botServices.codes,
     botServices,
     get bot() {

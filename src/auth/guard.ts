@@ -64,6 +64,18 @@ export const ROUTES: Record<string, Action> = {
   "GET /api/v1/bookings": "bookings:read",
   "POST /api/v1/bookings/:reference/status": "bookings:move",
   "GET /api/v1/sandbox/messages": "sandbox:read",
+  "GET /api/v1/hamlets": "hamlets:read",
+  "POST /api/v1/hamlets": "hamlets:write",
+  "POST /api/v1/hamlets/import": "hamlets:write",
+  "PATCH /api/v1/hamlets/:id": "hamlets:write",
+  "POST /api/v1/hamlets/:id/confirm": "hamlets:write",
+  "POST /api/v1/hamlets/:id/merge": "hamlets:write",
+  "GET /staff/hamlets": "hamlets:read",
+  "POST /staff/hamlets": "hamlets:write",
+  "POST /staff/hamlets/import": "hamlets:write",
+  "POST /staff/hamlets/:id/rename": "hamlets:write",
+  "POST /staff/hamlets/:id/confirm": "hamlets:write",
+  "POST /staff/hamlets/:id/merge": "hamlets:write",
 };
 
 export class UnauthorizedError extends AppError {

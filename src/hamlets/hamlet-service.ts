@@ -123,6 +123,14 @@ export class HamletService {
     return rows;
   }
 
+  /** The commune named, or the principal's only one when none is named (staff of one commune). */
+  async communeCodeFor(principal: Principal, given: string | undefined): Promise<string> {
+    if (given) return given;
+    const communes = await this.communesFor(principal);
+    if (communes?.length === 1) return communes[0]!.code;
+    throw new ValidationError("communeCode: chọn xã/phường (communeCode is required)", { field: "communeCode" });
+  }
+
   /** A commune the principal may touch; 404 when there is no such commune, 403 when it is another unit's. */
   async commune(principal: Principal, communeCode: string): Promise<CommuneView> {
     const unit = /^\d{1,10}$/.test(communeCode)
@@ -179,6 +187,12 @@ export class HamletService {
     } catch (error) {
       throw uniqueToConflict(error);
     }
+  }
+
+  /** One hamlet of the principal's unit (404 otherwise). */
+  async get(principal: Principal, id: string): Promise<HamletView> {
+    const h = await this.hamlet(principal, id);
+    return { ...view(h), subscribers: await this.subscribers(h.id) };
   }
 
   /** Confirms a hamlet a citizen proposed, as it is. */

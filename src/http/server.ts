@@ -8,6 +8,9 @@ import { openApiDocument } from "./openapi.js";
 import { installBodyParsers } from "./raw-body.js";
 import { registerAdminUnitRoutes } from "./routes/admin-units.js";
 import { registerBookingRoutes } from "./routes/bookings.js";
+import { registerHamletRoutes } from "./routes/hamlets.js";
+import { registerStaffHamletPages } from "./routes/staff-hamlets.js";
+import { registerPublicCommunePages } from "./routes/public-commune.js";
 import { registerDossierRoutes } from "./routes/dossiers.js";
 import { registerDossierEventRoutes } from "./routes/dossier-events.js";
 import { registerHealthRoutes } from "./routes/health.js";
@@ -62,6 +65,9 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
   registerDossierEventRoutes(app, { ingest: ctx.ingest, lookupLink: options.lookupLink ?? (() => null) });
   registerBookingRoutes(app, { bookings: ctx.bookings });
   registerDossierRoutes(app, { history: ctx.history });
+  registerHamletRoutes(app, { hamlets: ctx.hamlets });
+  registerStaffHamletPages(app, { hamlets: ctx.hamlets });
+  registerPublicCommunePages(app, { pages: ctx.communePages });
   registerSandboxRoutes(app, ctx.db);
   registerTwilioWebhook(app, { authToken: env.TWILIO_AUTH_TOKEN, publicBaseUrl: env.PUBLIC_BASE_URL, receipts: ctx.receipts });
   registerZaloWebhook(app, {
