@@ -299,3 +299,125 @@ describe("hamlets API", () => {
     expect(await hamletCount(commune)).toBe(before);
   });
 });
+
+describe("the console's hamlets page", () => {
+  const form = (fields: Record<string, string>) => new URLSearchParams({ _csrf: "", ...fields }).toString();
+  const post = (path: string, key: string | null, fields: Record<string, string>) => call("POST", path, key, form(fields), "application/x-www-form-urlencoded");
+  const THANH_BINH = "28261"; // Phường Mỹ Tho (82): the page's own writes
+
+  it("GET /staff/hamlets: shows the commune's hamlets with counts and flags; a province's staff pick a commune; other units refused", async () => {
+    const h = await hamletIn(TRAM_CHIM, unique("Ấp <b>"), true);
+    await subscriber(TRAM_CHIM, h.id);
+    await refusesStrangers("GET", `/staff/hamlets?communeCode=${TRAM_CHIM}`);
+    const foreign = await call("GET", `/staff/hamlets?communeCode=${TRAM_CHIM}`, keys.haNoi!);
+    expect(foreign.status).toBe(403);
+    expect(foreign.text).not.toContain(h.name);
+
+    const page = await call("GET", "/staff/hamlets", keys.tramChim!);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(page.text).toContain("Ấp, khóm của Xã Tràm Chim");
+    expect(page.text).toContain(h.name.replace("<b>", "&lt;b&gt;")); // escaped
+    expect(page.text).not.toContain("<b>");
+    expect(page.text).toMatch(/Người dân đề xuất, chờ xác nhận/);
+    expect(page.text).toContain(`action="/staff/hamlets/${h.id}/confirm"`);
+    expect(page.text).toMatch(/name="_csrf"/);
+    expect(page.text).not.toContain('id="commune-pick"'); // one commune: no choice to make
+
+    const province = await call("GET", "/staff/hamlets", keys.dongThap!);
+    expect(province.status).toBe(200);
+    expect(province.text).toMatch(/<select id="commune-pick" name="communeCode">/);
+    expect(province.text).toContain(`<option value="${TRAM_CHIM}">Xã Tràm Chim (${TRAM_CHIM})</option>`);
+    expect(province.text).not.toContain(`value="${BA_DINH}"`);
+    const picked = await call("GET", `/staff/hamlets?communeCode=${TRAM_CHIM}`, keys.dongThap!);
+    expect(picked.text).toContain(h.name.replace("<b>", "&lt;b&gt;"));
+  });
+
+  it("POST /staff/hamlets: adds a hamlet and returns to the page; errors come back in a summary linked to the field", async () => {
+    const name = unique("Ấp");
+    await refusesStrangers("POST", "/staff/hamlets", form({ communeCode: THANH_BINH, name }));
+    expect((await post("/staff/hamlets", keys.haNoi!, { communeCode: THANH_BINH, name })).status).toBe(403);
+    const added = await post("/staff/hamlets", keys.dongThap!, { communeCode: THANH_BINH, name, code: "" });
+    expect(added.status).toBe(303);
+    expect(added.headers.get("location")).toBe(`/staff/hamlets?communeCode=${THANH_BINH}&ok=added`);
+    expect(await t.ctx.db.hamlet.count({ where: { communeCode: THANH_BINH, name } })).toBe(1);
+    const shown = await call("GET", added.headers.get("location")!, keys.dongThap!);
+    expect(shown.text).toContain("Đã thêm ấp/khóm.");
+
+    const again = await post("/staff/hamlets", keys.dongThap!, { communeCode: THANH_BINH, name });
+    expect(again.status).toBe(409);
+    expect(again.text).toMatch(/<div class="error-summary"[^>]*>[\s\S]*<a href="#add-name">Xã\/phường đã có ấp\/khóm/);
+    expect(again.text).toContain(`value="${name}"`); // what was typed, kept
+    const bad = await post("/staff/hamlets", keys.dongThap!, { communeCode: THANH_BINH, name: "Ấp 1", code: "mã có dấu" });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('<a href="#add-code">');
+    expect(await t.ctx.db.hamlet.count({ where: { communeCode: THANH_BINH, name: "Ấp 1" } })).toBe(0);
+  });
+
+  it("POST /staff/hamlets/:id/rename: renames; a clash re-renders the page with the row's form open", async () => {
+    const h = await hamletIn(THANH_BINH, unique("ap"), true);
+    const other = await hamletIn(THANH_BINH);
+    const name = unique("Ấp");
+    await refusesStrangers("POST", `/staff/hamlets/${h.id}/rename`, form({ name }));
+    expect((await post(`/staff/hamlets/${h.id}/rename`, keys.hongNgu!, { name })).status).toBe(404);
+    const clash = await post(`/staff/hamlets/${h.id}/rename`, keys.dongThap!, { name: other.name });
+    expect(clash.status).toBe(409);
+    expect(clash.text).toContain(`<a href="#rename-name-${h.id}">`);
+    const ok = await post(`/staff/hamlets/${h.id}/rename`, keys.dongThap!, { name, code: "TB1" });
+    expect(ok.status).toBe(303);
+    expect(await t.ctx.db.hamlet.findUniqueOrThrow({ where: { id: h.id } })).toMatchObject({ name, code: "TB1", proposedByCitizen: false });
+  });
+
+  it("POST /staff/hamlets/:id/confirm: confirms a citizen's hamlet", async () => {
+    const h = await hamletIn(THANH_BINH, unique("Ấp"), true);
+    await refusesStrangers("POST", `/staff/hamlets/${h.id}/confirm`, form({}));
+    expect((await post(`/staff/hamlets/${h.id}/confirm`, keys.haNoi!, {})).status).toBe(404);
+    const ok = await post(`/staff/hamlets/${h.id}/confirm`, keys.dongThap!, {});
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get("location")).toBe(`/staff/hamlets?communeCode=${THANH_BINH}&ok=confirmed`);
+    expect((await t.ctx.db.hamlet.findUniqueOrThrow({ where: { id: h.id } })).proposedByCitizen).toBe(false);
+  });
+
+  it("POST /staff/hamlets/:id/merge: merges into the hamlet chosen", async () => {
+    const keep = await hamletIn(THANH_BINH);
+    const gone = await hamletIn(THANH_BINH);
+    const { sub } = await subscriber(THANH_BINH, gone.id);
+    await refusesStrangers("POST", `/staff/hamlets/${gone.id}/merge`, form({ intoId: keep.id }));
+    expect((await post(`/staff/hamlets/${gone.id}/merge`, keys.hongNgu!, { intoId: keep.id })).status).toBe(404);
+    const none = await post(`/staff/hamlets/${gone.id}/merge`, keys.dongThap!, { intoId: "" });
+    expect(none.status).toBe(400);
+    expect(none.text).toContain(`<a href="#merge-into-${gone.id}">`);
+    const ok = await post(`/staff/hamlets/${gone.id}/merge`, keys.dongThap!, { intoId: keep.id });
+    expect(ok.status).toBe(303);
+    expect(await t.ctx.db.hamlet.count({ where: { id: gone.id } })).toBe(0);
+    expect((await t.ctx.db.subscription.findUniqueOrThrow({ where: { id: sub.id } })).hamletId).toBe(keep.id);
+  });
+
+  it("POST /staff/hamlets/import: previews with per-row errors (nothing saved), then saves a clean list", async () => {
+    const csv = "Ấp Tây\nẤp Đông\nấp tây\n";
+    await refusesStrangers("POST", "/staff/hamlets/import", form({ communeCode: THANH_BINH, csv }));
+    expect((await post("/staff/hamlets/import", keys.haNoi!, { communeCode: THANH_BINH, csv })).status).toBe(403);
+    const before = await hamletCount(THANH_BINH);
+    const preview = await post("/staff/hamlets/import", keys.dongThap!, { communeCode: THANH_BINH, csv, action: "preview" });
+    expect(preview.status).toBe(400);
+    expect(preview.text).toContain('<a href="#import-row-3">Dòng 3: trùng tên với dòng 1</a>');
+    expect(preview.text).toMatch(/Xem trước: 2 mới, 0 đã có, 1 lỗi/);
+    expect(preview.text).not.toContain('value="commit"'); // no save button while a row is wrong
+    // A commit of a list with errors saves nothing either.
+    expect((await post("/staff/hamlets/import", keys.dongThap!, { communeCode: THANH_BINH, csv, action: "commit" })).status).toBe(400);
+    expect(await hamletCount(THANH_BINH)).toBe(before);
+
+    const clean = "Ấp Tây\nẤp Đông\n";
+    const ok = await post("/staff/hamlets/import", keys.dongThap!, { communeCode: THANH_BINH, csv: clean, action: "preview" });
+    expect(ok.status).toBe(200);
+    expect(ok.text).toContain('<button type="submit" name="action" value="commit">Lưu 2 ấp/khóm mới</button>');
+    expect(await hamletCount(THANH_BINH)).toBe(before);
+    const saved = await post("/staff/hamlets/import", keys.dongThap!, { communeCode: THANH_BINH, csv: clean, action: "commit" });
+    expect(saved.status).toBe(303);
+    expect(saved.headers.get("location")).toBe(`/staff/hamlets?communeCode=${THANH_BINH}&ok=imported&n=2`);
+    expect(await hamletCount(THANH_BINH)).toBe(before + 2);
+    const bad = await post("/staff/hamlets/import", keys.dongThap!, { communeCode: THANH_BINH, csv: '"unclosed', action: "preview" });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('<a href="#import-csv">');
+  });
+});

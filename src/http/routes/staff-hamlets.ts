@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Principal } from "../../auth/guard.js";
-import { AppError } from "../../errors.js";
+import { AppError, ValidationError } from "../../errors.js";
 import type { HamletService, ImportResult } from "../../hamlets/hamlet-service.js";
 import { sendPage } from "../../web/pages.js";
 import { requirePrincipal } from "../auth.js";
@@ -150,6 +150,7 @@ export function registerStaffHamletPages(app: FastifyInstance, deps: { hamlets: 
     const form = parseOrThrow(mergeForm, request.body ?? {}, "body");
     return attempt(
       async () => {
+        if (!form.intoId) throw new ValidationError("intoId: chọn ấp/khóm giữ lại", { field: "intoId" });
         const merged = await deps.hamlets.merge(principal, id, form.intoId);
         return done(reply, merged.kept.communeCode, "merged");
       },
