@@ -129,6 +129,18 @@ describe("the public commune page in a browser", () => {
     expect(await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
     expect(await page.getByRole("button", { name: "In tờ này" }).isVisible()).toBe(true);
     expect(await seriousViolations(page)).toEqual([]);
+
+    // The web chat, which cannot send announcements, answers with a link to this page.
+    await page.goto(`${t.baseUrl}/chat`);
+    await expect.poll(() => page.locator(".msg.bot").first().textContent()).toMatch(/Xin chào ông\/bà!/);
+    await page.fill("#q", "đăng ký nhận thông báo của xã");
+    await page.press("#q", "Enter");
+    await page.getByText("xã/phường nào", { exact: false }).waitFor();
+    await page.fill("#q", "Tràm Chim");
+    await page.press("#q", "Enter");
+    const link = page.locator(`.msg.bot a[href$="/xa/${COMMUNE}"]`);
+    await link.waitFor();
+    expect(await link.textContent()).toMatch(new RegExp(`/xa/${COMMUNE}$`));
     await context.close();
   });
 });
