@@ -7,6 +7,7 @@
  * web chat cannot send announcements: it points to the commune's public page (/xa/<commune>).
  */
 import type { AdminUnitService } from "../../src/admin-units/admin-unit-service.js";
+import { hamletNameProblem } from "../../src/hamlets/hamlet-service.js";
 import type { SubscriptionService } from "../../src/subscriptions/subscription-service.js";
 import { searchKey } from "../../src/text/vietnamese.js";
 import type { Feature, TurnContext } from "../engine/engine.js";
@@ -81,7 +82,15 @@ export function announcementsFeature(deps: { subscriptions: SubscriptionService;
         return chosen(ctx, u);
       }
       if (m.data === "area-whole" && area?.communeCode) return subscribe(ctx, area.communeCode, area.communeName!, null);
-      if (m.data.startsWith("area-hamlet:") && area?.communeCode) return subscribe(ctx, area.communeCode, area.communeName!, { id: m.data.slice("area-hamlet:".length) });
+      if (m.data.startsWith("area-hamlet:")) {
+        const hamletId = m.data.slice("area-hamlet:".length);
+        if (area?.communeCode) return subscribe(ctx, area.communeCode, area.communeName!, { id: hamletId });
+        // A button of an earlier offer, pressed after the conversation forgot it: the hamlet names its commune.
+        const commune = await deps.subscriptions.hamletCommune(hamletId);
+        if (commune) return subscribe(ctx, commune.code, commune.fullName, { id: hamletId });
+        ctx.session.area = { step: "commune" };
+        return void ctx.reply({ text: areaText.askCommune });
+      }
       if (m.data === "area-other" && area?.communeCode) return void ctx.reply({ text: areaText.typeHamlet(area.communeName!), buttons: [[areaText.wholeCommune]] });
       if (m.data.startsWith("unsub:")) {
         const { channel, id } = ctx.inbound.conversation;
@@ -104,7 +113,7 @@ export function announcementsFeature(deps: { subscriptions: SubscriptionService;
     }
     if (area?.step === "hamlet" && area.communeCode) {
       const name = m.text.trim();
-      if (name.length < 2 || name.length > 60 || /\p{Cc}/u.test(name) || searchKey(name) === "") return offerHamlets(ctx, area.communeCode, area.communeName!);
+      if (name.length < 2 || name.length > 60 || hamletNameProblem(name)) return offerHamlets(ctx, area.communeCode, area.communeName!);
       return subscribe(ctx, area.communeCode, area.communeName!, name);
     }
     if (LIST.test(key)) return list(ctx);

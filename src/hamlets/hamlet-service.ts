@@ -86,8 +86,8 @@ export function checkHamletName(raw: string, field = "name"): { name: string; se
 
 /** Why a name cannot be a hamlet's, or null. */
 export function hamletNameProblem(raw: string): string | null {
-  // Control characters (NUL, tabs, line breaks…) and lone surrogates never belong in a name.
-  if (/\p{Cc}|\p{Surrogate}/u.test(raw)) return "tên chứa ký tự điều khiển không hợp lệ";
+  // Control and format characters (NUL, tabs, line breaks, zero-width and bidi controls…) and lone surrogates never belong in a name.
+  if (/\p{Cc}|\p{Cf}|\p{Surrogate}/u.test(raw)) return "tên chứa ký tự điều khiển không hợp lệ";
   const name = normalizeInput(raw);
   if (name === "") return "chưa nhập tên ấp/khóm";
   if (name.length > HAMLET_NAME_MAX) return `tên dài quá ${HAMLET_NAME_MAX} ký tự`;

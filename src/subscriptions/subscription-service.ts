@@ -49,6 +49,13 @@ export class SubscriptionService {
       .map((r) => ({ ...r, total: rows.length }));
   }
 
+  /** A hamlet's commune (for a hamlet button pressed after the conversation forgot the commune). */
+  async hamletCommune(hamletId: string): Promise<{ code: string; fullName: string } | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(hamletId)) return null;
+    const h = await this.db.hamlet.findUnique({ where: { id: hamletId }, select: { commune: { select: { code: true, fullName: true } } } });
+    return h?.commune ?? null;
+  }
+
   /**
    * Subscribes a chat to a commune's announcements, or one hamlet's: `{ id }` one the bot offered
    * (of this commune), or a name typed — an existing hamlet of the same name, or a new one flagged

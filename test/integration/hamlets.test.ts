@@ -134,6 +134,8 @@ describe("hamlets API", () => {
       { communeCode: TRAM_CHIM, name: "Ấp\u00001" },
       { communeCode: TRAM_CHIM, name: "Ấp\u00071" },
       { communeCode: TRAM_CHIM, name: "Ấp\n1" },
+      { communeCode: TRAM_CHIM, name: "Ấp\u202e1" },
+      { communeCode: TRAM_CHIM, name: "Ấp\u200b1" },
       { communeCode: TRAM_CHIM, name: "Ấp \ud800" },
       { communeCode: TRAM_CHIM, name: "x".repeat(81) },
       { communeCode: TRAM_CHIM, name: "   " },

@@ -104,6 +104,22 @@ describe("hamlets offered in the subscription flow", () => {
     expect(await c.subscriptions()).toEqual([]);
   });
 
+  it("a hamlet button pressed after the conversation forgot the offer still subscribes to that hamlet", async () => {
+    const c = chat("TELEGRAM");
+    expect(last(await c.press(`area-hamlet:${hamlets["Khóm 10"]}`)).text).toMatch(/^Đã đăng ký nhận thông báo của Khóm 10, Xã Tràm Chim/);
+    expect((await c.subscriptions()).map((s) => [s.communeCode, s.hamletId])).toEqual([[TRAM_CHIM, hamlets["Khóm 10"]]]);
+  });
+
+  it("does not take a hamlet name with control or invisible characters", async () => {
+    const c = chat("TELEGRAM");
+    await c.press("area");
+    await c.say("Tràm Chim");
+    const before = await t.ctx.db.hamlet.count({ where: { communeCode: TRAM_CHIM } });
+    for (const name of ["Ấp\u0007 9", "Ấp\u202e 9", "!!"]) expect(labels(await c.say(name))).toContain("Cả xã/phường");
+    expect(await t.ctx.db.hamlet.count({ where: { communeCode: TRAM_CHIM } })).toBe(before);
+    expect(await c.subscriptions()).toEqual([]);
+  });
+
   it("a commune without hamlets asks for the name, as before", async () => {
     const c = chat("TELEGRAM");
     await c.press("area");
