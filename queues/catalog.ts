@@ -3,7 +3,8 @@ import type { JobDefinition } from "./job-definition.js";
 import { noticeSendJob } from "./jobs/notice-send.js";
 import { receiptCheckJob } from "./jobs/receipt-check.js";
 import { zaloTokenRefreshJob } from "./jobs/zalo-token-refresh.js";
+import { broadcastTickJob } from "./jobs/broadcast-tick.js";
 
 export const jobCatalog: Record<string, JobDefinition<any>> = Object.fromEntries(
-  [noticeSendJob, receiptCheckJob, zaloTokenRefreshJob].map((job) => [job.name, job]),
+  [noticeSendJob, receiptCheckJob, zaloTokenRefreshJob, broadcastTickJob].map((job) => [job.name, job]),
 );

@@ -1,11 +1,13 @@
 import type { z } from "zod";
 import type { ZaloTokenManager } from "../src/channels/zalo/token-manager.js";
 import type { NoticeSender } from "../src/notifications/notice-sender.js";
+import type { BroadcastService } from "../src/broadcasts/broadcast-service.js";
 
 /** What job handlers may use. */
 export interface JobDeps {
   sender: NoticeSender;
   zaloTokens: ZaloTokenManager | null;
+  broadcasts?: BroadcastService;
 }
 
 export interface JobDefinition<P> {

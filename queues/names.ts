@@ -5,6 +5,7 @@ export const JOB = {
   noticeSend: "notice.send",
   receiptCheck: "notice.receipt-check",
   zaloTokenRefresh: "zalo.token-refresh",
+  broadcastTick: "broadcast.tick",
 } as const;
 
 export type JobName = (typeof JOB)[keyof typeof JOB];

@@ -10,6 +10,7 @@ import { runServe } from "../src/cli/commands/serve.js";
 import { ensureRedis } from "../src/db/bootstrap.js";
 import { createDatabase, createDb } from "../src/db/client.js";
 import { seedDemoDossiers } from "./demo-dossiers.js";
+import { seedDemoSubscribers } from "./demo-subscribers.js";
 import { ApiKeyService } from "../src/auth/api-keys.js";
 import { configuredChannels } from "../src/config/env.js";
 
@@ -24,9 +25,11 @@ try {
   await db.$disconnect();
   const database = createDatabase(env.DATABASE_URL, { max: 2 });
   const samples = await seedDemoDossiers(database.pool);
+  const configured = configuredChannels(env);
+  const residents = await seedDemoSubscribers(database.pool, { telegram: !configured.telegram, zalo: !configured.zalo });
   await database.close();
   const base = env.PUBLIC_BASE_URL;
-  const sandboxed = Object.entries(configuredChannels(env)).filter(([, on]) => !on).map(([n]) => n);
+  const sandboxed = Object.entries(configured).filter(([, on]) => !on).map(([n]) => n);
   const event = JSON.stringify({
     eventId: `demo-${Date.now()}`,
     dossierCode: "H15.50.05.13-261124-0001",
@@ -58,6 +61,9 @@ ${samples.map((s) => `   ${s.code}   digits ${s.digits}   ${s.what}`).join("\n")
    curl -X POST ${base}/api/v1/dossier-events -H 'Authorization: Bearer ${key}' \\
         -H 'Content-Type: application/json' -d '${event}'
    curl ${base}/api/v1/sandbox/messages${sandboxed.length < 4 ? "   (channels with credentials send for real instead)" : ""}
+
+ Announcements: ${residents.seeded ? `${residents.telegram} Telegram and ${residents.zalo} Zalo demo residents of Phường Hồng Ngự (${residents.hamlets.join(", ")}) subscribe to them` : residents.reason}.
+   Staff console:   ${base}/staff   ·   public page: ${base}/xa/29955
  Stop with Ctrl+C.
 ────────────────────────────────────────────────────────────────────────────`);
   process.exitCode = await runServe(env, { role: "all", onListening: banner });

@@ -19,6 +19,7 @@ import { ReceiptService } from "../notifications/receipts.js";
 import { NoticeStore } from "../notifications/notice-store.js";
 import { buildChannels, type ChannelSet } from "../channels/registry.js";
 import { BookingService } from "../bookings/booking-service.js";
+import { BroadcastService } from "../broadcasts/broadcast-service.js";
 import { DossierLookupService } from "../dossiers/lookup-service.js";
 import { DossierHistoryService } from "../dossiers/history-service.js";
 import { SubscriptionService } from "../subscriptions/subscription-service.js";
@@ -59,6 +60,8 @@ export interface AppContext {
   /** What the public commune pages (/xa/<commune>) show. */
   communePages: CommunePageService;
   codes: OneTimeCodeService;
+  /** Announcements from commune staff. */
+  broadcasts: BroadcastService;
   /** The services the bot works through. */
   botServices: BotServices;
   /** The citizens' bot, built once on first use (the api and bot roles share it). */
@@ -109,6 +112,13 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
     hamlets: new HamletService(database.db),
     communePages: new CommunePageService(database.db, { publicBaseUrl: env.PUBLIC_BASE_URL, telegramBotUsername: env.TELEGRAM_BOT_USERNAME, zaloOaId: env.ZALO_OA_ID }),
     codes: botServices.codes,
+    broadcasts: new BroadcastService(database.db, database.pool, notices, {
+      zaloPerFollowerDay: env.BROADCAST_ZALO_PER_FOLLOWER_DAY,
+      smsSegmentPrice: env.SMS_SEGMENT_PRICE_VND,
+      zaloMessagePrice: env.ZALO_MESSAGE_PRICE_VND,
+      smsSegmentBudget: env.SMS_SEGMENT_BUDGET,
+      publicBaseUrl: env.PUBLIC_BASE_URL,
+    }),
     botServices,
     get bot() {
       bot ??= createBot({ redis, services: botServices, logger, prefix: env.QUEUE_PREFIX, tariff: env.POSTAL_TARIFF });

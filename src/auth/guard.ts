@@ -76,6 +76,24 @@ export const ROUTES: Record<string, Action> = {
   "POST /staff/hamlets/:id/rename": "hamlets:write",
   "POST /staff/hamlets/:id/confirm": "hamlets:write",
   "POST /staff/hamlets/:id/merge": "hamlets:write",
+  "POST /api/v1/broadcasts": "broadcasts:write",
+  "GET /api/v1/broadcasts": "broadcasts:read",
+  "GET /api/v1/broadcasts/:id": "broadcasts:read",
+  "PATCH /api/v1/broadcasts/:id": "broadcasts:write",
+  "GET /api/v1/broadcasts/:id/preview": "broadcasts:read",
+  "GET /api/v1/broadcasts/:id/unreached": "broadcasts:read",
+  "POST /api/v1/broadcasts/:id/send": "broadcasts:write",
+  "POST /api/v1/broadcasts/:id/approve": "broadcasts:approve",
+  "POST /api/v1/broadcasts/:id/cancel": "broadcasts:write",
+  // The console's announcement pages.
+  "GET /staff/broadcasts": "broadcasts:read",
+  "GET /staff/broadcasts/new": "broadcasts:write",
+  "POST /staff/broadcasts": "broadcasts:write",
+  "GET /staff/broadcasts/:id": "broadcasts:read",
+  "GET /staff/broadcasts/:id/unreached": "broadcasts:read",
+  "POST /staff/broadcasts/:id/send": "broadcasts:write",
+  "POST /staff/broadcasts/:id/approve": "broadcasts:approve",
+  "POST /staff/broadcasts/:id/cancel": "broadcasts:write",
 };
 
 export class UnauthorizedError extends AppError {

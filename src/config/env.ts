@@ -178,6 +178,14 @@ export const envSchema = z
     /** Signs the web chat's conversation cookie. Required in production; elsewhere random per process when unset. */
     WEB_CHAT_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, { message: "must be at least 32 characters (e.g. openssl rand -hex 32)" }),
     /** Requests to POST /api/v1/chat per client IP address per minute (counted in Redis). */
+    /** Announcements: at most this many to one Zalo follower a day (Zalo's rule for messages to followers). */
+    BROADCAST_ZALO_PER_FOLLOWER_DAY: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1).max(50).default(2),
+    /** How often the worker starts scheduled announcements and marks finished ones sent (ms). */
+    BROADCAST_TICK_MS: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(200).max(600_000).default(5000),
+    /** Estimated cost of one SMS segment, in đồng (announcement previews). */
+    SMS_SEGMENT_PRICE_VND: z.coerce.number({ message: "must be a number" }).min(0).max(100_000).default(850),
+    /** Estimated cost of one Zalo OA message outside the free 48-hour window (uses the OA's quota), in đồng. */
+    ZALO_MESSAGE_PRICE_VND: z.coerce.number({ message: "must be a number" }).min(0).max(100_000).default(110),
     WEB_CHAT_RATE_LIMIT: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(100_000).default(60),
     /** Which proxies' X-Forwarded-For to believe for the client IP: off, true (any), or addresses/CIDRs separated by commas. */
     TRUST_PROXY: z

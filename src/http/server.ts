@@ -11,6 +11,8 @@ import { registerBookingRoutes } from "./routes/bookings.js";
 import { registerHamletRoutes } from "./routes/hamlets.js";
 import { registerStaffHamletPages } from "./routes/staff-hamlets.js";
 import { registerPublicCommunePages } from "./routes/public-commune.js";
+import { registerBroadcastRoutes } from "./routes/broadcasts.js";
+import { registerStaffBroadcastPages } from "./routes/staff-broadcast-pages.js";
 import { registerDossierRoutes } from "./routes/dossiers.js";
 import { registerDossierEventRoutes } from "./routes/dossier-events.js";
 import { registerHealthRoutes } from "./routes/health.js";
@@ -68,6 +70,8 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
   registerHamletRoutes(app, { hamlets: ctx.hamlets });
   registerStaffHamletPages(app, { hamlets: ctx.hamlets });
   registerPublicCommunePages(app, { pages: ctx.communePages });
+  registerBroadcastRoutes(app, { broadcasts: ctx.broadcasts });
+  registerStaffBroadcastPages(app, { broadcasts: ctx.broadcasts, db: ctx.db });
   registerSandboxRoutes(app, ctx.db);
   registerTwilioWebhook(app, { authToken: env.TWILIO_AUTH_TOKEN, publicBaseUrl: env.PUBLIC_BASE_URL, receipts: ctx.receipts });
   registerZaloWebhook(app, {

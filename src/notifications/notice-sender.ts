@@ -22,9 +22,9 @@ import { ChannelError } from "../channels/channel.js";
 import type { RateLimiter, RateRule } from "../channels/rate-limiter.js";
 import type { QuietHours } from "../config/env.js";
 import type { Db } from "../db/client.js";
-import { bookingNoticeText, noticeText, otpNoticeText } from "./messages/vi.js";
+import { bookingNoticeText, broadcastNoticeText, noticeText, otpNoticeText, type BroadcastTextInput, type NoticeText } from "./messages/vi.js";
 import type { NoticeStore } from "./notice-store.js";
-import { NOTICE_POLICIES, NOTICE_TYPES, type BookingNoticeVariables, type NoticeType, type NoticeVariables, type OtpNoticeVariables } from "./notice-types.js";
+import { NOTICE_POLICIES, NOTICE_TYPES, type BookingNoticeVariables, type BroadcastNoticeVariables, type NoticeType, type NoticeVariables, type OtpNoticeVariables } from "./notice-types.js";
 import { inQuietHours, quietHoursEnd } from "./quiet-hours.js";
 import { planChannels, type RecipientFacts } from "./routing.js";
 import { fitSms, countSegments } from "./sms-text.js";
@@ -54,6 +54,8 @@ export interface NoticeSenderDeps {
   receiptDeadlineMs?: number;
   /** How long after a send was cut short the provider is asked about it (default 10 s). */
   reconcileDelayMs?: number;
+  /** An announcement's text (read once per worker and kept): null when it no longer exists. */
+  broadcastText?: (broadcastId: string) => Promise<BroadcastTextInput | null>;
   now?: () => Date;
 }
 
@@ -104,7 +106,7 @@ export class NoticeSender {
     // Claim and read everything needed in one round trip (batched with the other jobs of the moment).
     const notice = await this.store.claim(noticeId, claimToken);
     if (!notice) return "not-claimable";
-    if (!notice.knownCitizen) return this.finish(noticeId, claimToken, "FAILED", "the notice has no recipient", "failed");
+    if (!notice.knownCitizen && !notice.identityId) return this.finish(noticeId, claimToken, "FAILED", "the notice has no recipient", "failed");
     if (notice.citizenOptedOutAt) return this.finish(noticeId, claimToken, "CANCELLED", "the citizen opted out of all notices", "cancelled");
     if (!(NOTICE_TYPES as readonly string[]).includes(notice.type)) return this.finish(noticeId, claimToken, "FAILED", `unknown notice type ${notice.type}`, "failed");
     const type = notice.type as NoticeType;
@@ -135,12 +137,22 @@ export class NoticeSender {
     const policy = NOTICE_POLICIES[type];
     const channel = this.deps.channels.get(target.channel);
     if (!channel) return this.fallback(noticeId, claimToken, index, plan.length, `no ${target.channel} channel in this deployment`, plan);
-    // Quiet hours protect people's nights: a sandboxed channel reaches no one, so it is not held.
-    const quiet = (target.channel === "SMS" || target.channel === "ZNS") && !policy.urgent && channel.provider !== "sandbox";
+    // Quiet hours protect people's nights: SMS and ZNS wait, and so does a normal announcement on
+    // every channel (an urgent one goes at once). A sandboxed channel reaches no one: not held.
+    const urgent = policy.urgent || (type === "BROADCAST" && notice.urgent);
+    const quiet = (target.channel === "SMS" || target.channel === "ZNS" || type === "BROADCAST") && !urgent && channel.provider !== "sandbox";
     if (quiet && inQuietHours(now, this.deps.quietHours)) {
       return this.defer(noticeId, claimToken, quietHoursEnd(now, this.deps.quietHours), "quiet hours", plan, index);
     }
-    const message = this.render(type, notice.variables as never, target.channel, target.recipient, noticeId);
+    let broadcast: BroadcastTextInput | null = null;
+    if (type === "BROADCAST") {
+      const id = (notice.variables as Partial<BroadcastNoticeVariables> | null)?.broadcastId ?? notice.broadcastId;
+      broadcast = id && this.deps.broadcastText ? await this.deps.broadcastText(id) : null;
+      if (!broadcast) return this.finish(noticeId, claimToken, "FAILED", "the announcement no longer exists", "failed", plan);
+    }
+    const message = broadcast
+      ? this.renderText(broadcastNoticeText(broadcast), type, target.channel, target.recipient, noticeId)
+      : this.render(type as Exclude<NoticeType, "BROADCAST">, notice.variables as never, target.channel, target.recipient, noticeId);
     const attemptId = randomUUID();
     // The rate-limit slot is held from here until the provider has answered.
     let slot: Awaited<ReturnType<RateLimiter["acquire"]>> | null = null;
@@ -175,7 +187,7 @@ export class NoticeSender {
       result = await channel.send(message);
     } catch (error) {
       await slot?.release();
-      return this.failed(error, { noticeId, claimToken, attemptId, tries, target, index, plan, citizenId: notice.citizenId!, now });
+      return this.failed(error, { noticeId, claimToken, attemptId, tries, target, index, plan, citizenId: notice.citizenId, now });
     }
     await slot?.release();
     try {
@@ -204,7 +216,7 @@ export class NoticeSender {
 
   private async failed(
     error: unknown,
-    c: { noticeId: string; claimToken: string; attemptId: string; tries: number; target: { channel: DeliveryChannel; recipient: string }; index: number; plan: DeliveryChannel[]; citizenId: string; now: Date },
+    c: { noticeId: string; claimToken: string; attemptId: string; tries: number; target: { channel: DeliveryChannel; recipient: string }; index: number; plan: DeliveryChannel[]; citizenId: string | null; now: Date },
   ): Promise<SendOutcome> {
     const failure = error instanceof ChannelError ? error : new ChannelError("retry", "INTERNAL", (error as Error).message);
     const reason = `${c.target.channel} ${failure.providerCode}: ${failure.message}`.slice(0, 500);
@@ -328,9 +340,13 @@ export class NoticeSender {
     return "left";
   }
 
-  render(type: NoticeType, vars: NoticeVariables | BookingNoticeVariables | OtpNoticeVariables, channel: DeliveryChannel, recipient: string, noticeId: string): OutboundMessage {
+  render(type: Exclude<NoticeType, "BROADCAST">, vars: NoticeVariables | BookingNoticeVariables | OtpNoticeVariables, channel: DeliveryChannel, recipient: string, noticeId: string): OutboundMessage {
     const text =
       type === "BOOKING_UPDATE" ? bookingNoticeText(vars as BookingNoticeVariables) : type === "OTP" ? otpNoticeText(vars as OtpNoticeVariables) : noticeText(type, vars as NoticeVariables);
+    return this.renderText(text, type, channel, recipient, noticeId);
+  }
+
+  private renderText(text: NoticeText, type: NoticeType, channel: DeliveryChannel, recipient: string, noticeId: string): OutboundMessage {
     if (channel === "SMS") return { noticeId, recipient, text: fitSms(text.sms, this.deps.smsSegmentBudget) };
     if (channel === "ZNS") {
       const id = this.deps.znsTemplates[type];
@@ -366,7 +382,7 @@ export class NoticeSender {
     return moved === "FAILED" ? "failed" : "claim-lost";
   }
 
-  private async markOptedOut(citizenId: string, channel: DeliveryChannel, recipient: string): Promise<void> {
+  private async markOptedOut(citizenId: string | null, channel: DeliveryChannel, recipient: string): Promise<void> {
     await this.deps.db.channelIdentity.upsert({
       where: { channel_externalId: { channel, externalId: recipient } },
       create: { channel, externalId: recipient, citizenId, optedOutAt: this.now() },

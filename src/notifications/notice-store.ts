@@ -33,7 +33,11 @@ export function viaPrisma(tx: { $queryRawUnsafe: (sql: string, ...params: unknow
 export interface NewNotice {
   id?: string;
   type: string;
-  citizenId: string;
+  /** The citizen (null for a chat that is not linked to one: an announcement to a subscriber). */
+  citizenId: string | null;
+  /** The one chat it goes to (announcements): the sender tries no other identity. */
+  identityId?: string | null;
+  broadcastId?: string | null;
   dossierId?: string | null;
   eventId?: string | null;
   variables: unknown;
@@ -48,11 +52,11 @@ export interface NewNotice {
 export async function createNotices(run: SqlRunner, notices: NewNotice[]): Promise<string[]> {
   if (notices.length === 0) return [];
   const rows = await run<{ id: string }>(
-    `INSERT INTO "Notice" (id, type, "citizenId", "dossierId", "eventId", variables, urgent, "dedupeKey", "channelPlan", "updatedAt")
+    `INSERT INTO "Notice" (id, type, "citizenId", "dossierId", "eventId", variables, urgent, "dedupeKey", "channelPlan", "identityId", "broadcastId", "updatedAt")
      SELECT t.id, t.type, t."citizenId", t."dossierId", t."eventId", t.variables, t.urgent, t."dedupeKey",
-            COALESCE(string_to_array(NULLIF(t.plan, ''), ',')::"ChannelKind"[], '{}'), now()
-       FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::jsonb[], $7::bool[], $8::text[], $9::text[])
-            AS t(id, type, "citizenId", "dossierId", "eventId", variables, urgent, "dedupeKey", plan)
+            COALESCE(string_to_array(NULLIF(t.plan, ''), ',')::"ChannelKind"[], '{}'), t."identityId", t."broadcastId", now()
+       FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::jsonb[], $7::bool[], $8::text[], $9::text[], $10::uuid[], $11::uuid[])
+            AS t(id, type, "citizenId", "dossierId", "eventId", variables, urgent, "dedupeKey", plan, "identityId", "broadcastId")
      ON CONFLICT ("dedupeKey") DO NOTHING RETURNING id`,
     [
       notices.map((n) => n.id ?? randomUUID()),
@@ -64,6 +68,8 @@ export async function createNotices(run: SqlRunner, notices: NewNotice[]): Promi
       notices.map((n) => n.urgent),
       notices.map((n) => n.dedupeKey),
       notices.map((n) => (n.channelPlan ?? []).join(",")),
+      notices.map((n) => n.identityId ?? null),
+      notices.map((n) => n.broadcastId ?? null),
     ],
   );
   return rows.map((r) => r.id);
@@ -129,6 +135,9 @@ export interface ClaimedNotice {
   variables: unknown;
   urgent: boolean;
   lastError: string | null;
+  /** Set for a notice addressed to one chat (an announcement). */
+  identityId: string | null;
+  broadcastId: string | null;
   knownCitizen: string | null;
   phone: string | null;
   preferredChannels: string[] | null;
@@ -247,12 +256,16 @@ export class NoticeStore {
          UPDATE "Notice" n SET status = 'SENDING', "claimToken" = t.token, "claimedAt" = now(), "updatedAt" = now()
            FROM unnest($1::uuid[], $2::uuid[]) AS t(id, token)
           WHERE n.id = t.id AND n.status = ANY($3::"NoticeStatus"[]) AND (n."notBefore" IS NULL OR n."notBefore" <= now())
-          RETURNING n.id, n."claimToken", n.type, n."citizenId", n."channelPlan"::text[] AS "channelPlan", n."channelIndex", n.variables, n.urgent, n."lastError"
+            -- A cancelled announcement's notices are never claimed again (its cancel waits for those already claimed).
+            AND (n."broadcastId" IS NULL OR NOT EXISTS (SELECT 1 FROM "Broadcast" b WHERE b.id = n."broadcastId" AND b.status = 'CANCELLED'))
+          RETURNING n.id, n."claimToken", n.type, n."citizenId", n."channelPlan"::text[] AS "channelPlan", n."channelIndex", n.variables, n.urgent, n."lastError",
+                    n."identityId", n."broadcastId"
        )
        SELECT c.*, z.id AS "knownCitizen", z.phone, z."preferredChannels"::text[] AS "preferredChannels", z."optedOutAt" AS "citizenOptedOutAt",
               COALESCE((SELECT json_agg(json_build_object('channel', i.channel, 'externalId', i."externalId", 'optedOut', i."optedOutAt" IS NOT NULL,
                                                           'reachable', i.reachable, 'lastInteractionAt', i."lastInteractionAt"))
-                          FROM "ChannelIdentity" i WHERE i."citizenId" = c."citizenId"), '[]'::json) AS identities
+                          FROM "ChannelIdentity" i
+                         WHERE CASE WHEN c."identityId" IS NOT NULL THEN i.id = c."identityId" ELSE i."citizenId" = c."citizenId" END), '[]'::json) AS identities
          FROM claimed c LEFT JOIN "Citizen" z ON z.id = c."citizenId"`,
       [items.map((i) => i.id), items.map((i) => i.token), noticeFrom("SENDING")],
     );
@@ -653,6 +666,47 @@ export class NoticeStore {
         ORDER BY n."checkAt" LIMIT ${Math.floor(limit)}`,
     );
     return rows.rows;
+  }
+
+  // ── Announcements ──
+
+  /**
+   * Cancels an announcement's notices that no worker holds (queued, waiting for quiet hours or a
+   * retry); the number cancelled. The caller has already marked the announcement CANCELLED, so
+   * no claim can take its notices any more (see claimMany).
+   */
+  async cancelUnclaimedOfBroadcast(broadcastId: string): Promise<number> {
+    const rows = await this.pool.query(
+      `UPDATE "Notice" SET status = 'CANCELLED', "lastError" = 'announcement cancelled', "notBefore" = NULL, "checkAt" = NULL, "updatedAt" = now()
+        WHERE "broadcastId" = $1 AND status = ANY($2::"NoticeStatus"[]) AND status <> 'SENDING'`,
+      [broadcastId, noticeFrom("CANCELLED")],
+    );
+    return rows.rowCount ?? 0;
+  }
+
+  /** How many of an announcement's notices a worker holds right now (a provider call may be under way). */
+  async claimedOfBroadcast(broadcastId: string): Promise<number> {
+    const rows = await this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Notice" WHERE "broadcastId" = $1 AND status = 'SENDING'`, [broadcastId]);
+    return rows.rows[0]?.n ?? 0;
+  }
+
+  /** An announcement's notices by status and by the channel each is on now. */
+  async broadcastProgress(broadcastId: string): Promise<{ status: NoticeStatus; channel: DeliveryChannel | null; n: number }[]> {
+    const rows = await this.pool.query<{ status: NoticeStatus; channel: DeliveryChannel | null; n: number }>(
+      `SELECT status, ("channelPlan"::text[])["channelIndex" + 1] AS channel, count(*)::int AS n
+         FROM "Notice" WHERE "broadcastId" = $1 GROUP BY 1, 2`,
+      [broadcastId],
+    );
+    return rows.rows;
+  }
+
+  /** Whether every notice of the announcement has reached a state the sender will not change by itself. */
+  async broadcastSettled(broadcastId: string): Promise<boolean> {
+    const rows = await this.pool.query<{ open: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM "Notice" WHERE "broadcastId" = $1 AND (status IN ('QUEUED', 'SENDING', 'DEFERRED') OR (status = 'UNCONFIRMED' AND "checkAt" IS NOT NULL))) AS open`,
+      [broadcastId],
+    );
+    return !rows.rows[0]?.open;
   }
 
   // ── Reads for a dossier's history ──

@@ -21,8 +21,8 @@ export const DOSSIER_NOTICE_TYPES = [
 
 export type DossierNoticeType = (typeof DOSSIER_NOTICE_TYPES)[number];
 
-/** Every notice type the sender knows: the dossier statuses, postal booking updates, one-time codes. */
-export const NOTICE_TYPES = [...DOSSIER_NOTICE_TYPES, "BOOKING_UPDATE", "OTP"] as const;
+/** Every notice type the sender knows: the dossier statuses, postal booking updates, one-time codes, announcements. */
+export const NOTICE_TYPES = [...DOSSIER_NOTICE_TYPES, "BOOKING_UPDATE", "OTP", "BROADCAST"] as const;
 export type NoticeType = (typeof NOTICE_TYPES)[number];
 
 export interface BookingNoticeVariables {
@@ -47,6 +47,11 @@ export interface OtpNoticeVariables {
    * code by someone else — a caller posing as the post office — sees what they would be agreeing to.
    */
   what?: string | null;
+}
+
+/** An announcement's notice names only its broadcast: the text is read once per worker, not stored per recipient. */
+export interface BroadcastNoticeVariables {
+  broadcastId: string;
 }
 
 export interface NoticeVariables {
@@ -78,6 +83,9 @@ const normal: NoticePolicy = { urgent: false, receiptDeadlineMinutes: 30 };
 
 export const NOTICE_POLICIES: Record<NoticeType, NoticePolicy> = {
   BOOKING_UPDATE: normal,
+  // Announcements: an urgent one says so on the notice itself (it may go in quiet hours and fall
+  // back to SMS); a normal one waits for quiet hours to end on every channel (see the sender).
+  BROADCAST: { urgent: false, receiptDeadlineMinutes: 15 },
   // A code the citizen is waiting for, valid 10 minutes: never held by quiet hours, quick to fall back.
   OTP: { urgent: true, receiptDeadlineMinutes: 2 },
   RECEIVED: normal,

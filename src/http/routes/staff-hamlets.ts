@@ -62,10 +62,14 @@ export function registerStaffHamletPages(app: FastifyInstance, deps: { hamlets: 
     const list = chosen ? await deps.hamlets.list(principal, chosen) : null;
     return sendPage(
       reply,
-      "staff-hamlets",
+      "staff/hamlets/index",
       {
+        // What the console's shared header (staff/_nav.njk) reads.
+        principal,
+        path: "/staff/hamlets",
         title: list ? `Ấp, khóm – ${list.commune.fullName}` : "Ấp, khóm",
         csrf: csrfOf(request),
+        csrfToken: csrfOf(request),
         communes,
         chosen: chosen ?? "",
         list,

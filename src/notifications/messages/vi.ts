@@ -239,3 +239,36 @@ export const NOTICE_OUTCOME_LABELS = {
 } as const;
 
 export type NoticeOutcome = keyof typeof NOTICE_OUTCOME_LABELS;
+
+/** What an announcement needs to be read on every channel. */
+export interface BroadcastTextInput {
+  title: string;
+  body: string;
+  /** "Phường Hồng Ngự". */
+  communeName: string;
+  /** "Khóm 1, Khóm 2"; empty: the whole commune. */
+  hamletNames: string[];
+  urgent: boolean;
+  /** The commune's public announcements page (/xa/{code}), for the full text. */
+  link: string | null;
+}
+
+/**
+ * An announcement from commune staff: on Telegram and Zalo the whole text with diacritics; in an
+ * SMS (urgent ones only) without diacritics, the body shortened to the budget with the page's link.
+ */
+export function broadcastNoticeText(v: BroadcastTextInput): NoticeText {
+  const from = `UBND ${v.communeName}`;
+  const where = v.hamletNames.length ? ` (gửi ${v.hamletNames.join(", ")})` : "";
+  const head = v.urgent ? `[KHẨN] ${from} thông báo${where}` : `${from} thông báo${where}`;
+  const more = v.link ? `\n\nXem các thông báo của xã/phường: ${v.link}` : "";
+  return {
+    chat: `${head}\n\n${v.title}\n\n${v.body}${more}`,
+    sms: {
+      head: `${v.urgent ? "[KHAN] " : ""}${from}: ${v.title}.`,
+      middle: v.body.replace(/\s+/g, " "),
+      ...(v.link ? { tail: `Xem: ${v.link}` } : {}),
+    },
+    zns: { title: v.title, commune: v.communeName },
+  };
+}
