@@ -203,11 +203,11 @@ export class BroadcastService {
     const key = idempotencyKey?.trim() || null;
     if (key !== null && (key.length > 200 || CONTROL.test(key))) throw new ValidationError("Idempotency-Key: tối đa 200 ký tự, không có ký tự điều khiển", { field: "Idempotency-Key" });
     const by = principalRef(principal);
-    if (key) {
-      const existing = await this.db.broadcast.findUnique({ where: { createdBy_idempotencyKey: { createdBy: by, idempotencyKey: key } }, select: { id: true } });
-      if (existing) return { ...(await this.detailWithPreview(principal, existing.id)), replayed: true };
-    }
     const input = parse(createBroadcastInput, raw);
+    if (key) {
+      const existing = await this.replayOf(by, key, input);
+      if (existing) return { ...(await this.detailWithPreview(principal, existing)), replayed: true };
+    }
     await this.communeFor(principal, input.communeCode, "write");
     await this.checkHamlets(input.communeCode, input.hamletIds);
     this.checkSchedule(input.scheduledAt);
@@ -230,12 +230,30 @@ export class BroadcastService {
     } catch (error) {
       // Two requests with the same key at once: the second finds the first's draft.
       if (key && (error as { code?: string }).code === "P2002") {
-        const existing = await this.db.broadcast.findUnique({ where: { createdBy_idempotencyKey: { createdBy: by, idempotencyKey: key } }, select: { id: true } });
-        if (existing) return { ...(await this.detailWithPreview(principal, existing.id)), replayed: true };
+        const existing = await this.replayOf(by, key, input);
+        if (existing) return { ...(await this.detailWithPreview(principal, existing)), replayed: true };
       }
       throw error;
     }
     return { ...(await this.detailWithPreview(principal, id)), replayed: false };
+  }
+
+  /** The draft an Idempotency-Key already made; a 409 when the key was used for other content. */
+  private async replayOf(by: string, key: string, input: z.output<typeof createBroadcastInput>): Promise<string | null> {
+    const b = await this.db.broadcast.findUnique({
+      where: { createdBy_idempotencyKey: { createdBy: by, idempotencyKey: key } },
+      select: { id: true, communeCode: true, title: true, body: true, urgent: true, scheduledAt: true, hamlets: { select: { hamletId: true } } },
+    });
+    if (!b) return null;
+    const same =
+      b.communeCode === input.communeCode &&
+      b.title === input.title &&
+      b.body === input.body &&
+      b.urgent === input.urgent &&
+      (b.scheduledAt?.getTime() ?? null) === (input.scheduledAt?.getTime() ?? null) &&
+      [...new Set(input.hamletIds)].sort().join() === b.hamlets.map((h) => h.hamletId).sort().join();
+    if (!same) throw new AppError("CONFLICT", "Idempotency-Key này đã được dùng cho một thông báo có nội dung khác; thông báo mới cần khóa mới.", { field: "Idempotency-Key" });
+    return b.id;
   }
 
   /** Changes a draft (nothing else can change). */
@@ -637,7 +655,7 @@ export class BroadcastService {
     const targets: Target[] = subscribers.map((s) => target(s, { urgent: b.urgent, now, zaloPerFollowerDay: this.settings.zaloPerFollowerDay }));
     const recipients = summarize(targets);
     return {
-      texts: { telegram: t.chat, zalo: t.chat, sms },
+      texts: { telegram: t.chat, zalo: t.zalo ?? t.chat, sms },
       smsSegments,
       smsBudget: budget,
       smsFitsBudget: countSegments(full).segments <= budget,
