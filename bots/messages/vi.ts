@@ -283,7 +283,16 @@ export const areaText = {
   chooseCommune: "Có mấy xã/phường trùng tên, ông/bà chọn giúp:",
   noCommune: "Em không tìm thấy xã/phường có tên như vậy. Ông/bà gõ lại tên (ví dụ \"Tràm Chim\", \"phuong Hong Ngu\").",
   askHamlet: (commune: string) => `Ông/bà ở ấp/khóm nào của ${commune}? Gõ tên ấp/khóm để nhận cả thông báo riêng của ấp, hoặc bấm "Cả xã/phường".`,
+  chooseHamlet: (commune: string, more: boolean) =>
+    `Ông/bà ở ấp/khóm nào của ${commune}? Chọn ấp/khóm để nhận cả thông báo riêng của ấp, hoặc bấm "Cả xã/phường" để chỉ nhận thông báo chung.` +
+    ` Không thấy ấp/khóm của mình${more ? " (danh sách chỉ hiện một phần)" : ""}: bấm "Ấp/khóm khác…" rồi gõ tên.`,
+  typeHamlet: (commune: string) => `Ông/bà gõ tên ấp/khóm của mình ở ${commune} (ví dụ "Ấp 3", "Khóm Mỹ Long").`,
+  hamletGone: "Ấp/khóm này không còn trong danh sách của xã/phường. Ông/bà chọn lại giúp:",
   wholeCommune: { label: "Cả xã/phường", data: "area-whole" },
+  otherHamlet: { label: "Ấp/khóm khác…", data: "area-other" },
+  hamletButton: (name: string, id: string) => ({ label: name.slice(0, 60), data: `area-hamlet:${id}` }),
+  webPage: (commune: string, url: string) =>
+    `Thông báo của ${commune} được đăng công khai tại: ${url}\nĐể nhận thông báo ngay trên điện thoại, ông/bà nhắn "đăng ký thông báo" cho Zalo OA hoặc Telegram của chúng tôi.`,
   done: (where: string) => `Đã đăng ký nhận thông báo của ${where}. Gõ "thông báo đã đăng ký" để xem hoặc hủy; gõ "HUY" để ngừng mọi thông báo.`,
   already: (where: string) => `Ông/bà đã đăng ký nhận thông báo của ${where} rồi.`,
   list: (rows: string[]) => (rows.length ? `Ông/bà đang nhận thông báo của:\n${rows.map((r) => `• ${r}`).join("\n")}` : "Ông/bà chưa đăng ký nhận thông báo của xã/phường nào."),

@@ -100,6 +100,10 @@ export const envSchema = z
       message: 'must look like "123456789:AA…" (the token BotFather gives)',
     }),
     TELEGRAM_API_ROOT: httpUrl("https://api.telegram.org"),
+    /** The bot's @username (without the @): the public commune poster's QR code opens t.me/<it>?start=xa_<commune>. */
+    TELEGRAM_BOT_USERNAME: optionalText
+      .transform((v) => v?.replace(/^@/, ""))
+      .refine((v) => v === undefined || /^[A-Za-z][A-Za-z0-9_]{3,31}$/.test(v), { message: 'must be the bot\'s username, e.g. "motcua_bot" (5 to 32 letters, digits, _)' }),
     TELEGRAM_WEBHOOK_SECRET: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(v), {
       message: "may only hold A-Z, a-z, 0-9, _ and - (1 to 256 characters)",
     }),
@@ -107,6 +111,8 @@ export const envSchema = z
     ZALO_APP_ID: optionalText,
     ZALO_APP_SECRET: optionalText,
     ZALO_OA_SECRET_KEY: optionalText,
+    /** The Official Account's id: the public commune poster's QR code opens https://zalo.me/<it>. */
+    ZALO_OA_ID: optionalText.refine((v) => v === undefined || /^\d{5,30}$/.test(v), { message: "must be the OA's numeric id (as in https://zalo.me/<id>)" }),
     ZALO_REFRESH_TOKEN: optionalText,
     ZALO_OA_API_BASE: httpUrl("https://openapi.zalo.me"),
     ZALO_ZNS_API_BASE: httpUrl("https://business.openapi.zalo.me"),

@@ -4,8 +4,12 @@
  */
 import { enhanceLiveProgress } from "./lib/live-progress.js";
 import { focusErrorSummary } from "./lib/error-summary.js";
+import { enhanceCsvFile } from "./lib/csv-file.js";
+import { enhancePrintButtons } from "./lib/print-button.js";
 
 document.addEventListener("DOMContentLoaded", () => {
   enhanceLiveProgress(document);
   focusErrorSummary(document);
+  enhanceCsvFile(document);
+  enhancePrintButtons(document);
 });
