@@ -41,7 +41,7 @@ export const PERMISSIONS = {
   /** Read what the sandbox "sent" (guarded only when NODE_ENV=production). */
   "sandbox:read": [],
   /** A signed-in staff member's own account: who am I, change my password, sign out. */
-  "auth:self": ["COMMUNE_STAFF", "POST_OFFICE_STAFF", "INTEGRATION"],
+  "auth:self": ["COMMUNE_STAFF", "POST_OFFICE_STAFF"],
   /** List the hamlets of the principal's communes. */
   "hamlets:read": ["COMMUNE_STAFF"],
   /** Add, rename, merge and import hamlets (of the principal's communes). */

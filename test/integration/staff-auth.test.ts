@@ -205,15 +205,17 @@ describe("a session is a principal of the one guard", () => {
     expect((await req("GET", `/api/v1/dossiers/${own}`, { session: randomBytes(32).toString("base64url") })).status).toBe(401);
   });
 
-  it("GET /api/v1/auth/me: 401 signed out; the member with the CSRF token signed in; an API key is told what it is", async () => {
+  it("GET /api/v1/auth/me: 401 signed out; the member with the CSRF token signed in; a staff API key is told what it is; an integration key has no console (403)", async () => {
     const lan = await member("commune_staff", "29955", "Lê Thị Lan");
     expect((await req("GET", "/api/v1/auth/me")).status).toBe(401);
     const me = await req("GET", "/api/v1/auth/me", { session: lan.session });
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({ username: lan.username, fullName: "Lê Thị Lan", role: "COMMUNE_STAFF", unit: { code: "29955" }, mustChangePassword: false, csrfToken: lan.csrf });
-    const byKey = await req("GET", "/api/v1/auth/me", { key: s.key });
+    const staffKey = (await s.ctx.apiKeys.create({ name: "khóa cán bộ", role: "COMMUNE_STAFF", unitCode: "29955" })).key;
+    const byKey = await req("GET", "/api/v1/auth/me", { key: staffKey });
     expect(byKey.status).toBe(200);
-    expect(byKey.body).toMatchObject({ kind: "api-key", role: "INTEGRATION" });
+    expect(byKey.body).toMatchObject({ kind: "api-key", role: "COMMUNE_STAFF" });
+    expect((await req("GET", "/api/v1/auth/me", { key: s.key })).status).toBe(403);
   });
 
   it("a session's writes need its CSRF token (header or _csrf field): missing or wrong is 403 CSRF_FAILED with nothing stored; the right one is let through; bearer keys need none", async () => {
