@@ -87,7 +87,7 @@ export const listBroadcastsQuery = z
 // ───────────────────────── Output ─────────────────────────
 
 export interface BroadcastCounts {
-  /** Subscribers the announcement was for, fixed when its notices are created (0 before; the preview says who it would reach now). */
+  /** Subscribers the announcement is for: fixed when its notices are created; before that (one announcement read alone), whom it would reach now. */
   total: number;
   queued: number;
   sent: number;
@@ -301,10 +301,18 @@ export class BroadcastService {
     return Promise.all(rows.map((r) => this.view(r.id)));
   }
 
+  /** One announcement with its progress; before its notices exist, `counts.total` and `unreachable` say whom it would reach now. */
   async get(principal: Principal, id: string): Promise<BroadcastView> {
-    await this.load(principal, id);
+    const b = await this.load(principal, id);
     await this.settleIfDone(id);
-    return this.view(id);
+    const view = await this.view(id);
+    if (!view.startedAt && view.status !== "CANCELLED") {
+      const audience = summarize((await this.subscribers(this.pool, b)).map((s) => target(s, { urgent: b.urgent, now: this.now(), zaloPerFollowerDay: this.settings.zaloPerFollowerDay })));
+      view.counts.total = audience.total;
+      view.counts.unreachable = audience.unreachable;
+      view.progress = progressOf(view.counts);
+    }
+    return view;
   }
 
   async preview(principal: Principal, id: string): Promise<BroadcastPreview> {

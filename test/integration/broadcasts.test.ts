@@ -187,6 +187,9 @@ describe("announcements", () => {
     const created = await call(s, "POST", "/api/v1/broadcasts", staff, draft({ hamletIds: [big], title: "Họp dân khóm Lớn" }));
     expect(created.body.preview.recipients.byChannel).toMatchObject({ TELEGRAM: 1000, ZALO_OA: 1000 });
     const id = created.body.id;
+    // Before it is sent, the announcement says whom it would reach.
+    const before = await call(s, "GET", `/api/v1/broadcasts/${id}`, staff);
+    expect(before.body).toMatchObject({ status: "DRAFT", counts: { total: 2000, queued: 0, sent: 0, delivered: 0, failed: 0, unreachable: 0 } });
     const sent = await call(s, "POST", `/api/v1/broadcasts/${id}/send`, staff);
     expect(sent.status).toBe(200);
     expect(["SENDING", "SENT"]).toContain(sent.body.status);
