@@ -238,11 +238,14 @@ export const bookingText = {
   badPhone: "Số điện thoại chưa đúng. Vui lòng nhập số di động Việt Nam, ví dụ 0912 345 678.",
   badName: "Vui lòng nhập họ tên người nhận (2 đến 100 ký tự).",
   askCommune: "Bước 3/5: nhận tại xã/phường nào? Gõ tên xã/phường (có dấu hay không đều được).",
+  askCommuneCollection: "Bước 3/5: bưu tá đến lấy hồ sơ ở xã/phường nào? Gõ tên xã/phường (có dấu hay không đều được).",
   chooseCommune: "Có mấy xã/phường trùng tên, ông/bà chọn giúp:",
   noCommune: "Em không tìm thấy xã/phường có tên như vậy. Ông/bà gõ lại tên xã/phường (ví dụ \"Hồng Ngự\", \"phuong 1\").",
   askAddress: (commune: string) => `Bước 4/5: số nhà, đường, ấp/khóm ở ${commune}?`,
+  askAddressCollection: (commune: string) => `Bước 4/5: bưu tá đến lấy hồ sơ ở số nhà, đường, ấp/khóm nào của ${commune}?`,
   badAddress: "Vui lòng ghi rõ số nhà, đường hoặc ấp/khóm (5 đến 200 ký tự).",
   askWindow: "Bước 5/5: ông/bà muốn nhận vào khung giờ nào?",
+  askWindowCollection: "Bước 5/5: ông/bà muốn bưu tá đến lấy hồ sơ vào khung giờ nào?",
   windows: [
     [{ label: "Sáng (8:00–11:30)", data: "window:Sáng (8:00–11:30)" }],
     [{ label: "Chiều (13:30–17:00)", data: "window:Chiều (13:30–17:00)" }],
@@ -251,14 +254,14 @@ export const bookingText = {
   summary: (d: { kind: string; dossierCode?: string; procedureName?: string; recipientIsApplicant?: boolean; recipientName?: string; recipientPhone: string; addressLine: string; communeName: string; timeWindow: string }, postage: number) =>
     [
       "Ông/bà kiểm tra lại thông tin:",
-      d.kind === "DOSSIER_COLLECTION" ? `• Bưu điện đến nhận hồ sơ: ${d.procedureName ?? ""}` : `• Giao kết quả hồ sơ: ${d.dossierCode ?? ""}`,
+      d.kind === "DOSSIER_COLLECTION" ? `• Bưu điện đến lấy hồ sơ: ${d.procedureName ?? ""}` : `• Giao kết quả hồ sơ: ${d.dossierCode ?? ""}`,
       d.kind === "DOSSIER_COLLECTION"
         ? `• Người nộp: ${d.recipientName ?? ""}, ${d.recipientPhone}`
         : d.recipientIsApplicant === false
           ? `• Người nhận: ${d.recipientName ?? ""} (được ủy quyền), ${d.recipientPhone} — bưu tá chỉ trao kết quả khi xem CCCD của người này và giấy ủy quyền của người nộp hồ sơ`
           : `• Người nhận: người nộp hồ sơ (theo tên trên hồ sơ), ${d.recipientPhone} — bưu tá chỉ trao kết quả khi xem CCCD của người nộp hồ sơ`,
-      `• Địa chỉ: ${d.addressLine}, ${d.communeName}`,
-      `• Khung giờ: ${d.timeWindow}`,
+      `• ${d.kind === "DOSSIER_COLLECTION" ? "Đến lấy tại" : "Địa chỉ"}: ${d.addressLine}, ${d.communeName}`,
+      `• Khung giờ${d.kind === "DOSSIER_COLLECTION" ? " bưu tá đến lấy" : ""}: ${d.timeWindow}`,
       `• Cước phí: ${money(postage)} (trả cho bưu tá khi nhận)`,
     ].join("\n"),
   confirmButtons: [[{ label: "✅ Xác nhận (gửi mã)", data: "book-confirm" }, { label: "Hủy", data: "book-abort" }]],
@@ -267,6 +270,8 @@ export const bookingText = {
     `Đã đặt lịch. Mã lịch hẹn: ${ref}. Bưu điện sẽ liên hệ khi kết quả sẵn sàng để giao. ` +
     (mandate ? "Bưu tá chỉ trao kết quả khi xem CCCD của người được ủy quyền và giấy ủy quyền của người nộp hồ sơ. " : "Bưu tá chỉ trao kết quả khi xem CCCD của người nộp hồ sơ. ") +
     `Ông/bà có thể xem hoặc hủy lịch (trước khi bưu tá nhận đi giao) bằng nút "Lịch giao của tôi".`,
+  alreadyBooked: (ref: string, window: string) =>
+    `Hồ sơ này đã có lịch giao kết quả (mã ${ref}, ${window}); không đặt thêm lịch mới. Ông/bà xem hoặc hủy lịch đó bằng nút "Lịch giao của tôi".`,
   aborted: "Đã hủy việc đặt lịch. Ông/bà cần gì thêm cứ hỏi ạ.",
   none: "Ông/bà chưa có lịch hẹn Bưu điện nào trong cuộc trò chuyện này (hoặc cho các hồ sơ đã tra cứu).",
   statusLabel: { REQUESTED: "đã đặt, chờ Bưu điện xác nhận", CONFIRMED: "Bưu điện đã xác nhận", DISPATCHED: "bưu tá đang giao", COMPLETED: "đã giao xong", FAILED: "giao không thành", CANCELLED: "đã hủy" } as Record<string, string>,
