@@ -14,7 +14,7 @@ import { seedDemoSubscribers } from "./demo-subscribers.js";
 import { ApiKeyService } from "../src/auth/api-keys.js";
 import { configuredChannels } from "../src/config/env.js";
 import { Redis } from "ioredis";
-import { StaffAccounts } from "../src/auth/staff-accounts.js";
+import { StaffAccounts, staffAccountsOptions } from "../src/auth/staff-accounts.js";
 import { generateOneTimePassword } from "../src/auth/passwords.js";
 
 /** The demo's staff accounts, made on the first run and given new passwords on every run. */
@@ -27,13 +27,7 @@ const DEMO_STAFF = [
 async function demoStaffAccounts(env: ReturnType<typeof loadEnv>, db: ReturnType<typeof createDb>): Promise<{ username: string; password: string; what: string }[]> {
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1 });
   try {
-    const accounts = new StaffAccounts(db, redis, {
-      prefix: env.QUEUE_PREFIX,
-      idleSeconds: env.STAFF_SESSION_IDLE_SECONDS,
-      lockFailures: env.STAFF_LOCKOUT_FAILURES,
-      lockSeconds: env.STAFF_LOCKOUT_SECONDS,
-      ipFailures: env.STAFF_SIGNIN_IP_FAILURES,
-    });
+    const accounts = new StaffAccounts(db, redis, staffAccountsOptions(env));
     const out = [];
     for (const a of DEMO_STAFF) {
       const existing = await db.staffUser.findUnique({ where: { username: a.username } });

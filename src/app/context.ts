@@ -9,7 +9,7 @@ import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { AdminUnitService } from "../admin-units/admin-unit-service.js";
 import { ApiKeyService } from "../auth/api-keys.js";
-import { StaffAccounts } from "../auth/staff-accounts.js";
+import { StaffAccounts, staffAccountsOptions } from "../auth/staff-accounts.js";
 import { StaffConsoleService } from "../staff/console-service.js";
 import { CatalogService } from "../catalog/catalog-service.js";
 import { PrismaProcedureRepository } from "../catalog/repository.js";
@@ -109,13 +109,7 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
     catalog,
     adminUnits,
     apiKeys: new ApiKeyService(database.db),
-    staffAccounts: new StaffAccounts(database.db, redis, {
-      prefix: env.QUEUE_PREFIX,
-      idleSeconds: env.STAFF_SESSION_IDLE_SECONDS,
-      lockFailures: env.STAFF_LOCKOUT_FAILURES,
-      lockSeconds: env.STAFF_LOCKOUT_SECONDS,
-      ipFailures: env.STAFF_SIGNIN_IP_FAILURES,
-    }),
+    staffAccounts: new StaffAccounts(database.db, redis, staffAccountsOptions(env)),
     staffConsole: new StaffConsoleService(database.db),
     ingest: new DossierIngestService(database.pool),
     receipts: new ReceiptService(notices, queue),

@@ -17,6 +17,7 @@
  * address for as long; both answer 429 with Retry-After and the same words, whether the
  * username exists or not. A wrong current password on a password change counts alike.
  */
+import type { Env } from "../config/env.js";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
@@ -35,6 +36,17 @@ export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,31}$/;
 /** The roles a person can sign in with (integration is for systems: API keys only). */
 export const SIGN_IN_ROLES = ["COMMUNE_STAFF", "POST_OFFICE_STAFF", "ADMIN"] as const satisfies readonly StaffRole[];
 export type SignInRole = (typeof SIGN_IN_ROLES)[number];
+
+/** The settings of staff accounts and sessions, as the environment gives them (one place for the app, the CLI and the demo). */
+export function staffAccountsOptions(env: Pick<Env, "QUEUE_PREFIX" | "STAFF_SESSION_IDLE_SECONDS" | "STAFF_LOCKOUT_FAILURES" | "STAFF_LOCKOUT_SECONDS" | "STAFF_SIGNIN_IP_FAILURES">): StaffAccountsOptions {
+  return {
+    prefix: env.QUEUE_PREFIX,
+    idleSeconds: env.STAFF_SESSION_IDLE_SECONDS,
+    lockFailures: env.STAFF_LOCKOUT_FAILURES,
+    lockSeconds: env.STAFF_LOCKOUT_SECONDS,
+    ipFailures: env.STAFF_SIGNIN_IP_FAILURES,
+  };
+}
 
 export interface StaffAccountsOptions {
   /** Redis key prefix (QUEUE_PREFIX). */

@@ -5,15 +5,12 @@
  * sends it and watches the live progress reach the end; then an urgent one waits until a second
  * officer, in a browser of his own, approves it. axe-core checks every page on the way.
  */
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import { randomBytes, randomUUID } from "node:crypto";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, seriousViolations } from "../support/browser.js";
 import { startNotifyStack, type NotifyStack } from "../support/notify-stack.js";
 
-const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const COMMUNE = "29955"; // Phường Hồng Ngự
 const NEW_PASSWORD = "Sen-hong-nguyen-2026";
 let s: NotifyStack;
@@ -22,20 +19,13 @@ let lan: { username: string; oneTimePassword: string };
 let minh: { username: string; password: string };
 
 beforeAll(async () => {
-  if (!existsSync(executablePath)) {
-    throw new Error(`Chromium is missing at ${executablePath}: install it (Debian/Ubuntu: sudo apt-get install chromium) or set CHROMIUM_PATH.`);
-  }
   s = await startNotifyStack({ env: { RATE_LIMITS: "off", BROADCAST_TICK_MS: "300", PROVIDER_TIMEOUT_MS: "15000" } });
   const tag = randomBytes(3).toString("hex");
   lan = await s.ctx.staffAccounts.create({ username: `lan.${tag}`, fullName: "Nguyễn Thị Lan", role: "commune_staff", unitCode: COMMUNE });
   const m = await s.ctx.staffAccounts.create({ username: `minh.${tag}`, fullName: "Trần Văn Minh", role: "commune_staff", unitCode: COMMUNE });
   minh = { username: m.username, password: "Minh-phe-duyet-2026" };
   await s.ctx.staffAccounts.setPasswordForDemo(minh.username, minh.password);
-  browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
@@ -45,14 +35,6 @@ afterAll(async () => {
 /** A browser of its own (cookies apart), on a phone's screen; bypassCSP only so the test can inject axe-core. */
 const phone = (): Promise<BrowserContext> => browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true, locale: "vi-VN" });
 
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: axePath });
-  const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    return axe.run();
-  });
-  return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 async function signIn(page: Page, username: string, password: string): Promise<void> {
   await page.goto(`${s.baseUrl}/staff`);

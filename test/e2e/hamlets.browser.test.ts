@@ -4,16 +4,13 @@
  * (a preview with a row in error first, then a file read into the form, then saved); the public
  * page, its poster, and its Atom feed parsed by the browser's XML parser.
  */
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import { randomBytes } from "node:crypto";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, seriousViolations } from "../support/browser.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { cloneTestDatabase } from "../support/databases.js";
 
-const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const COMMUNE = "30001"; // Xã Tràm Chim
 let database: Awaited<ReturnType<typeof cloneTestDatabase>>;
 let t: TestApp;
@@ -21,20 +18,13 @@ let browser: Browser;
 let staff: BrowserContext;
 
 beforeAll(async () => {
-  if (!existsSync(executablePath)) {
-    throw new Error(`Chromium is missing at ${executablePath}: install it (Debian/Ubuntu: sudo apt-get install chromium) or set CHROMIUM_PATH.`);
-  }
   database = await cloneTestDatabase();
   t = await startTestApp({ DATABASE_URL: database.url, QUEUE_PREFIX: `eh${randomBytes(4).toString("hex")}`, TELEGRAM_BOT_USERNAME: "motcua_test_bot" });
   const { key } = await t.ctx.apiKeys.create({ name: "Cán bộ Tràm Chim", role: "COMMUNE_STAFF", unitCode: COMMUNE });
   await t.ctx.db.broadcast.create({
     data: { communeCode: COMMUNE, title: "Lịch tiêm chủng tháng 12", body: "Trạm y tế tiêm vắc-xin sởi ngày 5/12.\nMang theo sổ tiêm.", urgent: true, status: "SENT", startedAt: new Date(), sentAt: new Date(), createdBy: "api-key:x", createdByName: "Cán bộ" },
   });
-  browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
   // Until the console's sign-in exists, the staff browser sends the API key; bypassCSP lets the test inject axe-core.
   staff = await browser.newContext({ extraHTTPHeaders: { authorization: `Bearer ${key}` }, bypassCSP: true, viewport: { width: 390, height: 844 } });
 }, 60_000);
@@ -44,15 +34,6 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** axe-core's serious and critical violations on the page as it is now. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: axePath });
-  const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    return axe.run();
-  });
-  return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 describe("the hamlets page in a browser", () => {
   it("adds a hamlet, previews an import with a row in error, then imports a file", async () => {

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
-import { StaffAccounts } from "../../auth/staff-accounts.js";
+import { StaffAccounts, staffAccountsOptions } from "../../auth/staff-accounts.js";
 import type { Env } from "../../config/env.js";
 import { createDb } from "../../db/client.js";
 import { ValidationError } from "../../errors.js";
@@ -44,13 +44,7 @@ export async function runStaff(env: Env, args: string[]): Promise<number> {
   const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000, retryStrategy: (times) => (times > 2 ? null : 200) });
   redis.on("error", () => undefined);
   try {
-    const accounts = new StaffAccounts(db, redis, {
-      prefix: env.QUEUE_PREFIX,
-      idleSeconds: env.STAFF_SESSION_IDLE_SECONDS,
-      lockFailures: env.STAFF_LOCKOUT_FAILURES,
-      lockSeconds: env.STAFF_LOCKOUT_SECONDS,
-      ipFailures: env.STAFF_SIGNIN_IP_FAILURES,
-    });
+    const accounts = new StaffAccounts(db, redis, staffAccountsOptions(env));
     if (sub === "create") {
       const created = await accounts.create({ username: values.username!, fullName: values.name!, role: values.role!, unitCode: values.unit ?? null });
       console.log(`Đã tạo tài khoản "${created.username}" (${values.role!.toLowerCase()}${values.unit ? `, đơn vị ${values.unit}` : ""}). Mật khẩu dùng một lần, chỉ hiện lúc này; lần đăng nhập đầu phải đổi:`);
