@@ -172,6 +172,24 @@ describe("sign-in", () => {
   });
 });
 
+describe("lock-out under a burst", () => {
+  it("forty wrong passwords fired at once for one username get at most 5 tries at the password; the right one is then refused", async () => {
+    const username = `burst.${randomBytes(3).toString("hex")}`;
+    const { oneTimePassword } = await s.ctx.staffAccounts.create({ username, fullName: "Trần Văn Bão", role: "commune_staff", unitCode: COMMUNE });
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => login(username, `doan-sai-${i}`)));
+    const tried = answers.filter((r) => r.status === 401).length;
+    expect(answers.every((r) => r.status === 401 || r.status === 429)).toBe(true);
+    expect(tried).toBeLessThanOrEqual(5);
+    expect((await login(username, oneTimePassword)).status).toBe(429);
+  });
+
+  it("forty wrong passwords fired at once from one address get at most 20 tries, whatever usernames", async () => {
+    const ip = freshIp();
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => login(`ai.do.${i}.${randomBytes(2).toString("hex")}`, "doan-sai", ip)));
+    expect(answers.filter((r) => r.status === 401).length).toBeLessThanOrEqual(20);
+  });
+});
+
 describe("another unit", () => {
   it("an officer of another commune reaches none of this commune's announcements or hamlets, by page or API, nor through hamletIds or merge", async () => {
     const mine = await member(COMMUNE);
