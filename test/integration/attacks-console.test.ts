@@ -290,6 +290,13 @@ describe("the two-person rule", () => {
     expect((await req("POST", `/api/v1/broadcasts/${created.body.id}/approve`, { key: k2.key })).status).toBe(403);
     expect((await req("POST", `/api/v1/broadcasts/${created.body.id}/approve`, { session: lan.session, csrf: lan.csrf })).status).toBe(403);
     expect((await s.ctx.db.broadcast.findUniqueOrThrow({ where: { id: created.body.id } })).status).toBe("AWAITING_APPROVAL");
+    // Written and sent in the console, approved with one of her keys: still her.
+    const inConsole = await draftFor(lan, { urgent: true, title: "Khẩn: bão" });
+    expect((await req("POST", `/api/v1/broadcasts/${inConsole}/send`, { session: lan.session, csrf: lan.csrf })).body.status).toBe("AWAITING_APPROVAL");
+    expect((await req("POST", `/api/v1/broadcasts/${inConsole}/approve`, { key: k2.key })).status).toBe(403);
+    // Someone else's key is another person.
+    const k3 = await s.ctx.apiKeys.create({ name: "Cán bộ khác", role: "COMMUNE_STAFF", unitCode: COMMUNE });
+    expect((await req("POST", `/api/v1/broadcasts/${inConsole}/approve`, { key: k3.key })).status).toBe(200);
   });
 
   it("twenty approvals at once by the second officer start the announcement once", async () => {
