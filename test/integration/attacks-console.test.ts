@@ -395,6 +395,24 @@ describe("the public page", () => {
   });
 });
 
+describe("double clicks", () => {
+  it("twenty sends at once make one notice per subscriber; twenty cancels at once all answer the cancelled announcement", async () => {
+    const a = await member(COMMUNE);
+    const h = await hamlet(COMMUNE, "Khóm Bấm Nhiều");
+    await subscribers(h, 12);
+    const id = await draftFor(a, { title: "Bấm hai mươi lần", hamletIds: [h] });
+    const sends = await Promise.all(Array.from({ length: 20 }, () => req("POST", `/api/v1/broadcasts/${id}/send`, { session: a.session, csrf: a.csrf })));
+    expect(sends.map((r) => r.status).filter((st) => st !== 200)).toEqual([]);
+    expect(await s.ctx.db.notice.count({ where: { broadcastId: id } })).toBe(12);
+    const perChat = await s.ctx.db.notice.groupBy({ by: ["identityId"], where: { broadcastId: id }, _count: { _all: true } });
+    expect(perChat.every((n) => n._count._all === 1)).toBe(true);
+    const cancels = await Promise.all(Array.from({ length: 20 }, () => req("POST", `/api/v1/broadcasts/${id}/cancel`, { session: a.session, csrf: a.csrf })));
+    expect(cancels.map((r) => r.status).filter((st) => st !== 200)).toEqual([]);
+    expect(cancels.every((r) => r.body.status === "CANCELLED")).toBe(true);
+    expect(await s.ctx.db.notice.count({ where: { broadcastId: id, status: { not: "CANCELLED" } } })).toBe(0);
+  });
+});
+
 describe("cancel", () => {
   it("nothing of an announcement is created or sent after cancel returns, when send and cancel race", async () => {
     const a = await member(COMMUNE);
