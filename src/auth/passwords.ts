@@ -114,6 +114,8 @@ export function safeNextPath(next: unknown, fallback = "/staff"): string {
   }
   if (url.origin !== "http://motcua.invalid") return fallback;
   const path = `${url.pathname}${url.search}${url.hash}`;
+  // Dot segments can resolve to "//host" ("/..//evil"): a browser reads that as another site.
+  if (path.startsWith("//")) return fallback;
   // Back to the sign-in page would only ask again.
   if (url.pathname === "/staff/login" || url.pathname.startsWith("/staff/login/")) return fallback;
   return path;

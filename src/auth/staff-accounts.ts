@@ -187,15 +187,15 @@ export class StaffAccounts {
    */
   async signIn(usernameInput: string, password: string, client: string): Promise<StaffSession> {
     const username = usernameInput.trim().toLowerCase().slice(0, 64);
-    await this.refuseIfLocked(username, client);
+    const attempt = await this.reserveAttempt(username, client);
     const user = username ? await this.db.staffUser.findUnique({ where: { username } }) : null;
     const ok =
       password.length <= PASSWORD_MAX_LENGTH && user?.passwordHash && user.active ? await verifyPassword(user.passwordHash, password) : await verifyNothing(password.slice(0, PASSWORD_MAX_LENGTH));
     if (!ok || !user) {
-      await this.recordFailure(username, client);
+      await this.lockIfReached(username, attempt);
       throw new UnauthorizedError(WRONG_CREDENTIALS);
     }
-    await this.userLock.delete(username).catch(() => undefined);
+    await this.forgiveAttempt(username, client);
     await this.db.staffUser.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
     return this.startSession(user.id, versionOf(user.passwordChangedAt));
   }
@@ -206,14 +206,15 @@ export class StaffAccounts {
    * ends; the caller gets a new one (a new cookie and CSRF token).
    */
   async changePassword(session: StaffSession, currentPassword: string, newPassword: string, client: string): Promise<StaffSession> {
-    await this.refuseIfLocked(session.username, client);
+    const attempt = await this.reserveAttempt(session.username, client);
     const user = await this.db.staffUser.findUnique({ where: { id: session.principal.id } });
     if (!user || !user.active) throw new UnauthorizedError(WRONG_CREDENTIALS);
     const right = user.passwordHash !== null && currentPassword.length <= PASSWORD_MAX_LENGTH && (await verifyPassword(user.passwordHash, currentPassword));
     if (!right) {
-      await this.recordFailure(user.username, client);
+      await this.lockIfReached(user.username, attempt);
       throw new ValidationError("Mật khẩu hiện tại không đúng (the current password is wrong).", { field: "currentPassword" });
     }
+    await this.forgiveAttempt(session.username, client);
     const problems = passwordProblems(newPassword, { username: user.username, current: currentPassword });
     if (problems.length > 0) throw new ValidationError(problems.join(" "), { field: "newPassword", issues: problems.map((message) => ({ field: "newPassword", message })) });
     const changedAt = new Date();
@@ -230,12 +231,37 @@ export class StaffAccounts {
     if (wait > 0) throw new RateLimitedError(lockedMessage(wait), wait);
   }
 
-  private async recordFailure(username: string, client: string): Promise<void> {
-    await this.ipFailures.recordFailure(client).catch(() => undefined);
-    if (!username) return;
-    const res = await this.userLock.consume(username).catch((reason: unknown) => (reason instanceof RateLimiterRes ? reason : null));
-    // The failure that reaches the limit locks for the whole lock time (not what is left of the window).
-    if (res && res.consumedPoints >= this.options.lockFailures) await this.userLock.block(username, this.options.lockSeconds).catch(() => undefined);
+  /**
+   * Counts the attempt as a failure before the (slow) password check, so attempts fired at once
+   * cannot outrun the limits: 429 when this one is over either. A right password takes it back
+   * (forgiveAttempt); a wrong one leaves it counted (lockIfReached).
+   */
+  private async reserveAttempt(username: string, client: string): Promise<{ consumed: number }> {
+    await this.refuseIfLocked(username, client);
+    const ipWait = await this.ipFailures.reserve(client).catch(() => null);
+    let consumed = 0;
+    let userWait: number | null = null;
+    if (username) {
+      const res = await this.userLock.consume(username).catch((reason: unknown) => {
+        if (reason instanceof RateLimiterRes) userWait = Math.max(1, Math.ceil(reason.msBeforeNext / 1000));
+        return reason instanceof RateLimiterRes ? reason : null;
+      });
+      consumed = res?.consumedPoints ?? 0;
+    }
+    const wait = Math.max(ipWait ?? 0, userWait ?? 0);
+    if (wait > 0) throw new RateLimitedError(lockedMessage(wait), wait);
+    return { consumed };
+  }
+
+  /** After a wrong password: the failure that reaches the limit locks for the whole lock time (not what is left of the window). */
+  private async lockIfReached(username: string, attempt: { consumed: number }): Promise<void> {
+    if (username && attempt.consumed >= this.options.lockFailures) await this.userLock.block(username, this.options.lockSeconds).catch(() => undefined);
+  }
+
+  /** After a right password: the attempt was no failure. */
+  private async forgiveAttempt(username: string, client: string): Promise<void> {
+    await this.ipFailures.forgive(client).catch(() => undefined);
+    if (username) await this.userLock.delete(username).catch(() => undefined);
   }
 
   // ───────────── sessions ─────────────

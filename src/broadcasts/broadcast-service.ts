@@ -270,7 +270,7 @@ export class BroadcastService {
           ...(input.title !== undefined ? { title: input.title } : {}),
           ...(input.body !== undefined ? { body: input.body } : {}),
           ...(input.urgent !== undefined ? { urgent: input.urgent } : {}),
-          ...("scheduledAt" in (raw as object) ? { scheduledAt: input.scheduledAt } : {}),
+          ...(raw !== null && typeof raw === "object" && "scheduledAt" in raw ? { scheduledAt: input.scheduledAt } : {}),
         },
       });
       if (n.count !== 1) throw new AppError("CONFLICT", "Thông báo vừa được gửi đi hoặc hủy; không sửa được nữa.");
@@ -354,7 +354,12 @@ export class BroadcastService {
   async isAuthor(principal: Principal, id: string): Promise<boolean> {
     const b = await this.load(principal, id);
     const me = principalRef(principal);
-    return me === b.createdBy || me === b.sendRequestedBy || (principal.kind === "session" && (await this.sameStaff(principal.id, [b.createdBy, b.sendRequestedBy])));
+    return (
+      me === b.createdBy ||
+      me === b.sendRequestedBy ||
+      (principal.kind === "session" && (await this.sameStaff(principal.id, [b.createdBy, b.sendRequestedBy]))) ||
+      (principal.kind === "api-key" && (await this.keyOfAuthor(principal.id, [b.createdBy, b.sendRequestedBy])))
+    );
   }
 
   // ── Send, approve, cancel ──
@@ -618,11 +623,13 @@ export class BroadcastService {
     return (await this.db.apiKey.count({ where: { id: { in: keyIds }, staffUserId } })) > 0;
   }
 
-  /** Whether an API key belongs to the staff user who signed in as one of these principal refs. */
+  /** Whether an API key belongs to the staff user behind one of these principal refs (their session, or another key of theirs). */
   private async keyOfAuthor(keyId: string, refs: (string | null)[]): Promise<boolean> {
+    const owner = (await this.db.apiKey.findUnique({ where: { id: keyId }, select: { staffUserId: true } }))?.staffUserId;
+    if (!owner) return false;
     const users = refs.filter((r): r is string => !!r && r.startsWith("session:")).map((r) => r.slice("session:".length));
-    if (users.length === 0) return false;
-    return (await this.db.apiKey.count({ where: { id: keyId, staffUserId: { in: users } } })) > 0;
+    if (users.includes(owner)) return true;
+    return this.sameStaff(owner, refs);
   }
 
   private async subscribers(client: pg.Pool | pg.PoolClient, b: { id: string; communeCode: string }): Promise<Subscriber[]> {

@@ -48,6 +48,13 @@ describe("where to go after signing in", () => {
       expect(safeNextPath(evil), evil).toBe("/staff");
     }
   });
+  it("never leaves the site through dot segments that resolve to //host (/..//evil, /.//evil, /%2e%2e//evil)", () => {
+    for (const evil of ["/..//evil.example", "/.//evil.example", "/staff/../..//evil.example", "/%2e%2e//evil.example/x", "/a/..//evil.example"]) {
+      const next = safeNextPath(evil);
+      expect(next.startsWith("//"), `${evil} → ${next}`).toBe(false);
+      expect(new URL(next, "https://motcua.example").host, evil).toBe("motcua.example");
+    }
+  });
   it("falls back for nothing, non-strings, the sign-in page itself and very long values", () => {
     expect(safeNextPath(undefined)).toBe("/staff");
     expect(safeNextPath(["/staff/x"])).toBe("/staff");
