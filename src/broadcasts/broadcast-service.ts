@@ -35,12 +35,15 @@ export interface BroadcastSettings {
 // ───────────────────────── Input ─────────────────────────
 
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/** Invisible characters that hide or reverse text (zero-width space, direction marks and overrides, BOM). */
+const INVISIBLE = /[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
 
 /** Staff-written text: NFC, \r\n → \n, trimmed, at most two line breaks in a row; no control characters. */
 const staffText = (label: string, max: number, multiline: boolean) =>
   z
     .string({ message: `${label}: cần một chuỗi ký tự` })
     .refine((v) => !CONTROL.test(v), `${label}: có ký tự điều khiển không hợp lệ`)
+    .refine((v) => !INVISIBLE.test(v), `${label}: có ký tự ẩn (khoảng trắng không độ rộng, ký tự đảo chiều chữ) — hãy gõ lại đoạn văn bản`)
     .transform((v) => {
       const t = v.normalize("NFC").replace(/\r\n?/g, "\n").trim();
       return multiline ? t.replace(/[ \t]+\n/g, "\n").replace(/\n{3,}/g, "\n\n") : t.replace(/\s+/g, " ");

@@ -160,6 +160,8 @@ describe("announcements", () => {
     const otherHamlet = await hamlet(s, OTHER, "Ấp Khác");
     const bad: [unknown, string][] = [
       [draft({ title: "a\u0000b" }), "title"],
+      [draft({ title: "Họp\u202edân" }), "title"],
+      [draft({ body: "Tiêm\u200bchủng" }), "body"],
       [draft({ body: "" }), "body"],
       [draft({ title: "x".repeat(151) }), "title"],
       [draft({ scheduledAt: "9999-12-31T00:00:00Z" }), "scheduledAt"],
