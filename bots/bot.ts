@@ -28,6 +28,8 @@ export interface BotServices {
   catalog: CatalogService;
   subscriptions: SubscriptionService;
   codes: OneTimeCodeService;
+  /** The public commune page's address (/xa/<code> under PUBLIC_BASE_URL), where the web chat points for announcements. */
+  communePage?: (communeCode: string) => string;
 }
 
 export function createBot(deps: {
@@ -44,7 +46,7 @@ export function createBot(deps: {
   // A booking in progress takes the text first; then tracking (a dossier code, or 4 digits of proof
   // are not catalog questions); then the catalog.
   return new ConversationEngine(
-    [optOutFeature(subscriptions), menuFeature, booking, announcementsFeature({ subscriptions, units }), trackingFeature({ lookup, subscriptions, codes }), documentsFeature(catalog)],
+    [optOutFeature(subscriptions), menuFeature, booking, announcementsFeature({ subscriptions, units, ...(deps.services.communePage ? { communePage: deps.services.communePage } : {}) }), trackingFeature({ lookup, subscriptions, codes }), documentsFeature(catalog)],
     sessions,
     deps.logger,
   );

@@ -6,6 +6,10 @@ export type ErrorCode =
   | "NOT_FOUND"
   | "UNAUTHORIZED"
   | "FORBIDDEN"
+  /** A signed-in staff member must choose a new password before anything else. */
+  | "PASSWORD_CHANGE_REQUIRED"
+  /** A state-changing request made with a session lacked its CSRF token, or sent a wrong one. */
+  | "CSRF_FAILED"
   | "CONFLICT"
   | "RATE_LIMITED"
   | "MIGRATION_FAILED"

@@ -16,7 +16,12 @@ export function toInbound(update: Update): Inbound | null {
   }
   if (!("message" in update)) return null;
   const m = update.message as unknown as Record<string, any>;
-  if (typeof m.text === "string") return { kind: "text", text: m.text };
+  if (typeof m.text === "string") {
+    // A deep link's payload (t.me/<bot>?start=xa_<commune>, the commune poster's QR code) starts that commune's subscription.
+    const deepLink = /^\/start(?:@\w+)?\s+xa_(\d{1,10})$/.exec(m.text.trim());
+    if (deepLink) return { kind: "button", data: `area-start:${deepLink[1]}` };
+    return { kind: "text", text: m.text };
+  }
   if (m.contact) return { kind: "contact", phone: String(m.contact.phone_number), own: m.contact.user_id !== undefined && m.contact.user_id === m.from?.id };
   if (m.location) return { kind: "location", latitude: m.location.latitude, longitude: m.location.longitude };
   if (m.sticker) return { kind: "unsupported", what: "sticker" };

@@ -15,6 +15,7 @@ export const webChatPage = `<!doctype html>
   .msg { white-space: pre-wrap; padding: 10px 12px; border-radius: 12px; margin: 8px 0; max-width: 88%; }
   .bot { background: #fff; border: 1px solid #dde3ea; }
   .me { background: var(--blue); color: #fff; margin-left: auto; }
+  .bot a { color: var(--blue); word-break: break-all; }
   .buttons { display: flex; flex-wrap: wrap; gap: 6px; margin: -2px 0 10px; }
   .buttons button { border: 1px solid var(--blue); color: var(--blue); background: #fff; border-radius: 16px; padding: 6px 12px; font: inherit; cursor: pointer; }
   .buttons button:hover { background: #e8f0fb; }
@@ -34,7 +35,14 @@ export const webChatPage = `<!doctype html>
 (() => {
   const log = document.getElementById("log");
   const input = document.getElementById("q");
-  const add = (text, who) => { const d = document.createElement("div"); d.className = "msg " + who; d.textContent = text; log.appendChild(d); d.scrollIntoView({ block: "end" }); return d; };
+  // Addresses in the bot's answers (the commune's announcements page) become links; everything else stays text.
+  const fill = (d, text) => {
+    for (const part of text.split(/(https?:\\/\\/[^\\s]+)/)) {
+      if (/^https?:\\/\\//.test(part)) { const a = document.createElement("a"); a.href = part; a.textContent = part; a.rel = "noopener"; d.appendChild(a); }
+      else if (part) d.appendChild(document.createTextNode(part));
+    }
+  };
+  const add = (text, who) => { const d = document.createElement("div"); d.className = "msg " + who; if (who === "bot") fill(d, text); else d.textContent = text; log.appendChild(d); d.scrollIntoView({ block: "end" }); return d; };
   const render = (replies) => {
     for (const r of replies) {
       add(r.text, "bot");

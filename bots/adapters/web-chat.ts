@@ -50,17 +50,19 @@ export interface WebChatOptions {
 function conversationOf(request: FastifyRequest, reply: FastifyReply, options: WebChatOptions): string {
   const raw = request.cookies[CHAT_COOKIE];
   if (raw) {
-    const unsigned = request.unsignCookie(raw);
+    const unsigned = fastifyCookie.unsign(raw, options.secret);
     if (unsigned.valid && unsigned.value && /^[A-Za-z0-9_-]{22,64}$/.test(unsigned.value)) return unsigned.value;
   }
   const id = `w${randomBytes(16).toString("base64url")}`;
-  reply.setCookie(CHAT_COOKIE, id, { signed: true, httpOnly: true, sameSite: "lax", path: "/api/v1/chat", secure: options.secureCookie, maxAge: COOKIE_MAX_AGE_SECONDS });
+  reply.setCookie(CHAT_COOKIE, fastifyCookie.sign(id, options.secret), { httpOnly: true, sameSite: "lax", path: "/api/v1/chat", secure: options.secureCookie, maxAge: COOKIE_MAX_AGE_SECONDS });
   return id;
 }
 
 export async function registerWebChat(app: FastifyInstance, engine: ConversationEngine, options: WebChatOptions): Promise<void> {
   await app.register(async (scope) => {
-    await scope.register(fastifyCookie, { secret: options.secret });
+    // The HTTP server registers @fastify/cookie once for every route (the staff console's session
+    // cookie too); the conversation cookie is signed here with the chat's own secret.
+    if (!scope.hasPlugin("@fastify/cookie")) await scope.register(fastifyCookie);
     await scope.register(fastifyRateLimit, {
       global: false,
       redis: options.redis,

@@ -56,11 +56,11 @@ export function bookingFeature(deps: {
       case "phone":
         return ctx.reply({ text: b.kind === "DOSSIER_COLLECTION" ? bookingText.askPhoneCollection : bookingText.askPhone, buttons: [abort] });
       case "commune":
-        return ctx.reply({ text: bookingText.askCommune, buttons: [abort] });
+        return ctx.reply({ text: b.kind === "DOSSIER_COLLECTION" ? bookingText.askCommuneCollection : bookingText.askCommune, buttons: [abort] });
       case "address":
-        return ctx.reply({ text: bookingText.askAddress(b.communeName ?? ""), buttons: [abort] });
+        return ctx.reply({ text: (b.kind === "DOSSIER_COLLECTION" ? bookingText.askAddressCollection : bookingText.askAddress)(b.communeName ?? ""), buttons: [abort] });
       case "window":
-        return ctx.reply({ text: bookingText.askWindow, buttons: [...bookingText.windows, abort] });
+        return ctx.reply({ text: b.kind === "DOSSIER_COLLECTION" ? bookingText.askWindowCollection : bookingText.askWindow, buttons: [...bookingText.windows, abort] });
       case "confirm":
       case "otp":
         return ctx.reply({ text: bookingText.summary(b as Required<BookingDraft>, deps.tariff[b.kind]), buttons: bookingText.confirmButtons });
@@ -148,7 +148,11 @@ export function bookingFeature(deps: {
     }
     ctx.session.booking = undefined;
     ctx.session.bookings = [booking.reference, ...(ctx.session.bookings ?? [])].slice(0, 10);
-    const text = b.kind === "DOSSIER_COLLECTION" ? bookingText.bookedCollection(booking.reference) : bookingText.booked(booking.reference, b.recipientIsApplicant === false);
+    const text = booking.alreadyBooked
+      ? bookingText.alreadyBooked(booking.reference, booking.timeWindow)
+      : b.kind === "DOSSIER_COLLECTION"
+        ? bookingText.bookedCollection(booking.reference)
+        : bookingText.booked(booking.reference, b.recipientIsApplicant === false);
     ctx.reply({ text, buttons: [[bookingText.myBookingsButton], [{ label: botText.menuButton, data: "menu" }]] });
   };
 

@@ -238,11 +238,14 @@ export const bookingText = {
   badPhone: "Số điện thoại chưa đúng. Vui lòng nhập số di động Việt Nam, ví dụ 0912 345 678.",
   badName: "Vui lòng nhập họ tên người nhận (2 đến 100 ký tự).",
   askCommune: "Bước 3/5: nhận tại xã/phường nào? Gõ tên xã/phường (có dấu hay không đều được).",
+  askCommuneCollection: "Bước 3/5: bưu tá đến lấy hồ sơ ở xã/phường nào? Gõ tên xã/phường (có dấu hay không đều được).",
   chooseCommune: "Có mấy xã/phường trùng tên, ông/bà chọn giúp:",
   noCommune: "Em không tìm thấy xã/phường có tên như vậy. Ông/bà gõ lại tên xã/phường (ví dụ \"Hồng Ngự\", \"phuong 1\").",
   askAddress: (commune: string) => `Bước 4/5: số nhà, đường, ấp/khóm ở ${commune}?`,
+  askAddressCollection: (commune: string) => `Bước 4/5: bưu tá đến lấy hồ sơ ở số nhà, đường, ấp/khóm nào của ${commune}?`,
   badAddress: "Vui lòng ghi rõ số nhà, đường hoặc ấp/khóm (5 đến 200 ký tự).",
   askWindow: "Bước 5/5: ông/bà muốn nhận vào khung giờ nào?",
+  askWindowCollection: "Bước 5/5: ông/bà muốn bưu tá đến lấy hồ sơ vào khung giờ nào?",
   windows: [
     [{ label: "Sáng (8:00–11:30)", data: "window:Sáng (8:00–11:30)" }],
     [{ label: "Chiều (13:30–17:00)", data: "window:Chiều (13:30–17:00)" }],
@@ -251,14 +254,14 @@ export const bookingText = {
   summary: (d: { kind: string; dossierCode?: string; procedureName?: string; recipientIsApplicant?: boolean; recipientName?: string; recipientPhone: string; addressLine: string; communeName: string; timeWindow: string }, postage: number) =>
     [
       "Ông/bà kiểm tra lại thông tin:",
-      d.kind === "DOSSIER_COLLECTION" ? `• Bưu điện đến nhận hồ sơ: ${d.procedureName ?? ""}` : `• Giao kết quả hồ sơ: ${d.dossierCode ?? ""}`,
+      d.kind === "DOSSIER_COLLECTION" ? `• Bưu điện đến lấy hồ sơ: ${d.procedureName ?? ""}` : `• Giao kết quả hồ sơ: ${d.dossierCode ?? ""}`,
       d.kind === "DOSSIER_COLLECTION"
         ? `• Người nộp: ${d.recipientName ?? ""}, ${d.recipientPhone}`
         : d.recipientIsApplicant === false
           ? `• Người nhận: ${d.recipientName ?? ""} (được ủy quyền), ${d.recipientPhone} — bưu tá chỉ trao kết quả khi xem CCCD của người này và giấy ủy quyền của người nộp hồ sơ`
           : `• Người nhận: người nộp hồ sơ (theo tên trên hồ sơ), ${d.recipientPhone} — bưu tá chỉ trao kết quả khi xem CCCD của người nộp hồ sơ`,
-      `• Địa chỉ: ${d.addressLine}, ${d.communeName}`,
-      `• Khung giờ: ${d.timeWindow}`,
+      `• ${d.kind === "DOSSIER_COLLECTION" ? "Đến lấy tại" : "Địa chỉ"}: ${d.addressLine}, ${d.communeName}`,
+      `• Khung giờ${d.kind === "DOSSIER_COLLECTION" ? " bưu tá đến lấy" : ""}: ${d.timeWindow}`,
       `• Cước phí: ${money(postage)} (trả cho bưu tá khi nhận)`,
     ].join("\n"),
   confirmButtons: [[{ label: "✅ Xác nhận (gửi mã)", data: "book-confirm" }, { label: "Hủy", data: "book-abort" }]],
@@ -267,6 +270,8 @@ export const bookingText = {
     `Đã đặt lịch. Mã lịch hẹn: ${ref}. Bưu điện sẽ liên hệ khi kết quả sẵn sàng để giao. ` +
     (mandate ? "Bưu tá chỉ trao kết quả khi xem CCCD của người được ủy quyền và giấy ủy quyền của người nộp hồ sơ. " : "Bưu tá chỉ trao kết quả khi xem CCCD của người nộp hồ sơ. ") +
     `Ông/bà có thể xem hoặc hủy lịch (trước khi bưu tá nhận đi giao) bằng nút "Lịch giao của tôi".`,
+  alreadyBooked: (ref: string, window: string) =>
+    `Hồ sơ này đã có lịch giao kết quả (mã ${ref}, ${window}); không đặt thêm lịch mới. Ông/bà xem hoặc hủy lịch đó bằng nút "Lịch giao của tôi".`,
   aborted: "Đã hủy việc đặt lịch. Ông/bà cần gì thêm cứ hỏi ạ.",
   none: "Ông/bà chưa có lịch hẹn Bưu điện nào trong cuộc trò chuyện này (hoặc cho các hồ sơ đã tra cứu).",
   statusLabel: { REQUESTED: "đã đặt, chờ Bưu điện xác nhận", CONFIRMED: "Bưu điện đã xác nhận", DISPATCHED: "bưu tá đang giao", COMPLETED: "đã giao xong", FAILED: "giao không thành", CANCELLED: "đã hủy" } as Record<string, string>,
@@ -283,7 +288,16 @@ export const areaText = {
   chooseCommune: "Có mấy xã/phường trùng tên, ông/bà chọn giúp:",
   noCommune: "Em không tìm thấy xã/phường có tên như vậy. Ông/bà gõ lại tên (ví dụ \"Tràm Chim\", \"phuong Hong Ngu\").",
   askHamlet: (commune: string) => `Ông/bà ở ấp/khóm nào của ${commune}? Gõ tên ấp/khóm để nhận cả thông báo riêng của ấp, hoặc bấm "Cả xã/phường".`,
+  chooseHamlet: (commune: string, more: boolean) =>
+    `Ông/bà ở ấp/khóm nào của ${commune}? Chọn ấp/khóm để nhận cả thông báo riêng của ấp, hoặc bấm "Cả xã/phường" để chỉ nhận thông báo chung.` +
+    ` Không thấy ấp/khóm của mình${more ? " (danh sách chỉ hiện một phần)" : ""}: bấm "Ấp/khóm khác…" rồi gõ tên.`,
+  typeHamlet: (commune: string) => `Ông/bà gõ tên ấp/khóm của mình ở ${commune} (ví dụ "Ấp 3", "Khóm Mỹ Long").`,
+  hamletGone: "Ấp/khóm này không còn trong danh sách của xã/phường. Ông/bà chọn lại giúp:",
   wholeCommune: { label: "Cả xã/phường", data: "area-whole" },
+  otherHamlet: { label: "Ấp/khóm khác…", data: "area-other" },
+  hamletButton: (name: string, id: string) => ({ label: name.slice(0, 60), data: `area-hamlet:${id}` }),
+  webPage: (commune: string, url: string) =>
+    `Thông báo của ${commune} được đăng công khai tại: ${url}\nĐể nhận thông báo ngay trên điện thoại, ông/bà nhắn "đăng ký thông báo" cho Zalo OA hoặc Telegram của chúng tôi.`,
   done: (where: string) => `Đã đăng ký nhận thông báo của ${where}. Gõ "thông báo đã đăng ký" để xem hoặc hủy; gõ "HUY" để ngừng mọi thông báo.`,
   already: (where: string) => `Ông/bà đã đăng ký nhận thông báo của ${where} rồi.`,
   list: (rows: string[]) => (rows.length ? `Ông/bà đang nhận thông báo của:\n${rows.map((r) => `• ${r}`).join("\n")}` : "Ông/bà chưa đăng ký nhận thông báo của xã/phường nào."),

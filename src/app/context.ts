@@ -9,6 +9,8 @@ import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { AdminUnitService } from "../admin-units/admin-unit-service.js";
 import { ApiKeyService } from "../auth/api-keys.js";
+import { StaffAccounts, staffAccountsOptions } from "../auth/staff-accounts.js";
+import { StaffConsoleService } from "../staff/console-service.js";
 import { CatalogService } from "../catalog/catalog-service.js";
 import { PrismaProcedureRepository } from "../catalog/repository.js";
 import type { Env } from "../config/env.js";
@@ -23,6 +25,8 @@ import { BroadcastService } from "../broadcasts/broadcast-service.js";
 import { DossierLookupService } from "../dossiers/lookup-service.js";
 import { DossierHistoryService } from "../dossiers/history-service.js";
 import { SubscriptionService } from "../subscriptions/subscription-service.js";
+import { HamletService } from "../hamlets/hamlet-service.js";
+import { CommunePageService } from "../public/commune-page.js";
 import { OneTimeCodeService } from "../verification/one-time-codes.js";
 import { createBot, type BotServices } from "../../bots/bot.js";
 import type { ConversationEngine } from "../../bots/engine/engine.js";
@@ -46,6 +50,10 @@ export interface AppContext {
   catalog: CatalogService;
   adminUnits: AdminUnitService;
   apiKeys: ApiKeyService;
+  /** Staff accounts and their console sessions (sign-in, lock-out, password changes). */
+  staffAccounts: StaffAccounts;
+  /** The console's home page: what needs attention in a unit. */
+  staffConsole: StaffConsoleService;
   ingest: DossierIngestService;
   receipts: ReceiptService;
   bookings: BookingService;
@@ -53,6 +61,10 @@ export interface AppContext {
   /** A dossier's history for staff: events, notices and what became of each. */
   history: DossierHistoryService;
   subscriptions: SubscriptionService;
+  /** A commune's hamlets, kept by its staff. */
+  hamlets: HamletService;
+  /** What the public commune pages (/xa/<commune>) show. */
+  communePages: CommunePageService;
   codes: OneTimeCodeService;
   /** Announcements from commune staff. */
   broadcasts: BroadcastService;
@@ -81,6 +93,7 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
     catalog,
     subscriptions: new SubscriptionService(database.db),
     codes: new OneTimeCodeService(database.db),
+    communePage: (communeCode) => `${env.PUBLIC_BASE_URL}/xa/${encodeURIComponent(communeCode)}`,
   };
   let bot: ConversationEngine | undefined;
   return {
@@ -96,12 +109,16 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
     catalog,
     adminUnits,
     apiKeys: new ApiKeyService(database.db),
+    staffAccounts: new StaffAccounts(database.db, redis, staffAccountsOptions(env)),
+    staffConsole: new StaffConsoleService(database.db),
     ingest: new DossierIngestService(database.pool),
     receipts: new ReceiptService(notices, queue),
     bookings,
     lookup: botServices.lookup,
     history: new DossierHistoryService(database.db, notices),
     subscriptions: botServices.subscriptions,
+    hamlets: new HamletService(database.db),
+    communePages: new CommunePageService(database.db, { publicBaseUrl: env.PUBLIC_BASE_URL, telegramBotUsername: env.TELEGRAM_BOT_USERNAME, zaloOaId: env.ZALO_OA_ID }),
     codes: botServices.codes,
     broadcasts: new BroadcastService(database.db, database.pool, notices, {
       zaloPerFollowerDay: env.BROADCAST_ZALO_PER_FOLLOWER_DAY,

@@ -41,7 +41,7 @@ export const PERMISSIONS = {
   /** Read what the sandbox "sent" (guarded only when NODE_ENV=production). */
   "sandbox:read": [],
   /** A signed-in staff member's own account: who am I, change my password, sign out. */
-  "auth:self": ["COMMUNE_STAFF", "POST_OFFICE_STAFF", "INTEGRATION"],
+  "auth:self": ["COMMUNE_STAFF", "POST_OFFICE_STAFF"],
   /** List the hamlets of the principal's communes. */
   "hamlets:read": ["COMMUNE_STAFF"],
   /** Add, rename, merge and import hamlets (of the principal's communes). */
@@ -64,6 +64,18 @@ export const ROUTES: Record<string, Action> = {
   "GET /api/v1/bookings": "bookings:read",
   "POST /api/v1/bookings/:reference/status": "bookings:move",
   "GET /api/v1/sandbox/messages": "sandbox:read",
+  "GET /api/v1/hamlets": "hamlets:read",
+  "POST /api/v1/hamlets": "hamlets:write",
+  "POST /api/v1/hamlets/import": "hamlets:write",
+  "PATCH /api/v1/hamlets/:id": "hamlets:write",
+  "POST /api/v1/hamlets/:id/confirm": "hamlets:write",
+  "POST /api/v1/hamlets/:id/merge": "hamlets:write",
+  "GET /staff/hamlets": "hamlets:read",
+  "POST /staff/hamlets": "hamlets:write",
+  "POST /staff/hamlets/import": "hamlets:write",
+  "POST /staff/hamlets/:id/rename": "hamlets:write",
+  "POST /staff/hamlets/:id/confirm": "hamlets:write",
+  "POST /staff/hamlets/:id/merge": "hamlets:write",
   "POST /api/v1/broadcasts": "broadcasts:write",
   "GET /api/v1/broadcasts": "broadcasts:read",
   "GET /api/v1/broadcasts/:id": "broadcasts:read",
@@ -73,6 +85,25 @@ export const ROUTES: Record<string, Action> = {
   "POST /api/v1/broadcasts/:id/send": "broadcasts:write",
   "POST /api/v1/broadcasts/:id/approve": "broadcasts:approve",
   "POST /api/v1/broadcasts/:id/cancel": "broadcasts:write",
+  // The console's announcement pages.
+  "GET /staff/broadcasts": "broadcasts:read",
+  "GET /staff/broadcasts/new": "broadcasts:write",
+  "POST /staff/broadcasts": "broadcasts:write",
+  "GET /staff/broadcasts/:id": "broadcasts:read",
+  "GET /staff/broadcasts/:id/unreached": "broadcasts:read",
+  "GET /staff/broadcasts/:id/edit": "broadcasts:write",
+  "POST /staff/broadcasts/:id/edit": "broadcasts:write",
+  "POST /staff/broadcasts/:id/send": "broadcasts:write",
+  "POST /staff/broadcasts/:id/approve": "broadcasts:approve",
+  "POST /staff/broadcasts/:id/cancel": "broadcasts:write",
+  // The staff console's own account routes and shell pages (POST /api/v1/auth/login and GET/POST /staff/login are public).
+  "GET /api/v1/auth/me": "auth:self",
+  "POST /api/v1/auth/password": "auth:self",
+  "POST /api/v1/auth/logout": "auth:self",
+  "GET /staff": "auth:self",
+  "GET /staff/password": "auth:self",
+  "POST /staff/password": "auth:self",
+  "POST /staff/logout": "auth:self",
 };
 
 export class UnauthorizedError extends AppError {

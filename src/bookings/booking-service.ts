@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { unitCovers } from "../auth/guard.js";
 import type { Db } from "../db/client.js";
-import type { BookingKind, BookingStatus } from "../generated/prisma/enums.js";
+import type { BookingKind, BookingStatus, DossierStatus } from "../generated/prisma/enums.js";
 import { AppError, NotFoundError, ValidationError } from "../errors.js";
 import { createNotices, viaPrisma, wakeRelay } from "../notifications/notice-store.js";
 
@@ -49,7 +49,10 @@ const NEXT: Record<BookingStatus, BookingStatus[]> = {
   CANCELLED: [],
 };
 
-export const CANCELLABLE: BookingStatus[] = ["REQUESTED", "CONFIRMED"];
+export /** Dossier statuses in which its result exists (ready at the desk, with the post, on its way, handed over or failed to be). */
+const RESULT_EXISTS: DossierStatus[] = ["RESULT_READY", "RESULT_HANDED_TO_POST", "OUT_FOR_DELIVERY", "DELIVERED", "DELIVERY_FAILED"];
+
+const CANCELLABLE: BookingStatus[] = ["REQUESTED", "CONFIRMED"];
 
 function reference(): string {
   const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -83,8 +86,7 @@ export class BookingService {
           update: {},
         })
       : null;
-    return this.db.deliveryBooking.create({
-      data: {
+    const data = {
         reference: reference(),
         kind: input.kind,
         dossierId: input.dossierId ?? null,
@@ -98,8 +100,16 @@ export class BookingService {
         addressLine: input.addressLine,
         timeWindow: input.timeWindow,
         postage: input.postage,
-      },
-      include: { commune: { select: { fullName: true } } },
+    };
+    const include = { commune: { select: { fullName: true } } } as const;
+    if (input.kind !== "RESULT_DELIVERY" || !input.dossierId) return { ...(await this.db.deliveryBooking.create({ data, include })), alreadyBooked: false };
+    // One active delivery per dossier: a second request (a double submit, another chat) gets the one already made.
+    const dossierId = input.dossierId;
+    return this.db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`booking:${dossierId}:RESULT_DELIVERY`}))::text`;
+      const active = await tx.deliveryBooking.findFirst({ where: { dossierId, kind: "RESULT_DELIVERY", status: { in: ["REQUESTED", "CONFIRMED", "DISPATCHED"] } }, include, orderBy: { createdAt: "asc" } });
+      if (active) return { ...active, alreadyBooked: true };
+      return { ...(await tx.deliveryBooking.create({ data, include })), alreadyBooked: false };
     });
   }
 
@@ -148,9 +158,13 @@ export class BookingService {
   }
 
   async move(referenceCode: string, to: BookingStatus, unitCode: string | null, details: { waybillCode?: string; note?: string } = {}) {
-    const booking = await this.db.deliveryBooking.findUnique({ where: { reference: referenceCode }, include: { commune: { select: { parentCode: true } } } });
+    const booking = await this.db.deliveryBooking.findUnique({ where: { reference: referenceCode }, include: { commune: { select: { parentCode: true } }, dossier: { select: { code: true, status: true } } } });
     if (!booking || (unitCode && !unitCovers(unitCode, { code: booking.communeCode, parentCode: booking.commune.parentCode }))) throw new NotFoundError(`Không có lịch hẹn ${referenceCode} trong đơn vị của khóa này (no such booking in this key's unit).`);
     if (!NEXT[booking.status].includes(to)) throw new AppError("CONFLICT", `Không chuyển được lịch hẹn từ ${booking.status} sang ${to} (a booking cannot move from ${booking.status} to ${to}).`);
+    // A result goes out only once it exists: not while the dossier is still being processed.
+    if (booking.kind === "RESULT_DELIVERY" && (to === "DISPATCHED" || to === "COMPLETED") && !RESULT_EXISTS.includes(booking.dossier?.status as DossierStatus)) {
+      throw new AppError("CONFLICT", `Hồ sơ ${booking.dossier?.code ?? ""} chưa có kết quả (trạng thái: ${booking.dossier?.status ?? "không rõ"}); chỉ phát khi kết quả đã sẵn sàng (the result is not ready yet).`);
+    }
     if (to === "DISPATCHED" && !details.waybillCode && !booking.waybillCode) throw new ValidationError("waybillCode: mã vận đơn là bắt buộc khi phát (a waybill code is required to dispatch)", { field: "waybillCode" });
     // The move and the citizen's notice are written together (the notice is the outbox row).
     const written = await this.db.$transaction(async (tx): Promise<string[]> => {

@@ -39,12 +39,15 @@ export interface BroadcastSettings {
 // ───────────────────────── Input ─────────────────────────
 
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/** Invisible characters that hide or reverse text (zero-width space, direction marks and overrides, BOM). */
+const INVISIBLE = /[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
 
 /** Staff-written text: NFC, \r\n → \n, trimmed, at most two line breaks in a row; no control characters. */
 const staffText = (label: string, max: number, multiline: boolean) =>
   z
     .string({ message: `${label}: cần một chuỗi ký tự` })
     .refine((v) => !CONTROL.test(v), `${label}: có ký tự điều khiển không hợp lệ`)
+    .refine((v) => !INVISIBLE.test(v), `${label}: có ký tự ẩn (khoảng trắng không độ rộng, ký tự đảo chiều chữ) — hãy gõ lại đoạn văn bản`)
     .transform((v) => {
       const t = v.normalize("NFC").replace(/\r\n?/g, "\n").trim();
       return multiline ? t.replace(/[ \t]+\n/g, "\n").replace(/\n{3,}/g, "\n\n") : t.replace(/\s+/g, " ");
@@ -91,7 +94,7 @@ export const listBroadcastsQuery = z
 // ───────────────────────── Output ─────────────────────────
 
 export interface BroadcastCounts {
-  /** Subscribers the announcement was for, fixed when its notices are created (0 before; the preview says who it would reach now). */
+  /** Subscribers the announcement is for: fixed when its notices are created; before that (one announcement read alone), whom it would reach now. */
   total: number;
   queued: number;
   sent: number;
@@ -141,6 +144,8 @@ export interface BroadcastView {
   cancelledByName: string | null;
   counts: BroadcastCounts;
   byChannel: Record<BroadcastChannel, ChannelCounts>;
+  /** Notices that reached an end (delivered, sent, failed, unknown, cancelled) of those made. */
+  progress: { done: number; of: number; percent: number };
 }
 
 export interface UnreachedSubscriber {
@@ -205,11 +210,11 @@ export class BroadcastService {
     const key = idempotencyKey?.trim() || null;
     if (key !== null && (key.length > 200 || CONTROL.test(key))) throw new ValidationError("Idempotency-Key: tối đa 200 ký tự, không có ký tự điều khiển", { field: "Idempotency-Key" });
     const by = principalRef(principal);
-    if (key) {
-      const existing = await this.db.broadcast.findUnique({ where: { createdBy_idempotencyKey: { createdBy: by, idempotencyKey: key } }, select: { id: true } });
-      if (existing) return { ...(await this.detailWithPreview(principal, existing.id)), replayed: true };
-    }
     const input = parse(createBroadcastInput, raw);
+    if (key) {
+      const existing = await this.replayOf(by, key, input);
+      if (existing) return { ...(await this.detailWithPreview(principal, existing)), replayed: true };
+    }
     await this.communeFor(principal, input.communeCode, "write");
     await this.checkHamlets(input.communeCode, input.hamletIds);
     this.checkSchedule(input.scheduledAt);
@@ -232,12 +237,30 @@ export class BroadcastService {
     } catch (error) {
       // Two requests with the same key at once: the second finds the first's draft.
       if (key && (error as { code?: string }).code === "P2002") {
-        const existing = await this.db.broadcast.findUnique({ where: { createdBy_idempotencyKey: { createdBy: by, idempotencyKey: key } }, select: { id: true } });
-        if (existing) return { ...(await this.detailWithPreview(principal, existing.id)), replayed: true };
+        const existing = await this.replayOf(by, key, input);
+        if (existing) return { ...(await this.detailWithPreview(principal, existing)), replayed: true };
       }
       throw error;
     }
     return { ...(await this.detailWithPreview(principal, id)), replayed: false };
+  }
+
+  /** The draft an Idempotency-Key already made; a 409 when the key was used for other content. */
+  private async replayOf(by: string, key: string, input: z.output<typeof createBroadcastInput>): Promise<string | null> {
+    const b = await this.db.broadcast.findUnique({
+      where: { createdBy_idempotencyKey: { createdBy: by, idempotencyKey: key } },
+      select: { id: true, communeCode: true, title: true, body: true, urgent: true, scheduledAt: true, hamlets: { select: { hamletId: true } } },
+    });
+    if (!b) return null;
+    const same =
+      b.communeCode === input.communeCode &&
+      b.title === input.title &&
+      b.body === input.body &&
+      b.urgent === input.urgent &&
+      (b.scheduledAt?.getTime() ?? null) === (input.scheduledAt?.getTime() ?? null) &&
+      [...new Set(input.hamletIds)].sort().join() === b.hamlets.map((h) => h.hamletId).sort().join();
+    if (!same) throw new AppError("CONFLICT", "Idempotency-Key này đã được dùng cho một thông báo có nội dung khác; thông báo mới cần khóa mới.", { field: "Idempotency-Key" });
+    return b.id;
   }
 
   /** Changes a draft (nothing else can change). */
@@ -254,7 +277,7 @@ export class BroadcastService {
           ...(input.title !== undefined ? { title: input.title } : {}),
           ...(input.body !== undefined ? { body: input.body } : {}),
           ...(input.urgent !== undefined ? { urgent: input.urgent } : {}),
-          ...("scheduledAt" in (raw as object) ? { scheduledAt: input.scheduledAt } : {}),
+          ...(raw !== null && typeof raw === "object" && "scheduledAt" in raw ? { scheduledAt: input.scheduledAt } : {}),
         },
       });
       if (n.count !== 1) throw new AppError("CONFLICT", "Thông báo vừa được gửi đi hoặc hủy; không sửa được nữa.");
@@ -285,10 +308,18 @@ export class BroadcastService {
     return Promise.all(rows.map((r) => this.view(r.id)));
   }
 
+  /** One announcement with its progress; before its notices exist, `counts.total` and `unreachable` say whom it would reach now. */
   async get(principal: Principal, id: string): Promise<BroadcastView> {
-    await this.load(principal, id);
+    const b = await this.load(principal, id);
     await this.settleIfDone(id);
-    return this.view(id);
+    const view = await this.view(id);
+    if (!view.startedAt && view.status !== "CANCELLED") {
+      const audience = summarize((await this.subscribers(this.pool, b)).map((s) => target(s, { urgent: b.urgent, now: this.now(), zaloPerFollowerDay: this.settings.zaloPerFollowerDay })));
+      view.counts.total = audience.total;
+      view.counts.unreachable = audience.unreachable;
+      view.progress = progressOf(view.counts);
+    }
+    return view;
   }
 
   async preview(principal: Principal, id: string): Promise<BroadcastPreview> {
@@ -326,6 +357,18 @@ export class BroadcastService {
     return [...groups.values()];
   }
 
+  /** Whether this principal wrote the announcement or sent it for approval (and so may not approve it). */
+  async isAuthor(principal: Principal, id: string): Promise<boolean> {
+    const b = await this.load(principal, id);
+    const me = principalRef(principal);
+    return (
+      me === b.createdBy ||
+      me === b.sendRequestedBy ||
+      (principal.kind === "session" && (await this.sameStaff(principal.id, [b.createdBy, b.sendRequestedBy]))) ||
+      (principal.kind === "api-key" && (await this.keyOfAuthor(principal.id, [b.createdBy, b.sendRequestedBy])))
+    );
+  }
+
   // ── Send, approve, cancel ──
 
   /**
@@ -359,7 +402,7 @@ export class BroadcastService {
         if (row.approvedBy === me) return; // a repeated approval
         throw new AppError("CONFLICT", `Thông báo không chờ phê duyệt (trạng thái: ${BROADCAST_STATUS_LABELS[row.status]}).`);
       }
-      if (me === row.createdBy || me === row.sendRequestedBy || (principal.kind === "session" && (await this.sameStaff(principal.id, [row.createdBy, row.sendRequestedBy])))) {
+      if (me === row.createdBy || me === row.sendRequestedBy || (principal.kind === "session" && (await this.sameStaff(principal.id, [row.createdBy, row.sendRequestedBy]))) || (principal.kind === "api-key" && (await this.keyOfAuthor(principal.id, [row.createdBy, row.sendRequestedBy])))) {
         throw new ForbiddenError("Người soạn hoặc người gửi thông báo khẩn không tự phê duyệt được: cần một cán bộ khác của đơn vị (hoặc quản trị viên).");
       }
       const now = this.now();
@@ -589,6 +632,15 @@ export class BroadcastService {
     return (await this.db.apiKey.count({ where: { id: { in: keyIds }, staffUserId } })) > 0;
   }
 
+  /** Whether an API key belongs to the staff user behind one of these principal refs (their session, or another key of theirs). */
+  private async keyOfAuthor(keyId: string, refs: (string | null)[]): Promise<boolean> {
+    const owner = (await this.db.apiKey.findUnique({ where: { id: keyId }, select: { staffUserId: true } }))?.staffUserId;
+    if (!owner) return false;
+    const users = refs.filter((r): r is string => !!r && r.startsWith("session:")).map((r) => r.slice("session:".length));
+    if (users.includes(owner)) return true;
+    return this.sameStaff(owner, refs);
+  }
+
   private async subscribers(client: pg.Pool | pg.PoolClient, b: { id: string; communeCode: string }): Promise<Subscriber[]> {
     const hamlets = (await client.query<{ hamletId: string }>(`SELECT "hamletId" FROM "BroadcastHamlet" WHERE "broadcastId" = $1`, [b.id])).rows.map((r) => r.hamletId);
     const since = new Date(this.now().getTime() - 24 * 60 * 60 * 1000);
@@ -627,7 +679,7 @@ export class BroadcastService {
     const targets: Target[] = subscribers.map((s) => target(s, { urgent: b.urgent, now, zaloPerFollowerDay: this.settings.zaloPerFollowerDay }));
     const recipients = summarize(targets);
     return {
-      texts: { telegram: t.chat, zalo: t.chat, sms },
+      texts: { telegram: t.chat, zalo: t.zalo ?? t.chat, sms },
       smsSegments,
       smsBudget: budget,
       smsFitsBudget: countSegments(full).segments <= budget,
@@ -685,8 +737,15 @@ export class BroadcastService {
       cancelledByName: b.cancelledByName,
       counts,
       byChannel,
+      progress: progressOf(counts),
     };
   }
+}
+
+function progressOf(c: BroadcastCounts): { done: number; of: number; percent: number } {
+  const of = c.total - c.unreachable;
+  const done = c.delivered + c.sent + c.failed + c.unknown + c.cancelled;
+  return { done, of, percent: of > 0 ? Math.floor((done * 100) / of) : 100 };
 }
 
 function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {

@@ -7,6 +7,7 @@
  *   procedures search "<text>"   which procedure answers a citizen's question
  *   procedures show <code>       one procedure with its documents
  *   keys create|revoke           API keys (the new key is printed alone on the last line)
+ *   staff create|reset-password|disable   staff console accounts (a one-time password alone on the last line)
  */
 import { parseArgs } from "node:util";
 import { ConfigError, loadEnv, type Env } from "../config/env.js";
@@ -23,6 +24,9 @@ Usage:
   motcua procedures show <mã thủ tục> [--json]
   motcua keys create --role integration|commune_staff|post_office_staff|admin --name <name> [--unit <code>]
   motcua keys revoke <prefix>
+  motcua staff create --username <u> --name "<họ tên>" --role commune_staff|post_office_staff|admin [--unit <code>]
+  motcua staff reset-password <username>
+  motcua staff disable <username>
 
 Configuration comes from the environment (see README.md).`;
 
@@ -50,6 +54,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await import("./commands/seed.js")).runSeed(env);
     case "keys":
       return (await import("./commands/keys.js")).runKeys(env, rest);
+    case "staff":
+      return (await import("./commands/staff.js")).runStaff(env, rest);
     case "procedures":
       return (await import("./commands/procedures.js")).runProcedures(env, rest);
     default:

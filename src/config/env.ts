@@ -100,6 +100,10 @@ export const envSchema = z
       message: 'must look like "123456789:AA…" (the token BotFather gives)',
     }),
     TELEGRAM_API_ROOT: httpUrl("https://api.telegram.org"),
+    /** The bot's @username (without the @): the public commune poster's QR code opens t.me/<it>?start=xa_<commune>. */
+    TELEGRAM_BOT_USERNAME: optionalText
+      .transform((v) => v?.replace(/^@/, ""))
+      .refine((v) => v === undefined || /^[A-Za-z][A-Za-z0-9_]{3,31}$/.test(v), { message: 'must be the bot\'s username, e.g. "motcua_bot" (5 to 32 letters, digits, _)' }),
     TELEGRAM_WEBHOOK_SECRET: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(v), {
       message: "may only hold A-Z, a-z, 0-9, _ and - (1 to 256 characters)",
     }),
@@ -107,6 +111,8 @@ export const envSchema = z
     ZALO_APP_ID: optionalText,
     ZALO_APP_SECRET: optionalText,
     ZALO_OA_SECRET_KEY: optionalText,
+    /** The Official Account's id: the public commune poster's QR code opens https://zalo.me/<it>. */
+    ZALO_OA_ID: optionalText.refine((v) => v === undefined || /^\d{5,30}$/.test(v), { message: "must be the OA's numeric id (as in https://zalo.me/<id>)" }),
     ZALO_REFRESH_TOKEN: optionalText,
     ZALO_OA_API_BASE: httpUrl("https://openapi.zalo.me"),
     ZALO_ZNS_API_BASE: httpUrl("https://business.openapi.zalo.me"),
@@ -189,6 +195,14 @@ export const envSchema = z
       // "true" means one proxy in front (the address it saw, X-Forwarded-For's last entry), never
       // "trust every hop": that reads the client's own first entry, which anyone can write.
       .transform((v): false | number | string => (v === "off" || v === "false" ? false : v === "true" ? 1 : /^\d+$/.test(v) ? Number(v) : v)),
+    /** A staff member's console session ends after this many seconds without a request (sliding). */
+    STAFF_SESSION_IDLE_SECONDS: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(60, "must be at least 60").max(7 * 86400, "must be at most 604800 (7 days)").default(28_800),
+    /** Failed sign-ins (or wrong current passwords) that lock a username. */
+    STAFF_LOCKOUT_FAILURES: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(100, "must be at most 100").default(5),
+    /** How long a username stays locked after STAFF_LOCKOUT_FAILURES failures (seconds). */
+    STAFF_LOCKOUT_SECONDS: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(86_400, "must be at most 86400").default(900),
+    /** Failed sign-ins from one client address (IPv4, or IPv6 /64) within STAFF_LOCKOUT_SECONDS before it is refused. */
+    STAFF_SIGNIN_IP_FAILURES: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(10_000, "must be at most 10000").default(20),
     SMS_SEGMENT_BUDGET: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1).max(10).default(2),
   })
   .superRefine((env, ctx) => {

@@ -49,20 +49,23 @@ export function installGuard(app: FastifyInstance, options: GuardOptions): void 
 async function principalOf(request: FastifyRequest, options: GuardOptions): Promise<Principal | null> {
   const header = request.headers.authorization;
   const retryAfter = await options.failures.retryAfter(clientKey(request.ip));
+  const held = (seconds: number) => new RateLimitedError(`Quá nhiều lần xác thực sai từ địa chỉ này; thử lại sau ${seconds} giây (too many failed authentications).`, seconds);
+  const keyGiven = header !== undefined && header !== "";
   // A held address may still use a key that proved valid here recently; an unknown key is not even looked up.
-  if (retryAfter !== null && !options.keys.provedValid(header)) {
-    throw new RateLimitedError(`Quá nhiều lần xác thực sai từ địa chỉ này; thử lại sau ${retryAfter} giây (too many failed authentications).`, retryAfter);
-  }
-  if (header !== undefined && header !== "") {
+  if (retryAfter !== null && keyGiven && !options.keys.provedValid(header)) throw held(retryAfter);
+  if (keyGiven) {
     const principal = await options.keys.authenticate(header);
     if (principal) return principal;
     await options.failures.recordFailure(clientKey(request.ip)).catch((error: unknown) => request.log.warn({ err: error }, "failed authentication not counted"));
     throw new UnauthorizedError();
   }
+  // A held address may still use a signed-in session (its id cannot be guessed: others behind the
+  // same address, a commune office's NAT, are not locked out by someone else's wrong keys).
   for (const authenticate of options.authenticators ?? []) {
     const principal = await authenticate(request);
     if (principal) return principal;
   }
+  if (retryAfter !== null) throw held(retryAfter);
   return null;
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from "fastify";
 import { z } from "zod";
 import { AppError, type ErrorCode, RateLimitedError, ValidationError } from "../errors.js";
+import { isConsolePage, sendConsoleError } from "../web/console.js";
 
 const STATUS: Record<ErrorCode, number> = {
   CONFIG_INVALID: 500,
@@ -9,6 +10,8 @@ const STATUS: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
+  PASSWORD_CHANGE_REQUIRED: 403,
+  CSRF_FAILED: 403,
   CONFLICT: 409,
   RATE_LIMITED: 429,
   MIGRATION_FAILED: 500,
@@ -31,6 +34,8 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, whe
 
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    // A console page answers a person: a redirect to sign in, or an HTML page, never JSON.
+    if (isConsolePage(request)) return sendConsoleError(error, request, reply);
     if (error instanceof AppError) {
       const details = (error.details ?? {}) as { field?: string; issues?: { field: string; message: string }[]; retryAfter?: number };
       if (error instanceof RateLimitedError) reply.header("retry-after", String(error.retryAfterSeconds));
@@ -47,6 +52,8 @@ export function installErrorHandling(app: FastifyInstance): void {
     return reply.status(500).send({ error: { code: "INTERNAL", message: "Lỗi không mong đợi trong hệ thống; đã ghi nhật ký. (Unexpected error; it has been logged.)" } });
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: { code: "NOT_FOUND", message: `Không có địa chỉ ${request.method} ${request.url.split("?")[0]} (no such route).` } }),
+    isConsolePage(request)
+      ? sendConsoleError(new AppError("NOT_FOUND", "Không có trang này trong bảng điều khiển."), request, reply)
+      : reply.status(404).send({ error: { code: "NOT_FOUND", message: `Không có địa chỉ ${request.method} ${request.url.split("?")[0]} (no such route).` } }),
   );
 }

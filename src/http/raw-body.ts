@@ -58,7 +58,12 @@ export function installBodyParsers(app: FastifyInstance): void {
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (request: FastifyRequest, body: string | Buffer, done) => {
     const text = typeof body === "string" ? body : body.toString("utf8");
     request.rawBody = text;
-    const value = Object.fromEntries(new URLSearchParams(text));
+    // A repeated field (a group of checkboxes) becomes an array; a single one stays a string.
+    const value: Record<string, string | string[]> = {};
+    for (const [k, v] of new URLSearchParams(text)) {
+      const had = value[k];
+      value[k] = had === undefined ? v : Array.isArray(had) ? [...had, v] : [had, v];
+    }
     const bad = unsafeTextAt(value, "");
     if (bad !== null) return done(unsafeTextError(bad || "body"), undefined);
     done(null, value);

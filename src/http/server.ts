@@ -8,7 +8,11 @@ import { openApiDocument } from "./openapi.js";
 import { installBodyParsers } from "./raw-body.js";
 import { registerAdminUnitRoutes } from "./routes/admin-units.js";
 import { registerBookingRoutes } from "./routes/bookings.js";
+import { registerHamletRoutes } from "./routes/hamlets.js";
+import { registerStaffHamletPages } from "./routes/staff-hamlets.js";
+import { registerPublicCommunePages } from "./routes/public-commune.js";
 import { registerBroadcastRoutes } from "./routes/broadcasts.js";
+import { registerStaffBroadcastPages } from "./routes/staff-broadcast-pages.js";
 import { registerDossierRoutes } from "./routes/dossiers.js";
 import { registerDossierEventRoutes } from "./routes/dossier-events.js";
 import { registerHealthRoutes } from "./routes/health.js";
@@ -17,6 +21,10 @@ import { registerSandboxRoutes } from "./routes/sandbox.js";
 import { registerTwilioWebhook } from "./routes/webhooks/twilio.js";
 import { registerZaloWebhook, type ZaloEvent } from "./routes/webhooks/zalo.js";
 import { registerAssets } from "../web/pages.js";
+import fastifyCookie from "@fastify/cookie";
+import { registerAuthRoutes } from "./routes/auth.js";
+import { installCsrfCheck, sessionAuthenticator } from "./staff-session.js";
+import { registerConsolePages } from "../web/console.js";
 
 export interface HttpOptions {
   /** Where the chat bot takes Zalo user messages (bot role). */
@@ -24,7 +32,7 @@ export interface HttpOptions {
   /** Extra routes (the bot's web chat and Telegram webhook). */
   extraRoutes?: (app: FastifyInstance) => void | Promise<void>;
   lookupLink?: (dossierCode: string) => string | null;
-  /** Ways besides API keys to find a request's principal (the staff console's session), tried when no Authorization header is sent. */
+  /** Ways besides API keys and the staff console's session to find a request's principal, tried when no Authorization header is sent. */
   authenticators?: Authenticator[];
   /** On close, requests under way get this long to finish before their connections are cut. */
   shutdownGraceMs?: number;
@@ -43,6 +51,9 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
   installBodyParsers(app);
   installErrorHandling(app);
   installBoundedClose(app, options.shutdownGraceMs ?? 10_000);
+  // Cookies are parsed for every route (before the guard, which reads the console's session
+  // cookie); registered once here, the web chat uses it too.
+  await app.register(fastifyCookie);
   installGuard(app, {
     keys: ctx.apiKeys,
     failures: new FailedAuthLimiter(ctx.redis, { prefix: env.QUEUE_PREFIX }),
@@ -50,8 +61,10 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
     // and with no provider configured (with one, some channels reach real people and the sandbox
     // may hold real numbers and one-time codes).
     open: env.NODE_ENV !== "production" && !Object.values(configuredChannels(env)).some(Boolean) ? ["sandbox:read"] : [],
-    ...(options.authenticators ? { authenticators: options.authenticators } : {}),
+    // The staff console's session, on every server; then any others given.
+    authenticators: [sessionAuthenticator(ctx.staffAccounts), ...(options.authenticators ?? [])],
   });
+  installCsrfCheck(app);
   registerHealthRoutes(app, {
     postgres: async () => void (await ctx.pool.query("SELECT 1")),
     redis: async () => void (await ctx.redis.ping()),
@@ -63,8 +76,14 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
   registerDossierEventRoutes(app, { ingest: ctx.ingest, lookupLink: options.lookupLink ?? (() => null) });
   registerBookingRoutes(app, { bookings: ctx.bookings });
   registerDossierRoutes(app, { history: ctx.history });
+  registerHamletRoutes(app, { hamlets: ctx.hamlets });
+  registerStaffHamletPages(app, { hamlets: ctx.hamlets });
+  registerPublicCommunePages(app, { pages: ctx.communePages });
   registerBroadcastRoutes(app, { broadcasts: ctx.broadcasts });
+  registerStaffBroadcastPages(app, { broadcasts: ctx.broadcasts, db: ctx.db });
   registerSandboxRoutes(app, ctx.db);
+  registerAuthRoutes(app, { accounts: ctx.staffAccounts, env });
+  registerConsolePages(app, { accounts: ctx.staffAccounts, console: ctx.staffConsole, env });
   registerTwilioWebhook(app, { authToken: env.TWILIO_AUTH_TOKEN, publicBaseUrl: env.PUBLIC_BASE_URL, receipts: ctx.receipts });
   registerZaloWebhook(app, {
     appId: env.ZALO_APP_ID,

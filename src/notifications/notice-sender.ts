@@ -98,6 +98,11 @@ export class NoticeSender {
   private readonly store: NoticeStore;
   private readonly stopping = new AbortController();
 
+  /** Drops held receipts that never met their send (for messages that are not ours). */
+  dropStaleEarlyReceipts(): Promise<number> {
+    return this.store.dropStaleEarlyReceipts();
+  }
+
   /** Stops waiting for rate-limit slots, so a shutting-down worker finishes its jobs at once. */
   stop(): void {
     this.stopping.abort();
@@ -202,7 +207,7 @@ export class NoticeSender {
       const deadlineMs = this.deadlineMs(type);
       // One statement for the attempt and the notice: a worker that dies here leaves both or neither.
       // Not delivered on the spot: at the receipt deadline the provider is asked, or the next channel tried.
-      await this.store.result({
+      const requeued = await this.store.result({
         attemptId,
         noticeId,
         claimToken,
@@ -212,6 +217,11 @@ export class NoticeSender {
         segments: result.segments ?? null,
         checkAt: delivered ? null : new Date(this.now().getTime() + deadlineMs),
       });
+      // A failure receipt that outran the send moved the notice to its next channel.
+      if (requeued) {
+        await this.deps.scheduler.send(requeued);
+        return "fallback";
+      }
       if (!delivered) await this.deps.scheduler.receiptCheck(noticeId, attemptId, deadlineMs);
       return delivered ? "delivered" : "sent";
     } catch (error) {
@@ -359,7 +369,7 @@ export class NoticeSender {
       const id = this.deps.znsTemplates[type];
       return { noticeId, recipient, text: text.chat, ...(id ? { template: { id, params: text.zns } } : {}) };
     }
-    return { noticeId, recipient, text: text.chat };
+    return { noticeId, recipient, text: channel === "ZALO_OA" && text.zalo ? text.zalo : text.chat };
   }
 
   private async finish(noticeId: string, claimToken: string, status: "FAILED" | "CANCELLED", reason: string, outcome: SendOutcome, plan?: DeliveryChannel[]): Promise<SendOutcome> {

@@ -210,7 +210,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class NoticeStore {
   private readonly claims: MicroBatcher<{ id: string; token: string }, ClaimedNotice | null>;
   private readonly attempts: MicroBatcher<AttemptInput, number | null>;
-  private readonly results: MicroBatcher<ResultInput, void>;
+  private readonly results: MicroBatcher<ResultInput, string | null>;
 
   constructor(private readonly pool: pg.Pool) {
     this.claims = new MicroBatcher((items) => this.claimMany(items));
@@ -245,9 +245,34 @@ export class NoticeStore {
     return this.attempts.submit(input);
   }
 
-  /** Records the provider's acceptance: attempt and notice in one statement, never moving a status back. */
-  result(input: ResultInput): Promise<void> {
+  /**
+   * Records the provider's acceptance: attempt and notice in one statement, never moving a status
+   * back; then applies a receipt that arrived before it (held in "EarlyReceipt"). The notice id to
+   * send again when such a receipt moved it to its next channel.
+   */
+  result(input: ResultInput): Promise<string | null> {
     return this.results.submit(input);
+  }
+
+  /**
+   * Holds a receipt whose send is not recorded yet, then tries it once more (the send may have
+   * been recorded meanwhile, after its own look-up for held receipts). The outcome of that try.
+   */
+  async holdEarlyReceipt(receipt: Receipt): Promise<ReceiptOutcome> {
+    const noticeId = receipt.noticeId && UUID.test(receipt.noticeId) ? receipt.noticeId : null;
+    const held = await this.pool.query<{ id: string }>(
+      `INSERT INTO "EarlyReceipt" (id, channel, "providerMessageId", "noticeId", status, "errorCode") VALUES (gen_random_uuid(), $1::"ChannelKind", $2, $3, $4, $5) RETURNING id`,
+      [receipt.channel, receipt.providerMessageId ?? null, noticeId, receipt.status, receipt.errorCode ?? null],
+    );
+    const again = await this.applyReceipt(receipt);
+    if (again.outcome !== "unknown") await this.pool.query(`DELETE FROM "EarlyReceipt" WHERE id = $1`, [held.rows[0]!.id]);
+    return again;
+  }
+
+  /** Drops held receipts older than an hour (for messages that are not ours). */
+  async dropStaleEarlyReceipts(): Promise<number> {
+    const r = await this.pool.query(`DELETE FROM "EarlyReceipt" WHERE "receivedAt" < now() - interval '1 hour'`);
+    return r.rowCount ?? 0;
   }
 
   private async claimMany(items: { id: string; token: string }[]): Promise<(ClaimedNotice | null)[]> {
@@ -305,7 +330,7 @@ export class NoticeStore {
     return items.map((i) => byId.get(i.attemptId) ?? null);
   }
 
-  private async resultMany(items: ResultInput[]): Promise<void[]> {
+  private async resultMany(items: ResultInput[]): Promise<(string | null)[]> {
     await this.pool.query(
       `WITH input AS (
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::bool[], $5::text[], $6::text[], $7::int[], $8::timestamptz[])
@@ -337,7 +362,25 @@ export class NoticeStore {
         attemptFrom("SENT", "DELIVERED"),
       ],
     );
-    return items.map(() => undefined);
+    // Receipts that outran these sends: applied now that the sends are recorded.
+    const early = await this.pool.query<{ channel: Receipt["channel"]; providerMessageId: string | null; noticeId: string | null; status: ReceiptStatus; errorCode: string | null }>(
+      `DELETE FROM "EarlyReceipt" e
+        WHERE e."providerMessageId" = ANY($1::text[]) OR e."noticeId" = ANY($2::uuid[])
+        RETURNING e.channel::text AS channel, e."providerMessageId", e."noticeId", e.status, e."errorCode"`,
+      [items.map((i) => i.providerMessageId).filter((v): v is string => !!v), items.map((i) => i.noticeId)],
+    );
+    const requeued = new Map<string, string>();
+    for (const r of early.rows) {
+      const outcome = await this.applyReceipt({
+        channel: r.channel,
+        status: r.status,
+        ...(r.providerMessageId ? { providerMessageId: r.providerMessageId } : {}),
+        ...(r.noticeId ? { noticeId: r.noticeId } : {}),
+        errorCode: r.errorCode,
+      });
+      if (outcome.requeued) requeued.set(outcome.requeued, outcome.requeued);
+    }
+    return items.map((i) => requeued.get(i.noticeId) ?? null);
   }
 
   // ── The sender's other moves, each under its claim ──

@@ -17,10 +17,13 @@ export class ReceiptService {
     private readonly scheduler: NoticeScheduler,
   ) {}
 
-  /** Applies a receipt; one that arrives before its send was recorded is looked up again briefly. */
-  async apply(receipt: Receipt, lookups = 5): Promise<ReceiptOutcome> {
+  /**
+   * Applies a receipt. One that arrives before its send was recorded is looked up again briefly,
+   * then held: the sender applies it as soon as it records the send.
+   */
+  async apply(receipt: Receipt, lookups = 3): Promise<ReceiptOutcome> {
     for (let i = 0; ; i += 1) {
-      const result = await this.store.applyReceipt(receipt);
+      const result = i + 1 < lookups ? await this.store.applyReceipt(receipt) : await this.store.holdEarlyReceipt(receipt);
       if (result.requeued) await this.scheduler.send(result.requeued);
       if (result.outcome !== "unknown" || i + 1 >= lookups) return result.outcome;
       await new Promise((r) => setTimeout(r, 200));

@@ -36,31 +36,67 @@ export class SubscriptionService {
     });
   }
 
-  /** Subscribes a chat to a commune's announcements, or one hamlet's (created on first use). */
-  async subscribeArea(channel: ChatChannel, externalId: string, communeCode: string, hamletName: string | null): Promise<"subscribed" | "already"> {
+  /**
+   * The hamlets the bot offers for a commune: those staff added or confirmed (a name a citizen
+   * proposed is offered to others only once staff confirm it), by name.
+   */
+  async hamletChoices(communeCode: string, limit = 10): Promise<{ id: string; name: string; total: number }[]> {
+    const rows = await this.db.hamlet.findMany({ where: { communeCode, proposedByCitizen: false }, select: { id: true, name: true } });
+    const collator = new Intl.Collator("vi", { numeric: true, sensitivity: "base" });
+    return rows
+      .sort((a, b) => collator.compare(a.name, b.name))
+      .slice(0, limit)
+      .map((r) => ({ ...r, total: rows.length }));
+  }
+
+  /** A hamlet's commune (for a hamlet button pressed after the conversation forgot the commune). */
+  async hamletCommune(hamletId: string): Promise<{ code: string; fullName: string } | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(hamletId)) return null;
+    const h = await this.db.hamlet.findUnique({ where: { id: hamletId }, select: { commune: { select: { code: true, fullName: true } } } });
+    return h?.commune ?? null;
+  }
+
+  /**
+   * Subscribes a chat to a commune's announcements, or one hamlet's: `{ id }` one the bot offered
+   * (of this commune), or a name typed — an existing hamlet of the same name, or a new one flagged
+   * `proposedByCitizen` for staff to confirm. Answers the hamlet's name as stored.
+   */
+  async subscribeArea(
+    channel: ChatChannel,
+    externalId: string,
+    communeCode: string,
+    hamlet: string | { id: string } | null,
+  ): Promise<{ outcome: "subscribed" | "already"; hamletName: string | null } | null> {
     const now = new Date();
+    let hamletId: string | null = null;
+    let hamletName: string | null = null;
+    if (hamlet && typeof hamlet === "object") {
+      const found = /^[0-9a-f-]{36}$/i.test(hamlet.id) ? await this.db.hamlet.findFirst({ where: { id: hamlet.id, communeCode } }) : null;
+      if (!found) return null;
+      hamletId = found.id;
+      hamletName = found.name;
+    } else if (hamlet) {
+      const name = normalizeInput(hamlet);
+      const found = await this.db.hamlet.upsert({
+        where: { communeCode_searchName: { communeCode, searchName: searchKey(name) } },
+        create: { communeCode, name, searchName: searchKey(name), proposedByCitizen: true },
+        update: {},
+      });
+      hamletId = found.id;
+      hamletName = found.name;
+    }
     const identity = await this.db.channelIdentity.upsert({
       where: { channel_externalId: { channel, externalId } },
       create: { channel, externalId, consentAt: now, lastInteractionAt: now },
       update: { lastInteractionAt: now },
     });
-    let hamletId: string | null = null;
-    if (hamletName) {
-      const name = normalizeInput(hamletName);
-      const hamlet = await this.db.hamlet.upsert({
-        where: { communeCode_searchName: { communeCode, searchName: searchKey(name) } },
-        create: { communeCode, name, searchName: searchKey(name) },
-        update: {},
-      });
-      hamletId = hamlet.id;
-    }
     const existing = await this.db.subscription.findFirst({ where: { kind: "AREA", identityId: identity.id, communeCode, hamletId, cancelledAt: null } });
-    if (existing) return "already";
+    if (existing) return { outcome: "already", hamletName };
     await this.db.$transaction([
       this.db.channelIdentity.update({ where: { id: identity.id }, data: { consentAt: now, optedOutAt: null } }),
       this.db.subscription.create({ data: { kind: "AREA", identityId: identity.id, citizenId: identity.citizenId, communeCode, hamletId } }),
     ]);
-    return "subscribed";
+    return { outcome: "subscribed", hamletName };
   }
 
   /** A chat's announcement subscriptions, oldest first. */

@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import nunjucks from "nunjucks";
 import { projectRoot } from "../paths.js";
+import { can, type Action, type Principal } from "../auth/guard.js";
 
 const viewsDir = path.join(projectRoot, "web", "views");
 export const assetsDir = path.join(projectRoot, "public", "assets");
@@ -43,6 +44,8 @@ function buildEnvironment(): nunjucks.Environment {
   });
   env.addFilter("number", (v: unknown) => (typeof v === "number" ? v.toLocaleString("vi-VN") : String(v ?? "")));
   env.addGlobal("asset", assetUrl);
+  // The guard's rule, for what a page shows (links, buttons): `{% if can(principal, "broadcasts:write") %}`.
+  env.addGlobal("can", (principal: Principal | null | undefined, action: Action) => Boolean(principal) && can(principal!, action));
   return env;
 }
 

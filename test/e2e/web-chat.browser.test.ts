@@ -1,32 +1,24 @@
 /**
  * The web chat in a real headless Chromium (Debian's chromium, driven by playwright-core).
  */
-import { existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../support/browser.js";
 import { dossierEventSchema } from "../../src/dossiers/event-schema.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 
-const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 let t: TestApp;
 let browser: Browser;
 const code = `H15.50.05.13-261122-${String(Math.floor(Math.random() * 9000) + 1000)}`;
 
 beforeAll(async () => {
-  if (!existsSync(executablePath)) {
-    throw new Error(`Chromium is missing at ${executablePath}: install it (Debian/Ubuntu: sudo apt-get install chromium) or set CHROMIUM_PATH.`);
-  }
   t = await startTestApp();
   await t.ctx.ingest.ingest(
     [dossierEventSchema.parse({ eventId: `e2e-${randomBytes(4).toString("hex")}`, dossierCode: code, status: "RESULT_READY", occurredAt: "2026-11-22T08:00:00+07:00", procedure: { code: "1.004873" }, applicant: { phone: "0915550123" }, communeCode: "29955", dueAt: "2026-11-25T17:00:00+07:00" })],
     { source: "UPSTREAM" },
   );
-  browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();

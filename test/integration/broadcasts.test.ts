@@ -102,7 +102,9 @@ describe("announcements", () => {
   let hamletB: string;
 
   beforeAll(async () => {
-    s = await startNotifyStack({ env: { RATE_LIMITS: "off", BROADCAST_TICK_MS: "300", WORKER_CONCURRENCY: "40" } });
+    // A loaded CI machine can take over a second to answer; a provider call cut short would be an
+    // (honest) "unknown" outcome, which is not what these tests are about.
+    s = await startNotifyStack({ env: { RATE_LIMITS: "off", BROADCAST_TICK_MS: "300", WORKER_CONCURRENCY: "40", PROVIDER_TIMEOUT_MS: "15000" } });
     staff = await keyFor(s, "Cán bộ Hồng Ngự", "COMMUNE_STAFF", COMMUNE);
     staff2 = await keyFor(s, "Cán bộ thứ hai", "COMMUNE_STAFF", COMMUNE);
     otherUnit = await keyFor(s, "Cán bộ Đạo Thạnh", "COMMUNE_STAFF", OTHER);
@@ -158,6 +160,8 @@ describe("announcements", () => {
     const otherHamlet = await hamlet(s, OTHER, "Ấp Khác");
     const bad: [unknown, string][] = [
       [draft({ title: "a\u0000b" }), "title"],
+      [draft({ title: "Họp\u202edân" }), "title"],
+      [draft({ body: "Tiêm\u200bchủng" }), "body"],
       [draft({ body: "" }), "body"],
       [draft({ title: "x".repeat(151) }), "title"],
       [draft({ scheduledAt: "9999-12-31T00:00:00Z" }), "scheduledAt"],
@@ -185,6 +189,9 @@ describe("announcements", () => {
     const created = await call(s, "POST", "/api/v1/broadcasts", staff, draft({ hamletIds: [big], title: "Họp dân khóm Lớn" }));
     expect(created.body.preview.recipients.byChannel).toMatchObject({ TELEGRAM: 1000, ZALO_OA: 1000 });
     const id = created.body.id;
+    // Before it is sent, the announcement says whom it would reach.
+    const before = await call(s, "GET", `/api/v1/broadcasts/${id}`, staff);
+    expect(before.body).toMatchObject({ status: "DRAFT", counts: { total: 2000, queued: 0, sent: 0, delivered: 0, failed: 0, unreachable: 0 } });
     const sent = await call(s, "POST", `/api/v1/broadcasts/${id}/send`, staff);
     expect(sent.status).toBe(200);
     expect(["SENDING", "SENT"]).toContain(sent.body.status);
@@ -216,6 +223,10 @@ describe("announcements", () => {
     expect(first.status).toBe(201);
     expect(again.body.id).toBe(first.body.id);
     expect(await s.ctx.db.broadcast.count({ where: { title: "Một lần thôi" } })).toBe(1);
+    // The same key for other content is a conflict, not a silent replay.
+    const reused = await call(s, "POST", "/api/v1/broadcasts", staff, draft({ hamletIds: [h], title: "Khác hẳn" }), { "idempotency-key": key });
+    expect(reused.status).toBe(409);
+    expect(reused.body.error.field).toBe("Idempotency-Key");
     const id = first.body.id;
     const answers = await Promise.all(Array.from({ length: 6 }, () => call(s, "POST", `/api/v1/broadcasts/${id}/send`, staff)));
     expect(answers.every((a) => a.status === 200)).toBe(true);

@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:net";
 import path from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../src/paths.js";
 import { cloneTestDatabase } from "../support/databases.js";
@@ -59,6 +60,17 @@ describe("npm run demo", () => {
     // The first test's run seeded the samples; a later run (another day, other dates) must not trip over them.
     const { code, stderr } = await runDemo();
     expect(stderr).not.toMatch(/đã được dùng|already used/);
+    // The demo residents who subscribed to the demo commune's announcements are there once.
+    const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+    try {
+      const rows = await pool.query<{ channel: string; n: number }>(
+        `SELECT i.channel::text AS channel, count(*)::int AS n FROM "Subscription" s JOIN "ChannelIdentity" i ON i.id = s."identityId"
+          WHERE s.kind = 'AREA' AND s."communeCode" = '29955' AND s."cancelledAt" IS NULL AND i."displayName" IS NOT NULL GROUP BY 1 ORDER BY 1`,
+      );
+      expect(rows.rows).toEqual([{ channel: "TELEGRAM", n: 160 }, { channel: "ZALO_OA", n: 160 }]);
+    } finally {
+      await pool.end();
+    }
     expect(stderr).toMatch(new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is already in use`));
     expect(code).toBe(1);
   }, 60_000);

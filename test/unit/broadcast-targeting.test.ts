@@ -82,3 +82,15 @@ describe("an announcement's texts", () => {
     expect(sms).toContain("...");
   });
 });
+
+describe("an announcement on Zalo", () => {
+  it("fits Zalo's 2,000 characters by cutting the body at a word, keeping the link", () => {
+    const body = "Thông tin chi tiết về lịch tiêm chủng ".repeat(60);
+    const t = broadcastNoticeText({ title: "Lịch tiêm", body, communeName: "Phường Hồng Ngự", hamletNames: [], urgent: false, link: "https://x.vn/xa/29955" });
+    expect(t.chat.length).toBeGreaterThan(2000);
+    expect(t.zalo!.length).toBeLessThanOrEqual(2000);
+    expect(t.zalo!.endsWith("Xem các thông báo của xã/phường: https://x.vn/xa/29955")).toBe(true);
+    expect(t.zalo).toContain("chủng…");
+    expect(broadcastNoticeText({ title: "a", body: "b", communeName: "c", hamletNames: [], urgent: false, link: null }).zalo).toBeUndefined();
+  });
+});

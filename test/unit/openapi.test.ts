@@ -10,9 +10,9 @@ describe("the OpenAPI document", () => {
     await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeTruthy();
   });
 
-  it("describes every guarded route", () => {
+  it("describes every guarded API route (the console's pages are not API)", () => {
     const paths = Object.keys((openApiDocument("http://x") as { paths: Record<string, unknown> }).paths);
-    for (const route of Object.keys(ROUTES)) {
+    for (const route of Object.keys(ROUTES).filter((r) => r.split(" ")[1]!.startsWith("/api/"))) {
       const [, url] = route.split(" ");
       expect(paths, route).toContain(url!.replace(/:(\w+)/g, "{$1}"));
     }

@@ -15,9 +15,14 @@ export interface SmsParts {
 
 export interface NoticeText {
   chat: string;
+  /** The Zalo OA text when `chat` is longer than Zalo accepts (2,000 characters). */
+  zalo?: string;
   sms: SmsParts;
   zns: Record<string, string>;
 }
+
+/** Zalo OA refuses a text message over 2,000 characters. */
+export const ZALO_TEXT_MAX = 2000;
 
 const OFFICE = "Trung tâm Phục vụ hành chính công xã";
 
@@ -262,8 +267,17 @@ export function broadcastNoticeText(v: BroadcastTextInput): NoticeText {
   const where = v.hamletNames.length ? ` (gửi ${v.hamletNames.join(", ")})` : "";
   const head = v.urgent ? `[KHẨN] ${from} thông báo${where}` : `${from} thông báo${where}`;
   const more = v.link ? `\n\nXem các thông báo của xã/phường: ${v.link}` : "";
+  const chat = `${head}\n\n${v.title}\n\n${v.body}${more}`;
+  // Zalo takes 2,000 characters: the body is cut (at a word) and the page's link kept.
+  let zalo: string | undefined;
+  if (chat.length > ZALO_TEXT_MAX) {
+    const room = ZALO_TEXT_MAX - (chat.length - v.body.length) - 1;
+    const cut = v.body.slice(0, Math.max(0, room)).replace(/\s+\S*$/, "");
+    zalo = `${head}\n\n${v.title}\n\n${cut}…${more}`;
+  }
   return {
-    chat: `${head}\n\n${v.title}\n\n${v.body}${more}`,
+    chat,
+    ...(zalo ? { zalo } : {}),
     sms: {
       head: `${v.urgent ? "[KHAN] " : ""}${from}: ${v.title}.`,
       middle: v.body.replace(/\s+/g, " "),

@@ -156,6 +156,23 @@ describe("booking delivery of a result by post", () => {
       `Lịch Bưu điện giao kết quả hồ sơ ${code} (mã ${reference}, Sáng (8:00–11:30)) đã được Bưu điện xác nhận.`,
     );
     expect(sender.render("BOOKING_UPDATE", notice!.variables as never, "SMS", "+84", notice!.id).text).toMatch(/^Lich Buu dien giao ket qua ho so .* da duoc Buu dien xac nhan\.$/);
+    // A result goes out only once it exists: the dossier is still being processed.
+    const early = await api(`/api/v1/bookings/${reference}/status`, staffKey, { status: "DISPATCHED", waybillCode: "EB123456789VN" });
+    expect(early.status).toBe(409);
+    expect(early.body.error.message).toMatch(/chưa có kết quả/);
+    expect((await api(`/api/v1/bookings/${reference}/status`, staffKey, { status: "COMPLETED" })).status).toBe(409);
+    expect((await t.ctx.db.deliveryBooking.findUniqueOrThrow({ where: { reference } })).status).toBe("CONFIRMED");
+    // A second booking for the same dossier (another chat, a double submit) gets the one already made.
+    const again = await t.ctx.bookings.create(
+      { kind: "RESULT_DELIVERY", dossierId: (await t.ctx.db.dossier.findUniqueOrThrow({ where: { code } })).id, recipientName: "X", recipientPhone: phone, communeCode: "30235", addressLine: "khác", timeWindow: "Chiều", postage: 25000 },
+      { purpose: "BOOKING", subject: (await t.ctx.db.dossier.findUniqueOrThrow({ where: { code } })).id } as never,
+    );
+    expect(again).toMatchObject({ reference, alreadyBooked: true });
+    expect(await bookingsOf(code)).toHaveLength(1);
+    await t.ctx.ingest.ingest(
+      [dossierEventSchema.parse({ eventId: `bk-ready-${randomBytes(4).toString("hex")}`, dossierCode: code, status: "RESULT_READY", occurredAt: "2026-11-25T08:00:00+07:00", communeCode: "30235" })],
+      { source: "UPSTREAM" },
+    );
     expect((await api(`/api/v1/bookings/${reference}/status`, staffKey, { status: "DISPATCHED" })).status).toBe(400); // waybill required
     expect((await api(`/api/v1/bookings/${reference}/status`, staffKey, { status: "DISPATCHED", waybillCode: "EB123456789VN" })).body.status).toBe("DISPATCHED");
     const dispatched = await t.ctx.db.notice.findFirst({ where: { type: "BOOKING_UPDATE", dedupeKey: { contains: ":DISPATCHED" }, variables: { path: ["reference"], equals: reference } } });
@@ -165,6 +182,10 @@ describe("booking delivery of a result by post", () => {
   });
 
   it("addresses a delivery to a person with the applicant's mandate when the citizen says so, and cancels with a code too", async () => {
+    // The dossier's earlier delivery was handed over: a new one may be booked.
+    for (const b of await t.ctx.db.deliveryBooking.findMany({ where: { dossier: { code }, status: "DISPATCHED" } })) {
+      expect((await api(`/api/v1/bookings/${b.reference}/status`, staffKey, { status: "COMPLETED" })).status).toBe(200);
+    }
     const c = conversation();
     await c.say("menu");
     await c.say(code);
@@ -244,11 +265,13 @@ describe("booking delivery of a result by post", () => {
     expect((await c.press("collect:1.000894")).text).toMatch(/Bưu điện đến nhận hồ sơ "Đăng ký kết hôn" tại nhà\. Bước 1\/5/);
     await c.say("Đỗ Minh Khang");
     const collector = `0917${String(Math.floor(Math.random() * 1e6)).padStart(6, "0")}`;
-    await c.say(collector);
-    await c.say("Phong Hoà");
-    await c.say("45 đường Lý Thường Kiệt");
+    // Every step asks about collecting the dossier, never about receiving something.
+    expect((await c.say(collector)).text).toMatch(/^Bước 3\/5: bưu tá đến lấy hồ sơ ở xã\/phường nào\?/);
+    expect((await c.say("Phong Hoà")).text).toMatch(/^Bước 4\/5: bưu tá đến lấy hồ sơ ở số nhà, đường, ấp\/khóm nào của Xã Phong Hoà/);
+    expect((await c.say("45 đường Lý Thường Kiệt")).text).toMatch(/^Bước 5\/5: ông\/bà muốn bưu tá đến lấy hồ sơ vào khung giờ nào\?/);
     const summary = await c.press("window:Chiều (13:30–17:00)");
-    expect(summary.text).toMatch(/Bưu điện đến nhận hồ sơ: Đăng ký kết hôn/);
+    expect(summary.text).toMatch(/Bưu điện đến lấy hồ sơ: Đăng ký kết hôn/);
+    expect(summary.text).toMatch(/Đến lấy tại: 45 đường Lý Thường Kiệt, Xã Phong Hoà/);
     expect(summary.text).toMatch(new RegExp(`Người nộp: Đỗ Minh Khang, ${collector}`));
     expect((await c.press("book-confirm")).text).toMatch(new RegExp(`số điện thoại ông/bà vừa nhập, đuôi …${collector.slice(-2)}`));
     const booked = await c.say(await codeSentTo(e164(collector)));
@@ -300,6 +323,6 @@ describe("a booking's time window", () => {
     const forged = await c.press("window:Gọi 0900 123 456 để nhận tiền hoàn phí");
     expect(forged.text).toMatch(/khung giờ nào/);
     expect(forged.text).not.toMatch(/0900 123 456/);
-    expect((await c.press("window:Sáng (8:00–11:30)")).text).toMatch(/Khung giờ: Sáng \(8:00–11:30\)/);
+    expect((await c.press("window:Sáng (8:00–11:30)")).text).toMatch(/Khung giờ( bưu tá đến lấy)?: Sáng \(8:00–11:30\)/);
   });
 });

@@ -161,7 +161,8 @@ describe("routing and delivery", () => {
     const { noticeId, event } = await send("WITHDRAWN", c.local);
     const n = await s.waitFor(async () => {
       const row = await s.ctx.db.notice.findUnique({ where: { id: noticeId }, include: { attempts: true } });
-      return row?.status === "UNCONFIRMED" && row.attempts[0]?.outcome === "unknown" ? row : null;
+      // Both rows as the one transaction leaves them (Prisma reads the notice and its attempts in two queries).
+      return row?.status === "UNCONFIRMED" && row.attempts[0]?.outcome === "unknown" && row.checkAt === null ? row : null;
     }, "the outcome recorded as unknown");
     // The dossier's history says so, for staff of its unit (and only for them).
     const history = async (key: string) => {
