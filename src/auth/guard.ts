@@ -60,6 +60,7 @@ export type Action = keyof typeof PERMISSIONS;
 export const ROUTES: Record<string, Action> = {
   "POST /api/v1/dossier-events": "dossier-events:write",
   "POST /api/v1/dossier-events/batch": "dossier-events:write",
+  "GET /api/v1/dossiers": "dossiers:read",
   "GET /api/v1/dossiers/:code": "dossiers:read",
   "GET /api/v1/bookings": "bookings:read",
   "POST /api/v1/bookings/:reference/status": "bookings:move",

@@ -4,7 +4,10 @@
  * send cut short on a provider that cannot be asked), which is shown as such and never resent.
  * Confined to the reader's unit by the guard's rules: a dossier outside it is "not found".
  */
-import { canTouchCommune, type Principal } from "../auth/guard.js";
+import { z } from "zod";
+import { canTouchCommune, unitScope, type Principal } from "../auth/guard.js";
+import type { Prisma } from "../generated/prisma/client.js";
+import type { DossierStatus } from "../generated/prisma/enums.js";
 import type { Db } from "../db/client.js";
 import { NotFoundError } from "../errors.js";
 import { NOTICE_OUTCOME_LABELS, STATUS_LABELS, type NoticeOutcome } from "../notifications/messages/vi.js";
@@ -30,11 +33,122 @@ export function noticeOutcome(n: Pick<DossierNotice, "status" | "checkAt" | "att
   }
 }
 
+const STATUSES = [
+  "REGISTERED", "RECEIVED", "REFUSED", "PROCESSING", "SUPPLEMENT_REQUIRED", "PAYMENT_REQUIRED", "WITHDRAWN", "STOPPED", "RESULT_READY",
+  "RETURNED", "DELAYED", "POSTAL_COLLECTED", "POSTAL_HANDED_TO_DESK", "RESULT_HANDED_TO_POST", "OUT_FOR_DELIVERY", "DELIVERED", "DELIVERY_FAILED",
+] as const satisfies readonly DossierStatus[];
+
+/** Statuses in which a dossier is no longer waiting for its result (it has one, or it ended without one). */
+export const RESULT_OR_ENDED: DossierStatus[] = ["RESULT_READY", "RETURNED", "RESULT_HANDED_TO_POST", "OUT_FOR_DELIVERY", "DELIVERED", "DELIVERY_FAILED", "WITHDRAWN", "REFUSED", "STOPPED"];
+const RETURNED_BY_POST: DossierStatus[] = ["RESULT_HANDED_TO_POST", "OUT_FOR_DELIVERY", "DELIVERED", "DELIVERY_FAILED"];
+
+const bool = z.enum(["true", "false"]).transform((v) => v === "true");
+const instant = (field: string) =>
+  z.iso
+    .datetime({ offset: true, message: `${field}: thời điểm ISO 8601, ví dụ 2026-12-01T00:00:00+07:00` })
+    .or(z.iso.date({ message: `${field}: ngày dạng YYYY-MM-DD` }))
+    .transform((v) => new Date(v.length === 10 ? `${v}T00:00:00+07:00` : v))
+    .refine((d) => d.getUTCFullYear() >= 2000 && d.getUTCFullYear() <= 2100, `${field}: năm từ 2000 đến 2100`);
+
+/** The filters of a unit's dossier list (query string). */
+export const dossierListQuery = z
+  .object({
+    status: z
+      .string()
+      .transform((v) => v.split(",").map((x) => x.trim().toUpperCase()).filter(Boolean))
+      .pipe(z.array(z.enum(STATUSES, { message: "status: một hoặc nhiều trạng thái hồ sơ, cách nhau bằng dấu phẩy" })).max(17))
+      .optional(),
+    /** Past its due date (the new one after an apology) and still without a result. */
+    overdue: bool.optional(),
+    dueBefore: instant("dueBefore").optional(),
+    dueAfter: instant("dueAfter").optional(),
+    receivedFrom: instant("receivedFrom").optional(),
+    receivedTo: instant("receivedTo").optional(),
+    channel: z.enum(["COUNTER", "ONLINE", "POSTAL"], { message: "channel: COUNTER, ONLINE hoặc POSTAL" }).optional(),
+    /** Its result went, or is going, home through the post. */
+    returnedByPost: bool.optional(),
+    procedureCode: z.string().trim().max(40).optional(),
+    communeCode: z.string().trim().regex(/^\d{5}$/, "communeCode: mã xã/phường gồm 5 chữ số").optional(),
+    /** Part of the dossier code, or of the applicant's name. */
+    q: z.string().trim().min(2, "q: ít nhất 2 ký tự").max(100).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    offset: z.coerce.number().int().min(0).max(100_000).default(0),
+  })
+  .strict();
+
+/** A phone shown in a list: only its last two digits. */
+const maskPhone = (phone: string | null) => (phone ? `…${phone.slice(-2)}` : null);
+
 export class DossierHistoryService {
   constructor(
     private readonly db: Db,
     private readonly notices: NoticeStore,
   ) {}
+
+  /**
+   * The dossiers of the principal's unit, newest first, with the filters of `dossierListQuery`.
+   * Each says whether it is overdue now (past its due date, or the new one after an apology, with no result yet).
+   */
+  async list(principal: Principal, query: z.output<typeof dossierListQuery>, now = new Date()) {
+    const scope = unitScope(principal);
+    const and: Prisma.DossierWhereInput[] = [];
+    if (scope) and.push({ commune: { OR: [{ code: scope }, { parentCode: scope }] } });
+    if (query.communeCode) and.push({ communeCode: query.communeCode });
+    if (query.status?.length) and.push({ status: { in: query.status } });
+    if (query.overdue !== undefined) {
+      const late: Prisma.DossierWhereInput = {
+        status: { notIn: RESULT_OR_ENDED },
+        OR: [{ newDueAt: { lt: now } }, { newDueAt: null, dueAt: { lt: now } }],
+      };
+      // Spelled out rather than NOT(late): a NULL due date would make NOT(...) NULL and hide the dossier.
+      const notLate: Prisma.DossierWhereInput = {
+        OR: [{ status: { in: RESULT_OR_ENDED } }, { newDueAt: { gte: now } }, { newDueAt: null, OR: [{ dueAt: null }, { dueAt: { gte: now } }] }],
+      };
+      and.push(query.overdue ? late : notLate);
+    }
+    if (query.dueBefore) and.push({ OR: [{ newDueAt: { lt: query.dueBefore } }, { newDueAt: null, dueAt: { lt: query.dueBefore } }] });
+    if (query.dueAfter) and.push({ OR: [{ newDueAt: { gte: query.dueAfter } }, { newDueAt: null, dueAt: { gte: query.dueAfter } }] });
+    if (query.receivedFrom) and.push({ receivedAt: { gte: query.receivedFrom } });
+    if (query.receivedTo) and.push({ receivedAt: { lt: query.receivedTo } });
+    if (query.channel) and.push({ channel: query.channel });
+    if (query.returnedByPost !== undefined) {
+      const post: Prisma.DossierWhereInput = { OR: [{ status: { in: RETURNED_BY_POST } }, { bookings: { some: { kind: "RESULT_DELIVERY", status: { notIn: ["CANCELLED"] } } } }] };
+      and.push(query.returnedByPost ? post : { NOT: post });
+    }
+    if (query.procedureCode) and.push({ procedureCode: query.procedureCode });
+    if (query.q) and.push({ OR: [{ code: { contains: query.q.toUpperCase() } }, { applicant: { fullName: { contains: query.q, mode: "insensitive" } } }] });
+    const where: Prisma.DossierWhereInput = { AND: and };
+    const [total, rows] = await Promise.all([
+      this.db.dossier.count({ where }),
+      this.db.dossier.findMany({
+        where,
+        orderBy: [{ receivedAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }, { id: "desc" }],
+        skip: query.offset,
+        take: query.limit,
+        include: { commune: { select: { code: true, fullName: true } }, applicant: { select: { fullName: true, phone: true } } },
+      }),
+    ]);
+    return {
+      total,
+      offset: query.offset,
+      dossiers: rows.map((d) => {
+        const due = d.newDueAt ?? d.dueAt;
+        return {
+          code: d.code,
+          status: d.status,
+          statusLabel: STATUS_LABELS[d.status as keyof typeof STATUS_LABELS] ?? d.status,
+          procedure: { code: d.procedureCode, name: d.procedureName },
+          commune: d.commune ? { code: d.commune.code, name: d.commune.fullName } : null,
+          channel: d.channel,
+          applicant: { fullName: d.applicant.fullName, phone: maskPhone(d.applicant.phone) },
+          receivedAt: d.receivedAt,
+          dueAt: d.dueAt,
+          newDueAt: d.newDueAt,
+          overdue: due !== null && due.getTime() < now.getTime() && !RESULT_OR_ENDED.includes(d.status),
+        };
+      }),
+    };
+  }
 
   async get(code: string, principal: Principal) {
     const dossier = await this.db.dossier.findUnique({
