@@ -62,6 +62,8 @@ export const ROUTES: Record<string, Action> = {
   "POST /api/v1/dossier-events/batch": "dossier-events:write",
   "GET /api/v1/dossiers": "dossiers:read",
   "GET /api/v1/dossiers/:code": "dossiers:read",
+  "GET /staff/dossiers": "dossiers:read",
+  "GET /staff/dossiers/:code": "dossiers:read",
   "GET /api/v1/bookings": "bookings:read",
   "POST /api/v1/bookings/:reference/status": "bookings:move",
   "GET /api/v1/sandbox/messages": "sandbox:read",

@@ -13,6 +13,7 @@ import { registerStaffHamletPages } from "./routes/staff-hamlets.js";
 import { registerPublicCommunePages } from "./routes/public-commune.js";
 import { registerBroadcastRoutes } from "./routes/broadcasts.js";
 import { registerStaffBroadcastPages } from "./routes/staff-broadcast-pages.js";
+import { registerStaffDossierPages } from "./routes/staff-dossier-pages.js";
 import { registerDossierRoutes } from "./routes/dossiers.js";
 import { registerDossierEventRoutes } from "./routes/dossier-events.js";
 import { registerHealthRoutes } from "./routes/health.js";
@@ -81,6 +82,7 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
   registerPublicCommunePages(app, { pages: ctx.communePages });
   registerBroadcastRoutes(app, { broadcasts: ctx.broadcasts });
   registerStaffBroadcastPages(app, { broadcasts: ctx.broadcasts, db: ctx.db });
+  registerStaffDossierPages(app, { history: ctx.history });
   registerSandboxRoutes(app, ctx.db);
   registerAuthRoutes(app, { accounts: ctx.staffAccounts, env });
   registerConsolePages(app, { accounts: ctx.staffAccounts, console: ctx.staffConsole, env });

@@ -150,4 +150,23 @@ describe("the staff console in a browser", () => {
     await lanCtx.close();
     await minhCtx.close();
   }, 120_000);
+
+  it("lists the unit's dossiers and opens one's history, accessibly", async () => {
+    const e = s.event({ applicant: { fullName: "Đỗ Thị Hạnh", phone: "0912777001" } });
+    expect((await s.post("/api/v1/dossier-events", e)).status).toBe(202);
+    const ctx = await phone();
+    const page = await ctx.newPage();
+    await signIn(page, minh.username, minh.password);
+    await page.waitForURL((url) => url.pathname === "/staff");
+    await page.getByRole("link", { name: "Hồ sơ" }).first().click();
+    await page.getByLabel("Mã hồ sơ hoặc tên người nộp").fill("Đỗ Thị Hạnh");
+    await page.getByRole("button", { name: "Lọc" }).click();
+    await page.getByRole("link", { name: e.dossierCode as string }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole("link", { name: e.dossierCode as string }).click();
+    await page.getByRole("heading", { name: `Hồ sơ ${e.dossierCode as string}` }).waitFor();
+    expect(await page.locator("#events-title + .table-wrap").textContent()).toContain("Đã tiếp nhận");
+    expect(await seriousViolations(page)).toEqual([]);
+    await ctx.close();
+  }, 60_000);
 });

@@ -25,6 +25,11 @@ async function get(path: string, key: string | null) {
   return { status: res.status, body: (await res.json()) as any };
 }
 
+async function page(path: string, key: string | null) {
+  const res = await fetch(t.baseUrl + path, { headers: key ? { authorization: `Bearer ${key}` } : {}, redirect: "manual" });
+  return { status: res.status, html: await res.text(), location: res.headers.get("location") };
+}
+
 beforeAll(async () => {
   database = await cloneTestDatabase();
   t = await startTestApp({ DATABASE_URL: database.url, QUEUE_PREFIX: `dl${randomBytes(4).toString("hex")}` });
@@ -94,5 +99,28 @@ describe("a unit's dossiers", () => {
       expect(res.status, query).toBe(400);
       expect(res.body.error.field, query).toBe(field);
     }
+  });
+
+  it("GET /staff/dossiers: (and GET /staff/dossiers/:code:) the console's list with its filter form, and a dossier's history; another unit's is a 404 page", async () => {
+    const signedOut = await page("/staff/dossiers", null);
+    expect(signedOut.status).toBe(303);
+    expect(signedOut.location).toMatch(/^\/staff\/login/);
+    expect((await page("/staff/dossiers", keys.post!)).status).toBe(403);
+    const list = await page("/staff/dossiers?overdue=true", keys.staff!);
+    expect(list.status).toBe(200);
+    expect(list.html).toContain(code(1));
+    expect(list.html).not.toContain(code(2));
+    expect(list.html).toContain("Quá hạn");
+    expect(list.html).toContain('<label for="f-q">');
+    const bad = await page("/staff/dossiers?dueBefore=ngay-mai", keys.staff!);
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain("Bộ lọc chưa hợp lệ");
+    const one = await page(`/staff/dossiers/${encodeURIComponent(code(1))}`, keys.staff!);
+    expect(one.status).toBe(200);
+    expect(one.html).toContain("Nguyễn Văn An");
+    expect(one.html).toContain("Diễn biến");
+    const theirs = await page(`/staff/dossiers/${encodeURIComponent(code(5))}`, keys.staff!);
+    expect(theirs.status).toBe(404);
+    expect(theirs.html).not.toContain("Võ Văn Em");
   });
 });

@@ -1,0 +1,52 @@
+/**
+ * The console's dossier pages: the unit's dossiers with filters, and one dossier's history (its
+ * status events and every notice with its channels and what became of it). Guarded like the API
+ * (`dossiers:read`), through the same service.
+ */
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { dossierListQuery, type DossierHistoryService } from "../../dossiers/history-service.js";
+import { AppError } from "../../errors.js";
+import { STATUS_LABELS } from "../../notifications/messages/vi.js";
+import { sendConsolePage } from "../../web/console.js";
+import { requirePrincipal } from "../auth.js";
+
+/** The filter form as submitted: empty fields mean "any". */
+function formQuery(raw: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries((raw ?? {}) as Record<string, unknown>)) if (typeof v === "string" && v.trim() !== "") out[k] = v.trim();
+  return out;
+}
+
+const PAGE = 50;
+
+export function registerStaffDossierPages(app: FastifyInstance, deps: { history: DossierHistoryService }): void {
+  app.get("/staff/dossiers", async (request, reply) => {
+    const principal = requirePrincipal(request);
+    const values = formQuery(request.query);
+    const parsed = dossierListQuery.safeParse({ ...values, limit: String(PAGE) });
+    if (!parsed.success) {
+      const errors = parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? "q"), message: i.message }));
+      return sendConsolePage(request, reply, "staff/dossiers/index", { current: "dossiers", title: "Hồ sơ", values, errors, result: null, statuses: STATUS_LABELS }, 400);
+    }
+    const result = await deps.history.list(principal, parsed.data);
+    const more = new URLSearchParams({ ...values, offset: String(parsed.data.offset + PAGE) }).toString();
+    return sendConsolePage(request, reply, "staff/dossiers/index", {
+      current: "dossiers",
+      title: "Hồ sơ",
+      values,
+      errors: [],
+      result,
+      next: parsed.data.offset + PAGE < result.total ? `/staff/dossiers?${more}` : null,
+      statuses: STATUS_LABELS,
+    });
+  });
+
+  app.get("/staff/dossiers/:code", async (request, reply) => {
+    const principal = requirePrincipal(request);
+    const { code } = z.object({ code: z.string().max(60) }).parse(request.params);
+    if (!/^[A-Z0-9.\-]{6,60}$/i.test(code)) throw new AppError("NOT_FOUND", `Không có hồ sơ ${code} trong đơn vị của bạn.`);
+    const dossier = await deps.history.get(code, principal);
+    return sendConsolePage(request, reply, "staff/dossiers/show", { current: "dossiers", title: `Hồ sơ ${dossier.code}`, d: dossier, statuses: STATUS_LABELS });
+  });
+}
