@@ -6,10 +6,10 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNotifyStack, type NotifyStack } from "../support/notify-stack.js";
+import { NEW_PASSWORD, staffClient } from "../support/staff-client.js";
 
 const COMMUNE = "29955"; // Phường Hồng Ngự, Đồng Tháp
 const OTHER = "28249"; // Phường Đạo Thạnh, Đồng Tháp: another commune, another unit for its own staff
-const NEW_PASSWORD = "Cây-đa-đầu-làng-2026";
 
 let s: NotifyStack;
 beforeAll(async () => {
@@ -17,63 +17,15 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-let ipSeq = 0;
-const freshIp = () => `198.51.${100 + Math.floor(ipSeq / 250)}.${(ipSeq++ % 250) + 1}`;
-
-interface Res {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: any;
-  session: string | undefined;
-}
-
-async function req(
-  method: string,
-  url: string,
-  o: { session?: string; csrf?: string; json?: unknown; form?: Record<string, string>; raw?: { type: string; body: string | FormData }; ip?: string; key?: string; cookies?: Record<string, string> } = {},
-): Promise<Res> {
-  const cookies = { ...(o.session ? { motcua_staff: o.session } : {}), ...o.cookies };
-  const headers: Record<string, string> = {
-    "x-forwarded-for": o.ip ?? "203.0.113.251",
-    ...(Object.keys(cookies).length ? { cookie: Object.entries(cookies).map(([k, v]) => `${k}=${v}`).join("; ") } : {}),
-    ...(o.csrf ? { "x-csrf-token": o.csrf } : {}),
-    ...(o.key ? { authorization: `Bearer ${o.key}` } : {}),
-    ...(o.json !== undefined ? { "content-type": "application/json" } : {}),
-    ...(o.form !== undefined ? { "content-type": "application/x-www-form-urlencoded" } : {}),
-    ...(o.raw && typeof o.raw.body === "string" ? { "content-type": o.raw.type } : {}),
-  };
-  const res = await fetch(s.baseUrl + url, {
-    method,
-    headers,
-    redirect: "manual",
-    ...(o.json !== undefined ? { body: typeof o.json === "string" ? o.json : JSON.stringify(o.json) } : {}),
-    ...(o.form !== undefined ? { body: new URLSearchParams(o.form).toString() } : {}),
-    ...(o.raw ? { body: o.raw.body } : {}),
-  });
-  const text = await res.text();
-  let body: any = null;
-  try {
-    body = text ? JSON.parse(text) : null;
-  } catch {
-    body = null;
-  }
-  const sessionCookie = res.headers.getSetCookie().find((c) => c.startsWith("motcua_staff="));
-  return { status: res.status, headers: res.headers, text, body, session: sessionCookie ? decodeURIComponent(sessionCookie.split(";")[0]!.slice("motcua_staff=".length)) : undefined };
-}
-
-const login = (username: string, password: string, ip = freshIp()) => req("POST", "/api/v1/auth/login", { json: { username, password }, ip });
+const { req, login, freshIp, signedIn } = staffClient(() => s, "203.0.113.251");
 
 /** A member who has signed in and chosen their own password: their session and its CSRF token. */
 async function member(unitCode: string, fullName = "Nguyễn Thị Lan", role: "commune_staff" | "post_office_staff" = "commune_staff") {
   const username = `atk.${randomBytes(4).toString("hex")}`;
   const { oneTimePassword } = await s.ctx.staffAccounts.create({ username, fullName, role, unitCode });
-  const first = await login(username, oneTimePassword);
-  expect(first.status, first.text).toBe(200);
-  const changed = await req("POST", "/api/v1/auth/password", { session: first.session!, csrf: first.body.csrfToken, json: { currentPassword: oneTimePassword, newPassword: NEW_PASSWORD } });
-  expect(changed.status, changed.text).toBe(200);
+  const { session, csrf } = await signedIn(username, oneTimePassword);
   const user = await s.ctx.db.staffUser.findUniqueOrThrow({ where: { username } });
-  return { id: user.id, username, session: changed.session!, csrf: changed.body.csrfToken as string };
+  return { id: user.id, username, session, csrf };
 }
 
 async function hamlet(communeCode: string, name: string): Promise<string> {

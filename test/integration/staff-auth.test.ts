@@ -11,9 +11,9 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../src/paths.js";
 import { startNotifyStack, type NotifyStack } from "../support/notify-stack.js";
+import { NEW_PASSWORD, staffClient, type StaffRole } from "../support/staff-client.js";
 
 const IDLE_SECONDS = 300;
-const NEW_PASSWORD = "Cây-đa-đầu-làng-2026";
 
 let s: NotifyStack;
 beforeAll(async () => {
@@ -21,57 +21,9 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-let ipSeq = 0;
-/** Each test signs in from an address of its own (X-Forwarded-For from the trusted 127.0.0.1), so failures elsewhere never hold it. */
-const freshIp = () => `198.51.${100 + Math.floor(ipSeq / 250)}.${(ipSeq++ % 250) + 1}`;
+const { req, login, freshIp, signedIn } = staffClient(() => s, "203.0.113.250");
 
-interface Res {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: any;
-  /** The session cookie's new value, when the answer set one ("" when it cleared it). */
-  session: string | undefined;
-  setCookies: string[];
-}
-
-async function req(
-  method: string,
-  url: string,
-  o: { session?: string; csrf?: string; json?: unknown; form?: Record<string, string>; ip?: string; key?: string; cookies?: Record<string, string>; headers?: Record<string, string> } = {},
-): Promise<Res> {
-  const cookies = { ...(o.session ? { motcua_staff: o.session } : {}), ...o.cookies };
-  const headers: Record<string, string> = {
-    "x-forwarded-for": o.ip ?? "203.0.113.250",
-    ...(Object.keys(cookies).length ? { cookie: Object.entries(cookies).map(([k, v]) => `${k}=${v}`).join("; ") } : {}),
-    ...(o.csrf ? { "x-csrf-token": o.csrf } : {}),
-    ...(o.key ? { authorization: `Bearer ${o.key}` } : {}),
-    ...(o.json !== undefined ? { "content-type": "application/json" } : {}),
-    ...(o.form !== undefined ? { "content-type": "application/x-www-form-urlencoded" } : {}),
-    ...o.headers,
-  };
-  const res = await fetch(s.baseUrl + url, {
-    method,
-    headers,
-    redirect: "manual",
-    ...(o.json !== undefined ? { body: JSON.stringify(o.json) } : {}),
-    ...(o.form !== undefined ? { body: new URLSearchParams(o.form).toString() } : {}),
-  });
-  const text = await res.text();
-  let body: any = null;
-  try {
-    body = text ? JSON.parse(text) : null;
-  } catch {
-    body = null;
-  }
-  const setCookies = res.headers.getSetCookie();
-  const sessionCookie = setCookies.find((c) => c.startsWith("motcua_staff="));
-  return { status: res.status, headers: res.headers, text, body, setCookies, session: sessionCookie ? decodeURIComponent(sessionCookie.split(";")[0]!.slice("motcua_staff=".length)) : undefined };
-}
-
-const login = (username: string, password: string, ip = freshIp()) => req("POST", "/api/v1/auth/login", { json: { username, password }, ip });
-
-type Role = "commune_staff" | "post_office_staff" | "admin";
+type Role = StaffRole;
 const uniqueName = (stem: string) => `${stem}.${randomBytes(3).toString("hex")}`;
 
 async function account(role: Role, unitCode: string | null, name = "Nguyễn Thị Lan") {
@@ -83,11 +35,7 @@ async function account(role: Role, unitCode: string | null, name = "Nguyễn Th�
 /** A member who has signed in and chosen their own password: their session and its CSRF token. */
 async function member(role: Role, unitCode: string | null, name?: string) {
   const { username, oneTimePassword } = await account(role, unitCode, name);
-  const first = await login(username, oneTimePassword);
-  expect(first.status).toBe(200);
-  const changed = await req("POST", "/api/v1/auth/password", { session: first.session!, csrf: first.body.csrfToken, json: { currentPassword: oneTimePassword, newPassword: NEW_PASSWORD } });
-  expect(changed.status, changed.text).toBe(200);
-  return { username, password: NEW_PASSWORD, session: changed.session!, csrf: changed.body.csrfToken as string };
+  return signedIn(username, oneTimePassword);
 }
 
 async function upstreamDossier(communeCode: string): Promise<string> {
