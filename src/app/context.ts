@@ -20,6 +20,7 @@ import { createLogger } from "../logging/logger.js";
 import { ReceiptService } from "../notifications/receipts.js";
 import { NoticeStore } from "../notifications/notice-store.js";
 import { buildChannels, type ChannelSet } from "../channels/registry.js";
+import { CalendarService } from "../calendar/calendar-service.js";
 import { BookingService } from "../bookings/booking-service.js";
 import { BroadcastService } from "../broadcasts/broadcast-service.js";
 import { DossierLookupService } from "../dossiers/lookup-service.js";
@@ -68,6 +69,8 @@ export interface AppContext {
   codes: OneTimeCodeService;
   /** Announcements from commune staff. */
   broadcasts: BroadcastService;
+  /** The working calendar (weekends, public holidays, worked weekend days). */
+  calendar: CalendarService;
   /** The services the bot works through. */
   botServices: BotServices;
   /** The citizens' bot, built once on first use (the api and bot roles share it). */
@@ -86,6 +89,7 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
   const adminUnits = new AdminUnitService(database.db);
   const catalog = new CatalogService(new PrismaProcedureRepository(database.db));
   const bookings = new BookingService(database.db);
+  const calendar = new CalendarService(database.db);
   const botServices: BotServices = {
     lookup: new DossierLookupService(database.db),
     bookings,
@@ -128,6 +132,7 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
       publicBaseUrl: env.PUBLIC_BASE_URL,
       twilioPerSecond: env.TWILIO_MAX_PER_SECOND,
     }),
+    calendar,
     botServices,
     get bot() {
       bot ??= createBot({ redis, services: botServices, logger, prefix: env.QUEUE_PREFIX, tariff: env.POSTAL_TARIFF });
