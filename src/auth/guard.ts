@@ -66,6 +66,12 @@ export const ROUTES: Record<string, Action> = {
   "GET /staff/dossiers/:code": "dossiers:read",
   "GET /api/v1/bookings": "bookings:read",
   "POST /api/v1/bookings/:reference/status": "bookings:move",
+  // The console's post office desk (commune staff read their commune's; post office staff work them).
+  "GET /staff/bookings": "bookings:read",
+  "GET /staff/bookings/:reference": "bookings:read",
+  "GET /staff/bookings/:reference/slip": "bookings:read",
+  "POST /staff/bookings/:reference/status": "bookings:move",
+  "POST /staff/bookings/deliveries": "bookings:move",
   "GET /api/v1/sandbox/messages": "sandbox:read",
   "GET /api/v1/hamlets": "hamlets:read",
   "POST /api/v1/hamlets": "hamlets:write",
