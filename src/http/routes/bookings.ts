@@ -15,9 +15,9 @@ import { errorResponse, guardResponses, jsonBody, jsonResponse, pathParameter, q
 
 /** A day (YYYY-MM-DD, Vietnam's midnight) or an ISO instant. */
 const day = (field: string) =>
-  z.iso
-    .datetime({ offset: true, message: `${field}: thời điểm ISO 8601, ví dụ 2026-12-01T00:00:00+07:00` })
-    .or(z.iso.date({ message: `${field}: ngày dạng YYYY-MM-DD` }))
+  z
+    .string()
+    .refine((v) => z.iso.date().safeParse(v).success || z.iso.datetime({ offset: true }).safeParse(v).success, `${field}: ngày dạng YYYY-MM-DD (hoặc thời điểm ISO 8601, ví dụ 2026-12-01T00:00:00+07:00)`)
     .transform((v) => new Date(v.length === 10 ? `${v}T00:00:00+07:00` : v))
     .refine((d) => d.getUTCFullYear() >= 2000 && d.getUTCFullYear() <= 2100, `${field}: năm từ 2000 đến 2100`);
 
