@@ -52,6 +52,10 @@ export const PERMISSIONS = {
   "broadcasts:write": ["COMMUNE_STAFF"],
   /** Approve another staff member's urgent announcement (same unit; never one's own). */
   "broadcasts:approve": ["COMMUNE_STAFF"],
+  /** Read the monthly report of the principal's commune, or of its province (the roll-up) and its communes. */
+  "reports:read": ["COMMUNE_STAFF"],
+  /** Write the monthly report's sections and submit it (same units as reports:read). */
+  "reports:write": ["COMMUNE_STAFF"],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Action = keyof typeof PERMISSIONS;
@@ -113,6 +117,13 @@ export const ROUTES: Record<string, Action> = {
   "GET /staff/password": "auth:self",
   "POST /staff/password": "auth:self",
   "POST /staff/logout": "auth:self",
+  // The monthly report (issue 10 §7): the API and the console page.
+  "GET /api/v1/reports/monthly": "reports:read",
+  "PUT /api/v1/reports/monthly/:unit/:month": "reports:write",
+  "POST /api/v1/reports/monthly/:unit/:month/submit": "reports:write",
+  "GET /staff/reports": "reports:read",
+  "POST /staff/reports/:unit/:month": "reports:write",
+  "POST /staff/reports/:unit/:month/submit": "reports:write",
 };
 
 export class UnauthorizedError extends AppError {

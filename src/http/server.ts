@@ -16,6 +16,7 @@ import { registerStaffBroadcastPages } from "./routes/staff-broadcast-pages.js";
 import { registerStaffDossierPages } from "./routes/staff-dossier-pages.js";
 import { registerStaffBookingPages } from "./routes/staff-booking-pages.js";
 import { registerDossierRoutes } from "./routes/dossiers.js";
+import { registerReportRoutes } from "./routes/reports.js";
 import { registerDossierEventRoutes } from "./routes/dossier-events.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerProcedureRoutes } from "./routes/procedures.js";
@@ -85,6 +86,7 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
   registerStaffBroadcastPages(app, { broadcasts: ctx.broadcasts, db: ctx.db });
   registerStaffDossierPages(app, { history: ctx.history });
   registerStaffBookingPages(app, { bookings: ctx.bookings, postage: env.POSTAL_TARIFF.RESULT_DELIVERY });
+  registerReportRoutes(app, { reports: ctx.reports });
   registerSandboxRoutes(app, ctx.db);
   registerAuthRoutes(app, { accounts: ctx.staffAccounts, env });
   registerConsolePages(app, { accounts: ctx.staffAccounts, console: ctx.staffConsole, env });

@@ -4,6 +4,7 @@ import { bookingPaths } from "../routes/bookings.js";
 import { broadcastPaths } from "../routes/broadcasts.js";
 import { dossierPaths } from "../routes/dossiers.js";
 import { hamletPaths } from "../routes/hamlets.js";
+import { reportPaths } from "../routes/reports.js";
 import type { PathItems } from "./zod-paths.js";
 
-export const OPENAPI_SECTIONS: PathItems[] = [broadcastPaths, authPaths, hamletPaths, dossierPaths, bookingPaths];
+export const OPENAPI_SECTIONS: PathItems[] = [broadcastPaths, authPaths, hamletPaths, dossierPaths, bookingPaths, reportPaths];
