@@ -89,7 +89,7 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
   registerReportRoutes(app, { reports: ctx.reports });
   registerSandboxRoutes(app, ctx.db);
   registerAuthRoutes(app, { accounts: ctx.staffAccounts, env });
-  registerConsolePages(app, { accounts: ctx.staffAccounts, console: ctx.staffConsole, env });
+  registerConsolePages(app, { accounts: ctx.staffAccounts, console: ctx.staffConsole, env, reports: ctx.reports });
   registerTwilioWebhook(app, { authToken: env.TWILIO_AUTH_TOKEN, publicBaseUrl: env.PUBLIC_BASE_URL, receipts: ctx.receipts });
   registerZaloWebhook(app, {
     appId: env.ZALO_APP_ID,

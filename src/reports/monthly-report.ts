@@ -15,7 +15,7 @@ import { z } from "zod";
 import { unitScope, type Principal } from "../auth/guard.js";
 import type { Db } from "../db/client.js";
 import { AppError, NotFoundError, ValidationError } from "../errors.js";
-import { dayKey } from "../calendar/working-days.js";
+import { dayKey, shiftDay, type WorkingCalendar } from "../calendar/working-days.js";
 
 // ───────────────────────── Months ─────────────────────────
 
@@ -39,6 +39,22 @@ export function monthBounds(month: string): { from: Date; to: Date } {
 /** The last calendar day of a month, as yyyy-MM-dd. */
 export function lastDayOf(month: string): string {
   return dayKey(new Date(monthBounds(month).to.getTime() - 1));
+}
+
+/**
+ * The day the month's draft is prepared: three working days before the month's end — the working
+ * day after which exactly three working days remain up to the month's last day (November 2026,
+ * ending on Monday the 30th: Wednesday the 25th, leaving the 26th, 27th and 30th).
+ */
+export function preparationDay(calendar: WorkingCalendar, month: string): string {
+  let key = lastDayOf(month);
+  let left = 3;
+  while (left > 0) {
+    if (calendar.isWorkingDay(key)) left -= 1;
+    key = shiftDay(key, -1);
+  }
+  while (!calendar.isWorkingDay(key)) key = shiftDay(key, -1);
+  return key;
 }
 
 /** "tháng 11/2026". */
@@ -512,6 +528,44 @@ export class MonthlyReportService {
     return new ReportConflictError(
       `Báo cáo ${monthLabel(month)} đã nộp${when ? ` lúc ${when}` : ""}${row.submittedByName ? ` (${row.submittedByName})` : ""}; báo cáo đã nộp không sửa được nữa (a submitted report cannot be edited).`,
     );
+  }
+
+  /**
+   * The scheduled preparation: from three working days before the month's end (see
+   * `preparationDay`) to the month's last day, every unit with active commune staff (a commune, or
+   * a province for its province-level staff) gets its draft for the month, with `preparedAt` and
+   * `remindedAt` set — the reminder is the notice on the console's home page (`reminderFor`).
+   * Idempotent: a unit already prepared (or submitted) is left as it is. Returns the units prepared now.
+   */
+  async prepareDrafts(calendar: WorkingCalendar, now = new Date()): Promise<{ month: string; prepareOn: string; prepared: string[] }> {
+    const month = monthOf(now);
+    const prepareOn = preparationDay(calendar, month);
+    if (dayKey(now) < prepareOn) return { month, prepareOn, prepared: [] };
+    const { rows } = await this.pool.query<{ unitCode: string }>(
+      `INSERT INTO "MonthlyReport" (id, "unitCode", month, "preparedAt", "remindedAt", "createdAt", "updatedAt")
+       SELECT gen_random_uuid(), u.code, $1, $2::timestamptz AT TIME ZONE 'UTC', $2::timestamptz AT TIME ZONE 'UTC', $2::timestamptz AT TIME ZONE 'UTC', $2::timestamptz AT TIME ZONE 'UTC'
+         FROM (SELECT DISTINCT s."unitCode" AS code FROM "StaffUser" s
+                WHERE s.active AND s.role = 'COMMUNE_STAFF' AND s."unitCode" IS NOT NULL) u
+       ON CONFLICT ("unitCode", month) DO UPDATE SET "preparedAt" = EXCLUDED."preparedAt", "remindedAt" = EXCLUDED."remindedAt"
+         WHERE "MonthlyReport"."preparedAt" IS NULL AND "MonthlyReport".status = 'DRAFT'
+       RETURNING "unitCode"`,
+      [month, now.toISOString()],
+    );
+    return { month, prepareOn, prepared: rows.map((r) => r.unitCode).sort() };
+  }
+
+  /**
+   * The console's reminder for a principal's unit: its draft for the current month, prepared and
+   * not yet submitted; null otherwise (and for principals without a unit).
+   */
+  async reminderFor(principal: Principal, now = new Date()): Promise<{ unitCode: string; month: string; monthLabel: string; lastDay: string; href: string } | null> {
+    const scope = unitScope(principal);
+    if (!scope) return null;
+    const month = monthOf(now);
+    const row = await this.db.monthlyReport.findUnique({ where: { unitCode_month: { unitCode: scope, month } }, select: { preparedAt: true, status: true } });
+    if (!row?.preparedAt || row.status !== "DRAFT") return null;
+    const last = lastDayOf(month);
+    return { unitCode: scope, month, monthLabel: monthLabel(month), lastDay: `${last.slice(8, 10)}/${last.slice(5, 7)}/${last.slice(0, 4)}`, href: `/staff/reports?unit=${encodeURIComponent(scope)}&month=${month}` };
   }
 
   /** Saves the sections of a draft; a submitted report is a 409. */

@@ -9,8 +9,10 @@ import { randomBytes, randomUUID } from "node:crypto";
 import ExcelJS from "exceljs";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { WorkingCalendar } from "../../src/calendar/working-days.js";
-import { monthBounds, monthOf } from "../../src/reports/monthly-report.js";
+import { startOfDay, WorkingCalendar } from "../../src/calendar/working-days.js";
+import { jobCatalog } from "../../queues/catalog.js";
+import { JOB } from "../../queues/names.js";
+import { monthBounds, monthOf, preparationDay } from "../../src/reports/monthly-report.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { cloneTestDatabase } from "../support/databases.js";
 
@@ -520,5 +522,72 @@ describe("downloads", () => {
     const rowA = communes.getColumn(1).values.findIndex((v) => v === A);
     expect(rowA).toBeGreaterThan(1);
     expect(communes.getRow(rowA).getCell(3).value).toBe(4);
+  });
+});
+
+describe("the scheduled draft", () => {
+  it("is prepared three working days before the month's end, by the stored working calendar", () => {
+    const plain = new WorkingCalendar();
+    expect(preparationDay(plain, "2026-11")).toBe("2026-11-25"); // the 26th, 27th and 30th remain
+    expect(preparationDay(plain, "2026-10")).toBe("2026-10-27"); // the month ends on a Saturday: the 28th, 29th, 30th remain
+    expect(preparationDay(plain, "2026-12")).toBe("2026-12-28");
+    const holiday = new WorkingCalendar([{ date: "2026-11-26", kind: "HOLIDAY", name: "Nghỉ bù" }]);
+    expect(preparationDay(holiday, "2026-11")).toBe("2026-11-24");
+    const worked = new WorkingCalendar([{ date: "2026-11-28", kind: "WORKING_WEEKEND", name: "Làm bù" }]);
+    expect(preparationDay(worked, "2026-11")).toBe("2026-11-26");
+  });
+
+  it("prepares the draft of every unit with staff once, keeps what staff wrote, leaves submitted ones alone, and reminds the unit's staff on the home page", async () => {
+    const db = t.ctx.db;
+    const cal = new WorkingCalendar();
+    const month = monthOf(new Date());
+    const day = preparationDay(cal, month);
+    // Units with active commune staff: A (two members), B (an existing draft with a section written), the province; C's only member is inactive; the post office's staff are not commune staff.
+    const C = (await db.adminUnit.findFirstOrThrow({ where: { parentCode: PROVINCE, code: { notIn: [A, B] } }, select: { code: true } })).code;
+    for (const [username, role, unit, active] of [["mr-a1", "COMMUNE_STAFF", A, true], ["mr-a2", "COMMUNE_STAFF", A, true], ["mr-b", "COMMUNE_STAFF", B, true], ["mr-p", "COMMUNE_STAFF", PROVINCE, true], ["mr-c", "COMMUNE_STAFF", C, false], ["mr-post", "POST_OFFICE_STAFF", elsewhere, true]] as const) {
+      await db.staffUser.create({ data: { username: `${username}-${tag}`, fullName: username, role, unitCode: unit, active } });
+    }
+    await api("PUT", `/api/v1/reports/monthly/${B}/${month}`, keys.b!, { results: "Đã viết trước." });
+    // E has staff and submitted its report already.
+    const E = (await db.adminUnit.findFirstOrThrow({ where: { parentCode: PROVINCE, code: { notIn: [A, B, C] } }, select: { code: true } })).code;
+    await db.staffUser.create({ data: { username: `mr-e-${tag}`, fullName: "mr-e", role: "COMMUNE_STAFF", unitCode: E } });
+    await db.monthlyReport.create({ data: { unitCode: E, month, status: "SUBMITTED", submittedAt: new Date(), submittedByName: "mr-e", figures: {} } });
+    const before = await t.ctx.reports.prepareDrafts(cal, new Date(startOfDay(day).getTime() - 1));
+    expect(before).toEqual({ month, prepareOn: day, prepared: [] });
+    expect((await api("GET", "/staff", keys.a!)).text).not.toContain("report-reminder");
+
+    const at = new Date(startOfDay(day).getTime() + 6 * 3600_000);
+    const first = await t.ctx.reports.prepareDrafts(cal, at);
+    expect(first.prepared).toEqual([B, A, PROVINCE].sort());
+    expect((await db.monthlyReport.findFirstOrThrow({ where: { month, unitCode: E } })).preparedAt).toBeNull();
+    const rows = await db.monthlyReport.findMany({ where: { month, unitCode: { not: E } }, orderBy: { unitCode: "asc" } });
+    expect(rows.map((r) => r.unitCode)).toEqual([B, A, PROVINCE].sort());
+    for (const r of rows) {
+      expect(r.preparedAt?.toISOString()).toBe(at.toISOString());
+      expect(r.remindedAt?.toISOString()).toBe(at.toISOString());
+      expect(r.status).toBe("DRAFT");
+    }
+    expect(rows.find((r) => r.unitCode === B)!.results).toBe("Đã viết trước.");
+    // Again, later that day or in the days after: nothing changes.
+    expect((await t.ctx.reports.prepareDrafts(cal, new Date(at.getTime() + 86_400_000))).prepared).toEqual([]);
+    expect((await db.monthlyReport.findFirstOrThrow({ where: { month, unitCode: A } })).preparedAt?.toISOString()).toBe(at.toISOString());
+    // The job itself, through the catalog, as the worker runs it (idempotent: nothing more to prepare).
+    const job = jobCatalog[JOB.reportPrepare]!;
+    expect(job.schema.safeParse({}).success).toBe(true);
+    await job.handler({}, { sender: null as never, zaloTokens: null, reports: t.ctx.reports, calendar: t.ctx.calendar });
+    expect(await db.monthlyReport.count({ where: { month, preparedAt: { not: null } } })).toBe(3);
+
+    // The reminder on the home page of the unit's staff, until the report is submitted.
+    const home = await api("GET", "/staff", keys.a!);
+    expect(home.status).toBe(200);
+    const last = monthBounds(month).to;
+    const lastDay = new Date(last.getTime() - 1 + 7 * 3600_000).toISOString().slice(0, 10).split("-").reverse().join("/");
+    expect(home.text).toContain(`Báo cáo tháng ${Number(month.slice(5))}/${month.slice(0, 4)} đã được lập sẵn số liệu: hãy viết các mục nhận xét và nộp trước ngày ${lastDay}.`);
+    expect(home.text).toContain(`href="/staff/reports?unit=${A}&amp;month=${month}"`);
+    expect((await api("GET", "/staff", keys.province!)).text).toContain("report-reminder");
+    expect((await api("GET", "/staff", keys.post!)).text).not.toContain("report-reminder");
+    await api("PUT", `/api/v1/reports/monthly/${A}/${month}`, keys.a!, { results: "a", strengths: "b", limitations: "c", proposals: "d" });
+    expect((await api("POST", `/api/v1/reports/monthly/${A}/${month}/submit`, keys.a!)).status).toBe(201);
+    expect((await api("GET", "/staff", keys.a!)).text).not.toContain("report-reminder");
   });
 });
