@@ -58,6 +58,10 @@ export const PERMISSIONS = {
   "handovers:write": ["COMMUNE_STAFF", "POST_OFFICE_STAFF"],
   /** Read and print a dossier's process control form (form 05; of the principal's unit). */
   "handovers:read": ["INTEGRATION", "COMMUNE_STAFF", "POST_OFFICE_STAFF"],
+  /** Read the monthly report of the principal's commune, or of its province (the roll-up) and its communes. */
+  "reports:read": ["COMMUNE_STAFF"],
+  /** Write the monthly report's sections and submit it (same units as reports:read). */
+  "reports:write": ["COMMUNE_STAFF"],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Action = keyof typeof PERMISSIONS;
@@ -72,6 +76,12 @@ export const ROUTES: Record<string, Action> = {
   "GET /staff/dossiers/:code": "dossiers:read",
   "GET /api/v1/bookings": "bookings:read",
   "POST /api/v1/bookings/:reference/status": "bookings:move",
+  // The console's post office desk (commune staff read their commune's; post office staff work them).
+  "GET /staff/bookings": "bookings:read",
+  "GET /staff/bookings/:reference": "bookings:read",
+  "GET /staff/bookings/:reference/slip": "bookings:read",
+  "POST /staff/bookings/:reference/status": "bookings:move",
+  "POST /staff/bookings/deliveries": "bookings:move",
   "GET /api/v1/sandbox/messages": "sandbox:read",
   "GET /api/v1/hamlets": "hamlets:read",
   "POST /api/v1/hamlets": "hamlets:write",
@@ -122,6 +132,13 @@ export const ROUTES: Record<string, Action> = {
   "GET /staff/dossiers/:code/apology": "dossiers:read",
   "POST /staff/dossiers/:code/handovers": "handovers:write",
   "GET /staff/dossiers/:code/form-05": "handovers:read",
+  // The monthly report (issue 10 §7): the API and the console page.
+  "GET /api/v1/reports/monthly": "reports:read",
+  "PUT /api/v1/reports/monthly/:unit/:month": "reports:write",
+  "POST /api/v1/reports/monthly/:unit/:month/submit": "reports:write",
+  "GET /staff/reports": "reports:read",
+  "POST /staff/reports/:unit/:month": "reports:write",
+  "POST /staff/reports/:unit/:month/submit": "reports:write",
 };
 
 export class UnauthorizedError extends AppError {
