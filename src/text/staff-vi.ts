@@ -43,7 +43,6 @@ export const FORMS_TEXT = {
   apologyLate: "Phiếu xin lỗi được lập từ ngày hẹn trở đi (quy định yêu cầu lập trước ngày hẹn ít nhất một ngày): đã ghi nhận là lập muộn.",
   handoverRecorded: "Đã ghi nhận việc giao nhận hồ sơ vào phiếu kiểm soát.",
   handoverBeforeReceipt: "Thời điểm giao nhận không được trước thời điểm tiếp nhận hồ sơ",
-  handoverFuture: "Thời điểm giao nhận không được ở tương lai",
   idempotencyReused: "Idempotency-Key này đã được dùng cho một lần giao nhận khác; lần giao nhận mới cần khóa mới.",
   form04Title: "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
   form05Title: "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
