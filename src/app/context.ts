@@ -119,7 +119,7 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
     receipts: new ReceiptService(notices, queue),
     bookings,
     lookup: botServices.lookup,
-    history: new DossierHistoryService(database.db, notices),
+    history: new DossierHistoryService(database.db, notices, calendar),
     subscriptions: botServices.subscriptions,
     hamlets: new HamletService(database.db),
     communePages: new CommunePageService(database.db, { publicBaseUrl: env.PUBLIC_BASE_URL, telegramBotUsername: env.TELEGRAM_BOT_USERNAME, zaloOaId: env.ZALO_OA_ID }),

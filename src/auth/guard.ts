@@ -52,6 +52,10 @@ export const PERMISSIONS = {
   "broadcasts:write": ["COMMUNE_STAFF"],
   /** Approve another staff member's urgent announcement (same unit; never one's own). */
   "broadcasts:approve": ["COMMUNE_STAFF"],
+  /** Read the working calendar (holidays, worked weekend days). */
+  "calendar:read": ["INTEGRATION", "COMMUNE_STAFF", "POST_OFFICE_STAFF"],
+  /** Add, change or remove a day of the working calendar: ADMIN only. */
+  "calendar:write": [],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Action = keyof typeof PERMISSIONS;
@@ -107,6 +111,13 @@ export const ROUTES: Record<string, Action> = {
   "GET /staff/password": "auth:self",
   "POST /staff/password": "auth:self",
   "POST /staff/logout": "auth:self",
+  // The working calendar: its API and the console's page.
+  "GET /api/v1/calendar": "calendar:read",
+  "PUT /api/v1/calendar/:date": "calendar:write",
+  "DELETE /api/v1/calendar/:date": "calendar:write",
+  "GET /staff/calendar": "calendar:read",
+  "POST /staff/calendar": "calendar:write",
+  "POST /staff/calendar/:date/delete": "calendar:write",
 };
 
 export class UnauthorizedError extends AppError {

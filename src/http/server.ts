@@ -15,6 +15,8 @@ import { registerBroadcastRoutes } from "./routes/broadcasts.js";
 import { registerStaffBroadcastPages } from "./routes/staff-broadcast-pages.js";
 import { registerStaffDossierPages } from "./routes/staff-dossier-pages.js";
 import { registerDossierRoutes } from "./routes/dossiers.js";
+import { registerCalendarRoutes } from "./routes/calendar.js";
+import { registerStaffCalendarPages } from "./routes/staff-calendar-pages.js";
 import { registerDossierEventRoutes } from "./routes/dossier-events.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerProcedureRoutes } from "./routes/procedures.js";
@@ -83,6 +85,8 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
   registerBroadcastRoutes(app, { broadcasts: ctx.broadcasts });
   registerStaffBroadcastPages(app, { broadcasts: ctx.broadcasts, db: ctx.db });
   registerStaffDossierPages(app, { history: ctx.history });
+  registerCalendarRoutes(app, { calendar: ctx.calendar });
+  registerStaffCalendarPages(app, { calendar: ctx.calendar });
   registerSandboxRoutes(app, ctx.db);
   registerAuthRoutes(app, { accounts: ctx.staffAccounts, env });
   registerConsolePages(app, { accounts: ctx.staffAccounts, console: ctx.staffConsole, env });

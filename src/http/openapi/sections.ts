@@ -2,7 +2,8 @@
 import { authPaths } from "../routes/auth.js";
 import { broadcastPaths } from "../routes/broadcasts.js";
 import { dossierPaths } from "../routes/dossiers.js";
+import { calendarPaths } from "../routes/calendar.js";
 import { hamletPaths } from "../routes/hamlets.js";
 import type { PathItems } from "./zod-paths.js";
 
-export const OPENAPI_SECTIONS: PathItems[] = [broadcastPaths, authPaths, hamletPaths, dossierPaths];
+export const OPENAPI_SECTIONS: PathItems[] = [broadcastPaths, authPaths, hamletPaths, dossierPaths, calendarPaths];
