@@ -56,6 +56,10 @@ export const PERMISSIONS = {
   "calendar:read": ["INTEGRATION", "COMMUNE_STAFF", "POST_OFFICE_STAFF"],
   /** Add, change or remove a day of the working calendar: ADMIN only. */
   "calendar:write": [],
+  /** Read the monthly report of the principal's commune, or of its province (the roll-up) and its communes. */
+  "reports:read": ["COMMUNE_STAFF"],
+  /** Write the monthly report's sections and submit it (same units as reports:read). */
+  "reports:write": ["COMMUNE_STAFF"],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Action = keyof typeof PERMISSIONS;
@@ -70,6 +74,12 @@ export const ROUTES: Record<string, Action> = {
   "GET /staff/dossiers/:code": "dossiers:read",
   "GET /api/v1/bookings": "bookings:read",
   "POST /api/v1/bookings/:reference/status": "bookings:move",
+  // The console's post office desk (commune staff read their commune's; post office staff work them).
+  "GET /staff/bookings": "bookings:read",
+  "GET /staff/bookings/:reference": "bookings:read",
+  "GET /staff/bookings/:reference/slip": "bookings:read",
+  "POST /staff/bookings/:reference/status": "bookings:move",
+  "POST /staff/bookings/deliveries": "bookings:move",
   "GET /api/v1/sandbox/messages": "sandbox:read",
   "GET /api/v1/hamlets": "hamlets:read",
   "POST /api/v1/hamlets": "hamlets:write",
@@ -118,6 +128,13 @@ export const ROUTES: Record<string, Action> = {
   "GET /staff/calendar": "calendar:read",
   "POST /staff/calendar": "calendar:write",
   "POST /staff/calendar/:date/delete": "calendar:write",
+  // The monthly report (issue 10 §7): the API and the console page.
+  "GET /api/v1/reports/monthly": "reports:read",
+  "PUT /api/v1/reports/monthly/:unit/:month": "reports:write",
+  "POST /api/v1/reports/monthly/:unit/:month/submit": "reports:write",
+  "GET /staff/reports": "reports:read",
+  "POST /staff/reports/:unit/:month": "reports:write",
+  "POST /staff/reports/:unit/:month/submit": "reports:write",
 };
 
 export class UnauthorizedError extends AppError {
