@@ -56,6 +56,12 @@ export const PERMISSIONS = {
   "calendar:read": ["INTEGRATION", "COMMUNE_STAFF", "POST_OFFICE_STAFF"],
   /** Add, change or remove a day of the working calendar: ADMIN only. */
   "calendar:write": [],
+  /** Issue the apology and new appointment of a dossier (form 04; of the principal's unit). */
+  "apology:write": ["COMMUNE_STAFF"],
+  /** Record a hand-over of a dossier (a line of form 05; of the principal's unit). */
+  "handovers:write": ["COMMUNE_STAFF", "POST_OFFICE_STAFF"],
+  /** Read and print a dossier's process control form (form 05; of the principal's unit). */
+  "handovers:read": ["INTEGRATION", "COMMUNE_STAFF", "POST_OFFICE_STAFF"],
   /** Read the monthly report of the principal's commune, or of its province (the roll-up) and its communes. */
   "reports:read": ["COMMUNE_STAFF"],
   /** Write the monthly report's sections and submit it (same units as reports:read). */
@@ -128,6 +134,15 @@ export const ROUTES: Record<string, Action> = {
   "GET /staff/calendar": "calendar:read",
   "POST /staff/calendar": "calendar:write",
   "POST /staff/calendar/:date/delete": "calendar:write",
+  // Forms 04 (the apology and new appointment) and 05 (the process control form) of a dossier.
+  "POST /api/v1/dossiers/:code/apology": "apology:write",
+  "GET /api/v1/dossiers/:code/apology.pdf": "dossiers:read",
+  "POST /api/v1/dossiers/:code/handovers": "handovers:write",
+  "GET /api/v1/dossiers/:code/form-05.pdf": "handovers:read",
+  "POST /staff/dossiers/:code/apology": "apology:write",
+  "GET /staff/dossiers/:code/apology": "dossiers:read",
+  "POST /staff/dossiers/:code/handovers": "handovers:write",
+  "GET /staff/dossiers/:code/form-05": "handovers:read",
   // The monthly report (issue 10 §7): the API and the console page.
   "GET /api/v1/reports/monthly": "reports:read",
   "PUT /api/v1/reports/monthly/:unit/:month": "reports:write",

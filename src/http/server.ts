@@ -18,6 +18,7 @@ import { registerStaffBookingPages } from "./routes/staff-booking-pages.js";
 import { registerDossierRoutes } from "./routes/dossiers.js";
 import { registerCalendarRoutes } from "./routes/calendar.js";
 import { registerStaffCalendarPages } from "./routes/staff-calendar-pages.js";
+import { registerDossierFormRoutes } from "./routes/dossier-forms.js";
 import { registerReportRoutes } from "./routes/reports.js";
 import { registerDossierEventRoutes } from "./routes/dossier-events.js";
 import { registerHealthRoutes } from "./routes/health.js";
@@ -89,6 +90,7 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
   registerStaffDossierPages(app, { history: ctx.history });
   registerCalendarRoutes(app, { calendar: ctx.calendar });
   registerStaffCalendarPages(app, { calendar: ctx.calendar });
+  registerDossierFormRoutes(app, { history: ctx.history, apologies: ctx.apologies, handovers: ctx.handovers, lookupLink: options.lookupLink });
   registerStaffBookingPages(app, { bookings: ctx.bookings, postage: env.POSTAL_TARIFF.RESULT_DELIVERY });
   registerReportRoutes(app, { reports: ctx.reports });
   registerSandboxRoutes(app, ctx.db);
