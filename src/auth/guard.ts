@@ -52,6 +52,10 @@ export const PERMISSIONS = {
   "broadcasts:write": ["COMMUNE_STAFF"],
   /** Approve another staff member's urgent announcement (same unit; never one's own). */
   "broadcasts:approve": ["COMMUNE_STAFF"],
+  /** Read the working calendar (holidays, worked weekend days). */
+  "calendar:read": ["INTEGRATION", "COMMUNE_STAFF", "POST_OFFICE_STAFF"],
+  /** Add, change or remove a day of the working calendar: ADMIN only. */
+  "calendar:write": [],
   /** Issue the apology and new appointment of a dossier (form 04; of the principal's unit). */
   "apology:write": ["COMMUNE_STAFF"],
   /** Record a hand-over of a dossier (a line of form 05; of the principal's unit). */
@@ -123,6 +127,13 @@ export const ROUTES: Record<string, Action> = {
   "GET /staff/password": "auth:self",
   "POST /staff/password": "auth:self",
   "POST /staff/logout": "auth:self",
+  // The working calendar: its API and the console's page.
+  "GET /api/v1/calendar": "calendar:read",
+  "PUT /api/v1/calendar/:date": "calendar:write",
+  "DELETE /api/v1/calendar/:date": "calendar:write",
+  "GET /staff/calendar": "calendar:read",
+  "POST /staff/calendar": "calendar:write",
+  "POST /staff/calendar/:date/delete": "calendar:write",
   // Forms 04 (the apology and new appointment) and 05 (the process control form) of a dossier.
   "POST /api/v1/dossiers/:code/apology": "apology:write",
   "GET /api/v1/dossiers/:code/apology.pdf": "dossiers:read",
