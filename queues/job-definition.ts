@@ -2,12 +2,15 @@ import type { z } from "zod";
 import type { ZaloTokenManager } from "../src/channels/zalo/token-manager.js";
 import type { NoticeSender } from "../src/notifications/notice-sender.js";
 import type { BroadcastService } from "../src/broadcasts/broadcast-service.js";
+import type { OverdueWatchService } from "../src/staff/overdue-watch.js";
 
 /** What job handlers may use. */
 export interface JobDeps {
   sender: NoticeSender;
   zaloTokens: ZaloTokenManager | null;
   broadcasts?: BroadcastService;
+  /** The overdue watch and its morning digest. */
+  overdueWatch?: OverdueWatchService;
 }
 
 export interface JobDefinition<P> {

@@ -29,6 +29,8 @@ import { SubscriptionService } from "../subscriptions/subscription-service.js";
 import { HamletService } from "../hamlets/hamlet-service.js";
 import { CommunePageService } from "../public/commune-page.js";
 import { OneTimeCodeService } from "../verification/one-time-codes.js";
+import { OverdueWatchService } from "../staff/overdue-watch.js";
+import { TelegramLinkService } from "../staff/telegram-link.js";
 import { createBot, type BotServices } from "../../bots/bot.js";
 import type { ConversationEngine } from "../../bots/engine/engine.js";
 import type pg from "pg";
@@ -71,6 +73,10 @@ export interface AppContext {
   broadcasts: BroadcastService;
   /** The working calendar (weekends, public holidays, worked weekend days). */
   calendar: CalendarService;
+  /** The overdue watch (dossiers due within one working day with no result) and its morning digest. */
+  overdueWatch: OverdueWatchService;
+  /** Staff members' Telegram links (one-time codes from the console, redeemed in the bot). */
+  telegramLinks: TelegramLinkService;
   /** The services the bot works through. */
   botServices: BotServices;
   /** The citizens' bot, built once on first use (the api and bot roles share it). */
@@ -90,6 +96,8 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
   const catalog = new CatalogService(new PrismaProcedureRepository(database.db));
   const bookings = new BookingService(database.db);
   const calendar = new CalendarService(database.db);
+  const telegramLinks = new TelegramLinkService(database.db, redis, `${env.QUEUE_PREFIX}:`);
+  const overdueWatch = new OverdueWatchService(database.pool, calendar, { publicBaseUrl: env.PUBLIC_BASE_URL });
   const botServices: BotServices = {
     lookup: new DossierLookupService(database.db),
     bookings,
@@ -97,6 +105,7 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
     catalog,
     subscriptions: new SubscriptionService(database.db),
     codes: new OneTimeCodeService(database.db),
+    staffLinks: telegramLinks,
     communePage: (communeCode) => `${env.PUBLIC_BASE_URL}/xa/${encodeURIComponent(communeCode)}`,
   };
   let bot: ConversationEngine | undefined;
@@ -114,7 +123,7 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
     adminUnits,
     apiKeys: new ApiKeyService(database.db),
     staffAccounts: new StaffAccounts(database.db, redis, staffAccountsOptions(env)),
-    staffConsole: new StaffConsoleService(database.db),
+    staffConsole: new StaffConsoleService(database.db, overdueWatch),
     ingest: new DossierIngestService(database.pool),
     receipts: new ReceiptService(notices, queue),
     bookings,
@@ -133,6 +142,8 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
       twilioPerSecond: env.TWILIO_MAX_PER_SECOND,
     }),
     calendar,
+    overdueWatch,
+    telegramLinks,
     botServices,
     get bot() {
       bot ??= createBot({ redis, services: botServices, logger, prefix: env.QUEUE_PREFIX, tariff: env.POSTAL_TARIFF });

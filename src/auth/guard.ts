@@ -52,6 +52,8 @@ export const PERMISSIONS = {
   "broadcasts:write": ["COMMUNE_STAFF"],
   /** Approve another staff member's urgent announcement (same unit; never one's own). */
   "broadcasts:approve": ["COMMUNE_STAFF"],
+  /** Link one's own Telegram chat for the overdue watch's morning digest (a signed-in member only). */
+  "staff-telegram:link": ["COMMUNE_STAFF"],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Action = keyof typeof PERMISSIONS;
@@ -107,6 +109,10 @@ export const ROUTES: Record<string, Action> = {
   "GET /staff/password": "auth:self",
   "POST /staff/password": "auth:self",
   "POST /staff/logout": "auth:self",
+  // The overdue watch's Telegram link (the console's Telegram page).
+  "GET /staff/telegram": "staff-telegram:link",
+  "POST /staff/telegram/code": "staff-telegram:link",
+  "POST /staff/telegram/unlink": "staff-telegram:link",
 };
 
 export class UnauthorizedError extends AppError {

@@ -14,6 +14,7 @@ import { registerPublicCommunePages } from "./routes/public-commune.js";
 import { registerBroadcastRoutes } from "./routes/broadcasts.js";
 import { registerStaffBroadcastPages } from "./routes/staff-broadcast-pages.js";
 import { registerStaffDossierPages } from "./routes/staff-dossier-pages.js";
+import { registerStaffTelegramPages } from "./routes/staff-telegram-pages.js";
 import { registerDossierRoutes } from "./routes/dossiers.js";
 import { registerDossierEventRoutes } from "./routes/dossier-events.js";
 import { registerHealthRoutes } from "./routes/health.js";
@@ -83,6 +84,7 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
   registerBroadcastRoutes(app, { broadcasts: ctx.broadcasts });
   registerStaffBroadcastPages(app, { broadcasts: ctx.broadcasts, db: ctx.db });
   registerStaffDossierPages(app, { history: ctx.history });
+  registerStaffTelegramPages(app, { links: ctx.telegramLinks, botUsername: ctx.env.TELEGRAM_BOT_USERNAME ?? null });
   registerSandboxRoutes(app, ctx.db);
   registerAuthRoutes(app, { accounts: ctx.staffAccounts, env });
   registerConsolePages(app, { accounts: ctx.staffAccounts, console: ctx.staffConsole, env });
