@@ -8,6 +8,7 @@ export const JOB = {
   broadcastTick: "broadcast.tick",
   overdueWatch: "dossier.overdue-watch",
   overdueDigest: "staff.overdue-digest",
+  reportPrepare: "report.prepare",
 } as const;
 
 export type JobName = (typeof JOB)[keyof typeof JOB];

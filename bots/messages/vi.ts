@@ -12,6 +12,10 @@ function postalLine(p: ProcedureView): string {
   return "Chưa xác định được việc gửi hồ sơ qua Bưu điện; ông/bà vui lòng hỏi bộ phận một cửa.";
 }
 
+/** A field the source leaves empty: said to be unknown, with where to ask — never guessed. */
+const UNKNOWN = "chưa có thông tin (Cổng Dịch vụ công quốc gia không nêu); ông/bà vui lòng hỏi bộ phận một cửa của xã/phường";
+const known = (value: string | null): string => value ?? UNKNOWN;
+
 function copies(originals: number, copies: number): string {
   const parts = [originals ? `${originals} bản chính` : "", copies ? `${copies} bản sao` : ""].filter(Boolean);
   return parts.length ? ` — ${parts.join(", ")}` : "";
@@ -84,7 +88,7 @@ export const botText = {
       lines.push("", "Mang theo để xuất trình:");
       for (const s of p.toShow) lines.push(`• ${s}`);
     }
-    lines.push("", `Lệ phí: ${p.fee}`, `Thời hạn giải quyết: ${p.processingTime}`, `Nơi nộp: ${p.agency}`, postalLine(p));
+    lines.push("", `Lệ phí: ${known(p.fee)}`, `Thời hạn giải quyết: ${known(p.processingTime)}`, `Nơi nộp: ${known(p.agency)}`, postalLine(p));
     lines.push("", botText.source(p));
     return lines.join("\n");
   },
@@ -95,9 +99,9 @@ export const botText = {
     const review = p.reviewStatus === "NEEDS_REVIEW" ? "\n⚠️ Thông tin thủ tục này đang được cán bộ xác minh lại; ông/bà nên hỏi bộ phận một cửa trước khi nộp." : "";
     return `Theo danh mục thủ tục công bố trên Cổng Dịch vụ công${checked}.${review}`;
   },
-  fee: (p: ProcedureView) => `Lệ phí của thủ tục "${p.name}": ${p.fee}`,
-  time: (p: ProcedureView) => `Thời hạn giải quyết thủ tục "${p.name}": ${p.processingTime}`,
-  where: (p: ProcedureView) => `Nơi nộp hồ sơ "${p.name}": ${p.agency}`,
+  fee: (p: ProcedureView) => `Lệ phí của thủ tục "${p.name}": ${known(p.fee)}`,
+  time: (p: ProcedureView) => `Thời hạn giải quyết thủ tục "${p.name}": ${known(p.processingTime)}`,
+  where: (p: ProcedureView) => `Nơi nộp hồ sơ "${p.name}": ${known(p.agency)}`,
   postal: (p: ProcedureView) => `${p.name}: ${postalLine(p)}`,
   proxy(p: ProcedureView): string {
     const about = (t: string | null) => (t ?? "").toLowerCase();

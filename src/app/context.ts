@@ -21,6 +21,7 @@ import { ReceiptService } from "../notifications/receipts.js";
 import { NoticeStore } from "../notifications/notice-store.js";
 import { buildChannels, type ChannelSet } from "../channels/registry.js";
 import { CalendarService } from "../calendar/calendar-service.js";
+import { MonthlyReportService } from "../reports/monthly-report.js";
 import { BookingService } from "../bookings/booking-service.js";
 import { BroadcastService } from "../broadcasts/broadcast-service.js";
 import { DossierLookupService } from "../dossiers/lookup-service.js";
@@ -77,6 +78,8 @@ export interface AppContext {
   overdueWatch: OverdueWatchService;
   /** Staff members' Telegram links (one-time codes from the console, redeemed in the bot). */
   telegramLinks: TelegramLinkService;
+  /** The monthly report: figures, staff-written sections, submission. */
+  reports: MonthlyReportService;
   /** The services the bot works through. */
   botServices: BotServices;
   /** The citizens' bot, built once on first use (the api and bot roles share it). */
@@ -144,6 +147,7 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
     calendar,
     overdueWatch,
     telegramLinks,
+    reports: new MonthlyReportService(database.db, database.pool, { smsSegmentPrice: env.SMS_SEGMENT_PRICE_VND, zaloMessagePrice: env.ZALO_MESSAGE_PRICE_VND }),
     botServices,
     get bot() {
       bot ??= createBot({ redis, services: botServices, logger, prefix: env.QUEUE_PREFIX, tariff: env.POSTAL_TARIFF });

@@ -54,6 +54,10 @@ export const PERMISSIONS = {
   "broadcasts:approve": ["COMMUNE_STAFF"],
   /** Link one's own Telegram chat for the overdue watch's morning digest (a signed-in member only). */
   "staff-telegram:link": ["COMMUNE_STAFF"],
+  /** Read the monthly report of the principal's commune, or of its province (the roll-up) and its communes. */
+  "reports:read": ["COMMUNE_STAFF"],
+  /** Write the monthly report's sections and submit it (same units as reports:read). */
+  "reports:write": ["COMMUNE_STAFF"],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Action = keyof typeof PERMISSIONS;
@@ -113,6 +117,13 @@ export const ROUTES: Record<string, Action> = {
   "GET /staff/telegram": "staff-telegram:link",
   "POST /staff/telegram/code": "staff-telegram:link",
   "POST /staff/telegram/unlink": "staff-telegram:link",
+  // The monthly report (issue 10 §7): the API and the console page.
+  "GET /api/v1/reports/monthly": "reports:read",
+  "PUT /api/v1/reports/monthly/:unit/:month": "reports:write",
+  "POST /api/v1/reports/monthly/:unit/:month/submit": "reports:write",
+  "GET /staff/reports": "reports:read",
+  "POST /staff/reports/:unit/:month": "reports:write",
+  "POST /staff/reports/:unit/:month/submit": "reports:write",
 };
 
 export class UnauthorizedError extends AppError {

@@ -7,6 +7,10 @@ export type ProcedureDocumentView = ProcedureRecord["documents"][number];
 /** A published procedure as the product reads it back (the source record, as stored). */
 export type ProcedureView = Omit<ProcedureRecord, "sourceHash" | "reviewStatus"> & {
   reviewStatus: ProcedureRecord["reviewStatus"] | "WITHDRAWN";
+  /** CURATED (procedures.json) or PORTAL (procedures-commune.json). */
+  origin: "CURATED" | "PORTAL";
+  /** When an admin last corrected it (`procedures import`); null while it is as seeded. */
+  correctedAt: Date | null;
   updatedAt: Date;
 };
 
@@ -25,7 +29,8 @@ export class PrismaProcedureRepository implements ProcedureRepository {
       include: { documents: { orderBy: { position: "asc" } } },
       orderBy: { code: "asc" },
     });
-    return rows.map(({ sourceHash: _hash, createdAt: _created, documents, ...p }) => ({
+    // Staff-only facts (the portal's disagreements, who corrected it) stay out of the public view.
+    return rows.map(({ sourceHash: _hash, createdAt: _created, portalDifferences: _diff, correctedBy: _by, documents, ...p }) => ({
       ...p,
       documents: documents.map(({ id: _id, procedureCode: _code, ...d }) => d),
     }));

@@ -56,9 +56,10 @@ export interface ProcedureRecord {
   name: string;
   field: string;
   level: string;
-  agency: string;
-  processingTime: string;
-  fee: string;
+  /** null: the source leaves it empty (citizens are told it is unknown and where to ask). */
+  agency: string | null;
+  processingTime: string | null;
+  fee: string | null;
   postalSubmission: boolean | null;
   postalReturn: boolean | null;
   legalBasis: string[];

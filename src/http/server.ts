@@ -16,6 +16,7 @@ import { registerStaffBroadcastPages } from "./routes/staff-broadcast-pages.js";
 import { registerStaffDossierPages } from "./routes/staff-dossier-pages.js";
 import { registerStaffTelegramPages } from "./routes/staff-telegram-pages.js";
 import { registerDossierRoutes } from "./routes/dossiers.js";
+import { registerReportRoutes } from "./routes/reports.js";
 import { registerDossierEventRoutes } from "./routes/dossier-events.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerProcedureRoutes } from "./routes/procedures.js";
@@ -85,9 +86,10 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
   registerStaffBroadcastPages(app, { broadcasts: ctx.broadcasts, db: ctx.db });
   registerStaffDossierPages(app, { history: ctx.history });
   registerStaffTelegramPages(app, { links: ctx.telegramLinks, botUsername: ctx.env.TELEGRAM_BOT_USERNAME ?? null });
+  registerReportRoutes(app, { reports: ctx.reports });
   registerSandboxRoutes(app, ctx.db);
   registerAuthRoutes(app, { accounts: ctx.staffAccounts, env });
-  registerConsolePages(app, { accounts: ctx.staffAccounts, console: ctx.staffConsole, env });
+  registerConsolePages(app, { accounts: ctx.staffAccounts, console: ctx.staffConsole, env, reports: ctx.reports });
   registerTwilioWebhook(app, { authToken: env.TWILIO_AUTH_TOKEN, publicBaseUrl: env.PUBLIC_BASE_URL, receipts: ctx.receipts });
   registerZaloWebhook(app, {
     appId: env.ZALO_APP_ID,

@@ -82,3 +82,100 @@ export function staffDigestText(v: StaffDigestVariables): { chat: string; sms: {
 export const STAFF_TELEGRAM_LABELS = {
   codeRateLimited: (minutes: number) => `Bạn đã tạo quá nhiều mã liên kết. Vui lòng thử lại sau ${minutes} phút.`,
 } as const;
+
+// ───────────────────────── The monthly report (issue 10 §7) ─────────────────────────
+
+/** Where a notice ended up, as the monthly report names it. */
+export const NOTICE_CHANNEL_LABELS = {
+  TELEGRAM: "Telegram",
+  ZALO_OA: "Zalo OA",
+  ZNS: "Zalo ZNS",
+  SMS: "SMS",
+  WEB: "Web chat",
+  SANDBOX: "Thử nghiệm (sandbox)",
+  NONE: "Chưa gửi qua kênh nào",
+} as const;
+
+export const REPORT_TEXT = {
+  title: "Báo cáo kết quả tiếp nhận và trả kết quả hồ sơ",
+  statusHeading: "Trạng thái",
+  status: { DRAFT: "Bản nháp (chưa nộp)", SUBMITTED: "Đã nộp" },
+  sheets: { report: "Báo cáo", communes: "Theo xã, phường" },
+  columns: { part: "Phần", label: "Chỉ tiêu", value: "Số liệu" },
+  parts: {
+    received: "Tiếp nhận hồ sơ",
+    returned: "Trả kết quả",
+    apologies: "Thư xin lỗi, hẹn lại ngày trả",
+    handovers: "Bàn giao hồ sơ (phiếu kiểm soát)",
+    notices: "Tin nhắn thông báo cho người dân",
+    noticesByChannel: "Tin nhắn theo kênh",
+    cost: "Chi phí tin nhắn ước tính (đồng)",
+    bookings: "Đặt lịch bưu điện",
+    announcements: "Thông báo của xã, phường",
+  },
+  received: {
+    total: "Tổng số hồ sơ tiếp nhận",
+    COUNTER: "Tiếp nhận trực tiếp tại bộ phận một cửa",
+    ONLINE: "Tiếp nhận trực tuyến",
+    POSTAL: "Tiếp nhận qua dịch vụ bưu chính công ích",
+  },
+  returned: {
+    total: "Tổng số hồ sơ đã trả kết quả",
+    byPost: "Trả kết quả qua dịch vụ bưu chính công ích",
+    early: "Trả trước hạn",
+    onTime: "Trả đúng hạn",
+    late: "Trả quá hạn",
+    noDueDate: "Không có ngày hẹn trả",
+  },
+  apologies: { total: "Số thư xin lỗi đã gửi", late: "Trong đó gửi vào hoặc sau ngày hẹn trả" },
+  handovers: { total: "Số lần bàn giao", EARLY: "Bàn giao trước hạn", ON_TIME: "Bàn giao đúng hạn", LATE: "Bàn giao quá hạn" },
+  notices: {
+    total: "Tổng số tin",
+    delivered: "Đã đến người dân",
+    sent: "Đã gửi, không có báo nhận",
+    failed: "Không gửi được",
+    unknown: "Không rõ kết quả (lần gửi bị gián đoạn)",
+    checking: "Đang xác minh với nhà cung cấp",
+    pending: "Đang chờ gửi",
+    cancelled: "Không gửi (người dân từ chối nhận)",
+    fellBack: "Chuyển sang kênh khác",
+  },
+  cost: {
+    smsSegments: "Số phần tin SMS",
+    sms: "Chi phí SMS",
+    zaloPaidMessages: "Số tin Zalo tính phí (ZNS, Zalo OA ngoài 48 giờ)",
+    zalo: "Chi phí Zalo",
+    total: "Tổng chi phí ước tính",
+  },
+  bookingKinds: { RESULT_DELIVERY: "Chuyển trả kết quả tại nhà", DOSSIER_COLLECTION: "Thu gom hồ sơ tại nhà" },
+  bookings: { requested: "đã đặt", completed: "hoàn thành", failed: "không thành công" },
+  announcements: {
+    sent: "Số thông báo đã gửi",
+    recipients: "Số người nhận dự kiến",
+    reached: "Số người dân đã nhận được",
+    delivered: "Trong đó có báo đã đến",
+  },
+  sections: {
+    results: "Kết quả đạt được",
+    strengths: "Ưu điểm",
+    limitations: "Hạn chế",
+    proposals: "Kiến nghị, đề xuất",
+  },
+  communeColumns: {
+    code: "Mã",
+    name: "Xã, phường",
+    received: "Tiếp nhận",
+    receivedByPost: "Tiếp nhận qua bưu chính",
+    returned: "Đã trả kết quả",
+    returnedByPost: "Trả qua bưu chính",
+    late: "Trả quá hạn",
+    apologies: "Thư xin lỗi",
+    handovers: "Bàn giao",
+    notices: "Tin nhắn",
+    noticesFailed: "Tin không gửi được",
+    bookingsRequested: "Đặt lịch bưu điện",
+    announcements: "Thông báo đã gửi",
+  },
+  /** The home page's reminder, set by the scheduled job. */
+  reminder: (monthLabel: string, lastDay: string) => `Báo cáo ${monthLabel} đã được lập sẵn số liệu: hãy viết các mục nhận xét và nộp trước ngày ${lastDay}.`,
+} as const;
