@@ -26,6 +26,8 @@ import { BookingService } from "../bookings/booking-service.js";
 import { BroadcastService } from "../broadcasts/broadcast-service.js";
 import { DossierLookupService } from "../dossiers/lookup-service.js";
 import { DossierHistoryService } from "../dossiers/history-service.js";
+import { ApologyService } from "../dossiers/apology-service.js";
+import { HandoverService } from "../dossiers/handover-service.js";
 import { SubscriptionService } from "../subscriptions/subscription-service.js";
 import { HamletService } from "../hamlets/hamlet-service.js";
 import { CommunePageService } from "../public/commune-page.js";
@@ -64,6 +66,10 @@ export interface AppContext {
   lookup: DossierLookupService;
   /** A dossier's history for staff: events, notices and what became of each. */
   history: DossierHistoryService;
+  /** The apology and new appointment of a dossier (form 04). */
+  apologies: ApologyService;
+  /** Hand-overs recorded by staff (form 05; postal events record theirs in the ingest). */
+  handovers: HandoverService;
   subscriptions: SubscriptionService;
   /** A commune's hamlets, kept by its staff. */
   hamlets: HamletService;
@@ -101,6 +107,7 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
   const calendar = new CalendarService(database.db);
   const telegramLinks = new TelegramLinkService(database.db, redis, `${env.QUEUE_PREFIX}:`);
   const overdueWatch = new OverdueWatchService(database.pool, calendar, { publicBaseUrl: env.PUBLIC_BASE_URL });
+  const ingest = new DossierIngestService(database.pool);
   const botServices: BotServices = {
     lookup: new DossierLookupService(database.db),
     bookings,
@@ -127,11 +134,13 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
     apiKeys: new ApiKeyService(database.db),
     staffAccounts: new StaffAccounts(database.db, redis, staffAccountsOptions(env)),
     staffConsole: new StaffConsoleService(database.db, overdueWatch),
-    ingest: new DossierIngestService(database.pool),
+    ingest,
     receipts: new ReceiptService(notices, queue),
     bookings,
     lookup: botServices.lookup,
     history: new DossierHistoryService(database.db, notices),
+    apologies: new ApologyService(database.pool, ingest),
+    handovers: new HandoverService(database.db, calendar),
     subscriptions: botServices.subscriptions,
     hamlets: new HamletService(database.db),
     communePages: new CommunePageService(database.db, { publicBaseUrl: env.PUBLIC_BASE_URL, telegramBotUsername: env.TELEGRAM_BOT_USERNAME, zaloOaId: env.ZALO_OA_ID }),

@@ -12,6 +12,7 @@ import type { Db } from "../db/client.js";
 import { NotFoundError } from "../errors.js";
 import { NOTICE_OUTCOME_LABELS, STATUS_LABELS, type NoticeOutcome } from "../notifications/messages/vi.js";
 import type { DossierNotice, NoticeStore } from "../notifications/notice-store.js";
+import { handoverView } from "./handover-service.js";
 
 const utc = (value: string | null): string | null => (value === null ? null : new Date(/[zZ]|[+-]\d\d:\d\d$/.test(value) ? value : `${value}Z`).toISOString());
 
@@ -157,6 +158,8 @@ export class DossierHistoryService {
         commune: { select: { code: true, fullName: true, parentCode: true } },
         applicant: { select: { fullName: true, phone: true } },
         events: { orderBy: [{ occurredAt: "asc" }, { receivedAt: "asc" }] },
+        handovers: { orderBy: [{ handedAt: "asc" }, { createdAt: "asc" }] },
+        apology: true,
       },
     });
     if (!dossier || !canTouchCommune(principal, dossier.commune ? { code: dossier.commune.code, parentCode: dossier.commune.parentCode } : null)) {
@@ -176,6 +179,12 @@ export class DossierHistoryService {
       newDueAt: dossier.newDueAt,
       applicant: { fullName: dossier.applicant.fullName, phone: dossier.applicant.phone },
       events: dossier.events.map((e) => ({ eventId: e.eventId, status: e.status, occurredAt: e.occurredAt, applied: e.applied, source: e.source, note: e.note, receivedAt: e.receivedAt })),
+      /** The lines of the process control form (form 05), oldest first. */
+      handovers: dossier.handovers.map(handoverView),
+      /** The apology and new appointment (form 04), if one was issued. */
+      apology: dossier.apology
+        ? { reason: dossier.apology.reason, previousDueAt: dossier.apology.previousDueAt, newDueAt: dossier.apology.newDueAt, issuedAt: dossier.apology.issuedAt, late: dossier.apology.late, issuedByName: dossier.apology.issuedByName }
+        : null,
       notices: notices.map((n) => {
         const outcome = noticeOutcome(n);
         return {

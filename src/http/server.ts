@@ -15,7 +15,9 @@ import { registerBroadcastRoutes } from "./routes/broadcasts.js";
 import { registerStaffBroadcastPages } from "./routes/staff-broadcast-pages.js";
 import { registerStaffDossierPages } from "./routes/staff-dossier-pages.js";
 import { registerStaffTelegramPages } from "./routes/staff-telegram-pages.js";
+import { registerStaffBookingPages } from "./routes/staff-booking-pages.js";
 import { registerDossierRoutes } from "./routes/dossiers.js";
+import { registerDossierFormRoutes } from "./routes/dossier-forms.js";
 import { registerReportRoutes } from "./routes/reports.js";
 import { registerDossierEventRoutes } from "./routes/dossier-events.js";
 import { registerHealthRoutes } from "./routes/health.js";
@@ -86,6 +88,8 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
   registerStaffBroadcastPages(app, { broadcasts: ctx.broadcasts, db: ctx.db });
   registerStaffDossierPages(app, { history: ctx.history });
   registerStaffTelegramPages(app, { links: ctx.telegramLinks, botUsername: ctx.env.TELEGRAM_BOT_USERNAME ?? null });
+  registerDossierFormRoutes(app, { history: ctx.history, apologies: ctx.apologies, handovers: ctx.handovers, lookupLink: options.lookupLink });
+  registerStaffBookingPages(app, { bookings: ctx.bookings, postage: env.POSTAL_TARIFF.RESULT_DELIVERY });
   registerReportRoutes(app, { reports: ctx.reports });
   registerSandboxRoutes(app, ctx.db);
   registerAuthRoutes(app, { accounts: ctx.staffAccounts, env });

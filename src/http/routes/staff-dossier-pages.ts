@@ -10,6 +10,7 @@ import { AppError } from "../../errors.js";
 import { STATUS_LABELS } from "../../notifications/messages/vi.js";
 import { sendConsolePage } from "../../web/console.js";
 import { requirePrincipal } from "../auth.js";
+import { dossierFlash, dossierFormVars } from "./dossier-forms.js";
 
 /** The filter form as submitted: empty fields mean "any". */
 function formQuery(raw: unknown): Record<string, string> {
@@ -47,6 +48,13 @@ export function registerStaffDossierPages(app: FastifyInstance, deps: { history:
     const { code } = z.object({ code: z.string().max(60) }).parse(request.params);
     if (!/^[A-Z0-9.\-]{6,60}$/i.test(code)) throw new AppError("NOT_FOUND", `Không có hồ sơ ${code} trong đơn vị của bạn.`);
     const dossier = await deps.history.get(code, principal);
-    return sendConsolePage(request, reply, "staff/dossiers/show", { current: "dossiers", title: `Hồ sơ ${dossier.code}`, d: dossier, statuses: STATUS_LABELS });
+    return sendConsolePage(request, reply, "staff/dossiers/show", {
+      current: "dossiers",
+      title: `Hồ sơ ${dossier.code}`,
+      d: dossier,
+      statuses: STATUS_LABELS,
+      forms: dossierFormVars(principal, dossier),
+      flash: dossierFlash(request.query),
+    });
   });
 }
