@@ -138,7 +138,7 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
     receipts: new ReceiptService(notices, queue),
     bookings,
     lookup: botServices.lookup,
-    history: new DossierHistoryService(database.db, notices),
+    history: new DossierHistoryService(database.db, notices, calendar),
     apologies: new ApologyService(database.pool, ingest),
     handovers: new HandoverService(database.db, calendar),
     subscriptions: botServices.subscriptions,

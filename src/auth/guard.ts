@@ -52,6 +52,10 @@ export const PERMISSIONS = {
   "broadcasts:write": ["COMMUNE_STAFF"],
   /** Approve another staff member's urgent announcement (same unit; never one's own). */
   "broadcasts:approve": ["COMMUNE_STAFF"],
+  /** Read the working calendar (holidays, worked weekend days). */
+  "calendar:read": ["INTEGRATION", "COMMUNE_STAFF", "POST_OFFICE_STAFF"],
+  /** Add, change or remove a day of the working calendar: ADMIN only. */
+  "calendar:write": [],
   /** Link one's own Telegram chat for the overdue watch's morning digest (a signed-in member only). */
   "staff-telegram:link": ["COMMUNE_STAFF"],
   /** Issue the apology and new appointment of a dossier (form 04; of the principal's unit). */
@@ -125,6 +129,13 @@ export const ROUTES: Record<string, Action> = {
   "GET /staff/password": "auth:self",
   "POST /staff/password": "auth:self",
   "POST /staff/logout": "auth:self",
+  // The working calendar: its API and the console's page.
+  "GET /api/v1/calendar": "calendar:read",
+  "PUT /api/v1/calendar/:date": "calendar:write",
+  "DELETE /api/v1/calendar/:date": "calendar:write",
+  "GET /staff/calendar": "calendar:read",
+  "POST /staff/calendar": "calendar:write",
+  "POST /staff/calendar/:date/delete": "calendar:write",
   // The overdue watch's Telegram link (the console's Telegram page).
   "GET /staff/telegram": "staff-telegram:link",
   "POST /staff/telegram/code": "staff-telegram:link",

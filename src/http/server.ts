@@ -17,6 +17,8 @@ import { registerStaffDossierPages } from "./routes/staff-dossier-pages.js";
 import { registerStaffTelegramPages } from "./routes/staff-telegram-pages.js";
 import { registerStaffBookingPages } from "./routes/staff-booking-pages.js";
 import { registerDossierRoutes } from "./routes/dossiers.js";
+import { registerCalendarRoutes } from "./routes/calendar.js";
+import { registerStaffCalendarPages } from "./routes/staff-calendar-pages.js";
 import { registerDossierFormRoutes } from "./routes/dossier-forms.js";
 import { registerReportRoutes } from "./routes/reports.js";
 import { registerDossierEventRoutes } from "./routes/dossier-events.js";
@@ -87,6 +89,8 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
   registerBroadcastRoutes(app, { broadcasts: ctx.broadcasts });
   registerStaffBroadcastPages(app, { broadcasts: ctx.broadcasts, db: ctx.db });
   registerStaffDossierPages(app, { history: ctx.history });
+  registerCalendarRoutes(app, { calendar: ctx.calendar });
+  registerStaffCalendarPages(app, { calendar: ctx.calendar });
   registerStaffTelegramPages(app, { links: ctx.telegramLinks, botUsername: ctx.env.TELEGRAM_BOT_USERNAME ?? null });
   registerDossierFormRoutes(app, { history: ctx.history, apologies: ctx.apologies, handovers: ctx.handovers, lookupLink: options.lookupLink });
   registerStaffBookingPages(app, { bookings: ctx.bookings, postage: env.POSTAL_TARIFF.RESULT_DELIVERY });

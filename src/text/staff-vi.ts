@@ -20,6 +20,37 @@ export const UNREACHABLE_LABELS: Record<UnreachableReason, string> = {
 
 export const CHANNEL_LABELS = { TELEGRAM: "Telegram", ZALO_OA: "Zalo", SMS: "SMS", ZNS: "Zalo ZNS" } as const;
 
+/** Lateness in working days, as staff read it (src/calendar/lateness.ts). */
+export function latenessLabel(l: { state: string; workingDays: number | null; moved?: boolean }): string {
+  const n = l.workingDays ?? 0;
+  const moved = l.moved ? " (theo ngày hẹn lại)" : "";
+  switch (l.state) {
+    case "EARLY":
+      return n > 0 ? `Trước hạn ${n} ngày làm việc${moved}` : `Trước hạn${moved}`;
+    case "ON_TIME":
+      return `Đúng hạn${moved}`;
+    case "LATE":
+      return n > 0 ? `Trễ hạn ${n} ngày làm việc${moved}` : `Trễ hạn${moved}`;
+    case "OVERDUE":
+      return n > 0 ? `Quá hạn ${n} ngày làm việc${moved}` : `Quá giờ hẹn hôm nay${moved}`;
+    case "DUE_SOON":
+      return n === 0 ? `Đến hạn hôm nay${moved}` : `Đến hạn ngày làm việc tới${moved}`;
+    case "PENDING":
+      return `Còn ${n} ngày làm việc${moved}`;
+    case "CLOSED":
+      return "Đã kết thúc, không có kết quả";
+    default:
+      return "Chưa có ngày hẹn";
+  }
+}
+
+export const CALENDAR_KIND_LABELS = {
+  HOLIDAY: "Ngày nghỉ",
+  WORKING_WEEKEND: "Làm bù (thứ Bảy/Chủ nhật)",
+} as const;
+
+export const WEEKDAY_LABELS = ["Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"] as const;
+
 /** The parties of a postal hand-over (form 05), the post office being one of them. */
 export const HANDOVER_PARTIES = {
   postOffice: "Bưu điện",
@@ -43,7 +74,6 @@ export const FORMS_TEXT = {
   apologyLate: "Phiếu xin lỗi được lập từ ngày hẹn trở đi (quy định yêu cầu lập trước ngày hẹn ít nhất một ngày): đã ghi nhận là lập muộn.",
   handoverRecorded: "Đã ghi nhận việc giao nhận hồ sơ vào phiếu kiểm soát.",
   handoverBeforeReceipt: "Thời điểm giao nhận không được trước thời điểm tiếp nhận hồ sơ",
-  handoverFuture: "Thời điểm giao nhận không được ở tương lai",
   idempotencyReused: "Idempotency-Key này đã được dùng cho một lần giao nhận khác; lần giao nhận mới cần khóa mới.",
   form04Title: "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
   form05Title: "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
