@@ -16,6 +16,9 @@ export async function seedAll(db: Db): Promise<SeedReport> {
 export function describeSeed(report: SeedReport): string[] {
   const line = (what: string, c: SeedCounts) => `${what}: ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged`;
   const lines = [line("administrative units", report.adminUnits), line("procedures", report.procedures)];
-  for (const r of report.procedures.rejected) lines.push(`  not published: entry ${r.index}${r.code ? ` (${r.code})` : ""}: ${r.problems.join("; ")}`);
+  const { keptCorrected, superseded } = report.procedures;
+  if (keptCorrected.length) lines.push(`  kept as corrected by an admin (not overwritten): ${keptCorrected.join(", ")}`);
+  if (superseded.length) lines.push(`  portal records set aside for the curated ones: ${superseded.join(", ")}`);
+  for (const r of report.procedures.rejected) lines.push(`  not published: ${r.file ? `${r.file} ` : ""}entry ${r.index}${r.code ? ` (${r.code})` : ""}: ${r.problems.join("; ")}`);
   return lines;
 }
