@@ -4,7 +4,8 @@ import { noticeSendJob } from "./jobs/notice-send.js";
 import { receiptCheckJob } from "./jobs/receipt-check.js";
 import { zaloTokenRefreshJob } from "./jobs/zalo-token-refresh.js";
 import { broadcastTickJob } from "./jobs/broadcast-tick.js";
+import { reportPrepareJob } from "./jobs/report-prepare.js";
 
 export const jobCatalog: Record<string, JobDefinition<any>> = Object.fromEntries(
-  [noticeSendJob, receiptCheckJob, zaloTokenRefreshJob, broadcastTickJob].map((job) => [job.name, job]),
+  [noticeSendJob, receiptCheckJob, zaloTokenRefreshJob, broadcastTickJob, reportPrepareJob].map((job) => [job.name, job]),
 );

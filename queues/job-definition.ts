@@ -2,12 +2,20 @@ import type { z } from "zod";
 import type { ZaloTokenManager } from "../src/channels/zalo/token-manager.js";
 import type { NoticeSender } from "../src/notifications/notice-sender.js";
 import type { BroadcastService } from "../src/broadcasts/broadcast-service.js";
+import type { CalendarService } from "../src/calendar/calendar-service.js";
+import type { MonthlyReportService } from "../src/reports/monthly-report.js";
+import type { Logger } from "pino";
 
 /** What job handlers may use. */
 export interface JobDeps {
   sender: NoticeSender;
   zaloTokens: ZaloTokenManager | null;
   broadcasts?: BroadcastService;
+  /** The monthly report (the scheduled draft preparation). */
+  reports?: MonthlyReportService;
+  /** The stored working calendar. */
+  calendar?: CalendarService;
+  logger?: Logger;
 }
 
 export interface JobDefinition<P> {

@@ -6,6 +6,7 @@ export const JOB = {
   receiptCheck: "notice.receipt-check",
   zaloTokenRefresh: "zalo.token-refresh",
   broadcastTick: "broadcast.tick",
+  reportPrepare: "report.prepare",
 } as const;
 
 export type JobName = (typeof JOB)[keyof typeof JOB];

@@ -21,10 +21,13 @@ import { ReceiptService } from "../notifications/receipts.js";
 import { NoticeStore } from "../notifications/notice-store.js";
 import { buildChannels, type ChannelSet } from "../channels/registry.js";
 import { CalendarService } from "../calendar/calendar-service.js";
+import { MonthlyReportService } from "../reports/monthly-report.js";
 import { BookingService } from "../bookings/booking-service.js";
 import { BroadcastService } from "../broadcasts/broadcast-service.js";
 import { DossierLookupService } from "../dossiers/lookup-service.js";
 import { DossierHistoryService } from "../dossiers/history-service.js";
+import { ApologyService } from "../dossiers/apology-service.js";
+import { HandoverService } from "../dossiers/handover-service.js";
 import { SubscriptionService } from "../subscriptions/subscription-service.js";
 import { HamletService } from "../hamlets/hamlet-service.js";
 import { CommunePageService } from "../public/commune-page.js";
@@ -61,6 +64,10 @@ export interface AppContext {
   lookup: DossierLookupService;
   /** A dossier's history for staff: events, notices and what became of each. */
   history: DossierHistoryService;
+  /** The apology and new appointment of a dossier (form 04). */
+  apologies: ApologyService;
+  /** Hand-overs recorded by staff (form 05; postal events record theirs in the ingest). */
+  handovers: HandoverService;
   subscriptions: SubscriptionService;
   /** A commune's hamlets, kept by its staff. */
   hamlets: HamletService;
@@ -71,6 +78,8 @@ export interface AppContext {
   broadcasts: BroadcastService;
   /** The working calendar (weekends, public holidays, worked weekend days). */
   calendar: CalendarService;
+  /** The monthly report: figures, staff-written sections, submission. */
+  reports: MonthlyReportService;
   /** The services the bot works through. */
   botServices: BotServices;
   /** The citizens' bot, built once on first use (the api and bot roles share it). */
@@ -90,6 +99,7 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
   const catalog = new CatalogService(new PrismaProcedureRepository(database.db));
   const bookings = new BookingService(database.db);
   const calendar = new CalendarService(database.db);
+  const ingest = new DossierIngestService(database.pool);
   const botServices: BotServices = {
     lookup: new DossierLookupService(database.db),
     bookings,
@@ -115,11 +125,13 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
     apiKeys: new ApiKeyService(database.db),
     staffAccounts: new StaffAccounts(database.db, redis, staffAccountsOptions(env)),
     staffConsole: new StaffConsoleService(database.db),
-    ingest: new DossierIngestService(database.pool),
+    ingest,
     receipts: new ReceiptService(notices, queue),
     bookings,
     lookup: botServices.lookup,
-    history: new DossierHistoryService(database.db, notices),
+    history: new DossierHistoryService(database.db, notices, calendar),
+    apologies: new ApologyService(database.pool, ingest),
+    handovers: new HandoverService(database.db, calendar),
     subscriptions: botServices.subscriptions,
     hamlets: new HamletService(database.db),
     communePages: new CommunePageService(database.db, { publicBaseUrl: env.PUBLIC_BASE_URL, telegramBotUsername: env.TELEGRAM_BOT_USERNAME, zaloOaId: env.ZALO_OA_ID }),
@@ -133,6 +145,7 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
       twilioPerSecond: env.TWILIO_MAX_PER_SECOND,
     }),
     calendar,
+    reports: new MonthlyReportService(database.db, database.pool, { smsSegmentPrice: env.SMS_SEGMENT_PRICE_VND, zaloMessagePrice: env.ZALO_MESSAGE_PRICE_VND }),
     botServices,
     get bot() {
       bot ??= createBot({ redis, services: botServices, logger, prefix: env.QUEUE_PREFIX, tariff: env.POSTAL_TARIFF });

@@ -252,23 +252,6 @@ export function openApiDocument(serverUrl: string): object {
           },
         },
       },
-      "/api/v1/bookings": {
-        get: {
-          summary: "Post office or commune staff: the bookings of the key's unit, newest first, each with who may receive it and the hand-over rule",
-          security: [{ integrationKey: [] }],
-          parameters: [{ name: "status", in: "query", required: false, schema: { enum: ["REQUESTED", "CONFIRMED", "DISPATCHED", "COMPLETED", "FAILED", "CANCELLED"] } }],
-          responses: { "200": json({ type: "object", properties: { bookings: { type: "array", items: { type: "object" } } } }), "401": error("Missing or invalid key."), "403": error("This key's role may not."), "429": error("Too many failed authentications from this address; see Retry-After.") },
-        },
-      },
-      "/api/v1/bookings/{reference}/status": {
-        post: {
-          summary: "Post office staff: move a booking forward",
-          security: [{ integrationKey: [] }],
-          parameters: [{ name: "reference", in: "path", required: true, schema: { type: "string", pattern: "^BD-[A-Z0-9]{6}$" } }],
-          requestBody: { required: true, ...json({ type: "object", required: ["status"], properties: { status: { enum: ["CONFIRMED", "DISPATCHED", "COMPLETED", "FAILED", "CANCELLED"] }, waybillCode: { type: "string" }, note: { type: "string" } } }) },
-          responses: { "200": json({ type: "object" }), "400": error("Bad input (e.g. no waybill code to dispatch)."), "401": error("Missing or invalid key."), "403": error("This key's role may not (post office staff and admin only)."), "404": error("No such booking in this key's unit."), "409": error("Not a forward move."), "429": error("Too many failed authentications from this address; see Retry-After.") },
-        },
-      },
       "/webhooks/twilio/status": {
         post: {
           summary: "Twilio status callbacks (X-Twilio-Signature verified; statuses only move forward)",

@@ -14,7 +14,12 @@ import { registerPublicCommunePages } from "./routes/public-commune.js";
 import { registerBroadcastRoutes } from "./routes/broadcasts.js";
 import { registerStaffBroadcastPages } from "./routes/staff-broadcast-pages.js";
 import { registerStaffDossierPages } from "./routes/staff-dossier-pages.js";
+import { registerStaffBookingPages } from "./routes/staff-booking-pages.js";
 import { registerDossierRoutes } from "./routes/dossiers.js";
+import { registerCalendarRoutes } from "./routes/calendar.js";
+import { registerStaffCalendarPages } from "./routes/staff-calendar-pages.js";
+import { registerDossierFormRoutes } from "./routes/dossier-forms.js";
+import { registerReportRoutes } from "./routes/reports.js";
 import { registerDossierEventRoutes } from "./routes/dossier-events.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerProcedureRoutes } from "./routes/procedures.js";
@@ -83,9 +88,14 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
   registerBroadcastRoutes(app, { broadcasts: ctx.broadcasts });
   registerStaffBroadcastPages(app, { broadcasts: ctx.broadcasts, db: ctx.db });
   registerStaffDossierPages(app, { history: ctx.history });
+  registerCalendarRoutes(app, { calendar: ctx.calendar });
+  registerStaffCalendarPages(app, { calendar: ctx.calendar });
+  registerDossierFormRoutes(app, { history: ctx.history, apologies: ctx.apologies, handovers: ctx.handovers, lookupLink: options.lookupLink });
+  registerStaffBookingPages(app, { bookings: ctx.bookings, postage: env.POSTAL_TARIFF.RESULT_DELIVERY });
+  registerReportRoutes(app, { reports: ctx.reports });
   registerSandboxRoutes(app, ctx.db);
   registerAuthRoutes(app, { accounts: ctx.staffAccounts, env });
-  registerConsolePages(app, { accounts: ctx.staffAccounts, console: ctx.staffConsole, env });
+  registerConsolePages(app, { accounts: ctx.staffAccounts, console: ctx.staffConsole, env, reports: ctx.reports });
   registerTwilioWebhook(app, { authToken: env.TWILIO_AUTH_TOKEN, publicBaseUrl: env.PUBLIC_BASE_URL, receipts: ctx.receipts });
   registerZaloWebhook(app, {
     appId: env.ZALO_APP_ID,

@@ -19,3 +19,202 @@ export const UNREACHABLE_LABELS: Record<UnreachableReason, string> = {
 };
 
 export const CHANNEL_LABELS = { TELEGRAM: "Telegram", ZALO_OA: "Zalo", SMS: "SMS", ZNS: "Zalo ZNS" } as const;
+
+/** Lateness in working days, as staff read it (src/calendar/lateness.ts). */
+export function latenessLabel(l: { state: string; workingDays: number | null; moved?: boolean }): string {
+  const n = l.workingDays ?? 0;
+  const moved = l.moved ? " (theo ngày hẹn lại)" : "";
+  switch (l.state) {
+    case "EARLY":
+      return n > 0 ? `Trước hạn ${n} ngày làm việc${moved}` : `Trước hạn${moved}`;
+    case "ON_TIME":
+      return `Đúng hạn${moved}`;
+    case "LATE":
+      return n > 0 ? `Trễ hạn ${n} ngày làm việc${moved}` : `Trễ hạn${moved}`;
+    case "OVERDUE":
+      return n > 0 ? `Quá hạn ${n} ngày làm việc${moved}` : `Quá giờ hẹn hôm nay${moved}`;
+    case "DUE_SOON":
+      return n === 0 ? `Đến hạn hôm nay${moved}` : `Đến hạn ngày làm việc tới${moved}`;
+    case "PENDING":
+      return `Còn ${n} ngày làm việc${moved}`;
+    case "CLOSED":
+      return "Đã kết thúc, không có kết quả";
+    default:
+      return "Chưa có ngày hẹn";
+  }
+}
+
+export const CALENDAR_KIND_LABELS = {
+  HOLIDAY: "Ngày nghỉ",
+  WORKING_WEEKEND: "Làm bù (thứ Bảy/Chủ nhật)",
+} as const;
+
+export const WEEKDAY_LABELS = ["Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"] as const;
+
+/** The parties of a postal hand-over (form 05), the post office being one of them. */
+export const HANDOVER_PARTIES = {
+  postOffice: "Bưu điện",
+  postalClerk: "Nhân viên bưu điện",
+  desk: "Bộ phận một cửa",
+  deskOfficer: "Cán bộ một cửa",
+  applicantUnit: "Người nộp hồ sơ",
+  applicant: "Người nộp hồ sơ",
+} as const;
+
+/** A hand-over against its step's deadline (form 05's "Kết quả" column). */
+export const HANDOVER_RESULT_LABELS = { EARLY: "Trước hạn", ON_TIME: "Đúng hạn", LATE: "Quá hạn" } as const;
+
+/** The apology (form 04) and the hand-overs (form 05): what staff read. */
+export const FORMS_TEXT = {
+  apologyOnce: "Ngày hẹn chỉ được điều chỉnh một lần: hồ sơ này đã được hẹn lại ngày trả kết quả, không thể xin lỗi và hẹn lại lần nữa.",
+  apologyClosed: "Hồ sơ đã có kết quả hoặc đã kết thúc (đã trả, bị từ chối, đã rút, dừng xử lý): không thể hẹn lại ngày trả kết quả.",
+  apologyNoDueDate: "Hồ sơ chưa có ngày hẹn trả kết quả: chưa thể hẹn lại.",
+  apologyNotAfter: "Ngày hẹn mới phải sau ngày hẹn hiện tại",
+  apologyIssued: "Đã lập phiếu xin lỗi và hẹn lại ngày trả kết quả; người dân sẽ nhận được thông báo.",
+  apologyLate: "Phiếu xin lỗi được lập từ ngày hẹn trở đi (quy định yêu cầu lập trước ngày hẹn ít nhất một ngày): đã ghi nhận là lập muộn.",
+  handoverRecorded: "Đã ghi nhận việc giao nhận hồ sơ vào phiếu kiểm soát.",
+  handoverBeforeReceipt: "Thời điểm giao nhận không được trước thời điểm tiếp nhận hồ sơ",
+  idempotencyReused: "Idempotency-Key này đã được dùng cho một lần giao nhận khác; lần giao nhận mới cần khóa mới.",
+  form04Title: "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+  form05Title: "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
+} as const;
+
+/** The post office desk (issue 10 §6): bookings as the clerk reads them. */
+export const BOOKING_STATUS_LABELS = {
+  REQUESTED: "Mới đặt",
+  CONFIRMED: "Đã xác nhận",
+  DISPATCHED: "Đang phát",
+  COMPLETED: "Đã hoàn tất",
+  FAILED: "Không thành công",
+  CANCELLED: "Đã hủy",
+} as const;
+
+export const BOOKING_KIND_LABELS = {
+  RESULT_DELIVERY: "Chuyển phát kết quả",
+  DOSSIER_COLLECTION: "Thu gom hồ sơ",
+} as const;
+
+/** Who pays for a second try: the party that caused the failure (Quyết định 45/2016/QĐ-TTg). */
+export const RETRY_PAYER_LABELS = {
+  CITIZEN: "Người dân (vắng nhà, sai địa chỉ, từ chối nhận…)",
+  POST_OFFICE: "Bưu điện (lỗi của bưu điện)",
+  AGENCY: "Cơ quan giải quyết (kết quả sai, thiếu…)",
+} as const;
+
+/** What the desk says after a move. */
+export const BOOKING_FLASH = {
+  CONFIRMED: "Đã xác nhận lịch hẹn; người dân được báo tin.",
+  DISPATCHED: "Đã ghi phát với mã vận đơn; người dân được báo tin.",
+  COMPLETED: "Đã ghi hoàn tất; người dân được báo tin.",
+  FAILED: "Đã ghi không thành công cùng lý do và bên trả cước lần sau; người dân được báo tin.",
+  CANCELLED: "Đã hủy lịch hẹn; người dân được báo tin.",
+  repeated: "Lịch hẹn đã ở trạng thái này (có thể do bấm hai lần); không ghi thêm gì.",
+  created: "Đã đặt lịch chuyển phát kết quả.",
+  alreadyBooked: "Hồ sơ này đã có lịch chuyển phát đang thực hiện; đây là lịch đó.",
+} as const;
+
+/** The buttons of the desk, one per move. */
+export const BOOKING_ACTION_LABELS = {
+  CONFIRMED: "Xác nhận",
+  DISPATCHED: "Phát (ghi mã vận đơn)",
+  COMPLETED: "Đã giao/nhận xong",
+  FAILED: "Không thành công",
+  CANCELLED: "Hủy lịch hẹn",
+} as const;
+
+// ───────────────────────── The monthly report (issue 10 §7) ─────────────────────────
+
+/** Where a notice ended up, as the monthly report names it. */
+export const NOTICE_CHANNEL_LABELS = {
+  TELEGRAM: "Telegram",
+  ZALO_OA: "Zalo OA",
+  ZNS: "Zalo ZNS",
+  SMS: "SMS",
+  WEB: "Web chat",
+  SANDBOX: "Thử nghiệm (sandbox)",
+  NONE: "Chưa gửi qua kênh nào",
+} as const;
+
+export const REPORT_TEXT = {
+  title: "Báo cáo kết quả tiếp nhận và trả kết quả hồ sơ",
+  statusHeading: "Trạng thái",
+  status: { DRAFT: "Bản nháp (chưa nộp)", SUBMITTED: "Đã nộp" },
+  sheets: { report: "Báo cáo", communes: "Theo xã, phường" },
+  columns: { part: "Phần", label: "Chỉ tiêu", value: "Số liệu" },
+  parts: {
+    received: "Tiếp nhận hồ sơ",
+    returned: "Trả kết quả",
+    apologies: "Thư xin lỗi, hẹn lại ngày trả",
+    handovers: "Bàn giao hồ sơ (phiếu kiểm soát)",
+    notices: "Tin nhắn thông báo cho người dân",
+    noticesByChannel: "Tin nhắn theo kênh",
+    cost: "Chi phí tin nhắn ước tính (đồng)",
+    bookings: "Đặt lịch bưu điện",
+    announcements: "Thông báo của xã, phường",
+  },
+  received: {
+    total: "Tổng số hồ sơ tiếp nhận",
+    COUNTER: "Tiếp nhận trực tiếp tại bộ phận một cửa",
+    ONLINE: "Tiếp nhận trực tuyến",
+    POSTAL: "Tiếp nhận qua dịch vụ bưu chính công ích",
+  },
+  returned: {
+    total: "Tổng số hồ sơ đã trả kết quả",
+    byPost: "Trả kết quả qua dịch vụ bưu chính công ích",
+    early: "Trả trước hạn",
+    onTime: "Trả đúng hạn",
+    late: "Trả quá hạn",
+    noDueDate: "Không có ngày hẹn trả",
+  },
+  apologies: { total: "Số thư xin lỗi đã gửi", late: "Trong đó gửi vào hoặc sau ngày hẹn trả" },
+  handovers: { total: "Số lần bàn giao", EARLY: "Bàn giao trước hạn", ON_TIME: "Bàn giao đúng hạn", LATE: "Bàn giao quá hạn" },
+  notices: {
+    total: "Tổng số tin",
+    delivered: "Đã đến người dân",
+    sent: "Đã gửi, không có báo nhận",
+    failed: "Không gửi được",
+    unknown: "Không rõ kết quả (lần gửi bị gián đoạn)",
+    checking: "Đang xác minh với nhà cung cấp",
+    pending: "Đang chờ gửi",
+    cancelled: "Không gửi (người dân từ chối nhận)",
+    fellBack: "Chuyển sang kênh khác",
+  },
+  cost: {
+    smsSegments: "Số phần tin SMS",
+    sms: "Chi phí SMS",
+    zaloPaidMessages: "Số tin Zalo tính phí (ZNS, Zalo OA ngoài 48 giờ)",
+    zalo: "Chi phí Zalo",
+    total: "Tổng chi phí ước tính",
+  },
+  bookingKinds: { RESULT_DELIVERY: "Chuyển trả kết quả tại nhà", DOSSIER_COLLECTION: "Thu gom hồ sơ tại nhà" },
+  bookings: { requested: "đã đặt", completed: "hoàn thành", failed: "không thành công" },
+  announcements: {
+    sent: "Số thông báo đã gửi",
+    recipients: "Số người nhận dự kiến",
+    reached: "Số người dân đã nhận được",
+    delivered: "Trong đó có báo đã đến",
+  },
+  sections: {
+    results: "Kết quả đạt được",
+    strengths: "Ưu điểm",
+    limitations: "Hạn chế",
+    proposals: "Kiến nghị, đề xuất",
+  },
+  communeColumns: {
+    code: "Mã",
+    name: "Xã, phường",
+    received: "Tiếp nhận",
+    receivedByPost: "Tiếp nhận qua bưu chính",
+    returned: "Đã trả kết quả",
+    returnedByPost: "Trả qua bưu chính",
+    late: "Trả quá hạn",
+    apologies: "Thư xin lỗi",
+    handovers: "Bàn giao",
+    notices: "Tin nhắn",
+    noticesFailed: "Tin không gửi được",
+    bookingsRequested: "Đặt lịch bưu điện",
+    announcements: "Thông báo đã gửi",
+  },
+  /** The home page's reminder, set by the scheduled job. */
+  reminder: (monthLabel: string, lastDay: string) => `Báo cáo ${monthLabel} đã được lập sẵn số liệu: hãy viết các mục nhận xét và nộp trước ngày ${lastDay}.`,
+} as const;

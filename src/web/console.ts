@@ -27,6 +27,8 @@ import { clientKey } from "../http/client-address.js";
 import { clearSessionCookie, sessionOf, setSessionCookie } from "../http/staff-session.js";
 import { FAILED_WINDOW_DAYS, type StaffConsoleService } from "../staff/console-service.js";
 import { sendPage } from "./pages.js";
+import type { MonthlyReportService } from "../reports/monthly-report.js";
+import { REPORT_TEXT } from "../text/staff-vi.js";
 
 const LOGIN_COOKIE = "motcua_login";
 
@@ -61,7 +63,7 @@ const ERROR_PAGES: Partial<Record<number, { heading: string; message: string }>>
   429: { heading: "Thử lại sau", message: "Có quá nhiều yêu cầu; vui lòng thử lại sau ít phút." },
 };
 
-const STATUS_OF: Partial<Record<string, number>> = { UNAUTHORIZED: 401, FORBIDDEN: 403, CSRF_FAILED: 403, PASSWORD_CHANGE_REQUIRED: 403, NOT_FOUND: 404, VALIDATION_FAILED: 400, CONFLICT: 409, RATE_LIMITED: 429, SERVICE_UNAVAILABLE: 503 };
+const STATUS_OF: Partial<Record<string, number>> = { UNAUTHORIZED: 401, FORBIDDEN: 403, CSRF_FAILED: 403, PASSWORD_CHANGE_REQUIRED: 403, NOT_FOUND: 404, VALIDATION_FAILED: 400, CONFLICT: 409, DUE_DATE_ALREADY_MOVED: 409, DOSSIER_CLOSED: 409, RATE_LIMITED: 429, SERVICE_UNAVAILABLE: 503 };
 
 /**
  * A console page's error, as a person sees it: signed out → the sign-in page (with `next` for a
@@ -104,7 +106,7 @@ const sameToken = (a: unknown, b: unknown) => typeof a === "string" && typeof b 
 type FieldErrors = Record<string, string>;
 const summary = (fields: FieldErrors, general: string[] = []) => [...general.map((message) => ({ field: null, message })), ...Object.entries(fields).map(([field, message]) => ({ field, message }))];
 
-export function registerConsolePages(app: FastifyInstance, deps: { accounts: StaffAccounts; console: StaffConsoleService; env: Env }): void {
+export function registerConsolePages(app: FastifyInstance, deps: { accounts: StaffAccounts; console: StaffConsoleService; env: Env; reports?: MonthlyReportService }): void {
   const { accounts, env } = deps;
   const secure = (request: FastifyRequest) => env.PUBLIC_BASE_URL.startsWith("https:") || request.protocol === "https";
 
@@ -198,6 +200,8 @@ export function registerConsolePages(app: FastifyInstance, deps: { accounts: Sta
   app.get("/staff", async (request, reply) => {
     const principal = requirePrincipal(request);
     const attention = await deps.console.attention(principal);
+    // The monthly report's reminder, once the scheduled job has prepared the unit's draft.
+    const reminder = deps.reports && can(principal, "reports:write") ? await deps.reports.reminderFor(principal) : null;
     const query = (request.query ?? {}) as Record<string, unknown>;
     return sendConsolePage(request, reply, "staff/home", {
       current: "home",
@@ -206,6 +210,7 @@ export function registerConsolePages(app: FastifyInstance, deps: { accounts: Sta
       showFailures: attention.failures !== null,
       failedDays: FAILED_WINDOW_DAYS,
       passwordChanged: query.passwordChanged === "1",
+      reportReminder: reminder ? { href: reminder.href, text: REPORT_TEXT.reminder(reminder.monthLabel, reminder.lastDay) } : null,
     });
   });
 }

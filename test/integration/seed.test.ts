@@ -33,6 +33,15 @@ describe("seed data", () => {
     expect(low?.reviewStatus).toBe("NEEDS_REVIEW");
   });
 
+  it("holds the public holidays of 2026 and 2027 by the Labour Code's rule, Tết 2026 confirmed by its notice", async () => {
+    expect((await db.calendarSeedYear.findMany({ orderBy: { year: "asc" } })).map((y) => y.year)).toEqual([2026, 2027]);
+    const day = (key: string) => db.calendarDay.findUnique({ where: { date: new Date(`${key}T00:00:00Z`) } });
+    expect(await day("2026-02-17")).toMatchObject({ kind: "HOLIDAY", confirmed: true });
+    expect(await day("2026-04-26")).toMatchObject({ name: "Giỗ Tổ Hùng Vương (10/3 Âm lịch)", confirmed: false });
+    expect(await day("2027-02-06")).toMatchObject({ name: "Tết Nguyên đán (mùng 1)", confirmed: false });
+    expect(await db.calendarDay.count({ where: { date: { gte: new Date("2026-01-01T00:00:00Z"), lt: new Date("2028-01-01T00:00:00Z") } } })).toBe(12 + 14);
+  });
+
   it("is idempotent: a second run changes nothing", async () => {
     const before = await db.procedure.findMany({ select: { code: true, updatedAt: true }, orderBy: { code: "asc" } });
     const docsBefore = await db.procedureDocument.findMany({ select: { id: true }, orderBy: { id: "asc" } });
@@ -40,6 +49,7 @@ describe("seed data", () => {
     const report = await seedAll(db);
     expect(report.adminUnits).toEqual({ created: 0, updated: 0, unchanged: 3355 });
     expect(report.procedures).toMatchObject({ created: 0, updated: 0, unchanged: before.length, rejected: [], superseded: [], keptCorrected: [] });
+    expect(report.calendar).toEqual({ seededYears: [], inserted: 0, skippedYears: [2026, 2027] });
     expect(await db.procedure.findMany({ select: { code: true, updatedAt: true }, orderBy: { code: "asc" } })).toEqual(before);
     expect(await db.procedureDocument.findMany({ select: { id: true }, orderBy: { id: "asc" } })).toEqual(docsBefore);
     expect(await db.adminUnit.aggregate({ _max: { updatedAt: true }, _count: true })).toEqual(unitsBefore);
