@@ -11,6 +11,10 @@ export type ErrorCode =
   /** A state-changing request made with a session lacked its CSRF token, or sent a wrong one. */
   | "CSRF_FAILED"
   | "CONFLICT"
+  /** A dossier's due date is moved once only (an apology, form 04): it has been already. */
+  | "DUE_DATE_ALREADY_MOVED"
+  /** The dossier has its result or ended (returned, refused, withdrawn, stopped): too late for this. */
+  | "DOSSIER_CLOSED"
   | "RATE_LIMITED"
   | "MIGRATION_FAILED"
   | "SEED_INVALID"

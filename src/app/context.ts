@@ -26,10 +26,14 @@ import { BookingService } from "../bookings/booking-service.js";
 import { BroadcastService } from "../broadcasts/broadcast-service.js";
 import { DossierLookupService } from "../dossiers/lookup-service.js";
 import { DossierHistoryService } from "../dossiers/history-service.js";
+import { ApologyService } from "../dossiers/apology-service.js";
+import { HandoverService } from "../dossiers/handover-service.js";
 import { SubscriptionService } from "../subscriptions/subscription-service.js";
 import { HamletService } from "../hamlets/hamlet-service.js";
 import { CommunePageService } from "../public/commune-page.js";
 import { OneTimeCodeService } from "../verification/one-time-codes.js";
+import { OverdueWatchService } from "../staff/overdue-watch.js";
+import { TelegramLinkService } from "../staff/telegram-link.js";
 import { createBot, type BotServices } from "../../bots/bot.js";
 import type { ConversationEngine } from "../../bots/engine/engine.js";
 import type pg from "pg";
@@ -62,6 +66,10 @@ export interface AppContext {
   lookup: DossierLookupService;
   /** A dossier's history for staff: events, notices and what became of each. */
   history: DossierHistoryService;
+  /** The apology and new appointment of a dossier (form 04). */
+  apologies: ApologyService;
+  /** Hand-overs recorded by staff (form 05; postal events record theirs in the ingest). */
+  handovers: HandoverService;
   subscriptions: SubscriptionService;
   /** A commune's hamlets, kept by its staff. */
   hamlets: HamletService;
@@ -72,6 +80,10 @@ export interface AppContext {
   broadcasts: BroadcastService;
   /** The working calendar (weekends, public holidays, worked weekend days). */
   calendar: CalendarService;
+  /** The overdue watch (dossiers due within one working day with no result) and its morning digest. */
+  overdueWatch: OverdueWatchService;
+  /** Staff members' Telegram links (one-time codes from the console, redeemed in the bot). */
+  telegramLinks: TelegramLinkService;
   /** The monthly report: figures, staff-written sections, submission. */
   reports: MonthlyReportService;
   /** The services the bot works through. */
@@ -93,6 +105,9 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
   const catalog = new CatalogService(new PrismaProcedureRepository(database.db));
   const bookings = new BookingService(database.db);
   const calendar = new CalendarService(database.db);
+  const telegramLinks = new TelegramLinkService(database.db, redis, `${env.QUEUE_PREFIX}:`);
+  const overdueWatch = new OverdueWatchService(database.pool, calendar, { publicBaseUrl: env.PUBLIC_BASE_URL });
+  const ingest = new DossierIngestService(database.pool);
   const botServices: BotServices = {
     lookup: new DossierLookupService(database.db),
     bookings,
@@ -100,6 +115,7 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
     catalog,
     subscriptions: new SubscriptionService(database.db),
     codes: new OneTimeCodeService(database.db),
+    staffLinks: telegramLinks,
     communePage: (communeCode) => `${env.PUBLIC_BASE_URL}/xa/${encodeURIComponent(communeCode)}`,
   };
   let bot: ConversationEngine | undefined;
@@ -117,12 +133,14 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
     adminUnits,
     apiKeys: new ApiKeyService(database.db),
     staffAccounts: new StaffAccounts(database.db, redis, staffAccountsOptions(env)),
-    staffConsole: new StaffConsoleService(database.db),
-    ingest: new DossierIngestService(database.pool),
+    staffConsole: new StaffConsoleService(database.db, overdueWatch),
+    ingest,
     receipts: new ReceiptService(notices, queue),
     bookings,
     lookup: botServices.lookup,
-    history: new DossierHistoryService(database.db, notices),
+    history: new DossierHistoryService(database.db, notices, calendar),
+    apologies: new ApologyService(database.pool, ingest),
+    handovers: new HandoverService(database.db, calendar),
     subscriptions: botServices.subscriptions,
     hamlets: new HamletService(database.db),
     communePages: new CommunePageService(database.db, { publicBaseUrl: env.PUBLIC_BASE_URL, telegramBotUsername: env.TELEGRAM_BOT_USERNAME, zaloOaId: env.ZALO_OA_ID }),
@@ -136,6 +154,8 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
       twilioPerSecond: env.TWILIO_MAX_PER_SECOND,
     }),
     calendar,
+    overdueWatch,
+    telegramLinks,
     reports: new MonthlyReportService(database.db, database.pool, { smsSegmentPrice: env.SMS_SEGMENT_PRICE_VND, zaloMessagePrice: env.ZALO_MESSAGE_PRICE_VND }),
     botServices,
     get bot() {

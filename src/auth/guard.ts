@@ -52,6 +52,18 @@ export const PERMISSIONS = {
   "broadcasts:write": ["COMMUNE_STAFF"],
   /** Approve another staff member's urgent announcement (same unit; never one's own). */
   "broadcasts:approve": ["COMMUNE_STAFF"],
+  /** Read the working calendar (holidays, worked weekend days). */
+  "calendar:read": ["INTEGRATION", "COMMUNE_STAFF", "POST_OFFICE_STAFF"],
+  /** Add, change or remove a day of the working calendar: ADMIN only. */
+  "calendar:write": [],
+  /** Link one's own Telegram chat for the overdue watch's morning digest (a signed-in member only). */
+  "staff-telegram:link": ["COMMUNE_STAFF"],
+  /** Issue the apology and new appointment of a dossier (form 04; of the principal's unit). */
+  "apology:write": ["COMMUNE_STAFF"],
+  /** Record a hand-over of a dossier (a line of form 05; of the principal's unit). */
+  "handovers:write": ["COMMUNE_STAFF", "POST_OFFICE_STAFF"],
+  /** Read and print a dossier's process control form (form 05; of the principal's unit). */
+  "handovers:read": ["INTEGRATION", "COMMUNE_STAFF", "POST_OFFICE_STAFF"],
   /** Read the monthly report of the principal's commune, or of its province (the roll-up) and its communes. */
   "reports:read": ["COMMUNE_STAFF"],
   /** Write the monthly report's sections and submit it (same units as reports:read). */
@@ -70,6 +82,12 @@ export const ROUTES: Record<string, Action> = {
   "GET /staff/dossiers/:code": "dossiers:read",
   "GET /api/v1/bookings": "bookings:read",
   "POST /api/v1/bookings/:reference/status": "bookings:move",
+  // The console's post office desk (commune staff read their commune's; post office staff work them).
+  "GET /staff/bookings": "bookings:read",
+  "GET /staff/bookings/:reference": "bookings:read",
+  "GET /staff/bookings/:reference/slip": "bookings:read",
+  "POST /staff/bookings/:reference/status": "bookings:move",
+  "POST /staff/bookings/deliveries": "bookings:move",
   "GET /api/v1/sandbox/messages": "sandbox:read",
   "GET /api/v1/hamlets": "hamlets:read",
   "POST /api/v1/hamlets": "hamlets:write",
@@ -111,6 +129,26 @@ export const ROUTES: Record<string, Action> = {
   "GET /staff/password": "auth:self",
   "POST /staff/password": "auth:self",
   "POST /staff/logout": "auth:self",
+  // The working calendar: its API and the console's page.
+  "GET /api/v1/calendar": "calendar:read",
+  "PUT /api/v1/calendar/:date": "calendar:write",
+  "DELETE /api/v1/calendar/:date": "calendar:write",
+  "GET /staff/calendar": "calendar:read",
+  "POST /staff/calendar": "calendar:write",
+  "POST /staff/calendar/:date/delete": "calendar:write",
+  // The overdue watch's Telegram link (the console's Telegram page).
+  "GET /staff/telegram": "staff-telegram:link",
+  "POST /staff/telegram/code": "staff-telegram:link",
+  "POST /staff/telegram/unlink": "staff-telegram:link",
+  // Forms 04 (the apology and new appointment) and 05 (the process control form) of a dossier.
+  "POST /api/v1/dossiers/:code/apology": "apology:write",
+  "GET /api/v1/dossiers/:code/apology.pdf": "dossiers:read",
+  "POST /api/v1/dossiers/:code/handovers": "handovers:write",
+  "GET /api/v1/dossiers/:code/form-05.pdf": "handovers:read",
+  "POST /staff/dossiers/:code/apology": "apology:write",
+  "GET /staff/dossiers/:code/apology": "dossiers:read",
+  "POST /staff/dossiers/:code/handovers": "handovers:write",
+  "GET /staff/dossiers/:code/form-05": "handovers:read",
   // The monthly report (issue 10 §7): the API and the console page.
   "GET /api/v1/reports/monthly": "reports:read",
   "PUT /api/v1/reports/monthly/:unit/:month": "reports:write",

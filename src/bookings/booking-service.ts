@@ -8,11 +8,16 @@
 import { randomBytes } from "node:crypto";
 import { unitCovers } from "../auth/guard.js";
 import type { Db } from "../db/client.js";
-import type { BookingKind, BookingStatus, DossierStatus } from "../generated/prisma/enums.js";
+import type { Prisma } from "../generated/prisma/client.js";
+import type { BookingKind, BookingStatus, DossierStatus, RetryPayer } from "../generated/prisma/enums.js";
 import { AppError, NotFoundError, ValidationError } from "../errors.js";
 import { createNotices, viaPrisma, wakeRelay } from "../notifications/notice-store.js";
 
 import { NOTICE_POLICIES, type BookingNoticeVariables } from "../notifications/notice-types.js";
+import { BOOKING_STATUS_LABELS } from "../text/staff-vi.js";
+import { STATUS_LABELS } from "../notifications/messages/vi.js";
+
+const dossierStatusLabel = (status: DossierStatus | null | undefined): string => (status ? (STATUS_LABELS[status as keyof typeof STATUS_LABELS] ?? status) : "không rõ");
 import { assertConfirmed, type Confirmation } from "../verification/one-time-codes.js";
 
 export interface NewBooking {
@@ -53,6 +58,52 @@ export /** Dossier statuses in which its result exists (ready at the desk, with 
 const RESULT_EXISTS: DossierStatus[] = ["RESULT_READY", "RESULT_HANDED_TO_POST", "OUT_FOR_DELIVERY", "DELIVERED", "DELIVERY_FAILED"];
 
 const CANCELLABLE: BookingStatus[] = ["REQUESTED", "CONFIRMED"];
+
+/** A booking still to be worked (a dossier has at most one active delivery). */
+export const ACTIVE: BookingStatus[] = ["REQUESTED", "CONFIRMED", "DISPATCHED"];
+
+/** A waybill code (mã vận đơn): letters and digits only, 4 to 30 of them (e.g. VNPost's EL123456789VN); stored in capitals. */
+export const WAYBILL_PATTERN = /^[A-Z0-9]{4,30}$/;
+export const WAYBILL_RULE = "Mã vận đơn chỉ gồm chữ cái không dấu và chữ số, từ 4 đến 30 ký tự (ví dụ EL123456789VN).";
+export const FAILURE_REASON_MAX = 500;
+export const RETRY_PAYERS = ["CITIZEN", "POST_OFFICE", "AGENCY"] as const satisfies readonly RetryPayer[];
+
+/** The sentence the citizen reads about a second try, by who pays for it (Decision 45/2016: the party that caused the failure). */
+const RETRY_PAYER_NOTICE: Record<RetryPayer, string> = {
+  CITIZEN: "Cước phí lần giao lại do ông/bà trả.",
+  POST_OFFICE: "Bưu điện chịu cước phí lần giao lại.",
+  AGENCY: "Cơ quan giải quyết hồ sơ chịu cước phí lần giao lại.",
+};
+
+/** What a staff move may carry: a waybill code (to dispatch), a failure's reason and who pays a second try, a note, who did it. */
+export interface MoveDetails {
+  waybillCode?: string | null;
+  note?: string | null;
+  failureReason?: string | null;
+  retryPaidBy?: RetryPayer | null;
+  /** The signed-in staff member who moved it (null for an API key). */
+  handledById?: string | null;
+}
+
+/** The filters of a unit's booking list. */
+export interface BookingFilter {
+  status?: BookingStatus;
+  kind?: BookingKind;
+  /** Booked on or after (an instant). */
+  from?: Date;
+  /** Booked before (an instant). */
+  to?: Date;
+  limit?: number;
+}
+
+/** The waybill as typed → stored (capitals, no spaces around), or a 400 naming `waybillCode`. */
+export function normalizeWaybill(raw: string): string {
+  const code = raw.trim().toUpperCase();
+  if (!WAYBILL_PATTERN.test(code)) throw new ValidationError(`waybillCode: ${WAYBILL_RULE}`, { field: "waybillCode" });
+  return code;
+}
+
+const unitWhere = (unitCode: string | null): Prisma.DeliveryBookingWhereInput => (unitCode ? { OR: [{ communeCode: unitCode }, { commune: { parentCode: unitCode } }] } : {});
 
 function reference(): string {
   const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -104,13 +155,7 @@ export class BookingService {
     const include = { commune: { select: { fullName: true } } } as const;
     if (input.kind !== "RESULT_DELIVERY" || !input.dossierId) return { ...(await this.db.deliveryBooking.create({ data, include })), alreadyBooked: false };
     // One active delivery per dossier: a second request (a double submit, another chat) gets the one already made.
-    const dossierId = input.dossierId;
-    return this.db.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`booking:${dossierId}:RESULT_DELIVERY`}))::text`;
-      const active = await tx.deliveryBooking.findFirst({ where: { dossierId, kind: "RESULT_DELIVERY", status: { in: ["REQUESTED", "CONFIRMED", "DISPATCHED"] } }, include, orderBy: { createdAt: "asc" } });
-      if (active) return { ...active, alreadyBooked: true };
-      return { ...(await tx.deliveryBooking.create({ data, include })), alreadyBooked: false };
-    });
+    return this.insertDelivery(input.dossierId, data);
   }
 
   /** A conversation's bookings: those it made, and those of the dossiers it proved a link to. */
@@ -145,36 +190,183 @@ export class BookingService {
   }
 
   /** Bookings of a unit (a commune, or a province's communes; null: all), newest first. `unitCode` comes from the guard's unitScope. */
-  async forUnit(unitCode: string | null, status?: BookingStatus) {
+  async forUnit(unitCode: string | null, filter: BookingStatus | BookingFilter = {}) {
+    const f: BookingFilter = typeof filter === "string" ? { status: filter } : filter;
     return this.db.deliveryBooking.findMany({
       where: {
-        ...(status ? { status } : {}),
-        ...(unitCode ? { OR: [{ communeCode: unitCode }, { commune: { parentCode: unitCode } }] } : {}),
+        ...(f.status ? { status: f.status } : {}),
+        ...(f.kind ? { kind: f.kind } : {}),
+        ...(f.from || f.to ? { createdAt: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) } } : {}),
+        ...unitWhere(unitCode),
       },
       orderBy: { createdAt: "desc" },
-      take: 500,
-      include: { commune: { select: { fullName: true } }, dossier: { select: { code: true } } },
+      take: f.limit ?? 500,
+      include: {
+        commune: { select: { fullName: true } },
+        hamlet: { select: { name: true } },
+        dossier: { select: { code: true } },
+        procedure: { select: { name: true } },
+      },
     });
   }
 
-  async move(referenceCode: string, to: BookingStatus, unitCode: string | null, details: { waybillCode?: string; note?: string } = {}) {
+  /** One booking of the unit with what the desk and the delivery slip show; 404 outside the unit, as if it did not exist. */
+  async getForUnit(referenceCode: string, unitCode: string | null) {
+    const booking = await this.db.deliveryBooking.findUnique({
+      where: { reference: referenceCode },
+      include: {
+        commune: { select: { code: true, fullName: true, parentCode: true, parent: { select: { fullName: true } } } },
+        hamlet: { select: { name: true } },
+        dossier: { select: { code: true, status: true, procedureName: true, procedure: { select: { name: true } } } },
+        procedure: { select: { name: true } },
+        handledBy: { select: { fullName: true } },
+      },
+    });
+    if (!booking || (unitCode && !unitCovers(unitCode, { code: booking.communeCode, parentCode: booking.commune.parentCode }))) throw notInUnit(referenceCode);
+    return booking;
+  }
+
+  /**
+   * The unit's dossiers submitted through the post (`channel: POSTAL`) whose result is ready at the
+   * desk or already handed to the post, and that have no delivery booking active or completed: the
+   * post office brings these results home, so they wait on the desk until the clerk books the
+   * delivery. Each comes with the address of its collection booking, when there is one.
+   */
+  async awaitingDelivery(unitCode: string | null, limit = 200) {
+    const dossiers = await this.db.dossier.findMany({
+      where: {
+        channel: "POSTAL",
+        status: { in: ["RESULT_READY", "RESULT_HANDED_TO_POST"] },
+        bookings: { none: { kind: "RESULT_DELIVERY", status: { in: [...ACTIVE, "COMPLETED"] } } },
+        ...(unitCode ? { commune: { OR: [{ code: unitCode }, { parentCode: unitCode }] } } : {}),
+      },
+      orderBy: { statusAt: "asc" },
+      take: limit,
+      include: {
+        applicant: { select: { id: true, fullName: true, phone: true } },
+        commune: { select: { code: true, fullName: true } },
+        procedure: { select: { name: true } },
+        bookings: { where: { kind: "RESULT_DELIVERY", status: "FAILED" }, select: { reference: true, failureReason: true, retryPaidBy: true }, orderBy: { createdAt: "desc" }, take: 1 },
+      },
+    });
+    const out = [];
+    for (const d of dossiers) out.push({ ...d, collection: await this.collectionOf(d) });
+    return out;
+  }
+
+  /**
+   * The collection booking a dossier came in by: one linked to it, or else the applicant's latest
+   * completed collection for the same procedure in the same commune, made before the dossier was
+   * received (collection bookings are made before upstream issues the dossier's code).
+   */
+  private async collectionOf(d: { id: string; applicantId: string; procedureCode: string | null; communeCode: string | null; receivedAt: Date | null; createdAt: Date }) {
+    const select = { reference: true, addressLine: true, hamletId: true, timeWindow: true, communeCode: true } as const;
+    const linked = await this.db.deliveryBooking.findFirst({ where: { dossierId: d.id, kind: "DOSSIER_COLLECTION" }, select, orderBy: { createdAt: "desc" } });
+    if (linked) return linked;
+    if (!d.procedureCode || !d.communeCode) return null;
+    return this.db.deliveryBooking.findFirst({
+      where: { kind: "DOSSIER_COLLECTION", dossierId: null, citizenId: d.applicantId, procedureCode: d.procedureCode, communeCode: d.communeCode, status: "COMPLETED", createdAt: { lte: d.receivedAt ?? d.createdAt } },
+      select,
+      orderBy: { createdAt: "desc" },
+    });
+  }
+
+  /**
+   * The clerk books the delivery of a POSTAL dossier's ready result (from the desk's "Kết quả chờ
+   * chuyển phát"): addressed to the applicant on the dossier, at the collection booking's address
+   * or the one the clerk enters. Idempotent: when the dossier already has an active delivery (a
+   * double click, a citizen who booked meanwhile) that one is returned (`alreadyBooked`).
+   */
+  async createDeliveryForDossier(
+    dossierCode: string,
+    unitCode: string | null,
+    input: { addressLine?: string | null; timeWindow: string; postage: number },
+  ) {
+    const dossier = await this.db.dossier.findUnique({
+      where: { code: dossierCode },
+      include: { applicant: { select: { id: true, fullName: true, phone: true } }, commune: { select: { code: true, parentCode: true } } },
+    });
+    if (!dossier || !dossier.commune || (unitCode && !unitCovers(unitCode, dossier.commune))) {
+      throw new NotFoundError(`Không có hồ sơ ${dossierCode} trong đơn vị của bạn (no such dossier in this unit).`);
+    }
+    if (dossier.channel !== "POSTAL") throw new AppError("CONFLICT", `Hồ sơ ${dossier.code} không nộp qua bưu điện; người dân tự đặt lịch giao kết quả qua tin nhắn (not a postal dossier).`);
+    if (!RESULT_EXISTS.includes(dossier.status)) throw new AppError("CONFLICT", `Hồ sơ ${dossier.code} chưa có kết quả (trạng thái: ${dossierStatusLabel(dossier.status)}); chỉ đặt lịch giao khi kết quả đã sẵn sàng (the result is not ready yet).`);
+    const collection = await this.collectionOf(dossier);
+    const addressLine = (input.addressLine ?? "").trim().replace(/\s+/g, " ") || collection?.addressLine || "";
+    if (addressLine.length < 5 || addressLine.length > 200) throw new ValidationError("addressLine: nhập địa chỉ giao (số nhà, đường, ấp/khóm), từ 5 đến 200 ký tự.", { field: "addressLine" });
+    if (!dossier.applicant.phone) throw new ValidationError("Hồ sơ không có số điện thoại người nộp; không đặt được lịch giao.", { field: "dossierCode" });
+    const data = {
+      reference: reference(),
+      kind: "RESULT_DELIVERY" as const,
+      dossierId: dossier.id,
+      procedureCode: dossier.procedureCode,
+      citizenId: dossier.applicantId,
+      recipientName: dossier.applicant.fullName ?? "Người nộp hồ sơ",
+      recipientIsApplicant: true,
+      recipientPhone: dossier.applicant.phone.replace(/^\+84/, "0"),
+      communeCode: dossier.commune.code,
+      hamletId: collection && !input.addressLine?.trim() ? collection.hamletId : null,
+      addressLine,
+      timeWindow: input.timeWindow,
+      postage: input.postage,
+    };
+    return this.insertDelivery(dossier.id, data);
+  }
+
+  /** One active delivery per dossier, under a lock: a second request gets the one already made. */
+  private insertDelivery(dossierId: string, data: Prisma.DeliveryBookingUncheckedCreateInput) {
+    const include = { commune: { select: { fullName: true } } } as const;
+    return this.db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`booking:${dossierId}:RESULT_DELIVERY`}))::text`;
+      const active = await tx.deliveryBooking.findFirst({ where: { dossierId, kind: "RESULT_DELIVERY", status: { in: ACTIVE } }, include, orderBy: { createdAt: "asc" } });
+      if (active) return { ...active, alreadyBooked: true };
+      return { ...(await tx.deliveryBooking.create({ data, include })), alreadyBooked: false };
+    });
+  }
+
+  /**
+   * Moves a booking forward (staff of its unit): CONFIRMED, DISPATCHED (with a waybill code),
+   * COMPLETED, FAILED (with the reason and who pays a second try), CANCELLED; records when and by
+   * whom, and writes the citizen's notice in the same transaction. A repeat of the move just made
+   * (a double click, a retried request) changes nothing and answers the booking (`repeated`); a
+   * repeat with other details (another waybill, another reason) is a 409. Nothing is stored on a refusal.
+   */
+  async move(referenceCode: string, to: BookingStatus, unitCode: string | null, details: MoveDetails = {}) {
     const booking = await this.db.deliveryBooking.findUnique({ where: { reference: referenceCode }, include: { commune: { select: { parentCode: true } }, dossier: { select: { code: true, status: true } } } });
-    if (!booking || (unitCode && !unitCovers(unitCode, { code: booking.communeCode, parentCode: booking.commune.parentCode }))) throw new NotFoundError(`Không có lịch hẹn ${referenceCode} trong đơn vị của khóa này (no such booking in this key's unit).`);
-    if (!NEXT[booking.status].includes(to)) throw new AppError("CONFLICT", `Không chuyển được lịch hẹn từ ${booking.status} sang ${to} (a booking cannot move from ${booking.status} to ${to}).`);
+    if (!booking || (unitCode && !unitCovers(unitCode, { code: booking.communeCode, parentCode: booking.commune.parentCode }))) throw notInUnit(referenceCode);
+    const waybillCode = details.waybillCode?.trim() ? normalizeWaybill(details.waybillCode) : null;
+    const failureReason = details.failureReason?.trim().replace(/\s+/g, " ") || null;
+    const note = details.note?.trim() || null;
+    if (failureReason && failureReason.length > FAILURE_REASON_MAX) throw new ValidationError(`failureReason: lý do dài quá ${FAILURE_REASON_MAX} ký tự.`, { field: "failureReason" });
+    if (booking.status === to && to !== "REQUESTED") return this.repeat(booking, to, { waybillCode, failureReason, retryPaidBy: details.retryPaidBy ?? null });
+    if (!NEXT[booking.status].includes(to)) throw new AppError("CONFLICT", `Lịch hẹn đang ở trạng thái "${BOOKING_STATUS_LABELS[booking.status]}", không chuyển sang "${BOOKING_STATUS_LABELS[to]}" được (a booking cannot move from ${booking.status} to ${to}).`);
     // A result goes out only once it exists: not while the dossier is still being processed.
     if (booking.kind === "RESULT_DELIVERY" && (to === "DISPATCHED" || to === "COMPLETED") && !RESULT_EXISTS.includes(booking.dossier?.status as DossierStatus)) {
-      throw new AppError("CONFLICT", `Hồ sơ ${booking.dossier?.code ?? ""} chưa có kết quả (trạng thái: ${booking.dossier?.status ?? "không rõ"}); chỉ phát khi kết quả đã sẵn sàng (the result is not ready yet).`);
+      throw new AppError("CONFLICT", `Hồ sơ ${booking.dossier?.code ?? ""} chưa có kết quả (trạng thái: ${dossierStatusLabel(booking.dossier?.status)}); chỉ phát khi kết quả đã sẵn sàng (the result is not ready yet).`);
     }
-    if (to === "DISPATCHED" && !details.waybillCode && !booking.waybillCode) throw new ValidationError("waybillCode: mã vận đơn là bắt buộc khi phát (a waybill code is required to dispatch)", { field: "waybillCode" });
+    if (to === "DISPATCHED" && !waybillCode && !booking.waybillCode) throw new ValidationError("waybillCode: mã vận đơn là bắt buộc khi phát (a waybill code is required to dispatch)", { field: "waybillCode" });
+    if (to === "FAILED") {
+      if (!failureReason || failureReason.length < 3) throw new ValidationError("failureReason: ghi lý do không giao/nhận được (bắt buộc, ít nhất 3 ký tự).", { field: "failureReason" });
+      if (!details.retryPaidBy || !RETRY_PAYERS.includes(details.retryPaidBy)) throw new ValidationError("retryPaidBy: chọn bên trả cước lần giao lại — người dân, bưu điện hoặc cơ quan giải quyết (bên gây ra việc không giao được, Quyết định 45/2016/QĐ-TTg).", { field: "retryPaidBy" });
+    }
+    const now = new Date();
+    const data: Prisma.DeliveryBookingUncheckedUpdateManyInput = {
+      status: to,
+      ...(waybillCode ? { waybillCode } : {}),
+      ...(note ? { note } : {}),
+      ...(details.handledById ? { handledById: details.handledById } : {}),
+      ...(to === "DISPATCHED" ? { dispatchedAt: now } : {}),
+      ...(to === "COMPLETED" ? { completedAt: now } : {}),
+      ...(to === "FAILED" ? { failedAt: now, failureReason, retryPaidBy: details.retryPaidBy! } : {}),
+      ...(to === "CANCELLED" ? { cancelledAt: now } : {}),
+    };
     // The move and the citizen's notice are written together (the notice is the outbox row).
-    const written = await this.db.$transaction(async (tx): Promise<string[]> => {
-      const moved = await tx.deliveryBooking.updateMany({
-        where: { id: booking.id, status: booking.status },
-        data: { status: to, ...(details.waybillCode ? { waybillCode: details.waybillCode } : {}), ...(details.note ? { note: details.note } : {}), ...(to === "CANCELLED" ? { cancelledAt: new Date() } : {}) },
-      });
-      if (moved.count === 0) throw new AppError("CONFLICT", "Lịch hẹn vừa được người khác cập nhật; vui lòng tải lại (changed meanwhile).");
+    const written = await this.db.$transaction(async (tx): Promise<string[] | null> => {
+      const moved = await tx.deliveryBooking.updateMany({ where: { id: booking.id, status: booking.status }, data });
+      if (moved.count === 0) return null;
       if (!booking.citizenId || to === "REQUESTED") return [];
       const full = await tx.deliveryBooking.findUniqueOrThrow({ where: { id: booking.id }, include: { dossier: { select: { code: true } }, procedure: { select: { name: true } } } });
+      const citizenNote = to === "FAILED" ? `Lý do: ${failureReason!.replace(/[.。]+$/, "")}. ${RETRY_PAYER_NOTICE[details.retryPaidBy!]}` : note;
       const variables: BookingNoticeVariables = {
         reference: full.reference,
         kind: full.kind,
@@ -182,13 +374,36 @@ export class BookingService {
         subject: full.kind === "DOSSIER_COLLECTION" ? (full.procedure?.name ?? "") : (full.dossier?.code ?? ""),
         timeWindow: full.timeWindow,
         waybillCode: full.waybillCode,
-        note: details.note ?? null,
+        note: citizenNote,
       };
       return createNotices(viaPrisma(tx), [
         { type: "BOOKING_UPDATE", citizenId: booking.citizenId, dossierId: booking.dossierId, variables, urgent: NOTICE_POLICIES.BOOKING_UPDATE.urgent, dedupeKey: `booking:${booking.id}:${to}` },
       ]);
     });
+    if (written === null) {
+      // Someone moved it meanwhile: the same move (a double click racing itself) is a repeat; another is a conflict.
+      const now2 = await this.db.deliveryBooking.findUniqueOrThrow({ where: { id: booking.id } });
+      if (now2.status === to) return this.repeat(now2, to, { waybillCode, failureReason, retryPaidBy: details.retryPaidBy ?? null });
+      throw new AppError("CONFLICT", "Lịch hẹn vừa được người khác cập nhật; vui lòng tải lại (changed meanwhile).");
+    }
     await wakeRelay(viaPrisma(this.db), written);
-    return this.db.deliveryBooking.findUniqueOrThrow({ where: { id: booking.id } });
+    return { ...(await this.db.deliveryBooking.findUniqueOrThrow({ where: { id: booking.id } })), repeated: false };
   }
+
+  /** The booking is already where the move would take it: the same move again is harmless; with other details, a 409. */
+  private async repeat(
+    booking: { id: string; status: BookingStatus; waybillCode: string | null; failureReason: string | null; retryPaidBy: RetryPayer | null },
+    to: BookingStatus,
+    given: { waybillCode: string | null; failureReason: string | null; retryPaidBy: RetryPayer | null },
+  ) {
+    const differs =
+      (to === "DISPATCHED" && given.waybillCode !== null && given.waybillCode !== booking.waybillCode) ||
+      (to === "FAILED" && ((given.failureReason !== null && given.failureReason !== booking.failureReason) || (given.retryPaidBy !== null && given.retryPaidBy !== booking.retryPaidBy)));
+    if (differs) throw new AppError("CONFLICT", `Lịch hẹn đã ở trạng thái "${BOOKING_STATUS_LABELS[to]}" với thông tin khác (mã vận đơn, lý do hoặc bên trả cước đã ghi); không ghi đè (already ${to} with other details).`);
+    return { ...(await this.db.deliveryBooking.findUniqueOrThrow({ where: { id: booking.id } })), repeated: true };
+  }
+}
+
+function notInUnit(referenceCode: string): NotFoundError {
+  return new NotFoundError(`Không có lịch hẹn ${referenceCode} trong đơn vị của bạn (no such booking in this unit).`);
 }

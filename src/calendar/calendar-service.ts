@@ -1,10 +1,86 @@
 /**
- * The working calendar as stored (CalendarDay), for the services that count working days.
- * Loaded once and kept until a write through this service (or `invalidate()`) changes it; other
- * processes pick up an admin's edit within `maxAgeMs`.
+ * The working calendar as stored (CalendarDay), for the services that count working days, and the
+ * admin's edits of it. Loaded once and kept until a write through this service (or `invalidate()`)
+ * changes it; other processes pick up an admin's edit within `maxAgeMs`.
  */
+import { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import { WorkingCalendar, type CalendarEntry } from "./working-days.js";
+import { NotFoundError, ValidationError } from "../errors.js";
+import { holidaysFor, RULE_SOURCE } from "./holidays.js";
+import { weekday, WorkingCalendar, type CalendarDayKind, type CalendarEntry } from "./working-days.js";
+
+/** The years `motcua seed` stores (once each). */
+export const SEEDED_YEARS = [2026, 2027] as const;
+
+/** The years the calendar may hold. */
+export const CALENDAR_MIN_YEAR = 2000;
+export const CALENDAR_MAX_YEAR = 2100;
+
+/** Printable text, no control characters (NUL and the rest), no unpaired surrogates. */
+const printable = (field: string, max: number) =>
+  z
+    .string({ message: `${field}: bắt buộc, dạng chuỗi` })
+    .trim()
+    .min(1, `${field}: không được để trống`)
+    .max(max, `${field}: tối đa ${max} ký tự`)
+    .refine((v) => !/[\u0000-\u001f\u007f]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(v), `${field}: có ký tự không hợp lệ`);
+
+/** A calendar day as yyyy-MM-dd, a real date, in the years the calendar holds. */
+export const calendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "date: ngày dạng YYYY-MM-DD, ví dụ 2026-09-01")
+  .refine((v) => {
+    const [y, m, d] = v.split("-").map(Number) as [number, number, number];
+    const t = new Date(Date.UTC(y, m - 1, d));
+    return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+  }, "date: không có ngày này trong lịch")
+  .refine((v) => {
+    const y = Number(v.slice(0, 4));
+    return y >= CALENDAR_MIN_YEAR && y <= CALENDAR_MAX_YEAR;
+  }, `date: năm từ ${CALENDAR_MIN_YEAR} đến ${CALENDAR_MAX_YEAR}`);
+
+export const calendarYear = z.coerce
+  .number({ message: "year: năm dạng YYYY" })
+  .int("year: năm dạng YYYY")
+  .min(CALENDAR_MIN_YEAR, `year: năm từ ${CALENDAR_MIN_YEAR} đến ${CALENDAR_MAX_YEAR}`)
+  .max(CALENDAR_MAX_YEAR, `year: năm từ ${CALENDAR_MIN_YEAR} đến ${CALENDAR_MAX_YEAR}`);
+
+/** What an admin writes for a day (PUT /api/v1/calendar/{date}). */
+export const calendarDayInput = z
+  .object({
+    kind: z.enum(["HOLIDAY", "WORKING_WEEKEND"], { message: "kind: HOLIDAY (ngày nghỉ) hoặc WORKING_WEEKEND (thứ Bảy/Chủ nhật làm bù)" }),
+    name: printable("name", 200),
+    /** The notice or rule it comes from; omitted: entered by an admin. */
+    source: printable("source", 500).optional(),
+    /** Checked against the year's official notice. */
+    confirmed: z.boolean({ message: "confirmed: true hoặc false" }).optional().default(false),
+  })
+  .strict();
+
+export type CalendarDayInput = z.output<typeof calendarDayInput>;
+
+export interface CalendarDayView {
+  date: string;
+  kind: CalendarDayKind;
+  name: string;
+  source: string;
+  confirmed: boolean;
+  updatedBy: string | null;
+  updatedAt: Date;
+}
+
+export interface CalendarSeedReport {
+  /** Years stored by this run. */
+  seededYears: number[];
+  /** Days inserted (a day already present, e.g. entered by an admin, is kept as it is). */
+  inserted: number;
+  /** Years stored by an earlier run, left as they are. */
+  skippedYears: number[];
+}
+
+const keyOf = (d: Date) => d.toISOString().slice(0, 10);
+/** A yyyy-MM-dd key as the @db.Date column stores it (midnight UTC of that day). */
+const dbDate = (key: string) => new Date(`${key}T00:00:00Z`);
 
 export class CalendarService {
   private cached: { at: number; calendar: WorkingCalendar } | null = null;
@@ -31,9 +107,71 @@ export class CalendarService {
     this.cached = null;
   }
 
+  /** The stored days of a year, in date order, and whether the seed has stored the year. */
+  async year(year: number): Promise<{ year: number; seeded: boolean; days: CalendarDayView[] }> {
+    const [rows, seed] = await Promise.all([
+      this.db.calendarDay.findMany({ where: { date: { gte: dbDate(`${year}-01-01`), lte: dbDate(`${year}-12-31`) } }, orderBy: { date: "asc" } }),
+      this.db.calendarSeedYear.findUnique({ where: { year } }),
+    ]);
+    return { year, seeded: seed !== null, days: rows.map((r) => ({ date: keyOf(r.date), kind: r.kind, name: r.name, source: r.source, confirmed: r.confirmed, updatedBy: r.updatedBy, updatedAt: r.updatedAt })) };
+  }
+
+  /**
+   * Adds or replaces a day (an admin's edit): `by` is who ("session:<id>", "api-key:<id>").
+   * A worked weekend day must be a Saturday or Sunday.
+   */
+  async put(date: string, input: CalendarDayInput, by: string, byName: string): Promise<{ day: CalendarDayView; created: boolean }> {
+    const key = calendarDate.parse(date);
+    if (input.kind === "WORKING_WEEKEND" && weekday(key) !== 0 && weekday(key) !== 6) {
+      throw new ValidationError("kind: ngày làm bù (WORKING_WEEKEND) phải là thứ Bảy hoặc Chủ nhật", { field: "kind" });
+    }
+    const data = { kind: input.kind, name: input.name, source: input.source ?? `Do quản trị viên ${byName} nhập`, confirmed: input.confirmed, updatedBy: by };
+    const existing = await this.db.calendarDay.findUnique({ where: { date: dbDate(key) }, select: { date: true } });
+    const row = await this.db.calendarDay.upsert({ where: { date: dbDate(key) }, create: { date: dbDate(key), ...data }, update: data });
+    this.invalidate();
+    return { day: { date: keyOf(row.date), kind: row.kind, name: row.name, source: row.source, confirmed: row.confirmed, updatedBy: row.updatedBy, updatedAt: row.updatedAt }, created: existing === null };
+  }
+
+  /** Removes a day: it becomes an ordinary day again (Monday–Friday working, weekend off). */
+  async remove(date: string): Promise<void> {
+    const key = calendarDate.parse(date);
+    const { count } = await this.db.calendarDay.deleteMany({ where: { date: dbDate(key) } });
+    if (count === 0) throw new NotFoundError(`Lịch không có ngày ${key} (no such calendar day).`);
+    this.invalidate();
+  }
+
+  /**
+   * Stores the holidays of each year computed by the rule (holidays.ts), once per year: a year the
+   * seed stored before gets nothing, so an admin's edits and deletions stand; within a new year, a
+   * day already present (entered by an admin) is kept as it is.
+   */
+  async seed(years: readonly number[] = SEEDED_YEARS): Promise<CalendarSeedReport> {
+    const report: CalendarSeedReport = { seededYears: [], inserted: 0, skippedYears: [] };
+    for (const year of years) {
+      const days = holidaysFor(year);
+      const inserted = await this.db.$transaction(async (tx) => {
+        // Claims the year first: two seeds at once store it once.
+        const claimed = await tx.calendarSeedYear.createMany({ data: [{ year, source: RULE_SOURCE }], skipDuplicates: true });
+        if (claimed.count === 0) return null;
+        const { count } = await tx.calendarDay.createMany({
+          data: days.map((d) => ({ date: dbDate(d.date), kind: d.kind, name: d.name, source: d.source, confirmed: d.confirmed, updatedBy: "seed" })),
+          skipDuplicates: true,
+        });
+        return count;
+      });
+      if (inserted === null) report.skippedYears.push(year);
+      else {
+        report.seededYears.push(year);
+        report.inserted += inserted;
+      }
+    }
+    if (report.inserted) this.invalidate();
+    return report;
+  }
+
   private async load(): Promise<WorkingCalendar> {
     const rows = await this.db.calendarDay.findMany({ orderBy: { date: "asc" } });
-    const entries: CalendarEntry[] = rows.map((r) => ({ date: r.date.toISOString().slice(0, 10), kind: r.kind, name: r.name }));
+    const entries: CalendarEntry[] = rows.map((r) => ({ date: keyOf(r.date), kind: r.kind, name: r.name }));
     const calendar = new WorkingCalendar(entries);
     this.cached = { at: Date.now(), calendar };
     return calendar;

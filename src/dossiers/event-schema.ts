@@ -72,8 +72,8 @@ const dateTime = (options: { dateOnlyAt?: string; latest: () => Date; tooLate: s
     }
     return date.toISOString();
   });
-const isoDateTime = dateTime({ latest: () => new Date(Date.now() + MAX_CLOCK_SKEW_MS), tooLate: "must not be in the future (more than 5 minutes ahead of now)" });
-const appointment = dateTime({
+export const isoDateTime = dateTime({ latest: () => new Date(Date.now() + MAX_CLOCK_SKEW_MS), tooLate: "must not be in the future (more than 5 minutes ahead of now)" });
+export const appointment = dateTime({
   dateOnlyAt: "17:00:00",
   latest: () => {
     const d = new Date();

@@ -12,6 +12,15 @@ import type { Db } from "../db/client.js";
 import { NotFoundError } from "../errors.js";
 import { NOTICE_OUTCOME_LABELS, STATUS_LABELS, type NoticeOutcome } from "../notifications/messages/vi.js";
 import type { DossierNotice, NoticeStore } from "../notifications/notice-store.js";
+import type { CalendarService } from "../calendar/calendar-service.js";
+import { lateness, RESULT_STATUSES, resultTime, type Lateness } from "../calendar/lateness.js";
+import { latenessLabel } from "../text/staff-vi.js";
+
+/** A dossier's lateness as the API shows it: the state, how many working days, and a Vietnamese label. */
+function latenessView(l: Lateness) {
+  return { state: l.state, label: latenessLabel(l), workingDays: l.workingDays, dueAt: l.dueAt, moved: l.moved, resultAt: l.resultAt };
+}
+import { handoverView } from "./handover-service.js";
 
 const utc = (value: string | null): string | null => (value === null ? null : new Date(/[zZ]|[+-]\d\d:\d\d$/.test(value) ? value : `${value}Z`).toISOString());
 
@@ -83,6 +92,8 @@ export class DossierHistoryService {
   constructor(
     private readonly db: Db,
     private readonly notices: NoticeStore,
+    /** The working calendar, for lateness in working days. */
+    private readonly calendar: CalendarService,
   ) {}
 
   /**
@@ -128,6 +139,13 @@ export class DossierHistoryService {
         include: { commune: { select: { code: true, fullName: true } }, applicant: { select: { fullName: true, phone: true } } },
       }),
     ]);
+    const [calendar, results] = await Promise.all([
+      this.calendar.calendar(),
+      rows.length
+        ? this.db.dossierEvent.groupBy({ by: ["dossierId"], where: { dossierId: { in: rows.map((d) => d.id) }, status: { in: [...RESULT_STATUSES] } }, _min: { occurredAt: true } })
+        : Promise.resolve([]),
+    ]);
+    const resultAt = new Map(results.map((r) => [r.dossierId, r._min.occurredAt]));
     return {
       total,
       offset: query.offset,
@@ -145,24 +163,29 @@ export class DossierHistoryService {
           dueAt: d.dueAt,
           newDueAt: d.newDueAt,
           overdue: due !== null && due.getTime() < now.getTime() && !RESULT_OR_ENDED.includes(d.status),
+          /** Lateness in working days: early / on time / late with a result; overdue, due soon or pending without. */
+          lateness: latenessView(lateness({ status: d.status, dueAt: d.dueAt, newDueAt: d.newDueAt, resultAt: resultAt.get(d.id) ?? null, statusAt: d.statusAt }, calendar, now)),
         };
       }),
     };
   }
 
-  async get(code: string, principal: Principal) {
+  async get(code: string, principal: Principal, now = new Date()) {
     const dossier = await this.db.dossier.findUnique({
       where: { code: code.trim().toUpperCase() },
       include: {
         commune: { select: { code: true, fullName: true, parentCode: true } },
         applicant: { select: { fullName: true, phone: true } },
         events: { orderBy: [{ occurredAt: "asc" }, { receivedAt: "asc" }] },
+        handovers: { orderBy: [{ handedAt: "asc" }, { createdAt: "asc" }] },
+        apology: true,
       },
     });
     if (!dossier || !canTouchCommune(principal, dossier.commune ? { code: dossier.commune.code, parentCode: dossier.commune.parentCode } : null)) {
       throw new NotFoundError(`Không có hồ sơ ${code} trong đơn vị của bạn (no such dossier in your unit).`);
     }
-    const notices = await this.notices.forDossier(dossier.id);
+    const [notices, calendar] = await Promise.all([this.notices.forDossier(dossier.id), this.calendar.calendar()]);
+    const late = lateness({ status: dossier.status, dueAt: dossier.dueAt, newDueAt: dossier.newDueAt, resultAt: resultTime(dossier.events), statusAt: dossier.statusAt }, calendar, now);
     return {
       code: dossier.code,
       status: dossier.status,
@@ -174,8 +197,15 @@ export class DossierHistoryService {
       receivedAt: dossier.receivedAt,
       dueAt: dossier.dueAt,
       newDueAt: dossier.newDueAt,
+      lateness: latenessView(late),
       applicant: { fullName: dossier.applicant.fullName, phone: dossier.applicant.phone },
       events: dossier.events.map((e) => ({ eventId: e.eventId, status: e.status, occurredAt: e.occurredAt, applied: e.applied, source: e.source, note: e.note, receivedAt: e.receivedAt })),
+      /** The lines of the process control form (form 05), oldest first. */
+      handovers: dossier.handovers.map(handoverView),
+      /** The apology and new appointment (form 04), if one was issued. */
+      apology: dossier.apology
+        ? { reason: dossier.apology.reason, previousDueAt: dossier.apology.previousDueAt, newDueAt: dossier.apology.newDueAt, issuedAt: dossier.apology.issuedAt, late: dossier.apology.late, issuedByName: dossier.apology.issuedByName }
+        : null,
       notices: notices.map((n) => {
         const outcome = noticeOutcome(n);
         return {

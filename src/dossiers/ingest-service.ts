@@ -15,6 +15,7 @@ import { NOTICE_POLICIES, noticeTypeForStatus, type NoticeVariables } from "../n
 import { createNotices, viaPg, wakeRelay, type NewNotice } from "../notifications/notice-store.js";
 import { dayKeyVi, formatDateVi } from "../text/dates.js";
 import type { DossierEventInput } from "./event-schema.js";
+import { postalHandover } from "./handover-rules.js";
 
 /** The relay's LISTEN channel (owned by the notice store). */
 export { NOTICE_CHANNEL } from "../notifications/notice-store.js";
@@ -36,6 +37,8 @@ interface DossierRow {
   applicantId: string;
   /** The applicant's phone (read with the row; not written back). */
   applicantPhone: string | null;
+  /** The applicant's name on record (read with the row, for the postal hand-overs; not written back). */
+  applicantName: string | null;
   procedureCode: string | null;
   procedureName: string | null;
   communeCode: string | null;
@@ -58,6 +61,11 @@ export interface IngestOptions {
   batch?: boolean;
   /** Link put in notices for the citizen to look the dossier up (null: none). */
   lookupLink?: (dossierCode: string) => string | null;
+  /**
+   * The event-id namespace, when it is not the principal's (an apology's DELAYED event is the
+   * commune's, "unit:<commune code>", whoever issued it).
+   */
+  origin?: string;
 }
 
 export class DossierIngestService {
@@ -96,12 +104,20 @@ export class DossierIngestService {
     }
   }
 
+  /**
+   * The same work inside a transaction the caller holds (the apology writes its row in the same
+   * transaction as its DELAYED event). The caller commits, then wakes the relay with `noticeIds`.
+   */
+  async ingestWithin(client: pg.PoolClient, events: DossierEventInput[], options: IngestOptions): Promise<{ result: IngestResult; noticeIds: string[] }> {
+    return this.ingestInTransaction(client, events, options);
+  }
+
   private async ingestInTransaction(client: pg.PoolClient, input: DossierEventInput[], options: IngestOptions): Promise<{ result: IngestResult; noticeIds: string[] }> {
     const results: IngestResult["results"] = [];
     const outcome = new Map<number, IngestResult["results"][number]>();
     const principal = options.principal ?? null;
     const scope = principal ? unitScope(principal) : null;
-    const origin = eventNamespace(principal);
+    const origin = options.origin ?? eventNamespace(principal);
     const source = options.source ?? eventSource(principal);
     const field = (index: number, name: string) => (options.batch ? `events[${index}].${name}` : name);
     const duplicate = (index: number, e: DossierEventInput) => outcome.set(index, { eventId: e.eventId, dossierCode: e.dossierCode, outcome: "duplicate", applied: false, notices: 0 });
@@ -232,6 +248,7 @@ export class DossierIngestService {
     const byDossier = new Map<string, { index: number; e: DossierEventInput }[]>();
     for (const item of toStore) byDossier.set(item.e.dossierCode, [...(byDossier.get(item.e.dossierCode) ?? []), item]);
     const eventRows: unknown[][] = [];
+    const handoverRows: unknown[][] = [];
     const noticeRows: NewNotice[] = [];
     const dossierUpdates: DossierRow[] = [];
     const citizenUpdates = new Map<string, { name: string | null; phone: string | null }>();
@@ -262,6 +279,12 @@ export class DossierIngestService {
         }
         const eventDbId = randomUUID();
         eventRows.push([eventDbId, origin, e.eventId, d.id, e.status, e.occurredAt, e.note, source, applied, JSON.stringify(rawPayload(e))]);
+        // A postal event is itself a hand-over with the post office (a line of form 05), recorded
+        // once: a repeated event is a duplicate above and never reaches here.
+        const handover = postalHandover(e, d, d.communeCode ? (communes.get(d.communeCode)?.name ?? null) : null, (source === "UPSTREAM" ? e.applicantName : null) ?? d.applicantName);
+        if (handover) {
+          handoverRows.push([randomUUID(), d.id, handover.fromUnit, handover.toUnit, handover.handedBy, handover.receivedBy, handover.handedAt, handover.result, handover.note, handover.postalReceipt, eventDbId]);
+        }
         let noticeCount = 0;
         const type = applied ? noticeTypeForStatus(e.status) : null;
         if (type) {
@@ -277,6 +300,16 @@ export class DossierIngestService {
     if (dossierUpdates.length) await this.updateDossiers(client, dossierUpdates);
     if (citizenUpdates.size) await this.updateApplicants(client, citizenUpdates);
     if (eventRows.length) await insertRows(client, `"DossierEvent" (id, origin, "eventId", "dossierId", status, "occurredAt", note, source, applied, payload)`, ["uuid", "text", "text", "uuid", '"DossierStatus"', "timestamptz", "text", '"EventSource"', "bool", "jsonb"], eventRows);
+    if (handoverRows.length) {
+      await insertRows(
+        client,
+        `"Handover" (id, "dossierId", "fromUnit", "toUnit", "handedBy", "receivedBy", "handedAt", result, note, "postalReceipt", "eventId", "recordedByRef")`,
+        ["uuid", "uuid", "text", "text", "text", "text", "timestamptz", '"HandoverResult"', "text", "text", "uuid"],
+        handoverRows,
+        "",
+        ["'event'"],
+      );
+    }
     // The notices are the outbox rows of these events, written by their one owner in this transaction.
     const noticeIds = await createNotices(viaPg(client), noticeRows);
     input.forEach((_, index) => results.push(outcome.get(index)!));
@@ -307,6 +340,7 @@ export class DossierIngestService {
   private async lockDossiers(client: pg.PoolClient, codes: string[]): Promise<Map<string, DossierRow>> {
     const rows = await client.query<DossierRow>(
       `SELECT d.id, d.code, d.status, d."statusAt", d."applicantId", (SELECT c.phone FROM "Citizen" c WHERE c.id = d."applicantId") AS "applicantPhone",
+              (SELECT c."fullName" FROM "Citizen" c WHERE c.id = d."applicantId") AS "applicantName",
               d."procedureCode", d."procedureName", d."communeCode", d.channel, d."receivedAt", d."dueAt", d."newDueAt"
          FROM "Dossier" d WHERE d.code = ANY($1::text[]) ORDER BY d.code FOR UPDATE OF d`,
       [codes],

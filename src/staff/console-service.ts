@@ -8,6 +8,10 @@
 import { can, unitScope, type Principal } from "../auth/guard.js";
 import type { Db } from "../db/client.js";
 import type { Prisma } from "../generated/prisma/client.js";
+import type { OverdueWatchService, WatchedDossier } from "./overdue-watch.js";
+
+/** Watched dossiers listed on the home page (the rest are counted, with a link to the full list). */
+export const HOME_WATCHED = 50;
 
 export const FAILED_WINDOW_DAYS = 7;
 const LATEST_FAILURES = 5;
@@ -32,6 +36,8 @@ const BROADCAST_STATUS_LABELS = {
 } as const;
 
 export interface ConsoleAttention {
+  /** The overdue watch's dossiers of the unit (due within one working day or overdue, no result); null when the role may not read dossiers. */
+  watched: { total: number; overdue: number; dossiers: WatchedDossier[] } | null;
   /** null when the member's role may not read announcements. */
   broadcasts: { id: string; title: string; status: keyof typeof BROADCAST_STATUS_LABELS; statusLabel: string; urgent: boolean; communeName: string; createdByName: string; createdAt: Date; scheduledAt: Date | null }[] | null;
   /** null when the member's role may read neither dossiers nor announcements. */
@@ -40,10 +46,15 @@ export interface ConsoleAttention {
     since: Date;
     latest: { id: string; type: string; dossierCode: string | null; broadcastTitle: string | null; reason: string; failedAt: Date }[];
   } | null;
+  /** The post office desk at a glance (null when the member's role may not move bookings): bookings by open status, and POSTAL results waiting for a delivery booking. */
+  desk?: { requested: number; confirmed: number; dispatched: number; awaitingDelivery: number } | null;
 }
 
 export class StaffConsoleService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly watch?: OverdueWatchService,
+  ) {}
 
   private communeFilter(principal: Principal): Prisma.AdminUnitWhereInput | undefined {
     const scope = unitScope(principal);
@@ -62,6 +73,7 @@ export class StaffConsoleService {
           include: { commune: { select: { fullName: true } } },
         })
       : null;
+    const watched = readsDossiers && this.watch ? await this.watch.watchedFor(principal, now, HOME_WATCHED) : null;
     let failures: ConsoleAttention["failures"] = null;
     if (readsBroadcasts || readsDossiers) {
       const since = new Date(now.getTime() - FAILED_WINDOW_DAYS * 86_400_000);
@@ -84,7 +96,10 @@ export class StaffConsoleService {
         latest: rows.map((n) => ({ id: n.id, type: n.type, dossierCode: n.dossier?.code ?? null, broadcastTitle: n.broadcast?.title ?? null, reason: failureReasonLabel(n.lastError), failedAt: n.updatedAt })),
       };
     }
+    const desk = can(principal, "bookings:move") ? await this.desk(principal) : null;
     return {
+      desk,
+      watched,
       broadcasts:
         broadcasts?.map((b) => ({
           id: b.id,
@@ -99,5 +114,21 @@ export class StaffConsoleService {
         })) ?? null,
       failures,
     };
+  }
+
+  /** Counts for the post office's home page (the same unit rule and "awaiting" rule as the desk, src/bookings/booking-service.ts). */
+  private async desk(principal: Principal): Promise<NonNullable<ConsoleAttention["desk"]>> {
+    const commune = this.communeFilter(principal);
+    const grouped = await this.db.deliveryBooking.groupBy({ by: ["status"], where: { status: { in: ["REQUESTED", "CONFIRMED", "DISPATCHED"] }, ...(commune ? { commune } : {}) }, _count: true });
+    const count = (status: string) => grouped.find((g) => g.status === status)?._count ?? 0;
+    const awaitingDelivery = await this.db.dossier.count({
+      where: {
+        channel: "POSTAL",
+        status: { in: ["RESULT_READY", "RESULT_HANDED_TO_POST"] },
+        bookings: { none: { kind: "RESULT_DELIVERY", status: { in: ["REQUESTED", "CONFIRMED", "DISPATCHED", "COMPLETED"] } } },
+        ...(commune ? { commune } : {}),
+      },
+    });
+    return { requested: count("REQUESTED"), confirmed: count("CONFIRMED"), dispatched: count("DISPATCHED"), awaitingDelivery };
   }
 }

@@ -20,6 +20,108 @@ export const UNREACHABLE_LABELS: Record<UnreachableReason, string> = {
 
 export const CHANNEL_LABELS = { TELEGRAM: "Telegram", ZALO_OA: "Zalo", SMS: "SMS", ZNS: "Zalo ZNS" } as const;
 
+/** Lateness in working days, as staff read it (src/calendar/lateness.ts). */
+export function latenessLabel(l: { state: string; workingDays: number | null; moved?: boolean }): string {
+  const n = l.workingDays ?? 0;
+  const moved = l.moved ? " (theo ngày hẹn lại)" : "";
+  switch (l.state) {
+    case "EARLY":
+      return n > 0 ? `Trước hạn ${n} ngày làm việc${moved}` : `Trước hạn${moved}`;
+    case "ON_TIME":
+      return `Đúng hạn${moved}`;
+    case "LATE":
+      return n > 0 ? `Trễ hạn ${n} ngày làm việc${moved}` : `Trễ hạn${moved}`;
+    case "OVERDUE":
+      return n > 0 ? `Quá hạn ${n} ngày làm việc${moved}` : `Quá giờ hẹn hôm nay${moved}`;
+    case "DUE_SOON":
+      return n === 0 ? `Đến hạn hôm nay${moved}` : `Đến hạn ngày làm việc tới${moved}`;
+    case "PENDING":
+      return `Còn ${n} ngày làm việc${moved}`;
+    case "CLOSED":
+      return "Đã kết thúc, không có kết quả";
+    default:
+      return "Chưa có ngày hẹn";
+  }
+}
+
+export const CALENDAR_KIND_LABELS = {
+  HOLIDAY: "Ngày nghỉ",
+  WORKING_WEEKEND: "Làm bù (thứ Bảy/Chủ nhật)",
+} as const;
+
+export const WEEKDAY_LABELS = ["Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"] as const;
+
+/** The parties of a postal hand-over (form 05), the post office being one of them. */
+export const HANDOVER_PARTIES = {
+  postOffice: "Bưu điện",
+  postalClerk: "Nhân viên bưu điện",
+  desk: "Bộ phận một cửa",
+  deskOfficer: "Cán bộ một cửa",
+  applicantUnit: "Người nộp hồ sơ",
+  applicant: "Người nộp hồ sơ",
+} as const;
+
+/** A hand-over against its step's deadline (form 05's "Kết quả" column). */
+export const HANDOVER_RESULT_LABELS = { EARLY: "Trước hạn", ON_TIME: "Đúng hạn", LATE: "Quá hạn" } as const;
+
+/** The apology (form 04) and the hand-overs (form 05): what staff read. */
+export const FORMS_TEXT = {
+  apologyOnce: "Ngày hẹn chỉ được điều chỉnh một lần: hồ sơ này đã được hẹn lại ngày trả kết quả, không thể xin lỗi và hẹn lại lần nữa.",
+  apologyClosed: "Hồ sơ đã có kết quả hoặc đã kết thúc (đã trả, bị từ chối, đã rút, dừng xử lý): không thể hẹn lại ngày trả kết quả.",
+  apologyNoDueDate: "Hồ sơ chưa có ngày hẹn trả kết quả: chưa thể hẹn lại.",
+  apologyNotAfter: "Ngày hẹn mới phải sau ngày hẹn hiện tại",
+  apologyIssued: "Đã lập phiếu xin lỗi và hẹn lại ngày trả kết quả; người dân sẽ nhận được thông báo.",
+  apologyLate: "Phiếu xin lỗi được lập từ ngày hẹn trở đi (quy định yêu cầu lập trước ngày hẹn ít nhất một ngày): đã ghi nhận là lập muộn.",
+  handoverRecorded: "Đã ghi nhận việc giao nhận hồ sơ vào phiếu kiểm soát.",
+  handoverBeforeReceipt: "Thời điểm giao nhận không được trước thời điểm tiếp nhận hồ sơ",
+  idempotencyReused: "Idempotency-Key này đã được dùng cho một lần giao nhận khác; lần giao nhận mới cần khóa mới.",
+  form04Title: "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+  form05Title: "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
+} as const;
+
+/** The post office desk (issue 10 §6): bookings as the clerk reads them. */
+export const BOOKING_STATUS_LABELS = {
+  REQUESTED: "Mới đặt",
+  CONFIRMED: "Đã xác nhận",
+  DISPATCHED: "Đang phát",
+  COMPLETED: "Đã hoàn tất",
+  FAILED: "Không thành công",
+  CANCELLED: "Đã hủy",
+} as const;
+
+export const BOOKING_KIND_LABELS = {
+  RESULT_DELIVERY: "Chuyển phát kết quả",
+  DOSSIER_COLLECTION: "Thu gom hồ sơ",
+} as const;
+
+/** Who pays for a second try: the party that caused the failure (Quyết định 45/2016/QĐ-TTg). */
+export const RETRY_PAYER_LABELS = {
+  CITIZEN: "Người dân (vắng nhà, sai địa chỉ, từ chối nhận…)",
+  POST_OFFICE: "Bưu điện (lỗi của bưu điện)",
+  AGENCY: "Cơ quan giải quyết (kết quả sai, thiếu…)",
+} as const;
+
+/** What the desk says after a move. */
+export const BOOKING_FLASH = {
+  CONFIRMED: "Đã xác nhận lịch hẹn; người dân được báo tin.",
+  DISPATCHED: "Đã ghi phát với mã vận đơn; người dân được báo tin.",
+  COMPLETED: "Đã ghi hoàn tất; người dân được báo tin.",
+  FAILED: "Đã ghi không thành công cùng lý do và bên trả cước lần sau; người dân được báo tin.",
+  CANCELLED: "Đã hủy lịch hẹn; người dân được báo tin.",
+  repeated: "Lịch hẹn đã ở trạng thái này (có thể do bấm hai lần); không ghi thêm gì.",
+  created: "Đã đặt lịch chuyển phát kết quả.",
+  alreadyBooked: "Hồ sơ này đã có lịch chuyển phát đang thực hiện; đây là lịch đó.",
+} as const;
+
+/** The buttons of the desk, one per move. */
+export const BOOKING_ACTION_LABELS = {
+  CONFIRMED: "Xác nhận",
+  DISPATCHED: "Phát (ghi mã vận đơn)",
+  COMPLETED: "Đã giao/nhận xong",
+  FAILED: "Không thành công",
+  CANCELLED: "Hủy lịch hẹn",
+} as const;
+
 // ───────────────────────── The monthly report (issue 10 §7) ─────────────────────────
 
 /** Where a notice ended up, as the monthly report names it. */
@@ -115,4 +217,67 @@ export const REPORT_TEXT = {
   },
   /** The home page's reminder, set by the scheduled job. */
   reminder: (monthLabel: string, lastDay: string) => `Báo cáo ${monthLabel} đã được lập sẵn số liệu: hãy viết các mục nhận xét và nộp trước ngày ${lastDay}.`,
+} as const;
+
+// ───────────────────────── The overdue watch and the staff Telegram link ─────────────────────────
+
+/** What the bot answers a staff member linking (or trying to link) their Telegram chat. */
+export const STAFF_LINK_TEXT = {
+  linked: (fullName: string, unitName: string | null) =>
+    `Đã liên kết Telegram này với tài khoản cán bộ ${fullName}${unitName ? ` (${unitName})` : ""}. ` +
+    "Vào 7 giờ 30 mỗi ngày làm việc, bạn sẽ nhận danh sách hồ sơ của đơn vị sắp đến hạn hoặc đã quá hạn mà chưa có kết quả (không gửi khi không có hồ sơ nào). " +
+    "Muốn hủy liên kết: vào trang quản trị, mục “Telegram”.",
+  refused: "Mã liên kết không đúng, đã dùng hoặc đã hết hạn. Vui lòng tạo mã mới trong trang quản trị (mục “Telegram”) rồi gửi lại trong vòng 15 phút.",
+  tooManyTries: (minutes: number) => `Bạn đã gửi sai mã liên kết quá nhiều lần. Vui lòng thử lại sau ${minutes} phút.`,
+  usage: "Để nhận tin nhắc hồ sơ của đơn vị, hãy gửi: /lienket <mã liên kết> (mã 8 chữ số tạo trong trang quản trị, mục “Telegram”).",
+  onlyTelegram: "Liên kết tài khoản cán bộ chỉ dùng được qua Telegram.",
+} as const;
+
+/** One dossier in the morning digest (a notice's variables: a snapshot taken when the digest was made). */
+export interface StaffDigestItem {
+  code: string;
+  procedureName: string | null;
+  /** dd/MM/yyyy. */
+  dueDate: string;
+  overdue: boolean;
+  lateWorkingDays: number;
+}
+
+/** The morning digest's notice variables. */
+export interface StaffDigestVariables {
+  staffName: string;
+  unitName: string | null;
+  /** dd/MM/yyyy, the day it is for. */
+  date: string;
+  total: number;
+  overdue: number;
+  dueSoon: number;
+  /** The first dossiers, most overdue first (the rest are counted in `total`). */
+  items: StaffDigestItem[];
+  /** The console's page where the whole list is. */
+  link: string | null;
+}
+
+const digestLine = (d: StaffDigestItem) =>
+  `• ${d.code}${d.procedureName ? ` – ${d.procedureName}` : ""}: hạn ${d.dueDate}, ` +
+  (d.overdue ? (d.lateWorkingDays > 0 ? `quá hạn ${d.lateWorkingDays} ngày làm việc` : "đã quá hạn") : "đến hạn trong 1 ngày làm việc");
+
+/** The morning digest on Telegram: a summary line, then the dossiers (the first ones when there are many). */
+export function staffDigestText(v: StaffDigestVariables): { chat: string; sms: { head: string }; zns: Record<string, string> } {
+  const head = `Nhắc việc ngày ${v.date}${v.unitName ? ` – ${v.unitName}` : ""}: ${v.total} hồ sơ chưa có kết quả cần chú ý (${v.overdue} đã quá hạn, ${v.dueSoon} đến hạn trong 1 ngày làm việc).`;
+  const lines = v.items.map(digestLine);
+  const rest = v.total - v.items.length;
+  const more = rest > 0 ? `\n… và ${rest} hồ sơ khác.` : "";
+  const link = v.link ? `\n\nXem đầy đủ: ${v.link}` : "";
+  let chat = `${head}\n\n${lines.join("\n")}${more}${link}`;
+  // Telegram takes 4,096 characters: fewer lines, the rest counted.
+  for (let keep = lines.length - 1; chat.length > 4000 && keep >= 0; keep--) {
+    chat = `${head}\n\n${lines.slice(0, keep).join("\n")}\n… và ${v.total - keep} hồ sơ khác.${link}`;
+  }
+  return { chat, sms: { head: `Nhac viec ${v.date}: ${v.total} ho so can chu y (${v.overdue} qua han).` }, zns: {} };
+}
+
+/** The console's Telegram page. */
+export const STAFF_TELEGRAM_LABELS = {
+  codeRateLimited: (minutes: number) => `Bạn đã tạo quá nhiều mã liên kết. Vui lòng thử lại sau ${minutes} phút.`,
 } as const;

@@ -63,7 +63,7 @@ const ERROR_PAGES: Partial<Record<number, { heading: string; message: string }>>
   429: { heading: "Thử lại sau", message: "Có quá nhiều yêu cầu; vui lòng thử lại sau ít phút." },
 };
 
-const STATUS_OF: Partial<Record<string, number>> = { UNAUTHORIZED: 401, FORBIDDEN: 403, CSRF_FAILED: 403, PASSWORD_CHANGE_REQUIRED: 403, NOT_FOUND: 404, VALIDATION_FAILED: 400, CONFLICT: 409, RATE_LIMITED: 429, SERVICE_UNAVAILABLE: 503 };
+const STATUS_OF: Partial<Record<string, number>> = { UNAUTHORIZED: 401, FORBIDDEN: 403, CSRF_FAILED: 403, PASSWORD_CHANGE_REQUIRED: 403, NOT_FOUND: 404, VALIDATION_FAILED: 400, CONFLICT: 409, DUE_DATE_ALREADY_MOVED: 409, DOSSIER_CLOSED: 409, RATE_LIMITED: 429, SERVICE_UNAVAILABLE: 503 };
 
 /**
  * A console page's error, as a person sees it: signed out → the sign-in page (with `next` for a
@@ -206,6 +206,7 @@ export function registerConsolePages(app: FastifyInstance, deps: { accounts: Sta
     return sendConsolePage(request, reply, "staff/home", {
       current: "home",
       attention,
+      showWatched: attention.watched !== null,
       showBroadcasts: attention.broadcasts !== null,
       showFailures: attention.failures !== null,
       failedDays: FAILED_WINDOW_DAYS,

@@ -10,6 +10,7 @@ import { AppError } from "../../errors.js";
 import { STATUS_LABELS } from "../../notifications/messages/vi.js";
 import { sendConsolePage } from "../../web/console.js";
 import { requirePrincipal } from "../auth.js";
+import { dossierFlash, dossierFormVars } from "./dossier-forms.js";
 
 /** The filter form as submitted: empty fields mean "any". */
 function formQuery(raw: unknown): Record<string, string> {
@@ -20,6 +21,9 @@ function formQuery(raw: unknown): Record<string, string> {
 
 const PAGE = 50;
 
+/** The tag's look for each lateness state (src/calendar/lateness.ts). */
+const LATENESS_CLASS: Record<string, string> = { EARLY: "ok", ON_TIME: "ok", LATE: "bad", OVERDUE: "bad", DUE_SOON: "warn", PENDING: "", CLOSED: "", NO_DUE_DATE: "" };
+
 export function registerStaffDossierPages(app: FastifyInstance, deps: { history: DossierHistoryService }): void {
   app.get("/staff/dossiers", async (request, reply) => {
     const principal = requirePrincipal(request);
@@ -27,7 +31,7 @@ export function registerStaffDossierPages(app: FastifyInstance, deps: { history:
     const parsed = dossierListQuery.safeParse({ ...values, limit: String(PAGE) });
     if (!parsed.success) {
       const errors = parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? "q"), message: i.message }));
-      return sendConsolePage(request, reply, "staff/dossiers/index", { current: "dossiers", title: "Hồ sơ", values, errors, result: null, statuses: STATUS_LABELS }, 400);
+      return sendConsolePage(request, reply, "staff/dossiers/index", { current: "dossiers", title: "Hồ sơ", values, errors, result: null, statuses: STATUS_LABELS, latenessClass: LATENESS_CLASS }, 400);
     }
     const result = await deps.history.list(principal, parsed.data);
     const more = new URLSearchParams({ ...values, offset: String(parsed.data.offset + PAGE) }).toString();
@@ -39,6 +43,7 @@ export function registerStaffDossierPages(app: FastifyInstance, deps: { history:
       result,
       next: parsed.data.offset + PAGE < result.total ? `/staff/dossiers?${more}` : null,
       statuses: STATUS_LABELS,
+      latenessClass: LATENESS_CLASS,
     });
   });
 
@@ -47,6 +52,14 @@ export function registerStaffDossierPages(app: FastifyInstance, deps: { history:
     const { code } = z.object({ code: z.string().max(60) }).parse(request.params);
     if (!/^[A-Z0-9.\-]{6,60}$/i.test(code)) throw new AppError("NOT_FOUND", `Không có hồ sơ ${code} trong đơn vị của bạn.`);
     const dossier = await deps.history.get(code, principal);
-    return sendConsolePage(request, reply, "staff/dossiers/show", { current: "dossiers", title: `Hồ sơ ${dossier.code}`, d: dossier, statuses: STATUS_LABELS });
+    return sendConsolePage(request, reply, "staff/dossiers/show", {
+      current: "dossiers",
+      title: `Hồ sơ ${dossier.code}`,
+      d: dossier,
+      statuses: STATUS_LABELS,
+      latenessClass: LATENESS_CLASS,
+      forms: dossierFormVars(principal, dossier),
+      flash: dossierFlash(request.query),
+    });
   });
 }

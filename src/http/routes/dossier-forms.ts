@@ -1,0 +1,273 @@
+/**
+ * Forms 04 and 05 of a dossier, over the API and in the console: the apology and new appointment
+ * (`POST …/apology`, its print view and PDF) and the hand-overs of the process control form
+ * (`POST …/handovers`, its print view and PDF). Guarded by the guard's ROUTES (apology:write,
+ * handovers:write, dossiers:read, handovers:read); a dossier outside the principal's unit is a 404.
+ */
+import { randomBytes } from "node:crypto";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { can, type Principal } from "../../auth/guard.js";
+import { apologyInput, type ApologyService } from "../../dossiers/apology-service.js";
+import { DOSSIER_CODE } from "../../dossiers/event-schema.js";
+import { renderApologyPdf, renderForm05Pdf, longDateVi, handoverTimeVi, type FormDossier } from "../../dossiers/forms-pdf.js";
+import { handoverInput, type HandoverService } from "../../dossiers/handover-service.js";
+import { RESULT_OR_ENDED, type DossierHistoryService } from "../../dossiers/history-service.js";
+import { AppError, NotFoundError } from "../../errors.js";
+import { STATUS_LABELS } from "../../notifications/messages/vi.js";
+import { formatDateTimeVi } from "../../text/dates.js";
+import { FORMS_TEXT, HANDOVER_RESULT_LABELS } from "../../text/staff-vi.js";
+import { sendConsolePage } from "../../web/console.js";
+import { requirePrincipal } from "../auth.js";
+import { parseOrThrow } from "../errors.js";
+import { errorResponse, guardResponses, jsonBody, jsonResponse, pathParameter, staffSecurity, type PathItems } from "../openapi/zod-paths.js";
+
+const params = z.object({
+  code: z
+    .string()
+    .max(60)
+    .transform((c) => c.trim().toUpperCase())
+    .pipe(z.string().regex(DOSSIER_CODE, "mã hồ sơ có dạng <mã cơ quan>-<YYMMDD>-<số>, ví dụ H15.50.05.13-261008-0975")),
+});
+
+/** The dossier code of a console URL; a malformed one is simply not found. */
+function pageCode(request: FastifyRequest): string {
+  const parsed = params.safeParse(request.params);
+  if (!parsed.success) throw new NotFoundError("Không có hồ sơ này trong đơn vị của bạn.");
+  return parsed.data.code;
+}
+
+type DossierView = Awaited<ReturnType<DossierHistoryService["get"]>>;
+
+/** Vietnam's local time as a datetime-local input shows it ("2026-12-01T09:15"). */
+function localInput(date: Date): string {
+  return new Date(date.getTime() + 7 * 3600_000).toISOString().slice(0, 16);
+}
+
+/**
+ * What the dossier page needs for the two forms: whether the principal may use each, why an
+ * apology cannot be issued (once only, closed, no due date), the values to show, and a fresh
+ * idempotency key so a double-clicked hand-over is recorded once.
+ */
+export function dossierFormVars(principal: Principal, d: DossierView, values: Record<string, string> = {}) {
+  const apologyBlocked = d.apology || d.newDueAt ? FORMS_TEXT.apologyOnce : RESULT_OR_ENDED.includes(d.status) ? FORMS_TEXT.apologyClosed : !d.dueAt ? FORMS_TEXT.apologyNoDueDate : null;
+  const now = new Date();
+  return {
+    canApologize: can(principal, "apology:write"),
+    canHandover: can(principal, "handovers:write"),
+    canForm05: can(principal, "handovers:read"),
+    apologyBlocked,
+    resultLabels: HANDOVER_RESULT_LABELS,
+    formValues: {
+      fromUnit: d.commune ? `Bộ phận một cửa ${d.commune.name}` : "Bộ phận một cửa",
+      handedBy: principal.name,
+      handedAt: localInput(now),
+      toUnit: "",
+      receivedBy: "",
+      stepDueAt: "",
+      note: "",
+      newDueAt: "",
+      reason: "",
+      ...values,
+    },
+    idempotencyKey: values.idempotencyKey || randomBytes(12).toString("base64url"),
+  };
+}
+
+const FLASH: Record<string, string> = { apology: FORMS_TEXT.apologyIssued, "apology-late": `${FORMS_TEXT.apologyIssued} ${FORMS_TEXT.apologyLate}`, handover: FORMS_TEXT.handoverRecorded };
+
+/** The console's forms as posted: strings, empty meaning "not given". */
+const formBody = z.record(z.string(), z.unknown()).transform((b) => Object.fromEntries(Object.entries(b).filter(([, v]) => typeof v === "string")) as Record<string, string>);
+
+/** The form fields' names, and what each asks for (said when the edge's message is the API's English one). */
+const FIELDS: Record<string, { label: string; hint: string }> = {
+  newDueAt: { label: "Ngày hẹn mới", hint: "chọn một ngày sau ngày hẹn hiện tại, trong vòng 5 năm tới" },
+  reason: { label: "Lý do", hint: "bắt buộc, tối đa 1.000 ký tự" },
+  fromUnit: { label: "Cơ quan giao", hint: "bắt buộc, tối đa 200 ký tự" },
+  toUnit: { label: "Cơ quan nhận", hint: "bắt buộc, tối đa 200 ký tự" },
+  handedBy: { label: "Người giao", hint: "bắt buộc, tối đa 200 ký tự" },
+  receivedBy: { label: "Người nhận", hint: "bắt buộc, tối đa 200 ký tự" },
+  handedAt: { label: "Thời điểm giao nhận", hint: "không ở tương lai, không trước thời điểm tiếp nhận hồ sơ (giờ Việt Nam)" },
+  stepDueAt: { label: "Hạn của bước", hint: "một ngày trong vòng 5 năm tới, hoặc để trống" },
+  note: { label: "Ghi chú", hint: "tối đa 1.000 ký tự" },
+};
+
+/** A refusal as the console shows it: per field, in Vietnamese (an English message from the shared date rules gives way to the field's hint). */
+function fieldErrors(error: AppError): { field: string; message: string }[] {
+  const details = (error.details ?? {}) as { field?: string; issues?: { field: string; message: string }[] };
+  const issues = details.issues ?? [{ field: details.field ?? "", message: error.message.replace(/^[\w.]+: /, "") }];
+  return issues.map((i) => {
+    const f = FIELDS[i.field];
+    if (!f) return i;
+    return { field: i.field, message: `${f.label}: ${/^[\x20-\x7e]*$/.test(i.message) ? f.hint : i.message}` };
+  });
+}
+
+export function registerDossierFormRoutes(app: FastifyInstance, deps: { history: DossierHistoryService; apologies: ApologyService; handovers: HandoverService; lookupLink?: (code: string) => string | null }): void {
+  const { history, apologies, handovers } = deps;
+
+  // ── API ──
+  app.post("/api/v1/dossiers/:code/apology", async (request, reply) => {
+    const principal = requirePrincipal(request);
+    const { code } = parseOrThrow(params, request.params, "code");
+    const input = parseOrThrow(apologyInput, request.body ?? {}, "body");
+    const apology = await apologies.issue(principal, code, input, { lookupLink: deps.lookupLink });
+    return reply.code(201).send({ apology });
+  });
+
+  app.post("/api/v1/dossiers/:code/handovers", async (request, reply) => {
+    const principal = requirePrincipal(request);
+    const { code } = parseOrThrow(params, request.params, "code");
+    const input = parseOrThrow(handoverInput, request.body ?? {}, "body");
+    const header = request.headers["idempotency-key"];
+    const { handover, replayed } = await handovers.record(principal, code, input, typeof header === "string" ? header : null);
+    return reply.code(replayed ? 200 : 201).send({ handover, replayed });
+  });
+
+  const pdf = (reply: FastifyReply, name: string, body: Buffer) =>
+    reply.header("content-type", "application/pdf").header("content-disposition", `attachment; filename="${name}"`).header("cache-control", "private, no-store").send(body);
+
+  app.get("/api/v1/dossiers/:code/apology.pdf", async (request, reply) => {
+    const principal = requirePrincipal(request);
+    const { code } = parseOrThrow(params, request.params, "code");
+    const d = await history.get(code, principal);
+    if (!d.apology) throw new NotFoundError(`Hồ sơ ${d.code} chưa có phiếu xin lỗi và hẹn lại ngày trả kết quả.`);
+    return pdf(reply, `mau-04-${d.code}.pdf`, await renderApologyPdf(d as FormDossier));
+  });
+
+  app.get("/api/v1/dossiers/:code/form-05.pdf", async (request, reply) => {
+    const principal = requirePrincipal(request);
+    const { code } = parseOrThrow(params, request.params, "code");
+    const d = await history.get(code, principal);
+    return pdf(reply, `mau-05-${d.code}.pdf`, await renderForm05Pdf(d as FormDossier));
+  });
+
+  // ── The console ──
+  const showPage = async (request: FastifyRequest, reply: FastifyReply, code: string, extra: { values?: Record<string, string>; errors?: { field: string; message: string }[]; which?: "apology" | "handover" }, status: number) => {
+    const principal = requirePrincipal(request);
+    const d = await history.get(code, principal);
+    return sendConsolePage(
+      request,
+      reply,
+      "staff/dossiers/show",
+      { current: "dossiers", title: `Hồ sơ ${d.code}`, d, statuses: STATUS_LABELS, forms: dossierFormVars(principal, d, extra.values), errors: extra.errors ?? [], errorsFor: extra.which ?? null },
+      status,
+    );
+  };
+
+  app.post("/staff/dossiers/:code/apology", async (request, reply) => {
+    const principal = requirePrincipal(request);
+    const code = pageCode(request);
+    const body = formBody.parse(request.body ?? {});
+    const values = { newDueAt: body.newDueAt ?? "", reason: body.reason ?? "" };
+    try {
+      const input = parseOrThrow(apologyInput, values, "body");
+      const apology = await apologies.issue(principal, code, input, { lookupLink: deps.lookupLink });
+      return reply.redirect(`/staff/dossiers/${encodeURIComponent(code)}?done=${apology.late ? "apology-late" : "apology"}#apology`, 303);
+    } catch (error) {
+      if (error instanceof AppError && error.code !== "NOT_FOUND" && error.code !== "FORBIDDEN") {
+        return showPage(request, reply, code, { values, errors: fieldErrors(error).map((e) => ({ field: e.field ? `apology-${e.field}` : "", message: e.message })), which: "apology" }, error.code === "VALIDATION_FAILED" ? 400 : 409);
+      }
+      throw error;
+    }
+  });
+
+  app.post("/staff/dossiers/:code/handovers", async (request, reply) => {
+    const principal = requirePrincipal(request);
+    const code = pageCode(request);
+    const body = formBody.parse(request.body ?? {});
+    const values: Record<string, string> = {};
+    for (const k of ["fromUnit", "toUnit", "handedBy", "receivedBy", "handedAt", "stepDueAt", "note", "idempotencyKey"]) values[k] = body[k] ?? "";
+    try {
+      const { idempotencyKey: _key, ...fields } = values;
+      const input = parseOrThrow(handoverInput, { ...fields, stepDueAt: fields.stepDueAt || null, note: fields.note || null }, "body");
+      await handovers.record(principal, code, input, values.idempotencyKey || null);
+      return reply.redirect(`/staff/dossiers/${encodeURIComponent(code)}?done=handover#handovers`, 303);
+    } catch (error) {
+      if (error instanceof AppError && error.code !== "NOT_FOUND" && error.code !== "FORBIDDEN") {
+        return showPage(request, reply, code, { values, errors: fieldErrors(error).map((e) => ({ field: e.field ? `handover-${e.field}` : "", message: e.message })), which: "handover" }, error.code === "VALIDATION_FAILED" ? 400 : 409);
+      }
+      throw error;
+    }
+  });
+
+  const printVars = (d: DossierView) => ({
+    d,
+    longDate: longDateVi,
+    handoverTime: handoverTimeVi,
+    dateTime: formatDateTimeVi,
+    resultLabels: HANDOVER_RESULT_LABELS,
+    texts: FORMS_TEXT,
+  });
+
+  app.get("/staff/dossiers/:code/apology", async (request, reply) => {
+    const principal = requirePrincipal(request);
+    const d = await history.get(pageCode(request), principal);
+    if (!d.apology) throw new NotFoundError(`Hồ sơ ${d.code} chưa có phiếu xin lỗi và hẹn lại ngày trả kết quả.`);
+    return sendConsolePage(request, reply, "staff/dossiers/form-04", { current: "dossiers", title: `Mẫu 04 – ${d.code}`, ...printVars(d) });
+  });
+
+  app.get("/staff/dossiers/:code/form-05", async (request, reply) => {
+    const principal = requirePrincipal(request);
+    const d = await history.get(pageCode(request), principal);
+    return sendConsolePage(request, reply, "staff/dossiers/form-05", { current: "dossiers", title: `Mẫu 05 – ${d.code}`, ...printVars(d) });
+  });
+}
+
+/** The flash message for `?done=` after a form on the dossier page. */
+export function dossierFlash(query: unknown): string | null {
+  const done = (query as Record<string, unknown> | undefined)?.done;
+  return typeof done === "string" ? (FLASH[done] ?? null) : null;
+}
+
+const codeParam = pathParameter("code", "H15.50.05.13-261124-0001");
+
+export const dossierFormPaths: PathItems = {
+  "/api/v1/dossiers/{code}/apology": {
+    post: {
+      summary: "Issue the apology and new appointment (form 04): the citizen gets the DELAYED notice; a date is moved once only (commune staff of the dossier's unit)",
+      security: staffSecurity,
+      parameters: [codeParam],
+      requestBody: jsonBody(apologyInput),
+      responses: {
+        "201": jsonResponse("The apology: reason, previousDueAt, newDueAt, issuedAt, late (issued on or after the due date), issuedByName, notices"),
+        "400": errorResponse("newDueAt or reason is not valid (named): the new date must be after the current due date and in the future"),
+        "404": errorResponse("No such dossier in the principal's unit."),
+        "409": errorResponse("DUE_DATE_ALREADY_MOVED: the date was moved already (an apology, or upstream's new date) — it is moved once only; DOSSIER_CLOSED: the dossier has its result or ended; CONFLICT: it has no due date"),
+        ...guardResponses,
+      },
+    },
+  },
+  "/api/v1/dossiers/{code}/handovers": {
+    post: {
+      summary: "Record a hand-over (a line of form 05): early / on time / late against stepDueAt or the dossier's due date (commune and post office staff of the unit)",
+      security: staffSecurity,
+      parameters: [codeParam, { name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", maxLength: 200 }, description: "A retry with the same key answers the hand-over recorded the first time (200, replayed: true); the same key with other content is a 409." }],
+      requestBody: jsonBody(handoverInput),
+      responses: {
+        "201": jsonResponse("The hand-over recorded, with its result (EARLY, ON_TIME, LATE) and label"),
+        "200": jsonResponse("The hand-over recorded the first time with this Idempotency-Key"),
+        "400": errorResponse("A field is not valid (named): handedAt in the future or before the dossier's receipt"),
+        "404": errorResponse("No such dossier in the principal's unit."),
+        "409": errorResponse("The Idempotency-Key was used for another hand-over."),
+        ...guardResponses,
+      },
+    },
+  },
+  "/api/v1/dossiers/{code}/apology.pdf": {
+    get: {
+      summary: "Form 04 (Phiếu xin lỗi và hẹn lại ngày trả kết quả) as PDF",
+      security: staffSecurity,
+      parameters: [codeParam],
+      responses: { "200": { description: "The PDF", content: { "application/pdf": { schema: { type: "string", format: "binary" } } } }, "404": errorResponse("No such dossier in the unit, or no apology issued."), ...guardResponses },
+    },
+  },
+  "/api/v1/dossiers/{code}/form-05.pdf": {
+    get: {
+      summary: "Form 05 (Phiếu kiểm soát quá trình giải quyết hồ sơ) as PDF, one row per hand-over",
+      security: staffSecurity,
+      parameters: [codeParam],
+      responses: { "200": { description: "The PDF", content: { "application/pdf": { schema: { type: "string", format: "binary" } } } }, "404": errorResponse("No such dossier in the principal's unit."), ...guardResponses },
+    },
+  },
+};
