@@ -101,7 +101,7 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
   const calendar = new CalendarService(database.db);
   const ingest = new DossierIngestService(database.pool);
   const botServices: BotServices = {
-    lookup: new DossierLookupService(database.db),
+    lookup: new DossierLookupService(database.db, calendar),
     bookings,
     units: adminUnits,
     catalog,
