@@ -18,6 +18,8 @@ import { documentsFeature } from "./features/documents.js";
 import { menuFeature } from "./features/menu.js";
 import { optOutFeature } from "./features/opt-out.js";
 import { trackingFeature } from "./features/tracking.js";
+import { staffLinkFeature } from "./features/staff-link.js";
+import type { TelegramLinkService } from "../src/staff/telegram-link.js";
 
 const DEFAULT_TARIFF = { RESULT_DELIVERY: 25000, DOSSIER_COLLECTION: 25000 };
 
@@ -28,6 +30,8 @@ export interface BotServices {
   catalog: CatalogService;
   subscriptions: SubscriptionService;
   codes: OneTimeCodeService;
+  /** Staff members linking their Telegram chat for the overdue digest (absent: the bot does not know the command). */
+  staffLinks?: TelegramLinkService;
   /** The public commune page's address (/xa/<code> under PUBLIC_BASE_URL), where the web chat points for announcements. */
   communePage?: (communeCode: string) => string;
 }
@@ -46,7 +50,7 @@ export function createBot(deps: {
   // A booking in progress takes the text first; then tracking (a dossier code, or 4 digits of proof
   // are not catalog questions); then the catalog.
   return new ConversationEngine(
-    [optOutFeature(subscriptions), menuFeature, booking, announcementsFeature({ subscriptions, units, ...(deps.services.communePage ? { communePage: deps.services.communePage } : {}) }), trackingFeature({ lookup, subscriptions, codes }), documentsFeature(catalog)],
+    [...(deps.services.staffLinks ? [staffLinkFeature(deps.services.staffLinks)] : []), optOutFeature(subscriptions), menuFeature, booking, announcementsFeature({ subscriptions, units, ...(deps.services.communePage ? { communePage: deps.services.communePage } : {}) }), trackingFeature({ lookup, subscriptions, codes }), documentsFeature(catalog)],
     sessions,
     deps.logger,
   );

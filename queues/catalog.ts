@@ -5,7 +5,9 @@ import { receiptCheckJob } from "./jobs/receipt-check.js";
 import { zaloTokenRefreshJob } from "./jobs/zalo-token-refresh.js";
 import { broadcastTickJob } from "./jobs/broadcast-tick.js";
 import { reportPrepareJob } from "./jobs/report-prepare.js";
+import { overdueWatchJob } from "./jobs/overdue-watch.js";
+import { overdueDigestJob } from "./jobs/overdue-digest.js";
 
 export const jobCatalog: Record<string, JobDefinition<any>> = Object.fromEntries(
-  [noticeSendJob, receiptCheckJob, zaloTokenRefreshJob, broadcastTickJob, reportPrepareJob].map((job) => [job.name, job]),
+  [noticeSendJob, receiptCheckJob, zaloTokenRefreshJob, broadcastTickJob, reportPrepareJob, overdueWatchJob, overdueDigestJob].map((job) => [job.name, job]),
 );

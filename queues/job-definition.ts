@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { ZaloTokenManager } from "../src/channels/zalo/token-manager.js";
 import type { NoticeSender } from "../src/notifications/notice-sender.js";
 import type { BroadcastService } from "../src/broadcasts/broadcast-service.js";
+import type { OverdueWatchService } from "../src/staff/overdue-watch.js";
 import type { CalendarService } from "../src/calendar/calendar-service.js";
 import type { MonthlyReportService } from "../src/reports/monthly-report.js";
 import type { Logger } from "pino";
@@ -11,6 +12,8 @@ export interface JobDeps {
   sender: NoticeSender;
   zaloTokens: ZaloTokenManager | null;
   broadcasts?: BroadcastService;
+  /** The overdue watch and its morning digest. */
+  overdueWatch?: OverdueWatchService;
   /** The monthly report (the scheduled draft preparation). */
   reports?: MonthlyReportService;
   /** The stored working calendar. */

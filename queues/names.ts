@@ -6,6 +6,8 @@ export const JOB = {
   receiptCheck: "notice.receipt-check",
   zaloTokenRefresh: "zalo.token-refresh",
   broadcastTick: "broadcast.tick",
+  overdueWatch: "dossier.overdue-watch",
+  overdueDigest: "staff.overdue-digest",
   reportPrepare: "report.prepare",
 } as const;
 

@@ -20,6 +20,9 @@ export function toInbound(update: Update): Inbound | null {
     // A deep link's payload (t.me/<bot>?start=xa_<commune>, the commune poster's QR code) starts that commune's subscription.
     const deepLink = /^\/start(?:@\w+)?\s+xa_(\d{1,10})$/.exec(m.text.trim());
     if (deepLink) return { kind: "button", data: `area-start:${deepLink[1]}` };
+    // A staff member's link code (t.me/<bot>?start=staff_<code>, from the console): the /lienket command.
+    const staffLink = /^\/start(?:@\w+)?\s+staff_(\w{1,32})$/.exec(m.text.trim());
+    if (staffLink) return { kind: "text", text: `/lienket ${staffLink[1]}` };
     return { kind: "text", text: m.text };
   }
   if (m.contact) return { kind: "contact", phone: String(m.contact.phone_number), own: m.contact.user_id !== undefined && m.contact.user_id === m.from?.id };

@@ -32,6 +32,8 @@ import { SubscriptionService } from "../subscriptions/subscription-service.js";
 import { HamletService } from "../hamlets/hamlet-service.js";
 import { CommunePageService } from "../public/commune-page.js";
 import { OneTimeCodeService } from "../verification/one-time-codes.js";
+import { OverdueWatchService } from "../staff/overdue-watch.js";
+import { TelegramLinkService } from "../staff/telegram-link.js";
 import { createBot, type BotServices } from "../../bots/bot.js";
 import type { ConversationEngine } from "../../bots/engine/engine.js";
 import type pg from "pg";
@@ -78,6 +80,10 @@ export interface AppContext {
   broadcasts: BroadcastService;
   /** The working calendar (weekends, public holidays, worked weekend days). */
   calendar: CalendarService;
+  /** The overdue watch (dossiers due within one working day with no result) and its morning digest. */
+  overdueWatch: OverdueWatchService;
+  /** Staff members' Telegram links (one-time codes from the console, redeemed in the bot). */
+  telegramLinks: TelegramLinkService;
   /** The monthly report: figures, staff-written sections, submission. */
   reports: MonthlyReportService;
   /** The services the bot works through. */
@@ -99,6 +105,8 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
   const catalog = new CatalogService(new PrismaProcedureRepository(database.db));
   const bookings = new BookingService(database.db);
   const calendar = new CalendarService(database.db);
+  const telegramLinks = new TelegramLinkService(database.db, redis, `${env.QUEUE_PREFIX}:`);
+  const overdueWatch = new OverdueWatchService(database.pool, calendar, { publicBaseUrl: env.PUBLIC_BASE_URL });
   const ingest = new DossierIngestService(database.pool);
   const botServices: BotServices = {
     lookup: new DossierLookupService(database.db, calendar),
@@ -107,6 +115,7 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
     catalog,
     subscriptions: new SubscriptionService(database.db),
     codes: new OneTimeCodeService(database.db),
+    staffLinks: telegramLinks,
     communePage: (communeCode) => `${env.PUBLIC_BASE_URL}/xa/${encodeURIComponent(communeCode)}`,
   };
   let bot: ConversationEngine | undefined;
@@ -124,7 +133,7 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
     adminUnits,
     apiKeys: new ApiKeyService(database.db),
     staffAccounts: new StaffAccounts(database.db, redis, staffAccountsOptions(env)),
-    staffConsole: new StaffConsoleService(database.db),
+    staffConsole: new StaffConsoleService(database.db, overdueWatch),
     ingest,
     receipts: new ReceiptService(notices, queue),
     bookings,
@@ -145,6 +154,8 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
       twilioPerSecond: env.TWILIO_MAX_PER_SECOND,
     }),
     calendar,
+    overdueWatch,
+    telegramLinks,
     reports: new MonthlyReportService(database.db, database.pool, { smsSegmentPrice: env.SMS_SEGMENT_PRICE_VND, zaloMessagePrice: env.ZALO_MESSAGE_PRICE_VND }),
     botServices,
     get bot() {

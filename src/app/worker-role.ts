@@ -36,11 +36,21 @@ export async function startWorkerRole(ctx: AppContext): Promise<WorkerRole> {
     broadcastText: (id) => ctx.broadcasts.textFor(id),
   });
   const workerConnection = bullConnection(env.REDIS_URL);
-  const worker = startWorker({ connection: workerConnection, deps: { sender, zaloTokens, broadcasts: ctx.broadcasts, reports: ctx.reports, calendar: ctx.calendar, logger }, logger, concurrency: env.WORKER_CONCURRENCY, prefix: env.QUEUE_PREFIX });
+  const worker = startWorker({
+    connection: workerConnection,
+    deps: { sender, zaloTokens, broadcasts: ctx.broadcasts, reports: ctx.reports, calendar: ctx.calendar, logger, overdueWatch: ctx.overdueWatch },
+    logger,
+    concurrency: env.WORKER_CONCURRENCY,
+    prefix: env.QUEUE_PREFIX,
+  });
   const relay = new NoticeRelay({ databaseUrl: env.DATABASE_URL, store: ctx.notices, queue: ctx.queue, logger, sweepMs: env.RELAY_SWEEP_MS, claimLeaseMs: env.CLAIM_LEASE_MS });
   await relay.start();
   // Scheduled announcements start, and finished ones are marked sent, within a few seconds.
   await ctx.queue.queue.upsertJobScheduler("broadcast-tick", { every: env.BROADCAST_TICK_MS }, { name: JOB.broadcastTick, data: {} });
+  // The overdue watch marks the dossiers due within one working day every hour (and once at start);
+  // the digest goes to linked staff at 07:30 Vietnam time (the job itself skips days off).
+  await ctx.queue.queue.upsertJobScheduler("overdue-watch", { every: 60 * 60 * 1000 }, { name: JOB.overdueWatch, data: {} });
+  await ctx.queue.queue.upsertJobScheduler("overdue-digest", { pattern: "0 30 7 * * *", tz: "Asia/Ho_Chi_Minh" }, { name: JOB.overdueDigest, data: {} });
   // The month's report drafts, three working days before the month's end (checked every morning).
   await ctx.queue.queue.upsertJobScheduler("report-prepare", { pattern: "0 0 6 * * *", tz: "Asia/Ho_Chi_Minh" }, { name: JOB.reportPrepare, data: {} });
   if (zaloTokens) {

@@ -56,6 +56,8 @@ export const PERMISSIONS = {
   "calendar:read": ["INTEGRATION", "COMMUNE_STAFF", "POST_OFFICE_STAFF"],
   /** Add, change or remove a day of the working calendar: ADMIN only. */
   "calendar:write": [],
+  /** Link one's own Telegram chat for the overdue watch's morning digest (a signed-in member only). */
+  "staff-telegram:link": ["COMMUNE_STAFF"],
   /** Issue the apology and new appointment of a dossier (form 04; of the principal's unit). */
   "apology:write": ["COMMUNE_STAFF"],
   /** Record a hand-over of a dossier (a line of form 05; of the principal's unit). */
@@ -134,6 +136,10 @@ export const ROUTES: Record<string, Action> = {
   "GET /staff/calendar": "calendar:read",
   "POST /staff/calendar": "calendar:write",
   "POST /staff/calendar/:date/delete": "calendar:write",
+  // The overdue watch's Telegram link (the console's Telegram page).
+  "GET /staff/telegram": "staff-telegram:link",
+  "POST /staff/telegram/code": "staff-telegram:link",
+  "POST /staff/telegram/unlink": "staff-telegram:link",
   // Forms 04 (the apology and new appointment) and 05 (the process control form) of a dossier.
   "POST /api/v1/dossiers/:code/apology": "apology:write",
   "GET /api/v1/dossiers/:code/apology.pdf": "dossiers:read",

@@ -14,6 +14,10 @@ import { AppError, NotFoundError, ValidationError } from "../errors.js";
 import { createNotices, viaPrisma, wakeRelay } from "../notifications/notice-store.js";
 
 import { NOTICE_POLICIES, type BookingNoticeVariables } from "../notifications/notice-types.js";
+import { BOOKING_STATUS_LABELS } from "../text/staff-vi.js";
+import { STATUS_LABELS } from "../notifications/messages/vi.js";
+
+const dossierStatusLabel = (status: DossierStatus | null | undefined): string => (status ? (STATUS_LABELS[status as keyof typeof STATUS_LABELS] ?? status) : "không rõ");
 import { assertConfirmed, type Confirmation } from "../verification/one-time-codes.js";
 
 export interface NewBooking {
@@ -286,7 +290,7 @@ export class BookingService {
       throw new NotFoundError(`Không có hồ sơ ${dossierCode} trong đơn vị của bạn (no such dossier in this unit).`);
     }
     if (dossier.channel !== "POSTAL") throw new AppError("CONFLICT", `Hồ sơ ${dossier.code} không nộp qua bưu điện; người dân tự đặt lịch giao kết quả qua tin nhắn (not a postal dossier).`);
-    if (!RESULT_EXISTS.includes(dossier.status)) throw new AppError("CONFLICT", `Hồ sơ ${dossier.code} chưa có kết quả (trạng thái: ${dossier.status}); chỉ đặt lịch giao khi kết quả đã sẵn sàng (the result is not ready yet).`);
+    if (!RESULT_EXISTS.includes(dossier.status)) throw new AppError("CONFLICT", `Hồ sơ ${dossier.code} chưa có kết quả (trạng thái: ${dossierStatusLabel(dossier.status)}); chỉ đặt lịch giao khi kết quả đã sẵn sàng (the result is not ready yet).`);
     const collection = await this.collectionOf(dossier);
     const addressLine = (input.addressLine ?? "").trim().replace(/\s+/g, " ") || collection?.addressLine || "";
     if (addressLine.length < 5 || addressLine.length > 200) throw new ValidationError("addressLine: nhập địa chỉ giao (số nhà, đường, ấp/khóm), từ 5 đến 200 ký tự.", { field: "addressLine" });
@@ -335,10 +339,10 @@ export class BookingService {
     const note = details.note?.trim() || null;
     if (failureReason && failureReason.length > FAILURE_REASON_MAX) throw new ValidationError(`failureReason: lý do dài quá ${FAILURE_REASON_MAX} ký tự.`, { field: "failureReason" });
     if (booking.status === to && to !== "REQUESTED") return this.repeat(booking, to, { waybillCode, failureReason, retryPaidBy: details.retryPaidBy ?? null });
-    if (!NEXT[booking.status].includes(to)) throw new AppError("CONFLICT", `Không chuyển được lịch hẹn từ ${booking.status} sang ${to} (a booking cannot move from ${booking.status} to ${to}).`);
+    if (!NEXT[booking.status].includes(to)) throw new AppError("CONFLICT", `Lịch hẹn đang ở trạng thái "${BOOKING_STATUS_LABELS[booking.status]}", không chuyển sang "${BOOKING_STATUS_LABELS[to]}" được (a booking cannot move from ${booking.status} to ${to}).`);
     // A result goes out only once it exists: not while the dossier is still being processed.
     if (booking.kind === "RESULT_DELIVERY" && (to === "DISPATCHED" || to === "COMPLETED") && !RESULT_EXISTS.includes(booking.dossier?.status as DossierStatus)) {
-      throw new AppError("CONFLICT", `Hồ sơ ${booking.dossier?.code ?? ""} chưa có kết quả (trạng thái: ${booking.dossier?.status ?? "không rõ"}); chỉ phát khi kết quả đã sẵn sàng (the result is not ready yet).`);
+      throw new AppError("CONFLICT", `Hồ sơ ${booking.dossier?.code ?? ""} chưa có kết quả (trạng thái: ${dossierStatusLabel(booking.dossier?.status)}); chỉ phát khi kết quả đã sẵn sàng (the result is not ready yet).`);
     }
     if (to === "DISPATCHED" && !waybillCode && !booking.waybillCode) throw new ValidationError("waybillCode: mã vận đơn là bắt buộc khi phát (a waybill code is required to dispatch)", { field: "waybillCode" });
     if (to === "FAILED") {
@@ -395,7 +399,7 @@ export class BookingService {
     const differs =
       (to === "DISPATCHED" && given.waybillCode !== null && given.waybillCode !== booking.waybillCode) ||
       (to === "FAILED" && ((given.failureReason !== null && given.failureReason !== booking.failureReason) || (given.retryPaidBy !== null && given.retryPaidBy !== booking.retryPaidBy)));
-    if (differs) throw new AppError("CONFLICT", `Lịch hẹn đã ở trạng thái ${to} với thông tin khác (mã vận đơn hoặc lý do đã ghi); không ghi đè (already ${to} with other details).`);
+    if (differs) throw new AppError("CONFLICT", `Lịch hẹn đã ở trạng thái "${BOOKING_STATUS_LABELS[to]}" với thông tin khác (mã vận đơn, lý do hoặc bên trả cước đã ghi); không ghi đè (already ${to} with other details).`);
     return { ...(await this.db.deliveryBooking.findUniqueOrThrow({ where: { id: booking.id } })), repeated: true };
   }
 }

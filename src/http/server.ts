@@ -14,6 +14,7 @@ import { registerPublicCommunePages } from "./routes/public-commune.js";
 import { registerBroadcastRoutes } from "./routes/broadcasts.js";
 import { registerStaffBroadcastPages } from "./routes/staff-broadcast-pages.js";
 import { registerStaffDossierPages } from "./routes/staff-dossier-pages.js";
+import { registerStaffTelegramPages } from "./routes/staff-telegram-pages.js";
 import { registerStaffBookingPages } from "./routes/staff-booking-pages.js";
 import { registerDossierRoutes } from "./routes/dossiers.js";
 import { registerCalendarRoutes } from "./routes/calendar.js";
@@ -90,6 +91,7 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
   registerStaffDossierPages(app, { history: ctx.history });
   registerCalendarRoutes(app, { calendar: ctx.calendar });
   registerStaffCalendarPages(app, { calendar: ctx.calendar });
+  registerStaffTelegramPages(app, { links: ctx.telegramLinks, botUsername: ctx.env.TELEGRAM_BOT_USERNAME ?? null });
   registerDossierFormRoutes(app, { history: ctx.history, apologies: ctx.apologies, handovers: ctx.handovers, lookupLink: options.lookupLink });
   registerStaffBookingPages(app, { bookings: ctx.bookings, postage: env.POSTAL_TARIFF.RESULT_DELIVERY });
   registerReportRoutes(app, { reports: ctx.reports });

@@ -28,6 +28,7 @@ import { NOTICE_POLICIES, NOTICE_TYPES, type BookingNoticeVariables, type Broadc
 import { inQuietHours, quietHoursEnd } from "./quiet-hours.js";
 import { planChannels, type RecipientFacts } from "./routing.js";
 import { fitSms, countSegments } from "./sms-text.js";
+import { staffDigestText, type StaffDigestVariables } from "../text/staff-vi.js";
 
 export const MAX_TRIES_PER_CHANNEL = 4;
 const MORNING: QuietHours = { startMinute: 22 * 60, endMinute: 6 * 60 };
@@ -357,9 +358,15 @@ export class NoticeSender {
     return "left";
   }
 
-  render(type: Exclude<NoticeType, "BROADCAST">, vars: NoticeVariables | BookingNoticeVariables | OtpNoticeVariables, channel: DeliveryChannel, recipient: string, noticeId: string): OutboundMessage {
+  render(type: Exclude<NoticeType, "BROADCAST">, vars: NoticeVariables | BookingNoticeVariables | OtpNoticeVariables | StaffDigestVariables, channel: DeliveryChannel, recipient: string, noticeId: string): OutboundMessage {
     const text =
-      type === "BOOKING_UPDATE" ? bookingNoticeText(vars as BookingNoticeVariables) : type === "OTP" ? otpNoticeText(vars as OtpNoticeVariables) : noticeText(type, vars as NoticeVariables);
+      type === "BOOKING_UPDATE"
+        ? bookingNoticeText(vars as BookingNoticeVariables)
+        : type === "OTP"
+          ? otpNoticeText(vars as OtpNoticeVariables)
+          : type === "STAFF_DIGEST"
+            ? staffDigestText(vars as StaffDigestVariables)
+            : noticeText(type, vars as NoticeVariables);
     return this.renderText(text, type, channel, recipient, noticeId);
   }
 

@@ -8,6 +8,10 @@
 import { can, unitScope, type Principal } from "../auth/guard.js";
 import type { Db } from "../db/client.js";
 import type { Prisma } from "../generated/prisma/client.js";
+import type { OverdueWatchService, WatchedDossier } from "./overdue-watch.js";
+
+/** Watched dossiers listed on the home page (the rest are counted, with a link to the full list). */
+export const HOME_WATCHED = 50;
 
 export const FAILED_WINDOW_DAYS = 7;
 const LATEST_FAILURES = 5;
@@ -32,6 +36,8 @@ const BROADCAST_STATUS_LABELS = {
 } as const;
 
 export interface ConsoleAttention {
+  /** The overdue watch's dossiers of the unit (due within one working day or overdue, no result); null when the role may not read dossiers. */
+  watched: { total: number; overdue: number; dossiers: WatchedDossier[] } | null;
   /** null when the member's role may not read announcements. */
   broadcasts: { id: string; title: string; status: keyof typeof BROADCAST_STATUS_LABELS; statusLabel: string; urgent: boolean; communeName: string; createdByName: string; createdAt: Date; scheduledAt: Date | null }[] | null;
   /** null when the member's role may read neither dossiers nor announcements. */
@@ -43,7 +49,10 @@ export interface ConsoleAttention {
 }
 
 export class StaffConsoleService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly watch?: OverdueWatchService,
+  ) {}
 
   private communeFilter(principal: Principal): Prisma.AdminUnitWhereInput | undefined {
     const scope = unitScope(principal);
@@ -62,6 +71,7 @@ export class StaffConsoleService {
           include: { commune: { select: { fullName: true } } },
         })
       : null;
+    const watched = readsDossiers && this.watch ? await this.watch.watchedFor(principal, now, HOME_WATCHED) : null;
     let failures: ConsoleAttention["failures"] = null;
     if (readsBroadcasts || readsDossiers) {
       const since = new Date(now.getTime() - FAILED_WINDOW_DAYS * 86_400_000);
@@ -85,6 +95,7 @@ export class StaffConsoleService {
       };
     }
     return {
+      watched,
       broadcasts:
         broadcasts?.map((b) => ({
           id: b.id,

@@ -206,6 +206,7 @@ export function registerConsolePages(app: FastifyInstance, deps: { accounts: Sta
     return sendConsolePage(request, reply, "staff/home", {
       current: "home",
       attention,
+      showWatched: attention.watched !== null,
       showBroadcasts: attention.broadcasts !== null,
       showFailures: attention.failures !== null,
       failedDays: FAILED_WINDOW_DAYS,

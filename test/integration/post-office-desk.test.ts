@@ -238,6 +238,28 @@ describe("moving a booking from the desk", () => {
     const done = await client.req("POST", `/staff/bookings/${reference}/status`, { session: clerk.session, form: { _csrf: clerk.csrf, status: "COMPLETED" } });
     expect(done.status).toBe(303);
     expect((await stored(reference)).completedAt).toBeInstanceOf(Date);
+    // A stale page's move: refused in words, nothing changed.
+    const stale = await client.req("POST", `/staff/bookings/${reference}/status`, { session: clerk.session, form: { _csrf: clerk.csrf, status: "CANCELLED" } });
+    expect(stale.status).toBe(409);
+    expect(stale.text).toContain("Lịch hẹn đang ở trạng thái &quot;Đã hoàn tất&quot;, không chuyển sang &quot;Đã hủy&quot; được.");
+    expect((await stored(reference)).status).toBe("COMPLETED");
+  });
+
+  it("a clerk of province 82 can neither open nor move a booking of Hà Nội: 404 on every page, nothing stored", async () => {
+    const reference = await booking(hanoiCommune, { dossierCode: code(3) });
+    for (const path of [`/staff/bookings/${reference}`, `/staff/bookings/${reference}/slip`]) {
+      const res = await client.req("GET", path, { session: clerk.session });
+      expect(res.status, path).toBe(404);
+      expect(res.text).not.toContain("Đỗ Văn Hà");
+    }
+    const move = await client.req("POST", `/staff/bookings/${reference}/status`, { session: clerk.session, form: { _csrf: clerk.csrf, status: "DISPATCHED", waybillCode: "EL123456789VN" } });
+    expect(move.status).toBe(404);
+    const fail = await client.req("POST", `/staff/bookings/${reference}/status`, { session: clerk.session, form: { _csrf: clerk.csrf, status: "FAILED" } });
+    expect(fail.status).toBe(404); // not a 400 that would say it exists
+    const api = await client.req("POST", `/api/v1/bookings/${reference}/status`, { session: clerk.session, csrf: clerk.csrf, json: { status: "CONFIRMED" } });
+    expect(api.status).toBe(404);
+    expect(await stored(reference)).toMatchObject({ status: "REQUESTED", waybillCode: null, handledById: null });
+    expect(await noticesOf((await stored(reference)).id)).toHaveLength(0);
   });
 
   it("a result delivery is not dispatched while the dossier is still being processed: a clear Vietnamese 409 page, nothing stored", async () => {

@@ -11,7 +11,7 @@ describe("the guard's policy", () => {
     const table: Record<StaffRole, Action[]> = {
       ADMIN: Object.keys(PERMISSIONS) as Action[],
       INTEGRATION: ["dossier-events:write", "dossiers:read", "handovers:read", "calendar:read"],
-      COMMUNE_STAFF: ["dossier-events:write", "dossiers:read", "bookings:read", "auth:self", "hamlets:read", "hamlets:write", "broadcasts:read", "broadcasts:write", "broadcasts:approve", "reports:read", "reports:write", "apology:write", "handovers:write", "handovers:read", "calendar:read"],
+      COMMUNE_STAFF: ["dossier-events:write", "dossiers:read", "bookings:read", "auth:self", "hamlets:read", "hamlets:write", "broadcasts:read", "broadcasts:write", "broadcasts:approve", "reports:read", "reports:write", "apology:write", "handovers:write", "handovers:read", "calendar:read", "staff-telegram:link"],
       POST_OFFICE_STAFF: ["bookings:read", "bookings:move", "auth:self", "handovers:write", "handovers:read", "calendar:read"],
     };
     for (const [role, allowed] of Object.entries(table) as [StaffRole, Action[]][]) {

@@ -79,9 +79,28 @@ const FLASH: Record<string, string> = { apology: FORMS_TEXT.apologyIssued, "apol
 /** The console's forms as posted: strings, empty meaning "not given". */
 const formBody = z.record(z.string(), z.unknown()).transform((b) => Object.fromEntries(Object.entries(b).filter(([, v]) => typeof v === "string")) as Record<string, string>);
 
+/** The form fields' names, and what each asks for (said when the edge's message is the API's English one). */
+const FIELDS: Record<string, { label: string; hint: string }> = {
+  newDueAt: { label: "Ngày hẹn mới", hint: "chọn một ngày sau ngày hẹn hiện tại, trong vòng 5 năm tới" },
+  reason: { label: "Lý do", hint: "bắt buộc, tối đa 1.000 ký tự" },
+  fromUnit: { label: "Cơ quan giao", hint: "bắt buộc, tối đa 200 ký tự" },
+  toUnit: { label: "Cơ quan nhận", hint: "bắt buộc, tối đa 200 ký tự" },
+  handedBy: { label: "Người giao", hint: "bắt buộc, tối đa 200 ký tự" },
+  receivedBy: { label: "Người nhận", hint: "bắt buộc, tối đa 200 ký tự" },
+  handedAt: { label: "Thời điểm giao nhận", hint: "không ở tương lai, không trước thời điểm tiếp nhận hồ sơ (giờ Việt Nam)" },
+  stepDueAt: { label: "Hạn của bước", hint: "một ngày trong vòng 5 năm tới, hoặc để trống" },
+  note: { label: "Ghi chú", hint: "tối đa 1.000 ký tự" },
+};
+
+/** A refusal as the console shows it: per field, in Vietnamese (an English message from the shared date rules gives way to the field's hint). */
 function fieldErrors(error: AppError): { field: string; message: string }[] {
   const details = (error.details ?? {}) as { field?: string; issues?: { field: string; message: string }[] };
-  return details.issues ?? [{ field: details.field ?? "", message: error.message }];
+  const issues = details.issues ?? [{ field: details.field ?? "", message: error.message.replace(/^[\w.]+: /, "") }];
+  return issues.map((i) => {
+    const f = FIELDS[i.field];
+    if (!f) return i;
+    return { field: i.field, message: `${f.label}: ${/^[\x20-\x7e]*$/.test(i.message) ? f.hint : i.message}` };
+  });
 }
 
 export function registerDossierFormRoutes(app: FastifyInstance, deps: { history: DossierHistoryService; apologies: ApologyService; handovers: HandoverService; lookupLink?: (code: string) => string | null }): void {
