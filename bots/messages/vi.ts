@@ -2,6 +2,7 @@
  * Everything the chat bot says, in Vietnamese, in one place.
  */
 import type { ProcedureView } from "../../src/catalog/repository.js";
+import { provenanceOf, unknownText } from "../../src/catalog/provenance.js";
 
 const MENU_HINT = 'Gõ "menu" bất cứ lúc nào để xem lại các lựa chọn.';
 
@@ -11,10 +12,6 @@ function postalLine(p: ProcedureView): string {
   if (p.postalSubmission === false && p.postalReturn === false) return "Thủ tục này cần làm trực tiếp, không gửi qua Bưu điện.";
   return "Chưa xác định được việc gửi hồ sơ qua Bưu điện; ông/bà vui lòng hỏi bộ phận một cửa.";
 }
-
-/** A field the source leaves empty: said to be unknown, with where to ask — never guessed. */
-const UNKNOWN = "chưa có thông tin (Cổng Dịch vụ công quốc gia không nêu); ông/bà vui lòng hỏi bộ phận một cửa của xã/phường";
-const known = (value: string | null): string => value ?? UNKNOWN;
 
 function copies(originals: number, copies: number): string {
   const parts = [originals ? `${originals} bản chính` : "", copies ? `${copies} bản sao` : ""].filter(Boolean);
@@ -79,7 +76,9 @@ export const botText = {
   procedureButton: (p: { code: string; name: string }) => ({ label: p.name.length > 60 ? `${p.name.slice(0, 57)}...` : p.name, data: `proc:${p.code}` }),
 
   documents(p: ProcedureView): string {
-    const lines = [`📄 ${p.name} (mã ${p.code})`, "", "Giấy tờ cần nộp:"];
+    const lines = [`📄 ${p.name} (mã ${p.code})`, ""];
+    if (p.documents.length === 0) lines.push(unknownText(p, "documents"));
+    else lines.push("Giấy tờ cần nộp:");
     p.documents.forEach((d, i) => {
       lines.push(`${i + 1}. ${d.name}${copies(d.originals, d.copies)}${d.formNumber ? ` (mẫu: ${d.formNumber})` : ""}`);
       if (d.note) lines.push(`   ${d.note}`);
@@ -88,20 +87,25 @@ export const botText = {
       lines.push("", "Mang theo để xuất trình:");
       for (const s of p.toShow) lines.push(`• ${s}`);
     }
-    lines.push("", `Lệ phí: ${known(p.fee)}`, `Thời hạn giải quyết: ${known(p.processingTime)}`, `Nơi nộp: ${known(p.agency)}`, postalLine(p));
+    lines.push(
+      "",
+      p.fee === null ? unknownText(p, "fee") : `Lệ phí: ${p.fee}`,
+      p.processingTime === null ? unknownText(p, "processingTime") : `Thời hạn giải quyết: ${p.processingTime}`,
+      p.agency === null ? unknownText(p, "agency") : `Nơi nộp: ${p.agency}`,
+      postalLine(p),
+    );
     lines.push("", botText.source(p));
     return lines.join("\n");
   },
+  /** Where the answer comes from and how fresh it is; below high confidence, to confirm at the desk. */
   source(p: ProcedureView): string {
-    // Only the date of the data is for citizens (the field may carry notes for staff after it).
-    const asOf = p.dataAsOf?.match(/^\s*(\d{4}(?:[-/.]\d{1,2}){0,2}|\d{1,2}[-/.]\d{4})/)?.[1];
-    const checked = asOf ? `, số liệu ${/^\d{4}$/.test(asOf) ? `năm ${asOf}` : asOf}` : "";
-    const review = p.reviewStatus === "NEEDS_REVIEW" ? "\n⚠️ Thông tin thủ tục này đang được cán bộ xác minh lại; ông/bà nên hỏi bộ phận một cửa trước khi nộp." : "";
-    return `Theo danh mục thủ tục công bố trên Cổng Dịch vụ công${checked}.${review}`;
+    const { statement, confirmAtDesk } = provenanceOf(p);
+    return confirmAtDesk ? `${statement}\n${confirmAtDesk}` : statement;
   },
-  fee: (p: ProcedureView) => `Lệ phí của thủ tục "${p.name}": ${known(p.fee)}`,
-  time: (p: ProcedureView) => `Thời hạn giải quyết thủ tục "${p.name}": ${known(p.processingTime)}`,
-  where: (p: ProcedureView) => `Nơi nộp hồ sơ "${p.name}": ${known(p.agency)}`,
+  fee: (p: ProcedureView) => (p.fee === null ? `Thủ tục "${p.name}" — ${unknownText(p, "fee")}` : `Lệ phí của thủ tục "${p.name}": ${p.fee}`) + `\n${botText.source(p)}`,
+  time: (p: ProcedureView) =>
+    (p.processingTime === null ? `Thủ tục "${p.name}" — ${unknownText(p, "processingTime")}` : `Thời hạn giải quyết thủ tục "${p.name}": ${p.processingTime}`) + `\n${botText.source(p)}`,
+  where: (p: ProcedureView) => (p.agency === null ? `Thủ tục "${p.name}" — ${unknownText(p, "agency")}` : `Nơi nộp hồ sơ "${p.name}": ${p.agency}`) + `\n${botText.source(p)}`,
   postal: (p: ProcedureView) => `${p.name}: ${postalLine(p)}`,
   proxy(p: ProcedureView): string {
     const about = (t: string | null) => (t ?? "").toLowerCase();

@@ -3,14 +3,15 @@
  * The catalog and its search index are read from the database once per process, on first use: a
  * process started before a `seed` answers from the catalog it read until it is restarted.
  */
-import { buildSearchIndex, searchCatalog, type CatalogSearchIndex, type SearchResult } from "./search/index.js";
+import type { SearchResult } from "./search/index.js";
+import { buildTieredIndex, searchTiered, type TieredSearchIndex } from "./search/tiered.js";
 import type { ProcedureRepository, ProcedureView } from "./repository.js";
 
 export const MAX_QUERY_LENGTH = 500;
 
 interface Loaded {
   byCode: Map<string, ProcedureView>;
-  index: CatalogSearchIndex;
+  index: TieredSearchIndex;
 }
 
 export class CatalogService {
@@ -21,8 +22,9 @@ export class CatalogService {
   private load(): Promise<Loaded> {
     this.loaded ??= this.repository.listVisible().then((procedures) => ({
       byCode: new Map(procedures.map((p) => [p.code, p])),
-      index: buildSearchIndex(
-        procedures.map((p) => ({ code: p.code, name: p.name, field: p.field, aliases: p.aliases, documentNames: p.documents.map((d) => d.name) })),
+      // curated procedures first, the portal's list for what none of them fits (search/tiered.ts)
+      index: buildTieredIndex(
+        procedures.map((p) => ({ code: p.code, name: p.name, field: p.field, aliases: p.aliases, documentNames: p.documents.map((d) => d.name), origin: p.origin })),
       ),
     }));
     this.loaded.catch(() => (this.loaded = undefined));
@@ -31,7 +33,7 @@ export class CatalogService {
 
   async search(query: string, limit = 5): Promise<SearchResult[]> {
     const { index } = await this.load();
-    return searchCatalog(index, query, { limit });
+    return searchTiered(index, query, { limit });
   }
 
   async get(code: string): Promise<ProcedureView | undefined> {

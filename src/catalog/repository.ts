@@ -5,10 +5,8 @@ import type { ProcedureRecord } from "./source.js";
 export type ProcedureDocumentView = ProcedureRecord["documents"][number];
 
 /** A published procedure as the product reads it back (the source record, as stored). */
-export type ProcedureView = Omit<ProcedureRecord, "sourceHash" | "reviewStatus"> & {
+export type ProcedureView = Omit<ProcedureRecord, "sourceHash" | "reviewStatus" | "portalDifferences"> & {
   reviewStatus: ProcedureRecord["reviewStatus"] | "WITHDRAWN";
-  /** CURATED (procedures.json) or PORTAL (procedures-commune.json). */
-  origin: "CURATED" | "PORTAL";
   /** When an admin last corrected it (`procedures import`); null while it is as seeded. */
   correctedAt: Date | null;
   updatedAt: Date;

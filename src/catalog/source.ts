@@ -1,6 +1,14 @@
 /**
- * The procedure catalog as compiled in prisma/seed/data/procedures.json, checked entry by entry
- * before anything is published. An entry that fails a check is not seeded, and the seed says why.
+ * The procedure catalog as shipped in prisma/seed/data/, checked entry by entry before anything is
+ * published. An entry that fails a check is not seeded, and the seed says why.
+ *
+ * Two files, one record shape:
+ * - procedures.json: 28 curated procedures (compiled and checked by hand; every fact required);
+ * - procedures-commune.json: the national portal's commune-level list (procedures-commune.md),
+ *   where the portal leaves a field empty it stays null and citizens are told it is unknown.
+ * The curated records are authoritative for their codes: a portal record with a curated code is
+ * set aside. procedures-portal-differences.json says, for staff, where the portal's copy of a
+ * curated procedure disagrees with it.
  *
  * What gets published:
  * - `confidence: high` → PUBLISHED (shown as is, with its sources and "data as of").
@@ -14,13 +22,32 @@ import { z } from "zod";
 import { projectRoot } from "../paths.js";
 import { normalizeInput } from "../text/vietnamese.js";
 
-export const proceduresJsonPath = path.join(projectRoot, "prisma", "seed", "data", "procedures.json");
+const dataDir = path.join(projectRoot, "prisma", "seed", "data");
+export const proceduresJsonPath = path.join(dataDir, "procedures.json");
+export const portalProceduresJsonPath = path.join(dataDir, "procedures-commune.json");
+export const portalDifferencesJsonPath = path.join(dataDir, "procedures-portal-differences.json");
+
+/** Printed by `seed` (prisma/seed/data/procedures-commune.md has the details). */
+export const PORTAL_PROCEDURES_ATTRIBUTION =
+  "Commune-level procedures: the national public-service portal (dichvucong.gov.vn), as copied in the public repositories chatbot-tthc/chatbot_tthc (crawl of 2026-06-10) and dieuhanhcongviecxanuicam/ubnd-ttpvhcc-qr (portal export of 06/08/2026); see prisma/seed/data/procedures-commune.md.";
 
 const text = z.string().transform(normalizeInput).pipe(z.string().min(1, "must not be empty"));
 const optionalText = z
   .string()
   .nullish()
   .transform((v) => (v == null || normalizeInput(v) === "" ? null : normalizeInput(v)));
+
+/** Legal and official texts a citizen can look up by name. */
+const PUBLIC_DOCUMENT = /^(Hiến pháp|Bộ luật|Luật|Pháp lệnh|Nghị quyết|Nghị định|Thông tư liên tịch|Thông tư|Quyết định|Chỉ thị|Công văn)\s\S*.*\d/u;
+/** An http(s) address, optionally followed by what it is in brackets. */
+const PUBLIC_URL = /^https?:\/\/[^\s/]+\.[^\s]*(?: \(.+\))?$/u;
+
+/** A source citizens may be shown: a public web page, or a public document named as such. */
+export function isPublicSource(source: string): boolean {
+  return PUBLIC_URL.test(source) || PUBLIC_DOCUMENT.test(source);
+}
+
+const publicSource = text.refine(isPublicSource, "must be an http(s) address or a named public document (no internal notes)");
 
 const documentSchema = z.object({
   name: text,
@@ -30,8 +57,11 @@ const documentSchema = z.object({
   note: optionalText,
 });
 
+const procedureCode = z.string().regex(/^\d\.\d{6}$/, "must be a national procedure code such as 1.001193");
+
+/** A curated entry: every fact is required. */
 export const procedureEntrySchema = z.object({
-  code: z.string().regex(/^\d\.\d{6}$/, "must be a national procedure code such as 1.001193"),
+  code: procedureCode,
   name: text,
   field: text,
   level: text,
@@ -43,13 +73,45 @@ export const procedureEntrySchema = z.object({
   to_show: z.array(text).default([]),
   legal_basis: z.array(text).min(1, "must cite a legal basis"),
   aliases: z.array(text).default([]),
-  sources: z.array(text).min(1, "must say where the facts come from"),
+  sources: z.array(publicSource).min(1, "must say where the facts come from"),
   confidence: z.enum(["high", "medium", "low"]),
   notes: z.array(text).default([]),
   data_as_of: optionalText,
 });
 
+/** A portal entry: what the portal leaves empty stays null (never filled in by guesswork). */
+export const portalEntrySchema = z.object({
+  code: procedureCode,
+  name: text,
+  field: text,
+  level: text,
+  agency: optionalText,
+  processing_time: optionalText,
+  fee: optionalText,
+  postal: z.boolean().nullable(),
+  documents: z.array(documentSchema),
+  to_show: z.array(text).default([]),
+  legal_basis: z.array(text).nullable().transform((v) => v ?? []),
+  aliases: z.array(text).default([]),
+  sources: z.array(publicSource),
+  confidence: z.enum(["high", "medium", "low"]),
+  notes: z.array(text).default([]),
+  checked_at: z.string().regex(/^\d{4}-\d{2}$/, "must be the month the portal copy was taken, such as 2026-06"),
+});
+
+export const portalDifferenceSchema = z.object({
+  code: procedureCode,
+  field: z.enum(["name", "processing_time", "fee", "postal", "documents"]),
+  portal: text,
+  curated: text,
+});
+export type PortalDifference = Omit<z.output<typeof portalDifferenceSchema>, "code">;
+
+const portalDifferencesFile = z.object({ differences: z.array(portalDifferenceSchema) });
+
 export type ProcedureEntry = z.output<typeof procedureEntrySchema>;
+export type PortalEntry = z.output<typeof portalEntrySchema>;
+export type ProcedureOrigin = "CURATED" | "PORTAL";
 
 export interface ProcedureRecord {
   code: string;
@@ -70,16 +132,21 @@ export interface ProcedureRecord {
   confidence: "HIGH" | "MEDIUM" | "LOW";
   reviewStatus: "PUBLISHED" | "NEEDS_REVIEW";
   dataAsOf: string | null;
+  origin: ProcedureOrigin;
+  /** Curated records only: where the portal's copy disagrees (for staff, never citizens). */
+  portalDifferences: PortalDifference[] | null;
   sourceHash: string;
   documents: { position: number; name: string; formNumber: string | null; originals: number; copies: number; note: string | null }[];
 }
 
 export interface CatalogCheck {
   accepted: ProcedureRecord[];
-  rejected: { index: number; code: string | null; problems: string[] }[];
+  rejected: { file?: string; index: number; code: string | null; problems: string[] }[];
+  /** Portal records set aside because a curated record has their code. */
+  superseded?: string[];
 }
 
-function toRecord(entry: ProcedureEntry): ProcedureRecord {
+function toRecord(entry: ProcedureEntry | PortalEntry, origin: ProcedureOrigin, differences: PortalDifference[] | null = null): ProcedureRecord {
   const documents = entry.documents.map((d, i) => ({
     position: i + 1,
     name: d.name,
@@ -105,22 +172,28 @@ function toRecord(entry: ProcedureEntry): ProcedureRecord {
     sources: entry.sources,
     confidence: entry.confidence.toUpperCase() as ProcedureRecord["confidence"],
     reviewStatus: entry.confidence === "high" ? ("PUBLISHED" as const) : ("NEEDS_REVIEW" as const),
-    dataAsOf: entry.data_as_of,
+    dataAsOf: "checked_at" in entry ? entry.checked_at : entry.data_as_of,
+    origin,
+    portalDifferences: origin === "CURATED" && differences?.length ? differences : null,
     documents,
   };
   const sourceHash = createHash("sha256").update(JSON.stringify(record)).digest("hex");
   return { ...record, sourceHash };
 }
 
-/** Checks every entry; returns what can be published and what cannot (with the reasons). */
-export function checkCatalog(raw: unknown): CatalogCheck {
+/**
+ * Checks every entry of one file; returns what can be published and what cannot (with the
+ * reasons). `differences` (curated records only) are attached by code.
+ */
+export function checkCatalog(raw: unknown, origin: ProcedureOrigin = "CURATED", differences: Map<string, PortalDifference[]> = new Map()): CatalogCheck {
   if (!Array.isArray(raw)) return { accepted: [], rejected: [{ index: -1, code: null, problems: ["the file must hold a JSON array"] }] };
+  const schema = origin === "CURATED" ? procedureEntrySchema : portalEntrySchema;
   const accepted: ProcedureRecord[] = [];
   const rejected: CatalogCheck["rejected"] = [];
   const seen = new Set<string>();
   raw.forEach((item, index) => {
     const code = typeof (item as { code?: unknown })?.code === "string" ? (item as { code: string }).code : null;
-    const parsed = procedureEntrySchema.safeParse(item);
+    const parsed = schema.safeParse(item);
     if (!parsed.success) {
       rejected.push({ index, code, problems: parsed.error.issues.map((i) => `${i.path.join(".") || "entry"}: ${i.message}`) });
       return;
@@ -130,11 +203,39 @@ export function checkCatalog(raw: unknown): CatalogCheck {
       return;
     }
     seen.add(parsed.data.code);
-    accepted.push(toRecord(parsed.data));
+    accepted.push(toRecord(parsed.data, origin, differences.get(parsed.data.code) ?? null));
   });
   return { accepted, rejected };
 }
 
+/** Both files merged: the curated records, then the portal's for every other code. */
+export function mergeCatalogs(curated: CatalogCheck, portal: CatalogCheck): CatalogCheck {
+  const curatedCodes = new Set(curated.accepted.map((p) => p.code));
+  // A curated entry that failed its checks still keeps its code from the portal copy: fix the entry.
+  for (const r of curated.rejected) if (r.code) curatedCodes.add(r.code);
+  const superseded = portal.accepted.filter((p) => curatedCodes.has(p.code)).map((p) => p.code);
+  return {
+    accepted: [...curated.accepted, ...portal.accepted.filter((p) => !curatedCodes.has(p.code))],
+    rejected: [...curated.rejected.map((r) => ({ ...r, file: "procedures.json" })), ...portal.rejected.map((r) => ({ ...r, file: "procedures-commune.json" }))],
+    superseded,
+  };
+}
+
+export async function readPortalDifferences(file = portalDifferencesJsonPath): Promise<Map<string, PortalDifference[]>> {
+  const { differences } = portalDifferencesFile.parse(JSON.parse(await readFile(file, "utf8")));
+  const byCode = new Map<string, PortalDifference[]>();
+  for (const { code, ...d } of differences) byCode.set(code, [...(byCode.get(code) ?? []), d]);
+  return byCode;
+}
+
+/** One curated file alone (tests, tools). */
 export async function readCatalogSource(file = proceduresJsonPath): Promise<CatalogCheck> {
-  return checkCatalog(JSON.parse(await readFile(file, "utf8")));
+  return checkCatalog(JSON.parse(await readFile(file, "utf8")), "CURATED", await readPortalDifferences());
+}
+
+/** The whole shipped catalog: curated and portal records, as `seed` publishes it. */
+export async function readCatalogSources(files: { curated?: string; portal?: string } = {}): Promise<CatalogCheck> {
+  const curated = await readCatalogSource(files.curated);
+  const portal = checkCatalog(JSON.parse(await readFile(files.portal ?? portalProceduresJsonPath, "utf8")), "PORTAL");
+  return mergeCatalogs(curated, portal);
 }

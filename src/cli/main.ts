@@ -6,6 +6,8 @@
  *   seed                         administrative units and the procedure catalog (idempotent)
  *   procedures search "<text>"   which procedure answers a citizen's question
  *   procedures show <code>       one procedure with its documents
+ *   procedures export|import     an admin's corrections (JSON; shows the difference, asks, records who)
+ *   procedures differences|history   where the portal disagrees with a curated record; past corrections
  *   keys create|revoke           API keys (the new key is printed alone on the last line)
  *   staff create|reset-password|disable   staff console accounts (a one-time password alone on the last line)
  */
@@ -22,6 +24,10 @@ Usage:
   motcua seed
   motcua procedures search "<câu hỏi>" [--limit N] [--json]
   motcua procedures show <mã thủ tục> [--json]
+  motcua procedures export <mã thủ tục>... | --all [--out <file.json>]
+  motcua procedures import <file.json> [--yes] [--by <tên>]
+  motcua procedures differences [<mã thủ tục>]
+  motcua procedures history <mã thủ tục>
   motcua keys create --role integration|commune_staff|post_office_staff|admin --name <name> [--unit <code>]
   motcua keys revoke <prefix>
   motcua staff create --username <u> --name "<họ tên>" --role commune_staff|post_office_staff|admin [--unit <code>]

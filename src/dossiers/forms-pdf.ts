@@ -207,7 +207,7 @@ export async function renderForm05Pdf(d: FormDossier): Promise<Buffer> {
     drawRow([[{ text: "Chưa có lần giao nhận nào.", font: "italic" }], [{ text: "", font: "regular" }], [{ text: "", font: "regular" }], [{ text: "", font: "regular" }]], 10);
   }
   d.handovers.forEach((h, i) => {
-    const notes = [h.note, h.postalReceipt ? `Số hiệu bưu gửi: ${h.postalReceipt}` : null, h.stepDueAt ? `Hạn của bước: ${formatDateTimeVi(h.stepDueAt)}` : null].filter(Boolean).join("\n");
+    const notes = [h.note, h.postalReceipt && !(h.note ?? "").toUpperCase().includes(h.postalReceipt) ? `Số hiệu bưu gửi: ${h.postalReceipt}` : null, h.stepDueAt ? `Hạn của bước: ${formatDateTimeVi(h.stepDueAt)}` : null].filter(Boolean).join("\n");
     drawRow(
       [
         [

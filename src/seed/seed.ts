@@ -20,11 +20,14 @@ export async function seedAll(db: Db): Promise<SeedReport> {
 export function describeSeed(report: SeedReport): string[] {
   const line = (what: string, c: SeedCounts) => `${what}: ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged`;
   const lines = [line("administrative units", report.adminUnits), line("procedures", report.procedures)];
+  const { keptCorrected, superseded } = report.procedures;
+  if (keptCorrected.length) lines.push(`  kept as corrected by an admin (not overwritten): ${keptCorrected.join(", ")}`);
+  if (superseded.length) lines.push(`  portal records set aside for the curated ones: ${superseded.join(", ")}`);
+  for (const r of report.procedures.rejected) lines.push(`  not published: ${r.file ? `${r.file} ` : ""}entry ${r.index}${r.code ? ` (${r.code})` : ""}: ${r.problems.join("; ")}`);
   const cal = report.calendar;
   lines.push(
     `working calendar: ${cal.seededYears.length ? `${cal.inserted} holiday days stored for ${cal.seededYears.join(", ")} (computed by the rule, unconfirmed unless from an official notice)` : "nothing to add"}` +
       (cal.skippedYears.length ? `; ${cal.skippedYears.join(", ")} stored before, left as the admin keeps it` : ""),
   );
-  for (const r of report.procedures.rejected) lines.push(`  not published: entry ${r.index}${r.code ? ` (${r.code})` : ""}: ${r.problems.join("; ")}`);
   return lines;
 }

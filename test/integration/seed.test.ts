@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client.js";
 import { seedAll } from "../../src/seed/seed.js";
-import { readCatalogSource } from "../../src/catalog/source.js";
+import { readCatalogSources } from "../../src/catalog/source.js";
 
 const db = createDb(process.env.DATABASE_URL!);
 afterAll(() => db.$disconnect());
@@ -16,8 +16,13 @@ describe("seed data", () => {
   });
 
   it("publishes the catalog with its documents, sources and review status", async () => {
-    const { accepted } = await readCatalogSource();
+    const { accepted } = await readCatalogSources();
+    expect(accepted).toHaveLength(440);
     expect(await db.procedure.count()).toBe(accepted.length);
+    // the curated procedures keep their codes; the portal's list fills in the rest
+    expect(await db.procedure.count({ where: { origin: "CURATED" } })).toBe(28);
+    expect(await db.procedure.count({ where: { origin: "PORTAL" } })).toBe(412);
+    expect(await db.procedure.findUnique({ where: { code: "1.000080" } })).toMatchObject({ origin: "PORTAL", dataAsOf: "2026-06", processingTime: null, reviewStatus: "NEEDS_REVIEW" });
     const birth = await db.procedure.findUnique({ where: { code: "1.001193" }, include: { documents: { orderBy: { position: "asc" } } } });
     expect(birth?.name).toBe("Đăng ký khai sinh");
     expect(birth?.documents[0]?.name).toBe("Tờ khai đăng ký khai sinh");
@@ -43,7 +48,7 @@ describe("seed data", () => {
     const unitsBefore = await db.adminUnit.aggregate({ _max: { updatedAt: true }, _count: true });
     const report = await seedAll(db);
     expect(report.adminUnits).toEqual({ created: 0, updated: 0, unchanged: 3355 });
-    expect(report.procedures).toMatchObject({ created: 0, updated: 0, unchanged: before.length, rejected: [] });
+    expect(report.procedures).toMatchObject({ created: 0, updated: 0, unchanged: before.length, rejected: [], superseded: [], keptCorrected: [] });
     expect(report.calendar).toEqual({ seededYears: [], inserted: 0, skippedYears: [2026, 2027] });
     expect(await db.procedure.findMany({ select: { code: true, updatedAt: true }, orderBy: { code: "asc" } })).toEqual(before);
     expect(await db.procedureDocument.findMany({ select: { id: true }, orderBy: { id: "asc" } })).toEqual(docsBefore);

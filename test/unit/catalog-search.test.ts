@@ -6,33 +6,34 @@ import {
   buildSearchIndex,
   MATCH_THRESHOLD,
   searchCatalog,
-  type CatalogSearchIndex,
   type SearchableProcedure,
   type SearchResult,
 } from "../../src/catalog/search/index.js";
+import { buildTieredIndex, searchTiered, type TieredSearchIndex } from "../../src/catalog/search/tiered.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const catalog = loadCatalog();
-let index: CatalogSearchIndex;
+// the catalog as the product searches it: the curated procedures first, then the portal's list
+let index: TieredSearchIndex;
 
 beforeAll(() => {
-  index = buildSearchIndex(catalog);
+  index = buildTieredIndex(catalog);
 });
 
 const codes = (results: SearchResult[]): string[] => results.map((r) => r.code);
-const top = (query: string): string | undefined => searchCatalog(index, query)[0]?.code;
+const top = (query: string): string | undefined => searchTiered(index, query)[0]?.code;
 
 describe("query text normalisation", () => {
   it("answers decomposed (NFD) input as its NFC form", () => {
     for (const q of ["Đăng ký khai sinh cho con", "xin giấy xác nhận tình trạng hôn nhân", "chứng thực bản sao"]) {
       expect(q.normalize("NFD")).not.toBe(q.normalize("NFC"));
-      expect(searchCatalog(index, q.normalize("NFD"))).toEqual(searchCatalog(index, q.normalize("NFC")));
+      expect(searchTiered(index, q.normalize("NFD"))).toEqual(searchTiered(index, q.normalize("NFC")));
     }
   });
 
   it("treats old and new tone placement alike (hoà / hòa, thuỷ / thủy)", () => {
-    expect(searchCatalog(index, "xác nhận hộ nghèo ở xã Phong Hoà")).toEqual(searchCatalog(index, "xác nhận hộ nghèo ở xã Phong Hòa"));
-    expect(searchCatalog(index, "uỷ quyền chứng thực chữ ký")).toEqual(searchCatalog(index, "ủy quyền chứng thực chữ ký"));
+    expect(searchTiered(index, "xác nhận hộ nghèo ở xã Phong Hoà")).toEqual(searchTiered(index, "xác nhận hộ nghèo ở xã Phong Hòa"));
+    expect(searchTiered(index, "uỷ quyền chứng thực chữ ký")).toEqual(searchTiered(index, "ủy quyền chứng thực chữ ký"));
   });
 
   it("matches đ typed as d, text without marks, upper case and stray punctuation", () => {
@@ -66,7 +67,7 @@ describe("query text normalisation", () => {
   });
 
   it("reads words by their marks when the citizen typed them", () => {
-    expect(searchCatalog(index, "khai sinh cho chó")).toEqual([]);
+    expect(searchTiered(index, "khai sinh cho chó")).toEqual([]);
     expect(top("khai sinh cho con")).toBe("1.001193");
     expect(top("khai tử cho bố")).toBe("1.000656"); // "tử" (death) is not the stop word "từ"
   });
@@ -74,21 +75,21 @@ describe("query text normalisation", () => {
 
 describe("empty and code queries", () => {
   it("returns nothing for empty, blank or punctuation-only input", () => {
-    expect(searchCatalog(index, "")).toEqual([]);
-    expect(searchCatalog(index, "   \t\n ")).toEqual([]);
-    expect(searchCatalog(index, "?!...")).toEqual([]);
+    expect(searchTiered(index, "")).toEqual([]);
+    expect(searchTiered(index, "   \t\n ")).toEqual([]);
+    expect(searchTiered(index, "?!...")).toEqual([]);
   });
 
   it("answers a procedure code with that procedure and score 1", () => {
-    expect(searchCatalog(index, "1.001193")).toEqual([{ code: "1.001193", name: "Đăng ký khai sinh", score: 1 }]);
-    expect(searchCatalog(index, "thủ tục 2.000815 cần gì?")).toEqual([
+    expect(searchTiered(index, "1.001193")).toEqual([{ code: "1.001193", name: "Đăng ký khai sinh", score: 1 }]);
+    expect(searchTiered(index, "thủ tục 2.000815 cần gì?")).toEqual([
       { code: "2.000815", name: "Chứng thực bản sao từ bản chính giấy tờ, văn bản", score: 1 },
     ]);
-    expect(codes(searchCatalog(index, "1.004222 và 1.004194"))).toEqual(["1.004222", "1.004194"]);
+    expect(codes(searchTiered(index, "1.004222 và 1.004194"))).toEqual(["1.004222", "1.004194"]);
   });
 
   it("does not invent a procedure for an unknown code", () => {
-    expect(searchCatalog(index, "1.999999")).toEqual([]);
+    expect(searchTiered(index, "1.999999")).toEqual([]);
   });
 });
 
@@ -104,7 +105,7 @@ describe("ranking and scores", () => {
 
   it("gives scores in [0, 1] with two decimals, best first, above the threshold", () => {
     for (const q of queries) {
-      const results = searchCatalog(index, q);
+      const results = searchTiered(index, q);
       expect(results.length, q).toBeGreaterThan(0);
       expect(results.length).toBeLessThanOrEqual(5);
       results.forEach((r, i) => {
@@ -118,13 +119,13 @@ describe("ranking and scores", () => {
   });
 
   it("honours the limit option", () => {
-    expect(searchCatalog(index, "đăng ký khai sinh", { limit: 1 })).toHaveLength(1);
-    expect(searchCatalog(index, "đăng ký khai sinh", { limit: 0 })).toEqual([]);
-    expect(searchCatalog(index, "đăng ký khai sinh", { limit: 2 }).length).toBeLessThanOrEqual(2);
+    expect(searchTiered(index, "đăng ký khai sinh", { limit: 1 })).toHaveLength(1);
+    expect(searchTiered(index, "đăng ký khai sinh", { limit: 0 })).toEqual([]);
+    expect(searchTiered(index, "đăng ký khai sinh", { limit: 2 }).length).toBeLessThanOrEqual(2);
   });
 
   it("puts the procedure of that name first, its siblings after it", () => {
-    const results = searchCatalog(index, "đăng ký khai sinh");
+    const results = searchTiered(index, "đăng ký khai sinh");
     expect(results[0]).toMatchObject({ code: "1.001193", score: 1 });
     for (const r of results.slice(1)) expect(r.score).toBeLessThan(0.9);
   });
@@ -171,7 +172,7 @@ describe("no match", () => {
       "làm thẻ căn cước cho người già",
       "xin trợ cấp thất nghiệp",
     ]) {
-      expect(searchCatalog(index, q), q).toEqual([]);
+      expect(searchTiered(index, q), q).toEqual([]);
     }
   });
 });
@@ -200,7 +201,7 @@ describe("the index", () => {
     const builds: number[] = [];
     for (let i = 0; i < 5; i++) {
       const t = performance.now();
-      buildSearchIndex(catalog);
+      buildSearchIndex(catalog.filter((p) => p.origin === "CURATED"));
       builds.push(performance.now() - t);
     }
     // best of five rebuilds (the machine may be busy with other work); a rebuild reuses the
@@ -208,10 +209,10 @@ describe("the index", () => {
     expect(Math.min(...builds)).toBeLessThan(50);
 
     const queries = loadQueries(resolve(root, "test/fixtures/queries-dev.json")).map((q) => q.q);
-    for (const q of queries) searchCatalog(index, q);
+    for (const q of queries) searchTiered(index, q);
     const times = queries.map((q) => {
       const t = performance.now();
-      searchCatalog(index, q);
+      searchTiered(index, q);
       return performance.now() - t;
     });
     times.sort((a, b) => a - b);
@@ -234,5 +235,23 @@ describe("the index", () => {
     ]);
     expect(searchCatalog(grown, "nhập hộ khẩu")[0]?.code).toBe("9.000003");
     expect(searchCatalog(buildSearchIndex([]), "đăng ký khai sinh")).toEqual([]);
+  });
+});
+
+describe("the whole catalog: curated procedures first, then the portal's list", () => {
+  it("reaches a portal procedure by its exact code, alone or in a sentence", () => {
+    expect(searchTiered(index, "1.000080")).toEqual([{ code: "1.000080", name: "Thủ tục đăng ký nhận cha, mẹ, con có yếu tố nước ngoài tại khu vực biên giới", score: 1 }]);
+    expect(codes(searchTiered(index, "thủ tục 2.001008 cần giấy tờ gì"))).toEqual(["2.001008"]);
+    expect(codes(searchTiered(index, "1.001193 và 1.000080"))).toEqual(["1.001193", "1.000080"]);
+  });
+
+  it("answers from the portal's list only what no curated procedure fits, and never mixes the two lists", () => {
+    expect(codes(searchTiered(index, "hòa giải tranh chấp đất đai"))[0]).toBe("1.012812");
+    const curatedCodes = new Set(catalog.filter((p) => p.origin === "CURATED").map((p) => p.code));
+    for (const q of ["đăng ký khai sinh", "chứng thực bản sao", "đăng ký tạm trú"]) {
+      const results = searchTiered(index, q);
+      expect(results.length, q).toBeGreaterThan(0);
+      expect(results.every((r) => curatedCodes.has(r.code)), q).toBe(true);
+    }
   });
 });

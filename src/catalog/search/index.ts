@@ -182,6 +182,17 @@ export interface SearchOptions {
   limit?: number;
 }
 
+/** The procedures whose national codes the question names ("1.000080"), if the index holds them. */
+export function findByCodes(index: CatalogSearchIndex, query: string): SearchResult[] {
+  const data = index as unknown as IndexData;
+  const found: SearchResult[] = [];
+  for (const code of extractProcedureCodes(query)) {
+    const p = data.byCode.get(code);
+    if (p && !found.some((r) => r.code === code)) found.push({ code, name: p.name, score: 1 });
+  }
+  return found;
+}
+
 export function searchCatalog(index: CatalogSearchIndex, query: string, options: SearchOptions = {}): SearchResult[] {
   const data = index as unknown as IndexData;
   const limit = Math.max(0, Math.floor(options.limit ?? DEFAULT_LIMIT));

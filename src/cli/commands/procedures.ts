@@ -1,34 +1,89 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { userInfo } from "node:os";
+import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { MAX_QUERY_LENGTH } from "../../catalog/catalog-service.js";
 import type { Env } from "../../config/env.js";
-import { createDb } from "../../db/client.js";
+import { createDb, type Db } from "../../db/client.js";
 import { CatalogService } from "../../catalog/catalog-service.js";
 import { PrismaProcedureRepository } from "../../catalog/repository.js";
+import { applyCorrections, describePlan, diffRecords, describeProblems, exportProcedures, parseCorrections, planCorrections } from "../../catalog/corrections.js";
 import { AppError, ValidationError } from "../../errors.js";
 import { ensureSchemaCurrent } from "../../db/migration-status.js";
 import { requireDatabase } from "../../db/bootstrap.js";
 
-const USAGE = 'usage: motcua procedures search "<câu hỏi>" [--limit N] [--json] | motcua procedures show <mã> [--json]';
+const USAGE = [
+  'usage: motcua procedures search "<câu hỏi>" [--limit N] [--json]',
+  "       motcua procedures show <mã> [--json]",
+  "       motcua procedures export <mã>... | --all  [--out <file.json>]",
+  "       motcua procedures import <file.json> [--yes] [--by <tên>]",
+  "       motcua procedures differences [<mã>]",
+  "       motcua procedures history <mã>",
+].join("\n");
 
-export async function runProcedures(env: Env, args: string[]): Promise<number> {
+/** How `import` asks before saving; tests give their own. */
+export interface ProceduresIo {
+  interactive: boolean;
+  confirm(question: string): Promise<boolean>;
+}
+
+const terminalIo: ProceduresIo = {
+  interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+  async confirm(question) {
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    try {
+      return /^(y|yes|c|có|co)$/i.test((await rl.question(question)).trim());
+    } finally {
+      rl.close();
+    }
+  },
+};
+
+export async function runProcedures(env: Env, args: string[], io: ProceduresIo = terminalIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { limit: { type: "string", default: "5" }, json: { type: "boolean", default: false } },
+    options: {
+      limit: { type: "string", default: "5" },
+      json: { type: "boolean", default: false },
+      all: { type: "boolean", default: false },
+      out: { type: "string" },
+      yes: { type: "boolean", default: false },
+      by: { type: "string" },
+    },
     allowPositionals: true,
     strict: true,
   });
   const [sub, ...words] = positionals;
   const text = words.join(" ").trim();
-  if ((sub !== "search" && sub !== "show") || text === "") throw new ValidationError(USAGE);
+  const known = ["search", "show", "export", "import", "differences", "history"];
+  if (!sub || !known.includes(sub)) throw new ValidationError(USAGE);
+  if ((sub === "search" || sub === "show" || sub === "import" || sub === "history") && text === "") throw new ValidationError(USAGE);
+  if (sub === "export" && (values.all ? words.length > 0 : words.length === 0)) throw new ValidationError(USAGE);
   if (text.length > MAX_QUERY_LENGTH) throw new ValidationError(`Câu hỏi dài quá ${MAX_QUERY_LENGTH} ký tự (the question is longer than ${MAX_QUERY_LENGTH} characters).`);
   const limit = Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 20) throw new ValidationError("--limit must be a whole number from 1 to 20");
+
+  // An import is read and checked before the database is touched: a bad file changes nothing.
+  const importFile = sub === "import" ? await readImportFile(text) : undefined;
 
   await requireDatabase(env.DATABASE_URL); // reads never create the database
   await ensureSchemaCurrent(env.DATABASE_URL);
   const db = createDb(env.DATABASE_URL);
   try {
     if ((await db.procedure.count()) === 0) throw new AppError("SEED_INVALID", "The procedure catalog is empty; run `npx motcua seed` (or `npm run demo`) to load it.");
+    if (sub === "export") {
+      const records = await exportProcedures(db, values.all ? "all" : words);
+      const json = `${JSON.stringify(records, null, 2)}\n`;
+      if (values.out) {
+        await writeFile(values.out, json, "utf8");
+        console.error(`wrote ${records.length} procedure(s) to ${values.out}`);
+      } else process.stdout.write(json);
+      return 0;
+    }
+    if (sub === "import") return await runImport(db, importFile, { yes: values.yes, by: values.by }, io);
+    if (sub === "differences") return await runDifferences(db, text);
+    if (sub === "history") return await runHistory(db, text);
+
     const catalog = new CatalogService(new PrismaProcedureRepository(db));
     if (sub === "search") {
       const results = await catalog.search(text, limit);
@@ -46,15 +101,109 @@ export async function runProcedures(env: Env, args: string[]): Promise<number> {
       console.log(JSON.stringify(procedure, null, 2));
       return 0;
     }
-    console.log(`${procedure.code} ${procedure.name}${procedure.reviewStatus === "NEEDS_REVIEW" ? "  [chưa xác minh đầy đủ]" : ""}`);
-    console.log(`Cơ quan: ${procedure.agency}\nThời hạn: ${procedure.processingTime}\nLệ phí: ${procedure.fee}`);
-    console.log("Giấy tờ cần nộp:");
+    const flags = [
+      procedure.reviewStatus === "NEEDS_REVIEW" ? "[chưa xác minh đầy đủ]" : "",
+      procedure.origin === "PORTAL" ? "[theo Cổng DVC quốc gia]" : "",
+      procedure.correctedAt ? "[đã hiệu đính]" : "",
+    ].filter(Boolean);
+    console.log(`${procedure.code} ${procedure.name}${flags.length ? `  ${flags.join(" ")}` : ""}`);
+    const shown = (v: string | null) => v ?? "(không có thông tin)";
+    console.log(`Cơ quan: ${shown(procedure.agency)}\nThời hạn: ${shown(procedure.processingTime)}\nLệ phí: ${shown(procedure.fee)}`);
+    console.log(procedure.documents.length ? "Giấy tờ cần nộp:" : "Giấy tờ cần nộp: (nguồn không liệt kê)");
     for (const d of procedure.documents) {
       const counts = [d.originals ? `${d.originals} bản chính` : "", d.copies ? `${d.copies} bản sao` : ""].filter(Boolean).join(", ");
       console.log(`  ${d.position}. ${d.name}${counts ? ` (${counts})` : ""}${d.note ? ` — ${d.note}` : ""}`);
     }
+    const stored = await db.procedure.findUnique({ where: { code: procedure.code }, select: { portalDifferences: true } });
+    const differences = (stored?.portalDifferences as { field: string }[] | null) ?? [];
+    if (differences.length) console.log(`Cổng DVC quốc gia ghi khác ở ${differences.length} điểm: motcua procedures differences ${procedure.code}`);
     return 0;
   } finally {
     await db.$disconnect();
   }
+}
+
+async function readImportFile(file: string): Promise<unknown> {
+  let content: string;
+  try {
+    content = await readFile(file, "utf8");
+  } catch (error) {
+    throw new ValidationError(`Không đọc được tệp ${file} (cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+  }
+  try {
+    return JSON.parse(content);
+  } catch (error) {
+    throw new ValidationError(`Tệp ${file} không phải JSON hợp lệ (${file} is not valid JSON: ${(error as Error).message}); nothing was stored.`);
+  }
+}
+
+async function runImport(db: Db, raw: unknown, options: { yes: boolean; by: string | undefined }, io: ProceduresIo): Promise<number> {
+  const changedBy = (options.by ?? userInfo().username).trim();
+  if (changedBy === "") throw new ValidationError("--by must name who makes the change");
+  const { records, problems } = parseCorrections(raw);
+  const { plan, problems: unknownCodes } = await planCorrections(db, records);
+  const all = [...problems, ...unknownCodes].sort((a, b) => a.index - b.index);
+  if (all.length) {
+    for (const line of describeProblems(all)) console.error(line);
+    console.error(`${all.length} record(s) refused; nothing was stored.`);
+    return 1;
+  }
+  for (const line of describePlan(plan)) console.log(line);
+  if (plan.corrections.length === 0) {
+    console.log("Nothing to change.");
+    return 0;
+  }
+  if (!options.yes) {
+    if (!io.interactive) {
+      console.error("Not saved: no terminal to confirm on. Run it in a terminal, or pass --yes to save without asking.");
+      return 1;
+    }
+    if (!(await io.confirm(`Lưu ${plan.corrections.length} thủ tục đã sửa (người sửa: ${changedBy})? [y/N] `))) {
+      console.log("Not saved.");
+      return 1;
+    }
+  }
+  await applyCorrections(db, plan.corrections, changedBy);
+  console.log(`Saved ${plan.corrections.length} correction(s) by ${changedBy}: ${plan.corrections.map((c) => c.code).join(", ")}. \`motcua seed\` will not overwrite them; running processes answer from the catalog they loaded until restarted.`);
+  return 0;
+}
+
+const FIELD_LABEL: Record<string, string> = { name: "Tên", processing_time: "Thời hạn", fee: "Lệ phí", postal: "Bưu chính", documents: "Giấy tờ" };
+
+async function runDifferences(db: Db, code: string): Promise<number> {
+  const rows = await db.procedure.findMany({
+    where: { origin: "CURATED", ...(code ? { code } : {}) },
+    select: { code: true, name: true, portalDifferences: true },
+    orderBy: { code: "asc" },
+  });
+  if (code && rows.length === 0) {
+    console.error(`Không có thủ tục mã ${code} trong danh mục đã kiểm (no curated procedure with code ${code}).`);
+    return 1;
+  }
+  let listed = 0;
+  for (const r of rows) {
+    const differences = (r.portalDifferences as { field: string; portal: string; curated: string }[] | null) ?? [];
+    if (differences.length === 0) {
+      if (code) console.log(`${r.code} ${r.name}: không ghi nhận khác biệt với bản trên Cổng DVC quốc gia (hoặc bản chép 06/2026 của Cổng không có thủ tục này).`);
+      continue;
+    }
+    listed += 1;
+    console.log(`${r.code} ${r.name}`);
+    for (const d of differences) console.log(`  ${FIELD_LABEL[d.field] ?? d.field}: Cổng DVC ghi ${d.portal}; danh mục đã kiểm ghi ${d.curated}`);
+  }
+  if (!code) console.log(`${listed} thủ tục đã kiểm có điểm khác với bản trên Cổng DVC quốc gia (bản chép 06/2026).`);
+  return 0;
+}
+
+async function runHistory(db: Db, code: string): Promise<number> {
+  const revisions = await db.procedureRevision.findMany({ where: { procedureCode: code }, orderBy: { changedAt: "asc" } });
+  if (revisions.length === 0) {
+    console.log(`${code}: chưa có lần hiệu đính nào (no corrections).`);
+    return 0;
+  }
+  for (const r of revisions) {
+    console.log(`${r.changedAt.toISOString()}  ${r.changedBy}`);
+    for (const ch of diffRecords(r.before as never, r.after as never)) console.log(`  ${ch.field}: ${JSON.stringify(ch.before)} → ${JSON.stringify(ch.after)}`);
+  }
+  return 0;
 }

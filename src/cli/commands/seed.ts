@@ -4,6 +4,7 @@ import { pendingMigrations } from "../../db/migration-status.js";
 import { ensureDatabase } from "../../db/bootstrap.js";
 import { AppError } from "../../errors.js";
 import { ADMIN_UNITS_ATTRIBUTION } from "../../admin-units/source.js";
+import { PORTAL_PROCEDURES_ATTRIBUTION } from "../../catalog/source.js";
 import { describeSeed, seedAll } from "../../seed/seed.js";
 
 export async function runSeed(env: Env): Promise<number> {
@@ -15,6 +16,7 @@ export async function runSeed(env: Env): Promise<number> {
     const report = await seedAll(db);
     for (const line of describeSeed(report)) console.log(line);
     console.log(ADMIN_UNITS_ATTRIBUTION);
+    console.log(PORTAL_PROCEDURES_ATTRIBUTION);
     return report.procedures.rejected.length ? 1 : 0;
   } finally {
     await db.$disconnect();

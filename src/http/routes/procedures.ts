@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { MAX_QUERY_LENGTH, type CatalogService } from "../../catalog/catalog-service.js";
 import { NotFoundError } from "../../errors.js";
+import { provenanceOf } from "../../catalog/provenance.js";
 import { parseOrThrow } from "../errors.js";
 
 export const procedureSearchQuery = z.object({
@@ -30,7 +31,7 @@ export function registerProcedureRoutes(app: FastifyInstance, catalog: CatalogSe
     const raw = request.query as Record<string, unknown>;
     if (raw.q === undefined && raw.limit === undefined) {
       const all = await catalog.list();
-      return { procedures: all.map((p) => ({ code: p.code, name: p.name, field: p.field, reviewStatus: p.reviewStatus })) };
+      return { procedures: all.map((p) => ({ code: p.code, name: p.name, field: p.field, reviewStatus: p.reviewStatus, origin: p.origin })) };
     }
     const { q, limit } = parseOrThrow(procedureSearchQuery, raw, "q");
     return { results: await catalog.search(q, limit) };
@@ -40,6 +41,6 @@ export function registerProcedureRoutes(app: FastifyInstance, catalog: CatalogSe
     const { code } = parseOrThrow(procedureCodeParam, request.params, "code");
     const procedure = await catalog.get(code);
     if (!procedure) throw new NotFoundError(`Không có thủ tục mã ${code} trong danh mục (no procedure with code ${code}).`);
-    return procedure;
+    return { ...procedure, provenance: provenanceOf(procedure) };
   });
 }

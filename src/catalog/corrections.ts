@@ -1,0 +1,215 @@
+/**
+ * An admin corrects procedures without a release: `motcua procedures export` writes them as JSON,
+ * the admin edits the file, `motcua procedures import` checks every record (zod; any error and
+ * nothing is stored), shows the difference field by field, asks, then saves them in one
+ * transaction — marking each procedure corrected (`correctedAt`, `correctedBy`) and recording a
+ * ProcedureRevision (who, when, before, after). `seed` never overwrites a corrected procedure.
+ */
+import { z } from "zod";
+import type { Db } from "../db/client.js";
+import { AppError } from "../errors.js";
+import { normalizeInput } from "../text/vietnamese.js";
+import { isPublicSource } from "./source.js";
+
+const text = z.string().transform(normalizeInput).pipe(z.string().min(1, "must not be empty"));
+const optionalText = z
+  .string()
+  .nullable()
+  .transform((v) => (v === null || normalizeInput(v) === "" ? null : normalizeInput(v)));
+
+const documentSchema = z.strictObject({
+  name: text,
+  formNumber: optionalText,
+  originals: z.number().int().min(0),
+  copies: z.number().int().min(0),
+  note: optionalText,
+});
+
+/** One procedure as exported and imported (the API's field names). Unknown keys are refused. */
+export const correctionSchema = z.strictObject({
+  code: z.string().regex(/^\d\.\d{6}$/, "must be a national procedure code such as 1.001193"),
+  name: text,
+  field: text,
+  level: text,
+  agency: optionalText,
+  processingTime: optionalText,
+  fee: optionalText,
+  postalSubmission: z.boolean().nullable(),
+  postalReturn: z.boolean().nullable(),
+  documents: z.array(documentSchema),
+  toShow: z.array(text),
+  legalBasis: z.array(text),
+  aliases: z.array(text),
+  notes: z.array(text),
+  sources: z.array(text.refine(isPublicSource, "must be an http(s) address or a named public document (no internal notes)")),
+  confidence: z.enum(["HIGH", "MEDIUM", "LOW"]),
+  reviewStatus: z.enum(["PUBLISHED", "NEEDS_REVIEW", "WITHDRAWN"]),
+  dataAsOf: optionalText,
+});
+
+export type CorrectionRecord = z.output<typeof correctionSchema>;
+
+export interface RecordProblem {
+  index: number;
+  code: string | null;
+  problems: string[];
+}
+
+export interface FieldChange {
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+export interface PlannedCorrection {
+  code: string;
+  name: string;
+  changes: FieldChange[];
+  before: CorrectionRecord;
+  after: CorrectionRecord;
+}
+
+export interface CorrectionPlan {
+  corrections: PlannedCorrection[];
+  unchanged: string[];
+}
+
+const include = { documents: { orderBy: { position: "asc" as const } } };
+
+type StoredProcedure = NonNullable<Awaited<ReturnType<Db["procedure"]["findUnique"]>>> & {
+  documents: { name: string; formNumber: string | null; originals: number; copies: number; note: string | null }[];
+};
+
+function toCorrectionRecord(p: StoredProcedure): CorrectionRecord {
+  return {
+    code: p.code,
+    name: p.name,
+    field: p.field,
+    level: p.level,
+    agency: p.agency,
+    processingTime: p.processingTime,
+    fee: p.fee,
+    postalSubmission: p.postalSubmission,
+    postalReturn: p.postalReturn,
+    documents: p.documents.map((d) => ({ name: d.name, formNumber: d.formNumber, originals: d.originals, copies: d.copies, note: d.note })),
+    toShow: p.toShow,
+    legalBasis: p.legalBasis,
+    aliases: p.aliases,
+    notes: p.notes,
+    sources: p.sources,
+    confidence: p.confidence,
+    reviewStatus: p.reviewStatus,
+    dataAsOf: p.dataAsOf,
+  };
+}
+
+/** The procedures as an admin edits them: every one (`all`), or the codes given, in code order. */
+export async function exportProcedures(db: Db, codes: string[] | "all"): Promise<CorrectionRecord[]> {
+  const rows = await db.procedure.findMany({ where: codes === "all" ? {} : { code: { in: codes } }, include, orderBy: { code: "asc" } });
+  if (codes !== "all") {
+    const missing = codes.filter((c) => !rows.some((r) => r.code === c));
+    if (missing.length) throw new AppError("NOT_FOUND", `Không có thủ tục mã ${missing.join(", ")} trong danh mục (no procedure with code ${missing.join(", ")}).`);
+  }
+  return rows.map(toCorrectionRecord);
+}
+
+/** Checks every record of an import file; the file is one record or an array of them. */
+export interface ParsedCorrection {
+  /** Its position in the file (0-based). */
+  index: number;
+  record: CorrectionRecord;
+}
+
+export function parseCorrections(raw: unknown): { records: ParsedCorrection[]; problems: RecordProblem[] } {
+  const items = Array.isArray(raw) ? raw : [raw];
+  const records: ParsedCorrection[] = [];
+  const problems: RecordProblem[] = [];
+  const seen = new Set<string>();
+  items.forEach((item, index) => {
+    const code = typeof (item as { code?: unknown } | null)?.code === "string" ? (item as { code: string }).code : null;
+    const parsed = correctionSchema.safeParse(item);
+    if (!parsed.success) {
+      problems.push({ index, code, problems: parsed.error.issues.map((i) => `${i.path.join(".") || "record"}: ${i.message}`) });
+      return;
+    }
+    if (seen.has(parsed.data.code)) {
+      problems.push({ index, code, problems: [`code ${parsed.data.code} appears twice in the file`] });
+      return;
+    }
+    seen.add(parsed.data.code);
+    records.push({ index, record: parsed.data });
+  });
+  if (items.length === 0) problems.push({ index: -1, code: null, problems: ["the file holds no procedure"] });
+  return { records, problems };
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** Field by field; documents position by position ("documents[2].note"). */
+export function diffRecords(before: CorrectionRecord, after: CorrectionRecord): FieldChange[] {
+  const changes: FieldChange[] = [];
+  for (const key of Object.keys(correctionSchema.shape) as (keyof CorrectionRecord)[]) {
+    if (key === "documents") continue;
+    if (!same(before[key], after[key])) changes.push({ field: key, before: before[key], after: after[key] });
+  }
+  const n = Math.max(before.documents.length, after.documents.length);
+  for (let i = 0; i < n; i += 1) {
+    const b = before.documents[i];
+    const a = after.documents[i];
+    if (!b || !a) {
+      changes.push({ field: `documents[${i + 1}]`, before: b ?? null, after: a ?? null });
+      continue;
+    }
+    for (const key of ["name", "formNumber", "originals", "copies", "note"] as const) {
+      if (!same(b[key], a[key])) changes.push({ field: `documents[${i + 1}].${key}`, before: b[key], after: a[key] });
+    }
+  }
+  return changes;
+}
+
+/** What the import would change; records for codes not in the catalog are problems. */
+export async function planCorrections(db: Db, records: ParsedCorrection[]): Promise<{ plan: CorrectionPlan; problems: RecordProblem[] }> {
+  const current = new Map((await exportProcedures(db, "all")).map((r) => [r.code, r]));
+  const plan: CorrectionPlan = { corrections: [], unchanged: [] };
+  const problems: RecordProblem[] = [];
+  records.forEach(({ index, record: after }) => {
+    const before = current.get(after.code);
+    if (!before) {
+      problems.push({ index, code: after.code, problems: [`no procedure with code ${after.code} in the catalog (an import corrects a procedure; it does not add one)`] });
+      return;
+    }
+    const changes = diffRecords(before, after);
+    if (changes.length === 0) plan.unchanged.push(after.code);
+    else plan.corrections.push({ code: after.code, name: before.name, changes, before, after });
+  });
+  return { plan, problems };
+}
+
+/** Saves every planned correction in one transaction, with a revision each. */
+export async function applyCorrections(db: Db, corrections: PlannedCorrection[], changedBy: string, now = new Date()): Promise<void> {
+  await db.$transaction(async (tx) => {
+    for (const c of corrections) {
+      const { documents, code: _code, ...fields } = c.after;
+      await tx.procedureDocument.deleteMany({ where: { procedureCode: c.code } });
+      await tx.procedure.update({ where: { code: c.code }, data: { ...fields, correctedAt: now, correctedBy: changedBy } });
+      await tx.procedureDocument.createMany({ data: documents.map((d, i) => ({ ...d, position: i + 1, procedureCode: c.code })) });
+      await tx.procedureRevision.create({ data: { procedureCode: c.code, changedBy, changedAt: now, before: c.before, after: c.after } });
+    }
+  });
+}
+
+export function describeProblems(problems: RecordProblem[]): string[] {
+  return problems.map((p) => `record ${p.index + 1}${p.code ? ` (${p.code})` : ""}: ${p.problems.join("; ")}`);
+}
+
+const show = (v: unknown): string => (v === null || v === undefined ? "(trống)" : JSON.stringify(v));
+
+export function describePlan(plan: CorrectionPlan): string[] {
+  const lines: string[] = [];
+  for (const c of plan.corrections) {
+    lines.push(`${c.code} ${c.name}`);
+    for (const ch of c.changes) lines.push(`  ${ch.field}: ${show(ch.before)} → ${show(ch.after)}`);
+  }
+  if (plan.unchanged.length) lines.push(`unchanged: ${plan.unchanged.join(", ")}`);
+  return lines;
+}

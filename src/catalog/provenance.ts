@@ -1,0 +1,60 @@
+/**
+ * Where a procedure's facts come from and how fresh they are, said to citizens in the same words
+ * by the bot and by `GET /api/v1/procedures/{code}`:
+ * - the source and the month the copy was taken ("Theo Cổng Dịch vụ công quốc gia, cập nhật
+ *   06/2026"), and the day an admin corrected it, if one did;
+ * - below high confidence, a line to confirm at the one-stop desk before submitting;
+ * - each fact the source leaves empty, said to be unknown with where to ask (never guessed).
+ */
+import type { ProcedureView } from "./repository.js";
+
+export type UnknownField = "agency" | "processingTime" | "fee" | "documents";
+
+export interface Provenance {
+  /** One sentence: the source and its date. */
+  statement: string;
+  /** Below high confidence: confirm at the desk before submitting; null otherwise. */
+  confirmAtDesk: string | null;
+  /** The facts the source leaves empty, each with what the citizen is told instead. */
+  unknown: { field: UnknownField; text: string }[];
+}
+
+type ProvenanceInput = Pick<ProcedureView, "origin" | "dataAsOf" | "confidence" | "reviewStatus" | "correctedAt" | "agency" | "processingTime" | "fee" | "documents">;
+
+const DAY = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Ho_Chi_Minh", day: "2-digit", month: "2-digit", year: "numeric" });
+
+/** "2026-06" → "06/2026"; "2026" → "năm 2026"; anything else is not shown. */
+export function formatDataDate(dataAsOf: string | null): string | null {
+  const month = dataAsOf?.match(/^(\d{4})-(\d{2})$/);
+  if (month) return `${month[2]}/${month[1]}`;
+  const year = dataAsOf?.match(/^(\d{4})$/);
+  return year ? `năm ${year[1]}` : null;
+}
+
+export const CONFIRM_AT_DESK = "⚠️ Thông tin thủ tục này đang được cán bộ xác minh lại; ông/bà nên hỏi bộ phận một cửa của xã/phường trước khi nộp hồ sơ.";
+const ASK_AT_DESK = "ông/bà vui lòng hỏi bộ phận một cửa (Trung tâm Phục vụ hành chính công) của xã/phường nơi nộp hồ sơ";
+
+const LABEL: Record<UnknownField, string> = {
+  agency: "Nơi nộp",
+  processingTime: "Thời hạn giải quyết",
+  fee: "Lệ phí",
+  documents: "Giấy tờ cần nộp",
+};
+
+/** What a citizen is told for a fact the source leaves empty. */
+export function unknownText(p: Pick<ProcedureView, "origin">, field: UnknownField): string {
+  const why = p.origin === "PORTAL" ? " (Cổng Dịch vụ công quốc gia không nêu)" : "";
+  return `${LABEL[field]}: chưa có thông tin${why}; ${ASK_AT_DESK}.`;
+}
+
+export function provenanceOf(p: ProvenanceInput): Provenance {
+  const date = formatDataDate(p.dataAsOf);
+  const source = p.origin === "PORTAL" ? "Theo Cổng Dịch vụ công quốc gia" : "Theo Cổng Dịch vụ công quốc gia và các văn bản pháp luật";
+  const corrected = p.correctedAt ? `; cán bộ hiệu đính ngày ${DAY.format(p.correctedAt)}` : "";
+  const statement = `${source}${date ? `, cập nhật ${date}` : ""}${corrected}.`;
+  const unknown: Provenance["unknown"] = [];
+  for (const field of ["agency", "processingTime", "fee"] as const) if (p[field] === null) unknown.push({ field, text: unknownText(p, field) });
+  if (p.documents.length === 0) unknown.push({ field: "documents", text: unknownText(p, "documents") });
+  const sure = p.confidence === "HIGH" && p.reviewStatus === "PUBLISHED";
+  return { statement, confirmAtDesk: sure ? null : CONFIRM_AT_DESK, unknown };
+}
