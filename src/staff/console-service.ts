@@ -46,6 +46,8 @@ export interface ConsoleAttention {
     since: Date;
     latest: { id: string; type: string; dossierCode: string | null; broadcastTitle: string | null; reason: string; failedAt: Date }[];
   } | null;
+  /** The post office desk at a glance (null when the member's role may not move bookings): bookings by open status, and POSTAL results waiting for a delivery booking. */
+  desk?: { requested: number; confirmed: number; dispatched: number; awaitingDelivery: number } | null;
 }
 
 export class StaffConsoleService {
@@ -94,7 +96,9 @@ export class StaffConsoleService {
         latest: rows.map((n) => ({ id: n.id, type: n.type, dossierCode: n.dossier?.code ?? null, broadcastTitle: n.broadcast?.title ?? null, reason: failureReasonLabel(n.lastError), failedAt: n.updatedAt })),
       };
     }
+    const desk = can(principal, "bookings:move") ? await this.desk(principal) : null;
     return {
+      desk,
       watched,
       broadcasts:
         broadcasts?.map((b) => ({
@@ -110,5 +114,21 @@ export class StaffConsoleService {
         })) ?? null,
       failures,
     };
+  }
+
+  /** Counts for the post office's home page (the same unit rule and "awaiting" rule as the desk, src/bookings/booking-service.ts). */
+  private async desk(principal: Principal): Promise<NonNullable<ConsoleAttention["desk"]>> {
+    const commune = this.communeFilter(principal);
+    const grouped = await this.db.deliveryBooking.groupBy({ by: ["status"], where: { status: { in: ["REQUESTED", "CONFIRMED", "DISPATCHED"] }, ...(commune ? { commune } : {}) }, _count: true });
+    const count = (status: string) => grouped.find((g) => g.status === status)?._count ?? 0;
+    const awaitingDelivery = await this.db.dossier.count({
+      where: {
+        channel: "POSTAL",
+        status: { in: ["RESULT_READY", "RESULT_HANDED_TO_POST"] },
+        bookings: { none: { kind: "RESULT_DELIVERY", status: { in: ["REQUESTED", "CONFIRMED", "DISPATCHED", "COMPLETED"] } } },
+        ...(commune ? { commune } : {}),
+      },
+    });
+    return { requested: count("REQUESTED"), confirmed: count("CONFIRMED"), dispatched: count("DISPATCHED"), awaitingDelivery };
   }
 }

@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dossierEventSchema } from "../../src/dossiers/event-schema.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { cloneTestDatabase } from "../support/databases.js";
+import type { NotifyStack } from "../support/notify-stack.js";
+import { staffClient } from "../support/staff-client.js";
 
 let database: Awaited<ReturnType<typeof cloneTestDatabase>>;
 let t: TestApp;
@@ -86,6 +88,8 @@ afterAll(async () => {
   await t?.close();
   await database?.drop();
 });
+
+const { req, signedIn } = staffClient(() => ({ baseUrl: t.baseUrl }) as NotifyStack, "203.0.113.77");
 
 const dossierId = async (c: string) => (await t.ctx.db.dossier.findUniqueOrThrow({ where: { code: c } })).id;
 
@@ -380,5 +384,43 @@ describe("hand-overs (form 05)", () => {
     expect(bad.html).toContain('href="#handover-');
     expect((await form(`/staff/dossiers/${enc(c)}/handovers`, keys.other!, fields)).status).toBe(404);
     expect((await form(`/staff/dossiers/${enc(c)}/handovers`, keys.postElsewhere!, fields)).status).toBe(404);
+
+    // The post office has no dossier page: it records from form 05's page, and goes back there.
+    expect((await call("GET", `/staff/dossiers/${enc(c)}`, keys.post!)).status).toBe(403);
+    const f05 = await call("GET", `/staff/dossiers/${enc(c)}/form-05`, keys.post!);
+    expect(f05.text).toContain('name="back" value="form-05"');
+    expect(f05.text).toMatch(/id="handover-fromUnit"[^>]*value="Bưu điện"/);
+    const clerk = await form(`/staff/dossiers/${enc(c)}/handovers`, keys.post!, { ...fields, fromUnit: "Bưu điện", handedBy: "post", toUnit: "Bộ phận một cửa Phường Hồng Ngự", receivedBy: "Trần Thị Bình", idempotencyKey: "clerk-1", back: "form-05" });
+    expect(clerk.status).toBe(303);
+    expect(clerk.location).toBe(`/staff/dossiers/${enc(c)}/form-05?done=handover#handovers`);
+    expect((await call("GET", clerk.location!, keys.post!)).text).toContain("Đã ghi nhận việc giao nhận");
+    const clerkBad = await form(`/staff/dossiers/${enc(c)}/handovers`, keys.post!, { ...fields, receivedBy: "", idempotencyKey: "clerk-2", back: "form-05" });
+    expect(clerkBad.status).toBe(400);
+    expect(clerkBad.html).toContain("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ");
+    expect(clerkBad.html).toContain("Người nhận: không được để trống");
+    expect(await t.ctx.db.handover.count({ where: { dossier: { code: c } } })).toBe(2);
+  });
+});
+
+describe("the console's forms with a signed-in session", () => {
+  it("need the session's CSRF token: without it nothing is written (403); with it the apology and the hand-over are the member's", async () => {
+    const c = `H15.50.05.13-261128-${tag}`;
+    await ingest({ dossierCode: c, status: "RECEIVED", applicant: { fullName: "Huỳnh Văn Khoa", phone: "0912000288" }, communeCode: "29955", dueAt: at(4) });
+    const made = await t.ctx.staffAccounts.create({ username: `thu.${randomBytes(3).toString("hex")}`, fullName: "Nguyễn Thị Thu", role: "commune_staff", unitCode: "29955" });
+    const member = await signedIn(made.username, made.oneTimePassword);
+    const apology = { newDueAt: vnDay(8), reason: "Chờ hồ sơ gốc từ nơi cư trú cũ." };
+    const forged = await req("POST", `/staff/dossiers/${enc(c)}/apology`, { session: member.session, form: apology });
+    expect(forged.status).toBe(403);
+    const forgedHandover = await req("POST", `/staff/dossiers/${enc(c)}/handovers`, { session: member.session, form: { fromUnit: "A", toUnit: "B", handedBy: "C", receivedBy: "D", handedAt: new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 16) } });
+    expect(forgedHandover.status).toBe(403);
+    const id = await dossierId(c);
+    expect(await t.ctx.db.apology.count({ where: { dossierId: id } })).toBe(0);
+    expect(await t.ctx.db.handover.count({ where: { dossierId: id } })).toBe(0);
+    const ok = await req("POST", `/staff/dossiers/${enc(c)}/apology`, { session: member.session, form: { ...apology, _csrf: member.csrf } });
+    expect(ok.status, ok.text).toBe(303);
+    expect(await t.ctx.db.apology.findUniqueOrThrow({ where: { dossierId: id } })).toMatchObject({ issuedByName: "Nguyễn Thị Thu", issuedBy: `session:${made.id}` });
+    const h = await req("POST", `/staff/dossiers/${enc(c)}/handovers`, { session: member.session, form: { _csrf: member.csrf, fromUnit: "Bộ phận một cửa", toUnit: "Lãnh đạo", handedBy: "Nguyễn Thị Thu", receivedBy: "Ông Tư", handedAt: new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 16), idempotencyKey: "form-1" } });
+    expect(h.status, h.text).toBe(303);
+    expect(await t.ctx.db.handover.findFirstOrThrow({ where: { dossierId: id } })).toMatchObject({ recordedById: made.id, recordedByRef: `session:${made.id}`, result: "EARLY" });
   });
 });

@@ -409,4 +409,20 @@ describe("dossiers submitted through the post reach the desk when their result i
     expect(again.text).toContain(`value="${collected}"`);
     expect(again.text).toContain("Sai số nhà");
   });
+
+  it("the clerk's home page counts the desk's work (results waiting for delivery, bookings by open status) for her unit; commune staff's home has no desk", async () => {
+    const reference = await booking(COMMUNE, { dossierCode: code(1) });
+    expect((await call("POST", `/api/v1/bookings/${reference}/status`, keys.post82!, { status: "CONFIRMED" })).status).toBe(200);
+    const awaiting = (await t.ctx.bookings.awaitingDelivery("82")).length;
+    const confirmed = (await t.ctx.bookings.forUnit("82", { status: "CONFIRMED" })).length;
+    expect(awaiting).toBeGreaterThan(0);
+    const home = await client.req("GET", "/staff", { session: clerk.session });
+    expect(home.status).toBe(200);
+    expect(home.text).toContain(`<b>${awaiting}</b> kết quả chờ chuyển phát`);
+    expect(home.text).toContain(`<b>${confirmed}</b> lịch đã xác nhận`);
+    expect(home.text).toContain('href="/staff/bookings">Mở bàn bưu điện');
+    const hanoi = await call("GET", "/staff", keys.post01!);
+    expect(hanoi.text).toContain(`<b>${(await t.ctx.bookings.awaitingDelivery("01")).length}</b> kết quả chờ chuyển phát`);
+    expect((await client.req("GET", "/staff", { session: officer.session })).text).not.toContain("Mở bàn bưu điện");
+  });
 });
