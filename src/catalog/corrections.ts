@@ -114,9 +114,15 @@ export async function exportProcedures(db: Db, codes: string[] | "all"): Promise
 }
 
 /** Checks every record of an import file; the file is one record or an array of them. */
-export function parseCorrections(raw: unknown): { records: CorrectionRecord[]; problems: RecordProblem[] } {
+export interface ParsedCorrection {
+  /** Its position in the file (0-based). */
+  index: number;
+  record: CorrectionRecord;
+}
+
+export function parseCorrections(raw: unknown): { records: ParsedCorrection[]; problems: RecordProblem[] } {
   const items = Array.isArray(raw) ? raw : [raw];
-  const records: CorrectionRecord[] = [];
+  const records: ParsedCorrection[] = [];
   const problems: RecordProblem[] = [];
   const seen = new Set<string>();
   items.forEach((item, index) => {
@@ -131,7 +137,7 @@ export function parseCorrections(raw: unknown): { records: CorrectionRecord[]; p
       return;
     }
     seen.add(parsed.data.code);
-    records.push(parsed.data);
+    records.push({ index, record: parsed.data });
   });
   if (items.length === 0) problems.push({ index: -1, code: null, problems: ["the file holds no procedure"] });
   return { records, problems };
@@ -162,11 +168,11 @@ export function diffRecords(before: CorrectionRecord, after: CorrectionRecord): 
 }
 
 /** What the import would change; records for codes not in the catalog are problems. */
-export async function planCorrections(db: Db, records: CorrectionRecord[]): Promise<{ plan: CorrectionPlan; problems: RecordProblem[] }> {
+export async function planCorrections(db: Db, records: ParsedCorrection[]): Promise<{ plan: CorrectionPlan; problems: RecordProblem[] }> {
   const current = new Map((await exportProcedures(db, "all")).map((r) => [r.code, r]));
   const plan: CorrectionPlan = { corrections: [], unchanged: [] };
   const problems: RecordProblem[] = [];
-  records.forEach((after, index) => {
+  records.forEach(({ index, record: after }) => {
     const before = current.get(after.code);
     if (!before) {
       problems.push({ index, code: after.code, problems: [`no procedure with code ${after.code} in the catalog (an import corrects a procedure; it does not add one)`] });

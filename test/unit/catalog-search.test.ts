@@ -237,3 +237,21 @@ describe("the index", () => {
     expect(searchCatalog(buildSearchIndex([]), "đăng ký khai sinh")).toEqual([]);
   });
 });
+
+describe("the whole catalog: curated procedures first, then the portal's list", () => {
+  it("reaches a portal procedure by its exact code, alone or in a sentence", () => {
+    expect(searchTiered(index, "1.000080")).toEqual([{ code: "1.000080", name: "Thủ tục đăng ký nhận cha, mẹ, con có yếu tố nước ngoài tại khu vực biên giới", score: 1 }]);
+    expect(codes(searchTiered(index, "thủ tục 2.001008 cần giấy tờ gì"))).toEqual(["2.001008"]);
+    expect(codes(searchTiered(index, "1.001193 và 1.000080"))).toEqual(["1.001193", "1.000080"]);
+  });
+
+  it("answers from the portal's list only what no curated procedure fits, and never mixes the two lists", () => {
+    expect(codes(searchTiered(index, "hòa giải tranh chấp đất đai"))[0]).toBe("1.012812");
+    const curatedCodes = new Set(catalog.filter((p) => p.origin === "CURATED").map((p) => p.code));
+    for (const q of ["đăng ký khai sinh", "chứng thực bản sao", "đăng ký tạm trú"]) {
+      const results = searchTiered(index, q);
+      expect(results.length, q).toBeGreaterThan(0);
+      expect(results.every((r) => curatedCodes.has(r.code)), q).toBe(true);
+    }
+  });
+});
