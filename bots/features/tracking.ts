@@ -79,7 +79,6 @@ export function lookupClient(ctx: TurnContext): LookupClient {
 
 export function trackingFeature(
   deps: { lookup: DossierLookupService; subscriptions: SubscriptionService; codes: OneTimeCodeService },
-  now: () => Date = () => new Date(),
 ): Feature {
   const { lookup } = deps;
   const askProof = (ctx: TurnContext, code: string) => {
@@ -112,7 +111,7 @@ export function trackingFeature(
       ...(canNotify ? [[trackingText.subscribeButton(d.code)]] : []),
       [bookingText.myBookingsButton, { label: botText.menuButton, data: "menu" }],
     ];
-    ctx.reply({ text: trackingText.status(d, STATUS_LABELS, now()), buttons });
+    ctx.reply({ text: trackingText.status(d, STATUS_LABELS), buttons });
   };
 
   return async (ctx, next) => {

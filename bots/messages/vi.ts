@@ -146,7 +146,6 @@ const NEXT_STEP: Record<string, string> = {
   DELIVERY_FAILED: "Bưu điện chưa giao được kết quả và sẽ liên hệ để hẹn lại.",
 };
 
-const FINISHED = new Set(["RESULT_READY", "RETURNED", "DELIVERED", "REFUSED", "WITHDRAWN", "STOPPED", "RESULT_HANDED_TO_POST", "OUT_FOR_DELIVERY"]);
 
 export const trackingText = {
   /** What a subscription code confirms, said in the code's own message. */
@@ -169,13 +168,40 @@ export const trackingText = {
   subscribeButton: (code: string) => ({ label: "🔔 Nhận thông báo hồ sơ tại đây", data: `subscribe:${code}` }),
   subscribed: (code: string) => `Đã đăng ký. Khi hồ sơ ${code} có thay đổi, ông/bà sẽ nhận thông báo tại đây. Gõ "HUY" để ngừng nhận.`,
   subscribeNeedsProof: "Ông/bà cần tra cứu và xác minh hồ sơ trước khi đăng ký nhận thông báo.",
-  status(d: { code: string; status: string; channel?: string; procedureName: string | null; receivedAt: Date | null; dueAt: Date | null; newDueAt: Date | null; timeline: { status: string; occurredAt: Date; note: string | null }[] }, labels: Record<string, string>, now: Date): string {
+  status(
+    d: {
+      code: string;
+      status: string;
+      channel?: string;
+      procedureName: string | null;
+      receivedAt: Date | null;
+      dueAt: Date | null;
+      newDueAt: Date | null;
+      timeline: { status: string; occurredAt: Date; note: string | null }[];
+      apology: { reason: string | null; newDueAt: Date | null; previousDueAt: Date | null } | null;
+      lateness: { state: string; workingDays: number | null; resultAt: Date | null; dueAt: Date | null };
+    },
+    labels: Record<string, string>,
+  ): string {
     const lines = [`📁 Hồ sơ ${d.code}${d.procedureName ? ` — ${d.procedureName}` : ""}`, `Tình trạng: ${labels[d.status] ?? d.status}`];
     const due = d.newDueAt ?? d.dueAt;
+    const l = d.lateness;
+    const days = (n: number | null) => (n ? ` ${n} ngày làm việc` : "");
     if (d.receivedAt) lines.push(`Ngày tiếp nhận: ${fmt(d.receivedAt)}`);
     if (due) {
-      const late = !FINISHED.has(d.status) && now.getTime() > due.getTime();
-      lines.push(`Ngày hẹn trả kết quả: ${fmt(due)}${d.newDueAt ? " (đã hẹn lại)" : ""}${late ? " — đã quá hạn hẹn trả" : ""}`);
+      const overdue = l.state === "OVERDUE" ? ` — đã quá hạn${days(l.workingDays)}${l.workingDays ? "" : " hẹn trả"}` : "";
+      lines.push(`Ngày hẹn trả kết quả: ${fmt(due)}${d.newDueAt ? " (đã hẹn lại)" : ""}${overdue}`);
+    }
+    if (d.apology) {
+      const previous = d.apology.previousDueAt ?? d.dueAt;
+      const moved = d.apology.newDueAt ? `hẹn lại ngày trả kết quả là ${fmt(d.apology.newDueAt)}${previous ? ` (ngày hẹn cũ ${fmt(previous)})` : ""}` : "hẹn lại ngày trả kết quả";
+      lines.push(`Cơ quan giải quyết đã xin lỗi và ${moved}.${d.apology.reason ? ` Lý do: ${d.apology.reason.replace(/[.\s]+$/, "")}.` : ""}`);
+    }
+    if (l.resultAt && l.dueAt) {
+      const against = `so với ngày hẹn ${fmt(l.dueAt)}`;
+      if (l.state === "LATE") lines.push(`Kết quả có ngày ${fmt(l.resultAt)}, trễ hạn${days(l.workingDays)} ${against}.`);
+      else if (l.state === "EARLY") lines.push(`Kết quả có ngày ${fmt(l.resultAt)}, sớm hơn ${against}.`);
+      else if (l.state === "ON_TIME") lines.push(`Kết quả có đúng ngày hẹn ${fmt(l.dueAt)}.`);
     }
     if (d.timeline.length) {
       lines.push("", "Các bước:");
@@ -184,7 +210,9 @@ export const trackingText = {
     const next =
       d.status === "RESULT_READY" && d.channel === "POSTAL"
         ? "Kết quả đã có và sẽ được Bưu điện chuyển đến địa chỉ ông/bà đã đăng ký."
-        : (NEXT_STEP[d.status] ?? "Ông/bà liên hệ bộ phận một cửa nếu cần hỗ trợ.");
+        : l.state === "OVERDUE" && !["SUPPLEMENT_REQUIRED", "PAYMENT_REQUIRED"].includes(d.status)
+          ? "Hồ sơ đã quá ngày hẹn mà chưa có kết quả; ông/bà có thể liên hệ bộ phận một cửa nơi nộp hồ sơ để hỏi lý do và ngày trả kết quả."
+          : (NEXT_STEP[d.status] ?? "Ông/bà liên hệ bộ phận một cửa nếu cần hỗ trợ.");
     lines.push("", `Việc cần làm: ${next}`);
     return lines.join("\n");
   },

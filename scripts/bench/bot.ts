@@ -16,6 +16,7 @@ import { createLogger } from "../../src/logging/logger.js";
 import { AdminUnitService } from "../../src/admin-units/admin-unit-service.js";
 import { BookingService } from "../../src/bookings/booking-service.js";
 import { DossierLookupService } from "../../src/dossiers/lookup-service.js";
+import { CalendarService } from "../../src/calendar/calendar-service.js";
 import { SubscriptionService } from "../../src/subscriptions/subscription-service.js";
 import { OneTimeCodeService } from "../../src/verification/one-time-codes.js";
 import { TelegramFake } from "../../test/fakes/telegram-fake.js";
@@ -34,7 +35,7 @@ const prefix = `benchbot${randomBytes(3).toString("hex")}`;
 const engine = createBot({
   redis,
   services: {
-    lookup: new DossierLookupService(database.db),
+    lookup: new DossierLookupService(database.db, new CalendarService(database.db)),
     bookings: new BookingService(database.db),
     units: new AdminUnitService(database.db),
     catalog,

@@ -109,7 +109,7 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
   const overdueWatch = new OverdueWatchService(database.pool, calendar, { publicBaseUrl: env.PUBLIC_BASE_URL });
   const ingest = new DossierIngestService(database.pool);
   const botServices: BotServices = {
-    lookup: new DossierLookupService(database.db),
+    lookup: new DossierLookupService(database.db, calendar),
     bookings,
     units: adminUnits,
     catalog,

@@ -12,6 +12,8 @@
  */
 import type { Db } from "../db/client.js";
 import type { DossierStatus } from "../generated/prisma/enums.js";
+import { lateness, resultTime, type Lateness } from "../calendar/lateness.js";
+import type { WorkingCalendar } from "../calendar/working-days.js";
 
 export interface DossierTimelineEntry {
   status: DossierStatus;
@@ -30,11 +32,20 @@ export interface VerifiedDossier {
   receivedAt: Date | null;
   dueAt: Date | null;
   newDueAt: Date | null;
+  /** When the current status was set. */
+  statusAt: Date;
   communeName: string | null;
   applicantId: string;
   /** The applicant's name on record (a delivery is addressed to it); never shown in the chat. */
   applicantName: string | null;
   timeline: DossierTimelineEntry[];
+  /**
+   * The apology and new date, when the due date was moved: the commune's apology (form 04), or
+   * upstream's DELAYED event with its new date; the reason as given (null when none was).
+   */
+  apology: { reason: string | null; newDueAt: Date | null; previousDueAt: Date | null } | null;
+  /** Early / on time / late (with a result), or overdue / due soon / pending, in working days. */
+  lateness: Lateness;
 }
 
 export type Proof = { kind: "digits"; digits: string } | { kind: "phone"; e164: string };
@@ -67,7 +78,10 @@ export class DossierLookupService {
 
   constructor(
     private readonly db: Db,
+    /** The working calendar (CalendarService), for lateness in working days. */
+    private readonly calendar: { calendar(): Promise<WorkingCalendar> },
     private readonly limits: LookupLimits = LOOKUP_LIMITS,
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   /**
@@ -145,20 +159,46 @@ export class DossierLookupService {
 
   /** One plain query (dossier, applicant's phone, procedure, commune, history): look-ups are frequent. */
   private async load(code: string): Promise<(VerifiedDossier & { phone: string | null }) | null> {
-    const rows = await this.db.$queryRaw<(Omit<VerifiedDossier, "timeline"> & { phone: string | null; timeline: { status: DossierStatus; occurredAt: string; note: string | null }[] })[]>`
+    type Row = Omit<VerifiedDossier, "timeline" | "apology" | "lateness"> & {
+      phone: string | null;
+      timeline: { status: DossierStatus; occurredAt: string; note: string | null }[];
+      apologyReason: string | null;
+      apologyNewDueAt: Date | null;
+      apologyPreviousDueAt: Date | null;
+      delayed: { note: string | null; newDueAt: string | null } | null;
+    };
+    const [rows, calendar] = await Promise.all([
+      this.db.$queryRaw<Row[]>`
       SELECT d.id, d.code, d.status::text AS status, COALESCE(d."procedureName", p.name) AS "procedureName", d."procedureCode",
-             p."postalReturn", d.channel::text AS channel, d."receivedAt", d."dueAt", d."newDueAt", u."fullName" AS "communeName",
+             p."postalReturn", d.channel::text AS channel, d."receivedAt", d."dueAt", d."newDueAt", d."statusAt", u."fullName" AS "communeName",
              d."applicantId", c."fullName" AS "applicantName", c.phone,
              COALESCE((SELECT json_agg(json_build_object('status', e.status, 'occurredAt', e."occurredAt", 'note', e.note) ORDER BY e."occurredAt", e."receivedAt")
-                         FROM "DossierEvent" e WHERE e."dossierId" = d.id), '[]'::json) AS timeline
+                         FROM "DossierEvent" e WHERE e."dossierId" = d.id), '[]'::json) AS timeline,
+             a.reason AS "apologyReason", a."newDueAt" AS "apologyNewDueAt", a."previousDueAt" AS "apologyPreviousDueAt",
+             (SELECT json_build_object('note', e.note, 'newDueAt', e.payload->>'newDueAt')
+                FROM "DossierEvent" e WHERE e."dossierId" = d.id AND e.status = 'DELAYED'
+               ORDER BY e."occurredAt" DESC, e."receivedAt" DESC LIMIT 1) AS delayed
         FROM "Dossier" d
         JOIN "Citizen" c ON c.id = d."applicantId"
         LEFT JOIN "Procedure" p ON p.code = d."procedureCode"
         LEFT JOIN "AdminUnit" u ON u.code = d."communeCode"
-       WHERE d.code = ${code.trim().toUpperCase()}`;
+        LEFT JOIN "Apology" a ON a."dossierId" = d.id
+       WHERE d.code = ${code.trim().toUpperCase()}`,
+      this.calendar.calendar(),
+    ]);
     const row = rows[0];
     if (!row) return null;
-    return { ...row, timeline: row.timeline.map((e) => ({ ...e, occurredAt: new Date(`${e.occurredAt}Z`.replace(/ZZ$/, "Z")) })) };
+    const { apologyReason, apologyNewDueAt, apologyPreviousDueAt, delayed, ...rest } = row;
+    const timeline = row.timeline.map((e) => ({ ...e, occurredAt: new Date(`${e.occurredAt}Z`.replace(/ZZ$/, "Z")) }));
+    const delayedDue = delayed?.newDueAt ? new Date(delayed.newDueAt) : null;
+    const apology =
+      apologyNewDueAt !== null
+        ? { reason: apologyReason, newDueAt: apologyNewDueAt, previousDueAt: apologyPreviousDueAt }
+        : delayed
+          ? { reason: delayed.note?.trim() || null, newDueAt: row.newDueAt ?? (delayedDue && !Number.isNaN(delayedDue.getTime()) ? delayedDue : null), previousDueAt: row.dueAt }
+          : null;
+    const late = lateness({ status: row.status, dueAt: row.dueAt, newDueAt: row.newDueAt, resultAt: resultTime(timeline), statusAt: row.statusAt }, calendar, this.now());
+    return { ...rest, timeline, apology, lateness: late };
   }
 
   private view(d: VerifiedDossier & { phone: string | null }): VerifiedDossier {

@@ -1,7 +1,7 @@
 /**
  * The overdue watch: the dossiers due within one working day (their due date, or the new one after
  * an apology) that have no result yet — those already overdue included. A scheduled job marks them
- * (Dossier.watchedAt) every hour and clears the mark on those that no longer match; the console's
+ * (Dossier.watchedAt, when it first found them) every hour and clears the mark on those that no longer match; the console's
  * home page lists a unit's marked dossiers first, and the morning digest sends them to the staff
  * who linked their Telegram.
  *
@@ -70,21 +70,23 @@ export class OverdueWatchService {
   ) {}
 
   /**
-   * Marks the dossiers due within one working day with no result (watchedAt = now) and clears
-   * the mark on the others. One transaction under an advisory lock: two runs at once take turns,
-   * and each leaves the same marks. How many are marked, and how many marks were cleared.
+   * Marks the dossiers due within one working day with no result (watchedAt: when the watch first
+   * found them) and clears the mark on the others. One transaction under an advisory lock: two
+   * runs at once take turns, and each leaves the same marks. How many were newly marked, and how
+   * many marks were cleared.
    */
-  async mark(now = new Date()): Promise<{ watched: number; cleared: number; horizon: Date }> {
+  async mark(now = new Date()): Promise<{ marked: number; cleared: number; horizon: Date }> {
     const horizon = watchHorizon(await this.calendar.calendar(), now);
     const client = await this.pool.connect();
     try {
       await client.query("BEGIN");
       await client.query("SELECT pg_advisory_xact_lock($1)", [WATCH_LOCK]);
       const matches = `status <> ALL($1::"DossierStatus"[]) AND COALESCE("newDueAt", "dueAt") < $2::timestamptz`;
-      const watched = await client.query(`UPDATE "Dossier" SET "watchedAt" = $3::timestamptz WHERE ${matches}`, [RESULT_OR_ENDED, horizon.toISOString(), now.toISOString()]);
+      // Only the newly found are written (a dossier overdue for weeks is not rewritten every hour).
+      const watched = await client.query(`UPDATE "Dossier" SET "watchedAt" = $3::timestamptz WHERE ${matches} AND "watchedAt" IS NULL`, [RESULT_OR_ENDED, horizon.toISOString(), now.toISOString()]);
       const cleared = await client.query(`UPDATE "Dossier" SET "watchedAt" = NULL WHERE "watchedAt" IS NOT NULL AND NOT COALESCE(${matches}, false)`, [RESULT_OR_ENDED, horizon.toISOString()]);
       await client.query("COMMIT");
-      return { watched: watched.rowCount ?? 0, cleared: cleared.rowCount ?? 0, horizon };
+      return { marked: watched.rowCount ?? 0, cleared: cleared.rowCount ?? 0, horizon };
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);
       throw error;

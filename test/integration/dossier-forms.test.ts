@@ -384,6 +384,21 @@ describe("hand-overs (form 05)", () => {
     expect(bad.html).toContain('href="#handover-');
     expect((await form(`/staff/dossiers/${enc(c)}/handovers`, keys.other!, fields)).status).toBe(404);
     expect((await form(`/staff/dossiers/${enc(c)}/handovers`, keys.postElsewhere!, fields)).status).toBe(404);
+
+    // The post office has no dossier page: it records from form 05's page, and goes back there.
+    expect((await call("GET", `/staff/dossiers/${enc(c)}`, keys.post!)).status).toBe(403);
+    const f05 = await call("GET", `/staff/dossiers/${enc(c)}/form-05`, keys.post!);
+    expect(f05.text).toContain('name="back" value="form-05"');
+    expect(f05.text).toMatch(/id="handover-fromUnit"[^>]*value="Bưu điện"/);
+    const clerk = await form(`/staff/dossiers/${enc(c)}/handovers`, keys.post!, { ...fields, fromUnit: "Bưu điện", handedBy: "post", toUnit: "Bộ phận một cửa Phường Hồng Ngự", receivedBy: "Trần Thị Bình", idempotencyKey: "clerk-1", back: "form-05" });
+    expect(clerk.status).toBe(303);
+    expect(clerk.location).toBe(`/staff/dossiers/${enc(c)}/form-05?done=handover#handovers`);
+    expect((await call("GET", clerk.location!, keys.post!)).text).toContain("Đã ghi nhận việc giao nhận");
+    const clerkBad = await form(`/staff/dossiers/${enc(c)}/handovers`, keys.post!, { ...fields, receivedBy: "", idempotencyKey: "clerk-2", back: "form-05" });
+    expect(clerkBad.status).toBe(400);
+    expect(clerkBad.html).toContain("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ");
+    expect(clerkBad.html).toContain("Người nhận: không được để trống");
+    expect(await t.ctx.db.handover.count({ where: { dossier: { code: c } } })).toBe(2);
   });
 });
 

@@ -105,8 +105,10 @@ describe("the hourly watch", () => {
     s.ctx.calendar.invalidate();
 
     // Two runs at once take turns and leave the same marks; a third changes nothing.
-    await Promise.all([s.ctx.overdueWatch.mark(FRIDAY), s.ctx.overdueWatch.mark(FRIDAY)]);
+    const both = await Promise.all([s.ctx.overdueWatch.mark(FRIDAY), s.ctx.overdueWatch.mark(FRIDAY)]);
+    expect(both.map((r) => r.marked).sort()).toEqual([0, 1]); // Tuesday's dossier, marked once
     expect(await watchedCodes(all)).toEqual([d.dueTuesday, d.lateOne, d.lateFour, d.otherUnit].sort());
+    expect(await s.ctx.overdueWatch.mark(FRIDAY)).toMatchObject({ marked: 0, cleared: 0 });
     // On Saturday the window still ends with Tuesday (Monday is the holiday).
     await s.ctx.overdueWatch.mark(vn("2027-03-06T09:00:00"));
     expect(await watchedCodes(all)).toEqual([d.dueTuesday, d.lateOne, d.lateFour, d.otherUnit].sort());
@@ -351,13 +353,15 @@ describe("linking a staff member's Telegram", () => {
 
 describe("the 07:30 digest", () => {
   it("is scheduled: hourly watch, and 07:30 Asia/Ho_Chi_Minh for the digest", async () => {
+    // Unmarked, so the worker's first run (at start, with today's date) shows by marking them again.
+    await s.ctx.db.dossier.updateMany({ data: { watchedAt: null } });
     const started = new Date();
     await s.startWorker();
     const schedulers = await s.ctx.queue.queue.getJobSchedulers();
     const digest = schedulers.find((j) => j.key === "overdue-digest");
     expect(digest).toMatchObject({ name: JOB.overdueDigest, pattern: "0 30 7 * * *", tz: "Asia/Ho_Chi_Minh" });
     expect(schedulers.find((j) => j.key === "overdue-watch")).toMatchObject({ name: JOB.overdueWatch, every: 3_600_000 });
-    // The watch ran once at start (with today's date): the real-time dossier above is marked again.
+    // The watch ran once at start: the dossier overdue today (above) is marked again.
     await s.waitFor(async () => {
       const row = await s.ctx.db.dossier.findFirst({ where: { watchedAt: { gte: started } }, select: { id: true } });
       return row;

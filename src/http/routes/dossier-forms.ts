@@ -16,7 +16,7 @@ import { RESULT_OR_ENDED, type DossierHistoryService } from "../../dossiers/hist
 import { AppError, NotFoundError } from "../../errors.js";
 import { STATUS_LABELS } from "../../notifications/messages/vi.js";
 import { formatDateTimeVi } from "../../text/dates.js";
-import { FORMS_TEXT, HANDOVER_RESULT_LABELS } from "../../text/staff-vi.js";
+import { FORMS_TEXT, HANDOVER_PARTIES, HANDOVER_RESULT_LABELS } from "../../text/staff-vi.js";
 import { sendConsolePage } from "../../web/console.js";
 import { requirePrincipal } from "../auth.js";
 import { parseOrThrow } from "../errors.js";
@@ -52,6 +52,7 @@ function localInput(date: Date): string {
 export function dossierFormVars(principal: Principal, d: DossierView, values: Record<string, string> = {}) {
   const apologyBlocked = d.apology || d.newDueAt ? FORMS_TEXT.apologyOnce : RESULT_OR_ENDED.includes(d.status) ? FORMS_TEXT.apologyClosed : !d.dueAt ? FORMS_TEXT.apologyNoDueDate : null;
   const now = new Date();
+  const desk = d.commune ? `${HANDOVER_PARTIES.desk} ${d.commune.name}` : HANDOVER_PARTIES.desk;
   return {
     canApologize: can(principal, "apology:write"),
     canHandover: can(principal, "handovers:write"),
@@ -59,10 +60,11 @@ export function dossierFormVars(principal: Principal, d: DossierView, values: Re
     apologyBlocked,
     resultLabels: HANDOVER_RESULT_LABELS,
     formValues: {
-      fromUnit: d.commune ? `Bộ phận một cửa ${d.commune.name}` : "Bộ phận một cửa",
+      // The post office hands the dossier to the commune's desk; the desk's staff hand it on.
+      fromUnit: principal.role === "POST_OFFICE_STAFF" ? HANDOVER_PARTIES.postOffice : desk,
       handedBy: principal.name,
       handedAt: localInput(now),
-      toUnit: "",
+      toUnit: principal.role === "POST_OFFICE_STAFF" ? desk : "",
       receivedBy: "",
       stepDueAt: "",
       note: "",
@@ -178,14 +180,18 @@ export function registerDossierFormRoutes(app: FastifyInstance, deps: { history:
     const body = formBody.parse(request.body ?? {});
     const values: Record<string, string> = {};
     for (const k of ["fromUnit", "toUnit", "handedBy", "receivedBy", "handedAt", "stepDueAt", "note", "idempotencyKey"]) values[k] = body[k] ?? "";
+    // Sent from form 05's page (the post office has no dossier page): back there.
+    const toForm05 = body.back === "form-05";
     try {
       const { idempotencyKey: _key, ...fields } = values;
       const input = parseOrThrow(handoverInput, { ...fields, stepDueAt: fields.stepDueAt || null, note: fields.note || null }, "body");
       await handovers.record(principal, code, input, values.idempotencyKey || null);
-      return reply.redirect(`/staff/dossiers/${encodeURIComponent(code)}?done=handover#handovers`, 303);
+      return reply.redirect(`/staff/dossiers/${encodeURIComponent(code)}${toForm05 ? "/form-05" : ""}?done=handover#handovers`, 303);
     } catch (error) {
       if (error instanceof AppError && error.code !== "NOT_FOUND" && error.code !== "FORBIDDEN") {
-        return showPage(request, reply, code, { values, errors: fieldErrors(error).map((e) => ({ field: e.field ? `handover-${e.field}` : "", message: e.message })), which: "handover" }, error.code === "VALIDATION_FAILED" ? 400 : 409);
+        const extra = { values, errors: fieldErrors(error).map((e) => ({ field: e.field ? `handover-${e.field}` : "", message: e.message })), which: "handover" as const };
+        const status = error.code === "VALIDATION_FAILED" ? 400 : 409;
+        return toForm05 ? form05Page(request, reply, code, extra, status) : showPage(request, reply, code, extra, status);
       }
       throw error;
     }
@@ -207,11 +213,19 @@ export function registerDossierFormRoutes(app: FastifyInstance, deps: { history:
     return sendConsolePage(request, reply, "staff/dossiers/form-04", { current: "dossiers", title: `Mẫu 04 – ${d.code}`, ...printVars(d) });
   });
 
-  app.get("/staff/dossiers/:code/form-05", async (request, reply) => {
+  async function form05Page(request: FastifyRequest, reply: FastifyReply, code: string, extra: { values?: Record<string, string>; errors?: { field: string; message: string }[]; which?: "handover" } = {}, status = 200) {
     const principal = requirePrincipal(request);
-    const d = await history.get(pageCode(request), principal);
-    return sendConsolePage(request, reply, "staff/dossiers/form-05", { current: "dossiers", title: `Mẫu 05 – ${d.code}`, ...printVars(d) });
-  });
+    const d = await history.get(code, principal);
+    return sendConsolePage(
+      request,
+      reply,
+      "staff/dossiers/form-05",
+      { current: "dossiers", title: `Mẫu 05 – ${d.code}`, ...printVars(d), forms: dossierFormVars(principal, d, extra.values), flash: dossierFlash(request.query), errors: extra.errors ?? [], errorsFor: extra.which ?? null },
+      status,
+    );
+  }
+
+  app.get("/staff/dossiers/:code/form-05", async (request, reply) => form05Page(request, reply, pageCode(request)));
 }
 
 /** The flash message for `?done=` after a form on the dossier page. */

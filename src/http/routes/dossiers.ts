@@ -30,7 +30,7 @@ export const dossierPaths: PathItems = {
       security: staffSecurity,
       parameters: queryParameters(dossierListQuery),
       responses: {
-        "200": jsonResponse("A page of dossiers: total, offset, dossiers (code, status, procedure, commune, channel, applicant with the phone masked, receivedAt, dueAt, newDueAt, overdue)"),
+        "200": jsonResponse("A page of dossiers: total, offset, dossiers (code, status, procedure, commune, channel, applicant with the phone masked, receivedAt, dueAt, newDueAt, overdue, lateness: {state EARLY|ON_TIME|LATE|OVERDUE|DUE_SOON|PENDING|CLOSED|NO_DUE_DATE, label, workingDays, dueAt, moved, resultAt} in working days)"),
         "400": errorResponse("A filter is not valid (it is named)."),
         ...guardResponses,
       },

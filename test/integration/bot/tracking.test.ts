@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dossierEventSchema } from "../../../src/dossiers/event-schema.js";
+import { dayKey } from "../../../src/calendar/working-days.js";
 import { startTestApp, type TestApp } from "../../support/app.js";
 import { webChatUser } from "../../support/web-chat.js";
 
@@ -41,9 +42,12 @@ describe("tracking a dossier in the chat", () => {
     expect(status).toMatch(new RegExp(`Hồ sơ ${code.replace(/\./g, "\\.")} — Đăng ký khai sinh`));
     expect(status).toMatch(/Tình trạng: Đang xử lý/);
     expect(status).toMatch(/Ngày tiếp nhận: 01\/11\/2026/);
-    expect(status).toMatch(/Ngày hẹn trả kết quả: 06\/11\/2026 — đã quá hạn hẹn trả/);
+    // Overdue in working days (weekends and holidays not counted), from the due day to today.
+    const n = (await t.ctx.calendar.calendar()).workingDaysBetween("2026-11-06", dayKey(new Date()));
+    expect(n).toBeGreaterThan(0);
+    expect(status).toContain(`Ngày hẹn trả kết quả: 06/11/2026 — đã quá hạn ${n} ngày làm việc`);
     expect(status).toMatch(/• 03\/11\/2026: Cần bổ sung giấy tờ — Bổ sung bản sao giấy chứng sinh/);
-    expect(status).toMatch(/Việc cần làm: Hồ sơ đang được giải quyết/);
+    expect(status).toMatch(/Việc cần làm: Hồ sơ đã quá ngày hẹn mà chưa có kết quả; ông\/bà có thể liên hệ bộ phận một cửa/);
     expect(status).not.toMatch(/Phạm Thị Dung|\d{10}/); // no name, no phone number
   });
 
@@ -86,5 +90,80 @@ describe("tracking a dossier in the chat", () => {
       expect(answer).toMatch(/4 số cuối/);
       expect(answer).not.toMatch(/trục trặc/);
     }
+  });
+});
+
+describe("tracking a late dossier", () => {
+  const tail = () => String(Math.floor(Math.random() * 9000) + 1000);
+  /** A dossier of 29955 with these events (each with the same first due date, 24/04/2026 at 17:00). */
+  async function dossier(events: Record<string, unknown>[]) {
+    const dossierCode = `H15.50.05.13-260420-${tail()}`;
+    const ph = `0914${String(Math.floor(Math.random() * 1e6)).padStart(6, "0")}`;
+    await t.ctx.ingest.ingest(
+      events.map((e) =>
+        dossierEventSchema.parse({
+          eventId: `late-${randomBytes(5).toString("hex")}`,
+          dossierCode,
+          procedure: { code: "1.001193", name: "Đăng ký khai sinh" },
+          applicant: { fullName: "Hồ Văn Tài", phone: ph },
+          communeCode: "29955",
+          dueAt: "2026-04-24T17:00:00+07:00",
+          ...e,
+        }),
+      ),
+      { source: "UPSTREAM" },
+    );
+    const c = conversation();
+    await c.say("menu");
+    await c.say(dossierCode);
+    return c.say(ph.slice(-4));
+  }
+
+  it("says a result returned after its due date came late, in working days (Giỗ Tổ's compensatory day, 30/4 and 1/5 not counted)", async () => {
+    const status = await dossier([
+      { status: "RECEIVED", occurredAt: "2026-04-20T08:00:00+07:00" },
+      { status: "RESULT_READY", occurredAt: "2026-05-05T09:00:00+07:00" },
+      { status: "RETURNED", occurredAt: "2026-05-06T10:00:00+07:00" },
+    ]);
+    expect(status).toMatch(/Tình trạng: Đã trả kết quả/);
+    expect(status).toContain("Kết quả có ngày 05/05/2026, trễ hạn 4 ngày làm việc so với ngày hẹn 24/04/2026.");
+    expect(status).not.toMatch(/xin lỗi/);
+    expect(status).not.toMatch(/quá hạn/); // it has its result: late, not overdue
+  });
+
+  it("gives upstream's new date and reason, and judges the result against the new date", async () => {
+    const status = await dossier([
+      { status: "RECEIVED", occurredAt: "2026-04-20T08:00:00+07:00" },
+      { status: "DELAYED", occurredAt: "2026-04-23T15:00:00+07:00", newDueAt: "2026-05-04T17:00:00+07:00", note: "Chờ xác minh thông tin hộ tịch tại nơi cư trú trước đây." },
+      { status: "RESULT_READY", occurredAt: "2026-05-06T09:00:00+07:00" },
+    ]);
+    expect(status).toContain("Ngày hẹn trả kết quả: 04/05/2026 (đã hẹn lại)");
+    expect(status).toContain("Cơ quan giải quyết đã xin lỗi và hẹn lại ngày trả kết quả là 04/05/2026 (ngày hẹn cũ 24/04/2026). Lý do: Chờ xác minh thông tin hộ tịch tại nơi cư trú trước đây.");
+    expect(status).toContain("Kết quả có ngày 06/05/2026, trễ hạn 2 ngày làm việc so với ngày hẹn 04/05/2026.");
+  });
+
+  it("gives the commune's apology (form 04) with its reason and new date, and says when even the new date has passed", async () => {
+    const dossierCode = `H15.50.05.13-260420-${tail()}`;
+    const ph = `0915${String(Math.floor(Math.random() * 1e6)).padStart(6, "0")}`;
+    await t.ctx.ingest.ingest(
+      [dossierEventSchema.parse({ eventId: `late-${randomBytes(5).toString("hex")}`, dossierCode, status: "PROCESSING", occurredAt: "2026-04-20T08:00:00+07:00", applicant: { fullName: "Đỗ Thị Hoa", phone: ph }, communeCode: "29955", dueAt: "2026-04-24T17:00:00+07:00" })],
+      { source: "UPSTREAM" },
+    );
+    await t.ctx.apologies.issue(
+      { kind: "api-key", id: randomBytes(8).toString("hex"), name: "Cán bộ Lan", role: "COMMUNE_STAFF", unitCode: "29955" },
+      dossierCode,
+      { newDueAt: "2026-05-08T17:00:00+07:00", reason: "Hệ thống cơ sở dữ liệu hộ tịch gián đoạn" },
+      { now: new Date("2026-04-22T10:00:00+07:00") },
+    );
+    const c = conversation();
+    await c.say("menu");
+    await c.say(dossierCode);
+    const status = await c.say(ph.slice(-4));
+    const n = (await t.ctx.calendar.calendar()).workingDaysBetween("2026-05-08", dayKey(new Date()));
+    expect(status).toContain(`Ngày hẹn trả kết quả: 08/05/2026 (đã hẹn lại) — đã quá hạn ${n} ngày làm việc`);
+    expect(status).toContain("Cơ quan giải quyết đã xin lỗi và hẹn lại ngày trả kết quả là 08/05/2026 (ngày hẹn cũ 24/04/2026). Lý do: Hệ thống cơ sở dữ liệu hộ tịch gián đoạn.");
+    expect(status).toMatch(/Việc cần làm: Hồ sơ đã quá ngày hẹn mà chưa có kết quả/);
+    expect(status).not.toMatch(/chờ đến ngày hẹn mới/);
+    expect(status).not.toMatch(/Hồ Văn Tài|Đỗ Thị Hoa|Cán bộ Lan/);
   });
 });
