@@ -64,7 +64,9 @@ async function notice(o: { dossier?: string; broadcastId?: string; status: "QUEU
       type: o.broadcastId ? "BROADCAST" : "RECEIVED",
       dossierId: o.dossier ? dossiers[o.dossier]! : null,
       broadcastId: o.broadcastId ?? null,
-      channelPlan: (o.attempts ?? []).map((a) => a.channel),
+      // As the sender keeps them: the plan, and the index of the channel tried last (a fallback moves it on).
+      channelPlan: [...new Set((o.attempts ?? []).map((a) => a.channel))],
+      channelIndex: Math.max(0, [...new Set((o.attempts ?? []).map((a) => a.channel))].indexOf(o.attempts?.at(-1)?.channel as never)),
       variables: {},
       status: o.status,
       dedupeKey: `mr-${randomUUID()}`,
