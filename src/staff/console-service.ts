@@ -5,6 +5,7 @@
  * Confined to the unit by the guard's rule (unitScope: a commune, a province's communes, or
  * everything for an admin).
  */
+import { AWAITING_DELIVERY_STATUSES } from "../bookings/booking-service.js";
 import { can, unitScope, type Principal } from "../auth/guard.js";
 import type { Db } from "../db/client.js";
 import type { Prisma } from "../generated/prisma/client.js";
@@ -124,7 +125,7 @@ export class StaffConsoleService {
     const awaitingDelivery = await this.db.dossier.count({
       where: {
         channel: "POSTAL",
-        status: { in: ["RESULT_READY", "RESULT_HANDED_TO_POST"] },
+        status: { in: AWAITING_DELIVERY_STATUSES },
         bookings: { none: { kind: "RESULT_DELIVERY", status: { in: ["REQUESTED", "CONFIRMED", "DISPATCHED", "COMPLETED"] } } },
         ...(commune ? { commune } : {}),
       },
