@@ -106,7 +106,7 @@ export const botText = {
   time: (p: ProcedureView) =>
     (p.processingTime === null ? `Thủ tục "${p.name}" — ${unknownText(p, "processingTime")}` : `Thời hạn giải quyết thủ tục "${p.name}": ${p.processingTime}`) + `\n${botText.source(p)}`,
   where: (p: ProcedureView) => (p.agency === null ? `Thủ tục "${p.name}" — ${unknownText(p, "agency")}` : `Nơi nộp hồ sơ "${p.name}": ${p.agency}`) + `\n${botText.source(p)}`,
-  postal: (p: ProcedureView) => `${p.name}: ${postalLine(p)}`,
+  postal: (p: ProcedureView) => `${p.name}: ${postalLine(p)}\n${botText.source(p)}`,
   proxy(p: ProcedureView): string {
     const about = (t: string | null) => (t ?? "").toLowerCase();
     const mandate = p.documents.find((d) => /ủy quyền|uỷ quyền/.test(about(d.name)));
@@ -115,6 +115,7 @@ export const botText = {
     if (mandate) lines.push(`• Cần ${mandate.name.charAt(0).toLowerCase()}${mandate.name.slice(1)}${mandate.note ? `: ${mandate.note}` : "."}`);
     for (const t of inPerson) lines.push(`• Lưu ý: ${t}.`.replace(/\.\.$/, "."));
     if (!mandate && inPerson.length === 0) lines.push("• Danh mục thủ tục không nêu việc ủy quyền; ông/bà nên hỏi bộ phận một cửa trước khi nhờ người khác đi thay.");
+    lines.push(botText.source(p));
     return lines.join("\n");
   },
   householdBook:

@@ -39,6 +39,8 @@ export interface PostalHandover {
   result: HandoverResult;
   note: string | null;
   postalReceipt: string | null;
+  /** The kind of booking whose waybill stands for the receipt when the note gives none. */
+  bookingKind: "DOSSIER_COLLECTION" | "RESULT_DELIVERY";
 }
 
 /**
@@ -73,5 +75,6 @@ export function postalHandover(
     result: handoverResult(e.occurredAt, d.newDueAt ?? d.dueAt),
     note: e.note,
     postalReceipt: waybillIn(e.note),
+    bookingKind: e.status === "POSTAL_COLLECTED" || e.status === "POSTAL_HANDED_TO_DESK" ? "DOSSIER_COLLECTION" : "RESULT_DELIVERY",
   };
 }

@@ -10,6 +10,7 @@ import type { Prisma } from "../generated/prisma/client.js";
 import type { DossierStatus } from "../generated/prisma/enums.js";
 import type { Db } from "../db/client.js";
 import { NotFoundError } from "../errors.js";
+import { BOOKING_STATUS_LABELS } from "../text/staff-vi.js";
 import { NOTICE_OUTCOME_LABELS, STATUS_LABELS, type NoticeOutcome } from "../notifications/messages/vi.js";
 import type { DossierNotice, NoticeStore } from "../notifications/notice-store.js";
 import type { CalendarService } from "../calendar/calendar-service.js";
@@ -179,6 +180,7 @@ export class DossierHistoryService {
         events: { orderBy: [{ occurredAt: "asc" }, { receivedAt: "asc" }] },
         handovers: { orderBy: [{ handedAt: "asc" }, { createdAt: "asc" }] },
         apology: true,
+        bookings: { orderBy: { createdAt: "asc" } },
       },
     });
     if (!dossier || !canTouchCommune(principal, dossier.commune ? { code: dossier.commune.code, parentCode: dossier.commune.parentCode } : null)) {
@@ -206,6 +208,22 @@ export class DossierHistoryService {
       apology: dossier.apology
         ? { reason: dossier.apology.reason, previousDueAt: dossier.apology.previousDueAt, newDueAt: dossier.apology.newDueAt, issuedAt: dossier.apology.issuedAt, late: dossier.apology.late, issuedByName: dossier.apology.issuedByName }
         : null,
+      /** The post office's bookings for it (result deliveries), oldest first, as the desk records them. */
+      bookings: dossier.bookings.map((b) => ({
+        reference: b.reference,
+        kind: b.kind,
+        status: b.status,
+        statusLabel: BOOKING_STATUS_LABELS[b.status],
+        addressLine: b.addressLine,
+        timeWindow: b.timeWindow,
+        waybillCode: b.waybillCode,
+        createdAt: b.createdAt,
+        dispatchedAt: b.dispatchedAt,
+        completedAt: b.completedAt,
+        failedAt: b.failedAt,
+        failureReason: b.failureReason,
+        retryPaidBy: b.retryPaidBy,
+      })),
       notices: notices.map((n) => {
         const outcome = noticeOutcome(n);
         return {

@@ -288,7 +288,7 @@ export class DossierIngestService {
         // once: a repeated event is a duplicate above and never reaches here.
         const handover = postalHandover(e, d, d.communeCode ? (communes.get(d.communeCode)?.name ?? null) : null, (source === "UPSTREAM" ? e.applicantName : null) ?? d.applicantName);
         if (handover) {
-          handoverRows.push([randomUUID(), d.id, handover.fromUnit, handover.toUnit, handover.handedBy, handover.receivedBy, handover.handedAt, handover.result, handover.note, handover.postalReceipt, eventDbId]);
+          handoverRows.push([randomUUID(), d.id, handover.fromUnit, handover.toUnit, handover.handedBy, handover.receivedBy, handover.handedAt, handover.result, handover.note, handover.postalReceipt, eventDbId, handover.bookingKind]);
         }
         let noticeCount = 0;
         const type = applied && options.notify !== false ? noticeTypeForStatus(e.status) : null;
@@ -306,13 +306,18 @@ export class DossierIngestService {
     if (citizenUpdates.size) await this.updateApplicants(client, citizenUpdates);
     if (eventRows.length) await insertRows(client, `"DossierEvent" (id, origin, "eventId", "dossierId", status, "occurredAt", note, source, applied, payload)`, ["uuid", "text", "text", "uuid", '"DossierStatus"', "timestamptz", "text", '"EventSource"', "bool", "jsonb"], eventRows);
     if (handoverRows.length) {
-      await insertRows(
-        client,
-        `"Handover" (id, "dossierId", "fromUnit", "toUnit", "handedBy", "receivedBy", "handedAt", result, note, "postalReceipt", "eventId", "recordedByRef")`,
-        ["uuid", "uuid", "text", "text", "text", "text", "timestamptz", '"HandoverResult"', "text", "text", "uuid"],
-        handoverRows,
-        "",
-        ["'event'"],
+      // One statement for them all. The postal receipt is the waybill in the event's note, else
+      // the one the post office gave the dossier's booking of that kind (the desk's dispatch).
+      const types = ["uuid", "uuid", "text", "text", "text", "text", "timestamptz", '"HandoverResult"', "text", "text", "uuid", '"BookingKind"'];
+      await client.query(
+        `INSERT INTO "Handover" (id, "dossierId", "fromUnit", "toUnit", "handedBy", "receivedBy", "handedAt", result, note, "postalReceipt", "eventId", "recordedByRef")
+         SELECT t.id, t.dossier, t.from_unit, t.to_unit, t.hb, t.rb, t.at, t.result, t.note,
+                COALESCE(t.receipt, (SELECT b."waybillCode" FROM "DeliveryBooking" b
+                                      WHERE b."dossierId" = t.dossier AND b.kind = t.kind AND b."waybillCode" IS NOT NULL
+                                      ORDER BY b."createdAt" DESC LIMIT 1)),
+                t.event, 'event'
+           FROM unnest(${types.map((type, i) => `$${i + 1}::${type}[]`).join(", ")}) AS t(id, dossier, from_unit, to_unit, hb, rb, at, result, note, receipt, event, kind)`,
+        types.map((_, i) => handoverRows.map((r) => r[i] ?? null)),
       );
     }
     // The notices are the outbox rows of these events, written by their one owner in this transaction.

@@ -347,7 +347,23 @@ export class MonthlyReportService {
       c.set(key, (c.get(key) ?? 0) + n);
     };
     const params = [communes, from.toISOString(), to.toISOString()];
-    const q = <R extends Record<string, unknown>>(sql: string) => this.pool.query<R>(sql, params).then((r) => r.rows);
+    // Each count in a transaction of its own with room for its hash joins and aggregates in memory
+    // (PostgreSQL's default 4 MB spills them to disk on a province's month).
+    const q = async <R extends Record<string, unknown>>(sql: string): Promise<R[]> => {
+      const client = await this.pool.connect();
+      try {
+        await client.query(`BEGIN READ ONLY`);
+        await client.query(`SET LOCAL work_mem = '64MB'`);
+        const rows = (await client.query<R>(sql, params)).rows;
+        await client.query(`COMMIT`);
+        return rows;
+      } catch (error) {
+        await client.query(`ROLLBACK`).catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    };
 
     const [received, returned, apologies, handovers, notices, bookings, broadcasts] = await Promise.all([
       // Dossiers received in the month, by how they came in (POSTAL: through the post).
@@ -363,14 +379,18 @@ export class MonthlyReportService {
       // apology) or the due date — the rule of WorkingCalendar.timeliness.
       q<Record<string, string>>(
         `WITH ret AS (
-           SELECT DISTINCT ON (e."dossierId") e."dossierId", e."occurredAt", e.status
+           SELECT e."dossierId", min(e."occurredAt") AS done,
+                  min(e."occurredAt") FILTER (WHERE e.status = 'DELIVERED') = min(e."occurredAt") AS delivered
              FROM "DossierEvent" e
             WHERE e.status IN ('RETURNED', 'DELIVERED') AND e."occurredAt" >= ${at(2)} AND e."occurredAt" < ${at(3)}
-            ORDER BY e."dossierId", e."occurredAt"
+            GROUP BY e."dossierId"
+         ), posted AS (
+           SELECT DISTINCT b."dossierId" FROM "DeliveryBooking" b
+            WHERE b."communeCode" = ANY($1::text[]) AND b.kind = 'RESULT_DELIVERY' AND b.status = 'COMPLETED' AND b."dossierId" IS NOT NULL
          ), r AS (
-           SELECT d."communeCode" AS commune, ret."occurredAt" AS done, COALESCE(d."newDueAt", d."dueAt") AS due,
-                  (ret.status = 'DELIVERED' OR EXISTS (SELECT 1 FROM "DeliveryBooking" b WHERE b."dossierId" = d.id AND b.kind = 'RESULT_DELIVERY' AND b.status = 'COMPLETED')) AS by_post
+           SELECT d."communeCode" AS commune, ret.done, COALESCE(d."newDueAt", d."dueAt") AS due, (ret.delivered OR p."dossierId" IS NOT NULL) AS by_post
              FROM ret JOIN "Dossier" d ON d.id = ret."dossierId"
+             LEFT JOIN posted p ON p."dossierId" = ret."dossierId"
             WHERE d."communeCode" = ANY($1::text[])
               AND NOT EXISTS (SELECT 1 FROM "DossierEvent" p
                                WHERE p."dossierId" = ret."dossierId" AND p.status IN ('RETURNED', 'DELIVERED') AND p."occurredAt" < ${at(2)})
@@ -395,44 +415,43 @@ export class MonthlyReportService {
           WHERE d."communeCode" = ANY($1::text[]) AND h."handedAt" >= ${at(2)} AND h."handedAt" < ${at(3)}
           GROUP BY 1, 2`,
       ),
-      // Notices made in the month about a dossier of the communes or from one of their announcements:
-      // by the channel they ended on (the last attempt's; NONE when none was tried) and their outcome
-      // (as the dossier history reads it); fell back = tried on more than one channel. Cost: SMS
-      // segments and ZNS messages a provider took (Twilio bills an accepted SMS even when it is not
-      // delivered), and Zalo OA messages sent over 48 hours after the resident last wrote to the OA.
-      q<{ commune: string; channel: string; outcome: string; n: string; fell: string; segments: string; zalo: string }>(
-        `WITH n AS (
-           SELECT n.id, n.status, COALESCE(d."communeCode", b."communeCode") AS commune
-             FROM "Notice" n
-             LEFT JOIN "Dossier" d ON d.id = n."dossierId"
-             LEFT JOIN "Broadcast" b ON b.id = n."broadcastId"
-            WHERE n."createdAt" >= ${at(2)} AND n."createdAt" < ${at(3)}
-              AND (d."communeCode" = ANY($1::text[]) OR b."communeCode" = ANY($1::text[]))
-         ), a AS (
-           SELECT a."noticeId",
-                  (array_agg(a.channel::text ORDER BY a."startedAt" DESC, a."attemptNo" DESC))[1] AS last_channel,
-                  (array_agg(a.outcome ORDER BY a."startedAt" DESC, a."attemptNo" DESC))[1] AS last_outcome,
-                  count(DISTINCT a.channel) AS channels,
-                  COALESCE(sum(GREATEST(COALESCE(a.segments, 1), 1)) FILTER (
-                    WHERE a.channel = 'SMS' AND (a.status IN ('SENT', 'DELIVERED', 'UNCONFIRMED') OR (a.status = 'FAILED' AND a."providerMessageId" IS NOT NULL))), 0) AS segments,
-                  count(*) FILTER (
-                    WHERE (a.channel = 'ZNS' AND (a.status IN ('SENT', 'DELIVERED', 'UNCONFIRMED') OR (a.status = 'FAILED' AND a."providerMessageId" IS NOT NULL)))
-                       OR (a.channel = 'ZALO_OA' AND a.status IN ('SENT', 'DELIVERED', 'UNCONFIRMED') AND EXISTS (
-                             SELECT 1 FROM "ChannelIdentity" ci
-                              WHERE ci.channel = 'ZALO_OA' AND ci."externalId" = a.recipient
-                                AND (ci."lastInteractionAt" IS NULL OR ci."lastInteractionAt" < a."startedAt" - ${ZALO_FREE_WINDOW})))) AS zalo
-             FROM "NoticeAttempt" a JOIN n ON n.id = a."noticeId"
-            GROUP BY a."noticeId"
+      // Notices made in the month about a dossier of the communes or from one of their announcements,
+      // by the channel they ended on (the one their plan is at: the channel of the last attempt, the
+      // same as an announcement's progress reads it; NONE when the plan is empty — no channel
+      // reached the citizen) and by their outcome as the dossier history reads it; fell back = moved
+      // past the first channel of its plan. Cost, from the attempts: SMS segments and ZNS messages a
+      // provider took (Twilio bills an accepted SMS even when it is not delivered) and Zalo OA
+      // messages sent over 48 hours after the resident last wrote to the OA.
+      q<{ kind: "n" | "c"; commune: string; channel: string | null; outcome: string | null; n: string | null; fell: string | null; segments: string | null; zalo: string | null }>(
+        `WITH n AS MATERIALIZED (
+           SELECT n.id, n.status, n."channelPlan"[n."channelIndex" + 1] AS channel, n."channelIndex" > 0 AS fell, d."communeCode" AS commune
+             FROM "Notice" n JOIN "Dossier" d ON d.id = n."dossierId"
+            WHERE n."createdAt" >= ${at(2)} AND n."createdAt" < ${at(3)} AND d."communeCode" = ANY($1::text[])
+           UNION ALL
+           SELECT n.id, n.status, n."channelPlan"[n."channelIndex" + 1], n."channelIndex" > 0, b."communeCode"
+             FROM "Notice" n JOIN "Broadcast" b ON b.id = n."broadcastId"
+            WHERE n."createdAt" >= ${at(2)} AND n."createdAt" < ${at(3)} AND b."communeCode" = ANY($1::text[])
+         ), o AS (
+           SELECT commune, channel, fell,
+                  CASE status
+                    WHEN 'DELIVERED' THEN 'delivered' WHEN 'SENT' THEN 'sent' WHEN 'FAILED' THEN 'failed' WHEN 'CANCELLED' THEN 'cancelled'
+                    WHEN 'UNCONFIRMED' THEN CASE WHEN (SELECT a.outcome FROM "NoticeAttempt" a WHERE a."noticeId" = n.id ORDER BY a."startedAt" DESC, a."attemptNo" DESC LIMIT 1) = 'unknown' THEN 'unknown' ELSE 'checking' END
+                    ELSE 'pending' END AS outcome
+             FROM n
          )
-         SELECT n.commune, COALESCE(a.last_channel, 'NONE') AS channel,
-                CASE n.status
-                  WHEN 'DELIVERED' THEN 'delivered' WHEN 'SENT' THEN 'sent' WHEN 'FAILED' THEN 'failed' WHEN 'CANCELLED' THEN 'cancelled'
-                  WHEN 'UNCONFIRMED' THEN CASE WHEN a.last_outcome = 'unknown' THEN 'unknown' ELSE 'checking' END
-                  ELSE 'pending' END AS outcome,
-                count(*) AS n, count(*) FILTER (WHERE a.channels > 1) AS fell,
-                COALESCE(sum(a.segments), 0) AS segments, COALESCE(sum(a.zalo), 0) AS zalo
-           FROM n LEFT JOIN a ON a."noticeId" = n.id
-          GROUP BY 1, 2, 3`,
+         SELECT 'n' AS kind, commune, COALESCE(channel::text, 'NONE') AS channel, outcome, count(*) AS n, count(*) FILTER (WHERE fell) AS fell, NULL::numeric AS segments, NULL::bigint AS zalo
+           FROM o GROUP BY commune, channel, outcome
+         UNION ALL
+         SELECT 'c', n.commune, NULL, NULL, NULL, NULL,
+                COALESCE(sum(GREATEST(COALESCE(a.segments, 1), 1)) FILTER (
+                  WHERE a.channel = 'SMS' AND (a.status IN ('SENT', 'DELIVERED', 'UNCONFIRMED') OR (a.status = 'FAILED' AND a."providerMessageId" IS NOT NULL))), 0),
+                count(*) FILTER (
+                  WHERE (a.channel = 'ZNS' AND (a.status IN ('SENT', 'DELIVERED', 'UNCONFIRMED') OR (a.status = 'FAILED' AND a."providerMessageId" IS NOT NULL)))
+                     OR (a.channel = 'ZALO_OA' AND a.status IN ('SENT', 'DELIVERED', 'UNCONFIRMED') AND ci.id IS NOT NULL
+                         AND (ci."lastInteractionAt" IS NULL OR ci."lastInteractionAt" < a."startedAt" - ${ZALO_FREE_WINDOW})))
+           FROM n JOIN "NoticeAttempt" a ON a."noticeId" = n.id
+           LEFT JOIN "ChannelIdentity" ci ON a.channel = 'ZALO_OA' AND ci.channel = 'ZALO_OA' AND ci."externalId" = a.recipient
+          GROUP BY n.commune`,
       ),
       // Bookings requested (made), completed and failed in the month, by kind.
       q<{ commune: string; kind: string; requested: string; completed: string; failed: string }>(
@@ -475,12 +494,15 @@ export class MonthlyReportService {
       add(r.commune, "handovers.total", r.n);
     }
     for (const r of notices) {
+      if (r.kind === "c") {
+        add(r.commune, "cost.smsSegments", r.segments);
+        add(r.commune, "cost.zaloPaid", r.zalo);
+        continue;
+      }
       add(r.commune, `notices.${r.channel}.${r.outcome}`, r.n);
       add(r.commune, `notices.${r.channel}.fellBack`, r.fell);
       add(r.commune, "notices.total", r.n);
       if (r.outcome === "failed") add(r.commune, "notices.failed", r.n);
-      add(r.commune, "cost.smsSegments", r.segments);
-      add(r.commune, "cost.zaloPaid", r.zalo);
     }
     for (const r of bookings) {
       for (const k of ["requested", "completed", "failed"] as const) {

@@ -1,5 +1,6 @@
 /**
- * The console's home page: what needs attention in the signed-in member's unit — announcements
+ * The console's home page: what needs attention in the signed-in member's unit — first the
+ * overdue watch's dossiers (due within one working day or overdue, no result yet), then announcements
  * waiting for approval, scheduled or being sent, and notices that could not be delivered in the
  * last 7 days (about a dossier of the unit's communes, or from an announcement of the unit).
  * Confined to the unit by the guard's rule (unitScope: a commune, a province's communes, or

@@ -310,6 +310,11 @@ describe("hand-overs (form 05)", () => {
     expect(first.accepted).toBe(1);
     // The same event again, alone and inside a batch: duplicates, no second hand-over.
     expect((await t.ctx.ingest.ingest([desk], { source: "UPSTREAM" })).duplicates).toBe(1);
+    // The desk dispatched the result's delivery with a waybill: the hand-overs of the result name it.
+    const dossier = await t.ctx.db.dossier.findUniqueOrThrow({ where: { code: c } });
+    await t.ctx.db.deliveryBooking.create({
+      data: { reference: `BK-${tag}`, kind: "RESULT_DELIVERY", dossierId: dossier.id, recipientName: "Phạm Thị Dung", recipientPhone: "+84912000299", communeCode: "29955", addressLine: "Khóm 1", timeWindow: "Sáng", postage: 22000, status: "DISPATCHED", waybillCode: "EL555666777VN" },
+    });
     const batch = await t.ctx.ingest.ingest(
       [desk, dossierEventSchema.parse({ ...base, eventId: `rp-${tag}`, status: "RESULT_HANDED_TO_POST", occurredAt: at(-1) }), dossierEventSchema.parse({ ...base, eventId: `dv-${tag}`, status: "DELIVERED", occurredAt: deliveredAt })],
       { source: "UPSTREAM" },
@@ -325,7 +330,7 @@ describe("hand-overs (form 05)", () => {
       ["RESULT_HANDED_TO_POST", "Bộ phận một cửa Phường Hồng Ngự", "Bưu điện", "Cán bộ một cửa", "Nhân viên bưu điện", "event"],
       ["DELIVERED", "Bưu điện", "Người nộp hồ sơ", "Nhân viên bưu điện", "Phạm Thị Dung", "event"],
     ]);
-    expect(rows[0]!.postalReceipt).toBe("EB123456789VN");
+    expect(rows.map((h) => h.postalReceipt)).toEqual(["EB123456789VN", null, "EL555666777VN", "EL555666777VN"]);
     expect(rows.map((h) => h.result)).toEqual(["EARLY", "EARLY", "EARLY", "EARLY"]);
     // A late delivery is judged late against the due date.
     const c2 = `H15.50.05.13-261129-${tag}`;

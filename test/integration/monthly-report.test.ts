@@ -5,7 +5,12 @@
  * the sum of its communes; unit confinement on every route; CSV and XLSX content (the XLSX parsed
  * back with exceljs); sections saved, submitted once, frozen, never edited after.
  */
+import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { extractText, getDocumentProxy } from "unpdf";
 import ExcelJS from "exceljs";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -64,7 +69,9 @@ async function notice(o: { dossier?: string; broadcastId?: string; status: "QUEU
       type: o.broadcastId ? "BROADCAST" : "RECEIVED",
       dossierId: o.dossier ? dossiers[o.dossier]! : null,
       broadcastId: o.broadcastId ?? null,
-      channelPlan: (o.attempts ?? []).map((a) => a.channel),
+      // As the sender keeps them: the plan, and the index of the channel tried last (a fallback moves it on).
+      channelPlan: [...new Set((o.attempts ?? []).map((a) => a.channel))],
+      channelIndex: Math.max(0, [...new Set((o.attempts ?? []).map((a) => a.channel))].indexOf(o.attempts?.at(-1)?.channel as never)),
       variables: {},
       status: o.status,
       dedupeKey: `mr-${randomUUID()}`,
@@ -523,6 +530,29 @@ describe("downloads", () => {
     expect(rowA).toBeGreaterThan(1);
     expect(communes.getRow(rowA).getCell(3).value).toBe(4);
   });
+});
+
+/** LibreOffice, when installed (Debian: apt-get install libreoffice-calc-nogui). */
+const soffice = ["soffice", "libreoffice"].find((bin) => spawnSync("sh", ["-c", `command -v ${bin}`]).status === 0);
+
+describe("the XLSX in LibreOffice", () => {
+  it.skipIf(!soffice)("opens and renders to PDF (libreoffice --headless --convert-to pdf), Vietnamese text intact", async () => {
+    const res = await api("GET", `/api/v1/reports/monthly?unit=${A}&month=${MONTH}&format=xlsx`, keys.a!);
+    expect(res.status).toBe(200);
+    const dir = mkdtempSync(path.join(tmpdir(), "motcua-report-"));
+    try {
+      const file = path.join(dir, "bao-cao.xlsx");
+      writeFileSync(file, res.buffer);
+      execFileSync(soffice!, [`-env:UserInstallation=file://${dir}/profile`, "--headless", "--convert-to", "pdf", "--outdir", dir, file], { timeout: 120_000, stdio: "pipe" });
+      const pdf = readFileSync(path.join(dir, "bao-cao.pdf"));
+      expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+      const { text } = await extractText(await getDocumentProxy(new Uint8Array(pdf)), { mergePages: true });
+      expect(text).toContain("Báo cáo kết quả tiếp nhận và trả kết quả hồ sơ tháng 10/2026");
+      expect(text).toContain("Tiếp nhận qua dịch vụ bưu chính công ích");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
 
 describe("the scheduled draft", () => {

@@ -295,6 +295,13 @@ describe("moving a booking from the desk", () => {
     const page = await client.req("GET", `/staff/bookings/${reference}`, { session: clerk.session });
     expect(page.text).toContain("Người dân (vắng nhà");
     expect(page.text).toContain("Lê Thị Hoa");
+    // The dossier's history shows the booking and what became of it, for commune staff and in the API.
+    const history = await client.req("GET", `/staff/dossiers/${encodeURIComponent(code(1))}`, { session: officer.session });
+    expect(history.status).toBe(200);
+    expect(history.text).toContain(`<a href="/staff/bookings/${reference}">${reference}</a>`);
+    expect(history.text).toContain("Không có người ở nhà, gọi 3 lần không nghe máy.");
+    const api = await call("GET", `/api/v1/dossiers/${encodeURIComponent(code(1))}`, keys.commune!);
+    expect(api.body.bookings.find((x: { reference: string }) => x.reference === reference)).toMatchObject({ status: "FAILED", statusLabel: "Không thành công", retryPaidBy: "CITIZEN" });
   });
 });
 

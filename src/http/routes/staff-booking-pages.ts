@@ -56,7 +56,7 @@ const nationalPhone = (phone: string | null) => (phone ? phone.replace(/^\+84/, 
 
 /** A flat Vietnamese message for the page (the API's "(english)" part dropped). */
 function vi(message: string): string {
-  return message.replace(/^[a-zA-Z]+: /, "").replace(/\s*\([a-z][^()]*\)\s*\.?$/, ".").replace(/\.\.$/, ".");
+  return message.replace(/^[a-zA-Z]+: /, "").replace(/\s*\([\x20-\x7e]*\)\s*\.?$/, ".").replace(/\.\.$/, ".");
 }
 
 export function registerStaffBookingPages(app: FastifyInstance, deps: { bookings: BookingService; postage: number }): void {

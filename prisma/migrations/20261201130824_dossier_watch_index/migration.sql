@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Dossier_watchedAt_idx" ON "Dossier"("watchedAt");
