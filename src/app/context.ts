@@ -103,11 +103,11 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
   const channels = buildChannels(env, { db: database.db, redis, logger });
   const adminUnits = new AdminUnitService(database.db);
   const catalog = new CatalogService(new PrismaProcedureRepository(database.db));
-  const bookings = new BookingService(database.db);
   const calendar = new CalendarService(database.db);
   const telegramLinks = new TelegramLinkService(database.db, redis, `${env.QUEUE_PREFIX}:`);
   const overdueWatch = new OverdueWatchService(database.pool, calendar, { publicBaseUrl: env.PUBLIC_BASE_URL });
   const ingest = new DossierIngestService(database.pool);
+  const bookings = new BookingService(database.db, ingest);
   const botServices: BotServices = {
     lookup: new DossierLookupService(database.db, calendar),
     bookings,

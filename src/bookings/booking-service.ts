@@ -6,6 +6,8 @@
  * when the citizen said so, and is handed over only on sight of that person's ID.
  */
 import { randomBytes } from "node:crypto";
+import { dossierEventSchema } from "../dossiers/event-schema.js";
+import type { DossierIngestService } from "../dossiers/ingest-service.js";
 import { unitCovers } from "../auth/guard.js";
 import type { Db } from "../db/client.js";
 import type { Prisma } from "../generated/prisma/client.js";
@@ -54,8 +56,14 @@ const NEXT: Record<BookingStatus, BookingStatus[]> = {
   CANCELLED: [],
 };
 
-export /** Dossier statuses in which its result exists (ready at the desk, with the post, on its way, handed over or failed to be). */
-const RESULT_EXISTS: DossierStatus[] = ["RESULT_READY", "RESULT_HANDED_TO_POST", "OUT_FOR_DELIVERY", "DELIVERED", "DELIVERY_FAILED"];
+/**
+ * A POSTAL dossier's result waits on the desk for its delivery booking in these statuses: ready,
+ * handed to the post, or back from a failed delivery (for the second try).
+ */
+export const AWAITING_DELIVERY_STATUSES: DossierStatus[] = ["RESULT_READY", "RESULT_HANDED_TO_POST", "DELIVERY_FAILED"];
+
+/** Dossier statuses in which its result exists (ready at the desk, with the post, on its way, handed over or failed to be). */
+export const RESULT_EXISTS: DossierStatus[] = ["RESULT_READY", "RESULT_HANDED_TO_POST", "OUT_FOR_DELIVERY", "DELIVERED", "DELIVERY_FAILED"];
 
 const CANCELLABLE: BookingStatus[] = ["REQUESTED", "CONFIRMED"];
 
@@ -110,8 +118,15 @@ function reference(): string {
   return `BD-${Array.from(randomBytes(6), (b) => alphabet[b % alphabet.length]).join("")}`;
 }
 
+/** The dossier status a result delivery's move stands for (written on the dossier by the move). */
+const DOSSIER_STATUS_OF_MOVE: Partial<Record<BookingStatus, DossierStatus>> = { DISPATCHED: "OUT_FOR_DELIVERY", COMPLETED: "DELIVERED", FAILED: "DELIVERY_FAILED" };
+
 export class BookingService {
-  constructor(private readonly db: Db) {}
+  /** `ingest`: writes a result delivery's moves on its dossier (out for delivery, delivered, failed). */
+  constructor(
+    private readonly db: Db,
+    private readonly ingest: DossierIngestService | null = null,
+  ) {}
 
   /** The citizen with this phone (E.164), created when new: a collection booking's applicant. */
   async citizenFor(phoneE164: string, fullName: string | null): Promise<string> {
@@ -228,7 +243,7 @@ export class BookingService {
 
   /**
    * The unit's dossiers submitted through the post (`channel: POSTAL`) whose result is ready at the
-   * desk or already handed to the post, and that have no delivery booking active or completed: the
+   * desk, handed to the post or back from a failed delivery (AWAITING_DELIVERY_STATUSES), and that have no delivery booking active or completed: the
    * post office brings these results home, so they wait on the desk until the clerk books the
    * delivery. Each comes with the address of its collection booking, when there is one.
    */
@@ -236,7 +251,7 @@ export class BookingService {
     const dossiers = await this.db.dossier.findMany({
       where: {
         channel: "POSTAL",
-        status: { in: ["RESULT_READY", "RESULT_HANDED_TO_POST"] },
+        status: { in: AWAITING_DELIVERY_STATUSES },
         bookings: { none: { kind: "RESULT_DELIVERY", status: { in: [...ACTIVE, "COMPLETED"] } } },
         ...(unitCode ? { commune: { OR: [{ code: unitCode }, { parentCode: unitCode }] } } : {}),
       },
@@ -338,7 +353,11 @@ export class BookingService {
     const failureReason = details.failureReason?.trim().replace(/\s+/g, " ") || null;
     const note = details.note?.trim() || null;
     if (failureReason && failureReason.length > FAILURE_REASON_MAX) throw new ValidationError(`failureReason: lý do dài quá ${FAILURE_REASON_MAX} ký tự.`, { field: "failureReason" });
-    if (booking.status === to && to !== "REQUESTED") return this.repeat(booking, to, { waybillCode, failureReason, retryPaidBy: details.retryPaidBy ?? null });
+    if (booking.status === to && to !== "REQUESTED") {
+      const repeated = await this.repeat(booking, to, { waybillCode, failureReason, retryPaidBy: details.retryPaidBy ?? null });
+      await this.writeOnDossier(booking, repeated, unitCode);
+      return repeated;
+    }
     if (!NEXT[booking.status].includes(to)) throw new AppError("CONFLICT", `Lịch hẹn đang ở trạng thái "${BOOKING_STATUS_LABELS[booking.status]}", không chuyển sang "${BOOKING_STATUS_LABELS[to]}" được (a booking cannot move from ${booking.status} to ${to}).`);
     // A result goes out only once it exists: not while the dossier is still being processed.
     if (booking.kind === "RESULT_DELIVERY" && (to === "DISPATCHED" || to === "COMPLETED") && !RESULT_EXISTS.includes(booking.dossier?.status as DossierStatus)) {
@@ -383,11 +402,41 @@ export class BookingService {
     if (written === null) {
       // Someone moved it meanwhile: the same move (a double click racing itself) is a repeat; another is a conflict.
       const now2 = await this.db.deliveryBooking.findUniqueOrThrow({ where: { id: booking.id } });
-      if (now2.status === to) return this.repeat(now2, to, { waybillCode, failureReason, retryPaidBy: details.retryPaidBy ?? null });
+      if (now2.status === to) {
+        const repeated = await this.repeat(now2, to, { waybillCode, failureReason, retryPaidBy: details.retryPaidBy ?? null });
+        await this.writeOnDossier(booking, repeated, unitCode);
+        return repeated;
+      }
       throw new AppError("CONFLICT", "Lịch hẹn vừa được người khác cập nhật; vui lòng tải lại (changed meanwhile).");
     }
     await wakeRelay(viaPrisma(this.db), written);
-    return { ...(await this.db.deliveryBooking.findUniqueOrThrow({ where: { id: booking.id } })), repeated: false };
+    const moved = await this.db.deliveryBooking.findUniqueOrThrow({ where: { id: booking.id } });
+    await this.writeOnDossier(booking, moved, unitCode);
+    return { ...moved, repeated: false };
+  }
+
+  /**
+   * A result delivery's dispatch, completion or failure is also its dossier's status (out for
+   * delivery, delivered, delivery failed), written through the one ingest path so the dossier's
+   * history and the process control form (the post office's hand-over to the citizen) follow.
+   * The citizen is told once, by the booking's own notice. The event id and time come from the
+   * booking, so the same move repeated (a retry after a crash between the two writes, a double
+   * click) writes it once.
+   */
+  private async writeOnDossier(
+    booking: { kind: BookingKind; dossier: { code: string } | null },
+    moved: { reference: string; status: BookingStatus; waybillCode: string | null; failureReason: string | null; dispatchedAt: Date | null; completedAt: Date | null; failedAt: Date | null; updatedAt: Date },
+    unitCode: string | null,
+  ): Promise<void> {
+    const status = DOSSIER_STATUS_OF_MOVE[moved.status];
+    if (!this.ingest || booking.kind !== "RESULT_DELIVERY" || !booking.dossier || !status) return;
+    const at = (moved.status === "DISPATCHED" ? moved.dispatchedAt : moved.status === "COMPLETED" ? moved.completedAt : moved.failedAt) ?? moved.updatedAt;
+    const note =
+      moved.status === "DISPATCHED" ? `Bưu điện phát kết quả, mã vận đơn ${moved.waybillCode ?? ""} (lịch hẹn ${moved.reference})`
+      : moved.status === "FAILED" ? `Không giao được: ${moved.failureReason ?? ""} (lịch hẹn ${moved.reference})`
+      : `Bưu điện đã giao kết quả (lịch hẹn ${moved.reference}${moved.waybillCode ? `, mã vận đơn ${moved.waybillCode}` : ""})`;
+    const event = dossierEventSchema.parse({ eventId: `booking-${moved.reference}-${status}`, dossierCode: booking.dossier.code, status, occurredAt: at.toISOString(), note });
+    await this.ingest.ingest([event], { principal: null, source: "STAFF", origin: `unit:${unitCode ?? "admin"}`, notify: false });
   }
 
   /** The booking is already where the move would take it: the same move again is harmless; with other details, a 409. */

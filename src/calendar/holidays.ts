@@ -39,7 +39,7 @@ const OFFICIAL_NOTICES: Record<number, { dates: string[]; source: string }[]> = 
   2026: [
     {
       dates: ["2026-02-16", "2026-02-17", "2026-02-18", "2026-02-19", "2026-02-20"],
-      source: "Lịch nghỉ Tết Âm lịch 2026 của cán bộ, công chức, viên chức (Bộ Nội vụ thông báo): nghỉ từ 16/02 đến 20/02/2026",
+      source: "Thông báo chính thức về lịch nghỉ Tết Âm lịch 2026 của cán bộ, công chức, viên chức: nghỉ từ 16/02 đến 20/02/2026",
     },
   ],
 };

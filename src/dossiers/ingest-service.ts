@@ -66,6 +66,11 @@ export interface IngestOptions {
    * commune's, "unit:<commune code>", whoever issued it).
    */
   origin?: string;
+  /**
+   * false: the events notify nobody (a booking's move writes its dossier's postal status, and the
+   * booking's own notice already tells the citizen, with the waybill or the reason).
+   */
+  notify?: boolean;
 }
 
 export class DossierIngestService {
@@ -286,7 +291,7 @@ export class DossierIngestService {
           handoverRows.push([randomUUID(), d.id, handover.fromUnit, handover.toUnit, handover.handedBy, handover.receivedBy, handover.handedAt, handover.result, handover.note, handover.postalReceipt, eventDbId, handover.bookingKind]);
         }
         let noticeCount = 0;
-        const type = applied ? noticeTypeForStatus(e.status) : null;
+        const type = applied && options.notify !== false ? noticeTypeForStatus(e.status) : null;
         if (type) {
           const vars = this.variables(e, d, communes, options);
           noticeRows.push({ type, citizenId: d.applicantId, dossierId: d.id, eventId: eventDbId, variables: vars, urgent: NOTICE_POLICIES[type].urgent, dedupeKey: `event:${eventDbId}:${type}` });

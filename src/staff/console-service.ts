@@ -1,10 +1,12 @@
 /**
- * The console's home page: what needs attention in the signed-in member's unit — announcements
+ * The console's home page: what needs attention in the signed-in member's unit — first the
+ * overdue watch's dossiers (due within one working day or overdue, no result yet), then announcements
  * waiting for approval, scheduled or being sent, and notices that could not be delivered in the
  * last 7 days (about a dossier of the unit's communes, or from an announcement of the unit).
  * Confined to the unit by the guard's rule (unitScope: a commune, a province's communes, or
  * everything for an admin).
  */
+import { AWAITING_DELIVERY_STATUSES } from "../bookings/booking-service.js";
 import { can, unitScope, type Principal } from "../auth/guard.js";
 import type { Db } from "../db/client.js";
 import type { Prisma } from "../generated/prisma/client.js";
@@ -124,7 +126,7 @@ export class StaffConsoleService {
     const awaitingDelivery = await this.db.dossier.count({
       where: {
         channel: "POSTAL",
-        status: { in: ["RESULT_READY", "RESULT_HANDED_TO_POST"] },
+        status: { in: AWAITING_DELIVERY_STATUSES },
         bookings: { none: { kind: "RESULT_DELIVERY", status: { in: ["REQUESTED", "CONFIRMED", "DISPATCHED", "COMPLETED"] } } },
         ...(commune ? { commune } : {}),
       },
