@@ -5,11 +5,12 @@
  * - With a result: EARLY (ready before the due day), ON_TIME (on it) or LATE (after it), with how
  *   many working days early or late.
  * - Without a result yet: OVERDUE (past the due date; how many working days past the due day),
- *   DUE_SOON (due today or on the next working day), or PENDING (working days left).
+ *   DUE_SOON (due by the end of the next working day after today, as the overdue watch counts
+ *   it), or PENDING (working days left).
  * - CLOSED: ended without a result (refused, withdrawn, stopped); NO_DUE_DATE: no appointment known.
  */
 import type { DossierStatus } from "../generated/prisma/enums.js";
-import { dayKey, type WorkingCalendar } from "./working-days.js";
+import { dayKey, shiftDay, type WorkingCalendar } from "./working-days.js";
 
 /** Statuses in which the result exists (ready, returned, or on its way through the post). */
 export const RESULT_STATUSES: readonly DossierStatus[] = ["RESULT_READY", "RETURNED", "RESULT_HANDED_TO_POST", "OUT_FOR_DELIVERY", "DELIVERED", "DELIVERY_FAILED"];
@@ -72,6 +73,8 @@ export function lateness(d: LatenessInput, calendar: WorkingCalendar, now: Date 
   if (now.getTime() > due.getTime()) {
     return { state: "OVERDUE", dueAt: due, moved, resultAt: null, workingDays: Math.max(0, calendar.workingDaysBetween(dueDay, today)) };
   }
-  const left = calendar.workingDaysBetween(today, dueDay);
-  return { state: left <= 1 ? "DUE_SOON" : "PENDING", dueAt: due, moved, resultAt: null, workingDays: Math.max(0, left) };
+  const left = Math.max(0, calendar.workingDaysBetween(today, dueDay));
+  // Due by the end of the next working day after today (as the overdue watch counts it).
+  const nextWorkingDay = calendar.nextWorkingDay(shiftDay(today, 1));
+  return { state: dueDay <= nextWorkingDay ? "DUE_SOON" : "PENDING", dueAt: due, moved, resultAt: null, workingDays: left };
 }

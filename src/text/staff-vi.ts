@@ -32,7 +32,7 @@ export function latenessLabel(l: { state: string; workingDays: number | null; mo
     case "LATE":
       return n > 0 ? `Trễ hạn ${n} ngày làm việc${moved}` : `Trễ hạn${moved}`;
     case "OVERDUE":
-      return n > 0 ? `Quá hạn ${n} ngày làm việc${moved}` : `Quá giờ hẹn hôm nay${moved}`;
+      return n > 0 ? `Quá hạn ${n} ngày làm việc${moved}` : `Quá hạn (chưa tròn 1 ngày làm việc)${moved}`;
     case "DUE_SOON":
       return n === 0 ? `Đến hạn hôm nay${moved}` : `Đến hạn ngày làm việc tới${moved}`;
     case "PENDING":

@@ -92,7 +92,7 @@ describe("lateness in working days", () => {
     const d4 = page.dossiers.find((d) => d.code === code(4))!;
     expect(d4.lateness).toMatchObject({ state: "OVERDUE", workingDays: 2, label: "Quá hạn 2 ngày làm việc" }); // Monday 23 and Tuesday 24/11
     const sameEvening = await t.ctx.history.list(principal, { q: code(4), limit: 50, offset: 0 }, new Date("2026-11-20T18:00:00+07:00"));
-    expect(sameEvening.dossiers[0]!.lateness).toMatchObject({ state: "OVERDUE", workingDays: 0, label: "Quá giờ hẹn hôm nay" });
+    expect(sameEvening.dossiers[0]!.lateness).toMatchObject({ state: "OVERDUE", workingDays: 0, label: "Quá hạn (chưa tròn 1 ngày làm việc)" });
     const before = await t.ctx.history.list(principal, { q: code(4), limit: 50, offset: 0 }, new Date("2026-11-19T09:00:00+07:00"));
     expect(before.dossiers[0]!.lateness).toMatchObject({ state: "DUE_SOON", workingDays: 1 });
   });

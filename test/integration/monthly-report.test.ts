@@ -415,6 +415,9 @@ describe("unit confinement", () => {
     expect(home.status).toBe(200);
     expect(await home.text()).toContain(`value="${monthOf(new Date())}"`);
     expect((await fetch(`${t.baseUrl}/staff/reports?unit=${B}&month=${MONTH}`, { headers: { authorization: `Bearer ${keys.a}` } })).status).toBe(404);
+    // An admin picks provinces; a commune named in the address is shown selected.
+    const adminPage = await (await fetch(`${t.baseUrl}/staff/reports?unit=${B}&month=${MONTH}`, { headers: { authorization: `Bearer ${keys.admin}` } })).text();
+    expect(adminPage).toContain(`<option value="${B}" selected>Phường Đạo Thạnh</option>`);
     expect((await fetch(`${t.baseUrl}/staff/reports?unit=${A}&month=9999-01`, { headers: { authorization: `Bearer ${keys.a}` } })).status).toBe(400);
     expect((await fetch(`${t.baseUrl}/staff/reports`, { headers: { authorization: `Bearer ${keys.post}` } })).status).toBe(403);
     // The province's page has a line per commune.

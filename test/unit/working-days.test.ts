@@ -140,6 +140,14 @@ describe("lateness", () => {
     expect(lateness({ ...open, dueAt: at17("2026-04-28") }, cal, atHour("2026-04-24", 9))).toMatchObject({ state: "DUE_SOON", workingDays: 1 });
     expect(lateness({ ...open, dueAt: at17("2026-04-24") }, cal, atHour("2026-04-24", 9))).toMatchObject({ state: "DUE_SOON", workingDays: 0 });
     expect(lateness({ ...open, dueAt: at17("2026-05-04") }, cal, atHour("2026-04-24", 9))).toMatchObject({ state: "PENDING", workingDays: 3 });
+    // Due soon means by the end of the next working day (as the overdue watch counts it): on a
+    // Friday, Monday's due dates; on a Thursday, not Saturday's.
+    expect(lateness({ ...open, dueAt: at17("2026-11-30") }, cal, atHour("2026-11-27", 9))).toMatchObject({ state: "DUE_SOON", workingDays: 1 });
+    expect(lateness({ ...open, dueAt: at17("2026-11-28") }, cal, atHour("2026-11-26", 9))).toMatchObject({ state: "PENDING", workingDays: 1 });
+    // Overdue since Friday 17:00, seen on Saturday: not yet a whole working day.
+    const weekend = lateness({ ...open, dueAt: at17("2026-11-27") }, cal, atHour("2026-11-28", 9));
+    expect(weekend).toMatchObject({ state: "OVERDUE", workingDays: 0 });
+    expect(latenessLabel(weekend)).toBe("Quá hạn (chưa tròn 1 ngày làm việc)");
   });
 
   it("a dossier that ended without a result, or has no due date, is neither late nor on time", () => {

@@ -98,6 +98,7 @@ export function registerReportRoutes(app: FastifyInstance, deps: { reports: Mont
       else parts.push({ part: l.part, lines: [l] });
     }
     const qs = `unit=${encodeURIComponent(report.unit.code)}&month=${encodeURIComponent(report.month)}`;
+    const units = await reports.unitsFor(principal);
     return sendConsolePage(
       request,
       reply,
@@ -108,7 +109,8 @@ export function registerReportRoutes(app: FastifyInstance, deps: { reports: Mont
         report,
         parts,
         charts,
-        units: await reports.unitsFor(principal),
+        units,
+        unitListed: units.some((u) => u.code === report.unit.code),
         unit: report.unit.code,
         month: report.month,
         maxMonth: monthOf(now),
