@@ -80,6 +80,7 @@ export const ROUTES: Record<string, Action> = {
   "GET /api/v1/dossiers/:code": "dossiers:read",
   "GET /staff/dossiers": "dossiers:read",
   "GET /staff/dossiers/:code": "dossiers:read",
+  "POST /staff/dossiers/:code/status": "dossier-events:write",
   "GET /api/v1/bookings": "bookings:read",
   "POST /api/v1/bookings/:reference/status": "bookings:move",
   // The console's post office desk (commune staff read their commune's; post office staff work them).

@@ -92,7 +92,7 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
   registerCalendarRoutes(app, { calendar: ctx.calendar });
   registerStaffCalendarPages(app, { calendar: ctx.calendar });
   registerStaffTelegramPages(app, { links: ctx.telegramLinks, botUsername: ctx.env.TELEGRAM_BOT_USERNAME ?? null });
-  registerDossierFormRoutes(app, { history: ctx.history, apologies: ctx.apologies, handovers: ctx.handovers, lookupLink: options.lookupLink });
+  registerDossierFormRoutes(app, { history: ctx.history, apologies: ctx.apologies, handovers: ctx.handovers, ingest: ctx.ingest, lookupLink: options.lookupLink });
   registerStaffBookingPages(app, { bookings: ctx.bookings, postage: env.POSTAL_TARIFF.RESULT_DELIVERY });
   registerReportRoutes(app, { reports: ctx.reports });
   registerSandboxRoutes(app, ctx.db);

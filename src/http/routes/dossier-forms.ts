@@ -9,7 +9,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { can, type Principal } from "../../auth/guard.js";
 import { apologyInput, type ApologyService } from "../../dossiers/apology-service.js";
-import { DOSSIER_CODE } from "../../dossiers/event-schema.js";
+import { DOSSIER_CODE, dossierEventSchema } from "../../dossiers/event-schema.js";
+import type { DossierIngestService } from "../../dossiers/ingest-service.js";
 import { renderApologyPdf, renderForm05Pdf, longDateVi, handoverTimeVi, type FormDossier } from "../../dossiers/forms-pdf.js";
 import { handoverInput, type HandoverService } from "../../dossiers/handover-service.js";
 import { RESULT_OR_ENDED, type DossierHistoryService } from "../../dossiers/history-service.js";
@@ -49,6 +50,13 @@ function localInput(date: Date): string {
  * apology cannot be issued (once only, closed, no due date), the values to show, and a fresh
  * idempotency key so a double-clicked hand-over is recorded once.
  */
+/**
+ * The statuses commune staff record from the dossier page. Not DELAYED (the apology sets it, with
+ * its letter) nor the post office's own (its desk's moves set them); not REGISTERED (online only).
+ */
+export const STAFF_STATUSES = ["RECEIVED", "PROCESSING", "SUPPLEMENT_REQUIRED", "PAYMENT_REQUIRED", "RESULT_READY", "RESULT_HANDED_TO_POST", "RETURNED", "REFUSED", "STOPPED", "WITHDRAWN"] as const;
+const ENDED_STATUSES: readonly string[] = ["RETURNED", "DELIVERED", "REFUSED", "WITHDRAWN", "STOPPED"];
+
 export function dossierFormVars(principal: Principal, d: DossierView, values: Record<string, string> = {}) {
   const apologyBlocked = d.apology || d.newDueAt ? FORMS_TEXT.apologyOnce : RESULT_OR_ENDED.includes(d.status) ? FORMS_TEXT.apologyClosed : !d.dueAt ? FORMS_TEXT.apologyNoDueDate : null;
   const now = new Date();
@@ -57,6 +65,9 @@ export function dossierFormVars(principal: Principal, d: DossierView, values: Re
     canApologize: can(principal, "apology:write"),
     canHandover: can(principal, "handovers:write"),
     canForm05: can(principal, "handovers:read"),
+    canRecordStatus: can(principal, "dossier-events:write") && !ENDED_STATUSES.includes(d.status),
+    statusChoices: STAFF_STATUSES.filter((s) => s !== d.status).map((s) => ({ value: s, label: STATUS_LABELS[s] })),
+    statusEventId: values.statusEventId || `console-${randomBytes(12).toString("base64url")}`,
     apologyBlocked,
     resultLabels: HANDOVER_RESULT_LABELS,
     formValues: {
@@ -70,13 +81,15 @@ export function dossierFormVars(principal: Principal, d: DossierView, values: Re
       note: "",
       newDueAt: "",
       reason: "",
+      status: "",
+      statusNote: "",
       ...values,
     },
     idempotencyKey: values.idempotencyKey || randomBytes(12).toString("base64url"),
   };
 }
 
-const FLASH: Record<string, string> = { apology: FORMS_TEXT.apologyIssued, "apology-late": `${FORMS_TEXT.apologyIssued} ${FORMS_TEXT.apologyLate}`, handover: FORMS_TEXT.handoverRecorded };
+const FLASH: Record<string, string> = { status: FORMS_TEXT.statusRecorded, "status-quiet": FORMS_TEXT.statusRecordedQuiet, "status-old": FORMS_TEXT.statusNotApplied, apology: FORMS_TEXT.apologyIssued, "apology-late": `${FORMS_TEXT.apologyIssued} ${FORMS_TEXT.apologyLate}`, handover: FORMS_TEXT.handoverRecorded };
 
 /** The console's forms as posted: strings, empty meaning "not given". */
 const formBody = z.record(z.string(), z.unknown()).transform((b) => Object.fromEntries(Object.entries(b).filter(([, v]) => typeof v === "string")) as Record<string, string>);
@@ -105,7 +118,14 @@ function fieldErrors(error: AppError): { field: string; message: string }[] {
   });
 }
 
-export function registerDossierFormRoutes(app: FastifyInstance, deps: { history: DossierHistoryService; apologies: ApologyService; handovers: HandoverService; lookupLink?: (code: string) => string | null }): void {
+/** The status form as posted. */
+const statusForm = z.object({
+  status: z.enum(STAFF_STATUSES, { message: FORMS_TEXT.statusChoose }),
+  statusNote: z.string().trim().max(1000, "Ghi chú: tối đa 1.000 ký tự").refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v), "Ghi chú: có ký tự điều khiển không hợp lệ"),
+  statusEventId: z.string().regex(/^console-[A-Za-z0-9_-]{16}$/, "Biểu mẫu đã cũ: vui lòng tải lại trang"),
+});
+
+export function registerDossierFormRoutes(app: FastifyInstance, deps: { history: DossierHistoryService; apologies: ApologyService; handovers: HandoverService; ingest: DossierIngestService; lookupLink?: (code: string) => string | null }): void {
   const { history, apologies, handovers } = deps;
 
   // ── API ──
@@ -145,7 +165,7 @@ export function registerDossierFormRoutes(app: FastifyInstance, deps: { history:
   });
 
   // ── The console ──
-  const showPage = async (request: FastifyRequest, reply: FastifyReply, code: string, extra: { values?: Record<string, string>; errors?: { field: string; message: string }[]; which?: "apology" | "handover" }, status: number) => {
+  const showPage = async (request: FastifyRequest, reply: FastifyReply, code: string, extra: { values?: Record<string, string>; errors?: { field: string; message: string }[]; which?: "apology" | "handover" | "status" }, status: number) => {
     const principal = requirePrincipal(request);
     const d = await history.get(code, principal);
     return sendConsolePage(
@@ -156,6 +176,42 @@ export function registerDossierFormRoutes(app: FastifyInstance, deps: { history:
       status,
     );
   };
+
+  // A status recorded by the commune's staff: an event of the unit's own (origin "unit:<code>",
+  // source STAFF) through the one ingest path, so the citizen is notified as for upstream's. The
+  // form's event id makes a double click one event: the second finds the first stored.
+  app.post("/staff/dossiers/:code/status", async (request, reply) => {
+    const principal = requirePrincipal(request);
+    const code = pageCode(request);
+    const body = formBody.parse(request.body ?? {});
+    const values = { status: body.status ?? "", statusNote: body.statusNote ?? "", statusEventId: body.statusEventId ?? "" };
+    const parsed = statusForm.safeParse(values);
+    if (!parsed.success) {
+      const errors = parsed.error.issues.map((i) => ({ field: `status-${String(i.path[0] ?? "status")}`, message: i.message }));
+      return showPage(request, reply, code, { values, errors, which: "status" }, 400);
+    }
+    const d = await history.get(code, principal);
+    const done = (applied: boolean, notices: number) => reply.redirect(`/staff/dossiers/${encodeURIComponent(d.code)}?done=${!applied ? "status-old" : notices > 0 ? "status" : "status-quiet"}#events-title`, 303);
+    const already = d.events.find((e) => e.eventId === parsed.data.statusEventId);
+    if (already) return done(already.applied, 0);
+    const event = dossierEventSchema.parse({ eventId: parsed.data.statusEventId, dossierCode: d.code, status: parsed.data.status, occurredAt: new Date().toISOString(), note: parsed.data.statusNote || null });
+    try {
+      const result = await deps.ingest.ingest([event], { principal, lookupLink: deps.lookupLink });
+      const one = result.results[0]!;
+      return done(one.outcome === "duplicate" ? true : one.applied, one.notices);
+    } catch (error) {
+      // The same form posted twice at once: the other post stored it (same id, a moment apart).
+      if (error instanceof AppError && error.code === "CONFLICT") {
+        const again = await history.get(code, principal);
+        const stored = again.events.find((e) => e.eventId === parsed.data.statusEventId);
+        if (stored && stored.status === parsed.data.status) return done(stored.applied, 0);
+      }
+      if (error instanceof AppError && error.code !== "NOT_FOUND" && error.code !== "FORBIDDEN") {
+        return showPage(request, reply, code, { values, errors: [{ field: "", message: error.message }], which: "status" }, error.code === "VALIDATION_FAILED" ? 400 : 409);
+      }
+      throw error;
+    }
+  });
 
   app.post("/staff/dossiers/:code/apology", async (request, reply) => {
     const principal = requirePrincipal(request);
