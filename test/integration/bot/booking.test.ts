@@ -182,10 +182,12 @@ describe("booking delivery of a result by post", () => {
   });
 
   it("addresses a delivery to a person with the applicant's mandate when the citizen says so, and cancels with a code too", async () => {
-    // The dossier's earlier delivery was handed over: a new one may be booked.
+    // The dossier's earlier delivery failed (nobody home): a second try may be booked. (A delivered
+    // result is never booked again: completing a delivery marks the dossier DELIVERED.)
     for (const b of await t.ctx.db.deliveryBooking.findMany({ where: { dossier: { code }, status: "DISPATCHED" } })) {
-      expect((await api(`/api/v1/bookings/${b.reference}/status`, staffKey, { status: "COMPLETED" })).status).toBe(200);
+      expect((await api(`/api/v1/bookings/${b.reference}/status`, staffKey, { status: "FAILED", failureReason: "Không có người nhận tại nhà", retryPaidBy: "CITIZEN" })).status).toBe(200);
     }
+    expect((await t.ctx.db.dossier.findUniqueOrThrow({ where: { code } })).status).toBe("DELIVERY_FAILED");
     const c = conversation();
     await c.say("menu");
     await c.say(code);
