@@ -43,11 +43,14 @@ interface SubscriberSpec {
   externalId?: string;
 }
 
+/** Telegram chat ids handed out in order (random ones collided now and then across thousands of subscribers). */
+let nextChatId = 7_000_000_000 + Math.floor(Math.random() * 1e6) * 1000;
+
 /** Subscribers written straight to the tables (as the bot's subscription flow leaves them); their external ids. */
 async function subscribe(s: NotifyStack, specs: SubscriberSpec[]): Promise<string[]> {
   const ids: string[] = [];
   const rows = specs.map((spec) => {
-    const externalId = spec.externalId ?? (spec.channel === "TELEGRAM" ? String(7_000_000_000 + Math.floor(Math.random() * 1e9)) : `z${randomBytes(8).toString("hex")}`);
+    const externalId = spec.externalId ?? (spec.channel === "TELEGRAM" ? String(nextChatId++) : `z${randomBytes(8).toString("hex")}`);
     ids.push(externalId);
     return { ...spec, externalId, identityId: randomUUID(), citizenId: spec.phone ? randomUUID() : null };
   });
