@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOfDay, WorkingCalendar } from "../../src/calendar/working-days.js";
 import { jobCatalog } from "../../queues/catalog.js";
 import { JOB } from "../../queues/names.js";
+import { startWorkerRole } from "../../src/app/worker-role.js";
 import { monthBounds, monthOf, preparationDay } from "../../src/reports/monthly-report.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { cloneTestDatabase } from "../support/databases.js";
@@ -568,6 +569,16 @@ describe("the scheduled draft", () => {
     expect(preparationDay(holiday, "2026-11")).toBe("2026-11-24");
     const worked = new WorkingCalendar([{ date: "2026-11-28", kind: "WORKING_WEEKEND", name: "Làm bù" }]);
     expect(preparationDay(worked, "2026-11")).toBe("2026-11-26");
+  });
+
+  it("is a job scheduler of the worker role: every morning at 06:00 Asia/Ho_Chi_Minh", async () => {
+    const worker = await startWorkerRole(t.ctx);
+    try {
+      const schedulers = await t.ctx.queue.queue.getJobSchedulers();
+      expect(schedulers.find((j) => j.key === "report-prepare")).toMatchObject({ name: JOB.reportPrepare, pattern: "0 0 6 * * *", tz: "Asia/Ho_Chi_Minh" });
+    } finally {
+      await worker.stop();
+    }
   });
 
   it("prepares the draft of every unit with staff once, keeps what staff wrote, leaves submitted ones alone, and reminds the unit's staff on the home page", async () => {
