@@ -5,7 +5,8 @@ import { JOB } from "../names.js";
 /**
  * Daily (a job scheduler, 06:00 in Vietnam): from three working days before the month's end (the
  * stored working calendar), prepares each unit's draft monthly report and reminds its staff (the
- * console's home page shows the reminder until the report is submitted). Idempotent: a unit
+ * console's home page shows the reminder until the report is submitted; members who linked Telegram
+ * get it there too, once, through the outbox). Idempotent: a unit
  * already prepared is left alone, so later runs in the month, or several workers, change nothing.
  */
 export const reportPrepareJob: JobDefinition<Record<string, never>> = {

@@ -156,7 +156,7 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
     calendar,
     overdueWatch,
     telegramLinks,
-    reports: new MonthlyReportService(database.db, database.pool, { smsSegmentPrice: env.SMS_SEGMENT_PRICE_VND, zaloMessagePrice: env.ZALO_MESSAGE_PRICE_VND }),
+    reports: new MonthlyReportService(database.db, database.pool, { smsSegmentPrice: env.SMS_SEGMENT_PRICE_VND, zaloMessagePrice: env.ZALO_MESSAGE_PRICE_VND }, { publicBaseUrl: env.PUBLIC_BASE_URL }),
     botServices,
     get bot() {
       bot ??= createBot({ redis, services: botServices, logger, prefix: env.QUEUE_PREFIX, tariff: env.POSTAL_TARIFF });

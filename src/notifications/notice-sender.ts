@@ -28,7 +28,7 @@ import { NOTICE_POLICIES, NOTICE_TYPES, type BookingNoticeVariables, type Broadc
 import { inQuietHours, quietHoursEnd } from "./quiet-hours.js";
 import { planChannels, type RecipientFacts } from "./routing.js";
 import { fitSms, countSegments } from "./sms-text.js";
-import { staffDigestText, type StaffDigestVariables } from "../text/staff-vi.js";
+import { staffDigestText, staffReportReminderText, type StaffDigestVariables, type StaffReportReminderVariables } from "../text/staff-vi.js";
 
 export const MAX_TRIES_PER_CHANNEL = 4;
 const MORNING: QuietHours = { startMinute: 22 * 60, endMinute: 6 * 60 };
@@ -358,7 +358,7 @@ export class NoticeSender {
     return "left";
   }
 
-  render(type: Exclude<NoticeType, "BROADCAST">, vars: NoticeVariables | BookingNoticeVariables | OtpNoticeVariables | StaffDigestVariables, channel: DeliveryChannel, recipient: string, noticeId: string): OutboundMessage {
+  render(type: Exclude<NoticeType, "BROADCAST">, vars: NoticeVariables | BookingNoticeVariables | OtpNoticeVariables | StaffDigestVariables | StaffReportReminderVariables, channel: DeliveryChannel, recipient: string, noticeId: string): OutboundMessage {
     const text =
       type === "BOOKING_UPDATE"
         ? bookingNoticeText(vars as BookingNoticeVariables)
@@ -366,6 +366,8 @@ export class NoticeSender {
           ? otpNoticeText(vars as OtpNoticeVariables)
           : type === "STAFF_DIGEST"
             ? staffDigestText(vars as StaffDigestVariables)
+            : type === "STAFF_REPORT_REMINDER"
+              ? staffReportReminderText(vars as StaffReportReminderVariables)
             : noticeText(type, vars as NoticeVariables);
     return this.renderText(text, type, channel, recipient, noticeId);
   }

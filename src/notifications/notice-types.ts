@@ -25,7 +25,7 @@ export type DossierNoticeType = (typeof DOSSIER_NOTICE_TYPES)[number];
  * Every notice type the sender knows: the dossier statuses, postal booking updates, one-time codes,
  * announcements, and the staff's morning digest of the overdue watch (to a linked staff chat).
  */
-export const NOTICE_TYPES = [...DOSSIER_NOTICE_TYPES, "BOOKING_UPDATE", "OTP", "BROADCAST", "STAFF_DIGEST"] as const;
+export const NOTICE_TYPES = [...DOSSIER_NOTICE_TYPES, "BOOKING_UPDATE", "OTP", "BROADCAST", "STAFF_DIGEST", "STAFF_REPORT_REMINDER"] as const;
 export type NoticeType = (typeof NOTICE_TYPES)[number];
 
 export interface BookingNoticeVariables {
@@ -88,6 +88,8 @@ export const NOTICE_POLICIES: Record<NoticeType, NoticePolicy> = {
   BOOKING_UPDATE: normal,
   // The staff's morning digest (Telegram only, which has no delivery receipts).
   STAFF_DIGEST: normal,
+  // The monthly report's reminder to a unit's staff who linked Telegram.
+  STAFF_REPORT_REMINDER: normal,
   // Announcements: an urgent one says so on the notice itself (it may go in quiet hours and fall
   // back to SMS); a normal one waits for quiet hours to end on every channel (see the sender).
   BROADCAST: { urgent: false, receiptDeadlineMinutes: 15 },

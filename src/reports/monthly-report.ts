@@ -13,6 +13,8 @@
 import type pg from "pg";
 import { z } from "zod";
 import { unitScope, type Principal } from "../auth/guard.js";
+import { createNotices, viaPg, wakeRelay } from "../notifications/notice-store.js";
+import type { StaffReportReminderVariables } from "../text/staff-vi.js";
 import type { Db } from "../db/client.js";
 import { AppError, NotFoundError, ValidationError } from "../errors.js";
 import { dayKey, shiftDay, type WorkingCalendar } from "../calendar/working-days.js";
@@ -220,6 +222,7 @@ export class MonthlyReportService {
     private readonly db: Db,
     private readonly pool: pg.Pool,
     private readonly prices: ReportPrices,
+    private readonly options: { publicBaseUrl?: string } = {},
   ) {}
 
   /** The unit (a commune or a province) if the principal may see its report; otherwise "not found". */
@@ -559,11 +562,16 @@ export class MonthlyReportService {
    * `remindedAt` set — the reminder is the notice on the console's home page (`reminderFor`).
    * Idempotent: a unit already prepared (or submitted) is left as it is. Returns the units prepared now.
    */
-  async prepareDrafts(calendar: WorkingCalendar, now = new Date()): Promise<{ month: string; prepareOn: string; prepared: string[] }> {
+  async prepareDrafts(calendar: WorkingCalendar, now = new Date()): Promise<{ month: string; prepareOn: string; prepared: string[]; reminders: number }> {
     const month = monthOf(now);
     const prepareOn = preparationDay(calendar, month);
-    if (dayKey(now) < prepareOn) return { month, prepareOn, prepared: [] };
-    const { rows } = await this.pool.query<{ unitCode: string }>(
+    if (dayKey(now) < prepareOn) return { month, prepareOn, prepared: [], reminders: 0 };
+    const client = await this.pool.connect();
+    let prepared: string[];
+    let noticeIds: string[] = [];
+    try {
+      await client.query("BEGIN");
+      const { rows } = await client.query<{ unitCode: string }>(
       `INSERT INTO "MonthlyReport" (id, "unitCode", month, "preparedAt", "remindedAt", "createdAt", "updatedAt")
        SELECT gen_random_uuid(), u.code, $1, $2::timestamptz AT TIME ZONE 'UTC', $2::timestamptz AT TIME ZONE 'UTC', $2::timestamptz AT TIME ZONE 'UTC', $2::timestamptz AT TIME ZONE 'UTC'
          FROM (SELECT DISTINCT s."unitCode" AS code FROM "StaffUser" s
@@ -571,9 +579,44 @@ export class MonthlyReportService {
        ON CONFLICT ("unitCode", month) DO UPDATE SET "preparedAt" = EXCLUDED."preparedAt", "remindedAt" = EXCLUDED."remindedAt"
          WHERE "MonthlyReport"."preparedAt" IS NULL AND "MonthlyReport".status = 'DRAFT'
        RETURNING "unitCode"`,
-      [month, now.toISOString()],
-    );
-    return { month, prepareOn, prepared: rows.map((r) => r.unitCode).sort() };
+        [month, now.toISOString()],
+      );
+      prepared = rows.map((r) => r.unitCode).sort();
+      // The same reminder on Telegram for the prepared units' staff who linked it (once each: keyed by member and month).
+      const members = await client.query<{ id: string; fullName: string; unitCode: string; unitName: string | null; chatId: string }>(
+        `SELECT s.id, s."fullName", s."unitCode", u."fullName" AS "unitName", s."telegramChatId" AS "chatId"
+           FROM "StaffUser" s LEFT JOIN "AdminUnit" u ON u.code = s."unitCode"
+          WHERE s.active AND s.role = 'COMMUNE_STAFF' AND s."telegramChatId" IS NOT NULL AND s."unitCode" = ANY($1::text[])
+          ORDER BY s.username`,
+        [prepared],
+      );
+      const last = lastDayOf(month);
+      const lastDay = `${last.slice(8, 10)}/${last.slice(5, 7)}/${last.slice(0, 4)}`;
+      const run = viaPg(client);
+      for (const m of members.rows) {
+        const identity = await client.query<{ id: string }>(
+          `INSERT INTO "ChannelIdentity" (id, channel, "externalId", "consentAt", "updatedAt") VALUES (gen_random_uuid(), 'TELEGRAM', $1, now(), now())
+           ON CONFLICT (channel, "externalId") DO UPDATE SET "updatedAt" = "ChannelIdentity"."updatedAt" RETURNING id`,
+          [m.chatId],
+        );
+        const link = this.options.publicBaseUrl ? `${this.options.publicBaseUrl.replace(/\/$/, "")}/staff/reports?unit=${encodeURIComponent(m.unitCode)}&month=${month}` : null;
+        const variables: StaffReportReminderVariables = { staffName: m.fullName, unitName: m.unitName, monthLabel: monthLabel(month), lastDay, link };
+        noticeIds.push(
+          ...(await createNotices(run, [
+            { type: "STAFF_REPORT_REMINDER", citizenId: null, identityId: identity.rows[0]!.id, variables, urgent: false, dedupeKey: `report-reminder:${m.id}:${month}`, channelPlan: ["TELEGRAM"] },
+          ])),
+        );
+      }
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      noticeIds = [];
+      throw error;
+    } finally {
+      client.release();
+    }
+    await wakeRelay(viaPg(this.pool), noticeIds);
+    return { month, prepareOn, prepared, reminders: noticeIds.length };
   }
 
   /**

@@ -285,3 +285,19 @@ export function staffDigestText(v: StaffDigestVariables): { chat: string; sms: {
 export const STAFF_TELEGRAM_LABELS = {
   codeRateLimited: (minutes: number) => `Bạn đã tạo quá nhiều mã liên kết. Vui lòng thử lại sau ${minutes} phút.`,
 } as const;
+
+/** The monthly report's reminder on Telegram, to a unit's staff who linked it. */
+export interface StaffReportReminderVariables {
+  staffName: string;
+  unitName: string | null;
+  /** "tháng 11/2026". */
+  monthLabel: string;
+  /** dd/MM/yyyy: the month's last day. */
+  lastDay: string;
+  link: string | null;
+}
+
+export function staffReportReminderText(v: StaffReportReminderVariables): { chat: string; sms: { head: string }; zns: Record<string, string> } {
+  const chat = `${REPORT_TEXT.reminder(v.monthLabel, v.lastDay)}${v.unitName ? `\nĐơn vị: ${v.unitName}.` : ""}${v.link ? `\n\nMở báo cáo: ${v.link}` : ""}`;
+  return { chat, sms: { head: `Bao cao ${v.monthLabel.replace("tháng", "thang")} da lap so lieu, hay nop truoc ${v.lastDay}.` }, zns: {} };
+}

@@ -17,7 +17,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOfDay, WorkingCalendar } from "../../src/calendar/working-days.js";
 import { jobCatalog } from "../../queues/catalog.js";
 import { JOB } from "../../queues/names.js";
+import { startWorkerRole } from "../../src/app/worker-role.js";
 import { monthBounds, monthOf, preparationDay } from "../../src/reports/monthly-report.js";
+import { staffReportReminderText } from "../../src/text/staff-vi.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { cloneTestDatabase } from "../support/databases.js";
 
@@ -570,6 +572,16 @@ describe("the scheduled draft", () => {
     expect(preparationDay(worked, "2026-11")).toBe("2026-11-26");
   });
 
+  it("is a job scheduler of the worker role: every morning at 06:00 Asia/Ho_Chi_Minh", async () => {
+    const worker = await startWorkerRole(t.ctx);
+    try {
+      const schedulers = await t.ctx.queue.queue.getJobSchedulers();
+      expect(schedulers.find((j) => j.key === "report-prepare")).toMatchObject({ name: JOB.reportPrepare, pattern: "0 0 6 * * *", tz: "Asia/Ho_Chi_Minh" });
+    } finally {
+      await worker.stop();
+    }
+  });
+
   it("prepares the draft of every unit with staff once, keeps what staff wrote, leaves submitted ones alone, and reminds the unit's staff on the home page", async () => {
     const db = t.ctx.db;
     const cal = new WorkingCalendar();
@@ -578,7 +590,9 @@ describe("the scheduled draft", () => {
     // Units with active commune staff: A (two members), B (an existing draft with a section written), the province; C's only member is inactive; the post office's staff are not commune staff.
     const C = (await db.adminUnit.findFirstOrThrow({ where: { parentCode: PROVINCE, code: { notIn: [A, B] } }, select: { code: true } })).code;
     for (const [username, role, unit, active] of [["mr-a1", "COMMUNE_STAFF", A, true], ["mr-a2", "COMMUNE_STAFF", A, true], ["mr-b", "COMMUNE_STAFF", B, true], ["mr-p", "COMMUNE_STAFF", PROVINCE, true], ["mr-c", "COMMUNE_STAFF", C, false], ["mr-post", "POST_OFFICE_STAFF", elsewhere, true]] as const) {
-      await db.staffUser.create({ data: { username: `${username}-${tag}`, fullName: username, role, unitCode: unit, active } });
+      // Telegram linked: one of A's members, the province's member, and C's inactive one.
+      const telegramChatId = ["mr-a1", "mr-p", "mr-c"].includes(username) ? `77${tag.length}${Math.floor(Math.random() * 1e9)}${username.length}` : null;
+      await db.staffUser.create({ data: { username: `${username}-${tag}`, fullName: username, role, unitCode: unit, active, telegramChatId } });
     }
     await api("PUT", `/api/v1/reports/monthly/${B}/${month}`, keys.b!, { results: "Đã viết trước." });
     // E has staff and submitted its report already.
@@ -586,7 +600,7 @@ describe("the scheduled draft", () => {
     await db.staffUser.create({ data: { username: `mr-e-${tag}`, fullName: "mr-e", role: "COMMUNE_STAFF", unitCode: E } });
     await db.monthlyReport.create({ data: { unitCode: E, month, status: "SUBMITTED", submittedAt: new Date(), submittedByName: "mr-e", figures: {} } });
     const before = await t.ctx.reports.prepareDrafts(cal, new Date(startOfDay(day).getTime() - 1));
-    expect(before).toEqual({ month, prepareOn: day, prepared: [] });
+    expect(before).toEqual({ month, prepareOn: day, prepared: [], reminders: 0 });
     expect((await api("GET", "/staff", keys.a!)).text).not.toContain("report-reminder");
 
     const at = new Date(startOfDay(day).getTime() + 6 * 3600_000);
@@ -601,8 +615,35 @@ describe("the scheduled draft", () => {
       expect(r.status).toBe("DRAFT");
     }
     expect(rows.find((r) => r.unitCode === B)!.results).toBe("Đã viết trước.");
+    // The reminder also goes on Telegram to the prepared units' members who linked it (A's, the province's; not the inactive one), through the outbox.
+    expect(first.reminders).toBe(2);
+    const reminders = await db.notice.findMany({ where: { type: "STAFF_REPORT_REMINDER", dedupeKey: { endsWith: `:${month}` } }, include: { identity: true }, orderBy: { dedupeKey: "asc" } });
+    const linked = await db.staffUser.findMany({ where: { username: { in: [`mr-a1-${tag}`, `mr-p-${tag}`] } } });
+    expect(reminders.map((n) => n.dedupeKey).sort()).toEqual(linked.map((m) => `report-reminder:${m.id}:${month}`).sort());
+    expect(reminders.map((n) => n.identity?.externalId).sort()).toEqual(linked.map((m) => m.telegramChatId).sort());
+    expect(reminders.every((n) => n.channelPlan.join() === "TELEGRAM" && n.citizenId === null)).toBe(true);
+    const a1 = reminders.find((n) => n.dedupeKey.includes(linked.find((m) => m.unitCode === A)!.id))!;
+    expect(a1.variables).toMatchObject({ staffName: "mr-a1", unitName: "Phường Hồng Ngự", monthLabel: `tháng ${Number(month.slice(5))}/${month.slice(0, 4)}` });
+    const text = staffReportReminderText(a1.variables as never).chat;
+    expect(text).toMatch(/^Báo cáo tháng \d+\/\d{4} đã được lập sẵn số liệu: hãy viết các mục nhận xét và nộp trước ngày \d{2}\/\d{2}\/\d{4}\.\nĐơn vị: Phường Hồng Ngự\./);
     // Again, later that day or in the days after: nothing changes.
-    expect((await t.ctx.reports.prepareDrafts(cal, new Date(at.getTime() + 86_400_000))).prepared).toEqual([]);
+    expect(await t.ctx.reports.prepareDrafts(cal, new Date(at.getTime() + 86_400_000))).toMatchObject({ prepared: [], reminders: 0 });
+    expect(await db.notice.count({ where: { type: "STAFF_REPORT_REMINDER" } })).toBe(2);
+    // The worker sends them (no Telegram token here: the sandbox records what Telegram would get).
+    const worker = await startWorkerRole(t.ctx);
+    try {
+      const deadline = Date.now() + 30_000;
+      let sent: { recipient: string; text: string }[] = [];
+      while (Date.now() < deadline) {
+        sent = await db.sandboxMessage.findMany({ where: { noticeId: { in: reminders.map((n) => n.id) } }, select: { recipient: true, text: true } });
+        if (sent.length === 2) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(sent.map((m) => m.recipient).sort()).toEqual(linked.map((m) => m.telegramChatId).sort());
+      expect(sent.find((m) => m.recipient === linked.find((x) => x.unitCode === A)!.telegramChatId)!.text).toContain(text.split("\n")[0]!);
+    } finally {
+      await worker.stop();
+    }
     expect((await db.monthlyReport.findFirstOrThrow({ where: { month, unitCode: A } })).preparedAt?.toISOString()).toBe(at.toISOString());
     // The job itself, through the catalog, as the worker runs it (idempotent: nothing more to prepare).
     const job = jobCatalog[JOB.reportPrepare]!;

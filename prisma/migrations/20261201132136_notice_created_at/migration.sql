@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Notice_createdAt_idx" ON "Notice"("createdAt");
