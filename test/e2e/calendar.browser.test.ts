@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, seriousViolations } from "../support/browser.js";
+import { launchChromium, seriousViolations, submitSignIn } from "../support/browser.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { cloneTestDatabase } from "../support/databases.js";
 
@@ -35,9 +35,7 @@ afterAll(async () => {
 
 async function signIn(page: Page, username: string, password: string): Promise<void> {
   await page.goto(`${t.baseUrl}/staff/login`);
-  await page.getByLabel("Tên đăng nhập").fill(username);
-  await page.getByLabel("Mật khẩu", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  await submitSignIn(page, username, password);
   await page.waitForURL((url) => url.pathname === "/staff");
 }
 

@@ -8,7 +8,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, seriousViolations } from "../support/browser.js";
+import { launchChromium, seriousViolations, submitSignIn } from "../support/browser.js";
 import { startNotifyStack, type NotifyStack } from "../support/notify-stack.js";
 
 const COMMUNE = "29955"; // Phường Hồng Ngự
@@ -39,9 +39,7 @@ const phone = (): Promise<BrowserContext> => browser.newContext({ viewport: { wi
 async function signIn(page: Page, username: string, password: string): Promise<void> {
   await page.goto(`${s.baseUrl}/staff`);
   await page.waitForURL(/\/staff\/login/);
-  await page.getByLabel("Tên đăng nhập").fill(username);
-  await page.getByLabel("Mật khẩu", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  await submitSignIn(page, username, password);
 }
 
 /** Residents who subscribed in the bot to this hamlet (as the bot's flow leaves them). */

@@ -10,7 +10,7 @@ import { readFile } from "node:fs/promises";
 import { type Browser, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dossierEventSchema } from "../../src/dossiers/event-schema.js";
-import { launchChromium, seriousViolations } from "../support/browser.js";
+import { launchChromium, seriousViolations, submitSignIn } from "../support/browser.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { cloneTestDatabase } from "../support/databases.js";
 
@@ -55,9 +55,7 @@ describe("forms 04 and 05 in a browser", () => {
     const page = await ctx.newPage();
     await page.goto(`${t.baseUrl}/staff/dossiers/${encodeURIComponent(code)}`);
     await page.waitForURL(/\/staff\/login/);
-    await page.getByLabel("Tên đăng nhập").fill(username);
-    await page.getByLabel("Mật khẩu", { exact: true }).fill(PASSWORD);
-    await page.getByRole("button", { name: "Đăng nhập" }).click();
+    await submitSignIn(page, username, PASSWORD);
     await page.waitForURL((url) => url.pathname === `/staff/dossiers/${encodeURIComponent(code)}` || url.pathname === `/staff/dossiers/${code}`);
     await expect.poll(() => page.locator("h1").textContent()).toBe(`Hồ sơ ${code}`);
     // The postal event's own hand-over is in the history already.

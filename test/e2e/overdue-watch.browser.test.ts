@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, seriousViolations } from "../support/browser.js";
+import { launchChromium, seriousViolations, submitSignIn } from "../support/browser.js";
 import { startNotifyStack, type NotifyStack } from "../support/notify-stack.js";
 
 let s: NotifyStack;
@@ -37,9 +37,7 @@ describe("the overdue watch in a browser", () => {
     const page = await ctx.newPage();
     await page.goto(`${s.baseUrl}/staff`);
     await page.waitForURL(/\/staff\/login/);
-    await page.getByLabel("Tên đăng nhập").fill(username);
-    await page.getByLabel("Mật khẩu", { exact: true }).fill(PASSWORD);
-    await page.getByRole("button", { name: "Đăng nhập" }).click();
+    await submitSignIn(page, username, PASSWORD);
     await page.waitForURL((url) => url.pathname === "/staff");
 
     const watched = page.locator("section[aria-labelledby=watched-title]");

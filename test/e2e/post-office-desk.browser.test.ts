@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dossierEventSchema } from "../../src/dossiers/event-schema.js";
-import { launchChromium, seriousViolations } from "../support/browser.js";
+import { launchChromium, seriousViolations, submitSignIn } from "../support/browser.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { cloneTestDatabase } from "../support/databases.js";
 
@@ -61,9 +61,7 @@ async function signIn(page: Page): Promise<void> {
   await page.goto(`${t.baseUrl}/staff`);
   await page.waitForURL(/\/staff\/login/);
   expect(await seriousViolations(page)).toEqual([]);
-  await page.getByLabel("Tên đăng nhập").fill(username);
-  await page.getByLabel("Mật khẩu", { exact: true }).fill(PASSWORD);
-  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  await submitSignIn(page, username, PASSWORD);
   await page.waitForURL((url) => url.pathname === "/staff");
 }
 

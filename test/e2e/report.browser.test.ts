@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import ExcelJS from "exceljs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, seriousViolations } from "../support/browser.js";
+import { launchChromium, seriousViolations, submitSignIn } from "../support/browser.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { cloneTestDatabase } from "../support/databases.js";
 
@@ -45,9 +45,7 @@ describe("the monthly report in a browser", () => {
     const page = await context.newPage();
     await page.goto(`${t.baseUrl}/staff`);
     await page.waitForURL(/\/staff\/login/);
-    await page.getByLabel("Tên đăng nhập").fill(user.username);
-    await page.getByLabel("Mật khẩu", { exact: true }).fill(user.password);
-    await page.getByRole("button", { name: "Đăng nhập" }).click();
+    await submitSignIn(page, user.username, user.password);
     await page.getByRole("link", { name: "Báo cáo tháng" }).click();
     await page.waitForURL(/\/staff\/reports/);
     await page.getByLabel("Tháng", { exact: true }).fill(MONTH);
