@@ -67,10 +67,10 @@ export function monthSchema(now: () => Date = () => new Date()) {
   return z
     .string()
     .trim()
-    .regex(MONTH, "month: tháng dạng YYYY-MM, ví dụ 2026-11")
-    .refine((v) => Number(v.slice(5, 7)) >= 1 && Number(v.slice(5, 7)) <= 12, "month: tháng từ 01 đến 12")
-    .refine((v) => v >= "2020-01", "month: báo cáo có từ tháng 01/2020")
-    .refine((v) => v <= monthOf(now()), "month: chưa đến tháng này (không lập báo cáo cho tháng sau tháng hiện tại)");
+    .regex(MONTH, "tháng dạng YYYY-MM, ví dụ 2026-11")
+    .refine((v) => Number(v.slice(5, 7)) >= 1 && Number(v.slice(5, 7)) <= 12, "tháng từ 01 đến 12")
+    .refine((v) => v >= "2020-01", "báo cáo có từ tháng 01/2020")
+    .refine((v) => v <= monthOf(now()), "chưa đến tháng này (không lập báo cáo cho tháng sau tháng hiện tại)");
 }
 
 export const UNIT_CODE = /^\d{2}(\d{3})?$/;

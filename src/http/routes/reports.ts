@@ -76,7 +76,7 @@ export function registerReportRoutes(app: FastifyInstance, deps: { reports: Mont
     const unit = o.unit ?? (await defaultUnit(principal, reports));
     const monthCheck = reportParamsSchema().safeParse({ unit: unit ?? "", month });
     if (!unit || !monthCheck.success) {
-      const message = monthCheck.success ? "Chưa chọn đơn vị." : monthCheck.error.issues[0]!.message;
+      const message = monthCheck.success ? "Chưa chọn đơn vị." : `Tháng: ${monthCheck.error.issues[0]!.message}`;
       return sendConsolePage(request, reply, "staff/reports/index", { current: "reports", title: "Báo cáo tháng", report: null, units: await reports.unitsFor(principal), unit: unit ?? "", month, maxMonth: monthOf(now), errors: [{ field: "month", message }], flash: null }, 400);
     }
     const report = await reports.report(principal, unit, month, now);
