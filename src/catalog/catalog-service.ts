@@ -3,6 +3,7 @@
  * The catalog and its search index are read from the database once per process, on first use: a
  * process started before a `seed` answers from the catalog it read until it is restarted.
  */
+import { answerFromResults, type SearchAnswer } from "./search/answer.js";
 import type { SearchResult } from "./search/index.js";
 import { buildTieredIndex, searchTiered, type TieredSearchIndex } from "./search/tiered.js";
 import type { ProcedureRepository, ProcedureView } from "./repository.js";
@@ -34,6 +35,11 @@ export class CatalogService {
   async search(query: string, limit = 5): Promise<SearchResult[]> {
     const { index } = await this.load();
     return searchTiered(index, query, { limit });
+  }
+
+  /** The kind of answer a citizen's question gets (search/answer.ts): match, choices, out of scope or none. */
+  async ask(query: string, limit = 5): Promise<SearchAnswer> {
+    return answerFromResults(await this.search(query, limit));
   }
 
   async get(code: string): Promise<ProcedureView | undefined> {

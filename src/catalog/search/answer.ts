@@ -1,0 +1,34 @@
+/**
+ * What the catalog search says about a citizen's question, as the bot and the API render it.
+ * This is the contract between the search (src/catalog/search) and its readers (bots/features,
+ * the procedures API): the search decides which kind of answer a question gets; readers only
+ * render it.
+ *
+ * - match: ranked procedures, best first, each with a confidence in [0, 1] (today's list).
+ * - choices: several variants of one procedure fit equally (with a foreign element, in a border
+ *   area, mobile registration; ID card under or over 14; first issue, renewal or replacement): the
+ *   reader offers them as choices instead of guessing. `prompt` is the question to put to the
+ *   citizen ("Việc đăng ký kết hôn của bạn thuộc trường hợp nào?"), each result carries its
+ *   `variant` label.
+ * - out-of-scope: the question is about something no commune handles (passport, driving licence,
+ *   divorce, tax, social insurance…); `topic` names it and `whereToGo` says where to go instead.
+ * - no-match: nothing in the catalog fits (including questions that only borrow a procedure's
+ *   words for something absurd).
+ */
+import type { SearchResult } from "./index.js";
+
+export interface AnswerResult extends SearchResult {
+  /** the variant this procedure is, when the answer is "choices" ("có yếu tố nước ngoài") */
+  variant?: string;
+}
+
+export type SearchAnswer =
+  | { kind: "match"; results: AnswerResult[] }
+  | { kind: "choices"; prompt: string; results: AnswerResult[] }
+  | { kind: "out-of-scope"; topic: string; whereToGo: string }
+  | { kind: "no-match" };
+
+/** Today's ranked list as an answer: a list with results is a match, an empty one no match. */
+export function answerFromResults(results: SearchResult[]): SearchAnswer {
+  return results.length > 0 ? { kind: "match", results } : { kind: "no-match" };
+}
