@@ -76,6 +76,8 @@ export interface EvalFigures {
   falseMatchOutOfScope: number;
   /** the top answer's score and whether it was right, for every question that got a procedure */
   answered: { score: number; correct: boolean }[];
+  /** per kind of question: how many, and how many got the right answer (top-1, or no procedure) */
+  byKind: Map<string, { n: number; right: number }>;
   misses: { q: string; expect: EvalQuestion["expect"]; kind: string; got: string }[];
 }
 
@@ -96,6 +98,7 @@ export function evaluate(index: CatalogSearchIndex, questions: readonly EvalQues
   let answerable = 0, top1 = 0, top3 = 0, noMatchQ = 0, noMatchOk = 0, oosQ = 0, oosMatched = 0;
   const misses: EvalFigures["misses"] = [];
   const answered: EvalFigures["answered"] = [];
+  const byKind: EvalFigures["byKind"] = new Map();
   for (const { q, expect, kind } of questions) {
     const answer = askCatalog(index, q);
     const results = answer.kind === "match" || answer.kind === "choices" ? answer.results : [];
@@ -105,6 +108,10 @@ export function evaluate(index: CatalogSearchIndex, questions: readonly EvalQues
       oosQ++;
       if (results.length > 0) oosMatched++;
     }
+    const k = byKind.get(kind) ?? { n: 0, right: 0 };
+    byKind.set(kind, k);
+    k.n++;
+    if (expect === null ? results.length === 0 : right.includes(results[0]?.code ?? "")) k.right++;
     if (expect === null) {
       noMatchQ++;
       if (results.length === 0) noMatchOk++;
@@ -128,6 +135,7 @@ export function evaluate(index: CatalogSearchIndex, questions: readonly EvalQues
     noMatch: share(noMatchOk, noMatchQ),
     falseMatchOutOfScope: oosQ === 0 ? 0 : oosMatched / oosQ,
     answered,
+    byKind,
     misses,
   };
 }
@@ -165,6 +173,13 @@ function main(): void {
   row("correct no-match", (f) => pct(f.noMatch), `≥ ${pct(TARGETS.noMatch)}`);
   row("false matches on out-of-scope", (f) => `${pct(f.falseMatchOutOfScope)} of ${f.outOfScopeQuestions}`, `≤ ${pct(TARGETS.falseMatchOutOfScope)}`);
 
+  for (const kind of ["curated", "portal", "out-of-scope", "absurd", "unrelated"]) {
+    const show = (f: EvalFigures): string => {
+      const k = f.byKind.get(kind);
+      return k ? `${k.right}/${k.n}` : "—";
+    };
+    row(`  right answers, ${kind}`, show, "");
+  }
   console.log("\ncalibration of the top answer on dev (score band: answers, share right)");
   for (const [lo, hi] of [[0, 0.5], [0.5, 0.7], [0.7, 0.85], [0.85, 1.01]] as const) {
     const band = dev.answered.filter((a) => a.score >= lo && a.score < hi);

@@ -3,8 +3,13 @@
  * abbreviations, stop words, synonyms, out-of-scope topics, variant groups and the absurd-subject
  * rule. Domain knowledge lives there, not in code; each file's "about" says who wrote it and why.
  */
-import { readFileSync } from "node:fs";
 import { z } from "zod";
+import abbreviationsJson from "./data/abbreviations.json" with { type: "json" };
+import outOfScopeJson from "./data/out-of-scope.json" with { type: "json" };
+import stopWordsJson from "./data/stopwords.json" with { type: "json" };
+import subjectsJson from "./data/subjects.json" with { type: "json" };
+import synonymsJson from "./data/synonyms.json" with { type: "json" };
+import variantsJson from "./data/variants.json" with { type: "json" };
 import { toneSignature } from "../../text/vietnamese.js";
 import { tokenize } from "./tokenize.js";
 
@@ -53,9 +58,9 @@ const VariantsFile = z.object({
 });
 const SubjectsFile = z.object({ about, personProcedures: z.array(z.string().min(1)), notPersons: z.array(z.string().min(1)) });
 
-function read<T>(schema: z.ZodType<T>, name: string): T {
-  const url = new URL(`./data/${name}`, import.meta.url);
-  return schema.parse(JSON.parse(readFileSync(url, "utf8")));
+/** The tables are imported (so that a build bundles them) and checked on first use. */
+function read<T>(schema: z.ZodType<T>, json: unknown): T {
+  return schema.parse(json);
 }
 
 /** A phrase in matching form: folded keys, and tone signatures for a one-word phrase. */
@@ -122,12 +127,12 @@ let loaded: SearchData | undefined;
 
 export function searchData(): SearchData {
   if (loaded) return loaded;
-  const abbreviations = read(AbbreviationsFile, "abbreviations.json");
-  const stop = read(StopWordsFile, "stopwords.json");
-  const synonyms = read(SynonymsFile, "synonyms.json");
-  const outOfScope = read(OutOfScopeFile, "out-of-scope.json");
-  const variants = read(VariantsFile, "variants.json");
-  const subjects = read(SubjectsFile, "subjects.json");
+  const abbreviations = read(AbbreviationsFile, abbreviationsJson);
+  const stop = read(StopWordsFile, stopWordsJson);
+  const synonyms = read(SynonymsFile, synonymsJson);
+  const outOfScope = read(OutOfScopeFile, outOfScopeJson);
+  const variants = read(VariantsFile, variantsJson);
+  const subjects = read(SubjectsFile, subjectsJson);
   const keys = (text: string): string[] => tokenize(text).map((t) => t.key);
   loaded = {
     abbreviations: new Map(Object.entries(abbreviations.entries).map(([abbr, words]) => [keys(abbr).join(""), keys(words)])),

@@ -281,7 +281,7 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
       }
       if (all > 0) nameCovered = Math.max(nameCovered, got / all);
     }
-    let confidence = Math.pow(questionCovered, 0.75) * (0.4 + 0.6 * Math.sqrt(nameCovered));
+    let confidence = Math.pow(questionCovered, 0.75) * (0.4 + 0.6 * nameCovered);
     if (distinctive === 0) confidence = Math.min(0.3, confidence * 0.5);
     if (doc.curated) confidence = Math.min(1, confidence * CURATED_BOOST);
     scored.push({ doc, confidence, nameCovered, rank: confidence + 0.05 * (hit.score / topBm25) });
