@@ -142,3 +142,38 @@ export function cpuMeter(workerPids: number[]) {
     },
   };
 }
+
+/**
+ * Statements sent to PostgreSQL by this process (every pg client, Prisma's included: they share
+ * the `pg` module), counted from the first call on: round trips, for the ingest figures.
+ */
+export function statementCounter(): { read(): number } {
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown; __counted?: number };
+  if (proto.__counted === undefined) {
+    proto.__counted = 0;
+    const original = proto.query;
+    proto.query = function (this: unknown, ...args: unknown[]) {
+      proto.__counted! += 1;
+      return original.apply(this, args);
+    };
+  }
+  return { read: () => proto.__counted! };
+}
+
+/**
+ * CPU used from now on by this process and by the PostgreSQL backends serving its database (not
+ * the whole server's, which other work on the machine shares).
+ */
+export async function ingestCpuMeter(pool: pg.Pool): Promise<{ perItem(items: number): Promise<string> }> {
+  const backends = async () => (await pool.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")).rows.map((r) => r.pid);
+  const self = cpuSeconds(process.pid);
+  const start = new Map((await backends()).map((pid) => [pid, cpuSeconds(pid)]));
+  return {
+    async perItem(items: number) {
+      const pids = await backends();
+      const postgres = pids.reduce((sum, pid) => sum + cpuSeconds(pid) - (start.get(pid) ?? 0), 0);
+      const us = (s: number) => `${Math.round((s / items) * 1e6)}`;
+      return `${us(cpuSeconds(process.pid) - self)} / ${us(postgres)} µs`;
+    },
+  };
+}
