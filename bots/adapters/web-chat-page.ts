@@ -42,10 +42,13 @@ export const webChatPage = `<!doctype html>
       else if (part) d.appendChild(document.createTextNode(part));
     }
   };
-  const add = (text, who) => { const d = document.createElement("div"); d.className = "msg " + who; if (who === "bot") fill(d, text); else d.textContent = text; log.appendChild(d); d.scrollIntoView({ block: "end" }); return d; };
+  const add = (text, who, scroll = true) => { const d = document.createElement("div"); d.className = "msg " + who; if (who === "bot") fill(d, text); else d.textContent = text; log.appendChild(d); if (scroll) d.scrollIntoView({ block: "end" }); return d; };
   const render = (replies) => {
+    let first = null;
     for (const r of replies) {
-      add(r.text, "bot");
+      const d = add(r.text, "bot", false);
+      // where the answer starts: a procedure's name ("📄 …"), or else the first reply
+      if (!first || (r.text.startsWith("📄") && !first.textContent.startsWith("📄"))) first = d;
       if (r.buttons && r.buttons.length) {
         const row = document.createElement("div"); row.className = "buttons";
         for (const b of r.buttons.flat()) {
@@ -56,7 +59,11 @@ export const webChatPage = `<!doctype html>
         log.appendChild(row);
       }
     }
-    window.scrollTo(0, document.body.scrollHeight);
+    // An answer taller than the screen is shown from its start (the procedure's name), not its end.
+    const room = window.innerHeight - document.getElementById("f").offsetHeight;
+    const below = first ? document.body.scrollHeight - (first.getBoundingClientRect().top + window.scrollY) : 0;
+    if (first && below > room) first.scrollIntoView({ block: "start" });
+    else window.scrollTo(0, document.body.scrollHeight);
   };
   const send = async (payload) => {
     try {

@@ -12,10 +12,10 @@ import type { SubscriptionService } from "../../src/subscriptions/subscription-s
 import { searchKey } from "../../src/text/vietnamese.js";
 import type { Feature, TurnContext } from "../engine/engine.js";
 import type { Button } from "../engine/types.js";
+import { Utterance } from "../intents/match.js";
+import { COMPOUNDS, INTENTS } from "../intents/vocabulary.js";
 import { areaText, botText } from "../messages/vi.js";
 
-const WANTS = /\b(nhan thong bao (cua )?(xa|phuong|ap|khom)|dang ky (nhan )?thong bao|theo doi thong bao|thong bao cua xa|thong bao cua phuong)\b/;
-const LIST = /\b(thong bao da dang ky|dang nhan thong bao|xem dang ky)\b/;
 
 export function announcementsFeature(deps: { subscriptions: SubscriptionService; units: AdminUnitService; communePage?: (communeCode: string) => string }): Feature {
   const pageOf = deps.communePage ?? ((code: string) => `/xa/${code}`);
@@ -116,8 +116,9 @@ export function announcementsFeature(deps: { subscriptions: SubscriptionService;
       if (name.length < 2 || name.length > 60 || hamletNameProblem(name)) return offerHamlets(ctx, area.communeCode, area.communeName!);
       return subscribe(ctx, area.communeCode, area.communeName!, name);
     }
-    if (LIST.test(key)) return list(ctx);
-    if (WANTS.test(key)) {
+    const said = new Utterance(m.text, COMPOUNDS);
+    if (said.is(INTENTS.announcementsList)) return list(ctx);
+    if (said.is(INTENTS.announcementsWanted)) {
       ctx.session.area = { step: "commune" };
       return void ctx.reply({ text: areaText.askCommune });
     }

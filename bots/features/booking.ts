@@ -16,10 +16,11 @@ import { searchKey } from "../../src/text/vietnamese.js";
 import type { Confirmation, OneTimeCodeService } from "../../src/verification/one-time-codes.js";
 import type { Feature, TurnContext } from "../engine/engine.js";
 import type { BookingDraft } from "../engine/types.js";
+import { Utterance } from "../intents/match.js";
+import { COMPOUNDS, INTENTS } from "../intents/vocabulary.js";
 import { botText, bookingText } from "../messages/vi.js";
 import { confirmTurn, requestCode } from "./confirm.js";
 
-const WANTS_DELIVERY = /\b(giao tan nha|tra ve nha|gui ve nha|gui ket qua ve|ship|nhan tai nha|nhan ket qua tai nha|giao ket qua|chuyen phat|dat buu dien|giao ve)\b/;
 const DONE = new Set(["RETURNED", "DELIVERED", "REFUSED", "WITHDRAWN", "STOPPED", "RESULT_HANDED_TO_POST", "OUT_FOR_DELIVERY"]);
 
 export function bookingFeature(deps: {
@@ -232,7 +233,7 @@ export function bookingFeature(deps: {
     }
     if (m.kind !== "text") return next();
     if (b) return step(ctx, b, m.text);
-    if (WANTS_DELIVERY.test(searchKey(m.text))) return start(ctx, ctx.session.verified?.[0]);
+    if (new Utterance(m.text, COMPOUNDS).is(INTENTS.delivery)) return start(ctx, ctx.session.verified?.[0]);
     return next();
   };
 }

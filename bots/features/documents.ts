@@ -1,50 +1,78 @@
 /**
- * "Which documents do I need?": free text goes to the catalog search. A confident match shows the
- * procedure; close matches are offered as buttons; no match says so honestly. Follow-ups (fee,
- * time, where, by post) stay on the procedure being discussed.
+ * "Which documents do I need?": free text goes to the catalog search, whose answer (match,
+ * choices, out of scope, no match: src/catalog/search/answer.ts) the bot renders:
+ * - a confident match shows the procedure: its name, a three-line summary (where; how long and how
+ *   much; by post or not), the documents, then where the facts come from. A question that asks
+ *   specific things (fee, time, where, by post, through someone else) gets each of them, under the
+ *   procedure's name; one that asks nothing specific, or asks for the documents, gets it all;
+ * - close matches, and the variants of a procedure the search cannot choose between, are offered
+ *   as buttons; a question about something no commune handles says where to go; no match says so.
+ * Follow-ups (fee, time, where, by post) stay on the procedure being discussed. A question that
+ * mentions a foreigner, answered with a procedure that has no foreign element, says so under the
+ * name and offers the foreign-element procedure when the catalog has it.
+ * The words are read with the bot's vocabulary (bots/intents): words of the procedure's own name
+ * ("phí" in "mai táng phí", "hộ" in "hộ kinh doanh") never count as a question about it.
  */
 import type { CatalogService } from "../../src/catalog/catalog-service.js";
 import type { ProcedureView } from "../../src/catalog/repository.js";
+import type { SearchAnswer } from "../../src/catalog/search/answer.js";
 import { searchKey } from "../../src/text/vietnamese.js";
 import type { Feature, TurnContext } from "../engine/engine.js";
-import { bookingText, botText } from "../messages/vi.js";
+import type { Button } from "../engine/types.js";
+import { Utterance } from "../intents/match.js";
+import { ASPECTS, COMPOUNDS, INTENTS, type Aspect } from "../intents/vocabulary.js";
+import { botText } from "../messages/vi.js";
 
 /** A top answer this sure, and this far ahead of the next, is shown directly. */
 const CONFIDENT = 0.7;
 const LEAD = 0.2;
 const COMMON = ["1.001193", "1.000894", "1.004873", "2.000815", "1.004194", "1.004222"];
+const OTHER_BUTTONS: Button[][] = [[{ label: "Hỏi thủ tục khác", data: "ask-docs" }, { label: botText.menuButton, data: "menu" }]];
 
-type Aspect = "fee" | "time" | "where" | "postal" | "docs" | "proxy";
-/** Paper household books were abolished on 1 January 2023: the question gets that fact. */
-const HOUSEHOLD_BOOK = /\b(so ho khau|so tam tru|ho khau giay)\b/;
-const ASKS_IF_NEEDED = /\b(can|co can|phai|mang|nop|xuat trinh|photo|ban sao|con dung|con gia tri|con can|bi bo|con su dung)\b/;
-const FOLLOW_UPS: [Aspect, RegExp][] = [
-  // "nộp hộ", "làm thay" (not "làm hồ sơ", "hộ khẩu", "hộ tịch": "hộ" must end the phrase)
-  ["proxy", /\b(nho (nguoi|ai|ba|me|bo|con|chong|vo|anh|chi|em)|nguoi (khac|nha|than) (di|lam|nop|nhan|ky)|uy quyen|khong (den|di|tu di) duoc)\b|\b(lam|nop|nhan|di|ky) (ho|thay|dum)(?=( (duoc|cho|giup|khong|dum|voi|nhe|nha|a|minh|toi|em|nguoi|the|nay))*$)/],
-  ["postal", /\b(buu dien|buu chinh|buu ta|gui qua|qua buu|tan nha|ship|chuyen phat)\b/],
-  ["fee", /\b(le phi|phi|bao nhieu tien|het bao nhieu|mat bao nhieu|ton bao nhieu|tien)\b/],
-  ["time", /\b(bao lau|may ngay|bao nhieu ngay|thoi han|bao gio|khi nao|lau khong|mat may)\b/],
-  ["where", /\b(o dau|cho nao|noi nop|nop o|nop tai|co quan nao|lam o dau|den dau)\b/],
-  ["docs", /\b(giay to|can gi|can nhung gi|mang gi|chuan bi|ho so gom|thanh phan)\b/],
-];
-
-function followUpAspect(text: string): Aspect | null {
-  const key = searchKey(text);
-  for (const [aspect, pattern] of FOLLOW_UPS) if (pattern.test(key)) return aspect;
-  return null;
+/** The aspects a question asks about `p`, in the order they are answered (none: it asks for the procedure as a whole). */
+export function aspectsAsked(text: string, p?: Pick<ProcedureView, "name" | "aliases">): Aspect[] {
+  const u = new Utterance(text, COMPOUNDS);
+  if (p) u.addNameWords([p.name, ...p.aliases]);
+  return ASPECTS.filter((a) => u.is(INTENTS[a]));
 }
 
+/** The code of the answer's top result when the search is sure of it. */
+function confidentCode(answer: SearchAnswer): string | null {
+  if (answer.kind !== "match") return null;
+  const [top, second] = answer.results;
+  return top && top.score >= CONFIDENT && (!second || top.score - second.score >= LEAD) ? top.code : null;
+}
+
+const FOREIGN = "co yeu to nuoc ngoai";
+const nameKey = (name: string) => searchKey(name).replace(/^thu tuc /, "");
+
 export function documentsFeature(catalog: CatalogService): Feature {
-  const show = async (ctx: TurnContext, p: ProcedureView) => {
+  /** The same procedure with a foreign element ("Đăng ký kết hôn" → "Thủ tục đăng ký kết hôn có yếu tố nước ngoài"). */
+  const foreignCounterpart = async (p: ProcedureView): Promise<ProcedureView | null> => {
+    const wanted = `${nameKey(p.name)} ${FOREIGN}`;
+    const all = await catalog.list();
+    return all.find((q) => nameKey(q.name) === wanted) ?? all.filter((q) => nameKey(q.name).startsWith(nameKey(p.name)) && nameKey(q.name).includes(FOREIGN)).sort((a, b) => a.name.length - b.name.length)[0] ?? null;
+  };
+
+  const answer = async (ctx: TurnContext, p: ProcedureView, asked: readonly Aspect[], foreign = false): Promise<void> => {
     ctx.session.procedureCode = p.code;
     ctx.session.offered = undefined;
-    ctx.reply({ text: botText.documents(p), buttons: p.postalSubmission === true ? [[bookingText.collectButton(p.code)], ...botText.followUpButtons] : botText.followUpButtons });
-  };
-  const answer = async (ctx: TurnContext, p: ProcedureView, aspect: Aspect): Promise<void> => {
-    if (aspect === "docs") return show(ctx, p);
-    const text =
-      aspect === "fee" ? botText.fee(p) : aspect === "time" ? botText.time(p) : aspect === "where" ? botText.where(p) : aspect === "proxy" ? botText.proxy(p) : botText.postal(p);
-    ctx.reply({ text, buttons: botText.followUpButtons });
+    let warning: string | undefined;
+    const extra: Button[][] = [];
+    if (foreign && !searchKey(p.name).includes("nuoc ngoai")) {
+      const counterpart = await foreignCounterpart(p);
+      if (counterpart || searchKey(p.field).includes("ho tich")) warning = botText.foreignWarning(counterpart);
+      if (counterpart) extra.push([botText.procedureButton({ code: counterpart.code, name: counterpart.name.replace(/^Thủ tục /, "") })]);
+    }
+    const specific = asked.filter((a): a is Exclude<Aspect, "docs"> => a !== "docs");
+    const buttons = botText.procedureButtons(p, extra);
+    if (asked.length === 0 || asked.includes("docs")) {
+      // The whole answer holds where, how long, how much and by post; through someone else is added.
+      ctx.reply({ text: botText.documents(p, warning), buttons: specific.includes("proxy") ? undefined : buttons });
+      if (specific.includes("proxy")) ctx.reply({ text: botText.aspects(p, ["proxy"]), buttons });
+      return;
+    }
+    ctx.reply({ text: botText.aspects(p, specific, warning), buttons });
   };
 
   return async (ctx, next) => {
@@ -52,48 +80,51 @@ export function documentsFeature(catalog: CatalogService): Feature {
     if (m.kind === "button") {
       if (m.data.startsWith("proc:")) {
         const p = await catalog.get(m.data.slice(5));
-        if (p) return show(ctx, p);
+        if (p) return answer(ctx, p, []);
       }
       if (m.data === "ask-docs") return void ctx.reply({ text: botText.askWhichProcedure });
       if (m.data === "common") {
         const list = (await Promise.all(COMMON.map((c) => catalog.get(c)))).filter((p): p is ProcedureView => Boolean(p));
         return void ctx.reply({ text: botText.common, buttons: list.map((p) => [botText.procedureButton(p)]) });
       }
-      const aspect = m.data.startsWith("ask-") ? (m.data.slice(4) as Aspect) : null;
+      const pressed = m.data.startsWith("ask-") ? (m.data.slice(4) as Aspect) : null;
+      if (!pressed || !ASPECTS.includes(pressed)) return next();
       const current = ctx.session.procedureCode ? await catalog.get(ctx.session.procedureCode) : undefined;
-      if (aspect && current) return answer(ctx, current, aspect);
-      if (aspect) return void ctx.reply({ text: botText.askWhichProcedure });
-      return next();
+      if (current) return answer(ctx, current, [pressed]);
+      return void ctx.reply({ text: botText.askWhichProcedure });
     }
     if (m.kind !== "text") return next();
 
-    const key = searchKey(m.text);
-    if (HOUSEHOLD_BOOK.test(key) && ASKS_IF_NEEDED.test(key.replace(HOUSEHOLD_BOOK, " "))) {
-      return void ctx.reply({ text: botText.householdBook, buttons: botText.followUpButtons });
-    }
-    const results = await catalog.search(m.text, 3);
-    const aspect = followUpAspect(m.text);
+    const said = new Utterance(m.text, COMPOUNDS);
+    if (said.is(INTENTS.householdBook) && said.is(INTENTS.asksIfNeeded)) return void ctx.reply({ text: botText.householdBook, buttons: OTHER_BUTTONS });
+    const foreign = said.is(INTENTS.foreign);
+    const found = await catalog.ask(m.text, 3);
     const current = ctx.session.procedureCode ? await catalog.get(ctx.session.procedureCode) : undefined;
-    const top = results[0];
+    const sure = confidentCode(found);
+
     // A follow-up about the procedure under discussion, unless the question clearly names another.
-    if (aspect && aspect !== "docs" && current && (!top || top.code === current.code || top.score < CONFIDENT)) return answer(ctx, current, aspect);
-    if (!top) {
-      if (aspect && current) return answer(ctx, current, aspect);
-      ctx.session.procedureCode = undefined;
-      return void ctx.reply({ text: botText.noMatch(m.text.trim()), buttons: [[{ label: "Các thủ tục thường gặp", data: "common" }], [{ label: botText.menuButton, data: "menu" }]] });
+    if (current && found.kind !== "choices" && found.kind !== "out-of-scope" && (sure === null || sure === current.code)) {
+      const asked = aspectsAsked(m.text, current);
+      // Asking for the documents too, with a search unsure which procedure: the choices, not a guess.
+      const staysOnCurrent = sure === current.code || found.kind === "no-match" || !asked.includes("docs");
+      if (asked.some((a) => a !== "docs") && staysOnCurrent) return answer(ctx, current, asked, foreign);
     }
-    const second = results[1];
-    if (top.score >= CONFIDENT && (!second || top.score - second.score >= LEAD)) {
-      const p = await catalog.get(top.code);
-      if (p) {
-        if (aspect && aspect !== "docs") {
-          ctx.session.procedureCode = p.code;
-          return answer(ctx, p, aspect);
-        }
-        return show(ctx, p);
+    switch (found.kind) {
+      case "no-match":
+        ctx.session.procedureCode = undefined;
+        return void ctx.reply({ text: botText.noMatch(m.text.trim()), buttons: [[{ label: "Các thủ tục thường gặp", data: "common" }], [{ label: botText.menuButton, data: "menu" }]] });
+      case "out-of-scope":
+        ctx.session.procedureCode = undefined;
+        return void ctx.reply({ text: botText.outOfScope(found.topic, found.whereToGo), buttons: [[{ label: "Các thủ tục thường gặp", data: "common" }], [{ label: botText.menuButton, data: "menu" }]] });
+      case "choices":
+        ctx.session.offered = found.results.map((r) => r.code);
+        return void ctx.reply({ text: found.prompt, buttons: found.results.map((r) => [botText.choiceButton(r)]) });
+      case "match": {
+        const p = sure ? await catalog.get(sure) : undefined;
+        if (p) return answer(ctx, p, aspectsAsked(m.text, p), foreign);
+        ctx.session.offered = found.results.map((r) => r.code);
+        return void ctx.reply({ text: botText.severalMatches, buttons: found.results.map((r) => [botText.procedureButton(r)]) });
       }
     }
-    ctx.session.offered = results.map((r) => r.code);
-    ctx.reply({ text: botText.severalMatches, buttons: results.map((r) => [botText.procedureButton(r)]) });
   };
 }

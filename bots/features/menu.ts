@@ -1,15 +1,8 @@
 /** Greeting, menu, help, and platform content the bot cannot read. */
-import { searchKey } from "../../src/text/vietnamese.js";
 import type { Feature } from "../engine/engine.js";
+import { Utterance } from "../intents/match.js";
+import { COMPOUNDS, INTENTS } from "../intents/vocabulary.js";
 import { botText } from "../messages/vi.js";
-
-const GREETING = /^(\/start|start|menu|\/menu|bat dau|xin chao|chao|chao ban|chao em|hello|hi|alo|a lo)( (ban|em|ad|admin|ak|a))?$/;
-const HELP = /^(\/help|help|huong dan|tro giup|giup|giup do|giup toi|cach dung)$/;
-// Small talk, matched on the whole message without marks: thanks, a plain "ok", goodbye.
-const POLITE = "(em|ban|nhieu|nhe|nha|a|ad|admin|lam|rat nhieu|bot|tro ly|nhe em|nha em|em nhe|em nha|em a|ban nhe|nhieu nhe|nhieu nha|nhieu a)";
-const THANKS = new RegExp(`^((da|vang|ok|oke|okay|uh|u|a|vay|the|thi)\\s+)*(cam on|camon|cm on|thanks?|thank you|tks|thx|ty)(\\s+${POLITE})*$`);
-const ACK = /^(ok|oke|okay|okie|ok ok|vang|da|da vang|vang a|da a|uh|u|um|uhm|duoc roi|ro roi|hieu roi|da hieu|toi hieu roi|ok em|ok a|ok ban|tot qua|hay qua|tuyet)$/;
-const BYE = new RegExp(`^((da|vang|ok|thoi)\\s+)*(tam biet|bye|bye bye|goodbye|hen gap lai|chao nhe|chao em nhe)(\\s+${POLITE})*$`);
 
 export const menuFeature: Feature = async (ctx, next) => {
   const m = ctx.inbound.message;
@@ -28,14 +21,14 @@ export const menuFeature: Feature = async (ctx, next) => {
   if (m.kind === "button" && m.data === "menu") return showMenu(ctx, false);
   if (m.kind === "button" && m.data === "help") return void ctx.reply({ text: botText.help, buttons: [[{ label: botText.menuButton, data: "menu" }]] });
   if (m.kind === "text") {
-    const key = searchKey(m.text);
-    if (GREETING.test(key)) return showMenu(ctx, true);
-    if (HELP.test(key)) return void ctx.reply({ text: botText.help, buttons: [[{ label: botText.menuButton, data: "menu" }]] });
+    const said = new Utterance(m.text, COMPOUNDS);
+    if (said.is(INTENTS.greeting)) return showMenu(ctx, true);
+    if (said.is(INTENTS.help)) return void ctx.reply({ text: botText.help, buttons: [[{ label: botText.menuButton, data: "menu" }]] });
     // Not while a booking or a lookup waits for an answer ("ok" may be one).
     if (!ctx.session.booking && !ctx.session.pendingCode) {
-      if (THANKS.test(key)) return void ctx.reply({ text: botText.thanks, buttons: [[{ label: botText.menuButton, data: "menu" }]] });
-      if (BYE.test(key)) return void ctx.reply({ text: botText.bye });
-      if (ACK.test(key)) return void ctx.reply({ text: botText.ack, buttons: [[{ label: botText.menuButton, data: "menu" }]] });
+      if (said.is(INTENTS.thanks)) return void ctx.reply({ text: botText.thanks, buttons: [[{ label: botText.menuButton, data: "menu" }]] });
+      if (said.is(INTENTS.bye)) return void ctx.reply({ text: botText.bye });
+      if (said.is(INTENTS.ack)) return void ctx.reply({ text: botText.ack, buttons: [[{ label: botText.menuButton, data: "menu" }]] });
     }
   }
   // A first message that is a real question gets the welcome too, then the answer.

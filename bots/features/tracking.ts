@@ -12,8 +12,9 @@ import type { SubscriptionService } from "../../src/subscriptions/subscription-s
 import type { OneTimeCodeService } from "../../src/verification/one-time-codes.js";
 import { toE164 } from "../../src/dossiers/event-schema.js";
 import { STATUS_LABELS } from "../../src/notifications/messages/vi.js";
-import { searchKey } from "../../src/text/vietnamese.js";
 import type { Feature, TurnContext } from "../engine/engine.js";
+import { Utterance } from "../intents/match.js";
+import { COMPOUNDS, INTENTS } from "../intents/vocabulary.js";
 import { bookingText, botText, trackingText } from "../messages/vi.js";
 import { confirmTurn, requestCode } from "./confirm.js";
 
@@ -23,20 +24,9 @@ const CODE_IN_TEXT = /[A-Z0-9][A-Z0-9._]{0,40}-\d{6}(?:\d{2})?-\d{2,10}/;
 /** Look-ups (proofs checked) a conversation may make in ten minutes, right or wrong. */
 const LOOKUPS_PER_10_MIN = 20;
 
-/** "Where is my dossier?" asked without a code (matched on the text without marks). */
-const STATUS_WORDS = "(den dau|toi dau|dau roi|the nao roi|ra sao roi|sao roi|xong chua|da xong chua|co ket qua chua|co chua|duoc chua|duyet chua|giai quyet chua|xu ly chua|bao gio xong|khi nao xong|bao gio co ket qua|khi nao co ket qua|bao gio tra( ket qua)?|khi nao tra( ket qua)?|bao gio lay duoc|khi nao lay duoc|chua thay gi|chua thay ket qua|chua co ket qua|chua nhan duoc|qua han)";
-const TRACKING_INTENT = [
-  /^(tra cuu|kiem tra|theo doi|check|xem)( lai)?( tinh trang| tien do| trang thai| ket qua)?( cua)? ho so\b/,
-  /^(tinh trang|tien do|trang thai) (cua )?ho so\b/,
-  new RegExp(`\\bho so\\b.*\\b${STATUS_WORDS}\\b`),
-  new RegExp(`\\b(da nop|nop roi|nop tu|nop hom|nop tuan|nop thang|nop giay|nop giay to|gui ho so|nop o)\\b.*\\b${STATUS_WORDS}\\b`),
-];
-/** Questions about a procedure itself ("what to bring", "how long") are not look-ups. */
-const PROCEDURE_QUESTION = /\b(can (nhung )?gi|gom (nhung )?gi|nhung giay to|giay to gi|thanh phan|chuan bi|mau don|to khai|le phi|bao nhieu tien|mat bao lau|may ngay|bao nhieu ngay|thu tuc)\b/;
-
 export function isTrackingQuestion(text: string): boolean {
-  const key = searchKey(text);
-  return !PROCEDURE_QUESTION.test(key) && TRACKING_INTENT.some((re) => re.test(key));
+  const said = new Utterance(text, COMPOUNDS);
+  return !said.is(INTENTS.procedureQuestion) && said.is(INTENTS.tracking);
 }
 
 /**

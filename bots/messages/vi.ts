@@ -3,19 +3,48 @@
  */
 import type { ProcedureView } from "../../src/catalog/repository.js";
 import { provenanceOf, unknownText } from "../../src/catalog/provenance.js";
+import { submissionOf } from "../../src/catalog/submission.js";
+import type { Button } from "../engine/types.js";
 
 const MENU_HINT = 'Gõ "menu" bất cứ lúc nào để xem lại các lựa chọn.';
 
+/** How the dossier is handed in, from the one derivation of it (src/catalog/submission.ts). */
 function postalLine(p: ProcedureView): string {
-  if (p.postalSubmission === true && p.postalReturn === true) return "Có thể gửi hồ sơ và nhận kết quả qua Bưu điện (dịch vụ bưu chính công ích).";
-  if (p.postalReturn === true) return "Có thể nhận kết quả qua Bưu điện.";
-  if (p.postalSubmission === false && p.postalReturn === false) return "Thủ tục này cần làm trực tiếp, không gửi qua Bưu điện.";
-  return "Chưa xác định được việc gửi hồ sơ qua Bưu điện; ông/bà vui lòng hỏi bộ phận một cửa.";
+  const s = submissionOf(p);
+  if (s.online === "only") return "Chỉ nộp trực tuyến (Cổng Dịch vụ công quốc gia hoặc VNeID); không gửi qua Bưu điện.";
+  const desk = s.online === "also" ? "Nộp trực tiếp hoặc trực tuyến" : "Nộp trực tiếp";
+  if (s.byPost === true && s.resultByPost === true) return `${desk}; có thể gửi hồ sơ và nhận kết quả qua Bưu điện.`;
+  if (s.byPost === true) return `${desk}; có thể gửi hồ sơ qua Bưu điện.`;
+  if (s.byPost === false && s.resultByPost === true) return `${desk}, không gửi hồ sơ qua Bưu điện; có thể nhận kết quả qua Bưu điện.`;
+  if (s.byPost === false) return `${desk}, không gửi hồ sơ qua Bưu điện.`;
+  return `${desk}; việc gửi hồ sơ qua Bưu điện: chưa có thông tin, ông/bà vui lòng hỏi bộ phận một cửa.`;
 }
 
 function copies(originals: number, copies: number): string {
   const parts = [originals ? `${originals} bản chính` : "", copies ? `${copies} bản sao` : ""].filter(Boolean);
   return parts.length ? ` — ${parts.join(", ")}` : "";
+}
+
+const BRIEF_LENGTH = 90;
+/** The first clause of a fact, short enough for the summary (the whole fact follows the documents). */
+function brief(fact: string): string {
+  const first = fact.split(";")[0]!.trim();
+  if (first.length <= BRIEF_LENGTH) return first;
+  const cut = first.slice(0, BRIEF_LENGTH - 1);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(" "), 40)).replace(/[\s,(]+$/, "")}…`;
+}
+
+const FACT_LABEL = { agency: "Nơi nộp", processingTime: "Thời hạn giải quyết", fee: "Lệ phí" } as const;
+type Fact = keyof typeof FACT_LABEL;
+const UNKNOWN = "chưa có thông tin";
+
+/** The procedure's name first: a long answer never scrolls it away. */
+const title = (p: ProcedureView) => `📄 ${p.name} (mã ${p.code})`;
+
+/** One fact in full, or what the citizen is told when the source leaves it empty. */
+function factLine(p: ProcedureView, field: Fact, icon: string): string {
+  const value = p[field];
+  return value === null ? `${icon} ${unknownText(p, field)}` : `${icon} ${FACT_LABEL[field]}: ${value}`;
 }
 
 export const botText = {
@@ -59,24 +88,23 @@ export const botText = {
   tooLong: (max: number) => `Tin nhắn dài quá ${max} ký tự. Ông/bà vui lòng hỏi ngắn gọn hơn, mỗi lần một việc.`,
   tooFast: "Ông/bà gửi nhiều tin quá nhanh. Vui lòng đợi một chút rồi hỏi tiếp ạ.",
   somethingWentWrong: "Xin lỗi ông/bà, hệ thống đang gặp trục trặc. Ông/bà vui lòng thử lại sau ít phút.",
-  followUpButtons: [
-    [
-      { label: "Lệ phí", data: "ask-fee" },
-      { label: "Thời hạn", data: "ask-time" },
-    ],
-    [
-      { label: "Nơi nộp", data: "ask-where" },
-      { label: "Qua Bưu điện", data: "ask-postal" },
-    ],
-    [
-      { label: "Hỏi thủ tục khác", data: "ask-docs" },
-      { label: "Menu", data: "menu" },
-    ],
-  ],
   procedureButton: (p: { code: string; name: string }) => ({ label: p.name.length > 60 ? `${p.name.slice(0, 57)}...` : p.name, data: `proc:${p.code}` }),
 
-  documents(p: ProcedureView): string {
-    const lines = [`📄 ${p.name} (mã ${p.code})`, ""];
+  /**
+   * The whole answer about a procedure: its name, a three-line summary (where; how long and how
+   * much; by post or not), then the documents, the facts the summary shortened, and where it all
+   * comes from. `warning` (a foreign element the procedure does not cover) goes right under the name.
+   */
+  documents(p: ProcedureView, warning?: string): string {
+    const short = (field: Fact) => (p[field] === null ? UNKNOWN : brief(p[field]!));
+    const lines = [
+      title(p),
+      ...(warning ? [warning] : []),
+      `📍 Nơi nộp: ${short("agency")}`,
+      `⏱ Thời hạn: ${short("processingTime")} · 💰 Lệ phí: ${short("fee")}`,
+      `📮 ${postalLine(p)}`,
+      "",
+    ];
     if (p.documents.length === 0) lines.push(unknownText(p, "documents"));
     else lines.push("Giấy tờ cần nộp:");
     p.documents.forEach((d, i) => {
@@ -87,13 +115,11 @@ export const botText = {
       lines.push("", "Mang theo để xuất trình:");
       for (const s of p.toShow) lines.push(`• ${s}`);
     }
-    lines.push(
-      "",
-      p.fee === null ? unknownText(p, "fee") : `Lệ phí: ${p.fee}`,
-      p.processingTime === null ? unknownText(p, "processingTime") : `Thời hạn giải quyết: ${p.processingTime}`,
-      p.agency === null ? unknownText(p, "agency") : `Nơi nộp: ${p.agency}`,
-      postalLine(p),
-    );
+    const details = (["agency", "processingTime", "fee"] as const).filter((f) => p[f] === null || brief(p[f]!) !== p[f]);
+    if (details.length) {
+      lines.push("", "Chi tiết:");
+      for (const f of details) lines.push(p[f] === null ? `• ${unknownText(p, f)}` : `• ${FACT_LABEL[f]}: ${p[f]}`);
+    }
     lines.push("", botText.source(p));
     return lines.join("\n");
   },
@@ -102,21 +128,52 @@ export const botText = {
     const { statement, confirmAtDesk } = provenanceOf(p);
     return confirmAtDesk ? `${statement}\n${confirmAtDesk}` : statement;
   },
-  fee: (p: ProcedureView) => (p.fee === null ? `Thủ tục "${p.name}" — ${unknownText(p, "fee")}` : `Lệ phí của thủ tục "${p.name}": ${p.fee}`) + `\n${botText.source(p)}`,
-  time: (p: ProcedureView) =>
-    (p.processingTime === null ? `Thủ tục "${p.name}" — ${unknownText(p, "processingTime")}` : `Thời hạn giải quyết thủ tục "${p.name}": ${p.processingTime}`) + `\n${botText.source(p)}`,
-  where: (p: ProcedureView) => (p.agency === null ? `Thủ tục "${p.name}" — ${unknownText(p, "agency")}` : `Nơi nộp hồ sơ "${p.name}": ${p.agency}`) + `\n${botText.source(p)}`,
-  postal: (p: ProcedureView) => `${p.name}: ${postalLine(p)}\n${botText.source(p)}`,
-  proxy(p: ProcedureView): string {
+  /** The answer to the aspects a question asked (fee, time, where, by post, through someone else), each of them, under the name. */
+  aspects(p: ProcedureView, aspects: readonly ("where" | "time" | "fee" | "postal" | "proxy")[], warning?: string): string {
+    const lines = [title(p), ...(warning ? [warning] : [])];
+    for (const a of aspects) {
+      if (a === "where") lines.push(factLine(p, "agency", "📍"));
+      else if (a === "time") lines.push(factLine(p, "processingTime", "⏱"));
+      else if (a === "fee") lines.push(factLine(p, "fee", "💰"));
+      else if (a === "postal") lines.push(`📮 ${postalLine(p)}`);
+      else lines.push(...botText.proxyLines(p));
+    }
+    lines.push(botText.source(p));
+    return lines.join("\n");
+  },
+  /** Buttons under a procedure's answer: by post only where the procedure takes dossiers by post. */
+  procedureButtons(p: ProcedureView, extra: Button[][] = []): Button[][] {
+    const byPost = submissionOf(p).byPost === true;
+    return [
+      ...extra,
+      ...(byPost ? [[bookingText.collectButton(p.code)]] : []),
+      [
+        { label: "Lệ phí", data: "ask-fee" },
+        { label: "Thời hạn", data: "ask-time" },
+      ],
+      [{ label: "Nơi nộp", data: "ask-where" }, ...(byPost ? [{ label: "Qua Bưu điện", data: "ask-postal" }] : [])],
+      [
+        { label: "Hỏi thủ tục khác", data: "ask-docs" },
+        { label: "Menu", data: "menu" },
+      ],
+    ];
+  },
+  /** A question that mentions a foreign element, answered with a procedure that has none. */
+  foreignWarning: (counterpart: { name: string } | null) =>
+    "⚠️ Ông/bà có nhắc đến người nước ngoài: thủ tục dưới đây dành cho trường hợp không có yếu tố nước ngoài (giấy tờ, lệ phí, thời hạn có thể khác). " +
+    (counterpart ? `Trường hợp có yếu tố nước ngoài là thủ tục "${counterpart.name}" (nút bên dưới).` : "Trường hợp có yếu tố nước ngoài, ông/bà vui lòng hỏi bộ phận một cửa."),
+  /** Several variants of one procedure fit: the search's question, each variant a button. */
+  choiceButton: (r: { code: string; name: string; variant?: string }) => botText.procedureButton({ code: r.code, name: r.variant ?? r.name }),
+  outOfScope: (topic: string, whereToGo: string) => `Việc "${topic}" không làm tại xã, phường nên em không có hướng dẫn thủ tục này.\n${whereToGo}`,
+  proxyLines(p: ProcedureView): string[] {
     const about = (t: string | null) => (t ?? "").toLowerCase();
     const mandate = p.documents.find((d) => /ủy quyền|uỷ quyền/.test(about(d.name)));
     const inPerson = p.toShow.filter((t) => /có mặt|trực tiếp/.test(about(t)));
-    const lines = [`Nhờ người khác làm thay thủ tục "${p.name}":`];
+    const lines = ["👥 Nhờ người khác làm thay:"];
     if (mandate) lines.push(`• Cần ${mandate.name.charAt(0).toLowerCase()}${mandate.name.slice(1)}${mandate.note ? `: ${mandate.note}` : "."}`);
     for (const t of inPerson) lines.push(`• Lưu ý: ${t}.`.replace(/\.\.$/, "."));
     if (!mandate && inPerson.length === 0) lines.push("• Danh mục thủ tục không nêu việc ủy quyền; ông/bà nên hỏi bộ phận một cửa trước khi nhờ người khác đi thay.");
-    lines.push(botText.source(p));
-    return lines.join("\n");
+    return lines;
   },
   householdBook:
     "Từ ngày 01/01/2023, sổ hộ khẩu và sổ tạm trú bằng giấy không còn được sử dụng (Luật Cư trú 2020). Cơ quan giải quyết tự tra cứu thông tin cư trú trong Cơ sở dữ liệu quốc gia về dân cư, nên ông/bà không phải nộp hay xuất trình sổ hộ khẩu; chỉ cần giấy tờ tùy thân (thẻ căn cước hoặc căn cước điện tử trên VNeID).",

@@ -37,12 +37,12 @@ export interface BenchDatabase {
 }
 
 /**
- * A database of one run's own (`motcua_bench_<random>` on the server of BENCH_DATABASE_URL),
+ * A database of one run's own (`motcua_bench_<random>`, or `<prefix>_<random>`, on the server of BENCH_DATABASE_URL),
  * created, migrated and seeded with the administrative units; the caller drops it at the end.
  * Only that name is ever dropped: no other database is touched.
  */
-export async function throwawayBenchDatabase(): Promise<BenchDatabase> {
-  const name = `motcua_bench_${randomBytes(4).toString("hex")}`;
+export async function throwawayBenchDatabase(prefix = "motcua_bench"): Promise<BenchDatabase> {
+  const name = `${prefix}_${randomBytes(4).toString("hex")}`;
   const url = new URL(benchDatabaseUrl);
   url.pathname = `/${name}`;
   const admin = new URL(benchDatabaseUrl);

@@ -4,7 +4,6 @@
  * Every failure ends in one sentence that says what is missing and how to get it.
  */
 import pg from "pg";
-import { Redis } from "ioredis";
 import { AppError, ServiceUnavailableError } from "../errors.js";
 
 const POSTGRES_HELP =
@@ -92,6 +91,7 @@ function postgresUnavailable(databaseUrl: string, error: unknown): ServiceUnavai
 
 /** Makes sure Redis answers a PING. */
 export async function ensureRedis(redisUrl: string): Promise<void> {
+  const { Redis } = await import("ioredis"); // loaded here: the commands that only read PostgreSQL never need it
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3000, retryStrategy: () => null });
   redis.on("error", () => undefined);
   try {

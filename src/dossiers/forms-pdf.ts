@@ -9,7 +9,6 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import PDFDocument from "pdfkit";
 import { AppError } from "../errors.js";
 import { formatDateTimeVi, formatDateVi } from "../text/dates.js";
 import { FORMS_TEXT, HANDOVER_RESULT_LABELS } from "../text/staff-vi.js";
@@ -67,7 +66,9 @@ export function handoverTimeVi(date: Date): string {
 
 const M = 56; // margins (about 2 cm)
 
-function newDocument(title: string): PDFKit.PDFDocument {
+/** pdfkit (and its fonts' parsers) load on the first form asked for, not when the server starts. */
+async function newDocument(title: string): Promise<PDFKit.PDFDocument> {
+  const { default: PDFDocument } = await import("pdfkit");
   const f = fontFiles();
   const doc = new PDFDocument({ size: "A4", margins: { top: M, bottom: M, left: M + 14, right: M }, info: { Title: title, Producer: "motcua", Creator: "motcua" } });
   doc.registerFont("regular", f.regular);
@@ -127,7 +128,7 @@ const dateOr = (d: Date | null) => (d ? formatDateVi(d) : "……");
 export async function renderApologyPdf(d: FormDossier): Promise<Buffer> {
   const a = d.apology;
   if (!a) throw new AppError("NOT_FOUND", "Hồ sơ này chưa có phiếu xin lỗi và hẹn lại ngày trả kết quả.");
-  const doc = newDocument(`Mẫu 04 – ${d.code}`);
+  const doc = await newDocument(`Mẫu 04 – ${d.code}`);
   header(doc, d, a.issuedAt, "Số: …/PXL");
   title(doc, FORMS_TEXT.form04Title);
   const applicant = d.applicant.fullName ?? "……";
@@ -159,7 +160,7 @@ export async function renderApologyPdf(d: FormDossier): Promise<Buffer> {
 
 /** Form 05: "Phiếu kiểm soát quá trình giải quyết hồ sơ", one row per hand-over. */
 export async function renderForm05Pdf(d: FormDossier): Promise<Buffer> {
-  const doc = newDocument(`Mẫu 05 – ${d.code}`);
+  const doc = await newDocument(`Mẫu 05 – ${d.code}`);
   header(doc, d, null, null);
   title(doc, FORMS_TEXT.form05Title);
   field(doc, "Mã hồ sơ", d.code);

@@ -4,7 +4,6 @@
  * sections, and for a province one line per commune).
  */
 import { stringify } from "csv-stringify/sync";
-import ExcelJS from "exceljs";
 import { NOTICE_CHANNEL_LABELS, REPORT_TEXT } from "../text/staff-vi.js";
 import type { MonthlyReportView } from "./monthly-report.js";
 
@@ -109,6 +108,7 @@ const COMMUNE_COLUMNS = [
 
 /** The XLSX workbook: "Báo cáo" (title, status, figures, sections) and, for a province, "Theo xã". */
 export async function reportXlsx(r: MonthlyReportView): Promise<Buffer> {
+  const { default: ExcelJS } = await import("exceljs"); // a large library: loaded on the first export, not at start
   const wb = new ExcelJS.Workbook();
   wb.creator = "motcua";
   wb.created = new Date(r.countedAt);

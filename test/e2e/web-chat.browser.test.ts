@@ -35,7 +35,8 @@ describe("web chat in a browser", () => {
     await page.press("#q", "Enter");
     await page.getByText("Cấp Giấy xác nhận tình trạng hôn nhân (mã 1.004873)", { exact: false }).waitFor();
     await page.getByRole("button", { name: "Lệ phí" }).last().click();
-    await page.getByText('Lệ phí của thủ tục "Cấp Giấy xác nhận tình trạng hôn nhân"', { exact: false }).waitFor();
+    await page.locator(".msg.bot", { hasText: "💰 Lệ phí:" }).last().waitFor();
+    expect(await page.locator(".msg.bot").last().textContent()).toMatch(/^📄 Cấp Giấy xác nhận tình trạng hôn nhân \(mã 1\.004873\)\n💰 Lệ phí:/);
 
     await page.fill("#q", `tra cứu ${code}`);
     await page.press("#q", "Enter");
@@ -50,6 +51,23 @@ describe("web chat in a browser", () => {
     expect(await page.evaluate(() => Object.keys(localStorage))).toEqual([]);
     const cookies = await page.context().cookies();
     expect(cookies.find((c) => c.name === "motcua_chat")).toMatchObject({ httpOnly: true, sameSite: "Lax", path: "/api/v1/chat" });
+    await page.close();
+  }, 60_000);
+
+  it("on a phone-width screen, a long answer is shown from the procedure's name, its summary under it", async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 640 } });
+    await page.goto(`${t.baseUrl}/chat`);
+    await expect.poll(() => page.locator(".msg.bot").first().textContent()).toMatch(/Xin chào ông\/bà!/);
+    await page.fill("#q", "đăng ký kết hôn cần giấy tờ gì");
+    await page.press("#q", "Enter");
+    const answer = page.locator(".msg.bot", { hasText: "Giấy tờ cần nộp" }).last();
+    await answer.waitFor();
+    expect(await answer.textContent()).toMatch(/^📄 Đăng ký kết hôn \(mã 1\.000894\)\n📍 Nơi nộp: [^\n]+\n⏱ Thời hạn: [^\n]+ · 💰 Lệ phí: [^\n]+\n📮 /);
+    const box = (await answer.boundingBox())!;
+    expect(box.height).toBeGreaterThan(640); // longer than the screen: the case the layout is for
+    // the answer's first line (the name) is on the screen, not scrolled off above it
+    await expect.poll(async () => (await answer.boundingBox())!.y).toBeGreaterThan(-1);
+    expect((await answer.boundingBox())!.y).toBeLessThan(640 / 4);
     await page.close();
   }, 60_000);
 });

@@ -244,11 +244,12 @@ describe("what citizens are served", () => {
     await say("menu");
     const portal = await press("proc:1.115148");
     expect(portal).toMatch(/\(mã 1\.115148\)/);
-    expect(portal).toMatch(/^Lệ phí: chưa có thông tin \(Cổng Dịch vụ công quốc gia không nêu\); ông\/bà vui lòng hỏi bộ phận một cửa \(Trung tâm Phục vụ hành chính công\) của xã\/phường nơi nộp hồ sơ\.$/m);
-    expect(portal).toMatch(/^Thời hạn giải quyết: chưa có thông tin/m);
+    expect(portal).toMatch(/^• Lệ phí: chưa có thông tin \(Cổng Dịch vụ công quốc gia không nêu\); ông\/bà vui lòng hỏi bộ phận một cửa \(Trung tâm Phục vụ hành chính công\) của xã\/phường nơi nộp hồ sơ\.$/m);
+    expect(portal).toMatch(/^• Thời hạn giải quyết: chưa có thông tin/m);
+    expect(portal).toMatch(/^⏱ Thời hạn: chưa có thông tin · 💰 Lệ phí: chưa có thông tin$/m);
     expect(portal).toMatch(/^Theo Cổng Dịch vụ công quốc gia, cập nhật 06\/2026\.\n⚠️ Thông tin thủ tục này đang được cán bộ xác minh lại; ông\/bà nên hỏi bộ phận một cửa/m);
     // a follow-up on what is unknown stays honest
-    expect(await press("ask-fee")).toMatch(/^Thủ tục ".*" — Lệ phí: chưa có thông tin/);
+    expect(await press("ask-fee")).toMatch(/^📄 .* \(mã 1\.115148\)\n💰 Lệ phí: chưa có thông tin \(Cổng Dịch vụ công quốc gia không nêu\)/);
 
     const noDocuments = await press("proc:2.001008");
     expect(noDocuments).toMatch(/^Giấy tờ cần nộp: chưa có thông tin \(Cổng Dịch vụ công quốc gia không nêu\)/m);

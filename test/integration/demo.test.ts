@@ -1,5 +1,5 @@
 /**
- * `npm run demo` (scripts/demo.ts) in a child process of its own, on a port that is already taken:
+ * `npm run demo` (bin/demo.js: scripts/demo.ts as compiled in dist/) in a child process of its own, on a port that is already taken:
  * it says so and ends with exit code 1, instead of keeping its connections (and itself) alive.
  */
 import { spawn } from "node:child_process";
@@ -27,7 +27,8 @@ afterAll(async () => {
 });
 
 async function runDemo(): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [path.join(projectRoot, "node_modules", "tsx", "dist", "cli.mjs"), path.join(projectRoot, "scripts", "demo.ts")], {
+  // As `npm run demo` runs it: the compiled demo (dist/demo.js), no TypeScript loader.
+  const child = spawn(process.execPath, [path.join(projectRoot, "bin", "demo.js")], {
     cwd: projectRoot,
     env: { ...process.env, DATABASE_URL: database.url, PORT: String(port), HOST: "127.0.0.1", QUEUE_PREFIX: `demo${randomBytes(4).toString("hex")}`, LOG_LEVEL: "silent" },
     stdio: ["ignore", "pipe", "pipe"],

@@ -16,6 +16,8 @@ export default async function setup(): Promise<() => Promise<void>> {
   await ensureRedis(testRedisUrl);
   // The pages' assets, as `npm ci` builds them (so a change to web/assets is tested as it ships).
   execFileSync(process.execPath, ["scripts/build-web.mjs"], { stdio: "ignore" });
+  // The compiled program the tests spawn (bin/motcua.js runs dist/), rebuilt when a source changed.
+  execFileSync(process.execPath, ["scripts/build.mjs", "--if-stale", "--quiet"], { stdio: "inherit" });
   const name = new URL(testDatabaseUrl).pathname.slice(1);
   if (!/^motcua_test\w*$/.test(name)) throw new Error(`Refusing to reset "${name}": the test database's name must start with motcua_test.`);
   await ensureDatabase(adminUrl()); // throws the one-sentence explanation when PostgreSQL is missing

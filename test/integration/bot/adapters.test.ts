@@ -65,7 +65,7 @@ describe("Telegram, through telegraf and the fake Bot API", () => {
     const keyboard = (answer.payload.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard;
     expect(keyboard.flat().map((b) => b.callback_data)).toContain("ask-fee");
     const fee = await telegramSays({ callback_query: { id: "cb1", from: user, chat_instance: "1", data: "ask-fee", message: { message_id: 1, date: 1, chat: { id: user.id, type: "private" } } } });
-    expect(fee[0]?.text).toMatch(/^Lệ phí của thủ tục "Đăng ký kết hôn"/);
+    expect(fee[0]?.text).toMatch(/^📄 Đăng ký kết hôn \(mã 1\.000894\)\n💰 Lệ phí:/);
   });
 
   it("asks for the citizen's own contact when tracking, and refuses someone else's", async () => {

@@ -58,15 +58,15 @@ describe("the citizens' bot over the web chat", () => {
     expect(answer).toMatch(/1\. Tờ khai đăng ký khai sinh — 1 bản chính/);
     expect(answer).toMatch(/Mang theo để xuất trình:/);
     expect(answer).toMatch(/Lệ phí: Miễn lệ phí khi đăng ký đúng hạn/);
-    expect(answer).toMatch(/Có thể gửi hồ sơ và nhận kết quả qua Bưu điện/);
+    expect(answer).toMatch(/có thể gửi hồ sơ và nhận kết quả qua Bưu điện/);
 
-    expect(texts(await c.say("còn lệ phí bao nhiêu?"))).toMatch(/^Lệ phí của thủ tục "Đăng ký khai sinh": Miễn lệ phí/);
-    expect(texts(await c.say("mấy ngày thì có kết quả"))).toMatch(/^Thời hạn giải quyết thủ tục "Đăng ký khai sinh": Trong ngày làm việc/);
-    expect(texts(await c.say("nop o dau vay"))).toMatch(/^Nơi nộp hồ sơ "Đăng ký khai sinh": UBND cấp xã/);
+    expect(texts(await c.say("còn lệ phí bao nhiêu?"))).toMatch(/^📄 Đăng ký khai sinh \(mã 1\.001193\)\n💰 Lệ phí: Miễn lệ phí/);
+    expect(texts(await c.say("mấy ngày thì có kết quả"))).toMatch(/^📄 Đăng ký khai sinh \(mã 1\.001193\)\n⏱ Thời hạn giải quyết: Trong ngày làm việc/);
+    expect(texts(await c.say("nop o dau vay"))).toMatch(/^📄 Đăng ký khai sinh \(mã 1\.001193\)\n📍 Nơi nộp: UBND cấp xã/);
     expect(texts(await c.press("ask-postal"))).toMatch(/Bưu điện/);
     // A new question moves the conversation on.
     expect(texts(await c.say("xin giay doc than"))).toMatch(/Cấp Giấy xác nhận tình trạng hôn nhân \(mã 1\.004873\)/);
-    expect(texts(await c.say("lệ phí?"))).toMatch(/^Lệ phí của thủ tục "Cấp Giấy xác nhận tình trạng hôn nhân"/);
+    expect(texts(await c.say("lệ phí?"))).toMatch(/^📄 Cấp Giấy xác nhận tình trạng hôn nhân \(mã 1\.004873\)\n💰 Lệ phí:/);
   });
 
   it("flags procedures whose facts are still being checked", async () => {
@@ -127,14 +127,16 @@ describe("the citizens' bot over the web chat", () => {
   it("answers whether someone else may go, and that the household book is no longer needed", async () => {
     const c = conversation();
     // "làm hồ sơ" is not "làm hộ" (doing it for someone).
-    expect(texts(await c.say("xin giấy xác nhận độc thân để làm hồ sơ vay vốn"))).toMatch(/Cấp Giấy xác nhận tình trạng hôn nhân \(mã 1\.004873\)\n\nGiấy tờ cần nộp/);
+    const single = texts(await c.say("xin giấy xác nhận độc thân để làm hồ sơ vay vốn"));
+    expect(single).toMatch(/Cấp Giấy xác nhận tình trạng hôn nhân \(mã 1\.004873\)\n📍 Nơi nộp[\s\S]*\n\nGiấy tờ cần nộp/);
+    expect(single).not.toMatch(/Nhờ người khác/);
     await c.say("đăng ký kết hôn");
     const marriage = texts(await c.say("nhờ người khác đi nộp được không"));
-    expect(marriage).toMatch(/^Nhờ người khác làm thay thủ tục "Đăng ký kết hôn"/);
+    expect(marriage).toMatch(/^📄 Đăng ký kết hôn \(mã 1\.000894\)\n👥 Nhờ người khác làm thay:/);
     expect(marriage).toMatch(/Cả hai bên nam, nữ phải có mặt/);
     expect(texts(await c.say("có cần mang sổ hộ khẩu không"))).toMatch(/Từ ngày 01\/01\/2023, sổ hộ khẩu và sổ tạm trú bằng giấy không còn được sử dụng/);
     await c.say("khai sinh cho con");
-    expect(texts(await c.say("ông bà nộp hộ được không"))).toMatch(/^Nhờ người khác làm thay thủ tục "Đăng ký khai sinh":\n• Cần văn bản ủy quyền/);
+    expect(texts(await c.say("ông bà nộp hộ được không"))).toMatch(/^📄 Đăng ký khai sinh \(mã 1\.001193\)\n👥 Nhờ người khác làm thay:\n• Cần văn bản ủy quyền/);
     // Registering a household is still the residence procedure.
     expect(texts(await c.say("làm sổ hộ khẩu cho con"))).toMatch(/Đăng ký thường trú/);
   });

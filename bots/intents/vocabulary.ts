@@ -1,0 +1,140 @@
+/**
+ * The bot's vocabulary of intents, in one table: what a citizen's words mean to each feature.
+ * Phrases are written as citizens write them, with their marks; they are matched on the
+ * accent-aware tokens of the catalog search (bots/intents/match.ts): unmarked typing matches by
+ * the syllables alone, marked typing must agree in tone ("hộ" ≠ "hồ"), and a phrase never matches
+ * a part of a compound word (COMPOUNDS, or the words of the procedure being discussed).
+ */
+import type { Alternatives, IntentSpec } from "./match.js";
+
+/**
+ * Words of two or more syllables that are units of their own: a phrase of an intent cannot match
+ * a piece of one ("làm hộ" is not in "làm hồ sơ", "làm hộ khẩu"; "phí" is not in "mai táng phí";
+ * the fee's "mất bao nhiêu" is not in the time's "mất bao nhiêu ngày").
+ */
+export const COMPOUNDS: readonly string[] = [
+  "hồ sơ",
+  "hộ khẩu",
+  "hộ tịch",
+  "hộ kinh doanh",
+  "hộ gia đình",
+  "hộ nghèo",
+  "hộ cận nghèo",
+  "hộ cá thể",
+  "chủ hộ",
+  "tách hộ",
+  "giám hộ",
+  "hộ chiếu",
+  "bảo hộ",
+  "mai táng phí",
+  "học phí",
+  "viện phí",
+  "bao nhiêu ngày",
+  "bao nhiêu lâu",
+  "bao nhiêu tuổi",
+  "bao nhiêu bản",
+];
+
+/** Words of politeness around thanks and goodbyes ("cảm ơn em nhiều nhé"). */
+const POLITE: Alternatives = ["em", "bạn", "nhiều", "nhé", "nhá", "nha", "ạ", "ad", "admin", "lắm", "rất nhiều", "bot", "trợ lý"];
+/** Words that may open an acknowledgement ("dạ vâng cảm ơn"). */
+const OPENERS: Alternatives = ["dạ", "vâng", "ok", "oke", "okay", "uh", "ừ", "à", "vậy", "thế", "thì"];
+
+/** "Where is my dossier?" words, after "hồ sơ" or "đã nộp". */
+const STATUS: Alternatives = [
+  "đến đâu", "tới đâu", "đâu rồi", "thế nào rồi", "ra sao rồi", "sao rồi", "xong chưa", "đã xong chưa", "có kết quả chưa", "có chưa",
+  "được chưa", "duyệt chưa", "giải quyết chưa", "xử lý chưa", "bao giờ xong", "khi nào xong", "bao giờ có kết quả", "khi nào có kết quả",
+  "bao giờ trả", "khi nào trả", "bao giờ lấy được", "khi nào lấy được", "chưa thấy gì", "chưa thấy kết quả", "chưa có kết quả",
+  "chưa nhận được", "quá hạn",
+];
+
+/** Countries a spouse, parent or child may be from ("chồng Hàn Quốc", "kết hôn với người Trung Quốc"). */
+const COUNTRIES: Alternatives = [
+  "Hàn Quốc", "Trung Quốc", "Đài Loan", "Hồng Kông", "Nhật Bản", "Hoa Kỳ", "Campuchia", "Cam pu chia", "Thái Lan", "Singapore", "Malaysia",
+  "Philippines", "Indonesia", "Ấn Độ", "Canada", "Hà Lan", "Ba Lan", "Đài Bắc",
+];
+/** Short names of peoples, which are also given names ("anh Đức", "chị Mỹ"): only after "người", "chồng", "vợ". */
+const PEOPLES: Alternatives = ["Hàn", "Nhật", "Mỹ", "Úc", "Pháp", "Đức", "Nga", "Lào", "Tây", "Anh quốc"];
+const RELATIVES: Alternatives = ["chồng", "vợ", "người yêu", "bạn trai", "bạn gái", "con", "cha", "mẹ", "bố", "người", "với", "vs"];
+
+/** A procedure's aspects a question may ask about, each answered (several in one question: each of them). */
+export type Aspect = "docs" | "where" | "time" | "fee" | "postal" | "proxy";
+export const ASPECTS: readonly Aspect[] = ["docs", "where", "time", "fee", "postal", "proxy"];
+
+export const INTENTS = {
+  /** The whole message is a greeting or asks for the menu. */
+  greeting: [
+    { at: "whole", slots: [["start", "menu", "bắt đầu", "xin chào", "chào", "hello", "hi", "alo", "a lô"], { optional: ["bạn", "em", "ad", "admin", "ak", "ạ", "anh", "chị"] }] },
+  ],
+  help: [{ at: "whole", slots: [["help", "hướng dẫn", "trợ giúp", "giúp", "giúp đỡ", "giúp tôi", "cách dùng"]] }],
+  thanks: [{ at: "whole", slots: [{ many: OPENERS }, ["cảm ơn", "cám ơn", "camon", "cm ơn", "thanks", "thank", "thank you", "tks", "thx", "ty"], { many: POLITE }] }],
+  ack: [
+    {
+      at: "whole",
+      slots: [
+        [
+          "ok", "oke", "okay", "okie", "ok ok", "vâng", "dạ", "dạ vâng", "vâng ạ", "dạ ạ", "uh", "ừ", "um", "uhm", "được rồi", "rõ rồi", "hiểu rồi",
+          "đã hiểu", "tôi hiểu rồi", "ok em", "ok ạ", "ok bạn", "tốt quá", "hay quá", "tuyệt",
+        ],
+      ],
+    },
+  ],
+  bye: [{ at: "whole", slots: [{ many: ["dạ", "vâng", "ok", "thôi"] }, ["tạm biệt", "bye", "bye bye", "goodbye", "hẹn gặp lại", "chào nhé", "chào em nhé"], { many: POLITE }] }],
+  /** Opting out of every notice ("HUY", "STOP", /stop). */
+  stop: [{ at: "whole", slots: [["stop", "hủy", "hủy đăng ký", "ngừng", "ngừng nhận", "từ chối"]] }],
+
+  /** Announcements: subscribing, and listing the subscriptions. */
+  announcementsWanted: [
+    { slots: [["nhận thông báo"], { optional: ["của"] }, ["xã", "phường", "ấp", "khóm"]] },
+    { slots: [["đăng ký"], { optional: ["nhận"] }, ["thông báo"]] },
+    "theo dõi thông báo",
+  ],
+  announcementsList: ["thông báo đã đăng ký", "đang nhận thông báo", "xem đăng ký"],
+
+  /** "Where is my dossier?" asked without a code. */
+  tracking: [
+    { at: "start", slots: [["tra cứu", "kiểm tra", "theo dõi", "check", "xem"], { optional: ["lại"] }, { optional: ["tình trạng", "tiến độ", "trạng thái", "kết quả"] }, { optional: ["của"] }, ["hồ sơ"]] },
+    { at: "start", slots: [["tình trạng", "tiến độ", "trạng thái"], { optional: ["của"] }, ["hồ sơ"]] },
+    { slots: [["hồ sơ"], "…", STATUS] },
+    { slots: [["đã nộp", "nộp rồi", "nộp từ", "nộp hôm", "nộp tuần", "nộp tháng", "nộp giấy", "gửi hồ sơ", "nộp ở"], "…", STATUS] },
+  ],
+  /** Questions about a procedure itself ("what to bring", "how long") are not look-ups. */
+  procedureQuestion: [
+    "cần gì", "cần những gì", "gồm gì", "gồm những gì", "những giấy tờ", "giấy tờ gì", "thành phần", "chuẩn bị", "mẫu đơn", "tờ khai", "lệ phí",
+    "bao nhiêu tiền", "mất bao lâu", "mấy ngày", "bao nhiêu ngày", "thủ tục",
+  ],
+
+  /** Having a result delivered home (a booking). */
+  delivery: ["giao tận nhà", "trả về nhà", "gửi về nhà", "gửi kết quả về", "ship", "nhận tại nhà", "nhận kết quả tại nhà", "giao kết quả", "chuyển phát", "đặt bưu điện", "giao về"],
+
+  /** The paper household book (abolished on 1 January 2023), and asking whether it is needed. */
+  householdBook: ["sổ hộ khẩu", "sổ tạm trú", "hộ khẩu giấy"],
+  asksIfNeeded: ["cần", "có cần", "phải", "mang", "nộp", "xuất trình", "photo", "bản sao", "còn dùng", "còn giá trị", "còn cần", "bị bỏ", "còn sử dụng"],
+
+  /** A foreign element: a foreigner, a foreign country, a Vietnamese abroad. */
+  foreign: [
+    "nước ngoài", "ngoại quốc", "việt kiều", "quốc tịch nước ngoài", "yếu tố nước ngoài", "ngoại kiều",
+    { slots: [RELATIVES, { optional: ["người", "là người", "quốc tịch"] }, COUNTRIES] },
+    { slots: [["chồng", "vợ", "người", "chồng là người", "vợ là người", "với người", "vs người"], PEOPLES] },
+  ],
+
+  /** The aspects of a procedure (documents, where, how long, how much, by post, through someone else). */
+  docs: [
+    "giấy tờ", "giấy tờ gì", "cần gì", "cần những gì", "cần giấy gì", "mang gì", "mang theo gì", "chuẩn bị", "hồ sơ gồm", "gồm gì", "gồm những gì",
+    "thành phần", "làm sao", "làm thế nào", "như thế nào", "cách làm", "các bước",
+  ],
+  where: ["ở đâu", "chỗ nào", "nơi nộp", "nộp ở", "nộp tại", "cơ quan nào", "đến đâu", "đi đâu", "nơi nào", "nộp đâu", "làm đâu"],
+  time: ["bao lâu", "bao nhiêu lâu", "mấy ngày", "bao nhiêu ngày", "thời hạn", "thời gian", "bao giờ", "khi nào", "lâu không", "mất mấy", "mấy hôm", "mấy tuần"],
+  fee: ["lệ phí", "phí", "chi phí", "miễn phí", "bao nhiêu tiền", "hết bao nhiêu", "mất bao nhiêu", "tốn bao nhiêu", "tiền", "mất tiền", "tốn tiền", "giá"],
+  postal: ["bưu điện", "bưu chính", "bưu tá", "qua bưu", "tận nhà", "ship", "chuyển phát"],
+  proxy: [
+    { slots: [["nhờ"], ["người", "ai", "bà", "mẹ", "bố", "ba", "con", "chồng", "vợ", "anh", "chị", "em", "ông", "cô", "chú", "bác", "dì"]] },
+    { slots: [["người khác", "người nhà", "người thân"], ["đi", "làm", "nộp", "nhận", "ký"]] },
+    "ủy quyền",
+    "không đến được",
+    "không đi được",
+    "không tự đi được",
+    "không tự đến được",
+    { slots: [["làm", "nộp", "nhận", "đi", "ký", "lấy"], ["hộ", "thay", "dùm", "giùm"]] },
+  ],
+} satisfies Record<string, IntentSpec>;

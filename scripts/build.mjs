@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// `npm run build`: compiles the program (src/, bots/, queues/, the generated Prisma client and the
+// demo) into dist/ with esbuild — ES modules for Node, one file per entry point plus shared
+// chunks, so a command loads only the code it imports (`import()` stays a split point).
+// Dependencies in node_modules stay outside the bundle (imported at run time as usual).
+// Type checking is `npm run typecheck` (tsc); esbuild only strips the types.
+// Run by `npm ci` (postinstall, after the Prisma client is generated), `npm run build`, and the
+// test setup (when stale); bin/motcua.js refuses to run a dist/ older than its sources.
+import { build } from "esbuild";
+import { renameSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { distProblem } from "../bin/built.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const distDir = path.join(root, "dist");
+
+/** dist/<name>.js ← its source; bin/motcua.js runs `cli`, `npm run demo` runs `demo`. */
+export const entryPoints = { cli: "src/cli/main.ts", demo: "scripts/demo.ts" };
+
+export async function buildDist({ quiet = false } = {}) {
+  const started = Date.now();
+  // Built beside dist/ and then put in its place, so a process starting meanwhile finds either
+  // the whole old build or the whole new one.
+  const partial = `${distDir}.partial-${process.pid}`;
+  rmSync(partial, { recursive: true, force: true });
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: Object.fromEntries(Object.entries(entryPoints).map(([name, file]) => [name, path.join(root, file)])),
+    outdir: partial,
+    entryNames: "[name]",
+    chunkNames: "chunks/[name]-[hash]",
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    packages: "external",
+    sourcemap: true,
+    metafile: true,
+    logLevel: quiet ? "error" : "warning",
+  });
+  // The sources this build read: bin/motcua.js compares their times with the build's.
+  const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith("node_modules/"));
+  writeFileSync(path.join(partial, "build-info.json"), `${JSON.stringify({ builtAt: started, inputs }, null, 1)}\n`);
+  rmSync(distDir, { recursive: true, force: true });
+  renameSync(partial, distDir);
+  if (!quiet) console.log(`motcua built in dist/ (${inputs.length} source files, ${Date.now() - started} ms)`);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // --if-stale (the test setup): only when dist/ is missing or older than a source.
+  const stale = !process.argv.includes("--if-stale") || Object.keys(entryPoints).some((name) => distProblem(name, root) !== null);
+  if (stale) await buildDist({ quiet: process.argv.includes("--quiet") });
+}

@@ -1,0 +1,125 @@
+/**
+ * The procedure answers of issue 8 §3, asked over the web chat as citizens ask them: the final
+ * answer's text and buttons.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../../support/app.js";
+import { webChatUser, type ChatReply } from "../../support/web-chat.js";
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+/** A conversation past its welcome: `ask` returns the answer's replies. */
+async function conversation() {
+  const user = webChatUser(t.baseUrl);
+  await user.post({ text: "menu" });
+  return {
+    ask: async (text: string) => (await user.post({ text })).body.replies,
+    press: async (button: string) => (await user.post({ button })).body.replies,
+  };
+}
+const texts = (replies: ChatReply[]) => replies.map((r) => r.text).join("\n---\n");
+const buttons = (replies: ChatReply[]) => replies.flatMap((r) => (r.buttons ?? []).flat());
+const POSTAL_BUTTONS = (b: { label: string; data: string }) => b.data === "ask-postal" || b.data.startsWith("collect:") || /Bưu điện/.test(b.label);
+
+describe("procedure answers (issue 8 §3)", () => {
+  it("a marriage question mentioning a foreigner never gets the domestic procedure silently", async () => {
+    for (const question of ["đăng kí kêt hôn vs người nước ngoài", "đăng ký kết hôn với chồng Hàn Quốc"]) {
+      const c = await conversation();
+      const replies = await c.ask(question);
+      const answer = texts(replies);
+      const offered = buttons(replies);
+      const foreign = offered.find((b) => b.data === "proc:2.000806");
+      if (/^📄 Đăng ký kết hôn \(mã 1\.000894\)/.test(answer)) {
+        // the domestic procedure shown: the warning sits right under its name, with the way to the other one
+        expect(answer, question).toMatch(/^📄 Đăng ký kết hôn \(mã 1\.000894\)\n⚠️ Ông\/bà có nhắc đến người nước ngoài/);
+        expect(foreign, question).toBeDefined();
+        expect(texts(await c.press(foreign!.data))).toMatch(/^📄 Thủ tục đăng ký kết hôn có yếu tố nước ngoài \(mã 2\.000806\)/);
+      } else {
+        // the foreign-element procedure shown, or offered among the choices
+        expect(/đăng ký kết hôn có yếu tố nước ngoài \(mã 2\.000806\)/.test(answer) || foreign !== undefined, question).toBe(true);
+        expect(answer, question).not.toMatch(/Miễn lệ phí đăng ký kết hôn cho công dân Việt Nam cư trú trong nước/);
+      }
+    }
+  });
+
+  it("the under-6 joint procedure says how it is submitted once, without contradiction, and offers no postal button", async () => {
+    const c = await conversation();
+    const replies = await c.ask("làm khai sinh liên thông cho con dưới 6 tuổi");
+    const answer = texts(replies);
+    expect(answer).toMatch(/^📄 Liên thông điện tử: đăng ký khai sinh, đăng ký thường trú, cấp thẻ BHYT, cấp thẻ căn cước cho trẻ em dưới 6 tuổi \(mã 3\.000722\)/);
+    expect(answer).toMatch(/📮 Chỉ nộp trực tuyến/);
+    expect(answer).not.toMatch(/trực tiếp/);
+    expect(buttons(replies).filter(POSTAL_BUTTONS)).toEqual([]);
+  });
+
+  it("a procedure that takes no dossier by post says so, and shows no postal or collection button", async () => {
+    const c = await conversation();
+    const replies = await c.ask("tôi muốn chuyển hộ khẩu");
+    const answer = texts(replies);
+    expect(answer).toMatch(/^📄 Đăng ký thường trú \(mã 1\.004222\)/);
+    expect(answer).toMatch(/📮 Nộp trực tiếp hoặc trực tuyến, không gửi hồ sơ qua Bưu điện\./);
+    expect(buttons(replies).filter(POSTAL_BUTTONS)).toEqual([]);
+    // the same on a follow-up, and for a procedure whose postal submission is unknown: said unknown, no button
+    expect(buttons(await c.press("ask-fee")).filter(POSTAL_BUTTONS)).toEqual([]);
+    const copy = await c.ask("chứng thực bản sao");
+    expect(texts(copy)).toMatch(/việc gửi hồ sơ qua Bưu điện: chưa có thông tin/);
+    expect(buttons(copy).filter(POSTAL_BUTTONS)).toEqual([]);
+    // where dossiers go by post, both buttons are there
+    const birth = await c.ask("đăng ký khai sinh");
+    expect(buttons(birth).map((b) => b.data)).toEqual(expect.arrayContaining(["ask-postal", "collect:1.001193"]));
+  });
+
+  it("every part of a question is answered: how long and how much", async () => {
+    const c = await conversation();
+    const answer = texts(await c.ask("chứng thực bản sao mất bao lâu, bao nhiêu tiền"));
+    expect(answer).toMatch(/^📄 Chứng thực bản sao từ bản chính giấy tờ, văn bản \(mã 2\.000815\)\n⏱ Thời hạn giải quyết: Trong ngày tiếp nhận[^\n]*\n💰 Lệ phí: 2\.000 đồng\/trang/);
+    expect(answer).toMatch(/Theo Cổng Dịch vụ công quốc gia/);
+    // a follow-up asking two things gets both
+    const more = texts(await c.ask("nộp ở đâu, gửi bưu điện được không"));
+    expect(more).toMatch(/^📄 Chứng thực bản sao[^\n]*\n📍 Nơi nộp: UBND cấp xã bất kỳ[^\n]*\n📮 /);
+  });
+
+  it("a word of the procedure's own name is not a question: 'mai táng phí' gets the documents, not the fee", async () => {
+    const c = await conversation();
+    const answer = texts(await c.ask("hỗ trợ mai táng phí"));
+    expect(answer).toMatch(/^📄 Hỗ trợ chi phí mai táng cho đối tượng bảo trợ xã hội \(mã 1\.001731\)/);
+    expect(answer).toMatch(/Giấy tờ cần nộp:\n1\. Tờ khai đề nghị hỗ trợ chi phí mai táng/);
+    // asking its fee is still asking the fee
+    expect(texts(await c.ask("hỗ trợ mai táng phí có mất tiền không"))).toMatch(/^📄 Hỗ trợ chi phí mai táng[^\n]*\n💰 Lệ phí: Không thu phí/);
+    // and "hộ" in "hộ kinh doanh" is not doing it for someone
+    const business = texts(await c.ask("đăng ký hộ kinh doanh"));
+    expect(business).toMatch(/^📄 Đăng ký thành lập hộ kinh doanh \(mã 1\.001612\)[\s\S]*Giấy tờ cần nộp/);
+    expect(business).not.toMatch(/Nhờ người khác/);
+  });
+
+  it("a long answer leads with the name, then where / how long and how much / by post, then the documents and the source", async () => {
+    const c = await conversation();
+    const answer = texts(await c.ask("đăng ký kết hôn cần giấy tờ gì"));
+    const lines = answer.split("\n");
+    expect(lines[0]).toBe("📄 Đăng ký kết hôn (mã 1.000894)");
+    expect(lines[1]).toMatch(/^📍 Nơi nộp: /);
+    expect(lines[2]).toMatch(/^⏱ Thời hạn: .+ · 💰 Lệ phí: /);
+    expect(lines[3]).toMatch(/^📮 /);
+    expect(lines[4]).toBe("");
+    expect(lines[5]).toBe("Giấy tờ cần nộp:");
+    expect(answer.indexOf("Giấy tờ cần nộp")).toBeLessThan(answer.indexOf("Theo Cổng Dịch vụ công quốc gia"));
+    // a long fact is shortened in the summary and given whole after the documents
+    const copy = texts(await c.ask("chứng thực bản sao"));
+    expect(copy).toMatch(/^📄 [^\n]+\n📍 Nơi nộp: UBND cấp xã bất kỳ \(không phụ thuộc nơi cư trú\)\n/);
+    expect(copy).toMatch(/Chi tiết:\n• Nơi nộp: UBND cấp xã bất kỳ \(không phụ thuộc nơi cư trú\); cũng có thể làm tại tổ chức hành nghề công chứng/);
+  });
+
+  it("intents read accent-aware tokens: 'làm hồ sơ' is not 'làm hộ', 'hộ khẩu' is not 'hộ'", async () => {
+    const c = await conversation();
+    const dossier = texts(await c.ask("xin giấy xác nhận độc thân để làm hồ sơ vay vốn"));
+    expect(dossier).toMatch(/^📄 Cấp Giấy xác nhận tình trạng hôn nhân \(mã 1\.004873\)[\s\S]*Giấy tờ cần nộp/);
+    expect(dossier).not.toMatch(/Nhờ người khác/);
+    expect(texts(await c.ask("lam ho so xin giay doc than"))).not.toMatch(/Nhờ người khác/);
+    expect(texts(await c.ask("nhờ người nhà nộp hộ được không"))).toMatch(/^📄 Cấp Giấy xác nhận tình trạng hôn nhân[^\n]*\n👥 Nhờ người khác làm thay:/);
+    expect(texts(await c.ask("làm hộ khẩu cho con"))).toMatch(/^📄 Đăng ký thường trú \(mã 1\.004222\)[\s\S]*Giấy tờ cần nộp/);
+  });
+});

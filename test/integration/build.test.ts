@@ -1,0 +1,167 @@
+/**
+ * The compiled program (dist/, from `npm run build`, which `npm ci` and the test setup run) as it
+ * ships: bin/motcua.js runs it with plain Node — no TypeScript loader — and it finds the
+ * migrations, the seed data, the page templates and the web assets from dist/ as from the sources.
+ */
+import { execFile, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { projectRoot } from "../../src/paths.js";
+
+const run = promisify(execFile);
+const bin = path.join(projectRoot, "bin", "motcua.js");
+const recorder = path.join(projectRoot, "test", "support", "record-modules.mjs");
+const scratch = mkdtempSync(path.join(tmpdir(), "motcua-build-test-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+async function motcua(args: string[], env: Record<string, string> = {}, node: string[] = []) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [...node, bin, ...args], { env: { ...process.env, ...env }, timeout: 120_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** Runs the built CLI with the module recorder; returns its answer and the module URLs it imported. */
+async function recorded(args: string[], env: Record<string, string> = {}) {
+  const log = path.join(scratch, `modules-${randomBytes(4).toString("hex")}.txt`);
+  writeFileSync(log, "");
+  const out = await motcua(args, { ...env, MOTCUA_MODULE_LOG: log }, ["--import", recorder]);
+  return { ...out, modules: readFileSync(log, "utf8").split("\n").filter(Boolean) };
+}
+
+const packageOf = (url: string) => url.match(/\/node_modules\/((?:@[^/]+\/)?[^/]+)\//)?.[1];
+
+describe("the built program (dist/)", () => {
+  it("answers `procedures search` with plain Node: dist/ code, no TypeScript loader, no server libraries", async () => {
+    const out = await recorded(["procedures", "search", "xin giấy độc thân"]);
+    expect(out.code).toBe(0);
+    expect(out.stdout.split("\n")[0]).toMatch(/^1\. 1\.004873 {2}Cấp Giấy xác nhận tình trạng hôn nhân/);
+    expect(out.modules).toContain(`file://${path.join(projectRoot, "dist", "cli.js")}`);
+    const ours = out.modules.filter((u) => u.startsWith(`file://${projectRoot}/`) && !u.includes("/node_modules/"));
+    expect(ours.filter((u) => !u.startsWith(`file://${projectRoot}/dist/`) && !u.startsWith(`file://${projectRoot}/bin/`))).toEqual([]);
+    expect(out.modules.filter((u) => /\.(c|m)?tsx?$/.test(u))).toEqual([]);
+    const packages = new Set(out.modules.map(packageOf).filter(Boolean));
+    expect(packages.has("tsx")).toBe(false);
+    expect(packages.has("esbuild")).toBe(false);
+    // A search reads PostgreSQL: the server's and the worker's libraries stay unloaded.
+    for (const heavy of ["fastify", "bullmq", "ioredis", "pdfkit", "exceljs", "telegraf", "twilio", "nunjucks"]) expect(packages.has(heavy), heavy).toBe(false);
+  });
+
+  it("migrates and seeds a new database from dist/ (prisma/migrations and the seed data are found)", async () => {
+    const name = `${new URL(process.env.DATABASE_URL!).pathname.slice(1)}_build_${process.pid}`;
+    const at = (database: string) => Object.assign(new URL(process.env.DATABASE_URL!), { pathname: `/${database}` }).toString();
+    const admin = new pg.Client({ connectionString: at("postgres") });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE DATABASE "${name}"`);
+      const migrated = await recorded(["migrate"], { DATABASE_URL: at(name) });
+      expect(migrated.code, migrated.stderr).toBe(0);
+      const folders = readdirSync(path.join(projectRoot, "prisma", "migrations"), { withFileTypes: true }).filter((e) => e.isDirectory());
+      expect(migrated.stdout).toMatch(new RegExp(`applied ${folders.length} migration\\(s\\)`));
+      // The schema engine's WebAssembly comes from its package, not from a TypeScript source.
+      expect(migrated.modules.some((u) => packageOf(u) === "@prisma/schema-engine-wasm")).toBe(true);
+      expect(migrated.modules.filter((u) => /\.(c|m)?tsx?$/.test(u) || packageOf(u) === "tsx")).toEqual([]);
+
+      const seeded = await motcua(["seed"], { DATABASE_URL: at(name) });
+      expect(seeded.code, seeded.stderr).toBe(0);
+      const db = new pg.Client({ connectionString: at(name) });
+      await db.connect();
+      try {
+        const procedures = JSON.parse(readFileSync(path.join(projectRoot, "prisma", "seed", "data", "procedures.json"), "utf8")) as unknown[];
+        const stored = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Procedure"`);
+        expect(stored.rows[0]!.n).toBeGreaterThanOrEqual(procedures.length);
+        const units = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "AdminUnit"`);
+        expect(units.rows[0]!.n).toBeGreaterThan(3000);
+      } finally {
+        await db.end();
+      }
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.end();
+    }
+  }, 180_000);
+
+  it("serves every role from dist/: ready, with the page templates and the built web assets", async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const log = path.join(scratch, "serve-modules.txt");
+    writeFileSync(log, "");
+    const child = spawn(process.execPath, ["--import", recorder, bin, "serve", "--role", "all"], {
+      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", PUBLIC_BASE_URL: base, QUEUE_PREFIX: `build${randomBytes(4).toString("hex")}`, MOTCUA_MODULE_LOG: log },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (c) => (stderr += String(c)));
+    try {
+      const until = Date.now() + 60_000;
+      while ((await fetch(`${base}/readyz`).catch(() => null))?.status !== 200) {
+        if (Date.now() > until || child.exitCode !== null) throw new Error(`the service did not become ready: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const login = await fetch(`${base}/staff/login`);
+      expect(login.status).toBe(200);
+      const html = await login.text();
+      expect(html).toMatch(/<form/); // rendered from web/views
+      const css = html.match(/href="(\/assets\/staff\.css[^"]*)"/)?.[1];
+      expect(css).toBeDefined();
+      const asset = await fetch(`${base}${css}`);
+      expect(asset.status).toBe(200);
+      expect((await asset.text()).length).toBeGreaterThan(100);
+      const modules = readFileSync(log, "utf8").split("\n").filter(Boolean);
+      expect(modules.filter((u) => /\.(c|m)?tsx?$/.test(u) || packageOf(u) === "tsx")).toEqual([]);
+    } finally {
+      child.kill("SIGTERM");
+      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
+    }
+  }, 90_000);
+
+  it("refuses, in one sentence, a dist/ that is missing or older than its sources", async () => {
+    // A copy of the launcher in a package of its own, with a stand-in build.
+    const pkg = path.join(scratch, "pkg");
+    mkdirSync(path.join(pkg, "bin"), { recursive: true });
+    mkdirSync(path.join(pkg, "src"), { recursive: true });
+    for (const f of ["motcua.js", "built.js"]) copyFileSync(path.join(projectRoot, "bin", f), path.join(pkg, "bin", f));
+    writeFileSync(path.join(pkg, "package.json"), `{"type":"module"}\n`);
+    writeFileSync(path.join(pkg, "src", "main.ts"), "// a source\n");
+    const launch = async () =>
+      run(process.execPath, [path.join(pkg, "bin", "motcua.js"), "--help"]).then(
+        (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+      );
+
+    const missing = await launch();
+    expect(missing.code).toBe(70);
+    expect(missing.stderr.trim()).toBe("motcua is not built (dist/ is missing): run `npm run build` (npm ci runs it).");
+
+    mkdirSync(path.join(pkg, "dist"));
+    writeFileSync(path.join(pkg, "dist", "cli.js"), `export async function runCli(argv) { console.log("built", argv.join(" ")); }\n`);
+    const builtAt = Date.now();
+    writeFileSync(path.join(pkg, "dist", "build-info.json"), JSON.stringify({ builtAt, inputs: ["src/main.ts", "src/gone.ts"] }));
+    utimesSync(path.join(pkg, "src", "main.ts"), new Date(builtAt - 60_000), new Date(builtAt - 60_000));
+    const fresh = await launch();
+    expect(fresh).toMatchObject({ code: 0, stdout: "built --help\n" });
+
+    utimesSync(path.join(pkg, "src", "main.ts"), new Date(builtAt + 60_000), new Date(builtAt + 60_000));
+    const stale = await launch();
+    expect(stale.code).toBe(70);
+    expect(stale.stdout).toBe("");
+    expect(stale.stderr.trim()).toBe("dist/ is older than src/main.ts: run `npm run build` to compile the changed sources.");
+  });
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
