@@ -60,9 +60,10 @@ export function documentsFeature(catalog: CatalogService): Feature {
     let warning: string | undefined;
     const extra: Button[][] = [];
     if (foreign && !searchKey(p.name).includes("nuoc ngoai")) {
-      const counterpart = await foreignCounterpart(p);
+      const found = await foreignCounterpart(p);
+      const counterpart = found ? { code: found.code, name: found.name.replace(/^Thủ tục (\p{L})/u, (_, c: string) => c.toUpperCase()) } : null;
       if (counterpart || searchKey(p.field).includes("ho tich")) warning = botText.foreignWarning(counterpart);
-      if (counterpart) extra.push([botText.procedureButton({ code: counterpart.code, name: counterpart.name.replace(/^Thủ tục /, "") })]);
+      if (counterpart) extra.push([botText.procedureButton(counterpart)]);
     }
     const specific = asked.filter((a): a is Exclude<Aspect, "docs"> => a !== "docs");
     const buttons = botText.procedureButtons(p, extra);
