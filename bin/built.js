@@ -1,6 +1,9 @@
 // Loads a compiled entry point from dist/ (`npm run build`, which `npm ci` runs): plain Node, no
 // TypeScript loader. Refuses, in one sentence, to run a dist/ that is missing or older than the
-// sources it was built from (never old code silently); dist/build-info.json lists those sources.
+// sources it was built from (never old code silently). dist/build-info.json lists those sources
+// with a hash of each; only a file modified since the build is read again and compared, so a
+// touched but unchanged file (a regenerated Prisma client, say) does not count as a change.
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -20,16 +23,24 @@ export function distProblem(name, packageRoot = root) {
   } catch {
     return "dist/build-info.json is unreadable: run `npm run build`.";
   }
-  for (const file of info.inputs ?? []) {
+  for (const [file, hash] of Object.entries(info.inputs ?? {})) {
+    const full = path.join(packageRoot, file);
     let mtime;
     try {
-      mtime = statSync(path.join(packageRoot, file)).mtimeMs;
+      mtime = statSync(full).mtimeMs;
     } catch {
       continue; // a deployment may ship dist/ without the sources
     }
-    if (mtime > info.builtAt) return `dist/ is older than ${file}: run \`npm run build\` to compile the changed sources.`;
+    if (mtime > info.builtAt && contentHash(readFileSync(full)) !== hash) {
+      return `dist/ is older than ${file}: run \`npm run build\` to compile the changed sources.`;
+    }
   }
   return null;
+}
+
+/** The hash build-info.json keeps of a source file. */
+export function contentHash(bytes) {
+  return createHash("sha256").update(bytes).digest("hex").slice(0, 16);
 }
 
 /** Imports dist/<name>.js, or ends the process with the reason it cannot. */

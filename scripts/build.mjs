@@ -7,10 +7,10 @@
 // Run by `npm ci` (postinstall, after the Prisma client is generated), `npm run build`, and the
 // test setup (when stale); bin/motcua.js refuses to run a dist/ older than its sources.
 import { build } from "esbuild";
-import { renameSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { distProblem } from "../bin/built.js";
+import { contentHash, distProblem } from "../bin/built.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const distDir = path.join(root, "dist");
@@ -40,12 +40,16 @@ export async function buildDist({ quiet = false } = {}) {
     metafile: true,
     logLevel: quiet ? "error" : "warning",
   });
-  // The sources this build read: bin/motcua.js compares their times with the build's.
-  const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith("node_modules/"));
+  // The sources this build read, with a hash of each: bin/built.js checks that none has changed.
+  const inputs = Object.fromEntries(
+    Object.keys(result.metafile.inputs)
+      .filter((f) => !f.startsWith("node_modules/"))
+      .map((f) => [f, contentHash(readFileSync(path.join(root, f)))]),
+  );
   writeFileSync(path.join(partial, "build-info.json"), `${JSON.stringify({ builtAt: started, inputs }, null, 1)}\n`);
   rmSync(distDir, { recursive: true, force: true });
   renameSync(partial, distDir);
-  if (!quiet) console.log(`motcua built in dist/ (${inputs.length} source files, ${Date.now() - started} ms)`);
+  if (!quiet) console.log(`motcua built in dist/ (${Object.keys(inputs).length} source files, ${Date.now() - started} ms)`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

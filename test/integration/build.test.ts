@@ -4,7 +4,7 @@
  * migrations, the seed data, the page templates and the web assets from dist/ as from the sources.
  */
 import { execFile, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -145,12 +145,18 @@ describe("the built program (dist/)", () => {
     mkdirSync(path.join(pkg, "dist"));
     writeFileSync(path.join(pkg, "dist", "cli.js"), `export async function runCli(argv) { console.log("built", argv.join(" ")); }\n`);
     const builtAt = Date.now();
-    writeFileSync(path.join(pkg, "dist", "build-info.json"), JSON.stringify({ builtAt, inputs: ["src/main.ts", "src/gone.ts"] }));
-    utimesSync(path.join(pkg, "src", "main.ts"), new Date(builtAt - 60_000), new Date(builtAt - 60_000));
+    const hash = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 16);
+    writeFileSync(path.join(pkg, "dist", "build-info.json"), JSON.stringify({ builtAt, inputs: { "src/main.ts": hash("// a source\n"), "src/gone.ts": hash("x") } }));
+    const main = path.join(pkg, "src", "main.ts");
+    utimesSync(main, new Date(builtAt - 60_000), new Date(builtAt - 60_000));
     const fresh = await launch();
     expect(fresh).toMatchObject({ code: 0, stdout: "built --help\n" });
+    // Touched after the build but unchanged (as a regenerated file is): still current.
+    utimesSync(main, new Date(builtAt + 60_000), new Date(builtAt + 60_000));
+    expect(await launch()).toMatchObject({ code: 0, stdout: "built --help\n" });
 
-    utimesSync(path.join(pkg, "src", "main.ts"), new Date(builtAt + 60_000), new Date(builtAt + 60_000));
+    writeFileSync(main, "// a changed source\n");
+    utimesSync(main, new Date(builtAt + 60_000), new Date(builtAt + 60_000));
     const stale = await launch();
     expect(stale.code).toBe(70);
     expect(stale.stdout).toBe("");
