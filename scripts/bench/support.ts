@@ -142,3 +142,86 @@ export function cpuMeter(workerPids: number[]) {
     },
   };
 }
+
+/** The running totals a worker preloaded with scripts/bench/count-calls.mjs writes to its file. */
+export function readCallCounts(file: string): { sql: number; redis: number; peak?: { rss: number; heapTotal: number; heapUsed: number; external: number } } {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as { sql: number; redis: number };
+  } catch {
+    return { sql: 0, redis: 0 };
+  }
+}
+
+/** SQL statements and Redis commands per item sent by the given workers from now on (count-calls.mjs files). */
+export function callMeter(files: string[]) {
+  const sum = () => files.map(readCallCounts).reduce((a, c) => ({ sql: a.sql + c.sql, redis: a.redis + c.redis }), { sql: 0, redis: 0 });
+  const start = sum();
+  return {
+    /** "SQL / Redis" per item (read after the workers exited, so their last counts are written). */
+    perItem(items: number): string {
+      const end = sum();
+      return `${((end.sql - start.sql) / items).toFixed(2)} / ${((end.redis - start.redis) / items).toFixed(2)}`;
+    },
+  };
+}
+
+/**
+ * CPU used from now on by the PostgreSQL backends serving one database (pg_stat_activity, sampled
+ * every 250 ms so a backend that ends meanwhile still counts up to its last sample). Unlike the
+ * whole server's figure it leaves out other databases on a shared server; a backend's work before
+ * it was first seen, and after its last sample, is not counted.
+ */
+export function databaseCpuMeter(pool: pg.Pool, database: string) {
+  const first = new Map<number, number>();
+  const last = new Map<number, number>();
+  const sampleOnce = async () => {
+    const rows = await pool.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [database]).catch(() => ({ rows: [] }));
+    for (const { pid } of rows.rows) {
+      const s = cpuSeconds(pid);
+      if (s === 0) continue;
+      if (!first.has(pid)) first.set(pid, s);
+      last.set(pid, s);
+    }
+  };
+  let sampling = sampleOnce();
+  const timer = setInterval(() => (sampling = sampling.then(sampleOnce)), 250);
+  return {
+    /** µs per item, sampled once more now. */
+    async perItem(items: number): Promise<string> {
+      clearInterval(timer);
+      await sampling;
+      await sampleOnce();
+      const used = [...last].reduce((sum, [pid, s]) => sum + s - first.get(pid)!, 0);
+      return `${Math.round((used / items) * 1e6)} µs`;
+    },
+  };
+}
+
+/**
+ * Statements sent to PostgreSQL by this process (every pg client, Prisma's included: they share
+ * the `pg` module), counted from the first call on: round trips, for the ingest figures.
+ */
+export function statementCounter(): { read(): number } {
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown; __counted?: number };
+  if (proto.__counted === undefined) {
+    proto.__counted = 0;
+    const original = proto.query;
+    proto.query = function (this: unknown, ...args: unknown[]) {
+      proto.__counted! += 1;
+      return original.apply(this, args);
+    };
+  }
+  return { read: () => proto.__counted! };
+}
+
+/** CPU used from now on by this process (the API) and by the PostgreSQL backends of its database: "api / postgres µs" per item. */
+export function ingestCpuMeter(pool: pg.Pool, database: string): { perItem(items: number): Promise<string> } {
+  const self = cpuSeconds(process.pid);
+  const postgres = databaseCpuMeter(pool, database);
+  return {
+    async perItem(items: number) {
+      const api = Math.round(((cpuSeconds(process.pid) - self) / items) * 1e6);
+      return `${api} / ${await postgres.perItem(items)}`;
+    },
+  };
+}

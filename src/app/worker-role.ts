@@ -6,7 +6,7 @@ import { bullConnection } from "../../queues/connection.js";
 import { JOB } from "../../queues/names.js";
 import { NoticeRelay } from "../../queues/relay.js";
 import { startWorker } from "../../queues/worker.js";
-import type { AppContext } from "./context.js";
+import type { CoreContext } from "./core-context.js";
 
 export interface WorkerRole {
   sender: NoticeSender;
@@ -15,7 +15,7 @@ export interface WorkerRole {
   stop(): Promise<void>;
 }
 
-export async function startWorkerRole(ctx: AppContext): Promise<WorkerRole> {
+export async function startWorkerRole(ctx: CoreContext): Promise<WorkerRole> {
   const { env, logger } = ctx;
   const { channels, zaloTokens, sandboxed } = ctx.channels;
   if (sandboxed.length) logger.info({ sandboxed }, "channels without credentials are served by the sandbox");

@@ -1,22 +1,28 @@
 /**
  * Gathers the calls made in the same moment by concurrent jobs into one statement (the
  * DataLoader pattern): a hundred workers claiming a hundred notices cost one round trip, not a
- * hundred. Each caller still gets its own answer; under light load a batch is one call.
+ * hundred. Each caller still gets its own answer.
+ *
+ * At most `maxInFlight` statements of one batcher run at once; calls made meanwhile wait for the
+ * next one. Under light load a call goes out at once, alone (nothing is in flight, so nothing is
+ * waited for); under load the batches grow by themselves with the rate of calls, instead of many
+ * small statements running side by side, each planned and executed for a few rows.
  */
 export class MicroBatcher<I, O> {
   private pending: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
   private scheduled = false;
+  private inFlight = 0;
 
   constructor(
     private readonly run: (items: I[]) => Promise<O[]>,
     private readonly maxBatch = 250,
+    private readonly maxInFlight = 2,
   ) {}
 
   submit(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
-      if (this.pending.length >= this.maxBatch) this.flush();
-      else if (!this.scheduled) {
+      if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
       }
@@ -25,15 +31,25 @@ export class MicroBatcher<I, O> {
 
   private flush(): void {
     this.scheduled = false;
-    const batch = this.pending.splice(0, this.maxBatch);
-    if (this.pending.length && !this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
+    while (this.pending.length && this.inFlight < this.maxInFlight) {
+      const batch = this.pending.splice(0, this.maxBatch);
+      this.inFlight += 1;
+      let results: Promise<O[]>;
+      try {
+        results = this.run(batch.map((b) => b.item));
+      } catch (error) {
+        results = Promise.reject(error);
+      }
+      results
+        .then(
+          (out) => batch.forEach((b, i) => b.resolve(out[i]!)),
+          (error) => batch.forEach((b) => b.reject(error)),
+        )
+        .finally(() => {
+          this.inFlight -= 1;
+          // What gathered while this batch ran goes out now, as one statement.
+          if (this.pending.length) this.flush();
+        });
     }
-    if (batch.length === 0) return;
-    this.run(batch.map((b) => b.item)).then(
-      (results) => batch.forEach((b, i) => b.resolve(results[i]!)),
-      (error) => batch.forEach((b) => b.reject(error)),
-    );
   }
 }

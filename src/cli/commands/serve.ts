@@ -1,5 +1,6 @@
 import { configuredChannels, type Env } from "../../config/env.js";
-import { createAppContext, type AppContext } from "../../app/context.js";
+import type { AppContext } from "../../app/context.js";
+import type { CoreContext } from "../../app/core-context.js";
 import { ensureDatabase, ensureRedis } from "../../db/bootstrap.js";
 import { ensureSchemaCurrent } from "../../db/migration-status.js";
 import { AppError, ValidationError } from "../../errors.js";
@@ -28,7 +29,8 @@ export async function runServe(env: Env, options: ServeOptions): Promise<number>
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ValidationError(`--port must be a number from 0 to 65535 (got "${options.port}")`);
   await preflight(env);
 
-  const ctx = createAppContext(env);
+  // A worker process builds only what it runs (no HTTP server, bot, catalog search or console).
+  const ctx: CoreContext | AppContext = role === "worker" ? (await import("../../app/core-context.js")).createCoreContext(env) : (await import("../../app/context.js")).createAppContext(env);
   const stops: (() => Promise<void>)[] = [];
   try {
     return await serveRoles(env, ctx, role, port, stops, options);
@@ -41,7 +43,7 @@ export async function runServe(env: Env, options: ServeOptions): Promise<number>
   }
 }
 
-async function serveRoles(env: Env, ctx: AppContext, role: Role, port: number, stops: (() => Promise<void>)[], options: ServeOptions): Promise<number> {
+async function serveRoles(env: Env, ctx: CoreContext | AppContext, role: Role, port: number, stops: (() => Promise<void>)[], options: ServeOptions): Promise<number> {
   const log = ctx.logger;
   let listening = "";
   const channels = configuredChannels(env);
@@ -49,16 +51,17 @@ async function serveRoles(env: Env, ctx: AppContext, role: Role, port: number, s
   if (sandboxed.length) log.info({ sandboxed }, `no credentials for ${sandboxed.join(", ")}: those channels are served by the sandbox`);
 
   if (role === "all" || role === "api") {
+    const whole = ctx as AppContext; // every role but "worker" has the whole context
     const { buildHttpServer } = await import("../../http/server.js"); // each role loads only what it runs
     const { registerWebChat } = await import("../../../bots/adapters/web-chat.js");
-    const bot = ctx.bot;
+    const bot = whole.bot;
     const { zaloBotHandler } = await import("../../../bots/adapters/zalo.js");
     const { ZaloOaChannel } = await import("../../channels/zalo/zalo-oa-channel.js");
     // Replies to Zalo users go out through the OA channel the worker sends notices with (one token manager).
     const zaloOa = ctx.channels.channels.get("ZALO_OA");
     const telegramWebhook = env.TELEGRAM_BOT_TOKEN && env.TELEGRAM_WEBHOOK_SECRET;
     const { createTelegramBot, registerTelegramWebhook } = await import("../../../bots/adapters/telegram.js");
-    const app = await buildHttpServer(ctx, {
+    const app = await buildHttpServer(whole, {
       extraRoutes: async (a) => {
         await registerWebChat(a, bot, { secret: env.WEB_CHAT_SECRET, redis: ctx.redis, prefix: env.QUEUE_PREFIX, perMinute: env.WEB_CHAT_RATE_LIMIT, secureCookie: env.PUBLIC_BASE_URL.startsWith("https:") });
         // With a webhook secret, Telegram posts updates here instead of being long-polled by the bot role.
@@ -86,7 +89,7 @@ async function serveRoles(env: Env, ctx: AppContext, role: Role, port: number, s
   }
   if ((role === "all" || role === "bot") && env.TELEGRAM_BOT_TOKEN && !env.TELEGRAM_WEBHOOK_SECRET) {
     const { createTelegramBot } = await import("../../../bots/adapters/telegram.js");
-    const telegram = createTelegramBot({ token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT, engine: ctx.bot, logger: log });
+    const telegram = createTelegramBot({ token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT, engine: (ctx as AppContext).bot, logger: log });
     // launch() resolves only when polling stops: start it and report failures.
     void telegram.launch({ dropPendingUpdates: false }).catch((error: Error) => log.error({ err: error }, "Telegram polling stopped"));
     log.info("Telegram bot polling for updates");

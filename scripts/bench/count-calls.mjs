@@ -1,0 +1,45 @@
+/**
+ * Preloaded into a benchmark's worker process (`node --import ./scripts/bench/count-calls.mjs`):
+ * counts the SQL statements it sends to PostgreSQL (every `pg` client: the pool, Prisma's
+ * adapter, the relay's LISTEN connection) and the commands it sends to Redis (ioredis; a Lua
+ * script is one command), and the peaks of its memory (RSS, V8 heap committed and used, and
+ * memory outside the heap, in MB, sampled every 100 ms), and writes them to the file named by
+ * BENCH_COUNT_FILE every second and on exit, as JSON `{"sql":n,"redis":n,"peak":{…}}`. Bench
+ * code only: the service never loads it.
+ */
+import { writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+
+const file = process.env.BENCH_COUNT_FILE;
+if (file) {
+  // The packages as the service resolves them (the same module objects, so the patch is seen).
+  const require = createRequire(path.join(process.cwd(), "package.json"));
+  const counts = { sql: 0, redis: 0, peak: { rss: 0, heapTotal: 0, heapUsed: 0, external: 0 } };
+  setInterval(() => {
+    const m = process.memoryUsage();
+    for (const k of Object.keys(counts.peak)) counts.peak[k] = Math.max(counts.peak[k], Math.round(m[k] / 1048576));
+  }, 100).unref();
+  const pg = require("pg");
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (...args) {
+    counts.sql += 1;
+    return query.apply(this, args);
+  };
+  const ioredis = require("ioredis");
+  const Redis = ioredis.Redis ?? ioredis.default ?? ioredis;
+  const sendCommand = Redis.prototype.sendCommand;
+  Redis.prototype.sendCommand = function (...args) {
+    counts.redis += 1;
+    return sendCommand.apply(this, args);
+  };
+  const write = () => {
+    try {
+      writeFileSync(file, JSON.stringify(counts));
+    } catch {
+      // the bench reads the last complete write
+    }
+  };
+  setInterval(write, 1000).unref();
+  process.on("exit", write);
+}

@@ -1,0 +1,84 @@
+/**
+ * The part of the composition root every role needs, and all the worker role runs on: database,
+ * Redis, the queue, the notice store (the one owner of notices), the channels and the Zalo token
+ * manager, and the services the worker's jobs call (announcements, the overdue watch, the
+ * monthly report, the calendar). The api and bot roles add the rest in `createAppContext`
+ * (context.ts); a worker process never loads the HTTP server, the bot, the catalog search or the
+ * staff console.
+ */
+import { Redis } from "ioredis";
+import type pg from "pg";
+import type { Logger } from "pino";
+import { BroadcastService } from "../broadcasts/broadcast-service.js";
+import { CalendarService } from "../calendar/calendar-service.js";
+import { buildChannels, type ChannelSet } from "../channels/registry.js";
+import type { Env } from "../config/env.js";
+import { createDatabase, type Db } from "../db/client.js";
+import { createLogger } from "../logging/logger.js";
+import { NoticeStore } from "../notifications/notice-store.js";
+import { MonthlyReportService } from "../reports/monthly-report.js";
+import { OverdueWatchService } from "../staff/overdue-watch.js";
+import { bullConnection } from "../../queues/connection.js";
+import { NotificationQueue } from "../../queues/producer.js";
+
+export interface CoreContext {
+  env: Env;
+  logger: Logger;
+  db: Db;
+  pool: pg.Pool;
+  redis: Redis;
+  /** BullMQ's own connection (blocking commands must not share the app's). */
+  bullRedis: Redis;
+  queue: NotificationQueue;
+  /** The one owner of notices and their attempts. */
+  notices: NoticeStore;
+  /** Every delivery channel (real, or the sandbox without credentials) and the one Zalo token manager. */
+  channels: ChannelSet;
+  /** Announcements from commune staff. */
+  broadcasts: BroadcastService;
+  /** The working calendar (weekends, public holidays, worked weekend days). */
+  calendar: CalendarService;
+  /** The overdue watch (dossiers due within one working day with no result) and its morning digest. */
+  overdueWatch: OverdueWatchService;
+  /** The monthly report: figures, staff-written sections, submission. */
+  reports: MonthlyReportService;
+  close(): Promise<void>;
+}
+
+export function createCoreContext(env: Env, logger: Logger = createLogger({ level: env.LOG_LEVEL, name: "motcua" })): CoreContext {
+  const database = createDatabase(env.DATABASE_URL, { max: env.DATABASE_POOL_SIZE });
+  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+  redis.on("error", (error) => logger.warn({ err: error }, "redis connection problem"));
+  const bullRedis = bullConnection(env.REDIS_URL);
+  const queue = new NotificationQueue(bullRedis, env.QUEUE_PREFIX);
+  const notices = new NoticeStore(database.pool);
+  const calendar = new CalendarService(database.db);
+  return {
+    env,
+    logger,
+    db: database.db,
+    pool: database.pool,
+    redis,
+    bullRedis,
+    queue,
+    notices,
+    channels: buildChannels(env, { db: database.db, redis, logger }),
+    broadcasts: new BroadcastService(database.db, database.pool, notices, {
+      zaloPerFollowerDay: env.BROADCAST_ZALO_PER_FOLLOWER_DAY,
+      smsSegmentPrice: env.SMS_SEGMENT_PRICE_VND,
+      zaloMessagePrice: env.ZALO_MESSAGE_PRICE_VND,
+      smsSegmentBudget: env.SMS_SEGMENT_BUDGET,
+      publicBaseUrl: env.PUBLIC_BASE_URL,
+      twilioPerSecond: env.TWILIO_MAX_PER_SECOND,
+    }),
+    calendar,
+    overdueWatch: new OverdueWatchService(database.pool, calendar, { publicBaseUrl: env.PUBLIC_BASE_URL }),
+    reports: new MonthlyReportService(database.db, database.pool, { smsSegmentPrice: env.SMS_SEGMENT_PRICE_VND, zaloMessagePrice: env.ZALO_MESSAGE_PRICE_VND }, { publicBaseUrl: env.PUBLIC_BASE_URL }),
+    async close() {
+      await queue.close().catch(() => undefined);
+      bullRedis.disconnect();
+      redis.disconnect();
+      await database.close();
+    },
+  };
+}
