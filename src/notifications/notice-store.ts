@@ -51,14 +51,26 @@ export interface NewNotice {
 /** Writes new notices (QUEUED); a dedupe key already used writes nothing. The ids written. */
 export async function createNotices(run: SqlRunner, notices: NewNotice[]): Promise<string[]> {
   if (notices.length === 0) return [];
-  const rows = await run<{ id: string }>(
-    `INSERT INTO "Notice" (id, type, "citizenId", "dossierId", "eventId", variables, urgent, "dedupeKey", "channelPlan", "identityId", "broadcastId", "updatedAt")
+  const { sql, params } = noticeInsert(notices, 1);
+  const rows = await run<{ id: string }>(sql, params);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * The statement `createNotices` runs (`INSERT … RETURNING id`), its parameters numbered from
+ * `first`: for a caller that writes notices in the same statement as their cause (the ingest puts
+ * it in a WITH clause). The notices' insert is still this module's text.
+ */
+export function noticeInsert(notices: NewNotice[], first: number): { sql: string; params: unknown[] } {
+  const p = (i: number) => `$${first + i}`;
+  return {
+    sql: `INSERT INTO "Notice" (id, type, "citizenId", "dossierId", "eventId", variables, urgent, "dedupeKey", "channelPlan", "identityId", "broadcastId", "updatedAt")
      SELECT t.id, t.type, t."citizenId", t."dossierId", t."eventId", t.variables, t.urgent, t."dedupeKey",
             COALESCE(string_to_array(NULLIF(t.plan, ''), ',')::"ChannelKind"[], '{}'), t."identityId", t."broadcastId", now()
-       FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::jsonb[], $7::bool[], $8::text[], $9::text[], $10::uuid[], $11::uuid[])
+       FROM unnest(${p(0)}::uuid[], ${p(1)}::text[], ${p(2)}::uuid[], ${p(3)}::uuid[], ${p(4)}::uuid[], ${p(5)}::jsonb[], ${p(6)}::bool[], ${p(7)}::text[], ${p(8)}::text[], ${p(9)}::uuid[], ${p(10)}::uuid[])
             AS t(id, type, "citizenId", "dossierId", "eventId", variables, urgent, "dedupeKey", plan, "identityId", "broadcastId")
      ON CONFLICT ("dedupeKey") DO NOTHING RETURNING id`,
-    [
+    params: [
       notices.map((n) => n.id ?? randomUUID()),
       notices.map((n) => n.type),
       notices.map((n) => n.citizenId),
@@ -71,8 +83,7 @@ export async function createNotices(run: SqlRunner, notices: NewNotice[]): Promi
       notices.map((n) => n.identityId ?? null),
       notices.map((n) => n.broadcastId ?? null),
     ],
-  );
-  return rows.map((r) => r.id);
+  };
 }
 
 /**
