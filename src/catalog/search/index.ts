@@ -15,7 +15,7 @@ import MiniSearch from "minisearch";
 import { searchData, type OutOfScopeTopic, type Phrase, type VariantGroup, type VariantMember } from "./data.js";
 import type { AnswerResult, SearchAnswer } from "./answer.js";
 import { phraseAt, phraseSpans, readQuery, saysPhrase, type ReadQuery } from "./query.js";
-import { extractProcedureCodes, tokenize } from "./tokenize.js";
+import { extractProcedureCodes, tokenize, type Token } from "./tokenize.js";
 import type { Vocabulary } from "./typos.js";
 
 export interface SearchableProcedure {
@@ -51,8 +51,6 @@ export const MATCH_THRESHOLD = 0.35;
 /** A part of the question that alone names a procedure this surely outweighs an out-of-scope word. */
 const REST_CONFIDENT = 0.6;
 const NAMED_COVERED = 0.3;
-/** A variant group decides when one of its procedures is this close to the best answer. */
-const VARIANT_GAP = 0.15;
 const DEFAULT_LIMIT = 5;
 /** How many of MiniSearch's best candidates are scored in full. */
 const CANDIDATES = 30;
@@ -76,6 +74,10 @@ interface Doc {
   strong: Set<string>;
   /** terms of documents and field */
   weak: Set<string>;
+  /** the name's and aliases' words and pairs as written with marks ("vắng" as "văng1") */
+  strongTones: Set<string>;
+  /** the terms the name and aliases write with marks somewhere */
+  markedTerms: Set<string>;
   /** the name (whole and without brackets), its parts and each alias, as term sets */
   phrases: { terms: Set<string>; whole: boolean }[];
   /** keys of the name and aliases (for "does this procedure name the topic itself") */
@@ -99,17 +101,19 @@ interface IndexData {
   maxIdf: number;
 }
 
-/** Keys of a text, cached while an index is built (names and documents repeat across procedures). */
-let keyCache: Map<string, string[]> | null = null;
+/** Tokens of a text, cached while an index is built (names and documents repeat across procedures). */
+let tokenCache: Map<string, Token[]> | null = null;
 
-function keysOf(text: string): string[] {
-  let keys = keyCache?.get(text);
-  if (keys === undefined) {
-    keys = tokenize(text).map((t) => t.key);
-    keyCache?.set(text, keys);
+function tokensOf(text: string): Token[] {
+  let tokens = tokenCache?.get(text);
+  if (tokens === undefined) {
+    tokens = tokenize(text);
+    tokenCache?.set(text, tokens);
   }
-  return keys;
+  return tokens;
 }
+
+const keysOf = (text: string): string[] => tokensOf(text).map((t) => t.key);
 
 /** Terms of one line of catalog text: folded syllables and adjacent pairs (pair = "a_b" inside MiniSearch). */
 function lineTerms(line: string): string[] {
@@ -123,16 +127,20 @@ function textTerms(text: string): string[] {
   return text.split("\n").flatMap(lineTerms);
 }
 
+/** A tone signature with the kí / ký spelling unified ("ký" and "kí" both "ki1"). */
+const toneKey = (tone: string): string => tone.replace(/^((?:qu|ch|gh|gi|kh|ng|nh|ph|th|tr|[bcdghklmnprstvx]))y(\d?)$/u, "$1i$2");
+
 const asTerm = (miniTerm: string): string => miniTerm.replace("_", " ");
 const asMini = (term: string): string => term.replace(" ", "_");
 
-function termSet(text: string, stop: ReadonlySet<string>): Set<string> {
+/** Syllables (not function words, read by their marks) and pairs of a catalog text. */
+function termSet(text: string, isStop: (t: Token) => boolean): Set<string> {
   const set = new Set<string>();
   for (const line of text.split("\n")) {
-    const keys = keysOf(line);
-    keys.forEach((k, i) => {
-      if (!stop.has(k)) set.add(k);
-      if (i > 0) set.add(`${keys[i - 1]} ${k}`);
+    const tokens = tokensOf(line);
+    tokens.forEach((t, i) => {
+      if (!isStop(t)) set.add(t.key);
+      if (i > 0) set.add(`${tokens[i - 1]!.key} ${t.key}`);
     });
   }
   return set;
@@ -150,17 +158,18 @@ function nameParts(name: string, tails: readonly RegExp[]): string[] {
 }
 
 export function buildSearchIndex(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
-  keyCache = new Map();
+  tokenCache = new Map();
   try {
     return build(procedures);
   } finally {
-    keyCache = null;
+    tokenCache = null;
   }
 }
 
 function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   const data = searchData();
   const stop = data.stopWords;
+  const isStop = (t: Token): boolean => (t.marked ? data.stopTones.has(t.tone) : stop.has(t.key));
   // a boilerplate tail starts at its first word and runs to the end of the name
   const tails = data.nameTails.map((t) => new RegExp(`\\s${t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(\\s.*)?$`, "iu"));
   const docs: Doc[] = procedures.map((p, id) => {
@@ -170,10 +179,22 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
       code: p.code,
       name: p.name,
       curated: p.origin === "CURATED",
-      strong: new Set(strongTexts.flatMap((t) => [...termSet(t, stop)])),
-      weak: new Set([...p.documentNames, p.field ?? ""].flatMap((t) => [...termSet(t, stop)])),
+      strong: new Set(strongTexts.flatMap((t) => [...termSet(t, isStop)])),
+      markedTerms: new Set(
+        strongTexts.flatMap((t) => {
+          const tokens = tokensOf(t);
+          return tokens.flatMap((k, i) => [...(k.marked ? [k.key] : []), ...(i > 0 && (k.marked || tokens[i - 1]!.marked) ? [`${tokens[i - 1]!.key} ${k.key}`] : [])]);
+        }),
+      ),
+      strongTones: new Set(
+        strongTexts.flatMap((t) => {
+          const tokens = tokensOf(t);
+          return tokens.flatMap((k, i) => [toneKey(k.tone), ...(i > 0 ? [`${toneKey(tokens[i - 1]!.tone)} ${toneKey(k.tone)}`] : [])]);
+        }),
+      ),
+      weak: new Set([...p.documentNames, p.field ?? ""].flatMap((t) => [...termSet(t, isStop)])),
       phrases: [...nameParts(p.name, tails).map((text, i) => ({ text, whole: i < 2 })), ...p.aliases.map((text) => ({ text, whole: true }))]
-        .map(({ text, whole }) => ({ terms: termSet(text, stop), whole }))
+        .map(({ text, whole }) => ({ terms: termSet(text, isStop), whole }))
         .filter((ph) => ph.terms.size > 0),
       strongKeys: strongTexts.map(keysOf),
     };
@@ -294,6 +315,11 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   const scored: Scored[] = [];
   for (const hit of hits.slice(0, CANDIDATES)) {
     const doc = data.docs[hit.id as number]!;
+    // a word typed with its marks matches only a name that writes it so (or an alias typed without)
+    const toneOk = (t: string): boolean => {
+      const tone = q.tones.get(t)?.split(" ").map(toneKey).join(" ");
+      return tone === undefined || doc.strongTones.has(tone) || !doc.markedTerms.has(t);
+    };
     let strong = 0;
     let weak = 0;
     let extra = 0;
@@ -301,7 +327,7 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
     for (const [t, w] of terms) {
       const idf = data.idf.get(t);
       if (idf === undefined) continue;
-      if (doc.strong.has(t)) {
+      if (doc.strong.has(t) && toneOk(t)) {
         strong += w * idf;
         if (stopPair(t) || !data.strongTerms.has(t)) extra += w * idf;
         if (w >= 0.5 && !data.generic.has(t) && !inGenericPair.has(t) && !stopPair(t) && idf >= data.maxIdf * (t.includes(" ") ? 0.26 : 0.44)) distinctive = Math.max(distinctive, idf);
@@ -320,7 +346,7 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
       for (const t of phrase.terms) {
         const idf = data.nameIdf.get(t) ?? 0;
         all += idf;
-        if (weightOf.has(t)) got += idf * Math.min(1, weightOf.get(t)!);
+        if (weightOf.has(t) && toneOk(t)) got += idf * Math.min(1, weightOf.get(t)!);
       }
       if (all === 0) continue;
       nameCovered = Math.max(nameCovered, (got / all) * (phrase.whole ? 1 : PART_FACTOR));
@@ -339,11 +365,11 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
 function ranked(scored: readonly Scored[], limit: number): AnswerResult[] {
   const top = scored[0]?.confidence ?? 0;
   if (top < MATCH_THRESHOLD) return [];
-  return scored
-    .map((s) => ({ s, c: s === scored[0] ? s.confidence : (s.confidence * s.confidence) / top }))
-    .filter(({ c }) => c >= MATCH_THRESHOLD)
-    .slice(0, limit)
-    .map(({ s, c }) => ({ code: s.doc.code, name: s.doc.name, score: round(c) }));
+  const [first, ...others] = scored
+    .map((s) => ({ s, c: s === scored[0] ? s.confidence : Math.min(top, (s.confidence * s.confidence) / top) }))
+    .filter(({ c }) => c >= MATCH_THRESHOLD);
+  // the best by rank first, the others by confidence
+  return [first!, ...others.sort((a, b) => b.c - a.c)].slice(0, limit).map(({ s, c }) => ({ code: s.doc.code, name: s.doc.name, score: round(c) }));
 }
 
 const round = (x: number): number => Math.round(Math.min(1, x) * 100) / 100;
@@ -436,13 +462,8 @@ function withVariants(data: IndexData, q: ReadQuery, scored: Scored[], limit: nu
   const results = ranked(scored, limit);
   const first = results[0];
   if (!first) return { kind: "no-match" };
-  // the group of the best answer (or of one close behind it) that the question is about
-  let group: VariantGroup | undefined;
-  for (const r of results.slice(0, 3)) {
-    if (r.score < first.score - VARIANT_GAP) break;
-    group = (data.groupsOf.get(r.code) ?? []).find((g) => g.says.length === 0 || g.says.some((p) => saysPhrase(q.said, p)));
-    if (group) break;
-  }
+  // the group of the best answer that the question is about
+  const group = (data.groupsOf.get(first.code) ?? []).find((g) => g.says.length === 0 || g.says.some((p) => saysPhrase(q.said, p)));
   if (!group) return { kind: "match", results };
 
   const scoreOf = (code: string): number => results.find((r) => r.code === code)?.score ?? first.score;
@@ -453,7 +474,7 @@ function withVariants(data: IndexData, q: ReadQuery, scored: Scored[], limit: nu
     const chosen = present.find((m) => m.code === code)!;
     const rest = results.filter((r) => r.code !== code);
     // the chosen variant takes the best answer's confidence; the others keep theirs
-    return [resultOf(chosen, first.score), ...rest.map((r) => ({ ...r, score: Math.min(r.score, round(first.score - 0.25)) }))]
+    return [resultOf(chosen, first.score), ...rest.map((r) => ({ ...r, score: Math.min(r.score, round(first.score - 0.25)) })).sort((a, b) => b.score - a.score)]
       .filter((r) => r.score >= MATCH_THRESHOLD || r.code === code)
       .slice(0, limit);
   };

@@ -26,6 +26,8 @@ export interface Segment {
   keys: string[];
   /** which keys are function words (by their marks when the citizen typed them) */
   stops: boolean[];
+  /** tone signatures of the words the citizen typed with marks (undefined: typed without) */
+  marks?: (string | undefined)[];
   weight: number;
   /** words the citizen typed (false: words a synonym put in their place) */
   typed: boolean;
@@ -39,6 +41,8 @@ export interface ReadQuery {
   terms: Map<string, number>;
   /** the pairs among the terms that have a function word in them */
   stopPairs: Set<string>;
+  /** for terms the citizen typed with marks only: their tone signatures ("vang" → "vàng" as "vang2") */
+  tones: Map<string, string>;
   /** every key the question says, typed or read in (for phrase conditions) */
   said: string[][];
   /** ages the question states ("bé 3 tuổi" → 3) */
@@ -135,7 +139,7 @@ export function readQuery(query: string, vocabulary: Vocabulary, knownPair: (pai
   let run: Token[] = [];
   let runWeight = 1;
   const flush = (): void => {
-    if (run.length > 0) segments.push({ keys: run.map((t) => t.key), stops: run.map(isStop), weight: runWeight, typed: true });
+    if (run.length > 0) segments.push({ keys: run.map((t) => t.key), stops: run.map(isStop), marks: run.map((t) => (t.marked ? t.tone : undefined)), weight: runWeight, typed: true });
     run = [];
   };
   for (let i = 0; i < tokens.length; ) {
@@ -177,8 +181,13 @@ export function readQuery(query: string, vocabulary: Vocabulary, knownPair: (pai
   const put = (t: string, w: number): void => {
     if ((terms.get(t) ?? 0) < w) terms.set(t, w);
   };
-  for (const { keys, stops, weight } of segments) {
+  const tones = new Map<string, string>();
+  for (const { keys, stops, weight, marks } of segments) {
     keys.forEach((k, i) => {
+      if (marks) {
+        if (marks[i] !== undefined && !terms.has(k)) tones.set(k, marks[i]!);
+        if (i > 0 && marks[i] !== undefined && marks[i - 1] !== undefined) tones.set(`${keys[i - 1]} ${k}`, `${marks[i - 1]} ${marks[i]}`);
+      }
       const stop = stops[i]! || /^\d+$/.test(k);
       if (!stop) put(k, weight);
       if (i === 0) return;
@@ -192,5 +201,5 @@ export function readQuery(query: string, vocabulary: Vocabulary, knownPair: (pai
       }
     });
   }
-  return { tokens, segments, terms, stopPairs, said: [tokens.map((t) => t.key), ...segments.map((s) => s.keys)], ages: agesOf(tokens), consumed };
+  return { tokens, segments, terms, stopPairs, tones, said: [tokens.map((t) => t.key), ...segments.map((s) => s.keys)], ages: agesOf(tokens), consumed };
 }
