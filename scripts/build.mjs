@@ -2,7 +2,7 @@
 // `npm run build`: compiles the program (src/, bots/, queues/, the generated Prisma client and the
 // demo) into dist/ with esbuild — ES modules for Node, one file per entry point plus shared
 // chunks, so a command loads only the code it imports (`import()` stays a split point).
-// Dependencies in node_modules stay outside the bundle (imported at run time as usual).
+// Dependencies in node_modules stay outside the bundle (imported at run time as usual), zod aside.
 // Type checking is `npm run typecheck` (tsc); esbuild only strips the types.
 // Run by `npm ci` (postinstall, after the Prisma client is generated), `npm run build`, and the
 // test setup (when stale); bin/motcua.js refuses to run a dist/ older than its sources.
@@ -17,6 +17,20 @@ export const distDir = path.join(root, "dist");
 
 /** dist/<name>.js ← its source; bin/motcua.js runs `cli`, `npm run demo` runs `demo`. */
 export const entryPoints = { cli: "src/cli/main.ts", demo: "scripts/demo.ts" };
+
+/**
+ * Dependencies stay in node_modules, imported at run time — except zod, which is bundled: it is
+ * some 230 small ES modules that every command loads (configuration), pure JavaScript used only by
+ * our code, and one file loads faster than 230.
+ */
+const bundledPackages = /^zod(\/|$)/;
+const dependenciesExternal = {
+  name: "dependencies-external",
+  setup(build) {
+    // Bare specifiers ("fastify", "node:fs", "@prisma/client/runtime/client"): relative and absolute paths are our sources.
+    build.onResolve({ filter: /^[^./]/ }, (args) => (bundledPackages.test(args.path) ? undefined : { path: args.path, external: true }));
+  },
+};
 
 export async function buildDist({ quiet = false } = {}) {
   const started = Date.now();
@@ -35,7 +49,7 @@ export async function buildDist({ quiet = false } = {}) {
     format: "esm",
     platform: "node",
     target: "node20",
-    packages: "external",
+    plugins: [dependenciesExternal],
     sourcemap: true,
     metafile: true,
     logLevel: quiet ? "error" : "warning",

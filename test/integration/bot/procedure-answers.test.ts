@@ -121,7 +121,7 @@ describe("procedure answers (issue 8 §3)", () => {
     expect(answer.indexOf("Giấy tờ cần nộp")).toBeLessThan(answer.indexOf("Theo Cổng Dịch vụ công quốc gia"));
     // a long fact is shortened in the summary and given whole after the documents
     const copy = texts(await c.ask("chứng thực bản sao"));
-    expect(copy).toMatch(/^📄 [^\n]+\n📍 Nơi nộp: UBND cấp xã bất kỳ \(không phụ thuộc nơi cư trú\)\n/);
+    expect(copy).toMatch(/^📄 [^\n]+\n📍 Nơi nộp: UBND cấp xã bất kỳ \(không phụ thuộc nơi cư trú\)…\n/);
     expect(copy).toMatch(/Chi tiết:\n• Nơi nộp: UBND cấp xã bất kỳ \(không phụ thuộc nơi cư trú\); cũng có thể làm tại tổ chức hành nghề công chứng/);
   });
 
