@@ -54,10 +54,12 @@ export async function buildDist({ quiet = false } = {}) {
     logLevel: quiet ? "error" : "warning",
   });
   // The sources this build read, with a hash of each: bin/built.js checks that none has changed.
+  // (This script counts too: a change to how the program is built calls for a new build.)
   const inputs = Object.fromEntries(
-    Object.keys(result.metafile.inputs)
-      .filter((f) => !f.startsWith("node_modules/"))
-      .map((f) => [f, contentHash(readFileSync(path.join(root, f)))]),
+    [...Object.keys(result.metafile.inputs).filter((f) => !f.startsWith("node_modules/")), "scripts/build.mjs"].map((f) => [
+      f,
+      contentHash(readFileSync(path.join(root, f))),
+    ]),
   );
   writeFileSync(path.join(partial, "build-info.json"), `${JSON.stringify({ builtAt: started, inputs }, null, 1)}\n`);
   // The old build moves aside and the new one takes its place: two renames, so a process starting
