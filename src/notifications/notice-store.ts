@@ -62,27 +62,28 @@ export async function createNotices(run: SqlRunner, notices: NewNotice[]): Promi
  * it in a WITH clause). The notices' insert is still this module's text.
  */
 export function noticeInsert(notices: NewNotice[], first: number): { sql: string; params: unknown[] } {
-  const p = (i: number) => `$${first + i}`;
+  // One JSON parameter for all the rows (jsonb_to_recordset), not one array literal per column.
+  const rows = notices.map((n) => ({
+    id: n.id ?? randomUUID(),
+    type: n.type,
+    citizenId: n.citizenId,
+    dossierId: n.dossierId ?? null,
+    eventId: n.eventId ?? null,
+    variables: n.variables ?? null,
+    urgent: n.urgent,
+    dedupeKey: n.dedupeKey,
+    plan: (n.channelPlan ?? []).join(","),
+    identityId: n.identityId ?? null,
+    broadcastId: n.broadcastId ?? null,
+  }));
   return {
     sql: `INSERT INTO "Notice" (id, type, "citizenId", "dossierId", "eventId", variables, urgent, "dedupeKey", "channelPlan", "identityId", "broadcastId", "updatedAt")
      SELECT t.id, t.type, t."citizenId", t."dossierId", t."eventId", t.variables, t.urgent, t."dedupeKey",
             COALESCE(string_to_array(NULLIF(t.plan, ''), ',')::"ChannelKind"[], '{}'), t."identityId", t."broadcastId", now()
-       FROM unnest(${p(0)}::uuid[], ${p(1)}::text[], ${p(2)}::uuid[], ${p(3)}::uuid[], ${p(4)}::uuid[], ${p(5)}::jsonb[], ${p(6)}::bool[], ${p(7)}::text[], ${p(8)}::text[], ${p(9)}::uuid[], ${p(10)}::uuid[])
-            AS t(id, type, "citizenId", "dossierId", "eventId", variables, urgent, "dedupeKey", plan, "identityId", "broadcastId")
+       FROM jsonb_to_recordset($${first}::jsonb)
+            AS t(id uuid, type text, "citizenId" uuid, "dossierId" uuid, "eventId" uuid, variables jsonb, urgent bool, "dedupeKey" text, plan text, "identityId" uuid, "broadcastId" uuid)
      ON CONFLICT ("dedupeKey") DO NOTHING RETURNING id`,
-    params: [
-      notices.map((n) => n.id ?? randomUUID()),
-      notices.map((n) => n.type),
-      notices.map((n) => n.citizenId),
-      notices.map((n) => n.dossierId ?? null),
-      notices.map((n) => n.eventId ?? null),
-      notices.map((n) => JSON.stringify(n.variables)),
-      notices.map((n) => n.urgent),
-      notices.map((n) => n.dedupeKey),
-      notices.map((n) => (n.channelPlan ?? []).join(",")),
-      notices.map((n) => n.identityId ?? null),
-      notices.map((n) => n.broadcastId ?? null),
-    ],
+    params: [JSON.stringify(rows)],
   };
 }
 
