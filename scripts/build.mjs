@@ -2,12 +2,12 @@
 // `npm run build`: compiles the program (src/, bots/, queues/, the generated Prisma client and the
 // demo) into dist/ with esbuild — ES modules for Node, one file per entry point plus shared
 // chunks, so a command loads only the code it imports (`import()` stays a split point).
-// Dependencies in node_modules stay outside the bundle (imported at run time as usual).
+// Dependencies in node_modules stay outside the bundle (imported at run time as usual), zod aside.
 // Type checking is `npm run typecheck` (tsc); esbuild only strips the types.
 // Run by `npm ci` (postinstall, after the Prisma client is generated), `npm run build`, and the
 // test setup (when stale); bin/motcua.js refuses to run a dist/ older than its sources.
 import { build } from "esbuild";
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { contentHash, distProblem } from "../bin/built.js";
@@ -18,10 +18,23 @@ export const distDir = path.join(root, "dist");
 /** dist/<name>.js ← its source; bin/motcua.js runs `cli`, `npm run demo` runs `demo`. */
 export const entryPoints = { cli: "src/cli/main.ts", demo: "scripts/demo.ts" };
 
+/**
+ * Dependencies stay in node_modules, imported at run time — except zod, which is bundled: it is
+ * some 230 small ES modules that every command loads (configuration), pure JavaScript used only by
+ * our code, and one file loads faster than 230.
+ */
+const bundledPackages = /^zod(\/|$)/;
+const dependenciesExternal = {
+  name: "dependencies-external",
+  setup(build) {
+    // Bare specifiers ("fastify", "node:fs", "@prisma/client/runtime/client"): relative and absolute paths are our sources.
+    build.onResolve({ filter: /^[^./]/ }, (args) => (bundledPackages.test(args.path) ? undefined : { path: args.path, external: true }));
+  },
+};
+
 export async function buildDist({ quiet = false } = {}) {
   const started = Date.now();
-  // Built beside dist/ and then put in its place, so a process starting meanwhile finds either
-  // the whole old build or the whole new one.
+  // Built beside dist/ and then put in its place.
   const partial = `${distDir}.partial-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });
   const result = await build({
@@ -35,20 +48,33 @@ export async function buildDist({ quiet = false } = {}) {
     format: "esm",
     platform: "node",
     target: "node20",
-    packages: "external",
+    plugins: [dependenciesExternal],
     sourcemap: true,
     metafile: true,
     logLevel: quiet ? "error" : "warning",
   });
   // The sources this build read, with a hash of each: bin/built.js checks that none has changed.
+  // (This script counts too: a change to how the program is built calls for a new build.)
   const inputs = Object.fromEntries(
-    Object.keys(result.metafile.inputs)
-      .filter((f) => !f.startsWith("node_modules/"))
-      .map((f) => [f, contentHash(readFileSync(path.join(root, f)))]),
+    [...Object.keys(result.metafile.inputs).filter((f) => !f.startsWith("node_modules/")), "scripts/build.mjs"].map((f) => [
+      f,
+      contentHash(readFileSync(path.join(root, f))),
+    ]),
   );
   writeFileSync(path.join(partial, "build-info.json"), `${JSON.stringify({ builtAt: started, inputs }, null, 1)}\n`);
-  rmSync(distDir, { recursive: true, force: true });
-  renameSync(partial, distDir);
+  // The old build moves aside and the new one takes its place: two renames, so a process starting
+  // in between finds dist/ missing for an instant at most (and says so), never half a build.
+  const old = `${distDir}.old-${process.pid}`;
+  rmSync(old, { recursive: true, force: true });
+  if (existsSync(distDir)) renameSync(distDir, old);
+  try {
+    renameSync(partial, distDir);
+  } catch (error) {
+    // Another build (a second test run in this tree) put its dist/ in place first: keep that one.
+    rmSync(partial, { recursive: true, force: true });
+    if (!existsSync(distDir)) throw error;
+  }
+  rmSync(old, { recursive: true, force: true });
   if (!quiet) console.log(`motcua built in dist/ (${Object.keys(inputs).length} source files, ${Date.now() - started} ms)`);
 }
 

@@ -37,6 +37,8 @@ export interface Session {
   procedureCode?: string;
   /** Codes offered as choices in the last answer. */
   offered?: string[];
+  /** What the question behind those choices asked (fee, time…), answered once one is chosen. */
+  asked?: string[];
   /** A dossier code waiting for its proof. */
   pendingCode?: string;
   /** Dossiers this conversation proved a link to (recently). */

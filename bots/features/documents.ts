@@ -30,9 +30,9 @@ const COMMON = ["1.001193", "1.000894", "1.004873", "2.000815", "1.004194", "1.0
 const OTHER_BUTTONS: Button[][] = [[{ label: "Hỏi thủ tục khác", data: "ask-docs" }, { label: botText.menuButton, data: "menu" }]];
 
 /** The aspects a question asks about `p`, in the order they are answered (none: it asks for the procedure as a whole). */
-export function aspectsAsked(text: string, p?: Pick<ProcedureView, "name" | "aliases">): Aspect[] {
+export function aspectsAsked(text: string, ...about: (Pick<ProcedureView, "name" | "aliases"> | undefined)[]): Aspect[] {
   const u = new Utterance(text, COMPOUNDS);
-  if (p) u.addNameWords([p.name, ...p.aliases]);
+  for (const p of about) if (p) u.addNameWords([p.name, ...p.aliases]);
   return ASPECTS.filter((a) => u.is(INTENTS[a]));
 }
 
@@ -57,12 +57,14 @@ export function documentsFeature(catalog: CatalogService): Feature {
   const answer = async (ctx: TurnContext, p: ProcedureView, asked: readonly Aspect[], foreign = false): Promise<void> => {
     ctx.session.procedureCode = p.code;
     ctx.session.offered = undefined;
+    ctx.session.asked = undefined;
     let warning: string | undefined;
     const extra: Button[][] = [];
     if (foreign && !searchKey(p.name).includes("nuoc ngoai")) {
-      const counterpart = await foreignCounterpart(p);
+      const found = await foreignCounterpart(p);
+      const counterpart = found ? { code: found.code, name: found.name.replace(/^Thủ tục (\p{L})/u, (_, c: string) => c.toUpperCase()) } : null;
       if (counterpart || searchKey(p.field).includes("ho tich")) warning = botText.foreignWarning(counterpart);
-      if (counterpart) extra.push([botText.procedureButton({ code: counterpart.code, name: counterpart.name.replace(/^Thủ tục /, "") })]);
+      if (counterpart) extra.push([botText.procedureButton(counterpart)]);
     }
     const specific = asked.filter((a): a is Exclude<Aspect, "docs"> => a !== "docs");
     const buttons = botText.procedureButtons(p, extra);
@@ -80,7 +82,9 @@ export function documentsFeature(catalog: CatalogService): Feature {
     if (m.kind === "button") {
       if (m.data.startsWith("proc:")) {
         const p = await catalog.get(m.data.slice(5));
-        if (p) return answer(ctx, p, []);
+        // one of the choices offered for a question: the question's own aspects are answered
+        const asked = ctx.session.offered?.includes(m.data.slice(5)) ? (ctx.session.asked ?? []).filter((a): a is Aspect => ASPECTS.includes(a as Aspect)) : [];
+        if (p) return answer(ctx, p, asked);
       }
       if (m.data === "ask-docs") return void ctx.reply({ text: botText.askWhichProcedure });
       if (m.data === "common") {
@@ -102,11 +106,14 @@ export function documentsFeature(catalog: CatalogService): Feature {
     const current = ctx.session.procedureCode ? await catalog.get(ctx.session.procedureCode) : undefined;
     const sure = confidentCode(found);
 
-    // A follow-up about the procedure under discussion, unless the question clearly names another.
-    if (current && found.kind !== "choices" && found.kind !== "out-of-scope" && (sure === null || sure === current.code)) {
+    // A follow-up about the procedure under discussion, unless the question clearly names another
+    // (the search's best is another procedure, found with some confidence, or choices, or out of scope).
+    const top = found.kind === "match" ? found.results[0] : undefined;
+    const namesAnother = found.kind === "choices" || found.kind === "out-of-scope" || (top !== undefined && top.code !== current?.code && top.score >= CONFIDENT);
+    if (current && !namesAnother) {
       const asked = aspectsAsked(m.text, current);
       // Asking for the documents too, with a search unsure which procedure: the choices, not a guess.
-      const staysOnCurrent = sure === current.code || found.kind === "no-match" || !asked.includes("docs");
+      const staysOnCurrent = top === undefined || top.code === current.code || !asked.includes("docs");
       if (asked.some((a) => a !== "docs") && staysOnCurrent) return answer(ctx, current, asked, foreign);
     }
     switch (found.kind) {
@@ -118,11 +125,13 @@ export function documentsFeature(catalog: CatalogService): Feature {
         return void ctx.reply({ text: botText.outOfScope(found.topic, found.whereToGo), buttons: [[{ label: "Các thủ tục thường gặp", data: "common" }], [{ label: botText.menuButton, data: "menu" }]] });
       case "choices":
         ctx.session.offered = found.results.map((r) => r.code);
+        ctx.session.asked = aspectsAsked(m.text, ...(await Promise.all(found.results.map((r) => catalog.get(r.code)))));
         return void ctx.reply({ text: found.prompt, buttons: found.results.map((r) => [botText.choiceButton(r)]) });
       case "match": {
         const p = sure ? await catalog.get(sure) : undefined;
         if (p) return answer(ctx, p, aspectsAsked(m.text, p), foreign);
         ctx.session.offered = found.results.map((r) => r.code);
+        ctx.session.asked = aspectsAsked(m.text, ...(await Promise.all(found.results.map((r) => catalog.get(r.code)))));
         return void ctx.reply({ text: botText.severalMatches, buttons: found.results.map((r) => [botText.procedureButton(r)]) });
       }
     }

@@ -120,13 +120,14 @@ export const INTENTS = {
 
   /** The aspects of a procedure (documents, where, how long, how much, by post, through someone else). */
   docs: [
-    "giấy tờ", "giấy tờ gì", "cần gì", "cần những gì", "cần giấy gì", "mang gì", "mang theo gì", "chuẩn bị", "hồ sơ gồm", "gồm gì", "gồm những gì",
+    "giấy tờ", "giấy tờ gì", "giấy gì", "cần gì", "cần những gì", "những gì", "cần mang", "mang gì", "mang theo gì", "chuẩn bị", "hồ sơ gồm", "gồm gì",
     "thành phần", "làm sao", "làm thế nào", "như thế nào", "cách làm", "các bước",
   ],
   where: ["ở đâu", "chỗ nào", "nơi nộp", "nộp ở", "nộp tại", "cơ quan nào", "đến đâu", "đi đâu", "nơi nào", "nộp đâu", "làm đâu"],
   time: ["bao lâu", "bao nhiêu lâu", "mấy ngày", "bao nhiêu ngày", "thời hạn", "thời gian", "bao giờ", "khi nào", "lâu không", "mất mấy", "mấy hôm", "mấy tuần"],
   fee: ["lệ phí", "phí", "chi phí", "miễn phí", "bao nhiêu tiền", "hết bao nhiêu", "mất bao nhiêu", "tốn bao nhiêu", "tiền", "mất tiền", "tốn tiền", "giá"],
-  postal: ["bưu điện", "bưu chính", "bưu tá", "qua bưu", "tận nhà", "ship", "chuyển phát"],
+  /** How the dossier is handed in: by post, or online. */
+  postal: ["bưu điện", "bưu chính", "bưu tá", "qua bưu", "tận nhà", "ship", "chuyển phát", "online", "trực tuyến", "qua mạng", "nộp mạng", "VNeID", "dịch vụ công"],
   proxy: [
     { slots: [["nhờ"], ["người", "ai", "bà", "mẹ", "bố", "ba", "con", "chồng", "vợ", "anh", "chị", "em", "ông", "cô", "chú", "bác", "dì"]] },
     { slots: [["người khác", "người nhà", "người thân"], ["đi", "làm", "nộp", "nhận", "ký"]] },

@@ -26,12 +26,16 @@ function copies(originals: number, copies: number): string {
 }
 
 const BRIEF_LENGTH = 90;
-/** The first clause of a fact, short enough for the summary (the whole fact follows the documents). */
+/** The first clause of a fact, short enough for the summary (the whole fact follows the documents, under "Chi tiết"). */
 function brief(fact: string): string {
   const first = fact.split(";")[0]!.trim();
-  if (first.length <= BRIEF_LENGTH) return first;
-  const cut = first.slice(0, BRIEF_LENGTH - 1);
-  return `${cut.slice(0, Math.max(cut.lastIndexOf(" "), 40)).replace(/[\s,(]+$/, "")}…`;
+  // a fact shortened says so ("…"): the rest is under "Chi tiết"
+  if (first.length <= BRIEF_LENGTH) return first === fact.trim() ? first : `${first.replace(/[\s,.:]+$/, "")}…`;
+  let cut = first.slice(0, BRIEF_LENGTH - 1);
+  cut = cut.slice(0, Math.max(cut.lastIndexOf(" "), 40));
+  // never end inside brackets: "… cơ quan BHXH (thẻ…" becomes "… cơ quan BHXH…"
+  if ((cut.match(/\(/g) ?? []).length > (cut.match(/\)/g) ?? []).length) cut = cut.slice(0, cut.lastIndexOf("("));
+  return `${cut.replace(/[\s,;:(]+$/, "")}…`;
 }
 
 const FACT_LABEL = { agency: "Nơi nộp", processingTime: "Thời hạn giải quyết", fee: "Lệ phí" } as const;
@@ -115,7 +119,7 @@ export const botText = {
       lines.push("", "Mang theo để xuất trình:");
       for (const s of p.toShow) lines.push(`• ${s}`);
     }
-    const details = (["agency", "processingTime", "fee"] as const).filter((f) => p[f] === null || brief(p[f]!) !== p[f]);
+    const details = (["agency", "processingTime", "fee"] as const).filter((f) => p[f] === null || brief(p[f]!) !== p[f]!.trim());
     if (details.length) {
       lines.push("", "Chi tiết:");
       for (const f of details) lines.push(p[f] === null ? `• ${unknownText(p, f)}` : `• ${FACT_LABEL[f]}: ${p[f]}`);

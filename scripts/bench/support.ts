@@ -196,3 +196,32 @@ export function databaseCpuMeter(pool: pg.Pool, database: string) {
     },
   };
 }
+
+/**
+ * Statements sent to PostgreSQL by this process (every pg client, Prisma's included: they share
+ * the `pg` module), counted from the first call on: round trips, for the ingest figures.
+ */
+export function statementCounter(): { read(): number } {
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown; __counted?: number };
+  if (proto.__counted === undefined) {
+    proto.__counted = 0;
+    const original = proto.query;
+    proto.query = function (this: unknown, ...args: unknown[]) {
+      proto.__counted! += 1;
+      return original.apply(this, args);
+    };
+  }
+  return { read: () => proto.__counted! };
+}
+
+/** CPU used from now on by this process (the API) and by the PostgreSQL backends of its database: "api / postgres µs" per item. */
+export function ingestCpuMeter(pool: pg.Pool, database: string): { perItem(items: number): Promise<string> } {
+  const self = cpuSeconds(process.pid);
+  const postgres = databaseCpuMeter(pool, database);
+  return {
+    async perItem(items: number) {
+      const api = Math.round(((cpuSeconds(process.pid) - self) / items) * 1e6);
+      return `${api} / ${await postgres.perItem(items)}`;
+    },
+  };
+}

@@ -3,16 +3,15 @@
  * The catalog and its search index are read from the database once per process, on first use: a
  * process started before a `seed` answers from the catalog it read until it is restarted.
  */
-import { answerFromResults, type SearchAnswer } from "./search/answer.js";
-import type { SearchResult } from "./search/index.js";
-import { buildTieredIndex, searchTiered, type TieredSearchIndex } from "./search/tiered.js";
+import type { SearchAnswer } from "./search/answer.js";
+import { askCatalog, buildSearchIndex, searchCatalog, type CatalogSearchIndex, type SearchResult } from "./search/index.js";
 import type { ProcedureRepository, ProcedureView } from "./repository.js";
 
 export const MAX_QUERY_LENGTH = 500;
 
 interface Loaded {
   byCode: Map<string, ProcedureView>;
-  index: TieredSearchIndex;
+  index: CatalogSearchIndex;
 }
 
 export class CatalogService {
@@ -23,8 +22,8 @@ export class CatalogService {
   private load(): Promise<Loaded> {
     this.loaded ??= this.repository.listVisible().then((procedures) => ({
       byCode: new Map(procedures.map((p) => [p.code, p])),
-      // curated procedures first, the portal's list for what none of them fits (search/tiered.ts)
-      index: buildTieredIndex(
+      // one index over the whole catalog, curated and portal procedures alike (search/index.ts)
+      index: buildSearchIndex(
         procedures.map((p) => ({ code: p.code, name: p.name, field: p.field, aliases: p.aliases, documentNames: p.documents.map((d) => d.name), origin: p.origin })),
       ),
     }));
@@ -34,12 +33,13 @@ export class CatalogService {
 
   async search(query: string, limit = 5): Promise<SearchResult[]> {
     const { index } = await this.load();
-    return searchTiered(index, query, { limit });
+    return searchCatalog(index, query, { limit });
   }
 
   /** The kind of answer a citizen's question gets (search/answer.ts): match, choices, out of scope or none. */
   async ask(query: string, limit = 5): Promise<SearchAnswer> {
-    return answerFromResults(await this.search(query, limit));
+    const { index } = await this.load();
+    return askCatalog(index, query, { limit });
   }
 
   async get(code: string): Promise<ProcedureView | undefined> {

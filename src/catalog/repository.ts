@@ -1,3 +1,4 @@
+import type pg from "pg";
 import type { Db } from "../db/client.js";
 
 import type { ProcedureRecord } from "./source.js";
@@ -32,5 +33,28 @@ export class PrismaProcedureRepository implements ProcedureRepository {
       ...p,
       documents: documents.map(({ id: _id, procedureCode: _code, ...d }) => d),
     }));
+  }
+}
+
+/**
+ * The same read in one SQL statement over a pg pool (documents aggregated as JSON), for the CLI's
+ * `procedures search`: it answers without loading Prisma's client and its query compiler, which
+ * cost a one-shot command more than the read itself. A test holds it equal to the Prisma one.
+ */
+export class SqlProcedureRepository implements ProcedureRepository {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async listVisible(): Promise<ProcedureView[]> {
+    const { rows } = await this.pool.query<ProcedureView>(`
+      SELECT p.code, p.name, p.field, p.level, p.agency, p."processingTime", p.fee, p."postalSubmission", p."postalReturn",
+             p."legalBasis", p.aliases, p."toShow", p.notes, p.sources, p.confidence::text AS confidence,
+             p."reviewStatus"::text AS "reviewStatus", p."dataAsOf", p.origin::text AS origin, p."correctedAt", p."updatedAt",
+             COALESCE((SELECT json_agg(json_build_object('position', d.position, 'name', d.name, 'formNumber', d."formNumber",
+                                                         'originals', d.originals, 'copies', d.copies, 'note', d.note) ORDER BY d.position)
+                       FROM "ProcedureDocument" d WHERE d."procedureCode" = p.code), '[]'::json) AS documents
+      FROM "Procedure" p
+      WHERE p."reviewStatus" <> 'WITHDRAWN'
+      ORDER BY p.code`);
+    return rows;
   }
 }

@@ -1,16 +1,10 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.js";
+import { createPool } from "./pool.js";
 
 export type Db = InstanceType<typeof PrismaClient>;
 export { PrismaClient };
-
-const TIMESTAMP_OID = 1114;
-/** Type parsers for raw queries: `timestamp` columns hold UTC (as Prisma writes them). */
-const utcTypes = {
-  getTypeParser: ((oid: number, format?: string) =>
-    oid === TIMESTAMP_OID ? (value: string) => new Date(`${value.replace(" ", "T")}Z`) : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
-};
 
 export interface Database {
   /** Prisma for everyday access. */
@@ -22,8 +16,7 @@ export interface Database {
 
 export function createDatabase(databaseUrl: string, options: { max?: number } = {}): Database {
   // Prisma stores "timestamp without time zone" in UTC; raw statements must read and write it the same way.
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10, types: utcTypes, options: "-c TimeZone=UTC" });
-  pool.on("error", () => undefined); // an idle client's error is reported by the next query
+  const pool = createPool(databaseUrl, options);
   const db = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     db,

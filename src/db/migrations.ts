@@ -11,8 +11,13 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { MigrationList } from "@prisma/schema-engine-wasm";
-import { openSchemaEngine } from "./schema-engine.js";
+import type { OpenEngineOptions } from "./schema-engine.js";
 import { projectRoot } from "../paths.js";
+
+/** The schema engine (WebAssembly and its driver adapter) loads only for a command that applies or writes migrations. */
+async function openSchemaEngine(options: OpenEngineOptions) {
+  return (await import("./schema-engine.js")).openSchemaEngine(options);
+}
 
 export const schemaPath = path.join(projectRoot, "prisma", "schema.prisma");
 export const migrationsDir = path.join(projectRoot, "prisma", "migrations");

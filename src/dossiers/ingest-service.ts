@@ -6,16 +6,17 @@
  * Idempotent on (origin, eventId) — the same id with the same content is a harmless duplicate;
  * an event older than the dossier's latest is recorded in its history but changes nothing on it.
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type pg from "pg";
 import { canTouchCommune, eventNamespace, eventSource, ForbiddenError, unitScope, type CommuneRef, type Principal } from "../auth/guard.js";
 import type { DossierStatus } from "../generated/prisma/enums.js";
 import { AppError, ValidationError } from "../errors.js";
 import { NOTICE_POLICIES, noticeTypeForStatus, type NoticeVariables } from "../notifications/notice-types.js";
-import { createNotices, viaPg, wakeRelay, type NewNotice } from "../notifications/notice-store.js";
+import { noticeInsert, viaPg, wakeRelay, type NewNotice } from "../notifications/notice-store.js";
 import { dayKeyVi, formatDateVi } from "../text/dates.js";
 import type { DossierEventInput } from "./event-schema.js";
 import { postalHandover } from "./handover-rules.js";
+import { GroupCommit } from "../db/group-commit.js";
 
 /** The relay's LISTEN channel (owned by the notice store). */
 export { NOTICE_CHANNEL } from "../notifications/notice-store.js";
@@ -73,18 +74,73 @@ export interface IngestOptions {
   notify?: boolean;
 }
 
+/** Concurrent single events of one sender written together: at most this many transactions at once… */
+const GROUP_RUNNING = 4;
+/** …of at most this many events each. */
+const GROUP_MAX = 100;
+
 export class DossierIngestService {
+  /** Single events waiting to be written together, per sender and options (see `ingestOne`). */
+  private readonly groups = new Map<string, GroupCommit<DossierEventInput, IngestResult>>();
+  /** Groups are per look-up link function too (its identity, numbered). */
+  private readonly linkIds = new WeakMap<object, number>();
+  private nextLinkId = 1;
+
   constructor(private readonly pool: pg.Pool) {}
+
+  /**
+   * One event, written together with the other single events of the same sender that arrive
+   * while earlier ones are being written (group commit: one transaction for the group, each
+   * event its own answer). The events of a group are applied per dossier in time order, as one
+   * batch's are. When the group is refused or fails as a whole (an event of another unit, an
+   * eventId reused with other content, a deadlock), each of its events is written again on its
+   * own, so one bad event fails no other.
+   */
+  async ingestOne(event: DossierEventInput, options: IngestOptions): Promise<IngestResult> {
+    const link = options.lookupLink;
+    if (link && !this.linkIds.has(link)) this.linkIds.set(link, this.nextLinkId++);
+    const key = JSON.stringify([options.principal ?? null, options.source ?? null, options.origin ?? null, options.notify ?? true, link ? this.linkIds.get(link) : null]);
+    let group = this.groups.get(key);
+    if (!group) {
+      group = new GroupCommit<DossierEventInput, IngestResult>((items) => this.ingestGroup(items, options), {
+        maxRunning: GROUP_RUNNING,
+        maxGroup: GROUP_MAX,
+        onIdle: () => {
+          if (this.groups.get(key)?.idle) this.groups.delete(key);
+        },
+      });
+      this.groups.set(key, group);
+    }
+    return group.submit(event);
+  }
+
+  private async ingestGroup(items: { item: DossierEventInput; resolve: (r: IngestResult) => void; reject: (e: unknown) => void }[], options: IngestOptions): Promise<void> {
+    const one = (r: IngestResult["results"][number]): IngestResult => ({ accepted: r.outcome === "accepted" ? 1 : 0, duplicates: r.outcome === "duplicate" ? 1 : 0, results: [r] });
+    if (items.length > 1) {
+      try {
+        const result = await this.ingest(
+          items.map((i) => i.item),
+          { ...options, batch: false },
+        );
+        items.forEach((i, index) => i.resolve(one(result.results[index]!)));
+        return;
+      } catch {
+        // Nothing of the group was stored: each event alone, in the order they came.
+      }
+    }
+    for (const i of items) await this.ingest([i.item], options).then(i.resolve, i.reject);
+  }
 
   async ingest(events: DossierEventInput[], options: IngestOptions): Promise<IngestResult> {
     // Two requests carrying the same new event id for different dossiers both pass the check for
-    // stored ids; the second one's insert then meets the unique (origin, eventId) index. Run once
-    // more, it sees the first one's event (a duplicate, or a conflict).
+    // stored ids; the second one's insert then meets the unique (origin, eventId) index. Likewise
+    // two requests creating one new dossier, or one new citizen (the same phone). Run once more,
+    // the request sees what the first one stored (a duplicate, a conflict, a known dossier).
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.ingestOnce(events, options);
       } catch (error) {
-        if (attempt < 3 && (error as { code?: string; constraint?: string }).code === "23505" && (error as { constraint?: string }).constraint === "DossierEvent_origin_eventId_key") continue;
+        if (attempt < 3 && retryable(error)) continue;
         throw error;
       }
     }
@@ -92,21 +148,25 @@ export class DossierIngestService {
 
   private async ingestOnce(events: DossierEventInput[], options: IngestOptions): Promise<IngestResult> {
     const client = await this.pool.connect();
+    let result: IngestResult;
+    let noticeIds: string[];
     try {
       await client.query("BEGIN");
-      const { result, noticeIds } = await this.ingestInTransaction(client, events, options);
+      ({ result, noticeIds } = await this.ingestInTransaction(client, events, options));
       await client.query("COMMIT");
-      // Wake the relay once the notices are committed. NOTIFY inside the transaction would hold
-      // PostgreSQL's global notify lock through the commit's disk flush, serialising every
-      // ingest; sent after it, a lost wake-up (a crash right here) is caught by the relay's sweep.
-      await wakeRelay(viaPg(client), noticeIds).catch(() => undefined);
-      return result;
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
       client.release();
+      throw error;
     }
+    // Wake the relay once the notices are committed. NOTIFY inside the transaction would hold
+    // PostgreSQL's global notify lock through the commit's disk flush, serialising every ingest;
+    // sent after it, a lost wake-up (a crash right here) is caught by the relay's sweep. The
+    // answer does not wait for it (the events are stored); the connection goes back after it.
+    void wakeRelay(viaPg(client), noticeIds)
+      .catch(() => undefined)
+      .finally(() => client.release());
+    return result;
   }
 
   /**
@@ -142,18 +202,19 @@ export class DossierIngestService {
       else throw conflict(index, e, `by events[${first.index}] of this request`);
     });
 
-    // 2. Reference data: the communes named, and those the dossiers already have (for the unit check); procedures are optional.
+    // 2. What the request needs to know, read (and the dossiers locked) in one statement: the
+    //    dossiers, the communes named and those the dossiers already have (for the unit check),
+    //    the procedures named (optional), and the events already stored under these ids.
     const codes = [...new Set(fresh.map(({ e }) => e.dossierCode))].sort();
-    let dossiers = await this.lockDossiers(client, codes);
-    const communeCodes = [...new Set([...fresh.map(({ e }) => e.communeCode), ...[...dossiers.values()].map((d) => d.communeCode)].filter((c): c is string => c !== null))];
-    const communes = new Map<string, { name: string; parentCode: string | null }>();
-    if (communeCodes.length) {
-      const rows = await client.query<{ code: string; fullName: string; parentCode: string | null }>(
-        `SELECT code, "fullName", "parentCode" FROM "AdminUnit" WHERE code = ANY($1::text[]) AND level = 'COMMUNE'`,
-        [communeCodes],
-      );
-      for (const r of rows.rows) communes.set(r.code, { name: r.fullName, parentCode: r.parentCode });
-    }
+    const state = await this.readState(client, {
+      codes,
+      communeCodes: [...new Set(fresh.map(({ e }) => e.communeCode).filter((c): c is string => c !== null))],
+      procedureCodes: [...new Set(fresh.map(({ e }) => e.procedureCode).filter((c): c is string => c !== null))],
+      origin,
+      eventIds: fresh.map(({ e }) => e.eventId),
+      phones: [...new Set(fresh.map(({ e }) => e.phone).filter((p): p is string => p !== null))],
+    });
+    const { dossiers, communes, procedures } = state;
     const communeRef = (code: string | null): CommuneRef | null => (code && communes.has(code) ? { code, parentCode: communes.get(code)!.parentCode } : null);
     for (const item of fresh) {
       const { index, e } = item;
@@ -203,11 +264,7 @@ export class DossierIngestService {
     }
 
     // 4. Events already stored under this origin: the same content is a duplicate, other content a conflict.
-    const storedRows = await client.query<{ eventId: string; payload: Record<string, unknown> }>(
-      `SELECT "eventId", payload FROM "DossierEvent" WHERE origin = $1 AND "eventId" = ANY($2::text[])`,
-      [origin, fresh.map(({ e }) => e.eventId)],
-    );
-    const storedContent = new Map(storedRows.rows.map((r) => [r.eventId, canonicalContent(r.payload)]));
+    const storedContent = new Map(state.stored.map((r) => [r.eventId, canonicalContent(r.payload)]));
     const toStore = fresh.filter(({ index, e }) => {
       const content = storedContent.get(e.eventId);
       if (content === undefined) return true;
@@ -216,18 +273,55 @@ export class DossierIngestService {
       return false;
     });
 
-    const procedureCodes = [...new Set(toStore.map(({ e }) => e.procedureCode).filter((c): c is string => c !== null))];
-    const procedures = new Map<string, string>();
-    if (procedureCodes.length) {
-      const rows = await client.query<{ code: string; name: string }>(`SELECT code, name FROM "Procedure" WHERE code = ANY($1::text[])`, [procedureCodes]);
-      for (const r of rows.rows) procedures.set(r.code, r.name);
-    }
-
-    // 5. Dossiers of the events to store, created when new, then locked so concurrent requests on one dossier serialise.
+    // 5. Dossiers of the events to store that are new, and their applicants (one citizen per
+    //    phone, created if new; a dossier without a phone gets its own record): made here, written
+    //    with the rest below. (A dossier or citizen another request creates meanwhile makes that
+    //    write fail on its unique index, and the request runs again: see `ingest`.)
+    const newCitizens = new Map<string, { id: string; phone: string | null; name: string | null }>();
+    const citizenOf = (phone: string, name: string | null) => {
+      const known = state.citizens.get(phone);
+      if (known) return { id: known.id, name: known.fullName };
+      let made = newCitizens.get(phone);
+      if (!made) newCitizens.set(phone, (made = { id: randomUUID(), phone, name }));
+      return { id: made.id, name: made.name };
+    };
+    const newDossiers = new Set<string>();
     const missing = [...new Set(toStore.map(({ e }) => e.dossierCode))].filter((c) => !dossiers.has(c)).sort();
     if (missing.length) {
-      await this.createDossiers(client, missing, toStore.map(({ e }) => e), procedures);
-      dossiers = await this.lockDossiers(client, codes);
+      const firstByCode = new Map<string, DossierEventInput>();
+      for (const { e } of [...toStore].sort((a, b) => a.e.occurredAt.getTime() - b.e.occurredAt.getTime())) {
+        if (!firstByCode.has(e.dossierCode)) firstByCode.set(e.dossierCode, e);
+        else if (!firstByCode.get(e.dossierCode)!.phone && e.phone) firstByCode.set(e.dossierCode, { ...firstByCode.get(e.dossierCode)!, phone: e.phone, applicantName: e.applicantName });
+      }
+      for (const code of missing) {
+        const e = firstByCode.get(code)!;
+        let applicant: { id: string; name: string | null };
+        if (e.phone) applicant = citizenOf(e.phone, e.applicantName);
+        else {
+          applicant = { id: randomUUID(), name: e.applicantName };
+          newCitizens.set(applicant.id, { id: applicant.id, phone: null, name: e.applicantName });
+        }
+        const procedureCode = e.procedureCode && procedures.has(e.procedureCode) ? e.procedureCode : null;
+        const row: DossierRow = {
+          id: randomUUID(),
+          code,
+          status: e.status,
+          // Before any event, so that the first one always applies.
+          statusAt: new Date(0),
+          applicantId: applicant.id,
+          applicantPhone: e.phone,
+          applicantName: applicant.name,
+          procedureCode,
+          procedureName: e.procedureName ?? (procedureCode ? procedures.get(procedureCode)! : null),
+          communeCode: e.communeCode,
+          channel: e.channel ?? "COUNTER",
+          receivedAt: null,
+          dueAt: null,
+          newDueAt: null,
+        };
+        dossiers.set(code, row);
+        newDossiers.add(row.id);
+      }
     }
 
     // The applicant is the person with the phone upstream names: an upstream event naming another
@@ -235,17 +329,8 @@ export class DossierIngestService {
     // code first taken by a unit's own system with a phone of its choosing), so the notices, the
     // look-up proof and the one-time codes follow upstream's word. Their records, created if new:
     const reassignTo = new Map<string, string>();
-    const newPhones = [
-      ...new Set(
-        source === "UPSTREAM" ? toStore.map(({ e }) => e).filter((e) => e.phone && dossiers.get(e.dossierCode)?.applicantPhone !== e.phone).map((e) => e.phone!) : [],
-      ),
-    ];
-    if (newPhones.length) {
-      await client.query(
-        `INSERT INTO "Citizen" (id, phone, "updatedAt") SELECT gen_random_uuid(), p, now() FROM unnest($1::text[]) AS p ON CONFLICT (phone) DO NOTHING`,
-        [newPhones],
-      );
-      for (const r of (await client.query<{ id: string; phone: string }>(`SELECT id, phone FROM "Citizen" WHERE phone = ANY($1::text[])`, [newPhones])).rows) reassignTo.set(r.phone, r.id);
+    if (source === "UPSTREAM") {
+      for (const { e } of toStore) if (e.phone && dossiers.get(e.dossierCode)?.applicantPhone !== e.phone) reassignTo.set(e.phone, citizenOf(e.phone, null).id);
     }
 
     // 6. Apply per dossier in time order. An event older than the dossier's latest is kept in the
@@ -283,7 +368,7 @@ export class DossierIngestService {
           d.statusAt = e.occurredAt;
         }
         const eventDbId = randomUUID();
-        eventRows.push([eventDbId, origin, e.eventId, d.id, e.status, e.occurredAt, e.note, source, applied, JSON.stringify(rawPayload(e))]);
+        eventRows.push([eventDbId, origin, e.eventId, d.id, e.status, e.occurredAt, e.note, source, applied, rawPayload(e)]);
         // A postal event is itself a hand-over with the post office (a line of form 05), recorded
         // once: a repeated event is a duplicate above and never reaches here.
         const handover = postalHandover(e, d, d.communeCode ? (communes.get(d.communeCode)?.name ?? null) : null, (source === "UPSTREAM" ? e.applicantName : null) ?? d.applicantName);
@@ -302,26 +387,18 @@ export class DossierIngestService {
       dossierUpdates.push(d);
     }
 
-    if (dossierUpdates.length) await this.updateDossiers(client, dossierUpdates);
-    if (citizenUpdates.size) await this.updateApplicants(client, citizenUpdates);
-    if (eventRows.length) await insertRows(client, `"DossierEvent" (id, origin, "eventId", "dossierId", status, "occurredAt", note, source, applied, payload)`, ["uuid", "text", "text", "uuid", '"DossierStatus"', "timestamptz", "text", '"EventSource"', "bool", "jsonb"], eventRows);
-    if (handoverRows.length) {
-      // One statement for them all. The postal receipt is the waybill in the event's note, else
-      // the one the post office gave the dossier's booking of that kind (the desk's dispatch).
-      const types = ["uuid", "uuid", "text", "text", "text", "text", "timestamptz", '"HandoverResult"', "text", "text", "uuid", '"BookingKind"'];
-      await client.query(
-        `INSERT INTO "Handover" (id, "dossierId", "fromUnit", "toUnit", "handedBy", "receivedBy", "handedAt", result, note, "postalReceipt", "eventId", "recordedByRef")
-         SELECT t.id, t.dossier, t.from_unit, t.to_unit, t.hb, t.rb, t.at, t.result, t.note,
-                COALESCE(t.receipt, (SELECT b."waybillCode" FROM "DeliveryBooking" b
-                                      WHERE b."dossierId" = t.dossier AND b.kind = t.kind AND b."waybillCode" IS NOT NULL
-                                      ORDER BY b."createdAt" DESC LIMIT 1)),
-                t.event, 'event'
-           FROM unnest(${types.map((type, i) => `$${i + 1}::${type}[]`).join(", ")}) AS t(id, dossier, from_unit, to_unit, hb, rb, at, result, note, receipt, event, kind)`,
-        types.map((_, i) => handoverRows.map((r) => r[i] ?? null)),
-      );
-    }
-    // The notices are the outbox rows of these events, written by their one owner in this transaction.
-    const noticeIds = await createNotices(viaPg(client), noticeRows);
+    // New citizens are written with their final name; the others are updated.
+    const created = [...newCitizens.values()].map((c) => ({ ...c, name: citizenUpdates.get(c.id)?.name ?? c.name }));
+    for (const c of created) citizenUpdates.delete(c.id);
+    const noticeIds = await this.write(client, {
+      newCitizens: created,
+      newDossiers: dossierUpdates.filter((d) => newDossiers.has(d.id)),
+      dossiers: dossierUpdates.filter((d) => !newDossiers.has(d.id)),
+      citizens: citizenUpdates,
+      events: eventRows,
+      handovers: handoverRows,
+      notices: noticeRows,
+    });
     input.forEach((_, index) => results.push(outcome.get(index)!));
     return {
       result: { accepted: results.filter((r) => r.outcome === "accepted").length, duplicates: results.filter((r) => r.outcome === "duplicate").length, results },
@@ -347,106 +424,177 @@ export class DossierIngestService {
     };
   }
 
-  private async lockDossiers(client: pg.PoolClient, codes: string[]): Promise<Map<string, DossierRow>> {
-    const rows = await client.query<DossierRow>(
-      `SELECT d.id, d.code, d.status, d."statusAt", d."applicantId", (SELECT c.phone FROM "Citizen" c WHERE c.id = d."applicantId") AS "applicantPhone",
-              (SELECT c."fullName" FROM "Citizen" c WHERE c.id = d."applicantId") AS "applicantName",
-              d."procedureCode", d."procedureName", d."communeCode", d.channel, d."receivedAt", d."dueAt", d."newDueAt"
-         FROM "Dossier" d WHERE d.code = ANY($1::text[]) ORDER BY d.code FOR UPDATE OF d`,
-      [codes],
-    );
-    return new Map(rows.rows.map((r) => [r.code, r]));
-  }
-
-  private async createDossiers(client: pg.PoolClient, codes: string[], events: DossierEventInput[], procedures: Map<string, string>): Promise<void> {
-    // Applicants: one citizen per phone (created if new); a dossier without a phone gets its own record.
-    const firstByCode = new Map<string, DossierEventInput>();
-    for (const e of [...events].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime())) {
-      if (!firstByCode.has(e.dossierCode)) firstByCode.set(e.dossierCode, e);
-      else if (!firstByCode.get(e.dossierCode)!.phone && e.phone) firstByCode.set(e.dossierCode, { ...firstByCode.get(e.dossierCode)!, phone: e.phone, applicantName: e.applicantName });
-    }
-    const phones = [...new Set(codes.map((c) => firstByCode.get(c)!.phone).filter((p): p is string => p !== null))];
-    const byPhone = new Map<string, string>();
-    if (phones.length) {
-      const names = phones.map((p) => codes.map((c) => firstByCode.get(c)!).find((e) => e.phone === p)?.applicantName ?? null);
-      await client.query(
-        `INSERT INTO "Citizen" (id, phone, "fullName", "updatedAt")
-           SELECT gen_random_uuid(), p, n, now() FROM unnest($1::text[], $2::text[]) AS t(p, n)
-           ON CONFLICT (phone) DO NOTHING`,
-        [phones, names],
-      );
-      const rows = await client.query<{ id: string; phone: string }>(`SELECT id, phone FROM "Citizen" WHERE phone = ANY($1::text[])`, [phones]);
-      for (const r of rows.rows) byPhone.set(r.phone, r.id);
-    }
-    const dossierRows: unknown[][] = [];
-    const anonymous: unknown[][] = [];
-    for (const code of codes) {
-      const e = firstByCode.get(code)!;
-      let applicantId = e.phone ? byPhone.get(e.phone)! : null;
-      if (!applicantId) {
-        applicantId = randomUUID();
-        anonymous.push([applicantId, e.applicantName]);
-      }
-      const procedureCode = e.procedureCode && procedures.has(e.procedureCode) ? e.procedureCode : null;
-      // statusAt starts before any event so that the first one always applies.
-      dossierRows.push([randomUUID(), code, procedureCode, e.procedureName ?? (procedureCode ? procedures.get(procedureCode)! : null), applicantId, e.communeCode, e.channel ?? "COUNTER", e.status, new Date(0)]);
-    }
-    if (anonymous.length) await insertRows(client, `"Citizen" (id, "fullName", "updatedAt")`, ["uuid", "text"], anonymous.map((r) => r), undefined, ["now()"]);
-    await insertRows(
+  /**
+   * One statement: locks the dossiers (in code order, so that concurrent requests on one dossier
+   * serialise without deadlock) and reads them with their applicant, the communes named and those
+   * of the dossiers, the procedures named, the events already stored under these ids, and the
+   * citizens with the phones named.
+   */
+  private async readState(
+    client: pg.PoolClient,
+    q: { codes: string[]; communeCodes: string[]; procedureCodes: string[]; origin: string; eventIds: string[]; phones: string[] },
+  ): Promise<{
+    dossiers: Map<string, DossierRow>;
+    citizens: Map<string, { id: string; fullName: string | null }>;
+    communes: Map<string, { name: string; parentCode: string | null }>;
+    procedures: Map<string, string>;
+    stored: { eventId: string; payload: Record<string, unknown> }[];
+  }> {
+    const rows = await query<{
+      dossiers: (Omit<DossierRow, "statusAt" | "receivedAt" | "dueAt" | "newDueAt"> & Record<"statusAt" | "receivedAt" | "dueAt" | "newDueAt", string | null>)[] | null;
+      communes: { code: string; name: string; parentCode: string | null }[] | null;
+      procedures: { code: string; name: string }[] | null;
+      stored: { eventId: string; payload: Record<string, unknown> }[] | null;
+      citizens: { id: string; phone: string; fullName: string | null }[] | null;
+    }>(
       client,
-      `"Dossier" (id, code, "procedureCode", "procedureName", "applicantId", "communeCode", channel, status, "statusAt", "updatedAt")`,
-      ["uuid", "text", "text", "text", "uuid", "text", '"SubmissionChannel"', '"DossierStatus"', "timestamptz"],
-      dossierRows,
-      `ON CONFLICT (code) DO NOTHING`,
-      ["now()"],
+      `WITH d AS (
+         SELECT d.id, d.code, d.status, d."statusAt", d."applicantId",
+                (SELECT c.phone FROM "Citizen" c WHERE c.id = d."applicantId") AS "applicantPhone",
+                (SELECT c."fullName" FROM "Citizen" c WHERE c.id = d."applicantId") AS "applicantName",
+                d."procedureCode", d."procedureName", d."communeCode", d.channel, d."receivedAt", d."dueAt", d."newDueAt"
+           FROM "Dossier" d WHERE d.code = ANY($1::text[]) ORDER BY d.code FOR UPDATE OF d
+       )
+       SELECT (SELECT json_agg(d) FROM d) AS dossiers,
+              (SELECT json_agg(json_build_object('code', a.code, 'name', a."fullName", 'parentCode', a."parentCode")) FROM "AdminUnit" a
+                WHERE a.level = 'COMMUNE' AND (a.code = ANY($2::text[]) OR a.code IN (SELECT d."communeCode" FROM d))) AS communes,
+              (SELECT json_agg(json_build_object('code', p.code, 'name', p.name)) FROM "Procedure" p WHERE p.code = ANY($3::text[])) AS procedures,
+              (SELECT json_agg(json_build_object('eventId', e."eventId", 'payload', e.payload)) FROM "DossierEvent" e
+                WHERE e.origin = $4 AND e."eventId" = ANY($5::text[])) AS stored,
+              (SELECT json_agg(json_build_object('id', c.id, 'phone', c.phone, 'fullName', c."fullName")) FROM "Citizen" c WHERE c.phone = ANY($6::text[])) AS citizens`,
+      [q.codes, q.communeCodes, q.procedureCodes, q.origin, q.eventIds, q.phones],
     );
+    const row = rows[0]!;
+    // json_agg writes a timestamp without its zone; the columns hold UTC.
+    const utc = (v: string | null) => (v === null ? null : new Date(`${v}Z`));
+    return {
+      dossiers: new Map(
+        (row.dossiers ?? []).map((d) => [d.code, { ...d, statusAt: utc(d.statusAt)!, receivedAt: utc(d.receivedAt), dueAt: utc(d.dueAt), newDueAt: utc(d.newDueAt) }]),
+      ),
+      communes: new Map((row.communes ?? []).map((c) => [c.code, { name: c.name, parentCode: c.parentCode }])),
+      procedures: new Map((row.procedures ?? []).map((p) => [p.code, p.name])),
+      stored: row.stored ?? [],
+      citizens: new Map((row.citizens ?? []).map((c) => [c.phone, { id: c.id, fullName: c.fullName }])),
+    };
   }
 
-  private async updateDossiers(client: pg.PoolClient, rows: DossierRow[]): Promise<void> {
-    await client.query(
-      `UPDATE "Dossier" AS d SET status = u.status, "statusAt" = u."statusAt", "procedureCode" = u."procedureCode", "procedureName" = u."procedureName",
-              "communeCode" = u."communeCode", channel = u.channel, "receivedAt" = u."receivedAt", "dueAt" = u."dueAt", "newDueAt" = u."newDueAt",
-              "applicantId" = u."applicantId", "updatedAt" = now()
-         FROM unnest($1::uuid[], $2::"DossierStatus"[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::"SubmissionChannel"[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::uuid[])
-              AS u(id, status, "statusAt", "procedureCode", "procedureName", "communeCode", channel, "receivedAt", "dueAt", "newDueAt", "applicantId")
-        WHERE d.id = u.id`,
-      [
-        rows.map((r) => r.id),
-        rows.map((r) => r.status),
-        rows.map((r) => r.statusAt),
-        rows.map((r) => r.procedureCode),
-        rows.map((r) => r.procedureName),
-        rows.map((r) => r.communeCode),
-        rows.map((r) => r.channel),
-        rows.map((r) => r.receivedAt),
-        rows.map((r) => r.dueAt),
-        rows.map((r) => r.newDueAt),
-        rows.map((r) => r.applicantId),
-      ],
-    );
-  }
-
-  private async updateApplicants(client: pg.PoolClient, updates: Map<string, { name: string | null; phone: string | null }>): Promise<void> {
-    const ids = [...updates.keys()];
-    const names = ids.map((id) => updates.get(id)!.name);
-    // Names follow the latest event; a phone is only filled in where none was known (and no one else has it).
-    await client.query(
-      `UPDATE "Citizen" AS c SET "fullName" = COALESCE(u.n, c."fullName"), "updatedAt" = now()
-         FROM unnest($1::uuid[], $2::text[]) AS u(id, n)
-        WHERE c.id = u.id AND u.n IS NOT NULL AND c."fullName" IS DISTINCT FROM u.n`,
-      [ids, names],
-    );
-    const phoneFills = ids.filter((id) => updates.get(id)!.phone);
-    if (phoneFills.length) {
-      await client.query(
-        `UPDATE "Citizen" AS c SET phone = u.p, "updatedAt" = now()
-           FROM unnest($1::uuid[], $2::text[]) AS u(id, p)
-          WHERE c.id = u.id AND c.phone IS NULL AND NOT EXISTS (SELECT 1 FROM "Citizen" o WHERE o.phone = u.p)`,
-        [phoneFills, phoneFills.map((id) => updates.get(id)!.phone)],
-      );
+  /**
+   * The writes, in one statement: the new citizens and dossiers, the known dossiers' new state,
+   * their applicants' names (and a phone where none was known), the events, the postal
+   * hand-overs and the notices (the outbox rows of these events, in the notice store's own
+   * statement). The ids of the notices written.
+   */
+  private async write(
+    client: pg.PoolClient,
+    w: {
+      newCitizens: { id: string; phone: string | null; name: string | null }[];
+      newDossiers: DossierRow[];
+      dossiers: DossierRow[];
+      citizens: Map<string, { name: string | null; phone: string | null }>;
+      events: unknown[][];
+      handovers: unknown[][];
+      notices: NewNotice[];
+    },
+  ): Promise<string[]> {
+    // Each set of rows is one JSON parameter read by jsonb_to_recordset: one JSON.stringify, not
+    // an array literal escaped element by element per column.
+    const params: unknown[] = [];
+    const table = (alias: string, rows: unknown[][], columns: [string, string][]) => {
+      params.push(JSON.stringify(rows.map((r) => Object.fromEntries(columns.map(([name], i) => [name, r[i] ?? null])))));
+      return `jsonb_to_recordset($${params.length}::jsonb) AS ${alias}(${columns.map(([name, type]) => `"${name}" ${type}`).join(", ")})`;
+    };
+    const parts: string[] = [];
+    if (w.newCitizens.length) {
+      const u = table("u", w.newCitizens.map((c) => [c.id, c.phone, c.name]), [["id", "uuid"], ["phone", "text"], ["fullName", "text"]]);
+      parts.push(`new_citizens AS (
+         INSERT INTO "Citizen" (id, phone, "fullName", "updatedAt") SELECT u.*, now() FROM ${u})`);
     }
+    const dossierColumns: [string, string][] = [
+      ["id", "uuid"], ["code", "text"], ["procedureCode", "text"], ["procedureName", "text"], ["applicantId", "uuid"], ["communeCode", "text"],
+      ["channel", '"SubmissionChannel"'], ["status", '"DossierStatus"'], ["statusAt", "timestamptz"], ["receivedAt", "timestamptz"], ["dueAt", "timestamptz"], ["newDueAt", "timestamptz"],
+    ];
+    const dossierRow = (r: DossierRow) => [r.id, r.code, r.procedureCode, r.procedureName, r.applicantId, r.communeCode, r.channel, r.status, r.statusAt, r.receivedAt, r.dueAt, r.newDueAt];
+    if (w.newDossiers.length) {
+      parts.push(`new_dossiers AS (
+         INSERT INTO "Dossier" (id, code, "procedureCode", "procedureName", "applicantId", "communeCode", channel, status, "statusAt", "receivedAt", "dueAt", "newDueAt", "updatedAt")
+         SELECT u.*, now() FROM ${table("u", w.newDossiers.map(dossierRow), dossierColumns)})`);
+    }
+    if (w.dossiers.length) {
+      parts.push(`dossiers AS (
+         UPDATE "Dossier" AS d SET status = u.status, "statusAt" = u."statusAt", "procedureCode" = u."procedureCode", "procedureName" = u."procedureName",
+                "communeCode" = u."communeCode", channel = u.channel, "receivedAt" = u."receivedAt", "dueAt" = u."dueAt", "newDueAt" = u."newDueAt",
+                "applicantId" = u."applicantId", "updatedAt" = now()
+           FROM ${table("u", w.dossiers.map(dossierRow), dossierColumns)}
+          WHERE d.id = u.id)`);
+    }
+    if (w.citizens.size) {
+      // Names follow the latest event; a phone is only filled in where none was known (and no one else has it).
+      const u = table("u", [...w.citizens].map(([id, c]) => [id, c.name, c.phone]), [["id", "uuid"], ["n", "text"], ["p", "text"]]);
+      parts.push(`citizens AS (
+         UPDATE "Citizen" AS c
+            SET "fullName" = COALESCE(u.n, c."fullName"),
+                phone = CASE WHEN u.fill AND c.phone IS NULL THEN u.p ELSE c.phone END, "updatedAt" = now()
+           FROM (SELECT u.*, (u.p IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "Citizen" o WHERE o.phone = u.p)) AS fill FROM ${u}) AS u
+          WHERE c.id = u.id AND ((u.n IS NOT NULL AND c."fullName" IS DISTINCT FROM u.n) OR (u.fill AND c.phone IS NULL)))`);
+    }
+    if (w.events.length) {
+      const u = table("u", w.events, [
+        ["id", "uuid"], ["origin", "text"], ["eventId", "text"], ["dossierId", "uuid"], ["status", '"DossierStatus"'], ["occurredAt", "timestamptz"],
+        ["note", "text"], ["source", '"EventSource"'], ["applied", "bool"], ["payload", "jsonb"],
+      ]);
+      parts.push(`events AS (
+         INSERT INTO "DossierEvent" (id, origin, "eventId", "dossierId", status, "occurredAt", note, source, applied, payload)
+         SELECT u.* FROM ${u})`);
+    }
+    if (w.handovers.length) {
+      // The postal receipt is the waybill in the event's note, else the one the post office gave
+      // the dossier's booking of that kind (the desk's dispatch).
+      const t = table("t", w.handovers, [
+        ["id", "uuid"], ["dossier", "uuid"], ["from_unit", "text"], ["to_unit", "text"], ["hb", "text"], ["rb", "text"], ["at", "timestamptz"],
+        ["result", '"HandoverResult"'], ["note", "text"], ["receipt", "text"], ["event", "uuid"], ["kind", '"BookingKind"'],
+      ]);
+      parts.push(`handovers AS (
+         INSERT INTO "Handover" (id, "dossierId", "fromUnit", "toUnit", "handedBy", "receivedBy", "handedAt", result, note, "postalReceipt", "eventId", "recordedByRef")
+         SELECT t.id, t.dossier, t.from_unit, t.to_unit, t.hb, t.rb, t.at, t.result, t.note,
+                COALESCE(t.receipt, (SELECT b."waybillCode" FROM "DeliveryBooking" b
+                                      WHERE b."dossierId" = t.dossier AND b.kind = t.kind AND b."waybillCode" IS NOT NULL
+                                      ORDER BY b."createdAt" DESC LIMIT 1)),
+                t.event, 'event'
+           FROM ${t})`);
+    }
+    if (w.notices.length) {
+      const notices = noticeInsert(w.notices, params.length + 1);
+      params.push(...notices.params);
+      parts.push(`notices AS (${notices.sql})`);
+    }
+    if (parts.length === 0) return [];
+    const rows = await query<{ id: string }>(client, `WITH ${parts.join(",\n")}\nSELECT ${w.notices.length ? "id FROM notices" : "NULL::uuid AS id WHERE false"}`, params);
+    return rows.map((r) => r.id);
   }
 }
+
+/** The unique indexes a concurrent request may have beaten this one to (see `ingest`). */
+const RACED = new Set(["DossierEvent_origin_eventId_key", "Dossier_code_key", "Citizen_phone_key"]);
+
+function retryable(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string };
+  // 40P01: a deadlock with another request (one of the two is cancelled and may run again).
+  return (e.code === "23505" && RACED.has(e.constraint ?? "")) || e.code === "40P01";
+}
+
+/**
+ * One statement as a named prepared statement (its name from its text): parsed and planned once
+ * per connection, then only bound and run.
+ */
+async function query<R>(client: pg.PoolClient, text: string, values: unknown[]): Promise<R[]> {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `ingest_${createHash("sha1").update(text).digest("hex").slice(0, 16)}`;
+    statementNames.set(text, name);
+  }
+  return (await client.query({ name, text, values })).rows as R[];
+}
+const statementNames = new Map<string, string>();
 
 function rawPayload(e: DossierEventInput): Record<string, unknown> {
   return { ...e, occurredAt: e.occurredAt.toISOString(), dueAt: e.dueAt?.toISOString() ?? null, newDueAt: e.newDueAt?.toISOString() ?? null, phone: e.phone };
@@ -463,22 +611,4 @@ export function canonicalContent(payload: Record<string, unknown>): string {
     p.eventId, p.dossierCode, p.status, p.occurredAt, p.procedureCode ?? null, p.procedureName ?? null, p.applicantName ?? null, p.phone ?? null,
     p.unknownCommuneCode ?? p.communeCode ?? null, p.channel ?? null, p.dueAt ?? null, p.newDueAt ?? null, p.note ?? null,
   ]);
-}
-
-/** INSERT of many rows through unnest (one statement, one round trip). */
-async function insertRows(
-  client: pg.PoolClient,
-  target: string,
-  types: string[],
-  rows: unknown[][],
-  suffix = "",
-  constants: string[] = [],
-): Promise<Record<string, unknown>[]> {
-  const columns = types.map((type, i) => `$${i + 1}::${type}[]`);
-  const names = types.map((_, i) => `c${i}`);
-  const select = [...names, ...constants].join(", ");
-  const sql = `INSERT INTO ${target} SELECT ${select} FROM unnest(${columns.join(", ")}) AS t(${names.join(", ")}) ${suffix}`;
-  const params = types.map((_, i) => rows.map((r) => r[i] ?? null));
-  const result = await client.query(sql, params);
-  return result.rows;
 }

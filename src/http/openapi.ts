@@ -129,7 +129,7 @@ export function openApiDocument(serverUrl: string): object {
           summary: "Search the procedure catalog (which documents do I need?)",
           description: "Without `q`, lists the catalog. With `q`, answers the best matches first; an empty `results` means nothing in the catalog fits.",
           parameters: [
-            { name: "q", in: "query", required: false, schema: { type: "string", minLength: 1, maxLength: MAX_QUERY_LENGTH }, example: "làm giấy khai sinh cho con" },
+            { name: "q", in: "query", required: false, schema: { type: "string", minLength: 1, maxLength: MAX_QUERY_LENGTH }, example: "đăng ký khai sinh" },
             { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 20, default: 5 } },
           ],
           responses: {

@@ -51,28 +51,40 @@ export interface NewNotice {
 /** Writes new notices (QUEUED); a dedupe key already used writes nothing. The ids written. */
 export async function createNotices(run: SqlRunner, notices: NewNotice[]): Promise<string[]> {
   if (notices.length === 0) return [];
-  const rows = await run<{ id: string }>(
-    `INSERT INTO "Notice" (id, type, "citizenId", "dossierId", "eventId", variables, urgent, "dedupeKey", "channelPlan", "identityId", "broadcastId", "updatedAt")
+  const { sql, params } = noticeInsert(notices, 1);
+  const rows = await run<{ id: string }>(sql, params);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * The statement `createNotices` runs (`INSERT … RETURNING id`), its parameters numbered from
+ * `first`: for a caller that writes notices in the same statement as their cause (the ingest puts
+ * it in a WITH clause). The notices' insert is still this module's text.
+ */
+export function noticeInsert(notices: NewNotice[], first: number): { sql: string; params: unknown[] } {
+  // One JSON parameter for all the rows (jsonb_to_recordset), not one array literal per column.
+  const rows = notices.map((n) => ({
+    id: n.id ?? randomUUID(),
+    type: n.type,
+    citizenId: n.citizenId,
+    dossierId: n.dossierId ?? null,
+    eventId: n.eventId ?? null,
+    variables: n.variables ?? null,
+    urgent: n.urgent,
+    dedupeKey: n.dedupeKey,
+    plan: (n.channelPlan ?? []).join(","),
+    identityId: n.identityId ?? null,
+    broadcastId: n.broadcastId ?? null,
+  }));
+  return {
+    sql: `INSERT INTO "Notice" (id, type, "citizenId", "dossierId", "eventId", variables, urgent, "dedupeKey", "channelPlan", "identityId", "broadcastId", "updatedAt")
      SELECT t.id, t.type, t."citizenId", t."dossierId", t."eventId", t.variables, t.urgent, t."dedupeKey",
             COALESCE(string_to_array(NULLIF(t.plan, ''), ',')::"ChannelKind"[], '{}'), t."identityId", t."broadcastId", now()
-       FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::jsonb[], $7::bool[], $8::text[], $9::text[], $10::uuid[], $11::uuid[])
-            AS t(id, type, "citizenId", "dossierId", "eventId", variables, urgent, "dedupeKey", plan, "identityId", "broadcastId")
+       FROM jsonb_to_recordset($${first}::jsonb)
+            AS t(id uuid, type text, "citizenId" uuid, "dossierId" uuid, "eventId" uuid, variables jsonb, urgent bool, "dedupeKey" text, plan text, "identityId" uuid, "broadcastId" uuid)
      ON CONFLICT ("dedupeKey") DO NOTHING RETURNING id`,
-    [
-      notices.map((n) => n.id ?? randomUUID()),
-      notices.map((n) => n.type),
-      notices.map((n) => n.citizenId),
-      notices.map((n) => n.dossierId ?? null),
-      notices.map((n) => n.eventId ?? null),
-      notices.map((n) => JSON.stringify(n.variables)),
-      notices.map((n) => n.urgent),
-      notices.map((n) => n.dedupeKey),
-      notices.map((n) => (n.channelPlan ?? []).join(",")),
-      notices.map((n) => n.identityId ?? null),
-      notices.map((n) => n.broadcastId ?? null),
-    ],
-  );
-  return rows.map((r) => r.id);
+    params: [JSON.stringify(rows)],
+  };
 }
 
 /**

@@ -1,33 +1,22 @@
 /**
  * Procedure-catalog search: "which procedure is this citizen asking about?"
  *
- * Pure (no I/O). Build the index once from the catalog (and again when it changes), then search
- * it per question. Results are ranked, each with a confidence in [0, 1]; an empty list means no
- * procedure in the catalog fits the question.
+ * Pure (no I/O besides reading the data tables once). Build the index once from the whole
+ * catalog (and again when it changes), then ask it per question.
  *
- *   query → tokens (NFC, diacritic-free keys, tone signatures)        tokenize.ts
- *         → abbreviations, Telex/VNI remnants, joined words, typos    typos.ts
- *         → lexicon: colloquial → catalog terms, filler, off-topic     lexicon.ts, analyze.ts
- *         → unigram + bigram terms → per-procedure confidence          scoring.ts
+ *   question → tokens, abbreviations, typing slips, synonyms            query.ts, data/*.json
+ *            → MiniSearch (BM25 over name, aliases, documents, field;
+ *              terms are folded syllables and syllable pairs)          here
+ *            → confidence from how much of the question each candidate
+ *              explains and how much of its name the question covers  here
+ *            → answer: match, choices (variants), out of scope, none   answer.ts, data/*.json
  */
-import {
-  applyLexicon,
-  contentWords,
-  expandAbbreviations,
-  genericity,
-  lexiconBigrams,
-  lexiconCompounds,
-  lexiconVocabulary,
-  plainAnalysis,
-  segmentTerms,
-  stopWordPairs,
-  type Analysis,
-} from "./analyze.js";
-import { MATCH_THRESHOLD, scoreProcedures, termWeight, type IndexedProcedure, type Phrase, type Scored } from "./scoring.js";
+import MiniSearch from "minisearch";
+import { searchData, type OutOfScopeTopic, type Phrase, type VariantGroup, type VariantMember } from "./data.js";
+import type { AnswerResult, SearchAnswer } from "./answer.js";
+import { phraseAt, phraseSpans, readQuery, saysPhrase, type ReadQuery } from "./query.js";
 import { extractProcedureCodes, tokenize } from "./tokenize.js";
-import { repairPairs, repairTokens, type Vocabulary } from "./typos.js";
-
-export { MATCH_THRESHOLD } from "./scoring.js";
+import type { Vocabulary } from "./typos.js";
 
 export interface SearchableProcedure {
   code: string;
@@ -35,6 +24,8 @@ export interface SearchableProcedure {
   field?: string | null;
   aliases: string[];
   documentNames: string[];
+  /** curated procedures (with citizens' phrasings) count a little more than the portal's list */
+  origin?: "CURATED" | "PORTAL";
 }
 
 /** score in [0, 1], rounded to 2 decimals */
@@ -44,235 +35,404 @@ export interface SearchResult {
   score: number;
 }
 
+export interface SearchOptions {
+  limit?: number;
+}
+
 declare const indexBrand: unique symbol;
 
-/** Opaque: build with buildSearchIndex, use with searchCatalog. */
+/** Opaque: build with buildSearchIndex, use with searchCatalog / askCatalog. */
 export interface CatalogSearchIndex {
   readonly [indexBrand]: true;
 }
 
-interface IndexData {
-  procedures: IndexedProcedure[];
-  byCode: Map<string, IndexedProcedure>;
-  idf: Map<string, number>;
-  /** share of procedures using a term in a name or alias */
-  share: Map<string, number>;
-  /** word pairs with a stop word that are terms of the vocabulary ("xã hội", "nhà ở") */
-  compounds: Set<string>;
-  vocabulary: Vocabulary;
-}
-
+/** Below this confidence a procedure is not offered at all. */
+export const MATCH_THRESHOLD = 0.35;
+/** A part of the question that alone names a procedure this surely outweighs an out-of-scope word. */
+const REST_CONFIDENT = 0.6;
+const NAMED_COVERED = 0.45;
+/** A variant group decides when one of its procedures is this close to the best answer. */
+const VARIANT_GAP = 0.15;
 const DEFAULT_LIMIT = 5;
-/** Parts of a long name ("A, B, C") are phrases too, but count a little less than whole names. */
-const NAME_PART_FACTOR = 0.75;
-const NAME_EXAMPLE_FACTOR = 0.65;
+/** How many of MiniSearch's best candidates are scored in full. */
+const CANDIDATES = 40;
+/** Weight of a question word the catalog never uses (content the catalog does not explain). */
+const UNKNOWN_IDF = 2.2;
+/** Words found only in a procedure's documents or field explain a question only in part. */
+const WEAK_FACTOR = 0.35;
+const CURATED_BOOST = 1.04;
+const GENERIC_FACTOR = 0.25;
 
-/**
- * Analyses of catalog texts, kept across builds: a rebuild after a catalog change only analyses
- * the texts that changed. (Analyses are never modified once made.)
- */
-const textAnalyses = new Map<string, Analysis>();
-const TEXT_CACHE_LIMIT = 20_000;
-
-function analyzeText(text: string): Analysis {
-  let analysis = textAnalyses.get(text);
-  if (analysis === undefined) {
-    analysis = applyLexicon(expandAbbreviations(tokenize(text)));
-    if (textAnalyses.size >= TEXT_CACHE_LIMIT) textAnalyses.clear();
-    textAnalyses.set(text, analysis);
-  }
-  return analysis;
+interface Doc {
+  id: number;
+  code: string;
+  name: string;
+  curated: boolean;
+  /** terms of the name and aliases */
+  strong: Set<string>;
+  /** terms of documents and field */
+  weak: Set<string>;
+  /** the name, its parts and each alias, as term sets */
+  phrases: Set<string>[];
+  /** keys of the name and aliases (for "does this procedure name the topic itself") */
+  strongKeys: string[][];
 }
 
-/** "Liên thông điện tử: A, B, C (x, y)" → its parts, each with the factor it counts for. */
-function nameParts(name: string): { text: string; factor: number }[] {
-  const parts: { text: string; factor: number }[] = [];
-  const outside = name.replace(/\(([^)]*)\)/g, (_, inner: string) => {
-    for (const p of inner.split(/[,;]/)) parts.push({ text: p, factor: NAME_EXAMPLE_FACTOR });
-    return ",";
-  });
-  for (const p of outside.split(/[,;:–]/)) parts.push({ text: p, factor: NAME_PART_FACTOR });
-  return parts.length > 1 ? parts : [];
+interface IndexData {
+  mini: MiniSearch<{ id: number; name: string; aliases: string; documents: string; field: string }>;
+  docs: Doc[];
+  byCode: Map<string, Doc>;
+  idf: Map<string, number>;
+  vocabulary: Vocabulary;
+  groupsOf: Map<string, VariantGroup[]>;
+  generic: ReadonlySet<string>;
+  stop: ReadonlySet<string>;
+  /** terms of some procedure's name or aliases */
+  strongTerms: ReadonlySet<string>;
+  /** the rarity of a term used once in the catalog */
+  maxIdf: number;
 }
 
-export function buildSearchIndex(procedures: SearchableProcedure[]): CatalogSearchIndex {
-  const analysisOf = analyzeText;
+/** Terms of one line of catalog text: folded syllables and adjacent pairs (pair = "a_b" inside MiniSearch). */
+function lineTerms(line: string): string[] {
+  const keys = tokenize(line).map((t) => t.key);
+  const out = [...keys];
+  for (let i = 1; i < keys.length; i++) out.push(`${keys[i - 1]}_${keys[i]}`);
+  return out;
+}
 
-  // Compound terms: pairs with a stop word in the names, fields and the lexicon's own phrases.
-  const compounds = new Set<string>(lexiconCompounds());
-  for (const p of procedures) {
-    for (const text of [p.name, p.field ?? ""]) for (const pair of stopWordPairs(analysisOf(text).segments)) compounds.add(pair);
+function textTerms(text: string): string[] {
+  return text.split("\n").flatMap(lineTerms);
+}
+
+const asTerm = (miniTerm: string): string => miniTerm.replace("_", " ");
+const asMini = (term: string): string => term.replace(" ", "_");
+
+function termSet(text: string, stop: ReadonlySet<string>): Set<string> {
+  const set = new Set<string>();
+  for (const t of textTerms(text).map(asTerm)) {
+    if (!t.includes(" ") && stop.has(t)) continue;
+    set.add(t);
   }
-  const termsOf = (text: string): Map<string, number> => segmentTerms(analysisOf(text).segments, compounds);
-  // Document names are long and only weak evidence: their words are indexed as written.
-  const weakTermsOf = (text: string): Map<string, number> =>
-    segmentTerms(plainAnalysis(expandAbbreviations(tokenize(text))).segments, compounds);
+  return set;
+}
 
-  const draft: { p: SearchableProcedure; phrases: Omit<Phrase, "total">[]; weak: Set<string> }[] = [];
-  for (const p of procedures) {
-    const phrases: Omit<Phrase, "total">[] = [];
-    const addPhrase = (text: string, factor: number): void => {
-      const terms = termsOf(text);
-      // a part of a name needs two specific words to stand for the procedure ("mẹ", "văn bản" do not)
-      const words = [...terms.keys()].filter((t) => !t.includes(" ") && genericity(t) === "specific");
-      if (terms.size > 0 && (words.length >= 2 || factor === 1)) phrases.push({ terms, factor });
+/** "A, B (x, y)" → the whole name, the part before brackets, and each part. */
+function nameParts(name: string): string[] {
+  const head = name.replace(/\([^)]*\)/g, " ");
+  const parts = head.split(/[,;:]/).map((p) => p.trim()).filter((p) => p.split(/\s+/).length >= 2);
+  return [name, head, ...(parts.length > 1 ? parts : [])];
+}
+
+export function buildSearchIndex(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
+  const data = searchData();
+  const stop = data.stopWords;
+  const docs: Doc[] = procedures.map((p, id) => {
+    const strongTexts = [p.name, ...p.aliases];
+    return {
+      id,
+      code: p.code,
+      name: p.name,
+      curated: p.origin === "CURATED",
+      strong: new Set(strongTexts.flatMap((t) => [...termSet(t, stop)])),
+      weak: new Set([...p.documentNames, p.field ?? ""].flatMap((t) => [...termSet(t, stop)])),
+      phrases: [...nameParts(p.name), ...p.aliases].map((t) => termSet(t, stop)).filter((s) => s.size > 0),
+      strongKeys: strongTexts.map((t) => tokenize(t).map((k) => k.key)),
     };
-    addPhrase(p.name, 1);
-    for (const part of nameParts(p.name)) addPhrase(part.text, part.factor);
-    for (const alias of p.aliases) addPhrase(alias, 1);
-    const weak = new Set<string>();
-    for (const text of [...p.documentNames, p.field ?? ""]) for (const t of weakTermsOf(text).keys()) weak.add(t);
-    draft.push({ p, phrases, weak });
-  }
+  });
 
-  const n = Math.max(1, draft.length);
+  const mini = new MiniSearch<{ id: number; name: string; aliases: string; documents: string; field: string }>({
+    fields: ["name", "aliases", "documents", "field"],
+    tokenize: textTerms,
+    processTerm: (t) => t,
+    searchOptions: { tokenize: (q) => q.split(" ").filter((t) => t !== ""), processTerm: (t) => t },
+  });
+  mini.addAll(
+    procedures.map((p, id) => ({ id, name: p.name, aliases: p.aliases.join("\n"), documents: p.documentNames.join("\n"), field: p.field ?? "" })),
+  );
+
+  const n = Math.max(1, docs.length);
+  // rarity among names and aliases (documents mention "bản sao có chứng thực" everywhere); words
+  // found only in documents and fields take their rarity there
+  const df = new Map<string, number>();
   const strongDf = new Map<string, number>();
-  const weakDf = new Map<string, number>();
-  for (const d of draft) {
-    const strong = new Set(d.phrases.flatMap((ph) => [...ph.terms.keys()]));
-    for (const t of strong) strongDf.set(t, (strongDf.get(t) ?? 0) + 1);
-    for (const t of d.weak) weakDf.set(t, (weakDf.get(t) ?? 0) + 1);
+  for (const d of docs) {
+    for (const t of new Set([...d.strong, ...d.weak])) df.set(t, (df.get(t) ?? 0) + 1);
+    for (const t of d.strong) strongDf.set(t, (strongDf.get(t) ?? 0) + 1);
   }
   const idf = new Map<string, number>();
-  for (const t of new Set([...strongDf.keys(), ...weakDf.keys()])) {
-    const df = strongDf.get(t) ?? weakDf.get(t) ?? 1;
-    idf.set(t, Math.log(1 + (n - df + 0.5) / (df + 0.5)));
+  for (const [t, f] of df) {
+    const used = strongDf.get(t) ?? f;
+    idf.set(t, Math.log(1 + (n - used + 0.5) / (used + 0.5)));
   }
-  const weightOf = (t: string): number => termWeight(t, idf.get(t) ?? 0);
 
-  const indexed: IndexedProcedure[] = draft.map(({ p, phrases, weak }) => {
-    const strong = new Set<string>();
-    const finished: Phrase[] = phrases.map(({ terms, factor }) => {
-      const weighted = new Map<string, number>();
-      let total = 0;
-      for (const [t, f] of terms) {
-        strong.add(t);
-        const w = weightOf(t) * f;
-        weighted.set(t, w);
-        total += w;
-      }
-      return { terms: weighted, total, factor };
-    });
-    return { code: p.code, name: p.name, strong, weak, phrases: finished };
-  });
-
-  const words = lexiconVocabulary();
-  const bigrams = lexiconBigrams();
+  const words = new Set<string>(stop);
+  const bigrams = new Set<string>();
   const frequency = new Map<string, number>();
-  for (const t of idf.keys()) {
+  // the words typo repair aims at: those of names, aliases and fields, and words documents use
+  // more than twice (a rare word of a long document text is more likely a slip of the citizen's)
+  const strongWords = new Set(docs.flatMap((d) => [...d.strong].filter((t) => !t.includes(" "))));
+  for (const [t, f] of df) {
     if (t.includes(" ")) bigrams.add(t);
-    else {
+    else if (strongWords.has(t) || f > 2) {
       words.add(t);
-      frequency.set(t, (strongDf.get(t) ?? 0) + (weakDf.get(t) ?? 0));
+      frequency.set(t, f);
     }
   }
+  for (const s of data.synonyms) {
+    for (const k of [...s.say.keys, ...s.means]) words.add(k);
+    for (let i = 1; i < s.say.keys.length; i++) bigrams.add(`${s.say.keys[i - 1]} ${s.say.keys[i]}`);
+  }
+  for (const t of data.topics) for (const p of t.terms) {
+    for (const k of p.keys) words.add(k);
+    for (let i = 1; i < p.keys.length; i++) bigrams.add(`${p.keys[i - 1]} ${p.keys[i]}`);
+  }
+  for (const p of data.notPersons) for (const k of p.keys) words.add(k);
+  for (const words2 of data.abbreviations.values()) for (const k of words2) words.add(k);
 
-  const data: IndexData = {
-    procedures: indexed,
-    byCode: new Map(indexed.map((p) => [p.code, p])),
-    idf,
-    share: new Map([...strongDf].map(([t, df]) => [t, df / n])),
-    compounds,
-    vocabulary: { words, bigrams, frequency },
-  };
-  return data as unknown as CatalogSearchIndex;
+  const byCode = new Map(docs.map((d) => [d.code, d]));
+  const groupsOf = new Map<string, VariantGroup[]>();
+  for (const g of data.groups) for (const m of g.members) if (byCode.has(m.code)) groupsOf.set(m.code, [...(groupsOf.get(m.code) ?? []), g]);
+  // generic words count for little: their weight is a fraction of their rarity
+  // a pair of two generic or function words ("xin giấy", "làm giấy") is generic too
+  const generic = new Set(data.generic);
+  const plain = (k: string): boolean => data.generic.has(k) || stop.has(k) || /^\d+$/.test(k);
+  for (const t of idf.keys()) if (t.includes(" ") && t.split(" ").every(plain)) generic.add(t);
+  for (const [t, v] of idf) if (generic.has(t)) idf.set(t, v * GENERIC_FACTOR);
+  const strongTerms = new Set(docs.flatMap((d) => [...d.strong]));
+
+  const index: IndexData = { mini, docs, byCode, idf, vocabulary: { words, bigrams, frequency }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5) };
+  return index as unknown as CatalogSearchIndex;
 }
 
-export interface SearchOptions {
-  limit?: number;
+interface Scored {
+  doc: Doc;
+  confidence: number;
+  /** how much of the procedure's best name or alias the question covers */
+  nameCovered: number;
+  rank: number;
 }
+
+function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
+  // a word said only as part of a generic pair ("gia" and "hạn" of "gia hạn") is generic too
+  const inGenericPair = new Set<string>();
+  for (const t of q.terms.keys()) if (t.includes(" ") && data.generic.has(t)) for (const k of t.split(" ")) inGenericPair.add(k);
+  const isStopKey = (k: string): boolean => data.stop.has(k) || /^\d+$/.test(k);
+  for (const t of q.terms.keys()) {
+    if (!t.includes(" ") || data.generic.has(t) || !data.idf.has(t) || t.split(" ").some(isStopKey)) continue;
+    for (const k of t.split(" ")) inGenericPair.delete(k);
+  }
+  const terms = [...q.terms].map(([t, w]): [string, number] => [t, inGenericPair.has(t) ? w * GENERIC_FACTOR : w]);
+  if (terms.length === 0) return [];
+  const known = terms.filter(([t]) => data.idf.has(t));
+  if (known.length === 0) return [];
+  const weightOf = new Map(terms);
+  const hits = data.mini.search(known.map(([t]) => asMini(t)).join(" "), {
+    boost: { name: 3, aliases: 3, documents: 0.6, field: 0.8 },
+    boostTerm: (term) => (weightOf.get(asTerm(term)) ?? 1) * (term.includes("_") ? 1.5 : 1),
+    boostDocument: (id) => (data.docs[id as number]!.curated ? 1.15 : 1),
+    combineWith: "OR",
+  });
+  if (hits.length === 0) return [];
+
+  // what the question says, weighed by rarity. Words the catalog never uses in a name or alias
+  // are content it does not explain, pooled (a long story weighs less than as many catalog
+  // words); pairs with a function word count only where a procedure has them.
+  const isStop = (k: string): boolean => data.stop.has(k) || /^\d+$/.test(k);
+  const stopPair = (t: string): boolean => t.includes(" ") && t.split(" ").some(isStop);
+  let total = 0;
+  let loose = 0;
+  for (const [t, w] of terms) {
+    const idf = data.idf.get(t);
+    if (stopPair(t)) continue;
+    if (idf !== undefined && data.strongTerms.has(t)) total += w * idf;
+    else if (!t.includes(" ")) loose += w;
+  }
+  total += UNKNOWN_IDF * Math.sqrt(loose);
+  const topBm25 = hits[0]!.score;
+  const scored: Scored[] = [];
+  for (const hit of hits.slice(0, CANDIDATES)) {
+    const doc = data.docs[hit.id as number]!;
+    let strong = 0;
+    let weak = 0;
+    let extra = 0;
+    let distinctive = 0;
+    for (const [t, w] of terms) {
+      const idf = data.idf.get(t);
+      if (idf === undefined) continue;
+      if (doc.strong.has(t)) {
+        strong += w * idf;
+        if (stopPair(t) || !data.strongTerms.has(t)) extra += w * idf;
+        if (w >= 0.5 && !data.generic.has(t) && !inGenericPair.has(t) && !stopPair(t) && idf >= data.maxIdf * (t.includes(" ") ? 0.26 : 0.44)) distinctive = Math.max(distinctive, idf);
+      } else if (doc.weak.has(t)) {
+        weak += w * idf * WEAK_FACTOR;
+        if (stopPair(t) || !data.strongTerms.has(t)) extra += w * idf * WEAK_FACTOR;
+      }
+    }
+    const questionCovered = Math.min(1, (strong + weak) / (total + extra));
+    let nameCovered = 0;
+    for (const phrase of doc.phrases) {
+      let all = 0;
+      let got = 0;
+      for (const t of phrase) {
+        const idf = data.idf.get(t) ?? 0;
+        all += idf;
+        if (weightOf.has(t)) got += idf * Math.min(1, weightOf.get(t)!);
+      }
+      if (all > 0) nameCovered = Math.max(nameCovered, got / all);
+    }
+    let confidence = Math.pow(questionCovered, 0.75) * (0.4 + 0.6 * nameCovered);
+    if (distinctive === 0) confidence = Math.min(0.3, confidence * 0.5);
+    if (doc.curated) confidence = Math.min(1, confidence * CURATED_BOOST);
+    scored.push({ doc, confidence, nameCovered, rank: confidence + 0.05 * (hit.score / topBm25) });
+  }
+  scored.sort((a, b) => b.rank - a.rank || (a.doc.code < b.doc.code ? -1 : 1));
+  return scored;
+}
+
+/** Results above the threshold; a candidate far behind the best is scaled by how close it comes. */
+function ranked(scored: readonly Scored[], limit: number): AnswerResult[] {
+  const top = scored[0]?.confidence ?? 0;
+  if (top < MATCH_THRESHOLD) return [];
+  return scored
+    .map((s) => ({ s, c: s === scored[0] ? s.confidence : (s.confidence * s.confidence) / top }))
+    .filter(({ c }) => c >= MATCH_THRESHOLD)
+    .slice(0, limit)
+    .map(({ s, c }) => ({ code: s.doc.code, name: s.doc.name, score: round(c) }));
+}
+
+const round = (x: number): number => Math.round(Math.min(1, x) * 100) / 100;
 
 /** The procedures whose national codes the question names ("1.000080"), if the index holds them. */
 export function findByCodes(index: CatalogSearchIndex, query: string): SearchResult[] {
   const data = index as unknown as IndexData;
   const found: SearchResult[] = [];
   for (const code of extractProcedureCodes(query)) {
-    const p = data.byCode.get(code);
-    if (p && !found.some((r) => r.code === code)) found.push({ code, name: p.name, score: 1 });
+    const d = data.byCode.get(code);
+    if (d && !found.some((r) => r.code === code)) found.push({ code, name: d.name, score: 1 });
   }
   return found;
 }
 
-export function searchCatalog(index: CatalogSearchIndex, query: string, options: SearchOptions = {}): SearchResult[] {
-  const data = index as unknown as IndexData;
-  const limit = Math.max(0, Math.floor(options.limit ?? DEFAULT_LIMIT));
-  if (query.trim() === "" || limit === 0) return [];
+function conditionHolds(q: ReadQuery, c: VariantMember["when"][number][number]): boolean {
+  if ("age" in c) return q.ages.some((a) => (c.age.min === undefined || a >= c.age.min) && (c.age.max === undefined || a <= c.age.max));
+  return c.phrases.some((p) => saysPhrase(q.said, p));
+}
 
-  const byCode: SearchResult[] = [];
-  for (const code of extractProcedureCodes(query)) {
-    const p = data.byCode.get(code);
-    if (p && !byCode.some((r) => r.code === code)) byCode.push({ code, name: p.name, score: 1 });
+/** The members of a group the question selects (best alternative: most conditions, then priority). */
+function selectVariants(q: ReadQuery, group: VariantGroup): VariantMember[] {
+  let best: { members: VariantMember[]; score: number } = { members: [], score: 0 };
+  for (const m of group.members) {
+    let score = 0;
+    for (const alt of m.when) if (alt.every((c) => conditionHolds(q, c))) score = Math.max(score, alt.length * 10 + m.priority);
+    if (score === 0) continue;
+    if (score > best.score) best = { members: [m], score };
+    else if (score === best.score) best.members.push(m);
   }
-  if (byCode.length > 0) return byCode.slice(0, limit);
-
-  const { scored, veto } = scoreQuery(data, query);
-  if (veto) return [];
-  const top = scored[0]?.confidence ?? 0;
-  return (
-    scored
-      // a candidate far behind the best one is less likely than its own match suggests: its
-      // confidence is scaled by how close it comes to the best ("đăng ký khai sinh" is the
-      // procedure of that name, and only much less likely the linked 3-in-1 one)
-      .map((s) => ({ ...s, confidence: top > 0 ? s.confidence * (s.confidence / top) : 0 }))
-      .filter((s) => s.confidence >= MATCH_THRESHOLD)
-      .slice(0, limit)
-      .map((s) => ({ code: s.code, name: s.name, score: Math.round(s.confidence * 100) / 100 }))
-  );
+  return best.members;
 }
 
-/** Every procedure with any evidence, before the threshold, with the parts of its score. */
-export function explainSearch(index: CatalogSearchIndex, query: string): Scored[] {
-  return scoreQuery(index as unknown as IndexData, query).scored;
+/** Whether a procedure about a person is asked for an animal, plant or object. */
+function absurdSubject(q: ReadQuery, doc: Doc): boolean {
+  const data = searchData();
+  if (!data.personProcedures.some((p) => saysPhrase(doc.strongKeys, p))) return false;
+  return data.notPersons.some((p) => q.tokens.some((_, i) => phraseAt(p, q.tokens, i)));
 }
 
-/** Only the start of a very long message is read: a question is stated in its first lines. */
-const MAX_QUERY_CHARS = 500;
-
-function clip(query: string): string {
-  if (query.length <= MAX_QUERY_CHARS) return query;
-  const cut = query.slice(0, MAX_QUERY_CHARS);
-  const space = cut.search(/\s\S*$/u);
-  return space > 0 ? cut.slice(0, space) : cut;
+/** The first out-of-scope topic the question names (not counting words a synonym read otherwise), and the rest of the question. */
+function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; rest: string } | null {
+  for (const topic of searchData().topics) {
+    for (const term of topic.terms) {
+      const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i]);
+      if (spans === null) continue;
+      const dropped = new Set(spans.flatMap(([at, len]) => Array.from({ length: len }, (_, j) => at + j)));
+      const rest = q.tokens.filter((_, i) => !dropped.has(i)).map((t) => t.key).join(" ");
+      return { topic, term, rest };
+    }
+  }
+  return null;
 }
 
-function scoreQuery(data: IndexData, rawQuery: string): { scored: Scored[]; veto: boolean } {
-  const query = clip(rawQuery);
-  // abbreviations first ("cccd" is not a typo), then repairs, then the lexicon
-  const tokens = repairPairs(repairTokens(expandAbbreviations(tokenize(query)), data.vocabulary), data.vocabulary);
-  const analysis = applyLexicon(tokens);
-  const typed = segmentTerms(
-    analysis.segments.filter((s) => s.typed),
-    data.compounds,
-  );
-  const groups = analysis.segments
-    .filter((s) => !s.typed)
-    .map((s) => ({
-      terms: new Set(segmentTerms([s], data.compounds).keys()),
-      weight: s.weight,
-      replaced: new Set(s.replaced ? segmentTerms([s.replaced], data.compounds).keys() : []),
-      replacedUnknown: s.replaced ? contentWords([s.replaced]).filter((w) => !data.idf.has(w)).length : 0,
-    }))
-    // a concept the citizen also typed in full adds nothing
-    .filter((g) => [...g.terms].some((t) => !typed.has(t)));
-  const all = segmentTerms(analysis.segments, data.compounds);
-  const withoutPersonOnly = segmentTerms(
-    analysis.segments.filter((s) => !s.describesPerson),
-    data.compounds,
-  );
-  // words of the question the catalog never uses (known to the lexicon or not) are content the
-  // procedures do not explain
-  const unknownWords = contentWords(analysis.segments).filter((w) => !data.idf.has(w)).length;
-  const scored = scoreProcedures(
-    data.procedures,
-    { weight: (t) => termWeight(t, data.idf.get(t) ?? 0), share: (t) => data.share.get(t) },
-    {
-      typed,
-      groups,
-      all,
-      withoutPersonOnly,
-      unknownWords,
-      outOfScope: analysis.overriding.length > 0 ? "dominant" : analysis.outOfScope.length > 0 ? "partial" : "none",
-    },
-  );
-  return { scored, veto: analysis.veto.length > 0 };
+function read(data: IndexData, query: string): ReadQuery {
+  return readQuery(query, data.vocabulary, (pair) => data.idf.has(pair));
+}
+
+/** The kind of answer a question gets (answer.ts): match, choices, out of scope or no match. */
+export function askCatalog(index: CatalogSearchIndex, query: string, options: SearchOptions = {}): SearchAnswer {
+  const data = index as unknown as IndexData;
+  const limit = Math.max(1, Math.floor(options.limit ?? DEFAULT_LIMIT));
+  const byCode = findByCodes(index, query);
+  if (byCode.length > 0) return { kind: "match", results: byCode.slice(0, limit) };
+  if (query.trim() === "") return { kind: "no-match" };
+
+  const q = read(data, query);
+  const scored = scoreQuery(data, q);
+  const top = scored[0];
+
+  if (top && top.confidence >= MATCH_THRESHOLD && absurdSubject(q, top.doc)) return { kind: "no-match" };
+
+  const oos = outOfScopeTopic(q);
+  if (oos) {
+    // a procedure that itself names the topic, and whose name the question covers well, answers
+    const named = top !== undefined && top.confidence >= MATCH_THRESHOLD && top.nameCovered >= NAMED_COVERED && saysPhrase(top.doc.strongKeys, oos.term);
+    if (!named) {
+      // else the rest of the question must name a procedure on its own
+      const restQuery = read(data, oos.rest);
+      const rest = scoreQuery(data, restQuery);
+      const best = rest[0];
+      if (!best || best.confidence < REST_CONFIDENT || best.nameCovered < NAMED_COVERED) return { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
+      return withVariants(data, restQuery, rest, limit);
+    }
+  }
+  return withVariants(data, q, scored, limit);
+}
+
+function withVariants(data: IndexData, q: ReadQuery, scored: Scored[], limit: number): SearchAnswer {
+  const results = ranked(scored, limit);
+  const first = results[0];
+  if (!first) return { kind: "no-match" };
+  // the group of the best answer (or of one close behind it) that the question is about
+  let group: VariantGroup | undefined;
+  for (const r of results.slice(0, 3)) {
+    if (r.score < first.score - VARIANT_GAP) break;
+    group = (data.groupsOf.get(r.code) ?? []).find((g) => g.says.length === 0 || g.says.some((p) => saysPhrase(q.said, p)));
+    if (group) break;
+  }
+  if (!group) return { kind: "match", results };
+
+  const scoreOf = (code: string): number => results.find((r) => r.code === code)?.score ?? first.score;
+  const resultOf = (m: VariantMember, score: number): AnswerResult => ({ code: m.code, name: data.byCode.get(m.code)!.name, score: round(score), variant: m.label });
+  const present = group.members.filter((m) => data.byCode.has(m.code));
+  const selected = selectVariants(q, group).filter((m) => data.byCode.has(m.code));
+  const put = (code: string): AnswerResult[] => {
+    const chosen = present.find((m) => m.code === code)!;
+    const rest = results.filter((r) => r.code !== code);
+    // the chosen variant takes the best answer's confidence; the others keep theirs
+    return [resultOf(chosen, first.score), ...rest.map((r) => ({ ...r, score: Math.min(r.score, round(first.score - 0.25)) }))]
+      .filter((r) => r.score >= MATCH_THRESHOLD || r.code === code)
+      .slice(0, limit);
+  };
+  if (selected.length === 1) return { kind: "match", results: put(selected[0]!.code) };
+  if (selected.length === 0 && group.default && data.byCode.has(group.default)) return { kind: "match", results: put(group.default) };
+  const offered = selected.length > 1 ? selected : present;
+  return {
+    kind: "choices",
+    prompt: group.prompt,
+    results: offered.slice(0, Math.max(limit, 2)).map((m) => resultOf(m, Math.min(scoreOf(m.code), first.score))),
+  };
+}
+
+/** Ranked procedures for a question, best first (the procedures a "match" or "choices" answer offers). */
+export function searchCatalog(index: CatalogSearchIndex, query: string, options: SearchOptions = {}): SearchResult[] {
+  const limit = Math.max(0, Math.floor(options.limit ?? DEFAULT_LIMIT));
+  if (limit === 0) return [];
+  const answer = askCatalog(index, query, { limit });
+  if (answer.kind !== "match" && answer.kind !== "choices") return [];
+  return answer.results.slice(0, limit).map(({ code, name, score }) => ({ code, name, score }));
+}
+
+/** Every candidate with its confidence, before the threshold (for tuning and the eval's misses). */
+export function explainSearch(index: CatalogSearchIndex, query: string): { code: string; confidence: number }[] {
+  const data = index as unknown as IndexData;
+  return scoreQuery(data, read(data, query)).map((s) => ({ code: s.doc.code, confidence: Math.round(s.confidence * 1000) / 1000 }));
 }

@@ -58,3 +58,21 @@ export function tokenize(text: string): Token[] {
 export function plainTokens(keys: readonly string[]): Token[] {
   return keys.map((key) => ({ key, tone: key, marked: false }));
 }
+
+/** Folded syllables of a text and the pairs of adjacent ones ("khai sinh"), in order. */
+export interface TextTokens {
+  syllables: string[];
+  pairs: string[];
+}
+
+/**
+ * The token API for readers outside the search (the bot's intents): NFC, lower case, diacritics
+ * folded (đ → d; "hoà" and "hòa" alike), spelling variants unified, then every syllable and every
+ * pair of adjacent syllables. Abbreviations and typos are not repaired here.
+ */
+export function textTokens(text: string): TextTokens {
+  const syllables = tokenize(text).map((t) => t.key);
+  const pairs: string[] = [];
+  for (let i = 1; i < syllables.length; i++) pairs.push(`${syllables[i - 1]} ${syllables[i]}`);
+  return { syllables, pairs };
+}

@@ -158,12 +158,13 @@ export function regionalVariants(key: string): string[] {
  * Second pass over repaired tokens: where two neighbours are not a known pair but a regional
  * respelling of one of them makes them one, take the respelling.
  */
-export function repairPairs(tokens: readonly Token[], vocab: Vocabulary): Token[] {
+export function repairPairs(tokens: readonly Token[], vocab: Vocabulary, keep: (t: Token) => boolean = () => false): Token[] {
   const out = [...tokens];
   for (let i = 1; i < out.length; i++) {
     const a = out[i - 1]!;
     const b = out[i]!;
     if (vocab.bigrams.has(`${a.key} ${b.key}`)) continue;
+    if (keep(a) || keep(b)) continue;
     const bFix = regionalVariants(b.key).find((v) => vocab.bigrams.has(`${a.key} ${v}`));
     if (bFix !== undefined) {
       out[i] = { key: bFix, tone: bFix, marked: b.marked };

@@ -4,9 +4,10 @@ import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { MAX_QUERY_LENGTH } from "../../catalog/catalog-service.js";
 import type { Env } from "../../config/env.js";
-import { createDb, type Db } from "../../db/client.js";
+import type { Db } from "../../db/client.js";
+import { createPool } from "../../db/pool.js";
 import { CatalogService } from "../../catalog/catalog-service.js";
-import { PrismaProcedureRepository } from "../../catalog/repository.js";
+import { PrismaProcedureRepository, SqlProcedureRepository } from "../../catalog/repository.js";
 import { applyCorrections, describePlan, diffRecords, describeProblems, exportProcedures, parseCorrections, planCorrections } from "../../catalog/corrections.js";
 import { AppError, ValidationError } from "../../errors.js";
 import { ensureSchemaCurrent } from "../../db/migration-status.js";
@@ -39,6 +40,27 @@ const terminalIo: ProceduresIo = {
   },
 };
 
+const CATALOG_EMPTY = "The procedure catalog is empty; run `npx motcua seed` (or `npm run demo`) to load it.";
+
+/**
+ * `procedures search`: the catalog read in one SQL statement (SqlProcedureRepository), the index
+ * built and the question answered — a one-shot command, so it does without Prisma's client.
+ */
+async function runSearch(databaseUrl: string, text: string, limit: number, json: boolean): Promise<number> {
+  const pool = createPool(databaseUrl, { max: 1 });
+  try {
+    const stored = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Procedure"`);
+    if (stored.rows[0]?.n === 0) throw new AppError("SEED_INVALID", CATALOG_EMPTY);
+    const results = await new CatalogService(new SqlProcedureRepository(pool)).search(text, limit);
+    if (json) console.log(JSON.stringify({ results }, null, 2));
+    else if (results.length === 0) console.log("Không tìm thấy thủ tục phù hợp với câu hỏi này (no matching procedure).");
+    else results.forEach((r, i) => console.log(`${i + 1}. ${r.code}  ${r.name}  (${r.score.toFixed(2)})`));
+    return 0;
+  } finally {
+    await pool.end().catch(() => undefined);
+  }
+}
+
 export async function runProcedures(env: Env, args: string[], io: ProceduresIo = terminalIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -68,9 +90,12 @@ export async function runProcedures(env: Env, args: string[], io: ProceduresIo =
 
   await requireDatabase(env.DATABASE_URL); // reads never create the database
   await ensureSchemaCurrent(env.DATABASE_URL);
+  if (sub === "search") return await runSearch(env.DATABASE_URL, text, limit, values.json);
+  // Every other subcommand works through Prisma (loaded here: a search does without it).
+  const { createDb } = await import("../../db/client.js");
   const db = createDb(env.DATABASE_URL);
   try {
-    if ((await db.procedure.count()) === 0) throw new AppError("SEED_INVALID", "The procedure catalog is empty; run `npx motcua seed` (or `npm run demo`) to load it.");
+    if ((await db.procedure.count()) === 0) throw new AppError("SEED_INVALID", CATALOG_EMPTY);
     if (sub === "export") {
       const records = await exportProcedures(db, values.all ? "all" : words);
       const json = `${JSON.stringify(records, null, 2)}\n`;
@@ -85,13 +110,6 @@ export async function runProcedures(env: Env, args: string[], io: ProceduresIo =
     if (sub === "history") return await runHistory(db, text);
 
     const catalog = new CatalogService(new PrismaProcedureRepository(db));
-    if (sub === "search") {
-      const results = await catalog.search(text, limit);
-      if (values.json) console.log(JSON.stringify({ results }, null, 2));
-      else if (results.length === 0) console.log("Không tìm thấy thủ tục phù hợp với câu hỏi này (no matching procedure).");
-      else results.forEach((r, i) => console.log(`${i + 1}. ${r.code}  ${r.name}  (${r.score.toFixed(2)})`));
-      return 0;
-    }
     const procedure = await catalog.get(text);
     if (!procedure) {
       console.error(`Không có thủ tục mã ${text} trong danh mục (no procedure with code ${text}).`);

@@ -25,7 +25,8 @@ export function registerDossierEventRoutes(app: FastifyInstance, deps: { ingest:
       throw new ValidationError("body must be one event object (use /api/v1/dossier-events/batch for several)", { field: "body" });
     }
     const event = parseEvent(request.body, "");
-    const result = await ingest([event], principal, false);
+    // Written together with the other single events arriving at the same moment (group commit).
+    const result = await deps.ingest.ingestOne(event, { principal, lookupLink: deps.lookupLink });
     const one = result.results[0]!;
     return reply.status(202).send({ accepted: result.accepted, duplicates: result.duplicates, eventId: one.eventId, duplicate: one.outcome === "duplicate", applied: one.applied, notices: one.notices });
   });

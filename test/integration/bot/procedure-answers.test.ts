@@ -81,6 +81,18 @@ describe("procedure answers (issue 8 §3)", () => {
     // a follow-up asking two things gets both
     const more = texts(await c.ask("nộp ở đâu, gửi bưu điện được không"));
     expect(more).toMatch(/^📄 Chứng thực bản sao[^\n]*\n📍 Nơi nộp: UBND cấp xã bất kỳ[^\n]*\n📮 /);
+    // and a new procedure asked with two questions, one of them how to hand it in
+    expect(texts(await c.ask("đăng ký tạm trú nộp online được không, mất mấy ngày"))).toMatch(
+      /^📄 Đăng ký tạm trú \(mã 1\.004194\)\n⏱ Thời hạn giải quyết: 03 ngày làm việc[^\n]*\n📮 Nộp trực tiếp hoặc trực tuyến, không gửi hồ sơ qua Bưu điện\./,
+    );
+    // a question the search answers with choices: the chosen one gets what the question asked
+    const several = await c.ask("chứng thực mất bao nhiêu tiền");
+    const choice = buttons(several).find((b) => b.data.startsWith("proc:"));
+    const chosen = choice ? texts(await c.press(choice.data)) : texts(several);
+    expect(chosen).toMatch(/^📄 Chứng thực [^\n]+\n💰 Lệ phí: /);
+    expect(chosen).not.toMatch(/Giấy tờ cần nộp/);
+    // documents and place asked together: both, in the whole answer
+    expect(texts(await c.ask("hỗ trợ mai táng cần mang những gì, nộp ở đâu"))).toMatch(/^📄 Hỗ trợ chi phí mai táng[^\n]*\n📍 Nơi nộp: [\s\S]*Giấy tờ cần nộp:/);
   });
 
   it("a word of the procedure's own name is not a question: 'mai táng phí' gets the documents, not the fee", async () => {
@@ -109,7 +121,7 @@ describe("procedure answers (issue 8 §3)", () => {
     expect(answer.indexOf("Giấy tờ cần nộp")).toBeLessThan(answer.indexOf("Theo Cổng Dịch vụ công quốc gia"));
     // a long fact is shortened in the summary and given whole after the documents
     const copy = texts(await c.ask("chứng thực bản sao"));
-    expect(copy).toMatch(/^📄 [^\n]+\n📍 Nơi nộp: UBND cấp xã bất kỳ \(không phụ thuộc nơi cư trú\)\n/);
+    expect(copy).toMatch(/^📄 [^\n]+\n📍 Nơi nộp: UBND cấp xã bất kỳ \(không phụ thuộc nơi cư trú\)…\n/);
     expect(copy).toMatch(/Chi tiết:\n• Nơi nộp: UBND cấp xã bất kỳ \(không phụ thuộc nơi cư trú\); cũng có thể làm tại tổ chức hành nghề công chứng/);
   });
 

@@ -1,0 +1,167 @@
+/**
+ * The search's reviewed data tables (src/catalog/search/data/*.json), read and checked once:
+ * abbreviations, stop words, synonyms, out-of-scope topics, variant groups and the absurd-subject
+ * rule. Domain knowledge lives there, not in code; each file's "about" says who wrote it and why.
+ */
+import { z } from "zod";
+import abbreviationsJson from "./data/abbreviations.json" with { type: "json" };
+import outOfScopeJson from "./data/out-of-scope.json" with { type: "json" };
+import stopWordsJson from "./data/stopwords.json" with { type: "json" };
+import subjectsJson from "./data/subjects.json" with { type: "json" };
+import synonymsJson from "./data/synonyms.json" with { type: "json" };
+import variantsJson from "./data/variants.json" with { type: "json" };
+import { toneSignature } from "../../text/vietnamese.js";
+import { tokenize } from "./tokenize.js";
+
+const about = z.string().min(1);
+
+const AbbreviationsFile = z.object({ about, entries: z.record(z.string(), z.string().min(1)) });
+const StopWordsFile = z.object({ about, words: z.array(z.string().min(1)), purposeMarkers: z.array(z.string().min(1)), genericWords: z.array(z.string().min(1)) });
+const SynonymsFile = z.object({
+  about,
+  entries: z.array(
+    z.object({
+      say: z.array(z.string().min(1)).min(1),
+      means: z.string().min(1),
+      keep: z.boolean().optional(),
+      unlessNext: z.array(z.string()).optional(),
+      unlessPrev: z.array(z.string()).optional(),
+      note: z.string().min(1),
+    }),
+  ),
+});
+const OutOfScopeFile = z.object({
+  about,
+  topics: z.array(z.object({ topic: z.string().min(1), terms: z.array(z.string().min(1)).min(1), whereToGo: z.string().min(1) })),
+});
+const Condition = z.union([z.array(z.string().min(1)).min(1), z.object({ age: z.object({ min: z.number().int().optional(), max: z.number().int().optional() }) })]);
+const VariantsFile = z.object({
+  about,
+  groups: z.array(
+    z.object({
+      id: z.string().min(1),
+      prompt: z.string().min(1),
+      says: z.array(z.string().min(1)).optional(),
+      default: z.string().optional(),
+      members: z
+        .array(
+          z.object({
+            code: z.string().min(1),
+            label: z.string().min(1),
+            priority: z.number().optional(),
+            when: z.array(z.array(Condition).min(1)).optional(),
+          }),
+        )
+        .min(2),
+    }),
+  ),
+});
+const SubjectsFile = z.object({ about, personProcedures: z.array(z.string().min(1)), notPersons: z.array(z.string().min(1)) });
+
+/** The tables are imported (so that a build bundles them) and checked on first use. */
+function read<T>(schema: z.ZodType<T>, json: unknown): T {
+  return schema.parse(json);
+}
+
+/** A phrase in matching form: folded keys, and tone signatures for a one-word phrase. */
+export interface Phrase {
+  keys: string[];
+  /** tone signature of a one-syllable phrase: such a phrase matches only a word typed with these marks (or an unmarked word when it has none) */
+  tone: string | null;
+  /** "a + b": the phrase holds when each part is said somewhere (keys is then empty) */
+  parts?: Phrase[];
+}
+
+export function phraseOf(text: string): Phrase {
+  if (text.includes(" + ")) return { keys: [], tone: null, parts: text.split(" + ").map(phraseOf) };
+  const keys = tokenize(text).map((t) => t.key);
+  return { keys, tone: keys.length === 1 ? toneSignature(text.trim().toLowerCase().normalize("NFC")) : null };
+}
+
+export interface Synonym {
+  say: Phrase;
+  means: string[];
+  keep: boolean;
+  unlessNext: Set<string>;
+  unlessPrev: Phrase[];
+}
+
+export type VariantCondition = { phrases: Phrase[] } | { age: { min?: number; max?: number } };
+
+export interface VariantMember {
+  code: string;
+  label: string;
+  priority: number;
+  when: VariantCondition[][];
+}
+
+export interface VariantGroup {
+  id: string;
+  prompt: string;
+  /** the question must say one of these for the group to decide (none: always) */
+  says: Phrase[];
+  default?: string;
+  members: VariantMember[];
+}
+
+export interface OutOfScopeTopic {
+  topic: string;
+  terms: Phrase[];
+  whereToGo: string;
+}
+
+export interface SearchData {
+  abbreviations: Map<string, string[]>;
+  stopWords: Set<string>;
+  purposeMarkers: Phrase[];
+  /** generic syllables and pairs ("dang ky", "cap lai") */
+  generic: Set<string>;
+  synonyms: Synonym[];
+  topics: OutOfScopeTopic[];
+  groups: VariantGroup[];
+  personProcedures: Phrase[];
+  notPersons: Phrase[];
+}
+
+let loaded: SearchData | undefined;
+
+export function searchData(): SearchData {
+  if (loaded) return loaded;
+  const abbreviations = read(AbbreviationsFile, abbreviationsJson);
+  const stop = read(StopWordsFile, stopWordsJson);
+  const synonyms = read(SynonymsFile, synonymsJson);
+  const outOfScope = read(OutOfScopeFile, outOfScopeJson);
+  const variants = read(VariantsFile, variantsJson);
+  const subjects = read(SubjectsFile, subjectsJson);
+  const keys = (text: string): string[] => tokenize(text).map((t) => t.key);
+  loaded = {
+    abbreviations: new Map(Object.entries(abbreviations.entries).map(([abbr, words]) => [keys(abbr).join(""), keys(words)])),
+    stopWords: new Set(stop.words.flatMap(keys)),
+    purposeMarkers: stop.purposeMarkers.map(phraseOf),
+    generic: new Set(
+      stop.genericWords.flatMap((w) => {
+        const k = keys(w);
+        return k.length === 1 ? k : k.slice(1).map((x, i) => `${k[i]} ${x}`);
+      }),
+    ),
+    synonyms: synonyms.entries.flatMap((e) =>
+      e.say.map((s) => ({ say: phraseOf(s), means: keys(e.means), keep: e.keep ?? false, unlessNext: new Set((e.unlessNext ?? []).flatMap(keys)), unlessPrev: (e.unlessPrev ?? []).map(phraseOf) })),
+    ),
+    topics: outOfScope.topics.map((t) => ({ topic: t.topic, terms: t.terms.map(phraseOf), whereToGo: t.whereToGo })),
+    groups: variants.groups.map((g) => ({
+      id: g.id,
+      prompt: g.prompt,
+      says: (g.says ?? []).map(phraseOf),
+      ...(g.default ? { default: g.default } : {}),
+      members: g.members.map((m) => ({
+        code: m.code,
+        label: m.label,
+        priority: m.priority ?? 0,
+        when: (m.when ?? []).map((alt) => alt.map((c) => (Array.isArray(c) ? { phrases: c.map(phraseOf) } : { age: c.age }))),
+      })),
+    })),
+    personProcedures: subjects.personProcedures.map(phraseOf),
+    notPersons: subjects.notPersons.map(phraseOf),
+  };
+  return loaded;
+}

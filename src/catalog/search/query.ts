@@ -1,0 +1,186 @@
+/**
+ * Reading a citizen's question: tokens (tokenize.ts), abbreviations expanded, typing slips
+ * repaired (typos.ts), colloquial phrases read as the catalog's words (data/synonyms.json), then
+ * weighted terms: folded syllables that are not stop words and pairs of adjacent syllables.
+ */
+import { isVietnameseSyllable } from "../../text/vietnamese.js";
+import { searchData, type Phrase } from "./data.js";
+import { plainTokens, tokenize, type Token } from "./tokenize.js";
+import { repairPairs, repairTokens, type Vocabulary } from "./typos.js";
+
+/** Only the start of a very long message is read: a question is stated in its first lines. */
+export const MAX_QUERY_CHARS = 500;
+
+/** Weight of the words after a purpose marker ("… để vay vốn"). */
+const PURPOSE_WEIGHT = 0.5;
+
+export function clip(query: string): string {
+  if (query.length <= MAX_QUERY_CHARS) return query;
+  const cut = query.slice(0, MAX_QUERY_CHARS);
+  const space = cut.search(/\s\S*$/u);
+  return space > 0 ? cut.slice(0, space) : cut;
+}
+
+/** A run of syllables read together (pairs are formed inside a segment only). */
+export interface Segment {
+  keys: string[];
+  weight: number;
+  /** words the citizen typed (false: words a synonym put in their place) */
+  typed: boolean;
+}
+
+export interface ReadQuery {
+  /** the repaired tokens as typed (with their marks) */
+  tokens: Token[];
+  segments: Segment[];
+  /** term → weight (syllables and "a b" pairs) */
+  terms: Map<string, number>;
+  /** every key the question says, typed or read in (for phrase conditions) */
+  said: string[][];
+  /** ages the question states ("bé 3 tuổi" → 3) */
+  ages: number[];
+  /** tokens a synonym read in place of the citizen's words (an out-of-scope word among them does not count) */
+  consumed: boolean[];
+}
+
+/** Whether a phrase occurs in the tokens at position i (one-word phrases need the same marks). */
+export function phraseAt(phrase: Phrase, tokens: readonly Token[], i: number): boolean {
+  const { keys } = phrase;
+  if (keys.length === 0 || i + keys.length > tokens.length) return false;
+  for (let j = 0; j < keys.length; j++) if (tokens[i + j]!.key !== keys[j]) return false;
+  if (phrase.tone !== null) return tokens[i]!.tone === phrase.tone;
+  return true;
+}
+
+/** Whether a phrase occurs (by keys) in any of the key sequences. */
+export function saysPhrase(said: readonly (readonly string[])[], phrase: Phrase): boolean {
+  if (phrase.parts) return phrase.parts.every((p) => saysPhrase(said, p));
+  for (const keys of said) {
+    outer: for (let i = 0; i + phrase.keys.length <= keys.length; i++) {
+      for (let j = 0; j < phrase.keys.length; j++) if (keys[i + j] !== phrase.keys[j]) continue outer;
+      return true;
+    }
+  }
+  return false;
+}
+
+export function expandAbbreviations(tokens: readonly Token[]): Token[] {
+  const { abbreviations } = searchData();
+  const out: Token[] = [];
+  for (const t of tokens) {
+    const words = abbreviations.get(t.key);
+    if (words && (!t.marked || !isVietnameseSyllable(t.key))) out.push(...plainTokens(words));
+    else out.push(t);
+  }
+  return out;
+}
+
+const AGE = /(duoi\s*)?(\d{1,3})\s*(tuoi|t)\b/g;
+const MONTHS = /\d{1,2}\s*thang\s*tuoi|so sinh|moi sinh|moi de/;
+
+function agesOf(tokens: readonly Token[]): number[] {
+  const text = tokens.map((t) => t.key).join(" ");
+  const ages: number[] = [];
+  if (MONTHS.test(text)) ages.push(0);
+  for (const m of text.matchAll(AGE)) ages.push(Number(m[2]) - (m[1] ? 1 : 0));
+  return ages;
+}
+
+/** Where each part of a phrase occurs in the tokens (start, length), or null if one is missing. */
+export function phraseSpans(phrase: Phrase, tokens: readonly Token[], free: (i: number) => boolean = () => true): [number, number][] | null {
+  const spans: [number, number][] = [];
+  for (const part of phrase.parts ?? [phrase]) {
+    let found = -1;
+    for (let i = 0; i < tokens.length && found < 0; i++) if (phraseAt(part, tokens, i) && part.keys.every((_, j) => free(i + j))) found = i;
+    if (found < 0) return null;
+    spans.push([found, part.keys.length]);
+  }
+  return spans;
+}
+
+/** Where a purpose clause starts (after a marker), or -1. */
+function purposeStart(tokens: readonly Token[]): number {
+  const { purposeMarkers } = searchData();
+  for (let i = 1; i < tokens.length; i++) {
+    for (const m of purposeMarkers) {
+      const unmarkedSingle = m.tone !== null && !tokens[i]!.marked && tokens[i]!.key === m.keys[0];
+      if (phraseAt(m, tokens, i) || unmarkedSingle) {
+        if (tokens[i + m.keys.length]?.key === "lai") continue; // "để lại" = leave (a bequest)
+        return i + m.keys.length;
+      }
+    }
+  }
+  return -1;
+}
+
+export function readQuery(query: string, vocabulary: Vocabulary, knownPair: (pair: string) => boolean): ReadQuery {
+  const { synonyms, stopWords, generic } = searchData();
+  // a function word typed with its marks is what it says, never a respelling of a catalog word
+  const tokens = repairPairs(repairTokens(expandAbbreviations(tokenize(clip(query))), vocabulary), vocabulary, (t) => t.marked && stopWords.has(t.key));
+  const purpose = purposeStart(tokens);
+  const hasContentBefore = purpose > 0 && tokens.slice(0, purpose).some((t) => !stopWords.has(t.key) && !generic.has(t.key) && vocabulary.words.has(t.key));
+  const weightAt = (i: number): number => (hasContentBefore && i >= purpose ? PURPOSE_WEIGHT : 1);
+
+  const segments: Segment[] = [];
+  const consumed = new Array<boolean>(tokens.length).fill(false);
+  let run: string[] = [];
+  let runWeight = 1;
+  const flush = (): void => {
+    if (run.length > 0) segments.push({ keys: run, weight: runWeight, typed: true });
+    run = [];
+  };
+  for (let i = 0; i < tokens.length; ) {
+    let best: { len: number; means: string[]; keep: boolean } | null = null;
+    for (const s of synonyms) {
+      if (best !== null && s.say.keys.length <= best.len) continue;
+      if (!phraseAt(s.say, tokens, i)) continue;
+      const next = tokens[i + s.say.keys.length];
+      if (next && s.unlessNext.has(next.key)) continue;
+      if (s.unlessPrev.some((p) => i - p.keys.length >= 0 && phraseAt({ keys: p.keys, tone: null }, tokens, i - p.keys.length))) continue;
+      best = { len: s.say.keys.length, means: s.means, keep: s.keep };
+    }
+    const w = weightAt(i);
+    if (w !== runWeight) {
+      flush();
+      runWeight = w;
+    }
+    if (best === null) {
+      run.push(tokens[i]!.key);
+      i++;
+      continue;
+    }
+    segments.push({ keys: best.means, weight: w, typed: false });
+    if (best.keep) run.push(...tokens.slice(i, i + best.len).map((t) => t.key));
+    else {
+      flush();
+      for (let j = i; j < i + best.len; j++) consumed[j] = true;
+    }
+    i += best.len;
+  }
+  flush();
+  // "a + b" synonyms: both parts said anywhere
+  for (const s of synonyms) {
+    if (!s.say.parts) continue;
+    const spans = phraseSpans(s.say, tokens);
+    if (spans === null) continue;
+    segments.push({ keys: s.means, weight: 1, typed: false });
+    for (const [at, len] of spans) for (let j = at; j < at + len; j++) consumed[j] = true;
+  }
+
+  const terms = new Map<string, number>();
+  const put = (t: string, w: number): void => {
+    if ((terms.get(t) ?? 0) < w) terms.set(t, w);
+  };
+  for (const { keys, weight } of segments) {
+    keys.forEach((k, i) => {
+      const stop = stopWords.has(k) || /^\d+$/.test(k);
+      if (!stop) put(k, weight);
+      if (i === 0) return;
+      const prev = keys[i - 1]!;
+      const pair = `${prev} ${k}`;
+      const prevStop = stopWords.has(prev) || /^\d+$/.test(prev);
+      if ((!stop && !prevStop) || knownPair(pair)) put(pair, weight);
+    });
+  }
+  return { tokens, segments, terms, said: [tokens.map((t) => t.key), ...segments.map((s) => s.keys)], ages: agesOf(tokens), consumed };
+}

@@ -1,0 +1,115 @@
+/**
+ * Single events that arrive together are written together (group commit, `ingestOne`): every
+ * guarantee of the one-event path holds for each of them — idempotency on the event id, each
+ * dossier's events applied in time order, the unit check, and a refused event storing nothing
+ * and failing no other.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Principal } from "../../../src/auth/guard.js";
+import { dossierEventSchema } from "../../../src/dossiers/event-schema.js";
+import { startNotifyStack, type NotifyStack } from "../../support/notify-stack.js";
+
+let s: NotifyStack;
+beforeAll(async () => {
+  s = await startNotifyStack({ worker: false });
+});
+afterAll(() => s.close());
+
+const parse = (raw: Record<string, unknown>) => dossierEventSchema.parse(raw);
+const stored = async (code: string) =>
+  s.ctx.db.dossier.findUnique({ where: { code }, include: { events: { orderBy: { occurredAt: "asc" } }, notices: true } });
+
+describe("single events arriving together", () => {
+  it("POST /api/v1/dossier-events: twenty concurrent sendings of one event store one event and one notice", async () => {
+    const e = s.event();
+    const answers = await Promise.all(Array.from({ length: 20 }, () => s.post("/api/v1/dossier-events", e)));
+    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(202));
+    expect(answers.filter((a) => a.body.duplicate === false)).toHaveLength(1);
+    expect(answers.filter((a) => a.body.duplicate === true)).toHaveLength(19);
+    const d = await stored(e.dossierCode as string);
+    expect(d?.events).toHaveLength(1);
+    expect(d?.notices).toHaveLength(1);
+    // The same, submitted in one moment to the service (certainly one group).
+    const f = parse(s.event());
+    const results = await Promise.all(Array.from({ length: 10 }, () => s.ctx.ingest.ingestOne(f, {})));
+    expect(results.filter((r) => r.accepted === 1)).toHaveLength(1);
+    expect(results.filter((r) => r.duplicates === 1)).toHaveLength(9);
+    const g = await stored(f.dossierCode);
+    expect(g?.events).toHaveLength(1);
+    expect(g?.notices).toHaveLength(1);
+  });
+
+  it("writes events submitted in one moment in one transaction, each dossier's in time order whatever the order they came in", async () => {
+    const code = s.event().dossierCode as string;
+    const late = parse(s.event({ dossierCode: code, status: "RESULT_READY", occurredAt: "2026-11-22T10:00:00+07:00" }));
+    const first = parse(s.event({ dossierCode: code, status: "RECEIVED", occurredAt: "2026-11-20T08:00:00+07:00" }));
+    const middle = parse(s.event({ dossierCode: code, status: "PROCESSING", occurredAt: "2026-11-21T09:00:00+07:00" }));
+    const others = Array.from({ length: 10 }, () => parse(s.event()));
+    const results = await Promise.all([late, first, ...others, middle].map((e) => s.ctx.ingest.ingestOne(e, {})));
+    expect(results.every((r) => r.accepted === 1)).toBe(true);
+    const d = await stored(code);
+    expect(d?.status).toBe("RESULT_READY");
+    expect(d?.statusAt.toISOString()).toBe("2026-11-22T03:00:00.000Z");
+    expect(d?.events.map((e) => e.status)).toEqual(["RECEIVED", "PROCESSING", "RESULT_READY"]);
+    // One transaction: the events share its time.
+    const all = await s.ctx.db.dossierEvent.findMany({ where: { eventId: { in: [late, first, middle, ...others].map((e) => e.eventId) } } });
+    expect(all).toHaveLength(13);
+    expect(new Set(all.map((e) => e.receivedAt.toISOString())).size).toBe(1);
+    // An older event sent afterwards changes nothing on the dossier.
+    const older = await s.ctx.ingest.ingestOne(parse(s.event({ dossierCode: code, status: "PROCESSING", occurredAt: "2026-11-21T12:00:00+07:00" })), {});
+    expect(older.results[0]).toMatchObject({ outcome: "accepted", applied: false, notices: 0 });
+    expect((await stored(code))?.status).toBe("RESULT_READY");
+  });
+
+  it("requests racing to create one dossier, or one new citizen, make one of each and keep every event", async () => {
+    for (let round = 0; round < 5; round++) {
+      const phone = `0913${String(Math.floor(Math.random() * 1e6)).padStart(6, "0")}`;
+      const code = s.event().dossierCode as string;
+      const one = parse(s.event({ dossierCode: code, applicant: { fullName: "Lê Văn Cường", phone }, occurredAt: "2026-11-20T08:00:00+07:00" }));
+      const two = parse(s.event({ dossierCode: code, applicant: { fullName: "Lê Văn Cường", phone }, status: "PROCESSING", occurredAt: "2026-11-20T09:00:00+07:00" }));
+      const other = parse(s.event({ applicant: { fullName: "Lê Văn Cường", phone } }));
+      // Separate requests (not one group): each its own transaction.
+      const results = await Promise.all([one, two, other].map((e) => s.ctx.ingest.ingest([e], {})));
+      expect(results.map((r) => r.accepted)).toEqual([1, 1, 1]);
+      const citizens = await s.ctx.db.citizen.findMany({ where: { phone: `+84${phone.slice(1)}` } });
+      expect(citizens).toHaveLength(1);
+      const d = await stored(code);
+      expect(d?.events.map((e) => e.status)).toEqual(["RECEIVED", "PROCESSING"]);
+      expect(d?.status).toBe("PROCESSING");
+      expect(d?.applicantId).toBe(citizens[0]!.id);
+      expect((await stored(other.dossierCode))?.applicantId).toBe(citizens[0]!.id);
+    }
+  });
+
+  it("an event id reused with other content is refused alone: the others of its group are stored", async () => {
+    const taken = parse(s.event());
+    await s.ctx.ingest.ingestOne(taken, {});
+    const reused = parse(s.event({ eventId: taken.eventId, dossierCode: taken.dossierCode, status: "RESULT_READY", occurredAt: "2026-11-21T08:00:00+07:00" }));
+    const good = [parse(s.event()), parse(s.event()), parse(s.event())];
+    const settled = await Promise.allSettled([good[0]!, reused, good[1]!, good[2]!].map((e) => s.ctx.ingest.ingestOne(e, {})));
+    expect(settled.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled", "fulfilled"]);
+    expect((settled[1] as PromiseRejectedResult).reason).toMatchObject({ code: "CONFLICT" });
+    for (const e of good) expect((await stored(e.dossierCode))?.events).toHaveLength(1);
+    const d = await stored(taken.dossierCode);
+    expect(d?.status).toBe("RECEIVED");
+    expect(d?.events).toHaveLength(1);
+    expect(d?.notices).toHaveLength(1);
+  });
+
+  it("another unit's dossier is refused alone, with nothing stored for it; the unit's own events of the group are stored", async () => {
+    // Dossiers sent by upstream: two of Phường Đạo Thạnh (28249), one of Phường Hồng Ngự (29955).
+    const ours = [parse(s.event({ communeCode: "28249" })), parse(s.event({ communeCode: "28249" }))];
+    const theirs = parse(s.event({ communeCode: "29955" }));
+    for (const e of [...ours, theirs]) await s.ctx.ingest.ingest([e], {});
+    const lan: Principal = { kind: "session", id: "staff-lan", name: "Chị Lan", role: "COMMUNE_STAFF", unitCode: "28249" };
+    const update = (code: string) => parse({ eventId: `staff-${code}`, dossierCode: code, status: "PROCESSING", occurredAt: "2026-11-21T08:00:00+07:00" });
+    const settled = await Promise.allSettled([ours[0]!.dossierCode, theirs.dossierCode, ours[1]!.dossierCode].map((c) => s.ctx.ingest.ingestOne(update(c), { principal: lan })));
+    expect(settled.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect((settled[1] as PromiseRejectedResult).reason).toMatchObject({ code: "FORBIDDEN" });
+    for (const e of ours) expect((await stored(e.dossierCode))?.status).toBe("PROCESSING");
+    const d = await stored(theirs.dossierCode);
+    expect(d?.status).toBe("RECEIVED");
+    expect(d?.events).toHaveLength(1);
+    expect(d?.notices).toHaveLength(1);
+  });
+});
