@@ -12,7 +12,8 @@
  * the number, ZNS by msg_id, the sandbox by its records). Only its "never took it" sends it again;
  * "failed" moves on to the next channel; where it cannot be asked (Telegram, Zalo OA text) the
  * outcome is recorded as unknown and nothing is resent.
- * Three round trips per notice: claim-and-read, attempt, result.
+ * Three statements per notice, each shared with the jobs running at the same moment (the store
+ * batches them): claim-and-read, attempt, result.
  */
 import { randomUUID } from "node:crypto";
 import type pg from "pg";

@@ -62,27 +62,28 @@ export async function createNotices(run: SqlRunner, notices: NewNotice[]): Promi
  * it in a WITH clause). The notices' insert is still this module's text.
  */
 export function noticeInsert(notices: NewNotice[], first: number): { sql: string; params: unknown[] } {
-  const p = (i: number) => `$${first + i}`;
+  // One JSON parameter for all the rows (jsonb_to_recordset), not one array literal per column.
+  const rows = notices.map((n) => ({
+    id: n.id ?? randomUUID(),
+    type: n.type,
+    citizenId: n.citizenId,
+    dossierId: n.dossierId ?? null,
+    eventId: n.eventId ?? null,
+    variables: n.variables ?? null,
+    urgent: n.urgent,
+    dedupeKey: n.dedupeKey,
+    plan: (n.channelPlan ?? []).join(","),
+    identityId: n.identityId ?? null,
+    broadcastId: n.broadcastId ?? null,
+  }));
   return {
     sql: `INSERT INTO "Notice" (id, type, "citizenId", "dossierId", "eventId", variables, urgent, "dedupeKey", "channelPlan", "identityId", "broadcastId", "updatedAt")
      SELECT t.id, t.type, t."citizenId", t."dossierId", t."eventId", t.variables, t.urgent, t."dedupeKey",
             COALESCE(string_to_array(NULLIF(t.plan, ''), ',')::"ChannelKind"[], '{}'), t."identityId", t."broadcastId", now()
-       FROM unnest(${p(0)}::uuid[], ${p(1)}::text[], ${p(2)}::uuid[], ${p(3)}::uuid[], ${p(4)}::uuid[], ${p(5)}::jsonb[], ${p(6)}::bool[], ${p(7)}::text[], ${p(8)}::text[], ${p(9)}::uuid[], ${p(10)}::uuid[])
-            AS t(id, type, "citizenId", "dossierId", "eventId", variables, urgent, "dedupeKey", plan, "identityId", "broadcastId")
+       FROM jsonb_to_recordset($${first}::jsonb)
+            AS t(id uuid, type text, "citizenId" uuid, "dossierId" uuid, "eventId" uuid, variables jsonb, urgent bool, "dedupeKey" text, plan text, "identityId" uuid, "broadcastId" uuid)
      ON CONFLICT ("dedupeKey") DO NOTHING RETURNING id`,
-    params: [
-      notices.map((n) => n.id ?? randomUUID()),
-      notices.map((n) => n.type),
-      notices.map((n) => n.citizenId),
-      notices.map((n) => n.dossierId ?? null),
-      notices.map((n) => n.eventId ?? null),
-      notices.map((n) => JSON.stringify(n.variables)),
-      notices.map((n) => n.urgent),
-      notices.map((n) => n.dedupeKey),
-      notices.map((n) => (n.channelPlan ?? []).join(",")),
-      notices.map((n) => n.identityId ?? null),
-      notices.map((n) => n.broadcastId ?? null),
-    ],
+    params: [JSON.stringify(rows)],
   };
 }
 
@@ -245,6 +246,8 @@ export class NoticeStore {
   }
 
   // ── The sender's three statements, batched across the jobs running at the same moment ──
+  // Each is a named (prepared) statement: parsed once per connection, and planned without
+  // re-parsing each time, for every batch the worker writes.
 
   /** Claims a due notice (QUEUED/DEFERRED → SENDING) and reads what sending needs; null when it is not claimable. */
   claim(id: string, token: string): Promise<ClaimedNotice | null> {
@@ -287,8 +290,9 @@ export class NoticeStore {
   }
 
   private async claimMany(items: { id: string; token: string }[]): Promise<(ClaimedNotice | null)[]> {
-    const rows = await this.pool.query<ClaimedNotice & { claimToken: string }>(
-      `WITH claimed AS (
+    const rows = await this.pool.query<ClaimedNotice & { claimToken: string }>({
+      name: "notice-claim",
+      text: `WITH claimed AS (
          UPDATE "Notice" n SET status = 'SENDING', "claimToken" = t.token, "claimedAt" = now(), "updatedAt" = now()
            FROM unnest($1::uuid[], $2::uuid[]) AS t(id, token)
           WHERE n.id = t.id AND n.status = ANY($3::"NoticeStatus"[]) AND (n."notBefore" IS NULL OR n."notBefore" <= now())
@@ -304,15 +308,16 @@ export class NoticeStore {
                          -- Two conditions the indexes answer (a CASE here was a scan of every identity per notice).
                          WHERE i.id = c."identityId" OR (c."identityId" IS NULL AND i."citizenId" = c."citizenId")), '[]'::json) AS identities
          FROM claimed c LEFT JOIN "Citizen" z ON z.id = c."citizenId"`,
-      [items.map((i) => i.id), items.map((i) => i.token), noticeFrom("SENDING")],
-    );
+      values: [items.map((i) => i.id), items.map((i) => i.token), noticeFrom("SENDING")],
+    });
     const byToken = new Map(rows.rows.map((r) => [r.claimToken, r]));
     return items.map((i) => byToken.get(i.token) ?? null);
   }
 
   private async attemptMany(items: AttemptInput[]): Promise<(number | null)[]> {
-    const rows = await this.pool.query<{ id: string; attemptNo: number }>(
-      `WITH input AS (
+    const rows = await this.pool.query<{ id: string; attemptNo: number }>({
+      name: "notice-attempt",
+      text: `WITH input AS (
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::int[])
            AS t("attemptId", "noticeId", token, channel, recipient, text, segments, plan, idx)
        ), held AS (
@@ -326,7 +331,7 @@ export class NoticeStore {
               'SENDING', i.recipient, i.text, i.segments, now()
          FROM input i WHERE i."noticeId" IN (SELECT id FROM held)
        RETURNING id, "attemptNo"`,
-      [
+      values: [
         items.map((i) => i.attemptId),
         items.map((i) => i.noticeId),
         items.map((i) => i.claimToken),
@@ -337,14 +342,15 @@ export class NoticeStore {
         items.map((i) => pgArray(i.plan)),
         items.map((i) => i.index),
       ],
-    );
+    });
     const byId = new Map(rows.rows.map((r) => [r.id, Number(r.attemptNo)]));
     return items.map((i) => byId.get(i.attemptId) ?? null);
   }
 
   private async resultMany(items: ResultInput[]): Promise<(string | null)[]> {
-    await this.pool.query(
-      `WITH input AS (
+    await this.pool.query({
+      name: "notice-result",
+      text: `WITH input AS (
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::bool[], $5::text[], $6::text[], $7::int[], $8::timestamptz[])
            AS t("attemptId", "noticeId", token, delivered, "providerMessageId", outcome, segments, "checkAt")
        ), attempt AS (
@@ -362,7 +368,7 @@ export class NoticeStore {
               "checkAt" = i."checkAt", "claimToken" = NULL, "lastError" = NULL, "updatedAt" = now()
          FROM input i
         WHERE n.id = i."noticeId" AND n.status = 'SENDING' AND n."claimToken" = i.token AND i."attemptId" IN (SELECT id FROM attempt)`,
-      [
+      values: [
         items.map((i) => i.attemptId),
         items.map((i) => i.noticeId),
         items.map((i) => i.claimToken),
@@ -373,14 +379,15 @@ export class NoticeStore {
         items.map((i) => i.checkAt),
         attemptFrom("SENT", "DELIVERED"),
       ],
-    );
+    });
     // Receipts that outran these sends: applied now that the sends are recorded.
-    const early = await this.pool.query<{ channel: Receipt["channel"]; providerMessageId: string | null; noticeId: string | null; status: ReceiptStatus; errorCode: string | null }>(
-      `DELETE FROM "EarlyReceipt" e
+    const early = await this.pool.query<{ channel: Receipt["channel"]; providerMessageId: string | null; noticeId: string | null; status: ReceiptStatus; errorCode: string | null }>({
+      name: "notice-result-early-receipts",
+      text: `DELETE FROM "EarlyReceipt" e
         WHERE e."providerMessageId" = ANY($1::text[]) OR e."noticeId" = ANY($2::uuid[])
         RETURNING e.channel::text AS channel, e."providerMessageId", e."noticeId", e.status, e."errorCode"`,
-      [items.map((i) => i.providerMessageId).filter((v): v is string => !!v), items.map((i) => i.noticeId)],
-    );
+      values: [items.map((i) => i.providerMessageId).filter((v): v is string => !!v), items.map((i) => i.noticeId)],
+    });
     const requeued = new Map<string, string>();
     for (const r of early.rows) {
       const outcome = await this.applyReceipt({
