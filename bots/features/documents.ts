@@ -55,15 +55,17 @@ export function documentsFeature(catalog: CatalogService): Feature {
   };
 
   /**
-   * Whether the message says words of `code`'s name (two or more in a row) that are not words of
-   * the current procedure's name: "đăng ký tạm trú … mất mấy ngày" names another procedure than
-   * the one under discussion, "mất bao lâu" (which the search may read as "khai tử") does not.
+   * Whether the message says words of `code`'s name or aliases (two or more in a row) that are
+   * neither words of the current procedure's name nor words asking something: "đăng ký tạm trú …
+   * mất mấy ngày" names another procedure than the one under discussion; "mất bao lâu" (which the
+   * search may read as "khai tử") and "nhờ người khác đi nộp" (some alias's words) do not.
    */
   const saysNameOf = async (said: Utterance, code: string, current: ProcedureView): Promise<boolean> => {
     const other = await catalog.get(code);
     if (!other) return false;
-    const mine = said.nameWords([current.name, ...current.aliases]);
-    return [...said.nameWords([other.name, ...other.aliases])].some((i) => !mine.has(i));
+    // words that ask something (an aspect) or mention a foreigner are not the procedure's name
+    const notName = new Set([...said.nameWords([current.name, ...current.aliases]), ...said.wordsOf([...ASPECTS.map((a) => INTENTS[a]), INTENTS.foreign])]);
+    return [...said.nameWords([other.name, ...other.aliases])].some((i) => !notName.has(i));
   };
 
   const answer = async (ctx: TurnContext, p: ProcedureView, asked: readonly Aspect[], foreign = false): Promise<void> => {

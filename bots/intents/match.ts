@@ -158,14 +158,30 @@ export class Utterance {
 
   /** Whether the pattern (or phrase) is in the message. */
   matches(pattern: string | Pattern): boolean {
+    return this.spans(pattern, true).length > 0;
+  }
+
+  /** Where the pattern matches, as [start, end) token spans (the first one only when `first`). */
+  private spans(pattern: string | Pattern, first = false): [number, number][] {
     const p: Pattern = typeof pattern === "string" ? { slots: [[pattern]] } : pattern;
     const at = p.at ?? "anywhere";
     const starts = at === "anywhere" ? this.tokens.map((_, i) => i) : [0];
+    const found: [number, number][] = [];
     for (const start of starts) {
-      const ends = this.match(p.slots, 0, start);
-      if (at === "whole" ? ends.includes(this.tokens.length) : ends.length > 0) return true;
+      const ends = this.match(p.slots, 0, start).filter((end) => at !== "whole" || end === this.tokens.length);
+      for (const end of ends) {
+        found.push([start, end]);
+        if (first) return found;
+      }
     }
-    return false;
+    return found;
+  }
+
+  /** The positions of the message's words that the intents' phrases take up. */
+  wordsOf(intents: Iterable<IntentSpec>): Set<number> {
+    const at = new Set<number>();
+    for (const intent of intents) for (const pattern of intent) for (const [start, end] of this.spans(pattern)) for (let k = start; k < end; k += 1) at.add(k);
+    return at;
   }
 
   /** Whether any pattern of the intent is in the message. */
