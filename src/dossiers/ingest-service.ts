@@ -6,7 +6,7 @@
  * Idempotent on (origin, eventId) — the same id with the same content is a harmless duplicate;
  * an event older than the dossier's latest is recorded in its history but changes nothing on it.
  */
-import { createHash, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type pg from "pg";
 import { canTouchCommune, eventNamespace, eventSource, ForbiddenError, unitScope, type CommuneRef, type Principal } from "../auth/guard.js";
 import type { DossierStatus } from "../generated/prisma/enums.js";
@@ -151,9 +151,8 @@ export class DossierIngestService {
     let result: IngestResult;
     let noticeIds: string[];
     try {
-      await client.query("BEGIN");
-      ({ result, noticeIds } = await this.ingestInTransaction(client, events, options));
-      await client.query("COMMIT");
+      // BEGIN goes with the read, COMMIT with the write: two round trips for the request.
+      ({ result, noticeIds } = await this.ingestInTransaction(ownTransaction(client), events, options));
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);
       client.release();
@@ -174,10 +173,10 @@ export class DossierIngestService {
    * transaction as its DELAYED event). The caller commits, then wakes the relay with `noticeIds`.
    */
   async ingestWithin(client: pg.PoolClient, events: DossierEventInput[], options: IngestOptions): Promise<{ result: IngestResult; noticeIds: string[] }> {
-    return this.ingestInTransaction(client, events, options);
+    return this.ingestInTransaction(withinTransaction(client), events, options);
   }
 
-  private async ingestInTransaction(client: pg.PoolClient, input: DossierEventInput[], options: IngestOptions): Promise<{ result: IngestResult; noticeIds: string[] }> {
+  private async ingestInTransaction(client: Statements, input: DossierEventInput[], options: IngestOptions): Promise<{ result: IngestResult; noticeIds: string[] }> {
     const results: IngestResult["results"] = [];
     const outcome = new Map<number, IngestResult["results"][number]>();
     const principal = options.principal ?? null;
@@ -431,7 +430,7 @@ export class DossierIngestService {
    * citizens with the phones named.
    */
   private async readState(
-    client: pg.PoolClient,
+    client: Statements,
     q: { codes: string[]; communeCodes: string[]; procedureCodes: string[]; origin: string; eventIds: string[]; phones: string[] },
   ): Promise<{
     dossiers: Map<string, DossierRow>;
@@ -440,14 +439,13 @@ export class DossierIngestService {
     procedures: Map<string, string>;
     stored: { eventId: string; payload: Record<string, unknown> }[];
   }> {
-    const rows = await query<{
+    const rows = await client.read<{
       dossiers: (Omit<DossierRow, "statusAt" | "receivedAt" | "dueAt" | "newDueAt"> & Record<"statusAt" | "receivedAt" | "dueAt" | "newDueAt", string | null>)[] | null;
       communes: { code: string; name: string; parentCode: string | null }[] | null;
       procedures: { code: string; name: string }[] | null;
       stored: { eventId: string; payload: Record<string, unknown> }[] | null;
       citizens: { id: string; phone: string; fullName: string | null }[] | null;
     }>(
-      client,
       `WITH d AS (
          SELECT d.id, d.code, d.status, d."statusAt", d."applicantId",
                 (SELECT c.phone FROM "Citizen" c WHERE c.id = d."applicantId") AS "applicantPhone",
@@ -457,7 +455,7 @@ export class DossierIngestService {
        )
        SELECT (SELECT json_agg(d) FROM d) AS dossiers,
               (SELECT json_agg(json_build_object('code', a.code, 'name', a."fullName", 'parentCode', a."parentCode")) FROM "AdminUnit" a
-                WHERE a.level = 'COMMUNE' AND (a.code = ANY($2::text[]) OR a.code IN (SELECT d."communeCode" FROM d))) AS communes,
+                WHERE a.level = 'COMMUNE' AND a.code IN (SELECT unnest($2::text[]) UNION SELECT d."communeCode" FROM d)) AS communes,
               (SELECT json_agg(json_build_object('code', p.code, 'name', p.name)) FROM "Procedure" p WHERE p.code = ANY($3::text[])) AS procedures,
               (SELECT json_agg(json_build_object('eventId', e."eventId", 'payload', e.payload)) FROM "DossierEvent" e
                 WHERE e.origin = $4 AND e."eventId" = ANY($5::text[])) AS stored,
@@ -485,7 +483,7 @@ export class DossierIngestService {
    * statement). The ids of the notices written.
    */
   private async write(
-    client: pg.PoolClient,
+    client: Statements,
     w: {
       newCitizens: { id: string; phone: string | null; name: string | null }[];
       newDossiers: DossierRow[];
@@ -501,7 +499,9 @@ export class DossierIngestService {
     const params: unknown[] = [];
     const table = (alias: string, rows: unknown[][], columns: [string, string][]) => {
       params.push(JSON.stringify(rows.map((r) => Object.fromEntries(columns.map(([name], i) => [name, r[i] ?? null])))));
-      return `jsonb_to_recordset($${params.length}::jsonb) AS ${alias}(${columns.map(([name, type]) => `"${name}" ${type}`).join(", ")})`;
+      // LIMIT: the planner's row estimate (a set-returning function is taken for 100 rows, which
+      // makes it hash-join the whole "Citizen" table to update one row).
+      return `(SELECT * FROM jsonb_to_recordset($${params.length}::jsonb) AS x(${columns.map(([name, type]) => `"${name}" ${type}`).join(", ")}) LIMIT ${rows.length}) AS ${alias}`;
     };
     const parts: string[] = [];
     if (w.newCitizens.length) {
@@ -567,10 +567,66 @@ export class DossierIngestService {
       params.push(...notices.params);
       parts.push(`notices AS (${notices.sql})`);
     }
-    if (parts.length === 0) return [];
-    const rows = await query<{ id: string }>(client, `WITH ${parts.join(",\n")}\nSELECT ${w.notices.length ? "id FROM notices" : "NULL::uuid AS id WHERE false"}`, params);
+    const sql = parts.length ? `WITH ${parts.join(",\n")}\nSELECT ${w.notices.length ? "id FROM notices" : "NULL::uuid AS id WHERE false"}` : null;
+    const rows = await client.write<{ id: string }>(sql, params);
     return rows.map((r) => r.id);
   }
+}
+
+/** The ingest's two statements: the read (which locks) and the write. */
+interface Statements {
+  read<R>(sql: string, params: unknown[]): Promise<R[]>;
+  /** `sql` null: nothing to write. */
+  write<R>(sql: string | null, params: unknown[]): Promise<R[]>;
+}
+
+/**
+ * In a transaction of the ingest's own: BEGIN is sent with the read and COMMIT with the write,
+ * each pair as one simple-protocol query (which cannot carry parameters: they are written into
+ * the text, see `inline`). A failed write never reaches its COMMIT; the caller rolls back.
+ */
+function ownTransaction(client: pg.PoolClient): Statements {
+  return {
+    async read<R>(sql: string, params: unknown[]) {
+      const results = (await client.query(`BEGIN;\n${inline(sql, params)}`)) as unknown as pg.QueryResult[];
+      return results[1]!.rows as R[];
+    },
+    async write<R>(sql: string | null, params: unknown[]) {
+      if (sql === null) {
+        await client.query("COMMIT");
+        return [];
+      }
+      const results = (await client.query(`${inline(sql, params)};\nCOMMIT`)) as unknown as pg.QueryResult[];
+      return results[0]!.rows as R[];
+    },
+  };
+}
+
+/** In the caller's transaction (which the caller commits): named prepared statements. */
+function withinTransaction(client: pg.PoolClient): Statements {
+  return {
+    read: <R,>(sql: string, params: unknown[]) => query<R>(client, sql, params),
+    write: async <R,>(sql: string | null, params: unknown[]) => (sql === null ? [] : query<R>(client, sql, params)),
+  };
+}
+
+/**
+ * A statement's `$n` parameters written into its text: strings dollar-quoted (with a tag that
+ * does not occur in them, so nothing inside is read as SQL), arrays of strings as JSON arrays
+ * unpacked into text[]. Only the ingest's own statements come here: their text has no other `$`.
+ */
+function inline(sql: string, params: unknown[]): string {
+  const quote = (text: string) => {
+    let tag = `$q${randomBytes(6).toString("hex")}$`;
+    while (text.includes(tag)) tag = `$q${randomBytes(6).toString("hex")}$`;
+    return `${tag}${text}${tag}`;
+  };
+  return sql.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = params[Number(n) - 1];
+    if (Array.isArray(value)) return `ARRAY(SELECT jsonb_array_elements_text(${quote(JSON.stringify(value))}::jsonb))`;
+    if (typeof value === "string") return quote(value);
+    throw new Error(`ingest: parameter $${n} is neither a string nor an array of strings`);
+  });
 }
 
 /** The unique indexes a concurrent request may have beaten this one to (see `ingest`). */

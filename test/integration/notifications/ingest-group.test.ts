@@ -81,6 +81,18 @@ describe("single events arriving together", () => {
     }
   });
 
+  it("stores text as sent, quotes, backslashes and dollar signs included", async () => {
+    const odd = `it's "quoted" \\ $1 $$ $q0$ $$;COMMIT; DROP TABLE "Notice";-- ' ) ;`;
+    const e = parse(s.event({ eventId: `odd-$1-'"-${Date.now()}`, note: odd, applicant: { fullName: `Ngô $$ 'Thị' \\ Hà`, phone: "0915 000 111" } }));
+    const [result] = await Promise.all([s.ctx.ingest.ingestOne(e, {}), s.ctx.ingest.ingestOne(parse(s.event()), {})]);
+    expect(result).toMatchObject({ accepted: 1 });
+    const d = await stored(e.dossierCode);
+    expect(d?.events[0]).toMatchObject({ eventId: e.eventId, note: odd });
+    expect((d?.events[0]?.payload as { note: string }).note).toBe(odd);
+    expect((await s.ctx.db.citizen.findUnique({ where: { id: d!.applicantId } }))?.fullName).toBe(`Ngô $$ 'Thị' \\ Hà`);
+    expect(await s.ctx.db.notice.count()).toBeGreaterThan(0);
+  });
+
   it("an event id reused with other content is refused alone: the others of its group are stored", async () => {
     const taken = parse(s.event());
     await s.ctx.ingest.ingestOne(taken, {});
