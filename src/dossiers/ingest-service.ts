@@ -455,7 +455,7 @@ export class DossierIngestService {
        )
        SELECT (SELECT json_agg(d) FROM d) AS dossiers,
               (SELECT json_agg(json_build_object('code', a.code, 'name', a."fullName", 'parentCode', a."parentCode")) FROM "AdminUnit" a
-                WHERE a.level = 'COMMUNE' AND (a.code = ANY($2::text[]) OR a.code IN (SELECT d."communeCode" FROM d))) AS communes,
+                WHERE a.level = 'COMMUNE' AND a.code IN (SELECT unnest($2::text[]) UNION SELECT d."communeCode" FROM d)) AS communes,
               (SELECT json_agg(json_build_object('code', p.code, 'name', p.name)) FROM "Procedure" p WHERE p.code = ANY($3::text[])) AS procedures,
               (SELECT json_agg(json_build_object('eventId', e."eventId", 'payload', e.payload)) FROM "DossierEvent" e
                 WHERE e.origin = $4 AND e."eventId" = ANY($5::text[])) AS stored,
@@ -499,7 +499,9 @@ export class DossierIngestService {
     const params: unknown[] = [];
     const table = (alias: string, rows: unknown[][], columns: [string, string][]) => {
       params.push(JSON.stringify(rows.map((r) => Object.fromEntries(columns.map(([name], i) => [name, r[i] ?? null])))));
-      return `jsonb_to_recordset($${params.length}::jsonb) AS ${alias}(${columns.map(([name, type]) => `"${name}" ${type}`).join(", ")})`;
+      // LIMIT: the planner's row estimate (a set-returning function is taken for 100 rows, which
+      // makes it hash-join the whole "Citizen" table to update one row).
+      return `(SELECT * FROM jsonb_to_recordset($${params.length}::jsonb) AS x(${columns.map(([name, type]) => `"${name}" ${type}`).join(", ")}) LIMIT ${rows.length}) AS ${alias}`;
     };
     const parts: string[] = [];
     if (w.newCitizens.length) {
