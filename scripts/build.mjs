@@ -7,7 +7,7 @@
 // Run by `npm ci` (postinstall, after the Prisma client is generated), `npm run build`, and the
 // test setup (when stale); bin/motcua.js refuses to run a dist/ older than its sources.
 import { build } from "esbuild";
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { contentHash, distProblem } from "../bin/built.js";
@@ -34,8 +34,7 @@ const dependenciesExternal = {
 
 export async function buildDist({ quiet = false } = {}) {
   const started = Date.now();
-  // Built beside dist/ and then put in its place, so a process starting meanwhile finds either
-  // the whole old build or the whole new one.
+  // Built beside dist/ and then put in its place.
   const partial = `${distDir}.partial-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });
   const result = await build({
@@ -55,14 +54,27 @@ export async function buildDist({ quiet = false } = {}) {
     logLevel: quiet ? "error" : "warning",
   });
   // The sources this build read, with a hash of each: bin/built.js checks that none has changed.
+  // (This script counts too: a change to how the program is built calls for a new build.)
   const inputs = Object.fromEntries(
-    Object.keys(result.metafile.inputs)
-      .filter((f) => !f.startsWith("node_modules/"))
-      .map((f) => [f, contentHash(readFileSync(path.join(root, f)))]),
+    [...Object.keys(result.metafile.inputs).filter((f) => !f.startsWith("node_modules/")), "scripts/build.mjs"].map((f) => [
+      f,
+      contentHash(readFileSync(path.join(root, f))),
+    ]),
   );
   writeFileSync(path.join(partial, "build-info.json"), `${JSON.stringify({ builtAt: started, inputs }, null, 1)}\n`);
-  rmSync(distDir, { recursive: true, force: true });
-  renameSync(partial, distDir);
+  // The old build moves aside and the new one takes its place: two renames, so a process starting
+  // in between finds dist/ missing for an instant at most (and says so), never half a build.
+  const old = `${distDir}.old-${process.pid}`;
+  rmSync(old, { recursive: true, force: true });
+  if (existsSync(distDir)) renameSync(distDir, old);
+  try {
+    renameSync(partial, distDir);
+  } catch (error) {
+    // Another build (a second test run in this tree) put its dist/ in place first: keep that one.
+    rmSync(partial, { recursive: true, force: true });
+    if (!existsSync(distDir)) throw error;
+  }
+  rmSync(old, { recursive: true, force: true });
   if (!quiet) console.log(`motcua built in dist/ (${Object.keys(inputs).length} source files, ${Date.now() - started} ms)`);
 }
 

@@ -10,6 +10,7 @@
  * { q, expect: code | code[] | null, kind, style }; an array means any of those codes is right.
  * Exits with 1 when a held-out target is missed.
  */
+import { readPortalAliases } from "../src/catalog/source.js";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, resolve } from "node:path";
@@ -55,7 +56,10 @@ function readEntries(path: string, origin: "CURATED" | "PORTAL"): SearchableProc
 export function loadCatalog(): SearchableProcedure[] {
   const curated = readEntries(resolve(repoRoot, "prisma/seed/data/procedures.json"), "CURATED");
   const codes = new Set(curated.map((p) => p.code));
-  const portal = readEntries(resolve(repoRoot, "prisma/seed/data/procedures-commune.json"), "PORTAL").filter((p) => !codes.has(p.code));
+  const extra = readPortalAliases();
+  const portal = readEntries(resolve(repoRoot, "prisma/seed/data/procedures-commune.json"), "PORTAL")
+    .filter((p) => !codes.has(p.code))
+    .map((p) => ({ ...p, aliases: [...p.aliases, ...(extra.get(p.code) ?? [])] }));
   return [...curated, ...portal];
 }
 

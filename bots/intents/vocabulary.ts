@@ -113,7 +113,7 @@ export const INTENTS = {
 
   /** A foreign element: a foreigner, a foreign country, a Vietnamese abroad. */
   foreign: [
-    "nước ngoài", "ngoại quốc", "việt kiều", "quốc tịch nước ngoài", "yếu tố nước ngoài", "ngoại kiều",
+    "nước ngoài", "ngoại quốc", "việt kiều", "quốc tịch nước ngoài", "yếu tố nước ngoài", "ngoại kiều", "con lai", "lai tây",
     { slots: [RELATIVES, { optional: ["người", "là người", "quốc tịch"] }, COUNTRIES] },
     { slots: [["chồng", "vợ", "người", "chồng là người", "vợ là người", "với người", "vs người"], PEOPLES] },
   ],

@@ -3,7 +3,7 @@
  * counts the SQL statements it sends to PostgreSQL (every `pg` client: the pool, Prisma's
  * adapter, the relay's LISTEN connection) and the commands it sends to Redis (ioredis; a Lua
  * script is one command), and the peaks of its memory (RSS, V8 heap committed and used, and
- * memory outside the heap, in MB, sampled every 100 ms), and writes them to the file named by
+ * memory outside the heap, in MB, sampled every 500 ms), and writes them to the file named by
  * BENCH_COUNT_FILE every second and on exit, as JSON `{"sql":n,"redis":n,"peak":{…}}`. Bench
  * code only: the service never loads it.
  */
@@ -19,7 +19,7 @@ if (file) {
   setInterval(() => {
     const m = process.memoryUsage();
     for (const k of Object.keys(counts.peak)) counts.peak[k] = Math.max(counts.peak[k], Math.round(m[k] / 1048576));
-  }, 100).unref();
+  }, 500).unref();
   const pg = require("pg");
   const query = pg.Client.prototype.query;
   pg.Client.prototype.query = function (...args) {

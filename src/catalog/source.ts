@@ -16,6 +16,7 @@
  *   all) but flagged to staff and shown with a note to confirm at the desk.
  */
 import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
@@ -26,6 +27,8 @@ const dataDir = path.join(projectRoot, "prisma", "seed", "data");
 export const proceduresJsonPath = path.join(dataDir, "procedures.json");
 export const portalProceduresJsonPath = path.join(dataDir, "procedures-commune.json");
 export const portalDifferencesJsonPath = path.join(dataDir, "procedures-portal-differences.json");
+/** Citizens' phrasings of portal procedures (the portal has none): reviewed data of ours, by code. */
+export const portalAliasesDir = path.join(dataDir, "procedure-aliases");
 
 /** Printed by `seed` (prisma/seed/data/procedures-commune.md has the details). */
 export const PORTAL_PROCEDURES_ATTRIBUTION =
@@ -185,7 +188,12 @@ function toRecord(entry: ProcedureEntry | PortalEntry, origin: ProcedureOrigin, 
  * Checks every entry of one file; returns what can be published and what cannot (with the
  * reasons). `differences` (curated records only) are attached by code.
  */
-export function checkCatalog(raw: unknown, origin: ProcedureOrigin = "CURATED", differences: Map<string, PortalDifference[]> = new Map()): CatalogCheck {
+export function checkCatalog(
+  raw: unknown,
+  origin: ProcedureOrigin = "CURATED",
+  differences: Map<string, PortalDifference[]> = new Map(),
+  extraAliases: Map<string, string[]> = new Map(),
+): CatalogCheck {
   if (!Array.isArray(raw)) return { accepted: [], rejected: [{ index: -1, code: null, problems: ["the file must hold a JSON array"] }] };
   const schema = origin === "CURATED" ? procedureEntrySchema : portalEntrySchema;
   const accepted: ProcedureRecord[] = [];
@@ -203,7 +211,9 @@ export function checkCatalog(raw: unknown, origin: ProcedureOrigin = "CURATED", 
       return;
     }
     seen.add(parsed.data.code);
-    accepted.push(toRecord(parsed.data, origin, differences.get(parsed.data.code) ?? null));
+    const extra = extraAliases.get(parsed.data.code);
+    const entry = extra ? { ...parsed.data, aliases: [...parsed.data.aliases, ...extra] } : parsed.data;
+    accepted.push(toRecord(entry, origin, differences.get(parsed.data.code) ?? null));
   });
   return { accepted, rejected };
 }
@@ -228,6 +238,26 @@ export async function readPortalDifferences(file = portalDifferencesJsonPath): P
   return byCode;
 }
 
+const aliasesFile = z.object({
+  about: text,
+  entries: z.array(z.object({ code: procedureCode, aliases: z.array(text).min(1) })),
+});
+
+/**
+ * The aliases of prisma/seed/data/procedure-aliases/*.json, by code (several files may add to one
+ * code). Read synchronously: the search evaluation reads the catalog files the same way.
+ */
+export function readPortalAliases(dir = portalAliasesDir): Map<string, string[]> {
+  const byCode = new Map<string, string[]>();
+  if (!existsSync(dir)) return byCode;
+  for (const name of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+    const parsed = aliasesFile.safeParse(JSON.parse(readFileSync(path.join(dir, name), "utf8")));
+    if (!parsed.success) throw new Error(`prisma/seed/data/procedure-aliases/${name}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    for (const { code, aliases } of parsed.data.entries) byCode.set(code, [...(byCode.get(code) ?? []), ...aliases]);
+  }
+  return byCode;
+}
+
 /** One curated file alone (tests, tools). */
 export async function readCatalogSource(file = proceduresJsonPath): Promise<CatalogCheck> {
   return checkCatalog(JSON.parse(await readFile(file, "utf8")), "CURATED", await readPortalDifferences());
@@ -236,6 +266,6 @@ export async function readCatalogSource(file = proceduresJsonPath): Promise<Cata
 /** The whole shipped catalog: curated and portal records, as `seed` publishes it. */
 export async function readCatalogSources(files: { curated?: string; portal?: string } = {}): Promise<CatalogCheck> {
   const curated = await readCatalogSource(files.curated);
-  const portal = checkCatalog(JSON.parse(await readFile(files.portal ?? portalProceduresJsonPath, "utf8")), "PORTAL");
+  const portal = checkCatalog(JSON.parse(await readFile(files.portal ?? portalProceduresJsonPath, "utf8")), "PORTAL", new Map(), readPortalAliases());
   return mergeCatalogs(curated, portal);
 }

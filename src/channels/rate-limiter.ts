@@ -77,6 +77,12 @@ end
 return 0
 `;
 
+// A slot given back unused (the provider was never called): it counts for nothing.
+const CANCEL = `
+for i = 1, #KEYS do redis.call('ZREM', KEYS[i], ARGV[1]) end
+return 0
+`;
+
 export interface RateRule {
   key: string;
   limit: number;
@@ -86,6 +92,8 @@ export interface RateRule {
 export interface RateSlot {
   /** Call once the provider has answered (or the call failed). */
   release(): Promise<void>;
+  /** Gives the slot back unused, when the provider will not be called after all: it counts for nothing. */
+  cancel(): Promise<void>;
 }
 
 /** The default lease: a provider call's default timeout (10 s) and a margin. */
@@ -123,6 +131,17 @@ export class RateLimiter {
       if (Date.now() - started > maxWaitMs) throw new Error(`rate limit: no slot within ${maxWaitMs} ms`);
       await new Promise((r) => setTimeout(r, Math.min(wait, signal?.aborted ? 0 : 1000) + Math.floor(Math.random() * 5)));
     }
+    return this.held(rules, token);
+  }
+
+  /** A slot now, if every rule grants one at once; null when a limit is reached (nothing is taken). */
+  async tryTake(rules: RateRule[]): Promise<RateSlot | null> {
+    const token = randomUUID();
+    return (await this.tryAcquire(rules, token)) === 0 ? this.held(rules, token) : null;
+  }
+
+  /** A slot taken under `token`: its lease renewed until it is released or cancelled. */
+  private held(rules: RateRule[], token: string): RateSlot {
     let released = false;
     const keys = this.keys(rules);
     const renewal = setInterval(() => {
@@ -135,6 +154,13 @@ export class RateLimiter {
         released = true;
         clearInterval(renewal);
         await this.redis.eval(RELEASE, rules.length * 2, ...keys, ...rules.map((r) => String(r.windowMs)), token);
+      },
+      cancel: async () => {
+        if (released) return;
+        released = true;
+        clearInterval(renewal);
+        const inflight = keys.filter((_, i) => i % 2 === 0);
+        await this.redis.eval(CANCEL, inflight.length, ...inflight, token);
       },
     };
   }

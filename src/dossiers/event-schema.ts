@@ -33,6 +33,8 @@ export function toE164(raw: string): string | null {
 const DATE_TIME_MESSAGE = "must be an ISO 8601 date-time, e.g. 2026-11-20T09:15:00+07:00";
 const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+/** Built once (building a zod schema per value cost more than checking it). */
+const ISO_DATE_TIME = z.iso.datetime({ offset: true });
 
 /** No event or appointment before this is believable (year-0001 or epoch dates are mistakes). */
 export const EARLIEST_DATE = new Date("2000-01-01T00:00:00+07:00");
@@ -53,7 +55,7 @@ const dateTime = (options: { dateOnlyAt?: string; latest: () => Date; tooLate: s
     let text = v;
     if (LOCAL_DATE_TIME.test(v)) text = `${v}+07:00`;
     else if (options.dateOnlyAt && DATE_ONLY.test(v)) text = `${v}T${options.dateOnlyAt}+07:00`;
-    else if (!z.iso.datetime({ offset: true }).safeParse(v).success) {
+    else if (!ISO_DATE_TIME.safeParse(v).success) {
       ctx.addIssue({ code: "custom", message: DATE_TIME_MESSAGE });
       return z.NEVER;
     }

@@ -6,7 +6,7 @@
  * Idempotent on (origin, eventId) — the same id with the same content is a harmless duplicate;
  * an event older than the dossier's latest is recorded in its history but changes nothing on it.
  */
-import { createHash, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type pg from "pg";
 import { canTouchCommune, eventNamespace, eventSource, ForbiddenError, unitScope, type CommuneRef, type Principal } from "../auth/guard.js";
 import type { DossierStatus } from "../generated/prisma/enums.js";
@@ -133,13 +133,14 @@ export class DossierIngestService {
 
   async ingest(events: DossierEventInput[], options: IngestOptions): Promise<IngestResult> {
     // Two requests carrying the same new event id for different dossiers both pass the check for
-    // stored ids; the second one's insert then meets the unique (origin, eventId) index. Run once
-    // more, it sees the first one's event (a duplicate, or a conflict).
+    // stored ids; the second one's insert then meets the unique (origin, eventId) index. Likewise
+    // two requests creating one new dossier, or one new citizen (the same phone). Run once more,
+    // the request sees what the first one stored (a duplicate, a conflict, a known dossier).
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.ingestOnce(events, options);
       } catch (error) {
-        if (attempt < 3 && (error as { code?: string; constraint?: string }).code === "23505" && (error as { constraint?: string }).constraint === "DossierEvent_origin_eventId_key") continue;
+        if (attempt < 3 && retryable(error)) continue;
         throw error;
       }
     }
@@ -150,9 +151,8 @@ export class DossierIngestService {
     let result: IngestResult;
     let noticeIds: string[];
     try {
-      await client.query("BEGIN");
-      ({ result, noticeIds } = await this.ingestInTransaction(client, events, options));
-      await client.query("COMMIT");
+      // BEGIN goes with the read, COMMIT with the write: two round trips for the request.
+      ({ result, noticeIds } = await this.ingestInTransaction(ownTransaction(client), events, options));
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);
       client.release();
@@ -173,10 +173,10 @@ export class DossierIngestService {
    * transaction as its DELAYED event). The caller commits, then wakes the relay with `noticeIds`.
    */
   async ingestWithin(client: pg.PoolClient, events: DossierEventInput[], options: IngestOptions): Promise<{ result: IngestResult; noticeIds: string[] }> {
-    return this.ingestInTransaction(client, events, options);
+    return this.ingestInTransaction(withinTransaction(client), events, options);
   }
 
-  private async ingestInTransaction(client: pg.PoolClient, input: DossierEventInput[], options: IngestOptions): Promise<{ result: IngestResult; noticeIds: string[] }> {
+  private async ingestInTransaction(client: Statements, input: DossierEventInput[], options: IngestOptions): Promise<{ result: IngestResult; noticeIds: string[] }> {
     const results: IngestResult["results"] = [];
     const outcome = new Map<number, IngestResult["results"][number]>();
     const principal = options.principal ?? null;
@@ -211,6 +211,7 @@ export class DossierIngestService {
       procedureCodes: [...new Set(fresh.map(({ e }) => e.procedureCode).filter((c): c is string => c !== null))],
       origin,
       eventIds: fresh.map(({ e }) => e.eventId),
+      phones: [...new Set(fresh.map(({ e }) => e.phone).filter((p): p is string => p !== null))],
     });
     const { dossiers, communes, procedures } = state;
     const communeRef = (code: string | null): CommuneRef | null => (code && communes.has(code) ? { code, parentCode: communes.get(code)!.parentCode } : null);
@@ -271,21 +272,65 @@ export class DossierIngestService {
       return false;
     });
 
-    // 5. Dossiers of the events to store, created when new, then locked so concurrent requests on one dossier serialise.
+    // 5. Dossiers of the events to store that are new, and their applicants (one citizen per
+    //    phone, created if new; a dossier without a phone gets its own record): made here, written
+    //    with the rest below. (A dossier or citizen another request creates meanwhile makes that
+    //    write fail on its unique index, and the request runs again: see `ingest`.)
+    const newCitizens = new Map<string, { id: string; phone: string | null; name: string | null }>();
+    const citizenOf = (phone: string, name: string | null) => {
+      const known = state.citizens.get(phone);
+      if (known) return { id: known.id, name: known.fullName };
+      let made = newCitizens.get(phone);
+      if (!made) newCitizens.set(phone, (made = { id: randomUUID(), phone, name }));
+      return { id: made.id, name: made.name };
+    };
+    const newDossiers = new Set<string>();
     const missing = [...new Set(toStore.map(({ e }) => e.dossierCode))].filter((c) => !dossiers.has(c)).sort();
-    if (missing.length) for (const [code, row] of await this.createDossiers(client, missing, toStore.map(({ e }) => e), procedures)) dossiers.set(code, row);
+    if (missing.length) {
+      const firstByCode = new Map<string, DossierEventInput>();
+      for (const { e } of [...toStore].sort((a, b) => a.e.occurredAt.getTime() - b.e.occurredAt.getTime())) {
+        if (!firstByCode.has(e.dossierCode)) firstByCode.set(e.dossierCode, e);
+        else if (!firstByCode.get(e.dossierCode)!.phone && e.phone) firstByCode.set(e.dossierCode, { ...firstByCode.get(e.dossierCode)!, phone: e.phone, applicantName: e.applicantName });
+      }
+      for (const code of missing) {
+        const e = firstByCode.get(code)!;
+        let applicant: { id: string; name: string | null };
+        if (e.phone) applicant = citizenOf(e.phone, e.applicantName);
+        else {
+          applicant = { id: randomUUID(), name: e.applicantName };
+          newCitizens.set(applicant.id, { id: applicant.id, phone: null, name: e.applicantName });
+        }
+        const procedureCode = e.procedureCode && procedures.has(e.procedureCode) ? e.procedureCode : null;
+        const row: DossierRow = {
+          id: randomUUID(),
+          code,
+          status: e.status,
+          // Before any event, so that the first one always applies.
+          statusAt: new Date(0),
+          applicantId: applicant.id,
+          applicantPhone: e.phone,
+          applicantName: applicant.name,
+          procedureCode,
+          procedureName: e.procedureName ?? (procedureCode ? procedures.get(procedureCode)! : null),
+          communeCode: e.communeCode,
+          channel: e.channel ?? "COUNTER",
+          receivedAt: null,
+          dueAt: null,
+          newDueAt: null,
+        };
+        dossiers.set(code, row);
+        newDossiers.add(row.id);
+      }
+    }
 
     // The applicant is the person with the phone upstream names: an upstream event naming another
     // phone than the applicant's on record moves the dossier to that person (a correction, or a
     // code first taken by a unit's own system with a phone of its choosing), so the notices, the
     // look-up proof and the one-time codes follow upstream's word. Their records, created if new:
     const reassignTo = new Map<string, string>();
-    const newPhones = [
-      ...new Set(
-        source === "UPSTREAM" ? toStore.map(({ e }) => e).filter((e) => e.phone && dossiers.get(e.dossierCode)?.applicantPhone !== e.phone).map((e) => e.phone!) : [],
-      ),
-    ];
-    if (newPhones.length) for (const [phone, { id }] of await citizensByPhone(client, newPhones.map((phone) => ({ phone, name: null })))) reassignTo.set(phone, id);
+    if (source === "UPSTREAM") {
+      for (const { e } of toStore) if (e.phone && dossiers.get(e.dossierCode)?.applicantPhone !== e.phone) reassignTo.set(e.phone, citizenOf(e.phone, null).id);
+    }
 
     // 6. Apply per dossier in time order. An event older than the dossier's latest is kept in the
     //    history and changes nothing on the dossier or its applicant.
@@ -322,7 +367,7 @@ export class DossierIngestService {
           d.statusAt = e.occurredAt;
         }
         const eventDbId = randomUUID();
-        eventRows.push([eventDbId, origin, e.eventId, d.id, e.status, e.occurredAt, e.note, source, applied, JSON.stringify(rawPayload(e))]);
+        eventRows.push([eventDbId, origin, e.eventId, d.id, e.status, e.occurredAt, e.note, source, applied, rawPayload(e)]);
         // A postal event is itself a hand-over with the post office (a line of form 05), recorded
         // once: a repeated event is a duplicate above and never reaches here.
         const handover = postalHandover(e, d, d.communeCode ? (communes.get(d.communeCode)?.name ?? null) : null, (source === "UPSTREAM" ? e.applicantName : null) ?? d.applicantName);
@@ -341,7 +386,18 @@ export class DossierIngestService {
       dossierUpdates.push(d);
     }
 
-    const noticeIds = await this.write(client, { dossiers: dossierUpdates, citizens: citizenUpdates, events: eventRows, handovers: handoverRows, notices: noticeRows });
+    // New citizens are written with their final name; the others are updated.
+    const created = [...newCitizens.values()].map((c) => ({ ...c, name: citizenUpdates.get(c.id)?.name ?? c.name }));
+    for (const c of created) citizenUpdates.delete(c.id);
+    const noticeIds = await this.write(client, {
+      newCitizens: created,
+      newDossiers: dossierUpdates.filter((d) => newDossiers.has(d.id)),
+      dossiers: dossierUpdates.filter((d) => !newDossiers.has(d.id)),
+      citizens: citizenUpdates,
+      events: eventRows,
+      handovers: handoverRows,
+      notices: noticeRows,
+    });
     input.forEach((_, index) => results.push(outcome.get(index)!));
     return {
       result: { accepted: results.filter((r) => r.outcome === "accepted").length, duplicates: results.filter((r) => r.outcome === "duplicate").length, results },
@@ -370,24 +426,26 @@ export class DossierIngestService {
   /**
    * One statement: locks the dossiers (in code order, so that concurrent requests on one dossier
    * serialise without deadlock) and reads them with their applicant, the communes named and those
-   * of the dossiers, the procedures named, and the events already stored under these ids.
+   * of the dossiers, the procedures named, the events already stored under these ids, and the
+   * citizens with the phones named.
    */
   private async readState(
-    client: pg.PoolClient,
-    q: { codes: string[]; communeCodes: string[]; procedureCodes: string[]; origin: string; eventIds: string[] },
+    client: Statements,
+    q: { codes: string[]; communeCodes: string[]; procedureCodes: string[]; origin: string; eventIds: string[]; phones: string[] },
   ): Promise<{
     dossiers: Map<string, DossierRow>;
+    citizens: Map<string, { id: string; fullName: string | null }>;
     communes: Map<string, { name: string; parentCode: string | null }>;
     procedures: Map<string, string>;
     stored: { eventId: string; payload: Record<string, unknown> }[];
   }> {
-    const rows = await query<{
+    const rows = await client.read<{
       dossiers: (Omit<DossierRow, "statusAt" | "receivedAt" | "dueAt" | "newDueAt"> & Record<"statusAt" | "receivedAt" | "dueAt" | "newDueAt", string | null>)[] | null;
       communes: { code: string; name: string; parentCode: string | null }[] | null;
       procedures: { code: string; name: string }[] | null;
       stored: { eventId: string; payload: Record<string, unknown> }[] | null;
+      citizens: { id: string; phone: string; fullName: string | null }[] | null;
     }>(
-      client,
       `WITH d AS (
          SELECT d.id, d.code, d.status, d."statusAt", d."applicantId",
                 (SELECT c.phone FROM "Citizen" c WHERE c.id = d."applicantId") AS "applicantPhone",
@@ -397,11 +455,12 @@ export class DossierIngestService {
        )
        SELECT (SELECT json_agg(d) FROM d) AS dossiers,
               (SELECT json_agg(json_build_object('code', a.code, 'name', a."fullName", 'parentCode', a."parentCode")) FROM "AdminUnit" a
-                WHERE a.level = 'COMMUNE' AND (a.code = ANY($2::text[]) OR a.code IN (SELECT d."communeCode" FROM d))) AS communes,
+                WHERE a.level = 'COMMUNE' AND a.code IN (SELECT unnest($2::text[]) UNION SELECT d."communeCode" FROM d)) AS communes,
               (SELECT json_agg(json_build_object('code', p.code, 'name', p.name)) FROM "Procedure" p WHERE p.code = ANY($3::text[])) AS procedures,
               (SELECT json_agg(json_build_object('eventId', e."eventId", 'payload', e.payload)) FROM "DossierEvent" e
-                WHERE e.origin = $4 AND e."eventId" = ANY($5::text[])) AS stored`,
-      [q.codes, q.communeCodes, q.procedureCodes, q.origin, q.eventIds],
+                WHERE e.origin = $4 AND e."eventId" = ANY($5::text[])) AS stored,
+              (SELECT json_agg(json_build_object('id', c.id, 'phone', c.phone, 'fullName', c."fullName")) FROM "Citizen" c WHERE c.phone = ANY($6::text[])) AS citizens`,
+      [q.codes, q.communeCodes, q.procedureCodes, q.origin, q.eventIds, q.phones],
     );
     const row = rows[0]!;
     // json_agg writes a timestamp without its zone; the columns hold UTC.
@@ -413,162 +472,87 @@ export class DossierIngestService {
       communes: new Map((row.communes ?? []).map((c) => [c.code, { name: c.name, parentCode: c.parentCode }])),
       procedures: new Map((row.procedures ?? []).map((p) => [p.code, p.name])),
       stored: row.stored ?? [],
+      citizens: new Map((row.citizens ?? []).map((c) => [c.phone, { id: c.id, fullName: c.fullName }])),
     };
   }
 
-  private async lockDossiers(client: pg.PoolClient, codes: string[]): Promise<Map<string, DossierRow>> {
-    const rows = await query<DossierRow>(
-      client,
-      `SELECT d.id, d.code, d.status, d."statusAt", d."applicantId", (SELECT c.phone FROM "Citizen" c WHERE c.id = d."applicantId") AS "applicantPhone",
-              (SELECT c."fullName" FROM "Citizen" c WHERE c.id = d."applicantId") AS "applicantName",
-              d."procedureCode", d."procedureName", d."communeCode", d.channel, d."receivedAt", d."dueAt", d."newDueAt"
-         FROM "Dossier" d WHERE d.code = ANY($1::text[]) ORDER BY d.code FOR UPDATE OF d`,
-      [codes],
-    );
-    return new Map(rows.map((r) => [r.code, r]));
-  }
-
   /**
-   * Creates the dossiers of `codes` (their applicants too: one citizen per phone, created if new;
-   * a dossier without a phone gets its own record) in one statement, and returns them as locked
-   * rows. A dossier another request created meanwhile is read and locked instead.
-   */
-  private async createDossiers(client: pg.PoolClient, codes: string[], events: DossierEventInput[], procedures: Map<string, string>): Promise<Map<string, DossierRow>> {
-    const firstByCode = new Map<string, DossierEventInput>();
-    for (const e of [...events].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime())) {
-      if (!firstByCode.has(e.dossierCode)) firstByCode.set(e.dossierCode, e);
-      else if (!firstByCode.get(e.dossierCode)!.phone && e.phone) firstByCode.set(e.dossierCode, { ...firstByCode.get(e.dossierCode)!, phone: e.phone, applicantName: e.applicantName });
-    }
-    // The name a new citizen gets: that of the first dossier (in code order) naming the phone.
-    const people: { phone: string; name: string | null }[] = [];
-    const seen = new Set<string>();
-    for (const code of codes) {
-      const e = firstByCode.get(code)!;
-      if (e.phone && !seen.has(e.phone)) {
-        seen.add(e.phone);
-        people.push({ phone: e.phone, name: e.applicantName });
-      }
-    }
-    const byPhone = people.length ? await citizensByPhone(client, people) : new Map<string, { id: string; fullName: string | null }>();
-    const rows = codes.map((code) => {
-      const e = firstByCode.get(code)!;
-      const procedureCode = e.procedureCode && procedures.has(e.procedureCode) ? e.procedureCode : null;
-      const applicant = e.phone ? byPhone.get(e.phone)! : null;
-      return {
-        id: randomUUID(),
-        code,
-        procedureCode,
-        procedureName: e.procedureName ?? (procedureCode ? procedures.get(procedureCode)! : null),
-        applicantId: applicant?.id ?? null,
-        anonymousId: applicant ? null : randomUUID(),
-        applicantName: applicant ? applicant.fullName : e.applicantName,
-        applicantPhone: e.phone,
-        communeCode: e.communeCode,
-        channel: e.channel ?? "COUNTER",
-        status: e.status,
-      };
-    });
-    // statusAt starts before any event so that the first one always applies.
-    const created = await query<{ code: string; id: string }>(
-      client,
-      `WITH t AS (
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::text[], $8::text[], $9::"SubmissionChannel"[], $10::"DossierStatus"[])
-           AS t(id, code, "procedureCode", "procedureName", "applicantId", "anonymousId", "applicantName", "communeCode", channel, status)
-       ), anonymous AS (
-         INSERT INTO "Citizen" (id, "fullName", "updatedAt") SELECT t."anonymousId", t."applicantName", now() FROM t WHERE t."anonymousId" IS NOT NULL
-       )
-       INSERT INTO "Dossier" (id, code, "procedureCode", "procedureName", "applicantId", "communeCode", channel, status, "statusAt", "updatedAt")
-       SELECT t.id, t.code, t."procedureCode", t."procedureName", COALESCE(t."applicantId", t."anonymousId"), t."communeCode", t.channel, t.status, 'epoch', now() FROM t
-       ON CONFLICT (code) DO NOTHING RETURNING code, id`,
-      [
-        rows.map((r) => r.id),
-        rows.map((r) => r.code),
-        rows.map((r) => r.procedureCode),
-        rows.map((r) => r.procedureName),
-        rows.map((r) => r.applicantId),
-        rows.map((r) => r.anonymousId),
-        rows.map((r) => r.applicantName),
-        rows.map((r) => r.communeCode),
-        rows.map((r) => r.channel),
-        rows.map((r) => r.status),
-      ],
-    );
-    const mine = new Set(created.map((r) => r.code));
-    const result = new Map<string, DossierRow>();
-    for (const r of rows) {
-      if (!mine.has(r.code)) continue;
-      result.set(r.code, {
-        id: r.id,
-        code: r.code,
-        status: r.status,
-        statusAt: new Date(0),
-        applicantId: (r.applicantId ?? r.anonymousId)!,
-        applicantPhone: r.applicantPhone,
-        applicantName: r.applicantName,
-        procedureCode: r.procedureCode,
-        procedureName: r.procedureName,
-        communeCode: r.communeCode,
-        channel: r.channel,
-        receivedAt: null,
-        dueAt: null,
-        newDueAt: null,
-      });
-    }
-    // Taken meanwhile by another request (it has committed: our insert waited for it).
-    const taken = codes.filter((c) => !mine.has(c));
-    if (taken.length) for (const [code, row] of await this.lockDossiers(client, taken)) result.set(code, row);
-    return result;
-  }
-
-  /**
-   * The writes, in one statement: the dossiers' new state, their applicants' names (and a phone
-   * where none was known), the events, the postal hand-overs and the notices (the outbox rows of
-   * these events, in the notice store's own statement). The ids of the notices written.
+   * The writes, in one statement: the new citizens and dossiers, the known dossiers' new state,
+   * their applicants' names (and a phone where none was known), the events, the postal
+   * hand-overs and the notices (the outbox rows of these events, in the notice store's own
+   * statement). The ids of the notices written.
    */
   private async write(
-    client: pg.PoolClient,
-    w: { dossiers: DossierRow[]; citizens: Map<string, { name: string | null; phone: string | null }>; events: unknown[][]; handovers: unknown[][]; notices: NewNotice[] },
+    client: Statements,
+    w: {
+      newCitizens: { id: string; phone: string | null; name: string | null }[];
+      newDossiers: DossierRow[];
+      dossiers: DossierRow[];
+      citizens: Map<string, { name: string | null; phone: string | null }>;
+      events: unknown[][];
+      handovers: unknown[][];
+      notices: NewNotice[];
+    },
   ): Promise<string[]> {
+    // Each set of rows is one JSON parameter read by jsonb_to_recordset: one JSON.stringify, not
+    // an array literal escaped element by element per column.
     const params: unknown[] = [];
-    const columns = (rows: unknown[][], types: string[]) =>
-      types.map((type, i) => {
-        params.push(rows.map((r) => r[i] ?? null));
-        return `$${params.length}::${type}[]`;
-      });
+    const table = (alias: string, rows: unknown[][], columns: [string, string][]) => {
+      params.push(JSON.stringify(rows.map((r) => Object.fromEntries(columns.map(([name], i) => [name, r[i] ?? null])))));
+      // LIMIT: the planner's row estimate (a set-returning function is taken for 100 rows, which
+      // makes it hash-join the whole "Citizen" table to update one row).
+      return `(SELECT * FROM jsonb_to_recordset($${params.length}::jsonb) AS x(${columns.map(([name, type]) => `"${name}" ${type}`).join(", ")}) LIMIT ${rows.length}) AS ${alias}`;
+    };
     const parts: string[] = [];
+    if (w.newCitizens.length) {
+      const u = table("u", w.newCitizens.map((c) => [c.id, c.phone, c.name]), [["id", "uuid"], ["phone", "text"], ["fullName", "text"]]);
+      parts.push(`new_citizens AS (
+         INSERT INTO "Citizen" (id, phone, "fullName", "updatedAt") SELECT u.*, now() FROM ${u})`);
+    }
+    const dossierColumns: [string, string][] = [
+      ["id", "uuid"], ["code", "text"], ["procedureCode", "text"], ["procedureName", "text"], ["applicantId", "uuid"], ["communeCode", "text"],
+      ["channel", '"SubmissionChannel"'], ["status", '"DossierStatus"'], ["statusAt", "timestamptz"], ["receivedAt", "timestamptz"], ["dueAt", "timestamptz"], ["newDueAt", "timestamptz"],
+    ];
+    const dossierRow = (r: DossierRow) => [r.id, r.code, r.procedureCode, r.procedureName, r.applicantId, r.communeCode, r.channel, r.status, r.statusAt, r.receivedAt, r.dueAt, r.newDueAt];
+    if (w.newDossiers.length) {
+      parts.push(`new_dossiers AS (
+         INSERT INTO "Dossier" (id, code, "procedureCode", "procedureName", "applicantId", "communeCode", channel, status, "statusAt", "receivedAt", "dueAt", "newDueAt", "updatedAt")
+         SELECT u.*, now() FROM ${table("u", w.newDossiers.map(dossierRow), dossierColumns)})`);
+    }
     if (w.dossiers.length) {
-      const u = columns(
-        w.dossiers.map((r) => [r.id, r.status, r.statusAt, r.procedureCode, r.procedureName, r.communeCode, r.channel, r.receivedAt, r.dueAt, r.newDueAt, r.applicantId]),
-        ["uuid", '"DossierStatus"', "timestamptz", "text", "text", "text", '"SubmissionChannel"', "timestamptz", "timestamptz", "timestamptz", "uuid"],
-      );
       parts.push(`dossiers AS (
          UPDATE "Dossier" AS d SET status = u.status, "statusAt" = u."statusAt", "procedureCode" = u."procedureCode", "procedureName" = u."procedureName",
                 "communeCode" = u."communeCode", channel = u.channel, "receivedAt" = u."receivedAt", "dueAt" = u."dueAt", "newDueAt" = u."newDueAt",
                 "applicantId" = u."applicantId", "updatedAt" = now()
-           FROM unnest(${u.join(", ")}) AS u(id, status, "statusAt", "procedureCode", "procedureName", "communeCode", channel, "receivedAt", "dueAt", "newDueAt", "applicantId")
+           FROM ${table("u", w.dossiers.map(dossierRow), dossierColumns)}
           WHERE d.id = u.id)`);
     }
     if (w.citizens.size) {
       // Names follow the latest event; a phone is only filled in where none was known (and no one else has it).
-      const u = columns([...w.citizens].map(([id, c]) => [id, c.name, c.phone]), ["uuid", "text", "text"]);
+      const u = table("u", [...w.citizens].map(([id, c]) => [id, c.name, c.phone]), [["id", "uuid"], ["n", "text"], ["p", "text"]]);
       parts.push(`citizens AS (
          UPDATE "Citizen" AS c
             SET "fullName" = COALESCE(u.n, c."fullName"),
                 phone = CASE WHEN u.fill AND c.phone IS NULL THEN u.p ELSE c.phone END, "updatedAt" = now()
-           FROM (SELECT u.*, (u.p IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "Citizen" o WHERE o.phone = u.p)) AS fill
-                   FROM unnest(${u.join(", ")}) AS u(id, n, p)) AS u
+           FROM (SELECT u.*, (u.p IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "Citizen" o WHERE o.phone = u.p)) AS fill FROM ${u}) AS u
           WHERE c.id = u.id AND ((u.n IS NOT NULL AND c."fullName" IS DISTINCT FROM u.n) OR (u.fill AND c.phone IS NULL)))`);
     }
     if (w.events.length) {
-      const u = columns(w.events, ["uuid", "text", "text", "uuid", '"DossierStatus"', "timestamptz", "text", '"EventSource"', "bool", "jsonb"]);
+      const u = table("u", w.events, [
+        ["id", "uuid"], ["origin", "text"], ["eventId", "text"], ["dossierId", "uuid"], ["status", '"DossierStatus"'], ["occurredAt", "timestamptz"],
+        ["note", "text"], ["source", '"EventSource"'], ["applied", "bool"], ["payload", "jsonb"],
+      ]);
       parts.push(`events AS (
          INSERT INTO "DossierEvent" (id, origin, "eventId", "dossierId", status, "occurredAt", note, source, applied, payload)
-         SELECT * FROM unnest(${u.join(", ")}))`);
+         SELECT u.* FROM ${u})`);
     }
     if (w.handovers.length) {
       // The postal receipt is the waybill in the event's note, else the one the post office gave
       // the dossier's booking of that kind (the desk's dispatch).
-      const u = columns(w.handovers, ["uuid", "uuid", "text", "text", "text", "text", "timestamptz", '"HandoverResult"', "text", "text", "uuid", '"BookingKind"']);
+      const t = table("t", w.handovers, [
+        ["id", "uuid"], ["dossier", "uuid"], ["from_unit", "text"], ["to_unit", "text"], ["hb", "text"], ["rb", "text"], ["at", "timestamptz"],
+        ["result", '"HandoverResult"'], ["note", "text"], ["receipt", "text"], ["event", "uuid"], ["kind", '"BookingKind"'],
+      ]);
       parts.push(`handovers AS (
          INSERT INTO "Handover" (id, "dossierId", "fromUnit", "toUnit", "handedBy", "receivedBy", "handedAt", result, note, "postalReceipt", "eventId", "recordedByRef")
          SELECT t.id, t.dossier, t.from_unit, t.to_unit, t.hb, t.rb, t.at, t.result, t.note,
@@ -576,44 +560,82 @@ export class DossierIngestService {
                                       WHERE b."dossierId" = t.dossier AND b.kind = t.kind AND b."waybillCode" IS NOT NULL
                                       ORDER BY b."createdAt" DESC LIMIT 1)),
                 t.event, 'event'
-           FROM unnest(${u.join(", ")}) AS t(id, dossier, from_unit, to_unit, hb, rb, at, result, note, receipt, event, kind))`);
+           FROM ${t})`);
     }
     if (w.notices.length) {
       const notices = noticeInsert(w.notices, params.length + 1);
       params.push(...notices.params);
       parts.push(`notices AS (${notices.sql})`);
     }
-    if (parts.length === 0) return [];
-    const rows = await query<{ id: string }>(client, `WITH ${parts.join(",\n")}\nSELECT ${w.notices.length ? "id FROM notices" : "NULL::uuid AS id WHERE false"}`, params);
+    const sql = parts.length ? `WITH ${parts.join(",\n")}\nSELECT ${w.notices.length ? "id FROM notices" : "NULL::uuid AS id WHERE false"}` : null;
+    const rows = await client.write<{ id: string }>(sql, params);
     return rows.map((r) => r.id);
   }
 }
 
+/** The ingest's two statements: the read (which locks) and the write. */
+interface Statements {
+  read<R>(sql: string, params: unknown[]): Promise<R[]>;
+  /** `sql` null: nothing to write. */
+  write<R>(sql: string | null, params: unknown[]): Promise<R[]>;
+}
+
 /**
- * Citizens by phone, created where new (with the name given), in one statement. A citizen another
- * request created meanwhile is not in that statement's snapshot: it is read by a second one.
+ * In a transaction of the ingest's own: BEGIN is sent with the read and COMMIT with the write,
+ * each pair as one simple-protocol query (which cannot carry parameters: they are written into
+ * the text, see `inline`). A failed write never reaches its COMMIT; the caller rolls back.
  */
-async function citizensByPhone(client: pg.PoolClient, people: { phone: string; name: string | null }[]): Promise<Map<string, { id: string; fullName: string | null }>> {
-  const rows = await query<{ id: string; phone: string; fullName: string | null }>(
-    client,
-    `WITH t AS (SELECT * FROM unnest($1::text[], $2::text[]) AS t(p, n)),
-          known AS (SELECT c.id, c.phone, c."fullName" FROM "Citizen" c JOIN t ON c.phone = t.p),
-          created AS (
-            INSERT INTO "Citizen" (id, phone, "fullName", "updatedAt")
-            SELECT gen_random_uuid(), t.p, t.n, now() FROM t WHERE t.p NOT IN (SELECT phone FROM known) ORDER BY t.p
-            ON CONFLICT (phone) DO NOTHING RETURNING id, phone, "fullName"
-          )
-     SELECT * FROM known UNION ALL SELECT * FROM created`,
-    [people.map((p) => p.phone), people.map((p) => p.name)],
-  );
-  const found = new Map(rows.map((r) => [r.phone, { id: r.id, fullName: r.fullName }]));
-  const meanwhile = people.filter((p) => !found.has(p.phone)).map((p) => p.phone);
-  if (meanwhile.length) {
-    for (const r of await query<{ id: string; phone: string; fullName: string | null }>(client, `SELECT id, phone, "fullName" FROM "Citizen" WHERE phone = ANY($1::text[])`, [meanwhile])) {
-      found.set(r.phone, { id: r.id, fullName: r.fullName });
-    }
-  }
-  return found;
+function ownTransaction(client: pg.PoolClient): Statements {
+  return {
+    async read<R>(sql: string, params: unknown[]) {
+      const results = (await client.query(`BEGIN;\n${inline(sql, params)}`)) as unknown as pg.QueryResult[];
+      return results[1]!.rows as R[];
+    },
+    async write<R>(sql: string | null, params: unknown[]) {
+      if (sql === null) {
+        await client.query("COMMIT");
+        return [];
+      }
+      const results = (await client.query(`${inline(sql, params)};\nCOMMIT`)) as unknown as pg.QueryResult[];
+      return results[0]!.rows as R[];
+    },
+  };
+}
+
+/** In the caller's transaction (which the caller commits): named prepared statements. */
+function withinTransaction(client: pg.PoolClient): Statements {
+  return {
+    read: <R,>(sql: string, params: unknown[]) => query<R>(client, sql, params),
+    write: async <R,>(sql: string | null, params: unknown[]) => (sql === null ? [] : query<R>(client, sql, params)),
+  };
+}
+
+/**
+ * A statement's `$n` parameters written into its text: strings dollar-quoted (with a tag that
+ * does not occur in them, so nothing inside is read as SQL), arrays of strings as JSON arrays
+ * unpacked into text[]. Only the ingest's own statements come here: their text has no other `$`.
+ */
+function inline(sql: string, params: unknown[]): string {
+  const quote = (text: string) => {
+    let tag = `$q${randomBytes(6).toString("hex")}$`;
+    while (text.includes(tag)) tag = `$q${randomBytes(6).toString("hex")}$`;
+    return `${tag}${text}${tag}`;
+  };
+  return sql.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = params[Number(n) - 1];
+    if (Array.isArray(value)) return `ARRAY(SELECT jsonb_array_elements_text(${quote(JSON.stringify(value))}::jsonb))`;
+    if (typeof value === "string") return quote(value);
+    throw new Error(`ingest: parameter $${n} is neither a string nor an array of strings`);
+  });
+}
+
+/** The unique indexes a concurrent request may have beaten this one to (see `ingest`). */
+const RACED = new Set(["DossierEvent_origin_eventId_key", "Dossier_code_key", "Citizen_phone_key"]);
+
+function retryable(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string };
+  // 40P01: a deadlock with another request (one of the two is cancelled and may run again).
+  return (e.code === "23505" && RACED.has(e.constraint ?? "")) || e.code === "40P01";
 }
 
 /**

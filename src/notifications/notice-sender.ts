@@ -4,22 +4,24 @@
  * class: retry later, fall back to the next channel, or defer to the morning. Every write goes
  * through the NoticeStore (the one owner of notices and attempts).
  *
- * Exactly-once rests on three guards: the claim (QUEUED/DEFERRED → SENDING) so a retried or
- * duplicated job finds nothing to do; the attempt row, written under that claim right before the
- * provider is called; and reconciliation. A message the provider may have accepted — the call
+ * Exactly-once rests on three guards: the claim (QUEUED/DEFERRED → SENDING, made only over the
+ * row as it was read) so a retried or duplicated job finds nothing to do; the attempt row, written
+ * with the claim (or under it) right before the provider is called; and reconciliation. A message the provider may have accepted — the call
  * timed out or was cut, or the worker died mid-call — is UNCONFIRMED and never sent again on the
  * same channel blindly: the provider is asked first (Twilio by SID or by listing the messages to
  * the number, ZNS by msg_id, the sandbox by its records). Only its "never took it" sends it again;
  * "failed" moves on to the next channel; where it cannot be asked (Telegram, Zalo OA text) the
  * outcome is recorded as unknown and nothing is resent.
- * Three round trips per notice: claim-and-read, attempt, result.
+ * Three statements per notice, each shared with the jobs running at the same moment (the store
+ * batches them): read, claim-and-attempt, result. When the provider's limit makes the call wait,
+ * the claim is made first (so a duplicate job stops there), and the attempt once a slot is held.
  */
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { Logger } from "pino";
 import type { Channel, DeliveryChannel, OutboundMessage, Reconciled } from "../channels/channel.js";
 import { ChannelError } from "../channels/channel.js";
-import type { RateLimiter, RateRule } from "../channels/rate-limiter.js";
+import type { RateLimiter, RateRule, RateSlot } from "../channels/rate-limiter.js";
 import type { QuietHours } from "../config/env.js";
 import type { Db } from "../db/client.js";
 import { bookingNoticeText, broadcastNoticeText, noticeText, otpNoticeText, type BroadcastTextInput, type NoticeText } from "./messages/vi.js";
@@ -116,12 +118,14 @@ export class NoticeSender {
 
   async process(noticeId: string): Promise<SendOutcome> {
     const claimToken = randomUUID();
-    // Claim and read everything needed in one round trip (batched with the other jobs of the moment).
-    const notice = await this.store.claim(noticeId, claimToken);
+    // Read everything needed (batched with the other jobs of the moment); claimed later, over this very row.
+    const notice = await this.store.read(noticeId);
     if (!notice) return "not-claimable";
-    if (!notice.knownCitizen && !notice.identityId) return this.finish(noticeId, claimToken, "FAILED", "the notice has no recipient", "failed");
-    if (notice.citizenOptedOutAt) return this.finish(noticeId, claimToken, "CANCELLED", "the citizen opted out of all notices", "cancelled");
-    if (!(NOTICE_TYPES as readonly string[]).includes(notice.type)) return this.finish(noticeId, claimToken, "FAILED", `unknown notice type ${notice.type}`, "failed");
+    // A move that calls no provider claims the notice first (false: it changed meanwhile, another job has it).
+    const claimed = async (move: () => Promise<SendOutcome>): Promise<SendOutcome> => ((await this.store.claim(noticeId, claimToken, notice.version)) ? move() : "not-claimable");
+    if (!notice.knownCitizen && !notice.identityId) return claimed(() => this.finish(noticeId, claimToken, "FAILED", "the notice has no recipient", "failed"));
+    if (notice.citizenOptedOutAt) return claimed(() => this.finish(noticeId, claimToken, "CANCELLED", "the citizen opted out of all notices", "cancelled"));
+    if (!(NOTICE_TYPES as readonly string[]).includes(notice.type)) return claimed(() => this.finish(noticeId, claimToken, "FAILED", `unknown notice type ${notice.type}`, "failed"));
     const type = notice.type as NoticeType;
 
     const isDelivery = (c: string): c is DeliveryChannel => c === "TELEGRAM" || c === "ZALO_OA" || c === "ZNS" || c === "SMS";
@@ -136,7 +140,7 @@ export class NoticeSender {
     let plan = (notice.channelPlan ?? []).filter(isDelivery);
     if (plan.length === 0) {
       plan = allowed.map((p) => p.channel);
-      if (plan.length === 0) return this.finish(noticeId, claimToken, "FAILED", "no channel reaches this citizen (no linked chat, no valid phone)", "failed");
+      if (plan.length === 0) return claimed(() => this.finish(noticeId, claimToken, "FAILED", "no channel reaches this citizen (no linked chat, no valid phone)", "failed"));
     }
     // The first channel of the plan, from the current index, that is still allowed now (opt-outs win).
     let index = notice.channelIndex;
@@ -145,61 +149,78 @@ export class NoticeSender {
       target = allowed.find((a) => a.channel === plan[index]);
       if (target) break;
     }
-    if (!target) return this.finish(noticeId, claimToken, "FAILED", notice.lastError ?? "every channel failed or was refused", "failed", plan);
+    if (!target) return claimed(() => this.finish(noticeId, claimToken, "FAILED", notice.lastError ?? "every channel failed or was refused", "failed", plan));
 
     const policy = NOTICE_POLICIES[type];
     const channel = this.deps.channels.get(target.channel);
-    if (!channel) return this.fallback(noticeId, claimToken, index, plan.length, `no ${target.channel} channel in this deployment`, plan);
+    if (!channel) return claimed(() => this.fallback(noticeId, claimToken, index, plan.length, `no ${target.channel} channel in this deployment`, plan));
     // Quiet hours protect people's nights: SMS and ZNS wait, and so does a normal announcement on
     // every channel (an urgent one goes at once). A sandboxed channel reaches no one: not held.
     const urgent = policy.urgent || (type === "BROADCAST" && notice.urgent);
     const quiet = (target.channel === "SMS" || target.channel === "ZNS" || type === "BROADCAST") && !urgent && channel.provider !== "sandbox";
     if (quiet && inQuietHours(now, this.deps.quietHours)) {
-      return this.defer(noticeId, claimToken, quietHoursEnd(now, this.deps.quietHours), "quiet hours", plan, index);
+      return claimed(() => this.defer(noticeId, claimToken, quietHoursEnd(now, this.deps.quietHours), "quiet hours", plan, index));
     }
     let broadcast: BroadcastTextInput | null = null;
     if (type === "BROADCAST") {
       const id = (notice.variables as Partial<BroadcastNoticeVariables> | null)?.broadcastId ?? notice.broadcastId;
       broadcast = id && this.deps.broadcastText ? await this.deps.broadcastText(id) : null;
-      if (!broadcast) return this.finish(noticeId, claimToken, "FAILED", "the announcement no longer exists", "failed", plan);
+      if (!broadcast) return claimed(() => this.finish(noticeId, claimToken, "FAILED", "the announcement no longer exists", "failed", plan));
     }
     const message = broadcast
       ? this.renderText(broadcastNoticeText(broadcast), type, target.channel, target.recipient, noticeId)
       : this.render(type as Exclude<NoticeType, "BROADCAST">, notice.variables as never, target.channel, target.recipient, noticeId);
     const attemptId = randomUUID();
+    const attempt = {
+      attemptId,
+      noticeId,
+      claimToken,
+      version: notice.version,
+      channel: target.channel,
+      recipient: target.recipient,
+      text: message.text,
+      segments: target.channel === "SMS" ? countSegments(message.text).segments : null,
+      plan,
+      index,
+    };
+    // Limits protect a provider; the sandbox stands in for one and reaches no one, so it is not held.
+    const rules = this.deps.limiter && channel.provider !== "sandbox" ? rateRules(target.channel, target.recipient, this.deps.twilioPerSecond) : null;
     // The rate-limit slot is held from here until the provider has answered.
-    let slot: Awaited<ReturnType<RateLimiter["acquire"]>> | null = null;
-    try {
-      // Limits protect a provider; the sandbox stands in for one and reaches no one, so it is not held.
-      slot = this.deps.limiter && channel.provider !== "sandbox" ? await this.deps.limiter.acquire(rateRules(target.channel, target.recipient, this.deps.twilioPerSecond), 120_000, this.stopping.signal) : null;
-    } catch (error) {
-      // No slot (shutting down, or none for two minutes): nothing was sent; the notice waits its turn again.
-      return this.retry(noticeId, claimToken, 1000, `rate limit: ${(error as Error).message}`);
-    }
+    let slot: RateSlot | null = null;
     let tries = 0;
     let result: Awaited<ReturnType<Channel["send"]>>;
     try {
-      // The attempt is written, dispatched, under the claim (which this renews), right before the call:
-      // if the worker dies from here on, the relay knows the provider may have been called and never repeats it.
-      const attemptNo = await this.store.attempt({
-        attemptId,
-        noticeId,
-        claimToken,
-        channel: target.channel,
-        recipient: target.recipient,
-        text: message.text,
-        segments: target.channel === "SMS" ? countSegments(message.text).segments : null,
-        plan,
-        index,
-      });
+      // The attempt is written, dispatched, with the claim or under it, right before the call: if
+      // the worker dies from here on, the relay knows the provider may have been called and never repeats it.
+      let attemptNo: number | null;
+      let lost: SendOutcome = "not-claimable";
+      if (rules) slot = await this.deps.limiter!.tryTake(rules);
+      if (!rules || slot) {
+        // The call may go at once: the claim and the attempt in one statement.
+        attemptNo = await this.store.claimAndAttempt(attempt);
+      } else {
+        // The provider's limit is reached: the notice is claimed first (a duplicate job stops
+        // here), then waits for a slot, and its attempt is written under the claim (renewing it).
+        if (!(await this.store.claim(noticeId, claimToken, notice.version))) return "not-claimable";
+        try {
+          slot = await this.deps.limiter!.acquire(rules, 120_000, this.stopping.signal);
+        } catch (error) {
+          // No slot (shutting down, or none for two minutes): nothing was sent; the notice waits its turn again.
+          return this.retry(noticeId, claimToken, 1000, `rate limit: ${(error as Error).message}`);
+        }
+        attemptNo = await this.store.attempt(attempt);
+        lost = "claim-lost";
+      }
       if (attemptNo === null) {
-        await slot?.release();
-        return "claim-lost";
+        // Not ours after all (another job took it, it was cancelled, the claim lapsed): the slot goes back unused.
+        await slot?.cancel();
+        return lost;
       }
       tries = attemptNo;
       result = await channel.send(message);
     } catch (error) {
-      await slot?.release();
+      // Before the attempt was written the provider was not called: the slot goes back unused.
+      await (tries > 0 ? slot?.release() : slot?.cancel());
       return this.failed(error, { noticeId, claimToken, attemptId, tries, target, index, plan, citizenId: notice.citizenId, now });
     }
     await slot?.release();

@@ -5,7 +5,8 @@
  * states from the tables, so a move the tables do not allow matches no row.
  *
  * - creation, in the caller's transaction (the notice is the outbox row of its cause);
- * - the sender's claim, attempt and result (batched across concurrent jobs);
+ * - the sender's read, claim and attempt (together when the provider's limit allows the call at
+ *   once), and result (batched across concurrent jobs);
  * - retry, deferral, fallback to the next channel (one rule, `moveOn`), finish;
  * - receipts (attempt and notice in one transaction);
  * - unconfirmed sends (a worker died or a call timed out mid-send) and their reconciliation;
@@ -62,27 +63,28 @@ export async function createNotices(run: SqlRunner, notices: NewNotice[]): Promi
  * it in a WITH clause). The notices' insert is still this module's text.
  */
 export function noticeInsert(notices: NewNotice[], first: number): { sql: string; params: unknown[] } {
-  const p = (i: number) => `$${first + i}`;
+  // One JSON parameter for all the rows (jsonb_to_recordset), not one array literal per column.
+  const rows = notices.map((n) => ({
+    id: n.id ?? randomUUID(),
+    type: n.type,
+    citizenId: n.citizenId,
+    dossierId: n.dossierId ?? null,
+    eventId: n.eventId ?? null,
+    variables: n.variables ?? null,
+    urgent: n.urgent,
+    dedupeKey: n.dedupeKey,
+    plan: (n.channelPlan ?? []).join(","),
+    identityId: n.identityId ?? null,
+    broadcastId: n.broadcastId ?? null,
+  }));
   return {
     sql: `INSERT INTO "Notice" (id, type, "citizenId", "dossierId", "eventId", variables, urgent, "dedupeKey", "channelPlan", "identityId", "broadcastId", "updatedAt")
      SELECT t.id, t.type, t."citizenId", t."dossierId", t."eventId", t.variables, t.urgent, t."dedupeKey",
             COALESCE(string_to_array(NULLIF(t.plan, ''), ',')::"ChannelKind"[], '{}'), t."identityId", t."broadcastId", now()
-       FROM unnest(${p(0)}::uuid[], ${p(1)}::text[], ${p(2)}::uuid[], ${p(3)}::uuid[], ${p(4)}::uuid[], ${p(5)}::jsonb[], ${p(6)}::bool[], ${p(7)}::text[], ${p(8)}::text[], ${p(9)}::uuid[], ${p(10)}::uuid[])
-            AS t(id, type, "citizenId", "dossierId", "eventId", variables, urgent, "dedupeKey", plan, "identityId", "broadcastId")
+       FROM jsonb_to_recordset($${first}::jsonb)
+            AS t(id uuid, type text, "citizenId" uuid, "dossierId" uuid, "eventId" uuid, variables jsonb, urgent bool, "dedupeKey" text, plan text, "identityId" uuid, "broadcastId" uuid)
      ON CONFLICT ("dedupeKey") DO NOTHING RETURNING id`,
-    params: [
-      notices.map((n) => n.id ?? randomUUID()),
-      notices.map((n) => n.type),
-      notices.map((n) => n.citizenId),
-      notices.map((n) => n.dossierId ?? null),
-      notices.map((n) => n.eventId ?? null),
-      notices.map((n) => JSON.stringify(n.variables)),
-      notices.map((n) => n.urgent),
-      notices.map((n) => n.dedupeKey),
-      notices.map((n) => (n.channelPlan ?? []).join(",")),
-      notices.map((n) => n.identityId ?? null),
-      notices.map((n) => n.broadcastId ?? null),
-    ],
+    params: [JSON.stringify(rows)],
   };
 }
 
@@ -137,8 +139,11 @@ export function attemptFrom(...targets: AttemptStatus[]): AttemptStatus[] {
 
 // ───────────────────────── Shapes ─────────────────────────
 
+/** A notice due for sending, as read before it is claimed. */
 export interface ClaimedNotice {
   id: string;
+  /** The row's version when read (PostgreSQL's xmin): a claim takes the notice only if it has not changed since. */
+  version: string;
   type: string;
   citizenId: string | null;
   channelPlan: string[] | null;
@@ -160,6 +165,8 @@ export interface AttemptInput {
   attemptId: string;
   noticeId: string;
   claimToken: string;
+  /** The version read (ClaimedNotice.version): claimAndAttempt claims only that very row. */
+  version: string;
   channel: DeliveryChannel;
   recipient: string;
   text: string;
@@ -219,12 +226,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // ───────────────────────── The store ─────────────────────────
 
 export class NoticeStore {
-  private readonly claims: MicroBatcher<{ id: string; token: string }, ClaimedNotice | null>;
+  private readonly reads: MicroBatcher<string, ClaimedNotice | null>;
+  private readonly claims: MicroBatcher<{ id: string; token: string; version: string }, boolean>;
+  private readonly claimsWithAttempt: MicroBatcher<AttemptInput, number | null>;
   private readonly attempts: MicroBatcher<AttemptInput, number | null>;
   private readonly results: MicroBatcher<ResultInput, string | null>;
 
   constructor(private readonly pool: pg.Pool) {
+    this.reads = new MicroBatcher((ids) => this.readMany(ids));
     this.claims = new MicroBatcher((items) => this.claimMany(items));
+    this.claimsWithAttempt = new MicroBatcher((items) => this.claimAndAttemptMany(items));
     this.attempts = new MicroBatcher((items) => this.attemptMany(items));
     this.results = new MicroBatcher((items) => this.resultMany(items));
   }
@@ -245,13 +256,38 @@ export class NoticeStore {
   }
 
   // ── The sender's three statements, batched across the jobs running at the same moment ──
+  // Each is a named (prepared) statement: parsed once per connection, and planned without
+  // re-parsing each time, for every batch the worker writes.
 
-  /** Claims a due notice (QUEUED/DEFERRED → SENDING) and reads what sending needs; null when it is not claimable. */
-  claim(id: string, token: string): Promise<ClaimedNotice | null> {
-    return this.claims.submit({ id, token });
+  /**
+   * Reads what sending a due notice needs (the notice, its citizen, the chats it may go to) and
+   * the row's version; null when it is not due (sent, cancelled, waiting, its announcement
+   * cancelled). A read only: nothing is held until the claim.
+   */
+  read(id: string): Promise<ClaimedNotice | null> {
+    return this.reads.submit(id);
   }
 
-  /** Writes the attempt under the claim (renewing it), marked dispatched; its number, or null when the claim was lost. */
+  /**
+   * Claims the notice as read at `version` (QUEUED/DEFERRED → SENDING) without an attempt: for a
+   * move that calls no provider (finish, defer, fallback), or before waiting for a rate-limit
+   * slot. False when it changed since it was read, or is no longer due.
+   */
+  claim(id: string, token: string, version: string): Promise<boolean> {
+    return this.claims.submit({ id, token, version });
+  }
+
+  /**
+   * Claims the notice as read at `input.version` and writes its attempt, marked dispatched, in
+   * one statement, right before the provider is called. The attempt's number, or null when the
+   * notice changed since it was read or is no longer due (another job took it, its announcement
+   * was cancelled): then nothing is written, and nothing may be sent.
+   */
+  claimAndAttempt(input: AttemptInput): Promise<number | null> {
+    return this.claimsWithAttempt.submit(input);
+  }
+
+  /** Writes the attempt under a claim already made (renewing it), marked dispatched; its number, or null when the claim was lost. */
   attempt(input: AttemptInput): Promise<number | null> {
     return this.attempts.submit(input);
   }
@@ -286,33 +322,87 @@ export class NoticeStore {
     return r.rowCount ?? 0;
   }
 
-  private async claimMany(items: { id: string; token: string }[]): Promise<(ClaimedNotice | null)[]> {
-    const rows = await this.pool.query<ClaimedNotice & { claimToken: string }>(
-      `WITH claimed AS (
-         UPDATE "Notice" n SET status = 'SENDING', "claimToken" = t.token, "claimedAt" = now(), "updatedAt" = now()
-           FROM unnest($1::uuid[], $2::uuid[]) AS t(id, token)
-          WHERE n.id = t.id AND n.status = ANY($3::"NoticeStatus"[]) AND (n."notBefore" IS NULL OR n."notBefore" <= now())
+  /** A notice that may be claimed: due, and its announcement (if any) not cancelled (`statuses`: the parameter of the claimable statuses). */
+  private static claimable(statuses: string): string {
+    return `n.status = ANY(${statuses}::"NoticeStatus"[]) AND (n."notBefore" IS NULL OR n."notBefore" <= now())
             -- A cancelled announcement's notices are never claimed again (its cancel waits for those already claimed).
-            AND (n."broadcastId" IS NULL OR NOT EXISTS (SELECT 1 FROM "Broadcast" b WHERE b.id = n."broadcastId" AND b.status = 'CANCELLED'))
-          RETURNING n.id, n."claimToken", n.type, n."citizenId", n."channelPlan"::text[] AS "channelPlan", n."channelIndex", n.variables, n.urgent, n."lastError",
-                    n."identityId", n."broadcastId"
-       )
-       SELECT c.*, z.id AS "knownCitizen", z.phone, z."preferredChannels"::text[] AS "preferredChannels", z."optedOutAt" AS "citizenOptedOutAt",
+            AND (n."broadcastId" IS NULL OR NOT EXISTS (SELECT 1 FROM "Broadcast" b WHERE b.id = n."broadcastId" AND b.status = 'CANCELLED'))`;
+  }
+
+  private async readMany(ids: string[]): Promise<(ClaimedNotice | null)[]> {
+    const rows = await this.pool.query<ClaimedNotice>({
+      name: "notice-read",
+      text: `SELECT n.id, n.xmin::text AS version, n.type, n."citizenId", n."channelPlan"::text[] AS "channelPlan", n."channelIndex", n.variables, n.urgent, n."lastError",
+              n."identityId", n."broadcastId",
+              z.id AS "knownCitizen", z.phone, z."preferredChannels"::text[] AS "preferredChannels", z."optedOutAt" AS "citizenOptedOutAt",
               COALESCE((SELECT json_agg(json_build_object('channel', i.channel, 'externalId', i."externalId", 'optedOut', i."optedOutAt" IS NOT NULL,
                                                           'reachable', i.reachable, 'lastInteractionAt', i."lastInteractionAt"))
                           FROM "ChannelIdentity" i
                          -- Two conditions the indexes answer (a CASE here was a scan of every identity per notice).
-                         WHERE i.id = c."identityId" OR (c."identityId" IS NULL AND i."citizenId" = c."citizenId")), '[]'::json) AS identities
-         FROM claimed c LEFT JOIN "Citizen" z ON z.id = c."citizenId"`,
-      [items.map((i) => i.id), items.map((i) => i.token), noticeFrom("SENDING")],
-    );
-    const byToken = new Map(rows.rows.map((r) => [r.claimToken, r]));
-    return items.map((i) => byToken.get(i.token) ?? null);
+                         WHERE i.id = n."identityId" OR (n."identityId" IS NULL AND i."citizenId" = n."citizenId")), '[]'::json) AS identities
+         FROM "Notice" n LEFT JOIN "Citizen" z ON z.id = n."citizenId"
+        WHERE n.id = ANY($1::uuid[]) AND ${NoticeStore.claimable("$2")}`,
+      values: [ids, noticeFrom("SENDING")],
+    });
+    const byId = new Map(rows.rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  private async claimMany(items: { id: string; token: string; version: string }[]): Promise<boolean[]> {
+    const rows = await this.pool.query<{ claimToken: string }>({
+      name: "notice-claim",
+      text: `UPDATE "Notice" n SET status = 'SENDING', "claimToken" = t.token, "claimedAt" = now(), "updatedAt" = now()
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS t(id, token, version)
+        WHERE n.id = t.id AND n.xmin::text = t.version AND ${NoticeStore.claimable("$4")}
+        RETURNING n."claimToken"`,
+      values: [items.map((i) => i.id), items.map((i) => i.token), items.map((i) => i.version), noticeFrom("SENDING")],
+    });
+    const claimed = new Set(rows.rows.map((r) => r.claimToken));
+    return items.map((i) => claimed.has(i.token));
+  }
+
+  private async claimAndAttemptMany(items: AttemptInput[]): Promise<(number | null)[]> {
+    const rows = await this.pool.query<{ id: string; attemptNo: number }>({
+      name: "notice-claim-attempt",
+      text: `WITH input AS (
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::int[], $10::text[])
+           AS t("attemptId", "noticeId", token, channel, recipient, text, segments, plan, idx, version)
+       ), claimed AS (
+         -- The claim, over the row as it was read (its version), with the plan computed from it.
+         UPDATE "Notice" n SET status = 'SENDING', "claimToken" = i.token, "claimedAt" = now(), "updatedAt" = now(),
+                "channelPlan" = i.plan::"ChannelKind"[], "channelIndex" = i.idx
+           FROM input i
+          WHERE n.id = i."noticeId" AND n.xmin::text = i.version AND ${NoticeStore.claimable("$11")}
+          RETURNING n.id, n."claimToken"
+       )
+       INSERT INTO "NoticeAttempt" (id, "noticeId", channel, "attemptNo", status, recipient, text, segments, "dispatchedAt")
+       SELECT i."attemptId", i."noticeId", i.channel::"ChannelKind",
+              COALESCE((SELECT max(a."attemptNo") FROM "NoticeAttempt" a WHERE a."noticeId" = i."noticeId" AND a.channel = i.channel::"ChannelKind"), 0) + 1,
+              'SENDING', i.recipient, i.text, i.segments, now()
+         FROM input i JOIN claimed c ON c.id = i."noticeId" AND c."claimToken" = i.token
+       RETURNING id, "attemptNo"`,
+      values: [
+        items.map((i) => i.attemptId),
+        items.map((i) => i.noticeId),
+        items.map((i) => i.claimToken),
+        items.map((i) => i.channel),
+        items.map((i) => i.recipient),
+        items.map((i) => i.text),
+        items.map((i) => i.segments),
+        items.map((i) => pgArray(i.plan)),
+        items.map((i) => i.index),
+        items.map((i) => i.version),
+        noticeFrom("SENDING"),
+      ],
+    });
+    const byId = new Map(rows.rows.map((r) => [r.id, Number(r.attemptNo)]));
+    return items.map((i) => byId.get(i.attemptId) ?? null);
   }
 
   private async attemptMany(items: AttemptInput[]): Promise<(number | null)[]> {
-    const rows = await this.pool.query<{ id: string; attemptNo: number }>(
-      `WITH input AS (
+    const rows = await this.pool.query<{ id: string; attemptNo: number }>({
+      name: "notice-attempt",
+      text: `WITH input AS (
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::int[])
            AS t("attemptId", "noticeId", token, channel, recipient, text, segments, plan, idx)
        ), held AS (
@@ -326,7 +416,7 @@ export class NoticeStore {
               'SENDING', i.recipient, i.text, i.segments, now()
          FROM input i WHERE i."noticeId" IN (SELECT id FROM held)
        RETURNING id, "attemptNo"`,
-      [
+      values: [
         items.map((i) => i.attemptId),
         items.map((i) => i.noticeId),
         items.map((i) => i.claimToken),
@@ -337,14 +427,15 @@ export class NoticeStore {
         items.map((i) => pgArray(i.plan)),
         items.map((i) => i.index),
       ],
-    );
+    });
     const byId = new Map(rows.rows.map((r) => [r.id, Number(r.attemptNo)]));
     return items.map((i) => byId.get(i.attemptId) ?? null);
   }
 
   private async resultMany(items: ResultInput[]): Promise<(string | null)[]> {
-    await this.pool.query(
-      `WITH input AS (
+    await this.pool.query({
+      name: "notice-result",
+      text: `WITH input AS (
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::bool[], $5::text[], $6::text[], $7::int[], $8::timestamptz[])
            AS t("attemptId", "noticeId", token, delivered, "providerMessageId", outcome, segments, "checkAt")
        ), attempt AS (
@@ -362,7 +453,7 @@ export class NoticeStore {
               "checkAt" = i."checkAt", "claimToken" = NULL, "lastError" = NULL, "updatedAt" = now()
          FROM input i
         WHERE n.id = i."noticeId" AND n.status = 'SENDING' AND n."claimToken" = i.token AND i."attemptId" IN (SELECT id FROM attempt)`,
-      [
+      values: [
         items.map((i) => i.attemptId),
         items.map((i) => i.noticeId),
         items.map((i) => i.claimToken),
@@ -373,14 +464,15 @@ export class NoticeStore {
         items.map((i) => i.checkAt),
         attemptFrom("SENT", "DELIVERED"),
       ],
-    );
+    });
     // Receipts that outran these sends: applied now that the sends are recorded.
-    const early = await this.pool.query<{ channel: Receipt["channel"]; providerMessageId: string | null; noticeId: string | null; status: ReceiptStatus; errorCode: string | null }>(
-      `DELETE FROM "EarlyReceipt" e
+    const early = await this.pool.query<{ channel: Receipt["channel"]; providerMessageId: string | null; noticeId: string | null; status: ReceiptStatus; errorCode: string | null }>({
+      name: "notice-result-early-receipts",
+      text: `DELETE FROM "EarlyReceipt" e
         WHERE e."providerMessageId" = ANY($1::text[]) OR e."noticeId" = ANY($2::uuid[])
         RETURNING e.channel::text AS channel, e."providerMessageId", e."noticeId", e.status, e."errorCode"`,
-      [items.map((i) => i.providerMessageId).filter((v): v is string => !!v), items.map((i) => i.noticeId)],
-    );
+      values: [items.map((i) => i.providerMessageId).filter((v): v is string => !!v), items.map((i) => i.noticeId)],
+    });
     const requeued = new Map<string, string>();
     for (const r of early.rows) {
       const outcome = await this.applyReceipt({

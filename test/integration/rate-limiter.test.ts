@@ -47,4 +47,17 @@ describe("rate-limit slot lease", () => {
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(290);
     await slot.release();
   });
+
+  it("tryTake answers at once: a slot, or null while the limit is reached; a slot given back unused counts for nothing, one released counts for its window", async () => {
+    const rules: RateRule[] = [{ key: "one-a-minute", limit: 1, windowMs: 60_000 }];
+    const limiter = new RateLimiter(redis, prefix(), 5_000);
+    const first = await limiter.tryTake(rules);
+    expect(first).not.toBeNull();
+    expect(await limiter.tryTake(rules)).toBeNull(); // in flight
+    await first!.cancel(); // the provider was never called
+    const second = await limiter.tryTake(rules);
+    expect(second).not.toBeNull();
+    await second!.release(); // the provider was called: it counts for the minute
+    expect(await limiter.tryTake(rules)).toBeNull();
+  });
 });

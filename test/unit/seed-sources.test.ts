@@ -1,7 +1,10 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAdminUnitsCsv, readAdminUnits } from "../../src/admin-units/source.js";
-import { checkCatalog, isPublicSource, mergeCatalogs, portalProceduresJsonPath, proceduresJsonPath, readCatalogSources } from "../../src/catalog/source.js";
+import { checkCatalog, isPublicSource, mergeCatalogs, portalProceduresJsonPath, proceduresJsonPath, readCatalogSources, readPortalAliases } from "../../src/catalog/source.js";
 
 describe("administrative units source", () => {
   it("reads 34 provinces and 3,321 communes with search names", async () => {
@@ -72,6 +75,24 @@ describe("procedure catalog source", () => {
     expect(noTime).toMatchObject({ processingTime: null, fee: null, origin: "PORTAL", reviewStatus: "NEEDS_REVIEW" });
     expect(portal.accepted.find((p) => p.code === "2.001008")?.documents).toEqual([]);
     for (const p of portal.accepted) expect(p.dataAsOf, p.code).toMatch(/^2026-0[68]$/);
+  });
+
+  it("adds the citizens' phrasings of procedure-aliases/*.json to the portal records, and refuses a malformed file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "motcua-aliases-"));
+    writeFileSync(join(dir, "a.json"), JSON.stringify({ about: "test", entries: [{ code: "1.115148", aliases: ["xin thử một cách gọi"] }] }));
+    writeFileSync(join(dir, "b.json"), JSON.stringify({ about: "test", entries: [{ code: "1.115148", aliases: ["cách gọi thứ hai"] }] }));
+    const aliases = readPortalAliases(dir);
+    expect(aliases.get("1.115148")).toEqual(["xin thử một cách gọi", "cách gọi thứ hai"]);
+    const raw = JSON.parse(await readFile(portalProceduresJsonPath, "utf8")) as { code: string }[];
+    const plain = checkCatalog(raw, "PORTAL").accepted.find((p) => p.code === "1.115148")!;
+    const withAliases = checkCatalog(raw, "PORTAL", new Map(), aliases).accepted.find((p) => p.code === "1.115148")!;
+    expect(withAliases.aliases).toEqual([...plain.aliases, "xin thử một cách gọi", "cách gọi thứ hai"]);
+    // a changed alias changes the record's hash, so the next seed publishes it
+    expect(withAliases.sourceHash).not.toBe(plain.sourceHash);
+    writeFileSync(join(dir, "c.json"), JSON.stringify({ about: "test", entries: [{ code: "x", aliases: [] }] }));
+    expect(() => readPortalAliases(dir)).toThrow(/c\.json: entries\.0\.code/);
+    // the shipped files are valid
+    expect(() => readPortalAliases()).not.toThrow();
   });
 
   it("merges both files: every curated code is the curated record, the rest come from the portal", async () => {

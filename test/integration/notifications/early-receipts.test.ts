@@ -21,9 +21,10 @@ async function inFlight(plan: ("ZALO_OA" | "SMS")[]) {
   await s.ctx.pool.query(`INSERT INTO "Citizen" (id, phone, "updatedAt") VALUES ($1, $2, now())`, [citizenId, `+8491${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`]);
   const [noticeId] = await createNotices(viaPg(s.ctx.pool), [{ type: "RECEIVED", citizenId, variables: { dossierCode: "X" }, urgent: false, dedupeKey: randomUUID(), channelPlan: plan }]);
   const claimToken = randomUUID();
-  expect(await s.ctx.notices.claim(noticeId!, claimToken)).not.toBeNull();
+  const read = await s.ctx.notices.read(noticeId!);
+  expect(read).not.toBeNull();
   const attemptId = randomUUID();
-  expect(await s.ctx.notices.attempt({ attemptId, noticeId: noticeId!, claimToken, channel: "ZALO_OA", recipient: "u1", text: "t", segments: null, plan, index: 0 })).toBe(1);
+  expect(await s.ctx.notices.claimAndAttempt({ attemptId, noticeId: noticeId!, claimToken, version: read!.version, channel: "ZALO_OA", recipient: "u1", text: "t", segments: null, plan, index: 0 })).toBe(1);
   return { noticeId: noticeId!, claimToken, attemptId, providerMessageId: `msg-${randomUUID()}` };
 }
 

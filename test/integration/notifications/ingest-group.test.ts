@@ -61,6 +61,38 @@ describe("single events arriving together", () => {
     expect((await stored(code))?.status).toBe("RESULT_READY");
   });
 
+  it("requests racing to create one dossier, or one new citizen, make one of each and keep every event", async () => {
+    for (let round = 0; round < 5; round++) {
+      const phone = `0913${String(Math.floor(Math.random() * 1e6)).padStart(6, "0")}`;
+      const code = s.event().dossierCode as string;
+      const one = parse(s.event({ dossierCode: code, applicant: { fullName: "Lê Văn Cường", phone }, occurredAt: "2026-11-20T08:00:00+07:00" }));
+      const two = parse(s.event({ dossierCode: code, applicant: { fullName: "Lê Văn Cường", phone }, status: "PROCESSING", occurredAt: "2026-11-20T09:00:00+07:00" }));
+      const other = parse(s.event({ applicant: { fullName: "Lê Văn Cường", phone } }));
+      // Separate requests (not one group): each its own transaction.
+      const results = await Promise.all([one, two, other].map((e) => s.ctx.ingest.ingest([e], {})));
+      expect(results.map((r) => r.accepted)).toEqual([1, 1, 1]);
+      const citizens = await s.ctx.db.citizen.findMany({ where: { phone: `+84${phone.slice(1)}` } });
+      expect(citizens).toHaveLength(1);
+      const d = await stored(code);
+      expect(d?.events.map((e) => e.status)).toEqual(["RECEIVED", "PROCESSING"]);
+      expect(d?.status).toBe("PROCESSING");
+      expect(d?.applicantId).toBe(citizens[0]!.id);
+      expect((await stored(other.dossierCode))?.applicantId).toBe(citizens[0]!.id);
+    }
+  });
+
+  it("stores text as sent, quotes, backslashes and dollar signs included", async () => {
+    const odd = `it's "quoted" \\ $1 $$ $q0$ $$;COMMIT; DROP TABLE "Notice";-- ' ) ;`;
+    const e = parse(s.event({ eventId: `odd-$1-'"-${Date.now()}`, note: odd, applicant: { fullName: `Ngô $$ 'Thị' \\ Hà`, phone: "0915 000 111" } }));
+    const [result] = await Promise.all([s.ctx.ingest.ingestOne(e, {}), s.ctx.ingest.ingestOne(parse(s.event()), {})]);
+    expect(result).toMatchObject({ accepted: 1 });
+    const d = await stored(e.dossierCode);
+    expect(d?.events[0]).toMatchObject({ eventId: e.eventId, note: odd });
+    expect((d?.events[0]?.payload as { note: string }).note).toBe(odd);
+    expect((await s.ctx.db.citizen.findUnique({ where: { id: d!.applicantId } }))?.fullName).toBe(`Ngô $$ 'Thị' \\ Hà`);
+    expect(await s.ctx.db.notice.count()).toBeGreaterThan(0);
+  });
+
   it("an event id reused with other content is refused alone: the others of its group are stored", async () => {
     const taken = parse(s.event());
     await s.ctx.ingest.ingestOne(taken, {});
