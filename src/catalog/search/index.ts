@@ -78,8 +78,8 @@ interface Doc {
   strongTones: Set<string>;
   /** the terms the name and aliases write with marks somewhere */
   markedTerms: Set<string>;
-  /** the name (whole and without brackets), its parts and each alias, as term sets */
-  phrases: { terms: Set<string>; whole: boolean }[];
+  /** the name (whole and without brackets), its parts and each alias: terms with their rarity */
+  phrases: { terms: string[]; idfs: number[]; total: number; whole: boolean }[];
   /** keys of the name and aliases (for "does this procedure name the topic itself") */
   strongKeys: string[][];
 }
@@ -194,8 +194,8 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
       ),
       weak: new Set([...p.documentNames, p.field ?? ""].flatMap((t) => [...termSet(t, isStop)])),
       phrases: [...nameParts(p.name, tails).map((text, i) => ({ text, whole: i < 2 })), ...p.aliases.map((text) => ({ text, whole: true }))]
-        .map(({ text, whole }) => ({ terms: termSet(text, isStop), whole }))
-        .filter((ph) => ph.terms.size > 0),
+        .map(({ text, whole }) => ({ terms: [...termSet(text, isStop)], idfs: [] as number[], total: 0, whole }))
+        .filter((ph) => ph.terms.length > 0),
       strongKeys: strongTexts.map(keysOf),
     };
   });
@@ -263,6 +263,12 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   // (a name's generic words still tell siblings apart: "cấp lại" against "cấp đổi")
   const nameIdf = new Map(idf);
   for (const [t, v] of idf) if (generic.has(t)) idf.set(t, v * GENERIC_FACTOR);
+  for (const d of docs) {
+    for (const ph of d.phrases) {
+      ph.idfs = ph.terms.map((t) => nameIdf.get(t) ?? 0);
+      ph.total = ph.idfs.reduce((a, b) => a + b, 0);
+    }
+  }
   const strongTerms = new Set(docs.flatMap((d) => [...d.strong]));
 
   const index: IndexData = { mini, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5) };
@@ -311,13 +317,14 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
     else if (!t.includes(" ")) loose += w;
   }
   total += UNKNOWN_IDF * Math.sqrt(loose);
+  const tones = new Map([...q.tones].map(([t, tone]) => [t, tone.split(" ").map(toneKey).join(" ")]));
   const topBm25 = hits[0]!.score;
   const scored: Scored[] = [];
   for (const hit of hits.slice(0, CANDIDATES)) {
     const doc = data.docs[hit.id as number]!;
     // a word typed with its marks matches only a name that writes it so (or an alias typed without)
     const toneOk = (t: string): boolean => {
-      const tone = q.tones.get(t)?.split(" ").map(toneKey).join(" ");
+      const tone = tones.get(t);
       return tone === undefined || doc.strongTones.has(tone) || !doc.markedTerms.has(t);
     };
     let strong = 0;
@@ -341,14 +348,13 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
     let nameCovered = 0;
     let wholeCovered = 0;
     for (const phrase of doc.phrases) {
-      let all = 0;
-      let got = 0;
-      for (const t of phrase.terms) {
-        const idf = data.nameIdf.get(t) ?? 0;
-        all += idf;
-        if (weightOf.has(t) && toneOk(t)) got += idf * Math.min(1, weightOf.get(t)!);
-      }
+      const all = phrase.total;
       if (all === 0) continue;
+      let got = 0;
+      phrase.terms.forEach((t, i) => {
+        const w = weightOf.get(t);
+        if (w !== undefined && toneOk(t)) got += phrase.idfs[i]! * Math.min(1, w);
+      });
       nameCovered = Math.max(nameCovered, (got / all) * (phrase.whole ? 1 : PART_FACTOR));
       if (phrase.whole) wholeCovered = Math.max(wholeCovered, got / all);
     }
