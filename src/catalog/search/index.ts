@@ -50,7 +50,8 @@ export interface CatalogSearchIndex {
 export const MATCH_THRESHOLD = 0.35;
 /** A part of the question that alone names a procedure this surely outweighs an out-of-scope word. */
 const REST_CONFIDENT = 0.6;
-const NAMED_COVERED = 0.3;
+const NAMED_COVERED = 0.5;
+const NAMED_CONFIDENT = 0.65;
 const DEFAULT_LIMIT = 5;
 /** How many of MiniSearch's best candidates are scored in full. */
 const CANDIDATES = 30;
@@ -367,12 +368,12 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   return scored;
 }
 
-/** Results above the threshold; a candidate far behind the best is scaled by how close it comes. */
+/** Results above the threshold; a candidate behind the best is scaled by (its confidence / the best's)². */
 function ranked(scored: readonly Scored[], limit: number): AnswerResult[] {
   const top = scored[0]?.confidence ?? 0;
   if (top < MATCH_THRESHOLD) return [];
   const [first, ...others] = scored
-    .map((s) => ({ s, c: s === scored[0] ? s.confidence : Math.min(top, (s.confidence * s.confidence) / top) }))
+    .map((s) => ({ s, c: s === scored[0] ? s.confidence : Math.min(top, s.confidence * (s.confidence / top) ** 2) }))
     .filter(({ c }) => c >= MATCH_THRESHOLD);
   // the best by rank first, the others by confidence
   return [first!, ...others.sort((a, b) => b.c - a.c)].slice(0, limit).map(({ s, c }) => ({ code: s.doc.code, name: s.doc.name, score: round(c) }));
@@ -420,7 +421,8 @@ function absurdSubject(q: ReadQuery, doc: Doc): boolean {
 function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; rest: string } | null {
   for (const topic of searchData().topics) {
     for (const term of topic.terms) {
-      const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i], true);
+      // a topic named only in a purpose clause (after "để") is not what the question is about
+      const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i] && i < q.purposeFrom, true);
       if (spans === null) continue;
       const dropped = new Set(spans.flatMap(([at, len]) => Array.from({ length: len }, (_, j) => at + j)));
       const rest = q.tokens.filter((_, i) => !dropped.has(i)).map((t) => t.key).join(" ");
@@ -451,7 +453,7 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
   const oos = outOfScopeTopic(q);
   if (oos) {
     // a procedure that itself names the topic, and whose name the question covers well, answers
-    const named = top !== undefined && top.confidence >= MATCH_THRESHOLD && top.nameCovered >= NAMED_COVERED && saysPhrase(top.doc.strongKeys, oos.term);
+    const named = top !== undefined && (top.confidence >= NAMED_CONFIDENT || top.nameCovered >= NAMED_COVERED) && saysPhrase(top.doc.strongKeys, oos.term);
     if (!named) {
       // else the rest of the question must name a procedure on its own
       const restQuery = read(data, oos.rest);

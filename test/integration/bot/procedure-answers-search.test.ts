@@ -41,8 +41,8 @@ describe("procedure answers that need the search's variants (issue 8 §3)", () =
     expect(texts(replies)).toMatch(/^Ông\/bà cần thẻ căn cước trong trường hợp nào\?$/);
     const offered = buttons(replies);
     expect(offered.length).toBeGreaterThanOrEqual(2);
-    expect(offered.map((b) => b.label)).toContain("Cấp lần đầu cho người từ đủ 14 tuổi");
-    const first = offered.find((b) => b.label === "Cấp lần đầu cho người từ đủ 14 tuổi")!;
+    expect(offered.map((b) => b.label)).toContain("Lần đầu, người từ đủ 14 tuổi trở lên");
+    const first = offered.find((b) => b.label === "Lần đầu, người từ đủ 14 tuổi trở lên")!;
     expect(texts(await c.press(first.data))).toMatch(new RegExp(`^📄 Cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên \\(mã ${first.data.slice(5).replace(".", "\\.")}\\)`));
   });
 
