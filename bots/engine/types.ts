@@ -39,6 +39,8 @@ export interface Session {
   offered?: string[];
   /** What the question behind those choices asked (fee, time…), answered once one is chosen. */
   asked?: string[];
+  /** Whether that question mentioned a foreigner (the chosen procedure warns if it has no foreign element). */
+  askedForeign?: boolean;
   /** A dossier code waiting for its proof. */
   pendingCode?: string;
   /** Dossiers this conversation proved a link to (recently). */

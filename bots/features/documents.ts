@@ -54,17 +54,36 @@ export function documentsFeature(catalog: CatalogService): Feature {
     return all.find((q) => nameKey(q.name) === wanted) ?? all.filter((q) => nameKey(q.name).startsWith(nameKey(p.name)) && nameKey(q.name).includes(FOREIGN)).sort((a, b) => a.name.length - b.name.length)[0] ?? null;
   };
 
+  /**
+   * Whether the message says words of `code`'s name or aliases (two or more in a row) that are
+   * neither words of the current procedure's name nor words asking something: "đăng ký tạm trú …
+   * mất mấy ngày" names another procedure than the one under discussion; "mất bao lâu" (which the
+   * search may read as "khai tử") and "nhờ người khác đi nộp" (some alias's words) do not.
+   */
+  const saysNameOf = async (said: Utterance, code: string, current: ProcedureView): Promise<boolean> => {
+    const other = await catalog.get(code);
+    if (!other) return false;
+    // words that ask something (an aspect) or mention a foreigner are not the procedure's name
+    const notName = new Set([...said.nameWords([current.name, ...current.aliases]), ...said.wordsOf([...ASPECTS.map((a) => INTENTS[a]), INTENTS.foreign])]);
+    return [...said.nameWords([other.name, ...other.aliases])].some((i) => !notName.has(i));
+  };
+
   const answer = async (ctx: TurnContext, p: ProcedureView, asked: readonly Aspect[], foreign = false): Promise<void> => {
     ctx.session.procedureCode = p.code;
     ctx.session.offered = undefined;
     ctx.session.asked = undefined;
+    ctx.session.askedForeign = undefined;
     let warning: string | undefined;
     const extra: Button[][] = [];
     if (foreign && !searchKey(p.name).includes("nuoc ngoai")) {
       const found = await foreignCounterpart(p);
       const counterpart = found ? { code: found.code, name: found.name.replace(/^Thủ tục (\p{L})/u, (_, c: string) => c.toUpperCase()) } : null;
-      if (counterpart || searchKey(p.field).includes("ho tich")) warning = botText.foreignWarning(counterpart);
-      if (counterpart) extra.push([botText.procedureButton(counterpart)]);
+      // only where the catalog has a foreign-element version: the civil-status certificate, say, is
+      // the same procedure for marrying a foreigner
+      if (counterpart) {
+        warning = botText.foreignWarning(counterpart);
+        extra.push([botText.procedureButton(counterpart)]);
+      }
     }
     const specific = asked.filter((a): a is Exclude<Aspect, "docs"> => a !== "docs");
     const buttons = botText.procedureButtons(p, extra);
@@ -83,8 +102,9 @@ export function documentsFeature(catalog: CatalogService): Feature {
       if (m.data.startsWith("proc:")) {
         const p = await catalog.get(m.data.slice(5));
         // one of the choices offered for a question: the question's own aspects are answered
-        const asked = ctx.session.offered?.includes(m.data.slice(5)) ? (ctx.session.asked ?? []).filter((a): a is Aspect => ASPECTS.includes(a as Aspect)) : [];
-        if (p) return answer(ctx, p, asked);
+        const chosen = ctx.session.offered?.includes(m.data.slice(5)) === true;
+        const asked = chosen ? (ctx.session.asked ?? []).filter((a): a is Aspect => ASPECTS.includes(a as Aspect)) : [];
+        if (p) return answer(ctx, p, asked, chosen && ctx.session.askedForeign === true);
       }
       if (m.data === "ask-docs") return void ctx.reply({ text: botText.askWhichProcedure });
       if (m.data === "common") {
@@ -109,7 +129,7 @@ export function documentsFeature(catalog: CatalogService): Feature {
     // A follow-up about the procedure under discussion, unless the question clearly names another
     // (the search's best is another procedure, found with some confidence, or choices, or out of scope).
     const top = found.kind === "match" ? found.results[0] : undefined;
-    const namesAnother = found.kind === "choices" || found.kind === "out-of-scope" || (top !== undefined && top.code !== current?.code && top.score >= CONFIDENT);
+    const namesAnother = found.kind === "choices" || found.kind === "out-of-scope" || (top !== undefined && current !== undefined && top.code !== current.code && (top.score >= CONFIDENT || (await saysNameOf(said, top.code, current))));
     if (current && !namesAnother) {
       const asked = aspectsAsked(m.text, current);
       // Asking for the documents too, with a search unsure which procedure: the choices, not a guess.
@@ -126,13 +146,15 @@ export function documentsFeature(catalog: CatalogService): Feature {
       case "choices":
         ctx.session.offered = found.results.map((r) => r.code);
         ctx.session.asked = aspectsAsked(m.text, ...(await Promise.all(found.results.map((r) => catalog.get(r.code)))));
-        return void ctx.reply({ text: found.prompt, buttons: found.results.map((r) => [botText.choiceButton(r)]) });
+        ctx.session.askedForeign = foreign;
+        return void ctx.reply({ text: botText.choicesPrompt(found.prompt), buttons: found.results.map((r) => [botText.choiceButton(r)]) });
       case "match": {
         const p = sure ? await catalog.get(sure) : undefined;
         if (p) return answer(ctx, p, aspectsAsked(m.text, p), foreign);
         ctx.session.offered = found.results.map((r) => r.code);
         ctx.session.asked = aspectsAsked(m.text, ...(await Promise.all(found.results.map((r) => catalog.get(r.code)))));
-        return void ctx.reply({ text: botText.severalMatches, buttons: found.results.map((r) => [botText.procedureButton(r)]) });
+        ctx.session.askedForeign = foreign;
+        return void ctx.reply({ text: found.results.length === 1 ? botText.oneMatch : botText.severalMatches, buttons: found.results.map((r) => [botText.procedureButton(r)]) });
       }
     }
   };

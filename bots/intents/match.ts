@@ -40,10 +40,15 @@ export function phrase(text: string): Phrase {
   return p;
 }
 
-/** Whether a typed token is the vocabulary's token: same key, and the same tone when both carry a tone mark. */
-function sameWord(typed: Token, wanted: Token): boolean {
+/**
+ * Whether a typed token is the vocabulary's token: same key, and the same tone when both carry
+ * marks. In a message typed with marks (`strict`), a word typed without any is taken as written:
+ * "bao" there is "bao", not "bảo".
+ */
+function sameWord(typed: Token, wanted: Token, strict: boolean): boolean {
   if (typed.key !== wanted.key) return false;
-  if (!typed.marked || !wanted.marked) return true;
+  if (!wanted.marked) return true;
+  if (!typed.marked) return !strict;
   // The same vowels with the tone mark left out ("kêt" for "kết") is a slip, not another word;
   // other vowels ("căn" for "cần") or another tone ("hồ" for "hộ") are another word.
   const [typedBase, typedTone] = splitTone(typed.tone);
@@ -63,6 +68,7 @@ type Span = readonly [start: number, end: number, name: boolean];
 /** A citizen's message, tokenized once, with the compound words found in it. */
 export class Utterance {
   readonly tokens: readonly Token[];
+  private readonly strict: boolean;
   private readonly compounds: Span[] = [];
 
   constructor(
@@ -70,6 +76,8 @@ export class Utterance {
     compounds: Iterable<string> = [],
   ) {
     this.tokens = tokenize(text);
+    // typed with marks: most words carry them (a Vietnamese keyboard), so an unmarked word is meant so
+    this.strict = this.tokens.filter((t) => t.marked).length * 2 > this.tokens.length;
     for (const c of compounds) this.addCompound(c);
   }
 
@@ -78,7 +86,7 @@ export class Utterance {
     const p = phrase(words);
     if (p.tokens.length < 2) return;
     for (let i = 0; i + p.tokens.length <= this.tokens.length; i += 1) {
-      if (p.tokens.every((t, j) => sameWord(this.tokens[i + j]!, t))) this.compounds.push([i, i + p.tokens.length, false]);
+      if (p.tokens.every((t, j) => sameWord(this.tokens[i + j]!, t, this.strict))) this.compounds.push([i, i + p.tokens.length, false]);
     }
   }
 
@@ -87,23 +95,36 @@ export class Utterance {
    * aliases (so "phí" in "hỗ trợ mai táng phí" is part of the name, not a question about the fee).
    */
   addNameWords(names: Iterable<string>): void {
+    for (const [i, end] of this.nameRuns(names)) this.compounds.push([i, end, true]);
+  }
+
+  /** The positions of the message's words that are in runs of two or more words of one of `names`. */
+  nameWords(names: Iterable<string>): Set<number> {
+    const at = new Set<number>();
+    for (const [i, end] of this.nameRuns(names)) for (let k = i; k < end; k += 1) at.add(k);
+    return at;
+  }
+
+  private nameRuns(names: Iterable<string>): [number, number][] {
+    const runs: [number, number][] = [];
     for (const name of names) {
       const n = phrase(name).tokens;
       for (let i = 0; i < this.tokens.length; i += 1) {
         for (let k = 0; k < n.length; k += 1) {
           let len = 0;
-          while (i + len < this.tokens.length && k + len < n.length && sameWord(this.tokens[i + len]!, n[k + len]!)) len += 1;
-          if (len >= 2) this.compounds.push([i, i + len, true]);
+          while (i + len < this.tokens.length && k + len < n.length && sameWord(this.tokens[i + len]!, n[k + len]!, this.strict)) len += 1;
+          if (len >= 2) runs.push([i, i + len]);
         }
       }
     }
+    return runs;
   }
 
   /** Whether `words` matches at token `at` (returns the end index), respecting compounds. */
   private phraseAt(words: string, at: number): number | null {
     const p = phrase(words).tokens;
     if (p.length === 0 || at + p.length > this.tokens.length) return null;
-    for (let j = 0; j < p.length; j += 1) if (!sameWord(this.tokens[at + j]!, p[j]!)) return null;
+    for (let j = 0; j < p.length; j += 1) if (!sameWord(this.tokens[at + j]!, p[j]!, this.strict)) return null;
     const end = at + p.length;
     // Never a part of a compound word, nor across its edge: disjoint from it, or containing it
     // whole (and more than the name's own words: "giấy tờ" in "chứng thực bản sao giấy tờ" is the name).
@@ -137,14 +158,40 @@ export class Utterance {
 
   /** Whether the pattern (or phrase) is in the message. */
   matches(pattern: string | Pattern): boolean {
+    return this.spans(pattern, true).length > 0;
+  }
+
+  /** Where the pattern matches, as [start, end) token spans (the first one only when `first`). */
+  private spans(pattern: string | Pattern, first = false): [number, number][] {
     const p: Pattern = typeof pattern === "string" ? { slots: [[pattern]] } : pattern;
     const at = p.at ?? "anywhere";
     const starts = at === "anywhere" ? this.tokens.map((_, i) => i) : [0];
+    const found: [number, number][] = [];
     for (const start of starts) {
-      const ends = this.match(p.slots, 0, start);
-      if (at === "whole" ? ends.includes(this.tokens.length) : ends.length > 0) return true;
+      const ends = this.match(p.slots, 0, start).filter((end) => at !== "whole" || end === this.tokens.length);
+      for (const end of ends) {
+        found.push([start, end]);
+        if (first) return found;
+      }
     }
-    return false;
+    return found;
+  }
+
+  /** The words after the intent, when the message starts with it ("/lienket 1234" → "1234"); null when it does not. */
+  after(intent: IntentSpec): Token[] | null {
+    for (const pattern of intent) {
+      const p: Pattern = typeof pattern === "string" ? { slots: [[pattern]] } : pattern;
+      const [span] = this.spans({ ...p, at: "start" }, true);
+      if (span) return this.tokens.slice(span[1]);
+    }
+    return null;
+  }
+
+  /** The positions of the message's words that the intents' phrases take up. */
+  wordsOf(intents: Iterable<IntentSpec>): Set<number> {
+    const at = new Set<number>();
+    for (const intent of intents) for (const pattern of intent) for (const [start, end] of this.spans(pattern)) for (let k = start; k < end; k += 1) at.add(k);
+    return at;
   }
 
   /** Whether any pattern of the intent is in the message. */

@@ -80,6 +80,8 @@ export const INTENTS = {
     },
   ],
   bye: [{ at: "whole", slots: [{ many: ["dạ", "vâng", "ok", "thôi"] }, ["tạm biệt", "bye", "bye bye", "goodbye", "hẹn gặp lại", "chào nhé", "chào em nhé"], { many: POLITE }] }],
+  /** A staff member's Telegram link command, followed by its code ("/lienket 12345678", "liên kết 12345678"). */
+  staffLink: [{ at: "start", slots: [["lienket", "liên kết"]] }],
   /** Opting out of every notice ("HUY", "STOP", /stop). */
   stop: [{ at: "whole", slots: [["stop", "hủy", "hủy đăng ký", "ngừng", "ngừng nhận", "từ chối"]] }],
 
@@ -113,7 +115,7 @@ export const INTENTS = {
 
   /** A foreign element: a foreigner, a foreign country, a Vietnamese abroad. */
   foreign: [
-    "nước ngoài", "ngoại quốc", "việt kiều", "quốc tịch nước ngoài", "yếu tố nước ngoài", "ngoại kiều",
+    "nước ngoài", "ngoại quốc", "việt kiều", "quốc tịch nước ngoài", "yếu tố nước ngoài", "ngoại kiều", "con lai", "lai tây",
     { slots: [RELATIVES, { optional: ["người", "là người", "quốc tịch"] }, COUNTRIES] },
     { slots: [["chồng", "vợ", "người", "chồng là người", "vợ là người", "với người", "vs người"], PEOPLES] },
   ],

@@ -80,6 +80,7 @@ export const botText = {
     "Ông/bà thử gõ tên thủ tục ngắn gọn hơn (ví dụ \"đăng ký khai sinh\", \"chứng thực chữ ký\"), hoặc liên hệ Trung tâm Phục vụ hành chính công của xã để được hướng dẫn. " +
     "Một số việc như hộ chiếu, giấy phép lái xe, sổ đỏ không làm tại xã nên em chưa có thông tin.",
   severalMatches: "Có vài thủ tục gần với câu hỏi của ông/bà. Ông/bà muốn hỏi thủ tục nào?",
+  oneMatch: "Em chưa chắc đã hiểu đúng. Có phải ông/bà muốn hỏi thủ tục này?",
   notUnderstood: 'Em chưa hiểu ý ông/bà. Ông/bà có thể gõ tên thủ tục cần làm, hoặc gõ "menu" để xem các lựa chọn.',
   unsupported: (what: string) =>
     what === "sticker"
@@ -163,12 +164,14 @@ export const botText = {
     ];
   },
   /** A question that mentions a foreign element, answered with a procedure that has none. */
-  foreignWarning: (counterpart: { name: string } | null) =>
+  foreignWarning: (counterpart: { name: string }) =>
     "⚠️ Ông/bà có nhắc đến người nước ngoài: thủ tục dưới đây dành cho trường hợp không có yếu tố nước ngoài (giấy tờ, lệ phí, thời hạn có thể khác). " +
-    (counterpart ? `Trường hợp có yếu tố nước ngoài là thủ tục "${counterpart.name}" (nút bên dưới).` : "Trường hợp có yếu tố nước ngoài, ông/bà vui lòng hỏi bộ phận một cửa."),
+    `Trường hợp có yếu tố nước ngoài là thủ tục "${counterpart.name}" (nút bên dưới).`,
   /** Several variants of one procedure fit: the search's question, each variant a button. */
   choiceButton: (r: { code: string; name: string; variant?: string }) => botText.procedureButton({ code: r.code, name: r.variant ?? r.name }),
-  outOfScope: (topic: string, whereToGo: string) => `Việc "${topic}" không làm tại xã, phường nên em không có hướng dẫn thủ tục này.\n${whereToGo}`,
+  outOfScope: (topic: string, whereToGo: string) => `${topic} không làm tại xã, phường nên em không có hướng dẫn thủ tục này.\nNơi làm: ${whereToGo}`,
+  /** The search's question between variants, in the bot's own voice ("ông/bà", not "bạn"). */
+  choicesPrompt: (prompt: string) => prompt.replace(/\b(B|b)ạn\b/gu, (_, b: string) => (b === "B" ? "Ông/bà" : "ông/bà")),
   proxyLines(p: ProcedureView): string[] {
     const about = (t: string | null) => (t ?? "").toLowerCase();
     const mandate = p.documents.find((d) => /ủy quyền|uỷ quyền/.test(about(d.name)));

@@ -36,6 +36,12 @@ describe("bot intents on accent-aware tokens", () => {
     expect(says("mất bao nhiêu ngày").is(INTENTS.time)).toBe(true);
   });
 
+  it("in a message typed with marks, an unmarked word is taken as written ('bao' is not 'bảo')", () => {
+    expect([...says("còn lệ phí bao nhiêu?").nameWords(["Phê duyệt đối tượng được hỗ trợ phí bảo hiểm nông nghiệp"])]).toEqual([]);
+    expect([...says("con le phi bao hiem").nameWords(["Phê duyệt đối tượng được hỗ trợ phí bảo hiểm nông nghiệp"])]).toEqual([2, 3, 4]);
+    expect([...says("đăng ký tạm trú nộp online được không").nameWords(["Đăng ký tạm trú"])]).toEqual([0, 1, 2, 3]);
+  });
+
   it("matches whole-message intents with their politeness words, and nothing longer", () => {
     expect(says("Cảm ơn em nhiều nhé!").is(INTENTS.thanks)).toBe(true);
     expect(says("da vang cam on").is(INTENTS.thanks)).toBe(true);
@@ -43,6 +49,9 @@ describe("bot intents on accent-aware tokens", () => {
     expect(says("/start").is(INTENTS.greeting)).toBe(true);
     expect(says("chào em").is(INTENTS.greeting)).toBe(true);
     expect(says("HUỶ").is(INTENTS.stop)).toBe(true);
+    expect(says("/lienket 1234 5678").after(INTENTS.staffLink)?.map((t) => t.key)).toEqual(["1234", "5678"]);
+    expect(says("liên kết zalo").after(INTENTS.staffLink)?.map((t) => t.key)).toEqual(["zalo"]);
+    expect(says("cho tôi liên kết 1234").after(INTENTS.staffLink)).toBeNull();
   });
 
   it("finds a dossier question by its words in order, not a procedure question", () => {

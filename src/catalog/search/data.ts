@@ -16,7 +16,7 @@ import { tokenize } from "./tokenize.js";
 const about = z.string().min(1);
 
 const AbbreviationsFile = z.object({ about, entries: z.record(z.string(), z.string().min(1)) });
-const StopWordsFile = z.object({ about, words: z.array(z.string().min(1)), purposeMarkers: z.array(z.string().min(1)), genericWords: z.array(z.string().min(1)) });
+const StopWordsFile = z.object({ about, words: z.array(z.string().min(1)), purposeMarkers: z.array(z.string().min(1)), genericWords: z.array(z.string().min(1)), nameTails: z.array(z.string().min(1)) });
 const SynonymsFile = z.object({
   about,
   entries: z.array(
@@ -24,6 +24,7 @@ const SynonymsFile = z.object({
       say: z.array(z.string().min(1)).min(1),
       means: z.string().min(1),
       keep: z.boolean().optional(),
+      weight: z.number().positive().max(1).optional(),
       unlessNext: z.array(z.string()).optional(),
       unlessPrev: z.array(z.string()).optional(),
       note: z.string().min(1),
@@ -81,6 +82,10 @@ export function phraseOf(text: string): Phrase {
 export interface Synonym {
   say: Phrase;
   means: string[];
+  /** which of the means words are function words */
+  meansStops: boolean[];
+  /** how much the means words count (1; "weight" in the table) */
+  weight: number;
   keep: boolean;
   unlessNext: Set<string>;
   unlessPrev: Phrase[];
@@ -113,7 +118,13 @@ export interface OutOfScopeTopic {
 export interface SearchData {
   abbreviations: Map<string, string[]>;
   stopWords: Set<string>;
+  /** tone signatures of the stop words: a word typed with marks is a stop word by its marks ("hỏi" is, "hội" is not) */
+  stopTones: Set<string>;
+  /** synonyms by the first key of what citizens say ("a + b" ones under "") */
+  synonymsByFirst: Map<string, Synonym[]>;
   purposeMarkers: Phrase[];
+  /** boilerplate that ends procedure names ("thực hiện tại cấp tỉnh, cấp xã"), as written */
+  nameTails: string[];
   /** generic syllables and pairs ("dang ky", "cap lai") */
   generic: Set<string>;
   synonyms: Synonym[];
@@ -134,19 +145,39 @@ export function searchData(): SearchData {
   const variants = read(VariantsFile, variantsJson);
   const subjects = read(SubjectsFile, subjectsJson);
   const keys = (text: string): string[] => tokenize(text).map((t) => t.key);
+  const stopKeys = new Set(stop.words.flatMap(keys));
+  const stopTones = new Set(stop.words.flatMap((w) => tokenize(w).filter((t) => t.marked).map((t) => t.tone)));
+  const isStop = (t: { key: string; tone: string; marked: boolean }): boolean => (t.marked ? stopTones.has(t.tone) : stopKeys.has(t.key));
+  const synonymList: Synonym[] = synonyms.entries.flatMap((e) =>
+    e.say.map((s) => ({
+      say: phraseOf(s),
+      means: keys(e.means),
+      meansStops: tokenize(e.means).map(isStop),
+      weight: e.weight ?? 1,
+      keep: e.keep ?? false,
+      unlessNext: new Set((e.unlessNext ?? []).flatMap(keys)),
+      unlessPrev: (e.unlessPrev ?? []).map(phraseOf),
+    })),
+  );
+  const synonymsByFirst = new Map<string, Synonym[]>();
+  for (const syn of synonymList) {
+    const first = syn.say.parts ? "" : syn.say.keys[0]!;
+    synonymsByFirst.set(first, [...(synonymsByFirst.get(first) ?? []), syn]);
+  }
   loaded = {
     abbreviations: new Map(Object.entries(abbreviations.entries).map(([abbr, words]) => [keys(abbr).join(""), keys(words)])),
-    stopWords: new Set(stop.words.flatMap(keys)),
+    stopWords: stopKeys,
     purposeMarkers: stop.purposeMarkers.map(phraseOf),
+    nameTails: stop.nameTails.map((t) => t.normalize("NFC")),
     generic: new Set(
       stop.genericWords.flatMap((w) => {
         const k = keys(w);
         return k.length === 1 ? k : k.slice(1).map((x, i) => `${k[i]} ${x}`);
       }),
     ),
-    synonyms: synonyms.entries.flatMap((e) =>
-      e.say.map((s) => ({ say: phraseOf(s), means: keys(e.means), keep: e.keep ?? false, unlessNext: new Set((e.unlessNext ?? []).flatMap(keys)), unlessPrev: (e.unlessPrev ?? []).map(phraseOf) })),
-    ),
+    synonyms: synonymList,
+    synonymsByFirst,
+    stopTones,
     topics: outOfScope.topics.map((t) => ({ topic: t.topic, terms: t.terms.map(phraseOf), whereToGo: t.whereToGo })),
     groups: variants.groups.map((g) => ({
       id: g.id,

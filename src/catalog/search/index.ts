@@ -15,7 +15,7 @@ import MiniSearch from "minisearch";
 import { searchData, type OutOfScopeTopic, type Phrase, type VariantGroup, type VariantMember } from "./data.js";
 import type { AnswerResult, SearchAnswer } from "./answer.js";
 import { phraseAt, phraseSpans, readQuery, saysPhrase, type ReadQuery } from "./query.js";
-import { extractProcedureCodes, tokenize } from "./tokenize.js";
+import { extractProcedureCodes, tokenize, type Token } from "./tokenize.js";
 import type { Vocabulary } from "./typos.js";
 
 export interface SearchableProcedure {
@@ -50,18 +50,20 @@ export interface CatalogSearchIndex {
 export const MATCH_THRESHOLD = 0.35;
 /** A part of the question that alone names a procedure this surely outweighs an out-of-scope word. */
 const REST_CONFIDENT = 0.6;
-const NAMED_COVERED = 0.45;
-/** A variant group decides when one of its procedures is this close to the best answer. */
-const VARIANT_GAP = 0.15;
+const NAMED_COVERED = 0.3;
 const DEFAULT_LIMIT = 5;
 /** How many of MiniSearch's best candidates are scored in full. */
-const CANDIDATES = 40;
+const CANDIDATES = 30;
 /** Weight of a question word the catalog never uses (content the catalog does not explain). */
 const UNKNOWN_IDF = 2.2;
 /** Words found only in a procedure's documents or field explain a question only in part. */
 const WEAK_FACTOR = 0.35;
 const CURATED_BOOST = 1.04;
+/** MiniSearch's BM25 score (relative to the best candidate's) breaks near ties in the ranking. */
+const BM25_WEIGHT = 0.3;
 const GENERIC_FACTOR = 0.25;
+/** A part of a long name ("A, B, C") stands for the procedure less than its whole name. */
+const PART_FACTOR = 0.8;
 
 interface Doc {
   id: number;
@@ -72,17 +74,23 @@ interface Doc {
   strong: Set<string>;
   /** terms of documents and field */
   weak: Set<string>;
-  /** the name, its parts and each alias, as term sets */
-  phrases: Set<string>[];
+  /** the name's and aliases' words and pairs as written with marks ("vắng" as "văng1") */
+  strongTones: Set<string>;
+  /** the terms the name and aliases write with marks somewhere */
+  markedTerms: Set<string>;
+  /** the name (whole and without brackets), its parts and each alias, as term sets */
+  phrases: { terms: Set<string>; whole: boolean }[];
   /** keys of the name and aliases (for "does this procedure name the topic itself") */
   strongKeys: string[][];
 }
 
 interface IndexData {
-  mini: MiniSearch<{ id: number; name: string; aliases: string; documents: string; field: string }>;
+  mini: MiniSearch<{ id: number; name: string; aliases: string; field: string }>;
   docs: Doc[];
   byCode: Map<string, Doc>;
   idf: Map<string, number>;
+  /** rarity without the damping of generic words, for how much of a name a question covers */
+  nameIdf: Map<string, number>;
   vocabulary: Vocabulary;
   groupsOf: Map<string, VariantGroup[]>;
   generic: ReadonlySet<string>;
@@ -93,9 +101,23 @@ interface IndexData {
   maxIdf: number;
 }
 
+/** Tokens of a text, cached while an index is built (names and documents repeat across procedures). */
+let tokenCache: Map<string, Token[]> | null = null;
+
+function tokensOf(text: string): Token[] {
+  let tokens = tokenCache?.get(text);
+  if (tokens === undefined) {
+    tokens = tokenize(text);
+    tokenCache?.set(text, tokens);
+  }
+  return tokens;
+}
+
+const keysOf = (text: string): string[] => tokensOf(text).map((t) => t.key);
+
 /** Terms of one line of catalog text: folded syllables and adjacent pairs (pair = "a_b" inside MiniSearch). */
 function lineTerms(line: string): string[] {
-  const keys = tokenize(line).map((t) => t.key);
+  const keys = keysOf(line);
   const out = [...keys];
   for (let i = 1; i < keys.length; i++) out.push(`${keys[i - 1]}_${keys[i]}`);
   return out;
@@ -105,28 +127,51 @@ function textTerms(text: string): string[] {
   return text.split("\n").flatMap(lineTerms);
 }
 
+/** A tone signature with the kí / ký spelling unified ("ký" and "kí" both "ki1"). */
+const toneKey = (tone: string): string => tone.replace(/^((?:qu|ch|gh|gi|kh|ng|nh|ph|th|tr|[bcdghklmnprstvx]))y(\d?)$/u, "$1i$2");
+
 const asTerm = (miniTerm: string): string => miniTerm.replace("_", " ");
 const asMini = (term: string): string => term.replace(" ", "_");
 
-function termSet(text: string, stop: ReadonlySet<string>): Set<string> {
+/** Syllables (not function words, read by their marks) and pairs of a catalog text. */
+function termSet(text: string, isStop: (t: Token) => boolean): Set<string> {
   const set = new Set<string>();
-  for (const t of textTerms(text).map(asTerm)) {
-    if (!t.includes(" ") && stop.has(t)) continue;
-    set.add(t);
+  for (const line of text.split("\n")) {
+    const tokens = tokensOf(line);
+    tokens.forEach((t, i) => {
+      if (!isStop(t)) set.add(t.key);
+      if (i > 0) set.add(`${tokens[i - 1]!.key} ${t.key}`);
+    });
   }
   return set;
 }
 
-/** "A, B (x, y)" → the whole name, the part before brackets, and each part. */
-function nameParts(name: string): string[] {
-  const head = name.replace(/\([^)]*\)/g, " ");
+/**
+ * "A, B (x, y)" → the whole name, its core (without brackets and the boilerplate tail, such as
+ * "thực hiện tại cấp tỉnh, cấp xã": data/stopwords.json nameTails), and each part of the core.
+ */
+function nameParts(name: string, tails: readonly RegExp[]): string[] {
+  let head = name.replace(/\([^)]*\)/g, " ");
+  for (const tail of tails) head = head.replace(tail, " ");
   const parts = head.split(/[,;:]/).map((p) => p.trim()).filter((p) => p.split(/\s+/).length >= 2);
   return [name, head, ...(parts.length > 1 ? parts : [])];
 }
 
 export function buildSearchIndex(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
+  tokenCache = new Map();
+  try {
+    return build(procedures);
+  } finally {
+    tokenCache = null;
+  }
+}
+
+function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   const data = searchData();
   const stop = data.stopWords;
+  const isStop = (t: Token): boolean => (t.marked ? data.stopTones.has(t.tone) : stop.has(t.key));
+  // a boilerplate tail starts at its first word and runs to the end of the name
+  const tails = data.nameTails.map((t) => new RegExp(`\\s${t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(\\s.*)?$`, "iu"));
   const docs: Doc[] = procedures.map((p, id) => {
     const strongTexts = [p.name, ...p.aliases];
     return {
@@ -134,21 +179,36 @@ export function buildSearchIndex(procedures: readonly SearchableProcedure[]): Ca
       code: p.code,
       name: p.name,
       curated: p.origin === "CURATED",
-      strong: new Set(strongTexts.flatMap((t) => [...termSet(t, stop)])),
-      weak: new Set([...p.documentNames, p.field ?? ""].flatMap((t) => [...termSet(t, stop)])),
-      phrases: [...nameParts(p.name), ...p.aliases].map((t) => termSet(t, stop)).filter((s) => s.size > 0),
-      strongKeys: strongTexts.map((t) => tokenize(t).map((k) => k.key)),
+      strong: new Set(strongTexts.flatMap((t) => [...termSet(t, isStop)])),
+      markedTerms: new Set(
+        strongTexts.flatMap((t) => {
+          const tokens = tokensOf(t);
+          return tokens.flatMap((k, i) => [...(k.marked ? [k.key] : []), ...(i > 0 && (k.marked || tokens[i - 1]!.marked) ? [`${tokens[i - 1]!.key} ${k.key}`] : [])]);
+        }),
+      ),
+      strongTones: new Set(
+        strongTexts.flatMap((t) => {
+          const tokens = tokensOf(t);
+          return tokens.flatMap((k, i) => [toneKey(k.tone), ...(i > 0 ? [`${toneKey(tokens[i - 1]!.tone)} ${toneKey(k.tone)}`] : [])]);
+        }),
+      ),
+      weak: new Set([...p.documentNames, p.field ?? ""].flatMap((t) => [...termSet(t, isStop)])),
+      phrases: [...nameParts(p.name, tails).map((text, i) => ({ text, whole: i < 2 })), ...p.aliases.map((text) => ({ text, whole: true }))]
+        .map(({ text, whole }) => ({ terms: termSet(text, isStop), whole }))
+        .filter((ph) => ph.terms.size > 0),
+      strongKeys: strongTexts.map(keysOf),
     };
   });
 
-  const mini = new MiniSearch<{ id: number; name: string; aliases: string; documents: string; field: string }>({
-    fields: ["name", "aliases", "documents", "field"],
+  // document names are long and only weak evidence: they are scored (Doc.weak), not indexed
+  const mini = new MiniSearch<{ id: number; name: string; aliases: string; field: string }>({
+    fields: ["name", "aliases", "field"],
     tokenize: textTerms,
     processTerm: (t) => t,
     searchOptions: { tokenize: (q) => q.split(" ").filter((t) => t !== ""), processTerm: (t) => t },
   });
   mini.addAll(
-    procedures.map((p, id) => ({ id, name: p.name, aliases: p.aliases.join("\n"), documents: p.documentNames.join("\n"), field: p.field ?? "" })),
+    procedures.map((p, id) => ({ id, name: p.name, aliases: p.aliases.join("\n"), field: p.field ?? "" })),
   );
 
   const n = Math.max(1, docs.length);
@@ -172,9 +232,11 @@ export function buildSearchIndex(procedures: readonly SearchableProcedure[]): Ca
   // the words typo repair aims at: those of names, aliases and fields, and words documents use
   // more than twice (a rare word of a long document text is more likely a slip of the citizen's)
   const strongWords = new Set(docs.flatMap((d) => [...d.strong].filter((t) => !t.includes(" "))));
+  const strongPairs = new Set(docs.flatMap((d) => [...d.strong].filter((t) => t.includes(" "))));
   for (const [t, f] of df) {
-    if (t.includes(" ")) bigrams.add(t);
-    else if (strongWords.has(t) || f > 2) {
+    if (t.includes(" ")) {
+      if (strongPairs.has(t) || f > 2) bigrams.add(t);
+    } else if (strongWords.has(t) || f > 2) {
       words.add(t);
       frequency.set(t, f);
     }
@@ -198,17 +260,19 @@ export function buildSearchIndex(procedures: readonly SearchableProcedure[]): Ca
   const generic = new Set(data.generic);
   const plain = (k: string): boolean => data.generic.has(k) || stop.has(k) || /^\d+$/.test(k);
   for (const t of idf.keys()) if (t.includes(" ") && t.split(" ").every(plain)) generic.add(t);
+  // (a name's generic words still tell siblings apart: "cấp lại" against "cấp đổi")
+  const nameIdf = new Map(idf);
   for (const [t, v] of idf) if (generic.has(t)) idf.set(t, v * GENERIC_FACTOR);
   const strongTerms = new Set(docs.flatMap((d) => [...d.strong]));
 
-  const index: IndexData = { mini, docs, byCode, idf, vocabulary: { words, bigrams, frequency }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5) };
+  const index: IndexData = { mini, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5) };
   return index as unknown as CatalogSearchIndex;
 }
 
 interface Scored {
   doc: Doc;
   confidence: number;
-  /** how much of the procedure's best name or alias the question covers */
+  /** how much of the procedure's whole name or an alias the question covers */
   nameCovered: number;
   rank: number;
 }
@@ -217,9 +281,8 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   // a word said only as part of a generic pair ("gia" and "hạn" of "gia hạn") is generic too
   const inGenericPair = new Set<string>();
   for (const t of q.terms.keys()) if (t.includes(" ") && data.generic.has(t)) for (const k of t.split(" ")) inGenericPair.add(k);
-  const isStopKey = (k: string): boolean => data.stop.has(k) || /^\d+$/.test(k);
   for (const t of q.terms.keys()) {
-    if (!t.includes(" ") || data.generic.has(t) || !data.idf.has(t) || t.split(" ").some(isStopKey)) continue;
+    if (!t.includes(" ") || data.generic.has(t) || !data.idf.has(t) || q.stopPairs.has(t)) continue;
     for (const k of t.split(" ")) inGenericPair.delete(k);
   }
   const terms = [...q.terms].map(([t, w]): [string, number] => [t, inGenericPair.has(t) ? w * GENERIC_FACTOR : w]);
@@ -228,7 +291,7 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   if (known.length === 0) return [];
   const weightOf = new Map(terms);
   const hits = data.mini.search(known.map(([t]) => asMini(t)).join(" "), {
-    boost: { name: 3, aliases: 3, documents: 0.6, field: 0.8 },
+    boost: { name: 3, aliases: 3, field: 0.8 },
     boostTerm: (term) => (weightOf.get(asTerm(term)) ?? 1) * (term.includes("_") ? 1.5 : 1),
     boostDocument: (id) => (data.docs[id as number]!.curated ? 1.15 : 1),
     combineWith: "OR",
@@ -238,8 +301,7 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   // what the question says, weighed by rarity. Words the catalog never uses in a name or alias
   // are content it does not explain, pooled (a long story weighs less than as many catalog
   // words); pairs with a function word count only where a procedure has them.
-  const isStop = (k: string): boolean => data.stop.has(k) || /^\d+$/.test(k);
-  const stopPair = (t: string): boolean => t.includes(" ") && t.split(" ").some(isStop);
+  const stopPair = (t: string): boolean => q.stopPairs.has(t);
   let total = 0;
   let loose = 0;
   for (const [t, w] of terms) {
@@ -253,6 +315,11 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   const scored: Scored[] = [];
   for (const hit of hits.slice(0, CANDIDATES)) {
     const doc = data.docs[hit.id as number]!;
+    // a word typed with its marks matches only a name that writes it so (or an alias typed without)
+    const toneOk = (t: string): boolean => {
+      const tone = q.tones.get(t)?.split(" ").map(toneKey).join(" ");
+      return tone === undefined || doc.strongTones.has(tone) || !doc.markedTerms.has(t);
+    };
     let strong = 0;
     let weak = 0;
     let extra = 0;
@@ -260,7 +327,7 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
     for (const [t, w] of terms) {
       const idf = data.idf.get(t);
       if (idf === undefined) continue;
-      if (doc.strong.has(t)) {
+      if (doc.strong.has(t) && toneOk(t)) {
         strong += w * idf;
         if (stopPair(t) || !data.strongTerms.has(t)) extra += w * idf;
         if (w >= 0.5 && !data.generic.has(t) && !inGenericPair.has(t) && !stopPair(t) && idf >= data.maxIdf * (t.includes(" ") ? 0.26 : 0.44)) distinctive = Math.max(distinctive, idf);
@@ -270,21 +337,25 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
       }
     }
     const questionCovered = Math.min(1, (strong + weak) / (total + extra));
+    // how much of the name or an alias the question covers (a part of a long name counts less)
     let nameCovered = 0;
+    let wholeCovered = 0;
     for (const phrase of doc.phrases) {
       let all = 0;
       let got = 0;
-      for (const t of phrase) {
-        const idf = data.idf.get(t) ?? 0;
+      for (const t of phrase.terms) {
+        const idf = data.nameIdf.get(t) ?? 0;
         all += idf;
-        if (weightOf.has(t)) got += idf * Math.min(1, weightOf.get(t)!);
+        if (weightOf.has(t) && toneOk(t)) got += idf * Math.min(1, weightOf.get(t)!);
       }
-      if (all > 0) nameCovered = Math.max(nameCovered, got / all);
+      if (all === 0) continue;
+      nameCovered = Math.max(nameCovered, (got / all) * (phrase.whole ? 1 : PART_FACTOR));
+      if (phrase.whole) wholeCovered = Math.max(wholeCovered, got / all);
     }
-    let confidence = Math.pow(questionCovered, 0.75) * (0.4 + 0.6 * nameCovered);
+    let confidence = Math.sqrt(questionCovered) * (0.3 + 0.7 * nameCovered);
     if (distinctive === 0) confidence = Math.min(0.3, confidence * 0.5);
     if (doc.curated) confidence = Math.min(1, confidence * CURATED_BOOST);
-    scored.push({ doc, confidence, nameCovered, rank: confidence + 0.05 * (hit.score / topBm25) });
+    scored.push({ doc, confidence, nameCovered: wholeCovered, rank: confidence + BM25_WEIGHT * (hit.score / topBm25) });
   }
   scored.sort((a, b) => b.rank - a.rank || (a.doc.code < b.doc.code ? -1 : 1));
   return scored;
@@ -294,11 +365,11 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
 function ranked(scored: readonly Scored[], limit: number): AnswerResult[] {
   const top = scored[0]?.confidence ?? 0;
   if (top < MATCH_THRESHOLD) return [];
-  return scored
-    .map((s) => ({ s, c: s === scored[0] ? s.confidence : (s.confidence * s.confidence) / top }))
-    .filter(({ c }) => c >= MATCH_THRESHOLD)
-    .slice(0, limit)
-    .map(({ s, c }) => ({ code: s.doc.code, name: s.doc.name, score: round(c) }));
+  const [first, ...others] = scored
+    .map((s) => ({ s, c: s === scored[0] ? s.confidence : Math.min(top, (s.confidence * s.confidence) / top) }))
+    .filter(({ c }) => c >= MATCH_THRESHOLD);
+  // the best by rank first, the others by confidence
+  return [first!, ...others.sort((a, b) => b.c - a.c)].slice(0, limit).map(({ s, c }) => ({ code: s.doc.code, name: s.doc.name, score: round(c) }));
 }
 
 const round = (x: number): number => Math.round(Math.min(1, x) * 100) / 100;
@@ -336,14 +407,14 @@ function selectVariants(q: ReadQuery, group: VariantGroup): VariantMember[] {
 function absurdSubject(q: ReadQuery, doc: Doc): boolean {
   const data = searchData();
   if (!data.personProcedures.some((p) => saysPhrase(doc.strongKeys, p))) return false;
-  return data.notPersons.some((p) => q.tokens.some((_, i) => phraseAt(p, q.tokens, i)));
+  return data.notPersons.some((p) => q.tokens.some((_, i) => phraseAt(p, q.tokens, i, true)));
 }
 
 /** The first out-of-scope topic the question names (not counting words a synonym read otherwise), and the rest of the question. */
 function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; rest: string } | null {
   for (const topic of searchData().topics) {
     for (const term of topic.terms) {
-      const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i]);
+      const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i], true);
       if (spans === null) continue;
       const dropped = new Set(spans.flatMap(([at, len]) => Array.from({ length: len }, (_, j) => at + j)));
       const rest = q.tokens.filter((_, i) => !dropped.has(i)).map((t) => t.key).join(" ");
@@ -391,13 +462,8 @@ function withVariants(data: IndexData, q: ReadQuery, scored: Scored[], limit: nu
   const results = ranked(scored, limit);
   const first = results[0];
   if (!first) return { kind: "no-match" };
-  // the group of the best answer (or of one close behind it) that the question is about
-  let group: VariantGroup | undefined;
-  for (const r of results.slice(0, 3)) {
-    if (r.score < first.score - VARIANT_GAP) break;
-    group = (data.groupsOf.get(r.code) ?? []).find((g) => g.says.length === 0 || g.says.some((p) => saysPhrase(q.said, p)));
-    if (group) break;
-  }
+  // the group of the best answer that the question is about
+  const group = (data.groupsOf.get(first.code) ?? []).find((g) => g.says.length === 0 || g.says.some((p) => saysPhrase(q.said, p)));
   if (!group) return { kind: "match", results };
 
   const scoreOf = (code: string): number => results.find((r) => r.code === code)?.score ?? first.score;
@@ -408,7 +474,7 @@ function withVariants(data: IndexData, q: ReadQuery, scored: Scored[], limit: nu
     const chosen = present.find((m) => m.code === code)!;
     const rest = results.filter((r) => r.code !== code);
     // the chosen variant takes the best answer's confidence; the others keep theirs
-    return [resultOf(chosen, first.score), ...rest.map((r) => ({ ...r, score: Math.min(r.score, round(first.score - 0.25)) }))]
+    return [resultOf(chosen, first.score), ...rest.map((r) => ({ ...r, score: Math.min(r.score, round(first.score - 0.25)) })).sort((a, b) => b.score - a.score)]
       .filter((r) => r.score >= MATCH_THRESHOLD || r.code === code)
       .slice(0, limit);
   };

@@ -4,7 +4,7 @@
  * weighted terms: folded syllables that are not stop words and pairs of adjacent syllables.
  */
 import { isVietnameseSyllable } from "../../text/vietnamese.js";
-import { searchData, type Phrase } from "./data.js";
+import { searchData, type Phrase, type Synonym } from "./data.js";
 import { plainTokens, tokenize, type Token } from "./tokenize.js";
 import { repairPairs, repairTokens, type Vocabulary } from "./typos.js";
 
@@ -24,6 +24,10 @@ export function clip(query: string): string {
 /** A run of syllables read together (pairs are formed inside a segment only). */
 export interface Segment {
   keys: string[];
+  /** which keys are function words (by their marks when the citizen typed them) */
+  stops: boolean[];
+  /** tone signatures of the words the citizen typed with marks (undefined: typed without) */
+  marks?: (string | undefined)[];
   weight: number;
   /** words the citizen typed (false: words a synonym put in their place) */
   typed: boolean;
@@ -35,20 +39,26 @@ export interface ReadQuery {
   segments: Segment[];
   /** term → weight (syllables and "a b" pairs) */
   terms: Map<string, number>;
+  /** the pairs among the terms that have a function word in them */
+  stopPairs: Set<string>;
+  /** for terms the citizen typed with marks only: their tone signatures ("vang" → "vàng" as "vang2") */
+  tones: Map<string, string>;
   /** every key the question says, typed or read in (for phrase conditions) */
   said: string[][];
   /** ages the question states ("bé 3 tuổi" → 3) */
   ages: number[];
-  /** tokens a synonym read in place of the citizen's words (an out-of-scope word among them does not count) */
+  /** tokens an "a + b" synonym read (an out-of-scope word among them does not count: "không + lương hưu") */
   consumed: boolean[];
 }
 
 /** Whether a phrase occurs in the tokens at position i (one-word phrases need the same marks). */
-export function phraseAt(phrase: Phrase, tokens: readonly Token[], i: number): boolean {
+export function phraseAt(phrase: Phrase, tokens: readonly Token[], i: number, strict = false): boolean {
   const { keys } = phrase;
   if (keys.length === 0 || i + keys.length > tokens.length) return false;
   for (let j = 0; j < keys.length; j++) if (tokens[i + j]!.key !== keys[j]) return false;
-  if (phrase.tone !== null) return tokens[i]!.tone === phrase.tone;
+  // a one-word phrase: the same marks, or an unmarked word that is not also a function word
+  // (strict: the same marks only, as for the names of animals and out-of-scope topics)
+  if (phrase.tone !== null) return tokens[i]!.tone === phrase.tone || (!strict && !tokens[i]!.marked && !searchData().stopWords.has(tokens[i]!.key));
   return true;
 }
 
@@ -87,11 +97,11 @@ function agesOf(tokens: readonly Token[]): number[] {
 }
 
 /** Where each part of a phrase occurs in the tokens (start, length), or null if one is missing. */
-export function phraseSpans(phrase: Phrase, tokens: readonly Token[], free: (i: number) => boolean = () => true): [number, number][] | null {
+export function phraseSpans(phrase: Phrase, tokens: readonly Token[], free: (i: number) => boolean = () => true, strict = false): [number, number][] | null {
   const spans: [number, number][] = [];
   for (const part of phrase.parts ?? [phrase]) {
     let found = -1;
-    for (let i = 0; i < tokens.length && found < 0; i++) if (phraseAt(part, tokens, i) && part.keys.every((_, j) => free(i + j))) found = i;
+    for (let i = 0; i < tokens.length && found < 0; i++) if (phraseAt(part, tokens, i, strict) && part.keys.every((_, j) => free(i + j))) found = i;
     if (found < 0) return null;
     spans.push([found, part.keys.length]);
   }
@@ -114,30 +124,33 @@ function purposeStart(tokens: readonly Token[]): number {
 }
 
 export function readQuery(query: string, vocabulary: Vocabulary, knownPair: (pair: string) => boolean): ReadQuery {
-  const { synonyms, stopWords, generic } = searchData();
-  // a function word typed with its marks is what it says, never a respelling of a catalog word
-  const tokens = repairPairs(repairTokens(expandAbbreviations(tokenize(clip(query))), vocabulary), vocabulary, (t) => t.marked && stopWords.has(t.key));
+  const { synonymsByFirst, stopWords, stopTones, generic, notPersons } = searchData();
+  const isStop = (t: Token): boolean => (t.marked ? stopTones.has(t.tone) : stopWords.has(t.key));
+  // a function word is what it says, never a respelling of a catalog word (nor is an animal's or
+  // object's name: "con rùa" is not a typo)
+  const named = new Set(notPersons.flatMap((p) => p.keys));
+  const tokens = repairPairs(repairTokens(expandAbbreviations(tokenize(clip(query))), vocabulary), vocabulary, (t) => stopWords.has(t.key) || named.has(t.key));
   const purpose = purposeStart(tokens);
-  const hasContentBefore = purpose > 0 && tokens.slice(0, purpose).some((t) => !stopWords.has(t.key) && !generic.has(t.key) && vocabulary.words.has(t.key));
+  const hasContentBefore = purpose > 0 && tokens.slice(0, purpose).some((t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key));
   const weightAt = (i: number): number => (hasContentBefore && i >= purpose ? PURPOSE_WEIGHT : 1);
 
   const segments: Segment[] = [];
   const consumed = new Array<boolean>(tokens.length).fill(false);
-  let run: string[] = [];
+  let run: Token[] = [];
   let runWeight = 1;
   const flush = (): void => {
-    if (run.length > 0) segments.push({ keys: run, weight: runWeight, typed: true });
+    if (run.length > 0) segments.push({ keys: run.map((t) => t.key), stops: run.map(isStop), marks: run.map((t) => (t.marked ? t.tone : undefined)), weight: runWeight, typed: true });
     run = [];
   };
   for (let i = 0; i < tokens.length; ) {
-    let best: { len: number; means: string[]; keep: boolean } | null = null;
-    for (const s of synonyms) {
-      if (best !== null && s.say.keys.length <= best.len) continue;
+    let best: Synonym | null = null;
+    for (const s of synonymsByFirst.get(tokens[i]!.key) ?? []) {
+      if (best !== null && s.say.keys.length <= best.say.keys.length) continue;
       if (!phraseAt(s.say, tokens, i)) continue;
       const next = tokens[i + s.say.keys.length];
       if (next && s.unlessNext.has(next.key)) continue;
       if (s.unlessPrev.some((p) => i - p.keys.length >= 0 && phraseAt({ keys: p.keys, tone: null }, tokens, i - p.keys.length))) continue;
-      best = { len: s.say.keys.length, means: s.means, keep: s.keep };
+      best = s;
     }
     const w = weightAt(i);
     if (w !== runWeight) {
@@ -145,42 +158,48 @@ export function readQuery(query: string, vocabulary: Vocabulary, knownPair: (pai
       runWeight = w;
     }
     if (best === null) {
-      run.push(tokens[i]!.key);
+      run.push(tokens[i]!);
       i++;
       continue;
     }
-    segments.push({ keys: best.means, weight: w, typed: false });
-    if (best.keep) run.push(...tokens.slice(i, i + best.len).map((t) => t.key));
-    else {
-      flush();
-      for (let j = i; j < i + best.len; j++) consumed[j] = true;
-    }
-    i += best.len;
+    segments.push({ keys: best.means, stops: best.meansStops, weight: w * best.weight, typed: false });
+    if (best.keep) run.push(...tokens.slice(i, i + best.say.keys.length));
+    else flush();
+    i += best.say.keys.length;
   }
   flush();
   // "a + b" synonyms: both parts said anywhere
-  for (const s of synonyms) {
-    if (!s.say.parts) continue;
+  for (const s of synonymsByFirst.get("") ?? []) {
     const spans = phraseSpans(s.say, tokens);
     if (spans === null) continue;
-    segments.push({ keys: s.means, weight: 1, typed: false });
+    segments.push({ keys: s.means, stops: s.meansStops, weight: s.weight, typed: false });
     for (const [at, len] of spans) for (let j = at; j < at + len; j++) consumed[j] = true;
   }
 
   const terms = new Map<string, number>();
+  const stopPairs = new Set<string>();
   const put = (t: string, w: number): void => {
     if ((terms.get(t) ?? 0) < w) terms.set(t, w);
   };
-  for (const { keys, weight } of segments) {
+  const tones = new Map<string, string>();
+  for (const { keys, stops, weight, marks } of segments) {
     keys.forEach((k, i) => {
-      const stop = stopWords.has(k) || /^\d+$/.test(k);
+      if (marks) {
+        if (marks[i] !== undefined && !terms.has(k)) tones.set(k, marks[i]!);
+        if (i > 0 && marks[i] !== undefined && marks[i - 1] !== undefined) tones.set(`${keys[i - 1]} ${k}`, `${marks[i - 1]} ${marks[i]}`);
+      }
+      const stop = stops[i]! || /^\d+$/.test(k);
       if (!stop) put(k, weight);
       if (i === 0) return;
       const prev = keys[i - 1]!;
       const pair = `${prev} ${k}`;
-      const prevStop = stopWords.has(prev) || /^\d+$/.test(prev);
-      if ((!stop && !prevStop) || knownPair(pair)) put(pair, weight);
+      const prevStop = stops[i - 1]! || /^\d+$/.test(prev);
+      if (!stop && !prevStop) put(pair, weight);
+      else if (knownPair(pair)) {
+        put(pair, weight);
+        stopPairs.add(pair);
+      }
     });
   }
-  return { tokens, segments, terms, said: [tokens.map((t) => t.key), ...segments.map((s) => s.keys)], ages: agesOf(tokens), consumed };
+  return { tokens, segments, terms, stopPairs, tones, said: [tokens.map((t) => t.key), ...segments.map((s) => s.keys)], ages: agesOf(tokens), consumed };
 }

@@ -26,24 +26,42 @@ const buttons = (replies: ChatReply[]) => replies.flatMap((r) => (r.buttons ?? [
 const POSTAL_BUTTONS = (b: { label: string; data: string }) => b.data === "ask-postal" || b.data.startsWith("collect:") || /Bưu điện/.test(b.label);
 
 describe("procedure answers (issue 8 §3)", () => {
-  it("a marriage question mentioning a foreigner never gets the domestic procedure silently", async () => {
-    for (const question of ["đăng kí kêt hôn vs người nước ngoài", "đăng ký kết hôn với chồng Hàn Quốc"]) {
+  it("a question mentioning a foreigner never gets the domestic procedure silently", async () => {
+    const cases = [
+      { question: "đăng kí kêt hôn vs người nước ngoài", domestic: "1.000894", foreign: "2.000806" },
+      { question: "đăng ký kết hôn với chồng Hàn Quốc", domestic: "1.000894", foreign: "2.000806" },
+      { question: "khai sinh cho con lai tây", domestic: "1.001193", foreign: "2.000528" },
+    ];
+    const warned = async (c: Awaited<ReturnType<typeof conversation>>, replies: ChatReply[], foreign: string) => {
+      const answer = texts(replies);
+      // the warning sits right under the name, with the way to the foreign-element procedure
+      expect(answer.split("\n")[1]).toMatch(/^⚠️ Ông\/bà có nhắc đến người nước ngoài: thủ tục dưới đây dành cho trường hợp không có yếu tố nước ngoài/);
+      const button = buttons(replies).find((b) => b.data === `proc:${foreign}`);
+      expect(button).toBeDefined();
+      expect(texts(await c.press(button!.data))).toMatch(new RegExp(`^📄 Thủ tục [^\\n]+ có yếu tố nước ngoài \\(mã ${foreign.replace(".", "\\.")}\\)`));
+    };
+    for (const { question, domestic, foreign } of cases) {
       const c = await conversation();
       const replies = await c.ask(question);
       const answer = texts(replies);
-      const offered = buttons(replies);
-      const foreign = offered.find((b) => b.data === "proc:2.000806");
-      if (/^📄 Đăng ký kết hôn \(mã 1\.000894\)/.test(answer)) {
-        // the domestic procedure shown: the warning sits right under its name, with the way to the other one
-        expect(answer, question).toMatch(/^📄 Đăng ký kết hôn \(mã 1\.000894\)\n⚠️ Ông\/bà có nhắc đến người nước ngoài/);
-        expect(foreign, question).toBeDefined();
-        expect(texts(await c.press(foreign!.data))).toMatch(/^📄 Thủ tục đăng ký kết hôn có yếu tố nước ngoài \(mã 2\.000806\)/);
-      } else {
-        // the foreign-element procedure shown, or offered among the choices
-        expect(/đăng ký kết hôn có yếu tố nước ngoài \(mã 2\.000806\)/.test(answer) || foreign !== undefined, question).toBe(true);
-        expect(answer, question).not.toMatch(/Miễn lệ phí đăng ký kết hôn cho công dân Việt Nam cư trú trong nước/);
-      }
+      const offered = buttons(replies).map((b) => b.data);
+      if (answer.includes(`(mã ${domestic})`)) await warned(c, replies, foreign); // the domestic procedure shown
+      else if (offered.includes(`proc:${domestic}`) && !offered.includes(`proc:${foreign}`)) await warned(c, await c.press(`proc:${domestic}`), foreign); // offered, then chosen
+      else expect(answer.includes(`(mã ${foreign})`) || offered.includes(`proc:${foreign}`), question).toBe(true); // the foreign-element one shown or offered
     }
+    // a follow-up on the domestic procedure that brings in a foreigner
+    const c = await conversation();
+    await c.ask("đăng ký kết hôn");
+    const fee = await c.ask("nếu chồng là người Hàn Quốc thì lệ phí bao nhiêu?");
+    expect(texts(fee)).toMatch(/^📄 Đăng ký kết hôn \(mã 1\.000894\)\n⚠️ [^\n]+\n💰 Lệ phí: /);
+    await warned(c, fee, "2.000806");
+  });
+
+  it("a question mentioning a foreigner about a procedure without a foreign-element version gets no warning", async () => {
+    const c = await conversation();
+    const answer = texts(await c.ask("xin giấy xác nhận độc thân để lấy chồng Đài Loan"));
+    expect(answer).toMatch(/^📄 Cấp Giấy xác nhận tình trạng hôn nhân \(mã 1\.004873\)\n📍/);
+    expect(answer).not.toMatch(/⚠️ Ông\/bà có nhắc đến người nước ngoài/);
   });
 
   it("the under-6 joint procedure says how it is submitted once, without contradiction, and offers no postal button", async () => {
@@ -82,7 +100,9 @@ describe("procedure answers (issue 8 §3)", () => {
     const more = texts(await c.ask("nộp ở đâu, gửi bưu điện được không"));
     expect(more).toMatch(/^📄 Chứng thực bản sao[^\n]*\n📍 Nơi nộp: UBND cấp xã bất kỳ[^\n]*\n📮 /);
     // and a new procedure asked with two questions, one of them how to hand it in
-    expect(texts(await c.ask("đăng ký tạm trú nộp online được không, mất mấy ngày"))).toMatch(
+    const residence = await c.ask("đăng ký tạm trú nộp online được không, mất mấy ngày");
+    const residenceChoice = buttons(residence).find((b) => b.data === "proc:1.004194");
+    expect(texts(residenceChoice ? await c.press(residenceChoice.data) : residence)).toMatch(
       /^📄 Đăng ký tạm trú \(mã 1\.004194\)\n⏱ Thời hạn giải quyết: 03 ngày làm việc[^\n]*\n📮 Nộp trực tiếp hoặc trực tuyến, không gửi hồ sơ qua Bưu điện\./,
     );
     // a question the search answers with choices: the chosen one gets what the question asked
@@ -132,6 +152,9 @@ describe("procedure answers (issue 8 §3)", () => {
     expect(dossier).not.toMatch(/Nhờ người khác/);
     expect(texts(await c.ask("lam ho so xin giay doc than"))).not.toMatch(/Nhờ người khác/);
     expect(texts(await c.ask("nhờ người nhà nộp hộ được không"))).toMatch(/^📄 Cấp Giấy xác nhận tình trạng hôn nhân[^\n]*\n👥 Nhờ người khác làm thay:/);
-    expect(texts(await c.ask("làm hộ khẩu cho con"))).toMatch(/^📄 Đăng ký thường trú \(mã 1\.004222\)[\s\S]*Giấy tờ cần nộp/);
+    // "hộ khẩu" is the residence procedure (shown, or chosen among close matches), not doing it for someone
+    const household = await c.ask("làm hộ khẩu cho con");
+    const residence = buttons(household).some((b) => b.data === "proc:1.004222") && !texts(household).startsWith("📄") ? await c.press("proc:1.004222") : household;
+    expect(texts(residence)).toMatch(/^📄 Đăng ký thường trú \(mã 1\.004222\)[\s\S]*Giấy tờ cần nộp/);
   });
 });

@@ -1,0 +1,66 @@
+/**
+ * Issue 8 §3 answers that need the search to find the right procedure (its choices and variants):
+ * the bot's final answer, over the web chat.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../../support/app.js";
+import { webChatUser, type ChatReply } from "../../support/web-chat.js";
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+async function conversation() {
+  const user = webChatUser(t.baseUrl);
+  await user.post({ text: "menu" });
+  return {
+    ask: async (text: string) => (await user.post({ text })).body.replies,
+    press: async (button: string) => (await user.post({ button })).body.replies,
+  };
+}
+const texts = (replies: ChatReply[]) => replies.map((r) => r.text).join("\n---\n");
+const buttons = (replies: ChatReply[]) => replies.flatMap((r) => (r.buttons ?? []).flat());
+
+describe("procedure answers that need the search's variants (issue 8 §3)", () => {
+  it("a marriage with a foreigner gets the foreign-element procedure, shown or offered as a choice — not the domestic one", async () => {
+    const c = await conversation();
+    const replies = await c.ask("đăng kí kêt hôn vs người nước ngoài");
+    const answer = texts(replies);
+    expect(answer).not.toMatch(/^📄 Đăng ký kết hôn \(mã 1\.000894\)/);
+    const shown = /^📄 Thủ tục đăng ký kết hôn có yếu tố nước ngoài \(mã 2\.000806\)/.test(answer);
+    const choice = buttons(replies).find((b) => b.data === "proc:2.000806");
+    expect(shown || choice !== undefined).toBe(true);
+    if (choice) expect(texts(await c.press(choice.data))).toMatch(/^📄 Thủ tục đăng ký kết hôn có yếu tố nước ngoài \(mã 2\.000806\)/);
+  });
+
+  it("variants the search cannot choose between are its question, in the bot's voice, with one button per variant", async () => {
+    const c = await conversation();
+    const replies = await c.ask("làm căn cước cho con");
+    expect(texts(replies)).toMatch(/^Ông\/bà cần thẻ căn cước trong trường hợp nào\?$/);
+    const offered = buttons(replies);
+    expect(offered.length).toBeGreaterThanOrEqual(2);
+    expect(offered.map((b) => b.label)).toContain("Cấp lần đầu cho người từ đủ 14 tuổi");
+    const first = offered.find((b) => b.label === "Cấp lần đầu cho người từ đủ 14 tuổi")!;
+    expect(texts(await c.press(first.data))).toMatch(new RegExp(`^📄 Cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên \\(mã ${first.data.slice(5).replace(".", "\\.")}\\)`));
+  });
+
+  it("a question about something no commune handles says so and where to go", async () => {
+    const c = await conversation();
+    const replies = await c.ask("làm hộ chiếu để đi Hàn Quốc");
+    expect(texts(replies)).toMatch(/^Hộ chiếu không làm tại xã, phường nên em không có hướng dẫn thủ tục này\.\nNơi làm: Phòng Quản lý xuất nhập cảnh/);
+    expect(texts(replies)).not.toMatch(/⚠️ Ông\/bà có nhắc đến người nước ngoài/);
+    expect(buttons(replies).map((b) => b.data)).toEqual(["common", "menu"]);
+  });
+
+  it("a lost marriage certificate gets its re-issue (re-registration or an extract copy), not the registration", async () => {
+    const c = await conversation();
+    const replies = await c.ask("làm lại giấy kết hôn bị mất");
+    const answer = texts(replies);
+    expect(answer).not.toMatch(/^📄 Đăng ký kết hôn \(mã 1\.000894\)/);
+    const shown = /^📄 [^\n]*\(mã (1\.004746|2\.000513|2\.000635)\)/.test(answer);
+    const offered = buttons(replies).some((b) => ["proc:1.004746", "proc:2.000513", "proc:2.000635"].includes(b.data));
+    expect(shown || offered).toBe(true);
+  });
+});
