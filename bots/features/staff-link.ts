@@ -7,23 +7,22 @@
  */
 import type { TelegramLinkService } from "../../src/staff/telegram-link.js";
 import { STAFF_LINK_TEXT } from "../../src/text/staff-vi.js";
-import { searchKey } from "../../src/text/vietnamese.js";
 import type { Feature } from "../engine/engine.js";
-
-/** On the search key (lower case, no diacritics or punctuation): the command, then the code (spaces allowed). */
-const COMMAND = /^(?:lienket|lien ket)(?: (.+))?$/;
+import { Utterance } from "../intents/match.js";
+import { INTENTS } from "../intents/vocabulary.js";
 
 export function staffLinkFeature(links: TelegramLinkService): Feature {
   return async (ctx, next) => {
     const m = ctx.inbound.message;
     if (m.kind !== "text") return next();
     const raw = m.text.trim();
-    const match = COMMAND.exec(searchKey(raw.replace(/^\/(\w+)@\w+/, "$1")));
+    // the command (its @botname dropped), then the code, in words ("1234 5678" too)
+    const rest = new Utterance(raw.replace(/^\/(\w+)@\w+/, "$1")).after(INTENTS.staffLink);
     // The command itself (/lienket …), or "liên kết" followed by digits only: a citizen's "liên kết Zalo" is not it.
-    if (!match || !(raw.startsWith("/") || /^[\d ]+$/.test(match[1] ?? ""))) return next();
+    if (rest === null || !(raw.startsWith("/") || (rest.length > 0 && rest.every((t) => /^\d+$/.test(t.key))))) return next();
     const { channel, id } = ctx.inbound.conversation;
     if (channel !== "TELEGRAM") return void ctx.reply({ text: STAFF_LINK_TEXT.onlyTelegram });
-    const code = match[1]?.replace(/ /g, "");
+    const code = rest.map((t) => t.key).join("");
     if (!code) return void ctx.reply({ text: STAFF_LINK_TEXT.usage });
     const result = await links.redeem(id, code);
     if (result.ok) return void ctx.reply({ text: STAFF_LINK_TEXT.linked(result.fullName, result.unitName) });

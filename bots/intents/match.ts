@@ -177,6 +177,16 @@ export class Utterance {
     return found;
   }
 
+  /** The words after the intent, when the message starts with it ("/lienket 1234" → "1234"); null when it does not. */
+  after(intent: IntentSpec): Token[] | null {
+    for (const pattern of intent) {
+      const p: Pattern = typeof pattern === "string" ? { slots: [[pattern]] } : pattern;
+      const [span] = this.spans({ ...p, at: "start" }, true);
+      if (span) return this.tokens.slice(span[1]);
+    }
+    return null;
+  }
+
   /** The positions of the message's words that the intents' phrases take up. */
   wordsOf(intents: Iterable<IntentSpec>): Set<number> {
     const at = new Set<number>();

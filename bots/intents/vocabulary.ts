@@ -80,6 +80,8 @@ export const INTENTS = {
     },
   ],
   bye: [{ at: "whole", slots: [{ many: ["dạ", "vâng", "ok", "thôi"] }, ["tạm biệt", "bye", "bye bye", "goodbye", "hẹn gặp lại", "chào nhé", "chào em nhé"], { many: POLITE }] }],
+  /** A staff member's Telegram link command, followed by its code ("/lienket 12345678", "liên kết 12345678"). */
+  staffLink: [{ at: "start", slots: [["lienket", "liên kết"]] }],
   /** Opting out of every notice ("HUY", "STOP", /stop). */
   stop: [{ at: "whole", slots: [["stop", "hủy", "hủy đăng ký", "ngừng", "ngừng nhận", "từ chối"]] }],
 

@@ -454,8 +454,8 @@ export class DossierIngestService {
            FROM "Dossier" d WHERE d.code = ANY($1::text[]) ORDER BY d.code FOR UPDATE OF d
        )
        SELECT (SELECT json_agg(d) FROM d) AS dossiers,
-              (SELECT json_agg(json_build_object('code', a.code, 'name', a."fullName", 'parentCode', a."parentCode")) FROM "AdminUnit" a
-                WHERE a.level = 'COMMUNE' AND a.code IN (SELECT unnest($2::text[]) UNION SELECT d."communeCode" FROM d)) AS communes,
+              (SELECT json_agg(json_build_object('code', a.code, 'name', a."fullName", 'parentCode', a."parentCode")) FILTER (WHERE a.level = 'COMMUNE') FROM "AdminUnit" a
+                WHERE a.code IN (SELECT unnest($2::text[]) UNION SELECT d."communeCode" FROM d)) AS communes,
               (SELECT json_agg(json_build_object('code', p.code, 'name', p.name)) FROM "Procedure" p WHERE p.code = ANY($3::text[])) AS procedures,
               (SELECT json_agg(json_build_object('eventId', e."eventId", 'payload', e.payload)) FROM "DossierEvent" e
                 WHERE e.origin = $4 AND e."eventId" = ANY($5::text[])) AS stored,

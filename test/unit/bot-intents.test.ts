@@ -49,6 +49,9 @@ describe("bot intents on accent-aware tokens", () => {
     expect(says("/start").is(INTENTS.greeting)).toBe(true);
     expect(says("chào em").is(INTENTS.greeting)).toBe(true);
     expect(says("HUỶ").is(INTENTS.stop)).toBe(true);
+    expect(says("/lienket 1234 5678").after(INTENTS.staffLink)?.map((t) => t.key)).toEqual(["1234", "5678"]);
+    expect(says("liên kết zalo").after(INTENTS.staffLink)?.map((t) => t.key)).toEqual(["zalo"]);
+    expect(says("cho tôi liên kết 1234").after(INTENTS.staffLink)).toBeNull();
   });
 
   it("finds a dossier question by its words in order, not a procedure question", () => {

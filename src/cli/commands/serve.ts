@@ -32,8 +32,8 @@ export async function runServe(env: Env, options: ServeOptions): Promise<number>
 
   // Prisma's query compiler is WebAssembly (the worker uses Prisma off the notice path: the
   // calendar, announcements' texts, the Zalo token, the monthly report). Compiled by V8's baseline
-  // compiler only, it costs a worker ~35 MB of memory instead of ~80 MB (measured with
-  // bench:notify) and starts faster; its queries are few there. Set before anything compiles it.
+  // compiler only, its first query adds ~35 MB to the process instead of ~80 MB, and bench:notify's
+  // worker peaked at 205 MB instead of 249 MB; its queries are few there. Set before anything compiles it.
   if (role === "worker") v8.setFlagsFromString("--liftoff-only");
   // A worker process builds only what it runs (no HTTP server, bot, catalog search or console).
   const ctx: CoreContext | AppContext = role === "worker" ? (await import("../../app/core-context.js")).createCoreContext(env) : (await import("../../app/context.js")).createAppContext(env);

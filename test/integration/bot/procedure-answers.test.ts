@@ -111,6 +111,11 @@ describe("procedure answers (issue 8 §3)", () => {
     const chosen = choice ? texts(await c.press(choice.data)) : texts(several);
     expect(chosen).toMatch(/^📄 Chứng thực [^\n]+\n💰 Lệ phí: /);
     expect(chosen).not.toMatch(/Giấy tờ cần nộp/);
+    // documents and someone else going: the whole answer, then who may go
+    const proxy = await c.ask("đăng ký khai sinh cần giấy tờ gì, ông bà nộp hộ được không");
+    expect(proxy.map((r) => r.text.split("\n")[0])).toEqual(["📄 Đăng ký khai sinh (mã 1.001193)", "📄 Đăng ký khai sinh (mã 1.001193)"]);
+    expect(proxy[0]!.text).toMatch(/Giấy tờ cần nộp:/);
+    expect(proxy[1]!.text).toMatch(/^📄 [^\n]+\n👥 Nhờ người khác làm thay:\n• Cần văn bản ủy quyền/);
     // documents and place asked together: both, in the whole answer
     expect(texts(await c.ask("hỗ trợ mai táng cần mang những gì, nộp ở đâu"))).toMatch(/^📄 Hỗ trợ chi phí mai táng[^\n]*\n📍 Nơi nộp: [\s\S]*Giấy tờ cần nộp:/);
   });
