@@ -1,5 +1,6 @@
 /** The upstream contract: one dossier status event (design.md), validated at the edge. */
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { DossierStatus } from "../generated/prisma/enums.js";
 
@@ -24,11 +25,21 @@ export function normalizeDossierCode(raw: string): string {
   return raw.trim().toUpperCase();
 }
 
-/** A Vietnamese phone → E.164, or null when it is not a valid Vietnamese number (a foreign one included). */
+/**
+ * A Vietnamese phone → E.164, or null when it is not a valid Vietnamese number (a foreign one
+ * included). Answers are remembered for the last 10,000 spellings: a dossier's events repeat its
+ * applicant's phone, and the full metadata's parse is the costliest check of an event.
+ */
 export function toE164(raw: string): string | null {
-  const parsed = parsePhoneNumberFromString(raw.replace(/[\s.()-]/g, ""), "VN");
-  return parsed?.isValid() && parsed.country === "VN" ? parsed.number : null;
+  const compact = raw.replace(/[\s.()-]/g, "");
+  const known = e164Cache.get(compact);
+  if (known !== undefined) return known === "" ? null : known;
+  const parsed = parsePhoneNumberFromString(compact, "VN");
+  const e164 = parsed?.isValid() && parsed.country === "VN" ? parsed.number : null;
+  e164Cache.set(compact, e164 ?? "");
+  return e164;
 }
+const e164Cache = new LRUCache<string, string>({ max: 10_000 });
 
 const DATE_TIME_MESSAGE = "must be an ISO 8601 date-time, e.g. 2026-11-20T09:15:00+07:00";
 const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/;
