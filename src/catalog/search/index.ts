@@ -50,7 +50,8 @@ export interface CatalogSearchIndex {
 export const MATCH_THRESHOLD = 0.35;
 /** A part of the question that alone names a procedure this surely outweighs an out-of-scope word. */
 const REST_CONFIDENT = 0.6;
-const NAMED_COVERED = 0.3;
+const NAMED_COVERED = 0.5;
+const NAMED_CONFIDENT = 0.65;
 const DEFAULT_LIMIT = 5;
 /** How many of MiniSearch's best candidates are scored in full. */
 const CANDIDATES = 30;
@@ -78,8 +79,8 @@ interface Doc {
   strongTones: Set<string>;
   /** the terms the name and aliases write with marks somewhere */
   markedTerms: Set<string>;
-  /** the name (whole and without brackets), its parts and each alias, as term sets */
-  phrases: { terms: Set<string>; whole: boolean }[];
+  /** the name (whole and without brackets), its parts and each alias: terms with their rarity */
+  phrases: { terms: string[]; idfs: number[]; total: number; whole: boolean }[];
   /** keys of the name and aliases (for "does this procedure name the topic itself") */
   strongKeys: string[][];
 }
@@ -194,8 +195,8 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
       ),
       weak: new Set([...p.documentNames, p.field ?? ""].flatMap((t) => [...termSet(t, isStop)])),
       phrases: [...nameParts(p.name, tails).map((text, i) => ({ text, whole: i < 2 })), ...p.aliases.map((text) => ({ text, whole: true }))]
-        .map(({ text, whole }) => ({ terms: termSet(text, isStop), whole }))
-        .filter((ph) => ph.terms.size > 0),
+        .map(({ text, whole }) => ({ terms: [...termSet(text, isStop)], idfs: [] as number[], total: 0, whole }))
+        .filter((ph) => ph.terms.length > 0),
       strongKeys: strongTexts.map(keysOf),
     };
   });
@@ -263,6 +264,12 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   // (a name's generic words still tell siblings apart: "cấp lại" against "cấp đổi")
   const nameIdf = new Map(idf);
   for (const [t, v] of idf) if (generic.has(t)) idf.set(t, v * GENERIC_FACTOR);
+  for (const d of docs) {
+    for (const ph of d.phrases) {
+      ph.idfs = ph.terms.map((t) => nameIdf.get(t) ?? 0);
+      ph.total = ph.idfs.reduce((a, b) => a + b, 0);
+    }
+  }
   const strongTerms = new Set(docs.flatMap((d) => [...d.strong]));
 
   const index: IndexData = { mini, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5) };
@@ -311,13 +318,14 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
     else if (!t.includes(" ")) loose += w;
   }
   total += UNKNOWN_IDF * Math.sqrt(loose);
+  const tones = new Map([...q.tones].map(([t, tone]) => [t, tone.split(" ").map(toneKey).join(" ")]));
   const topBm25 = hits[0]!.score;
   const scored: Scored[] = [];
   for (const hit of hits.slice(0, CANDIDATES)) {
     const doc = data.docs[hit.id as number]!;
     // a word typed with its marks matches only a name that writes it so (or an alias typed without)
     const toneOk = (t: string): boolean => {
-      const tone = q.tones.get(t)?.split(" ").map(toneKey).join(" ");
+      const tone = tones.get(t);
       return tone === undefined || doc.strongTones.has(tone) || !doc.markedTerms.has(t);
     };
     let strong = 0;
@@ -341,14 +349,13 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
     let nameCovered = 0;
     let wholeCovered = 0;
     for (const phrase of doc.phrases) {
-      let all = 0;
-      let got = 0;
-      for (const t of phrase.terms) {
-        const idf = data.nameIdf.get(t) ?? 0;
-        all += idf;
-        if (weightOf.has(t) && toneOk(t)) got += idf * Math.min(1, weightOf.get(t)!);
-      }
+      const all = phrase.total;
       if (all === 0) continue;
+      let got = 0;
+      phrase.terms.forEach((t, i) => {
+        const w = weightOf.get(t);
+        if (w !== undefined && toneOk(t)) got += phrase.idfs[i]! * Math.min(1, w);
+      });
       nameCovered = Math.max(nameCovered, (got / all) * (phrase.whole ? 1 : PART_FACTOR));
       if (phrase.whole) wholeCovered = Math.max(wholeCovered, got / all);
     }
@@ -361,12 +368,12 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   return scored;
 }
 
-/** Results above the threshold; a candidate far behind the best is scaled by how close it comes. */
+/** Results above the threshold; a candidate behind the best is scaled by (its confidence / the best's)². */
 function ranked(scored: readonly Scored[], limit: number): AnswerResult[] {
   const top = scored[0]?.confidence ?? 0;
   if (top < MATCH_THRESHOLD) return [];
   const [first, ...others] = scored
-    .map((s) => ({ s, c: s === scored[0] ? s.confidence : Math.min(top, (s.confidence * s.confidence) / top) }))
+    .map((s) => ({ s, c: s === scored[0] ? s.confidence : Math.min(top, s.confidence * (s.confidence / top) ** 2) }))
     .filter(({ c }) => c >= MATCH_THRESHOLD);
   // the best by rank first, the others by confidence
   return [first!, ...others.sort((a, b) => b.c - a.c)].slice(0, limit).map(({ s, c }) => ({ code: s.doc.code, name: s.doc.name, score: round(c) }));
@@ -414,7 +421,8 @@ function absurdSubject(q: ReadQuery, doc: Doc): boolean {
 function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; rest: string } | null {
   for (const topic of searchData().topics) {
     for (const term of topic.terms) {
-      const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i], true);
+      // a topic named only in a purpose clause (after "để") is not what the question is about
+      const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i] && i < q.purposeFrom, true);
       if (spans === null) continue;
       const dropped = new Set(spans.flatMap(([at, len]) => Array.from({ length: len }, (_, j) => at + j)));
       const rest = q.tokens.filter((_, i) => !dropped.has(i)).map((t) => t.key).join(" ");
@@ -445,7 +453,7 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
   const oos = outOfScopeTopic(q);
   if (oos) {
     // a procedure that itself names the topic, and whose name the question covers well, answers
-    const named = top !== undefined && top.confidence >= MATCH_THRESHOLD && top.nameCovered >= NAMED_COVERED && saysPhrase(top.doc.strongKeys, oos.term);
+    const named = top !== undefined && (top.confidence >= NAMED_CONFIDENT || top.nameCovered >= NAMED_COVERED) && saysPhrase(top.doc.strongKeys, oos.term);
     if (!named) {
       // else the rest of the question must name a procedure on its own
       const restQuery = read(data, oos.rest);

@@ -47,6 +47,8 @@ export interface ReadQuery {
   said: string[][];
   /** ages the question states ("bé 3 tuổi" → 3) */
   ages: number[];
+  /** where a purpose clause starts ("… để xin việc"), when the words before it name something; else the length */
+  purposeFrom: number;
   /** tokens an "a + b" synonym read (an out-of-scope word among them does not count: "không + lương hưu") */
   consumed: boolean[];
 }
@@ -201,5 +203,5 @@ export function readQuery(query: string, vocabulary: Vocabulary, knownPair: (pai
       }
     });
   }
-  return { tokens, segments, terms, stopPairs, tones, said: [tokens.map((t) => t.key), ...segments.map((s) => s.keys)], ages: agesOf(tokens), consumed };
+  return { tokens, segments, terms, stopPairs, tones, said: [tokens.map((t) => t.key), ...segments.map((s) => s.keys)], ages: agesOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length };
 }
