@@ -221,7 +221,10 @@ export function statementCounter(): { read(): number } {
  * the ingest's pool keeps its connections while busy.
  */
 export async function ingestCpuMeter(pool: pg.Pool): Promise<{ perItem(items: number): Promise<string> }> {
-  const backends = async () => (await pool.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")).rows.map((r) => r.pid);
+  // Client backends only (autovacuum works on the tables the ingest fills, on its own schedule).
+  // The backend answering this serves the ingest too (the pool hands out its last idle connection): counted.
+  const backends = async () =>
+    (await pool.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'")).rows.map((r) => r.pid);
   const self = cpuSeconds(process.pid);
   const start = new Map((await backends()).map((pid) => [pid, cpuSeconds(pid)]));
   return {
