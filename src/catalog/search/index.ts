@@ -141,13 +141,17 @@ function marksOf(texts: readonly string[]): { strongTones: Set<string>; markedTe
   for (const text of texts) {
     let prev: Token | undefined;
     let prevTone = "";
-    for (const t of tokensOf(text)) {
+    const tokens = tokensOf(text);
+    // a text written with marks writes its unmarked words as they are ("Giao đất" is not "giáo");
+    // only a text typed wholly without marks (an alias such as "dang ky khai sinh") says nothing
+    const written = tokens.some((t) => t.marked);
+    for (const t of tokens) {
       const tone = toneKey(t.tone);
       strongTones.add(tone);
-      if (t.marked) markedTerms.add(t.key);
+      if (written) markedTerms.add(t.key);
       if (prev) {
         strongTones.add(`${prevTone} ${tone}`);
-        if (t.marked || prev.marked) markedTerms.add(`${prev.key} ${t.key}`);
+        if (written) markedTerms.add(`${prev.key} ${t.key}`);
       }
       prev = t;
       prevTone = tone;
