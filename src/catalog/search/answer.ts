@@ -18,7 +18,7 @@
 import type { SearchResult } from "./index.js";
 
 export interface AnswerResult extends SearchResult {
-  /** the variant this procedure is, when the answer is "choices" ("có yếu tố nước ngoài") */
+  /** the variant this procedure is ("Có yếu tố nước ngoài"), when it belongs to a variant group: always in "choices", and on the chosen one in "match" */
   variant?: string;
 }
 
