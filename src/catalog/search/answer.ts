@@ -4,7 +4,7 @@
  * the procedures API): the search decides which kind of answer a question gets; readers only
  * render it.
  *
- * - match: ranked procedures, best first, each with a confidence in [0, 1] (today's list).
+ * - match: ranked procedures, best first, each with a confidence in [0, 1].
  * - choices: several variants of one procedure fit equally (with a foreign element, in a border
  *   area, mobile registration; ID card under or over 14; first issue, renewal or replacement): the
  *   reader offers them as choices instead of guessing. `prompt` is the question to put to the
@@ -22,13 +22,9 @@ export interface AnswerResult extends SearchResult {
   variant?: string;
 }
 
+/** Built by askCatalog (index.ts). */
 export type SearchAnswer =
   | { kind: "match"; results: AnswerResult[] }
   | { kind: "choices"; prompt: string; results: AnswerResult[] }
   | { kind: "out-of-scope"; topic: string; whereToGo: string }
   | { kind: "no-match" };
-
-/** Today's ranked list as an answer: a list with results is a match, an empty one no match. */
-export function answerFromResults(results: SearchResult[]): SearchAnswer {
-  return results.length > 0 ? { kind: "match", results } : { kind: "no-match" };
-}

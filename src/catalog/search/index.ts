@@ -134,9 +134,34 @@ const toneKey = (tone: string): string => tone.replace(/^((?:qu|ch|gh|gi|kh|ng|n
 const asTerm = (miniTerm: string): string => miniTerm.replace("_", " ");
 const asMini = (term: string): string => term.replace(" ", "_");
 
+/** The words and pairs of texts as written with marks (tone signatures), and the terms written with marks. */
+function marksOf(texts: readonly string[]): { strongTones: Set<string>; markedTerms: Set<string> } {
+  const strongTones = new Set<string>();
+  const markedTerms = new Set<string>();
+  for (const text of texts) {
+    let prev: Token | undefined;
+    let prevTone = "";
+    const tokens = tokensOf(text);
+    // a text written with marks writes its unmarked words as they are ("Giao đất" is not "giáo");
+    // only a text typed wholly without marks (an alias such as "dang ky khai sinh") says nothing
+    const written = tokens.some((t) => t.marked);
+    for (const t of tokens) {
+      const tone = toneKey(t.tone);
+      strongTones.add(tone);
+      if (written) markedTerms.add(t.key);
+      if (prev) {
+        strongTones.add(`${prevTone} ${tone}`);
+        if (written) markedTerms.add(`${prev.key} ${t.key}`);
+      }
+      prev = t;
+      prevTone = tone;
+    }
+  }
+  return { strongTones, markedTerms };
+}
+
 /** Syllables (not function words, read by their marks) and pairs of a catalog text. */
-function termSet(text: string, isStop: (t: Token) => boolean): Set<string> {
-  const set = new Set<string>();
+function termSet(text: string, isStop: (t: Token) => boolean, set = new Set<string>()): Set<string> {
   for (const line of text.split("\n")) {
     const tokens = tokensOf(line);
     tokens.forEach((t, i) => {
@@ -180,20 +205,9 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
       code: p.code,
       name: p.name,
       curated: p.origin === "CURATED",
-      strong: new Set(strongTexts.flatMap((t) => [...termSet(t, isStop)])),
-      markedTerms: new Set(
-        strongTexts.flatMap((t) => {
-          const tokens = tokensOf(t);
-          return tokens.flatMap((k, i) => [...(k.marked ? [k.key] : []), ...(i > 0 && (k.marked || tokens[i - 1]!.marked) ? [`${tokens[i - 1]!.key} ${k.key}`] : [])]);
-        }),
-      ),
-      strongTones: new Set(
-        strongTexts.flatMap((t) => {
-          const tokens = tokensOf(t);
-          return tokens.flatMap((k, i) => [toneKey(k.tone), ...(i > 0 ? [`${toneKey(tokens[i - 1]!.tone)} ${toneKey(k.tone)}`] : [])]);
-        }),
-      ),
-      weak: new Set([...p.documentNames, p.field ?? ""].flatMap((t) => [...termSet(t, isStop)])),
+      strong: strongTexts.reduce((set, t) => termSet(t, isStop, set), new Set<string>()),
+      ...marksOf(strongTexts),
+      weak: [...p.documentNames, p.field ?? ""].reduce((set, t) => termSet(t, isStop, set), new Set<string>()),
       phrases: [...nameParts(p.name, tails).map((text, i) => ({ text, whole: i < 2 })), ...p.aliases.map((text) => ({ text, whole: true }))]
         .map(({ text, whole }) => ({ terms: [...termSet(text, isStop)], idfs: [] as number[], total: 0, whole }))
         .filter((ph) => ph.terms.length > 0),
@@ -218,8 +232,11 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   const df = new Map<string, number>();
   const strongDf = new Map<string, number>();
   for (const d of docs) {
-    for (const t of new Set([...d.strong, ...d.weak])) df.set(t, (df.get(t) ?? 0) + 1);
-    for (const t of d.strong) strongDf.set(t, (strongDf.get(t) ?? 0) + 1);
+    for (const t of d.strong) {
+      strongDf.set(t, (strongDf.get(t) ?? 0) + 1);
+      df.set(t, (df.get(t) ?? 0) + 1);
+    }
+    for (const t of d.weak) if (!d.strong.has(t)) df.set(t, (df.get(t) ?? 0) + 1);
   }
   const idf = new Map<string, number>();
   for (const [t, f] of df) {
@@ -232,12 +249,10 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   const frequency = new Map<string, number>();
   // the words typo repair aims at: those of names, aliases and fields, and words documents use
   // more than twice (a rare word of a long document text is more likely a slip of the citizen's)
-  const strongWords = new Set(docs.flatMap((d) => [...d.strong].filter((t) => !t.includes(" "))));
-  const strongPairs = new Set(docs.flatMap((d) => [...d.strong].filter((t) => t.includes(" "))));
   for (const [t, f] of df) {
     if (t.includes(" ")) {
-      if (strongPairs.has(t) || f > 2) bigrams.add(t);
-    } else if (strongWords.has(t) || f > 2) {
+      if (strongDf.has(t) || f > 2) bigrams.add(t);
+    } else if (strongDf.has(t) || f > 2) {
       words.add(t);
       frequency.set(t, f);
     }
@@ -260,7 +275,10 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   // a pair of two generic or function words ("xin giấy", "làm giấy") is generic too
   const generic = new Set(data.generic);
   const plain = (k: string): boolean => data.generic.has(k) || stop.has(k) || /^\d+$/.test(k);
-  for (const t of idf.keys()) if (t.includes(" ") && t.split(" ").every(plain)) generic.add(t);
+  for (const t of idf.keys()) {
+    const space = t.indexOf(" ");
+    if (space > 0 && plain(t.slice(0, space)) && plain(t.slice(space + 1))) generic.add(t);
+  }
   // (a name's generic words still tell siblings apart: "cấp lại" against "cấp đổi")
   const nameIdf = new Map(idf);
   for (const [t, v] of idf) if (generic.has(t)) idf.set(t, v * GENERIC_FACTOR);
@@ -270,7 +288,7 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
       ph.total = ph.idfs.reduce((a, b) => a + b, 0);
     }
   }
-  const strongTerms = new Set(docs.flatMap((d) => [...d.strong]));
+  const strongTerms = new Set(strongDf.keys());
 
   const index: IndexData = { mini, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5) };
   return index as unknown as CatalogSearchIndex;

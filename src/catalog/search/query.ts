@@ -165,8 +165,13 @@ export function readQuery(query: string, vocabulary: Vocabulary, knownPair: (pai
       continue;
     }
     segments.push({ keys: best.means, stops: best.meansStops, weight: w * best.weight, typed: false });
-    if (best.keep) run.push(...tokens.slice(i, i + best.say.keys.length));
-    else flush();
+    if (best.keep) {
+      // the citizen's words stay, and a longer phrase starting inside them can still be read
+      run.push(tokens[i]!);
+      i++;
+      continue;
+    }
+    flush();
     i += best.say.keys.length;
   }
   flush();
