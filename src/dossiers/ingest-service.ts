@@ -451,15 +451,15 @@ export class DossierIngestService {
                 (SELECT c.phone FROM "Citizen" c WHERE c.id = d."applicantId") AS "applicantPhone",
                 (SELECT c."fullName" FROM "Citizen" c WHERE c.id = d."applicantId") AS "applicantName",
                 d."procedureCode", d."procedureName", d."communeCode", d.channel, d."receivedAt", d."dueAt", d."newDueAt"
-           FROM "Dossier" d WHERE d.code = ANY($1::text[]) ORDER BY d.code FOR UPDATE OF d
+           FROM "Dossier" d WHERE d.code IN (SELECT unnest($1::text[])) ORDER BY d.code FOR UPDATE OF d
        )
        SELECT (SELECT json_agg(d) FROM d) AS dossiers,
               (SELECT json_agg(json_build_object('code', a.code, 'name', a."fullName", 'parentCode', a."parentCode")) FILTER (WHERE a.level = 'COMMUNE') FROM "AdminUnit" a
                 WHERE a.code IN (SELECT unnest($2::text[]) UNION SELECT d."communeCode" FROM d)) AS communes,
-              (SELECT json_agg(json_build_object('code', p.code, 'name', p.name)) FROM "Procedure" p WHERE p.code = ANY($3::text[])) AS procedures,
+              (SELECT json_agg(json_build_object('code', p.code, 'name', p.name)) FROM "Procedure" p WHERE p.code IN (SELECT unnest($3::text[]))) AS procedures,
               (SELECT json_agg(json_build_object('eventId', e."eventId", 'payload', e.payload)) FROM "DossierEvent" e
-                WHERE e.origin = $4 AND e."eventId" = ANY($5::text[])) AS stored,
-              (SELECT json_agg(json_build_object('id', c.id, 'phone', c.phone, 'fullName', c."fullName")) FROM "Citizen" c WHERE c.phone = ANY($6::text[])) AS citizens`,
+                WHERE e.origin = $4 AND e."eventId" IN (SELECT unnest($5::text[]))) AS stored,
+              (SELECT json_agg(json_build_object('id', c.id, 'phone', c.phone, 'fullName', c."fullName")) FROM "Citizen" c WHERE c.phone IN (SELECT unnest($6::text[]))) AS citizens`,
       [q.codes, q.communeCodes, q.procedureCodes, q.origin, q.eventIds, q.phones],
     );
     const row = rows[0]!;
