@@ -10,7 +10,7 @@
  * { q, expect: code | code[] | null, kind, style }; an array means any of those codes is right.
  * Exits with 1 when a held-out target is missed.
  */
-import { readPortalAliases } from "../src/catalog/source.js";
+import { readProcedureAliases } from "../src/catalog/source.js";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, resolve } from "node:path";
@@ -54,12 +54,14 @@ function readEntries(path: string, origin: "CURATED" | "PORTAL"): SearchableProc
 
 /** The catalog as `seed` publishes it: the curated procedures, then the portal's list for every other code. */
 export function loadCatalog(): SearchableProcedure[] {
-  const curated = readEntries(resolve(repoRoot, "prisma/seed/data/procedures.json"), "CURATED");
+  // the aliases of prisma/seed/data/procedure-aliases/ are added to both, as `seed` does
+  const extra = readProcedureAliases();
+  const withExtra = (p: SearchableProcedure): SearchableProcedure => ({ ...p, aliases: [...p.aliases, ...(extra.get(p.code) ?? [])] });
+  const curated = readEntries(resolve(repoRoot, "prisma/seed/data/procedures.json"), "CURATED").map(withExtra);
   const codes = new Set(curated.map((p) => p.code));
-  const extra = readPortalAliases();
   const portal = readEntries(resolve(repoRoot, "prisma/seed/data/procedures-commune.json"), "PORTAL")
     .filter((p) => !codes.has(p.code))
-    .map((p) => ({ ...p, aliases: [...p.aliases, ...(extra.get(p.code) ?? [])] }));
+    .map(withExtra);
   return [...curated, ...portal];
 }
 

@@ -27,8 +27,8 @@ const dataDir = path.join(projectRoot, "prisma", "seed", "data");
 export const proceduresJsonPath = path.join(dataDir, "procedures.json");
 export const portalProceduresJsonPath = path.join(dataDir, "procedures-commune.json");
 export const portalDifferencesJsonPath = path.join(dataDir, "procedures-portal-differences.json");
-/** Citizens' phrasings of portal procedures (the portal has none): reviewed data of ours, by code. */
-export const portalAliasesDir = path.join(dataDir, "procedure-aliases");
+/** Citizens' phrasings of procedures (the portal has none), beside the curated file's own: data of ours, by code. */
+export const procedureAliasesDir = path.join(dataDir, "procedure-aliases");
 
 /** Printed by `seed` (prisma/seed/data/procedures-commune.md has the details). */
 export const PORTAL_PROCEDURES_ATTRIBUTION =
@@ -247,7 +247,7 @@ const aliasesFile = z.object({
  * The aliases of prisma/seed/data/procedure-aliases/*.json, by code (several files may add to one
  * code). Read synchronously: the search evaluation reads the catalog files the same way.
  */
-export function readPortalAliases(dir = portalAliasesDir): Map<string, string[]> {
+export function readProcedureAliases(dir = procedureAliasesDir): Map<string, string[]> {
   const byCode = new Map<string, string[]>();
   if (!existsSync(dir)) return byCode;
   for (const name of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
@@ -259,13 +259,14 @@ export function readPortalAliases(dir = portalAliasesDir): Map<string, string[]>
 }
 
 /** One curated file alone (tests, tools). */
-export async function readCatalogSource(file = proceduresJsonPath): Promise<CatalogCheck> {
-  return checkCatalog(JSON.parse(await readFile(file, "utf8")), "CURATED", await readPortalDifferences());
+export async function readCatalogSource(file = proceduresJsonPath, extraAliases: Map<string, string[]> = new Map()): Promise<CatalogCheck> {
+  return checkCatalog(JSON.parse(await readFile(file, "utf8")), "CURATED", await readPortalDifferences(), extraAliases);
 }
 
 /** The whole shipped catalog: curated and portal records, as `seed` publishes it. */
 export async function readCatalogSources(files: { curated?: string; portal?: string } = {}): Promise<CatalogCheck> {
-  const curated = await readCatalogSource(files.curated);
-  const portal = checkCatalog(JSON.parse(await readFile(files.portal ?? portalProceduresJsonPath, "utf8")), "PORTAL", new Map(), readPortalAliases());
+  const aliases = readProcedureAliases();
+  const curated = await readCatalogSource(files.curated, aliases);
+  const portal = checkCatalog(JSON.parse(await readFile(files.portal ?? portalProceduresJsonPath, "utf8")), "PORTAL", new Map(), aliases);
   return mergeCatalogs(curated, portal);
 }

@@ -1,4 +1,4 @@
-import { readPortalAliases } from "../../src/catalog/source.js";
+import { readProcedureAliases } from "../../src/catalog/source.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -240,7 +240,7 @@ describe("evaluation", () => {
     const curated = JSON.parse(readFileSync(resolve(root, "prisma/seed/data/procedures.json"), "utf8")) as { code: string; aliases?: string[] }[];
     for (const p of curated) for (const a of p.aliases ?? []) sources.push({ where: `prisma/seed/data/procedures.json aliases of ${p.code}`, text: folded(a) });
     // and so are the portal procedures' aliases of prisma/seed/data/procedure-aliases/
-    for (const [code, aliases] of readPortalAliases()) for (const a of aliases) sources.push({ where: `prisma/seed/data/procedure-aliases aliases of ${code}`, text: folded(a) });
+    for (const [code, aliases] of readProcedureAliases()) for (const a of aliases) sources.push({ where: `prisma/seed/data/procedure-aliases aliases of ${code}`, text: folded(a) });
     const official = [resolve(root, "prisma/seed/data/procedures.json"), resolve(root, "prisma/seed/data/procedures-commune.json")]
       .flatMap((f) => JSON.parse(readFileSync(f, "utf8")) as { name: string; field?: string | null; documents?: { name: string }[]; legal_basis?: unknown }[])
       .map((p) => [p.name, p.field ?? "", ...(p.documents ?? []).map((d) => d.name), JSON.stringify(p.legal_basis ?? "")].join(" | "))

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAdminUnitsCsv, readAdminUnits } from "../../src/admin-units/source.js";
-import { checkCatalog, isPublicSource, mergeCatalogs, portalProceduresJsonPath, proceduresJsonPath, readCatalogSources, readPortalAliases } from "../../src/catalog/source.js";
+import { checkCatalog, isPublicSource, mergeCatalogs, portalProceduresJsonPath, proceduresJsonPath, readCatalogSources, readProcedureAliases } from "../../src/catalog/source.js";
 
 describe("administrative units source", () => {
   it("reads 34 provinces and 3,321 communes with search names", async () => {
@@ -81,7 +81,7 @@ describe("procedure catalog source", () => {
     const dir = mkdtempSync(join(tmpdir(), "motcua-aliases-"));
     writeFileSync(join(dir, "a.json"), JSON.stringify({ about: "test", entries: [{ code: "1.115148", aliases: ["xin thử một cách gọi"] }] }));
     writeFileSync(join(dir, "b.json"), JSON.stringify({ about: "test", entries: [{ code: "1.115148", aliases: ["cách gọi thứ hai"] }] }));
-    const aliases = readPortalAliases(dir);
+    const aliases = readProcedureAliases(dir);
     expect(aliases.get("1.115148")).toEqual(["xin thử một cách gọi", "cách gọi thứ hai"]);
     const raw = JSON.parse(await readFile(portalProceduresJsonPath, "utf8")) as { code: string }[];
     const plain = checkCatalog(raw, "PORTAL").accepted.find((p) => p.code === "1.115148")!;
@@ -90,9 +90,9 @@ describe("procedure catalog source", () => {
     // a changed alias changes the record's hash, so the next seed publishes it
     expect(withAliases.sourceHash).not.toBe(plain.sourceHash);
     writeFileSync(join(dir, "c.json"), JSON.stringify({ about: "test", entries: [{ code: "x", aliases: [] }] }));
-    expect(() => readPortalAliases(dir)).toThrow(/c\.json: entries\.0\.code/);
+    expect(() => readProcedureAliases(dir)).toThrow(/c\.json: entries\.0\.code/);
     // the shipped files are valid
-    expect(() => readPortalAliases()).not.toThrow();
+    expect(() => readProcedureAliases()).not.toThrow();
   });
 
   it("merges both files: every curated code is the curated record, the rest come from the portal", async () => {
