@@ -28,9 +28,19 @@ describe("motcua CLI", () => {
   it("prints JSON on request and says so honestly when nothing fits", async () => {
     const json = await motcua(["procedures", "search", "--json", "dang ky ket hon"]);
     expect(JSON.parse(json.stdout).results[0].code).toBe("1.000894");
-    const none = await motcua(["procedures", "search", "đổi giấy phép lái xe máy"]);
+    const none = await motcua(["procedures", "search", "thời tiết ngày mai thế nào"]);
     expect(none.code).toBe(0);
     expect(none.stdout).toMatch(/Không tìm thấy thủ tục phù hợp/);
+  });
+
+  it("says where to go for what no commune handles, and asks which variant when several fit", async () => {
+    const away = await motcua(["procedures", "search", "đổi giấy phép lái xe máy"]);
+    expect(away.code).toBe(0);
+    expect(away.stdout).toMatch(/^Việc này không làm tại xã \(.+\): .+/);
+    expect(away.stdout).not.toMatch(/^1\./m);
+    const asJson = JSON.parse((await motcua(["procedures", "search", "--json", "làm hộ chiếu"])).stdout) as { kind: string; whereToGo: string; results: unknown[] };
+    expect(asJson).toMatchObject({ kind: "out-of-scope", results: [] });
+    expect(asJson.whereToGo.length).toBeGreaterThan(10);
   });
 
   it("shows one procedure with its documents", async () => {

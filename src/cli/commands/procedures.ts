@@ -51,10 +51,16 @@ async function runSearch(databaseUrl: string, text: string, limit: number, json:
   try {
     const stored = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Procedure"`);
     if (stored.rows[0]?.n === 0) throw new AppError("SEED_INVALID", CATALOG_EMPTY);
-    const results = await new CatalogService(new SqlProcedureRepository(pool)).search(text, limit);
-    if (json) console.log(JSON.stringify({ results }, null, 2));
+    // the same answer the bot gives: a match, variants to choose from, out of scope, or none
+    const answer = await new CatalogService(new SqlProcedureRepository(pool)).ask(text, limit);
+    const results = answer.kind === "match" || answer.kind === "choices" ? answer.results : [];
+    if (json) console.log(JSON.stringify({ ...answer, results }, null, 2));
+    else if (answer.kind === "out-of-scope") console.log(`Việc này không làm tại xã (${answer.topic}): ${answer.whereToGo}`);
     else if (results.length === 0) console.log("Không tìm thấy thủ tục phù hợp với câu hỏi này (no matching procedure).");
-    else results.forEach((r, i) => console.log(`${i + 1}. ${r.code}  ${r.name}  (${r.score.toFixed(2)})`));
+    else {
+      if (answer.kind === "choices") console.log(answer.prompt);
+      results.forEach((r, i) => console.log(`${i + 1}. ${r.code}  ${r.name}  (${r.score.toFixed(2)})${r.variant ? `  — ${r.variant}` : ""}`));
+    }
     return 0;
   } finally {
     await pool.end().catch(() => undefined);
