@@ -35,7 +35,8 @@ describe("web chat in a browser", () => {
     await page.press("#q", "Enter");
     await page.getByText("Cấp Giấy xác nhận tình trạng hôn nhân (mã 1.004873)", { exact: false }).waitFor();
     await page.getByRole("button", { name: "Lệ phí" }).last().click();
-    await page.locator(".msg.bot", { hasText: "💰 Lệ phí:" }).last().waitFor();
+    // the fee's own answer (the whole answer above has "💰 Lệ phí:" in its summary too)
+    await page.locator(".msg.bot", { hasText: /\(mã 1\.004873\)\n💰 Lệ phí:/ }).waitFor();
     expect(await page.locator(".msg.bot").last().textContent()).toMatch(/^📄 Cấp Giấy xác nhận tình trạng hôn nhân \(mã 1\.004873\)\n💰 Lệ phí:/);
 
     await page.fill("#q", `tra cứu ${code}`);
