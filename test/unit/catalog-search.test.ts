@@ -123,6 +123,14 @@ describe("answers", () => {
     for (const r of answer.results) expect(r.variant).toBeTruthy();
   });
 
+  it("offers every variant of a small group even when the reader asks for three results", () => {
+    const answer = askCatalog(index, "làm thẻ căn cước", { limit: 3 });
+    expect(answer.kind).toBe("choices");
+    if (answer.kind !== "choices") return;
+    expect(codes(answer.results)).toEqual(expect.arrayContaining(["1.014061", "1.014062", "1.014063", "1.014064"]));
+    expect(answer.results.length).toBeLessThanOrEqual(6);
+  });
+
   it("picks the variant the question names (foreign element, border area, age, replacement)", () => {
     expect(top("đăng ký kết hôn với người Hàn Quốc")).toBe("2.000806");
     expect(top("khai tử cho người nước ngoài chết ở xã biên giới")).toBe("1.004827");

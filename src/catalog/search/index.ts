@@ -454,6 +454,9 @@ function read(data: IndexData, query: string): ReadQuery {
   return readQuery(query, data.vocabulary, (pair) => data.idf.has(pair));
 }
 
+/** At most this many variants are offered as choices, whatever the limit. */
+const MAX_CHOICES = 6;
+
 /** The kind of answer a question gets (answer.ts): match, choices, out of scope or no match. */
 export function askCatalog(index: CatalogSearchIndex, query: string, options: SearchOptions = {}): SearchAnswer {
   const data = index as unknown as IndexData;
@@ -510,7 +513,9 @@ function withVariants(data: IndexData, q: ReadQuery, scored: Scored[], limit: nu
   return {
     kind: "choices",
     prompt: group.prompt,
-    results: offered.slice(0, Math.max(limit, 2)).map((m) => resultOf(m, Math.min(scoreOf(m.code), first.score))),
+    // the variants are a closed set: all of them, even past a short limit (a reader showing three
+    // buttons must not drop the variant that fits), but never a wall of buttons
+    results: offered.slice(0, Math.max(limit, MAX_CHOICES)).map((m) => resultOf(m, Math.min(scoreOf(m.code), first.score))),
   };
 }
 
