@@ -26,6 +26,8 @@ function copies(originals: number, copies: number): string {
 }
 
 const BRIEF_LENGTH = 90;
+/** A fact's opening shorter than this, followed by a bracket, is a claim the bracket qualifies. */
+const QUALIFIED_CLAIM = 30;
 /** The first clause of a fact, short enough for the summary (the whole fact follows the documents, under "Chi tiết"). */
 function brief(fact: string): string {
   const first = fact.split(";")[0]!.trim();
@@ -33,8 +35,14 @@ function brief(fact: string): string {
   if (first.length <= BRIEF_LENGTH) return first === fact.trim() ? first : `${first.replace(/[\s,.:]+$/, "")}…`;
   let cut = first.slice(0, BRIEF_LENGTH - 1);
   cut = cut.slice(0, Math.max(cut.lastIndexOf(" "), 40));
-  // never end inside brackets: "… cơ quan BHXH (thẻ…" becomes "… cơ quan BHXH…"
-  if ((cut.match(/\(/g) ?? []).length > (cut.match(/\)/g) ?? []).length) cut = cut.slice(0, cut.lastIndexOf("("));
+  // never end inside brackets: "… cơ quan BHXH (thẻ…" becomes "… cơ quan BHXH…" — unless the
+  // bracket qualifies a short claim: "Miễn phí (Mức lệ phí cụ thể do HĐND tỉnh…)" must not be
+  // shortened to "Miễn phí…", which says the opposite of the bracket
+  if ((cut.match(/\(/g) ?? []).length > (cut.match(/\)/g) ?? []).length) {
+    const before = cut.slice(0, cut.lastIndexOf("("));
+    if (before.trim().length >= QUALIFIED_CLAIM) return `${before.replace(/[\s,;:(]+$/, "")}…`;
+    return `${cut.replace(/[\s,;:(]+$/, "")}…)`;
+  }
   return `${cut.replace(/[\s,;:(]+$/, "")}…`;
 }
 

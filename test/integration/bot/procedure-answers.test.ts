@@ -133,6 +133,15 @@ describe("procedure answers (issue 8 §3)", () => {
     expect(business).not.toMatch(/Nhờ người khác/);
   });
 
+  it("a summary never shortens a qualified fact into its opposite: 'Miễn phí (… do HĐND tỉnh quyết định…)' keeps its bracket", async () => {
+    const c = await conversation();
+    await c.ask("đăng ký kết hôn có yếu tố nước ngoài");
+    const answer = texts(await c.press("proc:2.000806"));
+    const fee = answer.split("\n").find((l) => l.startsWith("⏱") || l.includes("💰"));
+    expect(fee).toMatch(/💰 [^\n]*Miễn phí \(Mức lệ phí cụ thể do Hội đồng nhân dân tỉnh[^\n]*…\)/);
+    expect(answer).toMatch(/Miễn lệ phí cho người thuộc gia đình có công/); // the whole fact under "Chi tiết"
+  });
+
   it("a long answer leads with the name, then where / how long and how much / by post, then the documents and the source", async () => {
     const c = await conversation();
     const answer = texts(await c.ask("đăng ký kết hôn cần giấy tờ gì"));
