@@ -99,11 +99,13 @@ describe("the built program (dist/)", () => {
     const log = path.join(scratch, "serve-modules.txt");
     writeFileSync(log, "");
     const child = spawn(process.execPath, ["--import", recorder, bin, "serve", "--role", "all"], {
-      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", PUBLIC_BASE_URL: base, QUEUE_PREFIX: `build${randomBytes(4).toString("hex")}`, MOTCUA_MODULE_LOG: log },
-      stdio: ["ignore", "ignore", "pipe"],
+      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", PUBLIC_BASE_URL: base, QUEUE_PREFIX: `build${randomBytes(4).toString("hex")}`, MOTCUA_MODULE_LOG: log, LOG_LEVEL: "info" },
+      stdio: ["ignore", "pipe", "pipe"],
     });
     let stderr = "";
+    let stdout = "";
     child.stderr.on("data", (c) => (stderr += String(c)));
+    child.stdout.on("data", (c) => (stdout += String(c)));
     try {
       const until = Date.now() + 60_000;
       while ((await fetch(`${base}/readyz`).catch(() => null))?.status !== 200) {
@@ -121,8 +123,17 @@ describe("the built program (dist/)", () => {
       expect((await asset.text()).length).toBeGreaterThan(100);
       const modules = readFileSync(log, "utf8").split("\n").filter(Boolean);
       expect(modules.filter((u) => /\.(c|m)?tsx?$/.test(u) || packageOf(u) === "tsx")).toEqual([]);
-    } finally {
+      // ready means every role runs: the worker started before the API began to listen
+      const workerAt = stdout.indexOf("notification worker and outbox relay running");
+      expect(workerAt).toBeGreaterThanOrEqual(0);
+      expect(workerAt).toBeLessThan(stdout.indexOf("motcua API listening on"));
+      // and a SIGTERM right after ready stops it cleanly
       child.kill("SIGTERM");
+      const code = await new Promise((r) => (child.exitCode !== null ? r(child.exitCode) : child.once("exit", (c) => r(c))));
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/"signal":"SIGTERM".*shutting down/);
+    } finally {
+      if (child.exitCode === null) child.kill("SIGTERM");
       await new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
     }
   }, 90_000);

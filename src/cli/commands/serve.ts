@@ -38,9 +38,18 @@ export async function runServe(env: Env, options: ServeOptions): Promise<number>
   // A worker process builds only what it runs (no HTTP server, bot, catalog search or console).
   const ctx: CoreContext | AppContext = role === "worker" ? (await import("../../app/core-context.js")).createCoreContext(env) : (await import("../../app/context.js")).createAppContext(env);
   const stops: (() => Promise<void>)[] = [];
+  // Listened for before anything starts: a SIGTERM while the roles start (a deploy stopping a
+  // fresh process) stops them cleanly once they run, instead of killing the process half-way.
+  let requestStop: (signal: string) => void = () => undefined;
+  const stopRequested = new Promise<string>((resolve) => (requestStop = resolve));
+  const onSignal = (signal: NodeJS.Signals) => requestStop(signal);
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   try {
-    return await serveRoles(env, ctx, role, port, stops, options);
+    return await serveRoles(env, ctx, role, port, stops, options, stopRequested);
   } catch (error) {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
     // A role that failed to start (a port in use, say) must not leave the others running: stop
     // what did start and close every connection, so the process ends with the error.
     for (const s of stops.reverse()) await s().catch(() => undefined);
@@ -49,9 +58,18 @@ export async function runServe(env: Env, options: ServeOptions): Promise<number>
   }
 }
 
-async function serveRoles(env: Env, ctx: CoreContext | AppContext, role: Role, port: number, stops: (() => Promise<void>)[], options: ServeOptions): Promise<number> {
+async function serveRoles(
+  env: Env,
+  ctx: CoreContext | AppContext,
+  role: Role,
+  port: number,
+  stops: (() => Promise<void>)[],
+  options: ServeOptions,
+  stopRequested: Promise<string>,
+): Promise<number> {
   const log = ctx.logger;
   let listening = "";
+  let listen: (() => Promise<void>) | undefined;
   const channels = configuredChannels(env);
   const sandboxed = Object.entries(channels).filter(([, on]) => !on).map(([name]) => name);
   if (sandboxed.length) log.info({ sandboxed }, `no credentials for ${sandboxed.join(", ")}: those channels are served by the sandbox`);
@@ -80,12 +98,15 @@ async function serveRoles(env: Env, ctx: CoreContext | AppContext, role: Role, p
       ...(zaloOa instanceof ZaloOaChannel ? { onZaloUserMessage: zaloBotHandler({ engine: bot, oa: zaloOa, logger: log }) } : {}),
     });
     stops.push(() => app.close());
-    const address = await app.listen({ host: env.HOST, port }).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === "EADDRINUSE") throw new AppError("SERVICE_UNAVAILABLE", `Port ${port} on ${env.HOST} is already in use (another motcua?); stop that process or set PORT to a free port.`);
-      throw error;
-    });
-    log.info({ role }, `motcua API listening on ${address}`);
-    listening = address;
+    // The API listens last (below): /readyz answers 200 only once every role of this process runs.
+    listen = async () => {
+      const address = await app.listen({ host: env.HOST, port }).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === "EADDRINUSE") throw new AppError("SERVICE_UNAVAILABLE", `Port ${port} on ${env.HOST} is already in use (another motcua?); stop that process or set PORT to a free port.`);
+        throw error;
+      });
+      log.info({ role }, `motcua API listening on ${address}`);
+      listening = address;
+    };
   }
   if (role === "all" || role === "worker") {
     const { startWorkerRole } = await import("../../app/worker-role.js");
@@ -108,15 +129,10 @@ async function serveRoles(env: Env, ctx: CoreContext | AppContext, role: Role, p
         : "The bot role needs TELEGRAM_BOT_TOKEN (Telegram long polling); the web chat at /chat and Zalo replies run with --role api or all.",
     );
   }
+  await listen?.();
   options.onListening?.(listening);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      log.info({ signal }, "shutting down");
-      resolve();
-    };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
+  const signal = await stopRequested;
+  log.info({ signal }, "shutting down");
   for (const s of stops.splice(0).reverse()) await s();
   await ctx.close();
   return 0;
