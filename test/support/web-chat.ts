@@ -46,3 +46,18 @@ export function webChatUser(baseUrl: string, options: { ip?: string; cookie?: st
     replies: async (body: Record<string, unknown>) => (await post(body)).body.replies,
   };
 }
+
+/** A web-chat conversation past its welcome: `ask` and `press` return the answer's replies. */
+export async function chatConversation(baseUrl: string) {
+  const user = webChatUser(baseUrl);
+  await user.post({ text: "menu" });
+  return {
+    ask: async (text: string) => (await user.post({ text })).body.replies,
+    press: async (button: string) => (await user.post({ button })).body.replies,
+  };
+}
+
+/** The replies' texts, one after the other. */
+export const replyTexts = (replies: ChatReply[]) => replies.map((r) => r.text).join("\n---\n");
+/** Every button of the replies. */
+export const replyButtons = (replies: ChatReply[]) => replies.flatMap((r) => (r.buttons ?? []).flat());

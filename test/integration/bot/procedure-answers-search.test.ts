@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../support/app.js";
-import { webChatUser, type ChatReply } from "../../support/web-chat.js";
+import { chatConversation, replyButtons as buttons, replyTexts as texts } from "../../support/web-chat.js";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -12,16 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function conversation() {
-  const user = webChatUser(t.baseUrl);
-  await user.post({ text: "menu" });
-  return {
-    ask: async (text: string) => (await user.post({ text })).body.replies,
-    press: async (button: string) => (await user.post({ button })).body.replies,
-  };
-}
-const texts = (replies: ChatReply[]) => replies.map((r) => r.text).join("\n---\n");
-const buttons = (replies: ChatReply[]) => replies.flatMap((r) => (r.buttons ?? []).flat());
+const conversation = () => chatConversation(t.baseUrl);
 
 describe("procedure answers that need the search's variants (issue 8 §3)", () => {
   it("a marriage with a foreigner gets the foreign-element procedure, shown or offered as a choice — not the domestic one", async () => {

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../support/app.js";
-import { webChatUser, type ChatReply } from "../../support/web-chat.js";
+import { chatConversation, replyButtons as buttons, replyTexts as texts, type ChatReply } from "../../support/web-chat.js";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -12,17 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** A conversation past its welcome: `ask` returns the answer's replies. */
-async function conversation() {
-  const user = webChatUser(t.baseUrl);
-  await user.post({ text: "menu" });
-  return {
-    ask: async (text: string) => (await user.post({ text })).body.replies,
-    press: async (button: string) => (await user.post({ button })).body.replies,
-  };
-}
-const texts = (replies: ChatReply[]) => replies.map((r) => r.text).join("\n---\n");
-const buttons = (replies: ChatReply[]) => replies.flatMap((r) => (r.buttons ?? []).flat());
+const conversation = () => chatConversation(t.baseUrl);
 const POSTAL_BUTTONS = (b: { label: string; data: string }) => b.data === "ask-postal" || b.data.startsWith("collect:") || /Bưu điện/.test(b.label);
 
 describe("procedure answers (issue 8 §3)", () => {
