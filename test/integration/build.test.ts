@@ -6,13 +6,13 @@
 import { execFile, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../src/paths.js";
+import { freePort } from "../support/notify-stack.js";
 
 const run = promisify(execFile);
 const bin = path.join(projectRoot, "bin", "motcua.js");
@@ -177,11 +177,3 @@ describe("the built program (dist/)", () => {
     expect(stale.stderr.trim()).toBe("dist/ is older than src/main.ts: run `npm run build` to compile the changed sources.");
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
