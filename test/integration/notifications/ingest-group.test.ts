@@ -93,6 +93,16 @@ describe("single events arriving together", () => {
     expect(await s.ctx.db.notice.count()).toBeGreaterThan(0);
   });
 
+  it("POST /api/v1/dossier-events: a NUL byte or a year-9999 date sent among good events at the same moment is refused alone, with nothing stored", async () => {
+    const good = Array.from({ length: 6 }, () => s.event());
+    const nul = s.event({ applicant: { fullName: "Nguyễn\u0000Văn A", phone: "0912345678" } });
+    const far = s.event({ occurredAt: "9999-12-31T23:59:00+07:00" });
+    const answers = await Promise.all([...good.slice(0, 3), nul, far, ...good.slice(3)].map((e) => s.post("/api/v1/dossier-events", e)));
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 400, 400, 202, 202, 202]);
+    for (const e of good) expect((await stored(e.dossierCode as string))?.events).toHaveLength(1);
+    for (const e of [nul, far]) expect(await stored(e.dossierCode as string)).toBeNull();
+  });
+
   it("an event id reused with other content is refused alone: the others of its group are stored", async () => {
     const taken = parse(s.event());
     await s.ctx.ingest.ingestOne(taken, {});
