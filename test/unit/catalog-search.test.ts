@@ -140,6 +140,17 @@ describe("answers", () => {
     expect(top("đăng ký khai sinh")).toBe("1.001193");
   });
 
+  it("reads 'mất' before how long or how much as the time or cost it takes, not as a lost paper or a death", () => {
+    expect(askCatalog(index, "đổi thẻ căn cước mất mấy ngày")).toMatchObject({ kind: "match", results: [{ code: "1.014063" }] });
+    const howLong = askCatalog(index, "làm thẻ căn cước mất bao lâu vậy");
+    expect(howLong.kind).toBe("choices");
+    expect(top("xin giấy xác nhận khuyết tật mất bao lâu")).toBe("1.001699");
+    expect(codes(searchCatalog(index, "làm giấy khai sinh cho con mất phí không"))).not.toContain("1.000656");
+    // lost, when a word before says so
+    expect(top("bị mất thẻ căn cước thì làm sao")).toBe("1.014064");
+    expect(top("lỡ làm mất giấy xác nhận khuyết tật")).toBe("1.001653");
+  });
+
   it("redirects out-of-scope questions, without shadowing commune procedures that name the same thing", () => {
     const passport = askCatalog(index, "làm hộ chiếu cho con");
     expect(passport).toMatchObject({ kind: "out-of-scope", topic: "Hộ chiếu" });
