@@ -151,6 +151,20 @@ describe("answers", () => {
     expect(top("lỡ làm mất giấy xác nhận khuyết tật")).toBe("1.001653");
   });
 
+  it("is sure of the variant a stated age decides (the bot shows a top answer ≥ 0.7 and 0.2 ahead directly)", () => {
+    for (const [q, code] of [["thẻ căn cước cho bé 7 tuổi nhà tôi", "1.014062"], ["ông nội 82 tuổi chưa có thẻ căn cước", "1.014061"], ["cháu gái 11 tuổi xin cấp căn cước", "1.014062"]] as const) {
+      const answer = askCatalog(index, q);
+      expect(answer.kind, q).toBe("match");
+      if (answer.kind !== "match") continue;
+      const [first, second] = answer.results;
+      expect(first?.code, q).toBe(code);
+      expect(first!.score, q).toBeGreaterThanOrEqual(0.7);
+      if (second) expect(first!.score - second.score, q).toBeGreaterThanOrEqual(0.2);
+    }
+    // without an age the group is offered as choices, as before
+    expect(kind("xin cấp thẻ căn cước cho cháu gái")).toBe("choices");
+  });
+
   it("redirects out-of-scope questions, without shadowing commune procedures that name the same thing", () => {
     const passport = askCatalog(index, "làm hộ chiếu cho con");
     expect(passport).toMatchObject({ kind: "out-of-scope", topic: "Hộ chiếu" });
