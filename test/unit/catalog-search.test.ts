@@ -233,11 +233,12 @@ const KNOWN_UI_EXAMPLES = new Set([
 describe("evaluation", () => {
   it("stays above a floor on the dev questions", () => {
     const f = evaluate(index, loadQuestions(DEV_PATH));
-    expect(f.questions).toBeGreaterThanOrEqual(600);
-    expect(f.top1).toBeGreaterThanOrEqual(0.86);
-    expect(f.top3).toBeGreaterThanOrEqual(0.9);
-    expect(f.noMatch).toBeGreaterThanOrEqual(0.88);
-    expect(f.falseMatchOutOfScope).toBeLessThanOrEqual(0.12);
+    // (the floors dropped when 320 harder, mostly portal, questions joined the set)
+    expect(f.questions).toBeGreaterThanOrEqual(960);
+    expect(f.top1).toBeGreaterThanOrEqual(0.78);
+    expect(f.top3).toBeGreaterThanOrEqual(0.84);
+    expect(f.noMatch).toBeGreaterThanOrEqual(0.85);
+    expect(f.falseMatchOutOfScope).toBeLessThanOrEqual(0.14);
   });
 
   it("keeps the held-out questions as they were committed (holdout.sha256)", () => {
