@@ -172,6 +172,9 @@ describe("answers", () => {
     expect(kind("thủ tục ly hôn")).toBe("out-of-scope");
     expect(kind("quyết toán thuế thu nhập cá nhân")).toBe("out-of-scope");
     expect(top("chứng thực bản sao hộ chiếu")).toBe("2.000815");
+    // the rest of the question keeps the marks typed: "mật" (honey) is not "mất" (died)
+    expect(kind("xin hộ chiếu cho người nuôi ong lấy mật")).toBe("out-of-scope");
+    expect(kind("hộ chiếu của ông bán mật ong")).toBe("out-of-scope");
     expect(top("ghi vào sổ hộ tịch việc ly hôn đã giải quyết ở nước ngoài")).toBe("2.000554");
   });
 

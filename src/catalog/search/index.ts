@@ -448,21 +448,22 @@ function absurdSubject(q: ReadQuery, doc: Doc): boolean {
 }
 
 /** The first out-of-scope topic the question names (not counting words a synonym read otherwise), and the rest of the question. */
-function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; rest: string } | null {
+function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; rest: Token[] } | null {
   for (const topic of searchData().topics) {
     for (const term of topic.terms) {
       // a topic named only in a purpose clause (after "để") is not what the question is about
       const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i] && i < q.purposeFrom, true);
       if (spans === null) continue;
       const dropped = new Set(spans.flatMap(([at, len]) => Array.from({ length: len }, (_, j) => at + j)));
-      const rest = q.tokens.filter((_, i) => !dropped.has(i)).map((t) => t.key).join(" ");
+      // the rest keeps the marks the citizen typed ("mật ong" is not "mất")
+      const rest = q.tokens.filter((_, i) => !dropped.has(i));
       return { topic, term, rest };
     }
   }
   return null;
 }
 
-function read(data: IndexData, query: string): ReadQuery {
+function read(data: IndexData, query: string | readonly Token[]): ReadQuery {
   return readQuery(query, data.vocabulary, (pair) => data.idf.has(pair));
 }
 

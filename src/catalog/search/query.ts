@@ -145,13 +145,20 @@ function purposeStart(tokens: readonly Token[]): number {
   return -1;
 }
 
-export function readQuery(query: string, vocabulary: Vocabulary, knownPair: (pair: string) => boolean): ReadQuery {
+/**
+ * Reads a question (or tokens already read: a part of a question, with the marks the citizen
+ * typed, as when the words naming an out-of-scope topic are set aside).
+ */
+export function readQuery(query: string | readonly Token[], vocabulary: Vocabulary, knownPair: (pair: string) => boolean): ReadQuery {
   const { synonymsByFirst, stopWords, stopTones, generic, notPersons } = searchData();
   const isStop = (t: Token): boolean => (t.marked ? stopTones.has(t.tone) : stopWords.has(t.key));
   // a function word is what it says, never a respelling of a catalog word (nor is an animal's or
   // object's name: "con rùa" is not a typo)
   const named = new Set(notPersons.flatMap((p) => p.keys));
-  const tokens = dropQuantityIdioms(repairPairs(repairTokens(expandAbbreviations(tokenize(clip(query))), vocabulary), vocabulary, (t) => stopWords.has(t.key) || named.has(t.key)));
+  const tokens =
+    typeof query === "string"
+      ? dropQuantityIdioms(repairPairs(repairTokens(expandAbbreviations(tokenize(clip(query))), vocabulary), vocabulary, (t) => stopWords.has(t.key) || named.has(t.key)))
+      : [...query];
   const purpose = purposeStart(tokens);
   const hasContentBefore = purpose > 0 && tokens.slice(0, purpose).some((t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key));
   const weightAt = (i: number): number => (hasContentBefore && i >= purpose ? PURPOSE_WEIGHT : 1);
