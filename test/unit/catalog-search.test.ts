@@ -178,6 +178,12 @@ describe("answers", () => {
     expect(top("ghi vào sổ hộ tịch việc ly hôn đã giải quyết ở nước ngoài")).toBe("2.000554");
   });
 
+  it("never sends a phrase that only sounds out of scope elsewhere (in-scope-lookalikes.json)", () => {
+    const { phrases } = JSON.parse(readFileSync(resolve(root, "test/fixtures/search/in-scope-lookalikes.json"), "utf8")) as { phrases: { phrase: string; code: string }[] };
+    expect(phrases.length).toBeGreaterThanOrEqual(30);
+    for (const { phrase, code } of phrases) expect(askCatalog(index, phrase).kind, `${phrase} (${code})`).not.toBe("out-of-scope");
+  });
+
   it("answers a procedure's words borrowed for an animal, plant or object with no match", () => {
     for (const q of ["đăng ký khai sinh cho con mèo nhà tôi", "làm giấy khai tử cho cây bưởi", "đăng ký tạm trú cho con gấu bông"]) {
       expect(askCatalog(index, q), q).toEqual({ kind: "no-match" });
