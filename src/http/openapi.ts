@@ -68,6 +68,50 @@ const procedureSchema = {
   },
 };
 
+const rankedResultSchema = {
+  type: "object",
+  required: ["code", "name", "score"],
+  properties: {
+    code: { type: "string", examples: ["1.001193"] },
+    name: { type: "string" },
+    score: { type: "number", minimum: 0, maximum: 1, description: "Confidence; 0.7 or more and 0.2 ahead of the next is a sure answer." },
+    variant: { type: "string", description: "The variant label, for a procedure of a variant group (always in `choices`)." },
+  },
+};
+const noResults = { type: "array", maxItems: 0, items: rankedResultSchema };
+
+/** The answer to a citizen's question (src/catalog/search/answer.ts, src/http/routes/procedures.ts searchResultSchema). */
+const searchAnswerSchema = {
+  description: "What kind of answer the question gets; `results` is kept for readers written before `kind`.",
+  oneOf: [
+    {
+      type: "object",
+      required: ["kind", "results"],
+      properties: { kind: { const: "match" }, results: { type: "array", minItems: 1, items: rankedResultSchema, description: "Best first, within `limit`." } },
+    },
+    {
+      type: "object",
+      required: ["kind", "prompt", "results"],
+      properties: {
+        kind: { const: "choices" },
+        prompt: { type: "string", examples: ["Bạn cần thẻ căn cước trong trường hợp nào?"] },
+        results: { type: "array", minItems: 2, items: { ...rankedResultSchema, required: ["code", "name", "score", "variant"] }, description: "Every variant that fits (at most six), even past `limit`." },
+      },
+    },
+    {
+      type: "object",
+      required: ["kind", "topic", "whereToGo", "results"],
+      properties: {
+        kind: { const: "out-of-scope" },
+        topic: { type: "string", examples: ["Hộ chiếu"] },
+        whereToGo: { type: "string", description: "Where the citizen should go instead." },
+        results: noResults,
+      },
+    },
+    { type: "object", required: ["kind", "results"], properties: { kind: { const: "no-match" }, results: noResults } },
+  ],
+};
+
 const adminUnitSchema = {
   type: "object",
   properties: {
@@ -127,7 +171,8 @@ export function openApiDocument(serverUrl: string): object {
       "/api/v1/procedures": {
         get: {
           summary: "Search the procedure catalog (which documents do I need?)",
-          description: "Without `q`, lists the catalog. With `q`, answers the best matches first; an empty `results` means nothing in the catalog fits.",
+          description:
+            "Without `q`, lists the catalog. With `q`, says what kind of answer the question gets (`kind`): `match` (the best procedures first, within `limit`), `choices` (several variants of one procedure fit: `prompt` asks which, each result has its `variant`; all variants are given, at most six, even past `limit`), `out-of-scope` (no commune handles it: `topic` and `whereToGo`), or `no-match`. `results` is empty for the last two.",
           parameters: [
             { name: "q", in: "query", required: false, schema: { type: "string", minLength: 1, maxLength: MAX_QUERY_LENGTH }, example: "đăng ký khai sinh" },
             { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 20, default: 5 } },
@@ -135,15 +180,7 @@ export function openApiDocument(serverUrl: string): object {
           responses: {
             "200": json({
               oneOf: [
-                {
-                  type: "object",
-                  properties: {
-                    results: {
-                      type: "array",
-                      items: { type: "object", properties: { code: { type: "string" }, name: { type: "string" }, score: { type: "number", minimum: 0, maximum: 1 } } },
-                    },
-                  },
-                },
+                { $ref: "#/components/schemas/SearchAnswer" },
                 { type: "object", properties: { procedures: { type: "array", items: { type: "object" } } } },
               ],
             }),
@@ -274,7 +311,7 @@ export function openApiDocument(serverUrl: string): object {
       ...Object.assign({}, ...OPENAPI_SECTIONS),
     },
     components: {
-      schemas: { Error: errorSchema, Procedure: procedureSchema, AdminUnit: adminUnitSchema, DossierEvent: dossierEventSchema },
+      schemas: { Error: errorSchema, Procedure: procedureSchema, SearchAnswer: searchAnswerSchema, AdminUnit: adminUnitSchema, DossierEvent: dossierEventSchema },
       securitySchemes: {
         integrationKey: {
           type: "http",

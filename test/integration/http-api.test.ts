@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { searchResultSchema } from "../../src/http/routes/procedures.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 
 let t: TestApp;
@@ -39,10 +40,28 @@ describe("HTTP API", () => {
     expect(body.results[0].code).toBe("1.004873");
   });
 
-  it("answers an honest empty list when nothing fits", async () => {
-    const { status, body } = await get(`/api/v1/procedures?q=${encodeURIComponent("làm hộ chiếu đi nước ngoài")}`);
-    expect(status).toBe(200);
-    expect(body).toEqual({ results: [] });
+  it("says the kind of answer: match, choices, out of scope (with where to go) or no match, keeping results", async () => {
+    const ask = async (q: string, limit?: number) => {
+      const { status, body } = await get(`/api/v1/procedures?q=${encodeURIComponent(q)}${limit ? `&limit=${limit}` : ""}`);
+      expect(status, q).toBe(200);
+      return searchResultSchema.parse(body);
+    };
+    const match = await ask("làm giấy khai sinh cho con", 2);
+    expect(match.kind).toBe("match");
+    expect(match.results[0]).toMatchObject({ code: "1.001193", variant: "Trong nước" });
+    expect(match.results.length).toBeLessThanOrEqual(2);
+
+    const choices = await ask("làm thẻ căn cước", 2);
+    expect(choices).toMatchObject({ kind: "choices", prompt: expect.stringMatching(/căn cước/) });
+    // every variant, even past the limit, each with its label
+    expect(choices.results.map((r) => r.code)).toEqual(expect.arrayContaining(["1.014061", "1.014062", "1.014063", "1.014064"]));
+    for (const r of choices.results) expect(r.variant).toBeTruthy();
+
+    const passport = await ask("làm hộ chiếu đi nước ngoài");
+    expect(passport).toMatchObject({ kind: "out-of-scope", topic: "Hộ chiếu", results: [] });
+    if (passport.kind === "out-of-scope") expect(passport.whereToGo).toMatch(/xuất nhập cảnh/);
+
+    expect(await ask("giá vàng hôm nay")).toEqual({ kind: "no-match", results: [] });
   });
 
   it("refuses an empty, blank or 2,000-character query with a clear error", async () => {

@@ -140,6 +140,31 @@ describe("answers", () => {
     expect(top("đăng ký khai sinh")).toBe("1.001193");
   });
 
+  it("reads 'mất' before how long or how much as the time or cost it takes, not as a lost paper or a death", () => {
+    expect(askCatalog(index, "đổi thẻ căn cước mất mấy ngày")).toMatchObject({ kind: "match", results: [{ code: "1.014063" }] });
+    const howLong = askCatalog(index, "làm thẻ căn cước mất bao lâu vậy");
+    expect(howLong.kind).toBe("choices");
+    expect(top("xin giấy xác nhận khuyết tật mất bao lâu")).toBe("1.001699");
+    expect(codes(searchCatalog(index, "làm giấy khai sinh cho con mất phí không"))).not.toContain("1.000656");
+    // lost, when a word before says so
+    expect(top("bị mất thẻ căn cước thì làm sao")).toBe("1.014064");
+    expect(top("lỡ làm mất giấy xác nhận khuyết tật")).toBe("1.001653");
+  });
+
+  it("is sure of the variant a stated age decides (the bot shows a top answer ≥ 0.7 and 0.2 ahead directly)", () => {
+    for (const [q, code] of [["thẻ căn cước cho bé 7 tuổi nhà tôi", "1.014062"], ["ông nội 82 tuổi chưa có thẻ căn cước", "1.014061"], ["cháu gái 11 tuổi xin cấp căn cước", "1.014062"]] as const) {
+      const answer = askCatalog(index, q);
+      expect(answer.kind, q).toBe("match");
+      if (answer.kind !== "match") continue;
+      const [first, second] = answer.results;
+      expect(first?.code, q).toBe(code);
+      expect(first!.score, q).toBeGreaterThanOrEqual(0.7);
+      if (second) expect(first!.score - second.score, q).toBeGreaterThanOrEqual(0.2);
+    }
+    // without an age the group is offered as choices, as before
+    expect(kind("xin cấp thẻ căn cước cho cháu gái")).toBe("choices");
+  });
+
   it("redirects out-of-scope questions, without shadowing commune procedures that name the same thing", () => {
     const passport = askCatalog(index, "làm hộ chiếu cho con");
     expect(passport).toMatchObject({ kind: "out-of-scope", topic: "Hộ chiếu" });
@@ -147,7 +172,16 @@ describe("answers", () => {
     expect(kind("thủ tục ly hôn")).toBe("out-of-scope");
     expect(kind("quyết toán thuế thu nhập cá nhân")).toBe("out-of-scope");
     expect(top("chứng thực bản sao hộ chiếu")).toBe("2.000815");
+    // the rest of the question keeps the marks typed: "mật" (honey) is not "mất" (died)
+    expect(kind("xin hộ chiếu cho người nuôi ong lấy mật")).toBe("out-of-scope");
+    expect(kind("hộ chiếu của ông bán mật ong")).toBe("out-of-scope");
     expect(top("ghi vào sổ hộ tịch việc ly hôn đã giải quyết ở nước ngoài")).toBe("2.000554");
+  });
+
+  it("never sends a phrase that only sounds out of scope elsewhere (in-scope-lookalikes.json)", () => {
+    const { phrases } = JSON.parse(readFileSync(resolve(root, "test/fixtures/search/in-scope-lookalikes.json"), "utf8")) as { phrases: { phrase: string; code: string }[] };
+    expect(phrases.length).toBeGreaterThanOrEqual(30);
+    for (const { phrase, code } of phrases) expect(askCatalog(index, phrase).kind, `${phrase} (${code})`).not.toBe("out-of-scope");
   });
 
   it("answers a procedure's words borrowed for an animal, plant or object with no match", () => {
@@ -208,11 +242,12 @@ const KNOWN_UI_EXAMPLES = new Set([
 describe("evaluation", () => {
   it("stays above a floor on the dev questions", () => {
     const f = evaluate(index, loadQuestions(DEV_PATH));
-    expect(f.questions).toBeGreaterThanOrEqual(600);
-    expect(f.top1).toBeGreaterThanOrEqual(0.86);
-    expect(f.top3).toBeGreaterThanOrEqual(0.9);
-    expect(f.noMatch).toBeGreaterThanOrEqual(0.88);
-    expect(f.falseMatchOutOfScope).toBeLessThanOrEqual(0.12);
+    // (the floors dropped when 320 harder, mostly portal, questions joined the set)
+    expect(f.questions).toBeGreaterThanOrEqual(960);
+    expect(f.top1).toBeGreaterThanOrEqual(0.78);
+    expect(f.top3).toBeGreaterThanOrEqual(0.84);
+    expect(f.noMatch).toBeGreaterThanOrEqual(0.85);
+    expect(f.falseMatchOutOfScope).toBeLessThanOrEqual(0.14);
   });
 
   it("keeps the held-out questions as they were committed (holdout.sha256)", () => {

@@ -3,11 +3,22 @@ import SwaggerParser from "@apidevtools/swagger-parser";
 import { describe, expect, it } from "vitest";
 import { ROUTES } from "../../src/auth/guard.js";
 import { openApiDocument } from "../../src/http/openapi.js";
+import { searchResultSchema } from "../../src/http/routes/procedures.js";
 
 describe("the OpenAPI document", () => {
   it("validates", async () => {
     const doc = openApiDocument("http://127.0.0.1:3000");
     await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeTruthy();
+  });
+
+  it("describes the four kinds of search answer the procedures route gives (its zod schema)", () => {
+    const doc = openApiDocument("http://x") as { components: { schemas: Record<string, { oneOf: { required: string[]; properties: Record<string, { const?: string }> }[] }> } };
+    const answer = doc.components.schemas.SearchAnswer!;
+    const kinds = answer.oneOf.map((o) => o.properties.kind!.const);
+    expect(kinds).toEqual(searchResultSchema.options.map((o) => o.shape.kind.value));
+    for (const [i, o] of answer.oneOf.entries()) {
+      expect(o.required.sort(), kinds[i]).toEqual(Object.keys(searchResultSchema.options[i]!.shape).sort());
+    }
   });
 
   it("describes every guarded API route (the console's pages are not API)", () => {

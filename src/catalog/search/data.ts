@@ -16,7 +16,15 @@ import { tokenize } from "./tokenize.js";
 const about = z.string().min(1);
 
 const AbbreviationsFile = z.object({ about, entries: z.record(z.string(), z.string().min(1)) });
-const StopWordsFile = z.object({ about, words: z.array(z.string().min(1)), purposeMarkers: z.array(z.string().min(1)), genericWords: z.array(z.string().min(1)), nameTails: z.array(z.string().min(1)) });
+const QuantityIdiom = z.object({ word: z.string().min(1), before: z.array(z.string().min(1)), number: z.boolean().optional(), unlessPrev: z.array(z.string().min(1)).optional() });
+const StopWordsFile = z.object({
+  about,
+  words: z.array(z.string().min(1)),
+  purposeMarkers: z.array(z.string().min(1)),
+  genericWords: z.array(z.string().min(1)),
+  nameTails: z.array(z.string().min(1)),
+  quantityIdioms: z.array(QuantityIdiom).optional(),
+});
 const SynonymsFile = z.object({
   about,
   entries: z.array(
@@ -115,6 +123,15 @@ export interface OutOfScopeTopic {
   whereToGo: string;
 }
 
+/** "mất bao lâu": a word that is a function word when a quantity follows (it then says how long or how much, not "lost"). */
+export interface QuantityIdiom {
+  word: Phrase;
+  before: Phrase[];
+  /** a number after the word ("mất 5 ngày") is a quantity too */
+  number: boolean;
+  unlessPrev: Phrase[];
+}
+
 export interface SearchData {
   abbreviations: Map<string, string[]>;
   stopWords: Set<string>;
@@ -125,6 +142,7 @@ export interface SearchData {
   purposeMarkers: Phrase[];
   /** boilerplate that ends procedure names ("thực hiện tại cấp tỉnh, cấp xã"), as written */
   nameTails: string[];
+  quantityIdioms: QuantityIdiom[];
   /** generic syllables and pairs ("dang ky", "cap lai") */
   generic: Set<string>;
   synonyms: Synonym[];
@@ -169,6 +187,7 @@ export function searchData(): SearchData {
     stopWords: stopKeys,
     purposeMarkers: stop.purposeMarkers.map(phraseOf),
     nameTails: stop.nameTails.map((t) => t.normalize("NFC")),
+    quantityIdioms: (stop.quantityIdioms ?? []).map((i) => ({ word: phraseOf(i.word), before: i.before.map(phraseOf), number: i.number ?? false, unlessPrev: (i.unlessPrev ?? []).map(phraseOf) })),
     generic: new Set(
       stop.genericWords.flatMap((w) => {
         const k = keys(w);

@@ -415,17 +415,29 @@ function conditionHolds(q: ReadQuery, c: VariantMember["when"][number][number]):
   return c.phrases.some((p) => saysPhrase(q.said, p));
 }
 
-/** The members of a group the question selects (best alternative: most conditions, then priority). */
-function selectVariants(q: ReadQuery, group: VariantGroup): VariantMember[] {
-  let best: { members: VariantMember[]; score: number } = { members: [], score: 0 };
+/**
+ * The members of a group the question selects (best alternative: most conditions, then priority),
+ * and whether a stated age decided it (an alternative with an age condition selected the members).
+ */
+function selectVariants(q: ReadQuery, group: VariantGroup): { members: VariantMember[]; byAge: boolean } {
+  let best: { members: VariantMember[]; score: number; byAge: boolean } = { members: [], score: 0, byAge: false };
   for (const m of group.members) {
     let score = 0;
-    for (const alt of m.when) if (alt.every((c) => conditionHolds(q, c))) score = Math.max(score, alt.length * 10 + m.priority);
+    let byAge = false;
+    for (const alt of m.when) {
+      if (!alt.every((c) => conditionHolds(q, c))) continue;
+      const s = alt.length * 10 + m.priority;
+      if (s > score || (s === score && !byAge)) byAge = alt.some((c) => "age" in c);
+      score = Math.max(score, s);
+    }
     if (score === 0) continue;
-    if (score > best.score) best = { members: [m], score };
-    else if (score === best.score) best.members.push(m);
+    if (score > best.score) best = { members: [m], score, byAge };
+    else if (score === best.score) {
+      best.members.push(m);
+      best.byAge = best.byAge && byAge;
+    }
   }
-  return best.members;
+  return { members: best.members, byAge: best.byAge };
 }
 
 /** Whether a procedure about a person is asked for an animal, plant or object. */
@@ -436,23 +448,29 @@ function absurdSubject(q: ReadQuery, doc: Doc): boolean {
 }
 
 /** The first out-of-scope topic the question names (not counting words a synonym read otherwise), and the rest of the question. */
-function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; rest: string } | null {
+function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; rest: Token[] } | null {
   for (const topic of searchData().topics) {
     for (const term of topic.terms) {
       // a topic named only in a purpose clause (after "để") is not what the question is about
       const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i] && i < q.purposeFrom, true);
       if (spans === null) continue;
       const dropped = new Set(spans.flatMap(([at, len]) => Array.from({ length: len }, (_, j) => at + j)));
-      const rest = q.tokens.filter((_, i) => !dropped.has(i)).map((t) => t.key).join(" ");
+      // the rest keeps the marks the citizen typed ("mật ong" is not "mất")
+      const rest = q.tokens.filter((_, i) => !dropped.has(i));
       return { topic, term, rest };
     }
   }
   return null;
 }
 
-function read(data: IndexData, query: string): ReadQuery {
+function read(data: IndexData, query: string | readonly Token[]): ReadQuery {
   return readQuery(query, data.vocabulary, (pair) => data.idf.has(pair));
 }
+
+/** The confidence of a variant a stated age decides, in a group the question names. */
+const AGE_DECIDED = 0.8;
+/** A group without its own words to say is named by the question when the best answer is this sure. */
+const AGE_GROUP_NAMED = 0.5;
 
 /** At most this many variants are offered as choices, whatever the limit. */
 const MAX_CHOICES = 6;
@@ -498,15 +516,20 @@ function withVariants(data: IndexData, q: ReadQuery, scored: Scored[], limit: nu
   const scoreOf = (code: string): number => results.find((r) => r.code === code)?.score ?? first.score;
   const resultOf = (m: VariantMember, score: number): AnswerResult => ({ code: m.code, name: data.byCode.get(m.code)!.name, score: round(score), variant: m.label });
   const present = group.members.filter((m) => data.byCode.has(m.code));
-  const selected = selectVariants(q, group).filter((m) => data.byCode.has(m.code));
-  const put = (code: string): AnswerResult[] => {
+  const selection = selectVariants(q, group);
+  const selected = selection.members.filter((m) => data.byCode.has(m.code));
+  const put = (code: string, score = first.score): AnswerResult[] => {
     const chosen = present.find((m) => m.code === code)!;
     const rest = results.filter((r) => r.code !== code);
-    // the chosen variant takes the best answer's confidence; the others keep theirs
-    return [resultOf(chosen, first.score), ...rest.map((r) => ({ ...r, score: Math.min(r.score, round(first.score - 0.25)) })).sort((a, b) => b.score - a.score)]
+    // the chosen variant takes the best answer's confidence (or more); the others keep theirs, well behind
+    return [resultOf(chosen, score), ...rest.map((r) => ({ ...r, score: Math.min(r.score, round(first.score - 0.25)) })).sort((a, b) => b.score - a.score)]
       .filter((r) => r.score >= MATCH_THRESHOLD || r.code === code)
       .slice(0, limit);
   };
+  // a stated age that decides the variant of a group the question names ("căn cước … bé 9 tuổi")
+  // leaves nothing to guess: the words around the age (who it is) do not make the answer less sure
+  const named = group.says.length > 0 || first.score >= AGE_GROUP_NAMED;
+  if (selected.length === 1 && selection.byAge && named) return { kind: "match", results: put(selected[0]!.code, Math.max(first.score, AGE_DECIDED)) };
   if (selected.length === 1) return { kind: "match", results: put(selected[0]!.code) };
   if (selected.length === 0 && group.default && data.byCode.has(group.default)) return { kind: "match", results: put(group.default) };
   const offered = selected.length > 1 ? selected : present;

@@ -110,6 +110,26 @@ export function phraseSpans(phrase: Phrase, tokens: readonly Token[], free: (i: 
   return spans;
 }
 
+/**
+ * The tokens without the words a quantity idiom makes function words ("mất bao lâu", "mất phí":
+ * how long it takes, not "lost"; data/stopwords.json quantityIdioms). "bị mất", "làm mất" stay.
+ */
+export function dropQuantityIdioms(tokens: readonly Token[]): Token[] {
+  const { quantityIdioms } = searchData();
+  const dropped = new Set<number>();
+  for (const idiom of quantityIdioms) {
+    for (let i = 0; i + 1 < tokens.length; i++) {
+      if (!phraseAt(idiom.word, tokens, i, true) && !(tokens[i]!.key === idiom.word.keys.join(" ") && !tokens[i]!.marked)) continue;
+      const j = i + idiom.word.keys.length;
+      const quantity = (idiom.number && /^\d+$/.test(tokens[j]?.key ?? "")) || idiom.before.some((p) => phraseAt({ keys: p.keys, tone: null }, tokens, j));
+      if (!quantity) continue;
+      if (idiom.unlessPrev.some((p) => i - p.keys.length >= 0 && phraseAt({ keys: p.keys, tone: null }, tokens, i - p.keys.length))) continue;
+      for (let k = i; k < j; k++) dropped.add(k);
+    }
+  }
+  return dropped.size === 0 ? [...tokens] : tokens.filter((_, i) => !dropped.has(i));
+}
+
 /** Where a purpose clause starts (after a marker), or -1. */
 function purposeStart(tokens: readonly Token[]): number {
   const { purposeMarkers } = searchData();
@@ -125,13 +145,20 @@ function purposeStart(tokens: readonly Token[]): number {
   return -1;
 }
 
-export function readQuery(query: string, vocabulary: Vocabulary, knownPair: (pair: string) => boolean): ReadQuery {
+/**
+ * Reads a question (or tokens already read: a part of a question, with the marks the citizen
+ * typed, as when the words naming an out-of-scope topic are set aside).
+ */
+export function readQuery(query: string | readonly Token[], vocabulary: Vocabulary, knownPair: (pair: string) => boolean): ReadQuery {
   const { synonymsByFirst, stopWords, stopTones, generic, notPersons } = searchData();
   const isStop = (t: Token): boolean => (t.marked ? stopTones.has(t.tone) : stopWords.has(t.key));
   // a function word is what it says, never a respelling of a catalog word (nor is an animal's or
   // object's name: "con rùa" is not a typo)
   const named = new Set(notPersons.flatMap((p) => p.keys));
-  const tokens = repairPairs(repairTokens(expandAbbreviations(tokenize(clip(query))), vocabulary), vocabulary, (t) => stopWords.has(t.key) || named.has(t.key));
+  const tokens =
+    typeof query === "string"
+      ? dropQuantityIdioms(repairPairs(repairTokens(expandAbbreviations(tokenize(clip(query))), vocabulary), vocabulary, (t) => stopWords.has(t.key) || named.has(t.key)))
+      : [...query];
   const purpose = purposeStart(tokens);
   const hasContentBefore = purpose > 0 && tokens.slice(0, purpose).some((t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key));
   const weightAt = (i: number): number => (hasContentBefore && i >= purpose ? PURPOSE_WEIGHT : 1);
