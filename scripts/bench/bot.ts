@@ -35,7 +35,7 @@ const prefix = `benchbot${randomBytes(3).toString("hex")}`;
 const engine = createBot({
   redis,
   services: {
-    lookup: new DossierLookupService(database.db, new CalendarService(database.db)),
+    lookup: new DossierLookupService(database.db, new CalendarService(database.pool)),
     bookings: new BookingService(database.db),
     units: new AdminUnitService(database.db),
     catalog,

@@ -12,12 +12,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import inspector from "node:inspector";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
+import pg from "pg";
 import { createAppContext } from "../../src/app/context.js";
 import { parseEnv } from "../../src/config/env.js";
 import { buildHttpServer } from "../../src/http/server.js";
@@ -37,6 +39,23 @@ const say = (text: string) => console.log(text);
 async function main(): Promise<void> {
   say("preparing a fresh database (motcua_bench), Redis db 12 and the fake Telegram…");
   const databaseUrl = await freshBenchDatabase();
+  // BENCH_AUTO_EXPLAIN_MS=n: every statement of this database slower than n ms is written to the
+  // PostgreSQL server's log with its plan, times and buffers (auto_explain, per session; superuser).
+  if (process.env.BENCH_AUTO_EXPLAIN_MS) {
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    const db = `"${new URL(databaseUrl).pathname.slice(1)}"`;
+    for (const setting of [
+      "session_preload_libraries = 'auto_explain'",
+      `auto_explain.log_min_duration = ${Number(process.env.BENCH_AUTO_EXPLAIN_MS)}`,
+      "auto_explain.log_analyze = on",
+      "auto_explain.log_buffers = on",
+      "auto_explain.log_wal = on",
+      "auto_explain.log_nested_statements = on",
+    ])
+      await admin.query(`ALTER DATABASE ${db} SET ${setting}`);
+    await admin.end();
+  }
   const redis = new Redis(benchRedisUrl);
   await redis.flushdb();
   const telegram = new TelegramFake();
@@ -116,42 +135,62 @@ async function main(): Promise<void> {
   // Planner statistics for the tables just filled (as autovacuum would have them in service).
   await ctx.pool.query("ANALYZE");
   const statements = statementCounter();
-  {
-    const n = 2000;
-    const clients = async (count: number) => {
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: 20 }, async () => {
-          while (next < count) {
-            next += 1;
-            await send("/api/v1/dossier-events", event());
-          }
-        }),
-      );
-    };
-    // Warm: the pool's connections opened, their statements prepared.
-    await clients(200);
-    const cpu = await ingestCpuMeter(ctx.pool);
-    const sent = statements.read();
-    const started = performance.now();
-    await clients(n);
-    const single = n / ((performance.now() - started) / 1000);
-    results.push(line("ingest, single events (20 clients)", `${single.toFixed(0)} ev/s`, "≥ 1,500", single >= 1500));
-    results.push(line("  statements per event", ((statements.read() - sent) / n).toFixed(2)));
-    results.push(line("  CPU per event: api (+ clients) / postgres", await cpu.perItem(n)));
+  // BENCH_INGEST_RUNS=n: section 1 n times (each figure printed per run); BENCH_ONLY=ingest: section 1 only.
+  const ingestRuns = Math.max(1, Number(process.env.BENCH_INGEST_RUNS ?? 1));
+  for (let run = 1; run <= ingestRuns; run++) {
+    if (ingestRuns > 1) results.push(`run ${run}/${ingestRuns} (load average ${os.loadavg()[0]!.toFixed(2)})`);
+    {
+      const n = 2000;
+      const clients = async (count: number) => {
+        let next = 0;
+        await Promise.all(
+          Array.from({ length: 20 }, async () => {
+            while (next < count) {
+              next += 1;
+              await send("/api/v1/dossier-events", event());
+            }
+          }),
+        );
+      };
+      // Warm: the pool's connections opened, their statements prepared.
+      await clients(200);
+      const cpu = await ingestCpuMeter(ctx.pool);
+      const sent = statements.read();
+      const profile = await apiProfile(`ingest-single-${run}`);
+      const started = performance.now();
+      await clients(n);
+      await profile.stop();
+      const single = n / ((performance.now() - started) / 1000);
+      results.push(line("ingest, single events (20 clients)", `${single.toFixed(0)} ev/s`, "≥ 1,500", single >= 1500));
+      results.push(line("  statements per event", ((statements.read() - sent) / n).toFixed(2)));
+      results.push(line("  CPU per event: api (+ clients) / postgres", await cpu.perItem(n)));
+    }
+    let batchRate: number;
+    {
+      const batches = 10;
+      const bodies = Array.from({ length: batches }, () => ({ events: Array.from({ length: 1000 }, () => event()) }));
+      const cpu = await ingestCpuMeter(ctx.pool);
+      const sent = statements.read();
+      const profile = await apiProfile(`ingest-batch-${run}`);
+      const started = performance.now();
+      for (const body of bodies) await send("/api/v1/dossier-events/batch", body);
+      await profile.stop();
+      batchRate = (batches * 1000) / ((performance.now() - started) / 1000);
+      results.push(line("ingest, batches of 1,000", `${batchRate.toFixed(0)} ev/s`, "≥ 5,000", batchRate >= 5000));
+      results.push(line("  statements per batch", ((statements.read() - sent) / batches).toFixed(1)));
+      results.push(line("  CPU per event: api (+ client) / postgres", await cpu.perItem(batches * 1000)));
+    }
   }
-  let batchRate = 0;
-  {
-    const batches = 10;
-    const bodies = Array.from({ length: batches }, () => ({ events: Array.from({ length: 1000 }, () => event()) }));
-    const cpu = await ingestCpuMeter(ctx.pool);
-    const sent = statements.read();
-    const started = performance.now();
-    for (const body of bodies) await send("/api/v1/dossier-events/batch", body);
-    batchRate = (batches * 1000) / ((performance.now() - started) / 1000);
-    results.push(line("ingest, batches of 1,000", `${batchRate.toFixed(0)} ev/s`, "≥ 5,000", batchRate >= 5000));
-    results.push(line("  statements per batch", ((statements.read() - sent) / batches).toFixed(1)));
-    results.push(line("  CPU per event: api (+ client) / postgres", await cpu.perItem(batches * 1000)));
+  if (process.env.BENCH_ONLY === "ingest") {
+    agent.destroy();
+    await app.close().catch(() => undefined);
+    await ctx.close().catch(() => undefined);
+    await telegram.stop();
+    redis.disconnect();
+    say("");
+    say(`bench:notify, ingest only (BENCH_ONLY=ingest), on this machine (${os.cpus().length} cores)`);
+    for (const r of results) say(r);
+    return;
   }
   // The ingest phase produced notices for the worker; clear them so phase 2 measures a known set.
   await ctx.pool.query(`UPDATE "Notice" SET status = 'CANCELLED'`);
@@ -313,6 +352,29 @@ async function main(): Promise<void> {
   say("");
   say(`bench:notify on this machine (${(await import("node:os")).cpus().length} cores): ${WORKERS} worker process(es), concurrency ${CONCURRENCY} each`);
   for (const r of results) say(r);
+}
+
+/**
+ * BENCH_API_PROFILE=<dir>: a CPU profile of this process (the API and the bench's clients) over one
+ * measured part, written to <dir>/<name>.cpuprofile (open it in Chrome's DevTools).
+ */
+async function apiProfile(name: string): Promise<{ stop(): Promise<void> }> {
+  const dir = process.env.BENCH_API_PROFILE;
+  if (!dir) return { stop: async () => undefined };
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+  await post("Profiler.enable");
+  await post("Profiler.start");
+  return {
+    async stop() {
+      const { profile } = (await post("Profiler.stop")) as { profile: unknown };
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
 }
 
 /** Waits until the worker process answers (one notice goes through). */

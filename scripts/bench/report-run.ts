@@ -17,7 +17,7 @@ if (!url || !unit || !month) throw new Error("usage: report-run.ts <database url
 const admin: Principal = { kind: "api-key", id: "bench", name: "bench", role: "ADMIN", unitCode: null };
 const database = createDatabase(url, { max: 10 });
 try {
-  const reports = new MonthlyReportService(database.db, database.pool, { smsSegmentPrice: 850, zaloMessagePrice: 110 });
+  const reports = new MonthlyReportService(database.pool, { smsSegmentPrice: 850, zaloMessagePrice: 110 });
   const t0 = performance.now();
   const view = await reports.report(admin, unit, month);
   const t1 = performance.now();

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import pg from "pg";
 import { ensureDatabase } from "../../src/db/bootstrap.js";
 import { applyMigrations } from "../../src/db/migrations.js";
-import { createDb } from "../../src/db/client.js";
+import { createDatabase } from "../../src/db/client.js";
 import { seedAll } from "../../src/seed/seed.js";
 
 export const benchDatabaseUrl = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/motcua_bench";
@@ -23,9 +23,9 @@ export async function freshBenchDatabase(): Promise<string> {
   await client.end();
   await ensureDatabase(benchDatabaseUrl);
   await applyMigrations(benchDatabaseUrl);
-  const db = createDb(benchDatabaseUrl);
-  await seedAll(db);
-  await db.$disconnect();
+  const database = createDatabase(benchDatabaseUrl);
+  await seedAll(database.db, database.pool);
+  await database.close();
   return benchDatabaseUrl;
 }
 
@@ -62,11 +62,11 @@ export async function throwawayBenchDatabase(prefix = "motcua_bench"): Promise<B
   const drop = () => (dropping ??= run(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
   try {
     await applyMigrations(url.toString());
-    const db = createDb(url.toString());
+    const database = createDatabase(url.toString());
     try {
-      await seedAll(db);
+      await seedAll(database.db, database.pool);
     } finally {
-      await db.$disconnect();
+      await database.close();
     }
   } catch (error) {
     await drop().catch(() => undefined);

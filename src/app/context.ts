@@ -14,6 +14,7 @@ import { StaffConsoleService } from "../staff/console-service.js";
 import { CatalogService } from "../catalog/catalog-service.js";
 import { PrismaProcedureRepository } from "../catalog/repository.js";
 import type { Env } from "../config/env.js";
+import { prismaOver, type Db } from "../db/client.js";
 import { DossierIngestService } from "../dossiers/ingest-service.js";
 import { createLogger } from "../logging/logger.js";
 import { createCoreContext, type CoreContext } from "./core-context.js";
@@ -32,6 +33,8 @@ import { createBot, type BotServices } from "../../bots/bot.js";
 import type { ConversationEngine } from "../../bots/engine/engine.js";
 
 export interface AppContext extends CoreContext {
+  /** Prisma for everyday access, over the core's pool (the worker role has none). */
+  db: Db;
   catalog: CatalogService;
   adminUnits: AdminUnitService;
   apiKeys: ApiKeyService;
@@ -65,7 +68,8 @@ export interface AppContext extends CoreContext {
 
 export function createAppContext(env: Env, logger: Logger = createLogger({ level: env.LOG_LEVEL, name: "motcua" })): AppContext {
   const core = createCoreContext(env, logger);
-  const { db, pool, redis, queue, notices, calendar, overdueWatch } = core;
+  const { pool, redis, queue, notices, calendar, overdueWatch } = core;
+  const db = prismaOver(pool);
   const adminUnits = new AdminUnitService(db);
   const catalog = new CatalogService(new PrismaProcedureRepository(db));
   const telegramLinks = new TelegramLinkService(db, redis, `${env.QUEUE_PREFIX}:`);
@@ -84,6 +88,11 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
   let bot: ConversationEngine | undefined;
   return {
     ...core,
+    db,
+    async close() {
+      await db.$disconnect().catch(() => undefined);
+      await core.close();
+    },
     catalog,
     adminUnits,
     apiKeys: new ApiKeyService(db),

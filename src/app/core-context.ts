@@ -1,10 +1,11 @@
 /**
- * The part of the composition root every role needs, and all the worker role runs on: database,
- * Redis, the queue, the notice store (the one owner of notices), the channels and the Zalo token
- * manager, and the services the worker's jobs call (announcements, the overdue watch, the
- * monthly report, the calendar). The api and bot roles add the rest in `createAppContext`
- * (context.ts); a worker process never loads the HTTP server, the bot, the catalog search or the
- * staff console.
+ * The part of the composition root every role needs, and all the worker role runs on: the
+ * PostgreSQL pool, Redis, the queue, the notice store (the one owner of notices), the channels and
+ * the Zalo token manager, and the services the worker's jobs call (announcements, the overdue
+ * watch, the monthly report, the calendar). Every one of them runs SQL on the pg pool: a worker
+ * process never loads Prisma's client (nor its WebAssembly query compiler). The api and bot roles
+ * add the rest in `createAppContext` (context.ts), with a Prisma client over the same pool; a
+ * worker process never loads the HTTP server, the bot, the catalog search or the staff console.
  */
 import { Redis } from "ioredis";
 import type pg from "pg";
@@ -13,7 +14,7 @@ import { BroadcastService } from "../broadcasts/broadcast-service.js";
 import { CalendarService } from "../calendar/calendar-service.js";
 import { buildChannels, type ChannelSet } from "../channels/registry.js";
 import type { Env } from "../config/env.js";
-import { createDatabase, type Db } from "../db/client.js";
+import { createPool } from "../db/pool.js";
 import { createLogger } from "../logging/logger.js";
 import { NoticeStore } from "../notifications/notice-store.js";
 import { MonthlyReportService } from "../reports/monthly-report.js";
@@ -24,7 +25,7 @@ import { NotificationQueue } from "../../queues/producer.js";
 export interface CoreContext {
   env: Env;
   logger: Logger;
-  db: Db;
+  /** The one PostgreSQL pool of the process (the api roles' Prisma client runs over it too). */
   pool: pg.Pool;
   redis: Redis;
   /** BullMQ's own connection (blocking commands must not share the app's). */
@@ -46,24 +47,23 @@ export interface CoreContext {
 }
 
 export function createCoreContext(env: Env, logger: Logger = createLogger({ level: env.LOG_LEVEL, name: "motcua" })): CoreContext {
-  const database = createDatabase(env.DATABASE_URL, { max: env.DATABASE_POOL_SIZE });
+  const pool = createPool(env.DATABASE_URL, { max: env.DATABASE_POOL_SIZE });
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
   redis.on("error", (error) => logger.warn({ err: error }, "redis connection problem"));
   const bullRedis = bullConnection(env.REDIS_URL);
   const queue = new NotificationQueue(bullRedis, env.QUEUE_PREFIX);
-  const notices = new NoticeStore(database.pool);
-  const calendar = new CalendarService(database.db);
+  const notices = new NoticeStore(pool);
+  const calendar = new CalendarService(pool);
   return {
     env,
     logger,
-    db: database.db,
-    pool: database.pool,
+    pool,
     redis,
     bullRedis,
     queue,
     notices,
-    channels: buildChannels(env, { db: database.db, redis, logger }),
-    broadcasts: new BroadcastService(database.db, database.pool, notices, {
+    channels: buildChannels(env, { pool, redis, logger }),
+    broadcasts: new BroadcastService(pool, notices, {
       zaloPerFollowerDay: env.BROADCAST_ZALO_PER_FOLLOWER_DAY,
       smsSegmentPrice: env.SMS_SEGMENT_PRICE_VND,
       zaloMessagePrice: env.ZALO_MESSAGE_PRICE_VND,
@@ -72,13 +72,13 @@ export function createCoreContext(env: Env, logger: Logger = createLogger({ leve
       twilioPerSecond: env.TWILIO_MAX_PER_SECOND,
     }),
     calendar,
-    overdueWatch: new OverdueWatchService(database.pool, calendar, { publicBaseUrl: env.PUBLIC_BASE_URL }),
-    reports: new MonthlyReportService(database.db, database.pool, { smsSegmentPrice: env.SMS_SEGMENT_PRICE_VND, zaloMessagePrice: env.ZALO_MESSAGE_PRICE_VND }, { publicBaseUrl: env.PUBLIC_BASE_URL }),
+    overdueWatch: new OverdueWatchService(pool, calendar, { publicBaseUrl: env.PUBLIC_BASE_URL }),
+    reports: new MonthlyReportService(pool, { smsSegmentPrice: env.SMS_SEGMENT_PRICE_VND, zaloMessagePrice: env.ZALO_MESSAGE_PRICE_VND }, { publicBaseUrl: env.PUBLIC_BASE_URL }),
     async close() {
       await queue.close().catch(() => undefined);
       bullRedis.disconnect();
       redis.disconnect();
-      await database.close();
+      await pool.end().catch(() => undefined);
     },
   };
 }

@@ -20,7 +20,7 @@ export async function startWorkerRole(ctx: CoreContext): Promise<WorkerRole> {
   const { channels, zaloTokens, sandboxed } = ctx.channels;
   if (sandboxed.length) logger.info({ sandboxed }, "channels without credentials are served by the sandbox");
   const sender = new NoticeSender({
-    db: ctx.db,
+    pool: ctx.pool,
     store: ctx.notices,
     channels,
     scheduler: ctx.queue,

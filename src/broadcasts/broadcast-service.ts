@@ -9,13 +9,15 @@
  * request or two workers make it once. The notices are created in one transaction with the
  * recipients (`start`), marked by `startedAt`: a crash before the commit leaves SENDING without
  * `startedAt`, and the worker's tick starts it again.
+ *
+ * Every statement runs on the pg pool (the worker renders announcements' texts and ticks without
+ * Prisma); this service is the one writer of Broadcast and BroadcastHamlet.
  */
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { canTouchCommune, ForbiddenError, unitScope, type Principal } from "../auth/guard.js";
-import type { Db } from "../db/client.js";
 import { AppError, NotFoundError, ValidationError } from "../errors.js";
 import type { BroadcastStatus, ChannelKind } from "../generated/prisma/enums.js";
 import { broadcastNoticeText, type BroadcastTextInput } from "../notifications/messages/vi.js";
@@ -162,6 +164,8 @@ export interface UnreachedByHamlet {
 }
 
 const CHUNK = 5000;
+/** PostgreSQL's unique_violation. */
+const UNIQUE_VIOLATION = "23505";
 
 /** "session:<id>" / "api-key:<id>": who did something, as stored on the broadcast. */
 export function principalRef(p: Principal): string {
@@ -196,7 +200,6 @@ export class BroadcastService {
   private readonly texts = new LRUCache<string, BroadcastTextInput>({ max: 200, ttl: 10 * 60_000 });
 
   constructor(
-    private readonly db: Db,
     private readonly pool: pg.Pool,
     private readonly notices: NoticeStore,
     private readonly settings: BroadcastSettings,
@@ -220,23 +223,17 @@ export class BroadcastService {
     this.checkSchedule(input.scheduledAt);
     const id = randomUUID();
     try {
-      await this.db.broadcast.create({
-        data: {
-          id,
-          communeCode: input.communeCode,
-          title: input.title,
-          body: input.body,
-          urgent: input.urgent,
-          scheduledAt: input.scheduledAt,
-          createdBy: by,
-          createdByName: principal.name,
-          idempotencyKey: key,
-          hamlets: { create: [...new Set(input.hamletIds)].map((hamletId) => ({ hamletId })) },
-        },
-      });
+      // One statement: the draft and its hamlets together.
+      await this.pool.query(
+        `WITH b AS (
+           INSERT INTO "Broadcast" (id, "communeCode", title, body, urgent, "scheduledAt", "createdBy", "createdByName", "idempotencyKey", "updatedAt")
+           VALUES ($1::uuid, $2, $3, $4, $5, $6::timestamptz, $7, $8, $9, now()) RETURNING id)
+         INSERT INTO "BroadcastHamlet" ("broadcastId", "hamletId") SELECT b.id, h FROM b, unnest($10::uuid[]) AS h`,
+        [id, input.communeCode, input.title, input.body, input.urgent, input.scheduledAt?.toISOString() ?? null, by, principal.name, key, [...new Set(input.hamletIds)]],
+      );
     } catch (error) {
       // Two requests with the same key at once: the second finds the first's draft.
-      if (key && (error as { code?: string }).code === "P2002") {
+      if (key && (error as { code?: string }).code === UNIQUE_VIOLATION) {
         const existing = await this.replayOf(by, key, input);
         if (existing) return { ...(await this.detailWithPreview(principal, existing)), replayed: true };
       }
@@ -247,10 +244,14 @@ export class BroadcastService {
 
   /** The draft an Idempotency-Key already made; a 409 when the key was used for other content. */
   private async replayOf(by: string, key: string, input: z.output<typeof createBroadcastInput>): Promise<string | null> {
-    const b = await this.db.broadcast.findUnique({
-      where: { createdBy_idempotencyKey: { createdBy: by, idempotencyKey: key } },
-      select: { id: true, communeCode: true, title: true, body: true, urgent: true, scheduledAt: true, hamlets: { select: { hamletId: true } } },
-    });
+    const b = (
+      await this.pool.query<{ id: string; communeCode: string; title: string; body: string; urgent: boolean; scheduledAt: Date | null; hamletIds: string[] }>(
+        `SELECT b.id, b."communeCode", b.title, b.body, b.urgent, b."scheduledAt",
+                ARRAY(SELECT h."hamletId"::text FROM "BroadcastHamlet" h WHERE h."broadcastId" = b.id) AS "hamletIds"
+           FROM "Broadcast" b WHERE b."createdBy" = $1 AND b."idempotencyKey" = $2`,
+        [by, key],
+      )
+    ).rows[0];
     if (!b) return null;
     const same =
       b.communeCode === input.communeCode &&
@@ -258,7 +259,7 @@ export class BroadcastService {
       b.body === input.body &&
       b.urgent === input.urgent &&
       (b.scheduledAt?.getTime() ?? null) === (input.scheduledAt?.getTime() ?? null) &&
-      [...new Set(input.hamletIds)].sort().join() === b.hamlets.map((h) => h.hamletId).sort().join();
+      [...new Set(input.hamletIds)].sort().join() === [...b.hamletIds].sort().join();
     if (!same) throw new AppError("CONFLICT", "Idempotency-Key này đã được dùng cho một thông báo có nội dung khác; thông báo mới cần khóa mới.", { field: "Idempotency-Key" });
     return b.id;
   }
@@ -270,22 +271,35 @@ export class BroadcastService {
     if (b.status !== "DRAFT") throw new AppError("CONFLICT", `Chỉ sửa được bản nháp; thông báo này đang ở trạng thái "${BROADCAST_STATUS_LABELS[b.status]}".`);
     if (input.hamletIds) await this.checkHamlets(b.communeCode, input.hamletIds);
     if (input.scheduledAt !== undefined) this.checkSchedule(input.scheduledAt);
-    await this.db.$transaction(async (tx) => {
-      const n = await tx.broadcast.updateMany({
-        where: { id, status: "DRAFT" },
-        data: {
-          ...(input.title !== undefined ? { title: input.title } : {}),
-          ...(input.body !== undefined ? { body: input.body } : {}),
-          ...(input.urgent !== undefined ? { urgent: input.urgent } : {}),
-          ...(raw !== null && typeof raw === "object" && "scheduledAt" in raw ? { scheduledAt: input.scheduledAt } : {}),
-        },
-      });
-      if (n.count !== 1) throw new AppError("CONFLICT", "Thông báo vừa được gửi đi hoặc hủy; không sửa được nữa.");
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      // A field left out of the request keeps its value (scheduledAt: only when the key is present, null clears it).
+      const n = await client.query(
+        `UPDATE "Broadcast" SET title = COALESCE($2, title), body = COALESCE($3, body), urgent = COALESCE($4, urgent),
+                "scheduledAt" = CASE WHEN $5 THEN $6::timestamptz AT TIME ZONE 'UTC' ELSE "scheduledAt" END, "updatedAt" = now()
+          WHERE id = $1 AND status = 'DRAFT'`,
+        [
+          id,
+          input.title ?? null,
+          input.body ?? null,
+          input.urgent ?? null,
+          raw !== null && typeof raw === "object" && "scheduledAt" in raw,
+          input.scheduledAt?.toISOString() ?? null,
+        ],
+      );
+      if (n.rowCount !== 1) throw new AppError("CONFLICT", "Thông báo vừa được gửi đi hoặc hủy; không sửa được nữa.");
       if (input.hamletIds) {
-        await tx.broadcastHamlet.deleteMany({ where: { broadcastId: id } });
-        await tx.broadcastHamlet.createMany({ data: [...new Set(input.hamletIds)].map((hamletId) => ({ broadcastId: id, hamletId })) });
+        await client.query(`DELETE FROM "BroadcastHamlet" WHERE "broadcastId" = $1`, [id]);
+        await client.query(`INSERT INTO "BroadcastHamlet" ("broadcastId", "hamletId") SELECT $1, h FROM unnest($2::uuid[]) AS h`, [id, [...new Set(input.hamletIds)]]);
       }
-    });
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
     return this.detailWithPreview(principal, id);
   }
 
@@ -295,16 +309,13 @@ export class BroadcastService {
     const q = parse(listBroadcastsQuery, raw);
     const scope = unitScope(principal);
     if (q.communeCode) await this.communeFor(principal, q.communeCode, "read");
-    const rows = await this.db.broadcast.findMany({
-      where: {
-        ...(q.communeCode ? { communeCode: q.communeCode } : {}),
-        ...(scope ? { commune: { OR: [{ code: scope }, { parentCode: scope }] } } : {}),
-        ...(q.status ? { status: q.status } : {}),
-      },
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      take: q.limit,
-      select: { id: true },
-    });
+    const { rows } = await this.pool.query<{ id: string }>(
+      `SELECT b.id FROM "Broadcast" b JOIN "AdminUnit" c ON c.code = b."communeCode"
+        WHERE ($1::text IS NULL OR b."communeCode" = $1) AND ($2::text IS NULL OR c.code = $2 OR c."parentCode" = $2)
+          AND ($3::text IS NULL OR b.status::text = $3)
+        ORDER BY b."createdAt" DESC, b.id DESC LIMIT $4`,
+      [q.communeCode ?? null, scope, q.status ?? null, q.limit],
+    );
     return Promise.all(rows.map((r) => this.view(r.id)));
   }
 
@@ -544,17 +555,21 @@ export class BroadcastService {
   async textFor(broadcastId: string): Promise<BroadcastTextInput | null> {
     const cached = this.texts.get(broadcastId);
     if (cached) return cached;
-    const b = await this.db.broadcast.findUnique({
-      where: { id: broadcastId },
-      select: { title: true, body: true, urgent: true, communeCode: true, commune: { select: { name: true, fullName: true } }, hamlets: { select: { hamlet: { select: { name: true } } } } },
-    });
+    const b = (
+      await this.pool.query<{ title: string; body: string; urgent: boolean; communeCode: string; communeName: string; hamletNames: string[] }>(
+        `SELECT b.title, b.body, b.urgent, b."communeCode", c."fullName" AS "communeName",
+                ARRAY(SELECT h.name FROM "BroadcastHamlet" bh JOIN "Hamlet" h ON h.id = bh."hamletId" WHERE bh."broadcastId" = b.id) AS "hamletNames"
+           FROM "Broadcast" b JOIN "AdminUnit" c ON c.code = b."communeCode" WHERE b.id = $1::uuid`,
+        [broadcastId],
+      )
+    ).rows[0];
     if (!b) return null;
     const input: BroadcastTextInput = {
       title: b.title,
       body: b.body,
       urgent: b.urgent,
-      communeName: b.commune.fullName,
-      hamletNames: b.hamlets.map((h) => h.hamlet.name).sort((a, c) => a.localeCompare(c, "vi")),
+      communeName: b.communeName,
+      hamletNames: b.hamletNames.sort((a, c) => a.localeCompare(c, "vi")),
       link: this.publicLink(b.communeCode),
     };
     this.texts.set(broadcastId, input);
@@ -568,11 +583,11 @@ export class BroadcastService {
   }
 
   private async settleIfDone(id: string): Promise<boolean> {
-    const b = await this.db.broadcast.findUnique({ where: { id }, select: { status: true, startedAt: true } });
+    const b = (await this.pool.query<{ status: BroadcastStatus; startedAt: Date | null }>(`SELECT status, "startedAt" FROM "Broadcast" WHERE id = $1`, [id])).rows[0];
     if (!b || b.status !== "SENDING" || !b.startedAt) return false;
     if (!(await this.notices.broadcastSettled(id))) return false;
-    const n = await this.db.broadcast.updateMany({ where: { id, status: "SENDING" }, data: { status: "SENT", sentAt: this.now() } });
-    return n.count === 1;
+    const n = await this.pool.query(`UPDATE "Broadcast" SET status = 'SENT', "sentAt" = $2::timestamptz, "updatedAt" = now() WHERE id = $1 AND status = 'SENDING'`, [id, this.now().toISOString()]);
+    return n.rowCount === 1;
   }
 
   private isDue(scheduledAt: Date | null, now: Date): boolean {
@@ -589,13 +604,13 @@ export class BroadcastService {
   private async checkHamlets(communeCode: string, hamletIds: string[]): Promise<void> {
     const unique = [...new Set(hamletIds)];
     if (unique.length === 0) return;
-    const found = await this.db.hamlet.count({ where: { id: { in: unique }, communeCode } });
+    const found = (await this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Hamlet" WHERE id = ANY($1::uuid[]) AND "communeCode" = $2`, [unique, communeCode])).rows[0]!.n;
     if (found !== unique.length) throw new ValidationError("hamletIds: có ấp/khóm không thuộc xã/phường này", { field: "hamletIds" });
   }
 
   /** The commune, when the principal may read (or write) its announcements: 404 for an unknown one, 403 for another unit's. */
   private async communeFor(principal: Principal, communeCode: string, _mode: "read" | "write"): Promise<{ code: string; parentCode: string | null }> {
-    const commune = await this.db.adminUnit.findUnique({ where: { code: communeCode }, select: { code: true, parentCode: true, level: true } });
+    const commune = (await this.pool.query<{ code: string; parentCode: string | null; level: string }>(`SELECT code, "parentCode", level::text AS level FROM "AdminUnit" WHERE code = $1`, [communeCode])).rows[0];
     if (!commune || commune.level !== "COMMUNE") throw new ValidationError(`communeCode: không có xã/phường mã ${communeCode}`, { field: "communeCode" });
     if (!canTouchCommune(principal, commune)) throw new ForbiddenError("Xã/phường này không thuộc đơn vị của ông/bà.", { field: "communeCode" });
     return commune;
@@ -604,8 +619,13 @@ export class BroadcastService {
   /** The broadcast, when the principal's unit holds its commune; otherwise "not found" (never another unit's data). */
   private async load(principal: Principal, id: string, _mode: "read" | "write" = "read"): Promise<BroadcastRow> {
     if (!z.uuid().safeParse(id).success) throw new NotFoundError("Không tìm thấy thông báo.");
-    const b = await this.db.broadcast.findUnique({ where: { id }, include: { commune: { select: { code: true, parentCode: true } } } });
-    if (!b || !canTouchCommune(principal, b.commune)) throw new NotFoundError("Không tìm thấy thông báo.");
+    const b = (
+      await this.pool.query<BroadcastRow & { communeParentCode: string | null }>(
+        `SELECT b.*, c."parentCode" AS "communeParentCode" FROM "Broadcast" b JOIN "AdminUnit" c ON c.code = b."communeCode" WHERE b.id = $1`,
+        [id],
+      )
+    ).rows[0];
+    if (!b || !canTouchCommune(principal, { code: b.communeCode, parentCode: b.communeParentCode })) throw new NotFoundError("Không tìm thấy thông báo.");
     return b;
   }
 
@@ -629,12 +649,13 @@ export class BroadcastService {
   private async sameStaff(staffUserId: string, refs: (string | null)[]): Promise<boolean> {
     const keyIds = refs.filter((r): r is string => !!r && r.startsWith("api-key:")).map((r) => r.slice("api-key:".length));
     if (keyIds.length === 0) return false;
-    return (await this.db.apiKey.count({ where: { id: { in: keyIds }, staffUserId } })) > 0;
+    const { rows } = await this.pool.query(`SELECT 1 FROM "ApiKey" WHERE id::text = ANY($1::text[]) AND "staffUserId" = $2::uuid LIMIT 1`, [keyIds, staffUserId]);
+    return rows.length > 0;
   }
 
   /** Whether an API key belongs to the staff user behind one of these principal refs (their session, or another key of theirs). */
   private async keyOfAuthor(keyId: string, refs: (string | null)[]): Promise<boolean> {
-    const owner = (await this.db.apiKey.findUnique({ where: { id: keyId }, select: { staffUserId: true } }))?.staffUserId;
+    const owner = (await this.pool.query<{ staffUserId: string | null }>(`SELECT "staffUserId" FROM "ApiKey" WHERE id::text = $1`, [keyId])).rows[0]?.staffUserId;
     if (!owner) return false;
     const users = refs.filter((r): r is string => !!r && r.startsWith("session:")).map((r) => r.slice("session:".length));
     if (users.includes(owner)) return true;
@@ -700,10 +721,15 @@ export class BroadcastService {
   }
 
   private async view(id: string): Promise<BroadcastView> {
-    const b = await this.db.broadcast.findUniqueOrThrow({
-      where: { id },
-      include: { commune: { select: { fullName: true } }, hamlets: { select: { hamlet: { select: { id: true, name: true } } } } },
-    });
+    const b = (
+      await this.pool.query<BroadcastRow & { communeName: string; hamlets: { id: string; name: string }[] }>(
+        `SELECT b.*, c."fullName" AS "communeName",
+                COALESCE((SELECT json_agg(json_build_object('id', h.id, 'name', h.name)) FROM "BroadcastHamlet" bh JOIN "Hamlet" h ON h.id = bh."hamletId" WHERE bh."broadcastId" = b.id), '[]'::json) AS hamlets
+           FROM "Broadcast" b JOIN "AdminUnit" c ON c.code = b."communeCode" WHERE b.id = $1`,
+        [id],
+      )
+    ).rows[0];
+    if (!b) throw new NotFoundError("Không tìm thấy thông báo.");
     const progress = b.startedAt ? await this.notices.broadcastProgress(id) : [];
     const blank = (): ChannelCounts => ({ queued: 0, sent: 0, delivered: 0, failed: 0, unknown: 0, cancelled: 0 });
     const byChannel: Record<BroadcastChannel, ChannelCounts> = { TELEGRAM: blank(), ZALO_OA: blank(), SMS: blank() };
@@ -718,8 +744,8 @@ export class BroadcastService {
     return {
       id: b.id,
       communeCode: b.communeCode,
-      communeName: b.commune.fullName,
-      hamlets: b.hamlets.map((h) => h.hamlet).sort((x, y) => x.name.localeCompare(y.name, "vi")),
+      communeName: b.communeName,
+      hamlets: b.hamlets.sort((x, y) => x.name.localeCompare(y.name, "vi")),
       title: b.title,
       body: b.body,
       urgent: b.urgent,

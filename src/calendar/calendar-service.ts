@@ -1,12 +1,13 @@
 /**
  * The working calendar as stored (CalendarDay), for the services that count working days, and the
  * admin's edits of it. Loaded once and kept until a write through this service (or `invalidate()`)
- * changes it; other processes pick up an admin's edit within `maxAgeMs`.
+ * changes it; other processes pick up an admin's edit within `maxAgeMs`. Its statements run on the
+ * pg pool (the worker reads the calendar without Prisma); it is the one writer of CalendarDay and
+ * CalendarSeedYear.
  */
 import { z } from "zod";
-import type { PrismaClient } from "../generated/prisma/client.js";
+import type pg from "pg";
 import { NotFoundError, ValidationError } from "../errors.js";
-import { holidaysFor, RULE_SOURCE } from "./holidays.js";
 import { weekday, WorkingCalendar, type CalendarDayKind, type CalendarEntry } from "./working-days.js";
 
 /** The years `motcua seed` stores (once each). */
@@ -78,16 +79,25 @@ export interface CalendarSeedReport {
   skippedYears: number[];
 }
 
-const keyOf = (d: Date) => d.toISOString().slice(0, 10);
-/** A yyyy-MM-dd key as the @db.Date column stores it (midnight UTC of that day). */
-const dbDate = (key: string) => new Date(`${key}T00:00:00Z`);
+/** A CalendarDay row as the statements below read it: the date as yyyy-MM-dd text (never a local-midnight Date). */
+interface DayRow {
+  date: string;
+  kind: CalendarDayKind;
+  name: string;
+  source: string;
+  confirmed: boolean;
+  updatedBy: string | null;
+  updatedAt: Date;
+}
+const DAY_COLUMNS = `to_char(date, 'YYYY-MM-DD') AS date, kind::text AS kind, name, source, confirmed, "updatedBy", "updatedAt"`;
+const viewOf = (r: DayRow): CalendarDayView => ({ date: r.date, kind: r.kind, name: r.name, source: r.source, confirmed: r.confirmed, updatedBy: r.updatedBy, updatedAt: r.updatedAt });
 
 export class CalendarService {
   private cached: { at: number; calendar: WorkingCalendar } | null = null;
   private loading: Promise<WorkingCalendar> | null = null;
 
   constructor(
-    private readonly db: PrismaClient,
+    private readonly pool: pg.Pool,
     private readonly maxAgeMs = 5 * 60_000,
   ) {}
 
@@ -110,10 +120,10 @@ export class CalendarService {
   /** The stored days of a year, in date order, and whether the seed has stored the year. */
   async year(year: number): Promise<{ year: number; seeded: boolean; days: CalendarDayView[] }> {
     const [rows, seed] = await Promise.all([
-      this.db.calendarDay.findMany({ where: { date: { gte: dbDate(`${year}-01-01`), lte: dbDate(`${year}-12-31`) } }, orderBy: { date: "asc" } }),
-      this.db.calendarSeedYear.findUnique({ where: { year } }),
+      this.pool.query<DayRow>(`SELECT ${DAY_COLUMNS} FROM "CalendarDay" WHERE date BETWEEN $1::date AND $2::date ORDER BY date`, [`${year}-01-01`, `${year}-12-31`]),
+      this.pool.query(`SELECT 1 FROM "CalendarSeedYear" WHERE year = $1`, [year]),
     ]);
-    return { year, seeded: seed !== null, days: rows.map((r) => ({ date: keyOf(r.date), kind: r.kind, name: r.name, source: r.source, confirmed: r.confirmed, updatedBy: r.updatedBy, updatedAt: r.updatedAt })) };
+    return { year, seeded: seed.rows.length > 0, days: rows.rows.map(viewOf) };
   }
 
   /**
@@ -125,18 +135,25 @@ export class CalendarService {
     if (input.kind === "WORKING_WEEKEND" && weekday(key) !== 0 && weekday(key) !== 6) {
       throw new ValidationError("kind: ngày làm bù (WORKING_WEEKEND) phải là thứ Bảy hoặc Chủ nhật", { field: "kind" });
     }
-    const data = { kind: input.kind, name: input.name, source: input.source ?? `Do quản trị viên ${byName} nhập`, confirmed: input.confirmed, updatedBy: by };
-    const existing = await this.db.calendarDay.findUnique({ where: { date: dbDate(key) }, select: { date: true } });
-    const row = await this.db.calendarDay.upsert({ where: { date: dbDate(key) }, create: { date: dbDate(key), ...data }, update: data });
+    // One statement: `xmax = 0` tells a row this statement inserted from one it updated.
+    const { rows } = await this.pool.query<DayRow & { created: boolean }>(
+      `INSERT INTO "CalendarDay" (date, kind, name, source, confirmed, "updatedBy", "updatedAt")
+       VALUES ($1::date, $2::"CalendarDayKind", $3, $4, $5, $6, now())
+       ON CONFLICT (date) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, source = EXCLUDED.source,
+         confirmed = EXCLUDED.confirmed, "updatedBy" = EXCLUDED."updatedBy", "updatedAt" = EXCLUDED."updatedAt"
+       RETURNING ${DAY_COLUMNS}, (xmax = 0) AS created`,
+      [key, input.kind, input.name, input.source ?? `Do quản trị viên ${byName} nhập`, input.confirmed, by],
+    );
     this.invalidate();
-    return { day: { date: keyOf(row.date), kind: row.kind, name: row.name, source: row.source, confirmed: row.confirmed, updatedBy: row.updatedBy, updatedAt: row.updatedAt }, created: existing === null };
+    const row = rows[0]!;
+    return { day: viewOf(row), created: row.created };
   }
 
   /** Removes a day: it becomes an ordinary day again (Monday–Friday working, weekend off). */
   async remove(date: string): Promise<void> {
     const key = calendarDate.parse(date);
-    const { count } = await this.db.calendarDay.deleteMany({ where: { date: dbDate(key) } });
-    if (count === 0) throw new NotFoundError(`Lịch không có ngày ${key} (no such calendar day).`);
+    const { rowCount } = await this.pool.query(`DELETE FROM "CalendarDay" WHERE date = $1::date`, [key]);
+    if (!rowCount) throw new NotFoundError(`Lịch không có ngày ${key} (no such calendar day).`);
     this.invalidate();
   }
 
@@ -147,18 +164,24 @@ export class CalendarService {
    */
   async seed(years: readonly number[] = SEEDED_YEARS): Promise<CalendarSeedReport> {
     const report: CalendarSeedReport = { seededYears: [], inserted: 0, skippedYears: [] };
+    // The rule (and the lunar calendar it needs) is loaded by the seed only, not by every reader.
+    const { holidaysFor, RULE_SOURCE } = await import("./holidays.js");
     for (const year of years) {
       const days = holidaysFor(year);
-      const inserted = await this.db.$transaction(async (tx) => {
-        // Claims the year first: two seeds at once store it once.
-        const claimed = await tx.calendarSeedYear.createMany({ data: [{ year, source: RULE_SOURCE }], skipDuplicates: true });
-        if (claimed.count === 0) return null;
-        const { count } = await tx.calendarDay.createMany({
-          data: days.map((d) => ({ date: dbDate(d.date), kind: d.kind, name: d.name, source: d.source, confirmed: d.confirmed, updatedBy: "seed" })),
-          skipDuplicates: true,
-        });
-        return count;
-      });
+      // One statement: the year is claimed and its days stored together, so two seeds at once
+      // store it once (the second's claim conflicts, and it inserts nothing).
+      const { rows } = await this.pool.query<{ claimed: number; inserted: number }>(
+        `WITH claimed AS (INSERT INTO "CalendarSeedYear" (year, source) VALUES ($1, $2) ON CONFLICT (year) DO NOTHING RETURNING year),
+              stored AS (
+                INSERT INTO "CalendarDay" (date, kind, name, source, confirmed, "updatedBy", "updatedAt")
+                SELECT d.date::date, d.kind::"CalendarDayKind", d.name, d.source, d.confirmed, 'seed', now()
+                  FROM json_to_recordset($3::json) AS d(date text, kind text, name text, source text, confirmed boolean)
+                 WHERE EXISTS (SELECT 1 FROM claimed)
+                ON CONFLICT (date) DO NOTHING RETURNING 1)
+         SELECT (SELECT count(*) FROM claimed)::int AS claimed, (SELECT count(*) FROM stored)::int AS inserted`,
+        [year, RULE_SOURCE, JSON.stringify(days.map((d) => ({ date: d.date, kind: d.kind, name: d.name, source: d.source, confirmed: d.confirmed })))],
+      );
+      const inserted = rows[0]!.claimed === 0 ? null : rows[0]!.inserted;
       if (inserted === null) report.skippedYears.push(year);
       else {
         report.seededYears.push(year);
@@ -170,8 +193,8 @@ export class CalendarService {
   }
 
   private async load(): Promise<WorkingCalendar> {
-    const rows = await this.db.calendarDay.findMany({ orderBy: { date: "asc" } });
-    const entries: CalendarEntry[] = rows.map((r) => ({ date: keyOf(r.date), kind: r.kind, name: r.name }));
+    const { rows } = await this.pool.query<CalendarEntry>(`SELECT to_char(date, 'YYYY-MM-DD') AS date, kind::text AS kind, name FROM "CalendarDay" ORDER BY date`);
+    const entries: CalendarEntry[] = rows;
     const calendar = new WorkingCalendar(entries);
     this.cached = { at: Date.now(), calendar };
     return calendar;

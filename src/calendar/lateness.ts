@@ -16,6 +16,8 @@ import { dayKey, shiftDay, type WorkingCalendar } from "./working-days.js";
 export const RESULT_STATUSES: readonly DossierStatus[] = ["RESULT_READY", "RETURNED", "RESULT_HANDED_TO_POST", "OUT_FOR_DELIVERY", "DELIVERED", "DELIVERY_FAILED"];
 /** Statuses in which the dossier ended without a result. */
 export const ENDED_WITHOUT_RESULT: readonly DossierStatus[] = ["REFUSED", "WITHDRAWN", "STOPPED"];
+/** Statuses in which a dossier is no longer waiting for its result (it has one, or it ended without one). */
+export const RESULT_OR_ENDED: DossierStatus[] = ["RESULT_READY", "RETURNED", "RESULT_HANDED_TO_POST", "OUT_FOR_DELIVERY", "DELIVERED", "DELIVERY_FAILED", "WITHDRAWN", "REFUSED", "STOPPED"];
 
 export type LatenessState = "EARLY" | "ON_TIME" | "LATE" | "OVERDUE" | "DUE_SOON" | "PENDING" | "CLOSED" | "NO_DUE_DATE";
 

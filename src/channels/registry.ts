@@ -3,7 +3,7 @@ import axios from "axios";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { configuredChannels, type Env } from "../config/env.js";
-import type { Db } from "../db/client.js";
+import type pg from "pg";
 import type { Channel, DeliveryChannel } from "./channel.js";
 import { SandboxChannel } from "./sandbox-channel.js";
 import { TelegramChannel, telegramClient } from "./telegram-channel.js";
@@ -18,14 +18,14 @@ export interface ChannelSet {
   sandboxed: DeliveryChannel[];
 }
 
-export function buildChannels(env: Env, deps: { db: Db; redis: Redis; logger: Logger }): ChannelSet {
+export function buildChannels(env: Env, deps: { pool: pg.Pool; redis: Redis; logger: Logger }): ChannelSet {
   const configured = configuredChannels(env);
   const channels = new Map<DeliveryChannel, Channel>();
   let zaloTokens: ZaloTokenManager | null = null;
   const http = axios.create({ timeout: env.PROVIDER_TIMEOUT_MS });
   if (configured.zalo) {
     zaloTokens = new ZaloTokenManager({
-      db: deps.db,
+      pool: deps.pool,
       redis: deps.redis,
       logger: deps.logger,
       appId: env.ZALO_APP_ID!,
@@ -57,7 +57,7 @@ export function buildChannels(env: Env, deps: { db: Db; redis: Redis; logger: Lo
   const sandboxed: DeliveryChannel[] = [];
   for (const kind of ["TELEGRAM", "ZALO_OA", "ZNS", "SMS"] as const) {
     if (!channels.has(kind)) {
-      channels.set(kind, new SandboxChannel(kind, deps.db));
+      channels.set(kind, new SandboxChannel(kind, deps.pool));
       sandboxed.push(kind);
     }
   }

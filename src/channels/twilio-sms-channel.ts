@@ -1,24 +1,33 @@
-/** SMS through twilio-node, with a request client that sends to a configurable base URL. */
-import twilio from "twilio";
+/**
+ * SMS through twilio-node, with a request client that sends to a configurable base URL. twilio-node
+ * is imported on the first send or check, not with this module: a process whose SMS is served by
+ * the sandbox (or that never sends one) does not load it.
+ */
+import type Twilio from "twilio";
 import type { AttemptToReconcile, Channel, OutboundMessage, Reconciled, SendResult } from "./channel.js";
 import { networkError, twilioError } from "./classify.js";
 import { countSegments } from "../notifications/sms-text.js";
 
-const { RequestClient } = twilio;
+type TwilioClient = ReturnType<typeof Twilio>;
 
-/** twilio-node's request client, with every request's origin rewritten to `baseUrl`. */
-export class BaseUrlRequestClient extends RequestClient {
-  constructor(private readonly baseUrl: string, timeoutMs = 10_000) {
-    super({ timeout: timeoutMs, keepAlive: true });
-  }
+/** A twilio-node client whose request client rewrites every request's origin to `baseUrl`. */
+async function twilioClient(accountSid: string, authToken: string, baseUrl: string, timeoutMs = 10_000): Promise<TwilioClient> {
+  const twilio = (await import("twilio")).default;
+  const { RequestClient } = twilio;
+  class BaseUrlRequestClient extends RequestClient {
+    constructor() {
+      super({ timeout: timeoutMs, keepAlive: true });
+    }
 
-  override request<TData>(opts: Parameters<InstanceType<typeof RequestClient>["request"]>[0]) {
-    const uri = new URL(opts.uri);
-    const base = new URL(this.baseUrl);
-    uri.protocol = base.protocol;
-    uri.host = base.host;
-    return super.request<TData>({ ...opts, uri: uri.toString() } as never);
+    override request<TData>(opts: Parameters<InstanceType<typeof RequestClient>["request"]>[0]) {
+      const uri = new URL(opts.uri);
+      const base = new URL(baseUrl);
+      uri.protocol = base.protocol;
+      uri.host = base.host;
+      return super.request<TData>({ ...opts, uri: uri.toString() } as never);
+    }
   }
+  return twilio(accountSid, authToken, { httpClient: new BaseUrlRequestClient() as never });
 }
 
 export interface TwilioSmsOptions {
@@ -37,15 +46,23 @@ export class TwilioSmsChannel implements Channel {
   readonly provider = "twilio";
   /** Twilio can be asked by SID, and without one by listing the messages sent to the number. */
   readonly reconcilable = "always" as const;
-  private readonly client: ReturnType<typeof twilio>;
+  private clientPromise: Promise<TwilioClient> | undefined;
 
-  constructor(private readonly options: TwilioSmsOptions) {
-    this.client = twilio(options.accountSid, options.authToken, { httpClient: new BaseUrlRequestClient(options.apiBase, options.timeoutMs) as never });
+  constructor(private readonly options: TwilioSmsOptions) {}
+
+  /** The client, made on first use (a failed import is tried again next time). */
+  private client(): Promise<TwilioClient> {
+    this.clientPromise ??= twilioClient(this.options.accountSid, this.options.authToken, this.options.apiBase, this.options.timeoutMs).catch((error: unknown) => {
+      this.clientPromise = undefined;
+      throw error;
+    });
+    return this.clientPromise;
   }
 
   async send(message: OutboundMessage): Promise<SendResult> {
     try {
-      const sent = await this.client.messages.create({
+      const client = await this.client();
+      const sent = await client.messages.create({
         to: message.recipient,
         body: message.text,
         ...(this.options.messagingServiceSid ? { messagingServiceSid: this.options.messagingServiceSid } : { from: this.options.from! }),
@@ -69,9 +86,10 @@ export class TwilioSmsChannel implements Channel {
    */
   async reconcile(attempt: AttemptToReconcile): Promise<Reconciled> {
     try {
-      if (attempt.providerMessageId) return twilioState(await this.client.messages(attempt.providerMessageId).fetch());
+      const client = await this.client();
+      if (attempt.providerMessageId) return twilioState(await client.messages(attempt.providerMessageId).fetch());
       const since = attempt.startedAt.getTime() - 60_000;
-      const recent = await this.client.messages.list({ to: attempt.recipient, pageSize: 50, limit: 50 });
+      const recent = await client.messages.list({ to: attempt.recipient, pageSize: 50, limit: 50 });
       const ours = recent.find(
         (m) => m.body === attempt.text && !attempt.otherProviderIds.includes(m.sid) && (m.dateCreated ? m.dateCreated.getTime() >= since : true),
       );

@@ -28,6 +28,11 @@ export function createDatabase(databaseUrl: string, options: { max?: number } = 
   };
 }
 
+/** A Prisma client over an existing pg pool (the api roles' context: one pool for Prisma and raw SQL). */
+export function prismaOver(pool: pg.Pool): Db {
+  return new PrismaClient({ adapter: new PrismaPg(pool) });
+}
+
 /** A Prisma client over the pg driver adapter (Prisma 7's Rust-free client). */
 export function createDb(databaseUrl: string, options: { max?: number } = {}): Db {
   const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.max ?? 10 });

@@ -56,10 +56,32 @@ export interface OpenEngineOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * The pg driver adapter, sending a migration's script to PostgreSQL whole (one simple-protocol
+ * query, so one implicit transaction), as the native engine of `prisma migrate deploy` does. The
+ * adapter's own `executeScript` splits the script at every ";", which cuts a function's body (or
+ * a comment holding a ";") into pieces that fail.
+ */
+class WholeScriptPg extends PrismaPg {
+  override async connect(): ReturnType<PrismaPg["connect"]> {
+    const adapter = await super.connect();
+    const pool = adapter.underlyingDriver();
+    adapter.executeScript = async (script: string) => {
+      try {
+        await pool.query(script);
+      } catch (error) {
+        // The adapter's own conversion of a driver error (what the engine reads).
+        (adapter as unknown as { onError(error: unknown): never }).onError(error);
+      }
+    };
+    return adapter;
+  }
+}
+
 export async function openSchemaEngine(options: OpenEngineOptions): Promise<SchemaEngine> {
   wasmReady ??= loadWasm();
   await wasmReady;
-  const factory = bindMigrationAwareSqlAdapterFactory(new PrismaPg(connectionFromUrl(options.databaseUrl)));
+  const factory = bindMigrationAwareSqlAdapterFactory(new WholeScriptPg(connectionFromUrl(options.databaseUrl)));
   const Engine = (engineGlue as unknown as { SchemaEngine: typeof SchemaEngine }).SchemaEngine;
   const log = options.log ?? (() => undefined);
   return Engine.new({ datamodels: [[options.schemaPath, options.schemaText]] }, (line: string) => log(line), factory);

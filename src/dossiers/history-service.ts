@@ -14,7 +14,7 @@ import { BOOKING_STATUS_LABELS } from "../text/staff-vi.js";
 import { NOTICE_OUTCOME_LABELS, STATUS_LABELS, type NoticeOutcome } from "../notifications/messages/vi.js";
 import type { DossierNotice, NoticeStore } from "../notifications/notice-store.js";
 import type { CalendarService } from "../calendar/calendar-service.js";
-import { lateness, RESULT_STATUSES, resultTime, type Lateness } from "../calendar/lateness.js";
+import { lateness, RESULT_OR_ENDED, RESULT_STATUSES, resultTime, type Lateness } from "../calendar/lateness.js";
 import { latenessLabel } from "../text/staff-vi.js";
 
 /** A dossier's lateness as the API shows it: the state, how many working days, and a Vietnamese label. */
@@ -48,8 +48,7 @@ const STATUSES = [
   "RETURNED", "DELAYED", "POSTAL_COLLECTED", "POSTAL_HANDED_TO_DESK", "RESULT_HANDED_TO_POST", "OUT_FOR_DELIVERY", "DELIVERED", "DELIVERY_FAILED",
 ] as const satisfies readonly DossierStatus[];
 
-/** Statuses in which a dossier is no longer waiting for its result (it has one, or it ended without one). */
-export const RESULT_OR_ENDED: DossierStatus[] = ["RESULT_READY", "RETURNED", "RESULT_HANDED_TO_POST", "OUT_FOR_DELIVERY", "DELIVERED", "DELIVERY_FAILED", "WITHDRAWN", "REFUSED", "STOPPED"];
+export { RESULT_OR_ENDED };
 const RETURNED_BY_POST: DossierStatus[] = ["RESULT_HANDED_TO_POST", "OUT_FOR_DELIVERY", "DELIVERED", "DELIVERY_FAILED"];
 
 const bool = z.enum(["true", "false"]).transform((v) => v === "true");

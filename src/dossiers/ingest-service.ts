@@ -6,13 +6,13 @@
  * Idempotent on (origin, eventId) — the same id with the same content is a harmless duplicate;
  * an event older than the dossier's latest is recorded in its history but changes nothing on it.
  */
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type pg from "pg";
 import { canTouchCommune, eventNamespace, eventSource, ForbiddenError, unitScope, type CommuneRef, type Principal } from "../auth/guard.js";
 import type { DossierStatus } from "../generated/prisma/enums.js";
 import { AppError, ValidationError } from "../errors.js";
 import { NOTICE_POLICIES, noticeTypeForStatus, type NoticeVariables } from "../notifications/notice-types.js";
-import { noticeInsert, viaPg, wakeRelay, type NewNotice } from "../notifications/notice-store.js";
+import { noticeRows, viaPg, wakeRelay, type NewNotice } from "../notifications/notice-store.js";
 import { dayKeyVi, formatDateVi } from "../text/dates.js";
 import type { DossierEventInput } from "./event-schema.js";
 import { postalHandover } from "./handover-rules.js";
@@ -336,9 +336,9 @@ export class DossierIngestService {
     //    history and changes nothing on the dossier or its applicant.
     const byDossier = new Map<string, { index: number; e: DossierEventInput }[]>();
     for (const item of toStore) byDossier.set(item.e.dossierCode, [...(byDossier.get(item.e.dossierCode) ?? []), item]);
-    const eventRows: unknown[][] = [];
-    const handoverRows: unknown[][] = [];
-    const noticeRows: NewNotice[] = [];
+    const eventRows: EventRow[] = [];
+    const handoverRows: HandoverRow[] = [];
+    const newNotices: NewNotice[] = [];
     const dossierUpdates: DossierRow[] = [];
     const citizenUpdates = new Map<string, { name: string | null; phone: string | null }>();
     for (const [code, items] of byDossier) {
@@ -367,18 +367,21 @@ export class DossierIngestService {
           d.statusAt = e.occurredAt;
         }
         const eventDbId = randomUUID();
-        eventRows.push([eventDbId, origin, e.eventId, d.id, e.status, e.occurredAt, e.note, source, applied, rawPayload(e)]);
+        eventRows.push({ id: eventDbId, origin, eventId: e.eventId, dossierId: d.id, status: e.status, occurredAt: e.occurredAt, note: e.note, source, applied, payload: rawPayload(e) });
         // A postal event is itself a hand-over with the post office (a line of form 05), recorded
         // once: a repeated event is a duplicate above and never reaches here.
         const handover = postalHandover(e, d, d.communeCode ? (communes.get(d.communeCode)?.name ?? null) : null, (source === "UPSTREAM" ? e.applicantName : null) ?? d.applicantName);
         if (handover) {
-          handoverRows.push([randomUUID(), d.id, handover.fromUnit, handover.toUnit, handover.handedBy, handover.receivedBy, handover.handedAt, handover.result, handover.note, handover.postalReceipt, eventDbId, handover.bookingKind]);
+          handoverRows.push({
+            id: randomUUID(), dossier: d.id, from_unit: handover.fromUnit, to_unit: handover.toUnit, hb: handover.handedBy, rb: handover.receivedBy, at: handover.handedAt,
+            result: handover.result, note: handover.note, receipt: handover.postalReceipt, event: eventDbId, kind: handover.bookingKind,
+          });
         }
         let noticeCount = 0;
         const type = applied && options.notify !== false ? noticeTypeForStatus(e.status) : null;
         if (type) {
           const vars = this.variables(e, d, communes, options);
-          noticeRows.push({ type, citizenId: d.applicantId, dossierId: d.id, eventId: eventDbId, variables: vars, urgent: NOTICE_POLICIES[type].urgent, dedupeKey: `event:${eventDbId}:${type}` });
+          newNotices.push({ type, citizenId: d.applicantId, dossierId: d.id, eventId: eventDbId, variables: vars, urgent: NOTICE_POLICIES[type].urgent, dedupeKey: `event:${eventDbId}:${type}` });
           noticeCount = 1;
         }
         outcome.set(index, { eventId: e.eventId, dossierCode: code, outcome: "accepted", applied, notices: noticeCount });
@@ -396,7 +399,7 @@ export class DossierIngestService {
       citizens: citizenUpdates,
       events: eventRows,
       handovers: handoverRows,
-      notices: noticeRows,
+      notices: newNotices,
     });
     input.forEach((_, index) => results.push(outcome.get(index)!));
     return {
@@ -424,10 +427,10 @@ export class DossierIngestService {
   }
 
   /**
-   * One statement: locks the dossiers (in code order, so that concurrent requests on one dossier
-   * serialise without deadlock) and reads them with their applicant, the communes named and those
-   * of the dossiers, the procedures named, the events already stored under these ids, and the
-   * citizens with the phones named.
+   * One statement (`dossier_ingest_read`, a function of the migrations): locks the dossiers (in
+   * code order, so that concurrent requests on one dossier serialise without deadlock) and reads
+   * them with their applicant, the communes named and those of the dossiers, the procedures named,
+   * the events already stored under these ids, and the citizens with the phones named.
    */
   private async readState(
     client: Statements,
@@ -439,30 +442,13 @@ export class DossierIngestService {
     procedures: Map<string, string>;
     stored: { eventId: string; payload: Record<string, unknown> }[];
   }> {
-    const rows = await client.read<{
+    const row = await client.read<{
       dossiers: (Omit<DossierRow, "statusAt" | "receivedAt" | "dueAt" | "newDueAt"> & Record<"statusAt" | "receivedAt" | "dueAt" | "newDueAt", string | null>)[] | null;
       communes: { code: string; name: string; parentCode: string | null }[] | null;
       procedures: { code: string; name: string }[] | null;
       stored: { eventId: string; payload: Record<string, unknown> }[] | null;
       citizens: { id: string; phone: string; fullName: string | null }[] | null;
-    }>(
-      `WITH d AS (
-         SELECT d.id, d.code, d.status, d."statusAt", d."applicantId",
-                (SELECT c.phone FROM "Citizen" c WHERE c.id = d."applicantId") AS "applicantPhone",
-                (SELECT c."fullName" FROM "Citizen" c WHERE c.id = d."applicantId") AS "applicantName",
-                d."procedureCode", d."procedureName", d."communeCode", d.channel, d."receivedAt", d."dueAt", d."newDueAt"
-           FROM "Dossier" d WHERE d.code IN (SELECT unnest($1::text[])) ORDER BY d.code FOR UPDATE OF d
-       )
-       SELECT (SELECT json_agg(d) FROM d) AS dossiers,
-              (SELECT json_agg(json_build_object('code', a.code, 'name', a."fullName", 'parentCode', a."parentCode")) FILTER (WHERE a.level = 'COMMUNE') FROM "AdminUnit" a
-                WHERE a.code IN (SELECT unnest($2::text[]) UNION SELECT d."communeCode" FROM d)) AS communes,
-              (SELECT json_agg(json_build_object('code', p.code, 'name', p.name)) FROM "Procedure" p WHERE p.code IN (SELECT unnest($3::text[]))) AS procedures,
-              (SELECT json_agg(json_build_object('eventId', e."eventId", 'payload', e.payload)) FROM "DossierEvent" e
-                WHERE e.origin = $4 AND e."eventId" IN (SELECT unnest($5::text[]))) AS stored,
-              (SELECT json_agg(json_build_object('id', c.id, 'phone', c.phone, 'fullName', c."fullName")) FROM "Citizen" c WHERE c.phone IN (SELECT unnest($6::text[]))) AS citizens`,
-      [q.codes, q.communeCodes, q.procedureCodes, q.origin, q.eventIds, q.phones],
-    );
-    const row = rows[0]!;
+    }>(JSON.stringify(q));
     // json_agg writes a timestamp without its zone; the columns hold UTC.
     const utc = (v: string | null) => (v === null ? null : new Date(`${v}Z`));
     return {
@@ -477,10 +463,10 @@ export class DossierIngestService {
   }
 
   /**
-   * The writes, in one statement: the new citizens and dossiers, the known dossiers' new state,
-   * their applicants' names (and a phone where none was known), the events, the postal
-   * hand-overs and the notices (the outbox rows of these events, in the notice store's own
-   * statement). The ids of the notices written.
+   * The writes, in one statement (`dossier_ingest_write`, a function of the migrations): the new
+   * citizens and dossiers, the known dossiers' new state, their applicants' names (and a phone
+   * where none was known), the events, the postal hand-overs and the notices (the outbox rows of
+   * these events, as the notice store writes them). The ids of the notices written.
    */
   private async write(
     client: Statements,
@@ -489,115 +475,90 @@ export class DossierIngestService {
       newDossiers: DossierRow[];
       dossiers: DossierRow[];
       citizens: Map<string, { name: string | null; phone: string | null }>;
-      events: unknown[][];
-      handovers: unknown[][];
+      events: EventRow[];
+      handovers: HandoverRow[];
       notices: NewNotice[];
     },
   ): Promise<string[]> {
-    // Each set of rows is one JSON parameter read by jsonb_to_recordset: one JSON.stringify, not
-    // an array literal escaped element by element per column.
-    const params: unknown[] = [];
-    const table = (alias: string, rows: unknown[][], columns: [string, string][]) => {
-      params.push(JSON.stringify(rows.map((r) => Object.fromEntries(columns.map(([name], i) => [name, r[i] ?? null])))));
-      // LIMIT: the planner's row estimate (a set-returning function is taken for 100 rows, which
-      // makes it hash-join the whole "Citizen" table to update one row).
-      return `(SELECT * FROM jsonb_to_recordset($${params.length}::jsonb) AS x(${columns.map(([name, type]) => `"${name}" ${type}`).join(", ")}) LIMIT ${rows.length}) AS ${alias}`;
-    };
-    const parts: string[] = [];
-    if (w.newCitizens.length) {
-      const u = table("u", w.newCitizens.map((c) => [c.id, c.phone, c.name]), [["id", "uuid"], ["phone", "text"], ["fullName", "text"]]);
-      parts.push(`new_citizens AS (
-         INSERT INTO "Citizen" (id, phone, "fullName", "updatedAt") SELECT u.*, now() FROM ${u})`);
-    }
-    const dossierColumns: [string, string][] = [
-      ["id", "uuid"], ["code", "text"], ["procedureCode", "text"], ["procedureName", "text"], ["applicantId", "uuid"], ["communeCode", "text"],
-      ["channel", '"SubmissionChannel"'], ["status", '"DossierStatus"'], ["statusAt", "timestamptz"], ["receivedAt", "timestamptz"], ["dueAt", "timestamptz"], ["newDueAt", "timestamptz"],
-    ];
-    const dossierRow = (r: DossierRow) => [r.id, r.code, r.procedureCode, r.procedureName, r.applicantId, r.communeCode, r.channel, r.status, r.statusAt, r.receivedAt, r.dueAt, r.newDueAt];
-    if (w.newDossiers.length) {
-      parts.push(`new_dossiers AS (
-         INSERT INTO "Dossier" (id, code, "procedureCode", "procedureName", "applicantId", "communeCode", channel, status, "statusAt", "receivedAt", "dueAt", "newDueAt", "updatedAt")
-         SELECT u.*, now() FROM ${table("u", w.newDossiers.map(dossierRow), dossierColumns)})`);
-    }
-    if (w.dossiers.length) {
-      parts.push(`dossiers AS (
-         UPDATE "Dossier" AS d SET status = u.status, "statusAt" = u."statusAt", "procedureCode" = u."procedureCode", "procedureName" = u."procedureName",
-                "communeCode" = u."communeCode", channel = u.channel, "receivedAt" = u."receivedAt", "dueAt" = u."dueAt", "newDueAt" = u."newDueAt",
-                "applicantId" = u."applicantId", "updatedAt" = now()
-           FROM ${table("u", w.dossiers.map(dossierRow), dossierColumns)}
-          WHERE d.id = u.id)`);
-    }
-    if (w.citizens.size) {
+    const dossierRow = (r: DossierRow) => ({
+      id: r.id, code: r.code, procedureCode: r.procedureCode, procedureName: r.procedureName, applicantId: r.applicantId, communeCode: r.communeCode,
+      channel: r.channel, status: r.status, statusAt: r.statusAt, receivedAt: r.receivedAt, dueAt: r.dueAt, newDueAt: r.newDueAt,
+    });
+    const rows = {
+      newCitizens: w.newCitizens.map((c) => ({ id: c.id, phone: c.phone, fullName: c.name })),
+      newDossiers: w.newDossiers.map(dossierRow),
+      dossiers: w.dossiers.map(dossierRow),
       // Names follow the latest event; a phone is only filled in where none was known (and no one else has it).
-      const u = table("u", [...w.citizens].map(([id, c]) => [id, c.name, c.phone]), [["id", "uuid"], ["n", "text"], ["p", "text"]]);
-      parts.push(`citizens AS (
-         UPDATE "Citizen" AS c
-            SET "fullName" = COALESCE(u.n, c."fullName"),
-                phone = CASE WHEN u.fill AND c.phone IS NULL THEN u.p ELSE c.phone END, "updatedAt" = now()
-           FROM (SELECT u.*, (u.p IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "Citizen" o WHERE o.phone = u.p)) AS fill FROM ${u}) AS u
-          WHERE c.id = u.id AND ((u.n IS NOT NULL AND c."fullName" IS DISTINCT FROM u.n) OR (u.fill AND c.phone IS NULL)))`);
-    }
-    if (w.events.length) {
-      const u = table("u", w.events, [
-        ["id", "uuid"], ["origin", "text"], ["eventId", "text"], ["dossierId", "uuid"], ["status", '"DossierStatus"'], ["occurredAt", "timestamptz"],
-        ["note", "text"], ["source", '"EventSource"'], ["applied", "bool"], ["payload", "jsonb"],
-      ]);
-      parts.push(`events AS (
-         INSERT INTO "DossierEvent" (id, origin, "eventId", "dossierId", status, "occurredAt", note, source, applied, payload)
-         SELECT u.* FROM ${u})`);
-    }
-    if (w.handovers.length) {
-      // The postal receipt is the waybill in the event's note, else the one the post office gave
-      // the dossier's booking of that kind (the desk's dispatch).
-      const t = table("t", w.handovers, [
-        ["id", "uuid"], ["dossier", "uuid"], ["from_unit", "text"], ["to_unit", "text"], ["hb", "text"], ["rb", "text"], ["at", "timestamptz"],
-        ["result", '"HandoverResult"'], ["note", "text"], ["receipt", "text"], ["event", "uuid"], ["kind", '"BookingKind"'],
-      ]);
-      parts.push(`handovers AS (
-         INSERT INTO "Handover" (id, "dossierId", "fromUnit", "toUnit", "handedBy", "receivedBy", "handedAt", result, note, "postalReceipt", "eventId", "recordedByRef")
-         SELECT t.id, t.dossier, t.from_unit, t.to_unit, t.hb, t.rb, t.at, t.result, t.note,
-                COALESCE(t.receipt, (SELECT b."waybillCode" FROM "DeliveryBooking" b
-                                      WHERE b."dossierId" = t.dossier AND b.kind = t.kind AND b."waybillCode" IS NOT NULL
-                                      ORDER BY b."createdAt" DESC LIMIT 1)),
-                t.event, 'event'
-           FROM ${t})`);
-    }
-    if (w.notices.length) {
-      const notices = noticeInsert(w.notices, params.length + 1);
-      params.push(...notices.params);
-      parts.push(`notices AS (${notices.sql})`);
-    }
-    const sql = parts.length ? `WITH ${parts.join(",\n")}\nSELECT ${w.notices.length ? "id FROM notices" : "NULL::uuid AS id WHERE false"}` : null;
-    const rows = await client.write<{ id: string }>(sql, params);
-    return rows.map((r) => r.id);
+      citizens: [...w.citizens].map(([id, c]) => ({ id, n: c.name, p: c.phone })),
+      events: w.events,
+      handovers: w.handovers,
+      notices: noticeRows(w.notices),
+    };
+    // Every row of the request in one JSON parameter: one JSON.stringify.
+    const nothing = Object.values(rows).every((list) => list.length === 0);
+    return client.write(nothing ? null : JSON.stringify(rows));
   }
 }
 
-/** The ingest's two statements: the read (which locks) and the write. */
-interface Statements {
-  read<R>(sql: string, params: unknown[]): Promise<R[]>;
-  /** `sql` null: nothing to write. */
-  write<R>(sql: string | null, params: unknown[]): Promise<R[]>;
+/** A row of "DossierEvent" as `dossier_ingest_write` reads it. */
+interface EventRow {
+  id: string;
+  origin: string;
+  eventId: string;
+  dossierId: string;
+  status: DossierStatus;
+  occurredAt: Date;
+  note: string | null;
+  source: "UPSTREAM" | "STAFF";
+  applied: boolean;
+  payload: Record<string, unknown>;
 }
+
+/** A row of "Handover" as `dossier_ingest_write` reads it (`kind`: the booking whose waybill is the receipt when the note has none). */
+interface HandoverRow {
+  id: string;
+  dossier: string;
+  from_unit: string;
+  to_unit: string;
+  hb: string | null;
+  rb: string | null;
+  at: Date;
+  result: string;
+  note: string | null;
+  receipt: string | null;
+  event: string;
+  kind: string | null;
+}
+
+/** The ingest's two statements: the read (which locks) and the write; each one JSON argument. */
+interface Statements {
+  read<R>(json: string): Promise<R>;
+  /** `json` null: nothing to write. The ids of the notices written. */
+  write(json: string | null): Promise<string[]>;
+}
+
+const readSql = (json: string) => `SELECT * FROM dossier_ingest_read(${json}::jsonb)`;
+const writeSql = (json: string) => `SELECT id FROM dossier_ingest_write(${json}::jsonb) AS id`;
 
 /**
  * In a transaction of the ingest's own: BEGIN is sent with the read and COMMIT with the write,
- * each pair as one simple-protocol query (which cannot carry parameters: they are written into
- * the text, see `inline`). A failed write never reaches its COMMIT; the caller rolls back.
+ * each pair as one simple-protocol query (which cannot carry parameters: the JSON is written into
+ * the text, dollar-quoted). Planning the call is trivial; the statements inside the functions are
+ * planned once per connection. A failed write never reaches its COMMIT; the caller rolls back.
  */
 function ownTransaction(client: pg.PoolClient): Statements {
   return {
-    async read<R>(sql: string, params: unknown[]) {
-      const results = (await client.query(`BEGIN;\n${inline(sql, params)}`)) as unknown as pg.QueryResult[];
-      return results[1]!.rows as R[];
+    async read<R>(json: string) {
+      const results = (await client.query(`BEGIN;\n${readSql(dollarQuoted(json))}`)) as unknown as pg.QueryResult[];
+      return results[1]!.rows[0] as R;
     },
-    async write<R>(sql: string | null, params: unknown[]) {
-      if (sql === null) {
+    async write(json: string | null) {
+      if (json === null) {
         await client.query("COMMIT");
         return [];
       }
-      const results = (await client.query(`${inline(sql, params)};\nCOMMIT`)) as unknown as pg.QueryResult[];
-      return results[0]!.rows as R[];
+      const results = (await client.query(`${writeSql(dollarQuoted(json))};\nCOMMIT`)) as unknown as pg.QueryResult[];
+      return (results[0]!.rows as { id: string }[]).map((r) => r.id);
     },
   };
 }
@@ -605,28 +566,17 @@ function ownTransaction(client: pg.PoolClient): Statements {
 /** In the caller's transaction (which the caller commits): named prepared statements. */
 function withinTransaction(client: pg.PoolClient): Statements {
   return {
-    read: <R,>(sql: string, params: unknown[]) => query<R>(client, sql, params),
-    write: async <R,>(sql: string | null, params: unknown[]) => (sql === null ? [] : query<R>(client, sql, params)),
+    read: async <R,>(json: string) => (await client.query({ name: "dossier_ingest_read", text: readSql("$1"), values: [json] })).rows[0] as R,
+    write: async (json: string | null) =>
+      json === null ? [] : ((await client.query({ name: "dossier_ingest_write", text: writeSql("$1"), values: [json] })).rows as { id: string }[]).map((r) => r.id),
   };
 }
 
-/**
- * A statement's `$n` parameters written into its text: strings dollar-quoted (with a tag that
- * does not occur in them, so nothing inside is read as SQL), arrays of strings as JSON arrays
- * unpacked into text[]. Only the ingest's own statements come here: their text has no other `$`.
- */
-function inline(sql: string, params: unknown[]): string {
-  const quote = (text: string) => {
-    let tag = `$q${randomBytes(6).toString("hex")}$`;
-    while (text.includes(tag)) tag = `$q${randomBytes(6).toString("hex")}$`;
-    return `${tag}${text}${tag}`;
-  };
-  return sql.replace(/\$(\d+)/g, (_, n: string) => {
-    const value = params[Number(n) - 1];
-    if (Array.isArray(value)) return `ARRAY(SELECT jsonb_array_elements_text(${quote(JSON.stringify(value))}::jsonb))`;
-    if (typeof value === "string") return quote(value);
-    throw new Error(`ingest: parameter $${n} is neither a string nor an array of strings`);
-  });
+/** Text as a dollar-quoted literal, with a tag that does not occur in it (so nothing inside is read as SQL). */
+function dollarQuoted(text: string): string {
+  let tag = `$q${randomBytes(6).toString("hex")}$`;
+  while (text.includes(tag)) tag = `$q${randomBytes(6).toString("hex")}$`;
+  return `${tag}${text}${tag}`;
 }
 
 /** The unique indexes a concurrent request may have beaten this one to (see `ingest`). */
@@ -638,19 +588,6 @@ function retryable(error: unknown): boolean {
   return (e.code === "23505" && RACED.has(e.constraint ?? "")) || e.code === "40P01";
 }
 
-/**
- * One statement as a named prepared statement (its name from its text): parsed and planned once
- * per connection, then only bound and run.
- */
-async function query<R>(client: pg.PoolClient, text: string, values: unknown[]): Promise<R[]> {
-  let name = statementNames.get(text);
-  if (!name) {
-    name = `ingest_${createHash("sha1").update(text).digest("hex").slice(0, 16)}`;
-    statementNames.set(text, name);
-  }
-  return (await client.query({ name, text, values })).rows as R[];
-}
-const statementNames = new Map<string, string>();
 
 function rawPayload(e: DossierEventInput): Record<string, unknown> {
   return { ...e, occurredAt: e.occurredAt.toISOString(), dueAt: e.dueAt?.toISOString() ?? null, newDueAt: e.newDueAt?.toISOString() ?? null, phone: e.phone };

@@ -23,7 +23,6 @@ import type { Channel, DeliveryChannel, OutboundMessage, Reconciled } from "../c
 import { ChannelError } from "../channels/channel.js";
 import type { RateLimiter, RateRule, RateSlot } from "../channels/rate-limiter.js";
 import type { QuietHours } from "../config/env.js";
-import type { Db } from "../db/client.js";
 import { bookingNoticeText, broadcastNoticeText, noticeText, otpNoticeText, type BroadcastTextInput, type NoticeText } from "./messages/vi.js";
 import type { NoticeStore } from "./notice-store.js";
 import { NOTICE_POLICIES, NOTICE_TYPES, type BookingNoticeVariables, type BroadcastNoticeVariables, type NoticeType, type NoticeVariables, type OtpNoticeVariables } from "./notice-types.js";
@@ -43,7 +42,8 @@ export interface NoticeScheduler {
 }
 
 export interface NoticeSenderDeps {
-  db: Db;
+  /** For the chats a provider says are gone or opted out (ChannelIdentity). */
+  pool: pg.Pool;
   store: NoticeStore;
   channels: Map<DeliveryChannel, Channel>;
   scheduler: NoticeScheduler;
@@ -430,14 +430,15 @@ export class NoticeSender {
   }
 
   private async markOptedOut(citizenId: string | null, channel: DeliveryChannel, recipient: string): Promise<void> {
-    await this.deps.db.channelIdentity.upsert({
-      where: { channel_externalId: { channel, externalId: recipient } },
-      create: { channel, externalId: recipient, citizenId, optedOutAt: this.now() },
-      update: { optedOutAt: this.now() },
-    });
+    await this.deps.pool.query(
+      `INSERT INTO "ChannelIdentity" (id, channel, "externalId", "citizenId", "optedOutAt", "updatedAt")
+       VALUES (gen_random_uuid(), $1::"ChannelKind", $2, $3::uuid, $4::timestamptz, now())
+       ON CONFLICT (channel, "externalId") DO UPDATE SET "optedOutAt" = EXCLUDED."optedOutAt", "updatedAt" = now()`,
+      [channel, recipient, citizenId, this.now().toISOString()],
+    );
   }
 
   private async markUnreachable(channel: DeliveryChannel, recipient: string): Promise<void> {
-    await this.deps.db.channelIdentity.updateMany({ where: { channel, externalId: recipient }, data: { reachable: false } });
+    await this.deps.pool.query(`UPDATE "ChannelIdentity" SET reachable = false, "updatedAt" = now() WHERE channel = $1::"ChannelKind" AND "externalId" = $2`, [channel, recipient]);
   }
 }

@@ -52,19 +52,26 @@ export interface NewNotice {
 /** Writes new notices (QUEUED); a dedupe key already used writes nothing. The ids written. */
 export async function createNotices(run: SqlRunner, notices: NewNotice[]): Promise<string[]> {
   if (notices.length === 0) return [];
-  const { sql, params } = noticeInsert(notices, 1);
-  const rows = await run<{ id: string }>(sql, params);
+  const rows = await run<{ id: string }>(NOTICE_INSERT, [JSON.stringify(noticeRows(notices))]);
   return rows.map((r) => r.id);
 }
 
 /**
- * The statement `createNotices` runs (`INSERT … RETURNING id`), its parameters numbered from
- * `first`: for a caller that writes notices in the same statement as their cause (the ingest puts
- * it in a WITH clause). The notices' insert is still this module's text.
+ * The statement `createNotices` runs, its rows one JSON parameter (jsonb_to_recordset), not one
+ * array literal per column. The ingest writes its notices with the same statement inside
+ * `dossier_ingest_write` (prisma/migrations/20261201173601_ingest_functions): a change to one is
+ * made to both.
  */
-export function noticeInsert(notices: NewNotice[], first: number): { sql: string; params: unknown[] } {
-  // One JSON parameter for all the rows (jsonb_to_recordset), not one array literal per column.
-  const rows = notices.map((n) => ({
+const NOTICE_INSERT = `INSERT INTO "Notice" (id, type, "citizenId", "dossierId", "eventId", variables, urgent, "dedupeKey", "channelPlan", "identityId", "broadcastId", "updatedAt")
+     SELECT t.id, t.type, t."citizenId", t."dossierId", t."eventId", t.variables, t.urgent, t."dedupeKey",
+            COALESCE(string_to_array(NULLIF(t.plan, ''), ',')::"ChannelKind"[], '{}'), t."identityId", t."broadcastId", now()
+       FROM jsonb_to_recordset($1::jsonb)
+            AS t(id uuid, type text, "citizenId" uuid, "dossierId" uuid, "eventId" uuid, variables jsonb, urgent bool, "dedupeKey" text, plan text, "identityId" uuid, "broadcastId" uuid)
+     ON CONFLICT ("dedupeKey") DO NOTHING RETURNING id`;
+
+/** The notices as the rows of `NOTICE_INSERT` (and of `dossier_ingest_write`'s notices). */
+export function noticeRows(notices: NewNotice[]) {
+  return notices.map((n) => ({
     id: n.id ?? randomUUID(),
     type: n.type,
     citizenId: n.citizenId,
@@ -77,15 +84,6 @@ export function noticeInsert(notices: NewNotice[], first: number): { sql: string
     identityId: n.identityId ?? null,
     broadcastId: n.broadcastId ?? null,
   }));
-  return {
-    sql: `INSERT INTO "Notice" (id, type, "citizenId", "dossierId", "eventId", variables, urgent, "dedupeKey", "channelPlan", "identityId", "broadcastId", "updatedAt")
-     SELECT t.id, t.type, t."citizenId", t."dossierId", t."eventId", t.variables, t.urgent, t."dedupeKey",
-            COALESCE(string_to_array(NULLIF(t.plan, ''), ',')::"ChannelKind"[], '{}'), t."identityId", t."broadcastId", now()
-       FROM jsonb_to_recordset($${first}::jsonb)
-            AS t(id uuid, type text, "citizenId" uuid, "dossierId" uuid, "eventId" uuid, variables jsonb, urgent bool, "dedupeKey" text, plan text, "identityId" uuid, "broadcastId" uuid)
-     ON CONFLICT ("dedupeKey") DO NOTHING RETURNING id`,
-    params: [JSON.stringify(rows)],
-  };
 }
 
 /**

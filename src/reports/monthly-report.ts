@@ -9,13 +9,14 @@
  * Every figure is a grouped count in PostgreSQL (raw SQL over the pool, grouped by commune), never
  * rows loaded into memory: a province of 100 communes with 500,000 dossiers in a month is counted
  * in a few seconds (`npm run bench:report`). The province's figures are the sum of its communes'.
+ * Every statement here runs on the pg pool (the worker prepares the drafts without Prisma); this
+ * service is the one writer of MonthlyReport.
  */
 import type pg from "pg";
 import { z } from "zod";
 import { unitScope, type Principal } from "../auth/guard.js";
 import { createNotices, viaPg, wakeRelay } from "../notifications/notice-store.js";
 import type { StaffReportReminderVariables } from "../text/staff-vi.js";
-import type { Db } from "../db/client.js";
 import { AppError, NotFoundError, ValidationError } from "../errors.js";
 import { dayKey, shiftDay, type WorkingCalendar } from "../calendar/working-days.js";
 
@@ -217,9 +218,26 @@ const ZALO_FREE_WINDOW = "interval '48 hours'";
 
 const num = (v: unknown) => Number(v ?? 0);
 
+/** A MonthlyReport row as `reportRow` reads it. */
+interface ReportRow {
+  results: string;
+  strengths: string;
+  limitations: string;
+  proposals: string;
+  status: "DRAFT" | "SUBMITTED";
+  preparedAt: Date | null;
+  figures: unknown;
+  submittedAt: Date | null;
+  submittedByName: string | null;
+  updatedAt: Date;
+  updatedBy: string | null;
+}
+const REPORT_COLUMNS = `results, strengths, limitations, proposals, status::text AS status, "preparedAt", figures, "submittedAt", "submittedByName", "updatedAt", "updatedBy"`;
+/** PostgreSQL's unique_violation. */
+const UNIQUE_VIOLATION = "23505";
+
 export class MonthlyReportService {
   constructor(
-    private readonly db: Db,
     private readonly pool: pg.Pool,
     private readonly prices: ReportPrices,
     private readonly options: { publicBaseUrl?: string } = {},
@@ -228,14 +246,19 @@ export class MonthlyReportService {
   /** The unit (a commune or a province) if the principal may see its report; otherwise "not found". */
   async resolveUnit(principal: Principal, unitCode: string): Promise<{ code: string; name: string; level: "COMMUNE" | "PROVINCE"; communes: { code: string; name: string }[] }> {
     const notFound = () => new NotFoundError(`Không có đơn vị ${unitCode} trong phạm vi của bạn (no such unit in your scope).`);
-    const unit = await this.db.adminUnit.findUnique({ where: { code: unitCode }, select: { code: true, fullName: true, level: true, parentCode: true } });
+    const unit = (
+      await this.pool.query<{ code: string; fullName: string; level: "COMMUNE" | "PROVINCE"; parentCode: string | null }>(
+        `SELECT code, "fullName", level::text AS level, "parentCode" FROM "AdminUnit" WHERE code = $1`,
+        [unitCode],
+      )
+    ).rows[0];
     if (!unit) throw notFound();
     const scope = unitScope(principal);
     if (scope !== null && scope !== unit.code && scope !== unit.parentCode) throw notFound();
     const communes =
       unit.level === "COMMUNE"
         ? [{ code: unit.code, name: unit.fullName }]
-        : (await this.db.adminUnit.findMany({ where: { parentCode: unit.code, level: "COMMUNE" }, select: { code: true, fullName: true }, orderBy: { code: "asc" } })).map((c) => ({ code: c.code, name: c.fullName }));
+        : (await this.pool.query<{ code: string; name: string }>(`SELECT code, "fullName" AS name FROM "AdminUnit" WHERE "parentCode" = $1 AND level = 'COMMUNE' ORDER BY code`, [unit.code])).rows;
     return { code: unit.code, name: unit.fullName, level: unit.level, communes };
   }
 
@@ -245,23 +268,29 @@ export class MonthlyReportService {
    */
   async unitsFor(principal: Principal): Promise<{ code: string; name: string; level: "COMMUNE" | "PROVINCE" }[]> {
     const scope = unitScope(principal);
-    const rows = await this.db.adminUnit.findMany({
-      where: scope === null ? { level: "PROVINCE" } : { OR: [{ code: scope }, { parentCode: scope }] },
-      select: { code: true, fullName: true, level: true },
-      orderBy: [{ level: "desc" }, { code: "asc" }],
-    });
-    return rows.map((r) => ({ code: r.code, name: r.fullName, level: r.level }));
+    const { rows } = await this.pool.query<{ code: string; name: string; level: "COMMUNE" | "PROVINCE" }>(
+      `SELECT code, "fullName" AS name, level::text AS level FROM "AdminUnit"
+        WHERE CASE WHEN $1::text IS NULL THEN level = 'PROVINCE' ELSE code = $1 OR "parentCode" = $1 END
+        ORDER BY level DESC, code`,
+      [scope],
+    );
+    return rows;
   }
 
   /** The first province by code (an admin's report page opens on it). */
   async firstProvince(): Promise<string | null> {
-    return (await this.db.adminUnit.findFirst({ where: { level: "PROVINCE" }, orderBy: { code: "asc" }, select: { code: true } }))?.code ?? null;
+    return (await this.pool.query<{ code: string }>(`SELECT code FROM "AdminUnit" WHERE level = 'PROVINCE' ORDER BY code LIMIT 1`)).rows[0]?.code ?? null;
+  }
+
+  /** A unit's report row for a month, if there is one. */
+  private async reportRow(unitCode: string, month: string): Promise<ReportRow | undefined> {
+    return (await this.pool.query<ReportRow>(`SELECT ${REPORT_COLUMNS} FROM "MonthlyReport" WHERE "unitCode" = $1 AND month = $2`, [unitCode, month])).rows[0];
   }
 
   /** The report as it stands: live figures for a draft, the frozen ones once submitted. */
   async report(principal: Principal, unitCode: string, month: string, now = new Date()): Promise<MonthlyReportView> {
     const unit = await this.resolveUnit(principal, unitCode);
-    const row = await this.db.monthlyReport.findUnique({ where: { unitCode_month: { unitCode: unit.code, month } } });
+    const row = (await this.reportRow(unit.code, month)) ?? null;
     const frozen = row?.status === "SUBMITTED" && row.figures ? (row.figures as unknown as FrozenFigures) : null;
     const live = frozen ?? (await this.count(unit.communes.map((c) => c.code), month, now));
     const names = new Map(unit.communes.map((c) => [c.code, c.name]));
@@ -627,7 +656,7 @@ export class MonthlyReportService {
     const scope = unitScope(principal);
     if (!scope) return null;
     const month = monthOf(now);
-    const row = await this.db.monthlyReport.findUnique({ where: { unitCode_month: { unitCode: scope, month } }, select: { preparedAt: true, status: true } });
+    const row = await this.reportRow(scope, month);
     if (!row?.preparedAt || row.status !== "DRAFT") return null;
     const last = lastDayOf(month);
     return { unitCode: scope, month, monthLabel: monthLabel(month), lastDay: `${last.slice(8, 10)}/${last.slice(5, 7)}/${last.slice(0, 4)}`, href: `/staff/reports?unit=${encodeURIComponent(scope)}&month=${month}` };
@@ -637,13 +666,17 @@ export class MonthlyReportService {
   async saveSections(principal: Principal, unitCode: string, month: string, sections: z.output<typeof sectionsSchema>, now = new Date()): Promise<MonthlyReportView> {
     const unit = await this.resolveUnit(principal, unitCode);
     const data = Object.fromEntries(SECTION_KEYS.filter((k) => sections[k] !== undefined).map((k) => [k, sections[k]!.replace(/\r\n/g, "\n")]));
-    const existing = await this.db.monthlyReport.findUnique({ where: { unitCode_month: { unitCode: unit.code, month } } });
+    const existing = await this.reportRow(unit.code, month);
     if (existing?.status === "SUBMITTED") throw this.submittedError(month, existing);
     if (!existing) {
-      await this.db.monthlyReport
-        .create({ data: { unitCode: unit.code, month, ...data, updatedBy: principal.name } })
+      await this.pool
+        .query(
+          `INSERT INTO "MonthlyReport" (id, "unitCode", month, results, strengths, limitations, proposals, "updatedBy", "updatedAt")
+           VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, now())`,
+          [unit.code, month, data.results ?? "", data.strengths ?? "", data.limitations ?? "", data.proposals ?? "", principal.name],
+        )
         .catch(async (error: { code?: string }) => {
-          if (error?.code !== "P2002") throw error; // made meanwhile: update it below
+          if (error?.code !== UNIQUE_VIOLATION) throw error; // made meanwhile: update it below
           await this.updateDraft(unit.code, month, data, principal.name);
         });
     } else {
@@ -653,9 +686,16 @@ export class MonthlyReportService {
   }
 
   private async updateDraft(unitCode: string, month: string, data: Record<string, string>, by: string) {
-    const moved = await this.db.monthlyReport.updateMany({ where: { unitCode, month, status: "DRAFT" }, data: { ...data, updatedBy: by } });
-    if (!moved.count) {
-      const row = await this.db.monthlyReport.findUniqueOrThrow({ where: { unitCode_month: { unitCode, month } } });
+    // A section left out keeps its text.
+    const moved = await this.pool.query(
+      `UPDATE "MonthlyReport" SET results = COALESCE($3, results), strengths = COALESCE($4, strengths), limitations = COALESCE($5, limitations),
+              proposals = COALESCE($6, proposals), "updatedBy" = $7, "updatedAt" = now()
+        WHERE "unitCode" = $1 AND month = $2 AND status = 'DRAFT'`,
+      [unitCode, month, data.results ?? null, data.strengths ?? null, data.limitations ?? null, data.proposals ?? null, by],
+    );
+    if (!moved.rowCount) {
+      const row = await this.reportRow(unitCode, month);
+      if (!row) throw new NotFoundError(`Không có báo cáo ${monthLabel(month)} của đơn vị ${unitCode}.`);
       throw this.submittedError(month, row);
     }
   }
@@ -666,17 +706,18 @@ export class MonthlyReportService {
    */
   async submit(principal: Principal, unitCode: string, month: string, now = new Date()): Promise<{ report: MonthlyReportView; alreadySubmitted: boolean }> {
     const unit = await this.resolveUnit(principal, unitCode);
-    const existing = await this.db.monthlyReport.findUnique({ where: { unitCode_month: { unitCode: unit.code, month } } });
+    const existing = await this.reportRow(unit.code, month);
     if (existing?.status === "SUBMITTED") return { report: await this.report(principal, unit.code, month, now), alreadySubmitted: true };
     const missing = SECTION_KEYS.find((k) => !(existing?.[k] ?? "").trim());
     if (missing) {
       throw new ValidationError(`${missing}: hãy viết đủ bốn mục (Kết quả đạt được, Ưu điểm, Hạn chế, Kiến nghị, đề xuất) trước khi nộp báo cáo.`, { field: missing });
     }
     const frozen = await this.count(unit.communes.map((c) => c.code), month, now);
-    const moved = await this.db.monthlyReport.updateMany({
-      where: { unitCode: unit.code, month, status: "DRAFT" },
-      data: { status: "SUBMITTED", figures: frozen as unknown as object, submittedAt: now, submittedBy: `${principal.kind}:${principal.id}`, submittedByName: principal.name },
-    });
-    return { report: await this.report(principal, unit.code, month, now), alreadySubmitted: moved.count === 0 };
+    const moved = await this.pool.query(
+      `UPDATE "MonthlyReport" SET status = 'SUBMITTED', figures = $3::jsonb, "submittedAt" = $4::timestamptz, "submittedBy" = $5, "submittedByName" = $6, "updatedAt" = now()
+        WHERE "unitCode" = $1 AND month = $2 AND status = 'DRAFT'`,
+      [unit.code, month, JSON.stringify(frozen), now.toISOString(), `${principal.kind}:${principal.id}`, principal.name],
+    );
+    return { report: await this.report(principal, unit.code, month, now), alreadySubmitted: moved.rowCount === 0 };
   }
 }

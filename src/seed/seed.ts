@@ -1,3 +1,4 @@
+import type pg from "pg";
 import type { Db } from "../db/client.js";
 import { seedAdminUnits, type SeedCounts } from "./seed-admin-units.js";
 import { seedProcedures, type ProcedureSeedResult } from "./seed-procedures.js";
@@ -10,10 +11,11 @@ export interface SeedReport {
   calendar: CalendarSeedReport;
 }
 
-export async function seedAll(db: Db): Promise<SeedReport> {
+/** Seeds through Prisma, and the working calendar through its service's SQL on `pool` (the same database). */
+export async function seedAll(db: Db, pool: pg.Pool): Promise<SeedReport> {
   const adminUnits = await seedAdminUnits(db);
   const procedures = await seedProcedures(db);
-  const calendar = await new CalendarService(db).seed();
+  const calendar = await new CalendarService(pool).seed();
   return { adminUnits, procedures, calendar };
 }
 

@@ -12,7 +12,7 @@
 import { can, unitScope, type Principal } from "../auth/guard.js";
 import type { CalendarService } from "../calendar/calendar-service.js";
 import { dayKey, shiftDay, startOfDay, type WorkingCalendar } from "../calendar/working-days.js";
-import { RESULT_OR_ENDED } from "../dossiers/history-service.js";
+import { RESULT_OR_ENDED } from "../calendar/lateness.js";
 import type pg from "pg";
 import { createNotices, viaPg, wakeRelay } from "../notifications/notice-store.js";
 import type { StaffDigestVariables } from "../text/staff-vi.js";

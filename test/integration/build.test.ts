@@ -9,9 +9,15 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { Queue, QueueEvents } from "bullmq";
+import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../src/paths.js";
+import { JOB, NOTIFICATIONS_QUEUE } from "../../queues/names.js";
+import { TelegramFake } from "../fakes/telegram-fake.js";
+import { ZaloFake } from "../fakes/zalo-fake.js";
+import { cloneTestDatabase } from "../support/databases.js";
 import { freePort } from "../support/notify-stack.js";
 
 const run = promisify(execFile);
@@ -137,6 +143,108 @@ describe("the built program (dist/)", () => {
       await new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
     }
   }, 90_000);
+
+  it("runs `serve --role worker` without Prisma or the api's libraries, and it still does the worker's jobs: an announcement, the overdue watch, the Zalo token, the monthly report", async () => {
+    const database = await cloneTestDatabase();
+    const telegram = new TelegramFake();
+    const zalo = new ZaloFake();
+    await Promise.all([telegram.start(), zalo.start()]);
+    const prefix = `bw${randomBytes(4).toString("hex")}`;
+    const log = path.join(scratch, "worker-modules.txt");
+    writeFileSync(log, "");
+    const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+    const connection = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });
+    let child: ReturnType<typeof spawn> | undefined;
+    let stderr = "";
+    try {
+      // An announcement due now to a Telegram subscriber of a commune, and a dossier due today with no result.
+      const chatId = String(9_000_000 + Math.floor(Math.random() * 900_000));
+      const identity = (await pool.query<{ id: string }>(`INSERT INTO "ChannelIdentity" (id, channel, "externalId", "updatedAt") VALUES (gen_random_uuid(), 'TELEGRAM', $1, now()) RETURNING id`, [chatId])).rows[0]!.id;
+      await pool.query(`INSERT INTO "Subscription" (id, kind, "identityId", "communeCode") VALUES (gen_random_uuid(), 'AREA', $1, '29955')`, [identity]);
+      const broadcast = (
+        await pool.query<{ id: string }>(
+          `INSERT INTO "Broadcast" (id, "communeCode", title, body, status, "createdBy", "createdByName", "updatedAt")
+           VALUES (gen_random_uuid(), '29955', 'Lịch tiêm phòng dại cho chó mèo', 'Sáng thứ Bảy tại nhà văn hóa khóm 1.', 'SCHEDULED', 'session:test', 'Cán bộ thử', now()) RETURNING id`,
+        )
+      ).rows[0]!.id;
+      const applicant = (await pool.query<{ id: string }>(`INSERT INTO "Citizen" (id, phone, "updatedAt") VALUES (gen_random_uuid(), $1, now()) RETURNING id`, [`+8491${chatId.slice(-7)}`])).rows[0]!.id;
+      const dossier = (
+        await pool.query<{ id: string }>(
+          `INSERT INTO "Dossier" (id, code, "applicantId", "communeCode", status, "statusAt", "dueAt", "updatedAt")
+           VALUES (gen_random_uuid(), $1, $2, '29955', 'PROCESSING', now(), now() + interval '1 hour', now()) RETURNING id`,
+          [`H15.50.05.13-261201-${chatId.slice(-6)}`, applicant],
+        )
+      ).rows[0]!.id;
+
+      child = spawn(process.execPath, ["--import", recorder, bin, "serve", "--role", "worker"], {
+        env: { ...process.env, DATABASE_URL: database.url, ...telegram.env(), ...zalo.env(), QUEUE_PREFIX: prefix, BROADCAST_TICK_MS: "300", RELAY_SWEEP_MS: "500", QUIET_HOURS: "off", LOG_LEVEL: "error", MOTCUA_MODULE_LOG: log },
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      child.stderr!.on("data", (c) => (stderr += String(c)));
+      const worker = child;
+      const until = async (what: string, probe: () => Promise<boolean> | boolean) => {
+        const deadline = Date.now() + 60_000;
+        while (!(await probe())) {
+          if (Date.now() > deadline || worker.exitCode !== null) throw new Error(`the worker did not do it: ${what}; ${stderr}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      };
+      // The announcement: started by the tick, its text read and sent, and marked SENT.
+      await until("the announcement delivered", () => telegram.sent.some((m) => m.chatId === chatId));
+      expect(telegram.sent.find((m) => m.chatId === chatId)!.text).toContain("Lịch tiêm phòng dại cho chó mèo");
+      await until("the announcement SENT", async () => (await pool.query(`SELECT 1 FROM "Broadcast" WHERE id = $1 AND status = 'SENT'`, [broadcast])).rows.length === 1);
+      // The overdue watch runs once at start: the dossier due today is marked.
+      await until("the dossier watched", async () => (await pool.query(`SELECT 1 FROM "Dossier" WHERE id = $1 AND "watchedAt" IS NOT NULL`, [dossier])).rows.length === 1);
+      // The Zalo token's scheduled refresh stores the pair from the OAuth fake.
+      await until("the Zalo token stored", async () => (await pool.query(`SELECT 1 FROM "ProviderToken" WHERE provider = 'zalo_oa' AND "expiresAt" > now()`)).rows.length === 1);
+      // The monthly report's preparation (its job, as the 06:00 scheduler adds it) completes.
+      const queue = new Queue(NOTIFICATIONS_QUEUE, { connection, prefix });
+      const events = new QueueEvents(NOTIFICATIONS_QUEUE, { connection: connection.duplicate(), prefix });
+      try {
+        await events.waitUntilReady();
+        const job = await queue.add(JOB.reportPrepare, {});
+        await job.waitUntilFinished(events, 60_000);
+      } finally {
+        await events.close();
+        await queue.close();
+      }
+
+      const packages = new Set(readFileSync(log, "utf8").split("\n").map(packageOf).filter(Boolean));
+      expect(packages.has("bullmq")).toBe(true); // the recorder saw the worker's own libraries
+      // Neither Prisma (its client, driver adapter and WebAssembly query compiler) nor the api's,
+      // the console's or the bot's libraries; nor twilio-node without SMS credentials, the phone
+      // parser of the event schema, or the lunar calendar of the holiday rule.
+      for (const unneeded of [
+        "@prisma/client",
+        "@prisma/adapter-pg",
+        "@prisma/driver-adapter-utils",
+        "fastify",
+        "nunjucks",
+        "exceljs",
+        "pdfkit",
+        "minisearch",
+        "csv-stringify",
+        "csv-parse",
+        "qrcode",
+        "@node-rs/argon2",
+        "twilio",
+        "libphonenumber-js",
+        "@dqcai/vn-lunar",
+      ]) {
+        expect(packages.has(unneeded), unneeded).toBe(false);
+      }
+    } finally {
+      if (child && child.exitCode === null) {
+        child.kill("SIGTERM");
+        await new Promise((r) => (child!.exitCode !== null ? r(null) : child!.once("exit", r)));
+      }
+      connection.disconnect();
+      await pool.end();
+      await Promise.all([telegram.stop(), zalo.stop()]);
+      await database.drop();
+    }
+    expect(child?.exitCode, stderr).toBe(0);
+  }, 120_000);
 
   it("refuses, in one sentence, a dist/ that is missing or older than its sources", async () => {
     // A copy of the launcher in a package of its own, with a stand-in build.

@@ -133,7 +133,7 @@ describe("the working calendar API", () => {
     expect((await call("DELETE", "/api/v1/calendar/2026-09-01", keys.admin!)).status).toBe(204);
     expect((await call("PUT", "/api/v1/calendar/2026-09-03", keys.admin!, { kind: "HOLIDAY", name: "Quốc khánh (ngày liền kề)", confirmed: true })).status).toBe(201);
     expect((await t.ctx.calendar.calendar()).isWorkingDay("2026-09-01")).toBe(true);
-    const report = await new CalendarService(t.ctx.db).seed();
+    const report = await new CalendarService(t.ctx.pool).seed();
     expect(report).toEqual({ seededYears: [], inserted: 0, skippedYears: [2026, 2027] });
     const days = (await call("GET", "/api/v1/calendar?year=2026", keys.staff!)).body.days.map((d: { date: string }) => d.date);
     expect(days).not.toContain("2026-09-01");

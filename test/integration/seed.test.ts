@@ -1,10 +1,11 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { createDb } from "../../src/db/client.js";
+import { createDatabase } from "../../src/db/client.js";
 import { seedAll } from "../../src/seed/seed.js";
 import { readCatalogSources } from "../../src/catalog/source.js";
 
-const db = createDb(process.env.DATABASE_URL!);
-afterAll(() => db.$disconnect());
+const database = createDatabase(process.env.DATABASE_URL!);
+const { db } = database;
+afterAll(() => database.close());
 
 describe("seed data", () => {
   it("holds every province and commune of the 2025 reform", async () => {
@@ -46,7 +47,7 @@ describe("seed data", () => {
     const before = await db.procedure.findMany({ select: { code: true, updatedAt: true }, orderBy: { code: "asc" } });
     const docsBefore = await db.procedureDocument.findMany({ select: { id: true }, orderBy: { id: "asc" } });
     const unitsBefore = await db.adminUnit.aggregate({ _max: { updatedAt: true }, _count: true });
-    const report = await seedAll(db);
+    const report = await seedAll(db, database.pool);
     expect(report.adminUnits).toEqual({ created: 0, updated: 0, unchanged: 3355 });
     expect(report.procedures).toMatchObject({ created: 0, updated: 0, unchanged: before.length, rejected: [], superseded: [], keptCorrected: [] });
     expect(report.calendar).toEqual({ seededYears: [], inserted: 0, skippedYears: [2026, 2027] });

@@ -7,12 +7,13 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ZaloTokenManager } from "../../src/channels/zalo/token-manager.js";
-import { createDb, type Db } from "../../src/db/client.js";
+import { createDatabase, type Database, type Db } from "../../src/db/client.js";
 import { createLogger } from "../../src/logging/logger.js";
 import { ZaloFake } from "../fakes/zalo-fake.js";
 import { cloneTestDatabase } from "../support/databases.js";
 
 let database: Awaited<ReturnType<typeof cloneTestDatabase>>;
+let dbs: Database;
 let db: Db;
 let redis: Redis;
 let zalo: ZaloFake;
@@ -20,7 +21,8 @@ let lockKey = "";
 
 beforeAll(async () => {
   database = await cloneTestDatabase();
-  db = createDb(database.url);
+  dbs = createDatabase(database.url);
+  db = dbs.db;
   redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });
   zalo = new ZaloFake();
   await zalo.start();
@@ -28,7 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await zalo.stop();
   redis.disconnect();
-  await db.$disconnect();
+  await dbs.close();
   await database.drop();
 });
 beforeEach(async () => {
@@ -39,7 +41,7 @@ beforeEach(async () => {
 
 const manager = (options: { lockTtlMs: number; oauthTimeoutMs: number }) =>
   new ZaloTokenManager({
-    db,
+    pool: dbs.pool,
     redis,
     logger: createLogger({ level: "silent" }),
     appId: zalo.appId,

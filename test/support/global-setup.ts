@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import pg from "pg";
 import { ensureDatabase, ensureRedis } from "../../src/db/bootstrap.js";
 import { applyMigrations } from "../../src/db/migrations.js";
-import { createDb } from "../../src/db/client.js";
+import { createDatabase } from "../../src/db/client.js";
 import { seedAll } from "../../src/seed/seed.js";
 import { adminUrl, runDatabasePattern, templateName, testDatabaseUrl, testRedisUrl, withDatabase } from "./test-env.js";
 
@@ -29,12 +29,12 @@ export default async function setup(): Promise<() => Promise<void>> {
     await admin.query(`CREATE DATABASE "${templateName}"`);
     const templateUrl = withDatabase(testDatabaseUrl, templateName);
     await applyMigrations(templateUrl);
-    const db = createDb(templateUrl);
+    const database = createDatabase(templateUrl);
     try {
-      const report = await seedAll(db);
+      const report = await seedAll(database.db, database.pool);
       if (report.procedures.rejected.length) throw new Error(`catalog entries rejected: ${JSON.stringify(report.procedures.rejected)}`);
     } finally {
-      await db.$disconnect();
+      await database.close();
     }
     // The schema engine's pool may linger on the template; nothing else may use it from now on.
     await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [templateName]);

@@ -8,13 +8,15 @@
  * Should it lapse all the same (a process stalled past it), the save is fenced: the new pair is
  * written only if the stored refresh token is still the one this refresher spent (compare-and-set
  * in SQL), so a refresher that lost its lock never overwrites a newer pair.
+ *
+ * The pair's row (ProviderToken) is read and written here only, with SQL on the pg pool.
  */
 import { randomUUID } from "node:crypto";
 import axios, { type AxiosInstance } from "axios";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { z } from "zod";
-import type { Db } from "../../db/client.js";
+import type pg from "pg";
 import { ChannelError } from "../channel.js";
 
 const PROVIDER = "zalo_oa";
@@ -33,7 +35,7 @@ const tokenResponse = z.object({
 const oauthError = z.object({ error: z.number(), error_name: z.string().optional(), error_reason: z.string().optional(), error_description: z.string().optional() });
 
 export interface ZaloTokenOptions {
-  db: Db;
+  pool: pg.Pool;
   redis: Redis;
   logger: Logger;
   appId: string;
@@ -68,8 +70,12 @@ export class ZaloTokenManager {
     this.now = options.now ?? (() => new Date());
   }
 
-  private async current() {
-    return this.options.db.providerToken.findUnique({ where: { provider: PROVIDER } });
+  private async current(): Promise<{ accessToken: string; refreshToken: string; expiresAt: Date } | undefined> {
+    const { rows } = await this.options.pool.query<{ accessToken: string; refreshToken: string; expiresAt: Date }>(
+      `SELECT "accessToken", "refreshToken", "expiresAt" FROM "ProviderToken" WHERE provider = $1`,
+      [PROVIDER],
+    );
+    return rows[0];
   }
 
   /** The pair last read or written by this process (saves a database read per message). */
@@ -117,10 +123,20 @@ export class ZaloTokenManager {
       const expiresAt = new Date(this.now().getTime() + pair.expires_in * 1000);
       // Persist before use (the old refresh token is already spent), fenced: only over the pair
       // whose refresh token this refresher spent.
-      const data = { accessToken: pair.access_token, refreshToken: pair.refresh_token, expiresAt };
+      const values = [PROVIDER, pair.access_token, pair.refresh_token, expiresAt.toISOString()];
       const saved = row
-        ? (await this.options.db.providerToken.updateMany({ where: { provider: PROVIDER, refreshToken }, data })).count
-        : (await this.options.db.providerToken.createMany({ data: [{ provider: PROVIDER, ...data }], skipDuplicates: true })).count;
+        ? (
+            await this.options.pool.query(
+              `UPDATE "ProviderToken" SET "accessToken" = $2, "refreshToken" = $3, "expiresAt" = $4::timestamptz, "updatedAt" = now() WHERE provider = $1 AND "refreshToken" = $5`,
+              [...values, refreshToken],
+            )
+          ).rowCount
+        : (
+            await this.options.pool.query(
+              `INSERT INTO "ProviderToken" (provider, "accessToken", "refreshToken", "expiresAt", "updatedAt") VALUES ($1, $2, $3, $4::timestamptz, now()) ON CONFLICT (provider) DO NOTHING`,
+              values,
+            )
+          ).rowCount;
       if (saved !== 1) {
         const newer = await this.current();
         this.options.logger.warn("zalo OA token refreshed, but a newer pair was saved meanwhile; this one is discarded");

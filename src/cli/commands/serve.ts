@@ -1,4 +1,3 @@
-import v8 from "node:v8";
 import { configuredChannels, type Env } from "../../config/env.js";
 import type { AppContext } from "../../app/context.js";
 import type { CoreContext } from "../../app/core-context.js";
@@ -30,12 +29,8 @@ export async function runServe(env: Env, options: ServeOptions): Promise<number>
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ValidationError(`--port must be a number from 0 to 65535 (got "${options.port}")`);
   await preflight(env);
 
-  // Prisma's query compiler is WebAssembly (the worker uses Prisma off the notice path: the
-  // calendar, announcements' texts, the Zalo token, the monthly report). Compiled by V8's baseline
-  // compiler only, its first query adds ~35 MB to the process instead of ~80 MB, and bench:notify's
-  // worker peaked at 205 MB instead of 249 MB; its queries are few there. Set before anything compiles it.
-  if (role === "worker") v8.setFlagsFromString("--liftoff-only");
-  // A worker process builds only what it runs (no HTTP server, bot, catalog search or console).
+  // A worker process builds only what it runs (no HTTP server, bot, catalog search or console, and
+  // no Prisma: its services run SQL on the pg pool).
   const ctx: CoreContext | AppContext = role === "worker" ? (await import("../../app/core-context.js")).createCoreContext(env) : (await import("../../app/context.js")).createAppContext(env);
   const stops: (() => Promise<void>)[] = [];
   // Listened for before anything starts: a SIGTERM while the roles start (a deploy stopping a

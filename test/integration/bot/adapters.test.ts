@@ -24,7 +24,7 @@ beforeAll(async () => {
   const engine = createBot({ redis: s.ctx.redis, services: botServices(s.ctx), logger: s.ctx.logger, prefix: s.env.QUEUE_PREFIX });
   telegram = createTelegramBot({ token: s.telegram.token, apiRoot: s.telegram.url, engine, logger: s.ctx.logger });
   void telegram.launch();
-  const tokens = new ZaloTokenManager({ db: s.ctx.db, redis: s.ctx.redis, logger: s.ctx.logger, appId: s.zalo.appId, appSecret: s.zalo.appSecret, initialRefreshToken: s.zalo.refreshToken, oauthBase: s.zalo.url });
+  const tokens = new ZaloTokenManager({ pool: s.ctx.pool, redis: s.ctx.redis, logger: s.ctx.logger, appId: s.zalo.appId, appSecret: s.zalo.appSecret, initialRefreshToken: s.zalo.refreshToken, oauthBase: s.zalo.url });
   zaloApp = await buildHttpServer(s.ctx, { onZaloUserMessage: zaloBotHandler({ engine, oa: new ZaloOaChannel(s.zalo.url, tokens), logger: s.ctx.logger }) });
   zaloUrl = `${await zaloApp.listen({ host: "127.0.0.1", port: 0 })}/webhooks/zalo`;
 });

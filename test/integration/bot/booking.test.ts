@@ -151,7 +151,7 @@ describe("booking delivery of a result by post", () => {
     const notice = await t.ctx.db.notice.findFirst({ where: { type: "BOOKING_UPDATE", dedupeKey: { contains: ":CONFIRMED" }, variables: { path: ["reference"], equals: reference } } });
     expect(notice).not.toBeNull();
     const { NoticeSender } = await import("../../../src/notifications/notice-sender.js");
-    const sender = new NoticeSender({ db: t.ctx.db, store: t.ctx.notices, channels: new Map(), scheduler: t.ctx.queue, logger: t.ctx.logger, limiter: null, quietHours: null, smsSegmentBudget: 2, znsTemplates: {}, twilioPerSecond: 1 });
+    const sender = new NoticeSender({ pool: t.ctx.pool, store: t.ctx.notices, channels: new Map(), scheduler: t.ctx.queue, logger: t.ctx.logger, limiter: null, quietHours: null, smsSegmentBudget: 2, znsTemplates: {}, twilioPerSecond: 1 });
     expect(sender.render("BOOKING_UPDATE", notice!.variables as never, "TELEGRAM", "1", notice!.id).text).toBe(
       `Lịch Bưu điện giao kết quả hồ sơ ${code} (mã ${reference}, Sáng (8:00–11:30)) đã được Bưu điện xác nhận.`,
     );

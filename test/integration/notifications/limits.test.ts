@@ -142,7 +142,7 @@ describe("Zalo token refresh under concurrency", () => {
     s.zalo.oauthDelayMs = 150;
     const manager = () =>
       new ZaloTokenManager({
-        db: s.ctx.db,
+        pool: s.ctx.pool,
         redis: s.ctx.redis,
         logger: createLogger({ level: "silent" }),
         appId: s.zalo.appId,

@@ -1,0 +1,114 @@
+/**
+ * The ingest reads and writes through two PL/pgSQL functions of the migrations
+ * (`dossier_ingest_read`, `dossier_ingest_write`), whose statements are planned once per
+ * connection. A plan cached while the tables were small must still find rows by their keys once
+ * the tables have grown (a sequential scan per call would cost more with every row stored), and
+ * a replay inside a group of single events is still a duplicate, nothing doubled.
+ */
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { utcTypes } from "../../../src/db/pool.js";
+import { dossierEventSchema } from "../../../src/dossiers/event-schema.js";
+import { DossierIngestService } from "../../../src/dossiers/ingest-service.js";
+import { cloneTestDatabase } from "../../support/databases.js";
+
+let database: { url: string; drop(): Promise<void> };
+let pool: pg.Pool;
+let ingest: DossierIngestService;
+
+beforeAll(async () => {
+  database = await cloneTestDatabase();
+  // One connection: the ingest's plans are this connection's, and so are the counts read below
+  // (track_functions counts the calls of PL/pgSQL functions).
+  pool = new pg.Pool({ connectionString: database.url, max: 1, types: utcTypes, options: "-c TimeZone=UTC -c track_functions=pl" });
+  ingest = new DossierIngestService(pool);
+});
+afterAll(async () => {
+  await pool.end();
+  await database.drop();
+});
+
+let sequence = 0;
+const event = (overrides: Record<string, unknown> = {}) => {
+  sequence += 1;
+  return dossierEventSchema.parse({
+    eventId: `fn-${sequence}`,
+    dossierCode: `H15.50.05.13-261201-${String(sequence).padStart(6, "0")}`,
+    status: "RECEIVED",
+    occurredAt: "2026-11-20T09:15:00+07:00",
+    procedure: { code: "1.001193", name: "Đăng ký khai sinh" },
+    applicant: { fullName: "Trần Thị Bình", phone: `0913${String(sequence).padStart(6, "0")}` },
+    communeCode: "29955",
+    channel: "COUNTER",
+    ...overrides,
+  });
+};
+
+/** Sequential scans of the tables the ingest reads, and calls of its functions, as flushed by the one connection. */
+async function counts(): Promise<{ seqScans: Record<string, number>; calls: Record<string, number> }> {
+  // Stats are flushed when the connection goes idle after this statement; read in the next one.
+  await pool.query("SELECT pg_stat_force_next_flush()");
+  const tables = await pool.query<{ relname: string; seq_scan: string }>(
+    `SELECT relname, seq_scan FROM pg_stat_user_tables WHERE relname IN ('Dossier', 'DossierEvent', 'Citizen', 'AdminUnit', 'Procedure')`,
+  );
+  const functions = await pool.query<{ funcname: string; calls: string }>(`SELECT funcname, calls FROM pg_stat_user_functions WHERE funcname LIKE 'dossier_ingest_%'`);
+  return {
+    seqScans: Object.fromEntries(tables.rows.map((r) => [r.relname, Number(r.seq_scan)])),
+    calls: Object.fromEntries(functions.rows.map((r) => [r.funcname, Number(r.calls)])),
+  };
+}
+
+const storedEvents = async (eventIds: string[]) =>
+  (await pool.query<{ eventId: string; notices: number }>(
+    `SELECT e."eventId", (SELECT count(*)::int FROM "Notice" n WHERE n."eventId" = e.id) AS notices FROM "DossierEvent" e WHERE e."eventId" = ANY($1::text[])`,
+    [eventIds],
+  )).rows.sort(byEventId);
+const byEventId = (a: { eventId: string }, b: { eventId: string }) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
+
+describe("the ingest's functions", () => {
+  it("do the work: one read and one write per transaction; plans cached on small tables still find rows by key once the tables have grown", async () => {
+    const first = [event(), event()];
+    const before = await counts();
+    const result = await ingest.ingest(first, {});
+    expect(result.accepted).toBe(2);
+    const after = await counts();
+    expect((after.calls.dossier_ingest_read ?? 0) - (before.calls.dossier_ingest_read ?? 0)).toBe(1);
+    expect((after.calls.dossier_ingest_write ?? 0) - (before.calls.dossier_ingest_write ?? 0)).toBe(1);
+
+    // The tables grow well past what the plans were made for.
+    await pool.query(`INSERT INTO "Citizen" (id, "updatedAt") VALUES ('00000000-0000-4000-8000-000000000001', now())`);
+    await pool.query(
+      `INSERT INTO "Dossier" (id, code, "applicantId", status, "statusAt", "updatedAt")
+         SELECT gen_random_uuid(), 'GROWN-' || g, '00000000-0000-4000-8000-000000000001', 'RECEIVED', now(), now() FROM generate_series(1, 20000) g`,
+    );
+    await pool.query(
+      `INSERT INTO "DossierEvent" (id, origin, "eventId", "dossierId", status, "occurredAt", payload)
+         SELECT gen_random_uuid(), 'upstream', 'grown-' || d.code, d.id, 'RECEIVED', now(), '{}' FROM "Dossier" d WHERE d.code LIKE 'GROWN-%'`,
+    );
+    const grown = await counts();
+    // Known dossiers (their events later in time), new ones, a replay of a stored event.
+    const later = first.map((e) => ({ ...e, eventId: `${e.eventId}-later`, status: "PROCESSING" as const, occurredAt: new Date("2026-11-21T02:00:00Z") }));
+    const second = await ingest.ingest([...later, event(), first[0]!], {});
+    expect(second).toMatchObject({ accepted: 3, duplicates: 1 });
+    const end = await counts();
+    expect(end.calls.dossier_ingest_read! - grown.calls.dossier_ingest_read!).toBe(1);
+    expect(end.seqScans).toEqual(grown.seqScans);
+  });
+
+  it("a replay inside a group of single events is a duplicate, with nothing doubled: of a stored event, and of an event of the same group", async () => {
+    const stored = event();
+    await ingest.ingestOne(stored, {});
+    const fresh = event();
+    const others = [event(), event()];
+    // Submitted in one moment: one group, one transaction.
+    const before = await counts();
+    const results = await Promise.all([stored, fresh, others[0]!, fresh, others[1]!, stored].map((e) => ingest.ingestOne(e, {})));
+    const after = await counts();
+    expect(after.calls.dossier_ingest_write! - before.calls.dossier_ingest_write!).toBe(1);
+    expect(results.map((r) => r.results[0]!.outcome)).toEqual(["duplicate", "accepted", "accepted", "duplicate", "accepted", "duplicate"]);
+    expect(results.map((r) => r.results[0]!.notices)).toEqual([0, 1, 1, 0, 1, 0]);
+    expect(await storedEvents([stored, fresh, ...others].map((e) => e.eventId))).toEqual(
+      [stored, fresh, ...others].map((e) => ({ eventId: e.eventId, notices: 1 })).sort(byEventId),
+    );
+  });
+});
