@@ -96,7 +96,8 @@ export interface Synonym {
   /** how much the means words count (1; "weight" in the table) */
   weight: number;
   keep: boolean;
-  unlessNext: Set<string>;
+  /** the next word's key → the tone signatures it is written with in the table ("căn" → "can" as "căn", not "cần") */
+  unlessNext: Map<string, Set<string>>;
   unlessPrev: Phrase[];
 }
 
@@ -155,6 +156,17 @@ export interface SearchData {
   notPersons: Phrase[];
 }
 
+/** Each word of the phrases, by key, with the tone signatures it is written with. */
+function wordTones(phrases: readonly string[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const t of phrases.flatMap((p) => tokenize(p))) {
+    const tones = out.get(t.key) ?? new Set<string>();
+    tones.add(t.tone);
+    out.set(t.key, tones);
+  }
+  return out;
+}
+
 let loaded: SearchData | undefined;
 
 export function searchData(): SearchData {
@@ -176,7 +188,7 @@ export function searchData(): SearchData {
       meansStops: tokenize(e.means).map(isStop),
       weight: e.weight ?? 1,
       keep: e.keep ?? false,
-      unlessNext: new Set((e.unlessNext ?? []).flatMap(keys)),
+      unlessNext: wordTones(e.unlessNext ?? []),
       unlessPrev: (e.unlessPrev ?? []).map(phraseOf),
     })),
   );

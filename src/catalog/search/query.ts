@@ -177,7 +177,9 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       if (best !== null && s.say.keys.length <= best.say.keys.length) continue;
       if (!phraseAt(s.say, tokens, i)) continue;
       const next = tokens[i + s.say.keys.length];
-      if (next && s.unlessNext.has(next.key)) continue;
+      // a next word typed with marks must be the table's word ("căn", not "cần"); one typed without, its key
+      const unless = next ? s.unlessNext.get(next.key) : undefined;
+      if (next && unless && (!next.marked || unless.has(next.tone))) continue;
       if (s.unlessPrev.some((p) => i - p.keys.length >= 0 && phraseAt({ keys: p.keys, tone: null }, tokens, i - p.keys.length))) continue;
       best = s;
     }
