@@ -80,12 +80,19 @@ export interface Phrase {
   tone: string | null;
   /** "a + b": the phrase holds when each part is said somewhere (keys is then empty) */
   parts?: Phrase[];
+  /** for a phrase of several words written with marks: each word's tone signature (null: written without) */
+  tones?: (string | null)[];
 }
+
+/** A tone signature with the kí / ký spelling unified. */
+export const sameToneKey = (tone: string): string => tone.replace(/^((?:qu|ch|gh|gi|kh|ng|nh|ph|th|tr|[bcdghklmnprstvx]))y(\d?)$/u, "$1i$2");
 
 export function phraseOf(text: string): Phrase {
   if (text.includes(" + ")) return { keys: [], tone: null, parts: text.split(" + ").map(phraseOf) };
-  const keys = tokenize(text).map((t) => t.key);
-  return { keys, tone: keys.length === 1 ? toneSignature(text.trim().toLowerCase().normalize("NFC")) : null };
+  const tokens = tokenize(text);
+  const keys = tokens.map((t) => t.key);
+  if (keys.length === 1) return { keys, tone: toneSignature(text.trim().toLowerCase().normalize("NFC")) };
+  return { keys, tone: null, ...(tokens.some((t) => t.marked) ? { tones: text.trim().toLowerCase().normalize("NFC").split(/[^\p{L}\p{M}\p{N}]+/u).filter((w) => w !== "").map((w) => sameToneKey(toneSignature(w))) } : {}) };
 }
 
 export interface Synonym {
