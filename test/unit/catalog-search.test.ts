@@ -184,6 +184,18 @@ describe("answers", () => {
     for (const { phrase, code } of phrases) expect(askCatalog(index, phrase).kind, `${phrase} (${code})`).not.toBe("out-of-scope");
   });
 
+  it("reads an out-of-scope topic the citizen says they lack as a circumstance of a procedure the question names", () => {
+    expect(top("chị tôi chưa đóng bảo hiểm xã hội, bị tai nạn khi đi tuần tra ở thôn, có chế độ gì")).toBe("1.012537");
+    // nothing else named: still out of scope
+    expect(kind("tôi chưa có hộ chiếu, làm ở đâu")).toBe("out-of-scope");
+    expect(kind("chưa có bằng lái xe máy thì thi ở đâu")).toBe("out-of-scope");
+  });
+
+  it("names a procedure by common words when they say most of its whole name", () => {
+    expect(top("làm việc nuôi con nuôi trong nước")).toBe("2.001263");
+    for (const q of ["đăng ký", "xin giấy", "thủ tục hành chính"]) expect(searchCatalog(index, q), q).toEqual([]);
+  });
+
   it("answers a procedure's words borrowed for an animal, plant or object with no match", () => {
     for (const q of ["đăng ký khai sinh cho con mèo nhà tôi", "làm giấy khai tử cho cây bưởi", "đăng ký tạm trú cho con gấu bông"]) {
       expect(askCatalog(index, q), q).toEqual({ kind: "no-match" });

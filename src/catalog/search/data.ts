@@ -42,6 +42,7 @@ const SynonymsFile = z.object({
 const OutOfScopeFile = z.object({
   about,
   topics: z.array(z.object({ topic: z.string().min(1), terms: z.array(z.string().min(1)).min(1), whereToGo: z.string().min(1) })),
+  negation: z.object({ negators: z.array(z.string().min(1)), between: z.array(z.string().min(1)) }).optional(),
 });
 const Condition = z.union([z.array(z.string().min(1)).min(1), z.object({ age: z.object({ min: z.number().int().optional(), max: z.number().int().optional() }) })]);
 const VariantsFile = z.object({
@@ -147,6 +148,8 @@ export interface SearchData {
   generic: Set<string>;
   synonyms: Synonym[];
   topics: OutOfScopeTopic[];
+  /** a negator, at most one 'between' phrase, then a topic's term: the topic is denied, not asked about */
+  topicNegation: { negators: Phrase[]; between: Phrase[] };
   groups: VariantGroup[];
   personProcedures: Phrase[];
   notPersons: Phrase[];
@@ -198,6 +201,7 @@ export function searchData(): SearchData {
     synonymsByFirst,
     stopTones,
     topics: outOfScope.topics.map((t) => ({ topic: t.topic, terms: t.terms.map(phraseOf), whereToGo: t.whereToGo })),
+    topicNegation: { negators: (outOfScope.negation?.negators ?? []).map(phraseOf), between: (outOfScope.negation?.between ?? []).map(phraseOf) },
     groups: variants.groups.map((g) => ({
       id: g.id,
       prompt: g.prompt,
