@@ -14,7 +14,8 @@ import {
   type SearchableProcedure,
   type SearchResult,
 } from "../../src/catalog/search/index.js";
-import { searchData } from "../../src/catalog/search/data.js";
+import { phraseOf, searchData } from "../../src/catalog/search/data.js";
+import { phraseAt } from "../../src/catalog/search/query.js";
 import { textTokens, tokenize } from "../../src/catalog/search/tokenize.js";
 import { searchKey } from "../../src/text/vietnamese.js";
 
@@ -55,6 +56,15 @@ describe("question text", () => {
     expect(top("khia sinh cho be")).toBe("1.001193");
     expect(top("dk ho kinh doanh")).toBe("1.001612");
     expect(top("chứng thực bản sao cccd")).toBe("2.000815");
+  });
+
+  it("matches a phrase of several words written with marks only where the marks typed agree", () => {
+    const adoption = phraseOf("con nuôi");
+    expect(phraseAt(adoption, tokenize("nhận con nuôi"), 1)).toBe(true);
+    expect(phraseAt(adoption, tokenize("nhan con nuoi"), 1)).toBe(true);
+    // "còn nuôi" (still raises) is not "con nuôi" (adopted child)
+    expect(phraseAt(adoption, tokenize("bà còn nuôi cháu"), 1)).toBe(false);
+    expect(phraseAt(phraseOf("thủ tục"), tokenize("thủ tục"), 0)).toBe(true);
   });
 
   it("reads colloquial words through the synonym table", () => {
@@ -194,6 +204,14 @@ describe("answers", () => {
   it("names a procedure by common words when they say most of its whole name", () => {
     expect(top("làm việc nuôi con nuôi trong nước")).toBe("2.001263");
     for (const q of ["đăng ký", "xin giấy", "thủ tục hành chính"]) expect(searchCatalog(index, q), q).toEqual([]);
+  });
+
+  it("tells words apart by their marks when a synonym's exception names the next word ('cần' is not 'căn')", () => {
+    expect(top("bà ngoại qua đời cần chuẩn bị giấy tờ gì")).toBe("1.000656");
+    expect(top("cụ ông từ trần cần báo xã không")).toBe("1.000656");
+    // the exception still holds for the word it names, typed with or without marks
+    expect(top("mất căn cước rồi")).toBe("1.014064");
+    expect(top("mat can cuoc roi")).toBe("1.014064");
   });
 
   it("answers a procedure's words borrowed for an animal, plant or object with no match", () => {
