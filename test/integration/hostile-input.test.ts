@@ -143,6 +143,36 @@ describe("text PostgreSQL cannot hold is refused, not a 500", () => {
     expect(await counts()).toEqual(before);
   });
 
+  it("10 kB in any text field of an event: 400 naming it, nothing stored; bidi and zero-width marks, a BOM, U+FFFF, a line separator and SQL metacharacters in every text field are stored as sent, and a replay is a duplicate", async () => {
+    const before = await counts();
+    const big = "Ấ".repeat(10_000);
+    const cases: [Record<string, unknown>, string][] = [
+      [{ eventId: big }, "eventId"],
+      [{ note: big }, "note"],
+      [{ applicant: { fullName: big, phone: "0912345678" } }, "applicant.fullName"],
+      [{ procedure: { code: big } }, "procedure.code"],
+      [{ procedure: { code: "1.001193", name: big } }, "procedure.name"],
+      [{ dossierCode: `H15.${"5".repeat(10_000)}-261120-0001` }, "dossierCode"],
+      [{ communeCode: big }, "communeCode"],
+      [{ applicant: { phone: big } }, "applicant.phone"],
+    ];
+    for (const [override, field] of cases) {
+      const res = await s.post("/api/v1/dossier-events", s.event(override));
+      expect(res.status, field).toBe(400);
+      expect(res.body.error).toMatchObject({ code: "VALIDATION_FAILED", field });
+    }
+    expect(await counts()).toEqual(before);
+    const odd = "\u202Eevil\u202C \u200B\u200F\u061C \uFEFF \uFFFF \u2028 ' \" \\ ; -- $$ $q$ %s ${x} `x` \u{1F600}";
+    const e = s.event({ eventId: `w-${odd}`, note: odd, applicant: { fullName: odd, phone: "0912000555" }, procedure: { code: "1.0'; --", name: odd } });
+    const [first, , replay] = await Promise.all([s.post("/api/v1/dossier-events", e), s.post("/api/v1/dossier-events", s.event()), s.post("/api/v1/dossier-events", e)]);
+    expect([first.status, replay.status]).toEqual([202, 202]);
+    expect([first.body.duplicate, replay.body.duplicate].sort()).toEqual([false, true]);
+    const d = await s.ctx.db.dossier.findUniqueOrThrow({ where: { code: e.dossierCode as string }, include: { events: true, applicant: true } });
+    expect([d.events.length, d.events[0]!.eventId, d.events[0]!.note, d.applicant.fullName, d.procedureName, d.procedureCode]).toEqual([1, e.eventId, odd, odd, odd, null]);
+    expect((d.events[0]!.payload as { procedureCode: string }).procedureCode).toBe("1.0'; --");
+    expect((await s.post("/api/v1/dossier-events", e)).body).toMatchObject({ duplicates: 1, duplicate: true });
+  });
+
   it("other JSON routes and query strings answer 400, not 500", async () => {
     const web = await startTestApp({ DATABASE_URL: s.databaseUrl, QUEUE_PREFIX: `h${Date.now().toString(36)}` });
     try {
