@@ -67,6 +67,14 @@ describe("question text", () => {
     expect(phraseAt(phraseOf("thủ tục"), tokenize("thủ tục"), 0)).toBe(true);
   });
 
+  it("never reads a function word typed without marks as an animal's or object's name (strict phrases)", () => {
+    // "voi" typed without marks is "với" (with), not the elephant; "con mà" is not "con ma"
+    expect(phraseAt(phraseOf("voi"), tokenize("voi"), 0, true)).toBe(false);
+    expect(phraseAt(phraseOf("con ma"), tokenize("con mà"), 0, true)).toBe(false);
+    expect(phraseAt(phraseOf("con mèo"), tokenize("con meo"), 0, true)).toBe(true);
+    expect(top("khai bao tam vang voi cong an xa the nao")).toBe("1.003677");
+  });
+
   it("reads colloquial words through the synonym table", () => {
     expect(top("xin giấy độc thân")).toBe("1.004873");
     expect(top("nhập hộ khẩu cho con")).toBe("1.004222");

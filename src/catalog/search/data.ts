@@ -80,8 +80,10 @@ export interface Phrase {
   tone: string | null;
   /** "a + b": the phrase holds when each part is said somewhere (keys is then empty) */
   parts?: Phrase[];
-  /** for a phrase of several words written with marks: each word's tone signature (null: written without) */
-  tones?: (string | null)[];
+  /** for a phrase of several words: each word's tone signature */
+  tones?: string[];
+  /** whether the phrase is written with marks somewhere (else it may be typed without them) */
+  written?: boolean;
 }
 
 /** A tone signature with the kí / ký spelling unified. */
@@ -92,7 +94,8 @@ export function phraseOf(text: string): Phrase {
   const tokens = tokenize(text);
   const keys = tokens.map((t) => t.key);
   if (keys.length === 1) return { keys, tone: toneSignature(text.trim().toLowerCase().normalize("NFC")) };
-  return { keys, tone: null, ...(tokens.some((t) => t.marked) ? { tones: text.trim().toLowerCase().normalize("NFC").split(/[^\p{L}\p{M}\p{N}]+/u).filter((w) => w !== "").map((w) => sameToneKey(toneSignature(w))) } : {}) };
+  const tones = text.trim().toLowerCase().normalize("NFC").split(/[^\p{L}\p{M}\p{N}]+/u).filter((w) => w !== "").map((w) => sameToneKey(toneSignature(w)));
+  return { keys, tone: null, tones, written: tokens.some((t) => t.marked) };
 }
 
 export interface Synonym {

@@ -58,17 +58,29 @@ export function phraseAt(phrase: Phrase, tokens: readonly Token[], i: number, st
   const { keys } = phrase;
   if (keys.length === 0 || i + keys.length > tokens.length) return false;
   for (let j = 0; j < keys.length; j++) if (tokens[i + j]!.key !== keys[j]) return false;
-  // several words written with marks: a word the citizen typed with marks must have the same ones
-  // ("mất gia …" is not "mắt giả"); a word typed without marks matches by its letters
+  const { stopWords, stopTones } = searchData();
+  // strict (names of animals and objects, out-of-scope topics): a word typed without marks that is
+  // also a function word is that function word ("voi" is "với", not the elephant "voi")
+  const plainFunctionWord = (t: Token, tone: string): boolean => strict && !t.marked && stopWords.has(t.key) && !stopTones.has(tone);
+  // several words: a word the citizen typed with marks must have the phrase's ("mất gia …" is not
+  // "mắt giả"; strict: "con mà" is not "con ma"); a word typed without marks matches by its letters,
+  // unless (strict, a phrase without marks) every word is a function word so typed
   if (phrase.tones && phrase.tones.length === keys.length) {
+    let allFunctionWords = strict && !phrase.written;
     for (let j = 0; j < keys.length; j++) {
       const t = tokens[i + j]!;
-      if (t.marked && sameToneKey(t.tone) !== phrase.tones[j]) return false;
+      if ((phrase.written || strict) && t.marked && sameToneKey(t.tone) !== phrase.tones[j]) return false;
+      if (!plainFunctionWord(t, phrase.tones[j]!)) allFunctionWords = false;
     }
+    if (allFunctionWords) return false;
   }
   // a one-word phrase: the same marks, or an unmarked word that is not also a function word
-  // (strict: the same marks only, as for the names of animals and out-of-scope topics)
-  if (phrase.tone !== null) return tokens[i]!.tone === phrase.tone || (!strict && !tokens[i]!.marked && !searchData().stopWords.has(tokens[i]!.key));
+  // (strict: the same marks only)
+  if (phrase.tone !== null) {
+    const t = tokens[i]!;
+    if (plainFunctionWord(t, phrase.tone)) return false;
+    return t.tone === phrase.tone || (!strict && !t.marked && !stopWords.has(t.key));
+  }
   return true;
 }
 
