@@ -12,7 +12,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import inspector from "node:inspector";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
       `auto_explain.log_min_duration = ${Number(process.env.BENCH_AUTO_EXPLAIN_MS)}`,
       "auto_explain.log_analyze = on",
       "auto_explain.log_buffers = on",
+      "auto_explain.log_wal = on",
       "auto_explain.log_nested_statements = on",
     ])
       await admin.query(`ALTER DATABASE ${db} SET ${setting}`);
@@ -154,8 +156,10 @@ async function main(): Promise<void> {
       await clients(200);
       const cpu = await ingestCpuMeter(ctx.pool);
       const sent = statements.read();
+      const profile = await apiProfile(`ingest-single-${run}`);
       const started = performance.now();
       await clients(n);
+      await profile.stop();
       const single = n / ((performance.now() - started) / 1000);
       results.push(line("ingest, single events (20 clients)", `${single.toFixed(0)} ev/s`, "≥ 1,500", single >= 1500));
       results.push(line("  statements per event", ((statements.read() - sent) / n).toFixed(2)));
@@ -167,8 +171,10 @@ async function main(): Promise<void> {
       const bodies = Array.from({ length: batches }, () => ({ events: Array.from({ length: 1000 }, () => event()) }));
       const cpu = await ingestCpuMeter(ctx.pool);
       const sent = statements.read();
+      const profile = await apiProfile(`ingest-batch-${run}`);
       const started = performance.now();
       for (const body of bodies) await send("/api/v1/dossier-events/batch", body);
+      await profile.stop();
       batchRate = (batches * 1000) / ((performance.now() - started) / 1000);
       results.push(line("ingest, batches of 1,000", `${batchRate.toFixed(0)} ev/s`, "≥ 5,000", batchRate >= 5000));
       results.push(line("  statements per batch", ((statements.read() - sent) / batches).toFixed(1)));
@@ -346,6 +352,29 @@ async function main(): Promise<void> {
   say("");
   say(`bench:notify on this machine (${(await import("node:os")).cpus().length} cores): ${WORKERS} worker process(es), concurrency ${CONCURRENCY} each`);
   for (const r of results) say(r);
+}
+
+/**
+ * BENCH_API_PROFILE=<dir>: a CPU profile of this process (the API and the bench's clients) over one
+ * measured part, written to <dir>/<name>.cpuprofile (open it in Chrome's DevTools).
+ */
+async function apiProfile(name: string): Promise<{ stop(): Promise<void> }> {
+  const dir = process.env.BENCH_API_PROFILE;
+  if (!dir) return { stop: async () => undefined };
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+  await post("Profiler.enable");
+  await post("Profiler.start");
+  return {
+    async stop() {
+      const { profile } = (await post("Profiler.stop")) as { profile: unknown };
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
 }
 
 /** Waits until the worker process answers (one notice goes through). */

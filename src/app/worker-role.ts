@@ -45,22 +45,42 @@ export async function startWorkerRole(ctx: CoreContext): Promise<WorkerRole> {
   });
   const relay = new NoticeRelay({ databaseUrl: env.DATABASE_URL, store: ctx.notices, queue: ctx.queue, logger, sweepMs: env.RELAY_SWEEP_MS, claimLeaseMs: env.CLAIM_LEASE_MS });
   await relay.start();
-  // Scheduled announcements start, and finished ones are marked sent, within a few seconds.
-  await ctx.queue.queue.upsertJobScheduler("broadcast-tick", { every: env.BROADCAST_TICK_MS }, { name: JOB.broadcastTick, data: {} });
-  // The overdue watch marks the dossiers due within one working day every hour (and once at start);
-  // the digest goes to linked staff at 07:30 Vietnam time (the job itself skips days off).
-  await ctx.queue.queue.upsertJobScheduler("overdue-watch", { every: 60 * 60 * 1000 }, { name: JOB.overdueWatch, data: {} });
-  await ctx.queue.queue.upsertJobScheduler("overdue-digest", { pattern: "0 30 7 * * *", tz: "Asia/Ho_Chi_Minh" }, { name: JOB.overdueDigest, data: {} });
-  // The month's report drafts, three working days before the month's end (checked every morning).
-  await ctx.queue.queue.upsertJobScheduler("report-prepare", { pattern: "0 0 6 * * *", tz: "Asia/Ho_Chi_Minh" }, { name: JOB.reportPrepare, data: {} });
-  if (zaloTokens) {
-    await ctx.queue.queue.upsertJobScheduler("zalo-token-refresh", { every: 60 * 60 * 1000 }, { name: JOB.zaloTokenRefresh, data: {} });
-  }
+  const schedules = async () => {
+    // Scheduled announcements start, and finished ones are marked sent, within a few seconds.
+    await ctx.queue.queue.upsertJobScheduler("broadcast-tick", { every: env.BROADCAST_TICK_MS }, { name: JOB.broadcastTick, data: {} });
+    // The overdue watch marks the dossiers due within one working day every hour (and once at start);
+    // the digest goes to linked staff at 07:30 Vietnam time (the job itself skips days off).
+    await ctx.queue.queue.upsertJobScheduler("overdue-watch", { every: 60 * 60 * 1000 }, { name: JOB.overdueWatch, data: {} });
+    await ctx.queue.queue.upsertJobScheduler("overdue-digest", { pattern: "0 30 7 * * *", tz: "Asia/Ho_Chi_Minh" }, { name: JOB.overdueDigest, data: {} });
+    // The month's report drafts, three working days before the month's end (checked every morning).
+    await ctx.queue.queue.upsertJobScheduler("report-prepare", { pattern: "0 0 6 * * *", tz: "Asia/Ho_Chi_Minh" }, { name: JOB.reportPrepare, data: {} });
+    if (zaloTokens) {
+      await ctx.queue.queue.upsertJobScheduler("zalo-token-refresh", { every: 60 * 60 * 1000 }, { name: JOB.zaloTokenRefresh, data: {} });
+    }
+  };
+  const scheduleCount = zaloTokens ? 5 : 4;
+  await schedules();
+  // The schedules live in Redis: a flushed Redis (FLUSHALL, a failover to an empty replica) loses
+  // them as it loses the queued jobs. The relay's sweep puts the notices back; this puts the
+  // schedules back, at the sweep's pace (otherwise no scheduled announcement would start, and no
+  // sending one be marked sent, until the worker restarts).
+  let checking = false;
+  const scheduleCheck = setInterval(() => {
+    if (checking) return;
+    checking = true;
+    void ctx.queue.queue
+      .getJobSchedulersCount()
+      .then((n) => (n < scheduleCount ? schedules() : undefined))
+      .catch((error: unknown) => logger.warn({ err: error }, "could not check the job schedules; trying again"))
+      .finally(() => (checking = false));
+  }, env.RELAY_SWEEP_MS);
+  scheduleCheck.unref();
   return {
     sender,
     worker,
     relay,
     async stop() {
+      clearInterval(scheduleCheck);
       await relay.stop();
       sender.stop();
       // Jobs under way finish (a provider call is never cut off); give up waiting after 30 s.

@@ -7,6 +7,12 @@ export const utcTypes = {
     oid === TIMESTAMP_OID ? (value: string) => new Date(`${value.replace(" ", "T")}Z`) : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
 };
 
+// A Date sent as a parameter is written in UTC too: pg's default is the process's local time
+// with its offset, which a `timestamp` (without time zone) column takes as wall-clock time, the
+// offset dropped — in a process running under TZ=Asia/Ho_Chi_Minh every such time was 7 hours
+// late (a scheduled announcement started 7 hours early). Set for every pg client of the process.
+pg.defaults.parseInputDatesAsUTC = true;
+
 /**
  * A pg pool that reads and writes `timestamp` columns in UTC, as Prisma does — without loading
  * Prisma (a command that only runs a few SQL statements starts faster without its client).

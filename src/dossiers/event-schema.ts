@@ -64,9 +64,11 @@ const dateTime = (options: { dateOnlyAt?: string; latest: () => Date; tooLate: s
   z.string({ message: DATE_TIME_MESSAGE }).transform((value, ctx) => {
     const v = value.trim();
     let text = v;
-    if (LOCAL_DATE_TIME.test(v)) text = `${v}+07:00`;
+    // With seconds (the ISO check wants them), so that the calendar is checked for every form:
+    // JavaScript's Date rolls 31 February over to 3 March and 24:00 to the next day.
+    if (LOCAL_DATE_TIME.test(v)) text = `${v.length === 16 ? `${v}:00` : v}+07:00`;
     else if (options.dateOnlyAt && DATE_ONLY.test(v)) text = `${v}T${options.dateOnlyAt}+07:00`;
-    else if (!ISO_DATE_TIME.safeParse(v).success) {
+    if (!ISO_DATE_TIME.safeParse(text).success) {
       ctx.addIssue({ code: "custom", message: DATE_TIME_MESSAGE });
       return z.NEVER;
     }

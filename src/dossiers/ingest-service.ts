@@ -341,6 +341,7 @@ export class DossierIngestService {
     const newNotices: NewNotice[] = [];
     const dossierUpdates: DossierRow[] = [];
     const citizenUpdates = new Map<string, { name: string | null; phone: string | null }>();
+    const createdHere = new Set([...newCitizens.values()].map((c) => c.id));
     for (const [code, items] of byDossier) {
       const d = { ...dossiers.get(code)! };
       items.sort((a, b) => a.e.occurredAt.getTime() - b.e.occurredAt.getTime() || a.index - b.index);
@@ -362,7 +363,11 @@ export class DossierIngestService {
           // The applicant is upstream's: a staff event names no one. (The citizen record is shared
           // by every dossier of that phone, in any unit: staff of one commune would rename the
           // applicant of another's dossiers, and the name a delivery is handed over against.)
-          if (source === "UPSTREAM" && (e.applicantName || e.phone)) citizenUpdates.set(d.applicantId, { name: e.applicantName, phone: e.phone });
+          // An integration key confined to a unit (a commune's own system) names only the citizens
+          // it brings in: one already on record may be the applicant of another unit's dossiers.
+          if (source === "UPSTREAM" && (e.applicantName || e.phone)) {
+            citizenUpdates.set(d.applicantId, { name: scope && !createdHere.has(d.applicantId) ? null : e.applicantName, phone: e.phone });
+          }
           d.status = e.status;
           d.statusAt = e.occurredAt;
         }

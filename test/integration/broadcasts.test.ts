@@ -348,6 +348,27 @@ describe("announcements", () => {
     expect(unreached.body.hamlets).toEqual([expect.objectContaining({ hamletId: h, hamletName: "Khóm Hạn Mức", subscribers: [expect.objectContaining({ channel: "Zalo" })] })]);
   }, 60_000);
 
+  it("in a process on Vietnam's clock (TZ=Asia/Ho_Chi_Minh) an announcement scheduled in an hour waits for its hour, and the times it records are the real ones", async () => {
+    const h = await hamlet(s, COMMUNE, "Khóm Giờ Việt Nam");
+    await subscribe(s, [{ channel: "TELEGRAM", hamletId: h }]);
+    const zone = process.env.TZ;
+    process.env.TZ = "Asia/Ho_Chi_Minh";
+    try {
+      expect(new Date(Date.UTC(2026, 0, 1)).getTimezoneOffset()).toBe(-420);
+      const b = await call(s, "POST", "/api/v1/broadcasts", staff, draft({ hamletIds: [h], scheduledAt: new Date(Date.now() + 60 * 60_000).toISOString() }));
+      const sent = await call(s, "POST", `/api/v1/broadcasts/${b.body.id}/send`, staff);
+      expect(sent.body.status).toBe("SCHEDULED");
+      await s.ctx.broadcasts.tick();
+      expect((await call(s, "GET", `/api/v1/broadcasts/${b.body.id}`, staff)).body.status).toBe("SCHEDULED");
+      const row = (await s.ctx.pool.query<{ sendRequestedAt: Date }>(`SELECT "sendRequestedAt" FROM "Broadcast" WHERE id = $1`, [b.body.id])).rows[0]!;
+      expect(Math.abs(row.sendRequestedAt.getTime() - Date.now())).toBeLessThan(5 * 60_000);
+      await call(s, "POST", `/api/v1/broadcasts/${b.body.id}/cancel`, staff);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
   describe("the guard on every route: another commune's broadcast is a 404, never data", () => {
     let id: string;
     beforeAll(async () => {

@@ -293,6 +293,27 @@ describe("staff confined to their unit (dossier events)", () => {
     expect((await s.ctx.db.citizen.findUniqueOrThrow({ where: { phone: "+84912888999" } })).fullName).toBe("Hoàng Văn Giang");
   });
 
+  it("an integration key confined to a unit renames no citizen already on record (shared with other units' dossiers), by a new dossier or an event of its own", async () => {
+    const scoped = (await s.ctx.apiKeys.create({ name: "hệ thống xã (đổi tên)", role: "INTEGRATION", unitCode: "28249" })).key;
+    const phone = "0912555444";
+    const theirs = s.event({ communeCode: "29955", applicant: { fullName: "Đặng Thị Hoa", phone } });
+    expect((await s.post("/api/v1/dossier-events", theirs)).status).toBe(202);
+    // A dossier of its own unit naming that citizen's phone, with another name.
+    const ours = s.event({ communeCode: "28249", applicant: { fullName: "Tên Bị Đổi", phone } });
+    expect((await staff(ours, scoped)).body).toMatchObject({ accepted: 1, applied: true });
+    const next = s.event({ dossierCode: ours.dossierCode, status: "PROCESSING", occurredAt: new Date(Date.now() - 1000).toISOString(), communeCode: undefined, applicant: { fullName: "Tên Bị Đổi Lần Hai", phone } });
+    expect((await staff(next, scoped)).body).toMatchObject({ accepted: 1, applied: true });
+    const citizen = await s.ctx.db.citizen.findUniqueOrThrow({ where: { phone: "+84912555444" } });
+    expect(citizen.fullName).toBe("Đặng Thị Hoa");
+    // The other unit's dossier still shows its applicant as upstream named her.
+    const other = await call("GET", `/api/v1/dossiers/${theirs.dossierCode as string}`, keys.communeOther!);
+    expect(other.body.applicant?.fullName ?? other.body.dossier?.applicant?.fullName).toBe("Đặng Thị Hoa");
+    // A citizen it brings in itself is named as it says.
+    const fresh = s.event({ communeCode: "28249", applicant: { fullName: "Lý Văn Mới", phone: "0912555443" } });
+    expect((await staff(fresh, scoped)).status).toBe(202);
+    expect((await s.ctx.db.citizen.findUniqueOrThrow({ where: { phone: "+84912555443" } })).fullName).toBe("Lý Văn Mới");
+  });
+
   it("refuses a dossier whose commune is unknown (none stored) to any staff key", async () => {
     const code = await upstreamDossier(null);
     const res = await staff(s.event({ dossierCode: code, status: "PROCESSING", occurredAt: "2026-11-22T09:00:00+07:00", communeCode: "28249" }), keys.provinceStaff);

@@ -65,6 +65,47 @@ describe("dates that cannot be true are refused", () => {
     expect(await counts()).toEqual(before);
   });
 
+  it("a day the calendar does not have (31 February, 29 February of 2026, 24:00), in every spelling: 400 naming the field, not the day it rolls over to", async () => {
+    const before = await counts();
+    const cases: [Record<string, unknown>, string][] = [
+      [{ occurredAt: "2026-02-31T09:15" }, "occurredAt"],
+      [{ occurredAt: "2026-02-29T09:15:00" }, "occurredAt"],
+      [{ occurredAt: "2026-11-20T24:00" }, "occurredAt"],
+      [{ occurredAt: "2026-02-30T10:00:00+07:00" }, "occurredAt"],
+      [{ occurredAt: "1900-01-01T00:00:00+07:00" }, "occurredAt"],
+      [{ dueAt: "2027-02-29" }, "dueAt"],
+      [{ dueAt: "2026-04-31" }, "dueAt"],
+      [{ newDueAt: "2026-06-31T17:00" }, "newDueAt"],
+    ];
+    for (const [override, field] of cases) {
+      const res = await s.post("/api/v1/dossier-events", s.event(override));
+      expect(res.status, JSON.stringify(override)).toBe(400);
+      expect(res.body.error).toMatchObject({ code: "VALIDATION_FAILED", field });
+    }
+    expect(await counts()).toEqual(before);
+    // A leap day that exists, without seconds and without an offset, is Vietnam's 29 February.
+    const leap = s.event({ occurredAt: "2024-02-29T09:15", dueAt: "2028-02-29" });
+    expect((await s.post("/api/v1/dossier-events", leap)).status).toBe(202);
+    const stored = await s.ctx.db.dossier.findUniqueOrThrow({ where: { code: leap.dossierCode as string } });
+    expect([stored.statusAt.toISOString(), stored.dueAt?.toISOString()]).toEqual(["2024-02-29T02:15:00.000Z", "2028-02-29T10:00:00.000Z"]);
+  });
+
+  it("one instant in other offsets is the same event: a replay spelled +14:00, -10:00 or Z is a duplicate; an event at the same instant as the latest one applies", async () => {
+    const e = s.event({ occurredAt: "2026-11-20T09:15:00+07:00" });
+    expect((await s.post("/api/v1/dossier-events", e)).body).toMatchObject({ accepted: 1, applied: true });
+    for (const occurredAt of ["2026-11-20T16:15:00+14:00", "2026-11-19T16:15:00-10:00", "2026-11-20T02:15:00Z", "2026-11-20T02:15:00.000000Z", "2026-11-20T09:15"]) {
+      expect((await s.post("/api/v1/dossier-events", { ...e, occurredAt })).body, occurredAt).toMatchObject({ accepted: 0, duplicates: 1, duplicate: true });
+    }
+    // The same instant spelled in another offset, another event id: it applies (not older than the latest).
+    const same = s.event({ dossierCode: e.dossierCode, status: "PROCESSING", occurredAt: "2026-11-19T21:15:00-05:00" });
+    expect((await s.post("/api/v1/dossier-events", same)).body).toMatchObject({ accepted: 1, applied: true });
+    // A millisecond earlier, in yet another offset: kept in the history, the status stays.
+    const older = s.event({ dossierCode: e.dossierCode, status: "REFUSED", occurredAt: "2026-11-20T12:14:59.999+10:00" });
+    expect((await s.post("/api/v1/dossier-events", older)).body).toMatchObject({ accepted: 1, applied: false, notices: 0 });
+    const d = await s.ctx.db.dossier.findUniqueOrThrow({ where: { code: e.dossierCode as string }, include: { events: true } });
+    expect([d.status, d.statusAt.toISOString(), d.events.length]).toEqual(["PROCESSING", "2026-11-20T02:15:00.000Z", 3]);
+  });
+
   it("still takes an event a little ahead of this clock (under 5 minutes) and an appointment a few years ahead", async () => {
     const res = await s.post("/api/v1/dossier-events", s.event({ occurredAt: iso(Date.now() + 60_000), dueAt: iso(Date.now() + 4 * 365 * 86_400_000) }));
     expect(res.status).toBe(202);
@@ -100,6 +141,36 @@ describe("text PostgreSQL cannot hold is refused, not a 500", () => {
     expect(lone.status).toBe(400);
     expect(lone.body.error.field).toBe("events[0].note");
     expect(await counts()).toEqual(before);
+  });
+
+  it("10 kB in any text field of an event: 400 naming it, nothing stored; bidi and zero-width marks, a BOM, U+FFFF, a line separator and SQL metacharacters in every text field are stored as sent, and a replay is a duplicate", async () => {
+    const before = await counts();
+    const big = "Ấ".repeat(10_000);
+    const cases: [Record<string, unknown>, string][] = [
+      [{ eventId: big }, "eventId"],
+      [{ note: big }, "note"],
+      [{ applicant: { fullName: big, phone: "0912345678" } }, "applicant.fullName"],
+      [{ procedure: { code: big } }, "procedure.code"],
+      [{ procedure: { code: "1.001193", name: big } }, "procedure.name"],
+      [{ dossierCode: `H15.${"5".repeat(10_000)}-261120-0001` }, "dossierCode"],
+      [{ communeCode: big }, "communeCode"],
+      [{ applicant: { phone: big } }, "applicant.phone"],
+    ];
+    for (const [override, field] of cases) {
+      const res = await s.post("/api/v1/dossier-events", s.event(override));
+      expect(res.status, field).toBe(400);
+      expect(res.body.error).toMatchObject({ code: "VALIDATION_FAILED", field });
+    }
+    expect(await counts()).toEqual(before);
+    const odd = "\u202Eevil\u202C \u200B\u200F\u061C \uFEFF \uFFFF \u2028 ' \" \\ ; -- $$ $q$ %s ${x} `x` \u{1F600}";
+    const e = s.event({ eventId: `w-${odd}`, note: odd, applicant: { fullName: odd, phone: "0912000555" }, procedure: { code: "1.0'; --", name: odd } });
+    const [first, , replay] = await Promise.all([s.post("/api/v1/dossier-events", e), s.post("/api/v1/dossier-events", s.event()), s.post("/api/v1/dossier-events", e)]);
+    expect([first.status, replay.status]).toEqual([202, 202]);
+    expect([first.body.duplicate, replay.body.duplicate].sort()).toEqual([false, true]);
+    const d = await s.ctx.db.dossier.findUniqueOrThrow({ where: { code: e.dossierCode as string }, include: { events: true, applicant: true } });
+    expect([d.events.length, d.events[0]!.eventId, d.events[0]!.note, d.applicant.fullName, d.procedureName, d.procedureCode]).toEqual([1, e.eventId, odd, odd, odd, null]);
+    expect((d.events[0]!.payload as { procedureCode: string }).procedureCode).toBe("1.0'; --");
+    expect((await s.post("/api/v1/dossier-events", e)).body).toMatchObject({ duplicates: 1, duplicate: true });
   });
 
   it("other JSON routes and query strings answer 400, not 500", async () => {

@@ -42,6 +42,7 @@ const SynonymsFile = z.object({
 const OutOfScopeFile = z.object({
   about,
   topics: z.array(z.object({ topic: z.string().min(1), terms: z.array(z.string().min(1)).min(1), whereToGo: z.string().min(1) })),
+  negation: z.object({ negators: z.array(z.string().min(1)), between: z.array(z.string().min(1)) }).optional(),
 });
 const Condition = z.union([z.array(z.string().min(1)).min(1), z.object({ age: z.object({ min: z.number().int().optional(), max: z.number().int().optional() }) })]);
 const VariantsFile = z.object({
@@ -79,12 +80,19 @@ export interface Phrase {
   tone: string | null;
   /** "a + b": the phrase holds when each part is said somewhere (keys is then empty) */
   parts?: Phrase[];
+  /** for a phrase of several words written with marks: each word's tone signature (null: written without) */
+  tones?: (string | null)[];
 }
+
+/** A tone signature with the kí / ký spelling unified. */
+export const sameToneKey = (tone: string): string => tone.replace(/^((?:qu|ch|gh|gi|kh|ng|nh|ph|th|tr|[bcdghklmnprstvx]))y(\d?)$/u, "$1i$2");
 
 export function phraseOf(text: string): Phrase {
   if (text.includes(" + ")) return { keys: [], tone: null, parts: text.split(" + ").map(phraseOf) };
-  const keys = tokenize(text).map((t) => t.key);
-  return { keys, tone: keys.length === 1 ? toneSignature(text.trim().toLowerCase().normalize("NFC")) : null };
+  const tokens = tokenize(text);
+  const keys = tokens.map((t) => t.key);
+  if (keys.length === 1) return { keys, tone: toneSignature(text.trim().toLowerCase().normalize("NFC")) };
+  return { keys, tone: null, ...(tokens.some((t) => t.marked) ? { tones: text.trim().toLowerCase().normalize("NFC").split(/[^\p{L}\p{M}\p{N}]+/u).filter((w) => w !== "").map((w) => sameToneKey(toneSignature(w))) } : {}) };
 }
 
 export interface Synonym {
@@ -95,7 +103,8 @@ export interface Synonym {
   /** how much the means words count (1; "weight" in the table) */
   weight: number;
   keep: boolean;
-  unlessNext: Set<string>;
+  /** the next word's key → the tone signatures it is written with in the table ("căn" → "can" as "căn", not "cần") */
+  unlessNext: Map<string, Set<string>>;
   unlessPrev: Phrase[];
 }
 
@@ -147,9 +156,22 @@ export interface SearchData {
   generic: Set<string>;
   synonyms: Synonym[];
   topics: OutOfScopeTopic[];
+  /** a negator, at most one 'between' phrase, then a topic's term: the topic is denied, not asked about */
+  topicNegation: { negators: Phrase[]; between: Phrase[] };
   groups: VariantGroup[];
   personProcedures: Phrase[];
   notPersons: Phrase[];
+}
+
+/** Each word of the phrases, by key, with the tone signatures it is written with. */
+function wordTones(phrases: readonly string[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const t of phrases.flatMap((p) => tokenize(p))) {
+    const tones = out.get(t.key) ?? new Set<string>();
+    tones.add(t.tone);
+    out.set(t.key, tones);
+  }
+  return out;
 }
 
 let loaded: SearchData | undefined;
@@ -173,7 +195,7 @@ export function searchData(): SearchData {
       meansStops: tokenize(e.means).map(isStop),
       weight: e.weight ?? 1,
       keep: e.keep ?? false,
-      unlessNext: new Set((e.unlessNext ?? []).flatMap(keys)),
+      unlessNext: wordTones(e.unlessNext ?? []),
       unlessPrev: (e.unlessPrev ?? []).map(phraseOf),
     })),
   );
@@ -198,6 +220,7 @@ export function searchData(): SearchData {
     synonymsByFirst,
     stopTones,
     topics: outOfScope.topics.map((t) => ({ topic: t.topic, terms: t.terms.map(phraseOf), whereToGo: t.whereToGo })),
+    topicNegation: { negators: (outOfScope.negation?.negators ?? []).map(phraseOf), between: (outOfScope.negation?.between ?? []).map(phraseOf) },
     groups: variants.groups.map((g) => ({
       id: g.id,
       prompt: g.prompt,

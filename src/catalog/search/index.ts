@@ -51,6 +51,8 @@ export const MATCH_THRESHOLD = 0.35;
 /** A part of the question that alone names a procedure this surely outweighs an out-of-scope word. */
 const REST_CONFIDENT = 0.6;
 const NAMED_COVERED = 0.5;
+/** How sure the question must be of a procedure when it denies the out-of-scope topic it names. */
+const NEGATED_CONFIDENT = 0.6;
 const NAMED_CONFIDENT = 0.65;
 const DEFAULT_LIMIT = 5;
 /** How many of MiniSearch's best candidates are scored in full. */
@@ -65,6 +67,9 @@ const BM25_WEIGHT = 0.3;
 const GENERIC_FACTOR = 0.25;
 /** A part of a long name ("A, B, C") stands for the procedure less than its whole name. */
 const PART_FACTOR = 0.8;
+/** Without a rare word, how much of a whole name (and of the question) common words must cover to count. */
+const COMMON_WORDS_NAME = 0.75;
+const COMMON_WORDS_QUESTION = 0.6;
 
 interface Doc {
   id: number;
@@ -378,7 +383,9 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
       if (phrase.whole) wholeCovered = Math.max(wholeCovered, got / all);
     }
     let confidence = Math.sqrt(questionCovered) * (0.3 + 0.7 * nameCovered);
-    if (distinctive === 0) confidence = Math.min(0.3, confidence * 0.5);
+    // no rare word: common words name a procedure only when they say most of its whole name
+    // (each word of "con nuôi … trong nước" is shared with its siblings; together they are one name)
+    if (distinctive === 0 && !(wholeCovered >= COMMON_WORDS_NAME && questionCovered >= COMMON_WORDS_QUESTION)) confidence = Math.min(0.3, confidence * 0.5);
     if (doc.curated) confidence = Math.min(1, confidence * CURATED_BOOST);
     scored.push({ doc, confidence, nameCovered: wholeCovered, rank: confidence + BM25_WEIGHT * (hit.score / topBm25) });
   }
@@ -386,15 +393,19 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   return scored;
 }
 
-/** Results above the threshold; a candidate behind the best is scaled by (its confidence / the best's)². */
+/**
+ * Results whose confidence is above the threshold; a candidate behind the best is shown scaled by
+ * (its confidence / the best's)², never below the threshold (it is still a candidate worth
+ * offering, well behind the best).
+ */
 function ranked(scored: readonly Scored[], limit: number): AnswerResult[] {
   const top = scored[0]?.confidence ?? 0;
   if (top < MATCH_THRESHOLD) return [];
   const [first, ...others] = scored
-    .map((s) => ({ s, c: s === scored[0] ? s.confidence : Math.min(top, s.confidence * (s.confidence / top) ** 2) }))
-    .filter(({ c }) => c >= MATCH_THRESHOLD);
+    .filter((s) => s.confidence >= MATCH_THRESHOLD)
+    .map((s) => ({ s, c: s === scored[0] ? s.confidence : Math.max(MATCH_THRESHOLD, Math.min(top, s.confidence * (s.confidence / top) ** 2)) }));
   // the best by rank first, the others by confidence
-  return [first!, ...others.sort((a, b) => b.c - a.c)].slice(0, limit).map(({ s, c }) => ({ code: s.doc.code, name: s.doc.name, score: round(c) }));
+  return [first!, ...others.sort((a, b) => b.s.confidence - a.s.confidence)].slice(0, limit).map(({ s, c }) => ({ code: s.doc.code, name: s.doc.name, score: round(c) }));
 }
 
 const round = (x: number): number => Math.round(Math.min(1, x) * 100) / 100;
@@ -447,8 +458,17 @@ function absurdSubject(q: ReadQuery, doc: Doc): boolean {
   return data.notPersons.some((p) => q.tokens.some((_, i) => phraseAt(p, q.tokens, i, true)));
 }
 
+/** Whether the words before position `at` deny what follows (a negator, then perhaps "có" or "đóng"). */
+function negatedAt(tokens: readonly Token[], at: number): boolean {
+  const { negators, between } = searchData().topicNegation;
+  const negatorEndsAt = (end: number): boolean => negators.some((n) => end - n.keys.length >= 0 && phraseAt({ keys: n.keys, tone: null }, tokens, end - n.keys.length));
+  if (negatorEndsAt(at)) return true;
+  return between.some((b) => at - b.keys.length >= 0 && phraseAt({ keys: b.keys, tone: null }, tokens, at - b.keys.length) && negatorEndsAt(at - b.keys.length));
+}
+
 /** The first out-of-scope topic the question names (not counting words a synonym read otherwise), and the rest of the question. */
-function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; rest: Token[] } | null {
+function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; rest: Token[]; negated: boolean } | null {
+  let denied: { topic: OutOfScopeTopic; term: Phrase; rest: Token[]; negated: boolean } | null = null;
   for (const topic of searchData().topics) {
     for (const term of topic.terms) {
       // a topic named only in a purpose clause (after "để") is not what the question is about
@@ -457,10 +477,16 @@ function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; 
       const dropped = new Set(spans.flatMap(([at, len]) => Array.from({ length: len }, (_, j) => at + j)));
       // the rest keeps the marks the citizen typed ("mật ong" is not "mất")
       const rest = q.tokens.filter((_, i) => !dropped.has(i));
-      return { topic, term, rest };
+      // a topic the citizen says they do not have is more likely a circumstance of the question
+      // than its topic: it counts only when no topic is named plainly
+      if (spans.some(([at]) => negatedAt(q.tokens, at))) {
+        denied ??= { topic, term, rest, negated: true };
+        continue;
+      }
+      return { topic, term, rest, negated: false };
     }
   }
-  return null;
+  return denied;
 }
 
 function read(data: IndexData, query: string | readonly Token[]): ReadQuery {
@@ -490,6 +516,8 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
   if (top && top.confidence >= MATCH_THRESHOLD && absurdSubject(q, top.doc)) return { kind: "no-match" };
 
   const oos = outOfScopeTopic(q);
+  // a denied topic ("chưa có …") is a circumstance of a procedure the question names surely enough
+  if (oos?.negated && top !== undefined && top.confidence >= NEGATED_CONFIDENT) return withVariants(data, q, scored, limit);
   if (oos) {
     // a procedure that itself names the topic, and whose name the question covers well, answers
     const named = top !== undefined && (top.confidence >= NAMED_CONFIDENT || top.nameCovered >= NAMED_COVERED) && saysPhrase(top.doc.strongKeys, oos.term);

@@ -4,7 +4,7 @@
  * weighted terms: folded syllables that are not stop words and pairs of adjacent syllables.
  */
 import { isVietnameseSyllable } from "../../text/vietnamese.js";
-import { searchData, type Phrase, type Synonym } from "./data.js";
+import { sameToneKey, searchData, type Phrase, type Synonym } from "./data.js";
 import { plainTokens, tokenize, type Token } from "./tokenize.js";
 import { repairPairs, repairTokens, type Vocabulary } from "./typos.js";
 
@@ -58,6 +58,14 @@ export function phraseAt(phrase: Phrase, tokens: readonly Token[], i: number, st
   const { keys } = phrase;
   if (keys.length === 0 || i + keys.length > tokens.length) return false;
   for (let j = 0; j < keys.length; j++) if (tokens[i + j]!.key !== keys[j]) return false;
+  // several words written with marks: a word the citizen typed with marks must have the same ones
+  // ("mất gia …" is not "mắt giả"); a word typed without marks matches by its letters
+  if (phrase.tones && phrase.tones.length === keys.length) {
+    for (let j = 0; j < keys.length; j++) {
+      const t = tokens[i + j]!;
+      if (t.marked && sameToneKey(t.tone) !== phrase.tones[j]) return false;
+    }
+  }
   // a one-word phrase: the same marks, or an unmarked word that is not also a function word
   // (strict: the same marks only, as for the names of animals and out-of-scope topics)
   if (phrase.tone !== null) return tokens[i]!.tone === phrase.tone || (!strict && !tokens[i]!.marked && !searchData().stopWords.has(tokens[i]!.key));
@@ -177,7 +185,9 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       if (best !== null && s.say.keys.length <= best.say.keys.length) continue;
       if (!phraseAt(s.say, tokens, i)) continue;
       const next = tokens[i + s.say.keys.length];
-      if (next && s.unlessNext.has(next.key)) continue;
+      // a next word typed with marks must be the table's word ("căn", not "cần"); one typed without, its key
+      const unless = next ? s.unlessNext.get(next.key) : undefined;
+      if (next && unless && (!next.marked || unless.has(next.tone))) continue;
       if (s.unlessPrev.some((p) => i - p.keys.length >= 0 && phraseAt({ keys: p.keys, tone: null }, tokens, i - p.keys.length))) continue;
       best = s;
     }

@@ -135,3 +135,67 @@ describe("single events arriving together", () => {
     expect(d?.notices).toHaveLength(1);
   });
 });
+
+describe("single events arriving together, attacked over HTTP", () => {
+  const postWith = async (key: string, body: unknown) => {
+    const res = await fetch(`${s.baseUrl}/api/v1/dossier-events`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+
+  it("a new event id sent twice at the same moment with different content: the first is stored, the other is a 409, the rest of the group stored", async () => {
+    const e = s.event();
+    const other = { ...e, status: "PROCESSING" };
+    const good = Array.from({ length: 5 }, () => s.event());
+    const answers = await Promise.all([e, ...good, other].map((x) => s.post("/api/v1/dossier-events", x)));
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202, 202, 409]);
+    expect(answers[6]!.body.error).toMatchObject({ code: "CONFLICT", field: "eventId" });
+    const d = await stored(e.dossierCode as string);
+    expect([d?.status, d?.events.length, d?.notices.length]).toEqual(["RECEIVED", 1, 1]);
+    for (const g of good) expect((await stored(g.dossierCode as string))?.events).toHaveLength(1);
+  });
+
+  it("sixty replays of one event through three upstream keys (three groups racing), among other new events: one stored, one notice, every answer a 202", async () => {
+    const keys = [s.key, (await s.ctx.apiKeys.create({ name: "upstream 2", role: "INTEGRATION" })).key, (await s.ctx.apiKeys.create({ name: "upstream 3", role: "INTEGRATION" })).key];
+    const e = s.event();
+    const sends: Promise<{ status: number; body: any }>[] = [];
+    const others: Record<string, unknown>[] = [];
+    for (let i = 0; i < 60; i++) {
+      sends.push(postWith(keys[i % 3]!, e));
+      if (i % 4 === 0) {
+        const o = s.event();
+        others.push(o);
+        sends.push(postWith(keys[i % 3]!, o));
+      }
+    }
+    const answers = await Promise.all(sends);
+    expect(answers.every((a) => a.status === 202)).toBe(true);
+    expect(answers.filter((a) => a.body.eventId === e.eventId && a.body.duplicate === false)).toHaveLength(1);
+    const d = await stored(e.dossierCode as string);
+    expect([d?.events.length, d?.notices.length]).toEqual([1, 1]);
+    for (const o of others) expect((await stored(o.dossierCode as string))?.events).toHaveLength(1);
+  });
+
+  it("an integration key of one unit, sending another unit's dossier among its own at the same moment: that one is a 403 with nothing stored, its own are stored; in a batch of 1,000, nothing is", async () => {
+    const theirs = s.event({ communeCode: "29955" });
+    expect((await s.post("/api/v1/dossier-events", theirs)).status).toBe(202);
+    const scoped = (await s.ctx.apiKeys.create({ name: "hệ thống xã Đạo Thạnh", role: "INTEGRATION", unitCode: "28249" })).key;
+    const ours = Array.from({ length: 4 }, () => s.event({ communeCode: "28249" }));
+    const at = new Date(Date.now() - 1000).toISOString();
+    const quiet = s.event({ dossierCode: theirs.dossierCode, status: "REFUSED", occurredAt: at, communeCode: undefined });
+    const moved = s.event({ dossierCode: theirs.dossierCode, status: "REFUSED", occurredAt: at, communeCode: "28249" });
+    const answers = await Promise.all([ours[0], quiet, ours[1], moved, ours[2], ours[3]].map((x) => postWith(scoped, x)));
+    expect(answers.map((a) => a.status)).toEqual([202, 403, 202, 403, 202, 202]);
+    for (const o of ours) expect((await stored(o.dossierCode as string))?.events).toHaveLength(1);
+    const d = await stored(theirs.dossierCode as string);
+    expect([d?.status, d?.communeCode, d?.events.length, d?.notices.length]).toEqual(["RECEIVED", "29955", 1, 1]);
+    const before = await s.ctx.db.dossierEvent.count();
+    const batch = await fetch(`${s.baseUrl}/api/v1/dossier-events/batch`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${scoped}` },
+      body: JSON.stringify({ events: [...Array.from({ length: 999 }, () => s.event({ communeCode: "28249" })), quiet] }),
+    });
+    expect(batch.status).toBe(403);
+    expect(((await batch.json()) as any).error.field).toBe("events[999].dossierCode");
+    expect(await s.ctx.db.dossierEvent.count()).toBe(before);
+  }, 60_000);
+});

@@ -149,6 +149,19 @@ describe("POST /api/v1/dossier-events/batch", () => {
     expect(res.status).toBe(400);
     expect(res.body.error.field).toBe("events[1].occurredAt");
     expect(await counts()).toEqual(before);
+    // 1,000 events, the last one bad (a NUL, a day that does not exist, a wrong type, an id the batch already used for other content).
+    const thousand = Array.from({ length: 1000 }, () => s.event());
+    for (const [bad, field, code] of [
+      [{ ...thousand[999]!, note: "a\u0000b" }, "events[999].note", "VALIDATION_FAILED"],
+      [{ ...thousand[999]!, occurredAt: "2026-02-31T09:15" }, "events[999].occurredAt", "VALIDATION_FAILED"],
+      [{ ...thousand[999]!, status: 9 }, "events[999].status", "VALIDATION_FAILED"],
+      [{ ...thousand[0]!, status: "PROCESSING" }, "events[999].eventId", "CONFLICT"],
+    ] as const) {
+      const one = await s.post("/api/v1/dossier-events/batch", { events: [...thousand.slice(0, 999), bad] });
+      expect(one.status, field).toBe(code === "CONFLICT" ? 409 : 400);
+      expect(one.body.error).toMatchObject({ code, field });
+    }
+    expect(await counts()).toEqual(before);
     const empty = await s.post("/api/v1/dossier-events/batch", { events: [] });
     expect(empty.status).toBe(400);
     const tooMany = await s.post("/api/v1/dossier-events/batch", { events: Array.from({ length: 1001 }, () => s.event()) });
