@@ -393,15 +393,19 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   return scored;
 }
 
-/** Results above the threshold; a candidate behind the best is scaled by (its confidence / the best's)². */
+/**
+ * Results whose confidence is above the threshold; a candidate behind the best is shown scaled by
+ * (its confidence / the best's)², never below the threshold (it is still a candidate worth
+ * offering, well behind the best).
+ */
 function ranked(scored: readonly Scored[], limit: number): AnswerResult[] {
   const top = scored[0]?.confidence ?? 0;
   if (top < MATCH_THRESHOLD) return [];
   const [first, ...others] = scored
-    .map((s) => ({ s, c: s === scored[0] ? s.confidence : Math.min(top, s.confidence * (s.confidence / top) ** 2) }))
-    .filter(({ c }) => c >= MATCH_THRESHOLD);
+    .filter((s) => s.confidence >= MATCH_THRESHOLD)
+    .map((s) => ({ s, c: s === scored[0] ? s.confidence : Math.max(MATCH_THRESHOLD, Math.min(top, s.confidence * (s.confidence / top) ** 2)) }));
   // the best by rank first, the others by confidence
-  return [first!, ...others.sort((a, b) => b.c - a.c)].slice(0, limit).map(({ s, c }) => ({ code: s.doc.code, name: s.doc.name, score: round(c) }));
+  return [first!, ...others.sort((a, b) => b.s.confidence - a.s.confidence)].slice(0, limit).map(({ s, c }) => ({ code: s.doc.code, name: s.doc.name, score: round(c) }));
 }
 
 const round = (x: number): number => Math.round(Math.min(1, x) * 100) / 100;
