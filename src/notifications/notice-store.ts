@@ -62,7 +62,7 @@ export async function createNotices(run: SqlRunner, notices: NewNotice[]): Promi
  * `dossier_ingest_write` (prisma/migrations/20261201181500_ingest_functions_keyed): a change to one is
  * made to both.
  */
-const NOTICE_INSERT = `INSERT INTO "Notice" (id, type, "citizenId", "dossierId", "eventId", variables, urgent, "dedupeKey", "channelPlan", "identityId", "broadcastId", "updatedAt")
+export const NOTICE_INSERT = `INSERT INTO "Notice" (id, type, "citizenId", "dossierId", "eventId", variables, urgent, "dedupeKey", "channelPlan", "identityId", "broadcastId", "updatedAt")
      SELECT t.id, t.type, t."citizenId", t."dossierId", t."eventId", t.variables, t.urgent, t."dedupeKey",
             COALESCE(string_to_array(NULLIF(t.plan, ''), ',')::"ChannelKind"[], '{}'), t."identityId", t."broadcastId", now()
        FROM jsonb_to_recordset($1::jsonb)

@@ -348,6 +348,36 @@ describe("announcements", () => {
     expect(unreached.body.hamlets).toEqual([expect.objectContaining({ hamletId: h, hamletName: "Khóm Hạn Mức", subscribers: [expect.objectContaining({ channel: "Zalo" })] })]);
   }, 60_000);
 
+  it("targets only the hamlets named and the whole-commune subscribers, each chat once (a chat subscribed to the hamlet and the commune too), never the other hamlet, the other commune or an opted-out chat; another commune's hamlet cannot be slipped in by PATCH", async () => {
+    const a = await hamlet(s, COMMUNE, "Khóm Nhắm A");
+    const b = await hamlet(s, COMMUNE, "Khóm Nhắm B");
+    const foreign = await hamlet(s, OTHER, "Ấp Nhắm Khác");
+    const [inA, both, optedOut, inB, elsewhere] = await subscribe(s, [
+      { channel: "TELEGRAM", hamletId: a },
+      { channel: "TELEGRAM", hamletId: a },
+      { channel: "TELEGRAM", hamletId: a, optedOut: true },
+      { channel: "TELEGRAM", hamletId: b },
+      { channel: "TELEGRAM", communeCode: OTHER, hamletId: foreign },
+    ]);
+    // The second chat is also subscribed to the whole commune.
+    await s.ctx.pool.query(
+      `INSERT INTO "Subscription" (id, kind, "identityId", "communeCode") SELECT gen_random_uuid(), 'AREA', i.id, $2 FROM "ChannelIdentity" i WHERE i."externalId" = $1`,
+      [both, COMMUNE],
+    );
+    const d = await call(s, "POST", "/api/v1/broadcasts", staff, draft({ hamletIds: [a], title: "Nạo vét kênh khóm A" }));
+    const slipped = await call(s, "PATCH", `/api/v1/broadcasts/${d.body.id}`, staff, { hamletIds: [a, foreign] });
+    expect(slipped.status).toBe(400);
+    expect(slipped.body.error.field).toBe("hamletIds");
+    expect((await call(s, "GET", `/api/v1/broadcasts/${d.body.id}`, staff)).body.hamlets.map((h: { id: string }) => h.id)).toEqual([a]);
+    await call(s, "POST", `/api/v1/broadcasts/${d.body.id}/send`, staff);
+    await waitStatus(s, staff, d.body.id, "SENT");
+    const got = (chat: string) => s.telegram.sent.filter((m) => m.method === "sendMessage" && m.chatId === chat && (m.text ?? "").includes("Nạo vét kênh khóm A")).length;
+    expect([inA, both, optedOut, inB, elsewhere].map((c) => got(c!))).toEqual([1, 1, 0, 0, 0]);
+    const notices = await s.ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Notice" WHERE "broadcastId" = $1`, [d.body.id]);
+    const recipients = await s.ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "BroadcastRecipient" WHERE "broadcastId" = $1 AND "noticeId" IS NOT NULL`, [d.body.id]);
+    expect(notices.rows[0]!.n).toBe(recipients.rows[0]!.n);
+  });
+
   it("in a process on Vietnam's clock (TZ=Asia/Ho_Chi_Minh) an announcement scheduled in an hour waits for its hour, and the times it records are the real ones", async () => {
     const h = await hamlet(s, COMMUNE, "Khóm Giờ Việt Nam");
     await subscribe(s, [{ channel: "TELEGRAM", hamletId: h }]);

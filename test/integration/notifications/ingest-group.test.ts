@@ -175,6 +175,25 @@ describe("single events arriving together, attacked over HTTP", () => {
     for (const o of others) expect((await stored(o.dossierCode as string))?.events).toHaveLength(1);
   });
 
+  it("forty events of one dossier sent at once in a random order, as single events through two keys and inside batches: every one kept, the newest one's status stays", async () => {
+    const second = (await s.ctx.apiKeys.create({ name: "upstream thứ hai", role: "INTEGRATION" })).key;
+    const code = s.event().dossierCode as string;
+    const statuses = ["RECEIVED", "PROCESSING", "SUPPLEMENT_REQUIRED", "PROCESSING", "PAYMENT_REQUIRED", "PROCESSING", "RESULT_READY", "RETURNED"];
+    const events = Array.from({ length: 40 }, (_, i) => s.event({ dossierCode: code, status: statuses[i % statuses.length], occurredAt: new Date(Date.UTC(2026, 10, 20, 1, i)).toISOString() }));
+    const shuffled = events.map((e, i) => ({ e, i, r: Math.random() })).sort((a, b) => a.r - b.r);
+    const answers = await Promise.all(
+      shuffled.map(({ e, i }) =>
+        i % 5 === 0
+          ? fetch(`${s.baseUrl}/api/v1/dossier-events/batch`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${second}` }, body: JSON.stringify({ events: [e, s.event()] }) }).then((r) => ({ status: r.status }))
+          : postWith(i % 2 ? s.key : second, e),
+      ),
+    );
+    expect(answers.every((a) => a.status === 202)).toBe(true);
+    const d = await stored(code);
+    expect(d?.events).toHaveLength(40);
+    expect([d?.status, d?.statusAt.toISOString()]).toEqual(["RETURNED", events[39]!.occurredAt]);
+  }, 60_000);
+
   it("an integration key of one unit, sending another unit's dossier among its own at the same moment: that one is a 403 with nothing stored, its own are stored; in a batch of 1,000, nothing is", async () => {
     const theirs = s.event({ communeCode: "29955" });
     expect((await s.post("/api/v1/dossier-events", theirs)).status).toBe(202);
