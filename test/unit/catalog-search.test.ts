@@ -286,10 +286,10 @@ describe("evaluation", () => {
     const f = evaluate(index, loadQuestions(DEV_PATH));
     // (the floors dropped when 320 harder, mostly portal, questions joined the set)
     expect(f.questions).toBeGreaterThanOrEqual(960);
-    expect(f.top1).toBeGreaterThanOrEqual(0.78);
-    expect(f.top3).toBeGreaterThanOrEqual(0.84);
-    expect(f.noMatch).toBeGreaterThanOrEqual(0.85);
-    expect(f.falseMatchOutOfScope).toBeLessThanOrEqual(0.14);
+    expect(f.top1).toBeGreaterThanOrEqual(0.8);
+    expect(f.top3).toBeGreaterThanOrEqual(0.87);
+    expect(f.noMatch).toBeGreaterThanOrEqual(0.88);
+    expect(f.falseMatchOutOfScope).toBeLessThanOrEqual(0.11);
   });
 
   it("keeps the held-out questions as they were committed (holdout.sha256)", () => {
