@@ -455,7 +455,8 @@ function selectVariants(q: ReadQuery, group: VariantGroup): { members: VariantMe
 function absurdSubject(q: ReadQuery, doc: Doc): boolean {
   const data = searchData();
   if (!data.personProcedures.some((p) => saysPhrase(doc.strongKeys, p))) return false;
-  return data.notPersons.some((p) => q.tokens.some((_, i) => phraseAt(p, q.tokens, i, true)));
+  const keys = new Set(q.tokens.map((t) => t.key));
+  return data.notPersons.some((p) => p.keys.every((k) => keys.has(k)) && q.tokens.some((_, i) => phraseAt(p, q.tokens, i, true)));
 }
 
 /** Whether the words before position `at` deny what follows (a negator, then perhaps "có" or "đóng"). */
@@ -469,10 +470,11 @@ function negatedAt(tokens: readonly Token[], at: number): boolean {
 /** The first out-of-scope topic the question names (not counting words a synonym read otherwise), and the rest of the question. */
 function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; rest: Token[]; negated: boolean } | null {
   let denied: { topic: OutOfScopeTopic; term: Phrase; rest: Token[]; negated: boolean } | null = null;
+  const keys = new Set(q.tokens.map((t) => t.key));
   for (const topic of searchData().topics) {
     for (const term of topic.terms) {
       // a topic named only in a purpose clause (after "để") is not what the question is about
-      const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i] && i < q.purposeFrom, true);
+      const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i] && i < q.purposeFrom, true, keys);
       if (spans === null) continue;
       const dropped = new Set(spans.flatMap(([at, len]) => Array.from({ length: len }, (_, j) => at + j)));
       // the rest keeps the marks the citizen typed ("mật ong" is not "mất")

@@ -119,7 +119,9 @@ function agesOf(tokens: readonly Token[]): number[] {
 }
 
 /** Where each part of a phrase occurs in the tokens (start, length), or null if one is missing. */
-export function phraseSpans(phrase: Phrase, tokens: readonly Token[], free: (i: number) => boolean = () => true, strict = false): [number, number][] | null {
+export function phraseSpans(phrase: Phrase, tokens: readonly Token[], free: (i: number) => boolean = () => true, strict = false, keys?: ReadonlySet<string>): [number, number][] | null {
+  // (with the set of the tokens' keys, a phrase with a word not among them is ruled out at once)
+  if (keys && !(phrase.parts ?? [phrase]).every((p) => p.keys.every((k) => keys.has(k)))) return null;
   const spans: [number, number][] = [];
   for (const part of phrase.parts ?? [phrase]) {
     let found = -1;
@@ -225,8 +227,9 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   }
   flush();
   // "a + b" synonyms: both parts said anywhere
+  const tokenKeys = new Set(tokens.map((t) => t.key));
   for (const s of synonymsByFirst.get("") ?? []) {
-    const spans = phraseSpans(s.say, tokens);
+    const spans = phraseSpans(s.say, tokens, undefined, false, tokenKeys);
     if (spans === null) continue;
     segments.push({ keys: s.means, stops: s.meansStops, weight: s.weight, typed: false });
     for (const [at, len] of spans) for (let j = at; j < at + len; j++) consumed[j] = true;
