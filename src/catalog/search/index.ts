@@ -56,7 +56,7 @@ const NEGATED_CONFIDENT = 0.6;
 const NAMED_CONFIDENT = 0.65;
 const DEFAULT_LIMIT = 5;
 /** How many of MiniSearch's best candidates are scored in full. */
-const CANDIDATES = 30;
+const CANDIDATES = 20;
 /** Weight of a question word the catalog never uses (content the catalog does not explain). */
 const UNKNOWN_IDF = 2.2;
 /** Words found only in a procedure's documents or field explain a question only in part. */
