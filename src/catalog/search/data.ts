@@ -21,6 +21,7 @@ const StopWordsFile = z.object({
   about,
   words: z.array(z.string().min(1)),
   purposeMarkers: z.array(z.string().min(1)),
+  needMarkers: z.array(z.string().min(1)).optional(),
   genericWords: z.array(z.string().min(1)),
   nameTails: z.array(z.string().min(1)),
   quantityIdioms: z.array(QuantityIdiom).optional(),
@@ -152,6 +153,8 @@ export interface SearchData {
   /** synonyms by the first key of what citizens say ("a + b" ones under "") */
   synonymsByFirst: Map<string, Synonym[]>;
   purposeMarkers: Phrase[];
+  /** words that start the clause stating the need ("… giờ muốn …"): the story before weighs less */
+  needMarkers: Phrase[];
   /** boilerplate that ends procedure names ("thực hiện tại cấp tỉnh, cấp xã"), as written */
   nameTails: string[];
   quantityIdioms: QuantityIdiom[];
@@ -211,6 +214,7 @@ export function searchData(): SearchData {
     abbreviations: new Map(Object.entries(abbreviations.entries).map(([abbr, words]) => [keys(abbr).join(""), keys(words)])),
     stopWords: stopKeys,
     purposeMarkers: stop.purposeMarkers.map(phraseOf),
+    needMarkers: (stop.needMarkers ?? []).map(phraseOf),
     nameTails: stop.nameTails.map((t) => t.normalize("NFC")),
     quantityIdioms: (stop.quantityIdioms ?? []).map((i) => ({ word: phraseOf(i.word), before: i.before.map(phraseOf), number: i.number ?? false, unlessPrev: (i.unlessPrev ?? []).map(phraseOf) })),
     generic: new Set(

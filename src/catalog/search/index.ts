@@ -64,6 +64,10 @@ const WEAK_FACTOR = 0.35;
 const CURATED_BOOST = 1.04;
 /** MiniSearch's BM25 score (relative to the best candidate's) breaks near ties in the ranking. */
 const BM25_WEIGHT = 0.3;
+/** After a story, how much of the clause stating the need a candidate explains counts this much in the ranking. */
+const NEED_WEIGHT = 0.6;
+/** The rare words a need clause must say (a share of the rarity of a word used once) for it to count. */
+const NEED_RARE = 0.44;
 const GENERIC_FACTOR = 0.25;
 /** A part of a long name ("A, B, C") stands for the procedure less than its whole name. */
 const PART_FACTOR = 0.8;
@@ -88,6 +92,8 @@ interface Doc {
   phrases: { terms: string[]; idfs: number[]; total: number; whole: boolean }[];
   /** keys of the name and aliases (for "does this procedure name the topic itself") */
   strongKeys: string[][];
+  /** terms of the name alone (what tells it from a near-identical sibling) */
+  nameTerms: Set<string>;
 }
 
 interface IndexData {
@@ -217,6 +223,7 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
         .map(({ text, whole }) => ({ terms: [...termSet(text, isStop)], idfs: [] as number[], total: 0, whole }))
         .filter((ph) => ph.terms.length > 0),
       strongKeys: strongTexts.map(keysOf),
+      nameTerms: termSet(p.name.replace(/\([^)]*\)/g, " "), isStop),
     };
   });
 
@@ -342,6 +349,14 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   }
   total += UNKNOWN_IDF * Math.sqrt(loose);
   const tones = new Map([...q.tones].map(([t, tone]) => [t, tone.split(" ").map(toneKey).join(" ")]));
+  // the clause stating the need, after a story ("…, giờ muốn …"): how much of it a candidate explains breaks ties
+  let needTotal = 0;
+  for (const t of q.needTerms) {
+    const idf = data.idf.get(t);
+    if (idf !== undefined && data.strongTerms.has(t) && !data.generic.has(t) && !inGenericPair.has(t)) needTotal += (weightOf.get(t) ?? 0) * idf;
+  }
+  // only a clause with a rare word says what is needed (one of function and generic words says nothing)
+  if (needTotal < data.maxIdf * NEED_RARE) needTotal = 0;
   const topBm25 = hits[0]!.score;
   const scored: Scored[] = [];
   for (const hit of hits.slice(0, CANDIDATES)) {
@@ -354,12 +369,14 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
     let strong = 0;
     let weak = 0;
     let extra = 0;
+    let needGot = 0;
     let distinctive = 0;
     for (const [t, w] of terms) {
       const idf = data.idf.get(t);
       if (idf === undefined) continue;
       if (doc.strong.has(t) && toneOk(t)) {
         strong += w * idf;
+        if (needTotal > 0 && q.needTerms.has(t) && data.strongTerms.has(t) && !data.generic.has(t) && !inGenericPair.has(t)) needGot += w * idf;
         if (stopPair(t) || !data.strongTerms.has(t)) extra += w * idf;
         if (w >= 0.5 && !data.generic.has(t) && !inGenericPair.has(t) && !stopPair(t) && idf >= data.maxIdf * (t.includes(" ") ? 0.26 : 0.44)) distinctive = Math.max(distinctive, idf);
       } else if (doc.weak.has(t)) {
@@ -387,10 +404,69 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
     // (each word of "con nuôi … trong nước" is shared with its siblings; together they are one name)
     if (distinctive === 0 && !(wholeCovered >= COMMON_WORDS_NAME && questionCovered >= COMMON_WORDS_QUESTION)) confidence = Math.min(0.3, confidence * 0.5);
     if (doc.curated) confidence = Math.min(1, confidence * CURATED_BOOST);
-    scored.push({ doc, confidence, nameCovered: wholeCovered, rank: confidence + BM25_WEIGHT * (hit.score / topBm25) });
+    scored.push({ doc, confidence, nameCovered: wholeCovered, rank: confidence + BM25_WEIGHT * (hit.score / topBm25) + (needTotal > 0 && confidence >= MATCH_THRESHOLD ? NEED_WEIGHT * Math.min(1, needGot / needTotal) : 0) });
   }
   scored.sort((a, b) => b.rank - a.rank || (a.doc.code < b.doc.code ? -1 : 1));
+  preferSaidDifferences(data, scored, weightOf, tones);
   return scored;
+}
+
+/** Candidates this close to the best (in rank) are told apart by the words their names do not share. */
+const CLOSE_RANK = 0.3;
+const CLOSE_MAX = 6;
+/** Names sharing this much (by rarity, of the shorter) are near-identical siblings. */
+const SIBLING_SHARE = 0.6;
+/** How much saying more of its own words than the best says of its own moves a sibling. */
+const DIFFERENCE_WEIGHT = 0.35;
+
+/**
+ * Near-identical procedures ("Cấp", "Cấp lại", "Cấp đổi Bằng …"; "… về ADN", "… về giọng nói …")
+ * share most words: a sibling close to the best moves up by how much more of the words that set
+ * it apart from the best (the words of its name the best's lacks) the question says than of the
+ * best's own (the words of the best's name it lacks). Reorders `scored` in place.
+ */
+function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: ReadonlyMap<string, number>, tones: ReadonlyMap<string, string>): void {
+  const best = scored[0];
+  if (!best || best.confidence < MATCH_THRESHOLD) return;
+  // the question's pairs that are catalog terms ("đăng ký"): their words are said as that pair,
+  // not on their own ("ký" of "đăng ký" is not the "kỳ" of "định kỳ")
+  const pairs = [...weightOf.keys()].filter((t) => t.includes(" ") && data.strongTerms.has(t));
+  const saidIn = (doc: Doc, t: string): number | undefined => {
+    const w = weightOf.get(t);
+    if (w === undefined) return undefined;
+    const tone = tones.get(t);
+    if (tone !== undefined && !doc.strongTones.has(tone) && doc.markedTerms.has(t)) return undefined;
+    if (!t.includes(" ") && pairs.some((p) => !doc.nameTerms.has(p) && p.split(" ").includes(t))) return undefined;
+    return w;
+  };
+  const weigh = (doc: Doc, other: ReadonlySet<string>): { own: number; said: number; shared: number } => {
+    let own = 0, said = 0, shared = 0;
+    for (const t of doc.nameTerms) {
+      const idf = data.nameIdf.get(t) ?? 0;
+      if (other.has(t)) {
+        shared += idf;
+        continue;
+      }
+      own += idf;
+      const w = saidIn(doc, t);
+      if (w !== undefined) said += idf * Math.min(1, w);
+    }
+    return { own, said, shared };
+  };
+  let moved = false;
+  for (const s of scored.slice(1, CLOSE_MAX)) {
+    if (s.confidence < MATCH_THRESHOLD || s.rank < best.rank - CLOSE_RANK) continue;
+    const mine = weigh(s.doc, best.doc.nameTerms);
+    const theirs = weigh(best.doc, s.doc.nameTerms);
+    if (mine.shared < SIBLING_SHARE * Math.min(mine.shared + mine.own, theirs.shared + theirs.own)) continue;
+    const frac = (x: { own: number; said: number }): number => (x.own > 0 ? x.said / x.own : 0);
+    const delta = DIFFERENCE_WEIGHT * (frac(mine) - frac(theirs));
+    if (delta !== 0) {
+      s.rank += delta;
+      moved = true;
+    }
+  }
+  if (moved) scored.sort((a, b) => b.rank - a.rank || (a.doc.code < b.doc.code ? -1 : 1));
 }
 
 /**

@@ -31,6 +31,8 @@ export interface Segment {
   weight: number;
   /** words the citizen typed (false: words a synonym put in their place) */
   typed: boolean;
+  /** in the clause stating the need (the whole question when no story comes before one) */
+  need: boolean;
 }
 
 export interface ReadQuery {
@@ -49,6 +51,10 @@ export interface ReadQuery {
   ages: number[];
   /** where a purpose clause starts ("… để xin việc"), when the words before it name something; else the length */
   purposeFrom: number;
+  /** where the clause stating the need starts ("…, giờ muốn …"), when a story comes before it; else 0 */
+  needFrom: number;
+  /** the terms of that clause (empty when no story comes before one) */
+  needTerms: Set<string>;
   /** tokens an "a + b" synonym read (an out-of-scope word among them does not count: "không + lương hưu") */
   consumed: boolean[];
 }
@@ -168,6 +174,28 @@ function purposeStart(tokens: readonly Token[]): number {
 }
 
 /**
+ * Where the clause stating the need starts (at its marker: "muốn", "cần", "giờ"…), when words
+ * before it tell a story and words after it name something; else 0. A marker typed without marks
+ * that makes a catalog pair with a neighbour ("can cuoc", "thue muon") is that pair's word.
+ */
+function needStart(tokens: readonly Token[], content: (t: Token) => boolean, knownPair: (pair: string) => boolean): number {
+  const { needMarkers } = searchData();
+  let contentBefore = false;
+  for (let i = 1; i < tokens.length; i++) {
+    contentBefore ||= content(tokens[i - 1]!);
+    if (!contentBefore) continue;
+    for (const m of needMarkers) {
+      const t = tokens[i]!;
+      const unmarkedSingle = m.tone !== null && !t.marked && t.key === m.keys[0];
+      if (!(phraseAt(m, tokens, i) || unmarkedSingle)) continue;
+      if (!t.marked && m.keys.length === 1 && [tokens[i - 1], tokens[i + 1]].some((o, j) => o !== undefined && knownPair(j === 0 ? `${o.key} ${t.key}` : `${t.key} ${o.key}`))) continue;
+      if (tokens.slice(i + m.keys.length).some(content)) return i;
+    }
+  }
+  return 0;
+}
+
+/**
  * Reads a question (or tokens already read: a part of a question, with the marks the citizen
  * typed, as when the words naming an out-of-scope topic are set aside).
  */
@@ -183,14 +211,16 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       : [...query];
   const purpose = purposeStart(tokens);
   const hasContentBefore = purpose > 0 && tokens.slice(0, purpose).some((t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key));
+  const need = needStart(tokens, (t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key), knownPair);
   const weightAt = (i: number): number => (hasContentBefore && i >= purpose ? PURPOSE_WEIGHT : 1);
 
   const segments: Segment[] = [];
   const consumed = new Array<boolean>(tokens.length).fill(false);
   let run: Token[] = [];
   let runWeight = 1;
+  let runNeed = need === 0;
   const flush = (): void => {
-    if (run.length > 0) segments.push({ keys: run.map((t) => t.key), stops: run.map(isStop), marks: run.map((t) => (t.marked ? t.tone : undefined)), weight: runWeight, typed: true });
+    if (run.length > 0) segments.push({ keys: run.map((t) => t.key), stops: run.map(isStop), marks: run.map((t) => (t.marked ? t.tone : undefined)), weight: runWeight, typed: true, need: runNeed });
     run = [];
   };
   for (let i = 0; i < tokens.length; ) {
@@ -206,16 +236,17 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       best = s;
     }
     const w = weightAt(i);
-    if (w !== runWeight) {
+    if (w !== runWeight || (i >= need) !== runNeed) {
       flush();
       runWeight = w;
+      runNeed = i >= need;
     }
     if (best === null) {
       run.push(tokens[i]!);
       i++;
       continue;
     }
-    segments.push({ keys: best.means, stops: best.meansStops, weight: w * best.weight, typed: false });
+    segments.push({ keys: best.means, stops: best.meansStops, weight: w * best.weight, typed: false, need: i >= need });
     if (best.keep) {
       // the citizen's words stay, and a longer phrase starting inside them can still be read
       run.push(tokens[i]!);
@@ -231,7 +262,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   for (const s of synonymsByFirst.get("") ?? []) {
     const spans = phraseSpans(s.say, tokens, undefined, false, tokenKeys);
     if (spans === null) continue;
-    segments.push({ keys: s.means, stops: s.meansStops, weight: s.weight, typed: false });
+    segments.push({ keys: s.means, stops: s.meansStops, weight: s.weight, typed: false, need: spans.some(([at]) => at >= need) });
     for (const [at, len] of spans) for (let j = at; j < at + len; j++) consumed[j] = true;
   }
 
@@ -241,7 +272,8 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     if ((terms.get(t) ?? 0) < w) terms.set(t, w);
   };
   const tones = new Map<string, string>();
-  for (const { keys, stops, weight, marks } of segments) {
+  const needTerms = new Set<string>();
+  for (const { keys, stops, weight, marks, need: inNeed } of segments) {
     keys.forEach((k, i) => {
       if (marks) {
         if (marks[i] !== undefined && !terms.has(k)) tones.set(k, marks[i]!);
@@ -249,16 +281,20 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       }
       const stop = stops[i]! || /^\d+$/.test(k);
       if (!stop) put(k, weight);
+      if (!stop && inNeed && need > 0) needTerms.add(k);
       if (i === 0) return;
       const prev = keys[i - 1]!;
       const pair = `${prev} ${k}`;
       const prevStop = stops[i - 1]! || /^\d+$/.test(prev);
-      if (!stop && !prevStop) put(pair, weight);
+      if (!stop && !prevStop) {
+        put(pair, weight);
+        if (inNeed && need > 0) needTerms.add(pair);
+      }
       else if (knownPair(pair)) {
         put(pair, weight);
         stopPairs.add(pair);
       }
     });
   }
-  return { tokens, segments, terms, stopPairs, tones, said: [tokens.map((t) => t.key), ...segments.map((s) => s.keys)], ages: agesOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length };
+  return { tokens, segments, terms, stopPairs, tones, said: [tokens.map((t) => t.key), ...segments.map((s) => s.keys)], ages: agesOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, needFrom: need, needTerms };
 }
