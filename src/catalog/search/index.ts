@@ -554,7 +554,9 @@ function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; 
       if (spans === null) continue;
       const dropped = new Set(spans.flatMap(([at, len]) => Array.from({ length: len }, (_, j) => at + j)));
       // the rest keeps the marks the citizen typed ("mật ong" is not "mất")
-      const rest = q.tokens.filter((_, i) => !dropped.has(i));
+      // after a story, a topic named in the clause stating the need: only that clause can outweigh it
+      const inNeed = q.needFrom > 0 && spans.every(([at]) => at >= q.needFrom);
+      const rest = q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom));
       // a topic the citizen says they do not have is more likely a circumstance of the question
       // than its topic: it counts only when no topic is named plainly
       if (spans.some(([at]) => negatedAt(q.tokens, at))) {
