@@ -8,7 +8,7 @@ import type { Channel, DeliveryChannel } from "./channel.js";
 import { SandboxChannel } from "./sandbox-channel.js";
 import { TelegramChannel, telegramClient } from "./telegram-channel.js";
 import { TwilioSmsChannel } from "./twilio-sms-channel.js";
-import { ZaloTokenManager } from "./zalo/token-manager.js";
+import { MIN_OAUTH_TIMEOUT_MS, ZaloTokenManager } from "./zalo/token-manager.js";
 import { ZaloOaChannel } from "./zalo/zalo-oa-channel.js";
 import { ZnsChannel } from "./zalo/zns-channel.js";
 
@@ -34,7 +34,8 @@ export function buildChannels(env: Env, deps: { pool: pg.Pool; redis: Redis; log
       oauthBase: env.ZALO_OAUTH_BASE,
       lockKey: `${env.QUEUE_PREFIX}:lock:zalo-token-refresh`,
       http,
-      oauthTimeoutMs: env.PROVIDER_TIMEOUT_MS,
+      // Never shorter than MIN_OAUTH_TIMEOUT_MS: a refresh given up after Zalo took it loses the pair.
+      oauthTimeoutMs: Math.max(env.PROVIDER_TIMEOUT_MS, MIN_OAUTH_TIMEOUT_MS),
     });
     channels.set("ZALO_OA", new ZaloOaChannel(env.ZALO_OA_API_BASE, zaloTokens, http));
     channels.set("ZNS", new ZnsChannel(env.ZALO_ZNS_API_BASE, zaloTokens, env.ZNS_MODE, http));

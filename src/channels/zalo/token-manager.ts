@@ -20,7 +20,13 @@ import type pg from "pg";
 import { ChannelError } from "../channel.js";
 
 const PROVIDER = "zalo_oa";
-const DEFAULT_OAUTH_TIMEOUT_MS = 10_000;
+/**
+ * The least time a refresh waits for Zalo's answer. Zalo rotates the pair as it answers: a refresh
+ * abandoned after Zalo took it has spent the refresh token, and the pair is lost for good. A
+ * refresh happens about once a day, so it may wait longer than a message send does.
+ */
+export const MIN_OAUTH_TIMEOUT_MS = 10_000;
+const DEFAULT_OAUTH_TIMEOUT_MS = MIN_OAUTH_TIMEOUT_MS;
 /** Lock TTL beyond the OAuth call's timeout: the reads and the write around it. */
 const LOCK_MARGIN_MS = 5_000;
 /** Renew when less than this is left. */

@@ -249,6 +249,24 @@ describe("routing and delivery", () => {
     expect(stored?.refreshToken).toBe(s.zalo.refreshToken);
   });
 
+  it("waits for a slow Zalo OAuth answer longer than for a send: a refresh Zalo took is never abandoned, so the pair is not lost", async () => {
+    // Sends time out after 1 s here (PROVIDER_TIMEOUT_MS); Zalo rotates the pair when it answers
+    // the refresh, so a refresh given up at 1 s would spend the refresh token for nothing.
+    const c = await citizen({ zalo: "zalo-user-slow-oauth" });
+    s.zalo.expireAccessTokens();
+    s.zalo.oauthDelayMs = 1_500;
+    try {
+      const before = s.zalo.refreshCount;
+      const n = await finalNotice((await send("RECEIVED", c.local)).noticeId);
+      expect(n.attempts.map((a) => [a.channel, a.status])).toEqual([["ZALO_OA", "DELIVERED"]]);
+      expect(s.zalo.refreshCount - before).toBe(1);
+      const stored = await s.ctx.db.providerToken.findUnique({ where: { provider: "zalo_oa" } });
+      expect(stored?.refreshToken).toBe(s.zalo.refreshToken);
+    } finally {
+      s.zalo.oauthDelayMs = 0;
+    }
+  });
+
   it("honours opt-outs: a citizen who opted out gets nothing; an SMS STOP (21610) moves to the next channel", async () => {
     const out = await citizen({ telegram: "5550600", optedOut: true });
     const { noticeId } = await send("RECEIVED", out.local);
