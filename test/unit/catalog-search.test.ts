@@ -286,10 +286,10 @@ describe("evaluation", () => {
     const f = evaluate(index, loadQuestions(DEV_PATH));
     // (the floors dropped when 320 harder, mostly portal, questions joined the set)
     expect(f.questions).toBeGreaterThanOrEqual(960);
-    expect(f.top1).toBeGreaterThanOrEqual(0.8);
-    expect(f.top3).toBeGreaterThanOrEqual(0.87);
-    expect(f.noMatch).toBeGreaterThanOrEqual(0.88);
-    expect(f.falseMatchOutOfScope).toBeLessThanOrEqual(0.11);
+    expect(f.top1).toBeGreaterThanOrEqual(0.81);
+    expect(f.top3).toBeGreaterThanOrEqual(0.88);
+    expect(f.noMatch).toBeGreaterThanOrEqual(0.9);
+    expect(f.falseMatchOutOfScope).toBeLessThanOrEqual(0.08);
   });
 
   it("keeps the held-out questions as they were committed (holdout.sha256)", () => {
