@@ -28,20 +28,26 @@ export async function runServe(env: Env, options: ServeOptions): Promise<number>
   const role = options.role as Role;
   const port = options.port === undefined ? env.PORT : Number(options.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ValidationError(`--port must be a number from 0 to 65535 (got "${options.port}")`);
-  await preflight(env);
-
-  if (role === "worker") workerHeapGrowth();
-  // A worker process builds only what it runs (no HTTP server, bot, catalog search or console, and
-  // no Prisma: its services run SQL on the pg pool).
-  const ctx: CoreContext | AppContext = role === "worker" ? (await import("../../app/core-context.js")).createCoreContext(env) : (await import("../../app/context.js")).createAppContext(env);
-  const stops: (() => Promise<void>)[] = [];
-  // Listened for before anything starts: a SIGTERM while the roles start (a deploy stopping a
+  // Listened for before anything starts, the preflight included: a SIGTERM while the roles start (a deploy stopping a
   // fresh process) stops them cleanly once they run, instead of killing the process half-way.
   let requestStop: (signal: string) => void = () => undefined;
   const stopRequested = new Promise<string>((resolve) => (requestStop = resolve));
   const onSignal = (signal: NodeJS.Signals) => requestStop(signal);
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  try {
+    await preflight(env);
+  } catch (error) {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    throw error;
+  }
+
+  if (role === "worker") workerHeapGrowth();
+  // A worker process builds only what it runs (no HTTP server, bot, catalog search or console, and
+  // no Prisma: its services run SQL on the pg pool).
+  const ctx: CoreContext | AppContext = role === "worker" ? (await import("../../app/core-context.js")).createCoreContext(env) : (await import("../../app/context.js")).createAppContext(env);
+  const stops: (() => Promise<void>)[] = [];
   try {
     return await serveRoles(env, ctx, role, port, stops, options, stopRequested);
   } catch (error) {
