@@ -79,16 +79,8 @@ export interface CalendarSeedReport {
   skippedYears: number[];
 }
 
-/** A CalendarDay row as the statements below read it: the date as yyyy-MM-dd text (never a local-midnight Date). */
-interface DayRow {
-  date: string;
-  kind: CalendarDayKind;
-  name: string;
-  source: string;
-  confirmed: boolean;
-  updatedBy: string | null;
-  updatedAt: Date;
-}
+/** A CalendarDay row as the statements below read it (DAY_COLUMNS): already the view, the date as yyyy-MM-dd text (never a local-midnight Date). */
+type DayRow = CalendarDayView;
 const DAY_COLUMNS = `to_char(date, 'YYYY-MM-DD') AS date, kind::text AS kind, name, source, confirmed, "updatedBy", "updatedAt"`;
 const viewOf = (r: DayRow): CalendarDayView => ({ date: r.date, kind: r.kind, name: r.name, source: r.source, confirmed: r.confirmed, updatedBy: r.updatedBy, updatedAt: r.updatedAt });
 
