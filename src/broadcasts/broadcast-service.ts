@@ -271,9 +271,7 @@ export class BroadcastService {
     if (b.status !== "DRAFT") throw new AppError("CONFLICT", `Chỉ sửa được bản nháp; thông báo này đang ở trạng thái "${BROADCAST_STATUS_LABELS[b.status]}".`);
     if (input.hamletIds) await this.checkHamlets(b.communeCode, input.hamletIds);
     if (input.scheduledAt !== undefined) this.checkSchedule(input.scheduledAt);
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
+    await this.inTransaction(async (client) => {
       // A field left out of the request keeps its value (scheduledAt: only when the key is present, null clears it).
       const n = await client.query(
         `UPDATE "Broadcast" SET title = COALESCE($2, title), body = COALESCE($3, body), urgent = COALESCE($4, urgent),
@@ -293,13 +291,7 @@ export class BroadcastService {
         await client.query(`DELETE FROM "BroadcastHamlet" WHERE "broadcastId" = $1`, [id]);
         await client.query(`INSERT INTO "BroadcastHamlet" ("broadcastId", "hamletId") SELECT $1, h FROM unnest($2::uuid[]) AS h`, [id, [...new Set(input.hamletIds)]]);
       }
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
     return this.detailWithPreview(principal, id);
   }
 
@@ -630,12 +622,19 @@ export class BroadcastService {
   }
 
   private async locked(id: string, fn: (client: pg.PoolClient, row: BroadcastRow) => Promise<void>): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
+    await this.inTransaction(async (client) => {
       const row = (await client.query<BroadcastRow>(`SELECT * FROM "Broadcast" WHERE id = $1 FOR UPDATE`, [id])).rows[0];
       if (!row) throw new NotFoundError("Không tìm thấy thông báo.");
       await fn(client, row);
+    });
+  }
+
+  /** Runs fn in one transaction on a client of its own: committed when fn returns, rolled back when it throws. */
+  private async inTransaction(fn: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      await fn(client);
       await client.query("COMMIT");
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);
