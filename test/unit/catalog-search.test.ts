@@ -158,6 +158,14 @@ describe("answers", () => {
     expect(top("đăng ký khai sinh")).toBe("1.001193");
   });
 
+  it("prefers the plain sibling when the question says none of the words that set siblings apart", () => {
+    // "Đăng ký … lần đầu" beside "Đăng ký lại …", "Xóa đăng ký …", "Cấp lại Giấy chứng nhận đăng ký …"
+    expect(top("đăng ký phương tiện vui chơi giải trí dưới nước")).toBe("2.001215");
+    // a word the question says still decides
+    expect(top("xóa đăng ký phương tiện vui chơi giải trí dưới nước")).toBe("2.001211");
+    expect(top("đăng ký lại phương tiện vui chơi giải trí dưới nước")).toBe("2.001214");
+  });
+
   it("reads 'mất' before how long or how much as the time or cost it takes, not as a lost paper or a death", () => {
     const renew = askCatalog(index, "đổi thẻ căn cước mất mấy ngày");
     expect(renew.kind).toBe("match");

@@ -76,6 +76,9 @@ describe("the worker process (serve --role worker)", () => {
   }, 120_000);
 });
 
+/** The application_name of the test's own connections. */
+const OBSERVER = "worker-process-test";
+
 /** A worker process on the test database, with the fake Telegram and Twilio. */
 function startWorker(prefix: string, env: Record<string, string> = {}): { child: ChildProcess; stderr: () => string } {
   const child = spawn(process.execPath, [bin, "serve", "--role", "worker"], {
@@ -100,7 +103,8 @@ async function until<T>(probe: () => Promise<T | null | undefined | false>, what
 describe("a worker killed while it writes a batch of results", () => {
   it("leaves nothing sent twice and nothing lost: SMS found at Twilio and recorded sent, Telegram recorded unknown, none resent", async () => {
     const PER_CHANNEL = 25;
-    const pool = new pg.Pool({ connectionString: database.url, max: 4 });
+    // Named, so the dead worker's backends are told from the test's own (pg_stat_activity).
+    const pool = new pg.Pool({ connectionString: database.url, max: 4, application_name: OBSERVER });
     const prefix = `k${randomBytes(4).toString("hex")}`;
     const workers: ChildProcess[] = [];
     let lock: pg.PoolClient | undefined;
@@ -150,9 +154,19 @@ describe("a worker killed while it writes a batch of results", () => {
       await new Promise((r) => (first.child.exitCode !== null || first.child.signalCode !== null ? r(null) : first.child.once("exit", r)));
       // A statement already sent would still be carried out by PostgreSQL once the lock is gone
       // (its batch recorded whole). Here the batches die with the worker: none of their results
-      // is written, and the next worker must settle them without sending again.
-      await pool.query(`SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid`, [waiting]);
-      await until(async () => (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ANY($1::int[])`, [waiting])).rows[0]!.n === 0, "the batches ended");
+      // is written, and the next worker must settle them without sending again. Every backend of
+      // the dead worker ends, not only the statements seen waiting above: a second batch that
+      // reached PostgreSQL after that look would otherwise record its results after the count
+      // below (counted as held, then found recorded, not settled by asking). Once they are gone
+      // no statement of the dead worker can land.
+      const dead = await pool.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND application_name <> $1`,
+        [OBSERVER],
+      );
+      const deadPids = dead.rows.map((r) => r.pid);
+      expect(deadPids).toEqual(expect.arrayContaining(waiting));
+      await pool.query(`SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid`, [deadPids]);
+      await until(async () => (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ANY($1::int[])`, [deadPids])).rows[0]!.n === 0, "the dead worker's backends ended");
       await lock.query("ROLLBACK");
       lock.release();
       lock = undefined;
