@@ -571,7 +571,9 @@ function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; 
       // the rest keeps the marks the citizen typed ("mật ong" is not "mất")
       // after a story, a topic named in the clause stating the need: only that clause can outweigh it
       const inNeed = q.needFrom > 0 && spans.every(([at]) => at >= q.needFrom);
-      const rest = q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom));
+      // a topic asked for, then what it is for (a purpose clause, "… để …"): the purpose is not
+      // another question (a procedure it names is not the paper asked for)
+      const rest = q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom) && i < q.purposeFrom);
       // a topic the citizen says they do not have is more likely a circumstance of the question
       // than its topic: it counts only when no topic is named plainly
       if (spans.some(([at]) => negatedAt(q.tokens, at))) {
@@ -637,7 +639,9 @@ function withVariants(data: IndexData, q: ReadQuery, scored: Scored[], limit: nu
   const group = (data.groupsOf.get(first.code) ?? []).find((g) => g.says.length === 0 || g.says.some((p) => saysPhrase(q.said, p)));
   if (!group) return { kind: "match", results };
 
-  const scoreOf = (code: string): number => results.find((r) => r.code === code)?.score ?? first.score;
+  // each variant's own confidence, whatever the limit (one the search did not offer at all: the least offered)
+  const all = ranked(scored, scored.length);
+  const scoreOf = (code: string): number => all.find((r) => r.code === code)?.score ?? MATCH_THRESHOLD;
   const resultOf = (m: VariantMember, score: number): AnswerResult => ({ code: m.code, name: data.byCode.get(m.code)!.name, score: round(score), variant: m.label });
   const present = group.members.filter((m) => data.byCode.has(m.code));
   const selection = selectVariants(q, group);
@@ -661,8 +665,12 @@ function withVariants(data: IndexData, q: ReadQuery, scored: Scored[], limit: nu
     kind: "choices",
     prompt: group.prompt,
     // the variants are a closed set: all of them, even past a short limit (a reader showing three
-    // buttons must not drop the variant that fits), but never a wall of buttons
-    results: offered.slice(0, Math.max(limit, MAX_CHOICES)).map((m) => resultOf(m, Math.min(scoreOf(m.code), first.score))),
+    // buttons must not drop the variant that fits), but never a wall of buttons; best first (the
+    // table's order among equals)
+    results: offered
+      .map((m) => resultOf(m, Math.min(scoreOf(m.code), first.score)))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, Math.max(limit, MAX_CHOICES)),
   };
 }
 
