@@ -199,6 +199,10 @@ describe("answers", () => {
     if (passport.kind === "out-of-scope") expect(passport.whereToGo).toMatch(/xuất nhập cảnh/);
     expect(kind("thủ tục ly hôn")).toBe("out-of-scope");
     expect(kind("quyết toán thuế thu nhập cá nhân")).toBe("out-of-scope");
+    // bank loans and land prices are asked at the commune too
+    expect(kind("vay vốn ngân hàng mua nhà")).toBe("out-of-scope");
+    expect(kind("bảng giá đất năm nay ở xã")).toBe("out-of-scope");
+    expect(top("đăng ký vay vốn ưu đãi xây nhà ở xã hội")).toBe("1.014632");
     expect(top("chứng thực bản sao hộ chiếu")).toBe("2.000815");
     // the rest of the question keeps the marks typed: "mật" (honey) is not "mất" (died)
     expect(kind("xin hộ chiếu cho người nuôi ong lấy mật")).toBe("out-of-scope");

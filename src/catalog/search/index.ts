@@ -614,7 +614,8 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
 
   const oos = outOfScopeTopic(q);
   // a denied topic ("chưa có …") is a circumstance of a procedure the question names surely enough
-  if (oos?.negated && top !== undefined && top.confidence >= NEGATED_CONFIDENT) return withVariants(data, q, scored, limit);
+  // (or of a procedure whose name itself names the topic: "… chưa tham gia bảo hiểm xã hội")
+  if (oos?.negated && top !== undefined && (top.confidence >= NEGATED_CONFIDENT || (top.confidence >= MATCH_THRESHOLD && saysPhrase(top.doc.strongKeys.slice(0, 1), oos.term)))) return withVariants(data, q, scored, limit);
   if (oos) {
     // a procedure that itself names the topic, and whose name the question covers well, answers
     const named = top !== undefined && (top.confidence >= NAMED_CONFIDENT || top.nameCovered >= NAMED_COVERED) && saysPhrase(top.doc.strongKeys, oos.term);
