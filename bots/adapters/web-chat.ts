@@ -19,6 +19,7 @@ import { parseOrThrow } from "../../src/http/errors.js";
 import type { ConversationEngine } from "../engine/engine.js";
 import { MAX_INPUT_LENGTH } from "../engine/engine.js";
 import { webChatPage } from "./web-chat-page.js";
+import { botText } from "../messages/vi.js";
 import { clientKey } from "../../src/http/client-address.js";
 
 export const CHAT_COOKIE = "motcua_chat";
@@ -69,7 +70,7 @@ export async function registerWebChat(app: FastifyInstance, engine: Conversation
       nameSpace: `${options.prefix}:chat-rate:`,
       keyGenerator: (request) => clientKey(request.ip),
       errorResponseBuilder: (_request, context) =>
-        new AppError("RATE_LIMITED", `Ông/bà gửi quá nhiều tin trong một phút. Vui lòng thử lại sau ${Math.ceil(context.ttl / 1000)} giây. (Too many requests.)`),
+        new AppError("RATE_LIMITED", botText.webChatRateLimited(Math.ceil(context.ttl / 1000))),
     });
     scope.get("/chat", async (_request, reply) => reply.type("text/html; charset=utf-8").send(webChatPage));
     scope.post("/api/v1/chat", { config: { rateLimit: { max: options.perMinute, timeWindow: 60_000 } } }, async (request, reply) => {

@@ -100,6 +100,8 @@ export const botText = {
   contactWithoutLookup: "Em đã nhận số điện thoại. Để tra cứu hồ sơ, ông/bà gửi mã hồ sơ trước, rồi chia sẻ số điện thoại để xác minh.",
   tooLong: (max: number) => `Tin nhắn dài quá ${max} ký tự. Ông/bà vui lòng hỏi ngắn gọn hơn, mỗi lần một việc.`,
   tooFast: "Ông/bà gửi nhiều tin quá nhanh. Vui lòng đợi một chút rồi hỏi tiếp ạ.",
+  /** The web chat's per-address limit (429): a citizen reads it in the chat, so Vietnamese only. */
+  webChatRateLimited: (seconds: number) => `Ông/bà gửi quá nhiều tin trong một phút. Vui lòng thử lại sau ${seconds} giây.`,
   somethingWentWrong: "Xin lỗi ông/bà, hệ thống đang gặp trục trặc. Ông/bà vui lòng thử lại sau ít phút.",
   procedureButton: (p: { code: string; name: string }) => ({ label: p.name.length > 60 ? `${p.name.slice(0, 57)}...` : p.name, data: `proc:${p.code}` }),
 

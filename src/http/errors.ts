@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from "fastify";
 import { z } from "zod";
 import { AppError, type ErrorCode, RateLimitedError, ValidationError } from "../errors.js";
+import { HTTP_REFUSAL_TEXT } from "../text/staff-vi.js";
 import { isConsolePage, sendConsoleError } from "../web/console.js";
 
 const STATUS: Record<ErrorCode, number> = {
@@ -47,8 +48,9 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     const status = error.statusCode ?? 500;
     if (status < 500) {
-      // Fastify's own refusals: malformed JSON, body too large, unsupported media type.
-      return reply.status(status).send({ error: { code: status === 413 ? "VALIDATION_FAILED" : "VALIDATION_FAILED", message: error.message } });
+      // Fastify's own refusals: body too large, unsupported media type (malformed JSON: raw-body.ts).
+      const text = status === 413 || status === 415 ? HTTP_REFUSAL_TEXT[status] : HTTP_REFUSAL_TEXT.other;
+      return reply.status(status).send({ error: { code: "VALIDATION_FAILED", message: HTTP_REFUSAL_TEXT.with(text, error.message) } });
     }
     request.log.error({ err: error }, "unexpected error");
     return reply.status(500).send({ error: { code: "INTERNAL", message: "Lỗi không mong đợi trong hệ thống; đã ghi nhật ký. (Unexpected error; it has been logged.)" } });

@@ -301,3 +301,15 @@ export function staffReportReminderText(v: StaffReportReminderVariables): { chat
   const chat = `${REPORT_TEXT.reminder(v.monthLabel, v.lastDay)}${v.unitName ? `\nĐơn vị: ${v.unitName}.` : ""}${v.link ? `\n\nMở báo cáo: ${v.link}` : ""}`;
   return { chat, sms: { head: `Bao cao ${v.monthLabel.replace("tháng", "thang")} da lap so lieu, hay nop truoc ${v.lastDay}.` }, zns: {} };
 }
+
+/**
+ * What the API answers when Fastify itself refuses a request (a body too large, a type it does not
+ * read; malformed JSON is refused by src/http/raw-body.ts), before any route: in Vietnamese like every message people read, Fastify's
+ * own English words in brackets for the integrator.
+ */
+export const HTTP_REFUSAL_TEXT = {
+  413: "Nội dung gửi lên quá lớn",
+  415: "Kiểu nội dung không được hỗ trợ; hãy gửi application/json",
+  other: "Yêu cầu không hợp lệ",
+  with: (text: string, original: string) => `${text} (${original})`,
+} as const;

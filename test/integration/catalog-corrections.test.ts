@@ -177,7 +177,11 @@ describe("staff: where the portal disagrees with a curated record", () => {
     const one = await procedures(["differences", "1.003197"]);
     expect(one.code).toBe(0);
     expect(one.stdout).toMatch(/^1\.003197 /m);
-    expect(one.stdout).toMatch(/Thời hạn: Cổng DVC ghi 05 ngày làm việc; danh mục đã kiểm ghi khoảng 01 ngày/);
+    expect(one.stdout).toMatch(/Thời hạn — Cổng DVC: 05 ngày làm việc; danh mục đã kiểm: khoảng 01 ngày/);
+    // a side the data states with its own verb ('ghi "1", không có đơn vị') reads once, not "ghi ghi"
+    const birth = await procedures(["differences", "1.001193"]);
+    expect(birth.stdout).toMatch(/Thời hạn — Cổng DVC: ghi "1", không có đơn vị; danh mục đã kiểm: không mâu thuẫn/);
+    expect(birth.stdout).not.toMatch(/\bghi ghi\b|ghi không nêu|ghi ô lệ phí/u);
     const all = await procedures(["differences"]);
     expect(all.stdout).toMatch(/23 thủ tục đã kiểm có điểm khác với bản trên Cổng DVC quốc gia/);
     expect((await procedures(["differences", "1.000080"])).code).toBe(1); // a portal record has no curated copy to compare

@@ -158,6 +158,20 @@ describe("answers", () => {
     expect(top("đăng ký khai sinh")).toBe("1.001193");
   });
 
+  it("reads a foreign nationality as a foreign element, and an officer coming home as mobile registration, but not a death at home", () => {
+    expect(top("khai tử cho chú quốc tịch Úc mất ở quê")).toBe("1.001766");
+    expect(top("cán bộ tới tận nhà làm khai sinh cho bé được không")).toBe("1.003583");
+    expect(top("ông ngoại tôi mất tại nhà, làm khai tử")).toBe("1.000656");
+  });
+
+  it("prefers the plain sibling when the question says none of the words that set siblings apart", () => {
+    // "Đăng ký … lần đầu" beside "Đăng ký lại …", "Xóa đăng ký …", "Cấp lại Giấy chứng nhận đăng ký …"
+    expect(top("đăng ký phương tiện vui chơi giải trí dưới nước")).toBe("2.001215");
+    // a word the question says still decides
+    expect(top("xóa đăng ký phương tiện vui chơi giải trí dưới nước")).toBe("2.001211");
+    expect(top("đăng ký lại phương tiện vui chơi giải trí dưới nước")).toBe("2.001214");
+  });
+
   it("reads 'mất' before how long or how much as the time or cost it takes, not as a lost paper or a death", () => {
     const renew = askCatalog(index, "đổi thẻ căn cước mất mấy ngày");
     expect(renew.kind).toBe("match");
@@ -191,6 +205,10 @@ describe("answers", () => {
     if (passport.kind === "out-of-scope") expect(passport.whereToGo).toMatch(/xuất nhập cảnh/);
     expect(kind("thủ tục ly hôn")).toBe("out-of-scope");
     expect(kind("quyết toán thuế thu nhập cá nhân")).toBe("out-of-scope");
+    // bank loans and land prices are asked at the commune too
+    expect(kind("vay vốn ngân hàng mua nhà")).toBe("out-of-scope");
+    expect(kind("bảng giá đất năm nay ở xã")).toBe("out-of-scope");
+    expect(top("đăng ký vay vốn ưu đãi xây nhà ở xã hội")).toBe("1.014632");
     expect(top("chứng thực bản sao hộ chiếu")).toBe("2.000815");
     // the rest of the question keeps the marks typed: "mật" (honey) is not "mất" (died)
     expect(kind("xin hộ chiếu cho người nuôi ong lấy mật")).toBe("out-of-scope");

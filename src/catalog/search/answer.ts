@@ -9,7 +9,7 @@
  *   area, mobile registration; ID card under or over 14; first issue, renewal or replacement): the
  *   reader offers them as choices instead of guessing. `prompt` is the question to put to the
  *   citizen ("Việc đăng ký kết hôn của bạn thuộc trường hợp nào?"), each result carries its
- *   `variant` label.
+ *   `variant` label and its own confidence, best first.
  * - out-of-scope: the question is about something no commune handles (passport, driving licence,
  *   divorce, tax, social insurance…); `topic` names it and `whereToGo` says where to go instead.
  * - no-match: nothing in the catalog fits (including questions that only borrow a procedure's

@@ -24,6 +24,7 @@ const StopWordsFile = z.object({
   needMarkers: z.array(z.string().min(1)).optional(),
   genericWords: z.array(z.string().min(1)),
   nameTails: z.array(z.string().min(1)),
+  plainVariantWords: z.array(z.string().min(1)).optional(),
   quantityIdioms: z.array(QuantityIdiom).optional(),
 });
 const SynonymsFile = z.object({
@@ -157,6 +158,8 @@ export interface SearchData {
   needMarkers: Phrase[];
   /** boilerplate that ends procedure names ("thực hiện tại cấp tỉnh, cấp xã"), as written */
   nameTails: string[];
+  /** words that name the plain, most common variant of a procedure ("lần đầu", "trong nước"), as written */
+  plainVariantWords: string[];
   quantityIdioms: QuantityIdiom[];
   /** generic syllables and pairs ("dang ky", "cap lai") */
   generic: Set<string>;
@@ -216,6 +219,7 @@ export function searchData(): SearchData {
     purposeMarkers: stop.purposeMarkers.map(phraseOf),
     needMarkers: (stop.needMarkers ?? []).map(phraseOf),
     nameTails: stop.nameTails.map((t) => t.normalize("NFC")),
+    plainVariantWords: (stop.plainVariantWords ?? []).map((t) => t.normalize("NFC")),
     quantityIdioms: (stop.quantityIdioms ?? []).map((i) => ({ word: phraseOf(i.word), before: i.before.map(phraseOf), number: i.number ?? false, unlessPrev: (i.unlessPrev ?? []).map(phraseOf) })),
     generic: new Set(
       stop.genericWords.flatMap((w) => {

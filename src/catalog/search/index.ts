@@ -111,6 +111,8 @@ interface IndexData {
   strongTerms: ReadonlySet<string>;
   /** the rarity of a term used once in the catalog */
   maxIdf: number;
+  /** words that name the plain variant ("lần đầu", "trong nước"): unsaid, they do not make a sibling less plain */
+  plainTerms: ReadonlySet<string>;
 }
 
 /** Tokens of a text, cached while an index is built (names and documents repeat across procedures). */
@@ -302,7 +304,7 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   }
   const strongTerms = new Set(strongDf.keys());
 
-  const index: IndexData = { mini, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5) };
+  const index: IndexData = { mini, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)) };
   return index as unknown as CatalogSearchIndex;
 }
 
@@ -418,12 +420,17 @@ const CLOSE_MAX = 6;
 const SIBLING_SHARE = 0.6;
 /** How much saying more of its own words than the best says of its own moves a sibling. */
 const DIFFERENCE_WEIGHT = 0.35;
+/** How much being the plain variant (adding no word the question does not say) moves a sibling. */
+const UNSAID_WEIGHT = 0.3;
 
 /**
  * Near-identical procedures ("Cấp", "Cấp lại", "Cấp đổi Bằng …"; "… về ADN", "… về giọng nói …")
  * share most words: a sibling close to the best moves up by how much more of the words that set
  * it apart from the best (the words of its name the best's lacks) the question says than of the
- * best's own (the words of the best's name it lacks). Reorders `scored` in place.
+ * best's own (the words of the best's name it lacks). When the question says neither's own words,
+ * the plain variant wins: the sibling that adds no word the question leaves unsaid (but the plain
+ * variant's own, data/stopwords.json plainVariantWords: "lần đầu") over one that does ("lại",
+ * "Xóa"). Reorders `scored` in place.
  */
 function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: ReadonlyMap<string, number>, tones: ReadonlyMap<string, string>): void {
   const best = scored[0];
@@ -439,8 +446,8 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
     if (!t.includes(" ") && pairs.some((p) => !doc.nameTerms.has(p) && p.split(" ").includes(t))) return undefined;
     return w;
   };
-  const weigh = (doc: Doc, other: ReadonlySet<string>): { own: number; said: number; shared: number } => {
-    let own = 0, said = 0, shared = 0;
+  const weigh = (doc: Doc, other: ReadonlySet<string>): { own: number; said: number; shared: number; mentioned: number; unsaid: number } => {
+    let own = 0, said = 0, shared = 0, mentioned = 0, unsaid = 0;
     for (const t of doc.nameTerms) {
       const idf = data.nameIdf.get(t) ?? 0;
       if (other.has(t)) {
@@ -450,8 +457,13 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
       own += idf;
       const w = saidIn(doc, t);
       if (w !== undefined) said += idf * Math.min(1, w);
+      // its own words (not pairs: "ký phương" of "Đăng ký phương tiện" is only the absence of
+      // "lại") the question mentions in any way, and those it does not (but the plain variant's: "lần đầu")
+      if (t.includes(" ")) continue;
+      if (weightOf.has(t)) mentioned += idf;
+      else if (!data.plainTerms.has(t)) unsaid += idf;
     }
-    return { own, said, shared };
+    return { own, said, shared, mentioned, unsaid };
   };
   let moved = false;
   for (const s of scored.slice(1, CLOSE_MAX)) {
@@ -460,7 +472,10 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
     const theirs = weigh(best.doc, s.doc.nameTerms);
     if (mine.shared < SIBLING_SHARE * Math.min(mine.shared + mine.own, theirs.shared + theirs.own)) continue;
     const frac = (x: { own: number; said: number }): number => (x.own > 0 ? x.said / x.own : 0);
-    const delta = DIFFERENCE_WEIGHT * (frac(mine) - frac(theirs));
+    // with neither's own words said, a sibling that adds nothing but the plain variant's words
+    // ("lần đầu") is the common variant and wins over one that adds words the question does not say ("lại")
+    const plainer = (a: typeof mine, b: typeof mine): boolean => a.mentioned === 0 && b.mentioned === 0 && a.unsaid === 0 && b.unsaid > 0;
+    const delta = DIFFERENCE_WEIGHT * (frac(mine) - frac(theirs)) + (plainer(mine, theirs) ? UNSAID_WEIGHT : plainer(theirs, mine) ? -UNSAID_WEIGHT : 0);
     if (delta !== 0) {
       s.rank += delta;
       moved = true;
@@ -556,7 +571,9 @@ function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; 
       // the rest keeps the marks the citizen typed ("mật ong" is not "mất")
       // after a story, a topic named in the clause stating the need: only that clause can outweigh it
       const inNeed = q.needFrom > 0 && spans.every(([at]) => at >= q.needFrom);
-      const rest = q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom));
+      // a topic asked for, then what it is for (a purpose clause, "… để …"): the purpose is not
+      // another question (a procedure it names is not the paper asked for)
+      const rest = q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom) && i < q.purposeFrom);
       // a topic the citizen says they do not have is more likely a circumstance of the question
       // than its topic: it counts only when no topic is named plainly
       if (spans.some(([at]) => negatedAt(q.tokens, at))) {
@@ -597,7 +614,8 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
 
   const oos = outOfScopeTopic(q);
   // a denied topic ("chưa có …") is a circumstance of a procedure the question names surely enough
-  if (oos?.negated && top !== undefined && top.confidence >= NEGATED_CONFIDENT) return withVariants(data, q, scored, limit);
+  // (or of a procedure whose name itself names the topic: "… chưa tham gia bảo hiểm xã hội")
+  if (oos?.negated && top !== undefined && (top.confidence >= NEGATED_CONFIDENT || (top.confidence >= MATCH_THRESHOLD && saysPhrase(top.doc.strongKeys.slice(0, 1), oos.term)))) return withVariants(data, q, scored, limit);
   if (oos) {
     // a procedure that itself names the topic, and whose name the question covers well, answers
     const named = top !== undefined && (top.confidence >= NAMED_CONFIDENT || top.nameCovered >= NAMED_COVERED) && saysPhrase(top.doc.strongKeys, oos.term);
@@ -621,7 +639,9 @@ function withVariants(data: IndexData, q: ReadQuery, scored: Scored[], limit: nu
   const group = (data.groupsOf.get(first.code) ?? []).find((g) => g.says.length === 0 || g.says.some((p) => saysPhrase(q.said, p)));
   if (!group) return { kind: "match", results };
 
-  const scoreOf = (code: string): number => results.find((r) => r.code === code)?.score ?? first.score;
+  // each variant's own confidence, whatever the limit (one the search did not offer at all: the least offered)
+  const all = ranked(scored, scored.length);
+  const scoreOf = (code: string): number => all.find((r) => r.code === code)?.score ?? MATCH_THRESHOLD;
   const resultOf = (m: VariantMember, score: number): AnswerResult => ({ code: m.code, name: data.byCode.get(m.code)!.name, score: round(score), variant: m.label });
   const present = group.members.filter((m) => data.byCode.has(m.code));
   const selection = selectVariants(q, group);
@@ -645,8 +665,12 @@ function withVariants(data: IndexData, q: ReadQuery, scored: Scored[], limit: nu
     kind: "choices",
     prompt: group.prompt,
     // the variants are a closed set: all of them, even past a short limit (a reader showing three
-    // buttons must not drop the variant that fits), but never a wall of buttons
-    results: offered.slice(0, Math.max(limit, MAX_CHOICES)).map((m) => resultOf(m, Math.min(scoreOf(m.code), first.score))),
+    // buttons must not drop the variant that fits), but never a wall of buttons; best first (the
+    // table's order among equals)
+    results: offered
+      .map((m) => resultOf(m, Math.min(scoreOf(m.code), first.score)))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, Math.max(limit, MAX_CHOICES)),
   };
 }
 

@@ -213,7 +213,8 @@ async function runDifferences(db: Db, code: string): Promise<number> {
     }
     listed += 1;
     console.log(`${r.code} ${r.name}`);
-    for (const d of differences) console.log(`  ${FIELD_LABEL[d.field] ?? d.field}: Cổng DVC ghi ${d.portal}; danh mục đã kiểm ghi ${d.curated}`);
+    // each side as the data states it ('ghi "1", không có đơn vị', 'không nêu thời hạn'): labelled, never prefixed with a verb of ours
+    for (const d of differences) console.log(`  ${FIELD_LABEL[d.field] ?? d.field} — Cổng DVC: ${d.portal}; danh mục đã kiểm: ${d.curated}`);
   }
   if (!code) console.log(`${listed} thủ tục đã kiểm có điểm khác với bản trên Cổng DVC quốc gia (bản chép 06/2026).`);
   return 0;

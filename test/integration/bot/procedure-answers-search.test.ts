@@ -59,4 +59,52 @@ describe("procedure answers that need the search's variants (issue 8 §3)", () =
     const offered = buttons(replies).some((b) => ["proc:1.004746", "proc:2.000513", "proc:2.000635"].includes(b.data));
     expect(shown || offered).toBe(true);
   });
+  it("a guardian for an orphaned grandchild gets the guardianship registration, not the social allowance", async () => {
+    const c = await conversation();
+    const replies = await c.ask("ông nội xin đăng ký giám hộ cho đứa cháu mồ côi cả cha lẫn mẹ");
+    expect(texts(replies)).toMatch(/^📄 Đăng ký giám hộ \(mã 1\.004837\)\n📍/);
+    expect(texts(replies)).toMatch(/Giấy tờ cần nộp/);
+  });
+
+  it("a criminal-record certificate, asked with what it is for and its fee, is out of scope with where to go — not a commune procedure's fee", async () => {
+    for (const question of ["xin giấy không tiền án tiền sự để đi làm ở Hàn Quốc hết bao nhiêu tiền", "cho hỏi xin trích lục lý lịch tư pháp thì tốn bao nhiêu tiền"]) {
+      const c = await conversation();
+      const replies = await c.ask(question);
+      expect(texts(replies), question).toMatch(/^Lý lịch tư pháp không làm tại xã, phường nên em không có hướng dẫn thủ tục này\.\nNơi làm: Sở Tư pháp tỉnh, thành phố/);
+      expect(texts(replies), question).not.toMatch(/📄|💰/u);
+      expect(buttons(replies).map((b) => b.data)).toEqual(["common", "menu"]);
+    }
+  });
+
+  it("a lost marriage certificate to be issued again gets the extract copy; re-doing it offers re-registration and the copy", async () => {
+    const c = await conversation();
+    const replies = await c.ask("giấy đăng ký kết hôn nhà tôi bị mất rồi, muốn xin cấp lại thì làm sao");
+    const answer = texts(replies);
+    expect(answer).not.toMatch(/\(mã 1\.000894\)/);
+    const shown = answer.startsWith("📄 Cấp bản sao Trích lục hộ tịch");
+    const offered = buttons(replies).find((b) => b.data === "proc:2.000635");
+    expect(shown || (offered !== undefined && buttons(replies)[0] === offered)).toBe(true);
+    // "làm lại": both ways out, as the search's question, the copy among them
+    const redo = await (await conversation()).ask("muốn làm lại giấy kết hôn do bị mất");
+    expect(texts(redo)).toMatch(/^Việc đăng ký kết hôn của ông\/bà thuộc trường hợp nào\?$/);
+    expect(buttons(redo).map((b) => b.data)).toEqual(expect.arrayContaining(["proc:1.004746", "proc:2.000635"]));
+    expect(buttons(redo).find((b) => b.data === "proc:2.000635")!.label).toMatch(/^Trích lục kết hôn/);
+  });
+
+  it("a lost original birth certificate, wanting a copy, gets the extract copy procedure shown", async () => {
+    const c = await conversation();
+    const answer = texts(await c.ask("bản chính giấy khai sinh của tôi bị mất, muốn xin bản sao ở đâu"));
+    expect(answer).toMatch(/^📄 Cấp bản sao Trích lục hộ tịch \(bản sao Giấy khai sinh[^\n]*\(mã 2\.000635\)\n/);
+  });
+
+  it("choices are offered best first: the buttons follow the search's scores", async () => {
+    for (const q of ["chứng thực", "làm căn cước"]) {
+      const api = (await (await fetch(`${t.baseUrl}/api/v1/procedures?q=${encodeURIComponent(q)}&limit=3`)).json()) as { kind: string; results: { code: string; score: number }[] };
+      expect(api.kind, q).toBe("choices");
+      const scores = api.results.map((r) => r.score);
+      expect(scores, q).toEqual([...scores].sort((a, b) => b - a));
+      const c = await conversation();
+      expect(buttons(await c.ask(q)).map((b) => b.data), q).toEqual(api.results.map((r) => `proc:${r.code}`));
+    }
+  });
 });

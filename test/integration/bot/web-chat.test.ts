@@ -182,6 +182,18 @@ describe("the citizens' bot over the web chat", () => {
   });
 });
 
+describe("a request Fastify itself refuses", () => {
+  it("is answered in Vietnamese, Fastify's own words in brackets (the chat page shows the message)", async () => {
+    const post = (body: string, type = "application/json") => fetch(`${t.baseUrl}/api/v1/chat`, { method: "POST", headers: { "content-type": type }, body });
+    const unreadable = await post("text=xin", "text/csv");
+    expect(unreadable.status).toBe(415);
+    expect(((await unreadable.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringMatching(/^Kiểu nội dung không được hỗ trợ; hãy gửi application\/json \(.+\)$/) });
+    const huge = await post(JSON.stringify({ text: "a".repeat(6 * 1024 * 1024) }));
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as { error: { message: string } }).error.message).toMatch(/^Nội dung gửi lên quá lớn \(.+\)$/);
+  });
+});
+
 describe("the web chat's rate limit", () => {
   let limited: TestApp;
   beforeAll(async () => {
@@ -196,7 +208,8 @@ describe("the web chat's rate limit", () => {
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(refused.body.error?.code).toBe("RATE_LIMITED");
-    expect(refused.body.error?.message).toMatch(/quá nhiều tin/);
+    // the page shows it in the chat: the citizen's language only, no English tail
+    expect(refused.body.error?.message).toMatch(/^Ông\/bà gửi quá nhiều tin trong một phút\. Vui lòng thử lại sau \d+ giây\.$/);
     // A new cookie does not help; another address is served.
     expect((await webChatUser(limited.baseUrl, { ip: user.ip }).post({ text: "xin chào" })).status).toBe(429);
     expect((await webChatUser(limited.baseUrl).post({ text: "xin chào" })).status).toBe(200);

@@ -9,7 +9,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { utcTypes } from "../../../src/db/pool.js";
 import { dossierEventSchema } from "../../../src/dossiers/event-schema.js";
-import { DossierIngestService } from "../../../src/dossiers/ingest-service.js";
+import { DossierIngestService, LITERAL_MAX, NOTICE_CHANNEL } from "../../../src/dossiers/ingest-service.js";
 import { cloneTestDatabase } from "../../support/databases.js";
 
 let database: { url: string; drop(): Promise<void> };
@@ -119,5 +119,50 @@ describe("the ingest's functions", () => {
     expect(await storedEvents([stored, fresh, ...others].map((e) => e.eventId))).toEqual(
       [stored, fresh, ...others].map((e) => ({ eventId: e.eventId, notices: 1 })).sort(byEventId),
     );
+  });
+
+  // A batch's write is large enough to go as a parameter, its COMMIT sent after it.
+  const held = async (events: { eventId: string; dossierCode: string; phone: string | null }[]) =>
+    (await pool.query<{ events: number; dossiers: number; citizens: number; notices: number }>(
+      `SELECT (SELECT count(*)::int FROM "DossierEvent" WHERE "eventId" = ANY($1::text[])) AS events,
+              (SELECT count(*)::int FROM "Dossier" WHERE code = ANY($2::text[])) AS dossiers,
+              (SELECT count(*)::int FROM "Citizen" WHERE phone = ANY($3::text[])) AS citizens,
+              (SELECT count(*)::int FROM "Notice" n JOIN "DossierEvent" e ON e.id = n."eventId" WHERE e."eventId" = ANY($1::text[])) AS notices`,
+      [events.map((e) => e.eventId), events.map((e) => e.dossierCode), events.map((e) => e.phone)],
+    )).rows[0]!;
+
+  it("a batch of 1,000 (its rows sent as a parameter): stored whole, with a notice each and the notices' ids to wake the relay", async () => {
+    const batch = Array.from({ length: 1000 }, () => event());
+    expect(JSON.stringify(batch).length).toBeGreaterThan(LITERAL_MAX);
+    const listener = new pg.Client({ connectionString: database.url });
+    await listener.connect();
+    const woken: string[] = [];
+    listener.on("notification", (n) => woken.push(...(n.payload ?? "").split(",").filter(Boolean)));
+    await listener.query(`LISTEN "${NOTICE_CHANNEL}"`);
+    const before = await counts();
+    const result = await ingest.ingest(batch, { batch: true });
+    const after = await counts();
+    const until = Date.now() + 10_000;
+    while (woken.length < 1000 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    await listener.end();
+    const notices = await pool.query<{ id: string }>(`SELECT n.id FROM "Notice" n JOIN "DossierEvent" e ON e.id = n."eventId" WHERE e."eventId" = ANY($1::text[])`, [batch.map((e) => e.eventId)]);
+    expect(woken.sort()).toEqual(notices.rows.map((r) => r.id).sort());
+    expect(result.accepted).toBe(1000);
+    expect(after.calls.dossier_ingest_write! - before.calls.dossier_ingest_write!).toBe(1);
+    expect(await held(batch)).toEqual({ events: 1000, dossiers: 1000, citizens: 1000, notices: 1000 });
+    // The transaction is over: the connection is idle, not in a transaction.
+    const { rows } = await pool.query(`SELECT now() = statement_timestamp() AS fresh`);
+    expect(rows[0].fresh).toBe(true);
+  });
+
+  it("a batch of 1,000 whose write PostgreSQL refuses at its last row (a NUL, which the HTTP edge would have refused) stores nothing: no event, dossier, citizen or notice", async () => {
+    const batch = Array.from({ length: 1000 }, () => event());
+    batch[999] = { ...batch[999]!, note: "a\u0000b" };
+    await expect(ingest.ingest(batch, { batch: true })).rejects.toThrow();
+    expect(await held(batch)).toEqual({ events: 0, dossiers: 0, citizens: 0, notices: 0 });
+    // The connection was rolled back and serves the next batch.
+    const next = Array.from({ length: 1000 }, () => event());
+    expect((await ingest.ingest(next, { batch: true })).accepted).toBe(1000);
+    expect(await held(next)).toEqual({ events: 1000, dossiers: 1000, citizens: 1000, notices: 1000 });
   });
 });
