@@ -158,6 +158,12 @@ describe("answers", () => {
     expect(top("đăng ký khai sinh")).toBe("1.001193");
   });
 
+  it("reads a foreign nationality as a foreign element, and an officer coming home as mobile registration, but not a death at home", () => {
+    expect(top("khai tử cho chú quốc tịch Úc mất ở quê")).toBe("1.001766");
+    expect(top("cán bộ tới tận nhà làm khai sinh cho bé được không")).toBe("1.003583");
+    expect(top("ông ngoại tôi mất tại nhà, làm khai tử")).toBe("1.000656");
+  });
+
   it("prefers the plain sibling when the question says none of the words that set siblings apart", () => {
     // "Đăng ký … lần đầu" beside "Đăng ký lại …", "Xóa đăng ký …", "Cấp lại Giấy chứng nhận đăng ký …"
     expect(top("đăng ký phương tiện vui chơi giải trí dưới nước")).toBe("2.001215");
