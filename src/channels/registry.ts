@@ -6,7 +6,7 @@ import { configuredChannels, type Env } from "../config/env.js";
 import type pg from "pg";
 import type { Channel, DeliveryChannel } from "./channel.js";
 import { SandboxChannel } from "./sandbox-channel.js";
-import { TelegramChannel, telegramClient } from "./telegram-channel.js";
+import { TelegramChannel } from "./telegram-channel.js";
 import { TwilioSmsChannel } from "./twilio-sms-channel.js";
 import { MIN_OAUTH_TIMEOUT_MS, ZaloTokenManager } from "./zalo/token-manager.js";
 import { ZaloOaChannel } from "./zalo/zalo-oa-channel.js";
@@ -40,7 +40,7 @@ export function buildChannels(env: Env, deps: { pool: pg.Pool; redis: Redis; log
     channels.set("ZALO_OA", new ZaloOaChannel(env.ZALO_OA_API_BASE, zaloTokens, http));
     channels.set("ZNS", new ZnsChannel(env.ZALO_ZNS_API_BASE, zaloTokens, env.ZNS_MODE, http));
   }
-  if (configured.telegram) channels.set("TELEGRAM", new TelegramChannel(telegramClient(env.TELEGRAM_BOT_TOKEN!, env.TELEGRAM_API_ROOT), env.PROVIDER_TIMEOUT_MS));
+  if (configured.telegram) channels.set("TELEGRAM", new TelegramChannel({ token: env.TELEGRAM_BOT_TOKEN!, apiRoot: env.TELEGRAM_API_ROOT, timeoutMs: env.PROVIDER_TIMEOUT_MS }));
   if (configured.sms) {
     channels.set(
       "SMS",

@@ -71,4 +71,19 @@ describe("web chat in a browser", () => {
     expect((await answer.boundingBox())!.y).toBeLessThan(640 / 4);
     await page.close();
   }, 60_000);
+  it("a lost marriage certificate: the variants are buttons best first, and the copy extract answers when pressed", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${t.baseUrl}/chat`);
+    await expect.poll(() => page.locator(".msg.bot").first().textContent()).toMatch(/Xin chào ông\/bà!/);
+    await page.fill("#q", "vợ chồng tôi làm mất giấy kết hôn, muốn làm lại");
+    await page.press("#q", "Enter");
+    await page.getByText("Việc đăng ký kết hôn của ông/bà thuộc trường hợp nào?").waitFor();
+    const api = (await (await fetch(`${t.baseUrl}/api/v1/procedures?q=${encodeURIComponent("vợ chồng tôi làm mất giấy kết hôn, muốn làm lại")}&limit=3`)).json()) as { results: { variant: string }[] };
+    const labels = await page.locator(".buttons").last().locator("button").allTextContents();
+    expect(labels.slice(0, api.results.length)).toEqual(api.results.map((r) => (r.variant.length > 60 ? `${r.variant.slice(0, 57)}...` : r.variant)));
+    await page.getByRole("button", { name: /^Trích lục kết hôn/ }).click();
+    await page.locator(".msg.bot", { hasText: "(mã 2.000635)" }).waitFor();
+    expect(await page.locator(".msg.bot").last().textContent()).toMatch(/^📄 Cấp bản sao Trích lục hộ tịch [^\n]*\(mã 2\.000635\)\n📍 Nơi nộp: /);
+    await page.close();
+  }, 60_000);
 });

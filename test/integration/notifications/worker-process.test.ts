@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 describe("the worker process (serve --role worker)", () => {
-  it("delivers a notice from the outbox, and loads no HTTP server, template, spreadsheet, PDF or password library", async () => {
+  it("delivers a notice from the outbox, and loads no HTTP server, chat-bot engine, template, spreadsheet, PDF or password library", async () => {
     const log = path.join(scratch, "modules.txt");
     writeFileSync(log, "");
     const child = spawn(process.execPath, ["--import", recorder, bin, "serve", "--role", "worker"], {
@@ -66,7 +66,7 @@ describe("the worker process (serve --role worker)", () => {
 
       const packages = new Set(readFileSync(log, "utf8").split("\n").map(packageOf).filter(Boolean));
       expect(packages.has("bullmq")).toBe(true); // the recorder saw the worker's own libraries
-      for (const unneeded of ["fastify", "@fastify/static", "nunjucks", "exceljs", "pdfkit", "@node-rs/argon2", "qrcode", "csv-parse"]) expect(packages.has(unneeded), unneeded).toBe(false);
+      for (const unneeded of ["fastify", "@fastify/static", "nunjucks", "exceljs", "pdfkit", "@node-rs/argon2", "qrcode", "csv-parse", "telegraf"]) expect(packages.has(unneeded), unneeded).toBe(false);
     } finally {
       await pool.end();
       child.kill("SIGTERM");
