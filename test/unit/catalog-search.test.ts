@@ -241,6 +241,28 @@ describe("answers", () => {
     for (const q of ["đăng ký", "xin giấy", "thủ tục hành chính"]) expect(searchCatalog(index, q), q).toEqual([]);
   });
 
+  it("reads a rare pair with a function word as a word of its own ('con nuôi'), not one across two words ('thủ tục | hành chính')", () => {
+    // issue 8 names this one: the words of "con nuôi" are each common, together they name adoption
+    const adoption = askCatalog(index, "nhận con nuôi");
+    expect(adoption.kind).toBe("match");
+    expect(adoption.kind === "match" && adoption.results[0]!.code).toBe("2.001263");
+    expect(searchCatalog(index, "nhận con nuôi")[0]!.score).toBeGreaterThanOrEqual(0.7);
+    expect(top("xin nhận đứa cháu làm con nuôi thì ra xã làm gì")).toBe("2.001263");
+    for (const q of ["hỏi về thủ tục hành chính", "thủ tục hành chính công"]) expect(searchCatalog(index, q), q).toEqual([]);
+  });
+
+  it("reads a syllable with a stop ending typed without its acute or dot below ('kêt') as typed without marks", () => {
+    const typed = tokenize("kêt");
+    expect(typed).toEqual([{ key: "ket", tone: "ket", marked: false }]);
+    expect(tokenize("kết")[0]!.marked).toBe(true);
+    expect(tokenize("kệch")[0]!.marked).toBe(true);
+    expect(tokenize("hôn")[0]!.marked).toBe(true);
+    // the issue's question: the foreign-element marriage, sure enough for the bot to answer it directly
+    const [first] = searchCatalog(index, "đăng kí kêt hôn vs người nước ngoài");
+    expect(first).toMatchObject({ code: "2.000806" });
+    expect(first!.score).toBeGreaterThanOrEqual(0.7);
+  });
+
   it("tells words apart by their marks when a synonym's exception names the next word ('cần' is not 'căn')", () => {
     expect(top("bà ngoại qua đời cần chuẩn bị giấy tờ gì")).toBe("1.000656");
     expect(top("cụ ông từ trần cần báo xã không")).toBe("1.000656");
