@@ -304,7 +304,15 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   }
   const strongTerms = new Set(strongDf.keys());
 
-  const index: IndexData = { mini, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)) };
+  // the words names and aliases written with marks write without them ("gia" of "gia hạn")
+  const flat = new Set<string>();
+  for (const p of procedures) {
+    for (const text of [p.name, ...p.aliases]) {
+      const tokens = tokensOf(text);
+      if (tokens.some((t) => t.marked)) for (const t of tokens) if (!t.marked) flat.add(t.key);
+    }
+  }
+  const index: IndexData = { mini, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency, flat }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)) };
   return index as unknown as CatalogSearchIndex;
 }
 
