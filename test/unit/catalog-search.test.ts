@@ -87,6 +87,8 @@ describe("question text", () => {
     expect(top("nhập hộ khẩu cho con")).toBe("1.004222");
     expect(top("xin tiền già cho mẹ")).toBe("1.014027");
     expect(top("làm sổ đỏ lần đầu cho mảnh đất nhà tôi")).toBe("1.013978");
+    // "a + b": a neighbour's encroachment or a blocked shared path, said anywhere, is a land dispute
+    expect(["1.012812", "1.013967"]).toContain(top("bên kia chặn mất lối đi chung vào nhà tôi"));
   });
 
   it("gives the token API: folded syllables and adjacent pairs", () => {
