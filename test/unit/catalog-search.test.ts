@@ -167,6 +167,18 @@ describe("answers", () => {
     expect(top("đăng ký khai sinh")).toBe("1.001193");
   });
 
+  it("offers the copy extract for a lost birth, death or marriage paper, never the first registration", () => {
+    // the register still holds the entry: a copy is what most people need (re-registration only
+    // when the register is lost too)
+    for (const q of ["mất giấy khai sinh", "tờ giấy chứng tử của bà bị thất lạc", "lỡ làm mất giấy đăng ký kết hôn"]) {
+      const answer = askCatalog(index, q);
+      const offered = answer.kind === "match" || answer.kind === "choices" ? answer.results.map((r) => r.code) : [];
+      expect(offered.slice(0, 2), q).toContain("2.000635");
+      expect(offered[0], q).not.toMatch(/^(1\.001193|1\.000656|1\.000894)$/);
+    }
+    expect(top("con tôi mới sinh, làm giấy khai sinh")).toBe("1.001193");
+  });
+
   it("reads a foreign nationality as a foreign element, and an officer coming home as mobile registration, but not a death at home", () => {
     expect(top("khai tử cho chú quốc tịch Úc mất ở quê")).toBe("1.001766");
     expect(top("cán bộ tới tận nhà làm khai sinh cho bé được không")).toBe("1.003583");
