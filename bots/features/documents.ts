@@ -5,8 +5,10 @@
  *   much; by post or not), the documents, then where the facts come from. A question that asks
  *   specific things (fee, time, where, by post, through someone else) gets each of them, under the
  *   procedure's name; one that asks nothing specific, or asks for the documents, gets it all;
+ *   The words asking about an aspect are content the search does not explain: the question is read
+ *   once more without them, and that reading counts when it names the same procedure more surely;
  * - close matches, and the variants of a procedure the search cannot choose between, are offered
- *   as buttons; a question about something no commune handles says where to go; no match says so.
+ *   as buttons, best first; a question about something no commune handles says where to go; no match says so.
  * Follow-ups (fee, time, where, by post) stay on the procedure being discussed. A question that
  * mentions a foreigner, answered with a procedure that has no foreign element, says so under the
  * name and offers the foreign-element procedure when the catalog has it.
@@ -16,6 +18,7 @@
 import type { CatalogService } from "../../src/catalog/catalog-service.js";
 import type { ProcedureView } from "../../src/catalog/repository.js";
 import type { SearchAnswer } from "../../src/catalog/search/answer.js";
+import { tokenize } from "../../src/catalog/search/tokenize.js";
 import { searchKey } from "../../src/text/vietnamese.js";
 import type { Feature, TurnContext } from "../engine/engine.js";
 import type { Button } from "../engine/types.js";
@@ -34,6 +37,33 @@ export function aspectsAsked(text: string, ...about: (Pick<ProcedureView, "name"
   const u = new Utterance(text, COMPOUNDS);
   for (const p of about) if (p) u.addNameWords([p.name, ...p.aliases]);
   return ASPECTS.filter((a) => u.is(INTENTS[a]));
+}
+
+/**
+ * The catalog's answer to a question, read once more without the words that ask about an aspect
+ * (the fee's, the time's, "bưu điện"…: bots/intents/vocabulary.ts): words the catalog does not
+ * explain make the search less sure of the procedure the question names. The second reading is
+ * taken only when it names the same procedure, more surely; never another one.
+ */
+async function askCatalog(catalog: CatalogService, said: Utterance): Promise<SearchAnswer> {
+  const found = await catalog.ask(said.text, 3);
+  if (found.kind !== "match") return found;
+  const asking = said.wordsOf(ASPECTS.map((a) => INTENTS[a]));
+  if (asking.size === 0) return found;
+  // the message's words (as typed, with their marks) whose every syllable asks about an aspect are left out
+  const words = said.text.split(/\s+/).filter((w) => w !== "");
+  const sizes = words.map((w) => tokenize(w).length);
+  if (sizes.reduce((a, b) => a + b, 0) !== said.tokens.length) return found;
+  let at = 0;
+  const kept = words.filter((_, j) => {
+    const from = at;
+    at += sizes[j]!;
+    return sizes[j] === 0 || !Array.from({ length: sizes[j]! }, (_, k) => from + k).every((i) => asking.has(i));
+  });
+  if (kept.length === 0 || kept.length === words.length) return found;
+  const bare = await catalog.ask(kept.join(" "), 3);
+  const [top] = found.results;
+  return bare.kind === "match" && top !== undefined && bare.results[0]?.code === top.code && bare.results[0].score > top.score ? bare : found;
 }
 
 /** The code of the answer's top result when the search is sure of it. */
@@ -122,7 +152,7 @@ export function documentsFeature(catalog: CatalogService): Feature {
     const said = new Utterance(m.text, COMPOUNDS);
     if (said.is(INTENTS.householdBook) && said.is(INTENTS.asksIfNeeded)) return void ctx.reply({ text: botText.householdBook, buttons: OTHER_BUTTONS });
     const foreign = said.is(INTENTS.foreign);
-    const found = await catalog.ask(m.text, 3);
+    const found = await askCatalog(catalog, said);
     const current = ctx.session.procedureCode ? await catalog.get(ctx.session.procedureCode) : undefined;
     const sure = confidentCode(found);
 

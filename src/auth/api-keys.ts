@@ -76,17 +76,31 @@ export class ApiKeyService {
     return count;
   }
 
+  /** The last header seen and its key's hash: a request asks twice (`provedValid`, `authenticate`), a busy client sends one key. */
+  private lastHeader: string | undefined;
+  private lastHash: string | null = null;
+
+  /** The hash of the key in an `Authorization: Bearer …` header, or null. */
+  private hashOf(header: string | undefined): string | null {
+    if (header === undefined) return null;
+    if (header !== this.lastHeader) {
+      const match = header.match(/^Bearer\s+(\S+)\s*$/i);
+      this.lastHash = match ? hashKey(match[1]!) : null;
+      this.lastHeader = header;
+    }
+    return this.lastHash;
+  }
+
   /** Whether this header's key has proved valid in this process recently (see `provenGood`). */
   provedValid(header: string | undefined): boolean {
-    const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
-    return match ? this.provenGood.has(hashKey(match[1]!)) : false;
+    const hash = this.hashOf(header);
+    return hash !== null && this.provenGood.has(hash);
   }
 
   /** The principal for an `Authorization: Bearer …` header, or null. */
   async authenticate(header: string | undefined): Promise<Principal | null> {
-    const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
-    if (!match) return null;
-    const hash = hashKey(match[1]!);
+    const hash = this.hashOf(header);
+    if (hash === null) return null;
     const cached = this.cache.get(hash);
     if (cached) return cached.principal;
     const row = await this.db.apiKey.findUnique({ where: { keyHash: hash } });

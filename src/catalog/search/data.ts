@@ -195,7 +195,11 @@ export function searchData(): SearchData {
   const subjects = read(SubjectsFile, subjectsJson);
   const keys = (text: string): string[] => tokenize(text).map((t) => t.key);
   const stopKeys = new Set(stop.words.flatMap(keys));
-  const stopTones = new Set(stop.words.flatMap((w) => tokenize(w).filter((t) => t.marked).map((t) => t.tone)));
+  // (a stop phrase written with marks writes its unmarked words as they are: "gia" of "gia đình")
+  const stopTones = new Set(stop.words.flatMap((w) => {
+    const tokens = tokenize(w);
+    return tokens.some((t) => t.marked) ? tokens.map((t) => t.tone) : [];
+  }));
   const isStop = (t: { key: string; tone: string; marked: boolean }): boolean => (t.marked ? stopTones.has(t.tone) : stopKeys.has(t.key));
   const synonymList: Synonym[] = synonyms.entries.flatMap((e) =>
     e.say.map((s) => ({

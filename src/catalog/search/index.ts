@@ -74,6 +74,12 @@ const PART_FACTOR = 0.8;
 /** Without a rare word, how much of a whole name (and of the question) common words must cover to count. */
 const COMMON_WORDS_NAME = 0.75;
 const COMMON_WORDS_QUESTION = 0.6;
+/**
+ * A pair with a function word ("con nuôi") is a word of its own when the catalog uses it this
+ * rarely (by rarity, of the rarest) and neither of its words belongs to a generic pair of the
+ * question ("thủ tục | hành chính" is not a word "tục hành"): it names a procedure as a rare word does.
+ */
+const STOP_PAIR_DISTINCTIVE = 0.6;
 
 interface Doc {
   id: number;
@@ -304,7 +310,15 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   }
   const strongTerms = new Set(strongDf.keys());
 
-  const index: IndexData = { mini, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)) };
+  // the words names and aliases written with marks write without them ("gia" of "gia hạn")
+  const flat = new Set<string>();
+  for (const p of procedures) {
+    for (const text of [p.name, ...p.aliases]) {
+      const tokens = tokensOf(text);
+      if (tokens.some((t) => t.marked)) for (const t of tokens) if (!t.marked) flat.add(t.key);
+    }
+  }
+  const index: IndexData = { mini, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency, flat }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)) };
   return index as unknown as CatalogSearchIndex;
 }
 
@@ -380,7 +394,7 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
         strong += w * idf;
         if (needTotal > 0 && q.needTerms.has(t) && data.strongTerms.has(t) && !data.generic.has(t) && !inGenericPair.has(t)) needGot += w * idf;
         if (stopPair(t) || !data.strongTerms.has(t)) extra += w * idf;
-        if (w >= 0.5 && !data.generic.has(t) && !inGenericPair.has(t) && !stopPair(t) && idf >= data.maxIdf * (t.includes(" ") ? 0.26 : 0.44)) distinctive = Math.max(distinctive, idf);
+        if (w >= 0.5 && !data.generic.has(t) && !inGenericPair.has(t) && (stopPair(t) ? idf >= data.maxIdf * STOP_PAIR_DISTINCTIVE && !t.split(" ").some((k) => inGenericPair.has(k)) : idf >= data.maxIdf * (t.includes(" ") ? 0.26 : 0.44))) distinctive = Math.max(distinctive, idf);
       } else if (doc.weak.has(t)) {
         weak += w * idf * WEAK_FACTOR;
         if (stopPair(t) || !data.strongTerms.has(t)) extra += w * idf * WEAK_FACTOR;

@@ -11,6 +11,10 @@ import { repairPairs, repairTokens, type Vocabulary } from "./typos.js";
 /** Only the start of a very long message is read: a question is stated in its first lines. */
 export const MAX_QUERY_CHARS = 500;
 
+/** A question with this many words typed with marks, and this share of its words, is written with marks. */
+const WRITTEN_MIN = 2;
+const WRITTEN_SHARE = 0.5;
+
 /** Weight of the words after a purpose marker ("… để vay vốn"). */
 const PURPOSE_WEIGHT = 0.5;
 
@@ -209,6 +213,17 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     typeof query === "string"
       ? dropQuantityIdioms(repairPairs(repairTokens(expandAbbreviations(tokenize(clip(query))), vocabulary), vocabulary, (t) => stopWords.has(t.key) || named.has(t.key)))
       : [...query];
+  // in a question written with marks, a word typed without them that the catalog writes so is
+  // written as it is ("nộp tiền, gia hạn": "tiền gia" is not "tiền già"); another may be a slip
+  // ("căn cuoc")
+  const marked = tokens.filter((t) => t.marked).length;
+  if (vocabulary.flat && marked >= WRITTEN_MIN && marked >= WRITTEN_SHARE * tokens.length) {
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      // (not a function word the table writes only without marks: "cho", "ko")
+      if (!t.marked && vocabulary.flat.has(t.key) && (!stopWords.has(t.key) || stopTones.has(t.key))) tokens[i] = { ...t, marked: true };
+    }
+  }
   const purpose = purposeStart(tokens);
   const hasContentBefore = purpose > 0 && tokens.slice(0, purpose).some((t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key));
   const need = needStart(tokens, (t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key), knownPair);

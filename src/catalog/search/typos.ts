@@ -21,6 +21,8 @@ export interface Vocabulary {
   bigrams: ReadonlySet<string>;
   /** how many procedures use a word (to prefer common corrections) */
   frequency: ReadonlyMap<string, number>;
+  /** words the catalog's names and aliases write without marks ("gia" of "gia hạn"): typed so in a question written with marks, they are that word */
+  flat?: ReadonlySet<string>;
 }
 
 /** Undo Telex / VNI keystrokes left in a diacritic-free syllable. */
