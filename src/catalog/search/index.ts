@@ -74,6 +74,12 @@ const PART_FACTOR = 0.8;
 /** Without a rare word, how much of a whole name (and of the question) common words must cover to count. */
 const COMMON_WORDS_NAME = 0.75;
 const COMMON_WORDS_QUESTION = 0.6;
+/**
+ * A pair with a function word ("con nuôi") is a word of its own when the catalog uses it this
+ * rarely (by rarity, of the rarest) and neither of its words belongs to a generic pair of the
+ * question ("thủ tục | hành chính" is not a word "tục hành"): it names a procedure as a rare word does.
+ */
+const STOP_PAIR_DISTINCTIVE = 0.6;
 
 interface Doc {
   id: number;
@@ -388,7 +394,7 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
         strong += w * idf;
         if (needTotal > 0 && q.needTerms.has(t) && data.strongTerms.has(t) && !data.generic.has(t) && !inGenericPair.has(t)) needGot += w * idf;
         if (stopPair(t) || !data.strongTerms.has(t)) extra += w * idf;
-        if (w >= 0.5 && !data.generic.has(t) && !inGenericPair.has(t) && !stopPair(t) && idf >= data.maxIdf * (t.includes(" ") ? 0.26 : 0.44)) distinctive = Math.max(distinctive, idf);
+        if (w >= 0.5 && !data.generic.has(t) && !inGenericPair.has(t) && (stopPair(t) ? idf >= data.maxIdf * STOP_PAIR_DISTINCTIVE && !t.split(" ").some((k) => inGenericPair.has(k)) : idf >= data.maxIdf * (t.includes(" ") ? 0.26 : 0.44))) distinctive = Math.max(distinctive, idf);
       } else if (doc.weak.has(t)) {
         weak += w * idf * WEAK_FACTOR;
         if (stopPair(t) || !data.strongTerms.has(t)) extra += w * idf * WEAK_FACTOR;

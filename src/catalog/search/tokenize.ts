@@ -28,6 +28,11 @@ export function syllableKey(word: string): string {
   return canonicalSyllable(searchKey(word));
 }
 
+/** A syllable that ends in a stop consonant (its search key)… */
+const CHECKED_ENDING = /^[a-z]+(?:p|t|c|ch)$/;
+/** …is written with the acute or the dot below (decomposed). */
+const CHECKED_TONE = /[\u0301\u0323]/u;
+
 /** Tokens of one word, cached: the same few thousand words come back again and again. */
 const wordCache = new Map<string, readonly Token[]>();
 const WORD_CACHE_LIMIT = 50_000;
@@ -35,8 +40,10 @@ const WORD_CACHE_LIMIT = 50_000;
 function wordTokens(word: string): readonly Token[] {
   let tokens = wordCache.get(word);
   if (tokens === undefined) {
-    const marked = hasDiacritics(word);
     const parts = searchKey(word).split(" ").filter((p) => p !== "");
+    // a syllable ending in p, t, c or ch carries the acute or the dot below: one typed without
+    // either ("kêt") has its marks half typed, and is read as typed without them
+    const marked = hasDiacritics(word) && !(parts.length === 1 && CHECKED_ENDING.test(parts[0]!) && !CHECKED_TONE.test(word.normalize("NFD")));
     tokens = parts.map((part) => {
       const key = canonicalSyllable(part);
       return { key, tone: marked && parts.length === 1 ? toneSignature(word) : key, marked };
