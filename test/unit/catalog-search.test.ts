@@ -290,10 +290,12 @@ describe("answers", () => {
   });
 
   it("answers a procedure's words borrowed for an animal, plant or object with no match", () => {
-    for (const q of ["đăng ký khai sinh cho con mèo nhà tôi", "làm giấy khai tử cho cây bưởi", "đăng ký tạm trú cho con gấu bông"]) {
+    for (const q of ["đăng ký khai sinh cho con mèo nhà tôi", "làm giấy khai tử cho cây bưởi", "đăng ký tạm trú cho con gấu bông", "con chó nhà tôi đi lạc sang nhà hàng xóm, làm tạm trú cho nó được không"]) {
       expect(askCatalog(index, q), q).toEqual({ kind: "no-match" });
     }
     expect(top("khai sinh cho con")).toBe("1.001193");
+    // support for livestock is not a matter only a person has
+    expect(top("xin trợ cấp cho đàn heo bị dịch tả")).toBe("1.013997");
   });
 
   it("answers generic or unrelated questions with no procedure", () => {

@@ -68,7 +68,7 @@ const VariantsFile = z.object({
     }),
   ),
 });
-const SubjectsFile = z.object({ about, personProcedures: z.array(z.string().min(1)), notPersons: z.array(z.string().min(1)) });
+const SubjectsFile = z.object({ about, personProcedures: z.array(z.string().min(1)), personMatters: z.array(z.string().min(1)).optional(), notPersons: z.array(z.string().min(1)) });
 
 /** The tables are imported (so that a build bundles them) and checked on first use. */
 function read<T>(schema: z.ZodType<T>, json: unknown): T {
@@ -169,6 +169,8 @@ export interface SearchData {
   topicNegation: { negators: Phrase[]; between: Phrase[] };
   groups: VariantGroup[];
   personProcedures: Phrase[];
+  /** words that, said in a question, name a matter only a person has ("kết hôn", "căn cước") */
+  personMatters: Phrase[];
   notPersons: Phrase[];
 }
 
@@ -249,6 +251,7 @@ export function searchData(): SearchData {
       })),
     })),
     personProcedures: subjects.personProcedures.map(phraseOf),
+    personMatters: (subjects.personMatters ?? []).map(phraseOf),
     notPersons: subjects.notPersons.map(phraseOf),
   };
   return loaded;

@@ -559,7 +559,9 @@ function selectVariants(q: ReadQuery, group: VariantGroup): { members: VariantMe
 /** Whether a procedure about a person is asked for an animal, plant or object. */
 function absurdSubject(q: ReadQuery, doc: Doc): boolean {
   const data = searchData();
-  if (!data.personProcedures.some((p) => saysPhrase(doc.strongKeys, p))) return false;
+  // the best procedure is about a person, or the question names a matter only a person has
+  // (a marriage asked for two pets is no match, whatever procedure its other words find)
+  if (!data.personProcedures.some((p) => saysPhrase(doc.strongKeys, p)) && !data.personMatters.some((p) => saysPhrase(q.said, p))) return false;
   const keys = new Set(q.tokens.map((t) => t.key));
   return data.notPersons.some((p) => p.keys.every((k) => keys.has(k)) && q.tokens.some((_, i) => phraseAt(p, q.tokens, i, true)));
 }
