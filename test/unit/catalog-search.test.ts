@@ -89,6 +89,9 @@ describe("question text", () => {
     expect(top("làm sổ đỏ lần đầu cho mảnh đất nhà tôi")).toBe("1.013978");
     // "a + b": a neighbour's encroachment or a blocked shared path, said anywhere, is a land dispute
     expect(["1.012812", "1.013967"]).toContain(top("bên kia chặn mất lối đi chung vào nhà tôi"));
+    // wrong data shown in VNeID is corrected in the national population database, not by an account
+    expect(top("trên vneid ghi sai tên đệm của tôi, sửa thế nào")).toBe("1.012564");
+    expect(top("đăng ký tài khoản vneid mức 2")).toBe("3.000228");
   });
 
   it("gives the token API: folded syllables and adjacent pairs", () => {

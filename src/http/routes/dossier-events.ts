@@ -6,12 +6,17 @@ import { ValidationError } from "../../errors.js";
 import { requirePrincipal } from "../auth.js";
 import { parseOrThrow } from "../errors.js";
 
+/** A field's name as the batch route's errors give it: `events[3].applicant.phone`. */
+const fieldName = (prefix: string, path: readonly PropertyKey[]): string =>
+  [prefix, ...path.map(String)].filter(Boolean).join(".").replace(/\.(\d+)(?=\.|$)/g, "[$1]");
+
 function parseEvent(raw: unknown, prefix: string): DossierEventInput {
   const result = dossierEventSchema.safeParse(raw);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  const field = [prefix, ...issue.path.map(String)].filter(Boolean).join(".").replace(/\.(\d+)(?=\.|$)/g, "[$1]");
-  throw new ValidationError(`${field} ${issue.message}`, { field, issues: result.error.issues.map((i) => ({ field: [prefix, ...i.path.map(String)].filter(Boolean).join("."), message: i.message })) });
+  const field = fieldName(prefix, issue.path);
+  // every issue named as the first one is (`field` and `issues[].field` agree)
+  throw new ValidationError(`${field} ${issue.message}`, { field, issues: result.error.issues.map((i) => ({ field: fieldName(prefix, i.path), message: i.message })) });
 }
 
 export function registerDossierEventRoutes(app: FastifyInstance, deps: { ingest: DossierIngestService; lookupLink: (code: string) => string | null }): void {

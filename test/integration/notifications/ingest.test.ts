@@ -148,6 +148,8 @@ describe("POST /api/v1/dossier-events/batch", () => {
     const res = await s.post("/api/v1/dossier-events/batch", { events: [s.event(), s.event({ occurredAt: "not a date" })] });
     expect(res.status).toBe(400);
     expect(res.body.error.field).toBe("events[1].occurredAt");
+    // every issue is named as the field is
+    expect(res.body.error.issues.map((i: { field: string }) => i.field)).toEqual(["events[1].occurredAt"]);
     expect(await counts()).toEqual(before);
     // 1,000 events, the last one bad (a NUL, a day that does not exist, a wrong type, an id the batch already used for other content).
     const thousand = Array.from({ length: 1000 }, () => s.event());
