@@ -14,6 +14,12 @@ const agents = {
   "https:": new https.Agent({ keepAlive: true, keepAliveMsecs: 10_000 }),
 };
 
+/**
+ * The most of an answer read: the Bot API answers sendMessage in a few kilobytes. A longer one is
+ * not its answer (a proxy's page, a stream that never ends) and is not held in memory.
+ */
+const ANSWER_MAX_BYTES = 1024 * 1024;
+
 /** The Bot API's answer: `{"ok":true,"result":…}` or `{"ok":false,"error_code":…,"description":…,"parameters":{"retry_after":…}}`. */
 interface BotApiAnswer {
   ok?: boolean;
@@ -76,7 +82,17 @@ export class TelegramChannel implements Channel {
         { method: "POST", agent: agents[url.protocol as keyof typeof agents], headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
         (res) => {
           const chunks: Buffer[] = [];
-          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          let size = 0;
+          res.on("data", (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > ANSWER_MAX_BYTES) {
+              // Whatever it ends with, it is not the Bot API's answer: maybe sent.
+              fail(Object.assign(new Error(`an answer of more than ${ANSWER_MAX_BYTES} bytes, not the Bot API's`), { code: "EBADANSWER" }));
+              req.destroy();
+              return;
+            }
+            chunks.push(chunk);
+          });
           res.on("end", () => {
             clearTimeout(timer);
             resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") });

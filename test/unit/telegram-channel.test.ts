@@ -64,6 +64,34 @@ describe("TelegramChannel", () => {
     expect(await failure(channel.send(message))).toMatchObject({ failure: "retry", maybeSent: true });
   });
 
+  it("reads no more than 1 MB of an answer: a longer one, even ending as the Bot API's, is maybe sent and not held in memory", async () => {
+    const channel = new TelegramChannel({ token, apiRoot: root, timeoutMs: 60_000 });
+    const padding = Buffer.alloc(64 * 1024, 0x20);
+    // 4 MB of blanks and then a valid answer: JSON.parse would read it as sent.
+    reply = (res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      let left = 64;
+      const write = () => {
+        while (left > 0 && !res.destroyed) {
+          left -= 1;
+          if (!res.write(padding)) return void res.once("drain", write);
+        }
+        if (!res.destroyed) res.end(JSON.stringify({ ok: true, result: { message_id: 99 } }));
+      };
+      write();
+    };
+    expect(await failure(channel.send(message))).toMatchObject({ failure: "retry", providerCode: "EBADANSWER", maybeSent: true });
+    // A stream that never ends is cut at the bound, not read until the time-out.
+    reply = (res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      const write = () => {
+        while (!res.destroyed) if (!res.write(padding)) return void res.once("drain", write);
+      };
+      write();
+    };
+    expect(await failure(channel.send(message))).toMatchObject({ failure: "retry", providerCode: "EBADANSWER", maybeSent: true });
+  }, 30_000);
+
   it("knows a refused connection never reached Telegram", async () => {
     const closed = http.createServer();
     await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
