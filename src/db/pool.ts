@@ -24,5 +24,9 @@ pg.defaults.parseInputDatesAsUTC = true;
 export function createPool(databaseUrl: string, options: { max?: number } = {}): pg.Pool {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10, types: utcTypes, options: "-c TimeZone=UTC -c jit=off" });
   pool.on("error", () => undefined); // an idle client's error is reported by the next query
+  // A client lent out has no listener of the pool's: its connection ending under a request (the
+  // backend terminated, the server restarted) emitted "error" unheard, which ends the process.
+  // The request's query fails with it, and the pool drops the client when it comes back.
+  pool.on("connect", (client) => client.on("error", () => undefined));
   return pool;
 }
