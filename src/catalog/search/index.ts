@@ -318,7 +318,12 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
       if (tokens.some((t) => t.marked)) for (const t of tokens) if (!t.marked) flat.add(t.key);
     }
   }
-  const index: IndexData = { mini, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency, flat }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)) };
+  // the words the catalog writes with marks, as written (what typo repair leaves alone when typed so)
+  const written = new Set<string>();
+  for (const p of procedures) {
+    for (const text of [p.name, ...p.aliases, ...p.documentNames, p.field ?? ""]) for (const t of tokensOf(text)) if (t.marked) written.add(t.tone);
+  }
+  const index: IndexData = { mini, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)) };
   return index as unknown as CatalogSearchIndex;
 }
 

@@ -23,6 +23,8 @@ export interface Vocabulary {
   frequency: ReadonlyMap<string, number>;
   /** words the catalog's names and aliases write without marks ("gia" of "gia hạn"): typed so in a question written with marks, they are that word */
   flat?: ReadonlySet<string>;
+  /** the words the catalog writes with marks, by tone signature ("lấn"): typed so, a word is that word, never a regional respelling of another */
+  written?: ReadonlySet<string>;
 }
 
 /** Undo Telex / VNI keystrokes left in a diacritic-free syllable. */
@@ -158,22 +160,26 @@ export function regionalVariants(key: string): string[] {
 
 /**
  * Second pass over repaired tokens: where two neighbours are not a known pair but a regional
- * respelling of one of them makes them one, take the respelling.
+ * respelling of one of them makes them one, take the respelling — never of a word typed with
+ * marks that the catalog writes with those very marks.
  */
 export function repairPairs(tokens: readonly Token[], vocab: Vocabulary, keep: (t: Token) => boolean = () => false): Token[] {
   const out = [...tokens];
+  // a word typed with the marks the catalog writes it with is that word ("lấn" is not "lanh")
+  const asTyped = (t: Token): boolean => t.marked && vocab.written !== undefined && vocab.written.has(t.tone);
   for (let i = 1; i < out.length; i++) {
     const a = out[i - 1]!;
     const b = out[i]!;
     if (vocab.bigrams.has(`${a.key} ${b.key}`)) continue;
     if (keep(a) || keep(b)) continue;
-    const bFix = regionalVariants(b.key).find((v) => vocab.bigrams.has(`${a.key} ${v}`));
+    const bFix = asTyped(b) ? undefined : regionalVariants(b.key).find((v) => vocab.bigrams.has(`${a.key} ${v}`));
     if (bFix !== undefined) {
       out[i] = { key: bFix, tone: bFix, marked: b.marked };
       continue;
     }
     // the left word, unless it already pairs with the word before it
     if (i >= 2 && vocab.bigrams.has(`${out[i - 2]!.key} ${a.key}`)) continue;
+    if (asTyped(a)) continue;
     const aFix = regionalVariants(a.key).find((v) => vocab.bigrams.has(`${v} ${b.key}`));
     if (aFix !== undefined) out[i - 1] = { key: aFix, tone: aFix, marked: a.marked };
   }
