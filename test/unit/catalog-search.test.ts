@@ -277,6 +277,13 @@ describe("answers", () => {
     for (const q of ["hỏi về thủ tục hành chính", "thủ tục hành chính công"]) expect(searchCatalog(index, q), q).toEqual([]);
   });
 
+  it("reads hỏi and ngã alike, as southern speech says them ('khai tữ' is 'khai tử'), without reading 'hỗ trợ' as a tiger", () => {
+    expect(tokenize("tữ")[0]!.tone).toBe(tokenize("tử")[0]!.tone);
+    expect(tokenize("tư")[0]!.tone).not.toBe(tokenize("tử")[0]!.tone);
+    for (const q of ["làm giấy khai tữ cho ba", "giây khai tữ ông nội"]) expect(top(q), q).toBe("1.000656");
+    expect(top("xin hỗ trợ mai táng cho cụ ông thuộc diện bảo trợ")).toBe("1.001731");
+  });
+
   it("reads a syllable with a stop ending typed without its acute or dot below ('kêt') as typed without marks", () => {
     const typed = tokenize("kêt");
     expect(typed).toEqual([{ key: "ket", tone: "ket", marked: false }]);
