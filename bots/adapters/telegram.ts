@@ -8,6 +8,7 @@ import type { Update } from "telegraf/types";
 import type { Logger } from "pino";
 import type { ConversationEngine } from "../engine/engine.js";
 import type { Inbound, Reply } from "../engine/types.js";
+import { clip } from "../../src/text/clip.js";
 
 export function toInbound(update: Update): Inbound | null {
   if ("callback_query" in update) {
@@ -58,7 +59,7 @@ export function createTelegramBot(options: { token: string; apiRoot: string; eng
     const replies = await options.engine.handle({ conversation: { channel: "TELEGRAM", id: String(chatId) }, message: inbound });
     for (const reply of replies) {
       const markup = replyMarkup(reply);
-      await ctx.telegram.sendMessage(chatId, reply.text.slice(0, 4096), {
+      await ctx.telegram.sendMessage(chatId, clip(reply.text, 4096), {
         link_preview_options: { is_disabled: true },
         ...(markup ? { reply_markup: markup as never } : {}),
       });

@@ -5,6 +5,7 @@ import type { ProcedureView } from "../../src/catalog/repository.js";
 import { provenanceOf, unknownText } from "../../src/catalog/provenance.js";
 import { submissionOf } from "../../src/catalog/submission.js";
 import type { Button } from "../engine/types.js";
+import { clip } from "../../src/text/clip.js";
 
 const MENU_HINT = 'Gõ "menu" bất cứ lúc nào để xem lại các lựa chọn.';
 
@@ -84,7 +85,7 @@ export const botText = {
     "• Tra cứu hồ sơ: gửi mã hồ sơ trên giấy tiếp nhận, rồi 4 số cuối số điện thoại của người nộp.\n" +
     `• ${MENU_HINT}`,
   noMatch: (query: string) =>
-    `Em chưa tìm thấy thủ tục cấp xã nào khớp với "${query.length > 60 ? `${query.slice(0, 57)}...` : query}".\n` +
+    `Em chưa tìm thấy thủ tục cấp xã nào khớp với "${clip(query, 60, "...")}".\n` +
     "Ông/bà thử gõ tên thủ tục ngắn gọn hơn (ví dụ \"đăng ký khai sinh\", \"chứng thực chữ ký\"), hoặc liên hệ Trung tâm Phục vụ hành chính công của xã để được hướng dẫn. " +
     "Một số việc như hộ chiếu, giấy phép lái xe, sổ đỏ không làm tại xã nên em chưa có thông tin.",
   severalMatches: "Có vài thủ tục gần với câu hỏi của ông/bà. Ông/bà muốn hỏi thủ tục nào?",
@@ -103,7 +104,7 @@ export const botText = {
   /** The web chat's per-address limit (429): a citizen reads it in the chat, so Vietnamese only. */
   webChatRateLimited: (seconds: number) => `Ông/bà gửi quá nhiều tin trong một phút. Vui lòng thử lại sau ${seconds} giây.`,
   somethingWentWrong: "Xin lỗi ông/bà, hệ thống đang gặp trục trặc. Ông/bà vui lòng thử lại sau ít phút.",
-  procedureButton: (p: { code: string; name: string }) => ({ label: p.name.length > 60 ? `${p.name.slice(0, 57)}...` : p.name, data: `proc:${p.code}` }),
+  procedureButton: (p: { code: string; name: string }) => ({ label: clip(p.name, 60, "..."), data: `proc:${p.code}` }),
 
   /**
    * The whole answer about a procedure: its name, a three-line summary (where; how long and how
@@ -406,13 +407,13 @@ export const areaText = {
   hamletGone: "Ấp/khóm này không còn trong danh sách của xã/phường. Ông/bà chọn lại giúp:",
   wholeCommune: { label: "Cả xã/phường", data: "area-whole" },
   otherHamlet: { label: "Ấp/khóm khác…", data: "area-other" },
-  hamletButton: (name: string, id: string) => ({ label: name.slice(0, 60), data: `area-hamlet:${id}` }),
+  hamletButton: (name: string, id: string) => ({ label: clip(name, 60), data: `area-hamlet:${id}` }),
   webPage: (commune: string, url: string) =>
     `Thông báo của ${commune} được đăng công khai tại: ${url}\nĐể nhận thông báo ngay trên điện thoại, ông/bà nhắn "đăng ký thông báo" cho Zalo OA hoặc Telegram của chúng tôi.`,
   done: (where: string) => `Đã đăng ký nhận thông báo của ${where}. Gõ "thông báo đã đăng ký" để xem hoặc hủy; gõ "HUY" để ngừng mọi thông báo.`,
   already: (where: string) => `Ông/bà đã đăng ký nhận thông báo của ${where} rồi.`,
   list: (rows: string[]) => (rows.length ? `Ông/bà đang nhận thông báo của:\n${rows.map((r) => `• ${r}`).join("\n")}` : "Ông/bà chưa đăng ký nhận thông báo của xã/phường nào."),
-  cancelButton: (label: string, id: string) => ({ label: `Hủy: ${label}`.slice(0, 60), data: `unsub:${id}` }),
+  cancelButton: (label: string, id: string) => ({ label: clip(`Hủy: ${label}`, 60), data: `unsub:${id}` }),
   cancelled: (label: string) => `Đã hủy nhận thông báo của ${label}.`,
   addButton: { label: "Đăng ký thêm", data: "area" },
 };

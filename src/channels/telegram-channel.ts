@@ -8,6 +8,7 @@ import http from "node:http";
 import https from "node:https";
 import type { Channel, OutboundMessage, SendResult } from "./channel.js";
 import { networkError, telegramError } from "./classify.js";
+import { clip } from "../text/clip.js";
 
 const agents = {
   "http:": new http.Agent({ keepAlive: true, keepAliveMsecs: 10_000 }),
@@ -46,7 +47,7 @@ export class TelegramChannel implements Channel {
   }
 
   async send(message: OutboundMessage): Promise<SendResult> {
-    const body = JSON.stringify({ chat_id: message.recipient, text: message.text.slice(0, 4096), link_preview_options: { is_disabled: true } });
+    const body = JSON.stringify({ chat_id: message.recipient, text: clip(message.text, 4096), link_preview_options: { is_disabled: true } });
     let status: number;
     let text: string;
     try {

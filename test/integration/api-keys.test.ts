@@ -96,3 +96,34 @@ describe("wrong keys", () => {
     expect((await getFrom(b, "/api/v1/bookings", `mck_${randomBytes(24).toString("base64url")}`, "127.0.0.78")).status).toBe(401);
   });
 });
+
+describe("keys close to a valid one", () => {
+  it("one character off, another case, an extra word or a space inside: 401, even just after the valid key was used; each key gets only its own principal", async () => {
+    const ours = await a.ctx.apiKeys.create({ name: "cán bộ xã Đạo Thạnh", role: "COMMUNE_STAFF", unitCode: "28249" });
+    const theirs = await a.ctx.apiKeys.create({ name: "cán bộ xã khác", role: "COMMUNE_STAFF", unitCode: "29955" });
+    const from = "127.0.0.91"; // an address of its own: these failures hold no other test's address
+    const me = (key: string) => getFrom(a, "/api/v1/auth/me", key, from);
+    const flip = (c: string) => (c === "A" ? "B" : "A");
+    const key = ours.key;
+    const near = [
+      key.slice(0, -1) + flip(key.at(-1)!),
+      flip(key[4]!) + key.slice(1),
+      key.slice(0, 10) + flip(key[10]!) + key.slice(11),
+      key.toUpperCase(),
+      key.toLowerCase(),
+      key.slice(0, -1),
+      `${key}x`,
+      `${key} x`,
+      `${key.slice(0, 20)} ${key.slice(20)}`,
+    ].filter((k) => k !== key);
+    for (const wrong of near) {
+      expect((await me(key)).body).toMatchObject({ id: ours.id, unit: { code: "28249" } });
+      expect((await me(wrong)).status, wrong).toBe(401);
+    }
+    // A trailing blank is not part of the header's value (HTTP trims it): the same key.
+    expect((await getFrom(a, "/api/v1/auth/me", `${key}  `, from)).body).toMatchObject({ id: ours.id });
+    // Two keys of different units, interleaved and concurrent: each answered with its own principal.
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? me(theirs.key) : me(key))));
+    answers.forEach((res, i) => expect(res.body, `request ${i}`).toMatchObject(i % 2 ? { id: theirs.id, unit: { code: "29955" } } : { id: ours.id, unit: { code: "28249" } }));
+  });
+});

@@ -46,6 +46,14 @@ describe("TelegramChannel", () => {
     expect(JSON.parse(request.body)).toEqual({ chat_id: "5550001", text: "Hồ sơ đã được tiếp nhận.", link_preview_options: { is_disabled: true } });
   });
 
+  it("cuts a text over 4,096 units between characters, never inside an emoji's pair", async () => {
+    reply = json(200, { ok: true, result: { message_id: 1 } });
+    const channel = new TelegramChannel({ token, apiRoot: root });
+    await channel.send({ ...message, text: `${"x".repeat(4095)}😀 and more` });
+    const sent = JSON.parse(seen.at(-1)!.body).text as string;
+    expect(sent).toBe("x".repeat(4095));
+  });
+
   it("reads the Bot API's refusals: 403 falls back, 429 retries after retry_after; nothing was sent", async () => {
     const channel = new TelegramChannel({ token, apiRoot: `${root}/` });
     reply = json(403, { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" });

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ChannelError, type Channel, type OutboundMessage, type SendResult } from "../channel.js";
 import { networkError, zaloError } from "../classify.js";
 import type { ZaloTokenManager } from "./token-manager.js";
+import { clip } from "../../text/clip.js";
 
 const zaloAnswer = z.object({
   error: z.coerce.number(),
@@ -55,7 +56,7 @@ export class ZaloOaChannel implements Channel {
   }
 
   async send(message: OutboundMessage): Promise<SendResult> {
-    const text = message.text.length > 2000 ? `${message.text.slice(0, 1997)}...` : message.text;
+    const text = clip(message.text, 2000, "...");
     const answer = await callWithToken(
       this.tokens,
       async (token) =>

@@ -6,6 +6,7 @@
  * - `zns`: the named parameters of the approved ZNS template.
  */
 import type { BookingNoticeVariables, DossierNoticeType, NoticeVariables, OtpNoticeVariables } from "../notice-types.js";
+import { clip } from "../../text/clip.js";
 
 export interface SmsParts {
   head: string;
@@ -74,7 +75,7 @@ function build(v: NoticeVariables, chatBody: string, sms: SmsParts, status: Doss
       procedure_name: v.procedureName ?? "",
       status: STATUS_LABELS[status],
       date: date ?? "",
-      note: (v.note ?? "").slice(0, 200),
+      note: clip(v.note ?? "", 200),
     },
   };
 }
