@@ -189,6 +189,13 @@ describe("answers", () => {
     expect(top("con tôi mới sinh, làm giấy khai sinh")).toBe("1.001193");
   });
 
+  it("reads a lost paper whose register is lost too as re-registration, and one whose register still holds it as the copy extract", () => {
+    expect(top("bản chính giấy khai sinh của mẹ tôi bị thất lạc, xã báo sổ hộ tịch năm đó không còn")).toBe("1.004884");
+    expect(top("giấy chứng tử của ông thất lạc, sổ hộ tịch cũng bị cháy, cần làm gì")).toBe("1.005461");
+    expect(top("giấy khai sinh bị mất, sổ hộ tịch xã vẫn lưu, cần làm gì")).toBe("2.000635");
+    expect(top("giấy kết hôn bị mất, xin bản sao trích lục từ sổ hộ tịch ở xã")).toBe("2.000635");
+  });
+
   it("reads a foreign nationality as a foreign element, and an officer coming home as mobile registration, but not a death at home", () => {
     expect(top("khai tử cho chú quốc tịch Úc mất ở quê")).toBe("1.001766");
     expect(top("cán bộ tới tận nhà làm khai sinh cho bé được không")).toBe("1.003583");
