@@ -246,6 +246,9 @@ describe("answers", () => {
     // bank loans and land prices are asked at the commune too
     expect(kind("vay vốn ngân hàng mua nhà")).toBe("out-of-scope");
     expect(kind("bảng giá đất năm nay ở xã")).toBe("out-of-scope");
+    // how much compensation land taken for a project brings is the project's, not a procedure's
+    expect(kind("ruộng bị thu hồi mở rộng quốc lộ, nhà nước đền bù cho tôi mấy trăm triệu")).toBe("out-of-scope");
+    expect(kind("vườn bị thu hồi thì bồi thường bao nhiêu một mét")).toBe("out-of-scope");
     expect(top("đăng ký vay vốn ưu đãi xây nhà ở xã hội")).toBe("1.014632");
     expect(top("chứng thực bản sao hộ chiếu")).toBe("2.000815");
     // the rest of the question keeps the marks typed: "mật" (honey) is not "mất" (died)
