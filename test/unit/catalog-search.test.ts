@@ -189,6 +189,13 @@ describe("answers", () => {
     expect(top("con tôi mới sinh, làm giấy khai sinh")).toBe("1.001193");
   });
 
+  it("reads a lost paper whose register is lost too as re-registration, and one whose register still holds it as the copy extract", () => {
+    expect(top("bản chính giấy khai sinh của mẹ tôi bị thất lạc, xã báo sổ hộ tịch năm đó không còn")).toBe("1.004884");
+    expect(top("giấy chứng tử của ông thất lạc, sổ hộ tịch cũng bị cháy, cần làm gì")).toBe("1.005461");
+    expect(top("giấy khai sinh bị mất, sổ hộ tịch xã vẫn lưu, cần làm gì")).toBe("2.000635");
+    expect(top("giấy kết hôn bị mất, xin bản sao trích lục từ sổ hộ tịch ở xã")).toBe("2.000635");
+  });
+
   it("reads a foreign nationality as a foreign element, and an officer coming home as mobile registration, but not a death at home", () => {
     expect(top("khai tử cho chú quốc tịch Úc mất ở quê")).toBe("1.001766");
     expect(top("cán bộ tới tận nhà làm khai sinh cho bé được không")).toBe("1.003583");
@@ -275,6 +282,13 @@ describe("answers", () => {
     // "nhận nuôi" with a child said anywhere is adoption too
     expect(top("vợ chồng tôi muốn nhận nuôi một bé gái")).toBe("2.001263");
     for (const q of ["hỏi về thủ tục hành chính", "thủ tục hành chính công"]) expect(searchCatalog(index, q), q).toEqual([]);
+  });
+
+  it("reads hỏi and ngã alike, as southern speech says them ('khai tữ' is 'khai tử'), without reading 'hỗ trợ' as a tiger", () => {
+    expect(tokenize("tữ")[0]!.tone).toBe(tokenize("tử")[0]!.tone);
+    expect(tokenize("tư")[0]!.tone).not.toBe(tokenize("tử")[0]!.tone);
+    for (const q of ["làm giấy khai tữ cho ba", "giây khai tữ ông nội"]) expect(top(q), q).toBe("1.000656");
+    expect(top("xin hỗ trợ mai táng cho cụ ông thuộc diện bảo trợ")).toBe("1.001731");
   });
 
   it("reads a syllable with a stop ending typed without its acute or dot below ('kêt') as typed without marks", () => {
