@@ -42,7 +42,9 @@ const TONE_NUMBERS: ReadonlyMap<string, number> = new Map([
   ["\u0301", 1], // sắc
   ["\u0300", 2], // huyền
   ["\u0309", 3], // hỏi
-  ["\u0303", 4], // ngã
+  // ngã is read as hỏi: southern speech (where the pilot is) says them alike, and people often
+  // type one for the other ("khai tữ" is "khai tử")
+  ["\u0303", 3], // ngã
   ["\u0323", 5], // nặng
 ]);
 
@@ -54,7 +56,7 @@ export function hasDiacritics(text: string): boolean {
 
 /**
  * A word in lower case with its tone mark taken off and appended as a digit (1 sắc, 2 huyền,
- * 3 hỏi, 4 ngã, 5 nặng; nothing for the level tone), vowel marks and đ kept. Where the tone mark
+ * 3 hỏi or ngã, 5 nặng; nothing for the level tone), vowel marks and đ kept. Where the tone mark
  * sits no longer matters ("hoà" and "hòa" both give "hoa2"), but words that differ only by their
  * marks stay apart ("chó" → "cho1", "cho" → "cho").
  */

@@ -246,6 +246,9 @@ describe("answers", () => {
     // bank loans and land prices are asked at the commune too
     expect(kind("vay vốn ngân hàng mua nhà")).toBe("out-of-scope");
     expect(kind("bảng giá đất năm nay ở xã")).toBe("out-of-scope");
+    // how much compensation land taken for a project brings is the project's, not a procedure's
+    expect(kind("ruộng bị thu hồi mở rộng quốc lộ, nhà nước đền bù cho tôi mấy trăm triệu")).toBe("out-of-scope");
+    expect(kind("vườn bị thu hồi thì bồi thường bao nhiêu một mét")).toBe("out-of-scope");
     expect(top("đăng ký vay vốn ưu đãi xây nhà ở xã hội")).toBe("1.014632");
     expect(top("chứng thực bản sao hộ chiếu")).toBe("2.000815");
     // the rest of the question keeps the marks typed: "mật" (honey) is not "mất" (died)
@@ -282,6 +285,13 @@ describe("answers", () => {
     // "nhận nuôi" with a child said anywhere is adoption too
     expect(top("vợ chồng tôi muốn nhận nuôi một bé gái")).toBe("2.001263");
     for (const q of ["hỏi về thủ tục hành chính", "thủ tục hành chính công"]) expect(searchCatalog(index, q), q).toEqual([]);
+  });
+
+  it("reads hỏi and ngã alike, as southern speech says them ('khai tữ' is 'khai tử'), without reading 'hỗ trợ' as a tiger", () => {
+    expect(tokenize("tữ")[0]!.tone).toBe(tokenize("tử")[0]!.tone);
+    expect(tokenize("tư")[0]!.tone).not.toBe(tokenize("tử")[0]!.tone);
+    for (const q of ["làm giấy khai tữ cho ba", "giây khai tữ ông nội"]) expect(top(q), q).toBe("1.000656");
+    expect(top("xin hỗ trợ mai táng cho cụ ông thuộc diện bảo trợ")).toBe("1.001731");
   });
 
   it("reads a syllable with a stop ending typed without its acute or dot below ('kêt') as typed without marks", () => {

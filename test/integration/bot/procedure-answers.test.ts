@@ -132,13 +132,22 @@ describe("procedure answers (issue 8 §3)", () => {
     expect(business).not.toMatch(/Nhờ người khác/);
   });
 
-  it("a summary never shortens a qualified fact into its opposite: 'Miễn phí (… do HĐND tỉnh quyết định…)' keeps its bracket", async () => {
+  it("a fee the portal marks 'Miễn phí' while its note says the amount is set elsewhere is never said to be free", async () => {
     const c = await conversation();
     await c.ask("đăng ký kết hôn có yếu tố nước ngoài");
     const answer = texts(await c.press("proc:2.000806"));
-    const fee = answer.split("\n").find((l) => l.startsWith("⏱") || l.includes("💰"));
-    expect(fee).toMatch(/💰 [^\n]*Miễn phí \(Mức lệ phí cụ thể do Hội đồng nhân dân tỉnh[^\n]*…\)/);
-    expect(answer).toMatch(/Miễn lệ phí cho người thuộc gia đình có công/); // the whole fact under "Chi tiết"
+    const fee = answer.split("\n").find((l) => l.includes("💰"))!;
+    expect(fee).not.toMatch(/Miễn phí/);
+    expect(fee).toMatch(/💰 Lệ phí: Mức lệ phí do Hội đồng nhân dân cấp tỉnh quyết định…$/);
+    // the portal's note whole under "Chi tiết", with where to ask
+    expect(answer).toMatch(/• Lệ phí: [^\n]*hỏi bộ phận một cửa\. Ghi chú của Cổng: Mức lệ phí cụ thể do Hội đồng nhân dân tỉnh[^\n]*Miễn lệ phí cho người thuộc gia đình có công/);
+    // a circular that sets the amount is named; asked for the fee alone, the same
+    const plates = texts(await c.press("proc:1.012575"));
+    expect(plates).not.toMatch(/Miễn phí/);
+    expect(plates).toMatch(/💰 Lệ phí: Mức thu theo Thông tư số 60\/2023\/TT-BTC/);
+    expect(texts(await c.press("ask-fee"))).toMatch(/^📄 [^\n]+\n💰 Lệ phí: Mức thu theo Thông tư số 60\/2023\/TT-BTC; Cổng Dịch vụ công quốc gia không nêu số tiền/);
+    // a plain "Miễn phí" is still free
+    expect(texts(await c.press("proc:1.010039"))).toMatch(/💰 Lệ phí: Miễn phí\n/);
   });
 
   it("a long answer leads with the name, then where / how long and how much / by post, then the documents and the source", async () => {
