@@ -18,6 +18,17 @@ export function asButtonPress(message: Inbound, buttons: Button[]): Inbound {
   return byLabel ? { kind: "button", data: byLabel.data } : message;
 }
 
+/**
+ * Invisible format characters that a copy and paste brings along (zero-width spaces and joiners,
+ * bidi marks, a byte-order mark, a soft hyphen) are not part of what was said: inside a word they
+ * split it ("đ\u200Băng ký" is "đăng ký"). A text of nothing else is empty.
+ */
+export function withoutFormatCharacters(message: Inbound): Inbound {
+  if (message.kind !== "text" || !/\p{Cf}/u.test(message.text)) return message;
+  const text = message.text.replace(/\p{Cf}/gu, "");
+  return text.trim() === "" ? { kind: "unsupported", what: "empty" } : { kind: "text", text: text.trim() };
+}
+
 export interface TurnContext {
   inbound: InboundMessage;
   sessions: SessionStore;
@@ -43,7 +54,7 @@ export class ConversationEngine {
     const session = await this.sessions.begin(channel, id, MESSAGES_PER_MINUTE);
     if (!session) return [{ text: botText.tooFast }];
     if (inbound.message.kind === "text" && inbound.message.text.length > MAX_INPUT_LENGTH) return [{ text: botText.tooLong(MAX_INPUT_LENGTH) }];
-    inbound = { ...inbound, message: asButtonPress(inbound.message, session.lastButtons ?? []) };
+    inbound = { ...inbound, message: asButtonPress(withoutFormatCharacters(inbound.message), session.lastButtons ?? []) };
     const ctx: TurnContext = {
       inbound,
       sessions: this.sessions,

@@ -246,6 +246,9 @@ describe("answers", () => {
     // bank loans and land prices are asked at the commune too
     expect(kind("vay vốn ngân hàng mua nhà")).toBe("out-of-scope");
     expect(kind("bảng giá đất năm nay ở xã")).toBe("out-of-scope");
+    // how much compensation land taken for a project brings is the project's, not a procedure's
+    expect(kind("ruộng bị thu hồi mở rộng quốc lộ, nhà nước đền bù cho tôi mấy trăm triệu")).toBe("out-of-scope");
+    expect(kind("vườn bị thu hồi thì bồi thường bao nhiêu một mét")).toBe("out-of-scope");
     expect(top("đăng ký vay vốn ưu đãi xây nhà ở xã hội")).toBe("1.014632");
     expect(top("chứng thực bản sao hộ chiếu")).toBe("2.000815");
     // the rest of the question keeps the marks typed: "mật" (honey) is not "mất" (died)
@@ -301,6 +304,13 @@ describe("answers", () => {
     const [first] = searchCatalog(index, "đăng kí kêt hôn vs người nước ngoài");
     expect(first).toMatchObject({ code: "2.000806" });
     expect(first!.score).toBeGreaterThanOrEqual(0.7);
+  });
+
+  it("lets a procedure the question names outright outweigh one an ambiguous word implies ('mat' of a lost register is not a death)", () => {
+    expect(top("ban chinh giay ket hon that lac, so goc cung mat")).toBe("1.004746");
+    expect(top("giay khai sinh cu that lac va so o xa cung mat, lam lai khai sinh")).toBe("1.004884");
+    // said alone, the word is still a death
+    expect(top("ông tôi mat tuần trước, giờ làm giấy gì")).toBe("1.000656");
   });
 
   it("tells words apart by their marks when a synonym's exception names the next word ('cần' is not 'căn')", () => {

@@ -57,7 +57,8 @@ function wordTokens(word: string): readonly Token[] {
 /** Split text into syllable tokens. Punctuation and symbols separate words and are dropped. */
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
-  for (const word of normalizeInput(text).toLowerCase().match(/[\p{L}\p{M}\p{N}]+/gu) ?? []) tokens.push(...wordTokens(word));
+  // Invisible format characters (zero-width, bidi marks, a soft hyphen) pasted inside a word do not split it.
+  for (const word of normalizeInput(text.replace(/\p{Cf}/gu, "")).toLowerCase().match(/[\p{L}\p{M}\p{N}]+/gu) ?? []) tokens.push(...wordTokens(word));
   return tokens;
 }
 

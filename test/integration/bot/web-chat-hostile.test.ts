@@ -66,6 +66,14 @@ describe("hostile questions to the web chat", () => {
     }
   });
 
+  it("reads a question through the invisible characters a copy and paste brings (zero-width, bidi marks, soft hyphen); one of nothing else is empty", async () => {
+    const answer = (await ask("đ\u200Bă\u200Bn\u200Bg k\u200Dý k\u2060hai s\uFEFFinh\u00AD \u200Fnhé")).body.replies!.map((r) => r.text).join("\n");
+    expect(answer).toMatch(/Đăng ký khai sinh \(mã 1\.001193\)/);
+    const search = await fetch(`${t.baseUrl}/api/v1/procedures?q=${encodeURIComponent("đ\u200Bă\u200Bng k\u00ADý khai s\u2060inh")}`, { signal: AbortSignal.timeout(30_000) });
+    expect(((await search.json()) as { results: { code: string }[] }).results[0]?.code).toBe("1.001193");
+    expect((await ask("\u202E\u202C\u200F\u200E\u2066\u2069\u200B")).body.replies!.map((r) => r.text).join("\n")).toMatch(/^Tin nhắn trống/);
+  });
+
   it("refuses a question over 2,000 characters (10,000 words) with 400 naming the text, and answers one over 500 with 'too long'", async () => {
     const huge = await ask("thủ tục ".repeat(10_000));
     expect(huge.status).toBe(400);
