@@ -308,6 +308,13 @@ describe("answers", () => {
     expect(first!.score).toBeGreaterThanOrEqual(0.7);
   });
 
+  it("lets a procedure the question names outright outweigh one an ambiguous word implies ('mat' of a lost register is not a death)", () => {
+    expect(top("ban chinh giay ket hon that lac, so goc cung mat")).toBe("1.004746");
+    expect(top("giay khai sinh cu that lac va so o xa cung mat, lam lai khai sinh")).toBe("1.004884");
+    // said alone, the word is still a death
+    expect(top("ông tôi mat tuần trước, giờ làm giấy gì")).toBe("1.000656");
+  });
+
   it("tells words apart by their marks when a synonym's exception names the next word ('cần' is not 'căn')", () => {
     expect(top("bà ngoại qua đời cần chuẩn bị giấy tờ gì")).toBe("1.000656");
     expect(top("cụ ông từ trần cần báo xã không")).toBe("1.000656");

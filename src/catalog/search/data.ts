@@ -37,6 +37,7 @@ const SynonymsFile = z.object({
       weight: z.number().positive().max(1).optional(),
       unlessNext: z.array(z.string()).optional(),
       unlessPrev: z.array(z.string()).optional(),
+      yieldTo: z.array(z.string().min(1)).optional(),
       note: z.string().min(1),
     }),
   ),
@@ -111,6 +112,8 @@ export interface Synonym {
   /** the next word's key → the tone signatures it is written with in the table ("căn" → "can" as "căn", not "cần") */
   unlessNext: Map<string, Set<string>>;
   unlessPrev: Phrase[];
+  /** phrases naming another procedure outright: said anywhere in the question, a one-word 'say' (ambiguous: "mất" is died or lost) is not read */
+  yieldTo: Phrase[];
 }
 
 export type VariantCondition = { phrases: Phrase[] } | { age: { min?: number; max?: number } };
@@ -212,6 +215,7 @@ export function searchData(): SearchData {
       keep: e.keep ?? false,
       unlessNext: wordTones(e.unlessNext ?? []),
       unlessPrev: (e.unlessPrev ?? []).map(phraseOf),
+      yieldTo: (e.yieldTo ?? []).map(phraseOf),
     })),
   );
   const synonymsByFirst = new Map<string, Synonym[]>();

@@ -248,6 +248,8 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       const unless = next ? s.unlessNext.get(next.key) : undefined;
       if (next && unless && (!next.marked || unless.has(next.tone))) continue;
       if (s.unlessPrev.some((p) => i - p.keys.length >= 0 && phraseAt({ keys: p.keys, tone: null }, tokens, i - p.keys.length))) continue;
+      // a procedure the question names outright outweighs one an ambiguous word would imply
+      if (s.say.keys.length === 1 && s.yieldTo.some((p) => tokens.some((_, j) => phraseAt(p, tokens, j)))) continue;
       best = s;
     }
     const w = weightAt(i);
