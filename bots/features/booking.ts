@@ -10,6 +10,7 @@
 import type { AdminUnitService } from "../../src/admin-units/admin-unit-service.js";
 import type { BookingService } from "../../src/bookings/booking-service.js";
 import type { CatalogService } from "../../src/catalog/catalog-service.js";
+import { homePickup } from "../../src/catalog/submission.js";
 import { toE164 } from "../../src/dossiers/event-schema.js";
 import type { DossierLookupService } from "../../src/dossiers/lookup-service.js";
 import { searchKey } from "../../src/text/vietnamese.js";
@@ -33,7 +34,7 @@ export function bookingFeature(deps: {
 }): Feature {
   const startCollection = async (ctx: TurnContext, procedureCode: string) => {
     const p = await deps.catalog.get(procedureCode);
-    if (!p || p.postalSubmission !== true) return void ctx.reply({ text: bookingText.collectionNotAllowed });
+    if (!p || !homePickup(p)) return void ctx.reply({ text: bookingText.collectionNotAllowed });
     ctx.session.booking = { kind: "DOSSIER_COLLECTION", procedureCode: p.code, procedureName: p.name, step: "name" };
     ctx.reply({ text: bookingText.askNameCollection(p.name), buttons: [[{ label: "Hủy", data: "book-abort" }]] });
   };

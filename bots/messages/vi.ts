@@ -3,7 +3,7 @@
  */
 import type { ProcedureView } from "../../src/catalog/repository.js";
 import { provenanceOf, unknownText } from "../../src/catalog/provenance.js";
-import { submissionOf } from "../../src/catalog/submission.js";
+import { homePickup, submissionOf } from "../../src/catalog/submission.js";
 import type { Button } from "../engine/types.js";
 import { clip } from "../../src/text/clip.js";
 import { searchKey } from "../../src/text/vietnamese.js";
@@ -15,9 +15,15 @@ function postalLine(p: ProcedureView): string {
   const s = submissionOf(p);
   if (s.online === "only") return "Chỉ nộp trực tuyến (Cổng Dịch vụ công quốc gia hoặc VNeID); không gửi qua Bưu điện.";
   const desk = s.online === "also" ? "Nộp trực tiếp hoặc trực tuyến" : "Nộp trực tiếp";
-  if (s.byPost === true && s.resultByPost === true) return `${desk}; có thể gửi hồ sơ và nhận kết quả qua Bưu điện.`;
-  if (s.byPost === true) return `${desk}; có thể gửi hồ sơ qua Bưu điện.`;
-  if (s.byPost === false && s.resultByPost === true) return `${desk}, không gửi hồ sơ qua Bưu điện; có thể nhận kết quả qua Bưu điện.`;
+  // post for the dossier or the result, and the steps the data says need the citizen there: both said
+  const present = [
+    ...(s.presentAtIntake ? ["người làm thủ tục phải có mặt khi cán bộ thu nhận hồ sơ (kiểm tra, ký xác nhận thông tin; thu nhận sinh trắc học nếu có)"] : []),
+    ...s.inPerson,
+  ];
+  const but = present.length ? `; nhưng phải đến trực tiếp: ${present.join("; ")}.` : ".";
+  if (s.byPost === true && s.resultByPost === true) return `${desk}; có thể gửi hồ sơ và nhận kết quả qua Bưu điện${but}`;
+  if (s.byPost === true) return `${desk}; có thể gửi hồ sơ qua Bưu điện${but}`;
+  if (s.byPost === false && s.resultByPost === true) return `${desk}, không gửi hồ sơ qua Bưu điện; có thể nhận kết quả qua Bưu điện${but}`;
   if (s.byPost === false) return `${desk}, không gửi hồ sơ qua Bưu điện.`;
   return `${desk}; việc gửi hồ sơ qua Bưu điện: chưa có thông tin, ông/bà vui lòng hỏi bộ phận một cửa.`;
 }
@@ -203,12 +209,15 @@ export const botText = {
     lines.push(botText.source(p));
     return lines.join("\n");
   },
-  /** Buttons under a procedure's answer: by post only where the procedure takes dossiers by post. */
+  /**
+   * Buttons under a procedure's answer: by post only where the procedure takes dossiers by post;
+   * home pickup only where, besides, nothing in its data needs the citizen there (submission.ts).
+   */
   procedureButtons(p: ProcedureView, extra: Button[][] = []): Button[][] {
     const byPost = submissionOf(p).byPost === true;
     return [
       ...extra,
-      ...(byPost ? [[bookingText.collectButton(p.code)]] : []),
+      ...(homePickup(p) ? [[bookingText.collectButton(p.code)]] : []),
       [
         { label: "Lệ phí", data: "ask-fee" },
         { label: "Thời hạn", data: "ask-time" },

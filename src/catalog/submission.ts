@@ -6,7 +6,14 @@
  * - online only: a document note or the agency says so ("Chỉ nộp trực tuyến"; "nộp trực tuyến
  *   trên Cổng DVC…" with no desk named), or the name does ("trực tuyến toàn trình");
  * - online as well: the name, agency or fee mentions "trực tuyến" otherwise (a lower online fee);
- * - by post: the catalog's postal flags (null: the source does not say — unknown, never guessed).
+ * - by post: the catalog's postal flags (null: the source does not say — unknown, never guessed);
+ * - in person: the steps the procedure's own data says need the citizen there — a thing to show or
+ *   a document note saying someone "phải có mặt" / "có mặt khi …" (marriage: both sign the book), or
+ *   a form the desk prints while taking in the dossier for the citizen to check and sign, or
+ *   biometrics taken at intake (ID cards). Post may still carry the dossier or the result where
+ *   the flags say so; the answer says both. A step that names receiving ("nhận Giấy…", "trả kết
+ *   quả") takes the result out of the post; presence at intake rules out home pickup
+ *   (`homePickup`), as does any presence step: the citizen has to come in anyway.
  */
 import { searchKey } from "../text/vietnamese.js";
 import type { ProcedureView } from "./repository.js";
@@ -16,11 +23,19 @@ export interface Submission {
   online: "only" | "also" | null;
   /** The dossier may be sent by post (false: it may not; null: unknown). Always false when online only. */
   byPost: boolean | null;
-  /** The result may be sent back by post (null: unknown). */
+  /** The result may be sent back by post (null: unknown). False when a step in person is receiving it. */
   resultByPost: boolean | null;
+  /** The steps the data says need the citizen there, in the data's words. */
+  inPerson: string[];
+  /** The data says the citizen is there when the dossier is taken in (a form to sign at intake, biometrics). */
+  presentAtIntake: boolean;
 }
 
-type SubmissionInput = Pick<ProcedureView, "name" | "agency" | "fee" | "postalSubmission" | "postalReturn" | "documents">;
+type SubmissionInput = Pick<ProcedureView, "name" | "agency" | "fee" | "postalSubmission" | "postalReturn" | "documents" | "toShow">;
+
+const PRESENT = /\b(phai co mat|can co mat|co mat khi|co mat tai|co mat de)\b/;
+const AT_INTAKE = /\b(thu nhan ho so [a-z ]{0,60}ky xac nhan|sinh trac hoc|thu nhan van tay|thu nhan mong mat)\b/;
+const RECEIVING = /\b(nhan giay|nhan ket qua|tra ket qua|nhan the)\b/;
 
 const ONLY_ONLINE = /\b(chi nop truc tuyen|chi thuc hien truc tuyen|truc tuyen toan trinh)\b/;
 const ONLINE = /\btruc tuyen\b/;
@@ -32,9 +47,21 @@ export function submissionOf(p: SubmissionInput): Submission {
   const agency = searchKey(p.agency ?? "");
   const onlyOnline = ONLY_ONLINE.test(notes) || ONLY_ONLINE.test(name) || (/\bnop truc tuyen\b/.test(agency) && !AT_DESK.test(agency));
   const online = onlyOnline ? "only" : ONLINE.test(name) || ONLINE.test(agency) || ONLINE.test(searchKey(p.fee ?? "")) ? "also" : null;
+  const facts = [...p.toShow, ...p.documents.map((d) => d.note ?? "")].filter((t) => PRESENT.test(searchKey(t)));
+  const inPerson = [...new Set(facts.map((t) => t.trim().replace(/[.;]+$/, "")))];
+  const intake = p.documents.some((d) => AT_INTAKE.test(searchKey(`${d.name} ${d.note ?? ""}`))) || inPerson.some((t) => AT_INTAKE.test(searchKey(t)));
+  const receivesInPerson = inPerson.some((t) => RECEIVING.test(searchKey(t)));
   return {
     online,
     byPost: online === "only" ? false : p.postalSubmission,
-    resultByPost: p.postalReturn,
+    resultByPost: receivesInPerson && p.postalReturn === true ? false : p.postalReturn,
+    inPerson,
+    presentAtIntake: intake,
   };
+}
+
+/** The post office may come to the citizen's home for the dossier: by post, and nothing the data says needs them there. */
+export function homePickup(p: SubmissionInput): boolean {
+  const s = submissionOf(p);
+  return s.byPost === true && !s.presentAtIntake && s.inPerson.length === 0;
 }

@@ -141,7 +141,7 @@ describe("the poster's Telegram deep link", () => {
 
   it("offers the commune's hamlets straight away, even in the middle of a booking", async () => {
     const c = chat("TELEGRAM");
-    expect(last(await c.press("collect:1.000894")).text).toMatch(/Bưu điện đến nhận hồ sơ "Đăng ký kết hôn" tại nhà\. Bước 1\/5/);
+    expect(last(await c.press("collect:1.001193")).text).toMatch(/Bưu điện đến nhận hồ sơ "Đăng ký khai sinh" tại nhà\. Bước 1\/5/);
     const replies = await c.press(`area-start:${TRAM_CHIM}`);
     expect(last(replies).text).toMatch(/ấp\/khóm nào của Xã Tràm Chim/);
     expect(labels(replies)).toContain("Khóm 2");

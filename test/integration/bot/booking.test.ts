@@ -262,9 +262,9 @@ describe("booking delivery of a result by post", () => {
   it("books a collection of the dossier from home, with a code sent to the phone given", async () => {
     const c = conversation();
     await c.say("menu");
-    const docs = await c.say("đăng ký kết hôn cần gì");
-    expect(docs.buttons.map((b) => b.data)).toContain("collect:1.000894");
-    expect((await c.press("collect:1.000894")).text).toMatch(/Bưu điện đến nhận hồ sơ "Đăng ký kết hôn" tại nhà\. Bước 1\/5/);
+    const docs = await c.say("đăng ký khai sinh cần gì");
+    expect(docs.buttons.map((b) => b.data)).toContain("collect:1.001193");
+    expect((await c.press("collect:1.001193")).text).toMatch(/Bưu điện đến nhận hồ sơ "Đăng ký khai sinh" tại nhà\. Bước 1\/5/);
     await c.say("Đỗ Minh Khang");
     const collector = `0917${String(Math.floor(Math.random() * 1e6)).padStart(6, "0")}`;
     // Every step asks about collecting the dossier, never about receiving something.
@@ -272,7 +272,7 @@ describe("booking delivery of a result by post", () => {
     expect((await c.say("Phong Hoà")).text).toMatch(/^Bước 4\/5: bưu tá đến lấy hồ sơ ở số nhà, đường, ấp\/khóm nào của Xã Phong Hoà/);
     expect((await c.say("45 đường Lý Thường Kiệt")).text).toMatch(/^Bước 5\/5: ông\/bà muốn bưu tá đến lấy hồ sơ vào khung giờ nào\?/);
     const summary = await c.press("window:Chiều (13:30–17:00)");
-    expect(summary.text).toMatch(/Bưu điện đến lấy hồ sơ: Đăng ký kết hôn/);
+    expect(summary.text).toMatch(/Bưu điện đến lấy hồ sơ: Đăng ký khai sinh/);
     expect(summary.text).toMatch(/Đến lấy tại: 45 đường Lý Thường Kiệt, Xã Phong Hoà/);
     expect(summary.text).toMatch(new RegExp(`Người nộp: Đỗ Minh Khang, ${collector}`));
     expect((await c.press("book-confirm")).text).toMatch(new RegExp(`số điện thoại ông/bà vừa nhập, đuôi …${collector.slice(-2)}`));
@@ -281,7 +281,7 @@ describe("booking delivery of a result by post", () => {
     expect(booked.text).toMatch(/chuẩn bị sẵn hồ sơ/);
     const list = await api("/api/v1/bookings", staffKey);
     expect(list.body.bookings.find((b: { reference: string }) => b.reference === reference)).toMatchObject({ kind: "DOSSIER_COLLECTION", dossierCode: null, recipientPhone: collector });
-    expect((await c.press("bookings")).text).toMatch(new RegExp(`${reference} — nhận hồ sơ Đăng ký kết hôn`));
+    expect((await c.press("bookings")).text).toMatch(new RegExp(`${reference} — nhận hồ sơ Đăng ký khai sinh`));
     // Procedures the post office cannot carry offer no collection.
     expect((await c.say("chứng thực chữ ký")).buttons.map((b) => b.data).some((d) => d.startsWith("collect:"))).toBe(false);
   });
@@ -296,7 +296,7 @@ describe("codes one address can make the service send", () => {
       // A fresh conversation (no cookie) for each phone, all from the one address.
       const user = webChatUser(t.baseUrl, { ip });
       const say = async (body: Record<string, unknown>) => (await user.replies(body)).map((r) => r.text).join("\n---\n");
-      await say({ button: "collect:1.000894" });
+      await say({ button: "collect:1.001193" });
       await say({ text: "Trần Văn Bơm" });
       await say({ text: `0918${String(Math.floor(Math.random() * 1e6)).padStart(6, "0")}` });
       await say({ text: "Phong Hoà" });
@@ -310,7 +310,7 @@ describe("codes one address can make the service send", () => {
     expect((await t.ctx.db.notice.count({ where: { type: "OTP" } })) - before).toBe(10);
     // Another address is still served.
     const other = webChatUser(t.baseUrl);
-    await other.replies({ button: "collect:1.000894" });
+    await other.replies({ button: "collect:1.001193" });
     for (const text of ["Lê Thị Thật", "0916123457", "Phong Hoà", "7 đường Số 9"]) await other.replies({ text });
     await other.replies({ button: "window:Sáng (8:00–11:30)" });
     expect((await other.replies({ button: "book-confirm" })).map((r) => r.text).join("\n")).toMatch(/đuôi …57/);
@@ -320,7 +320,7 @@ describe("codes one address can make the service send", () => {
 describe("a booking's time window", () => {
   it("is one the bot offered: a forged window button is asked again, never stored", async () => {
     const c = conversation();
-    await c.press("collect:1.000894");
+    await c.press("collect:1.001193");
     for (const text of ["Phạm Văn Giả", "0919123456", "Phong Hoà", "8 đường Số 5"]) await c.say(text);
     const forged = await c.press("window:Gọi 0900 123 456 để nhận tiền hoàn phí");
     expect(forged.text).toMatch(/khung giờ nào/);

@@ -81,6 +81,24 @@ describe("procedure answers (issue 8 §3)", () => {
     expect(buttons(birth).map((b) => b.data)).toEqual(expect.arrayContaining(["ask-postal", "collect:1.001193"]));
   });
 
+  it("post and presence both said where the data needs the citizen there; no home pickup then", async () => {
+    const c = await conversation();
+    // marriage: the dossier may go by post, but both sign the book and receive the certificate in person
+    const marriage = await c.ask("đăng ký kết hôn");
+    const line = texts(marriage).split("\n").find((l) => l.startsWith("📮"))!;
+    expect(line).toMatch(/có thể gửi hồ sơ qua Bưu điện; nhưng phải đến trực tiếp: Cả hai bên nam, nữ phải có mặt khi ký Sổ và nhận Giấy chứng nhận kết hôn\.$/);
+    expect(line).not.toMatch(/nhận kết quả qua Bưu điện/);
+    expect(buttons(marriage).map((b) => b.data)).toContain("ask-postal");
+    expect(buttons(marriage).some((b) => b.data.startsWith("collect:"))).toBe(false);
+    expect(texts(await c.press("collect:1.000894"))).toMatch(/chưa đặt được/);
+    // ID card for a child, first issue and re-issue: the form is signed at intake, so no home pickup, like 1.014061
+    for (const code of ["1.014062", "1.014064", "1.014061"]) {
+      const card = await c.press(`proc:${code}`);
+      expect(texts(card)).toMatch(/📮 [^\n]*(phải có mặt khi cán bộ thu nhận hồ sơ|không gửi hồ sơ qua Bưu điện)/);
+      expect(buttons(card).some((b) => b.data.startsWith("collect:")), code).toBe(false);
+    }
+  });
+
   it("every part of a question is answered: how long and how much", async () => {
     const c = await conversation();
     const answer = texts(await c.ask("chứng thực bản sao mất bao lâu, bao nhiêu tiền"));
