@@ -77,7 +77,8 @@ const COMMON_WORDS_QUESTION = 0.6;
 /**
  * A pair with a function word ("con nuôi") is a word of its own when the catalog uses it this
  * rarely (by rarity, of the rarest) and neither of its words belongs to a generic pair of the
- * question ("thủ tục | hành chính" is not a word "tục hành"): it names a procedure as a rare word does.
+ * question that the data lists ("thủ tục | hành chính" is not a word "tục hành"; "khai tu | cho",
+ * unmarked, is still "khai tử"): it names a procedure as a rare word does.
  */
 const STOP_PAIR_DISTINCTIVE = 0.6;
 
@@ -343,6 +344,10 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
     if (!t.includes(" ") || data.generic.has(t) || !data.idf.has(t) || q.stopPairs.has(t)) continue;
     for (const k of t.split(" ")) inGenericPair.delete(k);
   }
+  // the words of a generic pair the data names ("thủ tục"), not one made of two function words ("từ cho")
+  const inListedGeneric = new Set<string>();
+  const listed = searchData().generic;
+  for (const t of q.terms.keys()) if (t.includes(" ") && listed.has(t)) for (const k of t.split(" ")) inListedGeneric.add(k);
   const terms = [...q.terms].map(([t, w]): [string, number] => [t, inGenericPair.has(t) ? w * GENERIC_FACTOR : w]);
   if (terms.length === 0) return [];
   const known = terms.filter(([t]) => data.idf.has(t));
@@ -399,7 +404,7 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
         strong += w * idf;
         if (needTotal > 0 && q.needTerms.has(t) && data.strongTerms.has(t) && !data.generic.has(t) && !inGenericPair.has(t)) needGot += w * idf;
         if (stopPair(t) || !data.strongTerms.has(t)) extra += w * idf;
-        if (w >= 0.5 && !data.generic.has(t) && !inGenericPair.has(t) && (stopPair(t) ? idf >= data.maxIdf * STOP_PAIR_DISTINCTIVE && !t.split(" ").some((k) => inGenericPair.has(k)) : idf >= data.maxIdf * (t.includes(" ") ? 0.26 : 0.44))) distinctive = Math.max(distinctive, idf);
+        if (w >= 0.5 && !data.generic.has(t) && !inGenericPair.has(t) && (stopPair(t) ? idf >= data.maxIdf * STOP_PAIR_DISTINCTIVE && !t.split(" ").some((k) => inListedGeneric.has(k)) : idf >= data.maxIdf * (t.includes(" ") ? 0.26 : 0.44))) distinctive = Math.max(distinctive, idf);
       } else if (doc.weak.has(t)) {
         weak += w * idf * WEAK_FACTOR;
         if (stopPair(t) || !data.strongTerms.has(t)) extra += w * idf * WEAK_FACTOR;
