@@ -199,6 +199,9 @@ describe("answers", () => {
   it("reads a foreign nationality as a foreign element, and an officer coming home as mobile registration, but not a death at home", () => {
     expect(top("khai tử cho chú quốc tịch Úc mất ở quê")).toBe("1.001766");
     expect(top("cán bộ tới tận nhà làm khai sinh cho bé được không")).toBe("1.003583");
+    // the officer coming up or down to the family, or a family who cannot travel, is mobile registration too
+    expect(top("cán bộ lên tận xóm núi làm khai sinh cho cháu được không")).toBe("1.003583");
+    expect(top("hai cụ già không đi được, muốn đăng ký kết hôn, xã có người xuống nhà làm không")).toBe("1.000593");
     expect(top("ông ngoại tôi mất tại nhà, làm khai tử")).toBe("1.000656");
   });
 
