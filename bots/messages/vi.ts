@@ -138,7 +138,7 @@ export const botText = {
   noMatch: (query: string) =>
     `Em chưa tìm thấy thủ tục cấp xã nào khớp với "${clip(query, 60, "...")}".\n` +
     "Ông/bà thử gõ tên thủ tục ngắn gọn hơn (ví dụ \"đăng ký khai sinh\", \"chứng thực chữ ký\"), hoặc liên hệ Trung tâm Phục vụ hành chính công của xã để được hướng dẫn. " +
-    "Một số việc như hộ chiếu, giấy phép lái xe, sổ đỏ không làm tại xã nên em chưa có thông tin.",
+    "Một số việc như hộ chiếu, giấy phép lái xe, ly hôn không làm tại xã nên em chưa có thông tin.",
   severalMatches: "Có vài thủ tục gần với câu hỏi của ông/bà. Ông/bà muốn hỏi thủ tục nào?",
   oneMatch: "Em chưa chắc đã hiểu đúng. Có phải ông/bà muốn hỏi thủ tục này?",
   notUnderstood: 'Em chưa hiểu ý ông/bà. Ông/bà có thể gõ tên thủ tục cần làm, hoặc gõ "menu" để xem các lựa chọn.',

@@ -292,7 +292,7 @@ describe("answers", () => {
     expect(top("vợ chồng tôi muốn nhận nuôi một bé gái")).toBe("2.001263");
     for (const q of ["hỏi về thủ tục hành chính", "thủ tục hành chính công"]) expect(searchCatalog(index, q), q).toEqual([]);
     // a pair of two function words ("tu cho", unmarked) is not a generic pair the data names: "khai tu" still names death registration
-    expect(top("lam khai tu cho vo nguoi trung quoc")).toBe("1.001766");
+    expect(top("khai tu cho vo nguoi han quoc")).toBe("1.001766");
   });
 
   it("reads hỏi and ngã alike, as southern speech says them ('khai tữ' is 'khai tử'), without reading 'hỗ trợ' as a tiger", () => {

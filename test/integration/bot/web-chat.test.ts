@@ -95,6 +95,15 @@ describe("the citizens' bot over the web chat", () => {
     expect(buttons(replies).length).toBeGreaterThan(0); // never a dead end
   });
 
+  it("names, in its no-match text, only things that are indeed not done at the commune", async () => {
+    const c = conversation();
+    await c.say("menu");
+    const none = texts(await c.say("qqq zzz xxy"));
+    const named = none.match(/Một số việc như (.+) không làm tại xã/)?.[1];
+    expect(named).toBeDefined();
+    for (const thing of named!.split(", ")) expect(texts(await c.say(thing)), thing).toMatch(/không làm tại xã, phường/);
+  });
+
   it("handles what it cannot read, oversized input and floods politely", async () => {
     const c = conversation();
     await c.say("menu");
