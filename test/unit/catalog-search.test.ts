@@ -192,6 +192,9 @@ describe("answers", () => {
   it("reads a lost paper whose register is lost too as re-registration, and one whose register still holds it as the copy extract", () => {
     expect(top("bản chính giấy khai sinh của mẹ tôi bị thất lạc, xã báo sổ hộ tịch năm đó không còn")).toBe("1.004884");
     expect(top("giấy chứng tử của ông thất lạc, sổ hộ tịch cũng bị cháy, cần làm gì")).toBe("1.005461");
+    // a lost register says re-registration, not which paper: the question's own paper decides
+    expect(top("đăng ký kết hôn năm 1998 với vợ người Hàn, giờ bản chính rách nát, sổ gốc cũng không còn")).toBe("2.000513");
+    expect(top("hôn thú của bố mẹ tôi rách nát, sổ gốc cũng không còn")).toBe("1.004746");
     expect(top("giấy khai sinh bị mất, sổ hộ tịch xã vẫn lưu, cần làm gì")).toBe("2.000635");
     expect(top("giấy kết hôn bị mất, xin bản sao trích lục từ sổ hộ tịch ở xã")).toBe("2.000635");
   });
