@@ -88,6 +88,8 @@ export const INTENTS = {
   /** Announcements: subscribing, and listing the subscriptions. */
   announcementsWanted: [
     { slots: [["nhận thông báo"], { optional: ["của"] }, ["xã", "phường", "ấp", "khóm"]] },
+    // the commune's announcements asked for by name alone ("thông báo của xã", "xem thông báo phường")
+    { at: "whole", slots: [{ optional: ["xem", "đọc", "có"] }, ["thông báo", "các thông báo", "tin"], { optional: ["mới"] }, { optional: ["của"] }, ["xã", "phường", "xã phường", "ấp", "khóm"], { many: ["ạ", "ơi", "nhé", "với", "không", "gì", "mới"] }] },
     { slots: [["đăng ký"], { optional: ["nhận"] }, ["thông báo"]] },
     "theo dõi thông báo",
   ],

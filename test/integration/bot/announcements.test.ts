@@ -167,6 +167,12 @@ describe("announcements in the web chat", () => {
     expect(answer.text).toMatch(/Zalo OA hoặc Telegram/);
     const viaButton = (await user.post({ button: `area-commune:${TRAM_CHIM}` })).body.replies.at(-1)!;
     expect(viaButton.text).toContain(`https://motcua.example.vn/xa/${TRAM_CHIM}`);
+    // the commune's announcements asked for by name alone, with or without marks, lead to the same page
+    for (const text of ["thông báo của xã", "thong bao cua xa", "xem thông báo phường"]) {
+      const other = webChatUser(t.baseUrl);
+      expect((await other.post({ text })).body.replies.at(-1)!.text, text).toMatch(/xã\/phường nào/);
+      expect((await other.post({ text: "Tràm Chim" })).body.replies.at(-1)!.text, text).toContain(`https://motcua.example.vn/xa/${TRAM_CHIM}`);
+    }
     // Nothing was subscribed for a web chat.
     expect(await t.ctx.db.subscription.count({ where: { identity: { channel: "WEB" } } })).toBe(0);
   });
