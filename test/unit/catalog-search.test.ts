@@ -199,12 +199,15 @@ describe("answers", () => {
     expect(top("giấy kết hôn bị mất, xin bản sao trích lục từ sổ hộ tịch ở xã")).toBe("2.000635");
   });
 
-  it("reads a foreign nationality as a foreign element, and an officer coming home as mobile registration, but not a death at home", () => {
+  it("reads a foreign nationality as a foreign element, an officer coming home as mobile registration (not a death at home), a border gate as the border area", () => {
     expect(top("khai tử cho chú quốc tịch Úc mất ở quê")).toBe("1.001766");
     expect(top("cán bộ tới tận nhà làm khai sinh cho bé được không")).toBe("1.003583");
     // the officer coming up or down to the family, or a family who cannot travel, is mobile registration too
     expect(top("cán bộ lên tận xóm núi làm khai sinh cho cháu được không")).toBe("1.003583");
     expect(top("hai cụ già không đi được, muốn đăng ký kết hôn, xã có người xuống nhà làm không")).toBe("1.000593");
+    // a border gate or border guard post nearby is the border area
+    expect(top("chồng tôi người Campuchia, nhà ở gần cửa khẩu, làm khai sinh cho con")).toBe("1.000110");
+    expect(top("xã tôi có đồn biên phòng, muốn đăng ký kết hôn với cô gái người Lào")).toBe("1.000094");
     expect(top("ông ngoại tôi mất tại nhà, làm khai tử")).toBe("1.000656");
   });
 
