@@ -34,7 +34,7 @@ export function bookingFeature(deps: {
 }): Feature {
   const startCollection = async (ctx: TurnContext, procedureCode: string) => {
     const p = await deps.catalog.get(procedureCode);
-    if (!p || !homePickup(p)) return void ctx.reply({ text: bookingText.collectionNotAllowed });
+    if (!p || !homePickup(p)) return void ctx.reply({ text: p?.postalSubmission === true ? bookingText.collectionNeedsPresence : bookingText.collectionNotAllowed });
     ctx.session.booking = { kind: "DOSSIER_COLLECTION", procedureCode: p.code, procedureName: p.name, step: "name" };
     ctx.reply({ text: bookingText.askNameCollection(p.name), buttons: [[{ label: "Hủy", data: "book-abort" }]] });
   };

@@ -425,6 +425,8 @@ export const bookingText = {
   collectButton: (procedureCode: string) => ({ label: "🏠 Bưu điện đến nhận hồ sơ tại nhà", data: `collect:${procedureCode}` }),
   askNameCollection: (procedure: string) => `Đặt Bưu điện đến nhận hồ sơ "${procedure}" tại nhà. Bước 1/5: họ và tên người nộp hồ sơ?`,
   collectionNotAllowed: "Thủ tục này chưa được xác nhận là nhận hồ sơ qua Bưu điện, nên chưa đặt được. Ông/bà vui lòng hỏi bộ phận một cửa.",
+  /** Post allowed, but the procedure's data needs the citizen there (src/catalog/submission.ts). */
+  collectionNeedsPresence: "Thủ tục này cần ông/bà đến trực tiếp (xem dòng 📮 của thủ tục), nên Bưu điện không đến nhận hồ sơ tại nhà. Ông/bà vui lòng hỏi bộ phận một cửa.",
   myBookingsButton: { label: "Lịch giao của tôi", data: "bookings" },
   needsTracking: "Để đặt Bưu điện giao kết quả tận nhà, ông/bà tra cứu hồ sơ trước (gửi mã hồ sơ, rồi 4 số cuối số điện thoại).",
   notAllowed: "Thủ tục của hồ sơ này chưa được xác nhận là trả kết quả qua Bưu điện, nên chưa đặt giao tận nhà được. Ông/bà vui lòng hỏi bộ phận một cửa.",
