@@ -139,7 +139,7 @@ export function documentsFeature(catalog: CatalogService): Feature {
       if (m.data === "ask-docs") return void ctx.reply({ text: botText.askWhichProcedure });
       if (m.data === "common") {
         const list = (await Promise.all(COMMON.map((c) => catalog.get(c)))).filter((p): p is ProcedureView => Boolean(p));
-        return void ctx.reply({ text: botText.common, buttons: list.map((p) => [botText.procedureButton(p)]) });
+        return void ctx.reply({ text: botText.common, buttons: botText.procedureButtonRows(list) });
       }
       const pressed = m.data.startsWith("ask-") ? (m.data.slice(4) as Aspect) : null;
       if (!pressed || !ASPECTS.includes(pressed)) return next();
@@ -177,14 +177,14 @@ export function documentsFeature(catalog: CatalogService): Feature {
         ctx.session.offered = found.results.map((r) => r.code);
         ctx.session.asked = aspectsAsked(m.text, ...(await Promise.all(found.results.map((r) => catalog.get(r.code)))));
         ctx.session.askedForeign = foreign;
-        return void ctx.reply({ text: botText.choicesPrompt(found.prompt), buttons: found.results.map((r) => [botText.choiceButton(r)]) });
+        return void ctx.reply({ text: botText.choicesPrompt(found.prompt), buttons: botText.choiceButtonRows(found.results) });
       case "match": {
         const p = sure ? await catalog.get(sure) : undefined;
         if (p) return answer(ctx, p, aspectsAsked(m.text, p), foreign);
         ctx.session.offered = found.results.map((r) => r.code);
         ctx.session.asked = aspectsAsked(m.text, ...(await Promise.all(found.results.map((r) => catalog.get(r.code)))));
         ctx.session.askedForeign = foreign;
-        return void ctx.reply({ text: found.results.length === 1 ? botText.oneMatch : botText.severalMatches, buttons: found.results.map((r) => [botText.procedureButton(r)]) });
+        return void ctx.reply({ text: found.results.length === 1 ? botText.oneMatch : botText.severalMatches, buttons: botText.procedureButtonRows(found.results) });
       }
     }
   };

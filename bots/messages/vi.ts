@@ -98,6 +98,39 @@ export function feeText(fee: string): string {
   }
 }
 
+/** A button's label, in UTF-16 units (what the chat apps count). */
+const BUTTON_LABEL = 60;
+/** Words of the name kept before "…" when a label must show where names differ. */
+const LABEL_HEAD_WORDS = 4;
+/** Words kept before the first differing one, for context. */
+const LABEL_CONTEXT_WORDS = 2;
+
+/**
+ * Button labels for several names, each cut to fit; where two cut labels would read the same (long
+ * names that differ only past the cut: "Đăng ký đất đai, … lần đầu đối với tổ chức…" and "… đối
+ * với hộ gia đình…"), the label keeps the name's first words and then the words from where it
+ * differs from the others: "Đăng ký đất đai, tài sản… đối với tổ chức đang sử dụng đất".
+ */
+export function distinctLabels(names: readonly string[]): string[] {
+  const cut = names.map((n) => clip(n, BUTTON_LABEL, "..."));
+  return names.map((name, i) => {
+    if (!cut.some((c, j) => j !== i && c === cut[i])) return cut[i]!;
+    const words = name.split(/\s+/);
+    let differs = 0;
+    for (const [j, other] of names.entries()) {
+      if (j === i || cut[j] !== cut[i]) continue;
+      const theirs = other.split(/\s+/);
+      let k = 0;
+      while (k < words.length && k < theirs.length && words[k] === theirs[k]) k += 1;
+      differs = Math.max(differs, k);
+    }
+    const from = Math.max(LABEL_HEAD_WORDS, differs - LABEL_CONTEXT_WORDS);
+    if (from >= words.length) return cut[i]!;
+    const head = words.slice(0, LABEL_HEAD_WORDS).join(" ").replace(/[\s,;:]+$/, "");
+    return clip(`${head}… ${words.slice(from).join(" ")}`, BUTTON_LABEL, "...");
+  });
+}
+
 const FACT_LABEL = { agency: "Nơi nộp", processingTime: "Thời hạn giải quyết", fee: "Lệ phí" } as const;
 type Fact = keyof typeof FACT_LABEL;
 const UNKNOWN = "chưa có thông tin";
@@ -155,7 +188,10 @@ export const botText = {
   /** The web chat's per-address limit (429): a citizen reads it in the chat, so Vietnamese only. */
   webChatRateLimited: (seconds: number) => `Ông/bà gửi quá nhiều tin trong một phút. Vui lòng thử lại sau ${seconds} giây.`,
   somethingWentWrong: "Xin lỗi ông/bà, hệ thống đang gặp trục trặc. Ông/bà vui lòng thử lại sau ít phút.",
-  procedureButton: (p: { code: string; name: string }) => ({ label: clip(p.name, 60, "..."), data: `proc:${p.code}` }),
+  procedureButton: (p: { code: string; name: string }) => ({ label: clip(p.name, BUTTON_LABEL, "..."), data: `proc:${p.code}` }),
+  /** One button per procedure, one per row, each label telling its procedure apart from the others (`distinctLabels`). */
+  procedureButtonRows: (ps: readonly { code: string; name: string }[]): Button[][] =>
+    distinctLabels(ps.map((p) => p.name)).map((label, i) => [{ label, data: `proc:${ps[i]!.code}` }]),
 
   /**
    * The whole answer about a procedure: its name, a three-line summary (where; how long and how
@@ -234,7 +270,9 @@ export const botText = {
     "⚠️ Ông/bà có nhắc đến người nước ngoài: thủ tục dưới đây dành cho trường hợp không có yếu tố nước ngoài (giấy tờ, lệ phí, thời hạn có thể khác). " +
     `Trường hợp có yếu tố nước ngoài là thủ tục "${counterpart.name}" (nút bên dưới).`,
   /** Several variants of one procedure fit: the search's question, each variant a button. */
-  choiceButton: (r: { code: string; name: string; variant?: string }) => botText.procedureButton({ code: r.code, name: r.variant ?? r.name }),
+  /** The variants offered, each labelled by its variant (else its name), labels told apart (`distinctLabels`). */
+  choiceButtonRows: (rs: readonly { code: string; name: string; variant?: string }[]): Button[][] =>
+    botText.procedureButtonRows(rs.map((r) => ({ code: r.code, name: r.variant ?? r.name }))),
   outOfScope: (topic: string, whereToGo: string) => `${topic} không làm tại xã, phường nên em không có hướng dẫn thủ tục này.\nNơi làm: ${whereToGo}`,
   /** The search's question between variants, in the bot's own voice ("ông/bà", not "bạn"). */
   choicesPrompt: (prompt: string) => prompt.replace(/\b(B|b)ạn\b/gu, (_, b: string) => (b === "B" ? "Ông/bà" : "ông/bà")),
