@@ -195,6 +195,8 @@ describe("answers", () => {
     // a lost register says re-registration, not which paper: the question's own paper decides
     expect(top("đăng ký kết hôn năm 1998 với vợ người Hàn, giờ bản chính rách nát, sổ gốc cũng không còn")).toBe("2.000513");
     expect(top("hôn thú của bố mẹ tôi rách nát, sổ gốc cũng không còn")).toBe("1.004746");
+    expect(top("giấy khai sinh của tôi cháy rồi, sổ cũ ở xã cũng thất lạc")).toBe("1.004884");
+    expect(top("bản chính khai sinh bị mối ăn, xã bảo hồi đó không lưu sổ")).toBe("1.004884");
     expect(top("giấy khai sinh bị mất, sổ hộ tịch xã vẫn lưu, cần làm gì")).toBe("2.000635");
     expect(top("giấy kết hôn bị mất, xin bản sao trích lục từ sổ hộ tịch ở xã")).toBe("2.000635");
   });
