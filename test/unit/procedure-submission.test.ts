@@ -7,19 +7,25 @@ const byCode = (code: string) => accepted.find((p) => p.code === code)!;
 
 describe("how a dossier is handed in, derived once per procedure", () => {
   it("online only where a document note or the agency says so: never also 'by post' or at the desk", () => {
-    expect(submissionOf(byCode("3.000722"))).toEqual({ online: "only", byPost: false, resultByPost: false });
+    expect(submissionOf(byCode("3.000722"))).toEqual({ online: "only", byPost: false, resultByPost: false, inPerson: [], presentAtIntake: false });
     const fullyOnline = accepted.find((p) => /trực tuyến toàn trình/.test(p.name))!;
     expect(submissionOf(fullyOnline).online).toBe("only");
     expect(submissionOf(fullyOnline).byPost).toBe(false);
   });
 
   it("online as well where the fee or agency mentions it; by post from the catalog's flags, unknown kept unknown", () => {
-    expect(submissionOf(byCode("1.004222"))).toEqual({ online: "also", byPost: false, resultByPost: false });
-    expect(submissionOf(byCode("1.001193"))).toEqual({ online: "also", byPost: true, resultByPost: true });
-    expect(submissionOf(byCode("2.000815"))).toEqual({ online: null, byPost: null, resultByPost: null });
+    expect(submissionOf(byCode("1.004222"))).toEqual({ online: "also", byPost: false, resultByPost: false, inPerson: [], presentAtIntake: false });
+    expect(submissionOf(byCode("1.001193"))).toEqual({ online: "also", byPost: true, resultByPost: true, inPerson: [], presentAtIntake: false });
+    expect(submissionOf(byCode("2.000815"))).toEqual({ online: null, byPost: null, resultByPost: null, inPerson: [], presentAtIntake: false });
   });
 
   it("says 'online only' for no procedure the catalog lets citizens send by post", () => {
     for (const p of accepted) if (p.postalSubmission === true) expect(submissionOf(p).online, p.code).not.toBe("only");
+  });
+  it("reads from the data where the citizen must be there: a step in person, or biometrics taken at intake", () => {
+    const marriage = submissionOf(byCode("1.000894"));
+    expect(marriage.inPerson.join(" ")).toMatch(/phải có mặt/);
+    expect(submissionOf(byCode("1.014064")).presentAtIntake).toBe(true);
+    expect(submissionOf(byCode("1.001193"))).toMatchObject({ inPerson: [], presentAtIntake: false });
   });
 });
