@@ -16,7 +16,7 @@ import { searchData, type OutOfScopeTopic, type Phrase, type VariantGroup, type 
 import type { AnswerResult, SearchAnswer } from "./answer.js";
 import { phraseAt, phraseSpans, readQuery, saysPhrase, type ReadQuery } from "./query.js";
 import { extractProcedureCodes, tokenize, type Token } from "./tokenize.js";
-import type { Vocabulary } from "./typos.js";
+import { toneOf, type Vocabulary } from "./typos.js";
 
 export interface SearchableProcedure {
   code: string;
@@ -321,10 +321,21 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   }
   // the words the catalog writes with marks, as written (what typo repair leaves alone when typed so)
   const written = new Set<string>();
+  // and the tones it writes each word with, in texts written with marks ("được": "duoc" is 5)
+  const tonesOf = new Map<string, Set<number>>();
   for (const p of procedures) {
-    for (const text of [p.name, ...p.aliases, ...p.documentNames, p.field ?? ""]) for (const t of tokensOf(text)) if (t.marked) written.add(t.tone);
+    for (const text of [p.name, ...p.aliases, ...p.documentNames, p.field ?? ""]) {
+      const tokens = tokensOf(text);
+      if (!tokens.some((t) => t.marked)) continue;
+      for (const t of tokens) {
+        if (t.marked) written.add(t.tone);
+        let tones = tonesOf.get(t.key);
+        if (tones === undefined) tonesOf.set(t.key, (tones = new Set()));
+        tones.add(t.marked ? toneOf(t.tone) : 0);
+      }
+    }
   }
-  const index: IndexData = { mini, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)) };
+  const index: IndexData = { mini, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)) };
   return index as unknown as CatalogSearchIndex;
 }
 
