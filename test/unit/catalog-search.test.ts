@@ -293,6 +293,13 @@ describe("answers", () => {
     expect(kind("chưa có bằng lái xe máy thì thi ở đâu")).toBe("out-of-scope");
   });
 
+  it("keeps the search's best variant over the group's default when the question says its own name words", () => {
+    // "hết hạn": the words of "Gia hạn giấy phép xây dựng" that "Cấp giấy phép xây dựng mới" lacks
+    expect(top("giấy phép xây dựng của tôi hết hạn rồi thì làm sao")).toBe("1.013227");
+    // nothing that tells the variants apart: the default (a new permit)
+    expect(top("xin giấy phép xây nhà ở")).toBe("1.013225");
+  });
+
   it("names a procedure by common words when they say most of its whole name", () => {
     expect(top("làm việc nuôi con nuôi trong nước")).toBe("2.001263");
     for (const q of ["đăng ký", "xin giấy", "thủ tục hành chính"]) expect(searchCatalog(index, q), q).toEqual([]);
