@@ -589,7 +589,7 @@ function negatedAt(tokens: readonly Token[], at: number): boolean {
 /**
  * The first out-of-scope topic the question names (not counting words a synonym read otherwise),
  * the rest of the question, and whether the topic is told only in the story before the clause
- * stating the need ("…, cả nhà vay ngân hàng để nuôi, giờ …").
+ * stating the need (a loan told before "giờ muốn …").
  */
 function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; rest: Token[]; negated: boolean; inStory: boolean } | null {
   let denied: { topic: OutOfScopeTopic; term: Phrase; rest: Token[]; negated: boolean; inStory: boolean } | null = null;
