@@ -3,6 +3,7 @@
  */
 import type { ProcedureView } from "../../src/catalog/repository.js";
 import { provenanceOf, unknownText } from "../../src/catalog/provenance.js";
+import { isDocumentHeading } from "../../src/catalog/source.js";
 import { homePickup, submissionOf } from "../../src/catalog/submission.js";
 import type { Button } from "../engine/types.js";
 import { clip } from "../../src/text/clip.js";
@@ -211,10 +212,13 @@ export const botText = {
     ];
     if (p.documents.length === 0) lines.push(unknownText(p, "documents"));
     else lines.push("Giấy tờ cần nộp:");
-    p.documents.forEach((d, i) => {
-      lines.push(`${i + 1}. ${d.name}${copies(d.originals, d.copies)}${d.formNumber ? ` (mẫu: ${d.formNumber})` : ""}`);
-      if (d.note) lines.push(`   ${d.note}`);
-    });
+    // a heading of the list (src/catalog/source.ts) introduces the papers after it: not numbered
+    let n = 0;
+    for (const d of p.documents) {
+      if (isDocumentHeading(d)) lines.push(`▸ ${d.name}${d.note ? ` (${d.note})` : ""}`);
+      else lines.push(`${(n += 1)}. ${d.name}${copies(d.originals, d.copies)}${d.formNumber ? ` (mẫu: ${d.formNumber})` : ""}`);
+      if (d.note && !isDocumentHeading(d)) lines.push(`   ${d.note}`);
+    }
     if (p.toShow.length) {
       lines.push("", "Mang theo để xuất trình:");
       for (const s of p.toShow) lines.push(`• ${s}`);

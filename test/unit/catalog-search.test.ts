@@ -300,6 +300,13 @@ describe("answers", () => {
     expect(top("xin giấy phép xây nhà ở")).toBe("1.013225");
   });
 
+  it("reads an out-of-scope topic told only in the story as a circumstance when the need clause names a procedure", () => {
+    expect(top("Ông tôi đang hưởng lương hưu bảo hiểm xã hội, mới mất tuần trước, giờ muốn làm giấy khai tử cho ông")).toBe("1.000656");
+    // a need clause that names no procedure of its own: still the topic
+    expect(kind("thành lập công ty cổ phần cần những giấy tờ gì")).toBe("out-of-scope");
+    expect(kind("tháng trước tôi nghỉ việc ở công ty, giờ muốn rút bảo hiểm xã hội một lần")).toBe("out-of-scope");
+  });
+
   it("names a procedure by common words when they say most of its whole name", () => {
     expect(top("làm việc nuôi con nuôi trong nước")).toBe("2.001263");
     for (const q of ["đăng ký", "xin giấy", "thủ tục hành chính"]) expect(searchCatalog(index, q), q).toEqual([]);

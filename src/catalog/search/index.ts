@@ -54,6 +54,8 @@ const NAMED_COVERED = 0.5;
 /** How sure the question must be of a procedure when it denies the out-of-scope topic it names. */
 const NEGATED_CONFIDENT = 0.6;
 const NAMED_CONFIDENT = 0.65;
+/** How sure the clause stating the need must be of a procedure on its own when the story before it names an out-of-scope topic. */
+const STORY_NEED_CONFIDENT = 0.5;
 const DEFAULT_LIMIT = 5;
 /** How many of MiniSearch's best candidates are scored in full. */
 const CANDIDATES = 20;
@@ -595,9 +597,13 @@ function negatedAt(tokens: readonly Token[], at: number): boolean {
   return between.some((b) => at - b.keys.length >= 0 && phraseAt({ keys: b.keys, tone: null }, tokens, at - b.keys.length) && negatorEndsAt(at - b.keys.length));
 }
 
-/** The first out-of-scope topic the question names (not counting words a synonym read otherwise), and the rest of the question. */
-function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; rest: Token[]; negated: boolean } | null {
-  let denied: { topic: OutOfScopeTopic; term: Phrase; rest: Token[]; negated: boolean } | null = null;
+/**
+ * The first out-of-scope topic the question names (not counting words a synonym read otherwise),
+ * the rest of the question, and whether the topic is told only in the story before the clause
+ * stating the need (a loan told before "giờ muốn …").
+ */
+function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; rest: Token[]; negated: boolean; inStory: boolean } | null {
+  let denied: { topic: OutOfScopeTopic; term: Phrase; rest: Token[]; negated: boolean; inStory: boolean } | null = null;
   const keys = new Set(q.tokens.map((t) => t.key));
   for (const topic of searchData().topics) {
     for (const term of topic.terms) {
@@ -613,11 +619,12 @@ function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; 
       const rest = q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom) && i < q.purposeFrom);
       // a topic the citizen says they do not have is more likely a circumstance of the question
       // than its topic: it counts only when no topic is named plainly
+      const inStory = q.needFrom > 0 && spans.every(([at]) => at < q.needFrom);
       if (spans.some(([at]) => negatedAt(q.tokens, at))) {
-        denied ??= { topic, term, rest, negated: true };
+        denied ??= { topic, term, rest, negated: true, inStory };
         continue;
       }
-      return { topic, term, rest, negated: false };
+      return { topic, term, rest, negated: false, inStory };
     }
   }
   return denied;
@@ -653,6 +660,12 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
   // a denied topic ("chưa có …") is a circumstance of a procedure the question names surely enough
   // (or of a procedure whose name itself names the topic: "… chưa tham gia bảo hiểm xã hội")
   if (oos?.negated && top !== undefined && (top.confidence >= NEGATED_CONFIDENT || (top.confidence >= MATCH_THRESHOLD && saysPhrase(top.doc.strongKeys.slice(0, 1), oos.term)))) return withVariants(data, q, scored, limit);
+  // a topic told only in the story is a circumstance when the clause stating the need names a
+  // procedure of its own (a story ending in "giờ phải làm sao" still asks about the topic)
+  if (oos?.inStory && top !== undefined && top.confidence >= MATCH_THRESHOLD) {
+    const need = scoreQuery(data, read(data, q.tokens.slice(q.needFrom)));
+    if ((need[0]?.confidence ?? 0) >= STORY_NEED_CONFIDENT) return withVariants(data, q, scored, limit);
+  }
   if (oos) {
     // a procedure that itself names the topic, and whose name the question covers well, answers
     const named = top !== undefined && (top.confidence >= NAMED_CONFIDENT || top.nameCovered >= NAMED_COVERED) && saysPhrase(top.doc.strongKeys, oos.term);
