@@ -180,15 +180,29 @@ function marksOf(texts: readonly string[]): { strongTones: Set<string>; markedTe
   return { strongTones, markedTerms };
 }
 
+/**
+ * Terms of each catalog text, cached while an index is built: the same document names come back
+ * across procedures, and building their pairs again was a good part of the build's time.
+ */
+let termCache: Map<string, readonly string[]> | null = null;
+
 /** Syllables (not function words, read by their marks) and pairs of a catalog text. */
 function termSet(text: string, isStop: (t: Token) => boolean, set = new Set<string>()): Set<string> {
-  for (const line of text.split("\n")) {
-    const tokens = tokensOf(line);
-    tokens.forEach((t, i) => {
-      if (!isStop(t)) set.add(t.key);
-      if (i > 0) set.add(`${tokens[i - 1]!.key} ${t.key}`);
-    });
+  let terms = termCache?.get(text);
+  if (terms === undefined) {
+    const own = new Set<string>();
+    for (const line of text.split("\n")) {
+      const tokens = tokensOf(line);
+      for (let i = 0; i < tokens.length; i++) {
+        const t = tokens[i]!;
+        if (!isStop(t)) own.add(t.key);
+        if (i > 0) own.add(`${tokens[i - 1]!.key} ${t.key}`);
+      }
+    }
+    terms = [...own];
+    termCache?.set(text, terms);
   }
+  for (const t of terms) set.add(t);
   return set;
 }
 
@@ -205,10 +219,12 @@ function nameParts(name: string, tails: readonly RegExp[]): string[] {
 
 export function buildSearchIndex(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   tokenCache = new Map();
+  termCache = new Map();
   try {
     return build(procedures);
   } finally {
     tokenCache = null;
+    termCache = null;
   }
 }
 
