@@ -16,7 +16,7 @@ import { searchData, type OutOfScopeTopic, type Phrase, type VariantGroup, type 
 import type { AnswerResult, SearchAnswer } from "./answer.js";
 import { phraseAt, phraseSpans, readQuery, saysPhrase, type ReadQuery } from "./query.js";
 import { extractProcedureCodes, tokenize, type Token } from "./tokenize.js";
-import type { Vocabulary } from "./typos.js";
+import { toneOf, type Vocabulary } from "./typos.js";
 
 export interface SearchableProcedure {
   code: string;
@@ -323,10 +323,21 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   }
   // the words the catalog writes with marks, as written (what typo repair leaves alone when typed so)
   const written = new Set<string>();
+  // and the tones it writes each word with, in texts written with marks ("được": "duoc" is 5)
+  const tonesOf = new Map<string, Set<number>>();
   for (const p of procedures) {
-    for (const text of [p.name, ...p.aliases, ...p.documentNames, p.field ?? ""]) for (const t of tokensOf(text)) if (t.marked) written.add(t.tone);
+    for (const text of [p.name, ...p.aliases, ...p.documentNames, p.field ?? ""]) {
+      const tokens = tokensOf(text);
+      if (!tokens.some((t) => t.marked)) continue;
+      for (const t of tokens) {
+        if (t.marked) written.add(t.tone);
+        let tones = tonesOf.get(t.key);
+        if (tones === undefined) tonesOf.set(t.key, (tones = new Set()));
+        tones.add(t.marked ? toneOf(t.tone) : 0);
+      }
+    }
   }
-  const index: IndexData = { mini, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)) };
+  const index: IndexData = { mini, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)) };
   return index as unknown as CatalogSearchIndex;
 }
 
@@ -670,6 +681,24 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
   return withVariants(data, q, scored, limit);
 }
 
+/**
+ * How much of the words of a procedure's name that another's lacks the question says: a share,
+ * by rarity, of its own syllables (not pairs, which only say the order of the words around them;
+ * not the plain variant's words, "trong nước").
+ */
+function ownWordsSaid(data: IndexData, q: ReadQuery, doc: Doc, other: Doc): number {
+  let own = 0;
+  let said = 0;
+  for (const t of doc.nameTerms) {
+    if (t.includes(" ") || other.nameTerms.has(t) || data.plainTerms.has(t)) continue;
+    const idf = data.nameIdf.get(t) ?? 0;
+    own += idf;
+    const w = q.terms.get(t);
+    if (w !== undefined) said += idf * Math.min(1, w);
+  }
+  return own > 0 ? said / own : 0;
+}
+
 function withVariants(data: IndexData, q: ReadQuery, scored: Scored[], limit: number): SearchAnswer {
   const results = ranked(scored, limit);
   const first = results[0];
@@ -698,7 +727,15 @@ function withVariants(data: IndexData, q: ReadQuery, scored: Scored[], limit: nu
   const named = group.says.length > 0 || first.score >= AGE_GROUP_NAMED;
   if (selected.length === 1 && selection.byAge && named) return { kind: "match", results: put(selected[0]!.code, Math.max(first.score, AGE_DECIDED)) };
   if (selected.length === 1) return { kind: "match", results: put(selected[0]!.code) };
-  if (selected.length === 0 && group.default && data.byCode.has(group.default)) return { kind: "match", results: put(group.default) };
+  if (selected.length === 0 && group.default && data.byCode.has(group.default)) {
+    // the best answer is another variant whose own words the question says, more of them than
+    // of the default's ("hết hạn" of "Gia hạn giấy phép", not "mới" of "Cấp giấy phép … mới"):
+    // the search's choice stands; else the default (the question does not tell them apart)
+    const best = data.byCode.get(first.code)!;
+    const plain = data.byCode.get(group.default)!;
+    const chosen = best !== plain && present.some((m) => m.code === first.code) && ownWordsSaid(data, q, best, plain) > ownWordsSaid(data, q, plain, best);
+    return { kind: "match", results: put(chosen ? first.code : group.default) };
+  }
   const offered = selected.length > 1 ? selected : present;
   return {
     kind: "choices",
