@@ -307,6 +307,11 @@ describe("answers", () => {
     expect(kind("tháng trước tôi nghỉ việc ở công ty, giờ muốn rút bảo hiểm xã hội một lần")).toBe("out-of-scope");
   });
 
+  it("reads 'mất' before a paper or thing as lost, not died ('mất cavet')", () => {
+    expect(["1.013082", "1.013080"]).toContain(top("mất cavet xe thì làm sao"));
+    expect(top("bố tôi mất tuần trước")).toBe("1.000656");
+  });
+
   it("names a procedure by common words when they say most of its whole name", () => {
     expect(top("làm việc nuôi con nuôi trong nước")).toBe("2.001263");
     for (const q of ["đăng ký", "xin giấy", "thủ tục hành chính"]) expect(searchCatalog(index, q), q).toEqual([]);
