@@ -312,6 +312,15 @@ describe("answers", () => {
     expect(top("bố tôi mất tuần trước")).toBe("1.000656");
   });
 
+  it("reads a paper running out as its extension and a paper put into the ID card as integration", () => {
+    const permit = searchCatalog(index, "giấy phép xây dựng hết hạn mà chưa khởi công thì sao")[0];
+    expect(permit?.code).toBe("1.013227");
+    expect(permit?.score).toBeGreaterThanOrEqual(0.8);
+    expect(top("đăng ký tạm trú sắp hết thời hạn")).toBe("1.002755");
+    // the driving licence is what is put into the card, not what is asked for
+    expect(top("muốn đưa bằng lái xe vào căn cước")).toBe("1.014060");
+  });
+
   it("names a procedure by common words when they say most of its whole name", () => {
     expect(top("làm việc nuôi con nuôi trong nước")).toBe("2.001263");
     for (const q of ["đăng ký", "xin giấy", "thủ tục hành chính"]) expect(searchCatalog(index, q), q).toEqual([]);
