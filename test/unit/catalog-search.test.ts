@@ -309,6 +309,8 @@ describe("answers", () => {
   it("keeps the search's best variant over the group's default when the question says its own name words", () => {
     // "hết hạn": the words of "Gia hạn giấy phép xây dựng" that "Cấp giấy phép xây dựng mới" lacks
     expect(top("giấy phép xây dựng của tôi hết hạn rồi thì làm sao")).toBe("1.013227");
+    // saying neither's own words, but fitting another variant clearly better ("Cấp điều chỉnh giấy phép")
+    expect(top("sửa lại thiết kế nhà so với giấy phép đã cấp")).toBe("1.013226");
     // nothing that tells the variants apart: the default (a new permit)
     expect(top("xin giấy phép xây nhà ở")).toBe("1.013225");
   });
