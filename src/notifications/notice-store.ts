@@ -803,7 +803,8 @@ export class NoticeStore {
         WHERE status IN ('QUEUED', 'DEFERRED') AND ("notBefore" IS NULL OR "notBefore" <= now() + interval '1 minute')
           AND ("updatedAt" < now() - ($1::int * interval '1 millisecond') OR ("notBefore" IS NOT NULL AND "notBefore" <= now()))
           AND ($2::timestamp IS NULL OR ("createdAt", id) > ($2::timestamp, $3::uuid))
-        ORDER BY "createdAt", id LIMIT ${Math.floor(limit)}`,
+        -- The column, not the text of the same name above: the waiting notices' index gives this order.
+        ORDER BY "Notice"."createdAt", id LIMIT ${Math.floor(limit)}`,
       [quietMs, after?.createdAt ?? null, after?.id ?? null],
     );
     return due.rows;
