@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds the staff console's and public pages' browser assets with esbuild:
-// web/assets/*.ts and *.css → public/assets/ (minified, with a source map). Run by `npm ci`
+// web/assets/*.ts and *.css → public/assets/ (minified, with a source map); *.svg (the pages'
+// icon, favicon.svg) copied as they are. Run by `npm ci`
 // (postinstall), `npm run build:web`, the demo and the test setup; the server serves the result.
 import { build } from "esbuild";
 import { readdirSync } from "node:fs";
@@ -12,7 +13,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export async function buildWebAssets({ quiet = false } = {}) {
   const dir = path.join(root, "web", "assets");
   const entries = readdirSync(dir)
-    .filter((f) => /^[a-z0-9-]+\.(ts|css)$/.test(f))
+    .filter((f) => /^[a-z0-9-]+\.(ts|css|svg)$/.test(f))
     .map((f) => path.join(dir, f));
   await build({
     entryPoints: entries,
@@ -22,6 +23,7 @@ export async function buildWebAssets({ quiet = false } = {}) {
     sourcemap: true,
     target: ["es2020", "safari14"],
     format: "iife",
+    loader: { ".svg": "copy" },
     logLevel: quiet ? "error" : "warning",
   });
   if (!quiet) console.log(`web assets built in public/assets (${entries.length} entries)`);

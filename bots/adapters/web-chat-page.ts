@@ -1,10 +1,19 @@
-/** The web chat page: plain HTML and a little JavaScript, no build step. */
-export const webChatPage = `<!doctype html>
+import { assetUrl, FAVICON } from "../../src/web/pages.js";
+
+let page: string | undefined;
+/** The web chat page: plain HTML and a little JavaScript, no build step (its icon is the pages' one, built with them). */
+export function webChatPage(): string {
+  page ??= html(assetUrl(FAVICON));
+  return page;
+}
+
+const html = (icon: string) => `<!doctype html>
 <html lang="vi">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Trợ lý thủ tục một cửa</title>
+<link rel="icon" type="image/svg+xml" href="${icon}">
 <style>
   :root { --blue: #0b5cab; --bg: #f4f6f9; }
   * { box-sizing: border-box; }

@@ -72,7 +72,7 @@ export async function registerWebChat(app: FastifyInstance, engine: Conversation
       errorResponseBuilder: (_request, context) =>
         new AppError("RATE_LIMITED", botText.webChatRateLimited(Math.ceil(context.ttl / 1000))),
     });
-    scope.get("/chat", async (_request, reply) => reply.type("text/html; charset=utf-8").send(webChatPage));
+    scope.get("/chat", async (_request, reply) => reply.type("text/html; charset=utf-8").send(webChatPage()));
     scope.post("/api/v1/chat", { config: { rateLimit: { max: options.perMinute, timeWindow: 60_000 } } }, async (request, reply) => {
       const body = parseOrThrow(chatRequest, request.body ?? {}, "body");
       const id = conversationOf(request, reply, options);

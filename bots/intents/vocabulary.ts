@@ -48,7 +48,7 @@ const STATUS: Alternatives = [
   "chưa nhận được", "quá hạn",
 ];
 
-/** Countries a spouse, parent or child may be from ("chồng Hàn Quốc", "kết hôn với người Trung Quốc"). */
+/** Countries a spouse, parent or child may be from ("chồng Hàn Quốc", "lấy người Trung Quốc"). */
 const COUNTRIES: Alternatives = [
   "Hàn Quốc", "Trung Quốc", "Đài Loan", "Hồng Kông", "Nhật Bản", "Hoa Kỳ", "Campuchia", "Cam pu chia", "Thái Lan", "Singapore", "Malaysia",
   "Philippines", "Indonesia", "Ấn Độ", "Canada", "Hà Lan", "Ba Lan", "Đài Bắc",

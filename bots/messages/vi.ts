@@ -2,11 +2,11 @@
  * Everything the chat bot says, in Vietnamese, in one place.
  */
 import type { ProcedureView } from "../../src/catalog/repository.js";
-import { provenanceOf, unknownText } from "../../src/catalog/provenance.js";
+import { feeText, provenanceOf, unknownText } from "../../src/catalog/provenance.js";
+import { isDocumentHeading } from "../../src/catalog/source.js";
 import { homePickup, submissionOf } from "../../src/catalog/submission.js";
 import type { Button } from "../engine/types.js";
 import { clip } from "../../src/text/clip.js";
-import { searchKey } from "../../src/text/vietnamese.js";
 
 const MENU_HINT = 'Gõ "menu" bất cứ lúc nào để xem lại các lựa chọn.';
 
@@ -52,50 +52,6 @@ function brief(fact: string): string {
     return `${cut.replace(/[\s,;:(]+$/, "")}…)`;
   }
   return `${cut.replace(/[\s,;:(]+$/, "")}…`;
-}
-
-/** A portal note that only confirms there is no fee ("Miễn phí (Không có.)"). */
-const CONFIRMS_FREE = /^(khong co|khong thu|khong)$/;
-/**
- * The portal writes "Miễn phí" in its fee field whenever the amount is 0, even where its note says
- * the amount is set elsewhere ("Miễn phí (Mức lệ phí cụ thể do Hội đồng nhân dân tỉnh… quyết
- * định…)", "Miễn phí (Thông tư số 60/2023/TT-BTC… quy định mức thu…)"). The citizen is told free
- * only where the data says so without a note (or with a note that only confirms it); otherwise who
- * sets the amount, the note itself, and where to ask.
- */
-export function feeText(fee: string): string {
-  let out = "";
-  let rest = fee;
-  for (;;) {
-    const at = rest.search(/(^|[:;]\s*)Miễn phí \(/);
-    if (at < 0) return out + rest;
-    const open = rest.indexOf("(", at);
-    let depth = 0;
-    let close = rest.length;
-    for (let i = open; i < rest.length; i++) {
-      if (rest[i] === "(") depth++;
-      else if (rest[i] === ")" && --depth === 0) {
-        close = i;
-        break;
-      }
-    }
-    const note = rest.slice(open + 1, close).trim();
-    const key = searchKey(note).replace(/[.\s]+$/, "");
-    const start = rest.indexOf("Miễn phí", at);
-    let said: string;
-    if (CONFIRMS_FREE.test(key)) said = rest.slice(start, close + 1);
-    else {
-      const circular = note.match(/Thông tư số [\w/.-]+/u)?.[0];
-      const who = /hoi dong nhan dan|hdnd/.test(key)
-        ? "Mức lệ phí do Hội đồng nhân dân cấp tỉnh quyết định"
-        : circular
-          ? `Mức thu theo ${circular.replace(/[.,]$/, "")}`
-          : "Chưa rõ mức thu";
-      said = `${who}; Cổng Dịch vụ công quốc gia không nêu số tiền, ông/bà vui lòng hỏi bộ phận một cửa. Ghi chú của Cổng: ${note}`;
-    }
-    out += rest.slice(0, start) + said;
-    rest = rest.slice(close + 1);
-  }
 }
 
 /** A button's label, in UTF-16 units (what the chat apps count). */
@@ -211,10 +167,13 @@ export const botText = {
     ];
     if (p.documents.length === 0) lines.push(unknownText(p, "documents"));
     else lines.push("Giấy tờ cần nộp:");
-    p.documents.forEach((d, i) => {
-      lines.push(`${i + 1}. ${d.name}${copies(d.originals, d.copies)}${d.formNumber ? ` (mẫu: ${d.formNumber})` : ""}`);
-      if (d.note) lines.push(`   ${d.note}`);
-    });
+    // a heading of the list (src/catalog/source.ts) introduces the papers after it: not numbered
+    let n = 0;
+    for (const d of p.documents) {
+      if (isDocumentHeading(d)) lines.push(`▸ ${d.name}${d.note ? ` (${d.note})` : ""}`);
+      else lines.push(`${(n += 1)}. ${d.name}${copies(d.originals, d.copies)}${d.formNumber ? ` (mẫu: ${d.formNumber})` : ""}`);
+      if (d.note && !isDocumentHeading(d)) lines.push(`   ${d.note}`);
+    }
     if (p.toShow.length) {
       lines.push("", "Mang theo để xuất trình:");
       for (const s of p.toShow) lines.push(`• ${s}`);

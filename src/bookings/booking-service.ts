@@ -38,12 +38,12 @@ export interface NewBooking {
   postage: number;
 }
 
-/** What the post office must check before handing over (shown to staff with every booking). */
+/** What the post office must check before handing over (shown to staff with every booking, in Vietnamese only: the console and the slip print it as is). */
 export function handOverRule(kind: BookingKind, recipientIsApplicant: boolean): string {
-  if (kind === "DOSSIER_COLLECTION") return "Đối chiếu CCCD của người nộp hồ sơ khi nhận hồ sơ (check the applicant's ID when collecting).";
+  if (kind === "DOSSIER_COLLECTION") return "Đối chiếu CCCD của người nộp hồ sơ khi nhận hồ sơ.";
   return recipientIsApplicant
-    ? "Chỉ trao kết quả khi xem CCCD của người nhận có tên trên, là người nộp hồ sơ (hand over only on sight of the named applicant's ID)."
-    : "Chỉ trao kết quả khi xem CCCD của người nhận có tên trên và giấy ủy quyền của người nộp hồ sơ (hand over only on sight of the named recipient's ID and the applicant's mandate).";
+    ? "Chỉ trao kết quả khi xem CCCD của người nhận có tên trên, là người nộp hồ sơ."
+    : "Chỉ trao kết quả khi xem CCCD của người nhận có tên trên và giấy ủy quyền của người nộp hồ sơ.";
 }
 
 /** Allowed moves; anything else is refused. */

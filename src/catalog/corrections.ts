@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { Db } from "../db/client.js";
 import { AppError } from "../errors.js";
 import { normalizeInput } from "../text/vietnamese.js";
-import { isPublicSource } from "./source.js";
+import { isPublicSource, issuePath } from "./source.js";
 
 const text = z.string().transform(normalizeInput).pipe(z.string().min(1, "must not be empty"));
 const optionalText = z
@@ -129,7 +129,7 @@ export function parseCorrections(raw: unknown): { records: ParsedCorrection[]; p
     const code = typeof (item as { code?: unknown } | null)?.code === "string" ? (item as { code: string }).code : null;
     const parsed = correctionSchema.safeParse(item);
     if (!parsed.success) {
-      problems.push({ index, code, problems: parsed.error.issues.map((i) => `${i.path.join(".") || "record"}: ${i.message}`) });
+      problems.push({ index, code, problems: parsed.error.issues.map((i) => `${issuePath(i.path) || "record"}: ${i.message}`) });
       return;
     }
     if (seen.has(parsed.data.code)) {

@@ -4,8 +4,11 @@
  * - the source and the month the copy was taken ("Theo Cổng Dịch vụ công quốc gia, cập nhật
  *   06/2026"), and the day an admin corrected it, if one did;
  * - below high confidence, a line to confirm at the one-stop desk before submitting;
- * - each fact the source leaves empty, said to be unknown with where to ask (never guessed).
+ * - each fact the source leaves empty, said to be unknown with where to ask (never guessed);
+ * - the fee as the data supports it (`feeText`): never "Miễn phí" where the portal's note says the
+ *   amount is set elsewhere.
  */
+import { searchKey } from "../text/vietnamese.js";
 import type { ProcedureView } from "./repository.js";
 
 export type UnknownField = "agency" | "processingTime" | "fee" | "documents";
@@ -57,4 +60,48 @@ export function provenanceOf(p: ProvenanceInput): Provenance {
   if (p.documents.length === 0) unknown.push({ field: "documents", text: unknownText(p, "documents") });
   const sure = p.confidence === "HIGH" && p.reviewStatus === "PUBLISHED";
   return { statement, confirmAtDesk: sure ? null : CONFIRM_AT_DESK, unknown };
+}
+
+/** A portal note that only confirms there is no fee ("Miễn phí (Không có.)"). */
+const CONFIRMS_FREE = /^(khong co|khong thu|khong)$/;
+/**
+ * The portal writes "Miễn phí" in its fee field whenever the amount is 0, even where its note says
+ * the amount is set elsewhere ("Miễn phí (Mức lệ phí cụ thể do Hội đồng nhân dân tỉnh… quyết
+ * định…)", "Miễn phí (Thông tư số 60/2023/TT-BTC… quy định mức thu…)"). The citizen is told free
+ * only where the data says so without a note (or with a note that only confirms it); otherwise who
+ * sets the amount, the note itself, and where to ask.
+ */
+export function feeText(fee: string): string {
+  let out = "";
+  let rest = fee;
+  for (;;) {
+    const at = rest.search(/(^|[:;]\s*)Miễn phí \(/);
+    if (at < 0) return out + rest;
+    const open = rest.indexOf("(", at);
+    let depth = 0;
+    let close = rest.length;
+    for (let i = open; i < rest.length; i++) {
+      if (rest[i] === "(") depth++;
+      else if (rest[i] === ")" && --depth === 0) {
+        close = i;
+        break;
+      }
+    }
+    const note = rest.slice(open + 1, close).trim();
+    const key = searchKey(note).replace(/[.\s]+$/, "");
+    const start = rest.indexOf("Miễn phí", at);
+    let said: string;
+    if (CONFIRMS_FREE.test(key)) said = rest.slice(start, close + 1);
+    else {
+      const circular = note.match(/Thông tư số [\w/.-]+/u)?.[0];
+      const who = /hoi dong nhan dan|hdnd/.test(key)
+        ? "Mức lệ phí do Hội đồng nhân dân cấp tỉnh quyết định"
+        : circular
+          ? `Mức thu theo ${circular.replace(/[.,]$/, "")}`
+          : "Chưa rõ mức thu";
+      said = `${who}; Cổng Dịch vụ công quốc gia không nêu số tiền, ông/bà vui lòng hỏi bộ phận một cửa. Ghi chú của Cổng: ${note}`;
+    }
+    out += rest.slice(0, start) + said;
+    rest = rest.slice(close + 1);
+  }
 }

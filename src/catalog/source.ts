@@ -21,7 +21,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { projectRoot } from "../paths.js";
-import { normalizeInput } from "../text/vietnamese.js";
+import { normalizeInput, searchKey } from "../text/vietnamese.js";
 
 const dataDir = path.join(projectRoot, "prisma", "seed", "data");
 export const proceduresJsonPath = path.join(dataDir, "procedures.json");
@@ -39,6 +39,14 @@ const optionalText = z
   .string()
   .nullish()
   .transform((v) => (v == null || normalizeInput(v) === "" ? null : normalizeInput(v)));
+
+/**
+ * Where in a record a problem is, counted as people count and as the difference counts them:
+ * ["documents", 0, "name"] → "documents[1].name" (zod's paths count from 0).
+ */
+export function issuePath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => (typeof key === "number" ? `${out}[${key + 1}]` : `${out}${out ? "." : ""}${String(key)}`), "");
+}
 
 /** Legal and official texts a citizen can look up by name. */
 const PUBLIC_DOCUMENT = /^(Hiến pháp|Bộ luật|Luật|Pháp lệnh|Nghị quyết|Nghị định|Thông tư liên tịch|Thông tư|Quyết định|Chỉ thị|Công văn)\s\S*.*\d/u;
@@ -149,8 +157,55 @@ export interface CatalogCheck {
   superseded?: string[];
 }
 
+type SourceDocument = ProcedureEntry["documents"][number];
+
+/** A line of the portal's document table that introduces the papers after it ("…, thành phần hồ sơ bao gồm:", "… là một trong các giấy tờ sau:"). */
+const HEADER_END = /\b(bao gom|gom|nhu sau|sau day|giay to sau|truong hop sau)$/;
+
+/**
+ * A heading of the document list, not a paper to hand in: it introduces the papers after it, and
+ * is shown as such (unnumbered, without counts). See `cleanPortalDocuments`.
+ */
+export function isDocumentHeading(d: { name: string; originals: number; copies: number }): boolean {
+  return d.originals === 0 && d.copies === 0 && d.name.endsWith(":");
+}
+
+/**
+ * The portal's document list as citizens are shown it (the data file keeps the portal's rows):
+ * - a header line ("…, thành phần hồ sơ bao gồm:", "… là một trong các giấy tờ sau:") is not a
+ *   paper to hand in: it becomes a heading — its text ending in ":", no counts, no form
+ *   (`isDocumentHeading`) — over the papers after it, as the portal lists them;
+ * - a paper listed again under the same heading with the same note is listed once, with the
+ *   larger counts; the same paper under another heading or note (another case) stays.
+ */
+export function cleanPortalDocuments(documents: readonly SourceDocument[]): SourceDocument[] {
+  const out: SourceDocument[] = [];
+  const at = new Map<string, number>();
+  let heading = -1;
+  documents.forEach((d, i) => {
+    const text = d.name.replace(/[\s.:]+$/, "");
+    if (i < documents.length - 1 && (d.name.trimEnd().endsWith(":") || HEADER_END.test(searchKey(text)))) {
+      heading = out.length;
+      // a note that only repeats the heading's words is not said twice
+      const note = d.note !== null && searchKey(text).includes(searchKey(d.note)) ? null : d.note;
+      out.push({ ...d, name: `${text}:`, form: null, original: 0, copy: 0, note });
+      return;
+    }
+    const key = `${heading}|${searchKey(d.name)}|${searchKey(d.note ?? "")}`;
+    const first = at.get(key);
+    if (first === undefined) {
+      at.set(key, out.length);
+      out.push(d);
+      return;
+    }
+    const kept = out[first]!;
+    out[first] = { ...kept, form: kept.form ?? d.form, original: Math.max(kept.original, d.original), copy: Math.max(kept.copy, d.copy) };
+  });
+  return out;
+}
+
 function toRecord(entry: ProcedureEntry | PortalEntry, origin: ProcedureOrigin, differences: PortalDifference[] | null = null): ProcedureRecord {
-  const documents = entry.documents.map((d, i) => ({
+  const documents = (origin === "PORTAL" ? cleanPortalDocuments(entry.documents) : entry.documents).map((d, i) => ({
     position: i + 1,
     name: d.name,
     formNumber: d.form,
@@ -203,7 +258,7 @@ export function checkCatalog(
     const code = typeof (item as { code?: unknown })?.code === "string" ? (item as { code: string }).code : null;
     const parsed = schema.safeParse(item);
     if (!parsed.success) {
-      rejected.push({ index, code, problems: parsed.error.issues.map((i) => `${i.path.join(".") || "entry"}: ${i.message}`) });
+      rejected.push({ index, code, problems: parsed.error.issues.map((i) => `${issuePath(i.path) || "entry"}: ${i.message}`) });
       return;
     }
     if (seen.has(parsed.data.code)) {
@@ -252,7 +307,7 @@ export function readProcedureAliases(dir = procedureAliasesDir): Map<string, str
   if (!existsSync(dir)) return byCode;
   for (const name of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
     const parsed = aliasesFile.safeParse(JSON.parse(readFileSync(path.join(dir, name), "utf8")));
-    if (!parsed.success) throw new Error(`prisma/seed/data/procedure-aliases/${name}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    if (!parsed.success) throw new Error(`prisma/seed/data/procedure-aliases/${name}: ${parsed.error.issues.map((i) => `${issuePath(i.path)}: ${i.message}`).join("; ")}`);
     for (const { code, aliases } of parsed.data.entries) byCode.set(code, [...(byCode.get(code) ?? []), ...aliases]);
   }
   return byCode;

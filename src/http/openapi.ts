@@ -1,6 +1,8 @@
 /** The OpenAPI 3.1 description served at /openapi.json. */
 import { MAX_QUERY_LENGTH } from "../catalog/catalog-service.js";
 import { OPENAPI_SECTIONS } from "./openapi/sections.js";
+import { schemaOf } from "./openapi/zod-paths.js";
+import { procedureResponseSchema } from "./routes/procedures.js";
 
 const errorSchema = {
   type: "object",
@@ -18,55 +20,8 @@ const errorSchema = {
   },
 };
 
-const documentSchema = {
-  type: "object",
-  properties: {
-    position: { type: "integer" },
-    name: { type: "string" },
-    formNumber: { type: ["string", "null"] },
-    originals: { type: "integer", description: "Number of originals (bản chính) to submit." },
-    copies: { type: "integer", description: "Number of copies (bản sao) to submit." },
-    note: { type: ["string", "null"] },
-  },
-};
-
-const procedureSchema = {
-  type: "object",
-  properties: {
-    code: { type: "string", examples: ["1.001193"] },
-    name: { type: "string" },
-    field: { type: "string" },
-    level: { type: "string" },
-    agency: { type: ["string", "null"], description: "null: the source does not say (see provenance.unknown)." },
-    processingTime: { type: ["string", "null"], description: "null: the source does not say." },
-    fee: { type: ["string", "null"], description: "null: the source does not say." },
-    postalSubmission: { type: ["boolean", "null"], description: "The post office may carry the dossier in (null: unknown)." },
-    postalReturn: { type: ["boolean", "null"], description: "The post office may bring the result home (null: unknown)." },
-    legalBasis: { type: "array", items: { type: "string" } },
-    aliases: { type: "array", items: { type: "string" } },
-    toShow: { type: "array", items: { type: "string" }, description: "Papers to show (not hand in)." },
-    notes: { type: "array", items: { type: "string" } },
-    sources: { type: "array", items: { type: "string" }, description: "Public pages (http(s) addresses) and named public documents only." },
-    confidence: { enum: ["HIGH", "MEDIUM", "LOW"] },
-    reviewStatus: { enum: ["PUBLISHED", "NEEDS_REVIEW"], description: "NEEDS_REVIEW: facts not yet confirmed by staff." },
-    dataAsOf: { type: ["string", "null"], description: "When the source copy was taken: YYYY-MM (portal records) or YYYY (curated)." },
-    origin: { enum: ["CURATED", "PORTAL"], description: "CURATED: the hand-checked procedures; PORTAL: the national portal's commune-level list." },
-    correctedAt: { type: ["string", "null"], format: "date-time", description: "When an admin last corrected the procedure; null while it is as published." },
-    documents: { type: "array", items: documentSchema, description: "Empty when the source lists none (provenance.unknown says so)." },
-    provenance: {
-      type: "object",
-      description: "What citizens are told about where the facts come from.",
-      properties: {
-        statement: { type: "string", examples: ["Theo Cổng Dịch vụ công quốc gia, cập nhật 06/2026."] },
-        confirmAtDesk: { type: ["string", "null"], description: "Below high confidence: the line asking to confirm at the one-stop desk." },
-        unknown: {
-          type: "array",
-          items: { type: "object", properties: { field: { enum: ["agency", "processingTime", "fee", "documents"] }, text: { type: "string" } } },
-        },
-      },
-    },
-  },
-};
+/** The procedure as `GET /api/v1/procedures/{code}` serves it, from the zod schema it is checked with. */
+const procedureSchema = schemaOf(procedureResponseSchema, "output");
 
 const rankedResultSchema = {
   type: "object",

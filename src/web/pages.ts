@@ -15,6 +15,8 @@ import { can, type Action, type Principal } from "../auth/guard.js";
 
 const viewsDir = path.join(projectRoot, "web", "views");
 export const assetsDir = path.join(projectRoot, "public", "assets");
+/** The pages' icon (web/assets/favicon.svg, copied there by the web build). */
+export const FAVICON = "favicon.svg";
 
 const ICT = "Asia/Ho_Chi_Minh";
 const dateTime = new Intl.DateTimeFormat("vi-VN", { timeZone: ICT, day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit", hour12: false });
@@ -88,4 +90,6 @@ export async function registerAssets(app: FastifyInstance): Promise<void> {
     app.log.warn("public/assets is missing: run `npm run build:web` (npm ci does it) — pages will have no styles or scripts");
   }
   await app.register(fastifyStatic, { root: assetsDir, prefix: "/assets/", decorateReply: false, maxAge: "1d", immutable: false, index: false, wildcard: true });
+  // pages name their icon (`<link rel="icon">`); a browser that asks the old way is sent to it
+  app.get("/favicon.ico", async (_request, reply) => reply.redirect(assetUrl(FAVICON), 301));
 }

@@ -95,6 +95,17 @@ describe("HTTP API", () => {
     expect(body.sources.length).toBeGreaterThan(0);
   });
 
+  it("serves the fee in the words citizens are told (never 'Miễn phí' where the note says the province sets it), the source's text under feeAsPublished", async () => {
+    const { status, body } = await get("/api/v1/procedures/1.000094");
+    expect(status).toBe(200);
+    expect(body.feeAsPublished).toMatch(/^Miễn phí \(Mức lệ phí cụ thể do Hội đồng nhân dân tỉnh/);
+    expect(body.fee).toMatch(/^Mức lệ phí do Hội đồng nhân dân cấp tỉnh quyết định; Cổng Dịch vụ công quốc gia không nêu số tiền, ông\/bà vui lòng hỏi bộ phận một cửa\./);
+    expect(body.fee).not.toMatch(/^Miễn phí/);
+    // a fee without such a note is served as it is
+    const birth = await get("/api/v1/procedures/1.001193");
+    expect(birth.body.fee).toBe(birth.body.feeAsPublished);
+  });
+
   it("answers 404 for an unknown code and 400 for a malformed one", async () => {
     const unknown = await get("/api/v1/procedures/9.999999");
     expect(unknown.status).toBe(404);

@@ -17,6 +17,7 @@ import {
 import { phraseOf, searchData } from "../../src/catalog/search/data.js";
 import { phraseAt } from "../../src/catalog/search/query.js";
 import { textTokens, tokenize } from "../../src/catalog/search/tokenize.js";
+import { repairPairs } from "../../src/catalog/search/typos.js";
 import { searchKey } from "../../src/text/vietnamese.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -79,6 +80,17 @@ describe("question text", () => {
     expect(["1.012812", "1.013967"]).toContain(top("tường lấn sang vườn, xã có hòa giải không"));
     // a regional slip typed with marks the catalog does not write so is still repaired
     expect(top("đăng ký tạm chú cho người ở trọ")).toBe("1.004194");
+  });
+
+  it("respells a word typed with marks only into a word of the same tone ('rước' is not 'được')", () => {
+    const vocab = { words: new Set(["to", "chuc", "duoc", "tam", "tru"]), bigrams: new Set(["chuc duoc", "tam tru"]), frequency: new Map<string, number>(), tonesOf: new Map([["duoc", new Set([5])], ["tru", new Set([1])]]) };
+    const keys = (text: string): string[] => repairPairs(tokenize(text), vocab).map((t) => t.key);
+    // r/d is a regional confusion, but "rước" (sắc) respelled "dước" is no word; "được" is nặng
+    expect(keys("tổ chức rước đèn")).toEqual(["to", "chuc", "ruoc", "den"]);
+    // the same tone: a regional slip ("chú" for "trú", both sắc)
+    expect(keys("tạm chú")).toEqual(["tam", "tru"]);
+    // typed without marks, the tone is unknown: the pair decides
+    expect(keys("to chuc ruoc den")).toEqual(["to", "chuc", "duoc", "den"]);
   });
 
   it("never reads a function word typed without marks as an animal's or object's name (strict phrases)", () => {
@@ -281,6 +293,34 @@ describe("answers", () => {
     expect(kind("chưa có bằng lái xe máy thì thi ở đâu")).toBe("out-of-scope");
   });
 
+  it("keeps the search's best variant over the group's default when the question says its own name words", () => {
+    // "hết hạn": the words of "Gia hạn giấy phép xây dựng" that "Cấp giấy phép xây dựng mới" lacks
+    expect(top("giấy phép xây dựng của tôi hết hạn rồi thì làm sao")).toBe("1.013227");
+    // nothing that tells the variants apart: the default (a new permit)
+    expect(top("xin giấy phép xây nhà ở")).toBe("1.013225");
+  });
+
+  it("reads an out-of-scope topic told only in the story as a circumstance when the need clause names a procedure", () => {
+    expect(top("Ông tôi đang hưởng lương hưu bảo hiểm xã hội, mới mất tuần trước, giờ muốn làm giấy khai tử cho ông")).toBe("1.000656");
+    // a need clause that names no procedure of its own: still the topic
+    expect(kind("thành lập công ty cổ phần cần những giấy tờ gì")).toBe("out-of-scope");
+    expect(kind("tháng trước tôi nghỉ việc ở công ty, giờ muốn rút bảo hiểm xã hội một lần")).toBe("out-of-scope");
+  });
+
+  it("reads 'mất' before a paper or thing as lost, not died ('mất cavet')", () => {
+    expect(["1.013082", "1.013080"]).toContain(top("mất cavet xe thì làm sao"));
+    expect(top("bố tôi mất tuần trước")).toBe("1.000656");
+  });
+
+  it("reads a paper running out as its extension and a paper put into the ID card as integration", () => {
+    const permit = searchCatalog(index, "giấy phép xây dựng hết hạn mà chưa khởi công thì sao")[0];
+    expect(permit?.code).toBe("1.013227");
+    expect(permit?.score).toBeGreaterThanOrEqual(0.8);
+    expect(top("đăng ký tạm trú sắp hết thời hạn")).toBe("1.002755");
+    // the driving licence is what is put into the card, not what is asked for
+    expect(top("muốn đưa bằng lái xe vào căn cước")).toBe("1.014060");
+  });
+
   it("names a procedure by common words when they say most of its whole name", () => {
     expect(top("làm việc nuôi con nuôi trong nước")).toBe("2.001263");
     for (const q of ["đăng ký", "xin giấy", "thủ tục hành chính"]) expect(searchCatalog(index, q), q).toEqual([]);
@@ -341,6 +381,10 @@ describe("answers", () => {
       expect(askCatalog(index, q), q).toEqual({ kind: "no-match" });
     }
     expect(top("khai sinh cho con")).toBe("1.001193");
+    // a classifier of things, plants or animals after "cho" names no person, whatever noun follows
+    for (const q of ["xác nhận tình trạng hôn nhân cho chiếc ô tô", "làm căn cước cho đàn ngỗng"]) expect(askCatalog(index, q), q).toEqual({ kind: "no-match" });
+    // a procedure about the thing itself still answers
+    expect(searchCatalog(index, "thay máy cho chiếc ghe thì đăng ký lại thế nào").length).toBeGreaterThan(0);
     // support for livestock is not a matter only a person has
     expect(top("xin trợ cấp cho đàn heo bị dịch tả")).toBe("1.013997");
   });

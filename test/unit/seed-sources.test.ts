@@ -61,7 +61,7 @@ describe("procedure catalog source", () => {
       { ...entry, code: "1.000003", sources: ["https://dichvucong.gov.vn (Cơ sở dữ liệu quốc gia về thủ tục hành chính, mã 1.000003)", "Nghị định 123/2015/NĐ-CP"] },
     ]);
     expect(accepted.map((p) => p.code)).toEqual(["1.000003"]);
-    expect(rejected.map((r) => r.problems.join())).toEqual([expect.stringMatching(/sources\.0: must be an http\(s\) address or a named public document/), expect.stringMatching(/sources\.0/)]);
+    expect(rejected.map((r) => r.problems.join())).toEqual([expect.stringMatching(/sources\[1\]: must be an http\(s\) address or a named public document/), expect.stringMatching(/sources\[1\]/)]);
     expect(isPublicSource("page:https://example.gov.vn/x")).toBe(false);
     expect(isPublicSource("http://linhtay.tpthuduc.hochiminhcity.gov.vn/thu-tuc-hanh-chinh/thu-tuc-dang-ky-khai-tu/ct/6073/10454")).toBe(true);
   });
@@ -90,7 +90,7 @@ describe("procedure catalog source", () => {
     // a changed alias changes the record's hash, so the next seed publishes it
     expect(withAliases.sourceHash).not.toBe(plain.sourceHash);
     writeFileSync(join(dir, "c.json"), JSON.stringify({ about: "test", entries: [{ code: "x", aliases: [] }] }));
-    expect(() => readProcedureAliases(dir)).toThrow(/c\.json: entries\.0\.code/);
+    expect(() => readProcedureAliases(dir)).toThrow(/c\.json: entries\[1\]\.code/);
     // the shipped files are valid
     expect(() => readProcedureAliases()).not.toThrow();
   });

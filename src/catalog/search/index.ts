@@ -16,7 +16,7 @@ import { searchData, type OutOfScopeTopic, type Phrase, type VariantGroup, type 
 import type { AnswerResult, SearchAnswer } from "./answer.js";
 import { phraseAt, phraseSpans, readQuery, saysPhrase, type ReadQuery } from "./query.js";
 import { extractProcedureCodes, tokenize, type Token } from "./tokenize.js";
-import type { Vocabulary } from "./typos.js";
+import { toneOf, type Vocabulary } from "./typos.js";
 
 export interface SearchableProcedure {
   code: string;
@@ -54,7 +54,11 @@ const NAMED_COVERED = 0.5;
 /** How sure the question must be of a procedure when it denies the out-of-scope topic it names. */
 const NEGATED_CONFIDENT = 0.6;
 const NAMED_CONFIDENT = 0.65;
+/** How sure the clause stating the need must be of a procedure on its own when the story before it names an out-of-scope topic. */
+const STORY_NEED_CONFIDENT = 0.5;
 const DEFAULT_LIMIT = 5;
+/** A word used by this share of the procedures' names does not pick candidates (candidateTerms). */
+const COMMON_SHARE = 0.3;
 /** How many of MiniSearch's best candidates are scored in full. */
 const CANDIDATES = 20;
 /** Weight of a question word the catalog never uses (content the catalog does not explain). */
@@ -62,6 +66,8 @@ const UNKNOWN_IDF = 2.2;
 /** Words found only in a procedure's documents or field explain a question only in part. */
 const WEAK_FACTOR = 0.35;
 const CURATED_BOOST = 1.04;
+/** Curated procedures' BM25 scores count this much more (their names and aliases are citizens' words). */
+const CURATED_BM25_BOOST = 1.15;
 /** MiniSearch's BM25 score (relative to the best candidate's) breaks near ties in the ranking. */
 const BM25_WEIGHT = 0.3;
 /** After a story, how much of the clause stating the need a candidate explains counts this much in the ranking. */
@@ -118,6 +124,8 @@ interface IndexData {
   strongTerms: ReadonlySet<string>;
   /** the rarity of a term used once in the catalog */
   maxIdf: number;
+  /** the rarity of a term used by COMMON_SHARE of the procedures */
+  commonIdf: number;
   /** words that name the plain variant ("lần đầu", "trong nước"): unsaid, they do not make a sibling less plain */
   plainTerms: ReadonlySet<string>;
 }
@@ -180,15 +188,29 @@ function marksOf(texts: readonly string[]): { strongTones: Set<string>; markedTe
   return { strongTones, markedTerms };
 }
 
+/**
+ * Terms of each catalog text, cached while an index is built: the same document names come back
+ * across procedures, and building their pairs again was a good part of the build's time.
+ */
+let termCache: Map<string, readonly string[]> | null = null;
+
 /** Syllables (not function words, read by their marks) and pairs of a catalog text. */
 function termSet(text: string, isStop: (t: Token) => boolean, set = new Set<string>()): Set<string> {
-  for (const line of text.split("\n")) {
-    const tokens = tokensOf(line);
-    tokens.forEach((t, i) => {
-      if (!isStop(t)) set.add(t.key);
-      if (i > 0) set.add(`${tokens[i - 1]!.key} ${t.key}`);
-    });
+  let terms = termCache?.get(text);
+  if (terms === undefined) {
+    const own = new Set<string>();
+    for (const line of text.split("\n")) {
+      const tokens = tokensOf(line);
+      for (let i = 0; i < tokens.length; i++) {
+        const t = tokens[i]!;
+        if (!isStop(t)) own.add(t.key);
+        if (i > 0) own.add(`${tokens[i - 1]!.key} ${t.key}`);
+      }
+    }
+    terms = [...own];
+    termCache?.set(text, terms);
   }
+  for (const t of terms) set.add(t);
   return set;
 }
 
@@ -205,10 +227,12 @@ function nameParts(name: string, tails: readonly RegExp[]): string[] {
 
 export function buildSearchIndex(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   tokenCache = new Map();
+  termCache = new Map();
   try {
     return build(procedures);
   } finally {
     tokenCache = null;
+    termCache = null;
   }
 }
 
@@ -321,11 +345,33 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   }
   // the words the catalog writes with marks, as written (what typo repair leaves alone when typed so)
   const written = new Set<string>();
+  // and the tones it writes each word with, in texts written with marks ("được": "duoc" is 5)
+  const tonesOf = new Map<string, Set<number>>();
   for (const p of procedures) {
-    for (const text of [p.name, ...p.aliases, ...p.documentNames, p.field ?? ""]) for (const t of tokensOf(text)) if (t.marked) written.add(t.tone);
+    for (const text of [p.name, ...p.aliases, ...p.documentNames, p.field ?? ""]) {
+      const tokens = tokensOf(text);
+      if (!tokens.some((t) => t.marked)) continue;
+      for (const t of tokens) {
+        if (t.marked) written.add(t.tone);
+        let tones = tonesOf.get(t.key);
+        if (tones === undefined) tonesOf.set(t.key, (tones = new Set()));
+        tones.add(t.marked ? toneOf(t.tone) : 0);
+      }
+    }
   }
-  const index: IndexData = { mini, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)) };
+  const index: IndexData = { mini, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)) };
   return index as unknown as CatalogSearchIndex;
+}
+
+/**
+ * The words that pick candidates: not those a large share of names use ("đăng ký", "cấp"). They
+ * tell nothing apart there, and each brings most of the catalog into MiniSearch's results (most
+ * of a question's time); they still count in every candidate's score. A question of such words
+ * alone picks with them.
+ */
+function candidateTerms(data: IndexData, known: readonly [string, number][]): string[] {
+  const rare = known.filter(([t]) => (data.nameIdf.get(t) ?? 0) >= data.commonIdf).map(([t]) => t);
+  return rare.length > 0 ? rare : known.map(([t]) => t);
 }
 
 interface Scored {
@@ -353,12 +399,16 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   const known = terms.filter(([t]) => data.idf.has(t));
   if (known.length === 0) return [];
   const weightOf = new Map(terms);
-  const hits = data.mini.search(known.map(([t]) => asMini(t)).join(" "), {
-    boost: { name: 3, aliases: 3, field: 0.8 },
-    boostTerm: (term) => (weightOf.get(asTerm(term)) ?? 1) * (term.includes("_") ? 1.5 : 1),
-    boostDocument: (id) => (data.docs[id as number]!.curated ? 1.15 : 1),
-    combineWith: "OR",
-  });
+  // (a document's boost multiplies each of its term scores, so it is applied to the sum here:
+  // MiniSearch would call back once per matching document and term)
+  const hits = data.mini
+    .search(candidateTerms(data, known).map(asMini).join(" "), {
+      boost: { name: 3, aliases: 3, field: 0.8 },
+      boostTerm: (term) => (weightOf.get(asTerm(term)) ?? 1) * (term.includes("_") ? 1.5 : 1),
+      combineWith: "OR",
+    })
+    .map((h) => ({ id: h.id as number, score: data.docs[h.id as number]!.curated ? h.score * CURATED_BM25_BOOST : h.score }))
+    .sort((a, b) => b.score - a.score);
   if (hits.length === 0) return [];
 
   // what the question says, weighed by rarity. Words the catalog never uses in a name or alias
@@ -584,9 +634,13 @@ function negatedAt(tokens: readonly Token[], at: number): boolean {
   return between.some((b) => at - b.keys.length >= 0 && phraseAt({ keys: b.keys, tone: null }, tokens, at - b.keys.length) && negatorEndsAt(at - b.keys.length));
 }
 
-/** The first out-of-scope topic the question names (not counting words a synonym read otherwise), and the rest of the question. */
-function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; rest: Token[]; negated: boolean } | null {
-  let denied: { topic: OutOfScopeTopic; term: Phrase; rest: Token[]; negated: boolean } | null = null;
+/**
+ * The first out-of-scope topic the question names (not counting words a synonym read otherwise),
+ * the rest of the question, and whether the topic is told only in the story before the clause
+ * stating the need (a loan told before "giờ muốn …").
+ */
+function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; rest: Token[]; negated: boolean; inStory: boolean } | null {
+  let denied: { topic: OutOfScopeTopic; term: Phrase; rest: Token[]; negated: boolean; inStory: boolean } | null = null;
   const keys = new Set(q.tokens.map((t) => t.key));
   for (const topic of searchData().topics) {
     for (const term of topic.terms) {
@@ -602,11 +656,12 @@ function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; 
       const rest = q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom) && i < q.purposeFrom);
       // a topic the citizen says they do not have is more likely a circumstance of the question
       // than its topic: it counts only when no topic is named plainly
+      const inStory = q.needFrom > 0 && spans.every(([at]) => at < q.needFrom);
       if (spans.some(([at]) => negatedAt(q.tokens, at))) {
-        denied ??= { topic, term, rest, negated: true };
+        denied ??= { topic, term, rest, negated: true, inStory };
         continue;
       }
-      return { topic, term, rest, negated: false };
+      return { topic, term, rest, negated: false, inStory };
     }
   }
   return denied;
@@ -642,6 +697,12 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
   // a denied topic ("chưa có …") is a circumstance of a procedure the question names surely enough
   // (or of a procedure whose name itself names the topic: "… chưa tham gia bảo hiểm xã hội")
   if (oos?.negated && top !== undefined && (top.confidence >= NEGATED_CONFIDENT || (top.confidence >= MATCH_THRESHOLD && saysPhrase(top.doc.strongKeys.slice(0, 1), oos.term)))) return withVariants(data, q, scored, limit);
+  // a topic told only in the story is a circumstance when the clause stating the need names a
+  // procedure of its own (a story ending in "giờ phải làm sao" still asks about the topic)
+  if (oos?.inStory && top !== undefined && top.confidence >= MATCH_THRESHOLD) {
+    const need = scoreQuery(data, read(data, q.tokens.slice(q.needFrom)));
+    if ((need[0]?.confidence ?? 0) >= STORY_NEED_CONFIDENT) return withVariants(data, q, scored, limit);
+  }
   if (oos) {
     // a procedure that itself names the topic, and whose name the question covers well, answers
     const named = top !== undefined && (top.confidence >= NAMED_CONFIDENT || top.nameCovered >= NAMED_COVERED) && saysPhrase(top.doc.strongKeys, oos.term);
@@ -655,6 +716,24 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
     }
   }
   return withVariants(data, q, scored, limit);
+}
+
+/**
+ * How much of the words of a procedure's name that another's lacks the question says: a share,
+ * by rarity, of its own syllables (not pairs, which only say the order of the words around them;
+ * not the plain variant's words, "trong nước").
+ */
+function ownWordsSaid(data: IndexData, q: ReadQuery, doc: Doc, other: Doc): number {
+  let own = 0;
+  let said = 0;
+  for (const t of doc.nameTerms) {
+    if (t.includes(" ") || other.nameTerms.has(t) || data.plainTerms.has(t)) continue;
+    const idf = data.nameIdf.get(t) ?? 0;
+    own += idf;
+    const w = q.terms.get(t);
+    if (w !== undefined) said += idf * Math.min(1, w);
+  }
+  return own > 0 ? said / own : 0;
 }
 
 function withVariants(data: IndexData, q: ReadQuery, scored: Scored[], limit: number): SearchAnswer {
@@ -685,7 +764,15 @@ function withVariants(data: IndexData, q: ReadQuery, scored: Scored[], limit: nu
   const named = group.says.length > 0 || first.score >= AGE_GROUP_NAMED;
   if (selected.length === 1 && selection.byAge && named) return { kind: "match", results: put(selected[0]!.code, Math.max(first.score, AGE_DECIDED)) };
   if (selected.length === 1) return { kind: "match", results: put(selected[0]!.code) };
-  if (selected.length === 0 && group.default && data.byCode.has(group.default)) return { kind: "match", results: put(group.default) };
+  if (selected.length === 0 && group.default && data.byCode.has(group.default)) {
+    // the best answer is another variant whose own words the question says, more of them than
+    // of the default's ("hết hạn" of "Gia hạn giấy phép", not "mới" of "Cấp giấy phép … mới"):
+    // the search's choice stands; else the default (the question does not tell them apart)
+    const best = data.byCode.get(first.code)!;
+    const plain = data.byCode.get(group.default)!;
+    const chosen = best !== plain && present.some((m) => m.code === first.code) && ownWordsSaid(data, q, best, plain) > ownWordsSaid(data, q, plain, best);
+    return { kind: "match", results: put(chosen ? first.code : group.default) };
+  }
   const offered = selected.length > 1 ? selected : present;
   return {
     kind: "choices",

@@ -6,7 +6,8 @@
  *   ("sinhf", "kys", "ddawng", "sinh2");
  * - missing spaces: "khaisinh", "dangky", "hokhau" split into known syllables;
  * - regional spellings that make two words a known pair: "tạm chú" → "tạm trú", "khai xinh" →
- *   "khai sinh" (tr/ch, s/x, d/gi/r/v, l/n at the start; c/t, n/ng, n/nh at the end);
+ *   "khai sinh" (tr/ch, s/x, d/gi/r/v, l/n at the start; c/t, n/ng, n/nh at the end), keeping
+ *   the tone typed ("rước" is not "được");
  * - typos: one edit (insert, delete, substitute, swap) away from a known syllable, for words of
  *   four letters or more. A word that is itself a possible Vietnamese syllable is only corrected
  *   when the correction forms a known word pair with a neighbour ("khia sinh" → "khai sinh"),
@@ -25,7 +26,12 @@ export interface Vocabulary {
   flat?: ReadonlySet<string>;
   /** the words the catalog writes with marks, by tone signature ("lấn"): typed so, a word is that word, never a regional respelling of another */
   written?: ReadonlySet<string>;
+  /** the tones (0 level, 1 sắc, 2 huyền, 3 hỏi or ngã, 5 nặng) the catalog writes each word with, by key ("duoc" → 5, "được") */
+  tonesOf?: ReadonlyMap<string, ReadonlySet<number>>;
 }
+
+/** The tone of a tone signature ("đươc5" → 5; a word without a tone mark → 0). */
+export const toneOf = (signature: string): number => Number(/\d$/.exec(signature)?.[0] ?? 0);
 
 /** Undo Telex / VNI keystrokes left in a diacritic-free syllable. */
 export function decodeTypingRemnants(key: string): string {
@@ -167,12 +173,18 @@ export function repairPairs(tokens: readonly Token[], vocab: Vocabulary, keep: (
   const out = [...tokens];
   // a word typed with the marks the catalog writes it with is that word ("lấn" is not "lanh")
   const asTyped = (t: Token): boolean => t.marked && vocab.written !== undefined && vocab.written.has(t.tone);
+  // a respelling changes letters, never the tone typed: "rước" is not "được" (a word the catalog
+  // writes with marks is respelled only into a word it writes with that tone)
+  const keepsTone = (t: Token, fix: string): boolean => {
+    const tones = t.marked ? vocab.tonesOf?.get(fix) : undefined;
+    return tones === undefined || tones.has(toneOf(t.tone));
+  };
   for (let i = 1; i < out.length; i++) {
     const a = out[i - 1]!;
     const b = out[i]!;
     if (vocab.bigrams.has(`${a.key} ${b.key}`)) continue;
     if (keep(a) || keep(b)) continue;
-    const bFix = asTyped(b) ? undefined : regionalVariants(b.key).find((v) => vocab.bigrams.has(`${a.key} ${v}`));
+    const bFix = asTyped(b) ? undefined : regionalVariants(b.key).find((v) => vocab.bigrams.has(`${a.key} ${v}`) && keepsTone(b, v));
     if (bFix !== undefined) {
       out[i] = { key: bFix, tone: bFix, marked: b.marked };
       continue;
@@ -180,7 +192,7 @@ export function repairPairs(tokens: readonly Token[], vocab: Vocabulary, keep: (
     // the left word, unless it already pairs with the word before it
     if (i >= 2 && vocab.bigrams.has(`${out[i - 2]!.key} ${a.key}`)) continue;
     if (asTyped(a)) continue;
-    const aFix = regionalVariants(a.key).find((v) => vocab.bigrams.has(`${v} ${b.key}`));
+    const aFix = regionalVariants(a.key).find((v) => vocab.bigrams.has(`${v} ${b.key}`) && keepsTone(a, v));
     if (aFix !== undefined) out[i - 1] = { key: aFix, tone: aFix, marked: a.marked };
   }
   return out;

@@ -2,8 +2,9 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { MAX_QUERY_LENGTH, type CatalogService } from "../../catalog/catalog-service.js";
 import { NotFoundError } from "../../errors.js";
-import { provenanceOf } from "../../catalog/provenance.js";
+import { feeText, provenanceOf } from "../../catalog/provenance.js";
 import { parseOrThrow } from "../errors.js";
+import type { ProcedureView } from "../../catalog/repository.js";
 import type { AnswerResult, SearchAnswer } from "../../catalog/search/answer.js";
 
 export const procedureSearchQuery = z.object({
@@ -43,6 +44,65 @@ export const searchResultSchema = z.discriminatedUnion("kind", [
 ]);
 export type SearchResponse = z.infer<typeof searchResultSchema>;
 
+const nullableText = (description: string) => z.string().nullable().describe(description);
+
+const procedureDocumentSchema = z.object({
+  position: z.number().int(),
+  name: z.string().describe("The paper; a name ending in \":\" with no originals or copies is a heading of the list that introduces the papers after it."),
+  formNumber: z.string().nullable(),
+  originals: z.number().int().describe("Number of originals (bản chính) to submit."),
+  copies: z.number().int().describe("Number of copies (bản sao) to submit."),
+  note: z.string().nullable(),
+});
+
+/** `GET /api/v1/procedures/{code}`: one procedure, with the fee in the words citizens are told (the bot's) and as the source gives it. */
+export const procedureResponseSchema = z.object({
+  code: z.string().meta({ examples: ["1.001193"] }),
+  name: z.string(),
+  field: z.string(),
+  level: z.string(),
+  agency: nullableText("null: the source does not say (see provenance.unknown)."),
+  processingTime: nullableText("null: the source does not say."),
+  fee: nullableText(
+    "The fee as citizens are told it, in the bot's words: where the source writes \"Miễn phí (…)\" with a note saying the amount is set by the province or a circular, who sets it and where to ask — never \"free\". null: the source does not say.",
+  ),
+  feeAsPublished: nullableText("The fee text exactly as the source gives it (the national portal writes \"Miễn phí\" whenever its amount field is 0, even where its note says the amount is set elsewhere); for reference, not to be shown as the fee."),
+  postalSubmission: z.boolean().nullable().describe("The post office may carry the dossier in (null: unknown)."),
+  postalReturn: z.boolean().nullable().describe("The post office may bring the result home (null: unknown)."),
+  legalBasis: z.array(z.string()),
+  aliases: z.array(z.string()),
+  toShow: z.array(z.string()).describe("Papers to show (not hand in)."),
+  notes: z.array(z.string()),
+  sources: z.array(z.string()).describe("Public pages (http(s) addresses) and named public documents only."),
+  confidence: z.enum(["HIGH", "MEDIUM", "LOW"]),
+  reviewStatus: z.enum(["PUBLISHED", "NEEDS_REVIEW"]).describe("NEEDS_REVIEW: facts not yet confirmed by staff."),
+  dataAsOf: nullableText("When the source copy was taken: YYYY-MM (portal records) or YYYY (curated)."),
+  origin: z.enum(["CURATED", "PORTAL"]).describe("CURATED: the hand-checked procedures; PORTAL: the national portal's commune-level list."),
+  correctedAt: z.iso.datetime().nullable().describe("When an admin last corrected the procedure; null while it is as published."),
+  updatedAt: z.iso.datetime(),
+  documents: z.array(procedureDocumentSchema).describe("Empty when the source lists none (provenance.unknown says so)."),
+  provenance: z
+    .object({
+      statement: z.string().meta({ examples: ["Theo Cổng Dịch vụ công quốc gia, cập nhật 06/2026."] }),
+      confirmAtDesk: nullableText("Below high confidence: the line asking to confirm at the one-stop desk."),
+      unknown: z.array(z.object({ field: z.enum(["agency", "processingTime", "fee", "documents"]), text: z.string() })),
+    })
+    .describe("What citizens are told about where the facts come from."),
+});
+export type ProcedureResponse = z.output<typeof procedureResponseSchema>;
+
+/** One procedure as the API serves it: the fee as the bot says it (`feeText`), the source's own words under `feeAsPublished`. */
+export function procedureResponse(procedure: ProcedureView): ProcedureResponse {
+  return procedureResponseSchema.parse({
+    ...procedure,
+    fee: procedure.fee === null ? null : feeText(procedure.fee),
+    feeAsPublished: procedure.fee,
+    correctedAt: procedure.correctedAt?.toISOString() ?? null,
+    updatedAt: procedure.updatedAt.toISOString(),
+    provenance: provenanceOf(procedure),
+  });
+}
+
 /** The search's answer as the API gives it: a match's results within the limit, every variant of a choices answer. */
 export function searchResponse(answer: SearchAnswer, limit: number): SearchResponse {
   const result = (r: AnswerResult): z.infer<typeof rankedResult> => ({ code: r.code, name: r.name, score: r.score, ...(r.variant ? { variant: r.variant } : {}) });
@@ -74,6 +134,6 @@ export function registerProcedureRoutes(app: FastifyInstance, catalog: CatalogSe
     const { code } = parseOrThrow(procedureCodeParam, request.params, "code");
     const procedure = await catalog.get(code);
     if (!procedure) throw new NotFoundError(`Không có thủ tục mã ${code} trong danh mục (no procedure with code ${code}).`);
-    return { ...procedure, provenance: provenanceOf(procedure) };
+    return procedureResponse(procedure);
   });
 }

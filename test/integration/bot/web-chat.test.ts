@@ -34,6 +34,23 @@ describe("the citizens' bot over the web chat", () => {
     expect(await res.text()).toContain("Trợ lý thủ tục hành chính một cửa");
   });
 
+  it("gives the web chat, the staff console and the commune pages an icon of their own, served from the built assets (no CDN)", async () => {
+    const pages = ["/chat", "/staff/login", "/xa/29955"];
+    for (const page of pages) {
+      const html = await (await fetch(`${t.baseUrl}${page}`)).text();
+      const href = html.match(/<link rel="icon" type="image\/svg\+xml" href="([^"]+)">/)?.[1];
+      expect(href, page).toMatch(/^\/assets\/favicon\.svg\?v=[0-9a-f]{10}$/);
+      const icon = await fetch(`${t.baseUrl}${href}`);
+      expect(icon.status, page).toBe(200);
+      expect(icon.headers.get("content-type")).toMatch(/^image\/svg\+xml/);
+      expect(await icon.text()).toMatch(/^<svg /);
+    }
+    // a browser asking the old way is sent to it
+    const old = await fetch(`${t.baseUrl}/favicon.ico`, { redirect: "manual" });
+    expect(old.status).toBe(301);
+    expect(old.headers.get("location")).toMatch(/^\/assets\/favicon\.svg\?v=/);
+  });
+
   it("answers an empty message by asking for a question, not as if a file had been sent", async () => {
     const c = conversation();
     await c.say("xin chào");
