@@ -388,6 +388,10 @@ describe("answers", () => {
       expect(askCatalog(index, q), q).toEqual({ kind: "no-match" });
     }
     expect(top("khai sinh cho con")).toBe("1.001193");
+    // a classifier of things, plants or animals after "cho" names no person, whatever noun follows
+    for (const q of ["xác nhận tình trạng hôn nhân cho chiếc ô tô", "làm căn cước cho đàn ngỗng"]) expect(askCatalog(index, q), q).toEqual({ kind: "no-match" });
+    // a procedure about the thing itself still answers
+    expect(searchCatalog(index, "thay máy cho chiếc ghe thì đăng ký lại thế nào").length).toBeGreaterThan(0);
     // support for livestock is not a matter only a person has
     expect(top("xin trợ cấp cho đàn heo bị dịch tả")).toBe("1.013997");
   });
