@@ -59,7 +59,7 @@ export async function createNotices(run: SqlRunner, notices: NewNotice[]): Promi
 /**
  * The statement `createNotices` runs, its rows one JSON parameter (jsonb_to_recordset), not one
  * array literal per column. The ingest writes its notices with the same statement inside
- * `dossier_ingest_write` (prisma/migrations/20261201181500_ingest_functions_keyed): a change to one is
+ * `dossier_ingest_write` (its latest definition: prisma/migrations/20261202000500_ingest_write_sets): a change to one is
  * made to both.
  */
 export const NOTICE_INSERT = `INSERT INTO "Notice" (id, type, "citizenId", "dossierId", "eventId", variables, urgent, "dedupeKey", "channelPlan", "identityId", "broadcastId", "updatedAt")
