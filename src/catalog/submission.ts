@@ -59,7 +59,7 @@ export function submissionOf(p: SubmissionInput): Submission {
   const facts = [...p.toShow, ...p.documents.map((d) => d.note ?? "")].filter((t) => PRESENT.test(searchKey(t)));
   const inPerson = [...new Set(facts.map((t) => t.trim().replace(/[.;]+$/, "")))];
   const intake = p.documents.some((d) => AT_INTAKE.test(searchKey(`${d.name} ${d.note ?? ""}`))) || inPerson.some((t) => AT_INTAKE.test(searchKey(t)));
-  const receivesInPerson = inPerson.some((t) => RECEIVING.test(searchKey(t)));
+  const receivesInPerson = inPerson.some(receiving);
   return {
     online,
     byPost: online === "only" ? false : p.postalSubmission,
@@ -67,6 +67,17 @@ export function submissionOf(p: SubmissionInput): Submission {
     inPerson,
     presentAtIntake: intake,
   };
+}
+
+const receiving = (step: string) => RECEIVING.test(searchKey(step));
+
+/**
+ * The steps the data says need the citizen there to receive the result ("Cả hai bên … phải có mặt
+ * khi ký Sổ và nhận Giấy chứng nhận kết hôn"): where there is one, the post office does not bring
+ * the result home, whatever the postal flag says.
+ */
+export function resultInPerson(p: SubmissionInput): string[] {
+  return submissionOf(p).inPerson.filter(receiving);
 }
 
 /** The post office may come to the citizen's home for the dossier: by post, and nothing the data says needs them there. */
