@@ -57,6 +57,8 @@ const NAMED_CONFIDENT = 0.65;
 /** How sure the clause stating the need must be of a procedure on its own when the story before it names an out-of-scope topic. */
 const STORY_NEED_CONFIDENT = 0.5;
 const DEFAULT_LIMIT = 5;
+/** A word used by this share of the procedures' names does not pick candidates (candidateTerms). */
+const COMMON_SHARE = 0.3;
 /** How many of MiniSearch's best candidates are scored in full. */
 const CANDIDATES = 20;
 /** Weight of a question word the catalog never uses (content the catalog does not explain). */
@@ -64,6 +66,8 @@ const UNKNOWN_IDF = 2.2;
 /** Words found only in a procedure's documents or field explain a question only in part. */
 const WEAK_FACTOR = 0.35;
 const CURATED_BOOST = 1.04;
+/** Curated procedures' BM25 scores count this much more (their names and aliases are citizens' words). */
+const CURATED_BM25_BOOST = 1.15;
 /** MiniSearch's BM25 score (relative to the best candidate's) breaks near ties in the ranking. */
 const BM25_WEIGHT = 0.3;
 /** After a story, how much of the clause stating the need a candidate explains counts this much in the ranking. */
@@ -120,6 +124,8 @@ interface IndexData {
   strongTerms: ReadonlySet<string>;
   /** the rarity of a term used once in the catalog */
   maxIdf: number;
+  /** the rarity of a term used by COMMON_SHARE of the procedures */
+  commonIdf: number;
   /** words that name the plain variant ("lần đầu", "trong nước"): unsaid, they do not make a sibling less plain */
   plainTerms: ReadonlySet<string>;
 }
@@ -182,15 +188,29 @@ function marksOf(texts: readonly string[]): { strongTones: Set<string>; markedTe
   return { strongTones, markedTerms };
 }
 
+/**
+ * Terms of each catalog text, cached while an index is built: the same document names come back
+ * across procedures, and building their pairs again was a good part of the build's time.
+ */
+let termCache: Map<string, readonly string[]> | null = null;
+
 /** Syllables (not function words, read by their marks) and pairs of a catalog text. */
 function termSet(text: string, isStop: (t: Token) => boolean, set = new Set<string>()): Set<string> {
-  for (const line of text.split("\n")) {
-    const tokens = tokensOf(line);
-    tokens.forEach((t, i) => {
-      if (!isStop(t)) set.add(t.key);
-      if (i > 0) set.add(`${tokens[i - 1]!.key} ${t.key}`);
-    });
+  let terms = termCache?.get(text);
+  if (terms === undefined) {
+    const own = new Set<string>();
+    for (const line of text.split("\n")) {
+      const tokens = tokensOf(line);
+      for (let i = 0; i < tokens.length; i++) {
+        const t = tokens[i]!;
+        if (!isStop(t)) own.add(t.key);
+        if (i > 0) own.add(`${tokens[i - 1]!.key} ${t.key}`);
+      }
+    }
+    terms = [...own];
+    termCache?.set(text, terms);
   }
+  for (const t of terms) set.add(t);
   return set;
 }
 
@@ -207,10 +227,12 @@ function nameParts(name: string, tails: readonly RegExp[]): string[] {
 
 export function buildSearchIndex(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   tokenCache = new Map();
+  termCache = new Map();
   try {
     return build(procedures);
   } finally {
     tokenCache = null;
+    termCache = null;
   }
 }
 
@@ -337,8 +359,19 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
       }
     }
   }
-  const index: IndexData = { mini, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)) };
+  const index: IndexData = { mini, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)) };
   return index as unknown as CatalogSearchIndex;
+}
+
+/**
+ * The words that pick candidates: not those a large share of names use ("đăng ký", "cấp"). They
+ * tell nothing apart there, and each brings most of the catalog into MiniSearch's results (most
+ * of a question's time); they still count in every candidate's score. A question of such words
+ * alone picks with them.
+ */
+function candidateTerms(data: IndexData, known: readonly [string, number][]): string[] {
+  const rare = known.filter(([t]) => (data.nameIdf.get(t) ?? 0) >= data.commonIdf).map(([t]) => t);
+  return rare.length > 0 ? rare : known.map(([t]) => t);
 }
 
 interface Scored {
@@ -366,12 +399,16 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   const known = terms.filter(([t]) => data.idf.has(t));
   if (known.length === 0) return [];
   const weightOf = new Map(terms);
-  const hits = data.mini.search(known.map(([t]) => asMini(t)).join(" "), {
-    boost: { name: 3, aliases: 3, field: 0.8 },
-    boostTerm: (term) => (weightOf.get(asTerm(term)) ?? 1) * (term.includes("_") ? 1.5 : 1),
-    boostDocument: (id) => (data.docs[id as number]!.curated ? 1.15 : 1),
-    combineWith: "OR",
-  });
+  // (a document's boost multiplies each of its term scores, so it is applied to the sum here:
+  // MiniSearch would call back once per matching document and term)
+  const hits = data.mini
+    .search(candidateTerms(data, known).map(asMini).join(" "), {
+      boost: { name: 3, aliases: 3, field: 0.8 },
+      boostTerm: (term) => (weightOf.get(asTerm(term)) ?? 1) * (term.includes("_") ? 1.5 : 1),
+      combineWith: "OR",
+    })
+    .map((h) => ({ id: h.id as number, score: data.docs[h.id as number]!.curated ? h.score * CURATED_BM25_BOOST : h.score }))
+    .sort((a, b) => b.score - a.score);
   if (hits.length === 0) return [];
 
   // what the question says, weighed by rarity. Words the catalog never uses in a name or alias

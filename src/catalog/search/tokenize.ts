@@ -54,11 +54,23 @@ function wordTokens(word: string): readonly Token[] {
   return tokens;
 }
 
+const WORD = /[\p{L}\p{M}\p{N}\p{Cf}]+/gu;
+const FORMAT = /\p{Cf}/u;
+const FORMAT_ALL = /\p{Cf}/gu;
+
 /** Split text into syllable tokens. Punctuation and symbols separate words and are dropped. */
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
-  // Invisible format characters (zero-width, bidi marks, a soft hyphen) pasted inside a word do not split it.
-  for (const word of normalizeInput(text.replace(/\p{Cf}/gu, "")).toLowerCase().match(/[\p{L}\p{M}\p{N}]+/gu) ?? []) tokens.push(...wordTokens(word));
+  // One pass over the text (the index tokenizes the whole catalog, ~650 KB). Invisible format
+  // characters (zero-width, bidi marks, a soft hyphen) pasted inside a word do not split it: they
+  // are taken out of the word, which is then composed again.
+  for (let word of text.normalize("NFC").toLowerCase().match(WORD) ?? []) {
+    if (FORMAT.test(word)) {
+      word = word.replace(FORMAT_ALL, "").normalize("NFC");
+      if (word === "") continue;
+    }
+    for (const t of wordTokens(word)) tokens.push(t);
+  }
   return tokens;
 }
 
