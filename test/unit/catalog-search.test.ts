@@ -312,6 +312,22 @@ describe("answers", () => {
     expect(top("bố tôi mất tuần trước")).toBe("1.000656");
   });
 
+  it("reads a paper running out as its extension and a paper put into the ID card as integration", () => {
+    const permit = searchCatalog(index, "giấy phép xây dựng hết hạn mà chưa khởi công thì sao")[0];
+    expect(permit?.code).toBe("1.013227");
+    expect(permit?.score).toBeGreaterThanOrEqual(0.8);
+    expect(top("đăng ký tạm trú sắp hết thời hạn")).toBe("1.002755");
+    // the driving licence is what is put into the card, not what is asked for
+    expect(top("muốn đưa bằng lái xe vào căn cước")).toBe("1.014060");
+  });
+
+  it("reads 'đăng ký kinh doanh' for a new shop as registering a household business, not changing one", () => {
+    expect(top("mở tiệm tạp hóa có phải đăng ký kinh doanh không")).toBe("1.001612");
+    // giving up selling for good is closing it, a pause is not
+    expect(top("không bán nữa, muốn trả lại giấy đăng ký kinh doanh")).toBe("1.001266");
+    expect(top("tạm thời không bán nữa trong 3 tháng")).toBe("1.001570");
+  });
+
   it("names a procedure by common words when they say most of its whole name", () => {
     expect(top("làm việc nuôi con nuôi trong nước")).toBe("2.001263");
     for (const q of ["đăng ký", "xin giấy", "thủ tục hành chính"]) expect(searchCatalog(index, q), q).toEqual([]);
@@ -372,6 +388,10 @@ describe("answers", () => {
       expect(askCatalog(index, q), q).toEqual({ kind: "no-match" });
     }
     expect(top("khai sinh cho con")).toBe("1.001193");
+    // a classifier of things, plants or animals after "cho" names no person, whatever noun follows
+    for (const q of ["xác nhận tình trạng hôn nhân cho chiếc ô tô", "làm căn cước cho đàn ngỗng"]) expect(askCatalog(index, q), q).toEqual({ kind: "no-match" });
+    // a procedure about the thing itself still answers
+    expect(searchCatalog(index, "thay máy cho chiếc ghe thì đăng ký lại thế nào").length).toBeGreaterThan(0);
     // support for livestock is not a matter only a person has
     expect(top("xin trợ cấp cho đàn heo bị dịch tả")).toBe("1.013997");
   });
