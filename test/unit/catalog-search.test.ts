@@ -328,6 +328,10 @@ describe("answers", () => {
     expect(top("tạm thời không bán nữa trong 3 tháng")).toBe("1.001570");
   });
 
+  it("reads a visitor staying ('ở chơi', 'ngủ nhờ', 'qua đêm') as the notice of stay", () => {
+    expect(top("cháu tôi về ở chơi một tuần có phải khai báo không")).toBe("2.001159");
+  });
+
   it("names a procedure by common words when they say most of its whole name", () => {
     expect(top("làm việc nuôi con nuôi trong nước")).toBe("2.001263");
     for (const q of ["đăng ký", "xin giấy", "thủ tục hành chính"]) expect(searchCatalog(index, q), q).toEqual([]);
