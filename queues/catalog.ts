@@ -1,6 +1,7 @@
 /** The one job catalog: name → payload schema, retry policy, handler. */
 import type { JobDefinition } from "./job-definition.js";
 import { noticeSendJob } from "./jobs/notice-send.js";
+import { noticeSendBatchJob } from "./jobs/notice-send-batch.js";
 import { receiptCheckJob } from "./jobs/receipt-check.js";
 import { zaloTokenRefreshJob } from "./jobs/zalo-token-refresh.js";
 import { broadcastTickJob } from "./jobs/broadcast-tick.js";
@@ -9,5 +10,5 @@ import { overdueWatchJob } from "./jobs/overdue-watch.js";
 import { overdueDigestJob } from "./jobs/overdue-digest.js";
 
 export const jobCatalog: Record<string, JobDefinition<any>> = Object.fromEntries(
-  [noticeSendJob, receiptCheckJob, zaloTokenRefreshJob, broadcastTickJob, reportPrepareJob, overdueWatchJob, overdueDigestJob].map((job) => [job.name, job]),
+  [noticeSendJob, noticeSendBatchJob, receiptCheckJob, zaloTokenRefreshJob, broadcastTickJob, reportPrepareJob, overdueWatchJob, overdueDigestJob].map((job) => [job.name, job]),
 );

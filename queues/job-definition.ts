@@ -10,6 +10,8 @@ import type { Logger } from "pino";
 /** What job handlers may use. */
 export interface JobDeps {
   sender: NoticeSender;
+  /** The markers of notices held by batch jobs (cleared when a job is done with them). */
+  noticeJobs?: { unmark(noticeIds: string[]): Promise<void> };
   zaloTokens: ZaloTokenManager | null;
   broadcasts?: BroadcastService;
   /** The overdue watch and its morning digest. */

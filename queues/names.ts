@@ -3,6 +3,7 @@ export const NOTIFICATIONS_QUEUE = "notifications";
 
 export const JOB = {
   noticeSend: "notice.send",
+  noticeSendBatch: "notice.send-batch",
   receiptCheck: "notice.receipt-check",
   zaloTokenRefresh: "zalo.token-refresh",
   broadcastTick: "broadcast.tick",
@@ -12,3 +13,9 @@ export const JOB = {
 } as const;
 
 export type JobName = (typeof JOB)[keyof typeof JOB];
+
+/**
+ * The relay puts up to this many notices in one job (`notice.send-batch`): the worker reads,
+ * claims and records them together, and Redis moves one job for them all, not one per notice.
+ */
+export const NOTICES_PER_JOB = 50;

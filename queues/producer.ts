@@ -4,7 +4,7 @@ import { Queue, type JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import type { NoticeScheduler } from "../src/notifications/notice-sender.js";
 import { jobCatalog } from "./catalog.js";
-import { JOB, NOTIFICATIONS_QUEUE } from "./names.js";
+import { JOB, NOTICES_PER_JOB, NOTIFICATIONS_QUEUE } from "./names.js";
 
 function options(name: string, extra: JobsOptions): JobsOptions {
   const def = jobCatalog[name]!;
@@ -12,16 +12,26 @@ function options(name: string, extra: JobsOptions): JobsOptions {
   return { attempts: def.retry.attempts, backoff: def.retry.backoff, removeOnComplete: true, removeOnFail: 1000, ...extra };
 }
 
-/** The relay's job for a notice (one at a time: a second add of the same id changes nothing). */
-const sendJobId = (noticeId: string) => `send-${noticeId}`;
+/**
+ * How long a notice counts as waiting in a batch job (its marker's lifetime) when no worker says
+ * it is done with it: past that, the sweep may queue it again (a second job for a notice is
+ * harmless — the claim lets one send — it only costs a read).
+ */
+const MARKER_TTL_MS = 10 * 60_000;
 
-// KEYS: job keys. Answers the positions (1-based) of the keys that do not exist.
+// KEYS: marker keys. Answers the positions (1-based) of the keys that do not exist.
 const MISSING_KEYS = `
 local absent = {}
 for i = 1, #KEYS do
   if redis.call('EXISTS', KEYS[i]) == 0 then absent[#absent + 1] = i end
 end
 return absent
+`;
+
+// KEYS: marker keys; ARGV[1]: their lifetime in ms.
+const SET_MARKERS = `
+for i = 1, #KEYS do redis.call('SET', KEYS[i], '1', 'PX', ARGV[1]) end
+return #KEYS
 `;
 
 export class NotificationQueue implements NoticeScheduler {
@@ -51,31 +61,61 @@ export class NotificationQueue implements NoticeScheduler {
     await this.queue.add(JOB.receiptCheck, { noticeId, attemptId }, options(JOB.receiptCheck, { jobId: `check-${attemptId}-${slot}`, delay: Math.max(0, Math.round(delayMs)) }));
   }
 
-  /** From the relay: one job per notice id; a notice already waiting in Redis is not added twice. */
-  async enqueueNotices(notices: { id: string; delayMs: number }[]): Promise<void> {
-    for (let i = 0; i < notices.length; i += 500) {
-      await this.queue.addBulk(
-        notices.slice(i, i + 500).map((n) => ({
-          name: JOB.noticeSend,
-          data: { noticeId: n.id },
-          opts: options(JOB.noticeSend, { jobId: sendJobId(n.id), delay: Math.max(0, Math.round(n.delayMs)) }),
-        })),
-      );
-    }
+  /** The marker that says a batch job holds this notice (see `enqueueMissing`). */
+  private markerKey(noticeId: string): string {
+    return this.queue.toKey(`job-of:${noticeId}`);
   }
 
   /**
-   * From the relay's sweep: the same, for the notices that have no job in Redis. A large backlog
-   * already waiting (an announcement held by the providers' rate limits) then costs one EXISTS per
-   * notice and sweep, not a job built and added again each time. Adding an existing job id is a
-   * no-op in BullMQ anyway: this changes what it costs, not what happens. The number added.
+   * From the relay: the notices in jobs of up to `NOTICES_PER_JOB` (those due at the same second
+   * together), each notice marked as waiting in a job until a worker is done with it.
+   */
+  async enqueueNotices(notices: { id: string; delayMs: number }[]): Promise<void> {
+    if (notices.length === 0) return;
+    // Grouped by the second they are due (rounded up: a job that ran early would find them not due yet).
+    const byDelay = new Map<number, string[]>();
+    for (const n of notices) {
+      const delay = n.delayMs > 0 ? Math.ceil(n.delayMs / 1000) * 1000 : 0;
+      const ids = byDelay.get(delay);
+      if (ids) ids.push(n.id);
+      else byDelay.set(delay, [n.id]);
+    }
+    const jobs: { name: string; data: { noticeIds: string[] }; opts: JobsOptions }[] = [];
+    for (const [delay, ids] of byDelay) {
+      for (let i = 0; i < ids.length; i += NOTICES_PER_JOB) {
+        jobs.push({ name: JOB.noticeSendBatch, data: { noticeIds: ids.slice(i, i + NOTICES_PER_JOB) }, opts: options(JOB.noticeSendBatch, { jobId: `sendb-${randomUUID()}`, delay }) });
+      }
+    }
+    // The markers first: a worker that takes a job at once then finds its notices marked, and
+    // clears the markers when done (set after the job, they could outlive it).
+    const keys = notices.map((n) => this.markerKey(n.id));
+    for (let i = 0; i < keys.length; i += 1000) await this.connection.eval(SET_MARKERS, Math.min(1000, keys.length - i), ...keys.slice(i, i + 1000), MARKER_TTL_MS);
+    try {
+      for (let i = 0; i < jobs.length; i += 100) await this.queue.addBulk(jobs.slice(i, i + 100));
+    } catch (error) {
+      // Not queued: the sweep must see them as missing.
+      await this.unmark(notices.map((n) => n.id)).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** A worker is done with these notices (sent, or found not due): the sweep may queue them again when due. */
+  async unmark(noticeIds: string[]): Promise<void> {
+    for (let i = 0; i < noticeIds.length; i += 1000) await this.connection.del(...noticeIds.slice(i, i + 1000).map((id) => this.markerKey(id)));
+  }
+
+  /**
+   * From the relay's sweep: the same, for the notices that no job holds (no marker). A large
+   * backlog already waiting (an announcement held by the providers' rate limits) then costs one
+   * EXISTS per notice and sweep, not a job built and added again each time. A notice queued twice
+   * is still sent once (the claim): this changes what it costs, not what happens. The number added.
    */
   async enqueueMissing(notices: { id: string; delayMs: number }[]): Promise<number> {
     const missing: { id: string; delayMs: number }[] = [];
     for (let i = 0; i < notices.length; i += 1000) {
       const part = notices.slice(i, i + 1000);
-      // One script call per 1,000 notices (not 1,000 commands): the positions (1-based) with no job.
-      const absent = (await this.connection.eval(MISSING_KEYS, part.length, ...part.map((n) => this.queue.toKey(sendJobId(n.id))))) as number[];
+      // One script call per 1,000 notices (not 1,000 commands): the positions (1-based) with no marker.
+      const absent = (await this.connection.eval(MISSING_KEYS, part.length, ...part.map((n) => this.markerKey(n.id)))) as number[];
       for (const j of absent) missing.push(part[j - 1]!);
     }
     await this.enqueueNotices(missing);

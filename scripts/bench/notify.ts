@@ -26,7 +26,7 @@ import { buildHttpServer } from "../../src/http/server.js";
 import { createLogger } from "../../src/logging/logger.js";
 import { projectRoot } from "../../src/paths.js";
 import { TelegramFake } from "../../test/fakes/telegram-fake.js";
-import { benchRedisUrl, callMeter, readCallCounts, cpuMeter, databaseCpuMeter, freshBenchDatabase, ingestCpuMeter, line, peakRssMb, percentile, statementCounter } from "./support.js";
+import { benchDatabaseUrl, benchRedisUrl, callMeter, readCallCounts, cpuMeter, databaseCpuMeter, freshBenchDatabase, ingestCpuMeter, line, peakRssMb, percentile, statementCounter } from "./support.js";
 
 const E2E_NOTICES = Number(process.env.BENCH_NOTICES ?? 15_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 100);
@@ -37,7 +37,7 @@ const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
 const say = (text: string) => console.log(text);
 
 async function main(): Promise<void> {
-  say("preparing a fresh database (motcua_bench), Redis db 12 and the fake Telegram…");
+  say(`preparing a fresh database (${new URL(benchDatabaseUrl).pathname.slice(1)}), Redis db ${new URL(benchRedisUrl).pathname.slice(1) || "0"} and the fake Telegram…`);
   const databaseUrl = await freshBenchDatabase();
   // BENCH_AUTO_EXPLAIN_MS=n: every statement of this database slower than n ms is written to the
   // PostgreSQL server's log with its plan, times and buffers (auto_explain, per session; superuser).

@@ -34,11 +34,12 @@ export async function startWorkerRole(ctx: CoreContext): Promise<WorkerRole> {
     ...(env.RECEIPT_DEADLINE_MS ? { receiptDeadlineMs: env.RECEIPT_DEADLINE_MS } : {}),
     reconcileDelayMs: env.RECONCILE_DELAY_MS,
     broadcastText: (id) => ctx.broadcasts.textFor(id),
+    concurrency: env.WORKER_CONCURRENCY,
   });
   const workerConnection = bullConnection(env.REDIS_URL);
   const worker = startWorker({
     connection: workerConnection,
-    deps: { sender, zaloTokens, broadcasts: ctx.broadcasts, reports: ctx.reports, calendar: ctx.calendar, logger, overdueWatch: ctx.overdueWatch },
+    deps: { sender, noticeJobs: ctx.queue, zaloTokens, broadcasts: ctx.broadcasts, reports: ctx.reports, calendar: ctx.calendar, logger, overdueWatch: ctx.overdueWatch },
     logger,
     concurrency: env.WORKER_CONCURRENCY,
     prefix: env.QUEUE_PREFIX,

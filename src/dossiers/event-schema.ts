@@ -1,5 +1,5 @@
 /** The upstream contract: one dossier status event (design.md), validated at the edge. */
-import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { Metadata, parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { DossierStatus } from "../generated/prisma/enums.js";
@@ -34,12 +34,49 @@ export function toE164(raw: string): string | null {
   const compact = raw.replace(/[\s.()-]/g, "");
   const known = e164Cache.get(compact);
   if (known !== undefined) return known === "" ? null : known;
-  const parsed = parsePhoneNumberFromString(compact, "VN");
-  const e164 = parsed?.isValid() && parsed.country === "VN" ? parsed.number : null;
+  let e164 = vietnameseSubscriber(compact);
+  if (e164 === null) {
+    const parsed = parsePhoneNumberFromString(compact, "VN");
+    e164 = parsed?.isValid() && parsed.country === "VN" ? parsed.number : null;
+  }
   e164Cache.set(compact, e164 ?? "");
   return e164;
 }
 const e164Cache = new LRUCache<string, string>({ max: 10_000 });
+
+/**
+ * The spellings nearly every upstream uses — `0` or `+84` then a mobile (9 digits) or fixed-line
+ * (10 digits) number — checked with the library's own Vietnamese patterns, compiled once: its
+ * parse builds a regular expression per pattern on every call, and cost more than the rest of an
+ * event's checks together. Any other spelling, and any number these patterns refuse, goes to
+ * the parse (so this answers a number or nothing, never "invalid"; test/unit/phone-e164.test.ts
+ * checks it against the parse over every prefix).
+ */
+export function vietnameseSubscriber(compact: string): string | null {
+  const m = VN_SPELLING.exec(compact);
+  if (!m) return null;
+  const national = m[1]!;
+  if (!VN_NUMBER.general.test(national)) return null;
+  const type = national.length === 9 ? VN_NUMBER.mobile : VN_NUMBER.fixedLine;
+  return type.lengths.includes(national.length) && type.pattern.test(national) ? `+84${national}` : null;
+}
+const VN_SPELLING = /^(?:0|\+84)(\d{9,10})$/;
+const VN_NUMBER = (() => {
+  const metadata = new Metadata() as unknown as {
+    selectNumberingPlan(country: string): void;
+    nationalNumberPattern(): string;
+    type(name: string): { pattern(): string; possibleLengths(): number[] | undefined } | undefined;
+  };
+  metadata.selectNumberingPlan("VN");
+  const whole = (pattern: string) => new RegExp(`^(?:${pattern})$`);
+  const type = (name: string) => {
+    const t = metadata.type(name);
+    // No such pattern in the metadata: nothing is taken here, everything goes to the parse.
+    if (!t || !t.pattern()) return { lengths: [] as number[], pattern: /^$/ };
+    return { lengths: t.possibleLengths() ?? [9, 10], pattern: whole(t.pattern()) };
+  };
+  return { general: whole(metadata.nationalNumberPattern()), mobile: type("MOBILE"), fixedLine: type("FIXED_LINE") };
+})();
 
 const DATE_TIME_MESSAGE = "must be an ISO 8601 date-time, e.g. 2026-11-20T09:15:00+07:00";
 const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/;

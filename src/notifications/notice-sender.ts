@@ -59,15 +59,48 @@ export interface NoticeSenderDeps {
   reconcileDelayMs?: number;
   /** An announcement's text (read once per worker and kept): null when it no longer exists. */
   broadcastText?: (broadcastId: string) => Promise<BroadcastTextInput | null>;
+  /** Notices this process sends at once (WORKER_CONCURRENCY), over every job (default 50). */
+  concurrency?: number;
   now?: () => Date;
 }
 
-export type SendOutcome = "not-claimable" | "sent" | "delivered" | "retry" | "fallback" | "deferred" | "failed" | "cancelled" | "claim-lost" | "unconfirmed";
+export type SendOutcome = "stopped" | "not-claimable" | "sent" | "delivered" | "retry" | "fallback" | "deferred" | "failed" | "cancelled" | "claim-lost" | "unconfirmed";
 
 /** What a check of an attempt did (receipt deadline or reconciliation). */
 export type CheckOutcome = "not-due" | "delivered" | "accepted" | "moved-on" | "resend" | "unknown" | "later" | "left";
 
 const SECOND = 1000;
+
+/** At most `size` holders at once; the others wait in the order they came. */
+class Slots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+  private head = 0;
+
+  constructor(size: number) {
+    this.free = Math.max(1, size);
+  }
+
+  take(): Promise<void> | undefined {
+    if (this.free > 0) {
+      this.free -= 1;
+      return undefined;
+    }
+    return new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  give(): void {
+    if (this.head < this.waiting.length) {
+      const next = this.waiting[this.head]!;
+      this.head += 1;
+      if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+        this.waiting.splice(0, this.head);
+        this.head = 0;
+      }
+      next();
+    } else this.free += 1;
+  }
+}
 
 export function rateRules(channel: DeliveryChannel, recipient: string, twilioPerSecond: number): RateRule[] {
   switch (channel) {
@@ -100,6 +133,7 @@ export class NoticeSender {
 
   private readonly store: NoticeStore;
   private readonly stopping = new AbortController();
+  private readonly slots: Slots;
 
   /** Drops held receipts that never met their send (for messages that are not ours). */
   dropStaleEarlyReceipts(): Promise<number> {
@@ -114,6 +148,35 @@ export class NoticeSender {
   constructor(private readonly deps: NoticeSenderDeps) {
     this.now = deps.now ?? (() => new Date());
     this.store = deps.store;
+    this.slots = new Slots(deps.concurrency ?? 50);
+  }
+
+  /**
+   * Sends several notices side by side, at most `concurrency` at once over every call in this
+   * process: the notices of one job start together, so their reads, claims and results go to
+   * PostgreSQL as one statement each. A notice not started when the worker stops is left for the
+   * relay's sweep. Throws (after every notice has finished) when one of them did: the job is
+   * retried, and finds the notices already sent not due.
+   */
+  async processMany(noticeIds: readonly string[]): Promise<SendOutcome[]> {
+    let failure: { error: unknown } | undefined;
+    const outcomes = await Promise.all(
+      noticeIds.map(async (id): Promise<SendOutcome> => {
+        const wait = this.slots.take();
+        if (wait) await wait;
+        try {
+          if (this.stopping.signal.aborted) return "stopped";
+          return await this.process(id);
+        } catch (error) {
+          failure ??= { error };
+          return "not-claimable";
+        } finally {
+          this.slots.give();
+        }
+      }),
+    );
+    if (failure) throw failure.error;
+    return outcomes;
   }
 
   async process(noticeId: string): Promise<SendOutcome> {
@@ -233,6 +296,7 @@ export class NoticeSender {
         attemptId,
         noticeId,
         claimToken,
+        channel: target.channel,
         delivered,
         providerMessageId: result.providerMessageId,
         outcome: channel.provider === "sandbox" ? "sandbox" : "sent",

@@ -59,7 +59,7 @@ export async function createNotices(run: SqlRunner, notices: NewNotice[]): Promi
 /**
  * The statement `createNotices` runs, its rows one JSON parameter (jsonb_to_recordset), not one
  * array literal per column. The ingest writes its notices with the same statement inside
- * `dossier_ingest_write` (prisma/migrations/20261201181500_ingest_functions_keyed): a change to one is
+ * `dossier_ingest_write` (its latest definition: prisma/migrations/20261202000500_ingest_write_sets): a change to one is
  * made to both.
  */
 export const NOTICE_INSERT = `INSERT INTO "Notice" (id, type, "citizenId", "dossierId", "eventId", variables, urgent, "dedupeKey", "channelPlan", "identityId", "broadcastId", "updatedAt")
@@ -177,6 +177,8 @@ export interface ResultInput {
   attemptId: string;
   noticeId: string;
   claimToken: string;
+  /** The attempt's channel (Telegram sends no receipts: none can be held for it). */
+  channel: DeliveryChannel;
   delivered: boolean;
   providerMessageId: string | null;
   outcome: string;
@@ -466,13 +468,16 @@ export class NoticeStore {
         attemptFrom("SENT", "DELIVERED"),
       ],
     });
-    // Receipts that outran these sends: applied now that the sends are recorded.
+    // Receipts that outran these sends: applied now that the sends are recorded. Only channels
+    // with receipts can have held one (`Receipt["channel"]`): a batch of Telegram sends skips it.
+    const withReceipts = items.filter((i) => i.channel !== "TELEGRAM");
+    if (withReceipts.length === 0) return items.map(() => null);
     const early = await this.pool.query<{ channel: Receipt["channel"]; providerMessageId: string | null; noticeId: string | null; status: ReceiptStatus; errorCode: string | null }>({
       name: "notice-result-early-receipts",
       text: `DELETE FROM "EarlyReceipt" e
         WHERE e."providerMessageId" = ANY($1::text[]) OR e."noticeId" = ANY($2::uuid[])
         RETURNING e.channel::text AS channel, e."providerMessageId", e."noticeId", e.status, e."errorCode"`,
-      values: [items.map((i) => i.providerMessageId).filter((v): v is string => !!v), items.map((i) => i.noticeId)],
+      values: [withReceipts.map((i) => i.providerMessageId).filter((v): v is string => !!v), withReceipts.map((i) => i.noticeId)],
     });
     const requeued = new Map<string, string>();
     for (const r of early.rows) {
@@ -798,7 +803,8 @@ export class NoticeStore {
         WHERE status IN ('QUEUED', 'DEFERRED') AND ("notBefore" IS NULL OR "notBefore" <= now() + interval '1 minute')
           AND ("updatedAt" < now() - ($1::int * interval '1 millisecond') OR ("notBefore" IS NOT NULL AND "notBefore" <= now()))
           AND ($2::timestamp IS NULL OR ("createdAt", id) > ($2::timestamp, $3::uuid))
-        ORDER BY "createdAt", id LIMIT ${Math.floor(limit)}`,
+        -- The column, not the text of the same name above: the waiting notices' index gives this order.
+        ORDER BY "Notice"."createdAt", id LIMIT ${Math.floor(limit)}`,
       [quietMs, after?.createdAt ?? null, after?.id ?? null],
     );
     return due.rows;

@@ -33,7 +33,7 @@ describe("receipts that arrive before their send is recorded", () => {
     const f = await inFlight(["ZALO_OA", "SMS"]);
     expect(await s.ctx.receipts.apply({ channel: "ZALO_OA", providerMessageId: f.providerMessageId, status: "delivered" }, 2)).toBe("unknown");
     expect(await s.ctx.db.earlyReceipt.count({ where: { providerMessageId: f.providerMessageId } })).toBe(1);
-    const requeued = await s.ctx.notices.result({ ...f, delivered: false, outcome: "sent", segments: null, checkAt: new Date(Date.now() + 60_000) });
+    const requeued = await s.ctx.notices.result({ ...f, channel: "ZALO_OA", delivered: false, outcome: "sent", segments: null, checkAt: new Date(Date.now() + 60_000) });
     expect(requeued).toBeNull();
     const notice = await s.ctx.db.notice.findUniqueOrThrow({ where: { id: f.noticeId }, include: { attempts: true } });
     expect(notice.status).toBe("DELIVERED");
@@ -45,7 +45,7 @@ describe("receipts that arrive before their send is recorded", () => {
   it("a 'failed' receipt held the same way moves the notice to its next channel once the send is recorded", async () => {
     const f = await inFlight(["ZALO_OA", "SMS"]);
     await s.ctx.receipts.apply({ channel: "ZALO_OA", providerMessageId: f.providerMessageId, status: "failed", errorCode: "-201" }, 1);
-    const requeued = await s.ctx.notices.result({ ...f, delivered: false, outcome: "sent", segments: null, checkAt: new Date(Date.now() + 60_000) });
+    const requeued = await s.ctx.notices.result({ ...f, channel: "ZALO_OA", delivered: false, outcome: "sent", segments: null, checkAt: new Date(Date.now() + 60_000) });
     expect(requeued).toBe(f.noticeId);
     const notice = await s.ctx.db.notice.findUniqueOrThrow({ where: { id: f.noticeId } });
     expect(notice).toMatchObject({ status: "QUEUED", channelIndex: 1 });

@@ -32,10 +32,23 @@ describe("the relay's sweep", () => {
     await relay.stop();
 
     const jobs = await s.ctx.queue.queue.getJobs(["waiting", "delayed", "prioritized"], 0, -1);
-    const ids = jobs.map((j) => (j.data as { noticeId: string }).noticeId);
+    // Batch jobs of the notices, each notice in exactly one of them.
+    const ids = jobs.flatMap((j) => (j.data as { noticeIds: string[] }).noticeIds);
+    expect(jobs.every((j) => j.name === "notice.send-batch" && (j.data as { noticeIds: string[] }).noticeIds.length <= 50)).toBe(true);
     expect(ids.length).toBe(total);
     expect(new Set(ids).size).toBe(total);
     const queued = await s.ctx.pool.query<{ id: string }>(`SELECT id FROM "Notice" WHERE "dedupeKey" LIKE 'backlog-%'`);
     expect(new Set(ids)).toEqual(new Set(queued.rows.map((r) => r.id)));
+
+    // A worker done with some of them (their job ended while they are still due: say it ran before
+    // the database answered) clears their marks: the next sweep queues those again, and only those.
+    const done = ids.slice(0, 7);
+    await s.ctx.queue.unmark(done);
+    const again = new NoticeRelay({ databaseUrl: s.databaseUrl, store: s.ctx.notices, queue: s.ctx.queue, logger: s.ctx.logger, sweepMs: 60_000, claimLeaseMs: 120_000 });
+    await again.sweep();
+    await again.stop();
+    const after = (await s.ctx.queue.queue.getJobs(["waiting", "delayed", "prioritized"], 0, -1)).flatMap((j) => (j.data as { noticeIds: string[] }).noticeIds);
+    expect(after.length).toBe(total + done.length);
+    expect(after.filter((id) => done.includes(id)).length).toBe(2 * done.length);
   });
 });
