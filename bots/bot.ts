@@ -50,7 +50,7 @@ export function createBot(deps: {
   // A booking in progress takes the text first; then tracking (a dossier code, or 4 digits of proof
   // are not catalog questions); then the catalog.
   return new ConversationEngine(
-    [...(deps.services.staffLinks ? [staffLinkFeature(deps.services.staffLinks)] : []), optOutFeature(subscriptions), menuFeature, booking, announcementsFeature({ subscriptions, units, ...(deps.services.communePage ? { communePage: deps.services.communePage } : {}) }), trackingFeature({ lookup, subscriptions, codes }), documentsFeature(catalog)],
+    [...(deps.services.staffLinks ? [staffLinkFeature(deps.services.staffLinks)] : []), optOutFeature(subscriptions), menuFeature, booking, announcementsFeature({ subscriptions, units, ...(deps.services.communePage ? { communePage: deps.services.communePage } : {}) }), trackingFeature({ lookup, subscriptions, codes, catalog }), documentsFeature(catalog)],
     sessions,
     deps.logger,
   );

@@ -1,6 +1,7 @@
 /**
  * "Bring the result to my house": for a dossier this conversation proved a link to, whose
- * procedure allows postal return, a guided booking — who receives it (the applicant named on the
+ * procedure allows postal return and needs nobody there to receive the result (the presence rule,
+ * src/catalog/submission.ts: marriage's spouses sign and receive in person), a guided booking — who receives it (the applicant named on the
  * dossier, or a person holding the applicant's mandate), phone, commune (found by name), address,
  * time window — with the postage from the tariff, a summary to confirm, a one-time code sent to
  * the applicant's phone on record, then a booking the post office sees. A collection from home
@@ -10,7 +11,7 @@
 import type { AdminUnitService } from "../../src/admin-units/admin-unit-service.js";
 import type { BookingService } from "../../src/bookings/booking-service.js";
 import type { CatalogService } from "../../src/catalog/catalog-service.js";
-import { homePickup } from "../../src/catalog/submission.js";
+import { homePickup, resultInPerson, submissionOf } from "../../src/catalog/submission.js";
 import { toE164 } from "../../src/dossiers/event-schema.js";
 import type { DossierLookupService } from "../../src/dossiers/lookup-service.js";
 import { searchKey } from "../../src/text/vietnamese.js";
@@ -45,7 +46,10 @@ export function bookingFeature(deps: {
     if (!d) return void ctx.reply({ text: bookingText.needsTracking });
     if (DONE.has(d.status)) return void ctx.reply({ text: bookingText.finished });
     if (d.channel === "POSTAL") return void ctx.reply({ text: bookingText.alreadyPostal });
-    if (d.postalReturn !== true) return void ctx.reply({ text: bookingText.notAllowed });
+    // the procedure's own data decides, not the stored flag alone: a step in person to receive the result rules it out
+    const p = d.procedureCode ? await deps.catalog.get(d.procedureCode) : undefined;
+    if (p && p.postalReturn === true && submissionOf(p).resultByPost !== true) return void ctx.reply({ text: bookingText.resultNeedsPresence(resultInPerson(p)) });
+    if (!p || submissionOf(p).resultByPost !== true) return void ctx.reply({ text: bookingText.notAllowed });
     ctx.session.booking = { kind: "RESULT_DELIVERY", dossierCode: code, procedureName: d.procedureName ?? undefined, step: "who" };
     ctx.reply({ text: bookingText.askWho, buttons: [...bookingText.whoButtons, [{ label: "Hủy", data: "book-abort" }]] });
   };

@@ -74,7 +74,17 @@ function confidentCode(answer: SearchAnswer): string | null {
 }
 
 const FOREIGN = "co yeu to nuoc ngoai";
-const nameKey = (name: string) => searchKey(name).replace(/^thu tuc /, "");
+/** A name's key, kept per name (each question with a foreign element compares it with the whole catalog's). */
+const nameKeys = new Map<string, string>();
+const nameKey = (name: string): string => {
+  let key = nameKeys.get(name);
+  if (key === undefined) {
+    key = searchKey(name).replace(/^thu tuc /, "");
+    if (nameKeys.size >= 10_000) nameKeys.clear();
+    nameKeys.set(name, key);
+  }
+  return key;
+};
 
 export function documentsFeature(catalog: CatalogService): Feature {
   /** The same procedure with a foreign element ("Đăng ký kết hôn" → "Thủ tục đăng ký kết hôn có yếu tố nước ngoài"). */

@@ -5,8 +5,12 @@
  * DossierLookupService, per dossier code across every channel and conversation and per client
  * (the web chat's IP address, the Telegram or Zalo chat); when either is full the look-up pauses
  * with one answer that points to the desk. A verified citizen may receive future notices here,
- * after a one-time code sent to the applicant's phone.
+ * after a one-time code sent to the applicant's phone. The status offers home delivery of the
+ * result only where the procedure's data allows it (src/catalog/submission.ts: the postal flag,
+ * and no step in person to receive it — where there is one, the status says so instead).
  */
+import type { CatalogService } from "../../src/catalog/catalog-service.js";
+import { resultInPerson, submissionOf } from "../../src/catalog/submission.js";
 import type { DossierLookupService, LookupClient, Proof, VerifiedDossier } from "../../src/dossiers/lookup-service.js";
 import type { SubscriptionService } from "../../src/subscriptions/subscription-service.js";
 import type { OneTimeCodeService } from "../../src/verification/one-time-codes.js";
@@ -68,7 +72,7 @@ export function lookupClient(ctx: TurnContext): LookupClient {
 }
 
 export function trackingFeature(
-  deps: { lookup: DossierLookupService; subscriptions: SubscriptionService; codes: OneTimeCodeService },
+  deps: { lookup: DossierLookupService; subscriptions: SubscriptionService; codes: OneTimeCodeService; catalog: CatalogService },
 ): Feature {
   const { lookup } = deps;
   const askProof = (ctx: TurnContext, code: string) => {
@@ -90,18 +94,23 @@ export function trackingFeature(
     const dossier = outcome.dossier;
     ctx.session.pendingCode = undefined;
     ctx.session.verified = [dossier.code, ...(ctx.session.verified ?? []).filter((c) => c !== dossier.code)].slice(0, 5);
-    showStatus(ctx, dossier);
+    await showStatus(ctx, dossier);
   };
 
-  const showStatus = (ctx: TurnContext, d: VerifiedDossier) => {
+  const showStatus = async (ctx: TurnContext, d: VerifiedDossier) => {
     const canNotify = ctx.inbound.conversation.channel !== "WEB";
-    const canBook = d.postalReturn === true && d.channel !== "POSTAL" && !BOOKING_CLOSED.has(d.status);
+    const open = d.channel !== "POSTAL" && !BOOKING_CLOSED.has(d.status);
+    const p = open && d.postalReturn === true && d.procedureCode ? await deps.catalog.get(d.procedureCode) : undefined;
+    const canBook = p !== undefined && submissionOf(p).resultByPost === true;
+    // the flag allows post, but the citizen must be there to receive the result: no offer, and why
+    const inPerson = p && !canBook ? resultInPerson(p) : [];
     const buttons = [
       ...(canBook ? [[bookingText.offerButton(d.code)]] : []),
       ...(canNotify ? [[trackingText.subscribeButton(d.code)]] : []),
       [bookingText.myBookingsButton, { label: botText.menuButton, data: "menu" }],
     ];
-    ctx.reply({ text: trackingText.status(d, STATUS_LABELS), buttons });
+    const status = trackingText.status(d, STATUS_LABELS);
+    ctx.reply({ text: inPerson.length ? `${status}\n${bookingText.resultNeedsPresence(inPerson)}` : status, buttons });
   };
 
   return async (ctx, next) => {

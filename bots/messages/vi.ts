@@ -389,6 +389,10 @@ export const bookingText = {
   myBookingsButton: { label: "Lịch giao của tôi", data: "bookings" },
   needsTracking: "Để đặt Bưu điện giao kết quả tận nhà, ông/bà tra cứu hồ sơ trước (gửi mã hồ sơ, rồi 4 số cuối số điện thoại).",
   notAllowed: "Thủ tục của hồ sơ này chưa được xác nhận là trả kết quả qua Bưu điện, nên chưa đặt giao tận nhà được. Ông/bà vui lòng hỏi bộ phận một cửa.",
+  /** Post allowed by the flag, but the procedure's data needs the citizen there to receive the result (src/catalog/submission.ts). */
+  resultNeedsPresence: (steps: readonly string[]) =>
+    `Kết quả của thủ tục này phải nhận trực tiếp (${steps.map((t) => t.charAt(0).toLowerCase() + t.slice(1)).join("; ")}), nên Bưu điện không giao kết quả tận nhà. ` +
+    "Ông/bà vui lòng đến bộ phận một cửa nơi nộp hồ sơ để nhận, mang theo giấy tiếp nhận hồ sơ và giấy tờ tùy thân.",
   alreadyPostal: "Hồ sơ này đã đăng ký nhận kết quả qua Bưu điện; kết quả sẽ được chuyển đến địa chỉ ông/bà đã đăng ký.",
   finished: "Hồ sơ này đã trả kết quả hoặc đã kết thúc, không cần đặt giao nữa.",
   askWho:

@@ -321,6 +321,17 @@ describe("answers", () => {
     expect(top("muốn đưa bằng lái xe vào căn cước")).toBe("1.014060");
   });
 
+  it("reads 'đăng ký kinh doanh' for a new shop as registering a household business, not changing one", () => {
+    expect(top("mở tiệm tạp hóa có phải đăng ký kinh doanh không")).toBe("1.001612");
+    // giving up selling for good is closing it, a pause is not
+    expect(top("không bán nữa, muốn trả lại giấy đăng ký kinh doanh")).toBe("1.001266");
+    expect(top("tạm thời không bán nữa trong 3 tháng")).toBe("1.001570");
+  });
+
+  it("reads a visitor staying ('ở chơi', 'ngủ nhờ', 'qua đêm') as the notice of stay", () => {
+    expect(top("cháu tôi về ở chơi một tuần có phải khai báo không")).toBe("2.001159");
+  });
+
   it("names a procedure by common words when they say most of its whole name", () => {
     expect(top("làm việc nuôi con nuôi trong nước")).toBe("2.001263");
     for (const q of ["đăng ký", "xin giấy", "thủ tục hành chính"]) expect(searchCatalog(index, q), q).toEqual([]);
@@ -381,6 +392,8 @@ describe("answers", () => {
       expect(askCatalog(index, q), q).toEqual({ kind: "no-match" });
     }
     expect(top("khai sinh cho con")).toBe("1.001193");
+    // a pet breed or a bonsai is an animal or a plant too
+    for (const q of ["nhận con nuôi cho chậu bonsai", "dang ky tam tru cho con becgie"]) expect(askCatalog(index, q), q).toEqual({ kind: "no-match" });
     // a classifier of things, plants or animals after "cho" names no person, whatever noun follows
     for (const q of ["xác nhận tình trạng hôn nhân cho chiếc ô tô", "làm căn cước cho đàn ngỗng"]) expect(askCatalog(index, q), q).toEqual({ kind: "no-match" });
     // a procedure about the thing itself still answers

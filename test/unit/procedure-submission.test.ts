@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readCatalogSources } from "../../src/catalog/source.js";
 import { submissionOf } from "../../src/catalog/submission.js";
+import { botText } from "../../bots/messages/vi.js";
 
 const { accepted } = await readCatalogSources();
 const byCode = (code: string) => accepted.find((p) => p.code === code)!;
@@ -28,4 +29,23 @@ describe("how a dossier is handed in, derived once per procedure", () => {
     expect(submissionOf(byCode("1.014064")).presentAtIntake).toBe(true);
     expect(submissionOf(byCode("1.001193"))).toMatchObject({ inPerson: [], presentAtIntake: false });
   });
+
+  it("online as well where the portal's times name the online channel, or a paper is for the online way", () => {
+    expect(submissionOf(byCode("3.000442")).online).toBe("also"); // "Trực tuyến: 30 Ngày; Dịch vụ bưu chính: …; Trực tiếp: …"
+    expect(submissionOf(byCode("1.000656")).online).toBe("also"); // the form "nộp trực tuyến thì kê khai mẫu điện tử tương tác"
+    expect(submissionOf(byCode("1.000419")).online).toBe("also"); // a paper to show "hoặc tải lên (theo hình thức trực tuyến)"
+  });
+
+  it("never has an answer say 'Nộp trực tiếp' alone beside lines about submitting online, nor 'only online' beside the desk or the post", () => {
+    const contradictions: string[] = [];
+    for (const r of accepted) {
+      const lines = botText.documents({ ...r, correctedAt: null, updatedAt: new Date(0) }).split("\n");
+      const postal = lines.find((l) => l.startsWith("📮 "))!;
+      const rest = lines.filter((l) => l !== postal).join("\n");
+      if (/^📮 Nộp trực tiếp(?! hoặc trực tuyến)/.test(postal) && /trực tuyến|môi trường điện tử|điện tử tương tác/i.test(rest)) contradictions.push(`${r.code}: ${postal}`);
+      if (/^📮 Chỉ nộp trực tuyến/.test(postal) && /(nộp|làm|đến) trực tiếp|qua (Bưu điện|bưu chính)/i.test(rest)) contradictions.push(`${r.code}: ${postal}`);
+    }
+    expect(contradictions).toEqual([]);
+  });
 });
+

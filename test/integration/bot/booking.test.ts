@@ -88,6 +88,39 @@ async function bookingsOf(dossierCode: string) {
 }
 
 describe("booking delivery of a result by post", () => {
+  it("is not offered where the procedure needs the citizen there to receive the result, whatever the postal flag says, and the citizen is told why", async () => {
+    const marriage = `H15.50.05.13-261122-${String(Math.floor(Math.random() * 9000) + 1000)}`;
+    const spouse = `0915${String(Math.floor(Math.random() * 1e6)).padStart(6, "0")}`;
+    await t.ctx.ingest.ingest(
+      [
+        dossierEventSchema.parse({
+          eventId: `bk-${randomBytes(5).toString("hex")}`,
+          dossierCode: marriage,
+          status: "RECEIVED",
+          occurredAt: "2026-11-22T08:00:00+07:00",
+          procedure: { code: "1.000894", name: "Đăng ký kết hôn" },
+          applicant: { fullName: "Lê Văn Tâm", phone: spouse },
+          communeCode: "30235",
+          dueAt: "2026-11-22T17:00:00+07:00",
+        }),
+      ],
+      { source: "UPSTREAM" },
+    );
+    // the catalog's flag says the result may go by post; its data says both spouses receive the certificate in person
+    expect((await t.ctx.db.procedure.findUnique({ where: { code: "1.000894" } }))?.postalReturn).toBe(true);
+    const c = conversation();
+    await c.say("menu");
+    await c.say(marriage);
+    const status = await c.say(spouse.slice(-4));
+    expect(status.text).toMatch(/Hồ sơ H15/);
+    expect(status.buttons.map((b) => b.data)).not.toContain(`book:${marriage}`);
+    expect(status.text).toMatch(/Kết quả của thủ tục này phải nhận trực tiếp \(cả hai bên nam, nữ phải có mặt khi ký Sổ và nhận Giấy chứng nhận kết hôn\), nên Bưu điện không giao kết quả tận nhà/);
+    // asked for all the same (a button from an older answer, or the words)
+    const pressed = await c.press(`book:${marriage}`);
+    expect(pressed.text).toMatch(/^Kết quả của thủ tục này phải nhận trực tiếp/);
+    expect(await bookingsOf(marriage)).toHaveLength(0);
+  });
+
   it("needs a verified dossier first", async () => {
     const c = conversation();
     await c.say("menu");
