@@ -407,6 +407,8 @@ describe("answers", () => {
       expect(askCatalog(index, q), q).toEqual({ kind: "no-match" });
     }
     expect(top("khai sinh cho con")).toBe("1.001193");
+    // a pet breed or a bonsai is an animal or a plant too
+    for (const q of ["nhận con nuôi cho chậu bonsai", "dang ky tam tru cho con becgie"]) expect(askCatalog(index, q), q).toEqual({ kind: "no-match" });
     // a classifier of things, plants or animals after "cho" names no person, whatever noun follows
     for (const q of ["xác nhận tình trạng hôn nhân cho chiếc ô tô", "làm căn cước cho đàn ngỗng"]) expect(askCatalog(index, q), q).toEqual({ kind: "no-match" });
     // a procedure about the thing itself still answers
