@@ -62,4 +62,36 @@ describe("one notice's odd provider answer in a job of 50", () => {
     expect(new Set(posts.map((r) => (r.body as { To: string }).To)).size).toBe(50);
     expect(posts).toHaveLength(50);
   }, 60_000);
+
+  it("Telegram's {ok:true} with a null message id: not delivered but unknown, never sent again; the notices around it delivered", async () => {
+    const chats = Array.from({ length: 10 }, (_, i) => String(7_100_000 + Math.floor(Math.random() * 1e5) * 10 + i));
+    const events = [];
+    for (const chat of chats) {
+      const event = s.event();
+      const phone = (event.applicant as { phone: string }).phone.replace(/^0/, "+84");
+      await s.ctx.db.citizen.create({ data: { phone, fullName: "Trần Thị Bình", identities: { create: [{ channel: "TELEGRAM", externalId: chat, consentAt: new Date() }] } } });
+      events.push(event);
+    }
+    const odd = chats[4]!;
+    s.telegram.inject({ kind: "http", status: 200, body: { ok: true, result: { message_id: null, chat: { id: Number(odd) } } } }, { match: (req) => String((req.body as { chat_id?: unknown }).chat_id) === odd });
+    expect((await s.post("/api/v1/dossier-events/batch", { events })).status).toBe(202);
+    if (!s.worker) await s.startWorker();
+    const codes = events.map((e) => e.dossierCode as string);
+    const rows = await s.waitFor(async () => {
+      const r = await s.ctx.pool.query<{ status: string; chat: string; attempts: { status: string; outcome: string | null }[] }>(
+        `SELECT n.status, (SELECT a.recipient FROM "NoticeAttempt" a WHERE a."noticeId" = n.id LIMIT 1) AS chat,
+                COALESCE((SELECT json_agg(json_build_object('status', a.status, 'outcome', a.outcome)) FROM "NoticeAttempt" a WHERE a."noticeId" = n.id), '[]') AS attempts
+           FROM "Notice" n JOIN "Dossier" d ON d.id = n."dossierId" WHERE d.code = ANY($1::text[])`,
+        [codes],
+      );
+      return r.rows.length === 10 && r.rows.every((n) => n.status === "DELIVERED" || n.attempts[0]?.outcome === "unknown") && r.rows;
+    }, "every notice delivered or its outcome unknown");
+    const bad = rows.find((n) => n.chat === odd)!;
+    expect(bad).toMatchObject({ status: "UNCONFIRMED", attempts: [{ status: "UNCONFIRMED", outcome: "unknown" }] });
+    expect(rows.filter((n) => n.status === "DELIVERED")).toHaveLength(9);
+    // Once to each chat, the odd one included: a send that may have gone is never repeated.
+    await new Promise((r) => setTimeout(r, 1500));
+    const sends = s.telegram.received.filter((r) => r.path.endsWith("/sendMessage")).map((r) => String((r.body as { chat_id: unknown }).chat_id));
+    expect(sends.filter((c) => chats.includes(c)).sort()).toEqual([...chats].sort());
+  }, 60_000);
 });
