@@ -356,6 +356,12 @@ describe("answers", () => {
     expect(top("cháu tôi về ở chơi một tuần có phải khai báo không")).toBe("2.001159");
   });
 
+  it("knows the very small ethnic groups by name (learning support for them)", () => {
+    expect(top("con toi nguoi dan toc brau hoc mau giao co duoc ho tro gi")).toBe("1.003702");
+    // a group whose name is also everyday words is named only with "người" or "dân tộc"
+    expect(searchCatalog(index, "bố y tá")).toEqual([]);
+  });
+
   it("names a procedure by common words when they say most of its whole name", () => {
     expect(top("làm việc nuôi con nuôi trong nước")).toBe("2.001263");
     for (const q of ["đăng ký", "xin giấy", "thủ tục hành chính"]) expect(searchCatalog(index, q), q).toEqual([]);
