@@ -79,7 +79,17 @@ function confidentCode(answer: SearchAnswer): string | null {
 
 const FOREIGN = "co yeu to nuoc ngoai";
 const MOBILE = "luu dong";
-const nameKey = (name: string) => searchKey(name).replace(/^thu tuc /, "");
+/** A name's key, kept per name (each question with a foreign element compares it with the whole catalog's). */
+const nameKeys = new Map<string, string>();
+const nameKey = (name: string): string => {
+  let key = nameKeys.get(name);
+  if (key === undefined) {
+    key = searchKey(name).replace(/^thu tuc /, "");
+    if (nameKeys.size >= 10_000) nameKeys.clear();
+    nameKeys.set(name, key);
+  }
+  return key;
+};
 
 /** A question that also named something no commune handles ("hộ chiếu" beside a commune procedure): where to go for it. */
 function alsoOutOfScope(ctx: TurnContext, found: SearchAnswer): void {

@@ -48,7 +48,22 @@ const AT_DESK = /\b(truc tiep|bo phan mot cua|tai tru so)\b/;
 /** A paper for the online way of submitting. */
 const ONLINE_PAPER = /\b(truc tuyen|dien tu tuong tac|moi truong dien tu)\b/;
 
+/**
+ * Derived once per procedure object: the catalog's procedures are loaded once and never changed
+ * in place (a change loads new objects), and the bot asks this of every answer it shows.
+ */
+const derived = new WeakMap<SubmissionInput, Submission>();
+
 export function submissionOf(p: SubmissionInput): Submission {
+  let s = derived.get(p);
+  if (s === undefined) {
+    s = derive(p);
+    derived.set(p, s);
+  }
+  return s;
+}
+
+function derive(p: SubmissionInput): Submission {
   const notes = p.documents.map((d) => searchKey(d.note ?? "")).join(" | ");
   const name = searchKey(p.name);
   const agency = searchKey(p.agency ?? "");

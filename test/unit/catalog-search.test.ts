@@ -15,7 +15,7 @@ import {
   type SearchResult,
 } from "../../src/catalog/search/index.js";
 import { phraseOf, searchData } from "../../src/catalog/search/data.js";
-import { phraseAt } from "../../src/catalog/search/query.js";
+import { phraseAt, readQuery } from "../../src/catalog/search/query.js";
 import { textTokens, tokenize } from "../../src/catalog/search/tokenize.js";
 import { repairPairs } from "../../src/catalog/search/typos.js";
 import { searchKey } from "../../src/text/vietnamese.js";
@@ -91,6 +91,19 @@ describe("question text", () => {
     expect(keys("tạm chú")).toEqual(["tam", "tru"]);
     // typed without marks, the tone is unknown: the pair decides
     expect(keys("to chuc ruoc den")).toEqual(["to", "chuc", "duoc", "den"]);
+  });
+
+  it("weighs the catalog words a synonym reads in the story before the need less than the citizen's own", () => {
+    const story = "Ba tôi mất năm ngoái, giờ muốn sang tên căn nhà";
+    const asked = "giờ muốn làm giấy báo tử cho ba";
+    const vocab = { words: new Set([...tokenize(story), ...tokenize(asked)].map((t) => t.key)), bigrams: new Set<string>(), frequency: new Map<string, number>() };
+    const told = readQuery(story, vocab, () => false);
+    expect(told.needFrom).toBeGreaterThan(0);
+    // the death told in the story, read as death registration, is a circumstance
+    expect(told.terms.get("khai tu")).toBeLessThan(1);
+    expect(told.terms.get("sang ten")).toBe(1);
+    // asked for: full weight
+    expect(readQuery(asked, vocab, () => false).terms.get("khai tu")).toBe(1);
   });
 
   it("never reads a function word typed without marks as an animal's or object's name (strict phrases)", () => {
@@ -296,6 +309,8 @@ describe("answers", () => {
   it("keeps the search's best variant over the group's default when the question says its own name words", () => {
     // "hết hạn": the words of "Gia hạn giấy phép xây dựng" that "Cấp giấy phép xây dựng mới" lacks
     expect(top("giấy phép xây dựng của tôi hết hạn rồi thì làm sao")).toBe("1.013227");
+    // saying neither's own words, but fitting another variant clearly better ("Cấp điều chỉnh giấy phép")
+    expect(top("sửa lại thiết kế nhà so với giấy phép đã cấp")).toBe("1.013226");
     // nothing that tells the variants apart: the default (a new permit)
     expect(top("xin giấy phép xây nhà ở")).toBe("1.013225");
   });
@@ -326,6 +341,16 @@ describe("answers", () => {
     // giving up selling for good is closing it, a pause is not
     expect(top("không bán nữa, muốn trả lại giấy đăng ký kinh doanh")).toBe("1.001266");
     expect(top("tạm thời không bán nữa trong 3 tháng")).toBe("1.001570");
+  });
+
+  it("reads a visitor staying ('ở chơi', 'ngủ nhờ', 'qua đêm') as the notice of stay", () => {
+    expect(top("cháu tôi về ở chơi một tuần có phải khai báo không")).toBe("2.001159");
+  });
+
+  it("knows the very small ethnic groups by name (learning support for them)", () => {
+    expect(top("con toi nguoi dan toc brau hoc mau giao co duoc ho tro gi")).toBe("1.003702");
+    // a group whose name is also everyday words is named only with "người" or "dân tộc"
+    expect(searchCatalog(index, "bố y tá")).toEqual([]);
   });
 
   it("names a procedure by common words when they say most of its whole name", () => {
@@ -388,6 +413,8 @@ describe("answers", () => {
       expect(askCatalog(index, q), q).toEqual({ kind: "no-match" });
     }
     expect(top("khai sinh cho con")).toBe("1.001193");
+    // a pet breed or a bonsai is an animal or a plant too
+    for (const q of ["nhận con nuôi cho chậu bonsai", "dang ky tam tru cho con becgie"]) expect(askCatalog(index, q), q).toEqual({ kind: "no-match" });
     // a classifier of things, plants or animals after "cho" names no person, whatever noun follows
     for (const q of ["xác nhận tình trạng hôn nhân cho chiếc ô tô", "làm căn cước cho đàn ngỗng"]) expect(askCatalog(index, q), q).toEqual({ kind: "no-match" });
     // a procedure about the thing itself still answers

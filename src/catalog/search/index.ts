@@ -676,6 +676,9 @@ const AGE_DECIDED = 0.8;
 /** A group without its own words to say is named by the question when the best answer is this sure. */
 const AGE_GROUP_NAMED = 0.5;
 
+/** How much surer of another variant than of the group's default the search must be to answer it when the question says neither's own words. */
+const VARIANT_CLEARLY_AHEAD = 0.15;
+
 /** At most this many variants are offered as choices, whatever the limit. */
 const MAX_CHOICES = 6;
 
@@ -768,11 +771,16 @@ function withVariants(data: IndexData, q: ReadQuery, scored: Scored[], limit: nu
   if (selected.length === 1) return { kind: "match", results: put(selected[0]!.code) };
   if (selected.length === 0 && group.default && data.byCode.has(group.default)) {
     // the best answer is another variant whose own words the question says, more of them than
-    // of the default's ("hết hạn" of "Gia hạn giấy phép", not "mới" of "Cấp giấy phép … mới"):
-    // the search's choice stands; else the default (the question does not tell them apart)
+    // of the default's ("hết hạn" of "Gia hạn giấy phép", not "mới" of "Cấp giấy phép … mới"),
+    // or, saying as many, that the question fits clearly better (its other words: "đổi thiết kế"
+    // for "Cấp điều chỉnh giấy phép"): the search's choice stands; else the default (the
+    // question does not tell them apart)
     const best = data.byCode.get(first.code)!;
     const plain = data.byCode.get(group.default)!;
-    const chosen = best !== plain && present.some((m) => m.code === first.code) && ownWordsSaid(data, q, best, plain) > ownWordsSaid(data, q, plain, best);
+    const confidenceOf = (doc: Doc): number => scored.find((x) => x.doc === doc)?.confidence ?? 0;
+    const mine = ownWordsSaid(data, q, best, plain);
+    const theirs = ownWordsSaid(data, q, plain, best);
+    const chosen = best !== plain && present.some((m) => m.code === first.code) && (mine > theirs || (mine === theirs && confidenceOf(best) - confidenceOf(plain) >= VARIANT_CLEARLY_AHEAD));
     return { kind: "match", results: put(chosen ? first.code : group.default) };
   }
   const offered = selected.length > 1 ? selected : present;
