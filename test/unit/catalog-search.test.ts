@@ -362,6 +362,11 @@ describe("answers", () => {
     expect(searchCatalog(index, "bố y tá")).toEqual([]);
   });
 
+  it("reads the 'nhận' of 'xác nhận' as part of that word, not as acknowledging a child", () => {
+    expect(top("xác nhận con của thương binh để miễn học phí")).toBe("1.010833");
+    expect(top("muốn nhận con riêng của vợ")).toBe("1.001022");
+  });
+
   it("names a procedure by common words when they say most of its whole name", () => {
     expect(top("làm việc nuôi con nuôi trong nước")).toBe("2.001263");
     for (const q of ["đăng ký", "xin giấy", "thủ tục hành chính"]) expect(searchCatalog(index, q), q).toEqual([]);

@@ -721,7 +721,9 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
       const rest = scoreQuery(data, restQuery);
       const best = rest[0];
       if (!best || best.confidence < REST_CONFIDENT || best.nameCovered < NAMED_COVERED) return { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
-      return withVariants(data, restQuery, rest, limit);
+      // the rest is answered, and the topic is said too (where to go for it)
+      const answered = withVariants(data, restQuery, rest, limit);
+      return answered.kind === "match" || answered.kind === "choices" ? { ...answered, alsoOutOfScope: { topic: oos.topic.topic, whereToGo: oos.topic.whereToGo } } : answered;
     }
   }
   return withVariants(data, q, scored, limit);
