@@ -8,6 +8,7 @@ import { DEV_PATH, HOLDOUT_PATH, evaluate, loadCatalog, loadQuestions } from "..
 import {
   askCatalog,
   buildSearchIndex,
+  explainSearch,
   MATCH_THRESHOLD,
   searchCatalog,
   type CatalogSearchIndex,
@@ -149,8 +150,16 @@ describe("answers", () => {
     expect(searchCatalog(index, "1.999999")).toEqual([]);
   });
 
+  it("lists the runners-up in the order of the ranking that chose the best, not by confidence alone", () => {
+    // the end of a guardianship ranks above its siblings that only share "giám hộ"
+    const q = "hết làm người giám hộ cho cháu vì cháu đã đủ tuổi";
+    expect(codes(searchCatalog(index, q, { limit: 3 }))).toContain("1.004845");
+    const rankOrder = explainSearch(index, q).filter((e) => e.confidence >= MATCH_THRESHOLD).map((e) => e.code);
+    expect(codes(searchCatalog(index, q))).toEqual(rankOrder.slice(0, 5));
+  });
+
   it("gives scores in [0, 1] with two decimals, best first, distinct codes, within the limit", () => {
-    for (const q of ["đăng ký khai sinh", "chứng thực hợp đồng mua bán đất", "hòa giải tranh chấp đất đai", "tạm trú"]) {
+    for (const q of ["đăng ký khai sinh", "chứng thực hợp đồng mua bán đất", "hòa giải tranh chấp đất đai", "tạm trú", "hết làm người giám hộ cho cháu vì cháu đã đủ tuổi"]) {
       const answer = askCatalog(index, q);
       expect(answer.kind, q).toBe("match");
       if (answer.kind !== "match") continue;
