@@ -9,7 +9,8 @@ import type { Alternatives, IntentSpec } from "./match.js";
 
 /**
  * Words of two or more syllables that are units of their own: a phrase of an intent cannot match
- * a piece of one ("làm hộ" is not in "làm hồ sơ", "làm hộ khẩu"; "phí" is not in "mai táng phí";
+ * a piece of one ("làm hộ" is not in "làm hồ sơ", "làm hộ khẩu"; "phí" is not in "mai táng phí",
+ * nor "giá" in "gia đình" typed without marks;
  * the fee's "mất bao nhiêu" is not in the time's "mất bao nhiêu ngày").
  */
 export const COMPOUNDS: readonly string[] = [
@@ -29,6 +30,23 @@ export const COMPOUNDS: readonly string[] = [
   "mai táng phí",
   "học phí",
   "viện phí",
+  // words holding a fee's syllable typed without marks ("gia dinh" is not "giá", "phi nong nghiep"
+  // not "phí", "lan dau tien" not "tiền")
+  "gia đình",
+  "tham gia",
+  "quốc gia",
+  "gia hạn",
+  "gia cầm",
+  "gia súc",
+  "gia tăng",
+  "gia nhập",
+  "gia công",
+  "phi nông nghiệp",
+  "tiến độ",
+  "đầu tiên",
+  "ưu tiên",
+  "thuận tiện",
+  "phương tiện",
   "bao nhiêu ngày",
   "bao nhiêu lâu",
   "bao nhiêu tuổi",

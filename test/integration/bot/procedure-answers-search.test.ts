@@ -45,7 +45,7 @@ describe("procedure answers that need the search's variants (issue 8 §3)", () =
   it("a question about something no commune handles says so and where to go", async () => {
     const c = await conversation();
     const replies = await c.ask("làm hộ chiếu để đi Hàn Quốc");
-    expect(texts(replies)).toMatch(/^Hộ chiếu không làm tại xã, phường nên em không có hướng dẫn thủ tục này\.\nNơi làm: Phòng Quản lý xuất nhập cảnh/);
+    expect(texts(replies)).toMatch(/^Hộ chiếu không giải quyết tại bộ phận một cửa của xã, phường nên em không có hướng dẫn thủ tục này\.\nNơi làm: Phòng Quản lý xuất nhập cảnh/);
     expect(texts(replies)).not.toMatch(/⚠️ Ông\/bà có nhắc đến người nước ngoài/);
     expect(buttons(replies).map((b) => b.data)).toEqual(["common", "menu"]);
   });
@@ -70,7 +70,7 @@ describe("procedure answers that need the search's variants (issue 8 §3)", () =
     for (const question of ["xin giấy không tiền án tiền sự để đi làm ở Hàn Quốc hết bao nhiêu tiền", "cho hỏi xin trích lục lý lịch tư pháp thì tốn bao nhiêu tiền"]) {
       const c = await conversation();
       const replies = await c.ask(question);
-      expect(texts(replies), question).toMatch(/^Lý lịch tư pháp không làm tại xã, phường nên em không có hướng dẫn thủ tục này\.\nNơi làm: Sở Tư pháp tỉnh, thành phố/);
+      expect(texts(replies), question).toMatch(/^Lý lịch tư pháp không giải quyết tại bộ phận một cửa của xã, phường nên em không có hướng dẫn thủ tục này\.\nNơi làm: Sở Tư pháp tỉnh, thành phố/);
       expect(texts(replies), question).not.toMatch(/📄|💰/u);
       expect(buttons(replies).map((b) => b.data)).toEqual(["common", "menu"]);
     }
