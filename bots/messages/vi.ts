@@ -131,6 +131,10 @@ export const botText = {
     `Em chưa tìm thấy thủ tục cấp xã nào khớp với "${clip(query, 60, "…")}".\n` +
     "Ông/bà thử gõ tên thủ tục ngắn gọn hơn (ví dụ \"đăng ký khai sinh\", \"chứng thực chữ ký\"), hoặc liên hệ Trung tâm Phục vụ hành chính công của xã để được hướng dẫn. " +
     "Một số việc như hộ chiếu, giấy phép lái xe, ly hôn không làm tại xã nên em chưa có thông tin.",
+  /** An aspect asked with no procedure under discussion, choices on screen: they are offered again. */
+  aspectOfChoice: "Ông/bà chọn giúp em thủ tục muốn hỏi ở dưới, em sẽ trả lời đúng điều ông/bà hỏi cho thủ tục đó.",
+  /** An aspect asked ("mất bao lâu", "lệ phí bao nhiêu") with no procedure under discussion. */
+  aspectOfWhichProcedure: 'Ông/bà hỏi cho thủ tục nào ạ? Ông/bà gõ tên thủ tục hoặc mô tả việc cần làm (ví dụ "đăng ký kết hôn", "chứng thực bản sao"), em sẽ trả lời ngay.',
   severalMatches: "Có vài thủ tục gần với câu hỏi của ông/bà. Ông/bà muốn hỏi thủ tục nào?",
   oneMatch: "Em chưa chắc đã hiểu đúng. Có phải ông/bà muốn hỏi thủ tục này?",
   notUnderstood: 'Em chưa hiểu ý ông/bà. Ông/bà có thể gõ tên thủ tục cần làm, hoặc gõ "menu" để xem các lựa chọn.',

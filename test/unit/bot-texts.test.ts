@@ -6,6 +6,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { aspectsAsked } from "../../bots/features/documents.js";
 import { botText } from "../../bots/messages/vi.js";
+import { Utterance } from "../../bots/intents/match.js";
+import { COMPOUNDS, INTENTS } from "../../bots/intents/vocabulary.js";
 
 const topics = JSON.parse(readFileSync(new URL("../../src/catalog/search/data/out-of-scope.json", import.meta.url), "utf8")) as { topics?: { topic: string; whereToGo: string }[] } | { topic: string; whereToGo: string }[];
 const list = Array.isArray(topics) ? topics : (topics.topics ?? []);
@@ -43,5 +45,14 @@ describe("the fee asked about", () => {
 
   it("is still read where it is asked, marked or not", () => {
     for (const q of ["gia dinh toi tach ho het bao nhieu tien", "phi bao nhieu", "lệ phí bao nhiêu", "giá bao nhiêu", "hộ gia đình có mất phí không"]) expect(aspectsAsked(q), q).toContain("fee");
+  });
+});
+
+describe("the paper household book", () => {
+  it("a lost one is answered with its abolition, as a question whether it is needed is", () => {
+    for (const q of ["tôi bị mất sổ hộ khẩu giấy thì làm sao", "so ho khau bi that lac", "xin cap lai so ho khau"]) {
+      const u = new Utterance(q, COMPOUNDS);
+      expect(u.is(INTENTS.householdBook) && u.is(INTENTS.asksIfNeeded), q).toBe(true);
+    }
   });
 });
