@@ -76,6 +76,7 @@ export function createCoreContext(env: Env, logger: Logger = createLogger({ leve
     reports: new MonthlyReportService(pool, { smsSegmentPrice: env.SMS_SEGMENT_PRICE_VND, zaloMessagePrice: env.ZALO_MESSAGE_PRICE_VND }, { publicBaseUrl: env.PUBLIC_BASE_URL }),
     async close() {
       await queue.close().catch(() => undefined);
+      await notices.close();
       bullRedis.disconnect();
       redis.disconnect();
       await pool.end().catch(() => undefined);
