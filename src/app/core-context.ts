@@ -25,7 +25,7 @@ import { NotificationQueue } from "../../queues/producer.js";
 export interface CoreContext {
   env: Env;
   logger: Logger;
-  /** The one PostgreSQL pool of the process (the api roles' Prisma client runs over it too). */
+  /** The PostgreSQL pool of the process (the api roles' Prisma client runs over it too; the notice store opens a few sessions of its own for the sender's batched statements). */
   pool: pg.Pool;
   redis: Redis;
   /** BullMQ's own connection (blocking commands must not share the app's). */

@@ -285,11 +285,10 @@ export class NoticeStore {
   }
 
   // ── The sender's three statements, batched across the jobs running at the same moment ──
-  // Each is a named (prepared) statement: parsed once per connection, and planned without
-  // re-parsing each time, for every batch the worker writes (unnamed, parsed and planned for each
-  // batch, they cost PostgreSQL 80-120 µs more per notice). Its plan is kept until the tables'
-  // statistics change: one made while "NoticeAttempt" was nearly empty reads the whole table for
-  // every batch of results until an ANALYZE (autovacuum's, as the table grows) replaces it.
+  // Each is a named (prepared) statement, run on the sessions of `batched()`: parsed and planned
+  // once per session (a generic plan, kept until the tables' statistics change), not for every
+  // batch the worker writes. Sequential scans are off in those sessions, so a plan made while the
+  // notice tables were nearly empty still finds each row by its key once they have grown.
 
   /**
    * Reads what sending a due notice needs (the notice, its citizen, the chats it may go to) and
