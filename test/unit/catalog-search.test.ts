@@ -371,6 +371,11 @@ describe("answers", () => {
     expect(top("muốn nhận con riêng của vợ")).toBe("1.001022");
   });
 
+  it("sends university and college admissions ('xét tuyển') out of scope, but not the ethnic boarding school's", () => {
+    expect(kind("hồ sơ xét tuyển cao đẳng nộp ở đâu")).toBe("out-of-scope");
+    expect(top("xét tuyển vào trường phổ thông dân tộc nội trú")).toBe("1.005090");
+  });
+
   it("names a procedure by common words when they say most of its whole name", () => {
     expect(top("làm việc nuôi con nuôi trong nước")).toBe("2.001263");
     for (const q of ["đăng ký", "xin giấy", "thủ tục hành chính"]) expect(searchCatalog(index, q), q).toEqual([]);
