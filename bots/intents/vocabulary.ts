@@ -57,9 +57,13 @@ const COUNTRIES: Alternatives = [
 const PEOPLES: Alternatives = ["Hàn", "Nhật", "Mỹ", "Úc", "Pháp", "Đức", "Nga", "Lào", "Tây", "Anh quốc"];
 const RELATIVES: Alternatives = ["chồng", "vợ", "người yêu", "bạn trai", "bạn gái", "con", "cha", "mẹ", "bố", "người", "với", "vs"];
 
-/** A procedure's aspects a question may ask about, each answered (several in one question: each of them). */
-export type Aspect = "docs" | "where" | "time" | "fee" | "postal" | "proxy";
-export const ASPECTS: readonly Aspect[] = ["docs", "where", "time", "fee", "postal", "proxy"];
+/**
+ * A procedure's aspects a question may ask about, each answered (several in one question: each of
+ * them): the documents, where, how long, how much, by post or online, through someone else, whether
+ * one must go there in person (or can do it from home), and what happens when it is done late.
+ */
+export type Aspect = "docs" | "where" | "time" | "fee" | "postal" | "proxy" | "presence" | "penalty";
+export const ASPECTS: readonly Aspect[] = ["docs", "where", "time", "fee", "postal", "proxy", "presence", "penalty"];
 
 export const INTENTS = {
   /** The whole message is a greeting or asks for the menu. */
@@ -132,6 +136,16 @@ export const INTENTS = {
   fee: ["lệ phí", "phí", "chi phí", "miễn phí", "bao nhiêu tiền", "hết bao nhiêu", "mất bao nhiêu", "tốn bao nhiêu", "tiền", "mất tiền", "tốn tiền", "mất phí", "tốn phí", "giá"],
   /** How the dossier is handed in: by post, or online. */
   postal: ["bưu điện", "bưu chính", "bưu tá", "qua bưu", "tận nhà", "ship", "chuyển phát", "online", "trực tuyến", "qua mạng", "nộp mạng", "VNeID", "dịch vụ công"],
+  /** Whether one must go there, who must (both spouses?), or whether it can be done from home. */
+  presence: [
+    "tại nhà", "ở nhà", "từ xa", "có mặt", "cả hai", "cả 2", "hai người", "2 người", "hai vợ chồng", "cả vợ", "cả chồng", "đi cùng", "đến cùng",
+    "phải đi", "cần đi", "phải đến", "cần đến", "phải lên", "cần lên", "không phải đi", "không cần đi", "không phải đến", "không cần đến", "lưu động",
+  ],
+  /** What happens when it is done late: a fine, a late fee. */
+  penalty: [
+    "phạt", "bị phạt", "nộp phạt", "tiền phạt", "xử phạt", "quá hạn", "trễ hạn", "đăng ký muộn", "làm muộn", "khai muộn", "đăng ký trễ", "làm trễ", "khai trễ",
+    "đăng ký chậm", "làm chậm", "khai chậm",
+  ],
   proxy: [
     { slots: [["nhờ"], ["người", "ai", "bà", "mẹ", "bố", "ba", "con", "chồng", "vợ", "anh", "chị", "em", "ông", "cô", "chú", "bác", "dì"]] },
     { slots: [["người khác", "người nhà", "người thân"], ["đi", "làm", "nộp", "nhận", "ký"]] },

@@ -156,7 +156,9 @@ async function main(): Promise<void> {
       const n = 2000;
       // Warm: the pool's connections opened, their statements prepared, the code optimised (a running
       // server has long been warm; 200 events left V8 compiling through the measured part).
-      const part = await ingestPart(`ingest-single-${run}`, { mode: "single", count: n, clients: 20, warm: 1000 });
+      // BENCH_INGEST_WARM=n: a longer warm-up (V8 is still optimising the request's path well past
+      // 1,000 events: the API's CPU per event kept falling over four runs in one process).
+      const part = await ingestPart(`ingest-single-${run}`, { mode: "single", count: n, clients: 20, warm: Number(process.env.BENCH_INGEST_WARM ?? 1000) });
       results.push(line("ingest, single events (20 clients)", `${part.rate.toFixed(0)} ev/s`, "≥ 1,500", part.rate >= 1500));
       results.push(line("  statements per event", (part.statements / n).toFixed(2)));
       results.push(line("  CPU per event: api / postgres", part.cpu));

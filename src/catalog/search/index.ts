@@ -559,18 +559,24 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
 }
 
 /**
- * Results whose confidence is above the threshold; a candidate behind the best is shown scaled by
- * (its confidence / the best's)², never below the threshold (it is still a candidate worth
- * offering, well behind the best).
+ * Results whose confidence is above the threshold, in the order of the ranking that chose the best
+ * (the runners-up too: what ranks a candidate second is what the question says of it, as for the
+ * best); a candidate behind the best is shown scaled by (its confidence / the best's)², never
+ * below the threshold (it is still a candidate worth offering, well behind the best), nor above
+ * the one before it.
  */
 function ranked(scored: readonly Scored[], limit: number): AnswerResult[] {
   const top = scored[0]?.confidence ?? 0;
   if (top < MATCH_THRESHOLD) return [];
-  const [first, ...others] = scored
+  let shown = Infinity;
+  return scored
     .filter((s) => s.confidence >= MATCH_THRESHOLD)
-    .map((s) => ({ s, c: s === scored[0] ? s.confidence : Math.max(MATCH_THRESHOLD, Math.min(top, s.confidence * (s.confidence / top) ** 2)) }));
-  // the best by rank first, the others by confidence
-  return [first!, ...others.sort((a, b) => b.s.confidence - a.s.confidence)].slice(0, limit).map(({ s, c }) => ({ code: s.doc.code, name: s.doc.name, score: round(c) }));
+    .slice(0, limit)
+    .map((s) => {
+      const c = s === scored[0] ? s.confidence : Math.max(MATCH_THRESHOLD, Math.min(top, s.confidence * (s.confidence / top) ** 2));
+      shown = Math.min(shown, round(c));
+      return { code: s.doc.code, name: s.doc.name, score: shown };
+    });
 }
 
 const round = (x: number): number => Math.round(Math.min(1, x) * 100) / 100;
@@ -676,6 +682,9 @@ const AGE_DECIDED = 0.8;
 /** A group without its own words to say is named by the question when the best answer is this sure. */
 const AGE_GROUP_NAMED = 0.5;
 
+/** How much surer of another variant than of the group's default the search must be to answer it when the question says neither's own words. */
+const VARIANT_CLEARLY_AHEAD = 0.15;
+
 /** At most this many variants are offered as choices, whatever the limit. */
 const MAX_CHOICES = 6;
 
@@ -712,7 +721,9 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
       const rest = scoreQuery(data, restQuery);
       const best = rest[0];
       if (!best || best.confidence < REST_CONFIDENT || best.nameCovered < NAMED_COVERED) return { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
-      return withVariants(data, restQuery, rest, limit);
+      // the rest is answered, and the topic is said too (where to go for it)
+      const answered = withVariants(data, restQuery, rest, limit);
+      return answered.kind === "match" || answered.kind === "choices" ? { ...answered, alsoOutOfScope: { topic: oos.topic.topic, whereToGo: oos.topic.whereToGo } } : answered;
     }
   }
   return withVariants(data, q, scored, limit);
@@ -766,11 +777,16 @@ function withVariants(data: IndexData, q: ReadQuery, scored: Scored[], limit: nu
   if (selected.length === 1) return { kind: "match", results: put(selected[0]!.code) };
   if (selected.length === 0 && group.default && data.byCode.has(group.default)) {
     // the best answer is another variant whose own words the question says, more of them than
-    // of the default's ("hết hạn" of "Gia hạn giấy phép", not "mới" of "Cấp giấy phép … mới"):
-    // the search's choice stands; else the default (the question does not tell them apart)
+    // of the default's ("hết hạn" of "Gia hạn giấy phép", not "mới" of "Cấp giấy phép … mới"),
+    // or, saying as many, that the question fits clearly better (its other words: "đổi thiết kế"
+    // for "Cấp điều chỉnh giấy phép"): the search's choice stands; else the default (the
+    // question does not tell them apart)
     const best = data.byCode.get(first.code)!;
     const plain = data.byCode.get(group.default)!;
-    const chosen = best !== plain && present.some((m) => m.code === first.code) && ownWordsSaid(data, q, best, plain) > ownWordsSaid(data, q, plain, best);
+    const confidenceOf = (doc: Doc): number => scored.find((x) => x.doc === doc)?.confidence ?? 0;
+    const mine = ownWordsSaid(data, q, best, plain);
+    const theirs = ownWordsSaid(data, q, plain, best);
+    const chosen = best !== plain && present.some((m) => m.code === first.code) && (mine > theirs || (mine === theirs && confidenceOf(best) - confidenceOf(plain) >= VARIANT_CLEARLY_AHEAD));
     return { kind: "match", results: put(chosen ? first.code : group.default) };
   }
   const offered = selected.length > 1 ? selected : present;

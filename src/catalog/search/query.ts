@@ -17,6 +17,12 @@ const WRITTEN_SHARE = 0.5;
 
 /** Weight of the words after a purpose marker ("… để vay vốn"). */
 const PURPOSE_WEIGHT = 0.5;
+/**
+ * Weight of the catalog's words a synonym reads in the story before the clause stating the need
+ * ("Ba tôi mất …, giờ muốn …": the death is a circumstance, not the death registration asked for).
+ * The citizen's own words there keep their weight.
+ */
+const STORY_SYNONYM_WEIGHT = 0.7;
 
 export function clip(query: string): string {
   if (query.length <= MAX_QUERY_CHARS) return query;
@@ -274,7 +280,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       i++;
       continue;
     }
-    segments.push({ keys: best.means, stops: best.meansStops, weight: w * best.weight, typed: false, need: i >= need });
+    segments.push({ keys: best.means, stops: best.meansStops, weight: w * best.weight * (need > 0 && i < need ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: i >= need });
     if (best.keep) {
       // the citizen's words stay, and a longer phrase starting inside them can still be read
       run.push(tokens[i]!);
@@ -290,7 +296,8 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   for (const s of synonymsByFirst.get("") ?? []) {
     const spans = phraseSpans(s.say, tokens, undefined, false, tokenKeys);
     if (spans === null) continue;
-    segments.push({ keys: s.means, stops: s.meansStops, weight: s.weight, typed: false, need: spans.some(([at]) => at >= need) });
+    const inStory = need > 0 && spans.every(([at]) => at < need);
+    segments.push({ keys: s.means, stops: s.meansStops, weight: s.weight * (inStory ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: !inStory });
     for (const [at, len] of spans) for (let j = at; j < at + len; j++) consumed[j] = true;
   }
 

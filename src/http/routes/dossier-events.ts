@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Principal } from "../../auth/guard.js";
-import { dossierEventBatchSchema, dossierEventSchema, type DossierEventInput } from "../../dossiers/event-schema.js";
+import { acceptedEvent, dossierEventBatchSchema, dossierEventSchema, type DossierEventInput } from "../../dossiers/event-schema.js";
 import type { DossierIngestService } from "../../dossiers/ingest-service.js";
 import { ValidationError } from "../../errors.js";
 import { requirePrincipal } from "../auth.js";
@@ -11,6 +11,9 @@ const fieldName = (prefix: string, path: readonly PropertyKey[]): string =>
   [prefix, ...path.map(String)].filter(Boolean).join(".").replace(/\.(\d+)(?=\.|$)/g, "[$1]");
 
 function parseEvent(raw: unknown, prefix: string): DossierEventInput {
+  // The usual well-formed event without zod's machinery; anything else (and every error) through the schema.
+  const accepted = acceptedEvent(raw);
+  if (accepted) return accepted;
   const result = dossierEventSchema.safeParse(raw);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
