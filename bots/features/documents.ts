@@ -8,9 +8,14 @@
  *   The words asking about an aspect are content the search does not explain: the question is read
  *   once more without them, and that reading counts when it names the same procedure more surely;
  * - close matches, and the variants of a procedure the search cannot choose between, are offered
- *   as buttons, best first; a question about something no commune handles says where to go; no match says so.
- * Follow-ups (fee, time, where, by post) stay on the procedure being discussed; asked with none
- * under discussion, they get the question "which procedure?" (the choices on screen offered again). A question that
+ *   as buttons, best first; a question about something no commune handles says where to go (and
+ *   one that also asks about a commune procedure gets that answered, then where to go for the
+ *   other); no match says so.
+ * Follow-ups (fee, time, where, by post, whether one must be there or can do it from home — with
+ * the mobile-registration procedure where the catalog has one —, doing it late: what the data says
+ * of it, and where to ask about a fine it does not name) stay on the procedure being discussed;
+ * asked with none under discussion, they get the question "which procedure?" (the choices on
+ * screen offered again). A question that
  * mentions a foreigner, answered with a procedure that has no foreign element, says so under the
  * name and offers the foreign-element procedure when the catalog has it.
  * The words are read with the bot's vocabulary (bots/intents): words of the procedure's own name
@@ -75,6 +80,7 @@ function confidentCode(answer: SearchAnswer): string | null {
 }
 
 const FOREIGN = "co yeu to nuoc ngoai";
+const MOBILE = "luu dong";
 /** A name's key, kept per name (each question with a foreign element compares it with the whole catalog's). */
 const nameKeys = new Map<string, string>();
 const nameKey = (name: string): string => {
@@ -86,6 +92,11 @@ const nameKey = (name: string): string => {
   }
   return key;
 };
+
+/** A question that also named something no commune handles ("hộ chiếu" beside a commune procedure): where to go for it. */
+function alsoOutOfScope(ctx: TurnContext, found: SearchAnswer): void {
+  if ((found.kind === "match" || found.kind === "choices") && found.alsoOutOfScope) ctx.reply({ text: botText.alsoOutOfScope(found.alsoOutOfScope.topic, found.alsoOutOfScope.whereToGo) });
+}
 
 export function documentsFeature(catalog: CatalogService): Feature {
   /** The same procedure with a foreign element ("Đăng ký kết hôn" → "Thủ tục đăng ký kết hôn có yếu tố nước ngoài"). */
@@ -109,6 +120,13 @@ export function documentsFeature(catalog: CatalogService): Feature {
     return [...said.nameWords([other.name, ...other.aliases])].some((i) => !notName.has(i));
   };
 
+  /** The same procedure registered by officers at the family's place ("Đăng ký khai sinh" → "Thủ tục đăng ký khai sinh lưu động"). */
+  const mobileCounterpart = async (p: ProcedureView): Promise<ProcedureView | null> => {
+    if (searchKey(p.name).includes(MOBILE)) return null;
+    const wanted = `${nameKey(p.name)} ${MOBILE}`;
+    return (await catalog.list()).find((q) => nameKey(q.name) === wanted) ?? null;
+  };
+
   const answer = async (ctx: TurnContext, p: ProcedureView, asked: readonly Aspect[], foreign = false): Promise<void> => {
     ctx.session.procedureCode = p.code;
     ctx.session.offered = undefined;
@@ -127,14 +145,19 @@ export function documentsFeature(catalog: CatalogService): Feature {
       }
     }
     const specific = asked.filter((a): a is Exclude<Aspect, "docs"> => a !== "docs");
+    const found = specific.includes("presence") ? await mobileCounterpart(p) : null;
+    const mobile = found ? { code: found.code, name: found.name } : undefined;
+    if (mobile) extra.push([botText.procedureButton(mobile)]);
     const buttons = botText.procedureButtons(p, extra);
     if (asked.length === 0 || asked.includes("docs")) {
-      // The whole answer holds where, how long, how much and by post; through someone else is added.
-      ctx.reply({ text: botText.documents(p, warning), buttons: specific.includes("proxy") ? undefined : buttons });
-      if (specific.includes("proxy")) ctx.reply({ text: botText.aspects(p, ["proxy"]), buttons });
+      // The whole answer holds where, how long, how much and by post; through someone else, being
+      // there (or not) and doing it late are added, each of them.
+      const more = specific.filter((a) => a === "proxy" || a === "presence" || a === "penalty");
+      ctx.reply({ text: botText.documents(p, warning), buttons: more.length ? undefined : buttons });
+      if (more.length) ctx.reply({ text: botText.aspects(p, more, undefined, mobile), buttons });
       return;
     }
-    ctx.reply({ text: botText.aspects(p, specific, warning), buttons });
+    ctx.reply({ text: botText.aspects(p, specific, warning, mobile), buttons });
   };
 
   return async (ctx, next) => {
@@ -207,13 +230,18 @@ export function documentsFeature(catalog: CatalogService): Feature {
         ctx.session.offered = found.results.map((r) => r.code);
         ctx.session.asked = aspectsAsked(m.text, ...(await Promise.all(found.results.map((r) => catalog.get(r.code)))));
         ctx.session.askedForeign = foreign;
+        alsoOutOfScope(ctx, found);
         return void ctx.reply({ text: botText.choicesPrompt(found.prompt), buttons: botText.choiceButtonRows(found.results) });
       case "match": {
         const p = sure ? await catalog.get(sure) : undefined;
-        if (p) return answer(ctx, p, aspectsAsked(m.text, p), foreign);
+        if (p) {
+          await answer(ctx, p, aspectsAsked(m.text, p), foreign);
+          return alsoOutOfScope(ctx, found);
+        }
         ctx.session.offered = found.results.map((r) => r.code);
         ctx.session.asked = aspectsAsked(m.text, ...(await Promise.all(found.results.map((r) => catalog.get(r.code)))));
         ctx.session.askedForeign = foreign;
+        alsoOutOfScope(ctx, found);
         return void ctx.reply({ text: found.results.length === 1 ? botText.oneMatch : botText.severalMatches, buttons: botText.procedureButtonRows(found.results) });
       }
     }

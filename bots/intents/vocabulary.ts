@@ -75,9 +75,13 @@ const COUNTRIES: Alternatives = [
 const PEOPLES: Alternatives = ["Hàn", "Nhật", "Mỹ", "Úc", "Pháp", "Đức", "Nga", "Lào", "Tây", "Anh quốc"];
 const RELATIVES: Alternatives = ["chồng", "vợ", "người yêu", "bạn trai", "bạn gái", "con", "cha", "mẹ", "bố", "người", "với", "vs"];
 
-/** A procedure's aspects a question may ask about, each answered (several in one question: each of them). */
-export type Aspect = "docs" | "where" | "time" | "fee" | "postal" | "proxy";
-export const ASPECTS: readonly Aspect[] = ["docs", "where", "time", "fee", "postal", "proxy"];
+/**
+ * A procedure's aspects a question may ask about, each answered (several in one question: each of
+ * them): the documents, where, how long, how much, by post or online, through someone else, whether
+ * one must go there in person (or can do it from home), and what happens when it is done late.
+ */
+export type Aspect = "docs" | "where" | "time" | "fee" | "postal" | "proxy" | "presence" | "penalty";
+export const ASPECTS: readonly Aspect[] = ["docs", "where", "time", "fee", "postal", "proxy", "presence", "penalty"];
 
 export const INTENTS = {
   /** The whole message is a greeting or asks for the menu. */
@@ -162,6 +166,16 @@ export const INTENTS = {
     "cần", "được", "không", "hông", "ko", "nữa", "gì", "thế", "nào", "sao", "ạ", "ơi", "nhé", "nha", "hả", "à", "còn", "phải", "là", "mà",
     "và", "với", "làm", "nộp", "gửi", "nhận", "lấy", "đi", "ở", "xa", "mất", "hết", "tốn", "bao nhiêu", "bao", "nhiêu", "luôn", "này",
     "đó", "kết quả", "hồ sơ", "theo", "mang", "qua", "về", "nhà",
+  ],
+  /** Whether one must go there, who must (both spouses?), or whether it can be done from home. */
+  presence: [
+    "tại nhà", "ở nhà", "từ xa", "có mặt", "cả hai", "cả 2", "hai người", "2 người", "hai vợ chồng", "cả vợ", "cả chồng", "đi cùng", "đến cùng",
+    "phải đi", "cần đi", "phải đến", "cần đến", "phải lên", "cần lên", "không phải đi", "không cần đi", "không phải đến", "không cần đến", "lưu động",
+  ],
+  /** What happens when it is done late: a fine, a late fee. */
+  penalty: [
+    "phạt", "bị phạt", "nộp phạt", "tiền phạt", "xử phạt", "quá hạn", "trễ hạn", "đăng ký muộn", "làm muộn", "khai muộn", "đăng ký trễ", "làm trễ", "khai trễ",
+    "đăng ký chậm", "làm chậm", "khai chậm",
   ],
   proxy: [
     { slots: [["nhờ"], ["người", "ai", "bà", "mẹ", "bố", "ba", "con", "chồng", "vợ", "anh", "chị", "em", "ông", "cô", "chú", "bác", "dì"]] },

@@ -6,7 +6,11 @@ import { feeText, provenanceOf, unknownText } from "../../src/catalog/provenance
 import { isDocumentHeading } from "../../src/catalog/source.js";
 import { homePickup, submissionOf } from "../../src/catalog/submission.js";
 import type { Button } from "../engine/types.js";
+import type { Aspect } from "../intents/vocabulary.js";
 import { clip } from "../../src/text/clip.js";
+
+/** Words of the data about doing a procedure late: a fine, a deadline passed, a late fee. */
+const LATE = /(?<!\p{L})(phạt|quá hạn|trễ hạn|đúng hạn|muộn|chậm)(?!\p{L})/iu;
 
 const MENU_HINT = 'Gõ "menu" bất cứ lúc nào để xem lại các lựa chọn.';
 
@@ -198,14 +202,21 @@ export const botText = {
     const { statement, confirmAtDesk } = provenanceOf(p);
     return confirmAtDesk ? `${statement}\n${confirmAtDesk}` : statement;
   },
-  /** The answer to the aspects a question asked (fee, time, where, by post, through someone else), each of them, under the name. */
-  aspects(p: ProcedureView, aspects: readonly ("where" | "time" | "fee" | "postal" | "proxy")[], warning?: string): string {
+  /**
+   * The answer to the aspects a question asked (fee, time, where, by post, through someone else,
+   * whether one must be there, doing it late), each of them, under the name. `mobile`: the
+   * procedure's mobile-registration counterpart, said where presence is asked.
+   */
+  aspects(p: ProcedureView, aspects: readonly Exclude<Aspect, "docs">[], warning?: string, mobile?: { name: string }): string {
     const lines = [title(p), ...(warning ? [warning] : [])];
     for (const a of aspects) {
       if (a === "where") lines.push(factLine(p, "agency", "📍"));
       else if (a === "time") lines.push(factLine(p, "processingTime", "⏱"));
       else if (a === "fee") lines.push(factLine(p, "fee", "💰"));
-      else if (a === "postal") lines.push(`📮 ${postalLine(p)}`);
+      else if (a === "postal") {
+        if (!aspects.includes("presence")) lines.push(`📮 ${postalLine(p)}`);
+      } else if (a === "presence") lines.push(...botText.presenceLines(p, mobile));
+      else if (a === "penalty") lines.push(...botText.penaltyLines(p));
       else lines.push(...botText.proxyLines(p));
     }
     lines.push(botText.source(p));
@@ -248,6 +259,34 @@ export const botText = {
     `${topic} không giải quyết tại bộ phận một cửa của xã, phường nên em không có hướng dẫn thủ tục này.\nNơi làm: ${inBotVoice(whereToGo)}`,
   /** The search's question between variants, in the bot's own voice ("ông/bà", not "bạn"). */
   choicesPrompt: (prompt: string) => inBotVoice(prompt),
+  /** Said after answering the part of a question a commune handles, for the part it does not. */
+  alsoOutOfScope: (topic: string, whereToGo: string) => `Về ${topic.replace(/^\p{Lu}(?=\p{Ll})/u, (c) => c.toLowerCase())} ông/bà có hỏi: việc này không giải quyết tại bộ phận một cửa của xã, phường nên em không có hướng dẫn thủ tục.\nNơi làm: ${inBotVoice(whereToGo)}`,
+  /** Whether the citizen must go there (and who must), or can do it from home: online, by post, mobile registration, as the data says. */
+  presenceLines(p: ProcedureView, mobile?: { name: string }): string[] {
+    const s = submissionOf(p);
+    const lines = [`📮 ${postalLine(p)}`];
+    if (!s.presentAtIntake && s.inPerson.length === 0) {
+      lines.push("👥 Danh mục thủ tục không nêu bước nào bắt buộc người làm thủ tục phải có mặt, ngoài việc nộp hồ sơ và nhận kết quả theo cách đã chọn; nếu cần chắc chắn, ông/bà hỏi bộ phận một cửa.");
+    }
+    if (mobile) {
+      lines.push(`🚐 Cán bộ đến tận nơi để đăng ký (đăng ký lưu động) là một thủ tục riêng: "${mobile.name}" (nút bên dưới); ông/bà hỏi bộ phận một cửa xem trường hợp của mình có được đăng ký lưu động không.`);
+    }
+    return lines;
+  },
+  /** Doing it late: what the procedure's own data says of it (a late fee, a deadline), and where to ask about a fine it does not name. */
+  penaltyLines(p: ProcedureView): string[] {
+    const late = (t: string | null): t is string => t !== null && LATE.test(t);
+    const facts = [
+      ...(late(p.fee) ? [`Lệ phí: ${feeText(p.fee)}`] : []),
+      ...(late(p.processingTime) ? [`Thời hạn: ${p.processingTime}`] : []),
+      ...[...p.notes, ...p.toShow, ...p.documents.map((d) => d.note)].filter(late),
+    ];
+    const lines = facts.length ? ["⏰ Về việc làm muộn, dữ liệu của thủ tục nêu:", ...[...new Set(facts)].map((f) => `• ${f}`)] : [];
+    if (!facts.some((f) => /(?<!\p{L})phạt(?!\p{L})/iu.test(f))) {
+      lines.push("⚖️ Việc xử phạt khi làm thủ tục muộn (nếu có) không có trong danh mục thủ tục; ông/bà vui lòng hỏi bộ phận một cửa (Trung tâm Phục vụ hành chính công) của xã/phường.");
+    }
+    return lines;
+  },
   proxyLines(p: ProcedureView): string[] {
     const about = (t: string | null) => (t ?? "").toLowerCase();
     const mandate = p.documents.find((d) => /ủy quyền|uỷ quyền/.test(about(d.name)));

@@ -14,6 +14,9 @@
  *   divorce, tax, social insurance…); `topic` names it and `whereToGo` says where to go instead.
  * - no-match: nothing in the catalog fits (including questions that only borrow a procedure's
  *   words for something absurd).
+ * A match or choices found in the rest of a question that also names an out-of-scope topic ("làm
+ * hộ chiếu và đăng ký thường trú") carries that topic as `alsoOutOfScope`, so the reader answers
+ * the part a commune handles and says where to go for the other.
  */
 import type { SearchResult } from "./index.js";
 
@@ -22,9 +25,15 @@ export interface AnswerResult extends SearchResult {
   variant?: string;
 }
 
+/** Something no commune handles, and where to go instead. */
+export interface OutOfScope {
+  topic: string;
+  whereToGo: string;
+}
+
 /** Built by askCatalog (index.ts). */
 export type SearchAnswer =
-  | { kind: "match"; results: AnswerResult[] }
-  | { kind: "choices"; prompt: string; results: AnswerResult[] }
+  | { kind: "match"; results: AnswerResult[]; alsoOutOfScope?: OutOfScope }
+  | { kind: "choices"; prompt: string; results: AnswerResult[]; alsoOutOfScope?: OutOfScope }
   | { kind: "out-of-scope"; topic: string; whereToGo: string }
   | { kind: "no-match" };

@@ -197,4 +197,40 @@ describe("procedure answers (issue 8 §3)", () => {
     const residence = buttons(household).some((b) => b.data === "proc:1.004222") && !texts(household).startsWith("📄") ? await c.press("proc:1.004222") : household;
     expect(texts(residence)).toMatch(/^📄 Đăng ký thường trú \(mã 1\.004222\)[\s\S]*Giấy tờ cần nộp/);
   });
+
+  it("a question about doing it late is answered from the data, and honestly where the catalog names no fine", async () => {
+    const c = await conversation();
+    const late = texts(await c.ask("khai tử cho ông quá hạn có bị phạt không"));
+    expect(late).toMatch(/^📄 Đăng ký khai tử \(mã 1\.000656\)\n⏰ Về việc làm muộn, dữ liệu của thủ tục nêu:\n• Lệ phí: Miễn lệ phí nếu khai tử đúng hạn \(trong 15 ngày kể từ ngày chết\)[^\n]*quá hạn nộp theo mức HĐND cấp tỉnh/);
+    expect(late).toMatch(/\n⚖️ Việc xử phạt khi làm thủ tục muộn \(nếu có\) không có trong danh mục thủ tục; ông\/bà vui lòng hỏi bộ phận một cửa/);
+    // asked with the documents: the whole answer, then the part about doing it late
+    const both = await c.ask("đăng ký khai sinh trễ hạn cần giấy tờ gì, có bị phạt không");
+    expect(texts(both)).toMatch(/^📄 Đăng ký khai sinh \(mã 1\.001193\)[\s\S]*Giấy tờ cần nộp:[\s\S]*\n---\n📄 Đăng ký khai sinh \(mã 1\.001193\)\n⏰ Về việc làm muộn/);
+  });
+
+  it("'can it be done from home' is answered with online, post and mobile registration as the data says", async () => {
+    const c = await conversation();
+    await c.ask("đăng ký khai tử");
+    const home = await c.ask("làm tại nhà được không");
+    const answer = texts(home);
+    expect(answer).toMatch(/^📄 Đăng ký khai tử \(mã 1\.000656\)\n📮 Nộp trực tiếp hoặc trực tuyến; có thể gửi hồ sơ và nhận kết quả qua Bưu điện\./);
+    expect(answer).toMatch(/🚐 Cán bộ đến tận nơi để đăng ký \(đăng ký lưu động\) là một thủ tục riêng: "Thủ tục đăng ký khai tử lưu động"/);
+    expect(buttons(home).map((b) => b.data)).toContain("proc:1.000419");
+  });
+
+  it("a follow-up asking whether both must go, after a marriage answer, gets the presence rule", async () => {
+    const c = await conversation();
+    await c.ask("đăng ký kết hôn");
+    const both = texts(await c.ask("có cần cả hai người đi không"));
+    expect(both).toMatch(/^📄 Đăng ký kết hôn \(mã 1\.000894\)\n📮 [^\n]*nhưng phải đến trực tiếp: Cả hai bên nam, nữ phải có mặt khi ký Sổ và nhận Giấy chứng nhận kết hôn\./);
+  });
+
+  it("a question naming a procedure no commune handles beside one it does: the commune's part answered, then where to go for the other", async () => {
+    const c = await conversation();
+    const replies = await c.ask("tôi muốn làm hộ chiếu và đăng ký thường trú cho con");
+    const answer = texts(replies);
+    expect(answer).toMatch(/^📄 Đăng ký thường trú \(mã 1\.004222\)/);
+    expect(answer).toMatch(/\n---\nVề hộ chiếu ông\/bà có hỏi: việc này không giải quyết tại bộ phận một cửa của xã, phường nên em không có hướng dẫn thủ tục\.\nNơi làm: Phòng Quản lý xuất nhập cảnh/);
+  });
 });
+
