@@ -113,11 +113,13 @@ export function saysPhrase(said: readonly (readonly string[])[], phrase: Phrase)
 }
 
 export function expandAbbreviations(tokens: readonly Token[]): Token[] {
-  const { abbreviations } = searchData();
+  const { abbreviationTokens } = searchData();
   const out: Token[] = [];
   for (const t of tokens) {
-    const words = abbreviations.get(t.key);
-    if (words && (!t.marked || !isVietnameseSyllable(t.key))) out.push(...plainTokens(words));
+    // the words as the table writes them, marks and all: a question written with marks would
+    // otherwise read them as typed without ("cmnd" as "chung minh", not "chứng minh")
+    const words = abbreviationTokens.get(t.key);
+    if (words && (!t.marked || !isVietnameseSyllable(t.key))) out.push(...words);
     else out.push(t);
   }
   return out;
@@ -205,10 +207,6 @@ function needStart(tokens: readonly Token[], content: (t: Token) => boolean, kno
   return 0;
 }
 
-/**
- * Reads a question (or tokens already read: a part of a question, with the marks the citizen
- * typed, as when the words naming an out-of-scope topic are set aside).
- */
 /** The keys of the animals' and objects' names, computed once per data table (not per question). */
 const namedKeysOf = new WeakMap<object, ReadonlySet<string>>();
 function namedKeys(notPersons: readonly { keys: readonly string[] }[]): ReadonlySet<string> {
@@ -220,6 +218,10 @@ function namedKeys(notPersons: readonly { keys: readonly string[] }[]): Readonly
   return keys;
 }
 
+/**
+ * Reads a question (or tokens already read: a part of a question, with the marks the citizen
+ * typed, as when the words naming an out-of-scope topic are set aside).
+ */
 export function readQuery(query: string | readonly Token[], vocabulary: Vocabulary, knownPair: (pair: string) => boolean): ReadQuery {
   const { synonymsByFirst, stopWords, stopTones, generic, notPersons } = searchData();
   const isStop = (t: Token): boolean => (t.marked ? stopTones.has(t.tone) : stopWords.has(t.key));
@@ -230,6 +232,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     typeof query === "string"
       ? dropQuantityIdioms(repairPairs(repairTokens(expandAbbreviations(tokenize(clip(query))), vocabulary), vocabulary, (t) => stopWords.has(t.key) || named.has(t.key)))
       : [...query];
+  if (process.env.DBGQ) console.error(tokens.map((t) => (t.marked ? t.tone : t.key)).join(" "));
   // in a question written with marks, a word typed without them that the catalog writes so is
   // written as it is ("nộp tiền, gia hạn": "tiền gia" is not "tiền già"); another may be a slip
   // ("căn cuoc")
@@ -331,5 +334,6 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       }
     });
   }
+  if (process.env.DBGQ) console.error(JSON.stringify(segments.map((s) => [s.keys.join(" "), s.weight, s.need])), need);
   return { tokens, segments, terms, stopPairs, tones, said: [tokens.map((t) => t.key), ...segments.map((s) => s.keys)], ages: agesOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, needFrom: need, needTerms };
 }
