@@ -290,6 +290,10 @@ describe("answers", () => {
     expect(kind("quyết toán thuế thu nhập cá nhân")).toBe("out-of-scope");
     // bank loans and land prices are asked at the commune too
     expect(kind("vay vốn ngân hàng mua nhà")).toBe("out-of-scope");
+    // a bank card or account, university admission: no commune procedure (an identity account still is one)
+    expect(kind("làm thẻ tín dụng ở đâu")).toBe("out-of-scope");
+    expect(kind("hồ sơ xét tuyển vào đại học nộp ở đâu")).toBe("out-of-scope");
+    expect(top("đăng ký tài khoản định danh điện tử cho con")).toBe("3.000228");
     expect(kind("bảng giá đất năm nay ở xã")).toBe("out-of-scope");
     // how much compensation land taken for a project brings is the project's, not a procedure's
     expect(kind("ruộng bị thu hồi mở rộng quốc lộ, nhà nước đền bù cho tôi mấy trăm triệu")).toBe("out-of-scope");
