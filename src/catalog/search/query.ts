@@ -232,7 +232,6 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     typeof query === "string"
       ? dropQuantityIdioms(repairPairs(repairTokens(expandAbbreviations(tokenize(clip(query))), vocabulary), vocabulary, (t) => stopWords.has(t.key) || named.has(t.key)))
       : [...query];
-  if (process.env.DBGQ) console.error(tokens.map((t) => (t.marked ? t.tone : t.key)).join(" "));
   // in a question written with marks, a word typed without them that the catalog writes so is
   // written as it is ("nộp tiền, gia hạn": "tiền gia" is not "tiền già"); another may be a slip
   // ("căn cuoc")
@@ -334,6 +333,5 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       }
     });
   }
-  if (process.env.DBGQ) console.error(JSON.stringify(segments.map((s) => [s.keys.join(" "), s.weight, s.need])), need);
   return { tokens, segments, terms, stopPairs, tones, said: [tokens.map((t) => t.key), ...segments.map((s) => s.keys)], ages: agesOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, needFrom: need, needTerms };
 }
