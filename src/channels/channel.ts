@@ -49,6 +49,22 @@ export type Reconciled =
   | { state: "not_accepted" }
   | { state: "unknown" };
 
+/**
+ * A provider's message id as it can be stored and asked about again: a string or an integer of 1
+ * to 128 printable ASCII characters. Anything else a provider (or something posing as one) answers
+ * — a NUL, an object, a megabyte — is no id: null, as if the answer had carried none (an id
+ * PostgreSQL refused would fail the result statement of every notice batched with it).
+ */
+export function providerId(value: unknown): string | null {
+  const id = typeof value === "number" && Number.isSafeInteger(value) ? String(value) : value;
+  return typeof id === "string" && /^[\x21-\x7e]{1,128}$/.test(id) ? id : null;
+}
+
+/** A provider's count of SMS segments: an integer from 1 to 100, else none (counted here instead). */
+export function providerSegments(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 100 ? value : undefined;
+}
+
 export interface Channel {
   readonly kind: DeliveryChannel;
   /** "telegram", "zalo-oa", "zns", "twilio" or "sandbox". */

@@ -40,8 +40,17 @@ export function zaloError(code: number, message: string, api: "oa" | "zns"): Cha
   return new ChannelError(failure, String(code), `Zalo ${api.toUpperCase()} error ${code}: ${message}`);
 }
 
+/**
+ * A provider's `retry_after` (seconds), as a wait the notice store can write: a number from 1 s to
+ * an hour; anything else (missing, not a number, negative, years) is read as 1 s or an hour.
+ */
+export function retryAfterMs(seconds: unknown): number {
+  const s = typeof seconds === "number" && Number.isFinite(seconds) ? seconds : 1;
+  return Math.round(Math.min(3600, Math.max(1, s)) * 1000);
+}
+
 export function telegramError(status: number, description: string, retryAfterSeconds?: number): ChannelError {
-  if (status === 429) return new ChannelError("retry", "429", description, (retryAfterSeconds ?? 1) * 1000);
+  if (status === 429) return new ChannelError("retry", "429", description, retryAfterMs(retryAfterSeconds));
   if (status === 403) return new ChannelError("fallback", "403", description); // blocked, kicked, deactivated
   if (status === 400 && /chat not found|user not found|PEER_ID_INVALID/i.test(description)) return new ChannelError("fallback", "400", description);
   if (status === 401) return new ChannelError("fallback", "401", `bot token refused: ${description}`);

@@ -24,7 +24,7 @@ const ANSWER_MAX_BYTES = 1024 * 1024;
 /** The Bot API's answer: `{"ok":true,"result":…}` or `{"ok":false,"error_code":…,"description":…,"parameters":{"retry_after":…}}`. */
 interface BotApiAnswer {
   ok?: boolean;
-  result?: { message_id?: number };
+  result?: { message_id?: unknown };
   error_code?: number;
   description?: string;
   parameters?: { retry_after?: number };
@@ -62,8 +62,12 @@ export class TelegramChannel implements Channel {
     } catch {
       answer = undefined;
     }
-    if (answer?.ok && answer.result?.message_id !== undefined) return { providerMessageId: String(answer.result.message_id), delivered: true };
-    if (answer?.error_code) throw telegramError(answer.error_code, answer.description ?? "", answer.parameters?.retry_after);
+    // Sent for sure only with the message's id, a positive integer: `{"ok":true}` with a null, a
+    // missing or an odd id (a proxy, a broken mirror) is not a confirmed send, and is maybe sent.
+    const messageId = answer?.ok === true ? answer.result?.message_id : undefined;
+    if (Number.isSafeInteger(messageId) && (messageId as number) > 0) return { providerMessageId: String(messageId), delivered: true };
+    // A refusal is believed only from an answer that does not also say ok.
+    if (answer?.ok !== true && typeof answer?.error_code === "number") throw telegramError(answer.error_code, typeof answer.description === "string" ? answer.description : "", answer.parameters?.retry_after);
     // An answer that is not the Bot API's (a proxy's page, a cut body): whether Telegram took the
     // message is not known, so it is treated as maybe sent, never sent again blindly.
     throw networkError(Object.assign(new Error(`an answer that is not the Bot API's (HTTP ${status})`), { code: "EBADANSWER" }), "Telegram");

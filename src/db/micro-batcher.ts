@@ -17,6 +17,12 @@ export class MicroBatcher<I, O> {
     private readonly run: (items: I[]) => Promise<O[]>,
     private readonly maxBatch = 250,
     private readonly maxInFlight = 2,
+    /**
+     * Whether a batch refused with this error is run again one item at a time, so that one item
+     * PostgreSQL refuses fails alone (see `refusedForItsData`). Only for errors that prove the
+     * statement changed nothing; by default none is.
+     */
+    private readonly oneByOne: (error: unknown) => boolean = () => false,
   ) {}
 
   submit(item: I): Promise<O> {
@@ -43,7 +49,10 @@ export class MicroBatcher<I, O> {
       results
         .then(
           (out) => batch.forEach((b, i) => b.resolve(out[i]!)),
-          (error) => batch.forEach((b) => b.reject(error)),
+          async (error) => {
+            if (batch.length > 1 && this.oneByOne(error)) await Promise.all(batch.map((b) => this.run([b.item]).then((out) => b.resolve(out[0]!), b.reject)));
+            else batch.forEach((b) => b.reject(error));
+          },
         )
         .finally(() => {
           this.inFlight -= 1;
@@ -52,4 +61,14 @@ export class MicroBatcher<I, O> {
         });
     }
   }
+}
+
+/**
+ * PostgreSQL refused the statement for the data it carried (SQLSTATE class 22, a data exception:
+ * a NUL in a text, a number out of range; 23, a constraint; 54, a limit): the statement changed
+ * nothing, and the same items sent one by one fail only where the fault is.
+ */
+export function refusedForItsData(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^(22|23|54)[0-9A-Z]{3}$/.test(code);
 }

@@ -14,15 +14,29 @@ export const utcTypes = {
 pg.defaults.parseInputDatesAsUTC = true;
 
 /**
+ * A session of the pool left inside a transaction doing nothing (its request hung, a bug that
+ * never released the client, a peer gone without a TCP reset) is ended by PostgreSQL after this
+ * long, and with it the row locks it held, which would otherwise stall every write to those
+ * dossiers or notices (and VACUUM) for as long as the process lives.
+ */
+export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
+
+/**
  * A pg pool that reads and writes `timestamp` columns in UTC, as Prisma does — without loading
  * Prisma (a command that only runs a few SQL statements starts faster without its client).
- * Its sessions run without PostgreSQL's JIT compilation: the service's statements read a few rows
+ * Its sessions end a transaction left idle for a minute (IDLE_IN_TRANSACTION_TIMEOUT_MS) and run without PostgreSQL's JIT compilation: the service's statements read a few rows
  * each, and a row estimate gone wrong (a table grown since its last ANALYZE) pushes one over the
  * JIT threshold, to be compiled on every call — the relay's sweep of due checks, finding nothing,
  * spent 170 ms compiling each time.
  */
-export function createPool(databaseUrl: string, options: { max?: number } = {}): pg.Pool {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10, types: utcTypes, options: "-c TimeZone=UTC -c jit=off" });
+export function createPool(databaseUrl: string, options: { max?: number; idleInTransactionTimeoutMs?: number } = {}): pg.Pool {
+  const idle = Math.round(options.idleInTransactionTimeoutMs ?? IDLE_IN_TRANSACTION_TIMEOUT_MS);
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.max ?? 10,
+    types: utcTypes,
+    options: `-c TimeZone=UTC -c jit=off -c idle_in_transaction_session_timeout=${idle}`,
+  });
   pool.on("error", () => undefined); // an idle client's error is reported by the next query
   // A client lent out has no listener of the pool's: its connection ending under a request (the
   // backend terminated, the server restarted) emitted "error" unheard, which ends the process.

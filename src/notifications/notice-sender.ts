@@ -20,7 +20,7 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { Logger } from "pino";
 import type { Channel, DeliveryChannel, OutboundMessage, Reconciled } from "../channels/channel.js";
-import { ChannelError } from "../channels/channel.js";
+import { ChannelError, providerId, providerSegments } from "../channels/channel.js";
 import type { RateLimiter, RateRule, RateSlot } from "../channels/rate-limiter.js";
 import type { QuietHours } from "../config/env.js";
 import { bookingNoticeText, broadcastNoticeText, noticeText, otpNoticeText, type BroadcastTextInput, type NoticeText } from "./messages/vi.js";
@@ -280,7 +280,9 @@ export class NoticeSender {
         return lost;
       }
       tries = attemptNo;
-      result = await channel.send(message);
+      const sent = await channel.send(message);
+      // What the provider answered is stored as it can be (see providerId): one odd answer must not fail the batch it is written with.
+      result = { delivered: sent.delivered === true, providerMessageId: providerId(sent.providerMessageId), segments: providerSegments(sent.segments) ?? (target.channel === "SMS" ? attempt.segments ?? undefined : undefined) };
     } catch (error) {
       // Before the attempt was written the provider was not called: the slot goes back unused.
       await (tries > 0 ? slot?.release() : slot?.cancel());
@@ -382,6 +384,7 @@ export class NoticeSender {
     if (askable) {
       try {
         answer = await channel!.reconcile!({ noticeId, providerMessageId: a.providerMessageId, recipient: a.recipient, text: a.text, startedAt: a.startedAt, otherProviderIds: a.otherProviderIds });
+        if ("providerMessageId" in answer) answer = { ...answer, providerMessageId: providerId(answer.providerMessageId) };
       } catch (error) {
         // The provider could not be reached: ask again in a minute; nothing is sent meanwhile.
         const at = new Date(this.now().getTime() + 60_000);

@@ -15,7 +15,7 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { AttemptStatus, ChannelKind, NoticeStatus } from "../generated/prisma/enums.js";
-import { MicroBatcher } from "../db/micro-batcher.js";
+import { MicroBatcher, refusedForItsData } from "../db/micro-batcher.js";
 import type { DeliveryChannel } from "../channels/channel.js";
 
 export const NOTICE_CHANNEL = "motcua_notices";
@@ -233,11 +233,13 @@ export class NoticeStore {
   private readonly results: MicroBatcher<ResultInput, string | null>;
 
   constructor(private readonly pool: pg.Pool) {
-    this.reads = new MicroBatcher((ids) => this.readMany(ids));
-    this.claims = new MicroBatcher((items) => this.claimMany(items));
-    this.claimsWithAttempt = new MicroBatcher((items) => this.claimAndAttemptMany(items));
-    this.attempts = new MicroBatcher((items) => this.attemptMany(items));
-    this.results = new MicroBatcher((items) => this.resultMany(items));
+    // A batch PostgreSQL refuses for one notice's data is written again notice by notice: that
+    // notice fails alone, never the others sent with it.
+    this.reads = new MicroBatcher((ids) => this.readMany(ids), 250, 2, refusedForItsData);
+    this.claims = new MicroBatcher((items) => this.claimMany(items), 250, 2, refusedForItsData);
+    this.claimsWithAttempt = new MicroBatcher((items) => this.claimAndAttemptMany(items), 250, 2, refusedForItsData);
+    this.attempts = new MicroBatcher((items) => this.attemptMany(items), 250, 2, refusedForItsData);
+    this.results = new MicroBatcher((items) => this.resultMany(items), 250, 2, refusedForItsData);
   }
 
   private async tx<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {

@@ -8,6 +8,7 @@ import { DEV_PATH, HOLDOUT_PATH, evaluate, loadCatalog, loadQuestions } from "..
 import {
   askCatalog,
   buildSearchIndex,
+  explainSearch,
   MATCH_THRESHOLD,
   searchCatalog,
   type CatalogSearchIndex,
@@ -160,8 +161,16 @@ describe("answers", () => {
     expect(searchCatalog(index, "1.999999")).toEqual([]);
   });
 
+  it("lists the runners-up in the order of the ranking that chose the best, not by confidence alone", () => {
+    // the end of a guardianship ranks above its siblings that only share "giám hộ"
+    const q = "hết làm người giám hộ cho cháu vì cháu đã đủ tuổi";
+    expect(codes(searchCatalog(index, q, { limit: 3 }))).toContain("1.004845");
+    const rankOrder = explainSearch(index, q).filter((e) => e.confidence >= MATCH_THRESHOLD).map((e) => e.code);
+    expect(codes(searchCatalog(index, q))).toEqual(rankOrder.slice(0, 5));
+  });
+
   it("gives scores in [0, 1] with two decimals, best first, distinct codes, within the limit", () => {
-    for (const q of ["đăng ký khai sinh", "chứng thực hợp đồng mua bán đất", "hòa giải tranh chấp đất đai", "tạm trú"]) {
+    for (const q of ["đăng ký khai sinh", "chứng thực hợp đồng mua bán đất", "hòa giải tranh chấp đất đai", "tạm trú", "hết làm người giám hộ cho cháu vì cháu đã đủ tuổi"]) {
       const answer = askCatalog(index, q);
       expect(answer.kind, q).toBe("match");
       if (answer.kind !== "match") continue;
@@ -292,6 +301,10 @@ describe("answers", () => {
     expect(kind("quyết toán thuế thu nhập cá nhân")).toBe("out-of-scope");
     // bank loans and land prices are asked at the commune too
     expect(kind("vay vốn ngân hàng mua nhà")).toBe("out-of-scope");
+    // a bank card or account, university admission: no commune procedure (an identity account still is one)
+    expect(kind("làm thẻ tín dụng ở đâu")).toBe("out-of-scope");
+    expect(kind("hồ sơ xét tuyển vào đại học nộp ở đâu")).toBe("out-of-scope");
+    expect(top("đăng ký tài khoản định danh điện tử cho con")).toBe("3.000228");
     expect(kind("bảng giá đất năm nay ở xã")).toBe("out-of-scope");
     // how much compensation land taken for a project brings is the project's, not a procedure's
     expect(kind("ruộng bị thu hồi mở rộng quốc lộ, nhà nước đền bù cho tôi mấy trăm triệu")).toBe("out-of-scope");
@@ -367,6 +380,11 @@ describe("answers", () => {
   it("reads the 'nhận' of 'xác nhận' as part of that word, not as acknowledging a child", () => {
     expect(top("xác nhận con của thương binh để miễn học phí")).toBe("1.010833");
     expect(top("muốn nhận con riêng của vợ")).toBe("1.001022");
+  });
+
+  it("sends university and college admissions ('xét tuyển') out of scope, but not the ethnic boarding school's", () => {
+    expect(kind("hồ sơ xét tuyển cao đẳng nộp ở đâu")).toBe("out-of-scope");
+    expect(top("xét tuyển vào trường phổ thông dân tộc nội trú")).toBe("1.005090");
   });
 
   it("names a procedure by common words when they say most of its whole name", () => {

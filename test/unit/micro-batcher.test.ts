@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MicroBatcher } from "../../src/db/micro-batcher.js";
+import { MicroBatcher, refusedForItsData } from "../../src/db/micro-batcher.js";
 
 /** A run whose statements finish only when the test says so. */
 function controlledRun() {
@@ -71,5 +71,25 @@ describe("MicroBatcher", () => {
     await tick();
     calls[1]!.finish();
     expect(await next).toBe(20);
+  });
+
+  it("runs a batch PostgreSQL refused for one item's data again item by item: only that item fails", async () => {
+    // A statement refused whole when it carries item 3 (as PostgreSQL refuses a NUL in a text: 22021).
+    const runs: number[][] = [];
+    const run = async (items: number[]) => {
+      runs.push(items);
+      await tick();
+      if (items.includes(3)) throw Object.assign(new Error("invalid byte sequence for encoding \"UTF8\": 0x00"), { code: "22021" });
+      return items.map((i) => i * 10);
+    };
+    const batcher = new MicroBatcher(run, 250, 1, refusedForItsData);
+    const answers = [1, 2, 3, 4, 5].map((i) => batcher.submit(i).then((v) => ({ v }), (e: Error) => ({ e: e.message })));
+    expect(await Promise.all(answers)).toEqual([{ v: 10 }, { v: 20 }, { e: expect.stringContaining("0x00") }, { v: 40 }, { v: 50 }]);
+    expect(runs).toEqual([[1, 2, 3, 4, 5], [1], [2], [3], [4], [5]]);
+    // Any other failure (a lost connection: the statement may have run) fails the batch, run once.
+    const lost = new MicroBatcher(async (items: number[]) => Promise.reject(Object.assign(new Error("Connection terminated"), { items })), 250, 1, refusedForItsData);
+    const both = await Promise.allSettled([lost.submit(1), lost.submit(2)]);
+    expect(both.map((b) => b.status)).toEqual(["rejected", "rejected"]);
+    expect([refusedForItsData({ code: "23505" }), refusedForItsData({ code: "54000" }), refusedForItsData({ code: "40P01" }), refusedForItsData({ code: "ECONNRESET" }), refusedForItsData(null)]).toEqual([true, true, false, false, false]);
   });
 });

@@ -100,6 +100,25 @@ describe("TelegramChannel", () => {
     expect(await failure(channel.send(message))).toMatchObject({ failure: "retry", providerCode: "EBADANSWER", maybeSent: true });
   }, 30_000);
 
+  it("does not count {ok:true} without a message id (null, missing, a string, zero) as sent: maybe sent, never resent", async () => {
+    const channel = new TelegramChannel({ token, apiRoot: root });
+    for (const result of [{ message_id: null }, {}, null, { message_id: "77" }, { message_id: 0 }, { message_id: 1.5 }]) {
+      reply = json(200, { ok: true, result });
+      expect(await failure(channel.send(message))).toMatchObject({ failure: "retry", providerCode: "EBADANSWER", maybeSent: true });
+    }
+    // An answer that says ok and also carries an error code is not a refusal to believe.
+    reply = json(200, { ok: true, result: { message_id: null }, error_code: 403, description: "Forbidden" });
+    expect(await failure(channel.send(message))).toMatchObject({ providerCode: "EBADANSWER", maybeSent: true });
+  });
+
+  it("reads a 429's retry_after as a wait from 1 s to an hour, whatever the answer says", async () => {
+    const channel = new TelegramChannel({ token, apiRoot: root });
+    for (const [retryAfter, ms] of [[1e9, 3_600_000], [-5, 1000], ["soon", 1000], [null, 1000], [2.5, 2500]] as const) {
+      reply = json(429, { ok: false, error_code: 429, description: "Too Many Requests", parameters: { retry_after: retryAfter } });
+      expect(await failure(channel.send(message))).toMatchObject({ failure: "retry", retryAfterMs: ms, maybeSent: false });
+    }
+  });
+
   it("knows a refused connection never reached Telegram", async () => {
     const closed = http.createServer();
     await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));

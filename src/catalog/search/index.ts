@@ -559,18 +559,24 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
 }
 
 /**
- * Results whose confidence is above the threshold; a candidate behind the best is shown scaled by
- * (its confidence / the best's)², never below the threshold (it is still a candidate worth
- * offering, well behind the best).
+ * Results whose confidence is above the threshold, in the order of the ranking that chose the best
+ * (the runners-up too: what ranks a candidate second is what the question says of it, as for the
+ * best); a candidate behind the best is shown scaled by (its confidence / the best's)², never
+ * below the threshold (it is still a candidate worth offering, well behind the best), nor above
+ * the one before it.
  */
 function ranked(scored: readonly Scored[], limit: number): AnswerResult[] {
   const top = scored[0]?.confidence ?? 0;
   if (top < MATCH_THRESHOLD) return [];
-  const [first, ...others] = scored
+  let shown = Infinity;
+  return scored
     .filter((s) => s.confidence >= MATCH_THRESHOLD)
-    .map((s) => ({ s, c: s === scored[0] ? s.confidence : Math.max(MATCH_THRESHOLD, Math.min(top, s.confidence * (s.confidence / top) ** 2)) }));
-  // the best by rank first, the others by confidence
-  return [first!, ...others.sort((a, b) => b.s.confidence - a.s.confidence)].slice(0, limit).map(({ s, c }) => ({ code: s.doc.code, name: s.doc.name, score: round(c) }));
+    .slice(0, limit)
+    .map((s) => {
+      const c = s === scored[0] ? s.confidence : Math.max(MATCH_THRESHOLD, Math.min(top, s.confidence * (s.confidence / top) ** 2));
+      shown = Math.min(shown, round(c));
+      return { code: s.doc.code, name: s.doc.name, score: shown };
+    });
 }
 
 const round = (x: number): number => Math.round(Math.min(1, x) * 100) / 100;
