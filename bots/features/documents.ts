@@ -13,7 +13,9 @@
  *   other); no match says so.
  * Follow-ups (fee, time, where, by post, whether one must be there or can do it from home — with
  * the mobile-registration procedure where the catalog has one —, doing it late: what the data says
- * of it, and where to ask about a fine it does not name) stay on the procedure being discussed. A question that
+ * of it, and where to ask about a fine it does not name) stay on the procedure being discussed;
+ * asked with none under discussion, they get the question "which procedure?" (the choices on
+ * screen offered again). A question that
  * mentions a foreigner, answered with a procedure that has no foreign element, says so under the
  * name and offers the foreign-element procedure when the catalog has it.
  * The words are read with the bot's vocabulary (bots/intents): words of the procedure's own name
@@ -188,6 +190,23 @@ export function documentsFeature(catalog: CatalogService): Feature {
     const current = ctx.session.procedureCode ? await catalog.get(ctx.session.procedureCode) : undefined;
     const sure = confidentCode(found);
 
+    // Only asking about an aspect ("mất bao lâu", "làm online được không") with no procedure under
+    // discussion: which procedure? (the search would guess one from the asking words alone: "lệ
+    // phí bao nhiêu" found an insurance premium). Choices still on screen are offered again, and
+    // the one chosen answers what was asked.
+    if (!current && !sure) {
+      const asked = aspectsAsked(m.text);
+      const covered = said.wordsOf([...ASPECTS.map((a) => INTENTS[a]), INTENTS.aspectOnly]);
+      if (asked.length > 0 && said.tokens.length > 0 && said.tokens.every((_, i) => covered.has(i))) {
+        const offered = (await Promise.all((ctx.session.offered ?? []).map((c) => catalog.get(c)))).filter((p): p is ProcedureView => Boolean(p));
+        if (offered.length > 0) {
+          ctx.session.asked = asked;
+          return void ctx.reply({ text: botText.aspectOfChoice, buttons: botText.procedureButtonRows(offered) });
+        }
+        return void ctx.reply({ text: botText.aspectOfWhichProcedure, buttons: [[{ label: "Các thủ tục thường gặp", data: "common" }], [{ label: botText.menuButton, data: "menu" }]] });
+      }
+    }
+
     // A follow-up about the procedure under discussion, unless the question clearly names another
     // (the search's best is another procedure, found with some confidence, or choices, or out of scope).
     const top = found.kind === "match" ? found.results[0] : undefined;
@@ -201,9 +220,11 @@ export function documentsFeature(catalog: CatalogService): Feature {
     switch (found.kind) {
       case "no-match":
         ctx.session.procedureCode = undefined;
+        ctx.session.offered = undefined;
         return void ctx.reply({ text: botText.noMatch(m.text.trim()), buttons: [[{ label: "Các thủ tục thường gặp", data: "common" }], [{ label: botText.menuButton, data: "menu" }]] });
       case "out-of-scope":
         ctx.session.procedureCode = undefined;
+        ctx.session.offered = undefined;
         return void ctx.reply({ text: botText.outOfScope(found.topic, found.whereToGo), buttons: [[{ label: "Các thủ tục thường gặp", data: "common" }], [{ label: botText.menuButton, data: "menu" }]] });
       case "choices":
         ctx.session.offered = found.results.map((r) => r.code);

@@ -9,7 +9,8 @@ import type { Alternatives, IntentSpec } from "./match.js";
 
 /**
  * Words of two or more syllables that are units of their own: a phrase of an intent cannot match
- * a piece of one ("làm hộ" is not in "làm hồ sơ", "làm hộ khẩu"; "phí" is not in "mai táng phí";
+ * a piece of one ("làm hộ" is not in "làm hồ sơ", "làm hộ khẩu"; "phí" is not in "mai táng phí",
+ * nor "giá" in "gia đình" typed without marks;
  * the fee's "mất bao nhiêu" is not in the time's "mất bao nhiêu ngày").
  */
 export const COMPOUNDS: readonly string[] = [
@@ -29,6 +30,23 @@ export const COMPOUNDS: readonly string[] = [
   "mai táng phí",
   "học phí",
   "viện phí",
+  // words holding a fee's syllable typed without marks ("gia dinh" is not "giá", "phi nong nghiep"
+  // not "phí", "lan dau tien" not "tiền")
+  "gia đình",
+  "tham gia",
+  "quốc gia",
+  "gia hạn",
+  "gia cầm",
+  "gia súc",
+  "gia tăng",
+  "gia nhập",
+  "gia công",
+  "phi nông nghiệp",
+  "tiến độ",
+  "đầu tiên",
+  "ưu tiên",
+  "thuận tiện",
+  "phương tiện",
   "bao nhiêu ngày",
   "bao nhiêu lâu",
   "bao nhiêu tuổi",
@@ -130,9 +148,12 @@ export const INTENTS = {
   /** Having a result delivered home (a booking). */
   delivery: ["giao tận nhà", "trả về nhà", "gửi về nhà", "gửi kết quả về", "ship", "nhận tại nhà", "nhận kết quả tại nhà", "giao kết quả", "chuyển phát", "đặt bưu điện", "giao về"],
 
-  /** The paper household book (abolished on 1 January 2023), and asking whether it is needed. */
+  /** The paper household book (abolished on 1 January 2023), and asking whether it is needed, or how to replace a lost one. */
   householdBook: ["sổ hộ khẩu", "sổ tạm trú", "hộ khẩu giấy"],
-  asksIfNeeded: ["cần", "có cần", "phải", "mang", "nộp", "xuất trình", "photo", "bản sao", "còn dùng", "còn giá trị", "còn cần", "bị bỏ", "còn sử dụng"],
+  asksIfNeeded: [
+    "cần", "có cần", "phải", "mang", "nộp", "xuất trình", "photo", "bản sao", "còn dùng", "còn giá trị", "còn cần", "bị bỏ", "còn sử dụng",
+    "mất", "thất lạc", "làm lại", "cấp lại", "xin lại", "bị rách",
+  ],
 
   /** A foreign element: a foreigner, a foreign country, a Vietnamese abroad. */
   foreign: [
@@ -153,6 +174,16 @@ export const INTENTS = {
   fee: ["lệ phí", "phí", "chi phí", "miễn phí", "bao nhiêu tiền", "hết bao nhiêu", "mất bao nhiêu", "tốn bao nhiêu", "tiền", "mất tiền", "tốn tiền", "mất phí", "tốn phí", "giá"],
   /** How the dossier is handed in: by post, or online. */
   postal: ["bưu điện", "bưu chính", "bưu tá", "qua bưu", "tận nhà", "ship", "chuyển phát", "online", "trực tuyến", "qua mạng", "nộp mạng", "VNeID", "dịch vụ công"],
+  /**
+   * Words around an aspect that name no procedure ("tôi ở xa có gửi … được không", "còn … thì
+   * sao"): a question made only of these and an aspect's words asks about a procedure it does not name.
+   */
+  aspectOnly: [
+    "tôi", "tui", "em", "mình", "anh", "chị", "ông", "bà", "bạn", "ad", "admin", "cho", "hỏi", "cho hỏi", "xin hỏi", "vậy", "thì", "có",
+    "cần", "được", "không", "hông", "ko", "nữa", "gì", "thế", "nào", "sao", "ạ", "ơi", "nhé", "nha", "hả", "à", "còn", "phải", "là", "mà",
+    "và", "với", "làm", "nộp", "gửi", "nhận", "lấy", "đi", "ở", "xa", "mất", "hết", "tốn", "bao nhiêu", "bao", "nhiêu", "luôn", "này",
+    "đó", "kết quả", "hồ sơ", "theo", "mang", "qua", "về", "nhà",
+  ],
   /** Whether one must go there, who must (both spouses?), or whether it can be done from home. */
   presence: [
     "tại nhà", "ở nhà", "từ xa", "có mặt", "cả hai", "cả 2", "hai người", "2 người", "hai vợ chồng", "cả vợ", "cả chồng", "đi cùng", "đến cùng",

@@ -72,7 +72,7 @@ const LABEL_CONTEXT_WORDS = 2;
  * differs from the others: "Đăng ký đất đai, tài sản… đối với tổ chức đang sử dụng đất".
  */
 export function distinctLabels(names: readonly string[]): string[] {
-  const cut = names.map((n) => clip(n, BUTTON_LABEL, "..."));
+  const cut = names.map((n) => clip(n, BUTTON_LABEL, "…"));
   return names.map((name, i) => {
     if (!cut.some((c, j) => j !== i && c === cut[i])) return cut[i]!;
     const words = name.split(/\s+/);
@@ -87,7 +87,7 @@ export function distinctLabels(names: readonly string[]): string[] {
     const from = Math.max(LABEL_HEAD_WORDS, differs - LABEL_CONTEXT_WORDS);
     if (from >= words.length) return cut[i]!;
     const head = words.slice(0, LABEL_HEAD_WORDS).join(" ").replace(/[\s,;:]+$/, "");
-    return clip(`${head}… ${words.slice(from).join(" ")}`, BUTTON_LABEL, "...");
+    return clip(`${head}… ${words.slice(from).join(" ")}`, BUTTON_LABEL, "…");
   });
 }
 
@@ -103,6 +103,9 @@ function factLine(p: ProcedureView, field: Fact, icon: string): string {
   const value = field === "fee" && p.fee !== null ? feeText(p.fee) : p[field];
   return value === null ? `${icon} ${unknownText(p, field)}` : `${icon} ${FACT_LABEL[field]}: ${value}`;
 }
+
+/** The search's texts (written with "bạn") in the bot's voice, "ông/bà". */
+const inBotVoice = (text: string): string => text.replace(/\b(B|b)ạn\b/gu, (_, b: string) => (b === "B" ? "Ông/bà" : "ông/bà"));
 
 export const botText = {
   menuButton: "Menu",
@@ -129,9 +132,13 @@ export const botText = {
     "• Tra cứu hồ sơ: gửi mã hồ sơ trên giấy tiếp nhận, rồi 4 số cuối số điện thoại của người nộp.\n" +
     `• ${MENU_HINT}`,
   noMatch: (query: string) =>
-    `Em chưa tìm thấy thủ tục cấp xã nào khớp với "${clip(query, 60, "...")}".\n` +
+    `Em chưa tìm thấy thủ tục cấp xã nào khớp với "${clip(query, 60, "…")}".\n` +
     "Ông/bà thử gõ tên thủ tục ngắn gọn hơn (ví dụ \"đăng ký khai sinh\", \"chứng thực chữ ký\"), hoặc liên hệ Trung tâm Phục vụ hành chính công của xã để được hướng dẫn. " +
     "Một số việc như hộ chiếu, giấy phép lái xe, ly hôn không làm tại xã nên em chưa có thông tin.",
+  /** An aspect asked with no procedure under discussion, choices on screen: they are offered again. */
+  aspectOfChoice: "Ông/bà chọn giúp em thủ tục muốn hỏi ở dưới, em sẽ trả lời đúng điều ông/bà hỏi cho thủ tục đó.",
+  /** An aspect asked ("mất bao lâu", "lệ phí bao nhiêu") with no procedure under discussion. */
+  aspectOfWhichProcedure: 'Ông/bà hỏi cho thủ tục nào ạ? Ông/bà gõ tên thủ tục hoặc mô tả việc cần làm (ví dụ "đăng ký kết hôn", "chứng thực bản sao"), em sẽ trả lời ngay.',
   severalMatches: "Có vài thủ tục gần với câu hỏi của ông/bà. Ông/bà muốn hỏi thủ tục nào?",
   oneMatch: "Em chưa chắc đã hiểu đúng. Có phải ông/bà muốn hỏi thủ tục này?",
   notUnderstood: 'Em chưa hiểu ý ông/bà. Ông/bà có thể gõ tên thủ tục cần làm, hoặc gõ "menu" để xem các lựa chọn.',
@@ -148,7 +155,7 @@ export const botText = {
   /** The web chat's per-address limit (429): a citizen reads it in the chat, so Vietnamese only. */
   webChatRateLimited: (seconds: number) => `Ông/bà gửi quá nhiều tin trong một phút. Vui lòng thử lại sau ${seconds} giây.`,
   somethingWentWrong: "Xin lỗi ông/bà, hệ thống đang gặp trục trặc. Ông/bà vui lòng thử lại sau ít phút.",
-  procedureButton: (p: { code: string; name: string }) => ({ label: clip(p.name, BUTTON_LABEL, "..."), data: `proc:${p.code}` }),
+  procedureButton: (p: { code: string; name: string }) => ({ label: clip(p.name, BUTTON_LABEL, "…"), data: `proc:${p.code}` }),
   /** One button per procedure, one per row, each label telling its procedure apart from the others (`distinctLabels`). */
   procedureButtonRows: (ps: readonly { code: string; name: string }[]): Button[][] =>
     distinctLabels(ps.map((p) => p.name)).map((label, i) => [{ label, data: `proc:${ps[i]!.code}` }]),
@@ -243,11 +250,17 @@ export const botText = {
   /** The variants offered, each labelled by its variant (else its name), labels told apart (`distinctLabels`). */
   choiceButtonRows: (rs: readonly { code: string; name: string; variant?: string }[]): Button[][] =>
     botText.procedureButtonRows(rs.map((r) => ({ code: r.code, name: r.variant ?? r.name }))),
-  outOfScope: (topic: string, whereToGo: string) => `${topic} không làm tại xã, phường nên em không có hướng dẫn thủ tục này.\nNơi làm: ${whereToGo}`,
-  /** Said after answering the part of a question a commune handles, for the part it does not. */
-  alsoOutOfScope: (topic: string, whereToGo: string) => `Về ${topic.replace(/^\p{Lu}(?=\p{Ll})/u, (c) => c.toLowerCase())} ông/bà có hỏi: việc này không làm tại xã, phường nên em không có hướng dẫn thủ tục.\nNơi làm: ${whereToGo}`,
+  /**
+   * What no commune's one-stop desk handles, and where to go (the search's data, in the bot's
+   * voice). Not "not done at the commune": some of it is, elsewhere than the desk (the commune's
+   * military command, police, health station).
+   */
+  outOfScope: (topic: string, whereToGo: string) =>
+    `${topic} không giải quyết tại bộ phận một cửa của xã, phường nên em không có hướng dẫn thủ tục này.\nNơi làm: ${inBotVoice(whereToGo)}`,
   /** The search's question between variants, in the bot's own voice ("ông/bà", not "bạn"). */
-  choicesPrompt: (prompt: string) => prompt.replace(/\b(B|b)ạn\b/gu, (_, b: string) => (b === "B" ? "Ông/bà" : "ông/bà")),
+  choicesPrompt: (prompt: string) => inBotVoice(prompt),
+  /** Said after answering the part of a question a commune handles, for the part it does not. */
+  alsoOutOfScope: (topic: string, whereToGo: string) => `Về ${topic.replace(/^\p{Lu}(?=\p{Ll})/u, (c) => c.toLowerCase())} ông/bà có hỏi: việc này không giải quyết tại bộ phận một cửa của xã, phường nên em không có hướng dẫn thủ tục.\nNơi làm: ${inBotVoice(whereToGo)}`,
   /** Whether the citizen must go there (and who must), or can do it from home: online, by post, mobile registration, as the data says. */
   presenceLines(p: ProcedureView, mobile?: { name: string }): string[] {
     const s = submissionOf(p);

@@ -25,7 +25,7 @@ import { NotificationQueue } from "../../queues/producer.js";
 export interface CoreContext {
   env: Env;
   logger: Logger;
-  /** The one PostgreSQL pool of the process (the api roles' Prisma client runs over it too). */
+  /** The PostgreSQL pool of the process (the api roles' Prisma client runs over it too; the notice store opens a few sessions of its own for the sender's batched statements). */
   pool: pg.Pool;
   redis: Redis;
   /** BullMQ's own connection (blocking commands must not share the app's). */
@@ -76,6 +76,7 @@ export function createCoreContext(env: Env, logger: Logger = createLogger({ leve
     reports: new MonthlyReportService(pool, { smsSegmentPrice: env.SMS_SEGMENT_PRICE_VND, zaloMessagePrice: env.ZALO_MESSAGE_PRICE_VND }, { publicBaseUrl: env.PUBLIC_BASE_URL }),
     async close() {
       await queue.close().catch(() => undefined);
+      await notices.close();
       bullRedis.disconnect();
       redis.disconnect();
       await pool.end().catch(() => undefined);

@@ -79,3 +79,12 @@ describe("answers a new user found wrong", () => {
     }
   });
 });
+
+describe("questions a new user asked as follow-ups, with no procedure named", () => {
+  it("a question of function and need words alone is an answer, not an error (it once scored 0/0 and threw)", () => {
+    for (const q of ["có cần gì nữa không", "có cần mang theo gì nữa không"]) {
+      expect(() => ask(q), q).not.toThrow();
+      expect(ask(q).kind, q).toBe("no-match");
+    }
+  });
+});

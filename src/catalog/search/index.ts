@@ -460,7 +460,8 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
         if (stopPair(t) || !data.strongTerms.has(t)) extra += w * idf * WEAK_FACTOR;
       }
     }
-    const questionCovered = Math.min(1, (strong + weak) / (total + extra));
+    // a question of function words alone weighs nothing: it covers nothing (not 0/0, which is NaN)
+    const questionCovered = total + extra > 0 ? Math.min(1, (strong + weak) / (total + extra)) : 0;
     // how much of the name or an alias the question covers (a part of a long name counts less)
     let nameCovered = 0;
     let wholeCovered = 0;

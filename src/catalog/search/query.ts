@@ -117,11 +117,13 @@ export function saysPhrase(said: readonly (readonly string[])[], phrase: Phrase)
 }
 
 export function expandAbbreviations(tokens: readonly Token[]): Token[] {
-  const { abbreviations } = searchData();
+  const { abbreviationTokens } = searchData();
   const out: Token[] = [];
   for (const t of tokens) {
-    const words = abbreviations.get(t.key);
-    if (words && (!t.marked || !isVietnameseSyllable(t.key))) out.push(...plainTokens(words));
+    // the words as the table writes them, marks and all: a question written with marks would
+    // otherwise read them as typed without ("cmnd" as "chung minh", not "chứng minh")
+    const words = abbreviationTokens.get(t.key);
+    if (words && (!t.marked || !isVietnameseSyllable(t.key))) out.push(...words);
     else out.push(t);
   }
   return out;
@@ -209,10 +211,6 @@ function needStart(tokens: readonly Token[], content: (t: Token) => boolean, kno
   return 0;
 }
 
-/**
- * Reads a question (or tokens already read: a part of a question, with the marks the citizen
- * typed, as when the words naming an out-of-scope topic are set aside).
- */
 /** The keys of the animals' and objects' names, computed once per data table (not per question). */
 const namedKeysOf = new WeakMap<object, ReadonlySet<string>>();
 function namedKeys(notPersons: readonly { keys: readonly string[] }[]): ReadonlySet<string> {
@@ -224,6 +222,10 @@ function namedKeys(notPersons: readonly { keys: readonly string[] }[]): Readonly
   return keys;
 }
 
+/**
+ * Reads a question (or tokens already read: a part of a question, with the marks the citizen
+ * typed, as when the words naming an out-of-scope topic are set aside).
+ */
 export function readQuery(query: string | readonly Token[], vocabulary: Vocabulary, knownPair: (pair: string) => boolean): ReadQuery {
   const { synonymsByFirst, stopWords, stopTones, generic, notPersons } = searchData();
   const isStop = (t: Token): boolean => (t.marked ? stopTones.has(t.tone) : stopWords.has(t.key));

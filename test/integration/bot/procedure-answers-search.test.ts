@@ -45,7 +45,7 @@ describe("procedure answers that need the search's variants (issue 8 §3)", () =
   it("a question about something no commune handles says so and where to go", async () => {
     const c = await conversation();
     const replies = await c.ask("làm hộ chiếu để đi Hàn Quốc");
-    expect(texts(replies)).toMatch(/^Hộ chiếu không làm tại xã, phường nên em không có hướng dẫn thủ tục này\.\nNơi làm: Phòng Quản lý xuất nhập cảnh/);
+    expect(texts(replies)).toMatch(/^Hộ chiếu không giải quyết tại bộ phận một cửa của xã, phường nên em không có hướng dẫn thủ tục này\.\nNơi làm: Phòng Quản lý xuất nhập cảnh/);
     expect(texts(replies)).not.toMatch(/⚠️ Ông\/bà có nhắc đến người nước ngoài/);
     expect(buttons(replies).map((b) => b.data)).toEqual(["common", "menu"]);
   });
@@ -70,7 +70,7 @@ describe("procedure answers that need the search's variants (issue 8 §3)", () =
     for (const question of ["xin giấy không tiền án tiền sự để đi làm ở Hàn Quốc hết bao nhiêu tiền", "cho hỏi xin trích lục lý lịch tư pháp thì tốn bao nhiêu tiền"]) {
       const c = await conversation();
       const replies = await c.ask(question);
-      expect(texts(replies), question).toMatch(/^Lý lịch tư pháp không làm tại xã, phường nên em không có hướng dẫn thủ tục này\.\nNơi làm: Sở Tư pháp tỉnh, thành phố/);
+      expect(texts(replies), question).toMatch(/^Lý lịch tư pháp không giải quyết tại bộ phận một cửa của xã, phường nên em không có hướng dẫn thủ tục này\.\nNơi làm: Sở Tư pháp tỉnh, thành phố/);
       expect(texts(replies), question).not.toMatch(/📄|💰/u);
       expect(buttons(replies).map((b) => b.data)).toEqual(["common", "menu"]);
     }
@@ -106,5 +106,42 @@ describe("procedure answers that need the search's variants (issue 8 §3)", () =
       const c = await conversation();
       expect(buttons(await c.ask(q)).map((b) => b.data), q).toEqual(api.results.map((r) => `proc:${r.code}`));
     }
+  });
+});
+
+describe("an aspect asked with no procedure under discussion (a new user's follow-ups)", () => {
+  it("asks which procedure, instead of a no-match quoting the question or a guess from the asking words", async () => {
+    for (const q of ["mất bao lâu", "lệ phí bao nhiêu", "làm online được không", "tôi ở xa có gửi bưu điện được không", "có cần mang theo gì nữa không"]) {
+      const c = await conversation();
+      const replies = await c.ask(q);
+      expect(texts(replies), q).toMatch(/^Ông\/bà hỏi cho thủ tục nào ạ\?/);
+      expect(texts(replies), q).not.toMatch(/📄|chưa tìm thấy|trục trặc/u);
+      expect(buttons(replies).some((b) => b.data.startsWith("proc:")), q).toBe(false);
+    }
+  });
+
+  it("offers the choices on screen again, and the one chosen answers what was asked", async () => {
+    const c = await conversation();
+    const first = await c.ask("làm căn cước cho con");
+    const offered = buttons(first).map((b) => b.data);
+    expect(offered).toContain("proc:1.014061");
+    const again = await c.ask("mất bao lâu");
+    expect(texts(again)).toMatch(/^Ông\/bà chọn giúp em thủ tục muốn hỏi ở dưới/);
+    expect(buttons(again).map((b) => b.data)).toEqual(offered);
+    const answer = texts(await c.press("proc:1.014061"));
+    expect(answer).toMatch(/^📄 .*\(mã 1\.014061\)\n⏱ /u);
+    expect(answer).not.toMatch(/Giấy tờ cần nộp/);
+  });
+
+  it("still answers a follow-up on the procedure under discussion, and forgets choices once another answer came", async () => {
+    const c = await conversation();
+    await c.ask("đăng ký khai sinh");
+    expect(texts(await c.ask("mất bao lâu"))).toMatch(/^📄 Đăng ký khai sinh \(mã 1\.001193\)\n⏱ /u);
+    const d = await conversation();
+    await d.ask("làm căn cước cho con");
+    await d.ask("qqq zzz xxy");
+    const after = await d.ask("mất bao lâu");
+    expect(texts(after)).toMatch(/^Ông\/bà hỏi cho thủ tục nào ạ\?/);
+    expect(buttons(after).some((b) => b.data.startsWith("proc:"))).toBe(false);
   });
 });

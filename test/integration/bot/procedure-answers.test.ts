@@ -232,7 +232,7 @@ describe("procedure answers (issue 8 §3)", () => {
     const replies = await c.ask("tôi muốn làm hộ chiếu và đăng ký thường trú cho con");
     const answer = texts(replies);
     expect(answer).toMatch(/^📄 Đăng ký thường trú \(mã 1\.004222\)/);
-    expect(answer).toMatch(/\n---\nVề hộ chiếu ông\/bà có hỏi: việc này không làm tại xã, phường nên em không có hướng dẫn thủ tục\.\nNơi làm: Phòng Quản lý xuất nhập cảnh/);
+    expect(answer).toMatch(/\n---\nVề hộ chiếu ông\/bà có hỏi: việc này không giải quyết tại bộ phận một cửa của xã, phường nên em không có hướng dẫn thủ tục\.\nNơi làm: Phòng Quản lý xuất nhập cảnh/);
   });
 });
 

@@ -1,0 +1,58 @@
+/**
+ * The bot's texts a new user found wrong in the web chat: what no commune handles said "not done
+ * at the commune" beside a commune office to go to, and spoke to the citizen as "bạn".
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { aspectsAsked } from "../../bots/features/documents.js";
+import { botText } from "../../bots/messages/vi.js";
+import { Utterance } from "../../bots/intents/match.js";
+import { COMPOUNDS, INTENTS } from "../../bots/intents/vocabulary.js";
+
+const topics = JSON.parse(readFileSync(new URL("../../src/catalog/search/data/out-of-scope.json", import.meta.url), "utf8")) as { topics?: { topic: string; whereToGo: string }[] } | { topic: string; whereToGo: string }[];
+const list = Array.isArray(topics) ? topics : (topics.topics ?? []);
+
+describe("what no commune handles", () => {
+  it("says the one-stop desk does not handle it, never that the commune does nothing of it", () => {
+    const military = list.find((t) => /quân sự/i.test(t.topic));
+    expect(military).toBeDefined();
+    const text = botText.outOfScope(military!.topic, military!.whereToGo);
+    expect(text).toMatch(/không giải quyết tại bộ phận một cửa của xã, phường/);
+    expect(text).not.toMatch(/không làm tại xã/);
+  });
+
+  it("speaks to the citizen as ông/bà, where the data says bạn", () => {
+    expect(list.some((t) => /\bbạn\b/u.test(t.whereToGo))).toBe(true);
+    for (const t of list) expect(botText.outOfScope(t.topic, t.whereToGo), t.topic).not.toMatch(/\bbạn\b/iu);
+    expect(botText.outOfScope("Thuế", "Cơ quan thuế quản lý nơi bạn cư trú.")).toMatch(/nơi ông\/bà cư trú/);
+  });
+});
+
+describe("button labels", () => {
+  it("cut a long name with one ellipsis character, as the rest of the bot writes it", () => {
+    const button = botText.procedureButtonRows([{ code: "1", name: "Cấp giấy phép nuôi trồng thủy sản trong phạm vi bảo vệ công trình thủy lợi do UBND cấp xã quản lý" }])[0]![0]!;
+    expect(button.label).toMatch(/…$/);
+    expect(button.label).not.toMatch(/\.\.\./);
+    expect(button.label.length).toBeLessThanOrEqual(60);
+  });
+});
+
+describe("the fee asked about", () => {
+  it("is not read in words holding its syllable typed without marks (gia đình, gia hạn, phi nông nghiệp, lần đầu tiên)", () => {
+    for (const q of ["ba em mat roi thi gia dinh co duoc ho tro gi khong", "gia han tam tru", "dat phi nong nghiep", "tien do ho so", "cap can cuoc lan dau tien", "tham gia bao hiem"])
+      expect(aspectsAsked(q), q).not.toContain("fee");
+  });
+
+  it("is still read where it is asked, marked or not", () => {
+    for (const q of ["gia dinh toi tach ho het bao nhieu tien", "phi bao nhieu", "lệ phí bao nhiêu", "giá bao nhiêu", "hộ gia đình có mất phí không"]) expect(aspectsAsked(q), q).toContain("fee");
+  });
+});
+
+describe("the paper household book", () => {
+  it("a lost one is answered with its abolition, as a question whether it is needed is", () => {
+    for (const q of ["tôi bị mất sổ hộ khẩu giấy thì làm sao", "so ho khau bi that lac", "xin cap lai so ho khau"]) {
+      const u = new Utterance(q, COMPOUNDS);
+      expect(u.is(INTENTS.householdBook) && u.is(INTENTS.asksIfNeeded), q).toBe(true);
+    }
+  });
+});
