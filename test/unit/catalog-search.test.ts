@@ -136,6 +136,17 @@ describe("question text", () => {
 });
 
 describe("answers", () => {
+  it("a birth whose parents are not married is registered with the parent's recognition; the marriage it denies is not the request", () => {
+    for (const q of ["muốn khai sinh cho bé nhưng ba mẹ bé chưa làm đăng ký kết hôn", "khai sinh cho cháu, bố mẹ cháu chưa đi đăng ký kết hôn", "cần khai sinh cho con khi hai đứa chưa cưới"]) {
+      expect(top(q), q).toBe("1.000689");
+    }
+    // a function word typed without marks, in a message typed with marks, is that word: "con khi …" is not an animal
+    expect(kind("xin khai sinh cho con khi mẹ cháu chưa kết hôn")).toBe("match");
+    expect(kind("đăng ký khai sinh cho con khỉ nhà tôi")).toBe("no-match");
+    // not married, asking for something else: not a birth
+    expect(top("chưa kết hôn cần giấy xác nhận độc thân")).toBe("1.004873");
+  });
+
   it("answers empty, blank or punctuation-only input with no match", () => {
     for (const q of ["", "   \t\n ", "?!..."]) {
       expect(askCatalog(index, q)).toEqual({ kind: "no-match" });

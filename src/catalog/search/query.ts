@@ -83,9 +83,13 @@ export function phraseAt(phrase: Phrase, tokens: readonly Token[], i: number, st
   // unless (strict, a phrase without marks) every word is a function word so typed
   if (phrase.tones && phrase.tones.length === keys.length) {
     let allFunctionWords = strict && !phrase.written;
+    // strict, in a message typed with marks: a function word typed without any is that word, not
+    // a marked word of the phrase ("cho con khi bố mẹ …" is "khi", not the animal "khỉ")
+    const typedWithMarks = strict && phrase.written && tokens.some((t) => t.marked);
     for (let j = 0; j < keys.length; j++) {
       const t = tokens[i + j]!;
       if ((phrase.written || strict) && t.marked && sameToneKey(t.tone) !== phrase.tones[j]) return false;
+      if (typedWithMarks && plainFunctionWord(t, phrase.tones[j]!) && sameToneKey(t.tone) !== phrase.tones[j]) return false;
       if (!plainFunctionWord(t, phrase.tones[j]!)) allFunctionWords = false;
     }
     if (allFunctionWords) return false;
