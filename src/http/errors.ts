@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { AppError, type ErrorCode, RateLimitedError, ValidationError } from "../errors.js";
 import { HTTP_REFUSAL_TEXT } from "../text/staff-vi.js";
@@ -33,6 +33,17 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, whe
   const issues = result.error.issues.map((i) => ({ field: i.path.map(String).join(".") || where, message: i.message }));
   const first = issues[0]!;
   throw new ValidationError(`${first.field}: ${first.message}`, { field: first.field, issues });
+}
+
+/**
+ * What Fastify's router refuses before any route — a path whose percent-encoding is not UTF-8
+ * (`%C0%AE`), a path segment over `maxParamLength` — answered in the shape of every other error
+ * (Fastify's default was its own `{"error":"Bad Request","code":"FST_ERR_…"}`, in English), naming
+ * the path; its status stays Fastify's (400, 414).
+ */
+export function frameworkRefusal(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  void reply.status(status).send({ error: { code: "VALIDATION_FAILED", message: HTTP_REFUSAL_TEXT.with(HTTP_REFUSAL_TEXT.path, error.code), field: "path" } });
 }
 
 export function installErrorHandling(app: FastifyInstance): void {

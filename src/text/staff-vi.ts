@@ -311,5 +311,6 @@ export const HTTP_REFUSAL_TEXT = {
   413: "Nội dung gửi lên quá lớn",
   415: "Kiểu nội dung không được hỗ trợ; hãy gửi application/json",
   other: "Yêu cầu không hợp lệ",
+  path: "Địa chỉ yêu cầu không hợp lệ hoặc quá dài",
   with: (text: string, original: string) => `${text} (${original})`,
 } as const;

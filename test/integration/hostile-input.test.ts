@@ -197,6 +197,24 @@ describe("text PostgreSQL cannot hold is refused, not a 500", () => {
       expect(res.status, path).toBe(400);
     }
   });
+
+  it("a procedure code that is not one — NUL, traversal, full-width digits, a newline, 5,000 characters, bytes that are not UTF-8 — is refused in the API's own error shape", async () => {
+    const codes = ["1.001193%00", "..%2F..%2Fetc%2Fpasswd", "1.001193%2F..", "%EF%BC%91.001193", "1.001193%0A", "1.001193%20", "__proto__", "constructor", "1.0011933"];
+    for (const code of codes) {
+      const res = await fetch(`${s.baseUrl}/api/v1/procedures/${code}`);
+      expect(res.status, code).toBe(400);
+      expect((await res.json()).error.field, code).toBe("code");
+    }
+    // Refused by Fastify's router before any route: the same shape, naming the path (it was Fastify's own {"error":"Bad Request","code":"FST_ERR_…"}).
+    for (const [path, status] of [[`/api/v1/procedures/${"x".repeat(5000)}`, 414], ["/api/v1/procedures/%C0%AE%C0%AE", 400], ["/api/v1/dossiers/%E0%A4%A", 400]] as const) {
+      const res = await fetch(s.baseUrl + path);
+      expect(res.status, path.slice(0, 40)).toBe(status);
+      const body = await res.json();
+      expect(body.error, path.slice(0, 40)).toMatchObject({ code: "VALIDATION_FAILED", field: "path", message: expect.stringMatching(/^Địa chỉ yêu cầu không hợp lệ/) });
+    }
+    // The code as the catalog has it still answers (an encoded dot is a dot).
+    expect((await fetch(`${s.baseUrl}/api/v1/procedures/1%2E001193`)).status).toBe(200);
+  });
 });
 
 describe("JSON nested too deeply is refused, not a 500", () => {

@@ -213,4 +213,45 @@ describe("a batch's write failing in PostgreSQL, or its connection dying before 
     expect((await post("/api/v1/dossier-events/batch", { events: next })).status).toBe(202);
     await expectWhole(next);
   });
+
+  it("the COMMIT carried out but its answer lost: the client sees a 5xx, the event is stored once with its notice once, and sending it again is a harmless duplicate", async () => {
+    const service = s.ctx.ingest as unknown as { pool: pg.Pool };
+    const real = service.pool;
+    let armed = true;
+    // The write and its COMMIT reach PostgreSQL and are carried out; the connection dies before the answer is read.
+    service.pool = {
+      connect: async () => {
+        const client = await real.connect();
+        const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+        (client as unknown as { query: unknown }).query = async (...args: unknown[]) => {
+          const text = typeof args[0] === "string" ? args[0] : "";
+          if (armed && text.includes("dossier_ingest_write") && text.trimEnd().endsWith("COMMIT")) {
+            armed = false;
+            await query(...args);
+            (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+            throw new Error("Connection terminated unexpectedly");
+          }
+          return query(...args);
+        };
+        return client;
+      },
+    } as unknown as pg.Pool;
+    const event = s.event();
+    try {
+      const first = await post("/api/v1/dossier-events", event);
+      expect(armed).toBe(false);
+      expect(first.status).toBeGreaterThanOrEqual(500);
+    } finally {
+      service.pool = real;
+    }
+    const notices = async () =>
+      Number((await admin.query(`SELECT count(*) FROM "Notice" n JOIN "Dossier" d ON d.id = n."dossierId" WHERE d.code = $1`, [event.dossierCode])).rows[0].count);
+    expect(await storedEvents([event.eventId as string])).toHaveLength(1);
+    expect(await notices()).toBe(1);
+    // The sender cannot know it was stored: it sends again (as after any 5xx), and is told it is a repeat.
+    const again = await post("/api/v1/dossier-events", event);
+    expect(again).toMatchObject({ status: 202, body: { accepted: 0, duplicates: 1 } });
+    expect(await storedEvents([event.eventId as string])).toHaveLength(1);
+    expect(await notices()).toBe(1);
+  });
 });
