@@ -73,6 +73,21 @@ const COUNTRIES: Alternatives = [
 ];
 /** Short names of peoples, which are also given names ("anh Đức", "chị Mỹ"): only after "người", "chồng", "vợ". */
 const PEOPLES: Alternatives = ["Hàn", "Nhật", "Mỹ", "Úc", "Pháp", "Đức", "Nga", "Lào", "Tây", "Anh quốc"];
+/**
+ * Names of countries as places, after a verb of living there (settled, living, working in): not the short names
+ * that also begin Vietnamese place names ("Mỹ Tho", "Đức Hòa", "Lào Cai", "Nga Sơn"), which count
+ * after "nước" only.
+ */
+const PLACES: Alternatives = ["Úc", "nước Úc", "nước Mỹ", "nước Pháp", "nước Đức", "nước Nga", "nước Nhật", "nước Anh", "Anh quốc", "Mỹ quốc", "Thụy Điển", "Na Uy", "Đan Mạch", "Phần Lan", "Thụy Sĩ", "New Zealand", "châu Âu"];
+/** Verbs of living somewhere. */
+const LIVING: Alternatives = [
+  "định cư",
+  "sinh sống",
+  "sống",
+  "làm việc",
+  "lao động",
+  "du học",
+];
 const RELATIVES: Alternatives = ["chồng", "vợ", "người yêu", "bạn trai", "bạn gái", "con", "cha", "mẹ", "bố", "người", "với", "vs"];
 
 /**
@@ -145,6 +160,8 @@ export const INTENTS = {
     "nước ngoài", "ngoại quốc", "việt kiều", "quốc tịch nước ngoài", "yếu tố nước ngoài", "ngoại kiều", "con lai", "lai tây",
     { slots: [RELATIVES, { optional: ["người", "là người", "quốc tịch"] }, COUNTRIES] },
     { slots: [["chồng", "vợ", "người", "chồng là người", "vợ là người", "với người", "vs người"], PEOPLES] },
+    // living abroad: settled, living, working or studying in a foreign country
+    { slots: [LIVING, { optional: ["ở", "tại", "bên", "sang"] }, [...COUNTRIES, ...PLACES]] },
   ],
 
   /** The aspects of a procedure (documents, where, how long, how much, by post, through someone else). */

@@ -69,11 +69,13 @@ const CONFIRMS_FREE = /^(khong co|khong thu|khong)$/;
  * the amount is set elsewhere ("Miễn phí (Mức lệ phí cụ thể do Hội đồng nhân dân tỉnh… quyết
  * định…)", "Miễn phí (Thông tư số 60/2023/TT-BTC… quy định mức thu…)"). The citizen is told free
  * only where the data says so without a note (or with a note that only confirms it); otherwise who
- * sets the amount, the note itself, and where to ask.
+ * sets the amount, the note itself, and where to ask. The portal's commune-level export writes the
+ * same amount as "Phí: 0 VNĐ" (procedures-commune.md: "= free"), read alike, so that no answer says
+ * "Lệ phí: Phí: 0 VNĐ".
  */
 export function feeText(fee: string): string {
   let out = "";
-  let rest = fee;
+  let rest = fee.replace(/(^|[:;]\s*)Phí: 0 VNĐ/gu, "$1Miễn phí");
   for (;;) {
     const at = rest.search(/(^|[:;]\s*)Miễn phí \(/);
     if (at < 0) return out + rest;

@@ -9,7 +9,9 @@
  * provider ever sees more than `limit` requests in any window.
  *
  * An in-flight slot is a lease: it lapses `leaseMs` after it was last renewed, so a slot whose
- * worker died is freed. While a caller holds it, the lease is renewed every third of `leaseMs`,
+ * worker died is freed. A call that got no answer (a time-out) may still reach the provider after
+ * the caller gave up: its slot is abandoned, left in flight until the lease lapses, rather than
+ * counted from the moment the caller stopped waiting. While a caller holds it, the lease is renewed every third of `leaseMs`,
  * so a slot is never handed to another caller while its provider call (a Zalo send that first
  * refreshes the token, say: two provider calls) is still under way, however long that lasts.
  */
@@ -94,6 +96,12 @@ export interface RateSlot {
   release(): Promise<void>;
   /** Gives the slot back unused, when the provider will not be called after all: it counts for nothing. */
   cancel(): Promise<void>;
+  /**
+   * The call got no answer (a time-out, a connection cut mid-call): the request may still be on
+   * its way, or waiting in the provider's queue. The slot stays in flight until its lease lapses
+   * (no longer renewed), so no other request is let through in its place meanwhile.
+   */
+  abandon(): void;
 }
 
 /** The default lease: a provider call's default timeout (10 s) and a margin. */
@@ -161,6 +169,10 @@ export class RateLimiter {
         clearInterval(renewal);
         const inflight = keys.filter((_, i) => i % 2 === 0);
         await this.redis.eval(CANCEL, inflight.length, ...inflight, token);
+      },
+      abandon: () => {
+        released = true;
+        clearInterval(renewal);
       },
     };
   }

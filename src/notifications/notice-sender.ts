@@ -292,7 +292,9 @@ export class NoticeSender {
       result = { delivered: sent.delivered === true, providerMessageId: providerId(sent.providerMessageId), segments: providerSegments(sent.segments) ?? (target.channel === "SMS" ? attempt.segments ?? undefined : undefined) };
     } catch (error) {
       // Before the attempt was written the provider was not called: the slot goes back unused.
-      await (tries > 0 ? slot?.release() : slot?.cancel());
+      // A call with no answer may still reach the provider: its slot is held until its lease lapses.
+      if (tries > 0 && error instanceof ChannelError && error.maybeSent) slot?.abandon();
+      else await (tries > 0 ? slot?.release() : slot?.cancel());
       return this.failed(error, { noticeId, claimToken, attemptId, tries, target, index, plan, citizenId: notice.citizenId, now });
     }
     await slot?.release();

@@ -188,6 +188,21 @@ describe("the desk's pages, confined to the unit", () => {
   });
 });
 
+describe("the address on the desk's pages", () => {
+  it("names the commune once where the address typed already names it (the demo showed 'Phường Hồng Ngự, Phường Hồng Ngự')", async () => {
+    const plain = await booking(COMMUNE);
+    const page = await client.req("GET", `/staff/bookings/${plain}`, { session: clerk.session });
+    const commune = page.text.match(/5 đường Nguyễn Huệ, ([^,<]+)/)?.[1];
+    expect(commune).toBeDefined();
+    const typed = await booking(COMMUNE, { addressLine: `7 đường Lê Lợi, ${commune}` });
+    for (const path of [`/staff/bookings/${typed}`, `/staff/bookings/${typed}/slip`, "/staff/bookings"]) {
+      const text = (await client.req("GET", path, { session: clerk.session })).text;
+      expect(text, path).toContain(`7 đường Lê Lợi, ${commune}`);
+      expect(text, path).not.toContain(`${commune}, ${commune}`);
+    }
+  });
+});
+
 describe("moving a booking from the desk", () => {
   it("POST /staff/bookings/:reference/status: the clerk dispatches with a waybill code (validated; nothing stored on a bad one), the citizen is told once, a double click is stored once; CSRF required; commune staff 403; another province 404", async () => {
     const reference = await booking(COMMUNE, { dossierCode: code(1) });

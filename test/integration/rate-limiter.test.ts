@@ -60,4 +60,21 @@ describe("rate-limit slot lease", () => {
     await second!.release(); // the provider was called: it counts for the minute
     expect(await limiter.tryTake(rules)).toBeNull();
   });
+
+  it("a slot whose call got no answer (abandoned) stays in flight until its lease lapses, not one window after the caller gave up", async () => {
+    const rules: RateRule[] = [{ key: "one-at-a-time", limit: 1, windowMs: 50 }];
+    const p = prefix();
+    const limiter = new RateLimiter(redis, p, 1_500);
+    const slot = await limiter.acquire(rules);
+    const abandonedAt = Date.now();
+    slot.abandon(); // a time-out: the request may still reach the provider
+    // Released, it would count for 50 ms only; abandoned, it holds its place for the lease.
+    await new Promise((r) => setTimeout(r, 300));
+    const early = await limiter.tryTake(rules);
+    if (Date.now() - abandonedAt < 1_400) expect(early).toBeNull();
+    await early?.cancel();
+    const later = await new RateLimiter(redis, p, 1_500).acquire(rules, 10_000);
+    expect(Date.now() - abandonedAt).toBeGreaterThanOrEqual(1_400);
+    await later.release();
+  });
 });

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { aspectsAsked } from "../../bots/features/documents.js";
 import { botText } from "../../bots/messages/vi.js";
+import { feeText } from "../../src/catalog/provenance.js";
 import { Utterance } from "../../bots/intents/match.js";
 import { COMPOUNDS, INTENTS } from "../../bots/intents/vocabulary.js";
 
@@ -54,5 +55,15 @@ describe("the paper household book", () => {
       const u = new Utterance(q, COMPOUNDS);
       expect(u.is(INTENTS.householdBook) && u.is(INTENTS.asksIfNeeded), q).toBe(true);
     }
+  });
+});
+
+describe("a fee of 0 in the portal export's words", () => {
+  it("is said as free, or as who sets the amount, never 'Phí: 0 VNĐ' under 'Lệ phí'", () => {
+    expect(feeText("Phí: 0 VNĐ")).toBe("Miễn phí");
+    expect(feeText("Phí: 0 VNĐ (Không có.)")).toBe("Miễn phí (Không có.)");
+    const set = feeText("Phí: 0 VNĐ (Theo quy định tại các văn bản hướng dẫn Luật Phí và lệ phí thuộc thẩm quyền quyết định của Hội đồng nhân dân tỉnh. Đồng)");
+    expect(set).toMatch(/^Mức lệ phí do Hội đồng nhân dân cấp tỉnh quyết định; Cổng Dịch vụ công quốc gia không nêu số tiền/);
+    expect(feeText("70,000 VNĐ (70.000 đồng/Giấy chứng nhận)")).toBe("70,000 VNĐ (70.000 đồng/Giấy chứng nhận)");
   });
 });

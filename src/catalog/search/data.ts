@@ -11,7 +11,7 @@ import subjectsJson from "./data/subjects.json" with { type: "json" };
 import synonymsJson from "./data/synonyms.json" with { type: "json" };
 import variantsJson from "./data/variants.json" with { type: "json" };
 import { toneSignature } from "../../text/vietnamese.js";
-import { tokenize } from "./tokenize.js";
+import { tokenize, type Token } from "./tokenize.js";
 
 const about = z.string().min(1);
 
@@ -151,6 +151,8 @@ export interface QuantityIdiom {
 
 export interface SearchData {
   abbreviations: Map<string, string[]>;
+  /** each abbreviation's words as tokens, with the marks the table writes them with ("cmnd" → "chứng minh nhân dân") */
+  abbreviationTokens: Map<string, Token[]>;
   stopWords: Set<string>;
   /** tone signatures of the stop words: a word typed with marks is a stop word by its marks ("hỏi" is, "hội" is not) */
   stopTones: Set<string>;
@@ -225,6 +227,7 @@ export function searchData(): SearchData {
   }
   loaded = {
     abbreviations: new Map(Object.entries(abbreviations.entries).map(([abbr, words]) => [keys(abbr).join(""), keys(words)])),
+    abbreviationTokens: new Map(Object.entries(abbreviations.entries).map(([abbr, words]) => [keys(abbr).join(""), tokenize(words)])),
     stopWords: stopKeys,
     purposeMarkers: stop.purposeMarkers.map(phraseOf),
     needMarkers: (stop.needMarkers ?? []).map(phraseOf),

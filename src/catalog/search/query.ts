@@ -83,9 +83,13 @@ export function phraseAt(phrase: Phrase, tokens: readonly Token[], i: number, st
   // unless (strict, a phrase without marks) every word is a function word so typed
   if (phrase.tones && phrase.tones.length === keys.length) {
     let allFunctionWords = strict && !phrase.written;
+    // strict, in a message typed with marks: a function word typed without any is that word, not
+    // a marked word of the phrase ("cho con khi bố mẹ …" is "khi", not the animal "khỉ")
+    const typedWithMarks = strict && phrase.written && tokens.some((t) => t.marked);
     for (let j = 0; j < keys.length; j++) {
       const t = tokens[i + j]!;
       if ((phrase.written || strict) && t.marked && sameToneKey(t.tone) !== phrase.tones[j]) return false;
+      if (typedWithMarks && plainFunctionWord(t, phrase.tones[j]!) && sameToneKey(t.tone) !== phrase.tones[j]) return false;
       if (!plainFunctionWord(t, phrase.tones[j]!)) allFunctionWords = false;
     }
     if (allFunctionWords) return false;
@@ -113,11 +117,13 @@ export function saysPhrase(said: readonly (readonly string[])[], phrase: Phrase)
 }
 
 export function expandAbbreviations(tokens: readonly Token[]): Token[] {
-  const { abbreviations } = searchData();
+  const { abbreviationTokens } = searchData();
   const out: Token[] = [];
   for (const t of tokens) {
-    const words = abbreviations.get(t.key);
-    if (words && (!t.marked || !isVietnameseSyllable(t.key))) out.push(...plainTokens(words));
+    // the words as the table writes them, marks and all: a question written with marks would
+    // otherwise read them as typed without ("cmnd" as "chung minh", not "chứng minh")
+    const words = abbreviationTokens.get(t.key);
+    if (words && (!t.marked || !isVietnameseSyllable(t.key))) out.push(...words);
     else out.push(t);
   }
   return out;
@@ -205,10 +211,6 @@ function needStart(tokens: readonly Token[], content: (t: Token) => boolean, kno
   return 0;
 }
 
-/**
- * Reads a question (or tokens already read: a part of a question, with the marks the citizen
- * typed, as when the words naming an out-of-scope topic are set aside).
- */
 /** The keys of the animals' and objects' names, computed once per data table (not per question). */
 const namedKeysOf = new WeakMap<object, ReadonlySet<string>>();
 function namedKeys(notPersons: readonly { keys: readonly string[] }[]): ReadonlySet<string> {
@@ -220,6 +222,10 @@ function namedKeys(notPersons: readonly { keys: readonly string[] }[]): Readonly
   return keys;
 }
 
+/**
+ * Reads a question (or tokens already read: a part of a question, with the marks the citizen
+ * typed, as when the words naming an out-of-scope topic are set aside).
+ */
 export function readQuery(query: string | readonly Token[], vocabulary: Vocabulary, knownPair: (pair: string) => boolean): ReadQuery {
   const { synonymsByFirst, stopWords, stopTones, generic, notPersons } = searchData();
   const isStop = (t: Token): boolean => (t.marked ? stopTones.has(t.tone) : stopWords.has(t.key));

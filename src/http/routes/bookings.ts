@@ -5,6 +5,7 @@
  * (src/http/routes/staff-booking-pages.ts) works through the same BookingService.
  */
 import type { FastifyInstance } from "fastify";
+import { fullAddress } from "../../bookings/address.js";
 import { z } from "zod";
 import { unitScope, type Principal } from "../../auth/guard.js";
 import { FAILURE_REASON_MAX, handOverRule, RETRY_PAYERS, WAYBILL_PATTERN, WAYBILL_RULE, type BookingService } from "../../bookings/booking-service.js";
@@ -74,7 +75,7 @@ export function registerBookingRoutes(app: FastifyInstance, deps: { bookings: Bo
         recipientIsApplicant: b.recipientIsApplicant,
         handOverRule: handOverRule(b.kind, b.recipientIsApplicant),
         recipientPhone: b.recipientPhone,
-        address: `${b.addressLine}, ${b.commune.fullName}`,
+        address: fullAddress(b.addressLine, b.commune.fullName),
         hamlet: b.hamlet?.name ?? null,
         communeCode: b.communeCode,
         timeWindow: b.timeWindow,

@@ -7,6 +7,7 @@
  * goes through BookingService.move, as the API's does.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { fullAddress } from "../../bookings/address.js";
 import { z } from "zod";
 import { bookingText } from "../../../bots/messages/vi.js";
 import { can, unitScope } from "../../auth/guard.js";
@@ -93,7 +94,7 @@ export function registerStaffBookingPages(app: FastifyInstance, deps: { bookings
           subject: b.kind === "DOSSIER_COLLECTION" ? (b.procedure?.name ?? "") : "",
           recipientName: b.recipientName,
           phone: maskPhone(b.recipientPhone),
-          address: `${b.addressLine}, ${b.commune.fullName}`,
+          address: fullAddress(b.addressLine, b.commune.fullName),
           hamlet: b.hamlet?.name ?? "",
           timeWindow: b.timeWindow,
           postage: b.postage,
@@ -167,6 +168,8 @@ export function registerStaffBookingPages(app: FastifyInstance, deps: { bookings
       hamlet: b.hamlet?.name ?? "",
       commune: b.commune.fullName,
       province: b.commune.parent?.fullName ?? "",
+      address: fullAddress(b.addressLine, b.hamlet?.name, b.commune.fullName),
+      postalAddress: fullAddress(b.addressLine, b.hamlet?.name, b.commune.fullName, b.commune.parent?.fullName),
       timeWindow: b.timeWindow,
       postage: b.postage,
       waybillCode: b.waybillCode,

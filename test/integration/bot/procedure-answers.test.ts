@@ -21,6 +21,8 @@ describe("procedure answers (issue 8 §3)", () => {
       { question: "đăng kí kêt hôn vs người nước ngoài", domestic: "1.000894", foreign: "2.000806" },
       { question: "đăng ký kết hôn với chồng Hàn Quốc", domestic: "1.000894", foreign: "2.000806" },
       { question: "khai sinh cho con lai tây", domestic: "1.001193", foreign: "2.000528" },
+      // someone settled abroad is a foreign element, whatever their nationality
+      { question: "muốn kết hôn với anh ấy, anh đang định cư tại Úc", domestic: "1.000894", foreign: "2.000806" },
     ];
     const warned = async (c: Awaited<ReturnType<typeof conversation>>, replies: ChatReply[], foreign: string) => {
       const answer = texts(replies);
