@@ -45,7 +45,7 @@ const SynonymsFile = z.object({
 const OutOfScopeFile = z.object({
   about,
   topics: z.array(z.object({ topic: z.string().min(1), terms: z.array(z.string().min(1)).min(1), whereToGo: z.string().min(1) })),
-  negation: z.object({ negators: z.array(z.string().min(1)), between: z.array(z.string().min(1)) }).optional(),
+  negation: z.object({ negators: z.array(z.string().min(1)), between: z.array(z.string().min(1)), papers: z.array(z.string().min(1)).optional(), papersNote: z.string().optional() }).optional(),
 });
 const Condition = z.union([z.array(z.string().min(1)).min(1), z.object({ age: z.object({ min: z.number().int().optional(), max: z.number().int().optional() }) })]);
 const VariantsFile = z.object({
@@ -171,7 +171,8 @@ export interface SearchData {
   synonyms: Synonym[];
   topics: OutOfScopeTopic[];
   /** a negator, at most one 'between' phrase, then a topic's term: the topic is denied, not asked about */
-  topicNegation: { negators: Phrase[]; between: Phrase[] };
+  /** words before an out-of-scope topic that deny it ("chưa có …"), or make it a paper brought to a procedure ("mang theo …") */
+  topicNegation: { negators: Phrase[]; between: Phrase[]; papers: Phrase[] };
   groups: VariantGroup[];
   personProcedures: Phrase[];
   /** words that, said in a question, name a matter only a person has ("kết hôn", "căn cước") */
@@ -244,7 +245,7 @@ export function searchData(): SearchData {
     synonymsByFirst,
     stopTones,
     topics: outOfScope.topics.map((t) => ({ topic: t.topic, terms: t.terms.map(phraseOf), whereToGo: t.whereToGo })),
-    topicNegation: { negators: (outOfScope.negation?.negators ?? []).map(phraseOf), between: (outOfScope.negation?.between ?? []).map(phraseOf) },
+    topicNegation: { negators: (outOfScope.negation?.negators ?? []).map(phraseOf), between: (outOfScope.negation?.between ?? []).map(phraseOf), papers: (outOfScope.negation?.papers ?? []).map(phraseOf) },
     groups: variants.groups.map((g) => ({
       id: g.id,
       prompt: g.prompt,

@@ -635,9 +635,11 @@ function absurdSubject(q: ReadQuery, doc: Doc): boolean {
 
 /** Whether the words before position `at` deny what follows (a negator, then perhaps "có" or "đóng"). */
 function negatedAt(tokens: readonly Token[], at: number): boolean {
-  const { negators, between } = searchData().topicNegation;
+  const { negators, between, papers } = searchData().topicNegation;
   const negatorEndsAt = (end: number): boolean => negators.some((n) => end - n.keys.length >= 0 && phraseAt({ keys: n.keys, tone: null }, tokens, end - n.keys.length));
   if (negatorEndsAt(at)) return true;
+  // a paper brought to a procedure ("cần mang theo hộ chiếu"): a circumstance, as a denied topic is
+  if (papers.some((p) => at - p.keys.length >= 0 && phraseAt({ keys: p.keys, tone: null }, tokens, at - p.keys.length))) return true;
   return between.some((b) => at - b.keys.length >= 0 && phraseAt({ keys: b.keys, tone: null }, tokens, at - b.keys.length) && negatorEndsAt(at - b.keys.length));
 }
 
