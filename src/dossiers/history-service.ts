@@ -52,10 +52,10 @@ export { RESULT_OR_ENDED };
 const RETURNED_BY_POST: DossierStatus[] = ["RESULT_HANDED_TO_POST", "OUT_FOR_DELIVERY", "DELIVERED", "DELIVERY_FAILED"];
 
 const bool = z.enum(["true", "false"]).transform((v) => v === "true");
+// One message for the union: zod's own for a value neither form takes is "Invalid input", in English.
 const instant = (field: string) =>
-  z.iso
-    .datetime({ offset: true, message: `${field}: thời điểm ISO 8601, ví dụ 2026-12-01T00:00:00+07:00` })
-    .or(z.iso.date({ message: `${field}: ngày dạng YYYY-MM-DD` }))
+  z
+    .union([z.iso.datetime({ offset: true }), z.iso.date()], { message: `${field}: thời điểm ISO 8601 (ví dụ 2026-12-01T00:00:00+07:00) hoặc ngày dạng YYYY-MM-DD` })
     .transform((v) => new Date(v.length === 10 ? `${v}T00:00:00+07:00` : v))
     .refine((d) => d.getUTCFullYear() >= 2000 && d.getUTCFullYear() <= 2100, `${field}: năm từ 2000 đến 2100`);
 

@@ -230,9 +230,16 @@ export class NoticeSender {
       broadcast = id && this.deps.broadcastText ? await this.deps.broadcastText(id) : null;
       if (!broadcast) return claimed(() => this.finish(noticeId, claimToken, "FAILED", "the announcement no longer exists", "failed", plan));
     }
-    const message = broadcast
-      ? this.renderText(broadcastNoticeText(broadcast), type, target.channel, target.recipient, noticeId)
-      : this.render(type as Exclude<NoticeType, "BROADCAST">, notice.variables as never, target.channel, target.recipient, noticeId);
+    let message: OutboundMessage;
+    try {
+      message = broadcast
+        ? this.renderText(broadcastNoticeText(broadcast), type, target.channel, target.recipient, noticeId)
+        : this.render(type as Exclude<NoticeType, "BROADCAST">, notice.variables as never, target.channel, target.recipient, noticeId);
+    } catch (error) {
+      // Its stored variables cannot make its text (a row written by hand or by an older version):
+      // this notice fails, once and for good, instead of failing its job again at every sweep.
+      return claimed(() => this.finish(noticeId, claimToken, "FAILED", `the notice's text could not be made: ${(error as Error).message}`.slice(0, 500), "failed", plan));
+    }
     const attemptId = randomUUID();
     const attempt = {
       attemptId,
