@@ -194,10 +194,11 @@ export function documentsFeature(catalog: CatalogService): Feature {
     // discussion: which procedure? (the search would guess one from the asking words alone: "lệ
     // phí bao nhiêu" found an insurance premium). Choices still on screen are offered again, and
     // the one chosen answers what was asked.
+    const covered = said.wordsOf([...ASPECTS.map((a) => INTENTS[a]), INTENTS.aspectOnly]);
+    const asksOnly = said.tokens.length > 0 && said.tokens.every((_, i) => covered.has(i));
     if (!current && !sure) {
       const asked = aspectsAsked(m.text);
-      const covered = said.wordsOf([...ASPECTS.map((a) => INTENTS[a]), INTENTS.aspectOnly]);
-      if (asked.length > 0 && said.tokens.length > 0 && said.tokens.every((_, i) => covered.has(i))) {
+      if (asked.length > 0 && asksOnly) {
         const offered = (await Promise.all((ctx.session.offered ?? []).map((c) => catalog.get(c)))).filter((p): p is ProcedureView => Boolean(p));
         if (offered.length > 0) {
           ctx.session.asked = asked;
@@ -216,6 +217,8 @@ export function documentsFeature(catalog: CatalogService): Feature {
       // Asking for the documents too, with a search unsure which procedure: the choices, not a guess.
       const staysOnCurrent = top === undefined || top.code === current.code || !asked.includes("docs");
       if (asked.some((a) => a !== "docs") && staysOnCurrent) return answer(ctx, current, asked, foreign);
+      // asking for the documents again and naming nothing ("có cần mang theo gì nữa không"): this procedure's
+      if (asked.includes("docs") && asksOnly && (top === undefined || !sure)) return answer(ctx, current, asked, foreign);
     }
     switch (found.kind) {
       case "no-match":

@@ -60,6 +60,11 @@ function brief(fact: string): string {
 
 /** A button's label, in UTF-16 units (what the chat apps count). */
 const BUTTON_LABEL = 60;
+/** A label cut to fit, never ending in a comma or space before its "…" ("… là động sản, …"). */
+const cutLabel = (text: string): string => {
+  const cut = clip(text, BUTTON_LABEL, "…");
+  return cut === text ? cut : cut.replace(/[\s,;:.–-]+…$/u, "…");
+};
 /** Words of the name kept before "…" when a label must show where names differ. */
 const LABEL_HEAD_WORDS = 4;
 /** Words kept before the first differing one, for context. */
@@ -72,7 +77,7 @@ const LABEL_CONTEXT_WORDS = 2;
  * differs from the others: "Đăng ký đất đai, tài sản… đối với tổ chức đang sử dụng đất".
  */
 export function distinctLabels(names: readonly string[]): string[] {
-  const cut = names.map((n) => clip(n, BUTTON_LABEL, "…"));
+  const cut = names.map((n) => cutLabel(n));
   return names.map((name, i) => {
     if (!cut.some((c, j) => j !== i && c === cut[i])) return cut[i]!;
     const words = name.split(/\s+/);
@@ -87,7 +92,7 @@ export function distinctLabels(names: readonly string[]): string[] {
     const from = Math.max(LABEL_HEAD_WORDS, differs - LABEL_CONTEXT_WORDS);
     if (from >= words.length) return cut[i]!;
     const head = words.slice(0, LABEL_HEAD_WORDS).join(" ").replace(/[\s,;:]+$/, "");
-    return clip(`${head}… ${words.slice(from).join(" ")}`, BUTTON_LABEL, "…");
+    return cutLabel(`${head}… ${words.slice(from).join(" ")}`);
   });
 }
 
@@ -155,7 +160,7 @@ export const botText = {
   /** The web chat's per-address limit (429): a citizen reads it in the chat, so Vietnamese only. */
   webChatRateLimited: (seconds: number) => `Ông/bà gửi quá nhiều tin trong một phút. Vui lòng thử lại sau ${seconds} giây.`,
   somethingWentWrong: "Xin lỗi ông/bà, hệ thống đang gặp trục trặc. Ông/bà vui lòng thử lại sau ít phút.",
-  procedureButton: (p: { code: string; name: string }) => ({ label: clip(p.name, BUTTON_LABEL, "…"), data: `proc:${p.code}` }),
+  procedureButton: (p: { code: string; name: string }) => ({ label: cutLabel(p.name), data: `proc:${p.code}` }),
   /** One button per procedure, one per row, each label telling its procedure apart from the others (`distinctLabels`). */
   procedureButtonRows: (ps: readonly { code: string; name: string }[]): Button[][] =>
     distinctLabels(ps.map((p) => p.name)).map((label, i) => [{ label, data: `proc:${ps[i]!.code}` }]),

@@ -67,3 +67,11 @@ describe("a fee of 0 in the portal export's words", () => {
     expect(feeText("70,000 VNĐ (70.000 đồng/Giấy chứng nhận)")).toBe("70,000 VNĐ (70.000 đồng/Giấy chứng nhận)");
   });
 });
+
+describe("a cut button label", () => {
+  it("never ends in a comma before its ellipsis", () => {
+    const button = botText.procedureButtonRows([{ code: "1", name: "Chứng thực văn bản phân chia di sản mà di sản là động sản, quyền sử dụng đất, nhà ở" }])[0]![0]!;
+    expect(button.label).toMatch(/sản…$/u);
+    expect(button.label).not.toMatch(/[,\s]…$/u);
+  });
+});

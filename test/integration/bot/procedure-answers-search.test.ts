@@ -133,6 +133,14 @@ describe("an aspect asked with no procedure under discussion (a new user's follo
     expect(answer).not.toMatch(/Giấy tờ cần nộp/);
   });
 
+  it("asking for the documents again, naming nothing, gets the procedure under discussion's", async () => {
+    const c = await conversation();
+    await c.ask("đăng ký khai sinh");
+    const again = texts(await c.ask("có cần mang theo gì nữa không"));
+    expect(again).toMatch(/^📄 Đăng ký khai sinh \(mã 1\.001193\)/u);
+    expect(again).toMatch(/Mang theo để xuất trình:/);
+  });
+
   it("still answers a follow-up on the procedure under discussion, and forgets choices once another answer came", async () => {
     const c = await conversation();
     await c.ask("đăng ký khai sinh");
