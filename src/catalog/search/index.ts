@@ -51,6 +51,8 @@ export interface CatalogSearchIndex {
 export const MATCH_THRESHOLD = 0.35;
 /** A part of the question that alone names a procedure this surely outweighs an out-of-scope word. */
 const REST_CONFIDENT = 0.6;
+/** The same for a topic that is no administrative matter at all (the weather, a price): a procedure named less surely still outweighs it. */
+const UNRELATED_REST_CONFIDENT = 0.45;
 const NAMED_COVERED = 0.5;
 /** How sure the question must be of a procedure when it denies the out-of-scope topic it names. */
 const NEGATED_CONFIDENT = 0.6;
@@ -637,6 +639,11 @@ function negatedAt(tokens: readonly Token[], at: number): boolean {
   return between.some((b) => at - b.keys.length >= 0 && phraseAt({ keys: b.keys, tone: null }, tokens, at - b.keys.length) && negatorEndsAt(at - b.keys.length));
 }
 
+/** Whether the words before position `at` tell a cause ("do", "vì": what follows is a circumstance). */
+function causedAt(tokens: readonly Token[], at: number): boolean {
+  return searchData().unrelatedCauses.some((c) => at - c.keys.length >= 0 && phraseAt(c, tokens, at - c.keys.length));
+}
+
 /**
  * The first out-of-scope topic the question names (not counting words a synonym read otherwise),
  * the rest of the question, and whether the topic is told only in the story before the clause
@@ -653,13 +660,16 @@ function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; 
       const dropped = new Set(spans.flatMap(([at, len]) => Array.from({ length: len }, (_, j) => at + j)));
       // the rest keeps the marks the citizen typed ("mật ong" is not "mất")
       // after a story, a topic named in the clause stating the need: only that clause can outweigh it
-      const inNeed = q.needFrom > 0 && spans.every(([at]) => at >= q.needFrom);
+      // (not for a topic that is no administrative matter: any procedure the question names outweighs it)
+      const inNeed = !topic.unrelated && q.needFrom > 0 && spans.every(([at]) => at >= q.needFrom);
       // a topic asked for, then what it is for (a purpose clause, "… để …"): the purpose is not
       // another question (a procedure it names is not the paper asked for)
       const rest = q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom) && i < q.purposeFrom);
       // a topic the citizen says they do not have is more likely a circumstance of the question
       // than its topic: it counts only when no topic is named plainly
       const inStory = q.needFrom > 0 && spans.every(([at]) => at < q.needFrom);
+      // a matter that is no administrative one, told as a cause ("thiệt hại do thời tiết"), is a circumstance
+      if (topic.unrelated && spans.some(([at]) => causedAt(q.tokens, at))) continue;
       if (spans.some(([at]) => negatedAt(q.tokens, at))) {
         denied ??= { topic, term, rest, negated: true, inStory };
         continue;
@@ -717,9 +727,12 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
       const restQuery = read(data, oos.rest);
       const rest = scoreQuery(data, restQuery);
       const best = rest[0];
-      if (!best || best.confidence < REST_CONFIDENT || best.nameCovered < NAMED_COVERED) return { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
+      // (a topic that is no administrative matter at all, the weather or a recipe: an honest no match)
+      const restNames = best !== undefined && best.confidence >= (oos.topic.unrelated ? UNRELATED_REST_CONFIDENT : REST_CONFIDENT) && best.nameCovered >= NAMED_COVERED;
+      if (!restNames) return oos.topic.unrelated ? { kind: "no-match" } : { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
       // the rest is answered, and the topic is said too (where to go for it)
       const answered = withVariants(data, restQuery, rest, limit);
+      if (oos.topic.unrelated) return answered;
       return answered.kind === "match" || answered.kind === "choices" ? { ...answered, alsoOutOfScope: { topic: oos.topic.topic, whereToGo: oos.topic.whereToGo } } : answered;
     }
   }
