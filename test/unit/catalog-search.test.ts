@@ -528,6 +528,22 @@ describe("evaluation", () => {
     expect(top("mất cmnd")).toBe("1.014064");
   });
 
+  it("reads health insurance named beside a birth and a residence as the joint under-6 procedure, not as out of scope", () => {
+    // "bảo hiểm y tế" is an out-of-scope topic, and one part of the joint procedure's name
+    // ("…: đăng ký khai sinh, đăng ký thường trú, cấp thẻ BHYT, …"): named with another part, it is that procedure
+    const first = (q: string): string | undefined => {
+      const a = askCatalog(index, q);
+      return a.kind === "match" || a.kind === "choices" ? a.results[0]?.code : a.kind;
+    };
+    expect(first("thường trú, khai sinh và bảo hiểm y tế cho cháu nội 3 tháng tuổi làm gộp được không")).toBe("3.000722");
+    expect(first("khai sinh, tạm trú và bảo hiểm y tế cho cháu dưới 6 tuổi một thể được không")).toBe("3.000722");
+    // a birth answered on its own: the variant is still the one the whole question names, with no word of elsewhere
+    const answer = askCatalog(index, "bé 1 tuổi cần khai sinh và bảo hiểm y tế, làm cùng lúc được không");
+    expect(answer.kind === "match" ? [answer.results[0]?.code, answer.alsoOutOfScope] : answer.kind).toEqual(["3.000722", undefined]);
+    // the topic asked for itself is still out of scope
+    expect(first("gia hạn bảo hiểm y tế cho bé 5 tuổi")).toBe("out-of-scope");
+  });
+
   it("reads an out-of-scope paper the citizen brings to a procedure as a circumstance of it, not as the matter asked", () => {
     const answer = askCatalog(index, "đăng ký thường trú cần mang hộ chiếu không");
     expect(answer.kind).toBe("match");
