@@ -222,7 +222,6 @@ describe("the built program (dist/)", () => {
         "nunjucks",
         "exceljs",
         "pdfkit",
-        "minisearch",
         "csv-stringify",
         "csv-parse",
         "qrcode",

@@ -5,16 +5,17 @@
  * catalog (and again when it changes), then ask it per question.
  *
  *   question → tokens, abbreviations, typing slips, synonyms            query.ts, data/*.json
- *            → MiniSearch (BM25 over name, aliases, documents, field;
- *              terms are folded syllables and syllable pairs)          here
+ *            → BM25 over name, aliases and field (terms are folded
+ *              syllables and syllable pairs)                           bm25.ts
  *            → confidence from how much of the question each candidate
  *              explains and how much of its name the question covers  here
  *            → answer: match, choices (variants), out of scope, none   answer.ts, data/*.json
  */
-import MiniSearch from "minisearch";
+import { Bm25Index } from "./bm25.js";
 import { searchData, type OutOfScopeTopic, type Phrase, type VariantGroup, type VariantMember } from "./data.js";
 import type { AnswerResult, SearchAnswer } from "./answer.js";
-import { phraseAt, phraseSpans, readQuery, saysPhrase, type ReadQuery } from "./query.js";
+import { expandAbbreviations, phraseAt, phraseSpans, readQuery, saysPhrase, type ReadQuery } from "./query.js";
+import { absurdSubject } from "./subjects.js";
 import { extractProcedureCodes, tokenize, type Token } from "./tokenize.js";
 import { toneOf, type Vocabulary } from "./typos.js";
 
@@ -54,12 +55,16 @@ const NAMED_COVERED = 0.5;
 /** How sure the question must be of a procedure when it denies the out-of-scope topic it names. */
 const NEGATED_CONFIDENT = 0.6;
 const NAMED_CONFIDENT = 0.65;
+/** How sure the question must be of a procedure whose name names the out-of-scope topic beside the rest of what the question asks. */
+const TOPIC_PART_CONFIDENT = 0.5;
 /** How sure the clause stating the need must be of a procedure on its own when the story before it names an out-of-scope topic. */
 const STORY_NEED_CONFIDENT = 0.5;
 const DEFAULT_LIMIT = 5;
+/** How much a term found in a procedure's name, its aliases and its field counts in BM25. */
+const FIELD_BOOSTS = [3, 3, 0.8];
 /** A word used by this share of the procedures' names does not pick candidates (candidateTerms). */
 const COMMON_SHARE = 0.3;
-/** How many of MiniSearch's best candidates are scored in full. */
+/** How many of BM25's best candidates are scored in full. */
 const CANDIDATES = 20;
 /** Weight of a question word the catalog never uses (content the catalog does not explain). */
 const UNKNOWN_IDF = 2.2;
@@ -68,7 +73,7 @@ const WEAK_FACTOR = 0.35;
 const CURATED_BOOST = 1.04;
 /** Curated procedures' BM25 scores count this much more (their names and aliases are citizens' words). */
 const CURATED_BM25_BOOST = 1.15;
-/** MiniSearch's BM25 score (relative to the best candidate's) breaks near ties in the ranking. */
+/** The BM25 score (relative to the best candidate's) breaks near ties in the ranking. */
 const BM25_WEIGHT = 0.3;
 /** After a story, how much of the clause stating the need a candidate explains counts this much in the ranking. */
 const NEED_WEIGHT = 0.6;
@@ -105,12 +110,17 @@ interface Doc {
   phrases: { terms: string[]; idfs: number[]; total: number; whole: boolean }[];
   /** keys of the name and aliases (for "does this procedure name the topic itself") */
   strongKeys: string[][];
+  /** keys of the name and field (what the procedure is about: livestock, forestry, vehicles…) */
+  aboutKeys: string[][];
   /** terms of the name alone (what tells it from a near-identical sibling) */
   nameTerms: Set<string>;
+  /** the keys of each part of a name of several ("A: B, C, D"; empty for a name of one part) */
+  partKeys: string[][];
 }
 
 interface IndexData {
-  mini: MiniSearch<{ id: number; name: string; aliases: string; field: string }>;
+  /** name, aliases and field (FIELD_BOOSTS) */
+  bm25: Bm25Index;
   docs: Doc[];
   byCode: Map<string, Doc>;
   idf: Map<string, number>;
@@ -144,11 +154,11 @@ function tokensOf(text: string): Token[] {
 
 const keysOf = (text: string): string[] => tokensOf(text).map((t) => t.key);
 
-/** Terms of one line of catalog text: folded syllables and adjacent pairs (pair = "a_b" inside MiniSearch). */
+/** Terms of one line of catalog text: folded syllables and adjacent pairs ("a b"). */
 function lineTerms(line: string): string[] {
   const keys = keysOf(line);
   const out = [...keys];
-  for (let i = 1; i < keys.length; i++) out.push(`${keys[i - 1]}_${keys[i]}`);
+  for (let i = 1; i < keys.length; i++) out.push(`${keys[i - 1]} ${keys[i]}`);
   return out;
 }
 
@@ -159,8 +169,6 @@ function textTerms(text: string): string[] {
 /** A tone signature with the kí / ký spelling unified ("ký" and "kí" both "ki1"). */
 const toneKey = (tone: string): string => tone.replace(/^((?:qu|ch|gh|gi|kh|ng|nh|ph|th|tr|[bcdghklmnprstvx]))y(\d?)$/u, "$1i$2");
 
-const asTerm = (miniTerm: string): string => miniTerm.replace("_", " ");
-const asMini = (term: string): string => term.replace(" ", "_");
 
 /** The words and pairs of texts as written with marks (tone signatures), and the terms written with marks. */
 function marksOf(texts: readonly string[]): { strongTones: Set<string>; markedTerms: Set<string> } {
@@ -255,21 +263,21 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
       phrases: [...nameParts(p.name, tails).map((text, i) => ({ text, whole: i < 2 })), ...p.aliases.map((text) => ({ text, whole: true }))]
         .map(({ text, whole }) => ({ terms: [...termSet(text, isStop)], idfs: [] as number[], total: 0, whole }))
         .filter((ph) => ph.terms.length > 0),
-      strongKeys: strongTexts.map(keysOf),
+      // (and as the abbreviations they use read: "thẻ BHYT" names "bảo hiểm y tế")
+      strongKeys: strongTexts.flatMap((t) => {
+        const keys = keysOf(t);
+        const read = expandAbbreviations(tokensOf(t)).map((x) => x.key);
+        return read.length === keys.length ? [keys] : [keys, read];
+      }),
+      aboutKeys: [keysOf(p.name), keysOf(p.field ?? "")],
       nameTerms: termSet(p.name.replace(/\([^)]*\)/g, " "), isStop),
+      partKeys: nameParts(p.name, tails).slice(2).map(keysOf),
     };
   });
 
   // document names are long and only weak evidence: they are scored (Doc.weak), not indexed
-  const mini = new MiniSearch<{ id: number; name: string; aliases: string; field: string }>({
-    fields: ["name", "aliases", "field"],
-    tokenize: textTerms,
-    processTerm: (t) => t,
-    searchOptions: { tokenize: (q) => q.split(" ").filter((t) => t !== ""), processTerm: (t) => t },
-  });
-  mini.addAll(
-    procedures.map((p, id) => ({ id, name: p.name, aliases: p.aliases.join("\n"), field: p.field ?? "" })),
-  );
+  const bm25 = new Bm25Index(FIELD_BOOSTS.length);
+  for (const p of procedures) bm25.add([textTerms(p.name), p.aliases.flatMap(textTerms), textTerms(p.field ?? "")]);
 
   const n = Math.max(1, docs.length);
   // rarity among names and aliases (documents mention "bản sao có chứng thực" everywhere); words
@@ -310,7 +318,7 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
     for (const k of p.keys) words.add(k);
     for (let i = 1; i < p.keys.length; i++) bigrams.add(`${p.keys[i - 1]} ${p.keys[i]}`);
   }
-  for (const p of data.notPersons) for (const k of p.keys) words.add(k);
+  for (const k of data.subjectKeys) words.add(k);
   for (const words2 of data.abbreviations.values()) for (const k of words2) words.add(k);
 
   const byCode = new Map(docs.map((d) => [d.code, d]));
@@ -359,13 +367,13 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
       }
     }
   }
-  const index: IndexData = { mini, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)) };
+  const index: IndexData = { bm25, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)) };
   return index as unknown as CatalogSearchIndex;
 }
 
 /**
  * The words that pick candidates: not those a large share of names use ("đăng ký", "cấp"). They
- * tell nothing apart there, and each brings most of the catalog into MiniSearch's results (most
+ * tell nothing apart there, and each brings most of the catalog into BM25's results (most
  * of a question's time); they still count in every candidate's score. A question of such words
  * alone picks with them.
  */
@@ -399,15 +407,10 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   const known = terms.filter(([t]) => data.idf.has(t));
   if (known.length === 0) return [];
   const weightOf = new Map(terms);
-  // (a document's boost multiplies each of its term scores, so it is applied to the sum here:
-  // MiniSearch would call back once per matching document and term)
-  const hits = data.mini
-    .search(candidateTerms(data, known).map(asMini).join(" "), {
-      boost: { name: 3, aliases: 3, field: 0.8 },
-      boostTerm: (term) => (weightOf.get(asTerm(term)) ?? 1) * (term.includes("_") ? 1.5 : 1),
-      combineWith: "OR",
-    })
-    .map((h) => ({ id: h.id as number, score: data.docs[h.id as number]!.curated ? h.score * CURATED_BM25_BOOST : h.score }))
+  // (a document's boost multiplies each of its term scores, so it is applied to the sum here)
+  const hits = data.bm25
+    .search(candidateTerms(data, known), FIELD_BOOSTS, (term) => (weightOf.get(term) ?? 1) * (term.includes(" ") ? 1.5 : 1))
+    .map((h) => ({ id: h.id, score: data.docs[h.id]!.curated ? h.score * CURATED_BM25_BOOST : h.score }))
     .sort((a, b) => b.score - a.score);
   if (hits.length === 0) return [];
 
@@ -623,16 +626,6 @@ function selectVariants(q: ReadQuery, group: VariantGroup): { members: VariantMe
   return { members: best.members, byAge: best.byAge };
 }
 
-/** Whether a procedure about a person is asked for an animal, plant or object. */
-function absurdSubject(q: ReadQuery, doc: Doc): boolean {
-  const data = searchData();
-  // the best procedure is about a person, or the question names a matter only a person has
-  // (a marriage asked for two pets is no match, whatever procedure its other words find)
-  if (!data.personProcedures.some((p) => saysPhrase(doc.strongKeys, p)) && !data.personMatters.some((p) => saysPhrase(q.said, p))) return false;
-  const keys = new Set(q.tokens.map((t) => t.key));
-  return data.notPersons.some((p) => p.keys.every((k) => keys.has(k)) && q.tokens.some((_, i) => phraseAt(p, q.tokens, i, true)));
-}
-
 /** Whether the words before position `at` deny what follows (a negator, then perhaps "có" or "đóng"). */
 function negatedAt(tokens: readonly Token[], at: number): boolean {
   const { negators, between, papers } = searchData().topicNegation;
@@ -718,18 +711,37 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
   if (oos) {
     // a procedure that itself names the topic, and whose name the question covers well, answers
     const named = top !== undefined && (top.confidence >= NAMED_CONFIDENT || top.nameCovered >= NAMED_COVERED) && saysPhrase(top.doc.strongKeys, oos.term);
-    if (!named) {
-      // else the rest of the question must name a procedure on its own
-      const restQuery = read(data, oos.rest);
-      const rest = scoreQuery(data, restQuery);
+    // else the rest of the question must name a procedure on its own
+    const restQuery = named ? null : read(data, oos.rest);
+    const rest = restQuery === null ? [] : scoreQuery(data, restQuery);
+    // a procedure of several parts ("…: A, B, C"), one of which names the topic, when the rest of
+    // the question names another of its parts by a rare word (a birth, a residence and the
+    // child's health-insurance card, done as one): the topic is a part of that procedure, not a
+    // question of its own
+    const partOfTop = !named && top !== undefined && top.confidence >= TOPIC_PART_CONFIDENT && restQuery !== null && namesOtherPart(data, top.doc, oos.term, restQuery);
+    if (!named && !partOfTop && restQuery !== null) {
       const best = rest[0];
       if (!best || best.confidence < REST_CONFIDENT || best.nameCovered < NAMED_COVERED) return { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
-      // the rest is answered, and the topic is said too (where to go for it)
-      const answered = withVariants(data, restQuery, rest, limit);
-      return answered.kind === "match" || answered.kind === "choices" ? { ...answered, alsoOutOfScope: { topic: oos.topic.topic, whereToGo: oos.topic.whereToGo } } : answered;
+      // the rest is answered, and the topic is said too (where to go for it); the variant is the
+      // one the whole question names (the joint procedure that includes the topic), and one that
+      // itself names the topic needs no word of where else to go
+      const answered = withVariants(data, q, rest, limit);
+      if (answered.kind !== "match" && answered.kind !== "choices") return answered;
+      const first = data.byCode.get(answered.results[0]!.code)!;
+      return saysPhrase(first.strongKeys, oos.term) ? answered : { ...answered, alsoOutOfScope: { topic: oos.topic.topic, whereToGo: oos.topic.whereToGo } };
     }
   }
   return withVariants(data, q, scored, limit);
+}
+
+/** Whether a part of the name names the phrase and the question says a rare word of another part. */
+function namesOtherPart(data: IndexData, doc: Doc, term: Phrase, q: ReadQuery): boolean {
+  const topicPart = doc.partKeys.findIndex((keys) => saysPhrase([keys], term));
+  if (topicPart < 0) return false;
+  return doc.partKeys.some((keys, i) => i !== topicPart && !saysPhrase([keys], term) && keys.some((k, j) => {
+    const pair = j > 0 ? `${keys[j - 1]} ${k}` : "";
+    return [k, pair].some((t) => t !== "" && q.terms.has(t) && !data.generic.has(t) && (data.nameIdf.get(t) ?? 0) >= data.maxIdf * (t.includes(" ") ? 0.26 : 0.44));
+  }));
 }
 
 /**
