@@ -279,6 +279,25 @@ describe("answers", () => {
     expect(top("lỡ làm mất giấy xác nhận khuyết tật")).toBe("1.001653");
   });
 
+  it("reads 'mất' before a sum of money or goods as lost or spent, not as a death ('mất 50 triệu', 'mất 200k')", () => {
+    const death = "1.000656";
+    for (const q of ["cho hàng xóm vay mà bị quỵt, mất 40 triệu rồi, xã hòa giải giúp được không", "chơi hụi mat 300k ko ai tra", "trộm vào nhà mất 2 cây vàng"]) {
+      expect(codes(searchCatalog(index, q)), q).not.toContain(death);
+    }
+    // a death some time ago is still a death
+    expect(top("ba tôi mất 2 năm rồi giờ mới đi khai tử được không")).toBe(death);
+  });
+
+  it("reads the euphemisms of a death said of an elder or a spouse ('bà đi rồi', 'không qua khỏi') as a death, not of the one asking", () => {
+    const death = "1.000656";
+    expect(top("ông ngoại em đi rồi hôm kia, nhà cần làm giấy tờ gì ở xã")).toBe(death);
+    expect(top("chồng tôi không qua khỏi sau tai nạn, phải làm thủ tục gì")).toBe(death);
+    expect(top("mẹ tôi đã ra đi đêm qua, báo xã thế nào")).toBe(death);
+    // someone who left is not dead, nor is the one asking
+    expect(codes(searchCatalog(index, "chồng tôi bỏ đi rồi, làm khai sinh cho con một mình được không"))).not.toContain(death);
+    expect(codes(searchCatalog(index, "em đi rồi mà xã chưa nhận hồ sơ tạm trú"))).not.toContain(death);
+  });
+
   it("is sure of the variant a stated age decides (the bot shows a top answer ≥ 0.7 and 0.2 ahead directly)", () => {
     for (const [q, code] of [["thẻ căn cước cho bé 7 tuổi nhà tôi", "1.014062"], ["ông nội 82 tuổi chưa có thẻ căn cước", "1.014061"], ["cháu gái 11 tuổi xin cấp căn cước", "1.014062"]] as const) {
       const answer = askCatalog(index, q);
@@ -552,6 +571,22 @@ describe("evaluation", () => {
     expect(top("mất cmnd làm lại ở đâu")).toBe("1.014064");
     expect(top("bị mất cmt rồi làm lại ở đâu")).toBe("1.014064");
     expect(top("mất cmnd")).toBe("1.014064");
+  });
+
+  it("reads health insurance named beside a birth and a residence as the joint under-6 procedure, not as out of scope", () => {
+    // "bảo hiểm y tế" is an out-of-scope topic, and one part of the joint procedure's name
+    // ("…: đăng ký khai sinh, đăng ký thường trú, cấp thẻ BHYT, …"): named with another part, it is that procedure
+    const first = (q: string): string | undefined => {
+      const a = askCatalog(index, q);
+      return a.kind === "match" || a.kind === "choices" ? a.results[0]?.code : a.kind;
+    };
+    expect(first("thường trú, khai sinh và bảo hiểm y tế cho cháu nội 3 tháng tuổi làm gộp được không")).toBe("3.000722");
+    expect(first("khai sinh, tạm trú và bảo hiểm y tế cho cháu dưới 6 tuổi một thể được không")).toBe("3.000722");
+    // a birth answered on its own: the variant is still the one the whole question names, with no word of elsewhere
+    const answer = askCatalog(index, "bé 1 tuổi cần khai sinh và bảo hiểm y tế, làm cùng lúc được không");
+    expect(answer.kind === "match" ? [answer.results[0]?.code, answer.alsoOutOfScope] : answer.kind).toEqual(["3.000722", undefined]);
+    // the topic asked for itself is still out of scope
+    expect(first("gia hạn bảo hiểm y tế cho bé 5 tuổi")).toBe("out-of-scope");
   });
 
   it("reads an out-of-scope paper the citizen brings to a procedure as a circumstance of it, not as the matter asked", () => {

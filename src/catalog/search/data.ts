@@ -16,7 +16,7 @@ import { tokenize, type Token } from "./tokenize.js";
 const about = z.string().min(1);
 
 const AbbreviationsFile = z.object({ about, entries: z.record(z.string(), z.string().min(1)) });
-const QuantityIdiom = z.object({ word: z.string().min(1), before: z.array(z.string().min(1)), number: z.boolean().optional(), unlessPrev: z.array(z.string().min(1)).optional() });
+const QuantityIdiom = z.object({ word: z.string().min(1), before: z.array(z.string().min(1)), number: z.boolean().optional(), amounts: z.array(z.string().min(1)).optional(), unlessPrev: z.array(z.string().min(1)).optional() });
 const StopWordsFile = z.object({
   about,
   words: z.array(z.string().min(1)),
@@ -37,6 +37,7 @@ const SynonymsFile = z.object({
       weight: z.number().positive().max(1).optional(),
       unlessNext: z.array(z.string()).optional(),
       unlessPrev: z.array(z.string()).optional(),
+      after: z.array(z.string().min(1)).optional(),
       yieldTo: z.array(z.string().min(1)).optional(),
       note: z.string().min(1),
     }),
@@ -131,6 +132,8 @@ export interface Synonym {
   /** the next word's key → the tone signatures it is written with in the table ("căn" → "can" as "căn", not "cần") */
   unlessNext: Map<string, Set<string>>;
   unlessPrev: Phrase[];
+  /** when listed: the phrase is read only a few words after one of these (by their letters: "bà … đi rồi") */
+  after: Phrase[];
   /** phrases naming another procedure outright: said anywhere in the question, a one-word 'say' (ambiguous: "mất" is died or lost) is not read */
   yieldTo: Phrase[];
 }
@@ -165,6 +168,8 @@ export interface QuantityIdiom {
   before: Phrase[];
   /** a number after the word ("mất 5 ngày") is a quantity too */
   number: boolean;
+  /** a number and one of these after the word ("mất 50 triệu"), or a number written with one ("200k"), is a quantity too */
+  amounts: Phrase[];
   unlessPrev: Phrase[];
 }
 
@@ -263,6 +268,7 @@ export function searchData(): SearchData {
       keep: e.keep ?? false,
       unlessNext: wordTones(e.unlessNext ?? []),
       unlessPrev: (e.unlessPrev ?? []).map(phraseOf),
+      after: (e.after ?? []).map(phraseOf),
       yieldTo: (e.yieldTo ?? []).map(phraseOf),
     })),
   );
@@ -279,7 +285,7 @@ export function searchData(): SearchData {
     needMarkers: (stop.needMarkers ?? []).map(phraseOf),
     nameTails: stop.nameTails.map((t) => t.normalize("NFC")),
     plainVariantWords: (stop.plainVariantWords ?? []).map((t) => t.normalize("NFC")),
-    quantityIdioms: (stop.quantityIdioms ?? []).map((i) => ({ word: phraseOf(i.word), before: i.before.map(phraseOf), number: i.number ?? false, unlessPrev: (i.unlessPrev ?? []).map(phraseOf) })),
+    quantityIdioms: (stop.quantityIdioms ?? []).map((i) => ({ word: phraseOf(i.word), before: i.before.map(phraseOf), number: i.number ?? false, amounts: (i.amounts ?? []).map(phraseOf), unlessPrev: (i.unlessPrev ?? []).map(phraseOf) })),
     generic: new Set(
       stop.genericWords.flatMap((w) => {
         const k = keys(w);

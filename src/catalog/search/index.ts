@@ -14,7 +14,7 @@
 import { Bm25Index } from "./bm25.js";
 import { searchData, type OutOfScopeTopic, type Phrase, type VariantGroup, type VariantMember } from "./data.js";
 import type { AnswerResult, SearchAnswer } from "./answer.js";
-import { phraseAt, phraseSpans, readQuery, saysPhrase, type ReadQuery } from "./query.js";
+import { expandAbbreviations, phraseAt, phraseSpans, readQuery, saysPhrase, type ReadQuery } from "./query.js";
 import { absurdSubject } from "./subjects.js";
 import { extractProcedureCodes, tokenize, type Token } from "./tokenize.js";
 import { toneOf, type Vocabulary } from "./typos.js";
@@ -55,6 +55,8 @@ const NAMED_COVERED = 0.5;
 /** How sure the question must be of a procedure when it denies the out-of-scope topic it names. */
 const NEGATED_CONFIDENT = 0.6;
 const NAMED_CONFIDENT = 0.65;
+/** How sure the question must be of a procedure whose name names the out-of-scope topic beside the rest of what the question asks. */
+const TOPIC_PART_CONFIDENT = 0.5;
 /** How sure the clause stating the need must be of a procedure on its own when the story before it names an out-of-scope topic. */
 const STORY_NEED_CONFIDENT = 0.5;
 const DEFAULT_LIMIT = 5;
@@ -112,6 +114,8 @@ interface Doc {
   aboutKeys: string[][];
   /** terms of the name alone (what tells it from a near-identical sibling) */
   nameTerms: Set<string>;
+  /** the keys of each part of a name of several ("A: B, C, D"; empty for a name of one part) */
+  partKeys: string[][];
 }
 
 interface IndexData {
@@ -258,6 +262,7 @@ class IndexedDoc implements Doc {
   private phraseList?: Doc["phrases"];
   private keys?: string[][];
   private about?: string[][];
+  private parts?: string[][];
   private ownNameTerms?: Set<string>;
 
   constructor(
@@ -297,7 +302,16 @@ class IndexedDoc implements Doc {
   }
 
   get strongKeys(): string[][] {
-    return (this.keys ??= [this.name, ...this.aliases].map(keysOf));
+    // (and as the abbreviations they use read: "thẻ BHYT" names "bảo hiểm y tế")
+    return (this.keys ??= [this.name, ...this.aliases].flatMap((t) => {
+      const keys = keysOf(t);
+      const read = expandAbbreviations(tokensOf(t)).map((x) => x.key);
+      return read.length === keys.length ? [keys] : [keys, read];
+    }));
+  }
+
+  get partKeys(): string[][] {
+    return (this.parts ??= nameParts(this.name, this.context.tails).slice(2).map(keysOf));
   }
 
   get aboutKeys(): string[][] {
@@ -769,18 +783,37 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
   if (oos) {
     // a procedure that itself names the topic, and whose name the question covers well, answers
     const named = top !== undefined && (top.confidence >= NAMED_CONFIDENT || top.nameCovered >= NAMED_COVERED) && saysPhrase(top.doc.strongKeys, oos.term);
-    if (!named) {
-      // else the rest of the question must name a procedure on its own
-      const restQuery = read(data, oos.rest);
-      const rest = scoreQuery(data, restQuery);
+    // else the rest of the question must name a procedure on its own
+    const restQuery = named ? null : read(data, oos.rest);
+    const rest = restQuery === null ? [] : scoreQuery(data, restQuery);
+    // a procedure of several parts ("…: A, B, C"), one of which names the topic, when the rest of
+    // the question names another of its parts by a rare word (a birth, a residence and the
+    // child's health-insurance card, done as one): the topic is a part of that procedure, not a
+    // question of its own
+    const partOfTop = !named && top !== undefined && top.confidence >= TOPIC_PART_CONFIDENT && restQuery !== null && namesOtherPart(data, top.doc, oos.term, restQuery);
+    if (!named && !partOfTop && restQuery !== null) {
       const best = rest[0];
       if (!best || best.confidence < REST_CONFIDENT || best.nameCovered < NAMED_COVERED) return { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
-      // the rest is answered, and the topic is said too (where to go for it)
-      const answered = withVariants(data, restQuery, rest, limit);
-      return answered.kind === "match" || answered.kind === "choices" ? { ...answered, alsoOutOfScope: { topic: oos.topic.topic, whereToGo: oos.topic.whereToGo } } : answered;
+      // the rest is answered, and the topic is said too (where to go for it); the variant is the
+      // one the whole question names (the joint procedure that includes the topic), and one that
+      // itself names the topic needs no word of where else to go
+      const answered = withVariants(data, q, rest, limit);
+      if (answered.kind !== "match" && answered.kind !== "choices") return answered;
+      const first = data.byCode.get(answered.results[0]!.code)!;
+      return saysPhrase(first.strongKeys, oos.term) ? answered : { ...answered, alsoOutOfScope: { topic: oos.topic.topic, whereToGo: oos.topic.whereToGo } };
     }
   }
   return withVariants(data, q, scored, limit);
+}
+
+/** Whether a part of the name names the phrase and the question says a rare word of another part. */
+function namesOtherPart(data: IndexData, doc: Doc, term: Phrase, q: ReadQuery): boolean {
+  const topicPart = doc.partKeys.findIndex((keys) => saysPhrase([keys], term));
+  if (topicPart < 0) return false;
+  return doc.partKeys.some((keys, i) => i !== topicPart && !saysPhrase([keys], term) && keys.some((k, j) => {
+    const pair = j > 0 ? `${keys[j - 1]} ${k}` : "";
+    return [k, pair].some((t) => t !== "" && q.terms.has(t) && !data.generic.has(t) && (data.nameIdf.get(t) ?? 0) >= data.maxIdf * (t.includes(" ") ? 0.26 : 0.44));
+  }));
 }
 
 /**

@@ -4,7 +4,7 @@
  * weighted terms: folded syllables that are not stop words and pairs of adjacent syllables.
  */
 import { isVietnameseSyllable } from "../../text/vietnamese.js";
-import { sameToneKey, searchData, type Phrase, type Synonym } from "./data.js";
+import { sameToneKey, searchData, type Phrase, type QuantityIdiom, type Synonym } from "./data.js";
 import { plainTokens, tokenize, type Token } from "./tokenize.js";
 import { repairPairs, repairTokens, type Vocabulary } from "./typos.js";
 
@@ -154,6 +154,15 @@ export function phraseSpans(phrase: Phrase, tokens: readonly Token[], free: (i: 
   return spans;
 }
 
+/** Whether the tokens at j say an amount ("50 triệu", "200k") of an idiom's units. */
+function isAmount(idiom: QuantityIdiom, tokens: readonly Token[], j: number): boolean {
+  const t = tokens[j];
+  if (t === undefined || !/^\d/.test(t.key)) return false;
+  if (/^\d+$/.test(t.key)) return idiom.amounts.some((p) => phraseAt({ keys: p.keys, tone: null }, tokens, j + 1));
+  const unit = t.key.replace(/^[\d.,]+/, "");
+  return idiom.amounts.some((p) => p.keys.length === 1 && p.keys[0] === unit);
+}
+
 /**
  * The tokens without the words a quantity idiom makes function words ("mất bao lâu", "mất phí":
  * how long it takes, not "lost"; data/stopwords.json quantityIdioms). "bị mất", "làm mất" stay.
@@ -165,7 +174,7 @@ export function dropQuantityIdioms(tokens: readonly Token[]): Token[] {
     for (let i = 0; i + 1 < tokens.length; i++) {
       if (!phraseAt(idiom.word, tokens, i, true) && !(tokens[i]!.key === idiom.word.keys.join(" ") && !tokens[i]!.marked)) continue;
       const j = i + idiom.word.keys.length;
-      const quantity = (idiom.number && /^\d+$/.test(tokens[j]?.key ?? "")) || idiom.before.some((p) => phraseAt({ keys: p.keys, tone: null }, tokens, j));
+      const quantity = (idiom.number && /^\d+$/.test(tokens[j]?.key ?? "")) || idiom.before.some((p) => phraseAt({ keys: p.keys, tone: null }, tokens, j)) || isAmount(idiom, tokens, j);
       if (!quantity) continue;
       if (idiom.unlessPrev.some((p) => i - p.keys.length >= 0 && phraseAt({ keys: p.keys, tone: null }, tokens, i - p.keys.length))) continue;
       for (let k = i; k < j; k++) dropped.add(k);
@@ -209,6 +218,17 @@ function needStart(tokens: readonly Token[], content: (t: Token) => boolean, kno
     }
   }
   return 0;
+}
+
+/** How many words before a synonym's phrase the word it must follow may stand ("bà nội tôi đã | đi rồi"). */
+const AFTER_WINDOW = 4;
+
+/** Whether one of the phrases ends within AFTER_WINDOW words before position i (by their letters). */
+function saidBefore(phrases: readonly Phrase[], tokens: readonly Token[], i: number): boolean {
+  return phrases.some((p) => {
+    for (let at = Math.max(0, i - AFTER_WINDOW - p.keys.length + 1); at + p.keys.length <= i; at++) if (phraseAt({ keys: p.keys, tone: null }, tokens, at)) return true;
+    return false;
+  });
 }
 
 /**
@@ -260,6 +280,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       const unless = next ? s.unlessNext.get(next.key) : undefined;
       if (next && unless && (!next.marked || unless.has(next.tone))) continue;
       if (s.unlessPrev.some((p) => i - p.keys.length >= 0 && phraseAt({ keys: p.keys, tone: null }, tokens, i - p.keys.length))) continue;
+      if (s.after.length > 0 && !saidBefore(s.after, tokens, i)) continue;
       // a procedure the question names outright outweighs one an ambiguous word would imply
       if (s.say.keys.length === 1 && s.yieldTo.some((p) => tokens.some((_, j) => phraseAt(p, tokens, j)))) continue;
       best = s;
