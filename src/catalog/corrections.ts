@@ -198,8 +198,9 @@ export async function applyCorrections(db: Db, corrections: PlannedCorrection[],
   });
 }
 
+/** One line per problem, as the README shows them: `record N (code): field: problem`. */
 export function describeProblems(problems: RecordProblem[]): string[] {
-  return problems.map((p) => `record ${p.index + 1}${p.code ? ` (${p.code})` : ""}: ${p.problems.join("; ")}`);
+  return problems.flatMap((p) => p.problems.map((problem) => `record ${p.index + 1}${p.code ? ` (${p.code})` : ""}: ${problem}`));
 }
 
 const show = (v: unknown): string => (v === null || v === undefined ? "(trống)" : JSON.stringify(v));

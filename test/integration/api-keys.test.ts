@@ -60,6 +60,40 @@ describe("revocation", () => {
   });
 });
 
+describe("a busy client", () => {
+  it("reads its key once when its verdict expires under concurrent requests, not once per request", async () => {
+    let reads = 0;
+    const db = a.ctx.db;
+    // The database as it is, with its key reads counted.
+    const counted = new Proxy(db, {
+      get: (target, property) =>
+        property === "apiKey"
+          ? new Proxy(target.apiKey, {
+              get: (keys, name) =>
+                name === "findUnique"
+                  ? (...args: Parameters<typeof keys.findUnique>) => {
+                      reads += 1;
+                      return keys.findUnique(...args);
+                    }
+                  : Reflect.get(keys, name),
+            })
+          : Reflect.get(target, property),
+    });
+    const keys = new ApiKeyService(counted, { validMs: 50 });
+    const { key } = await keys.create({ name: "tích hợp bận", role: "INTEGRATION" });
+    const twenty = () => Promise.all(Array.from({ length: 20 }, () => keys.authenticate(`Bearer ${key}`)));
+    for (const principal of await twenty()) expect(principal).toMatchObject({ kind: "api-key", name: "tích hợp bận" });
+    expect(reads).toBe(1);
+    await new Promise((r) => setTimeout(r, 80)); // the verdict has expired
+    for (const principal of await twenty()) expect(principal).toMatchObject({ kind: "api-key", name: "tích hợp bận" });
+    expect(reads).toBe(2);
+    // Revoked meanwhile: the next look-up reads it again and refuses.
+    const prefix = key.slice(0, 12);
+    await keys.revoke(prefix);
+    expect(await keys.authenticate(`Bearer ${key}`)).toBeNull();
+  });
+});
+
 describe("wrong keys", () => {
   it("are remembered only up to the cache's bound, while a valid key still works", async () => {
     const keys = new ApiKeyService(a.ctx.db, { maxEntries: 100 });

@@ -93,8 +93,9 @@ describe("procedures export / import", () => {
     const out = await procedures(["import", file, "--yes"]);
     expect(out.code).toBe(1);
     expect(out.stderr).toMatch(/record 2 \(1\.00487\): code: must be a national procedure code/);
-    expect(out.stderr).toMatch(/record 3 \(1\.001193\): .*documents\[1\]\.name: must not be empty/);
-    expect(out.stderr).toMatch(/record 3 \(1\.001193\): .*sources\[1\]: must be an http\(s\) address or a named public document/);
+    // one line per problem, each naming its record
+    expect(out.stderr).toMatch(/^record 3 \(1\.001193\): documents\[1\]\.name: must not be empty$/m);
+    expect(out.stderr).toMatch(/^record 3 \(1\.001193\): sources\[1\]: must be an http\(s\) address or a named public document/m);
     expect(out.stderr).toMatch(/record 4 \(9\.999999\): no procedure with code 9\.999999/);
     expect(out.stderr).toMatch(/record 5 \(1\.000894\): .*surprise/);
     expect(out.stderr).toMatch(/4 record\(s\) refused; nothing was stored\./);

@@ -279,6 +279,47 @@ describe("answers", () => {
     expect(top("lỡ làm mất giấy xác nhận khuyết tật")).toBe("1.001653");
   });
 
+  it("reads 'mất' before a sum of money or goods as lost or spent, not as a death ('mất 50 triệu', 'mất 200k')", () => {
+    const death = "1.000656";
+    for (const q of ["cho hàng xóm vay mà bị quỵt, mất 40 triệu rồi, xã hòa giải giúp được không", "chơi hụi mat 300k ko ai tra", "trộm vào nhà mất 2 cây vàng"]) {
+      expect(codes(searchCatalog(index, q)), q).not.toContain(death);
+    }
+    // a death some time ago is still a death
+    expect(top("ba tôi mất 2 năm rồi giờ mới đi khai tử được không")).toBe(death);
+  });
+
+  it("reads the euphemisms of a death said of an elder or a spouse ('bà đi rồi', 'không qua khỏi') as a death, not of the one asking", () => {
+    const death = "1.000656";
+    expect(top("ông ngoại em đi rồi hôm kia, nhà cần làm giấy tờ gì ở xã")).toBe(death);
+    expect(top("chồng tôi không qua khỏi sau tai nạn, phải làm thủ tục gì")).toBe(death);
+    expect(top("mẹ tôi đã ra đi đêm qua, báo xã thế nào")).toBe(death);
+    // someone who left is not dead, nor is the one asking
+    expect(codes(searchCatalog(index, "chồng tôi bỏ đi rồi, làm khai sinh cho con một mình được không"))).not.toContain(death);
+    expect(codes(searchCatalog(index, "em đi rồi mà xã chưa nhận hồ sơ tạm trú"))).not.toContain(death);
+  });
+
+  it("reads a person with merit who died as the family's benefit, unless the death registration is named", () => {
+    expect(top("ba tôi là thương binh hạng 2, mới mất hôm thứ bảy, mẹ tôi được lãnh khoản gì")).toBe("1.010824");
+    expect(top("ông ngoại là người có công, đã mất được một tuần, gia đình xin chế độ ở đâu")).toBe("1.010824");
+    expect(top("bố là thương binh vừa mất, đăng ký khai tử ở đâu")).toBe("1.000656");
+  });
+
+  it("tells near-identical support procedures apart by the words citizens use for what sets them apart", () => {
+    // a child with defects of a parent's poisoning; a martyr's worship; the kindergarten lunch
+    expect(top("bố tôi nhiễm chất độc da cam hồi chiến tranh, tôi sinh ra đã bị dị tật, có được hưởng gì")).toBe("1.010817");
+    expect(top("xin tiền cúng giỗ cho anh trai là liệt sĩ")).toBe("1.010803");
+    expect(top("hỗ trợ cơm trưa cho cháu học mẫu giáo")).toBe("1.001622");
+    // a disabled pupil's scholarship (not the vocational school's); a worker's child in kindergarten (not opening one)
+    expect(top("cháu bị khuyết tật đang học lớp 4, xin học bổng được không")).toBe("1.001714");
+    expect(top("tôi là công nhân may, con đi học mầm non có được trợ cấp")).toBe("1.008950");
+    // a public and a private school's learning costs
+    expect(top("con học trường công lớp 7, nhà cận nghèo xin hỗ trợ chi phí học tập")).toBe("1.014336");
+    expect(top("con học trường tư lớp 2, nhà nghèo xin hỗ trợ chi phí học tập")).toBe("1.014337");
+    // the end of a guardianship; a death whose commune register is gone too
+    expect(top("cháu tôi giám hộ nay đủ tuổi thành niên rồi, giờ làm gì với xã")).toBe("1.004845");
+    expect(top("khai tử của bà làm từ năm 1985, giấy rách hết mà sổ sách ở xã cũng không còn")).toBe("1.005461");
+  });
+
   it("is sure of the variant a stated age decides (the bot shows a top answer ≥ 0.7 and 0.2 ahead directly)", () => {
     for (const [q, code] of [["thẻ căn cước cho bé 7 tuổi nhà tôi", "1.014062"], ["ông nội 82 tuổi chưa có thẻ căn cước", "1.014061"], ["cháu gái 11 tuổi xin cấp căn cước", "1.014062"]] as const) {
       const answer = askCatalog(index, q);
@@ -457,6 +498,31 @@ describe("answers", () => {
     expect(top("xin trợ cấp cho đàn heo bị dịch tả")).toBe("1.013997");
   });
 
+  it("reads where a being or thing stands: what a procedure is asked for is absurd, a circumstance or a look-alike word is not", () => {
+    const answered = (q: string): boolean => ["match", "choices"].includes(askCatalog(index, q).kind);
+    // a being that did something is a circumstance of a real death
+    expect(top("ông tôi bị rắn độc cắn qua đời, báo tử ở đâu")).toBe("1.000656");
+    expect(top("bà nội bị cây đổ đè tử vong, làm khai tử thế nào")).toBe("1.000656");
+    // words that only look like a being's name typed without marks ("con cả", "con lớn", "cá nhân"),
+    // and a thing only mentioned ("qua điện thoại")
+    for (const q of ["lam lai khai sinh cho con ca bi mat", "lam can cuoc cho con lon 15 tuoi", "thường trú, cá nhân tôi cần mang gì", "đăng ký tạm trú qua điện thoại được không"]) expect(answered(q), q).toBe(true);
+    // procedures about livestock, goods for animals, vessels still answer
+    for (const q of ["xin hỗ trợ phối giống cho đàn bò cái", "đăng ký hộ kinh doanh bán thức ăn cho chó mèo", "đăng ký lại chiếc ghe khi thay máy cho chiếc ghe"]) expect(answered(q), q).toBe(true);
+    // any procedure asked for a being or thing it is not about, a fictional being, a person sold,
+    // a marriage to oneself, the moon
+    for (const q of [
+      "chứng thực chữ ký cho con vẹt",
+      "công nhận hộ nghèo cho con chó nhà tôi",
+      "cấp giấy chứng nhận quyền sử dụng đất cho con trâu",
+      "xin giấy phép xây dựng cho cái tủ lạnh",
+      "xin giấy phép nuôi khủng long trong vườn",
+      "đăng ký khai sinh cho con kỳ lân",
+      "bán bố để mua nhà thì làm thủ tục gì",
+      "đăng ký kết hôn với chính mình được không",
+      "đăng ký quyền sử dụng đất trên mặt trăng",
+    ]) expect(answered(q), q).toBe(false);
+  });
+
   it("answers generic or unrelated questions with no procedure", () => {
     for (const q of ["đăng ký", "xin giấy", "thủ tục hành chính", "giá vàng hôm nay"]) expect(searchCatalog(index, q), q).toEqual([]);
   });
@@ -508,13 +574,14 @@ const KNOWN_UI_EXAMPLES = new Set([
 describe("evaluation", () => {
   it("stays above a floor on the dev questions", () => {
     const f = evaluate(index, loadQuestions(DEV_PATH));
-    // (the floors dropped when 320 harder, mostly portal, questions joined the set)
+    // (the floors dropped when 320 harder, mostly portal, questions joined the set, and the
+    // no-match floor when the fourth blind batch (dev4-*, 307 questions) did: 88.6 % with it, before any tuning on it)
     expect(f.questions).toBeGreaterThanOrEqual(960);
     expect(f.top1).toBeGreaterThanOrEqual(0.81);
     expect(f.top3).toBeGreaterThanOrEqual(0.88);
-    expect(f.noMatch).toBeGreaterThanOrEqual(0.9);
+    expect(f.noMatch).toBeGreaterThanOrEqual(0.87);
     expect(f.falseMatchOutOfScope).toBeLessThanOrEqual(0.08);
-  });
+  }, 180_000); // 1,500 questions: a few seconds alone, longer on a machine busy with other work (not a speed check)
 
   it("reads an abbreviation as the words the table writes, with their marks, in a question written with marks", () => {
     // "cmnd" is "chứng minh nhân dân": in a question with enough marked words, the expansion read
@@ -526,6 +593,22 @@ describe("evaluation", () => {
     expect(top("mất cmnd làm lại ở đâu")).toBe("1.014064");
     expect(top("bị mất cmt rồi làm lại ở đâu")).toBe("1.014064");
     expect(top("mất cmnd")).toBe("1.014064");
+  });
+
+  it("reads health insurance named beside a birth and a residence as the joint under-6 procedure, not as out of scope", () => {
+    // "bảo hiểm y tế" is an out-of-scope topic, and one part of the joint procedure's name
+    // ("…: đăng ký khai sinh, đăng ký thường trú, cấp thẻ BHYT, …"): named with another part, it is that procedure
+    const first = (q: string): string | undefined => {
+      const a = askCatalog(index, q);
+      return a.kind === "match" || a.kind === "choices" ? a.results[0]?.code : a.kind;
+    };
+    expect(first("thường trú, khai sinh và bảo hiểm y tế cho cháu nội 3 tháng tuổi làm gộp được không")).toBe("3.000722");
+    expect(first("khai sinh, tạm trú và bảo hiểm y tế cho cháu dưới 6 tuổi một thể được không")).toBe("3.000722");
+    // a birth answered on its own: the variant is still the one the whole question names, with no word of elsewhere
+    const answer = askCatalog(index, "bé 1 tuổi cần khai sinh và bảo hiểm y tế, làm cùng lúc được không");
+    expect(answer.kind === "match" ? [answer.results[0]?.code, answer.alsoOutOfScope] : answer.kind).toEqual(["3.000722", undefined]);
+    // the topic asked for itself is still out of scope
+    expect(first("gia hạn bảo hiểm y tế cho bé 5 tuổi")).toBe("out-of-scope");
   });
 
   it("reads an out-of-scope paper the citizen brings to a procedure as a circumstance of it, not as the matter asked", () => {

@@ -16,7 +16,7 @@ import { tokenize, type Token } from "./tokenize.js";
 const about = z.string().min(1);
 
 const AbbreviationsFile = z.object({ about, entries: z.record(z.string(), z.string().min(1)) });
-const QuantityIdiom = z.object({ word: z.string().min(1), before: z.array(z.string().min(1)), number: z.boolean().optional(), unlessPrev: z.array(z.string().min(1)).optional() });
+const QuantityIdiom = z.object({ word: z.string().min(1), before: z.array(z.string().min(1)), number: z.boolean().optional(), amounts: z.array(z.string().min(1)).optional(), unlessPrev: z.array(z.string().min(1)).optional() });
 const StopWordsFile = z.object({
   about,
   words: z.array(z.string().min(1)),
@@ -37,6 +37,7 @@ const SynonymsFile = z.object({
       weight: z.number().positive().max(1).optional(),
       unlessNext: z.array(z.string()).optional(),
       unlessPrev: z.array(z.string()).optional(),
+      after: z.array(z.string().min(1)).optional(),
       yieldTo: z.array(z.string().min(1)).optional(),
       note: z.string().min(1),
     }),
@@ -69,7 +70,26 @@ const VariantsFile = z.object({
     }),
   ),
 });
-const SubjectsFile = z.object({ about, personProcedures: z.array(z.string().min(1)), personMatters: z.array(z.string().min(1)).optional(), notPersons: z.array(z.string().min(1)) });
+const phrases = z.array(z.string().min(1));
+const SubjectsFile = z.object({
+  about,
+  personProcedures: phrases,
+  personMatters: phrases.optional(),
+  notPersons: phrases,
+  things: phrases.optional(),
+  fictional: phrases.optional(),
+  subjectMarkers: phrases.optional(),
+  subjectClassifiers: phrases.optional(),
+  subjectPronouns: phrases.optional(),
+  beingProcedures: phrases.optional(),
+  thingProcedures: phrases.optional(),
+  agentBefore: phrases.optional(),
+  agentVerbs: phrases.optional(),
+  plainReadings: phrases.optional(),
+  goodsBefore: phrases.optional(),
+  soldPersons: z.object({ verbs: phrases, persons: phrases }).optional(),
+  impossibleActs: phrases.optional(),
+});
 
 /** The tables are imported (so that a build bundles them) and checked on first use. */
 function read<T>(schema: z.ZodType<T>, json: unknown): T {
@@ -112,6 +132,8 @@ export interface Synonym {
   /** the next word's key → the tone signatures it is written with in the table ("căn" → "can" as "căn", not "cần") */
   unlessNext: Map<string, Set<string>>;
   unlessPrev: Phrase[];
+  /** when listed: the phrase is read only a few words after one of these (by their letters: "bà … đi rồi") */
+  after: Phrase[];
   /** phrases naming another procedure outright: said anywhere in the question, a one-word 'say' (ambiguous: "mất" is died or lost) is not read */
   yieldTo: Phrase[];
 }
@@ -146,6 +168,8 @@ export interface QuantityIdiom {
   before: Phrase[];
   /** a number after the word ("mất 5 ngày") is a quantity too */
   number: boolean;
+  /** a number and one of these after the word ("mất 50 triệu"), or a number written with one ("200k"), is a quantity too */
+  amounts: Phrase[];
   unlessPrev: Phrase[];
 }
 
@@ -177,7 +201,33 @@ export interface SearchData {
   personProcedures: Phrase[];
   /** words that, said in a question, name a matter only a person has ("kết hôn", "căn cước") */
   personMatters: Phrase[];
+  /** beings (animals, plants, pets, toys) no procedure about a person is for */
   notPersons: Phrase[];
+  /** objects and vehicles: they count only as what a procedure is asked for ("cho chiếc …") */
+  things: Phrase[];
+  /** beings and places no procedure is ever about (dinosaurs, ghosts, the moon) */
+  fictional: Phrase[];
+  /** words before what a procedure is asked for ("cho", "của"), and the classifiers and numbers that may come between */
+  subjectMarkers: Phrase[];
+  subjectClassifiers: Phrase[];
+  /** a being that opens the question, then referred to as what the procedure is for ("… cho nó") */
+  subjectPronouns: Phrase[];
+  /** words of a procedure's name or field that make it about animals and plants, or about objects */
+  beingProcedures: Phrase[];
+  thingProcedures: Phrase[];
+  /** a being after one of these words, or before one of these verbs, did something: a circumstance ("bị chó cắn") */
+  agentBefore: Phrase[];
+  agentVerbs: Phrase[];
+  /** words that look like a being's name (typed without marks) and name none ("con ca": "con cả") */
+  plainReadings: Phrase[];
+  /** goods or services before "cho" ("thức ăn cho …"): what is sold for a being, not a procedure asked for it */
+  goodsBefore: Phrase[];
+  /** selling, pawning or buying a person: a verb, then a person */
+  soldPersons: { verbs: Phrase[]; persons: Phrase[] };
+  /** acts no procedure answers ("a + b") */
+  impossibleActs: Phrase[];
+  /** every key of the names above (a function word or typo repair never rewrites them) */
+  subjectKeys: ReadonlySet<string>;
 }
 
 /** Each word of the phrases, by key, with the tone signatures it is written with. */
@@ -218,6 +268,7 @@ export function searchData(): SearchData {
       keep: e.keep ?? false,
       unlessNext: wordTones(e.unlessNext ?? []),
       unlessPrev: (e.unlessPrev ?? []).map(phraseOf),
+      after: (e.after ?? []).map(phraseOf),
       yieldTo: (e.yieldTo ?? []).map(phraseOf),
     })),
   );
@@ -234,7 +285,7 @@ export function searchData(): SearchData {
     needMarkers: (stop.needMarkers ?? []).map(phraseOf),
     nameTails: stop.nameTails.map((t) => t.normalize("NFC")),
     plainVariantWords: (stop.plainVariantWords ?? []).map((t) => t.normalize("NFC")),
-    quantityIdioms: (stop.quantityIdioms ?? []).map((i) => ({ word: phraseOf(i.word), before: i.before.map(phraseOf), number: i.number ?? false, unlessPrev: (i.unlessPrev ?? []).map(phraseOf) })),
+    quantityIdioms: (stop.quantityIdioms ?? []).map((i) => ({ word: phraseOf(i.word), before: i.before.map(phraseOf), number: i.number ?? false, amounts: (i.amounts ?? []).map(phraseOf), unlessPrev: (i.unlessPrev ?? []).map(phraseOf) })),
     generic: new Set(
       stop.genericWords.flatMap((w) => {
         const k = keys(w);
@@ -261,6 +312,20 @@ export function searchData(): SearchData {
     personProcedures: subjects.personProcedures.map(phraseOf),
     personMatters: (subjects.personMatters ?? []).map(phraseOf),
     notPersons: subjects.notPersons.map(phraseOf),
+    things: (subjects.things ?? []).map(phraseOf),
+    fictional: (subjects.fictional ?? []).map(phraseOf),
+    subjectMarkers: (subjects.subjectMarkers ?? []).map(phraseOf),
+    subjectClassifiers: (subjects.subjectClassifiers ?? []).map(phraseOf),
+    subjectPronouns: (subjects.subjectPronouns ?? []).map(phraseOf),
+    beingProcedures: (subjects.beingProcedures ?? []).map(phraseOf),
+    thingProcedures: (subjects.thingProcedures ?? []).map(phraseOf),
+    agentBefore: (subjects.agentBefore ?? []).map(phraseOf),
+    agentVerbs: (subjects.agentVerbs ?? []).map(phraseOf),
+    plainReadings: (subjects.plainReadings ?? []).map(phraseOf),
+    goodsBefore: (subjects.goodsBefore ?? []).map(phraseOf),
+    soldPersons: { verbs: (subjects.soldPersons?.verbs ?? []).map(phraseOf), persons: (subjects.soldPersons?.persons ?? []).map(phraseOf) },
+    impossibleActs: (subjects.impossibleActs ?? []).map(phraseOf),
+    subjectKeys: new Set([...subjects.notPersons, ...(subjects.things ?? []), ...(subjects.fictional ?? [])].flatMap(keys)),
   };
   return loaded;
 }

@@ -4,7 +4,7 @@
  * weighted terms: folded syllables that are not stop words and pairs of adjacent syllables.
  */
 import { isVietnameseSyllable } from "../../text/vietnamese.js";
-import { sameToneKey, searchData, type Phrase, type Synonym } from "./data.js";
+import { sameToneKey, searchData, type Phrase, type QuantityIdiom, type Synonym } from "./data.js";
 import { plainTokens, tokenize, type Token } from "./tokenize.js";
 import { repairPairs, repairTokens, type Vocabulary } from "./typos.js";
 
@@ -154,6 +154,15 @@ export function phraseSpans(phrase: Phrase, tokens: readonly Token[], free: (i: 
   return spans;
 }
 
+/** Whether the tokens at j say an amount ("50 triệu", "200k") of an idiom's units. */
+function isAmount(idiom: QuantityIdiom, tokens: readonly Token[], j: number): boolean {
+  const t = tokens[j];
+  if (t === undefined || !/^\d/.test(t.key)) return false;
+  if (/^\d+$/.test(t.key)) return idiom.amounts.some((p) => phraseAt({ keys: p.keys, tone: null }, tokens, j + 1));
+  const unit = t.key.replace(/^[\d.,]+/, "");
+  return idiom.amounts.some((p) => p.keys.length === 1 && p.keys[0] === unit);
+}
+
 /**
  * The tokens without the words a quantity idiom makes function words ("mất bao lâu", "mất phí":
  * how long it takes, not "lost"; data/stopwords.json quantityIdioms). "bị mất", "làm mất" stay.
@@ -165,7 +174,7 @@ export function dropQuantityIdioms(tokens: readonly Token[]): Token[] {
     for (let i = 0; i + 1 < tokens.length; i++) {
       if (!phraseAt(idiom.word, tokens, i, true) && !(tokens[i]!.key === idiom.word.keys.join(" ") && !tokens[i]!.marked)) continue;
       const j = i + idiom.word.keys.length;
-      const quantity = (idiom.number && /^\d+$/.test(tokens[j]?.key ?? "")) || idiom.before.some((p) => phraseAt({ keys: p.keys, tone: null }, tokens, j));
+      const quantity = (idiom.number && /^\d+$/.test(tokens[j]?.key ?? "")) || idiom.before.some((p) => phraseAt({ keys: p.keys, tone: null }, tokens, j)) || isAmount(idiom, tokens, j);
       if (!quantity) continue;
       if (idiom.unlessPrev.some((p) => i - p.keys.length >= 0 && phraseAt({ keys: p.keys, tone: null }, tokens, i - p.keys.length))) continue;
       for (let k = i; k < j; k++) dropped.add(k);
@@ -211,15 +220,15 @@ function needStart(tokens: readonly Token[], content: (t: Token) => boolean, kno
   return 0;
 }
 
-/** The keys of the animals' and objects' names, computed once per data table (not per question). */
-const namedKeysOf = new WeakMap<object, ReadonlySet<string>>();
-function namedKeys(notPersons: readonly { keys: readonly string[] }[]): ReadonlySet<string> {
-  let keys = namedKeysOf.get(notPersons);
-  if (keys === undefined) {
-    keys = new Set(notPersons.flatMap((p) => p.keys));
-    namedKeysOf.set(notPersons, keys);
-  }
-  return keys;
+/** How many words before a synonym's phrase the word it must follow may stand ("bà nội tôi đã | đi rồi"). */
+const AFTER_WINDOW = 4;
+
+/** Whether one of the phrases ends within AFTER_WINDOW words before position i (by their letters). */
+function saidBefore(phrases: readonly Phrase[], tokens: readonly Token[], i: number): boolean {
+  return phrases.some((p) => {
+    for (let at = Math.max(0, i - AFTER_WINDOW - p.keys.length + 1); at + p.keys.length <= i; at++) if (phraseAt({ keys: p.keys, tone: null }, tokens, at)) return true;
+    return false;
+  });
 }
 
 /**
@@ -227,11 +236,11 @@ function namedKeys(notPersons: readonly { keys: readonly string[] }[]): Readonly
  * typed, as when the words naming an out-of-scope topic are set aside).
  */
 export function readQuery(query: string | readonly Token[], vocabulary: Vocabulary, knownPair: (pair: string) => boolean): ReadQuery {
-  const { synonymsByFirst, stopWords, stopTones, generic, notPersons } = searchData();
+  const { synonymsByFirst, stopWords, stopTones, generic, subjectKeys } = searchData();
   const isStop = (t: Token): boolean => (t.marked ? stopTones.has(t.tone) : stopWords.has(t.key));
   // a function word is what it says, never a respelling of a catalog word (nor is an animal's or
   // object's name: "con rùa" is not a typo)
-  const named = namedKeys(notPersons);
+  const named = subjectKeys;
   const tokens =
     typeof query === "string"
       ? dropQuantityIdioms(repairPairs(repairTokens(expandAbbreviations(tokenize(clip(query))), vocabulary), vocabulary, (t) => stopWords.has(t.key) || named.has(t.key)))
@@ -271,6 +280,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       const unless = next ? s.unlessNext.get(next.key) : undefined;
       if (next && unless && (!next.marked || unless.has(next.tone))) continue;
       if (s.unlessPrev.some((p) => i - p.keys.length >= 0 && phraseAt({ keys: p.keys, tone: null }, tokens, i - p.keys.length))) continue;
+      if (s.after.length > 0 && !saidBefore(s.after, tokens, i)) continue;
       // a procedure the question names outright outweighs one an ambiguous word would imply
       if (s.say.keys.length === 1 && s.yieldTo.some((p) => tokens.some((_, j) => phraseAt(p, tokens, j)))) continue;
       best = s;
@@ -302,6 +312,8 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   for (const s of synonymsByFirst.get("") ?? []) {
     const spans = phraseSpans(s.say, tokens, undefined, false, tokenKeys);
     if (spans === null) continue;
+    // (a procedure the question names outright outweighs what the two parts imply)
+    if (s.yieldTo.some((p) => tokens.some((_, j) => phraseAt(p, tokens, j)))) continue;
     const inStory = need > 0 && spans.every(([at]) => at < need);
     segments.push({ keys: s.means, stops: s.meansStops, weight: s.weight * (inStory ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: !inStory });
     for (const [at, len] of spans) for (let j = at; j < at + len; j++) consumed[j] = true;

@@ -36,6 +36,8 @@ export const toneOf = (signature: string): number => Number(/\d$/.exec(signature
 /** Undo Telex / VNI keystrokes left in a diacritic-free syllable. */
 export function decodeTypingRemnants(key: string): string {
   let s = key;
+  // (VNI puts its digits after a letter; a word starting with digits is an amount: "200k", "50tr")
+  if (/^\d/.test(s)) return s;
   if (/\d/.test(s) && /[a-z]/.test(s)) s = s.replace(/\d/g, ""); // VNI: sinh2, d9ang
   s = s.replace(/^dd/, "d");
   s = s.replace(/uow/g, "uo").replace(/([aou])w/g, "$1").replace(/w/g, "u");

@@ -1,0 +1,174 @@
+/**
+ * Questions that only borrow a procedure's words for something no procedure is for (issue 8 §2):
+ * a birth registered for a cat, a poor-household status for an ant's nest, a will of a dog, a
+ * father sold to buy a house, a marriage to oneself, a dinosaur. The words live in
+ * data/subjects.json; this reads where they stand in the question:
+ *
+ * - a being or thing "cho …" / "của …" (perhaps after a classifier or a number: "cho hai con …")
+ *   is what the procedure is asked for; one that opens the question and is then referred to
+ *   ("… cho nó") too;
+ * - a being that did something ("bị chó cắn", "cây đổ") is a circumstance, not the subject;
+ * - a word that only looks like a being's name typed without marks names none ("con ca" is
+ *   also "con cả").
+ */
+import { sameToneKey, searchData, type Phrase } from "./data.js";
+import { phraseAt, saysPhrase, type ReadQuery } from "./query.js";
+import type { Token } from "./tokenize.js";
+
+/** The procedure the search found best, as far as this needs it. */
+export interface SubjectDoc {
+  /** keys of its name and aliases */
+  strongKeys: string[][];
+  /** keys of its name and field (what it is about: livestock, forestry, vehicles…) */
+  aboutKeys: string[][];
+}
+
+/** How many classifiers or numbers may stand between "cho" / "của" and the being ("cho hai con …"). */
+const MAX_CLASSIFIERS = 2;
+/** A message with this many words typed with marks, and this share of its words, is typed with marks (as query.ts reads it). */
+const WRITTEN_MIN = 2;
+const WRITTEN_SHARE = 0.5;
+/** How far after a being a verb of what it did may stand ("chó dại cắn"). */
+const AGENT_VERB_WITHIN = 2;
+
+/**
+ * Whether the phrase is typed at i as the table writes it: the same keys, and each word either
+ * typed without marks or with the phrase's own ("cua" and "của" are "của"; "chó" is not "cho").
+ */
+function typedAt(phrase: Phrase, tokens: readonly Token[], i: number): boolean {
+  const { keys } = phrase;
+  if (keys.length === 0 || i < 0 || i + keys.length > tokens.length) return false;
+  for (let j = 0; j < keys.length; j++) {
+    const t = tokens[i + j]!;
+    if (t.key !== keys[j]) return false;
+    if (!t.marked) continue;
+    const tone = keys.length === 1 ? phrase.tone : phrase.tones?.[j];
+    if (tone !== null && tone !== undefined && sameToneKey(t.tone) !== sameToneKey(tone)) return false;
+  }
+  return true;
+}
+
+const anyTypedAt = (list: readonly Phrase[], tokens: readonly Token[], i: number): boolean => list.some((p) => typedAt(p, tokens, i));
+
+/**
+ * Whether a word that names no being, typed so, takes the last word of the span ("con ca" of
+ * "con cả", "cá" of "cá nhân", "dan" of "cho dân"; not "ca betta", a fish).
+ */
+function plainReading(tokens: readonly Token[], at: number, len: number): boolean {
+  const last = at + len - 1;
+  // in a message typed with marks, a word typed without them is meant so: it is not a reading
+  // that has marks ("con ma" there is the ghost, not "con mà")
+  const marked = tokens.filter((t) => t.marked).length;
+  const written = marked >= WRITTEN_MIN && marked >= WRITTEN_SHARE * tokens.length;
+  for (const r of searchData().plainReadings) {
+    const exact = written && (r.tones ?? [r.tone ?? ""]).some((tone, k) => tone !== r.keys[k]);
+    for (let j = Math.max(0, last - r.keys.length + 1); j <= last; j++) {
+      if (!typedAt(r, tokens, j)) continue;
+      if (exact && r.keys.some((k, n) => !tokens[j + n]!.marked && (r.tones?.[n] ?? r.tone) !== k)) continue;
+      return true;
+    }
+  }
+  return false;
+}
+
+/** The start of the classifiers and numbers just before `at` ("ba chiếc" of "cho ba chiếc …"). */
+function classifiersBefore(tokens: readonly Token[], at: number): number {
+  const { subjectClassifiers } = searchData();
+  let j = at;
+  for (let n = 0; n < MAX_CLASSIFIERS && j > 0; n++) {
+    const prev = tokens[j - 1]!;
+    if (/^\d+$/.test(prev.key) || anyTypedAt(subjectClassifiers, tokens, j - 1)) j--;
+    else break;
+  }
+  return j;
+}
+
+/** Whether the being at the span did something: "bị chó cắn", "cây đổ đè" (a circumstance). */
+function agent(tokens: readonly Token[], at: number, len: number): boolean {
+  const { agentBefore, agentVerbs } = searchData();
+  const start = classifiersBefore(tokens, at);
+  if (start > 0 && anyTypedAt(agentBefore, tokens, start - 1)) return true;
+  for (let j = at + len; j < Math.min(tokens.length, at + len + AGENT_VERB_WITHIN); j++) if (agentVerbs.some((v) => phraseAt(v, tokens, j))) return true;
+  return false;
+}
+
+/** Whether the span is what a procedure is asked for: after "cho" / "của" (the phrase may begin with it: "cho chiếc"). */
+function asked(tokens: readonly Token[], at: number, phrase: Phrase): boolean {
+  const { subjectMarkers, goodsBefore } = searchData();
+  let marker = -1;
+  if (phrase.keys.length > 1 && anyTypedAt(subjectMarkers, tokens, at)) marker = at;
+  else {
+    const start = classifiersBefore(tokens, at);
+    if (start > 0 && anyTypedAt(subjectMarkers, tokens, start - 1)) marker = start - 1;
+  }
+  if (marker < 0) return false;
+  // goods or services for the being ("thức ăn cho …"): sold for it, not a procedure asked for it
+  return !goodsBefore.some((g) => typedAt(g, tokens, marker - g.keys.length));
+}
+
+/** Whether the span opens the question and is then referred to as what the procedure is for ("… cho nó"). */
+function opensAndReferred(tokens: readonly Token[], at: number, len: number): boolean {
+  if (classifiersBefore(tokens, at) > 0) return false;
+  const { subjectPronouns } = searchData();
+  for (let j = at + len; j < tokens.length; j++) if (anyTypedAt(subjectPronouns, tokens, j)) return true;
+  return false;
+}
+
+type Where = (tokens: readonly Token[], at: number, phrase: Phrase) => boolean;
+
+/** Whether one of the phrases (beings, things) is named in the question where `where` says, not as a plain word or an agent. */
+function named(list: readonly Phrase[], tokens: readonly Token[], keys: ReadonlySet<string>, where: Where): boolean {
+  for (const p of list) {
+    if (!p.keys.every((k) => keys.has(k))) continue;
+    for (let i = 0; i + p.keys.length <= tokens.length; i++) {
+      if (!phraseAt(p, tokens, i, true)) continue;
+      if (plainReading(tokens, i, p.keys.length) || agent(tokens, i, p.keys.length)) continue;
+      if (where(tokens, i, p)) return true;
+    }
+  }
+  return false;
+}
+
+/** A person sold, pawned or bought ("bán" then "bố"): the verb typed with its marks, then the person. */
+function soldPerson(tokens: readonly Token[]): boolean {
+  const { verbs, persons } = searchData().soldPersons;
+  for (let i = 0; i < tokens.length; i++) {
+    for (const v of verbs) {
+      if (!phraseAt(v, tokens, i, true) || !tokens.slice(i, i + v.keys.length).every((t) => t.marked)) continue;
+      const next = i + v.keys.length;
+      for (const p of persons) {
+        if (!typedAt(p, tokens, next)) continue;
+        // "bán con gà", "mua ba con bò": the person's word begins an animal's or a thing's name
+        const { notPersons, things } = searchData();
+        if ([...notPersons, ...things].some((x) => phraseAt(x, tokens, next, true) || phraseAt(x, tokens, next + p.keys.length, true))) continue;
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * Whether the question only borrows the words of `doc` (the best procedure found) for something
+ * no procedure is for.
+ */
+export function absurdSubject(q: ReadQuery, doc: SubjectDoc): boolean {
+  const data = searchData();
+  const { tokens } = q;
+  const keys = new Set(tokens.map((t) => t.key));
+  const anywhere: Where = () => true;
+  // no procedure is ever about a dinosaur, a ghost or the moon, nor about a person sold
+  if (named(data.fictional, tokens, keys, anywhere)) return true;
+  if (soldPerson(tokens) || data.impossibleActs.some((p) => saysPhrase(q.said, p))) return true;
+  // a procedure about a person, or a matter only a person has (a marriage asked for two pets is
+  // no match, whatever procedure the other words find): a being named anywhere but as an agent
+  const personal = data.personProcedures.some((p) => saysPhrase(doc.strongKeys, p)) || data.personMatters.some((p) => saysPhrase(q.said, p));
+  if (personal) return named(data.notPersons, tokens, keys, anywhere) || named(data.things, tokens, keys, (t, at, p) => asked(t, at, p));
+  // any other: a being or thing the procedure is asked for, unless the procedure is about such
+  // beings (livestock, forestry…) or things (vehicles, property…) itself
+  const about = (list: readonly Phrase[]): boolean => list.some((p) => saysPhrase(doc.aboutKeys, p));
+  return (
+    (!about(data.beingProcedures) && named(data.notPersons, tokens, keys, (t, at, p) => asked(t, at, p) || opensAndReferred(t, at, p.keys.length))) ||
+    (!about(data.thingProcedures) && named(data.things, tokens, keys, (t, at, p) => asked(t, at, p)))
+  );
+}
