@@ -205,8 +205,8 @@ function marksOf(texts: readonly string[]): { strongTones: Set<string>; markedTe
  */
 let termCache: Map<string, readonly string[]> | null = null;
 
-/** Syllables (not function words, read by their marks) and pairs of a catalog text, each once. */
-function termList(text: string, isStop: (t: Token) => boolean): readonly string[] {
+/** Syllables (not function words, read by their marks) and pairs of a catalog text. */
+function termSet(text: string, isStop: (t: Token) => boolean, set = new Set<string>()): Set<string> {
   let terms = termCache?.get(text);
   if (terms === undefined) {
     const own = new Set<string>();
@@ -221,12 +221,7 @@ function termList(text: string, isStop: (t: Token) => boolean): readonly string[
     terms = [...own];
     termCache?.set(text, terms);
   }
-  return terms;
-}
-
-/** termList as a set (added to `set`). */
-function termSet(text: string, isStop: (t: Token) => boolean, set = new Set<string>()): Set<string> {
-  for (const t of termList(text, isStop)) set.add(t);
+  for (const t of terms) set.add(t);
   return set;
 }
 
@@ -239,91 +234,6 @@ function nameParts(name: string, tails: readonly RegExp[]): string[] {
   for (const tail of tails) head = head.replace(tail, " ");
   const parts = head.split(/[,;:]/).map((p) => p.trim()).filter((p) => p.split(/\s+/).length >= 2);
   return [name, head, ...(parts.length > 1 ? parts : [])];
-}
-
-/** What a procedure's lazily built parts are read with (nameIdf is filled in once the index has it). */
-interface DocContext {
-  isStop: (t: Token) => boolean;
-  tails: readonly RegExp[];
-  nameIdf: ReadonlyMap<string, number>;
-}
-
-/**
- * A procedure in the index. Its strong terms (which every procedure's rarity needs) are built with
- * the index; the rest when a question first makes it a candidate (a question scores 20 of them):
- * building every procedure's documents, marks and phrases up front was most of the build's time.
- */
-class IndexedDoc implements Doc {
-  readonly code: string;
-  readonly name: string;
-  readonly curated: boolean;
-  private readonly aliases: readonly string[];
-  private readonly documentNames: readonly string[];
-  private readonly field: string;
-  private weakTerms?: Set<string>;
-  private marks?: { strongTones: Set<string>; markedTerms: Set<string> };
-  private phraseList?: Doc["phrases"];
-  private keys?: string[][];
-  private about?: string[][];
-  private parts?: string[][];
-  private ownNameTerms?: Set<string>;
-
-  constructor(
-    readonly id: number,
-    p: SearchableProcedure,
-    readonly strong: Set<string>,
-    private readonly context: DocContext,
-  ) {
-    this.code = p.code;
-    this.name = p.name;
-    this.curated = p.origin === "CURATED";
-    this.aliases = [...p.aliases];
-    this.documentNames = [...p.documentNames];
-    this.field = p.field ?? "";
-  }
-
-  get weak(): Set<string> {
-    return (this.weakTerms ??= [...this.documentNames, this.field].reduce((set, t) => termSet(t, this.context.isStop, set), new Set<string>()));
-  }
-
-  get strongTones(): Set<string> {
-    return (this.marks ??= marksOf([this.name, ...this.aliases])).strongTones;
-  }
-
-  get markedTerms(): Set<string> {
-    return (this.marks ??= marksOf([this.name, ...this.aliases])).markedTerms;
-  }
-
-  get phrases(): Doc["phrases"] {
-    return (this.phraseList ??= [...nameParts(this.name, this.context.tails).map((text, i) => ({ text, whole: i < 2 })), ...this.aliases.map((text) => ({ text, whole: true }))]
-      .map(({ text, whole }) => {
-        const terms = [...termSet(text, this.context.isStop)];
-        const idfs = terms.map((t) => this.context.nameIdf.get(t) ?? 0);
-        return { terms, idfs, total: idfs.reduce((a, b) => a + b, 0), whole };
-      })
-      .filter((ph) => ph.terms.length > 0));
-  }
-
-  get strongKeys(): string[][] {
-    // (and as the abbreviations they use read: "thẻ BHYT" names "bảo hiểm y tế")
-    return (this.keys ??= [this.name, ...this.aliases].flatMap((t) => {
-      const keys = keysOf(t);
-      const read = expandAbbreviations(tokensOf(t)).map((x) => x.key);
-      return read.length === keys.length ? [keys] : [keys, read];
-    }));
-  }
-
-  get partKeys(): string[][] {
-    return (this.parts ??= nameParts(this.name, this.context.tails).slice(2).map(keysOf));
-  }
-
-  get aboutKeys(): string[][] {
-    return (this.about ??= [keysOf(this.name), keysOf(this.field)]);
-  }
-
-  get nameTerms(): Set<string> {
-    return (this.ownNameTerms ??= termSet(this.name.replace(/\([^)]*\)/g, " "), this.context.isStop));
-  }
 }
 
 export function buildSearchIndex(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
@@ -343,8 +253,30 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   const isStop = (t: Token): boolean => (t.marked ? data.stopTones.has(t.tone) : stop.has(t.key));
   // a boilerplate tail starts at its first word and runs to the end of the name
   const tails = data.nameTails.map((t) => new RegExp(`\\s${t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(\\s.*)?$`, "iu"));
-  const context: DocContext = { isStop, tails, nameIdf: new Map() };
-  const docs: Doc[] = procedures.map((p, id) => new IndexedDoc(id, p, [p.name, ...p.aliases].reduce((set, t) => termSet(t, isStop, set), new Set<string>()), context));
+  const docs: Doc[] = procedures.map((p, id) => {
+    const strongTexts = [p.name, ...p.aliases];
+    return {
+      id,
+      code: p.code,
+      name: p.name,
+      curated: p.origin === "CURATED",
+      strong: strongTexts.reduce((set, t) => termSet(t, isStop, set), new Set<string>()),
+      ...marksOf(strongTexts),
+      weak: [...p.documentNames, p.field ?? ""].reduce((set, t) => termSet(t, isStop, set), new Set<string>()),
+      phrases: [...nameParts(p.name, tails).map((text, i) => ({ text, whole: i < 2 })), ...p.aliases.map((text) => ({ text, whole: true }))]
+        .map(({ text, whole }) => ({ terms: [...termSet(text, isStop)], idfs: [] as number[], total: 0, whole }))
+        .filter((ph) => ph.terms.length > 0),
+      // (and as the abbreviations they use read: "thẻ BHYT" names "bảo hiểm y tế")
+      strongKeys: strongTexts.flatMap((t) => {
+        const keys = keysOf(t);
+        const read = expandAbbreviations(tokensOf(t)).map((x) => x.key);
+        return read.length === keys.length ? [keys] : [keys, read];
+      }),
+      aboutKeys: [keysOf(p.name), keysOf(p.field ?? "")],
+      nameTerms: termSet(p.name.replace(/\([^)]*\)/g, " "), isStop),
+      partKeys: nameParts(p.name, tails).slice(2).map(keysOf),
+    };
+  });
 
   // document names are long and only weak evidence: they are scored (Doc.weak), not indexed
   const mini = new MiniSearch<{ id: number; name: string; aliases: string; field: string }>({
@@ -362,22 +294,13 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   // found only in documents and fields take their rarity there
   const df = new Map<string, number>();
   const strongDf = new Map<string, number>();
-  // (a document or field term counts once per procedure: the last procedure that counted it)
-  const countedFor = new Map<string, number>();
-  procedures.forEach((p, id) => {
-    const d = docs[id]!;
+  for (const d of docs) {
     for (const t of d.strong) {
       strongDf.set(t, (strongDf.get(t) ?? 0) + 1);
       df.set(t, (df.get(t) ?? 0) + 1);
     }
-    for (const text of [...p.documentNames, p.field ?? ""]) {
-      for (const t of termList(text, isStop)) {
-        if (d.strong.has(t) || countedFor.get(t) === id) continue;
-        countedFor.set(t, id);
-        df.set(t, (df.get(t) ?? 0) + 1);
-      }
-    }
-  });
+    for (const t of d.weak) if (!d.strong.has(t)) df.set(t, (df.get(t) ?? 0) + 1);
+  }
   const idf = new Map<string, number>();
   for (const [t, f] of df) {
     const used = strongDf.get(t) ?? f;
@@ -422,7 +345,12 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   // (a name's generic words still tell siblings apart: "cấp lại" against "cấp đổi")
   const nameIdf = new Map(idf);
   for (const [t, v] of idf) if (generic.has(t)) idf.set(t, v * GENERIC_FACTOR);
-  context.nameIdf = nameIdf;
+  for (const d of docs) {
+    for (const ph of d.phrases) {
+      ph.idfs = ph.terms.map((t) => nameIdf.get(t) ?? 0);
+      ph.total = ph.idfs.reduce((a, b) => a + b, 0);
+    }
+  }
   const strongTerms = new Set(strongDf.keys());
 
   // the words names and aliases written with marks write without them ("gia" of "gia hạn")
