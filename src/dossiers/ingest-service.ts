@@ -12,7 +12,7 @@ import { canTouchCommune, eventNamespace, eventSource, ForbiddenError, unitScope
 import type { DossierStatus } from "../generated/prisma/enums.js";
 import { AppError, ValidationError } from "../errors.js";
 import { NOTICE_POLICIES, noticeTypeForStatus, type NoticeVariables } from "../notifications/notice-types.js";
-import { noticeRows, viaPg, wakeRelay, type NewNotice } from "../notifications/notice-store.js";
+import { NOTICE_CHANNEL, noticeRows, type NewNotice } from "../notifications/notice-store.js";
 import { dayKeyVi, formatDateVi } from "../text/dates.js";
 import type { DossierEventInput } from "./event-schema.js";
 import { postalHandover } from "./handover-rules.js";
@@ -156,24 +156,16 @@ export class DossierIngestService {
 
   private async ingestOnce(events: DossierEventInput[], options: IngestOptions): Promise<IngestResult> {
     const client = await this.pool.connect();
-    let result: IngestResult;
-    let noticeIds: string[];
     try {
-      // BEGIN goes with the read, COMMIT with the write: two round trips for the request.
-      ({ result, noticeIds } = await this.ingestInTransaction(ownTransaction(client), events, options));
+      // BEGIN goes with the read; COMMIT, and the relay's wake-up, with the write: two round trips for the request.
+      const { result } = await this.ingestInTransaction(ownTransaction(client), events, options);
+      client.release();
+      return result;
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);
       client.release();
       throw error;
     }
-    // Wake the relay once the notices are committed. NOTIFY inside the transaction would hold
-    // PostgreSQL's global notify lock through the commit's disk flush, serialising every ingest;
-    // sent after it, a lost wake-up (a crash right here) is caught by the relay's sweep. The
-    // answer does not wait for it (the events are stored); the connection goes back after it.
-    void wakeRelay(viaPg(client), noticeIds)
-      .catch(() => undefined)
-      .finally(() => client.release());
-    return result;
   }
 
   /**
@@ -509,7 +501,7 @@ export class DossierIngestService {
     };
     // Every row of the request in one JSON parameter: one JSON.stringify.
     const nothing = Object.values(rows).every((list) => list.length === 0);
-    return client.write(nothing ? null : JSON.stringify(rows));
+    return client.write(nothing ? null : JSON.stringify(rows), rows.notices.map((n) => n.id));
   }
 }
 
@@ -546,8 +538,8 @@ interface HandoverRow {
 /** The ingest's two statements: the read (which locks) and the write; each one JSON argument. */
 interface Statements {
   read<R>(json: string): Promise<R>;
-  /** `json` null: nothing to write. The ids of the notices written. */
-  write(json: string | null): Promise<string[]>;
+  /** `json` null: nothing to write. `noticeIds`: the ids of the notices in `json`. The ids of the notices written. */
+  write(json: string | null, noticeIds: string[]): Promise<string[]>;
 }
 
 const readSql = (json: string) => `SELECT * FROM dossier_ingest_read(${json}::jsonb)`;
@@ -561,6 +553,15 @@ const writeSql = (json: string) => `SELECT id FROM dossier_ingest_write(${json}:
  * A write larger than `LITERAL_MAX` (a batch's) goes as a parameter instead, its COMMIT after it:
  * PostgreSQL lexes a literal character by character and copies it twice before parsing it as
  * JSON, which for a batch of 1,000 events (about 1.7 MB) cost more than the round trip saved.
+ *
+ * The relay is woken by a NOTIFY of the new notices' ids sent after the COMMIT in the same query
+ * (`wakeSql`): it runs in a transaction of its own once the commit is on disk (NOTIFY inside the
+ * ingest's transaction would hold PostgreSQL's global notify lock through the commit's flush,
+ * serialising every ingest), without a round trip of its own. A lost wake-up (a crash between the
+ * two) is caught by the relay's sweep. The ids are those the request wrote: the write skips a
+ * notice whose dedupeKey exists, which an ingest's never does (its key holds the new event's id).
+ * Should the NOTIFY itself fail (PostgreSQL's notify queue full, a listener stuck for gigabytes),
+ * the request fails after its commit: sent again, its events are answered as duplicates.
  */
 function ownTransaction(client: pg.PoolClient): Statements {
   return {
@@ -568,21 +569,40 @@ function ownTransaction(client: pg.PoolClient): Statements {
       const results = (await client.query(`BEGIN;\n${readSql(dollarQuoted(json))}`)) as unknown as pg.QueryResult[];
       return results[1]!.rows[0] as R;
     },
-    async write(json: string | null) {
+    async write(json: string | null, noticeIds: string[]) {
+      const commit = ["COMMIT", ...wakeSql(noticeIds)].join(";\n");
       if (json === null) {
-        await client.query("COMMIT");
+        await client.query(commit);
         return [];
       }
       if (json.length > LITERAL_MAX) {
         const { rows } = await client.query<{ id: string }>({ name: "dossier_ingest_write", text: writeSql("$1"), values: [json] });
-        await client.query("COMMIT");
+        await client.query(commit);
         return rows.map((r) => r.id);
       }
-      const results = (await client.query(`${writeSql(dollarQuoted(json))};\nCOMMIT`)) as unknown as pg.QueryResult[];
+      const results = (await client.query(`${writeSql(dollarQuoted(json))};\n${commit}`)) as unknown as pg.QueryResult[];
       return (results[0]!.rows as { id: string }[]).map((r) => r.id);
     },
   };
 }
+
+/**
+ * The relay's wake-up for these notice ids, as statements to send after the COMMIT (the relay's
+ * LISTEN channel; payloads of at most 200 ids, under NOTIFY's 8000 bytes, as `wakeRelay` sends).
+ */
+function wakeSql(noticeIds: string[]): string[] {
+  // Written into the query's text: ids of our own making (randomUUID), checked all the same.
+  if (!noticeIds.every((id) => UUID.test(id))) throw new Error("a notice id is not a UUID");
+  const statements: string[] = [];
+  for (let i = 0; i < noticeIds.length; i += 200 * 10) {
+    const calls: string[] = [];
+    for (let j = i; j < Math.min(noticeIds.length, i + 200 * 10); j += 200) calls.push(`pg_notify('${NOTICE_CHANNEL}', '${noticeIds.slice(j, j + 200).join(",")}')`);
+    statements.push(`SELECT ${calls.join(", ")}`);
+  }
+  return statements;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The largest write sent as a literal with its COMMIT (characters of JSON: a few dozen events). */
 export const LITERAL_MAX = 64 * 1024;
@@ -591,7 +611,7 @@ export const LITERAL_MAX = 64 * 1024;
 function withinTransaction(client: pg.PoolClient): Statements {
   return {
     read: async <R,>(json: string) => (await client.query({ name: "dossier_ingest_read", text: readSql("$1"), values: [json] })).rows[0] as R,
-    write: async (json: string | null) =>
+    write: async (json: string | null, _noticeIds: string[]) =>
       json === null ? [] : ((await client.query({ name: "dossier_ingest_write", text: writeSql("$1"), values: [json] })).rows as { id: string }[]).map((r) => r.id),
   };
 }

@@ -222,6 +222,7 @@ describe("the built program (dist/)", () => {
         "nunjucks",
         "exceljs",
         "pdfkit",
+        "minisearch",
         "csv-stringify",
         "csv-parse",
         "qrcode",

@@ -312,6 +312,8 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   for (const s of synonymsByFirst.get("") ?? []) {
     const spans = phraseSpans(s.say, tokens, undefined, false, tokenKeys);
     if (spans === null) continue;
+    // (a procedure the question names outright outweighs what the two parts imply)
+    if (s.yieldTo.some((p) => tokens.some((_, j) => phraseAt(p, tokens, j)))) continue;
     const inStory = need > 0 && spans.every(([at]) => at < need);
     segments.push({ keys: s.means, stops: s.meansStops, weight: s.weight * (inStory ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: !inStory });
     for (const [at, len] of spans) for (let j = at; j < at + len; j++) consumed[j] = true;

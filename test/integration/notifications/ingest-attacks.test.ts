@@ -187,7 +187,8 @@ describe("a batch's write failing in PostgreSQL, or its connection dying before 
         const client = await real.connect();
         const query = client.query.bind(client) as (...args: unknown[]) => unknown;
         (client as unknown as { query: unknown }).query = (...args: unknown[]) => {
-          if (armed && args[0] === "COMMIT") {
+          // (the COMMIT goes with the relay's wake-up after it: "COMMIT;\nSELECT pg_notify(…)")
+          if (armed && typeof args[0] === "string" && args[0].startsWith("COMMIT")) {
             armed = false;
             (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
           }
@@ -225,7 +226,7 @@ describe("a batch's write failing in PostgreSQL, or its connection dying before 
         const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
         (client as unknown as { query: unknown }).query = async (...args: unknown[]) => {
           const text = typeof args[0] === "string" ? args[0] : "";
-          if (armed && text.includes("dossier_ingest_write") && text.trimEnd().endsWith("COMMIT")) {
+          if (armed && text.includes("dossier_ingest_write") && /;\nCOMMIT\b/.test(text)) {
             armed = false;
             await query(...args);
             (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();

@@ -155,6 +155,38 @@ describe("the ingest's functions", () => {
     expect(rows[0].fresh).toBe(true);
   });
 
+  it("a group of single events (its rows written into the query): the relay is woken with its notices' ids, after the commit, in the same round trip", async () => {
+    const group = [event(), event(), event()];
+    const listener = new pg.Client({ connectionString: database.url });
+    await listener.connect();
+    const woken: string[] = [];
+    listener.on("notification", (n) => woken.push(...(n.payload ?? "").split(",").filter(Boolean)));
+    await listener.query(`LISTEN "${NOTICE_CHANNEL}"`);
+    // The queries the ingest sends (its connection's round trips), counted around it.
+    const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+    const query = proto.query;
+    let sent = 0;
+    proto.query = function (this: unknown, ...args: unknown[]) {
+      sent += 1;
+      return query.apply(this, args);
+    };
+    let results;
+    try {
+      results = await Promise.all(group.map((e) => ingest.ingestOne(e, {})));
+    } finally {
+      proto.query = query;
+    }
+    const until = Date.now() + 10_000;
+    while (woken.length < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    await listener.end();
+    expect(sent).toBe(2);
+    expect(results.map((r) => r.results[0]!.notices)).toEqual([1, 1, 1]);
+    const notices = await pool.query<{ id: string }>(`SELECT n.id FROM "Notice" n JOIN "DossierEvent" e ON e.id = n."eventId" WHERE e."eventId" = ANY($1::text[])`, [group.map((e) => e.eventId)]);
+    expect(woken.sort()).toEqual(notices.rows.map((r) => r.id).sort());
+    const { rows } = await pool.query(`SELECT now() = statement_timestamp() AS fresh`);
+    expect(rows[0].fresh).toBe(true);
+  });
+
   it("a batch of 1,000 whose write PostgreSQL refuses at its last row (a NUL, which the HTTP edge would have refused) stores nothing: no event, dossier, citizen or notice", async () => {
     const batch = Array.from({ length: 1000 }, () => event());
     batch[999] = { ...batch[999]!, note: "a\u0000b" };
