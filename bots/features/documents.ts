@@ -234,7 +234,7 @@ export function documentsFeature(catalog: CatalogService): Feature {
         ctx.session.asked = aspectsAsked(m.text, ...(await Promise.all(found.results.map((r) => catalog.get(r.code)))));
         ctx.session.askedForeign = foreign;
         alsoOutOfScope(ctx, found);
-        return void ctx.reply({ text: botText.choicesPrompt(found.prompt), buttons: botText.choiceButtonRows(found.results) });
+        return void ctx.reply({ text: botText.withNamesInFull(botText.choicesPrompt(found.prompt), found.results.map((r) => r.variant ?? r.name)), buttons: botText.choiceButtonRows(found.results) });
       case "match": {
         const p = sure ? await catalog.get(sure) : undefined;
         if (p) {
@@ -245,7 +245,7 @@ export function documentsFeature(catalog: CatalogService): Feature {
         ctx.session.asked = aspectsAsked(m.text, ...(await Promise.all(found.results.map((r) => catalog.get(r.code)))));
         ctx.session.askedForeign = foreign;
         alsoOutOfScope(ctx, found);
-        return void ctx.reply({ text: found.results.length === 1 ? botText.oneMatch : botText.severalMatches, buttons: botText.procedureButtonRows(found.results) });
+        return void ctx.reply({ text: botText.withNamesInFull(found.results.length === 1 ? botText.oneMatch : botText.severalMatches, found.results.map((r) => r.name)), buttons: botText.procedureButtonRows(found.results) });
       }
     }
   };

@@ -146,6 +146,16 @@ export const botText = {
   aspectOfWhichProcedure: 'Ông/bà hỏi cho thủ tục nào ạ? Ông/bà gõ tên thủ tục hoặc mô tả việc cần làm (ví dụ "đăng ký kết hôn", "chứng thực bản sao"), em sẽ trả lời ngay.',
   severalMatches: "Có vài thủ tục gần với câu hỏi của ông/bà. Ông/bà muốn hỏi thủ tục nào?",
   oneMatch: "Em chưa chắc đã hiểu đúng. Có phải ông/bà muốn hỏi thủ tục này?",
+  /**
+   * The names offered, in full and in the buttons' order, after the question, when a button had to
+   * shorten one: a phone shows only the labels, and long names often differ past the cut (joint
+   * procedures that differ only by the cards they include). Unchanged when every label is whole.
+   */
+  withNamesInFull: (prompt: string, names: readonly string[]): string => {
+    const labels = distinctLabels(names);
+    if (labels.every((l, i) => l === names[i])) return prompt;
+    return `${prompt}\n${names.map((n, i) => `${i + 1}. ${n}`).join("\n")}`;
+  },
   notUnderstood: 'Em chưa hiểu ý ông/bà. Ông/bà có thể gõ tên thủ tục cần làm, hoặc gõ "menu" để xem các lựa chọn.',
   unsupported: (what: string) =>
     what === "sticker"

@@ -150,7 +150,9 @@ async function main(): Promise<void> {
     await profile.stop();
     return { rate: options.count / (ms / 1000), statements: statements.read() - sent, cpu: await cpu.perItem(options.count), clientUs: cpuUs / options.count };
   };
-  for (let run = 1; run <= ingestRuns; run++) {
+  // BENCH_ONLY=delivery: sections 2 and 4 only (end to end and a backlog), for comparing the delivery's CPU.
+  const deliveryOnly = process.env.BENCH_ONLY === "delivery";
+  for (let run = 1; run <= (deliveryOnly ? 0 : ingestRuns); run++) {
     if (ingestRuns > 1) results.push(`run ${run}/${ingestRuns} (load average ${os.loadavg()[0]!.toFixed(2)})`);
     {
       const n = 2000;
@@ -258,7 +260,7 @@ async function main(): Promise<void> {
   //    be called before the client has read the 202 (counted as 0). The ingest request's own time
   //    is printed beside it.
   say("3/5 latency at 100 events/s…");
-  {
+  if (!deliveryOnly) {
     const accepted = new Map<string, number>();
     const requestMs: number[] = [];
     const chatOf = (phone: string) => String(7000000 + Number(phone.slice(-7)));
@@ -299,7 +301,7 @@ async function main(): Promise<void> {
   }
   await stopWorkers(workers);
   // Counted over phase 2 (the phase 3 notices are counted too: read after the worker stopped).
-  if (e2eCalls) results.push(line("  worker's SQL statements / Redis commands per notice (phases 2-3)", e2eCalls.perItem(E2E_NOTICES + LATENCY_SECONDS * 100)));
+  if (e2eCalls) results.push(line("  worker's SQL statements / Redis commands per notice (phases 2-3)", e2eCalls.perItem(E2E_NOTICES + (deliveryOnly ? 0 : LATENCY_SECONDS * 100))));
 
   // 4b. Delivery alone: a backlog of notices already written (the worker was down), then the
   //     worker starts; notices/s from the first delivery to the last.
@@ -334,7 +336,7 @@ async function main(): Promise<void> {
   //    shape: jobs added in bulks of 200 (as the relay does) while the worker consumes them.
   clearInterval(analyzer);
   say("5/5 bare BullMQ ceiling…");
-  {
+  if (!deliveryOnly) {
     const n = 20_000;
     const connection = new Redis(benchRedisUrl, { maxRetriesPerRequest: null });
     const workerConnection = new Redis(benchRedisUrl, { maxRetriesPerRequest: null });

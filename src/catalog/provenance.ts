@@ -62,6 +62,15 @@ export function provenanceOf(p: ProvenanceInput): Provenance {
   return { statement, confirmAtDesk: sure ? null : CONFIRM_AT_DESK, unknown };
 }
 
+/**
+ * Amounts the portal's export writes with English thousands separators ("70,000 VNĐ", "4,500,000
+ * Việt Nam Đồng"), which a Vietnamese reader takes for a decimal comma (seventy đồng), written as
+ * the rest of the text writes them: "70.000 đồng". Only digits grouped by threes before a currency.
+ */
+function vietnameseAmounts(fee: string): string {
+  return fee.replace(/(?<![\d.,])(\d{1,3}(?:,\d{3})+)\s*(Việt Nam Đồng|VNĐ|VND|đồng|Đồng)(?!\p{L})/gu, (_, amount: string) => `${amount.replaceAll(",", ".")} đồng`);
+}
+
 /** A portal note that only confirms there is no fee ("Miễn phí (Không có.)"). */
 const CONFIRMS_FREE = /^(khong co|khong thu|khong)$/;
 /**
@@ -75,7 +84,7 @@ const CONFIRMS_FREE = /^(khong co|khong thu|khong)$/;
  */
 export function feeText(fee: string): string {
   let out = "";
-  let rest = fee.replace(/(^|[:;]\s*)Phí: 0 VNĐ/gu, "$1Miễn phí");
+  let rest = vietnameseAmounts(fee).replace(/(^|[:;]\s*)Phí: 0 VNĐ/gu, "$1Miễn phí");
   for (;;) {
     const at = rest.search(/(^|[:;]\s*)Miễn phí \(/);
     if (at < 0) return out + rest;

@@ -25,7 +25,7 @@ import type { RateLimiter, RateRule, RateSlot } from "../channels/rate-limiter.j
 import type { QuietHours } from "../config/env.js";
 import { bookingNoticeText, broadcastNoticeText, noticeText, otpNoticeText, type BroadcastTextInput, type NoticeText } from "./messages/vi.js";
 import type { NoticeStore } from "./notice-store.js";
-import { NOTICE_POLICIES, NOTICE_TYPES, type BookingNoticeVariables, type BroadcastNoticeVariables, type NoticeType, type NoticeVariables, type OtpNoticeVariables } from "./notice-types.js";
+import { NOTICE_POLICIES, NOTICE_TYPES, noticeVariables, type BookingNoticeVariables, type BroadcastNoticeVariables, type NoticeType, type NoticeVariables, type OtpNoticeVariables } from "./notice-types.js";
 import { inQuietHours, quietHoursEnd } from "./quiet-hours.js";
 import { planChannels, type RecipientFacts } from "./routing.js";
 import { fitSms, countSegments } from "./sms-text.js";
@@ -234,10 +234,11 @@ export class NoticeSender {
     try {
       message = broadcast
         ? this.renderText(broadcastNoticeText(broadcast), type, target.channel, target.recipient, noticeId)
-        : this.render(type as Exclude<NoticeType, "BROADCAST">, notice.variables as never, target.channel, target.recipient, noticeId);
+        : this.render(type as Exclude<NoticeType, "BROADCAST">, noticeVariables(type as Exclude<NoticeType, "BROADCAST">, notice.variables) as never, target.channel, target.recipient, noticeId);
     } catch (error) {
-      // Its stored variables cannot make its text (a row written by hand or by an older version):
-      // this notice fails, once and for good, instead of failing its job again at every sweep.
+      // Its stored variables cannot make its text (checked per type: a row written by hand or by an
+      // older version): this notice fails, once and for good, instead of failing its job again at
+      // every sweep or going out with "undefined" in it.
       return claimed(() => this.finish(noticeId, claimToken, "FAILED", `the notice's text could not be made: ${(error as Error).message}`.slice(0, 500), "failed", plan));
     }
     const attemptId = randomUUID();

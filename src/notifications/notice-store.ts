@@ -477,15 +477,18 @@ export class NoticeStore {
                 "providerMessageId" = i."providerMessageId", "sentAt" = now(),
                 "deliveredAt" = COALESCE(a."deliveredAt", CASE WHEN i.delivered THEN now() END),
                 outcome = COALESCE(a.outcome, i.outcome), segments = COALESCE(i.segments, a.segments)
-           FROM input i WHERE a.id = i."attemptId" AND a.status = ANY($9::"AttemptStatus"[])
-          RETURNING a.id
+           FROM input i WHERE a.id = i."attemptId" AND a."noticeId" = i."noticeId" AND a.status = ANY($9::"AttemptStatus"[])
+          RETURNING a.id, a."noticeId", i.token, i.delivered, i."checkAt"
        )
+       -- Each notice found by its key from its attempt's row. The status is a parameter: written
+       -- as 'SENDING', the generic plan read every SENDING notice from the partial index of claims
+       -- and compared each with every input row.
        UPDATE "Notice" n
-          SET status = CASE WHEN i.delivered THEN 'DELIVERED'::"NoticeStatus" ELSE 'SENT'::"NoticeStatus" END,
-              "sentAt" = now(), "deliveredAt" = COALESCE(n."deliveredAt", CASE WHEN i.delivered THEN now() END),
-              "checkAt" = i."checkAt", "claimToken" = NULL, "lastError" = NULL, "updatedAt" = now()
-         FROM input i
-        WHERE n.id = i."noticeId" AND n.status = 'SENDING' AND n."claimToken" = i.token AND i."attemptId" IN (SELECT id FROM attempt)`,
+          SET status = CASE WHEN r.delivered THEN 'DELIVERED'::"NoticeStatus" ELSE 'SENT'::"NoticeStatus" END,
+              "sentAt" = now(), "deliveredAt" = COALESCE(n."deliveredAt", CASE WHEN r.delivered THEN now() END),
+              "checkAt" = r."checkAt", "claimToken" = NULL, "lastError" = NULL, "updatedAt" = now()
+         FROM attempt r
+        WHERE n.id = r."noticeId" AND n.status = ANY($10::"NoticeStatus"[]) AND n."claimToken" = r.token`,
       values: [
         items.map((i) => i.attemptId),
         items.map((i) => i.noticeId),
@@ -496,6 +499,7 @@ export class NoticeStore {
         items.map((i) => i.segments),
         items.map((i) => i.checkAt),
         attemptFrom("SENT", "DELIVERED"),
+        ["SENDING"],
       ],
     });
     // Receipts that outran these sends: applied now that the sends are recorded. Only channels

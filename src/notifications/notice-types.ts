@@ -1,4 +1,5 @@
 /** The notices a dossier's citizen receives, and each one's delivery policy. */
+import { z } from "zod";
 import type { DossierStatus } from "../generated/prisma/enums.js";
 
 export const DOSSIER_NOTICE_TYPES = [
@@ -122,4 +123,61 @@ export function noticeTypeForStatus(status: DossierStatus): DossierNoticeType | 
     default:
       return status;
   }
+}
+
+// ───────────── The stored variables each type needs, checked before its text is made ─────────────
+
+const text = z.string();
+const optionalText = z.string().nullish();
+const dossierVariables = z.object({
+  citizenName: optionalText,
+  dossierCode: z.string().min(1),
+  procedureName: optionalText,
+  receivedDate: optionalText,
+  dueDate: optionalText,
+  newDueDate: optionalText,
+  note: optionalText,
+  communeName: optionalText,
+  // Only compared with "POSTAL": another value makes the text of the other channels, not a failure.
+  submissionChannel: optionalText,
+  early: z.boolean().optional(),
+  link: optionalText,
+});
+const count = z.number().int().nonnegative();
+const VARIABLES: Record<Exclude<NoticeType, "BROADCAST" | DossierNoticeType>, z.ZodType> = {
+  BOOKING_UPDATE: z.object({
+    reference: text.min(1),
+    kind: z.enum(["RESULT_DELIVERY", "DOSSIER_COLLECTION"]),
+    status: z.enum(["CONFIRMED", "DISPATCHED", "COMPLETED", "FAILED", "CANCELLED"]),
+    subject: text,
+    timeWindow: text,
+    waybillCode: optionalText,
+    note: optionalText,
+  }),
+  OTP: z.object({ code: text.min(1), purpose: z.enum(["BOOKING", "CANCEL_BOOKING", "SUBSCRIBE"]), minutes: z.number().positive(), what: optionalText }),
+  STAFF_DIGEST: z.object({
+    staffName: text,
+    unitName: text.nullable(),
+    date: text.min(1),
+    total: count,
+    overdue: count,
+    dueSoon: count,
+    items: z.array(z.object({ code: text.min(1), procedureName: text.nullable(), dueDate: text, overdue: z.boolean(), lateWorkingDays: z.number() })),
+    link: text.nullable(),
+  }),
+  STAFF_REPORT_REMINDER: z.object({ staffName: text, unitName: text.nullable(), monthLabel: text.min(1), lastDay: text.min(1), link: text.nullable() }),
+};
+
+/**
+ * A notice's stored variables, checked against what its type's text needs (an announcement's are
+ * read from its broadcast instead). Throws, naming what is missing or wrong, for variables no text
+ * can be made from — `{}` for a dossier notice would otherwise read "hồ sơ undefined"; the sender
+ * then marks the notice FAILED with that reason and sends nothing.
+ */
+export function noticeVariables(type: Exclude<NoticeType, "BROADCAST">, stored: unknown): unknown {
+  const schema = (DOSSIER_NOTICE_TYPES as readonly string[]).includes(type) ? dossierVariables : VARIABLES[type as keyof typeof VARIABLES];
+  const checked = schema.safeParse(stored);
+  if (checked.success) return checked.data;
+  const issues = checked.error.issues.map((i) => `${i.path.join(".") || "(the whole)"}: ${i.message}`).join("; ");
+  throw new Error(`the variables of a ${type} notice are not what its text needs (${issues})`);
 }

@@ -116,6 +116,8 @@ describe("a unit's dossiers", () => {
     expect(list.html).not.toContain(code(2));
     expect(list.html).toContain("Quá hạn");
     expect(list.html).toContain('<label for="f-q">');
+    // a date picker on a phone: a text field with a numeric keypad has no "-" to type "2026-12-05" with
+    expect(list.html).toContain('<input type="date" id="f-dueBefore" name="dueBefore"');
     const bad = await page("/staff/dossiers?dueBefore=ngay-mai", keys.staff!);
     expect(bad.status).toBe(400);
     expect(bad.html).toContain("Bộ lọc chưa hợp lệ");

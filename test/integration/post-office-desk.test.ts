@@ -120,6 +120,9 @@ describe("the desk's pages, confined to the unit", () => {
     expect(clerkPage.text).toContain("5 đường Nguyễn Huệ");
     expect(clerkPage.text).toContain("25.000 đ");
     expect(clerkPage.text).toContain('href="/staff/bookings"');
+    // the day booked is picked from a calendar on a phone, not typed as "YYYY-MM-DD" on a digits-only keypad
+    expect(clerkPage.text).toContain('<input type="date" id="f-from" name="from"');
+    expect(clerkPage.text).toContain('<input type="date" id="f-to" name="to"');
 
     const hanoi = await call("GET", "/staff/bookings", keys.post01!);
     expect(hanoi.text).toContain(theirs);

@@ -37,4 +37,15 @@ describe("procedure buttons", () => {
       [{ label: "Đăng ký kết hôn", data: "proc:2" }],
     ]);
   });
+
+  it("list the names in full under the question when a label had to shorten one, in the buttons' order", () => {
+    // three joint procedures for a child under 6: their labels are cut before the cards they include
+    const joint = ["3.000722", "2.000986", "2.001023"].map((code) => catalog.find((p) => p.code === code)!);
+    const labels = botText.procedureButtonRows(joint).map((row) => row[0]!.label);
+    expect(labels.some((l, i) => l !== joint[i]!.name)).toBe(true);
+    const text = botText.withNamesInFull(botText.severalMatches, joint.map((p) => p.name));
+    expect(text.split("\n")).toEqual([botText.severalMatches, ...joint.map((p, i) => `${i + 1}. ${p.name}`)]);
+    // short names are whole on their buttons: the question alone
+    expect(botText.withNamesInFull(botText.severalMatches, ["Đăng ký khai sinh", "Đăng ký kết hôn"])).toBe(botText.severalMatches);
+  });
 });

@@ -48,6 +48,10 @@ describe("bot intents on accent-aware tokens", () => {
     expect(says("cảm ơn, cho hỏi làm khai sinh cần gì").is(INTENTS.thanks)).toBe(false);
     expect(says("/start").is(INTENTS.greeting)).toBe(true);
     expect(says("chào em").is(INTENTS.greeting)).toBe(true);
+    // asking who answers is met with the greeting, which says what the assistant is, not a no-match
+    expect(says("ban la ai vay").is(INTENTS.greeting)).toBe(true);
+    expect(says("Em tên gì thế?").is(INTENTS.greeting)).toBe(true);
+    expect(says("chủ tịch xã là ai").is(INTENTS.greeting)).toBe(false);
     expect(says("HUỶ").is(INTENTS.stop)).toBe(true);
     expect(says("/lienket 1234 5678").after(INTENTS.staffLink)?.map((t) => t.key)).toEqual(["1234", "5678"]);
     expect(says("liên kết zalo").after(INTENTS.staffLink)?.map((t) => t.key)).toEqual(["zalo"]);

@@ -64,7 +64,13 @@ describe("a fee of 0 in the portal export's words", () => {
     expect(feeText("Phí: 0 VNĐ (Không có.)")).toBe("Miễn phí (Không có.)");
     const set = feeText("Phí: 0 VNĐ (Theo quy định tại các văn bản hướng dẫn Luật Phí và lệ phí thuộc thẩm quyền quyết định của Hội đồng nhân dân tỉnh. Đồng)");
     expect(set).toMatch(/^Mức lệ phí do Hội đồng nhân dân cấp tỉnh quyết định; Cổng Dịch vụ công quốc gia không nêu số tiền/);
-    expect(feeText("70,000 VNĐ (70.000 đồng/Giấy chứng nhận)")).toBe("70,000 VNĐ (70.000 đồng/Giấy chứng nhận)");
+    expect(feeText("70.000 đồng/Giấy chứng nhận")).toBe("70.000 đồng/Giấy chứng nhận");
+  });
+
+  it("writes an amount grouped with English commas as Vietnamese reads it ('70,000' is seventy to a Vietnamese reader)", () => {
+    expect(feeText("70,000 VNĐ (70.000 đồng/Giấy chứng nhận)")).toBe("70.000 đồng (70.000 đồng/Giấy chứng nhận)");
+    expect(feeText("4,500,000 Việt Nam Đồng (Lệ phí)")).toBe("4.500.000 đồng (Lệ phí)");
+    expect(feeText("Lệ phí 1,5 triệu; 2,000VND")).toBe("Lệ phí 1,5 triệu; 2.000 đồng");
   });
 });
 

@@ -523,6 +523,23 @@ describe("answers", () => {
     ]) expect(answered(q), q).toBe(false);
   });
 
+  it("answers a question about no administrative matter (prices, fortune-telling, gardening, contacts) with an honest no match, unless it names a procedure too", () => {
+    for (const q of ["giá cà phê hôm nay ở Đắk Lắk bao nhiêu", "năm nay tuổi dần làm nhà có hợp tuổi không", "xin số điện thoại của công an xã", "trồng hoa hồng bị vàng lá phải làm sao"]) {
+      expect(askCatalog(index, q), q).toEqual({ kind: "no-match" });
+    }
+    // the procedure the rest of the question names outweighs it, even said before a need marker
+    expect(top("đăng ký tạm trú có cần số điện thoại chủ nhà không")).toBe("1.004194");
+    expect(kind("kết hôn với người yêu người Hàn Quốc cần giấy gì")).toBe("match");
+    // told as a cause, it is a circumstance
+    expect(kind("xin hỗ trợ khi cây trồng bị thiệt hại do thời tiết")).toBe("match");
+  });
+
+  it("reads a procedure's field as what it is about, a character of any story as fictional, and a message with one marked word as typed without marks", () => {
+    for (const q of ["con bò của ông tôi có được cấp bằng tổ quốc ghi công không", "đăng ký kết hôn với nhân vật trong truyện tranh", "dang ky giam hộ cho bup be"]) {
+      expect(askCatalog(index, q), q).toEqual({ kind: "no-match" });
+    }
+  });
+
   it("answers generic or unrelated questions with no procedure", () => {
     for (const q of ["đăng ký", "xin giấy", "thủ tục hành chính", "giá vàng hôm nay"]) expect(searchCatalog(index, q), q).toEqual([]);
   });

@@ -47,6 +47,9 @@ const OutOfScopeFile = z.object({
   about,
   topics: z.array(z.object({ topic: z.string().min(1), terms: z.array(z.string().min(1)).min(1), whereToGo: z.string().min(1) })),
   negation: z.object({ negators: z.array(z.string().min(1)), between: z.array(z.string().min(1)), papers: z.array(z.string().min(1)).optional(), papersNote: z.string().optional() }).optional(),
+  unrelatedAbout: z.string().optional(),
+  unrelatedCauses: z.array(z.string().min(1)).optional(),
+  unrelated: z.array(z.object({ topic: z.string().min(1), terms: z.array(z.string().min(1)).min(1) })).optional(),
 });
 const Condition = z.union([z.array(z.string().min(1)).min(1), z.object({ age: z.object({ min: z.number().int().optional(), max: z.number().int().optional() }) })]);
 const VariantsFile = z.object({
@@ -160,6 +163,8 @@ export interface OutOfScopeTopic {
   topic: string;
   terms: Phrase[];
   whereToGo: string;
+  /** no administrative matter at all (weather, prices, recipes…): answered with no match, nowhere to send the citizen */
+  unrelated?: boolean;
 }
 
 /** "mất bao lâu": a word that is a function word when a quantity follows (it then says how long or how much, not "lost"). */
@@ -197,6 +202,8 @@ export interface SearchData {
   /** a negator, at most one 'between' phrase, then a topic's term: the topic is denied, not asked about */
   /** words before an out-of-scope topic that deny it ("chưa có …"), or make it a paper brought to a procedure ("mang theo …") */
   topicNegation: { negators: Phrase[]; between: Phrase[]; papers: Phrase[] };
+  /** words before a topic that is no administrative matter that make it a cause ("do thời tiết"): a circumstance */
+  unrelatedCauses: Phrase[];
   groups: VariantGroup[];
   personProcedures: Phrase[];
   /** words that, said in a question, name a matter only a person has ("kết hôn", "căn cước") */
@@ -295,7 +302,11 @@ export function searchData(): SearchData {
     synonyms: synonymList,
     synonymsByFirst,
     stopTones,
-    topics: outOfScope.topics.map((t) => ({ topic: t.topic, terms: t.terms.map(phraseOf), whereToGo: t.whereToGo })),
+    topics: [
+      ...outOfScope.topics.map((t) => ({ topic: t.topic, terms: t.terms.map(phraseOf), whereToGo: t.whereToGo })),
+      ...(outOfScope.unrelated ?? []).map((t) => ({ topic: t.topic, terms: t.terms.map(phraseOf), whereToGo: "", unrelated: true })),
+    ],
+    unrelatedCauses: (outOfScope.unrelatedCauses ?? []).map(phraseOf),
     topicNegation: { negators: (outOfScope.negation?.negators ?? []).map(phraseOf), between: (outOfScope.negation?.between ?? []).map(phraseOf), papers: (outOfScope.negation?.papers ?? []).map(phraseOf) },
     groups: variants.groups.map((g) => ({
       id: g.id,

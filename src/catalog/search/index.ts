@@ -53,6 +53,8 @@ export interface CatalogSearchIndex {
 export const MATCH_THRESHOLD = 0.35;
 /** A part of the question that alone names a procedure this surely outweighs an out-of-scope word. */
 const REST_CONFIDENT = 0.6;
+/** The same for a topic that is no administrative matter at all (the weather, a price): a procedure named less surely still outweighs it. */
+const UNRELATED_REST_CONFIDENT = 0.45;
 const NAMED_COVERED = 0.5;
 /** How sure the question must be of a procedure when it denies the out-of-scope topic it names. */
 const NEGATED_CONFIDENT = 0.6;
@@ -203,8 +205,8 @@ function marksOf(texts: readonly string[]): { strongTones: Set<string>; markedTe
  */
 let termCache: Map<string, readonly string[]> | null = null;
 
-/** Syllables (not function words, read by their marks) and pairs of a catalog text. */
-function termSet(text: string, isStop: (t: Token) => boolean, set = new Set<string>()): Set<string> {
+/** Syllables (not function words, read by their marks) and pairs of a catalog text, each once. */
+function termList(text: string, isStop: (t: Token) => boolean): readonly string[] {
   let terms = termCache?.get(text);
   if (terms === undefined) {
     const own = new Set<string>();
@@ -219,7 +221,12 @@ function termSet(text: string, isStop: (t: Token) => boolean, set = new Set<stri
     terms = [...own];
     termCache?.set(text, terms);
   }
-  for (const t of terms) set.add(t);
+  return terms;
+}
+
+/** termList as a set (added to `set`). */
+function termSet(text: string, isStop: (t: Token) => boolean, set = new Set<string>()): Set<string> {
+  for (const t of termList(text, isStop)) set.add(t);
   return set;
 }
 
@@ -232,6 +239,91 @@ function nameParts(name: string, tails: readonly RegExp[]): string[] {
   for (const tail of tails) head = head.replace(tail, " ");
   const parts = head.split(/[,;:]/).map((p) => p.trim()).filter((p) => p.split(/\s+/).length >= 2);
   return [name, head, ...(parts.length > 1 ? parts : [])];
+}
+
+/** What a procedure's lazily built parts are read with (nameIdf is filled in once the index has it). */
+interface DocContext {
+  isStop: (t: Token) => boolean;
+  tails: readonly RegExp[];
+  nameIdf: ReadonlyMap<string, number>;
+}
+
+/**
+ * A procedure in the index. Its strong terms (which every procedure's rarity needs) are built with
+ * the index; the rest when a question first makes it a candidate (a question scores 20 of them):
+ * building every procedure's documents, marks and phrases up front was most of the build's time.
+ */
+class IndexedDoc implements Doc {
+  readonly code: string;
+  readonly name: string;
+  readonly curated: boolean;
+  private readonly aliases: readonly string[];
+  private readonly documentNames: readonly string[];
+  private readonly field: string;
+  private weakTerms?: Set<string>;
+  private marks?: { strongTones: Set<string>; markedTerms: Set<string> };
+  private phraseList?: Doc["phrases"];
+  private keys?: string[][];
+  private about?: string[][];
+  private parts?: string[][];
+  private ownNameTerms?: Set<string>;
+
+  constructor(
+    readonly id: number,
+    p: SearchableProcedure,
+    readonly strong: Set<string>,
+    private readonly context: DocContext,
+  ) {
+    this.code = p.code;
+    this.name = p.name;
+    this.curated = p.origin === "CURATED";
+    this.aliases = [...p.aliases];
+    this.documentNames = [...p.documentNames];
+    this.field = p.field ?? "";
+  }
+
+  get weak(): Set<string> {
+    return (this.weakTerms ??= [...this.documentNames, this.field].reduce((set, t) => termSet(t, this.context.isStop, set), new Set<string>()));
+  }
+
+  get strongTones(): Set<string> {
+    return (this.marks ??= marksOf([this.name, ...this.aliases])).strongTones;
+  }
+
+  get markedTerms(): Set<string> {
+    return (this.marks ??= marksOf([this.name, ...this.aliases])).markedTerms;
+  }
+
+  get phrases(): Doc["phrases"] {
+    return (this.phraseList ??= [...nameParts(this.name, this.context.tails).map((text, i) => ({ text, whole: i < 2 })), ...this.aliases.map((text) => ({ text, whole: true }))]
+      .map(({ text, whole }) => {
+        const terms = [...termSet(text, this.context.isStop)];
+        const idfs = terms.map((t) => this.context.nameIdf.get(t) ?? 0);
+        return { terms, idfs, total: idfs.reduce((a, b) => a + b, 0), whole };
+      })
+      .filter((ph) => ph.terms.length > 0));
+  }
+
+  get strongKeys(): string[][] {
+    // (and as the abbreviations they use read: "thẻ BHYT" names "bảo hiểm y tế")
+    return (this.keys ??= [this.name, ...this.aliases].flatMap((t) => {
+      const keys = keysOf(t);
+      const read = expandAbbreviations(tokensOf(t)).map((x) => x.key);
+      return read.length === keys.length ? [keys] : [keys, read];
+    }));
+  }
+
+  get partKeys(): string[][] {
+    return (this.parts ??= nameParts(this.name, this.context.tails).slice(2).map(keysOf));
+  }
+
+  get aboutKeys(): string[][] {
+    return (this.about ??= [keysOf(this.name), keysOf(this.field)]);
+  }
+
+  get nameTerms(): Set<string> {
+    return (this.ownNameTerms ??= termSet(this.name.replace(/\([^)]*\)/g, " "), this.context.isStop));
+  }
 }
 
 export function buildSearchIndex(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
@@ -251,30 +343,8 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   const isStop = (t: Token): boolean => (t.marked ? data.stopTones.has(t.tone) : stop.has(t.key));
   // a boilerplate tail starts at its first word and runs to the end of the name
   const tails = data.nameTails.map((t) => new RegExp(`\\s${t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(\\s.*)?$`, "iu"));
-  const docs: Doc[] = procedures.map((p, id) => {
-    const strongTexts = [p.name, ...p.aliases];
-    return {
-      id,
-      code: p.code,
-      name: p.name,
-      curated: p.origin === "CURATED",
-      strong: strongTexts.reduce((set, t) => termSet(t, isStop, set), new Set<string>()),
-      ...marksOf(strongTexts),
-      weak: [...p.documentNames, p.field ?? ""].reduce((set, t) => termSet(t, isStop, set), new Set<string>()),
-      phrases: [...nameParts(p.name, tails).map((text, i) => ({ text, whole: i < 2 })), ...p.aliases.map((text) => ({ text, whole: true }))]
-        .map(({ text, whole }) => ({ terms: [...termSet(text, isStop)], idfs: [] as number[], total: 0, whole }))
-        .filter((ph) => ph.terms.length > 0),
-      // (and as the abbreviations they use read: "thẻ BHYT" names "bảo hiểm y tế")
-      strongKeys: strongTexts.flatMap((t) => {
-        const keys = keysOf(t);
-        const read = expandAbbreviations(tokensOf(t)).map((x) => x.key);
-        return read.length === keys.length ? [keys] : [keys, read];
-      }),
-      aboutKeys: [keysOf(p.name), keysOf(p.field ?? "")],
-      nameTerms: termSet(p.name.replace(/\([^)]*\)/g, " "), isStop),
-      partKeys: nameParts(p.name, tails).slice(2).map(keysOf),
-    };
-  });
+  const context: DocContext = { isStop, tails, nameIdf: new Map() };
+  const docs: Doc[] = procedures.map((p, id) => new IndexedDoc(id, p, [p.name, ...p.aliases].reduce((set, t) => termSet(t, isStop, set), new Set<string>()), context));
 
   // document names are long and only weak evidence: they are scored (Doc.weak), not indexed
   const mini = new MiniSearch<{ id: number; name: string; aliases: string; field: string }>({
@@ -292,13 +362,22 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   // found only in documents and fields take their rarity there
   const df = new Map<string, number>();
   const strongDf = new Map<string, number>();
-  for (const d of docs) {
+  // (a document or field term counts once per procedure: the last procedure that counted it)
+  const countedFor = new Map<string, number>();
+  procedures.forEach((p, id) => {
+    const d = docs[id]!;
     for (const t of d.strong) {
       strongDf.set(t, (strongDf.get(t) ?? 0) + 1);
       df.set(t, (df.get(t) ?? 0) + 1);
     }
-    for (const t of d.weak) if (!d.strong.has(t)) df.set(t, (df.get(t) ?? 0) + 1);
-  }
+    for (const text of [...p.documentNames, p.field ?? ""]) {
+      for (const t of termList(text, isStop)) {
+        if (d.strong.has(t) || countedFor.get(t) === id) continue;
+        countedFor.set(t, id);
+        df.set(t, (df.get(t) ?? 0) + 1);
+      }
+    }
+  });
   const idf = new Map<string, number>();
   for (const [t, f] of df) {
     const used = strongDf.get(t) ?? f;
@@ -343,12 +422,7 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   // (a name's generic words still tell siblings apart: "cấp lại" against "cấp đổi")
   const nameIdf = new Map(idf);
   for (const [t, v] of idf) if (generic.has(t)) idf.set(t, v * GENERIC_FACTOR);
-  for (const d of docs) {
-    for (const ph of d.phrases) {
-      ph.idfs = ph.terms.map((t) => nameIdf.get(t) ?? 0);
-      ph.total = ph.idfs.reduce((a, b) => a + b, 0);
-    }
-  }
+  context.nameIdf = nameIdf;
   const strongTerms = new Set(strongDf.keys());
 
   // the words names and aliases written with marks write without them ("gia" of "gia hạn")
@@ -649,6 +723,11 @@ function negatedAt(tokens: readonly Token[], at: number): boolean {
   return between.some((b) => at - b.keys.length >= 0 && phraseAt({ keys: b.keys, tone: null }, tokens, at - b.keys.length) && negatorEndsAt(at - b.keys.length));
 }
 
+/** Whether the words before position `at` tell a cause ("do", "vì": what follows is a circumstance). */
+function causedAt(tokens: readonly Token[], at: number): boolean {
+  return searchData().unrelatedCauses.some((c) => at - c.keys.length >= 0 && phraseAt(c, tokens, at - c.keys.length));
+}
+
 /**
  * The first out-of-scope topic the question names (not counting words a synonym read otherwise),
  * the rest of the question, and whether the topic is told only in the story before the clause
@@ -665,13 +744,16 @@ function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; 
       const dropped = new Set(spans.flatMap(([at, len]) => Array.from({ length: len }, (_, j) => at + j)));
       // the rest keeps the marks the citizen typed ("mật ong" is not "mất")
       // after a story, a topic named in the clause stating the need: only that clause can outweigh it
-      const inNeed = q.needFrom > 0 && spans.every(([at]) => at >= q.needFrom);
+      // (not for a topic that is no administrative matter: any procedure the question names outweighs it)
+      const inNeed = !topic.unrelated && q.needFrom > 0 && spans.every(([at]) => at >= q.needFrom);
       // a topic asked for, then what it is for (a purpose clause, "… để …"): the purpose is not
       // another question (a procedure it names is not the paper asked for)
       const rest = q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom) && i < q.purposeFrom);
       // a topic the citizen says they do not have is more likely a circumstance of the question
       // than its topic: it counts only when no topic is named plainly
       const inStory = q.needFrom > 0 && spans.every(([at]) => at < q.needFrom);
+      // a matter that is no administrative one, told as a cause ("thiệt hại do thời tiết"), is a circumstance
+      if (topic.unrelated && spans.some(([at]) => causedAt(q.tokens, at))) continue;
       if (spans.some(([at]) => negatedAt(q.tokens, at))) {
         denied ??= { topic, term, rest, negated: true, inStory };
         continue;
@@ -734,12 +816,15 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
     const partOfTop = !named && top !== undefined && top.confidence >= TOPIC_PART_CONFIDENT && restQuery !== null && namesOtherPart(data, top.doc, oos.term, restQuery);
     if (!named && !partOfTop && restQuery !== null) {
       const best = rest[0];
-      if (!best || best.confidence < REST_CONFIDENT || best.nameCovered < NAMED_COVERED) return { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
+      // (a topic that is no administrative matter at all, the weather or a recipe: an honest no match)
+      const restNames = best !== undefined && best.confidence >= (oos.topic.unrelated ? UNRELATED_REST_CONFIDENT : REST_CONFIDENT) && best.nameCovered >= NAMED_COVERED;
+      if (!restNames) return oos.topic.unrelated ? { kind: "no-match" } : { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
       // the rest is answered, and the topic is said too (where to go for it); the variant is the
       // one the whole question names (the joint procedure that includes the topic), and one that
       // itself names the topic needs no word of where else to go
       const answered = withVariants(data, q, rest, limit);
       if (answered.kind !== "match" && answered.kind !== "choices") return answered;
+      if (oos.topic.unrelated) return answered;
       const first = data.byCode.get(answered.results[0]!.code)!;
       return saysPhrase(first.strongKeys, oos.term) ? answered : { ...answered, alsoOutOfScope: { topic: oos.topic.topic, whereToGo: oos.topic.whereToGo } };
     }

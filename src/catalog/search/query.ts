@@ -69,6 +69,13 @@ export interface ReadQuery {
   consumed: boolean[];
 }
 
+/** Whether a message is typed with marks: enough of its words are (one marked word may be a repair or a slip). */
+export function writtenWithMarks(tokens: readonly Token[]): boolean {
+  let marked = 0;
+  for (const t of tokens) if (t.marked) marked++;
+  return marked >= WRITTEN_MIN && marked >= WRITTEN_SHARE * tokens.length;
+}
+
 /** Whether a phrase occurs in the tokens at position i (one-word phrases need the same marks). */
 export function phraseAt(phrase: Phrase, tokens: readonly Token[], i: number, strict = false): boolean {
   const { keys } = phrase;
@@ -85,7 +92,7 @@ export function phraseAt(phrase: Phrase, tokens: readonly Token[], i: number, st
     let allFunctionWords = strict && !phrase.written;
     // strict, in a message typed with marks: a function word typed without any is that word, not
     // a marked word of the phrase ("cho con khi bố mẹ …" is "khi", not the animal "khỉ")
-    const typedWithMarks = strict && phrase.written && tokens.some((t) => t.marked);
+    const typedWithMarks = strict && phrase.written && writtenWithMarks(tokens);
     for (let j = 0; j < keys.length; j++) {
       const t = tokens[i + j]!;
       if ((phrase.written || strict) && t.marked && sameToneKey(t.tone) !== phrase.tones[j]) return false;

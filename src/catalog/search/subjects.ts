@@ -12,22 +12,19 @@
  *   also "con cả").
  */
 import { sameToneKey, searchData, type Phrase } from "./data.js";
-import { phraseAt, saysPhrase, type ReadQuery } from "./query.js";
+import { phraseAt, saysPhrase, writtenWithMarks, type ReadQuery } from "./query.js";
 import type { Token } from "./tokenize.js";
 
 /** The procedure the search found best, as far as this needs it. */
 export interface SubjectDoc {
   /** keys of its name and aliases */
   strongKeys: string[][];
-  /** keys of its name and field (what it is about: livestock, forestry, vehicles…) */
+  /** keys of its name and field (what it is about: livestock, forestry, vehicles; people with merits…) */
   aboutKeys: string[][];
 }
 
 /** How many classifiers or numbers may stand between "cho" / "của" and the being ("cho hai con …"). */
 const MAX_CLASSIFIERS = 2;
-/** A message with this many words typed with marks, and this share of its words, is typed with marks (as query.ts reads it). */
-const WRITTEN_MIN = 2;
-const WRITTEN_SHARE = 0.5;
 /** How far after a being a verb of what it did may stand ("chó dại cắn"). */
 const AGENT_VERB_WITHIN = 2;
 
@@ -58,8 +55,7 @@ function plainReading(tokens: readonly Token[], at: number, len: number): boolea
   const last = at + len - 1;
   // in a message typed with marks, a word typed without them is meant so: it is not a reading
   // that has marks ("con ma" there is the ghost, not "con mà")
-  const marked = tokens.filter((t) => t.marked).length;
-  const written = marked >= WRITTEN_MIN && marked >= WRITTEN_SHARE * tokens.length;
+  const written = writtenWithMarks(tokens);
   for (const r of searchData().plainReadings) {
     const exact = written && (r.tones ?? [r.tone ?? ""]).some((tone, k) => tone !== r.keys[k]);
     for (let j = Math.max(0, last - r.keys.length + 1); j <= last; j++) {
@@ -162,7 +158,7 @@ export function absurdSubject(q: ReadQuery, doc: SubjectDoc): boolean {
   if (soldPerson(tokens) || data.impossibleActs.some((p) => saysPhrase(q.said, p))) return true;
   // a procedure about a person, or a matter only a person has (a marriage asked for two pets is
   // no match, whatever procedure the other words find): a being named anywhere but as an agent
-  const personal = data.personProcedures.some((p) => saysPhrase(doc.strongKeys, p)) || data.personMatters.some((p) => saysPhrase(q.said, p));
+  const personal = data.personProcedures.some((p) => saysPhrase(doc.strongKeys, p) || saysPhrase(doc.aboutKeys, p)) || data.personMatters.some((p) => saysPhrase(q.said, p));
   if (personal) return named(data.notPersons, tokens, keys, anywhere) || named(data.things, tokens, keys, (t, at, p) => asked(t, at, p));
   // any other: a being or thing the procedure is asked for, unless the procedure is about such
   // beings (livestock, forestry…) or things (vehicles, property…) itself

@@ -95,23 +95,23 @@ describe("one notice's odd provider answer in a job of 50", () => {
     expect(sends.filter((c) => chats.includes(c)).sort()).toEqual([...chats].sort());
   }, 60_000);
 
-  it("a notice whose stored variables cannot make its text (null, none for a booking) fails alone, once, and nothing is sent for it; the notices around it go out", async () => {
+  it("a notice whose stored variables cannot make its text (null, none for a booking, {} for a dossier status) fails alone, once, and nothing is sent for it; the notices around it go out", async () => {
     const events = Array.from({ length: 6 }, () => s.event());
     expect((await s.post("/api/v1/dossier-events/batch", { events })).status).toBe(202);
     const codes = events.map((e) => e.dossierCode as string);
-    // Two notices of these citizens written as no version of the service writes them.
+    // Three notices of these citizens written as no version of the service writes them.
     const odd = (
       await s.ctx.pool.query<{ id: string }>(
         `INSERT INTO "Notice" (id, type, "citizenId", "dossierId", "channelPlan", variables, "dedupeKey", "updatedAt")
          SELECT gen_random_uuid(), t.type, n."citizenId", n."dossierId", '{}', t.vars, 'attack:' || gen_random_uuid(), now()
            FROM (SELECT DISTINCT ON (n."dossierId") n.* FROM "Notice" n JOIN "Dossier" d ON d.id = n."dossierId" WHERE d.code = ANY($1::text[]) ORDER BY n."dossierId") n
-           JOIN (VALUES (0, 'RESULT_READY', 'null'::jsonb), (1, 'BOOKING_UPDATE', '{}'::jsonb)) AS t(k, type, vars) ON true
-          LIMIT 2
+           JOIN (VALUES (0, 'RESULT_READY', 'null'::jsonb), (1, 'BOOKING_UPDATE', '{}'::jsonb), (2, 'RECEIVED', '{}'::jsonb)) AS t(k, type, vars) ON true
+          LIMIT 3
          RETURNING id`,
         [codes.slice(0, 1)],
       )
     ).rows.map((r) => r.id);
-    expect(odd).toHaveLength(2);
+    expect(odd).toHaveLength(3);
     if (!s.worker) await s.startWorker();
     const rows = await s.waitFor(async () => {
       const r = await s.ctx.pool.query<{ id: string; status: string; lastError: string | null; attempts: number }>(
@@ -119,9 +119,13 @@ describe("one notice's odd provider answer in a job of 50", () => {
            FROM "Notice" n JOIN "Dossier" d ON d.id = n."dossierId" WHERE d.code = ANY($1::text[])`,
         [codes],
       );
-      return r.rows.length === 8 && r.rows.every((n) => !["QUEUED", "SENDING"].includes(n.status)) && r.rows;
+      return r.rows.length === 9 && r.rows.every((n) => !["QUEUED", "SENDING"].includes(n.status)) && r.rows;
     }, "every notice settled");
     for (const id of odd) expect(rows.find((n) => n.id === id)).toMatchObject({ status: "FAILED", attempts: 0, lastError: expect.stringMatching(/^the notice's text could not be made/) });
+    // The reason names what is missing ({} made "hồ sơ undefined", sent as it was).
+    expect(rows.find((n) => n.id === odd[2])!.lastError).toMatch(/RECEIVED notice .*dossierCode/);
+    const texts = s.telegram.received.filter((r) => r.path.endsWith("/sendMessage")).map((r) => String((r.body as { text: unknown }).text));
+    expect(texts.filter((t) => t.includes("undefined"))).toEqual([]);
     expect(rows.filter((n) => !odd.includes(n.id)).map((n) => n.status).every((st) => st === "SENT" || st === "DELIVERED")).toBe(true);
   }, 60_000);
 });
