@@ -29,8 +29,9 @@ const chatRequest = z
   .object({
     /** Ignored: the conversation is the one the server's cookie names. */
     conversationId: z.unknown().optional(),
-    text: z.string().max(MAX_INPUT_LENGTH * 4, "tin nhắn quá dài").optional(),
-    button: z.string().max(100).optional(),
+    // Said in Vietnamese, as every refusal of this route (zod's own words are English).
+    text: z.string({ message: "tin nhắn phải là chữ (text must be a string)" }).max(MAX_INPUT_LENGTH * 4, "tin nhắn quá dài").optional(),
+    button: z.string({ message: "nút bấm không hợp lệ (button must be a string)" }).max(100, "nút bấm không hợp lệ (button must be at most 100 characters)").optional(),
   })
   .refine((b) => (b.text !== undefined) !== (b.button !== undefined), { message: "gửi text hoặc button (một trong hai)", path: ["text"] });
 

@@ -82,4 +82,26 @@ describe("hostile questions to the web chat", () => {
     expect(long.status).toBe(200);
     expect(long.body.replies!.map((r) => r.text).join("\n")).toMatch(/dài/);
   });
+
+  it("says what it refuses in the body in Vietnamese (a button over 100 characters, a text or button that is not a string)", async () => {
+    const send = async (body: unknown) => {
+      const res = await fetch(`${t.baseUrl}/api/v1/chat`, { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": ip, ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as { error?: { field?: string; message?: string } } };
+    };
+    const cases: [unknown, string][] = [
+      [{ button: "x".repeat(101) }, "button"],
+      [{ button: 42 }, "button"],
+      [{ text: ["khai sinh"] }, "text"],
+      [{ text: "thủ tục ".repeat(10_000) }, "text"],
+    ];
+    for (const [body, field] of cases) {
+      const res = await send(body);
+      expect(res.status, JSON.stringify(body).slice(0, 60)).toBe(400);
+      expect(res.body.error?.field).toBe(field);
+      // Vietnamese first (English, if any, only in brackets): zod's own English would read "Too big: …", "Invalid input: …"
+      const message = res.body.error!.message!.replace(/^[a-z]+: /, "").replace(/\([^)]*\)/g, "");
+      expect(message, res.body.error!.message).toMatch(/[àáảãạăâđêôơưạ-ỹ]/i);
+      expect(message).not.toMatch(/Too big|Invalid input|expected/);
+    }
+  });
 });
