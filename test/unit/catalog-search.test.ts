@@ -591,12 +591,13 @@ const KNOWN_UI_EXAMPLES = new Set([
 describe("evaluation", () => {
   it("stays above a floor on the dev questions", () => {
     const f = evaluate(index, loadQuestions(DEV_PATH));
-    // (the floors dropped when 320 harder, mostly portal, questions joined the set, and the
-    // no-match floor when the fourth blind batch (dev4-*, 307 questions) did: 88.6 % with it, before any tuning on it)
+    // (the floors dropped when 320 harder, mostly portal, questions joined the set; the no-match
+    // floor, lowered to 0.87 when the fourth blind batch (dev4-*, 307 questions) joined at 88.6 %,
+    // is back at 0.90 since the absurd and unrelated classifiers generalised: 94.9 %)
     expect(f.questions).toBeGreaterThanOrEqual(960);
     expect(f.top1).toBeGreaterThanOrEqual(0.81);
     expect(f.top3).toBeGreaterThanOrEqual(0.88);
-    expect(f.noMatch).toBeGreaterThanOrEqual(0.87);
+    expect(f.noMatch).toBeGreaterThanOrEqual(0.9);
     expect(f.falseMatchOutOfScope).toBeLessThanOrEqual(0.08);
   }, 180_000); // 1,500 questions: a few seconds alone, longer on a machine busy with other work (not a speed check)
 
