@@ -26,9 +26,24 @@ export interface ErrorBody {
   error: { code: ErrorCode; message: string; field?: string; issues?: { field: string; message: string }[]; retryAfter?: number };
 }
 
+const zodVi = z.locales.vi().localeError;
+const zodEn = z.locales.en().localeError;
+const said = (m: string | { message?: string } | undefined | null) => (typeof m === "string" ? m : m?.message);
+
+/**
+ * zod's own words, where a schema gives none of its own ("Too big: expected number to be <=200"),
+ * in Vietnamese with zod's English in brackets for integrators, as every other refusal of the API.
+ * A schema's own message (Vietnamese, or the dossier-event ingest's English) takes precedence.
+ */
+const ownWordsInVietnamese: z.core.$ZodErrorMap = (issue) => {
+  const vi = said(zodVi(issue));
+  const en = said(zodEn(issue));
+  return vi && en ? HTTP_REFUSAL_TEXT.with(vi, en) : (vi ?? en);
+};
+
 /** Parses `input` with `schema`, or throws a ValidationError naming the first bad field. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, where: string): z.output<S> {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { error: ownWordsInVietnamese });
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => ({ field: i.path.map(String).join(".") || where, message: i.message }));
   const first = issues[0]!;
