@@ -1,3 +1,4 @@
+import type { Duplex } from "node:stream";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { AppError, type ErrorCode, RateLimitedError, ValidationError } from "../errors.js";
@@ -59,6 +60,27 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, whe
 export function frameworkRefusal(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
   void reply.status(status).send({ error: { code: "VALIDATION_FAILED", message: HTTP_REFUSAL_TEXT.with(HTTP_REFUSAL_TEXT.path, error.code), field: "path" } });
+}
+
+/**
+ * What Node's HTTP parser refuses before Fastify sees a request — headers over 16 kB (a query
+ * string of 100 kB, say: 431), a request line or header it cannot read (400), a client too slow
+ * (408) — answered in the shape of every other error, in Vietnamese with the English in brackets
+ * (Fastify's default was its own `{"error":"Request Header Fields Too Large",…}`).
+ */
+export function clientErrorRefusal(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === "ECONNRESET" || socket.destroyed) return;
+  const [status, text, english, field] =
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? [431, HTTP_REFUSAL_TEXT.headers, "Request Header Fields Too Large", "headers"]
+      : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? [408, HTTP_REFUSAL_TEXT.timeout, "Request Timeout", undefined]
+        : [400, HTTP_REFUSAL_TEXT.other, "Bad Request", undefined];
+  const body = JSON.stringify({ error: { code: "VALIDATION_FAILED", message: HTTP_REFUSAL_TEXT.with(text, english), ...(field ? { field } : {}) } });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${english}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
 }
 
 export function installErrorHandling(app: FastifyInstance): void {

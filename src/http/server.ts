@@ -3,7 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { AppContext } from "../app/context.js";
 import { FailedAuthLimiter } from "../auth/failed-auth-limiter.js";
 import { installGuard, type Authenticator } from "./auth.js";
-import { frameworkRefusal, installErrorHandling } from "./errors.js";
+import { clientErrorRefusal, frameworkRefusal, installErrorHandling } from "./errors.js";
 import { openApiDocument } from "./openapi.js";
 import { installBodyParsers } from "./raw-body.js";
 import { registerAdminUnitRoutes } from "./routes/admin-units.js";
@@ -52,6 +52,7 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
     bodyLimit: 5 * 1024 * 1024,
     routerOptions: { maxParamLength: 200 },
     frameworkErrors: frameworkRefusal,
+    clientErrorHandler: clientErrorRefusal,
     // request.ip: the client's address, read from X-Forwarded-For only behind the proxies named here.
     // A hop count N trusts the N nearest hops (the peer is hop 0): the client is the address the outermost of them saw.
     trustProxy: typeof env.TRUST_PROXY === "number" ? hopsTrusted(env.TRUST_PROXY) : env.TRUST_PROXY,

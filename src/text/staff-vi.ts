@@ -312,5 +312,7 @@ export const HTTP_REFUSAL_TEXT = {
   415: "Kiểu nội dung không được hỗ trợ; hãy gửi application/json",
   other: "Yêu cầu không hợp lệ",
   path: "Địa chỉ yêu cầu không hợp lệ hoặc quá dài",
+  headers: "Địa chỉ yêu cầu hoặc phần đầu (header, cookie) quá dài",
+  timeout: "Yêu cầu gửi đến quá chậm",
   with: (text: string, original: string) => `${text} (${original})`,
 } as const;

@@ -1,5 +1,5 @@
 /**
- * Refusals the routes leave to zod's own words are still said in the API's shape, in
+ * Refusals the routes leave to zod's or Node's own words are still said in the API's shape, in
  * Vietnamese with the English in brackets (README, "The API"): found by an attacker's pass.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,5 +32,15 @@ describe("a bad query the schema gives no words of its own for", () => {
       expect(said, query).toMatch(/^(Quá|Đầu vào|Tùy chọn)/);
       expect(said, query).toContain(`(${english}`);
     }
+  });
+});
+
+describe("a request Node refuses before any route", () => {
+  it("a 100 kB query string: 431 in the API's error shape, in Vietnamese, naming the headers", async () => {
+    const res = await get(`/api/v1/dossiers?q=${"a".repeat(100_000)}`);
+    expect(res.status).toBe(431);
+    expect(res.body.error.code).toBe("VALIDATION_FAILED");
+    expect(res.body.error.field).toBe("headers");
+    expect(res.body.error.message).toMatch(/^Địa chỉ yêu cầu hoặc phần đầu .* quá dài \(Request Header Fields Too Large\)$/);
   });
 });
