@@ -40,11 +40,18 @@ export const calendarDate = z
     return y >= CALENDAR_MIN_YEAR && y <= CALENDAR_MAX_YEAR;
   }, `date: năm từ ${CALENDAR_MIN_YEAR} đến ${CALENDAR_MAX_YEAR}`);
 
-export const calendarYear = z.coerce
-  .number({ message: "year: năm dạng YYYY" })
-  .int("year: năm dạng YYYY")
-  .min(CALENDAR_MIN_YEAR, `year: năm từ ${CALENDAR_MIN_YEAR} đến ${CALENDAR_MAX_YEAR}`)
-  .max(CALENDAR_MAX_YEAR, `year: năm từ ${CALENDAR_MIN_YEAR} đến ${CALENDAR_MAX_YEAR}`);
+export const calendarYear = z
+  .string({ message: "year: năm dạng YYYY" })
+  // Four digits only: z.coerce alone took "0x7e8" for 2024, "2.026e3" and " 2026 " for 2026.
+  .regex(/^\d{4}$/, "year: năm dạng YYYY")
+  .transform(Number)
+  .pipe(
+    z
+      .number({ message: "year: năm dạng YYYY" })
+      .int("year: năm dạng YYYY")
+      .min(CALENDAR_MIN_YEAR, `year: năm từ ${CALENDAR_MIN_YEAR} đến ${CALENDAR_MAX_YEAR}`)
+      .max(CALENDAR_MAX_YEAR, `year: năm từ ${CALENDAR_MIN_YEAR} đến ${CALENDAR_MAX_YEAR}`),
+  );
 
 /** What an admin writes for a day (PUT /api/v1/calendar/{date}). */
 export const calendarDayInput = z

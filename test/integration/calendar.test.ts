@@ -70,7 +70,7 @@ describe("the working calendar API", () => {
     expect(y.days.find((d: { date: string }) => d.date === "2026-04-27")).toMatchObject({ confirmed: false, name: expect.stringMatching(/^Nghỉ bù Giỗ Tổ Hùng Vương/) });
     expect((await call("GET", "/api/v1/calendar?year=2027", keys.staff!)).body.days.find((d: { date: string }) => d.date === "2027-02-06")).toMatchObject({ confirmed: false });
     expect((await call("GET", "/api/v1/calendar?year=2026", null)).status).toBe(401);
-    for (const bad of ["9999", "1999", "20x6", "2026.5"]) {
+    for (const bad of ["9999", "1999", "20x6", "2026.5", "0x7e8", "2.026e3", "+2026", " 2026"]) {
       const res = await call("GET", `/api/v1/calendar?year=${bad}`, keys.staff!);
       expect(res.status, bad).toBe(400);
       expect(res.body.error).toMatchObject({ code: "VALIDATION_FAILED", field: "year" });
