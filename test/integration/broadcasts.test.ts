@@ -84,6 +84,12 @@ async function subscribe(s: NotifyStack, specs: SubscriberSpec[]): Promise<strin
   return ids;
 }
 
+/** HH:MM in Vietnam (QUIET_HOURS' format). */
+function hhmm(date: Date): string {
+  const ict = new Date(date.getTime() + 7 * 3600_000);
+  return `${String(ict.getUTCHours()).padStart(2, "0")}:${String(ict.getUTCMinutes()).padStart(2, "0")}`;
+}
+
 const draft = (over: Record<string, unknown> = {}) => ({ communeCode: COMMUNE, title: "Tiêm chủng mở rộng", body: "Sáng thứ Bảy 7 giờ tại trạm y tế phường, mang theo sổ tiêm chủng.", ...over });
 
 async function waitStatus(s: NotifyStack, key: string, id: string, status: string, timeoutMs = 60_000): Promise<any> {
@@ -304,7 +310,9 @@ describe("announcements", () => {
   }, 90_000);
 
   it("a normal announcement waits for quiet hours to end on every channel; an urgent one goes at once", async () => {
-    const night = await startNotifyStack({ env: { RATE_LIMITS: "off", QUIET_HOURS: "00:00-23:59", BROADCAST_TICK_MS: "300" } });
+    // Quiet from an hour ago to an hour ahead (a fixed "00:00-23:59" is not quiet at 23:59).
+    const now = Date.now();
+    const night = await startNotifyStack({ env: { RATE_LIMITS: "off", QUIET_HOURS: `${hhmm(new Date(now - 3600_000))}-${hhmm(new Date(now + 3600_000))}`, BROADCAST_TICK_MS: "300" } });
     try {
       const key = await keyFor(night, "Cán bộ", "COMMUNE_STAFF", COMMUNE);
       const key2 = await keyFor(night, "Cán bộ 2", "COMMUNE_STAFF", COMMUNE);
@@ -337,11 +345,13 @@ describe("announcements", () => {
     }
     const over = await call(s, "POST", "/api/v1/broadcasts", staff, draft({ hamletIds: [h], title: "Tin vượt hạn mức" }));
     expect(over.body.preview.recipients.unreachableByReason["zalo-daily-cap"]).toBe(1);
-    const at = new Date(Date.now() + 2000).toISOString();
+    // Far enough ahead that a loaded machine still asks to send before the time (a send within
+    // 1 s of it starts at once, not SCHEDULED).
+    const at = new Date(Date.now() + 8000).toISOString();
     await call(s, "PATCH", `/api/v1/broadcasts/${over.body.id}`, staff, { scheduledAt: at });
     const scheduled = await call(s, "POST", `/api/v1/broadcasts/${over.body.id}/send`, staff);
     expect(scheduled.body.status).toBe("SCHEDULED");
-    const done = await waitStatus(s, staff, over.body.id, "SENT", 20_000);
+    const done = await waitStatus(s, staff, over.body.id, "SENT", 30_000);
     expect(done.counts).toMatchObject({ total: 1, unreachable: 1 });
     expect(s.zalo.messages.filter((m) => m.userId === user).length).toBe(cap);
     const unreached = await call(s, "GET", `/api/v1/broadcasts/${over.body.id}/unreached`, staff);
