@@ -19,7 +19,7 @@ beforeAll(async () => {
     { source: "UPSTREAM" },
   );
   browser = await launchChromium();
-}, 60_000);
+});
 afterAll(async () => {
   await browser?.close();
   await t?.close();
@@ -53,7 +53,7 @@ describe("web chat in a browser", () => {
     const cookies = await page.context().cookies();
     expect(cookies.find((c) => c.name === "motcua_chat")).toMatchObject({ httpOnly: true, sameSite: "Lax", path: "/api/v1/chat" });
     await page.close();
-  }, 60_000);
+  });
 
   it("on a phone-width screen, a long answer is shown from the procedure's name, its summary under it", async () => {
     const page = await browser.newPage({ viewport: { width: 360, height: 640 } });
@@ -70,7 +70,7 @@ describe("web chat in a browser", () => {
     await expect.poll(async () => (await answer.boundingBox())!.y).toBeGreaterThan(-1);
     expect((await answer.boundingBox())!.y).toBeLessThan(640 / 4);
     await page.close();
-  }, 60_000);
+  });
   it("a lost marriage certificate: the variants are buttons best first, and the copy extract answers when pressed", async () => {
     const page = await browser.newPage();
     await page.goto(`${t.baseUrl}/chat`);
@@ -85,5 +85,5 @@ describe("web chat in a browser", () => {
     await page.locator(".msg.bot", { hasText: "(mã 2.000635)" }).waitFor();
     expect(await page.locator(".msg.bot").last().textContent()).toMatch(/^📄 Cấp bản sao Trích lục hộ tịch [^\n]*\(mã 2\.000635\)\n📍 Nơi nộp: /);
     await page.close();
-  }, 60_000);
+  });
 });
