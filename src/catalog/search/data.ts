@@ -127,6 +127,8 @@ export function phraseOf(text: string): Phrase {
 export interface Synonym {
   say: Phrase;
   means: string[];
+  /** the means words as the table writes them (marks and all) */
+  meansText: string;
   /** which of the means words are function words */
   meansStops: boolean[];
   /** how much the means words count (1; "weight" in the table) */
@@ -270,6 +272,7 @@ export function searchData(): SearchData {
     e.say.map((s) => ({
       say: phraseOf(s),
       means: keys(e.means),
+      meansText: e.means.normalize("NFC"),
       meansStops: tokenize(e.means).map(isStop),
       weight: e.weight ?? 1,
       keep: e.keep ?? false,
