@@ -13,9 +13,9 @@ export const BROADCAST_STATUS_LABELS = {
 export const UNREACHABLE_LABELS: Record<UnreachableReason, string> = {
   blocked: "Đã chặn bot Telegram",
   unfollowed: "Đã bỏ quan tâm Zalo OA",
-  "zalo-window": "Quá 7 ngày không nhắn Zalo OA (Zalo không cho gửi)",
+  "zalo-window": "Quá 7 ngày không nhắn Zalo OA, Zalo không cho gửi",
   "zalo-daily-cap": "Đã nhận đủ số thông báo Zalo trong ngày",
-  "no-push-channel": "Không có kênh nhận tin (chỉ dùng trang web)",
+  "no-push-channel": "Không có kênh nhận tin, chỉ dùng trang web",
 };
 
 export const CHANNEL_LABELS = { TELEGRAM: "Telegram", ZALO_OA: "Zalo", SMS: "SMS", ZNS: "Zalo ZNS" } as const;

@@ -26,7 +26,7 @@ beforeAll(async () => {
   minh = { username: m.username, password: "Minh-phe-duyet-2026" };
   await s.ctx.staffAccounts.setPasswordForDemo(minh.username, minh.password);
   browser = await launchChromium();
-}, 60_000);
+});
 afterAll(async () => {
   await browser?.close();
   await s?.close();
@@ -166,5 +166,5 @@ describe("the staff console in a browser", () => {
     expect(await page.locator("#events-title + .table-wrap").textContent()).toContain("Đã tiếp nhận");
     expect(await seriousViolations(page)).toEqual([]);
     await ctx.close();
-  }, 60_000);
+  });
 });

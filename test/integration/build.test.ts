@@ -142,7 +142,7 @@ describe("the built program (dist/)", () => {
       if (child.exitCode === null) child.kill("SIGTERM");
       await new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
     }
-  }, 90_000);
+  });
 
   it("runs `serve --role worker` without Prisma or the api's libraries, and it still does the worker's jobs: an announcement, the overdue watch, the Zalo token, the monthly report", async () => {
     const database = await cloneTestDatabase();

@@ -157,11 +157,29 @@ function tokensOf(text: string): Token[] {
 
 const keysOf = (text: string): string[] => tokensOf(text).map((t) => t.key);
 
+/**
+ * Pairs of adjacent words ("a b"; MiniSearch's "a_b"), one string each while an index is built:
+ * the catalog repeats the same pairs thousands of times, and a string built anew for each was
+ * hashed again by every set and map it went into and kept alive apart (most of the build's
+ * garbage collection).
+ */
+let pairCache: { " ": Map<string, Map<string, string>>; _: Map<string, Map<string, string>> } | null = null;
+
+function pairOf(a: string, b: string, separator: " " | "_" = " "): string {
+  if (pairCache === null) return `${a}${separator}${b}`;
+  const byFirst = pairCache[separator];
+  let after = byFirst.get(a);
+  if (after === undefined) byFirst.set(a, (after = new Map()));
+  let pair = after.get(b);
+  if (pair === undefined) after.set(b, (pair = `${a}${separator}${b}`));
+  return pair;
+}
+
 /** Terms of one line of catalog text: folded syllables and adjacent pairs (pair = "a_b" inside MiniSearch). */
 function lineTerms(line: string): string[] {
   const keys = keysOf(line);
   const out = [...keys];
-  for (let i = 1; i < keys.length; i++) out.push(`${keys[i - 1]}_${keys[i]}`);
+  for (let i = 1; i < keys.length; i++) out.push(pairOf(keys[i - 1]!, keys[i]!, "_"));
   return out;
 }
 
@@ -191,8 +209,8 @@ function marksOf(texts: readonly string[]): { strongTones: Set<string>; markedTe
       strongTones.add(tone);
       if (written) markedTerms.add(t.key);
       if (prev) {
-        strongTones.add(`${prevTone} ${tone}`);
-        if (written) markedTerms.add(`${prev.key} ${t.key}`);
+        strongTones.add(pairOf(prevTone, tone));
+        if (written) markedTerms.add(pairOf(prev.key, t.key));
       }
       prev = t;
       prevTone = tone;
@@ -217,7 +235,7 @@ function termSet(text: string, isStop: (t: Token) => boolean, set = new Set<stri
       for (let i = 0; i < tokens.length; i++) {
         const t = tokens[i]!;
         if (!isStop(t)) own.add(t.key);
-        if (i > 0) own.add(`${tokens[i - 1]!.key} ${t.key}`);
+        if (i > 0) own.add(pairOf(tokens[i - 1]!.key, t.key));
       }
     }
     terms = [...own];
@@ -241,11 +259,13 @@ function nameParts(name: string, tails: readonly RegExp[]): string[] {
 export function buildSearchIndex(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   tokenCache = new Map();
   termCache = new Map();
+  pairCache = { " ": new Map(), _: new Map() };
   try {
     return build(procedures);
   } finally {
     tokenCache = null;
     termCache = null;
+    pairCache = null;
   }
 }
 
@@ -361,7 +381,12 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   // generic words count for little: their weight is a fraction of their rarity
   // a pair of two generic or function words ("xin giấy", "làm giấy") is generic too
   const generic = new Set(data.generic);
-  const plain = (k: string): boolean => data.generic.has(k) || stop.has(k) || /^\d+$/.test(k);
+  const plainWords = new Map<string, boolean>();
+  const plain = (k: string): boolean => {
+    let is = plainWords.get(k);
+    if (is === undefined) plainWords.set(k, (is = data.generic.has(k) || stop.has(k) || /^\d+$/.test(k)));
+    return is;
+  };
   for (const t of idf.keys()) {
     const space = t.indexOf(" ");
     if (space > 0 && plain(t.slice(0, space)) && plain(t.slice(space + 1))) generic.add(t);
@@ -389,11 +414,19 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   const written = new Set<string>();
   // and the tones it writes each word with, in texts written with marks ("được": "duoc" is 5)
   const tonesOf = new Map<string, Set<number>>();
+  // (each text once, each word once: the same document names and words come back across the
+  // catalog, and a word's tokens are the same objects wherever it is written, tokenize.ts)
+  const seenTexts = new Set<string>();
+  const seenTokens = new Set<Token>();
   for (const p of procedures) {
     for (const text of [p.name, ...p.aliases, ...p.documentNames, p.field ?? ""]) {
+      if (seenTexts.has(text)) continue;
+      seenTexts.add(text);
       const tokens = tokensOf(text);
       if (!tokens.some((t) => t.marked)) continue;
       for (const t of tokens) {
+        if (seenTokens.has(t)) continue;
+        seenTokens.add(t);
         if (t.marked) written.add(t.tone);
         let tones = tonesOf.get(t.key);
         if (tones === undefined) tonesOf.set(t.key, (tones = new Set()));

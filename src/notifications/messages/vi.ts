@@ -137,10 +137,19 @@ export function noticeText(type: DossierNoticeType, v: NoticeVariables): NoticeT
       const early = v.early && v.dueDate ? ` (sớm hơn ngày hẹn ${v.dueDate})` : "";
       const earlySms = v.early ? " som hon ngay hen" : "";
       if (v.submissionChannel === "POSTAL") {
+        // Sent by post does not mean returned by post: the citizen chooses each separately
+        // (Decision 45/2016), and the event does not say which return was chosen. The agency's
+        // note, when there is one, says how the result is returned; without it, both ways are told.
         return build(
           v,
-          `${dossier(v)} đã có kết quả${early}. Kết quả sẽ được Bưu điện chuyển phát đến địa chỉ ông/bà đã đăng ký; bưu tá sẽ gọi trước khi giao. ${note}`,
-          { head: `Ho so ${code} da co ket qua${earlySms}. Buu dien se chuyen ket qua den dia chi cua ong/ba.` },
+          `${dossier(v)} đã có kết quả${early}. ${
+            note ||
+            `Nếu ông/bà đã chọn nhận kết quả qua Bưu điện, Bưu điện sẽ chuyển phát kết quả đến địa chỉ đã đăng ký và bưu tá sẽ gọi trước khi giao; nếu không, mời ông/bà đến nhận tại ${OFFICE}${v.communeName ? ` ${v.communeName}` : ""}.`
+          }`,
+          {
+            head: `Ho so ${code} da co ket qua${earlySms}.`,
+            middle: note || `Neu da chon nhan qua Buu dien, buu ta se goi truoc khi giao; neu khong, moi ong/ba den nhan tai bo phan mot cua.`,
+          },
           type,
         );
       }
