@@ -9,8 +9,9 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/support/global-setup.ts"],
     env: { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, LOG_LEVEL: "silent", NODE_ENV: "test", QUIET_HOURS: "off" },
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Liveness bounds, not speed checks: on a loaded 2-core machine a search-heavy test took 34 s.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
     pool: "forks",
   },
 });

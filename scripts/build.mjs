@@ -53,6 +53,8 @@ export async function buildDist({ quiet = false } = {}) {
     metafile: true,
     logLevel: quiet ? "error" : "warning",
   });
+  // The search's data tables are checked here and by the unit tests, not at every start: a bad table fails the build.
+  await checkSearchTables();
   // The sources this build read, with a hash of each: bin/built.js checks that none has changed.
   // (This script counts too: a change to how the program is built calls for a new build.)
   const inputs = Object.fromEntries(
@@ -76,6 +78,26 @@ export async function buildDist({ quiet = false } = {}) {
   }
   rmSync(old, { recursive: true, force: true });
   if (!quiet) console.log(`motcua built in dist/ (${Object.keys(inputs).length} source files, ${Date.now() - started} ms)`);
+}
+
+/** Runs src/catalog/search/data.ts checkSearchTables (bundled in memory: this script runs without a TypeScript loader); throws on a bad table. */
+async function checkSearchTables() {
+  const { outputFiles } = await build({
+    absWorkingDir: root,
+    stdin: { contents: 'export { checkSearchTables } from "./src/catalog/search/data.ts";', resolveDir: root, loader: "ts", sourcefile: "check-search-tables.ts" },
+    bundle: true,
+    write: false,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    logLevel: "error",
+  });
+  const checker = await import(`data:text/javascript;base64,${Buffer.from(outputFiles[0].contents).toString("base64")}`);
+  try {
+    checker.checkSearchTables();
+  } catch (error) {
+    throw new Error(`motcua is not built: ${error.message}`);
+  }
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -19,6 +19,7 @@ const html = (icon: string) => `<!doctype html>
   * { box-sizing: border-box; }
   body { margin: 0; font: 16px/1.45 system-ui, "Segoe UI", Roboto, Arial, sans-serif; background: var(--bg); color: #1d2733; }
   header { background: var(--blue); color: #fff; padding: 12px 16px; font-weight: 600; }
+  header h1 { font-size: inherit; margin: 0; }
   header small { display: block; font-weight: 400; opacity: .85; }
   #log { max-width: 760px; margin: 0 auto; padding: 16px 12px 120px; }
   .msg { white-space: pre-wrap; padding: 10px 12px; border-radius: 12px; margin: 8px 0; max-width: 88%; }
@@ -34,9 +35,9 @@ const html = (icon: string) => `<!doctype html>
 </style>
 </head>
 <body>
-<header>Trợ lý thủ tục hành chính một cửa<small>Hỏi giấy tờ cần chuẩn bị, lệ phí, thời hạn, nơi nộp</small></header>
+<header><h1>Trợ lý thủ tục hành chính một cửa</h1><small>Hỏi giấy tờ cần chuẩn bị, lệ phí, thời hạn, nơi nộp</small></header>
 <main id="log" aria-live="polite"></main>
-<form id="f" autocomplete="off">
+<form id="f" autocomplete="off" aria-label="Gửi câu hỏi">
   <input id="q" name="q" maxlength="500" placeholder="Nhập câu hỏi, ví dụ: làm giấy khai sinh cho con cần gì" aria-label="Câu hỏi">
   <button type="submit">Gửi</button>
 </form>

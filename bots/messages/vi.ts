@@ -341,6 +341,13 @@ const NEXT_STEP: Record<string, string> = {
 };
 
 
+// A dossier sent by post is not necessarily returned by post: the citizen chooses each separately
+// (Decision 45/2016) and the events do not say which, so the bot tells both ways, as the
+// result-ready notice does (src/notifications/messages/vi.ts), and promises no delivery.
+const POSTAL_RESULT =
+  "Nếu ông/bà đã chọn nhận kết quả qua Bưu điện, Bưu điện sẽ chuyển phát kết quả đến địa chỉ đã đăng ký và bưu tá sẽ gọi trước khi giao; " +
+  "nếu không, mời ông/bà đến nhận tại bộ phận một cửa nơi nộp hồ sơ, mang theo giấy tiếp nhận hồ sơ và giấy tờ tùy thân.";
+
 export const trackingText = {
   /** What a subscription code confirms, said in the code's own message. */
   codeFor: (code: string, channel: "TELEGRAM" | "ZALO_OA" | "WEB") => `nhận thông báo hồ sơ ${code} qua ${channel === "TELEGRAM" ? "Telegram" : channel === "ZALO_OA" ? "Zalo" : "trang trò chuyện"}`,
@@ -403,7 +410,7 @@ export const trackingText = {
     }
     const next =
       d.status === "RESULT_READY" && d.channel === "POSTAL"
-        ? "Kết quả đã có và sẽ được Bưu điện chuyển đến địa chỉ ông/bà đã đăng ký."
+        ? POSTAL_RESULT
         : l.state === "OVERDUE" && !["SUPPLEMENT_REQUIRED", "PAYMENT_REQUIRED"].includes(d.status)
           ? "Hồ sơ đã quá ngày hẹn mà chưa có kết quả; ông/bà có thể liên hệ bộ phận một cửa nơi nộp hồ sơ để hỏi lý do và ngày trả kết quả."
           : (NEXT_STEP[d.status] ?? "Ông/bà liên hệ bộ phận một cửa nếu cần hỗ trợ.");
@@ -460,7 +467,7 @@ export const bookingText = {
   resultNeedsPresence: (steps: readonly string[]) =>
     `Kết quả của thủ tục này phải nhận trực tiếp (${steps.map((t) => t.charAt(0).toLowerCase() + t.slice(1)).join("; ")}), nên Bưu điện không giao kết quả tận nhà. ` +
     "Ông/bà vui lòng đến bộ phận một cửa nơi nộp hồ sơ để nhận, mang theo giấy tiếp nhận hồ sơ và giấy tờ tùy thân.",
-  alreadyPostal: "Hồ sơ này đã đăng ký nhận kết quả qua Bưu điện; kết quả sẽ được chuyển đến địa chỉ ông/bà đã đăng ký.",
+  alreadyPostal: `Hồ sơ này nộp qua Bưu điện nên không cần đặt lịch ở đây. ${POSTAL_RESULT}`,
   finished: "Hồ sơ này đã trả kết quả hoặc đã kết thúc, không cần đặt giao nữa.",
   askWho:
     "Đặt Bưu điện giao kết quả tận nhà. Bước 1/5: ai sẽ nhận kết quả? Bưu tá chỉ trao kết quả khi xem giấy tờ tùy thân (CCCD) của người nhận: " +

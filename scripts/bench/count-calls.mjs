@@ -1,10 +1,11 @@
 /**
- * Preloaded into a benchmark's worker process (`node --import ./scripts/bench/count-calls.mjs`):
+ * Preloaded into a benchmark's worker and API processes (`node --import ./scripts/bench/count-calls.mjs`):
  * counts the SQL statements it sends to PostgreSQL (every `pg` client: the pool, Prisma's
  * adapter, the relay's LISTEN connection) and the commands it sends to Redis (ioredis; a Lua
  * script is one command), and the peaks of its memory (RSS, V8 heap committed and used, and
  * memory outside the heap, in MB, sampled every 500 ms), and writes them to the file named by
- * BENCH_COUNT_FILE every second and on exit, as JSON `{"sql":n,"redis":n,"peak":{…}}`. Bench
+ * BENCH_COUNT_FILE every second and on exit, as JSON `{"sql":n,"redis":n,"peak":{…},"at":ms}` (`at`:
+ * when it was written, Date.now(); no peaks sampled with BENCH_COUNT_MEMORY=off). Bench
  * code only: the service never loads it.
  */
 import { writeFileSync } from "node:fs";
@@ -16,10 +17,13 @@ if (file) {
   // The packages as the service resolves them (the same module objects, so the patch is seen).
   const require = createRequire(path.join(process.cwd(), "package.json"));
   const counts = { sql: 0, redis: 0, peak: { rss: 0, heapTotal: 0, heapUsed: 0, external: 0 } };
-  setInterval(() => {
-    const m = process.memoryUsage();
-    for (const k of Object.keys(counts.peak)) counts.peak[k] = Math.max(counts.peak[k], Math.round(m[k] / 1048576));
-  }, 500).unref();
+  // BENCH_COUNT_MEMORY=off: no memory sampling (the API process, whose CPU per event is measured).
+  if (process.env.BENCH_COUNT_MEMORY !== "off") {
+    setInterval(() => {
+      const m = process.memoryUsage();
+      for (const k of Object.keys(counts.peak)) counts.peak[k] = Math.max(counts.peak[k], Math.round(m[k] / 1048576));
+    }, 500).unref();
+  }
   const pg = require("pg");
   const query = pg.Client.prototype.query;
   pg.Client.prototype.query = function (...args) {
@@ -35,7 +39,7 @@ if (file) {
   };
   const write = () => {
     try {
-      writeFileSync(file, JSON.stringify(counts));
+      writeFileSync(file, JSON.stringify({ ...counts, at: Date.now() }));
     } catch {
       // the bench reads the last complete write
     }

@@ -7,13 +7,15 @@
  *   4. Peak RSS of the worker process.
  *   5. The ceiling, in the same run: bare BullMQ no-op jobs/s with the same concurrency; the ratio.
  *
- * The worker runs as its own process (`motcua serve --role worker`), as in production.
+ * The API and the worker run as processes of their own (`motcua serve --role api`, `--role
+ * worker`), from the compiled program (dist/, built first by `npm run bench:notify` when stale),
+ * as in production.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import inspector from "node:inspector";
+import { existsSync, mkdirSync, mkdtempSync, renameSync } from "node:fs";
+import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -22,11 +24,10 @@ import { Redis } from "ioredis";
 import pg from "pg";
 import { createAppContext } from "../../src/app/context.js";
 import { parseEnv } from "../../src/config/env.js";
-import { buildHttpServer } from "../../src/http/server.js";
 import { createLogger } from "../../src/logging/logger.js";
 import { projectRoot } from "../../src/paths.js";
 import { TelegramFake } from "../../test/fakes/telegram-fake.js";
-import { benchDatabaseUrl, benchRedisUrl, callMeter, readCallCounts, cpuMeter, databaseCpuMeter, freshBenchDatabase, ingestCpuMeter, line, peakRssMb, percentile, statementCounter } from "./support.js";
+import { benchDatabaseUrl, benchRedisUrl, callMeter, readCallCounts, cpuMeter, databaseCpuMeter, freshBenchDatabase, ingestCpuMeter, line, peakRssMb, percentile } from "./support.js";
 
 const E2E_NOTICES = Number(process.env.BENCH_NOTICES ?? 15_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 100);
@@ -74,11 +75,14 @@ async function main(): Promise<void> {
     LOG_LEVEL: "error",
     PORT: "0",
   };
+  // This process's own connections and services (the bench's set-up and checks; the API key).
   const env = parseEnv(envVars);
   const ctx = createAppContext(env, createLogger({ level: "error" }));
-  const app = await buildHttpServer(ctx);
-  const base = await app.listen({ host: "127.0.0.1", port: 0 });
   const { key } = await ctx.apiKeys.create({ name: "bench", role: "INTEGRATION" });
+  // The API: `motcua serve --role api` from dist/, as it ships, serving nothing but the bench.
+  const countsDir = mkdtempSync(path.join(os.tmpdir(), "bench-notify-"));
+  const api = await startApi(envVars, countsDir);
+  const base = api.base;
   const headers = { "content-type": "application/json", authorization: `Bearer ${key}` };
 
   // Citizens with a Telegram chat, so every notice is delivered (and confirmed) by the fake.
@@ -130,25 +134,26 @@ async function main(): Promise<void> {
 
   // 1. Ingest (no worker running: notices stay queued). The load comes from a process of its own
   //    (scripts/bench/ingest-clients.mjs), as upstream systems are other machines. Beside each
-  //    rate: the statements this process sent to PostgreSQL per event (round trips), and CPU per
-  //    event in this process (the API alone), in the clients' process, and in the PostgreSQL
-  //    backends of this database.
+  //    rate: the statements the API process sent to PostgreSQL per event (round trips), and CPU
+  //    per event in the API process, in the clients' process, and in the PostgreSQL backends of
+  //    this database.
   say("1/5 ingest…");
   // Planner statistics for the tables just filled (as autovacuum would have them in service).
   await ctx.pool.query("ANALYZE");
-  const statements = statementCounter();
   // BENCH_INGEST_RUNS=n: section 1 n times (each figure printed per run); BENCH_ONLY=ingest: section 1 only.
   const ingestRuns = Math.max(1, Number(process.env.BENCH_INGEST_RUNS ?? 1));
   /** One measured part: `count` events posted by the clients' process (after its warm-up), with the CPU it cost. */
   const ingestPart = async (name: string, options: { mode: "single" | "batch"; count: number; clients?: number; warm?: number; batchSize?: number }) => {
     const clients = await ingestClients({ base, key, ...options, firstSeq: phoneSeq });
     phoneSeq += (options.warm ?? 0) + options.count;
-    const cpu = await ingestCpuMeter(ctx.pool);
-    const sent = statements.read();
-    const profile = await apiProfile(name);
+    const sent = await api.statements();
+    const cpu = await ingestCpuMeter(ctx.pool, api.pid);
+    await api.profile.start();
     const { ms, cpuUs } = await clients.go();
-    await profile.stop();
-    return { rate: options.count / (ms / 1000), statements: statements.read() - sent, cpu: await cpu.perItem(options.count), clientUs: cpuUs / options.count };
+    // (read before the profile is written: writing it costs the API's process CPU of its own)
+    const used = await cpu.perItem(options.count);
+    await api.profile.stop(name);
+    return { rate: options.count / (ms / 1000), statements: (await api.statements()) - sent, cpu: used, clientUs: cpuUs / options.count };
   };
   // BENCH_ONLY=delivery: sections 2 and 4 only (end to end and a backlog), for comparing the delivery's CPU.
   const deliveryOnly = process.env.BENCH_ONLY === "delivery";
@@ -177,7 +182,7 @@ async function main(): Promise<void> {
   }
   if (process.env.BENCH_ONLY === "ingest") {
     agent.destroy();
-    await app.close().catch(() => undefined);
+    await api.stop();
     await ctx.close().catch(() => undefined);
     await telegram.stop();
     redis.disconnect();
@@ -201,7 +206,6 @@ async function main(): Promise<void> {
   // BENCH_WORKER_FLAGS: Node/V8 flags for the worker processes (e.g. "--max-semi-space-size=4").
   const workerFlags = (process.env.BENCH_WORKER_FLAGS ?? "").split(/\s+/).filter(Boolean);
   // Each worker counts the SQL statements and Redis commands it sends (count-calls.mjs, bench only).
-  const countsDir = mkdtempSync(path.join(os.tmpdir(), "bench-notify-"));
   let spawned = 0;
   const countFiles: string[] = [];
   const spawnWorkers = () =>
@@ -361,7 +365,7 @@ async function main(): Promise<void> {
   }
 
   agent.destroy();
-  await app.close().catch(() => undefined);
+  await api.stop();
   await ctx.close().catch(() => undefined);
   await telegram.stop();
   redis.disconnect();
@@ -371,26 +375,81 @@ async function main(): Promise<void> {
 }
 
 /**
- * BENCH_API_PROFILE=<dir>: a CPU profile of this process (the API and the bench's clients) over one
- * measured part, written to <dir>/<name>.cpuprofile (open it in Chrome's DevTools).
+ * The API as it ships: `motcua serve --role api` (dist/) in a process of its own, on a free port,
+ * preloaded with scripts/bench/count-calls.mjs (the SQL statements it sends) and, with
+ * BENCH_API_PROFILE=<dir>, scripts/bench/profile-on-signal.mjs: `profile.start()` and
+ * `profile.stop(name)` then write a CPU profile of the API over one measured part to
+ * <dir>/<name>.cpuprofile (open it in Chrome's DevTools).
  */
-async function apiProfile(name: string): Promise<{ stop(): Promise<void> }> {
-  const dir = process.env.BENCH_API_PROFILE;
-  if (!dir) return { stop: async () => undefined };
-  const session = new inspector.Session();
-  session.connect();
-  const post = (method: string, params?: object) =>
-    new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
-  await post("Profiler.enable");
-  await post("Profiler.start");
+async function startApi(
+  envVars: Record<string, string | undefined>,
+  countsDir: string,
+): Promise<{ base: string; pid: number; statements(): Promise<number>; profile: { start(): Promise<void>; stop(name: string): Promise<void> }; stop(): Promise<void> }> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const countFile = path.join(countsDir, "api.json");
+  const profileDir = process.env.BENCH_API_PROFILE;
+  // Written in that directory under a passing name, renamed after the part it covers.
+  const profilePrefix = profileDir ? path.join(profileDir, `.api-profile-${process.pid}-`) : "";
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const preload = (file: string) => ["--import", pathToFileURL(path.join(projectRoot, "scripts", "bench", file)).href];
+  const child = spawn(
+    process.execPath,
+    [...preload("count-calls.mjs"), ...(profileDir ? preload("profile-on-signal.mjs") : []), path.join(projectRoot, "bin", "motcua.js"), "serve", "--role", "api"],
+    {
+      env: { ...envVars, PORT: String(port), HOST: "127.0.0.1", PUBLIC_BASE_URL: base, BENCH_COUNT_FILE: countFile, BENCH_COUNT_MEMORY: "off", ...(profileDir ? { BENCH_PROFILE_FILE_PREFIX: profilePrefix } : {}) } as NodeJS.ProcessEnv,
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+  const exited = new Promise((r) => child.once("exit", r));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the API process (serve --role api) ended with ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error("the API process did not answer /readyz within 60 s");
+    const answer = await fetch(`${base}/readyz`).catch(() => null);
+    if (answer?.status === 200) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  let profiles = 0;
   return {
+    base,
+    pid: child.pid!,
+    // count-calls.mjs writes its file every second: asked while the API is idle, the first write
+    // made after the question holds every statement sent so far.
+    async statements() {
+      const asked = Date.now();
+      for (;;) {
+        const counts = readCallCounts(countFile);
+        if ((counts.at ?? 0) > asked) return counts.sql;
+        if (child.exitCode !== null) throw new Error("the API process ended");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    profile: {
+      async start() {
+        if (profileDir) child.kill("SIGUSR2");
+      },
+      async stop(name: string) {
+        if (!profileDir) return;
+        child.kill("SIGUSR2");
+        const written = `${profilePrefix}${(profiles += 1)}.cpuprofile`;
+        while (!existsSync(written)) await new Promise((r) => setTimeout(r, 50));
+        renameSync(written, path.join(profileDir, `${name}.cpuprofile`));
+      },
+    },
     async stop() {
-      const { profile } = (await post("Profiler.stop")) as { profile: unknown };
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
-      session.disconnect();
+      if (child.exitCode === null) child.kill("SIGTERM");
+      await exited;
     },
   };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
 }
 
 /**

@@ -144,9 +144,9 @@ export function cpuMeter(workerPids: number[]) {
 }
 
 /** The running totals a worker preloaded with scripts/bench/count-calls.mjs writes to its file. */
-export function readCallCounts(file: string): { sql: number; redis: number; peak?: { rss: number; heapTotal: number; heapUsed: number; external: number } } {
+export function readCallCounts(file: string): { sql: number; redis: number; peak?: { rss: number; heapTotal: number; heapUsed: number; external: number }; at?: number } {
   try {
-    return JSON.parse(readFileSync(file, "utf8")) as { sql: number; redis: number };
+    return JSON.parse(readFileSync(file, "utf8")) as { sql: number; redis: number; at?: number };
   } catch {
     return { sql: 0, redis: 0 };
   }
@@ -198,38 +198,20 @@ export function databaseCpuMeter(pool: pg.Pool, database: string) {
 }
 
 /**
- * Statements sent to PostgreSQL by this process (every pg client, Prisma's included: they share
- * the `pg` module), counted from the first call on: round trips, for the ingest figures.
+ * CPU used from now on by the API's process (`pid`) and by the PostgreSQL backends of its database,
+ * sampled at the start and at the end only (one statement each): "api / postgres µs" per item. A
+ * backend that ends meanwhile is missed; the ingest's pool keeps its connections while busy.
  */
-export function statementCounter(): { read(): number } {
-  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown; __counted?: number };
-  if (proto.__counted === undefined) {
-    proto.__counted = 0;
-    const original = proto.query;
-    proto.query = function (this: unknown, ...args: unknown[]) {
-      proto.__counted! += 1;
-      return original.apply(this, args);
-    };
-  }
-  return { read: () => proto.__counted! };
-}
-
-/**
- * CPU used from now on by this process (the API) and by the PostgreSQL backends of its database,
- * sampled at the start and at the end only (one statement each, so the statement counts around
- * it stay the ingest's): "api / postgres µs" per item. A backend that ends meanwhile is missed;
- * the ingest's pool keeps its connections while busy.
- */
-export async function ingestCpuMeter(pool: pg.Pool): Promise<{ perItem(items: number): Promise<string> }> {
+export async function ingestCpuMeter(pool: pg.Pool, pid: number): Promise<{ perItem(items: number): Promise<string> }> {
   // Client backends only (autovacuum works on the tables the ingest fills, on its own schedule).
-  // The backend answering this serves the ingest too (the pool hands out its last idle connection): counted.
+  // The backend answering this (the bench's own, not the API's) is counted too: its two statements are nothing beside the part.
   const backends = async () =>
     (await pool.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'")).rows.map((r) => r.pid);
-  const self = cpuSeconds(process.pid);
+  const self = cpuSeconds(pid);
   const start = new Map((await backends()).map((pid) => [pid, cpuSeconds(pid)]));
   return {
     async perItem(items: number) {
-      const api = cpuSeconds(process.pid) - self;
+      const api = cpuSeconds(pid) - self;
       const postgres = (await backends()).reduce((sum, pid) => sum + cpuSeconds(pid) - (start.get(pid) ?? 0), 0);
       const us = (s: number) => `${Math.round((s / items) * 1e6)}`;
       return `${us(api)} / ${us(postgres)} µs`;

@@ -26,7 +26,7 @@ beforeAll(async () => {
   await t.ctx.staffAccounts.create({ username: officer.username, fullName: "Nguyễn Thị Lan", role: "commune_staff", unitCode: "29955" });
   await t.ctx.staffAccounts.setPasswordForDemo(officer.username, officer.password);
   browser = await launchChromium();
-}, 60_000);
+});
 afterAll(async () => {
   await browser?.close();
   await t?.close();

@@ -26,7 +26,7 @@ beforeAll(async () => {
   minh = { username: m.username, password: "Minh-phe-duyet-2026" };
   await s.ctx.staffAccounts.setPasswordForDemo(minh.username, minh.password);
   browser = await launchChromium();
-}, 60_000);
+});
 afterAll(async () => {
   await browser?.close();
   await s?.close();
@@ -122,6 +122,14 @@ describe("the staff console in a browser", () => {
     await signIn(page, lan.username, NEW_PASSWORD);
     await page.waitForURL((url) => url.pathname === "/staff");
     await page.goto(`${s.baseUrl}/staff/broadcasts/new`);
+    // On a phone, each choice's box keeps its size and its words stay one block beside it (the
+    // urgent choice's bold clause was a column of its own and squeezed the radio buttons to 13 px)
+    const choices = await page.locator(".choice").evaluateAll((labels) =>
+      labels.map((l) => ({ text: l.textContent!.trim().slice(0, 20), box: l.querySelector("input")!.getBoundingClientRect().width, items: l.children.length })),
+    );
+    expect(choices.length).toBeGreaterThan(4);
+    for (const c of choices) expect(c, c.text).toMatchObject({ box: 20 });
+    for (const c of choices.filter((c) => c.items > 1)) expect(c.items, c.text).toBe(2);
     await page.getByLabel(/^Tiêu đề/).fill("Khẩn: triều cường tối nay");
     await page.getByLabel(/^Nội dung/).fill("Nước dâng cao từ 18 giờ. Kê cao đồ đạc, không cho trẻ em ra bờ sông.");
     await page.getByLabel(/Khẩn \(thiên tai/).check();
@@ -166,5 +174,5 @@ describe("the staff console in a browser", () => {
     expect(await page.locator("#events-title + .table-wrap").textContent()).toContain("Đã tiếp nhận");
     expect(await seriousViolations(page)).toEqual([]);
     await ctx.close();
-  }, 60_000);
+  });
 });

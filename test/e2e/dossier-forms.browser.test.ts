@@ -39,7 +39,7 @@ beforeAll(async () => {
   await t.ctx.staffAccounts.create({ username, fullName: "Nguyễn Thị Thu", role: "commune_staff", unitCode: COMMUNE });
   await t.ctx.staffAccounts.setPasswordForDemo(username, PASSWORD);
   browser = await launchChromium();
-}, 60_000);
+});
 afterAll(async () => {
   await browser?.close();
   await t?.close();
@@ -118,5 +118,5 @@ describe("forms 04 and 05 in a browser", () => {
     const file = await readFile((await download.path())!);
     expect(file.subarray(0, 5).toString()).toBe("%PDF-");
     await ctx.close();
-  }, 90_000);
+  });
 });

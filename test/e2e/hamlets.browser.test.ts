@@ -27,7 +27,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   // Until the console's sign-in exists, the staff browser sends the API key; bypassCSP lets the test inject axe-core.
   staff = await browser.newContext({ extraHTTPHeaders: { authorization: `Bearer ${key}` }, bypassCSP: true, viewport: { width: 390, height: 844 } });
-}, 60_000);
+});
 afterAll(async () => {
   await browser?.close();
   await t?.close();

@@ -25,7 +25,7 @@ beforeAll(async () => {
   code = e.dossierCode as string;
   await s.ctx.overdueWatch.mark();
   browser = await launchChromium();
-}, 60_000);
+});
 afterAll(async () => {
   await browser?.close();
   await s?.close();
@@ -67,5 +67,5 @@ describe("the overdue watch in a browser", () => {
     expect(await seriousViolations(page)).toEqual([]);
     expect((await s.ctx.db.staffUser.findUnique({ where: { username } }))?.telegramChatId).toBeNull();
     await ctx.close();
-  }, 60_000);
+  });
 });

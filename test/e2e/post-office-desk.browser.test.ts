@@ -47,7 +47,7 @@ beforeAll(async () => {
   await ingest({ dossierCode: postalDossier, status: "RECEIVED", channel: "POSTAL", applicant: { fullName: "Trần Thị Bình", phone: "0912000202" } });
   await ingest({ dossierCode: postalDossier, status: "RESULT_READY" });
   browser = await launchChromium();
-}, 60_000);
+});
 afterAll(async () => {
   await browser?.close();
   await t?.close();

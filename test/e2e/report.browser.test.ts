@@ -32,7 +32,7 @@ beforeAll(async () => {
     await t.ctx.db.dossier.create({ data: { code: `H15.50.05.13-261010-${9000 + i}`, applicantId: citizen.id, communeCode: COMMUNE, channel, receivedAt: at, status: "RECEIVED", statusAt: at } });
   }
   browser = await launchChromium();
-}, 60_000);
+});
 afterAll(async () => {
   await browser?.close();
   await t?.close();

@@ -2,6 +2,7 @@
  * The web chat in a real headless Chromium (Debian's chromium, driven by playwright-core).
  */
 import { randomBytes } from "node:crypto";
+import { createRequire } from "node:module";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../support/browser.js";
@@ -19,7 +20,7 @@ beforeAll(async () => {
     { source: "UPSTREAM" },
   );
   browser = await launchChromium();
-}, 60_000);
+});
 afterAll(async () => {
   await browser?.close();
   await t?.close();
@@ -53,7 +54,7 @@ describe("web chat in a browser", () => {
     const cookies = await page.context().cookies();
     expect(cookies.find((c) => c.name === "motcua_chat")).toMatchObject({ httpOnly: true, sameSite: "Lax", path: "/api/v1/chat" });
     await page.close();
-  }, 60_000);
+  });
 
   it("on a phone-width screen, a long answer is shown from the procedure's name, its summary under it", async () => {
     const page = await browser.newPage({ viewport: { width: 360, height: 640 } });
@@ -70,7 +71,7 @@ describe("web chat in a browser", () => {
     await expect.poll(async () => (await answer.boundingBox())!.y).toBeGreaterThan(-1);
     expect((await answer.boundingBox())!.y).toBeLessThan(640 / 4);
     await page.close();
-  }, 60_000);
+  });
   it("a lost marriage certificate: the variants are buttons best first, and the copy extract answers when pressed", async () => {
     const page = await browser.newPage();
     await page.goto(`${t.baseUrl}/chat`);
@@ -85,5 +86,23 @@ describe("web chat in a browser", () => {
     await page.locator(".msg.bot", { hasText: "(mã 2.000635)" }).waitFor();
     expect(await page.locator(".msg.bot").last().textContent()).toMatch(/^📄 Cấp bản sao Trích lục hộ tịch [^\n]*\(mã 2\.000635\)\n📍 Nơi nộp: /);
     await page.close();
-  }, 60_000);
+  });
+  it("on a phone-width screen, the page has a heading and its question form is a landmark: axe finds nothing, moderate included", async () => {
+    // a screen reader's user jumps by headings and landmarks; the page had neither for the form
+    const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, bypassCSP: true, locale: "vi-VN" });
+    const page = await ctx.newPage();
+    await page.goto(`${t.baseUrl}/chat`);
+    await page.locator(".buttons button").first().waitFor();
+    await expect(page.getByRole("heading", { level: 1, name: "Trợ lý thủ tục hành chính một cửa" }).isVisible()).resolves.toBe(true);
+    await page.getByRole("form", { name: "Gửi câu hỏi" }).getByRole("textbox", { name: "Câu hỏi" }).fill("xin giấy xác nhận độc thân");
+    await page.press("#q", "Enter");
+    await page.getByText("(mã 1.004873)", { exact: false }).first().waitFor();
+    await page.addScriptTag({ path: createRequire(import.meta.url).resolve("axe-core/axe.min.js") });
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
+      return (await axe.run()).violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+    });
+    expect(violations).toEqual([]);
+    await ctx.close();
+  });
 });

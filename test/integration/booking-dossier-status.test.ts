@@ -52,7 +52,7 @@ beforeAll(async () => {
   database = await cloneTestDatabase();
   t = await startTestApp({ DATABASE_URL: database.url, QUEUE_PREFIX: `bds${randomBytes(4).toString("hex")}` });
   clerkKey = (await t.ctx.apiKeys.create({ name: "clerk", role: "POST_OFFICE_STAFF", unitCode: "82" })).key;
-}, 60_000);
+});
 afterAll(async () => {
   await t?.close();
   await database?.drop();

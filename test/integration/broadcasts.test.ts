@@ -84,6 +84,12 @@ async function subscribe(s: NotifyStack, specs: SubscriberSpec[]): Promise<strin
   return ids;
 }
 
+/** HH:MM in Vietnam (QUIET_HOURS' format). */
+function hhmm(date: Date): string {
+  const ict = new Date(date.getTime() + 7 * 3600_000);
+  return `${String(ict.getUTCHours()).padStart(2, "0")}:${String(ict.getUTCMinutes()).padStart(2, "0")}`;
+}
+
 const draft = (over: Record<string, unknown> = {}) => ({ communeCode: COMMUNE, title: "Tiêm chủng mở rộng", body: "Sáng thứ Bảy 7 giờ tại trạm y tế phường, mang theo sổ tiêm chủng.", ...over });
 
 async function waitStatus(s: NotifyStack, key: string, id: string, status: string, timeoutMs = 60_000): Promise<any> {
@@ -301,10 +307,12 @@ describe("announcements", () => {
     } finally {
       await slow.close();
     }
-  }, 90_000);
+  });
 
   it("a normal announcement waits for quiet hours to end on every channel; an urgent one goes at once", async () => {
-    const night = await startNotifyStack({ env: { RATE_LIMITS: "off", QUIET_HOURS: "00:00-23:59", BROADCAST_TICK_MS: "300" } });
+    // Quiet from an hour ago to an hour ahead (a fixed "00:00-23:59" is not quiet at 23:59).
+    const now = Date.now();
+    const night = await startNotifyStack({ env: { RATE_LIMITS: "off", QUIET_HOURS: `${hhmm(new Date(now - 3600_000))}-${hhmm(new Date(now + 3600_000))}`, BROADCAST_TICK_MS: "300" } });
     try {
       const key = await keyFor(night, "Cán bộ", "COMMUNE_STAFF", COMMUNE);
       const key2 = await keyFor(night, "Cán bộ 2", "COMMUNE_STAFF", COMMUNE);
@@ -324,7 +332,7 @@ describe("announcements", () => {
     } finally {
       await night.close();
     }
-  }, 60_000);
+  });
 
   it("respects Zalo's cap of announcements a follower a day, and schedules one for later", async () => {
     const h = await hamlet(s, COMMUNE, "Khóm Hạn Mức");
@@ -337,16 +345,18 @@ describe("announcements", () => {
     }
     const over = await call(s, "POST", "/api/v1/broadcasts", staff, draft({ hamletIds: [h], title: "Tin vượt hạn mức" }));
     expect(over.body.preview.recipients.unreachableByReason["zalo-daily-cap"]).toBe(1);
-    const at = new Date(Date.now() + 2000).toISOString();
+    // Far enough ahead that a loaded machine still asks to send before the time (a send within
+    // 1 s of it starts at once, not SCHEDULED).
+    const at = new Date(Date.now() + 8000).toISOString();
     await call(s, "PATCH", `/api/v1/broadcasts/${over.body.id}`, staff, { scheduledAt: at });
     const scheduled = await call(s, "POST", `/api/v1/broadcasts/${over.body.id}/send`, staff);
     expect(scheduled.body.status).toBe("SCHEDULED");
-    const done = await waitStatus(s, staff, over.body.id, "SENT", 20_000);
+    const done = await waitStatus(s, staff, over.body.id, "SENT", 30_000);
     expect(done.counts).toMatchObject({ total: 1, unreachable: 1 });
     expect(s.zalo.messages.filter((m) => m.userId === user).length).toBe(cap);
     const unreached = await call(s, "GET", `/api/v1/broadcasts/${over.body.id}/unreached`, staff);
     expect(unreached.body.hamlets).toEqual([expect.objectContaining({ hamletId: h, hamletName: "Khóm Hạn Mức", subscribers: [expect.objectContaining({ channel: "Zalo" })] })]);
-  }, 60_000);
+  });
 
   it("targets only the hamlets named and the whole-commune subscribers, each chat once (a chat subscribed to the hamlet and the commune too), never the other hamlet, the other commune or an opted-out chat; another commune's hamlet cannot be slipped in by PATCH", async () => {
     const a = await hamlet(s, COMMUNE, "Khóm Nhắm A");

@@ -28,7 +28,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 async function motcua(args: string[], env: Record<string, string> = {}, node: string[] = []) {
   try {
-    const { stdout, stderr } = await run(process.execPath, [...node, bin, ...args], { env: { ...process.env, ...env }, timeout: 120_000 });
+    const { stdout, stderr } = await run(process.execPath, [...node, bin, ...args], { env: { ...process.env, ...env }, timeout: 300_000 }); // bounds a hang only: migrate and seed took 114 s together at load 18
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -97,7 +97,7 @@ describe("the built program (dist/)", () => {
       await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await admin.end();
     }
-  }, 180_000);
+  }, 600_000);
 
   it("serves every role from dist/: ready, with the page templates and the built web assets", async () => {
     const port = await freePort();
@@ -113,7 +113,7 @@ describe("the built program (dist/)", () => {
     child.stderr.on("data", (c) => (stderr += String(c)));
     child.stdout.on("data", (c) => (stdout += String(c)));
     try {
-      const until = Date.now() + 60_000;
+      const until = Date.now() + 180_000;
       while ((await fetch(`${base}/readyz`).catch(() => null))?.status !== 200) {
         if (Date.now() > until || child.exitCode !== null) throw new Error(`the service did not become ready: ${stderr}`);
         await new Promise((r) => setTimeout(r, 100));
@@ -142,7 +142,7 @@ describe("the built program (dist/)", () => {
       if (child.exitCode === null) child.kill("SIGTERM");
       await new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
     }
-  }, 90_000);
+  }, 300_000);
 
   it("runs `serve --role worker` without Prisma or the api's libraries, and it still does the worker's jobs: an announcement, the overdue watch, the Zalo token, the monthly report", async () => {
     const database = await cloneTestDatabase();
@@ -183,7 +183,7 @@ describe("the built program (dist/)", () => {
       child.stderr!.on("data", (c) => (stderr += String(c)));
       const worker = child;
       const until = async (what: string, probe: () => Promise<boolean> | boolean) => {
-        const deadline = Date.now() + 60_000;
+        const deadline = Date.now() + 120_000;
         while (!(await probe())) {
           if (Date.now() > deadline || worker.exitCode !== null) throw new Error(`the worker did not do it: ${what}; ${stderr}`);
           await new Promise((r) => setTimeout(r, 100));
@@ -244,7 +244,7 @@ describe("the built program (dist/)", () => {
       await database.drop();
     }
     expect(child?.exitCode, stderr).toBe(0);
-  }, 120_000);
+  }, 300_000);
 
   it("refuses, in one sentence, a dist/ that is missing or older than its sources", async () => {
     // A copy of the launcher in a package of its own, with a stand-in build.

@@ -129,5 +129,5 @@ describe("motcua CLI", () => {
       await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await admin.end();
     }
-  }, 60_000);
+  });
 });

@@ -37,7 +37,7 @@ beforeAll(async () => {
     [dossierEventSchema.parse({ eventId: `dsf-${tag}`, dossierCode: code(1), status: "RECEIVED", occurredAt: new Date(Date.now() - 3600_000).toISOString(), procedure: { code: "1.001193", name: "Đăng ký khai sinh" }, applicant: { fullName: "Nguyễn Văn An", phone: "0912000301" }, communeCode: "29955", dueAt: new Date(Date.now() + 3 * 86400_000).toISOString() })],
     { source: "UPSTREAM" },
   );
-}, 60_000);
+});
 afterAll(async () => {
   await t?.close();
   await database?.drop();

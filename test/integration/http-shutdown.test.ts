@@ -35,7 +35,7 @@ describe("stopping the HTTP server", () => {
     await app.close(); // without a bound this waits for Node's 60 s headers timeout
     await closed;
     expect(socket.destroyed).toBe(true);
-  });
+  }, 30_000); // well under Node's 60 s headers timeout: only the bound can end it in time
 
   it("closes idle keep-alive connections at once and lets a request under way finish", async () => {
     let arrived!: () => void;
@@ -70,5 +70,5 @@ describe("stopping the HTTP server", () => {
     await app.close();
     expect(await slow).toEqual({ status: 200, body: JSON.stringify({ done: true }) });
     agent.destroy();
-  });
+  }, 30_000); // well under the 60 s grace
 });

@@ -95,7 +95,7 @@ beforeAll(async () => {
   await ingest({ dossierCode: code(1), status: "RESULT_READY", applicant: { fullName: "Nguyễn Văn An", phone: "0912000101" }, communeCode: COMMUNE });
   await ingest({ dossierCode: code(2), status: "PROCESSING", applicant: { fullName: "Trần Thị Bình", phone: "0912000102" }, communeCode: COMMUNE });
   await ingest({ dossierCode: code(3), status: "RESULT_READY", applicant: { fullName: "Đỗ Văn Hà", phone: "0912000103" }, communeCode: hanoiCommune });
-}, 60_000);
+});
 afterAll(async () => {
   await t?.close();
   await database?.drop();

@@ -516,7 +516,7 @@ describe("motcua staff (CLI)", () => {
     expect(signed.body.mustChangePassword).toBe(true);
     const admin = await motcua(["staff", "create", "--username", uniqueName("quan.tri"), "--name", "Quản trị", "--role", "admin"]);
     expect(admin.code, admin.stderr).toBe(0);
-  }, 60_000);
+  });
 
   it("refuses bad input with a clear message and a non-zero exit, storing nothing", async () => {
     const count = await s.ctx.db.staffUser.count();
@@ -557,5 +557,5 @@ describe("motcua staff (CLI)", () => {
     expect((await req("GET", "/api/v1/auth/me", { session: again.session! })).status).toBe(401);
     expect((await login(lan.username, otp)).status).toBe(401);
     expect((await s.ctx.db.staffUser.findUniqueOrThrow({ where: { username: lan.username } })).active).toBe(false);
-  }, 60_000);
+  });
 });

@@ -64,13 +64,15 @@ async function until(probe: () => boolean, what: string, timeoutMs = 5000): Prom
 
 describe("Zalo token refresh lock", () => {
   it("an OAuth call slower than the lock's lease: only one refresh reaches OAuth, and the pair saved is the newest", async () => {
-    zalo.oauthDelayMs = 1200;
-    const a = manager({ lockTtlMs: 300, oauthTimeoutMs: 3000 });
-    const b = manager({ lockTtlMs: 300, oauthTimeoutMs: 3000 });
+    // A lease of 2 s, renewed every third of it: short enough to outlast it quickly, long enough
+    // that a loaded machine's stalls (a 300 ms lease lapsed here on a cold start) do not end it.
+    zalo.oauthDelayMs = 5000;
+    const a = manager({ lockTtlMs: 2000, oauthTimeoutMs: 10_000 });
+    const b = manager({ lockTtlMs: 2000, oauthTimeoutMs: 10_000 });
     const first = a.refresh();
-    await until(() => oauthRequests().length === 1, "the first refresh reaching OAuth");
+    await until(() => oauthRequests().length === 1, "the first refresh reaching OAuth", 15_000);
     // Past the lease: without renewal the lock would have lapsed by now.
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 2500));
     expect(await redis.pttl(lockKey)).toBeGreaterThan(0);
     const second = b.refresh();
     const [tokenA, tokenB] = await Promise.all([first, second]);

@@ -2,7 +2,7 @@
  * The whole notification pipeline for an integration test, every part real: a database of its
  * own, Redis, the HTTP API, the BullMQ worker and relay, and the fake providers on 127.0.0.1.
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import { createServer } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { createAppContext, type AppContext } from "../../src/app/context.js";
@@ -56,6 +56,8 @@ export interface NotifyStack {
 }
 
 let sequence = 0;
+/** Where this process's applicants' phone numbers start: each event's differs (random ones collided now and then). */
+const phoneBase = randomInt(1_000_000);
 
 export async function startNotifyStack(options: StackOptions = {}): Promise<NotifyStack> {
   const zalo = new ZaloFake();
@@ -120,14 +122,15 @@ export async function startNotifyStack(options: StackOptions = {}): Promise<Noti
         status: "RECEIVED",
         occurredAt: "2026-11-20T09:15:00+07:00",
         procedure: { code: "1.001193", name: "Đăng ký khai sinh" },
-        applicant: { fullName: "Nguyễn Văn An", phone: `0912${String(Math.floor(Math.random() * 1e6)).padStart(6, "0")}` },
+        applicant: { fullName: "Nguyễn Văn An", phone: `0912${String((phoneBase + sequence) % 1_000_000).padStart(6, "0")}` },
         communeCode: "29955",
         channel: "COUNTER",
         dueAt: "2026-11-25T17:00:00+07:00",
         ...overrides,
       };
     },
-    async waitFor(probe, what, timeoutMs = 15_000) {
+    // A liveness bound: under load (a 2-core machine at load 24) 50 SMS took 20 s to settle.
+    async waitFor(probe, what, timeoutMs = 60_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {
         const value = await probe();

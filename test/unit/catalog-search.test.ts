@@ -570,6 +570,15 @@ describe("the data tables", () => {
     expect(searchCatalog(grown, "tách hộ")[0]?.code).toBe("9.000003");
     expect(searchCatalog(buildSearchIndex([]), "đăng ký khai sinh")).toEqual([]);
   });
+
+  it("reads an alias in citizens' words as a question is read: its colloquial phrase meets the question saying it, or a synonym of it", () => {
+    const small: SearchableProcedure[] = [
+      { code: "9.000001", name: "Đăng ký biến động đất đai", field: null, aliases: ["sang tên sổ đỏ cho con"], documentNames: [] },
+      { code: "9.000002", name: "Cấp giấy chứng nhận quyền sử dụng đất lần đầu", field: null, aliases: [], documentNames: [] },
+    ];
+    // the question's "bìa đỏ" is read as the catalog's words, as is the alias's "sổ đỏ"
+    expect(searchCatalog(buildSearchIndex(small), "muốn sang tên bìa đỏ cho con")[0]?.code).toBe("9.000001");
+  });
 });
 
 /**

@@ -10,6 +10,7 @@ import stopWordsJson from "./data/stopwords.json" with { type: "json" };
 import subjectsJson from "./data/subjects.json" with { type: "json" };
 import synonymsJson from "./data/synonyms.json" with { type: "json" };
 import variantsJson from "./data/variants.json" with { type: "json" };
+import { ValidationError } from "../../errors.js";
 import { toneSignature } from "../../text/vietnamese.js";
 import { tokenize, type Token } from "./tokenize.js";
 
@@ -94,9 +95,33 @@ const SubjectsFile = z.object({
   impossibleActs: phrases.optional(),
 });
 
-/** The tables are imported (so that a build bundles them) and checked on first use. */
-function read<T>(schema: z.ZodType<T>, json: unknown): T {
-  return schema.parse(json);
+/** The tables as imported (so that a build bundles them), by name, with the schema each must meet. */
+const tables = {
+  abbreviations: [AbbreviationsFile, abbreviationsJson],
+  stopwords: [StopWordsFile, stopWordsJson],
+  synonyms: [SynonymsFile, synonymsJson],
+  "out-of-scope": [OutOfScopeFile, outOfScopeJson],
+  variants: [VariantsFile, variantsJson],
+  subjects: [SubjectsFile, subjectsJson],
+} as const satisfies Record<string, readonly [z.ZodType, unknown]>;
+
+/**
+ * Checks the tables against their schemas; throws a ValidationError naming the file and the
+ * problems. The tables are part of the program, not input: they are checked where it is built
+ * (scripts/build.mjs refuses to build dist/, what every role and the CLI run, with a bad table)
+ * and by the unit tests (test/unit/search-tables.test.ts, in CI), not at every start, where zod
+ * compiling and running these schemas was about a sixth of reading the tables.
+ */
+export function checkSearchTables(overrides: Partial<Record<keyof typeof tables, unknown>> = {}): void {
+  for (const [name, [schema, json]] of Object.entries(tables)) {
+    const result = schema.safeParse(name in overrides ? overrides[name as keyof typeof tables] : json);
+    if (!result.success) throw new ValidationError(`src/catalog/search/data/${name}.json: ${z.prettifyError(result.error)}`, result.error.issues);
+  }
+}
+
+/** A table as its schema types it (checked by checkSearchTables when the program is built and tested). */
+function read<T>(_schema: z.ZodType<T>, json: unknown): T {
+  return json as T;
 }
 
 /** A phrase in matching form: folded keys, and tone signatures for a one-word phrase. */
@@ -127,6 +152,8 @@ export function phraseOf(text: string): Phrase {
 export interface Synonym {
   say: Phrase;
   means: string[];
+  /** the means words as the table writes them (marks and all) */
+  meansText: string;
   /** which of the means words are function words */
   meansStops: boolean[];
   /** how much the means words count (1; "weight" in the table) */
@@ -270,6 +297,7 @@ export function searchData(): SearchData {
     e.say.map((s) => ({
       say: phraseOf(s),
       means: keys(e.means),
+      meansText: e.means.normalize("NFC"),
       meansStops: tokenize(e.means).map(isStop),
       weight: e.weight ?? 1,
       keep: e.keep ?? false,

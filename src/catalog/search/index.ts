@@ -14,9 +14,9 @@
 // The retrieval is a maintained library (MiniSearch), as issue 8 §2 asks and the brief prefers to
 // hand-written full-text search; make it faster around the library, not by replacing it.
 import MiniSearch from "minisearch";
-import { searchData, type OutOfScopeTopic, type Phrase, type VariantGroup, type VariantMember } from "./data.js";
+import { searchData, type OutOfScopeTopic, type Phrase, type Synonym, type VariantGroup, type VariantMember } from "./data.js";
 import type { AnswerResult, SearchAnswer } from "./answer.js";
-import { expandAbbreviations, phraseAt, phraseSpans, readQuery, saysPhrase, type ReadQuery } from "./query.js";
+import { expandAbbreviations, phraseAt, phraseSpans, readAlias, readQuery, saysPhrase, type ReadQuery } from "./query.js";
 import { absurdSubject } from "./subjects.js";
 import { extractProcedureCodes, tokenize, type Token } from "./tokenize.js";
 import { toneOf, type Vocabulary } from "./typos.js";
@@ -94,6 +94,8 @@ const COMMON_WORDS_QUESTION = 0.6;
  * unmarked, is still "khai tử"): it names a procedure as a rare word does.
  */
 const STOP_PAIR_DISTINCTIVE = 0.6;
+/** A question covering this much of a procedure's own name (by rarity) names it outright. */
+const NAMED_OUTRIGHT = 0.85;
 
 interface Doc {
   id: number;
@@ -109,7 +111,7 @@ interface Doc {
   /** the terms the name and aliases write with marks somewhere */
   markedTerms: Set<string>;
   /** the name (whole and without brackets), its parts and each alias: terms with their rarity */
-  phrases: { terms: string[]; idfs: number[]; total: number; whole: boolean }[];
+  phrases: { terms: string[]; idfs: number[]; total: number; whole: boolean; name: boolean; read: boolean }[];
   /** keys of the name and aliases (for "does this procedure name the topic itself") */
   strongKeys: string[][];
   /** keys of the name and field (what the procedure is about: livestock, forestry, vehicles…) */
@@ -155,11 +157,29 @@ function tokensOf(text: string): Token[] {
 
 const keysOf = (text: string): string[] => tokensOf(text).map((t) => t.key);
 
+/**
+ * Pairs of adjacent words ("a b"; MiniSearch's "a_b"), one string each while an index is built:
+ * the catalog repeats the same pairs thousands of times, and a string built anew for each was
+ * hashed again by every set and map it went into and kept alive apart (most of the build's
+ * garbage collection).
+ */
+let pairCache: { " ": Map<string, Map<string, string>>; _: Map<string, Map<string, string>> } | null = null;
+
+function pairOf(a: string, b: string, separator: " " | "_" = " "): string {
+  if (pairCache === null) return `${a}${separator}${b}`;
+  const byFirst = pairCache[separator];
+  let after = byFirst.get(a);
+  if (after === undefined) byFirst.set(a, (after = new Map()));
+  let pair = after.get(b);
+  if (pair === undefined) after.set(b, (pair = `${a}${separator}${b}`));
+  return pair;
+}
+
 /** Terms of one line of catalog text: folded syllables and adjacent pairs (pair = "a_b" inside MiniSearch). */
 function lineTerms(line: string): string[] {
   const keys = keysOf(line);
   const out = [...keys];
-  for (let i = 1; i < keys.length; i++) out.push(`${keys[i - 1]}_${keys[i]}`);
+  for (let i = 1; i < keys.length; i++) out.push(pairOf(keys[i - 1]!, keys[i]!, "_"));
   return out;
 }
 
@@ -189,8 +209,8 @@ function marksOf(texts: readonly string[]): { strongTones: Set<string>; markedTe
       strongTones.add(tone);
       if (written) markedTerms.add(t.key);
       if (prev) {
-        strongTones.add(`${prevTone} ${tone}`);
-        if (written) markedTerms.add(`${prev.key} ${t.key}`);
+        strongTones.add(pairOf(prevTone, tone));
+        if (written) markedTerms.add(pairOf(prev.key, t.key));
       }
       prev = t;
       prevTone = tone;
@@ -215,7 +235,7 @@ function termSet(text: string, isStop: (t: Token) => boolean, set = new Set<stri
       for (let i = 0; i < tokens.length; i++) {
         const t = tokens[i]!;
         if (!isStop(t)) own.add(t.key);
-        if (i > 0) own.add(`${tokens[i - 1]!.key} ${t.key}`);
+        if (i > 0) own.add(pairOf(tokens[i - 1]!.key, t.key));
       }
     }
     terms = [...own];
@@ -239,11 +259,13 @@ function nameParts(name: string, tails: readonly RegExp[]): string[] {
 export function buildSearchIndex(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   tokenCache = new Map();
   termCache = new Map();
+  pairCache = { " ": new Map(), _: new Map() };
   try {
     return build(procedures);
   } finally {
     tokenCache = null;
     termCache = null;
+    pairCache = null;
   }
 }
 
@@ -253,8 +275,30 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   const isStop = (t: Token): boolean => (t.marked ? data.stopTones.has(t.tone) : stop.has(t.key));
   // a boilerplate tail starts at its first word and runs to the end of the name
   const tails = data.nameTails.map((t) => new RegExp(`\\s${t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(\\s.*)?$`, "iu"));
+  // aliases are citizens' words, and a question's colloquial phrases are read as the catalog's
+  // words (synonyms.json): an alias saying "sổ đỏ" never meets a question saying it, which reads
+  // "giấy chứng nhận quyền sử dụng đất". So each alias is also read as a question is, and how much
+  // of it a question covers counts that reading too. Not read: synonyms that keep the citizen's
+  // words (the alias still meets them), those that count less than fully (a text has no weights),
+  // and those whose meaning opens another procedure's name ("hộ nghèo" → "công nhận hộ nghèo, hộ
+  // cận nghèo"): they would read the alias into that procedure (the alias of a school-cost support
+  // saying "hộ nghèo" is not the recognition of poor households).
+  const nameKeys = procedures.map((p) => ` ${keysOf(p.name).join(" ")} `);
+  const opensName = new Map<string, boolean>();
+  const opensAName = (means: string): boolean => {
+    let opens = opensName.get(means);
+    if (opens === undefined) {
+      // (a name may open with "Thủ tục")
+      opens = nameKeys.some((k) => k.replace(/^ thu tuc /, " ").startsWith(` ${means} `));
+      opensName.set(means, opens);
+    }
+    return opens;
+  };
+  const readOf = procedures.map((p, id) =>
+    p.aliases.flatMap((a) => readAlias(a, (s) => s.keep || s.weight < 1 || (opensAName(s.means.join(" ")) && !nameKeys[id]!.includes(` ${s.means.join(" ")} `))) ?? []),
+  );
   const docs: Doc[] = procedures.map((p, id) => {
-    const strongTexts = [p.name, ...p.aliases];
+    const strongTexts = [p.name, ...p.aliases, ...readOf[id]!];
     return {
       id,
       code: p.code,
@@ -263,8 +307,8 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
       strong: strongTexts.reduce((set, t) => termSet(t, isStop, set), new Set<string>()),
       ...marksOf(strongTexts),
       weak: [...p.documentNames, p.field ?? ""].reduce((set, t) => termSet(t, isStop, set), new Set<string>()),
-      phrases: [...nameParts(p.name, tails).map((text, i) => ({ text, whole: i < 2 })), ...p.aliases.map((text) => ({ text, whole: true }))]
-        .map(({ text, whole }) => ({ terms: [...termSet(text, isStop)], idfs: [] as number[], total: 0, whole }))
+      phrases: [...nameParts(p.name, tails).map((text, i) => ({ text, whole: i < 2, name: true, read: false })), ...p.aliases.map((text) => ({ text, whole: true, name: false, read: false })), ...readOf[id]!.map((text) => ({ text, whole: true, name: false, read: true }))]
+        .map(({ text, whole, name, read }) => ({ terms: [...termSet(text, isStop)], idfs: [] as number[], total: 0, whole, name, read }))
         .filter((ph) => ph.terms.length > 0),
       // (and as the abbreviations they use read: "thẻ BHYT" names "bảo hiểm y tế")
       strongKeys: strongTexts.flatMap((t) => {
@@ -337,7 +381,12 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   // generic words count for little: their weight is a fraction of their rarity
   // a pair of two generic or function words ("xin giấy", "làm giấy") is generic too
   const generic = new Set(data.generic);
-  const plain = (k: string): boolean => data.generic.has(k) || stop.has(k) || /^\d+$/.test(k);
+  const plainWords = new Map<string, boolean>();
+  const plain = (k: string): boolean => {
+    let is = plainWords.get(k);
+    if (is === undefined) plainWords.set(k, (is = data.generic.has(k) || stop.has(k) || /^\d+$/.test(k)));
+    return is;
+  };
   for (const t of idf.keys()) {
     const space = t.indexOf(" ");
     if (space > 0 && plain(t.slice(0, space)) && plain(t.slice(space + 1))) generic.add(t);
@@ -365,11 +414,19 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   const written = new Set<string>();
   // and the tones it writes each word with, in texts written with marks ("được": "duoc" is 5)
   const tonesOf = new Map<string, Set<number>>();
+  // (each text once, each word once: the same document names and words come back across the
+  // catalog, and a word's tokens are the same objects wherever it is written, tokenize.ts)
+  const seenTexts = new Set<string>();
+  const seenTokens = new Set<Token>();
   for (const p of procedures) {
     for (const text of [p.name, ...p.aliases, ...p.documentNames, p.field ?? ""]) {
+      if (seenTexts.has(text)) continue;
+      seenTexts.add(text);
       const tokens = tokensOf(text);
       if (!tokens.some((t) => t.marked)) continue;
       for (const t of tokens) {
+        if (seenTokens.has(t)) continue;
+        seenTokens.add(t);
         if (t.marked) written.add(t.tone);
         let tones = tonesOf.get(t.key);
         if (tones === undefined) tonesOf.set(t.key, (tones = new Set()));
@@ -453,6 +510,7 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   if (needTotal < data.maxIdf * NEED_RARE) needTotal = 0;
   const topBm25 = hits[0]!.score;
   const scored: Scored[] = [];
+  const pending: { doc: Doc; questionCovered: number; nameCovered: number; readDamped: number; wholeCovered: number; distinctive: number; outright: boolean; bm25: number; needGot: number }[] = [];
   for (const hit of hits.slice(0, CANDIDATES)) {
     const doc = data.docs[hit.id as number]!;
     // a word typed with its marks matches only a name that writes it so (or an alias typed without)
@@ -483,6 +541,9 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
     // how much of the name or an alias the question covers (a part of a long name counts less)
     let nameCovered = 0;
     let wholeCovered = 0;
+    // the same, with the aliases as read counting as a part of a name does; and the name itself
+    let readDamped = 0;
+    let ownName = 0;
     for (const phrase of doc.phrases) {
       const all = phrase.total;
       if (all === 0) continue;
@@ -492,14 +553,23 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
         if (w !== undefined && toneOk(t)) got += phrase.idfs[i]! * Math.min(1, w);
       });
       nameCovered = Math.max(nameCovered, (got / all) * (phrase.whole ? 1 : PART_FACTOR));
+      readDamped = Math.max(readDamped, (got / all) * (phrase.whole && !phrase.read ? 1 : PART_FACTOR));
       if (phrase.whole) wholeCovered = Math.max(wholeCovered, got / all);
+      if (phrase.name && phrase.whole) ownName = Math.max(ownName, got / all);
     }
-    let confidence = Math.sqrt(questionCovered) * (0.3 + 0.7 * nameCovered);
+    pending.push({ doc, questionCovered, nameCovered, readDamped, wholeCovered, distinctive, outright: ownName >= NAMED_OUTRIGHT && distinctive > 0, bm25: hit.score / topBm25, needGot });
+  }
+  // a question that says a procedure's whole name outright: another's aliases as read (the
+  // catalog's words put for a citizen's) count only as a part of a name does
+  const outright = pending.some((c) => c.outright);
+  for (const c of pending) {
+    const nameCovered = outright && !c.outright ? c.readDamped : c.nameCovered;
+    let confidence = Math.sqrt(c.questionCovered) * (0.3 + 0.7 * nameCovered);
     // no rare word: common words name a procedure only when they say most of its whole name
     // (each word of "con nuôi … trong nước" is shared with its siblings; together they are one name)
-    if (distinctive === 0 && !(wholeCovered >= COMMON_WORDS_NAME && questionCovered >= COMMON_WORDS_QUESTION)) confidence = Math.min(0.3, confidence * 0.5);
-    if (doc.curated) confidence = Math.min(1, confidence * CURATED_BOOST);
-    scored.push({ doc, confidence, nameCovered: wholeCovered, rank: confidence + BM25_WEIGHT * (hit.score / topBm25) + (needTotal > 0 && confidence >= MATCH_THRESHOLD ? NEED_WEIGHT * Math.min(1, needGot / needTotal) : 0) });
+    if (c.distinctive === 0 && !(c.wholeCovered >= COMMON_WORDS_NAME && c.questionCovered >= COMMON_WORDS_QUESTION)) confidence = Math.min(0.3, confidence * 0.5);
+    if (c.doc.curated) confidence = Math.min(1, confidence * CURATED_BOOST);
+    scored.push({ doc: c.doc, confidence, nameCovered: c.wholeCovered, rank: confidence + BM25_WEIGHT * c.bm25 + (needTotal > 0 && confidence >= MATCH_THRESHOLD ? NEED_WEIGHT * Math.min(1, c.needGot / needTotal) : 0) });
   }
   scored.sort((a, b) => b.rank - a.rank || (a.doc.code < b.doc.code ? -1 : 1));
   preferSaidDifferences(data, scored, weightOf, tones);

@@ -238,6 +238,64 @@ function saidBefore(phrases: readonly Phrase[], tokens: readonly Token[], i: num
   });
 }
 
+/** The longest synonym whose phrase is said at position i (and not ruled out by the words around it), or null. */
+function synonymAt(tokens: readonly Token[], i: number, skip?: (s: Synonym) => boolean): Synonym | null {
+  let best: Synonym | null = null;
+  for (const s of searchData().synonymsByFirst.get(tokens[i]!.key) ?? []) {
+    if (best !== null && s.say.keys.length <= best.say.keys.length) continue;
+    if (skip?.(s)) continue;
+    if (!phraseAt(s.say, tokens, i)) continue;
+    const next = tokens[i + s.say.keys.length];
+    // a next word typed with marks must be the table's word ("căn", not "cần"); one typed without, its key
+    const unless = next ? s.unlessNext.get(next.key) : undefined;
+    if (next && unless && (!next.marked || unless.has(next.tone))) continue;
+    if (s.unlessPrev.some((p) => i - p.keys.length >= 0 && phraseAt({ keys: p.keys, tone: null }, tokens, i - p.keys.length))) continue;
+    if (s.after.length > 0 && !saidBefore(s.after, tokens, i)) continue;
+    // a procedure the question names outright outweighs one an ambiguous word would imply
+    if (s.say.keys.length === 1 && s.yieldTo.some((p) => tokens.some((_, j) => phraseAt(p, tokens, j)))) continue;
+    best = s;
+  }
+  return best;
+}
+
+const WORD = /[\p{L}\p{M}\p{N}]+/gu;
+
+/**
+ * A catalog alias (citizens' words: "làm lại sổ đỏ") read as a question is read by the synonym
+ * table: its colloquial phrases as the catalog's words, so that it meets the question that says
+ * the same in the same words. The reading as text, one line per run read together (a phrase a
+ * synonym read is a line of its own, as it is a segment of its own in a question), or null when
+ * no synonym applies. `skip`: synonyms not to read. (Abbreviations stay as written: spelling them
+ * out too measured worse on the dev questions.)
+ */
+export function readAlias(alias: string, skip: (s: Synonym) => boolean): string | null {
+  // each token with the word it was written as
+  const items: { token: Token; text: string }[] = [];
+  for (const word of alias.normalize("NFC").toLowerCase().match(WORD) ?? []) {
+    const tokens = tokenize(word);
+    for (const token of tokens) items.push({ token, text: tokens.length === 1 ? word : token.key });
+  }
+  const tokens = items.map((x) => x.token);
+  const lines: string[] = [];
+  let run: string[] = [];
+  let changed = false;
+  for (let i = 0; i < tokens.length; ) {
+    const s = synonymAt(tokens, i, skip);
+    if (s === null) {
+      run.push(items[i]!.text);
+      i++;
+      continue;
+    }
+    changed = true;
+    if (run.length > 0) lines.push(run.join(" "));
+    run = [];
+    lines.push(s.meansText);
+    i += s.say.keys.length;
+  }
+  if (run.length > 0) lines.push(run.join(" "));
+  return changed ? lines.join("\n") : null;
+}
+
 /**
  * Reads a question (or tokens already read: a part of a question, with the marks the citizen
  * typed, as when the words naming an out-of-scope topic are set aside).
@@ -278,20 +336,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     run = [];
   };
   for (let i = 0; i < tokens.length; ) {
-    let best: Synonym | null = null;
-    for (const s of synonymsByFirst.get(tokens[i]!.key) ?? []) {
-      if (best !== null && s.say.keys.length <= best.say.keys.length) continue;
-      if (!phraseAt(s.say, tokens, i)) continue;
-      const next = tokens[i + s.say.keys.length];
-      // a next word typed with marks must be the table's word ("căn", not "cần"); one typed without, its key
-      const unless = next ? s.unlessNext.get(next.key) : undefined;
-      if (next && unless && (!next.marked || unless.has(next.tone))) continue;
-      if (s.unlessPrev.some((p) => i - p.keys.length >= 0 && phraseAt({ keys: p.keys, tone: null }, tokens, i - p.keys.length))) continue;
-      if (s.after.length > 0 && !saidBefore(s.after, tokens, i)) continue;
-      // a procedure the question names outright outweighs one an ambiguous word would imply
-      if (s.say.keys.length === 1 && s.yieldTo.some((p) => tokens.some((_, j) => phraseAt(p, tokens, j)))) continue;
-      best = s;
-    }
+    const best = synonymAt(tokens, i);
     const w = weightAt(i);
     if (w !== runWeight || (i >= need) !== runNeed) {
       flush();

@@ -64,8 +64,11 @@ export function tokenize(text: string): Token[] {
   // One pass over the text (the index tokenizes the whole catalog, ~650 KB). Invisible format
   // characters (zero-width, bidi marks, a soft hyphen) pasted inside a word do not split it: they
   // are taken out of the word, which is then composed again.
-  for (let word of text.normalize("NFC").toLowerCase().match(WORD) ?? []) {
-    if (FORMAT.test(word)) {
+  // (looked for once in the text: most texts have none)
+  const lowered = text.normalize("NFC").toLowerCase();
+  const formatted = FORMAT.test(lowered);
+  for (let word of lowered.match(WORD) ?? []) {
+    if (formatted && FORMAT.test(word)) {
       word = word.replace(FORMAT_ALL, "").normalize("NFC");
       if (word === "") continue;
     }

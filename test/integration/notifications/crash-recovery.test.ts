@@ -50,7 +50,7 @@ beforeAll(async () => {
   zalo.receiptDelayMs = 20;
   ctx = createAppContext(parseEnv({ ...process.env, DATABASE_URL: database.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix }), createLogger({ level: "silent" }));
   key = (await ctx.apiKeys.create({ name: "crash test upstream", role: "INTEGRATION" })).key;
-}, 60_000);
+});
 
 afterAll(async () => {
   for (const c of children) c.kill("SIGKILL");

@@ -328,7 +328,7 @@ describe("routing and delivery", () => {
       expect(isGsm7(sms), `${status}: ${sms}`).toBe(true);
       expect(countSegments(sms).segments, `${status}: ${sms}`).toBeLessThanOrEqual(2);
     }
-  }, 60_000);
+  });
 });
 
 describe("delivery receipts", () => {

@@ -29,7 +29,7 @@ beforeAll(async () => {
   key = (await ctx.apiKeys.create({ name: "kill test upstream", role: "INTEGRATION" })).key;
   watcher = new pg.Client({ connectionString: database.url });
   await watcher.connect();
-}, 60_000);
+});
 
 afterAll(async () => {
   for (const c of children) c.kill("SIGKILL");

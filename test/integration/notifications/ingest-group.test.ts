@@ -192,7 +192,7 @@ describe("single events arriving together, attacked over HTTP", () => {
     const d = await stored(code);
     expect(d?.events).toHaveLength(40);
     expect([d?.status, d?.statusAt.toISOString()]).toEqual(["RETURNED", events[39]!.occurredAt]);
-  }, 60_000);
+  });
 
   it("an integration key of one unit, sending another unit's dossier among its own at the same moment: that one is a 403 with nothing stored, its own are stored; in a batch of 1,000, nothing is", async () => {
     const theirs = s.event({ communeCode: "29955" });
@@ -216,5 +216,5 @@ describe("single events arriving together, attacked over HTTP", () => {
     expect(batch.status).toBe(403);
     expect(((await batch.json()) as any).error.field).toBe("events[999].dossierCode");
     expect(await s.ctx.db.dossierEvent.count()).toBe(before);
-  }, 60_000);
+  });
 });
