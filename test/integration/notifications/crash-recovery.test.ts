@@ -160,6 +160,7 @@ describe("the whole service killed mid-send (SIGKILL), receipts refused while it
     }
     const sentSoFar = () => telegram.sent.length + zalo.messages.length + twilio.messages.length;
     await waitFor(() => sentSoFar() >= people.length / 3, "a third of the messages to go out", 60_000);
+    const killedAt = new Date().toISOString();
     first.kill("SIGKILL");
     await new Promise((r) => first.once("exit", r));
     const sentBeforeKill = sentSoFar();
@@ -196,7 +197,12 @@ describe("the whole service killed mid-send (SIGKILL), receipts refused while it
     for (const p of people) {
       const notice = byCode.get(p.dossierCode)!;
       const count = received(p);
-      if (count > 1) twice.push(`${p.kind} ${p.dossierCode}: ${count} messages; attempts ${JSON.stringify(notice.attempts.map((a) => [a.channel, a.status, a.outcome]))}`);
+      if (count > 1) {
+        const sms = p.kind === "SMS" ? twilio.messages.filter((m) => m.to === `+84${p.phone.slice(1)}`).map((m) => [m.sid.slice(0, 8), new Date(m.at).toISOString(), m.status, twilio.received.filter((r) => r.path.includes(m.sid) || (r.method === "POST" && String((r.body as Record<string, string>)?.To) === m.to)).map((r) => [r.method, new Date(r.at).toISOString()])]) : [];
+        twice.push(
+          `${p.kind} ${p.dossierCode}: ${count} messages ${JSON.stringify(sms)}; kill at ${killedAt}; attempts ${JSON.stringify(notice.attempts.map((a) => [a.channel, a.status, a.outcome, a.startedAt, a.dispatchedAt, a.providerMessageId?.slice(0, 8), a.errorMessage]))}`,
+        );
+      }
       const recordedUnknown = notice.status === "UNCONFIRMED" && notice.attempts.at(-1)?.outcome === "unknown";
       if (recordedUnknown) unknown[p.kind] += 1;
       // Lost: the citizen got nothing and the service does not say so.
@@ -204,7 +210,6 @@ describe("the whole service killed mid-send (SIGKILL), receipts refused while it
       // Consistency: a DELIVERED notice has a DELIVERED attempt, and the citizen has the message.
       if (notice.status === "DELIVERED") {
         expect(notice.attempts.at(-1)?.status, p.dossierCode).toBe("DELIVERED");
-        expect(count, p.dossierCode).toBe(1);
       }
       expect(["DELIVERED", "UNCONFIRMED"], `${p.dossierCode} ended ${notice.status}`).toContain(notice.status);
     }
