@@ -15,7 +15,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, renameSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -27,7 +26,7 @@ import { parseEnv } from "../../src/config/env.js";
 import { createLogger } from "../../src/logging/logger.js";
 import { projectRoot } from "../../src/paths.js";
 import { TelegramFake } from "../../test/fakes/telegram-fake.js";
-import { benchDatabaseUrl, benchRedisUrl, callMeter, readCallCounts, cpuMeter, databaseCpuMeter, freshBenchDatabase, ingestCpuMeter, line, peakRssMb, percentile } from "./support.js";
+import { benchDatabaseUrl, benchRedisUrl, callMeter, cpuMeter, databaseCpuMeter, freePort, freshBenchDatabase, ingestCpuMeter, line, peakRssMb, percentile, readCallCounts } from "./support.js";
 
 const E2E_NOTICES = Number(process.env.BENCH_NOTICES ?? 15_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 100);
@@ -442,14 +441,6 @@ async function startApi(
       await exited;
     },
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 /**

@@ -16,12 +16,11 @@
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { projectRoot } from "../../src/paths.js";
-import { benchRedisUrl, line, percentile, throwawayBenchDatabase } from "./support.js";
+import { benchRedisUrl, freePort, line, percentile, throwawayBenchDatabase } from "./support.js";
 
 /** The services' Redis keys of this run (queues, limits), deleted at the end. */
 const redisPrefix = `benchstartup${randomBytes(4).toString("hex")}`;
@@ -86,14 +85,6 @@ async function timeReady(env: NodeJS.ProcessEnv, node: string[] = [], lingerMs =
     child.kill("SIGTERM");
     await exited;
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 /** CPU self time of a `--cpu-prof` profile, by package (node_modules), file of ours, or V8 bucket. */

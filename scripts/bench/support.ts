@@ -1,6 +1,7 @@
 /** Shared pieces of the benchmarks: a database of their own, timing, memory sampling. */
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import pg from "pg";
 import { ensureDatabase } from "../../src/db/bootstrap.js";
 import { applyMigrations } from "../../src/db/migrations.js";
@@ -217,4 +218,13 @@ export async function ingestCpuMeter(pool: pg.Pool, pid: number): Promise<{ perI
       return `${us(api)} / ${us(postgres)} µs`;
     },
   };
+}
+
+/** A port free on 127.0.0.1 now (for a child process to listen on). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
 }
