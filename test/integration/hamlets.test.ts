@@ -313,6 +313,41 @@ describe("hamlets API", () => {
   });
 });
 
+describe("hamlet lists in another encoding, or with spreadsheet formulas", () => {
+  it("a Windows-1258 file read as UTF-8, TCVN3 or VNI text, or a formula is refused (the API's body and the console's form), and nothing is stored", async () => {
+    const commune = "28249"; // Phường Đạo Thạnh (82)
+    const before = await hamletCount(commune);
+    // "Ấp Đông\nẤp Tây" in Windows-1258: every Vietnamese letter is a byte that is not UTF-8.
+    const cp1258 = Buffer.from([0xc2, 0xec, 0x70, 0x20, 0xd0, 0xf4, 0x6e, 0x67, 0x0a, 0xc2, 0xec, 0x70, 0x20, 0x54, 0xe2, 0x79, 0x0a]);
+    const raw = await fetch(`${t.baseUrl}/api/v1/hamlets/import?communeCode=${commune}&commit=true`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${keys.dongThap!}`, "content-type": "text/csv", "x-forwarded-for": randomIp() },
+      body: cp1258,
+    });
+    expect(raw.status).toBe(400);
+    expect(((await raw.json()) as { error: { message: string; field: string } }).error).toMatchObject({ field: "csv", message: expect.stringMatching(/UTF-8/) });
+    // The same bytes through the console's form (percent-encoded as a Windows-1258 page would send them).
+    const page = await call("POST", "/staff/hamlets/import", keys.dongThap!, `_csrf=&communeCode=${commune}&action=commit&csv=%C2%ECp+%D0%F4ng%0A%C2%ECp+T%E2y`, "application/x-www-form-urlencoded");
+    expect(page.status).toBe(400);
+    expect(page.text).toMatch(/UTF-8/);
+    // Text in a legacy font encoding (TCVN3 "Êp §«ng", VNI "AÁp Ñoâng"), and formulas: each row an error naming why.
+    const preview = await call("POST", `/api/v1/hamlets/import?communeCode=${commune}`, keys.dongThap!, ["Êp §«ng", "AÁp Ñoâng", "=cmd|' /C calc'!A0", "+84 Ấp", "@SUM(A1)", "Ấp Hòa Bình"].join("\n"), "text/csv");
+    expect(preview.status).toBe(200);
+    expect(preview.body.rows.map((r: { status: string; message: string | null }) => [r.status, r.message?.match(/bảng mã cũ|công thức/)?.[0] ?? null])).toEqual([
+      ["error", "bảng mã cũ"],
+      ["error", "bảng mã cũ"],
+      ["error", "công thức"],
+      ["error", "công thức"],
+      ["error", "công thức"],
+      ["new", null],
+    ]);
+    // One hamlet added by hand with such a name: refused the same way.
+    const added = await call("POST", "/api/v1/hamlets", keys.dongThap!, { communeCode: commune, name: "Khãm 1 \uFFFD" });
+    expect(added.status).toBe(400);
+    expect(await hamletCount(commune)).toBe(before);
+  });
+});
+
 describe("the console's hamlets page", () => {
   const form = (fields: Record<string, string>) => new URLSearchParams({ _csrf: "", ...fields }).toString();
   const post = (path: string, key: string | null, fields: Record<string, string>) => call("POST", path, key, form(fields), "application/x-www-form-urlencoded");
