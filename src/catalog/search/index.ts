@@ -737,7 +737,7 @@ function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; 
   for (const topic of searchData().topics) {
     for (const term of topic.terms) {
       // a topic named only in a purpose clause (after "để") is not what the question is about
-      const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i] && i < q.purposeFrom, true, keys);
+      const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i] && (i < q.purposeFrom || i >= q.purposeTo), true, keys);
       if (spans === null) continue;
       const dropped = new Set(spans.flatMap(([at, len]) => Array.from({ length: len }, (_, j) => at + j)));
       // the rest keeps the marks the citizen typed ("mật ong" is not "mất")
@@ -746,7 +746,7 @@ function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; 
       const inNeed = !topic.unrelated && q.needFrom > 0 && spans.every(([at]) => at >= q.needFrom);
       // a topic asked for, then what it is for (a purpose clause, "… để …"): the purpose is not
       // another question (a procedure it names is not the paper asked for)
-      const rest = q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom) && i < q.purposeFrom);
+      const rest = q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom) && (i < q.purposeFrom || i >= q.purposeTo));
       // a topic the citizen says they do not have is more likely a circumstance of the question
       // than its topic: it counts only when no topic is named plainly
       const inStory = q.needFrom > 0 && spans.every(([at]) => at < q.needFrom);

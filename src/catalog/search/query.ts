@@ -61,6 +61,8 @@ export interface ReadQuery {
   ages: number[];
   /** where a purpose clause starts ("… để xin việc"), when the words before it name something; else the length */
   purposeFrom: number;
+  /** where that purpose clause ends: at the clause stating the need when one follows it ("… để nuôi, giờ muốn …"); else the length */
+  purposeTo: number;
   /** where the clause stating the need starts ("…, giờ muốn …"), when a story comes before it; else 0 */
   needFrom: number;
   /** the terms of that clause (empty when no story comes before one) */
@@ -227,6 +229,14 @@ function needStart(tokens: readonly Token[], content: (t: Token) => boolean, kno
   return 0;
 }
 
+/** Whether an "a + b" phrase opens with a negator (data/out-of-scope.json negation). */
+function negatorFirst(phrase: Phrase): boolean {
+  const first = phrase.parts?.[0];
+  if (first === undefined) return false;
+  const key = first.keys.join(" ");
+  return searchData().topicNegation.negators.some((n) => n.keys.join(" ") === key);
+}
+
 /** How many words before a synonym's phrase the word it must follow may stand ("bà nội tôi đã | đi rồi"). */
 const AFTER_WINDOW = 4;
 
@@ -324,7 +334,9 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   const purpose = purposeStart(tokens);
   const hasContentBefore = purpose > 0 && tokens.slice(0, purpose).some((t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key));
   const need = needStart(tokens, (t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key), knownPair);
-  const weightAt = (i: number): number => (hasContentBefore && i >= purpose ? PURPOSE_WEIGHT : 1);
+  // a purpose clause ends where the clause stating the need begins ("… để nuôi, giờ muốn …")
+  const purposeTo = hasContentBefore && need > purpose ? need : tokens.length;
+  const weightAt = (i: number): number => (hasContentBefore && i >= purpose && i < purposeTo ? PURPOSE_WEIGHT : 1);
 
   const segments: Segment[] = [];
   const consumed = new Array<boolean>(tokens.length).fill(false);
@@ -364,6 +376,9 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   for (const s of synonymsByFirst.get("") ?? []) {
     const spans = phraseSpans(s.say, tokens, undefined, false, tokenKeys);
     if (spans === null) continue;
+    // a negator ("không + lương hưu") denies what follows it, not a word said before it: "lương
+    // hưu … chưa về" is a pension that has not arrived, not a person without one
+    if (negatorFirst(s.say) && spans.slice(1).some(([at]) => at < spans[0]![0])) continue;
     // (a procedure the question names outright outweighs what the two parts imply)
     if (s.yieldTo.some((p) => tokens.some((_, j) => phraseAt(p, tokens, j)))) continue;
     const inStory = need > 0 && spans.every(([at]) => at < need);
@@ -401,5 +416,5 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       }
     });
   }
-  return { tokens, segments, terms, stopPairs, tones, said: [tokens.map((t) => t.key), ...segments.map((s) => s.keys)], ages: agesOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, needFrom: need, needTerms };
+  return { tokens, segments, terms, stopPairs, tones, said: [tokens.map((t) => t.key), ...segments.map((s) => s.keys)], ages: agesOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, purposeTo, needFrom: need, needTerms };
 }
