@@ -387,7 +387,8 @@ export function parseHamletCsv(text: string): ParsedCsvRow[] {
   // A file in another encoding read as UTF-8: every Vietnamese letter it holds became U+FFFD; no row of it is right.
   if (text.includes("\uFFFD")) throw new ValidationError(`csv: ${NOT_UTF8.replace(/^tên/, "tệp")}`, { field: "csv" });
   const body = text.replace(/^\uFEFF/, "");
-  const firstLine = body.split(/\r?\n/, 1)[0] ?? "";
+  // Lines end in LF, CRLF, or a bare CR (Excel for Mac's "CSV (Macintosh)").
+  const firstLine = body.split(/\r\n|\r|\n/, 1)[0] ?? "";
   const delimiter = firstLine.includes(";") && !firstLine.includes(",") ? ";" : ",";
   let records: { record: string[]; info: { lines: number } }[];
   try {

@@ -295,6 +295,12 @@ describe("hamlets API", () => {
       { line: 2, code: "KP1", name: "Khu phố 1; Bắc", status: "new", message: null },
       { line: 3, code: "KP2", name: "Khu phố 2", status: "new", message: null },
     ]);
+    // The same list saved by Excel for Mac ("CSV (Macintosh)": lines end in a bare CR), a comma inside a name.
+    const mac = await call("POST", `/api/v1/hamlets/import?communeCode=${commune}`, keys.dongThap!, "Tên;Mã\rKhu phố 1, Bắc;KP1\rKhu phố 2;KP2\r", "text/csv");
+    expect(mac.body.rows).toEqual([
+      { line: 2, code: "KP1", name: "Khu phố 1, Bắc", status: "new", message: null },
+      { line: 3, code: "KP2", name: "Khu phố 2", status: "new", message: null },
+    ]);
     const before = await hamletCount(commune);
     for (const [body, type] of [
       ['"unclosed,Ấp 1\n', "text/csv"],

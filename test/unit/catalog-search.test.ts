@@ -412,6 +412,10 @@ describe("answers", () => {
     expect(top("cmnd vừa mất hôm qua")).not.toBe("1.005461");
   });
 
+  it("reads a stranger to the child ('người dưng', 'không … họ hàng') as the substitute care by a non-relative", () => {
+    expect(top("vợ chồng tôi là người dưng, xin chăm sóc thay thế một bé ở xóm")).toBe("1.004941");
+  });
+
   it("reads a negator only as denying what follows it ('không + lương hưu'), not a word said before it", () => {
     // a pension that has not come this month is a question for social insurance, not a person without a pension
     expect(kind("tiền lương hưu của ba tháng này vẫn chưa nhận được")).toBe("out-of-scope");
