@@ -373,6 +373,15 @@ describe("answers", () => {
     expect(kind("lịch thi đấu bóng đá tuần này")).toBe("no-match");
   });
 
+  it("reads 'cuoi' before a time unit as the end of a period, not a wedding, unless a year follows", () => {
+    expect(kind("cuoi thang nop thue o dau")).toBe("out-of-scope");
+    expect(kind("cuoi nam nay nop thue dat o dau")).toBe("out-of-scope");
+    // typed without marks and followed by a year, it may still be a wedding: the word stays
+    const a = askCatalog(index, "cuoi nam 2005 o xa nay");
+    const b = askCatalog(index, "cuoi 2005 o xa nay");
+    expect(a.kind === "match" ? a.results[0]?.code : a.kind).toBe(b.kind === "match" ? b.results[0]?.code : b.kind);
+  });
+
   it("never sends a phrase that only sounds out of scope elsewhere (in-scope-lookalikes.json)", () => {
     const { phrases } = JSON.parse(readFileSync(resolve(root, "test/fixtures/search/in-scope-lookalikes.json"), "utf8")) as { phrases: { phrase: string; code: string }[] };
     expect(phrases.length).toBeGreaterThanOrEqual(30);

@@ -186,6 +186,7 @@ export function dropQuantityIdioms(tokens: readonly Token[]): Token[] {
       const quantity = (idiom.number && /^\d+$/.test(tokens[j]?.key ?? "")) || idiom.before.some((p) => phraseAt({ keys: p.keys, tone: null }, tokens, j)) || isAmount(idiom, tokens, j);
       if (!quantity) continue;
       if (idiom.unlessPrev.some((p) => i - p.keys.length >= 0 && phraseAt({ keys: p.keys, tone: null }, tokens, i - p.keys.length))) continue;
+      if (idiom.unlessNumberAfter && !tokens[i]!.marked && idiom.before.some((p) => phraseAt({ keys: p.keys, tone: null }, tokens, j) && /^\d/.test(tokens[j + p.keys.length]?.key ?? ""))) continue;
       for (let k = i; k < j; k++) dropped.add(k);
     }
   }
