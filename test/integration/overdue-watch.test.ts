@@ -366,6 +366,8 @@ describe("the 07:30 digest", () => {
     const digest = schedulers.find((j) => j.key === "overdue-digest");
     expect(digest).toMatchObject({ name: JOB.overdueDigest, pattern: "0 30 7 * * *", tz: "Asia/Ho_Chi_Minh" });
     expect(schedulers.find((j) => j.key === "overdue-watch")).toMatchObject({ name: JOB.overdueWatch, every: 3_600_000 });
+    // (the worker's other hourly schedule: the deletion of rows kept only for a while)
+    expect(schedulers.find((j) => j.key === "housekeeping")).toMatchObject({ name: JOB.housekeeping, every: 3_600_000 });
     // The watch ran once at start: the dossier overdue today (above) is marked again.
     await s.waitFor(async () => {
       const row = await s.ctx.db.dossier.findFirst({ where: { watchedAt: { gte: started } }, select: { id: true } });

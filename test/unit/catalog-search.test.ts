@@ -358,6 +358,21 @@ describe("answers", () => {
     expect(top("ghi vào sổ hộ tịch việc ly hôn đã giải quyết ở nước ngoài")).toBe("2.000554");
   });
 
+  it("answers the topic, not a procedure whose alias names it beside words the question does not say", () => {
+    // an alias of the cooperative's notice says a cooperative founding a company: a citizen's own
+    // company is the business registration office's
+    expect(askCatalog(index, "tôi định lập công ty riêng")).toMatchObject({ kind: "out-of-scope", topic: "Doanh nghiệp" });
+    expect(top("hợp tác xã chúng tôi lập công ty con thì báo xã thế nào")).toBe("2.001958");
+    // an export, a domain name, a court claim: categories by their general words, with where to go
+    expect(kind("xin giấy phép xuất khẩu hạt điều")).toBe("out-of-scope");
+    expect(kind("mua tên miền cho trang web bán hàng")).toBe("out-of-scope");
+    expect(kind("làm đơn khởi kiện gửi tòa án nhân dân")).toBe("out-of-scope");
+    // and a toy, a castle, an idol are never what a procedure is for
+    expect(kind("đăng ký thường trú cho mấy con búp bê đồ chơi")).toBe("no-match");
+    expect(kind("xin giấy phép xây dựng cho lâu đài tuyết")).toBe("no-match");
+    expect(kind("lịch thi đấu bóng đá tuần này")).toBe("no-match");
+  });
+
   it("never sends a phrase that only sounds out of scope elsewhere (in-scope-lookalikes.json)", () => {
     const { phrases } = JSON.parse(readFileSync(resolve(root, "test/fixtures/search/in-scope-lookalikes.json"), "utf8")) as { phrases: { phrase: string; code: string }[] };
     expect(phrases.length).toBeGreaterThanOrEqual(30);
@@ -643,7 +658,7 @@ describe("evaluation", () => {
     expect(f.top1).toBeGreaterThanOrEqual(0.81);
     expect(f.top3).toBeGreaterThanOrEqual(0.88);
     expect(f.noMatch).toBeGreaterThanOrEqual(0.9);
-    expect(f.falseMatchOutOfScope).toBeLessThanOrEqual(0.09); // 0.08 until the blind dev5- batch joined (8.9 %)
+    expect(f.falseMatchOutOfScope).toBeLessThanOrEqual(0.08); // 0.09 for a while after the blind dev5- batch joined (8.9 %); 4.2 % once out-of-scope categories generalised
   }, 180_000); // 1,831 questions: a few seconds alone, longer on a machine busy with other work (not a speed check)
 
   it("reads an abbreviation as the words the table writes, with their marks, in a question written with marks", () => {

@@ -804,8 +804,10 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
     if ((need[0]?.confidence ?? 0) >= STORY_NEED_CONFIDENT) return withVariants(data, q, scored, limit);
   }
   if (oos) {
-    // a procedure that itself names the topic, and whose name the question covers well, answers
-    const named = top !== undefined && (top.confidence >= NAMED_CONFIDENT || top.nameCovered >= NAMED_COVERED) && saysPhrase(top.doc.strongKeys, oos.term);
+    // a procedure that itself names the topic, and whose name the question covers well, answers;
+    // but a name or alias naming the topic says what sets the procedure apart too ("hợp tác xã" of
+    // an alias "hợp tác xã lập công ty"): a question that says none of that asks about the topic
+    const named = top !== undefined && (top.confidence >= NAMED_CONFIDENT || top.nameCovered >= NAMED_COVERED) && saysPhrase(top.doc.strongKeys, oos.term) && saysRestOfTopicText(data, top.doc, oos.term, q);
     // else the rest of the question must name a procedure on its own
     const restQuery = named ? null : read(data, oos.rest);
     const rest = restQuery === null ? [] : scoreQuery(data, restQuery);
@@ -830,6 +832,22 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
     }
   }
   return withVariants(data, q, scored, limit);
+}
+
+/**
+ * Whether a text of the procedure (name or alias) that names the topic has nothing else to say,
+ * or the question says at least half of its other content words ("hợp tác xã" of "hợp tác xã lập
+ * công ty"): a question saying only the topic asks about the topic, not about the procedure.
+ */
+function saysRestOfTopicText(data: IndexData, doc: Doc, term: Phrase, q: ReadQuery): boolean {
+  const said = new Set(q.said.flat());
+  for (const keys of doc.strongKeys) {
+    if (!saysPhrase([keys], term)) continue;
+    const inTerm = new Set(term.parts ? term.parts.flatMap((p) => p.keys) : term.keys);
+    const others = keys.filter((k) => !inTerm.has(k) && !data.stop.has(k) && !data.generic.has(k));
+    if (others.length === 0 || others.filter((k) => said.has(k)).length * 2 >= others.length) return true;
+  }
+  return false;
 }
 
 /** Whether a part of the name names the phrase and the question says a rare word of another part. */
