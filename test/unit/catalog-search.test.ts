@@ -16,7 +16,7 @@ import {
   type SearchResult,
 } from "../../src/catalog/search/index.js";
 import { phraseOf, searchData } from "../../src/catalog/search/data.js";
-import { phraseAt, readQuery } from "../../src/catalog/search/query.js";
+import { needMarkerPairs, phraseAt, readQuery } from "../../src/catalog/search/query.js";
 import { textTokens, tokenize } from "../../src/catalog/search/tokenize.js";
 import { repairPairs } from "../../src/catalog/search/typos.js";
 import { searchKey } from "../../src/text/vietnamese.js";
@@ -429,6 +429,18 @@ describe("answers", () => {
     // a pension that has not come this month is a question for social insurance, not a person without a pension
     expect(kind("tiền lương hưu của ba tháng này vẫn chưa nhận được")).toBe("out-of-scope");
     expect(top("bà tôi già yếu chưa có lương hưu gì cả")).toBe("1.014027");
+  });
+
+  it("reads 'muon' typed without marks as the need marker when the catalog writes its pair only with 'muốn' (an alias), not with 'mướn'", () => {
+    const pairs = needMarkerPairs([tokenize("muốn tách hộ ra riêng"), tokenize("thuê mướn nhà"), tokenize("thẻ căn cước")]);
+    expect(pairs.get("muon tach")).toBe(false);
+    expect(pairs.get("thue muon")).toBe(true);
+    expect(pairs.get("can cuoc")).toBe(true);
+    const vocab = { words: new Set(["ba", "toi", "mat", "roi", "muon", "tach", "ho"]), bigrams: new Set<string>(), frequency: new Map<string, number>() };
+    const known = (pair: string): boolean => pair === "muon tach";
+    expect(readQuery("ba toi mat roi muon tach ho", vocab, known, pairs).needFrom).toBe(4);
+    // a pair written with another word ("mướn") is that word, as before
+    expect(readQuery("ba toi mat roi muon tach ho", vocab, known, new Map([["muon tach", true]])).needFrom).toBe(0);
   });
 
   it("ends a purpose clause where the clause stating the need begins ('… để …, giờ muốn …')", () => {

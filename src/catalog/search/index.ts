@@ -16,7 +16,7 @@
 import MiniSearch from "minisearch";
 import { searchData, type OutOfScopeTopic, type Phrase, type Synonym, type VariantGroup, type VariantMember } from "./data.js";
 import type { AnswerResult, SearchAnswer } from "./answer.js";
-import { expandAbbreviations, phraseAt, phraseSpans, readAlias, readQuery, saysPhrase, type ReadQuery } from "./query.js";
+import { expandAbbreviations, needMarkerPairs, phraseAt, phraseSpans, readAlias, readQuery, saysPhrase, type ReadQuery } from "./query.js";
 import { absurdSubject } from "./subjects.js";
 import { extractProcedureCodes, tokenize, type Token } from "./tokenize.js";
 import { toneOf, type Vocabulary } from "./typos.js";
@@ -141,6 +141,8 @@ interface IndexData {
   commonIdf: number;
   /** words that name the plain variant ("lần đầu", "trong nước"): unsaid, they do not make a sibling less plain */
   plainTerms: ReadonlySet<string>;
+  /** pairs of names and aliases with a word spelt as a need marker, and whether one writes another word than the marker (query.ts needMarkerPairs) */
+  markerPairs: ReadonlyMap<string, boolean>;
 }
 
 /** Tokens of a text, cached while an index is built (names and documents repeat across procedures). */
@@ -434,7 +436,7 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
       }
     }
   }
-  const index: IndexData = { mini, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)) };
+  const index: IndexData = { mini, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)), markerPairs: needMarkerPairs(procedures.flatMap((p) => [p.name, ...p.aliases]).map(tokensOf)) };
   return index as unknown as CatalogSearchIndex;
 }
 
@@ -763,7 +765,7 @@ function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; 
 }
 
 function read(data: IndexData, query: string | readonly Token[]): ReadQuery {
-  return readQuery(query, data.vocabulary, (pair) => data.idf.has(pair));
+  return readQuery(query, data.vocabulary, (pair) => data.idf.has(pair), data.markerPairs);
 }
 
 /** The confidence of a variant a stated age decides, in a group the question names. */
