@@ -8,7 +8,8 @@ import { broadcastTickJob } from "./jobs/broadcast-tick.js";
 import { reportPrepareJob } from "./jobs/report-prepare.js";
 import { overdueWatchJob } from "./jobs/overdue-watch.js";
 import { overdueDigestJob } from "./jobs/overdue-digest.js";
+import { housekeepingJob } from "./jobs/housekeeping.js";
 
 export const jobCatalog: Record<string, JobDefinition<any>> = Object.fromEntries(
-  [noticeSendJob, noticeSendBatchJob, receiptCheckJob, zaloTokenRefreshJob, broadcastTickJob, reportPrepareJob, overdueWatchJob, overdueDigestJob].map((job) => [job.name, job]),
+  [noticeSendJob, noticeSendBatchJob, receiptCheckJob, zaloTokenRefreshJob, broadcastTickJob, reportPrepareJob, overdueWatchJob, overdueDigestJob, housekeepingJob].map((job) => [job.name, job]),
 );

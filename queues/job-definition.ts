@@ -6,6 +6,7 @@ import type { OverdueWatchService } from "../src/staff/overdue-watch.js";
 import type { CalendarService } from "../src/calendar/calendar-service.js";
 import type { MonthlyReportService } from "../src/reports/monthly-report.js";
 import type { Logger } from "pino";
+import type { Housekeeping } from "../src/housekeeping/housekeeping.js";
 
 /** What job handlers may use. */
 export interface JobDeps {
@@ -20,6 +21,8 @@ export interface JobDeps {
   reports?: MonthlyReportService;
   /** The stored working calendar. */
   calendar?: CalendarService;
+  /** The hourly deletion of rows kept only for a while. */
+  housekeeping?: Housekeeping;
   logger?: Logger;
 }
 

@@ -10,6 +10,7 @@ export const JOB = {
   overdueWatch: "dossier.overdue-watch",
   overdueDigest: "staff.overdue-digest",
   reportPrepare: "report.prepare",
+  housekeeping: "housekeeping",
 } as const;
 
 export type JobName = (typeof JOB)[keyof typeof JOB];

@@ -3,11 +3,13 @@
  * X-Telegram-Bot-Api-Secret-Token), turns them into the engine's messages, and sends the replies
  * back with inline buttons (a "share contact" keyboard where the engine asks for the phone).
  */
+import { createHash, timingSafeEqual } from "node:crypto";
 import { Telegraf, type Context } from "telegraf";
 import type { Update } from "telegraf/types";
 import type { Logger } from "pino";
 import type { ConversationEngine } from "../engine/engine.js";
 import type { Inbound, Reply } from "../engine/types.js";
+import type { Db } from "../../src/db/client.js";
 import { clip } from "../../src/text/clip.js";
 
 export function toInbound(update: Update): Inbound | null {
@@ -71,19 +73,30 @@ export function createTelegramBot(options: { token: string; apiRoot: string; eng
 
 /**
  * Webhook mode: Telegram posts updates to `${publicBaseUrl}/webhooks/telegram` with the secret in
- * X-Telegram-Bot-Api-Secret-Token; anything without it is refused.
+ * X-Telegram-Bot-Api-Secret-Token; anything without it is refused. Each update is taken once: its
+ * `update_id` is recorded (ProcessedWebhook) before the turn runs, so an update Telegram delivers
+ * again (it retries when an answer is slow or lost) or one replayed is answered 200 and changes
+ * nothing — a proof is not counted twice, a one-time code not sent twice.
  */
 export async function registerTelegramWebhook(
   app: import("fastify").FastifyInstance,
-  options: { bot: Telegraf; secret: string; publicBaseUrl: string; register?: boolean },
+  options: { bot: Telegraf; secret: string; publicBaseUrl: string; db: Db; register?: boolean },
 ): Promise<void> {
   options.bot.botInfo ??= await options.bot.telegram.getMe();
   options.bot.webhookReply = false;
+  const secret = createHash("sha256").update(options.secret).digest();
   app.post("/webhooks/telegram", async (request, reply) => {
-    if (request.headers["x-telegram-bot-api-secret-token"] !== options.secret) {
+    const given = request.headers["x-telegram-bot-api-secret-token"];
+    if (typeof given !== "string" || !timingSafeEqual(createHash("sha256").update(given).digest(), secret)) {
       return reply.status(403).send({ error: { code: "FORBIDDEN", message: "X-Telegram-Bot-Api-Secret-Token không hợp lệ (invalid secret token)" } });
     }
-    await options.bot.handleUpdate(request.body as Update);
+    const update = request.body as Update;
+    const updateId = (update as { update_id?: unknown } | null)?.update_id;
+    if (typeof updateId === "number" && Number.isSafeInteger(updateId)) {
+      const first = await options.db.$executeRaw`INSERT INTO "ProcessedWebhook" (source, "externalId") VALUES ('telegram', ${`${options.bot.botInfo!.id}:${updateId}`}) ON CONFLICT DO NOTHING`;
+      if (first !== 1) return reply.status(200).send({ ok: true, repeated: true });
+    }
+    await options.bot.handleUpdate(update);
     return reply.status(200).send({ ok: true });
   });
   if (options.register !== false) {

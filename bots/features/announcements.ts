@@ -24,6 +24,7 @@ export function announcementsFeature(deps: { subscriptions: SubscriptionService;
     if (channel === "WEB") return void ctx.reply({ text: areaText.webPage(communeName, pageOf(communeCode)) });
     const done = await deps.subscriptions.subscribeArea(channel, id, communeCode, hamlet);
     if (!done) return offerHamlets(ctx, communeCode, communeName, areaText.hamletGone);
+    if (done.outcome === "too-many-proposals") return offerHamlets(ctx, communeCode, communeName, areaText.tooManyProposals);
     ctx.session.area = undefined;
     const where = done.hamletName ? `${done.hamletName}, ${communeName}` : communeName;
     if (done.outcome === "already") return void ctx.reply({ text: areaText.already(where) });

@@ -11,6 +11,8 @@
  * on a second backlog.
  *
  * BENCH_DELIVERY_RUNS=n repeats both measures n times on fresh backlogs (the figures of each run).
+ * DELIVERY_CPU_SETUP_SQL runs statements on the new database first (a schema change tried before
+ * its migration).
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -45,6 +47,8 @@ async function main(): Promise<void> {
   const admin = new pg.Client({ connectionString: db.url });
   await admin.connect();
   try {
+    // DELIVERY_CPU_SETUP_SQL: statements run on the new database first (a schema change tried before its migration).
+    if (process.env.DELIVERY_CPU_SETUP_SQL) await admin.query(process.env.DELIVERY_CPU_SETUP_SQL);
     await admin.query(
       `INSERT INTO "Citizen" (id, phone, "updatedAt") SELECT gen_random_uuid(), '+8491' || lpad(g::text, 7, '0'), now() FROM generate_series(1, $1) g`,
       [N * (RUNS * 2 + 1)],

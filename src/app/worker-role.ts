@@ -7,6 +7,7 @@ import { JOB } from "../../queues/names.js";
 import { NoticeRelay } from "../../queues/relay.js";
 import { startWorker } from "../../queues/worker.js";
 import type { CoreContext } from "./core-context.js";
+import { Housekeeping } from "../housekeeping/housekeeping.js";
 
 export interface WorkerRole {
   sender: NoticeSender;
@@ -39,7 +40,7 @@ export async function startWorkerRole(ctx: CoreContext): Promise<WorkerRole> {
   const workerConnection = bullConnection(env.REDIS_URL);
   const worker = startWorker({
     connection: workerConnection,
-    deps: { sender, noticeJobs: ctx.queue, zaloTokens, broadcasts: ctx.broadcasts, reports: ctx.reports, calendar: ctx.calendar, logger, overdueWatch: ctx.overdueWatch },
+    deps: { sender, noticeJobs: ctx.queue, zaloTokens, broadcasts: ctx.broadcasts, reports: ctx.reports, calendar: ctx.calendar, logger, overdueWatch: ctx.overdueWatch, housekeeping: new Housekeeping(ctx.pool, ctx.notices) },
     logger,
     concurrency: env.WORKER_CONCURRENCY,
     prefix: env.QUEUE_PREFIX,
@@ -55,11 +56,13 @@ export async function startWorkerRole(ctx: CoreContext): Promise<WorkerRole> {
     await ctx.queue.queue.upsertJobScheduler("overdue-digest", { pattern: "0 30 7 * * *", tz: "Asia/Ho_Chi_Minh" }, { name: JOB.overdueDigest, data: {} });
     // The month's report drafts, three working days before the month's end (checked every morning).
     await ctx.queue.queue.upsertJobScheduler("report-prepare", { pattern: "0 0 6 * * *", tz: "Asia/Ho_Chi_Minh" }, { name: JOB.reportPrepare, data: {} });
+    // Rows kept only for a while (held receipts, webhook ids, one-time codes) are deleted every hour.
+    await ctx.queue.queue.upsertJobScheduler("housekeeping", { every: 60 * 60 * 1000 }, { name: JOB.housekeeping, data: {} });
     if (zaloTokens) {
       await ctx.queue.queue.upsertJobScheduler("zalo-token-refresh", { every: 60 * 60 * 1000 }, { name: JOB.zaloTokenRefresh, data: {} });
     }
   };
-  const scheduleCount = zaloTokens ? 5 : 4;
+  const scheduleCount = zaloTokens ? 6 : 5;
   await schedules();
   // The schedules live in Redis: a flushed Redis (FLUSHALL, a failover to an empty replica) loses
   // them as it loses the queued jobs. The relay's sweep puts the notices back; this puts the

@@ -53,33 +53,42 @@ const RETURNED_BY_POST: DossierStatus[] = ["RESULT_HANDED_TO_POST", "OUT_FOR_DEL
 
 const bool = z.enum(["true", "false"]).transform((v) => v === "true");
 // One message for the union: zod's own for a value neither form takes is "Invalid input", in English.
-const instant = (field: string) =>
+// The messages do not name the field: the API puts its name before them (parseOrThrow), the
+// console page its label.
+const instant = () =>
   z
-    .union([z.iso.datetime({ offset: true }), z.iso.date()], { message: `${field}: thời điểm ISO 8601 (ví dụ 2026-12-01T00:00:00+07:00) hoặc ngày dạng YYYY-MM-DD` })
+    .union([z.iso.datetime({ offset: true }), z.iso.date()], { message: "thời điểm ISO 8601 (ví dụ 2026-12-01T00:00:00+07:00) hoặc ngày dạng YYYY-MM-DD" })
     .transform((v) => new Date(v.length === 10 ? `${v}T00:00:00+07:00` : v))
-    .refine((d) => d.getUTCFullYear() >= 2000 && d.getUTCFullYear() <= 2100, `${field}: năm từ 2000 đến 2100`);
+    .refine((d) => d.getUTCFullYear() >= 2000 && d.getUTCFullYear() <= 2100, "năm từ 2000 đến 2100");
+const STATUS_SET: ReadonlySet<string> = new Set(STATUSES);
 
 /** The filters of a unit's dossier list (query string). */
 export const dossierListQuery = z
   .object({
+    // checked as one field ("status", not "status.0"); the unknown values are not echoed back
     status: z
       .string()
-      .transform((v) => v.split(",").map((x) => x.trim().toUpperCase()).filter(Boolean))
-      .pipe(z.array(z.enum(STATUSES, { message: "status: một hoặc nhiều trạng thái hồ sơ, cách nhau bằng dấu phẩy" })).max(17))
+      .transform((v, ctx) => {
+        const values = [...new Set(v.split(",").map((x) => x.trim().toUpperCase()).filter(Boolean))];
+        const unknown = values.filter((x) => !STATUS_SET.has(x));
+        if (unknown.length === 0) return values as (typeof STATUSES)[number][];
+        ctx.addIssue({ code: "custom", message: "trạng thái không có trong danh sách; dùng một hoặc nhiều trạng thái hồ sơ (REGISTERED, PROCESSING, …), cách nhau bằng dấu phẩy" });
+        return z.NEVER;
+      })
       .optional(),
     /** Past its due date (the new one after an apology) and still without a result. */
     overdue: bool.optional(),
-    dueBefore: instant("dueBefore").optional(),
-    dueAfter: instant("dueAfter").optional(),
-    receivedFrom: instant("receivedFrom").optional(),
-    receivedTo: instant("receivedTo").optional(),
-    channel: z.enum(["COUNTER", "ONLINE", "POSTAL"], { message: "channel: COUNTER, ONLINE hoặc POSTAL" }).optional(),
+    dueBefore: instant().optional(),
+    dueAfter: instant().optional(),
+    receivedFrom: instant().optional(),
+    receivedTo: instant().optional(),
+    channel: z.enum(["COUNTER", "ONLINE", "POSTAL"], { message: "COUNTER, ONLINE hoặc POSTAL" }).optional(),
     /** Its result went, or is going, home through the post. */
     returnedByPost: bool.optional(),
     procedureCode: z.string().trim().max(40).optional(),
-    communeCode: z.string().trim().regex(/^\d{5}$/, "communeCode: mã xã/phường gồm 5 chữ số").optional(),
+    communeCode: z.string().trim().regex(/^\d{5}$/, "mã xã/phường gồm 5 chữ số").optional(),
     /** Part of the dossier code, or of the applicant's name. */
-    q: z.string().trim().min(2, "q: ít nhất 2 ký tự").max(100).optional(),
+    q: z.string().trim().min(2, "ít nhất 2 ký tự").max(100).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     offset: z.coerce.number().int().min(0).max(100_000).default(0),
   })

@@ -76,6 +76,16 @@ export class ConflictError extends AppError {
   }
 }
 
+/** What a text decoded as UTF-8 from another encoding (Windows-1258, TCVN3, VNI) holds in place of each letter it could not read. */
+const NOT_UTF8 = "tên có ký tự \"\uFFFD\": tệp không được lưu bằng bảng mã UTF-8 (Windows-1258, TCVN3, VNI…); hãy lưu lại dưới dạng \"CSV UTF-8\" rồi nhập lại";
+/**
+ * Characters no Vietnamese word has, which text in a legacy Vietnamese encoding (TCVN3/ABC, VNI,
+ * Windows-1258) shows once read as Windows-1252: the Latin-1 symbols (TCVN3's "¸" for "á", "µ" for
+ * "à", "®" for "đ") and the Latin-1 letters outside Vietnamese (VNI's "ñ" for "đ", "ö" for "ư";
+ * Windows-1258's "Ð" for "Đ", "Þ" for its combining tilde).
+ */
+const LEGACY_ENCODING = /[\u00a1-\u00bf\u00c4-\u00c7\u00cb\u00ce-\u00d1\u00d6-\u00d8\u00db\u00dc\u00de-\u00df\u00e4-\u00e7\u00eb\u00ee-\u00f1\u00f6-\u00f8\u00fb\u00fc\u00fe\u00ff]/;
+
 /** A name as staff or a citizen typed it, checked and normalised; throws ValidationError naming `field`. */
 export function checkHamletName(raw: string, field = "name"): { name: string; searchName: string } {
   const problem = hamletNameProblem(raw);
@@ -88,8 +98,11 @@ export function checkHamletName(raw: string, field = "name"): { name: string; se
 export function hamletNameProblem(raw: string): string | null {
   // Control and format characters (NUL, tabs, line breaks, zero-width and bidi controls…) and lone surrogates never belong in a name.
   if (/\p{Cc}|\p{Cf}|\p{Surrogate}/u.test(raw)) return "tên chứa ký tự điều khiển không hợp lệ";
+  if (raw.includes("\uFFFD")) return NOT_UTF8;
+  if (LEGACY_ENCODING.test(raw)) return "tên có ký tự của bảng mã cũ (TCVN3, VNI…), không phải chữ tiếng Việt Unicode: hãy chuyển mã sang Unicode (Unikey: Công cụ chuyển mã) rồi nhập lại";
   const name = normalizeInput(raw);
   if (name === "") return "chưa nhập tên ấp/khóm";
+  if (/^[=+@]/.test(name)) return "tên không được bắt đầu bằng =, + hoặc @ (một công thức bảng tính, không phải tên ấp/khóm)";
   if (name.length > HAMLET_NAME_MAX) return `tên dài quá ${HAMLET_NAME_MAX} ký tự`;
   if (searchKey(name) === "") return "tên phải có chữ hoặc số";
   return null;
@@ -371,8 +384,11 @@ const CODE_HEADERS = new Set(["code", "ma", "ma ap", "ma khom", "ma ap khom"]);
 export function parseHamletCsv(text: string): ParsedCsvRow[] {
   if (text.length > IMPORT_MAX_CHARS) throw new ValidationError(`csv: tệp dài quá ${IMPORT_MAX_CHARS.toLocaleString("vi-VN")} ký tự`, { field: "csv" });
   if (/\u0000|\p{Surrogate}/u.test(text)) throw new ValidationError("csv: tệp chứa ký tự không hợp lệ (NUL hoặc không phải UTF-8)", { field: "csv" });
+  // A file in another encoding read as UTF-8: every Vietnamese letter it holds became U+FFFD; no row of it is right.
+  if (text.includes("\uFFFD")) throw new ValidationError(`csv: ${NOT_UTF8.replace(/^tên/, "tệp")}`, { field: "csv" });
   const body = text.replace(/^\uFEFF/, "");
-  const firstLine = body.split(/\r?\n/, 1)[0] ?? "";
+  // Lines end in LF, CRLF, or a bare CR (Excel for Mac's "CSV (Macintosh)").
+  const firstLine = body.split(/\r\n|\r|\n/, 1)[0] ?? "";
   const delimiter = firstLine.includes(";") && !firstLine.includes(",") ? ";" : ",";
   let records: { record: string[]; info: { lines: number } }[];
   try {

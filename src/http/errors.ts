@@ -48,7 +48,9 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, whe
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => ({ field: i.path.map(String).join(".") || where, message: i.message }));
   const first = issues[0]!;
-  throw new ValidationError(`${first.field}: ${first.message}`, { field: first.field, issues });
+  // a schema whose own message already names its field ("failureReason: …") is not named twice
+  const message = first.message.startsWith(`${first.field}: `) ? first.message : `${first.field}: ${first.message}`;
+  throw new ValidationError(message, { field: first.field, issues });
 }
 
 /**

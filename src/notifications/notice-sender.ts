@@ -61,6 +61,8 @@ export interface NoticeSenderDeps {
   broadcastText?: (broadcastId: string) => Promise<BroadcastTextInput | null>;
   /** Notices this process sends at once (WORKER_CONCURRENCY), over every job (default 50). */
   concurrency?: number;
+  /** The longest a result waits for its job's other provider calls, to be written with theirs (default 25 ms; see Cohort). */
+  resultGatherMs?: number;
   now?: () => Date;
 }
 
@@ -99,6 +101,48 @@ class Slots {
       }
       next();
     } else this.free += 1;
+  }
+}
+
+/**
+ * The notices of one job whose provider calls are under way. A notice whose provider has answered
+ * waits, at most `holdMs`, for the others of its job still being called before its result is
+ * written, so that the job's results go to PostgreSQL as one statement: answers come back a few
+ * at a time, and written as they came they made batches of about 20 (bench:notify), each paying a
+ * statement's fixed cost (and each result batch's freed slots started the next notices a few at
+ * a time, so reads and claims were split up alike). A notice not being called holds no one up.
+ */
+class Cohort {
+  private calling = 0;
+  private waiters: (() => void)[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly holdMs: number) {}
+
+  /** A provider call begins. */
+  call(): void {
+    this.calling += 1;
+  }
+
+  /** A provider call ended (answered or failed). */
+  answered(): void {
+    this.calling -= 1;
+    if (this.calling === 0) this.open();
+  }
+
+  /** Resolves once no call of the cohort is under way, or `holdMs` after the first waiter came. */
+  gathered(): Promise<void> | undefined {
+    if (this.calling === 0) return undefined;
+    this.timer ??= setTimeout(() => this.open(), this.holdMs);
+    return new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  private open(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
   }
 }
 
@@ -160,13 +204,14 @@ export class NoticeSender {
    */
   async processMany(noticeIds: readonly string[]): Promise<SendOutcome[]> {
     let failure: { error: unknown } | undefined;
+    const cohort = noticeIds.length > 1 ? new Cohort(this.deps.resultGatherMs ?? 25) : undefined;
     const outcomes = await Promise.all(
       noticeIds.map(async (id): Promise<SendOutcome> => {
         const wait = this.slots.take();
         if (wait) await wait;
         try {
           if (this.stopping.signal.aborted) return "stopped";
-          return await this.process(id);
+          return await this.process(id, cohort);
         } catch (error) {
           failure ??= { error };
           return "not-claimable";
@@ -179,7 +224,7 @@ export class NoticeSender {
     return outcomes;
   }
 
-  async process(noticeId: string): Promise<SendOutcome> {
+  async process(noticeId: string, cohort?: Cohort): Promise<SendOutcome> {
     const claimToken = randomUUID();
     // Read everything needed (batched with the other jobs of the moment); claimed later, over this very row.
     const notice = await this.store.read(noticeId);
@@ -288,7 +333,13 @@ export class NoticeSender {
         return lost;
       }
       tries = attemptNo;
-      const sent = await channel.send(message);
+      cohort?.call();
+      let sent: Awaited<ReturnType<Channel["send"]>>;
+      try {
+        sent = await channel.send(message);
+      } finally {
+        cohort?.answered();
+      }
       // What the provider answered is stored as it can be (see providerId): one odd answer must not fail the batch it is written with.
       result = { delivered: sent.delivered === true, providerMessageId: providerId(sent.providerMessageId), segments: providerSegments(sent.segments) ?? (target.channel === "SMS" ? attempt.segments ?? undefined : undefined) };
     } catch (error) {
@@ -299,6 +350,9 @@ export class NoticeSender {
       return this.failed(error, { noticeId, claimToken, attemptId, tries, target, index, plan, citizenId: notice.citizenId, now });
     }
     await slot?.release();
+    // Written with the results of the job's other calls answered meanwhile (bounded wait, see Cohort).
+    const gathered = cohort?.gathered();
+    if (gathered) await gathered;
     try {
       const delivered = result.delivered;
       const deadlineMs = this.deadlineMs(type);

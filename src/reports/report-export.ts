@@ -87,8 +87,17 @@ export function reportCsv(r: MonthlyReportView): string {
     rows.push(COMMUNE_COLUMNS.map((c) => c.header));
     for (const c of r.communes) rows.push(COMMUNE_COLUMNS.map((col) => c[col.key]));
   }
-  return `\uFEFF${stringify(rows, { record_delimiter: "\r\n" })}`;
+  return `\uFEFF${stringify(rows.map((row) => row.map(asText)), { record_delimiter: "\r\n" })}`;
 }
+
+/**
+ * A text cell as a spreadsheet must read it: Excel and LibreOffice take a cell starting with
+ * `=`, `+`, `-`, `@` (or a tab or carriage return) as a formula — a section a commune wrote as a
+ * dash list shows `#NAME?`, and `=HYPERLINK(…)` would run for whoever opens the file (the
+ * province's officer reading a commune's report). A leading `'` keeps it text (OWASP's CSV
+ * injection advice). Numbers stay numbers.
+ */
+const asText = (cell: string | number): string | number => (typeof cell === "string" && /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell);
 
 const COMMUNE_COLUMNS = [
   { key: "code", header: T.communeColumns.code },

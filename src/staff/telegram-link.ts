@@ -3,7 +3,8 @@
  * signed-in member asks for a one-time code (8 digits, valid 15 minutes, one use; only its sha256
  * is stored; a few per hour); sent to the bot (`/lienket <code>`, or the deep link
  * `/start staff_<code>`), it links that chat to the member. A wrong, used or expired code is
- * refused with one answer that says nothing about any account, and a chat has a few tries an hour.
+ * refused with one answer that says nothing about any account, and a chat has a few tries an hour
+ * (counted in PostgreSQL: a Redis flush gives none back).
  * One chat links one member: linking it to another moves it. Unlinked from the console.
  */
 import { createHash, randomInt } from "node:crypto";
@@ -82,9 +83,15 @@ export class TelegramLinkService {
    * member): the chat is linked and the code spent. Anything else: refused, the same way.
    */
   async redeem(chatId: string, code: string): Promise<RedeemResult> {
-    const triesKey = `${this.prefix}tglink:tries:${chatId}`;
-    const { n, ttl } = await this.count(triesKey);
-    if (n > LINK_TRIES_PER_HOUR) return { ok: false, reason: "too-many-tries", retryAfterSeconds: ttl };
+    // Counted in PostgreSQL, as wrong look-up proofs are: emptying Redis gives a guesser no more tries.
+    const key = chatId.slice(0, 200);
+    const [tries] = await this.db.$queryRaw<{ count: number; left: number }[]>`
+      INSERT INTO "LookupFailure" AS f (scope, key, "windowStart", count) VALUES ('STAFF_LINK', ${key}, now(), 1)
+      ON CONFLICT (scope, key) DO UPDATE SET
+        count = CASE WHEN f."windowStart" <= now() - interval '1 hour' THEN 1 ELSE f.count + 1 END,
+        "windowStart" = CASE WHEN f."windowStart" <= now() - interval '1 hour' THEN now() ELSE f."windowStart" END
+      RETURNING count, GREATEST(1, ceil(extract(epoch FROM f."windowStart" + interval '1 hour' - now())))::int AS left`;
+    if ((tries?.count ?? 0) > LINK_TRIES_PER_HOUR) return { ok: false, reason: "too-many-tries", retryAfterSeconds: tries?.left ?? 3600 };
     if (!LINK_CODE_PATTERN.test(code)) return { ok: false, reason: "refused" };
     const hash = hashCode(code);
     const now = this.now();
@@ -111,7 +118,7 @@ export class TelegramLinkService {
       return { fullName: member.fullName, unitName: member.unit?.fullName ?? null };
     });
     if (!linked) return { ok: false, reason: "refused" };
-    await this.redis.del(triesKey);
+    await this.db.$executeRaw`DELETE FROM "LookupFailure" WHERE scope = 'STAFF_LINK' AND key = ${key}`;
     return { ok: true, ...linked };
   }
 

@@ -15,6 +15,12 @@ export interface AreaSubscription {
   label: string;
 }
 
+/**
+ * New hamlets one chat may propose that staff have not confirmed yet (counting those it has since
+ * unsubscribed from): a chat cannot fill a commune's list in the console with names of its own.
+ */
+export const PROPOSALS_PER_CHAT = 3;
+
 export class SubscriptionService {
   constructor(private readonly db: Db) {}
 
@@ -66,7 +72,7 @@ export class SubscriptionService {
     externalId: string,
     communeCode: string,
     hamlet: string | { id: string } | null,
-  ): Promise<{ outcome: "subscribed" | "already"; hamletName: string | null } | null> {
+  ): Promise<{ outcome: "subscribed" | "already" | "too-many-proposals"; hamletName: string | null } | null> {
     const now = new Date();
     let hamletId: string | null = null;
     let hamletName: string | null = null;
@@ -77,6 +83,13 @@ export class SubscriptionService {
       hamletName = found.name;
     } else if (hamlet) {
       const name = normalizeInput(hamlet);
+      const known = await this.db.hamlet.findUnique({ where: { communeCode_searchName: { communeCode, searchName: searchKey(name) } }, select: { id: true } });
+      if (!known) {
+        const proposed = await this.db.subscription.count({
+          where: { kind: "AREA", identity: { channel, externalId }, hamlet: { proposedByCitizen: true } },
+        });
+        if (proposed >= PROPOSALS_PER_CHAT) return { outcome: "too-many-proposals", hamletName: null };
+      }
       const found = await this.db.hamlet.upsert({
         where: { communeCode_searchName: { communeCode, searchName: searchKey(name) } },
         create: { communeCode, name, searchName: searchKey(name), proposedByCitizen: true },

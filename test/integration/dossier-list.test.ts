@@ -86,7 +86,8 @@ describe("a unit's dossiers", () => {
 
   it("refuses a bad filter with a 400 naming it", async () => {
     for (const [query, field] of [
-      ["status=LOST", "status.0"],
+      ["status=LOST", "status"],
+      ["status=PROCESSING,LOST", "status"],
       ["overdue=yes", "overdue"],
       ["dueBefore=9999-99-99", "dueBefore"],
       ["receivedFrom=9999-12-31", "receivedFrom"],
@@ -102,6 +103,8 @@ describe("a unit's dossiers", () => {
       expect(res.body.error.field, query).toBe(field);
       // In Vietnamese, never zod's English default.
       expect(res.body.error.message, query).not.toMatch(/Invalid input/);
+      // named once: "dueBefore: thời điểm …", never "dueBefore: dueBefore: …"
+      expect(res.body.error.message, query).toMatch(new RegExp(`^${field}: (?!${field}:)`));
     }
   });
 
@@ -121,6 +124,9 @@ describe("a unit's dossiers", () => {
     const bad = await page("/staff/dossiers?dueBefore=ngay-mai", keys.staff!);
     expect(bad.status).toBe(400);
     expect(bad.html).toContain("Bộ lọc chưa hợp lệ");
+    // named by the form's label, not by the query's English field name
+    expect(bad.html).toContain("Hạn trả trước ngày: thời điểm");
+    expect(bad.html).not.toContain("dueBefore:");
     const one = await page(`/staff/dossiers/${encodeURIComponent(code(1))}`, keys.staff!);
     expect(one.status).toBe(200);
     expect(one.html).toContain("Nguyễn Văn An");

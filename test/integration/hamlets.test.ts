@@ -295,6 +295,12 @@ describe("hamlets API", () => {
       { line: 2, code: "KP1", name: "Khu phố 1; Bắc", status: "new", message: null },
       { line: 3, code: "KP2", name: "Khu phố 2", status: "new", message: null },
     ]);
+    // The same list saved by Excel for Mac ("CSV (Macintosh)": lines end in a bare CR), a comma inside a name.
+    const mac = await call("POST", `/api/v1/hamlets/import?communeCode=${commune}`, keys.dongThap!, "Tên;Mã\rKhu phố 1, Bắc;KP1\rKhu phố 2;KP2\r", "text/csv");
+    expect(mac.body.rows).toEqual([
+      { line: 2, code: "KP1", name: "Khu phố 1, Bắc", status: "new", message: null },
+      { line: 3, code: "KP2", name: "Khu phố 2", status: "new", message: null },
+    ]);
     const before = await hamletCount(commune);
     for (const [body, type] of [
       ['"unclosed,Ấp 1\n', "text/csv"],
@@ -309,6 +315,41 @@ describe("hamlets API", () => {
     }
     expect((await call("POST", `/api/v1/hamlets/import?communeCode=${commune}&commit=maybe`, keys.dongThap!, "Ấp 1", "text/csv")).status).toBe(400);
     expect((await call("POST", "/api/v1/hamlets/import", keys.dongThap!, "Ấp 1", "text/csv")).status).toBe(400); // which commune?
+    expect(await hamletCount(commune)).toBe(before);
+  });
+});
+
+describe("hamlet lists in another encoding, or with spreadsheet formulas", () => {
+  it("a Windows-1258 file read as UTF-8, TCVN3 or VNI text, or a formula is refused (the API's body and the console's form), and nothing is stored", async () => {
+    const commune = "28249"; // Phường Đạo Thạnh (82)
+    const before = await hamletCount(commune);
+    // "Ấp Đông\nẤp Tây" in Windows-1258: every Vietnamese letter is a byte that is not UTF-8.
+    const cp1258 = Buffer.from([0xc2, 0xec, 0x70, 0x20, 0xd0, 0xf4, 0x6e, 0x67, 0x0a, 0xc2, 0xec, 0x70, 0x20, 0x54, 0xe2, 0x79, 0x0a]);
+    const raw = await fetch(`${t.baseUrl}/api/v1/hamlets/import?communeCode=${commune}&commit=true`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${keys.dongThap!}`, "content-type": "text/csv", "x-forwarded-for": randomIp() },
+      body: cp1258,
+    });
+    expect(raw.status).toBe(400);
+    expect(((await raw.json()) as { error: { message: string; field: string } }).error).toMatchObject({ field: "csv", message: expect.stringMatching(/UTF-8/) });
+    // The same bytes through the console's form (percent-encoded as a Windows-1258 page would send them).
+    const page = await call("POST", "/staff/hamlets/import", keys.dongThap!, `_csrf=&communeCode=${commune}&action=commit&csv=%C2%ECp+%D0%F4ng%0A%C2%ECp+T%E2y`, "application/x-www-form-urlencoded");
+    expect(page.status).toBe(400);
+    expect(page.text).toMatch(/UTF-8/);
+    // Text in a legacy font encoding (TCVN3 "Êp §«ng", VNI "AÁp Ñoâng"), and formulas: each row an error naming why.
+    const preview = await call("POST", `/api/v1/hamlets/import?communeCode=${commune}`, keys.dongThap!, ["Êp §«ng", "AÁp Ñoâng", "=cmd|' /C calc'!A0", "+84 Ấp", "@SUM(A1)", "Ấp Hòa Bình"].join("\n"), "text/csv");
+    expect(preview.status).toBe(200);
+    expect(preview.body.rows.map((r: { status: string; message: string | null }) => [r.status, r.message?.match(/bảng mã cũ|công thức/)?.[0] ?? null])).toEqual([
+      ["error", "bảng mã cũ"],
+      ["error", "bảng mã cũ"],
+      ["error", "công thức"],
+      ["error", "công thức"],
+      ["error", "công thức"],
+      ["new", null],
+    ]);
+    // One hamlet added by hand with such a name: refused the same way.
+    const added = await call("POST", "/api/v1/hamlets", keys.dongThap!, { communeCode: commune, name: "Khãm 1 \uFFFD" });
+    expect(added.status).toBe(400);
     expect(await hamletCount(commune)).toBe(before);
   });
 });

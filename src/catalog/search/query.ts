@@ -61,6 +61,8 @@ export interface ReadQuery {
   ages: number[];
   /** where a purpose clause starts ("… để xin việc"), when the words before it name something; else the length */
   purposeFrom: number;
+  /** where that purpose clause ends: at the clause stating the need when one follows it ("… để nuôi, giờ muốn …"); else the length */
+  purposeTo: number;
   /** where the clause stating the need starts ("…, giờ muốn …"), when a story comes before it; else 0 */
   needFrom: number;
   /** the terms of that clause (empty when no story comes before one) */
@@ -208,9 +210,12 @@ function purposeStart(tokens: readonly Token[]): number {
 /**
  * Where the clause stating the need starts (at its marker: "muốn", "cần", "giờ"…), when words
  * before it tell a story and words after it name something; else 0. A marker typed without marks
- * that makes a catalog pair with a neighbour ("can cuoc", "thue muon") is that pair's word.
+ * that makes a catalog pair with a neighbour ("can cuoc", "thue muon") is that pair's word, unless
+ * the catalog's names and aliases write that pair only with the marker itself (an alias's "muốn
+ * tách …": `otherWord` says whether they write it with another word, undefined when they do not
+ * write it at all).
  */
-function needStart(tokens: readonly Token[], content: (t: Token) => boolean, knownPair: (pair: string) => boolean): number {
+function needStart(tokens: readonly Token[], content: (t: Token) => boolean, knownPair: (pair: string) => boolean, otherWord: (pair: string) => boolean | undefined): number {
   const { needMarkers } = searchData();
   let contentBefore = false;
   for (let i = 1; i < tokens.length; i++) {
@@ -220,11 +225,47 @@ function needStart(tokens: readonly Token[], content: (t: Token) => boolean, kno
       const t = tokens[i]!;
       const unmarkedSingle = m.tone !== null && !t.marked && t.key === m.keys[0];
       if (!(phraseAt(m, tokens, i) || unmarkedSingle)) continue;
-      if (!t.marked && m.keys.length === 1 && [tokens[i - 1], tokens[i + 1]].some((o, j) => o !== undefined && knownPair(j === 0 ? `${o.key} ${t.key}` : `${t.key} ${o.key}`))) continue;
+      const pairWord = (pair: string): boolean => knownPair(pair) && (otherWord(pair) ?? true);
+      if (!t.marked && m.keys.length === 1 && [tokens[i - 1], tokens[i + 1]].some((o, j) => o !== undefined && pairWord(j === 0 ? `${o.key} ${t.key}` : `${t.key} ${o.key}`))) continue;
       if (tokens.slice(i + m.keys.length).some(content)) return i;
     }
   }
   return 0;
+}
+
+/**
+ * The pairs of the texts (names, aliases) with a word spelt as a one-word need marker ("muon",
+ * "can"): whether some text writes the pair with another word than the marker ("thuê mướn",
+ * "căn cước": true) or only with the marker itself ("muốn tách": false). Texts written without
+ * marks say nothing.
+ */
+export function needMarkerPairs(texts: Iterable<readonly Token[]>): Map<string, boolean> {
+  const markers = new Map<string, string>();
+  // (a marker written without marks, "xin", is spelt like no other word: its pairs are the catalog's words)
+  for (const m of searchData().needMarkers) if (m.keys.length === 1 && m.tone !== null && m.tone !== m.keys[0]) markers.set(m.keys[0]!, m.tone);
+  const pairs = new Map<string, boolean>();
+  for (const tokens of texts) {
+    if (!tokens.some((t) => t.marked)) continue;
+    for (let i = 1; i < tokens.length; i++) {
+      const a = tokens[i - 1]!;
+      const b = tokens[i]!;
+      for (const t of [a, b]) {
+        const tone = markers.get(t.key);
+        if (tone === undefined) continue;
+        const pair = `${a.key} ${b.key}`;
+        pairs.set(pair, (pairs.get(pair) ?? false) || t.tone !== tone);
+      }
+    }
+  }
+  return pairs;
+}
+
+/** Whether an "a + b" phrase opens with a negator (data/out-of-scope.json negation). */
+function negatorFirst(phrase: Phrase): boolean {
+  const first = phrase.parts?.[0];
+  if (first === undefined) return false;
+  const key = first.keys.join(" ");
+  return searchData().topicNegation.negators.some((n) => n.keys.join(" ") === key);
 }
 
 /** How many words before a synonym's phrase the word it must follow may stand ("bà nội tôi đã | đi rồi"). */
@@ -306,7 +347,7 @@ export function readAlias(alias: string, skip: (s: Synonym) => boolean): string 
  * Reads a question (or tokens already read: a part of a question, with the marks the citizen
  * typed, as when the words naming an out-of-scope topic are set aside).
  */
-export function readQuery(query: string | readonly Token[], vocabulary: Vocabulary, knownPair: (pair: string) => boolean): ReadQuery {
+export function readQuery(query: string | readonly Token[], vocabulary: Vocabulary, knownPair: (pair: string) => boolean, markerPairs?: ReadonlyMap<string, boolean>): ReadQuery {
   const { synonymsByFirst, stopWords, stopTones, generic, subjectKeys } = searchData();
   const isStop = (t: Token): boolean => (t.marked ? stopTones.has(t.tone) : stopWords.has(t.key));
   // a function word is what it says, never a respelling of a catalog word (nor is an animal's or
@@ -329,8 +370,10 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   }
   const purpose = purposeStart(tokens);
   const hasContentBefore = purpose > 0 && tokens.slice(0, purpose).some((t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key));
-  const need = needStart(tokens, (t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key), knownPair);
-  const weightAt = (i: number): number => (hasContentBefore && i >= purpose ? PURPOSE_WEIGHT : 1);
+  const need = needStart(tokens, (t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key), knownPair, (pair) => markerPairs?.get(pair));
+  // a purpose clause ends where the clause stating the need begins ("… để nuôi, giờ muốn …")
+  const purposeTo = hasContentBefore && need > purpose ? need : tokens.length;
+  const weightAt = (i: number): number => (hasContentBefore && i >= purpose && i < purposeTo ? PURPOSE_WEIGHT : 1);
 
   const segments: Segment[] = [];
   const consumed = new Array<boolean>(tokens.length).fill(false);
@@ -370,6 +413,9 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   for (const s of synonymsByFirst.get("") ?? []) {
     const spans = phraseSpans(s.say, tokens, undefined, false, tokenKeys);
     if (spans === null) continue;
+    // a negator ("không + lương hưu") denies what follows it, not a word said before it: "lương
+    // hưu … chưa về" is a pension that has not arrived, not a person without one
+    if (negatorFirst(s.say) && spans.slice(1).some(([at]) => at < spans[0]![0])) continue;
     // (a procedure the question names outright outweighs what the two parts imply)
     if (s.yieldTo.some((p) => tokens.some((_, j) => phraseAt(p, tokens, j)))) continue;
     const inStory = need > 0 && spans.every(([at]) => at < need);
@@ -407,5 +453,5 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       }
     });
   }
-  return { tokens, segments, terms, stopPairs, tones, said: [tokens.map((t) => t.key), ...segments.map((s) => s.keys)], ages: agesOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, needFrom: need, needTerms };
+  return { tokens, segments, terms, stopPairs, tones, said: [tokens.map((t) => t.key), ...segments.map((s) => s.keys)], ages: agesOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, purposeTo, needFrom: need, needTerms };
 }

@@ -109,7 +109,7 @@ async function serveRoles(
         // With a webhook secret, Telegram posts updates here instead of being long-polled by the bot role.
         if (telegramWebhook) {
           const telegram = createTelegramBot({ token: env.TELEGRAM_BOT_TOKEN!, apiRoot: env.TELEGRAM_API_ROOT, engine: bot, logger: log });
-          await registerTelegramWebhook(a, { bot: telegram, secret: env.TELEGRAM_WEBHOOK_SECRET!, publicBaseUrl: env.PUBLIC_BASE_URL });
+          await registerTelegramWebhook(a, { bot: telegram, secret: env.TELEGRAM_WEBHOOK_SECRET!, publicBaseUrl: env.PUBLIC_BASE_URL, db: whole.db });
         }
       },
       // Zalo users' messages are answered by the same bot, through the OA API.

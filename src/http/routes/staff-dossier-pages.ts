@@ -24,13 +24,32 @@ const PAGE = 50;
 /** The tag's look for each lateness state (src/calendar/lateness.ts). */
 const LATENESS_CLASS: Record<string, string> = { EARLY: "ok", ON_TIME: "ok", LATE: "bad", OVERDUE: "bad", DUE_SOON: "warn", PENDING: "", CLOSED: "", NO_DUE_DATE: "" };
 
+/** The filter form's labels (web/views/staff/dossiers/index.njk), to name a bad filter in an error. */
+const FILTER_LABELS: Record<string, string> = {
+  q: "Mã hồ sơ hoặc tên người nộp",
+  status: "Trạng thái",
+  overdue: "Quá hạn",
+  dueBefore: "Hạn trả trước ngày",
+  dueAfter: "Hạn trả sau ngày",
+  receivedFrom: "Nhận từ ngày",
+  receivedTo: "Nhận đến ngày",
+  channel: "Nộp qua",
+  returnedByPost: "Trả kết quả qua bưu điện",
+  procedureCode: "Mã thủ tục",
+  communeCode: "Mã xã/phường",
+  offset: "Trang",
+};
+
 export function registerStaffDossierPages(app: FastifyInstance, deps: { history: DossierHistoryService }): void {
   app.get("/staff/dossiers", async (request, reply) => {
     const principal = requirePrincipal(request);
     const values = formQuery(request.query);
     const parsed = dossierListQuery.safeParse({ ...values, limit: String(PAGE) });
     if (!parsed.success) {
-      const errors = parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? "q"), message: i.message }));
+      const errors = parsed.error.issues.map((i) => {
+        const field = String(i.path[0] ?? "q");
+        return { field, message: `${FILTER_LABELS[field] ?? "Bộ lọc"}: ${i.message}` };
+      });
       return sendConsolePage(request, reply, "staff/dossiers/index", { current: "dossiers", title: "Hồ sơ", values, errors, result: null, statuses: STATUS_LABELS, latenessClass: LATENESS_CLASS }, 400);
     }
     const result = await deps.history.list(principal, parsed.data);

@@ -183,7 +183,7 @@ describe("Telegram in webhook mode", () => {
     const { registerTelegramWebhook } = await import("../../../bots/adapters/telegram.js");
     const engine = createBot({ redis: s.ctx.redis, services: botServices(s.ctx), logger: s.ctx.logger, prefix: `${s.env.QUEUE_PREFIX}wh` });
     const bot = createTelegramBot({ token: s.telegram.token, apiRoot: s.telegram.url, engine, logger: s.ctx.logger });
-    const app = await buildHttpServer(s.ctx, { extraRoutes: (a) => registerTelegramWebhook(a, { bot, secret: "s3cret-token", publicBaseUrl: "http://unused.example", register: false }) });
+    const app = await buildHttpServer(s.ctx, { extraRoutes: (a) => registerTelegramWebhook(a, { bot, secret: "s3cret-token", publicBaseUrl: "http://unused.example", db: s.ctx.db, register: false }) });
     const base = await app.listen({ host: "127.0.0.1", port: 0 });
     try {
       const update = { update_id: 99001, message: { message_id: 1, date: 1, chat: { id: 555777, type: "private" }, from: { id: 555777, is_bot: false, first_name: "W" }, text: "xin chào" } };
@@ -193,6 +193,15 @@ describe("Telegram in webhook mode", () => {
       const ok = await fetch(`${base}/webhooks/telegram`, { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": "s3cret-token" }, body: JSON.stringify(update) });
       expect(ok.status).toBe(200);
       expect(s.telegram.sent.find((m) => m.chatId === "555777")?.text).toMatch(/^Xin chào ông\/bà!/);
+      // Telegram delivers an update again when its answer was slow or lost; someone may replay one:
+      // a wrong look-up proof sent once is counted once, and answered once.
+      const code = `H15.50.05.13-261130-9${String(Math.floor(Math.random() * 1e5)).padStart(5, "0")}`;
+      const post = (u: unknown) => fetch(`${base}/webhooks/telegram`, { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": "s3cret-token" }, body: JSON.stringify(u) });
+      const turn = (id: number, text: string) => ({ update_id: id, message: { message_id: id, date: 1, chat: { id: 555778, type: "private" }, from: { id: 555778, is_bot: false, first_name: "W" }, text } });
+      expect((await post(turn(99002, code))).status).toBe(200);
+      for (let i = 0; i < 3; i += 1) expect((await post(turn(99003, "1234"))).status).toBe(200);
+      expect(s.telegram.sent.filter((m) => m.chatId === "555778" && /chưa khớp/.test(m.text ?? ""))).toHaveLength(1);
+      expect((await s.ctx.db.lookupFailure.findUnique({ where: { scope_key: { scope: "DOSSIER", key: code } } }))?.count).toBe(1);
     } finally {
       await app.close();
     }

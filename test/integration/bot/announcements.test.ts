@@ -126,6 +126,30 @@ describe("hamlets offered in the subscription flow", () => {
     expect(names).toContain("Ấp 9");
   });
 
+  it("takes at most 3 new hamlet names from one chat until staff confirm them, even after it unsubscribes: no chat fills a commune's list with names of its own", async () => {
+    const c = chat("TELEGRAM");
+    const propose = async (name: string) => {
+      await c.press("area");
+      await c.say("Tràm Chim");
+      return c.say(name);
+    };
+    const tag = randomBytes(2).toString("hex");
+    for (let i = 1; i <= 3; i += 1) expect(last(await propose(`Ấp Rác ${tag} ${i}`)).text).toMatch(/^Đã đăng ký nhận thông báo/);
+    const first = (await c.subscriptions())[0]!;
+    await c.press(`unsub:${first.id}`);
+    const before = await t.ctx.db.hamlet.count({ where: { communeCode: TRAM_CHIM } });
+    const refused = await propose(`Ấp Rác ${tag} 4`);
+    expect(last(refused).text).toMatch(/đã đề xuất nhiều ấp\/khóm mới/);
+    expect(labels(refused)).toContain("Cả xã/phường");
+    expect(await t.ctx.db.hamlet.count({ where: { communeCode: TRAM_CHIM } })).toBe(before);
+    // A hamlet the commune has is still taken, by name; another chat may still propose one.
+    expect(last(await propose("Khóm 1")).text).toMatch(/^Đã đăng ký nhận thông báo của Khóm 1/);
+    const other = chat("TELEGRAM");
+    await other.press("area");
+    await other.say("Tràm Chim");
+    expect(last(await other.say(`Ấp Rác ${tag} 4`)).text).toMatch(/^Đã đăng ký nhận thông báo/);
+  });
+
   it("a commune without hamlets asks for the name, as before", async () => {
     const c = chat("TELEGRAM");
     await c.press("area");
