@@ -283,10 +283,14 @@ function saidBefore(phrases: readonly Phrase[], tokens: readonly Token[], i: num
 /** The longest synonym whose phrase is said at position i (and not ruled out by the words around it), or null. */
 function synonymAt(tokens: readonly Token[], i: number, skip?: (s: Synonym) => boolean): Synonym | null {
   let best: Synonym | null = null;
-  for (const s of searchData().synonymsByFirst.get(tokens[i]!.key) ?? []) {
+  const candidates = searchData().synonymsByFirst.get(tokens[i]!.key);
+  if (candidates === undefined) return null;
+  // (an indexed loop: the index build reads every alias with this before V8 has optimised it)
+  for (let c = 0; c < candidates.length; c++) {
+    const s = candidates[c]!;
     if (best !== null && s.say.keys.length <= best.say.keys.length) continue;
-    if (skip?.(s)) continue;
     if (!phraseAt(s.say, tokens, i)) continue;
+    if (skip?.(s)) continue;
     const next = tokens[i + s.say.keys.length];
     // a next word typed with marks must be the table's word ("căn", not "cần"); one typed without, its key
     const unless = next ? s.unlessNext.get(next.key) : undefined;
@@ -313,9 +317,11 @@ const WORD = /[\p{L}\p{M}\p{N}]+/gu;
 export function readAlias(alias: string, skip: (s: Synonym) => boolean): string | null {
   // each token with the word it was written as
   const items: { token: Token; text: string }[] = [];
-  for (const word of alias.normalize("NFC").toLowerCase().match(WORD) ?? []) {
+  const words = alias.normalize("NFC").toLowerCase().match(WORD) ?? [];
+  for (let w = 0; w < words.length; w++) {
+    const word = words[w]!;
     const tokens = tokenize(word);
-    for (const token of tokens) items.push({ token, text: tokens.length === 1 ? word : token.key });
+    for (let t = 0; t < tokens.length; t++) items.push({ token: tokens[t]!, text: tokens.length === 1 ? word : tokens[t]!.key });
   }
   const tokens = items.map((x) => x.token);
   const lines: string[] = [];
