@@ -16,7 +16,7 @@ import {
   type SearchResult,
 } from "../../src/catalog/search/index.js";
 import { phraseOf, searchData } from "../../src/catalog/search/data.js";
-import { phraseAt, readQuery } from "../../src/catalog/search/query.js";
+import { needMarkerPairs, phraseAt, readQuery } from "../../src/catalog/search/query.js";
 import { textTokens, tokenize } from "../../src/catalog/search/tokenize.js";
 import { repairPairs } from "../../src/catalog/search/typos.js";
 import { searchKey } from "../../src/text/vietnamese.js";
@@ -358,6 +358,30 @@ describe("answers", () => {
     expect(top("ghi vào sổ hộ tịch việc ly hôn đã giải quyết ở nước ngoài")).toBe("2.000554");
   });
 
+  it("answers the topic, not a procedure whose alias names it beside words the question does not say", () => {
+    // an alias of the cooperative's notice says a cooperative founding a company: a citizen's own
+    // company is the business registration office's
+    expect(askCatalog(index, "tôi định lập công ty riêng")).toMatchObject({ kind: "out-of-scope", topic: "Doanh nghiệp" });
+    expect(top("hợp tác xã chúng tôi lập công ty con thì báo xã thế nào")).toBe("2.001958");
+    // an export, a domain name, a court claim: categories by their general words, with where to go
+    expect(kind("xin giấy phép xuất khẩu hạt điều")).toBe("out-of-scope");
+    expect(kind("mua tên miền cho trang web bán hàng")).toBe("out-of-scope");
+    expect(kind("làm đơn khởi kiện gửi tòa án nhân dân")).toBe("out-of-scope");
+    // and a toy, a castle, an idol are never what a procedure is for
+    expect(kind("đăng ký thường trú cho mấy con búp bê đồ chơi")).toBe("no-match");
+    expect(kind("xin giấy phép xây dựng cho lâu đài tuyết")).toBe("no-match");
+    expect(kind("lịch thi đấu bóng đá tuần này")).toBe("no-match");
+  });
+
+  it("reads 'cuoi' before a time unit as the end of a period, not a wedding, unless a year follows", () => {
+    expect(kind("cuoi thang nop thue o dau")).toBe("out-of-scope");
+    expect(kind("cuoi nam nay nop thue dat o dau")).toBe("out-of-scope");
+    // typed without marks and followed by a year, it may still be a wedding: the word stays
+    const a = askCatalog(index, "cuoi nam 2005 o xa nay");
+    const b = askCatalog(index, "cuoi 2005 o xa nay");
+    expect(a.kind === "match" ? a.results[0]?.code : a.kind).toBe(b.kind === "match" ? b.results[0]?.code : b.kind);
+  });
+
   it("never sends a phrase that only sounds out of scope elsewhere (in-scope-lookalikes.json)", () => {
     const { phrases } = JSON.parse(readFileSync(resolve(root, "test/fixtures/search/in-scope-lookalikes.json"), "utf8")) as { phrases: { phrase: string; code: string }[] };
     expect(phrases.length).toBeGreaterThanOrEqual(30);
@@ -405,6 +429,18 @@ describe("answers", () => {
     // a pension that has not come this month is a question for social insurance, not a person without a pension
     expect(kind("tiền lương hưu của ba tháng này vẫn chưa nhận được")).toBe("out-of-scope");
     expect(top("bà tôi già yếu chưa có lương hưu gì cả")).toBe("1.014027");
+  });
+
+  it("reads 'muon' typed without marks as the need marker when the catalog writes its pair only with 'muốn' (an alias), not with 'mướn'", () => {
+    const pairs = needMarkerPairs([tokenize("muốn tách hộ ra riêng"), tokenize("thuê mướn nhà"), tokenize("thẻ căn cước")]);
+    expect(pairs.get("muon tach")).toBe(false);
+    expect(pairs.get("thue muon")).toBe(true);
+    expect(pairs.get("can cuoc")).toBe(true);
+    const vocab = { words: new Set(["ba", "toi", "mat", "roi", "muon", "tach", "ho"]), bigrams: new Set<string>(), frequency: new Map<string, number>() };
+    const known = (pair: string): boolean => pair === "muon tach";
+    expect(readQuery("ba toi mat roi muon tach ho", vocab, known, pairs).needFrom).toBe(4);
+    // a pair written with another word ("mướn") is that word, as before
+    expect(readQuery("ba toi mat roi muon tach ho", vocab, known, new Map([["muon tach", true]])).needFrom).toBe(0);
   });
 
   it("ends a purpose clause where the clause stating the need begins ('… để …, giờ muốn …')", () => {
@@ -631,7 +667,7 @@ describe("evaluation", () => {
     expect(f.top1).toBeGreaterThanOrEqual(0.81);
     expect(f.top3).toBeGreaterThanOrEqual(0.88);
     expect(f.noMatch).toBeGreaterThanOrEqual(0.9);
-    expect(f.falseMatchOutOfScope).toBeLessThanOrEqual(0.09); // 0.08 until the blind dev5- batch joined (8.9 %)
+    expect(f.falseMatchOutOfScope).toBeLessThanOrEqual(0.08); // 0.09 for a while after the blind dev5- batch joined (8.9 %); 4.2 % once out-of-scope categories generalised
   }, 180_000); // 1,831 questions: a few seconds alone, longer on a machine busy with other work (not a speed check)
 
   it("reads an abbreviation as the words the table writes, with their marks, in a question written with marks", () => {

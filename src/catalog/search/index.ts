@@ -16,7 +16,7 @@
 import MiniSearch from "minisearch";
 import { searchData, type OutOfScopeTopic, type Phrase, type Synonym, type VariantGroup, type VariantMember } from "./data.js";
 import type { AnswerResult, SearchAnswer } from "./answer.js";
-import { expandAbbreviations, phraseAt, phraseSpans, readAlias, readQuery, saysPhrase, type ReadQuery } from "./query.js";
+import { expandAbbreviations, needMarkerPairs, phraseAt, phraseSpans, readAlias, readQuery, saysPhrase, type ReadQuery } from "./query.js";
 import { absurdSubject } from "./subjects.js";
 import { extractProcedureCodes, tokenize, type Token } from "./tokenize.js";
 import { toneOf, type Vocabulary } from "./typos.js";
@@ -97,29 +97,14 @@ const STOP_PAIR_DISTINCTIVE = 0.6;
 /** A question covering this much of a procedure's own name (by rarity) names it outright. */
 const NAMED_OUTRIGHT = 0.85;
 
-interface Doc {
-  id: number;
-  code: string;
-  name: string;
-  curated: boolean;
-  /** terms of the name and aliases */
-  strong: Set<string>;
-  /** terms of documents and field */
-  weak: Set<string>;
-  /** the name's and aliases' words and pairs as written with marks ("vắng" as "văng1") */
-  strongTones: Set<string>;
-  /** the terms the name and aliases write with marks somewhere */
-  markedTerms: Set<string>;
-  /** the name (whole and without brackets), its parts and each alias: terms with their rarity */
-  phrases: { terms: string[]; idfs: number[]; total: number; whole: boolean; name: boolean; read: boolean }[];
-  /** keys of the name and aliases (for "does this procedure name the topic itself") */
-  strongKeys: string[][];
-  /** keys of the name and field (what the procedure is about: livestock, forestry, vehicles…) */
-  aboutKeys: string[][];
-  /** terms of the name alone (what tells it from a near-identical sibling) */
-  nameTerms: Set<string>;
-  /** the keys of each part of a name of several ("A: B, C, D"; empty for a name of one part) */
-  partKeys: string[][];
+/** A term's counts while the index is built. */
+interface TermCount {
+  /** procedures that use it */
+  df: number;
+  /** procedures whose name or aliases use it */
+  strongDf: number;
+  /** the last procedure counted */
+  doc: number;
 }
 
 interface IndexData {
@@ -141,6 +126,8 @@ interface IndexData {
   commonIdf: number;
   /** words that name the plain variant ("lần đầu", "trong nước"): unsaid, they do not make a sibling less plain */
   plainTerms: ReadonlySet<string>;
+  /** pairs of names and aliases with a word spelt as a need marker, and whether one writes another word than the marker (query.ts needMarkerPairs) */
+  markerPairs: ReadonlyMap<string, boolean>;
 }
 
 /** Tokens of a text, cached while an index is built (names and documents repeat across procedures). */
@@ -158,49 +145,45 @@ function tokensOf(text: string): Token[] {
 const keysOf = (text: string): string[] => tokensOf(text).map((t) => t.key);
 
 /**
- * Pairs of adjacent words ("a b"; MiniSearch's "a_b"), one string each while an index is built:
+ * Pairs of adjacent words ("a b", in MiniSearch too), one string each while an index is built:
  * the catalog repeats the same pairs thousands of times, and a string built anew for each was
  * hashed again by every set and map it went into and kept alive apart (most of the build's
  * garbage collection).
  */
-let pairCache: { " ": Map<string, Map<string, string>>; _: Map<string, Map<string, string>> } | null = null;
+let pairCache: Map<string, Map<string, string>> | null = null;
 
-function pairOf(a: string, b: string, separator: " " | "_" = " "): string {
-  if (pairCache === null) return `${a}${separator}${b}`;
-  const byFirst = pairCache[separator];
-  let after = byFirst.get(a);
-  if (after === undefined) byFirst.set(a, (after = new Map()));
+function pairOf(a: string, b: string): string {
+  if (pairCache === null) return `${a} ${b}`;
+  let after = pairCache.get(a);
+  if (after === undefined) pairCache.set(a, (after = new Map()));
   let pair = after.get(b);
-  if (pair === undefined) after.set(b, (pair = `${a}${separator}${b}`));
+  if (pair === undefined) after.set(b, (pair = `${a} ${b}`));
   return pair;
 }
 
-/** Terms of one line of catalog text: folded syllables and adjacent pairs (pair = "a_b" inside MiniSearch). */
-function lineTerms(line: string): string[] {
-  const keys = keysOf(line);
-  const out = [...keys];
-  for (let i = 1; i < keys.length; i++) out.push(pairOf(keys[i - 1]!, keys[i]!, "_"));
-  return out;
-}
-
+/** Terms of catalog text, as MiniSearch indexes them: each line's folded syllables, then its adjacent pairs. */
 function textTerms(text: string): string[] {
-  return text.split("\n").flatMap(lineTerms);
+  const out: string[] = [];
+  const lines = text.split("\n");
+  for (let l = 0; l < lines.length; l++) {
+    const tokens = tokensOf(lines[l]!);
+    for (let i = 0; i < tokens.length; i++) out.push(tokens[i]!.key);
+    for (let i = 1; i < tokens.length; i++) out.push(pairOf(tokens[i - 1]!.key, tokens[i]!.key));
+  }
+  return out;
 }
 
 /** A tone signature with the kí / ký spelling unified ("ký" and "kí" both "ki1"). */
 const toneKey = (tone: string): string => tone.replace(/^((?:qu|ch|gh|gi|kh|ng|nh|ph|th|tr|[bcdghklmnprstvx]))y(\d?)$/u, "$1i$2");
 
-const asTerm = (miniTerm: string): string => miniTerm.replace("_", " ");
-const asMini = (term: string): string => term.replace(" ", "_");
 
-/** The words and pairs of texts as written with marks (tone signatures), and the terms written with marks. */
-function marksOf(texts: readonly string[]): { strongTones: Set<string>; markedTerms: Set<string> } {
+/** The words and pairs of texts (their tokens) as written with marks (tone signatures), and the terms written with marks. */
+function marksOf(texts: readonly (readonly Token[])[]): { strongTones: Set<string>; markedTerms: Set<string> } {
   const strongTones = new Set<string>();
   const markedTerms = new Set<string>();
-  for (const text of texts) {
+  for (const tokens of texts) {
     let prev: Token | undefined;
     let prevTone = "";
-    const tokens = tokensOf(text);
     // a text written with marks writes its unmarked words as they are ("Giao đất" is not "giáo");
     // only a text typed wholly without marks (an alias such as "dang ky khai sinh") says nothing
     const written = tokens.some((t) => t.marked);
@@ -225,13 +208,14 @@ function marksOf(texts: readonly string[]): { strongTones: Set<string>; markedTe
  */
 let termCache: Map<string, readonly string[]> | null = null;
 
-/** Syllables (not function words, read by their marks) and pairs of a catalog text. */
-function termSet(text: string, isStop: (t: Token) => boolean, set = new Set<string>()): Set<string> {
+/** Syllables (not function words, read by their marks) and pairs of a catalog text, each once, in order. */
+function termsOf(text: string, isStop: (t: Token) => boolean): readonly string[] {
   let terms = termCache?.get(text);
   if (terms === undefined) {
     const own = new Set<string>();
-    for (const line of text.split("\n")) {
-      const tokens = tokensOf(line);
+    const lines = text.split("\n");
+    for (let l = 0; l < lines.length; l++) {
+      const tokens = tokensOf(lines[l]!);
       for (let i = 0; i < tokens.length; i++) {
         const t = tokens[i]!;
         if (!isStop(t)) own.add(t.key);
@@ -241,8 +225,128 @@ function termSet(text: string, isStop: (t: Token) => boolean, set = new Set<stri
     terms = [...own];
     termCache?.set(text, terms);
   }
-  for (const t of terms) set.add(t);
+  return terms;
+}
+
+/** The terms of several texts (termsOf), each once, in order. */
+function union(lists: readonly (readonly string[])[]): Set<string> {
+  const set = new Set<string>();
+  for (let i = 0; i < lists.length; i++) {
+    const terms = lists[i]!;
+    for (let j = 0; j < terms.length; j++) set.add(terms[j]!);
+  }
   return set;
+}
+
+/** What the procedures' parts built on demand share: the function-word test, the name tails, the rarities. */
+interface DocContext {
+  isStop: (t: Token) => boolean;
+  tails: readonly RegExp[];
+  nameIdf: ReadonlyMap<string, number>;
+}
+
+interface NamePhrase {
+  terms: readonly string[];
+  idfs: number[];
+  total: number;
+  whole: boolean;
+  name: boolean;
+  read: boolean;
+}
+
+/**
+ * A procedure as the search scores it. The index build reads every text of every procedure once
+ * (each text's tokens and terms: the rarities, MiniSearch and typo repair need them all); the
+ * sets and phrases scoring reads are made from those the first time a question makes the
+ * procedure a candidate (a question scores 20 of 440), in microseconds, and kept: the same
+ * values, in the same order, as if built with the index.
+ */
+class Doc {
+  private strongSet: Set<string> | undefined;
+  private weakSet: Set<string> | undefined;
+  private marks: { strongTones: Set<string>; markedTerms: Set<string> } | undefined;
+  private phraseList: NamePhrase[] | undefined;
+  private strongKeyList: string[][] | undefined;
+  private aboutKeyList: string[][] | undefined;
+  private nameTermSet: Set<string> | undefined;
+  private partKeyList: string[][] | undefined;
+
+  constructor(
+    readonly id: number,
+    readonly code: string,
+    readonly name: string,
+    readonly curated: boolean,
+    private readonly field: string,
+    private readonly aliasCount: number,
+    /** the tokens and terms of the name, each alias, then each alias as read (readAlias) */
+    readonly strongTokens: readonly (readonly Token[])[],
+    readonly strongTerms: readonly (readonly string[])[],
+    /** the terms of each document name and of the field */
+    readonly weakTerms: readonly (readonly string[])[],
+    private readonly context: DocContext,
+  ) {}
+
+  /** terms of the name and aliases */
+  get strong(): Set<string> {
+    return (this.strongSet ??= union(this.strongTerms));
+  }
+
+  /** terms of documents and field */
+  get weak(): Set<string> {
+    return (this.weakSet ??= union(this.weakTerms));
+  }
+
+  /** the name's and aliases' words and pairs as written with marks ("vắng" as "văng1") */
+  get strongTones(): Set<string> {
+    return (this.marks ??= marksOf(this.strongTokens)).strongTones;
+  }
+
+  /** the terms the name and aliases write with marks somewhere */
+  get markedTerms(): Set<string> {
+    return (this.marks ??= marksOf(this.strongTokens)).markedTerms;
+  }
+
+  /** the name (whole and without brackets), its parts and each alias: terms with their rarity */
+  get phrases(): readonly NamePhrase[] {
+    if (this.phraseList === undefined) {
+      const { isStop, tails, nameIdf } = this.context;
+      const phrase = (terms: readonly string[], whole: boolean, name: boolean, read: boolean): NamePhrase => {
+        const idfs = terms.map((t) => nameIdf.get(t) ?? 0);
+        return { terms, idfs, total: idfs.reduce((a, b) => a + b, 0), whole, name, read };
+      };
+      const aliasesEnd = 1 + this.aliasCount;
+      this.phraseList = [
+        ...nameParts(this.name, tails).map((text, i) => phrase(i === 0 ? this.strongTerms[0]! : termsOf(text, isStop), i < 2, true, false)),
+        ...this.strongTerms.slice(1, aliasesEnd).map((terms) => phrase(terms, true, false, false)),
+        ...this.strongTerms.slice(aliasesEnd).map((terms) => phrase(terms, true, false, true)),
+      ].filter((ph) => ph.terms.length > 0);
+    }
+    return this.phraseList;
+  }
+
+  /** keys of the name and aliases (for "does this procedure name the topic itself"), and as the abbreviations they use read ("thẻ BHYT" names "bảo hiểm y tế") */
+  get strongKeys(): string[][] {
+    return (this.strongKeyList ??= this.strongTokens.flatMap((tokens) => {
+      const keys = tokens.map((t) => t.key);
+      const read = expandAbbreviations(tokens).map((x) => x.key);
+      return read.length === keys.length ? [keys] : [keys, read];
+    }));
+  }
+
+  /** keys of the name and field (what the procedure is about: livestock, forestry, vehicles…) */
+  get aboutKeys(): string[][] {
+    return (this.aboutKeyList ??= [this.strongTokens[0]!.map((t) => t.key), keysOf(this.field)]);
+  }
+
+  /** terms of the name alone (what tells it from a near-identical sibling) */
+  get nameTerms(): Set<string> {
+    return (this.nameTermSet ??= new Set(termsOf(this.name.replace(/\([^)]*\)/g, " "), this.context.isStop)));
+  }
+
+  /** the keys of each part of a name of several ("A: B, C, D"; empty for a name of one part) */
+  get partKeys(): string[][] {
+    return (this.partKeyList ??= nameParts(this.name, this.context.tails).slice(2).map(keysOf));
+  }
 }
 
 /**
@@ -259,7 +363,7 @@ function nameParts(name: string, tails: readonly RegExp[]): string[] {
 export function buildSearchIndex(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   tokenCache = new Map();
   termCache = new Map();
-  pairCache = { " ": new Map(), _: new Map() };
+  pairCache = new Map();
   try {
     return build(procedures);
   } finally {
@@ -284,86 +388,107 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   // cận nghèo"): they would read the alias into that procedure (the alias of a school-cost support
   // saying "hộ nghèo" is not the recognition of poor households).
   const nameKeys = procedures.map((p) => ` ${keysOf(p.name).join(" ")} `);
-  const opensName = new Map<string, boolean>();
+  // (a name may open with "Thủ tục")
+  const nameOpenings = nameKeys.map((k) => k.replace(/^ thu tuc /, " "));
   const opensAName = (means: string): boolean => {
-    let opens = opensName.get(means);
-    if (opens === undefined) {
-      // (a name may open with "Thủ tục")
-      opens = nameKeys.some((k) => k.replace(/^ thu tuc /, " ").startsWith(` ${means} `));
-      opensName.set(means, opens);
+    const opening = ` ${means} `;
+    return nameOpenings.some((k) => k.startsWith(opening));
+  };
+  // (decided once per synonym: true, never read; false, always read; a meaning, read only into
+  // a procedure whose name says it)
+  const notRead = new Map<Synonym, boolean | string>();
+  const notReadOf = (s: Synonym): boolean | string => {
+    let rule = notRead.get(s);
+    if (rule === undefined) {
+      const means = s.means.join(" ");
+      rule = s.keep || s.weight < 1 || (opensAName(means) ? ` ${means} ` : false);
+      notRead.set(s, rule);
     }
-    return opens;
+    return rule;
   };
   const readOf = procedures.map((p, id) =>
-    p.aliases.flatMap((a) => readAlias(a, (s) => s.keep || s.weight < 1 || (opensAName(s.means.join(" ")) && !nameKeys[id]!.includes(` ${s.means.join(" ")} `))) ?? []),
+    p.aliases.flatMap((a) =>
+      readAlias(a, (s) => {
+        const rule = notReadOf(s);
+        return typeof rule === "string" ? !nameKeys[id]!.includes(rule) : rule;
+      }) ?? [],
+    ),
   );
-  const docs: Doc[] = procedures.map((p, id) => {
+  const context: DocContext = { isStop, tails, nameIdf: new Map() };
+  const docs = procedures.map((p, id) => {
     const strongTexts = [p.name, ...p.aliases, ...readOf[id]!];
-    return {
+    return new Doc(
       id,
-      code: p.code,
-      name: p.name,
-      curated: p.origin === "CURATED",
-      strong: strongTexts.reduce((set, t) => termSet(t, isStop, set), new Set<string>()),
-      ...marksOf(strongTexts),
-      weak: [...p.documentNames, p.field ?? ""].reduce((set, t) => termSet(t, isStop, set), new Set<string>()),
-      phrases: [...nameParts(p.name, tails).map((text, i) => ({ text, whole: i < 2, name: true, read: false })), ...p.aliases.map((text) => ({ text, whole: true, name: false, read: false })), ...readOf[id]!.map((text) => ({ text, whole: true, name: false, read: true }))]
-        .map(({ text, whole, name, read }) => ({ terms: [...termSet(text, isStop)], idfs: [] as number[], total: 0, whole, name, read }))
-        .filter((ph) => ph.terms.length > 0),
-      // (and as the abbreviations they use read: "thẻ BHYT" names "bảo hiểm y tế")
-      strongKeys: strongTexts.flatMap((t) => {
-        const keys = keysOf(t);
-        const read = expandAbbreviations(tokensOf(t)).map((x) => x.key);
-        return read.length === keys.length ? [keys] : [keys, read];
-      }),
-      aboutKeys: [keysOf(p.name), keysOf(p.field ?? "")],
-      nameTerms: termSet(p.name.replace(/\([^)]*\)/g, " "), isStop),
-      partKeys: nameParts(p.name, tails).slice(2).map(keysOf),
-    };
+      p.code,
+      p.name,
+      p.origin === "CURATED",
+      p.field ?? "",
+      p.aliases.length,
+      strongTexts.map(tokensOf),
+      strongTexts.map((t) => termsOf(t, isStop)),
+      [...p.documentNames, p.field ?? ""].map((t) => termsOf(t, isStop)),
+      context,
+    );
   });
 
-  // document names are long and only weak evidence: they are scored (Doc.weak), not indexed
-  const mini = new MiniSearch<{ id: number; name: string; aliases: string; field: string }>({
-    fields: ["name", "aliases", "field"],
-    tokenize: textTerms,
-    processTerm: (t) => t,
-    searchOptions: { tokenize: (q) => q.split(" ").filter((t) => t !== ""), processTerm: (t) => t },
-  });
-  mini.addAll(
-    procedures.map((p, id) => ({ id, name: p.name, aliases: p.aliases.join("\n"), field: p.field ?? "" })),
-  );
 
   const n = Math.max(1, docs.length);
   // rarity among names and aliases (documents mention "bản sao có chứng thực" everywhere); words
   // found only in documents and fields take their rarity there
-  const df = new Map<string, number>();
-  const strongDf = new Map<string, number>();
-  for (const d of docs) {
-    for (const t of d.strong) {
-      strongDf.set(t, (strongDf.get(t) ?? 0) + 1);
-      df.set(t, (df.get(t) ?? 0) + 1);
+  // (one record a term: in how many procedures, in how many by name or alias, and the last
+  // procedure counted, so that a term a procedure says twice counts once without a set of its terms)
+  const df = new Map<string, TermCount>();
+  const strongTerms = new Set<string>();
+  // (The build runs once in a process, much of it before V8 has optimised it: its loops index
+  // arrays and call forEach on maps, where a for…of would allocate an iterator result, and an
+  // entry, for each step.)
+  const count = (id: number, lists: readonly (readonly string[])[], strong: boolean): void => {
+    for (let i = 0; i < lists.length; i++) {
+      const terms = lists[i]!;
+      for (let j = 0; j < terms.length; j++) {
+        const t = terms[j]!;
+        let c = df.get(t);
+        if (c === undefined) df.set(t, (c = { df: 0, strongDf: 0, doc: -1 }));
+        if (c.doc === id) continue;
+        c.doc = id;
+        c.df++;
+        if (strong && c.strongDf++ === 0) strongTerms.add(t);
+      }
     }
-    for (const t of d.weak) if (!d.strong.has(t)) df.set(t, (df.get(t) ?? 0) + 1);
+  };
+  for (let id = 0; id < docs.length; id++) {
+    count(id, docs[id]!.strongTerms, true);
+    count(id, docs[id]!.weakTerms, false);
   }
-  const idf = new Map<string, number>();
-  for (const [t, f] of df) {
-    const used = strongDf.get(t) ?? f;
-    idf.set(t, Math.log(1 + (n - used + 0.5) / (used + 0.5)));
-  }
+
+  // document names are long and only weak evidence: they are scored (Doc.weak), not indexed.
+  // MiniSearch's terms are the catalog's (a pair is "a b": a query's terms are one a line).
+  // A word no procedure's texts use but as a function word is never a question's term
+  // (candidateTerms: only terms with a rarity are searched), so it is not indexed: MiniSearch
+  // counts a field's length before processTerm, so every score stays the same.
+  const mini = new MiniSearch<{ id: number; name: string; aliases: string; field: string }>({
+    fields: ["name", "aliases", "field"],
+    tokenize: textTerms,
+    processTerm: (t) => (df.has(t) ? t : null),
+    searchOptions: { tokenize: (q) => q.split("\n").filter((t) => t !== ""), processTerm: (t) => t },
+  });
+  mini.addAll(
+    procedures.map((p, id) => ({ id, name: p.name, aliases: p.aliases.join("\n"), field: p.field ?? "" })),
+  );
 
   const words = new Set<string>(stop);
   const bigrams = new Set<string>();
   const frequency = new Map<string, number>();
   // the words typo repair aims at: those of names, aliases and fields, and words documents use
   // more than twice (a rare word of a long document text is more likely a slip of the citizen's)
-  for (const [t, f] of df) {
+  df.forEach(({ df: f, strongDf }, t) => {
     if (t.includes(" ")) {
-      if (strongDf.has(t) || f > 2) bigrams.add(t);
-    } else if (strongDf.has(t) || f > 2) {
+      if (strongDf > 0 || f > 2) bigrams.add(t);
+    } else if (strongDf > 0 || f > 2) {
       words.add(t);
       frequency.set(t, f);
     }
-  }
+  });
   for (const s of data.synonyms) {
     for (const k of [...s.say.keys, ...s.means]) words.add(k);
     for (let i = 1; i < s.say.keys.length; i++) bigrams.add(`${s.say.keys[i - 1]} ${s.say.keys[i]}`);
@@ -387,27 +512,28 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
     if (is === undefined) plainWords.set(k, (is = data.generic.has(k) || stop.has(k) || /^\d+$/.test(k)));
     return is;
   };
-  for (const t of idf.keys()) {
+  df.forEach((_, t) => {
     const space = t.indexOf(" ");
     if (space > 0 && plain(t.slice(0, space)) && plain(t.slice(space + 1))) generic.add(t);
-  }
+  });
   // (a name's generic words still tell siblings apart: "cấp lại" against "cấp đổi")
-  const nameIdf = new Map(idf);
-  for (const [t, v] of idf) if (generic.has(t)) idf.set(t, v * GENERIC_FACTOR);
-  for (const d of docs) {
-    for (const ph of d.phrases) {
-      ph.idfs = ph.terms.map((t) => nameIdf.get(t) ?? 0);
-      ph.total = ph.idfs.reduce((a, b) => a + b, 0);
-    }
-  }
-  const strongTerms = new Set(strongDf.keys());
+  const idf = new Map<string, number>();
+  const nameIdf = new Map<string, number>();
+  df.forEach((c, t) => {
+    const used = c.strongDf > 0 ? c.strongDf : c.df;
+    const v = Math.log(1 + (n - used + 0.5) / (used + 0.5));
+    nameIdf.set(t, v);
+    idf.set(t, generic.has(t) ? v * GENERIC_FACTOR : v);
+  });
+  context.nameIdf = nameIdf;
 
   // the words names and aliases written with marks write without them ("gia" of "gia hạn")
   const flat = new Set<string>();
-  for (const p of procedures) {
-    for (const text of [p.name, ...p.aliases]) {
-      const tokens = tokensOf(text);
-      if (tokens.some((t) => t.marked)) for (const t of tokens) if (!t.marked) flat.add(t.key);
+  for (let id = 0; id < docs.length; id++) {
+    const texts = docs[id]!.strongTokens;
+    for (let i = 0; i <= procedures[id]!.aliases.length; i++) {
+      const tokens = texts[i]!;
+      if (tokens.some((t) => t.marked)) for (let j = 0; j < tokens.length; j++) if (!tokens[j]!.marked) flat.add(tokens[j]!.key);
     }
   }
   // the words the catalog writes with marks, as written (what typo repair leaves alone when typed so)
@@ -419,12 +545,15 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   const seenTexts = new Set<string>();
   const seenTokens = new Set<Token>();
   for (const p of procedures) {
-    for (const text of [p.name, ...p.aliases, ...p.documentNames, p.field ?? ""]) {
+    const texts = [p.name, ...p.aliases, ...p.documentNames, p.field ?? ""];
+    for (let i = 0; i < texts.length; i++) {
+      const text = texts[i]!;
       if (seenTexts.has(text)) continue;
       seenTexts.add(text);
       const tokens = tokensOf(text);
       if (!tokens.some((t) => t.marked)) continue;
-      for (const t of tokens) {
+      for (let j = 0; j < tokens.length; j++) {
+        const t = tokens[j]!;
         if (seenTokens.has(t)) continue;
         seenTokens.add(t);
         if (t.marked) written.add(t.tone);
@@ -434,7 +563,7 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
       }
     }
   }
-  const index: IndexData = { mini, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)) };
+  const index: IndexData = { mini, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)), markerPairs: needMarkerPairs(procedures.flatMap((p) => [p.name, ...p.aliases]).map(tokensOf)) };
   return index as unknown as CatalogSearchIndex;
 }
 
@@ -477,9 +606,9 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   // (a document's boost multiplies each of its term scores, so it is applied to the sum here:
   // MiniSearch would call back once per matching document and term)
   const hits = data.mini
-    .search(candidateTerms(data, known).map(asMini).join(" "), {
+    .search(candidateTerms(data, known).join("\n"), {
       boost: { name: 3, aliases: 3, field: 0.8 },
-      boostTerm: (term) => (weightOf.get(asTerm(term)) ?? 1) * (term.includes("_") ? 1.5 : 1),
+      boostTerm: (term) => (weightOf.get(term) ?? 1) * (term.includes(" ") ? 1.5 : 1),
       combineWith: "OR",
     })
     .map((h) => ({ id: h.id as number, score: data.docs[h.id as number]!.curated ? h.score * CURATED_BM25_BOOST : h.score }))
@@ -763,7 +892,7 @@ function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; 
 }
 
 function read(data: IndexData, query: string | readonly Token[]): ReadQuery {
-  return readQuery(query, data.vocabulary, (pair) => data.idf.has(pair));
+  return readQuery(query, data.vocabulary, (pair) => data.idf.has(pair), data.markerPairs);
 }
 
 /** The confidence of a variant a stated age decides, in a group the question names. */
@@ -802,8 +931,10 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
     if ((need[0]?.confidence ?? 0) >= STORY_NEED_CONFIDENT) return withVariants(data, q, scored, limit);
   }
   if (oos) {
-    // a procedure that itself names the topic, and whose name the question covers well, answers
-    const named = top !== undefined && (top.confidence >= NAMED_CONFIDENT || top.nameCovered >= NAMED_COVERED) && saysPhrase(top.doc.strongKeys, oos.term);
+    // a procedure that itself names the topic, and whose name the question covers well, answers;
+    // but a name or alias naming the topic says what sets the procedure apart too ("hợp tác xã" of
+    // an alias "hợp tác xã lập công ty"): a question that says none of that asks about the topic
+    const named = top !== undefined && (top.confidence >= NAMED_CONFIDENT || top.nameCovered >= NAMED_COVERED) && saysPhrase(top.doc.strongKeys, oos.term) && saysRestOfTopicText(data, top.doc, oos.term, q);
     // else the rest of the question must name a procedure on its own
     const restQuery = named ? null : read(data, oos.rest);
     const rest = restQuery === null ? [] : scoreQuery(data, restQuery);
@@ -828,6 +959,22 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
     }
   }
   return withVariants(data, q, scored, limit);
+}
+
+/**
+ * Whether a text of the procedure (name or alias) that names the topic has nothing else to say,
+ * or the question says at least half of its other content words ("hợp tác xã" of "hợp tác xã lập
+ * công ty"): a question saying only the topic asks about the topic, not about the procedure.
+ */
+function saysRestOfTopicText(data: IndexData, doc: Doc, term: Phrase, q: ReadQuery): boolean {
+  const said = new Set(q.said.flat());
+  for (const keys of doc.strongKeys) {
+    if (!saysPhrase([keys], term)) continue;
+    const inTerm = new Set(term.parts ? term.parts.flatMap((p) => p.keys) : term.keys);
+    const others = keys.filter((k) => !inTerm.has(k) && !data.stop.has(k) && !data.generic.has(k));
+    if (others.length === 0 || others.filter((k) => said.has(k)).length * 2 >= others.length) return true;
+  }
+  return false;
 }
 
 /** Whether a part of the name names the phrase and the question says a rare word of another part. */

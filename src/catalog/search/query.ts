@@ -186,6 +186,7 @@ export function dropQuantityIdioms(tokens: readonly Token[]): Token[] {
       const quantity = (idiom.number && /^\d+$/.test(tokens[j]?.key ?? "")) || idiom.before.some((p) => phraseAt({ keys: p.keys, tone: null }, tokens, j)) || isAmount(idiom, tokens, j);
       if (!quantity) continue;
       if (idiom.unlessPrev.some((p) => i - p.keys.length >= 0 && phraseAt({ keys: p.keys, tone: null }, tokens, i - p.keys.length))) continue;
+      if (idiom.unlessNumberAfter && !tokens[i]!.marked && idiom.before.some((p) => phraseAt({ keys: p.keys, tone: null }, tokens, j) && /^\d/.test(tokens[j + p.keys.length]?.key ?? ""))) continue;
       for (let k = i; k < j; k++) dropped.add(k);
     }
   }
@@ -210,9 +211,12 @@ function purposeStart(tokens: readonly Token[]): number {
 /**
  * Where the clause stating the need starts (at its marker: "muốn", "cần", "giờ"…), when words
  * before it tell a story and words after it name something; else 0. A marker typed without marks
- * that makes a catalog pair with a neighbour ("can cuoc", "thue muon") is that pair's word.
+ * that makes a catalog pair with a neighbour ("can cuoc", "thue muon") is that pair's word, unless
+ * the catalog's names and aliases write that pair only with the marker itself (an alias's "muốn
+ * tách …": `otherWord` says whether they write it with another word, undefined when they do not
+ * write it at all).
  */
-function needStart(tokens: readonly Token[], content: (t: Token) => boolean, knownPair: (pair: string) => boolean): number {
+function needStart(tokens: readonly Token[], content: (t: Token) => boolean, knownPair: (pair: string) => boolean, otherWord: (pair: string) => boolean | undefined): number {
   const { needMarkers } = searchData();
   let contentBefore = false;
   for (let i = 1; i < tokens.length; i++) {
@@ -222,11 +226,39 @@ function needStart(tokens: readonly Token[], content: (t: Token) => boolean, kno
       const t = tokens[i]!;
       const unmarkedSingle = m.tone !== null && !t.marked && t.key === m.keys[0];
       if (!(phraseAt(m, tokens, i) || unmarkedSingle)) continue;
-      if (!t.marked && m.keys.length === 1 && [tokens[i - 1], tokens[i + 1]].some((o, j) => o !== undefined && knownPair(j === 0 ? `${o.key} ${t.key}` : `${t.key} ${o.key}`))) continue;
+      const pairWord = (pair: string): boolean => knownPair(pair) && (otherWord(pair) ?? true);
+      if (!t.marked && m.keys.length === 1 && [tokens[i - 1], tokens[i + 1]].some((o, j) => o !== undefined && pairWord(j === 0 ? `${o.key} ${t.key}` : `${t.key} ${o.key}`))) continue;
       if (tokens.slice(i + m.keys.length).some(content)) return i;
     }
   }
   return 0;
+}
+
+/**
+ * The pairs of the texts (names, aliases) with a word spelt as a one-word need marker ("muon",
+ * "can"): whether some text writes the pair with another word than the marker ("thuê mướn",
+ * "căn cước": true) or only with the marker itself ("muốn tách": false). Texts written without
+ * marks say nothing.
+ */
+export function needMarkerPairs(texts: Iterable<readonly Token[]>): Map<string, boolean> {
+  const markers = new Map<string, string>();
+  // (a marker written without marks, "xin", is spelt like no other word: its pairs are the catalog's words)
+  for (const m of searchData().needMarkers) if (m.keys.length === 1 && m.tone !== null && m.tone !== m.keys[0]) markers.set(m.keys[0]!, m.tone);
+  const pairs = new Map<string, boolean>();
+  for (const tokens of texts) {
+    if (!tokens.some((t) => t.marked)) continue;
+    for (let i = 1; i < tokens.length; i++) {
+      const a = tokens[i - 1]!;
+      const b = tokens[i]!;
+      for (const t of [a, b]) {
+        const tone = markers.get(t.key);
+        if (tone === undefined) continue;
+        const pair = `${a.key} ${b.key}`;
+        pairs.set(pair, (pairs.get(pair) ?? false) || t.tone !== tone);
+      }
+    }
+  }
+  return pairs;
 }
 
 /** Whether an "a + b" phrase opens with a negator (data/out-of-scope.json negation). */
@@ -251,10 +283,14 @@ function saidBefore(phrases: readonly Phrase[], tokens: readonly Token[], i: num
 /** The longest synonym whose phrase is said at position i (and not ruled out by the words around it), or null. */
 function synonymAt(tokens: readonly Token[], i: number, skip?: (s: Synonym) => boolean): Synonym | null {
   let best: Synonym | null = null;
-  for (const s of searchData().synonymsByFirst.get(tokens[i]!.key) ?? []) {
+  const candidates = searchData().synonymsByFirst.get(tokens[i]!.key);
+  if (candidates === undefined) return null;
+  // (an indexed loop: the index build reads every alias with this before V8 has optimised it)
+  for (let c = 0; c < candidates.length; c++) {
+    const s = candidates[c]!;
     if (best !== null && s.say.keys.length <= best.say.keys.length) continue;
-    if (skip?.(s)) continue;
     if (!phraseAt(s.say, tokens, i)) continue;
+    if (skip?.(s)) continue;
     const next = tokens[i + s.say.keys.length];
     // a next word typed with marks must be the table's word ("căn", not "cần"); one typed without, its key
     const unless = next ? s.unlessNext.get(next.key) : undefined;
@@ -281,9 +317,11 @@ const WORD = /[\p{L}\p{M}\p{N}]+/gu;
 export function readAlias(alias: string, skip: (s: Synonym) => boolean): string | null {
   // each token with the word it was written as
   const items: { token: Token; text: string }[] = [];
-  for (const word of alias.normalize("NFC").toLowerCase().match(WORD) ?? []) {
+  const words = alias.normalize("NFC").toLowerCase().match(WORD) ?? [];
+  for (let w = 0; w < words.length; w++) {
+    const word = words[w]!;
     const tokens = tokenize(word);
-    for (const token of tokens) items.push({ token, text: tokens.length === 1 ? word : token.key });
+    for (let t = 0; t < tokens.length; t++) items.push({ token: tokens[t]!, text: tokens.length === 1 ? word : tokens[t]!.key });
   }
   const tokens = items.map((x) => x.token);
   const lines: string[] = [];
@@ -310,7 +348,7 @@ export function readAlias(alias: string, skip: (s: Synonym) => boolean): string 
  * Reads a question (or tokens already read: a part of a question, with the marks the citizen
  * typed, as when the words naming an out-of-scope topic are set aside).
  */
-export function readQuery(query: string | readonly Token[], vocabulary: Vocabulary, knownPair: (pair: string) => boolean): ReadQuery {
+export function readQuery(query: string | readonly Token[], vocabulary: Vocabulary, knownPair: (pair: string) => boolean, markerPairs?: ReadonlyMap<string, boolean>): ReadQuery {
   const { synonymsByFirst, stopWords, stopTones, generic, subjectKeys } = searchData();
   const isStop = (t: Token): boolean => (t.marked ? stopTones.has(t.tone) : stopWords.has(t.key));
   // a function word is what it says, never a respelling of a catalog word (nor is an animal's or
@@ -333,7 +371,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   }
   const purpose = purposeStart(tokens);
   const hasContentBefore = purpose > 0 && tokens.slice(0, purpose).some((t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key));
-  const need = needStart(tokens, (t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key), knownPair);
+  const need = needStart(tokens, (t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key), knownPair, (pair) => markerPairs?.get(pair));
   // a purpose clause ends where the clause stating the need begins ("… để nuôi, giờ muốn …")
   const purposeTo = hasContentBefore && need > purpose ? need : tokens.length;
   const weightAt = (i: number): number => (hasContentBefore && i >= purpose && i < purposeTo ? PURPOSE_WEIGHT : 1);
