@@ -36,7 +36,7 @@ const said = (m: string | { message?: string } | undefined | null) => (typeof m 
  * in Vietnamese with zod's English in brackets for integrators, as every other refusal of the API.
  * A schema's own message (Vietnamese, or the dossier-event ingest's English) takes precedence.
  */
-const ownWordsInVietnamese: z.core.$ZodErrorMap = (issue) => {
+export const ownWordsInVietnamese: z.core.$ZodErrorMap = (issue) => {
   const vi = said(zodVi(issue));
   const en = said(zodEn(issue));
   return vi && en ? HTTP_REFUSAL_TEXT.with(vi, en) : (vi ?? en);

@@ -127,6 +127,14 @@ describe("a unit's dossiers", () => {
     // named by the form's label, not by the query's English field name
     expect(bad.html).toContain("Hạn trả trước ngày: thời điểm");
     expect(bad.html).not.toContain("dueBefore:");
+    // a parameter the form does not have is the filter as a whole, in Vietnamese, not the first field's label
+    const unknown = await page("/staff/dossiers?foo=1", keys.staff!);
+    expect(unknown.status).toBe(400);
+    expect(unknown.html).toContain("Bộ lọc: ");
+    expect(unknown.html).not.toContain("Mã hồ sơ hoặc tên người nộp: ");
+    const far = await page("/staff/dossiers?offset=999999999", keys.staff!);
+    expect(far.status).toBe(400);
+    expect(far.html).toMatch(/Trang: [^<(]*[\u00C0-\u1EF9]/u);
     const one = await page(`/staff/dossiers/${encodeURIComponent(code(1))}`, keys.staff!);
     expect(one.status).toBe(200);
     expect(one.html).toContain("Nguyễn Văn An");

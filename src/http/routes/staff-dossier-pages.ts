@@ -11,6 +11,7 @@ import { STATUS_LABELS } from "../../notifications/messages/vi.js";
 import { sendConsolePage } from "../../web/console.js";
 import { requirePrincipal } from "../auth.js";
 import { dossierFlash, dossierFormVars } from "./dossier-forms.js";
+import { ownWordsInVietnamese } from "../errors.js";
 
 /** The filter form as submitted: empty fields mean "any". */
 function formQuery(raw: unknown): Record<string, string> {
@@ -44,11 +45,12 @@ export function registerStaffDossierPages(app: FastifyInstance, deps: { history:
   app.get("/staff/dossiers", async (request, reply) => {
     const principal = requirePrincipal(request);
     const values = formQuery(request.query);
-    const parsed = dossierListQuery.safeParse({ ...values, limit: String(PAGE) });
+    const parsed = dossierListQuery.safeParse({ ...values, limit: String(PAGE) }, { error: ownWordsInVietnamese });
     if (!parsed.success) {
       const errors = parsed.error.issues.map((i) => {
-        const field = String(i.path[0] ?? "q");
-        return { field, message: `${FILTER_LABELS[field] ?? "Bộ lọc"}: ${i.message}` };
+        // a parameter the form does not have (path []) is the filter as a whole, not the first field
+        const field = i.path.length === 0 ? null : String(i.path[0]);
+        return { field: field ?? "q", message: `${(field && FILTER_LABELS[field]) ?? "Bộ lọc"}: ${i.message}` };
       });
       return sendConsolePage(request, reply, "staff/dossiers/index", { current: "dossiers", title: "Hồ sơ", values, errors, result: null, statuses: STATUS_LABELS, latenessClass: LATENESS_CLASS }, 400);
     }
