@@ -353,6 +353,11 @@ export class BookingService {
     const failureReason = details.failureReason?.trim().replace(/\s+/g, " ") || null;
     const note = details.note?.trim() || null;
     if (failureReason && failureReason.length > FAILURE_REASON_MAX) throw new ValidationError(`failureReason: lý do dài quá ${FAILURE_REASON_MAX} ký tự.`, { field: "failureReason" });
+    // The waybill is the dispatch's: another move may repeat the one recorded, never write or change it.
+    if (waybillCode && to !== "DISPATCHED" && waybillCode !== booking.waybillCode) {
+      if (!booking.waybillCode) throw new ValidationError(`waybillCode: mã vận đơn chỉ ghi khi phát ("${BOOKING_STATUS_LABELS.DISPATCHED}") (a waybill code is recorded by the dispatch only)`, { field: "waybillCode" });
+      throw new AppError("CONFLICT", `Lịch hẹn đã ghi mã vận đơn ${booking.waybillCode} khi phát; không ghi đè bằng ${waybillCode} (the waybill recorded at dispatch is not overwritten).`, { field: "waybillCode" });
+    }
     if (booking.status === to && to !== "REQUESTED") {
       const repeated = await this.repeat(booking, to, { waybillCode, failureReason, retryPaidBy: details.retryPaidBy ?? null });
       await this.writeOnDossier(booking, repeated, unitCode);
@@ -374,7 +379,7 @@ export class BookingService {
     const now = new Date();
     const data: Prisma.DeliveryBookingUncheckedUpdateManyInput = {
       status: to,
-      ...(waybillCode ? { waybillCode } : {}),
+      ...(waybillCode && to === "DISPATCHED" ? { waybillCode } : {}),
       ...(note ? { note } : {}),
       ...(details.handledById ? { handledById: details.handledById } : {}),
       ...(to === "DISPATCHED" ? { dispatchedAt: now } : {}),

@@ -117,4 +117,23 @@ describe("a result delivery's moves on its dossier", () => {
     expect((await move(reference, { status: "CANCELLED" })).status).toBe(200);
     expect((await t.ctx.db.dossier.findUniqueOrThrow({ where: { id: dossier.id } })).status).toBe("PROCESSING");
   });
+
+  it("attack: the waybill is the dispatch's — a later move with another one is a 409 and one before dispatch a 400; the history, form 05 and the booking keep the dispatch's", async () => {
+    const { dossier, reference } = await readyDossier(4);
+    const early = await move(reference, { status: "CONFIRMED", waybillCode: "AA11112222VN" });
+    expect(early.status).toBe(400);
+    expect((early.body.error as { field: string }).field).toBe("waybillCode");
+    expect(await t.ctx.db.deliveryBooking.findUniqueOrThrow({ where: { reference } })).toMatchObject({ status: "REQUESTED", waybillCode: null });
+    expect((await move(reference, { status: "DISPATCHED", waybillCode: "EL111111111VN" })).status).toBe(200);
+    const other = await move(reference, { status: "COMPLETED", waybillCode: "EL222222222VN" });
+    expect(other.status).toBe(409);
+    expect(await t.ctx.db.deliveryBooking.findUniqueOrThrow({ where: { reference } })).toMatchObject({ status: "DISPATCHED", waybillCode: "EL111111111VN", completedAt: null });
+    // The same waybill again is no change; the completion goes through.
+    expect((await move(reference, { status: "COMPLETED", waybillCode: "el111111111vn" })).status).toBe(200);
+    expect((await t.ctx.db.deliveryBooking.findUniqueOrThrow({ where: { reference } })).waybillCode).toBe("EL111111111VN");
+    const events = await eventsOf(dossier.id);
+    expect(events.at(-1)!.note).toContain("EL111111111VN");
+    const handover = await t.ctx.db.handover.findFirstOrThrow({ where: { dossierId: dossier.id, eventId: events.at(-1)!.id } });
+    expect(handover.postalReceipt).toBe("EL111111111VN");
+  });
 });
