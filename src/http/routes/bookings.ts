@@ -141,7 +141,7 @@ export const bookingPaths: PathItems = {
         "400": errorResponse("Bad input, named: a waybill code missing to dispatch or not letters/digits 4–30; a failure without its reason or who pays the second try."),
         ...guardResponses,
         "404": errorResponse("No such booking in this unit."),
-        "409": errorResponse("Not a forward move; the result is not ready yet; or already moved with other details."),
+        "409": errorResponse("Not a forward move; the result is not ready yet (to dispatch, complete or fail a result delivery); or already moved with other details."),
       },
     },
   },
