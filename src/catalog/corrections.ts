@@ -185,17 +185,26 @@ export async function planCorrections(db: Db, records: ParsedCorrection[]): Prom
   return { plan, problems };
 }
 
-/** Saves every planned correction in one transaction, with a revision each. */
+/**
+ * Saves every planned correction in one transaction, with a revision each: the documents of all
+ * of them deleted and written in one statement each, the revisions in one, and one update per
+ * procedure — a correction of the whole catalog (`export --all`) is some 450 statements, given
+ * minutes rather than Prisma's default 5 seconds for the transaction.
+ */
 export async function applyCorrections(db: Db, corrections: PlannedCorrection[], changedBy: string, now = new Date()): Promise<void> {
-  await db.$transaction(async (tx) => {
-    for (const c of corrections) {
-      const { documents, code: _code, ...fields } = c.after;
-      await tx.procedureDocument.deleteMany({ where: { procedureCode: c.code } });
-      await tx.procedure.update({ where: { code: c.code }, data: { ...fields, correctedAt: now, correctedBy: changedBy } });
-      await tx.procedureDocument.createMany({ data: documents.map((d, i) => ({ ...d, position: i + 1, procedureCode: c.code })) });
-      await tx.procedureRevision.create({ data: { procedureCode: c.code, changedBy, changedAt: now, before: c.before, after: c.after } });
-    }
-  });
+  if (corrections.length === 0) return;
+  await db.$transaction(
+    async (tx) => {
+      await tx.procedureDocument.deleteMany({ where: { procedureCode: { in: corrections.map((c) => c.code) } } });
+      for (const c of corrections) {
+        const { documents: _documents, code: _code, ...fields } = c.after;
+        await tx.procedure.update({ where: { code: c.code }, data: { ...fields, correctedAt: now, correctedBy: changedBy } });
+      }
+      await tx.procedureDocument.createMany({ data: corrections.flatMap((c) => c.after.documents.map((d, i) => ({ ...d, position: i + 1, procedureCode: c.code }))) });
+      await tx.procedureRevision.createMany({ data: corrections.map((c) => ({ procedureCode: c.code, changedBy, changedAt: now, before: c.before, after: c.after })) });
+    },
+    { maxWait: 30_000, timeout: 10 * 60_000 },
+  );
 }
 
 /** One line per problem, as the README shows them: `record N (code): field: problem`. */

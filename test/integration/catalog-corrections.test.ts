@@ -266,3 +266,20 @@ describe("what citizens are served", () => {
     expect(sure).not.toMatch(/xác minh lại/);
   });
 });
+
+describe("attacks on procedure corrections", () => {
+  it("attack: the whole catalog corrected at once (export --all, a note added to each) is saved, one revision each", async () => {
+    const all = await procedures(["export", "--all"]);
+    const records = JSON.parse(all.stdout) as { code: string; notes: string[] }[];
+    const file = await write(records.map((r) => ({ ...r, notes: [...r.notes, "Đã rà soát 12/2026."] })));
+    const revisionsBefore = await db.procedureRevision.count();
+    const out = await procedures(["import", file, "--yes", "--by", "rà soát"]);
+    expect(out.stderr).toBe("");
+    expect(out.code).toBe(0);
+    expect(await db.procedureRevision.count({ where: { changedBy: "rà soát" } })).toBe(records.length);
+    expect(await db.procedureRevision.count()).toBe(revisionsBefore + records.length);
+    const one = await snapshot(records[0]!.code);
+    expect(one!.notes.at(-1)).toBe("Đã rà soát 12/2026.");
+    expect(one!.documents.length).toBe((records[0] as unknown as { documents: unknown[] }).documents.length);
+  });
+});
