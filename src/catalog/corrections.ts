@@ -11,11 +11,24 @@ import { AppError } from "../errors.js";
 import { normalizeInput } from "../text/vietnamese.js";
 import { isPublicSource, issuePath } from "./source.js";
 
-const text = z.string().transform(normalizeInput).pipe(z.string().min(1, "must not be empty"));
+/**
+ * The longest a text of a procedure may be, and the most items a list may hold: ten times the
+ * longest the catalog has (a document's name of 4,700 characters; 55 documents), so a real
+ * correction always fits and a runaway file (a note of 50 MB) is refused before anything is written.
+ */
+export const MAX_TEXT = 20_000;
+export const MAX_ITEMS = 500;
+const readable = (schema: z.ZodString) =>
+  schema
+    .max(MAX_TEXT, `at most ${MAX_TEXT} characters`);
+
+const text = z.string().transform(normalizeInput).pipe(readable(z.string().min(1, "must not be empty")));
 const optionalText = z
   .string()
   .nullable()
-  .transform((v) => (v === null || normalizeInput(v) === "" ? null : normalizeInput(v)));
+  .transform((v) => (v === null || normalizeInput(v) === "" ? null : normalizeInput(v)))
+  .pipe(readable(z.string()).nullable());
+const list = <T extends z.ZodType>(item: T) => z.array(item).max(MAX_ITEMS, `at most ${MAX_ITEMS} items`);
 
 const documentSchema = z.strictObject({
   name: text,
@@ -36,12 +49,12 @@ export const correctionSchema = z.strictObject({
   fee: optionalText,
   postalSubmission: z.boolean().nullable(),
   postalReturn: z.boolean().nullable(),
-  documents: z.array(documentSchema),
-  toShow: z.array(text),
-  legalBasis: z.array(text),
-  aliases: z.array(text),
-  notes: z.array(text),
-  sources: z.array(text.refine(isPublicSource, "must be an http(s) address or a named public document (no internal notes)")),
+  documents: list(documentSchema),
+  toShow: list(text),
+  legalBasis: list(text),
+  aliases: list(text),
+  notes: list(text),
+  sources: list(text.refine(isPublicSource, "must be an http(s) address or a named public document (no internal notes)")),
   confidence: z.enum(["HIGH", "MEDIUM", "LOW"]),
   reviewStatus: z.enum(["PUBLISHED", "NEEDS_REVIEW", "WITHDRAWN"]),
   dataAsOf: optionalText,

@@ -268,6 +268,22 @@ describe("what citizens are served", () => {
 });
 
 describe("attacks on procedure corrections", () => {
+  it("attack: a runaway file is refused before anything is written — a note of 100,000 characters, 501 documents, a file over 20 MB", async () => {
+    const { records } = await exported("1.000894");
+    const before = await snapshot("1.000894");
+    const doc = { name: "Tờ khai", formNumber: null, originals: 1, copies: 0, note: null };
+    const long = await procedures(["import", await write([{ ...records[0], notes: ["x".repeat(100_000)], documents: Array.from({ length: 501 }, () => doc) }]), "--yes"]);
+    expect(long.code).toBe(1);
+    expect(long.stderr).toMatch(/^record 1 \(1\.000894\): notes\[1\]: at most 20000 characters$/m);
+    expect(long.stderr).toMatch(/^record 1 \(1\.000894\): documents: at most 500 items$/m);
+    const big = path.join(dir, "big.json");
+    await writeFile(big, JSON.stringify([{ ...records[0], notes: ["x".repeat(21 * 1024 * 1024)] }]), "utf8");
+    const huge = await procedures(["import", big, "--yes"]).catch((error: Error) => ({ code: 1, stdout: "", stderr: error.message }));
+    expect(huge.code).not.toBe(0);
+    expect(huge.stderr).toMatch(/quá lớn/);
+    expect(await snapshot("1.000894")).toEqual(before);
+  });
+
   it("attack: the whole catalog corrected at once (export --all, a note added to each) is saved, one revision each", async () => {
     const all = await procedures(["export", "--all"]);
     const records = JSON.parse(all.stdout) as { code: string; notes: string[] }[];
