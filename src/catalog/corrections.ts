@@ -18,9 +18,14 @@ import { isPublicSource, issuePath } from "./source.js";
  */
 export const MAX_TEXT = 20_000;
 export const MAX_ITEMS = 500;
+/** Characters no procedure's text has: control characters (line breaks and tabs are read as spaces) and invisible ones. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 const readable = (schema: z.ZodString) =>
   schema
-    .max(MAX_TEXT, `at most ${MAX_TEXT} characters`);
+    .max(MAX_TEXT, `at most ${MAX_TEXT} characters`)
+    .refine((v) => !CONTROL.test(v), "must not hold control characters (ký tự điều khiển)")
+    .refine((v) => !INVISIBLE.test(v), "must not hold invisible characters (ký tự ẩn: khoảng trắng không độ rộng, ký tự đảo chiều chữ)");
 
 const text = z.string().transform(normalizeInput).pipe(readable(z.string().min(1, "must not be empty")));
 const optionalText = z

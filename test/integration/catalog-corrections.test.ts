@@ -268,6 +268,19 @@ describe("what citizens are served", () => {
 });
 
 describe("attacks on procedure corrections", () => {
+  it("attack: control and invisible characters (a BEL in a note, a right-to-left override in a name) are refused, naming each field; nothing stored", async () => {
+    const { records } = await exported("1.000894");
+    const before = await snapshot("1.000894");
+    const file = await write([{ ...records[0], name: "Đăng ký\u202e kết hôn", notes: ["Mang theo\u0007 CCCD"], documents: [{ name: "Tờ khai\u200b", formNumber: null, originals: 1, copies: 0, note: "\u001b[31m" }] }]);
+    const out = await procedures(["import", file, "--yes"]);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(/^record 1 \(1\.000894\): name: must not hold invisible characters/m);
+    expect(out.stderr).toMatch(/^record 1 \(1\.000894\): notes\[1\]: must not hold control characters/m);
+    expect(out.stderr).toMatch(/^record 1 \(1\.000894\): documents\[1\]\.name: must not hold invisible characters/m);
+    expect(out.stderr).toMatch(/^record 1 \(1\.000894\): documents\[1\]\.note: must not hold control characters/m);
+    expect(await snapshot("1.000894")).toEqual(before);
+  });
+
   it("attack: a runaway file is refused before anything is written — a note of 100,000 characters, 501 documents, a file over 20 MB", async () => {
     const { records } = await exported("1.000894");
     const before = await snapshot("1.000894");
