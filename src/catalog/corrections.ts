@@ -63,6 +63,12 @@ export const correctionSchema = z.strictObject({
   confidence: z.enum(["HIGH", "MEDIUM", "LOW"]),
   reviewStatus: z.enum(["PUBLISHED", "NEEDS_REVIEW", "WITHDRAWN"]),
   dataAsOf: optionalText,
+  /**
+   * When the record was last corrected as the export saw it (null: never): the version the file
+   * was made from. A record whose procedure was corrected again since is refused, so replaying an
+   * old export never silently undoes a newer correction. Absent in a hand-written record.
+   */
+  correctedAt: z.iso.datetime({ offset: true, message: "must be the correctedAt the export wrote (an ISO 8601 time) or null" }).nullable().optional(),
 });
 
 export type CorrectionRecord = z.output<typeof correctionSchema>;
@@ -118,6 +124,7 @@ function toCorrectionRecord(p: StoredProcedure): CorrectionRecord {
     confidence: p.confidence,
     reviewStatus: p.reviewStatus,
     dataAsOf: p.dataAsOf,
+    correctedAt: p.correctedAt?.toISOString() ?? null,
   };
 }
 
@@ -162,12 +169,13 @@ export function parseCorrections(raw: unknown): { records: ParsedCorrection[]; p
 }
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+const sameInstant = (a: string | null, b: string | null): boolean => (a === null || b === null ? a === b : new Date(a).getTime() === new Date(b).getTime());
 
 /** Field by field; documents position by position ("documents[2].note"). */
 export function diffRecords(before: CorrectionRecord, after: CorrectionRecord): FieldChange[] {
   const changes: FieldChange[] = [];
   for (const key of Object.keys(correctionSchema.shape) as (keyof CorrectionRecord)[]) {
-    if (key === "documents") continue;
+    if (key === "documents" || key === "correctedAt") continue;
     if (!same(before[key], after[key])) changes.push({ field: key, before: before[key], after: after[key] });
   }
   const n = Math.max(before.documents.length, after.documents.length);
@@ -188,12 +196,23 @@ export function diffRecords(before: CorrectionRecord, after: CorrectionRecord): 
 /** What the import would change; records for codes not in the catalog are problems. */
 export async function planCorrections(db: Db, records: ParsedCorrection[]): Promise<{ plan: CorrectionPlan; problems: RecordProblem[] }> {
   const current = new Map((await exportProcedures(db, "all")).map((r) => [r.code, r]));
+  const correctors = new Map((await db.procedure.findMany({ where: { correctedAt: { not: null } }, select: { code: true, correctedBy: true } })).map((p) => [p.code, p.correctedBy]));
   const plan: CorrectionPlan = { corrections: [], unchanged: [] };
   const problems: RecordProblem[] = [];
   records.forEach(({ index, record: after }) => {
     const before = current.get(after.code);
     if (!before) {
       problems.push({ index, code: after.code, problems: [`no procedure with code ${after.code} in the catalog (an import corrects a procedure; it does not add one)`] });
+      return;
+    }
+    if (after.correctedAt !== undefined && !sameInstant(after.correctedAt, before.correctedAt ?? null)) {
+      problems.push({
+        index,
+        code: after.code,
+        problems: [
+          `correctedAt: the procedure was corrected on ${before.correctedAt ?? "?"}${correctors.get(after.code) ? ` by ${correctors.get(after.code)}` : ""}, after this file was exported (${after.correctedAt ?? "never corrected then"}); export it again and make the change there — an old file would undo the newer correction (hồ sơ đã được hiệu đính sau khi xuất tệp này; hãy xuất lại)`,
+        ],
+      });
       return;
     }
     const changes = diffRecords(before, after);

@@ -311,4 +311,25 @@ describe("attacks on procedure corrections", () => {
     expect(one!.notes.at(-1)).toBe("Đã rà soát 12/2026.");
     expect(one!.documents.length).toBe((records[0] as unknown as { documents: unknown[] }).documents.length);
   });
+
+  it("attack: replaying an old export after a newer correction is refused, naming when and by whom it was corrected — the newer correction is never silently undone; a fresh export goes through", async () => {
+    const old = await exported("1.003005");
+    const newer = await write([{ ...old.records[0], fee: "Lệ phí 10.000 đồng (sửa mới)" }]);
+    expect((await procedures(["import", newer, "--yes", "--by", "Cán bộ A"])).code).toBe(0);
+    const corrected = await snapshot("1.003005");
+    // The old file, sent again (or another admin's edit of it): refused, nothing stored.
+    const replay = await write([{ ...old.records[0], notes: ["Sửa của người thứ hai"] }]);
+    for (const file of [old.file, replay]) {
+      const out = await procedures(["import", file, "--yes", "--by", "Cán bộ B"]);
+      expect(out.code).toBe(1);
+      expect(out.stderr).toMatch(/^record 1 \(1\.003005\): correctedAt: the procedure was corrected on .* by Cán bộ A, after this file was exported/m);
+      expect(await snapshot("1.003005")).toEqual(corrected);
+    }
+    // Exported again, the change goes through on top of the newer correction.
+    const fresh = await exported("1.003005");
+    expect(fresh.records[0]!.correctedAt).toBe(corrected!.correctedAt!.toISOString());
+    const ok = await procedures(["import", await write([{ ...fresh.records[0], notes: ["Sửa của người thứ hai"] }]), "--yes", "--by", "Cán bộ B"]);
+    expect(ok.code).toBe(0);
+    expect(await snapshot("1.003005")).toMatchObject({ fee: "Lệ phí 10.000 đồng (sửa mới)", notes: ["Sửa của người thứ hai"], correctedBy: "Cán bộ B" });
+  });
 });
