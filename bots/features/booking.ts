@@ -207,8 +207,10 @@ export function bookingFeature(deps: {
         return;
       }
       if (b && m.data.startsWith("commune:") && b.step === "commune") {
+        // Only a commune: the button's data comes from the client, and a province (or any other
+        // unit) as the address would take the booking off its commune's desk.
         const u = await deps.units.get(m.data.slice("commune:".length));
-        if (!u) return void ctx.reply({ text: bookingText.noCommune });
+        if (!u || u.level !== "COMMUNE") return void ctx.reply({ text: bookingText.noCommune });
         b.communeCode = u.code;
         b.communeName = `${u.fullName}, ${u.provinceName ?? ""}`.replace(/, $/, "");
         b.step = "address";

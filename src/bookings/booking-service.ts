@@ -353,15 +353,23 @@ export class BookingService {
     const failureReason = details.failureReason?.trim().replace(/\s+/g, " ") || null;
     const note = details.note?.trim() || null;
     if (failureReason && failureReason.length > FAILURE_REASON_MAX) throw new ValidationError(`failureReason: lý do dài quá ${FAILURE_REASON_MAX} ký tự.`, { field: "failureReason" });
+    // The waybill is the dispatch's: another move may repeat the one recorded, never write or change it.
+    if (waybillCode && to !== "DISPATCHED" && waybillCode !== booking.waybillCode) {
+      if (!booking.waybillCode) throw new ValidationError(`waybillCode: mã vận đơn chỉ ghi khi phát ("${BOOKING_STATUS_LABELS.DISPATCHED}") (a waybill code is recorded by the dispatch only)`, { field: "waybillCode" });
+      throw new AppError("CONFLICT", `Lịch hẹn đã ghi mã vận đơn ${booking.waybillCode} khi phát; không ghi đè bằng ${waybillCode} (the waybill recorded at dispatch is not overwritten).`, { field: "waybillCode" });
+    }
     if (booking.status === to && to !== "REQUESTED") {
       const repeated = await this.repeat(booking, to, { waybillCode, failureReason, retryPaidBy: details.retryPaidBy ?? null });
       await this.writeOnDossier(booking, repeated, unitCode);
       return repeated;
     }
     if (!NEXT[booking.status].includes(to)) throw new AppError("CONFLICT", `Lịch hẹn đang ở trạng thái "${BOOKING_STATUS_LABELS[booking.status]}", không chuyển sang "${BOOKING_STATUS_LABELS[to]}" được (a booking cannot move from ${booking.status} to ${to}).`);
-    // A result goes out only once it exists: not while the dossier is still being processed.
-    if (booking.kind === "RESULT_DELIVERY" && (to === "DISPATCHED" || to === "COMPLETED") && !RESULT_EXISTS.includes(booking.dossier?.status as DossierStatus)) {
-      throw new AppError("CONFLICT", `Hồ sơ ${booking.dossier?.code ?? ""} chưa có kết quả (trạng thái: ${dossierStatusLabel(booking.dossier?.status)}); chỉ phát khi kết quả đã sẵn sàng (the result is not ready yet).`);
+    // A result goes out only once it exists: not while the dossier is still being processed. Nor
+    // can its delivery fail before then: the failure would be written on the dossier as its
+    // status (DELIVERY_FAILED, a result that "exists"); a delivery that will not happen is cancelled.
+    if (booking.kind === "RESULT_DELIVERY" && (to === "DISPATCHED" || to === "COMPLETED" || to === "FAILED") && !RESULT_EXISTS.includes(booking.dossier?.status as DossierStatus)) {
+      const what = to === "FAILED" ? "chưa phát thì không ghi giao không thành công; nếu không giao nữa, hãy hủy lịch" : "chỉ phát khi kết quả đã sẵn sàng";
+      throw new AppError("CONFLICT", `Hồ sơ ${booking.dossier?.code ?? ""} chưa có kết quả (trạng thái: ${dossierStatusLabel(booking.dossier?.status)}); ${what} (the result is not ready yet).`);
     }
     if (to === "DISPATCHED" && !waybillCode && !booking.waybillCode) throw new ValidationError("waybillCode: mã vận đơn là bắt buộc khi phát (a waybill code is required to dispatch)", { field: "waybillCode" });
     if (to === "FAILED") {
@@ -371,7 +379,7 @@ export class BookingService {
     const now = new Date();
     const data: Prisma.DeliveryBookingUncheckedUpdateManyInput = {
       status: to,
-      ...(waybillCode ? { waybillCode } : {}),
+      ...(waybillCode && to === "DISPATCHED" ? { waybillCode } : {}),
       ...(note ? { note } : {}),
       ...(details.handledById ? { handledById: details.handledById } : {}),
       ...(to === "DISPATCHED" ? { dispatchedAt: now } : {}),

@@ -11,11 +11,29 @@ import { AppError } from "../errors.js";
 import { normalizeInput } from "../text/vietnamese.js";
 import { isPublicSource, issuePath } from "./source.js";
 
-const text = z.string().transform(normalizeInput).pipe(z.string().min(1, "must not be empty"));
+/**
+ * The longest a text of a procedure may be, and the most items a list may hold: ten times the
+ * longest the catalog has (a document's name of 4,700 characters; 55 documents), so a real
+ * correction always fits and a runaway file (a note of 50 MB) is refused before anything is written.
+ */
+export const MAX_TEXT = 20_000;
+export const MAX_ITEMS = 500;
+/** Characters no procedure's text has: control characters (line breaks and tabs are read as spaces) and invisible ones. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+const readable = (schema: z.ZodString) =>
+  schema
+    .max(MAX_TEXT, `at most ${MAX_TEXT} characters`)
+    .refine((v) => !CONTROL.test(v), "must not hold control characters (ký tự điều khiển)")
+    .refine((v) => !INVISIBLE.test(v), "must not hold invisible characters (ký tự ẩn: khoảng trắng không độ rộng, ký tự đảo chiều chữ)");
+
+const text = z.string().transform(normalizeInput).pipe(readable(z.string().min(1, "must not be empty")));
 const optionalText = z
   .string()
   .nullable()
-  .transform((v) => (v === null || normalizeInput(v) === "" ? null : normalizeInput(v)));
+  .transform((v) => (v === null || normalizeInput(v) === "" ? null : normalizeInput(v)))
+  .pipe(readable(z.string()).nullable());
+const list = <T extends z.ZodType>(item: T) => z.array(item).max(MAX_ITEMS, `at most ${MAX_ITEMS} items`);
 
 const documentSchema = z.strictObject({
   name: text,
@@ -36,15 +54,21 @@ export const correctionSchema = z.strictObject({
   fee: optionalText,
   postalSubmission: z.boolean().nullable(),
   postalReturn: z.boolean().nullable(),
-  documents: z.array(documentSchema),
-  toShow: z.array(text),
-  legalBasis: z.array(text),
-  aliases: z.array(text),
-  notes: z.array(text),
-  sources: z.array(text.refine(isPublicSource, "must be an http(s) address or a named public document (no internal notes)")),
+  documents: list(documentSchema),
+  toShow: list(text),
+  legalBasis: list(text),
+  aliases: list(text),
+  notes: list(text),
+  sources: list(text.refine(isPublicSource, "must be an http(s) address or a named public document (no internal notes)")),
   confidence: z.enum(["HIGH", "MEDIUM", "LOW"]),
   reviewStatus: z.enum(["PUBLISHED", "NEEDS_REVIEW", "WITHDRAWN"]),
   dataAsOf: optionalText,
+  /**
+   * When the record was last corrected as the export saw it (null: never): the version the file
+   * was made from. A record whose procedure was corrected again since is refused, so replaying an
+   * old export never silently undoes a newer correction. Absent in a hand-written record.
+   */
+  correctedAt: z.iso.datetime({ offset: true, message: "must be the correctedAt the export wrote (an ISO 8601 time) or null" }).nullable().optional(),
 });
 
 export type CorrectionRecord = z.output<typeof correctionSchema>;
@@ -100,6 +124,7 @@ function toCorrectionRecord(p: StoredProcedure): CorrectionRecord {
     confidence: p.confidence,
     reviewStatus: p.reviewStatus,
     dataAsOf: p.dataAsOf,
+    correctedAt: p.correctedAt?.toISOString() ?? null,
   };
 }
 
@@ -144,12 +169,13 @@ export function parseCorrections(raw: unknown): { records: ParsedCorrection[]; p
 }
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+const sameInstant = (a: string | null, b: string | null): boolean => (a === null || b === null ? a === b : new Date(a).getTime() === new Date(b).getTime());
 
 /** Field by field; documents position by position ("documents[2].note"). */
 export function diffRecords(before: CorrectionRecord, after: CorrectionRecord): FieldChange[] {
   const changes: FieldChange[] = [];
   for (const key of Object.keys(correctionSchema.shape) as (keyof CorrectionRecord)[]) {
-    if (key === "documents") continue;
+    if (key === "documents" || key === "correctedAt") continue;
     if (!same(before[key], after[key])) changes.push({ field: key, before: before[key], after: after[key] });
   }
   const n = Math.max(before.documents.length, after.documents.length);
@@ -170,12 +196,23 @@ export function diffRecords(before: CorrectionRecord, after: CorrectionRecord): 
 /** What the import would change; records for codes not in the catalog are problems. */
 export async function planCorrections(db: Db, records: ParsedCorrection[]): Promise<{ plan: CorrectionPlan; problems: RecordProblem[] }> {
   const current = new Map((await exportProcedures(db, "all")).map((r) => [r.code, r]));
+  const correctors = new Map((await db.procedure.findMany({ where: { correctedAt: { not: null } }, select: { code: true, correctedBy: true } })).map((p) => [p.code, p.correctedBy]));
   const plan: CorrectionPlan = { corrections: [], unchanged: [] };
   const problems: RecordProblem[] = [];
   records.forEach(({ index, record: after }) => {
     const before = current.get(after.code);
     if (!before) {
       problems.push({ index, code: after.code, problems: [`no procedure with code ${after.code} in the catalog (an import corrects a procedure; it does not add one)`] });
+      return;
+    }
+    if (after.correctedAt !== undefined && !sameInstant(after.correctedAt, before.correctedAt ?? null)) {
+      problems.push({
+        index,
+        code: after.code,
+        problems: [
+          `correctedAt: the procedure was corrected on ${before.correctedAt ?? "?"}${correctors.get(after.code) ? ` by ${correctors.get(after.code)}` : ""}, after this file was exported (${after.correctedAt ?? "never corrected then"}); export it again and make the change there — an old file would undo the newer correction (hồ sơ đã được hiệu đính sau khi xuất tệp này; hãy xuất lại)`,
+        ],
+      });
       return;
     }
     const changes = diffRecords(before, after);
@@ -185,17 +222,26 @@ export async function planCorrections(db: Db, records: ParsedCorrection[]): Prom
   return { plan, problems };
 }
 
-/** Saves every planned correction in one transaction, with a revision each. */
+/**
+ * Saves every planned correction in one transaction, with a revision each: the documents of all
+ * of them deleted and written in one statement each, the revisions in one, and one update per
+ * procedure — a correction of the whole catalog (`export --all`) is some 450 statements, given
+ * minutes rather than Prisma's default 5 seconds for the transaction.
+ */
 export async function applyCorrections(db: Db, corrections: PlannedCorrection[], changedBy: string, now = new Date()): Promise<void> {
-  await db.$transaction(async (tx) => {
-    for (const c of corrections) {
-      const { documents, code: _code, ...fields } = c.after;
-      await tx.procedureDocument.deleteMany({ where: { procedureCode: c.code } });
-      await tx.procedure.update({ where: { code: c.code }, data: { ...fields, correctedAt: now, correctedBy: changedBy } });
-      await tx.procedureDocument.createMany({ data: documents.map((d, i) => ({ ...d, position: i + 1, procedureCode: c.code })) });
-      await tx.procedureRevision.create({ data: { procedureCode: c.code, changedBy, changedAt: now, before: c.before, after: c.after } });
-    }
-  });
+  if (corrections.length === 0) return;
+  await db.$transaction(
+    async (tx) => {
+      await tx.procedureDocument.deleteMany({ where: { procedureCode: { in: corrections.map((c) => c.code) } } });
+      for (const c of corrections) {
+        const { documents: _documents, code: _code, ...fields } = c.after;
+        await tx.procedure.update({ where: { code: c.code }, data: { ...fields, correctedAt: now, correctedBy: changedBy } });
+      }
+      await tx.procedureDocument.createMany({ data: corrections.flatMap((c) => c.after.documents.map((d, i) => ({ ...d, position: i + 1, procedureCode: c.code }))) });
+      await tx.procedureRevision.createMany({ data: corrections.map((c) => ({ procedureCode: c.code, changedBy, changedAt: now, before: c.before, after: c.after })) });
+    },
+    { maxWait: 30_000, timeout: 10 * 60_000 },
+  );
 }
 
 /** One line per problem, as the README shows them: `record N (code): field: problem`. */

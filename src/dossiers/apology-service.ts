@@ -14,6 +14,7 @@ import { dayKey } from "../calendar/working-days.js";
 import { AppError, NotFoundError, ValidationError } from "../errors.js";
 import type { DossierStatus } from "../generated/prisma/enums.js";
 import { viaPg, wakeRelay } from "../notifications/notice-store.js";
+import { formatDateVi } from "../text/dates.js";
 import { FORMS_TEXT } from "../text/staff-vi.js";
 import { appointment, dossierEventSchema } from "./event-schema.js";
 import { staffText } from "./staff-text.js";
@@ -86,7 +87,7 @@ export class ApologyService {
       if (!row.dueAt) throw new AppError("CONFLICT", FORMS_TEXT.apologyNoDueDate);
       const newDueAt = new Date(input.newDueAt);
       if (dayKey(newDueAt) <= dayKey(row.dueAt)) {
-        throw new ValidationError(`newDueAt: ${FORMS_TEXT.apologyNotAfter} (${dayKey(row.dueAt)})`, { field: "newDueAt" });
+        throw new ValidationError(`newDueAt: ${FORMS_TEXT.apologyNotAfter} (${formatDateVi(row.dueAt)})`, { field: "newDueAt" });
       }
       if (newDueAt.getTime() <= now.getTime()) throw new ValidationError("newDueAt: Ngày hẹn mới phải ở tương lai", { field: "newDueAt" });
       const late = dayKey(now) >= dayKey(row.dueAt);

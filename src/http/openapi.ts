@@ -210,7 +210,7 @@ export function openApiDocument(serverUrl: string): object {
             { name: "recipient", in: "query", required: false, schema: { type: "string" } },
             { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 500, default: 50 } },
           ],
-          responses: { "200": json({ type: "object", properties: { messages: { type: "array", items: { type: "object" } } } }), "401": error("In production: missing or invalid key."), "403": error("In production: not an ADMIN key.") },
+          responses: { "200": json({ type: "object", properties: { messages: { type: "array", items: { type: "object" } } } }), "401": error("In production: missing or invalid key."), "403": error("In production: not an ADMIN key."), "429": error("In production: too many failed authentications from this address; see Retry-After.") },
         },
       },
       "/api/v1/chat": {

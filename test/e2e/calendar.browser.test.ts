@@ -85,6 +85,19 @@ describe("the working calendar in a browser", () => {
     await ctx.close();
   });
 
+  it("on a phone 360 px wide the admin's page does not scroll sideways: only the table of days does", async () => {
+    const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, bypassCSP: true, locale: "vi-VN" });
+    const page = await ctx.newPage();
+    await signIn(page, admin.username, admin.password);
+    await page.goto(`${t.baseUrl}/staff/calendar?year=2027`);
+    // The table's hidden link and button words ("Sửa ngày …") are positioned absolutely: held
+    // inside the table's scrolling box, they must not widen the page.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    const wrap = page.locator(".table-wrap").first();
+    expect(await wrap.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+    await ctx.close();
+  });
+
   it("a commune officer reads the year, without the form", async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true, locale: "vi-VN" });
     const page = await ctx.newPage();

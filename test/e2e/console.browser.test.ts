@@ -109,6 +109,9 @@ describe("the staff console in a browser", () => {
     await expect.poll(async () => page.locator("#progress [data-field='statusLabel']").textContent(), { timeout: 60_000, interval: 500 }).toBe("Đã gửi xong");
     expect(await page.locator("#progress [data-field='progress.percent']").textContent()).toBe("100");
     expect(await page.locator("#progress-bar").evaluate((el: HTMLProgressElement) => [el.value, el.max])).toEqual([80, 80]);
+    // The status under the title follows, and "Dừng gửi" goes: nothing is left to stop.
+    await expect.poll(async () => page.locator("#status").textContent(), { timeout: 10_000, interval: 200 }).toBe("Đã gửi xong");
+    expect(await page.getByRole("button", { name: "Dừng gửi" }).isVisible()).toBe(false);
     expect(await seriousViolations(page)).toEqual([]);
     const tg = s.telegram.sent.filter((m) => m.text?.includes("Họp dân khóm Sen Hồng"));
     const zl = s.zalo.messages.filter((m) => m.text?.includes("Họp dân khóm Sen Hồng"));

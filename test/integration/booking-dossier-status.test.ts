@@ -17,13 +17,13 @@ const tag = String(Math.floor(Math.random() * 9000) + 1000);
 const code = (n: number) => `H15.50.05.13-26112${n}-${tag}`;
 const COMMUNE = "29955";
 
-async function readyDossier(n: number) {
+async function readyDossier(n: number, status: "RESULT_READY" | "PROCESSING" = "RESULT_READY") {
   await t.ctx.ingest.ingest(
     [
       dossierEventSchema.parse({
         eventId: `bds-${n}-${tag}`,
         dossierCode: code(n),
-        status: "RESULT_READY",
+        status,
         occurredAt: new Date(Date.now() - 3600_000).toISOString(),
         procedure: { code: "1.001193", name: "Đăng ký khai sinh" },
         applicant: { fullName: "Nguyễn Văn An", phone: `09120002${String(n).padStart(2, "0")}` },
@@ -104,5 +104,36 @@ describe("a result delivery's moves on its dossier", () => {
     const last = (await eventsOf(dossier.id)).at(-1)!;
     expect(last.status).toBe("DELIVERY_FAILED");
     expect(last.note).toContain("Không có người nhận tại nhà");
+  });
+
+  it("attack: a delivery booked while the dossier is still processed cannot be marked failed (the dossier would read DELIVERY_FAILED, its result 'early'): 409, nothing stored; it can be cancelled", async () => {
+    const { dossier, reference } = await readyDossier(3, "PROCESSING");
+    const failed = await move(reference, { status: "FAILED", failureReason: "Không liên lạc được", retryPaidBy: "CITIZEN" });
+    expect(failed.status, JSON.stringify(failed.body)).toBe(409);
+    expect((failed.body.error as { message: string }).message).toContain("chưa có kết quả");
+    expect(await t.ctx.db.deliveryBooking.findUniqueOrThrow({ where: { reference } })).toMatchObject({ status: "REQUESTED", failedAt: null, failureReason: null });
+    expect((await t.ctx.db.dossier.findUniqueOrThrow({ where: { id: dossier.id } })).status).toBe("PROCESSING");
+    expect((await eventsOf(dossier.id)).map((e) => e.status)).toEqual(["PROCESSING"]);
+    expect((await move(reference, { status: "CANCELLED" })).status).toBe(200);
+    expect((await t.ctx.db.dossier.findUniqueOrThrow({ where: { id: dossier.id } })).status).toBe("PROCESSING");
+  });
+
+  it("attack: the waybill is the dispatch's — a later move with another one is a 409 and one before dispatch a 400; the history, form 05 and the booking keep the dispatch's", async () => {
+    const { dossier, reference } = await readyDossier(4);
+    const early = await move(reference, { status: "CONFIRMED", waybillCode: "AA11112222VN" });
+    expect(early.status).toBe(400);
+    expect((early.body.error as { field: string }).field).toBe("waybillCode");
+    expect(await t.ctx.db.deliveryBooking.findUniqueOrThrow({ where: { reference } })).toMatchObject({ status: "REQUESTED", waybillCode: null });
+    expect((await move(reference, { status: "DISPATCHED", waybillCode: "EL111111111VN" })).status).toBe(200);
+    const other = await move(reference, { status: "COMPLETED", waybillCode: "EL222222222VN" });
+    expect(other.status).toBe(409);
+    expect(await t.ctx.db.deliveryBooking.findUniqueOrThrow({ where: { reference } })).toMatchObject({ status: "DISPATCHED", waybillCode: "EL111111111VN", completedAt: null });
+    // The same waybill again is no change; the completion goes through.
+    expect((await move(reference, { status: "COMPLETED", waybillCode: "el111111111vn" })).status).toBe(200);
+    expect((await t.ctx.db.deliveryBooking.findUniqueOrThrow({ where: { reference } })).waybillCode).toBe("EL111111111VN");
+    const events = await eventsOf(dossier.id);
+    expect(events.at(-1)!.note).toContain("EL111111111VN");
+    const handover = await t.ctx.db.handover.findFirstOrThrow({ where: { dossierId: dossier.id, eventId: events.at(-1)!.id } });
+    expect(handover.postalReceipt).toBe("EL111111111VN");
   });
 });

@@ -266,3 +266,70 @@ describe("what citizens are served", () => {
     expect(sure).not.toMatch(/xác minh lại/);
   });
 });
+
+describe("attacks on procedure corrections", () => {
+  it("attack: control and invisible characters (a BEL in a note, a right-to-left override in a name) are refused, naming each field; nothing stored", async () => {
+    const { records } = await exported("1.000894");
+    const before = await snapshot("1.000894");
+    const file = await write([{ ...records[0], name: "Đăng ký\u202e kết hôn", notes: ["Mang theo\u0007 CCCD"], documents: [{ name: "Tờ khai\u200b", formNumber: null, originals: 1, copies: 0, note: "\u001b[31m" }] }]);
+    const out = await procedures(["import", file, "--yes"]);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(/^record 1 \(1\.000894\): name: must not hold invisible characters/m);
+    expect(out.stderr).toMatch(/^record 1 \(1\.000894\): notes\[1\]: must not hold control characters/m);
+    expect(out.stderr).toMatch(/^record 1 \(1\.000894\): documents\[1\]\.name: must not hold invisible characters/m);
+    expect(out.stderr).toMatch(/^record 1 \(1\.000894\): documents\[1\]\.note: must not hold control characters/m);
+    expect(await snapshot("1.000894")).toEqual(before);
+  });
+
+  it("attack: a runaway file is refused before anything is written — a note of 100,000 characters, 501 documents, a file over 20 MB", async () => {
+    const { records } = await exported("1.000894");
+    const before = await snapshot("1.000894");
+    const doc = { name: "Tờ khai", formNumber: null, originals: 1, copies: 0, note: null };
+    const long = await procedures(["import", await write([{ ...records[0], notes: ["x".repeat(100_000)], documents: Array.from({ length: 501 }, () => doc) }]), "--yes"]);
+    expect(long.code).toBe(1);
+    expect(long.stderr).toMatch(/^record 1 \(1\.000894\): notes\[1\]: at most 20000 characters$/m);
+    expect(long.stderr).toMatch(/^record 1 \(1\.000894\): documents: at most 500 items$/m);
+    const big = path.join(dir, "big.json");
+    await writeFile(big, JSON.stringify([{ ...records[0], notes: ["x".repeat(21 * 1024 * 1024)] }]), "utf8");
+    const huge = await procedures(["import", big, "--yes"]).catch((error: Error) => ({ code: 1, stdout: "", stderr: error.message }));
+    expect(huge.code).not.toBe(0);
+    expect(huge.stderr).toMatch(/quá lớn/);
+    expect(await snapshot("1.000894")).toEqual(before);
+  });
+
+  it("attack: the whole catalog corrected at once (export --all, a note added to each) is saved, one revision each", async () => {
+    const all = await procedures(["export", "--all"]);
+    const records = JSON.parse(all.stdout) as { code: string; notes: string[] }[];
+    const file = await write(records.map((r) => ({ ...r, notes: [...r.notes, "Đã rà soát 12/2026."] })));
+    const revisionsBefore = await db.procedureRevision.count();
+    const out = await procedures(["import", file, "--yes", "--by", "rà soát"]);
+    expect(out.stderr).toBe("");
+    expect(out.code).toBe(0);
+    expect(await db.procedureRevision.count({ where: { changedBy: "rà soát" } })).toBe(records.length);
+    expect(await db.procedureRevision.count()).toBe(revisionsBefore + records.length);
+    const one = await snapshot(records[0]!.code);
+    expect(one!.notes.at(-1)).toBe("Đã rà soát 12/2026.");
+    expect(one!.documents.length).toBe((records[0] as unknown as { documents: unknown[] }).documents.length);
+  });
+
+  it("attack: replaying an old export after a newer correction is refused, naming when and by whom it was corrected — the newer correction is never silently undone; a fresh export goes through", async () => {
+    const old = await exported("1.003005");
+    const newer = await write([{ ...old.records[0], fee: "Lệ phí 10.000 đồng (sửa mới)" }]);
+    expect((await procedures(["import", newer, "--yes", "--by", "Cán bộ A"])).code).toBe(0);
+    const corrected = await snapshot("1.003005");
+    // The old file, sent again (or another admin's edit of it): refused, nothing stored.
+    const replay = await write([{ ...old.records[0], notes: ["Sửa của người thứ hai"] }]);
+    for (const file of [old.file, replay]) {
+      const out = await procedures(["import", file, "--yes", "--by", "Cán bộ B"]);
+      expect(out.code).toBe(1);
+      expect(out.stderr).toMatch(/^record 1 \(1\.003005\): correctedAt: the procedure was corrected on .* by Cán bộ A, after this file was exported/m);
+      expect(await snapshot("1.003005")).toEqual(corrected);
+    }
+    // Exported again, the change goes through on top of the newer correction.
+    const fresh = await exported("1.003005");
+    expect(fresh.records[0]!.correctedAt).toBe(corrected!.correctedAt!.toISOString());
+    const ok = await procedures(["import", await write([{ ...fresh.records[0], notes: ["Sửa của người thứ hai"] }]), "--yes", "--by", "Cán bộ B"]);
+    expect(ok.code).toBe(0);
+    expect(await snapshot("1.003005")).toMatchObject({ fee: "Lệ phí 10.000 đồng (sửa mới)", notes: ["Sửa của người thứ hai"], correctedBy: "Cán bộ B" });
+  });
+});

@@ -169,6 +169,9 @@ describe("the apology rule (form 04)", () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.error.field, JSON.stringify(body)).toBe(field);
     }
+    // The refusal names the current due date as staff read dates (dd/MM/yyyy), not as yyyy-MM-dd.
+    const early = await call("POST", `/api/v1/dossiers/${enc(code(5))}/apology`, keys.other!, { newDueAt: vnDay(1), reason: "Trước hạn cũ" });
+    expect(early.body.error.message).toMatch(/^newDueAt: Ngày hẹn mới phải sau ngày hẹn hiện tại \(\d{2}\/\d{2}\/\d{4}\)$/);
     expect(await t.ctx.db.apology.count({ where: { dossierId: await dossierId(code(5)) } })).toBe(0);
   });
 

@@ -28,4 +28,13 @@ describe("the OpenAPI document", () => {
       expect(paths, route).toContain(url!.replace(/:(\w+)/g, "{$1}"));
     }
   });
+
+  it("gives every guarded API route the guard's own answers: 401, 403 and the 429 of an address held for failed authentications", () => {
+    const paths = (openApiDocument("http://x") as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> }).paths;
+    for (const route of Object.keys(ROUTES).filter((r) => r.split(" ")[1]!.startsWith("/api/"))) {
+      const [method, url] = route.split(" ");
+      const responses = paths[url!.replace(/:(\w+)/g, "{$1}")]?.[method!.toLowerCase()]?.responses ?? {};
+      expect(Object.keys(responses), route).toEqual(expect.arrayContaining(["401", "403", "429"]));
+    }
+  });
 });

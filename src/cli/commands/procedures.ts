@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import { userInfo } from "node:os";
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
@@ -147,11 +147,19 @@ export async function runProcedures(env: Env, args: string[], io: ProceduresIo =
   }
 }
 
+/** The largest import file read: ten times the whole catalog's export (about 2 MB). */
+export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
+
 async function readImportFile(file: string): Promise<unknown> {
   let content: string;
   try {
+    const { size } = await stat(file);
+    if (size > MAX_IMPORT_BYTES) {
+      throw new ValidationError(`Tệp ${file} quá lớn (${Math.ceil(size / 1024 / 1024)} MB; tối đa ${MAX_IMPORT_BYTES / 1024 / 1024} MB, gấp mười lần cả danh mục) (${file} is too large); nothing was stored.`);
+    }
     content = await readFile(file, "utf8");
   } catch (error) {
+    if (error instanceof ValidationError) throw error;
     throw new ValidationError(`Không đọc được tệp ${file} (cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
   }
   try {

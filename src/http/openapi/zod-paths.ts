@@ -35,6 +35,7 @@ export const staffSecurity = [{ integrationKey: [] }, { staffSession: [] }];
 export const guardResponses = {
   "401": errorResponse("No valid API key or signed-in session."),
   "403": errorResponse("This role may not do this, or the thing belongs to another unit."),
+  "429": errorResponse("Too many failed authentications from this address: every key is refused until the minute is over (see Retry-After), except one that worked here lately; a signed-in session is let through."),
 };
 
 export type PathItems = Record<string, Json>;

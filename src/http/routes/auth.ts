@@ -114,8 +114,8 @@ export const authPaths: PathItems = {
       responses: {
         "200": jsonResponse("Changed; a new session.", schemaOf(sessionSchema, "output")),
         "400": errorResponse("Wrong current password, or the new one does not meet the policy."),
-        "429": errorResponse("Locked after too many wrong passwords (Retry-After)."),
         ...guardResponses,
+        "429": errorResponse("Locked after too many wrong passwords (Retry-After)."),
       },
     },
   },

@@ -360,4 +360,18 @@ describe("a booking's time window", () => {
     expect(forged.text).not.toMatch(/0900 123 456/);
     expect((await c.press("window:Sáng (8:00–11:30)")).text).toMatch(/Khung giờ( bưu tá đến lấy)?: Sáng \(8:00–11:30\)/);
   });
+
+  it("attack: a forged commune button naming a province (or a code that is no unit) is refused at the commune step, never stored as the booking's commune", async () => {
+    const c = conversation();
+    await c.press("collect:1.001193");
+    for (const text of ["Phạm Văn Tỉnh", "0919123457"]) await c.say(text);
+    for (const forged of ["commune:82", "commune:01", "commune:../../x"]) {
+      const answer = await c.press(forged);
+      expect(answer.text, forged).toMatch(/không tìm thấy xã\/phường/);
+      expect(answer.text).not.toMatch(/Bước 4\/5/);
+    }
+    // The real commune still goes on to the address.
+    expect((await c.say("Phong Hoa")).text).toMatch(/Bước 4\/5: .*Xã Phong Hoà, Đồng Tháp/);
+    expect(await t.ctx.db.deliveryBooking.count({ where: { communeCode: { in: ["82", "01"] } } })).toBe(0);
+  });
 });
