@@ -152,7 +152,7 @@ async function main(): Promise<void> {
     // (read before the profile is written: writing it costs the API's process CPU of its own)
     const used = await cpu.perItem(options.count);
     await api.profile.stop(name);
-    return { rate: options.count / (ms / 1000), statements: (await api.statements()) - sent, cpu: used, clientUs: cpuUs / options.count };
+    return { rate: options.count / (ms / 1000), statements: (await api.statements()) - sent, cpu: used.cpu, apiThreads: used.apiThreads, clientUs: cpuUs / options.count };
   };
   // BENCH_ONLY=delivery: sections 2 and 4 only (end to end and a backlog), for comparing the delivery's CPU.
   const deliveryOnly = process.env.BENCH_ONLY === "delivery";
@@ -168,6 +168,7 @@ async function main(): Promise<void> {
       results.push(line("ingest, single events (20 clients)", `${part.rate.toFixed(0)} ev/s`, "≥ 1,500", part.rate >= 1500));
       results.push(line("  statements per event", (part.statements / n).toFixed(2)));
       results.push(line("  CPU per event: api / postgres", part.cpu));
+      results.push(line("    the api's main thread / its other threads", part.apiThreads));
       results.push(line("  CPU per event: the clients' process", `${Math.round(part.clientUs)} µs`));
     }
     {
@@ -176,6 +177,7 @@ async function main(): Promise<void> {
       results.push(line("ingest, batches of 1,000", `${part.rate.toFixed(0)} ev/s`, "≥ 5,000", part.rate >= 5000));
       results.push(line("  statements per batch", (part.statements / batches).toFixed(1)));
       results.push(line("  CPU per event: api / postgres", part.cpu));
+      results.push(line("    the api's main thread / its other threads", part.apiThreads));
       results.push(line("  CPU per event: the client's process", `${Math.round(part.clientUs)} µs`));
     }
   }
@@ -392,12 +394,14 @@ async function startApi(
   const profilePrefix = profileDir ? path.join(profileDir, `.api-profile-${process.pid}-`) : "";
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const preload = (file: string) => ["--import", pathToFileURL(path.join(projectRoot, "scripts", "bench", file)).href];
+  // BENCH_API_FLAGS: Node/V8 flags for the API process (e.g. "--trace-opt"); its standard output is then shown.
+  const apiFlags = (process.env.BENCH_API_FLAGS ?? "").split(/\s+/).filter(Boolean);
   const child = spawn(
     process.execPath,
-    [...preload("count-calls.mjs"), ...(profileDir ? preload("profile-on-signal.mjs") : []), path.join(projectRoot, "bin", "motcua.js"), "serve", "--role", "api"],
+    [...apiFlags, ...preload("count-calls.mjs"), ...(profileDir ? preload("profile-on-signal.mjs") : []), path.join(projectRoot, "bin", "motcua.js"), "serve", "--role", "api"],
     {
       env: { ...envVars, PORT: String(port), HOST: "127.0.0.1", PUBLIC_BASE_URL: base, BENCH_COUNT_FILE: countFile, BENCH_COUNT_MEMORY: "off", ...(profileDir ? { BENCH_PROFILE_FILE_PREFIX: profilePrefix } : {}) } as NodeJS.ProcessEnv,
-      stdio: ["ignore", "ignore", "inherit"],
+      stdio: ["ignore", apiFlags.length ? "inherit" : "ignore", "inherit"],
     },
   );
   const exited = new Promise((r) => child.once("exit", r));

@@ -203,21 +203,34 @@ export function databaseCpuMeter(pool: pg.Pool, database: string) {
  * sampled at the start and at the end only (one statement each): "api / postgres µs" per item. A
  * backend that ends meanwhile is missed; the ingest's pool keeps its connections while busy.
  */
-export async function ingestCpuMeter(pool: pg.Pool, pid: number): Promise<{ perItem(items: number): Promise<string> }> {
+export async function ingestCpuMeter(pool: pg.Pool, pid: number): Promise<{ perItem(items: number): Promise<{ cpu: string; apiThreads: string }> }> {
   // Client backends only (autovacuum works on the tables the ingest fills, on its own schedule).
   // The backend answering this (the bench's own, not the API's) is counted too: its two statements are nothing beside the part.
   const backends = async () =>
     (await pool.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'")).rows.map((r) => r.pid);
   const self = cpuSeconds(pid);
+  const mainSelf = threadCpuSeconds(pid, pid);
   const start = new Map((await backends()).map((pid) => [pid, cpuSeconds(pid)]));
   return {
     async perItem(items: number) {
       const api = cpuSeconds(pid) - self;
+      const main = threadCpuSeconds(pid, pid) - mainSelf;
       const postgres = (await backends()).reduce((sum, pid) => sum + cpuSeconds(pid) - (start.get(pid) ?? 0), 0);
       const us = (s: number) => `${Math.round((s / items) * 1e6)}`;
-      return `${us(api)} / ${us(postgres)} µs`;
+      return { cpu: `${us(api)} / ${us(postgres)} µs`, apiThreads: `${us(main)} / ${us(api - main)} µs` };
     },
   };
+}
+
+/** The CPU time of one thread (`tid`) of a process, in seconds (0 once it has ended). */
+function threadCpuSeconds(pid: number, tid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 /** A port free on 127.0.0.1 now (for a child process to listen on). */

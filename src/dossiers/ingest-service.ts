@@ -6,7 +6,7 @@
  * Idempotent on (origin, eventId) — the same id with the same content is a harmless duplicate;
  * an event older than the dossier's latest is recorded in its history but changes nothing on it.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { canTouchCommune, eventNamespace, eventSource, ForbiddenError, unitScope, type CommuneRef, type Principal } from "../auth/guard.js";
 import type { DossierStatus } from "../generated/prisma/enums.js";
@@ -189,16 +189,16 @@ export class DossierIngestService {
       new AppError("CONFLICT", `eventId ${e.eventId} đã được dùng cho một sự kiện khác (was already used ${where} for an event with different content); a new event needs a new eventId.`, { field: field(index, "eventId") });
 
     // 1. Repeats inside the request: the same content is a duplicate (the first one counts), other content a conflict.
-    const firstById = new Map<string, { index: number; content: string }>();
+    //    (The content is compared only when an id repeats: nearly every request has none.)
+    const firstById = new Map<string, number>();
     const fresh: { index: number; e: DossierEventInput }[] = [];
     input.forEach((e, index) => {
-      const content = canonicalContent(rawPayload(e));
       const first = firstById.get(e.eventId);
-      if (!first) {
-        firstById.set(e.eventId, { index, content });
+      if (first === undefined) {
+        firstById.set(e.eventId, index);
         fresh.push({ index, e });
-      } else if (first.content === content) duplicate(index, e);
-      else throw conflict(index, e, `by events[${first.index}] of this request`);
+      } else if (canonicalContent(rawPayload(input[first]!)) === canonicalContent(rawPayload(e))) duplicate(index, e);
+      else throw conflict(index, e, `by events[${first}] of this request`);
     });
 
     // 2. What the request needs to know, read (and the dossiers locked) in one statement: the
@@ -616,10 +616,13 @@ function withinTransaction(client: pg.PoolClient): Statements {
   };
 }
 
-/** Text as a dollar-quoted literal, with a tag that does not occur in it (so nothing inside is read as SQL). */
+/**
+ * Text as a dollar-quoted literal, with a tag that does not occur in it (so nothing inside is read
+ * as SQL): `$q$`, else `$q1$`, `$q2$`, … (JSON text holds a `$` only inside a string value).
+ */
 function dollarQuoted(text: string): string {
-  let tag = `$q${randomBytes(6).toString("hex")}$`;
-  while (text.includes(tag)) tag = `$q${randomBytes(6).toString("hex")}$`;
+  let tag = "$q$";
+  for (let n = 1; text.includes(tag); n++) tag = `$q${n}$`;
   return `${tag}${text}${tag}`;
 }
 

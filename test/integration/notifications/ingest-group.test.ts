@@ -82,7 +82,8 @@ describe("single events arriving together", () => {
   });
 
   it("stores text as sent, quotes, backslashes and dollar signs included", async () => {
-    const odd = `it's "quoted" \\ $1 $$ $q0$ $$;COMMIT; DROP TABLE "Notice";-- ' ) ;`;
+    // (`$q$`, `$q1$`: the literal's first tags, which the text then must not end)
+    const odd = `it's "quoted" \\ $1 $$ $q0$ $q$ $q1$ $$;COMMIT; DROP TABLE "Notice";-- ' ) ;`;
     const e = parse(s.event({ eventId: `odd-$1-'"-${Date.now()}`, note: odd, applicant: { fullName: `Ngô $$ 'Thị' \\ Hà`, phone: "0915 000 111" } }));
     const [result] = await Promise.all([s.ctx.ingest.ingestOne(e, {}), s.ctx.ingest.ingestOne(parse(s.event()), {})]);
     expect(result).toMatchObject({ accepted: 1 });
