@@ -16,7 +16,7 @@ import type { DossierStatus } from "../generated/prisma/enums.js";
 import { viaPg, wakeRelay } from "../notifications/notice-store.js";
 import { formatDateVi } from "../text/dates.js";
 import { FORMS_TEXT } from "../text/staff-vi.js";
-import { appointment, dossierEventSchema } from "./event-schema.js";
+import { dossierEventSchema, staffAppointment } from "./event-schema.js";
 import { staffText } from "./staff-text.js";
 import { RESULT_OR_ENDED } from "./history-service.js";
 import type { DossierIngestService } from "./ingest-service.js";
@@ -26,7 +26,7 @@ export const APOLOGY_REASON_MAX = 1000;
 /** `POST /api/v1/dossiers/{code}/apology`: the new date (ISO 8601; a date alone means 17:00 that day, Vietnam time) and the reason. */
 export const apologyInput = z
   .object({
-    newDueAt: appointment,
+    newDueAt: staffAppointment,
     reason: staffText(APOLOGY_REASON_MAX),
   })
   .strict();

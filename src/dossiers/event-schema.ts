@@ -118,11 +118,11 @@ function readDateTime(value: string, options: DateTimeRule): { ms: number } | { 
   return { ms };
 }
 const EARLIEST_MS = EARLIEST_DATE.getTime();
-const dateTime = (options: DateTimeRule) =>
-  z.string({ message: DATE_TIME_MESSAGE }).transform((value, ctx) => {
+const dateTime = (options: DateTimeRule, say: (message: string) => string = (m) => m) =>
+  z.string({ message: say(DATE_TIME_MESSAGE) }).transform((value, ctx) => {
     const read = readDateTime(value, options);
     if ("ms" in read) return new Date(read.ms).toISOString();
-    ctx.addIssue({ code: "custom", message: read.message });
+    ctx.addIssue({ code: "custom", message: say(read.message) });
     return z.NEVER;
   });
 const EVENT_TIME: DateTimeRule = { latest: () => new Date(Date.now() + MAX_CLOCK_SKEW_MS), tooLate: "must not be in the future (more than 5 minutes ahead of now)" };
@@ -137,6 +137,20 @@ const APPOINTMENT: DateTimeRule = {
 };
 export const isoDateTime = dateTime(EVENT_TIME);
 export const appointment = dateTime(APPOINTMENT);
+
+/**
+ * The same rules for the staff's own forms (the apology's new date, a hand-over's times), said in
+ * Vietnamese with the English in brackets as every refusal of the API but the ingest's.
+ */
+const STAFF_WORDS: Record<string, string> = {
+  [DATE_TIME_MESSAGE]: "thời điểm dạng ISO 8601 (ví dụ 2026-11-20T09:15:00+07:00) hoặc một ngày có thật dạng YYYY-MM-DD",
+  "must not be before the year 2000": "không được trước năm 2000",
+  [EVENT_TIME.tooLate]: "không được ở tương lai (quá 5 phút so với bây giờ)",
+  [APPOINTMENT.tooLate]: `phải trong vòng ${MAX_APPOINTMENT_YEARS} năm tới`,
+};
+const inVietnamese = (message: string): string => (STAFF_WORDS[message] ? `${STAFF_WORDS[message]} (${message})` : message);
+export const staffDateTime = dateTime(EVENT_TIME, inVietnamese);
+export const staffAppointment = dateTime(APPOINTMENT, inVietnamese);
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
 
 export const dossierEventSchema = z

@@ -14,7 +14,7 @@ import { AppError, NotFoundError, ValidationError } from "../errors.js";
 import type { Handover } from "../generated/prisma/client.js";
 import { FORMS_TEXT, HANDOVER_RESULT_LABELS } from "../text/staff-vi.js";
 import { staffText } from "./staff-text.js";
-import { appointment, isoDateTime } from "./event-schema.js";
+import { staffAppointment, staffDateTime } from "./event-schema.js";
 import { handoverResult } from "./handover-rules.js";
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -27,9 +27,9 @@ export const handoverInput = z
     handedBy: staffText(200),
     receivedBy: staffText(200),
     /** When it was handed over (ISO 8601; no offset: Vietnam time); not ahead of now by more than 5 minutes, not before the dossier's receipt. */
-    handedAt: isoDateTime,
+    handedAt: staffDateTime,
     /** This step's deadline (a date alone: 17:00 that day); none: the dossier's due date. */
-    stepDueAt: appointment.nullish(),
+    stepDueAt: staffAppointment.nullish(),
     note: z.union([z.literal("").transform(() => null), staffText(1000)]).nullish(),
   })
   .strict();

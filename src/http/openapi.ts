@@ -256,6 +256,15 @@ export function openApiDocument(serverUrl: string): object {
           responses: { "200": { description: "Handled (also for repeats)" }, "403": error("Bad signature; nothing changed.") },
         },
       },
+      "/webhooks/telegram": {
+        post: {
+          summary: "Telegram bot updates (webhook mode: served by the api role only when TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET are set; X-Telegram-Bot-Api-Secret-Token verified; each update_id is taken once)",
+          responses: {
+            "200": json({ type: "object", properties: { ok: { const: true }, repeated: { type: "boolean", description: "An update_id already taken: nothing changed." } } }, "Handled (also for repeats)"),
+            "403": error("Missing or wrong secret token; nothing changed."),
+          },
+        },
+      },
       "/api/v1/admin-units/{code}": {
         get: {
           summary: "One administrative unit",

@@ -294,6 +294,27 @@ describe("hand-overs (form 05)", () => {
     }
   });
 
+  it("attack: the dates of forms 04 and 05 refused over the API are said in Vietnamese (English in brackets), as every refusal but the ingest's — a time in the future, year 9999, Feb 30, before 2000", async () => {
+    for (const [path, body, field, vietnamese] of [
+      ["handovers", handover({ handedAt: at(1) }), "handedAt", "không được ở tương lai"],
+      ["handovers", handover({ stepDueAt: "9999-12-31" }), "stepDueAt", "phải trong vòng 5 năm tới"],
+      ["handovers", handover({ stepDueAt: "2026-02-30" }), "stepDueAt", "một ngày có thật"],
+      ["handovers", handover({ stepDueAt: "1999-12-31" }), "stepDueAt", "không được trước năm 2000"],
+      ["apology", { newDueAt: "9999-01-01", reason: "Xa quá" }, "newDueAt", "phải trong vòng 5 năm tới"],
+      ["apology", { newDueAt: "2026-02-30", reason: "Không có ngày này" }, "newDueAt", "một ngày có thật"],
+    ] as const) {
+      const res = await call("POST", `/api/v1/dossiers/${enc(code(3))}/${path}`, keys.staff!, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.error.field).toBe(field);
+      const message: string = res.body.error.message;
+      expect(message.startsWith(`${field}: `), message).toBe(true);
+      // The Vietnamese first; the ingest's English only in the closing brackets.
+      expect(message.indexOf(vietnamese), message).toBeGreaterThan(0);
+      expect(message.indexOf(vietnamese), message).toBeLessThan(message.indexOf(" (must"));
+      expect(message, message).toMatch(/ \(must [\x20-\x7e]*\)$/);
+    }
+  });
+
   it("POST /api/v1/dossiers/:code/handovers: another commune's staff and a post office clerk of another province get 404; integration keys 403", async () => {
     const before = await t.ctx.db.handover.count();
     expect((await call("POST", `/api/v1/dossiers/${enc(code(3))}/handovers`, keys.other!, handover())).status).toBe(404);

@@ -1,4 +1,6 @@
 /** The OpenAPI document served at /openapi.json is valid OpenAPI (checked by a real validator). */
+import fs from "node:fs";
+import path from "node:path";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import { describe, expect, it } from "vitest";
 import { ROUTES } from "../../src/auth/guard.js";
@@ -36,5 +38,13 @@ describe("the OpenAPI document", () => {
       const responses = paths[url!.replace(/:(\w+)/g, "{$1}")]?.[method!.toLowerCase()]?.responses ?? {};
       expect(Object.keys(responses), route).toEqual(expect.arrayContaining(["401", "403", "429"]));
     }
+  });
+
+  it("describes every API and webhook route the README names (`METHOD /api/…` or `METHOD /webhooks/…`)", () => {
+    const paths = (openApiDocument("http://x") as { paths: Record<string, Record<string, unknown>> }).paths;
+    const readme = fs.readFileSync(path.resolve(import.meta.dirname, "../../README.md"), "utf8");
+    const named = [...readme.matchAll(/`(GET|POST|PUT|PATCH|DELETE) (\/(?:api|webhooks)\/[^`?\s]*)/g)].map((m) => [m[1]!, m[2]!.replace(/:(\w+)/g, "{$1}")] as const);
+    expect(named.length).toBeGreaterThan(40);
+    for (const [method, url] of named) expect(Object.keys(paths[url] ?? {}), `${method} ${url}`).toContain(method.toLowerCase());
   });
 });

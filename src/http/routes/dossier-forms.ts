@@ -114,7 +114,9 @@ function fieldErrors(error: AppError): { field: string; message: string }[] {
   return issues.map((i) => {
     const f = FIELDS[i.field];
     if (!f) return i;
-    return { field: i.field, message: `${f.label}: ${/^[\x20-\x7e]*$/.test(i.message) ? f.hint : i.message}` };
+    // The API's "(English)" is for integrators: the page says the Vietnamese alone.
+    const said = i.message.replace(/\s*\([\x20-\x7e]*\)$/, "");
+    return { field: i.field, message: `${f.label}: ${/^[\x20-\x7e]*$/.test(said) ? f.hint : said}` };
   });
 }
 
