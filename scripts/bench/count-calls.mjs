@@ -8,11 +8,14 @@
  * when it was written, Date.now(); no peaks sampled with BENCH_COUNT_MEMORY=off). Bench
  * code only: the service never loads it.
  */
+import cluster from "node:cluster";
 import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 
-const file = process.env.BENCH_COUNT_FILE;
+// An API process forked by a cluster primary (API_PROCESSES > 1) writes a file of its own beside
+// the primary's: `<file>.<its cluster id>`.
+const file = process.env.BENCH_COUNT_FILE && (cluster.isWorker ? `${process.env.BENCH_COUNT_FILE}.${cluster.worker.id}` : process.env.BENCH_COUNT_FILE);
 if (file) {
   // The packages as the service resolves them (the same module objects, so the patch is seen).
   const require = createRequire(path.join(process.cwd(), "package.json"));

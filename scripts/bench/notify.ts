@@ -14,7 +14,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, renameSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -26,7 +26,7 @@ import { parseEnv } from "../../src/config/env.js";
 import { createLogger } from "../../src/logging/logger.js";
 import { projectRoot } from "../../src/paths.js";
 import { TelegramFake } from "../../test/fakes/telegram-fake.js";
-import { benchDatabaseUrl, benchRedisUrl, callMeter, cpuMeter, databaseCpuMeter, freePort, freshBenchDatabase, ingestCpuMeter, line, peakRssMb, percentile, readCallCounts } from "./support.js";
+import { benchDatabaseUrl, benchRedisUrl, callMeter, childPids, cpuMeter, databaseCpuMeter, freePort, freshBenchDatabase, ingestCpuMeter, line, peakRssMb, percentile, readCallCounts } from "./support.js";
 
 const E2E_NOTICES = Number(process.env.BENCH_NOTICES ?? 15_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 100);
@@ -34,6 +34,10 @@ const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 10);
 /** Worker processes (BullMQ scales out: one per core is the usual deployment). */
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
 
+/** BENCH_API_PROCESSES: the API's API_PROCESSES (1: one process, as by default in service). */
+const API_PROCESSES = Number(process.env.BENCH_API_PROCESSES ?? 1);
+if (!Number.isInteger(API_PROCESSES) || API_PROCESSES < 1 || API_PROCESSES > 32) throw new Error(`BENCH_API_PROCESSES must be a whole number from 1 to 32 (got "${process.env.BENCH_API_PROCESSES}")`);
+const apiProcessesLine = `API: ${API_PROCESSES} ${API_PROCESSES === 1 ? "process" : "processes"} (API_PROCESSES=${API_PROCESSES})`;
 const say = (text: string) => console.log(text);
 
 async function main(): Promise<void> {
@@ -146,7 +150,7 @@ async function main(): Promise<void> {
     const clients = await ingestClients({ base, key, ...options, firstSeq: phoneSeq });
     phoneSeq += (options.warm ?? 0) + options.count;
     const sent = await api.statements();
-    const cpu = await ingestCpuMeter(ctx.pool, api.pid);
+    const cpu = await ingestCpuMeter(ctx.pool, api.pids);
     await api.profile.start();
     const { ms, cpuUs } = await clients.go();
     // (read before the profile is written: writing it costs the API's process CPU of its own)
@@ -189,6 +193,7 @@ async function main(): Promise<void> {
     redis.disconnect();
     say("");
     say(`bench:notify, ingest only (BENCH_ONLY=ingest), on this machine (${os.cpus().length} cores)`);
+    say(apiProcessesLine);
     for (const r of results) say(r);
     return;
   }
@@ -372,6 +377,7 @@ async function main(): Promise<void> {
   redis.disconnect();
   say("");
   say(`bench:notify on this machine (${(await import("node:os")).cpus().length} cores): ${WORKERS} worker process(es), concurrency ${CONCURRENCY} each`);
+  say(apiProcessesLine);
   for (const r of results) say(r);
 }
 
@@ -385,7 +391,7 @@ async function main(): Promise<void> {
 async function startApi(
   envVars: Record<string, string | undefined>,
   countsDir: string,
-): Promise<{ base: string; pid: number; statements(): Promise<number>; profile: { start(): Promise<void>; stop(name: string): Promise<void> }; stop(): Promise<void> }> {
+): Promise<{ base: string; pids: number[]; statements(): Promise<number>; profile: { start(): Promise<void>; stop(name: string): Promise<void> }; stop(): Promise<void> }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const countFile = path.join(countsDir, "api.json");
@@ -393,6 +399,7 @@ async function startApi(
   // Written in that directory under a passing name, renamed after the part it covers.
   const profilePrefix = profileDir ? path.join(profileDir, `.api-profile-${process.pid}-`) : "";
   if (profileDir) mkdirSync(profileDir, { recursive: true });
+  if (profileDir && API_PROCESSES > 1) throw new Error("BENCH_API_PROFILE profiles one API process: use it with BENCH_API_PROCESSES=1");
   const preload = (file: string) => ["--import", pathToFileURL(path.join(projectRoot, "scripts", "bench", file)).href];
   // BENCH_API_FLAGS: Node/V8 flags for the API process (e.g. "--trace-opt"); its standard output is then shown.
   const apiFlags = (process.env.BENCH_API_FLAGS ?? "").split(/\s+/).filter(Boolean);
@@ -400,7 +407,8 @@ async function startApi(
     process.execPath,
     [...apiFlags, ...preload("count-calls.mjs"), ...(profileDir ? preload("profile-on-signal.mjs") : []), path.join(projectRoot, "bin", "motcua.js"), "serve", "--role", "api"],
     {
-      env: { ...envVars, PORT: String(port), HOST: "127.0.0.1", PUBLIC_BASE_URL: base, BENCH_COUNT_FILE: countFile, BENCH_COUNT_MEMORY: "off", ...(profileDir ? { BENCH_PROFILE_FILE_PREFIX: profilePrefix } : {}) } as NodeJS.ProcessEnv,
+      // With several API processes the bench's pool of 40 connections is shared out among them.
+      env: { ...envVars, API_PROCESSES: String(API_PROCESSES), DATABASE_POOL_SIZE: String(Math.max(2, Math.ceil(40 / API_PROCESSES))), PORT: String(port), HOST: "127.0.0.1", PUBLIC_BASE_URL: base, BENCH_COUNT_FILE: countFile, BENCH_COUNT_MEMORY: "off", ...(profileDir ? { BENCH_PROFILE_FILE_PREFIX: profilePrefix } : {}) } as NodeJS.ProcessEnv,
       stdio: ["ignore", apiFlags.length ? "inherit" : "ignore", "inherit"],
     },
   );
@@ -414,16 +422,21 @@ async function startApi(
     await new Promise((r) => setTimeout(r, 100));
   }
   let profiles = 0;
+  // The API's processes: with API_PROCESSES > 1, the cluster primary and the processes it forked (all listening by now).
+  const pids = [child.pid!, ...(API_PROCESSES > 1 ? childPids(child.pid!) : [])];
+  if (pids.length !== API_PROCESSES + (API_PROCESSES > 1 ? 1 : 0)) throw new Error(`expected ${API_PROCESSES} API processes, found ${pids.length - 1}`);
+  // One count file per process (count-calls.mjs): api.json, and api.json.<id> for each forked API process.
+  const countFiles = () => readdirSync(countsDir).filter((f) => f.startsWith("api.json")).map((f) => path.join(countsDir, f));
   return {
     base,
-    pid: child.pid!,
+    pids,
     // count-calls.mjs writes its file every second: asked while the API is idle, the first write
     // made after the question holds every statement sent so far.
     async statements() {
       const asked = Date.now();
       for (;;) {
-        const counts = readCallCounts(countFile);
-        if ((counts.at ?? 0) > asked) return counts.sql;
+        const counts = countFiles().map(readCallCounts);
+        if (counts.length > 0 && counts.every((c) => (c.at ?? 0) > asked)) return counts.reduce((sum, c) => sum + c.sql, 0);
         if (child.exitCode !== null) throw new Error("the API process ended");
         await new Promise((r) => setTimeout(r, 100));
       }

@@ -203,18 +203,21 @@ export function databaseCpuMeter(pool: pg.Pool, database: string) {
  * sampled at the start and at the end only (one statement each): "api / postgres µs" per item. A
  * backend that ends meanwhile is missed; the ingest's pool keeps its connections while busy.
  */
-export async function ingestCpuMeter(pool: pg.Pool, pid: number): Promise<{ perItem(items: number): Promise<{ cpu: string; apiThreads: string }> }> {
+export async function ingestCpuMeter(pool: pg.Pool, pids: number[]): Promise<{ perItem(items: number): Promise<{ cpu: string; apiThreads: string }> }> {
   // Client backends only (autovacuum works on the tables the ingest fills, on its own schedule).
   // The backend answering this (the bench's own, not the API's) is counted too: its two statements are nothing beside the part.
   const backends = async () =>
     (await pool.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'")).rows.map((r) => r.pid);
-  const self = cpuSeconds(pid);
-  const mainSelf = threadCpuSeconds(pid, pid);
+  // Several API processes (a cluster primary and its API processes): their sums.
+  const apiCpu = () => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const mainCpu = () => pids.reduce((sum, pid) => sum + threadCpuSeconds(pid, pid), 0);
+  const self = apiCpu();
+  const mainSelf = mainCpu();
   const start = new Map((await backends()).map((pid) => [pid, cpuSeconds(pid)]));
   return {
     async perItem(items: number) {
-      const api = cpuSeconds(pid) - self;
-      const main = threadCpuSeconds(pid, pid) - mainSelf;
+      const api = apiCpu() - self;
+      const main = mainCpu() - mainSelf;
       const postgres = (await backends()).reduce((sum, pid) => sum + cpuSeconds(pid) - (start.get(pid) ?? 0), 0);
       const us = (s: number) => `${Math.round((s / items) * 1e6)}`;
       return { cpu: `${us(api)} / ${us(postgres)} µs`, apiThreads: `${us(main)} / ${us(api - main)} µs` };
@@ -231,6 +234,21 @@ function threadCpuSeconds(pid: number, tid: number): number {
   } catch {
     return 0;
   }
+}
+
+/** The processes whose parent is `pid` (from /proc). */
+export function childPids(pid: number): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) found.push(Number(entry));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return found;
 }
 
 /** A port free on 127.0.0.1 now (for a child process to listen on). */

@@ -11,6 +11,7 @@
  *   keys create|revoke           API keys (the new key is printed alone on the last line)
  *   staff create|reset-password|disable   staff console accounts (a one-time password alone on the last line)
  */
+import cluster from "node:cluster";
 import { parseArgs } from "node:util";
 import { ConfigError, loadEnv, type Env } from "../config/env.js";
 import { AppError } from "../errors.js";
@@ -74,12 +75,19 @@ export async function runCli(argv: string[]): Promise<void> {
   try {
     process.exitCode = await main(argv);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof AppError) {
-      console.error(error.message);
-      process.exitCode = error instanceof ConfigError ? 78 : 1;
-      return;
-    }
-    console.error(`motcua: ${(error as Error).message ?? String(error)}`);
-    process.exitCode = 1;
+    reportCliError(error);
+  } finally {
+    // An API process of a cluster (API_PROCESSES > 1) is done: its channel to the primary would keep it alive.
+    if (cluster.isWorker) cluster.worker?.disconnect();
   }
+}
+
+function reportCliError(error: unknown): void {
+  if (error instanceof ConfigError || error instanceof AppError) {
+    console.error(error.message);
+    process.exitCode = error instanceof ConfigError ? 78 : 1;
+    return;
+  }
+  console.error(`motcua: ${(error as Error).message ?? String(error)}`);
+  process.exitCode = 1;
 }

@@ -3,6 +3,7 @@
  * Every problem is reported with the variable's name and what it should look like.
  */
 import { randomBytes } from "node:crypto";
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { AppError } from "../errors.js";
 
@@ -174,6 +175,23 @@ export const envSchema = z
     RECONCILE_DELAY_MS: z.coerce.number({ message: "must be a number" }).int().min(100, "must be at least 100").max(600_000, "must be at most 600000").default(10_000),
     RELAY_SWEEP_MS: z.coerce.number({ message: "must be a number" }).int().min(100, "must be at least 100").default(5000),
     CLAIM_LEASE_MS: z.coerce.number({ message: "must be a number" }).int().min(1000, "must be at least 1000").default(120_000),
+    /**
+     * How many processes serve `serve --role api` (node:cluster, one port): 1 (the default) runs the API in the
+     * process itself; N > 1 makes that process a primary that forks N API processes; "auto": one per CPU core
+     * (os.availableParallelism()), at most 32.
+     */
+    API_PROCESSES: z
+      .string()
+      .trim()
+      .default("1")
+      .transform((value, ctx): number => {
+        if (value.toLowerCase() === "auto") return Math.min(32, Math.max(1, availableParallelism()));
+        if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 32) {
+          ctx.addIssue({ code: "custom", message: 'must be a whole number from 1 to 32, or "auto" (one per CPU core)' });
+          return z.NEVER;
+        }
+        return Number(value);
+      }),
     WORKER_CONCURRENCY: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(500, "must be at most 500").default(50),
     /** Signs the web chat's conversation cookie. Required in production; elsewhere random per process when unset. */
     WEB_CHAT_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, { message: "must be at least 32 characters (e.g. openssl rand -hex 32)" }),

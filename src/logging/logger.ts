@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import { pino, type Logger, type LoggerOptions } from "pino";
 import { maskPersonalData, maskPhonesInText, routeForLog } from "./mask.js";
 
@@ -7,7 +8,8 @@ export function createLogger(options: { level?: string; name?: string; destinati
   const config: LoggerOptions = {
     level: options.level ?? process.env.LOG_LEVEL ?? "info",
     ...(options.name ? { name: options.name } : {}),
-    base: undefined,
+    // An API process of a cluster (API_PROCESSES > 1) names itself: several write to one output.
+    base: cluster.isWorker ? { pid: process.pid } : undefined,
     // Requests are logged by method and route only: no headers (keys, signatures, cookies), no
     // query values (a citizen's question may hold a phone number in any encoding), phones in the
     // decoded path masked. Fastify hands the serializers its Request and Reply objects.

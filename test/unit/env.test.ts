@@ -12,6 +12,17 @@ const problems = (env: Record<string, string>) => {
 };
 
 describe("environment", () => {
+  it("runs the API as one process unless API_PROCESSES says how many (1 to 32, or auto)", () => {
+    expect(parseEnv({}).API_PROCESSES).toBe(1);
+    expect(parseEnv({ API_PROCESSES: "4" }).API_PROCESSES).toBe(4);
+    const auto = parseEnv({ API_PROCESSES: "auto" }).API_PROCESSES;
+    expect(auto).toBeGreaterThanOrEqual(1);
+    expect(auto).toBeLessThanOrEqual(32);
+    for (const bad of ["0", "33", "abc", "1.5", "-2"]) {
+      expect(problems({ API_PROCESSES: bad })).toEqual([`API_PROCESSES must be a whole number from 1 to 32, or "auto" (one per CPU core) (got "${bad}")`]);
+    }
+  });
+
   it("has working defaults for a local machine, with every channel in the sandbox", () => {
     const env = parseEnv({});
     expect(env.DATABASE_URL).toBe("postgresql://postgres@127.0.0.1:5432/motcua");

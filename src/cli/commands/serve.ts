@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import v8 from "node:v8";
 import { configuredChannels, type Env } from "../../config/env.js";
 import type { AppContext } from "../../app/context.js";
@@ -26,6 +27,11 @@ export async function preflight(env: Env): Promise<void> {
 export async function runServe(env: Env, options: ServeOptions): Promise<number> {
   if (!(ROLES as readonly string[]).includes(options.role)) throw new ValidationError(`--role must be one of ${ROLES.join(", ")} (got "${options.role}")`);
   const role = options.role as Role;
+  // In an API process forked by the cluster primary (API_PROCESSES > 1), the setting has been acted on.
+  const apiPrimary = cluster.isPrimary && env.API_PROCESSES > 1;
+  if (apiPrimary && role !== "api") {
+    throw new ValidationError(`API_PROCESSES=${env.API_PROCESSES} applies only to serve --role api (got --role ${role}): unset it or set API_PROCESSES=1 for this role`);
+  }
   const port = options.port === undefined ? env.PORT : Number(options.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ValidationError(`--port must be a number from 0 to 65535 (got "${options.port}")`);
   // Listened for before anything starts, the preflight included: a SIGTERM while the roles start (a deploy stopping a
@@ -36,11 +42,16 @@ export async function runServe(env: Env, options: ServeOptions): Promise<number>
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   try {
-    await preflight(env);
+    // The API processes of a cluster start after their primary's preflight.
+    if (cluster.isPrimary) await preflight(env);
   } catch (error) {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     throw error;
+  }
+  if (apiPrimary) {
+    const { runApiCluster } = await import("./api-cluster.js");
+    return runApiCluster(env, { processes: env.API_PROCESSES, stopRequested, ...(options.onListening ? { onListening: options.onListening } : {}) });
   }
 
   if (role === "worker") workerHeapGrowth();
