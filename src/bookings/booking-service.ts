@@ -88,6 +88,8 @@ export const ACTIVE: BookingStatus[] = ["REQUESTED", "CONFIRMED", "DISPATCHED"];
 export const WAYBILL_PATTERN = /^[A-Z0-9]{4,30}$/;
 export const WAYBILL_RULE = "Mã vận đơn chỉ gồm chữ cái không dấu và chữ số, từ 4 đến 30 ký tự (ví dụ EL123456789VN).";
 export const FAILURE_REASON_MAX = 500;
+/** A staff note on a move (the citizen reads it in the notice of a cancellation), in the API and the console alike. */
+export const BOOKING_NOTE_MAX = 500;
 export const RETRY_PAYERS = ["CITIZEN", "POST_OFFICE", "AGENCY"] as const satisfies readonly RetryPayer[];
 
 /** The sentence the citizen reads about a second try, by who pays for it (Decision 45/2016: the party that caused the failure). */
@@ -367,6 +369,8 @@ export class BookingService {
     const failureReason = details.failureReason?.trim().replace(/\s+/g, " ") || null;
     const note = details.note?.trim() || null;
     if (failureReason && failureReason.length > FAILURE_REASON_MAX) throw new ValidationError(`failureReason: lý do dài quá ${FAILURE_REASON_MAX} ký tự.`, { field: "failureReason" });
+    if (note && note.length > BOOKING_NOTE_MAX) throw new ValidationError(`note: ghi chú dài quá ${BOOKING_NOTE_MAX} ký tự.`, { field: "note" });
+    if (note && /(?![\t\n\r])\p{Cc}|\p{Cf}/u.test(note)) throw new ValidationError("note: ghi chú chứa ký tự điều khiển không hợp lệ.", { field: "note" });
     // The waybill is the dispatch's: another move may repeat the one recorded, never write or change it.
     if (waybillCode && to !== "DISPATCHED" && waybillCode !== booking.waybillCode) {
       if (!booking.waybillCode) throw new ValidationError(`waybillCode: mã vận đơn chỉ ghi khi phát ("${BOOKING_STATUS_LABELS.DISPATCHED}") (a waybill code is recorded by the dispatch only)`, { field: "waybillCode" });
