@@ -23,6 +23,9 @@ import { COMPOUNDS, INTENTS } from "../intents/vocabulary.js";
 import { botText, bookingText } from "../messages/vi.js";
 import { confirmTurn, requestCode } from "./confirm.js";
 
+/** The button that leaves a booking under way, beside every question of it and every "please type it again". */
+const ABORT = [{ label: "Hủy", data: "book-abort" }];
+
 const DONE = new Set(["RETURNED", "DELIVERED", "REFUSED", "WITHDRAWN", "STOPPED", "RESULT_HANDED_TO_POST", "OUT_FOR_DELIVERY"]);
 
 export function bookingFeature(deps: {
@@ -37,7 +40,7 @@ export function bookingFeature(deps: {
     const p = await deps.catalog.get(procedureCode);
     if (!p || !homePickup(p)) return void ctx.reply({ text: p?.postalSubmission === true ? bookingText.collectionNeedsPresence : bookingText.collectionNotAllowed });
     ctx.session.booking = { kind: "DOSSIER_COLLECTION", procedureCode: p.code, procedureName: p.name, step: "name" };
-    ctx.reply({ text: bookingText.askNameCollection(p.name), buttons: [[{ label: "Hủy", data: "book-abort" }]] });
+    ctx.reply({ text: bookingText.askNameCollection(p.name), buttons: [ABORT] });
   };
 
   const start = async (ctx: TurnContext, code: string | undefined) => {
@@ -51,27 +54,26 @@ export function bookingFeature(deps: {
     if (p && p.postalReturn === true && submissionOf(p).resultByPost !== true) return void ctx.reply({ text: bookingText.resultNeedsPresence(resultInPerson(p)) });
     if (!p || submissionOf(p).resultByPost !== true) return void ctx.reply({ text: bookingText.notAllowed });
     ctx.session.booking = { kind: "RESULT_DELIVERY", dossierCode: code, procedureName: d.procedureName ?? undefined, step: "who" };
-    ctx.reply({ text: bookingText.askWho, buttons: [...bookingText.whoButtons, [{ label: "Hủy", data: "book-abort" }]] });
+    ctx.reply({ text: bookingText.askWho, buttons: [...bookingText.whoButtons, ABORT] });
   };
 
   const askNext = (ctx: TurnContext, b: BookingDraft) => {
-    const abort = [{ label: "Hủy", data: "book-abort" }];
     switch (b.step) {
       case "who":
-        return ctx.reply({ text: bookingText.askWho, buttons: [...bookingText.whoButtons, abort] });
+        return ctx.reply({ text: bookingText.askWho, buttons: [...bookingText.whoButtons, ABORT] });
       case "phone":
-        return ctx.reply({ text: b.kind === "DOSSIER_COLLECTION" ? bookingText.askPhoneCollection : bookingText.askPhone, buttons: [abort] });
+        return ctx.reply({ text: b.kind === "DOSSIER_COLLECTION" ? bookingText.askPhoneCollection : bookingText.askPhone, buttons: [ABORT] });
       case "commune":
-        return ctx.reply({ text: b.kind === "DOSSIER_COLLECTION" ? bookingText.askCommuneCollection : bookingText.askCommune, buttons: [abort] });
+        return ctx.reply({ text: b.kind === "DOSSIER_COLLECTION" ? bookingText.askCommuneCollection : bookingText.askCommune, buttons: [ABORT] });
       case "address":
-        return ctx.reply({ text: (b.kind === "DOSSIER_COLLECTION" ? bookingText.askAddressCollection : bookingText.askAddress)(b.communeName ?? ""), buttons: [abort] });
+        return ctx.reply({ text: (b.kind === "DOSSIER_COLLECTION" ? bookingText.askAddressCollection : bookingText.askAddress)(b.communeName ?? ""), buttons: [ABORT] });
       case "window":
-        return ctx.reply({ text: b.kind === "DOSSIER_COLLECTION" ? bookingText.askWindowCollection : bookingText.askWindow, buttons: [...bookingText.windows, abort] });
+        return ctx.reply({ text: b.kind === "DOSSIER_COLLECTION" ? bookingText.askWindowCollection : bookingText.askWindow, buttons: [...bookingText.windows, ABORT] });
       case "confirm":
       case "otp":
         return ctx.reply({ text: bookingText.summary(b as Required<BookingDraft>, deps.tariff[b.kind]), buttons: bookingText.confirmButtons });
       default:
-        return ctx.reply({ text: b.kind === "DOSSIER_COLLECTION" ? bookingText.askNameCollection(b.procedureName ?? "") : bookingText.askName, buttons: [abort] });
+        return ctx.reply({ text: b.kind === "DOSSIER_COLLECTION" ? bookingText.askNameCollection(b.procedureName ?? "") : bookingText.askName, buttons: [ABORT] });
     }
   };
 
@@ -79,13 +81,13 @@ export function bookingFeature(deps: {
     const value = text.trim();
     switch (b.step) {
       case "name":
-        if (value.length < 2 || value.length > 100 || /\d{3,}/.test(value)) return void ctx.reply({ text: bookingText.badName });
+        if (value.length < 2 || value.length > 100 || /\d{3,}/.test(value)) return void ctx.reply({ text: bookingText.badName, buttons: [ABORT] });
         b.recipientName = value;
         b.step = "phone";
         break;
       case "phone": {
         const e164 = toE164(value);
-        if (!e164 || !/^\+84(3|5|7|8|9)\d{8}$/.test(e164)) return void ctx.reply({ text: bookingText.badPhone });
+        if (!e164 || !/^\+84(3|5|7|8|9)\d{8}$/.test(e164)) return void ctx.reply({ text: bookingText.badPhone, buttons: [ABORT] });
         b.recipientPhone = `0${e164.slice(3)}`;
         b.step = "commune";
         break;
@@ -93,7 +95,7 @@ export function bookingFeature(deps: {
       case "commune": {
         const found = await deps.units.search(value, { level: "COMMUNE", limit: 6 });
         const exact = found.filter((u) => searchKey(u.name) === searchKey(value).replace(/^(xa|phuong|dac khu)\s+/, ""));
-        if (found.length === 0) return void ctx.reply({ text: bookingText.noCommune });
+        if (found.length === 0) return void ctx.reply({ text: bookingText.noCommune, buttons: [ABORT] });
         if (exact.length === 1 || found.length === 1) {
           const u = exact[0] ?? found[0]!;
           b.communeCode = u.code;
@@ -101,10 +103,10 @@ export function bookingFeature(deps: {
           b.step = "address";
           break;
         }
-        return void ctx.reply({ text: bookingText.chooseCommune, buttons: [...found.map((u) => [{ label: `${u.fullName} (${u.provinceName ?? ""})`, data: `commune:${u.code}` }]), [{ label: "Hủy", data: "book-abort" }]] });
+        return void ctx.reply({ text: bookingText.chooseCommune, buttons: [...found.map((u) => [{ label: `${u.fullName} (${u.provinceName ?? ""})`, data: `commune:${u.code}` }]), ABORT] });
       }
       case "address":
-        if (value.length < 5 || value.length > 200) return void ctx.reply({ text: bookingText.badAddress });
+        if (value.length < 5 || value.length > 200) return void ctx.reply({ text: bookingText.badAddress, buttons: [ABORT] });
         b.addressLine = value;
         b.step = "window";
         break;
@@ -210,7 +212,7 @@ export function bookingFeature(deps: {
         // Only a commune: the button's data comes from the client, and a province (or any other
         // unit) as the address would take the booking off its commune's desk.
         const u = await deps.units.get(m.data.slice("commune:".length));
-        if (!u || u.level !== "COMMUNE") return void ctx.reply({ text: bookingText.noCommune });
+        if (!u || u.level !== "COMMUNE") return void ctx.reply({ text: bookingText.noCommune, buttons: [ABORT] });
         b.communeCode = u.code;
         b.communeName = `${u.fullName}, ${u.provinceName ?? ""}`.replace(/, $/, "");
         b.step = "address";

@@ -159,6 +159,9 @@ export const ROUTES: Record<string, Action> = {
   "POST /staff/reports/:unit/:month/submit": "reports:write",
 };
 
+/** For a request whose staff session cookie names no live session. */
+export const SESSION_ENDED = "Phiên đăng nhập đã kết thúc hoặc hết hạn; hãy đăng nhập lại (the session has ended or expired: sign in again).";
+
 export class UnauthorizedError extends AppError {
   constructor(message = "Thiếu hoặc sai khóa API (missing or invalid API key): send Authorization: Bearer <key>.") {
     super("UNAUTHORIZED", message);

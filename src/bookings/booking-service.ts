@@ -20,6 +20,20 @@ import { BOOKING_STATUS_LABELS } from "../text/staff-vi.js";
 import { STATUS_LABELS } from "../notifications/messages/vi.js";
 
 const dossierStatusLabel = (status: DossierStatus | null | undefined): string => (status ? (STATUS_LABELS[status as keyof typeof STATUS_LABELS] ?? status) : "không rõ");
+
+/** Dossiers that ended without a result to carry: refused, withdrawn, stopped. */
+const ENDED_WITHOUT_RESULT: DossierStatus[] = ["REFUSED", "WITHDRAWN", "STOPPED"];
+
+/**
+ * Why a dossier's result cannot go out by post (its status is not one of RESULT_EXISTS): already
+ * handed over at the desk, ended without a result, or not ready yet (then `notReady` says what to do).
+ */
+function noResultToDeliver(code: string, status: DossierStatus | null | undefined, notReady: string): string {
+  const state = `trạng thái: ${dossierStatusLabel(status)}`;
+  if (status === "RETURNED") return `Hồ sơ ${code} đã trả kết quả tại bộ phận một cửa (${state}); không còn kết quả để giao qua bưu điện, hãy hủy lịch nếu đã đặt (the result was already handed over at the desk).`;
+  if (status && ENDED_WITHOUT_RESULT.includes(status)) return `Hồ sơ ${code} đã kết thúc mà không có kết quả để giao (${state}); hãy hủy lịch nếu đã đặt (the dossier ended without a result).`;
+  return `Hồ sơ ${code} chưa có kết quả (${state}); ${notReady} (the result is not ready yet).`;
+}
 import { assertConfirmed, type Confirmation } from "../verification/one-time-codes.js";
 
 export interface NewBooking {
@@ -74,6 +88,8 @@ export const ACTIVE: BookingStatus[] = ["REQUESTED", "CONFIRMED", "DISPATCHED"];
 export const WAYBILL_PATTERN = /^[A-Z0-9]{4,30}$/;
 export const WAYBILL_RULE = "Mã vận đơn chỉ gồm chữ cái không dấu và chữ số, từ 4 đến 30 ký tự (ví dụ EL123456789VN).";
 export const FAILURE_REASON_MAX = 500;
+/** A staff note on a move (the citizen reads it in the notice of a cancellation), in the API and the console alike. */
+export const BOOKING_NOTE_MAX = 500;
 export const RETRY_PAYERS = ["CITIZEN", "POST_OFFICE", "AGENCY"] as const satisfies readonly RetryPayer[];
 
 /** The sentence the citizen reads about a second try, by who pays for it (Decision 45/2016: the party that caused the failure). */
@@ -305,7 +321,7 @@ export class BookingService {
       throw new NotFoundError(`Không có hồ sơ ${dossierCode} trong đơn vị của bạn (no such dossier in this unit).`);
     }
     if (dossier.channel !== "POSTAL") throw new AppError("CONFLICT", `Hồ sơ ${dossier.code} không nộp qua bưu điện; người dân tự đặt lịch giao kết quả qua tin nhắn (not a postal dossier).`);
-    if (!RESULT_EXISTS.includes(dossier.status)) throw new AppError("CONFLICT", `Hồ sơ ${dossier.code} chưa có kết quả (trạng thái: ${dossierStatusLabel(dossier.status)}); chỉ đặt lịch giao khi kết quả đã sẵn sàng (the result is not ready yet).`);
+    if (!RESULT_EXISTS.includes(dossier.status)) throw new AppError("CONFLICT", noResultToDeliver(dossier.code, dossier.status, "chỉ đặt lịch giao khi kết quả đã sẵn sàng"));
     const collection = await this.collectionOf(dossier);
     const addressLine = (input.addressLine ?? "").trim().replace(/\s+/g, " ") || collection?.addressLine || "";
     if (addressLine.length < 5 || addressLine.length > 200) throw new ValidationError("addressLine: nhập địa chỉ giao (số nhà, đường, ấp/khóm), từ 5 đến 200 ký tự.", { field: "addressLine" });
@@ -353,6 +369,8 @@ export class BookingService {
     const failureReason = details.failureReason?.trim().replace(/\s+/g, " ") || null;
     const note = details.note?.trim() || null;
     if (failureReason && failureReason.length > FAILURE_REASON_MAX) throw new ValidationError(`failureReason: lý do dài quá ${FAILURE_REASON_MAX} ký tự.`, { field: "failureReason" });
+    if (note && note.length > BOOKING_NOTE_MAX) throw new ValidationError(`note: ghi chú dài quá ${BOOKING_NOTE_MAX} ký tự.`, { field: "note" });
+    if (note && /(?![\t\n\r])\p{Cc}|\p{Cf}/u.test(note)) throw new ValidationError("note: ghi chú chứa ký tự điều khiển không hợp lệ.", { field: "note" });
     // The waybill is the dispatch's: another move may repeat the one recorded, never write or change it.
     if (waybillCode && to !== "DISPATCHED" && waybillCode !== booking.waybillCode) {
       if (!booking.waybillCode) throw new ValidationError(`waybillCode: mã vận đơn chỉ ghi khi phát ("${BOOKING_STATUS_LABELS.DISPATCHED}") (a waybill code is recorded by the dispatch only)`, { field: "waybillCode" });
@@ -363,13 +381,14 @@ export class BookingService {
       await this.writeOnDossier(booking, repeated, unitCode);
       return repeated;
     }
+    if (booking.status === to) throw new AppError("CONFLICT", `Lịch hẹn đã ở trạng thái "${BOOKING_STATUS_LABELS[to]}" (the booking is already ${to}).`);
     if (!NEXT[booking.status].includes(to)) throw new AppError("CONFLICT", `Lịch hẹn đang ở trạng thái "${BOOKING_STATUS_LABELS[booking.status]}", không chuyển sang "${BOOKING_STATUS_LABELS[to]}" được (a booking cannot move from ${booking.status} to ${to}).`);
     // A result goes out only once it exists: not while the dossier is still being processed. Nor
     // can its delivery fail before then: the failure would be written on the dossier as its
     // status (DELIVERY_FAILED, a result that "exists"); a delivery that will not happen is cancelled.
     if (booking.kind === "RESULT_DELIVERY" && (to === "DISPATCHED" || to === "COMPLETED" || to === "FAILED") && !RESULT_EXISTS.includes(booking.dossier?.status as DossierStatus)) {
       const what = to === "FAILED" ? "chưa phát thì không ghi giao không thành công; nếu không giao nữa, hãy hủy lịch" : "chỉ phát khi kết quả đã sẵn sàng";
-      throw new AppError("CONFLICT", `Hồ sơ ${booking.dossier?.code ?? ""} chưa có kết quả (trạng thái: ${dossierStatusLabel(booking.dossier?.status)}); ${what} (the result is not ready yet).`);
+      throw new AppError("CONFLICT", noResultToDeliver(booking.dossier?.code ?? "", booking.dossier?.status, what));
     }
     if (to === "DISPATCHED" && !waybillCode && !booking.waybillCode) throw new ValidationError("waybillCode: mã vận đơn là bắt buộc khi phát (a waybill code is required to dispatch)", { field: "waybillCode" });
     if (to === "FAILED") {

@@ -13,7 +13,8 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ApiKeyService } from "../auth/api-keys.js";
 import type { FailedAuthLimiter } from "../auth/failed-auth-limiter.js";
-import { authorize, ROUTES, UnauthorizedError, type Action, type Principal } from "../auth/guard.js";
+import { authorize, ROUTES, SESSION_ENDED, UnauthorizedError, type Action, type Principal } from "../auth/guard.js";
+import { SESSION_COOKIE } from "../auth/staff-accounts.js";
 import { RateLimitedError } from "../errors.js";
 import { clientKey } from "./client-address.js";
 
@@ -69,6 +70,9 @@ async function principalOf(request: FastifyRequest, options: GuardOptions): Prom
     if (principal) return principal;
   }
   if (retryAfter !== null) throw held(retryAfter);
+  // A session cookie that no longer names a session (signed out, expired, password reset, account
+  // disabled) is told so, not that an API key is missing.
+  if (request.cookies?.[SESSION_COOKIE]) throw new UnauthorizedError(SESSION_ENDED);
   return null;
 }
 

@@ -17,7 +17,7 @@ const tag = String(Math.floor(Math.random() * 9000) + 1000);
 const code = (n: number) => `H15.50.05.13-26112${n}-${tag}`;
 const COMMUNE = "29955";
 
-async function readyDossier(n: number, status: "RESULT_READY" | "PROCESSING" = "RESULT_READY") {
+async function readyDossier(n: number, status: "RESULT_READY" | "PROCESSING" | "RETURNED" | "WITHDRAWN" = "RESULT_READY") {
   await t.ctx.ingest.ingest(
     [
       dossierEventSchema.parse({
@@ -116,6 +116,22 @@ describe("a result delivery's moves on its dossier", () => {
     expect((await eventsOf(dossier.id)).map((e) => e.status)).toEqual(["PROCESSING"]);
     expect((await move(reference, { status: "CANCELLED" })).status).toBe(200);
     expect((await t.ctx.db.dossier.findUniqueOrThrow({ where: { id: dossier.id } })).status).toBe("PROCESSING");
+  });
+
+  it("a delivery of a dossier whose result was handed over at the desk, or that ended without one, is refused saying so (not 'chưa có kết quả'); a repeated REQUESTED says the booking is already there", async () => {
+    const returned = await readyDossier(6, "RETURNED");
+    const dispatch = await move(returned.reference, { status: "DISPATCHED", waybillCode: "EE123123123VN" });
+    expect(dispatch.status).toBe(409);
+    expect((dispatch.body.error as { message: string }).message).toMatch(/đã trả kết quả tại bộ phận một cửa/);
+    expect((dispatch.body.error as { message: string }).message).not.toMatch(/chưa có kết quả/);
+    const withdrawn = await readyDossier(7, "WITHDRAWN");
+    const done = await move(withdrawn.reference, { status: "DISPATCHED", waybillCode: "EE456456456VN" });
+    expect(done.status).toBe(409);
+    expect((done.body.error as { message: string }).message).toMatch(/đã kết thúc mà không có kết quả để giao/);
+    const again = await move(withdrawn.reference, { status: "REQUESTED" });
+    expect(again.status).toBe(409);
+    expect((again.body.error as { message: string }).message).toMatch(/^Lịch hẹn đã ở trạng thái "Mới đặt"/);
+    expect(await t.ctx.db.deliveryBooking.count({ where: { reference: { in: [returned.reference, withdrawn.reference] }, status: { not: "REQUESTED" } } })).toBe(0);
   });
 
   it("attack: the waybill is the dispatch's — a later move with another one is a 409 and one before dispatch a 400; the history, form 05 and the booking keep the dispatch's", async () => {

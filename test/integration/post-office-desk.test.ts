@@ -280,6 +280,20 @@ describe("moving a booking from the desk", () => {
     expect(await noticesOf((await stored(reference)).id)).toHaveLength(0);
   });
 
+  it("a cancellation's note (read by the citizen) is held to the API's 500 characters without control characters in the console too: a 400 naming it, nothing stored", async () => {
+    const reference = await booking(COMMUNE, { kind: "DOSSIER_COLLECTION" });
+    for (const note of ["x".repeat(2000), "Hủy theo yêu cầu \u202Egnol"]) {
+      const res = await client.req("POST", `/staff/bookings/${reference}/status`, { session: clerk.session, form: { _csrf: clerk.csrf, status: "CANCELLED", note } });
+      expect(res.status).toBe(400);
+      expect(res.text).toMatch(/ghi chú (dài quá 500 ký tự|chứa ký tự điều khiển)/);
+      expect(await stored(reference)).toMatchObject({ status: "REQUESTED", note: null });
+    }
+    const api = await client.req("POST", `/api/v1/bookings/${reference}/status`, { session: clerk.session, csrf: clerk.csrf, json: { status: "CANCELLED", note: "Hủy\u200B" } });
+    expect(api.status).toBe(400);
+    expect(api.body.error.field).toBe("note");
+    expect((await stored(reference)).status).toBe("REQUESTED");
+  });
+
   it("a result delivery is not dispatched while the dossier is still being processed: a clear Vietnamese 409 page, nothing stored", async () => {
     const reference = await booking(COMMUNE, { dossierCode: code(2) });
     const res = await client.req("POST", `/staff/bookings/${reference}/status`, { session: clerk.session, form: { _csrf: clerk.csrf, status: "DISPATCHED", waybillCode: "EL123456780VN" } });

@@ -265,7 +265,11 @@ describe("a session is a principal of the one guard", () => {
     const out = await req("POST", "/api/v1/auth/logout", { session: lan.session, csrf: lan.csrf });
     expect(out.status).toBe(204);
     expect(out.session).toBe("");
-    expect((await req("GET", "/api/v1/auth/me", { session: lan.session })).status).toBe(401);
+    const ended = await req("GET", "/api/v1/auth/me", { session: lan.session });
+    expect(ended.status).toBe(401);
+    // The old cookie is told its session ended, not that an API key is missing.
+    expect(ended.body.error.message).toMatch(/^Phiên đăng nhập đã kết thúc hoặc hết hạn/);
+    expect((await req("GET", "/api/v1/auth/me")).body.error.message).toMatch(/khóa API/);
   });
 
   it("a session slides: each request moves its end STAFF_SESSION_IDLE_SECONDS ahead; idle past it, the session is gone", async () => {

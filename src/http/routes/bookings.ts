@@ -8,7 +8,7 @@ import type { FastifyInstance } from "fastify";
 import { fullAddress } from "../../bookings/address.js";
 import { z } from "zod";
 import { unitScope, type Principal } from "../../auth/guard.js";
-import { FAILURE_REASON_MAX, handOverRule, RETRY_PAYERS, WAYBILL_PATTERN, WAYBILL_RULE, type BookingService } from "../../bookings/booking-service.js";
+import { BOOKING_NOTE_MAX, FAILURE_REASON_MAX, handOverRule, RETRY_PAYERS, WAYBILL_PATTERN, WAYBILL_RULE, type BookingService } from "../../bookings/booking-service.js";
 import { BookingKind, BookingStatus } from "../../generated/prisma/enums.js";
 import { requirePrincipal } from "../auth.js";
 import { parseOrThrow } from "../errors.js";
@@ -43,7 +43,7 @@ export const bookingMoveBody = z
       .transform((v) => v.toUpperCase())
       .pipe(z.string().regex(WAYBILL_PATTERN, WAYBILL_RULE))
       .optional(),
-    note: z.string().trim().max(500).optional(),
+    note: z.string().trim().max(BOOKING_NOTE_MAX).optional(),
     /** Required with FAILED: why it could not be delivered or collected. */
     failureReason: z.string().trim().min(3, "failureReason: ít nhất 3 ký tự").max(FAILURE_REASON_MAX).optional(),
     /** Required with FAILED: who pays for a second try — the party that caused the failure (Decision 45/2016). */

@@ -137,9 +137,14 @@ describe("booking delivery of a result by post", () => {
     expect(who.text).toMatch(/Bước 1\/5: ai sẽ nhận kết quả\?/);
     expect(who.buttons.map((b) => b.data)).toEqual(expect.arrayContaining(["recipient:applicant", "recipient:mandate"]));
     expect((await c.press("recipient:applicant")).text).toMatch(/Bước 2\/5/);
-    expect((await c.say("12345")).text).toMatch(/Số điện thoại chưa đúng/);
+    // Asked again after a slip, the citizen can still leave the booking with one press.
+    const badPhone = await c.say("12345");
+    expect(badPhone.text).toMatch(/Số điện thoại chưa đúng/);
+    expect(badPhone.buttons.map((b) => b.data)).toContain("book-abort");
     expect((await c.say(phone)).text).toMatch(/Bước 3\/5/);
-    expect((await c.say("xyzzy không có")).text).toMatch(/không tìm thấy xã\/phường/);
+    const noCommune = await c.say("xyzzy không có");
+    expect(noCommune.text).toMatch(/không tìm thấy xã\/phường/);
+    expect(noCommune.buttons.map((b) => b.data)).toContain("book-abort");
     const commune = await c.say("Phong Hoa");
     expect(commune.text).toMatch(/Bước 4\/5: số nhà, đường, ấp\/khóm ở Xã Phong Hoà, Đồng Tháp/);
     expect((await c.say("12 ấp Tân Lộc")).text).toMatch(/Bước 5\/5/);
@@ -369,6 +374,7 @@ describe("a booking's time window", () => {
       const answer = await c.press(forged);
       expect(answer.text, forged).toMatch(/không tìm thấy xã\/phường/);
       expect(answer.text).not.toMatch(/Bước 4\/5/);
+      expect(answer.buttons.map((b) => b.data)).toContain("book-abort");
     }
     // The real commune still goes on to the address.
     expect((await c.say("Phong Hoa")).text).toMatch(/Bước 4\/5: .*Xã Phong Hoà, Đồng Tháp/);
