@@ -5,6 +5,7 @@
  *   npm run eval:search                         dev misses, then both sets' figures
  *   npm run eval:search -- --dev-only           the dev set alone (the held-out file is not read): use while tuning
  *   npm run eval:search -- --show-holdout-misses   also the held-out misses (do not use while tuning)
+ *   npm run eval:search -- --dev-only --by-batch   also the dev figures per batch (the `style` prefix: dev2-, dev3-, …; "base" for the rest)
  *
  * Files: test/fixtures/search/dev.json (tuned on) and test/fixtures/search/holdout.json (written
  * blind, never tuned on; its questions are not printed). Each is a JSON array of
@@ -156,9 +157,11 @@ const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 function main(): void {
   const devOnly = process.argv.includes("--dev-only");
   const showHoldoutMisses = process.argv.includes("--show-holdout-misses");
+  const byBatch = process.argv.includes("--by-batch");
   if (devOnly && showHoldoutMisses) throw new Error("--dev-only and --show-holdout-misses exclude each other");
   const index = buildSearchIndex(loadCatalog());
-  const dev = evaluate(index, loadQuestions(DEV_PATH));
+  const devQuestions = loadQuestions(DEV_PATH);
+  const dev = evaluate(index, devQuestions);
   // --dev-only: the held-out file is not even read
   const holdout = !devOnly && existsSync(HOLDOUT_PATH) ? evaluate(index, loadQuestions(HOLDOUT_PATH)) : null;
 
@@ -197,6 +200,8 @@ function main(): void {
     console.log(`  ${`${lo.toFixed(2)}–${Math.min(1, hi).toFixed(2)}`.padEnd(10)} ${String(band.length).padStart(4)}  ${band.length ? pct(right / band.length) : "-"}`);
   }
 
+  if (byBatch) printByBatch(index, devQuestions);
+
   if (!holdout) {
     console.log(devOnly ? "\n--dev-only: the held-out set was not read." : `\n${HOLDOUT_PATH} is not there yet: dev figures only.`);
     return;
@@ -204,6 +209,21 @@ function main(): void {
   if (!heldOutTargetsMet(holdout)) {
     console.log("\nHELD-OUT TARGET MISSED");
     process.exitCode = 1;
+  }
+}
+
+/** The batch a dev question came from: its `style` prefix ("dev5-colloquial" → "dev5"), or "base". */
+export function batchOf(q: EvalQuestion): string {
+  return /^(dev\d+)-/.exec(q.style ?? "")?.[1] ?? "base";
+}
+
+function printByBatch(index: CatalogSearchIndex, questions: readonly EvalQuestion[]): void {
+  const batches = [...new Set(questions.map(batchOf))].sort();
+  console.log(`\ndev figures per batch${"".padEnd(10)}${["questions", "top-1", "top-3", "no-match", "oos false"].map((h) => h.padStart(11)).join("")}`);
+  for (const b of batches) {
+    const f = evaluate(index, questions.filter((q) => batchOf(q) === b));
+    const cells = [`${f.questions}`, pct(f.top1), pct(f.top3), pct(f.noMatch), pct(f.falseMatchOutOfScope)];
+    console.log(`  ${b.padEnd(29)}${cells.map((c) => c.padStart(11)).join("")}`);
   }
 }
 
