@@ -22,6 +22,7 @@ import { sendConsolePage } from "../../web/console.js";
 import { requirePrincipal } from "../auth.js";
 import { parseOrThrow } from "../errors.js";
 import { errorResponse, guardResponses, jsonBody, jsonResponse, pathParameter, staffSecurity, type PathItems } from "../openapi/zod-paths.js";
+import { CONTROL, INVISIBLE } from "../../text/characters.js";
 
 const params = z.object({
   code: z
@@ -120,7 +121,7 @@ function fieldErrors(error: AppError): { field: string; message: string }[] {
 /** The status form as posted. */
 const statusForm = z.object({
   status: z.enum(STAFF_STATUSES, { message: FORMS_TEXT.statusChoose }),
-  statusNote: z.string().trim().max(1000, "Ghi chú: tối đa 1.000 ký tự").refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v), "Ghi chú: có ký tự điều khiển không hợp lệ"),
+  statusNote: z.string().trim().max(1000, "Ghi chú: tối đa 1.000 ký tự").refine((v) => !CONTROL.test(v), "Ghi chú: có ký tự điều khiển không hợp lệ").refine((v) => !INVISIBLE.test(v), "Ghi chú: có ký tự ẩn (khoảng trắng không độ rộng, ký tự đảo chiều chữ); hãy gõ lại"),
   statusEventId: z.string().regex(/^console-[A-Za-z0-9_-]{16}$/, "Biểu mẫu đã cũ: vui lòng tải lại trang"),
 });
 
