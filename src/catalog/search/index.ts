@@ -1048,9 +1048,10 @@ function withVariants(data: IndexData, q: ReadQuery, scored: Scored[], limit: nu
   const put = (code: string, score = first.score): AnswerResult[] => {
     const chosen = present.find((m) => m.code === code)!;
     const rest = results.filter((r) => r.code !== code);
-    // the chosen variant takes the best answer's confidence (or more); the others keep theirs, well behind
-    return [resultOf(chosen, score), ...rest.map((r) => ({ ...r, score: Math.min(r.score, round(first.score - 0.25)) })).sort((a, b) => b.score - a.score)]
-      .filter((r) => r.score >= MATCH_THRESHOLD || r.code === code)
+    // the chosen variant takes the best answer's confidence (or more); the others keep theirs, well
+    // behind, but still offered as runners-up are (ranked: at the threshold at least), so that a
+    // variant chosen with little confidence does not hide the candidates behind it
+    return [resultOf(chosen, score), ...rest.map((r) => ({ ...r, score: Math.max(MATCH_THRESHOLD, Math.min(r.score, round(first.score - 0.25))) })).sort((a, b) => b.score - a.score)]
       .slice(0, limit);
   };
   // a stated age that decides the variant of a group the question names ("căn cước … bé 9 tuổi")
