@@ -126,6 +126,10 @@ describe("question text", () => {
     expect(top("vo chong toi muon xin nhan nuoi mot be gai")).toBe("2.001263");
   });
 
+  it("reads a paper's name that contains a being's name as the paper ('cà vẹt' is no parrot)", () => {
+    expect(["1.013082", "1.013080"]).toContain(top("xin cấp lại cà vẹt đã đánh rơi"));
+  });
+
   it("reads colloquial words through the synonym table", () => {
     expect(top("xin giấy độc thân")).toBe("1.004873");
     expect(top("nhập hộ khẩu cho con")).toBe("1.004222");
