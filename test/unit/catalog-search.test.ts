@@ -410,6 +410,22 @@ describe("answers", () => {
     expect(kind("chưa có bằng lái xe máy thì thi ở đâu")).toBe("out-of-scope");
   });
 
+  it("still offers the candidates behind a variant chosen with little confidence (as runners-up, at the threshold at least)", () => {
+    for (const q of ["khai sinh muộn cho con mười tuổi", "chứng thực giấy tờ cho người nước ngoài thuê nhà"]) {
+      const answer = askCatalog(index, q);
+      expect(answer.kind, q).toBe("match");
+      if (answer.kind !== "match") continue;
+      const [first, ...rest] = answer.results;
+      // (the case this is about: a variant chosen, far from sure)
+      expect(first!.variant, q).toBeTruthy();
+      expect(first!.score, q).toBeLessThan(0.6);
+      const behind = explainSearch(index, q).filter((c) => c.confidence >= MATCH_THRESHOLD && c.code !== first!.code);
+      expect(behind.length, q).toBeGreaterThan(0);
+      expect(rest.length, q).toBe(Math.min(4, behind.length));
+      for (const r of rest) expect(r.score, q).toBeGreaterThanOrEqual(MATCH_THRESHOLD);
+    }
+  });
+
   it("keeps the search's best variant over the group's default when the question says its own name words", () => {
     // "hết hạn": the words of "Gia hạn giấy phép xây dựng" that "Cấp giấy phép xây dựng mới" lacks
     expect(top("giấy phép xây dựng của tôi hết hạn rồi thì làm sao")).toBe("1.013227");
