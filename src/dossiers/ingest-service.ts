@@ -14,7 +14,7 @@ import { AppError, ValidationError } from "../errors.js";
 import { NOTICE_POLICIES, noticeTypeForStatus, type NoticeVariables } from "../notifications/notice-types.js";
 import { NOTICE_CHANNEL, noticeRows, type NewNotice } from "../notifications/notice-store.js";
 import { dayKeyVi, formatDateVi } from "../text/dates.js";
-import { STAFF_EVENT_STATUSES, type DossierEventInput } from "./event-schema.js";
+import { nfc, STAFF_EVENT_STATUSES, type DossierEventInput } from "./event-schema.js";
 import { FORMS_TEXT } from "../text/staff-vi.js";
 import { postalHandover } from "./handover-rules.js";
 import { GroupCommit } from "../db/group-commit.js";
@@ -665,8 +665,9 @@ function rawPayload(e: DossierEventInput): Record<string, unknown> {
  */
 export function canonicalContent(payload: Record<string, unknown>): string {
   const p = payload as Record<string, string | null | undefined>;
+  // Text in NFC: events stored before the schema composed it compare equal to their resending.
   return JSON.stringify([
-    p.eventId, p.dossierCode, p.status, p.occurredAt, p.procedureCode ?? null, p.procedureName ?? null, p.applicantName ?? null, p.phone ?? null,
-    p.unknownCommuneCode ?? p.communeCode ?? null, p.channel ?? null, p.dueAt ?? null, p.newDueAt ?? null, p.note ?? null,
+    p.eventId, p.dossierCode, p.status, p.occurredAt, p.procedureCode ?? null, nfc(p.procedureName) ?? null, nfc(p.applicantName) ?? null, p.phone ?? null,
+    p.unknownCommuneCode ?? p.communeCode ?? null, p.channel ?? null, p.dueAt ?? null, p.newDueAt ?? null, nfc(p.note) ?? null,
   ]);
 }
