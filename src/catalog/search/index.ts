@@ -116,6 +116,8 @@ interface IndexData {
   docs: Doc[];
   byCode: Map<string, Doc>;
   idf: Map<string, number>;
+  /** each term the catalog uses, as the catalog's own string (a question's equal string finds the catalog's sets' entries at once) */
+  termOf: Map<string, string>;
   /** rarity without the damping of generic words, for how much of a name a question covers */
   nameIdf: Map<string, number>;
   vocabulary: Vocabulary;
@@ -251,6 +253,18 @@ interface DocContext {
   nameIdf: ReadonlyMap<string, number>;
 }
 
+/** A procedure's phrases' terms one after another (Doc.flatPhrases). */
+interface FlatPhrases {
+  /** where each phrase's terms start (and, last, where the last ends) */
+  starts: readonly number[];
+  /** each term's rarity (NamePhrase.idfs) */
+  idfs: readonly number[];
+  /** where each term is */
+  placesOf: ReadonlyMap<string, readonly number[]>;
+  /** the phrase of each place */
+  phraseAt: readonly number[];
+}
+
 interface NamePhrase {
   terms: readonly string[];
   idfs: number[];
@@ -272,6 +286,7 @@ class Doc {
   private weakSet: Set<string> | undefined;
   private marks: { strongTones: Set<string>; markedTerms: Set<string> } | undefined;
   private phraseList: NamePhrase[] | undefined;
+  private flat: FlatPhrases | undefined;
   private strongKeyList: string[][] | undefined;
   private aboutKeyList: string[][] | undefined;
   private nameTermSet: Set<string> | undefined;
@@ -328,6 +343,35 @@ class Doc {
       ].filter((ph) => ph.terms.length > 0);
     }
     return this.phraseList;
+  }
+
+  /**
+   * The phrases' terms one after another (phrase p at starts[p], its terms' rarities in idfs),
+   * and where each term is among them: how the question's terms are found in the phrases without
+   * looking up every term of every phrase.
+   */
+  get flatPhrases(): FlatPhrases {
+    if (this.flat === undefined) {
+      const phrases = this.phrases;
+      const starts: number[] = [];
+      const idfs: number[] = [];
+      const placesOf = new Map<string, number[]>();
+      const phraseAt: number[] = [];
+      for (let p = 0; p < phrases.length; p++) {
+        starts.push(idfs.length);
+        const { terms } = phrases[p]!;
+        for (let i = 0; i < terms.length; i++) {
+          const at = placesOf.get(terms[i]!);
+          if (at === undefined) placesOf.set(terms[i]!, [idfs.length]);
+          else at.push(idfs.length);
+          idfs.push(phrases[p]!.idfs[i]!);
+          phraseAt.push(p);
+        }
+      }
+      starts.push(idfs.length);
+      this.flat = { starts, idfs, placesOf, phraseAt };
+    }
+    return this.flat;
   }
 
   /** keys of the name and aliases (for "does this procedure name the topic itself"), and as the abbreviations they use read ("thẻ BHYT" names "bảo hiểm y tế") */
@@ -525,7 +569,9 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   // (a name's generic words still tell siblings apart: "cấp lại" against "cấp đổi")
   const idf = new Map<string, number>();
   const nameIdf = new Map<string, number>();
+  const termOf = new Map<string, string>();
   df.forEach((c, t) => {
+    termOf.set(t, t);
     const used = c.strongDf > 0 ? c.strongDf : c.df;
     const v = Math.log(1 + (n - used + 0.5) / (used + 0.5));
     nameIdf.set(t, v);
@@ -569,7 +615,7 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
       }
     }
   }
-  const index: IndexData = { mini, postings: new Map(), docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)), markerPairs: needMarkerPairs(procedures.flatMap((p) => [p.name, ...p.aliases]).map(tokensOf)), sibling: SIBLING_TUNING };
+  const index: IndexData = { mini, postings: new Map(), docs, byCode, idf, termOf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)), markerPairs: needMarkerPairs(procedures.flatMap((p) => [p.name, ...p.aliases]).map(tokensOf)), sibling: SIBLING_TUNING };
   return index as unknown as CatalogSearchIndex;
 }
 
@@ -714,29 +760,62 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   const topBm25 = hits[0]!.score;
   const scored: Scored[] = [];
   const pending: { doc: Doc; questionCovered: number; nameCovered: number; readDamped: number; wholeCovered: number; distinctive: number; outright: boolean; bm25: number; needGot: number }[] = [];
+  // what each term the catalog knows counts for, found once for the question, not once a candidate
+  // (the catalog's own string for the term: the sets and maps below then find it at once)
+  const said: { t: string; w: number; idf: number; wi: number; tone: string | undefined; need: boolean; extra: boolean; distinctive: boolean }[] = [];
+  for (const [typed, w] of terms) {
+    const idf = data.idf.get(typed);
+    if (idf === undefined) continue;
+    const t = data.termOf.get(typed)!;
+    const strongTerm = data.strongTerms.has(t);
+    const generic = data.generic.has(t) || inGenericPair.has(t);
+    said.push({
+      t,
+      w,
+      idf,
+      wi: w * idf,
+      tone: tones.get(t),
+      need: needTotal > 0 && q.needTerms.has(t) && strongTerm && !generic,
+      extra: stopPair(t) || !strongTerm,
+      distinctive: w >= 0.5 && !generic && (stopPair(t) ? idf >= data.maxIdf * STOP_PAIR_DISTINCTIVE && !t.split(" ").some((k) => inListedGeneric.has(k)) : idf >= data.maxIdf * (t.includes(" ") ? 0.26 : 0.44)),
+    });
+  }
+  // what each place of a candidate's phrases says of the question (0 where it says nothing), and
+  // which phrases say something (kept zeroed between candidates)
+  let share = new Float64Array(256);
+  let touched = new Uint8Array(16);
   for (const hit of hits.slice(0, CANDIDATES)) {
     const doc = data.docs[hit.id as number]!;
     // a word typed with its marks matches only a name that writes it so (or an alias typed without)
-    const toneOk = (t: string): boolean => {
-      const tone = tones.get(t);
-      return tone === undefined || doc.strongTones.has(tone) || !doc.markedTerms.has(t);
-    };
+    const toneOk = (x: (typeof said)[number]): boolean => x.tone === undefined || doc.strongTones.has(x.tone) || !doc.markedTerms.has(x.t);
     let strong = 0;
     let weak = 0;
     let extra = 0;
     let needGot = 0;
     let distinctive = 0;
-    for (const [t, w] of terms) {
-      const idf = data.idf.get(t);
-      if (idf === undefined) continue;
-      if (doc.strong.has(t) && toneOk(t)) {
-        strong += w * idf;
-        if (needTotal > 0 && q.needTerms.has(t) && data.strongTerms.has(t) && !data.generic.has(t) && !inGenericPair.has(t)) needGot += w * idf;
-        if (stopPair(t) || !data.strongTerms.has(t)) extra += w * idf;
-        if (w >= 0.5 && !data.generic.has(t) && !inGenericPair.has(t) && (stopPair(t) ? idf >= data.maxIdf * STOP_PAIR_DISTINCTIVE && !t.split(" ").some((k) => inListedGeneric.has(k)) : idf >= data.maxIdf * (t.includes(" ") ? 0.26 : 0.44))) distinctive = Math.max(distinctive, idf);
-      } else if (doc.weak.has(t)) {
-        weak += w * idf * WEAK_FACTOR;
-        if (stopPair(t) || !data.strongTerms.has(t)) extra += w * idf * WEAK_FACTOR;
+    const { strong: strongSet, weak: weakSet } = doc;
+    const { starts, idfs, placesOf, phraseAt } = doc.flatPhrases;
+    if (share.length < idfs.length) share = new Float64Array(idfs.length * 2);
+    if (touched.length < starts.length) touched = new Uint8Array(starts.length * 2);
+    for (let i = 0; i < said.length; i++) {
+      const x = said[i]!;
+      const inStrong = strongSet.has(x.t);
+      const at = placesOf.get(x.t);
+      const ok = x.tone === undefined || ((inStrong || at !== undefined) && toneOk(x));
+      if (inStrong && ok) {
+        strong += x.wi;
+        if (x.need) needGot += x.wi;
+        if (x.extra) extra += x.wi;
+        if (x.distinctive) distinctive = Math.max(distinctive, x.idf);
+      } else if (weakSet.has(x.t)) {
+        weak += x.wi * WEAK_FACTOR;
+        if (x.extra) extra += x.wi * WEAK_FACTOR;
+      }
+      if (at === undefined || !ok) continue;
+      for (let j = 0; j < at.length; j++) {
+        const place = at[j]!;
+        share[place] = idfs[place]! * Math.min(1, x.w);
+        touched[phraseAt[place]!] = 1;
       }
     }
     // a question of function words alone weighs nothing: it covers nothing (not 0/0, which is NaN)
@@ -747,14 +826,20 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
     // the same, with the aliases as read counting as a part of a name does; and the name itself
     let readDamped = 0;
     let ownName = 0;
-    for (const phrase of doc.phrases) {
+    // (a phrase the question says nothing of covers nothing; each phrase's share is summed in the
+    // order of its terms, adding nothing for those the question does not say)
+    const phrases = doc.phrases;
+    for (let p = 0; p < phrases.length; p++) {
+      if (touched[p] === 0) continue;
+      touched[p] = 0;
+      let got = 0;
+      for (let place = starts[p]!; place < starts[p + 1]!; place++) {
+        got += share[place]!;
+        share[place] = 0;
+      }
+      const phrase = phrases[p]!;
       const all = phrase.total;
       if (all === 0) continue;
-      let got = 0;
-      phrase.terms.forEach((t, i) => {
-        const w = weightOf.get(t);
-        if (w !== undefined && toneOk(t)) got += phrase.idfs[i]! * Math.min(1, w);
-      });
       nameCovered = Math.max(nameCovered, (got / all) * (phrase.whole ? 1 : PART_FACTOR));
       readDamped = Math.max(readDamped, (got / all) * (phrase.whole && !phrase.read ? 1 : PART_FACTOR));
       if (phrase.whole) wholeCovered = Math.max(wholeCovered, got / all);
