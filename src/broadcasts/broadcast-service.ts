@@ -26,6 +26,7 @@ import { channelRatePerSecond } from "../notifications/notice-sender.js";
 import { countSegments, fitSms, toSmsText } from "../notifications/sms-text.js";
 import type { DeliveryChannel } from "../channels/channel.js";
 import { BROADCAST_STATUS_LABELS, CHANNEL_LABELS, UNREACHABLE_LABELS } from "../text/staff-vi.js";
+import { CONTROL, CONTROL_ONE_LINE, INVISIBLE, LONE_SURROGATE } from "../text/characters.js";
 import { estimateCost, paceByChannel, summarize, target, type AudienceSummary, type BroadcastChannel, type CostEstimate, type Subscriber, type Target, type UnreachableReason } from "./targeting.js";
 
 export interface BroadcastSettings {
@@ -40,15 +41,12 @@ export interface BroadcastSettings {
 
 // ───────────────────────── Input ─────────────────────────
 
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-/** Invisible characters that hide or reverse text (zero-width space, direction marks and overrides, BOM). */
-const INVISIBLE = /[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
 
 /** Staff-written text: NFC, \r\n → \n, trimmed, at most two line breaks in a row; no control characters. */
 const staffText = (label: string, max: number, multiline: boolean) =>
   z
     .string({ message: `${label}: cần một chuỗi ký tự` })
-    .refine((v) => !CONTROL.test(v), `${label}: có ký tự điều khiển không hợp lệ`)
+    .refine((v) => !CONTROL.test(v) && !LONE_SURROGATE.test(v), `${label}: có ký tự điều khiển không hợp lệ`)
     .refine((v) => !INVISIBLE.test(v), `${label}: có ký tự ẩn (khoảng trắng không độ rộng, ký tự đảo chiều chữ) — hãy gõ lại đoạn văn bản`)
     .transform((v) => {
       const t = v.normalize("NFC").replace(/\r\n?/g, "\n").trim();
@@ -211,7 +209,7 @@ export class BroadcastService {
   /** A new draft, with its preview. A repeated Idempotency-Key answers the draft it made the first time. */
   async create(principal: Principal, raw: unknown, idempotencyKey?: string | null): Promise<{ view: BroadcastView; preview: BroadcastPreview; replayed: boolean }> {
     const key = idempotencyKey?.trim() || null;
-    if (key !== null && (key.length > 200 || CONTROL.test(key))) throw new ValidationError("Idempotency-Key: tối đa 200 ký tự, không có ký tự điều khiển", { field: "Idempotency-Key" });
+    if (key !== null && (key.length > 200 || CONTROL_ONE_LINE.test(key))) throw new ValidationError("Idempotency-Key: tối đa 200 ký tự, không có ký tự điều khiển", { field: "Idempotency-Key" });
     const by = principalRef(principal);
     const input = parse(createBroadcastInput, raw);
     if (key) {

@@ -6,6 +6,7 @@
  * CalendarSeedYear.
  */
 import { z } from "zod";
+import { CONTROL_ONE_LINE, INVISIBLE, LONE_SURROGATE } from "../text/characters.js";
 import type pg from "pg";
 import { NotFoundError, ValidationError } from "../errors.js";
 import { weekday, WorkingCalendar, type CalendarDayKind, type CalendarEntry } from "./working-days.js";
@@ -17,14 +18,15 @@ export const SEEDED_YEARS = [2026, 2027] as const;
 export const CALENDAR_MIN_YEAR = 2000;
 export const CALENDAR_MAX_YEAR = 2100;
 
-/** Printable text, no control characters (NUL and the rest), no unpaired surrogates. */
+/** Printable one-line text: no control characters (NUL, tabs, line breaks …), no invisible ones (RLO, zero-width space), no unpaired surrogates. */
 const printable = (field: string, max: number) =>
   z
     .string({ message: `${field}: bắt buộc, dạng chuỗi` })
     .trim()
     .min(1, `${field}: không được để trống`)
     .max(max, `${field}: tối đa ${max} ký tự`)
-    .refine((v) => !/[\u0000-\u001f\u007f]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(v), `${field}: có ký tự không hợp lệ`);
+    .refine((v) => !CONTROL_ONE_LINE.test(v) && !LONE_SURROGATE.test(v), `${field}: có ký tự không hợp lệ`)
+    .refine((v) => !INVISIBLE.test(v), `${field}: có ký tự ẩn (khoảng trắng không độ rộng, ký tự đảo chiều chữ); hãy gõ lại`);
 
 /** A calendar day as yyyy-MM-dd, a real date, in the years the calendar holds. */
 export const calendarDate = z

@@ -102,7 +102,7 @@ export class ApologyService {
         note: input.reason,
       });
       const origin = `unit:${row.communeCode ?? "none"}`;
-      const ingested = await this.ingest.ingestWithin(client, [event], { principal, source: "STAFF", origin, lookupLink: options.lookupLink });
+      const ingested = await this.ingest.ingestWithin(client, [event], { principal, source: "STAFF", origin, lookupLink: options.lookupLink, apology: true });
       noticeIds = ingested.noticeIds;
       const eventRow = (await client.query<{ id: string }>(`SELECT id FROM "DossierEvent" WHERE origin = $1 AND "eventId" = $2`, [origin, event.eventId])).rows[0];
       // The date moves even when the event is older than the dossier's latest status (it then changes no status).

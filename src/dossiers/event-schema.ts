@@ -153,6 +153,13 @@ export const staffDateTime = dateTime(EVENT_TIME, inVietnamese);
 export const staffAppointment = dateTime(APPOINTMENT, inVietnamese);
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
 
+/**
+ * The statuses commune staff record themselves (the dossier page's form, and their events through
+ * the API). Not DELAYED (the apology sets it, with its letter and once only), nor the post office's
+ * own (its desk's moves set them), nor REGISTERED (online only).
+ */
+export const STAFF_EVENT_STATUSES = ["RECEIVED", "PROCESSING", "SUPPLEMENT_REQUIRED", "PAYMENT_REQUIRED", "RESULT_READY", "RESULT_HANDED_TO_POST", "RETURNED", "REFUSED", "STOPPED", "WITHDRAWN"] as const;
+
 export const dossierEventSchema = z
   .object({
     eventId: z.string({ message: "is required" }).trim().min(1, "must not be empty").max(128, "must be at most 128 characters"),

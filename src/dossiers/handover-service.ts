@@ -14,10 +14,10 @@ import { AppError, NotFoundError, ValidationError } from "../errors.js";
 import type { Handover } from "../generated/prisma/client.js";
 import { FORMS_TEXT, HANDOVER_RESULT_LABELS } from "../text/staff-vi.js";
 import { staffText } from "./staff-text.js";
+import { CONTROL_ONE_LINE } from "../text/characters.js";
 import { staffAppointment, staffDateTime } from "./event-schema.js";
 import { handoverResult } from "./handover-rules.js";
 
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** `POST /api/v1/dossiers/{code}/handovers`. */
 export const handoverInput = z
@@ -65,7 +65,7 @@ export class HandoverService {
 
   async record(principal: Principal, code: string, input: HandoverInput, idempotencyKey?: string | null): Promise<{ handover: HandoverView; replayed: boolean }> {
     const key = idempotencyKey?.trim() || null;
-    if (key !== null && (key.length > 200 || CONTROL.test(key))) throw new ValidationError("Idempotency-Key: tối đa 200 ký tự, không có ký tự điều khiển", { field: "Idempotency-Key" });
+    if (key !== null && (key.length > 200 || CONTROL_ONE_LINE.test(key))) throw new ValidationError("Idempotency-Key: tối đa 200 ký tự, không có ký tự điều khiển", { field: "Idempotency-Key" });
     const dossier = await this.db.dossier.findUnique({
       where: { code },
       select: { id: true, receivedAt: true, dueAt: true, newDueAt: true, commune: { select: { code: true, parentCode: true } } },

@@ -14,7 +14,8 @@ import { AppError, ValidationError } from "../errors.js";
 import { NOTICE_POLICIES, noticeTypeForStatus, type NoticeVariables } from "../notifications/notice-types.js";
 import { NOTICE_CHANNEL, noticeRows, type NewNotice } from "../notifications/notice-store.js";
 import { dayKeyVi, formatDateVi } from "../text/dates.js";
-import type { DossierEventInput } from "./event-schema.js";
+import { STAFF_EVENT_STATUSES, type DossierEventInput } from "./event-schema.js";
+import { FORMS_TEXT } from "../text/staff-vi.js";
 import { postalHandover } from "./handover-rules.js";
 import { GroupCommit } from "../db/group-commit.js";
 
@@ -72,6 +73,12 @@ export interface IngestOptions {
    * booking's own notice already tells the citizen, with the waybill or the reason).
    */
   notify?: boolean;
+  /**
+   * The apology's DELAYED event (src/dossiers/apology-service.ts): the one staff event that moves
+   * a date. Any other event of a staff principal has a status of `STAFF_EVENT_STATUSES` and names
+   * no appointment date other than the dossier's.
+   */
+  apology?: boolean;
 }
 
 /** Concurrent single events of one sender written together: at most this many transactions at once… */
@@ -259,6 +266,17 @@ export class DossierIngestService {
           throw outside(`${field(index, "communeCode")}: hồ sơ mới ${e.dossierCode} phải ghi xã/phường thuộc đơn vị của bạn (a new dossier must name a commune of this unit)`);
         }
         if (e.communeCode) named.add(e.dossierCode);
+        // Staff record what they did, not upstream's appointment nor the post office's steps: a
+        // date moved by an event would skip the apology's letter and its once-only rule, and hide
+        // a late dossier (the list, the watch, the monthly report); a postal status would write the
+        // post office's hand-over on form 05.
+        if (source === "STAFF" && !options.apology) {
+          if (!(STAFF_EVENT_STATUSES as readonly string[]).includes(e.status)) throw new ForbiddenError(FORMS_TEXT.staffStatusNotOwn(e.status), { field: field(index, "status") });
+          for (const name of ["dueAt", "newDueAt"] as const) {
+            const given = e[name];
+            if (given && given.getTime() !== stored?.[name]?.getTime()) throw new ForbiddenError(FORMS_TEXT.staffDateNotOwn(name), { field: field(index, name) });
+          }
+        }
       }
     }
 

@@ -1,8 +1,6 @@
 /** Text staff type into the dossier forms (apology, hand-over), checked at the edge. */
 import { z } from "zod";
-
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-const INVISIBLE = /[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
+import { CONTROL, INVISIBLE, LONE_SURROGATE } from "../text/characters.js";
 
 /**
  * Text staff type for a form: trimmed, line breaks kept (as \n), no control or invisible
@@ -17,7 +15,7 @@ export function staffText(max: number) {
         .string()
         .min(1, "không được để trống")
         .max(max, `tối đa ${max} ký tự`)
-        .refine((v) => !CONTROL.test(v), "có ký tự điều khiển không hợp lệ")
+        .refine((v) => !CONTROL.test(v) && !LONE_SURROGATE.test(v), "có ký tự điều khiển không hợp lệ")
         .refine((v) => !INVISIBLE.test(v), "có ký tự ẩn (khoảng trắng không độ rộng, ký tự đảo chiều chữ); hãy gõ lại"),
     );
 }

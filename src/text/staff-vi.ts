@@ -77,6 +77,14 @@ export const FORMS_TEXT = {
   statusRecordedQuiet: "Đã cập nhật trạng thái hồ sơ (trạng thái này không gửi thông báo cho người dân).",
   statusNotApplied: "Đã ghi nhận vào diễn biến, nhưng trạng thái hồ sơ không đổi: hồ sơ đã có một trạng thái mới hơn.",
   statusChoose: "Trạng thái mới: chọn một trạng thái trong danh sách.",
+  /** A staff event (the API) with a status that is not the staff's own: the apology's, the post office's, or online registration. */
+  staffStatusNotOwn: (status: string) =>
+    status === "DELAYED"
+      ? "status: cán bộ không ghi trạng thái DELAYED bằng sự kiện; ngày hẹn mới chỉ được ghi qua phiếu xin lỗi (mẫu 04), POST /api/v1/dossiers/{code}/apology, một lần (staff set a new date only through the apology); nothing was stored."
+      : `status: cán bộ xã chỉ ghi các trạng thái RECEIVED, PROCESSING, SUPPLEMENT_REQUIRED, PAYMENT_REQUIRED, RESULT_READY, RESULT_HANDED_TO_POST, RETURNED, REFUSED, STOPPED, WITHDRAWN; ${status} do hệ thống một cửa của tỉnh hoặc bưu điện (qua lịch hẹn) ghi (staff may not record ${status}); nothing was stored.`,
+  /** A staff event (the API) naming an appointment date other than the dossier's. */
+  staffDateNotOwn: (field: "dueAt" | "newDueAt") =>
+    `${field}: cán bộ không đổi ngày hẹn trả kết quả bằng sự kiện: ngày hẹn do hệ thống một cửa của tỉnh ghi, ngày hẹn mới chỉ qua phiếu xin lỗi (mẫu 04), một lần (staff do not change the appointment dates through events); nothing was stored.`,
   handoverBeforeReceipt: "Thời điểm giao nhận không được trước thời điểm tiếp nhận hồ sơ",
   idempotencyReused: "Idempotency-Key này đã được dùng cho một lần giao nhận khác; lần giao nhận mới cần khóa mới.",
   form04Title: "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",

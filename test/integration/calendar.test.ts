@@ -122,6 +122,13 @@ describe("the working calendar API", () => {
     }
     const nul = await call("PUT", "/api/v1/calendar/2026-10-05", keys.admin!, '{"kind":"HOLIDAY","name":"Ng\\u0000hỉ"}');
     expect(nul.status).toBe(400);
+    // A right-to-left override or a zero-width space would print the name reversed or split on form 05's calendar.
+    for (const hidden of ["\u202e", "\u200b", "\ufeff"]) {
+      const res = await call("PUT", "/api/v1/calendar/2026-10-05", keys.admin!, { kind: "HOLIDAY", name: `Nghỉ${hidden} bù` });
+      expect(res.status, JSON.stringify(hidden)).toBe(400);
+      expect(res.body.error.field).toBe("name");
+      expect(res.body.error.message).toContain("ký tự ẩn");
+    }
     expect(await t.ctx.db.calendarDay.findMany({ orderBy: { date: "asc" } })).toEqual(before);
   });
 

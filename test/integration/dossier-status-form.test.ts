@@ -60,6 +60,9 @@ describe("the dossier page's status form", () => {
     expect(bad.text).toContain("chọn một trạng thái");
     const nul = await client.req("POST", `/staff/dossiers/${code(1)}/status`, { session: officer.session, form: { _csrf: officer.csrf, status: "RESULT_READY", statusNote: "a\u0000b", statusEventId } });
     expect(nul.status).toBe(400);
+    const reversed = await client.req("POST", `/staff/dossiers/${code(1)}/status`, { session: officer.session, form: { _csrf: officer.csrf, status: "RESULT_READY", statusNote: "Đã có \u202ekết quả", statusEventId } });
+    expect(reversed.status).toBe(400);
+    expect(reversed.text).toContain("ký tự ẩn");
     expect((await client.req("POST", `/staff/dossiers/${code(1)}/status`, { session: officer.session, form: { status: "RESULT_READY", statusNote: "", statusEventId } })).status).toBe(403);
     expect((await client.req("POST", `/staff/dossiers/${code(1)}/status`, { session: otherOfficer.session, form: { _csrf: otherOfficer.csrf, status: "RESULT_READY", statusNote: "", statusEventId } })).status).toBe(404);
     expect((await client.req("POST", `/staff/dossiers/${code(1)}/status`, { session: clerk.session, form: { _csrf: clerk.csrf, status: "RESULT_READY", statusNote: "", statusEventId } })).status).toBe(403);

@@ -333,6 +333,44 @@ describe("staff confined to their unit (dossier events)", () => {
     expect(res.body.error.field).toBe("events[2].dossierCode");
     expect(await counts()).toEqual(before);
   });
+
+  it("never moves a due date nor writes the apology's or the post office's statuses (found by the attack pass): 403 naming the field, nothing stored", async () => {
+    // An overdue dossier of the unit: received 3 days ago, due yesterday.
+    const upstream = s.event({ communeCode: "28249", occurredAt: new Date(Date.now() - 3 * 86_400_000).toISOString(), dueAt: new Date(Date.now() - 86_400_000).toISOString() });
+    expect((await s.post("/api/v1/dossier-events", upstream)).status).toBe(202);
+    const code = upstream.dossierCode as string;
+    const stored = await s.ctx.db.dossier.findUniqueOrThrow({ where: { code } });
+    const before = await counts();
+    const recent = new Date(Date.now() - 60_000).toISOString();
+    const attempts: [Record<string, unknown>, string][] = [
+      // The appointment pushed out, so the dossier no longer reads as late (list, watch, monthly report).
+      [{ status: "PROCESSING", dueAt: "2027-01-10" }, "dueAt"],
+      [{ status: "PROCESSING", newDueAt: "2027-01-10" }, "newDueAt"],
+      // A new date without the apology's letter (form 04), and as often as one likes.
+      [{ status: "DELAYED", newDueAt: "2027-01-20", note: "Chậm do thiếu cán bộ" }, "status"],
+      // The post office's own steps (its desk's moves write them), with their form 05 hand-overs.
+      [{ status: "DELIVERED" }, "status"],
+      [{ status: "OUT_FOR_DELIVERY" }, "status"],
+      [{ status: "POSTAL_COLLECTED" }, "status"],
+    ];
+    for (const [fields, field] of attempts) {
+      const res = await staff({ eventId: `st-${randomBytes(4).toString("hex")}`, dossierCode: code, occurredAt: recent, ...fields });
+      expect(res.status, JSON.stringify(fields)).toBe(403);
+      expect(res.body.error).toMatchObject({ code: "FORBIDDEN", field });
+      const batch = await call("POST", "/api/v1/dossier-events/batch", keys.communeOfUnit!, { events: [{ eventId: `st-${randomBytes(4).toString("hex")}`, dossierCode: code, occurredAt: recent, status: "PROCESSING" }, { eventId: `st-${randomBytes(4).toString("hex")}`, dossierCode: code, occurredAt: recent, ...fields }] });
+      expect(batch.status, JSON.stringify(fields)).toBe(403);
+      expect(batch.body.error.field).toBe(`events[1].${field}`);
+    }
+    expect(await counts()).toEqual(before);
+    expect(await s.ctx.db.handover.count({ where: { dossierId: stored.id } })).toBe(0);
+    expect(await s.ctx.db.dossier.findUniqueOrThrow({ where: { code } })).toMatchObject({ status: "RECEIVED", dueAt: stored.dueAt, newDueAt: null });
+    // The dates as they stand may be repeated (an event that names them unchanged), and the statuses of the console's form pass.
+    const ok = await staff({ eventId: `st-${randomBytes(4).toString("hex")}`, dossierCode: code, occurredAt: recent, status: "PROCESSING", dueAt: stored.dueAt!.toISOString() });
+    expect(ok.body).toMatchObject({ accepted: 1, applied: true });
+    // The apology is still the way to a new date, once.
+    const apology = await call("POST", `/api/v1/dossiers/${encodeURIComponent(code)}/apology`, keys.communeOfUnit!, { newDueAt: new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10), reason: "Cần xác minh thêm." });
+    expect(apology.status, JSON.stringify(apology.body)).toBe(201);
+  });
 });
 
 describe("event ids are unique per source", () => {

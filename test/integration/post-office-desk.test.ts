@@ -148,6 +148,16 @@ describe("the desk's pages, confined to the unit", () => {
     expect(bad.status).toBe(400);
     expect(bad.text).toContain("Bộ lọc chưa hợp lệ");
     expect(bad.text).toContain("ngày dạng YYYY-MM-DD");
+    // A range that ends before it starts is refused, not answered with an empty list; the end day is included whole.
+    const reversed = await call("GET", "/staff/bookings?from=2026-12-05&to=2026-12-01", keys.post82!);
+    expect(reversed.status).toBe(400);
+    expect(reversed.text).toContain("ngày bắt đầu phải trước ngày kết thúc");
+    const reversedApi = await call("GET", "/api/v1/bookings?from=2026-12-05&to=2026-12-01", keys.post82!);
+    expect(reversedApi.status).toBe(400);
+    expect(reversedApi.body.error.field).toBe("from");
+    const sinceMidnight = encodeURIComponent(`${today}T00:00:01+07:00`);
+    const sameDay = await call("GET", `/api/v1/bookings?from=${sinceMidnight}&to=${today}`, keys.post82!);
+    expect(sameDay.status).toBe(200);
   });
 
   it("GET /staff/bookings/:reference: the booking with its actions and the full phone for the clerk; masked and without actions for commune staff; another province's is a 404", async () => {

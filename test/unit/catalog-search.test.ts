@@ -115,6 +115,17 @@ describe("question text", () => {
     expect(top("khai bao tam vang voi cong an xa the nao")).toBe("1.003677");
   });
 
+  it("reads a one-word phrase that is itself a function word when it is typed without marks", () => {
+    // "không" of "không + lương hưu" typed "khong", "bé" of "nhận nuôi + bé" typed "be"
+    expect(phraseAt(phraseOf("không"), tokenize("khong"), 0)).toBe(true);
+    expect(phraseAt(phraseOf("bé"), tokenize("be"), 0)).toBe(true);
+    // a word that is no function word still needs its marks when its letters spell one ("cho" is not "chó")
+    expect(phraseAt(phraseOf("chó"), tokenize("cho"), 0)).toBe(false);
+    // (strict phrases, the names of beings and out-of-scope topics, keep the marks)
+    expect(phraseAt(phraseOf("bé"), tokenize("be"), 0, true)).toBe(false);
+    expect(top("vo chong toi muon xin nhan nuoi mot be gai")).toBe("2.001263");
+  });
+
   it("reads colloquial words through the synonym table", () => {
     expect(top("xin giấy độc thân")).toBe("1.004873");
     expect(top("nhập hộ khẩu cho con")).toBe("1.004222");

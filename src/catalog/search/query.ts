@@ -103,12 +103,13 @@ export function phraseAt(phrase: Phrase, tokens: readonly Token[], i: number, st
     }
     if (allFunctionWords) return false;
   }
-  // a one-word phrase: the same marks, or an unmarked word that is not also a function word
+  // a one-word phrase: the same marks, or an unmarked word that is not also a function word,
+  // unless the phrase is itself that function word ("không" of "không + lương hưu" typed "khong")
   // (strict: the same marks only)
   if (phrase.tone !== null) {
     const t = tokens[i]!;
     if (plainFunctionWord(t, phrase.tone)) return false;
-    return t.tone === phrase.tone || (!strict && !t.marked && !stopWords.has(t.key));
+    return t.tone === phrase.tone || (!strict && !t.marked && (!stopWords.has(t.key) || stopTones.has(phrase.tone)));
   }
   return true;
 }

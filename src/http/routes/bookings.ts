@@ -15,11 +15,12 @@ import { parseOrThrow } from "../errors.js";
 import { errorResponse, guardResponses, jsonBody, jsonResponse, pathParameter, queryParameters, staffSecurity, type PathItems } from "../openapi/zod-paths.js";
 
 /** A day (YYYY-MM-DD, Vietnam's midnight) or an ISO instant. */
-const day = (field: string) =>
+const day = (field: string, end = false) =>
   z
     .string()
     .refine((v) => z.iso.date().safeParse(v).success || z.iso.datetime({ offset: true }).safeParse(v).success, `${field}: ngày dạng YYYY-MM-DD (hoặc thời điểm ISO 8601, ví dụ 2026-12-01T00:00:00+07:00)`)
-    .transform((v) => new Date(v.length === 10 ? `${v}T00:00:00+07:00` : v))
+    // a day is Vietnam's day; as the end of a range it includes that whole day (the bound is the next day's start)
+    .transform((v) => (v.length === 10 ? new Date(new Date(`${v}T00:00:00+07:00`).getTime() + (end ? 86_400_000 : 0)) : new Date(v)))
     .refine((d) => d.getUTCFullYear() >= 2000 && d.getUTCFullYear() <= 2100, `${field}: năm từ 2000 đến 2100`);
 
 export const bookingListQuery = z
@@ -29,9 +30,10 @@ export const bookingListQuery = z
     /** Booked on or after this day (or instant). */
     from: day("from").optional(),
     /** Booked up to this day, inclusive (a day), or before this instant. */
-    to: day("to").optional(),
+    to: day("to", true).optional(),
   })
-  .strict();
+  .strict()
+  .refine((q) => !q.from || !q.to || q.from < q.to, { path: ["from"], message: "from: ngày bắt đầu phải trước ngày kết thúc (to)" });
 
 export const bookingMoveBody = z
   .object({
@@ -54,17 +56,16 @@ export const bookingMoveBody = z
 /** The signed-in staff member behind a request (recorded as who handled a booking); null for an API key. */
 export const staffUserOf = (principal: Principal): string | null => (principal.kind === "session" ? principal.id : null);
 
-/** `to` as a day includes that whole day. */
-export function listFilter(q: z.output<typeof bookingListQuery>, rawTo: unknown) {
-  const to = q.to && typeof rawTo === "string" && rawTo.length === 10 ? new Date(q.to.getTime() + 86_400_000) : q.to;
-  return { ...(q.status ? { status: q.status } : {}), ...(q.kind ? { kind: q.kind } : {}), ...(q.from ? { from: q.from } : {}), ...(to ? { to } : {}) };
+/** The service's filter from a parsed list query (`to` is already the exclusive end). */
+export function listFilter(q: z.output<typeof bookingListQuery>) {
+  return { ...(q.status ? { status: q.status } : {}), ...(q.kind ? { kind: q.kind } : {}), ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}) };
 }
 
 export function registerBookingRoutes(app: FastifyInstance, deps: { bookings: BookingService }): void {
   app.get("/api/v1/bookings", async (request) => {
     const principal = requirePrincipal(request);
     const q = parseOrThrow(bookingListQuery, request.query ?? {}, "query");
-    const rows = await deps.bookings.forUnit(unitScope(principal), listFilter(q, (request.query as Record<string, unknown>)?.to));
+    const rows = await deps.bookings.forUnit(unitScope(principal), listFilter(q));
     return {
       bookings: rows.map((b) => ({
         reference: b.reference,

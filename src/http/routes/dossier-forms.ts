@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { can, type Principal } from "../../auth/guard.js";
 import { apologyInput, type ApologyService } from "../../dossiers/apology-service.js";
-import { DOSSIER_CODE, dossierEventSchema } from "../../dossiers/event-schema.js";
+import { DOSSIER_CODE, dossierEventSchema, STAFF_EVENT_STATUSES } from "../../dossiers/event-schema.js";
 import type { DossierIngestService } from "../../dossiers/ingest-service.js";
 import { renderApologyPdf, renderForm05Pdf, longDateVi, handoverTimeVi, type FormDossier } from "../../dossiers/forms-pdf.js";
 import { handoverInput, type HandoverService } from "../../dossiers/handover-service.js";
@@ -22,6 +22,7 @@ import { sendConsolePage } from "../../web/console.js";
 import { requirePrincipal } from "../auth.js";
 import { parseOrThrow } from "../errors.js";
 import { errorResponse, guardResponses, jsonBody, jsonResponse, pathParameter, staffSecurity, type PathItems } from "../openapi/zod-paths.js";
+import { CONTROL, INVISIBLE } from "../../text/characters.js";
 
 const params = z.object({
   code: z
@@ -50,11 +51,8 @@ function localInput(date: Date): string {
  * apology cannot be issued (once only, closed, no due date), the values to show, and a fresh
  * idempotency key so a double-clicked hand-over is recorded once.
  */
-/**
- * The statuses commune staff record from the dossier page. Not DELAYED (the apology sets it, with
- * its letter) nor the post office's own (its desk's moves set them); not REGISTERED (online only).
- */
-export const STAFF_STATUSES = ["RECEIVED", "PROCESSING", "SUPPLEMENT_REQUIRED", "PAYMENT_REQUIRED", "RESULT_READY", "RESULT_HANDED_TO_POST", "RETURNED", "REFUSED", "STOPPED", "WITHDRAWN"] as const;
+/** The statuses commune staff record from the dossier page: those the ingest takes from staff. */
+export const STAFF_STATUSES = STAFF_EVENT_STATUSES;
 const ENDED_STATUSES: readonly string[] = ["RETURNED", "DELIVERED", "REFUSED", "WITHDRAWN", "STOPPED"];
 
 export function dossierFormVars(principal: Principal, d: DossierView, values: Record<string, string> = {}) {
@@ -123,7 +121,7 @@ function fieldErrors(error: AppError): { field: string; message: string }[] {
 /** The status form as posted. */
 const statusForm = z.object({
   status: z.enum(STAFF_STATUSES, { message: FORMS_TEXT.statusChoose }),
-  statusNote: z.string().trim().max(1000, "Ghi chú: tối đa 1.000 ký tự").refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v), "Ghi chú: có ký tự điều khiển không hợp lệ"),
+  statusNote: z.string().trim().max(1000, "Ghi chú: tối đa 1.000 ký tự").refine((v) => !CONTROL.test(v), "Ghi chú: có ký tự điều khiển không hợp lệ").refine((v) => !INVISIBLE.test(v), "Ghi chú: có ký tự ẩn (khoảng trắng không độ rộng, ký tự đảo chiều chữ); hãy gõ lại"),
   statusEventId: z.string().regex(/^console-[A-Za-z0-9_-]{16}$/, "Biểu mẫu đã cũ: vui lòng tải lại trang"),
 });
 

@@ -69,7 +69,7 @@ export function registerStaffBookingPages(app: FastifyInstance, deps: { bookings
     const parsed = bookingListQuery.safeParse(values);
     const errors = parsed.success ? [] : parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? "status"), message: vi(i.message) }));
     const scope = unitScope(principal);
-    const rows = parsed.success ? await bookings.forUnit(scope, { ...listFilter(parsed.data, values.to), limit: 200 }) : [];
+    const rows = parsed.success ? await bookings.forUnit(scope, { ...listFilter(parsed.data), limit: 200 }) : [];
     const awaiting = await bookings.awaitingDelivery(scope);
     return sendConsolePage(
       request,
