@@ -315,10 +315,7 @@ export class BroadcastService {
     await this.settleIfDone(id);
     const view = await this.view(id);
     if (!view.startedAt && view.status !== "CANCELLED") {
-      const audience = summarize((await this.subscribers(this.pool, b)).map((s) => target(s, { urgent: b.urgent, now: this.now(), zaloPerFollowerDay: this.settings.zaloPerFollowerDay })));
-      view.counts.total = audience.total;
-      view.counts.unreachable = audience.unreachable;
-      view.progress = progressOf(view.counts);
+      withAudience(view, summarize((await this.subscribers(this.pool, b)).map((s) => target(s, { urgent: b.urgent, now: this.now(), zaloPerFollowerDay: this.settings.zaloPerFollowerDay }))));
     }
     return view;
   }
@@ -714,7 +711,10 @@ export class BroadcastService {
   private async detailWithPreview(principal: Principal, id: string): Promise<{ view: BroadcastView; preview: BroadcastPreview }> {
     const b = await this.load(principal, id);
     this.texts.delete(id);
-    return { view: await this.view(id), preview: await this.previewOf(b) };
+    const [view, preview] = [await this.view(id), await this.previewOf(b)];
+    // A draft has no notices yet: its counts say whom it would reach now, as GET does.
+    if (!view.startedAt && view.status !== "CANCELLED") withAudience(view, preview.recipients);
+    return { view, preview };
   }
 
   private async view(id: string): Promise<BroadcastView> {
@@ -780,3 +780,10 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Before an announcement's notices exist, its counts are whom it would reach now. */
+function withAudience(view: BroadcastView, audience: AudienceSummary): void {
+  view.counts.total = audience.total;
+  view.counts.unreachable = audience.unreachable;
+  view.progress = progressOf(view.counts);
+}

@@ -415,15 +415,7 @@ export class NoticeStore {
          FROM input i JOIN claimed c ON c.id = i."noticeId" AND c."claimToken" = i.token
        RETURNING id, "attemptNo"`,
       values: [
-        items.map((i) => i.attemptId),
-        items.map((i) => i.noticeId),
-        items.map((i) => i.claimToken),
-        items.map((i) => i.channel),
-        items.map((i) => i.recipient),
-        items.map((i) => i.text),
-        items.map((i) => i.segments),
-        items.map((i) => pgArray(i.plan)),
-        items.map((i) => i.index),
+        ...attemptColumns(items),
         items.map((i) => i.version),
         noticeFrom("SENDING"),
       ],
@@ -450,15 +442,7 @@ export class NoticeStore {
          FROM input i WHERE i."noticeId" IN (SELECT id FROM held)
        RETURNING id, "attemptNo"`,
       values: [
-        items.map((i) => i.attemptId),
-        items.map((i) => i.noticeId),
-        items.map((i) => i.claimToken),
-        items.map((i) => i.channel),
-        items.map((i) => i.recipient),
-        items.map((i) => i.text),
-        items.map((i) => i.segments),
-        items.map((i) => pgArray(i.plan)),
-        items.map((i) => i.index),
+        ...attemptColumns(items),
       ],
     });
     const byId = new Map(rows.rows.map((r) => [r.id, Number(r.attemptNo)]));
@@ -939,4 +923,19 @@ export interface DossierNotice {
     deliveredAt: string | null;
     failedAt: string | null;
   }[];
+}
+
+/** An attempt's columns as the parameter arrays $1–$9 of the claim-and-attempt and attempt statements. */
+function attemptColumns(items: readonly AttemptInput[]) {
+  return [
+    items.map((i) => i.attemptId),
+    items.map((i) => i.noticeId),
+    items.map((i) => i.claimToken),
+    items.map((i) => i.channel),
+    items.map((i) => i.recipient),
+    items.map((i) => i.text),
+    items.map((i) => i.segments),
+    items.map((i) => pgArray(i.plan)),
+    items.map((i) => i.index),
+  ];
 }

@@ -3,27 +3,14 @@
  * each naming itself (its pid) in its log lines; the primary ready once both listen; SIGTERM ends
  * them all with 0. A bad value stops at once with the setting named.
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import { createServer } from "node:net";
-import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { projectRoot } from "../../src/paths.js";
+import { motcua, motcuaBin as bin } from "../support/cli.js";
 import { cloneTestDatabase } from "../support/databases.js";
 
-const run = promisify(execFile);
-const bin = path.join(projectRoot, "bin", "motcua.js");
 
-async function motcua(args: string[], env: Record<string, string>) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 async function freePort(): Promise<number> {
   const server = createServer();

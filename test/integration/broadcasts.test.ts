@@ -156,6 +156,11 @@ describe("announcements", () => {
     expect(p.recipients.zaloOutsideWindow).toBeGreaterThanOrEqual(1);
     expect(p.cost.zalo).toBe(p.recipients.zaloOutsideWindow * s.env.ZALO_MESSAGE_PRICE_VND);
     expect(p.cost.sms).toBe(0);
+    // The draft's counts agree with its preview (as GET says them), not 0 before the first notice exists.
+    expect(res.body.counts.total).toBe(p.recipients.total);
+    expect(res.body.counts.total).toBeGreaterThanOrEqual(1);
+    expect(res.body.counts.unreachable).toBe(p.recipients.unreachable);
+    expect((await call(s, "GET", `/api/v1/broadcasts/${res.body.id}`, staff)).body.counts).toEqual(res.body.counts);
     // Urgent: the blocked Telegram subscriber with a phone is reached by SMS, and that costs.
     const urgent = await call(s, "POST", "/api/v1/broadcasts", staff, draft({ hamletIds: [h], urgent: true, title: "Khẩn: nước lên" }));
     expect(urgent.body.preview.smsUsed).toBe(true);

@@ -14,6 +14,7 @@ import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../src/paths.js";
+import { motcua as runCli } from "../support/cli.js";
 import { JOB, NOTIFICATIONS_QUEUE } from "../../queues/names.js";
 import { TelegramFake } from "../fakes/telegram-fake.js";
 import { ZaloFake } from "../fakes/zalo-fake.js";
@@ -23,18 +24,11 @@ import { freePort } from "../support/notify-stack.js";
 const run = promisify(execFile);
 const bin = path.join(projectRoot, "bin", "motcua.js");
 const recorder = path.join(projectRoot, "test", "support", "record-modules.mjs");
+// the time-out bounds a hang only: migrate and seed took 114 s together at load 18
+const motcua = (args: string[], env: Record<string, string> = {}, node: string[] = []) => runCli(args, env, { node, timeoutMs: 300_000 });
 const scratch = mkdtempSync(path.join(tmpdir(), "motcua-build-test-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function motcua(args: string[], env: Record<string, string> = {}, node: string[] = []) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [...node, bin, ...args], { env: { ...process.env, ...env }, timeout: 300_000 }); // bounds a hang only: migrate and seed took 114 s together at load 18
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 /** Runs the built CLI with the module recorder; returns its answer and the module URLs it imported. */
 async function recorded(args: string[], env: Record<string, string> = {}) {

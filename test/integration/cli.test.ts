@@ -1,22 +1,6 @@
-import { execFile } from "node:child_process";
-import path from "node:path";
-import { promisify } from "node:util";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { projectRoot } from "../../src/paths.js";
-
-const run = promisify(execFile);
-const bin = path.join(projectRoot, "bin", "motcua.js");
-
-async function motcua(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { motcua } from "../support/cli.js";
 
 describe("motcua CLI", () => {
   it("searches the catalog from the shell", async () => {

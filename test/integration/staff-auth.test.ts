@@ -4,12 +4,9 @@
  * API key of the same role and unit), the password-change gate, CSRF on session writes, lock-out
  * per username and per address, idle expiry, signing out, and the console's pages.
  */
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { projectRoot } from "../../src/paths.js";
+import { motcua } from "../support/cli.js";
 import { startNotifyStack, type NotifyStack } from "../support/notify-stack.js";
 import { NEW_PASSWORD, staffClient, type StaffRole } from "../support/staff-client.js";
 
@@ -489,25 +486,13 @@ describe("another console page (the announcements) under a real session", () => 
   });
 });
 
-const run = promisify(execFile);
-async function motcua(args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(projectRoot, "bin", "motcua.js"), ...args], {
-      env: { ...process.env, DATABASE_URL: s.databaseUrl, QUEUE_PREFIX: s.env.QUEUE_PREFIX },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (args: string[]) => motcua(args, { DATABASE_URL: s.databaseUrl, QUEUE_PREFIX: s.env.QUEUE_PREFIX });
 const lastLine = (text: string) => text.trim().split("\n").at(-1)!.trim();
 
 describe("motcua staff (CLI)", () => {
   it("creates an account with a one-time password alone on the last line; the first sign-in must change it", async () => {
     const username = uniqueName("can.bo");
-    const out = await motcua(["staff", "create", "--username", username, "--name", "Phạm Thị Hoa", "--role", "commune_staff", "--unit", "29955"]);
+    const out = await cli(["staff", "create", "--username", username, "--name", "Phạm Thị Hoa", "--role", "commune_staff", "--unit", "29955"]);
     expect(out.code, out.stderr).toBe(0);
     const password = lastLine(out.stdout);
     expect(password).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
@@ -518,7 +503,7 @@ describe("motcua staff (CLI)", () => {
     const signed = await login(username, password);
     expect(signed.status).toBe(200);
     expect(signed.body.mustChangePassword).toBe(true);
-    const admin = await motcua(["staff", "create", "--username", uniqueName("quan.tri"), "--name", "Quản trị", "--role", "admin"]);
+    const admin = await cli(["staff", "create", "--username", uniqueName("quan.tri"), "--name", "Quản trị", "--role", "admin"]);
     expect(admin.code, admin.stderr).toBe(0);
   });
 
@@ -534,19 +519,19 @@ describe("motcua staff (CLI)", () => {
       [["--name", "A", "--role", "commune_staff", "--unit", "29955"], /--username là bắt buộc/],
     ];
     for (const [args, message] of cases) {
-      const out = await motcua(["staff", "create", ...args]);
+      const out = await cli(["staff", "create", ...args]);
       expect(out.code, args.join(" ")).not.toBe(0);
       expect(out.stderr).toMatch(message);
     }
     expect(await s.ctx.db.staffUser.count()).toBe(count + 1);
-    const unknown = await motcua(["staff", "disable", "khong.co.ai"]);
+    const unknown = await cli(["staff", "disable", "khong.co.ai"]);
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toMatch(/Không có tài khoản/);
   }, 120_000);
 
   it("reset-password prints a new one-time password on the last line and ends the account's sessions; disable ends them at once and refuses sign-in", async () => {
     const lan = await member("commune_staff", "29955");
-    const reset = await motcua(["staff", "reset-password", lan.username]);
+    const reset = await cli(["staff", "reset-password", lan.username]);
     expect(reset.code, reset.stderr).toBe(0);
     const otp = lastLine(reset.stdout);
     expect(otp).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
@@ -556,7 +541,7 @@ describe("motcua staff (CLI)", () => {
     expect(again.status).toBe(200);
     expect(again.body.mustChangePassword).toBe(true);
 
-    const disabled = await motcua(["staff", "disable", lan.username]);
+    const disabled = await cli(["staff", "disable", lan.username]);
     expect(disabled.code, disabled.stderr).toBe(0);
     expect((await req("GET", "/api/v1/auth/me", { session: again.session! })).status).toBe(401);
     expect((await login(lan.username, otp)).status).toBe(401);

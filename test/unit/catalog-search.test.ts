@@ -126,6 +126,10 @@ describe("question text", () => {
     expect(top("vo chong toi muon xin nhan nuoi mot be gai")).toBe("2.001263");
   });
 
+  it("reads a paper's name that contains a being's name as the paper ('cà vẹt' is no parrot)", () => {
+    expect(["1.013082", "1.013080"]).toContain(top("xin cấp lại cà vẹt đã đánh rơi"));
+  });
+
   it("reads colloquial words through the synonym table", () => {
     expect(top("xin giấy độc thân")).toBe("1.004873");
     expect(top("nhập hộ khẩu cho con")).toBe("1.004222");
@@ -404,6 +408,22 @@ describe("answers", () => {
     // nothing else named: still out of scope
     expect(kind("tôi chưa có hộ chiếu, làm ở đâu")).toBe("out-of-scope");
     expect(kind("chưa có bằng lái xe máy thì thi ở đâu")).toBe("out-of-scope");
+  });
+
+  it("still offers the candidates behind a variant chosen with little confidence (as runners-up, at the threshold at least)", () => {
+    for (const q of ["khai sinh muộn cho con mười tuổi", "chứng thực giấy tờ cho người nước ngoài thuê nhà"]) {
+      const answer = askCatalog(index, q);
+      expect(answer.kind, q).toBe("match");
+      if (answer.kind !== "match") continue;
+      const [first, ...rest] = answer.results;
+      // (the case this is about: a variant chosen, far from sure)
+      expect(first!.variant, q).toBeTruthy();
+      expect(first!.score, q).toBeLessThan(0.6);
+      const behind = explainSearch(index, q).filter((c) => c.confidence >= MATCH_THRESHOLD && c.code !== first!.code);
+      expect(behind.length, q).toBeGreaterThan(0);
+      expect(rest.length, q).toBe(Math.min(4, behind.length));
+      for (const r of rest) expect(r.score, q).toBeGreaterThanOrEqual(MATCH_THRESHOLD);
+    }
   });
 
   it("keeps the search's best variant over the group's default when the question says its own name words", () => {

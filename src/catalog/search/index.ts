@@ -128,6 +128,8 @@ interface IndexData {
   plainTerms: ReadonlySet<string>;
   /** pairs of names and aliases with a word spelt as a need marker, and whether one writes another word than the marker (query.ts needMarkerPairs) */
   markerPairs: ReadonlyMap<string, boolean>;
+  /** the constants of the sibling and variant steps (SIBLING_TUNING) */
+  sibling: Readonly<SiblingTuning>;
 }
 
 /** Tokens of a text, cached while an index is built (names and documents repeat across procedures). */
@@ -563,7 +565,7 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
       }
     }
   }
-  const index: IndexData = { mini, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)), markerPairs: needMarkerPairs(procedures.flatMap((p) => [p.name, ...p.aliases]).map(tokensOf)) };
+  const index: IndexData = { mini, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)), markerPairs: needMarkerPairs(procedures.flatMap((p) => [p.name, ...p.aliases]).map(tokensOf)), sibling: SIBLING_TUNING };
   return index as unknown as CatalogSearchIndex;
 }
 
@@ -705,15 +707,40 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   return scored;
 }
 
-/** Candidates this close to the best (in rank) are told apart by the words their names do not share. */
-const CLOSE_RANK = 0.3;
-const CLOSE_MAX = 6;
-/** Names sharing this much (by rarity, of the shorter) are near-identical siblings. */
-const SIBLING_SHARE = 0.6;
-/** How much saying more of its own words than the best says of its own moves a sibling. */
-const DIFFERENCE_WEIGHT = 0.35;
-/** How much being the plain variant (adding no word the question does not say) moves a sibling. */
-const UNSAID_WEIGHT = 0.3;
+/**
+ * The constants of the steps that tell siblings and variants apart (preferSaidDifferences,
+ * withVariants). An index carries them (SIBLING_TUNING) so that scripts/fit-siblings.ts can ask
+ * the same index with others (withSiblingTuning); the product always uses these.
+ */
+export interface SiblingTuning {
+  /** Candidates this close to the best (in rank) are told apart by the words their names do not share… */
+  closeRank: number;
+  /** …among this many of the best candidates (the best included). */
+  closeMax: number;
+  /** Names sharing this much (by rarity, of the shorter) are near-identical siblings. */
+  siblingShare: number;
+  /** How much saying more of its own words than the best says of its own moves a sibling. */
+  differenceWeight: number;
+  /** How much being the plain variant (adding no word the question does not say) moves a sibling. */
+  unsaidWeight: number;
+  /** How much surer of another variant than of the group's default the search must be to answer it when the question says neither's own words. */
+  variantClearlyAhead: number;
+}
+
+export const SIBLING_TUNING: Readonly<SiblingTuning> = Object.freeze({
+  closeRank: 0.3,
+  closeMax: 6,
+  siblingShare: 0.6,
+  differenceWeight: 0.35,
+  unsaidWeight: 0.3,
+  variantClearlyAhead: 0.15,
+});
+
+/** The same index with other sibling constants (for fitting them; nothing else is rebuilt). */
+export function withSiblingTuning(index: CatalogSearchIndex, tuning: Partial<SiblingTuning>): CatalogSearchIndex {
+  const data = index as unknown as IndexData;
+  return { ...data, sibling: Object.freeze({ ...data.sibling, ...tuning }) } as unknown as CatalogSearchIndex;
+}
 
 /**
  * Near-identical procedures ("Cấp", "Cấp lại", "Cấp đổi Bằng …"; "… về ADN", "… về giọng nói …")
@@ -758,16 +785,17 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
     return { own, said, shared, mentioned, unsaid };
   };
   let moved = false;
-  for (const s of scored.slice(1, CLOSE_MAX)) {
-    if (s.confidence < MATCH_THRESHOLD || s.rank < best.rank - CLOSE_RANK) continue;
+  for (const s of scored.slice(1, data.sibling.closeMax)) {
+    if (s.confidence < MATCH_THRESHOLD || s.rank < best.rank - data.sibling.closeRank) continue;
     const mine = weigh(s.doc, best.doc.nameTerms);
     const theirs = weigh(best.doc, s.doc.nameTerms);
-    if (mine.shared < SIBLING_SHARE * Math.min(mine.shared + mine.own, theirs.shared + theirs.own)) continue;
+    if (mine.shared < data.sibling.siblingShare * Math.min(mine.shared + mine.own, theirs.shared + theirs.own)) continue;
     const frac = (x: { own: number; said: number }): number => (x.own > 0 ? x.said / x.own : 0);
     // with neither's own words said, a sibling that adds nothing but the plain variant's words
     // ("lần đầu") is the common variant and wins over one that adds words the question does not say ("lại")
     const plainer = (a: typeof mine, b: typeof mine): boolean => a.mentioned === 0 && b.mentioned === 0 && a.unsaid === 0 && b.unsaid > 0;
-    const delta = DIFFERENCE_WEIGHT * (frac(mine) - frac(theirs)) + (plainer(mine, theirs) ? UNSAID_WEIGHT : plainer(theirs, mine) ? -UNSAID_WEIGHT : 0);
+    const { differenceWeight, unsaidWeight } = data.sibling;
+    const delta = differenceWeight * (frac(mine) - frac(theirs)) + (plainer(mine, theirs) ? unsaidWeight : plainer(theirs, mine) ? -unsaidWeight : 0);
     if (delta !== 0) {
       s.rank += delta;
       moved = true;
@@ -900,9 +928,6 @@ const AGE_DECIDED = 0.8;
 /** A group without its own words to say is named by the question when the best answer is this sure. */
 const AGE_GROUP_NAMED = 0.5;
 
-/** How much surer of another variant than of the group's default the search must be to answer it when the question says neither's own words. */
-const VARIANT_CLEARLY_AHEAD = 0.15;
-
 /** At most this many variants are offered as choices, whatever the limit. */
 const MAX_CHOICES = 6;
 
@@ -1023,9 +1048,10 @@ function withVariants(data: IndexData, q: ReadQuery, scored: Scored[], limit: nu
   const put = (code: string, score = first.score): AnswerResult[] => {
     const chosen = present.find((m) => m.code === code)!;
     const rest = results.filter((r) => r.code !== code);
-    // the chosen variant takes the best answer's confidence (or more); the others keep theirs, well behind
-    return [resultOf(chosen, score), ...rest.map((r) => ({ ...r, score: Math.min(r.score, round(first.score - 0.25)) })).sort((a, b) => b.score - a.score)]
-      .filter((r) => r.score >= MATCH_THRESHOLD || r.code === code)
+    // the chosen variant takes the best answer's confidence (or more); the others keep theirs, well
+    // behind, but still offered as runners-up are (ranked: at the threshold at least), so that a
+    // variant chosen with little confidence does not hide the candidates behind it
+    return [resultOf(chosen, score), ...rest.map((r) => ({ ...r, score: Math.max(MATCH_THRESHOLD, Math.min(r.score, round(first.score - 0.25))) })).sort((a, b) => b.score - a.score)]
       .slice(0, limit);
   };
   // a stated age that decides the variant of a group the question names ("căn cước … bé 9 tuổi")
@@ -1044,7 +1070,7 @@ function withVariants(data: IndexData, q: ReadQuery, scored: Scored[], limit: nu
     const confidenceOf = (doc: Doc): number => scored.find((x) => x.doc === doc)?.confidence ?? 0;
     const mine = ownWordsSaid(data, q, best, plain);
     const theirs = ownWordsSaid(data, q, plain, best);
-    const chosen = best !== plain && present.some((m) => m.code === first.code) && (mine > theirs || (mine === theirs && confidenceOf(best) - confidenceOf(plain) >= VARIANT_CLEARLY_AHEAD));
+    const chosen = best !== plain && present.some((m) => m.code === first.code) && (mine > theirs || (mine === theirs && confidenceOf(best) - confidenceOf(plain) >= data.sibling.variantClearlyAhead));
     return { kind: "match", results: put(chosen ? first.code : group.default) };
   }
   const offered = selected.length > 1 ? selected : present;
