@@ -152,6 +152,11 @@ const inVietnamese = (message: string): string => (STAFF_WORDS[message] ? `${STA
 export const staffDateTime = dateTime(EVENT_TIME, inVietnamese);
 export const staffAppointment = dateTime(APPOINTMENT, inVietnamese);
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
+/**
+ * Text kept in NFC (Vietnamese typed on macOS and some keyboards arrives decomposed): a name is
+ * then found by the staff's search as typed, and an event resent composed is the same event.
+ */
+export const nfc = <T extends string | null | undefined>(v: T): T => (v ? (v.normalize("NFC") as T) : v);
 
 /**
  * The statuses commune staff record themselves (the dossier page's form, and their events through
@@ -217,14 +222,14 @@ export const dossierEventSchema = z
     status: (event.status ?? STATUS_BY_CODE[event.statusCode!]) as DossierStatus,
     occurredAt: new Date(event.occurredAt),
     procedureCode: event.procedure?.code || null,
-    procedureName: event.procedure?.name || null,
-    applicantName: event.applicant?.fullName || null,
+    procedureName: nfc(event.procedure?.name) || null,
+    applicantName: nfc(event.applicant?.fullName) || null,
     phone: event.applicant?.phone ?? null,
     communeCode: event.communeCode ?? null,
     channel: event.channel ?? null,
     dueAt: event.dueAt ? new Date(event.dueAt) : null,
     newDueAt: event.newDueAt ? new Date(event.newDueAt) : null,
-    note: event.note || null,
+    note: nfc(event.note) || null,
   }));
 
 export type DossierEventInput = z.output<typeof dossierEventSchema>;
@@ -292,14 +297,14 @@ export function acceptedEvent(raw: unknown): DossierEventInput | undefined {
     status: (named ?? STATUS_BY_CODE[code!]) as DossierStatus,
     occurredAt: new Date(occurredAt.ms),
     procedureCode: procedureCode || null,
-    procedureName: procedureName || null,
-    applicantName: applicantName || null,
+    procedureName: nfc(procedureName) || null,
+    applicantName: nfc(applicantName) || null,
     phone,
     communeCode,
     channel: channel ?? null,
     dueAt,
     newDueAt,
-    note: note || null,
+    note: nfc(note) || null,
   };
 }
 const FAIL = Symbol("refused");

@@ -88,7 +88,7 @@ export const dossierListQuery = z
     procedureCode: z.string().trim().max(40).optional(),
     communeCode: z.string().trim().regex(/^\d{5}$/, "mã xã/phường gồm 5 chữ số").optional(),
     /** Part of the dossier code, or of the applicant's name. */
-    q: z.string().trim().min(2, "ít nhất 2 ký tự").max(100).optional(),
+    q: z.string().trim().min(2, "ít nhất 2 ký tự").max(100).transform((v) => v.normalize("NFC")).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     offset: z.coerce.number().int().min(0).max(100_000).default(0),
   })

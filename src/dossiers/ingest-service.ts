@@ -14,7 +14,7 @@ import { AppError, ValidationError } from "../errors.js";
 import { NOTICE_POLICIES, noticeTypeForStatus, type NoticeVariables } from "../notifications/notice-types.js";
 import { NOTICE_CHANNEL, noticeRows, type NewNotice } from "../notifications/notice-store.js";
 import { dayKeyVi, formatDateVi } from "../text/dates.js";
-import { STAFF_EVENT_STATUSES, type DossierEventInput } from "./event-schema.js";
+import { nfc, STAFF_EVENT_STATUSES, type DossierEventInput } from "./event-schema.js";
 import { FORMS_TEXT } from "../text/staff-vi.js";
 import { postalHandover } from "./handover-rules.js";
 import { GroupCommit } from "../db/group-commit.js";
@@ -266,7 +266,7 @@ export class DossierIngestService {
           throw outside(`${field(index, "communeCode")}: hồ sơ mới ${e.dossierCode} phải ghi xã/phường thuộc đơn vị của bạn (a new dossier must name a commune of this unit)`);
         }
         if (e.communeCode) named.add(e.dossierCode);
-        // Staff record what they did, not upstream's appointment nor the post office's steps: a
+        // Staff record what they did, not upstream's appointment or channel nor the post office's steps: a
         // date moved by an event would skip the apology's letter and its once-only rule, and hide
         // a late dossier (the list, the watch, the monthly report); a postal status would write the
         // post office's hand-over on form 05.
@@ -276,6 +276,8 @@ export class DossierIngestService {
             const given = e[name];
             if (given && given.getTime() !== stored?.[name]?.getTime()) throw new ForbiddenError(FORMS_TEXT.staffDateNotOwn(name), { field: field(index, name) });
           }
+          // How it came in is upstream's too (the monthly report counts those received through the post).
+          if (e.channel && e.channel !== stored?.channel) throw new ForbiddenError(FORMS_TEXT.staffChannelNotOwn, { field: field(index, "channel") });
         }
       }
     }
@@ -665,8 +667,9 @@ function rawPayload(e: DossierEventInput): Record<string, unknown> {
  */
 export function canonicalContent(payload: Record<string, unknown>): string {
   const p = payload as Record<string, string | null | undefined>;
+  // Text in NFC: events stored before the schema composed it compare equal to their resending.
   return JSON.stringify([
-    p.eventId, p.dossierCode, p.status, p.occurredAt, p.procedureCode ?? null, p.procedureName ?? null, p.applicantName ?? null, p.phone ?? null,
-    p.unknownCommuneCode ?? p.communeCode ?? null, p.channel ?? null, p.dueAt ?? null, p.newDueAt ?? null, p.note ?? null,
+    p.eventId, p.dossierCode, p.status, p.occurredAt, p.procedureCode ?? null, nfc(p.procedureName) ?? null, nfc(p.applicantName) ?? null, p.phone ?? null,
+    p.unknownCommuneCode ?? p.communeCode ?? null, p.channel ?? null, p.dueAt ?? null, p.newDueAt ?? null, nfc(p.note) ?? null,
   ]);
 }

@@ -30,6 +30,9 @@ export function monthOf(at: Date): string {
   return dayKey(at).slice(0, 7);
 }
 
+/** Submitting with a section still empty. */
+const SECTIONS_MISSING = "hãy viết đủ bốn mục (Kết quả đạt được, Ưu điểm, Hạn chế, Kiến nghị, đề xuất) trước khi nộp báo cáo.";
+
 /** The first instant of a month in Vietnam (00:00 +07:00 on its first day), and of the next month. */
 export function monthBounds(month: string): { from: Date; to: Date } {
   const m = MONTH.exec(month);
@@ -710,14 +713,22 @@ export class MonthlyReportService {
     if (existing?.status === "SUBMITTED") return { report: await this.report(principal, unit.code, month, now), alreadySubmitted: true };
     const missing = SECTION_KEYS.find((k) => !(existing?.[k] ?? "").trim());
     if (missing) {
-      throw new ValidationError(`${missing}: hãy viết đủ bốn mục (Kết quả đạt được, Ưu điểm, Hạn chế, Kiến nghị, đề xuất) trước khi nộp báo cáo.`, { field: missing });
+      throw new ValidationError(`${missing}: ${SECTIONS_MISSING}`, { field: missing });
     }
     const frozen = await this.count(unit.communes.map((c) => c.code), month, now);
+    // The sections are checked again in the write itself: another officer's save may have emptied
+    // one while the figures were being counted (a province's count takes seconds).
     const moved = await this.pool.query(
       `UPDATE "MonthlyReport" SET status = 'SUBMITTED', figures = $3::jsonb, "submittedAt" = $4::timestamptz, "submittedBy" = $5, "submittedByName" = $6, "updatedAt" = now()
-        WHERE "unitCode" = $1 AND month = $2 AND status = 'DRAFT'`,
+        WHERE "unitCode" = $1 AND month = $2 AND status = 'DRAFT'
+          AND btrim(results) <> '' AND btrim(strengths) <> '' AND btrim(limitations) <> '' AND btrim(proposals) <> ''`,
       [unit.code, month, JSON.stringify(frozen), now.toISOString(), `${principal.kind}:${principal.id}`, principal.name],
     );
+    if (moved.rowCount === 0) {
+      const row = await this.reportRow(unit.code, month);
+      const emptied = row?.status === "DRAFT" ? SECTION_KEYS.find((k) => !(row[k] ?? "").trim()) : undefined;
+      if (emptied) throw new ValidationError(`${emptied}: ${SECTIONS_MISSING}`, { field: emptied });
+    }
     return { report: await this.report(principal, unit.code, month, now), alreadySubmitted: moved.rowCount === 0 };
   }
 }

@@ -311,6 +311,29 @@ describe("an event older than the dossier's latest changes nothing on it", () =>
   });
 });
 
+describe("Vietnamese text sent decomposed (NFD, as macOS and some keyboards write it)", () => {
+  it("is stored in NFC (found by the attack pass): the staff's search by name finds it, and the same event resent composed is a duplicate, not a 409", async () => {
+    const key = (await s.ctx.apiKeys.create({ name: "cán bộ Hồng Ngự", role: "COMMUNE_STAFF", unitCode: "29955" })).key;
+    const name = "Trần Thị Bích Ngọc";
+    const e = s.event({ applicant: { fullName: name.normalize("NFD"), phone: "0912 345 997" }, procedure: { code: "1.001193", name: "Đăng ký khai sinh".normalize("NFD") }, note: "Mời ông/bà đến nhận kết quả".normalize("NFD") });
+    expect((await s.post("/api/v1/dossier-events", e)).status).toBe(202);
+    const stored = await s.ctx.db.dossier.findUniqueOrThrow({ where: { code: e.dossierCode as string }, include: { applicant: true, events: true } });
+    expect(stored.applicant.fullName).toBe(name.normalize("NFC"));
+    expect(stored.events[0]!.note).toBe("Mời ông/bà đến nhận kết quả".normalize("NFC"));
+    // The officer types the name as the console's keyboard gives it (NFC), or as a Mac's (NFD).
+    for (const q of ["Bích Ngọc".normalize("NFC"), "Bích Ngọc".normalize("NFD")]) {
+      const res = await fetch(`${s.baseUrl}/api/v1/dossiers?q=${encodeURIComponent(q)}`, { headers: { authorization: `Bearer ${key}` } });
+      const body = (await res.json()) as { dossiers: { code: string }[] };
+      expect(body.dossiers.map((d) => d.code), q).toContain(e.dossierCode);
+    }
+    // The upstream system resends the same event, composed this time: the same content.
+    const composed = { ...e, applicant: { fullName: name.normalize("NFC"), phone: "+84912345997" }, procedure: { code: "1.001193", name: "Đăng ký khai sinh".normalize("NFC") }, note: "Mời ông/bà đến nhận kết quả".normalize("NFC") };
+    const again = await s.post("/api/v1/dossier-events", composed);
+    expect(again.status, JSON.stringify(again.body)).toBe(202);
+    expect(again.body).toMatchObject({ accepted: 0, duplicates: 1 });
+  });
+});
+
 describe("an event id used again for other content", () => {
   it("is a 409 naming it and creates no dossier; the same content stays a harmless duplicate", async () => {
     const e = s.event();

@@ -13,6 +13,7 @@ import path from "node:path";
 import { extractText, getDocumentProxy } from "unpdf";
 import ExcelJS from "exceljs";
 import { parse } from "csv-parse/sync";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOfDay, WorkingCalendar } from "../../src/calendar/working-days.js";
 import { jobCatalog } from "../../queues/catalog.js";
@@ -490,6 +491,36 @@ describe("submitting", () => {
     const both = await Promise.all([api("POST", `${pathA}/submit`, keys.a!), api("POST", `${pathA}/submit`, keys.a2!)]);
     expect(both.map((r) => r.body.alreadySubmitted).sort()).toEqual([false, true]);
     expect(new Set(both.map((r) => r.body.submittedAt)).size).toBe(1);
+  });
+
+  it("a section emptied by another officer's save that commits while a submission is written: the submission is refused, naming it, and the report stays a draft (found by the attack pass)", async () => {
+    const path = `/api/v1/reports/monthly/${A}/2026-05`;
+    const sections = { results: "Tiếp nhận đúng quy trình.", strengths: "Phối hợp tốt.", limitations: "Chưa có.", proposals: "Không." };
+    expect((await api("PUT", path, keys.a!, sections)).status).toBe(200);
+    // Another officer's save (what PUT writes) is under way when the submission checks the
+    // sections, and commits while the submission writes: held here in a transaction of its own.
+    const other = new pg.Client({ connectionString: database.url });
+    await other.connect();
+    try {
+      await other.query(`BEGIN`);
+      await other.query(`UPDATE "MonthlyReport" SET results = '', "updatedBy" = 'Cán bộ a2', "updatedAt" = now() WHERE "unitCode" = $1 AND month = '2026-05' AND status = 'DRAFT'`, [A]);
+      const submitting = api("POST", `${path}/submit`, keys.a!);
+      for (;;) {
+        // (pg_stat_activity is read afresh: within a transaction it is otherwise a snapshot.)
+        await other.query(`SELECT pg_stat_clear_snapshot()`);
+        const waiting = await other.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%UPDATE "MonthlyReport" SET status = ''SUBMITTED''%'`);
+        if (waiting.rowCount) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await other.query("COMMIT");
+      const submitted = await submitting;
+      expect(submitted.status, submitted.text).toBe(400);
+      expect(submitted.body.error.field).toBe("results");
+    } finally {
+      await other.end();
+    }
+    const now = await report(A, keys.a!, "2026-05");
+    expect(now.body).toMatchObject({ status: "DRAFT", sections: { ...sections, results: "" } });
   });
 });
 
