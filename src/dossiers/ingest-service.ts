@@ -266,7 +266,7 @@ export class DossierIngestService {
           throw outside(`${field(index, "communeCode")}: hồ sơ mới ${e.dossierCode} phải ghi xã/phường thuộc đơn vị của bạn (a new dossier must name a commune of this unit)`);
         }
         if (e.communeCode) named.add(e.dossierCode);
-        // Staff record what they did, not upstream's appointment nor the post office's steps: a
+        // Staff record what they did, not upstream's appointment or channel nor the post office's steps: a
         // date moved by an event would skip the apology's letter and its once-only rule, and hide
         // a late dossier (the list, the watch, the monthly report); a postal status would write the
         // post office's hand-over on form 05.
@@ -276,6 +276,8 @@ export class DossierIngestService {
             const given = e[name];
             if (given && given.getTime() !== stored?.[name]?.getTime()) throw new ForbiddenError(FORMS_TEXT.staffDateNotOwn(name), { field: field(index, name) });
           }
+          // How it came in is upstream's too (the monthly report counts those received through the post).
+          if (e.channel && e.channel !== stored?.channel) throw new ForbiddenError(FORMS_TEXT.staffChannelNotOwn, { field: field(index, "channel") });
         }
       }
     }

@@ -3,13 +3,14 @@ import { z } from "zod";
 import { CONTROL, INVISIBLE, LONE_SURROGATE } from "../text/characters.js";
 
 /**
- * Text staff type for a form: trimmed, line breaks kept (as \n), no control or invisible
+ * Text staff type for a form: composed (NFC: a Mac's or some keyboards' decomposed marks are
+ * stored as every other text is), trimmed, line breaks kept (as \n), no control or invisible
  * characters, 1..max characters (or empty → null when optional).
  */
 export function staffText(max: number) {
   return z
     .string({ message: "bắt buộc, là chuỗi ký tự" })
-    .transform((v) => v.replace(/\r\n?/g, "\n").trim())
+    .transform((v) => v.normalize("NFC").replace(/\r\n?/g, "\n").trim())
     .pipe(
       z
         .string()

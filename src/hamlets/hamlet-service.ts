@@ -337,7 +337,8 @@ export class HamletService {
 
   private async assertFree(communeCode: string, searchName: string, code: string | null, exceptId: string | null): Promise<void> {
     const clash = await this.db.hamlet.findFirst({
-      where: { communeCode, OR: [{ searchName }, ...(code ? [{ code }] : [])], ...(exceptId ? { id: { not: exceptId } } : {}) },
+      // A code in other capitals is the same code (as the CSV import compares them).
+      where: { communeCode, OR: [{ searchName }, ...(code ? [{ code: { equals: code, mode: "insensitive" as const } }] : [])], ...(exceptId ? { id: { not: exceptId } } : {}) },
       select: { name: true, code: true, searchName: true },
     });
     if (!clash) return;

@@ -134,13 +134,18 @@ export class SubscriptionService {
     return { id: sub.id, label: label(sub) };
   }
 
-  /** Opts the chat out of every notice and announcement. */
+  /**
+   * Opts the chat out of every notice and announcement. It is also unlinked from the citizen, so a
+   * later announcement subscription (which opts the chat in again) brings back announcements only:
+   * a dossier's notices come back to it through "Nhận thông báo" and its one-time code, as the bot
+   * says.
+   */
   async optOut(channel: ChatChannel, externalId: string): Promise<void> {
     const now = new Date();
     const identity = await this.db.channelIdentity.upsert({
       where: { channel_externalId: { channel, externalId } },
       create: { channel, externalId, optedOutAt: now, lastInteractionAt: now },
-      update: { optedOutAt: now, lastInteractionAt: now },
+      update: { optedOutAt: now, lastInteractionAt: now, citizenId: null },
     });
     await this.db.subscription.updateMany({ where: { identityId: identity.id, cancelledAt: null }, data: { cancelledAt: now } });
   }

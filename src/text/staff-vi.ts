@@ -82,6 +82,9 @@ export const FORMS_TEXT = {
     status === "DELAYED"
       ? "status: cán bộ không ghi trạng thái DELAYED bằng sự kiện; ngày hẹn mới chỉ được ghi qua phiếu xin lỗi (mẫu 04), POST /api/v1/dossiers/{code}/apology, một lần (staff set a new date only through the apology); nothing was stored."
       : `status: cán bộ xã chỉ ghi các trạng thái RECEIVED, PROCESSING, SUPPLEMENT_REQUIRED, PAYMENT_REQUIRED, RESULT_READY, RESULT_HANDED_TO_POST, RETURNED, REFUSED, STOPPED, WITHDRAWN; ${status} do hệ thống một cửa của tỉnh hoặc bưu điện (qua lịch hẹn) ghi (staff may not record ${status}); nothing was stored.`,
+  /** A staff event (the API) naming another way the dossier came in than the one on record. */
+  staffChannelNotOwn:
+    "channel: cán bộ không đổi hình thức nộp hồ sơ (trực tiếp, trực tuyến, qua bưu chính) bằng sự kiện: hình thức nộp do hệ thống một cửa của tỉnh ghi (staff do not change the dossier's channel); nothing was stored.",
   /** A staff event (the API) naming an appointment date other than the dossier's. */
   staffDateNotOwn: (field: "dueAt" | "newDueAt") =>
     `${field}: cán bộ không đổi ngày hẹn trả kết quả bằng sự kiện: ngày hẹn do hệ thống một cửa của tỉnh ghi, ngày hẹn mới chỉ qua phiếu xin lỗi (mẫu 04), một lần (staff do not change the appointment dates through events); nothing was stored.`,

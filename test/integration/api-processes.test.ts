@@ -98,10 +98,11 @@ describe("serve --role api with API_PROCESSES", () => {
         check();
       });
     try {
-      // The primary's ready line comes once both processes listen.
-      await until(() => lines.some((l) => typeof l.msg === "string" && l.msg.includes("(2 processes, API_PROCESSES=2)")));
-      const listeners = lines.filter((l) => typeof l.msg === "string" && l.msg.startsWith("motcua API listening on") && typeof l.pid === "number");
-      const apiPids = new Set(listeners.map((l) => l.pid as number));
+      // The primary's ready line comes once both processes listen. Each process writes its own
+      // "listening" line to the same pipe, so that line may come just after the primary's: wait for all three.
+      const listeners = () => lines.filter((l) => typeof l.msg === "string" && l.msg.startsWith("motcua API listening on") && typeof l.pid === "number");
+      await until(() => lines.some((l) => typeof l.msg === "string" && l.msg.includes("(2 processes, API_PROCESSES=2)")) && new Set(listeners().map((l) => l.pid)).size >= 2);
+      const apiPids = new Set(listeners().map((l) => l.pid as number));
       expect(apiPids.size).toBe(2);
       expect(apiPids.has(child.pid!)).toBe(false);
 

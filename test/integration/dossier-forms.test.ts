@@ -431,6 +431,22 @@ describe("hand-overs (form 05)", () => {
   });
 });
 
+describe("Vietnamese typed decomposed (NFD) in the forms", () => {
+  it("the apology's reason and a hand-over's names are stored composed (NFC), as the ingest's text is (found by the attack pass)", async () => {
+    const c = `H15.50.05.13-261118-${tag}`;
+    await ingest({ dossierCode: c, status: "RECEIVED", applicant: { fullName: "Đỗ Thị Hằng", phone: "0912000219" }, communeCode: "29955", dueAt: at(3) });
+    const reason = "Cần xác minh thêm hồ sơ gốc tại xã cũ.";
+    const apology = await call("POST", `/api/v1/dossiers/${enc(c)}/apology`, keys.staff!, { newDueAt: vnDay(8), reason: reason.normalize("NFD") });
+    expect(apology.status, apology.text).toBe(201);
+    const id = await dossierId(c);
+    expect((await t.ctx.db.apology.findUniqueOrThrow({ where: { dossierId: id } })).reason).toBe(reason.normalize("NFC"));
+    const handover = await call("POST", `/api/v1/dossiers/${enc(c)}/handovers`, keys.staff!, { fromUnit: "Bộ phận một cửa".normalize("NFD"), toUnit: "Công chức tư pháp – hộ tịch".normalize("NFD"), handedBy: "Lê Văn Hùng".normalize("NFD"), receivedBy: "Phạm Thị Thủy".normalize("NFD"), handedAt: at(0), note: "Đủ hồ sơ".normalize("NFD") });
+    expect(handover.status, handover.text).toBe(201);
+    const stored = await t.ctx.db.handover.findFirstOrThrow({ where: { dossierId: id } });
+    expect([stored.fromUnit, stored.toUnit, stored.handedBy, stored.receivedBy, stored.note]).toEqual(["Bộ phận một cửa", "Công chức tư pháp – hộ tịch", "Lê Văn Hùng", "Phạm Thị Thủy", "Đủ hồ sơ"].map((v) => v.normalize("NFC")));
+  });
+});
+
 describe("the console's forms with a signed-in session", () => {
   it("need the session's CSRF token: without it nothing is written (403); with it the apology and the hand-over are the member's", async () => {
     const c = `H15.50.05.13-261128-${tag}`;

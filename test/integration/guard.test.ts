@@ -334,7 +334,7 @@ describe("staff confined to their unit (dossier events)", () => {
     expect(await counts()).toEqual(before);
   });
 
-  it("never moves a due date nor writes the apology's or the post office's statuses (found by the attack pass): 403 naming the field, nothing stored", async () => {
+  it("never moves a due date, changes how the dossier came in, nor writes the apology's or the post office's statuses (found by the attack pass): 403 naming the field, nothing stored", async () => {
     // An overdue dossier of the unit: received 3 days ago, due yesterday.
     const upstream = s.event({ communeCode: "28249", occurredAt: new Date(Date.now() - 3 * 86_400_000).toISOString(), dueAt: new Date(Date.now() - 86_400_000).toISOString() });
     expect((await s.post("/api/v1/dossier-events", upstream)).status).toBe(202);
@@ -346,6 +346,8 @@ describe("staff confined to their unit (dossier events)", () => {
       // The appointment pushed out, so the dossier no longer reads as late (list, watch, monthly report).
       [{ status: "PROCESSING", dueAt: "2027-01-10" }, "dueAt"],
       [{ status: "PROCESSING", newDueAt: "2027-01-10" }, "newDueAt"],
+      // Counted as received through the post in the monthly report (the pilot's figure), and put on the post office's desk.
+      [{ status: "PROCESSING", channel: "POSTAL" }, "channel"],
       // A new date without the apology's letter (form 04), and as often as one likes.
       [{ status: "DELAYED", newDueAt: "2027-01-20", note: "Chậm do thiếu cán bộ" }, "status"],
       // The post office's own steps (its desk's moves write them), with their form 05 hand-overs.
@@ -363,9 +365,9 @@ describe("staff confined to their unit (dossier events)", () => {
     }
     expect(await counts()).toEqual(before);
     expect(await s.ctx.db.handover.count({ where: { dossierId: stored.id } })).toBe(0);
-    expect(await s.ctx.db.dossier.findUniqueOrThrow({ where: { code } })).toMatchObject({ status: "RECEIVED", dueAt: stored.dueAt, newDueAt: null });
-    // The dates as they stand may be repeated (an event that names them unchanged), and the statuses of the console's form pass.
-    const ok = await staff({ eventId: `st-${randomBytes(4).toString("hex")}`, dossierCode: code, occurredAt: recent, status: "PROCESSING", dueAt: stored.dueAt!.toISOString() });
+    expect(await s.ctx.db.dossier.findUniqueOrThrow({ where: { code } })).toMatchObject({ status: "RECEIVED", dueAt: stored.dueAt, newDueAt: null, channel: "COUNTER" });
+    // The dates and channel as they stand may be repeated (an event that names them unchanged), and the statuses of the console's form pass.
+    const ok = await staff({ eventId: `st-${randomBytes(4).toString("hex")}`, dossierCode: code, occurredAt: recent, status: "PROCESSING", dueAt: stored.dueAt!.toISOString(), channel: "COUNTER" });
     expect(ok.body).toMatchObject({ accepted: 1, applied: true });
     // The apology is still the way to a new date, once.
     const apology = await call("POST", `/api/v1/dossiers/${encodeURIComponent(code)}/apology`, keys.communeOfUnit!, { newDueAt: new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10), reason: "Cần xác minh thêm." });

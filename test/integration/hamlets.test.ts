@@ -133,6 +133,10 @@ describe("hamlets API", () => {
     const { stripDiacritics } = await import("../../src/text/vietnamese.js");
     expect((await call("POST", "/api/v1/hamlets", keys.tramChim!, { communeCode: TRAM_CHIM, name: stripDiacritics(name).toUpperCase() })).status).toBe(409);
     expect((await call("POST", "/api/v1/hamlets", keys.tramChim!, { communeCode: TRAM_CHIM, name: unique("Ấp"), code: "A-7" })).status).toBe(409);
+    // The code in other capitals is the same code, as the CSV import compares it (found by the attack pass).
+    const lower = await call("POST", "/api/v1/hamlets", keys.tramChim!, { communeCode: TRAM_CHIM, name: unique("Ấp"), code: "a-7" });
+    expect(lower.status).toBe(409);
+    expect(lower.body.error.field).toBe("code");
     expect(await hamletCount(TRAM_CHIM)).toBe(before + 1);
     // The province's staff add to any of its communes.
     expect((await call("POST", "/api/v1/hamlets", keys.dongThap!, { communeCode: HONG_NGU, name: unique("Khóm") })).status).toBe(201);

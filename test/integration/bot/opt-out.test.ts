@@ -1,0 +1,54 @@
+/**
+ * "HUY" in a chat stops every notice on it, and the bot says how to have a dossier's notices again:
+ * look the dossier up and press "Nhận thông báo" (a one-time code to the applicant's phone). Over
+ * the real pipeline (worker, fake Telegram), PostgreSQL and Redis.
+ */
+import { randomBytes, randomInt } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createBot } from "../../../bots/bot.js";
+import type { ConversationEngine } from "../../../bots/engine/engine.js";
+import { botServices } from "../../support/app.js";
+import { startNotifyStack, type NotifyStack } from "../../support/notify-stack.js";
+
+let s: NotifyStack;
+let engine: ConversationEngine;
+beforeAll(async () => {
+  s = await startNotifyStack();
+  engine = createBot({ redis: s.ctx.redis, services: botServices(s.ctx), logger: s.ctx.logger, prefix: `oo${randomBytes(4).toString("hex")}` });
+});
+afterAll(() => s.close());
+
+describe("HUY, then announcements again", () => {
+  it("a chat that opted out and later subscribes to its hamlet's announcements gets those, not its dossier notices back without asking (found by the attack pass)", async () => {
+    const phone = `0913${String(randomInt(1_000_000)).padStart(6, "0")}`;
+    const first = s.event({ applicant: { fullName: "Lý Thị Mai", phone } });
+    expect((await s.post("/api/v1/dossier-events", first)).status).toBe(202);
+    const dossier = await s.ctx.db.dossier.findUniqueOrThrow({ where: { code: first.dossierCode as string } });
+    // The chat, linked to the applicant as "Nhận thông báo" (its one-time code confirmed) leaves it.
+    const chatId = String(6_000_000_000 + randomInt(1_000_000_000));
+    await s.ctx.db.channelIdentity.create({ data: { channel: "TELEGRAM", externalId: chatId, citizenId: dossier.applicantId, consentAt: new Date(), lastInteractionAt: new Date() } });
+    const say = (text: string) => engine.handle({ conversation: { channel: "TELEGRAM", id: chatId }, message: { kind: "text", text } });
+    const press = (data: string) => engine.handle({ conversation: { channel: "TELEGRAM", id: chatId }, message: { kind: "button", data } });
+
+    const stop = await say("HUY");
+    expect(stop.at(-1)!.text).toMatch(/muốn nhận lại thông báo hồ sơ, hãy tra cứu hồ sơ và bấm "Nhận thông báo"/);
+    // Later: the hamlet's announcements, and only those.
+    await press("area");
+    await say("Hồng Ngự");
+    expect((await press("area-whole")).at(-1)!.text).toMatch(/^Đã đăng ký/);
+    expect(await s.ctx.db.subscription.count({ where: { kind: "AREA", cancelledAt: null, identity: { channel: "TELEGRAM", externalId: chatId } } })).toBe(1);
+
+    // The dossier moves: its notice reaches the citizen on the phone, not on the chat that said HUY.
+    const next = s.event({ dossierCode: first.dossierCode, status: "RESULT_READY", occurredAt: new Date(Date.now() - 1000).toISOString(), applicant: { fullName: "Lý Thị Mai", phone } });
+    expect((await s.post("/api/v1/dossier-events", next)).body).toMatchObject({ applied: true, notices: 1 });
+    const notice = await s.waitFor(
+      async () => {
+        const n = await s.ctx.db.notice.findFirst({ where: { dossierId: dossier.id, type: "RESULT_READY" }, include: { attempts: true } });
+        return n && ["DELIVERED", "SENT", "FAILED", "CANCELLED"].includes(n.status) ? n : null;
+      },
+      "the result's notice to settle",
+    );
+    expect(notice.attempts.map((a) => a.channel)).not.toContain("TELEGRAM");
+    expect(s.telegram.sent.filter((m) => m.chatId === chatId)).toEqual([]);
+  });
+});
