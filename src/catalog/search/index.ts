@@ -657,14 +657,14 @@ function termPostings(data: IndexData, term: string): TermPostings {
 }
 
 /**
- * The procedures that use the terms, by BM25 score, best first: MiniSearch's OR search with the
+ * The `limit` best of the procedures that use the terms, by BM25 score, best first: MiniSearch's OR search with the
  * field boosts and each term boosted by its weight (pairs more), to the last bit (the same
  * products, the same sums in the same order, multiplied by the number of terms matched, ties in
  * the same order), then curated procedures' scores boosted. Computed here from each term's
  * postings (termPostings): MiniSearch's search would score every posting of every term again
  * for each question, building objects and maps for each.
  */
-function bm25Hits(data: IndexData, terms: readonly string[], weightOf: ReadonlyMap<string, number>): { id: number; score: number }[] {
+function bm25Hits(data: IndexData, terms: readonly string[], weightOf: ReadonlyMap<string, number>, limit: number): { id: number; score: number }[] {
   const n = data.docs.length;
   const total = new Float64Array(n);
   const termScore = new Float64Array(n);
@@ -701,10 +701,23 @@ function bm25Hits(data: IndexData, terms: readonly string[], weightOf: ReadonlyM
       matched[id] = matched[id]! + 1;
     }
   }
-  const hits = order.map((id) => ({ id, score: total[id]! * matched[id]! }));
-  hits.sort((a, b) => b.score - a.score);
-  // (a document's boost multiplies each of its term scores, so it is applied to the sum here)
-  return hits.map((h) => ({ id: h.id, score: data.docs[h.id]!.curated ? h.score * CURATED_BM25_BOOST : h.score })).sort((a, b) => b.score - a.score);
+  // MiniSearch's score (times the number of terms matched) sorted best first, ties as found; then
+  // with curated procedures' boost (a document's boost multiplies each of its term scores, so it is
+  // applied to the sum here) sorted again: the order of (boosted score, score, as found). Only the
+  // best `limit` are kept, in that order.
+  const best: { id: number; score: number; plain: number; found: number }[] = [];
+  const ahead = (score: number, plain: number, found: number, of: (typeof best)[number]): boolean => score > of.score || (score === of.score && (plain > of.plain || (plain === of.plain && found < of.found)));
+  for (let found = 0; found < order.length; found++) {
+    const id = order[found]!;
+    const plain = total[id]! * matched[id]!;
+    const score = data.docs[id]!.curated ? plain * CURATED_BM25_BOOST : plain;
+    if (best.length === limit && !ahead(score, plain, found, best[limit - 1]!)) continue;
+    let at = best.length;
+    while (at > 0 && ahead(score, plain, found, best[at - 1]!)) at--;
+    best.splice(at, 0, { id, score, plain, found });
+    if (best.length > limit) best.pop();
+  }
+  return best;
 }
 
 interface Scored {
@@ -732,7 +745,7 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   const known = terms.filter(([t]) => data.idf.has(t));
   if (known.length === 0) return [];
   const weightOf = new Map(terms);
-  const hits = bm25Hits(data, candidateTerms(data, known), weightOf);
+  const hits = bm25Hits(data, candidateTerms(data, known), weightOf, CANDIDATES);
   if (hits.length === 0) return [];
 
   // what the question says, weighed by rarity. Words the catalog never uses in a name or alias
