@@ -1048,6 +1048,33 @@ function negatedAt(tokens: readonly Token[], at: number): boolean {
   return between.some((b) => at - b.keys.length >= 0 && phraseAt({ keys: b.keys, tone: null }, tokens, at - b.keys.length) && negatorEndsAt(at - b.keys.length));
 }
 
+/** A topic has fewer terms than this (topicTermsByFirstKey). */
+const TOPIC_TERMS = 65536;
+const topicIndexes = new WeakMap<readonly OutOfScopeTopic[], { topics: readonly OutOfScopeTopic[]; byFirstKey: Map<string, number[]>; always: number[] }>();
+
+/**
+ * The out-of-scope table's terms by the first word of their first part (topic index ×
+ * TOPIC_TERMS + term index), made once per table: a question is checked only against the terms
+ * whose first word it says (a term needs all its words said), not against the whole table.
+ */
+function topicTermsByFirstKey(topics: readonly OutOfScopeTopic[]): { topics: readonly OutOfScopeTopic[]; byFirstKey: Map<string, number[]>; always: number[] } {
+  let index = topicIndexes.get(topics);
+  if (index === undefined) {
+    const byFirstKey = new Map<string, number[]>();
+    const always: number[] = [];
+    topics.forEach((topic, i) => {
+      topic.terms.forEach((term, j) => {
+        const first = (term.parts?.[0] ?? term).keys[0];
+        if (first === undefined) always.push(i * TOPIC_TERMS + j);
+        else byFirstKey.set(first, [...(byFirstKey.get(first) ?? []), i * TOPIC_TERMS + j]);
+      });
+    });
+    index = { topics, byFirstKey, always };
+    topicIndexes.set(topics, index);
+  }
+  return index;
+}
+
 /** Whether the words before position `at` tell a cause ("do", "vì": what follows is a circumstance). */
 function causedAt(tokens: readonly Token[], at: number): boolean {
   return searchData().unrelatedCauses.some((c) => at - c.keys.length >= 0 && phraseAt(c, tokens, at - c.keys.length));
@@ -1061,30 +1088,38 @@ function causedAt(tokens: readonly Token[], at: number): boolean {
 function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; rest: Token[]; negated: boolean; inStory: boolean } | null {
   let denied: { topic: OutOfScopeTopic; term: Phrase; rest: Token[]; negated: boolean; inStory: boolean } | null = null;
   const keys = new Set(q.tokens.map((t) => t.key));
-  for (const topic of searchData().topics) {
-    for (const term of topic.terms) {
-      // a topic named only in a purpose clause (after "để") is not what the question is about
-      const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i] && (i < q.purposeFrom || i >= q.purposeTo), true, keys);
-      if (spans === null) continue;
-      const dropped = new Set(spans.flatMap(([at, len]) => Array.from({ length: len }, (_, j) => at + j)));
-      // the rest keeps the marks the citizen typed ("mật ong" is not "mất")
-      // after a story, a topic named in the clause stating the need: only that clause can outweigh it
-      // (not for a topic that is no administrative matter: any procedure the question names outweighs it)
-      const inNeed = !topic.unrelated && q.needFrom > 0 && spans.every(([at]) => at >= q.needFrom);
-      // a topic asked for, then what it is for (a purpose clause, "… để …"): the purpose is not
-      // another question (a procedure it names is not the paper asked for)
-      const rest = q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom) && (i < q.purposeFrom || i >= q.purposeTo));
-      // a topic the citizen says they do not have is more likely a circumstance of the question
-      // than its topic: it counts only when no topic is named plainly
-      const inStory = q.needFrom > 0 && spans.every(([at]) => at < q.needFrom);
-      // a matter that is no administrative one, told as a cause ("thiệt hại do thời tiết"), is a circumstance
-      if (topic.unrelated && spans.some(([at]) => causedAt(q.tokens, at))) continue;
-      if (spans.some(([at]) => negatedAt(q.tokens, at))) {
-        denied ??= { topic, term, rest, negated: true, inStory };
-        continue;
-      }
-      return { topic, term, rest, negated: false, inStory };
+  // (only the terms whose first word the question says, in the table's order)
+  const { topics, byFirstKey, always } = topicTermsByFirstKey(searchData().topics);
+  const places = [...always];
+  for (const k of keys) {
+    const found = byFirstKey.get(k);
+    if (found !== undefined) for (const place of found) places.push(place);
+  }
+  places.sort((a, b) => a - b);
+  for (const place of places) {
+    const topic = topics[Math.floor(place / TOPIC_TERMS)]!;
+    const term = topic.terms[place % TOPIC_TERMS]!;
+    // a topic named only in a purpose clause (after "để") is not what the question is about
+    const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i] && (i < q.purposeFrom || i >= q.purposeTo), true, keys);
+    if (spans === null) continue;
+    const dropped = new Set(spans.flatMap(([at, len]) => Array.from({ length: len }, (_, j) => at + j)));
+    // the rest keeps the marks the citizen typed ("mật ong" is not "mất")
+    // after a story, a topic named in the clause stating the need: only that clause can outweigh it
+    // (not for a topic that is no administrative matter: any procedure the question names outweighs it)
+    const inNeed = !topic.unrelated && q.needFrom > 0 && spans.every(([at]) => at >= q.needFrom);
+    // a topic asked for, then what it is for (a purpose clause, "… để …"): the purpose is not
+    // another question (a procedure it names is not the paper asked for)
+    const rest = q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom) && (i < q.purposeFrom || i >= q.purposeTo));
+    // a topic the citizen says they do not have is more likely a circumstance of the question
+    // than its topic: it counts only when no topic is named plainly
+    const inStory = q.needFrom > 0 && spans.every(([at]) => at < q.needFrom);
+    // a matter that is no administrative one, told as a cause ("thiệt hại do thời tiết"), is a circumstance
+    if (topic.unrelated && spans.some(([at]) => causedAt(q.tokens, at))) continue;
+    if (spans.some(([at]) => negatedAt(q.tokens, at))) {
+      denied ??= { topic, term, rest, negated: true, inStory };
+      continue;
     }
+    return { topic, term, rest, negated: false, inStory };
   }
   return denied;
 }
