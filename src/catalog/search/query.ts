@@ -262,6 +262,33 @@ export function needMarkerPairs(texts: Iterable<readonly Token[]>): Map<string, 
   return pairs;
 }
 
+const byFirstPartKey = new WeakMap<readonly Synonym[], { byKey: Map<string, number[]>; always: number[] }>();
+
+/**
+ * The "a + b" synonyms whose first part's first word the question says, in the table's order
+ * (the table indexed by that word once): the others are not said (phraseSpans).
+ */
+function partsSaidFirst(list: readonly Synonym[], keys: ReadonlySet<string>): Synonym[] {
+  let index = byFirstPartKey.get(list);
+  if (index === undefined) {
+    const byKey = new Map<string, number[]>();
+    const always: number[] = [];
+    list.forEach((s, i) => {
+      const first = (s.say.parts?.[0] ?? s.say).keys[0];
+      if (first === undefined) always.push(i);
+      else byKey.set(first, [...(byKey.get(first) ?? []), i]);
+    });
+    index = { byKey, always };
+    byFirstPartKey.set(list, index);
+  }
+  const found = [...index.always];
+  for (const k of keys) {
+    const at = index.byKey.get(k);
+    if (at !== undefined) for (const i of at) found.push(i);
+  }
+  return found.sort((a, b) => a - b).map((i) => list[i]!);
+}
+
 /** Whether an "a + b" phrase opens with a negator (data/out-of-scope.json negation). */
 function negatorFirst(phrase: Phrase): boolean {
   const first = phrase.parts?.[0];
@@ -281,11 +308,35 @@ function saidBefore(phrases: readonly Phrase[], tokens: readonly Token[], i: num
   });
 }
 
+/** The synonyms of one first word by their second (each list in the table's order, with those of one word). */
+const bySecondOf = new WeakMap<readonly Synonym[], { single: Synonym[]; bySecond: Map<string, Synonym[]> }>();
+
+/**
+ * The synonyms starting with a word that can be said before the next word: those of one word and
+ * those whose second word it is (made once per list: a phrase whose second word is another is
+ * not said there).
+ */
+function synonymsBefore(candidates: readonly Synonym[], next: Token | undefined): readonly Synonym[] {
+  let index = bySecondOf.get(candidates);
+  if (index === undefined) {
+    const single = candidates.filter((s) => s.say.keys.length === 1);
+    const bySecond = new Map<string, Synonym[]>();
+    for (const s of candidates) {
+      const second = s.say.keys[1];
+      if (second !== undefined && !bySecond.has(second)) bySecond.set(second, candidates.filter((c) => c.say.keys.length === 1 || c.say.keys[1] === second));
+    }
+    index = { single, bySecond };
+    bySecondOf.set(candidates, index);
+  }
+  return (next === undefined ? undefined : index.bySecond.get(next.key)) ?? index.single;
+}
+
 /** The longest synonym whose phrase is said at position i (and not ruled out by the words around it), or null. */
 function synonymAt(tokens: readonly Token[], i: number, skip?: (s: Synonym) => boolean): Synonym | null {
   let best: Synonym | null = null;
-  const candidates = searchData().synonymsByFirst.get(tokens[i]!.key);
-  if (candidates === undefined) return null;
+  const all = searchData().synonymsByFirst.get(tokens[i]!.key);
+  if (all === undefined) return null;
+  const candidates = synonymsBefore(all, tokens[i + 1]);
   // (an indexed loop: the index build reads every alias with this before V8 has optimised it)
   for (let c = 0; c < candidates.length; c++) {
     const s = candidates[c]!;
@@ -412,7 +463,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   flush();
   // "a + b" synonyms: both parts said anywhere
   const tokenKeys = new Set(tokens.map((t) => t.key));
-  for (const s of synonymsByFirst.get("") ?? []) {
+  for (const s of partsSaidFirst(synonymsByFirst.get("") ?? [], tokenKeys)) {
     const spans = phraseSpans(s.say, tokens, undefined, false, tokenKeys);
     if (spans === null) continue;
     // a negator ("không + lương hưu") denies what follows it, not a word said before it: "lương
