@@ -12,7 +12,9 @@
  *            → answer: match, choices (variants), out of scope, none   answer.ts, data/*.json
  */
 // The retrieval is a maintained library (MiniSearch), as issue 8 §2 asks and the brief prefers to
-// hand-written full-text search; make it faster around the library, not by replacing it.
+// hand-written full-text search; make it faster around the library, not by replacing it. It
+// indexes the texts and scores each term (BM25, termPostings); a question's terms are combined as
+// its OR search combines them (bm25Hits), from each term's scores kept with the index.
 import MiniSearch from "minisearch";
 import { searchData, type OutOfScopeTopic, type Phrase, type Synonym, type VariantGroup, type VariantMember } from "./data.js";
 import type { AnswerResult, SearchAnswer } from "./answer.js";
@@ -109,9 +111,13 @@ interface TermCount {
 
 interface IndexData {
   mini: MiniSearch<{ id: number; name: string; aliases: string; field: string }>;
+  /** each term's BM25 scores as MiniSearch gives them, asked the first time a question searches the term (termPostings) */
+  postings: Map<string, TermPostings>;
   docs: Doc[];
   byCode: Map<string, Doc>;
   idf: Map<string, number>;
+  /** each term the catalog uses, as the catalog's own string (a question's equal string finds the catalog's sets' entries at once) */
+  termOf: Map<string, string>;
   /** rarity without the damping of generic words, for how much of a name a question covers */
   nameIdf: Map<string, number>;
   vocabulary: Vocabulary;
@@ -247,6 +253,18 @@ interface DocContext {
   nameIdf: ReadonlyMap<string, number>;
 }
 
+/** A procedure's phrases' terms one after another (Doc.flatPhrases). */
+interface FlatPhrases {
+  /** where each phrase's terms start (and, last, where the last ends) */
+  starts: readonly number[];
+  /** each term's rarity (NamePhrase.idfs) */
+  idfs: readonly number[];
+  /** where each term is */
+  placesOf: ReadonlyMap<string, readonly number[]>;
+  /** the phrase of each place */
+  phraseAt: readonly number[];
+}
+
 interface NamePhrase {
   terms: readonly string[];
   idfs: number[];
@@ -268,6 +286,7 @@ class Doc {
   private weakSet: Set<string> | undefined;
   private marks: { strongTones: Set<string>; markedTerms: Set<string> } | undefined;
   private phraseList: NamePhrase[] | undefined;
+  private flat: FlatPhrases | undefined;
   private strongKeyList: string[][] | undefined;
   private aboutKeyList: string[][] | undefined;
   private nameTermSet: Set<string> | undefined;
@@ -324,6 +343,35 @@ class Doc {
       ].filter((ph) => ph.terms.length > 0);
     }
     return this.phraseList;
+  }
+
+  /**
+   * The phrases' terms one after another (phrase p at starts[p], its terms' rarities in idfs),
+   * and where each term is among them: how the question's terms are found in the phrases without
+   * looking up every term of every phrase.
+   */
+  get flatPhrases(): FlatPhrases {
+    if (this.flat === undefined) {
+      const phrases = this.phrases;
+      const starts: number[] = [];
+      const idfs: number[] = [];
+      const placesOf = new Map<string, number[]>();
+      const phraseAt: number[] = [];
+      for (let p = 0; p < phrases.length; p++) {
+        starts.push(idfs.length);
+        const { terms } = phrases[p]!;
+        for (let i = 0; i < terms.length; i++) {
+          const at = placesOf.get(terms[i]!);
+          if (at === undefined) placesOf.set(terms[i]!, [idfs.length]);
+          else at.push(idfs.length);
+          idfs.push(phrases[p]!.idfs[i]!);
+          phraseAt.push(p);
+        }
+      }
+      starts.push(idfs.length);
+      this.flat = { starts, idfs, placesOf, phraseAt };
+    }
+    return this.flat;
   }
 
   /** keys of the name and aliases (for "does this procedure name the topic itself"), and as the abbreviations they use read ("thẻ BHYT" names "bảo hiểm y tế") */
@@ -521,7 +569,9 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   // (a name's generic words still tell siblings apart: "cấp lại" against "cấp đổi")
   const idf = new Map<string, number>();
   const nameIdf = new Map<string, number>();
+  const termOf = new Map<string, string>();
   df.forEach((c, t) => {
+    termOf.set(t, t);
     const used = c.strongDf > 0 ? c.strongDf : c.df;
     const v = Math.log(1 + (n - used + 0.5) / (used + 0.5));
     nameIdf.set(t, v);
@@ -565,7 +615,7 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
       }
     }
   }
-  const index: IndexData = { mini, docs, byCode, idf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)), markerPairs: needMarkerPairs(procedures.flatMap((p) => [p.name, ...p.aliases]).map(tokensOf)), sibling: SIBLING_TUNING };
+  const index: IndexData = { mini, postings: new Map(), docs, byCode, idf, termOf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)), markerPairs: needMarkerPairs(procedures.flatMap((p) => [p.name, ...p.aliases]).map(tokensOf)), sibling: SIBLING_TUNING };
   return index as unknown as CatalogSearchIndex;
 }
 
@@ -578,6 +628,83 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
 function candidateTerms(data: IndexData, known: readonly [string, number][]): string[] {
   const rare = known.filter(([t]) => (data.nameIdf.get(t) ?? 0) >= data.commonIdf).map(([t]) => t);
   return rare.length > 0 ? rare : known.map(([t]) => t);
+}
+
+/** MiniSearch's fields, in its order, and how much a term found in each counts. */
+const FIELDS = ["name", "aliases", "field"] as const;
+const FIELD_BOOSTS = [3, 3, 0.8] as const;
+
+/** One term's BM25 score in each field (FIELDS), by procedure, in MiniSearch's order (procedures as added). */
+type TermPostings = readonly { ids: number[]; scores: number[] }[];
+
+/**
+ * A term's postings, asked of MiniSearch once a field (unboosted: its BM25 score itself) the
+ * first time a question searches the term, and kept with the index: they depend on the catalog
+ * alone, and the same few thousand terms come back question after question.
+ */
+function termPostings(data: IndexData, term: string): TermPostings {
+  let postings = data.postings.get(term);
+  if (postings === undefined) {
+    postings = FIELDS.map((field) => {
+      const found = data.mini.search(term, { fields: [field] }).map((r) => ({ id: r.id as number, score: r.score }));
+      // (MiniSearch lists a term's procedures in the order they were added: by id)
+      found.sort((a, b) => a.id - b.id);
+      return { ids: found.map((r) => r.id), scores: found.map((r) => r.score) };
+    });
+    data.postings.set(term, postings);
+  }
+  return postings;
+}
+
+/**
+ * The procedures that use the terms, by BM25 score, best first: MiniSearch's OR search with the
+ * field boosts and each term boosted by its weight (pairs more), to the last bit (the same
+ * products, the same sums in the same order, multiplied by the number of terms matched, ties in
+ * the same order), then curated procedures' scores boosted. Computed here from each term's
+ * postings (termPostings): MiniSearch's search would score every posting of every term again
+ * for each question, building objects and maps for each.
+ */
+function bm25Hits(data: IndexData, terms: readonly string[], weightOf: ReadonlyMap<string, number>): { id: number; score: number }[] {
+  const n = data.docs.length;
+  const total = new Float64Array(n);
+  const termScore = new Float64Array(n);
+  const matched = new Uint16Array(n);
+  const inTerm = new Uint8Array(n);
+  const order: number[] = [];
+  const touched: number[] = [];
+  for (let i = 0; i < terms.length; i++) {
+    const term = terms[i]!;
+    const postings = termPostings(data, term);
+    const boost = (weightOf.get(term) ?? 1) * (term.includes(" ") ? 1.5 : 1);
+    touched.length = 0;
+    for (let f = 0; f < FIELDS.length; f++) {
+      const { ids, scores } = postings[f]!;
+      const fieldBoost = FIELD_BOOSTS[f]!;
+      for (let k = 0; k < ids.length; k++) {
+        const id = ids[k]!;
+        // (MiniSearch: term weight 1 × term boost × field boost × document boost 1 × BM25)
+        const w = boost * fieldBoost * scores[k]!;
+        if (inTerm[id] === 0) {
+          inTerm[id] = 1;
+          termScore[id] = w;
+          touched.push(id);
+        } else termScore[id] = termScore[id]! + w;
+      }
+    }
+    for (let k = 0; k < touched.length; k++) {
+      const id = touched[k]!;
+      inTerm[id] = 0;
+      if (matched[id] === 0) {
+        order.push(id);
+        total[id] = termScore[id]!;
+      } else total[id] = total[id]! + termScore[id]!;
+      matched[id] = matched[id]! + 1;
+    }
+  }
+  const hits = order.map((id) => ({ id, score: total[id]! * matched[id]! }));
+  hits.sort((a, b) => b.score - a.score);
+  // (a document's boost multiplies each of its term scores, so it is applied to the sum here)
+  return hits.map((h) => ({ id: h.id, score: data.docs[h.id]!.curated ? h.score * CURATED_BM25_BOOST : h.score })).sort((a, b) => b.score - a.score);
 }
 
 interface Scored {
@@ -605,16 +732,7 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   const known = terms.filter(([t]) => data.idf.has(t));
   if (known.length === 0) return [];
   const weightOf = new Map(terms);
-  // (a document's boost multiplies each of its term scores, so it is applied to the sum here:
-  // MiniSearch would call back once per matching document and term)
-  const hits = data.mini
-    .search(candidateTerms(data, known).join("\n"), {
-      boost: { name: 3, aliases: 3, field: 0.8 },
-      boostTerm: (term) => (weightOf.get(term) ?? 1) * (term.includes(" ") ? 1.5 : 1),
-      combineWith: "OR",
-    })
-    .map((h) => ({ id: h.id as number, score: data.docs[h.id as number]!.curated ? h.score * CURATED_BM25_BOOST : h.score }))
-    .sort((a, b) => b.score - a.score);
+  const hits = bm25Hits(data, candidateTerms(data, known), weightOf);
   if (hits.length === 0) return [];
 
   // what the question says, weighed by rarity. Words the catalog never uses in a name or alias
@@ -642,29 +760,62 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   const topBm25 = hits[0]!.score;
   const scored: Scored[] = [];
   const pending: { doc: Doc; questionCovered: number; nameCovered: number; readDamped: number; wholeCovered: number; distinctive: number; outright: boolean; bm25: number; needGot: number }[] = [];
+  // what each term the catalog knows counts for, found once for the question, not once a candidate
+  // (the catalog's own string for the term: the sets and maps below then find it at once)
+  const said: { t: string; w: number; idf: number; wi: number; tone: string | undefined; need: boolean; extra: boolean; distinctive: boolean }[] = [];
+  for (const [typed, w] of terms) {
+    const idf = data.idf.get(typed);
+    if (idf === undefined) continue;
+    const t = data.termOf.get(typed)!;
+    const strongTerm = data.strongTerms.has(t);
+    const generic = data.generic.has(t) || inGenericPair.has(t);
+    said.push({
+      t,
+      w,
+      idf,
+      wi: w * idf,
+      tone: tones.get(t),
+      need: needTotal > 0 && q.needTerms.has(t) && strongTerm && !generic,
+      extra: stopPair(t) || !strongTerm,
+      distinctive: w >= 0.5 && !generic && (stopPair(t) ? idf >= data.maxIdf * STOP_PAIR_DISTINCTIVE && !t.split(" ").some((k) => inListedGeneric.has(k)) : idf >= data.maxIdf * (t.includes(" ") ? 0.26 : 0.44)),
+    });
+  }
+  // what each place of a candidate's phrases says of the question (0 where it says nothing), and
+  // which phrases say something (kept zeroed between candidates)
+  let share = new Float64Array(256);
+  let touched = new Uint8Array(16);
   for (const hit of hits.slice(0, CANDIDATES)) {
     const doc = data.docs[hit.id as number]!;
     // a word typed with its marks matches only a name that writes it so (or an alias typed without)
-    const toneOk = (t: string): boolean => {
-      const tone = tones.get(t);
-      return tone === undefined || doc.strongTones.has(tone) || !doc.markedTerms.has(t);
-    };
+    const toneOk = (x: (typeof said)[number]): boolean => x.tone === undefined || doc.strongTones.has(x.tone) || !doc.markedTerms.has(x.t);
     let strong = 0;
     let weak = 0;
     let extra = 0;
     let needGot = 0;
     let distinctive = 0;
-    for (const [t, w] of terms) {
-      const idf = data.idf.get(t);
-      if (idf === undefined) continue;
-      if (doc.strong.has(t) && toneOk(t)) {
-        strong += w * idf;
-        if (needTotal > 0 && q.needTerms.has(t) && data.strongTerms.has(t) && !data.generic.has(t) && !inGenericPair.has(t)) needGot += w * idf;
-        if (stopPair(t) || !data.strongTerms.has(t)) extra += w * idf;
-        if (w >= 0.5 && !data.generic.has(t) && !inGenericPair.has(t) && (stopPair(t) ? idf >= data.maxIdf * STOP_PAIR_DISTINCTIVE && !t.split(" ").some((k) => inListedGeneric.has(k)) : idf >= data.maxIdf * (t.includes(" ") ? 0.26 : 0.44))) distinctive = Math.max(distinctive, idf);
-      } else if (doc.weak.has(t)) {
-        weak += w * idf * WEAK_FACTOR;
-        if (stopPair(t) || !data.strongTerms.has(t)) extra += w * idf * WEAK_FACTOR;
+    const { strong: strongSet, weak: weakSet } = doc;
+    const { starts, idfs, placesOf, phraseAt } = doc.flatPhrases;
+    if (share.length < idfs.length) share = new Float64Array(idfs.length * 2);
+    if (touched.length < starts.length) touched = new Uint8Array(starts.length * 2);
+    for (let i = 0; i < said.length; i++) {
+      const x = said[i]!;
+      const inStrong = strongSet.has(x.t);
+      const at = placesOf.get(x.t);
+      const ok = x.tone === undefined || ((inStrong || at !== undefined) && toneOk(x));
+      if (inStrong && ok) {
+        strong += x.wi;
+        if (x.need) needGot += x.wi;
+        if (x.extra) extra += x.wi;
+        if (x.distinctive) distinctive = Math.max(distinctive, x.idf);
+      } else if (weakSet.has(x.t)) {
+        weak += x.wi * WEAK_FACTOR;
+        if (x.extra) extra += x.wi * WEAK_FACTOR;
+      }
+      if (at === undefined || !ok) continue;
+      for (let j = 0; j < at.length; j++) {
+        const place = at[j]!;
+        share[place] = idfs[place]! * Math.min(1, x.w);
+        touched[phraseAt[place]!] = 1;
       }
     }
     // a question of function words alone weighs nothing: it covers nothing (not 0/0, which is NaN)
@@ -675,14 +826,20 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
     // the same, with the aliases as read counting as a part of a name does; and the name itself
     let readDamped = 0;
     let ownName = 0;
-    for (const phrase of doc.phrases) {
+    // (a phrase the question says nothing of covers nothing; each phrase's share is summed in the
+    // order of its terms, adding nothing for those the question does not say)
+    const phrases = doc.phrases;
+    for (let p = 0; p < phrases.length; p++) {
+      if (touched[p] === 0) continue;
+      touched[p] = 0;
+      let got = 0;
+      for (let place = starts[p]!; place < starts[p + 1]!; place++) {
+        got += share[place]!;
+        share[place] = 0;
+      }
+      const phrase = phrases[p]!;
       const all = phrase.total;
       if (all === 0) continue;
-      let got = 0;
-      phrase.terms.forEach((t, i) => {
-        const w = weightOf.get(t);
-        if (w !== undefined && toneOk(t)) got += phrase.idfs[i]! * Math.min(1, w);
-      });
       nameCovered = Math.max(nameCovered, (got / all) * (phrase.whole ? 1 : PART_FACTOR));
       readDamped = Math.max(readDamped, (got / all) * (phrase.whole && !phrase.read ? 1 : PART_FACTOR));
       if (phrase.whole) wholeCovered = Math.max(wholeCovered, got / all);
