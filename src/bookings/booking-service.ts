@@ -35,6 +35,7 @@ function noResultToDeliver(code: string, status: DossierStatus | null | undefine
   return `Hồ sơ ${code} chưa có kết quả (${state}); ${notReady} (the result is not ready yet).`;
 }
 import { assertConfirmed, type Confirmation } from "../verification/one-time-codes.js";
+import { CONTROL, INVISIBLE } from "../text/characters.js";
 
 export interface NewBooking {
   kind: BookingKind;
@@ -366,11 +367,14 @@ export class BookingService {
     const booking = await this.db.deliveryBooking.findUnique({ where: { reference: referenceCode }, include: { commune: { select: { parentCode: true } }, dossier: { select: { code: true, status: true } } } });
     if (!booking || (unitCode && !unitCovers(unitCode, { code: booking.communeCode, parentCode: booking.commune.parentCode }))) throw notInUnit(referenceCode);
     const waybillCode = details.waybillCode?.trim() ? normalizeWaybill(details.waybillCode) : null;
-    const failureReason = details.failureReason?.trim().replace(/\s+/g, " ") || null;
-    const note = details.note?.trim() || null;
+    // Composed (NFC) as the rest of the dossier's text, so a reason typed decomposed repeats, not conflicts.
+    const failureReason = details.failureReason?.normalize("NFC").trim().replace(/\s+/g, " ") || null;
+    const note = details.note?.normalize("NFC").trim() || null;
     if (failureReason && failureReason.length > FAILURE_REASON_MAX) throw new ValidationError(`failureReason: lý do dài quá ${FAILURE_REASON_MAX} ký tự.`, { field: "failureReason" });
     if (note && note.length > BOOKING_NOTE_MAX) throw new ValidationError(`note: ghi chú dài quá ${BOOKING_NOTE_MAX} ký tự.`, { field: "note" });
-    if (note && /(?![\t\n\r])\p{Cc}|\p{Cf}/u.test(note)) throw new ValidationError("note: ghi chú chứa ký tự điều khiển không hợp lệ.", { field: "note" });
+    // Both reach the citizen's notice: nothing that would show as garbage or hide or reverse text.
+    if (note && (CONTROL.test(note) || INVISIBLE.test(note))) throw new ValidationError("note: ghi chú chứa ký tự điều khiển hoặc ký tự ẩn không hợp lệ.", { field: "note" });
+    if (failureReason && (CONTROL.test(failureReason) || INVISIBLE.test(failureReason))) throw new ValidationError("failureReason: lý do chứa ký tự điều khiển hoặc ký tự ẩn không hợp lệ.", { field: "failureReason" });
     // The waybill is the dispatch's: another move may repeat the one recorded, never write or change it.
     if (waybillCode && to !== "DISPATCHED" && waybillCode !== booking.waybillCode) {
       if (!booking.waybillCode) throw new ValidationError(`waybillCode: mã vận đơn chỉ ghi khi phát ("${BOOKING_STATUS_LABELS.DISPATCHED}") (a waybill code is recorded by the dispatch only)`, { field: "waybillCode" });

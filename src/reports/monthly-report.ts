@@ -19,6 +19,7 @@ import { createNotices, viaPg, wakeRelay } from "../notifications/notice-store.j
 import type { StaffReportReminderVariables } from "../text/staff-vi.js";
 import { AppError, NotFoundError, ValidationError } from "../errors.js";
 import { dayKey, shiftDay, type WorkingCalendar } from "../calendar/working-days.js";
+import { CONTROL, INVISIBLE, LONE_SURROGATE } from "../text/characters.js";
 
 // ───────────────────────── Months ─────────────────────────
 
@@ -94,7 +95,14 @@ export const reportQuerySchema = (now?: () => Date) =>
 export const reportParamsSchema = (now?: () => Date) => z.object({ unit: unitCodeSchema, month: monthSchema(now) });
 
 const SECTION_MAX = 20_000;
-const section = (label: string) => z.string({ message: `${label}: văn bản` }).max(SECTION_MAX, `${label}: tối đa ${SECTION_MAX.toLocaleString("vi-VN")} ký tự`);
+/** A section staff write for the report (printed and sent up): composed (NFC), no control or invisible characters. */
+const section = (label: string) =>
+  z
+    .string({ message: `${label}: văn bản` })
+    .max(SECTION_MAX, `${label}: tối đa ${SECTION_MAX.toLocaleString("vi-VN")} ký tự`)
+    .refine((v) => !CONTROL.test(v) && !LONE_SURROGATE.test(v), `${label}: có ký tự điều khiển không hợp lệ`)
+    .refine((v) => !INVISIBLE.test(v), `${label}: có ký tự ẩn (khoảng trắng không độ rộng, ký tự đảo chiều chữ); hãy gõ lại`)
+    .transform((v) => v.normalize("NFC"));
 
 /** The sections staff write; any left out keeps what it had. */
 export const sectionsSchema = z

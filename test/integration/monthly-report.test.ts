@@ -382,11 +382,17 @@ describe("unit confinement", () => {
     expect(bad.body.error.field).toBe("results");
     expect((await api("PUT", `/api/v1/reports/monthly/${A}/2026-09`, keys.a!, { results: "x".repeat(20_001) })).body.error.field).toBe("results");
     expect((await api("PUT", `/api/v1/reports/monthly/${A}/9999-01`, keys.a!, body)).status).toBe(400);
+    // Printed and sent up the line: no control or hidden/reversing characters, nothing stored.
+    for (const text of ["Đạt\u0007 kế hoạch.", "Đạt \u202ekế hoạch.", "Đạt\u200b kế hoạch."]) {
+      const refused = await api("PUT", `/api/v1/reports/monthly/${A}/2026-09`, keys.a!, { limitations: text });
+      expect(refused.status, JSON.stringify(text)).toBe(400);
+      expect(refused.body.error.field).toBe("limitations");
+    }
     const ok = await api("PUT", `/api/v1/reports/monthly/${A}/2026-09`, keys.province!, body);
     expect(ok.status, ok.text).toBe(200);
     expect(ok.body.sections).toEqual({ results: "Tiếp nhận đúng quy trình.", strengths: "", limitations: "", proposals: "" });
     // A later save of one section keeps the others.
-    const more = await api("PUT", `/api/v1/reports/monthly/${A}/2026-09`, keys.a!, { strengths: "Cán bộ nhiệt tình." });
+    const more = await api("PUT", `/api/v1/reports/monthly/${A}/2026-09`, keys.a!, { strengths: "Cán bộ nhiệt tình.".normalize("NFD") });
     expect(more.body.sections).toMatchObject({ results: "Tiếp nhận đúng quy trình.", strengths: "Cán bộ nhiệt tình." });
     expect(more.body.updatedBy).toBe("Cán bộ a");
   });

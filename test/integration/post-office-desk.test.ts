@@ -361,9 +361,16 @@ describe("the API takes the same fields", () => {
     expect((await move({ status: "DISPATCHED", waybillCode: "EL 12345" })).body.error.field).toBe("waybillCode");
     expect((await move({ status: "DISPATCHED", waybillCode: "X".repeat(31) })).status).toBe(400);
     expect((await move({ status: "CONFIRMED", unknown: 1 })).status).toBe(400);
+    // The reason is read by the citizen: no hidden or reversing characters.
+    for (const failureReason of ["Sai \u202eđịa chỉ", "Sai\u0007 địa chỉ"]) {
+      const refused = await move({ status: "FAILED", failureReason, retryPaidBy: "CITIZEN" });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.field).toBe("failureReason");
+    }
     expect(await stored(reference)).toMatchObject({ status: "REQUESTED" });
 
-    const failed = await move({ status: "FAILED", failureReason: "Kết quả ghi sai tên", retryPaidBy: "AGENCY" });
+    // Sent decomposed (NFD), stored composed: the same reason sent composed is a repeat, not a 409.
+    const failed = await move({ status: "FAILED", failureReason: "Kết quả ghi sai tên".normalize("NFD"), retryPaidBy: "AGENCY" });
     expect(failed.status, failed.text).toBe(200);
     expect(failed.body).toMatchObject({ status: "FAILED", failureReason: "Kết quả ghi sai tên", retryPaidBy: "AGENCY", repeated: false });
     expect((await stored(reference)).handledById).toBeNull(); // an API key is no staff member

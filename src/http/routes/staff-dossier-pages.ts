@@ -33,7 +33,7 @@ const FILTER_LABELS: Record<string, string> = {
   dueBefore: "Hạn trả trước ngày",
   dueAfter: "Hạn trả sau ngày",
   receivedFrom: "Nhận từ ngày",
-  receivedTo: "Nhận đến ngày",
+  receivedTo: "Nhận trước ngày",
   channel: "Nộp qua",
   returnedByPost: "Trả kết quả qua bưu điện",
   procedureCode: "Mã thủ tục",
