@@ -5,8 +5,9 @@
  * catalog (and again when it changes), then ask it per question.
  *
  *   question → tokens, abbreviations, typing slips, synonyms            query.ts, data/*.json
- *            → MiniSearch (BM25 over name, aliases, documents, field;
- *              terms are folded syllables and syllable pairs)          here
+ *            → MiniSearch (BM25 over name, aliases, field; terms are
+ *              folded syllables and syllable pairs); the documents'
+ *              words are not indexed but count in the confidence       here
  *            → confidence from how much of the question each candidate
  *              explains and how much of its name the question covers  here
  *            → answer: match, choices (variants), out of scope, none   answer.ts, data/*.json
