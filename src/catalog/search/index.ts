@@ -973,7 +973,8 @@ export function withSiblingTuning(index: CatalogSearchIndex, tuning: Partial<Sib
  * Near-identical procedures ("Cấp", "Cấp lại", "Cấp đổi Bằng …"; "… về ADN", "… về giọng nói …")
  * share most words: a sibling close to the best moves up by how much more of the words that set
  * it apart from the best (the words of its name the best's lacks) the question says than of the
- * best's own (the words of the best's name it lacks). When the question says neither's own words,
+ * best's own (the words of the best's name it lacks). When the question says neither's own words
+ * (nor any word that sets another close sibling apart from the best, or the best from it),
  * the plain variant wins: the sibling that adds no word the question leaves unsaid (but the plain
  * variant's own, data/stopwords.json plainVariantWords: "lần đầu") over one that does ("lại",
  * "Xóa"). Reorders `scored` in place.
@@ -1012,15 +1013,23 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
     return { own, said, shared, mentioned, unsaid };
   };
   let moved = false;
+  const close: { s: Scored; mine: ReturnType<typeof weigh>; theirs: ReturnType<typeof weigh> }[] = [];
   for (const s of scored.slice(1, data.sibling.closeMax)) {
     if (s.confidence < MATCH_THRESHOLD || s.rank < best.rank - data.sibling.closeRank) continue;
     const mine = weigh(s.doc, best.doc.nameTerms);
     const theirs = weigh(best.doc, s.doc.nameTerms);
     if (mine.shared < data.sibling.siblingShare * Math.min(mine.shared + mine.own, theirs.shared + theirs.own)) continue;
+    close.push({ s, mine, theirs });
+  }
+  // a question that mentions a word setting some close sibling apart from the best, or the best
+  // from some close sibling ("đổi" of "Cấp đổi Bằng …" beside "Cấp lại Bằng …" and "Cấp Bằng …"),
+  // asks for a variant that is not the plain one, even when it says neither word of the two compared
+  const variantSaid = close.some((c) => c.mine.mentioned > 0 || c.theirs.mentioned > 0);
+  for (const { s, mine, theirs } of close) {
     const frac = (x: { own: number; said: number }): number => (x.own > 0 ? x.said / x.own : 0);
-    // with neither's own words said, a sibling that adds nothing but the plain variant's words
+    // with neither's own words said (nor any close sibling's), a sibling that adds nothing but the plain variant's words
     // ("lần đầu") is the common variant and wins over one that adds words the question does not say ("lại")
-    const plainer = (a: typeof mine, b: typeof mine): boolean => a.mentioned === 0 && b.mentioned === 0 && a.unsaid === 0 && b.unsaid > 0;
+    const plainer = (a: typeof mine, b: typeof mine): boolean => !variantSaid && a.mentioned === 0 && b.mentioned === 0 && a.unsaid === 0 && b.unsaid > 0;
     const { differenceWeight, unsaidWeight } = data.sibling;
     const delta = differenceWeight * (frac(mine) - frac(theirs)) + (plainer(mine, theirs) ? unsaidWeight : plainer(theirs, mine) ? -unsaidWeight : 0);
     if (delta !== 0) {
