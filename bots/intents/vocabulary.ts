@@ -174,8 +174,8 @@ export const INTENTS = {
   where: ["ở đâu", "chỗ nào", "nơi nộp", "nộp ở", "nộp tại", "cơ quan nào", "đến đâu", "đi đâu", "nơi nào", "nộp đâu", "làm đâu"],
   time: ["bao lâu", "bao nhiêu lâu", "mấy ngày", "bao nhiêu ngày", "thời hạn", "thời gian", "bao giờ", "khi nào", "lâu không", "mất mấy", "mấy hôm", "mấy tuần"],
   fee: ["lệ phí", "phí", "chi phí", "miễn phí", "bao nhiêu tiền", "hết bao nhiêu", "mất bao nhiêu", "tốn bao nhiêu", "tiền", "mất tiền", "tốn tiền", "mất phí", "tốn phí", "giá"],
-  /** How the dossier is handed in: by post, or online. */
-  postal: ["bưu điện", "bưu chính", "bưu tá", "qua bưu", "tận nhà", "ship", "chuyển phát", "online", "trực tuyến", "qua mạng", "nộp mạng", "VNeID", "dịch vụ công"],
+  /** How the dossier is handed in: by post, online, or at the desk ("nộp trực tiếp được không"). */
+  postal: ["trực tiếp", "bưu điện", "bưu chính", "bưu tá", "qua bưu", "tận nhà", "ship", "chuyển phát", "online", "trực tuyến", "qua mạng", "nộp mạng", "VNeID", "dịch vụ công"],
   /**
    * Words around an aspect that name no procedure ("tôi ở xa có gửi … được không", "còn … thì
    * sao"): a question made only of these and an aspect's words asks about a procedure it does not name.

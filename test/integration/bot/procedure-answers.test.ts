@@ -234,5 +234,12 @@ describe("procedure answers (issue 8 §3)", () => {
     expect(answer).toMatch(/^📄 Đăng ký thường trú \(mã 1\.004222\)/);
     expect(answer).toMatch(/\n---\nVề hộ chiếu ông\/bà có hỏi: việc này không giải quyết tại bộ phận một cửa của xã, phường nên em không có hướng dẫn thủ tục\.\nNơi làm: Phòng Quản lý xuất nhập cảnh/);
   });
+  it("a follow-up asking whether the dossier may be handed in at the desk stays on the procedure under discussion", async () => {
+    const c = await conversation();
+    await c.ask("xóa đăng ký phương tiện vui chơi dưới nước");
+    // "trực tiếp" asks how it is handed in: the 📮 line, not "nothing found"
+    expect(texts(await c.ask("nộp trực tiếp được không"))).toMatch(/^📄 Xóa đăng ký phương tiện hoạt động vui chơi, giải trí dưới nước \(mã 2\.001211\)\n📮 Nộp trực tiếp; có thể gửi hồ sơ/);
+  });
+
 });
 
