@@ -110,13 +110,14 @@ export function documentsFeature(catalog: CatalogService): Feature {
    * Whether the message says words of `code`'s name or aliases (two or more in a row) that are
    * neither words of the current procedure's name nor words asking something: "đăng ký tạm trú …
    * mất mấy ngày" names another procedure than the one under discussion; "mất bao lâu" (which the
-   * search may read as "khai tử") and "nhờ người khác đi nộp" (some alias's words) do not.
+   * search may read as "khai tử"), "nhờ người khác đi nộp" and "nộp online được không" (some alias's words) do not.
    */
   const saysNameOf = async (said: Utterance, code: string, current: ProcedureView): Promise<boolean> => {
     const other = await catalog.get(code);
     if (!other) return false;
-    // words that ask something (an aspect) or mention a foreigner are not the procedure's name
-    const notName = new Set([...said.nameWords([current.name, ...current.aliases]), ...said.wordsOf([...ASPECTS.map((a) => INTENTS[a]), INTENTS.foreign])]);
+    // words that ask something (an aspect), the words around such a question ("nộp … được không":
+    // INTENTS.aspectOnly) or words mentioning a foreigner are not the procedure's name
+    const notName = new Set([...said.nameWords([current.name, ...current.aliases]), ...said.wordsOf([...ASPECTS.map((a) => INTENTS[a]), INTENTS.aspectOnly, INTENTS.foreign])]);
     return [...said.nameWords([other.name, ...other.aliases])].some((i) => !notName.has(i));
   };
 

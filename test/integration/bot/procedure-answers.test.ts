@@ -241,5 +241,13 @@ describe("procedure answers (issue 8 §3)", () => {
     expect(texts(await c.ask("nộp trực tiếp được không"))).toMatch(/^📄 Xóa đăng ký phương tiện hoạt động vui chơi, giải trí dưới nước \(mã 2\.001211\)\n📮 Nộp trực tiếp; có thể gửi hồ sơ/);
   });
 
+  it("words around a follow-up about how it is handed in ('nộp … được không') name no other procedure", async () => {
+    const c = await conversation();
+    await c.ask("xóa đăng ký phương tiện vui chơi dưới nước");
+    expect(texts(await c.ask("nộp online được không"))).toMatch(/^📄 Xóa đăng ký phương tiện hoạt động vui chơi, giải trí dưới nước \(mã 2\.001211\)\n📮 /);
+    const pension = await conversation();
+    await pension.ask("trợ cấp xã hội hàng tháng cho người cao tuổi");
+    expect(texts(await pension.ask("nộp online được không"))).toMatch(/^📄 Thực hiện, điều chỉnh, thôi hưởng trợ cấp hưu trí xã hội \(mã 1\.014027\)\n📮 /);
+  });
 });
 
