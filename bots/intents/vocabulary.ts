@@ -185,6 +185,8 @@ export const INTENTS = {
     "cần", "được", "không", "hông", "ko", "nữa", "gì", "thế", "nào", "sao", "ạ", "ơi", "nhé", "nha", "hả", "à", "còn", "phải", "là", "mà",
     "và", "với", "làm", "nộp", "gửi", "nhận", "lấy", "đi", "ở", "xa", "mất", "hết", "tốn", "bao nhiêu", "bao", "nhiêu", "luôn", "này",
     "đó", "kết quả", "hồ sơ", "theo", "mang", "qua", "về", "nhà",
+    // "thời gian giải quyết", "thời hạn xử lý": the time's words with what the desk does
+    "giải quyết", "xử lý",
   ],
   /** Whether one must go there, who must (both spouses?), or whether it can be done from home. */
   presence: [

@@ -249,5 +249,15 @@ describe("procedure answers (issue 8 §3)", () => {
     await pension.ask("trợ cấp xã hội hàng tháng cho người cao tuổi");
     expect(texts(await pension.ask("nộp online được không"))).toMatch(/^📄 Thực hiện, điều chỉnh, thôi hưởng trợ cấp hưu trí xã hội \(mã 1\.014027\)\n📮 /);
   });
+  it("'thời gian giải quyết' asked after choices, or with no procedure yet, asks which procedure instead of finding none", async () => {
+    const c = await conversation();
+    const card = await c.ask("làm căn cước");
+    expect(buttons(card).map((b) => b.data)).toContain("proc:1.014061");
+    const again = await c.ask("thời gian giải quyết");
+    expect(texts(again)).toBe("Ông/bà chọn giúp em thủ tục muốn hỏi ở dưới, em sẽ trả lời đúng điều ông/bà hỏi cho thủ tục đó.");
+    expect(texts(await c.press("proc:1.014061"))).toMatch(/^📄 [^\n]+\(mã 1\.014061\)\n⏱ Thời hạn giải quyết: /);
+    const fresh = await conversation();
+    expect(texts(await fresh.ask("thời hạn giải quyết"))).toMatch(/^Ông\/bà hỏi cho thủ tục nào ạ\?/);
+  });
 });
 
