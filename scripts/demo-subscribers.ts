@@ -28,11 +28,14 @@ export async function seedDemoSubscribers(pool: pg.Pool, sandboxed: { telegram: 
   const hamletIds: string[] = [];
   for (const name of HAMLETS) {
     const key = name.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
-    const row = await pool.query<{ id: string }>(
-      `INSERT INTO "Hamlet" (id, "communeCode", name, "searchName", "updatedAt") VALUES (gen_random_uuid(), $1, $2, $3, now())
-       ON CONFLICT ("communeCode", "searchName") DO UPDATE SET name = "Hamlet".name RETURNING id`,
-      [COMMUNE, name, key],
-    );
+    // the demo's hamlet of that exact name, added once (a second demo run finds it)
+    const found = await pool.query<{ id: string }>(`SELECT id FROM "Hamlet" WHERE "communeCode" = $1 AND name = $2`, [COMMUNE, name]);
+    const row = found.rows[0]
+      ? found
+      : await pool.query<{ id: string }>(
+          `INSERT INTO "Hamlet" (id, "communeCode", name, "searchName", "updatedAt") VALUES (gen_random_uuid(), $1, $2, $3, now()) RETURNING id`,
+          [COMMUNE, name, key],
+        );
     hamletIds.push(row.rows[0]!.id);
   }
   const people: { channel: "TELEGRAM" | "ZALO_OA"; externalId: string; name: string; hamletId: string; reachable: boolean; stale: boolean }[] = [];

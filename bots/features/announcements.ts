@@ -25,6 +25,10 @@ export function announcementsFeature(deps: { subscriptions: SubscriptionService;
     const done = await deps.subscriptions.subscribeArea(channel, id, communeCode, hamlet);
     if (!done) return offerHamlets(ctx, communeCode, communeName, areaText.hamletGone);
     if (done.outcome === "too-many-proposals") return offerHamlets(ctx, communeCode, communeName, areaText.tooManyProposals);
+    if (done.outcome === "choose") {
+      ctx.session.area = { step: "hamlet", communeCode, communeName };
+      return void ctx.reply({ text: areaText.sameNameHamlets(communeName), buttons: [...done.choices.map((h) => [areaText.hamletButton(h.name, h.id)]), [areaText.wholeCommune], [areaText.otherHamlet]] });
+    }
     ctx.session.area = undefined;
     const where = done.hamletName ? `${done.hamletName}, ${communeName}` : communeName;
     if (done.outcome === "already") return void ctx.reply({ text: areaText.already(where) });

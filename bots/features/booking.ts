@@ -14,6 +14,7 @@ import type { CatalogService } from "../../src/catalog/catalog-service.js";
 import { homePickup, resultInPerson, submissionOf } from "../../src/catalog/submission.js";
 import { toE164 } from "../../src/dossiers/event-schema.js";
 import type { DossierLookupService } from "../../src/dossiers/lookup-service.js";
+import { CONTROL_ONE_LINE } from "../../src/text/characters.js";
 import { searchKey } from "../../src/text/vietnamese.js";
 import type { Confirmation, OneTimeCodeService } from "../../src/verification/one-time-codes.js";
 import type { Feature, TurnContext } from "../engine/engine.js";
@@ -78,10 +79,13 @@ export function bookingFeature(deps: {
   };
 
   const step = async (ctx: TurnContext, b: BookingDraft, text: string) => {
-    const value = text.trim();
+    // One line, as the slip prints it and the notices say it: line breaks and tabs are spaces, and
+    // any other control character (a BEL, an escape sequence) is refused as staff text is.
+    const value = text.trim().replace(/\s+/g, " ");
+    const garbled = CONTROL_ONE_LINE.test(value);
     switch (b.step) {
       case "name":
-        if (value.length < 2 || value.length > 100 || /\d{3,}/.test(value)) return void ctx.reply({ text: bookingText.badName, buttons: [ABORT] });
+        if (garbled || value.length < 2 || value.length > 100 || /\d{3,}/.test(value)) return void ctx.reply({ text: bookingText.badName, buttons: [ABORT] });
         b.recipientName = value;
         b.step = "phone";
         break;
@@ -106,7 +110,7 @@ export function bookingFeature(deps: {
         return void ctx.reply({ text: bookingText.chooseCommune, buttons: [...found.map((u) => [{ label: `${u.fullName} (${u.provinceName ?? ""})`, data: `commune:${u.code}` }]), ABORT] });
       }
       case "address":
-        if (value.length < 5 || value.length > 200) return void ctx.reply({ text: bookingText.badAddress, buttons: [ABORT] });
+        if (garbled || value.length < 5 || value.length > 200) return void ctx.reply({ text: bookingText.badAddress, buttons: [ABORT] });
         b.addressLine = value;
         b.step = "window";
         break;

@@ -538,6 +538,7 @@ export const areaText = {
   typeHamlet: (commune: string) => `Ông/bà gõ tên ấp/khóm của mình ở ${commune} (ví dụ "Ấp 3", "Khóm Mỹ Long").`,
   hamletGone: "Ấp/khóm này không còn trong danh sách của xã/phường. Ông/bà chọn lại giúp:",
   tooManyProposals: "Ông/bà đã đề xuất nhiều ấp/khóm mới đang chờ xã/phường xác nhận, nên chưa thêm được tên này. Ông/bà chọn ấp/khóm trong danh sách hoặc bấm \"Cả xã/phường\" giúp:",
+  sameNameHamlets: (commune: string) => `${commune} có mấy ấp/khóm tên gần giống nhau (chỉ khác dấu). Ông/bà chọn đúng ấp/khóm của mình giúp:`,
   wholeCommune: { label: "Cả xã/phường", data: "area-whole" },
   otherHamlet: { label: "Ấp/khóm khác…", data: "area-other" },
   hamletButton: (name: string, id: string) => ({ label: clip(name, 60), data: `area-hamlet:${id}` }),

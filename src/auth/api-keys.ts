@@ -128,8 +128,9 @@ export class ApiKeyService {
 
   private async lookUp(hash: string): Promise<Principal | null> {
     const generation = this.generation;
-    const row = await this.db.apiKey.findUnique({ where: { keyHash: hash } });
-    const principal: Principal | null = row && !row.revokedAt ? { kind: "api-key", id: row.id, name: row.name, role: row.role, unitCode: row.unitCode } : null;
+    // A key of a staff member (staffUserId) ends with the account: a disabled member's key is refused as her sessions are.
+    const row = await this.db.apiKey.findUnique({ where: { keyHash: hash }, include: { staffUser: { select: { active: true } } } });
+    const principal: Principal | null = row && !row.revokedAt && row.staffUser?.active !== false ? { kind: "api-key", id: row.id, name: row.name, role: row.role, unitCode: row.unitCode } : null;
     if (generation === this.generation) {
       this.cache.set(hash, { principal }, { ttl: principal ? this.validMs : this.invalidMs });
       if (principal) this.provenGood.set(hash, true);

@@ -35,7 +35,7 @@ function noResultToDeliver(code: string, status: DossierStatus | null | undefine
   return `Hồ sơ ${code} chưa có kết quả (${state}); ${notReady} (the result is not ready yet).`;
 }
 import { assertConfirmed, type Confirmation } from "../verification/one-time-codes.js";
-import { CONTROL, INVISIBLE } from "../text/characters.js";
+import { CONTROL, CONTROL_ONE_LINE, INVISIBLE } from "../text/characters.js";
 
 export interface NewBooking {
   kind: BookingKind;
@@ -326,6 +326,10 @@ export class BookingService {
     const collection = await this.collectionOf(dossier);
     const addressLine = (input.addressLine ?? "").trim().replace(/\s+/g, " ") || collection?.addressLine || "";
     if (addressLine.length < 5 || addressLine.length > 200) throw new ValidationError("addressLine: nhập địa chỉ giao (số nhà, đường, ấp/khóm), từ 5 đến 200 ký tự.", { field: "addressLine" });
+    // Printed on the slip the courier carries and shown at the desk: refused as every staff text is (a right-to-left override would reverse part of it).
+    if (CONTROL_ONE_LINE.test(addressLine) || INVISIBLE.test(addressLine)) {
+      throw new ValidationError("addressLine: địa chỉ chứa ký tự điều khiển hoặc ký tự ẩn không hợp lệ; hãy gõ lại.", { field: "addressLine" });
+    }
     if (!dossier.applicant.phone) throw new ValidationError("Hồ sơ không có số điện thoại người nộp; không đặt được lịch giao.", { field: "dossierCode" });
     const data = {
       reference: reference(),

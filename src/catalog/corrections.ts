@@ -232,6 +232,27 @@ export async function applyCorrections(db: Db, corrections: PlannedCorrection[],
   if (corrections.length === 0) return;
   await db.$transaction(
     async (tx) => {
+      // The difference shown (and confirmed) was planned against each procedure as it was then: a
+      // correction saved since — another admin's import while this one waited for its "y", or one
+      // running beside it — is refused here, the rows locked, so it is never silently undone.
+      const codes = corrections.map((c) => c.code).sort();
+      const locked = await tx.$queryRaw<{ code: string; correctedAt: Date | null; correctedBy: string | null }[]>`
+        SELECT code, "correctedAt", "correctedBy" FROM "Procedure" WHERE code = ANY(${codes}::text[]) ORDER BY code FOR UPDATE`;
+      const stored = new Map(locked.map((p) => [p.code, p]));
+      const moved = corrections.filter((c) => {
+        const p = stored.get(c.code);
+        return !p || !sameInstant(p.correctedAt?.toISOString() ?? null, c.before.correctedAt ?? null);
+      });
+      if (moved.length) {
+        const said = moved.map((c) => {
+          const p = stored.get(c.code);
+          return p ? `${c.code} (corrected on ${p.correctedAt?.toISOString() ?? "?"}${p.correctedBy ? ` by ${p.correctedBy}` : ""})` : `${c.code} (no longer in the catalog)`;
+        });
+        throw new AppError(
+          "CONFLICT",
+          `Not saved: ${said.join(", ")} changed after the difference above was read; export again and make the change there — nothing was stored (thủ tục vừa được người khác hiệu đính; hãy xuất lại).`,
+        );
+      }
       await tx.procedureDocument.deleteMany({ where: { procedureCode: { in: corrections.map((c) => c.code) } } });
       for (const c of corrections) {
         const { documents: _documents, code: _code, ...fields } = c.after;

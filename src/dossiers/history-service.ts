@@ -136,7 +136,11 @@ export class DossierHistoryService {
       and.push(query.returnedByPost ? post : { NOT: post });
     }
     if (query.procedureCode) and.push({ procedureCode: query.procedureCode });
-    if (query.q) and.push({ OR: [{ code: { contains: query.q.toUpperCase() } }, { applicant: { fullName: { contains: query.q, mode: "insensitive" } } }] });
+    if (query.q) {
+      // Prisma's contains is a LIKE pattern: "%" and "_" would match anything. Escaped, q is the text typed.
+      const text = query.q.replace(/[\\%_]/g, (c) => `\\${c}`);
+      and.push({ OR: [{ code: { contains: text.toUpperCase() } }, { applicant: { fullName: { contains: text, mode: "insensitive" } } }] });
+    }
     const where: Prisma.DossierWhereInput = { AND: and };
     const [total, rows] = await Promise.all([
       this.db.dossier.count({ where }),

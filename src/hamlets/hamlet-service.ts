@@ -7,14 +7,18 @@
  * Every method takes the principal and confines it to its unit through the guard's functions: a
  * commune outside the unit is refused (403), a hamlet outside it does not exist (404).
  *
- * Names are stored normalised (NFC, one space between words); two names with the same search key
- * ("Khóm 2", "khom  2") are the same hamlet. CSV import: see `importCsv`.
+ * Names are stored normalised (NFC, one space between words). Two names are the same hamlet when
+ * they agree once marks are set aside ("Khóm 2", "khom  2"), unless both carry their marks and the
+ * marks differ: "Tân Thành" and "Tân Thạnh" are two hamlets (after communes merged, one commune can
+ * hold both); see `sameHamletName`. Every write of a commune's hamlets (staff, CSV import, a
+ * citizen's proposal) holds the commune's lock (`lockCommuneHamlets`), so two writes cannot both
+ * add the same name. CSV import: see `importCsv`.
  */
 import { parse } from "csv-parse/sync";
 import type { Db } from "../db/client.js";
 import { AppError, NotFoundError, ValidationError } from "../errors.js";
 import { canTouchCommune, ForbiddenError, unitScope, type CommuneRef, type Principal } from "../auth/guard.js";
-import { normalizeInput, searchKey } from "../text/vietnamese.js";
+import { hasDiacritics, normalizeInput, searchKey, toneSignature } from "../text/vietnamese.js";
 
 export const HAMLET_NAME_MAX = 80;
 export const HAMLET_CODE_PATTERN = /^[A-Za-z0-9._-]{1,20}$/;
@@ -85,6 +89,27 @@ const NOT_UTF8 = "tên có ký tự \"\uFFFD\": tệp không được lưu bằn
  * Windows-1258's "Ð" for "Đ", "Þ" for its combining tilde).
  */
 const LEGACY_ENCODING = /[\u00a1-\u00bf\u00c4-\u00c7\u00cb\u00ce-\u00d1\u00d6-\u00d8\u00db\u00dc\u00de-\u00df\u00e4-\u00e7\u00eb\u00ee-\u00f1\u00f6-\u00f8\u00fb\u00fc\u00fe\u00ff]/;
+
+/**
+ * Whether two hamlet names are one hamlet's: the same words once marks are set aside, unless both
+ * are written with marks and the marks differ ("Tân Thành", "Tân Thạnh" are two hamlets; "Tan
+ * Thanh" could be either, so it is the same name as both). Where the tone mark sits (hoà, hòa) and
+ * hỏi against ngã (a common slip, alike in southern speech) make no difference.
+ */
+export function sameHamletName(a: string, b: string): boolean {
+  if (searchKey(a) !== searchKey(b)) return false;
+  if (!hasDiacritics(a) || !hasDiacritics(b)) return true;
+  return markedKey(a) === markedKey(b);
+}
+
+function markedKey(name: string): string {
+  return name.normalize("NFC").toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean).map(toneSignature).join(" ");
+}
+
+/** Takes the commune's hamlet lock for the rest of the transaction: one write of its hamlets at a time. */
+export async function lockCommuneHamlets(tx: Pick<Db, "$executeRaw">, communeCode: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`hamlets:${communeCode}`}))`;
+}
 
 /** A name as staff or a citizen typed it, checked and normalised; throws ValidationError naming `field`. */
 export function checkHamletName(raw: string, field = "name"): { name: string; searchName: string } {
@@ -179,13 +204,11 @@ export class HamletService {
     const { name, searchName } = checkHamletName(input.name);
     const code = checkHamletCode(input.code);
     const commune = await this.commune(principal, input.communeCode);
-    await this.assertFree(commune.code, searchName, code, null);
-    try {
-      const h = await this.db.hamlet.create({ data: { communeCode: commune.code, name, searchName, code, proposedByCitizen: false } });
-      return { ...view(h), subscribers: 0 };
-    } catch (error) {
-      throw uniqueToConflict(error);
-    }
+    const h = await this.locked(commune.code, async (tx) => {
+      await assertFree(tx, commune.code, name, code, null);
+      return tx.hamlet.create({ data: { communeCode: commune.code, name, searchName, code, proposedByCitizen: false } });
+    });
+    return { ...view(h), subscribers: 0 };
   }
 
   /** Renames a hamlet (and sets or clears its code); staff have looked at it, so it is no longer "proposed". */
@@ -193,13 +216,11 @@ export class HamletService {
     const { name, searchName } = checkHamletName(input.name);
     const hamlet = await this.hamlet(principal, id);
     const code = input.code === undefined ? hamlet.code : checkHamletCode(input.code);
-    await this.assertFree(hamlet.communeCode, searchName, code, hamlet.id);
-    try {
-      const h = await this.db.hamlet.update({ where: { id: hamlet.id }, data: { name, searchName, code, proposedByCitizen: false } });
-      return { ...view(h), subscribers: await this.subscribers(h.id) };
-    } catch (error) {
-      throw uniqueToConflict(error);
-    }
+    const h = await this.locked(hamlet.communeCode, async (tx) => {
+      await assertFree(tx, hamlet.communeCode, name, code, hamlet.id);
+      return tx.hamlet.update({ where: { id: hamlet.id }, data: { name, searchName, code, proposedByCitizen: false } });
+    });
+    return { ...view(h), subscribers: await this.subscribers(h.id) };
   }
 
   /** One hamlet of the principal's unit (404 otherwise). */
@@ -269,9 +290,10 @@ export class HamletService {
     const parsed = parseHamletCsv(input.csv);
     const analyse = async (db: Pick<Db, "hamlet">): Promise<ImportResult> => {
       const existing = await db.hamlet.findMany({ where: { communeCode: commune.code }, select: { name: true, searchName: true, code: true } });
-      const byName = new Map(existing.map((h) => [h.searchName, h]));
+      const byName = new Map<string, typeof existing>();
+      for (const h of existing) byName.set(h.searchName, [...(byName.get(h.searchName) ?? []), h]);
       const byCode = new Map(existing.filter((h) => h.code).map((h) => [h.code!.toLowerCase(), h]));
-      const seenNames = new Map<string, number>();
+      const seenNames = new Map<string, { name: string; line: number }[]>();
       const seenCodes = new Map<string, number>();
       const rows: ImportRow[] = parsed.map((r) => {
         const row: ImportRow = { line: r.line, code: r.code, name: r.name, status: "new", message: null };
@@ -286,15 +308,15 @@ export class HamletService {
         const code = r.code?.trim() || null;
         row.name = name;
         row.code = code;
-        const nameLine = seenNames.get(key);
-        if (nameLine !== undefined) return fail(`trùng tên với dòng ${nameLine}`);
-        seenNames.set(key, r.line);
+        const earlier = seenNames.get(key)?.find((s) => sameHamletName(s.name, name));
+        if (earlier) return fail(`trùng tên với dòng ${earlier.line}`);
+        seenNames.set(key, [...(seenNames.get(key) ?? []), { name, line: r.line }]);
         if (code) {
           const codeLine = seenCodes.get(code.toLowerCase());
           if (codeLine !== undefined) return fail(`trùng mã với dòng ${codeLine}`);
           seenCodes.set(code.toLowerCase(), r.line);
         }
-        const same = byName.get(key);
+        const same = byName.get(key)?.find((h) => sameHamletName(h.name, name));
         if (same) {
           if (code && same.code && same.code.toLowerCase() !== code.toLowerCase()) return fail(`xã đã có "${same.name}" với mã khác (${same.code})`);
           if (code && !same.code && byCode.has(code.toLowerCase())) return fail(`mã ${code} đã dùng cho "${byCode.get(code.toLowerCase())!.name}"`);
@@ -316,7 +338,7 @@ export class HamletService {
     try {
       return await this.db.$transaction(async (tx) => {
         // One import per commune at a time: the check and the inserts see the same list.
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`hamlets:${commune.code}`}))`;
+        await lockCommuneHamlets(tx, commune.code);
         const result = await analyse(tx);
         if (result.errors > 0 || result.created === 0) return result;
         const fresh = result.rows.filter((r) => r.status === "new");
@@ -335,15 +357,16 @@ export class HamletService {
     return h;
   }
 
-  private async assertFree(communeCode: string, searchName: string, code: string | null, exceptId: string | null): Promise<void> {
-    const clash = await this.db.hamlet.findFirst({
-      // A code in other capitals is the same code (as the CSV import compares them).
-      where: { communeCode, OR: [{ searchName }, ...(code ? [{ code: { equals: code, mode: "insensitive" as const } }] : [])], ...(exceptId ? { id: { not: exceptId } } : {}) },
-      select: { name: true, code: true, searchName: true },
-    });
-    if (!clash) return;
-    if (clash.searchName === searchName) throw new ConflictError(`Xã/phường đã có ấp/khóm "${clash.name}" (a hamlet of that name exists).`, "name");
-    throw new ConflictError(`Mã ${code} đã dùng cho "${clash.name}" (that code is taken).`, "code");
+  /** Runs `write` in a transaction holding the commune's hamlet lock. */
+  private async locked<T>(communeCode: string, write: (tx: Pick<Db, "hamlet">) => Promise<T>): Promise<T> {
+    try {
+      return await this.db.$transaction(async (tx) => {
+        await lockCommuneHamlets(tx, communeCode);
+        return write(tx);
+      });
+    } catch (error) {
+      throw uniqueToConflict(error);
+    }
   }
 
   private subscribers(hamletId: string): Promise<number> {
@@ -361,6 +384,19 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function view(h: { id: string; communeCode: string; code: string | null; name: string; proposedByCitizen: boolean; createdAt: Date }): Omit<HamletView, "subscribers"> {
   return { id: h.id, communeCode: h.communeCode, code: h.code, name: h.name, proposedByCitizen: h.proposedByCitizen, createdAt: h.createdAt };
+}
+
+/** 409 when the commune has another hamlet of the same name (see `sameHamletName`) or code. Run under the commune's lock. */
+async function assertFree(db: Pick<Db, "hamlet">, communeCode: string, name: string, code: string | null, exceptId: string | null): Promise<void> {
+  const clashes = await db.hamlet.findMany({
+    // A code in other capitals is the same code (as the CSV import compares them).
+    where: { communeCode, OR: [{ searchName: searchKey(name) }, ...(code ? [{ code: { equals: code, mode: "insensitive" as const } }] : [])], ...(exceptId ? { id: { not: exceptId } } : {}) },
+    select: { name: true, code: true },
+  });
+  const sameName = clashes.find((h) => sameHamletName(h.name, name));
+  if (sameName) throw new ConflictError(`Xã/phường đã có ấp/khóm "${sameName.name}" (a hamlet of that name exists).`, "name");
+  const sameCode = clashes.find((h) => code && h.code?.toLowerCase() === code.toLowerCase());
+  if (sameCode) throw new ConflictError(`Mã ${code} đã dùng cho "${sameCode.name}" (that code is taken).`, "code");
 }
 
 function uniqueToConflict(error: unknown): unknown {

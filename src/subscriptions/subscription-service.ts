@@ -4,6 +4,7 @@
  * and the opt-out from everything ("HUY", /stop).
  */
 import type { Db } from "../db/client.js";
+import { lockCommuneHamlets, sameHamletName } from "../hamlets/hamlet-service.js";
 import { normalizeInput, searchKey } from "../text/vietnamese.js";
 import { assertConfirmed, type Confirmation } from "../verification/one-time-codes.js";
 
@@ -64,15 +65,21 @@ export class SubscriptionService {
 
   /**
    * Subscribes a chat to a commune's announcements, or one hamlet's: `{ id }` one the bot offered
-   * (of this commune), or a name typed — an existing hamlet of the same name, or a new one flagged
-   * `proposedByCitizen` for staff to confirm. Answers the hamlet's name as stored.
+   * (of this commune), or a name typed — an existing hamlet of the same name (`sameHamletName`),
+   * or a new one flagged `proposedByCitizen` for staff to confirm. Answers the hamlet's name as
+   * stored; "choose" (nothing stored) with the hamlets a name typed without marks could be, when
+   * the commune has several ("tan thanh": Tân Thành, Tân Thạnh).
    */
   async subscribeArea(
     channel: ChatChannel,
     externalId: string,
     communeCode: string,
     hamlet: string | { id: string } | null,
-  ): Promise<{ outcome: "subscribed" | "already" | "too-many-proposals"; hamletName: string | null } | null> {
+  ): Promise<
+    | { outcome: "subscribed" | "already" | "too-many-proposals"; hamletName: string | null }
+    | { outcome: "choose"; hamletName: null; choices: { id: string; name: string }[] }
+    | null
+  > {
     const now = new Date();
     let hamletId: string | null = null;
     let hamletName: string | null = null;
@@ -83,20 +90,24 @@ export class SubscriptionService {
       hamletName = found.name;
     } else if (hamlet) {
       const name = normalizeInput(hamlet);
-      const known = await this.db.hamlet.findUnique({ where: { communeCode_searchName: { communeCode, searchName: searchKey(name) } }, select: { id: true } });
-      if (!known) {
-        const proposed = await this.db.subscription.count({
+      const picked = await this.db.$transaction(async (tx) => {
+        await lockCommuneHamlets(tx, communeCode);
+        const same = (await tx.hamlet.findMany({ where: { communeCode, searchName: searchKey(name) }, select: { id: true, name: true } })).filter((h) =>
+          sameHamletName(h.name, name),
+        );
+        // typed without marks, it could be any of them: the citizen chooses
+        if (same.length > 1) return { choices: same.sort((a, b) => a.name.localeCompare(b.name, "vi")) };
+        if (same[0]) return same[0];
+        const proposed = await tx.subscription.count({
           where: { kind: "AREA", identity: { channel, externalId }, hamlet: { proposedByCitizen: true } },
         });
-        if (proposed >= PROPOSALS_PER_CHAT) return { outcome: "too-many-proposals", hamletName: null };
-      }
-      const found = await this.db.hamlet.upsert({
-        where: { communeCode_searchName: { communeCode, searchName: searchKey(name) } },
-        create: { communeCode, name, searchName: searchKey(name), proposedByCitizen: true },
-        update: {},
+        if (proposed >= PROPOSALS_PER_CHAT) return null;
+        return tx.hamlet.create({ data: { communeCode, name, searchName: searchKey(name), proposedByCitizen: true }, select: { id: true, name: true } });
       });
-      hamletId = found.id;
-      hamletName = found.name;
+      if (!picked) return { outcome: "too-many-proposals", hamletName: null };
+      if ("choices" in picked) return { outcome: "choose", hamletName: null, choices: picked.choices };
+      hamletId = picked.id;
+      hamletName = picked.name;
     }
     const identity = await this.db.channelIdentity.upsert({
       where: { channel_externalId: { channel, externalId } },

@@ -251,6 +251,20 @@ describe("the two-person rule", () => {
     expect((await req("POST", `/api/v1/broadcasts/${inConsole}/approve`, { key: k3.key })).status).toBe(200);
   });
 
+  it("attack: a disabled member's own API key stops working too, like her sessions; another member's key goes on", async () => {
+    const lan = await member(COMMUNE, "Nguyễn Thị Lan");
+    const hers = await s.ctx.apiKeys.create({ name: "Lan (máy tính ở nhà)", role: "COMMUNE_STAFF", unitCode: COMMUNE });
+    const other = await s.ctx.apiKeys.create({ name: "Cán bộ còn làm", role: "COMMUNE_STAFF", unitCode: COMMUNE });
+    await s.ctx.db.apiKey.updateMany({ where: { id: hers.id }, data: { staffUserId: lan.id } });
+    expect(await s.ctx.db.apiKey.findUniqueOrThrow({ where: { id: hers.id } })).toMatchObject({ revokedAt: null });
+    expect(await s.ctx.staffAccounts.disable(lan.username)).toBe(true);
+    expect((await req("GET", "/api/v1/broadcasts", { key: hers.key })).status).toBe(401);
+    const before = await s.ctx.db.broadcast.count();
+    expect((await req("POST", "/api/v1/broadcasts", { key: hers.key, json: { communeCode: COMMUNE, title: "Sau khi nghỉ việc", body: "…" } })).status).toBe(401);
+    expect(await s.ctx.db.broadcast.count()).toBe(before);
+    expect((await req("GET", "/api/v1/broadcasts", { key: other.key })).status).toBe(200);
+  });
+
   it("twenty approvals at once by the second officer start the announcement once", async () => {
     const a = await member(COMMUNE);
     const b = await member(COMMUNE, "Cán bộ thứ hai");

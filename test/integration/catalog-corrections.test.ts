@@ -332,4 +332,27 @@ describe("attacks on procedure corrections", () => {
     expect(ok.code).toBe(0);
     expect(await snapshot("1.003005")).toMatchObject({ fee: "Lệ phí 10.000 đồng (sửa mới)", notes: ["Sửa của người thứ hai"], correctedBy: "Cán bộ B" });
   });
+
+  it("attack: a correction saved by another admin while the import waits for its 'y' (or runs beside it) is not overwritten: the import is refused, nothing of it stored", async () => {
+    const first = await exported("1.000894");
+    const second = await exported("1.000894");
+    const revisions = await db.procedureRevision.count({ where: { procedureCode: "1.000894" } });
+    const mine = await write([{ ...first.records[0], fee: "Lệ phí của người thứ nhất" }]);
+    const theirs = await write([{ ...second.records[0], notes: ["Ghi chú của người thứ hai"] }]);
+    let corrected: Awaited<ReturnType<typeof snapshot>> = null;
+    // The first admin reads the difference; before they answer, the second admin saves theirs.
+    const out = await procedures(["import", mine, "--by", "Cán bộ A"], {
+      interactive: true,
+      confirm: async () => {
+        expect(await runProcedures(parseEnv({ ...process.env, DATABASE_URL: own.url }), ["import", theirs, "--yes", "--by", "Cán bộ B"])).toBe(0);
+        corrected = await snapshot("1.000894");
+        return true;
+      },
+    }).catch((error: Error) => ({ code: 1, stdout: "", stderr: error.message }));
+    expect(corrected).toMatchObject({ notes: ["Ghi chú của người thứ hai"], correctedBy: "Cán bộ B" });
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(/1\.000894.*Cán bộ B/);
+    expect(await snapshot("1.000894")).toEqual(corrected);
+    expect(await db.procedureRevision.count({ where: { procedureCode: "1.000894" } })).toBe(revisions + 1);
+  });
 });

@@ -84,6 +84,15 @@ describe("a unit's dossiers", () => {
     expect(await q(`q=26112${3}-${tag}`)).toEqual([code(3)]);
   });
 
+  it("attack: q is text, not a LIKE pattern: '%' or '_' finds only a code or name that holds it, not every dossier", async () => {
+    const q = async (query: string) => codes((await get(`/api/v1/dossiers?${query}&limit=200`, keys.staff!)).body);
+    expect(await q("q=%25%25")).toEqual([]);
+    expect(await q("q=__")).toEqual([]);
+    expect(await q(`q=26112_-${tag}`)).toEqual([]); // "_" is not "any one character"
+    expect(await q("q=%5C%5C")).toEqual([]); // a backslash is a backslash
+    expect(await q(`q=26112${3}-${tag}`)).toEqual([code(3)]);
+  });
+
   it("refuses a bad filter with a 400 naming it", async () => {
     for (const [query, field] of [
       ["status=LOST", "status"],

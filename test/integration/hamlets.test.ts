@@ -143,6 +143,41 @@ describe("hamlets API", () => {
     expect((await call("POST", "/api/v1/hamlets", keys.dongThap!, { communeCode: BA_DINH, name: unique("Tổ dân phố") })).status).toBe(403);
   });
 
+  it("names that differ only in their marks are two hamlets (Tân Thành, Tân Thạnh, as after communes merged); the same name typed otherwise is a 409", async () => {
+    const tag = randomBytes(2).toString("hex");
+    const add = (name: string, code?: string) => call("POST", "/api/v1/hamlets", keys.tramChim!, { communeCode: TRAM_CHIM, name: `${name} ${tag}`, ...(code ? { code } : {}) });
+    expect((await add("Ấp Tân Thành")).status).toBe(201);
+    const thanh = await add("Ấp Tân Thạnh");
+    expect(thanh.status).toBe(201);
+    expect((await add("Ấp Hoà Bình")).status).toBe(201);
+    const before = await hamletCount(TRAM_CHIM);
+    // without marks it could be either: the same name as both
+    const bare = await add("Ap Tan Thanh");
+    expect(bare.status).toBe(409);
+    expect(bare.body.error.field).toBe("name");
+    // the same marks in other capitals, or the tone mark placed the other way (hoà, hòa): the same name
+    for (const same of ["ấp tân thành", "ẤP TÂN THẠNH", "Ấp Hòa Bình"]) expect((await add(same)).status, same).toBe(409);
+    // hỏi typed for ngã (alike in southern speech, a common slip): the same name
+    expect((await add("Ấp Mỹ Tân")).status).toBe(201);
+    expect((await add("Ấp Mỷ Tân")).status).toBe(409);
+    // a rename onto the other's name is refused; the rename of a hamlet to its own name in other marks' placement is not a clash with itself
+    expect((await call("PATCH", `/api/v1/hamlets/${thanh.body.id}`, keys.tramChim!, { name: `Ấp Tân Thành ${tag}` })).status).toBe(409);
+    expect((await call("PATCH", `/api/v1/hamlets/${thanh.body.id}`, keys.tramChim!, { name: `Ấp Tân Thạnh ${tag}`, code: `TT${tag}` })).status).toBe(200);
+    expect(await hamletCount(TRAM_CHIM)).toBe(before + 1);
+
+    // the CSV import reads names the same way: the two marked names are two rows, the bare one a repeat of the first
+    const csv = [`Khóm Tân Thành ${tag}`, `Khóm Tân Thạnh ${tag}`, `Khom Tan Thanh ${tag}`].join("\n");
+    const preview = await call("POST", `/api/v1/hamlets/import?communeCode=${TRAM_CHIM}`, keys.tramChim!, csv, "text/csv");
+    expect(preview.body.rows.map((r: { status: string; message: string | null }) => [r.status, r.message])).toEqual([
+      ["new", null],
+      ["new", null],
+      ["error", "trùng tên với dòng 1"],
+    ]);
+    const clean = [`Khóm Tân Thành ${tag}`, `Khóm Tân Thạnh ${tag}`, `Ấp Tân Thạnh ${tag}`].join("\n");
+    const committed = await call("POST", `/api/v1/hamlets/import?communeCode=${TRAM_CHIM}&commit=true`, keys.tramChim!, clean, "text/csv");
+    expect(committed.body).toMatchObject({ committed: true, created: 2, existing: 1, errors: 0 });
+  });
+
   it("POST /api/v1/hamlets: refuses hostile names with 400 and stores nothing", async () => {
     const before = await hamletCount(TRAM_CHIM);
     const bad = [

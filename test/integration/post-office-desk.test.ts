@@ -466,6 +466,20 @@ describe("dossiers submitted through the post reach the desk when their result i
     expect(again.text).toContain("Sai số nhà");
   });
 
+  it("attack: the clerk's delivery address with a control or invisible character (a right-to-left override that reverses the printed slip's address, a BEL) is refused naming the address; nothing stored", async () => {
+    const dossierCode = code(6);
+    await ingest({ dossierCode, status: "RECEIVED", channel: "POSTAL", applicant: { fullName: "Đỗ Thị Giang", phone: "0912000106" }, communeCode: COMMUNE });
+    await ingest({ dossierCode, status: "RESULT_READY" });
+    const dossier = await t.ctx.db.dossier.findUniqueOrThrow({ where: { code: dossierCode } });
+    for (const addressLine of ["7 ấp Bình \u202eThạnh 12", "7 ấp Bình\u0007 Thạnh", "7 ấp\u200b Bình Thạnh"]) {
+      const res = await client.req("POST", "/staff/bookings/deliveries", { session: clerk.session, form: { _csrf: clerk.csrf, dossierCode, addressLine, timeWindow: "Chiều (13:30–17:00)" } });
+      expect(res.status).toBe(400);
+      expect(res.text).toContain("ký tự");
+      expect(res.text).toContain(`href="#address-${dossierCode}"`);
+      expect(await t.ctx.db.deliveryBooking.count({ where: { dossierId: dossier.id } })).toBe(0);
+    }
+  });
+
   it("the clerk's home page counts the desk's work (results waiting for delivery, bookings by open status) for her unit; commune staff's home has no desk", async () => {
     const reference = await booking(COMMUNE, { dossierCode: code(1) });
     expect((await call("POST", `/api/v1/bookings/${reference}/status`, keys.post82!, { status: "CONFIRMED" })).status).toBe(200);

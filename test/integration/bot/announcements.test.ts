@@ -31,6 +31,7 @@ beforeAll(async () => {
   for (const name of ["Khóm 10", "Khóm 2", "Khóm 1", "Ấp Mỹ Long"]) await add(TRAM_CHIM, name);
   await add(TRAM_CHIM, "Ấp Đề Xuất", true);
   await add("29955", "Khóm Hồng Ngự");
+  for (const name of ["Khóm Tân Thành", "Khóm Tân Thạnh"]) await add("29955", name);
 });
 afterAll(async () => {
   await t?.close();
@@ -148,6 +149,27 @@ describe("hamlets offered in the subscription flow", () => {
     await other.press("area");
     await other.say("Tràm Chim");
     expect(last(await other.say(`Ấp Rác ${tag} 4`)).text).toMatch(/^Đã đăng ký nhận thông báo/);
+  });
+
+  it("a name typed without marks that two hamlets share (Tân Thành, Tân Thạnh) is asked about, not guessed; typed with its marks it is that hamlet", async () => {
+    const c = chat("TELEGRAM");
+    await c.press("area-start:29955");
+    await c.press("area-other");
+    const before = await t.ctx.db.hamlet.count({ where: { communeCode: "29955" } });
+    const ask = await c.say("khom tan thanh");
+    expect(last(ask).text).toMatch(/^Phường Hồng Ngự có mấy ấp\/khóm tên gần giống nhau/);
+    expect(labels(ask)).toEqual(["Khóm Tân Thành", "Khóm Tân Thạnh", "Cả xã/phường", "Ấp/khóm khác…"]);
+    expect(await c.subscriptions()).toEqual([]);
+    expect(await t.ctx.db.hamlet.count({ where: { communeCode: "29955" } })).toBe(before);
+    const thanh = last(ask).buttons!.flat().find((b) => b.label === "Khóm Tân Thạnh")!;
+    expect(last(await c.press(thanh.data)).text).toMatch(/^Đã đăng ký nhận thông báo của Khóm Tân Thạnh, Phường Hồng Ngự/);
+
+    const d = chat("TELEGRAM");
+    await d.press("area-start:29955");
+    await d.press("area-other");
+    expect(last(await d.say("khóm tân thành")).text).toMatch(/^Đã đăng ký nhận thông báo của Khóm Tân Thành, Phường Hồng Ngự/);
+    expect((await d.subscriptions()).map((s) => s.hamletId)).toEqual([hamlets["Khóm Tân Thành"]]);
+    expect(await t.ctx.db.hamlet.count({ where: { communeCode: "29955" } })).toBe(before);
   });
 
   it("a commune without hamlets asks for the name, as before", async () => {

@@ -366,6 +366,21 @@ describe("a booking's time window", () => {
     expect((await c.press("window:Sáng (8:00–11:30)")).text).toMatch(/Khung giờ( bưu tá đến lấy)?: Sáng \(8:00–11:30\)/);
   });
 
+  it("attack: a recipient name or address typed with control characters (a BEL, an escape sequence) is asked again, never kept for the slip; line breaks in a pasted address are read as spaces", async () => {
+    const c = conversation();
+    await c.press("collect:1.001193");
+    expect((await c.say("Phạm\u0007 Văn Chuông")).text).toMatch(/Vui lòng nhập họ tên người nhận/);
+    await c.say("Phạm Văn Chuông");
+    await c.say("0919123458");
+    await c.say("Phong Hoà");
+    expect((await c.say("8 đường\u001b[31m Số 5")).text).toMatch(/Vui lòng ghi rõ số nhà/);
+    await c.say("8 đường Số 5\nẤp Tân Lộc");
+    const summary = await c.press("window:Sáng (8:00–11:30)");
+    expect(summary.text).toContain("Phạm Văn Chuông");
+    expect(summary.text).toContain("8 đường Số 5 Ấp Tân Lộc");
+    expect(summary.text).not.toMatch(/[\u0007\u001b]/);
+  });
+
   it("attack: a forged commune button naming a province (or a code that is no unit) is refused at the commune step, never stored as the booking's commune", async () => {
     const c = conversation();
     await c.press("collect:1.001193");
