@@ -6,17 +6,20 @@
 // Type checking is `npm run typecheck` (tsc); esbuild only strips the types.
 // Run by `npm ci` (postinstall, after the Prisma client is generated), `npm run build`, and the
 // test setup (when stale); bin/motcua.js refuses to run a dist/ older than its sources.
+// It also writes dist/search-index.json, a snapshot of the search index of the catalog as `seed`
+// publishes it (src/catalog/search/snapshot.ts), read at start instead of building the index when
+// the database holds that catalog.
 import { build } from "esbuild";
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { contentHash, distProblem } from "../bin/built.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const distDir = path.join(root, "dist");
 
-/** dist/<name>.js ← its source; bin/motcua.js runs `cli`, `npm run demo` runs `demo`. */
-export const entryPoints = { cli: "src/cli/main.ts", demo: "scripts/demo.ts" };
+/** dist/<name>.js ← its source; bin/motcua.js runs `cli`, `npm run demo` runs `demo`, this script `search-snapshot`. */
+export const entryPoints = { cli: "src/cli/main.ts", demo: "scripts/demo.ts", "search-snapshot": "src/catalog/search-snapshot-build.ts" };
 
 /**
  * Dependencies stay in node_modules, imported at run time — except zod, which is bundled: it is
@@ -37,6 +40,7 @@ export async function buildDist({ quiet = false } = {}) {
   // Built beside dist/ and then put in its place.
   const partial = `${distDir}.partial-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });
+  const searchVersion = await searchSourcesVersion();
   const result = await build({
     absWorkingDir: root,
     entryPoints: Object.fromEntries(Object.entries(entryPoints).map(([name, file]) => [name, path.join(root, file)])),
@@ -49,12 +53,24 @@ export async function buildDist({ quiet = false } = {}) {
     platform: "node",
     target: "node20",
     plugins: [dependenciesExternal],
+    define: { __MOTCUA_SEARCH_VERSION__: JSON.stringify(searchVersion) },
     sourcemap: true,
     metafile: true,
     logLevel: quiet ? "error" : "warning",
   });
   // The search's data tables are checked here and by the unit tests, not at every start: a bad table fails the build.
   await checkSearchTables();
+  // The snapshot of the search index, written by the new build itself (so it carries its search version).
+  const snapshotStarted = Date.now();
+  let snapshot;
+  try {
+    const { writeSearchSnapshot } = await import(pathToFileURL(path.join(partial, "search-snapshot.js")).href);
+    snapshot = `search index snapshot of ${await writeSearchSnapshot(path.join(partial, "search-index.json"))} procedures, ${Date.now() - snapshotStarted} ms`;
+  } catch (error) {
+    // (the program is whole without it: every start builds the index, as a database of another catalog does)
+    snapshot = "no search index snapshot";
+    console.warn(`motcua build: no search index snapshot (${error instanceof Error ? error.message : error}); the index is built at each start.`);
+  }
   // The sources this build read, with a hash of each: bin/built.js checks that none has changed.
   // (This script counts too: a change to how the program is built calls for a new build.)
   const inputs = Object.fromEntries(
@@ -77,7 +93,32 @@ export async function buildDist({ quiet = false } = {}) {
     if (!existsSync(distDir)) throw error;
   }
   rmSync(old, { recursive: true, force: true });
-  if (!quiet) console.log(`motcua built in dist/ (${Object.keys(inputs).length} source files, ${Date.now() - started} ms)`);
+  if (!quiet) console.log(`motcua built in dist/ (${Object.keys(inputs).length} source files; ${snapshot}; ${Date.now() - started} ms)`);
+}
+
+/**
+ * The search's version: a hash of every source file and data table src/catalog/search/snapshot.ts
+ * compiles with (the search itself and the snapshot's reader; found by bundling it, so a file the
+ * search comes to import counts too) and of MiniSearch's version. A snapshot is read only by a
+ * build of the same version (snapshot.ts), so a change to the search's code or data is never
+ * answered from an old snapshot.
+ */
+async function searchSourcesVersion() {
+  const { metafile } = await build({
+    absWorkingDir: root,
+    entryPoints: [path.join(root, "src/catalog/search/snapshot.ts")],
+    bundle: true,
+    write: false,
+    metafile: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    plugins: [dependenciesExternal],
+    logLevel: "error",
+  });
+  const files = Object.keys(metafile.inputs).sort();
+  const minisearch = JSON.parse(readFileSync(path.join(root, "node_modules/minisearch/package.json"), "utf8")).version;
+  return contentHash(Buffer.from(JSON.stringify([`minisearch ${minisearch}`, ...files.map((f) => [f, contentHash(readFileSync(path.join(root, f)))])])));
 }
 
 /** Runs src/catalog/search/data.ts checkSearchTables (bundled in memory: this script runs without a TypeScript loader); throws on a bad table. */

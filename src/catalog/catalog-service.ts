@@ -1,10 +1,13 @@
 /**
  * The procedure catalog as the rest of the product sees it: look-up by code and free-text search.
  * The catalog and its search index are read from the database once per process, on first use: a
- * process started before a `seed` answers from the catalog it read until it is restarted.
+ * process started before a `seed` answers from the catalog it read until it is restarted. The
+ * index is read from the build's snapshot when that was made of exactly these procedures by this
+ * search (search/snapshot.ts), else built.
  */
 import type { SearchAnswer } from "./search/answer.js";
-import { askCatalog, buildSearchIndex, searchCatalog, type CatalogSearchIndex, type SearchResult } from "./search/index.js";
+import { askCatalog, searchCatalog, type CatalogSearchIndex, type SearchableProcedure, type SearchResult } from "./search/index.js";
+import { builtSnapshot, searchIndexOf, type SnapshotSource } from "./search/snapshot.js";
 import type { ProcedureRepository, ProcedureView } from "./repository.js";
 
 export const MAX_QUERY_LENGTH = 500;
@@ -14,18 +17,25 @@ interface Loaded {
   index: CatalogSearchIndex;
 }
 
+/** What the search index is built from, of a procedure (as stored, or as `seed` publishes it). */
+export function searchableProcedure(p: Pick<ProcedureView, "code" | "name" | "field" | "aliases" | "documents" | "origin">): SearchableProcedure {
+  return { code: p.code, name: p.name, field: p.field, aliases: p.aliases, documentNames: p.documents.map((d) => d.name), origin: p.origin };
+}
+
 export class CatalogService {
   private loaded: Promise<Loaded> | undefined;
 
-  constructor(private readonly repository: ProcedureRepository) {}
+  /** `snapshot`: where a snapshot of the index may be read from (the build's by default; null: always build). */
+  constructor(
+    private readonly repository: ProcedureRepository,
+    private readonly snapshot: SnapshotSource | null = builtSnapshot(),
+  ) {}
 
   private load(): Promise<Loaded> {
     this.loaded ??= this.repository.listVisible().then((procedures) => ({
       byCode: new Map(procedures.map((p) => [p.code, p])),
       // one index over the whole catalog, curated and portal procedures alike (search/index.ts)
-      index: buildSearchIndex(
-        procedures.map((p) => ({ code: p.code, name: p.name, field: p.field, aliases: p.aliases, documentNames: p.documents.map((d) => d.name), origin: p.origin })),
-      ),
+      index: searchIndexOf(procedures.map(searchableProcedure), this.snapshot),
     }));
     this.loaded.catch(() => (this.loaded = undefined));
     return this.loaded;

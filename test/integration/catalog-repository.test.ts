@@ -1,9 +1,14 @@
 /**
  * The two readers of the catalog agree: SqlProcedureRepository (one SQL statement, used by the
  * CLI's `procedures search` so it starts without Prisma) returns exactly what the Prisma one does.
+ * And a freshly seeded database gives the search exactly what the build's snapshot of the search
+ * index was made of (src/catalog/search-snapshot-build.ts), so that the snapshot is used.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { searchableProcedure } from "../../src/catalog/catalog-service.js";
 import { PrismaProcedureRepository, SqlProcedureRepository } from "../../src/catalog/repository.js";
+import { seededSearchInput } from "../../src/catalog/search-snapshot-build.js";
+import { snapshotKey } from "../../src/catalog/search/snapshot.js";
 import { createDb, type Db } from "../../src/db/client.js";
 import { createPool } from "../../src/db/pool.js";
 import { cloneTestDatabase } from "../support/databases.js";
@@ -24,6 +29,14 @@ afterAll(async () => {
 });
 
 describe("SqlProcedureRepository", () => {
+  // (first: the next test changes the catalog)
+  it("reads from a freshly seeded database what the build's search snapshot is made of", async () => {
+    const read = (await new SqlProcedureRepository(pool).listVisible()).map(searchableProcedure);
+    const seeded = await seededSearchInput();
+    expect(read).toStrictEqual(seeded);
+    expect(snapshotKey(read, "v")).toBe(snapshotKey(seeded, "v"));
+  });
+
   it("lists the visible procedures with their documents exactly as the Prisma repository does", async () => {
     // A withdrawn procedure (left out), a corrected one (a date read back in UTC) and one without documents.
     const [withdrawn, corrected, bare] = await db.procedure.findMany({ orderBy: { code: "asc" }, take: 3, skip: 5 });

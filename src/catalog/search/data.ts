@@ -370,3 +370,12 @@ export function searchData(): SearchData {
   };
   return loaded;
 }
+
+/**
+ * Takes the tables as read by a build of these same tables (a snapshot of the search index keeps
+ * them: search/snapshot.ts), instead of reading them again; the tables once read stay as they are.
+ */
+export function useSearchData(data: SearchData): SearchData {
+  loaded ??= data;
+  return loaded;
+}

@@ -17,7 +17,7 @@
 // indexes the texts and scores each term (BM25, termPostings); a question's terms are combined as
 // its OR search combines them (bm25Hits), from each term's scores kept with the index.
 import MiniSearch from "minisearch";
-import { searchData, type OutOfScopeTopic, type Phrase, type Synonym, type VariantGroup, type VariantMember } from "./data.js";
+import { searchData, useSearchData, type SearchData, type OutOfScopeTopic, type Phrase, type Synonym, type VariantGroup, type VariantMember } from "./data.js";
 import type { AnswerResult, SearchAnswer } from "./answer.js";
 import { expandAbbreviations, needMarkerPairs, phraseAt, phraseSpans, readAlias, readQuery, saysPhrase, type ReadQuery } from "./query.js";
 import { absurdSubject } from "./subjects.js";
@@ -110,10 +110,23 @@ interface TermCount {
   doc: number;
 }
 
+/** A procedure as MiniSearch indexes it (the aliases one a line). */
+interface IndexedProcedure {
+  id: number;
+  name: string;
+  aliases: string;
+  field: string;
+}
+
 interface IndexData {
-  mini: MiniSearch<{ id: number; name: string; aliases: string; field: string }>;
+  /** null in an index read from a snapshot: every indexed term's postings are then in `stored` */
+  mini: MiniSearch<IndexedProcedure> | null;
   /** each term's BM25 scores as MiniSearch gives them, asked the first time a question searches the term (termPostings) */
   postings: Map<string, TermPostings>;
+  /** an index read from a snapshot: every indexed term's postings, taken out the first time a question searches the term */
+  stored: StoredPostings | null;
+  /** each procedure's aliases as read as a question is (readAlias) */
+  readings: readonly (readonly string[])[];
   docs: Doc[];
   byCode: Map<string, Doc>;
   idf: Map<string, number>;
@@ -292,6 +305,9 @@ class Doc {
   private aboutKeyList: string[][] | undefined;
   private nameTermSet: Set<string> | undefined;
   private partKeyList: string[][] | undefined;
+  private strongTokenList: readonly (readonly Token[])[] | undefined;
+  private strongTermList: readonly (readonly string[])[] | undefined;
+  private weakTermList: readonly (readonly string[])[] | undefined;
 
   constructor(
     readonly id: number,
@@ -300,13 +316,31 @@ class Doc {
     readonly curated: boolean,
     private readonly field: string,
     private readonly aliasCount: number,
-    /** the tokens and terms of the name, each alias, then each alias as read (readAlias) */
-    readonly strongTokens: readonly (readonly Token[])[],
-    readonly strongTerms: readonly (readonly string[])[],
-    /** the terms of each document name and of the field */
-    readonly weakTerms: readonly (readonly string[])[],
+    /** the name, each alias, then each alias as read (readAlias) */
+    private readonly strongTexts: readonly string[],
+    /** each document name, then the field */
+    private readonly weakTexts: readonly string[],
     private readonly context: DocContext,
   ) {}
+
+  // The texts' tokens and terms, made on first use: a fresh build reads them all (for the
+  // rarities), an index read from a snapshot (snapshot.ts) only those of the procedures a question
+  // makes candidates; the same values either way (the build's caches only share them).
+
+  /** the tokens of the name, each alias, then each alias as read */
+  get strongTokens(): readonly (readonly Token[])[] {
+    return (this.strongTokenList ??= this.strongTexts.map(tokensOf));
+  }
+
+  /** the terms of the name, each alias, then each alias as read */
+  get strongTerms(): readonly (readonly string[])[] {
+    return (this.strongTermList ??= this.strongTexts.map((t) => termsOf(t, this.context.isStop)));
+  }
+
+  /** the terms of each document name and of the field */
+  get weakTerms(): readonly (readonly string[])[] {
+    return (this.weakTermList ??= this.weakTexts.map((t) => termsOf(t, this.context.isStop)));
+  }
 
   /** terms of the name and aliases */
   get strong(): Set<string> {
@@ -424,12 +458,26 @@ export function buildSearchIndex(procedures: readonly SearchableProcedure[]): Ca
   }
 }
 
-function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
-  const data = searchData();
+/** The function-word test, the name tails and (set once the rarities are known) the rarities the procedures share. */
+function docContext(data: SearchData): DocContext {
   const stop = data.stopWords;
   const isStop = (t: Token): boolean => (t.marked ? data.stopTones.has(t.tone) : stop.has(t.key));
   // a boilerplate tail starts at its first word and runs to the end of the name
   const tails = data.nameTails.map((t) => new RegExp(`\\s${t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(\\s.*)?$`, "iu"));
+  return { isStop, tails, nameIdf: new Map() };
+}
+
+/** The procedures as the search scores them, their aliases read as `readings` says. */
+function makeDocs(procedures: readonly SearchableProcedure[], readings: readonly (readonly string[])[], context: DocContext): Doc[] {
+  return procedures.map(
+    (p, id) => new Doc(id, p.code, p.name, p.origin === "CURATED", p.field ?? "", p.aliases.length, [p.name, ...p.aliases, ...readings[id]!], [...p.documentNames, p.field ?? ""], context),
+  );
+}
+
+function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
+  const data = searchData();
+  const stop = data.stopWords;
+  const context = docContext(data);
   // aliases are citizens' words, and a question's colloquial phrases are read as the catalog's
   // words (synonyms.json): an alias saying "sổ đỏ" never meets a question saying it, which reads
   // "giấy chứng nhận quyền sử dụng đất". So each alias is also read as a question is, and how much
@@ -465,23 +513,7 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
       }) ?? [],
     ),
   );
-  const context: DocContext = { isStop, tails, nameIdf: new Map() };
-  const docs = procedures.map((p, id) => {
-    const strongTexts = [p.name, ...p.aliases, ...readOf[id]!];
-    return new Doc(
-      id,
-      p.code,
-      p.name,
-      p.origin === "CURATED",
-      p.field ?? "",
-      p.aliases.length,
-      strongTexts.map(tokensOf),
-      strongTexts.map((t) => termsOf(t, isStop)),
-      [...p.documentNames, p.field ?? ""].map((t) => termsOf(t, isStop)),
-      context,
-    );
-  });
-
+  const docs = makeDocs(procedures, readOf, context);
 
   const n = Math.max(1, docs.length);
   // rarity among names and aliases (documents mention "bản sao có chứng thực" everywhere); words
@@ -517,7 +549,7 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   // A word no procedure's texts use but as a function word is never a question's term
   // (candidateTerms: only terms with a rarity are searched), so it is not indexed: MiniSearch
   // counts a field's length before processTerm, so every score stays the same.
-  const mini = new MiniSearch<{ id: number; name: string; aliases: string; field: string }>({
+  const mini = new MiniSearch<IndexedProcedure>({
     fields: ["name", "aliases", "field"],
     tokenize: textTerms,
     processTerm: (t) => (df.has(t) ? t : null),
@@ -616,7 +648,7 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
       }
     }
   }
-  const index: IndexData = { mini, postings: new Map(), docs, byCode, idf, termOf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)), markerPairs: needMarkerPairs(procedures.flatMap((p) => [p.name, ...p.aliases]).map(tokensOf)), sibling: SIBLING_TUNING };
+  const index: IndexData = { mini, postings: new Map(), stored: null, readings: readOf, docs, byCode, idf, termOf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)), markerPairs: needMarkerPairs(procedures.flatMap((p) => [p.name, ...p.aliases]).map(tokensOf)), sibling: SIBLING_TUNING };
   return index as unknown as CatalogSearchIndex;
 }
 
@@ -639,6 +671,18 @@ const FIELD_BOOSTS = [3, 3, 0.8] as const;
 type TermPostings = readonly { ids: number[]; scores: number[] }[];
 
 /**
+ * Every indexed term's postings, one after another: term i's postings of field f are ids and
+ * scores from offsets[i × 3 + f] to offsets[i × 3 + f + 1] (read whole from a snapshot, in
+ * typed arrays: no object a posting).
+ */
+interface StoredPostings {
+  terms: Map<string, number>;
+  offsets: Uint32Array;
+  ids: Uint32Array;
+  scores: Float64Array;
+}
+
+/**
  * A term's postings, asked of MiniSearch once a field (unboosted: its BM25 score itself) the
  * first time a question searches the term, and kept with the index: they depend on the catalog
  * alone, and the same few thousand terms come back question after question.
@@ -646,12 +690,24 @@ type TermPostings = readonly { ids: number[]; scores: number[] }[];
 function termPostings(data: IndexData, term: string): TermPostings {
   let postings = data.postings.get(term);
   if (postings === undefined) {
-    postings = FIELDS.map((field) => {
-      const found = data.mini.search(term, { fields: [field] }).map((r) => ({ id: r.id as number, score: r.score }));
-      // (MiniSearch lists a term's procedures in the order they were added: by id)
-      found.sort((a, b) => a.id - b.id);
-      return { ids: found.map((r) => r.id), scores: found.map((r) => r.score) };
-    });
+    const { mini, stored } = data;
+    if (mini === null) {
+      // (an index read from a snapshot: a term not stored has no postings)
+      const at = stored!.terms.get(term);
+      const { offsets, ids, scores } = stored!;
+      postings = FIELDS.map((_, f) => {
+        const from = at === undefined ? 0 : offsets[at * FIELDS.length + f]!;
+        const to = at === undefined ? 0 : offsets[at * FIELDS.length + f + 1]!;
+        return { ids: Array.from(ids.subarray(from, to)), scores: Array.from(scores.subarray(from, to)) };
+      });
+    } else {
+      postings = FIELDS.map((field) => {
+        const found = mini.search(term, { fields: [field] }).map((r) => ({ id: r.id as number, score: r.score }));
+        // (MiniSearch lists a term's procedures in the order they were added: by id)
+        found.sort((a, b) => a.id - b.id);
+        return { ids: found.map((r) => r.id), scores: found.map((r) => r.score) };
+      });
+    }
     data.postings.set(term, postings);
   }
   return postings;
@@ -916,8 +972,9 @@ export function withSiblingTuning(index: CatalogSearchIndex, tuning: Partial<Sib
 /**
  * Near-identical procedures ("Cấp", "Cấp lại", "Cấp đổi Bằng …"; "… về ADN", "… về giọng nói …")
  * share most words: a sibling close to the best moves up by how much more of the words that set
- * it apart from the best (the words of its name the best's lacks) the question says than of the
- * best's own (the words of the best's name it lacks). When the question says neither's own words
+ * it apart from the best (the words of its name the best's lacks; not a pair of two words the
+ * best's name has too, which only says that a word stands between them there) the question says
+ * than of the best's own (the words of the best's name it lacks). When the question says neither's own words
  * (nor any word that sets another close sibling apart from the best, or the best from it),
  * the plain variant wins: the sibling that adds no word the question leaves unsaid (but the plain
  * variant's own, data/stopwords.json plainVariantWords: "lần đầu") over one that does ("lại",
@@ -939,9 +996,14 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
   };
   const weigh = (doc: Doc, other: ReadonlySet<string>): { own: number; said: number; shared: number; mentioned: number; unsaid: number } => {
     let own = 0, said = 0, shared = 0, mentioned = 0, unsaid = 0;
+    // (the other name's words, function words too: the words of its pairs)
+    const otherWords = new Set<string>();
+    for (const t of other) for (const k of t.split(" ")) otherWords.add(k);
     for (const t of doc.nameTerms) {
       const idf = data.nameIdf.get(t) ?? 0;
-      if (other.has(t)) {
+      // (a pair of two words the other's name has too is only the absence of a word between them:
+      // "ký việc" of "Đăng ký việc nuôi con nuôi" against "Đăng ký lại việc …")
+      if (other.has(t) || (t.includes(" ") && t.split(" ").every((k) => otherWords.has(k)))) {
         shared += idf;
         continue;
       }
@@ -1315,4 +1377,57 @@ export function searchCatalog(index: CatalogSearchIndex, query: string, options:
 export function explainSearch(index: CatalogSearchIndex, query: string): { code: string; confidence: number }[] {
   const data = index as unknown as IndexData;
   return scoreQuery(data, read(data, query)).map((s) => ({ code: s.doc.code, confidence: Math.round(s.confidence * 1000) / 1000 }));
+}
+
+/**
+ * An index as a snapshot keeps it (snapshot.ts writes it with node:v8's serializer, which keeps
+ * maps, sets and shared objects as they are): the search's data tables as read (data.ts), every
+ * value of the index but those made of the procedures themselves (the procedures' own objects,
+ * made again on first use) and every indexed term's postings as MiniSearch scores them
+ * (termPostings: all a search asks of MiniSearch). Read back with the very procedures it was
+ * built from (indexFromSnapshot).
+ */
+export interface SearchIndexSnapshot {
+  data: SearchData;
+  index: Omit<IndexData, "mini" | "postings" | "docs" | "byCode" | "termOf" | "sibling">;
+}
+
+/** The snapshot of an index buildSearchIndex built (every indexed term's postings asked of MiniSearch now). */
+export function searchIndexSnapshot(index: CatalogSearchIndex): SearchIndexSnapshot {
+  const { mini, postings: _postings, docs: _docs, byCode: _byCode, termOf: _termOf, sibling: _sibling, ...rest } = index as unknown as IndexData;
+  if (mini === null) throw new Error("searchIndexSnapshot: this index was read from a snapshot");
+  const data = index as unknown as IndexData;
+  const terms = new Map<string, number>();
+  const offsets: number[] = [0];
+  const ids: number[] = [];
+  const scores: number[] = [];
+  data.idf.forEach((_, t) => {
+    const found = termPostings(data, t);
+    if (found.every((f) => f.ids.length === 0)) return;
+    terms.set(t, terms.size);
+    for (const f of found) {
+      ids.push(...f.ids);
+      scores.push(...f.scores);
+      offsets.push(ids.length);
+    }
+  });
+  const stored: StoredPostings = { terms, offsets: Uint32Array.from(offsets), ids: Uint32Array.from(ids), scores: Float64Array.from(scores) };
+  return { data: searchData(), index: { ...rest, stored } };
+}
+
+/**
+ * The index a snapshot describes, over the procedures it was built from (snapshot.ts keys the
+ * snapshot by them and by the search's code and data, and installs its data tables first:
+ * useSearchData). Answers exactly as the index buildSearchIndex builds of them.
+ */
+export function indexFromSnapshot(procedures: readonly SearchableProcedure[], snapshot: SearchIndexSnapshot): CatalogSearchIndex {
+  const { index } = snapshot;
+  if (index.readings.length !== procedures.length || index.stored === null) throw new Error("search index snapshot: not of these procedures");
+  const context = docContext(useSearchData(snapshot.data));
+  context.nameIdf = index.nameIdf;
+  const docs = makeDocs(procedures, index.readings, context);
+  const termOf = new Map<string, string>();
+  index.idf.forEach((_, t) => termOf.set(t, t));
+  const data: IndexData = { ...index, mini: null, postings: new Map(), docs, byCode: new Map(docs.map((d) => [d.code, d])), termOf, sibling: SIBLING_TUNING };
+  return data as unknown as CatalogSearchIndex;
 }
