@@ -150,7 +150,7 @@ try {
   results.push(line("  each run", later.map((t) => t.wall.toFixed(2)).join(" / ")));
   const built: Timing[] = [];
   for (let i = 0; i < 3; i += 1) built.push(await timed([path.join(projectRoot, "bin", "motcua.js"), "procedures", "search", QUESTION], { ...env, MOTCUA_SEARCH_SNAPSHOT: "off" }));
-  results.push(line("search with the index built (no snapshot), median of 3", shown({ wall: median(built.map((t) => t.wall)), cpu: median(built.map((t) => t.cpu)) })));
+  results.push(line("search, no index snapshot, median of 3", shown({ wall: median(built.map((t) => t.wall)), cpu: median(built.map((t) => t.cpu)) })));
   // The README's `npx motcua …` adds npm's own start (npx resolves the package's bin, then runs node).
   const viaNpx: Timing[] = [];
   for (let i = 0; i < 3; i += 1) viaNpx.push(await timed(["motcua", "procedures", "search", QUESTION], env, projectRoot, "npx"));

@@ -14,7 +14,7 @@ export const MAX_QUERY_LENGTH = 500;
 
 interface Loaded {
   byCode: Map<string, ProcedureView>;
-  index: CatalogSearchIndex;
+  procedures: ProcedureView[];
 }
 
 /** What the search index is built from, of a procedure (as stored, or as `seed` publishes it). */
@@ -24,6 +24,7 @@ export function searchableProcedure(p: Pick<ProcedureView, "code" | "name" | "fi
 
 export class CatalogService {
   private loaded: Promise<Loaded> | undefined;
+  private indexed: Promise<CatalogSearchIndex> | undefined;
 
   /** `snapshot`: where a snapshot of the index may be read from (the build's by default; null: always build). */
   constructor(
@@ -32,24 +33,28 @@ export class CatalogService {
   ) {}
 
   private load(): Promise<Loaded> {
-    this.loaded ??= this.repository.listVisible().then((procedures) => ({
-      byCode: new Map(procedures.map((p) => [p.code, p])),
-      // one index over the whole catalog, curated and portal procedures alike (search/index.ts)
-      index: searchIndexOf(procedures.map(searchableProcedure), this.snapshot),
-    }));
+    this.loaded ??= this.repository.listVisible().then((procedures) => ({ byCode: new Map(procedures.map((p) => [p.code, p])), procedures }));
     this.loaded.catch(() => (this.loaded = undefined));
     return this.loaded;
   }
 
+  /** One index over the whole catalog, curated and portal procedures alike (search/index.ts), from what the repository reads for it. */
+  private index(): Promise<CatalogSearchIndex> {
+    const { repository } = this;
+    this.indexed ??= (repository.listSearchable ? repository.listSearchable() : this.load().then(({ procedures }) => procedures.map(searchableProcedure))).then((procedures) =>
+      searchIndexOf(procedures, this.snapshot),
+    );
+    this.indexed.catch(() => (this.indexed = undefined));
+    return this.indexed;
+  }
+
   async search(query: string, limit = 5): Promise<SearchResult[]> {
-    const { index } = await this.load();
-    return searchCatalog(index, query, { limit });
+    return searchCatalog(await this.index(), query, { limit });
   }
 
   /** The kind of answer a citizen's question gets (search/answer.ts): match, choices, out of scope or none. */
   async ask(query: string, limit = 5): Promise<SearchAnswer> {
-    const { index } = await this.load();
-    return askCatalog(index, query, { limit });
+    return askCatalog(await this.index(), query, { limit });
   }
 
   async get(code: string): Promise<ProcedureView | undefined> {

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { Db } from "../db/client.js";
+import type { SearchableProcedure } from "./search/index.js";
 
 import type { ProcedureRecord } from "./source.js";
 
@@ -17,6 +18,8 @@ export type ProcedureView = Omit<ProcedureRecord, "sourceHash" | "reviewStatus" 
 export interface ProcedureRepository {
   /** Every procedure citizens may be shown (not WITHDRAWN), with its documents. */
   listVisible(): Promise<ProcedureView[]>;
+  /** The same procedures as the search index takes them (catalog-service.ts searchableProcedure), when read apart: else made of listVisible's. */
+  listSearchable?(): Promise<SearchableProcedure[]>;
 }
 
 export class PrismaProcedureRepository implements ProcedureRepository {
@@ -56,5 +59,20 @@ export class SqlProcedureRepository implements ProcedureRepository {
       WHERE p."reviewStatus" <> 'WITHDRAWN'
       ORDER BY p.code`);
     return rows;
+  }
+
+  /**
+   * What the search index is built from, in one JSON value (parsed at once, where the text arrays
+   * of listVisible's rows are parsed in JavaScript): the CLI's `procedures search` reads no more.
+   * A test holds it equal to listVisible's, as the search takes them.
+   */
+  async listSearchable(): Promise<SearchableProcedure[]> {
+    const { rows } = await this.pool.query<{ procedures: [string, string, string, string[], "CURATED" | "PORTAL", string[]][] | null }>(`
+      SELECT json_agg(json_build_array(p.code, p.name, p.field, p.aliases, p.origin,
+                                       COALESCE((SELECT json_agg(d.name ORDER BY d.position) FROM "ProcedureDocument" d WHERE d."procedureCode" = p.code), '[]'::json))
+                      ORDER BY p.code) AS procedures
+      FROM "Procedure" p
+      WHERE p."reviewStatus" <> 'WITHDRAWN'`);
+    return (rows[0]?.procedures ?? []).map(([code, name, field, aliases, origin, documentNames]) => ({ code, name, field, aliases, documentNames, origin }));
   }
 }

@@ -4,7 +4,7 @@
  * import with a field-by-field difference, asking before saving, revisions) that `seed` keeps.
  * Corrections run in a database of this file's own (a clone of the seeded template).
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -294,6 +294,22 @@ describe("attacks on procedure corrections", () => {
     const huge = await procedures(["import", big, "--yes"]).catch((error: Error) => ({ code: 1, stdout: "", stderr: error.message }));
     expect(huge.code).not.toBe(0);
     expect(huge.stderr).toMatch(/quá lớn/);
+    expect(await snapshot("1.000894")).toEqual(before);
+  });
+
+  it("attack: a pipe has no size to check beforehand: it is read up to the limit and no further", async () => {
+    const before = await snapshot("1.000894");
+    const fifo = path.join(dir, "endless.json");
+    await promisify(execFile)("mkfifo", [fifo]);
+    // 30 MB of "x" into the pipe (a stream of JSON from another program, or /dev/zero, has no size either)
+    const writer = spawn("sh", ["-c", `head -c 31457280 /dev/zero | tr '\\0' x > '${fifo}'`], { stdio: "ignore" });
+    try {
+      const out = await procedures(["import", fifo, "--yes"]).catch((error: Error) => ({ code: 1, stdout: "", stderr: error.message }));
+      expect(out.code).not.toBe(0);
+      expect(out.stderr).toMatch(/quá lớn \(hơn 20 MB/);
+    } finally {
+      writer.kill("SIGKILL");
+    }
     expect(await snapshot("1.000894")).toEqual(before);
   });
 

@@ -34,6 +34,7 @@ describe("SqlProcedureRepository", () => {
     const read = (await new SqlProcedureRepository(pool).listVisible()).map(searchableProcedure);
     const seeded = await seededSearchInput();
     expect(read).toStrictEqual(seeded);
+    expect(await new SqlProcedureRepository(pool).listSearchable()).toStrictEqual(seeded);
     expect(snapshotKey(read, "v")).toBe(snapshotKey(seeded, "v"));
   });
 
@@ -52,5 +53,7 @@ describe("SqlProcedureRepository", () => {
     expect(viaSql.find((p) => p.code === bare!.code)?.documents).toEqual([]);
     expect(viaSql.some((p) => p.documents.length > 3)).toBe(true);
     expect(viaSql).toStrictEqual(viaPrisma);
+    // what the CLI's search reads alone is what the search takes of them
+    expect(await new SqlProcedureRepository(pool).listSearchable()).toStrictEqual(viaPrisma.map(searchableProcedure));
   });
 });

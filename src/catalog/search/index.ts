@@ -972,8 +972,9 @@ export function withSiblingTuning(index: CatalogSearchIndex, tuning: Partial<Sib
 /**
  * Near-identical procedures ("Cấp", "Cấp lại", "Cấp đổi Bằng …"; "… về ADN", "… về giọng nói …")
  * share most words: a sibling close to the best moves up by how much more of the words that set
- * it apart from the best (the words of its name the best's lacks) the question says than of the
- * best's own (the words of the best's name it lacks). When the question says neither's own words
+ * it apart from the best (the words of its name the best's lacks; not a pair of two words the
+ * best's name has too, which only says that a word stands between them there) the question says
+ * than of the best's own (the words of the best's name it lacks). When the question says neither's own words
  * (nor any word that sets another close sibling apart from the best, or the best from it),
  * the plain variant wins: the sibling that adds no word the question leaves unsaid (but the plain
  * variant's own, data/stopwords.json plainVariantWords: "lần đầu") over one that does ("lại",
@@ -995,9 +996,14 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
   };
   const weigh = (doc: Doc, other: ReadonlySet<string>): { own: number; said: number; shared: number; mentioned: number; unsaid: number } => {
     let own = 0, said = 0, shared = 0, mentioned = 0, unsaid = 0;
+    // (the other name's words, function words too: the words of its pairs)
+    const otherWords = new Set<string>();
+    for (const t of other) for (const k of t.split(" ")) otherWords.add(k);
     for (const t of doc.nameTerms) {
       const idf = data.nameIdf.get(t) ?? 0;
-      if (other.has(t)) {
+      // (a pair of two words the other's name has too is only the absence of a word between them:
+      // "ký việc" of "Đăng ký việc nuôi con nuôi" against "Đăng ký lại việc …")
+      if (other.has(t) || (t.includes(" ") && t.split(" ").every((k) => otherWords.has(k)))) {
         shared += idf;
         continue;
       }

@@ -46,9 +46,8 @@ export function builtSnapshot(): SnapshotSource | null {
 
 /** The key of an index of these procedures (in this order) built by this search version. */
 export function snapshotKey(procedures: readonly SearchableProcedure[], version: string): string {
-  const hash = createHash("sha256").update(`motcua search index ${FORMAT}\n${version}\n`);
-  for (const p of procedures) hash.update(`${JSON.stringify([p.code, p.name, p.field ?? null, p.aliases, p.documentNames, p.origin ?? null])}\n`);
-  return hash.digest("hex");
+  const rows = procedures.map((p) => [p.code, p.name, p.field ?? null, p.aliases, p.documentNames, p.origin ?? null]);
+  return createHash("sha256").update(`motcua search index ${FORMAT}\n${version}\n${JSON.stringify(rows)}`).digest("hex");
 }
 
 /** Builds the index of these procedures and writes its snapshot to `file` (whole or not at all: written beside it, then renamed). */

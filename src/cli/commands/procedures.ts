@@ -1,4 +1,5 @@
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { userInfo } from "node:os";
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
@@ -153,11 +154,17 @@ export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 async function readImportFile(file: string): Promise<unknown> {
   let content: string;
   try {
-    const { size } = await stat(file);
-    if (size > MAX_IMPORT_BYTES) {
-      throw new ValidationError(`Tệp ${file} quá lớn (${Math.ceil(size / 1024 / 1024)} MB; tối đa ${MAX_IMPORT_BYTES / 1024 / 1024} MB, gấp mười lần cả danh mục) (${file} is too large); nothing was stored.`);
+    // Read up to the limit and no further: a pipe or a device (/dev/zero) has no size to check beforehand.
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_IMPORT_BYTES) {
+        throw new ValidationError(`Tệp ${file} quá lớn (hơn ${MAX_IMPORT_BYTES / 1024 / 1024} MB, gấp mười lần cả danh mục) (${file} is too large); nothing was stored.`);
+      }
+      chunks.push(chunk);
     }
-    content = await readFile(file, "utf8");
+    content = Buffer.concat(chunks).toString("utf8");
   } catch (error) {
     if (error instanceof ValidationError) throw error;
     throw new ValidationError(`Không đọc được tệp ${file} (cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
