@@ -40,6 +40,16 @@ function copies(originals: number, copies: number): string {
 const BRIEF_LENGTH = 90;
 /** A fact's opening shorter than this, followed by a bracket, is a claim the bracket qualifies. */
 const QUALIFIED_CLAIM = 30;
+/** Where the brackets that `text` opens and does not close begin, outermost first. */
+function openBrackets(text: string): number[] {
+  const open: number[] = [];
+  for (let i = 0; i < text.length; i += 1) {
+    if (text[i] === "(") open.push(i);
+    else if (text[i] === ")") open.pop();
+  }
+  return open;
+}
+
 /** The first clause of a fact, short enough for the summary (the whole fact follows the documents, under "Chi tiết"). */
 function brief(fact: string): string {
   const first = fact.split(";")[0]!.trim();
@@ -50,10 +60,13 @@ function brief(fact: string): string {
   // never end inside brackets: "… cơ quan BHXH (thẻ…" becomes "… cơ quan BHXH…" — unless the
   // bracket qualifies a short claim: "Miễn phí (Mức lệ phí cụ thể do HĐND tỉnh…)" must not be
   // shortened to "Miễn phí…", which says the opposite of the bracket
-  if ((cut.match(/\(/g) ?? []).length > (cut.match(/\)/g) ?? []).length) {
-    const before = cut.slice(0, cut.lastIndexOf("("));
+  // (brackets may nest: "400.000 đồng (Lệ phí : 400.000 Đồng (Mức thu …": the outermost one left open counts)
+  const open = openBrackets(cut);
+  if (open.length > 0) {
+    const before = cut.slice(0, open[0]);
     if (before.trim().length >= QUALIFIED_CLAIM) return `${before.replace(/[\s,;:(]+$/, "")}…`;
-    return `${cut.replace(/[\s,;:(]+$/, "")}…)`;
+    const kept = cut.replace(/[\s,;:(]+$/, "");
+    return `${kept}…${")".repeat(openBrackets(kept).length)}`;
   }
   return `${cut.replace(/[\s,;:(]+$/, "")}…`;
 }

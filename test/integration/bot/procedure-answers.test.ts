@@ -259,5 +259,12 @@ describe("procedure answers (issue 8 §3)", () => {
     const fresh = await conversation();
     expect(texts(await fresh.ask("thời hạn giải quyết"))).toMatch(/^Ông\/bà hỏi cho thủ tục nào ạ\?/);
   });
+  it("a fact shortened for the summary never ends inside a bracket, nested brackets too", async () => {
+    const c = await conversation();
+    const answer = texts(await c.press("proc:2.001263"));
+    const summary = answer.split("\n").find((l) => l.startsWith("⏱"))!;
+    expect(summary).toMatch(/💰 Lệ phí: 400\.000 đồng \(/);
+    expect(summary.split("(").length).toBe(summary.split(")").length);
+  });
 });
 
