@@ -37,6 +37,8 @@ export interface Session {
   procedureCode?: string;
   /** Codes offered as choices in the last answer. */
   offered?: string[];
+  /** Those choices' button labels (a variant's label, "Cấp lại (bị mất)", else the name), in the same order. */
+  offeredLabels?: string[];
   /** What the question behind those choices asked (fee, time…), answered once one is chosen. */
   asked?: string[];
   /** Whether that question mentioned a foreigner (the chosen procedure warns if it has no foreign element). */

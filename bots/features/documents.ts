@@ -15,7 +15,7 @@
  * the mobile-registration procedure where the catalog has one —, doing it late: what the data says
  * of it, and where to ask about a fine it does not name) stay on the procedure being discussed;
  * asked with none under discussion, they get the question "which procedure?" (the choices on
- * screen offered again). A question that
+ * screen offered again, labelled as they were). A question that
  * mentions a foreigner, answered with a procedure that has no foreign element, says so under the
  * name and offers the foreign-element procedure when the catalog has it.
  * The words are read with the bot's vocabulary (bots/intents): words of the procedure's own name
@@ -131,6 +131,7 @@ export function documentsFeature(catalog: CatalogService): Feature {
   const answer = async (ctx: TurnContext, p: ProcedureView, asked: readonly Aspect[], foreign = false): Promise<void> => {
     ctx.session.procedureCode = p.code;
     ctx.session.offered = undefined;
+    ctx.session.offeredLabels = undefined;
     ctx.session.asked = undefined;
     ctx.session.askedForeign = undefined;
     let warning: string | undefined;
@@ -200,7 +201,12 @@ export function documentsFeature(catalog: CatalogService): Feature {
     if (!current && !sure) {
       const asked = aspectsAsked(m.text);
       if (asked.length > 0 && asksOnly) {
-        const offered = (await Promise.all((ctx.session.offered ?? []).map((c) => catalog.get(c)))).filter((p): p is ProcedureView => Boolean(p));
+        // offered again as they were labelled (a variant's label, else the name)
+        const labels = ctx.session.offeredLabels;
+        const offered = (await Promise.all((ctx.session.offered ?? []).map(async (c, i) => {
+          const p = await catalog.get(c);
+          return p ? { code: p.code, name: labels?.[i] ?? p.name } : null;
+        }))).filter((p): p is { code: string; name: string } => p !== null);
         if (offered.length > 0) {
           ctx.session.asked = asked;
           return void ctx.reply({ text: botText.aspectOfChoice, buttons: botText.procedureButtonRows(offered) });
@@ -225,13 +231,16 @@ export function documentsFeature(catalog: CatalogService): Feature {
       case "no-match":
         ctx.session.procedureCode = undefined;
         ctx.session.offered = undefined;
+        ctx.session.offeredLabels = undefined;
         return void ctx.reply({ text: botText.noMatch(m.text.trim()), buttons: [[{ label: "Các thủ tục thường gặp", data: "common" }], [{ label: botText.menuButton, data: "menu" }]] });
       case "out-of-scope":
         ctx.session.procedureCode = undefined;
         ctx.session.offered = undefined;
+        ctx.session.offeredLabels = undefined;
         return void ctx.reply({ text: botText.outOfScope(found.topic, found.whereToGo), buttons: [[{ label: "Các thủ tục thường gặp", data: "common" }], [{ label: botText.menuButton, data: "menu" }]] });
       case "choices":
         ctx.session.offered = found.results.map((r) => r.code);
+        ctx.session.offeredLabels = found.results.map((r) => r.variant ?? r.name);
         ctx.session.asked = aspectsAsked(m.text, ...(await Promise.all(found.results.map((r) => catalog.get(r.code)))));
         ctx.session.askedForeign = foreign;
         alsoOutOfScope(ctx, found);
@@ -243,6 +252,7 @@ export function documentsFeature(catalog: CatalogService): Feature {
           return alsoOutOfScope(ctx, found);
         }
         ctx.session.offered = found.results.map((r) => r.code);
+        ctx.session.offeredLabels = undefined;
         ctx.session.asked = aspectsAsked(m.text, ...(await Promise.all(found.results.map((r) => catalog.get(r.code)))));
         ctx.session.askedForeign = foreign;
         alsoOutOfScope(ctx, found);

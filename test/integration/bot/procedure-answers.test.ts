@@ -266,5 +266,12 @@ describe("procedure answers (issue 8 §3)", () => {
     expect(summary).toMatch(/💰 Lệ phí: 400\.000 đồng \(/);
     expect(summary.split("(").length).toBe(summary.split(")").length);
   });
+  it("choices offered again after a follow-up keep the variants' labels", async () => {
+    const c = await conversation();
+    const first = buttons(await c.ask("làm căn cước")).filter((b) => b.data.startsWith("proc:"));
+    expect(first.map((b) => b.label)).toContain("Cấp lại (bị mất)");
+    const again = buttons(await c.ask("lệ phí bao nhiêu")).filter((b) => b.data.startsWith("proc:"));
+    expect(again).toEqual(first);
+  });
 });
 
