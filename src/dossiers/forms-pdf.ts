@@ -208,7 +208,9 @@ export async function renderForm05Pdf(d: FormDossier): Promise<Buffer> {
     drawRow([[{ text: "Chưa có lần giao nhận nào.", font: "italic" }], [{ text: "", font: "regular" }], [{ text: "", font: "regular" }], [{ text: "", font: "regular" }]], 10);
   }
   d.handovers.forEach((h, i) => {
-    const notes = [h.note, h.postalReceipt && !(h.note ?? "").toUpperCase().includes(h.postalReceipt) ? `Số hiệu bưu gửi: ${h.postalReceipt}` : null, h.stepDueAt ? `Hạn của bước: ${formatDateTimeVi(h.stepDueAt)}` : null].filter(Boolean).join("\n");
+    // the note is one cell of a printed row: its line breaks are read as spaces (a note of line breaks would otherwise spread one row over many pages)
+    const note = h.note === null ? null : h.note.replace(/\s*[\r\n]+\s*/g, " ").trim() || null;
+    const notes = [note, h.postalReceipt && !(note ?? "").toUpperCase().includes(h.postalReceipt) ? `Số hiệu bưu gửi: ${h.postalReceipt}` : null, h.stepDueAt ? `Hạn của bước: ${formatDateTimeVi(h.stepDueAt)}` : null].filter(Boolean).join("\n");
     drawRow(
       [
         [
