@@ -520,7 +520,8 @@ export class BroadcastService {
 
   /**
    * What the worker does every few seconds: starts announcements whose time has come (and any a
-   * crash left half-started), and marks those whose notices are all settled as SENT.
+   * crash left half-started), marks those whose notices are all settled as SENT, and cancels the
+   * notices a cancelled one still has waiting (a cancel cut short by a crash).
    */
   async tick(): Promise<{ started: number; finished: number }> {
     const now = this.now();
@@ -535,6 +536,8 @@ export class BroadcastService {
     const sending = await this.pool.query<{ id: string }>(`SELECT id FROM "Broadcast" WHERE status = 'SENDING' AND "startedAt" IS NOT NULL`);
     let finished = 0;
     for (const { id } of sending.rows) if (await this.settleIfDone(id)) finished += 1;
+    // A cancel whose process died before it cancelled the notices, or a notice handed back after it.
+    await this.notices.cancelLeftoversOfCancelledBroadcasts();
     return { started, finished };
   }
 
