@@ -1,8 +1,16 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
+import { projectRoot } from "../../src/paths.js";
 import { motcua } from "../support/cli.js";
 
 describe("motcua CLI", () => {
+  it("runs through npx, as the README says (the launcher linked in node_modules/.bin; never fetched)", async () => {
+    const { stdout } = await promisify(execFile)("npx", ["--offline", "motcua", "--help"], { cwd: projectRoot, timeout: 60_000 });
+    expect(stdout.split("\n")[0]).toBe("motcua — thông báo hồ sơ một cửa và trợ lý thủ tục");
+  });
+
   it("searches the catalog from the shell", async () => {
     const out = await motcua(["procedures", "search", "xin giấy độc thân"]);
     expect(out.code).toBe(0);
