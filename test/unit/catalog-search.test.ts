@@ -661,6 +661,13 @@ describe("answers", () => {
     }
   });
 
+  it("reads a ghost's soul or a folk deity as fictional, but not a marriage typed without marks ('ket hon ma …')", () => {
+    for (const q of ["xác nhận cư trú cho hồn ma trong nhà", "đăng ký tạm trú cho vong hồn ông bà", "làm căn cước cho táo quân"]) {
+      expect(askCatalog(index, q), q).toEqual({ kind: "no-match" });
+    }
+    expect(top("ket hon ma chua co giay xac nhan doc than")).toBe("1.004873");
+  });
+
   it("answers generic or unrelated questions with no procedure", () => {
     for (const q of ["đăng ký", "xin giấy", "thủ tục hành chính", "giá vàng hôm nay"]) expect(searchCatalog(index, q), q).toEqual([]);
   });
