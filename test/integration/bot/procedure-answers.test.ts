@@ -297,4 +297,11 @@ describe("procedure answers (issue 8 §3)", () => {
     const graves = texts(await c.ask("di tham mo liet si co duoc ho tro tien tau xe khong"));
     expect(graves).toMatch(/^📄 Thăm viếng mộ liệt sĩ\. \(mã 1\.013750\)\n📍 [\s\S]*Giấy tờ cần nộp:/);
   });
+
+  it("a follow-up made only of words that ask (whether a mandate will do) stays on the procedure under discussion", async () => {
+    const c = await conversation();
+    await c.ask("đăng ký kết hôn lưu động");
+    // the search is sure "ủy quyền" names certifying a signature; the question names no procedure
+    expect(texts(await c.ask("ủy quyền được không"))).toMatch(/^📄 Thủ tục đăng ký kết hôn lưu động \(mã 1\.000593\)\n👥 Nhờ người khác làm thay:/);
+  });
 });
