@@ -228,8 +228,9 @@ export function documentsFeature(catalog: CatalogService): Feature {
       // Asking for the documents too, with a search unsure which procedure: the choices, not a guess.
       const staysOnCurrent = top === undefined || top.code === current.code || !asked.includes("docs");
       if (asked.some((a) => a !== "docs") && staysOnCurrent) return answer(ctx, current, asked, foreign);
-      // asking for the documents again and naming no procedure (what else to bring): this procedure's
-      if (asked.includes("docs") && asksOnly) return answer(ctx, current, asked, foreign);
+      // asking for the documents again and naming no procedure (what else to bring), or in words the
+      // search finds in no procedure: this procedure's
+      if (asked.includes("docs") && (asksOnly || found.kind === "no-match")) return answer(ctx, current, asked, foreign);
     }
     switch (found.kind) {
       case "no-match":

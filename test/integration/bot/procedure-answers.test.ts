@@ -304,4 +304,10 @@ describe("procedure answers (issue 8 §3)", () => {
     // the search is sure "ủy quyền" names certifying a signature; the question names no procedure
     expect(texts(await c.ask("ủy quyền được không"))).toMatch(/^📄 Thủ tục đăng ký kết hôn lưu động \(mã 1\.000593\)\n👥 Nhờ người khác làm thay:/);
   });
+
+  it("asking for the documents again in words the search finds in no procedure answers the procedure under discussion", async () => {
+    const c = await conversation();
+    await c.ask("ho tro tien an trua cho tre mau giao");
+    expect(texts(await c.ask("cần những giấy tờ gì"))).toMatch(/^📄 Hỗ trợ ăn trưa đối với trẻ em mẫu giáo \(mã 1\.001622\)\n📍 [\s\S]*Giấy tờ cần nộp:/);
+  });
 });
