@@ -310,4 +310,14 @@ describe("procedure answers (issue 8 §3)", () => {
     await c.ask("ho tro tien an trua cho tre mau giao");
     expect(texts(await c.ask("cần những giấy tờ gì"))).toMatch(/^📄 Hỗ trợ ăn trưa đối với trẻ em mẫu giáo \(mã 1\.001622\)\n📍 [\s\S]*Giấy tờ cần nộp:/);
   });
+
+  it("a procedure the portal marks free, with a note that confirms it or concerns only a copy asked for, is said free, not 'amount unknown'", async () => {
+    const c = await conversation();
+    await c.ask("đăng ký thành lập tổ hợp tác");
+    expect(texts(await c.ask("lệ phí bao nhiêu"))).toMatch(/^📄 Đăng ký thành lập tổ hợp tác[^\n]*\(mã 2\.002637\)\n💰 Lệ phí: Miễn phí \(Không thu lệ phí đăng ký đối với tổ hợp tác theo quy định tại khoản 2 Điều 22 Luật Hợp tác xã 2023\.\)\n/);
+    // the circular that sets the fee of a copy of the extract is not this procedure's fee
+    const fee = texts(await c.press("proc:3.000323")).split("\n").find((l) => l.startsWith("⏱"))!;
+    expect(fee).toMatch(/💰 Lệ phí: Trực tuyến: Miễn phí \(Phí cấp bản sao Trích lục/);
+    expect(fee).not.toMatch(/Mức thu theo Thông tư/);
+  });
 });
