@@ -386,7 +386,7 @@ export class BookingService {
     }
     if (booking.status === to && to !== "REQUESTED") {
       const repeated = await this.repeat(booking, to, { waybillCode, failureReason, retryPaidBy: details.retryPaidBy ?? null });
-      await this.writeOnDossier(booking, repeated, unitCode);
+      await this.writeOnDossier(booking, repeated);
       return repeated;
     }
     if (booking.status === to) throw new AppError("CONFLICT", `Lịch hẹn đã ở trạng thái "${BOOKING_STATUS_LABELS[to]}" (the booking is already ${to}).`);
@@ -439,14 +439,14 @@ export class BookingService {
       const now2 = await this.db.deliveryBooking.findUniqueOrThrow({ where: { id: booking.id } });
       if (now2.status === to) {
         const repeated = await this.repeat(now2, to, { waybillCode, failureReason, retryPaidBy: details.retryPaidBy ?? null });
-        await this.writeOnDossier(booking, repeated, unitCode);
+        await this.writeOnDossier(booking, repeated);
         return repeated;
       }
       throw new AppError("CONFLICT", "Lịch hẹn vừa được người khác cập nhật; vui lòng tải lại (changed meanwhile).");
     }
     await wakeRelay(viaPrisma(this.db), written);
     const moved = await this.db.deliveryBooking.findUniqueOrThrow({ where: { id: booking.id } });
-    await this.writeOnDossier(booking, moved, unitCode);
+    await this.writeOnDossier(booking, moved);
     return { ...moved, repeated: false };
   }
 
@@ -454,14 +454,13 @@ export class BookingService {
    * A result delivery's dispatch, completion or failure is also its dossier's status (out for
    * delivery, delivered, delivery failed), written through the one ingest path so the dossier's
    * history and the process control form (the post office's hand-over to the citizen) follow.
-   * The citizen is told once, by the booking's own notice. The event id and time come from the
-   * booking, so the same move repeated (a retry after a crash between the two writes, a double
-   * click) writes it once.
+   * The citizen is told once, by the booking's own notice. The event id, its namespace and its
+   * time come from the booking, so the same move repeated (a retry after a crash between the two
+   * writes, a double click, by the same clerk or another of another unit) writes it once.
    */
   private async writeOnDossier(
     booking: { kind: BookingKind; dossier: { code: string } | null },
     moved: { reference: string; status: BookingStatus; waybillCode: string | null; failureReason: string | null; dispatchedAt: Date | null; completedAt: Date | null; failedAt: Date | null; updatedAt: Date },
-    unitCode: string | null,
   ): Promise<void> {
     const status = DOSSIER_STATUS_OF_MOVE[moved.status];
     if (!this.ingest || booking.kind !== "RESULT_DELIVERY" || !booking.dossier || !status) return;
@@ -471,7 +470,10 @@ export class BookingService {
       : moved.status === "FAILED" ? `Không giao được: ${moved.failureReason ?? ""} (lịch hẹn ${moved.reference})`
       : `Bưu điện đã giao kết quả (lịch hẹn ${moved.reference}${moved.waybillCode ? `, mã vận đơn ${moved.waybillCode}` : ""})`;
     const event = dossierEventSchema.parse({ eventId: `booking-${moved.reference}-${status}`, dossierCode: booking.dossier.code, status, occurredAt: at.toISOString(), note });
-    await this.ingest.ingest([event], { principal: null, source: "STAFF", origin: `unit:${unitCode ?? "admin"}`, notify: false });
+    // The booking's own namespace, whoever moves it: a clerk of the province and one of the commune
+    // (or an admin) repeating the same move must find the one event, not write it again (a second
+    // DELIVERED, a second hand-over on form 05); and no staff key's events can take its ids.
+    await this.ingest.ingest([event], { principal: null, source: "STAFF", origin: "post-office", notify: false });
   }
 
   /** The booking is already where the move would take it: the same move again is harmless; with other details, a 409. */
