@@ -388,6 +388,26 @@ describe("answers", () => {
     expect(kind("lịch thi đấu bóng đá tuần này")).toBe("no-match");
   });
 
+  it("sends the matters a commune desk hears that belong elsewhere to the right place (legal aid, weapons, salaries, digital signatures, study abroad, mining, utilities, police)", () => {
+    const topicOf = (q: string): string => {
+      const a = askCatalog(index, q);
+      return a.kind === "out-of-scope" ? a.topic : a.kind;
+    };
+    expect(topicOf("nhà nghèo cần trợ giúp pháp lý miễn phí thì hỏi ai")).toBe("Trợ giúp pháp lý, luật sư");
+    expect(topicOf("xin phép dùng súng hơi để bắn chim")).toBe("Vũ khí, vật liệu nổ, công cụ hỗ trợ");
+    expect(topicOf("mua công cụ hỗ trợ như roi điện cần giấy gì")).toBe("Vũ khí, vật liệu nổ, công cụ hỗ trợ");
+    expect(topicOf("lương giáo viên tiểu học được nâng bậc lương khi nào")).toBe("Tiền lương công chức, viên chức");
+    expect(topicOf("đăng ký chữ ký số để ký hồ sơ thuế")).toBe("Chữ ký số");
+    expect(topicOf("chuẩn bị hồ sơ đi du học Úc")).toBe("Du học");
+    expect(topicOf("xin giấy phép khai thác khoáng sản ở bãi sông")).toBe("Khai thác cát, khoáng sản");
+    expect(topicOf("cấp lại giấy chứng sinh bị mất cho con")).toBe("Giấy tờ của bệnh viện");
+    expect(topicOf("quán karaoke kế bên mở ồn tới khuya")).toBe("Trình báo công an");
+    expect(topicOf("bị lừa tiền qua điện thoại")).toBe("Trình báo công an");
+    expect(topicOf("kéo điện ba pha về xưởng")).toBe("Điện, nước, viễn thông");
+    expect(topicOf("làm hồ sơ bảo lãnh cha mẹ đi định cư")).toBe("Thị thực (visa)");
+    expect(topicOf("xin tiền polymer mới để đổi tiền lì xì")).toBe("Đổi tiền, ngoại tệ, vàng");
+  });
+
   it("reads 'cuoi' before a time unit as the end of a period, not a wedding, unless a year follows", () => {
     expect(kind("cuoi thang nop thue o dau")).toBe("out-of-scope");
     expect(kind("cuoi nam nay nop thue dat o dau")).toBe("out-of-scope");
