@@ -109,8 +109,23 @@ function reductionsInForce(fee: string, now: Date): string {
   });
 }
 
-/** A portal note that only confirms there is no fee ("Miễn phí (Không có.)"). */
-const CONFIRMS_FREE = /^(khong co|khong thu|khong)$/;
+/**
+ * A sentence of a portal note that only confirms there is no fee ("Không có.", "Không thu lệ phí
+ * đăng ký đối với tổ hợp tác theo … Luật Hợp tác xã"), or that concerns only something extra,
+ * asked for or not ("Phí cấp bản sao Trích lục … (nếu có yêu cầu) thực hiện theo … Thông tư số
+ * 281/2016/TT-BTC"): the procedure itself stays free.
+ */
+const CONFIRMS_FREE = /^(khong co|khong thu|khong|khong thu (le )?phi( .*)?)$/;
+const ONLY_IF_ASKED = /\bneu co yeu cau\b/;
+/** Whether every sentence of a "Miễn phí (…)" note leaves the procedure free. */
+function leavesFree(note: string): boolean {
+  const sentences = note
+    .split(/(?<=\.)\s+|(?:^|\s)-\s+/u)
+    .map((t) => searchKey(t).replace(/[.\s]+$/, ""))
+    .filter((t) => t !== "");
+  return sentences.length > 0 && sentences.every((t) => CONFIRMS_FREE.test(t) || ONLY_IF_ASKED.test(t));
+}
+
 /**
  * The portal writes "Miễn phí" in its fee field whenever the amount is 0, even where its note says
  * the amount is set elsewhere ("Miễn phí (Mức lệ phí cụ thể do Hội đồng nhân dân tỉnh… quyết
@@ -140,7 +155,7 @@ export function feeText(fee: string, now: Date = new Date()): string {
     const key = searchKey(note).replace(/[.\s]+$/, "");
     const start = rest.indexOf("Miễn phí", at);
     let said: string;
-    if (CONFIRMS_FREE.test(key)) said = rest.slice(start, close + 1);
+    if (leavesFree(note)) said = rest.slice(start, close + 1);
     else {
       const circular = note.match(/Thông tư số [\w/.-]+/u)?.[0];
       const who = /hoi dong nhan dan|hdnd/.test(key)

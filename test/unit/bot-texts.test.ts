@@ -67,6 +67,15 @@ describe("a fee of 0 in the portal export's words", () => {
     expect(feeText("70.000 đồng/Giấy chứng nhận")).toBe("70.000 đồng/Giấy chứng nhận");
   });
 
+  it("stays free where the note only confirms no fee is charged, or concerns only a copy asked for", () => {
+    const coop = "Miễn phí (Không thu lệ phí đăng ký đối với tổ hợp tác theo quy định tại khoản 2 Điều 22 Luật Hợp tác xã 2023.)";
+    expect(feeText(coop)).toBe(coop);
+    const copy = "Trực tuyến: Miễn phí (Phí cấp bản sao Trích lục (nếu có yêu cầu) thực hiện theo quy định tại Thông tư số 281/2016/TT-BTC.); Trực tiếp: Miễn phí";
+    expect(feeText(copy)).toBe(copy);
+    // a note that also says a council sets an amount is not free
+    expect(feeText("Miễn phí (- Mức lệ phí (nếu có) theo quyết định của Hội đồng nhân dân cấp tỉnh. - Không thu lệ phí đăng ký đối với tổ hợp tác.)")).toMatch(/^Mức lệ phí do Hội đồng nhân dân cấp tỉnh quyết định; /);
+  });
+
   it("writes an amount grouped with English commas as Vietnamese reads it ('70,000' is seventy to a Vietnamese reader)", () => {
     expect(feeText("70,000 VNĐ (70.000 đồng/Giấy chứng nhận)")).toBe("70.000 đồng (70.000 đồng/Giấy chứng nhận)");
     expect(feeText("4,500,000 Việt Nam Đồng (Lệ phí)")).toBe("4.500.000 đồng (Lệ phí)");
