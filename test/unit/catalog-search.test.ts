@@ -474,6 +474,22 @@ describe("answers", () => {
     expect(readQuery("ba toi mat roi muon tach ho", vocab, known, new Map([["muon tach", true]])).needFrom).toBe(0);
   });
 
+  it("weighs the way a dossier is handed in ('qua VNeID', 'trên mạng') less than the matter the question names", () => {
+    const texts = ["nhờ người quen gia hạn giấy phép kinh doanh qua vneid", "làm qua vneid được không", "kinh doanh trên mạng"];
+    // (the catalog's words: the matter's and the account's)
+    const vocab = { words: new Set(["gia", "han", "giay", "phep", "kinh", "doanh", "mang", "tai", "khoan", "dinh", "danh", "dien", "tu"]), bigrams: new Set<string>(), frequency: new Map<string, number>() };
+    const q = readQuery(texts[0]!, vocab, () => false);
+    // the channel's word, read as the VNeID account by the synonym table, is the way, not the matter
+    expect(q.terms.get("tai khoan")).toBeLessThan(1);
+    expect(q.terms.get("kinh doanh")).toBe(1);
+    // the channel alone is what the question is about
+    expect(readQuery(texts[1]!, vocab, () => false).terms.get("tai khoan")).toBe(1);
+    // a way without a marker before it is not a channel
+    expect(readQuery("vneid của tôi gia hạn giấy phép kinh doanh", vocab, () => false).terms.get("tai khoan")).toBe(1);
+    // and the matter sold on the internet is still the matter
+    expect(readQuery(texts[2]!, vocab, () => false).terms.get("kinh doanh")).toBe(1);
+  });
+
   it("ends a purpose clause where the clause stating the need begins ('… để …, giờ muốn …')", () => {
     const vocab = { words: new Set(["vay", "tien", "nuoi", "ca", "gio", "muon", "ho", "tro"]), bigrams: new Set<string>(), frequency: new Map<string, number>() };
     const q = readQuery("tôi vay tiền để nuôi cá, giờ muốn xin hỗ trợ", vocab, () => false);

@@ -15,6 +15,9 @@ export const MAX_QUERY_CHARS = 500;
 const WRITTEN_MIN = 2;
 const WRITTEN_SHARE = 0.5;
 
+/** Weight of the words naming how the dossier is handed in ("… qua VNeID"), when others name the matter. */
+const CHANNEL_WEIGHT = 0.5;
+
 /** Weight of the words after a purpose marker ("… để vay vốn"). */
 const PURPOSE_WEIGHT = 0.5;
 /**
@@ -192,6 +195,25 @@ export function dropQuantityIdioms(tokens: readonly Token[]): Token[] {
     }
   }
   return dropped.size === 0 ? [...tokens] : tokens.filter((_, i) => !dropped.has(i));
+}
+
+/**
+ * The positions of the words that say how a dossier is handed in: a channel marker and the way
+ * after it ("trên vneid", "qua mạng"; data/stopwords.json channels).
+ */
+export function channelPositions(tokens: readonly Token[]): Set<number> {
+  const { markers, ways } = searchData().channels;
+  const at = new Set<number>();
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    for (const m of markers) {
+      if (!phraseAt(m, tokens, i)) continue;
+      const j = i + m.keys.length;
+      const way = ways.find((w) => phraseAt({ keys: w.keys, tone: null }, tokens, j));
+      if (way === undefined) continue;
+      for (let k = i; k < j + way.keys.length; k++) at.add(k);
+    }
+  }
+  return at;
 }
 
 /** Where a purpose clause starts (after a marker), or -1. */
@@ -426,7 +448,11 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   const need = needStart(tokens, (t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key), knownPair, (pair) => markerPairs?.get(pair));
   // a purpose clause ends where the clause stating the need begins ("… để nuôi, giờ muốn …")
   const purposeTo = hasContentBefore && need > purpose ? need : tokens.length;
-  const weightAt = (i: number): number => (hasContentBefore && i >= purpose && i < purposeTo ? PURPOSE_WEIGHT : 1);
+  // the way the dossier is handed in ("… qua VNeID") counts for less when other words name the
+  // matter: the words and what a synonym reads in them ("tài khoản định danh điện tử")
+  const channel = channelPositions(tokens);
+  const channelWeak = channel.size > 0 && tokens.some((t, i) => !channel.has(i) && !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key));
+  const weightAt = (i: number): number => (hasContentBefore && i >= purpose && i < purposeTo ? PURPOSE_WEIGHT : 1) * (channelWeak && channel.has(i) ? CHANNEL_WEIGHT : 1);
 
   const segments: Segment[] = [];
   const consumed = new Array<boolean>(tokens.length).fill(false);
