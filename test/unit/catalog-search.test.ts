@@ -490,6 +490,17 @@ describe("answers", () => {
     expect(readQuery(texts[2]!, vocab, () => false).terms.get("kinh doanh")).toBe(1);
   });
 
+  it("reads a function word typed without marks as the content word a catalog pair writes with those letters ('tam vang')", () => {
+    const vocab = { words: new Set(["bao", "tam", "vang", "truoc", "di", "lam", "xa", "cho", "con"]), bigrams: new Set<string>(), frequency: new Map<string, number>() };
+    const known = (pair: string): boolean => pair === "tam vang" || pair === "cho con";
+    // "vang" typed without marks may be "vắng" (absent), not only the function word "vâng"
+    expect(readQuery("bao tam vang truoc khi di lam xa", vocab, known).plainStopPairs.has("tam vang")).toBe(true);
+    // typed with the function word's marks, or in a question written with marks, it is that word
+    expect(readQuery("báo tạm vâng trước khi đi làm xa", vocab, known).plainStopPairs.has("tam vang")).toBe(false);
+    // the search: the pair counts where the catalog writes "tạm vắng"
+    expect(top("bao tam vang truoc khi di lam xa")).toBe("1.003677");
+  });
+
   it("ends a purpose clause where the clause stating the need begins ('… để …, giờ muốn …')", () => {
     const vocab = { words: new Set(["vay", "tien", "nuoi", "ca", "gio", "muon", "ho", "tro"]), bigrams: new Set<string>(), frequency: new Map<string, number>() };
     const q = readQuery("tôi vay tiền để nuôi cá, giờ muốn xin hỗ trợ", vocab, () => false);

@@ -56,6 +56,11 @@ export interface ReadQuery {
   terms: Map<string, number>;
   /** the pairs among the terms that have a function word in them */
   stopPairs: Set<string>;
+  /**
+   * Those of them whose function word the citizen typed without marks: the letters may be another
+   * word's ("tam vang": "vâng" yes, or "vắng" absent), a content word of the pair the catalog writes.
+   */
+  plainStopPairs: Set<string>;
   /** for terms the citizen typed with marks only: their tone signatures ("vang" → "vàng" as "vang2") */
   tones: Map<string, string>;
   /** every key the question says, typed or read in (for phrase conditions) */
@@ -504,6 +509,9 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
 
   const terms = new Map<string, number>();
   const stopPairs = new Set<string>();
+  const plainStopPairs = new Set<string>();
+  // (in a question written with marks, a word typed without them is written as it is)
+  const written = writtenWithMarks(tokens);
   const put = (t: string, w: number): void => {
     if ((terms.get(t) ?? 0) < w) terms.set(t, w);
   };
@@ -529,8 +537,11 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       else if (knownPair(pair)) {
         put(pair, weight);
         stopPairs.add(pair);
+        // (words the citizen typed, each function word without marks; a number is no other word)
+        const plain = (j: number): boolean => !/^\d+$/.test(keys[j]!) && (!stops[j]! || (marks !== undefined && marks[j] === undefined));
+        if (!written && plain(i - 1) && plain(i)) plainStopPairs.add(pair);
       }
     });
   }
-  return { tokens, segments, terms, stopPairs, tones, said: [tokens.map((t) => t.key), ...segments.map((s) => s.keys)], ages: agesOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, purposeTo, needFrom: need, needTerms };
+  return { tokens, segments, terms, stopPairs, plainStopPairs, tones, said: [tokens.map((t) => t.key), ...segments.map((s) => s.keys)], ages: agesOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, purposeTo, needFrom: need, needTerms };
 }
