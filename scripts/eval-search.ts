@@ -7,9 +7,10 @@
  *   npm run eval:search -- --show-holdout-misses   also the held-out misses (do not use while tuning)
  *   npm run eval:search -- --dev-only --by-batch   also the dev figures per batch (the `style` prefix: dev2-, dev3-, …; "base" for the rest)
  *
- * The misses of the newest blind dev batch (UNSEEN_BATCHES) are not printed: it is kept as a check
- * nobody has tuned on, seen through its figures only (`--by-batch`) until the next blind batch
- * joins. `--show-unseen-misses` prints them too (then it is no longer unseen: move it out of the list).
+ * The misses of the newest blind dev batches (UNSEEN_BATCHES) are not printed: they are kept as
+ * checks nobody has tuned on, seen through their figures only (`--by-batch`) until they are moved
+ * out of the list. `--show-unseen-misses` prints them too (then they are no longer unseen: move
+ * them out of the list).
  *
  * Files: test/fixtures/search/dev.json (tuned on) and test/fixtures/search/holdout.json (written
  * blind, never tuned on; its questions are not printed). Each is a JSON array of
@@ -37,7 +38,7 @@ const Question = z.object({
 export type EvalQuestion = z.infer<typeof Question>;
 
 /** Dev batches whose questions are not printed (see the header). */
-export const UNSEEN_BATCHES: readonly string[] = ["dev8"];
+export const UNSEEN_BATCHES: readonly string[] = ["dev8", "dev9"];
 
 export const TARGETS = { top1: 0.9, top3: 0.97, noMatch: 0.9, falseMatchOutOfScope: 0.05 } as const;
 
@@ -179,7 +180,7 @@ function main(): void {
     const expected = m.expect === null ? "no procedure" : Array.isArray(m.expect) ? m.expect.join(" | ") : m.expect;
     console.log(`MISS  ${JSON.stringify(m.q)} [${m.kind}]\n      expected ${expected}, got ${m.got}`);
   }
-  if (hidden > 0) console.log(`(${hidden} misses of ${UNSEEN_BATCHES.join(", ")} not printed: the newest blind batch, kept unseen)`);
+  if (hidden > 0) console.log(`(${hidden} misses of ${UNSEEN_BATCHES.join(", ")} not printed: the newest blind batches, kept unseen)`);
   if (dev.misses.length > 0) console.log("");
   if (holdout && showHoldoutMisses) {
     for (const m of holdout.misses) console.log(`HELD-OUT MISS  ${JSON.stringify(m.q)} [${m.kind}] got ${m.got}`);

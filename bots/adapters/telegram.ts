@@ -10,7 +10,10 @@ import type { Logger } from "pino";
 import type { ConversationEngine } from "../engine/engine.js";
 import type { Inbound, Reply } from "../engine/types.js";
 import type { Db } from "../../src/db/client.js";
-import { clip } from "../../src/text/clip.js";
+import { splitText } from "../../src/text/clip.js";
+
+/** The Bot API's limit on one message's text, in UTF-16 units. */
+const TELEGRAM_TEXT_LIMIT = 4096;
 
 export function toInbound(update: Update): Inbound | null {
   if ("callback_query" in update) {
@@ -61,10 +64,15 @@ export function createTelegramBot(options: { token: string; apiRoot: string; eng
     const replies = await options.engine.handle({ conversation: { channel: "TELEGRAM", id: String(chatId) }, message: inbound });
     for (const reply of replies) {
       const markup = replyMarkup(reply);
-      await ctx.telegram.sendMessage(chatId, clip(reply.text, 4096), {
-        link_preview_options: { is_disabled: true },
-        ...(markup ? { reply_markup: markup as never } : {}),
-      });
+      // a long answer (a procedure with many documents) in several messages, none of it cut off:
+      // the source line at its end too; the buttons under the last one
+      const parts = splitText(reply.text, TELEGRAM_TEXT_LIMIT);
+      for (const [i, part] of parts.entries()) {
+        await ctx.telegram.sendMessage(chatId, part, {
+          link_preview_options: { is_disabled: true },
+          ...(markup && i === parts.length - 1 ? { reply_markup: markup as never } : {}),
+        });
+      }
     }
   });
   bot.catch((error) => options.logger.error({ err: error }, "telegram update failed"));

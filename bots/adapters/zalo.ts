@@ -9,6 +9,10 @@ import type { ZaloOaChannel } from "../../src/channels/zalo/zalo-oa-channel.js";
 import type { ZaloEvent } from "../../src/http/routes/webhooks/zalo.js";
 import type { ConversationEngine } from "../engine/engine.js";
 import type { Inbound, Reply } from "../engine/types.js";
+import { splitText } from "../../src/text/clip.js";
+
+/** A customer-service text message's limit (../shared/reference/providers.md). */
+const ZALO_TEXT_LIMIT = 2000;
 
 export function zaloInbound(event: ZaloEvent): Inbound | null {
   const m = event.message as { text?: string; attachments?: { type?: string; payload?: { coordinates?: Record<string, string> } }[] } | undefined;
@@ -41,15 +45,7 @@ export function zaloInbound(event: ZaloEvent): Inbound | null {
 export function zaloTexts(reply: Reply): string[] {
   const choices = (reply.buttons ?? []).flat().filter((b) => b.data !== "share-contact");
   const text = choices.length ? `${reply.text}\n\n${choices.map((b, i) => `${i + 1}. ${b.label}`).join("\n")}\n(Trả lời bằng số hoặc tên lựa chọn)` : reply.text;
-  const parts: string[] = [];
-  let rest = text;
-  while (rest.length > 2000) {
-    const cut = rest.lastIndexOf("\n", 2000) > 1000 ? rest.lastIndexOf("\n", 2000) : 2000;
-    parts.push(rest.slice(0, cut));
-    rest = rest.slice(cut).replace(/^\n/, "");
-  }
-  parts.push(rest);
-  return parts;
+  return splitText(text, ZALO_TEXT_LIMIT);
 }
 
 export function zaloBotHandler(options: { engine: ConversationEngine; oa: ZaloOaChannel; logger: Logger }): (event: ZaloEvent) => Promise<void> {

@@ -216,16 +216,21 @@ export function documentsFeature(catalog: CatalogService): Feature {
     }
 
     // A follow-up about the procedure under discussion, unless the question clearly names another
-    // (the search's best is another procedure, found with some confidence, or choices, or out of scope).
+    // (the search's best is another procedure, found with some confidence, or choices, or out of
+    // scope). A question made only of words that ask (whether a mandate will do, say) names none,
+    // however sure the search is of a procedure that has those words (certifying a signature).
     const top = found.kind === "match" ? found.results[0] : undefined;
-    const namesAnother = found.kind === "choices" || found.kind === "out-of-scope" || (top !== undefined && current !== undefined && top.code !== current.code && (top.score >= CONFIDENT || (await saysNameOf(said, top.code, current))));
+    const namesAnother =
+      !asksOnly &&
+      (found.kind === "choices" || found.kind === "out-of-scope" || (top !== undefined && current !== undefined && top.code !== current.code && (top.score >= CONFIDENT || (await saysNameOf(said, top.code, current)))));
     if (current && !namesAnother) {
       const asked = aspectsAsked(m.text, current);
       // Asking for the documents too, with a search unsure which procedure: the choices, not a guess.
       const staysOnCurrent = top === undefined || top.code === current.code || !asked.includes("docs");
       if (asked.some((a) => a !== "docs") && staysOnCurrent) return answer(ctx, current, asked, foreign);
-      // asking for the documents again and naming no procedure (what else to bring): this procedure's
-      if (asked.includes("docs") && asksOnly && (top === undefined || !sure)) return answer(ctx, current, asked, foreign);
+      // asking for the documents again and naming no procedure (what else to bring), or in words the
+      // search finds in no procedure: this procedure's
+      if (asked.includes("docs") && (asksOnly || found.kind === "no-match")) return answer(ctx, current, asked, foreign);
     }
     switch (found.kind) {
       case "no-match":

@@ -51,6 +51,11 @@ export const COMPOUNDS: readonly string[] = [
   "bao nhiêu lâu",
   "bao nhiêu tuổi",
   "bao nhiêu bản",
+  "châu phi",
+  "tiền tàu xe",
+  // the fee's "mất tiền" typed without marks is not the presence's "có mặt" ("co mat tien k")
+  "mất tiền",
+  "mất phí",
 ];
 
 /** Words of politeness around thanks and goodbyes ("cảm ơn em nhiều nhé"). */
@@ -187,6 +192,8 @@ export const INTENTS = {
     "đó", "kết quả", "hồ sơ", "theo", "mang", "qua", "về", "nhà",
     // "thời gian giải quyết", "thời hạn xử lý": the time's words with what the desk does
     "giải quyết", "xử lý",
+    // typed as in a text message: "k"/"kh"/"hok" (không), "dc"/"đc" (được), "j" (gì), "bn" (bao nhiêu), "e" (em)
+    "k", "kg", "kh", "khg", "hok", "dc", "đc", "j", "bn", "e", "ak", "ah",
   ],
   /** Whether one must go there, who must (both spouses?), or whether it can be done from home. */
   presence: [

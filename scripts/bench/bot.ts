@@ -36,7 +36,7 @@ const engine = createBot({
   redis,
   services: {
     lookup: new DossierLookupService(database.db, new CalendarService(database.pool)),
-    bookings: new BookingService(database.db),
+    bookings: new BookingService(database.db, database.pool),
     units: new AdminUnitService(database.db),
     catalog,
     subscriptions: new SubscriptionService(database.db),

@@ -8,11 +8,11 @@
  *   search index, dist/search-index.json, is all the program keeps between runs), then the median
  *   of 5 more runs, and the median of 3 without the snapshot (MOTCUA_SEARCH_SNAPSHOT=off: the
  *   index built, as a database of another catalog than the seed's has it).
- * - the same search through `npx motcua` (the README's form), which adds npm's own start.
+ * - the same search through `npx motcua` (the README's form), which adds npm's own start, median of 5.
  * - `motcua serve --role all`: from spawn to the first 200 answer of /readyz, median of 3.
  *
  * Options: `--clone` also times the first search in a fresh `git clone` of this repository after
- * its own `npm ci` (about a minute more); `--profile` writes a `--cpu-prof` profile of one search
+ * its own `npm ci` (about a minute more), directly and then through npx; `--profile` writes a `--cpu-prof` profile of one search
  * and of one start of the service and prints where their CPU time goes.
  */
 import { execFileSync, spawn } from "node:child_process";
@@ -151,11 +151,11 @@ try {
   const built: Timing[] = [];
   for (let i = 0; i < 3; i += 1) built.push(await timed([path.join(projectRoot, "bin", "motcua.js"), "procedures", "search", QUESTION], { ...env, MOTCUA_SEARCH_SNAPSHOT: "off" }));
   results.push(line("search, no index snapshot, median of 3", shown({ wall: median(built.map((t) => t.wall)), cpu: median(built.map((t) => t.cpu)) })));
-  // The README's `npx motcua …` adds npm's own start (npx resolves the package's bin, then runs node).
+  // The README's `npx motcua …` adds npm's own start (npx finds the launcher in node_modules/.bin, then runs it).
   const viaNpx: Timing[] = [];
-  for (let i = 0; i < 3; i += 1) viaNpx.push(await timed(["motcua", "procedures", "search", QUESTION], env, projectRoot, "npx"));
+  for (let i = 0; i < 5; i += 1) viaNpx.push(await timed(["motcua", "procedures", "search", QUESTION], env, projectRoot, "npx"));
   const npxMid = { wall: median(viaNpx.map((t) => t.wall)), cpu: median(viaNpx.map((t) => t.cpu)) };
-  results.push(line("search through npx motcua, median of 3", shown(npxMid)));
+  results.push(line("search through npx motcua, median of 5", shown(npxMid), `≤ ${SEARCH_TARGET_S} s`, npxMid.wall <= SEARCH_TARGET_S));
 
   if (args.has("--clone")) {
     const dir = mkdtempSync(path.join(tmpdir(), "motcua-clone-"));
@@ -166,6 +166,8 @@ try {
       const install = Number(process.hrtime.bigint() - installed) / 1e9;
       const cloned = await search(dir);
       results.push(line("search: first run on a new clone", shown(cloned), `≤ ${SEARCH_TARGET_S} s`, cloned.wall <= SEARCH_TARGET_S));
+      const clonedNpx = await timed(["motcua", "procedures", "search", QUESTION], env, dir, "npx");
+      results.push(line("  then its first through npx motcua", shown(clonedNpx), `≤ ${SEARCH_TARGET_S} s`, clonedNpx.wall <= SEARCH_TARGET_S));
       results.push(line("  (its npm ci, which builds dist/)", `${install.toFixed(0)} s`));
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -74,7 +74,7 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
   const catalog = new CatalogService(new PrismaProcedureRepository(db));
   const telegramLinks = new TelegramLinkService(db, redis, `${env.QUEUE_PREFIX}:`);
   const ingest = new DossierIngestService(pool);
-  const bookings = new BookingService(db, ingest);
+  const bookings = new BookingService(db, pool, ingest);
   const botServices: BotServices = {
     lookup: new DossierLookupService(db, calendar),
     bookings,

@@ -6,14 +6,16 @@
  * when the citizen said so, and is handed over only on sight of that person's ID.
  */
 import { randomBytes } from "node:crypto";
-import { dossierEventSchema } from "../dossiers/event-schema.js";
+import type pg from "pg";
+import { dossierEventSchema, type DossierEventInput } from "../dossiers/event-schema.js";
+import type { IngestOptions } from "../dossiers/ingest-service.js";
 import type { DossierIngestService } from "../dossiers/ingest-service.js";
 import { unitCovers } from "../auth/guard.js";
 import type { Db } from "../db/client.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { BookingKind, BookingStatus, DossierStatus, RetryPayer } from "../generated/prisma/enums.js";
 import { AppError, NotFoundError, ValidationError } from "../errors.js";
-import { createNotices, viaPrisma, wakeRelay } from "../notifications/notice-store.js";
+import { createNotices, viaPg, wakeRelay } from "../notifications/notice-store.js";
 
 import { NOTICE_POLICIES, type BookingNoticeVariables } from "../notifications/notice-types.js";
 import { BOOKING_STATUS_LABELS } from "../text/staff-vi.js";
@@ -138,10 +140,35 @@ function reference(): string {
 /** The dossier status a result delivery's move stands for (written on the dossier by the move). */
 const DOSSIER_STATUS_OF_MOVE: Partial<Record<BookingStatus, DossierStatus>> = { DISPATCHED: "OUT_FOR_DELIVERY", COMPLETED: "DELIVERED", FAILED: "DELIVERY_FAILED" };
 
+/**
+ * How a move's dossier event is ingested: the staff's, notifying nobody (the booking's own notice
+ * tells the citizen, with the waybill or the reason), in the booking's own namespace whoever moves
+ * it: a clerk of the province and one of the commune (or an admin) repeating the same move find
+ * the one event instead of writing it again (a second DELIVERED, a second hand-over on form 05),
+ * and no staff key's events can take its ids.
+ */
+const DOSSIER_EVENT_OPTIONS: IngestOptions = { principal: null, source: "STAFF", origin: "post-office", notify: false };
+
+/** A booking as a move leaves it: what its notice and its dossier's event are made of. */
+interface MovedBooking {
+  reference: string;
+  kind: BookingKind;
+  status: BookingStatus;
+  waybillCode: string | null;
+  failureReason: string | null;
+  dispatchedAt: Date | null;
+  completedAt: Date | null;
+  failedAt: Date | null;
+  updatedAt: Date;
+  timeWindow: string;
+}
+
 export class BookingService {
   /** `ingest`: writes a result delivery's moves on its dossier (out for delivery, delivered, failed). */
   constructor(
     private readonly db: Db,
+    /** The pool Prisma runs over: a move's transaction (the booking, its notice, its dossier's event) runs on one of its clients. */
+    private readonly pool: pg.Pool,
     private readonly ingest: DossierIngestService | null = null,
   ) {}
 
@@ -386,7 +413,7 @@ export class BookingService {
     }
     if (booking.status === to && to !== "REQUESTED") {
       const repeated = await this.repeat(booking, to, { waybillCode, failureReason, retryPaidBy: details.retryPaidBy ?? null });
-      await this.writeOnDossier(booking, repeated, unitCode);
+      await this.writeOnDossier(booking, repeated);
       return repeated;
     }
     if (booking.status === to) throw new AppError("CONFLICT", `Lịch hẹn đã ở trạng thái "${BOOKING_STATUS_LABELS[to]}" (the booking is already ${to}).`);
@@ -404,49 +431,64 @@ export class BookingService {
       if (!details.retryPaidBy || !RETRY_PAYERS.includes(details.retryPaidBy)) throw new ValidationError("retryPaidBy: chọn bên trả cước lần giao lại — người dân, bưu điện hoặc cơ quan giải quyết (bên gây ra việc không giao được, Quyết định 45/2016/QĐ-TTg).", { field: "retryPaidBy" });
     }
     const now = new Date();
-    const data: Prisma.DeliveryBookingUncheckedUpdateManyInput = {
-      status: to,
-      ...(waybillCode && to === "DISPATCHED" ? { waybillCode } : {}),
-      ...(note ? { note } : {}),
-      ...(details.handledById ? { handledById: details.handledById } : {}),
-      ...(to === "DISPATCHED" ? { dispatchedAt: now } : {}),
-      ...(to === "COMPLETED" ? { completedAt: now } : {}),
-      ...(to === "FAILED" ? { failedAt: now, failureReason, retryPaidBy: details.retryPaidBy! } : {}),
-      ...(to === "CANCELLED" ? { cancelledAt: now } : {}),
-    };
-    // The move and the citizen's notice are written together (the notice is the outbox row).
-    const written = await this.db.$transaction(async (tx): Promise<string[] | null> => {
-      const moved = await tx.deliveryBooking.updateMany({ where: { id: booking.id, status: booking.status }, data });
-      if (moved.count === 0) return null;
-      if (!booking.citizenId || to === "REQUESTED") return [];
-      const full = await tx.deliveryBooking.findUniqueOrThrow({ where: { id: booking.id }, include: { dossier: { select: { code: true } }, procedure: { select: { name: true } } } });
-      const citizenNote = to === "FAILED" ? `Lý do: ${failureReason!.replace(/[.。]+$/, "")}. ${RETRY_PAYER_NOTICE[details.retryPaidBy!]}` : note;
-      const variables: BookingNoticeVariables = {
-        reference: full.reference,
-        kind: full.kind,
-        status: to,
-        subject: full.kind === "DOSSIER_COLLECTION" ? (full.procedure?.name ?? "") : (full.dossier?.code ?? ""),
-        timeWindow: full.timeWindow,
-        waybillCode: full.waybillCode,
-        note: citizenNote,
-      };
-      return createNotices(viaPrisma(tx), [
-        { type: "BOOKING_UPDATE", citizenId: booking.citizenId, dossierId: booking.dossierId, variables, urgent: NOTICE_POLICIES.BOOKING_UPDATE.urgent, dedupeKey: `booking:${booking.id}:${to}` },
-      ]);
+    // The move, the citizen's notice (the outbox row) and, for a result delivery, the dossier's
+    // status (out for delivery, delivered, delivery failed) are written in one transaction: a
+    // process killed between them would leave a delivered booking on a dossier still "result
+    // ready" (no DELIVERED event, no hand-over on form 05) until someone repeated the move.
+    const written = await this.inTransaction(async (client): Promise<{ moved: MovedBooking; noticeIds: string[] } | null> => {
+      const rows = await client.query<MovedBooking & { dossierCode: string | null; procedureName: string | null }>(
+        `UPDATE "DeliveryBooking" b SET status = $3::"BookingStatus",
+                "waybillCode" = CASE WHEN $3 = 'DISPATCHED' AND $4::text IS NOT NULL THEN $4 ELSE b."waybillCode" END,
+                note = COALESCE($5, b.note), "handledById" = COALESCE($6::uuid, b."handledById"),
+                "dispatchedAt" = CASE WHEN $3 = 'DISPATCHED' THEN $7::timestamptz AT TIME ZONE 'UTC' ELSE b."dispatchedAt" END,
+                "completedAt" = CASE WHEN $3 = 'COMPLETED' THEN $7::timestamptz AT TIME ZONE 'UTC' ELSE b."completedAt" END,
+                "failedAt" = CASE WHEN $3 = 'FAILED' THEN $7::timestamptz AT TIME ZONE 'UTC' ELSE b."failedAt" END,
+                "failureReason" = CASE WHEN $3 = 'FAILED' THEN $8 ELSE b."failureReason" END,
+                "retryPaidBy" = CASE WHEN $3 = 'FAILED' THEN $9::"RetryPayer" ELSE b."retryPaidBy" END,
+                "cancelledAt" = CASE WHEN $3 = 'CANCELLED' THEN $7::timestamptz AT TIME ZONE 'UTC' ELSE b."cancelledAt" END,
+                "updatedAt" = $7::timestamptz AT TIME ZONE 'UTC'
+          WHERE b.id = $1::uuid AND b.status = $2::"BookingStatus"
+          RETURNING b.reference, b.kind::text AS kind, b.status::text AS status, b."waybillCode", b."failureReason", b."dispatchedAt", b."completedAt", b."failedAt", b."updatedAt", b."timeWindow",
+                    (SELECT d.code FROM "Dossier" d WHERE d.id = b."dossierId") AS "dossierCode",
+                    (SELECT p.name FROM "Procedure" p WHERE p.code = b."procedureCode") AS "procedureName"`,
+        [booking.id, booking.status, to, waybillCode, note, details.handledById ?? null, now.toISOString(), to === "FAILED" ? failureReason : null, to === "FAILED" ? details.retryPaidBy! : null],
+      );
+      const full = rows.rows[0];
+      if (!full) return null;
+      const noticeIds: string[] = [];
+      if (booking.citizenId && to !== "REQUESTED") {
+        const citizenNote = to === "FAILED" ? `Lý do: ${failureReason!.replace(/[.。]+$/, "")}. ${RETRY_PAYER_NOTICE[details.retryPaidBy!]}` : note;
+        const variables: BookingNoticeVariables = {
+          reference: full.reference,
+          kind: full.kind,
+          status: to,
+          subject: full.kind === "DOSSIER_COLLECTION" ? (full.procedureName ?? "") : (full.dossierCode ?? ""),
+          timeWindow: full.timeWindow,
+          waybillCode: full.waybillCode,
+          note: citizenNote,
+        };
+        noticeIds.push(
+          ...(await createNotices(viaPg(client), [
+            { type: "BOOKING_UPDATE", citizenId: booking.citizenId, dossierId: booking.dossierId, variables, urgent: NOTICE_POLICIES.BOOKING_UPDATE.urgent, dedupeKey: `booking:${booking.id}:${to}` },
+          ])),
+        );
+      }
+      const event = this.dossierEventOf(booking, full);
+      if (event && this.ingest) await this.ingest.ingestWithin(client, [event], DOSSIER_EVENT_OPTIONS);
+      return { moved: full, noticeIds };
     });
     if (written === null) {
       // Someone moved it meanwhile: the same move (a double click racing itself) is a repeat; another is a conflict.
       const now2 = await this.db.deliveryBooking.findUniqueOrThrow({ where: { id: booking.id } });
       if (now2.status === to) {
         const repeated = await this.repeat(now2, to, { waybillCode, failureReason, retryPaidBy: details.retryPaidBy ?? null });
-        await this.writeOnDossier(booking, repeated, unitCode);
+        await this.writeOnDossier(booking, repeated);
         return repeated;
       }
       throw new AppError("CONFLICT", "Lịch hẹn vừa được người khác cập nhật; vui lòng tải lại (changed meanwhile).");
     }
-    await wakeRelay(viaPrisma(this.db), written);
+    await wakeRelay(viaPg(this.pool), written.noticeIds);
     const moved = await this.db.deliveryBooking.findUniqueOrThrow({ where: { id: booking.id } });
-    await this.writeOnDossier(booking, moved, unitCode);
     return { ...moved, repeated: false };
   }
 
@@ -454,24 +496,42 @@ export class BookingService {
    * A result delivery's dispatch, completion or failure is also its dossier's status (out for
    * delivery, delivered, delivery failed), written through the one ingest path so the dossier's
    * history and the process control form (the post office's hand-over to the citizen) follow.
-   * The citizen is told once, by the booking's own notice. The event id and time come from the
-   * booking, so the same move repeated (a retry after a crash between the two writes, a double
-   * click) writes it once.
+   * The citizen is told once, by the booking's own notice. The event id, its namespace and its
+   * time come from the booking, so the same move repeated (a double click, by the same clerk or
+   * another of another unit) writes it once. `move` writes it in the move's own transaction; a
+   * repeated move writes it here when it is missing (a move recorded before the two were one).
    */
-  private async writeOnDossier(
-    booking: { kind: BookingKind; dossier: { code: string } | null },
-    moved: { reference: string; status: BookingStatus; waybillCode: string | null; failureReason: string | null; dispatchedAt: Date | null; completedAt: Date | null; failedAt: Date | null; updatedAt: Date },
-    unitCode: string | null,
-  ): Promise<void> {
+  private async writeOnDossier(booking: { kind: BookingKind; dossier: { code: string } | null }, moved: MovedBooking): Promise<void> {
+    const event = this.dossierEventOf(booking, moved);
+    if (event && this.ingest) await this.ingest.ingest([event], DOSSIER_EVENT_OPTIONS);
+  }
+
+  /** The dossier's event for a result delivery's move (none for another move or kind). */
+  private dossierEventOf(booking: { kind: BookingKind; dossier: { code: string } | null }, moved: MovedBooking): DossierEventInput | null {
     const status = DOSSIER_STATUS_OF_MOVE[moved.status];
-    if (!this.ingest || booking.kind !== "RESULT_DELIVERY" || !booking.dossier || !status) return;
+    if (booking.kind !== "RESULT_DELIVERY" || !booking.dossier || !status) return null;
     const at = (moved.status === "DISPATCHED" ? moved.dispatchedAt : moved.status === "COMPLETED" ? moved.completedAt : moved.failedAt) ?? moved.updatedAt;
     const note =
       moved.status === "DISPATCHED" ? `Bưu điện phát kết quả, mã vận đơn ${moved.waybillCode ?? ""} (lịch hẹn ${moved.reference})`
       : moved.status === "FAILED" ? `Không giao được: ${moved.failureReason ?? ""} (lịch hẹn ${moved.reference})`
       : `Bưu điện đã giao kết quả (lịch hẹn ${moved.reference}${moved.waybillCode ? `, mã vận đơn ${moved.waybillCode}` : ""})`;
-    const event = dossierEventSchema.parse({ eventId: `booking-${moved.reference}-${status}`, dossierCode: booking.dossier.code, status, occurredAt: at.toISOString(), note });
-    await this.ingest.ingest([event], { principal: null, source: "STAFF", origin: `unit:${unitCode ?? "admin"}`, notify: false });
+    return dossierEventSchema.parse({ eventId: `booking-${moved.reference}-${status}`, dossierCode: booking.dossier.code, status, occurredAt: at.toISOString(), note });
+  }
+
+  /** Runs fn in one transaction on a client of its own: committed when fn returns, rolled back when it throws. */
+  private async inTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const result = await fn(client);
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   /** The booking is already where the move would take it: the same move again is harmless; with other details, a 409. */

@@ -27,7 +27,7 @@ import { countSegments, fitSms, toSmsText } from "../notifications/sms-text.js";
 import type { DeliveryChannel } from "../channels/channel.js";
 import { BROADCAST_STATUS_LABELS, CHANNEL_LABELS, UNREACHABLE_LABELS } from "../text/staff-vi.js";
 import { CONTROL, CONTROL_ONE_LINE, INVISIBLE, LONE_SURROGATE } from "../text/characters.js";
-import { estimateCost, paceByChannel, summarize, target, type AudienceSummary, type BroadcastChannel, type CostEstimate, type Subscriber, type Target, type UnreachableReason } from "./targeting.js";
+import { estimateCost, paceByChannel, summarize, targetAll, type AudienceSummary, type BroadcastChannel, type CostEstimate, type Subscriber, type Target, type UnreachableReason } from "./targeting.js";
 
 export interface BroadcastSettings {
   zaloPerFollowerDay: number;
@@ -315,7 +315,7 @@ export class BroadcastService {
     await this.settleIfDone(id);
     const view = await this.view(id);
     if (!view.startedAt && view.status !== "CANCELLED") {
-      withAudience(view, summarize((await this.subscribers(this.pool, b)).map((s) => target(s, { urgent: b.urgent, now: this.now(), zaloPerFollowerDay: this.settings.zaloPerFollowerDay }))));
+      withAudience(view, summarize(targetAll(await this.subscribers(this.pool, b), { urgent: b.urgent, now: this.now(), zaloPerFollowerDay: this.settings.zaloPerFollowerDay })));
     }
     return view;
   }
@@ -459,13 +459,18 @@ export class BroadcastService {
         await client.query("ROLLBACK");
         return false;
       }
+      // One fan-out at a time: a Zalo follower's announcements of the last day are counted below
+      // (the daily cap), and two announcements started at once (two workers' ticks, a send beside
+      // a tick) would each count without the other's notices and both send past the cap.
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext('broadcast-fan-out'))`);
       const subscribers = await this.subscribers(client, row);
       const now = this.now();
       const notices: NewNotice[] = [];
       const recipients: { identityId: string; hamletId: string | null; channel: string; noticeId: string | null; reason: string | null }[] = [];
       let unreachable = 0;
-      for (const s of subscribers) {
-        const t = target(s, { urgent: row.urgent, now, zaloPerFollowerDay: this.settings.zaloPerFollowerDay });
+      const targets = targetAll(subscribers, { urgent: row.urgent, now, zaloPerFollowerDay: this.settings.zaloPerFollowerDay });
+      for (const [i, s] of subscribers.entries()) {
+        const t = targets[i]!;
         if (t.kind === "opted-out") continue;
         if (t.kind === "unreachable") {
           unreachable += 1;
@@ -520,7 +525,8 @@ export class BroadcastService {
 
   /**
    * What the worker does every few seconds: starts announcements whose time has come (and any a
-   * crash left half-started), and marks those whose notices are all settled as SENT.
+   * crash left half-started), marks those whose notices are all settled as SENT, and cancels the
+   * notices a cancelled one still has waiting (a cancel cut short by a crash).
    */
   async tick(): Promise<{ started: number; finished: number }> {
     const now = this.now();
@@ -535,6 +541,8 @@ export class BroadcastService {
     const sending = await this.pool.query<{ id: string }>(`SELECT id FROM "Broadcast" WHERE status = 'SENDING' AND "startedAt" IS NOT NULL`);
     let finished = 0;
     for (const { id } of sending.rows) if (await this.settleIfDone(id)) finished += 1;
+    // A cancel whose process died before it cancelled the notices, or a notice handed back after it.
+    await this.notices.cancelLeftoversOfCancelledBroadcasts();
     return { started, finished };
   }
 
@@ -691,7 +699,7 @@ export class BroadcastService {
     const smsSegments = countSegments(sms).segments;
     const subscribers = await this.subscribers(this.pool, b);
     const now = this.now();
-    const targets: Target[] = subscribers.map((s) => target(s, { urgent: b.urgent, now, zaloPerFollowerDay: this.settings.zaloPerFollowerDay }));
+    const targets: Target[] = targetAll(subscribers, { urgent: b.urgent, now, zaloPerFollowerDay: this.settings.zaloPerFollowerDay });
     const recipients = summarize(targets);
     return {
       texts: { telegram: t.chat, zalo: t.zalo ?? t.chat, sms },

@@ -9,7 +9,9 @@
  *   last 7 days (Zalo refuses later messages), and have had fewer than N announcements in the last
  *   24 hours; one outside the free 48-hour window uses the OA's quota (and costs).
  * - An urgent announcement may also use SMS when the chat is linked to a citizen with a phone
- *   (not opted out of SMS): after the chat, or alone when the chat cannot be reached.
+ *   (not opted out of SMS): after the chat, or alone when the chat cannot be reached. One phone
+ *   gets one SMS: of a citizen's chats subscribed (Telegram and Zalo, say), only one carries the
+ *   SMS — the first whose chat can be tried first, else the first (`targetAll`).
  */
 export type ChatKind = "TELEGRAM" | "ZALO_OA" | "WEB" | "SANDBOX" | "ZNS" | "SMS";
 export type BroadcastChannel = "TELEGRAM" | "ZALO_OA" | "SMS";
@@ -72,6 +74,34 @@ export function target(s: Subscriber, o: TargetingOptions): Target {
   if (o.urgent && s.phone && !s.smsOptedOut) plan.push("SMS");
   if (plan.length === 0) return { kind: "unreachable", reason: reason ?? "no-push-channel" };
   return { kind: "send", plan, zaloQuota };
+}
+
+/**
+ * The targets of every subscriber of one announcement. An urgent one gives SMS to one chat per
+ * citizen: two chats of one person (Telegram and Zalo, both blocked) would otherwise each fall back
+ * to the same phone, and the citizen would get the announcement twice by SMS (paid twice). The
+ * chat kept for SMS is the first that can be tried before it, else the first; the others keep
+ * their chat alone, or are unreachable for their chat's reason.
+ */
+export function targetAll(subscribers: readonly Subscriber[], o: TargetingOptions): Target[] {
+  const targets = subscribers.map((s) => target(s, o));
+  if (!o.urgent) return targets;
+  const smsOf = (i: number): string | null => {
+    const t = targets[i]!;
+    return t.kind === "send" && t.plan.includes("SMS") ? subscribers[i]!.citizenId : null;
+  };
+  const keeper = new Map<string, number>();
+  targets.forEach((t, i) => {
+    const citizen = smsOf(i);
+    if (citizen === null || t.kind !== "send") return;
+    const kept = keeper.get(citizen);
+    const keptTarget = kept === undefined ? null : targets[kept]!;
+    if (kept === undefined || (keptTarget?.kind === "send" && keptTarget.plan.length === 1 && t.plan.length > 1)) keeper.set(citizen, i);
+  });
+  return targets.map((t, i) => {
+    const citizen = smsOf(i);
+    return citizen === null || keeper.get(citizen) === i ? t : target(subscribers[i]!, { ...o, urgent: false });
+  });
 }
 
 export interface AudienceSummary {

@@ -71,8 +71,61 @@ function vietnameseAmounts(fee: string): string {
   return fee.replace(/(?<![\d.,])(\d{1,3}(?:,\d{3})+)\s*(Việt Nam Đồng|VNĐ|VND|đồng|Đồng)(?!\p{L})/gu, (_, amount: string) => `${amount.replaceAll(",", ".")} đồng`);
 }
 
-/** A portal note that only confirms there is no fee ("Miễn phí (Không có.)"). */
-const CONFIRMS_FREE = /^(khong co|khong thu|khong)$/;
+/**
+ * A time-limited reduction the source states in an amount's note ("Kể từ ngày 01/7/2025 đến hết
+ * ngày 31/12/2026 mức thu lệ phí … bằng 50% mức thu nêu trên"), said right after the amount while it
+ * is in force (a Vietnamese calendar day): otherwise the summary, which keeps an amount's opening,
+ * would tell the citizen the full amount they will not be charged. Reductions for online filing
+ * only say so; ended or future ones are left to the note.
+ */
+const REDUCTION = /từ ngày (\d{1,2})\/(\d{1,2})\/(\d{4}),? đến hết ngày (\d{1,2})\/(\d{1,2})\/(\d{4}),?([^.;]*?)\bbằng (\d{1,2})\s?% (?:mức thu|mức lệ phí)/giu;
+const AMOUNT_WITH_NOTE = /(?<![\d.])(\d{1,3}(?:\.\d{3})+) đồng \(/gu;
+
+function reductionsInForce(fee: string, now: Date): string {
+  const today = new Date(now.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
+  const day = (d: string, m: string, y: string) => `${y}-${m.padStart(2, "0")}-${d.padStart(2, "0")}`;
+  return fee.replace(AMOUNT_WITH_NOTE, (whole: string, amount: string, at: number) => {
+    const open = at + whole.length - 1;
+    let depth = 0;
+    let close = fee.length;
+    for (let i = open; i < fee.length; i++) {
+      if (fee[i] === "(") depth++;
+      else if (fee[i] === ")" && --depth === 0) {
+        close = i;
+        break;
+      }
+    }
+    const note = fee.slice(open + 1, close);
+    for (const r of note.matchAll(REDUCTION)) {
+      const [, d1, m1, y1, d2, m2, y2, between, percent] = r;
+      if (today < day(d1!, m1!, y1!) || today > day(d2!, m2!, y2!)) continue;
+      const share = Number(percent);
+      if (share <= 0 || share >= 100) continue;
+      const reduced = Math.round((Number(amount.replaceAll(".", "")) * share) / 100).toLocaleString("vi-VN");
+      const online = /trực tuy/iu.test(between!) ? "nộp trực tuyến " : "";
+      return `${amount} đồng (${online}đến hết ngày ${d2}/${m2}/${y2} chỉ thu ${share}%: ${reduced} đồng) (`;
+    }
+    return whole;
+  });
+}
+
+/**
+ * A sentence of a portal note that only confirms there is no fee ("Không có.", "Không thu lệ phí
+ * đăng ký đối với tổ hợp tác theo … Luật Hợp tác xã"), or that concerns only something extra,
+ * asked for or not ("Phí cấp bản sao Trích lục … (nếu có yêu cầu) thực hiện theo … Thông tư số
+ * 281/2016/TT-BTC"): the procedure itself stays free.
+ */
+const CONFIRMS_FREE = /^(khong co|khong thu|khong|khong thu (le )?phi( .*)?)$/;
+const ONLY_IF_ASKED = /\bneu co yeu cau\b/;
+/** Whether every sentence of a "Miễn phí (…)" note leaves the procedure free. */
+function leavesFree(note: string): boolean {
+  const sentences = note
+    .split(/(?<=\.)\s+|(?:^|\s)-\s+/u)
+    .map((t) => searchKey(t).replace(/[.\s]+$/, ""))
+    .filter((t) => t !== "");
+  return sentences.length > 0 && sentences.every((t) => CONFIRMS_FREE.test(t) || ONLY_IF_ASKED.test(t));
+}
+
 /**
  * The portal writes "Miễn phí" in its fee field whenever the amount is 0, even where its note says
  * the amount is set elsewhere ("Miễn phí (Mức lệ phí cụ thể do Hội đồng nhân dân tỉnh… quyết
@@ -82,9 +135,9 @@ const CONFIRMS_FREE = /^(khong co|khong thu|khong)$/;
  * same amount as "Phí: 0 VNĐ" (procedures-commune.md: "= free"), read alike, so that no answer says
  * "Lệ phí: Phí: 0 VNĐ".
  */
-export function feeText(fee: string): string {
+export function feeText(fee: string, now: Date = new Date()): string {
   let out = "";
-  let rest = vietnameseAmounts(fee).replace(/(^|[:;]\s*)Phí: 0 VNĐ/gu, "$1Miễn phí");
+  let rest = reductionsInForce(vietnameseAmounts(fee), now).replace(/(^|[:;]\s*)Phí: 0 VNĐ/gu, "$1Miễn phí");
   for (;;) {
     const at = rest.search(/(^|[:;]\s*)Miễn phí \(/);
     if (at < 0) return out + rest;
@@ -102,7 +155,7 @@ export function feeText(fee: string): string {
     const key = searchKey(note).replace(/[.\s]+$/, "");
     const start = rest.indexOf("Miễn phí", at);
     let said: string;
-    if (CONFIRMS_FREE.test(key)) said = rest.slice(start, close + 1);
+    if (leavesFree(note)) said = rest.slice(start, close + 1);
     else {
       const circular = note.match(/Thông tư số [\w/.-]+/u)?.[0];
       const who = /hoi dong nhan dan|hdnd/.test(key)

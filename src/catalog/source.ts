@@ -204,6 +204,20 @@ export function cleanPortalDocuments(documents: readonly SourceDocument[]): Sour
   return out;
 }
 
+/**
+ * A portal name as citizens are shown it: the portal writes a few in capitals ("THỦ TỤC ĐĂNG KÝ
+ * HOẠT ĐỘNG TÍN NGƯỠNG (CẤP XÃ)"), which reads as shouting on a phone and unlike every other name.
+ * Such a name (mostly capital letters) is written in sentence case, without the "Thủ tục" the other
+ * names do not carry; any other name is kept as the portal writes it.
+ */
+export function cleanPortalName(name: string): string {
+  const letters = [...name].filter((c) => /\p{L}/u.test(c));
+  const capitals = letters.filter((c) => c !== c.toLocaleLowerCase("vi")).length;
+  if (letters.length === 0 || capitals * 2 <= letters.length) return name;
+  const lower = name.trim().toLocaleLowerCase("vi").replace(/^thủ tục\s+/u, "");
+  return lower.charAt(0).toLocaleUpperCase("vi") + lower.slice(1);
+}
+
 function toRecord(entry: ProcedureEntry | PortalEntry, origin: ProcedureOrigin, differences: PortalDifference[] | null = null): ProcedureRecord {
   const documents = (origin === "PORTAL" ? cleanPortalDocuments(entry.documents) : entry.documents).map((d, i) => ({
     position: i + 1,
@@ -215,7 +229,7 @@ function toRecord(entry: ProcedureEntry | PortalEntry, origin: ProcedureOrigin, 
   }));
   const record = {
     code: entry.code,
-    name: entry.name,
+    name: origin === "PORTAL" ? cleanPortalName(entry.name) : entry.name,
     field: entry.field,
     level: entry.level,
     agency: entry.agency,

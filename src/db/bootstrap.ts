@@ -61,21 +61,42 @@ export async function ensureDatabase(databaseUrl: string): Promise<{ created: bo
  * database behind as a side effect.
  */
 export async function requireDatabase(databaseUrl: string): Promise<void> {
-  const target = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
+  const target = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   try {
     await target.connect();
   } catch (error) {
-    if ((error as { code?: string }).code === "3D000") {
-      const name = databaseName(databaseUrl);
-      throw new AppError(
-        "MIGRATION_FAILED",
-        `The database "${name}" does not exist on ${describeServer(databaseUrl)}; run \`npm run db:migrate\` and then \`npx motcua seed\` (or \`npm run demo\`, which does both) to create it.`,
-      );
-    }
-    throw postgresUnavailable(databaseUrl, error);
+    throw noDatabase(databaseUrl, error);
   } finally {
     await target.end().catch(() => undefined);
   }
+}
+
+/** How long requireDatabase and connectExisting wait for PostgreSQL to accept a connection. */
+export const CONNECT_TIMEOUT_MS = 5000;
+
+/**
+ * requireDatabase on a pool's own connection (give the pool connectionTimeoutMillis:
+ * CONNECT_TIMEOUT_MS): a one-shot command then checks and reads over a single connection. The
+ * client is the caller's to release.
+ */
+export async function connectExisting(pool: pg.Pool, databaseUrl: string): Promise<pg.PoolClient> {
+  try {
+    return await pool.connect();
+  } catch (error) {
+    throw noDatabase(databaseUrl, error);
+  }
+}
+
+/** Why a connection to an existing database failed, in one sentence: no such database, or no PostgreSQL. */
+function noDatabase(databaseUrl: string, error: unknown): AppError | ServiceUnavailableError {
+  if ((error as { code?: string }).code === "3D000") {
+    const name = databaseName(databaseUrl);
+    return new AppError(
+      "MIGRATION_FAILED",
+      `The database "${name}" does not exist on ${describeServer(databaseUrl)}; run \`npm run db:migrate\` and then \`npx motcua seed\` (or \`npm run demo\`, which does both) to create it.`,
+    );
+  }
+  return postgresUnavailable(databaseUrl, error);
 }
 
 function postgresUnavailable(databaseUrl: string, error: unknown): ServiceUnavailableError {

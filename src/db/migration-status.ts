@@ -1,26 +1,30 @@
 import pg from "pg";
 import { AppError } from "../errors.js";
-import { loadMigrationList } from "./migrations.js";
+import { migrationFolders } from "./migrations.js";
 
-/** Names of migrations in prisma/migrations not yet applied to the database. */
-export async function pendingMigrations(databaseUrl: string): Promise<string[]> {
-  const list = await loadMigrationList();
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
+/**
+ * Names of migrations in prisma/migrations not yet applied to the database — asked over `client`
+ * when given (a command's own connection: it stays open), else over a connection of its own.
+ */
+export async function pendingMigrations(databaseUrl: string, client?: pg.ClientBase): Promise<string[]> {
+  const folders = await migrationFolders();
+  const own = client ? null : new pg.Client({ connectionString: databaseUrl });
+  const db = client ?? own!;
+  if (own) await own.connect();
   try {
-    const exists = await client.query(`SELECT to_regclass('public._prisma_migrations') AS t`);
-    if (!exists.rows[0]?.t) return list.migrationDirectories.map((d) => d.path);
-    const applied = await client.query(`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`);
+    const exists = await db.query(`SELECT to_regclass('public._prisma_migrations') AS t`);
+    if (!exists.rows[0]?.t) return folders;
+    const applied = await db.query(`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`);
     const done = new Set(applied.rows.map((r: { migration_name: string }) => r.migration_name));
-    return list.migrationDirectories.map((d) => d.path).filter((name) => !done.has(name));
+    return folders.filter((name) => !done.has(name));
   } finally {
-    await client.end();
+    await own?.end();
   }
 }
 
 /** Stops with one sentence when the database lacks migrations (a fresh database included). */
-export async function ensureSchemaCurrent(databaseUrl: string): Promise<void> {
-  const pending = await pendingMigrations(databaseUrl);
+export async function ensureSchemaCurrent(databaseUrl: string, client?: pg.ClientBase): Promise<void> {
+  const pending = await pendingMigrations(databaseUrl, client);
   if (pending.length === 0) return;
   const name = decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, ""));
   throw new AppError(

@@ -29,11 +29,12 @@ export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
  * JIT threshold, to be compiled on every call — the relay's sweep of due checks, finding nothing,
  * spent 170 ms compiling each time.
  */
-export function createPool(databaseUrl: string, options: { max?: number; idleInTransactionTimeoutMs?: number } = {}): pg.Pool {
+export function createPool(databaseUrl: string, options: { max?: number; idleInTransactionTimeoutMs?: number; connectionTimeoutMillis?: number } = {}): pg.Pool {
   const idle = Math.round(options.idleInTransactionTimeoutMs ?? IDLE_IN_TRANSACTION_TIMEOUT_MS);
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: options.max ?? 10,
+    ...(options.connectionTimeoutMillis ? { connectionTimeoutMillis: options.connectionTimeoutMillis } : {}),
     types: utcTypes,
     options: `-c TimeZone=UTC -c jit=off -c idle_in_transaction_session_timeout=${idle}`,
   });

@@ -856,6 +856,22 @@ export class NoticeStore {
     return rows.rowCount ?? 0;
   }
 
+  /**
+   * Cancels the waiting notices of every cancelled announcement: what a cancel left when its
+   * process died between marking the announcement and cancelling its notices, or a notice a worker
+   * held through the cancel and handed back afterwards (a retry). The worker's tick runs it; the
+   * index on (broadcastId, status) reads only the waiting ones. The number cancelled.
+   */
+  async cancelLeftoversOfCancelledBroadcasts(): Promise<number> {
+    const rows = await this.pool.query(
+      `UPDATE "Notice" n SET status = 'CANCELLED', "lastError" = 'announcement cancelled', "notBefore" = NULL, "checkAt" = NULL, "updatedAt" = now()
+         FROM "Broadcast" b
+        WHERE b.status = 'CANCELLED' AND n."broadcastId" = b.id AND n.status = ANY($1::"NoticeStatus"[]) AND n.status <> 'SENDING'`,
+      [noticeFrom("CANCELLED")],
+    );
+    return rows.rowCount ?? 0;
+  }
+
   /** How many of an announcement's notices a worker holds right now (a provider call may be under way). */
   async claimedOfBroadcast(broadcastId: string): Promise<number> {
     const rows = await this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Notice" WHERE "broadcastId" = $1 AND status = 'SENDING'`, [broadcastId]);

@@ -38,6 +38,8 @@ export class SubscriptionService {
         create: { channel, externalId, citizenId: dossier.applicantId, consentAt: now, lastInteractionAt: now },
         update: { citizenId: dossier.applicantId, consentAt: now, optedOutAt: null, reachable: true, lastInteractionAt: now },
       });
+      // Asking for a dossier's notices on Zalo again lifts the ZNS opt-out a "HUY" on Zalo set (`optOut`).
+      if (channel === "ZALO_OA") await tx.channelIdentity.updateMany({ where: { channel: "ZNS", citizenId: dossier.applicantId, optedOutAt: { not: null } }, data: { optedOutAt: null } });
       const existing = await tx.subscription.findFirst({ where: { kind: "DOSSIER", identityId: identity.id, dossierId: dossier.id, cancelledAt: null } });
       if (!existing) await tx.subscription.create({ data: { kind: "DOSSIER", identityId: identity.id, citizenId: dossier.applicantId, dossierId: dossier.id } });
     });
@@ -149,16 +151,30 @@ export class SubscriptionService {
    * Opts the chat out of every notice and announcement. It is also unlinked from the citizen, so a
    * later announcement subscription (which opts the chat in again) brings back announcements only:
    * a dossier's notices come back to it through "Nhận thông báo" and its one-time code, as the bot
-   * says.
+   * says. On Zalo, "this channel" is also the ZNS template messages Zalo shows the linked citizen
+   * under the same Official Account: those stop too (a ZNS opt-out of the citizen's phone, which
+   * routing honours), until the citizen asks for a dossier's notices on Zalo again. SMS is another
+   * channel, with its own STOP.
    */
   async optOut(channel: ChatChannel, externalId: string): Promise<void> {
     const now = new Date();
-    const identity = await this.db.channelIdentity.upsert({
-      where: { channel_externalId: { channel, externalId } },
-      create: { channel, externalId, optedOutAt: now, lastInteractionAt: now },
-      update: { optedOutAt: now, lastInteractionAt: now, citizenId: null },
+    await this.db.$transaction(async (tx) => {
+      const before = await tx.channelIdentity.findUnique({ where: { channel_externalId: { channel, externalId } }, select: { citizen: { select: { id: true, phone: true } } } });
+      const identity = await tx.channelIdentity.upsert({
+        where: { channel_externalId: { channel, externalId } },
+        create: { channel, externalId, optedOutAt: now, lastInteractionAt: now },
+        update: { optedOutAt: now, lastInteractionAt: now, citizenId: null },
+      });
+      await tx.subscription.updateMany({ where: { identityId: identity.id, cancelledAt: null }, data: { cancelledAt: now } });
+      const citizen = before?.citizen;
+      if (channel === "ZALO_OA" && citizen?.phone) {
+        await tx.channelIdentity.upsert({
+          where: { channel_externalId: { channel: "ZNS", externalId: citizen.phone } },
+          create: { channel: "ZNS", externalId: citizen.phone, citizenId: citizen.id, optedOutAt: now },
+          update: { citizenId: citizen.id, optedOutAt: now },
+        });
+      }
     });
-    await this.db.subscription.updateMany({ where: { identityId: identity.id, cancelledAt: null }, data: { cancelledAt: now } });
   }
 }
 

@@ -1,12 +1,31 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
+import { projectRoot } from "../../src/paths.js";
 import { motcua } from "../support/cli.js";
 
 describe("motcua CLI", () => {
+  it("runs through npx, as the README says (the launcher linked in node_modules/.bin; never fetched)", async () => {
+    const { stdout } = await promisify(execFile)("npx", ["--offline", "motcua", "--help"], { cwd: projectRoot, timeout: 60_000 });
+    expect(stdout.split("\n")[0]).toBe("motcua — thông báo hồ sơ một cửa và trợ lý thủ tục");
+  });
+
   it("searches the catalog from the shell", async () => {
     const out = await motcua(["procedures", "search", "xin giấy độc thân"]);
     expect(out.code).toBe(0);
     expect(out.stdout.split("\n")[0]).toMatch(/^1\. 1\.004873 {2}Cấp Giấy xác nhận tình trạng hôn nhân {2}\(0\.\d\d|1\.00\)/);
+  });
+
+  it("searches over one connection to PostgreSQL, which also checks the database and its migrations", async () => {
+    // Counts the sockets the process opens (a search opens none but PostgreSQL's).
+    const counter = `import net from "node:net"; const sockets = new WeakSet(); let opened = 0; const connect = net.Socket.prototype.connect;
+      net.Socket.prototype.connect = function (...args) { if (!sockets.has(this)) { sockets.add(this); opened += 1; } return connect.apply(this, args); };
+      process.on("exit", () => process.stderr.write("sockets opened: " + opened + "\\n"));`;
+    const out = await motcua(["procedures", "search", "xin giấy độc thân"], {}, { node: ["--import", `data:text/javascript,${encodeURIComponent(counter)}`] });
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toMatch(/^1\. 1\.004873 /);
+    expect(out.stderr).toMatch(/^sockets opened: 1$/m);
   });
 
   it("prints JSON on request and says so honestly when nothing fits", async () => {

@@ -496,3 +496,55 @@ describe("dossiers submitted through the post reach the desk when their result i
     expect((await client.req("GET", "/staff", { session: officer.session })).text).not.toContain("Mở bàn bưu điện");
   });
 });
+
+describe("attack: one move, two clerks", () => {
+  it("a delivery completed by a province clerk and completed again by a commune clerk (a double click on two desks, a retry after a crash) writes the dossier's DELIVERED event and form 05's hand-over once", async () => {
+    const communeClerk = (await t.ctx.apiKeys.create({ name: "Bưu điện Hồng Ngự", role: "POST_OFFICE_STAFF", unitCode: COMMUNE })).key;
+    const dossierCode = code(7);
+    await ingest({ dossierCode, status: "RECEIVED", channel: "POSTAL", applicant: { fullName: "Phan Văn Khải", phone: "0912000107" }, communeCode: COMMUNE });
+    await ingest({ dossierCode, status: "RESULT_READY" });
+    const dossier = await t.ctx.db.dossier.findUniqueOrThrow({ where: { code: dossierCode } });
+    const reference = await booking(COMMUNE, { dossierCode });
+    expect((await call("POST", `/api/v1/bookings/${reference}/status`, keys.post82!, { status: "CONFIRMED" })).status).toBe(200);
+    expect((await call("POST", `/api/v1/bookings/${reference}/status`, keys.post82!, { status: "DISPATCHED", waybillCode: "EL123456789VN" })).status).toBe(200);
+    expect((await call("POST", `/api/v1/bookings/${reference}/status`, communeClerk, { status: "DISPATCHED", waybillCode: "EL123456789VN" })).body.repeated).toBe(true);
+    expect((await call("POST", `/api/v1/bookings/${reference}/status`, keys.post82!, { status: "COMPLETED" })).status).toBe(200);
+    const again = await call("POST", `/api/v1/bookings/${reference}/status`, communeClerk, { status: "COMPLETED" });
+    expect(again.status).toBe(200);
+    expect(again.body.repeated).toBe(true);
+    const events = await t.ctx.db.dossierEvent.findMany({ where: { dossierId: dossier.id, status: { in: ["OUT_FOR_DELIVERY", "DELIVERED"] } } });
+    expect(events.map((e) => e.status).sort()).toEqual(["DELIVERED", "OUT_FOR_DELIVERY"]);
+    expect(await t.ctx.db.handover.count({ where: { dossierId: dossier.id, fromUnit: { contains: "Bưu điện" } } })).toBe(1);
+  });
+});
+
+describe("attack: a move cut short", () => {
+  it("the dossier's event failing after the booking moved (a process killed between the two) leaves neither: the booking, its notice and the dossier's status are one write, and the retry makes all three once", async () => {
+    const dossierCode = code(8);
+    await ingest({ dossierCode, status: "RECEIVED", channel: "POSTAL", applicant: { fullName: "Võ Thị Mai", phone: "0912000108" }, communeCode: COMMUNE });
+    await ingest({ dossierCode, status: "RESULT_READY" });
+    const dossier = await t.ctx.db.dossier.findUniqueOrThrow({ where: { code: dossierCode } });
+    const reference = await booking(COMMUNE, { dossierCode });
+    const row = await stored(reference);
+    expect((await call("POST", `/api/v1/bookings/${reference}/status`, keys.post82!, { status: "CONFIRMED" })).status).toBe(200);
+    // The dossier's event cannot be written (as if the process died right before it).
+    const fn = `attack_refuse_${randomBytes(4).toString("hex")}`;
+    await t.ctx.pool.query(`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW."dossierId" = '${dossier.id}' THEN RAISE EXCEPTION 'cut'; END IF; RETURN NEW; END $$`);
+    await t.ctx.pool.query(`CREATE TRIGGER ${fn} BEFORE INSERT ON "DossierEvent" FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
+    try {
+      const cut = await call("POST", `/api/v1/bookings/${reference}/status`, keys.post82!, { status: "DISPATCHED", waybillCode: "EL987654321VN" });
+      expect(cut.status).toBe(500);
+    } finally {
+      await t.ctx.pool.query(`DROP TRIGGER ${fn} ON "DossierEvent"`);
+      await t.ctx.pool.query(`DROP FUNCTION ${fn}()`);
+    }
+    expect((await stored(reference)).status).toBe("CONFIRMED");
+    expect((await t.ctx.db.dossier.findUniqueOrThrow({ where: { code: dossierCode } })).status).toBe("RESULT_READY");
+    expect((await noticesOf(row.id)).map((n) => n.dedupeKey).sort()).toEqual([`booking:${row.id}:CONFIRMED`]);
+    // The clerk tries again: all three, once.
+    expect((await call("POST", `/api/v1/bookings/${reference}/status`, keys.post82!, { status: "DISPATCHED", waybillCode: "EL987654321VN" })).status).toBe(200);
+    expect((await t.ctx.db.dossier.findUniqueOrThrow({ where: { code: dossierCode } })).status).toBe("OUT_FOR_DELIVERY");
+    expect(await t.ctx.db.dossierEvent.count({ where: { dossierId: dossier.id, status: "OUT_FOR_DELIVERY" } })).toBe(1);
+    expect((await noticesOf(row.id)).map((n) => n.dedupeKey).sort()).toEqual([`booking:${row.id}:CONFIRMED`, `booking:${row.id}:DISPATCHED`]);
+  });
+});

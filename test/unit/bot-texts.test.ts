@@ -3,7 +3,7 @@
  * at the commune" beside a commune office to go to, and spoke to the citizen as "bạn".
  */
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { aspectsAsked } from "../../bots/features/documents.js";
 import { botText } from "../../bots/messages/vi.js";
 import { feeText } from "../../src/catalog/provenance.js";
@@ -67,10 +67,49 @@ describe("a fee of 0 in the portal export's words", () => {
     expect(feeText("70.000 đồng/Giấy chứng nhận")).toBe("70.000 đồng/Giấy chứng nhận");
   });
 
+  it("stays free where the note only confirms no fee is charged, or concerns only a copy asked for", () => {
+    const coop = "Miễn phí (Không thu lệ phí đăng ký đối với tổ hợp tác theo quy định tại khoản 2 Điều 22 Luật Hợp tác xã 2023.)";
+    expect(feeText(coop)).toBe(coop);
+    const copy = "Trực tuyến: Miễn phí (Phí cấp bản sao Trích lục (nếu có yêu cầu) thực hiện theo quy định tại Thông tư số 281/2016/TT-BTC.); Trực tiếp: Miễn phí";
+    expect(feeText(copy)).toBe(copy);
+    // a note that also says a council sets an amount is not free
+    expect(feeText("Miễn phí (- Mức lệ phí (nếu có) theo quyết định của Hội đồng nhân dân cấp tỉnh. - Không thu lệ phí đăng ký đối với tổ hợp tác.)")).toMatch(/^Mức lệ phí do Hội đồng nhân dân cấp tỉnh quyết định; /);
+  });
+
   it("writes an amount grouped with English commas as Vietnamese reads it ('70,000' is seventy to a Vietnamese reader)", () => {
     expect(feeText("70,000 VNĐ (70.000 đồng/Giấy chứng nhận)")).toBe("70.000 đồng (70.000 đồng/Giấy chứng nhận)");
     expect(feeText("4,500,000 Việt Nam Đồng (Lệ phí)")).toBe("4.500.000 đồng (Lệ phí)");
     expect(feeText("Lệ phí 1,5 triệu; 2,000VND")).toBe("Lệ phí 1,5 triệu; 2.000 đồng");
+  });
+});
+
+describe("a reduction of a fee for a time", () => {
+  // 1.014064's fee as the national portal gives it.
+  const reissue =
+    "70,000 Việt Nam Đồng (- Cấp lại thẻ căn cước đối với các trường hợp quy định tại khoản 2 Điều 24 Luật Căn cước: 70.000 đồng/thẻ căn cước. Kể từ ngày 01/01/2025 đến hết ngày 31/12/2025, mức thu lệ phí khi công dân nộp hồ sơ cấp đổi, cấp lại thẻ căn cước theo hình thức trực tuyển bằng 50% mức thu lệ phí quy định. - Kể từ ngày 01/7/2025 đến hết ngày 31/12/2026 mức thu lệ phí cấp đổi, cấp lại thẻ căn cước bằng 50% mức thu nêu trên theo quy định tại Thông tư số 64/2025/TT-BTC ngày 30/6/2025 của Bộ Tài chính.)";
+  const at = (iso: string) => new Date(iso);
+
+  it("is said right after the amount while it is in force, on Vietnam's calendar", () => {
+    expect(feeText(reissue, at("2026-12-02T03:00:00Z"))).toMatch(/^70\.000 đồng \(đến hết ngày 31\/12\/2026 chỉ thu 50%: 35\.000 đồng\) \(- Cấp lại thẻ căn cước/);
+    // 31/12/2026 23:30 in Vietnam is still the last day; 1/1/2027 00:30 there is not.
+    expect(feeText(reissue, at("2026-12-31T16:30:00Z"))).toContain("chỉ thu 50%: 35.000 đồng");
+    expect(feeText(reissue, at("2026-12-31T17:30:00Z"))).toMatch(/^70\.000 đồng \(- Cấp lại/);
+  });
+
+  it("says when only filing online is reduced, and says nothing of a reduction not yet or no longer in force", () => {
+    expect(feeText(reissue, at("2025-03-01T03:00:00Z"))).toMatch(/^70\.000 đồng \(nộp trực tuyến đến hết ngày 31\/12\/2025 chỉ thu 50%: 35\.000 đồng\) \(/);
+    expect(feeText(reissue, at("2024-06-01T03:00:00Z"))).toMatch(/^70\.000 đồng \(- Cấp lại/);
+    expect(feeText("50.000 đồng (lệ phí cấp thẻ)", at("2026-12-02T03:00:00Z"))).toBe("50.000 đồng (lệ phí cấp thẻ)");
+  });
+
+  it("reaches the summary under the procedure's name", () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: at("2026-12-02T03:00:00Z") });
+    onTestFinished(() => void vi.useRealTimers());
+    const line = botText
+      .documents({ code: "1.014064", name: "Cấp lại thẻ căn cước", fee: reissue, agency: "Công an cấp xã", processingTime: "7 ngày làm việc", documents: [], toShow: [], postal: null } as never)
+      .split("\n")
+      .find((l) => l.startsWith("⏱"));
+    expect(line).toContain("💰 Lệ phí: 70.000 đồng (đến hết ngày 31/12/2026 chỉ thu 50%: 35.000 đồng)…");
   });
 });
 

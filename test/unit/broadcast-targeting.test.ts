@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { estimateCost, summarize, target, type Subscriber } from "../../src/broadcasts/targeting.js";
+import { estimateCost, summarize, target, targetAll, type Subscriber } from "../../src/broadcasts/targeting.js";
 import { broadcastNoticeText } from "../../src/notifications/messages/vi.js";
 import { countSegments, fitSms } from "../../src/notifications/sms-text.js";
 
@@ -23,6 +23,27 @@ const normal = { urgent: false, now, zaloPerFollowerDay: 2 };
 const urgent = { ...normal, urgent: true };
 
 describe("who gets an announcement", () => {
+  it("an urgent one sends one SMS per citizen: of two chats of one person, only one falls back to the phone", () => {
+    const phone = "+84912345678";
+    const both = [
+      sub({ identityId: "tg", channel: "TELEGRAM", reachable: false, citizenId: "c", phone }),
+      sub({ identityId: "za", channel: "ZALO_OA", reachable: false, citizenId: "c", phone }),
+    ];
+    // Both chats unreachable: one SMS, the other chat unreachable for its own reason.
+    expect(targetAll(both, urgent)).toEqual([
+      { kind: "send", plan: ["SMS"], zaloQuota: false },
+      { kind: "unreachable", reason: "unfollowed" },
+    ]);
+    // One reachable chat: the SMS is its fallback, and the blocked chat sends nothing by SMS.
+    expect(targetAll([both[0]!, { ...both[1]!, reachable: true }], urgent)).toEqual([
+      { kind: "unreachable", reason: "blocked" },
+      { kind: "send", plan: ["ZALO_OA", "SMS"], zaloQuota: false },
+    ]);
+    // Two people, two SMS; a normal announcement is untouched.
+    expect(targetAll([both[0]!, { ...both[1]!, citizenId: "d", phone: "+84987654321" }], urgent).map((t) => t.kind === "send" && t.plan)).toEqual([["SMS"], ["SMS"]]);
+    expect(targetAll(both, normal)).toEqual(both.map((b) => target(b, normal)));
+  });
+
   it("goes on the channel the chat subscribed on; opt-outs are left out, not counted unreachable", () => {
     expect(target(sub(), normal)).toEqual({ kind: "send", plan: ["TELEGRAM"], zaloQuota: false });
     expect(target(sub({ identityOptedOut: true }), normal)).toEqual({ kind: "opted-out" });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { parseCorrections } from "../../src/catalog/corrections.js";
 import type { ProcedureView } from "../../src/catalog/repository.js";
-import { checkCatalog, isDocumentHeading, readCatalogSources } from "../../src/catalog/source.js";
+import { checkCatalog, cleanPortalName, isDocumentHeading, readCatalogSources } from "../../src/catalog/source.js";
 import { botText } from "../../bots/messages/vi.js";
 
 const record = {
@@ -108,5 +108,24 @@ describe("what citizens read of the shipped catalog", () => {
     const shown = (p: (typeof accepted)[number]) => [p.name, p.agency, p.processingTime, p.fee, ...p.toShow, ...p.notes, ...p.documents.flatMap((d) => [d.name, d.note, d.formNumber])];
     const labelled = accepted.flatMap((p) => shown(p).filter((t): t is string => t !== null && /độ tin cậy|tin cậy (cao|trung bình|thấp)|\bconfidence\b/iu.test(t)).map((t) => `${p.code}: ${t}`));
     expect(labelled).toEqual([]);
+  });
+});
+
+describe("a portal name written in capitals", () => {
+  it("is shown in sentence case without 'Thủ tục'; other names stay as the portal writes them", () => {
+    expect(cleanPortalName("THỦ TỤC ĐĂNG KÝ HOẠT ĐỘNG TÍN NGƯỠNG (CẤP XÃ)")).toBe("Đăng ký hoạt động tín ngưỡng (cấp xã)");
+    expect(cleanPortalName("THỦ TỤC QUỸ TỰ GIẢI THỂ (Cấp xã)")).toBe("Quỹ tự giải thể (cấp xã)");
+    expect(cleanPortalName("Đăng ký khai sinh có yếu tố nước ngoài")).toBe("Đăng ký khai sinh có yếu tố nước ngoài");
+    expect(cleanPortalName("Cấp Giấy chứng nhận đăng ký hộ kinh doanh (HKD)")).toBe("Cấp Giấy chứng nhận đăng ký hộ kinh doanh (HKD)");
+  });
+
+  it("is never left in capitals in the catalog as seeded", async () => {
+    const { accepted } = await readCatalogSources();
+    const shouting = accepted.filter((r) => {
+      const letters = [...r.name].filter((c) => /\p{L}/u.test(c));
+      return letters.filter((c) => c !== c.toLocaleLowerCase("vi")).length * 2 > letters.length;
+    });
+    expect(shouting.map((r) => `${r.code} ${r.name}`)).toEqual([]);
+    expect(accepted.find((r) => r.code === "1.012592")?.name).toBe("Đăng ký hoạt động tín ngưỡng (cấp xã)");
   });
 });

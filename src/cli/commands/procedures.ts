@@ -12,7 +12,7 @@ import { PrismaProcedureRepository, SqlProcedureRepository } from "../../catalog
 import { applyCorrections, describePlan, diffRecords, describeProblems, exportProcedures, parseCorrections, planCorrections } from "../../catalog/corrections.js";
 import { AppError, ValidationError } from "../../errors.js";
 import { ensureSchemaCurrent } from "../../db/migration-status.js";
-import { requireDatabase } from "../../db/bootstrap.js";
+import { CONNECT_TIMEOUT_MS, connectExisting, requireDatabase } from "../../db/bootstrap.js";
 
 const USAGE = [
   'usage: motcua procedures search "<câu hỏi>" [--limit N] [--json]',
@@ -45,11 +45,18 @@ const CATALOG_EMPTY = "The procedure catalog is empty; run `npx motcua seed` (or
 
 /**
  * `procedures search`: the catalog read in one SQL statement (SqlProcedureRepository), the index
- * built and the question answered — a one-shot command, so it does without Prisma's client.
+ * built and the question answered — a one-shot command, so it does without Prisma's client, and
+ * checks that the database exists and is migrated over the one connection it then reads with.
  */
 async function runSearch(databaseUrl: string, text: string, limit: number, json: boolean): Promise<number> {
-  const pool = createPool(databaseUrl, { max: 1 });
+  const pool = createPool(databaseUrl, { max: 1, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   try {
+    const client = await connectExisting(pool, databaseUrl); // reads never create the database
+    try {
+      await ensureSchemaCurrent(databaseUrl, client);
+    } finally {
+      client.release();
+    }
     const stored = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Procedure"`);
     if (stored.rows[0]?.n === 0) throw new AppError("SEED_INVALID", CATALOG_EMPTY);
     // the same answer the bot gives: a match, variants to choose from, out of scope, or none
@@ -95,9 +102,9 @@ export async function runProcedures(env: Env, args: string[], io: ProceduresIo =
   // An import is read and checked before the database is touched: a bad file changes nothing.
   const importFile = sub === "import" ? await readImportFile(text) : undefined;
 
+  if (sub === "search") return await runSearch(env.DATABASE_URL, text, limit, values.json);
   await requireDatabase(env.DATABASE_URL); // reads never create the database
   await ensureSchemaCurrent(env.DATABASE_URL);
-  if (sub === "search") return await runSearch(env.DATABASE_URL, text, limit, values.json);
   // Every other subcommand works through Prisma (loaded here: a search does without it).
   const { createDb } = await import("../../db/client.js");
   const db = createDb(env.DATABASE_URL);

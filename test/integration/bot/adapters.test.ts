@@ -68,6 +68,21 @@ describe("Telegram, through telegraf and the fake Bot API", () => {
     expect(fee[0]?.text).toMatch(/^📄 Đăng ký kết hôn \(mã 1\.000894\)\n💰 Lệ phí:/);
   });
 
+  it("sends an answer longer than a Telegram message in several, none of it cut off, the buttons under the last", async () => {
+    // a cooperative's registration lists 31 documents: well over 4,096 characters in the web chat
+    const turn = await telegramSays({ callback_query: { id: "cb-long", from: user, chat_instance: "1", data: "proc:1.005280", message: { message_id: 1, date: 1, chat: { id: user.id, type: "private" } } } });
+    // (a first contact is greeted before the answer)
+    const parts = turn.slice(turn.findIndex((m) => (m.text ?? "").startsWith("📄")));
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.every((m) => (m.text ?? "").length <= 4096)).toBe(true);
+    expect(parts[0]?.text).toMatch(/^📄 Đăng ký thành lập hợp tác xã[^\n]*\(mã 1\.005280\)\n📍 /);
+    const whole = parts.map((m) => m.text).join("\n");
+    expect(whole).toMatch(/\n31\. [^\n]+/);
+    expect(parts.at(-1)?.text).toMatch(/Theo Cổng Dịch vụ công quốc gia, cập nhật \d{2}\/\d{4}\.\n⚠️ [^\n]+$/);
+    expect(parts.slice(0, -1).every((m) => m.payload.reply_markup === undefined)).toBe(true);
+    expect((parts.at(-1)!.payload.reply_markup as { inline_keyboard: { callback_data: string }[][] }).inline_keyboard.flat().map((b) => b.callback_data)).toContain("ask-fee");
+  });
+
   it("asks for the citizen's own contact when tracking, and refuses someone else's", async () => {
     await telegramSays("tra cứu hồ sơ H15.50.05.13-261101-7777");
     const ask = s.telegram.sent.filter((m) => m.chatId === String(user.id)).at(-1)!;

@@ -18,12 +18,17 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
+/** The first event's notice, sent before the test links a chat (else it may go to that chat). */
+const receivedSettled = (dossierId: string) =>
+  s.waitFor(async () => (await s.ctx.db.notice.count({ where: { dossierId, type: "RECEIVED", status: { in: ["DELIVERED", "SENT", "FAILED", "CANCELLED"] } } })) === 1, "the RECEIVED notice to settle");
+
 describe("HUY, then announcements again", () => {
   it("a chat that opted out and later subscribes to its hamlet's announcements gets those, not its dossier notices back without asking (found by the attack pass)", async () => {
     const phone = `0913${String(randomInt(1_000_000)).padStart(6, "0")}`;
     const first = s.event({ applicant: { fullName: "Lý Thị Mai", phone } });
     expect((await s.post("/api/v1/dossier-events", first)).status).toBe(202);
     const dossier = await s.ctx.db.dossier.findUniqueOrThrow({ where: { code: first.dossierCode as string } });
+    await receivedSettled(dossier.id);
     // The chat, linked to the applicant as "Nhận thông báo" (its one-time code confirmed) leaves it.
     const chatId = String(6_000_000_000 + randomInt(1_000_000_000));
     await s.ctx.db.channelIdentity.create({ data: { channel: "TELEGRAM", externalId: chatId, citizenId: dossier.applicantId, consentAt: new Date(), lastInteractionAt: new Date() } });
@@ -50,5 +55,44 @@ describe("HUY, then announcements again", () => {
     );
     expect(notice.attempts.map((a) => a.channel)).not.toContain("TELEGRAM");
     expect(s.telegram.sent.filter((m) => m.chatId === chatId)).toEqual([]);
+  });
+});
+
+describe("HUY on Zalo", () => {
+  it("stops the ZNS template messages Zalo shows the citizen too, until the citizen asks for a dossier's notices on Zalo again", async () => {
+    const phone = `0914${String(randomInt(1_000_000)).padStart(6, "0")}`;
+    const first = s.event({ applicant: { fullName: "Trần Văn Hậu", phone } });
+    expect((await s.post("/api/v1/dossier-events", first)).status).toBe(202);
+    const dossier = await s.ctx.db.dossier.findUniqueOrThrow({ where: { code: first.dossierCode as string }, include: { applicant: true } });
+    await receivedSettled(dossier.id);
+    const znsToPhone = () => s.zalo.messages.filter((m) => m.api === "zns" && m.phone === dossier.applicant.phone?.replace(/^\+/, "")).length;
+    const znsBefore = znsToPhone();
+    const userId = String(8_000_000_000 + randomInt(1_000_000_000));
+    await s.ctx.db.channelIdentity.create({ data: { channel: "ZALO_OA", externalId: userId, citizenId: dossier.applicantId, consentAt: new Date(), lastInteractionAt: new Date() } });
+    const stop = await engine.handle({ conversation: { channel: "ZALO_OA", id: userId }, message: { kind: "text", text: "HUY" } });
+    expect(stop.at(-1)!.text).toMatch(/Đã ngừng gửi mọi thông báo tới ông\/bà qua kênh này/);
+
+    const settled = (type: "SUPPLEMENT_REQUIRED" | "RESULT_READY") =>
+      s.waitFor(
+        async () => {
+          const n = await s.ctx.db.notice.findFirst({ where: { dossierId: dossier.id, type }, include: { attempts: true } });
+          return n && ["DELIVERED", "SENT", "FAILED", "CANCELLED"].includes(n.status) ? n : null;
+        },
+        `the ${type} notice to settle`,
+      );
+    const moved = s.event({ dossierCode: first.dossierCode, status: "SUPPLEMENT_REQUIRED", occurredAt: new Date(Date.now() - 2000).toISOString(), applicant: { fullName: "Trần Văn Hậu", phone } });
+    expect((await s.post("/api/v1/dossier-events", moved)).body).toMatchObject({ applied: true, notices: 1 });
+    const quiet = await settled("SUPPLEMENT_REQUIRED");
+    expect(quiet.attempts.map((a) => a.channel)).not.toContain("ZALO_OA");
+    expect(quiet.attempts.map((a) => a.channel)).not.toContain("ZNS");
+    expect(quiet.attempts.map((a) => a.channel)).toContain("SMS");
+    expect(znsToPhone()).toBe(znsBefore);
+
+    // "Nhận thông báo" on Zalo again, its code confirmed: Zalo's messages, ZNS included, come back.
+    await s.ctx.subscriptions.subscribeDossier({ id: dossier.id, applicantId: dossier.applicantId }, "ZALO_OA", userId, { purpose: "SUBSCRIBE", subject: dossier.id, conversation: `ZALO_OA:${userId}` });
+    await s.ctx.db.channelIdentity.update({ where: { channel_externalId: { channel: "ZALO_OA", externalId: userId } }, data: { reachable: false } });
+    const ready = s.event({ dossierCode: first.dossierCode, status: "RESULT_READY", occurredAt: new Date(Date.now() - 1000).toISOString(), applicant: { fullName: "Trần Văn Hậu", phone } });
+    expect((await s.post("/api/v1/dossier-events", ready)).body).toMatchObject({ applied: true, notices: 1 });
+    expect((await settled("RESULT_READY")).attempts.map((a) => a.channel)).toContain("ZNS");
   });
 });

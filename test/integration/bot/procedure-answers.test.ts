@@ -273,5 +273,51 @@ describe("procedure answers (issue 8 §3)", () => {
     const again = buttons(await c.ask("lệ phí bao nhiêu")).filter((b) => b.data.startsWith("proc:"));
     expect(again).toEqual(first);
   });
-});
 
+  it("a follow-up typed as a text message ('k', 'dc', 'j') is read as one: the choices offered again, or the procedure's answer", async () => {
+    const c = await conversation();
+    const first = buttons(await c.ask("Sổ đỏ bị ghi sai tên, muốn sửa lại")).filter((b) => b.data.startsWith("proc:"));
+    expect(first.map((b) => b.data)).toContain("proc:1.012796");
+    // "có mất tiền không" typed without marks is the fee, not "có mặt" (presence); nothing else named
+    const fee = await c.ask("co mat tien k");
+    expect(texts(fee)).toBe("Ông/bà chọn giúp em thủ tục muốn hỏi ở dưới, em sẽ trả lời đúng điều ông/bà hỏi cho thủ tục đó.");
+    expect(buttons(fee).filter((b) => b.data.startsWith("proc:"))).toEqual(first);
+    expect(texts(await c.ask("co gui buu dien dc ko"))).toBe("Ông/bà chọn giúp em thủ tục muốn hỏi ở dưới, em sẽ trả lời đúng điều ông/bà hỏi cho thủ tục đó.");
+    // with a procedure under discussion
+    await c.ask("gia han tam tru");
+    expect(texts(await c.ask("co mat tien k"))).toMatch(/^📄 Gia hạn tạm trú \(mã 1\.002755\)\n💰 Lệ phí: [^\n]+\nTheo /);
+    expect(texts(await c.ask("nop o dau vay e"))).toMatch(/^📄 Gia hạn tạm trú \(mã 1\.002755\)\n📍 Nơi nộp: /);
+  });
+
+  it("a fee's syllable inside other words is not a question about the fee ('châu Phi', 'tiền tàu xe')", async () => {
+    const c = await conversation();
+    const pigs = texts(await c.ask("heo nha toi bi dich ta chau phi chet het, xa co ho tro gi khong"));
+    expect(pigs).toMatch(/^📄 Hỗ trợ cơ sở sản xuất bị thiệt hại do dịch bệnh động vật[^\n]*\(mã 1\.013997\)\n📍 /);
+    expect(pigs).toMatch(/Giấy tờ cần nộp:/);
+    const graves = texts(await c.ask("di tham mo liet si co duoc ho tro tien tau xe khong"));
+    expect(graves).toMatch(/^📄 Thăm viếng mộ liệt sĩ\. \(mã 1\.013750\)\n📍 [\s\S]*Giấy tờ cần nộp:/);
+  });
+
+  it("a follow-up made only of words that ask (whether a mandate will do) stays on the procedure under discussion", async () => {
+    const c = await conversation();
+    await c.ask("đăng ký kết hôn lưu động");
+    // the search is sure "ủy quyền" names certifying a signature; the question names no procedure
+    expect(texts(await c.ask("ủy quyền được không"))).toMatch(/^📄 Thủ tục đăng ký kết hôn lưu động \(mã 1\.000593\)\n👥 Nhờ người khác làm thay:/);
+  });
+
+  it("asking for the documents again in words the search finds in no procedure answers the procedure under discussion", async () => {
+    const c = await conversation();
+    await c.ask("ho tro tien an trua cho tre mau giao");
+    expect(texts(await c.ask("cần những giấy tờ gì"))).toMatch(/^📄 Hỗ trợ ăn trưa đối với trẻ em mẫu giáo \(mã 1\.001622\)\n📍 [\s\S]*Giấy tờ cần nộp:/);
+  });
+
+  it("a procedure the portal marks free, with a note that confirms it or concerns only a copy asked for, is said free, not 'amount unknown'", async () => {
+    const c = await conversation();
+    await c.ask("đăng ký thành lập tổ hợp tác");
+    expect(texts(await c.ask("lệ phí bao nhiêu"))).toMatch(/^📄 Đăng ký thành lập tổ hợp tác[^\n]*\(mã 2\.002637\)\n💰 Lệ phí: Miễn phí \(Không thu lệ phí đăng ký đối với tổ hợp tác theo quy định tại khoản 2 Điều 22 Luật Hợp tác xã 2023\.\)\n/);
+    // the circular that sets the fee of a copy of the extract is not this procedure's fee
+    const fee = texts(await c.press("proc:3.000323")).split("\n").find((l) => l.startsWith("⏱"))!;
+    expect(fee).toMatch(/💰 Lệ phí: Trực tuyến: Miễn phí \(Phí cấp bản sao Trích lục/);
+    expect(fee).not.toMatch(/Mức thu theo Thông tư/);
+  });
+});
