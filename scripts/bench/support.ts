@@ -121,25 +121,41 @@ function pidsNamed(name: string): number[] {
   return pids;
 }
 
-/** CPU used from now on by the given worker processes, by PostgreSQL and by Redis (whole server). */
+/**
+ * CPU used from now on by the given worker processes (and by their main threads alone), by
+ * PostgreSQL and by Redis (whole server).
+ */
 export function cpuMeter(workerPids: number[]) {
   const sample = () => {
     const postgres = pidsNamed("postgres");
     const redis = pidsNamed("redis-server");
     return {
       worker: new Map(workerPids.map((p) => [p, cpuSeconds(p)])),
+      workerMain: new Map(workerPids.map((p) => [p, threadCpuSeconds(p, p)])),
       postgres: new Map(postgres.map((p) => [p, cpuSeconds(p)])),
       redis: new Map(redis.map((p) => [p, cpuSeconds(p)])),
     };
   };
   const start = sample();
   const used = (now: Map<number, number>, then: Map<number, number>) => [...now].reduce((sum, [pid, s]) => sum + s - (then.get(pid) ?? 0), 0);
+  let end: ReturnType<typeof sample> | undefined;
+  const us = (s: number, items: number) => `${Math.round((s / items) * 1e6)}`;
   return {
-    /** "worker µs / postgres µs / redis µs" per item. */
+    /** "worker µs / postgres µs / redis µs" per item (sampled now: `workerThreads` reports over the same span). */
     perItem(items: number): string {
-      const end = sample();
-      const us = (s: number) => `${Math.round((s / items) * 1e6)}`;
-      return `${us(used(end.worker, start.worker))} / ${us(used(end.postgres, start.postgres))} / ${us(used(end.redis, start.redis))} µs`;
+      end = sample();
+      return `${us(used(end.worker, start.worker), items)} / ${us(used(end.postgres, start.postgres), items)} / ${us(used(end.redis, start.redis), items)} µs`;
+    },
+    /**
+     * The workers' CPU per item split into their main threads and their other threads (V8's
+     * optimizing compiler and garbage collector, libuv's pool), "main µs / other µs", over the
+     * span `perItem` measured (called after it).
+     */
+    workerThreads(items: number): string {
+      end ??= sample();
+      const all = used(end.worker, start.worker);
+      const main = used(end.workerMain, start.workerMain);
+      return `${us(main, items)} / ${us(all - main, items)} µs`;
     },
   };
 }

@@ -459,6 +459,10 @@ export class BroadcastService {
         await client.query("ROLLBACK");
         return false;
       }
+      // One fan-out at a time: a Zalo follower's announcements of the last day are counted below
+      // (the daily cap), and two announcements started at once (two workers' ticks, a send beside
+      // a tick) would each count without the other's notices and both send past the cap.
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext('broadcast-fan-out'))`);
       const subscribers = await this.subscribers(client, row);
       const now = this.now();
       const notices: NewNotice[] = [];

@@ -1,7 +1,8 @@
 /**
  * An attacker's and a power cut's pass over the announcements: a process killed between two
  * steps of one action leaves state that the worker must finish truthfully — nothing sent after a
- * cancel, no announcement shown "waiting" forever, nothing sent twice.
+ * cancel, no announcement shown "waiting" forever, nothing sent twice; and two fan-outs at the
+ * same moment keep each other's limits.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -72,5 +73,35 @@ describe("a cancel cut short by a crash", () => {
     const mine = await s.ctx.pool.query(`SELECT id FROM "Notice" WHERE "broadcastId" = $1`, [id]);
     const ids = new Set(mine.rows.map((r: { id: string }) => r.id));
     expect(due.filter((d) => ids.has(d.id))).toEqual([]);
+  });
+});
+
+describe("two announcements at once", () => {
+  it("a Zalo follower's daily cap holds when two announcements fan out at the same moment (two workers' ticks, a send beside a tick)", async () => {
+    const name = `Khóm Hai Tin ${randomBytes(3).toString("hex")}`;
+    const h = await s.ctx.db.hamlet.create({ data: { communeCode: COMMUNE, name, searchName: name.toLowerCase() } });
+    const identityId = randomUUID();
+    await s.ctx.pool.query(
+      `INSERT INTO "ChannelIdentity" (id, channel, "externalId", "displayName", "consentAt", reachable, "lastInteractionAt", "updatedAt")
+       VALUES ($1, 'ZALO_OA', $2, 'Cư dân Zalo', now(), true, now(), now())`,
+      [identityId, `z${randomBytes(8).toString("hex")}`],
+    );
+    await s.ctx.pool.query(`INSERT INTO "Subscription" (id, kind, "identityId", "communeCode", "hamletId") VALUES (gen_random_uuid(), 'AREA', $1, $2, $3)`, [identityId, COMMUNE, h.id]);
+    const draft = async (title: string) => {
+      const created = await call("POST", "/api/v1/broadcasts", { communeCode: COMMUNE, hamletIds: [h.id], title, body: "Thông báo của phường." });
+      expect(created.status).toBe(201);
+      return created.body.id as string;
+    };
+    // The first of the day goes out alone (the cap, BROADCAST_ZALO_PER_FOLLOWER_DAY, is 2).
+    const first = await draft("Tin thứ nhất");
+    await call("POST", `/api/v1/broadcasts/${first}/send`);
+    // Two more, started at the same moment: only one of them may still reach the follower.
+    const [a, b] = [await draft("Tin thứ hai"), await draft("Tin thứ ba")];
+    await s.ctx.pool.query(`UPDATE "Broadcast" SET status = 'SENDING', "updatedAt" = now() WHERE id = ANY($1::uuid[])`, [[a, b]]);
+    await Promise.all([s.ctx.broadcasts.start(a), s.ctx.broadcasts.start(b)]);
+    const sent = await s.ctx.pool.query(`SELECT count(*)::int AS n FROM "Notice" WHERE "identityId" = $1 AND type = 'BROADCAST'`, [identityId]);
+    expect(sent.rows[0].n).toBe(2);
+    const capped = await s.ctx.pool.query(`SELECT count(*)::int AS n FROM "BroadcastRecipient" WHERE "identityId" = $1 AND "unreachableReason" = 'zalo-daily-cap'`, [identityId]);
+    expect(capped.rows[0].n).toBe(1);
   });
 });
