@@ -406,6 +406,16 @@ describe("answers", () => {
     expect(topicOf("kéo điện ba pha về xưởng")).toBe("Điện, nước, viễn thông");
     expect(topicOf("làm hồ sơ bảo lãnh cha mẹ đi định cư")).toBe("Thị thực (visa)");
     expect(topicOf("xin tiền polymer mới để đổi tiền lì xì")).toBe("Đổi tiền, ngoại tệ, vàng");
+    expect(topicOf("xin phép bay flycam quay cảnh đồng lúa")).toBe("Thiết bị bay không người lái (flycam)");
+    expect(topicOf("in sách kỷ niệm của dòng họ có cần giấy phép xuất bản")).toBe("Báo chí, xuất bản, in");
+    expect(topicOf("mở đại lý gas ở chợ cần giấy gì")).toBe("Kinh doanh xăng dầu, khí đốt");
+    expect(topicOf("tuần này trường có họp phụ huynh không")).toBe("Việc của nhà trường");
+    expect(topicOf("con học lớp 7 mua bảo hiểm học sinh ở đâu")).toBe("Bảo hiểm y tế");
+    expect(topicOf("vào hội phụ nữ ấp thì đăng ký với ai")).toBe("Đảng viên, đoàn thể");
+    expect(topicOf("thi bằng hạng b2 hết bao nhiêu tiền")).toBe("Giấy phép lái xe");
+    expect(topicOf("người nước ngoài xin gia hạn tạm trú thêm ba tháng")).toBe("Thị thực (visa)");
+    // a ticket to ride home is no administrative matter at all
+    expect(topicOf("đặt vé tàu về quê ăn tết")).toBe("no-match");
   });
 
   it("reads 'cuoi' before a time unit as the end of a period, not a wedding, unless a year follows", () => {
@@ -649,6 +659,13 @@ describe("answers", () => {
     for (const q of ["con bò của ông tôi có được cấp bằng tổ quốc ghi công không", "đăng ký kết hôn với nhân vật trong truyện tranh", "dang ky giam hộ cho bup be"]) {
       expect(askCatalog(index, q), q).toEqual({ kind: "no-match" });
     }
+  });
+
+  it("reads a ghost's soul or a folk deity as fictional, but not a marriage typed without marks ('ket hon ma …')", () => {
+    for (const q of ["xác nhận cư trú cho hồn ma trong nhà", "đăng ký tạm trú cho vong hồn ông bà", "làm căn cước cho táo quân"]) {
+      expect(askCatalog(index, q), q).toEqual({ kind: "no-match" });
+    }
+    expect(top("ket hon ma chua co giay xac nhan doc than")).toBe("1.004873");
   });
 
   it("answers generic or unrelated questions with no procedure", () => {
