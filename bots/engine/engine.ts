@@ -8,14 +8,40 @@ import type { SessionStore } from "./session-store.js";
 import { searchKey } from "../../src/text/vietnamese.js";
 import type { Button, Inbound, InboundMessage, Reply, Session } from "./types.js";
 
-/** On channels without buttons, a reply that is a button's label, or its number, presses it. */
+/** Numbers said in words, as a choice is picked ("cái thứ hai", "số ba"). */
+const NUMBER_WORDS: Record<string, number> = { nhat: 1, mot: 1, hai: 2, ba: 3, bon: 4, tu: 4, nam: 5, sau: 6, bay: 7, tam: 8, chin: 9, muoi: 10 };
+/** A choice picked by its place: "2", "số 2", "chọn số 2", "cái thứ hai", "thứ nhất ạ". */
+const BY_PLACE = /^(?:(?:chon|lay|cai|so|loai|muc|thu)\s+)*(\d{1,2}|nhat|mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi)(?:\s+(?:a|ah|ak|nhe|nha|di|em|oi))*$/;
+/** Words that only say a choice is being picked ("chọn cái cấp lại ạ"): the rest of the message names it. */
+const PICKING = new Set(["chon", "lay", "cai", "loai", "la", "a", "ah", "ak", "nhe", "nha", "di", "em", "oi", "toi", "minh", "hoi", "muon"]);
+const MOST_PICKING_WORDS = 6;
+
+/**
+ * On channels without buttons, a reply that is a button's label, or its number, presses it. Among
+ * procedures offered as choices (every button a procedure), the choice may also be picked by its
+ * place said in words ("số 2", "cái thứ hai") or by words of its label that no other label has all
+ * of ("cấp lại" for "Cấp lại (bị mất)", "toàn trình").
+ */
 export function asButtonPress(message: Inbound, buttons: Button[]): Inbound {
   if (message.kind !== "text" || buttons.length === 0) return message;
   const key = searchKey(message.text);
   const number = /^\d{1,2}$/.test(key) ? Number(key) : NaN;
   if (number >= 1 && number <= buttons.length && buttons.length > 0 && !/^\d{4}$/.test(key)) return { kind: "button", data: buttons[number - 1]!.data };
   const byLabel = buttons.find((b) => searchKey(b.label) === key);
-  return byLabel ? { kind: "button", data: byLabel.data } : message;
+  if (byLabel) return { kind: "button", data: byLabel.data };
+  if (!buttons.every((b) => b.data.startsWith("proc:"))) return message;
+  const place = BY_PLACE.exec(key)?.[1];
+  if (place !== undefined) {
+    const n = /^\d+$/.test(place) ? Number(place) : NUMBER_WORDS[place]!;
+    return n >= 1 && n <= buttons.length ? { kind: "button", data: buttons[n - 1]!.data } : message;
+  }
+  const words = key.replace(/\b(truong hop|thu tuc)\b/g, " ").split(/\s+/).filter((w) => w !== "" && !PICKING.has(w));
+  if (words.length === 0 || words.length > MOST_PICKING_WORDS) return message;
+  const having = buttons.filter((b) => {
+    const label = new Set(searchKey(b.label).split(/\s+/));
+    return words.every((w) => label.has(w));
+  });
+  return having.length === 1 ? { kind: "button", data: having[0]!.data } : message;
 }
 
 /**

@@ -511,6 +511,33 @@ describe("answers", () => {
     expect(readQuery("ba toi mat roi muon tach ho", vocab, known, new Map([["muon tach", true]])).needFrom).toBe(0);
   });
 
+  it("weighs the way a dossier is handed in ('qua VNeID', 'trên mạng') less than the matter the question names", () => {
+    const texts = ["nhờ người quen gia hạn giấy phép kinh doanh qua vneid", "làm qua vneid được không", "kinh doanh trên mạng"];
+    // (the catalog's words: the matter's and the account's)
+    const vocab = { words: new Set(["gia", "han", "giay", "phep", "kinh", "doanh", "mang", "tai", "khoan", "dinh", "danh", "dien", "tu"]), bigrams: new Set<string>(), frequency: new Map<string, number>() };
+    const q = readQuery(texts[0]!, vocab, () => false);
+    // the channel's word, read as the VNeID account by the synonym table, is the way, not the matter
+    expect(q.terms.get("tai khoan")).toBeLessThan(1);
+    expect(q.terms.get("kinh doanh")).toBe(1);
+    // the channel alone is what the question is about
+    expect(readQuery(texts[1]!, vocab, () => false).terms.get("tai khoan")).toBe(1);
+    // a way without a marker before it is not a channel
+    expect(readQuery("vneid của tôi gia hạn giấy phép kinh doanh", vocab, () => false).terms.get("tai khoan")).toBe(1);
+    // and the matter sold on the internet is still the matter
+    expect(readQuery(texts[2]!, vocab, () => false).terms.get("kinh doanh")).toBe(1);
+  });
+
+  it("reads a function word typed without marks as the content word a catalog pair writes with those letters ('tam vang')", () => {
+    const vocab = { words: new Set(["bao", "tam", "vang", "truoc", "di", "lam", "xa", "cho", "con"]), bigrams: new Set<string>(), frequency: new Map<string, number>() };
+    const known = (pair: string): boolean => pair === "tam vang" || pair === "cho con";
+    // "vang" typed without marks may be "vắng" (absent), not only the function word "vâng"
+    expect(readQuery("bao tam vang truoc khi di lam xa", vocab, known).plainStopPairs.has("tam vang")).toBe(true);
+    // typed with the function word's marks, or in a question written with marks, it is that word
+    expect(readQuery("báo tạm vâng trước khi đi làm xa", vocab, known).plainStopPairs.has("tam vang")).toBe(false);
+    // the search: the pair counts where the catalog writes "tạm vắng"
+    expect(top("bao tam vang truoc khi di lam xa")).toBe("1.003677");
+  });
+
   it("ends a purpose clause where the clause stating the need begins ('… để …, giờ muốn …')", () => {
     const vocab = { words: new Set(["vay", "tien", "nuoi", "ca", "gio", "muon", "ho", "tro"]), bigrams: new Set<string>(), frequency: new Map<string, number>() };
     const q = readQuery("tôi vay tiền để nuôi cá, giờ muốn xin hỗ trợ", vocab, () => false);

@@ -21,7 +21,7 @@ import { searchData, useSearchData, type SearchData, type OutOfScopeTopic, type 
 import type { AnswerResult, SearchAnswer } from "./answer.js";
 import { expandAbbreviations, needMarkerPairs, phraseAt, phraseSpans, readAlias, readQuery, saysPhrase, type ReadQuery } from "./query.js";
 import { absurdSubject } from "./subjects.js";
-import { extractProcedureCodes, tokenize, type Token } from "./tokenize.js";
+import { extractProcedureCodes, syllableKey, tokenize, type Token } from "./tokenize.js";
 import { toneOf, type Vocabulary } from "./typos.js";
 
 export interface SearchableProcedure {
@@ -785,6 +785,36 @@ interface Scored {
   rank: number;
 }
 
+const contentPairsOf = new WeakMap<IndexData, Set<string>>();
+
+/**
+ * The pairs that names and aliases write with a word spelt as a function word but written as
+ * another, a content word ("tạm vắng": "vang" is also "vâng"), found once per index, the first
+ * time a question asks.
+ */
+function pairsWithContentWord(data: IndexData): Set<string> {
+  let pairs = contentPairsOf.get(data);
+  if (pairs !== undefined) return pairs;
+  pairs = new Set<string>();
+  const { stopWords, stopTones } = searchData();
+  const keyOf = (tone: string): string => syllableKey(tone.replace(/\d$/u, ""));
+  const content = (tone: string): boolean => {
+    const key = keyOf(tone);
+    return key !== tone && stopWords.has(key) && !stopTones.has(tone);
+  };
+  for (const doc of data.docs) {
+    for (const tone of doc.strongTones) {
+      const space = tone.indexOf(" ");
+      if (space < 0) continue;
+      const a = tone.slice(0, space);
+      const b = tone.slice(space + 1);
+      if (content(a) || content(b)) pairs.add(`${keyOf(a)} ${keyOf(b)}`);
+    }
+  }
+  contentPairsOf.set(data, pairs);
+  return pairs;
+}
+
 function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   // a word said only as part of a generic pair ("gia" and "hạn" of "gia hạn") is generic too
   const inGenericPair = new Set<string>();
@@ -808,7 +838,10 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   // what the question says, weighed by rarity. Words the catalog never uses in a name or alias
   // are content it does not explain, pooled (a long story weighs less than as many catalog
   // words); pairs with a function word count only where a procedure has them.
-  const stopPair = (t: string): boolean => q.stopPairs.has(t);
+  // (a pair whose function word was typed without marks, and that a name or alias writes with a
+  // content word of those letters, is read as that pair: "tam vang" is "tạm vắng")
+  const contentPairs = q.plainStopPairs.size > 0 ? pairsWithContentWord(data) : null;
+  const stopPair = (t: string): boolean => q.stopPairs.has(t) && !(contentPairs !== null && q.plainStopPairs.has(t) && contentPairs.has(t));
   let total = 0;
   let loose = 0;
   for (const [t, w] of terms) {

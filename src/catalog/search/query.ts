@@ -15,6 +15,9 @@ export const MAX_QUERY_CHARS = 500;
 const WRITTEN_MIN = 2;
 const WRITTEN_SHARE = 0.5;
 
+/** Weight of the words naming how the dossier is handed in ("… qua VNeID"), when others name the matter. */
+const CHANNEL_WEIGHT = 0.5;
+
 /** Weight of the words after a purpose marker ("… để vay vốn"). */
 const PURPOSE_WEIGHT = 0.5;
 /**
@@ -53,6 +56,11 @@ export interface ReadQuery {
   terms: Map<string, number>;
   /** the pairs among the terms that have a function word in them */
   stopPairs: Set<string>;
+  /**
+   * Those of them whose function word the citizen typed without marks: the letters may be another
+   * word's ("tam vang": "vâng" yes, or "vắng" absent), a content word of the pair the catalog writes.
+   */
+  plainStopPairs: Set<string>;
   /** for terms the citizen typed with marks only: their tone signatures ("vang" → "vàng" as "vang2") */
   tones: Map<string, string>;
   /** every key the question says, typed or read in (for phrase conditions) */
@@ -192,6 +200,25 @@ export function dropQuantityIdioms(tokens: readonly Token[]): Token[] {
     }
   }
   return dropped.size === 0 ? [...tokens] : tokens.filter((_, i) => !dropped.has(i));
+}
+
+/**
+ * The positions of the words that say how a dossier is handed in: a channel marker and the way
+ * after it ("trên vneid", "qua mạng"; data/stopwords.json channels).
+ */
+export function channelPositions(tokens: readonly Token[]): Set<number> {
+  const { markers, ways } = searchData().channels;
+  const at = new Set<number>();
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    for (const m of markers) {
+      if (!phraseAt(m, tokens, i)) continue;
+      const j = i + m.keys.length;
+      const way = ways.find((w) => phraseAt({ keys: w.keys, tone: null }, tokens, j));
+      if (way === undefined) continue;
+      for (let k = i; k < j + way.keys.length; k++) at.add(k);
+    }
+  }
+  return at;
 }
 
 /** Where a purpose clause starts (after a marker), or -1. */
@@ -426,7 +453,11 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   const need = needStart(tokens, (t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key), knownPair, (pair) => markerPairs?.get(pair));
   // a purpose clause ends where the clause stating the need begins ("… để nuôi, giờ muốn …")
   const purposeTo = hasContentBefore && need > purpose ? need : tokens.length;
-  const weightAt = (i: number): number => (hasContentBefore && i >= purpose && i < purposeTo ? PURPOSE_WEIGHT : 1);
+  // the way the dossier is handed in ("… qua VNeID") counts for less when other words name the
+  // matter: the words and what a synonym reads in them ("tài khoản định danh điện tử")
+  const channel = channelPositions(tokens);
+  const channelWeak = channel.size > 0 && tokens.some((t, i) => !channel.has(i) && !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key));
+  const weightAt = (i: number): number => (hasContentBefore && i >= purpose && i < purposeTo ? PURPOSE_WEIGHT : 1) * (channelWeak && channel.has(i) ? CHANNEL_WEIGHT : 1);
 
   const segments: Segment[] = [];
   const consumed = new Array<boolean>(tokens.length).fill(false);
@@ -478,6 +509,9 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
 
   const terms = new Map<string, number>();
   const stopPairs = new Set<string>();
+  const plainStopPairs = new Set<string>();
+  // (in a question written with marks, a word typed without them is written as it is)
+  const written = writtenWithMarks(tokens);
   const put = (t: string, w: number): void => {
     if ((terms.get(t) ?? 0) < w) terms.set(t, w);
   };
@@ -503,8 +537,11 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       else if (knownPair(pair)) {
         put(pair, weight);
         stopPairs.add(pair);
+        // (words the citizen typed, each function word without marks; a number is no other word)
+        const plain = (j: number): boolean => !/^\d+$/.test(keys[j]!) && (!stops[j]! || (marks !== undefined && marks[j] === undefined));
+        if (!written && plain(i - 1) && plain(i)) plainStopPairs.add(pair);
       }
     });
   }
-  return { tokens, segments, terms, stopPairs, tones, said: [tokens.map((t) => t.key), ...segments.map((s) => s.keys)], ages: agesOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, purposeTo, needFrom: need, needTerms };
+  return { tokens, segments, terms, stopPairs, plainStopPairs, tones, said: [tokens.map((t) => t.key), ...segments.map((s) => s.keys)], ages: agesOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, purposeTo, needFrom: need, needTerms };
 }

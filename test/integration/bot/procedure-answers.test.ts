@@ -320,4 +320,22 @@ describe("procedure answers (issue 8 §3)", () => {
     expect(fee).toMatch(/💰 Lệ phí: Trực tuyến: Miễn phí \(Phí cấp bản sao Trích lục/);
     expect(fee).not.toMatch(/Mức thu theo Thông tư/);
   });
+
+  it("a choice is picked by words of its label that no other label has, or by its place said in words", async () => {
+    const c = await conversation();
+    const offered = buttons(await c.ask("làm căn cước")).filter((b) => b.data.startsWith("proc:"));
+    expect(offered.map((b) => b.label)).toContain("Cấp lại (bị mất)");
+    expect(texts(await c.ask("cấp lại"))).toMatch(/^📄 Cấp lại thẻ căn cước \(mã 1\.014064\)\n/);
+    const again = await conversation();
+    await again.ask("lam can cuoc");
+    expect(texts(await again.ask("cai bi mat a"))).toMatch(/^📄 Cấp lại thẻ căn cước \(mã 1\.014064\)\n/);
+    const byPlace = await conversation();
+    await byPlace.ask("làm căn cước");
+    expect(texts(await byPlace.ask("chọn số 2"))).toMatch(new RegExp(`\\(mã ${offered[1]!.data.slice(5).replace(".", "\\.")}\\)\\n`));
+    await byPlace.ask("làm căn cước");
+    expect(texts(await byPlace.ask("cái thứ ba"))).toMatch(new RegExp(`\\(mã ${offered[2]!.data.slice(5).replace(".", "\\.")}\\)\\n`));
+    // words two labels share pick neither: the words are read as a question
+    await byPlace.ask("làm căn cước");
+    expect(texts(await byPlace.ask("tuổi"))).not.toMatch(/^📄 /);
+  });
 });
