@@ -198,7 +198,8 @@ export function documentsFeature(catalog: CatalogService): Feature {
     // the one chosen answers what was asked.
     const covered = said.wordsOf([...ASPECTS.map((a) => INTENTS[a]), INTENTS.aspectOnly]);
     const asksOnly = said.tokens.length > 0 && said.tokens.every((_, i) => covered.has(i));
-    if (!current && !sure) {
+    // (however sure the search is of a procedure that has the asking words: "ủy quyền" is in certifying a signature)
+    if (!current && (!sure || asksOnly)) {
       const asked = aspectsAsked(m.text);
       if (asked.length > 0 && asksOnly) {
         // offered again as they were labelled (a variant's label, else the name)

@@ -194,6 +194,8 @@ export const INTENTS = {
     "giải quyết", "xử lý",
     // typed as in a text message: "k"/"kh"/"hok" (không), "dc"/"đc" (được), "j" (gì), "bn" (bao nhiêu), "e" (em)
     "k", "kg", "kh", "khg", "hok", "dc", "đc", "j", "bn", "e", "ak", "ah",
+    // who would go instead ("cho con trai đi nộp", "nhờ người nhà làm giúp")
+    "con", "con trai", "con gái", "vợ", "chồng", "bố", "mẹ", "ba", "má", "người nhà", "người thân", "người khác", "giúp", "giùm", "dùm",
   ],
   /** Whether one must go there, who must (both spouses?), or whether it can be done from home. */
   presence: [

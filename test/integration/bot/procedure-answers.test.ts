@@ -338,4 +338,15 @@ describe("procedure answers (issue 8 §3)", () => {
     await byPlace.ask("làm căn cước");
     expect(texts(await byPlace.ask("tuổi"))).not.toMatch(/^📄 /);
   });
+
+  it("with choices on screen, asking whether someone else may go (a son, a relative) offers them again, not another procedure or nothing", async () => {
+    const c = await conversation();
+    const first = buttons(await c.ask("làm căn cước")).filter((b) => b.data.startsWith("proc:"));
+    const again = await c.ask("uy quyen cho con trai di nop duoc khong");
+    expect(texts(again)).toBe("Ông/bà chọn giúp em thủ tục muốn hỏi ở dưới, em sẽ trả lời đúng điều ông/bà hỏi cho thủ tục đó.");
+    expect(buttons(again).filter((b) => b.data.startsWith("proc:"))).toEqual(first);
+    expect(texts(await c.ask("nhờ người nhà đi làm giúp được không"))).toBe("Ông/bà chọn giúp em thủ tục muốn hỏi ở dưới, em sẽ trả lời đúng điều ông/bà hỏi cho thủ tục đó.");
+    // the one chosen answers who may go
+    expect(texts(await c.press("proc:1.014064"))).toMatch(/^📄 Cấp lại thẻ căn cước \(mã 1\.014064\)\n👥 Nhờ người khác làm thay:/);
+  });
 });
