@@ -1282,7 +1282,12 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
     if (!named && !partOfTop && restQuery !== null) {
       const best = rest[0];
       // (a topic that is no administrative matter at all, the weather or a recipe: an honest no match)
-      const restNames = best !== undefined && best.confidence >= (oos.topic.unrelated ? UNRELATED_REST_CONFIDENT : REST_CONFIDENT) && best.nameCovered >= NAMED_COVERED;
+      // (a rest that names another out-of-scope topic plainly is no procedure of its own either,
+      // unless that procedure itself names it: suing a neighbour in court over a broken "hụi" is a
+      // court case and a debt, not the commune's mediation its words recall; the ID card that takes in the health-insurance card
+      // and the driving licence names both)
+      const otherTopic = oos.topic.unrelated ? null : outOfScopeTopic(restQuery);
+      const restNames = best !== undefined && best.confidence >= (oos.topic.unrelated ? UNRELATED_REST_CONFIDENT : REST_CONFIDENT) && best.nameCovered >= NAMED_COVERED && !(otherTopic !== null && !otherTopic.negated && !otherTopic.topic.unrelated && !saysPhrase(best.doc.strongKeys, otherTopic.term));
       if (!restNames) return oos.topic.unrelated ? { kind: "no-match" } : { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
       // the rest is answered, and the topic is said too (where to go for it); the variant is the
       // one the whole question names (the joint procedure that includes the topic), and one that
