@@ -233,6 +233,10 @@ export class NoticeSender {
     const claimed = async (move: () => Promise<SendOutcome>): Promise<SendOutcome> => ((await this.store.claim(noticeId, claimToken, notice.version)) ? move() : "not-claimable");
     if (!notice.knownCitizen && !notice.identityId) return claimed(() => this.finish(noticeId, claimToken, "FAILED", "the notice has no recipient", "failed"));
     if (notice.citizenOptedOutAt) return claimed(() => this.finish(noticeId, claimToken, "CANCELLED", "the citizen opted out of all notices", "cancelled"));
+    // A notice addressed to one chat (an announcement, a staff message) ends once that chat opted
+    // out (HUY, STOP): what came through the chat stops, an urgent announcement's SMS fallback to
+    // the phone of the citizen it was linked to included.
+    if (notice.identityId && notice.identities.some((i) => i.optedOut)) return claimed(() => this.finish(noticeId, claimToken, "CANCELLED", "the chat opted out", "cancelled"));
     if (!(NOTICE_TYPES as readonly string[]).includes(notice.type)) return claimed(() => this.finish(noticeId, claimToken, "FAILED", `unknown notice type ${notice.type}`, "failed"));
     const type = notice.type as NoticeType;
 

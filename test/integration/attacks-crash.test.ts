@@ -105,3 +105,35 @@ describe("two announcements at once", () => {
     expect(capped.rows[0].n).toBe(1);
   });
 });
+
+describe("a chat that opts out during a fan-out", () => {
+  it("HUY sent on Telegram after an urgent announcement's notices were made: nothing more reaches that person for it — not the chat, not the SMS fallback — and it is not listed as a failure to visit", async () => {
+    const approver = (await s.ctx.apiKeys.create({ name: "Cán bộ duyệt", role: "COMMUNE_STAFF", unitCode: COMMUNE })).key;
+    const name = `Khóm Huỷ ${randomBytes(3).toString("hex")}`;
+    const h = await s.ctx.db.hamlet.create({ data: { communeCode: COMMUNE, name, searchName: name.toLowerCase() } });
+    const phone = `+8491${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
+    const citizen = await s.ctx.db.citizen.create({ data: { phone, fullName: "Đặng Văn Huỷ" } });
+    const chatId = String(8_300_000_000 + Math.floor(Math.random() * 1e8));
+    const identity = await s.ctx.db.channelIdentity.create({ data: { channel: "TELEGRAM", externalId: chatId, citizenId: citizen.id, consentAt: new Date(), reachable: true, lastInteractionAt: new Date() } });
+    await s.ctx.db.subscription.create({ data: { kind: "AREA", identityId: identity.id, citizenId: citizen.id, communeCode: COMMUNE, hamletId: h.id } });
+    const created = await call("POST", "/api/v1/broadcasts", { communeCode: COMMUNE, hamletIds: [h.id], urgent: true, title: "Nước lên", body: "Nước sông lên nhanh, chuẩn bị di dời." });
+    const id = created.body.id as string;
+    await call("POST", `/api/v1/broadcasts/${id}/send`);
+    const approved = await fetch(`${s.baseUrl}/api/v1/broadcasts/${id}/approve`, { method: "POST", headers: { authorization: `Bearer ${approver}` } });
+    expect(approved.status).toBe(200);
+    const notice = await s.ctx.db.notice.findFirstOrThrow({ where: { broadcastId: id } });
+    expect(notice.channelPlan).toEqual(["TELEGRAM", "SMS"]);
+
+    // Before a worker takes it, the resident sends HUY on that chat.
+    await s.ctx.subscriptions.optOut("TELEGRAM", chatId);
+    await s.startWorker();
+    const done = await s.waitFor(async () => {
+      const n = await s.ctx.db.notice.findUniqueOrThrow({ where: { id: notice.id } });
+      return ["CANCELLED", "FAILED", "SENT", "DELIVERED", "UNCONFIRMED"].includes(n.status) ? n : null;
+    }, "the notice settled");
+    expect(s.twilio.messages.filter((m) => m.to === phone)).toEqual([]);
+    expect(s.telegram.sent.filter((m) => String(m.chatId) === chatId)).toEqual([]);
+    expect(done.status).toBe("CANCELLED");
+    expect((await call("GET", `/api/v1/broadcasts/${id}/unreached`)).body.hamlets.flatMap((g: { subscribers: unknown[] }) => g.subscribers)).toEqual([]);
+  });
+});

@@ -418,6 +418,13 @@ describe("answers", () => {
     expect(topicOf("đặt vé tàu về quê ăn tết")).toBe("no-match");
   });
 
+  it("does not let a rest that names another out-of-scope topic answer for a procedure, unless that procedure names the topic itself", () => {
+    // a court and a debt: the commune's mediation its other words recall is not what is asked
+    for (const q of ["kien hang xom len toa vi be hui", "hàng xóm giật hụi, kiện ra tòa"]) expect(askCatalog(index, q), q).toMatchObject({ kind: "out-of-scope", topic: "Tòa án" });
+    // the ID card that takes in the driving licence and the health-insurance card names both
+    for (const q of ["tích hợp bằng lái với thẻ bhyt vào căn cước ở đâu", "cập nhật thẻ bảo hiểm y tế với bằng lái vô căn cước"]) expect(top(q), q).toBe("1.014060");
+  });
+
   it("reads 'cuoi' before a time unit as the end of a period, not a wedding, unless a year follows", () => {
     expect(kind("cuoi thang nop thue o dau")).toBe("out-of-scope");
     expect(kind("cuoi nam nay nop thue dat o dau")).toBe("out-of-scope");
@@ -502,6 +509,48 @@ describe("answers", () => {
     expect(readQuery("ba toi mat roi muon tach ho", vocab, known, pairs).needFrom).toBe(4);
     // a pair written with another word ("mướn") is that word, as before
     expect(readQuery("ba toi mat roi muon tach ho", vocab, known, new Map([["muon tach", true]])).needFrom).toBe(0);
+  });
+
+  it("weighs the way a dossier is handed in ('qua VNeID', 'trên mạng') less than the matter the question names", () => {
+    const texts = ["nhờ người quen gia hạn giấy phép kinh doanh qua vneid", "làm qua vneid được không", "kinh doanh trên mạng"];
+    // (the catalog's words: the matter's and the account's)
+    const vocab = { words: new Set(["gia", "han", "giay", "phep", "kinh", "doanh", "mang", "tai", "khoan", "dinh", "danh", "dien", "tu"]), bigrams: new Set<string>(), frequency: new Map<string, number>() };
+    const q = readQuery(texts[0]!, vocab, () => false);
+    // the channel's word, read as the VNeID account by the synonym table, is the way, not the matter
+    expect(q.terms.get("tai khoan")).toBeLessThan(1);
+    expect(q.terms.get("kinh doanh")).toBe(1);
+    // the channel alone is what the question is about
+    expect(readQuery(texts[1]!, vocab, () => false).terms.get("tai khoan")).toBe(1);
+    // a way without a marker before it is not a channel
+    expect(readQuery("vneid của tôi gia hạn giấy phép kinh doanh", vocab, () => false).terms.get("tai khoan")).toBe(1);
+    // and the matter sold on the internet is still the matter
+    expect(readQuery(texts[2]!, vocab, () => false).terms.get("kinh doanh")).toBe(1);
+  });
+
+  it("reads a function word typed without marks as the content word a catalog pair writes with those letters ('tam vang')", () => {
+    const vocab = { words: new Set(["bao", "tam", "vang", "truoc", "di", "lam", "xa", "cho", "con"]), bigrams: new Set<string>(), frequency: new Map<string, number>() };
+    const known = (pair: string): boolean => pair === "tam vang" || pair === "cho con";
+    // "vang" typed without marks may be "vắng" (absent), not only the function word "vâng"
+    expect(readQuery("bao tam vang truoc khi di lam xa", vocab, known).plainStopPairs.has("tam vang")).toBe(true);
+    // typed with the function word's marks, or in a question written with marks, it is that word
+    expect(readQuery("báo tạm vâng trước khi đi làm xa", vocab, known).plainStopPairs.has("tam vang")).toBe(false);
+    // the search: the pair counts where the catalog writes "tạm vắng"
+    expect(top("bao tam vang truoc khi di lam xa")).toBe("1.003677");
+  });
+
+  it("lets a synonym's long reading of few words make up only their share of the question", () => {
+    const vocab = { words: new Set(["tai", "khoan", "dinh", "danh", "dien", "tu", "sua", "ten", "cho", "con"]), bigrams: new Set<string>(), frequency: new Map<string, number>() };
+    // one word read as the five of the account's name makes up about half of what five typed words would
+    const q = readQuery("vneid", vocab, () => false);
+    expect(q.terms.get("tai khoan")).toBe(1);
+    expect(q.shares.get("tai khoan")).toBeGreaterThanOrEqual(0.5);
+    expect(q.shares.get("tai khoan")).toBeLessThan(1);
+    // two words read as four ("lấn đất" as "tranh chấp đất đai") make up more of it than one read as five
+    const land = readQuery("lấn đất", vocab, () => false);
+    expect(land.terms.get("tranh chap")).toBe(1);
+    expect(land.shares.get("tranh chap")).toBeGreaterThan(q.shares.get("tai khoan")!);
+    // words read as they are typed make up all they weigh
+    expect(readQuery("abc xyz", vocab, () => false).shares.size).toBe(0);
   });
 
   it("ends a purpose clause where the clause stating the need begins ('… để …, giờ muốn …')", () => {

@@ -21,7 +21,7 @@ import { searchData, useSearchData, type SearchData, type OutOfScopeTopic, type 
 import type { AnswerResult, SearchAnswer } from "./answer.js";
 import { expandAbbreviations, needMarkerPairs, phraseAt, phraseSpans, readAlias, readQuery, saysPhrase, type ReadQuery } from "./query.js";
 import { absurdSubject } from "./subjects.js";
-import { extractProcedureCodes, tokenize, type Token } from "./tokenize.js";
+import { extractProcedureCodes, syllableKey, tokenize, type Token } from "./tokenize.js";
 import { toneOf, type Vocabulary } from "./typos.js";
 
 export interface SearchableProcedure {
@@ -785,6 +785,36 @@ interface Scored {
   rank: number;
 }
 
+const contentPairsOf = new WeakMap<IndexData, Set<string>>();
+
+/**
+ * The pairs that names and aliases write with a word spelt as a function word but written as
+ * another, a content word ("tạm vắng": "vang" is also "vâng"), found once per index, the first
+ * time a question asks.
+ */
+function pairsWithContentWord(data: IndexData): Set<string> {
+  let pairs = contentPairsOf.get(data);
+  if (pairs !== undefined) return pairs;
+  pairs = new Set<string>();
+  const { stopWords, stopTones } = searchData();
+  const keyOf = (tone: string): string => syllableKey(tone.replace(/\d$/u, ""));
+  const content = (tone: string): boolean => {
+    const key = keyOf(tone);
+    return key !== tone && stopWords.has(key) && !stopTones.has(tone);
+  };
+  for (const doc of data.docs) {
+    for (const tone of doc.strongTones) {
+      const space = tone.indexOf(" ");
+      if (space < 0) continue;
+      const a = tone.slice(0, space);
+      const b = tone.slice(space + 1);
+      if (content(a) || content(b)) pairs.add(`${keyOf(a)} ${keyOf(b)}`);
+    }
+  }
+  contentPairsOf.set(data, pairs);
+  return pairs;
+}
+
 function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   // a word said only as part of a generic pair ("gia" and "hạn" of "gia hạn") is generic too
   const inGenericPair = new Set<string>();
@@ -808,14 +838,18 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   // what the question says, weighed by rarity. Words the catalog never uses in a name or alias
   // are content it does not explain, pooled (a long story weighs less than as many catalog
   // words); pairs with a function word count only where a procedure has them.
-  const stopPair = (t: string): boolean => q.stopPairs.has(t);
+  // (a pair whose function word was typed without marks, and that a name or alias writes with a
+  // content word of those letters, is read as that pair: "tam vang" is "tạm vắng")
+  const contentPairs = q.plainStopPairs.size > 0 ? pairsWithContentWord(data) : null;
+  const stopPair = (t: string): boolean => q.stopPairs.has(t) && !(contentPairs !== null && q.plainStopPairs.has(t) && contentPairs.has(t));
   let total = 0;
   let loose = 0;
+  // (a term a long reading of few words put in makes up its share of the question: query.ts readShare)
   for (const [t, w] of terms) {
     const idf = data.idf.get(t);
     if (stopPair(t)) continue;
-    if (idf !== undefined && data.strongTerms.has(t)) total += w * idf;
-    else if (!t.includes(" ")) loose += w;
+    if (idf !== undefined && data.strongTerms.has(t)) total += w * (q.shares.get(t) ?? 1) * idf;
+    else if (!t.includes(" ")) loose += w * (q.shares.get(t) ?? 1);
   }
   total += UNKNOWN_IDF * Math.sqrt(loose);
   const tones = new Map([...q.tones].map(([t, tone]) => [t, tone.split(" ").map(toneKey).join(" ")]));
@@ -843,7 +877,7 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
       t,
       w,
       idf,
-      wi: w * idf,
+      wi: w * (q.shares.get(typed) ?? 1) * idf,
       tone: tones.get(t),
       need: needTotal > 0 && q.needTerms.has(t) && strongTerm && !generic,
       extra: stopPair(t) || !strongTerm,
@@ -1248,7 +1282,12 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
     if (!named && !partOfTop && restQuery !== null) {
       const best = rest[0];
       // (a topic that is no administrative matter at all, the weather or a recipe: an honest no match)
-      const restNames = best !== undefined && best.confidence >= (oos.topic.unrelated ? UNRELATED_REST_CONFIDENT : REST_CONFIDENT) && best.nameCovered >= NAMED_COVERED;
+      // (a rest that names another out-of-scope topic plainly is no procedure of its own either,
+      // unless that procedure itself names it: suing a neighbour in court over a broken "hụi" is a
+      // court case and a debt, not the commune's mediation its words recall; the ID card that takes in the health-insurance card
+      // and the driving licence names both)
+      const otherTopic = oos.topic.unrelated ? null : outOfScopeTopic(restQuery);
+      const restNames = best !== undefined && best.confidence >= (oos.topic.unrelated ? UNRELATED_REST_CONFIDENT : REST_CONFIDENT) && best.nameCovered >= NAMED_COVERED && !(otherTopic !== null && !otherTopic.negated && !otherTopic.topic.unrelated && !saysPhrase(best.doc.strongKeys, otherTopic.term));
       if (!restNames) return oos.topic.unrelated ? { kind: "no-match" } : { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
       // the rest is answered, and the topic is said too (where to go for it); the variant is the
       // one the whole question names (the joint procedure that includes the topic), and one that

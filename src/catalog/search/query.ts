@@ -15,6 +15,9 @@ export const MAX_QUERY_CHARS = 500;
 const WRITTEN_MIN = 2;
 const WRITTEN_SHARE = 0.5;
 
+/** Weight of the words naming how the dossier is handed in ("… qua VNeID"), when others name the matter. */
+const CHANNEL_WEIGHT = 0.5;
+
 /** Weight of the words after a purpose marker ("… để vay vốn"). */
 const PURPOSE_WEIGHT = 0.5;
 /**
@@ -23,6 +26,22 @@ const PURPOSE_WEIGHT = 0.5;
  * The citizen's own words there keep their weight.
  */
 const STORY_SYNONYM_WEIGHT = 0.7;
+
+/** The least share of the question a synonym's reading makes up for the words it read (readShare). */
+const READ_SHARE_FLOOR = 0.5;
+
+/**
+ * How much of the question a synonym's reading makes up, against its weight: a reading of few
+ * words as many content words ("vneid" as "tài khoản định danh điện tử") makes up the square root
+ * of their ratio (never below READ_SHARE_FLOOR), so that it does not outweigh the rest of the
+ * question because the catalog's name for it is long. It still covers a name it says in full.
+ */
+export function readShare(s: Synonym): number {
+  const said = (s.say.parts ?? [s.say]).reduce((n, p) => n + p.keys.length, 0);
+  const means = s.meansStops.filter((stop) => !stop).length;
+  if (said === 0 || means <= said) return 1;
+  return Math.max(READ_SHARE_FLOOR, Math.sqrt(said / means));
+}
 
 export function clip(query: string): string {
   if (query.length <= MAX_QUERY_CHARS) return query;
@@ -39,6 +58,8 @@ export interface Segment {
   /** tone signatures of the words the citizen typed with marks (undefined: typed without) */
   marks?: (string | undefined)[];
   weight: number;
+  /** how much of the question its words make up, against their weight (readShare; 1 when unset) */
+  share?: number;
   /** words the citizen typed (false: words a synonym put in their place) */
   typed: boolean;
   /** in the clause stating the need (the whole question when no story comes before one) */
@@ -51,8 +72,15 @@ export interface ReadQuery {
   segments: Segment[];
   /** term → weight (syllables and "a b" pairs) */
   terms: Map<string, number>;
+  /** the terms that make up less of the question than their weight (a long reading of few words): term → share */
+  shares: Map<string, number>;
   /** the pairs among the terms that have a function word in them */
   stopPairs: Set<string>;
+  /**
+   * Those of them whose function word the citizen typed without marks: the letters may be another
+   * word's ("tam vang": "vâng" yes, or "vắng" absent), a content word of the pair the catalog writes.
+   */
+  plainStopPairs: Set<string>;
   /** for terms the citizen typed with marks only: their tone signatures ("vang" → "vàng" as "vang2") */
   tones: Map<string, string>;
   /** every key the question says, typed or read in (for phrase conditions) */
@@ -192,6 +220,25 @@ export function dropQuantityIdioms(tokens: readonly Token[]): Token[] {
     }
   }
   return dropped.size === 0 ? [...tokens] : tokens.filter((_, i) => !dropped.has(i));
+}
+
+/**
+ * The positions of the words that say how a dossier is handed in: a channel marker and the way
+ * after it ("trên vneid", "qua mạng"; data/stopwords.json channels).
+ */
+export function channelPositions(tokens: readonly Token[]): Set<number> {
+  const { markers, ways } = searchData().channels;
+  const at = new Set<number>();
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    for (const m of markers) {
+      if (!phraseAt(m, tokens, i)) continue;
+      const j = i + m.keys.length;
+      const way = ways.find((w) => phraseAt({ keys: w.keys, tone: null }, tokens, j));
+      if (way === undefined) continue;
+      for (let k = i; k < j + way.keys.length; k++) at.add(k);
+    }
+  }
+  return at;
 }
 
 /** Where a purpose clause starts (after a marker), or -1. */
@@ -426,7 +473,11 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   const need = needStart(tokens, (t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key), knownPair, (pair) => markerPairs?.get(pair));
   // a purpose clause ends where the clause stating the need begins ("… để nuôi, giờ muốn …")
   const purposeTo = hasContentBefore && need > purpose ? need : tokens.length;
-  const weightAt = (i: number): number => (hasContentBefore && i >= purpose && i < purposeTo ? PURPOSE_WEIGHT : 1);
+  // the way the dossier is handed in ("… qua VNeID") counts for less when other words name the
+  // matter: the words and what a synonym reads in them ("tài khoản định danh điện tử")
+  const channel = channelPositions(tokens);
+  const channelWeak = channel.size > 0 && tokens.some((t, i) => !channel.has(i) && !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key));
+  const weightAt = (i: number): number => (hasContentBefore && i >= purpose && i < purposeTo ? PURPOSE_WEIGHT : 1) * (channelWeak && channel.has(i) ? CHANNEL_WEIGHT : 1);
 
   const segments: Segment[] = [];
   const consumed = new Array<boolean>(tokens.length).fill(false);
@@ -450,7 +501,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       i++;
       continue;
     }
-    segments.push({ keys: best.means, stops: best.meansStops, weight: w * best.weight * (need > 0 && i < need ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: i >= need });
+    segments.push({ keys: best.means, stops: best.meansStops, share: readShare(best), weight: w * best.weight * (need > 0 && i < need ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: i >= need });
     if (best.keep) {
       // the citizen's words stay, and a longer phrase starting inside them can still be read
       run.push(tokens[i]!);
@@ -472,18 +523,26 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     // (a procedure the question names outright outweighs what the two parts imply)
     if (s.yieldTo.some((p) => tokens.some((_, j) => phraseAt(p, tokens, j)))) continue;
     const inStory = need > 0 && spans.every(([at]) => at < need);
-    segments.push({ keys: s.means, stops: s.meansStops, weight: s.weight * (inStory ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: !inStory });
+    segments.push({ keys: s.means, stops: s.meansStops, share: readShare(s), weight: s.weight * (inStory ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: !inStory });
     for (const [at, len] of spans) for (let j = at; j < at + len; j++) consumed[j] = true;
   }
 
   const terms = new Map<string, number>();
   const stopPairs = new Set<string>();
+  const plainStopPairs = new Set<string>();
+  // (in a question written with marks, a word typed without them is written as it is)
+  const written = writtenWithMarks(tokens);
+  // (a term said in several places makes up the most any of them makes up)
+  const shareOf = new Map<string, number>();
+  let segmentShare = 1;
   const put = (t: string, w: number): void => {
     if ((terms.get(t) ?? 0) < w) terms.set(t, w);
+    shareOf.set(t, Math.max(shareOf.get(t) ?? 0, segmentShare));
   };
   const tones = new Map<string, string>();
   const needTerms = new Set<string>();
-  for (const { keys, stops, weight, marks, need: inNeed } of segments) {
+  for (const { keys, stops, weight, marks, need: inNeed, share } of segments) {
+    segmentShare = share ?? 1;
     keys.forEach((k, i) => {
       if (marks) {
         if (marks[i] !== undefined && !terms.has(k)) tones.set(k, marks[i]!);
@@ -503,8 +562,12 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       else if (knownPair(pair)) {
         put(pair, weight);
         stopPairs.add(pair);
+        // (words the citizen typed, each function word without marks; a number is no other word)
+        const plain = (j: number): boolean => !/^\d+$/.test(keys[j]!) && (!stops[j]! || (marks !== undefined && marks[j] === undefined));
+        if (!written && plain(i - 1) && plain(i)) plainStopPairs.add(pair);
       }
     });
   }
-  return { tokens, segments, terms, stopPairs, tones, said: [tokens.map((t) => t.key), ...segments.map((s) => s.keys)], ages: agesOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, purposeTo, needFrom: need, needTerms };
+  const shares = new Map([...shareOf].filter(([, f]) => f < 1));
+  return { tokens, segments, terms, shares, stopPairs, plainStopPairs, tones, said: [tokens.map((t) => t.key), ...segments.map((s) => s.keys)], ages: agesOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, purposeTo, needFrom: need, needTerms };
 }
