@@ -7,7 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
-import { dossierEventSchema, type DossierEventInput } from "../dossiers/event-schema.js";
+import { dossierEventSchema, normalizeDossierCode, type DossierEventInput } from "../dossiers/event-schema.js";
 import type { IngestOptions } from "../dossiers/ingest-service.js";
 import type { DossierIngestService } from "../dossiers/ingest-service.js";
 import { unitCovers } from "../auth/guard.js";
@@ -341,6 +341,7 @@ export class BookingService {
     unitCode: string | null,
     input: { addressLine?: string | null; timeWindow: string; postage: number },
   ) {
+    dossierCode = normalizeDossierCode(dossierCode);
     const dossier = await this.db.dossier.findUnique({
       where: { code: dossierCode },
       include: { applicant: { select: { id: true, fullName: true, phone: true } }, commune: { select: { code: true, parentCode: true } } },

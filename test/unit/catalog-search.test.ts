@@ -541,6 +541,21 @@ describe("answers", () => {
     expect(top("bao tam vang truoc khi di lam xa")).toBe("1.003677");
   });
 
+  it("lets a synonym's long reading of few words make up only their share of the question", () => {
+    const vocab = { words: new Set(["tai", "khoan", "dinh", "danh", "dien", "tu", "sua", "ten", "cho", "con"]), bigrams: new Set<string>(), frequency: new Map<string, number>() };
+    // one word read as the five of the account's name makes up about half of what five typed words would
+    const q = readQuery("vneid", vocab, () => false);
+    expect(q.terms.get("tai khoan")).toBe(1);
+    expect(q.shares.get("tai khoan")).toBeGreaterThanOrEqual(0.5);
+    expect(q.shares.get("tai khoan")).toBeLessThan(1);
+    // two words read as four ("lấn đất" as "tranh chấp đất đai") make up more of it than one read as five
+    const land = readQuery("lấn đất", vocab, () => false);
+    expect(land.terms.get("tranh chap")).toBe(1);
+    expect(land.shares.get("tranh chap")).toBeGreaterThan(q.shares.get("tai khoan")!);
+    // words read as they are typed make up all they weigh
+    expect(readQuery("abc xyz", vocab, () => false).shares.size).toBe(0);
+  });
+
   it("ends a purpose clause where the clause stating the need begins ('… để …, giờ muốn …')", () => {
     const vocab = { words: new Set(["vay", "tien", "nuoi", "ca", "gio", "muon", "ho", "tro"]), bigrams: new Set<string>(), frequency: new Map<string, number>() };
     const q = readQuery("tôi vay tiền để nuôi cá, giờ muốn xin hỗ trợ", vocab, () => false);

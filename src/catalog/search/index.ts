@@ -844,11 +844,12 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   const stopPair = (t: string): boolean => q.stopPairs.has(t) && !(contentPairs !== null && q.plainStopPairs.has(t) && contentPairs.has(t));
   let total = 0;
   let loose = 0;
+  // (a term a long reading of few words put in makes up its share of the question: query.ts readShare)
   for (const [t, w] of terms) {
     const idf = data.idf.get(t);
     if (stopPair(t)) continue;
-    if (idf !== undefined && data.strongTerms.has(t)) total += w * idf;
-    else if (!t.includes(" ")) loose += w;
+    if (idf !== undefined && data.strongTerms.has(t)) total += w * (q.shares.get(t) ?? 1) * idf;
+    else if (!t.includes(" ")) loose += w * (q.shares.get(t) ?? 1);
   }
   total += UNKNOWN_IDF * Math.sqrt(loose);
   const tones = new Map([...q.tones].map(([t, tone]) => [t, tone.split(" ").map(toneKey).join(" ")]));
@@ -876,7 +877,7 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
       t,
       w,
       idf,
-      wi: w * idf,
+      wi: w * (q.shares.get(typed) ?? 1) * idf,
       tone: tones.get(t),
       need: needTotal > 0 && q.needTerms.has(t) && strongTerm && !generic,
       extra: stopPair(t) || !strongTerm,

@@ -27,6 +27,22 @@ const PURPOSE_WEIGHT = 0.5;
  */
 const STORY_SYNONYM_WEIGHT = 0.7;
 
+/** The least share of the question a synonym's reading makes up for the words it read (readShare). */
+const READ_SHARE_FLOOR = 0.5;
+
+/**
+ * How much of the question a synonym's reading makes up, against its weight: a reading of few
+ * words as many content words ("vneid" as "tài khoản định danh điện tử") makes up the square root
+ * of their ratio (never below READ_SHARE_FLOOR), so that it does not outweigh the rest of the
+ * question because the catalog's name for it is long. It still covers a name it says in full.
+ */
+export function readShare(s: Synonym): number {
+  const said = (s.say.parts ?? [s.say]).reduce((n, p) => n + p.keys.length, 0);
+  const means = s.meansStops.filter((stop) => !stop).length;
+  if (said === 0 || means <= said) return 1;
+  return Math.max(READ_SHARE_FLOOR, Math.sqrt(said / means));
+}
+
 export function clip(query: string): string {
   if (query.length <= MAX_QUERY_CHARS) return query;
   const cut = query.slice(0, MAX_QUERY_CHARS);
@@ -42,6 +58,8 @@ export interface Segment {
   /** tone signatures of the words the citizen typed with marks (undefined: typed without) */
   marks?: (string | undefined)[];
   weight: number;
+  /** how much of the question its words make up, against their weight (readShare; 1 when unset) */
+  share?: number;
   /** words the citizen typed (false: words a synonym put in their place) */
   typed: boolean;
   /** in the clause stating the need (the whole question when no story comes before one) */
@@ -54,6 +72,8 @@ export interface ReadQuery {
   segments: Segment[];
   /** term → weight (syllables and "a b" pairs) */
   terms: Map<string, number>;
+  /** the terms that make up less of the question than their weight (a long reading of few words): term → share */
+  shares: Map<string, number>;
   /** the pairs among the terms that have a function word in them */
   stopPairs: Set<string>;
   /**
@@ -481,7 +501,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       i++;
       continue;
     }
-    segments.push({ keys: best.means, stops: best.meansStops, weight: w * best.weight * (need > 0 && i < need ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: i >= need });
+    segments.push({ keys: best.means, stops: best.meansStops, share: readShare(best), weight: w * best.weight * (need > 0 && i < need ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: i >= need });
     if (best.keep) {
       // the citizen's words stay, and a longer phrase starting inside them can still be read
       run.push(tokens[i]!);
@@ -503,7 +523,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     // (a procedure the question names outright outweighs what the two parts imply)
     if (s.yieldTo.some((p) => tokens.some((_, j) => phraseAt(p, tokens, j)))) continue;
     const inStory = need > 0 && spans.every(([at]) => at < need);
-    segments.push({ keys: s.means, stops: s.meansStops, weight: s.weight * (inStory ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: !inStory });
+    segments.push({ keys: s.means, stops: s.meansStops, share: readShare(s), weight: s.weight * (inStory ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: !inStory });
     for (const [at, len] of spans) for (let j = at; j < at + len; j++) consumed[j] = true;
   }
 
@@ -512,12 +532,17 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   const plainStopPairs = new Set<string>();
   // (in a question written with marks, a word typed without them is written as it is)
   const written = writtenWithMarks(tokens);
+  // (a term said in several places makes up the most any of them makes up)
+  const shareOf = new Map<string, number>();
+  let segmentShare = 1;
   const put = (t: string, w: number): void => {
     if ((terms.get(t) ?? 0) < w) terms.set(t, w);
+    shareOf.set(t, Math.max(shareOf.get(t) ?? 0, segmentShare));
   };
   const tones = new Map<string, string>();
   const needTerms = new Set<string>();
-  for (const { keys, stops, weight, marks, need: inNeed } of segments) {
+  for (const { keys, stops, weight, marks, need: inNeed, share } of segments) {
+    segmentShare = share ?? 1;
     keys.forEach((k, i) => {
       if (marks) {
         if (marks[i] !== undefined && !terms.has(k)) tones.set(k, marks[i]!);
@@ -543,5 +568,6 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       }
     });
   }
-  return { tokens, segments, terms, stopPairs, plainStopPairs, tones, said: [tokens.map((t) => t.key), ...segments.map((s) => s.keys)], ages: agesOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, purposeTo, needFrom: need, needTerms };
+  const shares = new Map([...shareOf].filter(([, f]) => f < 1));
+  return { tokens, segments, terms, shares, stopPairs, plainStopPairs, tones, said: [tokens.map((t) => t.key), ...segments.map((s) => s.keys)], ages: agesOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, purposeTo, needFrom: need, needTerms };
 }
