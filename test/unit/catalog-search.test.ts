@@ -414,6 +414,9 @@ describe("answers", () => {
     expect(topicOf("vào hội phụ nữ ấp thì đăng ký với ai")).toBe("Đảng viên, đoàn thể");
     expect(topicOf("thi bằng hạng b2 hết bao nhiêu tiền")).toBe("Giấy phép lái xe");
     expect(topicOf("người nước ngoài xin gia hạn tạm trú thêm ba tháng")).toBe("Thị thực (visa)");
+    expect(topicOf("xưởng gỗ đầu xóm khói bụi mù mịt, báo ai")).toBe("Phản ánh ô nhiễm môi trường");
+    expect(topicOf("công ty mời họp dân góp ý về ô nhiễm của dự án")).toBe("match");
+    expect(topicOf("làm giáo viên hợp đồng bao lâu thì được vào biên chế")).toBe("Thi tuyển công chức, viên chức");
     // a ticket to ride home is no administrative matter at all
     expect(topicOf("đặt vé tàu về quê ăn tết")).toBe("no-match");
   });
