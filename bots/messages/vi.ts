@@ -52,9 +52,20 @@ function openBrackets(text: string): number[] {
   return open;
 }
 
+/** A fact up to its first ";" outside brackets (one inside a bracket separates the bracket's own items). */
+function firstClause(fact: string): string {
+  let depth = 0;
+  for (let i = 0; i < fact.length; i += 1) {
+    if (fact[i] === "(") depth += 1;
+    else if (fact[i] === ")") depth = Math.max(0, depth - 1);
+    else if (fact[i] === ";" && depth === 0) return fact.slice(0, i);
+  }
+  return fact;
+}
+
 /** The first clause of a fact, short enough for the summary (the whole fact follows the documents, under "Chi tiết"). */
 function brief(fact: string): string {
-  const first = fact.split(";")[0]!.trim();
+  const first = firstClause(fact).trim();
   // a fact shortened says so ("…"): the rest is under "Chi tiết"
   if (first.length <= BRIEF_LENGTH) return first === fact.trim() ? first : `${first.replace(/[\s,.:]+$/, "")}…`;
   let cut = first.slice(0, BRIEF_LENGTH - 1);

@@ -361,4 +361,12 @@ describe("procedure answers (issue 8 §3)", () => {
     // both asked: both answered
     expect(texts(await c.ask("được hỗ trợ bao nhiêu, làm có mất phí không"))).toMatch(/\n💰 Lệ phí: Không thu phí[^\n]*\n💵 Về số tiền được nhận/);
   });
+
+  it("a fact's first clause for the summary never ends at a ';' inside a bracket, leaving it open", async () => {
+    const c = await conversation();
+    for (const code of ["1.001699", "1.001776", "2.000942"]) {
+      const summary = texts(await c.press(`proc:${code}`)).split("\n").slice(1, 4);
+      for (const line of summary) expect(line.split("(").length, `${code}: ${line}`).toBe(line.split(")").length);
+    }
+  });
 });
