@@ -140,6 +140,9 @@ const inBotVoice = (text: string): string => text.replace(/\b(B|b)ạn\b/gu, (_,
 
 export const botText = {
   menuButton: "Menu",
+  /** Under the 📮 line asked about, where the data says nothing of submitting online. */
+  onlineUnknown:
+    "💻 Nộp trực tuyến: thông tin của thủ tục chưa nêu có nộp trực tuyến được hay không; ông/bà có thể tìm thủ tục trên Cổng Dịch vụ công quốc gia (dichvucong.gov.vn) hoặc hỏi bộ phận một cửa.",
   welcome:
     "Xin chào ông/bà! Đây là trợ lý thủ tục hành chính một cửa. Em có thể cho biết một thủ tục cần những giấy tờ gì, lệ phí, thời hạn, nơi nộp, và tra cứu tình trạng hồ sơ theo mã trên giấy tiếp nhận.\n" +
     'Ông/bà cứ gõ câu hỏi bằng lời của mình, ví dụ: "làm giấy khai sinh cho con cần gì", "xin giấy độc thân", "nhập hộ khẩu".',
@@ -256,7 +259,8 @@ export const botText = {
       else if (a === "fee") lines.push(factLine(p, "fee", "💰"));
       else if (a === "amount") lines.push(...botText.amountLines(p));
       else if (a === "postal") {
-        if (!aspects.includes("presence")) lines.push(`📮 ${postalLine(p)}`);
+        // "Nộp trực tiếp" alone would read as "not online", which the data does not say
+        if (!aspects.includes("presence")) lines.push(`📮 ${postalLine(p)}`, ...(submissionOf(p).online === null ? [botText.onlineUnknown] : []));
       } else if (a === "presence") lines.push(...botText.presenceLines(p, mobile));
       else if (a === "penalty") lines.push(...botText.penaltyLines(p));
       else lines.push(...botText.proxyLines(p));
@@ -306,7 +310,7 @@ export const botText = {
   /** Whether the citizen must go there (and who must), or can do it from home: online, by post, mobile registration, as the data says. */
   presenceLines(p: ProcedureView, mobile?: { name: string }): string[] {
     const s = submissionOf(p);
-    const lines = [`📮 ${postalLine(p)}`];
+    const lines = [`📮 ${postalLine(p)}`, ...(s.online === null ? [botText.onlineUnknown] : [])];
     if (!s.presentAtIntake && s.inPerson.length === 0) {
       lines.push("👥 Danh mục thủ tục không nêu bước nào bắt buộc người làm thủ tục phải có mặt, ngoài việc nộp hồ sơ và nhận kết quả theo cách đã chọn; nếu cần chắc chắn, ông/bà hỏi bộ phận một cửa.");
     }

@@ -113,6 +113,23 @@ describe("a reduction of a fee for a time", () => {
   });
 });
 
+describe("asked how to hand a dossier in", () => {
+  const view = (over: Record<string, unknown>) =>
+    ({ code: "1.000002", name: "Thủ tục mẫu", fee: null, agency: "UBND cấp xã", processingTime: "05 ngày làm việc", documents: [], toShow: [], notes: [], postalSubmission: true, postalReturn: true, confidence: "MEDIUM", reviewStatus: "NEEDS_REVIEW", origin: "PORTAL", dataAsOf: "2026-06", correctedAt: null, updatedAt: new Date(0), ...over }) as never;
+
+  it("says the data does not tell whether it can be done online, rather than 'Nộp trực tiếp' alone", () => {
+    const answer = botText.aspects(view({}), ["postal"]);
+    expect(answer).toContain("📮 Nộp trực tiếp; có thể gửi hồ sơ và nhận kết quả qua Bưu điện.\n💻 Nộp trực tuyến: thông tin của thủ tục chưa nêu");
+    expect(botText.presenceLines(view({}))).toContain(botText.onlineUnknown);
+  });
+
+  it("says nothing more where the data names the online way", () => {
+    const answer = botText.aspects(view({ processingTime: "Trực tuyến: 20 Ngày; Trực tiếp: 20 Ngày" }), ["postal"]);
+    expect(answer).toContain("📮 Nộp trực tiếp hoặc trực tuyến");
+    expect(answer).not.toContain("💻");
+  });
+});
+
 describe("a cut button label", () => {
   it("never ends in a comma before its ellipsis", () => {
     const button = botText.procedureButtonRows([{ code: "1", name: "Chứng thực văn bản phân chia di sản mà di sản là động sản, quyền sử dụng đất, nhà ở" }])[0]![0]!;
