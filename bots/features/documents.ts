@@ -42,7 +42,9 @@ const OTHER_BUTTONS: Button[][] = [[{ label: "Hỏi thủ tục khác", data: "a
 export function aspectsAsked(text: string, ...about: (Pick<ProcedureView, "name" | "aliases"> | undefined)[]): Aspect[] {
   const u = new Utterance(text, COMPOUNDS);
   for (const p of about) if (p) u.addNameWords([p.name, ...p.aliases]);
-  return ASPECTS.filter((a) => u.is(INTENTS[a]));
+  const asked = ASPECTS.filter((a) => u.is(INTENTS[a]));
+  // "được bao nhiêu tiền" asks what the citizen receives: the fee only where its own words are said too
+  return asked.includes("amount") && !u.is(INTENTS.feeOwnWords) ? asked.filter((a) => a !== "fee") : asked;
 }
 
 /**
@@ -152,9 +154,9 @@ export function documentsFeature(catalog: CatalogService): Feature {
     if (mobile) extra.push([botText.procedureButton(mobile)]);
     const buttons = botText.procedureButtons(p, extra);
     if (asked.length === 0 || asked.includes("docs")) {
-      // The whole answer holds where, how long, how much and by post; through someone else, being
-      // there (or not) and doing it late are added, each of them.
-      const more = specific.filter((a) => a === "proxy" || a === "presence" || a === "penalty");
+      // The whole answer holds where, how long, how much and by post; what the citizen receives,
+      // through someone else, being there (or not) and doing it late are added, each of them.
+      const more = specific.filter((a) => a === "amount" || a === "proxy" || a === "presence" || a === "penalty");
       ctx.reply({ text: botText.documents(p, warning), buttons: more.length ? undefined : buttons });
       if (more.length) ctx.reply({ text: botText.aspects(p, more, undefined, mobile), buttons });
       return;
@@ -198,7 +200,8 @@ export function documentsFeature(catalog: CatalogService): Feature {
     // the one chosen answers what was asked.
     const covered = said.wordsOf([...ASPECTS.map((a) => INTENTS[a]), INTENTS.aspectOnly]);
     const asksOnly = said.tokens.length > 0 && said.tokens.every((_, i) => covered.has(i));
-    if (!current && !sure) {
+    // (however sure the search is of a procedure that has the asking words: "ủy quyền" is in certifying a signature)
+    if (!current && (!sure || asksOnly)) {
       const asked = aspectsAsked(m.text);
       if (asked.length > 0 && asksOnly) {
         // offered again as they were labelled (a variant's label, else the name)

@@ -100,8 +100,8 @@ const RELATIVES: Alternatives = ["chồng", "vợ", "người yêu", "bạn trai
  * them): the documents, where, how long, how much, by post or online, through someone else, whether
  * one must go there in person (or can do it from home), and what happens when it is done late.
  */
-export type Aspect = "docs" | "where" | "time" | "fee" | "postal" | "proxy" | "presence" | "penalty";
-export const ASPECTS: readonly Aspect[] = ["docs", "where", "time", "fee", "postal", "proxy", "presence", "penalty"];
+export type Aspect = "docs" | "where" | "time" | "fee" | "amount" | "postal" | "proxy" | "presence" | "penalty";
+export const ASPECTS: readonly Aspect[] = ["docs", "where", "time", "fee", "amount", "postal", "proxy", "presence", "penalty"];
 
 export const INTENTS = {
   /** The whole message is a greeting or asks for the menu. */
@@ -179,6 +179,15 @@ export const INTENTS = {
   where: ["ở đâu", "chỗ nào", "nơi nộp", "nộp ở", "nộp tại", "cơ quan nào", "đến đâu", "đi đâu", "nơi nào", "nộp đâu", "làm đâu"],
   time: ["bao lâu", "bao nhiêu lâu", "mấy ngày", "bao nhiêu ngày", "thời hạn", "thời gian", "bao giờ", "khi nào", "lâu không", "mất mấy", "mấy hôm", "mấy tuần"],
   fee: ["lệ phí", "phí", "chi phí", "miễn phí", "bao nhiêu tiền", "hết bao nhiêu", "mất bao nhiêu", "tốn bao nhiêu", "tiền", "mất tiền", "tốn tiền", "mất phí", "tốn phí", "giá"],
+  /**
+   * How much the citizen receives (a benefit, an allowance: "được bao nhiêu tiền", "mức trợ cấp"),
+   * not what they pay: the fee is answered too only where its own words are said (`feeOwnWords`).
+   */
+  amount: [
+    { slots: [["được", "nhận được", "được nhận", "được hỗ trợ", "được trợ cấp", "được hưởng", "hưởng", "nhận"], { optional: ["khoảng", "tầm"] }, ["bao nhiêu", "bao nhiêu tiền", "mấy tiền", "bn", "nhiêu tiền"]] },
+    "mức hỗ trợ", "mức trợ cấp", "mức hưởng", "tiền trợ cấp", "tiền hỗ trợ",
+  ],
+  feeOwnWords: ["lệ phí", "phí", "mất phí", "tốn phí", "mất tiền", "tốn tiền", "mất bao nhiêu", "tốn bao nhiêu", "hết bao nhiêu", "nộp bao nhiêu", "đóng bao nhiêu", "trả bao nhiêu"],
   /** How the dossier is handed in: by post, online, or at the desk ("nộp trực tiếp được không"). */
   postal: ["trực tiếp", "bưu điện", "bưu chính", "bưu tá", "qua bưu", "tận nhà", "ship", "chuyển phát", "online", "trực tuyến", "qua mạng", "nộp mạng", "VNeID", "dịch vụ công"],
   /**
@@ -194,6 +203,8 @@ export const INTENTS = {
     "giải quyết", "xử lý",
     // typed as in a text message: "k"/"kh"/"hok" (không), "dc"/"đc" (được), "j" (gì), "bn" (bao nhiêu), "e" (em)
     "k", "kg", "kh", "khg", "hok", "dc", "đc", "j", "bn", "e", "ak", "ah",
+    // who would go instead ("cho con trai đi nộp", "nhờ người nhà làm giúp")
+    "con", "con trai", "con gái", "vợ", "chồng", "bố", "mẹ", "ba", "má", "người nhà", "người thân", "người khác", "giúp", "giùm", "dùm",
   ],
   /** Whether one must go there, who must (both spouses?), or whether it can be done from home. */
   presence: [

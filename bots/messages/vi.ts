@@ -9,6 +9,8 @@ import type { Button } from "../engine/types.js";
 import type { Aspect } from "../intents/vocabulary.js";
 import { clip } from "../../src/text/clip.js";
 
+/** Words of the data about an amount the citizen receives. */
+const AMOUNT = /(?<!\p{L})(mức hỗ trợ|mức trợ cấp|mức hưởng|mức trợ giúp)(?!\p{L})/iu;
 /** Words of the data about doing a procedure late: a fine, a deadline passed, a late fee. */
 const LATE = /(?<!\p{L})(phạt|quá hạn|trễ hạn|đúng hạn|muộn|chậm)(?!\p{L})/iu;
 
@@ -50,9 +52,20 @@ function openBrackets(text: string): number[] {
   return open;
 }
 
+/** A fact up to its first ";" outside brackets (one inside a bracket separates the bracket's own items). */
+function firstClause(fact: string): string {
+  let depth = 0;
+  for (let i = 0; i < fact.length; i += 1) {
+    if (fact[i] === "(") depth += 1;
+    else if (fact[i] === ")") depth = Math.max(0, depth - 1);
+    else if (fact[i] === ";" && depth === 0) return fact.slice(0, i);
+  }
+  return fact;
+}
+
 /** The first clause of a fact, short enough for the summary (the whole fact follows the documents, under "Chi tiết"). */
 function brief(fact: string): string {
-  const first = fact.split(";")[0]!.trim();
+  const first = firstClause(fact).trim();
   // a fact shortened says so ("…"): the rest is under "Chi tiết"
   if (first.length <= BRIEF_LENGTH) return first === fact.trim() ? first : `${first.replace(/[\s,.:]+$/, "")}…`;
   let cut = first.slice(0, BRIEF_LENGTH - 1);
@@ -241,6 +254,7 @@ export const botText = {
       if (a === "where") lines.push(factLine(p, "agency", "📍"));
       else if (a === "time") lines.push(factLine(p, "processingTime", "⏱"));
       else if (a === "fee") lines.push(factLine(p, "fee", "💰"));
+      else if (a === "amount") lines.push(...botText.amountLines(p));
       else if (a === "postal") {
         if (!aspects.includes("presence")) lines.push(`📮 ${postalLine(p)}`);
       } else if (a === "presence") lines.push(...botText.presenceLines(p, mobile));
@@ -300,6 +314,20 @@ export const botText = {
       lines.push(`🚐 Cán bộ đến tận nơi để đăng ký (đăng ký lưu động) là một thủ tục riêng: "${mobile.name}" (nút bên dưới); ông/bà hỏi bộ phận một cửa xem trường hợp của mình có được đăng ký lưu động không.`);
     }
     return lines;
+  },
+  /**
+   * How much the citizen receives (a benefit, an allowance): what the procedure's own data says of
+   * an amount ("mức hỗ trợ …"), else that the catalog does not say and where to ask — never the
+   * fee in its place ("Miễn phí" is what the citizen pays, not what they get).
+   */
+  amountLines(p: ProcedureView): string[] {
+    const clauses = [p.fee, ...p.notes, ...p.toShow, ...p.documents.map((d) => d.note)]
+      .flatMap((t) => (t ?? "").split(/;\s*|(?<=\.)\s+/u))
+      .map((t) => t.trim().replace(/\.$/, ""))
+      .filter((t) => AMOUNT.test(t));
+    return clauses.length
+      ? ["💵 Về số tiền được nhận, dữ liệu của thủ tục nêu:", ...[...new Set(clauses)].map((t) => `• ${t.charAt(0).toUpperCase()}${t.slice(1)}`)]
+      : ["💵 Số tiền được hỗ trợ, trợ cấp không có trong danh mục thủ tục; ông/bà vui lòng hỏi bộ phận một cửa (Trung tâm Phục vụ hành chính công) của xã/phường."];
   },
   /** Doing it late: what the procedure's own data says of it (a late fee, a deadline), and where to ask about a fine it does not name. */
   penaltyLines(p: ProcedureView): string[] {

@@ -414,6 +414,12 @@ describe("answers", () => {
     expect(topicOf("vào hội phụ nữ ấp thì đăng ký với ai")).toBe("Đảng viên, đoàn thể");
     expect(topicOf("thi bằng hạng b2 hết bao nhiêu tiền")).toBe("Giấy phép lái xe");
     expect(topicOf("người nước ngoài xin gia hạn tạm trú thêm ba tháng")).toBe("Thị thực (visa)");
+    expect(topicOf("xưởng gỗ đầu xóm khói bụi mù mịt, báo ai")).toBe("Phản ánh ô nhiễm môi trường");
+    expect(topicOf("công ty mời họp dân góp ý về ô nhiễm của dự án")).toBe("match");
+    expect(topicOf("làm giáo viên hợp đồng bao lâu thì được vào biên chế")).toBe("Thi tuyển công chức, viên chức");
+    // a zodiac year asked about building a house, where a seedling is sold: no administrative matter
+    expect(topicOf("người tuổi hợi năm nay làm nhà có tốt không")).toBe("no-match");
+    expect(topicOf("ở đâu bán cây giống sầu riêng tốt")).toBe("no-match");
     // a ticket to ride home is no administrative matter at all
     expect(topicOf("đặt vé tàu về quê ăn tết")).toBe("no-match");
   });

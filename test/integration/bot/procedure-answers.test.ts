@@ -338,4 +338,35 @@ describe("procedure answers (issue 8 §3)", () => {
     await byPlace.ask("làm căn cước");
     expect(texts(await byPlace.ask("tuổi"))).not.toMatch(/^📄 /);
   });
+
+  it("with choices on screen, asking whether someone else may go (a son, a relative) offers them again, not another procedure or nothing", async () => {
+    const c = await conversation();
+    const first = buttons(await c.ask("làm căn cước")).filter((b) => b.data.startsWith("proc:"));
+    const again = await c.ask("uy quyen cho con trai di nop duoc khong");
+    expect(texts(again)).toBe("Ông/bà chọn giúp em thủ tục muốn hỏi ở dưới, em sẽ trả lời đúng điều ông/bà hỏi cho thủ tục đó.");
+    expect(buttons(again).filter((b) => b.data.startsWith("proc:"))).toEqual(first);
+    expect(texts(await c.ask("nhờ người nhà đi làm giúp được không"))).toBe("Ông/bà chọn giúp em thủ tục muốn hỏi ở dưới, em sẽ trả lời đúng điều ông/bà hỏi cho thủ tục đó.");
+    // the one chosen answers who may go
+    expect(texts(await c.press("proc:1.014064"))).toMatch(/^📄 Cấp lại thẻ căn cước \(mã 1\.014064\)\n👥 Nhờ người khác làm thay:/);
+  });
+
+  it("asking how much a benefit pays is not asking its fee: the data's amount, or that the catalog does not say and where to ask", async () => {
+    const c = await conversation();
+    await c.ask("tro cap tho cung liet si");
+    const monthly = texts(await c.ask("duoc bao nhieu tien 1 thang"));
+    expect(monthly).toMatch(/^📄 Giải quyết chế độ trợ cấp thờ cúng liệt sĩ\. \(mã 1\.010803\)\n💵 Số tiền được hỗ trợ, trợ cấp không có trong danh mục thủ tục; ông\/bà vui lòng hỏi bộ phận một cửa/);
+    expect(monthly).not.toMatch(/Lệ phí/);
+    await c.ask("hỗ trợ chi phí mai táng cho đối tượng bảo trợ xã hội");
+    expect(texts(await c.ask("được hỗ trợ bao nhiêu tiền"))).toMatch(/\n💵 Về số tiền được nhận, dữ liệu của thủ tục nêu:\n• Mức hỗ trợ tối thiểu bằng 20 lần mức chuẩn trợ giúp xã hội\n/);
+    // both asked: both answered
+    expect(texts(await c.ask("được hỗ trợ bao nhiêu, làm có mất phí không"))).toMatch(/\n💰 Lệ phí: Không thu phí[^\n]*\n💵 Về số tiền được nhận/);
+  });
+
+  it("a fact's first clause for the summary never ends at a ';' inside a bracket, leaving it open", async () => {
+    const c = await conversation();
+    for (const code of ["1.001699", "1.001776", "2.000942"]) {
+      const summary = texts(await c.press(`proc:${code}`)).split("\n").slice(1, 4);
+      for (const line of summary) expect(line.split("(").length, `${code}: ${line}`).toBe(line.split(")").length);
+    }
+  });
 });
