@@ -559,6 +559,17 @@ describe("answers", () => {
     expect(readQuery("abc xyz", vocab, () => false).shares.size).toBe(0);
   });
 
+  it("reads a word typed with marks no catalog text writes ('khảu') by its letters, as typed without them", () => {
+    const catalogWords = tokenize("xóa đăng ký thường trú hộ khẩu");
+    const vocab = { words: new Set(catalogWords.map((t) => t.key)), bigrams: new Set<string>(), frequency: new Map<string, number>(), written: new Set(catalogWords.filter((t) => t.marked).map((t) => t.tone)) };
+    const tokens = readQuery("xin xóa tên người đã mất khỏi hộ khảu", vocab, () => false).tokens;
+    expect(tokens.find((t) => t.key === "khau")?.marked).toBe(false);
+    // marks the catalog writes stay
+    expect(tokens.find((t) => t.key === "xoa")?.marked).toBe(true);
+    // the search finds the procedure the word names
+    expect(top("xin xóa tên người đã mất khỏi hộ khảu")).toBe("1.003197");
+  });
+
   it("ends a purpose clause where the clause stating the need begins ('… để …, giờ muốn …')", () => {
     const vocab = { words: new Set(["vay", "tien", "nuoi", "ca", "gio", "muon", "ho", "tro"]), bigrams: new Set<string>(), frequency: new Map<string, number>() };
     const q = readQuery("tôi vay tiền để nuôi cá, giờ muốn xin hỗ trợ", vocab, () => false);

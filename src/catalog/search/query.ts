@@ -309,6 +309,25 @@ export function needMarkerPairs(texts: Iterable<readonly Token[]>): Map<string, 
   return pairs;
 }
 
+const lexiconTonesOf = new WeakMap<readonly Synonym[], Set<string>>();
+
+/** The words the synonym table writes with marks, by tone signature ("dưng" of "người dưng"), found once. */
+function lexiconTones(): Set<string> {
+  const { synonyms } = searchData();
+  let tones = lexiconTonesOf.get(synonyms);
+  if (tones === undefined) {
+    tones = new Set<string>();
+    for (const s of synonyms) {
+      for (const p of s.say.parts ?? [s.say]) {
+        if (p.tone !== null) tones.add(sameToneKey(p.tone));
+        for (const tone of p.tones ?? []) tones.add(tone);
+      }
+    }
+    lexiconTonesOf.set(synonyms, tones);
+  }
+  return tones;
+}
+
 const byFirstPartKey = new WeakMap<readonly Synonym[], { byKey: Map<string, number[]>; always: number[] }>();
 
 /**
@@ -457,6 +476,16 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     typeof query === "string"
       ? dropQuantityIdioms(repairPairs(repairTokens(expandAbbreviations(tokenize(clip(query))), vocabulary), vocabulary, (t) => stopWords.has(t.key) || named.has(t.key)))
       : [...query];
+  // a word typed with marks no catalog text writes it with, whose letters are a word the catalog
+  // uses, has its marks misplaced ("khảu" for "khẩu"): it is read by its letters, as typed without
+  // them (not a function word, nor an animal's or object's name: their marks tell them apart)
+  if (vocabulary.written) {
+    const lexicon = lexiconTones();
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      if (t.marked && !vocabulary.written.has(t.tone) && !lexicon.has(sameToneKey(t.tone)) && vocabulary.words.has(t.key) && !stopWords.has(t.key) && !named.has(t.key)) tokens[i] = { key: t.key, tone: t.key, marked: false };
+    }
+  }
   // in a question written with marks, a word typed without them that the catalog writes so is
   // written as it is ("nộp tiền, gia hạn": "tiền gia" is not "tiền già"); another may be a slip
   // ("căn cuoc")
