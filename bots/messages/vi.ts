@@ -84,6 +84,18 @@ function brief(fact: string): string {
   return `${cut.replace(/[\s,;:(]+$/, "")}…`;
 }
 
+/** A documents answer longer than this (one Telegram message is 4,096) has its papers' names and notes cut. */
+const LONG_ANSWER = 3_500;
+/** A document's note in a long answer: its opening, up to this many characters. */
+const NOTE_BRIEF = 160;
+/** A note's opening, cut at a space, with "…". */
+function cutNote(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = clip(text, max);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.(–-]+$/u, "")}…`;
+}
+
 /** A button's label, in UTF-16 units (what the chat apps count). */
 const BUTTON_LABEL = 60;
 /** A label cut to fit, never ending in a comma or space before its "…" ("… là động sản, …"). */
@@ -210,7 +222,23 @@ export const botText = {
    * comes from. `warning` (a foreign element the procedure does not cover) goes right under the name.
    */
   documents(procedure: ProcedureView, warning?: string): string {
+    const whole = botText.documentsAnswer(procedure, warning, null);
+    if (whole.length <= LONG_ANSWER) return whole;
+    // A list the length of a booklet (55 papers, some described in a page each) is read on a
+    // phone: each paper's name and note are cut to their openings, and the answer says where the
+    // whole list is.
+    return botText.documentsAnswer(procedure, warning, NOTE_BRIEF);
+  },
+  /** `documents`, with each document's name and note whole (`noteLength` null) or cut to their openings. */
+  documentsAnswer(procedure: ProcedureView, warning: string | undefined, noteLength: number | null): string {
     const p = procedure.fee === null ? procedure : { ...procedure, fee: feeText(procedure.fee) };
+    let cut = false;
+    // a paper's name keeps twice as much as a note: it says what the paper is
+    const noted = (text: string, times = 1) => {
+      const said = noteLength === null ? text : cutNote(text, noteLength * times);
+      if (said !== text) cut = true;
+      return said;
+    };
     const short = (field: Fact) => (p[field] === null ? UNKNOWN : brief(p[field]!));
     const lines = [
       title(p),
@@ -225,9 +253,9 @@ export const botText = {
     // a heading of the list (src/catalog/source.ts) introduces the papers after it: not numbered
     let n = 0;
     for (const d of p.documents) {
-      if (isDocumentHeading(d)) lines.push(`▸ ${d.name}${d.note ? ` (${d.note})` : ""}`);
-      else lines.push(`${(n += 1)}. ${d.name}${copies(d.originals, d.copies)}${d.formNumber ? ` (mẫu: ${d.formNumber})` : ""}`);
-      if (d.note && !isDocumentHeading(d)) lines.push(`   ${d.note}`);
+      if (isDocumentHeading(d)) lines.push(`▸ ${noted(d.name, 2)}${d.note ? ` (${noted(d.note)})` : ""}`);
+      else lines.push(`${(n += 1)}. ${noted(d.name, 2)}${copies(d.originals, d.copies)}${d.formNumber ? ` (mẫu: ${d.formNumber})` : ""}`);
+      if (d.note && !isDocumentHeading(d)) lines.push(`   ${noted(d.note)}`);
     }
     if (p.toShow.length) {
       lines.push("", "Mang theo để xuất trình:");
@@ -238,8 +266,14 @@ export const botText = {
       lines.push("", "Chi tiết:");
       for (const f of details) lines.push(p[f] === null ? `• ${unknownText(p, f)}` : `• ${FACT_LABEL[f]}: ${p[f]}`);
     }
+    if (cut) lines.push("", botText.notesCut(p));
     lines.push("", botText.source(p));
     return lines.join("\n");
+  },
+  /** Under a list whose notes were cut: where each paper's whole note is. */
+  notesCut(p: ProcedureView): string {
+    const page = p.sources.find((u) => /^https?:\/\//.test(u));
+    return `✂️ Danh sách giấy tờ dài nên phần mô tả đã được rút gọn cho dễ đọc trên điện thoại (dấu "…"). ${page ? `Bản đầy đủ: ${page}` : "Bản đầy đủ: ông/bà vui lòng hỏi bộ phận một cửa."}`;
   },
   /** Where the answer comes from and how fresh it is; below high confidence, to confirm at the desk. */
   source(p: ProcedureView): string {

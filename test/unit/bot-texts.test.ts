@@ -130,6 +130,31 @@ describe("asked how to hand a dossier in", () => {
   });
 });
 
+describe("a list of papers the length of a booklet", () => {
+  const long = "Bản vẽ thiết kế xây dựng trong hồ sơ thiết kế triển khai sau thiết kế cơ sở, kèm theo kết quả thẩm định của cơ quan chuyên môn về xây dựng và ý kiến của cơ quan phòng cháy, chữa cháy ".repeat(4).trim();
+  const view = (papers: number, text = long) =>
+    ({
+      code: "1.000003", name: "Cấp giấy phép mẫu", fee: null, agency: "UBND cấp xã", processingTime: "15 ngày", toShow: [], notes: [], postalSubmission: true, postalReturn: true, confidence: "MEDIUM", reviewStatus: "NEEDS_REVIEW", origin: "PORTAL", dataAsOf: "2026-06", correctedAt: null, updatedAt: new Date(0),
+      sources: ["Luật Xây dựng 2014", "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/mau"],
+      documents: Array.from({ length: papers }, (_, i) => ({ position: i + 1, name: `Giấy tờ ${i + 1}: ${text}`, formNumber: null, originals: 1, copies: 0, note: `Trường hợp ${i + 1}: ${text}` })),
+    }) as never;
+
+  it("has each paper's name and note cut to their openings, every paper still listed, and says where the whole list is", () => {
+    const answer = botText.documents(view(30));
+    expect(answer.length).toBeLessThan(botText.documentsAnswer(view(30), undefined, null).length / 2);
+    for (let i = 1; i <= 30; i++) expect(answer).toMatch(new RegExp(`\\n${i}\\. Giấy tờ ${i}: Bản vẽ [^\\n]+…`));
+    expect(answer).toContain("✂️ Danh sách giấy tờ dài nên phần mô tả đã được rút gọn cho dễ đọc trên điện thoại (dấu \"…\"). Bản đầy đủ: https://dichvucong.gov.vn/thu-tuc-hanh-chinh/mau");
+    expect(answer).toMatch(/Theo Cổng Dịch vụ công quốc gia, cập nhật 06\/2026\.\n⚠️/);
+  });
+
+  it("leaves a list that fits whole", () => {
+    const short = long.slice(0, 400);
+    const answer = botText.documents(view(3, short));
+    expect(answer).toContain(`3. Giấy tờ 3: ${short} — 1 bản chính\n   Trường hợp 3: ${short}\n`);
+    expect(answer).not.toContain("✂️");
+  });
+});
+
 describe("a cut button label", () => {
   it("never ends in a comma before its ellipsis", () => {
     const button = botText.procedureButtonRows([{ code: "1", name: "Chứng thực văn bản phân chia di sản mà di sản là động sản, quyền sử dụng đất, nhà ở" }])[0]![0]!;
