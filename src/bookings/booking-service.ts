@@ -7,6 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
+import { inTransaction } from "../db/pool.js";
 import { dossierEventSchema, normalizeDossierCode, type DossierEventInput } from "../dossiers/event-schema.js";
 import type { IngestOptions } from "../dossiers/ingest-service.js";
 import type { DossierIngestService } from "../dossiers/ingest-service.js";
@@ -520,19 +521,8 @@ export class BookingService {
   }
 
   /** Runs fn in one transaction on a client of its own: committed when fn returns, rolled back when it throws. */
-  private async inTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
-      const result = await fn(client);
-      await client.query("COMMIT");
-      return result;
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  private inTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, fn);
   }
 
   /** The booking is already where the move would take it: the same move again is harmless; with other details, a 409. */

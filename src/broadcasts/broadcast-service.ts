@@ -15,6 +15,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
+import { inTransaction } from "../db/pool.js";
 import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { canTouchCommune, ForbiddenError, unitScope, type Principal } from "../auth/guard.js";
@@ -633,18 +634,8 @@ export class BroadcastService {
   }
 
   /** Runs fn in one transaction on a client of its own: committed when fn returns, rolled back when it throws. */
-  private async inTransaction(fn: (client: pg.PoolClient) => Promise<void>): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
-      await fn(client);
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  private inTransaction(fn: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+    return inTransaction(this.pool, fn);
   }
 
   /** Whether a staff user is the one behind one of these principal refs (their session, or an API key of theirs). */

@@ -71,6 +71,16 @@ function vietnameseAmounts(fee: string): string {
   return fee.replace(/(?<![\d.,])(\d{1,3}(?:,\d{3})+)\s*(Việt Nam Đồng|VNĐ|VND|đồng|Đồng)(?!\p{L})/gu, (_, amount: string) => `${amount.replaceAll(",", ".")} đồng`);
 }
 
+/** Where the bracket opened at `open` closes (brackets may nest); the text's length if it never does. */
+function closingBracket(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === "(") depth++;
+    else if (text[i] === ")" && --depth === 0) return i;
+  }
+  return text.length;
+}
+
 /**
  * A time-limited reduction the source states in an amount's note ("Kể từ ngày 01/7/2025 đến hết
  * ngày 31/12/2026 mức thu lệ phí … bằng 50% mức thu nêu trên"), said right after the amount while it
@@ -86,15 +96,7 @@ function reductionsInForce(fee: string, now: Date): string {
   const day = (d: string, m: string, y: string) => `${y}-${m.padStart(2, "0")}-${d.padStart(2, "0")}`;
   return fee.replace(AMOUNT_WITH_NOTE, (whole: string, amount: string, at: number) => {
     const open = at + whole.length - 1;
-    let depth = 0;
-    let close = fee.length;
-    for (let i = open; i < fee.length; i++) {
-      if (fee[i] === "(") depth++;
-      else if (fee[i] === ")" && --depth === 0) {
-        close = i;
-        break;
-      }
-    }
+    const close = closingBracket(fee, open);
     const note = fee.slice(open + 1, close);
     for (const r of note.matchAll(REDUCTION)) {
       const [, d1, m1, y1, d2, m2, y2, between, percent] = r;
@@ -142,15 +144,7 @@ export function feeText(fee: string, now: Date = new Date()): string {
     const at = rest.search(/(^|[:;]\s*)Miễn phí \(/);
     if (at < 0) return out + rest;
     const open = rest.indexOf("(", at);
-    let depth = 0;
-    let close = rest.length;
-    for (let i = open; i < rest.length; i++) {
-      if (rest[i] === "(") depth++;
-      else if (rest[i] === ")" && --depth === 0) {
-        close = i;
-        break;
-      }
-    }
+    const close = closingBracket(rest, open);
     const note = rest.slice(open + 1, close).trim();
     const key = searchKey(note).replace(/[.\s]+$/, "");
     const start = rest.indexOf("Miễn phí", at);

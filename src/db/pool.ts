@@ -45,3 +45,22 @@ export function createPool(databaseUrl: string, options: { max?: number; idleInT
   pool.on("connect", (client) => client.on("error", () => undefined));
   return pool;
 }
+
+/**
+ * Runs `work` in one transaction on a client of the pool's own: committed when it returns, rolled
+ * back when it throws (the rollback's own failure never hides the error), the client released.
+ */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

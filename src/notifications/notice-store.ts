@@ -14,6 +14,7 @@
  */
 import { randomUUID } from "node:crypto";
 import pg from "pg";
+import { inTransaction } from "../db/pool.js";
 import type { AttemptStatus, ChannelKind, NoticeStatus } from "../generated/prisma/enums.js";
 import { MicroBatcher, refusedForItsData } from "../db/micro-batcher.js";
 import type { DeliveryChannel } from "../channels/channel.js";
@@ -271,19 +272,8 @@ export class NoticeStore {
     await this.batchPool?.end().catch(() => undefined);
   }
 
-  private async tx<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
-      const result = await work(client);
-      await client.query("COMMIT");
-      return result;
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  private tx<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, work);
   }
 
   // ── The sender's three statements, batched across the jobs running at the same moment ──
