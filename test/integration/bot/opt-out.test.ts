@@ -69,7 +69,8 @@ describe("HUY on Zalo", () => {
     const znsBefore = znsToPhone();
     const userId = String(8_000_000_000 + randomInt(1_000_000_000));
     await s.ctx.db.channelIdentity.create({ data: { channel: "ZALO_OA", externalId: userId, citizenId: dossier.applicantId, consentAt: new Date(), lastInteractionAt: new Date() } });
-    const stop = await engine.handle({ conversation: { channel: "ZALO_OA", id: userId }, message: { kind: "text", text: "HUY" } });
+    // typed on a full-width keyboard, it is still "HUY"
+    const stop = await engine.handle({ conversation: { channel: "ZALO_OA", id: userId }, message: { kind: "text", text: "ＨＵＹ" } });
     expect(stop.at(-1)!.text).toMatch(/Đã ngừng gửi mọi thông báo tới ông\/bà qua kênh này/);
 
     const settled = (type: "SUPPLEMENT_REQUIRED" | "RESULT_READY") =>
