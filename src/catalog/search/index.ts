@@ -20,7 +20,7 @@ import MiniSearch from "minisearch";
 import { searchData, useSearchData, type SearchData, type OutOfScopeTopic, type Phrase, type Synonym, type VariantGroup, type VariantMember } from "./data.js";
 import type { AnswerResult, SearchAnswer } from "./answer.js";
 import { expandAbbreviations, needMarkerPairs, phraseAt, phraseSpans, readAlias, readQuery, saysPhrase, type ReadQuery } from "./query.js";
-import { absurdSubject } from "./subjects.js";
+import { absurdSubject, askedFor } from "./subjects.js";
 import { extractProcedureCodes, syllableKey, tokenize, type Token } from "./tokenize.js";
 import { toneOf, type Vocabulary } from "./typos.js";
 
@@ -1186,13 +1186,26 @@ function causedAt(tokens: readonly Token[], at: number): boolean {
   return searchData().unrelatedCauses.some((c) => at - c.keys.length >= 0 && phraseAt(c, tokens, at - c.keys.length));
 }
 
+interface TopicFound {
+  topic: OutOfScopeTopic;
+  term: Phrase;
+  /** the question without the topic's words (and without a purpose clause) */
+  rest: Token[];
+  /** said as what the citizen does not have ("chưa có …") */
+  negated: boolean;
+  /** told only in the story before the clause stating the need */
+  inStory: boolean;
+  /** named as what the procedure is asked for ("cho …", "của …") */
+  asked: boolean;
+}
+
 /**
  * The first out-of-scope topic the question names (not counting words a synonym read otherwise),
  * the rest of the question, and whether the topic is told only in the story before the clause
  * stating the need (a loan told before "giờ muốn …").
  */
-function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; rest: Token[]; negated: boolean; inStory: boolean } | null {
-  let denied: { topic: OutOfScopeTopic; term: Phrase; rest: Token[]; negated: boolean; inStory: boolean } | null = null;
+function outOfScopeTopic(q: ReadQuery): TopicFound | null {
+  let denied: TopicFound | null = null;
   const keys = new Set(q.tokens.map((t) => t.key));
   // (only the terms whose first word the question says, in the table's order)
   const { topics, byFirstKey, always } = topicTermsByFirstKey(searchData().topics);
@@ -1222,10 +1235,12 @@ function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; 
     // a matter that is no administrative one, told as a cause ("thiệt hại do thời tiết"), is a circumstance
     if (topic.unrelated && spans.some(([at]) => causedAt(q.tokens, at))) continue;
     if (spans.some(([at]) => negatedAt(q.tokens, at))) {
-      denied ??= { topic, term, rest, negated: true, inStory };
+      denied ??= { topic, term, rest, negated: true, inStory, asked: false };
       continue;
     }
-    return { topic, term, rest, negated: false, inStory };
+    // the topic is what a procedure is asked for ("biển số cho máy xúc"): it decides the question
+    const asked = !topic.unrelated && spans.some(([at]) => askedFor(q.tokens, at));
+    return { topic, term, rest, negated: false, inStory, asked };
   }
   return denied;
 }
@@ -1279,6 +1294,9 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
     // child's health-insurance card, done as one): the topic is a part of that procedure, not a
     // question of its own
     const partOfTop = !named && top !== undefined && top.confidence >= TOPIC_PART_CONFIDENT && restQuery !== null && namesOtherPart(data, top.doc, oos.term, restQuery);
+    // a topic the procedure is asked for ("biển số cho máy xúc") is the question's object: a
+    // procedure the rest names is done for something else
+    if (!named && !partOfTop && oos.asked) return { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
     if (!named && !partOfTop && restQuery !== null) {
       const best = rest[0];
       // (a topic that is no administrative matter at all, the weather or a recipe: an honest no match)
