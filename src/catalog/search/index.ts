@@ -1199,6 +1199,12 @@ interface TopicFound {
   asked: boolean;
 }
 
+/** Whether the institution at the span asks for a paper ("nộp cho ngân hàng", "ngân hàng đòi …"): a circumstance. */
+function askingAgency(tokens: readonly Token[], at: number, len: number): boolean {
+  const { before, after } = searchData().agencyAsks;
+  return before.some((b) => at - b.keys.length >= 0 && phraseAt(b, tokens, at - b.keys.length, true)) || after.some((a) => phraseAt(a, tokens, at + len, true));
+}
+
 /**
  * The first out-of-scope topic the question names (not counting words a synonym read otherwise),
  * the rest of the question, and whether the topic is told only in the story before the clause
@@ -1234,12 +1240,15 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
     const inStory = q.needFrom > 0 && spans.every(([at]) => at < q.needFrom);
     // a matter that is no administrative one, told as a cause ("thiệt hại do thời tiết"), is a circumstance
     if (topic.unrelated && spans.some(([at]) => causedAt(q.tokens, at))) continue;
+    // an institution that asks for the paper ("ngân hàng … đòi", "nộp cho trường") is a circumstance
+    if (topic.agency && spans.some(([at, len]) => askingAgency(q.tokens, at, len))) continue;
     if (spans.some(([at]) => negatedAt(q.tokens, at))) {
       denied ??= { topic, term, rest, negated: true, inStory, asked: false };
       continue;
     }
-    // the topic is what a procedure is asked for ("biển số cho máy xúc"): it decides the question
-    const asked = !topic.unrelated && spans.some(([at]) => askedFor(q.tokens, at));
+    // the topic is what a procedure is asked for ("… cho máy ủi"): it decides the question
+    // (not an institution: "cho ngân hàng" is who asks for the paper)
+    const asked = !topic.unrelated && !topic.agency && spans.some(([at]) => askedFor(q.tokens, at));
     return { topic, term, rest, negated: false, inStory, asked };
   }
   return denied;
@@ -1294,7 +1303,7 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
     // child's health-insurance card, done as one): the topic is a part of that procedure, not a
     // question of its own
     const partOfTop = !named && top !== undefined && top.confidence >= TOPIC_PART_CONFIDENT && restQuery !== null && namesOtherPart(data, top.doc, oos.term, restQuery);
-    // a topic the procedure is asked for ("biển số cho máy xúc") is the question's object: a
+    // a topic the procedure is asked for ("… cho máy ủi") is the question's object: a
     // procedure the rest names is done for something else
     if (!named && !partOfTop && oos.asked) return { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
     if (!named && !partOfTop && restQuery !== null) {
@@ -1304,12 +1313,19 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
       // unless that procedure itself names it: suing a neighbour in court over a broken "hụi" is a
       // court case and a debt, not the commune's mediation its words recall; the ID card that takes in the health-insurance card
       // and the driving licence names both)
+      // (an institution, "ngân hàng … đòi", is not another topic: it may be who asks for the paper)
       const otherTopic = oos.topic.unrelated ? null : outOfScopeTopic(restQuery);
-      const restNames = best !== undefined && best.confidence >= (oos.topic.unrelated ? UNRELATED_REST_CONFIDENT : REST_CONFIDENT) && best.nameCovered >= NAMED_COVERED && !(otherTopic !== null && !otherTopic.negated && !otherTopic.topic.unrelated && !saysPhrase(best.doc.strongKeys, otherTopic.term));
+      // (an institution is a weaker sign than a topic: the rest needs to name a procedure as surely
+      // as beside a matter that is no administrative one)
+      const restConfident = oos.topic.unrelated || oos.topic.agency ? UNRELATED_REST_CONFIDENT : REST_CONFIDENT;
+      const restNames = best !== undefined && best.confidence >= restConfident && best.nameCovered >= NAMED_COVERED && !(otherTopic !== null && !otherTopic.negated && !otherTopic.topic.unrelated && !otherTopic.topic.agency && !saysPhrase(best.doc.strongKeys, otherTopic.term));
       if (!restNames) return oos.topic.unrelated ? { kind: "no-match" } : { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
       // the rest is answered, and the topic is said too (where to go for it); the variant is the
       // one the whole question names (the joint procedure that includes the topic), and one that
       // itself names the topic needs no word of where else to go
+      // (an institution is a circumstance then, and its words may be the procedure's own: "lên đại
+      // học" of the support for a student; the whole question ranks)
+      if (oos.topic.agency) return withVariants(data, q, scored, limit);
       const answered = withVariants(data, q, rest, limit);
       if (answered.kind !== "match" && answered.kind !== "choices") return answered;
       if (oos.topic.unrelated) return answered;
