@@ -285,6 +285,15 @@ describe("answers", () => {
     expect(top("đăng ký lại phương tiện vui chơi giải trí dưới nước")).toBe("2.001214");
   });
 
+  it("never takes the plain variant's words read from a thing's name for the plain variant asked: a plate lost, worn or handed back is not a first registration", () => {
+    // "biển số" is in every plate procedure's name: it names no variant; "cấp lại", "đổi", "nộp lại … đã bán" do
+    expect(["1.013082", "1.013080"]).toContain(top("biển số xe máy bị gãy mất, xin cấp lại"));
+    expect(top("xin đổi biển số xe bị mờ chữ")).toBe("1.013079");
+    expect(["1.013123", "1.013065"]).toContain(top("nộp lại biển số xe ô tô đã bán"));
+    // the first registration is still what a new vehicle's plate asks for
+    expect(top("bốc biển xe máy")).toBe("1.013067");
+  });
+
   it("reads 'mất' before how long or how much as the time or cost it takes, not as a lost paper or a death", () => {
     const renew = askCatalog(index, "đổi thẻ căn cước mất mấy ngày");
     expect(renew.kind).toBe("match");

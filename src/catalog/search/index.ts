@@ -263,6 +263,8 @@ function union(lists: readonly (readonly string[])[]): Set<string> {
 /** What the procedures' parts built on demand share: the function-word test, the name tails, the rarities. */
 interface DocContext {
   isStop: (t: Token) => boolean;
+  /** the plain variant's words (data/stopwords.json plainVariantWords: "lần đầu"), as keys */
+  plainPhrases: readonly (readonly string[])[];
   tails: readonly RegExp[];
   nameIdf: ReadonlyMap<string, number>;
 }
@@ -366,8 +368,9 @@ class Doc {
   get phrases(): readonly NamePhrase[] {
     if (this.phraseList === undefined) {
       const { isStop, tails, nameIdf } = this.context;
+      const plain = plainVariantTerms(this.name, this.context.plainPhrases);
       const phrase = (terms: readonly string[], whole: boolean, name: boolean, read: boolean): NamePhrase => {
-        const idfs = terms.map((t) => nameIdf.get(t) ?? 0);
+        const idfs = terms.map((t) => (name && plain.has(t) ? 0 : nameIdf.get(t) ?? 0));
         return { terms, idfs, total: idfs.reduce((a, b) => a + b, 0), whole, name, read };
       };
       const aliasesEnd = 1 + this.aliasCount;
@@ -435,6 +438,24 @@ class Doc {
 }
 
 /**
+ * The terms of a name that only say it is the plain variant ("Đăng ký, cấp biển số xe lần đầu"):
+ * the words of "lần đầu" there and the pairs joining them to the name. A question that leaves them
+ * unsaid still names the whole of such a name: the plain variant is the one meant when none is said.
+ */
+function plainVariantTerms(name: string, plainPhrases: readonly (readonly string[])[]): Set<string> {
+  const out = new Set<string>();
+  const keys = keysOf(name);
+  for (const phrase of plainPhrases) {
+    for (let i = 0; i + phrase.length <= keys.length; i++) {
+      if (!phrase.every((k, j) => keys[i + j] === k)) continue;
+      for (let j = i; j < i + phrase.length; j++) out.add(keys[j]!);
+      for (let j = Math.max(1, i); j <= i + phrase.length && j < keys.length; j++) out.add(`${keys[j - 1]} ${keys[j]}`);
+    }
+  }
+  return out;
+}
+
+/**
  * "A, B (x, y)" → the whole name, its core (without brackets and the boilerplate tail, such as
  * "thực hiện tại cấp tỉnh, cấp xã": data/stopwords.json nameTails), and each part of the core.
  */
@@ -464,7 +485,7 @@ function docContext(data: SearchData): DocContext {
   const isStop = (t: Token): boolean => (t.marked ? data.stopTones.has(t.tone) : stop.has(t.key));
   // a boilerplate tail starts at its first word and runs to the end of the name
   const tails = data.nameTails.map((t) => new RegExp(`\\s${t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(\\s.*)?$`, "iu"));
-  return { isStop, tails, nameIdf: new Map() };
+  return { isStop, tails, plainPhrases: data.plainVariantWords.map(keysOf), nameIdf: new Map() };
 }
 
 /** The procedures as the search scores them, their aliases read as `readings` says. */
@@ -964,7 +985,7 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
     scored.push({ doc: c.doc, confidence, nameCovered: c.wholeCovered, rank: confidence + BM25_WEIGHT * c.bm25 + (needTotal > 0 && confidence >= MATCH_THRESHOLD ? NEED_WEIGHT * Math.min(1, c.needGot / needTotal) : 0) });
   }
   scored.sort((a, b) => b.rank - a.rank || (a.doc.code < b.doc.code ? -1 : 1));
-  preferSaidDifferences(data, scored, weightOf, tones);
+  preferSaidDifferences(data, scored, weightOf, tones, q.tokens);
   return scored;
 }
 
@@ -1014,15 +1035,24 @@ export function withSiblingTuning(index: CatalogSearchIndex, tuning: Partial<Sib
  * variant's own, data/stopwords.json plainVariantWords: "lần đầu") over one that does ("lại",
  * "Xóa"). Reorders `scored` in place.
  */
-function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: ReadonlyMap<string, number>, tones: ReadonlyMap<string, string>): void {
+function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: ReadonlyMap<string, number>, tones: ReadonlyMap<string, string>, tokens: readonly Token[]): void {
   const best = scored[0];
   if (!best || best.confidence < MATCH_THRESHOLD) return;
+  // the plain variant's words ("lần đầu") say the plain variant only where the citizen typed them:
+  // a synonym that reads them from a thing's name ("biển số" → "… cấp biển số xe lần đầu") only
+  // names the common case, which the plain variant's preference below already stands for
+  const typed = new Set<string>();
+  for (let i = 0; i < tokens.length; i++) {
+    typed.add(tokens[i]!.key);
+    if (i > 0) typed.add(`${tokens[i - 1]!.key} ${tokens[i]!.key}`);
+  }
+  const readPlain = (t: string): boolean => !typed.has(t) && t.split(" ").some((k) => data.plainTerms.has(k) && !typed.has(k));
   // the question's pairs that are catalog terms ("đăng ký"): their words are said as that pair,
   // not on their own ("ký" of "đăng ký" is not the "kỳ" of "định kỳ")
   const pairs = [...weightOf.keys()].filter((t) => t.includes(" ") && data.strongTerms.has(t));
   const saidIn = (doc: Doc, t: string): number | undefined => {
     const w = weightOf.get(t);
-    if (w === undefined) return undefined;
+    if (w === undefined || readPlain(t)) return undefined;
     const tone = tones.get(t);
     if (tone !== undefined && !doc.strongTones.has(tone) && doc.markedTerms.has(t)) return undefined;
     if (!t.includes(" ") && pairs.some((p) => !doc.nameTerms.has(p) && p.split(" ").includes(t))) return undefined;
@@ -1047,7 +1077,7 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
       // its own words (not pairs: "ký phương" of "Đăng ký phương tiện" is only the absence of
       // "lại") the question mentions in any way, and those it does not (but the plain variant's: "lần đầu")
       if (t.includes(" ")) continue;
-      if (weightOf.has(t)) mentioned += idf;
+      if (weightOf.has(t) && !readPlain(t)) mentioned += idf;
       else if (!data.plainTerms.has(t)) unsaid += idf;
     }
     return { own, said, shared, mentioned, unsaid };
