@@ -52,6 +52,9 @@ const OutOfScopeFile = z.object({
   unrelatedAbout: z.string().optional(),
   unrelatedCauses: z.array(z.string().min(1)).optional(),
   unrelated: z.array(z.object({ topic: z.string().min(1), terms: z.array(z.string().min(1)).min(1) })).optional(),
+  agenciesAbout: z.string().optional(),
+  agencies: z.array(z.object({ topic: z.string().min(1), terms: z.array(z.string().min(1)).min(1), whereToGo: z.string().min(1) })).optional(),
+  agencyAsks: z.object({ before: z.array(z.string().min(1)), after: z.array(z.string().min(1)) }).optional(),
 });
 const Condition = z.union([z.array(z.string().min(1)).min(1), z.object({ age: z.object({ min: z.number().int().optional(), max: z.number().int().optional() }) })]);
 const VariantsFile = z.object({
@@ -202,6 +205,12 @@ export interface OutOfScopeTopic {
   whereToGo: string;
   /** no administrative matter at all (weather, prices, recipes…): answered with no match, nowhere to send the citizen */
   unrelated?: boolean;
+  /**
+   * an institution other than the commune (a hospital, a bank, a university…): its own services are
+   * out of scope, but where a procedure is named it is only where something happened or who asks
+   * for the paper, and nothing is said of it
+   */
+  agency?: boolean;
 }
 
 /** "mất bao lâu": a word that is a function word when a quantity follows (it then says how long or how much, not "lost"). */
@@ -245,6 +254,8 @@ export interface SearchData {
   topicNegation: { negators: Phrase[]; between: Phrase[]; papers: Phrase[] };
   /** words before a topic that is no administrative matter that make it a cause ("do thời tiết"): a circumstance */
   unrelatedCauses: Phrase[];
+  /** an institution right after one of `before` ("nộp cho …") or right before one of `after` ("… đòi") asks for a paper: a circumstance */
+  agencyAsks: { before: Phrase[]; after: Phrase[] };
   groups: VariantGroup[];
   personProcedures: Phrase[];
   /** words that, said in a question, name a matter only a person has ("kết hôn", "căn cước") */
@@ -348,8 +359,10 @@ export function searchData(): SearchData {
     topics: [
       ...outOfScope.topics.map((t) => ({ topic: t.topic, terms: t.terms.map(phraseOf), whereToGo: t.whereToGo })),
       ...(outOfScope.unrelated ?? []).map((t) => ({ topic: t.topic, terms: t.terms.map(phraseOf), whereToGo: "", unrelated: true })),
+      ...(outOfScope.agencies ?? []).map((t) => ({ topic: t.topic, terms: t.terms.map(phraseOf), whereToGo: t.whereToGo, agency: true })),
     ],
     unrelatedCauses: (outOfScope.unrelatedCauses ?? []).map(phraseOf),
+    agencyAsks: { before: (outOfScope.agencyAsks?.before ?? []).map(phraseOf), after: (outOfScope.agencyAsks?.after ?? []).map(phraseOf) },
     topicNegation: { negators: (outOfScope.negation?.negators ?? []).map(phraseOf), between: (outOfScope.negation?.between ?? []).map(phraseOf), papers: (outOfScope.negation?.papers ?? []).map(phraseOf) },
     groups: variants.groups.map((g) => ({
       id: g.id,
