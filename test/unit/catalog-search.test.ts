@@ -107,6 +107,10 @@ describe("question text", () => {
     expect(readQuery(asked, vocab, () => false).terms.get("khai tu")).toBe(1);
   });
 
+  it("reads a name without marks typed so in a message written with marks as that name ('con ma' is the ghost there)", () => {
+    expect(kind("Xóa hộ khẩu cho con ma ở nhà tôi được không")).toBe("no-match");
+  });
+
   it("never reads a function word typed without marks as an animal's or object's name (strict phrases)", () => {
     // "voi" typed without marks is "với" (with), not the elephant; "con mà" is not "con ma"
     expect(phraseAt(phraseOf("voi"), tokenize("voi"), 0, true)).toBe(false);
@@ -281,6 +285,15 @@ describe("answers", () => {
     expect(top("đăng ký lại phương tiện vui chơi giải trí dưới nước")).toBe("2.001214");
   });
 
+  it("never takes the plain variant's words read from a thing's name for the plain variant asked: a plate lost, worn or handed back is not a first registration", () => {
+    // "biển số" is in every plate procedure's name: it names no variant; "cấp lại", "đổi", "nộp lại … đã bán" do
+    expect(["1.013082", "1.013080"]).toContain(top("biển số xe máy bị gãy mất, xin cấp lại"));
+    expect(top("xin đổi biển số xe bị mờ chữ")).toBe("1.013079");
+    expect(["1.013123", "1.013065"]).toContain(top("nộp lại biển số xe ô tô đã bán"));
+    // the first registration is still what a new vehicle's plate asks for
+    expect(top("bốc biển xe máy")).toBe("1.013067");
+  });
+
   it("reads 'mất' before how long or how much as the time or cost it takes, not as a lost paper or a death", () => {
     const renew = askCatalog(index, "đổi thẻ căn cước mất mấy ngày");
     expect(renew.kind).toBe("match");
@@ -422,6 +435,27 @@ describe("answers", () => {
     expect(topicOf("ở đâu bán cây giống sầu riêng tốt")).toBe("no-match");
     // a ticket to ride home is no administrative matter at all
     expect(topicOf("đặt vé tàu về quê ăn tết")).toBe("no-match");
+  });
+
+  it("reads a word typed without marks by its letters, not by the marks of an abbreviation of the same letters ('phat nguoi' is the traffic fine)", () => {
+    expect(askCatalog(index, "xem phat nguoi xe may o dau")).toMatchObject({ kind: "out-of-scope", topic: "Xử phạt giao thông" });
+  });
+
+  it("answers a topic named as what a procedure is asked for ('cho chiếc máy ủi') out of scope, whatever procedure the rest names", () => {
+    expect(askCatalog(index, "cấp biển số cho chiếc máy ủi mới mua")).toMatchObject({ kind: "out-of-scope", topic: "Xe máy chuyên dùng" });
+  });
+
+  it("sends an institution's own services (hospital, bank, university) to it, but keeps a procedure the rest names, saying nothing of the institution", () => {
+    expect(askCatalog(index, "xin giấy xác nhận đang theo học của trường đại học")).toMatchObject({ kind: "out-of-scope", topic: "Việc của trường đại học, cao đẳng" });
+    expect(askCatalog(index, "làm lại thẻ ở ngân hàng")).toMatchObject({ kind: "out-of-scope", topic: "Việc của ngân hàng" });
+    expect(askCatalog(index, "lịch hẹn khám ở bệnh viện tỉnh").kind).toBe("out-of-scope");
+    const born = askCatalog(index, "bé sinh ở bệnh viện huyện hôm qua, làm giấy khai sinh cho bé");
+    expect(born.kind).toBe("match");
+    expect(top("bé sinh ở bệnh viện huyện hôm qua, làm giấy khai sinh cho bé")).toBe("1.001193");
+    expect(born).not.toHaveProperty("alsoOutOfScope");
+    // an institution that asks for the paper is no topic
+    expect(kind("ngân hàng yêu cầu giấy xác nhận tình trạng hôn nhân thì xin ở đâu")).toBe("match");
+    expect(top("ngân hàng yêu cầu giấy xác nhận tình trạng hôn nhân thì xin ở đâu")).toBe("1.004873");
   });
 
   it("does not let a rest that names another out-of-scope topic answer for a procedure, unless that procedure names the topic itself", () => {
