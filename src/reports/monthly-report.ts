@@ -20,6 +20,7 @@ import type { StaffReportReminderVariables } from "../text/staff-vi.js";
 import { AppError, NotFoundError, ValidationError } from "../errors.js";
 import { dayKey, shiftDay, type WorkingCalendar } from "../calendar/working-days.js";
 import { CONTROL, INVISIBLE, LONE_SURROGATE } from "../text/characters.js";
+import { formatDateTimeVi } from "../text/dates.js";
 
 // ───────────────────────── Months ─────────────────────────
 
@@ -589,7 +590,7 @@ export class MonthlyReportService {
   }
 
   private submittedError(month: string, row: { submittedAt: Date | null; submittedByName: string | null }) {
-    const when = row.submittedAt ? new Intl.DateTimeFormat("vi-VN", { timeZone: "Asia/Ho_Chi_Minh", dateStyle: "short", timeStyle: "short" }).format(row.submittedAt) : "";
+    const when = row.submittedAt ? formatDateTimeVi(row.submittedAt) : "";
     return new ReportConflictError(
       `Báo cáo ${monthLabel(month)} đã nộp${when ? ` lúc ${when}` : ""}${row.submittedByName ? ` (${row.submittedByName})` : ""}; báo cáo đã nộp không sửa được nữa (a submitted report cannot be edited).`,
     );

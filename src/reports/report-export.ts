@@ -6,6 +6,7 @@
 import { stringify } from "csv-stringify/sync";
 import { NOTICE_CHANNEL_LABELS, REPORT_TEXT } from "../text/staff-vi.js";
 import type { MonthlyReportView } from "./monthly-report.js";
+import { formatDateTimeVi } from "../text/dates.js";
 
 export interface ReportLine {
   /** The part of the report (Tiếp nhận hồ sơ, Trả kết quả, …). */
@@ -64,9 +65,7 @@ export function reportLines(r: MonthlyReportView): ReportLine[] {
 const statusText = (r: MonthlyReportView) =>
   r.status === "SUBMITTED" ? `${T.status.SUBMITTED}${r.submittedBy ? ` (${r.submittedBy})` : ""}${r.submittedAt ? ` – ${vnDateTime(r.submittedAt)}` : ""}` : T.status.DRAFT;
 
-function vnDateTime(iso: string): string {
-  return new Intl.DateTimeFormat("vi-VN", { timeZone: "Asia/Ho_Chi_Minh", dateStyle: "short", timeStyle: "short" }).format(new Date(iso));
-}
+const vnDateTime = (iso: string): string => formatDateTimeVi(new Date(iso));
 
 export const reportTitle = (r: MonthlyReportView) => `${T.title} ${r.monthLabel} – ${r.unit.name}`;
 

@@ -489,7 +489,11 @@ describe("submitting", () => {
     const edit = await api("PUT", path, keys.b!, { results: "Sửa lại" });
     expect(edit.status).toBe(409);
     expect(edit.body.error.code).toBe("CONFLICT");
-    expect(edit.body.error.message).toMatch(/Báo cáo tháng 10\/2026 đã nộp lúc .* \(Cán bộ b\); báo cáo đã nộp không sửa được nữa/);
+    // When it was submitted reads as every other time of the console: HH:mm dd/MM/yyyy.
+    expect(edit.body.error.message).toMatch(/Báo cáo tháng 10\/2026 đã nộp lúc \d{2}:\d{2} \d{2}\/\d{2}\/\d{4} \(Cán bộ b\); báo cáo đã nộp không sửa được nữa/);
+    const csv = await api("GET", `/api/v1/reports/monthly?unit=${B}&month=${MONTH}&format=csv`, keys.b!);
+    const statusRow = (parse(csv.text, { bom: true, relax_column_count: true }) as string[][])[1]!;
+    expect(statusRow[1]).toMatch(/^Đã nộp \(Cán bộ b\) – \d{2}:\d{2} \d{2}\/\d{2}\/\d{4}$/);
     expect((await report(B, keys.b!)).body.sections.results).toBe(sections.results);
     // Two submissions at once: one is made, the other finds it made.
     const pathA = `/api/v1/reports/monthly/${A}/2026-06`;

@@ -107,6 +107,10 @@ describe("question text", () => {
     expect(readQuery(asked, vocab, () => false).terms.get("khai tu")).toBe(1);
   });
 
+  it("reads a name without marks typed so in a message written with marks as that name ('con ma' is the ghost there)", () => {
+    expect(kind("Xóa hộ khẩu cho con ma ở nhà tôi được không")).toBe("no-match");
+  });
+
   it("never reads a function word typed without marks as an animal's or object's name (strict phrases)", () => {
     // "voi" typed without marks is "với" (with), not the elephant; "con mà" is not "con ma"
     expect(phraseAt(phraseOf("voi"), tokenize("voi"), 0, true)).toBe(false);
@@ -431,6 +435,27 @@ describe("answers", () => {
     expect(topicOf("ở đâu bán cây giống sầu riêng tốt")).toBe("no-match");
     // a ticket to ride home is no administrative matter at all
     expect(topicOf("đặt vé tàu về quê ăn tết")).toBe("no-match");
+  });
+
+  it("reads a word typed without marks by its letters, not by the marks of an abbreviation of the same letters ('phat nguoi' is the traffic fine)", () => {
+    expect(askCatalog(index, "xem phat nguoi xe may o dau")).toMatchObject({ kind: "out-of-scope", topic: "Xử phạt giao thông" });
+  });
+
+  it("answers a topic named as what a procedure is asked for ('cho chiếc máy ủi') out of scope, whatever procedure the rest names", () => {
+    expect(askCatalog(index, "cấp biển số cho chiếc máy ủi mới mua")).toMatchObject({ kind: "out-of-scope", topic: "Xe máy chuyên dùng" });
+  });
+
+  it("sends an institution's own services (hospital, bank, university) to it, but keeps a procedure the rest names, saying nothing of the institution", () => {
+    expect(askCatalog(index, "xin giấy xác nhận đang theo học của trường đại học")).toMatchObject({ kind: "out-of-scope", topic: "Việc của trường đại học, cao đẳng" });
+    expect(askCatalog(index, "làm lại thẻ ở ngân hàng")).toMatchObject({ kind: "out-of-scope", topic: "Việc của ngân hàng" });
+    expect(askCatalog(index, "lịch hẹn khám ở bệnh viện tỉnh").kind).toBe("out-of-scope");
+    const born = askCatalog(index, "bé sinh ở bệnh viện huyện hôm qua, làm giấy khai sinh cho bé");
+    expect(born.kind).toBe("match");
+    expect(top("bé sinh ở bệnh viện huyện hôm qua, làm giấy khai sinh cho bé")).toBe("1.001193");
+    expect(born).not.toHaveProperty("alsoOutOfScope");
+    // an institution that asks for the paper is no topic
+    expect(kind("ngân hàng yêu cầu giấy xác nhận tình trạng hôn nhân thì xin ở đâu")).toBe("match");
+    expect(top("ngân hàng yêu cầu giấy xác nhận tình trạng hôn nhân thì xin ở đâu")).toBe("1.004873");
   });
 
   it("does not let a rest that names another out-of-scope topic answer for a procedure, unless that procedure names the topic itself", () => {

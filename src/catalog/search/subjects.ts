@@ -110,6 +110,18 @@ function opensAndReferred(tokens: readonly Token[], at: number, len: number): bo
   return false;
 }
 
+/**
+ * Whether the words at `at` are what a procedure is asked for: right after "cho" / "của" (perhaps
+ * after a classifier or a number: "cho chiếc …", "của hai …"), not goods sold for it ("thức ăn cho …").
+ */
+export function askedFor(tokens: readonly Token[], at: number): boolean {
+  const { subjectMarkers, goodsBefore } = searchData();
+  const start = classifiersBefore(tokens, at);
+  const marker = start - 1;
+  if (marker < 0 || !anyTypedAt(subjectMarkers, tokens, marker)) return false;
+  return !goodsBefore.some((g) => typedAt(g, tokens, marker - g.keys.length));
+}
+
 type Where = (tokens: readonly Token[], at: number, phrase: Phrase) => boolean;
 
 /** Whether one of the phrases (beings, things) is named in the question where `where` says, not as a plain word or an agent. */
