@@ -52,6 +52,9 @@ const OutOfScopeFile = z.object({
   unrelatedAbout: z.string().optional(),
   unrelatedCauses: z.array(z.string().min(1)).optional(),
   unrelated: z.array(z.object({ topic: z.string().min(1), terms: z.array(z.string().min(1)).min(1) })).optional(),
+  agenciesAbout: z.string().optional(),
+  agencies: z.array(z.object({ topic: z.string().min(1), terms: z.array(z.string().min(1)).min(1), whereToGo: z.string().min(1) })).optional(),
+  agencyAsks: z.object({ before: z.array(z.string().min(1)), after: z.array(z.string().min(1)) }).optional(),
 });
 const Condition = z.union([z.array(z.string().min(1)).min(1), z.object({ age: z.object({ min: z.number().int().optional(), max: z.number().int().optional() }) })]);
 const VariantsFile = z.object({
@@ -141,12 +144,21 @@ export interface Phrase {
 /** A tone signature with the kí / ký spelling unified. */
 export const sameToneKey = (tone: string): string => tone.replace(/^((?:qu|ch|gh|gi|kh|ng|nh|ph|th|tr|[bcdghklmnprstvx]))y(\d?)$/u, "$1i$2");
 
+/** Each word's tone signature with the kí / ký spelling unified, worked out once (the tables say the same words thousands of times). */
+const wordToneKeys = new Map<string, string>();
+
+function wordToneKey(word: string): string {
+  let key = wordToneKeys.get(word);
+  if (key === undefined) wordToneKeys.set(word, (key = sameToneKey(toneSignature(word))));
+  return key;
+}
+
 export function phraseOf(text: string): Phrase {
   if (text.includes(" + ")) return { keys: [], tone: null, parts: text.split(" + ").map(phraseOf) };
   const tokens = tokenize(text);
   const keys = tokens.map((t) => t.key);
   if (keys.length === 1) return { keys, tone: toneSignature(text.trim().toLowerCase().normalize("NFC")) };
-  const tones = text.trim().toLowerCase().normalize("NFC").split(/[^\p{L}\p{M}\p{N}]+/u).filter((w) => w !== "").map((w) => sameToneKey(toneSignature(w)));
+  const tones = text.trim().toLowerCase().normalize("NFC").split(/[^\p{L}\p{M}\p{N}]+/u).filter((w) => w !== "").map(wordToneKey);
   return { keys, tone: null, tones, written: tokens.some((t) => t.marked) };
 }
 
@@ -193,6 +205,12 @@ export interface OutOfScopeTopic {
   whereToGo: string;
   /** no administrative matter at all (weather, prices, recipes…): answered with no match, nowhere to send the citizen */
   unrelated?: boolean;
+  /**
+   * an institution other than the commune (a hospital, a bank, a university…): its own services are
+   * out of scope, but where a procedure is named it is only where something happened or who asks
+   * for the paper, and nothing is said of it
+   */
+  agency?: boolean;
 }
 
 /** "mất bao lâu": a word that is a function word when a quantity follows (it then says how long or how much, not "lost"). */
@@ -236,6 +254,8 @@ export interface SearchData {
   topicNegation: { negators: Phrase[]; between: Phrase[]; papers: Phrase[] };
   /** words before a topic that is no administrative matter that make it a cause ("do thời tiết"): a circumstance */
   unrelatedCauses: Phrase[];
+  /** an institution right after one of `before` ("nộp cho …") or right before one of `after` ("… đòi") asks for a paper: a circumstance */
+  agencyAsks: { before: Phrase[]; after: Phrase[] };
   groups: VariantGroup[];
   personProcedures: Phrase[];
   /** words that, said in a question, name a matter only a person has ("kết hôn", "căn cước") */
@@ -298,20 +318,20 @@ export function searchData(): SearchData {
     return tokens.some((t) => t.marked) ? tokens.map((t) => t.tone) : [];
   }));
   const isStop = (t: { key: string; tone: string; marked: boolean }): boolean => (t.marked ? stopTones.has(t.tone) : stopKeys.has(t.key));
-  const synonymList: Synonym[] = synonyms.entries.flatMap((e) =>
-    e.say.map((s) => ({
-      say: phraseOf(s),
-      means: keys(e.means),
-      meansText: e.means.normalize("NFC"),
-      meansStops: tokenize(e.means).map(isStop),
-      weight: e.weight ?? 1,
-      keep: e.keep ?? false,
-      unlessNext: wordTones(e.unlessNext ?? []),
-      unlessPrev: (e.unlessPrev ?? []).map(phraseOf),
-      after: (e.after ?? []).map(phraseOf),
-      yieldTo: (e.yieldTo ?? []).map(phraseOf),
-    })),
-  );
+  // (what an entry says it means, and when, is read once for all its phrases, and shared by them)
+  const synonymList: Synonym[] = synonyms.entries.flatMap((e) => {
+    const meansTokens = tokenize(e.means);
+    const means = meansTokens.map((t) => t.key);
+    const meansText = e.means.normalize("NFC");
+    const meansStops = meansTokens.map(isStop);
+    const weight = e.weight ?? 1;
+    const keep = e.keep ?? false;
+    const unlessNext = wordTones(e.unlessNext ?? []);
+    const unlessPrev = (e.unlessPrev ?? []).map(phraseOf);
+    const after = (e.after ?? []).map(phraseOf);
+    const yieldTo = (e.yieldTo ?? []).map(phraseOf);
+    return e.say.map((s) => ({ say: phraseOf(s), means, meansText, meansStops, weight, keep, unlessNext, unlessPrev, after, yieldTo }));
+  });
   const synonymsByFirst = new Map<string, Synonym[]>();
   for (const syn of synonymList) {
     const first = syn.say.parts ? "" : syn.say.keys[0]!;
@@ -339,8 +359,10 @@ export function searchData(): SearchData {
     topics: [
       ...outOfScope.topics.map((t) => ({ topic: t.topic, terms: t.terms.map(phraseOf), whereToGo: t.whereToGo })),
       ...(outOfScope.unrelated ?? []).map((t) => ({ topic: t.topic, terms: t.terms.map(phraseOf), whereToGo: "", unrelated: true })),
+      ...(outOfScope.agencies ?? []).map((t) => ({ topic: t.topic, terms: t.terms.map(phraseOf), whereToGo: t.whereToGo, agency: true })),
     ],
     unrelatedCauses: (outOfScope.unrelatedCauses ?? []).map(phraseOf),
+    agencyAsks: { before: (outOfScope.agencyAsks?.before ?? []).map(phraseOf), after: (outOfScope.agencyAsks?.after ?? []).map(phraseOf) },
     topicNegation: { negators: (outOfScope.negation?.negators ?? []).map(phraseOf), between: (outOfScope.negation?.between ?? []).map(phraseOf), papers: (outOfScope.negation?.papers ?? []).map(phraseOf) },
     groups: variants.groups.map((g) => ({
       id: g.id,

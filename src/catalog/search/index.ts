@@ -20,7 +20,7 @@ import MiniSearch from "minisearch";
 import { searchData, useSearchData, type SearchData, type OutOfScopeTopic, type Phrase, type Synonym, type VariantGroup, type VariantMember } from "./data.js";
 import type { AnswerResult, SearchAnswer } from "./answer.js";
 import { expandAbbreviations, needMarkerPairs, phraseAt, phraseSpans, readAlias, readQuery, saysPhrase, type ReadQuery } from "./query.js";
-import { absurdSubject } from "./subjects.js";
+import { absurdSubject, askedFor } from "./subjects.js";
 import { extractProcedureCodes, syllableKey, tokenize, type Token } from "./tokenize.js";
 import { toneOf, type Vocabulary } from "./typos.js";
 
@@ -509,10 +509,18 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   // saying "hộ nghèo" is not the recognition of poor households).
   const nameKeys = procedures.map((p) => ` ${keysOf(p.name).join(" ")} `);
   // (a name may open with "Thủ tục")
-  const nameOpenings = nameKeys.map((k) => k.replace(/^ thu tuc /, " "));
+  // (by their first word: an opening is looked for only among the names that start with its word)
+  const firstWord = (k: string): string => k.slice(1, k.indexOf(" ", 1));
+  const nameOpenings = new Map<string, string[]>();
+  for (let i = 0; i < nameKeys.length; i++) {
+    const k = nameKeys[i]!.replace(/^ thu tuc /, " ");
+    const same = nameOpenings.get(firstWord(k));
+    if (same === undefined) nameOpenings.set(firstWord(k), [k]);
+    else same.push(k);
+  }
   const opensAName = (means: string): boolean => {
     const opening = ` ${means} `;
-    return nameOpenings.some((k) => k.startsWith(opening));
+    return nameOpenings.get(firstWord(opening))?.some((k) => k.startsWith(opening)) ?? false;
   };
   // (decided once per synonym: true, never read; false, always read; a meaning, read only into
   // a procedure whose name says it)
@@ -1216,13 +1224,32 @@ function causedAt(tokens: readonly Token[], at: number): boolean {
   return searchData().unrelatedCauses.some((c) => at - c.keys.length >= 0 && phraseAt(c, tokens, at - c.keys.length));
 }
 
+interface TopicFound {
+  topic: OutOfScopeTopic;
+  term: Phrase;
+  /** the question without the topic's words (and without a purpose clause) */
+  rest: Token[];
+  /** said as what the citizen does not have ("chưa có …") */
+  negated: boolean;
+  /** told only in the story before the clause stating the need */
+  inStory: boolean;
+  /** named as what the procedure is asked for ("cho …", "của …") */
+  asked: boolean;
+}
+
+/** Whether the institution at the span asks for a paper ("nộp cho ngân hàng", "ngân hàng đòi …"): a circumstance. */
+function askingAgency(tokens: readonly Token[], at: number, len: number): boolean {
+  const { before, after } = searchData().agencyAsks;
+  return before.some((b) => at - b.keys.length >= 0 && phraseAt(b, tokens, at - b.keys.length, true)) || after.some((a) => phraseAt(a, tokens, at + len, true));
+}
+
 /**
  * The first out-of-scope topic the question names (not counting words a synonym read otherwise),
  * the rest of the question, and whether the topic is told only in the story before the clause
  * stating the need (a loan told before "giờ muốn …").
  */
-function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; rest: Token[]; negated: boolean; inStory: boolean } | null {
-  let denied: { topic: OutOfScopeTopic; term: Phrase; rest: Token[]; negated: boolean; inStory: boolean } | null = null;
+function outOfScopeTopic(q: ReadQuery): TopicFound | null {
+  let denied: TopicFound | null = null;
   const keys = new Set(q.tokens.map((t) => t.key));
   // (only the terms whose first word the question says, in the table's order)
   const { topics, byFirstKey, always } = topicTermsByFirstKey(searchData().topics);
@@ -1251,11 +1278,16 @@ function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; 
     const inStory = q.needFrom > 0 && spans.every(([at]) => at < q.needFrom);
     // a matter that is no administrative one, told as a cause ("thiệt hại do thời tiết"), is a circumstance
     if (topic.unrelated && spans.some(([at]) => causedAt(q.tokens, at))) continue;
+    // an institution that asks for the paper ("ngân hàng … đòi", "nộp cho trường") is a circumstance
+    if (topic.agency && spans.some(([at, len]) => askingAgency(q.tokens, at, len))) continue;
     if (spans.some(([at]) => negatedAt(q.tokens, at))) {
-      denied ??= { topic, term, rest, negated: true, inStory };
+      denied ??= { topic, term, rest, negated: true, inStory, asked: false };
       continue;
     }
-    return { topic, term, rest, negated: false, inStory };
+    // the topic is what a procedure is asked for ("… cho máy ủi"): it decides the question
+    // (not an institution: "cho ngân hàng" is who asks for the paper)
+    const asked = !topic.unrelated && !topic.agency && spans.some(([at]) => askedFor(q.tokens, at));
+    return { topic, term, rest, negated: false, inStory, asked };
   }
   return denied;
 }
@@ -1309,6 +1341,9 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
     // child's health-insurance card, done as one): the topic is a part of that procedure, not a
     // question of its own
     const partOfTop = !named && top !== undefined && top.confidence >= TOPIC_PART_CONFIDENT && restQuery !== null && namesOtherPart(data, top.doc, oos.term, restQuery);
+    // a topic the procedure is asked for ("… cho máy ủi") is the question's object: a
+    // procedure the rest names is done for something else
+    if (!named && !partOfTop && oos.asked) return { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
     if (!named && !partOfTop && restQuery !== null) {
       const best = rest[0];
       // (a topic that is no administrative matter at all, the weather or a recipe: an honest no match)
@@ -1316,12 +1351,19 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
       // unless that procedure itself names it: suing a neighbour in court over a broken "hụi" is a
       // court case and a debt, not the commune's mediation its words recall; the ID card that takes in the health-insurance card
       // and the driving licence names both)
+      // (an institution, "ngân hàng … đòi", is not another topic: it may be who asks for the paper)
       const otherTopic = oos.topic.unrelated ? null : outOfScopeTopic(restQuery);
-      const restNames = best !== undefined && best.confidence >= (oos.topic.unrelated ? UNRELATED_REST_CONFIDENT : REST_CONFIDENT) && best.nameCovered >= NAMED_COVERED && !(otherTopic !== null && !otherTopic.negated && !otherTopic.topic.unrelated && !saysPhrase(best.doc.strongKeys, otherTopic.term));
+      // (an institution is a weaker sign than a topic: the rest needs to name a procedure as surely
+      // as beside a matter that is no administrative one)
+      const restConfident = oos.topic.unrelated || oos.topic.agency ? UNRELATED_REST_CONFIDENT : REST_CONFIDENT;
+      const restNames = best !== undefined && best.confidence >= restConfident && best.nameCovered >= NAMED_COVERED && !(otherTopic !== null && !otherTopic.negated && !otherTopic.topic.unrelated && !otherTopic.topic.agency && !saysPhrase(best.doc.strongKeys, otherTopic.term));
       if (!restNames) return oos.topic.unrelated ? { kind: "no-match" } : { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
       // the rest is answered, and the topic is said too (where to go for it); the variant is the
       // one the whole question names (the joint procedure that includes the topic), and one that
       // itself names the topic needs no word of where else to go
+      // (an institution is a circumstance then, and its words may be the procedure's own: "lên đại
+      // học" of the support for a student; the whole question ranks)
+      if (oos.topic.agency) return withVariants(data, q, scored, limit);
       const answered = withVariants(data, q, rest, limit);
       if (answered.kind !== "match" && answered.kind !== "choices") return answered;
       if (oos.topic.unrelated) return answered;

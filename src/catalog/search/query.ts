@@ -5,7 +5,7 @@
  */
 import { isVietnameseSyllable } from "../../text/vietnamese.js";
 import { sameToneKey, searchData, type Phrase, type QuantityIdiom, type Synonym } from "./data.js";
-import { plainTokens, tokenize, type Token } from "./tokenize.js";
+import { plainTokens, tokenize, tokenizeWord, type Token } from "./tokenize.js";
 import { repairPairs, repairTokens, type Vocabulary } from "./typos.js";
 
 /** Only the start of a very long message is read: a question is stated in its first lines. */
@@ -117,7 +117,9 @@ export function phraseAt(phrase: Phrase, tokens: readonly Token[], i: number, st
   const plainFunctionWord = (t: Token, tone: string): boolean => strict && !t.marked && stopWords.has(t.key) && !stopTones.has(tone);
   // several words: a word the citizen typed with marks must have the phrase's ("mất gia …" is not
   // "mắt giả"; strict: "con mà" is not "con ma"); a word typed without marks matches by its letters,
-  // unless (strict, a phrase without marks) every word is a function word so typed
+  // unless (strict, a phrase without marks) every word is a function word so typed in a message
+  // typed without marks (in one typed with marks, a word typed without them is meant so: "con ma"
+  // there is the ghost, not "còn mà")
   if (phrase.tones && phrase.tones.length === keys.length) {
     let allFunctionWords = strict && !phrase.written;
     // strict, in a message typed with marks: a function word typed without any is that word, not
@@ -129,7 +131,7 @@ export function phraseAt(phrase: Phrase, tokens: readonly Token[], i: number, st
       if (typedWithMarks && plainFunctionWord(t, phrase.tones[j]!) && sameToneKey(t.tone) !== phrase.tones[j]) return false;
       if (!plainFunctionWord(t, phrase.tones[j]!)) allFunctionWords = false;
     }
-    if (allFunctionWords) return false;
+    if (allFunctionWords && !writtenWithMarks(tokens)) return false;
   }
   // a one-word phrase: the same marks, or an unmarked word that is not also a function word,
   // unless the phrase is itself that function word ("không" of "không + lương hưu" typed "khong")
@@ -438,7 +440,7 @@ export function readAlias(alias: string, skip: (s: Synonym) => boolean): string 
   const words = alias.normalize("NFC").toLowerCase().match(WORD) ?? [];
   for (let w = 0; w < words.length; w++) {
     const word = words[w]!;
-    const tokens = tokenize(word);
+    const tokens = tokenizeWord(word);
     for (let t = 0; t < tokens.length; t++) items.push({ token: tokens[t]!, text: tokens.length === 1 ? word : tokens[t]!.key });
   }
   const tokens = items.map((x) => x.token);
