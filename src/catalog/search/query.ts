@@ -5,7 +5,7 @@
  */
 import { isVietnameseSyllable } from "../../text/vietnamese.js";
 import { sameToneKey, searchData, type Phrase, type QuantityIdiom, type Synonym } from "./data.js";
-import { plainTokens, tokenize, type Token } from "./tokenize.js";
+import { plainTokens, tokenize, tokenizeWord, type Token } from "./tokenize.js";
 import { repairPairs, repairTokens, type Vocabulary } from "./typos.js";
 
 /** Only the start of a very long message is read: a question is stated in its first lines. */
@@ -440,7 +440,7 @@ export function readAlias(alias: string, skip: (s: Synonym) => boolean): string 
   const words = alias.normalize("NFC").toLowerCase().match(WORD) ?? [];
   for (let w = 0; w < words.length; w++) {
     const word = words[w]!;
-    const tokens = tokenize(word);
+    const tokens = tokenizeWord(word);
     for (let t = 0; t < tokens.length; t++) items.push({ token: tokens[t]!, text: tokens.length === 1 ? word : tokens[t]!.key });
   }
   const tokens = items.map((x) => x.token);
