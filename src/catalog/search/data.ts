@@ -145,12 +145,24 @@ export interface Phrase {
 /** A tone signature with the kí / ký spelling unified. */
 export const sameToneKey = (tone: string): string => tone.replace(/^((?:qu|ch|gh|gi|kh|ng|nh|ph|th|tr|[bcdghklmnprstvx]))y(\d?)$/u, "$1i$2");
 
+/** Each word's tone signature with the kí / ký spelling unified, worked out once (the tables say the same words thousands of times). */
+const wordToneKeys = new Map<string, string>();
+
+function wordToneKey(word: string): string {
+  let key = wordToneKeys.get(word);
+  if (key === undefined) wordToneKeys.set(word, (key = sameToneKey(toneSignature(word))));
+  return key;
+}
+
+/** The words of a text (runs of letters, marks and digits). */
+const WORDS = /[\p{L}\p{M}\p{N}]+/gu;
+
 export function phraseOf(text: string): Phrase {
   if (text.includes(" + ")) return { keys: [], tone: null, parts: text.split(" + ").map(phraseOf) };
   const tokens = tokenize(text);
   const keys = tokens.map((t) => t.key);
   if (keys.length === 1) return { keys, tone: toneSignature(text.trim().toLowerCase().normalize("NFC")) };
-  const tones = text.trim().toLowerCase().normalize("NFC").split(/[^\p{L}\p{M}\p{N}]+/u).filter((w) => w !== "").map((w) => sameToneKey(toneSignature(w)));
+  const tones = (text.trim().toLowerCase().normalize("NFC").match(WORDS) ?? []).map(wordToneKey);
   return { keys, tone: null, tones, written: tokens.some((t) => t.marked) };
 }
 
@@ -312,20 +324,20 @@ export function searchData(): SearchData {
     return tokens.some((t) => t.marked) ? tokens.map((t) => t.tone) : [];
   }));
   const isStop = (t: { key: string; tone: string; marked: boolean }): boolean => (t.marked ? stopTones.has(t.tone) : stopKeys.has(t.key));
-  const synonymList: Synonym[] = synonyms.entries.flatMap((e) =>
-    e.say.map((s) => ({
-      say: phraseOf(s),
-      means: keys(e.means),
-      meansText: e.means.normalize("NFC"),
-      meansStops: tokenize(e.means).map(isStop),
-      weight: e.weight ?? 1,
-      keep: e.keep ?? false,
-      unlessNext: wordTones(e.unlessNext ?? []),
-      unlessPrev: (e.unlessPrev ?? []).map(phraseOf),
-      after: (e.after ?? []).map(phraseOf),
-      yieldTo: (e.yieldTo ?? []).map(phraseOf),
-    })),
-  );
+  // (what an entry says it means, and when, is read once for all its phrases, and shared by them)
+  const synonymList: Synonym[] = synonyms.entries.flatMap((e) => {
+    const meansTokens = tokenize(e.means);
+    const means = meansTokens.map((t) => t.key);
+    const meansText = e.means.normalize("NFC");
+    const meansStops = meansTokens.map(isStop);
+    const weight = e.weight ?? 1;
+    const keep = e.keep ?? false;
+    const unlessNext = wordTones(e.unlessNext ?? []);
+    const unlessPrev = (e.unlessPrev ?? []).map(phraseOf);
+    const after = (e.after ?? []).map(phraseOf);
+    const yieldTo = (e.yieldTo ?? []).map(phraseOf);
+    return e.say.map((s) => ({ say: phraseOf(s), means, meansText, meansStops, weight, keep, unlessNext, unlessPrev, after, yieldTo }));
+  });
   const synonymsByFirst = new Map<string, Synonym[]>();
   for (const syn of synonymList) {
     const first = syn.say.parts ? "" : syn.say.keys[0]!;

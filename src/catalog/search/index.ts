@@ -509,10 +509,18 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   // saying "hộ nghèo" is not the recognition of poor households).
   const nameKeys = procedures.map((p) => ` ${keysOf(p.name).join(" ")} `);
   // (a name may open with "Thủ tục")
-  const nameOpenings = nameKeys.map((k) => k.replace(/^ thu tuc /, " "));
+  // (by their first word: an opening is looked for only among the names that start with its word)
+  const firstWord = (k: string): string => k.slice(1, k.indexOf(" ", 1));
+  const nameOpenings = new Map<string, string[]>();
+  for (let i = 0; i < nameKeys.length; i++) {
+    const k = nameKeys[i]!.replace(/^ thu tuc /, " ");
+    const same = nameOpenings.get(firstWord(k));
+    if (same === undefined) nameOpenings.set(firstWord(k), [k]);
+    else same.push(k);
+  }
   const opensAName = (means: string): boolean => {
     const opening = ` ${means} `;
-    return nameOpenings.some((k) => k.startsWith(opening));
+    return nameOpenings.get(firstWord(opening))?.some((k) => k.startsWith(opening)) ?? false;
   };
   // (decided once per synonym: true, never read; false, always read; a meaning, read only into
   // a procedure whose name says it)
