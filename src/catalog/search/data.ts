@@ -153,12 +153,15 @@ function wordToneKey(word: string): string {
   return key;
 }
 
+/** The words of a text (runs of letters, marks and digits). */
+const WORDS = /[\p{L}\p{M}\p{N}]+/gu;
+
 export function phraseOf(text: string): Phrase {
   if (text.includes(" + ")) return { keys: [], tone: null, parts: text.split(" + ").map(phraseOf) };
   const tokens = tokenize(text);
   const keys = tokens.map((t) => t.key);
   if (keys.length === 1) return { keys, tone: toneSignature(text.trim().toLowerCase().normalize("NFC")) };
-  const tones = text.trim().toLowerCase().normalize("NFC").split(/[^\p{L}\p{M}\p{N}]+/u).filter((w) => w !== "").map(wordToneKey);
+  const tones = (text.trim().toLowerCase().normalize("NFC").match(WORDS) ?? []).map(wordToneKey);
   return { keys, tone: null, tones, written: tokens.some((t) => t.marked) };
 }
 

@@ -437,33 +437,37 @@ const WORD = /[\p{L}\p{M}\p{N}]+/gu;
  * out too measured worse on the dev questions.)
  */
 export function readAlias(alias: string, skip: (s: Synonym) => boolean): string | null {
-  // each token with the word it was written as
-  const items: { token: Token; text: string }[] = [];
+  // each token, and the word it was written as
+  const tokens: Token[] = [];
+  const texts: string[] = [];
   const words = alias.normalize("NFC").toLowerCase().match(WORD) ?? [];
   for (let w = 0; w < words.length; w++) {
     const word = words[w]!;
-    const tokens = tokenizeWord(word);
-    for (let t = 0; t < tokens.length; t++) items.push({ token: tokens[t]!, text: tokens.length === 1 ? word : tokens[t]!.key });
+    const wordTokens = tokenizeWord(word);
+    for (let t = 0; t < wordTokens.length; t++) {
+      tokens.push(wordTokens[t]!);
+      texts.push(wordTokens.length === 1 ? word : wordTokens[t]!.key);
+    }
   }
-  const tokens = items.map((x) => x.token);
-  const lines: string[] = [];
-  let run: string[] = [];
-  let changed = false;
+  // (the lines only once a synonym applies: a third of the aliases have none)
+  let lines: string[] | null = null;
+  // where the run of words not read starts
+  let from = 0;
   for (let i = 0; i < tokens.length; ) {
     const s = synonymAt(tokens, i, skip);
     if (s === null) {
-      run.push(items[i]!.text);
       i++;
       continue;
     }
-    changed = true;
-    if (run.length > 0) lines.push(run.join(" "));
-    run = [];
+    lines ??= [];
+    if (i > from) lines.push(texts.slice(from, i).join(" "));
     lines.push(s.meansText);
     i += s.say.keys.length;
+    from = i;
   }
-  if (run.length > 0) lines.push(run.join(" "));
-  return changed ? lines.join("\n") : null;
+  if (lines === null) return null;
+  if (from < tokens.length) lines.push(texts.slice(from).join(" "));
+  return lines.join("\n");
 }
 
 /**
