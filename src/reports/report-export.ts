@@ -6,6 +6,7 @@
 import { stringify } from "csv-stringify/sync";
 import { NOTICE_CHANNEL_LABELS, REPORT_TEXT } from "../text/staff-vi.js";
 import type { MonthlyReportView } from "./monthly-report.js";
+import { xmlChars } from "../text/characters.js";
 import { formatDateTimeVi } from "../text/dates.js";
 
 export interface ReportLine {
@@ -126,10 +127,10 @@ export async function reportXlsx(r: MonthlyReportView): Promise<Buffer> {
     { key: "label", width: 58 },
     { key: "value", width: 16 },
   ];
-  const title = ws.addRow([reportTitle(r)]);
+  const title = ws.addRow([xmlChars(reportTitle(r))]);
   title.font = { bold: true, size: 14 };
   ws.mergeCells(title.number, 1, title.number, 3);
-  ws.addRow([T.statusHeading, statusText(r)]);
+  ws.addRow([T.statusHeading, xmlChars(statusText(r))]);
   ws.addRow([]);
   const head = ws.addRow([T.columns.part, T.columns.label, T.columns.value]);
   head.font = { bold: true };
@@ -145,7 +146,8 @@ export async function reportXlsx(r: MonthlyReportView): Promise<Buffer> {
   for (const k of ["results", "strengths", "limitations", "proposals"] as const) {
     const h = ws.addRow([T.sections[k]]);
     h.font = { bold: true };
-    const body = ws.addRow([r.sections[k]]);
+    // Saved by an older version, a noncharacter would make the whole file one Excel and LibreOffice refuse.
+    const body = ws.addRow([xmlChars(r.sections[k])]);
     ws.mergeCells(body.number, 1, body.number, 3);
     body.getCell(1).alignment = { wrapText: true, vertical: "top" };
     const lines = r.sections[k].split("\n").reduce((n, l) => n + Math.max(1, Math.ceil(l.length / 100)), 0);

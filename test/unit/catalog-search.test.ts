@@ -440,12 +440,17 @@ describe("answers", () => {
     expect(topicOf("đặt vé tàu về quê ăn tết")).toBe("no-match");
   });
 
-  it("reads a word typed without marks by its letters, not by the marks of an abbreviation of the same letters ('phat nguoi' is the traffic fine)", () => {
+  it("reads a word typed without marks by its letters ('phat nguoi' is the traffic fine), and a theft or fishing at sea by their general words", () => {
     expect(askCatalog(index, "xem phat nguoi xe may o dau")).toMatchObject({ kind: "out-of-scope", topic: "Xử phạt giao thông" });
+    // the general words of a theft or of fishing at sea
+    expect(askCatalog(index, "nhà bị trộm mất tiền thì báo ở đâu")).toMatchObject({ kind: "out-of-scope", topic: "Trình báo công an" });
+    expect(askCatalog(index, "ghe ra khơi đánh cá cần giấy gì")).toMatchObject({ kind: "out-of-scope", topic: "Tàu cá, khai thác thủy sản" });
   });
 
-  it("answers a topic named as what a procedure is asked for ('cho chiếc máy ủi') out of scope, whatever procedure the rest names", () => {
+  it("answers a topic named as what a procedure is asked for ('cho chiếc máy ủi', 'muốn tách thửa') out of scope, whatever procedure the rest names", () => {
     expect(askCatalog(index, "cấp biển số cho chiếc máy ủi mới mua")).toMatchObject({ kind: "out-of-scope", topic: "Xe máy chuyên dùng" });
+    // right after a verb of wanting: the land split is asked, not the estate its other words recall
+    expect(askCatalog(index, "muốn tách thửa mảnh đất ra chia cho các con")).toMatchObject({ kind: "out-of-scope", topic: "Sang tên, tách thửa đất" });
   });
 
   it("sends an institution's own services (hospital, bank, university) to it, but keeps a procedure the rest names, saying nothing of the institution", () => {

@@ -55,6 +55,7 @@ const OutOfScopeFile = z.object({
   agenciesAbout: z.string().optional(),
   agencies: z.array(z.object({ topic: z.string().min(1), terms: z.array(z.string().min(1)).min(1), whereToGo: z.string().min(1) })).optional(),
   agencyAsks: z.object({ before: z.array(z.string().min(1)), after: z.array(z.string().min(1)) }).optional(),
+  requestedAfter: z.array(z.string().min(1)).optional(),
 });
 const Condition = z.union([z.array(z.string().min(1)).min(1), z.object({ age: z.object({ min: z.number().int().optional(), max: z.number().int().optional() }) })]);
 const VariantsFile = z.object({
@@ -261,6 +262,8 @@ export interface SearchData {
   unrelatedCauses: Phrase[];
   /** an institution right after one of `before` ("nộp cho …") or right before one of `after` ("… đòi") asks for a paper: a circumstance */
   agencyAsks: { before: Phrase[]; after: Phrase[] };
+  /** a topic right after one of these ("xin …", "muốn …", "ra …") is what the question asks for */
+  requestedAfter: Phrase[];
   groups: VariantGroup[];
   personProcedures: Phrase[];
   /** words that, said in a question, name a matter only a person has ("kết hôn", "căn cước") */
@@ -367,6 +370,7 @@ export function searchData(): SearchData {
       ...(outOfScope.agencies ?? []).map((t) => ({ topic: t.topic, terms: t.terms.map(phraseOf), whereToGo: t.whereToGo, agency: true })),
     ],
     unrelatedCauses: (outOfScope.unrelatedCauses ?? []).map(phraseOf),
+    requestedAfter: (outOfScope.requestedAfter ?? []).map(phraseOf),
     agencyAsks: { before: (outOfScope.agencyAsks?.before ?? []).map(phraseOf), after: (outOfScope.agencyAsks?.after ?? []).map(phraseOf) },
     topicNegation: { negators: (outOfScope.negation?.negators ?? []).map(phraseOf), between: (outOfScope.negation?.between ?? []).map(phraseOf), papers: (outOfScope.negation?.papers ?? []).map(phraseOf) },
     groups: variants.groups.map((g) => ({

@@ -1237,6 +1237,11 @@ interface TopicFound {
   asked: boolean;
 }
 
+/** Whether the words at `at` follow a verb of asking, wanting or going there ("xin …", "muốn …", "ra …"). */
+function requestedAt(tokens: readonly Token[], at: number): boolean {
+  return searchData().requestedAfter.some((p) => at - p.keys.length >= 0 && phraseAt(p, tokens, at - p.keys.length, true));
+}
+
 /** Whether the institution at the span asks for a paper ("nộp cho ngân hàng", "ngân hàng đòi …"): a circumstance. */
 function askingAgency(tokens: readonly Token[], at: number, len: number): boolean {
   const { before, after } = searchData().agencyAsks;
@@ -1284,9 +1289,10 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
       denied ??= { topic, term, rest, negated: true, inStory, asked: false };
       continue;
     }
-    // the topic is what a procedure is asked for ("… cho máy ủi"): it decides the question
+    // the topic is what a procedure is asked for ("… cho máy ủi"), or right after a verb of asking,
+    // wanting or going there ("xin …", "muốn …", "ra …"): it decides the question
     // (not an institution: "cho ngân hàng" is who asks for the paper)
-    const asked = !topic.unrelated && !topic.agency && spans.some(([at]) => askedFor(q.tokens, at));
+    const asked = !topic.unrelated && !topic.agency && spans.some(([at]) => askedFor(q.tokens, at) || requestedAt(q.tokens, at));
     return { topic, term, rest, negated: false, inStory, asked };
   }
   return denied;

@@ -385,4 +385,18 @@ describe("procedure answers (issue 8 §3)", () => {
     const foreign = await marriage.ask("nếu chồng là người nước ngoài");
     expect(buttons(foreign).map((b) => b.data)).toEqual(["proc:2.000806", "proc:1.000894"]);
   });
+
+  it("a processing time reads as Vietnamese: units in lower case, one channel's several cases as 'a hoặc b …, tùy trường hợp', never the portal's ' / '", async () => {
+    const c = await conversation();
+    const whole = texts(await c.press("proc:1.013082"));
+    expect(whole).toMatch(/\n⏱ Thời hạn: 2 hoặc 7 ngày làm việc, tùy trường hợp · 💰/);
+    expect(whole).not.toMatch(/ \/ \d|\d Ngày|\d Giờ/);
+    expect(texts(await c.press("ask-time"))).toMatch(/\n⏱ Thời hạn giải quyết: 2 hoặc 7 ngày làm việc, tùy trường hợp\n/);
+    // the same cases on every channel are said once; how it may be handed in still comes from the channels
+    const policy = texts(await c.press("proc:1.012537"));
+    expect(policy).toMatch(/\n⏱ Thời hạn: 2 hoặc 5 ngày làm việc, tùy trường hợp · 💰/);
+    expect(policy).toMatch(/\n📮 Nộp trực tiếp hoặc trực tuyến/);
+    await c.press("proc:1.013083");
+    expect(texts(await c.press("ask-time"))).toMatch(/\n⏱ Thời hạn giải quyết: 8 giờ\n/);
+  });
 });
