@@ -9,7 +9,8 @@ import { runSeed } from "../src/cli/commands/seed.js";
 import { runServe } from "../src/cli/commands/serve.js";
 import { ensureRedis } from "../src/db/bootstrap.js";
 import { createDatabase, createDb } from "../src/db/client.js";
-import { seedDemoDossiers } from "./demo-dossiers.js";
+import { CalendarService } from "../src/calendar/calendar-service.js";
+import { demoDueAt, seedDemoDossiers } from "./demo-dossiers.js";
 import { seedDemoSubscribers } from "./demo-subscribers.js";
 import { ApiKeyService } from "../src/auth/api-keys.js";
 import { configuredChannels } from "../src/config/env.js";
@@ -55,6 +56,8 @@ try {
   await db.$disconnect();
   const database = createDatabase(env.DATABASE_URL, { max: 2 });
   const samples = await seedDemoDossiers(database.pool);
+  // The event printed below is due in 3 working days, at 17:00 (never on a Sunday or a holiday).
+  const dueAt = demoDueAt(await new CalendarService(database.pool).calendar(), 3);
   const configured = configuredChannels(env);
   const residents = await seedDemoSubscribers(database.pool, { telegram: !configured.telegram, zalo: !configured.zalo });
   await database.close();
@@ -69,7 +72,7 @@ try {
     applicant: { fullName: "Nguyễn Văn An", phone: "0912345678" },
     communeCode: "29955",
     channel: "COUNTER",
-    dueAt: new Date(Date.now() + 3 * 86400_000).toISOString(),
+    dueAt: dueAt.toISOString(),
   });
   const banner = (address: string) =>
     console.log(`

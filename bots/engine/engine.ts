@@ -5,7 +5,7 @@
 import type { Logger } from "pino";
 import { botText } from "../messages/vi.js";
 import type { SessionStore } from "./session-store.js";
-import { searchKey } from "../../src/text/vietnamese.js";
+import { asTyped, searchKey } from "../../src/text/vietnamese.js";
 import type { Button, Inbound, InboundMessage, Reply, Session } from "./types.js";
 
 /** Numbers said in words, as a choice is picked ("cái thứ hai", "số ba"). */
@@ -55,6 +55,14 @@ export function withoutFormatCharacters(message: Inbound): Inbound {
   return text.trim() === "" ? { kind: "unsupported", what: "empty" } : { kind: "text", text: text.trim() };
 }
 
+/**
+ * A text read as the characters it shows (`asTyped`): "ＨＵＹ" is "HUY", a proof "５６０１" is
+ * "5601", a code "Ｈ１５.５０…" is "H15.50…" — for every feature at once.
+ */
+export function folded(message: Inbound): Inbound {
+  return message.kind === "text" ? { kind: "text", text: asTyped(message.text) } : message;
+}
+
 export interface TurnContext {
   inbound: InboundMessage;
   sessions: SessionStore;
@@ -79,8 +87,9 @@ export class ConversationEngine {
     const { channel, id } = inbound.conversation;
     const session = await this.sessions.begin(channel, id, MESSAGES_PER_MINUTE);
     if (!session) return [{ text: botText.tooFast }];
-    if (inbound.message.kind === "text" && inbound.message.text.length > MAX_INPUT_LENGTH) return [{ text: botText.tooLong(MAX_INPUT_LENGTH) }];
-    inbound = { ...inbound, message: asButtonPress(withoutFormatCharacters(inbound.message), session.lastButtons ?? []) };
+    const message = folded(inbound.message);
+    if (message.kind === "text" && message.text.length > MAX_INPUT_LENGTH) return [{ text: botText.tooLong(MAX_INPUT_LENGTH) }];
+    inbound = { ...inbound, message: asButtonPress(withoutFormatCharacters(message), session.lastButtons ?? []) };
     const ctx: TurnContext = {
       inbound,
       sessions: this.sessions,

@@ -11,6 +11,9 @@
  *   as buttons, best first; a question about something no commune handles says where to go (and
  *   one that also asks about a commune procedure gets that answered, then where to go for the
  *   other); no match says so.
+ * A follow-up that says only how it differs from the procedure under discussion ("cấp lại vì bị
+ * mất") is read once more after that procedure's name; a procedure that reading is sure of is
+ * offered beside the one under discussion.
  * Follow-ups (fee, time, where, by post, whether one must be there or can do it from home — with
  * the mobile-registration procedure where the catalog has one —, doing it late: what the data says
  * of it, and where to ask about a fine it does not name) stay on the procedure being discussed;
@@ -234,6 +237,24 @@ export function documentsFeature(catalog: CatalogService): Feature {
       // asking for the documents again and naming no procedure (what else to bring), or in words the
       // search finds in no procedure: this procedure's
       if (asked.includes("docs") && (asksOnly || found.kind === "no-match")) return answer(ctx, current, asked, foreign);
+    }
+    // A follow-up that says only how it differs from the procedure under discussion ("cấp lại vì
+    // bị mất" after the ID card for a child, "thế cấp đổi thì sao"): alone, the search is unsure
+    // (procedures sharing "cấp lại") or finds nothing; read after that procedure's name, it is sure
+    // of another ("Cấp lại thẻ căn cước"). That one and the one under discussion are offered, the
+    // other first, and the one chosen answers what was asked — never a guess: the question may be
+    // about this procedure's own papers ("mang bản sao hay bản chính", not the copy of an extract).
+    if (current && !sure && !asksOnly && (found.kind === "match" || found.kind === "no-match")) {
+      const sibling = confidentCode(await askCatalog(catalog, new Utterance(`${current.name} ${m.text}`, COMPOUNDS)));
+      const other = sibling !== null && sibling !== current.code ? await catalog.get(sibling) : undefined;
+      if (other) {
+        const offered = [other, current];
+        ctx.session.offered = offered.map((p) => p.code);
+        ctx.session.offeredLabels = undefined;
+        ctx.session.asked = aspectsAsked(m.text, ...offered);
+        ctx.session.askedForeign = foreign;
+        return void ctx.reply({ text: botText.withNamesInFull(botText.severalMatches, offered.map((p) => p.name)), buttons: botText.procedureButtonRows(offered) });
+      }
     }
     switch (found.kind) {
       case "no-match":

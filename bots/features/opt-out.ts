@@ -1,4 +1,4 @@
-/** "HUY", "STOP", /stop: opts this chat out of every notice and announcement. */
+/** "HUY", "STOP", /stop, or the same in words ("ngừng nhận thông báo": INTENTS.stop): opts this chat out of every notice and announcement. */
 import type { SubscriptionService } from "../../src/subscriptions/subscription-service.js";
 import type { Feature } from "../engine/engine.js";
 import { Utterance } from "../intents/match.js";

@@ -63,6 +63,13 @@ const POLITE: Alternatives = ["em", "bạn", "nhiều", "nhé", "nhá", "nha", "
 /** Words that may open an acknowledgement ("dạ vâng cảm ơn"). */
 const OPENERS: Alternatives = ["dạ", "vâng", "ok", "oke", "okay", "uh", "ừ", "à", "vậy", "thế", "thì"];
 
+/** Who asks to stop the notices, and how ("cho tôi", "em muốn", "làm ơn"). */
+const ASKER: Alternatives = ["tôi", "tui", "em", "mình", "anh", "chị", "cho", "cho tôi", "xin", "muốn", "vui lòng", "làm ơn", "dạ", "ad", "admin", "ơi", "bạn", "thôi"];
+/** What is sent to a chat: notices, messages. */
+const NOTICES: Alternatives = ["thông báo", "tin nhắn", "tin", "thông báo hồ sơ", "mọi thông báo", "tất cả thông báo", "các thông báo"];
+/** Words after a request to stop ("… nữa nhé", "… giúp tôi"). */
+const AFTER: Alternatives = ["nữa", "ạ", "nhé", "nha", "giúp", "giùm", "dùm", "với", "tôi", "em", "mình", "cho tôi", "cho em", "cho mình", "đi", "luôn", "này", "đó", "qua đây", "ở đây", "tại đây"];
+
 /** "Where is my dossier?" words, after "hồ sơ" or "đã nộp". */
 const STATUS: Alternatives = [
   "đến đâu", "tới đâu", "đâu rồi", "thế nào rồi", "ra sao rồi", "sao rồi", "xong chưa", "đã xong chưa", "có kết quả chưa", "có chưa",
@@ -126,8 +133,18 @@ export const INTENTS = {
   bye: [{ at: "whole", slots: [{ many: ["dạ", "vâng", "ok", "thôi"] }, ["tạm biệt", "bye", "bye bye", "goodbye", "hẹn gặp lại", "chào nhé", "chào em nhé"], { many: POLITE }] }],
   /** A staff member's Telegram link command, followed by its code ("/lienket 12345678", "liên kết 12345678"). */
   staffLink: [{ at: "start", slots: [["lienket", "liên kết"]] }],
-  /** Opting out of every notice ("HUY", "STOP", /stop). */
-  stop: [{ at: "whole", slots: [["stop", "hủy", "hủy đăng ký", "ngừng", "ngừng nhận", "từ chối"]] }],
+  /**
+   * Opting out of every notice ("HUY", "STOP", /stop), or saying so in words: "ngừng nhận thông
+   * báo", "tôi không muốn nhận tin nhắn nữa", "đừng gửi thông báo nữa ạ". Not a complaint that none
+   * came ("tôi không nhận được thông báo"), nor one place's announcements ("hủy thông báo của xã":
+   * `announcementsList`, where each is cancelled on its own).
+   */
+  stop: [
+    { at: "whole", slots: [["stop", "hủy", "hủy đăng ký", "ngừng", "ngừng nhận", "từ chối"]] },
+    { at: "whole", slots: [{ many: ASKER }, ["ngừng", "dừng", "hủy", "tắt", "thôi", "bỏ"], { optional: ["nhận", "gửi", "đăng ký", "đăng ký nhận", "theo dõi"] }, NOTICES, { many: AFTER }] },
+    { at: "whole", slots: [{ many: ASKER }, ["không muốn nhận", "không cần nhận", "ko muốn nhận", "k muốn nhận", "đừng gửi", "thôi gửi"], NOTICES, { many: AFTER }] },
+    { at: "whole", slots: [{ many: ASKER }, ["không nhận", "ko nhận", "k nhận"], NOTICES, ["nữa"], { many: AFTER }] },
+  ],
 
   /** Announcements: subscribing, and listing the subscriptions. */
   announcementsWanted: [
@@ -137,7 +154,13 @@ export const INTENTS = {
     { slots: [["đăng ký"], { optional: ["nhận"] }, ["thông báo"]] },
     "theo dõi thông báo",
   ],
-  announcementsList: ["thông báo đã đăng ký", "đang nhận thông báo", "xem đăng ký"],
+  announcementsList: [
+    "thông báo đã đăng ký",
+    "đang nhận thông báo",
+    "xem đăng ký",
+    // stopping one place's announcements ("hủy nhận thông báo của xã"): the list, each with its own cancel button
+    { slots: [["ngừng", "dừng", "hủy", "tắt", "thôi", "bỏ", "không muốn", "không nhận", "đừng gửi"], "…", ["thông báo"], { optional: ["của"] }, ["xã", "phường", "ấp", "khóm"]] },
+  ],
 
   /** "Where is my dossier?" asked without a code. */
   tracking: [

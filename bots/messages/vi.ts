@@ -2,7 +2,7 @@
  * Everything the chat bot says, in Vietnamese, in one place.
  */
 import type { ProcedureView } from "../../src/catalog/repository.js";
-import { feeText, provenanceOf, unknownText } from "../../src/catalog/provenance.js";
+import { feeText, provenanceOf, timeText, unknownText } from "../../src/catalog/provenance.js";
 import { isDocumentHeading } from "../../src/catalog/source.js";
 import { homePickup, submissionOf } from "../../src/catalog/submission.js";
 import type { Button } from "../engine/types.js";
@@ -141,9 +141,18 @@ const UNKNOWN = "chưa có thông tin";
 /** The procedure's name first: a long answer never scrolls it away. */
 const title = (p: ProcedureView) => `📄 ${p.name} (mã ${p.code})`;
 
-/** One fact in full, or what the citizen is told when the source leaves it empty. */
+/**
+ * The procedure with its fee and time in the words citizens are told (`feeText`, `timeText`), for
+ * showing them only: how it may be handed in (`submissionOf`) is read from the procedure as stored
+ * (the portal's per-channel times say it may be done online; said once, they no longer would).
+ */
+function told(p: ProcedureView): ProcedureView {
+  return { ...p, fee: p.fee === null ? null : feeText(p.fee), processingTime: p.processingTime === null ? null : timeText(p.processingTime) };
+}
+
+/** One fact in full (of a procedure `told`), or what the citizen is told when the source leaves it empty. */
 function factLine(p: ProcedureView, field: Fact, icon: string): string {
-  const value = field === "fee" && p.fee !== null ? feeText(p.fee) : p[field];
+  const value = p[field];
   return value === null ? `${icon} ${unknownText(p, field)}` : `${icon} ${FACT_LABEL[field]}: ${value}`;
 }
 
@@ -231,7 +240,7 @@ export const botText = {
   },
   /** `documents`, with each document's name and note whole (`noteLength` null) or cut to their openings. */
   documentsAnswer(procedure: ProcedureView, warning: string | undefined, noteLength: number | null): string {
-    const p = procedure.fee === null ? procedure : { ...procedure, fee: feeText(procedure.fee) };
+    const p = told(procedure);
     let cut = false;
     // a paper's name keeps twice as much as a note: it says what the paper is
     const noted = (text: string, times = 1) => {
@@ -245,7 +254,7 @@ export const botText = {
       ...(warning ? [warning] : []),
       `📍 Nơi nộp: ${short("agency")}`,
       `⏱ Thời hạn: ${short("processingTime")} · 💰 Lệ phí: ${short("fee")}`,
-      `📮 ${postalLine(p)}`,
+      `📮 ${postalLine(procedure)}`,
       "",
     ];
     if (p.documents.length === 0) lines.push(unknownText(p, "documents"));
@@ -285,7 +294,8 @@ export const botText = {
    * whether one must be there, doing it late), each of them, under the name. `mobile`: the
    * procedure's mobile-registration counterpart, said where presence is asked.
    */
-  aspects(p: ProcedureView, aspects: readonly Exclude<Aspect, "docs">[], warning?: string, mobile?: { name: string }): string {
+  aspects(procedure: ProcedureView, aspects: readonly Exclude<Aspect, "docs">[], warning?: string, mobile?: { name: string }): string {
+    const p = told(procedure);
     const lines = [title(p), ...(warning ? [warning] : [])];
     for (const a of aspects) {
       if (a === "where") lines.push(factLine(p, "agency", "📍"));
@@ -294,8 +304,8 @@ export const botText = {
       else if (a === "amount") lines.push(...botText.amountLines(p));
       else if (a === "postal") {
         // "Nộp trực tiếp" alone would read as "not online", which the data does not say
-        if (!aspects.includes("presence")) lines.push(`📮 ${postalLine(p)}`, ...(submissionOf(p).online === null ? [botText.onlineUnknown] : []));
-      } else if (a === "presence") lines.push(...botText.presenceLines(p, mobile));
+        if (!aspects.includes("presence")) lines.push(`📮 ${postalLine(procedure)}`, ...(submissionOf(procedure).online === null ? [botText.onlineUnknown] : []));
+      } else if (a === "presence") lines.push(...botText.presenceLines(procedure, mobile));
       else if (a === "penalty") lines.push(...botText.penaltyLines(p));
       else lines.push(...botText.proxyLines(p));
     }
@@ -367,11 +377,11 @@ export const botText = {
       ? ["💵 Về số tiền được nhận, dữ liệu của thủ tục nêu:", ...[...new Set(clauses)].map((t) => `• ${t.charAt(0).toUpperCase()}${t.slice(1)}`)]
       : ["💵 Số tiền được hỗ trợ, trợ cấp không có trong danh mục thủ tục; ông/bà vui lòng hỏi bộ phận một cửa (Trung tâm Phục vụ hành chính công) của xã/phường."];
   },
-  /** Doing it late: what the procedure's own data says of it (a late fee, a deadline), and where to ask about a fine it does not name. */
+  /** Doing it late: what the procedure's own data (`told`) says of it (a late fee, a deadline), and where to ask about a fine it does not name. */
   penaltyLines(p: ProcedureView): string[] {
     const late = (t: string | null): t is string => t !== null && LATE.test(t);
     const facts = [
-      ...(late(p.fee) ? [`Lệ phí: ${feeText(p.fee)}`] : []),
+      ...(late(p.fee) ? [`Lệ phí: ${p.fee}`] : []),
       ...(late(p.processingTime) ? [`Thời hạn: ${p.processingTime}`] : []),
       ...[...p.notes, ...p.toShow, ...p.documents.map((d) => d.note)].filter(late),
     ];

@@ -38,26 +38,6 @@ export class FailedAuthLimiter {
     return Math.max(1, Math.ceil(state.msBeforeNext / 1000));
   }
 
-  /**
-   * Counts an attempt before it is judged, so attempts fired at once cannot outrun the limit:
-   * seconds to wait when this one is over it (then it must not be tried), else null. An attempt
-   * that succeeds is taken back with `forgive`.
-   */
-  async reserve(ip: string): Promise<number | null> {
-    try {
-      await this.limiter.consume(ip);
-      return null;
-    } catch (reason) {
-      if (reason instanceof RateLimiterRes) return Math.max(1, Math.ceil(reason.msBeforeNext / 1000));
-      throw reason;
-    }
-  }
-
-  /** Takes back an attempt counted by `reserve` that succeeded. */
-  async forgive(ip: string): Promise<void> {
-    await this.limiter.reward(ip, 1);
-  }
-
   /** Counts one failed authentication from this address. */
   async recordFailure(ip: string): Promise<void> {
     await this.limiter.consume(ip).catch((reason: unknown) => {

@@ -74,6 +74,27 @@ const COMMON = new Set(
   ].map((p) => p.replace(/[^a-z0-9]/g, "")),
 );
 
+/**
+ * Words that head guessing lists and are padded with a year or a few digits ("password12",
+ * "Motcua@2026", "p@ssw0rd!"): a password that is one of them plus trailing digits or punctuation
+ * is as common as the listed ones. Compared after the tail is cut and the usual letter-for-symbol
+ * swaps are undone (@ a, 0 o, 1 i, 3 e, $ s).
+ */
+const COMMON_STEMS = new Set([
+  "password", "passwd", "matkhau", "motcua", "admin", "administrator", "qwerty", "qwertyuiop", "asdfgh", "iloveyou",
+  "vietnam", "abc", "abcd", "abcde", "abcdef", "welcome", "letmein", "hello", "xinchao", "anhyeuem", "emyeuanh",
+]);
+const LEET: Record<string, string> = { "@": "a", "0": "o", "1": "i", "3": "e", $: "s" };
+
+function isCommon(lower: string): boolean {
+  if (COMMON.has(lower.replace(/[^a-z0-9]/g, ""))) return true;
+  const stem = lower
+    .replace(/[^a-z]+$/, "")
+    .replace(/[^a-z0-9@$]/g, "")
+    .replace(/[@$013]/g, (c) => LEET[c]!);
+  return COMMON_STEMS.has(stem);
+}
+
 export interface PasswordContext {
   username: string;
   /** The password in use now (the one-time one on a first sign-in): the new one must differ. */
@@ -97,7 +118,7 @@ export function passwordProblems(password: string, context: PasswordContext): st
   }
   if (context.current !== undefined && password === context.current) problems.push("Mật khẩu mới phải khác mật khẩu hiện tại (must differ from the current one).");
   if (chars.length > 0 && new Set(chars).size <= 2) problems.push("Mật khẩu mới quá dễ đoán: toàn một hai ký tự lặp lại (too easy to guess).");
-  else if (COMMON.has(lower.replace(/[^a-z0-9]/g, ""))) problems.push("Mật khẩu mới quá phổ biến, dễ bị đoán (too common).");
+  else if (isCommon(lower)) problems.push("Mật khẩu mới quá phổ biến, dễ bị đoán (too common).");
   return problems;
 }
 

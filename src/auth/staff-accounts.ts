@@ -15,16 +15,16 @@
  * Sign-in failures: STAFF_LOCKOUT_FAILURES wrong passwords lock the username (known or not) for
  * STAFF_LOCKOUT_SECONDS, and STAFF_SIGNIN_IP_FAILURES from one client address refuse that
  * address for as long; both answer 429 with Retry-After and the same words, whether the
- * username exists or not. A wrong current password on a password change counts alike.
+ * username exists or not. A wrong current password on a password change counts alike. They are
+ * counted in PostgreSQL ("LookupFailure", as wrong look-up proofs are), so emptying or restarting
+ * Redis gives a guesser no more tries.
  */
 import type { Env } from "../config/env.js";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Redis } from "ioredis";
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import type { Db } from "../db/client.js";
 import { AppError, RateLimitedError, ValidationError } from "../errors.js";
 import type { StaffRole } from "../generated/prisma/enums.js";
-import { FailedAuthLimiter } from "./failed-auth-limiter.js";
 import { UnauthorizedError, type Principal } from "./guard.js";
 import { generateOneTimePassword, hashPassword, passwordProblems, PASSWORD_MAX_LENGTH, verifyNothing, verifyPassword } from "./passwords.js";
 
@@ -89,25 +89,18 @@ const lockedMessage = (seconds: number) =>
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 const versionOf = (changedAt: Date | null) => changedAt?.getTime() ?? 0;
 
+/** The "LookupFailure" scopes of sign-in failures: per username (as typed, known or not) and per client address. */
+export const SIGN_IN_USER_SCOPE = "STAFF_SIGNIN_USER";
+export const SIGN_IN_CLIENT_SCOPE = "STAFF_SIGNIN_CLIENT";
+
 export class StaffAccounts {
-  private readonly userLock: RateLimiterRedis;
-  private readonly ipFailures: FailedAuthLimiter;
+  private signIns = 0;
 
   constructor(
     private readonly db: Db,
     private readonly redis: Redis,
     readonly options: StaffAccountsOptions,
-  ) {
-    this.userLock = new RateLimiterRedis({
-      storeClient: redis,
-      keyPrefix: `${options.prefix}:staff-signin-user`,
-      points: options.lockFailures,
-      duration: options.lockSeconds,
-      rejectIfRedisNotReady: true,
-      insuranceLimiter: new RateLimiterMemory({ points: options.lockFailures, duration: options.lockSeconds }),
-    });
-    this.ipFailures = new FailedAuthLimiter(redis, { prefix: `${options.prefix}:staff-signin`, maxFailures: options.ipFailures, windowSeconds: options.lockSeconds });
-  }
+  ) {}
 
   // ───────────── accounts (the CLI) ─────────────
 
@@ -151,7 +144,7 @@ export class StaffAccounts {
     });
     // Refused from now on whatever Redis says (the password version changed); removed there too.
     await this.endSessions(user.id).catch(() => undefined);
-    await this.userLock.delete(user.username).catch(() => undefined);
+    await this.liftLock(user.username);
     return { username: user.username, oneTimePassword };
   }
 
@@ -160,7 +153,7 @@ export class StaffAccounts {
     const user = await this.requireUser(usernameInput);
     await this.db.staffUser.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(password), mustChangePassword: false, passwordChangedAt: new Date(), active: true } });
     await this.endSessions(user.id);
-    await this.userLock.delete(user.username).catch(() => undefined);
+    await this.liftLock(user.username);
   }
 
   /** Disables the account; its sessions stop at once. False when it was already disabled. */
@@ -223,45 +216,68 @@ export class StaffAccounts {
     return this.startSession(user.id, versionOf(changedAt));
   }
 
+  /** Seconds until the username or the address may try again: 429 while either is locked. */
   private async refuseIfLocked(username: string, client: string): Promise<void> {
-    const ipWait = await this.ipFailures.retryAfter(client);
-    const state = username ? await this.userLock.get(username).catch(() => null) : null;
-    const userWait = state && state.consumedPoints >= this.options.lockFailures ? Math.max(1, Math.ceil(state.msBeforeNext / 1000)) : null;
-    const wait = Math.max(ipWait ?? 0, userWait ?? 0);
+    const { lockSeconds, lockFailures, ipFailures } = this.options;
+    const [row] = await this.db.$queryRaw<{ wait: number | null }[]>`
+      SELECT max(ceil(extract(epoch FROM "windowStart" + make_interval(secs => ${lockSeconds}) - now())))::int AS wait
+        FROM "LookupFailure"
+       WHERE "windowStart" > now() - make_interval(secs => ${lockSeconds})
+         AND ((scope = ${SIGN_IN_USER_SCOPE} AND key = ${username} AND count >= ${lockFailures})
+           OR (scope = ${SIGN_IN_CLIENT_SCOPE} AND key = ${client} AND count >= ${ipFailures}))`;
+    const wait = row?.wait ?? 0;
     if (wait > 0) throw new RateLimitedError(lockedMessage(wait), wait);
   }
 
   /**
    * Counts the attempt as a failure before the (slow) password check, so attempts fired at once
-   * cannot outrun the limits: 429 when this one is over either. A right password takes it back
-   * (forgiveAttempt); a wrong one leaves it counted (lockIfReached).
+   * cannot outrun the limits (each count is one row, updated under its lock): 429 when this one is
+   * over either. A right password takes it back (forgiveAttempt); a wrong one leaves it counted
+   * (lockIfReached). A window is STAFF_LOCKOUT_SECONDS from its first failure.
    */
   private async reserveAttempt(username: string, client: string): Promise<{ consumed: number }> {
     await this.refuseIfLocked(username, client);
-    const ipWait = await this.ipFailures.reserve(client).catch(() => null);
-    let consumed = 0;
-    let userWait: number | null = null;
-    if (username) {
-      const res = await this.userLock.consume(username).catch((reason: unknown) => {
-        if (reason instanceof RateLimiterRes) userWait = Math.max(1, Math.ceil(reason.msBeforeNext / 1000));
-        return reason instanceof RateLimiterRes ? reason : null;
-      });
-      consumed = res?.consumedPoints ?? 0;
-    }
-    const wait = Math.max(ipWait ?? 0, userWait ?? 0);
+    this.prune();
+    const window = this.options.lockSeconds;
+    const keys = username ? [SIGN_IN_CLIENT_SCOPE, SIGN_IN_USER_SCOPE] : [SIGN_IN_CLIENT_SCOPE];
+    const rows = await this.db.$queryRaw<{ scope: string; count: number; wait: number }[]>`
+      INSERT INTO "LookupFailure" AS f (scope, key, "windowStart", count)
+      SELECT t.scope, CASE WHEN t.scope = ${SIGN_IN_USER_SCOPE} THEN ${username} ELSE ${client} END, now(), 1 FROM unnest(${keys}::text[]) AS t(scope)
+      ON CONFLICT (scope, key) DO UPDATE SET
+        count = CASE WHEN f."windowStart" <= now() - make_interval(secs => ${window}) THEN 1 ELSE f.count + 1 END,
+        "windowStart" = CASE WHEN f."windowStart" <= now() - make_interval(secs => ${window}) THEN now() ELSE f."windowStart" END
+      RETURNING scope, count, GREATEST(1, ceil(extract(epoch FROM f."windowStart" + make_interval(secs => ${window}) - now())))::int AS wait`;
+    const user = rows.find((r) => r.scope === SIGN_IN_USER_SCOPE);
+    const address = rows.find((r) => r.scope === SIGN_IN_CLIENT_SCOPE);
+    const waits = [user && user.count > this.options.lockFailures ? user.wait : 0, address && address.count > this.options.ipFailures ? address.wait : 0];
+    const wait = Math.max(...waits);
     if (wait > 0) throw new RateLimitedError(lockedMessage(wait), wait);
-    return { consumed };
+    return { consumed: user?.count ?? 0 };
   }
 
   /** After a wrong password: the failure that reaches the limit locks for the whole lock time (not what is left of the window). */
   private async lockIfReached(username: string, attempt: { consumed: number }): Promise<void> {
-    if (username && attempt.consumed >= this.options.lockFailures) await this.userLock.block(username, this.options.lockSeconds).catch(() => undefined);
+    if (username && attempt.consumed >= this.options.lockFailures) {
+      await this.db.$executeRaw`UPDATE "LookupFailure" SET "windowStart" = now() WHERE scope = ${SIGN_IN_USER_SCOPE} AND key = ${username}`;
+    }
   }
 
-  /** After a right password: the attempt was no failure. */
+  /** After a right password: the attempt was no failure, and the username's failures are forgotten. */
   private async forgiveAttempt(username: string, client: string): Promise<void> {
-    await this.ipFailures.forgive(client).catch(() => undefined);
-    if (username) await this.userLock.delete(username).catch(() => undefined);
+    await this.db.$executeRaw`UPDATE "LookupFailure" SET count = GREATEST(count - 1, 0) WHERE scope = ${SIGN_IN_CLIENT_SCOPE} AND key = ${client}`;
+    if (username) await this.liftLock(username);
+  }
+
+  /** Forgets a username's failures (a right password, a reset). */
+  private async liftLock(username: string): Promise<void> {
+    await this.db.$executeRaw`DELETE FROM "LookupFailure" WHERE scope = ${SIGN_IN_USER_SCOPE} AND key = ${username}`;
+  }
+
+  /** Now and then, forgets windows long over (usernames typed once, addresses gone). */
+  private prune(): void {
+    this.signIns += 1;
+    if (this.signIns % 200 !== 0) return;
+    void this.db.$executeRaw`DELETE FROM "LookupFailure" WHERE scope IN (${SIGN_IN_USER_SCOPE}, ${SIGN_IN_CLIENT_SCOPE}) AND "windowStart" < now() - make_interval(secs => ${this.options.lockSeconds * 2})`.catch(() => undefined);
   }
 
   // ───────────── sessions ─────────────

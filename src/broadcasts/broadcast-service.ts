@@ -662,7 +662,7 @@ export class BroadcastService {
       `SELECT DISTINCT ON (i.id) i.id AS "identityId", i.channel::text AS channel, i."citizenId", s."hamletId",
               i."optedOutAt" IS NOT NULL AS "identityOptedOut", COALESCE(z."optedOutAt" IS NOT NULL, false) AS "citizenOptedOut",
               i.reachable, i."lastInteractionAt", z.phone,
-              COALESCE(EXISTS (SELECT 1 FROM "ChannelIdentity" x WHERE x."citizenId" = i."citizenId" AND x.channel = 'SMS' AND x."optedOutAt" IS NOT NULL), false) AS "smsOptedOut",
+              COALESCE(EXISTS (SELECT 1 FROM "ChannelIdentity" x WHERE x.channel = 'SMS' AND x."externalId" = z.phone AND x."optedOutAt" IS NOT NULL), false) AS "smsOptedOut",
               CASE WHEN i.channel = 'ZALO_OA'
                    THEN (SELECT count(*)::int FROM "Notice" n
                           WHERE n."identityId" = i.id AND n.type = 'BROADCAST' AND n."createdAt" > $3 AND n.status <> 'CANCELLED' AND n."broadcastId" <> $4)

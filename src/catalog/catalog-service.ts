@@ -9,6 +9,7 @@ import type { SearchAnswer } from "./search/answer.js";
 import { askCatalog, searchCatalog, type CatalogSearchIndex, type SearchableProcedure, type SearchResult } from "./search/index.js";
 import { builtSnapshot, searchIndexOf, type SnapshotSource } from "./search/snapshot.js";
 import type { ProcedureRepository, ProcedureView } from "./repository.js";
+import { asTyped } from "../text/vietnamese.js";
 
 export const MAX_QUERY_LENGTH = 500;
 
@@ -48,13 +49,14 @@ export class CatalogService {
     return this.indexed;
   }
 
+  /** The best procedures for a question (read as typed: full-width "ＫＨＡＩ ＳＩＮＨ" is "KHAI SINH", `asTyped`). */
   async search(query: string, limit = 5): Promise<SearchResult[]> {
-    return searchCatalog(await this.index(), query, { limit });
+    return searchCatalog(await this.index(), asTyped(query), { limit });
   }
 
   /** The kind of answer a citizen's question gets (search/answer.ts): match, choices, out of scope or none. */
   async ask(query: string, limit = 5): Promise<SearchAnswer> {
-    return askCatalog(await this.index(), query, { limit });
+    return askCatalog(await this.index(), asTyped(query), { limit });
   }
 
   async get(code: string): Promise<ProcedureView | undefined> {

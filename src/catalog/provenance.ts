@@ -163,3 +163,38 @@ export function feeText(fee: string, now: Date = new Date()): string {
     rest = rest.slice(close + 1);
   }
 }
+
+/** Units of a processing time, shortest first (the order several cases are listed in). */
+const TIME_UNITS: Readonly<Record<string, number>> = { giờ: 1 / 8, ngày: 1, "ngày làm việc": 1, tuần: 7, tháng: 30, năm: 365 };
+const TIME_PART = /^(\d+(?:[.,]\d+)?)\s+(giờ|ngày làm việc|ngày|tuần|tháng|năm)$/u;
+
+/** "5 ngày làm việc / 2 ngày" (one channel's cases): "2 ngày hoặc 5 ngày làm việc, tùy trường hợp"; anything else as it is. */
+function timeCases(value: string): string {
+  const parts = [...new Set(value.split(" / ").map((t) => t.trim()))];
+  if (parts.length < 2) return value;
+  const parsed = parts.map((t) => TIME_PART.exec(t));
+  if (parsed.some((m) => m === null)) return value;
+  const cases = (parsed as RegExpExecArray[])
+    .map((m) => ({ n: Number(m[1]!.replace(",", ".")), number: m[1]!, unit: m[2]! }))
+    .sort((a, b) => a.n * TIME_UNITS[a.unit]! - b.n * TIME_UNITS[b.unit]! || a.n - b.n);
+  const oneUnit = cases.every((c) => c.unit === cases[0]!.unit);
+  const said = cases.map((c, i) => (oneUnit && i < cases.length - 1 ? c.number : `${c.number} ${c.unit}`));
+  return `${said.slice(0, -1).join(", ")} hoặc ${said.at(-1)!}, tùy trường hợp`;
+}
+
+/**
+ * A processing time in the words citizens are told. The portal capitalises its units ("7 Ngày làm
+ * việc", "8 Giờ"), which reads wrong mid-sentence, and joins one channel's several cases with " / "
+ * ("5 Ngày làm việc / 2 Ngày", procedures-commune.md), which a citizen cannot read: said "2 ngày
+ * hoặc 5 ngày làm việc, tùy trường hợp". Channels ("Trực tuyến: …; Trực tiếp: …") that come to the
+ * same words are said once. Other text is left as the source wrote it.
+ */
+export function timeText(time: string): string {
+  const lowered = time.replace(/(\d)\s+(Ngày làm việc|Ngày|Giờ|Tuần|Tháng|Năm)(?!\p{L})/gu, (_, d: string, unit: string) => `${d} ${unit.toLowerCase()}`);
+  const channels = lowered.split("; ").map((segment) => {
+    const labelled = /^(Trực tuyến|Dịch vụ bưu chính|Trực tiếp): (.*)$/u.exec(segment);
+    return labelled ? { label: labelled[1]!, value: timeCases(labelled[2]!) } : { label: null, value: timeCases(segment) };
+  });
+  if (channels.length > 1 && channels.every((c) => c.label !== null && c.value === channels[0]!.value)) return channels[0]!.value;
+  return channels.map((c) => (c.label ? `${c.label}: ${c.value}` : c.value)).join("; ");
+}

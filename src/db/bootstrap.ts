@@ -7,7 +7,7 @@ import pg from "pg";
 import { AppError, ServiceUnavailableError } from "../errors.js";
 
 const POSTGRES_HELP =
-  "Install and start it (Debian/Ubuntu: `sudo apt-get install postgresql && sudo pg_ctlcluster 15 main start`) or set DATABASE_URL to a reachable server.";
+  "Install and start it (Debian/Ubuntu: `sudo apt-get install postgresql && sudo service postgresql start`) or set DATABASE_URL to a reachable server.";
 const REDIS_HELP =
   "Install and start it (Debian/Ubuntu: `sudo apt-get install redis-server && sudo service redis-server start`) or set REDIS_URL to a reachable server.";
 

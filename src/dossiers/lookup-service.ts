@@ -141,7 +141,8 @@ export class DossierLookupService {
   private prune(): void {
     this.calls += 1;
     if (this.calls % 500 !== 0) return;
-    void this.db.$executeRaw`DELETE FROM "LookupFailure" WHERE "windowStart" < now() - make_interval(secs => ${this.limits.windowSeconds * 2})`.catch(() => undefined);
+    // Staff sign-in failures keep windows of their own length (STAFF_LOCKOUT_SECONDS, up to a day): theirs to prune.
+    void this.db.$executeRaw`DELETE FROM "LookupFailure" WHERE "windowStart" < now() - make_interval(secs => ${this.limits.windowSeconds * 2}) AND scope NOT LIKE 'STAFF_SIGNIN%'`.catch(() => undefined);
   }
 
   /** For a code this conversation already proved a link to (kept in its session). */

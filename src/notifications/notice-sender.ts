@@ -236,7 +236,7 @@ export class NoticeSender {
     // A notice addressed to one chat (an announcement, a staff message) ends once that chat opted
     // out (HUY, STOP): what came through the chat stops, an urgent announcement's SMS fallback to
     // the phone of the citizen it was linked to included.
-    if (notice.identityId && notice.identities.some((i) => i.optedOut)) return claimed(() => this.finish(noticeId, claimToken, "CANCELLED", "the chat opted out", "cancelled"));
+    if (notice.identityId && notice.identities.some((i) => i.id === notice.identityId && i.optedOut)) return claimed(() => this.finish(noticeId, claimToken, "CANCELLED", "the chat opted out", "cancelled"));
     if (!(NOTICE_TYPES as readonly string[]).includes(notice.type)) return claimed(() => this.finish(noticeId, claimToken, "FAILED", `unknown notice type ${notice.type}`, "failed"));
     const type = notice.type as NoticeType;
 

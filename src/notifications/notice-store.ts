@@ -157,7 +157,7 @@ export interface ClaimedNotice {
   phone: string | null;
   preferredChannels: string[] | null;
   citizenOptedOutAt: Date | null;
-  identities: { channel: DeliveryChannel | "WEB" | "SANDBOX"; externalId: string; optedOut: boolean; reachable: boolean; lastInteractionAt: string | null }[];
+  identities: { id: string; channel: DeliveryChannel | "WEB" | "SANDBOX"; externalId: string; optedOut: boolean; reachable: boolean; lastInteractionAt: string | null }[];
 }
 
 export interface AttemptInput {
@@ -358,11 +358,14 @@ export class NoticeStore {
       text: `SELECT n.id, n.xmin::text AS version, n.type, n."citizenId", n."channelPlan"::text[] AS "channelPlan", n."channelIndex", n.variables, n.urgent, n."lastError",
               n."identityId", n."broadcastId",
               z.id AS "knownCitizen", z.phone, z."preferredChannels"::text[] AS "preferredChannels", z."optedOutAt" AS "citizenOptedOutAt",
-              COALESCE((SELECT json_agg(json_build_object('channel', i.channel, 'externalId', i."externalId", 'optedOut', i."optedOutAt" IS NOT NULL,
+              COALESCE((SELECT json_agg(json_build_object('id', i.id, 'channel', i.channel, 'externalId', i."externalId", 'optedOut', i."optedOutAt" IS NOT NULL,
                                                           'reachable', i.reachable, 'lastInteractionAt', i."lastInteractionAt"))
                           FROM "ChannelIdentity" i
-                         -- Two conditions the indexes answer (a CASE here was a scan of every identity per notice).
-                         WHERE i.id = n."identityId" OR (n."identityId" IS NULL AND i."citizenId" = n."citizenId")), '[]'::json) AS identities
+                         -- Conditions the indexes answer (a CASE here was a scan of every identity per notice):
+                         -- the citizen's chats and phone, or the one chat a notice is addressed to and
+                         -- the phone's own opt-outs (an urgent announcement's SMS fallback honours a STOP).
+                         WHERE i.id = n."identityId" OR (n."identityId" IS NULL AND i."citizenId" = n."citizenId")
+                            OR (n."identityId" IS NOT NULL AND i.channel IN ('SMS', 'ZNS') AND i."externalId" = z.phone)), '[]'::json) AS identities
          FROM "Notice" n LEFT JOIN "Citizen" z ON z.id = n."citizenId"
         WHERE n.id = ANY($1::uuid[]) AND ${NoticeStore.claimable("$2")}`,
       values: [ids, noticeFrom("SENDING")],

@@ -6,6 +6,7 @@
  */
 import QRCode from "qrcode";
 import type { Db } from "../db/client.js";
+import { xmlChars } from "../text/characters.js";
 
 export interface PublicCommune {
   code: string;
@@ -117,8 +118,7 @@ export class CommunePageService {
 
 /** XML text: the five characters escaped, and characters XML 1.0 cannot hold dropped. */
 export function xmlText(value: string): string {
-  return value
-    .replace(/[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, "")
+  return xmlChars(value)
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")

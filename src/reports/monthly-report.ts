@@ -19,7 +19,8 @@ import { createNotices, viaPg, wakeRelay } from "../notifications/notice-store.j
 import type { StaffReportReminderVariables } from "../text/staff-vi.js";
 import { AppError, NotFoundError, ValidationError } from "../errors.js";
 import { dayKey, shiftDay, type WorkingCalendar } from "../calendar/working-days.js";
-import { CONTROL, INVISIBLE, LONE_SURROGATE } from "../text/characters.js";
+import { CONTROL, INVISIBLE, LONE_SURROGATE, NONCHARACTER } from "../text/characters.js";
+import { formatDateTimeVi } from "../text/dates.js";
 
 // ───────────────────────── Months ─────────────────────────
 
@@ -100,7 +101,7 @@ const section = (label: string) =>
   z
     .string({ message: `${label}: văn bản` })
     .max(SECTION_MAX, `${label}: tối đa ${SECTION_MAX.toLocaleString("vi-VN")} ký tự`)
-    .refine((v) => !CONTROL.test(v) && !LONE_SURROGATE.test(v), `${label}: có ký tự điều khiển không hợp lệ`)
+    .refine((v) => !CONTROL.test(v) && !LONE_SURROGATE.test(v) && !NONCHARACTER.test(v), `${label}: có ký tự điều khiển không hợp lệ`)
     .refine((v) => !INVISIBLE.test(v), `${label}: có ký tự ẩn (khoảng trắng không độ rộng, ký tự đảo chiều chữ); hãy gõ lại`)
     .transform((v) => v.normalize("NFC"));
 
@@ -589,7 +590,7 @@ export class MonthlyReportService {
   }
 
   private submittedError(month: string, row: { submittedAt: Date | null; submittedByName: string | null }) {
-    const when = row.submittedAt ? new Intl.DateTimeFormat("vi-VN", { timeZone: "Asia/Ho_Chi_Minh", dateStyle: "short", timeStyle: "short" }).format(row.submittedAt) : "";
+    const when = row.submittedAt ? formatDateTimeVi(row.submittedAt) : "";
     return new ReportConflictError(
       `Báo cáo ${monthLabel(month)} đã nộp${when ? ` lúc ${when}` : ""}${row.submittedByName ? ` (${row.submittedByName})` : ""}; báo cáo đã nộp không sửa được nữa (a submitted report cannot be edited).`,
     );

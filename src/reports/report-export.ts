@@ -6,6 +6,8 @@
 import { stringify } from "csv-stringify/sync";
 import { NOTICE_CHANNEL_LABELS, REPORT_TEXT } from "../text/staff-vi.js";
 import type { MonthlyReportView } from "./monthly-report.js";
+import { xmlChars } from "../text/characters.js";
+import { formatDateTimeVi } from "../text/dates.js";
 
 export interface ReportLine {
   /** The part of the report (Tiếp nhận hồ sơ, Trả kết quả, …). */
@@ -64,9 +66,7 @@ export function reportLines(r: MonthlyReportView): ReportLine[] {
 const statusText = (r: MonthlyReportView) =>
   r.status === "SUBMITTED" ? `${T.status.SUBMITTED}${r.submittedBy ? ` (${r.submittedBy})` : ""}${r.submittedAt ? ` – ${vnDateTime(r.submittedAt)}` : ""}` : T.status.DRAFT;
 
-function vnDateTime(iso: string): string {
-  return new Intl.DateTimeFormat("vi-VN", { timeZone: "Asia/Ho_Chi_Minh", dateStyle: "short", timeStyle: "short" }).format(new Date(iso));
-}
+const vnDateTime = (iso: string): string => formatDateTimeVi(new Date(iso));
 
 export const reportTitle = (r: MonthlyReportView) => `${T.title} ${r.monthLabel} – ${r.unit.name}`;
 
@@ -127,10 +127,10 @@ export async function reportXlsx(r: MonthlyReportView): Promise<Buffer> {
     { key: "label", width: 58 },
     { key: "value", width: 16 },
   ];
-  const title = ws.addRow([reportTitle(r)]);
+  const title = ws.addRow([xmlChars(reportTitle(r))]);
   title.font = { bold: true, size: 14 };
   ws.mergeCells(title.number, 1, title.number, 3);
-  ws.addRow([T.statusHeading, statusText(r)]);
+  ws.addRow([T.statusHeading, xmlChars(statusText(r))]);
   ws.addRow([]);
   const head = ws.addRow([T.columns.part, T.columns.label, T.columns.value]);
   head.font = { bold: true };
@@ -146,7 +146,8 @@ export async function reportXlsx(r: MonthlyReportView): Promise<Buffer> {
   for (const k of ["results", "strengths", "limitations", "proposals"] as const) {
     const h = ws.addRow([T.sections[k]]);
     h.font = { bold: true };
-    const body = ws.addRow([r.sections[k]]);
+    // Saved by an older version, a noncharacter would make the whole file one Excel and LibreOffice refuse.
+    const body = ws.addRow([xmlChars(r.sections[k])]);
     ws.mergeCells(body.number, 1, body.number, 3);
     body.getCell(1).alignment = { wrapText: true, vertical: "top" };
     const lines = r.sections[k].split("\n").reduce((n, l) => n + Math.max(1, Math.ceil(l.length / 100)), 0);

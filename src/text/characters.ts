@@ -16,3 +16,9 @@ export const CONTROL_ONE_LINE = /\p{Cc}/u;
 export const INVISIBLE = /[\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 /** Half of a surrogate pair without the other half (with the u flag a whole pair is one code point and does not match). */
 export const LONE_SURROGATE = /\p{Surrogate}/u;
+/** Noncharacters (U+FFFE, U+FFFF, U+FDD0–U+FDEF…): never text; XML (an XLSX, a feed) cannot hold U+FFFE and U+FFFF. */
+export const NONCHARACTER = /\p{Noncharacter_Code_Point}/u;
+/** What XML 1.0 cannot hold: C0 controls other than tab and line breaks, U+FFFE, U+FFFF, lone surrogates. */
+const NOT_XML = /[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
+/** Text with what XML 1.0 cannot hold dropped: a file with one such character is refused whole by its reader (Excel, LibreOffice, a feed reader). */
+export const xmlChars = (text: string): string => text.replace(NOT_XML, "");

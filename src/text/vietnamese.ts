@@ -1,6 +1,7 @@
 /**
  * Vietnamese text helpers shared by search, SMS and name matching.
  *
+ * - `asTyped`: compatibility characters folded (full-width letters and digits), for what citizens type.
  * - `normalizeInput`: NFC, trimmed, inner whitespace collapsed (some keyboards and macOS
  *   input produce combining marks; everything is compared in NFC).
  * - `stripDiacritics`: removes every combining mark (a letter can carry two: ệ = e + ^ + .),
@@ -10,6 +11,16 @@
  */
 
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
+
+/**
+ * What a citizen typed, read as the letters and digits it shows: compatibility characters folded
+ * (NFKC) — full-width "ＨＵＹ" or "０９１２" from a phone's wide keyboard or a copied PDF are
+ * "HUY" and "0912", "①" is "1" — and composed as NFC (no Vietnamese letter has a compatibility
+ * form, so marks are unchanged).
+ */
+export function asTyped(text: string): string {
+  return text.normalize("NFKC");
+}
 
 export function normalizeInput(text: string): string {
   return text.normalize("NFC").replace(/\s+/gu, " ").trim();

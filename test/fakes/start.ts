@@ -7,7 +7,9 @@ import { TwilioFake } from "./twilio-fake.js";
 import { ZaloFake } from "./zalo-fake.js";
 
 const base = Number(process.env.FAKES_PORT ?? 4010);
-const publicBase = (process.env.PUBLIC_BASE_URL ?? "http://127.0.0.1:3000").replace(/\/$/, "");
+// Where motcua listens, by its own defaults (src/config/env.ts): PUBLIC_BASE_URL, else HOST and PORT.
+const host = !process.env.HOST || process.env.HOST === "0.0.0.0" ? "127.0.0.1" : process.env.HOST;
+const publicBase = (process.env.PUBLIC_BASE_URL ?? `http://${host}:${process.env.PORT ?? 3000}`).replace(/\/$/, "");
 const zalo = new ZaloFake();
 const telegram = new TelegramFake();
 const twilio = new TwilioFake();
@@ -21,7 +23,7 @@ console.log(`Fake providers are listening (Ctrl+C to stop):
   Zalo OA + OAuth + ZNS  ${zalo.url}
   Telegram Bot API       ${telegram.url}
   Twilio                 ${twilio.url}
-Delivery receipts go to ${publicBase}. Start motcua against them with:
+Delivery receipts go to ${publicBase} (PUBLIC_BASE_URL, else HOST and PORT, as motcua reads them). Start motcua against them with:
 
 ${Object.entries(env).map(([k, v]) => `export ${k}='${v}'`).join("\n")}
 `);

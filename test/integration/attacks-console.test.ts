@@ -138,6 +138,25 @@ describe("sign-in", () => {
   });
 });
 
+describe("lock-out and Redis", () => {
+  it("a locked username and a held address stay refused after Redis is emptied (FLUSHDB, a restart without persistence): the failures are counted in PostgreSQL", async () => {
+    const username = `flush.${randomBytes(3).toString("hex")}`;
+    const { oneTimePassword } = await s.ctx.staffAccounts.create({ username, fullName: "Phạm Văn Xả", role: "commune_staff", unitCode: COMMUNE });
+    for (let i = 0; i < 5; i += 1) expect((await login(username, `sai-${i}`)).status).toBe(401);
+    const ip = freshIp();
+    for (let i = 0; i < 20; i += 1) expect((await login(`doan.${i}.${randomBytes(2).toString("hex")}`, "doan-sai", ip)).status).toBe(401);
+    const keys = await s.ctx.redis.keys(`${s.env.QUEUE_PREFIX}:*`);
+    if (keys.length > 0) await s.ctx.redis.del(...keys);
+    const locked = await login(username, oneTimePassword, freshIp());
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(800);
+    expect((await login(username, oneTimePassword, ip)).status).toBe(429);
+    // A reset lifts the username's lock, as before.
+    const { oneTimePassword: again } = await s.ctx.staffAccounts.resetPassword(username);
+    expect((await login(username, again, freshIp())).status).toBe(200);
+  });
+});
+
 describe("lock-out under a burst", () => {
   it("forty wrong passwords fired at once for one username get at most 5 tries at the password; the right one is then refused", async () => {
     const username = `burst.${randomBytes(3).toString("hex")}`;

@@ -74,6 +74,8 @@ describe("motcua CLI", () => {
     const out = await motcua(["migrate"], { DATABASE_URL: "postgresql://postgres@127.0.0.1:1/motcua" });
     expect(out.code).toBe(1);
     expect(out.stderr.trim()).toMatch(/^PostgreSQL is not reachable at 127\.0\.0\.1:1 \(from DATABASE_URL\)\. Install and start it .*apt-get install postgresql/);
+    // How to start it whatever PostgreSQL version the distribution installs (a cluster named by one version is not there on another).
+    expect(out.stderr).toContain("sudo service postgresql start");
     expect(out.stderr.trim().split("\n")).toHaveLength(1);
   });
 

@@ -56,6 +56,28 @@ describe("npm run demo", () => {
     const { code, stderr } = await runDemo();
     expect(stderr).toMatch(new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is already in use`));
     expect(code).toBe(1);
+    // Its sample dossiers were seeded first, on the desk's working days: every event on one, and
+    // every appointment at 17:00 (Vietnam) on one, by the seeded calendar — never a weekend or a holiday.
+    const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+    try {
+      const { rows } = await pool.query<{ what: string; day: string; dow: number; hhmm: string; holiday: boolean }>(
+        `WITH t AS (
+           SELECT 'due ' || code AS what, ("dueAt" AT TIME ZONE 'UTC') AT TIME ZONE 'Asia/Ho_Chi_Minh' AS at FROM "Dossier" WHERE code LIKE 'H15.50.05.13-2611%-01%'
+           UNION ALL
+           SELECT 'event ' || e."eventId", (e."occurredAt" AT TIME ZONE 'UTC') AT TIME ZONE 'Asia/Ho_Chi_Minh' FROM "DossierEvent" e WHERE e."eventId" LIKE 'demo-H15.%')
+         SELECT what, to_char(at, 'YYYY-MM-DD') AS day, extract(isodow FROM at)::int AS dow, to_char(at, 'HH24:MI') AS hhmm,
+                EXISTS (SELECT 1 FROM "CalendarDay" c WHERE c.date = at::date AND c.kind = 'HOLIDAY') AS holiday
+           FROM t`,
+      );
+      expect(rows.filter((r) => r.what.startsWith("due "))).toHaveLength(4);
+      expect(rows.filter((r) => r.what.startsWith("event "))).toHaveLength(9);
+      for (const r of rows) {
+        expect(r.dow <= 5 && !r.holiday, `${r.what} on ${r.day}`).toBe(true);
+        if (r.what.startsWith("due ")) expect(r.hhmm, r.what).toBe("17:00");
+      }
+    } finally {
+      await pool.end();
+    }
   });
 
   it("runs again on the database it already set up (its sample dossiers are left as they are)", async () => {

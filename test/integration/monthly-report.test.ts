@@ -383,7 +383,7 @@ describe("unit confinement", () => {
     expect((await api("PUT", `/api/v1/reports/monthly/${A}/2026-09`, keys.a!, { results: "x".repeat(20_001) })).body.error.field).toBe("results");
     expect((await api("PUT", `/api/v1/reports/monthly/${A}/9999-01`, keys.a!, body)).status).toBe(400);
     // Printed and sent up the line: no control or hidden/reversing characters, nothing stored.
-    for (const text of ["Đạt\u0007 kế hoạch.", "Đạt \u202ekế hoạch.", "Đạt\u200b kế hoạch."]) {
+    for (const text of ["Đạt\u0007 kế hoạch.", "Đạt \u202ekế hoạch.", "Đạt\u200b kế hoạch.", "Đạt\uffff kế hoạch.", "Đạt\ufffe kế hoạch."]) {
       const refused = await api("PUT", `/api/v1/reports/monthly/${A}/2026-09`, keys.a!, { limitations: text });
       expect(refused.status, JSON.stringify(text)).toBe(400);
       expect(refused.body.error.field).toBe("limitations");
@@ -489,7 +489,11 @@ describe("submitting", () => {
     const edit = await api("PUT", path, keys.b!, { results: "Sửa lại" });
     expect(edit.status).toBe(409);
     expect(edit.body.error.code).toBe("CONFLICT");
-    expect(edit.body.error.message).toMatch(/Báo cáo tháng 10\/2026 đã nộp lúc .* \(Cán bộ b\); báo cáo đã nộp không sửa được nữa/);
+    // When it was submitted reads as every other time of the console: HH:mm dd/MM/yyyy.
+    expect(edit.body.error.message).toMatch(/Báo cáo tháng 10\/2026 đã nộp lúc \d{2}:\d{2} \d{2}\/\d{2}\/\d{4} \(Cán bộ b\); báo cáo đã nộp không sửa được nữa/);
+    const csv = await api("GET", `/api/v1/reports/monthly?unit=${B}&month=${MONTH}&format=csv`, keys.b!);
+    const statusRow = (parse(csv.text, { bom: true, relax_column_count: true }) as string[][])[1]!;
+    expect(statusRow[1]).toMatch(/^Đã nộp \(Cán bộ b\) – \d{2}:\d{2} \d{2}\/\d{2}\/\d{4}$/);
     expect((await report(B, keys.b!)).body.sections.results).toBe(sections.results);
     // Two submissions at once: one is made, the other finds it made.
     const pathA = `/api/v1/reports/monthly/${A}/2026-06`;
@@ -547,6 +551,8 @@ describe("downloads", () => {
     expect(value("Trả kết quả qua dịch vụ bưu chính công ích")).toBe("2");
     expect(value("Tổng chi phí ước tính")).toBe("3620");
     expect(value("SMS: chuyển sang kênh khác")).toBe("2");
+    // Of the residents an announcement reached, those whose channel confirmed it arrived, said in plain words.
+    expect(rows.find((r) => r[1] === "Trong đó có xác nhận đã đến")?.[0]).toBe("Thông báo của xã, phường");
     expect(rows.find((r) => r[0] === "Kiến nghị, đề xuất")).toBeDefined();
   });
 
@@ -581,6 +587,20 @@ describe("downloads", () => {
     const rowA = communes.getColumn(1).values.findIndex((v) => v === A);
     expect(rowA).toBeGreaterThan(1);
     expect(communes.getRow(rowA).getCell(3).value).toBe(4);
+  });
+});
+
+describe("the XLSX of a section holding what XML cannot (U+FFFE, U+FFFF: saved before they were refused)", () => {
+  it("still opens: the characters are left out, the rest of the text is there (found by the attack pass)", async () => {
+    expect((await api("PUT", `/api/v1/reports/monthly/${A}/2026-04`, keys.a!, { results: "Đạt kế hoạch." })).status).toBe(200);
+    await t.ctx.pool.query(`UPDATE "MonthlyReport" SET results = $3 WHERE "unitCode" = $1 AND month = $2`, [A, "2026-04", "Đạt\uffff kế\ufffe hoạch."]);
+    const res = await api("GET", `/api/v1/reports/monthly?unit=${A}&month=2026-04&format=xlsx`, keys.a!);
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.buffer as unknown as ArrayBuffer);
+    const cells: string[] = [];
+    wb.getWorksheet("Báo cáo")!.eachRow((row) => cells.push(String(row.getCell(1).value ?? "")));
+    expect(cells).toContain("Đạt kế hoạch.");
   });
 });
 

@@ -123,6 +123,14 @@ describe("asked how to hand a dossier in", () => {
     expect(botText.presenceLines(view({}))).toContain(botText.onlineUnknown);
   });
 
+  it("says the portal's per-channel times once where they agree, and still reads from them that it may be done online", () => {
+    const answer = botText.aspects(view({ processingTime: "Trực tuyến: 3 Ngày làm việc / 1 Giờ; Trực tiếp: 1 Giờ / 3 Ngày làm việc" }), ["time", "postal"]);
+    expect(answer).toContain("⏱ Thời hạn giải quyết: 1 giờ hoặc 3 ngày làm việc, tùy trường hợp\n📮 Nộp trực tiếp hoặc trực tuyến");
+    expect(botText.aspects(view({ processingTime: "Trực tuyến: 3 Ngày; Trực tiếp: 5 Ngày" }), ["time"])).toContain("⏱ Thời hạn giải quyết: Trực tuyến: 3 ngày; Trực tiếp: 5 ngày\n");
+    // text that is not the portal's units and cases is left as written
+    expect(botText.aspects(view({ processingTime: "Trong ngày làm việc; từ 01/7/2025 là 02 Ngày" }), ["time"])).toContain("⏱ Thời hạn giải quyết: Trong ngày làm việc; từ 01/7/2025 là 02 ngày\n");
+  });
+
   it("says nothing more where the data names the online way", () => {
     const answer = botText.aspects(view({ processingTime: "Trực tuyến: 20 Ngày; Trực tiếp: 20 Ngày" }), ["postal"]);
     expect(answer).toContain("📮 Nộp trực tiếp hoặc trực tuyến");

@@ -23,6 +23,14 @@ describe("the new-password policy", () => {
     expect(passwordProblems("abababababab", ctx).join(" ")).toMatch(/dễ đoán/);
     expect(passwordProblems("1234567890", ctx).join(" ")).toMatch(/phổ biến/);
     expect(passwordProblems("MatKhau@123", ctx).join(" ")).toMatch(/phổ biến/);
+  });
+  it("refuses a common word padded with digits or punctuation, or spelled with symbols", () => {
+    for (const p of ["password12", "Password2026", "Motcua@2026", "p@ssw0rd!!", "Admin@12345", "qwerty2026!", "Xinchao@123"]) {
+      expect(passwordProblems(p, ctx).join(" "), p).toMatch(/phổ biến/);
+    }
+    // A common word inside a longer phrase of one's own is not refused for it.
+    expect(passwordProblems("password-cua-chi-Lan", ctx)).toEqual([]);
+    expect(passwordProblems("2026-motcua-dong-thap", ctx)).toEqual([]);
     expect(passwordProblems(" khoảng trắng đầu", ctx).join(" ")).toMatch(/khoảng trắng/);
   });
   it("bounds the length", () => {

@@ -17,7 +17,7 @@ import { tokenize, type Token } from "./tokenize.js";
 const about = z.string().min(1);
 
 const AbbreviationsFile = z.object({ about, entries: z.record(z.string(), z.string().min(1)) });
-const QuantityIdiom = z.object({ word: z.string().min(1), before: z.array(z.string().min(1)), number: z.boolean().optional(), amounts: z.array(z.string().min(1)).optional(), unlessPrev: z.array(z.string().min(1)).optional(), unlessNumberAfter: z.boolean().optional() });
+const QuantityIdiom = z.object({ word: z.string().min(1), before: z.array(z.string().min(1)), number: z.boolean().optional(), amounts: z.array(z.string().min(1)).optional(), unlessPrev: z.array(z.string().min(1)).optional(), evenAfterPrev: z.array(z.string().min(1)).optional(), unlessNumberAfter: z.boolean().optional() });
 const StopWordsFile = z.object({
   about,
   words: z.array(z.string().min(1)),
@@ -52,6 +52,10 @@ const OutOfScopeFile = z.object({
   unrelatedAbout: z.string().optional(),
   unrelatedCauses: z.array(z.string().min(1)).optional(),
   unrelated: z.array(z.object({ topic: z.string().min(1), terms: z.array(z.string().min(1)).min(1) })).optional(),
+  agenciesAbout: z.string().optional(),
+  agencies: z.array(z.object({ topic: z.string().min(1), terms: z.array(z.string().min(1)).min(1), whereToGo: z.string().min(1) })).optional(),
+  agencyAsks: z.object({ before: z.array(z.string().min(1)), after: z.array(z.string().min(1)) }).optional(),
+  requestedAfter: z.array(z.string().min(1)).optional(),
 });
 const Condition = z.union([z.array(z.string().min(1)).min(1), z.object({ age: z.object({ min: z.number().int().optional(), max: z.number().int().optional() }) })]);
 const VariantsFile = z.object({
@@ -141,12 +145,24 @@ export interface Phrase {
 /** A tone signature with the kí / ký spelling unified. */
 export const sameToneKey = (tone: string): string => tone.replace(/^((?:qu|ch|gh|gi|kh|ng|nh|ph|th|tr|[bcdghklmnprstvx]))y(\d?)$/u, "$1i$2");
 
+/** Each word's tone signature with the kí / ký spelling unified, worked out once (the tables say the same words thousands of times). */
+const wordToneKeys = new Map<string, string>();
+
+function wordToneKey(word: string): string {
+  let key = wordToneKeys.get(word);
+  if (key === undefined) wordToneKeys.set(word, (key = sameToneKey(toneSignature(word))));
+  return key;
+}
+
+/** The words of a text (runs of letters, marks and digits). */
+const WORDS = /[\p{L}\p{M}\p{N}]+/gu;
+
 export function phraseOf(text: string): Phrase {
   if (text.includes(" + ")) return { keys: [], tone: null, parts: text.split(" + ").map(phraseOf) };
   const tokens = tokenize(text);
   const keys = tokens.map((t) => t.key);
   if (keys.length === 1) return { keys, tone: toneSignature(text.trim().toLowerCase().normalize("NFC")) };
-  const tones = text.trim().toLowerCase().normalize("NFC").split(/[^\p{L}\p{M}\p{N}]+/u).filter((w) => w !== "").map((w) => sameToneKey(toneSignature(w)));
+  const tones = (text.trim().toLowerCase().normalize("NFC").match(WORDS) ?? []).map(wordToneKey);
   return { keys, tone: null, tones, written: tokens.some((t) => t.marked) };
 }
 
@@ -193,6 +209,12 @@ export interface OutOfScopeTopic {
   whereToGo: string;
   /** no administrative matter at all (weather, prices, recipes…): answered with no match, nowhere to send the citizen */
   unrelated?: boolean;
+  /**
+   * an institution other than the commune (a hospital, a bank, a university…): its own services are
+   * out of scope, but where a procedure is named it is only where something happened or who asks
+   * for the paper, and nothing is said of it
+   */
+  agency?: boolean;
 }
 
 /** "mất bao lâu": a word that is a function word when a quantity follows (it then says how long or how much, not "lost"). */
@@ -204,6 +226,8 @@ export interface QuantityIdiom {
   /** a number and one of these after the word ("mất 50 triệu"), or a number written with one ("200k"), is a quantity too */
   amounts: Phrase[];
   unlessPrev: Phrase[];
+  /** what, said after the word, makes it the idiom even after one of `unlessPrev` ("có bị mất phí không": a charge, not a loss) */
+  evenAfterPrev: Phrase[];
   /** the word typed without marks, with a number after the phrase that follows it, may be another word ("cuoi nam 2005": married in 2005) */
   unlessNumberAfter: boolean;
 }
@@ -236,6 +260,10 @@ export interface SearchData {
   topicNegation: { negators: Phrase[]; between: Phrase[]; papers: Phrase[] };
   /** words before a topic that is no administrative matter that make it a cause ("do thời tiết"): a circumstance */
   unrelatedCauses: Phrase[];
+  /** an institution right after one of `before` ("nộp cho …") or right before one of `after` ("… đòi") asks for a paper: a circumstance */
+  agencyAsks: { before: Phrase[]; after: Phrase[] };
+  /** a topic right after one of these ("xin …", "muốn …", "ra …") is what the question asks for */
+  requestedAfter: Phrase[];
   groups: VariantGroup[];
   personProcedures: Phrase[];
   /** words that, said in a question, name a matter only a person has ("kết hôn", "căn cước") */
@@ -298,20 +326,20 @@ export function searchData(): SearchData {
     return tokens.some((t) => t.marked) ? tokens.map((t) => t.tone) : [];
   }));
   const isStop = (t: { key: string; tone: string; marked: boolean }): boolean => (t.marked ? stopTones.has(t.tone) : stopKeys.has(t.key));
-  const synonymList: Synonym[] = synonyms.entries.flatMap((e) =>
-    e.say.map((s) => ({
-      say: phraseOf(s),
-      means: keys(e.means),
-      meansText: e.means.normalize("NFC"),
-      meansStops: tokenize(e.means).map(isStop),
-      weight: e.weight ?? 1,
-      keep: e.keep ?? false,
-      unlessNext: wordTones(e.unlessNext ?? []),
-      unlessPrev: (e.unlessPrev ?? []).map(phraseOf),
-      after: (e.after ?? []).map(phraseOf),
-      yieldTo: (e.yieldTo ?? []).map(phraseOf),
-    })),
-  );
+  // (what an entry says it means, and when, is read once for all its phrases, and shared by them)
+  const synonymList: Synonym[] = synonyms.entries.flatMap((e) => {
+    const meansTokens = tokenize(e.means);
+    const means = meansTokens.map((t) => t.key);
+    const meansText = e.means.normalize("NFC");
+    const meansStops = meansTokens.map(isStop);
+    const weight = e.weight ?? 1;
+    const keep = e.keep ?? false;
+    const unlessNext = wordTones(e.unlessNext ?? []);
+    const unlessPrev = (e.unlessPrev ?? []).map(phraseOf);
+    const after = (e.after ?? []).map(phraseOf);
+    const yieldTo = (e.yieldTo ?? []).map(phraseOf);
+    return e.say.map((s) => ({ say: phraseOf(s), means, meansText, meansStops, weight, keep, unlessNext, unlessPrev, after, yieldTo }));
+  });
   const synonymsByFirst = new Map<string, Synonym[]>();
   for (const syn of synonymList) {
     const first = syn.say.parts ? "" : syn.say.keys[0]!;
@@ -326,7 +354,7 @@ export function searchData(): SearchData {
     channels: { markers: (stop.channels?.markers ?? []).map(phraseOf), ways: (stop.channels?.ways ?? []).map(phraseOf) },
     nameTails: stop.nameTails.map((t) => t.normalize("NFC")),
     plainVariantWords: (stop.plainVariantWords ?? []).map((t) => t.normalize("NFC")),
-    quantityIdioms: (stop.quantityIdioms ?? []).map((i) => ({ word: phraseOf(i.word), before: i.before.map(phraseOf), number: i.number ?? false, amounts: (i.amounts ?? []).map(phraseOf), unlessPrev: (i.unlessPrev ?? []).map(phraseOf), unlessNumberAfter: i.unlessNumberAfter ?? false })),
+    quantityIdioms: (stop.quantityIdioms ?? []).map((i) => ({ word: phraseOf(i.word), before: i.before.map(phraseOf), number: i.number ?? false, amounts: (i.amounts ?? []).map(phraseOf), unlessPrev: (i.unlessPrev ?? []).map(phraseOf), evenAfterPrev: (i.evenAfterPrev ?? []).map(phraseOf), unlessNumberAfter: i.unlessNumberAfter ?? false })),
     generic: new Set(
       stop.genericWords.flatMap((w) => {
         const k = keys(w);
@@ -339,8 +367,11 @@ export function searchData(): SearchData {
     topics: [
       ...outOfScope.topics.map((t) => ({ topic: t.topic, terms: t.terms.map(phraseOf), whereToGo: t.whereToGo })),
       ...(outOfScope.unrelated ?? []).map((t) => ({ topic: t.topic, terms: t.terms.map(phraseOf), whereToGo: "", unrelated: true })),
+      ...(outOfScope.agencies ?? []).map((t) => ({ topic: t.topic, terms: t.terms.map(phraseOf), whereToGo: t.whereToGo, agency: true })),
     ],
     unrelatedCauses: (outOfScope.unrelatedCauses ?? []).map(phraseOf),
+    requestedAfter: (outOfScope.requestedAfter ?? []).map(phraseOf),
+    agencyAsks: { before: (outOfScope.agencyAsks?.before ?? []).map(phraseOf), after: (outOfScope.agencyAsks?.after ?? []).map(phraseOf) },
     topicNegation: { negators: (outOfScope.negation?.negators ?? []).map(phraseOf), between: (outOfScope.negation?.between ?? []).map(phraseOf), papers: (outOfScope.negation?.papers ?? []).map(phraseOf) },
     groups: variants.groups.map((g) => ({
       id: g.id,

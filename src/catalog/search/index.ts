@@ -20,7 +20,7 @@ import MiniSearch from "minisearch";
 import { searchData, useSearchData, type SearchData, type OutOfScopeTopic, type Phrase, type Synonym, type VariantGroup, type VariantMember } from "./data.js";
 import type { AnswerResult, SearchAnswer } from "./answer.js";
 import { expandAbbreviations, needMarkerPairs, phraseAt, phraseSpans, readAlias, readQuery, saysPhrase, type ReadQuery } from "./query.js";
-import { absurdSubject } from "./subjects.js";
+import { absurdSubject, askedFor } from "./subjects.js";
 import { extractProcedureCodes, syllableKey, tokenize, type Token } from "./tokenize.js";
 import { toneOf, type Vocabulary } from "./typos.js";
 
@@ -263,6 +263,8 @@ function union(lists: readonly (readonly string[])[]): Set<string> {
 /** What the procedures' parts built on demand share: the function-word test, the name tails, the rarities. */
 interface DocContext {
   isStop: (t: Token) => boolean;
+  /** the plain variant's words (data/stopwords.json plainVariantWords: "lần đầu"), as keys */
+  plainPhrases: readonly (readonly string[])[];
   tails: readonly RegExp[];
   nameIdf: ReadonlyMap<string, number>;
 }
@@ -366,8 +368,9 @@ class Doc {
   get phrases(): readonly NamePhrase[] {
     if (this.phraseList === undefined) {
       const { isStop, tails, nameIdf } = this.context;
+      const plain = plainVariantTerms(this.name, this.context.plainPhrases);
       const phrase = (terms: readonly string[], whole: boolean, name: boolean, read: boolean): NamePhrase => {
-        const idfs = terms.map((t) => nameIdf.get(t) ?? 0);
+        const idfs = terms.map((t) => (name && plain.has(t) ? 0 : nameIdf.get(t) ?? 0));
         return { terms, idfs, total: idfs.reduce((a, b) => a + b, 0), whole, name, read };
       };
       const aliasesEnd = 1 + this.aliasCount;
@@ -435,6 +438,24 @@ class Doc {
 }
 
 /**
+ * The terms of a name that only say it is the plain variant ("Đăng ký, cấp biển số xe lần đầu"):
+ * the words of "lần đầu" there and the pairs joining them to the name. A question that leaves them
+ * unsaid still names the whole of such a name: the plain variant is the one meant when none is said.
+ */
+function plainVariantTerms(name: string, plainPhrases: readonly (readonly string[])[]): Set<string> {
+  const out = new Set<string>();
+  const keys = keysOf(name);
+  for (const phrase of plainPhrases) {
+    for (let i = 0; i + phrase.length <= keys.length; i++) {
+      if (!phrase.every((k, j) => keys[i + j] === k)) continue;
+      for (let j = i; j < i + phrase.length; j++) out.add(keys[j]!);
+      for (let j = Math.max(1, i); j <= i + phrase.length && j < keys.length; j++) out.add(`${keys[j - 1]} ${keys[j]}`);
+    }
+  }
+  return out;
+}
+
+/**
  * "A, B (x, y)" → the whole name, its core (without brackets and the boilerplate tail, such as
  * "thực hiện tại cấp tỉnh, cấp xã": data/stopwords.json nameTails), and each part of the core.
  */
@@ -464,7 +485,7 @@ function docContext(data: SearchData): DocContext {
   const isStop = (t: Token): boolean => (t.marked ? data.stopTones.has(t.tone) : stop.has(t.key));
   // a boilerplate tail starts at its first word and runs to the end of the name
   const tails = data.nameTails.map((t) => new RegExp(`\\s${t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(\\s.*)?$`, "iu"));
-  return { isStop, tails, nameIdf: new Map() };
+  return { isStop, tails, plainPhrases: data.plainVariantWords.map(keysOf), nameIdf: new Map() };
 }
 
 /** The procedures as the search scores them, their aliases read as `readings` says. */
@@ -488,10 +509,18 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   // saying "hộ nghèo" is not the recognition of poor households).
   const nameKeys = procedures.map((p) => ` ${keysOf(p.name).join(" ")} `);
   // (a name may open with "Thủ tục")
-  const nameOpenings = nameKeys.map((k) => k.replace(/^ thu tuc /, " "));
+  // (by their first word: an opening is looked for only among the names that start with its word)
+  const firstWord = (k: string): string => k.slice(1, k.indexOf(" ", 1));
+  const nameOpenings = new Map<string, string[]>();
+  for (let i = 0; i < nameKeys.length; i++) {
+    const k = nameKeys[i]!.replace(/^ thu tuc /, " ");
+    const same = nameOpenings.get(firstWord(k));
+    if (same === undefined) nameOpenings.set(firstWord(k), [k]);
+    else same.push(k);
+  }
   const opensAName = (means: string): boolean => {
     const opening = ` ${means} `;
-    return nameOpenings.some((k) => k.startsWith(opening));
+    return nameOpenings.get(firstWord(opening))?.some((k) => k.startsWith(opening)) ?? false;
   };
   // (decided once per synonym: true, never read; false, always read; a meaning, read only into
   // a procedure whose name says it)
@@ -964,7 +993,7 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
     scored.push({ doc: c.doc, confidence, nameCovered: c.wholeCovered, rank: confidence + BM25_WEIGHT * c.bm25 + (needTotal > 0 && confidence >= MATCH_THRESHOLD ? NEED_WEIGHT * Math.min(1, c.needGot / needTotal) : 0) });
   }
   scored.sort((a, b) => b.rank - a.rank || (a.doc.code < b.doc.code ? -1 : 1));
-  preferSaidDifferences(data, scored, weightOf, tones);
+  preferSaidDifferences(data, scored, weightOf, tones, q.tokens);
   return scored;
 }
 
@@ -1014,15 +1043,24 @@ export function withSiblingTuning(index: CatalogSearchIndex, tuning: Partial<Sib
  * variant's own, data/stopwords.json plainVariantWords: "lần đầu") over one that does ("lại",
  * "Xóa"). Reorders `scored` in place.
  */
-function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: ReadonlyMap<string, number>, tones: ReadonlyMap<string, string>): void {
+function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: ReadonlyMap<string, number>, tones: ReadonlyMap<string, string>, tokens: readonly Token[]): void {
   const best = scored[0];
   if (!best || best.confidence < MATCH_THRESHOLD) return;
+  // the plain variant's words ("lần đầu") say the plain variant only where the citizen typed them:
+  // a synonym that reads them from a thing's name ("biển số" → "… cấp biển số xe lần đầu") only
+  // names the common case, which the plain variant's preference below already stands for
+  const typed = new Set<string>();
+  for (let i = 0; i < tokens.length; i++) {
+    typed.add(tokens[i]!.key);
+    if (i > 0) typed.add(`${tokens[i - 1]!.key} ${tokens[i]!.key}`);
+  }
+  const readPlain = (t: string): boolean => !typed.has(t) && t.split(" ").some((k) => data.plainTerms.has(k) && !typed.has(k));
   // the question's pairs that are catalog terms ("đăng ký"): their words are said as that pair,
   // not on their own ("ký" of "đăng ký" is not the "kỳ" of "định kỳ")
   const pairs = [...weightOf.keys()].filter((t) => t.includes(" ") && data.strongTerms.has(t));
   const saidIn = (doc: Doc, t: string): number | undefined => {
     const w = weightOf.get(t);
-    if (w === undefined) return undefined;
+    if (w === undefined || readPlain(t)) return undefined;
     const tone = tones.get(t);
     if (tone !== undefined && !doc.strongTones.has(tone) && doc.markedTerms.has(t)) return undefined;
     if (!t.includes(" ") && pairs.some((p) => !doc.nameTerms.has(p) && p.split(" ").includes(t))) return undefined;
@@ -1047,7 +1085,7 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
       // its own words (not pairs: "ký phương" of "Đăng ký phương tiện" is only the absence of
       // "lại") the question mentions in any way, and those it does not (but the plain variant's: "lần đầu")
       if (t.includes(" ")) continue;
-      if (weightOf.has(t)) mentioned += idf;
+      if (weightOf.has(t) && !readPlain(t)) mentioned += idf;
       else if (!data.plainTerms.has(t)) unsaid += idf;
     }
     return { own, said, shared, mentioned, unsaid };
@@ -1186,13 +1224,37 @@ function causedAt(tokens: readonly Token[], at: number): boolean {
   return searchData().unrelatedCauses.some((c) => at - c.keys.length >= 0 && phraseAt(c, tokens, at - c.keys.length));
 }
 
+interface TopicFound {
+  topic: OutOfScopeTopic;
+  term: Phrase;
+  /** the question without the topic's words (and without a purpose clause) */
+  rest: Token[];
+  /** said as what the citizen does not have ("chưa có …") */
+  negated: boolean;
+  /** told only in the story before the clause stating the need */
+  inStory: boolean;
+  /** named as what the procedure is asked for ("cho …", "của …") */
+  asked: boolean;
+}
+
+/** Whether the words at `at` follow a verb of asking, wanting or going there ("xin …", "muốn …", "ra …"). */
+function requestedAt(tokens: readonly Token[], at: number): boolean {
+  return searchData().requestedAfter.some((p) => at - p.keys.length >= 0 && phraseAt(p, tokens, at - p.keys.length, true));
+}
+
+/** Whether the institution at the span asks for a paper ("nộp cho ngân hàng", "ngân hàng đòi …"): a circumstance. */
+function askingAgency(tokens: readonly Token[], at: number, len: number): boolean {
+  const { before, after } = searchData().agencyAsks;
+  return before.some((b) => at - b.keys.length >= 0 && phraseAt(b, tokens, at - b.keys.length, true)) || after.some((a) => phraseAt(a, tokens, at + len, true));
+}
+
 /**
  * The first out-of-scope topic the question names (not counting words a synonym read otherwise),
  * the rest of the question, and whether the topic is told only in the story before the clause
  * stating the need (a loan told before "giờ muốn …").
  */
-function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; rest: Token[]; negated: boolean; inStory: boolean } | null {
-  let denied: { topic: OutOfScopeTopic; term: Phrase; rest: Token[]; negated: boolean; inStory: boolean } | null = null;
+function outOfScopeTopic(q: ReadQuery): TopicFound | null {
+  let denied: TopicFound | null = null;
   const keys = new Set(q.tokens.map((t) => t.key));
   // (only the terms whose first word the question says, in the table's order)
   const { topics, byFirstKey, always } = topicTermsByFirstKey(searchData().topics);
@@ -1221,11 +1283,17 @@ function outOfScopeTopic(q: ReadQuery): { topic: OutOfScopeTopic; term: Phrase; 
     const inStory = q.needFrom > 0 && spans.every(([at]) => at < q.needFrom);
     // a matter that is no administrative one, told as a cause ("thiệt hại do thời tiết"), is a circumstance
     if (topic.unrelated && spans.some(([at]) => causedAt(q.tokens, at))) continue;
+    // an institution that asks for the paper ("ngân hàng … đòi", "nộp cho trường") is a circumstance
+    if (topic.agency && spans.some(([at, len]) => askingAgency(q.tokens, at, len))) continue;
     if (spans.some(([at]) => negatedAt(q.tokens, at))) {
-      denied ??= { topic, term, rest, negated: true, inStory };
+      denied ??= { topic, term, rest, negated: true, inStory, asked: false };
       continue;
     }
-    return { topic, term, rest, negated: false, inStory };
+    // the topic is what a procedure is asked for ("… cho máy ủi"), or right after a verb of asking,
+    // wanting or going there ("xin …", "muốn …", "ra …"): it decides the question
+    // (not an institution: "cho ngân hàng" is who asks for the paper)
+    const asked = !topic.unrelated && !topic.agency && spans.some(([at]) => askedFor(q.tokens, at) || requestedAt(q.tokens, at));
+    return { topic, term, rest, negated: false, inStory, asked };
   }
   return denied;
 }
@@ -1279,6 +1347,9 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
     // child's health-insurance card, done as one): the topic is a part of that procedure, not a
     // question of its own
     const partOfTop = !named && top !== undefined && top.confidence >= TOPIC_PART_CONFIDENT && restQuery !== null && namesOtherPart(data, top.doc, oos.term, restQuery);
+    // a topic the procedure is asked for ("… cho máy ủi") is the question's object: a
+    // procedure the rest names is done for something else
+    if (!named && !partOfTop && oos.asked) return { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
     if (!named && !partOfTop && restQuery !== null) {
       const best = rest[0];
       // (a topic that is no administrative matter at all, the weather or a recipe: an honest no match)
@@ -1286,12 +1357,19 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
       // unless that procedure itself names it: suing a neighbour in court over a broken "hụi" is a
       // court case and a debt, not the commune's mediation its words recall; the ID card that takes in the health-insurance card
       // and the driving licence names both)
+      // (an institution, "ngân hàng … đòi", is not another topic: it may be who asks for the paper)
       const otherTopic = oos.topic.unrelated ? null : outOfScopeTopic(restQuery);
-      const restNames = best !== undefined && best.confidence >= (oos.topic.unrelated ? UNRELATED_REST_CONFIDENT : REST_CONFIDENT) && best.nameCovered >= NAMED_COVERED && !(otherTopic !== null && !otherTopic.negated && !otherTopic.topic.unrelated && !saysPhrase(best.doc.strongKeys, otherTopic.term));
+      // (an institution is a weaker sign than a topic: the rest needs to name a procedure as surely
+      // as beside a matter that is no administrative one)
+      const restConfident = oos.topic.unrelated || oos.topic.agency ? UNRELATED_REST_CONFIDENT : REST_CONFIDENT;
+      const restNames = best !== undefined && best.confidence >= restConfident && best.nameCovered >= NAMED_COVERED && !(otherTopic !== null && !otherTopic.negated && !otherTopic.topic.unrelated && !otherTopic.topic.agency && !saysPhrase(best.doc.strongKeys, otherTopic.term));
       if (!restNames) return oos.topic.unrelated ? { kind: "no-match" } : { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
       // the rest is answered, and the topic is said too (where to go for it); the variant is the
       // one the whole question names (the joint procedure that includes the topic), and one that
       // itself names the topic needs no word of where else to go
+      // (an institution is a circumstance then, and its words may be the procedure's own: "lên đại
+      // học" of the support for a student; the whole question ranks)
+      if (oos.topic.agency) return withVariants(data, q, scored, limit);
       const answered = withVariants(data, q, rest, limit);
       if (answered.kind !== "match" && answered.kind !== "choices") return answered;
       if (oos.topic.unrelated) return answered;

@@ -5,7 +5,7 @@
  */
 import { isVietnameseSyllable } from "../../text/vietnamese.js";
 import { sameToneKey, searchData, type Phrase, type QuantityIdiom, type Synonym } from "./data.js";
-import { plainTokens, tokenize, type Token } from "./tokenize.js";
+import { plainTokens, tokenize, tokenizeWord, type Token } from "./tokenize.js";
 import { repairPairs, repairTokens, type Vocabulary } from "./typos.js";
 
 /** Only the start of a very long message is read: a question is stated in its first lines. */
@@ -117,7 +117,9 @@ export function phraseAt(phrase: Phrase, tokens: readonly Token[], i: number, st
   const plainFunctionWord = (t: Token, tone: string): boolean => strict && !t.marked && stopWords.has(t.key) && !stopTones.has(tone);
   // several words: a word the citizen typed with marks must have the phrase's ("mất gia …" is not
   // "mắt giả"; strict: "con mà" is not "con ma"); a word typed without marks matches by its letters,
-  // unless (strict, a phrase without marks) every word is a function word so typed
+  // unless (strict, a phrase without marks) every word is a function word so typed in a message
+  // typed without marks (in one typed with marks, a word typed without them is meant so: "con ma"
+  // there is the ghost, not "còn mà")
   if (phrase.tones && phrase.tones.length === keys.length) {
     let allFunctionWords = strict && !phrase.written;
     // strict, in a message typed with marks: a function word typed without any is that word, not
@@ -129,7 +131,7 @@ export function phraseAt(phrase: Phrase, tokens: readonly Token[], i: number, st
       if (typedWithMarks && plainFunctionWord(t, phrase.tones[j]!) && sameToneKey(t.tone) !== phrase.tones[j]) return false;
       if (!plainFunctionWord(t, phrase.tones[j]!)) allFunctionWords = false;
     }
-    if (allFunctionWords) return false;
+    if (allFunctionWords && !writtenWithMarks(tokens)) return false;
   }
   // a one-word phrase: the same marks, or an unmarked word that is not also a function word,
   // unless the phrase is itself that function word ("không" of "không + lương hưu" typed "khong")
@@ -203,7 +205,8 @@ function isAmount(idiom: QuantityIdiom, tokens: readonly Token[], j: number): bo
 
 /**
  * The tokens without the words a quantity idiom makes function words ("mất bao lâu", "mất phí":
- * how long it takes, not "lost"; data/stopwords.json quantityIdioms). "bị mất", "làm mất" stay.
+ * how long it takes, not "lost"; data/stopwords.json quantityIdioms). "bị mất", "làm mất" stay, but
+ * before a fee ("có bị mất phí không": is there a charge).
  */
 export function dropQuantityIdioms(tokens: readonly Token[]): Token[] {
   const { quantityIdioms } = searchData();
@@ -214,7 +217,8 @@ export function dropQuantityIdioms(tokens: readonly Token[]): Token[] {
       const j = i + idiom.word.keys.length;
       const quantity = (idiom.number && /^\d+$/.test(tokens[j]?.key ?? "")) || idiom.before.some((p) => phraseAt({ keys: p.keys, tone: null }, tokens, j)) || isAmount(idiom, tokens, j);
       if (!quantity) continue;
-      if (idiom.unlessPrev.some((p) => i - p.keys.length >= 0 && phraseAt({ keys: p.keys, tone: null }, tokens, i - p.keys.length))) continue;
+      const even = idiom.evenAfterPrev.some((p) => phraseAt({ keys: p.keys, tone: null }, tokens, j));
+      if (!even && idiom.unlessPrev.some((p) => i - p.keys.length >= 0 && phraseAt({ keys: p.keys, tone: null }, tokens, i - p.keys.length))) continue;
       if (idiom.unlessNumberAfter && !tokens[i]!.marked && idiom.before.some((p) => phraseAt({ keys: p.keys, tone: null }, tokens, j) && /^\d/.test(tokens[j + p.keys.length]?.key ?? ""))) continue;
       for (let k = i; k < j; k++) dropped.add(k);
     }
@@ -433,33 +437,37 @@ const WORD = /[\p{L}\p{M}\p{N}]+/gu;
  * out too measured worse on the dev questions.)
  */
 export function readAlias(alias: string, skip: (s: Synonym) => boolean): string | null {
-  // each token with the word it was written as
-  const items: { token: Token; text: string }[] = [];
+  // each token, and the word it was written as
+  const tokens: Token[] = [];
+  const texts: string[] = [];
   const words = alias.normalize("NFC").toLowerCase().match(WORD) ?? [];
   for (let w = 0; w < words.length; w++) {
     const word = words[w]!;
-    const tokens = tokenize(word);
-    for (let t = 0; t < tokens.length; t++) items.push({ token: tokens[t]!, text: tokens.length === 1 ? word : tokens[t]!.key });
+    const wordTokens = tokenizeWord(word);
+    for (let t = 0; t < wordTokens.length; t++) {
+      tokens.push(wordTokens[t]!);
+      texts.push(wordTokens.length === 1 ? word : wordTokens[t]!.key);
+    }
   }
-  const tokens = items.map((x) => x.token);
-  const lines: string[] = [];
-  let run: string[] = [];
-  let changed = false;
+  // (the lines only once a synonym applies: a third of the aliases have none)
+  let lines: string[] | null = null;
+  // where the run of words not read starts
+  let from = 0;
   for (let i = 0; i < tokens.length; ) {
     const s = synonymAt(tokens, i, skip);
     if (s === null) {
-      run.push(items[i]!.text);
       i++;
       continue;
     }
-    changed = true;
-    if (run.length > 0) lines.push(run.join(" "));
-    run = [];
+    lines ??= [];
+    if (i > from) lines.push(texts.slice(from, i).join(" "));
     lines.push(s.meansText);
     i += s.say.keys.length;
+    from = i;
   }
-  if (run.length > 0) lines.push(run.join(" "));
-  return changed ? lines.join("\n") : null;
+  if (lines === null) return null;
+  if (from < tokens.length) lines.push(texts.slice(from).join(" "));
+  return lines.join("\n");
 }
 
 /**

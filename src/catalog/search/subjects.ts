@@ -110,6 +110,18 @@ function opensAndReferred(tokens: readonly Token[], at: number, len: number): bo
   return false;
 }
 
+/**
+ * Whether the words at `at` are what a procedure is asked for: right after "cho" / "của" (perhaps
+ * after a classifier or a number: "cho chiếc …", "của hai …"), not goods sold for it ("thức ăn cho …").
+ */
+export function askedFor(tokens: readonly Token[], at: number): boolean {
+  const { subjectMarkers, goodsBefore } = searchData();
+  const start = classifiersBefore(tokens, at);
+  const marker = start - 1;
+  if (marker < 0 || !anyTypedAt(subjectMarkers, tokens, marker)) return false;
+  return !goodsBefore.some((g) => typedAt(g, tokens, marker - g.keys.length));
+}
+
 type Where = (tokens: readonly Token[], at: number, phrase: Phrase) => boolean;
 
 /** Whether one of the phrases (beings, things) is named in the question where `where` says, not as a plain word or an agent. */
@@ -158,11 +170,15 @@ export function absurdSubject(q: ReadQuery, doc: SubjectDoc): boolean {
   if (soldPerson(tokens) || data.impossibleActs.some((p) => saysPhrase(q.said, p))) return true;
   // a procedure about a person, or a matter only a person has (a marriage asked for two pets is
   // no match, whatever procedure the other words find): a being named anywhere but as an agent
-  const personal = data.personProcedures.some((p) => saysPhrase(doc.strongKeys, p) || saysPhrase(doc.aboutKeys, p)) || data.personMatters.some((p) => saysPhrase(q.said, p));
+  // (a procedure about beings itself — livestock, fisheries, crops — meets a person's matter only
+  // where the citizen typed it: what a synonym reads in "vịt chết", "mất mùa", "ghi sai" — a death,
+  // a correction — is a circumstance of the animals or fields the procedure is about)
+  const about = (list: readonly Phrase[]): boolean => list.some((p) => saysPhrase(doc.aboutKeys, p));
+  const matterSaid = about(data.beingProcedures) ? [tokens.map((t) => t.key)] : q.said;
+  const personal = data.personProcedures.some((p) => saysPhrase(doc.strongKeys, p) || saysPhrase(doc.aboutKeys, p)) || data.personMatters.some((p) => saysPhrase(matterSaid, p));
   if (personal) return named(data.notPersons, tokens, keys, anywhere) || named(data.things, tokens, keys, (t, at, p) => asked(t, at, p));
   // any other: a being or thing the procedure is asked for, unless the procedure is about such
   // beings (livestock, forestry…) or things (vehicles, property…) itself
-  const about = (list: readonly Phrase[]): boolean => list.some((p) => saysPhrase(doc.aboutKeys, p));
   return (
     (!about(data.beingProcedures) && named(data.notPersons, tokens, keys, (t, at, p) => asked(t, at, p) || opensAndReferred(t, at, p.keys.length))) ||
     (!about(data.thingProcedures) && named(data.things, tokens, keys, (t, at, p) => asked(t, at, p)))

@@ -40,16 +40,64 @@ const WORD_CACHE_LIMIT = 50_000;
 function wordTokens(word: string): readonly Token[] {
   let tokens = wordCache.get(word);
   if (tokens === undefined) {
-    const parts = searchKey(word).split(" ").filter((p) => p !== "");
-    // a syllable ending in p, t, c or ch carries the acute or the dot below: one typed without
-    // either ("kêt") has its marks half typed, and is read as typed without them
-    const marked = hasDiacritics(word) && !(parts.length === 1 && CHECKED_ENDING.test(parts[0]!) && !CHECKED_TONE.test(word.normalize("NFD")));
-    tokens = parts.map((part) => {
-      const key = canonicalSyllable(part);
-      return { key, tone: marked && parts.length === 1 ? toneSignature(word) : key, marked };
-    });
+    tokens = syllableTokens(word) ?? partTokens(word);
     if (wordCache.size >= WORD_CACHE_LIMIT) wordCache.clear();
     wordCache.set(word, tokens);
+  }
+  return tokens;
+}
+
+/** The tokens of a word (searchKey's parts, each a syllable key). */
+function partTokens(word: string): Token[] {
+  const parts = searchKey(word).split(" ").filter((p) => p !== "");
+  // a syllable ending in p, t, c or ch carries the acute or the dot below: one typed without
+  // either ("kêt") has its marks half typed, and is read as typed without them
+  const marked = hasDiacritics(word) && !(parts.length === 1 && CHECKED_ENDING.test(parts[0]!) && !CHECKED_TONE.test(word.normalize("NFD")));
+  return parts.map((part) => {
+    const key = canonicalSyllable(part);
+    return { key, tone: marked && parts.length === 1 ? toneSignature(word) : key, marked };
+  });
+}
+
+/**
+ * The token of a word of lower-case a–z, digits, đ and combining marks once decomposed (every
+ * Vietnamese word), read from one decomposition — the same token partTokens makes with its
+ * several passes (searchKey and hasDiacritics each compose and decompose the word again: most of
+ * the time of the index's first build, where each word of the catalog is new) — or null for
+ * another word.
+ */
+function syllableTokens(word: string): Token[] | null {
+  const decomposed = word.normalize("NFD");
+  // its letters without marks (đ as d: its searchKey), whether it has a mark (hasDiacritics), and the acute or the dot below (CHECKED_TONE)
+  let letters = "";
+  let diacritics = false;
+  let acuteOrDot = false;
+  for (let i = 0; i < decomposed.length; i++) {
+    const c = decomposed.charCodeAt(i);
+    if (c >= 0x300 && c <= 0x36f) {
+      diacritics = true;
+      if (c === 0x301 || c === 0x323) acuteOrDot = true;
+    } else if (c === 0x111) {
+      diacritics = true;
+      letters += "d";
+    } else if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39)) letters += decomposed[i];
+    else return null;
+  }
+  if (letters === "") return null;
+  const marked = diacritics && !(CHECKED_ENDING.test(letters) && !acuteOrDot);
+  const key = canonicalSyllable(letters);
+  return [{ key, tone: marked ? toneSignature(word) : key, marked }];
+}
+
+/** tokenize of one word (a run of letters, marks and digits out of a text), kept: the index build reads the catalog's aliases a word at a time (query.ts readAlias). */
+const singleWordCache = new Map<string, readonly Token[]>();
+
+export function tokenizeWord(word: string): readonly Token[] {
+  let tokens = singleWordCache.get(word);
+  if (tokens === undefined) {
+    tokens = tokenize(word);
+    if (singleWordCache.size >= WORD_CACHE_LIMIT) singleWordCache.clear();
+    singleWordCache.set(word, tokens);
   }
   return tokens;
 }

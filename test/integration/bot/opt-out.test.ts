@@ -69,7 +69,8 @@ describe("HUY on Zalo", () => {
     const znsBefore = znsToPhone();
     const userId = String(8_000_000_000 + randomInt(1_000_000_000));
     await s.ctx.db.channelIdentity.create({ data: { channel: "ZALO_OA", externalId: userId, citizenId: dossier.applicantId, consentAt: new Date(), lastInteractionAt: new Date() } });
-    const stop = await engine.handle({ conversation: { channel: "ZALO_OA", id: userId }, message: { kind: "text", text: "HUY" } });
+    // typed on a full-width keyboard, it is still "HUY"
+    const stop = await engine.handle({ conversation: { channel: "ZALO_OA", id: userId }, message: { kind: "text", text: "ＨＵＹ" } });
     expect(stop.at(-1)!.text).toMatch(/Đã ngừng gửi mọi thông báo tới ông\/bà qua kênh này/);
 
     const settled = (type: "SUPPLEMENT_REQUIRED" | "RESULT_READY") =>
@@ -94,5 +95,34 @@ describe("HUY on Zalo", () => {
     const ready = s.event({ dossierCode: first.dossierCode, status: "RESULT_READY", occurredAt: new Date(Date.now() - 1000).toISOString(), applicant: { fullName: "Trần Văn Hậu", phone } });
     expect((await s.post("/api/v1/dossier-events", ready)).body).toMatchObject({ applied: true, notices: 1 });
     expect((await settled("RESULT_READY")).attempts.map((a) => a.channel)).toContain("ZNS");
+  });
+});
+
+describe("stopping in words", () => {
+  it("takes 'tôi không muốn nhận thông báo nữa' as HUY; 'hủy thông báo của xã' lists the announcements to cancel one; a complaint that none came stops nothing", async () => {
+    const chatId = String(7_000_000_000 + randomInt(1_000_000_000));
+    const say = (text: string) => engine.handle({ conversation: { channel: "TELEGRAM", id: chatId }, message: { kind: "text", text } });
+    const identity = () => s.ctx.db.channelIdentity.findUnique({ where: { channel_externalId: { channel: "TELEGRAM", externalId: chatId } }, include: { subscriptions: { where: { cancelledAt: null } } } });
+    await say("menu");
+    await engine.handle({ conversation: { channel: "TELEGRAM", id: chatId }, message: { kind: "button", data: "area" } });
+    await say("Hồng Ngự");
+    expect((await engine.handle({ conversation: { channel: "TELEGRAM", id: chatId }, message: { kind: "button", data: "area-whole" } })).at(-1)!.text).toMatch(/^Đã đăng ký/);
+
+    const complaint = await say("tôi không nhận được thông báo");
+    expect(complaint.map((r) => r.text).join("\n")).not.toMatch(/Đã ngừng gửi/);
+    const place = await say("hủy nhận thông báo của xã");
+    expect(place.at(-1)!.text).toMatch(/^Ông\/bà đang nhận thông báo của:\n• Phường Hồng Ngự/);
+    expect(place.at(-1)!.buttons!.flat().map((b) => b.label)).toContain("Hủy: Phường Hồng Ngự");
+    expect((await identity())!.optedOutAt).toBeNull();
+    expect((await identity())!.subscriptions).toHaveLength(1);
+
+    for (const [i, words] of ["tôi không muốn nhận thông báo nữa", "ngung nhan thong bao", "đừng gửi tin nhắn nữa ạ"].entries()) {
+      const stop = await say(words);
+      expect(stop.at(-1)!.text, words).toMatch(/^Đã ngừng gửi mọi thông báo tới ông\/bà qua kênh này/);
+      if (i === 0) {
+        expect((await identity())!.optedOutAt).not.toBeNull();
+        expect((await identity())!.subscriptions).toHaveLength(0);
+      }
+    }
   });
 });

@@ -369,4 +369,34 @@ describe("procedure answers (issue 8 §3)", () => {
       for (const line of summary) expect(line.split("(").length, `${code}: ${line}`).toBe(line.split(")").length);
     }
   });
+
+  it("a follow-up that says only how it differs from the procedure under discussion offers that other procedure and this one, never unrelated ones or nothing", async () => {
+    const c = await conversation();
+    expect(texts(await c.ask("làm căn cước cho con 10 tuổi"))).toMatch(/^📄 Cấp thẻ căn cước cho người dưới 14 tuổi \(mã 1\.014062\)/);
+    // alone, "cấp lại vì bị mất" found re-registering a marriage and re-issuing vehicle papers
+    const lost = await c.ask("cấp lại vì bị mất, mất bao lâu, bao nhiêu tiền");
+    expect(buttons(lost).map((b) => b.data)).toEqual(["proc:1.014064", "proc:1.014062"]);
+    // the one chosen answers both parts of the question
+    expect(texts(await c.press("proc:1.014064"))).toMatch(/^📄 Cấp lại thẻ căn cước \(mã 1\.014064\)\n⏱ Thời hạn giải quyết: [^\n]+\n💰 Lệ phí: /);
+
+    const marriage = await conversation();
+    await marriage.ask("đăng ký kết hôn cần gì");
+    // alone, "nếu chồng là người nước ngoài" found nothing
+    const foreign = await marriage.ask("nếu chồng là người nước ngoài");
+    expect(buttons(foreign).map((b) => b.data)).toEqual(["proc:2.000806", "proc:1.000894"]);
+  });
+
+  it("a processing time reads as Vietnamese: units in lower case, one channel's several cases as 'a hoặc b …, tùy trường hợp', never the portal's ' / '", async () => {
+    const c = await conversation();
+    const whole = texts(await c.press("proc:1.013082"));
+    expect(whole).toMatch(/\n⏱ Thời hạn: 2 hoặc 7 ngày làm việc, tùy trường hợp · 💰/);
+    expect(whole).not.toMatch(/ \/ \d|\d Ngày|\d Giờ/);
+    expect(texts(await c.press("ask-time"))).toMatch(/\n⏱ Thời hạn giải quyết: 2 hoặc 7 ngày làm việc, tùy trường hợp\n/);
+    // the same cases on every channel are said once; how it may be handed in still comes from the channels
+    const policy = texts(await c.press("proc:1.012537"));
+    expect(policy).toMatch(/\n⏱ Thời hạn: 2 hoặc 5 ngày làm việc, tùy trường hợp · 💰/);
+    expect(policy).toMatch(/\n📮 Nộp trực tiếp hoặc trực tuyến/);
+    await c.press("proc:1.013083");
+    expect(texts(await c.press("ask-time"))).toMatch(/\n⏱ Thời hạn giải quyết: 8 giờ\n/);
+  });
 });

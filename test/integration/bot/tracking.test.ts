@@ -64,6 +64,14 @@ describe("tracking a dossier in the chat", () => {
     expect(await wrong.say(other)).not.toMatch(/Tình trạng/);
   });
 
+  it("reads a code and a proof typed in full-width characters (a phone's wide keyboard, a copied PDF) as the characters they show", async () => {
+    const wide = (text: string) => text.replace(/[0-9A-Za-z.-]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0));
+    const c = conversation();
+    await c.say("menu");
+    expect(await c.say(wide(code))).toMatch(/4 số cuối/);
+    expect(await c.say(wide(lastFour))).toMatch(/Tình trạng: Đang xử lý/);
+  });
+
   it("accepts the code from a link", async () => {
     const c = conversation();
     await c.say("menu");

@@ -74,6 +74,13 @@ describe("hostile questions to the web chat", () => {
     expect((await ask("\u202E\u202C\u200F\u200E\u2066\u2069\u200B")).body.replies!.map((r) => r.text).join("\n")).toMatch(/^Tin nhắn trống/);
   });
 
+  it("reads full-width and other compatibility characters as the letters and digits they show, in the chat and the search API", async () => {
+    const answer = (await ask("ＤＡＮＧ ＫＹ ＫＨＡＩ ＳＩＮＨ can gi")).body.replies!.map((r) => r.text).join("\n");
+    expect(answer).toMatch(/Đăng ký khai sinh \(mã 1\.001193\)/);
+    const search = await fetch(`${t.baseUrl}/api/v1/procedures?q=${encodeURIComponent("ｄａｎｇ ｋｙ ｋｈａｉ ｓｉｎｈ")}`, { signal: AbortSignal.timeout(30_000) });
+    expect(((await search.json()) as { results: { code: string }[] }).results[0]?.code).toBe("1.001193");
+  });
+
   it("refuses a question over 2,000 characters (10,000 words) with 400 naming the text, and answers one over 500 with 'too long'", async () => {
     const huge = await ask("thủ tục ".repeat(10_000));
     expect(huge.status).toBe(400);
