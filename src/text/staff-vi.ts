@@ -207,7 +207,7 @@ export const REPORT_TEXT = {
     sent: "Số thông báo đã gửi",
     recipients: "Số người nhận dự kiến",
     reached: "Số người dân đã nhận được",
-    delivered: "Trong đó có báo đã đến",
+    delivered: "Trong đó có xác nhận đã đến",
   },
   sections: {
     results: "Kết quả đạt được",

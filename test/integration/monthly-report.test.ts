@@ -551,6 +551,8 @@ describe("downloads", () => {
     expect(value("Trả kết quả qua dịch vụ bưu chính công ích")).toBe("2");
     expect(value("Tổng chi phí ước tính")).toBe("3620");
     expect(value("SMS: chuyển sang kênh khác")).toBe("2");
+    // Of the residents an announcement reached, those whose channel confirmed it arrived, said in plain words.
+    expect(rows.find((r) => r[1] === "Trong đó có xác nhận đã đến")?.[0]).toBe("Thông báo của xã, phường");
     expect(rows.find((r) => r[0] === "Kiến nghị, đề xuất")).toBeDefined();
   });
 

@@ -305,6 +305,9 @@ describe("answers", () => {
     // lost, when a word before says so
     expect(top("bị mất thẻ căn cước thì làm sao")).toBe("1.014064");
     expect(top("lỡ làm mất giấy xác nhận khuyết tật")).toBe("1.001653");
+    // but "bị mất" before a fee asks whether there is a charge
+    expect(top("làm giấy khai sinh cho con có bị mất phí không")).toBe("1.001193");
+    expect(top("đăng ký kết hôn thì có bị mất lệ phí gì không")).toBe("1.000894");
   });
 
   it("reads 'mất' before a sum of money or goods as lost or spent, not as a death ('mất 50 triệu', 'mất 200k')", () => {

@@ -17,7 +17,7 @@ import { tokenize, type Token } from "./tokenize.js";
 const about = z.string().min(1);
 
 const AbbreviationsFile = z.object({ about, entries: z.record(z.string(), z.string().min(1)) });
-const QuantityIdiom = z.object({ word: z.string().min(1), before: z.array(z.string().min(1)), number: z.boolean().optional(), amounts: z.array(z.string().min(1)).optional(), unlessPrev: z.array(z.string().min(1)).optional(), unlessNumberAfter: z.boolean().optional() });
+const QuantityIdiom = z.object({ word: z.string().min(1), before: z.array(z.string().min(1)), number: z.boolean().optional(), amounts: z.array(z.string().min(1)).optional(), unlessPrev: z.array(z.string().min(1)).optional(), evenAfterPrev: z.array(z.string().min(1)).optional(), unlessNumberAfter: z.boolean().optional() });
 const StopWordsFile = z.object({
   about,
   words: z.array(z.string().min(1)),
@@ -226,6 +226,8 @@ export interface QuantityIdiom {
   /** a number and one of these after the word ("mất 50 triệu"), or a number written with one ("200k"), is a quantity too */
   amounts: Phrase[];
   unlessPrev: Phrase[];
+  /** what, said after the word, makes it the idiom even after one of `unlessPrev` ("có bị mất phí không": a charge, not a loss) */
+  evenAfterPrev: Phrase[];
   /** the word typed without marks, with a number after the phrase that follows it, may be another word ("cuoi nam 2005": married in 2005) */
   unlessNumberAfter: boolean;
 }
@@ -352,7 +354,7 @@ export function searchData(): SearchData {
     channels: { markers: (stop.channels?.markers ?? []).map(phraseOf), ways: (stop.channels?.ways ?? []).map(phraseOf) },
     nameTails: stop.nameTails.map((t) => t.normalize("NFC")),
     plainVariantWords: (stop.plainVariantWords ?? []).map((t) => t.normalize("NFC")),
-    quantityIdioms: (stop.quantityIdioms ?? []).map((i) => ({ word: phraseOf(i.word), before: i.before.map(phraseOf), number: i.number ?? false, amounts: (i.amounts ?? []).map(phraseOf), unlessPrev: (i.unlessPrev ?? []).map(phraseOf), unlessNumberAfter: i.unlessNumberAfter ?? false })),
+    quantityIdioms: (stop.quantityIdioms ?? []).map((i) => ({ word: phraseOf(i.word), before: i.before.map(phraseOf), number: i.number ?? false, amounts: (i.amounts ?? []).map(phraseOf), unlessPrev: (i.unlessPrev ?? []).map(phraseOf), evenAfterPrev: (i.evenAfterPrev ?? []).map(phraseOf), unlessNumberAfter: i.unlessNumberAfter ?? false })),
     generic: new Set(
       stop.genericWords.flatMap((w) => {
         const k = keys(w);

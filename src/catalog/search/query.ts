@@ -205,7 +205,8 @@ function isAmount(idiom: QuantityIdiom, tokens: readonly Token[], j: number): bo
 
 /**
  * The tokens without the words a quantity idiom makes function words ("mất bao lâu", "mất phí":
- * how long it takes, not "lost"; data/stopwords.json quantityIdioms). "bị mất", "làm mất" stay.
+ * how long it takes, not "lost"; data/stopwords.json quantityIdioms). "bị mất", "làm mất" stay, but
+ * before a fee ("có bị mất phí không": is there a charge).
  */
 export function dropQuantityIdioms(tokens: readonly Token[]): Token[] {
   const { quantityIdioms } = searchData();
@@ -216,7 +217,8 @@ export function dropQuantityIdioms(tokens: readonly Token[]): Token[] {
       const j = i + idiom.word.keys.length;
       const quantity = (idiom.number && /^\d+$/.test(tokens[j]?.key ?? "")) || idiom.before.some((p) => phraseAt({ keys: p.keys, tone: null }, tokens, j)) || isAmount(idiom, tokens, j);
       if (!quantity) continue;
-      if (idiom.unlessPrev.some((p) => i - p.keys.length >= 0 && phraseAt({ keys: p.keys, tone: null }, tokens, i - p.keys.length))) continue;
+      const even = idiom.evenAfterPrev.some((p) => phraseAt({ keys: p.keys, tone: null }, tokens, j));
+      if (!even && idiom.unlessPrev.some((p) => i - p.keys.length >= 0 && phraseAt({ keys: p.keys, tone: null }, tokens, i - p.keys.length))) continue;
       if (idiom.unlessNumberAfter && !tokens[i]!.marked && idiom.before.some((p) => phraseAt({ keys: p.keys, tone: null }, tokens, j) && /^\d/.test(tokens[j + p.keys.length]?.key ?? ""))) continue;
       for (let k = i; k < j; k++) dropped.add(k);
     }
