@@ -398,6 +398,10 @@ describe("procedure answers (issue 8 §3)", () => {
     expect(policy).toMatch(/\n📮 Nộp trực tiếp hoặc trực tuyến/);
     await c.press("proc:1.013083");
     expect(texts(await c.press("ask-time"))).toMatch(/\n⏱ Thời hạn giải quyết: 8 giờ\n/);
+    // a time that differs by channel: its range in the summary, not the first channel's alone; each channel's under "Chi tiết"
+    const permit = texts(await c.press("proc:1.013225"));
+    expect(permit).toMatch(/\n⏱ Thời hạn: 15 đến 20 ngày, tùy cách nộp · 💰/);
+    expect(permit).toMatch(/\n• Thời hạn giải quyết: Trực tuyến: 20 ngày; Dịch vụ bưu chính: 20 ngày; Trực tiếp: 15 ngày\n/);
   });
 
   it("a question typed where a booking waits for an address is answered, not stored as the address, and the booking goes on", async () => {
