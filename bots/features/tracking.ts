@@ -1,6 +1,7 @@
 /**
  * "Where is my dossier?": a code (typed, pasted with other text, or in a link), then proof — the
- * last 4 digits of the applicant's phone, or the citizen's own contact on Telegram. Wrong proof
+ * last 4 digits of the applicant's phone, or the citizen's own contact on Telegram (or the proof
+ * in the code's own message: "… sđt đuôi 5678"). Wrong proof
  * reveals nothing, not even whether the code exists. Wrong proofs are counted in PostgreSQL by
  * DossierLookupService, per dossier code across every channel and conversation and per client
  * (the web chat's IP address, the Telegram or Zalo chat); when either is full the look-up pauses
@@ -48,6 +49,17 @@ export function proofInText(text: string): Proof | null {
   const fours = groups.filter((g) => /^\d{4}$/.test(g));
   if (phones.length === 0 && fours.length === 1) return { kind: "digits", digits: fours[0]! };
   return null;
+}
+
+/**
+ * The proof in a message that also holds the dossier code: the whole phone number, or 4 digits the
+ * message says are the phone's ("sđt đuôi 5678") — other digits beside a code ("nộp năm 2026") are
+ * not taken for a proof, which would count as a wrong one.
+ */
+export function proofWithCode(text: string, code: string): Proof | null {
+  const rest = decodeEscapes(text).toUpperCase().split(code).join(" ");
+  const proof = proofInText(rest);
+  return proof && (proof.kind === "phone" || new Utterance(rest, COMPOUNDS).is(INTENTS.phoneWords)) ? proof : null;
 }
 
 /** Percent-escapes decoded one at a time (a link's "%2E"); a stray or broken one ("100%", "%E0%A4%A") is left as typed. */
@@ -153,6 +165,9 @@ export function trackingFeature(
         if (d) return showStatus(ctx, d);
       }
       ctx.session.pendingCode = code;
+      // the proof given with the code ("… sđt đuôi 5678", or the whole phone number) is checked at once
+      const proof = proofWithCode(m.text, code);
+      if (proof) return check(ctx, code, proof);
       return askProof(ctx, code);
     }
     if (ctx.session.pendingCode) {

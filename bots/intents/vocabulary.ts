@@ -169,6 +169,8 @@ export const INTENTS = {
     { slots: [["hồ sơ"], "…", STATUS] },
     { slots: [["đã nộp", "nộp rồi", "nộp từ", "nộp hôm", "nộp tuần", "nộp tháng", "nộp giấy", "gửi hồ sơ", "nộp ở"], "…", STATUS] },
   ],
+  /** Words that say digits beside a dossier code are the proof ("sđt đuôi 5678", "4 số cuối 5678"), not a year or a count. */
+  phoneWords: ["đuôi", "số cuối", "sđt", "sdt", "đt", "điện thoại", "số điện thoại", "4 số", "bốn số"],
   /** Questions about a procedure itself ("what to bring", "how long") are not look-ups. */
   procedureQuestion: [
     "cần gì", "cần những gì", "gồm gì", "gồm những gì", "những giấy tờ", "giấy tờ gì", "thành phần", "chuẩn bị", "mẫu đơn", "tờ khai", "lệ phí",

@@ -64,6 +64,18 @@ describe("tracking a dossier in the chat", () => {
     expect(await wrong.say(other)).not.toMatch(/Tình trạng/);
   });
 
+  it("takes the proof sent with the code in one message, and no other digits beside a code for one", async () => {
+    const c = conversation();
+    await c.say("menu");
+    expect(await c.say(`hồ sơ ${code} sđt đuôi ${lastFour} xong chưa`)).toMatch(/Tình trạng: Đang xử lý/);
+    const whole = conversation();
+    await whole.say("menu");
+    expect(await whole.say(`${code} ${phone}`)).toMatch(/Tình trạng: Đang xử lý/);
+    const year = conversation();
+    await year.say("menu");
+    expect(await year.say(`hồ sơ ${code} nộp năm ${lastFour === "2026" ? "2025" : "2026"}`)).toMatch(/4 số cuối/);
+  });
+
   it("reads a code and a proof typed in full-width characters (a phone's wide keyboard, a copied PDF) as the characters they show", async () => {
     const wide = (text: string) => text.replace(/[0-9A-Za-z.-]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0));
     const c = conversation();
