@@ -27,6 +27,7 @@ const StopWordsFile = z.object({
   genericWords: z.array(z.string().min(1)),
   nameTails: z.array(z.string().min(1)),
   plainVariantWords: z.array(z.string().min(1)).optional(),
+  failedAttemptMarkers: z.array(z.string().min(1)).optional(),
   quantityIdioms: z.array(QuantityIdiom).optional(),
 });
 const SynonymsFile = z.object({
@@ -250,6 +251,8 @@ export interface SearchData {
   nameTails: string[];
   /** words that name the plain, most common variant of a procedure ("lần đầu", "trong nước"), as written */
   plainVariantWords: string[];
+  /** words saying an attempt failed ("không thành"): the procedure words just before them tell of a step already taken */
+  failedAttemptMarkers: Phrase[];
   quantityIdioms: QuantityIdiom[];
   /** generic syllables and pairs ("dang ky", "cap lai") */
   generic: Set<string>;
@@ -354,6 +357,7 @@ export function searchData(): SearchData {
     channels: { markers: (stop.channels?.markers ?? []).map(phraseOf), ways: (stop.channels?.ways ?? []).map(phraseOf) },
     nameTails: stop.nameTails.map((t) => t.normalize("NFC")),
     plainVariantWords: (stop.plainVariantWords ?? []).map((t) => t.normalize("NFC")),
+    failedAttemptMarkers: (stop.failedAttemptMarkers ?? []).map(phraseOf),
     quantityIdioms: (stop.quantityIdioms ?? []).map((i) => ({ word: phraseOf(i.word), before: i.before.map(phraseOf), number: i.number ?? false, amounts: (i.amounts ?? []).map(phraseOf), unlessPrev: (i.unlessPrev ?? []).map(phraseOf), evenAfterPrev: (i.evenAfterPrev ?? []).map(phraseOf), unlessNumberAfter: i.unlessNumberAfter ?? false })),
     generic: new Set(
       stop.genericWords.flatMap((w) => {
