@@ -20,7 +20,7 @@ import type { Confirmation, OneTimeCodeService } from "../../src/verification/on
 import type { Feature, TurnContext } from "../engine/engine.js";
 import type { BookingDraft } from "../engine/types.js";
 import { Utterance } from "../intents/match.js";
-import { COMPOUNDS, INTENTS } from "../intents/vocabulary.js";
+import { ASPECTS, COMPOUNDS, INTENTS } from "../intents/vocabulary.js";
 import { botText, bookingText } from "../messages/vi.js";
 import { confirmTurn, requestCode } from "./confirm.js";
 
@@ -28,6 +28,12 @@ import { confirmTurn, requestCode } from "./confirm.js";
 const ABORT = [{ label: "Hủy", data: "book-abort" }];
 
 const DONE = new Set(["RETURNED", "DELIVERED", "REFUSED", "WITHDRAWN", "STOPPED", "RESULT_HANDED_TO_POST", "OUT_FOR_DELIVERY"]);
+
+/** A question about a procedure (an aspect's words and a question's: "mà lệ phí bao nhiêu vậy?"), not a name or an address. */
+function asksAboutProcedure(text: string): boolean {
+  const said = new Utterance(text, COMPOUNDS);
+  return ASPECTS.some((a) => said.is(INTENTS[a])) && (text.includes("?") || said.is(INTENTS.asking));
+}
 
 export function bookingFeature(deps: {
   bookings: BookingService;
@@ -245,6 +251,12 @@ export function bookingFeature(deps: {
       return next();
     }
     if (m.kind !== "text") return next();
+    if (b && (b.step === "name" || b.step === "address") && asksAboutProcedure(m.text)) {
+      // "lệ phí bao nhiêu?" typed where the name or the address is awaited is a question, not the
+      // answer: it is answered, and the booking's question asked again, nothing stored
+      await next();
+      return askNext(ctx, b);
+    }
     if (b) return step(ctx, b, m.text);
     if (new Utterance(m.text, COMPOUNDS).is(INTENTS.delivery)) return start(ctx, ctx.session.verified?.[0]);
     return next();

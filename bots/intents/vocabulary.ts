@@ -175,6 +175,16 @@ export const INTENTS = {
     "bao nhiêu tiền", "mất bao lâu", "mấy ngày", "bao nhiêu ngày", "thủ tục",
   ],
 
+  /**
+   * Words that make a message a question ("bao nhiêu", "ở đâu", "được không"): with an aspect's
+   * words, a question typed where a booking waits for a name or an address, not the answer to it.
+   */
+  asking: [
+    "bao nhiêu", "bao lâu", "mấy ngày", "ở đâu", "gì", "thế nào", "như thế nào", "được không", "phải không",
+    // a particle that ends a question ("… không", "… thì sao ạ"), not "không" inside an address ("không có số nhà")
+    { at: "whole", slots: ["…", ["không", "ko", "hông", "chưa", "hả", "sao", "đâu"], { many: ["ạ", "em", "ad", "vậy", "thế", "nhỉ", "nhé"] }] },
+  ],
+
   /** Having a result delivered home (a booking). */
   delivery: ["giao tận nhà", "trả về nhà", "gửi về nhà", "gửi kết quả về", "ship", "nhận tại nhà", "nhận kết quả tại nhà", "giao kết quả", "chuyển phát", "đặt bưu điện", "giao về"],
 

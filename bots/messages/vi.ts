@@ -84,6 +84,26 @@ function brief(fact: string): string {
   return `${cut.replace(/[\s,;:(]+$/, "")}…`;
 }
 
+/** One channel's time in the portal's per-channel times, as `timeText` says it ("Trực tiếp: 15 ngày"). */
+const CHANNEL_TIME = /^(?:Trực tuyến|Dịch vụ bưu chính|Bưu chính|Trực tiếp): (\d+) (giờ|ngày làm việc|ngày)$/u;
+
+/**
+ * A fact for the summary (`brief`); a time that differs by channel ("Trực tuyến: 20 ngày; Dịch vụ
+ * bưu chính: 20 ngày; Trực tiếp: 15 ngày") as its range, "15 đến 20 ngày, tùy cách nộp", not the
+ * first channel's alone (a citizen at the desk would read the online time).
+ */
+function summary(field: Fact, fact: string): string {
+  if (field === "processingTime") {
+    const channels = fact.split("; ").map((t) => CHANNEL_TIME.exec(t));
+    if (channels.length > 1 && channels.every((m) => m !== null && m[2] === channels[0]![2])) {
+      const days = channels.map((m) => Number(m![1]));
+      const [least, most] = [Math.min(...days), Math.max(...days)];
+      return least === most ? `${least} ${channels[0]![2]}` : `${least} đến ${most} ${channels[0]![2]}, tùy cách nộp`;
+    }
+  }
+  return brief(fact);
+}
+
 /** A documents answer longer than this (one Telegram message is 4,096) has its papers' names and notes cut. */
 const LONG_ANSWER = 3_500;
 /** A document's note in a long answer: its opening, up to this many characters. */
@@ -248,7 +268,7 @@ export const botText = {
       if (said !== text) cut = true;
       return said;
     };
-    const short = (field: Fact) => (p[field] === null ? UNKNOWN : brief(p[field]!));
+    const short = (field: Fact) => (p[field] === null ? UNKNOWN : summary(field, p[field]!));
     const lines = [
       title(p),
       ...(warning ? [warning] : []),
@@ -270,7 +290,7 @@ export const botText = {
       lines.push("", "Mang theo để xuất trình:");
       for (const s of p.toShow) lines.push(`• ${s}`);
     }
-    const details = (["agency", "processingTime", "fee"] as const).filter((f) => p[f] === null || brief(p[f]!) !== p[f]!.trim());
+    const details = (["agency", "processingTime", "fee"] as const).filter((f) => p[f] === null || summary(f, p[f]!) !== p[f]!.trim());
     if (details.length) {
       lines.push("", "Chi tiết:");
       for (const f of details) lines.push(p[f] === null ? `• ${unknownText(p, f)}` : `• ${FACT_LABEL[f]}: ${p[f]}`);

@@ -192,7 +192,7 @@ function timeCases(value: string): string {
 export function timeText(time: string): string {
   const lowered = time.replace(/(\d)\s+(Ngày làm việc|Ngày|Giờ|Tuần|Tháng|Năm)(?!\p{L})/gu, (_, d: string, unit: string) => `${d} ${unit.toLowerCase()}`);
   const channels = lowered.split("; ").map((segment) => {
-    const labelled = /^(Trực tuyến|Dịch vụ bưu chính|Trực tiếp): (.*)$/u.exec(segment);
+    const labelled = /^(Trực tuyến|Dịch vụ bưu chính|Bưu chính|Trực tiếp): (.*)$/u.exec(segment);
     return labelled ? { label: labelled[1]!, value: timeCases(labelled[2]!) } : { label: null, value: timeCases(segment) };
   });
   if (channels.length > 1 && channels.every((c) => c.label !== null && c.value === channels[0]!.value)) return channels[0]!.value;

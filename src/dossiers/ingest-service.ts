@@ -221,6 +221,10 @@ export class DossierIngestService {
       phones: [...new Set(fresh.map(({ e }) => e.phone).filter((p): p is string => p !== null))],
     });
     const { dossiers, communes, procedures } = state;
+    // The citizens as read (name, phone): an update of one that would change neither is not sent.
+    const onRecord = new Map<string, { name: string | null; phone: string | null }>();
+    for (const d of dossiers.values()) onRecord.set(d.applicantId, { name: d.applicantName, phone: d.applicantPhone });
+    for (const [phone, c] of state.citizens) onRecord.set(c.id, { name: c.fullName, phone });
     const communeRef = (code: string | null): CommuneRef | null => (code && communes.has(code) ? { code, parentCode: communes.get(code)!.parentCode } : null);
     for (const item of fresh) {
       const { index, e } = item;
@@ -417,6 +421,18 @@ export class DossierIngestService {
     // New citizens are written with their final name; the others are updated.
     const created = [...newCitizens.values()].map((c) => ({ ...c, name: citizenUpdates.get(c.id)?.name ?? c.name }));
     for (const c of created) citizenUpdates.delete(c.id);
+    // A name the citizen already has, and a phone offered to one who has a phone (a phone is
+    // never taken away), change nothing: they are not sent, nor an update left with neither (most
+    // status changes of a known dossier name its applicant as on record), so the write looks
+    // nothing up for them.
+    for (const [id, c] of citizenUpdates) {
+      const read = onRecord.get(id);
+      if (!read) continue;
+      const name = c.name === read.name ? null : c.name;
+      const phone = read.phone === null ? c.phone : null;
+      if (name === null && phone === null) citizenUpdates.delete(id);
+      else citizenUpdates.set(id, { name, phone });
+    }
     const noticeIds = await this.write(client, {
       newCitizens: created,
       newDossiers: dossierUpdates.filter((d) => newDossiers.has(d.id)),

@@ -398,5 +398,26 @@ describe("procedure answers (issue 8 §3)", () => {
     expect(policy).toMatch(/\n📮 Nộp trực tiếp hoặc trực tuyến/);
     await c.press("proc:1.013083");
     expect(texts(await c.press("ask-time"))).toMatch(/\n⏱ Thời hạn giải quyết: 8 giờ\n/);
+    // a time that differs by channel: its range in the summary, not the first channel's alone; each channel's under "Chi tiết"
+    const permit = texts(await c.press("proc:1.013225"));
+    expect(permit).toMatch(/\n⏱ Thời hạn: 15 đến 20 ngày, tùy cách nộp · 💰/);
+    expect(permit).toMatch(/\n• Thời hạn giải quyết: Trực tuyến: 20 ngày; Dịch vụ bưu chính: 20 ngày; Trực tiếp: 15 ngày\n/);
+  });
+
+  it("a question typed where a booking waits for an address is answered, not stored as the address, and the booking goes on", async () => {
+    const c = await conversation();
+    await c.ask("xin giấy xác nhận tình trạng hôn nhân");
+    await c.press("collect:1.004873");
+    await c.ask("Phí Thị Lan"); // a name with a fee's word is a name
+    expect(texts(await c.ask("0987 654 321"))).toMatch(/^Bước 3\/5/);
+    expect(texts(await c.ask("Tràm Chim"))).toMatch(/^Bước 4\/5/);
+    const question = await c.ask("mà lệ phí giấy này bao nhiêu vậy em");
+    expect(texts(question)).toMatch(/^📄 Cấp Giấy xác nhận tình trạng hôn nhân \(mã 1\.004873\)\n💰 Lệ phí: /);
+    expect(question.at(-1)!.text).toMatch(/^Bước 4\/5: bưu tá đến lấy hồ sơ ở số nhà/);
+    // an address that says "không" and "bưu điện" is an address
+    expect(texts(await c.ask("gần bưu điện, không có số nhà, ấp 3"))).toMatch(/^Bước 5\/5/);
+    const summary = texts(await c.press("window:Sáng (8:00–11:30)"));
+    expect(summary).toContain("• Người nộp: Phí Thị Lan, 0987654321");
+    expect(summary).toContain("• Đến lấy tại: gần bưu điện, không có số nhà, ấp 3, Xã Tràm Chim");
   });
 });
