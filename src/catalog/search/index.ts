@@ -1250,9 +1250,15 @@ interface TopicFound {
   asked: boolean;
 }
 
-/** Whether the words at `at` follow a verb of asking, wanting or going there ("xin …", "muốn …", "ra …"). */
+/**
+ * Whether the words at `at` follow a verb of asking, wanting or going there ("xin …", "muốn …",
+ * "ra …") in a question that asks for one thing: where a joiner ("và") adds a second request,
+ * the topic is one of two asks, and the rest is weighed as for any topic.
+ */
 function requestedAt(tokens: readonly Token[], at: number): boolean {
-  return searchData().requestedAfter.some((p) => at - p.keys.length >= 0 && phraseAt(p, tokens, at - p.keys.length, true));
+  const { requestedAfter, requestJoiners } = searchData();
+  if (!requestedAfter.some((p) => at - p.keys.length >= 0 && phraseAt(p, tokens, at - p.keys.length, true))) return false;
+  return !tokens.some((_, i) => requestJoiners.some((j) => phraseAt(j, tokens, i, true)));
 }
 
 /** Whether the institution at the span asks for a paper ("nộp cho ngân hàng", "ngân hàng đòi …"): a circumstance. */
