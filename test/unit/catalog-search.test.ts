@@ -285,6 +285,11 @@ describe("answers", () => {
     expect(top("đăng ký lại phương tiện vui chơi giải trí dưới nước")).toBe("2.001214");
   });
 
+  it("reads a sibling's words said just before a failed attempt as a step already taken, not as the sibling asked for", () => {
+    expect(top("hòa giải tranh chấp đất ở thôn thất bại, giờ nộp đơn lên chủ tịch xã")).toBe("1.013967");
+    expect(top("xin hòa giải tranh chấp ranh đất với nhà bên cạnh")).toBe("1.012812");
+  });
+
   it("never takes the plain variant's words read from a thing's name for the plain variant asked: a plate lost, worn or handed back is not a first registration", () => {
     // "biển số" is in every plate procedure's name: it names no variant; "cấp lại", "đổi", "nộp lại … đã bán" do
     expect(["1.013082", "1.013080"]).toContain(top("biển số xe máy bị gãy mất, xin cấp lại"));

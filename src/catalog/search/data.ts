@@ -27,6 +27,7 @@ const StopWordsFile = z.object({
   genericWords: z.array(z.string().min(1)),
   nameTails: z.array(z.string().min(1)),
   plainVariantWords: z.array(z.string().min(1)).optional(),
+  failedAttemptMarkers: z.array(z.string().min(1)).optional(),
   quantityIdioms: z.array(QuantityIdiom).optional(),
 });
 const SynonymsFile = z.object({
@@ -56,6 +57,7 @@ const OutOfScopeFile = z.object({
   agencies: z.array(z.object({ topic: z.string().min(1), terms: z.array(z.string().min(1)).min(1), whereToGo: z.string().min(1) })).optional(),
   agencyAsks: z.object({ before: z.array(z.string().min(1)), after: z.array(z.string().min(1)) }).optional(),
   requestedAfter: z.array(z.string().min(1)).optional(),
+  requestJoiners: z.array(z.string().min(1)).optional(),
 });
 const Condition = z.union([z.array(z.string().min(1)).min(1), z.object({ age: z.object({ min: z.number().int().optional(), max: z.number().int().optional() }) })]);
 const VariantsFile = z.object({
@@ -250,6 +252,8 @@ export interface SearchData {
   nameTails: string[];
   /** words that name the plain, most common variant of a procedure ("lần đầu", "trong nước"), as written */
   plainVariantWords: string[];
+  /** words saying an attempt failed ("không thành"): the procedure words just before them tell of a step already taken */
+  failedAttemptMarkers: Phrase[];
   quantityIdioms: QuantityIdiom[];
   /** generic syllables and pairs ("dang ky", "cap lai") */
   generic: Set<string>;
@@ -264,6 +268,8 @@ export interface SearchData {
   agencyAsks: { before: Phrase[]; after: Phrase[] };
   /** a topic right after one of these ("xin …", "muốn …", "ra …") is what the question asks for */
   requestedAfter: Phrase[];
+  /** words that join a second request to the first ("… và …"): a topic after a verb of asking is then one of two asks */
+  requestJoiners: Phrase[];
   groups: VariantGroup[];
   personProcedures: Phrase[];
   /** words that, said in a question, name a matter only a person has ("kết hôn", "căn cước") */
@@ -354,6 +360,7 @@ export function searchData(): SearchData {
     channels: { markers: (stop.channels?.markers ?? []).map(phraseOf), ways: (stop.channels?.ways ?? []).map(phraseOf) },
     nameTails: stop.nameTails.map((t) => t.normalize("NFC")),
     plainVariantWords: (stop.plainVariantWords ?? []).map((t) => t.normalize("NFC")),
+    failedAttemptMarkers: (stop.failedAttemptMarkers ?? []).map(phraseOf),
     quantityIdioms: (stop.quantityIdioms ?? []).map((i) => ({ word: phraseOf(i.word), before: i.before.map(phraseOf), number: i.number ?? false, amounts: (i.amounts ?? []).map(phraseOf), unlessPrev: (i.unlessPrev ?? []).map(phraseOf), evenAfterPrev: (i.evenAfterPrev ?? []).map(phraseOf), unlessNumberAfter: i.unlessNumberAfter ?? false })),
     generic: new Set(
       stop.genericWords.flatMap((w) => {
@@ -371,6 +378,7 @@ export function searchData(): SearchData {
     ],
     unrelatedCauses: (outOfScope.unrelatedCauses ?? []).map(phraseOf),
     requestedAfter: (outOfScope.requestedAfter ?? []).map(phraseOf),
+    requestJoiners: (outOfScope.requestJoiners ?? []).map(phraseOf),
     agencyAsks: { before: (outOfScope.agencyAsks?.before ?? []).map(phraseOf), after: (outOfScope.agencyAsks?.after ?? []).map(phraseOf) },
     topicNegation: { negators: (outOfScope.negation?.negators ?? []).map(phraseOf), between: (outOfScope.negation?.between ?? []).map(phraseOf), papers: (outOfScope.negation?.papers ?? []).map(phraseOf) },
     groups: variants.groups.map((g) => ({

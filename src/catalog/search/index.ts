@@ -97,6 +97,8 @@ const COMMON_WORDS_QUESTION = 0.6;
  * unmarked, is still "khai tử"): it names a procedure as a rare word does.
  */
 const STOP_PAIR_DISTINCTIVE = 0.6;
+/** How many words before a failed attempt's marker ("… không thành") tell of that attempt. */
+const ATTEMPT_WINDOW = 6;
 /** A question covering this much of a procedure's own name (by rarity) names it outright. */
 const NAMED_OUTRIGHT = 0.85;
 
@@ -1054,7 +1056,18 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
     typed.add(tokens[i]!.key);
     if (i > 0) typed.add(`${tokens[i - 1]!.key} ${tokens[i]!.key}`);
   }
-  const readPlain = (t: string): boolean => !typed.has(t) && t.split(" ").some((k) => data.plainTerms.has(k) && !typed.has(k));
+  // the words just before a failed attempt (a mediation that came to nothing) tell of a step
+  // already taken (data/stopwords.json failedAttemptMarkers): they do not ask for that sibling
+  const attempted = new Set<string>();
+  const { failedAttemptMarkers } = searchData();
+  for (let i = 0; i < tokens.length; i++) {
+    if (!failedAttemptMarkers.some((m) => phraseAt({ keys: m.keys, tone: null }, tokens, i))) continue;
+    for (let j = Math.max(0, i - ATTEMPT_WINDOW); j < i; j++) {
+      attempted.add(tokens[j]!.key);
+      if (j > 0) attempted.add(`${tokens[j - 1]!.key} ${tokens[j]!.key}`);
+    }
+  }
+  const readPlain = (t: string): boolean => attempted.has(t) || (!typed.has(t) && t.split(" ").some((k) => data.plainTerms.has(k) && !typed.has(k)));
   // the question's pairs that are catalog terms ("đăng ký"): their words are said as that pair,
   // not on their own ("ký" of "đăng ký" is not the "kỳ" of "định kỳ")
   const pairs = [...weightOf.keys()].filter((t) => t.includes(" ") && data.strongTerms.has(t));
@@ -1237,9 +1250,15 @@ interface TopicFound {
   asked: boolean;
 }
 
-/** Whether the words at `at` follow a verb of asking, wanting or going there ("xin …", "muốn …", "ra …"). */
+/**
+ * Whether the words at `at` follow a verb of asking, wanting or going there ("xin …", "muốn …",
+ * "ra …") in a question that asks for one thing: where a joiner ("và") adds a second request,
+ * the topic is one of two asks, and the rest is weighed as for any topic.
+ */
 function requestedAt(tokens: readonly Token[], at: number): boolean {
-  return searchData().requestedAfter.some((p) => at - p.keys.length >= 0 && phraseAt(p, tokens, at - p.keys.length, true));
+  const { requestedAfter, requestJoiners } = searchData();
+  if (!requestedAfter.some((p) => at - p.keys.length >= 0 && phraseAt(p, tokens, at - p.keys.length, true))) return false;
+  return !tokens.some((_, i) => requestJoiners.some((j) => phraseAt(j, tokens, i, true)));
 }
 
 /** Whether the institution at the span asks for a paper ("nộp cho ngân hàng", "ngân hàng đòi …"): a circumstance. */
