@@ -376,7 +376,12 @@ export const botText = {
     const s = submissionOf(p);
     const lines = [`📮 ${postalLine(p)}`, ...(s.online === null ? [botText.onlineUnknown] : [])];
     if (!s.presentAtIntake && s.inPerson.length === 0) {
-      lines.push("👥 Danh mục thủ tục không nêu bước nào bắt buộc người làm thủ tục phải có mặt, ngoài việc nộp hồ sơ và nhận kết quả theo cách đã chọn; nếu cần chắc chắn, ông/bà hỏi bộ phận một cửa.");
+      // online only: there is no way to choose, and no desk to hand the dossier in at
+      lines.push(
+        s.online === "only"
+          ? "👥 Thủ tục này chỉ nộp trực tuyến nên ông/bà không phải đến nộp hồ sơ; danh mục thủ tục không nêu bước nào khác bắt buộc phải có mặt; nếu cần chắc chắn, ông/bà hỏi bộ phận một cửa."
+          : "👥 Danh mục thủ tục không nêu bước nào bắt buộc người làm thủ tục phải có mặt, ngoài việc nộp hồ sơ và nhận kết quả theo cách đã chọn; nếu cần chắc chắn, ông/bà hỏi bộ phận một cửa.",
+      );
     }
     if (mobile) {
       lines.push(`🚐 Cán bộ đến tận nơi để đăng ký (đăng ký lưu động) là một thủ tục riêng: "${mobile.name}" (nút bên dưới); ông/bà hỏi bộ phận một cửa xem trường hợp của mình có được đăng ký lưu động không.`);

@@ -420,4 +420,12 @@ describe("procedure answers (issue 8 §3)", () => {
     expect(summary).toContain("• Người nộp: Phí Thị Lan, 0987654321");
     expect(summary).toContain("• Đến lấy tại: gần bưu điện, không có số nhà, ấp 3, Xã Tràm Chim");
   });
+
+  it("asked whether one must go there, a procedure done online only says one need not go to hand the dossier in, not 'the way chosen'", async () => {
+    const c = await conversation();
+    await c.press("proc:1.013080");
+    const answer = texts(await c.ask("có phải đến trực tiếp không"));
+    expect(answer).toMatch(/\n📮 Chỉ nộp trực tuyến[^\n]*\n👥 Thủ tục này chỉ nộp trực tuyến nên ông\/bà không phải đến nộp hồ sơ/);
+    expect(answer).not.toMatch(/theo cách đã chọn/);
+  });
 });
