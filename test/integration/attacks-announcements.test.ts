@@ -5,6 +5,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNotifyStack, type NotifyStack } from "../support/notify-stack.js";
+import { apiJson } from "../support/api-call.js";
 
 const COMMUNE = "29955"; // Phường Hồng Ngự, Đồng Tháp
 
@@ -18,15 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-async function call(method: string, path: string, key: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(s.baseUrl + path, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const call = (method: string, path: string, key: string, body?: unknown) => apiJson(s.baseUrl, method, path, key, body);
 
 describe("one person, two chats", () => {
   it("an urgent announcement to a citizen whose Telegram chat blocked the bot and whose Zalo stopped following goes to their phone once, not once per chat", async () => {

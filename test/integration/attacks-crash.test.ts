@@ -7,6 +7,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNotifyStack, type NotifyStack } from "../support/notify-stack.js";
+import { apiJson } from "../support/api-call.js";
 
 const COMMUNE = "29955"; // Phường Hồng Ngự, Đồng Tháp
 
@@ -19,15 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(s.baseUrl + path, {
-    method,
-    headers: { authorization: `Bearer ${staff}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const call = (method: string, path: string, body?: unknown) => apiJson(s.baseUrl, method, path, staff, body);
 
 /** A hamlet with `n` Telegram subscribers, written as the bot leaves them. */
 async function hamletWithSubscribers(n: number): Promise<string> {

@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNotifyStack, type NotifyStack } from "../support/notify-stack.js";
+import { apiJson } from "../support/api-call.js";
 
 const COMMUNE = "29955"; // Phường Hồng Ngự, Đồng Tháp
 
@@ -17,15 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-async function call(method: string, path: string, body?: unknown, key = staff): Promise<{ status: number; body: any }> {
-  const res = await fetch(s.baseUrl + path, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const call = (method: string, path: string, body?: unknown, key = staff) => apiJson(s.baseUrl, method, path, key, body);
 
 describe("a phone that opted out of SMS after an urgent announcement's notices were made", () => {
   it("gets no SMS fallback (Twilio's STOP recorded meanwhile): the chat alone was the way, the message goes nowhere and no SMS is attempted", async () => {

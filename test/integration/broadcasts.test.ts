@@ -7,6 +7,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNotifyStack, type NotifyStack } from "../support/notify-stack.js";
+import { apiJson } from "../support/api-call.js";
 
 const COMMUNE = "29955"; // Phường Hồng Ngự, Đồng Tháp (province 82)
 const OTHER = "28249"; // Phường Đạo Thạnh, Đồng Tháp
@@ -17,15 +18,7 @@ async function keyFor(s: NotifyStack, name: string, role: Role, unitCode: string
   return (await s.ctx.apiKeys.create({ name, role, unitCode })).key;
 }
 
-async function call(s: NotifyStack, method: string, path: string, key: string | null, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
-  const res = await fetch(s.baseUrl + path, {
-    method,
-    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
-    ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const call = (s: NotifyStack, method: string, path: string, key: string | null, body?: unknown, headers: Record<string, string> = {}) => apiJson(s.baseUrl, method, path, key, body, headers);
 
 async function hamlet(s: NotifyStack, communeCode: string, name: string): Promise<string> {
   const h = await s.ctx.db.hamlet.create({ data: { communeCode, name, searchName: `${name.toLowerCase()}-${randomBytes(3).toString("hex")}` } });

@@ -14,6 +14,7 @@ import type { Principal } from "../../src/auth/guard.js";
 import { buildHttpServer } from "../../src/http/server.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { startNotifyStack, type NotifyStack } from "../support/notify-stack.js";
+import { apiJson } from "../support/api-call.js";
 
 let s: NotifyStack;
 const keys: Record<string, string> = {};
@@ -35,15 +36,7 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-async function call(method: "GET" | "POST", path: string, key: string | null, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(s.baseUrl + path, {
-    method,
-    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { "content-type": "application/json" } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const call = (method: "GET" | "POST", path: string, key: string | null, body?: unknown) => apiJson(s.baseUrl, method, path, key, body);
 
 /** An upstream dossier in a commune (posted with the integration key). */
 async function upstreamDossier(communeCode: string | null): Promise<string> {
