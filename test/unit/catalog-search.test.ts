@@ -370,6 +370,13 @@ describe("answers", () => {
     expect(kind("xin cấp thẻ căn cước cho cháu gái")).toBe("choices");
   });
 
+  it("answers the under-14 ID card for a child of a few years, the joint under-6 procedure only for a baby or with the birth", () => {
+    // the joint procedure registers the birth too: a child of 3 or 5 has a birth certificate
+    // already, and asks for the card alone
+    for (const q of ["con tôi 3 tuổi làm thẻ căn cước được không", "làm căn cước cho cháu 5 tuổi"]) expect(top(q), q).toBe("1.014062");
+    for (const q of ["làm căn cước cho bé 2 tháng tuổi", "căn cước cho trẻ sơ sinh cùng lúc với khai sinh"]) expect(top(q), q).toBe("3.000722");
+  });
+
   it("redirects out-of-scope questions, without shadowing commune procedures that name the same thing", () => {
     const passport = askCatalog(index, "làm hộ chiếu cho con");
     expect(passport).toMatchObject({ kind: "out-of-scope", topic: "Hộ chiếu" });
