@@ -38,10 +38,14 @@ export function isConsolePage(request: FastifyRequest): boolean {
   return url === "/staff" || url.startsWith("/staff/");
 }
 
-/** What every console page's template gets: who is signed in, what they may do, the CSRF token. */
+/**
+ * What every console page's template gets: who is signed in, what they may do, the CSRF token. An
+ * error page has them too — a 403's request has a session but no principal (the guard refused it
+ * one) — so that it keeps the console's header and navigation.
+ */
 export function consoleVars(request: FastifyRequest): Record<string, unknown> {
-  const principal = request.principal;
   const session = request.staffSession;
+  const principal = request.principal ?? (session && !session.mustChangePassword ? session.principal : undefined);
   const perms = Object.fromEntries((Object.keys(PERMISSIONS) as Action[]).map((a) => [a, principal ? can(principal, a) : false]));
   return {
     principal,
