@@ -61,7 +61,7 @@ export const STAFF_CLI_TEXT = {
   usernameRequired: "Cần tên đăng nhập.",
   created: (username: string, role: string, unit: string | undefined) =>
     `Đã tạo tài khoản "${username}" (${role}${unit ? `, đơn vị ${unit}` : ""}). Mật khẩu dùng một lần, chỉ hiện lúc này; lần đăng nhập đầu phải đổi:`,
-  reset: (username: string) => `Đã cấp lại mật khẩu cho "${username}"; các phiên đăng nhập của tài khoản đã kết thúc. Mật khẩu dùng một lần, chỉ hiện lúc này:`,
+  reset: (username: string) => `Đã đặt lại mật khẩu của tài khoản "${username}"; các phiên đăng nhập của nó đã kết thúc. Mật khẩu dùng một lần, chỉ hiện lúc này:`,
   disabled: (username: string) => `Đã khóa tài khoản "${username}"; các phiên đăng nhập đã kết thúc.`,
   alreadyDisabled: (username: string) => `Tài khoản "${username}" đã bị khóa từ trước.`,
 } as const;
