@@ -4,7 +4,7 @@
  * their role may not open, and an address that does not exist — and find the same header on
  * each: the brand linking home, the same menu, their name and unit, the sign-out button. The
  * printable list of residents an announcement did not reach prints from a button (the pages'
- * CSP runs no `javascript:` link).
+ * CSP runs no `javascript:` link). An error page says what is wrong in Vietnamese alone.
  */
 import { randomBytes } from "node:crypto";
 import { type Browser, type Page } from "playwright-core";
@@ -93,6 +93,19 @@ describe("the console's header", () => {
     await sameHeaderEverywhere(page, "Tỉnh Đồng Tháp", ["/staff/broadcasts", "/staff/hamlets"]);
     await page.goto(`${t.baseUrl}/staff/hamlets`);
     expect(await page.locator("h1").textContent()).toBe("Không được phép");
+    await page.context().close();
+  });
+
+  it("says what is wrong in Vietnamese only, without the API's English gloss", async () => {
+    const page = await signedIn(officer);
+    for (const [path, says] of [
+      ["/staff/dossiers/H15.NOPE-1", "Không có hồ sơ H15.NOPE-1 trong đơn vị của bạn."],
+      ["/staff/reports?unit=30001&month=2026-11", "Không có đơn vị 30001 trong phạm vi của bạn."],
+    ] as const) {
+      await page.goto(`${t.baseUrl}${path}`);
+      expect(await page.locator("h1").textContent(), path).toBe("Không tìm thấy");
+      expect(await page.locator("main p").first().textContent(), path).toBe(says);
+    }
     await page.context().close();
   });
 
