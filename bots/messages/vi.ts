@@ -316,7 +316,12 @@ export const botText = {
    */
   aspects(procedure: ProcedureView, aspects: readonly Exclude<Aspect, "docs">[], warning?: string, mobile?: { name: string }): string {
     const p = told(procedure);
-    const lines = [title(p), ...(warning ? [warning] : [])];
+    return [title(p), ...(warning ? [warning] : []), ...botText.aspectLines(procedure, aspects, mobile), botText.source(p)].join("\n");
+  },
+  /** The lines answering each aspect asked, in order (`aspects` without the name and the source). */
+  aspectLines(procedure: ProcedureView, aspects: readonly Exclude<Aspect, "docs">[], mobile?: { name: string }): string[] {
+    const p = told(procedure);
+    const lines: string[] = [];
     for (const a of aspects) {
       if (a === "where") lines.push(factLine(p, "agency", "📍"));
       else if (a === "time") lines.push(factLine(p, "processingTime", "⏱"));
@@ -329,7 +334,38 @@ export const botText = {
       else if (a === "penalty") lines.push(...botText.penaltyLines(p));
       else lines.push(...botText.proxyLines(p));
     }
-    lines.push(botText.source(p));
+    return lines;
+  },
+  /**
+   * Each fact of a procedure's data (`told`), labelled as the whole answer labels it: a paper with
+   * its note, a paper to show, a note, where, how long, how much. A case of the procedure is
+   * answered with those that speak of it (bots/features/documents.ts).
+   */
+  factsOf(procedure: ProcedureView): string[] {
+    const p = told(procedure);
+    return [
+      ...p.documents.map((d) => `Giấy tờ cần nộp: ${d.name}${d.note ? ` — ${d.note}` : ""}`),
+      ...p.toShow.map((t) => `Mang theo để xuất trình: ${t}`),
+      ...p.notes,
+      ...(["agency", "processingTime", "fee"] as const).flatMap((f) => (p[f] === null ? [] : [`${FACT_LABEL[f]}: ${p[f]}`])),
+    ];
+  },
+  /**
+   * A case of the procedure under discussion ("đã ly hôn"): what its data says where it speaks
+   * of the case (`facts`, from `factsOf`), a procedure of the catalog made for the case where the
+   * search finds one (`sibling`), and where to ask about the rest — never a rule the data does not
+   * state. Then the aspects asked of it, and where it all comes from.
+   */
+  caseAnswer(procedure: ProcedureView, facts: readonly string[], sibling: { name: string } | undefined, aspects: readonly Exclude<Aspect, "docs">[]): string {
+    const desk = "ông/bà vui lòng hỏi bộ phận một cửa (Trung tâm Phục vụ hành chính công) của xã/phường để được hướng dẫn đúng trường hợp của mình.";
+    const lines = [title(procedure)];
+    if (facts.length) {
+      lines.push("🔎 Về trường hợp ông/bà nêu, dữ liệu của thủ tục này ghi:", ...facts.map((f) => `• ${f}`), `ℹ️ Ngoài điều trên, danh mục thủ tục không nói thêm về trường hợp này; ${desk}`);
+    } else {
+      lines.push(`🔎 Dữ liệu của thủ tục này không nói riêng về trường hợp ông/bà nêu; ${desk}`);
+    }
+    if (sibling) lines.push(`👉 Trường hợp này có thể là thủ tục riêng: "${sibling.name}" (nút bên dưới).`);
+    lines.push(...botText.aspectLines(procedure, aspects), botText.source(told(procedure)));
     return lines.join("\n");
   },
   /**
