@@ -370,6 +370,13 @@ describe("answers", () => {
     expect(kind("xin cấp thẻ căn cước cho cháu gái")).toBe("choices");
   });
 
+  it("answers the under-14 ID card for a child of a few years, the joint under-6 procedure only for a baby or with the birth", () => {
+    // the joint procedure registers the birth too: a child of 3 or 5 has a birth certificate
+    // already, and asks for the card alone
+    for (const q of ["con tôi 3 tuổi làm thẻ căn cước được không", "làm căn cước cho cháu 5 tuổi"]) expect(top(q), q).toBe("1.014062");
+    for (const q of ["làm căn cước cho bé 2 tháng tuổi", "căn cước cho trẻ sơ sinh cùng lúc với khai sinh"]) expect(top(q), q).toBe("3.000722");
+  });
+
   it("redirects out-of-scope questions, without shadowing commune procedures that name the same thing", () => {
     const passport = askCatalog(index, "làm hộ chiếu cho con");
     expect(passport).toMatchObject({ kind: "out-of-scope", topic: "Hộ chiếu" });
@@ -456,6 +463,28 @@ describe("answers", () => {
     expect(askCatalog(index, "cấp biển số cho chiếc máy ủi mới mua")).toMatchObject({ kind: "out-of-scope", topic: "Xe máy chuyên dùng" });
     // right after a verb of wanting: the land split is asked, not the estate its other words recall
     expect(askCatalog(index, "muốn tách thửa mảnh đất ra chia cho các con")).toMatchObject({ kind: "out-of-scope", topic: "Sang tên, tách thửa đất" });
+  });
+
+  it("reads a verb of asking that has no marks ('xin', 'ra') typed as it is, before an out-of-scope paper or permit ('phiếu lý lịch', 'phép bay')", () => {
+    // the rest (work abroad under contract, a wedding) names a procedure: the paper asked for decides
+    expect(askCatalog(index, "xin phiếu lý lịch tư pháp sang Hàn Quốc làm việc theo hợp đồng")).toMatchObject({ kind: "out-of-scope", topic: "Lý lịch tư pháp" });
+    expect(askCatalog(index, "xin phep bay drone quay phim le cuoi")).toMatchObject({ kind: "out-of-scope", topic: "Thiết bị bay không người lái (flycam)" });
+  });
+
+  it("knows wages held back, a workshop accident, a fire-safety design, suing and a student's paper as matters of other offices, and a pet's illness or what to buy as none", () => {
+    const topicOf = (q: string): string => {
+      const a = askCatalog(index, q);
+      return a.kind === "out-of-scope" ? a.topic : a.kind;
+    };
+    expect(topicOf("xưởng giữ lương công nhân hai tháng, khiếu nại ai")).toBe("Tranh chấp lao động");
+    expect(topicOf("bị tai nạn trong xưởng cưa, công ty không lo tiền thuốc")).toBe("Tai nạn lao động, bệnh nghề nghiệp");
+    expect(topicOf("thẩm duyệt hồ sơ phòng cháy cho kho hàng")).toBe("Thẩm duyệt, nghiệm thu phòng cháy");
+    expect(topicOf("hàng xóm lấn ranh, tôi muốn kiện thì làm sao")).toBe("Tòa án");
+    expect(topicOf("làm thẻ sinh viên bị mất")).toBe("Việc của nhà trường");
+    expect(topicOf("con chó bị tiêu chảy mấy ngày")).toBe("no-match");
+    expect(topicOf("ngày nào tốt để động thổ")).toBe("no-match");
+    // (the conditions of a procedure, "điều kiện ở đâu", are no lawsuit)
+    expect(topicOf("mua nhà ở xã hội cần xác nhận điều kiện ở đâu")).not.toBe("Tòa án");
   });
 
   it("sends an institution's own services (hospital, bank, university) to it, but keeps a procedure the rest names, saying nothing of the institution", () => {
