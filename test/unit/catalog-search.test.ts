@@ -474,6 +474,28 @@ describe("answers", () => {
     expect(askCatalog(index, "muốn tách thửa mảnh đất ra chia cho các con")).toMatchObject({ kind: "out-of-scope", topic: "Sang tên, tách thửa đất" });
   });
 
+  it("reads a verb of asking that has no marks ('xin', 'ra') typed as it is, before an out-of-scope paper or permit ('phiếu lý lịch', 'phép bay')", () => {
+    // the rest (work abroad under contract, a wedding) names a procedure: the paper asked for decides
+    expect(askCatalog(index, "xin phiếu lý lịch tư pháp sang Hàn Quốc làm việc theo hợp đồng")).toMatchObject({ kind: "out-of-scope", topic: "Lý lịch tư pháp" });
+    expect(askCatalog(index, "xin phep bay drone quay phim le cuoi")).toMatchObject({ kind: "out-of-scope", topic: "Thiết bị bay không người lái (flycam)" });
+  });
+
+  it("knows wages held back, a workshop accident, a fire-safety design, suing and a student's paper as matters of other offices, and a pet's illness or what to buy as none", () => {
+    const topicOf = (q: string): string => {
+      const a = askCatalog(index, q);
+      return a.kind === "out-of-scope" ? a.topic : a.kind;
+    };
+    expect(topicOf("xưởng giữ lương công nhân hai tháng, khiếu nại ai")).toBe("Tranh chấp lao động");
+    expect(topicOf("bị tai nạn trong xưởng cưa, công ty không lo tiền thuốc")).toBe("Tai nạn lao động, bệnh nghề nghiệp");
+    expect(topicOf("thẩm duyệt hồ sơ phòng cháy cho kho hàng")).toBe("Thẩm duyệt, nghiệm thu phòng cháy");
+    expect(topicOf("hàng xóm lấn ranh, tôi muốn kiện thì làm sao")).toBe("Tòa án");
+    expect(topicOf("làm thẻ sinh viên bị mất")).toBe("Việc của nhà trường");
+    expect(topicOf("con chó bị tiêu chảy mấy ngày")).toBe("no-match");
+    expect(topicOf("ngày nào tốt để động thổ")).toBe("no-match");
+    // (the conditions of a procedure, "điều kiện ở đâu", are no lawsuit)
+    expect(topicOf("mua nhà ở xã hội cần xác nhận điều kiện ở đâu")).not.toBe("Tòa án");
+  });
+
   it("sends an institution's own services (hospital, bank, university) to it, but keeps a procedure the rest names, saying nothing of the institution", () => {
     expect(askCatalog(index, "xin giấy xác nhận đang theo học của trường đại học")).toMatchObject({ kind: "out-of-scope", topic: "Việc của trường đại học, cao đẳng" });
     expect(askCatalog(index, "làm lại thẻ ở ngân hàng")).toMatchObject({ kind: "out-of-scope", topic: "Việc của ngân hàng" });

@@ -243,6 +243,8 @@ export interface SearchData {
   stopWords: Set<string>;
   /** tone signatures of the stop words: a word typed with marks is a stop word by its marks ("hỏi" is, "hội" is not) */
   stopTones: Set<string>;
+  /** the stop words the list writes without marks ("xin", "ra", "cho"): typed so, a word is that function word itself */
+  plainStopWords: Set<string>;
   /** synonyms by the first key of what citizens say ("a + b" ones under "") */
   synonymsByFirst: Map<string, Synonym[]>;
   purposeMarkers: Phrase[];
@@ -333,6 +335,10 @@ export function searchData(): SearchData {
     const tokens = tokenize(w);
     return tokens.some((t) => t.marked) ? tokens.map((t) => t.tone) : [];
   }));
+  const plainStopWords = new Set(stop.words.flatMap((w) => {
+    const tokens = tokenize(w);
+    return tokens.length === 1 && !tokens[0]!.marked && tokens[0]!.tone === tokens[0]!.key ? [tokens[0]!.key] : [];
+  }));
   const isStop = (t: { key: string; tone: string; marked: boolean }): boolean => (t.marked ? stopTones.has(t.tone) : stopKeys.has(t.key));
   // (what an entry says it means, and when, is read once for all its phrases, and shared by them)
   const synonymList: Synonym[] = synonyms.entries.flatMap((e) => {
@@ -374,6 +380,7 @@ export function searchData(): SearchData {
     synonyms: synonymList,
     synonymsByFirst,
     stopTones,
+    plainStopWords,
     topics: [
       ...outOfScope.topics.map((t) => ({ topic: t.topic, terms: t.terms.map(phraseOf), whereToGo: t.whereToGo })),
       ...(outOfScope.unrelated ?? []).map((t) => ({ topic: t.topic, terms: t.terms.map(phraseOf), whereToGo: "", unrelated: true })),

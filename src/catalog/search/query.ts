@@ -111,10 +111,11 @@ export function phraseAt(phrase: Phrase, tokens: readonly Token[], i: number, st
   const { keys } = phrase;
   if (keys.length === 0 || i + keys.length > tokens.length) return false;
   for (let j = 0; j < keys.length; j++) if (tokens[i + j]!.key !== keys[j]) return false;
-  const { stopWords, stopTones } = searchData();
+  const { stopWords, stopTones, plainStopWords } = searchData();
   // strict (names of animals and objects, out-of-scope topics): a word typed without marks that is
-  // also a function word is that function word ("voi" is "với", not the elephant "voi")
-  const plainFunctionWord = (t: Token, tone: string): boolean => strict && !t.marked && stopWords.has(t.key) && !stopTones.has(tone);
+  // also a function word is that function word ("voi" is "với", not the elephant "voi"); the
+  // phrase's word may be that very function word, one without marks ("xin", "ra" of a verb of asking)
+  const plainFunctionWord = (t: Token, tone: string): boolean => strict && !t.marked && stopWords.has(t.key) && !stopTones.has(tone) && !(tone === t.key && plainStopWords.has(tone));
   // several words: a word the citizen typed with marks must have the phrase's ("mất gia …" is not
   // "mắt giả"; strict: "con mà" is not "con ma"); a word typed without marks matches by its letters,
   // unless (strict, a phrase without marks) every word is a function word so typed in a message
