@@ -43,11 +43,82 @@ const OTHER_BUTTONS: Button[][] = [[{ label: "Hỏi thủ tục khác", data: "a
 
 /** The aspects a question asks about `p`, in the order they are answered (none: it asks for the procedure as a whole). */
 export function aspectsAsked(text: string, ...about: (Pick<ProcedureView, "name" | "aliases"> | undefined)[]): Aspect[] {
+  return aspectsAskedFrom(text, 0, about);
+}
+
+/** `aspectsAsked`, of the words from token `from` on (the question after a case, from its "thì" on). */
+function aspectsAskedFrom(text: string, from: number, about: readonly (Pick<ProcedureView, "name" | "aliases"> | undefined)[]): Aspect[] {
   const u = new Utterance(text, COMPOUNDS);
   for (const p of about) if (p) u.addNameWords([p.name, ...p.aliases]);
-  const asked = ASPECTS.filter((a) => u.is(INTENTS[a]));
+  const said = (intent: (typeof INTENTS)[keyof typeof INTENTS]) => [...u.wordsOf([intent])].some((i) => i >= from);
+  const asked = ASPECTS.filter((a) => said(INTENTS[a]));
   // "được bao nhiêu tiền" asks what the citizen receives: the fee only where its own words are said too
-  return asked.includes("amount") && !u.is(INTENTS.feeOwnWords) ? asked.filter((a) => a !== "fee") : asked;
+  return asked.includes("amount") && !said(INTENTS.feeOwnWords) ? asked.filter((a) => a !== "fee") : asked;
+}
+
+/** A case of the procedure under discussion: its words' positions [from, to), and those of them that say what the case is. */
+export interface Case {
+  from: number;
+  to: number;
+  content: ReadonlySet<number>;
+  /** Whether a word of state says it ("chưa", "đã", "bị"…): else the case is one only where the procedure under discussion, read with it, is still the one meant ("nhà thuê"). */
+  stated: boolean;
+}
+
+/**
+ * The case a message states as a condition ("nếu" … "chưa kết hôn" … "thì sao", "trường hợp"
+ * … "đã ly hôn", "nếu" … "nhà thuê", or … "đã 15 tuổi" … "thì"): the words from the condition's
+ * opening to "thì" (or the end). None when the case is a wish ("nếu muốn" …: a request), has
+ * neither an opening nor a word of state ("tạm trú" … "thì"), or is made only of words that ask
+ * about an aspect or surround one ("nộp online", "quá hạn": the aspects answer those).
+ */
+export function caseOf(said: Utterance): Case | null {
+  const after = said.after(INTENTS.condition);
+  const ends = [...said.wordsOf([INTENTS.caseEnd])].sort((a, b) => a - b);
+  const from = after === null ? 0 : said.tokens.length - after.length;
+  if (after === null && ends.length === 0) return null;
+  const to = ends.find((i) => i >= from) ?? said.tokens.length;
+  const within = (at: ReadonlySet<number>) => [...at].some((i) => i >= from && i < to);
+  const stated = within(said.wordsOf([INTENTS.state]));
+  if (to <= from || (after === null && !stated) || within(said.wordsOf([INTENTS.wanting]))) return null;
+  const plain = said.wordsOf([...ASPECTS.map((a) => INTENTS[a]), INTENTS.aspectOnly, INTENTS.state, INTENTS.condition]);
+  const content = new Set(Array.from({ length: to - from }, (_, k) => from + k).filter((i) => !plain.has(i)));
+  return content.size ? { from, to, content, stated } : null;
+}
+
+const pairsOf = (keys: readonly string[]): Set<string> => new Set(keys.slice(1).map((k, i) => `${keys[i]} ${k}`));
+
+/**
+ * The facts of `p`'s data (botText.factsOf) that speak of the case: those sharing the most pairs of
+ * syllables with it, counting only pairs with a word that says what the case is ("ly hôn", "kết
+ * hôn", not "không có") and not of the procedure's own name ("đăng ký"); where no pair is shared,
+ * those sharing the most of the words that say what the case is ("nhà thuê": "chỗ ở thuê"). A pair
+ * or word counts only where it tells facts apart: in two of them at most.
+ */
+export function caseFacts(p: ProcedureView, said: Utterance, c: Case): string[] {
+  const nameKeys = tokenize(p.name).map((t) => t.key);
+  const name = pairsOf(nameKeys);
+  const pairs = new Set<string>();
+  for (let i = c.from; i + 1 < c.to; i += 1) {
+    const pair = `${said.tokens[i]!.key} ${said.tokens[i + 1]!.key}`;
+    if ((c.content.has(i) || c.content.has(i + 1)) && !name.has(pair)) pairs.add(pair);
+  }
+  const words = new Set([...c.content].map((i) => said.tokens[i]!.key).filter((k) => !nameKeys.includes(k)));
+  const facts = botText.factsOf(p).map((fact) => {
+    const keys = tokenize(fact).map((t) => t.key);
+    return { fact, keys: new Set(keys), pairs: pairsOf(keys) };
+  });
+  const sharing = (score: (f: (typeof facts)[number]) => number): string[] => {
+    const scored = facts.map((f) => ({ fact: f.fact, score: score(f) }));
+    const best = Math.max(0, ...scored.map((s) => s.score));
+    return best === 0 ? [] : [...new Set(scored.filter((s) => s.score === best).map((s) => s.fact))];
+  };
+  // a pair or word in more than two facts ("hai bên", "người") says nothing of which of them speak of the case
+  const tellingPairs = [...pairs].filter((w) => facts.filter((f) => f.pairs.has(w)).length <= 2);
+  const byPairs = sharing((f) => tellingPairs.filter((w) => f.pairs.has(w)).length);
+  if (byPairs.length) return byPairs;
+  const telling = [...words].filter((w) => facts.filter((f) => f.keys.has(w)).length <= 2);
+  return sharing((f) => telling.filter((w) => f.keys.has(w)).length);
 }
 
 /**
@@ -219,6 +290,24 @@ export function documentsFeature(catalog: CatalogService): Feature {
         }
         return void ctx.reply({ text: botText.aspectOfWhichProcedure, buttons: [[{ label: "Các thủ tục thường gặp", data: "common" }], [{ label: botText.menuButton, data: "menu" }]] });
       }
+    }
+
+    // A case of the procedure under discussion (parents "chưa kết hôn" after the birth
+    // registration, "đã ly hôn" after the marriage): answered within it, whatever
+    // procedure or out-of-scope topic the case's own words name — what its data says of the case,
+    // the procedure made for the case where the search, reading the case after this procedure's
+    // name, is sure of one, and the aspects asked of it. A foreign element has its own warning. A
+    // case without a word of state ("nhà thuê") is one only where that reading is still sure of
+    // the procedure under discussion (a case naming another procedure may be a new request).
+    const theCase = current && !foreign ? caseOf(said) : null;
+    const inContext = current && theCase ? confidentCode(await askCatalog(catalog, new Utterance(`${current.name} ${m.text}`, COMPOUNDS))) : null;
+    if (current && theCase && (theCase.stated || inContext === current.code)) {
+      const other = inContext !== null && inContext !== current.code ? await catalog.get(inContext) : undefined;
+      const asked = aspectsAskedFrom(m.text, theCase.to, [current]).filter((a): a is Exclude<Aspect, "docs"> => a !== "docs");
+      ctx.session.offered = undefined;
+      ctx.session.offeredLabels = undefined;
+      const facts = caseFacts(current, said, theCase);
+      return void ctx.reply({ text: botText.caseAnswer(current, facts, other, asked), buttons: botText.procedureButtons(current, other ? [[botText.procedureButton(other)]] : []) });
     }
 
     // A follow-up about the procedure under discussion, unless the question clearly names another

@@ -146,6 +146,12 @@ export const INTENTS = {
     { at: "whole", slots: [{ many: ASKER }, ["không nhận", "ko nhận", "k nhận"], NOTICES, ["nữa"], { many: AFTER }] },
   ],
 
+  /** Notices by SMS again, after a "HUY" by SMS ("BAT LAI", "START": Twilio's own opt-in word). */
+  resume: [
+    { at: "whole", slots: [["start", "unstop"]] },
+    { at: "whole", slots: [{ many: ASKER }, ["bật lại", "mở lại", "nhận lại"], { optional: NOTICES }, { many: AFTER }] },
+  ],
+
   /** Announcements: subscribing, and listing the subscriptions. */
   announcementsWanted: [
     { slots: [["nhận thông báo"], { optional: ["của"] }, ["xã", "phường", "ấp", "khóm"]] },
@@ -206,6 +212,29 @@ export const INTENTS = {
     { slots: [LIVING, { optional: ["ở", "tại", "bên", "sang"] }, [...COUNTRIES, ...PLACES]] },
   ],
 
+  /**
+   * A case of the procedure under discussion, said as a condition ("nếu" … "chưa kết hôn", "còn
+   * trường hợp" … "ly hôn"): the words that open it. The case runs to "thì" (`caseEnd`), or to the
+   * end of the message.
+   */
+  condition: [
+    {
+      at: "start",
+      slots: [
+        { many: ["dạ", "vâng", "thế", "vậy", "còn", "mà", "nhưng", "cho hỏi", "em ơi"] },
+        ["nếu", "nếu như", "nhỡ", "nhỡ như", "lỡ", "lỡ như", "giả sử", "trường hợp", "trong trường hợp", "nếu trường hợp"],
+      ],
+    },
+  ],
+  caseEnd: ["thì"],
+  /**
+   * Words that make a case a state of things ("chưa kết hôn", "đã ly hôn", "bị mất", "không có",
+   * "là con nuôi"), which the procedure under discussion must deal with; a case without them may be
+   * another request.
+   */
+  state: ["chưa", "đã", "không", "ko", "chẳng", "bị", "là", "đang", "mất", "có", "hết", "thiếu", "vẫn", "không còn", "đã từng", "rồi"],
+  /** A case that is a wish ("nếu muốn" …, "nếu định" …): a request, read as any other. */
+  wanting: ["muốn", "định", "tính", "cần làm", "xin", "có nhu cầu"],
   /** The aspects of a procedure (documents, where, how long, how much, by post, through someone else). */
   docs: [
     "giấy tờ", "giấy tờ gì", "giấy gì", "cần gì", "cần những gì", "những gì", "cần mang", "mang gì", "mang theo gì", "chuẩn bị", "hồ sơ gồm", "gồm gì",

@@ -24,6 +24,11 @@ export { NOTICE_CHANNEL } from "../notifications/notice-store.js";
 
 /** Staff events may be this far ahead of the server's clock (a device's clock drifts), no more. */
 const STAFF_CLOCK_SKEW_MS = 30_000;
+/**
+ * A new staff event may be dated at most this long before it arrives (a device's clock, a slow
+ * link, a queue), no earlier: see step 4.
+ */
+const STAFF_RECORDING_DELAY_MS = 5 * 60_000;
 
 export interface IngestResult {
   accepted: number;
@@ -295,6 +300,20 @@ export class DossierIngestService {
       duplicate(index, e);
       return false;
     });
+    // Staff record a step when they take it (the console dates it then). One dated back — a result
+    // "returned" before the due date it was in fact late for — would hide the lateness from the
+    // dossier, the list, the overdue watch and the monthly report the unit sends up; upstream's
+    // dates are its own, and the apology dates its event itself. A retry of a stored event is a
+    // duplicate above, however late it comes.
+    if (source === "STAFF" && principal && !options.apology) {
+      for (const { index, e } of toStore) {
+        if (e.occurredAt.getTime() < Date.now() - STAFF_RECORDING_DELAY_MS) {
+          throw new ValidationError(`${field(index, "occurredAt")}: a staff event must be dated when it is recorded (at most ${STAFF_RECORDING_DELAY_MS / 60_000} minutes before it is sent), not back to an earlier time`, {
+            field: field(index, "occurredAt"),
+          });
+        }
+      }
+    }
 
     // 5. Dossiers of the events to store that are new, and their applicants (one citizen per
     //    phone, created if new; a dossier without a phone gets its own record): made here, written

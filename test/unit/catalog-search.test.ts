@@ -370,6 +370,15 @@ describe("answers", () => {
     expect(kind("xin cấp thẻ căn cước cho cháu gái")).toBe("choices");
   });
 
+  it("reads no synonym inside a longer phrase of its entry that the words before rule out: a copy of a paper is certified", () => {
+    // "hộ khẩu" is residence registration, but not after "bản sao" (the entry's unlessPrev): nor is
+    // the "hộ khẩu" that ends "bản sao sổ hộ khẩu"
+    for (const q of ["sao y bản sao sổ hộ khẩu nhà tôi ở đâu", "cần 3 bản sao sổ hộ khẩu có chứng thực"]) expect(top(q), q).toBe("2.000815");
+    // a birth certificate's copy is the copy extract, unless it is a copy to certify
+    expect(top("công chứng bản sao giấy khai sinh của con")).toBe("2.000815");
+    expect(top("xin bản sao giấy khai sinh cho con")).toBe("2.000635");
+  });
+
   it("answers the under-14 ID card for a child of a few years, the joint under-6 procedure only for a baby or with the birth", () => {
     // the joint procedure registers the birth too: a child of 3 or 5 has a birth certificate
     // already, and asks for the card alone
