@@ -30,7 +30,7 @@ import { registerZaloWebhook, type ZaloEvent } from "./routes/webhooks/zalo.js";
 import { registerAssets } from "../web/pages.js";
 import fastifyCookie from "@fastify/cookie";
 import { registerAuthRoutes } from "./routes/auth.js";
-import { installCsrfCheck, sessionAuthenticator } from "./staff-session.js";
+import { installCsrfCheck, sessionAuthenticator, sessionOf } from "./staff-session.js";
 import { registerConsolePages } from "../web/console.js";
 
 export interface HttpOptions {
@@ -60,7 +60,7 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
     trustProxy: typeof env.TRUST_PROXY === "number" ? hopsTrusted(env.TRUST_PROXY) : env.TRUST_PROXY,
   });
   installBodyParsers(app);
-  installErrorHandling(app);
+  installErrorHandling(app, { resumeSession: (request) => sessionOf(request, ctx.staffAccounts) });
   installBoundedClose(app, options.shutdownGraceMs ?? 10_000);
   // Cookies are parsed for every route (before the guard, which reads the console's session
   // cookie); registered once here, the web chat uses it too.
