@@ -27,6 +27,7 @@
 import type { CatalogService } from "../../src/catalog/catalog-service.js";
 import type { ProcedureView } from "../../src/catalog/repository.js";
 import type { SearchAnswer } from "../../src/catalog/search/answer.js";
+import { searchData } from "../../src/catalog/search/data.js";
 import { tokenize } from "../../src/catalog/search/tokenize.js";
 import { searchKey } from "../../src/text/vietnamese.js";
 import type { Feature, TurnContext } from "../engine/engine.js";
@@ -86,6 +87,7 @@ export function caseOf(said: Utterance): Case | null {
   return content.size ? { from, to, content, stated } : null;
 }
 
+const stopWords = searchData().stopWords;
 const pairsOf = (keys: readonly string[]): Set<string> => new Set(keys.slice(1).map((k, i) => `${keys[i]} ${k}`));
 
 /**
@@ -93,7 +95,8 @@ const pairsOf = (keys: readonly string[]): Set<string> => new Set(keys.slice(1).
  * syllables with it, counting only pairs with a word that says what the case is ("ly hôn", "kết
  * hôn", not "không có") and not of the procedure's own name ("đăng ký"); where no pair is shared,
  * those sharing the most of the words that say what the case is ("nhà thuê": "chỗ ở thuê"). A pair
- * or word counts only where it tells facts apart: in two of them at most.
+ * counts only where it tells facts apart (in two of them at most), a word only where it is in one
+ * fact and not a function word.
  */
 export function caseFacts(p: ProcedureView, said: Utterance, c: Case): string[] {
   const nameKeys = tokenize(p.name).map((t) => t.key);
@@ -117,7 +120,8 @@ export function caseFacts(p: ProcedureView, said: Utterance, c: Case): string[] 
   const tellingPairs = [...pairs].filter((w) => facts.filter((f) => f.pairs.has(w)).length <= 2);
   const byPairs = sharing((f) => tellingPairs.filter((w) => f.pairs.has(w)).length);
   if (byPairs.length) return byPairs;
-  const telling = [...words].filter((w) => facts.filter((f) => f.keys.has(w)).length <= 2);
+  // one word alone is weaker evidence: in one fact only, and not a function word of the search
+  const telling = [...words].filter((w) => !stopWords.has(w) && facts.filter((f) => f.keys.has(w)).length === 1);
   return sharing((f) => telling.filter((w) => f.keys.has(w)).length);
 }
 

@@ -226,7 +226,7 @@ export const INTENTS = {
    * "là con nuôi"), which the procedure under discussion must deal with; a case without them may be
    * another request.
    */
-  state: ["chưa", "đã", "không", "ko", "chẳng", "bị", "là", "đang", "mất", "có", "hết", "thiếu", "vẫn", "không còn", "đã từng", "rồi"],
+  state: ["chưa", "đã", "không", "ko", "chẳng", "bị", "là", "đang", "mất", "có", "hết", "thiếu", "vẫn", "không còn", "đã từng", "rồi", "khác"],
   /** A case that is a wish ("nếu muốn" …, "nếu định" …): a request, read as any other. */
   wanting: ["muốn", "định", "tính", "cần làm", "xin", "có nhu cầu"],
   /** The aspects of a procedure (documents, where, how long, how much, by post, through someone else). */
