@@ -248,6 +248,15 @@ describe("procedure answers (issue 8 §3)", () => {
     expect(texts(await business.ask("nếu đã có hộ kinh doanh ở huyện khác thì sao"))).toMatch(/^📄 Đăng ký thành lập hộ kinh doanh \(mã 1\.001612\)\n🔎 Dữ liệu của thủ tục này không nói riêng/);
   });
 
+  it("going back to a procedure asked earlier ('quay lại' …) answers that one, not its re-registration", async () => {
+    const c = await conversation();
+    await c.ask("đăng ký khai sinh");
+    await c.ask("đăng ký kết hôn");
+    expect(texts(await c.ask("quay lại khai sinh, lệ phí bao nhiêu"))).toMatch(/^📄 Đăng ký khai sinh \(mã 1\.001193\)\n💰 Lệ phí: /);
+    expect(texts(await c.ask("đăng ký kết hôn"))).toMatch(/^📄 Đăng ký kết hôn/);
+    expect(texts(await c.ask("quay lại với thủ tục khai sinh"))).toMatch(/^📄 Đăng ký khai sinh \(mã 1\.001193\)\n📍 /);
+  });
+
   it("a follow-up asking whether both must go, after a marriage answer, gets the presence rule", async () => {
     const c = await conversation();
     await c.ask("đăng ký kết hôn");
