@@ -148,6 +148,12 @@ export const INTENTS = {
     { at: "whole", slots: [{ many: ASKER }, ["không nhận", "ko nhận", "k nhận"], NOTICES, ["nữa"], { many: AFTER }] },
   ],
 
+  /** Notices by SMS again, after a "HUY" by SMS ("BAT LAI", "START": Twilio's own opt-in word). */
+  resume: [
+    { at: "whole", slots: [["start", "unstop"]] },
+    { at: "whole", slots: [{ many: ASKER }, ["bật lại", "mở lại", "nhận lại"], { optional: NOTICES }, { many: AFTER }] },
+  ],
+
   /** Announcements: subscribing, and listing the subscriptions. */
   announcementsWanted: [
     { slots: [["nhận thông báo"], { optional: ["của"] }, ["xã", "phường", "ấp", "khóm"]] },
