@@ -595,6 +595,26 @@ export const optOutText = {
   nothingOnWeb: "Trang trò chuyện trên web không gửi thông báo nên không có gì để hủy.",
 };
 
+/**
+ * What only the SMS channel says, in its SMS form (without diacritics, GSM-7): the engine's other
+ * answers are turned into it by the SMS adapter (toSmsText).
+ */
+export const smsText = {
+  /** "HUY" by SMS: the phone's SMS opt-out, as Twilio's STOP (21610) records it. */
+  optedOut: 'Da ngung gui thong bao ho so va thong bao cua xa/phuong qua SMS toi so nay. Ong/ba van co the nhan tin hoi thu tuc. Muon nhan lai thong bao qua SMS, nhan "BAT LAI".',
+  /** "BAT LAI" / "START" by SMS: the phone's SMS opt-out lifted. */
+  optedIn: 'Da bat lai thong bao qua SMS cho so nay. Nhan "HUY" de ngung bat cu luc nao.',
+  /** Already receiving: nothing to lift. */
+  notOptedOut: 'So nay van dang nhan thong bao qua SMS. Nhan "HUY" neu muon ngung.',
+  /** The choices of a reply, numbered as the engine reads them back ("1", "2"…). */
+  choices: (labels: string[]) => `Tra loi ${labels.map((l, i) => `${i + 1}: ${l}`).join(", ")}`,
+  /** Said where a long answer was cut: where the whole is read. */
+  cut: (chatUrl: string) => `(Tin da rut gon; xem day du tai ${chatUrl} hoac bo phan mot cua xa/phuong)`,
+  /** The last reply of the hour once a phone's replies are spent (SMS_REPLIES_PER_HOUR). */
+  limit: (chatUrl: string) =>
+    `So nay da nhan nhieu tin tra loi trong 1 gio qua nen tam ngung tra loi qua SMS. Ong/ba nhan lai sau 1 gio, hoi tai ${chatUrl} hoac den bo phan mot cua xa/phuong. Nhan "HUY" van co hieu luc.`,
+};
+
 const money = (vnd: number) => `${vnd.toLocaleString("vi-VN")} đồng`;
 
 export const bookingText = {
@@ -678,6 +698,7 @@ export const bookingText = {
 
 export const areaText = {
   webCannot: "Trang trò chuyện trên web không gửi được thông báo. Ông/bà nhắn cho Zalo OA hoặc Telegram của chúng tôi để đăng ký nhận thông báo của xã/phường.",
+  smsCannot: "Tin nhắn SMS chỉ dùng để hỏi đáp, chưa đăng ký nhận thông báo của xã/phường được. Ông/bà nhắn cho Zalo OA hoặc Telegram của chúng tôi để đăng ký.",
   askCommune: "Ông/bà muốn nhận thông báo của xã/phường nào? Gõ tên xã/phường.",
   chooseCommune: "Có mấy xã/phường trùng tên, ông/bà chọn giúp:",
   noCommune: "Em không tìm thấy xã/phường có tên như vậy. Ông/bà gõ lại tên (ví dụ \"Tràm Chim\", \"phuong Hong Ngu\").",

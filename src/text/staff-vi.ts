@@ -330,3 +330,14 @@ export const HTTP_REFUSAL_TEXT = {
   timeout: "Yêu cầu gửi đến quá chậm",
   with: (text: string, original: string) => `${text} (${original})`,
 } as const;
+
+/**
+ * A service's message as a page shows it: many say it in Vietnamese and then, for the API's
+ * integrators, in English in brackets at the end ("Không có hồ sơ X trong đơn vị của bạn (no such
+ * dossier in your unit)."); a person reads the Vietnamese alone. Only a last bracket of plain
+ * ASCII words goes (never a Vietnamese one, which has marks, nor a code or a date alone:
+ * "phải sau ngày hẹn hiện tại (30/11/2026)" keeps its date).
+ */
+export function withoutEnglishGloss(message: string): string {
+  return message.replace(/\s*\((?=[^()]*[a-z]{3,})[\x20-\x7e]*\)\s*(\.?)\s*$/, "$1");
+}

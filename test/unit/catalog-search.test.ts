@@ -370,6 +370,15 @@ describe("answers", () => {
     expect(kind("xin cấp thẻ căn cước cho cháu gái")).toBe("choices");
   });
 
+  it("reads no synonym inside a longer phrase of its entry that the words before rule out: a copy of a paper is certified", () => {
+    // "hộ khẩu" is residence registration, but not after "bản sao" (the entry's unlessPrev): nor is
+    // the "hộ khẩu" that ends "bản sao sổ hộ khẩu"
+    for (const q of ["sao y bản sao sổ hộ khẩu nhà tôi ở đâu", "cần 3 bản sao sổ hộ khẩu có chứng thực"]) expect(top(q), q).toBe("2.000815");
+    // a birth certificate's copy is the copy extract, unless it is a copy to certify
+    expect(top("công chứng bản sao giấy khai sinh của con")).toBe("2.000815");
+    expect(top("xin bản sao giấy khai sinh cho con")).toBe("2.000635");
+  });
+
   it("answers the under-14 ID card for a child of a few years, the joint under-6 procedure only for a baby or with the birth", () => {
     // the joint procedure registers the birth too: a child of 3 or 5 has a birth certificate
     // already, and asks for the card alone
@@ -485,6 +494,13 @@ describe("answers", () => {
     expect(topicOf("ngày nào tốt để động thổ")).toBe("no-match");
     // (the conditions of a procedure, "điều kiện ở đâu", are no lawsuit)
     expect(topicOf("mua nhà ở xã hội cần xác nhận điều kiện ở đâu")).not.toBe("Tòa án");
+  });
+
+  it("reads an out-of-scope topic told in the story as a circumstance when the rest names a procedure that explains the need, however short of sure", () => {
+    // a bank loan told before "giờ …": the flock culled for bird flu asks the support for the damage
+    expect(top("Nhà tôi vay ngân hàng nuôi gà, cả trại gà bị cúm phải tiêu hủy, giờ xin hỗ trợ thiệt hại ở đâu")).toBe("1.013997");
+    // a story whose need names nothing of the catalog still asks about the topic
+    expect(kind("Tôi vay ngân hàng mua xe, giờ muốn hỏi lãi suất thế nào")).toBe("out-of-scope");
   });
 
   it("sends an institution's own services (hospital, bank, university) to it, but keeps a procedure the rest names, saying nothing of the institution", () => {

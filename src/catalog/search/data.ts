@@ -181,6 +181,8 @@ export interface Synonym {
   /** the next word's key → the tone signatures it is written with in the table ("căn" → "can" as "căn", not "cần") */
   unlessNext: Map<string, Set<string>>;
   unlessPrev: Phrase[];
+  /** every phrase of the entry (shared by them): one ruled out by the words before it rules out the shorter phrases it ends with (a household book copied is a paper, and so is its "hộ khẩu") */
+  entrySays: Phrase[];
   /** when listed: the phrase is read only a few words after one of these (by their letters: "bà … đi rồi") */
   after: Phrase[];
   /** phrases naming another procedure outright: said anywhere in the question, a one-word 'say' (ambiguous: "mất" is died or lost) is not read */
@@ -350,7 +352,8 @@ export function searchData(): SearchData {
     const unlessPrev = (e.unlessPrev ?? []).map(phraseOf);
     const after = (e.after ?? []).map(phraseOf);
     const yieldTo = (e.yieldTo ?? []).map(phraseOf);
-    return e.say.map((s) => ({ say: phraseOf(s), means, meansText, meansStops, weight, keep, unlessNext, unlessPrev, after, yieldTo }));
+    const entrySays = e.say.map(phraseOf);
+    return entrySays.map((say) => ({ say, means, meansText, meansStops, weight, keep, unlessNext, unlessPrev, entrySays, after, yieldTo }));
   });
   const synonymsByFirst = new Map<string, Synonym[]>();
   for (const syn of synonymList) {

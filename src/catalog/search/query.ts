@@ -402,6 +402,21 @@ function synonymsBefore(candidates: readonly Synonym[], next: Token | undefined)
   return (next === undefined ? undefined : index.bySecond.get(next.key)) ?? index.single;
 }
 
+/**
+ * Whether the words before a synonym's phrase at position i rule it out (its `unlessPrev`), or
+ * rule out a longer phrase of the same entry that ends with it: a copied household book is a paper,
+ * and so is its "hộ khẩu".
+ */
+function ruledOutBefore(s: Synonym, tokens: readonly Token[], i: number): boolean {
+  if (s.unlessPrev.length === 0) return false;
+  const before = (at: number): boolean => s.unlessPrev.some((p) => at - p.keys.length >= 0 && phraseAt({ keys: p.keys, tone: null }, tokens, at - p.keys.length));
+  if (before(i)) return true;
+  return s.entrySays.some((p) => {
+    const from = i - (p.keys.length - s.say.keys.length);
+    return from >= 0 && from < i && phraseAt(p, tokens, from) && before(from);
+  });
+}
+
 /** The longest synonym whose phrase is said at position i (and not ruled out by the words around it), or null. */
 function synonymAt(tokens: readonly Token[], i: number, skip?: (s: Synonym) => boolean): Synonym | null {
   let best: Synonym | null = null;
@@ -418,7 +433,7 @@ function synonymAt(tokens: readonly Token[], i: number, skip?: (s: Synonym) => b
     // a next word typed with marks must be the table's word ("căn", not "cần"); one typed without, its key
     const unless = next ? s.unlessNext.get(next.key) : undefined;
     if (next && unless && (!next.marked || unless.has(next.tone))) continue;
-    if (s.unlessPrev.some((p) => i - p.keys.length >= 0 && phraseAt({ keys: p.keys, tone: null }, tokens, i - p.keys.length))) continue;
+    if (ruledOutBefore(s, tokens, i)) continue;
     if (s.after.length > 0 && !saidBefore(s.after, tokens, i)) continue;
     // a procedure the question names outright outweighs one an ambiguous word would imply
     if (s.say.keys.length === 1 && s.yieldTo.some((p) => tokens.some((_, j) => phraseAt(p, tokens, j)))) continue;
