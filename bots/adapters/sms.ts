@@ -7,14 +7,15 @@
  * SMS_REPLY_SEGMENT_BUDGET segments (fitSms): the choices numbered ("Tra loi 1: …, 2: …", answered
  * with the number or the label), a longer answer cut saying where to read it whole (the web chat).
  *
- * Each reply costs: at most SMS_REPLIES_PER_HOUR go to one phone in an hour, counted in
+ * Only Vietnamese numbers are answered. Each reply costs: at most SMS_REPLIES_PER_HOUR go to one phone in an hour, counted in
  * PostgreSQL (SmsReply, with the segments billed); past that, one last message says so, then the
- * phone's messages are still taken (a "HUY" is still recorded) but not answered until the hour
- * has passed.
+ * phone's messages are still taken (a "HUY" is still recorded) but not answered until its oldest
+ * reply is an hour old (`allowance`).
  */
 import type { Logger } from "pino";
 import type { Channel } from "../../src/channels/channel.js";
 import type { Db } from "../../src/db/client.js";
+import { toE164 } from "../../src/dossiers/event-schema.js";
 import { SMS_REPLY_NOTICE, type IncomingSms } from "../../src/http/routes/webhooks/twilio.js";
 import { fitSms } from "../../src/notifications/sms-text.js";
 import type { ConversationEngine } from "../engine/engine.js";
@@ -66,17 +67,21 @@ export interface SmsBotOptions {
 }
 
 /**
- * Whether this phone may be answered now: "REPLY" while under `perHour` in the last hour, "LIMIT"
- * (the one last message) when just at it, null past it. Counted and recorded in one transaction,
- * under a lock on the phone, so messages arriving together cannot both take the last slot.
+ * Whether this phone may be answered now: "REPLY" while fewer than `perHour` replies went to it in
+ * the last hour; else "LIMIT" (the one last message) unless one went in the last hour already;
+ * else null. So at most `perHour` + 1 messages in any hour, and a phone that keeps writing gets an
+ * answer again as its oldest reply leaves the hour, never a second last message. Counted and
+ * recorded in one transaction, under a lock on the phone, so messages arriving together cannot
+ * both take the last slot.
  */
 async function allowance(db: Db, phone: string, inboundSid: string, perHour: number): Promise<{ id: string; kind: "REPLY" | "LIMIT" } | null> {
   return db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`sms-reply:${phone}`}))`;
-    const [row] = await tx.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "SmsReply" WHERE phone = ${phone} AND "createdAt" > now() - interval '1 hour'`;
-    const sent = row?.n ?? 0;
-    if (sent > perHour) return null;
-    const kind = sent < perHour ? "REPLY" : "LIMIT";
+    const [row] = await tx.$queryRaw<{ replies: number; limits: number }[]>`
+      SELECT count(*) FILTER (WHERE kind = 'REPLY')::int AS replies, count(*) FILTER (WHERE kind = 'LIMIT')::int AS limits
+        FROM "SmsReply" WHERE phone = ${phone} AND "createdAt" > now() - interval '1 hour'`;
+    const kind = (row?.replies ?? 0) < perHour ? "REPLY" : (row?.limits ?? 0) === 0 ? "LIMIT" : null;
+    if (!kind) return null;
     const created = await tx.smsReply.create({ data: { phone, inboundSid, kind }, select: { id: true } });
     return { id: created.id, kind };
   });
@@ -84,6 +89,9 @@ async function allowance(db: Db, phone: string, inboundSid: string, perHour: num
 
 export function smsBotHandler(options: SmsBotOptions): (sms: IncomingSms) => Promise<void> {
   return async (sms) => {
+    // Only a Vietnamese number is answered: the service's citizens have one, an SMS abroad costs
+    // more, and replying to whatever numbers text in is how "SMS pumping" frauds bill a sender.
+    if (toE164(sms.from) !== sms.from) return void options.logger.info({ country: sms.from.slice(0, 4) }, "sms from a number outside Vietnam: not answered");
     const replies = await options.engine.handle({ conversation: { channel: "SMS", id: sms.from }, message: smsInbound(sms) });
     const slot = await allowance(options.db, sms.from, sms.messageSid, options.perHour);
     if (!slot) return void options.logger.info({ phone: sms.from.slice(0, -4) }, "sms reply not sent: the phone's replies for this hour are spent");

@@ -27,6 +27,7 @@
 import type { CatalogService } from "../../src/catalog/catalog-service.js";
 import type { ProcedureView } from "../../src/catalog/repository.js";
 import type { SearchAnswer } from "../../src/catalog/search/answer.js";
+import { searchData } from "../../src/catalog/search/data.js";
 import { tokenize } from "../../src/catalog/search/tokenize.js";
 import { searchKey } from "../../src/text/vietnamese.js";
 import type { Feature, TurnContext } from "../engine/engine.js";
@@ -86,6 +87,19 @@ export function caseOf(said: Utterance): Case | null {
   return content.size ? { from, to, content, stated } : null;
 }
 
+/** The message's text from its token `at` on, as typed (null where its words and tokens do not line up). */
+function textFrom(text: string, at: number): string | null {
+  const words = text.split(/\s+/).filter((w) => w !== "");
+  let seen = 0;
+  for (let j = 0; j < words.length; j += 1) {
+    if (seen === at) return words.slice(j).join(" ");
+    seen += tokenize(words[j]!).length;
+    if (seen > at) return null;
+  }
+  return null;
+}
+
+const stopWords = searchData().stopWords;
 const pairsOf = (keys: readonly string[]): Set<string> => new Set(keys.slice(1).map((k, i) => `${keys[i]} ${k}`));
 
 /**
@@ -93,7 +107,8 @@ const pairsOf = (keys: readonly string[]): Set<string> => new Set(keys.slice(1).
  * syllables with it, counting only pairs with a word that says what the case is ("ly hôn", "kết
  * hôn", not "không có") and not of the procedure's own name ("đăng ký"); where no pair is shared,
  * those sharing the most of the words that say what the case is ("nhà thuê": "chỗ ở thuê"). A pair
- * or word counts only where it tells facts apart: in two of them at most.
+ * counts only where it tells facts apart (in two of them at most), a word only where it is in one
+ * fact and not a function word.
  */
 export function caseFacts(p: ProcedureView, said: Utterance, c: Case): string[] {
   const nameKeys = tokenize(p.name).map((t) => t.key);
@@ -117,7 +132,8 @@ export function caseFacts(p: ProcedureView, said: Utterance, c: Case): string[] 
   const tellingPairs = [...pairs].filter((w) => facts.filter((f) => f.pairs.has(w)).length <= 2);
   const byPairs = sharing((f) => tellingPairs.filter((w) => f.pairs.has(w)).length);
   if (byPairs.length) return byPairs;
-  const telling = [...words].filter((w) => facts.filter((f) => f.keys.has(w)).length <= 2);
+  // one word alone is weaker evidence: in one fact only, and not a function word of the search
+  const telling = [...words].filter((w) => !stopWords.has(w) && facts.filter((f) => f.keys.has(w)).length === 1);
   return sharing((f) => telling.filter((w) => f.keys.has(w)).length);
 }
 
@@ -261,7 +277,9 @@ export function documentsFeature(catalog: CatalogService): Feature {
     }
     if (m.kind !== "text") return next();
 
-    const said = new Utterance(m.text, COMPOUNDS);
+    // going back to a procedure asked earlier ("quay lại" …): the rest of the message is the question
+    const back = new Utterance(m.text, COMPOUNDS).after(INTENTS.goingBack);
+    const said = new Utterance((back && back.length ? textFrom(m.text, tokenize(m.text).length - back.length) : null) ?? m.text, COMPOUNDS);
     if (said.is(INTENTS.householdBook) && said.is(INTENTS.asksIfNeeded)) return void ctx.reply({ text: botText.householdBook, buttons: OTHER_BUTTONS });
     const foreign = said.is(INTENTS.foreign);
     const found = await askCatalog(catalog, said);
@@ -276,7 +294,7 @@ export function documentsFeature(catalog: CatalogService): Feature {
     const asksOnly = said.tokens.length > 0 && said.tokens.every((_, i) => covered.has(i));
     // (however sure the search is of a procedure that has the asking words: "ủy quyền" is in certifying a signature)
     if (!current && (!sure || asksOnly)) {
-      const asked = aspectsAsked(m.text);
+      const asked = aspectsAsked(said.text);
       if (asked.length > 0 && asksOnly) {
         // offered again as they were labelled (a variant's label, else the name)
         const labels = ctx.session.offeredLabels;
@@ -300,10 +318,10 @@ export function documentsFeature(catalog: CatalogService): Feature {
     // case without a word of state ("nhà thuê") is one only where that reading is still sure of
     // the procedure under discussion (a case naming another procedure may be a new request).
     const theCase = current && !foreign ? caseOf(said) : null;
-    const inContext = current && theCase ? confidentCode(await askCatalog(catalog, new Utterance(`${current.name} ${m.text}`, COMPOUNDS))) : null;
+    const inContext = current && theCase ? confidentCode(await askCatalog(catalog, new Utterance(`${current.name} ${said.text}`, COMPOUNDS))) : null;
     if (current && theCase && (theCase.stated || inContext === current.code)) {
       const other = inContext !== null && inContext !== current.code ? await catalog.get(inContext) : undefined;
-      const asked = aspectsAskedFrom(m.text, theCase.to, [current]).filter((a): a is Exclude<Aspect, "docs"> => a !== "docs");
+      const asked = aspectsAskedFrom(said.text, theCase.to, [current]).filter((a): a is Exclude<Aspect, "docs"> => a !== "docs");
       ctx.session.offered = undefined;
       ctx.session.offeredLabels = undefined;
       const facts = caseFacts(current, said, theCase);
@@ -319,7 +337,7 @@ export function documentsFeature(catalog: CatalogService): Feature {
       !asksOnly &&
       (found.kind === "choices" || found.kind === "out-of-scope" || (top !== undefined && current !== undefined && top.code !== current.code && (top.score >= CONFIDENT || (await saysNameOf(said, top.code, current)))));
     if (current && !namesAnother) {
-      const asked = aspectsAsked(m.text, current);
+      const asked = aspectsAsked(said.text, current);
       // Asking for the documents too, with a search unsure which procedure: the choices, not a guess.
       const staysOnCurrent = top === undefined || top.code === current.code || !asked.includes("docs");
       if (asked.some((a) => a !== "docs") && staysOnCurrent) return answer(ctx, current, asked, foreign);
@@ -334,13 +352,13 @@ export function documentsFeature(catalog: CatalogService): Feature {
     // other first, and the one chosen answers what was asked — never a guess: the question may be
     // about this procedure's own papers ("mang bản sao hay bản chính", not the copy of an extract).
     if (current && !sure && !asksOnly && (found.kind === "match" || found.kind === "no-match")) {
-      const sibling = confidentCode(await askCatalog(catalog, new Utterance(`${current.name} ${m.text}`, COMPOUNDS)));
+      const sibling = confidentCode(await askCatalog(catalog, new Utterance(`${current.name} ${said.text}`, COMPOUNDS)));
       const other = sibling !== null && sibling !== current.code ? await catalog.get(sibling) : undefined;
       if (other) {
         const offered = [other, current];
         ctx.session.offered = offered.map((p) => p.code);
         ctx.session.offeredLabels = undefined;
-        ctx.session.asked = aspectsAsked(m.text, ...offered);
+        ctx.session.asked = aspectsAsked(said.text, ...offered);
         ctx.session.askedForeign = foreign;
         return void ctx.reply({ text: botText.withNamesInFull(botText.severalMatches, offered.map((p) => p.name)), buttons: botText.procedureButtonRows(offered) });
       }
@@ -350,7 +368,7 @@ export function documentsFeature(catalog: CatalogService): Feature {
         ctx.session.procedureCode = undefined;
         ctx.session.offered = undefined;
         ctx.session.offeredLabels = undefined;
-        return void ctx.reply({ text: botText.noMatch(m.text.trim()), buttons: [[{ label: "Các thủ tục thường gặp", data: "common" }], [{ label: botText.menuButton, data: "menu" }]] });
+        return void ctx.reply({ text: botText.noMatch(said.text.trim()), buttons: [[{ label: "Các thủ tục thường gặp", data: "common" }], [{ label: botText.menuButton, data: "menu" }]] });
       case "out-of-scope":
         ctx.session.procedureCode = undefined;
         ctx.session.offered = undefined;
@@ -359,19 +377,19 @@ export function documentsFeature(catalog: CatalogService): Feature {
       case "choices":
         ctx.session.offered = found.results.map((r) => r.code);
         ctx.session.offeredLabels = found.results.map((r) => r.variant ?? r.name);
-        ctx.session.asked = aspectsAsked(m.text, ...(await Promise.all(found.results.map((r) => catalog.get(r.code)))));
+        ctx.session.asked = aspectsAsked(said.text, ...(await Promise.all(found.results.map((r) => catalog.get(r.code)))));
         ctx.session.askedForeign = foreign;
         alsoOutOfScope(ctx, found);
         return void ctx.reply({ text: botText.withNamesInFull(botText.choicesPrompt(found.prompt), found.results.map((r) => r.variant ?? r.name)), buttons: botText.choiceButtonRows(found.results) });
       case "match": {
         const p = sure ? await catalog.get(sure) : undefined;
         if (p) {
-          await answer(ctx, p, aspectsAsked(m.text, p), foreign);
+          await answer(ctx, p, aspectsAsked(said.text, p), foreign);
           return alsoOutOfScope(ctx, found);
         }
         ctx.session.offered = found.results.map((r) => r.code);
         ctx.session.offeredLabels = undefined;
-        ctx.session.asked = aspectsAsked(m.text, ...(await Promise.all(found.results.map((r) => catalog.get(r.code)))));
+        ctx.session.asked = aspectsAsked(said.text, ...(await Promise.all(found.results.map((r) => catalog.get(r.code)))));
         ctx.session.askedForeign = foreign;
         alsoOutOfScope(ctx, found);
         return void ctx.reply({ text: botText.withNamesInFull(found.results.length === 1 ? botText.oneMatch : botText.severalMatches, found.results.map((r) => r.name)), buttons: botText.procedureButtonRows(found.results) });

@@ -59,7 +59,8 @@ const OutOfScopeFile = z.object({
   requestedAfter: z.array(z.string().min(1)).optional(),
   requestJoiners: z.array(z.string().min(1)).optional(),
 });
-const Condition = z.union([z.array(z.string().min(1)).min(1), z.object({ age: z.object({ min: z.number().int().optional(), max: z.number().int().optional() }) })]);
+const Range = z.object({ min: z.number().int().optional(), max: z.number().int().optional() });
+const Condition = z.union([z.array(z.string().min(1)).min(1), z.object({ age: Range }), z.object({ since: Range })]);
 const VariantsFile = z.object({
   about,
   groups: z.array(
@@ -190,7 +191,7 @@ export interface Synonym {
   yieldTo: Phrase[];
 }
 
-export type VariantCondition = { phrases: Phrase[] } | { age: { min?: number; max?: number } };
+export type VariantCondition = { phrases: Phrase[] } | { age: { min?: number; max?: number } } | { since: { min?: number; max?: number } };
 
 export interface VariantMember {
   code: string;
@@ -403,7 +404,7 @@ export function searchData(): SearchData {
         code: m.code,
         label: m.label,
         priority: m.priority ?? 0,
-        when: (m.when ?? []).map((alt) => alt.map((c) => (Array.isArray(c) ? { phrases: c.map(phraseOf) } : { age: c.age }))),
+        when: (m.when ?? []).map((alt) => alt.map((c) => (Array.isArray(c) ? { phrases: c.map(phraseOf) } : "age" in c ? { age: c.age } : { since: c.since }))),
       })),
     })),
     personProcedures: subjects.personProcedures.map(phraseOf),

@@ -238,6 +238,23 @@ describe("procedure answers (issue 8 §3)", () => {
     expect(texts(await marriage.ask("trường hợp hai bên khác tôn giáo thì lệ phí bao nhiêu"))).toMatch(/^📄 Đăng ký kết hôn \(mã 1\.000894\)\n🔎 Dữ liệu của thủ tục này không nói riêng về trường hợp ông\/bà nêu; ông\/bà vui lòng hỏi bộ phận một cửa[^\n]*\n💰 Lệ phí: /);
     // a wish is a new request, not a case
     expect(texts(await marriage.ask("nếu muốn đăng ký tạm trú thì cần gì"))).toMatch(/^📄 Đăng ký tạm trú \(mã 1\.004194\)/);
+    // a case without a word of state, still about the procedure: the paper for it, found by a word the case shares with it alone
+    const residence = await conversation();
+    await residence.ask("đăng ký thường trú");
+    expect(texts(await residence.ask("nếu nhà thuê thì cần giấy gì"))).toMatch(/^📄 Đăng ký thường trú \(mã 1\.004222\)\n🔎 [^\n]+\n• Giấy tờ cần nộp: Hợp đồng hoặc văn bản cho thuê[^\n]*\nℹ️ /);
+    // words that tell no fact apart ("khác", a place) cite nothing: not the mandate of "người khác"
+    const business = await conversation();
+    await business.ask("đăng ký hộ kinh doanh");
+    expect(texts(await business.ask("nếu đã có hộ kinh doanh ở huyện khác thì sao"))).toMatch(/^📄 Đăng ký thành lập hộ kinh doanh \(mã 1\.001612\)\n🔎 Dữ liệu của thủ tục này không nói riêng/);
+  });
+
+  it("going back to a procedure asked earlier ('quay lại' …) answers that one, not its re-registration", async () => {
+    const c = await conversation();
+    await c.ask("đăng ký khai sinh");
+    await c.ask("đăng ký kết hôn");
+    expect(texts(await c.ask("quay lại khai sinh, lệ phí bao nhiêu"))).toMatch(/^📄 Đăng ký khai sinh \(mã 1\.001193\)\n💰 Lệ phí: /);
+    expect(texts(await c.ask("đăng ký kết hôn"))).toMatch(/^📄 Đăng ký kết hôn/);
+    expect(texts(await c.ask("quay lại với thủ tục khai sinh"))).toMatch(/^📄 Đăng ký khai sinh \(mã 1\.001193\)\n📍 /);
   });
 
   it("a follow-up asking whether both must go, after a marriage answer, gets the presence rule", async () => {

@@ -174,6 +174,13 @@ describe("the bot by SMS (POST /webhooks/twilio/sms)", () => {
     expect(kinds).toEqual([...Array(PER_HOUR).fill("REPLY"), "LIMIT"]);
     const identity = await s.ctx.db.channelIdentity.findUnique({ where: { channel_externalId: { channel: "SMS", externalId: phone } } });
     expect(identity?.optedOutAt).not.toBeNull();
+
+    // The oldest reply leaves the hour: the next message is answered again, and no second last message goes.
+    const oldest = (await s.ctx.db.smsReply.findFirst({ where: { phone }, orderBy: { createdAt: "asc" } }))!;
+    await s.ctx.db.smsReply.update({ where: { id: oldest.id }, data: { createdAt: new Date(Date.now() - 61 * 60_000) } });
+    expect(await says(phone, "menu")).not.toMatch(/tam ngung/);
+    await post(params(phone, "menu"));
+    expect(sentTo(phone)).toHaveLength(PER_HOUR + 2);
   });
 
   it("tells where a dossier is after the proof, counting wrong proofs against the phone", async () => {
@@ -201,12 +208,19 @@ describe("the bot by SMS (POST /webhooks/twilio/sms)", () => {
     expect(await s.ctx.db.channelIdentity.count({ where: { channel: "SMS", externalId: phone } })).toBe(0);
 
     expect((await post(params(phone, "a".repeat(1601)))).status).toBe(400);
+    expect((await post(params(phone, "😀".repeat(1601)))).status).toBe(400);
     expect(sentTo(phone)).toHaveLength(0);
+    expect(await says(phone, "😀".repeat(1600))).toMatch(/dai qua 500 ky tu/); // 1,600 characters, 3,200 UTF-16 units: an SMS may hold it
     expect(await says(phone, "khai sinh ".repeat(100))).toMatch(/dai qua 500 ky tu/);
     expect(await says(phone, "   ")).toMatch(/Tin nhan trong/);
     const mms = params(phone, "", { NumMedia: "1", MediaContentType0: "image/jpeg", MediaUrl0: "https://api.twilio.com/2010-04-01/Accounts/AC/Messages/MM/Media/ME1" });
     expect((await post(mms)).status).toBe(200);
     expect(sentTo(phone).at(-1)!.body).toMatch(/hinh anh/);
+    // A number outside Vietnam is taken but not answered (an SMS abroad costs more; "SMS pumping").
+    const abroad = "+447700900123";
+    expect((await post(params(abroad, "lam giay khai sinh can gi"))).status).toBe(200);
+    expect(sentTo(abroad)).toHaveLength(0);
+    expect(await s.ctx.db.smsReply.count({ where: { phone: abroad } })).toBe(0);
     // A sender that is no phone number is refused: it is no conversation.
     expect((await post(params("VIETTEL", "hi"))).status).toBe(400);
   });

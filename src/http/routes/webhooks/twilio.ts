@@ -76,8 +76,12 @@ const incoming = z.object({
   AccountSid: z.string().min(1, "AccountSid is required"),
   From: z.string().regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 phone number"),
   To: z.string().min(1, "To is required"),
-  // A concatenated SMS holds at most 1,600 characters: anything longer did not come by SMS.
-  Body: z.string().max(1600, "must be at most 1600 characters").default(""),
+  // A message holds at most 1,600 characters (an emoji is one, two UTF-16 units): anything longer did not come by SMS.
+  Body: z
+    .string()
+    .max(3200, "must be at most 1600 characters")
+    .refine((b) => Array.from(b).length <= 1600, "must be at most 1600 characters")
+    .default(""),
   NumMedia: z.coerce.number().int().min(0).max(10).default(0),
   MediaContentType0: z.string().max(200).optional(),
 });
