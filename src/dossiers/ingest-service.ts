@@ -17,6 +17,7 @@ import { dayKeyVi, formatDateVi } from "../text/dates.js";
 import { nfc, STAFF_EVENT_STATUSES, type DossierEventInput } from "./event-schema.js";
 import { FORMS_TEXT } from "../text/staff-vi.js";
 import { postalHandover } from "./handover-rules.js";
+import { hasResult } from "../calendar/lateness.js";
 import { GroupCommit } from "../db/group-commit.js";
 
 /** The relay's LISTEN channel (owned by the notice store). */
@@ -256,6 +257,8 @@ export class DossierIngestService {
     if (principal && scope) {
       const outside = (what: string) => new ForbiddenError(`${what}; nothing was stored.`, { field: what.split(":")[0]! });
       const named = new Set<string>();
+      /** Each dossier's status as the request's staff events so far leave it (they are checked in time order). */
+      const staffStatus = new Map<string, DossierStatus>();
       for (const { index, e } of [...fresh].sort((a, b) => a.e.occurredAt.getTime() - b.e.occurredAt.getTime() || a.index - b.index)) {
         const stored = dossiers.get(e.dossierCode);
         if (!stored && source === "STAFF") {
@@ -287,6 +290,12 @@ export class DossierIngestService {
           }
           // How it came in is upstream's too (the monthly report counts those received through the post).
           if (e.channel && e.channel !== stored?.channel) throw new ForbiddenError(FORMS_TEXT.staffChannelNotOwn, { field: field(index, "channel") });
+          // A result, once recorded, is not taken back by staff: lateness is judged by the day the
+          // result was first ready, so a result recorded before the due date and then withdrawn
+          // would keep the dossier early (or on time) however late its real result came.
+          const current = staffStatus.get(e.dossierCode) ?? stored?.status;
+          if (current && hasResult(current) && !hasResult(e.status)) throw new AppError("CONFLICT", FORMS_TEXT.staffResultNotUndone, { field: field(index, "status") });
+          staffStatus.set(e.dossierCode, e.status);
         }
       }
     }

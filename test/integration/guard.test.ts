@@ -226,6 +226,33 @@ describe("staff confined to their unit (dossier events)", () => {
     expect((await staff(recorded)).body).toMatchObject({ duplicates: 1 });
   });
 
+  it("attack: staff cannot take a recorded result back — 'result ready' before the due date, then 'processing' again, would keep the dossier early however late its result: 409 naming status, nothing stored", async () => {
+    const code = await upstreamDossier("28249");
+    // A dossier still being processed: staff record a result…
+    expect((await staff(s.event({ dossierCode: code, status: "RESULT_READY", occurredAt: justNow(), communeCode: undefined }))).status).toBe(202);
+    const before = await counts();
+    // …and withdraw it, alone or within a batch that records it again afterwards.
+    const back = await staff(s.event({ dossierCode: code, status: "PROCESSING", occurredAt: justNow(), communeCode: undefined }));
+    expect(back.status).toBe(409);
+    expect(back.body.error.field).toBe("status");
+    const inBatch = await call("POST", "/api/v1/dossier-events/batch", keys.communeOfUnit!, {
+      events: [s.event({ dossierCode: code, status: "PROCESSING", occurredAt: new Date(Date.now() - 2000).toISOString(), communeCode: undefined }), s.event({ dossierCode: code, status: "RESULT_READY", occurredAt: justNow(), communeCode: undefined })],
+    });
+    expect(inBatch.status).toBe(409);
+    expect(inBatch.body.error.field).toBe("events[0].status");
+    expect(await counts()).toEqual(before);
+    expect((await s.ctx.db.dossier.findUniqueOrThrow({ where: { code } })).status).toBe("RESULT_READY");
+    // Moving on from the result (returned to the citizen) is still theirs; upstream may still correct it.
+    expect((await staff(s.event({ dossierCode: code, status: "RETURNED", occurredAt: justNow(), communeCode: undefined }))).status).toBe(202);
+    expect((await s.post("/api/v1/dossier-events", s.event({ dossierCode: code, status: "PROCESSING", occurredAt: justNow(), communeCode: undefined }))).status).toBe(202);
+    // A staff batch taking a dossier without a result through to its result is fine too.
+    const fresh = await upstreamDossier("28249");
+    const through = await call("POST", "/api/v1/dossier-events/batch", keys.communeOfUnit!, {
+      events: [s.event({ dossierCode: fresh, status: "PROCESSING", occurredAt: new Date(Date.now() - 2000).toISOString(), communeCode: undefined }), s.event({ dossierCode: fresh, status: "RESULT_READY", occurredAt: justNow(), communeCode: undefined })],
+    });
+    expect(through.status, JSON.stringify(through.body)).toBe(202);
+  });
+
   it("refuses to move another commune's dossier into its own commune", async () => {
     const code = await upstreamDossier("29955");
     const before = await counts();

@@ -379,6 +379,14 @@ describe("answers", () => {
     expect(top("xin bản sao giấy khai sinh cho con")).toBe("2.000635");
   });
 
+  it("picks the variant of a period by the year the family's benefits date from ('từ năm …')", () => {
+    // the martyr's certificate for a family already receiving benefits: up to 1994, from 1995 to 2006, or none yet
+    expect(top("gia đình nhận chế độ liệt sĩ từ năm 2003, nay xin cấp Bằng Tổ quốc ghi công")).toBe("1.010775");
+    expect(top("bà nội hưởng tuất từ 1999, gia đình xin Bằng Tổ quốc ghi công cho chú")).toBe("1.010775");
+    expect(top("ông bà tôi nhận trợ cấp thân nhân liệt sĩ từ những năm 1985, giờ muốn làm Bằng Tổ quốc ghi công cho bác")).toBe("1.010774");
+    expect(top("xin cấp Bằng Tổ quốc ghi công cho chú tôi hy sinh")).toBe("1.010772");
+  });
+
   it("answers the under-14 ID card for a child of a few years, the joint under-6 procedure only for a baby or with the birth", () => {
     // the joint procedure registers the birth too: a child of 3 or 5 has a birth certificate
     // already, and asks for the card alone
@@ -829,6 +837,13 @@ describe("answers", () => {
       expect(askCatalog(index, q), q).toEqual({ kind: "no-match" });
     }
     expect(top("ket hon ma chua co giay xac nhan doc than")).toBe("1.004873");
+  });
+
+  it("reads a one-word animal right after a classifier by its letters in a message typed without marks ('dan ngua'), not a function word's ('giay to cho')", () => {
+    expect(kind("xin xac nhan ho can ngheo cho dan ngua")).toBe("no-match");
+    // "tờ cho" is no nest's dog, and the letters alone name no animal
+    expect(top("chau moi sinh hom qua, lam giay to cho chau the nao")).toBe("1.001193");
+    expect(top("xin ho tro cho dan ga bi cum")).toBe("1.013997");
   });
 
   it("answers generic or unrelated questions with no procedure", () => {

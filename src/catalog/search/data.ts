@@ -59,7 +59,8 @@ const OutOfScopeFile = z.object({
   requestedAfter: z.array(z.string().min(1)).optional(),
   requestJoiners: z.array(z.string().min(1)).optional(),
 });
-const Condition = z.union([z.array(z.string().min(1)).min(1), z.object({ age: z.object({ min: z.number().int().optional(), max: z.number().int().optional() }) })]);
+const Range = z.object({ min: z.number().int().optional(), max: z.number().int().optional() });
+const Condition = z.union([z.array(z.string().min(1)).min(1), z.object({ age: Range }), z.object({ since: Range })]);
 const VariantsFile = z.object({
   about,
   groups: z.array(
@@ -91,6 +92,7 @@ const SubjectsFile = z.object({
   fictional: phrases.optional(),
   subjectMarkers: phrases.optional(),
   subjectClassifiers: phrases.optional(),
+  nounClassifiers: phrases.optional(),
   subjectPronouns: phrases.optional(),
   beingProcedures: phrases.optional(),
   thingProcedures: phrases.optional(),
@@ -189,7 +191,7 @@ export interface Synonym {
   yieldTo: Phrase[];
 }
 
-export type VariantCondition = { phrases: Phrase[] } | { age: { min?: number; max?: number } };
+export type VariantCondition = { phrases: Phrase[] } | { age: { min?: number; max?: number } } | { since: { min?: number; max?: number } };
 
 export interface VariantMember {
   code: string;
@@ -287,6 +289,8 @@ export interface SearchData {
   /** words before what a procedure is asked for ("cho", "của"), and the classifiers and numbers that may come between */
   subjectMarkers: Phrase[];
   subjectClassifiers: Phrase[];
+  /** the classifiers that say a being or thing follows ("con", "đàn", "chiếc"; not the numbers) */
+  nounClassifiers: Phrase[];
   /** a being that opens the question, then referred to as what the procedure is for ("… cho nó") */
   subjectPronouns: Phrase[];
   /** words of a procedure's name or field that make it about animals and plants, or about objects */
@@ -400,7 +404,7 @@ export function searchData(): SearchData {
         code: m.code,
         label: m.label,
         priority: m.priority ?? 0,
-        when: (m.when ?? []).map((alt) => alt.map((c) => (Array.isArray(c) ? { phrases: c.map(phraseOf) } : { age: c.age }))),
+        when: (m.when ?? []).map((alt) => alt.map((c) => (Array.isArray(c) ? { phrases: c.map(phraseOf) } : "age" in c ? { age: c.age } : { since: c.since }))),
       })),
     })),
     personProcedures: subjects.personProcedures.map(phraseOf),
@@ -410,6 +414,7 @@ export function searchData(): SearchData {
     fictional: (subjects.fictional ?? []).map(phraseOf),
     subjectMarkers: (subjects.subjectMarkers ?? []).map(phraseOf),
     subjectClassifiers: (subjects.subjectClassifiers ?? []).map(phraseOf),
+    nounClassifiers: (subjects.nounClassifiers ?? []).map(phraseOf),
     subjectPronouns: (subjects.subjectPronouns ?? []).map(phraseOf),
     beingProcedures: (subjects.beingProcedures ?? []).map(phraseOf),
     thingProcedures: (subjects.thingProcedures ?? []).map(phraseOf),

@@ -1171,7 +1171,9 @@ export function findByCodes(index: CatalogSearchIndex, query: string): SearchRes
 }
 
 function conditionHolds(q: ReadQuery, c: VariantMember["when"][number][number]): boolean {
-  if ("age" in c) return q.ages.some((a) => (c.age.min === undefined || a >= c.age.min) && (c.age.max === undefined || a <= c.age.max));
+  const within = (r: { min?: number; max?: number }, x: number): boolean => (r.min === undefined || x >= r.min) && (r.max === undefined || x <= r.max);
+  if ("age" in c) return q.ages.some((a) => within(c.age, a));
+  if ("since" in c) return q.since.some((y) => within(c.since, y));
   return c.phrases.some((p) => saysPhrase(q.said, p));
 }
 

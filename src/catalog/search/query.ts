@@ -87,6 +87,8 @@ export interface ReadQuery {
   said: string[][];
   /** ages the question states ("bé 3 tuổi" → 3) */
   ages: number[];
+  /** years the question says something has held since ("từ năm 2001" → 2001; "từ những năm …" too) */
+  since: number[];
   /** where a purpose clause starts ("… để xin việc"), when the words before it name something; else the length */
   purposeFrom: number;
   /** where that purpose clause ends: at the clause stating the need when one follows it ("… để nuôi, giờ muốn …"); else the length */
@@ -172,6 +174,13 @@ export function expandAbbreviations(tokens: readonly Token[]): Token[] {
 
 const AGE = /(duoi\s*)?(\d{1,3})\s*(tuoi|t)\b/g;
 const MONTHS = /\d{1,2}\s*thang\s*tuoi|so sinh|moi sinh|moi de/;
+
+const SINCE = /\btu\s+(?:(?:nhung\s+)?nam\s+)?((?:19|20)\d\d)\b/g;
+
+function sinceOf(tokens: readonly Token[]): number[] {
+  const text = tokens.map((t) => t.key).join(" ");
+  return [...text.matchAll(SINCE)].map((m) => Number(m[1]));
+}
 
 function agesOf(tokens: readonly Token[]): number[] {
   const text = tokens.map((t) => t.key).join(" ");
@@ -622,5 +631,5 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     });
   }
   const shares = new Map([...shareOf].filter(([, f]) => f < 1));
-  return { tokens, segments, terms, shares, stopPairs, plainStopPairs, tones, said: [tokens.map((t) => t.key), ...segments.map((s) => s.keys)], ages: agesOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, purposeTo, needFrom: need, needTerms };
+  return { tokens, segments, terms, shares, stopPairs, plainStopPairs, tones, said: [tokens.map((t) => t.key), ...segments.map((s) => s.keys)], ages: agesOf(tokens), since: sinceOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, purposeTo, needFrom: need, needTerms };
 }
