@@ -4,9 +4,11 @@
  * their role may not open, and an address that does not exist — and find the same header on
  * each: the brand linking home, the same menu, their name and unit, the sign-out button. The
  * printable list of residents an announcement did not reach prints from a button (the pages'
- * CSP runs no `javascript:` link). An error page says what is wrong in Vietnamese alone.
+ * CSP runs no `javascript:` link). An error page says what is wrong in Vietnamese alone. The home
+ * page names each landmark once (axe-core's landmark-unique).
  */
 import { randomBytes } from "node:crypto";
+import { createRequire } from "node:module";
 import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, seriousViolations, submitSignIn } from "../support/browser.js";
@@ -34,6 +36,10 @@ beforeAll(async () => {
       data: { communeCode: COMMUNE, title: "Lịch tiêm chủng", body: "Trạm y tế tiêm vắc-xin sởi ngày 5/12.", status: "SENT", startedAt: new Date(), sentAt: new Date(), createdBy: "api-key:x", createdByName: "Cán bộ" },
     })
   ).id;
+  // Waiting for a second officer's approval: the home page lists it in a table.
+  await t.ctx.db.broadcast.create({
+    data: { communeCode: COMMUNE, title: "Khẩn: triều cường", body: "Di dời tài sản lên cao.", urgent: true, status: "AWAITING_APPROVAL", createdBy: "api-key:x", createdByName: "Cán bộ" },
+  });
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -106,6 +112,18 @@ describe("the console's header", () => {
       expect(await page.locator("h1").textContent(), path).toBe("Không tìm thấy");
       expect(await page.locator("main p").first().textContent(), path).toBe(says);
     }
+    await page.context().close();
+  });
+
+  it("names each landmark of the home page once: a table's scroll region is not named like the section around it", async () => {
+    const page = await signedIn(officer);
+    await page.getByRole("link", { name: "Khẩn: triều cường" }).waitFor();
+    await page.addScriptTag({ path: createRequire(import.meta.url).resolve("axe-core/axe.min.js") });
+    const duplicates = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(o: object): Promise<{ violations: { nodes: { target: string[] }[] }[] }> } }).axe;
+      return (await axe.run({ runOnly: ["landmark-unique"] })).violations.flatMap((v) => v.nodes.map((n) => n.target.join(" ")));
+    });
+    expect(duplicates).toEqual([]);
     await page.context().close();
   });
 

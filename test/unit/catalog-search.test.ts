@@ -846,6 +846,13 @@ describe("answers", () => {
     expect(top("ket hon ma chua co giay xac nhan doc than")).toBe("1.004873");
   });
 
+  it("reads a one-word animal right after a classifier by its letters in a message typed without marks ('dan ngua'), not a function word's ('giay to cho')", () => {
+    expect(kind("xin xac nhan ho can ngheo cho dan ngua")).toBe("no-match");
+    // "tờ cho" is no nest's dog, and the letters alone name no animal
+    expect(top("chau moi sinh hom qua, lam giay to cho chau the nao")).toBe("1.001193");
+    expect(top("xin ho tro cho dan ga bi cum")).toBe("1.013997");
+  });
+
   it("answers generic or unrelated questions with no procedure", () => {
     for (const q of ["đăng ký", "xin giấy", "thủ tục hành chính", "giá vàng hôm nay"]) expect(searchCatalog(index, q), q).toEqual([]);
   });

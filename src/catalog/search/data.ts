@@ -92,6 +92,7 @@ const SubjectsFile = z.object({
   fictional: phrases.optional(),
   subjectMarkers: phrases.optional(),
   subjectClassifiers: phrases.optional(),
+  nounClassifiers: phrases.optional(),
   subjectPronouns: phrases.optional(),
   beingProcedures: phrases.optional(),
   thingProcedures: phrases.optional(),
@@ -288,6 +289,8 @@ export interface SearchData {
   /** words before what a procedure is asked for ("cho", "của"), and the classifiers and numbers that may come between */
   subjectMarkers: Phrase[];
   subjectClassifiers: Phrase[];
+  /** the classifiers that say a being or thing follows ("con", "đàn", "chiếc"; not the numbers) */
+  nounClassifiers: Phrase[];
   /** a being that opens the question, then referred to as what the procedure is for ("… cho nó") */
   subjectPronouns: Phrase[];
   /** words of a procedure's name or field that make it about animals and plants, or about objects */
@@ -411,6 +414,7 @@ export function searchData(): SearchData {
     fictional: (subjects.fictional ?? []).map(phraseOf),
     subjectMarkers: (subjects.subjectMarkers ?? []).map(phraseOf),
     subjectClassifiers: (subjects.subjectClassifiers ?? []).map(phraseOf),
+    nounClassifiers: (subjects.nounClassifiers ?? []).map(phraseOf),
     subjectPronouns: (subjects.subjectPronouns ?? []).map(phraseOf),
     beingProcedures: (subjects.beingProcedures ?? []).map(phraseOf),
     thingProcedures: (subjects.thingProcedures ?? []).map(phraseOf),
