@@ -44,14 +44,14 @@ const OTHER_BUTTONS: Button[][] = [[{ label: "Hỏi thủ tục khác", data: "a
 
 /** The aspects a question asks about `p`, in the order they are answered (none: it asks for the procedure as a whole). */
 export function aspectsAsked(text: string, ...about: (Pick<ProcedureView, "name" | "aliases"> | undefined)[]): Aspect[] {
-  return aspectsAskedFrom(text, 0, about);
+  return aspectsAskedOutside(text, [0, 0], about);
 }
 
-/** `aspectsAsked`, of the words from token `from` on (the question after a case, from its "thì" on). */
-function aspectsAskedFrom(text: string, from: number, about: readonly (Pick<ProcedureView, "name" | "aliases"> | undefined)[]): Aspect[] {
+/** `aspectsAsked`, of the words outside tokens [from, to) (the question around a case: before its "nếu", from its "thì" on). */
+function aspectsAskedOutside(text: string, [from, to]: readonly [number, number], about: readonly (Pick<ProcedureView, "name" | "aliases"> | undefined)[]): Aspect[] {
   const u = new Utterance(text, COMPOUNDS);
   for (const p of about) if (p) u.addNameWords([p.name, ...p.aliases]);
-  const said = (intent: (typeof INTENTS)[keyof typeof INTENTS]) => [...u.wordsOf([intent])].some((i) => i >= from);
+  const said = (intent: (typeof INTENTS)[keyof typeof INTENTS]) => [...u.wordsOf([intent])].some((i) => i < from || i >= to);
   const asked = ASPECTS.filter((a) => said(INTENTS[a]));
   // "được bao nhiêu tiền" asks what the citizen receives: the fee only where its own words are said too
   return asked.includes("amount") && !said(INTENTS.feeOwnWords) ? asked.filter((a) => a !== "fee") : asked;
@@ -62,7 +62,11 @@ export interface Case {
   from: number;
   to: number;
   content: ReadonlySet<number>;
-  /** Whether a word of state says it ("chưa", "đã", "bị"…): else the case is one only where the procedure under discussion, read with it, is still the one meant ("nhà thuê"). */
+  /**
+   * Whether a word of state says it ("chưa", "đã", "bị"…), or it follows a question about an
+   * aspect ("phải đến à, nếu" …): else the case is one only where the procedure under discussion,
+   * read with it, is still the one meant ("nhà thuê").
+   */
   stated: boolean;
 }
 
@@ -75,14 +79,23 @@ export interface Case {
  */
 export function caseOf(said: Utterance): Case | null {
   const after = said.after(INTENTS.condition);
+  // else a condition opened after a question ("cả hai phải đến à, nếu" …)
+  const inside = after === null ? [...said.wordsOf([INTENTS.conditionInside])].sort((a, b) => a - b) : [];
+  let opened = after !== null ? said.tokens.length - after.length : null;
+  if (opened === null && inside.length) {
+    let end = inside[0]!;
+    while (inside.includes(end)) end += 1;
+    opened = end;
+  }
   const ends = [...said.wordsOf([INTENTS.caseEnd])].sort((a, b) => a - b);
-  const from = after === null ? 0 : said.tokens.length - after.length;
-  if (after === null && ends.length === 0) return null;
+  const from = opened ?? 0;
+  if (opened === null && ends.length === 0) return null;
   const to = ends.find((i) => i >= from) ?? said.tokens.length;
   const within = (at: ReadonlySet<number>) => [...at].some((i) => i >= from && i < to);
-  const stated = within(said.wordsOf([INTENTS.state]));
-  if (to <= from || (after === null && !stated) || within(said.wordsOf([INTENTS.wanting]))) return null;
-  const plain = said.wordsOf([...ASPECTS.map((a) => INTENTS[a]), INTENTS.aspectOnly, INTENTS.state, INTENTS.condition]);
+  const askedFirst = after === null && inside.length > 0 && [...said.wordsOf(ASPECTS.map((a) => INTENTS[a]))].some((i) => i < inside[0]!);
+  const stated = askedFirst || within(said.wordsOf([INTENTS.state]));
+  if (to <= from || (opened === null && !stated) || within(said.wordsOf([INTENTS.wanting]))) return null;
+  const plain = said.wordsOf([...ASPECTS.map((a) => INTENTS[a]), INTENTS.aspectOnly, INTENTS.state, INTENTS.condition, INTENTS.conditionInside]);
   const content = new Set(Array.from({ length: to - from }, (_, k) => from + k).filter((i) => !plain.has(i)));
   return content.size ? { from, to, content, stated } : null;
 }
@@ -99,8 +112,18 @@ function textFrom(text: string, at: number): string | null {
   return null;
 }
 
-const stopWords = searchData().stopWords;
 const pairsOf = (keys: readonly string[]): Set<string> => new Set(keys.slice(1).map((k, i) => `${keys[i]} ${k}`));
+const { stopWords, generic } = searchData();
+
+/**
+ * Whether two procedures are of one family: their names share a pair of words that is not one of
+ * every field's ("khai sinh", "tranh chấp đất đai"; not "đăng ký"). A case of one is offered the
+ * other only then: "Khai báo tạm vắng" is no case of the marriage registration.
+ */
+function akin(a: ProcedureView, b: ProcedureView): boolean {
+  const theirs = pairsOf(tokenize(b.name).map((t) => t.key));
+  return [...pairsOf(tokenize(a.name).map((t) => t.key))].some((pair) => theirs.has(pair) && !generic.has(pair));
+}
 
 /**
  * The facts of `p`'s data (botText.factsOf) that speak of the case: those sharing the most pairs of
@@ -320,8 +343,9 @@ export function documentsFeature(catalog: CatalogService): Feature {
     const theCase = current && !foreign ? caseOf(said) : null;
     const inContext = current && theCase ? confidentCode(await askCatalog(catalog, new Utterance(`${current.name} ${said.text}`, COMPOUNDS))) : null;
     if (current && theCase && (theCase.stated || inContext === current.code)) {
-      const other = inContext !== null && inContext !== current.code ? await catalog.get(inContext) : undefined;
-      const asked = aspectsAskedFrom(said.text, theCase.to, [current]).filter((a): a is Exclude<Aspect, "docs"> => a !== "docs");
+      const found = inContext !== null && inContext !== current.code ? await catalog.get(inContext) : undefined;
+      const other = found && akin(found, current) ? found : undefined;
+      const asked = aspectsAskedOutside(said.text, [theCase.from, theCase.to], [current]).filter((a): a is Exclude<Aspect, "docs"> => a !== "docs");
       ctx.session.offered = undefined;
       ctx.session.offeredLabels = undefined;
       const facts = caseFacts(current, said, theCase);

@@ -228,6 +228,8 @@ export const INTENTS = {
       ],
     },
   ],
+  /** A condition opened inside a message, after a question (not "trường hợp" alone there: "trường hợp này" is a noun). */
+  conditionInside: ["nếu", "nếu như", "giả sử", "trong trường hợp"],
   caseEnd: ["thì"],
   /**
    * Words that make a case a state of things ("chưa kết hôn", "đã ly hôn", "bị mất", "không có",

@@ -84,7 +84,15 @@ export const PROCEDURES_CLI_TEXT = {
   notCurated: (code: string) => `Không có thủ tục mã ${code} trong danh mục đã kiểm.`,
   noCorrections: (code: string) => `${code}: chưa có lần hiệu đính nào.`,
   fileTooLarge: (file: string, mb: number) => `Tệp ${file} quá lớn (hơn ${mb} MB, gấp mười lần cả danh mục); chưa lưu gì.`,
-  fileUnreadable: (file: string, reason: string) => `Không đọc được tệp ${file} (${reason}).`,
+  /** Why a file cannot be read, by the system's error code, in words (ENOENT says nothing to an official). */
+  fileUnreadable: (file: string, code: string) =>
+    code === "ENOENT"
+      ? `Không có tệp ${file}: kiểm tra tên và thư mục của tệp.`
+      : code === "EACCES" || code === "EPERM"
+        ? `Không được phép đọc tệp ${file}: kiểm tra quyền của tệp.`
+        : code === "EISDIR"
+          ? `${file} là một thư mục, không phải tệp JSON.`
+          : `Không đọc được tệp ${file} (${code}).`,
   fileNotJson: (file: string, reason: string) => `Tệp ${file} không phải JSON hợp lệ (${reason}); chưa lưu gì.`,
   byRequired: "--by phải ghi tên người sửa.",
   refused: (count: number) => `${count} bản ghi bị từ chối; chưa lưu gì.`,

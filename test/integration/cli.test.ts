@@ -11,7 +11,7 @@ describe("motcua CLI", () => {
     expect(stdout.split("\n")[0]).toBe("motcua — thông báo hồ sơ một cửa và trợ lý thủ tục");
   });
 
-  it("without a command, or with an option it does not know, prints what to type on stderr and exits 2; help exits 0", async () => {
+  it("without a command, or with an option it does not know, prints what to type on stderr and exits 2; help exits 0; a missing file is named in words", async () => {
     const none = await motcua([]);
     expect(none.code).toBe(2);
     expect(none.stdout).toBe("");
@@ -19,6 +19,9 @@ describe("motcua CLI", () => {
     const help = await motcua(["help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Cách dùng:$/m);
+    const missing = await motcua(["procedures", "import", "/khong-co/sua-thu-tuc.json"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe("Không có tệp /khong-co/sua-thu-tuc.json: kiểm tra tên và thư mục của tệp.");
     const unknown = await motcua(["keys", "create", "--bogus"]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr.trim()).toBe("Không có tùy chọn --bogus. Xem: motcua help");

@@ -387,6 +387,13 @@ describe("answers", () => {
     expect(top("xin cấp Bằng Tổ quốc ghi công cho chú tôi hy sinh")).toBe("1.010772");
   });
 
+  it("reads a stay reported ('khai báo', 'trình báo' + 'tạm trú') as the temporary-residence registration, not the notice of absence", () => {
+    // "khai báo" is a word of the notice of absence's name ("Khai báo tạm vắng"); "tạm trú" decides
+    expect(top("khai báo tạm trú cần giấy tờ gì")).toBe("1.004194");
+    expect(top("trình báo tạm trú cho em họ lên ở nhờ")).toBe("1.004194");
+    expect(top("khai báo tạm vắng khi đi làm xa")).toBe("1.003677");
+  });
+
   it("answers the under-14 ID card for a child of a few years, the joint under-6 procedure only for a baby or with the birth", () => {
     // the joint procedure registers the birth too: a child of 3 or 5 has a birth certificate
     // already, and asks for the card alone

@@ -235,6 +235,11 @@ describe("procedure answers (issue 8 §3)", () => {
     expect(divorced).toMatch(/^📄 Đăng ký kết hôn \(mã 1\.000894\)\n🔎 [^\n]+\n• Giấy tờ cần nộp: Giấy tờ chứng minh tình trạng hôn nhân \(ví dụ [^\n]*trích lục ly hôn\)[^\n]*\nℹ️ Ngoài điều trên, danh mục thủ tục không nói thêm/);
     expect(divorced).not.toMatch(/Tòa án|👉/);
     // a case the data says nothing of: said so, with where to ask; and a question after the case is answered too
+    // a condition after a question about the procedure: the question answered with the case, and no procedure of another family offered
+    const away = await marriage.ask("cả hai người đều phải đến à, nếu một người đi làm xa thì sao");
+    expect(texts(away)).toMatch(/^📄 Đăng ký kết hôn \(mã 1\.000894\)\n🔎 [^\n]+\n📮 [^\n]*Cả hai bên nam, nữ phải có mặt khi ký Sổ/);
+    expect(texts(away)).not.toMatch(/👉/);
+    expect(buttons(away).filter((b) => b.data.startsWith("proc:"))).toEqual([]);
     expect(texts(await marriage.ask("trường hợp hai bên khác tôn giáo thì lệ phí bao nhiêu"))).toMatch(/^📄 Đăng ký kết hôn \(mã 1\.000894\)\n🔎 Dữ liệu của thủ tục này không nói riêng về trường hợp ông\/bà nêu; ông\/bà vui lòng hỏi bộ phận một cửa[^\n]*\n💰 Lệ phí: /);
     // a wish is a new request, not a case
     expect(texts(await marriage.ask("nếu muốn đăng ký tạm trú thì cần gì"))).toMatch(/^📄 Đăng ký tạm trú \(mã 1\.004194\)/);
