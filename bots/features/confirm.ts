@@ -1,7 +1,8 @@
 /**
  * The one-time code step shared by every action that changes something for a dossier (a booking,
  * a cancellation, a subscription): the code goes to the phone on record, the bot says where
- * ("đuôi …78"), and the action runs only on the subject the code was issued for.
+ * ("đuôi …78") — or, when that phone stopped our SMS and ZNS cannot carry it, that no code went and
+ * what to do — and the action runs only on the subject the code was issued for.
  */
 import type { CodeRequest, Confirmation, OneTimeCodeService } from "../../src/verification/one-time-codes.js";
 import type { TurnContext } from "../engine/engine.js";
@@ -36,6 +37,12 @@ export async function requestCode(
   if (issued.result === "no-phone") {
     ctx.session.confirm = undefined;
     ctx.reply({ text: confirmText.noPhone, buttons: [[{ label: botText.menuButton, data: "menu" }]] });
+    return false;
+  }
+  if (issued.result === "unreachable") {
+    // Never "sent" when nothing can go: the phone stopped our SMS and ZNS cannot carry the code.
+    ctx.session.confirm = undefined;
+    ctx.reply({ text: confirmText.smsStopped(to, issued.phoneTail), buttons: [[{ label: botText.menuButton, data: "menu" }]] });
     return false;
   }
   ctx.session.confirm = { ...pending, challengeId: issued.challengeId, phoneTail: issued.phoneTail };

@@ -585,6 +585,9 @@ export const confirmText = {
   tooMany:
     "Đã gửi nhiều mã xác nhận trong một giờ qua nên em tạm chưa gửi thêm. Ông/bà vui lòng thử lại sau, hoặc mang giấy tờ tùy thân (CCCD) đến bộ phận một cửa của xã/phường để được hỗ trợ.",
   noPhone: "Hồ sơ này không có số điện thoại di động để gửi mã xác nhận. Ông/bà vui lòng mang giấy tờ tùy thân (CCCD) đến bộ phận một cửa của xã/phường để được hỗ trợ.",
+  smsStopped: (to: "applicant" | "given", tail: string) =>
+    `Em chưa gửi được mã xác nhận: ${to === "applicant" ? "số điện thoại của người nộp hồ sơ" : "số điện thoại ông/bà vừa nhập"}, đuôi …${tail}, đã ngừng nhận tin nhắn SMS của dịch vụ (đã nhắn HUY hoặc STOP). Việc này chưa được thực hiện. ` +
+    'Để nhận lại SMS, từ số điện thoại đó ông/bà nhắn "START" đến số đã gửi tin nhắn cho mình, rồi làm lại; hoặc mang giấy tờ tùy thân (CCCD) đến bộ phận một cửa của xã/phường để được hỗ trợ.',
   aborted: "Đã hủy, chưa có gì thay đổi. Ông/bà cần gì thêm cứ hỏi ạ.",
   resendButton: (data: string) => ({ label: "Gửi lại mã", data }),
   abortButton: { label: "Hủy", data: "confirm-abort" },

@@ -81,7 +81,7 @@ export function createAppContext(env: Env, logger: Logger = createLogger({ level
     units: adminUnits,
     catalog,
     subscriptions: new SubscriptionService(db),
-    codes: new OneTimeCodeService(db),
+    codes: new OneTimeCodeService(db, { znsTemplateAvailable: Boolean(env.ZNS_TEMPLATES.OTP) }),
     staffLinks: telegramLinks,
     communePage: (communeCode) => `${env.PUBLIC_BASE_URL}/xa/${encodeURIComponent(communeCode)}`,
   };

@@ -3,7 +3,11 @@
  * subscribed to its notices), a 6-digit code goes to a phone on record — the applicant's, or for
  * a collection booking the phone the citizen gave — as an OTP notice on the phone channels only
  * (ZNS, then SMS; never a chat the requester may have linked). The code lives 10 minutes, allows
- * 3 tries, is used once, and only by the conversation that asked for it. This table keeps only
+ * 3 tries, is used once, and only by the conversation that asked for it. A phone whose SMS was
+ * stopped (Twilio's STOP, error 21610, or "HUY" texted to the service's number) gets no code by
+ * SMS: the opt-out was its holder's word, and a chat asking for a code cannot lift it (Twilio would
+ * refuse the SMS anyway). When ZNS cannot carry the code either, no code is made ("unreachable"):
+ * the bot says so instead of "sent", and nothing counts against the limits. This table keeps only
  * its hash; the notice that carries it (the outbox row, its attempts' text) keeps the code as
  * sent, as the provider does — needed to render it and to find it again at Twilio after a crash;
  * worthless once used, voided or expired.
@@ -13,6 +17,7 @@ import type { Db } from "../db/client.js";
 import { createNotices, viaPrisma, wakeRelay } from "../notifications/notice-store.js";
 
 import { NOTICE_POLICIES, type OtpNoticeVariables } from "../notifications/notice-types.js";
+import { planChannels } from "../notifications/routing.js";
 
 export type CodePurpose = "BOOKING" | "CANCEL_BOOKING" | "SUBSCRIBE";
 
@@ -44,7 +49,18 @@ export interface CodeRequest {
   what?: string | null;
 }
 
-export type IssueOutcome = { result: "sent"; challengeId: string; phoneTail: string } | { result: "too-many" } | { result: "no-phone" };
+export type IssueOutcome =
+  | { result: "sent"; challengeId: string; phoneTail: string }
+  | { result: "too-many" }
+  | { result: "no-phone" }
+  /** The phone's SMS is stopped and ZNS cannot carry the code (no OTP template, or ZNS stopped too): nothing was made or sent. */
+  | { result: "unreachable"; phoneTail: string };
+
+export interface OneTimeCodeOptions {
+  /** ZNS_TEMPLATES has an OTP template: the worker tries ZNS before SMS (its routing's own rule). */
+  znsTemplateAvailable?: boolean;
+  now?: () => Date;
+}
 
 /** A code checked right: what it allowed, for the action to act on (never the session's copy). */
 export interface Confirmation {
@@ -58,15 +74,36 @@ export type CheckOutcome = { result: "confirmed"; confirmation: Confirmation } |
 const hash = (id: string, code: string) => createHash("sha256").update(`${id}:${code}`).digest("hex");
 
 export class OneTimeCodeService {
+  private readonly now: () => Date;
+  private readonly znsTemplateAvailable: boolean;
+
   constructor(
     private readonly db: Db,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+    options: OneTimeCodeOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.znsTemplateAvailable = options.znsTemplateAvailable ?? false;
+  }
+
+  /**
+   * Whether the worker would have a channel for an OTP notice to `phone`: its plan (ZNS, then SMS)
+   * through the same routing, over the phone's own opt-outs (the chats never carry a code).
+   */
+  private async phoneReachable(phone: string): Promise<boolean> {
+    const stopped = await this.db.channelIdentity.findMany({
+      where: { channel: { in: ["ZNS", "SMS"] }, externalId: phone, optedOutAt: { not: null } },
+      select: { channel: true, externalId: true },
+    });
+    const identities = stopped.map((i) => ({ ...i, optedOut: true, reachable: true, lastInteractionAt: null }));
+    const plan = planChannels({ phone, optedOut: false, preferredChannels: [], identities }, { now: this.now(), znsTemplateAvailable: this.znsTemplateAvailable });
+    return plan.some((p) => p.channel === "ZNS" || p.channel === "SMS");
+  }
 
   /** Writes a code and its OTP notice in one transaction, then wakes the relay. */
   async issue(request: CodeRequest): Promise<IssueOutcome> {
     const citizen = await this.db.citizen.findUnique({ where: { id: request.citizenId }, select: { phone: true } });
     if (!citizen?.phone) return { result: "no-phone" };
+    if (!(await this.phoneReachable(citizen.phone))) return { result: "unreachable", phoneTail: citizen.phone.slice(-2) };
     const hourAgo = new Date(this.now().getTime() - 3600_000);
     const id = randomUUID();
     const code = String(randomInt(0, 1_000_000)).padStart(6, "0");

@@ -121,6 +121,37 @@ describe("Telegram, through telegraf and the fake Bot API", () => {
     expect(identity?.consentAt).not.toBeNull();
   });
 
+  it("says no code went when the applicant's phone stopped our SMS and ZNS cannot carry it, counts none, and sends one once the SMS is back", async () => {
+    const { dossierEventSchema } = await import("../../../src/dossiers/event-schema.js");
+    const { OneTimeCodeService } = await import("../../../src/verification/one-time-codes.js");
+    const code = "H15.50.05.13-261123-0043";
+    const phone = "+84918765433";
+    await s.ctx.ingest.ingest(
+      [dossierEventSchema.parse({ eventId: "tg-stopped-1", dossierCode: code, status: "PAYMENT_REQUIRED", occurredAt: "2026-11-23T09:00:00+07:00", applicant: { phone: "0918 765 433" }, communeCode: "29955" })],
+      { source: "UPSTREAM" },
+    );
+    await s.ctx.botServices.subscriptions.smsOptOut(phone); // "HUY" texted to the service's number (as Twilio's 21610 is recorded)
+    await telegramSays(code);
+    await telegramSays({ message: { message_id: messageId++, date: 1, chat: { id: user.id, type: "private" }, from: user, contact: { phone_number: phone, first_name: "Lan", user_id: user.id } } });
+    const press = () => telegramSays({ callback_query: { id: `cb-${messageId++}`, from: user, chat_instance: "1", data: `subscribe:${code}`, message: { message_id: 1, date: 1, chat: { id: user.id, type: "private" } } } });
+    // No OTP template for ZNS in this stack: nothing can carry the code.
+    const refused = await press();
+    expect(refused[0]?.text).toMatch(/chưa gửi được mã xác nhận: số điện thoại của người nộp hồ sơ, đuôi …33, đã ngừng nhận tin nhắn SMS/);
+    expect(refused[0]?.text).toMatch(/"START".*CCCD/);
+    expect(refused[0]?.text).not.toMatch(/đã gửi mã/);
+    const citizen = (await s.ctx.db.citizen.findUnique({ where: { phone } }))!;
+    expect(await s.ctx.db.oneTimeCode.count({ where: { citizenId: citizen.id } })).toBe(0); // not counted against the limits
+    expect(await s.ctx.db.notice.count({ where: { citizenId: citizen.id, type: "OTP" } })).toBe(0);
+    // Where ZNS has an OTP template, the code goes (by ZNS) despite the SMS stop.
+    const withZns = await new OneTimeCodeService(s.ctx.db, { znsTemplateAvailable: true }).issue({ purpose: "SUBSCRIBE", subject: citizen.id, conversation: "TEST:zns", client: "TEST:zns", citizenId: citizen.id });
+    expect(withZns.result).toBe("sent");
+    // "BAT LAI": the SMS is back, and so is the code.
+    await s.ctx.botServices.subscriptions.smsOptIn(phone);
+    const sent = await press();
+    expect(sent[0]?.text).toMatch(/đã gửi mã xác nhận 6 số đến số điện thoại của người nộp hồ sơ, đuôi …33/);
+    expect(await s.ctx.db.oneTimeCode.count({ where: { citizenId: citizen.id } })).toBe(2);
+  });
+
   it("answers a sticker politely", async () => {
     const reply = await telegramSays({ message: { message_id: messageId++, date: 1, chat: { id: user.id, type: "private" }, from: user, sticker: { file_id: "x", file_unique_id: "y", type: "regular", width: 1, height: 1, is_animated: false, is_video: false } } });
     expect(reply[0]?.text).toMatch(/gõ câu hỏi bằng chữ/);
