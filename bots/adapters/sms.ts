@@ -18,14 +18,12 @@ import type { Db } from "../../src/db/client.js";
 import { toE164 } from "../../src/dossiers/event-schema.js";
 import { SMS_REPLY_NOTICE, type IncomingSms } from "../../src/http/routes/webhooks/twilio.js";
 import { fitSms } from "../../src/notifications/sms-text.js";
-import type { ConversationEngine } from "../engine/engine.js";
+import { SMS_MOST_CHOICES, type ConversationEngine } from "../engine/engine.js";
 import type { Inbound, Reply } from "../engine/types.js";
 import { smsText } from "../messages/vi.js";
 
 /** The longest a choice's label is said in an SMS (the rest of it costs without helping to pick). */
 const CHOICE_LABEL_LIMIT = 40;
-/** Choices listed in an SMS at most (the engine remembers 12; more than this does not fit a budget). */
-const MOST_CHOICES = 6;
 
 export function smsInbound(sms: Pick<IncomingSms, "body" | "numMedia" | "mediaType">): Inbound {
   const text = sms.body.trim();
@@ -44,7 +42,7 @@ export function smsReplyText(replies: Reply[], options: { budget: number; chatUr
   const labels = replies
     .flatMap((r) => (r.buttons ?? []).flat())
     .filter((b) => b.data !== "share-contact")
-    .slice(0, MOST_CHOICES)
+    .slice(0, SMS_MOST_CHOICES) // the engine remembers these only: a number picks a choice shown
     .map((b) => (b.label.length > CHOICE_LABEL_LIMIT ? `${b.label.slice(0, CHOICE_LABEL_LIMIT - 1).trimEnd()}…` : b.label));
   return fitSms(
     { head: "", middle: replies.map((r) => r.text).join("\n"), ...(labels.length ? { tail: smsText.choices(labels) } : {}), cut: smsText.cut(options.chatUrl) },

@@ -6,7 +6,16 @@ import type { Logger } from "pino";
 import { botText } from "../messages/vi.js";
 import type { SessionStore } from "./session-store.js";
 import { asTyped, searchKey } from "../../src/text/vietnamese.js";
-import type { Button, Inbound, InboundMessage, Reply, Session } from "./types.js";
+import type { Button, ConversationChannel, Inbound, InboundMessage, Reply, Session } from "./types.js";
+
+/** The choices of a turn remembered for a number or a label typed back. */
+const MOST_CHOICES_REMEMBERED = 12;
+/**
+ * Choices an SMS lists at most (more does not fit a budget): only those are remembered on SMS, so a
+ * number or a label typed back picks a choice the SMS showed, never one it left out.
+ */
+export const SMS_MOST_CHOICES = 6;
+const CHOICES_SHOWN: Partial<Record<ConversationChannel, number>> = { SMS: SMS_MOST_CHOICES };
 
 /** Numbers said in words, as a choice is picked ("cái thứ hai", "số ba"). */
 const NUMBER_WORDS: Record<string, number> = { nhat: 1, mot: 1, hai: 2, ba: 3, bon: 4, tu: 4, nam: 5, sau: 6, bay: 7, tam: 8, chin: 9, muoi: 10 };
@@ -106,7 +115,10 @@ export class ConversationEngine {
       return [{ text: botText.somethingWentWrong, buttons: [[{ label: botText.menuButton, data: "menu" }]] }];
     }
     session.turns += 1;
-    session.lastButtons = ctx.replies.flatMap((r) => (r.buttons ?? []).flat()).filter((b) => b.data !== "share-contact").slice(0, 12);
+    session.lastButtons = ctx.replies
+      .flatMap((r) => (r.buttons ?? []).flat())
+      .filter((b) => b.data !== "share-contact")
+      .slice(0, CHOICES_SHOWN[channel] ?? MOST_CHOICES_REMEMBERED);
     await this.sessions.save(channel, id, session);
     return ctx.replies.length ? ctx.replies : [{ text: botText.notUnderstood, buttons: [[{ label: botText.menuButton, data: "menu" }]] }];
   }

@@ -103,6 +103,16 @@ describe("the bot by SMS (POST /webhooks/twilio/sms)", () => {
     expect(rows.every((r) => r.segments >= 1 && r.providerMessageId?.startsWith("SM"))).toBe(true);
   });
 
+  it("lets a number pick only a choice the SMS listed (the engine had more: a 7th, never shown, is not pressed)", async () => {
+    const phone = newPhone();
+    const answer = await says(phone, "khai sinh"); // 7 choices in the engine: the procedure's follow-ups, "Menu" last
+    expect(answer).toMatch(/, 6: [^,]+$/);
+    expect(answer).not.toMatch(/ 7: /);
+    const seventh = await says(phone, "7");
+    expect(seventh).not.toMatch(/Giay to can chuan bi/); // the menu, the 7th choice the SMS did not show
+    expect(seventh).not.toMatch(/Tra cuu ho so/);
+  });
+
   it("cuts a long answer honestly, saying where to read it whole", async () => {
     const phone = newPhone();
     const answer = await says(phone, "dang ky ket hon can giay to gi");
