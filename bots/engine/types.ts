@@ -1,8 +1,9 @@
 /**
- * The conversation engine's own vocabulary. Adapters (Telegram, Zalo, web chat) translate to and
+ * The conversation engine's own vocabulary. Adapters (Telegram, Zalo, web chat, SMS) translate to and
  * from these shapes; the engine knows nothing about any messaging platform.
  */
-export type ConversationChannel = "TELEGRAM" | "ZALO_OA" | "WEB";
+/** SMS: a phone (E.164) texting the service's Twilio number; the conversation is the phone. */
+export type ConversationChannel = "TELEGRAM" | "ZALO_OA" | "WEB" | "SMS";
 
 export type Inbound =
   | { kind: "text"; text: string }

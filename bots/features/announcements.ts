@@ -21,7 +21,7 @@ export function announcementsFeature(deps: { subscriptions: SubscriptionService;
   const pageOf = deps.communePage ?? ((code: string) => `/xa/${code}`);
   const subscribe = async (ctx: TurnContext, communeCode: string, communeName: string, hamlet: string | { id: string } | null) => {
     const { channel, id } = ctx.inbound.conversation;
-    if (channel === "WEB") return void ctx.reply({ text: areaText.webPage(communeName, pageOf(communeCode)) });
+    if (channel === "WEB" || channel === "SMS") return void ctx.reply({ text: areaText.webPage(communeName, pageOf(communeCode)) });
     const done = await deps.subscriptions.subscribeArea(channel, id, communeCode, hamlet);
     if (!done) return offerHamlets(ctx, communeCode, communeName, areaText.hamletGone);
     if (done.outcome === "too-many-proposals") return offerHamlets(ctx, communeCode, communeName, areaText.tooManyProposals);
@@ -45,9 +45,9 @@ export function announcementsFeature(deps: { subscriptions: SubscriptionService;
     ctx.reply({ text: lead ?? areaText.chooseHamlet(communeName, choices[0]!.total > choices.length), buttons: [...rows, [areaText.wholeCommune], [areaText.otherHamlet]] });
   };
 
-  /** A commune chosen: the hamlet next (the web chat: the commune's public page). */
+  /** A commune chosen: the hamlet next (the web chat and SMS, which take no subscription: the commune's public page). */
   const chosen = async (ctx: TurnContext, u: { code: string; fullName: string }) => {
-    if (ctx.inbound.conversation.channel === "WEB") {
+    if (ctx.inbound.conversation.channel === "WEB" || ctx.inbound.conversation.channel === "SMS") {
       ctx.session.area = undefined;
       return void ctx.reply({ text: areaText.webPage(u.fullName, pageOf(u.code)), buttons: [[{ label: botText.menuButton, data: "menu" }]] });
     }
@@ -56,7 +56,7 @@ export function announcementsFeature(deps: { subscriptions: SubscriptionService;
 
   const list = async (ctx: TurnContext) => {
     const { channel, id } = ctx.inbound.conversation;
-    if (channel === "WEB") return void ctx.reply({ text: areaText.webCannot });
+    if (channel === "WEB" || channel === "SMS") return void ctx.reply({ text: channel === "SMS" ? areaText.smsCannot : areaText.webCannot });
     const rows = await deps.subscriptions.areas(channel, id);
     ctx.reply({ text: areaText.list(rows.map((r) => r.label)), buttons: [...rows.map((r) => [areaText.cancelButton(r.label, r.id)]), [areaText.addButton]] });
   };
@@ -99,7 +99,7 @@ export function announcementsFeature(deps: { subscriptions: SubscriptionService;
       if (m.data === "area-other" && area?.communeCode) return void ctx.reply({ text: areaText.typeHamlet(area.communeName!), buttons: [[areaText.wholeCommune]] });
       if (m.data.startsWith("unsub:")) {
         const { channel, id } = ctx.inbound.conversation;
-        if (channel === "WEB") return void ctx.reply({ text: areaText.webCannot });
+        if (channel === "WEB" || channel === "SMS") return void ctx.reply({ text: channel === "SMS" ? areaText.smsCannot : areaText.webCannot });
         const cancelled = await deps.subscriptions.cancelArea(channel, id, m.data.slice("unsub:".length));
         if (!cancelled) return list(ctx);
         return void ctx.reply({ text: areaText.cancelled(cancelled.label) });

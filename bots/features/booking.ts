@@ -146,7 +146,8 @@ export function bookingFeature(deps: {
     const { channel, id } = ctx.inbound.conversation;
     const common = {
       kind: b.kind,
-      identity: channel === "WEB" ? null : { channel, externalId: id },
+      // A chat's bookings are listed in it; the web chat and SMS have none of their own (SMS: the notices go to the phone on record anyway).
+      identity: channel === "TELEGRAM" || channel === "ZALO_OA" ? { channel, externalId: id } : null,
       recipientPhone: b.recipientPhone!,
       communeCode: b.communeCode!,
       addressLine: b.addressLine!,

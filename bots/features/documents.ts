@@ -27,6 +27,7 @@
 import type { CatalogService } from "../../src/catalog/catalog-service.js";
 import type { ProcedureView } from "../../src/catalog/repository.js";
 import type { SearchAnswer } from "../../src/catalog/search/answer.js";
+import { searchData } from "../../src/catalog/search/data.js";
 import { tokenize } from "../../src/catalog/search/tokenize.js";
 import { searchKey } from "../../src/text/vietnamese.js";
 import type { Feature, TurnContext } from "../engine/engine.js";
@@ -43,11 +44,120 @@ const OTHER_BUTTONS: Button[][] = [[{ label: "Hỏi thủ tục khác", data: "a
 
 /** The aspects a question asks about `p`, in the order they are answered (none: it asks for the procedure as a whole). */
 export function aspectsAsked(text: string, ...about: (Pick<ProcedureView, "name" | "aliases"> | undefined)[]): Aspect[] {
+  return aspectsAskedOutside(text, [0, 0], about);
+}
+
+/** `aspectsAsked`, of the words outside tokens [from, to) (the question around a case: before its "nếu", from its "thì" on). */
+function aspectsAskedOutside(text: string, [from, to]: readonly [number, number], about: readonly (Pick<ProcedureView, "name" | "aliases"> | undefined)[]): Aspect[] {
   const u = new Utterance(text, COMPOUNDS);
   for (const p of about) if (p) u.addNameWords([p.name, ...p.aliases]);
-  const asked = ASPECTS.filter((a) => u.is(INTENTS[a]));
+  const said = (intent: (typeof INTENTS)[keyof typeof INTENTS]) => [...u.wordsOf([intent])].some((i) => i < from || i >= to);
+  const asked = ASPECTS.filter((a) => said(INTENTS[a]));
   // "được bao nhiêu tiền" asks what the citizen receives: the fee only where its own words are said too
-  return asked.includes("amount") && !u.is(INTENTS.feeOwnWords) ? asked.filter((a) => a !== "fee") : asked;
+  return asked.includes("amount") && !said(INTENTS.feeOwnWords) ? asked.filter((a) => a !== "fee") : asked;
+}
+
+/** A case of the procedure under discussion: its words' positions [from, to), and those of them that say what the case is. */
+export interface Case {
+  from: number;
+  to: number;
+  content: ReadonlySet<number>;
+  /**
+   * Whether a word of state says it ("chưa", "đã", "bị"…), or it follows a question about an
+   * aspect ("phải đến à, nếu" …): else the case is one only where the procedure under discussion,
+   * read with it, is still the one meant ("nhà thuê").
+   */
+  stated: boolean;
+}
+
+/**
+ * The case a message states as a condition ("nếu" … "chưa kết hôn" … "thì sao", "trường hợp"
+ * … "đã ly hôn", "nếu" … "nhà thuê", or … "đã 15 tuổi" … "thì"): the words from the condition's
+ * opening to "thì" (or the end). None when the case is a wish ("nếu muốn" …: a request), has
+ * neither an opening nor a word of state ("tạm trú" … "thì"), or is made only of words that ask
+ * about an aspect or surround one ("nộp online", "quá hạn": the aspects answer those).
+ */
+export function caseOf(said: Utterance): Case | null {
+  const after = said.after(INTENTS.condition);
+  // else a condition opened after a question ("cả hai phải đến à, nếu" …)
+  const inside = after === null ? [...said.wordsOf([INTENTS.conditionInside])].sort((a, b) => a - b) : [];
+  let opened = after !== null ? said.tokens.length - after.length : null;
+  if (opened === null && inside.length) {
+    let end = inside[0]!;
+    while (inside.includes(end)) end += 1;
+    opened = end;
+  }
+  const ends = [...said.wordsOf([INTENTS.caseEnd])].sort((a, b) => a - b);
+  const from = opened ?? 0;
+  if (opened === null && ends.length === 0) return null;
+  const to = ends.find((i) => i >= from) ?? said.tokens.length;
+  const within = (at: ReadonlySet<number>) => [...at].some((i) => i >= from && i < to);
+  const askedFirst = after === null && inside.length > 0 && [...said.wordsOf(ASPECTS.map((a) => INTENTS[a]))].some((i) => i < inside[0]!);
+  const stated = askedFirst || within(said.wordsOf([INTENTS.state]));
+  if (to <= from || (opened === null && !stated) || within(said.wordsOf([INTENTS.wanting]))) return null;
+  const plain = said.wordsOf([...ASPECTS.map((a) => INTENTS[a]), INTENTS.aspectOnly, INTENTS.state, INTENTS.condition, INTENTS.conditionInside]);
+  const content = new Set(Array.from({ length: to - from }, (_, k) => from + k).filter((i) => !plain.has(i)));
+  return content.size ? { from, to, content, stated } : null;
+}
+
+/** The message's text from its token `at` on, as typed (null where its words and tokens do not line up). */
+function textFrom(text: string, at: number): string | null {
+  const words = text.split(/\s+/).filter((w) => w !== "");
+  let seen = 0;
+  for (let j = 0; j < words.length; j += 1) {
+    if (seen === at) return words.slice(j).join(" ");
+    seen += tokenize(words[j]!).length;
+    if (seen > at) return null;
+  }
+  return null;
+}
+
+const pairsOf = (keys: readonly string[]): Set<string> => new Set(keys.slice(1).map((k, i) => `${keys[i]} ${k}`));
+const { stopWords, generic } = searchData();
+
+/**
+ * Whether two procedures are of one family: their names share a pair of words that is not one of
+ * every field's ("khai sinh", "tranh chấp đất đai"; not "đăng ký"). A case of one is offered the
+ * other only then: "Khai báo tạm vắng" is no case of the marriage registration.
+ */
+function akin(a: ProcedureView, b: ProcedureView): boolean {
+  const theirs = pairsOf(tokenize(b.name).map((t) => t.key));
+  return [...pairsOf(tokenize(a.name).map((t) => t.key))].some((pair) => theirs.has(pair) && !generic.has(pair));
+}
+
+/**
+ * The facts of `p`'s data (botText.factsOf) that speak of the case: those sharing the most pairs of
+ * syllables with it, counting only pairs with a word that says what the case is ("ly hôn", "kết
+ * hôn", not "không có") and not of the procedure's own name ("đăng ký"); where no pair is shared,
+ * those sharing the most of the words that say what the case is ("nhà thuê": "chỗ ở thuê"). A pair
+ * counts only where it tells facts apart (in two of them at most), a word only where it is in one
+ * fact and not a function word.
+ */
+export function caseFacts(p: ProcedureView, said: Utterance, c: Case): string[] {
+  const nameKeys = tokenize(p.name).map((t) => t.key);
+  const name = pairsOf(nameKeys);
+  const pairs = new Set<string>();
+  for (let i = c.from; i + 1 < c.to; i += 1) {
+    const pair = `${said.tokens[i]!.key} ${said.tokens[i + 1]!.key}`;
+    if ((c.content.has(i) || c.content.has(i + 1)) && !name.has(pair)) pairs.add(pair);
+  }
+  const words = new Set([...c.content].map((i) => said.tokens[i]!.key).filter((k) => !nameKeys.includes(k)));
+  const facts = botText.factsOf(p).map((fact) => {
+    const keys = tokenize(fact).map((t) => t.key);
+    return { fact, keys: new Set(keys), pairs: pairsOf(keys) };
+  });
+  const sharing = (score: (f: (typeof facts)[number]) => number): string[] => {
+    const scored = facts.map((f) => ({ fact: f.fact, score: score(f) }));
+    const best = Math.max(0, ...scored.map((s) => s.score));
+    return best === 0 ? [] : [...new Set(scored.filter((s) => s.score === best).map((s) => s.fact))];
+  };
+  // a pair or word in more than two facts ("hai bên", "người") says nothing of which of them speak of the case
+  const tellingPairs = [...pairs].filter((w) => facts.filter((f) => f.pairs.has(w)).length <= 2);
+  const byPairs = sharing((f) => tellingPairs.filter((w) => f.pairs.has(w)).length);
+  if (byPairs.length) return byPairs;
+  // one word alone is weaker evidence: in one fact only, and not a function word of the search
+  const telling = [...words].filter((w) => !stopWords.has(w) && facts.filter((f) => f.keys.has(w)).length === 1);
+  return sharing((f) => telling.filter((w) => f.keys.has(w)).length);
 }
 
 /**
@@ -190,7 +300,9 @@ export function documentsFeature(catalog: CatalogService): Feature {
     }
     if (m.kind !== "text") return next();
 
-    const said = new Utterance(m.text, COMPOUNDS);
+    // going back to a procedure asked earlier ("quay lại" …): the rest of the message is the question
+    const back = new Utterance(m.text, COMPOUNDS).after(INTENTS.goingBack);
+    const said = new Utterance((back && back.length ? textFrom(m.text, tokenize(m.text).length - back.length) : null) ?? m.text, COMPOUNDS);
     if (said.is(INTENTS.householdBook) && said.is(INTENTS.asksIfNeeded)) return void ctx.reply({ text: botText.householdBook, buttons: OTHER_BUTTONS });
     const foreign = said.is(INTENTS.foreign);
     const found = await askCatalog(catalog, said);
@@ -205,7 +317,7 @@ export function documentsFeature(catalog: CatalogService): Feature {
     const asksOnly = said.tokens.length > 0 && said.tokens.every((_, i) => covered.has(i));
     // (however sure the search is of a procedure that has the asking words: "ủy quyền" is in certifying a signature)
     if (!current && (!sure || asksOnly)) {
-      const asked = aspectsAsked(m.text);
+      const asked = aspectsAsked(said.text);
       if (asked.length > 0 && asksOnly) {
         // offered again as they were labelled (a variant's label, else the name)
         const labels = ctx.session.offeredLabels;
@@ -221,6 +333,25 @@ export function documentsFeature(catalog: CatalogService): Feature {
       }
     }
 
+    // A case of the procedure under discussion (parents "chưa kết hôn" after the birth
+    // registration, "đã ly hôn" after the marriage): answered within it, whatever
+    // procedure or out-of-scope topic the case's own words name — what its data says of the case,
+    // the procedure made for the case where the search, reading the case after this procedure's
+    // name, is sure of one, and the aspects asked of it. A foreign element has its own warning. A
+    // case without a word of state ("nhà thuê") is one only where that reading is still sure of
+    // the procedure under discussion (a case naming another procedure may be a new request).
+    const theCase = current && !foreign ? caseOf(said) : null;
+    const inContext = current && theCase ? confidentCode(await askCatalog(catalog, new Utterance(`${current.name} ${said.text}`, COMPOUNDS))) : null;
+    if (current && theCase && (theCase.stated || inContext === current.code)) {
+      const found = inContext !== null && inContext !== current.code ? await catalog.get(inContext) : undefined;
+      const other = found && akin(found, current) ? found : undefined;
+      const asked = aspectsAskedOutside(said.text, [theCase.from, theCase.to], [current]).filter((a): a is Exclude<Aspect, "docs"> => a !== "docs");
+      ctx.session.offered = undefined;
+      ctx.session.offeredLabels = undefined;
+      const facts = caseFacts(current, said, theCase);
+      return void ctx.reply({ text: botText.caseAnswer(current, facts, other, asked), buttons: botText.procedureButtons(current, other ? [[botText.procedureButton(other)]] : []) });
+    }
+
     // A follow-up about the procedure under discussion, unless the question clearly names another
     // (the search's best is another procedure, found with some confidence, or choices, or out of
     // scope). A question made only of words that ask (whether a mandate will do, say) names none,
@@ -230,7 +361,7 @@ export function documentsFeature(catalog: CatalogService): Feature {
       !asksOnly &&
       (found.kind === "choices" || found.kind === "out-of-scope" || (top !== undefined && current !== undefined && top.code !== current.code && (top.score >= CONFIDENT || (await saysNameOf(said, top.code, current)))));
     if (current && !namesAnother) {
-      const asked = aspectsAsked(m.text, current);
+      const asked = aspectsAsked(said.text, current);
       // Asking for the documents too, with a search unsure which procedure: the choices, not a guess.
       const staysOnCurrent = top === undefined || top.code === current.code || !asked.includes("docs");
       if (asked.some((a) => a !== "docs") && staysOnCurrent) return answer(ctx, current, asked, foreign);
@@ -245,13 +376,13 @@ export function documentsFeature(catalog: CatalogService): Feature {
     // other first, and the one chosen answers what was asked — never a guess: the question may be
     // about this procedure's own papers ("mang bản sao hay bản chính", not the copy of an extract).
     if (current && !sure && !asksOnly && (found.kind === "match" || found.kind === "no-match")) {
-      const sibling = confidentCode(await askCatalog(catalog, new Utterance(`${current.name} ${m.text}`, COMPOUNDS)));
+      const sibling = confidentCode(await askCatalog(catalog, new Utterance(`${current.name} ${said.text}`, COMPOUNDS)));
       const other = sibling !== null && sibling !== current.code ? await catalog.get(sibling) : undefined;
       if (other) {
         const offered = [other, current];
         ctx.session.offered = offered.map((p) => p.code);
         ctx.session.offeredLabels = undefined;
-        ctx.session.asked = aspectsAsked(m.text, ...offered);
+        ctx.session.asked = aspectsAsked(said.text, ...offered);
         ctx.session.askedForeign = foreign;
         return void ctx.reply({ text: botText.withNamesInFull(botText.severalMatches, offered.map((p) => p.name)), buttons: botText.procedureButtonRows(offered) });
       }
@@ -261,7 +392,7 @@ export function documentsFeature(catalog: CatalogService): Feature {
         ctx.session.procedureCode = undefined;
         ctx.session.offered = undefined;
         ctx.session.offeredLabels = undefined;
-        return void ctx.reply({ text: botText.noMatch(m.text.trim()), buttons: [[{ label: "Các thủ tục thường gặp", data: "common" }], [{ label: botText.menuButton, data: "menu" }]] });
+        return void ctx.reply({ text: botText.noMatch(said.text.trim()), buttons: [[{ label: "Các thủ tục thường gặp", data: "common" }], [{ label: botText.menuButton, data: "menu" }]] });
       case "out-of-scope":
         ctx.session.procedureCode = undefined;
         ctx.session.offered = undefined;
@@ -270,19 +401,19 @@ export function documentsFeature(catalog: CatalogService): Feature {
       case "choices":
         ctx.session.offered = found.results.map((r) => r.code);
         ctx.session.offeredLabels = found.results.map((r) => r.variant ?? r.name);
-        ctx.session.asked = aspectsAsked(m.text, ...(await Promise.all(found.results.map((r) => catalog.get(r.code)))));
+        ctx.session.asked = aspectsAsked(said.text, ...(await Promise.all(found.results.map((r) => catalog.get(r.code)))));
         ctx.session.askedForeign = foreign;
         alsoOutOfScope(ctx, found);
         return void ctx.reply({ text: botText.withNamesInFull(botText.choicesPrompt(found.prompt), found.results.map((r) => r.variant ?? r.name)), buttons: botText.choiceButtonRows(found.results) });
       case "match": {
         const p = sure ? await catalog.get(sure) : undefined;
         if (p) {
-          await answer(ctx, p, aspectsAsked(m.text, p), foreign);
+          await answer(ctx, p, aspectsAsked(said.text, p), foreign);
           return alsoOutOfScope(ctx, found);
         }
         ctx.session.offered = found.results.map((r) => r.code);
         ctx.session.offeredLabels = undefined;
-        ctx.session.asked = aspectsAsked(m.text, ...(await Promise.all(found.results.map((r) => catalog.get(r.code)))));
+        ctx.session.asked = aspectsAsked(said.text, ...(await Promise.all(found.results.map((r) => catalog.get(r.code)))));
         ctx.session.askedForeign = foreign;
         alsoOutOfScope(ctx, found);
         return void ctx.reply({ text: botText.withNamesInFull(found.results.length === 1 ? botText.oneMatch : botText.severalMatches, found.results.map((r) => r.name)), buttons: botText.procedureButtonRows(found.results) });

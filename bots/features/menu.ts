@@ -31,8 +31,9 @@ export const menuFeature: Feature = async (ctx, next) => {
       if (said.is(INTENTS.ack)) return void ctx.reply({ text: botText.ack, buttons: [[{ label: botText.menuButton, data: "menu" }]] });
     }
   }
-  // A first message that is a real question gets the welcome too, then the answer.
-  if (ctx.session.turns === 0) ctx.reply({ text: botText.welcome });
+  // A first message that is a real question gets the welcome too, then the answer; by SMS only the
+  // answer (the welcome would take most of the reply's segments).
+  if (ctx.session.turns === 0 && ctx.inbound.conversation.channel !== "SMS") ctx.reply({ text: botText.welcome });
   await next();
 };
 

@@ -77,7 +77,7 @@ export function findDossierCode(text: string): string | null {
   return decodeEscapes(text).toUpperCase().match(CODE_IN_TEXT)?.[0] ?? null;
 }
 
-/** Who is guessing: the web chat's client IP address (as the adapter saw it), or the chat itself. */
+/** Who is guessing: the web chat's client IP address (as the adapter saw it), or the chat itself (by SMS: the phone). */
 export function lookupClient(ctx: TurnContext): LookupClient {
   const { channel, id } = ctx.inbound.conversation;
   return channel === "WEB" ? { channel, key: ctx.inbound.client?.ip ?? "unknown" } : { channel, key: id };
@@ -110,7 +110,9 @@ export function trackingFeature(
   };
 
   const showStatus = async (ctx: TurnContext, d: VerifiedDossier) => {
-    const canNotify = ctx.inbound.conversation.channel !== "WEB";
+    // A chat may be subscribed to the dossier's notices; the web chat cannot be reached, and by SMS
+    // the notices already go to the phone on record.
+    const canNotify = ctx.inbound.conversation.channel === "TELEGRAM" || ctx.inbound.conversation.channel === "ZALO_OA";
     const open = d.channel !== "POSTAL" && !BOOKING_CLOSED.has(d.status);
     const p = open && d.postalReturn === true && d.procedureCode ? await deps.catalog.get(d.procedureCode) : undefined;
     const canBook = p !== undefined && submissionOf(p).resultByPost === true;
@@ -144,7 +146,7 @@ export function trackingFeature(
       if (!(ctx.session.verified ?? []).includes(code) || (channel !== "TELEGRAM" && channel !== "ZALO_OA")) return void ctx.reply({ text: trackingText.subscribeNeedsProof });
       const dossier = await lookup.verifyTrusted(code);
       if (!dossier) return void ctx.reply({ text: trackingText.subscribeNeedsProof });
-      await requestCode(ctx, deps.codes, { purpose: "SUBSCRIBE", subject: dossier.id, citizenId: dossier.applicantId, dossierId: dossier.id, what: trackingText.codeFor(code, ctx.inbound.conversation.channel) }, { kind: "subscribe", target: code }, m.data);
+      await requestCode(ctx, deps.codes, { purpose: "SUBSCRIBE", subject: dossier.id, citizenId: dossier.applicantId, dossierId: dossier.id, what: trackingText.codeFor(code, channel) }, { kind: "subscribe", target: code }, m.data);
       return;
     }
     if (m.kind === "contact") {

@@ -60,6 +60,8 @@ export const COMPOUNDS: readonly string[] = [
 
 /** Words of politeness around thanks and goodbyes ("cảm ơn em nhiều nhé"). */
 const POLITE: Alternatives = ["em", "bạn", "nhiều", "nhé", "nhá", "nha", "ạ", "ad", "admin", "lắm", "rất nhiều", "bot", "trợ lý"];
+/** Words closing the questions before thanks or after them ("thôi không hỏi nữa", "vậy là đủ rồi"). */
+const CLOSING: Alternatives = ["thôi", "không hỏi nữa", "hết rồi", "đủ rồi", "vậy là đủ", "thế thôi", "vậy thôi", "hiểu rồi", "rõ rồi", "được rồi", "tôi hiểu rồi", "em hiểu rồi"];
 /** Words that may open an acknowledgement ("dạ vâng cảm ơn"). */
 const OPENERS: Alternatives = ["dạ", "vâng", "ok", "oke", "okay", "uh", "ừ", "à", "vậy", "thế", "thì"];
 
@@ -118,14 +120,14 @@ export const INTENTS = {
     { at: "whole", slots: [{ optional: ["bạn", "em", "ad", "admin", "bot", "đây"] }, ["là ai", "tên gì", "tên là gì"], { many: ["vậy", "thế", "ạ", "đấy", "nhỉ", "hả"] }] },
   ],
   help: [{ at: "whole", slots: [["help", "hướng dẫn", "trợ giúp", "giúp", "giúp đỡ", "giúp tôi", "cách dùng"]] }],
-  thanks: [{ at: "whole", slots: [{ many: OPENERS }, ["cảm ơn", "cám ơn", "camon", "cm ơn", "thanks", "thank", "thank you", "tks", "thx", "ty"], { many: POLITE }] }],
+  thanks: [{ at: "whole", slots: [{ many: OPENERS }, { many: CLOSING }, ["cảm ơn", "cám ơn", "camon", "cm ơn", "thanks", "thank", "thank you", "tks", "thx", "ty"], { many: POLITE }, { many: CLOSING }] }],
   ack: [
     {
       at: "whole",
       slots: [
         [
           "ok", "oke", "okay", "okie", "ok ok", "vâng", "dạ", "dạ vâng", "vâng ạ", "dạ ạ", "uh", "ừ", "um", "uhm", "được rồi", "rõ rồi", "hiểu rồi",
-          "đã hiểu", "tôi hiểu rồi", "ok em", "ok ạ", "ok bạn", "tốt quá", "hay quá", "tuyệt",
+          "đã hiểu", "tôi hiểu rồi", "ok em", "ok ạ", "ok bạn", "tốt quá", "hay quá", "tuyệt", "thôi không hỏi nữa", "không hỏi nữa",
         ],
       ],
     },
@@ -144,6 +146,12 @@ export const INTENTS = {
     { at: "whole", slots: [{ many: ASKER }, ["ngừng", "dừng", "hủy", "tắt", "thôi", "bỏ"], { optional: ["nhận", "gửi", "đăng ký", "đăng ký nhận", "theo dõi"] }, NOTICES, { many: AFTER }] },
     { at: "whole", slots: [{ many: ASKER }, ["không muốn nhận", "không cần nhận", "ko muốn nhận", "k muốn nhận", "đừng gửi", "thôi gửi"], NOTICES, { many: AFTER }] },
     { at: "whole", slots: [{ many: ASKER }, ["không nhận", "ko nhận", "k nhận"], NOTICES, ["nữa"], { many: AFTER }] },
+  ],
+
+  /** Notices by SMS again, after a "HUY" by SMS ("BAT LAI", "START": Twilio's own opt-in word). */
+  resume: [
+    { at: "whole", slots: [["start", "unstop"]] },
+    { at: "whole", slots: [{ many: ASKER }, ["bật lại", "mở lại", "nhận lại"], { optional: NOTICES }, { many: AFTER }] },
   ],
 
   /** Announcements: subscribing, and listing the subscriptions. */
@@ -206,7 +214,34 @@ export const INTENTS = {
     { slots: [LIVING, { optional: ["ở", "tại", "bên", "sang"] }, [...COUNTRIES, ...PLACES]] },
   ],
 
-  /** The aspects of a procedure (documents, where, how long, how much, by post, through someone else). */
+  /**
+   * A case of the procedure under discussion, said as a condition ("nếu" … "chưa kết hôn", "còn
+   * trường hợp" … "ly hôn"): the words that open it. The case runs to "thì" (`caseEnd`), or to the
+   * end of the message.
+   */
+  condition: [
+    {
+      at: "start",
+      slots: [
+        { many: ["dạ", "vâng", "thế", "vậy", "còn", "mà", "nhưng", "cho hỏi", "em ơi"] },
+        ["nếu", "nếu như", "nhỡ", "nhỡ như", "lỡ", "lỡ như", "giả sử", "trường hợp", "trong trường hợp", "nếu trường hợp"],
+      ],
+    },
+  ],
+  /** A condition opened inside a message, after a question (not "trường hợp" alone there: "trường hợp này" is a noun). */
+  conditionInside: ["nếu", "nếu như", "giả sử", "trong trường hợp"],
+  caseEnd: ["thì"],
+  /**
+   * Words that make a case a state of things ("chưa kết hôn", "đã ly hôn", "bị mất", "không có",
+   * "là con nuôi"), which the procedure under discussion must deal with; a case without them may be
+   * another request.
+   */
+  state: ["chưa", "đã", "không", "ko", "chẳng", "bị", "là", "đang", "mất", "có", "hết", "thiếu", "vẫn", "không còn", "đã từng", "rồi", "khác"],
+  /** A case that is a wish ("nếu muốn" …, "nếu định" …): a request, read as any other. */
+  wanting: ["muốn", "định", "tính", "cần làm", "xin", "có nhu cầu"],
+  /** Going back to a procedure asked earlier ("quay lại" … "khai sinh"): words about the conversation, not of the procedure ("lại" is not a re-registration). */
+  goingBack: [{ at: "start", slots: [{ many: ["thế", "vậy", "giờ", "bây giờ", "còn", "dạ"] }, ["quay lại", "quay về", "trở lại", "về lại", "hỏi lại", "quay lại hỏi"], { many: ["với", "thủ tục", "việc", "cái", "chuyện", "phần", "hỏi về", "về"] }] }],
+
   docs: [
     "giấy tờ", "giấy tờ gì", "giấy gì", "cần gì", "cần những gì", "những gì", "cần mang", "mang gì", "mang theo gì", "chuẩn bị", "hồ sơ gồm", "gồm gì",
     "thành phần", "làm sao", "làm thế nào", "như thế nào", "cách làm", "các bước",

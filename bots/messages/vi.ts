@@ -316,7 +316,12 @@ export const botText = {
    */
   aspects(procedure: ProcedureView, aspects: readonly Exclude<Aspect, "docs">[], warning?: string, mobile?: { name: string }): string {
     const p = told(procedure);
-    const lines = [title(p), ...(warning ? [warning] : [])];
+    return [title(p), ...(warning ? [warning] : []), ...botText.aspectLines(procedure, aspects, mobile), botText.source(p)].join("\n");
+  },
+  /** The lines answering each aspect asked, in order (`aspects` without the name and the source). */
+  aspectLines(procedure: ProcedureView, aspects: readonly Exclude<Aspect, "docs">[], mobile?: { name: string }): string[] {
+    const p = told(procedure);
+    const lines: string[] = [];
     for (const a of aspects) {
       if (a === "where") lines.push(factLine(p, "agency", "📍"));
       else if (a === "time") lines.push(factLine(p, "processingTime", "⏱"));
@@ -329,7 +334,38 @@ export const botText = {
       else if (a === "penalty") lines.push(...botText.penaltyLines(p));
       else lines.push(...botText.proxyLines(p));
     }
-    lines.push(botText.source(p));
+    return lines;
+  },
+  /**
+   * Each fact of a procedure's data (`told`), labelled as the whole answer labels it: a paper with
+   * its note, a paper to show, a note, where, how long, how much. A case of the procedure is
+   * answered with those that speak of it (bots/features/documents.ts).
+   */
+  factsOf(procedure: ProcedureView): string[] {
+    const p = told(procedure);
+    return [
+      ...p.documents.map((d) => `Giấy tờ cần nộp: ${d.name}${d.note ? ` — ${d.note}` : ""}`),
+      ...p.toShow.map((t) => `Mang theo để xuất trình: ${t}`),
+      ...p.notes,
+      ...(["agency", "processingTime", "fee"] as const).flatMap((f) => (p[f] === null ? [] : [`${FACT_LABEL[f]}: ${p[f]}`])),
+    ];
+  },
+  /**
+   * A case of the procedure under discussion ("đã ly hôn"): what its data says where it speaks
+   * of the case (`facts`, from `factsOf`), a procedure of the catalog made for the case where the
+   * search finds one (`sibling`), and where to ask about the rest — never a rule the data does not
+   * state. Then the aspects asked of it, and where it all comes from.
+   */
+  caseAnswer(procedure: ProcedureView, facts: readonly string[], sibling: { name: string } | undefined, aspects: readonly Exclude<Aspect, "docs">[]): string {
+    const desk = "ông/bà vui lòng hỏi bộ phận một cửa (Trung tâm Phục vụ hành chính công) của xã/phường để được hướng dẫn đúng trường hợp của mình.";
+    const lines = [title(procedure)];
+    if (facts.length) {
+      lines.push("🔎 Về trường hợp ông/bà nêu, dữ liệu của thủ tục này ghi:", ...facts.map((f) => `• ${f}`), `ℹ️ Ngoài điều trên, danh mục thủ tục không nói thêm về trường hợp này; ${desk}`);
+    } else {
+      lines.push(`🔎 Dữ liệu của thủ tục này không nói riêng về trường hợp ông/bà nêu; ${desk}`);
+    }
+    if (sibling) lines.push(`👉 Trường hợp này có thể là thủ tục riêng: "${sibling.name}" (nút bên dưới).`);
+    lines.push(...botText.aspectLines(procedure, aspects), botText.source(told(procedure)));
     return lines.join("\n");
   },
   /**
@@ -559,6 +595,26 @@ export const optOutText = {
   nothingOnWeb: "Trang trò chuyện trên web không gửi thông báo nên không có gì để hủy.",
 };
 
+/**
+ * What only the SMS channel says, in its SMS form (without diacritics, GSM-7): the engine's other
+ * answers are turned into it by the SMS adapter (toSmsText).
+ */
+export const smsText = {
+  /** "HUY" by SMS: the phone's SMS opt-out, as Twilio's STOP (21610) records it. */
+  optedOut: 'Da ngung gui thong bao ho so va thong bao cua xa/phuong qua SMS toi so nay. Ong/ba van co the nhan tin hoi thu tuc. Muon nhan lai thong bao qua SMS, nhan "BAT LAI".',
+  /** "BAT LAI" / "START" by SMS: the phone's SMS opt-out lifted. */
+  optedIn: 'Da bat lai thong bao qua SMS cho so nay. Nhan "HUY" de ngung bat cu luc nao.',
+  /** Already receiving: nothing to lift. */
+  notOptedOut: 'So nay van dang nhan thong bao qua SMS. Nhan "HUY" neu muon ngung.',
+  /** The choices of a reply, numbered as the engine reads them back ("1", "2"…). */
+  choices: (labels: string[]) => `Tra loi ${labels.map((l, i) => `${i + 1}: ${l}`).join(", ")}`,
+  /** Said where a long answer was cut: where the whole is read. */
+  cut: (chatUrl: string) => `(Tin da rut gon; xem day du tai ${chatUrl} hoac bo phan mot cua xa/phuong)`,
+  /** The last reply of the hour once a phone's replies are spent (SMS_REPLIES_PER_HOUR). */
+  limit: (chatUrl: string) =>
+    `So nay da nhan nhieu tin tra loi trong 1 gio qua nen tam ngung tra loi qua SMS. Ong/ba nhan lai sau 1 gio, hoi tai ${chatUrl} hoac den bo phan mot cua xa/phuong. Nhan "HUY" van co hieu luc.`,
+};
+
 const money = (vnd: number) => `${vnd.toLocaleString("vi-VN")} đồng`;
 
 export const bookingText = {
@@ -642,6 +698,7 @@ export const bookingText = {
 
 export const areaText = {
   webCannot: "Trang trò chuyện trên web không gửi được thông báo. Ông/bà nhắn cho Zalo OA hoặc Telegram của chúng tôi để đăng ký nhận thông báo của xã/phường.",
+  smsCannot: "Tin nhắn SMS chỉ dùng để hỏi đáp, chưa đăng ký nhận thông báo của xã/phường được. Ông/bà nhắn cho Zalo OA hoặc Telegram của chúng tôi để đăng ký.",
   askCommune: "Ông/bà muốn nhận thông báo của xã/phường nào? Gõ tên xã/phường.",
   chooseCommune: "Có mấy xã/phường trùng tên, ông/bà chọn giúp:",
   noCommune: "Em không tìm thấy xã/phường có tên như vậy. Ông/bà gõ lại tên (ví dụ \"Tràm Chim\", \"phuong Hong Ngu\").",

@@ -55,13 +55,13 @@ export class ApiKeyService {
 
   async create(input: { name: string; role: StaffRole; unitCode?: string | null }): Promise<{ key: string; id: string; prefix: string }> {
     const name = input.name.trim();
-    if (!name) throw new ValidationError("--name must not be empty");
+    if (!name) throw new ValidationError("--name không được để trống (must not be empty).");
     if (input.unitCode) {
       const unit = await this.db.adminUnit.findUnique({ where: { code: input.unitCode } });
-      if (!unit) throw new ValidationError(`--unit ${input.unitCode} is not an administrative unit code`);
+      if (!unit) throw new ValidationError(`--unit ${input.unitCode}: không có đơn vị hành chính mã này (not a known commune or province code).`);
     }
     if ((input.role === "COMMUNE_STAFF" || input.role === "POST_OFFICE_STAFF") && !input.unitCode) {
-      throw new ValidationError(`a ${input.role.toLowerCase()} key needs --unit <commune or province code>`);
+      throw new ValidationError(`--unit là bắt buộc với khóa ${input.role.toLowerCase()}: mã xã/phường hoặc mã tỉnh (a ${input.role.toLowerCase()} key needs --unit <commune or province code>).`);
     }
     const key = `mck_${randomBytes(32).toString("base64url")}`;
     const prefix = key.slice(0, 12);

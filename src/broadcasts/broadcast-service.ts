@@ -180,6 +180,8 @@ interface BroadcastRow {
   status: BroadcastStatus;
   createdBy: string;
   createdByName: string;
+  /** Who changed the draft after it was written: authors too (see `isAuthorOf`). */
+  editedBy: string[];
   approvedBy: string | null;
   approvedByName: string | null;
   approvedAt: Date | null;
@@ -274,7 +276,8 @@ export class BroadcastService {
       // A field left out of the request keeps its value (scheduledAt: only when the key is present, null clears it).
       const n = await client.query(
         `UPDATE "Broadcast" SET title = COALESCE($2, title), body = COALESCE($3, body), urgent = COALESCE($4, urgent),
-                "scheduledAt" = CASE WHEN $5 THEN $6::timestamptz AT TIME ZONE 'UTC' ELSE "scheduledAt" END, "updatedAt" = now()
+                "scheduledAt" = CASE WHEN $5 THEN $6::timestamptz AT TIME ZONE 'UTC' ELSE "scheduledAt" END, "updatedAt" = now(),
+                "editedBy" = CASE WHEN $7 = "createdBy" OR $7 = ANY("editedBy") THEN "editedBy" ELSE array_append("editedBy", $7) END
           WHERE id = $1 AND status = 'DRAFT'`,
         [
           id,
@@ -283,6 +286,7 @@ export class BroadcastService {
           input.urgent ?? null,
           raw !== null && typeof raw === "object" && "scheduledAt" in raw,
           input.scheduledAt?.toISOString() ?? null,
+          principalRef(principal),
         ],
       );
       if (n.rowCount !== 1) throw new AppError("CONFLICT", "Thông báo vừa được gửi đi hoặc hủy; không sửa được nữa.");
@@ -356,15 +360,22 @@ export class BroadcastService {
     return [...groups.values()];
   }
 
-  /** Whether this principal wrote the announcement or sent it for approval (and so may not approve it). */
+  /** Whether this principal wrote the announcement, changed its draft or sent it for approval (and so may not approve it). */
   async isAuthor(principal: Principal, id: string): Promise<boolean> {
-    const b = await this.load(principal, id);
-    const me = principalRef(principal);
+    return this.isAuthorOf(principal, await this.load(principal, id));
+  }
+
+  /**
+   * Whether this principal — the same person through any session or key of theirs — wrote the
+   * announcement, changed its draft (a text a colleague rewrote before the writer sent it is the
+   * colleague's too) or sent it for approval.
+   */
+  private async isAuthorOf(principal: Principal, b: Pick<BroadcastRow, "createdBy" | "sendRequestedBy" | "editedBy">): Promise<boolean> {
+    const refs = [b.createdBy, b.sendRequestedBy, ...b.editedBy];
     return (
-      me === b.createdBy ||
-      me === b.sendRequestedBy ||
-      (principal.kind === "session" && (await this.sameStaff(principal.id, [b.createdBy, b.sendRequestedBy]))) ||
-      (principal.kind === "api-key" && (await this.keyOfAuthor(principal.id, [b.createdBy, b.sendRequestedBy])))
+      refs.includes(principalRef(principal)) ||
+      (principal.kind === "session" && (await this.sameStaff(principal.id, refs))) ||
+      (principal.kind === "api-key" && (await this.keyOfAuthor(principal.id, refs)))
     );
   }
 
@@ -401,8 +412,8 @@ export class BroadcastService {
         if (row.approvedBy === me) return; // a repeated approval
         throw new AppError("CONFLICT", `Thông báo không chờ phê duyệt (trạng thái: ${BROADCAST_STATUS_LABELS[row.status]}).`);
       }
-      if (me === row.createdBy || me === row.sendRequestedBy || (principal.kind === "session" && (await this.sameStaff(principal.id, [row.createdBy, row.sendRequestedBy]))) || (principal.kind === "api-key" && (await this.keyOfAuthor(principal.id, [row.createdBy, row.sendRequestedBy])))) {
-        throw new ForbiddenError("Người soạn hoặc người gửi thông báo khẩn không tự phê duyệt được: cần một cán bộ khác của đơn vị (hoặc quản trị viên).");
+      if (await this.isAuthorOf(principal, row)) {
+        throw new ForbiddenError("Người soạn, người sửa hoặc người gửi thông báo khẩn không tự phê duyệt được: cần một cán bộ khác của đơn vị (hoặc quản trị viên).");
       }
       const now = this.now();
       const status: BroadcastStatus = this.isDue(row.scheduledAt, now) ? "SENDING" : "SCHEDULED";

@@ -18,22 +18,24 @@ import { isPublicSource, issuePath } from "./source.js";
  */
 export const MAX_TEXT = 20_000;
 export const MAX_ITEMS = 500;
+/** zod's own messages (a wrong type, an unknown key) in Vietnamese, as the rest of what an import says. */
+const VIETNAMESE_ISSUES = z.locales.vi().localeError;
 /** Characters no procedure's text has: control characters (line breaks and tabs are read as spaces) and invisible ones. */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 const readable = (schema: z.ZodString) =>
   schema
-    .max(MAX_TEXT, `at most ${MAX_TEXT} characters`)
-    .refine((v) => !CONTROL.test(v), "must not hold control characters (ký tự điều khiển)")
-    .refine((v) => !INVISIBLE.test(v), "must not hold invisible characters (ký tự ẩn: khoảng trắng không độ rộng, ký tự đảo chiều chữ)");
+    .max(MAX_TEXT, `tối đa ${MAX_TEXT} ký tự`)
+    .refine((v) => !CONTROL.test(v), "không được chứa ký tự điều khiển")
+    .refine((v) => !INVISIBLE.test(v), "không được chứa ký tự ẩn (khoảng trắng không độ rộng, ký tự đảo chiều chữ)");
 
-const text = z.string().transform(normalizeInput).pipe(readable(z.string().min(1, "must not be empty")));
+const text = z.string().transform(normalizeInput).pipe(readable(z.string().min(1, "không được để trống")));
 const optionalText = z
   .string()
   .nullable()
   .transform((v) => (v === null || normalizeInput(v) === "" ? null : normalizeInput(v)))
   .pipe(readable(z.string()).nullable());
-const list = <T extends z.ZodType>(item: T) => z.array(item).max(MAX_ITEMS, `at most ${MAX_ITEMS} items`);
+const list = <T extends z.ZodType>(item: T) => z.array(item).max(MAX_ITEMS, `tối đa ${MAX_ITEMS} mục`);
 
 const documentSchema = z.strictObject({
   name: text,
@@ -45,7 +47,7 @@ const documentSchema = z.strictObject({
 
 /** One procedure as exported and imported (the API's field names). Unknown keys are refused. */
 export const correctionSchema = z.strictObject({
-  code: z.string().regex(/^\d\.\d{6}$/, "must be a national procedure code such as 1.001193"),
+  code: z.string().regex(/^\d\.\d{6}$/, "phải là mã thủ tục quốc gia, ví dụ 1.001193"),
   name: text,
   field: text,
   level: text,
@@ -59,7 +61,7 @@ export const correctionSchema = z.strictObject({
   legalBasis: list(text),
   aliases: list(text),
   notes: list(text),
-  sources: list(text.refine(isPublicSource, "must be an http(s) address or a named public document (no internal notes)")),
+  sources: list(text.refine(isPublicSource, "phải là một địa chỉ http(s) hoặc tên một văn bản công khai (không ghi chú nội bộ)")),
   confidence: z.enum(["HIGH", "MEDIUM", "LOW"]),
   reviewStatus: z.enum(["PUBLISHED", "NEEDS_REVIEW", "WITHDRAWN"]),
   dataAsOf: optionalText,
@@ -68,7 +70,7 @@ export const correctionSchema = z.strictObject({
    * was made from. A record whose procedure was corrected again since is refused, so replaying an
    * old export never silently undoes a newer correction. Absent in a hand-written record.
    */
-  correctedAt: z.iso.datetime({ offset: true, message: "must be the correctedAt the export wrote (an ISO 8601 time) or null" }).nullable().optional(),
+  correctedAt: z.iso.datetime({ offset: true, message: "phải là correctedAt mà tệp xuất đã ghi (thời điểm ISO 8601) hoặc null" }).nullable().optional(),
 });
 
 export type CorrectionRecord = z.output<typeof correctionSchema>;
@@ -152,19 +154,19 @@ export function parseCorrections(raw: unknown): { records: ParsedCorrection[]; p
   const seen = new Set<string>();
   items.forEach((item, index) => {
     const code = typeof (item as { code?: unknown } | null)?.code === "string" ? (item as { code: string }).code : null;
-    const parsed = correctionSchema.safeParse(item);
+    const parsed = correctionSchema.safeParse(item, { error: VIETNAMESE_ISSUES });
     if (!parsed.success) {
-      problems.push({ index, code, problems: parsed.error.issues.map((i) => `${issuePath(i.path) || "record"}: ${i.message}`) });
+      problems.push({ index, code, problems: parsed.error.issues.map((i) => `${issuePath(i.path) || "bản ghi"}: ${i.message}`) });
       return;
     }
     if (seen.has(parsed.data.code)) {
-      problems.push({ index, code, problems: [`code ${parsed.data.code} appears twice in the file`] });
+      problems.push({ index, code, problems: [`mã ${parsed.data.code} có hai lần trong tệp`] });
       return;
     }
     seen.add(parsed.data.code);
     records.push({ index, record: parsed.data });
   });
-  if (items.length === 0) problems.push({ index: -1, code: null, problems: ["the file holds no procedure"] });
+  if (items.length === 0) problems.push({ index: -1, code: null, problems: ["tệp không có thủ tục nào"] });
   return { records, problems };
 }
 
@@ -202,7 +204,7 @@ export async function planCorrections(db: Db, records: ParsedCorrection[]): Prom
   records.forEach(({ index, record: after }) => {
     const before = current.get(after.code);
     if (!before) {
-      problems.push({ index, code: after.code, problems: [`no procedure with code ${after.code} in the catalog (an import corrects a procedure; it does not add one)`] });
+      problems.push({ index, code: after.code, problems: [`không có thủ tục mã ${after.code} trong danh mục (nhập tệp để sửa thủ tục đã có, không để thêm thủ tục mới)`] });
       return;
     }
     if (after.correctedAt !== undefined && !sameInstant(after.correctedAt, before.correctedAt ?? null)) {
@@ -210,7 +212,7 @@ export async function planCorrections(db: Db, records: ParsedCorrection[]): Prom
         index,
         code: after.code,
         problems: [
-          `correctedAt: the procedure was corrected on ${before.correctedAt ?? "?"}${correctors.get(after.code) ? ` by ${correctors.get(after.code)}` : ""}, after this file was exported (${after.correctedAt ?? "never corrected then"}); export it again and make the change there — an old file would undo the newer correction (hồ sơ đã được hiệu đính sau khi xuất tệp này; hãy xuất lại)`,
+          `correctedAt: thủ tục đã được hiệu đính lúc ${before.correctedAt ?? "?"}${correctors.get(after.code) ? ` bởi ${correctors.get(after.code)}` : ""}, sau khi xuất tệp này (${after.correctedAt ?? "khi đó chưa hiệu đính lần nào"}); hãy xuất lại và sửa trên tệp mới — tệp cũ sẽ xóa mất bản hiệu đính mới hơn`,
         ],
       });
       return;
@@ -246,11 +248,11 @@ export async function applyCorrections(db: Db, corrections: PlannedCorrection[],
       if (moved.length) {
         const said = moved.map((c) => {
           const p = stored.get(c.code);
-          return p ? `${c.code} (corrected on ${p.correctedAt?.toISOString() ?? "?"}${p.correctedBy ? ` by ${p.correctedBy}` : ""})` : `${c.code} (no longer in the catalog)`;
+          return p ? `${c.code} (hiệu đính lúc ${p.correctedAt?.toISOString() ?? "?"}${p.correctedBy ? ` bởi ${p.correctedBy}` : ""})` : `${c.code} (không còn trong danh mục)`;
         });
         throw new AppError(
           "CONFLICT",
-          `Not saved: ${said.join(", ")} changed after the difference above was read; export again and make the change there — nothing was stored (thủ tục vừa được người khác hiệu đính; hãy xuất lại).`,
+          `Chưa lưu: ${said.join(", ")} đã được người khác hiệu đính sau khi đọc phần khác biệt ở trên; hãy xuất lại và sửa trên tệp mới — chưa lưu gì.`,
         );
       }
       await tx.procedureDocument.deleteMany({ where: { procedureCode: { in: corrections.map((c) => c.code) } } });
@@ -265,9 +267,9 @@ export async function applyCorrections(db: Db, corrections: PlannedCorrection[],
   );
 }
 
-/** One line per problem, as the README shows them: `record N (code): field: problem`. */
+/** One line per problem, as the README shows them: `bản ghi N (code): field: problem`. */
 export function describeProblems(problems: RecordProblem[]): string[] {
-  return problems.flatMap((p) => p.problems.map((problem) => `record ${p.index + 1}${p.code ? ` (${p.code})` : ""}: ${problem}`));
+  return problems.flatMap((p) => p.problems.map((problem) => `bản ghi ${p.index + 1}${p.code ? ` (${p.code})` : ""}: ${problem}`));
 }
 
 const show = (v: unknown): string => (v === null || v === undefined ? "(trống)" : JSON.stringify(v));
@@ -278,6 +280,6 @@ export function describePlan(plan: CorrectionPlan): string[] {
     lines.push(`${c.code} ${c.name}`);
     for (const ch of c.changes) lines.push(`  ${ch.field}: ${show(ch.before)} → ${show(ch.after)}`);
   }
-  if (plan.unchanged.length) lines.push(`unchanged: ${plan.unchanged.join(", ")}`);
+  if (plan.unchanged.length) lines.push(`không đổi: ${plan.unchanged.join(", ")}`);
   return lines;
 }

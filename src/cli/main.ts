@@ -10,38 +10,25 @@
  *   procedures differences|history   where the portal disagrees with a curated record; past corrections
  *   keys create|revoke           API keys (the new key is printed alone on the last line)
  *   staff create|reset-password|disable   staff console accounts (a one-time password alone on the last line)
+ *   help                         the usage (on stdout, exit 0); no command prints it on stderr and exits 2
+ * What it says to an administrator is Vietnamese, from src/text/cli-vi.ts.
  */
 import cluster from "node:cluster";
 import { parseArgs } from "node:util";
 import { ConfigError, loadEnv, type Env } from "../config/env.js";
 import { AppError } from "../errors.js";
-
-const USAGE = `motcua — thông báo hồ sơ một cửa và trợ lý thủ tục
-
-Usage:
-  motcua serve [--role all|api|worker|bot] [--port N]
-  motcua migrate
-  motcua migration new <name>
-  motcua seed
-  motcua procedures search "<câu hỏi>" [--limit N] [--json]
-  motcua procedures show <mã thủ tục> [--json]
-  motcua procedures export <mã thủ tục>... | --all [--out <file.json>]
-  motcua procedures import <file.json> [--yes] [--by <tên>]
-  motcua procedures differences [<mã thủ tục>]
-  motcua procedures history <mã thủ tục>
-  motcua keys create --role integration|commune_staff|post_office_staff|admin --name <name> [--unit <code>]
-  motcua keys revoke <prefix>
-  motcua staff create --username <u> --name "<họ tên>" --role commune_staff|post_office_staff|admin [--unit <code>]
-  motcua staff reset-password <username>
-  motcua staff disable <username>
-
-Configuration comes from the environment (see README.md).`;
+import { CLI_TEXT, CLI_USAGE } from "../text/cli-vi.js";
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === "help" || command === "--help" || command === "-h") {
-    console.log(USAGE);
-    return command ? 0 : 1;
+  if (command === "help" || command === "--help" || command === "-h") {
+    console.log(CLI_USAGE);
+    return 0;
+  }
+  // No command is a usage error, as an unknown one is: the help goes to stderr and the exit is 2.
+  if (!command) {
+    console.error(`${CLI_TEXT.noCommand}\n\n${CLI_USAGE}`);
+    return 2;
   }
   const env: Env = loadEnv();
   switch (command) {
@@ -54,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
       return (await import("./commands/migrate.js")).runMigrate(env);
     case "migration": {
       const [sub, name] = rest;
-      if (sub !== "new" || !name) throw new AppError("VALIDATION_FAILED", 'usage: motcua migration new <name>   (e.g. motcua migration new add_citizen_email)');
+      if (sub !== "new" || !name) throw new AppError("VALIDATION_FAILED", CLI_TEXT.migrationUsage);
       return (await import("./commands/migrate.js")).runNewMigration(env, name);
     }
     case "seed":
@@ -66,7 +53,7 @@ export async function main(argv: string[]): Promise<number> {
     case "procedures":
       return (await import("./commands/procedures.js")).runProcedures(env, rest);
     default:
-      console.error(`Unknown command "${command}".\n\n${USAGE}`);
+      console.error(`${CLI_TEXT.unknownCommand(command)}\n\n${CLI_USAGE}`);
       return 2;
   }
 }
@@ -83,6 +70,13 @@ export async function runCli(argv: string[]): Promise<void> {
 }
 
 function reportCliError(error: unknown): void {
+  // node:util parseArgs's refusal of an option (English, and a stack trace otherwise): a usage error.
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_")) {
+    console.error(`${CLI_TEXT.badOption(code, (error as Error).message)} Xem: motcua help`);
+    process.exitCode = 2;
+    return;
+  }
   if (error instanceof ConfigError || error instanceof AppError) {
     console.error(error.message);
     process.exitCode = error instanceof ConfigError ? 78 : 1;

@@ -222,6 +222,10 @@ export const envSchema = z
     /** Failed sign-ins from one client address (IPv4, or IPv6 /64) within STAFF_LOCKOUT_SECONDS before it is refused. */
     STAFF_SIGNIN_IP_FAILURES: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(10_000, "must be at most 10000").default(20),
     SMS_SEGMENT_BUDGET: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1).max(10).default(2),
+    /** GSM-7 segments one bot reply by SMS may use (a longer answer is cut, saying where to read it whole). */
+    SMS_REPLY_SEGMENT_BUDGET: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1).max(10).default(3),
+    /** Bot replies by SMS to one phone in any hour; past it one last message says so (one an hour at most), then nothing until the oldest reply is an hour old. */
+    SMS_REPLIES_PER_HOUR: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(1000, "must be at most 1000").default(20),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.WEB_CHAT_SECRET) {

@@ -17,6 +17,7 @@ import { dayKeyVi, formatDateVi } from "../text/dates.js";
 import { nfc, STAFF_EVENT_STATUSES, type DossierEventInput } from "./event-schema.js";
 import { FORMS_TEXT } from "../text/staff-vi.js";
 import { postalHandover } from "./handover-rules.js";
+import { hasResult } from "../calendar/lateness.js";
 import { GroupCommit } from "../db/group-commit.js";
 
 /** The relay's LISTEN channel (owned by the notice store). */
@@ -24,6 +25,11 @@ export { NOTICE_CHANNEL } from "../notifications/notice-store.js";
 
 /** Staff events may be this far ahead of the server's clock (a device's clock drifts), no more. */
 const STAFF_CLOCK_SKEW_MS = 30_000;
+/**
+ * A new staff event may be dated at most this long before it arrives (a device's clock, a slow
+ * link, a queue), no earlier: see step 4.
+ */
+const STAFF_RECORDING_DELAY_MS = 5 * 60_000;
 
 export interface IngestResult {
   accepted: number;
@@ -251,6 +257,8 @@ export class DossierIngestService {
     if (principal && scope) {
       const outside = (what: string) => new ForbiddenError(`${what}; nothing was stored.`, { field: what.split(":")[0]! });
       const named = new Set<string>();
+      /** Each dossier's status as the request's staff events so far leave it (they are checked in time order). */
+      const staffStatus = new Map<string, DossierStatus>();
       for (const { index, e } of [...fresh].sort((a, b) => a.e.occurredAt.getTime() - b.e.occurredAt.getTime() || a.index - b.index)) {
         const stored = dossiers.get(e.dossierCode);
         if (!stored && source === "STAFF") {
@@ -282,6 +290,12 @@ export class DossierIngestService {
           }
           // How it came in is upstream's too (the monthly report counts those received through the post).
           if (e.channel && e.channel !== stored?.channel) throw new ForbiddenError(FORMS_TEXT.staffChannelNotOwn, { field: field(index, "channel") });
+          // A result, once recorded, is not taken back by staff: lateness is judged by the day the
+          // result was first ready, so a result recorded before the due date and then withdrawn
+          // would keep the dossier early (or on time) however late its real result came.
+          const current = staffStatus.get(e.dossierCode) ?? stored?.status;
+          if (current && hasResult(current) && !hasResult(e.status)) throw new AppError("CONFLICT", FORMS_TEXT.staffResultNotUndone, { field: field(index, "status") });
+          staffStatus.set(e.dossierCode, e.status);
         }
       }
     }
@@ -295,6 +309,20 @@ export class DossierIngestService {
       duplicate(index, e);
       return false;
     });
+    // Staff record a step when they take it (the console dates it then). One dated back — a result
+    // "returned" before the due date it was in fact late for — would hide the lateness from the
+    // dossier, the list, the overdue watch and the monthly report the unit sends up; upstream's
+    // dates are its own, and the apology dates its event itself. A retry of a stored event is a
+    // duplicate above, however late it comes.
+    if (source === "STAFF" && principal && !options.apology) {
+      for (const { index, e } of toStore) {
+        if (e.occurredAt.getTime() < Date.now() - STAFF_RECORDING_DELAY_MS) {
+          throw new ValidationError(`${field(index, "occurredAt")}: a staff event must be dated when it is recorded (at most ${STAFF_RECORDING_DELAY_MS / 60_000} minutes before it is sent), not back to an earlier time`, {
+            field: field(index, "occurredAt"),
+          });
+        }
+      }
+    }
 
     // 5. Dossiers of the events to store that are new, and their applicants (one citizen per
     //    phone, created if new; a dossier without a phone gets its own record): made here, written

@@ -52,8 +52,8 @@ export type Proof = { kind: "digits"; digits: string } | { kind: "phone"; e164: 
 
 /** Who is guessing: the web chat's IP address, or the Telegram / Zalo chat. */
 export interface LookupClient {
-  channel: "WEB" | "TELEGRAM" | "ZALO_OA";
-  /** WEB: the client's IP address; TELEGRAM / ZALO_OA: the chat id. */
+  channel: "WEB" | "TELEGRAM" | "ZALO_OA" | "SMS";
+  /** WEB: the client's IP address; TELEGRAM / ZALO_OA: the chat id; SMS: the phone (E.164). */
   key: string;
 }
 

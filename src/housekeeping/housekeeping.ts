@@ -10,12 +10,15 @@
  *   are ignored on arrival, so an id older than that can no longer come back by the provider.
  * - One-time codes (OneTimeCode) a day after they were made: they expire after 10 minutes, and
  *   the limits on how many a phone, a chat or a client may ask for count the last hour.
+ * - The bot's SMS replies (SmsReply) after 31 days: the limit per phone counts the last hour; the
+ *   rest is there to see what the replies cost, month by month.
  */
 import type pg from "pg";
 import type { NoticeStore } from "../notifications/notice-store.js";
 
 export const PROCESSED_WEBHOOK_KEEP_DAYS = 7;
 export const ONE_TIME_CODE_KEEP_HOURS = 24;
+export const SMS_REPLY_KEEP_DAYS = 31;
 /** Rows deleted per statement: a long backlog goes in several short transactions. */
 const CHUNK = 5_000;
 
@@ -23,6 +26,7 @@ export interface HousekeepingCounts {
   earlyReceipts: number;
   processedWebhooks: number;
   oneTimeCodes: number;
+  smsReplies: number;
 }
 
 export class Housekeeping {
@@ -41,7 +45,11 @@ export class Housekeeping {
       `DELETE FROM "OneTimeCode" WHERE id IN (SELECT id FROM "OneTimeCode" WHERE "createdAt" < now() - make_interval(hours => $1) LIMIT $2)`,
       ONE_TIME_CODE_KEEP_HOURS,
     );
-    return { earlyReceipts, processedWebhooks, oneTimeCodes };
+    const smsReplies = await this.inChunks(
+      `DELETE FROM "SmsReply" WHERE id IN (SELECT id FROM "SmsReply" WHERE "createdAt" < now() - make_interval(days => $1) LIMIT $2)`,
+      SMS_REPLY_KEEP_DAYS,
+    );
+    return { earlyReceipts, processedWebhooks, oneTimeCodes, smsReplies };
   }
 
   private async inChunks(sql: string, age: number): Promise<number> {

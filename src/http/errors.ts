@@ -85,7 +85,11 @@ export function clientErrorRefusal(error: Error & { code?: string }, socket: Dup
   socket.destroy(error);
 }
 
-export function installErrorHandling(app: FastifyInstance): void {
+/**
+ * `resumeSession` finds the signed-in member of a console address that matches no route (the guard
+ * runs only on routes), so that the "not found" page keeps the console's navigation.
+ */
+export function installErrorHandling(app: FastifyInstance, options: { resumeSession?: (request: FastifyRequest) => Promise<unknown> } = {}): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     // A console page answers a person: a redirect to sign in, or an HTML page, never JSON.
     if (isConsolePage(request)) return sendConsoleError(error, request, reply);
@@ -105,9 +109,9 @@ export function installErrorHandling(app: FastifyInstance): void {
     request.log.error({ err: error }, "unexpected error");
     return reply.status(500).send({ error: { code: "INTERNAL", message: "Lỗi không mong đợi trong hệ thống; đã ghi nhật ký. (Unexpected error; it has been logged.)" } });
   });
-  app.setNotFoundHandler((request, reply) =>
-    isConsolePage(request)
-      ? sendConsoleError(new AppError("NOT_FOUND", "Không có trang này trong bảng điều khiển."), request, reply)
-      : reply.status(404).send({ error: { code: "NOT_FOUND", message: `Không có địa chỉ ${request.method} ${request.url.split("?")[0]} (no such route).` } }),
-  );
+  app.setNotFoundHandler(async (request, reply) => {
+    if (!isConsolePage(request)) return reply.status(404).send({ error: { code: "NOT_FOUND", message: `Không có địa chỉ ${request.method} ${request.url.split("?")[0]} (no such route).` } });
+    await options.resumeSession?.(request).catch((error: unknown) => request.log.warn({ err: error }, "session not read for a not-found page"));
+    return sendConsoleError(new AppError("NOT_FOUND", "Không có trang này trong bảng điều khiển."), request, reply);
+  });
 }

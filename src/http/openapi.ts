@@ -90,7 +90,7 @@ const dossierEventSchema = {
       enum: ["REGISTERED", "RECEIVED", "REFUSED", "PROCESSING", "SUPPLEMENT_REQUIRED", "PAYMENT_REQUIRED", "WITHDRAWN", "STOPPED", "RESULT_READY", "RETURNED", "DELAYED", "POSTAL_COLLECTED", "POSTAL_HANDED_TO_DESK", "RESULT_HANDED_TO_POST", "OUT_FOR_DELIVERY", "DELIVERED", "DELIVERY_FAILED"],
     },
     statusCode: { type: ["integer", "string"], minimum: 1, maximum: 10, pattern: "^(?:[1-9]|10)$", description: "The national status code (an integer 1–10, or its decimal string), instead of (or matching) status." },
-    occurredAt: { type: "string", format: "date-time", description: "Not before 2000, not more than 5 minutes ahead of the server's clock; without an offset, Vietnam time (UTC+7)." },
+    occurredAt: { type: "string", format: "date-time", description: "Not before 2000, not more than 5 minutes ahead of the server's clock; a new staff event (commune staff's keys and sessions): at most 30 seconds ahead and 5 minutes before it arrives. Without an offset, Vietnam time (UTC+7)." },
     procedure: { type: "object", properties: { code: { type: "string" }, name: { type: "string" } } },
     applicant: { type: "object", properties: { fullName: { type: "string" }, phone: { type: "string", description: "Vietnamese number in any common form" } } },
     communeCode: { type: "string", pattern: "^\\d{5}$" },
@@ -248,6 +248,17 @@ export function openApiDocument(serverUrl: string): object {
         post: {
           summary: "Twilio status callbacks (X-Twilio-Signature verified; statuses only move forward)",
           responses: { "204": { description: "Recorded" }, "403": error("Bad signature; nothing changed.") },
+        },
+      },
+      "/webhooks/twilio/sms": {
+        post: {
+          summary:
+            "A citizen's text message to the Twilio number (its \"A message comes in\" URL; form fields From, To, Body, MessageSid, NumMedia…; X-Twilio-Signature verified). Each MessageSid is taken once; the bot's answer goes back as an SMS through the Twilio API, at most SMS_REPLIES_PER_HOUR a phone",
+          responses: {
+            "200": { description: "Taken (also for repeats): an empty TwiML <Response/>, Twilio sends nothing itself", content: { "text/xml": { schema: { type: "string" } } } },
+            "400": error("Not a message Twilio sends (no E.164 From, no MessageSid, a Body over 1,600 characters, a NUL); nothing stored."),
+            "403": error("Bad signature; nothing stored."),
+          },
         },
       },
       "/webhooks/zalo": {

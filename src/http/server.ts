@@ -25,17 +25,19 @@ import { registerDossierEventRoutes } from "./routes/dossier-events.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerProcedureRoutes } from "./routes/procedures.js";
 import { registerSandboxRoutes } from "./routes/sandbox.js";
-import { registerTwilioWebhook } from "./routes/webhooks/twilio.js";
+import { registerTwilioSmsWebhook, registerTwilioWebhook, type IncomingSms } from "./routes/webhooks/twilio.js";
 import { registerZaloWebhook, type ZaloEvent } from "./routes/webhooks/zalo.js";
 import { registerAssets } from "../web/pages.js";
 import fastifyCookie from "@fastify/cookie";
 import { registerAuthRoutes } from "./routes/auth.js";
-import { installCsrfCheck, sessionAuthenticator } from "./staff-session.js";
+import { installCsrfCheck, sessionAuthenticator, sessionOf } from "./staff-session.js";
 import { registerConsolePages } from "../web/console.js";
 
 export interface HttpOptions {
   /** Where the chat bot takes Zalo user messages (bot role). */
   onZaloUserMessage?: (event: ZaloEvent) => Promise<void>;
+  /** Where the chat bot takes citizens' text messages to the Twilio number (api role). */
+  onIncomingSms?: (sms: IncomingSms) => Promise<void>;
   /** Extra routes (the bot's web chat and Telegram webhook). */
   extraRoutes?: (app: FastifyInstance) => void | Promise<void>;
   lookupLink?: (dossierCode: string) => string | null;
@@ -58,7 +60,7 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
     trustProxy: typeof env.TRUST_PROXY === "number" ? hopsTrusted(env.TRUST_PROXY) : env.TRUST_PROXY,
   });
   installBodyParsers(app);
-  installErrorHandling(app);
+  installErrorHandling(app, { resumeSession: (request) => sessionOf(request, ctx.staffAccounts) });
   installBoundedClose(app, options.shutdownGraceMs ?? 10_000);
   // Cookies are parsed for every route (before the guard, which reads the console's session
   // cookie); registered once here, the web chat uses it too.
@@ -101,6 +103,13 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
   registerAuthRoutes(app, { accounts: ctx.staffAccounts, env });
   registerConsolePages(app, { accounts: ctx.staffAccounts, console: ctx.staffConsole, env, reports: ctx.reports });
   registerTwilioWebhook(app, { authToken: env.TWILIO_AUTH_TOKEN, publicBaseUrl: env.PUBLIC_BASE_URL, receipts: ctx.receipts });
+  registerTwilioSmsWebhook(app, {
+    authToken: env.TWILIO_AUTH_TOKEN,
+    publicBaseUrl: env.PUBLIC_BASE_URL,
+    db: ctx.db,
+    logger: ctx.logger,
+    ...(options.onIncomingSms ? { onMessage: options.onIncomingSms } : {}),
+  });
   registerZaloWebhook(app, {
     appId: env.ZALO_APP_ID,
     oaSecretKey: env.ZALO_OA_SECRET_KEY,

@@ -362,10 +362,11 @@ export class NoticeStore {
                                                           'reachable', i.reachable, 'lastInteractionAt', i."lastInteractionAt"))
                           FROM "ChannelIdentity" i
                          -- Conditions the indexes answer (a CASE here was a scan of every identity per notice):
-                         -- the citizen's chats and phone, or the one chat a notice is addressed to and
-                         -- the phone's own opt-outs (an urgent announcement's SMS fallback honours a STOP).
+                         -- the citizen's chats and phone, or the one chat a notice is addressed to; and
+                         -- always the phone's own opt-outs, linked to this citizen or not (a STOP, or a
+                         -- "HUY" texted before the citizen was known; an urgent announcement's SMS fallback).
                          WHERE i.id = n."identityId" OR (n."identityId" IS NULL AND i."citizenId" = n."citizenId")
-                            OR (n."identityId" IS NOT NULL AND i.channel IN ('SMS', 'ZNS') AND i."externalId" = z.phone)), '[]'::json) AS identities
+                            OR (i.channel IN ('SMS', 'ZNS') AND i."externalId" = z.phone)), '[]'::json) AS identities
          FROM "Notice" n LEFT JOIN "Citizen" z ON z.id = n."citizenId"
         WHERE n.id = ANY($1::uuid[]) AND ${NoticeStore.claimable("$2")}`,
       values: [ids, noticeFrom("SENDING")],

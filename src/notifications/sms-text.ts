@@ -65,16 +65,17 @@ function septets(text: string): number {
 
 /**
  * Builds an SMS within `budget` GSM-7 segments: `head` and `tail` are kept whole, `middle`
- * (a free-text note) is shortened at a word boundary with "..." when needed, or dropped.
+ * (a free-text note, or a bot's answer) is shortened at a word boundary with "..." when needed, or
+ * dropped; `cut` (where to read the whole) is said before the tail only when the middle was.
  */
-export function fitSms(parts: { head: string; middle?: string; tail?: string }, budget: number): string {
+export function fitSms(parts: { head: string; middle?: string; tail?: string; cut?: string }, budget: number): string {
   const head = toSmsText(parts.head);
-  const tail = parts.tail ? toSmsText(parts.tail) : "";
   const middle = parts.middle ? toSmsText(parts.middle) : "";
-  const join = (m: string) => [head, m, tail].filter((s) => s !== "").join(" ");
   const capacity = budget <= 1 ? 160 : budget * 153;
-  const full = join(middle);
-  if (septets(full) <= capacity) return full;
+  const whole = [head, middle, parts.tail ? toSmsText(parts.tail) : ""].filter((s) => s !== "").join(" ");
+  if (septets(whole) <= capacity) return whole;
+  const tail = [parts.cut, parts.tail].filter((s): s is string => !!s).map(toSmsText).join(" ");
+  const join = (m: string) => [head, m, tail].filter((s) => s !== "").join(" ");
   const room = capacity - septets(join("")) - 1 - 3; // a space and "..."
   if (room >= 10) {
     let cut = "";

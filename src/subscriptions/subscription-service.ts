@@ -1,7 +1,7 @@
 /**
  * What a chat receives: a dossier's notices (linking the chat to the dossier's applicant, only
  * after a one-time code sent to the applicant's phone), a commune's or hamlet's announcements,
- * and the opt-out from everything ("HUY", /stop).
+ * and the opt-out from everything ("HUY", /stop); a phone's SMS opt-out ("HUY" by SMS) and its undoing.
  */
 import type { Db } from "../db/client.js";
 import { lockCommuneHamlets, sameHamletName } from "../hamlets/hamlet-service.js";
@@ -154,7 +154,7 @@ export class SubscriptionService {
    * says. On Zalo, "this channel" is also the ZNS template messages Zalo shows the linked citizen
    * under the same Official Account: those stop too (a ZNS opt-out of the citizen's phone, which
    * routing honours), until the citizen asks for a dossier's notices on Zalo again. SMS is another
-   * channel, with its own STOP.
+   * channel, with its own STOP (Twilio's, or "HUY" texted to the service's number: `smsOptOut`).
    */
   async optOut(channel: ChatChannel, externalId: string): Promise<void> {
     const now = new Date();
@@ -175,6 +175,28 @@ export class SubscriptionService {
         });
       }
     });
+  }
+
+  /**
+   * "HUY" texted by SMS: the phone's SMS opt-out, recorded as Twilio's STOP is (error 21610, on
+   * the SMS identity of the phone): no dossier notice and no announcement goes to it by SMS any
+   * more (routing and announcement targeting read the phone's SMS identity), until `smsOptIn`.
+   * Its other channels are not touched. A citizen whose phone it is is linked to it.
+   */
+  async smsOptOut(phone: string): Promise<void> {
+    const now = new Date();
+    const citizen = await this.db.citizen.findUnique({ where: { phone }, select: { id: true } });
+    await this.db.channelIdentity.upsert({
+      where: { channel_externalId: { channel: "SMS", externalId: phone } },
+      create: { channel: "SMS", externalId: phone, citizenId: citizen?.id ?? null, optedOutAt: now, lastInteractionAt: now },
+      update: { optedOutAt: now, lastInteractionAt: now, ...(citizen ? { citizenId: citizen.id } : {}) },
+    });
+  }
+
+  /** "BAT LAI" / "START" texted by SMS: the phone's SMS opt-out lifted; false when there was none. */
+  async smsOptIn(phone: string): Promise<boolean> {
+    const lifted = await this.db.channelIdentity.updateMany({ where: { channel: "SMS", externalId: phone, optedOutAt: { not: null } }, data: { optedOutAt: null, lastInteractionAt: new Date() } });
+    return lifted.count > 0;
   }
 }
 

@@ -85,6 +85,9 @@ export const FORMS_TEXT = {
   /** A staff event (the API) naming another way the dossier came in than the one on record. */
   staffChannelNotOwn:
     "channel: cán bộ không đổi hình thức nộp hồ sơ (trực tiếp, trực tuyến, qua bưu chính) bằng sự kiện: hình thức nộp do hệ thống một cửa của tỉnh ghi (staff do not change the dossier's channel); nothing was stored.",
+  /** A staff event that would take a dossier with its result back to one without (the status form or the API). */
+  staffResultNotUndone:
+    "status: kết quả đã được ghi nhận; cán bộ không đưa trạng thái trở lại trước kết quả (trễ hạn hay đúng hạn được tính theo lần đầu ghi kết quả); việc đính chính do hệ thống một cửa của tỉnh ghi (staff do not take a recorded result back); nothing was stored.",
   /** A staff event (the API) naming an appointment date other than the dossier's. */
   staffDateNotOwn: (field: "dueAt" | "newDueAt") =>
     `${field}: cán bộ không đổi ngày hẹn trả kết quả bằng sự kiện: ngày hẹn do hệ thống một cửa của tỉnh ghi, ngày hẹn mới chỉ qua phiếu xin lỗi (mẫu 04), một lần (staff do not change the appointment dates through events); nothing was stored.`,
@@ -327,3 +330,14 @@ export const HTTP_REFUSAL_TEXT = {
   timeout: "Yêu cầu gửi đến quá chậm",
   with: (text: string, original: string) => `${text} (${original})`,
 } as const;
+
+/**
+ * A service's message as a page shows it: many say it in Vietnamese and then, for the API's
+ * integrators, in English in brackets at the end ("Không có hồ sơ X trong đơn vị của bạn (no such
+ * dossier in your unit)."); a person reads the Vietnamese alone. Only a last bracket of plain
+ * ASCII words goes (never a Vietnamese one, which has marks, nor a code or a date alone:
+ * "phải sau ngày hẹn hiện tại (30/11/2026)" keeps its date).
+ */
+export function withoutEnglishGloss(message: string): string {
+  return message.replace(/\s*\((?=[^()]*[a-z]{3,})[\x20-\x7e]*\)\s*(\.?)\s*$/, "$1");
+}

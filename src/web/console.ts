@@ -28,7 +28,7 @@ import { clearSessionCookie, sessionOf, setSessionCookie } from "../http/staff-s
 import { FAILED_WINDOW_DAYS, type StaffConsoleService } from "../staff/console-service.js";
 import { sendPage } from "./pages.js";
 import type { MonthlyReportService } from "../reports/monthly-report.js";
-import { REPORT_TEXT } from "../text/staff-vi.js";
+import { REPORT_TEXT, withoutEnglishGloss } from "../text/staff-vi.js";
 
 const LOGIN_COOKIE = "motcua_login";
 
@@ -38,10 +38,14 @@ export function isConsolePage(request: FastifyRequest): boolean {
   return url === "/staff" || url.startsWith("/staff/");
 }
 
-/** What every console page's template gets: who is signed in, what they may do, the CSRF token. */
+/**
+ * What every console page's template gets: who is signed in, what they may do, the CSRF token. An
+ * error page has them too — a 403's request has a session but no principal (the guard refused it
+ * one) — so that it keeps the console's header and navigation.
+ */
 export function consoleVars(request: FastifyRequest): Record<string, unknown> {
-  const principal = request.principal;
   const session = request.staffSession;
+  const principal = request.principal ?? (session && !session.mustChangePassword ? session.principal : undefined);
   const perms = Object.fromEntries((Object.keys(PERMISSIONS) as Action[]).map((a) => [a, principal ? can(principal, a) : false]));
   return {
     principal,
@@ -83,7 +87,7 @@ export function sendConsoleError(error: FastifyError | AppError, request: Fastif
     code === "CSRF_FAILED"
       ? { heading: "Biểu mẫu đã hết hạn", message: "Biểu mẫu này đã cũ hoặc không đến từ trang của hệ thống. Vui lòng tải lại trang rồi gửi lại." }
       : (ERROR_PAGES[status] ?? { heading: "Có lỗi xảy ra", message: "Lỗi không mong đợi trong hệ thống; đã ghi nhật ký. Vui lòng thử lại sau." });
-  const message = status < 500 && error instanceof AppError && code !== "CSRF_FAILED" && code !== "FORBIDDEN" ? error.message : page.message;
+  const message = status < 500 && error instanceof AppError && code !== "CSRF_FAILED" && code !== "FORBIDDEN" ? withoutEnglishGloss(error.message) : page.message;
   return sendConsolePage(request, reply, "staff/error", { title: page.heading, heading: page.heading, message }, status);
 }
 
@@ -131,7 +135,7 @@ export function registerConsolePages(app: FastifyInstance, deps: { accounts: Sta
     const body = form.success ? form.data : { username: "", password: "", next: undefined, _csrf: undefined };
     const next = safeNextPath(body.next);
     if (!sameToken(body._csrf, request.cookies[LOGIN_COOKIE])) {
-      return loginPage(request, reply, { next, username: body.username, general: ["Biểu mẫu đăng nhập đã hết hạn; vui lòng nhập lại (the form expired)."] }, 403);
+      return loginPage(request, reply, { next, username: body.username, general: ["Biểu mẫu đăng nhập đã hết hạn; vui lòng nhập lại."] }, 403);
     }
     const fieldErrors: FieldErrors = {};
     if (!body.username.trim()) fieldErrors.username = "Nhập tên đăng nhập.";
@@ -191,7 +195,7 @@ export function registerConsolePages(app: FastifyInstance, deps: { accounts: Sta
       if (error instanceof ValidationError) {
         const field = (error.details as { field?: string } | undefined)?.field === "currentPassword" ? "currentPassword" : "newPassword";
         const issues = (error.details as { issues?: { message: string }[] } | undefined)?.issues;
-        return passwordPage(request, reply, next, { [field]: field === "currentPassword" ? "Mật khẩu hiện tại không đúng." : (issues?.map((i) => stripEnglish(i.message)).join(" ") ?? error.message) }, 400);
+        return passwordPage(request, reply, next, { [field]: field === "currentPassword" ? "Mật khẩu hiện tại không đúng." : (issues?.map((i) => withoutEnglishGloss(i.message)).join(" ") ?? error.message) }, 400);
       }
       throw error; // 429: the console's error page, with Retry-After
     }
@@ -214,9 +218,4 @@ export function registerConsolePages(app: FastifyInstance, deps: { accounts: Sta
       reportReminder: reminder ? { href: reminder.href, text: REPORT_TEXT.reminder(reminder.monthLabel, reminder.lastDay) } : null,
     });
   });
-}
-
-/** "Mật khẩu mới … (at least 10 characters)." → the Vietnamese part, for a page. */
-function stripEnglish(message: string): string {
-  return message.replace(/\s*\([^()]*\)\s*\.?$/, ".").replace(/\.\.$/, ".");
 }

@@ -270,6 +270,20 @@ describe("the two-person rule", () => {
     expect((await req("POST", `/api/v1/broadcasts/${inConsole}/approve`, { key: k3.key })).status).toBe(200);
   });
 
+  it("attack: a colleague who changed an urgent draft's text before it was sent is one of its authors: she cannot approve what she wrote; a third officer can", async () => {
+    const lan = await member(COMMUNE, "Nguyễn Thị Lan");
+    const hoa = await member(COMMUNE, "Trần Thị Hoa");
+    const minh = await member(COMMUNE, "Lê Văn Minh");
+    const id = await draftFor(lan, { urgent: true, title: "Khẩn: cắt điện", body: "Cắt điện sáng mai từ 7 giờ." });
+    // Hoa rewrites Lan's draft; Lan, whose page still shows her own text, sends it.
+    expect((await req("PATCH", `/api/v1/broadcasts/${id}`, { session: hoa.session, csrf: hoa.csrf, json: { body: "Sơ tán ngay khỏi khu vực." } })).status).toBe(200);
+    expect((await req("POST", `/api/v1/broadcasts/${id}/send`, { session: lan.session, csrf: lan.csrf })).body.status).toBe("AWAITING_APPROVAL");
+    const byEditor = await req("POST", `/api/v1/broadcasts/${id}/approve`, { session: hoa.session, csrf: hoa.csrf });
+    expect(byEditor.status).toBe(403);
+    expect((await s.ctx.db.broadcast.findUniqueOrThrow({ where: { id } })).status).toBe("AWAITING_APPROVAL");
+    expect((await req("POST", `/api/v1/broadcasts/${id}/approve`, { session: minh.session, csrf: minh.csrf })).status).toBe(200);
+  });
+
   it("attack: a disabled member's own API key stops working too, like her sessions; another member's key goes on", async () => {
     const lan = await member(COMMUNE, "Nguyễn Thị Lan");
     const hers = await s.ctx.apiKeys.create({ name: "Lan (máy tính ở nhà)", role: "COMMUNE_STAFF", unitCode: COMMUNE });

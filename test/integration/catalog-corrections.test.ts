@@ -74,7 +74,7 @@ describe("procedures export / import", () => {
     const file = await write(records);
     const again = await procedures(["import", file, "--yes", "--by", "test"]);
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/Nothing to change\./);
+    expect(again.stdout).toMatch(/Không có gì thay đổi\./);
     expect(await db.procedureRevision.count()).toBe(0);
     expect(await db.procedure.count({ where: { correctedAt: { not: null } } })).toBe(0);
   });
@@ -92,13 +92,13 @@ describe("procedures export / import", () => {
     ]);
     const out = await procedures(["import", file, "--yes"]);
     expect(out.code).toBe(1);
-    expect(out.stderr).toMatch(/record 2 \(1\.00487\): code: must be a national procedure code/);
+    expect(out.stderr).toMatch(/bản ghi 2 \(1\.00487\): code: phải là mã thủ tục quốc gia/);
     // one line per problem, each naming its record
-    expect(out.stderr).toMatch(/^record 3 \(1\.001193\): documents\[1\]\.name: must not be empty$/m);
-    expect(out.stderr).toMatch(/^record 3 \(1\.001193\): sources\[1\]: must be an http\(s\) address or a named public document/m);
-    expect(out.stderr).toMatch(/record 4 \(9\.999999\): no procedure with code 9\.999999/);
-    expect(out.stderr).toMatch(/record 5 \(1\.000894\): .*surprise/);
-    expect(out.stderr).toMatch(/4 record\(s\) refused; nothing was stored\./);
+    expect(out.stderr).toMatch(/^bản ghi 3 \(1\.001193\): documents\[1\]\.name: không được để trống$/m);
+    expect(out.stderr).toMatch(/^bản ghi 3 \(1\.001193\): sources\[1\]: phải là một địa chỉ http\(s\) hoặc tên một văn bản công khai/m);
+    expect(out.stderr).toMatch(/bản ghi 4 \(9\.999999\): không có thủ tục mã 9\.999999/);
+    expect(out.stderr).toMatch(/bản ghi 5 \(1\.000894\): .*surprise/);
+    expect(out.stderr).toMatch(/4 bản ghi bị từ chối; chưa lưu gì\./);
     expect(await snapshot("1.004873")).toEqual(before);
     expect(await db.procedureRevision.count()).toBe(0);
   });
@@ -114,11 +114,11 @@ describe("procedures export / import", () => {
     expect(no.stdout).toMatch(/^1\.004873 Cấp Giấy xác nhận tình trạng hôn nhân$/m);
     expect(no.stdout).toMatch(/^ {2}fee: "Lệ phí theo mức HĐND cấp tỉnh.*" → "Miễn lệ phí \(sửa thử\)"$/m);
     expect(no.stdout).toMatch(/^ {2}documents\[\d+\]: \(trống\) → \{"name":"Giấy tờ thêm"/m);
-    expect(no.stdout).toMatch(/Not saved\./);
+    expect(no.stdout).toMatch(/^Chưa lưu\.$/m);
     expect(asked).toEqual([expect.stringMatching(/^Lưu 1 thủ tục đã sửa \(người sửa: Trần Thị Bình\)\? \[y\/N\] $/)]);
     const headless = await procedures(["import", file]);
     expect(headless.code).toBe(1);
-    expect(headless.stderr).toMatch(/no terminal to confirm on.*--yes/);
+    expect(headless.stderr).toMatch(/không có cửa sổ dòng lệnh để xác nhận.*--yes/);
     expect(await snapshot("1.004873")).toEqual(before);
     expect(await db.procedureRevision.count()).toBe(0);
   });
@@ -132,7 +132,7 @@ describe("procedures export / import", () => {
       (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
     );
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/Not saved: no terminal to confirm on/);
+    expect(result.stderr).toMatch(/Chưa lưu: không có cửa sổ dòng lệnh để xác nhận/);
     expect((await snapshot("1.001193"))?.fee).not.toBe("Miễn lệ phí (thử)");
   });
 
@@ -145,7 +145,7 @@ describe("procedures export / import", () => {
     const yes = await procedures(["import", file, "--by", "Lê Văn Cường"], { interactive: true, confirm: async () => true });
     expect(yes.code).toBe(0);
     expect(yes.stdout).toMatch(/^ {2}processingTime: \(trống\) → "05 ngày làm việc"$/m);
-    expect(yes.stdout).toMatch(/Saved 1 correction\(s\) by Lê Văn Cường: 1\.115148/);
+    expect(yes.stdout).toMatch(/Đã lưu 1 thủ tục do Lê Văn Cường hiệu đính: 1\.115148/);
 
     const saved = await snapshot("1.115148");
     expect(saved).toMatchObject({ processingTime: "05 ngày làm việc", fee: "Miễn phí", confidence: "HIGH", reviewStatus: "PUBLISHED", correctedBy: "Lê Văn Cường" });
@@ -274,10 +274,10 @@ describe("attacks on procedure corrections", () => {
     const file = await write([{ ...records[0], name: "Đăng ký\u202e kết hôn", notes: ["Mang theo\u0007 CCCD"], documents: [{ name: "Tờ khai\u200b", formNumber: null, originals: 1, copies: 0, note: "\u001b[31m" }] }]);
     const out = await procedures(["import", file, "--yes"]);
     expect(out.code).toBe(1);
-    expect(out.stderr).toMatch(/^record 1 \(1\.000894\): name: must not hold invisible characters/m);
-    expect(out.stderr).toMatch(/^record 1 \(1\.000894\): notes\[1\]: must not hold control characters/m);
-    expect(out.stderr).toMatch(/^record 1 \(1\.000894\): documents\[1\]\.name: must not hold invisible characters/m);
-    expect(out.stderr).toMatch(/^record 1 \(1\.000894\): documents\[1\]\.note: must not hold control characters/m);
+    expect(out.stderr).toMatch(/^bản ghi 1 \(1\.000894\): name: không được chứa ký tự ẩn/m);
+    expect(out.stderr).toMatch(/^bản ghi 1 \(1\.000894\): notes\[1\]: không được chứa ký tự điều khiển/m);
+    expect(out.stderr).toMatch(/^bản ghi 1 \(1\.000894\): documents\[1\]\.name: không được chứa ký tự ẩn/m);
+    expect(out.stderr).toMatch(/^bản ghi 1 \(1\.000894\): documents\[1\]\.note: không được chứa ký tự điều khiển/m);
     expect(await snapshot("1.000894")).toEqual(before);
   });
 
@@ -287,8 +287,8 @@ describe("attacks on procedure corrections", () => {
     const doc = { name: "Tờ khai", formNumber: null, originals: 1, copies: 0, note: null };
     const long = await procedures(["import", await write([{ ...records[0], notes: ["x".repeat(100_000)], documents: Array.from({ length: 501 }, () => doc) }]), "--yes"]);
     expect(long.code).toBe(1);
-    expect(long.stderr).toMatch(/^record 1 \(1\.000894\): notes\[1\]: at most 20000 characters$/m);
-    expect(long.stderr).toMatch(/^record 1 \(1\.000894\): documents: at most 500 items$/m);
+    expect(long.stderr).toMatch(/^bản ghi 1 \(1\.000894\): notes\[1\]: tối đa 20000 ký tự$/m);
+    expect(long.stderr).toMatch(/^bản ghi 1 \(1\.000894\): documents: tối đa 500 mục$/m);
     const big = path.join(dir, "big.json");
     await writeFile(big, JSON.stringify([{ ...records[0], notes: ["x".repeat(21 * 1024 * 1024)] }]), "utf8");
     const huge = await procedures(["import", big, "--yes"]).catch((error: Error) => ({ code: 1, stdout: "", stderr: error.message }));
@@ -338,7 +338,7 @@ describe("attacks on procedure corrections", () => {
     for (const file of [old.file, replay]) {
       const out = await procedures(["import", file, "--yes", "--by", "Cán bộ B"]);
       expect(out.code).toBe(1);
-      expect(out.stderr).toMatch(/^record 1 \(1\.003005\): correctedAt: the procedure was corrected on .* by Cán bộ A, after this file was exported/m);
+      expect(out.stderr).toMatch(/^bản ghi 1 \(1\.003005\): correctedAt: thủ tục đã được hiệu đính lúc .* bởi Cán bộ A, sau khi xuất tệp này/m);
       expect(await snapshot("1.003005")).toEqual(corrected);
     }
     // Exported again, the change goes through on top of the newer correction.

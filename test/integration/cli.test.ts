@@ -11,6 +11,42 @@ describe("motcua CLI", () => {
     expect(stdout.split("\n")[0]).toBe("motcua — thông báo hồ sơ một cửa và trợ lý thủ tục");
   });
 
+  it("without a command, or with an option it does not know, prints what to type on stderr and exits 2; help exits 0; a missing file is named in words", async () => {
+    const none = await motcua([]);
+    expect(none.code).toBe(2);
+    expect(none.stdout).toBe("");
+    expect(none.stderr).toMatch(/^Chưa nêu lệnh nào\.\n\nmotcua — thông báo hồ sơ một cửa và trợ lý thủ tục\n\nCách dùng:\n/);
+    const help = await motcua(["help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Cách dùng:$/m);
+    const missing = await motcua(["procedures", "import", "/khong-co/sua-thu-tuc.json"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe("Không có tệp /khong-co/sua-thu-tuc.json: kiểm tra tên và thư mục của tệp.");
+    const unknown = await motcua(["keys", "create", "--bogus"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim()).toBe("Không có tùy chọn --bogus. Xem: motcua help");
+  });
+
+  it("speaks Vietnamese to the administrator who creates and revokes keys", async () => {
+    const role = await motcua(["keys", "create", "--role", "boss", "--name", "x"]);
+    expect(role.code).toBe(1);
+    expect(role.stderr).toMatch(/^--role phải là một trong: admin, integration, commune_staff, post_office_staff\.\ncách dùng: motcua keys create/);
+    const name = await motcua(["keys", "create", "--role", "integration"]);
+    expect(name.stderr).toMatch(/^--name là bắt buộc/);
+    const unit = await motcua(["keys", "create", "--role", "commune_staff", "--name", "Cán bộ"]);
+    expect(unit.stderr).toMatch(/^--unit là bắt buộc với khóa commune_staff/);
+    const created = await motcua(["keys", "create", "--role", "integration", "--name", "Hệ thống một cửa tỉnh"]);
+    expect(created.code).toBe(0);
+    const [said, key] = created.stdout.trim().split("\n");
+    const prefix = /tiền tố (\S+)\)/.exec(said!)?.[1];
+    expect(said).toBe(`Đã tạo khóa integration "Hệ thống một cửa tỉnh" (tiền tố ${prefix}). Khóa chỉ hiện lúc này, hãy lưu lại:`);
+    expect(key!.startsWith(prefix!)).toBe(true);
+    expect((await motcua(["keys", "revoke", prefix!])).stdout.trim()).toBe(`Đã thu hồi 1 khóa có tiền tố ${prefix}.`);
+    const again = await motcua(["keys", "revoke", prefix!]);
+    expect(again.code).toBe(1);
+    expect(again.stdout.trim()).toBe(`Không có khóa nào đang dùng có tiền tố ${prefix}.`);
+  });
+
   it("searches the catalog from the shell", async () => {
     const out = await motcua(["procedures", "search", "xin giấy độc thân"]);
     expect(out.code).toBe(0);
@@ -56,7 +92,7 @@ describe("motcua CLI", () => {
   it("refuses an empty or over-long question", async () => {
     const empty = await motcua(["procedures", "search", "  "]);
     expect(empty.code).toBe(1);
-    expect(empty.stderr).toMatch(/usage: motcua procedures search/);
+    expect(empty.stderr).toMatch(/cách dùng: motcua procedures search/);
     const long = await motcua(["procedures", "search", "a".repeat(2000)]);
     expect(long.code).toBe(1);
     expect(long.stderr).toMatch(/dài quá 500 ký tự/);
@@ -129,7 +165,7 @@ describe("motcua CLI", () => {
       expect((await motcua(["migrate"], { DATABASE_URL: url })).code).toBe(0);
       const unseeded = await motcua(["procedures", "search", "làm hộ chiếu"], { DATABASE_URL: url });
       expect(unseeded.code).toBe(1);
-      expect(unseeded.stderr.trim()).toBe("The procedure catalog is empty; run `npx motcua seed` (or `npm run demo`) to load it.");
+      expect(unseeded.stderr.trim()).toBe("Danh mục thủ tục đang trống; chạy `npx motcua seed` (hoặc `npm run demo`) để nạp.");
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await admin.end();

@@ -226,6 +226,12 @@ describe("the apology rule (form 04)", () => {
     expect(bad.status).toBe(400);
     expect(bad.html).toContain("error-summary");
     expect(bad.html).toContain('href="#apology-reason"');
+    // What an official with a date picker can act on, not the API's ISO 8601 format.
+    expect(bad.html).toContain("Ngày hẹn mới: chọn một ngày sau ngày hẹn hiện tại, trong vòng 5 năm tới");
+    expect(bad.html).not.toContain("ISO 8601");
+    const past = await form(`/staff/dossiers/${enc(code(5))}/apology`, keys.other!, { newDueAt: vnDay(-30), reason: "Chờ xác minh." });
+    expect(past.status).toBe(400);
+    expect(past.html).toMatch(/>Ngày hẹn mới phải sau ngày hẹn hiện tại \(\d{2}\/\d{2}\/\d{4}\)</); // said once, not "Ngày hẹn mới: Ngày hẹn mới …"
     expect((await form(`/staff/dossiers/${enc(code(5))}/apology`, keys.staff!, { newDueAt: vnDay(9), reason: "x" })).status).toBe(404);
     const ok = await form(`/staff/dossiers/${enc(code(5))}/apology`, keys.other!, { newDueAt: vnDay(9), reason: "Chờ kết quả xác minh." });
     expect(ok.status).toBe(303);

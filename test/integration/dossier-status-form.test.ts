@@ -84,5 +84,11 @@ describe("the dossier page's status form", () => {
     // The same form posted again later (a reload): still one event.
     expect((await client.req("POST", `/staff/dossiers/${code(1)}/status`, { session: officer.session, form })).status).toBe(303);
     expect(await count()).toBe(before + 1);
+    // Taking the result back (found by the attack pass): said on the form, nothing stored.
+    const back = await client.req("POST", `/staff/dossiers/${code(1)}/status`, { session: officer.session, form: { _csrf: officer.csrf, status: "PROCESSING", statusNote: "", statusEventId: eventIdOnPage(after.text)! } });
+    expect(back.status).toBe(409);
+    expect(back.text).toContain("kết quả đã được ghi nhận");
+    expect(await count()).toBe(before + 1);
+    expect((await t.ctx.db.dossier.findUniqueOrThrow({ where: { id: dossier.id } })).status).toBe("RESULT_READY");
   });
 });

@@ -37,6 +37,8 @@ beforeAll(async () => {
 afterAll(() => s.close());
 
 const call = (method: "GET" | "POST", path: string, key: string | null, body?: unknown) => apiJson(s.baseUrl, method, path, key, body);
+/** A staff event's time: staff record a step when they take it (an event dated back is refused). */
+const justNow = () => new Date(Date.now() - 1000).toISOString();
 
 /** An upstream dossier in a commune (posted with the integration key). */
 async function upstreamDossier(communeCode: string | null): Promise<string> {
@@ -78,11 +80,11 @@ describe("the guard, per route and per caller", () => {
   it("POST /api/v1/dossier-events: (and POST /api/v1/dossier-events/batch:) 401 without a valid key, 403 for a role or a unit that may not, 202 otherwise; nothing stored on a refusal", async () => {
     const expected: Record<Caller, number> = { none: 401, revoked: 401, integration: 202, communeOfUnit: 202, communeOther: 403, postOfUnit: 403, postOther: 403, admin: 202 };
     const code = await upstreamDossier("28249");
-    let minute = 0;
+    let step = 0;
     for (const batch of [false, true]) {
       for (const caller of CALLERS) {
-        minute += 1;
-        const e = s.event({ dossierCode: code, status: "PROCESSING", occurredAt: `2026-11-21T09:${String(minute).padStart(2, "0")}:00+07:00`, communeCode: undefined });
+        step += 1;
+        const e = s.event({ dossierCode: code, status: "PROCESSING", occurredAt: new Date(Date.now() - (60 - step) * 1000).toISOString(), communeCode: undefined });
         const before = await counts();
         const res = batch ? await call("POST", "/api/v1/dossier-events/batch", keyOf(caller), { events: [e] }) : await call("POST", "/api/v1/dossier-events", keyOf(caller), e);
         expect(res.status, `${caller} ${batch ? "batch" : "single"}: ${JSON.stringify(res.body)}`).toBe(expected[caller]);
@@ -186,7 +188,7 @@ describe("staff confined to their unit (dossier events)", () => {
   it("refuses an event for a dossier of another commune (no communeCode given): 403, nothing stored, the citizen told nothing", async () => {
     const code = await upstreamDossier("29955");
     const before = await counts();
-    const res = await staff(s.event({ dossierCode: code, status: "REFUSED", occurredAt: "2026-11-22T09:00:00+07:00", communeCode: undefined, note: "Hồ sơ giả mạo" }));
+    const res = await staff(s.event({ dossierCode: code, status: "REFUSED", occurredAt: justNow(), communeCode: undefined, note: "Hồ sơ giả mạo" }));
     expect(res.status).toBe(403);
     expect(res.body.error).toMatchObject({ code: "FORBIDDEN", field: "dossierCode" });
     expect(res.body.error.message).not.toContain("29955"); // the other unit's commune is not named
@@ -206,10 +208,55 @@ describe("staff confined to their unit (dossier events)", () => {
     expect((await s.post("/api/v1/dossier-events", s.event({ dossierCode: code, status: "PROCESSING", occurredAt: ahead, communeCode: undefined }))).status).toBe(202);
   });
 
+  it("attack: staff cannot date their step back to hide a late dossier — a result recorded after the due date, dated before it, is refused; dated now, it counts late", async () => {
+    // Upstream's dossier: received 20/11, due 25/11 at 17:00; by now (December) it is overdue.
+    const code = await upstreamDossier("28249");
+    const before = await counts();
+    const backdated = await staff(s.event({ dossierCode: code, status: "RETURNED", occurredAt: "2026-11-24T10:00:00+07:00", communeCode: undefined }));
+    expect(backdated.status).toBe(400);
+    expect(backdated.body.error.field).toBe("occurredAt");
+    expect(await counts()).toEqual(before);
+    const dossier = await call("GET", `/api/v1/dossiers/${encodeURIComponent(code)}`, keys.communeOfUnit!);
+    expect(dossier.body.lateness.state).toBe("OVERDUE");
+    // The same step dated when it is recorded is taken, and is late.
+    const recorded = s.event({ dossierCode: code, status: "RETURNED", occurredAt: new Date(Date.now() - 60_000).toISOString(), communeCode: undefined });
+    expect((await staff(recorded)).status).toBe(202);
+    expect((await call("GET", `/api/v1/dossiers/${encodeURIComponent(code)}`, keys.communeOfUnit!)).body.lateness.state).toBe("LATE");
+    // Sent again later (a retry after no answer), it is still the harmless duplicate it was.
+    expect((await staff(recorded)).body).toMatchObject({ duplicates: 1 });
+  });
+
+  it("attack: staff cannot take a recorded result back — 'result ready' before the due date, then 'processing' again, would keep the dossier early however late its result: 409 naming status, nothing stored", async () => {
+    const code = await upstreamDossier("28249");
+    // A dossier still being processed: staff record a result…
+    expect((await staff(s.event({ dossierCode: code, status: "RESULT_READY", occurredAt: justNow(), communeCode: undefined }))).status).toBe(202);
+    const before = await counts();
+    // …and withdraw it, alone or within a batch that records it again afterwards.
+    const back = await staff(s.event({ dossierCode: code, status: "PROCESSING", occurredAt: justNow(), communeCode: undefined }));
+    expect(back.status).toBe(409);
+    expect(back.body.error.field).toBe("status");
+    const inBatch = await call("POST", "/api/v1/dossier-events/batch", keys.communeOfUnit!, {
+      events: [s.event({ dossierCode: code, status: "PROCESSING", occurredAt: new Date(Date.now() - 2000).toISOString(), communeCode: undefined }), s.event({ dossierCode: code, status: "RESULT_READY", occurredAt: justNow(), communeCode: undefined })],
+    });
+    expect(inBatch.status).toBe(409);
+    expect(inBatch.body.error.field).toBe("events[0].status");
+    expect(await counts()).toEqual(before);
+    expect((await s.ctx.db.dossier.findUniqueOrThrow({ where: { code } })).status).toBe("RESULT_READY");
+    // Moving on from the result (returned to the citizen) is still theirs; upstream may still correct it.
+    expect((await staff(s.event({ dossierCode: code, status: "RETURNED", occurredAt: justNow(), communeCode: undefined }))).status).toBe(202);
+    expect((await s.post("/api/v1/dossier-events", s.event({ dossierCode: code, status: "PROCESSING", occurredAt: justNow(), communeCode: undefined }))).status).toBe(202);
+    // A staff batch taking a dossier without a result through to its result is fine too.
+    const fresh = await upstreamDossier("28249");
+    const through = await call("POST", "/api/v1/dossier-events/batch", keys.communeOfUnit!, {
+      events: [s.event({ dossierCode: fresh, status: "PROCESSING", occurredAt: new Date(Date.now() - 2000).toISOString(), communeCode: undefined }), s.event({ dossierCode: fresh, status: "RESULT_READY", occurredAt: justNow(), communeCode: undefined })],
+    });
+    expect(through.status, JSON.stringify(through.body)).toBe(202);
+  });
+
   it("refuses to move another commune's dossier into its own commune", async () => {
     const code = await upstreamDossier("29955");
     const before = await counts();
-    const res = await staff(s.event({ dossierCode: code, status: "PROCESSING", occurredAt: "2026-11-22T09:00:00+07:00", communeCode: "28249" }));
+    const res = await staff(s.event({ dossierCode: code, status: "PROCESSING", occurredAt: justNow(), communeCode: "28249" }));
     expect(res.status).toBe(403);
     expect(await counts()).toEqual(before);
     expect((await s.ctx.db.dossier.findUniqueOrThrow({ where: { code } })).communeCode).toBe("29955");
@@ -217,11 +264,11 @@ describe("staff confined to their unit (dossier events)", () => {
 
   it("never moves its own dossier to a commune outside the unit, but may within it (a province key)", async () => {
     const code = await upstreamDossier("28249");
-    const out = await staff(s.event({ dossierCode: code, status: "PROCESSING", occurredAt: "2026-11-22T09:00:00+07:00", communeCode: "29955" }));
+    const out = await staff(s.event({ dossierCode: code, status: "PROCESSING", occurredAt: justNow(), communeCode: "29955" }));
     expect(out.status).toBe(403);
     expect(out.body.error.field).toBe("communeCode");
     expect((await s.ctx.db.dossier.findUniqueOrThrow({ where: { code } })).communeCode).toBe("28249");
-    const within = await staff(s.event({ dossierCode: code, status: "PROCESSING", occurredAt: "2026-11-22T09:00:00+07:00", communeCode: "29955" }), keys.provinceStaff);
+    const within = await staff(s.event({ dossierCode: code, status: "PROCESSING", occurredAt: justNow(), communeCode: "29955" }), keys.provinceStaff);
     expect(within.status).toBe(202);
     expect((await s.ctx.db.dossier.findUniqueOrThrow({ where: { code } })).communeCode).toBe("29955");
   });
@@ -309,7 +356,7 @@ describe("staff confined to their unit (dossier events)", () => {
 
   it("refuses a dossier whose commune is unknown (none stored) to any staff key", async () => {
     const code = await upstreamDossier(null);
-    const res = await staff(s.event({ dossierCode: code, status: "PROCESSING", occurredAt: "2026-11-22T09:00:00+07:00", communeCode: "28249" }), keys.provinceStaff);
+    const res = await staff(s.event({ dossierCode: code, status: "PROCESSING", occurredAt: justNow(), communeCode: "28249" }), keys.provinceStaff);
     expect(res.status).toBe(403);
     expect((await s.ctx.db.dossier.findUniqueOrThrow({ where: { code } })).communeCode).toBeNull();
   });
@@ -320,7 +367,7 @@ describe("staff confined to their unit (dossier events)", () => {
     const mine2 = await upstreamDossier("28249");
     const before = await counts();
     const res = await call("POST", "/api/v1/dossier-events/batch", keys.communeOfUnit!, {
-      events: [s.event({ dossierCode: mine1, status: "PROCESSING", occurredAt: "2026-11-22T09:00:00+07:00", communeCode: "28249" }), s.event({ dossierCode: mine2, status: "PROCESSING", occurredAt: "2026-11-22T09:00:00+07:00", communeCode: "28249" }), s.event({ dossierCode: other, status: "RESULT_READY", occurredAt: "2026-11-22T09:00:00+07:00", communeCode: undefined })],
+      events: [s.event({ dossierCode: mine1, status: "PROCESSING", occurredAt: justNow(), communeCode: "28249" }), s.event({ dossierCode: mine2, status: "PROCESSING", occurredAt: justNow(), communeCode: "28249" }), s.event({ dossierCode: other, status: "RESULT_READY", occurredAt: justNow(), communeCode: undefined })],
     });
     expect(res.status).toBe(403);
     expect(res.body.error.field).toBe("events[2].dossierCode");
@@ -371,7 +418,7 @@ describe("staff confined to their unit (dossier events)", () => {
 describe("event ids are unique per source", () => {
   it("a staff key cannot shadow an upstream event id: both are kept, each with its notice", async () => {
     const eventId = `igate-${randomBytes(5).toString("hex")}`;
-    const mine = s.event({ eventId, dossierCode: await upstreamDossier("28249"), communeCode: "28249" });
+    const mine = s.event({ eventId, dossierCode: await upstreamDossier("28249"), communeCode: "28249", occurredAt: justNow() });
     const byStaff = await call("POST", "/api/v1/dossier-events", keys.communeOfUnit!, mine);
     expect(byStaff.body).toMatchObject({ accepted: 1, duplicates: 0 });
     // Upstream sends its own event with that id later: applied, not dropped as a duplicate.
@@ -390,8 +437,8 @@ describe("event ids are unique per source", () => {
   it("upstream first, then staff of two units with the same id: each is its own event", async () => {
     const eventId = `igate-${randomBytes(5).toString("hex")}`;
     expect((await s.post("/api/v1/dossier-events", s.event({ eventId }))).body.accepted).toBe(1);
-    expect((await call("POST", "/api/v1/dossier-events", keys.communeOfUnit!, s.event({ eventId, dossierCode: await upstreamDossier("28249"), communeCode: "28249" }))).body.accepted).toBe(1);
-    expect((await call("POST", "/api/v1/dossier-events", keys.communeOther!, s.event({ eventId, dossierCode: await upstreamDossier("29955"), communeCode: "29955" }))).body.accepted).toBe(1);
+    expect((await call("POST", "/api/v1/dossier-events", keys.communeOfUnit!, s.event({ eventId, dossierCode: await upstreamDossier("28249"), communeCode: "28249", occurredAt: justNow() }))).body.accepted).toBe(1);
+    expect((await call("POST", "/api/v1/dossier-events", keys.communeOther!, s.event({ eventId, dossierCode: await upstreamDossier("29955"), communeCode: "29955", occurredAt: justNow() }))).body.accepted).toBe(1);
     expect(await s.ctx.db.dossierEvent.count({ where: { eventId } })).toBe(3);
   });
 
@@ -416,7 +463,7 @@ describe("event ids are unique per source", () => {
 
   it("keys of one unit share its namespace: a repeat through another key of the unit is a duplicate", async () => {
     const second = (await s.ctx.apiKeys.create({ name: "Đạo Thạnh 2", role: "COMMUNE_STAFF", unitCode: "28249" })).key;
-    const e = s.event({ dossierCode: await upstreamDossier("28249"), communeCode: "28249" });
+    const e = s.event({ dossierCode: await upstreamDossier("28249"), communeCode: "28249", occurredAt: justNow() });
     expect((await call("POST", "/api/v1/dossier-events", keys.communeOfUnit!, e)).body.accepted).toBe(1);
     expect((await call("POST", "/api/v1/dossier-events", second, e)).body).toMatchObject({ accepted: 0, duplicates: 1 });
   });
@@ -440,7 +487,7 @@ describe("a signed-in staff member (another authenticator) is judged by the same
       const post = await fetch(`${base}/api/v1/dossier-events`, {
         method: "POST",
         headers: { "x-test-session": "lan", "content-type": "application/json" },
-        body: JSON.stringify(s.event({ dossierCode: other, status: "REFUSED", occurredAt: "2026-11-22T09:00:00+07:00", communeCode: undefined })),
+        body: JSON.stringify(s.event({ dossierCode: other, status: "REFUSED", occurredAt: justNow(), communeCode: undefined })),
       });
       expect(post.status).toBe(403);
       expect(await counts()).toEqual(before);

@@ -1,6 +1,7 @@
 /**
  * Housekeeping deletes the rows kept only for a while — held receipts after an hour, webhook ids
- * after 7 days, one-time codes after a day — and nothing younger; the worker schedules it hourly.
+ * after 7 days, one-time codes after a day, the bot's SMS replies after 31 days — and nothing
+ * younger; the worker schedules it hourly.
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -30,7 +31,7 @@ const count = async (table: string, where: string, params: unknown[]): Promise<n
   Number((await pool.query<{ n: string }>(`SELECT count(*) AS n FROM "${table}" WHERE ${where}`, params)).rows[0]!.n);
 
 describe("housekeeping", () => {
-  it("deletes held receipts over an hour old, webhook ids over 7 days old and one-time codes over a day old, and keeps the younger ones", async () => {
+  it("deletes held receipts over an hour old, webhook ids over 7 days old, one-time codes over a day old and SMS replies over 31 days old, and keeps the younger ones", async () => {
     const tag = randomUUID().slice(0, 8);
     for (const [id, age] of [[`old-${tag}`, "2 hours"], [`new-${tag}`, "50 minutes"]] as const) {
       await pool.query(`INSERT INTO "EarlyReceipt" (id, channel, "providerMessageId", status, "receivedAt") VALUES (gen_random_uuid(), 'ZALO_OA', $1, 'delivered', now() - $2::interval)`, [id, age]);
@@ -47,6 +48,10 @@ describe("housekeeping", () => {
       );
     }
 
+    for (const [phone, age] of [[`old-${tag}`, "32 days"], [`new-${tag}`, "30 days"]] as const) {
+      await pool.query(`INSERT INTO "SmsReply" (id, phone, "inboundSid", kind, "createdAt") VALUES (gen_random_uuid(), $1, 'SM1', 'REPLY', now() - $2::interval)`, [phone, age]);
+    }
+
     const deleted = await new Housekeeping(pool, notices).run();
     expect(deleted.earlyReceipts).toBeGreaterThanOrEqual(1);
     expect(deleted.processedWebhooks).toBeGreaterThanOrEqual(5001);
@@ -57,6 +62,9 @@ describe("housekeeping", () => {
     expect(await count("ProcessedWebhook", `"externalId" = ANY($1)`, [[`week-${tag}`, `now-${tag}`]])).toBe(2);
     expect(await count("OneTimeCode", `subject = ANY($1)`, [[`old-${tag}`]])).toBe(0);
     expect(await count("OneTimeCode", `subject = ANY($1)`, [[`new-${tag}`]])).toBe(1);
+    expect(deleted.smsReplies).toBeGreaterThanOrEqual(1);
+    expect(await count("SmsReply", `phone = ANY($1)`, [[`old-${tag}`]])).toBe(0);
+    expect(await count("SmsReply", `phone = ANY($1)`, [[`new-${tag}`]])).toBe(1);
 
     // again: nothing left to delete, nothing younger touched
     expect(await new Housekeeping(pool, notices).run()).toMatchObject({ processedWebhooks: 0, oneTimeCodes: 0 });

@@ -165,7 +165,7 @@ describe("a session is a principal of the one guard", () => {
   it("a session's writes need its CSRF token (header or _csrf field): missing or wrong is 403 CSRF_FAILED with nothing stored; the right one is let through; bearer keys need none", async () => {
     const lan = await member("commune_staff", "29955");
     const code = await upstreamDossier("29955");
-    const event = (minute: number) => s.event({ dossierCode: code, status: "PROCESSING", occurredAt: `2026-11-21T09:${String(minute).padStart(2, "0")}:00+07:00`, communeCode: undefined });
+    const event = (step: number) => s.event({ dossierCode: code, status: "PROCESSING", occurredAt: new Date(Date.now() - (10 - step) * 1000).toISOString(), communeCode: undefined });
     const before = await s.ctx.db.dossierEvent.count();
     const missing = await req("POST", "/api/v1/dossier-events", { session: lan.session, json: event(1) });
     const wrong = await req("POST", "/api/v1/dossier-events", { session: lan.session, csrf: randomBytes(32).toString("base64url"), json: event(2) });

@@ -46,6 +46,10 @@ describe("bot intents on accent-aware tokens", () => {
     expect(says("Cảm ơn em nhiều nhé!").is(INTENTS.thanks)).toBe(true);
     expect(says("da vang cam on").is(INTENTS.thanks)).toBe(true);
     expect(says("cảm ơn, cho hỏi làm khai sinh cần gì").is(INTENTS.thanks)).toBe(false);
+    // closing the questions, before the thanks or after them
+    expect(says("thôi không hỏi nữa, cảm ơn").is(INTENTS.thanks)).toBe(true);
+    expect(says("ok cảm ơn em, hiểu rồi").is(INTENTS.thanks)).toBe(true);
+    expect(says("thoi khong hoi nua").is(INTENTS.ack)).toBe(true);
     expect(says("/start").is(INTENTS.greeting)).toBe(true);
     expect(says("chào em").is(INTENTS.greeting)).toBe(true);
     // asking who answers is met with the greeting, which says what the assistant is, not a no-match

@@ -37,7 +37,7 @@ describe("procedures import: where a problem is", () => {
   it("counts documents from 1, as the difference does (documents[2] is the second)", () => {
     const { problems } = parseCorrections([record]);
     expect(problems).toHaveLength(1);
-    expect(problems[0]!.problems).toEqual(["documents[2].name: must not be empty"]);
+    expect(problems[0]!.problems).toEqual(["documents[2].name: không được để trống"]);
   });
 });
 

@@ -370,6 +370,37 @@ describe("answers", () => {
     expect(kind("xin cấp thẻ căn cước cho cháu gái")).toBe("choices");
   });
 
+  it("reads no synonym inside a longer phrase of its entry that the words before rule out: a copy of a paper is certified", () => {
+    // "hộ khẩu" is residence registration, but not after "bản sao" (the entry's unlessPrev): nor is
+    // the "hộ khẩu" that ends "bản sao sổ hộ khẩu"
+    for (const q of ["sao y bản sao sổ hộ khẩu nhà tôi ở đâu", "cần 3 bản sao sổ hộ khẩu có chứng thực"]) expect(top(q), q).toBe("2.000815");
+    // a birth certificate's copy is the copy extract, unless it is a copy to certify
+    expect(top("công chứng bản sao giấy khai sinh của con")).toBe("2.000815");
+    expect(top("xin bản sao giấy khai sinh cho con")).toBe("2.000635");
+  });
+
+  it("picks the variant of a period by the year the family's benefits date from ('từ năm …')", () => {
+    // the martyr's certificate for a family already receiving benefits: up to 1994, from 1995 to 2006, or none yet
+    expect(top("gia đình nhận chế độ liệt sĩ từ năm 2003, nay xin cấp Bằng Tổ quốc ghi công")).toBe("1.010775");
+    expect(top("bà nội hưởng tuất từ 1999, gia đình xin Bằng Tổ quốc ghi công cho chú")).toBe("1.010775");
+    expect(top("ông bà tôi nhận trợ cấp thân nhân liệt sĩ từ những năm 1985, giờ muốn làm Bằng Tổ quốc ghi công cho bác")).toBe("1.010774");
+    expect(top("xin cấp Bằng Tổ quốc ghi công cho chú tôi hy sinh")).toBe("1.010772");
+  });
+
+  it("reads a stay reported ('khai báo', 'trình báo' + 'tạm trú') as the temporary-residence registration, not the notice of absence", () => {
+    // "khai báo" is a word of the notice of absence's name ("Khai báo tạm vắng"); "tạm trú" decides
+    expect(top("khai báo tạm trú cần giấy tờ gì")).toBe("1.004194");
+    expect(top("trình báo tạm trú cho em họ lên ở nhờ")).toBe("1.004194");
+    expect(top("khai báo tạm vắng khi đi làm xa")).toBe("1.003677");
+  });
+
+  it("answers the under-14 ID card for a child of a few years, the joint under-6 procedure only for a baby or with the birth", () => {
+    // the joint procedure registers the birth too: a child of 3 or 5 has a birth certificate
+    // already, and asks for the card alone
+    for (const q of ["con tôi 3 tuổi làm thẻ căn cước được không", "làm căn cước cho cháu 5 tuổi"]) expect(top(q), q).toBe("1.014062");
+    for (const q of ["làm căn cước cho bé 2 tháng tuổi", "căn cước cho trẻ sơ sinh cùng lúc với khai sinh"]) expect(top(q), q).toBe("3.000722");
+  });
+
   it("redirects out-of-scope questions, without shadowing commune procedures that name the same thing", () => {
     const passport = askCatalog(index, "làm hộ chiếu cho con");
     expect(passport).toMatchObject({ kind: "out-of-scope", topic: "Hộ chiếu" });
@@ -456,6 +487,39 @@ describe("answers", () => {
     expect(askCatalog(index, "cấp biển số cho chiếc máy ủi mới mua")).toMatchObject({ kind: "out-of-scope", topic: "Xe máy chuyên dùng" });
     // right after a verb of wanting: the land split is asked, not the estate its other words recall
     expect(askCatalog(index, "muốn tách thửa mảnh đất ra chia cho các con")).toMatchObject({ kind: "out-of-scope", topic: "Sang tên, tách thửa đất" });
+  });
+
+  it("reads a verb of asking that has no marks ('xin', 'ra') typed as it is, before an out-of-scope paper or permit ('phiếu lý lịch', 'phép bay')", () => {
+    // the rest (work abroad under contract, a wedding) names a procedure: the paper asked for decides
+    expect(askCatalog(index, "xin phiếu lý lịch tư pháp sang Hàn Quốc làm việc theo hợp đồng")).toMatchObject({ kind: "out-of-scope", topic: "Lý lịch tư pháp" });
+    expect(askCatalog(index, "xin phep bay drone quay phim le cuoi")).toMatchObject({ kind: "out-of-scope", topic: "Thiết bị bay không người lái (flycam)" });
+  });
+
+  it("knows wages held back, a workshop accident, a fire-safety design, suing and a student's paper as matters of other offices, and a pet's illness or what to buy as none", () => {
+    const topicOf = (q: string): string => {
+      const a = askCatalog(index, q);
+      return a.kind === "out-of-scope" ? a.topic : a.kind;
+    };
+    expect(topicOf("xưởng giữ lương công nhân hai tháng, khiếu nại ai")).toBe("Tranh chấp lao động");
+    expect(topicOf("bị tai nạn trong xưởng cưa, công ty không lo tiền thuốc")).toBe("Tai nạn lao động, bệnh nghề nghiệp");
+    expect(topicOf("thẩm duyệt hồ sơ phòng cháy cho kho hàng")).toBe("Thẩm duyệt, nghiệm thu phòng cháy");
+    expect(topicOf("hàng xóm lấn ranh, tôi muốn kiện thì làm sao")).toBe("Tòa án");
+    expect(topicOf("làm thẻ sinh viên bị mất")).toBe("Việc của nhà trường");
+    expect(topicOf("con chó bị tiêu chảy mấy ngày")).toBe("no-match");
+    expect(topicOf("ngày nào tốt để động thổ")).toBe("no-match");
+    // (the conditions of a procedure, "điều kiện ở đâu", are no lawsuit)
+    expect(topicOf("mua nhà ở xã hội cần xác nhận điều kiện ở đâu")).not.toBe("Tòa án");
+  });
+
+  it("reads an out-of-scope topic told in the story as a circumstance when the rest names a procedure that explains the need, however short of sure", () => {
+    // a bank loan told before "giờ …": the flock culled for bird flu asks the support for the damage
+    expect(top("Nhà tôi vay ngân hàng nuôi gà, cả trại gà bị cúm phải tiêu hủy, giờ xin hỗ trợ thiệt hại ở đâu")).toBe("1.013997");
+    // a story whose need names nothing of the catalog still asks about the topic
+    expect(kind("Tôi vay ngân hàng mua xe, giờ muốn hỏi lãi suất thế nào")).toBe("out-of-scope");
+  });
+
+  it("reads a benefit denied with a verb of receiving before it ('không nhận trợ cấp bảo hiểm xã hội') as a circumstance", () => {
+    expect(top("Ông tôi 81 tuổi, không nhận trợ cấp bảo hiểm xã hội nào, xin trợ cấp hưu trí xã hội cho ông ở đâu")).toBe("1.014027");
   });
 
   it("sends an institution's own services (hospital, bank, university) to it, but keeps a procedure the rest names, saying nothing of the institution", () => {
@@ -784,6 +848,13 @@ describe("answers", () => {
       expect(askCatalog(index, q), q).toEqual({ kind: "no-match" });
     }
     expect(top("ket hon ma chua co giay xac nhan doc than")).toBe("1.004873");
+  });
+
+  it("reads a one-word animal right after a classifier by its letters in a message typed without marks ('dan ngua'), not a function word's ('giay to cho')", () => {
+    expect(kind("xin xac nhan ho can ngheo cho dan ngua")).toBe("no-match");
+    // "tờ cho" is no nest's dog, and the letters alone name no animal
+    expect(top("chau moi sinh hom qua, lam giay to cho chau the nao")).toBe("1.001193");
+    expect(top("xin ho tro cho dan ga bi cum")).toBe("1.013997");
   });
 
   it("answers generic or unrelated questions with no procedure", () => {

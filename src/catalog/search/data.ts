@@ -59,7 +59,8 @@ const OutOfScopeFile = z.object({
   requestedAfter: z.array(z.string().min(1)).optional(),
   requestJoiners: z.array(z.string().min(1)).optional(),
 });
-const Condition = z.union([z.array(z.string().min(1)).min(1), z.object({ age: z.object({ min: z.number().int().optional(), max: z.number().int().optional() }) })]);
+const Range = z.object({ min: z.number().int().optional(), max: z.number().int().optional() });
+const Condition = z.union([z.array(z.string().min(1)).min(1), z.object({ age: Range }), z.object({ since: Range })]);
 const VariantsFile = z.object({
   about,
   groups: z.array(
@@ -91,6 +92,7 @@ const SubjectsFile = z.object({
   fictional: phrases.optional(),
   subjectMarkers: phrases.optional(),
   subjectClassifiers: phrases.optional(),
+  nounClassifiers: phrases.optional(),
   subjectPronouns: phrases.optional(),
   beingProcedures: phrases.optional(),
   thingProcedures: phrases.optional(),
@@ -181,13 +183,15 @@ export interface Synonym {
   /** the next word's key → the tone signatures it is written with in the table ("căn" → "can" as "căn", not "cần") */
   unlessNext: Map<string, Set<string>>;
   unlessPrev: Phrase[];
+  /** every phrase of the entry (shared by them): one ruled out by the words before it rules out the shorter phrases it ends with (a household book copied is a paper, and so is its "hộ khẩu") */
+  entrySays: Phrase[];
   /** when listed: the phrase is read only a few words after one of these (by their letters: "bà … đi rồi") */
   after: Phrase[];
   /** phrases naming another procedure outright: said anywhere in the question, a one-word 'say' (ambiguous: "mất" is died or lost) is not read */
   yieldTo: Phrase[];
 }
 
-export type VariantCondition = { phrases: Phrase[] } | { age: { min?: number; max?: number } };
+export type VariantCondition = { phrases: Phrase[] } | { age: { min?: number; max?: number } } | { since: { min?: number; max?: number } };
 
 export interface VariantMember {
   code: string;
@@ -241,6 +245,8 @@ export interface SearchData {
   stopWords: Set<string>;
   /** tone signatures of the stop words: a word typed with marks is a stop word by its marks ("hỏi" is, "hội" is not) */
   stopTones: Set<string>;
+  /** the stop words the list writes without marks ("xin", "ra", "cho"): typed so, a word is that function word itself */
+  plainStopWords: Set<string>;
   /** synonyms by the first key of what citizens say ("a + b" ones under "") */
   synonymsByFirst: Map<string, Synonym[]>;
   purposeMarkers: Phrase[];
@@ -283,6 +289,8 @@ export interface SearchData {
   /** words before what a procedure is asked for ("cho", "của"), and the classifiers and numbers that may come between */
   subjectMarkers: Phrase[];
   subjectClassifiers: Phrase[];
+  /** the classifiers that say a being or thing follows ("con", "đàn", "chiếc"; not the numbers) */
+  nounClassifiers: Phrase[];
   /** a being that opens the question, then referred to as what the procedure is for ("… cho nó") */
   subjectPronouns: Phrase[];
   /** words of a procedure's name or field that make it about animals and plants, or about objects */
@@ -331,6 +339,10 @@ export function searchData(): SearchData {
     const tokens = tokenize(w);
     return tokens.some((t) => t.marked) ? tokens.map((t) => t.tone) : [];
   }));
+  const plainStopWords = new Set(stop.words.flatMap((w) => {
+    const tokens = tokenize(w);
+    return tokens.length === 1 && !tokens[0]!.marked && tokens[0]!.tone === tokens[0]!.key ? [tokens[0]!.key] : [];
+  }));
   const isStop = (t: { key: string; tone: string; marked: boolean }): boolean => (t.marked ? stopTones.has(t.tone) : stopKeys.has(t.key));
   // (what an entry says it means, and when, is read once for all its phrases, and shared by them)
   const synonymList: Synonym[] = synonyms.entries.flatMap((e) => {
@@ -344,7 +356,8 @@ export function searchData(): SearchData {
     const unlessPrev = (e.unlessPrev ?? []).map(phraseOf);
     const after = (e.after ?? []).map(phraseOf);
     const yieldTo = (e.yieldTo ?? []).map(phraseOf);
-    return e.say.map((s) => ({ say: phraseOf(s), means, meansText, meansStops, weight, keep, unlessNext, unlessPrev, after, yieldTo }));
+    const entrySays = e.say.map(phraseOf);
+    return entrySays.map((say) => ({ say, means, meansText, meansStops, weight, keep, unlessNext, unlessPrev, entrySays, after, yieldTo }));
   });
   const synonymsByFirst = new Map<string, Synonym[]>();
   for (const syn of synonymList) {
@@ -371,6 +384,7 @@ export function searchData(): SearchData {
     synonyms: synonymList,
     synonymsByFirst,
     stopTones,
+    plainStopWords,
     topics: [
       ...outOfScope.topics.map((t) => ({ topic: t.topic, terms: t.terms.map(phraseOf), whereToGo: t.whereToGo })),
       ...(outOfScope.unrelated ?? []).map((t) => ({ topic: t.topic, terms: t.terms.map(phraseOf), whereToGo: "", unrelated: true })),
@@ -390,7 +404,7 @@ export function searchData(): SearchData {
         code: m.code,
         label: m.label,
         priority: m.priority ?? 0,
-        when: (m.when ?? []).map((alt) => alt.map((c) => (Array.isArray(c) ? { phrases: c.map(phraseOf) } : { age: c.age }))),
+        when: (m.when ?? []).map((alt) => alt.map((c) => (Array.isArray(c) ? { phrases: c.map(phraseOf) } : "age" in c ? { age: c.age } : { since: c.since }))),
       })),
     })),
     personProcedures: subjects.personProcedures.map(phraseOf),
@@ -400,6 +414,7 @@ export function searchData(): SearchData {
     fictional: (subjects.fictional ?? []).map(phraseOf),
     subjectMarkers: (subjects.subjectMarkers ?? []).map(phraseOf),
     subjectClassifiers: (subjects.subjectClassifiers ?? []).map(phraseOf),
+    nounClassifiers: (subjects.nounClassifiers ?? []).map(phraseOf),
     subjectPronouns: (subjects.subjectPronouns ?? []).map(phraseOf),
     beingProcedures: (subjects.beingProcedures ?? []).map(phraseOf),
     thingProcedures: (subjects.thingProcedures ?? []).map(phraseOf),

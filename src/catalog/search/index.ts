@@ -66,6 +66,8 @@ const NAMED_CONFIDENT = 0.65;
 const TOPIC_PART_CONFIDENT = 0.5;
 /** How sure the clause stating the need must be of a procedure on its own when the story before it names an out-of-scope topic. */
 const STORY_NEED_CONFIDENT = 0.5;
+/** How much of the rare words of the clause stating the need a procedure the rest of the question names must explain, when the story before it names an out-of-scope topic. */
+const STORY_NEED_EXPLAINED = 0.5;
 const DEFAULT_LIMIT = 5;
 /** A word used by this share of the procedures' names does not pick candidates (candidateTerms). */
 const COMMON_SHARE = 0.3;
@@ -814,6 +816,8 @@ interface Scored {
   /** how much of the procedure's whole name or an alias the question covers */
   nameCovered: number;
   rank: number;
+  /** after a story, how much of the rare words of the clause stating the need the procedure explains (0 without one) */
+  needShare: number;
 }
 
 const contentPairsOf = new WeakMap<IndexData, Set<string>>();
@@ -992,7 +996,8 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
     // (each word of "con nuôi … trong nước" is shared with its siblings; together they are one name)
     if (c.distinctive === 0 && !(c.wholeCovered >= COMMON_WORDS_NAME && c.questionCovered >= COMMON_WORDS_QUESTION)) confidence = Math.min(0.3, confidence * 0.5);
     if (c.doc.curated) confidence = Math.min(1, confidence * CURATED_BOOST);
-    scored.push({ doc: c.doc, confidence, nameCovered: c.wholeCovered, rank: confidence + BM25_WEIGHT * c.bm25 + (needTotal > 0 && confidence >= MATCH_THRESHOLD ? NEED_WEIGHT * Math.min(1, c.needGot / needTotal) : 0) });
+    const needShare = needTotal > 0 ? Math.min(1, c.needGot / needTotal) : 0;
+    scored.push({ doc: c.doc, confidence, nameCovered: c.wholeCovered, rank: confidence + BM25_WEIGHT * c.bm25 + (confidence >= MATCH_THRESHOLD ? NEED_WEIGHT * needShare : 0), needShare });
   }
   scored.sort((a, b) => b.rank - a.rank || (a.doc.code < b.doc.code ? -1 : 1));
   preferSaidDifferences(data, scored, weightOf, tones, q.tokens);
@@ -1166,7 +1171,9 @@ export function findByCodes(index: CatalogSearchIndex, query: string): SearchRes
 }
 
 function conditionHolds(q: ReadQuery, c: VariantMember["when"][number][number]): boolean {
-  if ("age" in c) return q.ages.some((a) => (c.age.min === undefined || a >= c.age.min) && (c.age.max === undefined || a <= c.age.max));
+  const within = (r: { min?: number; max?: number }, x: number): boolean => (r.min === undefined || x >= r.min) && (r.max === undefined || x <= r.max);
+  if ("age" in c) return q.ages.some((a) => within(c.age, a));
+  if ("since" in c) return q.since.some((y) => within(c.since, y));
   return c.phrases.some((p) => saysPhrase(q.said, p));
 }
 
@@ -1352,6 +1359,16 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
   if (oos?.inStory && top !== undefined && top.confidence >= MATCH_THRESHOLD) {
     const need = scoreQuery(data, read(data, q.tokens.slice(q.needFrom)));
     if ((need[0]?.confidence ?? 0) >= STORY_NEED_CONFIDENT) return withVariants(data, q, scored, limit);
+    // (or when the rest of the question, without the topic's words, names a procedure that
+    // explains half of the rare words of that clause, or whose name it says half of: a topic in the
+    // story weighs less than one said plainly, where the rest must name a procedure surely; the
+    // rest ranks, as the topic's words are only the story's, but an institution's words may be
+    // the procedure's own, as below)
+    if (!oos.topic.unrelated) {
+      const rest = scoreQuery(data, read(data, oos.rest));
+      const best = rest[0];
+      if (best !== undefined && best.confidence >= MATCH_THRESHOLD && (best.needShare >= STORY_NEED_EXPLAINED || best.nameCovered >= NAMED_COVERED)) return withVariants(data, q, oos.topic.agency ? scored : rest, limit);
+    }
   }
   if (oos) {
     // a procedure that itself names the topic, and whose name the question covers well, answers;

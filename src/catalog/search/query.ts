@@ -87,6 +87,8 @@ export interface ReadQuery {
   said: string[][];
   /** ages the question states ("bé 3 tuổi" → 3) */
   ages: number[];
+  /** years the question says something has held since ("từ năm 2001" → 2001; "từ những năm …" too) */
+  since: number[];
   /** where a purpose clause starts ("… để xin việc"), when the words before it name something; else the length */
   purposeFrom: number;
   /** where that purpose clause ends: at the clause stating the need when one follows it ("… để nuôi, giờ muốn …"); else the length */
@@ -111,10 +113,11 @@ export function phraseAt(phrase: Phrase, tokens: readonly Token[], i: number, st
   const { keys } = phrase;
   if (keys.length === 0 || i + keys.length > tokens.length) return false;
   for (let j = 0; j < keys.length; j++) if (tokens[i + j]!.key !== keys[j]) return false;
-  const { stopWords, stopTones } = searchData();
+  const { stopWords, stopTones, plainStopWords } = searchData();
   // strict (names of animals and objects, out-of-scope topics): a word typed without marks that is
-  // also a function word is that function word ("voi" is "với", not the elephant "voi")
-  const plainFunctionWord = (t: Token, tone: string): boolean => strict && !t.marked && stopWords.has(t.key) && !stopTones.has(tone);
+  // also a function word is that function word ("voi" is "với", not the elephant "voi"); the
+  // phrase's word may be that very function word, one without marks ("xin", "ra" of a verb of asking)
+  const plainFunctionWord = (t: Token, tone: string): boolean => strict && !t.marked && stopWords.has(t.key) && !stopTones.has(tone) && !(tone === t.key && plainStopWords.has(tone));
   // several words: a word the citizen typed with marks must have the phrase's ("mất gia …" is not
   // "mắt giả"; strict: "con mà" is not "con ma"); a word typed without marks matches by its letters,
   // unless (strict, a phrase without marks) every word is a function word so typed in a message
@@ -171,6 +174,13 @@ export function expandAbbreviations(tokens: readonly Token[]): Token[] {
 
 const AGE = /(duoi\s*)?(\d{1,3})\s*(tuoi|t)\b/g;
 const MONTHS = /\d{1,2}\s*thang\s*tuoi|so sinh|moi sinh|moi de/;
+
+const SINCE = /\btu\s+(?:(?:nhung\s+)?nam\s+)?((?:19|20)\d\d)\b/g;
+
+function sinceOf(tokens: readonly Token[]): number[] {
+  const text = tokens.map((t) => t.key).join(" ");
+  return [...text.matchAll(SINCE)].map((m) => Number(m[1]));
+}
 
 function agesOf(tokens: readonly Token[]): number[] {
   const text = tokens.map((t) => t.key).join(" ");
@@ -401,6 +411,21 @@ function synonymsBefore(candidates: readonly Synonym[], next: Token | undefined)
   return (next === undefined ? undefined : index.bySecond.get(next.key)) ?? index.single;
 }
 
+/**
+ * Whether the words before a synonym's phrase at position i rule it out (its `unlessPrev`), or
+ * rule out a longer phrase of the same entry that ends with it: a copied household book is a paper,
+ * and so is its "hộ khẩu".
+ */
+function ruledOutBefore(s: Synonym, tokens: readonly Token[], i: number): boolean {
+  if (s.unlessPrev.length === 0) return false;
+  const before = (at: number): boolean => s.unlessPrev.some((p) => at - p.keys.length >= 0 && phraseAt({ keys: p.keys, tone: null }, tokens, at - p.keys.length));
+  if (before(i)) return true;
+  return s.entrySays.some((p) => {
+    const from = i - (p.keys.length - s.say.keys.length);
+    return from >= 0 && from < i && phraseAt(p, tokens, from) && before(from);
+  });
+}
+
 /** The longest synonym whose phrase is said at position i (and not ruled out by the words around it), or null. */
 function synonymAt(tokens: readonly Token[], i: number, skip?: (s: Synonym) => boolean): Synonym | null {
   let best: Synonym | null = null;
@@ -417,7 +442,7 @@ function synonymAt(tokens: readonly Token[], i: number, skip?: (s: Synonym) => b
     // a next word typed with marks must be the table's word ("căn", not "cần"); one typed without, its key
     const unless = next ? s.unlessNext.get(next.key) : undefined;
     if (next && unless && (!next.marked || unless.has(next.tone))) continue;
-    if (s.unlessPrev.some((p) => i - p.keys.length >= 0 && phraseAt({ keys: p.keys, tone: null }, tokens, i - p.keys.length))) continue;
+    if (ruledOutBefore(s, tokens, i)) continue;
     if (s.after.length > 0 && !saidBefore(s.after, tokens, i)) continue;
     // a procedure the question names outright outweighs one an ambiguous word would imply
     if (s.say.keys.length === 1 && s.yieldTo.some((p) => tokens.some((_, j) => phraseAt(p, tokens, j)))) continue;
@@ -606,5 +631,5 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     });
   }
   const shares = new Map([...shareOf].filter(([, f]) => f < 1));
-  return { tokens, segments, terms, shares, stopPairs, plainStopPairs, tones, said: [tokens.map((t) => t.key), ...segments.map((s) => s.keys)], ages: agesOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, purposeTo, needFrom: need, needTerms };
+  return { tokens, segments, terms, shares, stopPairs, plainStopPairs, tones, said: [tokens.map((t) => t.key), ...segments.map((s) => s.keys)], ages: agesOf(tokens), since: sinceOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, purposeTo, needFrom: need, needTerms };
 }

@@ -122,6 +122,18 @@ export function askedFor(tokens: readonly Token[], at: number): boolean {
   return !goodsBefore.some((g) => typedAt(g, tokens, marker - g.keys.length));
 }
 
+/**
+ * Whether a one-word being or thing is typed at i without marks, right after a classifier ("dan
+ * vit", "bay ga"), in a message typed without marks: the classifier says a being or thing follows,
+ * so its letters name it (alone, "vit" or "ga" may be any word), unless they spell a function word.
+ */
+function afterClassifier(phrase: Phrase, tokens: readonly Token[], i: number): boolean {
+  const t = tokens[i];
+  // (not a function word's letters: "giay to cho" is "giấy tờ cho", not a nest's dog)
+  if (phrase.keys.length !== 1 || t === undefined || t.marked || t.key !== phrase.keys[0] || i === 0 || writtenWithMarks(tokens) || searchData().stopWords.has(t.key)) return false;
+  return anyTypedAt(searchData().nounClassifiers, tokens, i - 1);
+}
+
 type Where = (tokens: readonly Token[], at: number, phrase: Phrase) => boolean;
 
 /** Whether one of the phrases (beings, things) is named in the question where `where` says, not as a plain word or an agent. */
@@ -129,7 +141,7 @@ function named(list: readonly Phrase[], tokens: readonly Token[], keys: Readonly
   for (const p of list) {
     if (!p.keys.every((k) => keys.has(k))) continue;
     for (let i = 0; i + p.keys.length <= tokens.length; i++) {
-      if (!phraseAt(p, tokens, i, true)) continue;
+      if (!phraseAt(p, tokens, i, true) && !afterClassifier(p, tokens, i)) continue;
       if (plainReading(tokens, i, p.keys.length) || agent(tokens, i, p.keys.length)) continue;
       if (where(tokens, i, p)) return true;
     }

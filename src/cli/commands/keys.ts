@@ -6,8 +6,9 @@ import { ValidationError } from "../../errors.js";
 import { requireDatabase } from "../../db/bootstrap.js";
 import { ensureSchemaCurrent } from "../../db/migration-status.js";
 import { StaffRole } from "../../generated/prisma/enums.js";
+import { KEYS_TEXT } from "../../text/cli-vi.js";
 
-const USAGE = "usage: motcua keys create --role integration|commune_staff|post_office_staff|admin --name <name> [--unit <code>]  |  motcua keys revoke <prefix>";
+const USAGE = KEYS_TEXT.usage;
 
 export async function runKeys(env: Env, args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -25,16 +26,16 @@ export async function runKeys(env: Env, args: string[]): Promise<number> {
     const keys = new ApiKeyService(db);
     if (sub === "create") {
       const role = (values.role ?? "").toUpperCase();
-      if (!(role in StaffRole)) throw new ValidationError(`--role must be one of ${Object.keys(StaffRole).map((r) => r.toLowerCase()).join(", ")}\n${USAGE}`);
-      if (!values.name) throw new ValidationError(`--name is required\n${USAGE}`);
+      if (!(role in StaffRole)) throw new ValidationError(`${KEYS_TEXT.roleChoice(Object.keys(StaffRole).map((r) => r.toLowerCase()))}\n${USAGE}`);
+      if (!values.name) throw new ValidationError(`${KEYS_TEXT.nameRequired}\n${USAGE}`);
       const created = await keys.create({ name: values.name, role: role as StaffRole, unitCode: values.unit ?? null });
-      console.log(`created ${role.toLowerCase()} key "${values.name}" (prefix ${created.prefix}); it is shown only now:`);
+      console.log(KEYS_TEXT.created(role.toLowerCase(), values.name, created.prefix));
       console.log(created.key);
       return 0;
     }
     if (sub === "revoke" && prefix) {
       const count = await keys.revoke(prefix);
-      console.log(count ? `revoked ${count} key(s) with prefix ${prefix}` : `no active key with prefix ${prefix}`);
+      console.log(count ? KEYS_TEXT.revoked(count, prefix) : KEYS_TEXT.noneToRevoke(prefix));
       return count ? 0 : 1;
     }
     throw new ValidationError(USAGE);

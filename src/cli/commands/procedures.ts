@@ -13,15 +13,10 @@ import { applyCorrections, describePlan, diffRecords, describeProblems, exportPr
 import { AppError, ValidationError } from "../../errors.js";
 import { ensureSchemaCurrent } from "../../db/migration-status.js";
 import { CONNECT_TIMEOUT_MS, connectExisting, requireDatabase } from "../../db/bootstrap.js";
+import { PROCEDURES_CLI_TEXT } from "../../text/cli-vi.js";
 
-const USAGE = [
-  'usage: motcua procedures search "<câu hỏi>" [--limit N] [--json]',
-  "       motcua procedures show <mã> [--json]",
-  "       motcua procedures export <mã>... | --all  [--out <file.json>]",
-  "       motcua procedures import <file.json> [--yes] [--by <tên>]",
-  "       motcua procedures differences [<mã>]",
-  "       motcua procedures history <mã>",
-].join("\n");
+const T = PROCEDURES_CLI_TEXT;
+const USAGE = T.usage;
 
 /** How `import` asks before saving; tests give their own. */
 export interface ProceduresIo {
@@ -41,7 +36,7 @@ const terminalIo: ProceduresIo = {
   },
 };
 
-const CATALOG_EMPTY = "The procedure catalog is empty; run `npx motcua seed` (or `npm run demo`) to load it.";
+const CATALOG_EMPTY = T.catalogEmpty;
 
 /**
  * `procedures search`: the catalog read in one SQL statement (SqlProcedureRepository), the index
@@ -64,7 +59,7 @@ async function runSearch(databaseUrl: string, text: string, limit: number, json:
     const results = answer.kind === "match" || answer.kind === "choices" ? answer.results : [];
     if (json) console.log(JSON.stringify({ ...answer, results }, null, 2));
     else if (answer.kind === "out-of-scope") console.log(`Việc này không làm tại xã (${answer.topic}): ${answer.whereToGo}`);
-    else if (results.length === 0) console.log("Không tìm thấy thủ tục phù hợp với câu hỏi này (no matching procedure).");
+    else if (results.length === 0) console.log(T.noMatch);
     else {
       if (answer.kind === "choices") console.log(answer.prompt);
       results.forEach((r, i) => console.log(`${i + 1}. ${r.code}  ${r.name}  (${r.score.toFixed(2)})${r.variant ? `  — ${r.variant}` : ""}`));
@@ -95,9 +90,9 @@ export async function runProcedures(env: Env, args: string[], io: ProceduresIo =
   if (!sub || !known.includes(sub)) throw new ValidationError(USAGE);
   if ((sub === "search" || sub === "show" || sub === "import" || sub === "history") && text === "") throw new ValidationError(USAGE);
   if (sub === "export" && (values.all ? words.length > 0 : words.length === 0)) throw new ValidationError(USAGE);
-  if (text.length > MAX_QUERY_LENGTH) throw new ValidationError(`Câu hỏi dài quá ${MAX_QUERY_LENGTH} ký tự (the question is longer than ${MAX_QUERY_LENGTH} characters).`);
+  if (text.length > MAX_QUERY_LENGTH) throw new ValidationError(T.questionTooLong(MAX_QUERY_LENGTH));
   const limit = Number(values.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 20) throw new ValidationError("--limit must be a whole number from 1 to 20");
+  if (!Number.isInteger(limit) || limit < 1 || limit > 20) throw new ValidationError(T.limitRange);
 
   // An import is read and checked before the database is touched: a bad file changes nothing.
   const importFile = sub === "import" ? await readImportFile(text) : undefined;
@@ -115,7 +110,7 @@ export async function runProcedures(env: Env, args: string[], io: ProceduresIo =
       const json = `${JSON.stringify(records, null, 2)}\n`;
       if (values.out) {
         await writeFile(values.out, json, "utf8");
-        console.error(`wrote ${records.length} procedure(s) to ${values.out}`);
+        console.error(T.exported(records.length, values.out));
       } else process.stdout.write(json);
       return 0;
     }
@@ -126,7 +121,7 @@ export async function runProcedures(env: Env, args: string[], io: ProceduresIo =
     const catalog = new CatalogService(new PrismaProcedureRepository(db));
     const procedure = await catalog.get(text);
     if (!procedure) {
-      console.error(`Không có thủ tục mã ${text} trong danh mục (no procedure with code ${text}).`);
+      console.error(T.notInCatalog(text));
       return 1;
     }
     if (values.json) {
@@ -167,50 +162,50 @@ async function readImportFile(file: string): Promise<unknown> {
     for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > MAX_IMPORT_BYTES) {
-        throw new ValidationError(`Tệp ${file} quá lớn (hơn ${MAX_IMPORT_BYTES / 1024 / 1024} MB, gấp mười lần cả danh mục) (${file} is too large); nothing was stored.`);
+        throw new ValidationError(T.fileTooLarge(file, MAX_IMPORT_BYTES / 1024 / 1024));
       }
       chunks.push(chunk);
     }
     content = Buffer.concat(chunks).toString("utf8");
   } catch (error) {
     if (error instanceof ValidationError) throw error;
-    throw new ValidationError(`Không đọc được tệp ${file} (cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+    throw new ValidationError(T.fileUnreadable(file, (error as NodeJS.ErrnoException).code ?? (error as Error).message));
   }
   try {
     return JSON.parse(content);
   } catch (error) {
-    throw new ValidationError(`Tệp ${file} không phải JSON hợp lệ (${file} is not valid JSON: ${(error as Error).message}); nothing was stored.`);
+    throw new ValidationError(T.fileNotJson(file, (error as Error).message));
   }
 }
 
 async function runImport(db: Db, raw: unknown, options: { yes: boolean; by: string | undefined }, io: ProceduresIo): Promise<number> {
   const changedBy = (options.by ?? userInfo().username).trim();
-  if (changedBy === "") throw new ValidationError("--by must name who makes the change");
+  if (changedBy === "") throw new ValidationError(T.byRequired);
   const { records, problems } = parseCorrections(raw);
   const { plan, problems: unknownCodes } = await planCorrections(db, records);
   const all = [...problems, ...unknownCodes].sort((a, b) => a.index - b.index);
   if (all.length) {
     for (const line of describeProblems(all)) console.error(line);
-    console.error(`${all.length} record(s) refused; nothing was stored.`);
+    console.error(T.refused(all.length));
     return 1;
   }
   for (const line of describePlan(plan)) console.log(line);
   if (plan.corrections.length === 0) {
-    console.log("Nothing to change.");
+    console.log(T.nothingToChange);
     return 0;
   }
   if (!options.yes) {
     if (!io.interactive) {
-      console.error("Not saved: no terminal to confirm on. Run it in a terminal, or pass --yes to save without asking.");
+      console.error(T.noTerminal);
       return 1;
     }
-    if (!(await io.confirm(`Lưu ${plan.corrections.length} thủ tục đã sửa (người sửa: ${changedBy})? [y/N] `))) {
-      console.log("Not saved.");
+    if (!(await io.confirm(T.confirm(plan.corrections.length, changedBy)))) {
+      console.log(T.notSaved);
       return 1;
     }
   }
   await applyCorrections(db, plan.corrections, changedBy);
-  console.log(`Saved ${plan.corrections.length} correction(s) by ${changedBy}: ${plan.corrections.map((c) => c.code).join(", ")}. \`motcua seed\` will not overwrite them; running processes answer from the catalog they loaded until restarted.`);
+  console.log(T.saved(plan.corrections.length, changedBy, plan.corrections.map((c) => c.code)));
   return 0;
 }
 
@@ -223,7 +218,7 @@ async function runDifferences(db: Db, code: string): Promise<number> {
     orderBy: { code: "asc" },
   });
   if (code && rows.length === 0) {
-    console.error(`Không có thủ tục mã ${code} trong danh mục đã kiểm (no curated procedure with code ${code}).`);
+    console.error(T.notCurated(code));
     return 1;
   }
   let listed = 0;
@@ -245,7 +240,7 @@ async function runDifferences(db: Db, code: string): Promise<number> {
 async function runHistory(db: Db, code: string): Promise<number> {
   const revisions = await db.procedureRevision.findMany({ where: { procedureCode: code }, orderBy: { changedAt: "asc" } });
   if (revisions.length === 0) {
-    console.log(`${code}: chưa có lần hiệu đính nào (no corrections).`);
+    console.log(T.noCorrections(code));
     return 0;
   }
   for (const r of revisions) {

@@ -114,6 +114,9 @@ async function serveRoles(
     const zaloOa = ctx.channels.channels.get("ZALO_OA");
     const telegramWebhook = env.TELEGRAM_BOT_TOKEN && env.TELEGRAM_WEBHOOK_SECRET;
     const { createTelegramBot, registerTelegramWebhook } = await import("../../../bots/adapters/telegram.js");
+    const { smsBotHandler } = await import("../../../bots/adapters/sms.js");
+    // Citizens' text messages to the Twilio number are answered by SMS through the channel notices go out with.
+    const sms = env.TWILIO_AUTH_TOKEN ? ctx.channels.channels.get("SMS") : undefined;
     const app = await buildHttpServer(whole, {
       extraRoutes: async (a) => {
         await registerWebChat(a, bot, { secret: env.WEB_CHAT_SECRET, redis: ctx.redis, prefix: env.QUEUE_PREFIX, perMinute: env.WEB_CHAT_RATE_LIMIT, secureCookie: env.PUBLIC_BASE_URL.startsWith("https:") });
@@ -125,6 +128,19 @@ async function serveRoles(
       },
       // Zalo users' messages are answered by the same bot, through the OA API.
       ...(zaloOa instanceof ZaloOaChannel ? { onZaloUserMessage: zaloBotHandler({ engine: bot, oa: zaloOa, logger: log }) } : {}),
+      ...(sms
+        ? {
+            onIncomingSms: smsBotHandler({
+              engine: bot,
+              sms,
+              db: whole.db,
+              logger: log,
+              budget: env.SMS_REPLY_SEGMENT_BUDGET,
+              perHour: env.SMS_REPLIES_PER_HOUR,
+              chatUrl: `${env.PUBLIC_BASE_URL}/chat`,
+            }),
+          }
+        : {}),
     });
     stops.push(() => app.close());
     // The API listens last (below): /readyz answers 200 only once every role of this process runs.

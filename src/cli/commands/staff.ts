@@ -11,28 +11,27 @@ import { createDb } from "../../db/client.js";
 import { ValidationError } from "../../errors.js";
 import { requireDatabase } from "../../db/bootstrap.js";
 import { ensureSchemaCurrent } from "../../db/migration-status.js";
+import { CLI_TEXT, STAFF_CLI_TEXT } from "../../text/cli-vi.js";
 
-const USAGE = `usage: motcua staff create --username <u> --name "<họ tên>" --role commune_staff|post_office_staff|admin [--unit <mã xã hoặc tỉnh>]
-       motcua staff reset-password <username>
-       motcua staff disable <username>`;
+const USAGE = STAFF_CLI_TEXT.usage;
 
 export async function runStaff(env: Env, args: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args, options: { username: { type: "string" }, name: { type: "string" }, role: { type: "string" }, unit: { type: "string" } }, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new ValidationError(`${(error as Error).message}\n${USAGE}`);
+    throw new ValidationError(`${CLI_TEXT.badOption((error as NodeJS.ErrnoException).code, (error as Error).message)}\n${USAGE}`);
   }
   const { values, positionals } = parsed;
   const [sub, username, ...extra] = positionals;
-  if (extra.length > 0) throw new ValidationError(`Thừa tham số: ${extra.join(" ")} (unexpected arguments)\n${USAGE}`);
+  if (extra.length > 0) throw new ValidationError(`${STAFF_CLI_TEXT.extra(extra)}\n${USAGE}`);
   if (sub === "create") {
-    if (username) throw new ValidationError(`Dùng --username <tên> (use --username)\n${USAGE}`);
-    if (!values.username) throw new ValidationError(`--username là bắt buộc (required)\n${USAGE}`);
-    if (!values.name) throw new ValidationError(`--name là bắt buộc (required)\n${USAGE}`);
-    if (!values.role) throw new ValidationError(`--role là bắt buộc (required)\n${USAGE}`);
+    if (username) throw new ValidationError(`${STAFF_CLI_TEXT.useUsernameOption}\n${USAGE}`);
+    if (!values.username) throw new ValidationError(`${STAFF_CLI_TEXT.required("--username")}\n${USAGE}`);
+    if (!values.name) throw new ValidationError(`${STAFF_CLI_TEXT.required("--name")}\n${USAGE}`);
+    if (!values.role) throw new ValidationError(`${STAFF_CLI_TEXT.required("--role")}\n${USAGE}`);
   } else if (sub === "reset-password" || sub === "disable") {
-    if (!username) throw new ValidationError(`Cần tên đăng nhập (a username is required)\n${USAGE}`);
+    if (!username) throw new ValidationError(`${STAFF_CLI_TEXT.usernameRequired}\n${USAGE}`);
   } else {
     throw new ValidationError(USAGE);
   }
@@ -47,24 +46,18 @@ export async function runStaff(env: Env, args: string[]): Promise<number> {
     const accounts = new StaffAccounts(db, redis, staffAccountsOptions(env));
     if (sub === "create") {
       const created = await accounts.create({ username: values.username!, fullName: values.name!, role: values.role!, unitCode: values.unit ?? null });
-      console.log(`Đã tạo tài khoản "${created.username}" (${values.role!.toLowerCase()}${values.unit ? `, đơn vị ${values.unit}` : ""}). Mật khẩu dùng một lần, chỉ hiện lúc này; lần đăng nhập đầu phải đổi:`);
-      console.log(`(created "${created.username}"; its one-time password, shown only now, must be changed at the first sign-in:)`);
+      console.log(STAFF_CLI_TEXT.created(created.username, values.role!.toLowerCase(), values.unit));
       console.log(created.oneTimePassword);
       return 0;
     }
     if (sub === "reset-password") {
       const reset = await accounts.resetPassword(username!);
-      console.log(`Đã cấp lại mật khẩu cho "${reset.username}"; các phiên đăng nhập của tài khoản đã kết thúc. Mật khẩu dùng một lần, chỉ hiện lúc này:`);
-      console.log(`(new one-time password for "${reset.username}"; its sessions have ended:)`);
+      console.log(STAFF_CLI_TEXT.reset(reset.username));
       console.log(reset.oneTimePassword);
       return 0;
     }
     const changed = await accounts.disable(username!);
-    console.log(
-      changed
-        ? `Đã khóa tài khoản "${username}"; các phiên đăng nhập đã kết thúc (disabled; its sessions have ended).`
-        : `Tài khoản "${username}" đã bị khóa từ trước (already disabled).`,
-    );
+    console.log(changed ? STAFF_CLI_TEXT.disabled(username!) : STAFF_CLI_TEXT.alreadyDisabled(username!));
     return 0;
   } finally {
     redis.disconnect();

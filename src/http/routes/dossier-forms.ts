@@ -17,7 +17,7 @@ import { RESULT_OR_ENDED, type DossierHistoryService } from "../../dossiers/hist
 import { AppError, NotFoundError } from "../../errors.js";
 import { STATUS_LABELS } from "../../notifications/messages/vi.js";
 import { formatDateTimeVi } from "../../text/dates.js";
-import { FORMS_TEXT, HANDOVER_PARTIES, HANDOVER_RESULT_LABELS } from "../../text/staff-vi.js";
+import { FORMS_TEXT, HANDOVER_PARTIES, HANDOVER_RESULT_LABELS, withoutEnglishGloss } from "../../text/staff-vi.js";
 import { sendConsolePage } from "../../web/console.js";
 import { requirePrincipal } from "../auth.js";
 import { parseOrThrow } from "../errors.js";
@@ -112,9 +112,13 @@ function fieldErrors(error: AppError): { field: string; message: string }[] {
   return issues.map((i) => {
     const f = FIELDS[i.field];
     if (!f) return i;
-    // The API's "(English)" is for integrators: the page says the Vietnamese alone.
-    const said = i.message.replace(/\s*\([\x20-\x7e]*\)$/, "");
-    return { field: i.field, message: `${f.label}: ${/^[\x20-\x7e]*$/.test(said) ? f.hint : said}` };
+    // The API's "(English)" is for integrators: the page says the Vietnamese alone. A message in
+    // the API's terms (English, or a date format "ISO 8601 … YYYY-MM-DD" for a field the page fills
+    // with a date picker) gives way to the field's hint; one that names its field already is not
+    // prefixed with the label again.
+    const said = withoutEnglishGloss(i.message);
+    const text = /^[\x20-\x7e]*$/.test(said) || said.includes("ISO 8601") ? f.hint : said;
+    return { field: i.field, message: text.startsWith(f.label) ? text : `${f.label}: ${text}` };
   });
 }
 

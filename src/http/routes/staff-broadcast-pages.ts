@@ -11,15 +11,14 @@ import type { BroadcastService } from "../../broadcasts/broadcast-service.js";
 import type { Db } from "../../db/client.js";
 import { AppError } from "../../errors.js";
 import { BROADCAST_STATUS_LABELS } from "../../text/staff-vi.js";
-import { sendPage } from "../../web/pages.js";
+import { sendConsolePage } from "../../web/console.js";
 import { requirePrincipal } from "../auth.js";
 
 const idParams = z.object({ id: z.string() });
 
-/** What a signed-in page needs from the request: the principal and the session's CSRF token (empty for API keys). */
+/** Who asks (the guard's principal); the console's shared header gets the rest from sendConsolePage. */
 function pageContext(request: FastifyRequest) {
-  const principal = requirePrincipal(request);
-  return { principal, csrfToken: (request as { csrfToken?: string }).csrfToken ?? "", path: request.url.split("?")[0] };
+  return { principal: requirePrincipal(request), current: "broadcasts" };
 }
 
 const FLASH: Record<string, string> = {
@@ -81,7 +80,8 @@ export function registerStaffBroadcastPages(app: FastifyInstance, deps: { broadc
       ? await db.hamlet.findMany({ where: { communeCode: commune.code }, select: { id: true, name: true, _count: { select: { subscriptions: { where: { cancelledAt: null } } } } }, orderBy: { name: "asc" } })
       : [];
     const chosen = new Set(([] as string[]).concat((values.hamletIds as string | string[] | undefined) ?? []));
-    return sendPage(
+    return sendConsolePage(
+      request,
       reply,
       "staff/broadcasts/new",
       {
@@ -103,7 +103,7 @@ export function registerStaffBroadcastPages(app: FastifyInstance, deps: { broadc
   app.get("/staff/broadcasts", async (request, reply) => {
     const ctx = pageContext(request);
     const list = await broadcasts.list(ctx.principal, { limit: 100 });
-    return sendPage(reply, "staff/broadcasts/index", { ...ctx, title: "Thông báo", broadcasts: list, labels: BROADCAST_STATUS_LABELS });
+    return sendConsolePage(request, reply, "staff/broadcasts/index", { ...ctx, title: "Thông báo", broadcasts: list, labels: BROADCAST_STATUS_LABELS });
   });
 
   app.get("/staff/broadcasts/new", async (request, reply) => {
@@ -174,7 +174,7 @@ export function registerStaffBroadcastPages(app: FastifyInstance, deps: { broadc
     const preview = view.status === "DRAFT" || view.status === "AWAITING_APPROVAL" || view.status === "SCHEDULED" ? await broadcasts.preview(ctx.principal, id) : null;
     const msg = z.object({ msg: z.string().optional() }).safeParse(request.query);
     const mine = view.status === "AWAITING_APPROVAL" && (await broadcasts.isAuthor(ctx.principal, id));
-    return sendPage(reply, "staff/broadcasts/show", {
+    return sendConsolePage(request, reply, "staff/broadcasts/show", {
       ...ctx,
       title: view.title,
       b: view,
@@ -190,7 +190,7 @@ export function registerStaffBroadcastPages(app: FastifyInstance, deps: { broadc
     const { id } = idParams.parse(request.params);
     const view = await broadcasts.get(ctx.principal, id);
     const groups = await broadcasts.unreached(ctx.principal, id);
-    return sendPage(reply, "staff/broadcasts/unreached", { ...ctx, title: `Người chưa nhận được: ${view.title}`, b: view, groups });
+    return sendConsolePage(request, reply, "staff/broadcasts/unreached", { ...ctx, title: `Người chưa nhận được: ${view.title}`, b: view, groups });
   });
 
   const action = (name: "send" | "approve" | "cancel") =>

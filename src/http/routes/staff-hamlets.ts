@@ -10,7 +10,7 @@ import { z } from "zod";
 import type { Principal } from "../../auth/guard.js";
 import { AppError, ValidationError } from "../../errors.js";
 import type { HamletService, ImportResult } from "../../hamlets/hamlet-service.js";
-import { sendPage } from "../../web/pages.js";
+import { sendConsolePage } from "../../web/console.js";
 import { requirePrincipal } from "../auth.js";
 import { parseOrThrow } from "../errors.js";
 
@@ -50,9 +50,6 @@ interface PageState {
   rename?: { id: string; name: string; code: string };
 }
 
-/** `request.csrfToken` once the console's sessions provide one (the sign-in work); "" until then. */
-const csrfOf = (request: FastifyRequest) => (request as { csrfToken?: string }).csrfToken ?? "";
-
 export function registerStaffHamletPages(app: FastifyInstance, deps: { hamlets: HamletService }): void {
   const render = async (request: FastifyRequest, reply: FastifyReply, principal: Principal, communeCode: string | undefined, state: PageState = {}, status = 200) => {
     const query = pageQuery.safeParse(request.query);
@@ -60,16 +57,14 @@ export function registerStaffHamletPages(app: FastifyInstance, deps: { hamlets: 
     const communes = await deps.hamlets.communesFor(principal);
     const chosen = communeCode ?? (communes?.length === 1 ? communes[0]!.code : undefined);
     const list = chosen ? await deps.hamlets.list(principal, chosen) : null;
-    return sendPage(
+    return sendConsolePage(
+      request,
       reply,
       "staff/hamlets/index",
       {
-        // What the console's shared header (staff/_nav.njk) reads.
         principal,
-        path: "/staff/hamlets",
+        current: "hamlets",
         title: list ? `Ấp, khóm – ${list.commune.fullName}` : "Ấp, khóm",
-        csrf: csrfOf(request),
-        csrfToken: csrfOf(request),
         communes,
         chosen: chosen ?? "",
         list,

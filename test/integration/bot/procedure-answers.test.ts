@@ -220,6 +220,48 @@ describe("procedure answers (issue 8 §3)", () => {
     expect(buttons(home).map((b) => b.data)).toContain("proc:1.000419");
   });
 
+  it("a condition of the procedure under discussion ('nếu …') is answered within it: what its data says of the case, and the procedure made for it", async () => {
+    // birth registration, parents not married: not the marriage registration; the data's line on it, and the joint procedure
+    const birth = await conversation();
+    await birth.ask("đăng ký khai sinh cho con");
+    const unmarried = await birth.ask("nếu cha mẹ chưa đăng ký kết hôn thì sao");
+    expect(texts(unmarried)).toMatch(/^📄 Đăng ký khai sinh \(mã 1\.001193\)\n🔎 Về trường hợp ông\/bà nêu, dữ liệu của thủ tục này ghi:\n• Mang theo để xuất trình: Thông tin Giấy chứng nhận kết hôn của cha mẹ \(nếu cha mẹ đã đăng ký kết hôn\)/);
+    expect(texts(unmarried)).toMatch(/\n👉 Trường hợp này có thể là thủ tục riêng: "Đăng ký khai sinh kết hợp nhận cha, mẹ, con"/);
+    expect(buttons(unmarried).map((b) => b.data)).toContain("proc:1.000689");
+    // marriage, divorced: not the divorce topic (out of scope); the paper proving it, and nothing else
+    const marriage = await conversation();
+    await marriage.ask("đăng ký kết hôn");
+    const divorced = texts(await marriage.ask("nếu đã ly hôn thì cần giấy gì"));
+    expect(divorced).toMatch(/^📄 Đăng ký kết hôn \(mã 1\.000894\)\n🔎 [^\n]+\n• Giấy tờ cần nộp: Giấy tờ chứng minh tình trạng hôn nhân \(ví dụ [^\n]*trích lục ly hôn\)[^\n]*\nℹ️ Ngoài điều trên, danh mục thủ tục không nói thêm/);
+    expect(divorced).not.toMatch(/Tòa án|👉/);
+    // a case the data says nothing of: said so, with where to ask; and a question after the case is answered too
+    // a condition after a question about the procedure: the question answered with the case, and no procedure of another family offered
+    const away = await marriage.ask("cả hai người đều phải đến à, nếu một người đi làm xa thì sao");
+    expect(texts(away)).toMatch(/^📄 Đăng ký kết hôn \(mã 1\.000894\)\n🔎 [^\n]+\n📮 [^\n]*Cả hai bên nam, nữ phải có mặt khi ký Sổ/);
+    expect(texts(away)).not.toMatch(/👉/);
+    expect(buttons(away).filter((b) => b.data.startsWith("proc:"))).toEqual([]);
+    expect(texts(await marriage.ask("trường hợp hai bên khác tôn giáo thì lệ phí bao nhiêu"))).toMatch(/^📄 Đăng ký kết hôn \(mã 1\.000894\)\n🔎 Dữ liệu của thủ tục này không nói riêng về trường hợp ông\/bà nêu; ông\/bà vui lòng hỏi bộ phận một cửa[^\n]*\n💰 Lệ phí: /);
+    // a wish is a new request, not a case
+    expect(texts(await marriage.ask("nếu muốn đăng ký tạm trú thì cần gì"))).toMatch(/^📄 Đăng ký tạm trú \(mã 1\.004194\)/);
+    // a case without a word of state, still about the procedure: the paper for it, found by a word the case shares with it alone
+    const residence = await conversation();
+    await residence.ask("đăng ký thường trú");
+    expect(texts(await residence.ask("nếu nhà thuê thì cần giấy gì"))).toMatch(/^📄 Đăng ký thường trú \(mã 1\.004222\)\n🔎 [^\n]+\n• Giấy tờ cần nộp: Hợp đồng hoặc văn bản cho thuê[^\n]*\nℹ️ /);
+    // words that tell no fact apart ("khác", a place) cite nothing: not the mandate of "người khác"
+    const business = await conversation();
+    await business.ask("đăng ký hộ kinh doanh");
+    expect(texts(await business.ask("nếu đã có hộ kinh doanh ở huyện khác thì sao"))).toMatch(/^📄 Đăng ký thành lập hộ kinh doanh \(mã 1\.001612\)\n🔎 Dữ liệu của thủ tục này không nói riêng/);
+  });
+
+  it("going back to a procedure asked earlier ('quay lại' …) answers that one, not its re-registration", async () => {
+    const c = await conversation();
+    await c.ask("đăng ký khai sinh");
+    await c.ask("đăng ký kết hôn");
+    expect(texts(await c.ask("quay lại khai sinh, lệ phí bao nhiêu"))).toMatch(/^📄 Đăng ký khai sinh \(mã 1\.001193\)\n💰 Lệ phí: /);
+    expect(texts(await c.ask("đăng ký kết hôn"))).toMatch(/^📄 Đăng ký kết hôn/);
+    expect(texts(await c.ask("quay lại với thủ tục khai sinh"))).toMatch(/^📄 Đăng ký khai sinh \(mã 1\.001193\)\n📍 /);
+  });
+
   it("a follow-up asking whether both must go, after a marriage answer, gets the presence rule", async () => {
     const c = await conversation();
     await c.ask("đăng ký kết hôn");

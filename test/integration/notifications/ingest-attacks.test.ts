@@ -52,7 +52,7 @@ describe("single events in one moment, good and bad together", () => {
     expect((await post("/api/v1/dossier-events", theirs)).status).toBe(202);
     expect((await post("/api/v1/dossier-events", ours)).status).toBe(202);
     const staff = (await s.ctx.apiKeys.create({ name: "cán bộ xã", role: "COMMUNE_STAFF", unitCode: "28249" })).key;
-    const staffEvent = (dossierCode: unknown, eventId: string) => ({ eventId, dossierCode, status: "PROCESSING", occurredAt: "2026-11-21T09:00:00+07:00" });
+    const staffEvent = (dossierCode: unknown, eventId: string) => ({ eventId, dossierCode, status: "PROCESSING", occurredAt: new Date(Date.now() - 1000).toISOString() }); // staff date a step when they record it
 
     const good = Array.from({ length: 12 }, () => s.event());
     const replayed = s.event();

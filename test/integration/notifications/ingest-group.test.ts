@@ -125,7 +125,7 @@ describe("single events arriving together", () => {
     const theirs = parse(s.event({ communeCode: "29955" }));
     for (const e of [...ours, theirs]) await s.ctx.ingest.ingest([e], {});
     const lan: Principal = { kind: "session", id: "staff-lan", name: "Chị Lan", role: "COMMUNE_STAFF", unitCode: "28249" };
-    const update = (code: string) => parse({ eventId: `staff-${code}`, dossierCode: code, status: "PROCESSING", occurredAt: "2026-11-21T08:00:00+07:00" });
+    const update = (code: string) => parse({ eventId: `staff-${code}`, dossierCode: code, status: "PROCESSING", occurredAt: new Date(Date.now() - 1000).toISOString() }); // staff date a step when they record it
     const settled = await Promise.allSettled([ours[0]!.dossierCode, theirs.dossierCode, ours[1]!.dossierCode].map((c) => s.ctx.ingest.ingestOne(update(c), { principal: lan })));
     expect(settled.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
     expect((settled[1] as PromiseRejectedResult).reason).toMatchObject({ code: "FORBIDDEN" });
