@@ -525,6 +525,10 @@ describe("answers", () => {
     expect(kind("Tôi vay ngân hàng mua xe, giờ muốn hỏi lãi suất thế nào")).toBe("out-of-scope");
   });
 
+  it("reads a benefit denied with a verb of receiving before it ('không nhận trợ cấp bảo hiểm xã hội') as a circumstance", () => {
+    expect(top("Ông tôi 81 tuổi, không nhận trợ cấp bảo hiểm xã hội nào, xin trợ cấp hưu trí xã hội cho ông ở đâu")).toBe("1.014027");
+  });
+
   it("sends an institution's own services (hospital, bank, university) to it, but keeps a procedure the rest names, saying nothing of the institution", () => {
     expect(askCatalog(index, "xin giấy xác nhận đang theo học của trường đại học")).toMatchObject({ kind: "out-of-scope", topic: "Việc của trường đại học, cao đẳng" });
     expect(askCatalog(index, "làm lại thẻ ở ngân hàng")).toMatchObject({ kind: "out-of-scope", topic: "Việc của ngân hàng" });
