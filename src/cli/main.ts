@@ -10,7 +10,7 @@
  *   procedures differences|history   where the portal disagrees with a curated record; past corrections
  *   keys create|revoke           API keys (the new key is printed alone on the last line)
  *   staff create|reset-password|disable   staff console accounts (a one-time password alone on the last line)
- *   help                         the usage (on stdout, exit 0); no command prints it on stderr and exits 2
+ *   help (or --help anywhere)    the usage (on stdout, exit 0); no command prints it on stderr and exits 2
  * What it says to an administrator is Vietnamese, from src/text/cli-vi.ts.
  */
 import cluster from "node:cluster";
@@ -21,7 +21,8 @@ import { CLI_TEXT, CLI_USAGE } from "../text/cli-vi.js";
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === "help" || command === "--help" || command === "-h") {
+  // `--help` / `-h` anywhere ("motcua keys --help") asks for the usage, as it does first.
+  if (command === "help" || argv.includes("--help") || argv.includes("-h")) {
     console.log(CLI_USAGE);
     return 0;
   }

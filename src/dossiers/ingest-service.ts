@@ -26,8 +26,8 @@ export { NOTICE_CHANNEL } from "../notifications/notice-store.js";
 /** Staff events may be this far ahead of the server's clock (a device's clock drifts), no more. */
 const STAFF_CLOCK_SKEW_MS = 30_000;
 /**
- * A new staff event may be dated at most this long before it arrives (a device's clock, a slow
- * link, a queue), no earlier: see step 4.
+ * A new staff event dated more than this before it arrives (beyond a device's clock, a slow link,
+ * a queue) counts from its arrival: see step 4.
  */
 const STAFF_RECORDING_DELAY_MS = 5 * 60_000;
 
@@ -311,15 +311,19 @@ export class DossierIngestService {
     });
     // Staff record a step when they take it (the console dates it then). One dated back — a result
     // "returned" before the due date it was in fact late for — would hide the lateness from the
-    // dossier, the list, the overdue watch and the monthly report the unit sends up; upstream's
-    // dates are its own, and the apology dates its event itself. A retry of a stored event is a
-    // duplicate above, however late it comes.
+    // dossier, the list, the overdue watch and the monthly report the unit sends up. So a new staff
+    // event dated over STAFF_RECORDING_DELAY_MS before it arrives is taken (a step entered late is
+    // still a step), but it counts from when it was recorded: its time in the history, the status's
+    // time and the lateness are the arrival's. The payload keeps the time it named, so a retry of
+    // it is the same duplicate however late it comes. Upstream's dates are its own, and the apology
+    // dates its event itself.
+    const namedPayload = new Map<number, Record<string, unknown>>();
     if (source === "STAFF" && principal && !options.apology) {
-      for (const { index, e } of toStore) {
-        if (e.occurredAt.getTime() < Date.now() - STAFF_RECORDING_DELAY_MS) {
-          throw new ValidationError(`${field(index, "occurredAt")}: a staff event must be dated when it is recorded (at most ${STAFF_RECORDING_DELAY_MS / 60_000} minutes before it is sent), not back to an earlier time`, {
-            field: field(index, "occurredAt"),
-          });
+      const arrived = new Date();
+      for (const item of toStore) {
+        if (item.e.occurredAt.getTime() < arrived.getTime() - STAFF_RECORDING_DELAY_MS) {
+          namedPayload.set(item.index, rawPayload(item.e));
+          item.e = { ...item.e, occurredAt: arrived };
         }
       }
     }
@@ -424,7 +428,7 @@ export class DossierIngestService {
           d.statusAt = e.occurredAt;
         }
         const eventDbId = randomUUID();
-        eventRows.push({ id: eventDbId, origin, eventId: e.eventId, dossierId: d.id, status: e.status, occurredAt: e.occurredAt, note: e.note, source, applied, payload: rawPayload(e) });
+        eventRows.push({ id: eventDbId, origin, eventId: e.eventId, dossierId: d.id, status: e.status, occurredAt: e.occurredAt, note: e.note, source, applied, payload: namedPayload.get(index) ?? rawPayload(e) });
         // A postal event is itself a hand-over with the post office (a line of form 05), recorded
         // once: a repeated event is a duplicate above and never reaches here.
         const handover = postalHandover(e, d, d.communeCode ? (communes.get(d.communeCode)?.name ?? null) : null, (source === "UPSTREAM" ? e.applicantName : null) ?? d.applicantName);

@@ -90,7 +90,7 @@ const dossierEventSchema = {
       enum: ["REGISTERED", "RECEIVED", "REFUSED", "PROCESSING", "SUPPLEMENT_REQUIRED", "PAYMENT_REQUIRED", "WITHDRAWN", "STOPPED", "RESULT_READY", "RETURNED", "DELAYED", "POSTAL_COLLECTED", "POSTAL_HANDED_TO_DESK", "RESULT_HANDED_TO_POST", "OUT_FOR_DELIVERY", "DELIVERED", "DELIVERY_FAILED"],
     },
     statusCode: { type: ["integer", "string"], minimum: 1, maximum: 10, pattern: "^(?:[1-9]|10)$", description: "The national status code (an integer 1–10, or its decimal string), instead of (or matching) status." },
-    occurredAt: { type: "string", format: "date-time", description: "Not before 2000, not more than 5 minutes ahead of the server's clock; a new staff event (commune staff's keys and sessions): at most 30 seconds ahead and 5 minutes before it arrives. Without an offset, Vietnam time (UTC+7)." },
+    occurredAt: { type: "string", format: "date-time", description: "Not before 2000, not more than 5 minutes ahead of the server's clock; a staff event (commune staff's keys and sessions): at most 30 seconds ahead; one dated over 5 minutes before it arrives counts from its arrival (the time it named is kept in its payload). Without an offset, Vietnam time (UTC+7)." },
     procedure: { type: "object", properties: { code: { type: "string" }, name: { type: "string" } } },
     applicant: { type: "object", properties: { fullName: { type: "string" }, phone: { type: "string", description: "Vietnamese number in any common form" } } },
     communeCode: { type: "string", pattern: "^\\d{5}$" },

@@ -19,6 +19,9 @@ describe("motcua CLI", () => {
     const help = await motcua(["help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Cách dùng:$/m);
+    const subHelp = await motcua(["keys", "--help"]);
+    expect(subHelp.code).toBe(0);
+    expect(subHelp.stdout).toMatch(/^Cách dùng:$/m);
     const missing = await motcua(["procedures", "import", "/khong-co/sua-thu-tuc.json"]);
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toBe("Không có tệp /khong-co/sua-thu-tuc.json: kiểm tra tên và thư mục của tệp.");

@@ -394,6 +394,13 @@ describe("answers", () => {
     expect(top("khai báo tạm vắng khi đi làm xa")).toBe("1.003677");
   });
 
+  it("certifies a translator's signature as one who is not the commune's collaborator unless the question says they are", () => {
+    // a citizen who translated a paper is no collaborator of the commune: the common case is the default
+    expect(top("tự dịch giấy khai sinh sang tiếng Pháp thì chứng thực chữ ký ở đâu")).toBe("2.001008");
+    expect(top("tôi không phải cộng tác viên, muốn chứng thực chữ ký người dịch trên bản dịch")).toBe("2.001008");
+    expect(top("chứng thực chữ ký người dịch là cộng tác viên của xã")).toBe("2.000992");
+  });
+
   it("answers the under-14 ID card for a child of a few years, the joint under-6 procedure only for a baby or with the birth", () => {
     // the joint procedure registers the birth too: a child of 3 or 5 has a birth certificate
     // already, and asks for the card alone
