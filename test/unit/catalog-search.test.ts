@@ -421,6 +421,9 @@ describe("answers", () => {
     expect(kind("hồ sơ xét tuyển vào đại học nộp ở đâu")).toBe("out-of-scope");
     expect(top("đăng ký tài khoản định danh điện tử cho con")).toBe("3.000228");
     expect(kind("bảng giá đất năm nay ở xã")).toBe("out-of-scope");
+    // exclusive rights to a name is a trademark, the IP office's, not a signature to certify
+    expect(askCatalog(index, "muốn được độc quyền tên quán phở của gia đình thì làm ở đâu")).toMatchObject({ kind: "out-of-scope", topic: "Sở hữu trí tuệ" });
+    expect(askCatalog(index, "doc quyen cai ten banh trang nha lam")).toMatchObject({ kind: "out-of-scope", topic: "Sở hữu trí tuệ" });
     // how much compensation land taken for a project brings is the project's, not a procedure's
     expect(kind("ruộng bị thu hồi mở rộng quốc lộ, nhà nước đền bù cho tôi mấy trăm triệu")).toBe("out-of-scope");
     expect(kind("vườn bị thu hồi thì bồi thường bao nhiêu một mét")).toBe("out-of-scope");
