@@ -270,6 +270,8 @@ export function documentsFeature(catalog: CatalogService): Feature {
       // The whole answer holds where, how long, how much and by post; what the citizen receives,
       // through someone else, being there (or not) and doing it late are added, each of them.
       const more = specific.filter((a) => a === "amount" || a === "proxy" || a === "presence" || a === "penalty");
+      // An SMS holds a few segments: the papers come before the summary, which stays a choice away.
+      if (ctx.inbound.conversation.channel === "SMS") return void ctx.reply({ text: botText.documentsSms(p, specific, warning), buttons });
       ctx.reply({ text: botText.documents(p, warning), buttons: more.length ? undefined : buttons });
       if (more.length) ctx.reply({ text: botText.aspects(p, more, undefined, mobile), buttons });
       return;

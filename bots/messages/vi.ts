@@ -108,6 +108,8 @@ function summary(field: Fact, fact: string): string {
 const LONG_ANSWER = 3_500;
 /** A document's note in a long answer: its opening, up to this many characters. */
 const NOTE_BRIEF = 160;
+/** How much of a paper's name an SMS answer says (its opening tells which paper it is). */
+const SMS_PAPER_NAME = 70;
 /** A note's opening, cut at a space, with "…". */
 function cutNote(text: string, max: number): string {
   if (text.length <= max) return text;
@@ -257,6 +259,29 @@ export const botText = {
     // phone: each paper's name and note are cut to their openings, and the answer says where the
     // whole list is.
     return botText.documentsAnswer(procedure, warning, NOTE_BRIEF);
+  },
+  /**
+   * The answer about a procedure as an SMS carries it (a few segments; the SMS adapter strips the
+   * marks and cuts the end with where the whole is read): the name, what else the question asked
+   * (`asked`: where, how long, how much…), then the papers by name alone, each cut to its opening,
+   * where it comes from, and the summary last — the fee, time and place stay one reply away as the SMS's choices.
+   */
+  documentsSms(procedure: ProcedureView, asked: readonly Exclude<Aspect, "docs">[], warning?: string): string {
+    const p = told(procedure);
+    const lines = [title(p), ...(warning ? [warning] : []), ...botText.aspectLines(procedure, asked)];
+    if (p.documents.length === 0) lines.push(unknownText(p, "documents"));
+    else {
+      lines.push("Giấy tờ cần nộp:");
+      let n = 0;
+      for (const d of p.documents) if (!isDocumentHeading(d)) lines.push(`${(n += 1)}. ${cutNote(d.name, SMS_PAPER_NAME)}`);
+    }
+    if (p.toShow.length) lines.push(`Mang theo: ${p.toShow.map((s) => cutNote(s, SMS_PAPER_NAME)).join("; ")}`);
+    lines.push(botText.source(p));
+    const short = (field: Fact) => (p[field] === null ? UNKNOWN : summary(field, p[field]!));
+    for (const [a, line] of [["where", `📍 Nơi nộp: ${short("agency")}`], ["time", `⏱ Thời hạn: ${short("processingTime")}`], ["fee", `💰 Lệ phí: ${short("fee")}`], ["postal", `📮 ${postalLine(procedure)}`]] as const) {
+      if (!asked.includes(a)) lines.push(line);
+    }
+    return lines.join("\n");
   },
   /** `documents`, with each document's name and note whole (`noteLength` null) or cut to their openings. */
   documentsAnswer(procedure: ProcedureView, warning: string | undefined, noteLength: number | null): string {

@@ -121,6 +121,17 @@ describe("the bot by SMS (POST /webhooks/twilio/sms)", () => {
     expect(countSegments(long).segments).toBeLessThanOrEqual(BUDGET);
   });
 
+  it("answers 'which papers' with the papers themselves, before the summary an SMS would cut; what else was asked comes first", async () => {
+    const phone = newPhone();
+    const answer = await says(phone, "lam giay khai sinh cho con can gi");
+    expect(answer).toMatch(/^Dang ky khai sinh \(ma 1\.001193\)/);
+    expect(answer).toMatch(/Giay to can nop:\n1\. \S+/);
+    expect(answer).toMatch(/\n2\. \S+/);
+    const withTime = await says(phone, "dang ky khai tu can giay to gi, mat bao lau");
+    expect(withTime.indexOf("Thoi han")).toBeGreaterThan(0);
+    expect(withTime.indexOf("Thoi han")).toBeLessThan(withTime.indexOf("Giay to can nop:"));
+  });
+
   it("refuses an unsigned or wrongly signed message (403) and stores nothing", async () => {
     const phone = newPhone();
     const p = params(phone, "HUY");
