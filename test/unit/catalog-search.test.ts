@@ -486,6 +486,29 @@ describe("answers", () => {
     expect(topicOf("đặt vé tàu về quê ăn tết")).toBe("no-match");
   });
 
+  it("sends the everyday services a citizen asks a commune bot about (phone networks, the stock market, party dues, online orders, a dentist, civil-service exams, a petrol station) where they belong, and pastimes to no procedure", () => {
+    const topicOf = (q: string): string => {
+      const a = askCatalog(index, q);
+      return a.kind === "out-of-scope" ? a.topic : a.kind;
+    };
+    expect(topicOf("bao giờ có lịch thi tuyển viên chức y tế")).toBe("Thi tuyển công chức, viên chức");
+    expect(topicOf("cách mở trạm xăng ven quốc lộ")).toBe("Kinh doanh xăng dầu, khí đốt");
+    // the exam's name spelt out, as "thpt" is read
+    expect(topicOf("con tôi thi trung học phổ thông năm sau đăng ký ở đâu")).toBe("Thi tốt nghiệp THPT, tuyển sinh lớp 10");
+    expect(topicOf("đổi sim chính chủ cho số thuê bao cũ")).toBe("Điện, nước, viễn thông");
+    expect(topicOf("mở tài khoản chứng khoán để mua cổ phiếu")).toBe("Chứng khoán");
+    expect(topicOf("nạp tiền vào ví điện tử bị lỗi")).toBe("Ngân hàng, vay vốn");
+    expect(topicOf("đóng đảng phí hằng tháng cho chi bộ")).toBe("Đảng viên, đoàn thể");
+    expect(topicOf("đơn hàng đặt trên mạng không giao, muốn hoàn tiền")).toBe("Bảo vệ người tiêu dùng, hàng giả");
+    expect(topicOf("đi nhổ răng khôn ở đâu rẻ")).toBe("Khám chữa bệnh, tiêm chủng");
+    // a board game, a poem's author, nets cast for fun: no administrative matter at all
+    expect(topicOf("dạy tôi đánh cờ tướng")).toBe("no-match");
+    expect(topicOf("bài thơ này của tác giả nào")).toBe("no-match");
+    expect(topicOf("tối nay đi thả lưới bắt cá ở đâu")).toBe("no-match");
+    // while the commune's own procedures stay answered
+    expect(topicOf("chứng thực bản sao sổ tiết kiệm")).toBe("match");
+  });
+
   it("reads a word typed without marks by its letters ('phat nguoi' is the traffic fine), and a theft or fishing at sea by their general words", () => {
     expect(askCatalog(index, "xem phat nguoi xe may o dau")).toMatchObject({ kind: "out-of-scope", topic: "Xử phạt giao thông" });
     // the general words of a theft or of fishing at sea
