@@ -266,15 +266,17 @@ class TermTable {
   private readonly listedIn: number[] = [];
   private texts = 0;
   private readonly keyNumbers = new Map<string, number>();
-  /** by key number: the key, its term number (−1 until a text uses it as a term, not as a function word) and the pairs it starts (by the second key's number) */
+  /** by key number: the key and its term number (−1 until a text uses it as a term, not as a function word) */
   readonly keys: string[] = [];
   private readonly keyTerm: number[] = [];
-  private readonly pairsAfter: Map<number, number>[] = [];
+  /** the pairs' term numbers + 1 (0: a free slot), by their keys' numbers (open addressing: the slot after a taken one) */
+  private pairSlots = new Int32Array(1 << 15);
+  private pairCount = 0;
   /** by key number: whether a text written with marks writes it without (tonesOf has its 0), and whether a name or alias does (flat has it) */
   private readonly plainWritten: boolean[] = [];
   private readonly plainNamed: boolean[] = [];
   /** each text's terms, and the kinds it was read as (1 << TextKind) */
-  private readonly ofText = new Map<string, { numbers: Int32Array; kinds: number }>();
+  private readonly ofText = new Map<string, { numbers: Int32Array; kinds: number; indexed: string[] | undefined }>();
   /** the words the catalog writes with marks, as written (tone signatures) */
   readonly written = new Set<string>();
   /** the tones it writes each word with in texts written with marks (0 for a word written there without) */
@@ -291,7 +293,6 @@ class TermTable {
       this.keyNumbers.set(key, k);
       this.keys.push(key);
       this.keyTerm.push(-1);
-      this.pairsAfter.push(new Map());
       this.plainWritten.push(false);
       this.plainNamed.push(false);
     }
@@ -312,10 +313,31 @@ class TermTable {
 
   /** The term number of the pair of two keys (numbered the first time). */
   private pairTerm(a: number, b: number): number {
-    const after = this.pairsAfter[a]!;
-    let n = after.get(b);
-    if (n === undefined) after.set(b, (n = this.newTerm(`${this.keys[a]} ${this.keys[b]}`, a, b)));
+    const slots = this.pairSlots;
+    const mask = slots.length - 1;
+    let h = Math.imul(a ^ Math.imul(b, 0x9e3779b1), 0x85ebca6b);
+    for (h = (h ^ (h >>> 15)) & mask; slots[h] !== 0; h = (h + 1) & mask) {
+      const n = slots[h]! - 1;
+      if (this.firstKey[n] === a && this.secondKey[n] === b) return n;
+    }
+    const n = this.newTerm(`${this.keys[a]} ${this.keys[b]}`, a, b);
+    slots[h] = n + 1;
+    if (++this.pairCount * 2 > slots.length) this.growPairs();
     return n;
+  }
+
+  private growPairs(): void {
+    const slots = new Int32Array(this.pairSlots.length * 2);
+    const mask = slots.length - 1;
+    for (let n = 0; n < this.terms.length; n++) {
+      const a = this.firstKey[n]!;
+      const b = this.secondKey[n]!;
+      if (b < 0) continue;
+      let h = Math.imul(a ^ Math.imul(b, 0x9e3779b1), 0x85ebca6b);
+      for (h = (h ^ (h >>> 15)) & mask; slots[h] !== 0; h = (h + 1) & mask);
+      slots[h] = n + 1;
+    }
+    this.pairSlots = slots;
   }
 
   /** The terms of a catalog text (termsOf) as numbers, read as `kind` says. */
@@ -333,12 +355,16 @@ class TermTable {
     }
     const list: number[] = [];
     const mark = this.texts++;
+    // (a name or alias of one line: its terms as MiniSearch indexes them too, each line's keys then its pairs, textTerms)
+    const indexed: string[] | undefined = kind === TextKind.Named && tokenLists.length === 1 ? [] : undefined;
+    const pairs: string[] | undefined = indexed && [];
     for (let l = 0; l < tokenLists.length; l++) {
       const tokens = tokenLists[l]!;
       let prev = -1;
       for (let i = 0; i < tokens.length; i++) {
         const t = tokens[i]!;
         const k = this.keyNumber(t.key);
+        indexed?.push(t.key);
         if (!this.isStop(t)) {
           let n = this.keyTerm[k]!;
           if (n < 0) this.keyTerm[k] = n = this.newTerm(t.key, k, -1);
@@ -349,6 +375,7 @@ class TermTable {
         }
         if (i > 0) {
           const n = this.pairTerm(prev, k);
+          pairs?.push(this.terms[n]!);
           if (this.listedIn[n] !== mark) {
             this.listedIn[n] = mark;
             list.push(n);
@@ -358,7 +385,7 @@ class TermTable {
       }
     }
     const numbers = Int32Array.from(list);
-    this.ofText.set(text, { numbers, kinds: 1 << kind });
+    this.ofText.set(text, { numbers, kinds: 1 << kind, indexed: indexed && pairs ? indexed.concat(pairs) : undefined });
     this.readMarks(tokenLists, kind);
     return numbers;
   }
@@ -397,6 +424,18 @@ class TermTable {
     let tones = this.tonesOf.get(key);
     if (tones === undefined) this.tonesOf.set(key, (tones = new Set()));
     return tones;
+  }
+
+  /** The terms of catalog text as MiniSearch indexes them (textTerms): a name's or alias's as the build read it. */
+  indexTerms(text: string): string[] {
+    if (!text.includes("\n")) return this.ofText.get(text)?.indexed ?? textTerms(text);
+    const lines = text.split("\n");
+    const out: string[] = [];
+    for (let l = 0; l < lines.length; l++) {
+      const terms = this.ofText.get(lines[l]!)?.indexed ?? textTerms(lines[l]!);
+      for (let i = 0; i < terms.length; i++) out.push(terms[i]!);
+    }
+    return out;
   }
 
   /** The terms of a text, as termsOf makes them: from its numbers for a catalog text the build read. */
@@ -802,7 +841,7 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   // counts a field's length before processTerm, so every score stays the same.
   const mini = new MiniSearch<IndexedProcedure>({
     fields: ["name", "aliases", "field"],
-    tokenize: textTerms,
+    tokenize: (text) => table.indexTerms(text),
     processTerm: (t) => (idf.has(t) ? t : null),
     searchOptions: { tokenize: (q) => q.split("\n").filter((t) => t !== ""), processTerm: (t) => t },
   });

@@ -309,15 +309,21 @@ export function needMarkerPairs(texts: Iterable<readonly Token[]>): Map<string, 
   const pairs = new Map<string, boolean>();
   for (const tokens of texts) {
     if (!tokens.some((t) => t.marked)) continue;
+    // (each word's marker, looked up once: the index build reads every name and alias here)
+    let aTone = tokens.length > 0 ? markers.get(tokens[0]!.key) : undefined;
     for (let i = 1; i < tokens.length; i++) {
       const a = tokens[i - 1]!;
       const b = tokens[i]!;
-      for (const t of [a, b]) {
-        const tone = markers.get(t.key);
-        if (tone === undefined) continue;
+      const bTone = markers.get(b.key);
+      if (aTone !== undefined) {
         const pair = `${a.key} ${b.key}`;
-        pairs.set(pair, (pairs.get(pair) ?? false) || t.tone !== tone);
+        pairs.set(pair, (pairs.get(pair) ?? false) || a.tone !== aTone);
       }
+      if (bTone !== undefined) {
+        const pair = `${a.key} ${b.key}`;
+        pairs.set(pair, (pairs.get(pair) ?? false) || b.tone !== bTone);
+      }
+      aTone = bTone;
     }
   }
   return pairs;
