@@ -285,6 +285,13 @@ describe("answers", () => {
     expect(top("đăng ký lại phương tiện vui chơi giải trí dưới nước")).toBe("2.001214");
   });
 
+  it("reads a word typed with the marks a sibling's name writes it with as that sibling's word, even inside another catalog pair", () => {
+    // "lại" of "làm lại" is the "lại" of "Đăng ký lại việc nuôi con nuôi …"
+    expect(top("nhận con nuôi từ năm 1990, giấy tờ cháy rồi, làm lại thế nào")).toBe("2.001255");
+    // "tổ" of "có tổ" is the "tổ" of "… tổ trưởng tổ hòa giải", not a word of "hòa giải viên"
+    expect(top("tổ hòa giải thôn có tổ trưởng vừa bầu")).toBe("2.000950");
+  });
+
   it("reads a sibling's words said just before a failed attempt as a step already taken, not as the sibling asked for", () => {
     expect(top("hòa giải tranh chấp đất ở thôn thất bại, giờ nộp đơn lên chủ tịch xã")).toBe("1.013967");
     expect(top("xin hòa giải tranh chấp ranh đất với nhà bên cạnh")).toBe("1.012812");
