@@ -493,6 +493,29 @@ describe("answers", () => {
     expect(topicOf("đặt vé tàu về quê ăn tết")).toBe("no-match");
   });
 
+  it("sends the everyday services a citizen asks a commune bot about (phone networks, the stock market, party dues, online orders, a dentist, civil-service exams, a petrol station) where they belong, and pastimes to no procedure", () => {
+    const topicOf = (q: string): string => {
+      const a = askCatalog(index, q);
+      return a.kind === "out-of-scope" ? a.topic : a.kind;
+    };
+    expect(topicOf("bao giờ có lịch thi tuyển viên chức y tế")).toBe("Thi tuyển công chức, viên chức");
+    expect(topicOf("cách mở trạm xăng ven quốc lộ")).toBe("Kinh doanh xăng dầu, khí đốt");
+    // the exam's name spelt out, as "thpt" is read
+    expect(topicOf("con tôi thi trung học phổ thông năm sau đăng ký ở đâu")).toBe("Thi tốt nghiệp THPT, tuyển sinh lớp 10");
+    expect(topicOf("đổi sim chính chủ cho số thuê bao cũ")).toBe("Điện, nước, viễn thông");
+    expect(topicOf("mở tài khoản chứng khoán để mua cổ phiếu")).toBe("Chứng khoán");
+    expect(topicOf("nạp tiền vào ví điện tử bị lỗi")).toBe("Ngân hàng, vay vốn");
+    expect(topicOf("đóng đảng phí hằng tháng cho chi bộ")).toBe("Đảng viên, đoàn thể");
+    expect(topicOf("đơn hàng đặt trên mạng không giao, muốn hoàn tiền")).toBe("Bảo vệ người tiêu dùng, hàng giả");
+    expect(topicOf("đi nhổ răng khôn ở đâu rẻ")).toBe("Khám chữa bệnh, tiêm chủng");
+    // a board game, a poem's author, nets cast for fun: no administrative matter at all
+    expect(topicOf("dạy tôi đánh cờ tướng")).toBe("no-match");
+    expect(topicOf("bài thơ này của tác giả nào")).toBe("no-match");
+    expect(topicOf("tối nay đi thả lưới bắt cá ở đâu")).toBe("no-match");
+    // while the commune's own procedures stay answered
+    expect(topicOf("chứng thực bản sao sổ tiết kiệm")).toBe("match");
+  });
+
   it("reads a word typed without marks by its letters ('phat nguoi' is the traffic fine), and a theft or fishing at sea by their general words", () => {
     expect(askCatalog(index, "xem phat nguoi xe may o dau")).toMatchObject({ kind: "out-of-scope", topic: "Xử phạt giao thông" });
     // the general words of a theft or of fishing at sea
@@ -725,6 +748,53 @@ describe("answers", () => {
 
   it("reads a visitor staying ('ở chơi', 'ngủ nhờ', 'qua đêm') as the notice of stay", () => {
     expect(top("cháu tôi về ở chơi một tuần có phải khai báo không")).toBe("2.001159");
+  });
+
+  it("reads another country's citizenship or settling abroad as a foreign element", () => {
+    expect(top("đã là công dân Úc, sổ hộ tịch ở xã bị cháy, muốn làm lại khai sinh")).toBe("2.000522");
+  });
+
+  it("reads 'chưa lập gia đình' as the paper on marital status", () => {
+    expect(top("xin giấy xác nhận chưa lập gia đình")).toBe("1.004873");
+  });
+
+  it("reads a vehicle just bought ('tậu') as its first registration, surely", () => {
+    const first = searchCatalog(index, "mới tậu xe máy thì làm biển số ở đâu")[0];
+    expect(first?.code).toBe("1.013067");
+    expect(first?.score).toBeGreaterThanOrEqual(0.7);
+  });
+
+  it("reads two schools put together as one as their merger, not an association's", () => {
+    expect(top("tôi có hai trường mầm non ngoài công lập, định gộp làm một cho dễ quản lý")).toBe("2.002892");
+    expect(top("hai trường tiểu học trong xã muốn gộp làm một")).toBe("1.004563");
+  });
+
+  it("reads a commune right by the border ('sát biên') as the border area", () => {
+    expect(top("ông bà ở xã sát biên, con gái lấy chồng bên Lào về đăng ký kết hôn")).toBe("1.000094");
+    expect(top("nhà ở xã sát biên với Campuchia, cháu sinh ra có mẹ người Campuchia, làm khai sinh sao")).toBe("1.000110");
+  });
+
+  it("reads a social-protection centre ('trung tâm bảo trợ') as the place a person is admitted to, not left", () => {
+    expect(top("bà cụ hàng xóm sống một mình, không ai chăm sóc, muốn xin cho bà vào trung tâm bảo trợ xã hội")).toBe("2.000286");
+    expect(searchCatalog(index, "ông chú già yếu không con cái, gia đình muốn gửi ông vào trung tâm bảo trợ")[0]?.code).not.toBe("2.000477");
+  });
+
+  it("reads a registration paper or plate handed back as the withdrawal of the registration", () => {
+    const back = searchCatalog(index, "xe cũ bán phế liệu rồi, muốn trả lại biển số")[0];
+    expect(back?.code).toBe("1.013065");
+    expect(back?.score).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it("reads a certified contract written wrong, its kind said between, as the correction of its errors", () => {
+    expect(top("hợp đồng tặng cho nhà đã chứng thực ghi sai tên người nhận")).toBe("2.000927");
+  });
+
+  it("reads 'cấn trừ' as setting a sum off (khấu trừ)", () => {
+    expect(top("công ty xin cấn trừ số tiền đã ứng cho dân")).toBe("1.012994");
+  });
+
+  it("reads a pupil staying at school through the week as the boarding support, surely", () => {
+    expect(searchCatalog(index, "con học xa nhà nên ở lại trường cả tuần, xin hỗ trợ thế nào")[0]?.score).toBeGreaterThanOrEqual(0.95);
   });
 
   it("knows the very small ethnic groups by name (learning support for them)", () => {
