@@ -598,7 +598,8 @@ describe("answers", () => {
   });
 
   it("reads an out-of-scope topic the citizen says they lack as a circumstance of a procedure the question names", () => {
-    expect(top("chị tôi chưa đóng bảo hiểm xã hội, bị tai nạn khi đi tuần tra ở thôn, có chế độ gì")).toBe("1.012537");
+    // (the sibling whose name says it: "… chưa tham gia bảo hiểm xã hội mà bị tai nạn …"; its "hội" is the question's, not the association's of "hội bị")
+    expect(top("chị tôi chưa đóng bảo hiểm xã hội, bị tai nạn khi đi tuần tra ở thôn, có chế độ gì")).toBe("1.012538");
     // nothing else named: still out of scope
     expect(kind("tôi chưa có hộ chiếu, làm ở đâu")).toBe("out-of-scope");
     expect(kind("chưa có bằng lái xe máy thì thi ở đâu")).toBe("out-of-scope");
