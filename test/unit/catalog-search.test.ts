@@ -859,6 +859,20 @@ describe("answers", () => {
     ]) expect(answered(q), q).toBe(false);
   });
 
+  it("reads a signature or fingerprint of a being, a copy of a thing, a marriage between things and a thing referred to as 'nó' as absurd, and a fairy tale as fiction", () => {
+    const answered = (q: string): boolean => ["match", "choices"].includes(askCatalog(index, q).kind);
+    // what only a person has, said of a being or thing, whatever procedure (a contract's words too)
+    for (const q of ["xac nhan van tay cua con cho nha toi", "chứng thực chữ ký của chiếc máy tính trên hợp đồng thuê"]) expect(answered(q), q).toBe(false);
+    // only papers are copied and certified
+    for (const q of ["chứng thực bản sao chiếc nhẫn cưới", "sao y bức tượng phật trong nhà"]) expect(answered(q), q).toBe(false);
+    // a person's matter between two things, or for a thing named first and then called "nó"
+    expect(answered("đăng ký kết hôn giữa cái nón và đôi dép")).toBe(false);
+    expect(answered("cái laptop hỏng rồi, có làm khai tử cho nó được không")).toBe(false);
+    expect(answered("đăng ký khai sinh cho nhân vật trong truyện cổ tích")).toBe(false);
+    // the person's own, a paper copied, a will that leaves a thing, a marriage with a person
+    for (const q of ["chứng thực chữ ký của mẹ tôi trên giấy ủy quyền", "chứng thực bản sao cái giấy khai sinh", "chứng thực di chúc mảnh đất để lại cho con", "đăng ký kết hôn với người nước ngoài", "chứng thực hợp đồng mua bán con bò"]) expect(answered(q), q).toBe(true);
+  });
+
   it("answers a question about no administrative matter (prices, fortune-telling, gardening, contacts) with an honest no match, unless it names a procedure too", () => {
     for (const q of ["giá cà phê hôm nay ở Đắk Lắk bao nhiêu", "năm nay tuổi dần làm nhà có hợp tuổi không", "xin số điện thoại của công an xã", "trồng hoa hồng bị vàng lá phải làm sao"]) {
       expect(askCatalog(index, q), q).toEqual({ kind: "no-match" });
