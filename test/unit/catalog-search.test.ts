@@ -790,6 +790,16 @@ describe("answers", () => {
     expect(searchCatalog(index, "con học xa nhà nên ở lại trường cả tuần, xin hỗ trợ thế nào")[0]?.score).toBeGreaterThanOrEqual(0.95);
   });
 
+  it("reads a DNA result put into the identity records as the collection of biometric data, not a parent's recognition", () => {
+    expect(top("bổ sung kết quả xét nghiệm ADN vào căn cước")).toBe("1.014058");
+    // a DNA test beside a recognition stays the recognition
+    expect(top("bố muốn làm giấy nhận con, đã có kết quả xét nghiệm ADN")).toBe("1.001022");
+  });
+
+  it("reads a cooperative's branch head changed as the change of the branch's registration", () => {
+    expect(top("hợp tác xã đổi trưởng chi nhánh thì làm gì")).toBe("1.005378");
+  });
+
   it("knows the very small ethnic groups by name (learning support for them)", () => {
     expect(top("con toi nguoi dan toc brau hoc mau giao co duoc ho tro gi")).toBe("1.003702");
     // a group whose name is also everyday words is named only with "người" or "dân tộc"
