@@ -743,6 +743,63 @@ describe("answers", () => {
     expect(top("cháu tôi về ở chơi một tuần có phải khai báo không")).toBe("2.001159");
   });
 
+  it("reads another country's citizenship or settling abroad as a foreign element", () => {
+    expect(top("đã là công dân Úc, sổ hộ tịch ở xã bị cháy, muốn làm lại khai sinh")).toBe("2.000522");
+  });
+
+  it("reads 'chưa lập gia đình' as the paper on marital status", () => {
+    expect(top("xin giấy xác nhận chưa lập gia đình")).toBe("1.004873");
+  });
+
+  it("reads a vehicle just bought ('tậu') as its first registration, surely", () => {
+    const first = searchCatalog(index, "mới tậu xe máy thì làm biển số ở đâu")[0];
+    expect(first?.code).toBe("1.013067");
+    expect(first?.score).toBeGreaterThanOrEqual(0.7);
+  });
+
+  it("reads two schools put together as one as their merger, not an association's", () => {
+    expect(top("tôi có hai trường mầm non ngoài công lập, định gộp làm một cho dễ quản lý")).toBe("2.002892");
+    expect(top("hai trường tiểu học trong xã muốn gộp làm một")).toBe("1.004563");
+  });
+
+  it("reads a commune right by the border ('sát biên') as the border area", () => {
+    expect(top("ông bà ở xã sát biên, con gái lấy chồng bên Lào về đăng ký kết hôn")).toBe("1.000094");
+    expect(top("nhà ở xã sát biên với Campuchia, cháu sinh ra có mẹ người Campuchia, làm khai sinh sao")).toBe("1.000110");
+  });
+
+  it("reads a social-protection centre ('trung tâm bảo trợ') as the place a person is admitted to, not left", () => {
+    expect(top("bà cụ hàng xóm sống một mình, không ai chăm sóc, muốn xin cho bà vào trung tâm bảo trợ xã hội")).toBe("2.000286");
+    expect(searchCatalog(index, "ông chú già yếu không con cái, gia đình muốn gửi ông vào trung tâm bảo trợ")[0]?.code).not.toBe("2.000477");
+  });
+
+  it("reads a registration paper or plate handed back as the withdrawal of the registration", () => {
+    const back = searchCatalog(index, "xe cũ bán phế liệu rồi, muốn trả lại biển số")[0];
+    expect(back?.code).toBe("1.013065");
+    expect(back?.score).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it("reads a certified contract written wrong, its kind said between, as the correction of its errors", () => {
+    expect(top("hợp đồng tặng cho nhà đã chứng thực ghi sai tên người nhận")).toBe("2.000927");
+  });
+
+  it("reads 'cấn trừ' as setting a sum off (khấu trừ)", () => {
+    expect(top("công ty xin cấn trừ số tiền đã ứng cho dân")).toBe("1.012994");
+  });
+
+  it("reads a pupil staying at school through the week as the boarding support, surely", () => {
+    expect(searchCatalog(index, "con học xa nhà nên ở lại trường cả tuần, xin hỗ trợ thế nào")[0]?.score).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it("reads a DNA result put into the identity records as the collection of biometric data, not a parent's recognition", () => {
+    expect(top("bổ sung kết quả xét nghiệm ADN vào căn cước")).toBe("1.014058");
+    // a DNA test beside a recognition stays the recognition
+    expect(top("bố muốn làm giấy nhận con, đã có kết quả xét nghiệm ADN")).toBe("1.001022");
+  });
+
+  it("reads a cooperative's branch head changed as the change of the branch's registration", () => {
+    expect(top("hợp tác xã đổi trưởng chi nhánh thì làm gì")).toBe("1.005378");
+  });
+
   it("knows the very small ethnic groups by name (learning support for them)", () => {
     expect(top("con toi nguoi dan toc brau hoc mau giao co duoc ho tro gi")).toBe("1.003702");
     // a group whose name is also everyday words is named only with "người" or "dân tộc"
