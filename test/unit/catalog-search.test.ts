@@ -798,6 +798,16 @@ describe("answers", () => {
     expect(searchCatalog(index, "con học xa nhà nên ở lại trường cả tuần, xin hỗ trợ thế nào")[0]?.score).toBeGreaterThanOrEqual(0.95);
   });
 
+  it("reads a DNA result put into the identity records as the collection of biometric data, not a parent's recognition", () => {
+    expect(top("bổ sung kết quả xét nghiệm ADN vào căn cước")).toBe("1.014058");
+    // a DNA test beside a recognition stays the recognition
+    expect(top("bố muốn làm giấy nhận con, đã có kết quả xét nghiệm ADN")).toBe("1.001022");
+  });
+
+  it("reads a cooperative's branch head changed as the change of the branch's registration", () => {
+    expect(top("hợp tác xã đổi trưởng chi nhánh thì làm gì")).toBe("1.005378");
+  });
+
   it("knows the very small ethnic groups by name (learning support for them)", () => {
     expect(top("con toi nguoi dan toc brau hoc mau giao co duoc ho tro gi")).toBe("1.003702");
     // a group whose name is also everyday words is named only with "người" or "dân tộc"
@@ -912,6 +922,20 @@ describe("answers", () => {
       "đăng ký kết hôn với chính mình được không",
       "đăng ký quyền sử dụng đất trên mặt trăng",
     ]) expect(answered(q), q).toBe(false);
+  });
+
+  it("reads a signature or fingerprint of a being, a copy of a thing, a marriage between things and a thing referred to as 'nó' as absurd, and a fairy tale as fiction", () => {
+    const answered = (q: string): boolean => ["match", "choices"].includes(askCatalog(index, q).kind);
+    // what only a person has, said of a being or thing, whatever procedure (a contract's words too)
+    for (const q of ["xac nhan van tay cua con cho nha toi", "chứng thực chữ ký của chiếc máy tính trên hợp đồng thuê"]) expect(answered(q), q).toBe(false);
+    // only papers are copied and certified
+    for (const q of ["chứng thực bản sao chiếc nhẫn cưới", "sao y bức tượng phật trong nhà"]) expect(answered(q), q).toBe(false);
+    // a person's matter between two things, or for a thing named first and then called "nó"
+    expect(answered("đăng ký kết hôn giữa cái nón và đôi dép")).toBe(false);
+    expect(answered("cái laptop hỏng rồi, có làm khai tử cho nó được không")).toBe(false);
+    expect(answered("đăng ký khai sinh cho nhân vật trong truyện cổ tích")).toBe(false);
+    // the person's own, a paper copied, a will that leaves a thing, a marriage with a person
+    for (const q of ["chứng thực chữ ký của mẹ tôi trên giấy ủy quyền", "chứng thực bản sao cái giấy khai sinh", "chứng thực di chúc mảnh đất để lại cho con", "đăng ký kết hôn với người nước ngoài", "chứng thực hợp đồng mua bán con bò"]) expect(answered(q), q).toBe(true);
   });
 
   it("answers a question about no administrative matter (prices, fortune-telling, gardening, contacts) with an honest no match, unless it names a procedure too", () => {
