@@ -102,6 +102,9 @@ const SubjectsFile = z.object({
   goodsBefore: phrases.optional(),
   soldPersons: z.object({ verbs: phrases, persons: phrases }).optional(),
   impossibleActs: phrases.optional(),
+  personOwned: phrases.optional(),
+  copyOf: phrases.optional(),
+  pairMarkers: phrases.optional(),
 });
 
 /** The tables as imported (so that a build bundles them), by name, with the schema each must meet. */
@@ -304,6 +307,12 @@ export interface SearchData {
   soldPersons: { verbs: Phrase[]; persons: Phrase[] };
   /** acts no procedure answers ("a + b") */
   impossibleActs: Phrase[];
+  /** what only a person has, before a being or thing it is said of ("chữ ký của …") */
+  personOwned: Phrase[];
+  /** words before what a copy is made of ("bản sao …"): a being or thing there is no paper */
+  copyOf: Phrase[];
+  /** words before one of a pair a person's matter is asked between ("giữa …", "với …") */
+  pairMarkers: Phrase[];
   /** every key of the names above (a function word or typo repair never rewrites them) */
   subjectKeys: ReadonlySet<string>;
 }
@@ -421,6 +430,9 @@ export function searchData(): SearchData {
     goodsBefore: (subjects.goodsBefore ?? []).map(phraseOf),
     soldPersons: { verbs: (subjects.soldPersons?.verbs ?? []).map(phraseOf), persons: (subjects.soldPersons?.persons ?? []).map(phraseOf) },
     impossibleActs: (subjects.impossibleActs ?? []).map(phraseOf),
+    personOwned: (subjects.personOwned ?? []).map(phraseOf),
+    copyOf: (subjects.copyOf ?? []).map(phraseOf),
+    pairMarkers: (subjects.pairMarkers ?? []).map(phraseOf),
     subjectKeys: new Set([...subjects.notPersons, ...(subjects.things ?? []), ...(subjects.fictional ?? [])].flatMap(keys)),
   };
   return loaded;

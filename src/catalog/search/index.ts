@@ -1250,14 +1250,17 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
   }
   const readPlain = (t: string): boolean => attempted.has(t) || (!typed.has(t) && t.split(" ").some((k) => data.plainTerms.has(k) && !typed.has(k)));
   // the question's pairs that are catalog terms ("đăng ký"): their words are said as that pair,
-  // not on their own ("ký" of "đăng ký" is not the "kỳ" of "định kỳ")
+  // not on their own ("ký" of "đăng ký" is not the "kỳ" of "định kỳ"), unless the citizen typed
+  // the word with the marks the sibling writes it with: then it is that word ("lại" of "làm lại"
+  // is the "lại" of "Đăng ký lại …", "tổ" of "có tổ" the "tổ" of "tổ trưởng")
   const pairs = [...weightOf.keys()].filter((t) => t.includes(" ") && data.strongTerms.has(t));
   const saidIn = (doc: Doc, t: string): number | undefined => {
     const w = weightOf.get(t);
     if (w === undefined || readPlain(t)) return undefined;
     const tone = tones.get(t);
     if (tone !== undefined && !doc.strongTones.has(tone) && doc.markedTerms.has(t)) return undefined;
-    if (!t.includes(" ") && pairs.some((p) => !doc.nameTerms.has(p) && p.split(" ").includes(t))) return undefined;
+    const typedAsWritten = tone !== undefined && doc.strongTones.has(tone);
+    if (!t.includes(" ") && !typedAsWritten && pairs.some((p) => !doc.nameTerms.has(p) && p.split(" ").includes(t))) return undefined;
     return w;
   };
   const weigh = (doc: Doc, other: ReadonlySet<string>): { own: number; said: number; shared: number; mentioned: number; unsaid: number } => {
