@@ -70,6 +70,8 @@ export interface PendingConfirmation {
   target?: string;
   /** The last 2 digits of the phone the code went to. */
   phoneTail: string;
+  /** Whose phone that is: the applicant's on record, or one the citizen gave (older sessions: the applicant's). */
+  to?: "applicant" | "given";
 }
 
 export interface BookingDraft {

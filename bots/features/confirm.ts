@@ -45,9 +45,18 @@ export async function requestCode(
     ctx.reply({ text: confirmText.smsStopped(to, issued.phoneTail), buttons: [[{ label: botText.menuButton, data: "menu" }]] });
     return false;
   }
-  ctx.session.confirm = { ...pending, challengeId: issued.challengeId, phoneTail: issued.phoneTail };
+  // "Sent" only once a provider took it: the bot waits a moment for the notice, and says so when
+  // nothing could carry it (ZNS refused it and the phone stopped our SMS) or it is still on its way.
+  const delivery = await codes.awaitDelivery(issued.challengeId);
+  if (delivery === "failed") {
+    ctx.session.confirm = undefined;
+    if (pending.kind === "book") ctx.session.booking = undefined;
+    ctx.reply({ text: confirmText.notSent(to, issued.phoneTail), buttons: [[{ label: botText.menuButton, data: "menu" }]] });
+    return false;
+  }
+  ctx.session.confirm = { ...pending, challengeId: issued.challengeId, phoneTail: issued.phoneTail, to };
   ctx.reply({
-    text: confirmText.sent(pending.kind, to, issued.phoneTail),
+    text: confirmText.sent(pending.kind, to, issued.phoneTail, issued.channels, delivery === "sent"),
     buttons: [[confirmText.resendButton(resendData), confirmText.abortButton]],
   });
   return true;
@@ -73,6 +82,13 @@ export async function confirmTurn(
     return true;
   }
   if (m.kind !== "text") return false;
+  // A code said to be on its way that then reached no phone: said so, never "type the code" again.
+  if ((await codes.deliveryOf(pending.challengeId)) === "failed") {
+    ctx.session.confirm = undefined;
+    if (pending.kind === "book") ctx.session.booking = undefined;
+    ctx.reply({ text: confirmText.notSent(pending.to ?? "applicant", pending.phoneTail), buttons: [[{ label: botText.menuButton, data: "menu" }]] });
+    return true;
+  }
   const code = typedCode(m.text);
   if (!code) {
     ctx.reply({ text: confirmText.askAgain(pending.phoneTail), buttons: [[confirmText.abortButton]] });

@@ -600,10 +600,21 @@ const CONFIRM_WHAT: Record<"book" | "cancel" | "subscribe", string> = {
   subscribe: "nhận thông báo hồ sơ tại đây",
 };
 
+const CODE_PHONE: Record<"applicant" | "given", string> = {
+  applicant: "số điện thoại của người nộp hồ sơ",
+  given: "số điện thoại ông/bà vừa nhập",
+};
+const CODE_CHANNEL: Record<"ZNS" | "SMS", string> = { ZNS: "Zalo", SMS: "tin nhắn SMS" };
+
 export const confirmText = {
-  sent: (kind: "book" | "cancel" | "subscribe", to: "applicant" | "given", tail: string) =>
-    `Để xác nhận ${CONFIRM_WHAT[kind]}, em đã gửi mã xác nhận 6 số đến ${to === "applicant" ? "số điện thoại của người nộp hồ sơ" : "số điện thoại ông/bà vừa nhập"}, đuôi …${tail} (qua Zalo hoặc tin nhắn SMS). ` +
-    "Ông/bà vui lòng nhập mã đó vào đây. Mã có hiệu lực 10 phút; nhập sai 3 lần thì mã bị hủy.",
+  /** `taken`: a provider took the code ("đã gửi"); otherwise it is still on its way ("đang gửi"). `via`: the channels that may carry it. */
+  sent: (kind: "book" | "cancel" | "subscribe", to: "applicant" | "given", tail: string, via: ("ZNS" | "SMS")[], taken: boolean) =>
+    `Để xác nhận ${CONFIRM_WHAT[kind]}, em ${taken ? "đã gửi" : "đang gửi"} mã xác nhận 6 số đến ${CODE_PHONE[to]}, đuôi …${tail} (qua ${via.map((c) => CODE_CHANNEL[c]).join(" hoặc ")})${taken ? "" : "; tin có thể đến chậm vài phút"}. ` +
+    `Ông/bà vui lòng nhập mã đó vào đây${taken ? "" : " khi nhận được"}. Mã có hiệu lực 10 phút; nhập sai 3 lần thì mã bị hủy.`,
+  /** No channel took the code (ZNS refused it and the phone stopped our SMS, say): the code is void. */
+  notSent: (to: "applicant" | "given", tail: string) =>
+    `Em chưa gửi được mã xác nhận đến ${CODE_PHONE[to]}, đuôi …${tail}: không kênh nào (Zalo, tin nhắn SMS) chuyển được tin đến số này. Việc này chưa được thực hiện. ` +
+    "Ông/bà có thể thử lại sau, hoặc mang giấy tờ tùy thân (CCCD) đến bộ phận một cửa của xã/phường để được hỗ trợ.",
   askAgain: (tail: string) => `Ông/bà vui lòng nhập mã xác nhận 6 số đã gửi đến số điện thoại đuôi …${tail}, hoặc bấm "Hủy".`,
   wrong: (left: number) => `Mã xác nhận chưa đúng. Ông/bà còn ${left} lần nhập.`,
   void: "Mã xác nhận đã hết hiệu lực (đã nhập sai 3 lần, đã quá 10 phút hoặc đã được dùng). Việc này chưa được thực hiện; ông/bà có thể làm lại từ đầu.",

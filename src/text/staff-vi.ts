@@ -98,6 +98,15 @@ export const FORMS_TEXT = {
 } as const;
 
 /** The post office desk (issue 10 §6): bookings as the clerk reads them. */
+/** What a hamlet merge says to staff. */
+export const HAMLET_MERGE_TEXT = {
+  merged: "Đã gộp ấp/khóm; người đăng ký đã được chuyển sang ấp/khóm giữ lại.",
+  /** Urgent announcements approved for one of the two hamlets, not sent yet: approved for fewer people than they would now reach. */
+  reapproval: (count: number, titles: string[] = []) =>
+    `${count} thông báo khẩn đã được phê duyệt cho một trong hai ấp/khóm nhưng chưa gửi${titles.length ? ` (${titles.map((t) => `“${t}”`).join(", ")})` : ""} nay chờ phê duyệt lại: ` +
+    "sau khi gộp, thông báo sẽ đến nhiều người hơn số người đã được duyệt. Cần một cán bộ khác (không phải người soạn) xem lại phạm vi gửi và phê duyệt lại.",
+};
+
 export const BOOKING_STATUS_LABELS = {
   REQUESTED: "Mới đặt",
   CONFIRMED: "Đã xác nhận",

@@ -7,7 +7,10 @@
  * stopped (Twilio's STOP, error 21610, or "HUY" texted to the service's number) gets no code by
  * SMS: the opt-out was its holder's word, and a chat asking for a code cannot lift it (Twilio would
  * refuse the SMS anyway). When ZNS cannot carry the code either, no code is made ("unreachable"):
- * the bot says so instead of "sent", and nothing counts against the limits. This table keeps only
+ * the bot says so instead of "sent", and nothing counts against the limits. A code made is not yet
+ * a code sent: the bot waits a moment for its notice (`awaitDelivery`) and says "sent" only once a
+ * provider took it; a notice that ends with no channel having taken it (ZNS refused it and the SMS
+ * is stopped, say) voids the code, and the bot says no code went. This table keeps only
  * its hash; the notice that carries it (the outbox row, its attempts' text) keeps the code as
  * sent, as the provider does — needed to render it and to find it again at Twilio after a crash;
  * worthless once used, voided or expired.
@@ -20,6 +23,9 @@ import { NOTICE_POLICIES, type OtpNoticeVariables } from "../notifications/notic
 import { planChannels } from "../notifications/routing.js";
 
 export type CodePurpose = "BOOKING" | "CANCEL_BOOKING" | "SUBSCRIBE";
+export type PhoneChannel = "ZNS" | "SMS";
+/** Where a code's notice is: a provider took it, none did and none will, or still on its way. */
+export type CodeDelivery = "sent" | "failed" | "pending";
 
 export const CODE_TTL_MINUTES = 10;
 export const CODE_MAX_TRIES = 3;
@@ -50,7 +56,8 @@ export interface CodeRequest {
 }
 
 export type IssueOutcome =
-  | { result: "sent"; challengeId: string; phoneTail: string }
+  /** Made, and its notice queued on `channels` (in that order): not sent yet (see `deliveryOf`). */
+  | { result: "issued"; challengeId: string; phoneTail: string; channels: PhoneChannel[] }
   | { result: "too-many" }
   | { result: "no-phone" }
   /** The phone's SMS is stopped and ZNS cannot carry the code (no OTP template, or ZNS stopped too): nothing was made or sent. */
@@ -59,6 +66,8 @@ export type IssueOutcome =
 export interface OneTimeCodeOptions {
   /** ZNS_TEMPLATES has an OTP template: the worker tries ZNS before SMS (its routing's own rule). */
   znsTemplateAvailable?: boolean;
+  /** How long `awaitDelivery` waits for a provider to take the code (default 3 s). */
+  deliveryWaitMs?: number;
   now?: () => Date;
 }
 
@@ -76,6 +85,7 @@ const hash = (id: string, code: string) => createHash("sha256").update(`${id}:${
 export class OneTimeCodeService {
   private readonly now: () => Date;
   private readonly znsTemplateAvailable: boolean;
+  private readonly deliveryWaitMs: number;
 
   constructor(
     private readonly db: Db,
@@ -83,27 +93,29 @@ export class OneTimeCodeService {
   ) {
     this.now = options.now ?? (() => new Date());
     this.znsTemplateAvailable = options.znsTemplateAvailable ?? false;
+    this.deliveryWaitMs = options.deliveryWaitMs ?? 3000;
   }
 
   /**
    * Whether the worker would have a channel for an OTP notice to `phone`: its plan (ZNS, then SMS)
    * through the same routing, over the phone's own opt-outs (the chats never carry a code).
    */
-  private async phoneReachable(phone: string): Promise<boolean> {
+  private async phoneChannels(phone: string): Promise<PhoneChannel[]> {
     const stopped = await this.db.channelIdentity.findMany({
       where: { channel: { in: ["ZNS", "SMS"] }, externalId: phone, optedOutAt: { not: null } },
       select: { channel: true, externalId: true },
     });
     const identities = stopped.map((i) => ({ ...i, optedOut: true, reachable: true, lastInteractionAt: null }));
     const plan = planChannels({ phone, optedOut: false, preferredChannels: [], identities }, { now: this.now(), znsTemplateAvailable: this.znsTemplateAvailable });
-    return plan.some((p) => p.channel === "ZNS" || p.channel === "SMS");
+    return plan.flatMap((p) => (p.channel === "ZNS" || p.channel === "SMS" ? [p.channel] : []));
   }
 
   /** Writes a code and its OTP notice in one transaction, then wakes the relay. */
   async issue(request: CodeRequest): Promise<IssueOutcome> {
     const citizen = await this.db.citizen.findUnique({ where: { id: request.citizenId }, select: { phone: true } });
     if (!citizen?.phone) return { result: "no-phone" };
-    if (!(await this.phoneReachable(citizen.phone))) return { result: "unreachable", phoneTail: citizen.phone.slice(-2) };
+    const channels = await this.phoneChannels(citizen.phone);
+    if (channels.length === 0) return { result: "unreachable", phoneTail: citizen.phone.slice(-2) };
     const hourAgo = new Date(this.now().getTime() - 3600_000);
     const id = randomUUID();
     const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
@@ -147,7 +159,39 @@ export class OneTimeCodeService {
     });
     if (!written) return { result: "too-many" };
     await wakeRelay(viaPrisma(this.db), written);
-    return { result: "sent", challengeId: id, phoneTail: citizen.phone.slice(-2) };
+    return { result: "issued", challengeId: id, phoneTail: citizen.phone.slice(-2), channels };
+  }
+
+  /**
+   * Where the code's notice is. "sent": a provider took it (an attempt SENT or DELIVERED, even if
+   * the notice later moved on for want of a receipt: the message may be on the phone). "failed":
+   * the notice ended (FAILED, CANCELLED) with no provider having taken it or possibly taken it — the
+   * code can reach no one, and is voided here. "pending" otherwise (queued, retrying, being checked).
+   */
+  async deliveryOf(challengeId: string): Promise<CodeDelivery> {
+    const rows = await this.db.$queryRaw<{ status: string; taken: boolean; maybe: boolean }[]>`
+      SELECT n.status::text AS status,
+             EXISTS (SELECT 1 FROM "NoticeAttempt" a WHERE a."noticeId" = n.id AND a.status IN ('SENT', 'DELIVERED')) AS taken,
+             EXISTS (SELECT 1 FROM "NoticeAttempt" a WHERE a."noticeId" = n.id AND a.status = 'UNCONFIRMED') AS maybe
+        FROM "Notice" n WHERE n."dedupeKey" = ${`otp:${challengeId}`}`;
+    const row = rows[0];
+    if (!row) return "failed";
+    if (row.taken || row.status === "SENT" || row.status === "DELIVERED") return "sent";
+    if ((row.status === "FAILED" || row.status === "CANCELLED") && !row.maybe) {
+      await this.db.oneTimeCode.updateMany({ where: { id: challengeId, usedAt: null }, data: { tries: CODE_MAX_TRIES } });
+      return "failed";
+    }
+    return "pending";
+  }
+
+  /** `deliveryOf`, waited for (at most `deliveryWaitMs`) until it is no longer "pending". */
+  async awaitDelivery(challengeId: string): Promise<CodeDelivery> {
+    const until = Date.now() + this.deliveryWaitMs;
+    for (;;) {
+      const state = await this.deliveryOf(challengeId);
+      if (state !== "pending" || Date.now() >= until) return state;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
   }
 
   /**
