@@ -164,6 +164,9 @@ export const NOTICE_CHANNEL_LABELS = {
 
 export const REPORT_TEXT = {
   title: "Báo cáo kết quả tiếp nhận và trả kết quả hồ sơ",
+  /** Submitting a month's report before its last working days. */
+  tooEarly: (monthLabel: string, from: string) =>
+    `Báo cáo ${monthLabel} chưa nộp được: tháng chưa kết thúc. Báo cáo nộp được từ ngày ${from} (ba ngày làm việc trước ngày cuối tháng, khi số liệu của tháng đã được lập); nội dung đã viết vẫn được lưu ở bản nháp. (A month's report can be submitted from ${from}.)`,
   statusHeading: "Trạng thái",
   status: { DRAFT: "Bản nháp (chưa nộp)", SUBMITTED: "Đã nộp" },
   sheets: { report: "Báo cáo", communes: "Theo xã, phường" },
