@@ -800,6 +800,10 @@ describe("answers", () => {
     expect(top("hợp tác xã đổi trưởng chi nhánh thì làm gì")).toBe("1.005378");
   });
 
+  it("reads a school assessed against the national standard ('xét chuẩn') as its recognition, not the school's founding or closing", () => {
+    expect(top("trường mẫu giáo xin xét chuẩn quốc gia")).toBe("1.000288");
+  });
+
   it("knows the very small ethnic groups by name (learning support for them)", () => {
     expect(top("con toi nguoi dan toc brau hoc mau giao co duoc ho tro gi")).toBe("1.003702");
     // a group whose name is also everyday words is named only with "người" or "dân tộc"
