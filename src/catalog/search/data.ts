@@ -12,7 +12,7 @@ import synonymsJson from "./data/synonyms.json" with { type: "json" };
 import variantsJson from "./data/variants.json" with { type: "json" };
 import { ValidationError } from "../../errors.js";
 import { toneSignature } from "../../text/vietnamese.js";
-import { tokenize, type Token } from "./tokenize.js";
+import { tokenize, wordsOf, type Token } from "./tokenize.js";
 
 const about = z.string().min(1);
 
@@ -161,15 +161,12 @@ function wordToneKey(word: string): string {
   return key;
 }
 
-/** The words of a text (runs of letters, marks and digits). */
-const WORDS = /[\p{L}\p{M}\p{N}]+/gu;
-
 export function phraseOf(text: string): Phrase {
   if (text.includes(" + ")) return { keys: [], tone: null, parts: text.split(" + ").map(phraseOf) };
   const tokens = tokenize(text);
   const keys = tokens.map((t) => t.key);
   if (keys.length === 1) return { keys, tone: toneSignature(text.trim().toLowerCase().normalize("NFC")) };
-  const tones = (text.trim().toLowerCase().normalize("NFC").match(WORDS) ?? []).map(wordToneKey);
+  const tones = wordsOf(text.trim().toLowerCase().normalize("NFC"), false).map(wordToneKey);
   return { keys, tone: null, tones, written: tokens.some((t) => t.marked) };
 }
 
