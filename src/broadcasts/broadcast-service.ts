@@ -11,7 +11,9 @@
  * `startedAt`, and the worker's tick starts it again.
  *
  * Every statement runs on the pg pool (the worker renders announcements' texts and ticks without
- * Prisma); this service is the one writer of Broadcast and BroadcastHamlet.
+ * Prisma); this service is the one writer of Broadcast and BroadcastHamlet, but for a hamlet merge
+ * (HamletService.merge): it moves the merged hamlet's targets, and sends an urgent announcement it
+ * would widen back for approval.
  */
 import { randomUUID } from "node:crypto";
 import type pg from "pg";

@@ -19,6 +19,7 @@ import type { Db } from "../db/client.js";
 import { AppError, NotFoundError, ValidationError } from "../errors.js";
 import { canTouchCommune, ForbiddenError, unitScope, type CommuneRef, type Principal } from "../auth/guard.js";
 import { hasDiacritics, normalizeInput, searchKey, toneSignature } from "../text/vietnamese.js";
+import { HAMLET_MERGE_TEXT } from "../text/staff-vi.js";
 
 export const HAMLET_NAME_MAX = 80;
 export const HAMLET_CODE_PATTERN = /^[A-Za-z0-9._-]{1,20}$/;
@@ -238,17 +239,29 @@ export class HamletService {
 
   /**
    * Merges hamlet `id` into `intoId` (same commune), in one transaction: its subscriptions,
-   * bookings and announcement targets move to the kept hamlet, then it is deleted. A subscription
+   * bookings and announcement targets move to the kept hamlet, then it is deleted; an urgent
+   * announcement approved for one of the two and not started goes back to awaiting approval. A subscription
    * that would duplicate one the same chat already has on the kept hamlet is cancelled instead.
    */
-  async merge(principal: Principal, id: string, intoId: string): Promise<{ kept: HamletView; moved: { subscriptions: number; cancelledDuplicates: number; bookings: number; broadcasts: number; recipients: number } }> {
+  async merge(
+    principal: Principal,
+    id: string,
+    intoId: string,
+  ): Promise<{
+    kept: HamletView;
+    moved: { subscriptions: number; cancelledDuplicates: number; bookings: number; broadcasts: number; recipients: number };
+    /** Urgent announcements sent back for approval: approved for one of the two hamlets, not started yet. */
+    reapproval: { id: string; title: string }[];
+    /** What staff are told about them (null: none). */
+    message: string | null;
+  }> {
     if (id === intoId) throw new ValidationError("intoId: không thể gộp một ấp vào chính nó (cannot merge a hamlet into itself)", { field: "intoId" });
     const from = await this.hamlet(principal, id);
     const into = await this.hamlet(principal, intoId, "intoId");
     if (from.communeCode !== into.communeCode) {
       throw new ValidationError("intoId: chỉ gộp được hai ấp/khóm của cùng một xã/phường (both hamlets must be of one commune)", { field: "intoId" });
     }
-    const moved = await this.db.$transaction(async (tx) => {
+    const done = await this.db.$transaction(async (tx) => {
       // Lock both rows, in a fixed order, so two merges touching them run one after the other.
       await tx.$queryRaw`SELECT id FROM "Hamlet" WHERE id IN (${from.id}::uuid, ${into.id}::uuid) ORDER BY id FOR UPDATE`;
       const still = await tx.hamlet.count({ where: { id: { in: [from.id, into.id] } } });
@@ -259,6 +272,17 @@ export class HamletService {
       const duplicates = moving.filter((s) => keptIdentities.has(`${s.kind}:${s.identityId}`)).map((s) => s.id);
       const now = new Date();
       if (duplicates.length) await tx.subscription.updateMany({ where: { id: { in: duplicates } }, data: { cancelledAt: now } });
+      // The audience approved is the audience sent: an urgent announcement approved for one of the
+      // two hamlets and not started yet would now reach the other's residents too, whom no second
+      // person approved. It goes back to awaiting approval (its approval cleared), in this
+      // transaction: its start waits on the row and then finds it no longer SENDING. One approved
+      // for both reaches the same people and stays approved.
+      const reapproval = await tx.$queryRaw<{ id: string; title: string }[]>`
+        UPDATE "Broadcast" b SET status = 'AWAITING_APPROVAL', "approvedBy" = NULL, "approvedByName" = NULL, "approvedAt" = NULL, "updatedAt" = now()
+         WHERE b.urgent AND b.status IN ('SCHEDULED', 'SENDING') AND b."startedAt" IS NULL AND b."approvedBy" IS NOT NULL
+           AND EXISTS (SELECT 1 FROM "BroadcastHamlet" h WHERE h."broadcastId" = b.id AND h."hamletId" = ${from.id}::uuid)
+            <> EXISTS (SELECT 1 FROM "BroadcastHamlet" h WHERE h."broadcastId" = b.id AND h."hamletId" = ${into.id}::uuid)
+        RETURNING b.id::text AS id, b.title`;
       const subscriptions = await tx.subscription.updateMany({ where: { hamletId: from.id }, data: { hamletId: into.id } });
       const bookings = await tx.deliveryBooking.updateMany({ where: { hamletId: from.id }, data: { hamletId: into.id } });
       // An announcement that targeted both keeps one target row.
@@ -267,10 +291,14 @@ export class HamletService {
       const recipients = await tx.broadcastRecipient.updateMany({ where: { hamletId: from.id }, data: { hamletId: into.id } });
       await tx.hamlet.delete({ where: { id: from.id } });
       await tx.hamlet.update({ where: { id: into.id }, data: { proposedByCitizen: false } });
-      return { subscriptions: subscriptions.count - duplicates.length, cancelledDuplicates: duplicates.length, bookings: bookings.count, broadcasts: broadcasts.count, recipients: recipients.count };
+      return {
+        moved: { subscriptions: subscriptions.count - duplicates.length, cancelledDuplicates: duplicates.length, bookings: bookings.count, broadcasts: broadcasts.count, recipients: recipients.count },
+        reapproval: [...reapproval].sort((a, b) => a.title.localeCompare(b.title, "vi")),
+      };
     });
     const h = await this.db.hamlet.findUniqueOrThrow({ where: { id: into.id } });
-    return { kept: { ...view(h), subscribers: await this.subscribers(h.id) }, moved };
+    const { moved, reapproval } = done;
+    return { kept: { ...view(h), subscribers: await this.subscribers(h.id) }, moved, reapproval, message: reapproval.length ? HAMLET_MERGE_TEXT.reapproval(reapproval.length, reapproval.map((b) => b.title)) : null };
   }
 
   /**

@@ -23,6 +23,7 @@ beforeAll(async () => {
     keys[label] = (await t.ctx.apiKeys.create({ name: label, role, unitCode })).key;
   };
   await make("tramChim", "COMMUNE_STAFF", TRAM_CHIM);
+  await make("tramChim2", "COMMUNE_STAFF", TRAM_CHIM);
   await make("hongNgu", "COMMUNE_STAFF", HONG_NGU);
   await make("dongThap", "COMMUNE_STAFF", "82");
   await make("haNoi", "COMMUNE_STAFF", "01");
@@ -282,6 +283,38 @@ describe("hamlets API", () => {
     expect((await t.ctx.db.broadcastRecipient.findUniqueOrThrow({ where: { id: recipient.id } })).hamletId).toBe(keep.id);
     // Merging it again: it is gone.
     expect((await call("POST", `/api/v1/hamlets/${gone.id}/merge`, keys.tramChim!, { intoId: keep.id })).status).toBe(404);
+  });
+
+  it("POST /api/v1/hamlets/:id/merge: an urgent announcement approved for one of the two hamlets and not sent yet is not widened: it waits for a new approval, and staff are told so", async () => {
+    const x = await hamletIn(TRAM_CHIM, unique("Ấp Tân"));
+    const y = await hamletIn(TRAM_CHIM, unique("Ấp Hòa"));
+    await subscriber(TRAM_CHIM, x.id);
+    await subscriber(TRAM_CHIM, y.id);
+    await subscriber(TRAM_CHIM, y.id);
+    const later = new Date(Date.now() + 3 * 3600_000).toISOString();
+    const compose = async (hamletIds: string[], title: string) => {
+      const made = await call("POST", "/api/v1/broadcasts", keys.tramChim!, { communeCode: TRAM_CHIM, hamletIds, title, body: "Nước lũ lên nhanh, mời bà con di dời.", urgent: true, scheduledAt: later });
+      expect(made.status).toBe(201);
+      const id = made.body.id as string;
+      expect((await call("POST", `/api/v1/broadcasts/${id}/send`, keys.tramChim!, {})).body.status).toBe("AWAITING_APPROVAL");
+      expect((await call("GET", `/api/v1/broadcasts/${id}/preview`, keys.tramChim2!)).status).toBe(200);
+      expect((await call("POST", `/api/v1/broadcasts/${id}/approve`, keys.tramChim2!, {})).body.status).toBe("SCHEDULED");
+      return id;
+    };
+    const forX = await compose([x.id], "Lũ về ấp Tân");
+    const forBoth = await compose([x.id, y.id], "Lũ về hai ấp");
+    const res = await call("POST", `/api/v1/hamlets/${y.id}/merge`, keys.tramChim!, { intoId: x.id });
+    expect(res.status).toBe(200);
+    // Approved for X's one subscriber, it would now go to three: back to awaiting approval, its approval cleared.
+    expect(res.body.reapproval).toEqual([{ id: forX, title: "Lũ về ấp Tân" }]);
+    expect(res.body.message).toMatch(/1 thông báo khẩn .*phê duyệt lại/);
+    const again = await t.ctx.db.broadcast.findUniqueOrThrow({ where: { id: forX } });
+    expect(again).toMatchObject({ status: "AWAITING_APPROVAL", approvedBy: null, approvedAt: null });
+    // The one approved for both hamlets reaches the same people: it stays approved.
+    expect((await t.ctx.db.broadcast.findUniqueOrThrow({ where: { id: forBoth } })).status).toBe("SCHEDULED");
+    // A second person approves it again, seeing its new reach.
+    expect((await call("GET", `/api/v1/broadcasts/${forX}/preview`, keys.tramChim2!)).status).toBe(200);
+    expect((await call("POST", `/api/v1/broadcasts/${forX}/approve`, keys.tramChim2!, {})).body.status).toBe("SCHEDULED");
   });
 
   it("POST /api/v1/hamlets/import: previews every row's outcome storing nothing, then commits only a list without errors", async () => {

@@ -12,7 +12,7 @@ import synonymsJson from "./data/synonyms.json" with { type: "json" };
 import variantsJson from "./data/variants.json" with { type: "json" };
 import { ValidationError } from "../../errors.js";
 import { toneSignature } from "../../text/vietnamese.js";
-import { tokenize, type Token } from "./tokenize.js";
+import { tokenize, wordsOf, type Token } from "./tokenize.js";
 
 const about = z.string().min(1);
 
@@ -102,6 +102,9 @@ const SubjectsFile = z.object({
   goodsBefore: phrases.optional(),
   soldPersons: z.object({ verbs: phrases, persons: phrases }).optional(),
   impossibleActs: phrases.optional(),
+  personOwned: phrases.optional(),
+  copyOf: phrases.optional(),
+  pairMarkers: phrases.optional(),
 });
 
 /** The tables as imported (so that a build bundles them), by name, with the schema each must meet. */
@@ -158,15 +161,12 @@ function wordToneKey(word: string): string {
   return key;
 }
 
-/** The words of a text (runs of letters, marks and digits). */
-const WORDS = /[\p{L}\p{M}\p{N}]+/gu;
-
 export function phraseOf(text: string): Phrase {
   if (text.includes(" + ")) return { keys: [], tone: null, parts: text.split(" + ").map(phraseOf) };
   const tokens = tokenize(text);
   const keys = tokens.map((t) => t.key);
   if (keys.length === 1) return { keys, tone: toneSignature(text.trim().toLowerCase().normalize("NFC")) };
-  const tones = (text.trim().toLowerCase().normalize("NFC").match(WORDS) ?? []).map(wordToneKey);
+  const tones = wordsOf(text.trim().toLowerCase().normalize("NFC"), false).map(wordToneKey);
   return { keys, tone: null, tones, written: tokens.some((t) => t.marked) };
 }
 
@@ -307,6 +307,12 @@ export interface SearchData {
   soldPersons: { verbs: Phrase[]; persons: Phrase[] };
   /** acts no procedure answers ("a + b") */
   impossibleActs: Phrase[];
+  /** what only a person has, before a being or thing it is said of ("chữ ký của …") */
+  personOwned: Phrase[];
+  /** words before what a copy is made of ("bản sao …"): a being or thing there is no paper */
+  copyOf: Phrase[];
+  /** words before one of a pair a person's matter is asked between ("giữa …", "với …") */
+  pairMarkers: Phrase[];
   /** every key of the names above (a function word or typo repair never rewrites them) */
   subjectKeys: ReadonlySet<string>;
 }
@@ -424,6 +430,9 @@ export function searchData(): SearchData {
     goodsBefore: (subjects.goodsBefore ?? []).map(phraseOf),
     soldPersons: { verbs: (subjects.soldPersons?.verbs ?? []).map(phraseOf), persons: (subjects.soldPersons?.persons ?? []).map(phraseOf) },
     impossibleActs: (subjects.impossibleActs ?? []).map(phraseOf),
+    personOwned: (subjects.personOwned ?? []).map(phraseOf),
+    copyOf: (subjects.copyOf ?? []).map(phraseOf),
+    pairMarkers: (subjects.pairMarkers ?? []).map(phraseOf),
     subjectKeys: new Set([...subjects.notPersons, ...(subjects.things ?? []), ...(subjects.fictional ?? [])].flatMap(keys)),
   };
   return loaded;

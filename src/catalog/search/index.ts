@@ -104,16 +104,6 @@ const ATTEMPT_WINDOW = 6;
 /** A question covering this much of a procedure's own name (by rarity) names it outright. */
 const NAMED_OUTRIGHT = 0.85;
 
-/** A term's counts while the index is built. */
-interface TermCount {
-  /** procedures that use it */
-  df: number;
-  /** procedures whose name or aliases use it */
-  strongDf: number;
-  /** the last procedure counted */
-  doc: number;
-}
-
 /** A procedure as MiniSearch indexes it (the aliases one a line). */
 interface IndexedProcedure {
   id: number;
@@ -228,30 +218,234 @@ function marksOf(texts: readonly (readonly Token[])[]): { strongTones: Set<strin
   return { strongTones, markedTerms };
 }
 
-/**
- * Terms of each catalog text, cached while an index is built: the same document names come back
- * across procedures, and building their pairs again was a good part of the build's time.
- */
-let termCache: Map<string, readonly string[]> | null = null;
-
-/** Syllables (not function words, read by their marks) and pairs of a catalog text, each once, in order. */
+/** Syllables (not function words, read by their marks) and pairs of a text, each once, in order. */
 function termsOf(text: string, isStop: (t: Token) => boolean): readonly string[] {
-  let terms = termCache?.get(text);
-  if (terms === undefined) {
-    const own = new Set<string>();
-    const lines = text.split("\n");
-    for (let l = 0; l < lines.length; l++) {
-      const tokens = tokensOf(lines[l]!);
+  const own = new Set<string>();
+  const lines = text.split("\n");
+  for (let l = 0; l < lines.length; l++) {
+    const tokens = tokensOf(lines[l]!);
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      if (!isStop(t)) own.add(t.key);
+      if (i > 0) own.add(pairOf(tokens[i - 1]!.key, t.key));
+    }
+  }
+  return [...own];
+}
+
+/** What a catalog text is to the index build (TermTable.numbersOf). */
+const enum TextKind {
+  /** an alias as read (readAlias): its terms only */
+  Reading,
+  /** a procedure's name or alias: its terms, the words it writes with marks and those it writes without (in a text written with marks) */
+  Named,
+  /** a document name or a field: its terms and the words it writes with marks */
+  Document,
+}
+
+/**
+ * The catalog's terms while an index is built, numbered in the order the build first counts them
+ * (the order a map of them kept), and each catalog text's terms (termsOf) as numbers: the build
+ * counts in how many procedures each term is used by number, in arrays, where a map looked every
+ * term of every text up by its string for each procedure that uses the text (the same document
+ * names come back across the catalog); a text's terms as strings are made when a procedure needs
+ * them (Doc.strongTerms, weakTerms). Each text is read once, its marks too (written, tonesOf, flat).
+ */
+class TermTable {
+  /** by term number: the term, its syllables' key numbers (a syllable: its own and −1), and the counts */
+  readonly terms: string[] = [];
+  readonly firstKey: number[] = [];
+  readonly secondKey: number[] = [];
+  /** procedures that use it */
+  readonly df: number[] = [];
+  /** procedures whose name or aliases use it */
+  readonly strongDf: number[] = [];
+  /** the last procedure counted (a term a procedure says twice counts once) */
+  readonly lastDoc: number[] = [];
+  /** by term number: the last text whose terms listed it */
+  private readonly listedIn: number[] = [];
+  private texts = 0;
+  private readonly keyNumbers = new Map<string, number>();
+  /** by key number: the key and its term number (−1 until a text uses it as a term, not as a function word) */
+  readonly keys: string[] = [];
+  private readonly keyTerm: number[] = [];
+  /** the pairs' term numbers + 1 (0: a free slot), by their keys' numbers (open addressing: the slot after a taken one) */
+  private pairSlots = new Int32Array(1 << 15);
+  private pairCount = 0;
+  /** by key number: whether a text written with marks writes it without (tonesOf has its 0), and whether a name or alias does (flat has it) */
+  private readonly plainWritten: boolean[] = [];
+  private readonly plainNamed: boolean[] = [];
+  /** each text's terms, and the kinds it was read as (1 << TextKind) */
+  private readonly ofText = new Map<string, { numbers: Int32Array; kinds: number; indexed: string[] | undefined }>();
+  /** the words the catalog writes with marks, as written (tone signatures) */
+  readonly written = new Set<string>();
+  /** the tones it writes each word with in texts written with marks (0 for a word written there without) */
+  readonly tonesOf = new Map<string, Set<number>>();
+  /** the words names and aliases written with marks write without them */
+  readonly flat = new Set<string>();
+
+  constructor(private readonly isStop: (t: Token) => boolean) {}
+
+  private keyNumber(key: string): number {
+    let k = this.keyNumbers.get(key);
+    if (k === undefined) {
+      k = this.keys.length;
+      this.keyNumbers.set(key, k);
+      this.keys.push(key);
+      this.keyTerm.push(-1);
+      this.plainWritten.push(false);
+      this.plainNamed.push(false);
+    }
+    return k;
+  }
+
+  private newTerm(term: string, first: number, second: number): number {
+    const n = this.terms.length;
+    this.terms.push(term);
+    this.firstKey.push(first);
+    this.secondKey.push(second);
+    this.df.push(0);
+    this.strongDf.push(0);
+    this.lastDoc.push(-1);
+    this.listedIn.push(-1);
+    return n;
+  }
+
+  /** The term number of the pair of two keys (numbered the first time). */
+  private pairTerm(a: number, b: number): number {
+    const slots = this.pairSlots;
+    const mask = slots.length - 1;
+    let h = Math.imul(a ^ Math.imul(b, 0x9e3779b1), 0x85ebca6b);
+    for (h = (h ^ (h >>> 15)) & mask; slots[h] !== 0; h = (h + 1) & mask) {
+      const n = slots[h]! - 1;
+      if (this.firstKey[n] === a && this.secondKey[n] === b) return n;
+    }
+    const n = this.newTerm(`${this.keys[a]} ${this.keys[b]}`, a, b);
+    slots[h] = n + 1;
+    if (++this.pairCount * 2 > slots.length) this.growPairs();
+    return n;
+  }
+
+  private growPairs(): void {
+    const slots = new Int32Array(this.pairSlots.length * 2);
+    const mask = slots.length - 1;
+    for (let n = 0; n < this.terms.length; n++) {
+      const a = this.firstKey[n]!;
+      const b = this.secondKey[n]!;
+      if (b < 0) continue;
+      let h = Math.imul(a ^ Math.imul(b, 0x9e3779b1), 0x85ebca6b);
+      for (h = (h ^ (h >>> 15)) & mask; slots[h] !== 0; h = (h + 1) & mask);
+      slots[h] = n + 1;
+    }
+    this.pairSlots = slots;
+  }
+
+  /** The terms of a catalog text (termsOf) as numbers, read as `kind` says. */
+  numbersOf(text: string, kind: TextKind): Int32Array {
+    const entry = this.ofText.get(text);
+    if (entry !== undefined && (entry.kinds & (1 << kind)) !== 0) return entry.numbers;
+    // (a document's tokens are not kept: the build reads each document name once, here)
+    const lines = text.includes("\n") ? text.split("\n") : [text];
+    const tokenLists = lines.map(kind === TextKind.Document ? tokenize : tokensOf);
+    if (entry !== undefined) {
+      // (read before as another kind: its marks only)
+      entry.kinds |= 1 << kind;
+      this.readMarks(tokenLists, kind);
+      return entry.numbers;
+    }
+    const list: number[] = [];
+    const mark = this.texts++;
+    // (a name or alias of one line: its terms as MiniSearch indexes them too, each line's keys then its pairs, textTerms)
+    const indexed: string[] | undefined = kind === TextKind.Named && tokenLists.length === 1 ? [] : undefined;
+    const pairs: string[] | undefined = indexed && [];
+    for (let l = 0; l < tokenLists.length; l++) {
+      const tokens = tokenLists[l]!;
+      let prev = -1;
       for (let i = 0; i < tokens.length; i++) {
         const t = tokens[i]!;
-        if (!isStop(t)) own.add(t.key);
-        if (i > 0) own.add(pairOf(tokens[i - 1]!.key, t.key));
+        const k = this.keyNumber(t.key);
+        indexed?.push(t.key);
+        if (!this.isStop(t)) {
+          let n = this.keyTerm[k]!;
+          if (n < 0) this.keyTerm[k] = n = this.newTerm(t.key, k, -1);
+          if (this.listedIn[n] !== mark) {
+            this.listedIn[n] = mark;
+            list.push(n);
+          }
+        }
+        if (i > 0) {
+          const n = this.pairTerm(prev, k);
+          pairs?.push(this.terms[n]!);
+          if (this.listedIn[n] !== mark) {
+            this.listedIn[n] = mark;
+            list.push(n);
+          }
+        }
+        prev = k;
       }
     }
-    terms = [...own];
-    termCache?.set(text, terms);
+    const numbers = Int32Array.from(list);
+    this.ofText.set(text, { numbers, kinds: 1 << kind, indexed: indexed && pairs ? indexed.concat(pairs) : undefined });
+    this.readMarks(tokenLists, kind);
+    return numbers;
   }
-  return terms;
+
+  /**
+   * A text written with marks (any word of it) writes its words as they are: the tone of each
+   * (written, tonesOf; a word without marks there, 0), and for a name or alias the words without (flat).
+   */
+  private readMarks(tokenLists: readonly (readonly Token[])[], kind: TextKind): void {
+    if (kind === TextKind.Reading || !tokenLists.some((tokens) => tokens.some((t) => t.marked))) return;
+    for (let l = 0; l < tokenLists.length; l++) {
+      const tokens = tokenLists[l]!;
+      for (let i = 0; i < tokens.length; i++) {
+        const t = tokens[i]!;
+        if (t.marked) {
+          // (a tone signature is of one key: each once)
+          if (this.written.has(t.tone)) continue;
+          this.written.add(t.tone);
+          this.tonesOfKey(t.key).add(toneOf(t.tone));
+          continue;
+        }
+        const k = this.keyNumber(t.key);
+        if (!this.plainWritten[k]) {
+          this.plainWritten[k] = true;
+          this.tonesOfKey(t.key).add(0);
+        }
+        if (kind === TextKind.Named && !this.plainNamed[k]) {
+          this.plainNamed[k] = true;
+          this.flat.add(t.key);
+        }
+      }
+    }
+  }
+
+  private tonesOfKey(key: string): Set<number> {
+    let tones = this.tonesOf.get(key);
+    if (tones === undefined) this.tonesOf.set(key, (tones = new Set()));
+    return tones;
+  }
+
+  /** The terms of catalog text as MiniSearch indexes them (textTerms): a name's or alias's as the build read it. */
+  indexTerms(text: string): string[] {
+    if (!text.includes("\n")) return this.ofText.get(text)?.indexed ?? textTerms(text);
+    const lines = text.split("\n");
+    const out: string[] = [];
+    for (let l = 0; l < lines.length; l++) {
+      const terms = this.ofText.get(lines[l]!)?.indexed ?? textTerms(lines[l]!);
+      for (let i = 0; i < terms.length; i++) out.push(terms[i]!);
+    }
+    return out;
+  }
+
+  /** The terms of a text, as termsOf makes them: from its numbers for a catalog text the build read. */
+  termsOf(text: string): readonly string[] {
+    const numbers = this.ofText.get(text)?.numbers;
+    if (numbers === undefined) return termsOf(text, this.isStop);
+    const terms = new Array<string>(numbers.length);
+    for (let i = 0; i < numbers.length; i++) terms[i] = this.terms[numbers[i]!]!;
+    return terms;
+  }
 }
 
 /** The terms of several texts (termsOf), each once, in order. */
@@ -267,6 +461,8 @@ function union(lists: readonly (readonly string[])[]): Set<string> {
 /** What the procedures' parts built on demand share: the function-word test, the name tails, the rarities. */
 interface DocContext {
   isStop: (t: Token) => boolean;
+  /** a text's terms (termsOf; of an index just built, from its TermTable) */
+  termsOf: (text: string) => readonly string[];
   /** the plain variant's words (data/stopwords.json plainVariantWords: "lần đầu"), as keys */
   plainPhrases: readonly (readonly string[])[];
   tails: readonly RegExp[];
@@ -323,9 +519,9 @@ class Doc {
     private readonly field: string,
     private readonly aliasCount: number,
     /** the name, each alias, then each alias as read (readAlias) */
-    private readonly strongTexts: readonly string[],
+    readonly strongTexts: readonly string[],
     /** each document name, then the field */
-    private readonly weakTexts: readonly string[],
+    readonly weakTexts: readonly string[],
     private readonly context: DocContext,
   ) {}
 
@@ -338,14 +534,19 @@ class Doc {
     return (this.strongTokenList ??= this.strongTexts.map(tokensOf));
   }
 
+  /** Reads the tokens of the name, aliases and readings now (while an index is built, from its cache). */
+  keepTokens(): void {
+    this.strongTokenList ??= this.strongTexts.map(tokensOf);
+  }
+
   /** the terms of the name, each alias, then each alias as read */
   get strongTerms(): readonly (readonly string[])[] {
-    return (this.strongTermList ??= this.strongTexts.map((t) => termsOf(t, this.context.isStop)));
+    return (this.strongTermList ??= this.strongTexts.map(this.context.termsOf));
   }
 
   /** the terms of each document name and of the field */
   get weakTerms(): readonly (readonly string[])[] {
-    return (this.weakTermList ??= this.weakTexts.map((t) => termsOf(t, this.context.isStop)));
+    return (this.weakTermList ??= this.weakTexts.map(this.context.termsOf));
   }
 
   /** terms of the name and aliases */
@@ -472,13 +673,11 @@ function nameParts(name: string, tails: readonly RegExp[]): string[] {
 
 export function buildSearchIndex(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   tokenCache = new Map();
-  termCache = new Map();
   pairCache = new Map();
   try {
     return build(procedures);
   } finally {
     tokenCache = null;
-    termCache = null;
     pairCache = null;
   }
 }
@@ -489,7 +688,7 @@ function docContext(data: SearchData): DocContext {
   const isStop = (t: Token): boolean => (t.marked ? data.stopTones.has(t.tone) : stop.has(t.key));
   // a boilerplate tail starts at its first word and runs to the end of the name
   const tails = data.nameTails.map((t) => new RegExp(`\\s${t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(\\s.*)?$`, "iu"));
-  return { isStop, tails, plainPhrases: data.plainVariantWords.map(keysOf), nameIdf: new Map() };
+  return { isStop, termsOf: (text) => termsOf(text, isStop), tails, plainPhrases: data.plainVariantWords.map(keysOf), nameIdf: new Map() };
 }
 
 /** The procedures as the search scores them, their aliases read as `readings` says. */
@@ -551,60 +750,79 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   const n = Math.max(1, docs.length);
   // rarity among names and aliases (documents mention "bản sao có chứng thực" everywhere); words
   // found only in documents and fields take their rarity there
-  // (one record a term: in how many procedures, in how many by name or alias, and the last
-  // procedure counted, so that a term a procedure says twice counts once without a set of its terms)
-  const df = new Map<string, TermCount>();
-  const strongTerms = new Set<string>();
   // (The build runs once in a process, much of it before V8 has optimised it: its loops index
   // arrays and call forEach on maps, where a for…of would allocate an iterator result, and an
   // entry, for each step.)
-  const count = (id: number, lists: readonly (readonly string[])[], strong: boolean): void => {
-    for (let i = 0; i < lists.length; i++) {
-      const terms = lists[i]!;
-      for (let j = 0; j < terms.length; j++) {
-        const t = terms[j]!;
-        let c = df.get(t);
-        if (c === undefined) df.set(t, (c = { df: 0, strongDf: 0, doc: -1 }));
-        if (c.doc === id) continue;
-        c.doc = id;
-        c.df++;
-        if (strong && c.strongDf++ === 0) strongTerms.add(t);
+  const table = new TermTable(context.isStop);
+  context.termsOf = (text) => table.termsOf(text);
+  const { df, strongDf, lastDoc, terms } = table;
+  const strongTerms = new Set<string>();
+  const count = (id: number, texts: readonly string[], strong: boolean): void => {
+    // (a procedure's name and aliases, then its aliases as read; or its documents and field)
+    const named = strong ? 1 + procedures[id]!.aliases.length : 0;
+    for (let i = 0; i < texts.length; i++) {
+      const numbers = table.numbersOf(texts[i]!, !strong ? TextKind.Document : i < named ? TextKind.Named : TextKind.Reading);
+      for (let j = 0; j < numbers.length; j++) {
+        const t = numbers[j]!;
+        if (lastDoc[t] === id) continue;
+        lastDoc[t] = id;
+        df[t]!++;
+        if (strong && strongDf[t]!++ === 0) strongTerms.add(terms[t]!);
       }
     }
   };
   for (let id = 0; id < docs.length; id++) {
-    count(id, docs[id]!.strongTerms, true);
-    count(id, docs[id]!.weakTerms, false);
+    // (the tokens of its name, aliases and readings, read here, stay with the procedure)
+    docs[id]!.keepTokens();
+    count(id, docs[id]!.strongTexts, true);
+    count(id, docs[id]!.weakTexts, false);
   }
-
-  // document names are long and only weak evidence: they are scored (Doc.weak), not indexed.
-  // MiniSearch's terms are the catalog's (a pair is "a b": a query's terms are one a line).
-  // A word no procedure's texts use but as a function word is never a question's term
-  // (candidateTerms: only terms with a rarity are searched), so it is not indexed: MiniSearch
-  // counts a field's length before processTerm, so every score stays the same.
-  const mini = new MiniSearch<IndexedProcedure>({
-    fields: ["name", "aliases", "field"],
-    tokenize: textTerms,
-    processTerm: (t) => (df.has(t) ? t : null),
-    searchOptions: { tokenize: (q) => q.split("\n").filter((t) => t !== ""), processTerm: (t) => t },
-  });
-  mini.addAll(
-    procedures.map((p, id) => ({ id, name: p.name, aliases: p.aliases.join("\n"), field: p.field ?? "" })),
-  );
 
   const words = new Set<string>(stop);
   const bigrams = new Set<string>();
   const frequency = new Map<string, number>();
   // the words typo repair aims at: those of names, aliases and fields, and words documents use
   // more than twice (a rare word of a long document text is more likely a slip of the citizen's)
-  df.forEach(({ df: f, strongDf }, t) => {
-    if (t.includes(" ")) {
-      if (strongDf > 0 || f > 2) bigrams.add(t);
-    } else if (strongDf > 0 || f > 2) {
-      words.add(t);
-      frequency.set(t, f);
+  // generic words count for little: their weight is a fraction of their rarity
+  // a pair of two generic or function words ("xin giấy", "làm giấy") is generic too
+  const generic = new Set(data.generic);
+  const plainKeys: (boolean | undefined)[] = [];
+  const plain = (key: number): boolean => {
+    let is = plainKeys[key];
+    if (is === undefined) {
+      const k = table.keys[key]!;
+      plainKeys[key] = is = data.generic.has(k) || stop.has(k) || /^\d+$/.test(k);
     }
-  });
+    return is;
+  };
+  // (a name's generic words still tell siblings apart: "cấp lại" against "cấp đổi")
+  const idf = new Map<string, number>();
+  const nameIdf = new Map<string, number>();
+  const termOf = new Map<string, string>();
+  const { firstKey, secondKey } = table;
+  for (let i = 0; i < terms.length; i++) {
+    const t = terms[i]!;
+    const f = df[i]!;
+    const sf = strongDf[i]!;
+    const pair = secondKey[i]! >= 0;
+    if (sf > 0 || f > 2) {
+      if (pair) bigrams.add(t);
+      else {
+        words.add(t);
+        frequency.set(t, f);
+      }
+    }
+    if (pair && plain(firstKey[i]!) && plain(secondKey[i]!)) generic.add(t);
+  }
+  for (let i = 0; i < terms.length; i++) {
+    const t = terms[i]!;
+    termOf.set(t, t);
+    const used = strongDf[i]! > 0 ? strongDf[i]! : df[i]!;
+    const v = Math.log(1 + (n - used + 0.5) / (used + 0.5));
+    nameIdf.set(t, v);
+    idf.set(t, generic.has(t) ? v * GENERIC_FACTOR : v);
+  }
+  context.nameIdf = nameIdf;
   for (const s of data.synonyms) {
     for (const k of [...s.say.keys, ...s.means]) words.add(k);
     for (let i = 1; i < s.say.keys.length; i++) bigrams.add(`${s.say.keys[i - 1]} ${s.say.keys[i]}`);
@@ -616,71 +834,29 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   for (const k of data.subjectKeys) words.add(k);
   for (const words2 of data.abbreviations.values()) for (const k of words2) words.add(k);
 
+  // document names are long and only weak evidence: they are scored (Doc.weak), not indexed.
+  // MiniSearch's terms are the catalog's (a pair is "a b": a query's terms are one a line).
+  // A word no procedure's texts use but as a function word is never a question's term
+  // (candidateTerms: only terms with a rarity are searched), so it is not indexed: MiniSearch
+  // counts a field's length before processTerm, so every score stays the same.
+  const mini = new MiniSearch<IndexedProcedure>({
+    fields: ["name", "aliases", "field"],
+    tokenize: (text) => table.indexTerms(text),
+    processTerm: (t) => (idf.has(t) ? t : null),
+    searchOptions: { tokenize: (q) => q.split("\n").filter((t) => t !== ""), processTerm: (t) => t },
+  });
+  mini.addAll(
+    procedures.map((p, id) => ({ id, name: p.name, aliases: p.aliases.join("\n"), field: p.field ?? "" })),
+  );
+
   const byCode = new Map(docs.map((d) => [d.code, d]));
   const groupsOf = new Map<string, VariantGroup[]>();
   for (const g of data.groups) for (const m of g.members) if (byCode.has(m.code)) groupsOf.set(m.code, [...(groupsOf.get(m.code) ?? []), g]);
-  // generic words count for little: their weight is a fraction of their rarity
-  // a pair of two generic or function words ("xin giấy", "làm giấy") is generic too
-  const generic = new Set(data.generic);
-  const plainWords = new Map<string, boolean>();
-  const plain = (k: string): boolean => {
-    let is = plainWords.get(k);
-    if (is === undefined) plainWords.set(k, (is = data.generic.has(k) || stop.has(k) || /^\d+$/.test(k)));
-    return is;
-  };
-  df.forEach((_, t) => {
-    const space = t.indexOf(" ");
-    if (space > 0 && plain(t.slice(0, space)) && plain(t.slice(space + 1))) generic.add(t);
-  });
-  // (a name's generic words still tell siblings apart: "cấp lại" against "cấp đổi")
-  const idf = new Map<string, number>();
-  const nameIdf = new Map<string, number>();
-  const termOf = new Map<string, string>();
-  df.forEach((c, t) => {
-    termOf.set(t, t);
-    const used = c.strongDf > 0 ? c.strongDf : c.df;
-    const v = Math.log(1 + (n - used + 0.5) / (used + 0.5));
-    nameIdf.set(t, v);
-    idf.set(t, generic.has(t) ? v * GENERIC_FACTOR : v);
-  });
-  context.nameIdf = nameIdf;
 
-  // the words names and aliases written with marks write without them ("gia" of "gia hạn")
-  const flat = new Set<string>();
-  for (let id = 0; id < docs.length; id++) {
-    const texts = docs[id]!.strongTokens;
-    for (let i = 0; i <= procedures[id]!.aliases.length; i++) {
-      const tokens = texts[i]!;
-      if (tokens.some((t) => t.marked)) for (let j = 0; j < tokens.length; j++) if (!tokens[j]!.marked) flat.add(tokens[j]!.key);
-    }
-  }
-  // the words the catalog writes with marks, as written (what typo repair leaves alone when typed so)
-  const written = new Set<string>();
+  // the words names and aliases written with marks write without them ("gia" of "gia hạn"); the
+  // words the catalog writes with marks, as written (what typo repair leaves alone when typed so);
   // and the tones it writes each word with, in texts written with marks ("được": "duoc" is 5)
-  const tonesOf = new Map<string, Set<number>>();
-  // (each text once, each word once: the same document names and words come back across the
-  // catalog, and a word's tokens are the same objects wherever it is written, tokenize.ts)
-  const seenTexts = new Set<string>();
-  const seenTokens = new Set<Token>();
-  for (const p of procedures) {
-    const texts = [p.name, ...p.aliases, ...p.documentNames, p.field ?? ""];
-    for (let i = 0; i < texts.length; i++) {
-      const text = texts[i]!;
-      if (seenTexts.has(text)) continue;
-      seenTexts.add(text);
-      const tokens = tokensOf(text);
-      if (!tokens.some((t) => t.marked)) continue;
-      for (let j = 0; j < tokens.length; j++) {
-        const t = tokens[j]!;
-        if (seenTokens.has(t)) continue;
-        seenTokens.add(t);
-        if (t.marked) written.add(t.tone);
-        let tones = tonesOf.get(t.key);
-        if (tones === undefined) tonesOf.set(t.key, (tones = new Set()));
-        tones.add(t.marked ? toneOf(t.tone) : 0);
-      }
-    }
-  }
+  const { flat, written, tonesOf } = table;
   const index: IndexData = { mini, postings: new Map(), stored: null, readings: readOf, docs, byCode, idf, termOf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)), markerPairs: needMarkerPairs(procedures.flatMap((p) => [p.name, ...p.aliases]).map(tokensOf)), sibling: SIBLING_TUNING };
   return index as unknown as CatalogSearchIndex;
 }
@@ -1074,14 +1250,17 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
   }
   const readPlain = (t: string): boolean => attempted.has(t) || (!typed.has(t) && t.split(" ").some((k) => data.plainTerms.has(k) && !typed.has(k)));
   // the question's pairs that are catalog terms ("đăng ký"): their words are said as that pair,
-  // not on their own ("ký" of "đăng ký" is not the "kỳ" of "định kỳ")
+  // not on their own ("ký" of "đăng ký" is not the "kỳ" of "định kỳ"), unless the citizen typed
+  // the word with the marks the sibling writes it with: then it is that word ("lại" of "làm lại"
+  // is the "lại" of "Đăng ký lại …", "tổ" of "có tổ" the "tổ" of "tổ trưởng")
   const pairs = [...weightOf.keys()].filter((t) => t.includes(" ") && data.strongTerms.has(t));
   const saidIn = (doc: Doc, t: string): number | undefined => {
     const w = weightOf.get(t);
     if (w === undefined || readPlain(t)) return undefined;
     const tone = tones.get(t);
     if (tone !== undefined && !doc.strongTones.has(tone) && doc.markedTerms.has(t)) return undefined;
-    if (!t.includes(" ") && pairs.some((p) => !doc.nameTerms.has(p) && p.split(" ").includes(t))) return undefined;
+    const typedAsWritten = tone !== undefined && doc.strongTones.has(tone);
+    if (!t.includes(" ") && !typedAsWritten && pairs.some((p) => !doc.nameTerms.has(p) && p.split(" ").includes(t))) return undefined;
     return w;
   };
   const weigh = (doc: Doc, other: ReadonlySet<string>): { own: number; said: number; shared: number; mentioned: number; unsaid: number } => {
@@ -1239,6 +1418,12 @@ function topicTermsByFirstKey(topics: readonly OutOfScopeTopic[]): { topics: rea
   return index;
 }
 
+/** The spans, when each takes in some word no synonym read (else null). */
+function widerThanSynonym(spans: [number, number][] | null, consumed: readonly boolean[]): [number, number][] | null {
+  if (spans === null) return null;
+  return spans.every(([at, len]) => Array.from({ length: len }, (_, j) => at + j).some((i) => !consumed[i])) ? spans : null;
+}
+
 /** Whether the words before position `at` tell a cause ("do", "vì": what follows is a circumstance). */
 function causedAt(tokens: readonly Token[], at: number): boolean {
   return searchData().unrelatedCauses.some((c) => at - c.keys.length >= 0 && phraseAt(c, tokens, at - c.keys.length));
@@ -1294,7 +1479,10 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
     const topic = topics[Math.floor(place / TOPIC_TERMS)]!;
     const term = topic.terms[place % TOPIC_TERMS]!;
     // a topic named only in a purpose clause (after "để") is not what the question is about
-    const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i] && (i < q.purposeFrom || i >= q.purposeTo), true, keys);
+    const outsidePurpose = (i: number): boolean => i < q.purposeFrom || i >= q.purposeTo;
+    // (a term of three words or more that takes in a synonym's words and more is the term: "phòng
+    // công chứng" is the private notary's office, though "công chứng" alone reads as certifying)
+    const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i] && outsidePurpose(i), true, keys) ?? (term.parts === undefined && term.keys.length >= 3 ? widerThanSynonym(phraseSpans(term, q.tokens, outsidePurpose, true, keys), q.consumed) : null);
     if (spans === null) continue;
     const dropped = new Set(spans.flatMap(([at, len]) => Array.from({ length: len }, (_, j) => at + j)));
     // the rest keeps the marks the citizen typed ("mật ong" is not "mất")

@@ -5,7 +5,7 @@
  */
 import { isVietnameseSyllable } from "../../text/vietnamese.js";
 import { sameToneKey, searchData, type Phrase, type QuantityIdiom, type Synonym } from "./data.js";
-import { plainTokens, tokenize, tokenizeWord, type Token } from "./tokenize.js";
+import { plainTokens, tokenize, tokenizeWord, wordsOf, type Token } from "./tokenize.js";
 import { repairPairs, repairTokens, type Vocabulary } from "./typos.js";
 
 /** Only the start of a very long message is read: a question is stated in its first lines. */
@@ -309,15 +309,21 @@ export function needMarkerPairs(texts: Iterable<readonly Token[]>): Map<string, 
   const pairs = new Map<string, boolean>();
   for (const tokens of texts) {
     if (!tokens.some((t) => t.marked)) continue;
+    // (each word's marker, looked up once: the index build reads every name and alias here)
+    let aTone = tokens.length > 0 ? markers.get(tokens[0]!.key) : undefined;
     for (let i = 1; i < tokens.length; i++) {
       const a = tokens[i - 1]!;
       const b = tokens[i]!;
-      for (const t of [a, b]) {
-        const tone = markers.get(t.key);
-        if (tone === undefined) continue;
+      const bTone = markers.get(b.key);
+      if (aTone !== undefined) {
         const pair = `${a.key} ${b.key}`;
-        pairs.set(pair, (pairs.get(pair) ?? false) || t.tone !== tone);
+        pairs.set(pair, (pairs.get(pair) ?? false) || a.tone !== aTone);
       }
+      if (bTone !== undefined) {
+        const pair = `${a.key} ${b.key}`;
+        pairs.set(pair, (pairs.get(pair) ?? false) || b.tone !== bTone);
+      }
+      aTone = bTone;
     }
   }
   return pairs;
@@ -451,8 +457,6 @@ function synonymAt(tokens: readonly Token[], i: number, skip?: (s: Synonym) => b
   return best;
 }
 
-const WORD = /[\p{L}\p{M}\p{N}]+/gu;
-
 /**
  * A catalog alias (citizens' words: "làm lại sổ đỏ") read as a question is read by the synonym
  * table: its colloquial phrases as the catalog's words, so that it meets the question that says
@@ -465,7 +469,7 @@ export function readAlias(alias: string, skip: (s: Synonym) => boolean): string 
   // each token, and the word it was written as
   const tokens: Token[] = [];
   const texts: string[] = [];
-  const words = alias.normalize("NFC").toLowerCase().match(WORD) ?? [];
+  const words = wordsOf(alias.normalize("NFC").toLowerCase(), false);
   for (let w = 0; w < words.length; w++) {
     const word = words[w]!;
     const wordTokens = tokenizeWord(word);

@@ -149,6 +149,33 @@ function named(list: readonly Phrase[], tokens: readonly Token[], keys: Readonly
   return false;
 }
 
+/**
+ * Whether the span comes right after what only a person has (a signature, a fingerprint, a will
+ * said with "của"), perhaps after a classifier: a parrot's signature is certified by no procedure,
+ * whatever procedure the other words find.
+ */
+const ownedAt: Where = (tokens, at) => {
+  const start = classifiersBefore(tokens, at);
+  return searchData().personOwned.some((o) => typedAt(o, tokens, start - o.keys.length));
+};
+
+/**
+ * Whether the span is the object a copy is made of (after "bản sao", "sao y"): only papers are
+ * copied and certified, never a cake or a painting.
+ */
+const copiedAt: Where = (tokens, at) => {
+  const start = classifiersBefore(tokens, at);
+  return searchData().copyOf.some((c) => typedAt(c, tokens, start - c.keys.length));
+};
+
+/** Whether the span is one of the pair a marriage or a relation is asked between ("giữa" or "với", then a classifier). */
+const pairedAt: Where = (tokens, at) => {
+  const start = classifiersBefore(tokens, at);
+  // (a classifier says a thing follows: "với" alone also joins people and their papers)
+  const classified = start < at || anyTypedAt(searchData().nounClassifiers, tokens, at);
+  return classified && searchData().pairMarkers.some((m) => typedAt(m, tokens, start - m.keys.length));
+};
+
 /** A person sold, pawned or bought ("bán" then "bố"): the verb typed with its marks, then the person. */
 function soldPerson(tokens: readonly Token[]): boolean {
   const { verbs, persons } = searchData().soldPersons;
@@ -180,6 +207,10 @@ export function absurdSubject(q: ReadQuery, doc: SubjectDoc): boolean {
   // no procedure is ever about a dinosaur, a ghost or the moon, nor about a person sold
   if (named(data.fictional, tokens, keys, anywhere)) return true;
   if (soldPerson(tokens) || data.impossibleActs.some((p) => saysPhrase(q.said, p))) return true;
+  // what only a person has, said of a being or a thing (a cat's signature), and a copy of a
+  // thing that is no paper (a copy of a cake), whatever procedure
+  if (named(data.notPersons, tokens, keys, ownedAt) || named(data.things, tokens, keys, ownedAt)) return true;
+  if (named(data.notPersons, tokens, keys, copiedAt) || named(data.things, tokens, keys, copiedAt)) return true;
   // a procedure about a person, or a matter only a person has (a marriage asked for two pets is
   // no match, whatever procedure the other words find): a being named anywhere but as an agent
   // (a procedure about beings itself — livestock, fisheries, crops — meets a person's matter only
@@ -188,7 +219,9 @@ export function absurdSubject(q: ReadQuery, doc: SubjectDoc): boolean {
   const about = (list: readonly Phrase[]): boolean => list.some((p) => saysPhrase(doc.aboutKeys, p));
   const matterSaid = about(data.beingProcedures) ? [tokens.map((t) => t.key)] : q.said;
   const personal = data.personProcedures.some((p) => saysPhrase(doc.strongKeys, p) || saysPhrase(doc.aboutKeys, p)) || data.personMatters.some((p) => saysPhrase(matterSaid, p));
-  if (personal) return named(data.notPersons, tokens, keys, anywhere) || named(data.things, tokens, keys, (t, at, p) => asked(t, at, p));
+  // (a thing: asked for, one of the pair of a marriage between two things, or opening the
+  // question and then referred to as "nó": a phone that died is registered dead by nobody)
+  if (personal) return named(data.notPersons, tokens, keys, anywhere) || named(data.things, tokens, keys, (t, at, p) => asked(t, at, p) || pairedAt(t, at, p) || opensAndReferred(t, at, p.keys.length));
   // any other: a being or thing the procedure is asked for, unless the procedure is about such
   // beings (livestock, forestry…) or things (vehicles, property…) itself
   return (

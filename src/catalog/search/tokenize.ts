@@ -102,7 +102,63 @@ export function tokenizeWord(word: string): readonly Token[] {
   return tokens;
 }
 
-const WORD = /[\p{L}\p{M}\p{N}\p{Cf}]+/gu;
+/** What a character is to a word: not looked up yet, none of it, a letter, mark or digit, or a format character. */
+const enum CharKind {
+  Unknown,
+  Other,
+  Word,
+  Format,
+}
+const WORD_CHAR = /^[\p{L}\p{M}\p{N}]$/u;
+const FORMAT_CHAR = /^\p{Cf}$/u;
+/** each UTF-16 code unit's kind, looked up the first time it is read (a code unit of a surrogate pair is read with its pair) */
+const unitKinds = new Uint8Array(0x10000);
+const astralKinds = new Map<number, CharKind>();
+
+function kindOf(char: string): CharKind {
+  return WORD_CHAR.test(char) ? CharKind.Word : FORMAT_CHAR.test(char) ? CharKind.Format : CharKind.Other;
+}
+
+/** Whether words were read with format characters in them (the last wordsOf that kept them). */
+let formatRead = false;
+
+/**
+ * The words of a text: its runs of letters, marks and digits (\p{L}, \p{M}, \p{N}) and, when
+ * `format`, format characters (\p{Cf}) — what text.match(/[\p{L}\p{M}\p{N}(\p{Cf})]+/gu) finds, read
+ * a character at a time from a table of what each character is (the index build reads the whole
+ * catalog, ~650 KB, and a regular expression of Unicode classes was most of the time of its tokens).
+ */
+export function wordsOf(text: string, format: boolean): string[] {
+  const words: string[] = [];
+  const n = text.length;
+  let start = -1;
+  formatRead = false;
+  for (let i = 0; i < n; ) {
+    const c = text.charCodeAt(i);
+    let width = 1;
+    let kind: CharKind;
+    if (c >= 0xd800 && c < 0xdc00 && i + 1 < n && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      const point = text.codePointAt(i)!;
+      width = 2;
+      kind = astralKinds.get(point) ?? CharKind.Unknown;
+      if (kind === CharKind.Unknown) astralKinds.set(point, (kind = kindOf(String.fromCodePoint(point))));
+    } else {
+      kind = unitKinds[c]!;
+      if (kind === CharKind.Unknown) unitKinds[c] = kind = kindOf(String.fromCharCode(c));
+    }
+    if (kind === CharKind.Word || (kind === CharKind.Format && format)) {
+      if (start < 0) start = i;
+      if (kind === CharKind.Format) formatRead = true;
+    } else if (start >= 0) {
+      words.push(text.slice(start, i));
+      start = -1;
+    }
+    i += width;
+  }
+  if (start >= 0) words.push(text.slice(start));
+  return words;
+}
+
 const FORMAT = /\p{Cf}/u;
 const FORMAT_ALL = /\p{Cf}/gu;
 
@@ -112,13 +168,11 @@ export function tokenize(text: string): Token[] {
   // One pass over the text (the index tokenizes the whole catalog, ~650 KB). Invisible format
   // characters (zero-width, bidi marks, a soft hyphen) pasted inside a word do not split it: they
   // are taken out of the word, which is then composed again.
-  // (looked for once in the text: most texts have none)
+  // (looked for in a word only when the text has some: most texts have none)
   // (Indexed loops: the index build tokenizes every catalog text before V8 has optimised this,
   // and a for…of allocates an iterator result for each step.)
-  const lowered = text.normalize("NFC").toLowerCase();
-  const formatted = FORMAT.test(lowered);
-  const words = lowered.match(WORD);
-  if (words === null) return tokens;
+  const words = wordsOf(text.normalize("NFC").toLowerCase(), true);
+  const formatted = formatRead;
   for (let i = 0; i < words.length; i++) {
     let word = words[i]!;
     if (formatted && FORMAT.test(word)) {

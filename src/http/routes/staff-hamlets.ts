@@ -10,6 +10,7 @@ import { z } from "zod";
 import type { Principal } from "../../auth/guard.js";
 import { AppError, ValidationError } from "../../errors.js";
 import type { HamletService, ImportResult } from "../../hamlets/hamlet-service.js";
+import { HAMLET_MERGE_TEXT } from "../../text/staff-vi.js";
 import { sendConsolePage } from "../../web/console.js";
 import { requirePrincipal } from "../auth.js";
 import { parseOrThrow } from "../errors.js";
@@ -30,7 +31,7 @@ const OK_MESSAGES: Record<string, (n: number | undefined) => string> = {
   added: () => "Đã thêm ấp/khóm.",
   renamed: () => "Đã đổi tên ấp/khóm.",
   confirmed: () => "Đã xác nhận ấp/khóm.",
-  merged: () => "Đã gộp ấp/khóm; người đăng ký đã được chuyển sang ấp/khóm giữ lại.",
+  merged: (n) => (n ? `${HAMLET_MERGE_TEXT.merged} ${HAMLET_MERGE_TEXT.reapproval(n)}` : HAMLET_MERGE_TEXT.merged),
   imported: (n) => `Đã nhập ${n ?? 0} ấp/khóm mới.`,
 };
 
@@ -151,7 +152,7 @@ export function registerStaffHamletPages(app: FastifyInstance, deps: { hamlets: 
       async () => {
         if (!form.intoId) throw new ValidationError("intoId: chọn ấp/khóm giữ lại", { field: "intoId" });
         const merged = await deps.hamlets.merge(principal, id, form.intoId);
-        return done(reply, merged.kept.communeCode, "merged");
+        return done(reply, merged.kept.communeCode, "merged", merged.reapproval.length || undefined);
       },
       async (error) => {
         const communeCode = (await deps.hamlets.get(principal, id)).communeCode;
