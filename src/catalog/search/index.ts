@@ -1429,6 +1429,12 @@ function topicTermsByFirstKey(topics: readonly OutOfScopeTopic[]): { topics: rea
   return index;
 }
 
+/** The spans, when each takes in some word no synonym read (else null). */
+function widerThanSynonym(spans: [number, number][] | null, consumed: readonly boolean[]): [number, number][] | null {
+  if (spans === null) return null;
+  return spans.every(([at, len]) => Array.from({ length: len }, (_, j) => at + j).some((i) => !consumed[i])) ? spans : null;
+}
+
 /** Whether the words before position `at` tell a cause ("do", "vì": what follows is a circumstance). */
 function causedAt(tokens: readonly Token[], at: number): boolean {
   return searchData().unrelatedCauses.some((c) => at - c.keys.length >= 0 && phraseAt(c, tokens, at - c.keys.length));
@@ -1484,7 +1490,10 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
     const topic = topics[Math.floor(place / TOPIC_TERMS)]!;
     const term = topic.terms[place % TOPIC_TERMS]!;
     // a topic named only in a purpose clause (after "để") is not what the question is about
-    const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i] && (i < q.purposeFrom || i >= q.purposeTo), true, keys);
+    const outsidePurpose = (i: number): boolean => i < q.purposeFrom || i >= q.purposeTo;
+    // (a term of three words or more that takes in a synonym's words and more is the term: "phòng
+    // công chứng" is the private notary's office, though "công chứng" alone reads as certifying)
+    const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i] && outsidePurpose(i), true, keys) ?? (term.parts === undefined && term.keys.length >= 3 ? widerThanSynonym(phraseSpans(term, q.tokens, outsidePurpose, true, keys), q.consumed) : null);
     if (spans === null) continue;
     const dropped = new Set(spans.flatMap(([at, len]) => Array.from({ length: len }, (_, j) => at + j)));
     // the rest keeps the marks the citizen typed ("mật ong" is not "mất")
