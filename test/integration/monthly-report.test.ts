@@ -761,7 +761,9 @@ describe("the scheduled draft", () => {
     expect((await api("GET", "/staff", keys.province!)).text).toContain("report-reminder");
     expect((await api("GET", "/staff", keys.post!)).text).not.toContain("report-reminder");
     await api("PUT", `/api/v1/reports/monthly/${A}/${month}`, keys.a!, { results: "a", strengths: "b", limitations: "c", proposals: "d" });
-    expect((await api("POST", `/api/v1/reports/monthly/${A}/${month}/submit`, keys.a!)).status).toBe(201);
+    // Submitted on the day the draft was prepared (a month's report goes in from then, not before).
+    const officer = { kind: "api-key" as const, id: "t-reminder", name: "Cán bộ a", role: "COMMUNE_STAFF" as const, unitCode: A };
+    expect((await t.ctx.reports.submit(officer, A, month, at)).report.status).toBe("SUBMITTED");
     expect((await api("GET", "/staff", keys.a!)).text).not.toContain("report-reminder");
   });
 });
