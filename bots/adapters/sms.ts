@@ -10,7 +10,10 @@
  * Only Vietnamese numbers are answered. Each reply costs: at most SMS_REPLIES_PER_HOUR go to one phone in an hour, counted in
  * PostgreSQL (SmsReply, with the segments billed); past that, one last message says so, then the
  * phone's messages are still taken (a "HUY" is still recorded) but not answered until its oldest
- * reply is an hour old (`allowance`).
+ * reply is an hour old (`allowance`). And at most SMS_REPLIES_PER_HOUR_TOTAL go out in an hour
+ * over every phone together: a sender rotating numbers (each under its own limit) cannot make the
+ * service spend without bound. Past it nobody is answered (no last message either) until the
+ * hour's oldest reply is an hour old, and the log says so (a warning, at most once a minute).
  */
 import type { Logger } from "pino";
 import type { Channel } from "../../src/channels/channel.js";
@@ -60,6 +63,8 @@ export interface SmsBotOptions {
   budget: number;
   /** SMS_REPLIES_PER_HOUR. */
   perHour: number;
+  /** SMS_REPLIES_PER_HOUR_TOTAL: over every phone. */
+  perHourTotal: number;
   /** Where a cut answer is read whole: the web chat (PUBLIC_BASE_URL/chat). */
   chatUrl: string;
 }
@@ -72,27 +77,39 @@ export interface SmsBotOptions {
  * recorded in one transaction, under a lock on the phone, so messages arriving together cannot
  * both take the last slot.
  */
-async function allowance(db: Db, phone: string, inboundSid: string, perHour: number): Promise<{ id: string; kind: "REPLY" | "LIMIT" } | null> {
+async function allowance(db: Db, phone: string, inboundSid: string, perHour: number, perHourTotal: number): Promise<{ id: string; kind: "REPLY" | "LIMIT" } | "phone-spent" | "total-spent"> {
   return db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`sms-reply:${phone}`}))`;
     const [row] = await tx.$queryRaw<{ replies: number; limits: number }[]>`
       SELECT count(*) FILTER (WHERE kind = 'REPLY')::int AS replies, count(*) FILTER (WHERE kind = 'LIMIT')::int AS limits
         FROM "SmsReply" WHERE phone = ${phone} AND "createdAt" > now() - interval '1 hour'`;
     const kind = (row?.replies ?? 0) < perHour ? "REPLY" : (row?.limits ?? 0) === 0 ? "LIMIT" : null;
-    if (!kind) return null;
+    if (!kind) return "phone-spent";
+    // Then the hour's budget over every phone (taken after the phone's lock, always in this order).
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('sms-reply:*'))`;
+    const [all] = await tx.$queryRaw<{ sent: number }[]>`SELECT count(*)::int AS sent FROM "SmsReply" WHERE "createdAt" > now() - interval '1 hour'`;
+    if ((all?.sent ?? 0) >= perHourTotal) return "total-spent";
     const created = await tx.smsReply.create({ data: { phone, inboundSid, kind }, select: { id: true } });
     return { id: created.id, kind };
   });
 }
 
 export function smsBotHandler(options: SmsBotOptions): (sms: IncomingSms) => Promise<void> {
+  let warnedAt = 0;
   return async (sms) => {
     // Only a Vietnamese number is answered: the service's citizens have one, an SMS abroad costs
     // more, and replying to whatever numbers text in is how "SMS pumping" frauds bill a sender.
     if (toE164(sms.from) !== sms.from) return void options.logger.info({ country: sms.from.slice(0, 4) }, "sms from a number outside Vietnam: not answered");
     const replies = await options.engine.handle({ conversation: { channel: "SMS", id: sms.from }, message: smsInbound(sms) });
-    const slot = await allowance(options.db, sms.from, sms.messageSid, options.perHour);
-    if (!slot) return void options.logger.info({ phone: sms.from.slice(0, -4) }, "sms reply not sent: the phone's replies for this hour are spent");
+    const slot = await allowance(options.db, sms.from, sms.messageSid, options.perHour, options.perHourTotal);
+    if (slot === "phone-spent") return void options.logger.info({ phone: sms.from.slice(0, -4) }, "sms reply not sent: the phone's replies for this hour are spent");
+    if (slot === "total-spent") {
+      if (Date.now() - warnedAt >= 60_000) {
+        warnedAt = Date.now();
+        options.logger.warn({ perHourTotal: options.perHourTotal }, "sms replies not sent: SMS_REPLIES_PER_HOUR_TOTAL is spent for this hour (over every phone); no one is answered by SMS until the hour's oldest reply is an hour old");
+      }
+      return;
+    }
     const text = slot.kind === "LIMIT" ? fitSms({ head: "", middle: smsText.limit(options.chatUrl) }, options.budget) : smsReplyText(replies, options);
     const sent = await options.sms.send({ noticeId: SMS_REPLY_NOTICE, recipient: sms.from, text });
     await options.db.smsReply.update({ where: { id: slot.id }, data: { segments: sent.segments ?? 0, providerMessageId: sent.providerMessageId } });

@@ -73,7 +73,7 @@ export function createCoreContext(env: Env, logger: Logger = createLogger({ leve
     }),
     calendar,
     overdueWatch: new OverdueWatchService(pool, calendar, { publicBaseUrl: env.PUBLIC_BASE_URL }),
-    reports: new MonthlyReportService(pool, { smsSegmentPrice: env.SMS_SEGMENT_PRICE_VND, zaloMessagePrice: env.ZALO_MESSAGE_PRICE_VND }, { publicBaseUrl: env.PUBLIC_BASE_URL }),
+    reports: new MonthlyReportService(pool, { smsSegmentPrice: env.SMS_SEGMENT_PRICE_VND, zaloMessagePrice: env.ZALO_MESSAGE_PRICE_VND }, { publicBaseUrl: env.PUBLIC_BASE_URL, calendar: () => calendar.calendar() }),
     async close() {
       await queue.close().catch(() => undefined);
       await notices.close();

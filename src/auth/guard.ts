@@ -227,6 +227,20 @@ export function eventNamespace(principal: Principal | null | undefined): string 
   return `unit:${principal.unitCode ?? "none"}`;
 }
 
+/**
+ * Whether this principal's events may change what the upstream system alone says of a dossier
+ * already on record: its applicant's phone (where its notices and one-time codes go), its
+ * appointment dates (`dueAt`, `newDueAt`: lateness, the apology's once-only rule) and how it came in
+ * (`channel`). Upstream (an integration key without a unit, admin) may. A unit's own system (an
+ * integration key with a unit) sets them only for a dossier it brings in, in the request that
+ * creates it: on a dossier on record it is held to them as they are, or it could send a dossier's
+ * notices and codes to a phone of its choosing, or move a due date past the apology. Staff never
+ * set them by events (their own rules, in the ingest: the status form's steps, the apology).
+ */
+export function setsUpstreamFields(principal: Principal | null | undefined): boolean {
+  return eventSource(principal) === "UPSTREAM" && (!principal || unitScope(principal) === null);
+}
+
 /** Whether events from this principal are recorded as upstream's (integration and admin keys) or as staff's. */
 export function eventSource(principal: Principal | null | undefined): "UPSTREAM" | "STAFF" {
   return !principal || principal.role === "INTEGRATION" || principal.role === "ADMIN" ? "UPSTREAM" : "STAFF";

@@ -226,6 +226,8 @@ export const envSchema = z
     SMS_REPLY_SEGMENT_BUDGET: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1).max(10).default(3),
     /** Bot replies by SMS to one phone in any hour; past it one last message says so (one an hour at most), then nothing until the oldest reply is an hour old. */
     SMS_REPLIES_PER_HOUR: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(1000, "must be at most 1000").default(20),
+    /** Bot replies by SMS in any hour over every phone together (a sender rotating numbers stays under each phone's limit); past it no one is answered by SMS until the hour's oldest reply is an hour old, and the log says so. */
+    SMS_REPLIES_PER_HOUR_TOTAL: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(1_000_000, "must be at most 1000000").default(1000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.WEB_CHAT_SECRET) {

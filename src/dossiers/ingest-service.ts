@@ -8,14 +8,14 @@
  */
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import { canTouchCommune, eventNamespace, eventSource, ForbiddenError, unitScope, type CommuneRef, type Principal } from "../auth/guard.js";
+import { canTouchCommune, eventNamespace, eventSource, ForbiddenError, setsUpstreamFields, unitScope, type CommuneRef, type Principal } from "../auth/guard.js";
 import type { DossierStatus } from "../generated/prisma/enums.js";
 import { AppError, ValidationError } from "../errors.js";
 import { NOTICE_POLICIES, noticeTypeForStatus, type NoticeVariables } from "../notifications/notice-types.js";
 import { NOTICE_CHANNEL, noticeRows, type NewNotice } from "../notifications/notice-store.js";
 import { dayKeyVi, formatDateVi } from "../text/dates.js";
 import { nfc, STAFF_EVENT_STATUSES, type DossierEventInput } from "./event-schema.js";
-import { FORMS_TEXT } from "../text/staff-vi.js";
+import { FORMS_TEXT, type UpstreamField } from "../text/staff-vi.js";
 import { postalHandover } from "./handover-rules.js";
 import { hasResult } from "../calendar/lateness.js";
 import { GroupCommit } from "../db/group-commit.js";
@@ -278,6 +278,14 @@ export class DossierIngestService {
           throw outside(`${field(index, "communeCode")}: hồ sơ mới ${e.dossierCode} phải ghi xã/phường thuộc đơn vị của bạn (a new dossier must name a commune of this unit)`);
         }
         if (e.communeCode) named.add(e.dossierCode);
+        // A unit's own system (an integration key with a unit) holds a dossier on record to the
+        // phone, dates and channel upstream gave it (see the guard's setsUpstreamFields).
+        if (source === "UPSTREAM" && stored && !setsUpstreamFields(principal)) {
+          const refuse = (name: UpstreamField) => new ForbiddenError(FORMS_TEXT.unitSystemNotUpstream(field(index, name), name), { field: field(index, name) });
+          if (e.phone && e.phone !== stored.applicantPhone) throw refuse("applicant.phone");
+          for (const name of ["dueAt", "newDueAt"] as const) if (e[name] && e[name].getTime() !== stored[name]?.getTime()) throw refuse(name);
+          if (e.channel && e.channel !== stored.channel) throw refuse("channel");
+        }
         // Staff record what they did, not upstream's appointment or channel nor the post office's steps: a
         // date moved by an event would skip the apology's letter and its once-only rule, and hide
         // a late dossier (the list, the watch, the monthly report); a postal status would write the

@@ -253,7 +253,7 @@ export function openApiDocument(serverUrl: string): object {
       "/webhooks/twilio/sms": {
         post: {
           summary:
-            "A citizen's text message to the Twilio number (its \"A message comes in\" URL; form fields From, To, Body, MessageSid, NumMedia…; X-Twilio-Signature verified). Each MessageSid is taken once; the bot's answer goes back as an SMS through the Twilio API, at most SMS_REPLIES_PER_HOUR a phone",
+            "A citizen's text message to the Twilio number (its \"A message comes in\" URL; form fields From, To, Body, MessageSid, NumMedia…; X-Twilio-Signature verified). Each MessageSid is taken once; the bot's answer goes back as an SMS through the Twilio API, at most SMS_REPLIES_PER_HOUR a phone and SMS_REPLIES_PER_HOUR_TOTAL over every phone",
           responses: {
             "200": { description: "Taken (also for repeats): an empty TwiML <Response/>, Twilio sends nothing itself", content: { "text/xml": { schema: { type: "string" } } } },
             "400": error("Not a message Twilio sends (no E.164 From, no MessageSid, a Body over 1,600 characters, a NUL); nothing stored."),

@@ -16,9 +16,9 @@ import type pg from "pg";
 import { z } from "zod";
 import { unitScope, type Principal } from "../auth/guard.js";
 import { createNotices, viaPg, wakeRelay } from "../notifications/notice-store.js";
-import type { StaffReportReminderVariables } from "../text/staff-vi.js";
+import { REPORT_TEXT, type StaffReportReminderVariables } from "../text/staff-vi.js";
 import { AppError, NotFoundError, ValidationError } from "../errors.js";
-import { dayKey, shiftDay, type WorkingCalendar } from "../calendar/working-days.js";
+import { dayKey, shiftDay, WorkingCalendar } from "../calendar/working-days.js";
 import { CONTROL, INVISIBLE, LONE_SURROGATE, NONCHARACTER } from "../text/characters.js";
 import { formatDateTimeVi } from "../text/dates.js";
 
@@ -64,6 +64,11 @@ export function preparationDay(calendar: WorkingCalendar, month: string): string
   while (!calendar.isWorkingDay(key)) key = shiftDay(key, -1);
   return key;
 }
+
+/** A yyyy-MM-dd day as dd/MM/yyyy. */
+const formatDayKey = (key: string) => `${key.slice(8, 10)}/${key.slice(5, 7)}/${key.slice(0, 4)}`;
+/** Monday to Friday, for a service given no calendar. */
+const MONDAY_TO_FRIDAY = new WorkingCalendar();
 
 /** "tháng 11/2026". */
 export const monthLabel = (month: string) => `tháng ${Number(month.slice(5, 7))}/${month.slice(0, 4)}`;
@@ -252,7 +257,7 @@ export class MonthlyReportService {
   constructor(
     private readonly pool: pg.Pool,
     private readonly prices: ReportPrices,
-    private readonly options: { publicBaseUrl?: string } = {},
+    private readonly options: { publicBaseUrl?: string; /** The working calendar (when a month's report may be submitted); Monday–Friday without it. */ calendar?: () => Promise<WorkingCalendar> } = {},
   ) {}
 
   /** The unit (a commune or a province) if the principal may see its report; otherwise "not found". */
@@ -632,7 +637,7 @@ export class MonthlyReportService {
         [prepared],
       );
       const last = lastDayOf(month);
-      const lastDay = `${last.slice(8, 10)}/${last.slice(5, 7)}/${last.slice(0, 4)}`;
+      const lastDay = formatDayKey(last);
       const run = viaPg(client);
       for (const m of members.rows) {
         const identity = await client.query<{ id: string }>(
@@ -671,7 +676,7 @@ export class MonthlyReportService {
     const row = await this.reportRow(scope, month);
     if (!row?.preparedAt || row.status !== "DRAFT") return null;
     const last = lastDayOf(month);
-    return { unitCode: scope, month, monthLabel: monthLabel(month), lastDay: `${last.slice(8, 10)}/${last.slice(5, 7)}/${last.slice(0, 4)}`, href: `/staff/reports?unit=${encodeURIComponent(scope)}&month=${month}` };
+    return { unitCode: scope, month, monthLabel: monthLabel(month), lastDay: formatDayKey(last), href: `/staff/reports?unit=${encodeURIComponent(scope)}&month=${month}` };
   }
 
   /** Saves the sections of a draft; a submitted report is a 409. */
@@ -714,12 +719,19 @@ export class MonthlyReportService {
 
   /**
    * Submits the report: freezes its figures and records who and when. Every section must be
-   * written. Submitting again changes nothing and answers the report as submitted.
+   * written, and the month's last working days must have come (from `preparationDay`): before, a
+   * 400 naming the day, and nothing stored. Submitting again changes nothing and answers the report as submitted.
    */
   async submit(principal: Principal, unitCode: string, month: string, now = new Date()): Promise<{ report: MonthlyReportView; alreadySubmitted: boolean }> {
     const unit = await this.resolveUnit(principal, unitCode);
     const existing = await this.reportRow(unit.code, month);
     if (existing?.status === "SUBMITTED") return { report: await this.report(principal, unit.code, month, now), alreadySubmitted: true };
+    // A month's figures are frozen once its last working days have come (the day drafts are
+    // prepared, so the report still goes in before the month's last day), never mid-month.
+    if (month >= monthOf(now)) {
+      const opensOn = preparationDay(this.options.calendar ? await this.options.calendar() : MONDAY_TO_FRIDAY, month);
+      if (dayKey(now) < opensOn) throw new ValidationError(`month: ${REPORT_TEXT.tooEarly(monthLabel(month), formatDayKey(opensOn))}`, { field: "month" });
+    }
     const missing = SECTION_KEYS.find((k) => !(existing?.[k] ?? "").trim());
     if (missing) {
       throw new ValidationError(`${missing}: ${SECTIONS_MISSING}`, { field: missing });

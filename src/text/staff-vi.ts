@@ -65,6 +65,15 @@ export const HANDOVER_PARTIES = {
 export const HANDOVER_RESULT_LABELS = { EARLY: "Trước hạn", ON_TIME: "Đúng hạn", LATE: "Quá hạn" } as const;
 
 /** The apology (form 04) and the hand-overs (form 05): what staff read. */
+/** What upstream alone says of a dossier on record (see the guard's setsUpstreamFields). */
+export type UpstreamField = "applicant.phone" | "dueAt" | "newDueAt" | "channel";
+const UPSTREAM_FIELD_LABELS: Record<UpstreamField, string> = {
+  "applicant.phone": "số điện thoại người nộp hồ sơ (nơi nhận thông báo và mã xác nhận)",
+  dueAt: "ngày hẹn trả kết quả",
+  newDueAt: "ngày hẹn mới",
+  channel: "hình thức nộp hồ sơ",
+};
+
 export const FORMS_TEXT = {
   apologyOnce: "Ngày hẹn chỉ được điều chỉnh một lần: hồ sơ này đã được hẹn lại ngày trả kết quả, không thể xin lỗi và hẹn lại lần nữa.",
   apologyClosed: "Hồ sơ đã có kết quả hoặc đã kết thúc (đã trả, bị từ chối, đã rút, dừng xử lý): không thể hẹn lại ngày trả kết quả.",
@@ -89,6 +98,9 @@ export const FORMS_TEXT = {
   staffResultNotUndone:
     "status: kết quả đã được ghi nhận; cán bộ không đưa trạng thái trở lại trước kết quả (trễ hạn hay đúng hạn được tính theo lần đầu ghi kết quả); việc đính chính do hệ thống một cửa của tỉnh ghi (staff do not take a recorded result back); nothing was stored.",
   /** A staff event (the API) naming an appointment date other than the dossier's. */
+  /** A unit's own system (an integration key with a unit) changing what upstream says of a dossier on record. */
+  unitSystemNotUpstream: (path: string, field: UpstreamField) =>
+    `${path}: hệ thống của đơn vị (khóa tích hợp gắn với một đơn vị) không đổi ${UPSTREAM_FIELD_LABELS[field]} của hồ sơ đã có: việc này do hệ thống một cửa của tỉnh ghi; hệ thống của đơn vị chỉ ghi khi tạo hồ sơ mới của đơn vị (a unit's own system does not change ${field} of a dossier on record); nothing was stored.`,
   staffDateNotOwn: (field: "dueAt" | "newDueAt") =>
     `${field}: cán bộ không đổi ngày hẹn trả kết quả bằng sự kiện: ngày hẹn do hệ thống một cửa của tỉnh ghi, ngày hẹn mới chỉ qua phiếu xin lỗi (mẫu 04), một lần (staff do not change the appointment dates through events); nothing was stored.`,
   handoverBeforeReceipt: "Thời điểm giao nhận không được trước thời điểm tiếp nhận hồ sơ",
@@ -164,6 +176,9 @@ export const NOTICE_CHANNEL_LABELS = {
 
 export const REPORT_TEXT = {
   title: "Báo cáo kết quả tiếp nhận và trả kết quả hồ sơ",
+  /** Submitting a month's report before its last working days. */
+  tooEarly: (monthLabel: string, from: string) =>
+    `Báo cáo ${monthLabel} chưa nộp được: tháng chưa kết thúc. Báo cáo nộp được từ ngày ${from} (ba ngày làm việc trước ngày cuối tháng, khi số liệu của tháng đã được lập); nội dung đã viết vẫn được lưu ở bản nháp. (A month's report can be submitted from ${from}.)`,
   statusHeading: "Trạng thái",
   status: { DRAFT: "Bản nháp (chưa nộp)", SUBMITTED: "Đã nộp" },
   sheets: { report: "Báo cáo", communes: "Theo xã, phường" },

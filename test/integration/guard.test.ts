@@ -295,6 +295,37 @@ describe("staff confined to their unit (dossier events)", () => {
     expect((await s.ctx.lookup.verify(taken.dossierCode as string, { kind: "digits", digits: "7666" }, client)).result).toBe("verified");
   });
 
+  it("an integration key confined to a unit moves no due date, channel or applicant phone of a dossier on record (upstream's word), and another unit's key touches nothing of it", async () => {
+    const scoped = (await s.ctx.apiKeys.create({ name: "hệ thống xã (dời hạn)", role: "INTEGRATION", unitCode: "28249" })).key;
+    const otherUnit = (await s.ctx.apiKeys.create({ name: "hệ thống phường Hồng Ngự", role: "INTEGRATION", unitCode: "29955" })).key;
+    const code = await upstreamDossier("28249");
+    const stored = await s.ctx.db.dossier.findUniqueOrThrow({ where: { code }, include: { applicant: true } });
+    const next = (overrides: Record<string, unknown>) => s.event({ dossierCode: code, status: "PROCESSING", occurredAt: justNow(), communeCode: undefined, applicant: { phone: stored.applicant.phone }, ...overrides });
+    const before = await counts();
+    const refusals = [
+      [next({ dueAt: "2026-12-31T17:00:00+07:00" }), "dueAt"], // a late dossier made on time, no apology
+      [next({ status: "DELAYED", newDueAt: "2027-01-15T17:00:00+07:00", note: "Chờ xác minh" }), "newDueAt"],
+      [next({ channel: "POSTAL" }), "channel"],
+      [next({ applicant: { fullName: "Kẻ Nhận Thay", phone: "0987000111" } }), "applicant.phone"], // the notices and codes to another phone
+    ] as const;
+    for (const [event, field] of refusals) {
+      const res = await staff(event, scoped);
+      expect(res.status, field).toBe(403);
+      expect(res.body.error).toMatchObject({ code: "FORBIDDEN", field });
+      expect(res.body.error.message).toMatch(/^[\w.]+: hệ thống của đơn vị \(khóa tích hợp gắn với một đơn vị\) không đổi /);
+    }
+    expect(await counts()).toEqual(before);
+    const after = await s.ctx.db.dossier.findUniqueOrThrow({ where: { code }, include: { applicant: true } });
+    expect([after.dueAt, after.newDueAt, after.channel, after.applicant.phone, after.status]).toEqual([stored.dueAt, stored.newDueAt, stored.channel, stored.applicant.phone, stored.status]);
+    // Its own steps, with the dossier's own dates and phone, go in.
+    expect((await staff(next({}), scoped)).body).toMatchObject({ accepted: 1, applied: true });
+    // Another unit's key: nothing of this dossier, read or written.
+    expect((await staff(next({ eventId: `evt-${randomBytes(6).toString("hex")}` }), otherUnit)).status).toBe(403);
+    expect((await call("GET", `/api/v1/dossiers/${code}`, otherUnit)).status).toBe(404);
+    // Upstream still moves the date.
+    expect((await s.post("/api/v1/dossier-events", next({ dueAt: "2026-12-31T17:00:00+07:00" }))).body).toMatchObject({ accepted: 1, applied: true });
+  });
+
   it("names no applicant: a staff event renames no one (the citizen is shared with other units' dossiers)", async () => {
     const phone = "0912888999";
     const theirs = await s.post("/api/v1/dossier-events", s.event({ communeCode: "29955", applicant: { fullName: "Hoàng Văn Giang", phone } }));

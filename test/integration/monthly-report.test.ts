@@ -503,6 +503,39 @@ describe("submitting", () => {
     expect(new Set(both.map((r) => r.body.submittedAt)).size).toBe(1);
   });
 
+  it("is refused before the month's last working days, saying from which day it can be submitted; nothing stored", async () => {
+    const { preparationDay } = await import("../../src/reports/monthly-report.js");
+    const month = "2026-11";
+    const officer = { kind: "api-key" as const, id: "t-early", name: "Cán bộ sớm", role: "COMMUNE_STAFF" as const, unitCode: B };
+    const sections = { results: "Tiếp nhận đúng quy trình.", strengths: "Phối hợp tốt.", limitations: "Chưa có.", proposals: "Không." };
+    await t.ctx.reports.saveSections(officer, B, month, sections, new Date("2026-11-10T09:00:00+07:00"));
+    const from = preparationDay(await t.ctx.calendar.calendar(), month); // three working days before the month's end
+    expect(from).toBe("2026-11-25");
+    // Mid-month: refused, naming the day it opens; the report stays a draft with no frozen figures.
+    const refused = await t.ctx.reports.submit(officer, B, month, new Date("2026-11-24T23:59:00+07:00")).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: "VALIDATION_FAILED", details: { field: "month" } });
+    expect((refused as Error).message).toMatch(/^month: Báo cáo tháng 11\/2026 chưa nộp được: tháng chưa kết thúc\. Báo cáo nộp được từ ngày 25\/11\/2026/);
+    const row = await t.ctx.db.monthlyReport.findUniqueOrThrow({ where: { unitCode_month: { unitCode: B, month } } });
+    expect(row).toMatchObject({ status: "DRAFT", submittedAt: null, figures: null });
+    // From that day it goes.
+    const { report } = await t.ctx.reports.submit(officer, B, month, new Date("2026-11-25T08:00:00+07:00"));
+    expect(report.status).toBe("SUBMITTED");
+    // Through the API, the current month (its last working days still ahead, or not yet begun) is refused the same way, or accepted once they come.
+    const now = new Date();
+    const current = `${new Date(now.getTime() + 7 * 3600_000).toISOString().slice(0, 7)}`;
+    const path = `/api/v1/reports/monthly/${B}/${current}`;
+    expect((await api("PUT", path, keys.b!, sections)).status).toBe(200);
+    const opensOn = preparationDay(await t.ctx.calendar.calendar(), current);
+    const today = new Date(now.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
+    const res = await api("POST", `${path}/submit`, keys.b!);
+    if (today < opensOn) {
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ code: "VALIDATION_FAILED", field: "month" });
+      expect(res.body.error.message).toContain(`nộp được từ ngày ${opensOn.slice(8, 10)}/${opensOn.slice(5, 7)}/${opensOn.slice(0, 4)}`);
+      expect((await t.ctx.db.monthlyReport.findUniqueOrThrow({ where: { unitCode_month: { unitCode: B, month: current } } })).status).toBe("DRAFT");
+    } else expect(res.status).toBe(201);
+  });
+
   it("a section emptied by another officer's save that commits while a submission is written: the submission is refused, naming it, and the report stays a draft (found by the attack pass)", async () => {
     const path = `/api/v1/reports/monthly/${A}/2026-05`;
     const sections = { results: "Tiếp nhận đúng quy trình.", strengths: "Phối hợp tốt.", limitations: "Chưa có.", proposals: "Không." };
@@ -728,7 +761,9 @@ describe("the scheduled draft", () => {
     expect((await api("GET", "/staff", keys.province!)).text).toContain("report-reminder");
     expect((await api("GET", "/staff", keys.post!)).text).not.toContain("report-reminder");
     await api("PUT", `/api/v1/reports/monthly/${A}/${month}`, keys.a!, { results: "a", strengths: "b", limitations: "c", proposals: "d" });
-    expect((await api("POST", `/api/v1/reports/monthly/${A}/${month}/submit`, keys.a!)).status).toBe(201);
+    // Submitted on the day the draft was prepared (a month's report goes in from then, not before).
+    const officer = { kind: "api-key" as const, id: "t-reminder", name: "Cán bộ a", role: "COMMUNE_STAFF" as const, unitCode: A };
+    expect((await t.ctx.reports.submit(officer, A, month, at)).report.status).toBe("SUBMITTED");
     expect((await api("GET", "/staff", keys.a!)).text).not.toContain("report-reminder");
   });
 });

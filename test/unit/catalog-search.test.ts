@@ -529,6 +529,15 @@ describe("answers", () => {
     expect(askCatalog(index, "muốn tách thửa mảnh đất ra chia cho các con")).toMatchObject({ kind: "out-of-scope", topic: "Sang tên, tách thửa đất" });
   });
 
+  it("reads a topic of three words or more that takes in a synonym's words ('phòng công chứng' beside 'công chứng'), and a place offered as an alternative ('hay', 'hoặc') as no request", () => {
+    // the private notary's office, though "công chứng" alone reads as the commune's certifying
+    expect(askCatalog(index, "lên văn phòng công chứng làm hợp đồng tặng cho nhà thì tốn bao nhiêu")).toMatchObject({ kind: "out-of-scope", topic: "Công chứng tại phòng công chứng" });
+    expect(top("công chứng hợp đồng mua bán đất ở xã được không")).toBe("2.001035");
+    // asking whether the commune does it, or else that office: the commune's procedure answers
+    expect(top("chứng thực bản sao giấy khai sinh ở xã được không hay phải ra phòng công chứng")).toBe("2.000815");
+    expect(top("chứng thực chữ ký ở xã hoặc lên văn phòng công chứng cũng được à")).toBe("2.000884");
+  });
+
   it("reads a verb of asking that has no marks ('xin', 'ra') typed as it is, before an out-of-scope paper or permit ('phiếu lý lịch', 'phép bay')", () => {
     // the rest (work abroad under contract, a wedding) names a procedure: the paper asked for decides
     expect(askCatalog(index, "xin phiếu lý lịch tư pháp sang Hàn Quốc làm việc theo hợp đồng")).toMatchObject({ kind: "out-of-scope", topic: "Lý lịch tư pháp" });
@@ -806,6 +815,10 @@ describe("answers", () => {
 
   it("reads a cooperative's branch head changed as the change of the branch's registration", () => {
     expect(top("hợp tác xã đổi trưởng chi nhánh thì làm gì")).toBe("1.005378");
+  });
+
+  it("reads a school assessed against the national standard ('xét chuẩn') as its recognition, not the school's founding or closing", () => {
+    expect(top("trường mẫu giáo xin xét chuẩn quốc gia")).toBe("1.000288");
   });
 
   it("knows the very small ethnic groups by name (learning support for them)", () => {

@@ -47,6 +47,13 @@ describe("environment", () => {
     expect(parseEnv({ QUIET_HOURS: "OFF" }).QUIET_HOURS).toBeNull();
   });
 
+  it("bounds the bot's SMS replies in an hour over every phone (SMS_REPLIES_PER_HOUR_TOTAL): 1000 by default, a whole number from 1", () => {
+    expect(parseEnv({}).SMS_REPLIES_PER_HOUR_TOTAL).toBe(1000);
+    expect(parseEnv({ SMS_REPLIES_PER_HOUR_TOTAL: "250" }).SMS_REPLIES_PER_HOUR_TOTAL).toBe(250);
+    expect(problems({ SMS_REPLIES_PER_HOUR_TOTAL: "0" })[0]).toMatch(/^SMS_REPLIES_PER_HOUR_TOTAL .*at least 1/);
+    expect(problems({ SMS_REPLIES_PER_HOUR_TOTAL: "lots" })[0]).toMatch(/^SMS_REPLIES_PER_HOUR_TOTAL .*number/);
+  });
+
   it("names each malformed variable, all at once", () => {
     const list = problems({ PORT: "eighty", DATABASE_URL: "mysql://x/y", QUIET_HOURS: "22-6", TELEGRAM_API_ROOT: "not a url", LOG_LEVEL: "loud" });
     expect(list).toHaveLength(5);

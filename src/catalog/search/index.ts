@@ -276,7 +276,9 @@ class TermTable {
   private readonly plainWritten: boolean[] = [];
   private readonly plainNamed: boolean[] = [];
   /** each text's terms, and the kinds it was read as (1 << TextKind) */
-  private readonly ofText = new Map<string, { numbers: Int32Array; kinds: number; indexed: string[] | undefined }>();
+  private readonly ofText = new Map<string, { numbers: Int32Array; kinds: number }>();
+  /** a name's or alias's terms as MiniSearch indexes them, until it has (indexTerms) */
+  private readonly indexedOf = new Map<string, string[]>();
   /** the words the catalog writes with marks, as written (tone signatures) */
   readonly written = new Set<string>();
   /** the tones it writes each word with in texts written with marks (0 for a word written there without) */
@@ -385,7 +387,8 @@ class TermTable {
       }
     }
     const numbers = Int32Array.from(list);
-    this.ofText.set(text, { numbers, kinds: 1 << kind, indexed: indexed && pairs ? indexed.concat(pairs) : undefined });
+    this.ofText.set(text, { numbers, kinds: 1 << kind });
+    if (indexed && pairs) this.indexedOf.set(text, indexed.concat(pairs));
     this.readMarks(tokenLists, kind);
     return numbers;
   }
@@ -428,23 +431,31 @@ class TermTable {
 
   /** The terms of catalog text as MiniSearch indexes them (textTerms): a name's or alias's as the build read it. */
   indexTerms(text: string): string[] {
-    if (!text.includes("\n")) return this.ofText.get(text)?.indexed ?? textTerms(text);
+    if (!text.includes("\n")) return this.indexedOf.get(text) ?? textTerms(text);
     const lines = text.split("\n");
     const out: string[] = [];
     for (let l = 0; l < lines.length; l++) {
-      const terms = this.ofText.get(lines[l]!)?.indexed ?? textTerms(lines[l]!);
+      const terms = this.indexedOf.get(lines[l]!) ?? textTerms(lines[l]!);
       for (let i = 0; i < terms.length; i++) out.push(terms[i]!);
     }
     return out;
   }
 
-  /** The terms of a text, as termsOf makes them: from its numbers for a catalog text the build read. */
-  termsOf(text: string): readonly string[] {
-    const numbers = this.ofText.get(text)?.numbers;
-    if (numbers === undefined) return termsOf(text, this.isStop);
-    const terms = new Array<string>(numbers.length);
-    for (let i = 0; i < numbers.length; i++) terms[i] = this.terms[numbers[i]!]!;
-    return terms;
+  /**
+   * The terms of a text, as termsOf makes them: from its numbers for a catalog text the build read.
+   * (What the index keeps of the table once built: each text's numbers and the terms; MiniSearch's
+   * lists and the counts are left behind.)
+   */
+  reader(): (text: string) => readonly string[] {
+    this.indexedOf.clear();
+    const { ofText, terms, isStop } = this;
+    return (text) => {
+      const numbers = ofText.get(text)?.numbers;
+      if (numbers === undefined) return termsOf(text, isStop);
+      const out = new Array<string>(numbers.length);
+      for (let i = 0; i < numbers.length; i++) out[i] = terms[numbers[i]!]!;
+      return out;
+    };
   }
 }
 
@@ -754,7 +765,6 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   // arrays and call forEach on maps, where a for…of would allocate an iterator result, and an
   // entry, for each step.)
   const table = new TermTable(context.isStop);
-  context.termsOf = (text) => table.termsOf(text);
   const { df, strongDf, lastDoc, terms } = table;
   const strongTerms = new Set<string>();
   const count = (id: number, texts: readonly string[], strong: boolean): void => {
@@ -848,6 +858,7 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   mini.addAll(
     procedures.map((p, id) => ({ id, name: p.name, aliases: p.aliases.join("\n"), field: p.field ?? "" })),
   );
+  context.termsOf = table.reader();
 
   const byCode = new Map(docs.map((d) => [d.code, d]));
   const groupsOf = new Map<string, VariantGroup[]>();
@@ -1418,6 +1429,12 @@ function topicTermsByFirstKey(topics: readonly OutOfScopeTopic[]): { topics: rea
   return index;
 }
 
+/** The spans, when each takes in some word no synonym read (else null). */
+function widerThanSynonym(spans: [number, number][] | null, consumed: readonly boolean[]): [number, number][] | null {
+  if (spans === null) return null;
+  return spans.every(([at, len]) => Array.from({ length: len }, (_, j) => at + j).some((i) => !consumed[i])) ? spans : null;
+}
+
 /** Whether the words before position `at` tell a cause ("do", "vì": what follows is a circumstance). */
 function causedAt(tokens: readonly Token[], at: number): boolean {
   return searchData().unrelatedCauses.some((c) => at - c.keys.length >= 0 && phraseAt(c, tokens, at - c.keys.length));
@@ -1473,7 +1490,10 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
     const topic = topics[Math.floor(place / TOPIC_TERMS)]!;
     const term = topic.terms[place % TOPIC_TERMS]!;
     // a topic named only in a purpose clause (after "để") is not what the question is about
-    const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i] && (i < q.purposeFrom || i >= q.purposeTo), true, keys);
+    const outsidePurpose = (i: number): boolean => i < q.purposeFrom || i >= q.purposeTo;
+    // (a term of three words or more that takes in a synonym's words and more is the term: "phòng
+    // công chứng" is the private notary's office, though "công chứng" alone reads as certifying)
+    const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i] && outsidePurpose(i), true, keys) ?? (term.parts === undefined && term.keys.length >= 3 ? widerThanSynonym(phraseSpans(term, q.tokens, outsidePurpose, true, keys), q.consumed) : null);
     if (spans === null) continue;
     const dropped = new Set(spans.flatMap(([at, len]) => Array.from({ length: len }, (_, j) => at + j)));
     // the rest keeps the marks the citizen typed ("mật ong" is not "mất")

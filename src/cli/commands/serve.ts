@@ -137,6 +137,7 @@ async function serveRoles(
               logger: log,
               budget: env.SMS_REPLY_SEGMENT_BUDGET,
               perHour: env.SMS_REPLIES_PER_HOUR,
+              perHourTotal: env.SMS_REPLIES_PER_HOUR_TOTAL,
               chatUrl: `${env.PUBLIC_BASE_URL}/chat`,
             }),
           }

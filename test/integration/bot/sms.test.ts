@@ -27,7 +27,7 @@ beforeAll(async () => {
   const engine = createBot({ redis: s.ctx.redis, services: botServices(s.ctx), logger: s.ctx.logger, prefix: s.env.QUEUE_PREFIX });
   const sms = s.ctx.channels.channels.get("SMS") as Channel;
   smsApp = await buildHttpServer(s.ctx, {
-    onIncomingSms: smsBotHandler({ engine, sms, db: s.ctx.db, logger: s.ctx.logger, budget: BUDGET, perHour: PER_HOUR, chatUrl: `${s.env.PUBLIC_BASE_URL}/chat` }),
+    onIncomingSms: smsBotHandler({ engine, sms, db: s.ctx.db, logger: s.ctx.logger, budget: BUDGET, perHour: PER_HOUR, perHourTotal: 100_000, chatUrl: `${s.env.PUBLIC_BASE_URL}/chat` }),
   });
   smsUrl = `${await smsApp.listen({ host: "127.0.0.1", port: 0 })}/webhooks/twilio/sms`;
 });
@@ -202,6 +202,34 @@ describe("the bot by SMS (POST /webhooks/twilio/sms)", () => {
     expect(await says(phone, "menu")).not.toMatch(/tam ngung/);
     await post(params(phone, "menu"));
     expect(sentTo(phone)).toHaveLength(PER_HOUR + 2);
+  });
+
+  it("answers at most SMS_REPLIES_PER_HOUR_TOTAL messages an hour over every phone: a sender rotating numbers gets nothing past it, and the log says so", async () => {
+    const warnings: string[] = [];
+    const logger = Object.create(s.ctx.logger) as typeof s.ctx.logger;
+    logger.warn = ((_obj: unknown, msg?: string) => void warnings.push(msg ?? "")) as typeof logger.warn;
+    const engine = createBot({ redis: s.ctx.redis, services: botServices(s.ctx), logger: s.ctx.logger, prefix: s.env.QUEUE_PREFIX });
+    const sms = s.ctx.channels.channels.get("SMS") as Channel;
+    const already = await s.ctx.db.smsReply.count({ where: { createdAt: { gt: new Date(Date.now() - 3600_000) } } });
+    const app = await buildHttpServer(s.ctx, {
+      onIncomingSms: smsBotHandler({ engine, sms, db: s.ctx.db, logger, budget: BUDGET, perHour: PER_HOUR, perHourTotal: already + 3, chatUrl: `${s.env.PUBLIC_BASE_URL}/chat` }),
+    });
+    try {
+      const url = `${await app.listen({ host: "127.0.0.1", port: 0 })}/webhooks/twilio/sms`;
+      const phones = Array.from({ length: 6 }, newPhone);
+      for (const phone of phones) {
+        const p = params(phone, "menu");
+        const res = await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": twilio.getExpectedTwilioSignature(s.twilio.authToken, signedUrl(), p) }, body: new URLSearchParams(p).toString() });
+        expect(res.status).toBe(200);
+      }
+      // Each phone is far under its own limit, but only 3 replies fit the hour's budget: the others get nothing, not even a last message.
+      expect(phones.map((p) => sentTo(p).length)).toEqual([1, 1, 1, 0, 0, 0]);
+      expect(await s.ctx.db.smsReply.count({ where: { phone: { in: phones } } })).toBe(3);
+      expect(warnings).toHaveLength(1); // once a minute, not once a message
+      expect(warnings[0]).toMatch(/SMS_REPLIES_PER_HOUR_TOTAL is spent/);
+    } finally {
+      await app.close();
+    }
   });
 
   it("tells where a dossier is after the proof, counting wrong proofs against the phone", async () => {

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "SmsReply_createdAt_idx" ON "SmsReply"("createdAt");
