@@ -362,8 +362,25 @@ export function documentsFeature(catalog: CatalogService): Feature {
     const namesAnother =
       !asksOnly &&
       (found.kind === "choices" || found.kind === "out-of-scope" || (top !== undefined && current !== undefined && top.code !== current.code && (top.score >= CONFIDENT || (await saysNameOf(said, top.code, current)))));
+    const offerSibling = async (current: ProcedureView): Promise<boolean> => {
+      const sibling = confidentCode(await askCatalog(catalog, new Utterance(`${current.name} ${said.text}`, COMPOUNDS)));
+      const other = sibling !== null && sibling !== current.code ? await catalog.get(sibling) : undefined;
+      if (!other) return false;
+      const offered = [other, current];
+      ctx.session.offered = offered.map((p) => p.code);
+      ctx.session.offeredLabels = undefined;
+      ctx.session.asked = aspectsAsked(said.text, ...offered);
+      ctx.session.askedForeign = foreign;
+      await ctx.reply({ text: botText.withNamesInFull(botText.severalMatches, offered.map((p) => p.name)), buttons: botText.procedureButtonRows(offered) });
+      return true;
+    };
     if (current && !namesAnother) {
       const asked = aspectsAsked(said.text, current);
+      // how it differs, and how long or how much ("cấp lại vì bị mất, mất bao lâu") in words the
+      // search finds in no procedure: the procedure that differing names, if reading it after this
+      // procedure's name is sure of one (below), else this procedure's answer (papers stay this
+      // procedure's: see below)
+      if (found.kind === "no-match" && !asksOnly && !asked.includes("docs") && asked.length > 0 && (await offerSibling(current))) return;
       // Asking for the documents too, with a search unsure which procedure: the choices, not a guess.
       const staysOnCurrent = top === undefined || top.code === current.code || !asked.includes("docs");
       if (asked.some((a) => a !== "docs") && staysOnCurrent) return answer(ctx, current, asked, foreign);
@@ -377,18 +394,7 @@ export function documentsFeature(catalog: CatalogService): Feature {
     // of another ("Cấp lại thẻ căn cước"). That one and the one under discussion are offered, the
     // other first, and the one chosen answers what was asked — never a guess: the question may be
     // about this procedure's own papers ("mang bản sao hay bản chính", not the copy of an extract).
-    if (current && !sure && !asksOnly && (found.kind === "match" || found.kind === "no-match")) {
-      const sibling = confidentCode(await askCatalog(catalog, new Utterance(`${current.name} ${said.text}`, COMPOUNDS)));
-      const other = sibling !== null && sibling !== current.code ? await catalog.get(sibling) : undefined;
-      if (other) {
-        const offered = [other, current];
-        ctx.session.offered = offered.map((p) => p.code);
-        ctx.session.offeredLabels = undefined;
-        ctx.session.asked = aspectsAsked(said.text, ...offered);
-        ctx.session.askedForeign = foreign;
-        return void ctx.reply({ text: botText.withNamesInFull(botText.severalMatches, offered.map((p) => p.name)), buttons: botText.procedureButtonRows(offered) });
-      }
-    }
+    if (current && !sure && !asksOnly && (found.kind === "match" || found.kind === "no-match") && (await offerSibling(current))) return;
     switch (found.kind) {
       case "no-match":
         ctx.session.procedureCode = undefined;
