@@ -411,6 +411,15 @@ describe("procedure answers (issue 8 §3)", () => {
     expect(texts(await c.press("proc:1.014064"))).toMatch(/^📄 Cấp lại thẻ căn cước \(mã 1\.014064\)\n👥 Nhờ người khác làm thay:/);
   });
 
+  it("a follow-up asking whether a relative, or anyone, may go instead answers who may go for the procedure under discussion", async () => {
+    const c = await conversation();
+    await c.ask("đăng ký khai tử");
+    for (const question of ["ai đi khai cũng được à, con dâu đi được không", "con re di nop thay duoc ko"]) {
+      const answer = texts(await c.ask(question));
+      expect(answer, question).toMatch(/^📄 Đăng ký khai tử \(mã 1\.000656\)\n👥 Nhờ người khác làm thay:\n• /);
+    }
+  });
+
   it("asking how much a benefit pays is not asking its fee: the data's amount, or that the catalog does not say and where to ask", async () => {
     const c = await conversation();
     await c.ask("tro cap tho cung liet si");
