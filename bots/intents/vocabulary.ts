@@ -247,7 +247,11 @@ export const INTENTS = {
     "thành phần", "làm sao", "làm thế nào", "như thế nào", "cách làm", "các bước",
   ],
   where: ["ở đâu", "chỗ nào", "nơi nộp", "nộp ở", "nộp tại", "cơ quan nào", "đến đâu", "đi đâu", "nơi nào", "nộp đâu", "làm đâu"],
-  time: ["bao lâu", "bao nhiêu lâu", "mấy ngày", "bao nhiêu ngày", "thời hạn", "thời gian", "bao giờ", "khi nào", "lâu không", "mất mấy", "mấy hôm", "mấy tuần"],
+  time: [
+    "bao lâu", "bao nhiêu lâu", "mấy ngày", "bao nhiêu ngày", "thời hạn", "thời gian", "bao giờ", "khi nào", "lâu không", "mất mấy", "mấy hôm", "mấy tuần",
+    // "mất" there is "it takes", not "lost": a word that asks, not one for the search ("mất bao lâu")
+    "mất bao lâu", "mất bao nhiêu lâu", "mất bao nhiêu ngày", "mất mấy ngày", "mất mấy hôm", "mất mấy tuần",
+  ],
   fee: ["lệ phí", "phí", "chi phí", "miễn phí", "bao nhiêu tiền", "hết bao nhiêu", "mất bao nhiêu", "tốn bao nhiêu", "tiền", "mất tiền", "tốn tiền", "mất phí", "tốn phí", "giá"],
   /**
    * How much the citizen receives (a benefit, an allowance: "được bao nhiêu tiền", "mức trợ cấp"),

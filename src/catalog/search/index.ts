@@ -1461,13 +1461,15 @@ interface TopicFound {
 
 /**
  * Whether the words at `at` follow a verb of asking, wanting or going there ("xin …", "muốn …",
- * "ra …") in a question that asks for one thing: where a joiner ("và") adds a second request,
- * the topic is one of two asks, and the rest is weighed as for any topic.
+ * "ra …") in a question that asks for one thing: where a joiner followed by a verb of asking
+ * ("và làm …") adds a second request, the topic is one of two asks, and where an alternative
+ * ("hay", "hoặc") offers it beside the commune, it is no request of its own: the rest is then
+ * weighed as for any topic. A joiner of two things ("sắt và thép") leaves one request.
  */
 function requestedAt(tokens: readonly Token[], at: number): boolean {
-  const { requestedAfter, requestJoiners } = searchData();
+  const { requestedAfter, requestJoiners, requestAlternatives } = searchData();
   if (!requestedAfter.some((p) => at - p.keys.length >= 0 && phraseAt(p, tokens, at - p.keys.length, true))) return false;
-  return !tokens.some((_, i) => requestJoiners.some((j) => phraseAt(j, tokens, i, true)));
+  return !tokens.some((_, i) => requestAlternatives.some((j) => phraseAt(j, tokens, i, true)) || requestJoiners.some((j) => phraseAt(j, tokens, i, true) && requestedAfter.some((p) => phraseAt(p, tokens, i + j.keys.length, true))));
 }
 
 /** Whether the institution at the span asks for a paper ("nộp cho ngân hàng", "ngân hàng đòi …"): a circumstance. */
