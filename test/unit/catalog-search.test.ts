@@ -300,6 +300,9 @@ describe("answers", () => {
 
   it("reads a sibling's words said just before a failed attempt as a step already taken, not as the sibling asked for", () => {
     expect(top("hòa giải tranh chấp đất ở thôn thất bại, giờ nộp đơn lên chủ tịch xã")).toBe("1.013967");
+    // said with the colloquial or typed-short negators too
+    expect(top("hoa giai tranh chap dat may lan hong thanh, gio nho chu tich xa giai quyet")).toBe("1.013967");
+    expect(top("hòa giải tranh chấp đất mấy lần ko xong, giờ nhờ chủ tịch xã giải quyết")).toBe("1.013967");
     expect(top("xin hòa giải tranh chấp ranh đất với nhà bên cạnh")).toBe("1.012812");
   });
 
