@@ -550,6 +550,16 @@ describe("answers", () => {
     expect(kind("con mèo nhà tôi hiền lắm, xã công nhận nó làm tổ trưởng tổ hòa giải được không")).toBe("no-match");
   });
 
+  it("reads a being after an opener ('nhà', 'đám') that opens the question, a place gone to ('lên chỗ …') as the request, and an assessment's subject as a paper", () => {
+    expect(kind("nhà thỏ trong chuồng nghèo lắm, xin công nhận hộ nghèo cho tụi nó")).toBe("no-match");
+    expect(kind("đám chim sẻ trên mái khó khăn quá, xin xét hộ cận nghèo cho tụi nó")).toBe("no-match");
+    // the private notary's office gone to: what is asked, whatever contract the rest names
+    expect(askCatalog(index, "lên chỗ công chứng tư làm hợp đồng mua bán nhà thì tốn bao nhiêu")).toMatchObject({ kind: "out-of-scope", topic: "Công chứng tại phòng công chứng" });
+    // pollution as what an assessment is about: the consultation the commune answers
+    expect(top("xã được hỏi ý kiến về báo cáo đánh giá ô nhiễm của trang trại gà, làm theo thủ tục nào")).toBe("1.010736");
+    expect(askCatalog(index, "nhà bên cạnh xả nước thải ô nhiễm, báo ai")).toMatchObject({ kind: "out-of-scope", topic: "Phản ánh ô nhiễm môi trường" });
+  });
+
   it("sends a deposit kept, suing, a child entering primary school, a student's certificate, a trademark, and a traffic claim to where they belong, and a match's result to no procedure", () => {
     const topicOf = (q: string): string => {
       const a = askCatalog(index, q);
