@@ -1281,6 +1281,7 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
     if (!t.includes(" ") && !typedAsWritten && pairs.some((p) => !doc.nameTerms.has(p) && p.split(" ").includes(t))) return undefined;
     return w;
   };
+  const listedGeneric = searchData().generic;
   const weigh = (doc: Doc, other: ReadonlySet<string>): { own: number; said: number; shared: number; mentioned: number; unsaid: number } => {
     let own = 0, said = 0, shared = 0, mentioned = 0, unsaid = 0;
     // (the other name's words, function words too: the words of its pairs)
@@ -1297,9 +1298,14 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
       own += idf;
       const w = saidIn(doc, t);
       if (w !== undefined) said += idf * Math.min(1, w);
-      // its own words (not pairs: "ký phương" of "Đăng ký phương tiện" is only the absence of
-      // "lại") the question mentions in any way, and those it does not (but the plain variant's: "lần đầu")
-      if (t.includes(" ")) continue;
+      // its own words the question mentions in any way, and those it does not (but the plain
+      // variant's: "lần đầu"); an own pair (one with a word the other's name lacks) said as
+      // typed mentions that word, even a function word that is no term alone ("thôi" of
+      // "thôi hưởng" beside "Thủ tục hưởng …"), unless it is a generic pair the data lists ("thủ tục")
+      if (t.includes(" ")) {
+        if (w !== undefined && !listedGeneric.has(t)) mentioned += idf;
+        continue;
+      }
       if (weightOf.has(t) && !readPlain(t)) mentioned += idf;
       else if (!data.plainTerms.has(t)) unsaid += idf;
     }
@@ -1462,13 +1468,15 @@ interface TopicFound {
 
 /**
  * Whether the words at `at` follow a verb of asking, wanting or going there ("xin …", "muốn …",
- * "ra …") in a question that asks for one thing: where a joiner ("và") adds a second request,
- * the topic is one of two asks, and the rest is weighed as for any topic.
+ * "ra …") in a question that asks for one thing: where a joiner followed by a verb of asking
+ * ("và làm …") adds a second request, the topic is one of two asks, and where an alternative
+ * ("hay", "hoặc") offers it beside the commune, it is no request of its own: the rest is then
+ * weighed as for any topic. A joiner of two things ("sắt và thép") leaves one request.
  */
 function requestedAt(tokens: readonly Token[], at: number): boolean {
-  const { requestedAfter, requestJoiners } = searchData();
+  const { requestedAfter, requestJoiners, requestAlternatives } = searchData();
   if (!requestedAfter.some((p) => at - p.keys.length >= 0 && phraseAt(p, tokens, at - p.keys.length, true))) return false;
-  return !tokens.some((_, i) => requestJoiners.some((j) => phraseAt(j, tokens, i, true)));
+  return !tokens.some((_, i) => requestAlternatives.some((j) => phraseAt(j, tokens, i, true)) || requestJoiners.some((j) => phraseAt(j, tokens, i, true) && requestedAfter.some((p) => phraseAt(p, tokens, i + j.keys.length, true))));
 }
 
 /** Whether the institution at the span asks for a paper ("nộp cho ngân hàng", "ngân hàng đòi …"): a circumstance. */

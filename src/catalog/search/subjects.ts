@@ -6,7 +6,7 @@
  *
  * - a being or thing "cho …" / "của …" (perhaps after a classifier or a number: "cho hai con …")
  *   is what the procedure is asked for; one that opens the question and is then referred to
- *   ("… cho nó") too;
+ *   ("… cho nó", "… cho hắn", "công nhận nó …") too;
  * - a being that did something ("bị chó cắn", "cây đổ") is a circumstance, not the subject;
  * - a word that only looks like a being's name typed without marks names none ("con ca" is
  *   also "con cả").
