@@ -285,6 +285,12 @@ describe("answers", () => {
     expect(top("đăng ký lại phương tiện vui chơi giải trí dưới nước")).toBe("2.001214");
   });
 
+  it("reads a pair of a sibling's own, said as its name writes it, as that sibling's word, even where the word alone is a function word", () => {
+    // "thôi hưởng" of "Thủ tục thôi hưởng trợ cấp sinh hoạt …" beside "Thủ tục hưởng trợ cấp sinh hoạt …"
+    expect(top("nghe nhan qua doi, con chau xin thoi huong tro cap sinh hoat")).toBe("1.014312");
+    expect(top("nghệ nhân ưu tú xin hưởng trợ cấp sinh hoạt hàng tháng")).toBe("1.014310");
+  });
+
   it("reads a word typed with the marks a sibling's name writes it with as that sibling's word, even inside another catalog pair", () => {
     // "lại" of "làm lại" is the "lại" of "Đăng ký lại việc nuôi con nuôi …"
     expect(top("nhận con nuôi từ năm 1990, giấy tờ cháy rồi, làm lại thế nào")).toBe("2.001255");

@@ -374,7 +374,10 @@ export function searchData(): SearchData {
   const synonymsByFirst = new Map<string, Synonym[]>();
   for (const syn of synonymList) {
     const first = syn.say.parts ? "" : syn.say.keys[0]!;
-    synonymsByFirst.set(first, [...(synonymsByFirst.get(first) ?? []), syn]);
+    // (pushed, not copied: some 370 entries share a first word)
+    const same = synonymsByFirst.get(first);
+    if (same === undefined) synonymsByFirst.set(first, [syn]);
+    else same.push(syn);
   }
   loaded = {
     abbreviations: new Map(Object.entries(abbreviations.entries).map(([abbr, words]) => [keys(abbr).join(""), keys(words)])),
