@@ -304,6 +304,12 @@ describe("answers", () => {
     expect(top("đăng ký lại phương tiện vui chơi giải trí dưới nước")).toBe("2.001214");
   });
 
+  it("reads a pair of a sibling's own, said as its name writes it, as that sibling's word, even where the word alone is a function word", () => {
+    // "thôi hưởng" of "Thủ tục thôi hưởng trợ cấp sinh hoạt …" beside "Thủ tục hưởng trợ cấp sinh hoạt …"
+    expect(top("nghe nhan qua doi, con chau xin thoi huong tro cap sinh hoat")).toBe("1.014312");
+    expect(top("nghệ nhân ưu tú xin hưởng trợ cấp sinh hoạt hàng tháng")).toBe("1.014310");
+  });
+
   it("reads a word typed with the marks a sibling's name writes it with as that sibling's word, even inside another catalog pair", () => {
     // "lại" of "làm lại" is the "lại" of "Đăng ký lại việc nuôi con nuôi …"
     expect(top("nhận con nuôi từ năm 1990, giấy tờ cháy rồi, làm lại thế nào")).toBe("2.001255");
@@ -561,6 +567,45 @@ describe("answers", () => {
     // the rest (work abroad under contract, a wedding) names a procedure: the paper asked for decides
     expect(askCatalog(index, "xin phiếu lý lịch tư pháp sang Hàn Quốc làm việc theo hợp đồng")).toMatchObject({ kind: "out-of-scope", topic: "Lý lịch tư pháp" });
     expect(askCatalog(index, "xin phep bay drone quay phim le cuoi")).toMatchObject({ kind: "out-of-scope", topic: "Thiết bị bay không người lái (flycam)" });
+  });
+
+  it("reads a being that opens the question and is then called 'hắn' or 'nó' alone as what the question is about", () => {
+    // an insects' nest whose house repair is asked "cho hắn"; a cat "công nhận nó …" as a mediator
+    expect(kind("tổ kiến dưới nền bếp, có phải xin phép sửa chữa nhà cho hắn không")).toBe("no-match");
+    expect(kind("con mèo nhà tôi hiền lắm, xã công nhận nó làm tổ trưởng tổ hòa giải được không")).toBe("no-match");
+  });
+
+  it("reads a being after an opener ('nhà', 'đám') that opens the question, a place gone to ('lên chỗ …') as the request, and an assessment's subject as a paper", () => {
+    expect(kind("nhà thỏ trong chuồng nghèo lắm, xin công nhận hộ nghèo cho tụi nó")).toBe("no-match");
+    expect(kind("đám chim sẻ trên mái khó khăn quá, xin xét hộ cận nghèo cho tụi nó")).toBe("no-match");
+    // the private notary's office gone to: what is asked, whatever contract the rest names
+    expect(askCatalog(index, "lên chỗ công chứng tư làm hợp đồng mua bán nhà thì tốn bao nhiêu")).toMatchObject({ kind: "out-of-scope", topic: "Công chứng tại phòng công chứng" });
+    // pollution as what an assessment is about: the consultation the commune answers
+    expect(top("xã được hỏi ý kiến về báo cáo đánh giá ô nhiễm của trang trại gà, làm theo thủ tục nào")).toBe("1.010736");
+    expect(askCatalog(index, "nhà bên cạnh xả nước thải ô nhiễm, báo ai")).toMatchObject({ kind: "out-of-scope", topic: "Phản ánh ô nhiễm môi trường" });
+  });
+
+  it("sends a deposit kept, suing, a child entering primary school, a student's certificate, a trademark, and a traffic claim to where they belong, and a match's result to no procedure", () => {
+    const topicOf = (q: string): string => {
+      const a = askCatalog(index, q);
+      return a.kind === "out-of-scope" ? a.topic : a.kind;
+    };
+    expect(topicOf("đòi lại tiền cọc thuê nhà ở đâu")).toBe("Đòi nợ, vay mượn, hụi họ");
+    expect(topicOf("bé nhà tôi năm sau vào lớp một, đăng ký trường nào")).toBe("Xin học mầm non, lớp 1");
+    expect(topicOf("xin giấy xác nhận sinh viên của trường đang học")).toBe("Việc của nhà trường");
+    // (an alias naming a trademark beside a cooperative's name does not take its registration)
+    expect(topicOf("đăng ký nhãn hiệu cho hợp tác xã chúng tôi")).toBe("Sở hữu trí tuệ");
+    // (a claim against the other party of an accident, not the State's compensation)
+    expect(topicOf("va chạm xe trên quốc lộ, muốn đòi bồi thường từ người kia")).toBe("Tai nạn giao thông");
+    expect(topicOf("xin giấy phép bay để quay phim ruộng bậc thang")).toBe("Thiết bị bay không người lái (flycam)");
+    expect(topicOf("kết quả trận chung kết tối qua")).toBe("no-match");
+    // a joiner of two things sold leaves one request: the company founded, not the books' notice
+    expect(topicOf("muốn mở doanh nghiệp phát hành sách và báo")).toBe("Doanh nghiệp");
+    // while "và" before a verb of asking still adds a second request the commune answers
+    expect(top("muốn làm hộ chiếu và đăng ký tạm trú")).toBe("1.004194");
+    // a forest fire told as where a volunteer was hurt is a circumstance, not a call to 114
+    expect(topicOf("hôm cháy rừng năm ngoái anh tôi đi dập lửa bị bỏng nặng, gia đình xin chế độ gì")).toBe("match");
+    expect(topicOf("cháy rừng trên đồi gọi ai")).toBe("Cấp cứu, cháy nổ khẩn cấp");
   });
 
   it("knows wages held back, a workshop accident, a fire-safety design, suing and a student's paper as matters of other offices, and a pet's illness or what to buy as none", () => {
