@@ -95,6 +95,7 @@ const SubjectsFile = z.object({
   subjectClassifiers: phrases.optional(),
   nounClassifiers: phrases.optional(),
   subjectPronouns: phrases.optional(),
+  subjectOpeners: phrases.optional(),
   beingProcedures: phrases.optional(),
   thingProcedures: phrases.optional(),
   agentBefore: phrases.optional(),
@@ -295,6 +296,8 @@ export interface SearchData {
   /** the classifiers that say a being or thing follows ("con", "đàn", "chiếc"; not the numbers) */
   nounClassifiers: Phrase[];
   /** a being that opens the question, then referred to as what the procedure is for ("… cho nó") */
+  /** words that may stand before a being that opens the question ("nhà chuột …": the mice's household) */
+  subjectOpeners: Phrase[];
   subjectPronouns: Phrase[];
   /** words of a procedure's name or field that make it about animals and plants, or about objects */
   beingProcedures: Phrase[];
@@ -429,6 +432,7 @@ export function searchData(): SearchData {
     subjectClassifiers: (subjects.subjectClassifiers ?? []).map(phraseOf),
     nounClassifiers: (subjects.nounClassifiers ?? []).map(phraseOf),
     subjectPronouns: (subjects.subjectPronouns ?? []).map(phraseOf),
+    subjectOpeners: (subjects.subjectOpeners ?? []).map(phraseOf),
     beingProcedures: (subjects.beingProcedures ?? []).map(phraseOf),
     thingProcedures: (subjects.thingProcedures ?? []).map(phraseOf),
     agentBefore: (subjects.agentBefore ?? []).map(phraseOf),

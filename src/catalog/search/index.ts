@@ -52,8 +52,15 @@ export interface CatalogSearchIndex {
   readonly [indexBrand]: true;
 }
 
-/** Below this confidence a procedure is not offered at all. */
+/** Below this confidence the best answer is not offered, nor anything else (a runner-up: RUNNER_UP_THRESHOLD). */
 export const MATCH_THRESHOLD = 0.35;
+/**
+ * Below the best answer, a candidate this sure is still offered as a runner-up (shown at
+ * MATCH_THRESHOLD at least): a long story often leaves the procedure it means just short of the
+ * threshold beside one sure enough to answer, and a button costs less than the right procedure
+ * missing. Whether anything is offered at all is still decided by the best answer's confidence.
+ */
+export const RUNNER_UP_THRESHOLD = 0.28;
 /** A part of the question that alone names a procedure this surely outweighs an out-of-scope word. */
 const REST_CONFIDENT = 0.6;
 /** The same for a topic that is no administrative matter at all (the weather, a price): a procedure named less surely still outweighs it. */
@@ -1356,7 +1363,7 @@ function ranked(scored: readonly Scored[], limit: number): AnswerResult[] {
   if (top < MATCH_THRESHOLD) return [];
   let shown = Infinity;
   return scored
-    .filter((s) => s.confidence >= MATCH_THRESHOLD)
+    .filter((s) => s.confidence >= (s === scored[0] ? MATCH_THRESHOLD : RUNNER_UP_THRESHOLD))
     .slice(0, limit)
     .map((s) => {
       const c = s === scored[0] ? s.confidence : Math.max(MATCH_THRESHOLD, Math.min(top, s.confidence * (s.confidence / top) ** 2));

@@ -420,6 +420,17 @@ describe("procedure answers (issue 8 §3)", () => {
     }
   });
 
+  it("signing before the certifying officer is a step in person: said where post is not allowed, never 'the catalog names no such step'", async () => {
+    const c = await conversation();
+    await c.ask("chứng thực hợp đồng mua bán nhà");
+    const both = texts(await c.ask("hai vợ chồng có phải cùng đi ký không"));
+    expect(both).toMatch(/^📄 Chứng thực hợp đồng, giao dịch [^\n]+\(mã 2\.001035\)\n📮 Nộp trực tiếp, không gửi hồ sơ qua Bưu điện\. Phải đến trực tiếp: Các bên ký \(hoặc điểm chỉ\) trước mặt người thực hiện chứng thực/);
+    expect(both).not.toMatch(/không nêu bước nào bắt buộc/);
+    // a clause of a document's name says it too
+    await c.ask("chứng thực chữ ký");
+    expect(texts(await c.ask("người ký có phải đến không"))).toMatch(/^📄 Chứng thực chữ ký [^\n]+\n📮 [^\n]*Phải đến trực tiếp: Ký trước mặt người thực hiện chứng thực/);
+  });
+
   it("asking how much a benefit pays is not asking its fee: the data's amount, or that the catalog does not say and where to ask", async () => {
     const c = await conversation();
     await c.ask("tro cap tho cung liet si");
