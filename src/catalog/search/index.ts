@@ -157,10 +157,13 @@ interface IndexData {
 let tokenCache: Map<string, Token[]> | null = null;
 
 function tokensOf(text: string): Token[] {
-  let tokens = tokenCache?.get(text);
+  if (tokenCache === null) return tokenize(text);
+  let tokens = tokenCache.get(text);
   if (tokens === undefined) {
-    tokens = tokenize(text);
-    tokenCache?.set(text, tokens);
+    // (a text of several lines, an alias as read: its lines' tokens one after another, as the
+    // build reads each line too — no word runs across a line, nor does NFC or lower case)
+    tokens = text.includes("\n") ? text.split("\n").flatMap(tokensOf) : tokenize(text);
+    tokenCache.set(text, tokens);
   }
   return tokens;
 }
@@ -848,7 +851,8 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   }
   context.nameIdf = nameIdf;
   for (const s of data.synonyms) {
-    for (const k of [...s.say.keys, ...s.means]) words.add(k);
+    for (const k of s.say.keys) words.add(k);
+    for (const k of s.means) words.add(k);
     for (let i = 1; i < s.say.keys.length; i++) bigrams.add(`${s.say.keys[i - 1]} ${s.say.keys[i]}`);
   }
   for (const t of data.topics) for (const p of t.terms) {
@@ -866,7 +870,8 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   const mini = new MiniSearch<IndexedProcedure>({
     fields: ["name", "aliases", "field"],
     tokenize: (text) => table.indexTerms(text),
-    processTerm: (t) => (idf.has(t) ? t : null),
+    // (a pair is always a term: numbersOf made one of each pair of every text)
+    processTerm: (t) => (t.includes(" ") || idf.has(t) ? t : null),
     searchOptions: { tokenize: (q) => q.split("\n").filter((t) => t !== ""), processTerm: (t) => t },
   });
   mini.addAll(
