@@ -50,7 +50,9 @@ export function aspectsAsked(text: string, ...about: (Pick<ProcedureView, "name"
 /** `aspectsAsked`, of the words outside tokens [from, to) (the question around a case: before its "nếu", from its "thì" on). */
 function aspectsAskedOutside(text: string, [from, to]: readonly [number, number], about: readonly (Pick<ProcedureView, "name" | "aliases"> | undefined)[]): Aspect[] {
   const u = new Utterance(text, COMPOUNDS);
-  for (const p of about) if (p) u.addNameWords([p.name, ...p.aliases]);
+  // the words that ask, before the names' words are units: an alias's own question is not a name
+  const asking = u.wordsOf([...ASPECTS.map((a) => INTENTS[a]), INTENTS.aspectOnly]);
+  for (const p of about) if (p) u.addNameWords([p.name, ...p.aliases], asking);
   const said = (intent: (typeof INTENTS)[keyof typeof INTENTS]) => [...u.wordsOf([intent])].some((i) => i < from || i >= to);
   const asked = ASPECTS.filter((a) => said(INTENTS[a]));
   // "được bao nhiêu tiền" asks what the citizen receives: the fee only where its own words are said too
@@ -164,7 +166,8 @@ export function caseFacts(p: ProcedureView, said: Utterance, c: Case): string[] 
  * The catalog's answer to a question, read once more without the words that ask about an aspect
  * (the fee's, the time's, "bưu điện"…: bots/intents/vocabulary.ts): words the catalog does not
  * explain make the search less sure of the procedure the question names. The second reading is
- * taken only when it names the same procedure, more surely; never another one.
+ * taken when it names the same procedure more surely, or when the whole question left the search
+ * unsure and the second is sure of one of the procedures the whole question found; never another.
  */
 async function askCatalog(catalog: CatalogService, said: Utterance): Promise<SearchAnswer> {
   const found = await catalog.ask(said.text, 3);
@@ -184,7 +187,13 @@ async function askCatalog(catalog: CatalogService, said: Utterance): Promise<Sea
   if (kept.length === 0 || kept.length === words.length) return found;
   const bare = await catalog.ask(kept.join(" "), 3);
   const [top] = found.results;
-  return bare.kind === "match" && top !== undefined && bare.results[0]?.code === top.code && bare.results[0].score > top.score ? bare : found;
+  if (bare.kind !== "match" || top === undefined || bare.results[0] === undefined) return found;
+  if (bare.results[0].code === top.code) return bare.results[0].score > top.score ? bare : found;
+  // Several questions at once ("mất bao lâu, bao nhiêu tiền, nộp ở đâu…") outweigh the few words
+  // that name the procedure: where the whole question leaves the search unsure and the bare one
+  // makes it sure of a procedure the whole question also found, the bare one counts.
+  const sureOfBare = confidentCode(bare);
+  return confidentCode(found) === null && sureOfBare !== null && found.results.some((r) => r.code === sureOfBare) ? bare : found;
 }
 
 /** The code of the answer's top result when the search is sure of it. */

@@ -93,9 +93,14 @@ export class Utterance {
   /**
    * Marks as units the runs of two or more words the message shares with a procedure's name or
    * aliases (so "phí" in "hỗ trợ mai táng phí" is part of the name, not a question about the fee).
+   * A run made only of words at `asking` (the words that ask something) is no part of a name: an
+   * alias that itself asks ("… cần giấy gì") does not hide the same question in the message.
    */
-  addNameWords(names: Iterable<string>): void {
-    for (const [i, end] of this.nameRuns(names)) this.compounds.push([i, end, true]);
+  addNameWords(names: Iterable<string>, asking: ReadonlySet<number> = new Set()): void {
+    for (const [i, end] of this.nameRuns(names)) {
+      if (Array.from({ length: end - i }, (_, k) => i + k).every((k) => asking.has(k))) continue;
+      this.compounds.push([i, end, true]);
+    }
   }
 
   /** The positions of the message's words that are in runs of two or more words of one of `names`. */

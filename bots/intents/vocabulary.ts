@@ -102,6 +102,15 @@ const LIVING: Alternatives = [
   "lao động",
   "du học",
 ];
+/** Who may go instead of the citizen (not the pronouns a citizen uses for themself: "em", "anh", "chị"). */
+const KIN: Alternatives = [
+  "con trai", "con gái", "con dâu", "con rể", "cháu", "vợ", "chồng", "bố", "mẹ", "ba", "má", "cha", "ông nội", "bà nội", "ông ngoại", "bà ngoại",
+  "anh trai", "chị gái", "em trai", "em gái", "anh rể", "chị dâu", "hàng xóm", "người quen", "bạn bè", "người làm", "trưởng ấp", "trưởng thôn",
+];
+/** Going to hand in, declare or collect. */
+const GOING: Alternatives = ["đi", "nộp", "làm", "khai", "nhận", "lấy", "ký", "đi nộp", "đi làm", "đi khai", "đi nhận", "đi lấy", "đến", "lên"];
+/** Asking whether it will do. */
+const WILL_DO: Alternatives = ["được không", "được ko", "được k", "được hông", "được hok", "được chứ", "được à", "được hả", "có được không", "được không ạ", "cũng được", "dc không", "dc ko", "dc k", "đc không", "đc ko", "đc k"];
 const RELATIVES: Alternatives = ["chồng", "vợ", "người yêu", "bạn trai", "bạn gái", "con", "cha", "mẹ", "bố", "người", "với", "vs"];
 
 /**
@@ -247,7 +256,11 @@ export const INTENTS = {
     "thành phần", "làm sao", "làm thế nào", "như thế nào", "cách làm", "các bước",
   ],
   where: ["ở đâu", "chỗ nào", "nơi nộp", "nộp ở", "nộp tại", "cơ quan nào", "đến đâu", "đi đâu", "nơi nào", "nộp đâu", "làm đâu"],
-  time: ["bao lâu", "bao nhiêu lâu", "mấy ngày", "bao nhiêu ngày", "thời hạn", "thời gian", "bao giờ", "khi nào", "lâu không", "mất mấy", "mấy hôm", "mấy tuần"],
+  time: [
+    "bao lâu", "bao nhiêu lâu", "mấy ngày", "bao nhiêu ngày", "thời hạn", "thời gian", "bao giờ", "khi nào", "lâu không", "mất mấy", "mấy hôm", "mấy tuần",
+    // "mất" there is "it takes", not "lost": a word that asks, not one for the search ("mất bao lâu")
+    "mất bao lâu", "mất bao nhiêu lâu", "mất bao nhiêu ngày", "mất mấy ngày", "mất mấy hôm", "mất mấy tuần",
+  ],
   fee: ["lệ phí", "phí", "chi phí", "miễn phí", "bao nhiêu tiền", "hết bao nhiêu", "mất bao nhiêu", "tốn bao nhiêu", "tiền", "mất tiền", "tốn tiền", "mất phí", "tốn phí", "giá"],
   /**
    * How much the citizen receives (a benefit, an allowance: "được bao nhiêu tiền", "mức trợ cấp"),
@@ -295,5 +308,10 @@ export const INTENTS = {
     "không tự đi được",
     "không tự đến được",
     { slots: [["làm", "nộp", "nhận", "đi", "ký", "lấy"], ["hộ", "thay", "dùm", "giùm"]] },
+    // a relative going instead, asked whether it will do ("con dâu đi được không", "chồng tôi nộp có được không")
+    { slots: [KIN, { optional: ["tôi", "tui", "em", "mình"] }, GOING, { optional: ["thay", "cho", "hồ sơ", "giấy tờ"] }, WILL_DO] },
+    // anyone at all ("ai đi khai cũng được à", "ai nộp cũng được hả")
+    { slots: [["ai"], GOING, { optional: ["thay", "cho", "hồ sơ", "giấy tờ"] }, ["cũng được"]] },
+    { slots: [["ai cũng"], GOING, ["được"]] },
   ],
 } satisfies Record<string, IntentSpec>;

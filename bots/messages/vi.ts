@@ -27,11 +27,13 @@ function postalLine(p: ProcedureView): string {
     ...s.inPerson,
   ];
   const but = present.length ? `; nhưng phải đến trực tiếp: ${present.join("; ")}.` : ".";
+  // no post at all, or post unknown: the steps in person are said all the same
+  const also = present.length ? ` Phải đến trực tiếp: ${present.join("; ")}.` : "";
   if (s.byPost === true && s.resultByPost === true) return `${desk}; có thể gửi hồ sơ và nhận kết quả qua Bưu điện${but}`;
   if (s.byPost === true) return `${desk}; có thể gửi hồ sơ qua Bưu điện${but}`;
   if (s.byPost === false && s.resultByPost === true) return `${desk}, không gửi hồ sơ qua Bưu điện; có thể nhận kết quả qua Bưu điện${but}`;
-  if (s.byPost === false) return `${desk}, không gửi hồ sơ qua Bưu điện.`;
-  return `${desk}; việc gửi hồ sơ qua Bưu điện: chưa có thông tin, ông/bà vui lòng hỏi bộ phận một cửa.`;
+  if (s.byPost === false) return `${desk}, không gửi hồ sơ qua Bưu điện.${also}`;
+  return `${desk}; việc gửi hồ sơ qua Bưu điện: chưa có thông tin, ông/bà vui lòng hỏi bộ phận một cửa.${also}`;
 }
 
 function copies(originals: number, copies: number): string {

@@ -13,7 +13,8 @@
  *   beside lines about submitting online;
  * - by post: the catalog's postal flags (null: the source does not say — unknown, never guessed);
  * - in person: the steps the procedure's own data says need the citizen there — a thing to show or
- *   a document note saying someone "phải có mặt" / "có mặt khi …" (marriage: both sign the book), or
+ *   a document note saying someone "phải có mặt" / "có mặt khi …" (marriage: both sign the book) or
+ *   signs "trước mặt người thực hiện chứng thực" (a note, or a clause of a document's name), or
  *   a form the desk prints while taking in the dossier for the citizen to check and sign, or
  *   biometrics taken at intake (ID cards). Post may still carry the dossier or the result where
  *   the flags say so; the answer says both. A step that names receiving ("nhận Giấy…", "trả kết
@@ -39,6 +40,8 @@ export interface Submission {
 type SubmissionInput = Pick<ProcedureView, "name" | "agency" | "fee" | "postalSubmission" | "postalReturn" | "documents" | "toShow"> & Partial<Pick<ProcedureView, "processingTime">>;
 
 const PRESENT = /\b(phai co mat|can co mat|co mat khi|co mat tai|co mat de)\b/;
+/** Signing before the officer ("ký … trước mặt người thực hiện chứng thực"): the signer is there. */
+const BEFORE_OFFICER = /\btruoc mat (nguoi thuc hien|can bo|cong chuc|nguoi tiep nhan)\b/;
 const AT_INTAKE = /\b(thu nhan ho so [a-z ]{0,60}ky xac nhan|sinh trac hoc|thu nhan van tay|thu nhan mong mat)\b/;
 const RECEIVING = /\b(nhan giay|nhan ket qua|tra ket qua|nhan the)\b/;
 
@@ -71,7 +74,10 @@ function derive(p: SubmissionInput): Submission {
   const papers = [...p.documents.map((d) => `${d.name} ${d.formNumber ?? ""} ${d.note ?? ""}`), ...p.toShow].map(searchKey);
   const saysOnline = [name, agency, searchKey(p.fee ?? ""), searchKey(p.processingTime ?? "")].some((t) => ONLINE.test(t)) || papers.some((t) => ONLINE_PAPER.test(t));
   const online = onlyOnline ? "only" : saysOnline ? "also" : null;
-  const facts = [...p.toShow, ...p.documents.map((d) => d.note ?? "")].filter((t) => PRESENT.test(searchKey(t)));
+  const present = (t: string) => PRESENT.test(searchKey(t)) || BEFORE_OFFICER.test(searchKey(t));
+  // a document's name may say it too, in a clause of its own ("Giấy tờ … (chưa ký; ký trước mặt người thực hiện chứng thực)")
+  const named = p.documents.flatMap((d) => d.name.split(/[;()]/)).map((t) => t.trim()).filter((t) => t !== "" && BEFORE_OFFICER.test(searchKey(t)));
+  const facts = [...p.toShow, ...p.documents.map((d) => d.note ?? ""), ...named.map((t) => `${t.charAt(0).toUpperCase()}${t.slice(1)}`)].filter(present);
   const inPerson = [...new Set(facts.map((t) => t.trim().replace(/[.;]+$/, "")))];
   const intake = p.documents.some((d) => AT_INTAKE.test(searchKey(`${d.name} ${d.note ?? ""}`))) || inPerson.some((t) => AT_INTAKE.test(searchKey(t)));
   const receivesInPerson = inPerson.some(receiving);

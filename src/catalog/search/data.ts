@@ -58,6 +58,7 @@ const OutOfScopeFile = z.object({
   agencyAsks: z.object({ before: z.array(z.string().min(1)), after: z.array(z.string().min(1)) }).optional(),
   requestedAfter: z.array(z.string().min(1)).optional(),
   requestJoiners: z.array(z.string().min(1)).optional(),
+  requestAlternatives: z.array(z.string().min(1)).optional(),
 });
 const Range = z.object({ min: z.number().int().optional(), max: z.number().int().optional() });
 const Condition = z.union([z.array(z.string().min(1)).min(1), z.object({ age: Range }), z.object({ since: Range })]);
@@ -94,6 +95,7 @@ const SubjectsFile = z.object({
   subjectClassifiers: phrases.optional(),
   nounClassifiers: phrases.optional(),
   subjectPronouns: phrases.optional(),
+  subjectOpeners: phrases.optional(),
   beingProcedures: phrases.optional(),
   thingProcedures: phrases.optional(),
   agentBefore: phrases.optional(),
@@ -274,8 +276,10 @@ export interface SearchData {
   agencyAsks: { before: Phrase[]; after: Phrase[] };
   /** a topic right after one of these ("xin …", "muốn …", "ra …") is what the question asks for */
   requestedAfter: Phrase[];
-  /** words that join a second request to the first ("… và …"): a topic after a verb of asking is then one of two asks */
+  /** words that join a second request to the first ("… và làm …", when a verb of asking follows): a topic after a verb of asking is then one of two asks */
   requestJoiners: Phrase[];
+  /** words that offer a place or a way as the alternative to the commune ("… hay phải lên …"): a topic after a verb of asking is then no request of its own */
+  requestAlternatives: Phrase[];
   groups: VariantGroup[];
   personProcedures: Phrase[];
   /** words that, said in a question, name a matter only a person has ("kết hôn", "căn cước") */
@@ -292,6 +296,8 @@ export interface SearchData {
   /** the classifiers that say a being or thing follows ("con", "đàn", "chiếc"; not the numbers) */
   nounClassifiers: Phrase[];
   /** a being that opens the question, then referred to as what the procedure is for ("… cho nó") */
+  /** words that may stand before a being that opens the question ("nhà chuột …": the mice's household) */
+  subjectOpeners: Phrase[];
   subjectPronouns: Phrase[];
   /** words of a procedure's name or field that make it about animals and plants, or about objects */
   beingProcedures: Phrase[];
@@ -368,7 +374,10 @@ export function searchData(): SearchData {
   const synonymsByFirst = new Map<string, Synonym[]>();
   for (const syn of synonymList) {
     const first = syn.say.parts ? "" : syn.say.keys[0]!;
-    synonymsByFirst.set(first, [...(synonymsByFirst.get(first) ?? []), syn]);
+    // (pushed, not copied: some 370 entries share a first word)
+    const same = synonymsByFirst.get(first);
+    if (same === undefined) synonymsByFirst.set(first, [syn]);
+    else same.push(syn);
   }
   loaded = {
     abbreviations: new Map(Object.entries(abbreviations.entries).map(([abbr, words]) => [keys(abbr).join(""), keys(words)])),
@@ -399,6 +408,7 @@ export function searchData(): SearchData {
     unrelatedCauses: (outOfScope.unrelatedCauses ?? []).map(phraseOf),
     requestedAfter: (outOfScope.requestedAfter ?? []).map(phraseOf),
     requestJoiners: (outOfScope.requestJoiners ?? []).map(phraseOf),
+    requestAlternatives: (outOfScope.requestAlternatives ?? []).map(phraseOf),
     agencyAsks: { before: (outOfScope.agencyAsks?.before ?? []).map(phraseOf), after: (outOfScope.agencyAsks?.after ?? []).map(phraseOf) },
     topicNegation: { negators: (outOfScope.negation?.negators ?? []).map(phraseOf), between: (outOfScope.negation?.between ?? []).map(phraseOf), papers: (outOfScope.negation?.papers ?? []).map(phraseOf) },
     groups: variants.groups.map((g) => ({
@@ -422,6 +432,7 @@ export function searchData(): SearchData {
     subjectClassifiers: (subjects.subjectClassifiers ?? []).map(phraseOf),
     nounClassifiers: (subjects.nounClassifiers ?? []).map(phraseOf),
     subjectPronouns: (subjects.subjectPronouns ?? []).map(phraseOf),
+    subjectOpeners: (subjects.subjectOpeners ?? []).map(phraseOf),
     beingProcedures: (subjects.beingProcedures ?? []).map(phraseOf),
     thingProcedures: (subjects.thingProcedures ?? []).map(phraseOf),
     agentBefore: (subjects.agentBefore ?? []).map(phraseOf),

@@ -52,8 +52,15 @@ export interface CatalogSearchIndex {
   readonly [indexBrand]: true;
 }
 
-/** Below this confidence a procedure is not offered at all. */
+/** Below this confidence the best answer is not offered, nor anything else (a runner-up: RUNNER_UP_THRESHOLD). */
 export const MATCH_THRESHOLD = 0.35;
+/**
+ * Below the best answer, a candidate this sure is still offered as a runner-up (shown at
+ * MATCH_THRESHOLD at least): a long story often leaves the procedure it means just short of the
+ * threshold beside one sure enough to answer, and a button costs less than the right procedure
+ * missing. Whether anything is offered at all is still decided by the best answer's confidence.
+ */
+export const RUNNER_UP_THRESHOLD = 0.28;
 /** A part of the question that alone names a procedure this surely outweighs an out-of-scope word. */
 const REST_CONFIDENT = 0.6;
 /** The same for a topic that is no administrative matter at all (the weather, a price): a procedure named less surely still outweighs it. */
@@ -150,10 +157,13 @@ interface IndexData {
 let tokenCache: Map<string, Token[]> | null = null;
 
 function tokensOf(text: string): Token[] {
-  let tokens = tokenCache?.get(text);
+  if (tokenCache === null) return tokenize(text);
+  let tokens = tokenCache.get(text);
   if (tokens === undefined) {
-    tokens = tokenize(text);
-    tokenCache?.set(text, tokens);
+    // (a text of several lines, an alias as read: its lines' tokens one after another, as the
+    // build reads each line too — no word runs across a line, nor does NFC or lower case)
+    tokens = text.includes("\n") ? text.split("\n").flatMap(tokensOf) : tokenize(text);
+    tokenCache.set(text, tokens);
   }
   return tokens;
 }
@@ -265,6 +275,8 @@ class TermTable {
   /** by term number: the last text whose terms listed it */
   private readonly listedIn: number[] = [];
   private texts = 0;
+  /** numbersOf's list of a text's terms */
+  private scratch = new Int32Array(256);
   private readonly keyNumbers = new Map<string, number>();
   /** by key number: the key and its term number (−1 until a text uses it as a term, not as a function word) */
   readonly keys: string[] = [];
@@ -355,40 +367,45 @@ class TermTable {
       this.readMarks(tokenLists, kind);
       return entry.numbers;
     }
-    const list: number[] = [];
+    // (the terms listed in a buffer kept for the whole build: a text has at most two a word)
+    let size = 0;
+    for (let l = 0; l < tokenLists.length; l++) size += 2 * tokenLists[l]!.length;
+    if (this.scratch.length < size) this.scratch = new Int32Array(Math.max(size, 2 * this.scratch.length));
+    const list = this.scratch;
+    let listed = 0;
     const mark = this.texts++;
-    // (a name or alias of one line: its terms as MiniSearch indexes them too, each line's keys then its pairs, textTerms)
-    const indexed: string[] | undefined = kind === TextKind.Named && tokenLists.length === 1 ? [] : undefined;
-    const pairs: string[] | undefined = indexed && [];
+    // (a name or alias of one line: its terms as MiniSearch indexes them too, its keys then its pairs, textTerms)
+    const words = tokenLists[0]!.length;
+    const indexed: string[] | undefined = kind === TextKind.Named && tokenLists.length === 1 ? new Array<string>(words > 0 ? 2 * words - 1 : 0) : undefined;
     for (let l = 0; l < tokenLists.length; l++) {
       const tokens = tokenLists[l]!;
       let prev = -1;
       for (let i = 0; i < tokens.length; i++) {
         const t = tokens[i]!;
         const k = this.keyNumber(t.key);
-        indexed?.push(t.key);
+        if (indexed) indexed[i] = t.key;
         if (!this.isStop(t)) {
           let n = this.keyTerm[k]!;
           if (n < 0) this.keyTerm[k] = n = this.newTerm(t.key, k, -1);
           if (this.listedIn[n] !== mark) {
             this.listedIn[n] = mark;
-            list.push(n);
+            list[listed++] = n;
           }
         }
         if (i > 0) {
           const n = this.pairTerm(prev, k);
-          pairs?.push(this.terms[n]!);
+          if (indexed) indexed[words + i - 1] = this.terms[n]!;
           if (this.listedIn[n] !== mark) {
             this.listedIn[n] = mark;
-            list.push(n);
+            list[listed++] = n;
           }
         }
         prev = k;
       }
     }
-    const numbers = Int32Array.from(list);
+    const numbers = list.slice(0, listed);
     this.ofText.set(text, { numbers, kinds: 1 << kind });
-    if (indexed && pairs) this.indexedOf.set(text, indexed.concat(pairs));
+    if (indexed) this.indexedOf.set(text, indexed);
     this.readMarks(tokenLists, kind);
     return numbers;
   }
@@ -834,7 +851,8 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   }
   context.nameIdf = nameIdf;
   for (const s of data.synonyms) {
-    for (const k of [...s.say.keys, ...s.means]) words.add(k);
+    for (const k of s.say.keys) words.add(k);
+    for (const k of s.means) words.add(k);
     for (let i = 1; i < s.say.keys.length; i++) bigrams.add(`${s.say.keys[i - 1]} ${s.say.keys[i]}`);
   }
   for (const t of data.topics) for (const p of t.terms) {
@@ -852,7 +870,8 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   const mini = new MiniSearch<IndexedProcedure>({
     fields: ["name", "aliases", "field"],
     tokenize: (text) => table.indexTerms(text),
-    processTerm: (t) => (idf.has(t) ? t : null),
+    // (a pair is always a term: numbersOf made one of each pair of every text)
+    processTerm: (t) => (t.includes(" ") || idf.has(t) ? t : null),
     searchOptions: { tokenize: (q) => q.split("\n").filter((t) => t !== ""), processTerm: (t) => t },
   });
   mini.addAll(
@@ -1274,6 +1293,7 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
     if (!t.includes(" ") && !typedAsWritten && pairs.some((p) => !doc.nameTerms.has(p) && p.split(" ").includes(t))) return undefined;
     return w;
   };
+  const listedGeneric = searchData().generic;
   const weigh = (doc: Doc, other: ReadonlySet<string>): { own: number; said: number; shared: number; mentioned: number; unsaid: number } => {
     let own = 0, said = 0, shared = 0, mentioned = 0, unsaid = 0;
     // (the other name's words, function words too: the words of its pairs)
@@ -1290,9 +1310,14 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
       own += idf;
       const w = saidIn(doc, t);
       if (w !== undefined) said += idf * Math.min(1, w);
-      // its own words (not pairs: "ký phương" of "Đăng ký phương tiện" is only the absence of
-      // "lại") the question mentions in any way, and those it does not (but the plain variant's: "lần đầu")
-      if (t.includes(" ")) continue;
+      // its own words the question mentions in any way, and those it does not (but the plain
+      // variant's: "lần đầu"); an own pair (one with a word the other's name lacks) said as
+      // typed mentions that word, even a function word that is no term alone ("thôi" of
+      // "thôi hưởng" beside "Thủ tục hưởng …"), unless it is a generic pair the data lists ("thủ tục")
+      if (t.includes(" ")) {
+        if (w !== undefined && !listedGeneric.has(t)) mentioned += idf;
+        continue;
+      }
       if (weightOf.has(t) && !readPlain(t)) mentioned += idf;
       else if (!data.plainTerms.has(t)) unsaid += idf;
     }
@@ -1338,7 +1363,7 @@ function ranked(scored: readonly Scored[], limit: number): AnswerResult[] {
   if (top < MATCH_THRESHOLD) return [];
   let shown = Infinity;
   return scored
-    .filter((s) => s.confidence >= MATCH_THRESHOLD)
+    .filter((s) => s.confidence >= (s === scored[0] ? MATCH_THRESHOLD : RUNNER_UP_THRESHOLD))
     .slice(0, limit)
     .map((s) => {
       const c = s === scored[0] ? s.confidence : Math.max(MATCH_THRESHOLD, Math.min(top, s.confidence * (s.confidence / top) ** 2));
@@ -1455,13 +1480,15 @@ interface TopicFound {
 
 /**
  * Whether the words at `at` follow a verb of asking, wanting or going there ("xin …", "muốn …",
- * "ra …") in a question that asks for one thing: where a joiner ("và") adds a second request,
- * the topic is one of two asks, and the rest is weighed as for any topic.
+ * "ra …") in a question that asks for one thing: where a joiner followed by a verb of asking
+ * ("và làm …") adds a second request, the topic is one of two asks, and where an alternative
+ * ("hay", "hoặc") offers it beside the commune, it is no request of its own: the rest is then
+ * weighed as for any topic. A joiner of two things ("sắt và thép") leaves one request.
  */
 function requestedAt(tokens: readonly Token[], at: number): boolean {
-  const { requestedAfter, requestJoiners } = searchData();
+  const { requestedAfter, requestJoiners, requestAlternatives } = searchData();
   if (!requestedAfter.some((p) => at - p.keys.length >= 0 && phraseAt(p, tokens, at - p.keys.length, true))) return false;
-  return !tokens.some((_, i) => requestJoiners.some((j) => phraseAt(j, tokens, i, true)));
+  return !tokens.some((_, i) => requestAlternatives.some((j) => phraseAt(j, tokens, i, true)) || requestJoiners.some((j) => phraseAt(j, tokens, i, true) && requestedAfter.some((p) => phraseAt(p, tokens, i + j.keys.length, true))));
 }
 
 /** Whether the institution at the span asks for a paper ("nộp cho ngân hàng", "ngân hàng đòi …"): a circumstance. */

@@ -6,7 +6,7 @@
  *
  * - a being or thing "cho …" / "của …" (perhaps after a classifier or a number: "cho hai con …")
  *   is what the procedure is asked for; one that opens the question and is then referred to
- *   ("… cho nó") too;
+ *   ("… cho nó", "… cho hắn", "công nhận nó …") too;
  * - a being that did something ("bị chó cắn", "cây đổ") is a circumstance, not the subject;
  * - a word that only looks like a being's name typed without marks names none ("con ca" is
  *   also "con cả").
@@ -102,10 +102,14 @@ function asked(tokens: readonly Token[], at: number, phrase: Phrase): boolean {
   return !goodsBefore.some((g) => typedAt(g, tokens, marker - g.keys.length));
 }
 
-/** Whether the span opens the question and is then referred to as what the procedure is for ("… cho nó"). */
+/**
+ * Whether the span opens the question (perhaps after a classifier, or after an opener: "nhà
+ * chuột …") and is then referred to as what the procedure is for ("… cho nó").
+ */
 function opensAndReferred(tokens: readonly Token[], at: number, len: number): boolean {
-  if (classifiersBefore(tokens, at) > 0) return false;
-  const { subjectPronouns } = searchData();
+  const { subjectPronouns, subjectOpeners } = searchData();
+  const start = classifiersBefore(tokens, at);
+  if (start > 0 && !subjectOpeners.some((o) => o.keys.length === start && typedAt(o, tokens, 0))) return false;
   for (let j = at + len; j < tokens.length; j++) if (anyTypedAt(subjectPronouns, tokens, j)) return true;
   return false;
 }
