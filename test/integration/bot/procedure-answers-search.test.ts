@@ -50,6 +50,14 @@ describe("procedure answers that need the search's variants (issue 8 §3)", () =
     expect(buttons(replies).map((b) => b.data)).toEqual(["common", "menu"]);
   });
 
+  it("a licence no commune gives, asked with 'ở đâu' after a procedure was answered, gets where to go — not that procedure's place", async () => {
+    const c = await conversation();
+    expect(texts(await c.ask("khai báo vũ khí thô sơ giữ làm đồ gia bảo"))).toMatch(/^📄 Khai báo vũ khí thô sơ/u);
+    const replies = await c.ask("xin giấy phép lái máy bay ở đâu");
+    expect(texts(replies)).toMatch(/không giải quyết tại bộ phận một cửa của xã, phường[\s\S]*Cục Hàng không Việt Nam/u);
+    expect(texts(replies)).not.toMatch(/Khai báo vũ khí|Công an cấp Xã/u);
+  });
+
   it("a lost marriage certificate gets its re-issue (re-registration or an extract copy), not the registration", async () => {
     const c = await conversation();
     const replies = await c.ask("làm lại giấy kết hôn bị mất");
