@@ -295,9 +295,9 @@ export interface SearchData {
   subjectClassifiers: Phrase[];
   /** the classifiers that say a being or thing follows ("con", "đàn", "chiếc"; not the numbers) */
   nounClassifiers: Phrase[];
-  /** a being that opens the question, then referred to as what the procedure is for ("… cho nó") */
   /** words that may stand before a being that opens the question ("nhà chuột …": the mice's household) */
   subjectOpeners: Phrase[];
+  /** a being that opens the question, then referred to as what the procedure is for ("… cho nó") */
   subjectPronouns: Phrase[];
   /** words of a procedure's name or field that make it about animals and plants, or about objects */
   beingProcedures: Phrase[];
