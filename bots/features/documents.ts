@@ -245,11 +245,12 @@ export function documentsFeature(catalog: CatalogService): Feature {
   /**
    * The procedure of the same family as `current` (`akin`) whose name holds every run of words a
    * follow-up says beyond the words that ask, the function words and `current`'s own name, each
-   * in a row ("gia hạn" after "Đăng ký tạm trú": "Gia hạn tạm trú"; "xóa" after "Đăng ký thường
-   * trú"; "đăng ký lại" after "Đăng ký khai tử"; "chữ ký" after the certified copy), and adds at
-   * most a few words more: the one adding the fewest; none where no name holds them all, or two
-   * tie. The search, reading the follow-up after `current`'s name, stays sure of `current`
-   * itself: its name outweighs the one word that differs.
+   * in a row (the extension of a temporary residence, asked with "gia hạn" after its
+   * registration; the deletion, with "xóa", after the permanent residence; the re-registration,
+   * with "lại", after a death's registration; the signature's certifying, with "chữ ký", after
+   * the certified copy), and adds at most a few words more: the one adding the fewest; none where
+   * no name holds them all, or two tie. The search, reading the follow-up after `current`'s
+   * name, stays sure of `current` itself: its name outweighs the one word that differs.
    */
   const siblingByName = async (current: ProcedureView, said: Utterance): Promise<ProcedureView | undefined> => {
     const own = new Set(syllablesOf(current.name));

@@ -254,10 +254,38 @@ export const INTENTS = {
   docs: [
     "giấy tờ", "giấy tờ gì", "giấy gì", "cần gì", "cần những gì", "những gì", "cần mang", "mang gì", "mang theo gì", "chuẩn bị", "hồ sơ gồm", "gồm gì",
     "thành phần", "làm sao", "làm thế nào", "như thế nào", "cách làm", "các bước",
-    // how it is done, asked of the procedure ("thủ tục ra sao", "phải làm gì", "quy trình thế nào"):
-    // the whole answer; not "ra sao" or "như nào" alone ("lệ phí như nào" asks the fee only)
-    "thủ tục thế nào", "thủ tục ra sao", "thủ tục như nào", "thủ tục gì", "thủ tục gồm", "làm ra sao", "làm như nào",
-    "phải làm gì", "cần làm gì", "làm những gì", "quy trình", "trình tự",
+    // How it is done, asked of the procedure: its "thủ tục" or the doing ("làm") followed by
+    // "how", or what one must do; the whole answer. Never "ra sao" or "như nào" alone: after the
+    // fee's words they ask the fee only.
+    {
+      slots: [
+        ["thủ tục"],
+        ["thế nào", "gì"],
+      ],
+    },
+    {
+      slots: [
+        ["thủ tục", "làm"],
+        ["ra sao"],
+      ],
+    },
+    {
+      slots: [
+        ["thủ tục", "làm"],
+        ["như nào"],
+      ],
+    },
+    {
+      slots: [
+        ["phải", "cần"],
+        ["làm"],
+        ["gì"],
+      ],
+    },
+    "thủ tục gồm",
+    "làm những gì",
+    "quy trình",
+    "trình tự",
     // which papers, in other words ("loại giấy nào", "cần những giấy nào")
     "giấy nào", "loại giấy", "những giấy",
   ],
