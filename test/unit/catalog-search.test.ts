@@ -304,6 +304,14 @@ describe("answers", () => {
     expect(top("đăng ký lại phương tiện vui chơi giải trí dưới nước")).toBe("2.001214");
   });
 
+  it("ranks a follow-up that explains the word asking for it above a base procedure whose broad alias the rest says whole", () => {
+    // "mất" (read as "cấp lại") is explained only by "Cấp lại Giấy chứng nhận đăng ký hộ kinh doanh …"
+    expect(top("quán của chị mới bị mất giấy phép của hộ kinh doanh")).toBe("2.000575");
+    expect(top("quán của chị bị mất giấy tờ hộ kinh doanh")).toBe("2.000575");
+    // without such a word the base registration stands
+    expect(top("quán của chị muốn mở hộ kinh doanh")).toBe("1.001612");
+  });
+
   it("reads a pair of a sibling's own, said as its name writes it, as that sibling's word, even where the word alone is a function word", () => {
     // "thôi hưởng" of "Thủ tục thôi hưởng trợ cấp sinh hoạt …" beside "Thủ tục hưởng trợ cấp sinh hoạt …"
     expect(top("nghe nhan qua doi, con chau xin thoi huong tro cap sinh hoat")).toBe("1.014312");
