@@ -84,6 +84,13 @@ describe("question text", () => {
     expect(top("đăng ký tạm chú cho người ở trọ")).toBe("1.004194");
   });
 
+  it("never respells a syllable typed with marks letter by letter ('gạch' is not 'sách')", () => {
+    // "bán sách" is a pair the catalog knows (publications); a brick seller asks nothing of it
+    expect(top("muốn bán gạch men thì xin phép gì")).not.toBe("3.000576");
+    // typed without marks, a syllable one letter off a pair is still a typo
+    expect(top("khia sinh cho be")).toBe("1.001193");
+  });
+
   it("respells a word typed with marks only into a word of the same tone ('rước' is not 'được')", () => {
     const vocab = { words: new Set(["to", "chuc", "duoc", "tam", "tru"]), bigrams: new Set(["chuc duoc", "tam tru"]), frequency: new Map<string, number>(), tonesOf: new Map([["duoc", new Set([5])], ["tru", new Set([1])]]) };
     const keys = (text: string): string[] => repairPairs(tokenize(text), vocab).map((t) => t.key);
