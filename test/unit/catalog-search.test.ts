@@ -579,6 +579,12 @@ describe("answers", () => {
     expect(askCatalog(index, "xin phep bay drone quay phim le cuoi")).toMatchObject({ kind: "out-of-scope", topic: "Thiết bị bay không người lái (flycam)" });
   });
 
+  it("answers the more specific of two topics named by overlapping words ('học lái' of 'học lái máy bay'), and the first of two named apart", () => {
+    expect(askCatalog(index, "cháu tôi đang học lái máy bay ở nước ngoài, về nước đổi bằng ở đâu")).toMatchObject({ kind: "out-of-scope", topic: "Giấy phép lái tàu bay (phi công)" });
+    expect(askCatalog(index, "học lái xe ô tô ở trung tâm nào")).toMatchObject({ kind: "out-of-scope", topic: "Giấy phép lái xe" });
+    expect(askCatalog(index, "xin phiếu lý lịch tư pháp để làm hồ sơ đi xuất khẩu gạo")).toMatchObject({ kind: "out-of-scope", topic: "Lý lịch tư pháp" });
+  });
+
   it("reads a being that opens the question and is then called 'hắn' or 'nó' alone as what the question is about", () => {
     // an insects' nest whose house repair is asked "cho hắn"; a cat "công nhận nó …" as a mediator
     expect(kind("tổ kiến dưới nền bếp, có phải xin phép sửa chữa nhà cho hắn không")).toBe("no-match");
