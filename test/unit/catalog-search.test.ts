@@ -591,6 +591,13 @@ describe("answers", () => {
     expect(kind("con mèo nhà tôi hiền lắm, xã công nhận nó làm tổ trưởng tổ hòa giải được không")).toBe("no-match");
   });
 
+  it("reads a being that opens the question and then wants or asks as the one who asks, not a being those asking keep", () => {
+    expect(kind("đàn gà ngoài vườn định xin giấy phép mở quán")).toBe("no-match");
+    expect(kind("con heo nhà tôi muốn đăng ký thành lập hội")).toBe("no-match");
+    // the people who keep the animals found the association
+    expect(top("mấy người nuôi chim cảnh trong huyện muốn lập hội")).toBe("1.013703");
+  });
+
   it("reads a being after an opener ('nhà', 'đám') that opens the question, a place gone to ('lên chỗ …') as the request, and an assessment's subject as a paper", () => {
     expect(kind("nhà thỏ trong chuồng nghèo lắm, xin công nhận hộ nghèo cho tụi nó")).toBe("no-match");
     expect(kind("đám chim sẻ trên mái khó khăn quá, xin xét hộ cận nghèo cho tụi nó")).toBe("no-match");
