@@ -1509,12 +1509,14 @@ function askingAgency(tokens: readonly Token[], at: number, len: number): boolea
 }
 
 /**
- * The first out-of-scope topic the question names (not counting words a synonym read otherwise),
+ * The out-of-scope topic the question names (not counting words a synonym read otherwise; the
+ * first in the table, unless another named by overlapping words takes in more of them),
  * the rest of the question, and whether the topic is told only in the story before the clause
  * stating the need (a loan told before "giờ muốn …").
  */
 function outOfScopeTopic(q: ReadQuery): TopicFound | null {
   let denied: TopicFound | null = null;
+  let found: { words: ReadonlySet<number>; topic: TopicFound } | null = null;
   const keys = new Set(q.tokens.map((t) => t.key));
   // (only the terms whose first word the question says, in the table's order)
   const { topics, byFirstKey, always } = topicTermsByFirstKey(searchData().topics);
@@ -1556,9 +1558,12 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
     // wanting or going there ("xin …", "muốn …", "ra …"): it decides the question
     // (not an institution: "cho ngân hàng" is who asks for the paper)
     const asked = !topic.unrelated && !topic.agency && spans.some(([at]) => askedFor(q.tokens, at) || requestedAt(q.tokens, at));
-    return { topic, term, rest, negated: false, inStory, asked };
+    // of two topics named by overlapping words, the more specific: the one whose words take in more
+    // of the question ("học lái máy bay" is a pilot's licence, though "học lái" is a driving
+    // licence's); of topics named apart, the first
+    if (found === null || (topic !== found.topic.topic && dropped.size > found.words.size && [...dropped].some((i) => found!.words.has(i)))) found = { words: dropped, topic: { topic, term, rest, negated: false, inStory, asked } };
   }
-  return denied;
+  return found?.topic ?? denied;
 }
 
 function read(data: IndexData, query: string | readonly Token[]): ReadQuery {
