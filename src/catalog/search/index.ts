@@ -91,6 +91,13 @@ const CURATED_BM25_BOOST = 1.15;
 const BM25_WEIGHT = 0.3;
 /** After a story, how much of the clause stating the need a candidate explains counts this much in the ranking. */
 const NEED_WEIGHT = 0.6;
+/**
+ * How much of the question a candidate explains counts this much in the ranking, beside its
+ * confidence (which weighs how much of a name or alias the question says more): a follow-up
+ * procedure that explains the word asking for it ("lại", "chấm dứt", "thay đổi") is not left
+ * behind a base procedure whose broad alias the rest of the question says whole.
+ */
+const EXPLAINED_WEIGHT = 0.25;
 /** The rare words a need clause must say (a share of the rarity of a word used once) for it to count. */
 const NEED_RARE = 0.44;
 const GENERIC_FACTOR = 0.25;
@@ -108,6 +115,8 @@ const COMMON_WORDS_QUESTION = 0.6;
 const STOP_PAIR_DISTINCTIVE = 0.6;
 /** How many words before a failed attempt's marker ("… không thành") tell of that attempt. */
 const ATTEMPT_WINDOW = 6;
+/** Between near-identical siblings, a word of a sibling's own that the question only reads through a synonym counts this much of one typed. */
+const READ_DIFFERENCE_FACTOR = 0.5;
 /** A question covering this much of a procedure's own name (by rarity) names it outright. */
 const NAMED_OUTRIGHT = 0.85;
 
@@ -1257,7 +1266,7 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
     if (c.distinctive === 0 && !(c.wholeCovered >= COMMON_WORDS_NAME && c.questionCovered >= COMMON_WORDS_QUESTION)) confidence = Math.min(0.3, confidence * 0.5);
     if (c.doc.curated) confidence = Math.min(1, confidence * CURATED_BOOST);
     const needShare = needTotal > 0 ? Math.min(1, c.needGot / needTotal) : 0;
-    scored.push({ doc: c.doc, confidence, nameCovered: c.wholeCovered, rank: confidence + BM25_WEIGHT * c.bm25 + (confidence >= MATCH_THRESHOLD ? NEED_WEIGHT * needShare : 0), needShare });
+    scored.push({ doc: c.doc, confidence, nameCovered: c.wholeCovered, rank: confidence + BM25_WEIGHT * c.bm25 + EXPLAINED_WEIGHT * c.questionCovered + (confidence >= MATCH_THRESHOLD ? NEED_WEIGHT * needShare : 0), needShare });
   }
   scored.sort((a, b) => b.rank - a.rank || (a.doc.code < b.doc.code ? -1 : 1));
   preferSaidDifferences(data, scored, weightOf, tones, q.tokens);
@@ -1345,7 +1354,9 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
     if (tone !== undefined && !doc.strongTones.has(tone) && doc.markedTerms.has(t)) return undefined;
     const typedAsWritten = tone !== undefined && doc.strongTones.has(tone);
     if (!t.includes(" ") && !typedAsWritten && pairs.some((p) => !doc.nameTerms.has(p) && p.split(" ").includes(t))) return undefined;
-    return w;
+    // (a word only read through a synonym, not typed, tells siblings apart less: "tổ hòa giải" read as
+    // "hòa giải viên" is still the words of "… tổ trưởng tổ hòa giải")
+    return typed.has(t) ? w : w * READ_DIFFERENCE_FACTOR;
   };
   const listedGeneric = searchData().generic;
   const weigh = (doc: Doc, other: ReadonlySet<string>): { own: number; said: number; shared: number; mentioned: number; unsaid: number } => {
@@ -1552,12 +1563,14 @@ function askingAgency(tokens: readonly Token[], at: number, len: number): boolea
 }
 
 /**
- * The first out-of-scope topic the question names (not counting words a synonym read otherwise),
+ * The out-of-scope topic the question names (not counting words a synonym read otherwise; the
+ * first in the table, unless another named by overlapping words takes in more of them),
  * the rest of the question, and whether the topic is told only in the story before the clause
  * stating the need (a loan told before "giờ muốn …").
  */
 function outOfScopeTopic(q: ReadQuery): TopicFound | null {
   let denied: TopicFound | null = null;
+  let found: { words: ReadonlySet<number>; topic: TopicFound } | null = null;
   const keys = new Set(q.tokens.map((t) => t.key));
   // (only the terms whose first word the question says, in the table's order)
   const { topics, byFirstKey, always } = topicTermsByFirstKey(searchData().topics);
@@ -1599,9 +1612,12 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
     // wanting or going there ("xin …", "muốn …", "ra …"): it decides the question
     // (not an institution: "cho ngân hàng" is who asks for the paper)
     const asked = !topic.unrelated && !topic.agency && spans.some(([at]) => askedFor(q.tokens, at) || requestedAt(q.tokens, at));
-    return { topic, term, rest, negated: false, inStory, asked };
+    // of two topics named by overlapping words, the more specific: the one whose words take in more
+    // of the question ("học lái máy bay" is a pilot's licence, though "học lái" is a driving
+    // licence's); of topics named apart, the first
+    if (found === null || (topic !== found.topic.topic && dropped.size > found.words.size && [...dropped].some((i) => found!.words.has(i)))) found = { words: dropped, topic: { topic, term, rest, negated: false, inStory, asked } };
   }
-  return denied;
+  return found?.topic ?? denied;
 }
 
 function read(data: IndexData, query: string | readonly Token[]): ReadQuery {
