@@ -470,6 +470,14 @@ describe("answers", () => {
     expect(top("ghi vào sổ hộ tịch việc ly hôn đã giải quyết ở nước ngoài")).toBe("2.000554");
   });
 
+  it("reads an out-of-scope word among many others of a long question as a circumstance when the rest names the same procedure", () => {
+    // a tax receipt told beside a new motorbike's first registration: the registration is asked
+    expect(top("Mua chiếc xe máy mới ở cửa hàng hôm qua, cửa hàng đưa hóa đơn với biên lai trước bạ, làm đăng ký xe với biển số ở công an xã cần những gì")).toBe("1.013067");
+    // a short question about the same topic still asks about the topic
+    expect(askCatalog(index, "đóng lệ phí trước bạ xe máy ở đâu")).toMatchObject({ kind: "out-of-scope", topic: "Thuế" });
+    expect(kind("vay vốn mua xe máy")).toBe("out-of-scope");
+  });
+
   it("answers the topic, not a procedure whose alias names it beside words the question does not say", () => {
     // an alias of the cooperative's notice says a cooperative founding a company: a citizen's own
     // company is the business registration office's

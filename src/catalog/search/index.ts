@@ -63,6 +63,13 @@ export const MATCH_THRESHOLD = 0.35;
 export const RUNNER_UP_THRESHOLD = 0.28;
 /** A part of the question that alone names a procedure this surely outweighs an out-of-scope word. */
 const REST_CONFIDENT = 0.6;
+/**
+ * A rest of the question this long (in words) that names the same procedure as the whole question,
+ * both at least LONG_REST_CONFIDENT sure, outweighs an out-of-scope word too: a loan or a passport
+ * mentioned in a long story is a circumstance, where in a short question it is the subject.
+ */
+const LONG_REST_WORDS = 16;
+const LONG_REST_CONFIDENT = 0.5;
 /** The same for a topic that is no administrative matter at all (the weather, a price): a procedure named less surely still outweighs it. */
 const UNRELATED_REST_CONFIDENT = 0.45;
 const NAMED_COVERED = 0.5;
@@ -1624,7 +1631,10 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
       // (an institution is a weaker sign than a topic: the rest needs to name a procedure as surely
       // as beside a matter that is no administrative one)
       const restConfident = oos.topic.unrelated || oos.topic.agency ? UNRELATED_REST_CONFIDENT : REST_CONFIDENT;
-      const restNames = best !== undefined && best.confidence >= restConfident && best.nameCovered >= NAMED_COVERED && !(otherTopic !== null && !otherTopic.negated && !otherTopic.topic.unrelated && !otherTopic.topic.agency && !saysPhrase(best.doc.strongKeys, otherTopic.term));
+      // (in a long question, a topic among many other words is a circumstance of the story when
+      // the whole question and the rest without it name the same procedure, less surely)
+      const longStory = best !== undefined && best.doc === top?.doc && restQuery.tokens.length >= LONG_REST_WORDS && Math.min(best.confidence, top.confidence) >= LONG_REST_CONFIDENT;
+      const restNames = best !== undefined && (best.confidence >= restConfident || longStory) && best.nameCovered >= NAMED_COVERED && !(otherTopic !== null && !otherTopic.negated && !otherTopic.topic.unrelated && !otherTopic.topic.agency && !saysPhrase(best.doc.strongKeys, otherTopic.term));
       if (!restNames) return oos.topic.unrelated ? { kind: "no-match" } : { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
       // the rest is answered, and the topic is said too (where to go for it); the variant is the
       // one the whole question names (the joint procedure that includes the topic), and one that
