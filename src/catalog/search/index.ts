@@ -61,6 +61,13 @@ export const MATCH_THRESHOLD = 0.35;
  * missing. Whether anything is offered at all is still decided by the best answer's confidence.
  */
 export const RUNNER_UP_THRESHOLD = 0.28;
+/**
+ * A question this long (in words) whose best candidate is this sure gets that candidate at
+ * MATCH_THRESHOLD: the words of a long story (the family, the place, what happened) dilute the
+ * confidence of the procedure it ends up asking for, where a short question that sure fits none.
+ */
+const LONG_QUESTION_WORDS = 20;
+const LONG_QUESTION_FLOOR = 0.28;
 /** A part of the question that alone names a procedure this surely outweighs an out-of-scope word. */
 const REST_CONFIDENT = 0.6;
 /**
@@ -1580,6 +1587,9 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
   const q = read(data, query);
   const scored = scoreQuery(data, q);
   const top = scored[0];
+  // a long question's best candidate, short of the threshold but as sure as a runner-up, is offered
+  // at the threshold: a long story spreads over many words that no procedure explains
+  if (top && top.confidence < MATCH_THRESHOLD && top.confidence >= LONG_QUESTION_FLOOR && q.tokens.length >= LONG_QUESTION_WORDS) top.confidence = MATCH_THRESHOLD;
 
   if (top && top.confidence >= MATCH_THRESHOLD && absurdSubject(q, top.doc)) return { kind: "no-match" };
 
