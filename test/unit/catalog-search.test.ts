@@ -490,6 +490,8 @@ describe("answers", () => {
     // company is the business registration office's
     expect(askCatalog(index, "tôi định lập công ty riêng")).toMatchObject({ kind: "out-of-scope", topic: "Doanh nghiệp" });
     expect(top("hợp tác xã chúng tôi lập công ty con thì báo xã thế nào")).toBe("2.001958");
+    // the notice names the topic in its own words ("thành lập doanh nghiệp"), not the question's
+    expect(top("Hợp tác xã bên tôi vừa góp vốn thành lập một công ty cổ phần, việc này có phải thông báo cho xã không")).toBe("2.001958");
     // an export, a domain name, a court claim: categories by their general words, with where to go
     expect(kind("xin giấy phép xuất khẩu hạt điều")).toBe("out-of-scope");
     expect(kind("mua tên miền cho trang web bán hàng")).toBe("out-of-scope");

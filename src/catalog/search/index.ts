@@ -1617,7 +1617,11 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
     // a procedure that itself names the topic, and whose name the question covers well, answers;
     // but a name or alias naming the topic says what sets the procedure apart too ("hợp tác xã" of
     // an alias "hợp tác xã lập công ty"): a question that says none of that asks about the topic
-    const named = top !== undefined && (top.confidence >= NAMED_CONFIDENT || top.nameCovered >= NAMED_COVERED) && saysPhrase(top.doc.strongKeys, oos.term) && saysRestOfTopicText(data, top.doc, oos.term, q);
+    // (by the term the question says, or, when the topic is not what the question asks for, in
+    // its own words, by another term of the topic that the question does not say: a
+    // cooperative's notice of "thành lập doanh nghiệp" for "công ty TNHH")
+    const topicTerms = oos.asked ? [oos.term] : [oos.term, ...oos.topic.terms.filter((t) => t !== oos.term && !saysPhrase(q.said, t))];
+    const named = top !== undefined && (top.confidence >= NAMED_CONFIDENT || top.nameCovered >= NAMED_COVERED) && topicTerms.some((term) => saysPhrase(top.doc.strongKeys, term) && saysRestOfTopicText(data, top.doc, term, q));
     // else the rest of the question must name a procedure on its own
     const restQuery = named ? null : read(data, oos.rest);
     const rest = restQuery === null ? [] : scoreQuery(data, restQuery);
