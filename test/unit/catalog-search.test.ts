@@ -751,6 +751,13 @@ describe("answers", () => {
     expect(top("xin giấy phép xây nhà ở")).toBe("1.013225");
   });
 
+  it("reads an out-of-scope topic told before a need clause that names nothing (whether a permit is needed) as the question", () => {
+    for (const [q, topic] of [
+      ["đốt pháo hoa ngày cưới con gái cần xin phép chỗ nào", "Pháo, pháo hoa"],
+      ["mướn drone chụp ảnh lễ cưới, cần giấy phép à", "Thiết bị bay không người lái (flycam)"],
+    ] as const) expect(askCatalog(index, q), q).toMatchObject({ kind: "out-of-scope", topic });
+  });
+
   it("reads an out-of-scope topic told only in the story as a circumstance when the need clause names a procedure", () => {
     expect(top("Ông tôi đang hưởng lương hưu bảo hiểm xã hội, mới mất tuần trước, giờ muốn làm giấy khai tử cho ông")).toBe("1.000656");
     // a need clause that names no procedure of its own: still the topic

@@ -1692,7 +1692,9 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
     // story weighs less than one said plainly, where the rest must name a procedure surely; the
     // rest ranks, as the topic's words are only the story's, but an institution's words may be
     // the procedure's own, as below)
-    if (!oos.topic.unrelated) {
+    // (not when that clause names nothing at all, asking only whether a permit is needed: the
+    // story's topic is then what is asked)
+    if (!oos.topic.unrelated && (need[0]?.confidence ?? 0) >= MATCH_THRESHOLD) {
       const rest = scoreQuery(data, read(data, oos.rest));
       const best = rest[0];
       if (best !== undefined && best.confidence >= MATCH_THRESHOLD && (best.needShare >= STORY_NEED_EXPLAINED || best.nameCovered >= NAMED_COVERED)) return withVariants(data, q, oos.topic.agency ? scored : rest, limit);
