@@ -84,6 +84,13 @@ describe("question text", () => {
     expect(top("đăng ký tạm chú cho người ở trọ")).toBe("1.004194");
   });
 
+  it("never respells a syllable typed with marks letter by letter ('gạch' is not 'sách')", () => {
+    // "bán sách" is a pair the catalog knows (publications); a brick seller asks nothing of it
+    expect(top("muốn bán gạch men thì xin phép gì")).not.toBe("3.000576");
+    // typed without marks, a syllable one letter off a pair is still a typo
+    expect(top("khia sinh cho be")).toBe("1.001193");
+  });
+
   it("respells a word typed with marks only into a word of the same tone ('rước' is not 'được')", () => {
     const vocab = { words: new Set(["to", "chuc", "duoc", "tam", "tru"]), bigrams: new Set(["chuc duoc", "tam tru"]), frequency: new Map<string, number>(), tonesOf: new Map([["duoc", new Set([5])], ["tru", new Set([1])]]) };
     const keys = (text: string): string[] => repairPairs(tokenize(text), vocab).map((t) => t.key);
@@ -302,6 +309,14 @@ describe("answers", () => {
     // a word the question says still decides
     expect(top("xóa đăng ký phương tiện vui chơi giải trí dưới nước")).toBe("2.001211");
     expect(top("đăng ký lại phương tiện vui chơi giải trí dưới nước")).toBe("2.001214");
+  });
+
+  it("ranks a follow-up that explains the word asking for it above a base procedure whose broad alias the rest says whole", () => {
+    // "mất" (read as "cấp lại") is explained only by "Cấp lại Giấy chứng nhận đăng ký hộ kinh doanh …"
+    expect(top("quán của chị mới bị mất giấy phép của hộ kinh doanh")).toBe("2.000575");
+    expect(top("quán của chị bị mất giấy tờ hộ kinh doanh")).toBe("2.000575");
+    // without such a word the base registration stands
+    expect(top("quán của chị muốn mở hộ kinh doanh")).toBe("1.001612");
   });
 
   it("reads a pair of a sibling's own, said as its name writes it, as that sibling's word, even where the word alone is a function word", () => {
@@ -572,10 +587,23 @@ describe("answers", () => {
     expect(askCatalog(index, "xin phep bay drone quay phim le cuoi")).toMatchObject({ kind: "out-of-scope", topic: "Thiết bị bay không người lái (flycam)" });
   });
 
+  it("answers the more specific of two topics named by overlapping words ('học lái' of 'học lái máy bay'), and the first of two named apart", () => {
+    expect(askCatalog(index, "cháu tôi đang học lái máy bay ở nước ngoài, về nước đổi bằng ở đâu")).toMatchObject({ kind: "out-of-scope", topic: "Giấy phép lái tàu bay (phi công)" });
+    expect(askCatalog(index, "học lái xe ô tô ở trung tâm nào")).toMatchObject({ kind: "out-of-scope", topic: "Giấy phép lái xe" });
+    expect(askCatalog(index, "xin phiếu lý lịch tư pháp để làm hồ sơ đi xuất khẩu gạo")).toMatchObject({ kind: "out-of-scope", topic: "Lý lịch tư pháp" });
+  });
+
   it("reads a being that opens the question and is then called 'hắn' or 'nó' alone as what the question is about", () => {
     // an insects' nest whose house repair is asked "cho hắn"; a cat "công nhận nó …" as a mediator
     expect(kind("tổ kiến dưới nền bếp, có phải xin phép sửa chữa nhà cho hắn không")).toBe("no-match");
     expect(kind("con mèo nhà tôi hiền lắm, xã công nhận nó làm tổ trưởng tổ hòa giải được không")).toBe("no-match");
+  });
+
+  it("reads a being that opens the question and then wants or asks as the one who asks, not a being those asking keep", () => {
+    expect(kind("đàn gà ngoài vườn định xin giấy phép mở quán")).toBe("no-match");
+    expect(kind("con heo nhà tôi muốn đăng ký thành lập hội")).toBe("no-match");
+    // the people who keep the animals found the association
+    expect(top("mấy người nuôi chim cảnh trong huyện muốn lập hội")).toBe("1.013703");
   });
 
   it("reads a being after an opener ('nhà', 'đám') that opens the question, a place gone to ('lên chỗ …') as the request, and an assessment's subject as a paper", () => {

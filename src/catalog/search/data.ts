@@ -96,6 +96,7 @@ const SubjectsFile = z.object({
   nounClassifiers: phrases.optional(),
   subjectPronouns: phrases.optional(),
   subjectOpeners: phrases.optional(),
+  beingWishes: phrases.optional(),
   beingProcedures: phrases.optional(),
   thingProcedures: phrases.optional(),
   agentBefore: phrases.optional(),
@@ -299,6 +300,8 @@ export interface SearchData {
   subjectOpeners: Phrase[];
   /** a being that opens the question, then referred to as what the procedure is for ("… cho nó") */
   subjectPronouns: Phrase[];
+  /** verbs of wanting or asking: a being that opens the question and then one of them is the one who asks ("con mèo … muốn …") */
+  beingWishes: Phrase[];
   /** words of a procedure's name or field that make it about animals and plants, or about objects */
   beingProcedures: Phrase[];
   thingProcedures: Phrase[];
@@ -433,6 +436,7 @@ export function searchData(): SearchData {
     nounClassifiers: (subjects.nounClassifiers ?? []).map(phraseOf),
     subjectPronouns: (subjects.subjectPronouns ?? []).map(phraseOf),
     subjectOpeners: (subjects.subjectOpeners ?? []).map(phraseOf),
+    beingWishes: (subjects.beingWishes ?? []).map(phraseOf),
     beingProcedures: (subjects.beingProcedures ?? []).map(phraseOf),
     thingProcedures: (subjects.thingProcedures ?? []).map(phraseOf),
     agentBefore: (subjects.agentBefore ?? []).map(phraseOf),

@@ -21,7 +21,7 @@ import { searchData, useSearchData, type SearchData, type OutOfScopeTopic, type 
 import type { AnswerResult, SearchAnswer } from "./answer.js";
 import { expandAbbreviations, needMarkerPairs, phraseAt, phraseSpans, readAlias, readQuery, saysPhrase, type ReadQuery } from "./query.js";
 import { absurdSubject, askedFor } from "./subjects.js";
-import { extractProcedureCodes, syllableKey, tokenize, type Token } from "./tokenize.js";
+import { extractProcedureCodes, syllableKey, tokenize, tokenizeWritten, type Token } from "./tokenize.js";
 import { toneOf, type Vocabulary } from "./typos.js";
 
 export interface SearchableProcedure {
@@ -91,6 +91,13 @@ const CURATED_BM25_BOOST = 1.15;
 const BM25_WEIGHT = 0.3;
 /** After a story, how much of the clause stating the need a candidate explains counts this much in the ranking. */
 const NEED_WEIGHT = 0.6;
+/**
+ * How much of the question a candidate explains counts this much in the ranking, beside its
+ * confidence (which weighs how much of a name or alias the question says more): a follow-up
+ * procedure that explains the word asking for it ("lại", "chấm dứt", "thay đổi") is not left
+ * behind a base procedure whose broad alias the rest of the question says whole.
+ */
+const EXPLAINED_WEIGHT = 0.25;
 /** The rare words a need clause must say (a share of the rarity of a word used once) for it to count. */
 const NEED_RARE = 0.44;
 const GENERIC_FACTOR = 0.25;
@@ -108,6 +115,8 @@ const COMMON_WORDS_QUESTION = 0.6;
 const STOP_PAIR_DISTINCTIVE = 0.6;
 /** How many words before a failed attempt's marker ("… không thành") tell of that attempt. */
 const ATTEMPT_WINDOW = 6;
+/** Between near-identical siblings, a word of a sibling's own that the question only reads through a synonym counts this much of one typed. */
+const READ_DIFFERENCE_FACTOR = 0.5;
 /** A question covering this much of a procedure's own name (by rarity) names it outright. */
 const NAMED_OUTRIGHT = 0.85;
 
@@ -274,9 +283,6 @@ class TermTable {
   readonly lastDoc: number[] = [];
   /** by term number: the last text whose terms listed it */
   private readonly listedIn: number[] = [];
-  private texts = 0;
-  /** numbersOf's list of a text's terms */
-  private scratch = new Int32Array(256);
   private readonly keyNumbers = new Map<string, number>();
   /** by key number: the key and its term number (−1 until a text uses it as a term, not as a function word) */
   readonly keys: string[] = [];
@@ -287,10 +293,26 @@ class TermTable {
   /** by key number: whether a text written with marks writes it without (tonesOf has its 0), and whether a name or alias does (flat has it) */
   private readonly plainWritten: boolean[] = [];
   private readonly plainNamed: boolean[] = [];
-  /** each text's terms, and the kinds it was read as (1 << TextKind) */
-  private readonly ofText = new Map<string, { numbers: Int32Array; kinds: number }>();
-  /** a name's or alias's terms as MiniSearch indexes them, until it has (indexTerms) */
-  private readonly indexedOf = new Map<string, string[]>();
+  /**
+   * Each text read, by number (its entry, by the text), and every text's terms one after another
+   * (numbersOf): text e's from start[e] to end[e] of `numbers`. (One buffer for all: a typed array a
+   * text was thousands of small allocations, kept the whole build.)
+   */
+  private readonly entryOf = new Map<string, number>();
+  readonly start: number[] = [];
+  readonly end: number[] = [];
+  /** the kinds each text was read as (1 << TextKind) */
+  private readonly kinds: number[] = [];
+  numbers: Int32Array<ArrayBuffer> = new Int32Array(1 << 16);
+  private used = 0;
+  /**
+   * A name's or alias's terms as MiniSearch indexes them (textTerms): its key numbers, then its
+   * pairs' term numbers, from indexedAt[e] of `indexed` (−1: none kept), until it has (indexTerms).
+   */
+  private indexed: Int32Array<ArrayBuffer> = new Int32Array(1 << 16);
+  private indexedUsed = 0;
+  private readonly indexedAt: number[] = [];
+  private readonly indexedWords: number[] = [];
   /** the words the catalog writes with marks, as written (tone signatures) */
   readonly written = new Set<string>();
   /** the tones it writes each word with in texts written with marks (0 for a word written there without) */
@@ -354,36 +376,47 @@ class TermTable {
     this.pairSlots = slots;
   }
 
-  /** The terms of a catalog text (termsOf) as numbers, read as `kind` says. */
-  numbersOf(text: string, kind: TextKind): Int32Array {
-    const entry = this.ofText.get(text);
-    if (entry !== undefined && (entry.kinds & (1 << kind)) !== 0) return entry.numbers;
+  /** The terms of a catalog text (termsOf) as numbers, read as `kind` says: the text's entry (its terms from start[e] to end[e] of `numbers`). */
+  numbersOf(text: string, kind: TextKind): number {
+    const entry = this.entryOf.get(text);
+    if (entry !== undefined && (this.kinds[entry]! & (1 << kind)) !== 0) return entry;
     // (a document's tokens are not kept: the build reads each document name once, here)
     const lines = text.includes("\n") ? text.split("\n") : [text];
     const tokenLists = lines.map(kind === TextKind.Document ? tokenize : tokensOf);
     if (entry !== undefined) {
       // (read before as another kind: its marks only)
-      entry.kinds |= 1 << kind;
+      this.kinds[entry]! |= 1 << kind;
       this.readMarks(tokenLists, kind);
-      return entry.numbers;
+      return entry;
     }
-    // (the terms listed in a buffer kept for the whole build: a text has at most two a word)
+    // (a text has at most two terms a word)
     let size = 0;
     for (let l = 0; l < tokenLists.length; l++) size += 2 * tokenLists[l]!.length;
-    if (this.scratch.length < size) this.scratch = new Int32Array(Math.max(size, 2 * this.scratch.length));
-    const list = this.scratch;
-    let listed = 0;
-    const mark = this.texts++;
+    if (this.numbers.length < this.used + size) this.numbers = grown(this.numbers, this.used + size);
+    const list = this.numbers;
+    let listed = this.used;
+    const mark = this.start.length;
+    this.entryOf.set(text, mark);
+    this.start.push(listed);
+    this.kinds.push(1 << kind);
     // (a name or alias of one line: its terms as MiniSearch indexes them too, its keys then its pairs, textTerms)
     const words = tokenLists[0]!.length;
-    const indexed: string[] | undefined = kind === TextKind.Named && tokenLists.length === 1 ? new Array<string>(words > 0 ? 2 * words - 1 : 0) : undefined;
+    let indexed: Int32Array | undefined;
+    let at = this.indexedUsed;
+    if (kind === TextKind.Named && tokenLists.length === 1) {
+      if (this.indexed.length < at + 2 * words) this.indexed = grown(this.indexed, at + 2 * words);
+      indexed = this.indexed;
+      this.indexedUsed += words > 0 ? 2 * words - 1 : 0;
+    } else at = -1;
+    this.indexedAt.push(at);
+    this.indexedWords.push(words);
     for (let l = 0; l < tokenLists.length; l++) {
       const tokens = tokenLists[l]!;
       let prev = -1;
       for (let i = 0; i < tokens.length; i++) {
         const t = tokens[i]!;
         const k = this.keyNumber(t.key);
-        if (indexed) indexed[i] = t.key;
+        if (indexed) indexed[at + i] = k;
         if (!this.isStop(t)) {
           let n = this.keyTerm[k]!;
           if (n < 0) this.keyTerm[k] = n = this.newTerm(t.key, k, -1);
@@ -394,7 +427,7 @@ class TermTable {
         }
         if (i > 0) {
           const n = this.pairTerm(prev, k);
-          if (indexed) indexed[words + i - 1] = this.terms[n]!;
+          if (indexed) indexed[at + words + i - 1] = n;
           if (this.listedIn[n] !== mark) {
             this.listedIn[n] = mark;
             list[listed++] = n;
@@ -403,11 +436,10 @@ class TermTable {
         prev = k;
       }
     }
-    const numbers = list.slice(0, listed);
-    this.ofText.set(text, { numbers, kinds: 1 << kind });
-    if (indexed) this.indexedOf.set(text, indexed);
+    this.used = listed;
+    this.end.push(listed);
     this.readMarks(tokenLists, kind);
-    return numbers;
+    return mark;
   }
 
   /**
@@ -448,13 +480,26 @@ class TermTable {
 
   /** The terms of catalog text as MiniSearch indexes them (textTerms): a name's or alias's as the build read it. */
   indexTerms(text: string): string[] {
-    if (!text.includes("\n")) return this.indexedOf.get(text) ?? textTerms(text);
+    if (!text.includes("\n")) return this.lineTerms(text);
     const lines = text.split("\n");
     const out: string[] = [];
     for (let l = 0; l < lines.length; l++) {
-      const terms = this.indexedOf.get(lines[l]!) ?? textTerms(lines[l]!);
+      const terms = this.lineTerms(lines[l]!);
       for (let i = 0; i < terms.length; i++) out.push(terms[i]!);
     }
+    return out;
+  }
+
+  /** textTerms of a line: a name's or alias's from the numbers the build kept. */
+  private lineTerms(line: string): string[] {
+    const entry = this.entryOf.get(line);
+    const at = entry === undefined ? -1 : (this.indexedAt[entry] ?? -1);
+    if (at < 0) return textTerms(line);
+    const words = this.indexedWords[entry!]!;
+    const { indexed, keys, terms } = this;
+    const out = new Array<string>(words > 0 ? 2 * words - 1 : 0);
+    for (let i = 0; i < words; i++) out[i] = keys[indexed[at + i]!]!;
+    for (let i = words; i < out.length; i++) out[i] = terms[indexed[at + i]!]!;
     return out;
   }
 
@@ -464,16 +509,26 @@ class TermTable {
    * lists and the counts are left behind.)
    */
   reader(): (text: string) => readonly string[] {
-    this.indexedOf.clear();
-    const { ofText, terms, isStop } = this;
+    this.indexed = new Int32Array(0);
+    this.indexedAt.length = 0;
+    const { entryOf, start, end, terms, isStop } = this;
+    const numbers = this.numbers.slice(0, this.used);
     return (text) => {
-      const numbers = ofText.get(text)?.numbers;
-      if (numbers === undefined) return termsOf(text, isStop);
-      const out = new Array<string>(numbers.length);
-      for (let i = 0; i < numbers.length; i++) out[i] = terms[numbers[i]!]!;
+      const entry = entryOf.get(text);
+      if (entry === undefined) return termsOf(text, isStop);
+      const from = start[entry]!;
+      const out = new Array<string>(end[entry]! - from);
+      for (let i = 0; i < out.length; i++) out[i] = terms[numbers[from + i]!]!;
       return out;
     };
   }
+}
+
+/** A copy of `array` with room for `size` numbers at least (twice as many as it had, or more). */
+function grown(array: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(Math.max(size, 2 * array.length));
+  bigger.set(array);
+  return bigger;
 }
 
 /** The terms of several texts (termsOf), each once, in order. */
@@ -765,13 +820,19 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
     }
     return rule;
   };
+  // (each alias tokenized once: its tokens stay in the build's cache, as tokensOf makes them)
   const readOf = procedures.map((p, id) =>
-    p.aliases.flatMap((a) =>
-      readAlias(a, (s) => {
-        const rule = notReadOf(s);
-        return typeof rule === "string" ? !nameKeys[id]!.includes(rule) : rule;
-      }) ?? [],
-    ),
+    p.aliases.flatMap((a) => {
+      const written: string[] = [];
+      const tokens = tokenizeWritten(a, written);
+      if (!tokenCache!.has(a)) tokenCache!.set(a, tokens);
+      return (
+        readAlias(tokens, written, (s) => {
+          const rule = notReadOf(s);
+          return typeof rule === "string" ? !nameKeys[id]!.includes(rule) : rule;
+        }) ?? []
+      );
+    }),
   );
   const docs = makeDocs(procedures, readOf, context);
 
@@ -788,8 +849,10 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
     // (a procedure's name and aliases, then its aliases as read; or its documents and field)
     const named = strong ? 1 + procedures[id]!.aliases.length : 0;
     for (let i = 0; i < texts.length; i++) {
-      const numbers = table.numbersOf(texts[i]!, !strong ? TextKind.Document : i < named ? TextKind.Named : TextKind.Reading);
-      for (let j = 0; j < numbers.length; j++) {
+      const entry = table.numbersOf(texts[i]!, !strong ? TextKind.Document : i < named ? TextKind.Named : TextKind.Reading);
+      // (read after numbersOf: it may have grown)
+      const { numbers } = table;
+      for (let j = table.start[entry]!, end = table.end[entry]!; j < end; j++) {
         const t = numbers[j]!;
         if (lastDoc[t] === id) continue;
         lastDoc[t] = id;
@@ -1203,7 +1266,7 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
     if (c.distinctive === 0 && !(c.wholeCovered >= COMMON_WORDS_NAME && c.questionCovered >= COMMON_WORDS_QUESTION)) confidence = Math.min(0.3, confidence * 0.5);
     if (c.doc.curated) confidence = Math.min(1, confidence * CURATED_BOOST);
     const needShare = needTotal > 0 ? Math.min(1, c.needGot / needTotal) : 0;
-    scored.push({ doc: c.doc, confidence, nameCovered: c.wholeCovered, rank: confidence + BM25_WEIGHT * c.bm25 + (confidence >= MATCH_THRESHOLD ? NEED_WEIGHT * needShare : 0), needShare });
+    scored.push({ doc: c.doc, confidence, nameCovered: c.wholeCovered, rank: confidence + BM25_WEIGHT * c.bm25 + EXPLAINED_WEIGHT * c.questionCovered + (confidence >= MATCH_THRESHOLD ? NEED_WEIGHT * needShare : 0), needShare });
   }
   scored.sort((a, b) => b.rank - a.rank || (a.doc.code < b.doc.code ? -1 : 1));
   preferSaidDifferences(data, scored, weightOf, tones, q.tokens);
@@ -1291,7 +1354,9 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
     if (tone !== undefined && !doc.strongTones.has(tone) && doc.markedTerms.has(t)) return undefined;
     const typedAsWritten = tone !== undefined && doc.strongTones.has(tone);
     if (!t.includes(" ") && !typedAsWritten && pairs.some((p) => !doc.nameTerms.has(p) && p.split(" ").includes(t))) return undefined;
-    return w;
+    // (a word only read through a synonym, not typed, tells siblings apart less: "tổ hòa giải" read as
+    // "hòa giải viên" is still the words of "… tổ trưởng tổ hòa giải")
+    return typed.has(t) ? w : w * READ_DIFFERENCE_FACTOR;
   };
   const listedGeneric = searchData().generic;
   const weigh = (doc: Doc, other: ReadonlySet<string>): { own: number; said: number; shared: number; mentioned: number; unsaid: number } => {
@@ -1498,12 +1563,14 @@ function askingAgency(tokens: readonly Token[], at: number, len: number): boolea
 }
 
 /**
- * The first out-of-scope topic the question names (not counting words a synonym read otherwise),
+ * The out-of-scope topic the question names (not counting words a synonym read otherwise; the
+ * first in the table, unless another named by overlapping words takes in more of them),
  * the rest of the question, and whether the topic is told only in the story before the clause
  * stating the need (a loan told before "giờ muốn …").
  */
 function outOfScopeTopic(q: ReadQuery): TopicFound | null {
   let denied: TopicFound | null = null;
+  let found: { words: ReadonlySet<number>; topic: TopicFound } | null = null;
   const keys = new Set(q.tokens.map((t) => t.key));
   // (only the terms whose first word the question says, in the table's order)
   const { topics, byFirstKey, always } = topicTermsByFirstKey(searchData().topics);
@@ -1545,9 +1612,12 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
     // wanting or going there ("xin …", "muốn …", "ra …"): it decides the question
     // (not an institution: "cho ngân hàng" is who asks for the paper)
     const asked = !topic.unrelated && !topic.agency && spans.some(([at]) => askedFor(q.tokens, at) || requestedAt(q.tokens, at));
-    return { topic, term, rest, negated: false, inStory, asked };
+    // of two topics named by overlapping words, the more specific: the one whose words take in more
+    // of the question ("học lái máy bay" is a pilot's licence, though "học lái" is a driving
+    // licence's); of topics named apart, the first
+    if (found === null || (topic !== found.topic.topic && dropped.size > found.words.size && [...dropped].some((i) => found!.words.has(i)))) found = { words: dropped, topic: { topic, term, rest, negated: false, inStory, asked } };
   }
-  return denied;
+  return found?.topic ?? denied;
 }
 
 function read(data: IndexData, query: string | readonly Token[]): ReadQuery {

@@ -5,7 +5,7 @@
  */
 import { isVietnameseSyllable } from "../../text/vietnamese.js";
 import { sameToneKey, searchData, type Phrase, type QuantityIdiom, type Synonym } from "./data.js";
-import { plainTokens, tokenize, tokenizeWord, wordsOf, type Token } from "./tokenize.js";
+import { plainTokens, tokenize, wordsOf, type Token } from "./tokenize.js";
 import { repairPairs, repairTokens, type Vocabulary } from "./typos.js";
 
 /** Only the start of a very long message is read: a question is stated in its first lines. */
@@ -462,22 +462,11 @@ function synonymAt(tokens: readonly Token[], i: number, skip?: (s: Synonym) => b
  * table: its colloquial phrases as the catalog's words, so that it meets the question that says
  * the same in the same words. The reading as text, one line per run read together (a phrase a
  * synonym read is a line of its own, as it is a segment of its own in a question), or null when
- * no synonym applies. `skip`: synonyms not to read. (Abbreviations stay as written: spelling them
- * out too measured worse on the dev questions.)
+ * no synonym applies. The alias as its tokens and each token as written (tokenize.ts
+ * tokenizeWritten: the build tokenizes each alias once). `skip`: synonyms not to read.
+ * (Abbreviations stay as written: spelling them out too measured worse on the dev questions.)
  */
-export function readAlias(alias: string, skip: (s: Synonym) => boolean): string | null {
-  // each token, and the word it was written as
-  const tokens: Token[] = [];
-  const texts: string[] = [];
-  const words = wordsOf(alias.normalize("NFC").toLowerCase(), false);
-  for (let w = 0; w < words.length; w++) {
-    const word = words[w]!;
-    const wordTokens = tokenizeWord(word);
-    for (let t = 0; t < wordTokens.length; t++) {
-      tokens.push(wordTokens[t]!);
-      texts.push(wordTokens.length === 1 ? word : wordTokens[t]!.key);
-    }
-  }
+export function readAlias(tokens: readonly Token[], written: readonly string[], skip: (s: Synonym) => boolean): string | null {
   // (the lines only once a synonym applies: a third of the aliases have none)
   let lines: string[] | null = null;
   // where the run of words not read starts
@@ -489,13 +478,13 @@ export function readAlias(alias: string, skip: (s: Synonym) => boolean): string 
       continue;
     }
     lines ??= [];
-    if (i > from) lines.push(texts.slice(from, i).join(" "));
+    if (i > from) lines.push(written.slice(from, i).join(" "));
     lines.push(s.meansText);
     i += s.say.keys.length;
     from = i;
   }
   if (lines === null) return null;
-  if (from < tokens.length) lines.push(texts.slice(from).join(" "));
+  if (from < tokens.length) lines.push(written.slice(from).join(" "));
   return lines.join("\n");
 }
 

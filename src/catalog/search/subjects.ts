@@ -6,7 +6,8 @@
  *
  * - a being or thing "cho …" / "của …" (perhaps after a classifier or a number: "cho hai con …")
  *   is what the procedure is asked for; one that opens the question and is then referred to
- *   ("… cho nó", "… cho hắn", "công nhận nó …") too;
+ *   ("… cho nó", "… cho hắn", "công nhận nó …") too, and so is one that opens it and then wants or
+ *   asks ("con mèo … muốn …");
  * - a being that did something ("bị chó cắn", "cây đổ") is a circumstance, not the subject;
  * - a word that only looks like a being's name typed without marks names none ("con ca" is
  *   also "con cả").
@@ -111,6 +112,23 @@ function opensAndReferred(tokens: readonly Token[], at: number, len: number): bo
   const start = classifiersBefore(tokens, at);
   if (start > 0 && !subjectOpeners.some((o) => o.keys.length === start && typedAt(o, tokens, 0))) return false;
   for (let j = at + len; j < tokens.length; j++) if (anyTypedAt(subjectPronouns, tokens, j)) return true;
+  return false;
+}
+
+/** How many words may stand between a being that opens the question and its verb of wanting ("đàn vịt ngoài ao định …"). */
+const WISH_WITHIN = 3;
+
+/**
+ * Whether the being at the span opens the question (as for opensAndReferred) and a verb of
+ * wanting or asking follows within a few words: the being is the one who asks (ducks on the pond
+ * that "định" open a shop), whatever procedure the rest names — unlike a being those asking keep
+ * or sell (bird keepers founding an association), or one that did something (agent).
+ */
+function opensAndWishes(tokens: readonly Token[], at: number, len: number): boolean {
+  const { beingWishes, subjectOpeners } = searchData();
+  const start = classifiersBefore(tokens, at);
+  if (start > 0 && !subjectOpeners.some((o) => o.keys.length === start && typedAt(o, tokens, 0))) return false;
+  for (let j = at + len; j <= Math.min(tokens.length - 1, at + len + WISH_WITHIN); j++) if (anyTypedAt(beingWishes, tokens, j)) return true;
   return false;
 }
 
@@ -229,7 +247,7 @@ export function absurdSubject(q: ReadQuery, doc: SubjectDoc): boolean {
   // any other: a being or thing the procedure is asked for, unless the procedure is about such
   // beings (livestock, forestry…) or things (vehicles, property…) itself
   return (
-    (!about(data.beingProcedures) && named(data.notPersons, tokens, keys, (t, at, p) => asked(t, at, p) || opensAndReferred(t, at, p.keys.length))) ||
+    (!about(data.beingProcedures) && named(data.notPersons, tokens, keys, (t, at, p) => asked(t, at, p) || opensAndReferred(t, at, p.keys.length) || opensAndWishes(t, at, p.keys.length))) ||
     (!about(data.thingProcedures) && named(data.things, tokens, keys, (t, at, p) => asked(t, at, p)))
   );
 }

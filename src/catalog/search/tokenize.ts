@@ -89,19 +89,6 @@ function syllableTokens(word: string): Token[] | null {
   return [{ key, tone: marked ? toneSignature(word) : key, marked }];
 }
 
-/** tokenize of one word (a run of letters, marks and digits out of a text), kept: the index build reads the catalog's aliases a word at a time (query.ts readAlias). */
-const singleWordCache = new Map<string, readonly Token[]>();
-
-export function tokenizeWord(word: string): readonly Token[] {
-  let tokens = singleWordCache.get(word);
-  if (tokens === undefined) {
-    tokens = tokenize(word);
-    if (singleWordCache.size >= WORD_CACHE_LIMIT) singleWordCache.clear();
-    singleWordCache.set(word, tokens);
-  }
-  return tokens;
-}
-
 /** What a character is to a word: not looked up yet, none of it, a letter, mark or digit, or a format character. */
 const enum CharKind {
   Unknown,
@@ -164,6 +151,18 @@ const FORMAT_ALL = /\p{Cf}/gu;
 
 /** Split text into syllable tokens. Punctuation and symbols separate words and are dropped. */
 export function tokenize(text: string): Token[] {
+  return tokensOfText(text, null);
+}
+
+/**
+ * tokenize, and each token as written in `written`: its word, or its key for a word of several
+ * tokens (query.ts readAlias writes an alias's words that no synonym reads so).
+ */
+export function tokenizeWritten(text: string, written: string[]): Token[] {
+  return tokensOfText(text, written);
+}
+
+function tokensOfText(text: string, written: string[] | null): Token[] {
   const tokens: Token[] = [];
   // One pass over the text (the index tokenizes the whole catalog, ~650 KB). Invisible format
   // characters (zero-width, bidi marks, a soft hyphen) pasted inside a word do not split it: they
@@ -181,6 +180,7 @@ export function tokenize(text: string): Token[] {
     }
     const wordTokenList = wordTokens(word);
     for (let j = 0; j < wordTokenList.length; j++) tokens.push(wordTokenList[j]!);
+    if (written !== null) for (let j = 0; j < wordTokenList.length; j++) written.push(wordTokenList.length === 1 ? word : wordTokenList[j]!.key);
   }
   return tokens;
 }

@@ -10,8 +10,8 @@
  *   the tone typed ("rước" is not "được");
  * - typos: one edit (insert, delete, substitute, swap) away from a known syllable, for words of
  *   four letters or more. A word that is itself a possible Vietnamese syllable is only corrected
- *   when the correction forms a known word pair with a neighbour ("khia sinh" → "khai sinh"),
- *   so that real words we do not know ("tuần") are left alone.
+ *   when it is typed without marks and the correction forms a known word pair with a neighbour
+ *   ("khia sinh" → "khai sinh"), so that real words we do not know ("tuần", "gạch") are left alone.
  */
 import { canonicalSyllable, isVietnameseSyllable } from "../../text/vietnamese.js";
 import type { Token } from "./tokenize.js";
@@ -133,7 +133,9 @@ export function repairTokens(tokens: readonly Token[], vocab: Vocabulary): Token
         .map((c) => ({ c, support: support(c), freq: vocab.frequency.get(c) ?? 0 }))
         .sort((a, b) => b.support - a.support || b.freq - a.freq || (a.c < b.c ? -1 : 1));
       const best = candidates[0];
-      if (best && (best.support > 0 || !isVietnameseSyllable(key))) {
+      // (a word typed with marks that is a syllable is a word the citizen meant: its letters are not
+      // respelled for a pair with a neighbour, "bán gạch" is not "bán sách")
+      if (best && ((best.support > 0 && !token.marked) || !isVietnameseSyllable(key))) {
         out.push(plain(best.c));
         return;
       }
