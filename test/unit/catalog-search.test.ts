@@ -319,6 +319,14 @@ describe("answers", () => {
     expect(top("quán của chị muốn mở hộ kinh doanh")).toBe("1.001612");
   });
 
+  it("reads closing for good ('đóng hẳn') as ending the activity, not as registering it", () => {
+    expect(top("tiệm giặt ủi của tôi đóng hẳn hộ kinh doanh")).toBe("1.001266");
+  });
+
+  it("certifies a refusal of an inheritance ('khước từ … thừa kế') as the refusal, not as the division the word 'thừa kế' alone selects", () => {
+    expect(top("chị tôi khước từ quyền thừa kế mảnh ruộng, cần xã chứng thực")).toBe("2.001016");
+  });
+
   it("reads a pair of a sibling's own, said as its name writes it, as that sibling's word, even where the word alone is a function word", () => {
     // "thôi hưởng" of "Thủ tục thôi hưởng trợ cấp sinh hoạt …" beside "Thủ tục hưởng trợ cấp sinh hoạt …"
     expect(top("nghe nhan qua doi, con chau xin thoi huong tro cap sinh hoat")).toBe("1.014312");

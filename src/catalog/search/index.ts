@@ -528,8 +528,9 @@ class TermTable {
 
   /**
    * The terms of a text, as termsOf makes them: from its numbers for a catalog text the build read.
-   * (What the index keeps of the table once built: each text's numbers and the terms; MiniSearch's
-   * lists and the counts are left behind.)
+   * (It lets go of the lists made for MiniSearch, `indexed`. The rest of the table stays alive as
+   * long as the index: the build's closures that MiniSearch keeps, its tokenize and processTerm
+   * options, share one scope with the table.)
    */
   reader(): (text: string) => readonly string[] {
     this.indexed = new Int32Array(0);
