@@ -11,6 +11,8 @@ import { clip } from "../../src/text/clip.js";
 
 /** Words of the data about an amount the citizen receives. */
 const AMOUNT = /(?<!\p{L})(mức hỗ trợ|mức trợ cấp|mức hưởng|mức trợ giúp)(?!\p{L})/iu;
+/** Words of the data about how long a paper stays valid, with the length said ("có giá trị 06 tháng", "thời hạn sử dụng … không quá 12 tháng"). */
+const VALIDITY = /(?<!\p{L})(giá trị|hiệu lực|hạn sử dụng)(?!\p{L})[^.;]{0,80}?\d+\s*(ngày|tháng|năm)(?!\p{L})/iu;
 /** Words of the data about doing a procedure late: a fine, a deadline passed, a late fee. */
 const LATE = /(?<!\p{L})(phạt|quá hạn|trễ hạn|đúng hạn|muộn|chậm)(?!\p{L})/iu;
 
@@ -359,6 +361,7 @@ export const botText = {
         if (!aspects.includes("presence")) lines.push(`📮 ${postalLine(procedure)}`, ...(submissionOf(procedure).online === null ? [botText.onlineUnknown] : []));
       } else if (a === "presence") lines.push(...botText.presenceLines(procedure, mobile));
       else if (a === "penalty") lines.push(...botText.penaltyLines(p));
+      else if (a === "validity") lines.push(...botText.validityLines(p));
       else lines.push(...botText.proxyLines(p));
     }
     return lines;
@@ -464,6 +467,19 @@ export const botText = {
     return clauses.length
       ? ["💵 Về số tiền được nhận, dữ liệu của thủ tục nêu:", ...[...new Set(clauses)].map((t) => `• ${t.charAt(0).toUpperCase()}${t.slice(1)}`)]
       : ["💵 Số tiền được hỗ trợ, trợ cấp không có trong danh mục thủ tục; ông/bà vui lòng hỏi bộ phận một cửa (Trung tâm Phục vụ hành chính công) của xã/phường."];
+  },
+  /**
+   * How long a paper stays valid: the clauses of the procedure's own data (`told`) that say it
+   * (its result's, or a paper's to hand in), else that the catalog does not say and where to ask.
+   */
+  validityLines(p: ProcedureView): string[] {
+    const clauses = [...p.notes, ...p.toShow, ...p.documents.flatMap((d) => [d.name, d.note])]
+      .flatMap((t) => (t ?? "").split(/;\s*|(?<=\.)\s+/u))
+      .map((t) => t.trim().replace(/\.$/, ""))
+      .filter((t) => VALIDITY.test(t));
+    return clauses.length
+      ? ["📅 Về thời hạn sử dụng của giấy tờ, dữ liệu của thủ tục nêu:", ...[...new Set(clauses)].map((t) => `• ${t.charAt(0).toUpperCase()}${t.slice(1)}`)]
+      : ["📅 Thời hạn sử dụng của giấy tờ được cấp không có trong danh mục thủ tục; ông/bà vui lòng hỏi bộ phận một cửa (Trung tâm Phục vụ hành chính công) của xã/phường."];
   },
   /** Doing it late: what the procedure's own data (`told`) says of it (a late fee, a deadline), and where to ask about a fine it does not name. */
   penaltyLines(p: ProcedureView): string[] {
