@@ -38,6 +38,15 @@ function postalLine(p: ProcedureView): string {
   return `${desk}; việc gửi hồ sơ qua Bưu điện: chưa có thông tin, ông/bà vui lòng hỏi bộ phận một cửa.${also}`;
 }
 
+/** The clauses of the data's texts (cut at ";" and at a sentence's end) that `about` matches, each once, as bullets. */
+function clausesSaying(texts: readonly (string | null)[], about: RegExp): string[] {
+  const clauses = texts
+    .flatMap((t) => (t ?? "").split(/;\s*|(?<=\.)\s+/u))
+    .map((t) => t.trim().replace(/\.$/, ""))
+    .filter((t) => about.test(t));
+  return [...new Set(clauses)].map((t) => `• ${t.charAt(0).toUpperCase()}${t.slice(1)}`);
+}
+
 function copies(originals: number, copies: number): string {
   const parts = [originals ? `${originals} bản chính` : "", copies ? `${copies} bản sao` : ""].filter(Boolean);
   return parts.length ? ` — ${parts.join(", ")}` : "";
@@ -460,12 +469,9 @@ export const botText = {
    * fee in its place ("Miễn phí" is what the citizen pays, not what they get).
    */
   amountLines(p: ProcedureView): string[] {
-    const clauses = [p.fee, ...p.notes, ...p.toShow, ...p.documents.map((d) => d.note)]
-      .flatMap((t) => (t ?? "").split(/;\s*|(?<=\.)\s+/u))
-      .map((t) => t.trim().replace(/\.$/, ""))
-      .filter((t) => AMOUNT.test(t));
+    const clauses = clausesSaying([p.fee, ...p.notes, ...p.toShow, ...p.documents.map((d) => d.note)], AMOUNT);
     return clauses.length
-      ? ["💵 Về số tiền được nhận, dữ liệu của thủ tục nêu:", ...[...new Set(clauses)].map((t) => `• ${t.charAt(0).toUpperCase()}${t.slice(1)}`)]
+      ? ["💵 Về số tiền được nhận, dữ liệu của thủ tục nêu:", ...clauses]
       : ["💵 Số tiền được hỗ trợ, trợ cấp không có trong danh mục thủ tục; ông/bà vui lòng hỏi bộ phận một cửa (Trung tâm Phục vụ hành chính công) của xã/phường."];
   },
   /**
@@ -473,12 +479,9 @@ export const botText = {
    * (its result's, or a paper's to hand in), else that the catalog does not say and where to ask.
    */
   validityLines(p: ProcedureView): string[] {
-    const clauses = [...p.notes, ...p.toShow, ...p.documents.flatMap((d) => [d.name, d.note])]
-      .flatMap((t) => (t ?? "").split(/;\s*|(?<=\.)\s+/u))
-      .map((t) => t.trim().replace(/\.$/, ""))
-      .filter((t) => VALIDITY.test(t));
+    const clauses = clausesSaying([...p.notes, ...p.toShow, ...p.documents.flatMap((d) => [d.name, d.note])], VALIDITY);
     return clauses.length
-      ? ["📅 Về thời hạn sử dụng của giấy tờ, dữ liệu của thủ tục nêu:", ...[...new Set(clauses)].map((t) => `• ${t.charAt(0).toUpperCase()}${t.slice(1)}`)]
+      ? ["📅 Về thời hạn sử dụng của giấy tờ, dữ liệu của thủ tục nêu:", ...clauses]
       : ["📅 Thời hạn sử dụng của giấy tờ được cấp không có trong danh mục thủ tục; ông/bà vui lòng hỏi bộ phận một cửa (Trung tâm Phục vụ hành chính công) của xã/phường."];
   },
   /** Doing it late: what the procedure's own data (`told`) says of it (a late fee, a deadline), and where to ask about a fine it does not name. */
