@@ -12,8 +12,9 @@
  *   one that also asks about a commune procedure gets that answered, then where to go for the
  *   other); no match says so.
  * A follow-up that says only how it differs from the procedure under discussion ("cấp lại vì bị
- * mất") is read once more after that procedure's name; a procedure that reading is sure of is
- * offered beside the one under discussion.
+ * mất") is read once more after that procedure's name; a procedure that reading is sure of — else
+ * the one of its family whose name holds every word that differs ("còn gia hạn thì …" after the
+ * temporary residence) — is offered beside the one under discussion.
  * Follow-ups (fee, time, where, by post, whether one must be there or can do it from home — with
  * the mobile-registration procedure where the catalog has one —, doing it late: what the data says
  * of it, and where to ask about a fine it does not name) stay on the procedure being discussed;
@@ -115,7 +116,9 @@ function textFrom(text: string, at: number): string | null {
 }
 
 const pairsOf = (keys: readonly string[]): Set<string> => new Set(keys.slice(1).map((k, i) => `${keys[i]} ${k}`));
-const { stopWords, generic } = searchData();
+const { stopWords, stopTones, generic } = searchData();
+/** A function word of the search, read with its tone where it is typed with one ("chữ" is not "chú"). */
+const isStopWord = (t: { key: string; tone: string; marked: boolean }): boolean => (t.marked ? stopTones.has(t.tone) : stopWords.has(t.key));
 
 /**
  * Whether two procedures are of one family: their names share a pair of words that is not one of
@@ -222,7 +225,54 @@ function alsoOutOfScope(ctx: TurnContext, found: SearchAnswer): void {
   if ((found.kind === "match" || found.kind === "choices") && found.alsoOutOfScope) ctx.reply({ text: botText.alsoOutOfScope(found.alsoOutOfScope.topic, found.alsoOutOfScope.whereToGo) });
 }
 
+/** A name's syllable keys in order, kept per name (a follow-up compares them with the whole catalog's). */
+const nameSyllables = new Map<string, readonly string[]>();
+const syllablesOf = (name: string): readonly string[] => {
+  let keys = nameSyllables.get(name);
+  if (keys === undefined) {
+    keys = tokenize(name).map((t) => t.key);
+    if (nameSyllables.size >= 10_000) nameSyllables.clear();
+    nameSyllables.set(name, keys);
+  }
+  return keys;
+};
+/** Whether `run` is in `keys`, its syllables in a row. */
+const holdsRun = (keys: readonly string[], run: readonly string[]): boolean => keys.some((_, i) => run.every((k, j) => keys[i + j] === k));
+/** A sibling's name adds at most this many words to the procedure's and the differing ones: a longer one is another matter (a joint procedure). */
+const SIBLING_MORE_WORDS = 5;
+
 export function documentsFeature(catalog: CatalogService): Feature {
+  /**
+   * The procedure of the same family as `current` (`akin`) whose name holds every run of words a
+   * follow-up says beyond the words that ask, the function words and `current`'s own name, each
+   * in a row (the extension of a temporary residence, asked with "gia hạn" after its
+   * registration; the deletion, with "xóa", after the permanent residence; the re-registration,
+   * with "lại", after a death's registration; the signature's certifying, with "chữ ký", after
+   * the certified copy), and adds at most a few words more: the one adding the fewest; none where
+   * no name holds them all, or two tie. The search, reading the follow-up after `current`'s
+   * name, stays sure of `current` itself: its name outweighs the one word that differs.
+   */
+  const siblingByName = async (current: ProcedureView, said: Utterance): Promise<ProcedureView | undefined> => {
+    const own = new Set(syllablesOf(current.name));
+    const asking = said.wordsOf([...ASPECTS.map((a) => INTENTS[a]), INTENTS.aspectOnly]);
+    const runs: string[][] = [];
+    let last = -2;
+    said.tokens.forEach((t, i) => {
+      if (asking.has(i) || isStopWord(t) || own.has(t.key)) return;
+      if (last === i - 1) runs[runs.length - 1]!.push(t.key);
+      else runs.push([t.key]);
+      last = i;
+    });
+    if (runs.length === 0) return undefined;
+    const differing = new Set(runs.flat());
+    const fits = (await catalog.list())
+      .filter((q) => q.code !== current.code && runs.every((run) => holdsRun(syllablesOf(q.name), run)) && akin(q, current))
+      .map((q) => ({ q, more: new Set(syllablesOf(q.name).filter((k) => !own.has(k) && !differing.has(k))).size }))
+      .filter((f) => f.more <= SIBLING_MORE_WORDS)
+      .sort((a, b) => a.more - b.more);
+    return fits[0] && (fits.length === 1 || fits[1]!.more > fits[0].more) ? fits[0].q : undefined;
+  };
+
   /** The same procedure with a foreign element ("Đăng ký kết hôn" → "Thủ tục đăng ký kết hôn có yếu tố nước ngoài"). */
   const foreignCounterpart = async (p: ProcedureView): Promise<ProcedureView | null> => {
     const wanted = `${nameKey(p.name)} ${FOREIGN}`;
@@ -371,9 +421,9 @@ export function documentsFeature(catalog: CatalogService): Feature {
     const namesAnother =
       !asksOnly &&
       (found.kind === "choices" || found.kind === "out-of-scope" || (top !== undefined && current !== undefined && top.code !== current.code && (top.score >= CONFIDENT || (await saysNameOf(said, top.code, current)))));
-    const offerSibling = async (current: ProcedureView): Promise<boolean> => {
-      const sibling = confidentCode(await askCatalog(catalog, new Utterance(`${current.name} ${said.text}`, COMPOUNDS)));
-      const other = sibling !== null && sibling !== current.code ? await catalog.get(sibling) : undefined;
+    const offerSibling = async (current: ProcedureView, bySearch = true): Promise<boolean> => {
+      const sibling = bySearch ? confidentCode(await askCatalog(catalog, new Utterance(`${current.name} ${said.text}`, COMPOUNDS))) : null;
+      const other = (sibling !== null && sibling !== current.code ? await catalog.get(sibling) : undefined) ?? (await siblingByName(current, said));
       if (!other) return false;
       const offered = [other, current];
       ctx.session.offered = offered.map((p) => p.code);
@@ -389,7 +439,9 @@ export function documentsFeature(catalog: CatalogService): Feature {
       // search finds in no procedure: the procedure that differing names, if reading it after this
       // procedure's name is sure of one (below), else this procedure's answer (papers stay this
       // procedure's: see below)
-      if (found.kind === "no-match" && !asksOnly && !asked.includes("docs") && asked.length > 0 && (await offerSibling(current))) return;
+      // (asking for the papers, only a procedure whose name holds every word that differs: the search's
+      // reading could take "bản sao hay bản chính" for the copy of an extract)
+      if (found.kind === "no-match" && !asksOnly && asked.length > 0 && (await offerSibling(current, !asked.includes("docs")))) return;
       // Asking for the documents too, with a search unsure which procedure: the choices, not a guess.
       const staysOnCurrent = top === undefined || top.code === current.code || !asked.includes("docs");
       if (asked.some((a) => a !== "docs") && staysOnCurrent) return answer(ctx, current, asked, foreign);

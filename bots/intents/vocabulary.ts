@@ -254,6 +254,40 @@ export const INTENTS = {
   docs: [
     "giấy tờ", "giấy tờ gì", "giấy gì", "cần gì", "cần những gì", "những gì", "cần mang", "mang gì", "mang theo gì", "chuẩn bị", "hồ sơ gồm", "gồm gì",
     "thành phần", "làm sao", "làm thế nào", "như thế nào", "cách làm", "các bước",
+    // How it is done, asked of the procedure: its "thủ tục" or the doing ("làm") followed by
+    // "how", or what one must do; the whole answer. Never "ra sao" or "như nào" alone: after the
+    // fee's words they ask the fee only.
+    {
+      slots: [
+        ["thủ tục"],
+        ["thế nào", "gì"],
+      ],
+    },
+    {
+      slots: [
+        ["thủ tục", "làm"],
+        ["ra sao"],
+      ],
+    },
+    {
+      slots: [
+        ["thủ tục", "làm"],
+        ["như nào"],
+      ],
+    },
+    {
+      slots: [
+        ["phải", "cần"],
+        ["làm"],
+        ["gì"],
+      ],
+    },
+    "thủ tục gồm",
+    "làm những gì",
+    "quy trình",
+    "trình tự",
+    // which papers, in other words ("loại giấy nào", "cần những giấy nào")
+    "giấy nào", "loại giấy", "những giấy",
   ],
   where: ["ở đâu", "chỗ nào", "nơi nộp", "nộp ở", "nộp tại", "cơ quan nào", "đến đâu", "đi đâu", "nơi nào", "nộp đâu", "làm đâu"],
   time: [

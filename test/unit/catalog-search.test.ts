@@ -319,6 +319,14 @@ describe("answers", () => {
     expect(top("quán của chị muốn mở hộ kinh doanh")).toBe("1.001612");
   });
 
+  it("reads closing for good ('đóng hẳn') as ending the activity, not as registering it", () => {
+    expect(top("tiệm giặt ủi của tôi đóng hẳn hộ kinh doanh")).toBe("1.001266");
+  });
+
+  it("certifies a refusal of an inheritance ('khước từ … thừa kế') as the refusal, not as the division the word 'thừa kế' alone selects", () => {
+    expect(top("chị tôi khước từ quyền thừa kế mảnh ruộng, cần xã chứng thực")).toBe("2.001016");
+  });
+
   it("reads a pair of a sibling's own, said as its name writes it, as that sibling's word, even where the word alone is a function word", () => {
     // "thôi hưởng" of "Thủ tục thôi hưởng trợ cấp sinh hoạt …" beside "Thủ tục hưởng trợ cấp sinh hoạt …"
     expect(top("nghe nhan qua doi, con chau xin thoi huong tro cap sinh hoat")).toBe("1.014312");
@@ -485,11 +493,28 @@ describe("answers", () => {
     expect(top("ghi vào sổ hộ tịch việc ly hôn đã giải quyết ở nước ngoài")).toBe("2.000554");
   });
 
+  it("reads an out-of-scope word among many others of a long question as a circumstance when the rest names the same procedure", () => {
+    // a tax receipt told beside a new motorbike's first registration: the registration is asked
+    expect(top("Tuần trước nhà tôi sắm chiếc xe máy mới ở cửa hàng, cửa hàng đưa hóa đơn và biên lai đóng trước bạ, làm đăng ký xe với biển số ở công an xã cần những gì")).toBe("1.013067");
+    // a short question about the same topic still asks about the topic
+    expect(askCatalog(index, "đóng lệ phí trước bạ xe máy ở đâu")).toMatchObject({ kind: "out-of-scope", topic: "Thuế" });
+    expect(kind("vay vốn mua xe máy")).toBe("out-of-scope");
+  });
+
+  it("offers a long story's best procedure when it is as sure as a runner-up, and nothing for a short question as unsure", () => {
+    // twenty words and more: a story's words dilute the procedure it asks for
+    const story = askCatalog(index, "Mùa khô vừa rồi gia đình tôi khoan thêm một cái giếng ngoài vườn để tưới mấy sào rau, nước dưới đất lấy lên khá nhiều, ông trưởng xóm dặn phải trình xã, tôi cần làm những gì");
+    expect(story).toMatchObject({ kind: "match", results: [{ code: "1.001662", score: MATCH_THRESHOLD }] });
+    expect(kind("giá vàng hôm nay bao nhiêu")).toBe("no-match");
+  });
+
   it("answers the topic, not a procedure whose alias names it beside words the question does not say", () => {
     // an alias of the cooperative's notice says a cooperative founding a company: a citizen's own
     // company is the business registration office's
     expect(askCatalog(index, "tôi định lập công ty riêng")).toMatchObject({ kind: "out-of-scope", topic: "Doanh nghiệp" });
     expect(top("hợp tác xã chúng tôi lập công ty con thì báo xã thế nào")).toBe("2.001958");
+    // the notice names the topic in its own words ("thành lập doanh nghiệp"), not the question's
+    expect(top("Hợp tác xã bên tôi vừa góp vốn thành lập một công ty cổ phần, việc này có phải thông báo cho xã không")).toBe("2.001958");
     // an export, a domain name, a court claim: categories by their general words, with where to go
     expect(kind("xin giấy phép xuất khẩu hạt điều")).toBe("out-of-scope");
     expect(kind("mua tên miền cho trang web bán hàng")).toBe("out-of-scope");

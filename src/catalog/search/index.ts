@@ -61,8 +61,22 @@ export const MATCH_THRESHOLD = 0.35;
  * missing. Whether anything is offered at all is still decided by the best answer's confidence.
  */
 export const RUNNER_UP_THRESHOLD = 0.28;
+/**
+ * A question this long (in words) whose best candidate is this sure gets that candidate at
+ * MATCH_THRESHOLD: the words of a long story (the family, the place, what happened) dilute the
+ * confidence of the procedure it ends up asking for, where a short question that sure fits none.
+ */
+const LONG_QUESTION_WORDS = 20;
+const LONG_QUESTION_FLOOR = 0.28;
 /** A part of the question that alone names a procedure this surely outweighs an out-of-scope word. */
 const REST_CONFIDENT = 0.6;
+/**
+ * A rest of the question this long (in words) that names the same procedure as the whole question,
+ * both at least LONG_REST_CONFIDENT sure, outweighs an out-of-scope word too: a loan or a passport
+ * mentioned in a long story is a circumstance, where in a short question it is the subject.
+ */
+const LONG_REST_WORDS = 16;
+const LONG_REST_CONFIDENT = 0.5;
 /** The same for a topic that is no administrative matter at all (the weather, a price): a procedure named less surely still outweighs it. */
 const UNRELATED_REST_CONFIDENT = 0.45;
 const NAMED_COVERED = 0.5;
@@ -505,8 +519,9 @@ class TermTable {
 
   /**
    * The terms of a text, as termsOf makes them: from its numbers for a catalog text the build read.
-   * (What the index keeps of the table once built: each text's numbers and the terms; MiniSearch's
-   * lists and the counts are left behind.)
+   * (It lets go of the lists made for MiniSearch, `indexed`. The rest of the table stays alive as
+   * long as the index: the build's closures that MiniSearch keeps, its tokenize and processTerm
+   * options, share one scope with the table.)
    */
   reader(): (text: string) => readonly string[] {
     this.indexed = new Int32Array(0);
@@ -1643,6 +1658,9 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
   const q = read(data, query);
   const scored = scoreQuery(data, q);
   const top = scored[0];
+  // a long question's best candidate, short of the threshold but as sure as a runner-up, is offered
+  // at the threshold: a long story spreads over many words that no procedure explains
+  if (top && top.confidence < MATCH_THRESHOLD && top.confidence >= LONG_QUESTION_FLOOR && q.tokens.length >= LONG_QUESTION_WORDS) top.confidence = MATCH_THRESHOLD;
 
   if (top && top.confidence >= MATCH_THRESHOLD && absurdSubject(q, top.doc)) return { kind: "no-match" };
 
@@ -1670,7 +1688,11 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
     // a procedure that itself names the topic, and whose name the question covers well, answers;
     // but a name or alias naming the topic says what sets the procedure apart too ("hợp tác xã" of
     // an alias "hợp tác xã lập công ty"): a question that says none of that asks about the topic
-    const named = top !== undefined && (top.confidence >= NAMED_CONFIDENT || top.nameCovered >= NAMED_COVERED) && saysPhrase(top.doc.strongKeys, oos.term) && saysRestOfTopicText(data, top.doc, oos.term, q);
+    // (by the term the question says, or, when the topic is not what the question asks for, in
+    // its own words, by another term of the topic that the question does not say: a
+    // cooperative's notice of "thành lập doanh nghiệp" for "công ty TNHH")
+    const topicTerms = oos.asked ? [oos.term] : [oos.term, ...oos.topic.terms.filter((t) => t !== oos.term && !saysPhrase(q.said, t))];
+    const named = top !== undefined && (top.confidence >= NAMED_CONFIDENT || top.nameCovered >= NAMED_COVERED) && topicTerms.some((term) => saysPhrase(top.doc.strongKeys, term) && saysRestOfTopicText(data, top.doc, term, q));
     // else the rest of the question must name a procedure on its own
     const restQuery = named ? null : read(data, oos.rest);
     const rest = restQuery === null ? [] : scoreQuery(data, restQuery);
@@ -1694,7 +1716,10 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
       // (an institution is a weaker sign than a topic: the rest needs to name a procedure as surely
       // as beside a matter that is no administrative one)
       const restConfident = oos.topic.unrelated || oos.topic.agency ? UNRELATED_REST_CONFIDENT : REST_CONFIDENT;
-      const restNames = best !== undefined && best.confidence >= restConfident && best.nameCovered >= NAMED_COVERED && !(otherTopic !== null && !otherTopic.negated && !otherTopic.topic.unrelated && !otherTopic.topic.agency && !saysPhrase(best.doc.strongKeys, otherTopic.term));
+      // (in a long question, a topic among many other words is a circumstance of the story when
+      // the whole question and the rest without it name the same procedure, less surely)
+      const longStory = best !== undefined && best.doc === top?.doc && restQuery.tokens.length >= LONG_REST_WORDS && Math.min(best.confidence, top.confidence) >= LONG_REST_CONFIDENT;
+      const restNames = best !== undefined && (best.confidence >= restConfident || longStory) && best.nameCovered >= NAMED_COVERED && !(otherTopic !== null && !otherTopic.negated && !otherTopic.topic.unrelated && !otherTopic.topic.agency && !saysPhrase(best.doc.strongKeys, otherTopic.term));
       if (!restNames) return oos.topic.unrelated ? { kind: "no-match" } : { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
       // the rest is answered, and the topic is said too (where to go for it); the variant is the
       // one the whole question names (the joint procedure that includes the topic), and one that
