@@ -55,7 +55,12 @@ function aspectsAskedOutside(text: string, [from, to]: readonly [number, number]
   const asking = u.wordsOf([...ASPECTS.map((a) => INTENTS[a]), INTENTS.aspectOnly]);
   for (const p of about) if (p) u.addNameWords([p.name, ...p.aliases], asking);
   const said = (intent: (typeof INTENTS)[keyof typeof INTENTS]) => [...u.wordsOf([intent])].some((i) => i < from || i >= to);
-  const asked = ASPECTS.filter((a) => said(INTENTS[a]));
+  let asked = ASPECTS.filter((a) => said(INTENTS[a]));
+  // "có thời hạn bao lâu" asks how long the paper is valid: the processing time only where its own words are said outside that
+  if (asked.includes("validity")) {
+    const validity = u.wordsOf([INTENTS.validity]);
+    if (![...u.wordsOf([INTENTS.time])].some((i) => !validity.has(i) && (i < from || i >= to))) asked = asked.filter((a) => a !== "time");
+  }
   // "được bao nhiêu tiền" asks what the citizen receives: the fee only where its own words are said too
   return asked.includes("amount") && !said(INTENTS.feeOwnWords) ? asked.filter((a) => a !== "fee") : asked;
 }
@@ -327,8 +332,8 @@ export function documentsFeature(catalog: CatalogService): Feature {
     const buttons = botText.procedureButtons(p, extra);
     if (asked.length === 0 || asked.includes("docs")) {
       // The whole answer holds where, how long, how much and by post; what the citizen receives,
-      // through someone else, being there (or not) and doing it late are added, each of them.
-      const more = specific.filter((a) => a === "amount" || a === "proxy" || a === "presence" || a === "penalty");
+      // through someone else, being there (or not), doing it late and how long a paper is valid are added, each of them.
+      const more = specific.filter((a) => a === "amount" || a === "proxy" || a === "presence" || a === "penalty" || a === "validity");
       // An SMS holds a few segments: the papers come before the summary, which stays a choice away.
       if (ctx.inbound.conversation.channel === "SMS") return void ctx.reply({ text: botText.documentsSms(p, specific, warning), buttons });
       ctx.reply({ text: botText.documents(p, warning), buttons: more.length ? undefined : buttons });

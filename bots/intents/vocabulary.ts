@@ -56,6 +56,8 @@ export const COMPOUNDS: readonly string[] = [
   // the fee's "mất tiền" typed without marks is not the presence's "có mặt" ("co mat tien k")
   "mất tiền",
   "mất phí",
+  // the fee's "giá" is not in "giá trị" (how long a paper is valid: "có giá trị bao lâu")
+  "giá trị",
 ];
 
 /** Words of politeness around thanks and goodbyes ("cảm ơn em nhiều nhé"). */
@@ -116,10 +118,11 @@ const RELATIVES: Alternatives = ["chồng", "vợ", "người yêu", "bạn trai
 /**
  * A procedure's aspects a question may ask about, each answered (several in one question: each of
  * them): the documents, where, how long, how much, by post or online, through someone else, whether
- * one must go there in person (or can do it from home), and what happens when it is done late.
+ * one must go there in person (or can do it from home), what happens when it is done late, and how
+ * long a paper stays valid.
  */
-export type Aspect = "docs" | "where" | "time" | "fee" | "amount" | "postal" | "proxy" | "presence" | "penalty";
-export const ASPECTS: readonly Aspect[] = ["docs", "where", "time", "fee", "amount", "postal", "proxy", "presence", "penalty"];
+export type Aspect = "docs" | "where" | "time" | "fee" | "amount" | "postal" | "proxy" | "presence" | "penalty" | "validity";
+export const ASPECTS: readonly Aspect[] = ["docs", "where", "time", "fee", "amount", "postal", "proxy", "presence", "penalty", "validity"];
 
 export const INTENTS = {
   /** The whole message is a greeting or asks for the menu. */
@@ -327,6 +330,15 @@ export const INTENTS = {
   presence: [
     "tại nhà", "ở nhà", "từ xa", "có mặt", "cả hai", "cả 2", "hai người", "2 người", "hai vợ chồng", "cả vợ", "cả chồng", "đi cùng", "đến cùng",
     "phải đi", "cần đi", "phải đến", "cần đến", "phải lên", "cần lên", "không phải đi", "không cần đi", "không phải đến", "không cần đến", "lưu động",
+  ],
+  /**
+   * How long a paper stays valid ("có giá trị bao lâu", "thời hạn sử dụng", "dùng được mấy
+   * tháng"), not how long the procedure takes: the time's words inside these ("có thời hạn bao
+   * lâu") do not ask the processing time too.
+   */
+  validity: [
+    "có giá trị", "còn giá trị", "giá trị bao lâu", "giá trị trong bao lâu", "giá trị mấy tháng", "giá trị sử dụng", "hiệu lực", "thời hạn sử dụng", "hạn sử dụng",
+    "có thời hạn", "có thời hạn bao lâu", "dùng được bao lâu", "dùng được mấy", "sử dụng được bao lâu", "sử dụng được mấy", "dùng trong bao lâu",
   ],
   /** What happens when it is done late: a fine, a late fee. */
   penalty: [

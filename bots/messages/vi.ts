@@ -11,6 +11,8 @@ import { clip } from "../../src/text/clip.js";
 
 /** Words of the data about an amount the citizen receives. */
 const AMOUNT = /(?<!\p{L})(mức hỗ trợ|mức trợ cấp|mức hưởng|mức trợ giúp)(?!\p{L})/iu;
+/** Words of the data about how long a paper stays valid, with the length said ("có giá trị 06 tháng", "thời hạn sử dụng … không quá 12 tháng"). */
+const VALIDITY = /(?<!\p{L})(giá trị|hiệu lực|hạn sử dụng)(?!\p{L})[^.;]{0,80}?\d+\s*(ngày|tháng|năm)(?!\p{L})/iu;
 /** Words of the data about doing a procedure late: a fine, a deadline passed, a late fee. */
 const LATE = /(?<!\p{L})(phạt|quá hạn|trễ hạn|đúng hạn|muộn|chậm)(?!\p{L})/iu;
 
@@ -34,6 +36,15 @@ function postalLine(p: ProcedureView): string {
   if (s.byPost === false && s.resultByPost === true) return `${desk}, không gửi hồ sơ qua Bưu điện; có thể nhận kết quả qua Bưu điện${but}`;
   if (s.byPost === false) return `${desk}, không gửi hồ sơ qua Bưu điện.${also}`;
   return `${desk}; việc gửi hồ sơ qua Bưu điện: chưa có thông tin, ông/bà vui lòng hỏi bộ phận một cửa.${also}`;
+}
+
+/** The clauses of the data's texts (cut at ";" and at a sentence's end) that `about` matches, each once, as bullets. */
+function clausesSaying(texts: readonly (string | null)[], about: RegExp): string[] {
+  const clauses = texts
+    .flatMap((t) => (t ?? "").split(/;\s*|(?<=\.)\s+/u))
+    .map((t) => t.trim().replace(/\.$/, ""))
+    .filter((t) => about.test(t));
+  return [...new Set(clauses)].map((t) => `• ${t.charAt(0).toUpperCase()}${t.slice(1)}`);
 }
 
 function copies(originals: number, copies: number): string {
@@ -359,6 +370,7 @@ export const botText = {
         if (!aspects.includes("presence")) lines.push(`📮 ${postalLine(procedure)}`, ...(submissionOf(procedure).online === null ? [botText.onlineUnknown] : []));
       } else if (a === "presence") lines.push(...botText.presenceLines(procedure, mobile));
       else if (a === "penalty") lines.push(...botText.penaltyLines(p));
+      else if (a === "validity") lines.push(...botText.validityLines(p));
       else lines.push(...botText.proxyLines(p));
     }
     return lines;
@@ -457,13 +469,20 @@ export const botText = {
    * fee in its place ("Miễn phí" is what the citizen pays, not what they get).
    */
   amountLines(p: ProcedureView): string[] {
-    const clauses = [p.fee, ...p.notes, ...p.toShow, ...p.documents.map((d) => d.note)]
-      .flatMap((t) => (t ?? "").split(/;\s*|(?<=\.)\s+/u))
-      .map((t) => t.trim().replace(/\.$/, ""))
-      .filter((t) => AMOUNT.test(t));
+    const clauses = clausesSaying([p.fee, ...p.notes, ...p.toShow, ...p.documents.map((d) => d.note)], AMOUNT);
     return clauses.length
-      ? ["💵 Về số tiền được nhận, dữ liệu của thủ tục nêu:", ...[...new Set(clauses)].map((t) => `• ${t.charAt(0).toUpperCase()}${t.slice(1)}`)]
+      ? ["💵 Về số tiền được nhận, dữ liệu của thủ tục nêu:", ...clauses]
       : ["💵 Số tiền được hỗ trợ, trợ cấp không có trong danh mục thủ tục; ông/bà vui lòng hỏi bộ phận một cửa (Trung tâm Phục vụ hành chính công) của xã/phường."];
+  },
+  /**
+   * How long a paper stays valid: the clauses of the procedure's own data (`told`) that say it
+   * (its result's, or a paper's to hand in), else that the catalog does not say and where to ask.
+   */
+  validityLines(p: ProcedureView): string[] {
+    const clauses = clausesSaying([...p.notes, ...p.toShow, ...p.documents.flatMap((d) => [d.name, d.note])], VALIDITY);
+    return clauses.length
+      ? ["📅 Về thời hạn sử dụng của giấy tờ, dữ liệu của thủ tục nêu:", ...clauses]
+      : ["📅 Thời hạn sử dụng của giấy tờ được cấp không có trong danh mục thủ tục; ông/bà vui lòng hỏi bộ phận một cửa (Trung tâm Phục vụ hành chính công) của xã/phường."];
   },
   /** Doing it late: what the procedure's own data (`told`) says of it (a late fee, a deadline), and where to ask about a fine it does not name. */
   penaltyLines(p: ProcedureView): string[] {

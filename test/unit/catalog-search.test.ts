@@ -319,6 +319,14 @@ describe("answers", () => {
     expect(top("quán của chị muốn mở hộ kinh doanh")).toBe("1.001612");
   });
 
+  it("reads closing for good ('đóng hẳn') as ending the activity, not as registering it", () => {
+    expect(top("tiệm giặt ủi của tôi đóng hẳn hộ kinh doanh")).toBe("1.001266");
+  });
+
+  it("certifies a refusal of an inheritance ('khước từ … thừa kế') as the refusal, not as the division the word 'thừa kế' alone selects", () => {
+    expect(top("chị tôi khước từ quyền thừa kế mảnh ruộng, cần xã chứng thực")).toBe("2.001016");
+  });
+
   it("reads a pair of a sibling's own, said as its name writes it, as that sibling's word, even where the word alone is a function word", () => {
     // "thôi hưởng" of "Thủ tục thôi hưởng trợ cấp sinh hoạt …" beside "Thủ tục hưởng trợ cấp sinh hoạt …"
     expect(top("nghe nhan qua doi, con chau xin thoi huong tro cap sinh hoat")).toBe("1.014312");
@@ -751,6 +759,13 @@ describe("answers", () => {
     expect(top("xin giấy phép xây nhà ở")).toBe("1.013225");
   });
 
+  it("reads an out-of-scope topic told before a need clause that names nothing (whether a permit is needed) as the question", () => {
+    for (const [q, topic] of [
+      ["đốt pháo hoa ngày cưới con gái cần xin phép chỗ nào", "Pháo, pháo hoa"],
+      ["mướn drone chụp ảnh lễ cưới, cần giấy phép à", "Thiết bị bay không người lái (flycam)"],
+    ] as const) expect(askCatalog(index, q), q).toMatchObject({ kind: "out-of-scope", topic });
+  });
+
   it("reads an out-of-scope topic told only in the story as a circumstance when the need clause names a procedure", () => {
     expect(top("Ông tôi đang hưởng lương hưu bảo hiểm xã hội, mới mất tuần trước, giờ muốn làm giấy khai tử cho ông")).toBe("1.000656");
     // a need clause that names no procedure of its own: still the topic
@@ -1002,6 +1017,13 @@ describe("answers", () => {
     // the exception still holds for the word it names, typed with or without marks
     expect(top("mất căn cước rồi")).toBe("1.014064");
     expect(top("mat can cuoc roi")).toBe("1.014064");
+  });
+
+  it("answers a short question with a rare word none of the best procedures says, and that leaves the best one unsure, with no match", () => {
+    // swiftlet farming: the aquaculture procedures share only "nuôi"
+    for (const q of ["đăng ký nuôi chim yến", "xin phép nuôi yến trong nhà"]) expect(kind(q), q).toBe("no-match");
+    // a short question whose words a procedure says is answered
+    expect(top("xin giấy phép xây nhà")).toBe("1.013225");
   });
 
   it("answers a procedure's words borrowed for an animal, plant or object with no match", () => {

@@ -133,6 +133,15 @@ const ATTEMPT_WINDOW = 6;
 const READ_DIFFERENCE_FACTOR = 0.5;
 /** A question covering this much of a procedure's own name (by rarity) names it outright. */
 const NAMED_OUTRIGHT = 0.85;
+/** A question of at most this many catalog words is short: each of its words says what it is about… */
+const SHORT_WORDS = 5;
+/** …so a word of it as rare as this (a share of the rarest's weight), that none of the best procedures (SHORT_OFFERED) says… */
+const SHORT_RARE = 0.5;
+/** …leaves the best one unsure below this: the question is about something else (no match). */
+const SHORT_UNSURE = 0.45;
+/** (of the procedures that would be offered: the best and the runners-up after it) */
+const SHORT_OFFERED = 3;
+const NONE: readonly string[] = [];
 
 /** A procedure as MiniSearch indexes it (the aliases one a line). */
 interface IndexedProcedure {
@@ -519,8 +528,9 @@ class TermTable {
 
   /**
    * The terms of a text, as termsOf makes them: from its numbers for a catalog text the build read.
-   * (What the index keeps of the table once built: each text's numbers and the terms; MiniSearch's
-   * lists and the counts are left behind.)
+   * (It lets go of the lists made for MiniSearch, `indexed`. The rest of the table stays alive as
+   * long as the index: the build's closures that MiniSearch keeps, its tokenize and processTerm
+   * options, share one scope with the table.)
    */
   reader(): (text: string) => readonly string[] {
     this.indexed = new Int32Array(0);
@@ -1101,6 +1111,8 @@ interface Scored {
   rank: number;
   /** after a story, how much of the rare words of the clause stating the need the procedure explains (0 without one) */
   needShare: number;
+  /** in a short question (SHORT_WORDS), its rare words the procedure's name, aliases and documents never say */
+  missing: readonly string[];
 }
 
 const contentPairsOf = new WeakMap<IndexData, Set<string>>();
@@ -1181,10 +1193,10 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   if (needTotal < data.maxIdf * NEED_RARE) needTotal = 0;
   const topBm25 = hits[0]!.score;
   const scored: Scored[] = [];
-  const pending: { doc: Doc; questionCovered: number; nameCovered: number; readDamped: number; wholeCovered: number; distinctive: number; outright: boolean; bm25: number; needGot: number }[] = [];
+  const pending: { doc: Doc; questionCovered: number; nameCovered: number; readDamped: number; wholeCovered: number; distinctive: number; outright: boolean; bm25: number; needGot: number; missing: readonly string[] }[] = [];
   // what each term the catalog knows counts for, found once for the question, not once a candidate
   // (the catalog's own string for the term: the sets and maps below then find it at once)
-  const said: { t: string; w: number; idf: number; wi: number; tone: string | undefined; need: boolean; extra: boolean; distinctive: boolean }[] = [];
+  const said: { t: string; w: number; idf: number; wi: number; tone: string | undefined; need: boolean; extra: boolean; distinctive: boolean; rare: boolean }[] = [];
   for (const [typed, w] of terms) {
     const idf = data.idf.get(typed);
     if (idf === undefined) continue;
@@ -1199,9 +1211,12 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
       tone: tones.get(t),
       need: needTotal > 0 && q.needTerms.has(t) && strongTerm && !generic,
       extra: stopPair(t) || !strongTerm,
+      rare: !t.includes(" ") && w >= 0.5 && !generic && idf >= data.maxIdf * SHORT_RARE,
       distinctive: w >= 0.5 && !generic && (stopPair(t) ? idf >= data.maxIdf * STOP_PAIR_DISTINCTIVE && !t.split(" ").some((k) => inListedGeneric.has(k)) : idf >= data.maxIdf * (t.includes(" ") ? 0.26 : 0.44)),
     });
   }
+  // a short question: each of its words says what it is about
+  const short = said.filter((x) => !x.t.includes(" ")).length <= SHORT_WORDS;
   // what each place of a candidate's phrases says of the question (0 where it says nothing), and
   // which phrases say something (kept zeroed between candidates)
   let share = new Float64Array(256);
@@ -1215,6 +1230,7 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
     let extra = 0;
     let needGot = 0;
     let distinctive = 0;
+    let missing: string[] | null = null;
     const { strong: strongSet, weak: weakSet } = doc;
     const { starts, idfs, placesOf, phraseAt } = doc.flatPhrases;
     if (share.length < idfs.length) share = new Float64Array(idfs.length * 2);
@@ -1232,7 +1248,7 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
       } else if (weakSet.has(x.t)) {
         weak += x.wi * WEAK_FACTOR;
         if (x.extra) extra += x.wi * WEAK_FACTOR;
-      }
+      } else if (x.rare && short && !inStrong) (missing ??= []).push(x.t);
       if (at === undefined || !ok) continue;
       for (let j = 0; j < at.length; j++) {
         const place = at[j]!;
@@ -1267,7 +1283,7 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
       if (phrase.whole) wholeCovered = Math.max(wholeCovered, got / all);
       if (phrase.name && phrase.whole) ownName = Math.max(ownName, got / all);
     }
-    pending.push({ doc, questionCovered, nameCovered, readDamped, wholeCovered, distinctive, outright: ownName >= NAMED_OUTRIGHT && distinctive > 0, bm25: hit.score / topBm25, needGot });
+    pending.push({ doc, questionCovered, nameCovered, readDamped, wholeCovered, distinctive, outright: ownName >= NAMED_OUTRIGHT && distinctive > 0, bm25: hit.score / topBm25, needGot, missing: missing ?? NONE });
   }
   // a question that says a procedure's whole name outright: another's aliases as read (the
   // catalog's words put for a citizen's) count only as a part of a name does
@@ -1280,7 +1296,7 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
     if (c.distinctive === 0 && !(c.wholeCovered >= COMMON_WORDS_NAME && c.questionCovered >= COMMON_WORDS_QUESTION)) confidence = Math.min(0.3, confidence * 0.5);
     if (c.doc.curated) confidence = Math.min(1, confidence * CURATED_BOOST);
     const needShare = needTotal > 0 ? Math.min(1, c.needGot / needTotal) : 0;
-    scored.push({ doc: c.doc, confidence, nameCovered: c.wholeCovered, rank: confidence + BM25_WEIGHT * c.bm25 + EXPLAINED_WEIGHT * c.questionCovered + (confidence >= MATCH_THRESHOLD ? NEED_WEIGHT * needShare : 0), needShare });
+    scored.push({ doc: c.doc, confidence, nameCovered: c.wholeCovered, rank: confidence + BM25_WEIGHT * c.bm25 + EXPLAINED_WEIGHT * c.questionCovered + (confidence >= MATCH_THRESHOLD ? NEED_WEIGHT * needShare : 0), needShare, missing: c.missing });
   }
   scored.sort((a, b) => b.rank - a.rank || (a.doc.code < b.doc.code ? -1 : 1));
   preferSaidDifferences(data, scored, weightOf, tones, q.tokens);
@@ -1677,7 +1693,9 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
     // story weighs less than one said plainly, where the rest must name a procedure surely; the
     // rest ranks, as the topic's words are only the story's, but an institution's words may be
     // the procedure's own, as below)
-    if (!oos.topic.unrelated) {
+    // (not when that clause names nothing at all, asking only whether a permit is needed: the
+    // story's topic is then what is asked)
+    if (!oos.topic.unrelated && (need[0]?.confidence ?? 0) >= MATCH_THRESHOLD) {
       const rest = scoreQuery(data, read(data, oos.rest));
       const best = rest[0];
       if (best !== undefined && best.confidence >= MATCH_THRESHOLD && (best.needShare >= STORY_NEED_EXPLAINED || best.nameCovered >= NAMED_COVERED)) return withVariants(data, q, oos.topic.agency ? scored : rest, limit);
@@ -1733,6 +1751,10 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
       return saysPhrase(first.strongKeys, oos.term) ? answered : { ...answered, alsoOutOfScope: { topic: oos.topic.topic, whereToGo: oos.topic.whereToGo } };
     }
   }
+  // a short question with a rare word none of the best procedures says, that leaves the best one
+  // unsure, is about something the catalog has no procedure for (swiftlets, "nuôi chim yến", beside
+  // the aquaculture procedures that share "nuôi")
+  if (top !== undefined && top.confidence < SHORT_UNSURE && top.missing.some((t) => scored.slice(1, SHORT_OFFERED).every((c) => c.missing.includes(t)))) return { kind: "no-match" };
   return withVariants(data, q, scored, limit);
 }
 

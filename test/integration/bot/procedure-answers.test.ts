@@ -189,6 +189,19 @@ describe("procedure answers (issue 8 §3)", () => {
     expect(buttons(replies).filter((b) => b.data.startsWith("proc:"))).toEqual([]);
   });
 
+  it("asking how long a paper stays valid gets what the data says of it, or that it does not say and where to ask — not the processing time or the fee", async () => {
+    const c = await conversation();
+    const single = texts(await c.ask("giấy xác nhận độc thân có giá trị bao lâu"));
+    expect(single).toMatch(/^📄 Cấp Giấy xác nhận tình trạng hôn nhân \(mã 1\.004873\)\n📅 Về thời hạn sử dụng của giấy tờ, dữ liệu của thủ tục nêu:\n• Giấy có giá trị 06 tháng kể từ ngày cấp\n/);
+    expect(single).not.toMatch(/⏱|💰/);
+    // asked beside how long it takes: both
+    const both = texts(await c.ask("xin xác nhận thông tin cư trú mất mấy ngày, giấy dùng được bao lâu"));
+    expect(both).toMatch(/^📄 Xác nhận thông tin về cư trú \(mã 1\.010041\)\n⏱ [^\n]+\n📅 [^\n]+\n• [^\n]*có giá trị 01 năm/);
+    // where the data says nothing of it: unknown, and where to ask
+    await c.ask("đăng ký kết hôn");
+    expect(texts(await c.ask("giấy kết hôn có thời hạn không"))).toMatch(/^📄 Đăng ký kết hôn \(mã 1\.000894\)\n📅 Thời hạn sử dụng của giấy tờ được cấp không có trong danh mục thủ tục; ông\/bà vui lòng hỏi bộ phận một cửa/);
+  });
+
   it("the words asking about fee, time or post do not make the bot unsure of the procedure the question names", async () => {
     const c = await conversation();
     // the search alone is below the bot's 0.7 for the whole question; the procedure is shown, with what was asked
