@@ -1,19 +1,21 @@
 /**
  * Fits the constants of the sibling and variant steps of the catalog search (SiblingTuning in
- * src/catalog/search/index.ts) on the dev questions, keeping one blind batch out of the fit:
+ * src/catalog/search/index.ts) on the dev questions, keeping blind batches out of the fit:
  *
- *   npx tsx scripts/fit-siblings.ts                  the batch kept out is dev6
- *   npx tsx scripts/fit-siblings.ts --keep-out dev5
+ *   npx tsx scripts/fit-siblings.ts                  the batches kept out are the unseen ones (UNSEEN_BATCHES)
+ *   npx tsx scripts/fit-siblings.ts --keep-out dev5  dev5 too (comma-separated for several)
+ *
+ * The unseen batches are always kept out: a fit on them would make them seen.
  *
  * Prints the figures (top-1 / top-3 / correct no-match / out-of-scope false matches) of the
  * product's constants, of each constant moved alone over a grid, then a 5-fold cross-validation of
  * a coordinate search over the grid on the other questions (a move must gain 2 questions on the
  * training folds: target = top-1 + top-3 / 2 + correct no-match − 2 × out-of-scope false matches),
- * and what the search chooses on all of them, with its figures on the batch kept out. The
+ * and what the search chooses on all of them, with its figures on the batches kept out. The
  * held-out file is never read. Each configuration takes a few seconds (the index is built once).
  */
 import { askCatalog, buildSearchIndex, SIBLING_TUNING, withSiblingTuning, type SiblingTuning } from "../src/catalog/search/index.js";
-import { batchOf, DEV_PATH, loadCatalog, loadQuestions, type EvalQuestion } from "./eval-search.js";
+import { batchOf, DEV_PATH, loadCatalog, loadQuestions, UNSEEN_BATCHES, type EvalQuestion } from "./eval-search.js";
 
 const GRID: { [K in keyof SiblingTuning]: number[] } = {
   closeRank: [0.1, 0.2, 0.3, 0.4, 0.5],
@@ -25,10 +27,11 @@ const GRID: { [K in keyof SiblingTuning]: number[] } = {
 };
 
 const keepOutAt = process.argv.indexOf("--keep-out");
-const keptOut = keepOutAt > 0 ? process.argv[keepOutAt + 1]! : "dev6";
+const keptOutBatches = new Set([...UNSEEN_BATCHES, ...(keepOutAt > 0 ? process.argv[keepOutAt + 1]!.split(",") : [])]);
+const keptOut = [...keptOutBatches].join("+");
 const index = buildSearchIndex(loadCatalog());
 const questions = loadQuestions(DEV_PATH);
-const fitted = questions.map((q) => batchOf(q) !== keptOut);
+const fitted = questions.map((q) => !keptOutBatches.has(batchOf(q)));
 
 /** Per question: top-1 (1) and top-3 (2) for an answerable one; correct no-match (1) and out-of-scope false match (2) for one expecting none. */
 function outcome(tuning: SiblingTuning, q: EvalQuestion): number {

@@ -323,6 +323,11 @@ describe("answers", () => {
     expect(top("tiệm giặt ủi của tôi đóng hẳn hộ kinh doanh")).toBe("1.001266");
   });
 
+  it("moves a religious group's meeting place to another commune when the question says 'xã khác' or 'xã bên', within the commune when it says 'trong xã'", () => {
+    expect(top("điểm nhóm Phật giáo của chúng tôi phải chuyển chỗ sinh hoạt sang xã khác")).toBe("1.012582");
+    expect(top("nhóm Cao Đài muốn đổi nơi sinh hoạt, chỗ mới cũng trong xã")).toBe("1.012584");
+  });
+
   it("certifies a refusal of an inheritance ('khước từ … thừa kế') as the refusal, not as the division the word 'thừa kế' alone selects", () => {
     expect(top("chị tôi khước từ quyền thừa kế mảnh ruộng, cần xã chứng thực")).toBe("2.001016");
   });
