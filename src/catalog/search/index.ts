@@ -19,7 +19,7 @@
 import MiniSearch from "minisearch";
 import { searchData, useSearchData, type SearchData, type OutOfScopeTopic, type Phrase, type Synonym, type VariantGroup, type VariantMember } from "./data.js";
 import type { AnswerResult, SearchAnswer } from "./answer.js";
-import { expandAbbreviations, needMarkerPairs, phraseAt, phraseSpans, readAlias, readQuery, saysPhrase, type ReadQuery } from "./query.js";
+import { expandAbbreviations, needMarkerPairs, phraseAt, purposeMarkerPairs, phraseSpans, readAlias, readQuery, saysPhrase, type ReadQuery } from "./query.js";
 import { absurdSubject, askedFor } from "./subjects.js";
 import { extractProcedureCodes, syllableKey, tokenize, tokenizeWritten, type Token } from "./tokenize.js";
 import { toneOf, type Vocabulary } from "./typos.js";
@@ -181,6 +181,8 @@ interface IndexData {
   plainTerms: ReadonlySet<string>;
   /** pairs of names and aliases with a word spelt as a need marker, and whether one writes another word than the marker (query.ts needMarkerPairs) */
   markerPairs: ReadonlyMap<string, boolean>;
+  /** the same of the one-word purpose markers ("đề nghị" beside "để": query.ts purposeMarkerPairs) */
+  purposePairs: ReadonlyMap<string, boolean>;
   /** the constants of the sibling and variant steps (SIBLING_TUNING) */
   sibling: Readonly<SiblingTuning>;
 }
@@ -974,7 +976,8 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   // words the catalog writes with marks, as written (what typo repair leaves alone when typed so);
   // and the tones it writes each word with, in texts written with marks ("được": "duoc" is 5)
   const { flat, written, tonesOf } = table;
-  const index: IndexData = { mini, postings: new Map(), stored: null, readings: readOf, docs, byCode, idf, termOf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)), markerPairs: needMarkerPairs(procedures.flatMap((p) => [p.name, ...p.aliases]).map(tokensOf)), sibling: SIBLING_TUNING };
+  const texts = procedures.flatMap((p) => [p.name, ...p.aliases]).map(tokensOf);
+  const index: IndexData = { mini, postings: new Map(), stored: null, readings: readOf, docs, byCode, idf, termOf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)), markerPairs: needMarkerPairs(texts), purposePairs: purposeMarkerPairs(texts), sibling: SIBLING_TUNING };
   return index as unknown as CatalogSearchIndex;
 }
 
@@ -1651,7 +1654,7 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
 }
 
 function read(data: IndexData, query: string | readonly Token[]): ReadQuery {
-  return readQuery(query, data.vocabulary, (pair) => data.idf.has(pair), data.markerPairs);
+  return readQuery(query, data.vocabulary, (pair) => data.idf.has(pair), data.markerPairs, data.purposePairs);
 }
 
 /** The confidence of a variant a stated age decides, in a group the question names. */
