@@ -381,6 +381,11 @@ describe("answers", () => {
     expect(top("xin hòa giải tranh chấp ranh đất với nhà bên cạnh")).toBe("1.012812");
   });
 
+  it("reads a sibling's words said just after a done step's marker as that step, not as the sibling asked for", () => {
+    // the appraisal done ("đã qua khâu …"): the approval of the planning task is what comes next
+    expect(top("nhiệm vụ quy hoạch nhà đầu tư soạn đã qua khâu thẩm định, duyệt ở đâu")).toBe("1.014156");
+  });
+
   it("puts a procedure for an age range every stated age falls outside behind the others", () => {
     // "Cấp thẻ căn cước cho người dưới 14 tuổi" is not a runner-up for a 17-year-old
     const got = codes(searchCatalog(index, "cháu 17 tuổi muốn làm căn cước"));

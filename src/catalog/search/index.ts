@@ -129,6 +129,8 @@ const COMMON_WORDS_QUESTION = 0.6;
 const STOP_PAIR_DISTINCTIVE = 0.6;
 /** How many words before a failed attempt's marker ("… không thành") tell of that attempt. */
 const ATTEMPT_WINDOW = 6;
+/** How many words after a done step's marker ("đã có …") tell of that step. */
+const DONE_WINDOW = 3;
 /** Between near-identical siblings, a word of a sibling's own that the question only reads through a synonym counts this much of one typed. */
 const READ_DIFFERENCE_FACTOR = 0.5;
 /** A question covering this much of a procedure's own name (by rarity) names it outright. */
@@ -1393,6 +1395,18 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
     for (let j = Math.max(0, i - ATTEMPT_WINDOW); j < i; j++) {
       attempted.add(tokens[j]!.key);
       if (j > 0) attempted.add(`${tokens[j - 1]!.key} ${tokens[j]!.key}`);
+    }
+  }
+  // and so do those just after words saying a step is done (data/stopwords.json doneStepMarkers:
+  // "đã có …", "đã qua …" an appraisal): the next step is asked for, not that one
+  const { doneStepMarkers } = searchData();
+  for (let i = 0; i < tokens.length; i++) {
+    const marker = doneStepMarkers.find((m) => phraseAt({ keys: m.keys, tone: null }, tokens, i));
+    if (marker === undefined) continue;
+    const from = i + marker.keys.length;
+    for (let j = from; j < Math.min(tokens.length, from + DONE_WINDOW); j++) {
+      attempted.add(tokens[j]!.key);
+      if (j > from) attempted.add(`${tokens[j - 1]!.key} ${tokens[j]!.key}`);
     }
   }
   const readPlain = (t: string): boolean => attempted.has(t) || (!typed.has(t) && t.split(" ").some((k) => data.plainTerms.has(k) && !typed.has(k)));
