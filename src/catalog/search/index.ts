@@ -1846,17 +1846,23 @@ function withVariants(data: IndexData, q: ReadQuery, scored: Scored[], limit: nu
     return { kind: "match", results: put(chosen ? first.code : group.default) };
   }
   const offered = selected.length > 1 ? selected : present;
-  return {
-    kind: "choices",
-    prompt: group.prompt,
-    // the variants are a closed set: all of them, even past a short limit (a reader showing three
-    // buttons must not drop the variant that fits), but never a wall of buttons; best first (the
-    // table's order among equals)
-    results: offered
-      .map((m) => resultOf(m, Math.min(scoreOf(m.code), first.score)))
-      .sort((a, b) => b.score - a.score)
-      .slice(0, Math.max(limit, MAX_CHOICES)),
-  };
+  // the variants are a closed set: all of them, even past a short limit (a reader showing three
+  // buttons must not drop the variant that fits), but never a wall of buttons; best first (the
+  // table's order among equals)
+  const variants = offered
+    .map((m) => resultOf(m, Math.min(scoreOf(m.code), first.score)))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, Math.max(limit, MAX_CHOICES));
+  // after them, up to the limit, the search's next best other procedures (no variant label, never
+  // surer than the last variant): the question may not be about this group at all (a grandfather
+  // registering a birth on his son's behalf is no certification of a signature); the members the
+  // question's words ruled out stay out
+  const lowest = variants[variants.length - 1]!.score;
+  const others = all
+    .filter((r) => !group.members.some((m) => m.code === r.code))
+    .slice(0, Math.max(0, limit - variants.length))
+    .map((r) => ({ code: r.code, name: r.name, score: Math.min(r.score, lowest) }));
+  return { kind: "choices", prompt: group.prompt, results: [...variants, ...others] };
 }
 
 /** Ranked procedures for a question, best first (the procedures a "match" or "choices" answer offers). */
