@@ -17,9 +17,9 @@ import {
   type SearchResult,
 } from "../../src/catalog/search/index.js";
 import { phraseOf, searchData } from "../../src/catalog/search/data.js";
-import { needMarkerPairs, phraseAt, readQuery } from "../../src/catalog/search/query.js";
+import { dropQuantityIdioms, needMarkerPairs, phraseAt, readPlainFunctionWords, readQuery } from "../../src/catalog/search/query.js";
 import { textTokens, tokenize } from "../../src/catalog/search/tokenize.js";
-import { repairPairs } from "../../src/catalog/search/typos.js";
+import { repairPairs, repairTokens } from "../../src/catalog/search/typos.js";
 import { searchKey } from "../../src/text/vietnamese.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -89,6 +89,34 @@ describe("question text", () => {
     expect(top("muốn bán gạch men thì xin phép gì")).not.toBe("3.000576");
     // typed without marks, a syllable one letter off a pair is still a typo
     expect(top("khia sinh cho be")).toBe("1.001193");
+  });
+
+  it("takes a syllable typed without marks for a slip only when two of its letters are swapped ('ngoi' is 'ngôi', not 'nghi')", () => {
+    const vocab = { words: new Set(["nguyen", "nghi", "nha", "khai", "sinh"]), bigrams: new Set(["nguyen nghi", "khai sinh"]), frequency: new Map<string, number>() };
+    const keys = (text: string): string[] => repairTokens(tokenize(text), vocab).map((t) => t.key);
+    // "ngoi" is a word (ngôi) one letter off "nghi", a word that pairs with "nguyen": left alone
+    expect(keys("nguyen ngoi nha")).toEqual(["nguyen", "ngoi", "nha"]);
+    // two letters typed the wrong way round, making a pair with a neighbour: a slip
+    expect(keys("khia sinh")).toEqual(["khai", "sinh"]);
+    // a word that is no syllable is still one edit from the word it meant
+    expect(keys("khai sihn")).toEqual(["khai", "sinh"]);
+  });
+
+  it("reads a function word typed without marks as that word before the words that make it one ('de lam' is 'để làm', not 'đẻ')", () => {
+    const read = (text: string) => readPlainFunctionWords(tokenize(text));
+    expect(read("moi de lam giay")[1]).toMatchObject({ key: "de", marked: true });
+    // so the birth of "mới đẻ" is not read there, but still is before other words
+    expect(phraseAt(phraseOf("mới đẻ"), read("moi de lam giay"), 0)).toBe(false);
+    expect(phraseAt(phraseOf("mới đẻ"), read("vo moi de xong"), 1)).toBe(true);
+    // typed with marks, a word is what its marks say
+    expect(read("mới đẻ làm giấy")[1]).toMatchObject({ tone: "đe3" });
+  });
+
+  it("reads 'mat tien' after a house, a plot or a change to one as the street front, not a cost", () => {
+    const keys = (text: string): string[] => dropQuantityIdioms(tokenize(text)).map((t) => t.key);
+    expect(keys("co mat tien khong")).toEqual(["co", "tien", "khong"]);
+    expect(keys("doi mat tien nha")).toEqual(["doi", "mat", "tien", "nha"]);
+    expect(keys("nha mat tien")).toEqual(["nha", "mat", "tien"]);
   });
 
   it("respells a word typed with marks only into a word of the same tone ('rước' is not 'được')", () => {
