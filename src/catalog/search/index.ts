@@ -1669,7 +1669,15 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
     // of two topics named by overlapping words, the more specific: the one whose words take in more
     // of the question ("học lái máy bay" is a pilot's licence, though "học lái" is a driving
     // licence's); of topics named apart, the first
-    if (found === null || (topic !== found.topic.topic && dropped.size > found.words.size && [...dropped].some((i) => found!.words.has(i)))) found = { words: dropped, topic: { topic, term, rest, negated: false, inStory, asked } };
+    const prev = found as { words: ReadonlySet<number>; topic: TopicFound } | null;
+    const overlaps = prev !== null && [...dropped].some((i) => prev.words.has(i));
+    // two terms of one topic said by overlapping words are one mention of it, by the longer term,
+    // asked for when either is (the longer term of a card or a code after a verb of asking, though
+    // the topic's shorter term comes first in the table; a verb of asking before the shorter one)
+    if (prev !== null && overlaps && topic === prev.topic.topic) {
+      const longer = dropped.size > prev.words.size;
+      found = longer ? { words: dropped, topic: { topic, term, rest, negated: false, inStory, asked: prev.topic.asked || asked } } : { words: prev.words, topic: { ...prev.topic, asked: prev.topic.asked || asked } };
+    } else if (prev === null || (overlaps && dropped.size > prev.words.size)) found = { words: dropped, topic: { topic, term, rest, negated: false, inStory, asked } };
   }
   return found?.topic ?? denied;
 }
