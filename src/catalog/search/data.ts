@@ -29,6 +29,7 @@ const StopWordsFile = z.object({
   plainVariantWords: z.array(z.string().min(1)).optional(),
   failedAttemptMarkers: z.array(z.string().min(1)).optional(),
   quantityIdioms: z.array(QuantityIdiom).optional(),
+  plainFunctionWords: z.array(z.object({ word: z.string().min(1), before: z.array(z.string().min(1)).min(1) })).optional(),
 });
 const SynonymsFile = z.object({
   about,
@@ -264,6 +265,12 @@ export interface SearchData {
   /** words saying an attempt failed ("không thành"): the procedure words just before them tell of a step already taken */
   failedAttemptMarkers: Phrase[];
   quantityIdioms: QuantityIdiom[];
+  /**
+   * function words whose letters typed without marks spell a content word too ("de": "để" or
+   * "đẻ"), by key: the function word's tone signature and the words after which it is that
+   * function word ("de lam": "để làm")
+   */
+  plainFunctionWords: Map<string, { tone: string; before: Phrase[] }>;
   /** generic syllables and pairs ("dang ky", "cap lai") */
   generic: Set<string>;
   synonyms: Synonym[];
@@ -392,6 +399,7 @@ export function searchData(): SearchData {
     nameTails: stop.nameTails.map((t) => t.normalize("NFC")),
     plainVariantWords: (stop.plainVariantWords ?? []).map((t) => t.normalize("NFC")),
     failedAttemptMarkers: (stop.failedAttemptMarkers ?? []).map(phraseOf),
+    plainFunctionWords: new Map((stop.plainFunctionWords ?? []).map((f) => { const word = phraseOf(f.word); return [word.keys[0]!, { tone: sameToneKey(word.tone ?? word.keys[0]!), before: f.before.map(phraseOf) }]; })),
     quantityIdioms: (stop.quantityIdioms ?? []).map((i) => ({ word: phraseOf(i.word), before: i.before.map(phraseOf), number: i.number ?? false, amounts: (i.amounts ?? []).map(phraseOf), unlessPrev: (i.unlessPrev ?? []).map(phraseOf), evenAfterPrev: (i.evenAfterPrev ?? []).map(phraseOf), unlessNumberAfter: i.unlessNumberAfter ?? false })),
     generic: new Set(
       stop.genericWords.flatMap((w) => {

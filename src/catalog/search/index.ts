@@ -141,6 +141,8 @@ const SHORT_RARE = 0.5;
 const SHORT_UNSURE = 0.45;
 /** (of the procedures that would be offered: the best and the runners-up after it) */
 const SHORT_OFFERED = 3;
+/** How far behind the others (in rank) goes a procedure for an age range that every age the question states falls outside. */
+const AGE_OUTSIDE = 1;
 const NONE: readonly string[] = [];
 
 /** A procedure as MiniSearch indexes it (the aliases one a line). */
@@ -614,6 +616,7 @@ class Doc {
   private aboutKeyList: string[][] | undefined;
   private nameTermSet: Set<string> | undefined;
   private partKeyList: string[][] | undefined;
+  private ageRangeOf: { min?: number; max?: number } | null | undefined;
   private strongTokenList: readonly (readonly Token[])[] | undefined;
   private strongTermList: readonly (readonly string[])[] | undefined;
   private weakTermList: readonly (readonly string[])[] | undefined;
@@ -741,6 +744,17 @@ class Doc {
   /** terms of the name alone (what tells it from a near-identical sibling) */
   get nameTerms(): Set<string> {
     return (this.nameTermSet ??= new Set(termsOf(this.name.replace(/\([^)]*\)/g, " "), this.context.isStop)));
+  }
+
+  /** the ages the name is for ("… dưới 6 tuổi": at most 5; "… từ đủ 14 tuổi trở lên": 14 at least), or null */
+  get ageRange(): { min?: number; max?: number } | null {
+    if (this.ageRangeOf === undefined) {
+      const keys = keysOf(this.name).join(" ");
+      const under = /\bduoi (\d{1,3}) tuoi\b/.exec(keys);
+      const from = /\btu (?:du )?(\d{1,3}) tuoi\b/.exec(keys);
+      this.ageRangeOf = under || from ? { ...(under ? { max: Number(under[1]) - 1 } : {}), ...(from ? { min: Number(from[1]) } : {}) } : null;
+    }
+    return this.ageRangeOf;
   }
 
   /** the keys of each part of a name of several ("A: B, C, D"; empty for a name of one part) */
@@ -1298,6 +1312,16 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
     const needShare = needTotal > 0 ? Math.min(1, c.needGot / needTotal) : 0;
     scored.push({ doc: c.doc, confidence, nameCovered: c.wholeCovered, rank: confidence + BM25_WEIGHT * c.bm25 + EXPLAINED_WEIGHT * c.questionCovered + (confidence >= MATCH_THRESHOLD ? NEED_WEIGHT * needShare : 0), needShare, missing: c.missing });
   }
+  // a procedure for an age range that every age the question states falls outside ("con 16 tuổi"
+  // beside "… cho trẻ em dưới 6 tuổi") is not the one asked for: it goes behind the others, while
+  // another is sure enough to answer
+  if (q.ages.length > 0) {
+    const outside = (s: Scored): boolean => {
+      const r = s.doc.ageRange;
+      return r !== null && q.ages.every((a) => (r.min !== undefined && a < r.min) || (r.max !== undefined && a > r.max));
+    };
+    if (scored.some((s) => s.confidence >= MATCH_THRESHOLD && !outside(s))) for (const s of scored) if (outside(s)) s.rank -= AGE_OUTSIDE;
+  }
   scored.sort((a, b) => b.rank - a.rank || (a.doc.code < b.doc.code ? -1 : 1));
   preferSaidDifferences(data, scored, weightOf, tones, q.tokens);
   return scored;
@@ -1645,7 +1669,15 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
     // of two topics named by overlapping words, the more specific: the one whose words take in more
     // of the question ("học lái máy bay" is a pilot's licence, though "học lái" is a driving
     // licence's); of topics named apart, the first
-    if (found === null || (topic !== found.topic.topic && dropped.size > found.words.size && [...dropped].some((i) => found!.words.has(i)))) found = { words: dropped, topic: { topic, term, rest, negated: false, inStory, asked } };
+    const prev = found as { words: ReadonlySet<number>; topic: TopicFound } | null;
+    const overlaps = prev !== null && [...dropped].some((i) => prev.words.has(i));
+    // two terms of one topic said by overlapping words are one mention of it, by the longer term,
+    // asked for when either is (the longer term of a card or a code after a verb of asking, though
+    // the topic's shorter term comes first in the table; a verb of asking before the shorter one)
+    if (prev !== null && overlaps && topic === prev.topic.topic) {
+      const longer = dropped.size > prev.words.size;
+      found = longer ? { words: dropped, topic: { topic, term, rest, negated: false, inStory, asked: prev.topic.asked || asked } } : { words: prev.words, topic: { ...prev.topic, asked: prev.topic.asked || asked } };
+    } else if (prev === null || (overlaps && dropped.size > prev.words.size)) found = { words: dropped, topic: { topic, term, rest, negated: false, inStory, asked } };
   }
   return found?.topic ?? denied;
 }

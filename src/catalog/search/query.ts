@@ -255,6 +255,23 @@ export function channelPositions(tokens: readonly Token[]): Set<number> {
   return at;
 }
 
+/**
+ * The tokens with each word typed without marks that spells a function word and a content word
+ * alike read as the function word where the words after it make it one (data/stopwords.json
+ * plainFunctionWords: "de lam" is "để làm", so no synonym reads "mới đẻ" in "moi de lam giay"),
+ * as though typed with its marks.
+ */
+export function readPlainFunctionWords(tokens: readonly Token[]): Token[] {
+  const { plainFunctionWords } = searchData();
+  const out = [...tokens];
+  for (let i = 0; i + 1 < out.length; i++) {
+    const t = out[i]!;
+    const word = t.marked ? undefined : plainFunctionWords.get(t.key);
+    if (word !== undefined && word.before.some((p) => phraseAt(p, out, i + 1))) out[i] = { key: t.key, tone: word.tone, marked: true };
+  }
+  return out;
+}
+
 /** Where a purpose clause starts (after a marker), or -1. */
 function purposeStart(tokens: readonly Token[]): number {
   const { purposeMarkers } = searchData();
@@ -500,7 +517,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   const named = subjectKeys;
   const tokens =
     typeof query === "string"
-      ? dropQuantityIdioms(repairPairs(repairTokens(expandAbbreviations(tokenize(clip(query))), vocabulary), vocabulary, (t) => stopWords.has(t.key) || named.has(t.key)))
+      ? readPlainFunctionWords(dropQuantityIdioms(repairPairs(repairTokens(expandAbbreviations(tokenize(clip(query))), vocabulary), vocabulary, (t) => stopWords.has(t.key) || named.has(t.key))))
       : [...query];
   // a word typed with marks no catalog text writes it with, whose letters are a word the catalog
   // uses, has its marks misplaced ("khảu" for "khẩu"): it is read by its letters, as typed without
