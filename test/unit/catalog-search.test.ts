@@ -607,8 +607,8 @@ describe("answers", () => {
     // a zodiac year asked about building a house, where a seedling is sold: no administrative matter
     expect(topicOf("người tuổi hợi năm nay làm nhà có tốt không")).toBe("no-match");
     expect(topicOf("ở đâu bán cây giống sầu riêng tốt")).toBe("no-match");
-    // a ticket to ride home is no administrative matter at all
-    expect(topicOf("đặt vé tàu về quê ăn tết")).toBe("no-match");
+    // a ticket to ride home is no administrative matter, but the railway or the coach company sells it: where to go is said
+    expect(topicOf("đặt vé tàu về quê ăn tết")).toBe("Vé tàu xe, máy bay");
   });
 
   it("sends the everyday services a citizen asks a commune bot about (phone networks, the stock market, party dues, online orders, a dentist, civil-service exams, a petrol station) where they belong, and pastimes to no procedure", () => {
@@ -666,6 +666,26 @@ describe("answers", () => {
     expect(askCatalog(index, "cháu tôi đang học lái máy bay ở nước ngoài, về nước đổi bằng ở đâu")).toMatchObject({ kind: "out-of-scope", topic: "Giấy phép lái tàu bay (phi công)" });
     expect(askCatalog(index, "học lái xe ô tô ở trung tâm nào")).toMatchObject({ kind: "out-of-scope", topic: "Giấy phép lái xe" });
     expect(askCatalog(index, "xin phiếu lý lịch tư pháp để làm hồ sơ đi xuất khẩu gạo")).toMatchObject({ kind: "out-of-scope", topic: "Lý lịch tư pháp" });
+  });
+
+  it("reads two terms of one topic said by overlapping words as one mention of it, asked for when either is ('cấp lại thẻ bảo hiểm y tế', 'xin cấp lại mã số thuế')", () => {
+    // "bảo hiểm y tế" and "thuế" come first in the table, but the card and the tax code are what is asked for
+    expect(askCatalog(index, "cấp lại thẻ bảo hiểm y tế bị mất")).toMatchObject({ kind: "out-of-scope", topic: "Bảo hiểm y tế" });
+    expect(askCatalog(index, "xin cấp lại mã số thuế")).toMatchObject({ kind: "out-of-scope", topic: "Thuế" });
+  });
+
+  it("reads 'chưa bao giờ', 'chưa từng' … before a topic as denying it, as 'chưa' is", () => {
+    expect(top("mẹ tôi 80 tuổi chưa bao giờ đóng bảo hiểm xã hội, muốn xin trợ cấp hằng tháng")).toBe("1.014027");
+    expect(top("bố tôi 78 tuổi chưa từng hưởng lương hưu, xin trợ cấp hưu trí xã hội")).toBe("1.014027");
+  });
+
+  it("answers everyday matters of airlines and coaches, carriers, sellers and employers out of scope, with where to go", () => {
+    const flight = askCatalog(index, "chuyến bay bị hoãn đòi bồi thường");
+    expect(flight).toMatchObject({ kind: "out-of-scope", topic: "Vé tàu xe, máy bay" });
+    if (flight.kind === "out-of-scope") expect(flight.whereToGo).toMatch(/Hãng hàng không/);
+    expect(askCatalog(index, "sim bị khóa vì chưa cập nhật")).toMatchObject({ kind: "out-of-scope", topic: "Điện, nước, viễn thông" });
+    expect(askCatalog(index, "shop không cho đổi hàng bị lỗi thì khiếu nại ở đâu")).toMatchObject({ kind: "out-of-scope", topic: "Bảo vệ người tiêu dùng, hàng giả" });
+    expect(askCatalog(index, "nợ tiền công thợ hồ không trả")).toMatchObject({ kind: "out-of-scope", topic: "Tranh chấp lao động" });
   });
 
   it("reads a being that opens the question and is then called 'hắn' or 'nó' alone as what the question is about", () => {

@@ -1683,7 +1683,15 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
     // of two topics named by overlapping words, the more specific: the one whose words take in more
     // of the question ("học lái máy bay" is a pilot's licence, though "học lái" is a driving
     // licence's); of topics named apart, the first
-    if (found === null || (topic !== found.topic.topic && dropped.size > found.words.size && [...dropped].some((i) => found!.words.has(i)))) found = { words: dropped, topic: { topic, term, rest, negated: false, inStory, asked } };
+    const prev = found as { words: ReadonlySet<number>; topic: TopicFound } | null;
+    const overlaps = prev !== null && [...dropped].some((i) => prev.words.has(i));
+    // two terms of one topic said by overlapping words are one mention of it, by the longer term,
+    // asked for when either is (the longer term of a card or a code after a verb of asking, though
+    // the topic's shorter term comes first in the table; a verb of asking before the shorter one)
+    if (prev !== null && overlaps && topic === prev.topic.topic) {
+      const longer = dropped.size > prev.words.size;
+      found = longer ? { words: dropped, topic: { topic, term, rest, negated: false, inStory, asked: prev.topic.asked || asked } } : { words: prev.words, topic: { ...prev.topic, asked: prev.topic.asked || asked } };
+    } else if (prev === null || (overlaps && dropped.size > prev.words.size)) found = { words: dropped, topic: { topic, term, rest, negated: false, inStory, asked } };
   }
   return found?.topic ?? denied;
 }
@@ -1884,17 +1892,23 @@ function withVariants(data: IndexData, q: ReadQuery, scored: Scored[], limit: nu
     return { kind: "match", results: put(chosen ? first.code : group.default) };
   }
   const offered = selected.length > 1 ? selected : present;
-  return {
-    kind: "choices",
-    prompt: group.prompt,
-    // the variants are a closed set: all of them, even past a short limit (a reader showing three
-    // buttons must not drop the variant that fits), but never a wall of buttons; best first (the
-    // table's order among equals)
-    results: offered
-      .map((m) => resultOf(m, Math.min(scoreOf(m.code), first.score)))
-      .sort((a, b) => b.score - a.score)
-      .slice(0, Math.max(limit, MAX_CHOICES)),
-  };
+  // the variants are a closed set: all of them, even past a short limit (a reader showing three
+  // buttons must not drop the variant that fits), but never a wall of buttons; best first (the
+  // table's order among equals)
+  const variants = offered
+    .map((m) => resultOf(m, Math.min(scoreOf(m.code), first.score)))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, Math.max(limit, MAX_CHOICES));
+  // after them, up to the limit, the search's next best other procedures (no variant label, never
+  // surer than the last variant): the question may not be about this group at all (a grandfather
+  // registering a birth on his son's behalf is no certification of a signature); the members the
+  // question's words ruled out stay out
+  const lowest = variants[variants.length - 1]!.score;
+  const others = all
+    .filter((r) => !group.members.some((m) => m.code === r.code))
+    .slice(0, Math.max(0, limit - variants.length))
+    .map((r) => ({ code: r.code, name: r.name, score: Math.min(r.score, lowest) }));
+  return { kind: "choices", prompt: group.prompt, results: [...variants, ...others] };
 }
 
 /** Ranked procedures for a question, best first (the procedures a "match" or "choices" answer offers). */
