@@ -10,8 +10,9 @@
  *   the tone typed ("rước" is not "được");
  * - typos: one edit (insert, delete, substitute, swap) away from a known syllable, for words of
  *   four letters or more. A word that is itself a possible Vietnamese syllable is only corrected
- *   when it is typed without marks and the correction forms a known word pair with a neighbour
- *   ("khia sinh" → "khai sinh"), so that real words we do not know ("tuần", "gạch") are left alone.
+ *   when it is typed without marks, by two adjacent letters swapped, and the correction forms a
+ *   known word pair with a neighbour ("khia sinh" → "khai sinh"), so that real words we do not
+ *   know ("tuần", "gạch", "ngoi" of "ngôi nhà", not "nghi") are left alone.
  */
 import { canonicalSyllable, isVietnameseSyllable } from "../../text/vietnamese.js";
 import type { Token } from "./tokenize.js";
@@ -103,6 +104,16 @@ export function editNeighbours(key: string, vocab: Vocabulary): string[] {
   return [...out].sort();
 }
 
+/** Known syllables two adjacent letters swapped away ("khia" → "khai"). */
+export function swapNeighbours(key: string, vocab: Vocabulary): string[] {
+  const out = new Set<string>();
+  for (let i = 0; i + 1 < key.length; i++) {
+    const k = canonicalSyllable(key.slice(0, i) + key[i + 1] + key[i] + key.slice(i + 2));
+    if (k !== key && vocab.words.has(k)) out.add(k);
+  }
+  return [...out].sort();
+}
+
 /** Repair the tokens that are not known syllables (known ones, numbers and 1-letter words stay). */
 export function repairTokens(tokens: readonly Token[], vocab: Vocabulary): Token[] {
   const out: Token[] = [];
@@ -129,13 +140,17 @@ export function repairTokens(tokens: readonly Token[], vocab: Vocabulary): Token
       const support = (c: string): number =>
         (prev !== undefined && vocab.bigrams.has(`${prev} ${c}`) ? 1 : 0) +
         (next !== undefined && vocab.bigrams.has(`${c} ${next}`) ? 1 : 0);
-      const candidates = editNeighbours(key, vocab)
+      // a word that is itself a possible syllable is a word the citizen may have meant ("ngoi" is
+      // "ngôi", "soan" "soạn"): only two letters typed the wrong way round ("khia" for "khai") is
+      // taken for a slip (a regional respelling is repairPairs')
+      const syllable = isVietnameseSyllable(key);
+      const candidates = (syllable ? swapNeighbours(key, vocab) : editNeighbours(key, vocab))
         .map((c) => ({ c, support: support(c), freq: vocab.frequency.get(c) ?? 0 }))
         .sort((a, b) => b.support - a.support || b.freq - a.freq || (a.c < b.c ? -1 : 1));
       const best = candidates[0];
       // (a word typed with marks that is a syllable is a word the citizen meant: its letters are not
       // respelled for a pair with a neighbour, "bán gạch" is not "bán sách")
-      if (best && ((best.support > 0 && !token.marked) || !isVietnameseSyllable(key))) {
+      if (best && ((best.support > 0 && !token.marked) || !syllable)) {
         out.push(plain(best.c));
         return;
       }
