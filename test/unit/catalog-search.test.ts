@@ -17,7 +17,7 @@ import {
   type SearchResult,
 } from "../../src/catalog/search/index.js";
 import { phraseOf, searchData } from "../../src/catalog/search/data.js";
-import { dropQuantityIdioms, needMarkerPairs, phraseAt, readPlainFunctionWords, readQuery } from "../../src/catalog/search/query.js";
+import { dropQuantityIdioms, needMarkerPairs, phraseAt, purposeMarkerPairs, readPlainFunctionWords, readQuery } from "../../src/catalog/search/query.js";
 import { textTokens, tokenize } from "../../src/catalog/search/tokenize.js";
 import { repairPairs, repairTokens } from "../../src/catalog/search/typos.js";
 import { searchKey } from "../../src/text/vietnamese.js";
@@ -379,6 +379,11 @@ describe("answers", () => {
     expect(top("hoa giai tranh chap dat may lan hong thanh, gio nho chu tich xa giai quyet")).toBe("1.013967");
     expect(top("hòa giải tranh chấp đất mấy lần ko xong, giờ nhờ chủ tịch xã giải quyết")).toBe("1.013967");
     expect(top("xin hòa giải tranh chấp ranh đất với nhà bên cạnh")).toBe("1.012812");
+  });
+
+  it("reads a sibling's words said just after a done step's marker as that step, not as the sibling asked for", () => {
+    // the appraisal done ("đã qua khâu …"): the approval of the planning task is what comes next
+    expect(top("nhiệm vụ quy hoạch nhà đầu tư soạn đã qua khâu thẩm định, duyệt ở đâu")).toBe("1.014156");
   });
 
   it("puts a procedure for an age range every stated age falls outside behind the others", () => {
@@ -868,6 +873,19 @@ describe("answers", () => {
     expect(readQuery("ba toi mat roi muon tach ho", vocab, known, pairs).needFrom).toBe(4);
     // a pair written with another word ("mướn") is that word, as before
     expect(readQuery("ba toi mat roi muon tach ho", vocab, known, new Map([["muon tach", true]])).needFrom).toBe(0);
+  });
+
+  it("reads 'de' typed without marks as the word of a pair the catalog writes with another ('de nghi': 'đề nghị'), not as the purpose marker", () => {
+    const pairs = purposeMarkerPairs([tokenize("đề nghị công nhận"), tokenize("để làm nhà")]);
+    expect(pairs.get("de nghi")).toBe(true);
+    expect(pairs.get("de lam")).toBe(false);
+    const vocab = { words: new Set(["ho", "ngheo", "cong", "nhan", "nghi", "lam", "nha"]), bigrams: new Set<string>(), frequency: new Map<string, number>() };
+    const known = (pair: string): boolean => pair === "de nghi" || pair === "de lam";
+    // the words after "đề nghị" are what is asked, at full weight
+    expect(readQuery("ho ngheo de nghi cong nhan", vocab, known, undefined, pairs).purposeFrom).toBe(6);
+    // "để làm …" is a purpose; so is a pair the names and aliases never write ("để" then a word)
+    expect(readQuery("ho ngheo de lam nha", vocab, known, undefined, pairs).purposeFrom).toBe(3);
+    expect(readQuery("ho ngheo de cong nhan", vocab, () => true, undefined, pairs).purposeFrom).toBe(3);
   });
 
   it("weighs the way a dossier is handed in ('qua VNeID', 'trên mạng') less than the matter the question names", () => {

@@ -19,7 +19,7 @@
 import MiniSearch from "minisearch";
 import { searchData, useSearchData, type SearchData, type OutOfScopeTopic, type Phrase, type Synonym, type VariantGroup, type VariantMember } from "./data.js";
 import type { AnswerResult, SearchAnswer } from "./answer.js";
-import { expandAbbreviations, needMarkerPairs, phraseAt, phraseSpans, readAlias, readQuery, saysPhrase, type ReadQuery } from "./query.js";
+import { expandAbbreviations, needMarkerPairs, phraseAt, purposeMarkerPairs, phraseSpans, readAlias, readQuery, saysPhrase, type ReadQuery } from "./query.js";
 import { absurdSubject, askedFor } from "./subjects.js";
 import { extractProcedureCodes, syllableKey, tokenize, tokenizeWritten, type Token } from "./tokenize.js";
 import { toneOf, type Vocabulary } from "./typos.js";
@@ -129,6 +129,8 @@ const COMMON_WORDS_QUESTION = 0.6;
 const STOP_PAIR_DISTINCTIVE = 0.6;
 /** How many words before a failed attempt's marker ("… không thành") tell of that attempt. */
 const ATTEMPT_WINDOW = 6;
+/** How many words after a done step's marker ("đã có …") tell of that step. */
+const DONE_WINDOW = 3;
 /** Between near-identical siblings, a word of a sibling's own that the question only reads through a synonym counts this much of one typed. */
 const READ_DIFFERENCE_FACTOR = 0.5;
 /** A question covering this much of a procedure's own name (by rarity) names it outright. */
@@ -183,6 +185,8 @@ interface IndexData {
   plainTerms: ReadonlySet<string>;
   /** pairs of names and aliases with a word spelt as a need marker, and whether one writes another word than the marker (query.ts needMarkerPairs) */
   markerPairs: ReadonlyMap<string, boolean>;
+  /** the same of the one-word purpose markers ("đề nghị" beside "để": query.ts purposeMarkerPairs) */
+  purposePairs: ReadonlyMap<string, boolean>;
   /** the constants of the sibling and variant steps (SIBLING_TUNING) */
   sibling: Readonly<SiblingTuning>;
 }
@@ -988,7 +992,8 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   // words the catalog writes with marks, as written (what typo repair leaves alone when typed so);
   // and the tones it writes each word with, in texts written with marks ("được": "duoc" is 5)
   const { flat, written, tonesOf } = table;
-  const index: IndexData = { mini, postings: new Map(), stored: null, readings: readOf, docs, byCode, idf, termOf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)), markerPairs: needMarkerPairs(procedures.flatMap((p) => [p.name, ...p.aliases]).map(tokensOf)), sibling: SIBLING_TUNING };
+  const texts = procedures.flatMap((p) => [p.name, ...p.aliases]).map(tokensOf);
+  const index: IndexData = { mini, postings: new Map(), stored: null, readings: readOf, docs, byCode, idf, termOf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)), markerPairs: needMarkerPairs(texts), purposePairs: purposeMarkerPairs(texts), sibling: SIBLING_TUNING };
   return index as unknown as CatalogSearchIndex;
 }
 
@@ -1395,6 +1400,18 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
       if (j > 0) attempted.add(`${tokens[j - 1]!.key} ${tokens[j]!.key}`);
     }
   }
+  // and so do those just after words saying a step is done (data/stopwords.json doneStepMarkers:
+  // "đã có …", "đã qua …" an appraisal): the next step is asked for, not that one
+  const { doneStepMarkers } = searchData();
+  for (let i = 0; i < tokens.length; i++) {
+    const marker = doneStepMarkers.find((m) => phraseAt({ keys: m.keys, tone: null }, tokens, i));
+    if (marker === undefined) continue;
+    const from = i + marker.keys.length;
+    for (let j = from; j < Math.min(tokens.length, from + DONE_WINDOW); j++) {
+      attempted.add(tokens[j]!.key);
+      if (j > from) attempted.add(`${tokens[j - 1]!.key} ${tokens[j]!.key}`);
+    }
+  }
   const readPlain = (t: string): boolean => attempted.has(t) || (!typed.has(t) && t.split(" ").some((k) => data.plainTerms.has(k) && !typed.has(k)));
   // the question's pairs that are catalog terms ("đăng ký"): their words are said as that pair,
   // not on their own ("ký" of "đăng ký" is not the "kỳ" of "định kỳ"), unless the citizen typed
@@ -1683,7 +1700,7 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
 }
 
 function read(data: IndexData, query: string | readonly Token[]): ReadQuery {
-  return readQuery(query, data.vocabulary, (pair) => data.idf.has(pair), data.markerPairs);
+  return readQuery(query, data.vocabulary, (pair) => data.idf.has(pair), data.markerPairs, data.purposePairs);
 }
 
 /** The confidence of a variant a stated age decides, in a group the question names. */
@@ -1878,17 +1895,23 @@ function withVariants(data: IndexData, q: ReadQuery, scored: Scored[], limit: nu
     return { kind: "match", results: put(chosen ? first.code : group.default) };
   }
   const offered = selected.length > 1 ? selected : present;
-  return {
-    kind: "choices",
-    prompt: group.prompt,
-    // the variants are a closed set: all of them, even past a short limit (a reader showing three
-    // buttons must not drop the variant that fits), but never a wall of buttons; best first (the
-    // table's order among equals)
-    results: offered
-      .map((m) => resultOf(m, Math.min(scoreOf(m.code), first.score)))
-      .sort((a, b) => b.score - a.score)
-      .slice(0, Math.max(limit, MAX_CHOICES)),
-  };
+  // the variants are a closed set: all of them, even past a short limit (a reader showing three
+  // buttons must not drop the variant that fits), but never a wall of buttons; best first (the
+  // table's order among equals)
+  const variants = offered
+    .map((m) => resultOf(m, Math.min(scoreOf(m.code), first.score)))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, Math.max(limit, MAX_CHOICES));
+  // after them, up to the limit, the search's next best other procedures (no variant label, never
+  // surer than the last variant): the question may not be about this group at all (a grandfather
+  // registering a birth on his son's behalf is no certification of a signature); the members the
+  // question's words ruled out stay out
+  const lowest = variants[variants.length - 1]!.score;
+  const others = all
+    .filter((r) => !group.members.some((m) => m.code === r.code))
+    .slice(0, Math.max(0, limit - variants.length))
+    .map((r) => ({ code: r.code, name: r.name, score: Math.min(r.score, lowest) }));
+  return { kind: "choices", prompt: group.prompt, results: [...variants, ...others] };
 }
 
 /** Ranked procedures for a question, best first (the procedures a "match" or "choices" answer offers). */
