@@ -7,8 +7,8 @@
  *   procedure's name; one that asks nothing specific, or asks for the documents, gets it all;
  *   The words asking about an aspect are content the search does not explain: the question is read
  *   once more without them, and that reading counts when it names the same procedure more surely;
- * - close matches, and the variants of a procedure the search cannot choose between, are offered
- *   as buttons, best first; a question about something no commune handles says where to go (and
+ * - close matches, and the variants of a procedure the search cannot choose between (then the
+ *   search's next best other procedures, said to be others), are offered as buttons, best first; a question about something no commune handles says where to go (and
  *   one that also asks about a commune procedure gets that answered, then where to go for the
  *   other); no match says so.
  * A follow-up that says only how it differs from the procedure under discussion ("cấp lại vì bị
@@ -478,7 +478,7 @@ export function documentsFeature(catalog: CatalogService): Feature {
         ctx.session.asked = aspectsAsked(said.text, ...(await Promise.all(found.results.map((r) => catalog.get(r.code)))));
         ctx.session.askedForeign = foreign;
         alsoOutOfScope(ctx, found);
-        return void ctx.reply({ text: botText.withNamesInFull(botText.choicesPrompt(found.prompt), found.results.map((r) => r.variant ?? r.name)), buttons: botText.choiceButtonRows(found.results) });
+        return void ctx.reply({ text: botText.withNamesInFull(botText.choicesPrompt(found.prompt, found.results.some((r) => !r.variant)), found.results.map((r) => r.variant ?? r.name)), buttons: botText.choiceButtonRows(found.results) });
       case "match": {
         const p = sure ? await catalog.get(sure) : undefined;
         if (p) {

@@ -432,7 +432,7 @@ export const botText = {
     "⚠️ Ông/bà có nhắc đến người nước ngoài: thủ tục dưới đây dành cho trường hợp không có yếu tố nước ngoài (giấy tờ, lệ phí, thời hạn có thể khác). " +
     `Trường hợp có yếu tố nước ngoài là thủ tục "${counterpart.name}" (nút bên dưới).`,
   /** Several variants of one procedure fit: the search's question, each variant a button. */
-  /** The variants offered, each labelled by its variant (else its name), labels told apart (`distinctLabels`). */
+  /** The variants offered, each labelled by its variant (the other procedures after them by their names), labels told apart (`distinctLabels`). */
   choiceButtonRows: (rs: readonly { code: string; name: string; variant?: string }[]): Button[][] =>
     botText.procedureButtonRows(rs.map((r) => ({ code: r.code, name: r.variant ?? r.name }))),
   /**
@@ -442,8 +442,12 @@ export const botText = {
    */
   outOfScope: (topic: string, whereToGo: string) =>
     `${topic} không giải quyết tại bộ phận một cửa của xã, phường nên em không có hướng dẫn thủ tục này.\nNơi làm: ${inBotVoice(whereToGo)}`,
-  /** The search's question between variants, in the bot's own voice ("ông/bà", not "bạn"). */
-  choicesPrompt: (prompt: string) => inBotVoice(prompt),
+  /**
+   * The search's question between variants, in the bot's own voice ("ông/bà", not "bạn"); when other
+   * procedures follow the variants (the question may be about none of them), it says so.
+   */
+  choicesPrompt: (prompt: string, withOthers = false) =>
+    withOthers ? `${inBotVoice(prompt)}\nNếu không thuộc các trường hợp đó, các nút cuối là những thủ tục khác gần với câu hỏi của ông/bà.` : inBotVoice(prompt),
   /** Said after answering the part of a question a commune handles, for the part it does not. */
   alsoOutOfScope: (topic: string, whereToGo: string) => `Về ${topic.replace(/^\p{Lu}(?=\p{Ll})/u, (c) => c.toLowerCase())} ông/bà có hỏi: việc này không giải quyết tại bộ phận một cửa của xã, phường nên em không có hướng dẫn thủ tục.\nNơi làm: ${inBotVoice(whereToGo)}`,
   /** Whether the citizen must go there (and who must), or can do it from home: online, by post, mobile registration, as the data says. */

@@ -75,8 +75,25 @@ describe("answers a new user found wrong", () => {
         const scores = a.results.map((r) => r.score);
         expect(scores, q).toEqual([...scores].sort((x, y) => y - x));
       }
-      expect(answers[0]).toEqual(answers[1]);
+      const variants = answers.map((a) => (a.kind === "choices" ? a.results.filter((r) => r.variant) : []));
+      expect(variants[0]).toEqual(variants[1]);
     }
+  });
+
+  it("after the variants, keeps the search's next best other procedures within the limit (unlabelled), not the members the question ruled out", () => {
+    const q = "làm lại giấy đăng ký kết hôn vì bị mất";
+    const a = ask(q, 5);
+    expect(a.kind).toBe("choices");
+    if (a.kind !== "choices") return;
+    const variants = a.results.filter((r) => r.variant);
+    const others = a.results.filter((r) => !r.variant);
+    expect(others.length).toBeGreaterThan(0);
+    expect(a.results).toEqual([...variants, ...others]);
+    expect(a.results.length).toBeLessThanOrEqual(5);
+    expect(codes(a)).not.toContain("1.000894");
+    // a limit the variants fill leaves no room for others
+    const short = ask(q, 2);
+    expect(short.kind === "choices" && short.results.every((r) => r.variant)).toBe(true);
   });
 });
 

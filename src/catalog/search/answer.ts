@@ -8,8 +8,10 @@
  * - choices: several variants of one procedure fit equally (with a foreign element, in a border
  *   area, mobile registration; ID card under or over 14; first issue, renewal or replacement): the
  *   reader offers them as choices instead of guessing. `prompt` is the question to put to the
- *   citizen ("Việc đăng ký kết hôn của bạn thuộc trường hợp nào?"), each result carries its
- *   `variant` label and its own confidence, best first.
+ *   citizen ("Việc đăng ký kết hôn của bạn thuộc trường hợp nào?"), each variant carries its
+ *   `variant` label and its own confidence, best first; after the variants, within the limit, come
+ *   the search's next best other procedures (no label, none surer than the last variant), in case
+ *   the question is about none of the variants.
  * - out-of-scope: the question is about something no commune handles (passport, driving licence,
  *   divorce, tax, social insurance…); `topic` names it and `whereToGo` says where to go instead.
  * - no-match: nothing in the catalog fits (including questions that only borrow a procedure's
@@ -21,7 +23,7 @@
 import type { SearchResult } from "./index.js";
 
 export interface AnswerResult extends SearchResult {
-  /** the variant this procedure is ("Có yếu tố nước ngoài"), when it belongs to a variant group: always in "choices", and on the chosen one in "match" */
+  /** the variant this procedure is ("Có yếu tố nước ngoài"), when it belongs to a variant group: on every variant offered in "choices" (not on the other procedures after them), and on the chosen one in "match" */
   variant?: string;
 }
 

@@ -19,7 +19,7 @@
 import MiniSearch from "minisearch";
 import { searchData, useSearchData, type SearchData, type OutOfScopeTopic, type Phrase, type Synonym, type VariantGroup, type VariantMember } from "./data.js";
 import type { AnswerResult, SearchAnswer } from "./answer.js";
-import { expandAbbreviations, needMarkerPairs, phraseAt, phraseSpans, readAlias, readQuery, saysPhrase, type ReadQuery } from "./query.js";
+import { expandAbbreviations, needMarkerPairs, phraseAt, purposeMarkerPairs, phraseSpans, readAlias, readQuery, saysPhrase, type ReadQuery } from "./query.js";
 import { absurdSubject, askedFor } from "./subjects.js";
 import { extractProcedureCodes, syllableKey, tokenize, tokenizeWritten, type Token } from "./tokenize.js";
 import { toneOf, type Vocabulary } from "./typos.js";
@@ -129,6 +129,8 @@ const COMMON_WORDS_QUESTION = 0.6;
 const STOP_PAIR_DISTINCTIVE = 0.6;
 /** How many words before a failed attempt's marker ("… không thành") tell of that attempt. */
 const ATTEMPT_WINDOW = 6;
+/** How many words after a done step's marker ("đã có …") tell of that step. */
+const DONE_WINDOW = 3;
 /** Between near-identical siblings, a word of a sibling's own that the question only reads through a synonym counts this much of one typed. */
 const READ_DIFFERENCE_FACTOR = 0.5;
 /** A question covering this much of a procedure's own name (by rarity) names it outright. */
@@ -141,6 +143,8 @@ const SHORT_RARE = 0.5;
 const SHORT_UNSURE = 0.45;
 /** (of the procedures that would be offered: the best and the runners-up after it) */
 const SHORT_OFFERED = 3;
+/** How far behind the others (in rank) goes a procedure for an age range that every age the question states falls outside. */
+const AGE_OUTSIDE = 1;
 const NONE: readonly string[] = [];
 
 /** A procedure as MiniSearch indexes it (the aliases one a line). */
@@ -215,6 +219,8 @@ interface IndexData {
   plainTerms: ReadonlySet<string>;
   /** pairs of names and aliases with a word spelt as a need marker, and whether one writes another word than the marker (query.ts needMarkerPairs) */
   markerPairs: ReadonlyMap<string, boolean>;
+  /** the same of the one-word purpose markers ("đề nghị" beside "để": query.ts purposeMarkerPairs) */
+  purposePairs: ReadonlyMap<string, boolean>;
   /** the constants of the sibling and variant steps (SIBLING_TUNING) */
   sibling: Readonly<SiblingTuning>;
 }
@@ -648,6 +654,7 @@ class Doc {
   private aboutKeyList: string[][] | undefined;
   private nameTermSet: Set<string> | undefined;
   private partKeyList: string[][] | undefined;
+  private ageRangeOf: { min?: number; max?: number } | null | undefined;
   private strongTokenList: readonly (readonly Token[])[] | undefined;
   private strongTermList: readonly (readonly string[])[] | undefined;
   private weakTermList: readonly (readonly string[])[] | undefined;
@@ -775,6 +782,17 @@ class Doc {
   /** terms of the name alone (what tells it from a near-identical sibling) */
   get nameTerms(): Set<string> {
     return (this.nameTermSet ??= new Set(termsOf(this.name.replace(/\([^)]*\)/g, " "), this.context.isStop)));
+  }
+
+  /** the ages the name is for ("… dưới 6 tuổi": at most 5; "… từ đủ 14 tuổi trở lên": 14 at least), or null */
+  get ageRange(): { min?: number; max?: number } | null {
+    if (this.ageRangeOf === undefined) {
+      const keys = keysOf(this.name).join(" ");
+      const under = /\bduoi (\d{1,3}) tuoi\b/.exec(keys);
+      const from = /\btu (?:du )?(\d{1,3}) tuoi\b/.exec(keys);
+      this.ageRangeOf = under || from ? { ...(under ? { max: Number(under[1]) - 1 } : {}), ...(from ? { min: Number(from[1]) } : {}) } : null;
+    }
+    return this.ageRangeOf;
   }
 
   /** the keys of each part of a name of several ("A: B, C, D"; empty for a name of one part) */
@@ -1010,7 +1028,8 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   // words the catalog writes with marks, as written (what typo repair leaves alone when typed so);
   // and the tones it writes each word with, in texts written with marks ("được": "duoc" is 5)
   const { flat, written, tonesOf } = table;
-  const index: IndexData = { mini, postings: new Map(), stored: null, readings: readOf, docs, byCode, idf, terms, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)), markerPairs: needMarkerPairs(procedures.flatMap((p) => [p.name, ...p.aliases]).map(tokensOf)), sibling: SIBLING_TUNING };
+  const texts = procedures.flatMap((p) => [p.name, ...p.aliases]).map(tokensOf);
+  const index: IndexData = { mini, postings: new Map(), stored: null, readings: readOf, docs, byCode, idf, terms, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)), markerPairs: needMarkerPairs(texts), purposePairs: purposeMarkerPairs(texts), sibling: SIBLING_TUNING };
   return index as unknown as CatalogSearchIndex;
 }
 
@@ -1335,6 +1354,16 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
     const needShare = needTotal > 0 ? Math.min(1, c.needGot / needTotal) : 0;
     scored.push({ doc: c.doc, confidence, nameCovered: c.wholeCovered, rank: confidence + BM25_WEIGHT * c.bm25 + EXPLAINED_WEIGHT * c.questionCovered + (confidence >= MATCH_THRESHOLD ? NEED_WEIGHT * needShare : 0), needShare, missing: c.missing });
   }
+  // a procedure for an age range that every age the question states falls outside ("con 16 tuổi"
+  // beside "… cho trẻ em dưới 6 tuổi") is not the one asked for: it goes behind the others, while
+  // another is sure enough to answer
+  if (q.ages.length > 0) {
+    const outside = (s: Scored): boolean => {
+      const r = s.doc.ageRange;
+      return r !== null && q.ages.every((a) => (r.min !== undefined && a < r.min) || (r.max !== undefined && a > r.max));
+    };
+    if (scored.some((s) => s.confidence >= MATCH_THRESHOLD && !outside(s))) for (const s of scored) if (outside(s)) s.rank -= AGE_OUTSIDE;
+  }
   scored.sort((a, b) => b.rank - a.rank || (a.doc.code < b.doc.code ? -1 : 1));
   preferSaidDifferences(data, scored, weightOf, tones, q.tokens);
   return scored;
@@ -1406,6 +1435,18 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
     for (let j = Math.max(0, i - ATTEMPT_WINDOW); j < i; j++) {
       attempted.add(tokens[j]!.key);
       if (j > 0) attempted.add(`${tokens[j - 1]!.key} ${tokens[j]!.key}`);
+    }
+  }
+  // and so do those just after words saying a step is done (data/stopwords.json doneStepMarkers:
+  // "đã có …", "đã qua …" an appraisal): the next step is asked for, not that one
+  const { doneStepMarkers } = searchData();
+  for (let i = 0; i < tokens.length; i++) {
+    const marker = doneStepMarkers.find((m) => phraseAt({ keys: m.keys, tone: null }, tokens, i));
+    if (marker === undefined) continue;
+    const from = i + marker.keys.length;
+    for (let j = from; j < Math.min(tokens.length, from + DONE_WINDOW); j++) {
+      attempted.add(tokens[j]!.key);
+      if (j > from) attempted.add(`${tokens[j - 1]!.key} ${tokens[j]!.key}`);
     }
   }
   const readPlain = (t: string): boolean => attempted.has(t) || (!typed.has(t) && t.split(" ").some((k) => data.plainTerms.has(k) && !typed.has(k)));
@@ -1682,13 +1723,21 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
     // of two topics named by overlapping words, the more specific: the one whose words take in more
     // of the question ("học lái máy bay" is a pilot's licence, though "học lái" is a driving
     // licence's); of topics named apart, the first
-    if (found === null || (topic !== found.topic.topic && dropped.size > found.words.size && [...dropped].some((i) => found!.words.has(i)))) found = { words: dropped, topic: { topic, term, rest, negated: false, inStory, asked } };
+    const prev = found as { words: ReadonlySet<number>; topic: TopicFound } | null;
+    const overlaps = prev !== null && [...dropped].some((i) => prev.words.has(i));
+    // two terms of one topic said by overlapping words are one mention of it, by the longer term,
+    // asked for when either is (the longer term of a card or a code after a verb of asking, though
+    // the topic's shorter term comes first in the table; a verb of asking before the shorter one)
+    if (prev !== null && overlaps && topic === prev.topic.topic) {
+      const longer = dropped.size > prev.words.size;
+      found = longer ? { words: dropped, topic: { topic, term, rest, negated: false, inStory, asked: prev.topic.asked || asked } } : { words: prev.words, topic: { ...prev.topic, asked: prev.topic.asked || asked } };
+    } else if (prev === null || (overlaps && dropped.size > prev.words.size)) found = { words: dropped, topic: { topic, term, rest, negated: false, inStory, asked } };
   }
   return found?.topic ?? denied;
 }
 
 function read(data: IndexData, query: string | readonly Token[]): ReadQuery {
-  return readQuery(query, data.vocabulary, (pair) => data.idf.has(pair), data.markerPairs);
+  return readQuery(query, data.vocabulary, (pair) => data.idf.has(pair), data.markerPairs, data.purposePairs);
 }
 
 /** The confidence of a variant a stated age decides, in a group the question names. */
@@ -1883,17 +1932,23 @@ function withVariants(data: IndexData, q: ReadQuery, scored: Scored[], limit: nu
     return { kind: "match", results: put(chosen ? first.code : group.default) };
   }
   const offered = selected.length > 1 ? selected : present;
-  return {
-    kind: "choices",
-    prompt: group.prompt,
-    // the variants are a closed set: all of them, even past a short limit (a reader showing three
-    // buttons must not drop the variant that fits), but never a wall of buttons; best first (the
-    // table's order among equals)
-    results: offered
-      .map((m) => resultOf(m, Math.min(scoreOf(m.code), first.score)))
-      .sort((a, b) => b.score - a.score)
-      .slice(0, Math.max(limit, MAX_CHOICES)),
-  };
+  // the variants are a closed set: all of them, even past a short limit (a reader showing three
+  // buttons must not drop the variant that fits), but never a wall of buttons; best first (the
+  // table's order among equals)
+  const variants = offered
+    .map((m) => resultOf(m, Math.min(scoreOf(m.code), first.score)))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, Math.max(limit, MAX_CHOICES));
+  // after them, up to the limit, the search's next best other procedures (no variant label, never
+  // surer than the last variant): the question may not be about this group at all (a grandfather
+  // registering a birth on his son's behalf is no certification of a signature); the members the
+  // question's words ruled out stay out
+  const lowest = variants[variants.length - 1]!.score;
+  const others = all
+    .filter((r) => !group.members.some((m) => m.code === r.code))
+    .slice(0, Math.max(0, limit - variants.length))
+    .map((r) => ({ code: r.code, name: r.name, score: Math.min(r.score, lowest) }));
+  return { kind: "choices", prompt: group.prompt, results: [...variants, ...others] };
 }
 
 /** Ranked procedures for a question, best first (the procedures a "match" or "choices" answer offers). */

@@ -272,14 +272,34 @@ export function readPlainFunctionWords(tokens: readonly Token[]): Token[] {
   return out;
 }
 
-/** Where a purpose clause starts (after a marker), or -1. */
-function purposeStart(tokens: readonly Token[]): number {
+/**
+ * Whether a one-word marker typed without marks at position i is the word of a catalog pair it
+ * makes with a neighbour ("can cuoc": "căn cước"), not the marker: the catalog's names and aliases
+ * write that pair with another word than the marker (`otherWord`; undefined when they do not
+ * write it at all, and then any pair the catalog knows will do, unless `written`); with the next
+ * word only, unless `withPrevious`.
+ */
+function pairWordAt(tokens: readonly Token[], i: number, knownPair: (pair: string) => boolean, otherWord: (pair: string) => boolean | undefined, written = false, withPrevious = true): boolean {
+  const t = tokens[i]!;
+  const pairWord = (pair: string): boolean => knownPair(pair) && (otherWord(pair) ?? !written);
+  const prev = withPrevious ? tokens[i - 1] : undefined;
+  const next = tokens[i + 1];
+  return !t.marked && ((prev !== undefined && pairWord(`${prev.key} ${t.key}`)) || (next !== undefined && pairWord(`${t.key} ${next.key}`)));
+}
+
+/**
+ * Where a purpose clause starts (after a marker), or -1. A one-word marker typed without marks
+ * that is, with the next word, a pair the catalog's names and aliases write with another word is
+ * none ("de nghi" is "đề nghị": pairWordAt).
+ */
+function purposeStart(tokens: readonly Token[], knownPair: (pair: string) => boolean, otherWord: (pair: string) => boolean | undefined): number {
   const { purposeMarkers } = searchData();
   for (let i = 1; i < tokens.length; i++) {
     for (const m of purposeMarkers) {
       const unmarkedSingle = m.tone !== null && !tokens[i]!.marked && tokens[i]!.key === m.keys[0];
       if (phraseAt(m, tokens, i) || unmarkedSingle) {
         if (tokens[i + m.keys.length]?.key === "lai") continue; // "để lại" = leave (a bequest)
+        if (m.keys.length === 1 && pairWordAt(tokens, i, knownPair, otherWord, true, false)) continue;
         return i + m.keys.length;
       }
     }
@@ -305,8 +325,7 @@ function needStart(tokens: readonly Token[], content: (t: Token) => boolean, kno
       const t = tokens[i]!;
       const unmarkedSingle = m.tone !== null && !t.marked && t.key === m.keys[0];
       if (!(phraseAt(m, tokens, i) || unmarkedSingle)) continue;
-      const pairWord = (pair: string): boolean => knownPair(pair) && (otherWord(pair) ?? true);
-      if (!t.marked && m.keys.length === 1 && [tokens[i - 1], tokens[i + 1]].some((o, j) => o !== undefined && pairWord(j === 0 ? `${o.key} ${t.key}` : `${t.key} ${o.key}`))) continue;
+      if (m.keys.length === 1 && pairWordAt(tokens, i, knownPair, otherWord)) continue;
       if (tokens.slice(i + m.keys.length).some(content)) return i;
     }
   }
@@ -320,9 +339,18 @@ function needStart(tokens: readonly Token[], content: (t: Token) => boolean, kno
  * marks say nothing.
  */
 export function needMarkerPairs(texts: Iterable<readonly Token[]>): Map<string, boolean> {
+  return markerPairs(texts, searchData().needMarkers);
+}
+
+/** The same of the one-word purpose markers ("để": "đề nghị" writes another word, "để làm" the marker). */
+export function purposeMarkerPairs(texts: Iterable<readonly Token[]>): Map<string, boolean> {
+  return markerPairs(texts, searchData().purposeMarkers);
+}
+
+function markerPairs(texts: Iterable<readonly Token[]>, markerPhrases: readonly Phrase[]): Map<string, boolean> {
   const markers = new Map<string, string>();
   // (a marker written without marks, "xin", is spelt like no other word: its pairs are the catalog's words)
-  for (const m of searchData().needMarkers) if (m.keys.length === 1 && m.tone !== null && m.tone !== m.keys[0]) markers.set(m.keys[0]!, m.tone);
+  for (const m of markerPhrases) if (m.keys.length === 1 && m.tone !== null && m.tone !== m.keys[0]) markers.set(m.keys[0]!, m.tone);
   const pairs = new Map<string, boolean>();
   for (const tokens of texts) {
     if (!tokens.some((t) => t.marked)) continue;
@@ -509,7 +537,7 @@ export function readAlias(tokens: readonly Token[], written: readonly string[], 
  * Reads a question (or tokens already read: a part of a question, with the marks the citizen
  * typed, as when the words naming an out-of-scope topic are set aside).
  */
-export function readQuery(query: string | readonly Token[], vocabulary: Vocabulary, knownPair: (pair: string) => boolean, markerPairs?: ReadonlyMap<string, boolean>): ReadQuery {
+export function readQuery(query: string | readonly Token[], vocabulary: Vocabulary, knownPair: (pair: string) => boolean, markerPairs?: ReadonlyMap<string, boolean>, purposePairs?: ReadonlyMap<string, boolean>): ReadQuery {
   const { synonymsByFirst, stopWords, stopTones, generic, subjectKeys } = searchData();
   const isStop = (t: Token): boolean => (t.marked ? stopTones.has(t.tone) : stopWords.has(t.key));
   // a function word is what it says, never a respelling of a catalog word (nor is an animal's or
@@ -540,7 +568,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       if (!t.marked && vocabulary.flat.has(t.key) && (!stopWords.has(t.key) || stopTones.has(t.key))) tokens[i] = { ...t, marked: true };
     }
   }
-  const purpose = purposeStart(tokens);
+  const purpose = purposeStart(tokens, knownPair, (pair) => purposePairs?.get(pair));
   const hasContentBefore = purpose > 0 && tokens.slice(0, purpose).some((t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key));
   const need = needStart(tokens, (t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key), knownPair, (pair) => markerPairs?.get(pair));
   // a purpose clause ends where the clause stating the need begins ("… để nuôi, giờ muốn …")

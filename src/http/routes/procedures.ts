@@ -28,7 +28,7 @@ const rankedResult = z.object({
   code: z.string(),
   name: z.string(),
   score: z.number().min(0).max(1),
-  /** the variant label, for a procedure of a variant group (always in "choices") */
+  /** the variant label, for a procedure of a variant group (on every variant of "choices"; the other procedures after them have none) */
   variant: z.string().optional(),
 });
 
@@ -38,7 +38,14 @@ const rankedResult = z.object({
  */
 export const searchResultSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("match"), results: z.array(rankedResult).min(1) }),
-  z.object({ kind: z.literal("choices"), prompt: z.string().min(1), results: z.array(rankedResult.required({ variant: true })).min(2) }),
+  z.object({
+    kind: z.literal("choices"),
+    prompt: z.string().min(1),
+    // the variants first (two at least), then the search's next best other procedures, unlabelled
+    results: z
+      .array(rankedResult)
+      .refine((rs) => rs.filter((r) => r.variant).length >= 2 && rs.every((r, i) => r.variant || rs.slice(i).every((x) => !x.variant)), "the variants first, two at least"),
+  }),
   z.object({ kind: z.literal("out-of-scope"), topic: z.string().min(1), whereToGo: z.string().min(1), results: z.array(rankedResult).max(0) }),
   z.object({ kind: z.literal("no-match"), results: z.array(rankedResult).max(0) }),
 ]);
@@ -103,14 +110,15 @@ export function procedureResponse(procedure: ProcedureView): ProcedureResponse {
   });
 }
 
-/** The search's answer as the API gives it: a match's results within the limit, every variant of a choices answer. */
+/** The search's answer as the API gives it: a match's results within the limit, every variant of a choices answer (then other procedures, within the limit). */
 export function searchResponse(answer: SearchAnswer, limit: number): SearchResponse {
   const result = (r: AnswerResult): z.infer<typeof rankedResult> => ({ code: r.code, name: r.name, score: r.score, ...(r.variant ? { variant: r.variant } : {}) });
   switch (answer.kind) {
     case "match":
       return searchResultSchema.parse({ kind: "match", results: answer.results.slice(0, limit).map(result) });
     case "choices":
-      // the variants are a closed set (at most six): all of them, even past the limit
+      // the variants are a closed set (at most six): all of them, even past the limit; the other
+      // procedures after them are already within it
       return searchResultSchema.parse({ kind: "choices", prompt: answer.prompt, results: answer.results.map(result) });
     case "out-of-scope":
       return searchResultSchema.parse({ kind: "out-of-scope", topic: answer.topic, whereToGo: answer.whereToGo, results: [] });

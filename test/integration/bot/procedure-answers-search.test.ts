@@ -42,6 +42,19 @@ describe("procedure answers that need the search's variants (issue 8 §3)", () =
     expect(texts(await c.press("proc:1.014061"))).toMatch(/^📄 Cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên \(mã 1\.014061\)/);
   });
 
+  it("variants followed by another procedure say that the last buttons are other procedures, the variants labelled, the other named", async () => {
+    const c = await conversation();
+    const replies = await c.ask("làm lại giấy đăng ký kết hôn vì bị mất");
+    expect(texts(replies)).toMatch(/^Việc đăng ký kết hôn của ông\/bà thuộc trường hợp nào\?\nNếu không thuộc các trường hợp đó, các nút cuối là những thủ tục khác gần với câu hỏi của ông\/bà\./u);
+    const offered = buttons(replies);
+    expect(offered.map((b) => b.data).slice(0, 2).sort()).toEqual(["proc:1.004746", "proc:2.000635"]);
+    expect(offered.length).toBe(3);
+    expect(offered[0]!.label).toMatch(/^(Đăng ký lại kết hôn|Trích lục kết hôn)/u);
+    expect(offered[2]!.data).not.toBe("proc:1.000894");
+    // variants alone: the question only
+    expect(texts(await (await conversation()).ask("làm căn cước cho con"))).not.toMatch(/các nút cuối/u);
+  });
+
   it("a question about something no commune handles says so and where to go", async () => {
     const c = await conversation();
     const replies = await c.ask("làm hộ chiếu để đi Hàn Quốc");
@@ -95,7 +108,8 @@ describe("procedure answers that need the search's variants (issue 8 §3)", () =
     // "làm lại": both ways out, as the search's question, the copy among them
     const redo = await (await conversation()).ask("muốn làm lại giấy kết hôn do bị mất");
     // the question, then (a label being cut) each way out in full, numbered as the buttons
-    expect(texts(redo)).toMatch(/^Việc đăng ký kết hôn của ông\/bà thuộc trường hợp nào\?(\n\d+\. [^\n]+)*$/);
+    // (and, other procedures following the variants, that the last buttons are those)
+    expect(texts(redo)).toMatch(/^Việc đăng ký kết hôn của ông\/bà thuộc trường hợp nào\?(\nNếu không thuộc các trường hợp đó, [^\n]+)?(\n\d+\. [^\n]+)*$/u);
     expect(buttons(redo).map((b) => b.data)).toEqual(expect.arrayContaining(["proc:1.004746", "proc:2.000635"]));
     expect(buttons(redo).find((b) => b.data === "proc:2.000635")!.label).toMatch(/^Trích lục kết hôn/);
   });
