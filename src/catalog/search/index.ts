@@ -155,6 +155,40 @@ interface IndexedProcedure {
   field: string;
 }
 
+/**
+ * A value of each term the catalog uses (its rarity), by the term's number (TermTable): the terms'
+ * numbers one map that the rarities share, the values in arrays. (Three maps of the ~22,000 terms,
+ * one a rarity and one of each term's own string, grown a set at a time, were nearly a tenth of
+ * the first build's profile, garbage collection aside.)
+ */
+class TermValues {
+  constructor(
+    readonly numbers: ReadonlyMap<string, number>,
+    readonly values: Float64Array,
+  ) {}
+
+  get(term: string): number | undefined {
+    const at = this.numbers.get(term);
+    return at === undefined ? undefined : this.values[at];
+  }
+
+  has(term: string): boolean {
+    return this.numbers.has(term);
+  }
+
+  /** each term's value, in the order of the terms' numbers */
+  forEach(f: (value: number, term: string) => void): void {
+    const { values } = this;
+    this.numbers.forEach((at, term) => f(values[at]!, term));
+  }
+}
+
+/** TermValues as a snapshot keeps them (node:v8 keeps an object's own values, not its class). */
+interface StoredTermValues {
+  numbers: ReadonlyMap<string, number>;
+  values: Float64Array;
+}
+
 interface IndexData {
   /** null in an index read from a snapshot: every indexed term's postings are then in `stored` */
   mini: MiniSearch<IndexedProcedure> | null;
@@ -166,11 +200,11 @@ interface IndexData {
   readings: readonly (readonly string[])[];
   docs: Doc[];
   byCode: Map<string, Doc>;
-  idf: Map<string, number>;
-  /** each term the catalog uses, as the catalog's own string (a question's equal string finds the catalog's sets' entries at once) */
-  termOf: Map<string, string>;
+  idf: TermValues;
+  /** each term the catalog uses, by its number (idf.numbers), as the catalog's own string (a question's equal string finds the catalog's sets' entries at once) */
+  terms: readonly string[];
   /** rarity without the damping of generic words, for how much of a name a question covers */
-  nameIdf: Map<string, number>;
+  nameIdf: TermValues;
   vocabulary: Vocabulary;
   groupsOf: Map<string, VariantGroup[]>;
   generic: ReadonlySet<string>;
@@ -579,7 +613,7 @@ interface DocContext {
   /** the plain variant's words (data/stopwords.json plainVariantWords: "lần đầu"), as keys */
   plainPhrases: readonly (readonly string[])[];
   tails: readonly RegExp[];
-  nameIdf: ReadonlyMap<string, number>;
+  nameIdf: { get(term: string): number | undefined };
 }
 
 /** A procedure's phrases' terms one after another (Doc.flatPhrases). */
@@ -928,9 +962,9 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
     return is;
   };
   // (a name's generic words still tell siblings apart: "cấp lại" against "cấp đổi")
-  const idf = new Map<string, number>();
-  const nameIdf = new Map<string, number>();
-  const termOf = new Map<string, string>();
+  const numbers = new Map<string, number>();
+  const idfs = new Float64Array(terms.length);
+  const nameIdfs = new Float64Array(terms.length);
   const { firstKey, secondKey } = table;
   for (let i = 0; i < terms.length; i++) {
     const t = terms[i]!;
@@ -948,12 +982,14 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   }
   for (let i = 0; i < terms.length; i++) {
     const t = terms[i]!;
-    termOf.set(t, t);
+    numbers.set(t, i);
     const used = strongDf[i]! > 0 ? strongDf[i]! : df[i]!;
     const v = Math.log(1 + (n - used + 0.5) / (used + 0.5));
-    nameIdf.set(t, v);
-    idf.set(t, generic.has(t) ? v * GENERIC_FACTOR : v);
+    nameIdfs[i] = v;
+    idfs[i] = generic.has(t) ? v * GENERIC_FACTOR : v;
   }
+  const idf = new TermValues(numbers, idfs);
+  const nameIdf = new TermValues(numbers, nameIdfs);
   context.nameIdf = nameIdf;
   for (const s of data.synonyms) {
     for (const k of s.say.keys) words.add(k);
@@ -993,7 +1029,7 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   // and the tones it writes each word with, in texts written with marks ("được": "duoc" is 5)
   const { flat, written, tonesOf } = table;
   const texts = procedures.flatMap((p) => [p.name, ...p.aliases]).map(tokensOf);
-  const index: IndexData = { mini, postings: new Map(), stored: null, readings: readOf, docs, byCode, idf, termOf, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)), markerPairs: needMarkerPairs(texts), purposePairs: purposeMarkerPairs(texts), sibling: SIBLING_TUNING };
+  const index: IndexData = { mini, postings: new Map(), stored: null, readings: readOf, docs, byCode, idf, terms, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)), markerPairs: needMarkerPairs(texts), purposePairs: purposeMarkerPairs(texts), sibling: SIBLING_TUNING };
   return index as unknown as CatalogSearchIndex;
 }
 
@@ -1217,9 +1253,10 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   // (the catalog's own string for the term: the sets and maps below then find it at once)
   const said: { t: string; w: number; idf: number; wi: number; tone: string | undefined; need: boolean; extra: boolean; distinctive: boolean; rare: boolean }[] = [];
   for (const [typed, w] of terms) {
-    const idf = data.idf.get(typed);
-    if (idf === undefined) continue;
-    const t = data.termOf.get(typed)!;
+    const at = data.idf.numbers.get(typed);
+    if (at === undefined) continue;
+    const idf = data.idf.values[at]!;
+    const t = data.terms[at]!;
     const strongTerm = data.strongTerms.has(t);
     const generic = data.generic.has(t) || inGenericPair.has(t);
     said.push({
@@ -1939,12 +1976,12 @@ export function explainSearch(index: CatalogSearchIndex, query: string): { code:
  */
 export interface SearchIndexSnapshot {
   data: SearchData;
-  index: Omit<IndexData, "mini" | "postings" | "docs" | "byCode" | "termOf" | "sibling">;
+  index: Omit<IndexData, "mini" | "postings" | "docs" | "byCode" | "terms" | "sibling" | "idf" | "nameIdf"> & { idf: StoredTermValues; nameIdf: StoredTermValues };
 }
 
 /** The snapshot of an index buildSearchIndex built (every indexed term's postings asked of MiniSearch now). */
 export function searchIndexSnapshot(index: CatalogSearchIndex): SearchIndexSnapshot {
-  const { mini, postings: _postings, docs: _docs, byCode: _byCode, termOf: _termOf, sibling: _sibling, ...rest } = index as unknown as IndexData;
+  const { mini, postings: _postings, docs: _docs, byCode: _byCode, terms: _terms, sibling: _sibling, ...rest } = index as unknown as IndexData;
   if (mini === null) throw new Error("searchIndexSnapshot: this index was read from a snapshot");
   const data = index as unknown as IndexData;
   const terms = new Map<string, number>();
@@ -1962,7 +1999,8 @@ export function searchIndexSnapshot(index: CatalogSearchIndex): SearchIndexSnaps
     }
   });
   const stored: StoredPostings = { terms, offsets: Uint32Array.from(offsets), ids: Uint32Array.from(ids), scores: Float64Array.from(scores) };
-  return { data: searchData(), index: { ...rest, stored } };
+  const stores = (v: TermValues): StoredTermValues => ({ numbers: v.numbers, values: v.values });
+  return { data: searchData(), index: { ...rest, idf: stores(rest.idf), nameIdf: stores(rest.nameIdf), stored } };
 }
 
 /**
@@ -1974,10 +2012,15 @@ export function indexFromSnapshot(procedures: readonly SearchableProcedure[], sn
   const { index } = snapshot;
   if (index.readings.length !== procedures.length || index.stored === null) throw new Error("search index snapshot: not of these procedures");
   const context = docContext(useSearchData(snapshot.data));
-  context.nameIdf = index.nameIdf;
+  // (the rarities share their map of the terms' numbers: node:v8 reads it back once)
+  const idf = new TermValues(index.idf.numbers, index.idf.values);
+  const nameIdf = new TermValues(index.nameIdf.numbers, index.nameIdf.values);
+  context.nameIdf = nameIdf;
   const docs = makeDocs(procedures, index.readings, context);
-  const termOf = new Map<string, string>();
-  index.idf.forEach((_, t) => termOf.set(t, t));
-  const data: IndexData = { ...index, mini: null, postings: new Map(), docs, byCode: new Map(docs.map((d) => [d.code, d])), termOf, sibling: SIBLING_TUNING };
+  const terms: string[] = [];
+  idf.numbers.forEach((at, t) => {
+    terms[at] = t;
+  });
+  const data: IndexData = { ...index, idf, nameIdf, mini: null, postings: new Map(), docs, byCode: new Map(docs.map((d) => [d.code, d])), terms, sibling: SIBLING_TUNING };
   return data as unknown as CatalogSearchIndex;
 }
