@@ -108,6 +108,33 @@ export function caseOf(said: Utterance): Case | null {
   return content.size ? { from, to, content, stated } : null;
 }
 
+/**
+ * Whether what a stated case is about, the words before its first word of state ("thẻ atm" of "thẻ
+ * atm bị nuốt thì làm sao"), read alone, is a matter out of scope: a new question about that matter,
+ * not a case of the procedure under discussion (unlike "nếu đã ly hôn", whose state word comes first).
+ */
+async function subjectOutOfScope(catalog: CatalogService, said: Utterance): Promise<boolean> {
+  const theCase = caseOf(said);
+  if (!theCase) return false;
+  const states = [...said.wordsOf([INTENTS.state])].filter((i) => i >= theCase.from && i < theCase.to);
+  const stateAt = Math.min(...states);
+  if (!Number.isFinite(stateAt) || stateAt <= theCase.from) return false;
+  const subject = textUntil(said.text, stateAt);
+  return subject !== null && (await askCatalog(catalog, new Utterance(subject, COMPOUNDS))).kind === "out-of-scope";
+}
+
+/** The message's text before its token `at`, as typed (null where its words and tokens do not line up). */
+function textUntil(text: string, at: number): string | null {
+  const words = text.split(/\s+/).filter((w) => w !== "");
+  let seen = 0;
+  for (let j = 0; j < words.length; j += 1) {
+    if (seen === at) return words.slice(0, j).join(" ");
+    seen += tokenize(words[j]!).length;
+    if (seen > at) return null;
+  }
+  return null;
+}
+
 /** The message's text from its token `at` on, as typed (null where its words and tokens do not line up). */
 function textFrom(text: string, at: number): string | null {
   const words = text.split(/\s+/).filter((w) => w !== "");
@@ -406,7 +433,7 @@ export function documentsFeature(catalog: CatalogService): Feature {
     // name, is sure of one, and the aspects asked of it. A foreign element has its own warning. A
     // case without a word of state ("nhà thuê") is one only where that reading is still sure of
     // the procedure under discussion (a case naming another procedure may be a new request).
-    const theCase = current && !foreign ? caseOf(said) : null;
+    const theCase = current && !foreign && !(found.kind === "out-of-scope" && (await subjectOutOfScope(catalog, said))) ? caseOf(said) : null;
     const inContext = current && theCase ? confidentCode(await askCatalog(catalog, new Utterance(`${current.name} ${said.text}`, COMPOUNDS))) : null;
     if (current && theCase && (theCase.stated || inContext === current.code)) {
       const found = inContext !== null && inContext !== current.code ? await catalog.get(inContext) : undefined;

@@ -323,6 +323,10 @@ describe("procedure answers (issue 8 §3)", () => {
     const business = await conversation();
     await business.ask("đăng ký hộ kinh doanh");
     expect(texts(await business.ask("nếu đã có hộ kinh doanh ở huyện khác thì sao"))).toMatch(/^📄 Đăng ký thành lập hộ kinh doanh \(mã 1\.001612\)\n🔎 Dữ liệu của thủ tục này không nói riêng/);
+    // a case whose subject, before its word of state, is a matter out of scope is a new question about that matter
+    const swallowed = texts(await business.ask("thẻ atm bị nuốt thì làm sao"));
+    expect(swallowed).toMatch(/^Ngân hàng[^\n]* không giải quyết tại bộ phận một cửa/);
+    expect(swallowed).not.toMatch(/hộ kinh doanh/);
   });
 
   it("going back to a procedure asked earlier ('quay lại' …) answers that one, not its re-registration", async () => {
