@@ -79,9 +79,12 @@ describe("web chat in a browser", () => {
     await page.fill("#q", "vợ chồng tôi làm mất giấy kết hôn, muốn làm lại");
     await page.press("#q", "Enter");
     await page.getByText("Việc đăng ký kết hôn của ông/bà thuộc trường hợp nào?").waitFor();
-    const api = (await (await fetch(`${t.baseUrl}/api/v1/procedures?q=${encodeURIComponent("vợ chồng tôi làm mất giấy kết hôn, muốn làm lại")}&limit=3`)).json()) as { results: { variant: string }[] };
+    const api = (await (await fetch(`${t.baseUrl}/api/v1/procedures?q=${encodeURIComponent("vợ chồng tôi làm mất giấy kết hôn, muốn làm lại")}&limit=3`)).json()) as { results: { variant?: string }[] };
     const labels = await page.locator(".buttons").last().locator("button").allTextContents();
-    expect(labels.slice(0, api.results.length)).toEqual(api.results.map((r) => (r.variant.length > 60 ? `${r.variant.slice(0, 59).replace(/[\s,;:.–-]+$/u, "")}…` : r.variant)));
+    // the variants first, labelled by their case (other procedures, unlabelled, may follow them)
+    const variants = api.results.flatMap((r) => (r.variant ? [r.variant] : []));
+    expect(variants.length).toBeGreaterThanOrEqual(2);
+    expect(labels.slice(0, variants.length)).toEqual(variants.map((v) => (v.length > 60 ? `${v.slice(0, 59).replace(/[\s,;:.–-]+$/u, "")}…` : v)));
     await page.getByRole("button", { name: /^Trích lục kết hôn/ }).click();
     await page.locator(".msg.bot", { hasText: "(mã 2.000635)" }).waitFor();
     expect(await page.locator(".msg.bot").last().textContent()).toMatch(/^📄 Cấp bản sao Trích lục hộ tịch [^\n]*\(mã 2\.000635\)\n📍 Nơi nộp: /);
