@@ -123,29 +123,21 @@ async function subjectOutOfScope(catalog: CatalogService, said: Utterance): Prom
   return subject !== null && (await askCatalog(catalog, new Utterance(subject, COMPOUNDS))).kind === "out-of-scope";
 }
 
-/** The message's text before its token `at`, as typed (null where its words and tokens do not line up). */
-function textUntil(text: string, at: number): string | null {
+/** The message's typed words split before its token `at` (null where its words and tokens do not line up there). */
+function splitAt(text: string, at: number): [string, string] | null {
   const words = text.split(/\s+/).filter((w) => w !== "");
   let seen = 0;
   for (let j = 0; j < words.length; j += 1) {
-    if (seen === at) return words.slice(0, j).join(" ");
+    if (seen === at) return [words.slice(0, j).join(" "), words.slice(j).join(" ")];
     seen += tokenize(words[j]!).length;
     if (seen > at) return null;
   }
   return null;
 }
-
-/** The message's text from its token `at` on, as typed (null where its words and tokens do not line up). */
-function textFrom(text: string, at: number): string | null {
-  const words = text.split(/\s+/).filter((w) => w !== "");
-  let seen = 0;
-  for (let j = 0; j < words.length; j += 1) {
-    if (seen === at) return words.slice(j).join(" ");
-    seen += tokenize(words[j]!).length;
-    if (seen > at) return null;
-  }
-  return null;
-}
+/** The message's text before its token `at`, as typed. */
+const textUntil = (text: string, at: number): string | null => splitAt(text, at)?.[0] ?? null;
+/** The message's text from its token `at` on, as typed. */
+const textFrom = (text: string, at: number): string | null => splitAt(text, at)?.[1] ?? null;
 
 const pairsOf = (keys: readonly string[]): Set<string> => new Set(keys.slice(1).map((k, i) => `${keys[i]} ${k}`));
 const { stopWords, stopTones, generic } = searchData();
