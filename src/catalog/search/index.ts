@@ -510,7 +510,7 @@ class TermTable {
    * (written, tonesOf; a word without marks there, 0), and for a name or alias the words without (flat).
    */
   private readMarks(tokenLists: readonly (readonly Token[])[], kind: TextKind): void {
-    if (kind === TextKind.Reading || !tokenLists.some((tokens) => tokens.some((t) => t.marked))) return;
+    if (kind === TextKind.Reading || !anyMarked(tokenLists)) return;
     for (let l = 0; l < tokenLists.length; l++) {
       const tokens = tokenLists[l]!;
       for (let i = 0; i < tokens.length; i++) {
@@ -586,6 +586,15 @@ class TermTable {
       return out;
     };
   }
+}
+
+/** Whether a word of the texts is written with marks. (Indexed loops, no closure: the build asks it of every catalog text.) */
+function anyMarked(tokenLists: readonly (readonly Token[])[]): boolean {
+  for (let l = 0; l < tokenLists.length; l++) {
+    const tokens = tokenLists[l]!;
+    for (let i = 0; i < tokens.length; i++) if (tokens[i]!.marked) return true;
+  }
+  return false;
 }
 
 /** A copy of `array` with room for `size` numbers at least (twice as many as it had, or more). */
@@ -994,11 +1003,11 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   for (const s of data.synonyms) {
     for (const k of s.say.keys) words.add(k);
     for (const k of s.means) words.add(k);
-    for (let i = 1; i < s.say.keys.length; i++) bigrams.add(`${s.say.keys[i - 1]} ${s.say.keys[i]}`);
+    for (let i = 1; i < s.say.keys.length; i++) bigrams.add(pairOf(s.say.keys[i - 1]!, s.say.keys[i]!));
   }
   for (const t of data.topics) for (const p of t.terms) {
     for (const k of p.keys) words.add(k);
-    for (let i = 1; i < p.keys.length; i++) bigrams.add(`${p.keys[i - 1]} ${p.keys[i]}`);
+    for (let i = 1; i < p.keys.length; i++) bigrams.add(pairOf(p.keys[i - 1]!, p.keys[i]!));
   }
   for (const k of data.subjectKeys) words.add(k);
   for (const words2 of data.abbreviations.values()) for (const k of words2) words.add(k);

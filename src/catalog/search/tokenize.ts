@@ -60,6 +60,9 @@ function wordTokens(word: string): readonly Token[] {
   return wordTokensAt(word, 0, word.length, hashOf(word));
 }
 
+/** The word wordTokensAt last looked up, as the cache keeps it (tokenizeWritten's word as written, not sliced again). */
+let wordRead = "";
+
 /** wordTokens of text.slice(start, end), whose hash is `hash`. */
 function wordTokensAt(text: string, start: number, end: number, hash: number): readonly Token[] {
   const length = end - start;
@@ -75,9 +78,13 @@ function wordTokensAt(text: string, start: number, end: number, hash: number): r
         break;
       }
     }
-    if (same) return slotTokens[at - 1]!;
+    if (same) {
+      wordRead = word;
+      return slotTokens[at - 1]!;
+    }
   }
   const word = start === 0 && end === text.length ? text : text.slice(start, end);
+  wordRead = word;
   const tokens = syllableTokens(word) ?? partTokens(word);
   if (wordCount >= WORD_CACHE_LIMIT) {
     wordSlots = new Int32Array(wordSlots.length);
@@ -261,15 +268,18 @@ function tokensOfText(text: string, written: string[] | null): Token[] {
       }
     }
     if (start >= 0) {
-      let word: string | null = null;
+      let word: string;
       let wordTokenList: readonly Token[];
       if (format) {
         word = lower.slice(start, i).replace(FORMAT_ALL, "").normalize("NFC");
         wordTokenList = word === "" ? [] : wordTokens(word);
-      } else wordTokenList = wordTokensAt(lower, start, i, hash);
+      } else {
+        wordTokenList = wordTokensAt(lower, start, i, hash);
+        word = wordRead;
+      }
       for (let j = 0; j < wordTokenList.length; j++) tokens.push(wordTokenList[j]!);
       if (written !== null && wordTokenList.length > 0) {
-        if (wordTokenList.length === 1) written.push(word ?? lower.slice(start, i));
+        if (wordTokenList.length === 1) written.push(word);
         else for (let j = 0; j < wordTokenList.length; j++) written.push(wordTokenList[j]!.key);
       }
       start = -1;
