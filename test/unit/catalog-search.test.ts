@@ -1307,6 +1307,20 @@ describe("evaluation", () => {
     expect(kind("làm hộ chiếu cần mang gì")).toBe("out-of-scope");
   });
 
+  it("reads an out-of-scope topic that is one of the papers of the procedure the rest names as a circumstance of it", () => {
+    const topOf = (q: string): string | null => {
+      const a = askCatalog(index, q);
+      return a.kind === "match" || a.kind === "choices" ? a.results[0]!.code : a.kind;
+    };
+    // a health certificate is one of the papers of a work permit's extension
+    expect(topOf("giấy phép lao động của anh kỹ sư người Úc còn một tháng là hết hạn, muốn gia hạn thêm thì có bắt khám sức khỏe không")).toBe("1.014201");
+    // a retirement decision, of the one-off allowance of the experts sent to Laos or Cambodia
+    expect(topOf("hồi trẻ chồng tôi được phái sang Lào dạy học mấy năm theo diện chuyên gia, giờ ông nghỉ hưu rồi, nghe đâu có tiền trợ cấp, lên xã nộp gì")).toBe("1.004964");
+    // asked for itself, or the paper the citizen wants back, it is still out of scope
+    expect(kind("xin phiếu lý lịch tư pháp để sang Hàn lao động")).toBe("out-of-scope");
+    expect(kind("bà con tôi muốn lấy lại bản án ly hôn của tòa vì bị thất lạc, lên xã xin được không")).toBe("out-of-scope");
+  });
+
   it("keeps the held-out questions as they were committed (holdout.sha256)", () => {
     if (!existsSync(HOLDOUT_PATH)) {
       console.warn(`${relative(root, HOLDOUT_PATH)} is not there yet: nothing to check`);
