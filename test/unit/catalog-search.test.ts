@@ -102,6 +102,16 @@ describe("question text", () => {
     expect(keys("khai sihn")).toEqual(["khai", "sinh"]);
   });
 
+  it("reads Telex keys left in a word as the marks they type, and a letter typed twice as typed once, marks kept", () => {
+    const vocab = { words: new Set(["cong", "chung", "tam", "tru", "doc", "than"]), bigrams: new Set(["cong chung", "tam tru", "doc than"]), frequency: new Map<string, number>() };
+    const read = (text: string) => repairTokens(tokenize(text), vocab).map((t) => `${t.key}/${t.tone}/${t.marked}`);
+    // the input method off: "oo" is "ô" even before "ng" or "c", and the tone key is the tone
+    expect(read("coong chuwngs")).toEqual(["cong/công/true", "chung/chưng1/true"]);
+    expect(read("ddoocj thaan")).toEqual(["doc/đôc5/true", "than/thân/true"]);
+    // a slip of the finger: the word as it was meant, with the marks the citizen typed
+    expect(read("tạmm trrú")).toEqual(["tam/tam5/true", "tru/tru1/true"]);
+  });
+
   it("reads a function word typed without marks as that word before the words that make it one ('de lam' is 'để làm', not 'đẻ')", () => {
     const read = (text: string) => readPlainFunctionWords(tokenize(text));
     expect(read("moi de lam giay")[1]).toMatchObject({ key: "de", marked: true });
