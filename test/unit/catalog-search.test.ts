@@ -1331,6 +1331,12 @@ describe("evaluation", () => {
     expect(kind("bà con tôi muốn lấy lại bản án ly hôn của tòa vì bị thất lạc, lên xã xin được không")).toBe("out-of-scope");
   });
 
+  it("reads a cooperative group's registration entered wrong as its correction, and pedal craft on a lake as water-leisure craft", () => {
+    expect(top("tổ hợp tác bọn tôi bị ghi nhầm địa chỉ, xin đính chính")).toBe("2.002640");
+    expect(top("hợp tác xã tôi bị in nhầm tên giám đốc trên giấy chứng nhận")).toBe("2.002648");
+    expect(top("mấy chiếc xe đạp nước cho thuê ở hồ cần đăng ký ở đâu")).toBe("2.001215");
+  });
+
   it("keeps the held-out questions as they were committed (holdout.sha256)", () => {
     if (!existsSync(HOLDOUT_PATH)) {
       console.warn(`${relative(root, HOLDOUT_PATH)} is not there yet: nothing to check`);
