@@ -112,6 +112,16 @@ describe("question text", () => {
     expect(read("tạmm trrú")).toEqual(["tam/tam5/true", "tru/tru1/true"]);
   });
 
+  it("adds back a letter missing from a word typed with marks when the word, with the tone typed, pairs with a neighbour", () => {
+    const vocab = { words: new Set(["can", "cuoc", "ban", "sach"]), bigrams: new Set(["can cuoc", "ban sach"]), frequency: new Map<string, number>(), tonesOf: new Map([["cuoc", new Set([1])], ["sach", new Set([1])]]) };
+    const keys = (text: string): string[] => repairTokens(tokenize(text), vocab).map((t) => t.key);
+    // "cướ" is a syllable no catalog word spells: "cước", one letter longer and of the same tone
+    expect(keys("căn cướ")).toEqual(["can", "cuoc"]);
+    // another tone is another word, and a word one letter off is a word the citizen meant
+    expect(keys("căn cuở")).toEqual(["can", "cuo"]);
+    expect(keys("bán gạch")).toEqual(["ban", "gach"]);
+  });
+
   it("reads a function word typed without marks as that word before the words that make it one ('de lam' is 'để làm', not 'đẻ')", () => {
     const read = (text: string) => readPlainFunctionWords(tokenize(text));
     expect(read("moi de lam giay")[1]).toMatchObject({ key: "de", marked: true });
