@@ -1455,20 +1455,28 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
   // the word with the marks the sibling writes it with: then it is that word ("lại" of "làm lại"
   // is the "lại" of "Đăng ký lại …", "tổ" of "có tổ" the "tổ" of "tổ trưởng")
   const pairs = [...weightOf.keys()].filter((t) => t.includes(" ") && data.strongTerms.has(t));
+  // a word typed with marks the name does not write it with is another word ("nói" is not the "nội" of "nội dung")
+  const typedOtherwise = (doc: Doc, t: string): boolean => {
+    const tone = tones.get(t);
+    return tone !== undefined && !doc.strongTones.has(tone) && doc.markedTerms.has(t);
+  };
+  const inOtherPair = (doc: Doc, t: string): boolean => pairs.some((p) => !doc.nameTerms.has(p) && p.split(" ").includes(t));
+  const onlyInOtherPair = (doc: Doc, t: string): boolean => inOtherPair(doc, t) && !pairs.some((p) => doc.nameTerms.has(p) && p.split(" ").includes(t));
   const saidIn = (doc: Doc, t: string): number | undefined => {
     const w = weightOf.get(t);
     if (w === undefined || readPlain(t)) return undefined;
     const tone = tones.get(t);
-    if (tone !== undefined && !doc.strongTones.has(tone) && doc.markedTerms.has(t)) return undefined;
+    if (typedOtherwise(doc, t)) return undefined;
     const typedAsWritten = tone !== undefined && doc.strongTones.has(tone);
-    if (!t.includes(" ") && !typedAsWritten && pairs.some((p) => !doc.nameTerms.has(p) && p.split(" ").includes(t))) return undefined;
+    if (!t.includes(" ") && !typedAsWritten && inOtherPair(doc, t)) return undefined;
     // (a word only read through a synonym, not typed, tells siblings apart less: "tổ hòa giải" read as
     // "hòa giải viên" is still the words of "… tổ trưởng tổ hòa giải")
     return typed.has(t) ? w : w * READ_DIFFERENCE_FACTOR;
   };
   const listedGeneric = searchData().generic;
-  const weigh = (doc: Doc, other: ReadonlySet<string>): { own: number; said: number; shared: number; mentioned: number; unsaid: number } => {
+  const weigh = (doc: Doc, other: ReadonlySet<string>): { own: number; said: number; shared: number; mentioned: number; unsaid: number; words: string[] } => {
     let own = 0, said = 0, shared = 0, mentioned = 0, unsaid = 0;
+    const words: string[] = [];
     // (the other name's words, function words too: the words of its pairs)
     const otherWords = new Set<string>();
     for (const t of other) for (const k of t.split(" ")) otherWords.add(k);
@@ -1488,13 +1496,21 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
       // typed mentions that word, even a function word that is no term alone ("thôi" of
       // "thôi hưởng" beside "Thủ tục hưởng …"), unless it is a generic pair the data lists ("thủ tục")
       if (t.includes(" ")) {
-        if (w !== undefined && !listedGeneric.has(t)) mentioned += idf;
+        if (w !== undefined && !listedGeneric.has(t)) {
+          mentioned += idf;
+          words.push(t);
+        }
         continue;
       }
-      if (weightOf.has(t) && !readPlain(t)) mentioned += idf;
+      // (not a word typed with other marks, "nói" beside "nội dung", nor one a synonym reads only as
+      // part of a pair the name lacks: the "nội" of "… thủy nội địa" read from "xuồng")
+      if (weightOf.has(t) && !readPlain(t) && !typedOtherwise(doc, t) && !(!typed.has(t) && onlyInOtherPair(doc, t))) {
+        mentioned += idf;
+        words.push(t);
+      }
       else if (!data.plainTerms.has(t)) unsaid += idf;
     }
-    return { own, said, shared, mentioned, unsaid };
+    return { own, said, shared, mentioned, unsaid, words };
   };
   let moved = false;
   const close: { s: Scored; mine: ReturnType<typeof weigh>; theirs: ReturnType<typeof weigh> }[] = [];
@@ -1508,12 +1524,16 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
   // a question that mentions a word setting some close sibling apart from the best, or the best
   // from some close sibling ("đổi" of "Cấp đổi Bằng …" beside "Cấp lại Bằng …" and "Cấp Bằng …"),
   // asks for a variant that is not the plain one, even when it says neither word of the two compared
-  const variantSaid = close.some((c) => c.mine.mentioned > 0 || c.theirs.mentioned > 0);
+  // (but not a word both of the two compared have: "trồng" setting "… Trồng cây lâu năm; …" apart from a
+  // sibling without it does not tell it from "… trồng cây lâu năm …")
+  const variantSaid = (a: Doc, b: Doc): boolean =>
+    close.some((c) => [...c.mine.words, ...c.theirs.words].some((t) => !(a.nameTerms.has(t) && b.nameTerms.has(t))));
   for (const { s, mine, theirs } of close) {
     const frac = (x: { own: number; said: number }): number => (x.own > 0 ? x.said / x.own : 0);
     // with neither's own words said (nor any close sibling's), a sibling that adds nothing but the plain variant's words
     // ("lần đầu") is the common variant and wins over one that adds words the question does not say ("lại")
-    const plainer = (a: typeof mine, b: typeof mine): boolean => !variantSaid && a.mentioned === 0 && b.mentioned === 0 && a.unsaid === 0 && b.unsaid > 0;
+    const said = variantSaid(s.doc, best.doc);
+    const plainer = (a: typeof mine, b: typeof mine): boolean => !said && a.mentioned === 0 && b.mentioned === 0 && a.unsaid === 0 && b.unsaid > 0;
     const { differenceWeight, unsaidWeight } = data.sibling;
     const delta = differenceWeight * (frac(mine) - frac(theirs)) + (plainer(mine, theirs) ? unsaidWeight : plainer(theirs, mine) ? -unsaidWeight : 0);
     if (delta !== 0) {
