@@ -80,6 +80,8 @@ const LONG_REST_CONFIDENT = 0.5;
 /** The same for a topic that is no administrative matter at all (the weather, a price): a procedure named less surely still outweighs it. */
 const UNRELATED_REST_CONFIDENT = 0.45;
 const NAMED_COVERED = 0.5;
+/** How much of its name the question without an out-of-scope topic must say of a procedure that asks for that topic's paper (a circumstance then). */
+const PAPER_NAMED = 0.35;
 /** How sure the question must be of a procedure when it denies the out-of-scope topic it names. */
 const NEGATED_CONFIDENT = 0.6;
 const NAMED_CONFIDENT = 0.65;
@@ -652,6 +654,7 @@ class Doc {
   private flat: FlatPhrases | undefined;
   private strongKeyList: string[][] | undefined;
   private aboutKeyList: string[][] | undefined;
+  private paperKeyList: string[][] | undefined;
   private nameTermSet: Set<string> | undefined;
   private partKeyList: string[][] | undefined;
   private ageRangeOf: { min?: number; max?: number } | null | undefined;
@@ -777,6 +780,11 @@ class Doc {
   /** keys of the name and field (what the procedure is about: livestock, forestry, vehicles…) */
   get aboutKeys(): string[][] {
     return (this.aboutKeyList ??= [this.strongTokens[0]!.map((t) => t.key), keysOf(this.field)]);
+  }
+
+  /** keys of each document name (the papers the procedure asks for) */
+  get paperKeys(): string[][] {
+    return (this.paperKeyList ??= this.weakTexts.slice(0, -1).map(keysOf));
   }
 
   /** terms of the name alone (what tells it from a near-identical sibling) */
@@ -1663,6 +1671,8 @@ interface TopicFound {
   term: Phrase;
   /** the question without the topic's words (and without a purpose clause) */
   rest: Token[];
+  /** the whole question without the topic's words */
+  without: Token[];
   /** said as what the citizen does not have ("chưa có …") */
   negated: boolean;
   /** told only in the story before the clause stating the need */
@@ -1725,6 +1735,7 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
     // a topic asked for, then what it is for (a purpose clause, "… để …"): the purpose is not
     // another question (a procedure it names is not the paper asked for)
     const rest = q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom) && (i < q.purposeFrom || i >= q.purposeTo));
+    const without = q.tokens.filter((_, i) => !dropped.has(i));
     // a topic the citizen says they do not have is more likely a circumstance of the question
     // than its topic: it counts only when no topic is named plainly
     const inStory = q.needFrom > 0 && spans.every(([at]) => at < q.needFrom);
@@ -1733,7 +1744,7 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
     // an institution that asks for the paper ("ngân hàng … đòi", "nộp cho trường") is a circumstance
     if (topic.agency && spans.some(([at, len]) => askingAgency(q.tokens, at, len))) continue;
     if (spans.some(([at]) => negatedAt(q.tokens, at))) {
-      denied ??= { topic, term, rest, negated: true, inStory, asked: false };
+      denied ??= { topic, term, rest, without, negated: true, inStory, asked: false };
       continue;
     }
     // the topic is what a procedure is asked for ("… cho máy ủi"), or right after a verb of asking,
@@ -1750,8 +1761,8 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
     // the topic's shorter term comes first in the table; a verb of asking before the shorter one)
     if (prev !== null && overlaps && topic === prev.topic.topic) {
       const longer = dropped.size > prev.words.size;
-      found = longer ? { words: dropped, topic: { topic, term, rest, negated: false, inStory, asked: prev.topic.asked || asked } } : { words: prev.words, topic: { ...prev.topic, asked: prev.topic.asked || asked } };
-    } else if (prev === null || (overlaps && dropped.size > prev.words.size)) found = { words: dropped, topic: { topic, term, rest, negated: false, inStory, asked } };
+      found = longer ? { words: dropped, topic: { topic, term, rest, without, negated: false, inStory, asked: prev.topic.asked || asked } } : { words: prev.words, topic: { ...prev.topic, asked: prev.topic.asked || asked } };
+    } else if (prev === null || (overlaps && dropped.size > prev.words.size)) found = { words: dropped, topic: { topic, term, rest, without, negated: false, inStory, asked } };
   }
   return found?.topic ?? denied;
 }
@@ -1843,7 +1854,8 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
       // the whole question and the rest without it name the same procedure, less surely)
       const longStory = best !== undefined && best.doc === top?.doc && restQuery.tokens.length >= LONG_REST_WORDS && Math.min(best.confidence, top.confidence) >= LONG_REST_CONFIDENT;
       const restNames = best !== undefined && (best.confidence >= restConfident || longStory) && best.nameCovered >= NAMED_COVERED && !(otherTopic !== null && !otherTopic.negated && !otherTopic.topic.unrelated && !otherTopic.topic.agency && !saysPhrase(best.doc.strongKeys, otherTopic.term));
-      if (!restNames) return oos.topic.unrelated ? { kind: "no-match" } : { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
+      if (!restNames && oos.topic.unrelated) return { kind: "no-match" };
+      if (!restNames) return paperOfProcedure(data, q, oos, scored, limit) ?? { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
       // the rest is answered, and the topic is said too (where to go for it); the variant is the
       // one the whole question names (the joint procedure that includes the topic), and one that
       // itself names the topic needs no word of where else to go
@@ -1862,6 +1874,45 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
   // the aquaculture procedures that share "nuôi")
   if (top !== undefined && top.confidence < SHORT_UNSURE && top.missing.some((t) => scored.slice(1, SHORT_OFFERED).every((c) => c.missing.includes(t)))) return { kind: "no-match" };
   return withVariants(data, q, scored, limit);
+}
+
+/**
+ * A topic that is one of the papers the procedure the question names asks for (a health
+ * certificate or a criminal record of a work permit, a passport of the support for working
+ * abroad, a retirement decision) is a circumstance of that procedure: the answer, when the question
+ * without the topic's words still names such a procedure, by a good part of its name (else null;
+ * a topic asked for, "xin …", is answered out of scope before this is asked).
+ */
+function paperOfProcedure(data: IndexData, q: ReadQuery, oos: TopicFound, scored: Scored[], limit: number): SearchAnswer | null {
+  const top = scored[0];
+  if (top === undefined || top.confidence < MATCH_THRESHOLD) return null;
+  const without = scoreQuery(data, read(data, oos.without));
+  const best = without[0];
+  if (best === undefined || best.confidence < MATCH_THRESHOLD || best.nameCovered < PAPER_NAMED || !asksForPaper(best.doc, oos.term)) return null;
+  return withVariants(data, q, best.doc === top.doc ? scored : without, limit);
+}
+
+/** Whether one of the procedure's documents says the term, each part's words in order with at most one other between them ("vay vốn ngân hàng" of a bank loan). */
+function asksForPaper(doc: Doc, term: Phrase): boolean {
+  const parts = term.parts ?? [term];
+  return doc.paperKeys.some((paper) => parts.every((p) => p.keys.length > 0 && saysLoosely(paper, p.keys)));
+}
+
+/** Whether the keys say the words in order, with at most one other word among them. */
+function saysLoosely(keys: readonly string[], words: readonly string[]): boolean {
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] !== words[0]) continue;
+    let at = i + 1;
+    let skipped = 0;
+    let j = 1;
+    while (j < words.length && at < keys.length && skipped <= 1) {
+      if (keys[at] === words[j]) j++;
+      else skipped++;
+      at++;
+    }
+    if (j === words.length && skipped <= 1) return true;
+  }
+  return false;
 }
 
 /**
