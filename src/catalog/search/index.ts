@@ -80,6 +80,8 @@ const LONG_REST_CONFIDENT = 0.5;
 /** The same for a topic that is no administrative matter at all (the weather, a price): a procedure named less surely still outweighs it. */
 const UNRELATED_REST_CONFIDENT = 0.45;
 const NAMED_COVERED = 0.5;
+/** How much of its name the question without an out-of-scope topic must say of a procedure that asks for that topic's paper (a circumstance then). */
+const PAPER_NAMED = 0.35;
 /** How sure the question must be of a procedure when it denies the out-of-scope topic it names. */
 const NEGATED_CONFIDENT = 0.6;
 const NAMED_CONFIDENT = 0.65;
@@ -652,6 +654,7 @@ class Doc {
   private flat: FlatPhrases | undefined;
   private strongKeyList: string[][] | undefined;
   private aboutKeyList: string[][] | undefined;
+  private paperKeyList: string[][] | undefined;
   private nameTermSet: Set<string> | undefined;
   private partKeyList: string[][] | undefined;
   private ageRangeOf: { min?: number; max?: number } | null | undefined;
@@ -777,6 +780,11 @@ class Doc {
   /** keys of the name and field (what the procedure is about: livestock, forestry, vehicles…) */
   get aboutKeys(): string[][] {
     return (this.aboutKeyList ??= [this.strongTokens[0]!.map((t) => t.key), keysOf(this.field)]);
+  }
+
+  /** keys of each document name (the papers the procedure asks for) */
+  get paperKeys(): string[][] {
+    return (this.paperKeyList ??= this.weakTexts.slice(0, -1).map(keysOf));
   }
 
   /** terms of the name alone (what tells it from a near-identical sibling) */
@@ -1455,20 +1463,28 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
   // the word with the marks the sibling writes it with: then it is that word ("lại" of "làm lại"
   // is the "lại" of "Đăng ký lại …", "tổ" of "có tổ" the "tổ" of "tổ trưởng")
   const pairs = [...weightOf.keys()].filter((t) => t.includes(" ") && data.strongTerms.has(t));
+  // a word typed with marks the name does not write it with is another word ("nói" is not the "nội" of "nội dung")
+  const typedOtherwise = (doc: Doc, t: string): boolean => {
+    const tone = tones.get(t);
+    return tone !== undefined && !doc.strongTones.has(tone) && doc.markedTerms.has(t);
+  };
+  const inOtherPair = (doc: Doc, t: string): boolean => pairs.some((p) => !doc.nameTerms.has(p) && p.split(" ").includes(t));
+  const onlyInOtherPair = (doc: Doc, t: string): boolean => inOtherPair(doc, t) && !pairs.some((p) => doc.nameTerms.has(p) && p.split(" ").includes(t));
   const saidIn = (doc: Doc, t: string): number | undefined => {
     const w = weightOf.get(t);
     if (w === undefined || readPlain(t)) return undefined;
     const tone = tones.get(t);
-    if (tone !== undefined && !doc.strongTones.has(tone) && doc.markedTerms.has(t)) return undefined;
+    if (typedOtherwise(doc, t)) return undefined;
     const typedAsWritten = tone !== undefined && doc.strongTones.has(tone);
-    if (!t.includes(" ") && !typedAsWritten && pairs.some((p) => !doc.nameTerms.has(p) && p.split(" ").includes(t))) return undefined;
+    if (!t.includes(" ") && !typedAsWritten && inOtherPair(doc, t)) return undefined;
     // (a word only read through a synonym, not typed, tells siblings apart less: "tổ hòa giải" read as
     // "hòa giải viên" is still the words of "… tổ trưởng tổ hòa giải")
     return typed.has(t) ? w : w * READ_DIFFERENCE_FACTOR;
   };
   const listedGeneric = searchData().generic;
-  const weigh = (doc: Doc, other: ReadonlySet<string>): { own: number; said: number; shared: number; mentioned: number; unsaid: number } => {
+  const weigh = (doc: Doc, other: ReadonlySet<string>): { own: number; said: number; shared: number; mentioned: number; unsaid: number; words: string[] } => {
     let own = 0, said = 0, shared = 0, mentioned = 0, unsaid = 0;
+    const words: string[] = [];
     // (the other name's words, function words too: the words of its pairs)
     const otherWords = new Set<string>();
     for (const t of other) for (const k of t.split(" ")) otherWords.add(k);
@@ -1488,13 +1504,21 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
       // typed mentions that word, even a function word that is no term alone ("thôi" of
       // "thôi hưởng" beside "Thủ tục hưởng …"), unless it is a generic pair the data lists ("thủ tục")
       if (t.includes(" ")) {
-        if (w !== undefined && !listedGeneric.has(t)) mentioned += idf;
+        if (w !== undefined && !listedGeneric.has(t)) {
+          mentioned += idf;
+          words.push(t);
+        }
         continue;
       }
-      if (weightOf.has(t) && !readPlain(t)) mentioned += idf;
+      // (not a word typed with other marks, "nói" beside "nội dung", nor one a synonym reads only as
+      // part of a pair the name lacks: the "nội" of "… thủy nội địa" read from "xuồng")
+      if (weightOf.has(t) && !readPlain(t) && !typedOtherwise(doc, t) && !(!typed.has(t) && onlyInOtherPair(doc, t))) {
+        mentioned += idf;
+        words.push(t);
+      }
       else if (!data.plainTerms.has(t)) unsaid += idf;
     }
-    return { own, said, shared, mentioned, unsaid };
+    return { own, said, shared, mentioned, unsaid, words };
   };
   let moved = false;
   const close: { s: Scored; mine: ReturnType<typeof weigh>; theirs: ReturnType<typeof weigh> }[] = [];
@@ -1508,12 +1532,16 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
   // a question that mentions a word setting some close sibling apart from the best, or the best
   // from some close sibling ("đổi" of "Cấp đổi Bằng …" beside "Cấp lại Bằng …" and "Cấp Bằng …"),
   // asks for a variant that is not the plain one, even when it says neither word of the two compared
-  const variantSaid = close.some((c) => c.mine.mentioned > 0 || c.theirs.mentioned > 0);
+  // (but not a word both of the two compared have: "trồng" setting "… Trồng cây lâu năm; …" apart from a
+  // sibling without it does not tell it from "… trồng cây lâu năm …")
+  const variantSaid = (a: Doc, b: Doc): boolean =>
+    close.some((c) => [...c.mine.words, ...c.theirs.words].some((t) => !(a.nameTerms.has(t) && b.nameTerms.has(t))));
   for (const { s, mine, theirs } of close) {
     const frac = (x: { own: number; said: number }): number => (x.own > 0 ? x.said / x.own : 0);
     // with neither's own words said (nor any close sibling's), a sibling that adds nothing but the plain variant's words
     // ("lần đầu") is the common variant and wins over one that adds words the question does not say ("lại")
-    const plainer = (a: typeof mine, b: typeof mine): boolean => !variantSaid && a.mentioned === 0 && b.mentioned === 0 && a.unsaid === 0 && b.unsaid > 0;
+    const said = variantSaid(s.doc, best.doc);
+    const plainer = (a: typeof mine, b: typeof mine): boolean => !said && a.mentioned === 0 && b.mentioned === 0 && a.unsaid === 0 && b.unsaid > 0;
     const { differenceWeight, unsaidWeight } = data.sibling;
     const delta = differenceWeight * (frac(mine) - frac(theirs)) + (plainer(mine, theirs) ? unsaidWeight : plainer(theirs, mine) ? -unsaidWeight : 0);
     if (delta !== 0) {
@@ -1654,6 +1682,8 @@ interface TopicFound {
   term: Phrase;
   /** the question without the topic's words (and without a purpose clause) */
   rest: Token[];
+  /** the whole question without the topic's words */
+  without: Token[];
   /** said as what the citizen does not have ("chưa có …") */
   negated: boolean;
   /** told only in the story before the clause stating the need */
@@ -1718,6 +1748,7 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
     // a topic asked for, then what it is for (a purpose clause, "… để …"): the purpose is not
     // another question (a procedure it names is not the paper asked for)
     const rest = q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom) && (i < q.purposeFrom || i >= q.purposeTo));
+    const without = q.tokens.filter((_, i) => !dropped.has(i));
     // a topic told only in the story before the clause stating the need (a topic said again in
     // that clause is what the clause asks about; not an institution, a weaker sign, which a long
     // story names again as where things happened)
@@ -1733,7 +1764,7 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
     // a topic the citizen says they do not have is more likely a circumstance of the question
     // than its topic: it counts only when no topic is named plainly
     if (spans.some(([at]) => negatedAt(q.tokens, at))) {
-      denied ??= { topic, term, rest, negated: true, inStory, afterOpeningNeed, asked: false };
+      denied ??= { topic, term, rest, without, negated: true, inStory, afterOpeningNeed, asked: false };
       continue;
     }
     // the topic is what a procedure is asked for ("… cho máy ủi"), or right after a verb of asking,
@@ -1750,8 +1781,8 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
     // the topic's shorter term comes first in the table; a verb of asking before the shorter one)
     if (prev !== null && overlaps && topic === prev.topic.topic) {
       const longer = dropped.size > prev.words.size;
-      found = longer ? { words: dropped, topic: { topic, term, rest, negated: false, inStory, afterOpeningNeed, asked: prev.topic.asked || asked } } : { words: prev.words, topic: { ...prev.topic, asked: prev.topic.asked || asked } };
-    } else if (prev === null || (overlaps && dropped.size > prev.words.size)) found = { words: dropped, topic: { topic, term, rest, negated: false, inStory, afterOpeningNeed, asked } };
+      found = longer ? { words: dropped, topic: { topic, term, rest, without, negated: false, inStory, afterOpeningNeed, asked: prev.topic.asked || asked } } : { words: prev.words, topic: { ...prev.topic, asked: prev.topic.asked || asked } };
+    } else if (prev === null || (overlaps && dropped.size > prev.words.size)) found = { words: dropped, topic: { topic, term, rest, without, negated: false, inStory, afterOpeningNeed, asked } };
   }
   return found?.topic ?? denied;
 }
@@ -1849,7 +1880,8 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
       // the whole question and the rest without it name the same procedure, less surely)
       const longStory = best !== undefined && best.doc === top?.doc && restQuery.tokens.length >= LONG_REST_WORDS && Math.min(best.confidence, top.confidence) >= LONG_REST_CONFIDENT;
       const restNames = best !== undefined && (best.confidence >= restConfident || longStory) && best.nameCovered >= NAMED_COVERED && !(otherTopic !== null && !otherTopic.negated && !otherTopic.topic.unrelated && !otherTopic.topic.agency && !namesTerm(best.doc, otherTopic.term, q));
-      if (!restNames) return oos.topic.unrelated ? { kind: "no-match" } : { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
+      if (!restNames && oos.topic.unrelated) return { kind: "no-match" };
+      if (!restNames) return paperOfProcedure(data, q, oos, scored, limit) ?? { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
       // the rest is answered, and the topic is said too (where to go for it); the variant is the
       // one the whole question names (the joint procedure that includes the topic), and one that
       // itself names the topic needs no word of where else to go
@@ -1883,6 +1915,45 @@ function namesTerm(doc: Doc, term: Phrase, q: ReadQuery, nameOnly = false): bool
   return (nameOnly ? doc.strongTokens.slice(0, 1) : doc.strongTokens).some((tokens) =>
     saysPhrase([tokens.map((t) => t.key)], term) ? tokens.some((_, i) => phraseAt(term, tokens, i)) : saysPhrase([expandAbbreviations(tokens).map((t) => t.key)], term),
   );
+}
+
+/**
+ * A topic that is one of the papers the procedure the question names asks for (a health
+ * certificate or a criminal record of a work permit, a passport of the support for working
+ * abroad, a retirement decision) is a circumstance of that procedure: the answer, when the question
+ * without the topic's words still names such a procedure, by a good part of its name (else null;
+ * a topic asked for, "xin …", is answered out of scope before this is asked).
+ */
+function paperOfProcedure(data: IndexData, q: ReadQuery, oos: TopicFound, scored: Scored[], limit: number): SearchAnswer | null {
+  const top = scored[0];
+  if (top === undefined || top.confidence < MATCH_THRESHOLD) return null;
+  const without = scoreQuery(data, read(data, oos.without));
+  const best = without[0];
+  if (best === undefined || best.confidence < MATCH_THRESHOLD || best.nameCovered < PAPER_NAMED || !asksForPaper(best.doc, oos.term)) return null;
+  return withVariants(data, q, best.doc === top.doc ? scored : without, limit);
+}
+
+/** Whether one of the procedure's documents says the term, each part's words in order with at most one other between them ("vay vốn ngân hàng" of a bank loan). */
+function asksForPaper(doc: Doc, term: Phrase): boolean {
+  const parts = term.parts ?? [term];
+  return doc.paperKeys.some((paper) => parts.every((p) => p.keys.length > 0 && saysLoosely(paper, p.keys)));
+}
+
+/** Whether the keys say the words in order, with at most one other word among them. */
+function saysLoosely(keys: readonly string[], words: readonly string[]): boolean {
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] !== words[0]) continue;
+    let at = i + 1;
+    let skipped = 0;
+    let j = 1;
+    while (j < words.length && at < keys.length && skipped <= 1) {
+      if (keys[at] === words[j]) j++;
+      else skipped++;
+      at++;
+    }
+    if (j === words.length && skipped <= 1) return true;
+  }
+  return false;
 }
 
 /**
