@@ -54,7 +54,44 @@ function known(piece: string, vocab: Vocabulary): string | null {
   if (vocab.words.has(direct)) return direct;
   const decoded = decodeTypingRemnants(piece);
   if (decoded !== direct && decoded.length > 0 && vocab.words.has(decoded)) return decoded;
+  // "oo" before "ng" or "c" is a rhyme of its own ("xoong"), and Telex's "ô" too ("coong", "ddoocj"): the word the catalog knows
+  const circumflex = piece.includes("oo") ? decodeTypingRemnants(piece.replace(/oo/g, "o")) : direct;
+  if (circumflex !== direct && circumflex.length > 0 && vocab.words.has(circumflex)) return circumflex;
   return null;
+}
+
+const TELEX_VOWELS: readonly [RegExp, string][] = [[/uow|uwow/g, "ươ"], [/uw/g, "ư"], [/ow/g, "ơ"], [/aw/g, "ă"], [/aa/g, "â"], [/ee/g, "ê"], [/oo/g, "ô"], [/w/g, "ư"]];
+const TELEX_TONES: Readonly<Record<string, string>> = { s: "1", f: "2", r: "3", x: "3", j: "5" };
+
+/**
+ * The tone signature (tokenize.ts Token.tone) of a word typed with Telex keys while the input
+ * method was off ("chuwngs" → "chưng1", "ddoocj" → "đôc5", "coong" → "công"), when it has some and
+ * spells `key` once decoded; else null.
+ */
+export function telexSignature(typed: string, key: string): string | null {
+  if (!/^[a-z]+$/.test(typed)) return null;
+  let s = typed.replace(/^dd/, "đ");
+  for (const [from, to] of TELEX_VOWELS) s = s.replace(from, to);
+  let tone = "";
+  const v = /[aeiouyâăêôơư]/.exec(s);
+  if (v) {
+    const rest = s.slice(v.index + 1);
+    for (const ch of rest) if (TELEX_TONES[ch] !== undefined) tone = TELEX_TONES[ch]!;
+    s = s.slice(0, v.index + 1) + rest.replace(/[fjrsxz]/g, "");
+  }
+  if (s === typed) return null;
+  return canonicalSyllable(stripMarks(s)) === key ? s + tone : null;
+}
+
+const stripMarks = (s: string): string => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d");
+
+/** A word with a letter typed twice over ("trrú", "tạmm", "bááo"), as a key and tone signature with each letter once, when that is a syllable; else null. */
+function once(token: Token): Token | null {
+  if (!/(.)\1/u.test(token.tone)) return null;
+  const tone = token.tone.replace(/(.)\1+/gu, "$1");
+  const key = canonicalSyllable(token.key.replace(/(.)\1+/g, "$1"));
+  // (a syllable: "cc" is no "c")
+  return isVietnameseSyllable(key) ? { key, tone: token.marked ? tone : key, marked: token.marked } : null;
 }
 
 /** Split a run-together word into 2–4 known syllables forming at least one known pair. */
@@ -124,9 +161,22 @@ export function repairTokens(tokens: readonly Token[], vocab: Vocabulary): Token
       return;
     }
     const plain = (k: string): Token => ({ key: k, tone: k, marked: token.marked });
+    // a letter typed twice: the word once each, marks and all (typed without marks, a doubled
+    // vowel or "dd" is first a Telex key: "ddang" is "đang")
+    const single = once(token);
+    if (single !== null && token.marked && vocab.words.has(single.key)) {
+      out.push(single);
+      return;
+    }
     const decoded = known(key, vocab);
     if (decoded !== null) {
-      out.push(plain(decoded));
+      // (Telex keys typed without the input method say the marks: "chuwngs" is "chứng")
+      const tone = token.marked ? null : telexSignature(key, decoded);
+      out.push(tone === null ? plain(decoded) : { key: decoded, tone, marked: true });
+      return;
+    }
+    if (single !== null && vocab.words.has(single.key)) {
+      out.push(single);
       return;
     }
     const pieces = splitJoined(key, vocab);
