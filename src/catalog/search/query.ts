@@ -4,7 +4,7 @@
  * weighted terms: folded syllables that are not stop words and pairs of adjacent syllables.
  */
 import { isVietnameseSyllable } from "../../text/vietnamese.js";
-import { sameToneKey, searchData, type Phrase, type QuantityIdiom, type Synonym } from "./data.js";
+import { sameToneKey, searchData, type Phrase, type QuantityIdiom, type SearchData, type Synonym } from "./data.js";
 import { plainTokens, tokenize, wordsOf, type Token } from "./tokenize.js";
 import { repairPairs, repairTokens, type Vocabulary } from "./typos.js";
 
@@ -113,11 +113,7 @@ export function phraseAt(phrase: Phrase, tokens: readonly Token[], i: number, st
   const { keys } = phrase;
   if (keys.length === 0 || i + keys.length > tokens.length) return false;
   for (let j = 0; j < keys.length; j++) if (tokens[i + j]!.key !== keys[j]) return false;
-  const { stopWords, stopTones, plainStopWords } = searchData();
-  // strict (names of animals and objects, out-of-scope topics): a word typed without marks that is
-  // also a function word is that function word ("voi" is "với", not the elephant "voi"); the
-  // phrase's word may be that very function word, one without marks ("xin", "ra" of a verb of asking)
-  const plainFunctionWord = (t: Token, tone: string): boolean => strict && !t.marked && stopWords.has(t.key) && !stopTones.has(tone) && !(tone === t.key && plainStopWords.has(tone));
+  const data = searchData();
   // several words: a word the citizen typed with marks must have the phrase's ("mất gia …" is not
   // "mắt giả"; strict: "con mà" is not "con ma"); a word typed without marks matches by its letters,
   // unless (strict, a phrase without marks) every word is a function word so typed in a message
@@ -131,8 +127,8 @@ export function phraseAt(phrase: Phrase, tokens: readonly Token[], i: number, st
     for (let j = 0; j < keys.length; j++) {
       const t = tokens[i + j]!;
       if ((phrase.written || strict) && t.marked && sameToneKey(t.tone) !== phrase.tones[j]) return false;
-      if (typedWithMarks && plainFunctionWord(t, phrase.tones[j]!) && sameToneKey(t.tone) !== phrase.tones[j]) return false;
-      if (!plainFunctionWord(t, phrase.tones[j]!)) allFunctionWords = false;
+      if (typedWithMarks && plainFunctionWord(data, strict, t, phrase.tones[j]!) && sameToneKey(t.tone) !== phrase.tones[j]) return false;
+      if (!plainFunctionWord(data, strict, t, phrase.tones[j]!)) allFunctionWords = false;
     }
     if (allFunctionWords && !writtenWithMarks(tokens)) return false;
   }
@@ -141,10 +137,21 @@ export function phraseAt(phrase: Phrase, tokens: readonly Token[], i: number, st
   // (strict: the same marks only)
   if (phrase.tone !== null) {
     const t = tokens[i]!;
-    if (plainFunctionWord(t, phrase.tone)) return false;
-    return t.tone === phrase.tone || (!strict && !t.marked && (!stopWords.has(t.key) || stopTones.has(phrase.tone)));
+    if (plainFunctionWord(data, strict, t, phrase.tone)) return false;
+    return t.tone === phrase.tone || (!strict && !t.marked && (!data.stopWords.has(t.key) || data.stopTones.has(phrase.tone)));
   }
   return true;
+}
+
+/**
+ * strict (names of animals and objects, out-of-scope topics): a word typed without marks that is
+ * also a function word is that function word ("voi" is "với", not the elephant "voi"); the
+ * phrase's word may be that very function word, one without marks ("xin", "ra" of a verb of asking).
+ * (A function of its own, not a closure made at each phraseAt call: the index build calls
+ * phraseAt for the synonyms at every word of every alias.)
+ */
+function plainFunctionWord(data: SearchData, strict: boolean, t: Token, tone: string): boolean {
+  return strict && !t.marked && data.stopWords.has(t.key) && !data.stopTones.has(tone) && !(tone === t.key && data.plainStopWords.has(tone));
 }
 
 /** Whether a phrase occurs (by keys) in any of the key sequences. */

@@ -33,16 +33,74 @@ const CHECKED_ENDING = /^[a-z]+(?:p|t|c|ch)$/;
 /** …is written with the acute or the dot below (decomposed). */
 const CHECKED_TONE = /[\u0301\u0323]/u;
 
-/** Tokens of one word, cached: the same few thousand words come back again and again. */
-const wordCache = new Map<string, readonly Token[]>();
+/**
+ * Tokens of one word, cached: the same few thousand words come back again and again. The cache
+ * is looked up with the word still in its text (its characters from `start` to `end`, and their
+ * hash, worked out as the text is read): tokenize makes no string of a word already seen (the index
+ * build reads some 160,000 words of the catalog, of fewer than 2,000 different ones). Open
+ * addressing: a word's slot is its hash's, or the next free one after.
+ */
 const WORD_CACHE_LIMIT = 50_000;
+let wordSlots = new Int32Array(1 << 12);
+let slotWords: string[] = [];
+let slotTokens: (readonly Token[])[] = [];
+let wordCount = 0;
+
+/** The hash of a word: FNV-1a over its UTF-16 code units (wordHash continues one with a unit). */
+const HASH_SEED = 0x811c9dc5 | 0;
+const wordHash = (hash: number, unit: number): number => Math.imul(hash ^ unit, 0x01000193);
+
+function hashOf(word: string): number {
+  let hash = HASH_SEED;
+  for (let i = 0; i < word.length; i++) hash = wordHash(hash, word.charCodeAt(i));
+  return hash;
+}
 
 function wordTokens(word: string): readonly Token[] {
-  let tokens = wordCache.get(word);
-  if (tokens === undefined) {
-    tokens = syllableTokens(word) ?? partTokens(word);
-    if (wordCache.size >= WORD_CACHE_LIMIT) wordCache.clear();
-    wordCache.set(word, tokens);
+  return wordTokensAt(word, 0, word.length, hashOf(word));
+}
+
+/** wordTokens of text.slice(start, end), whose hash is `hash`. */
+function wordTokensAt(text: string, start: number, end: number, hash: number): readonly Token[] {
+  const length = end - start;
+  let mask = wordSlots.length - 1;
+  let h = (hash ^ (hash >>> 15)) & mask;
+  for (let at = wordSlots[h]!; at !== 0; h = (h + 1) & mask, at = wordSlots[h]!) {
+    const word = slotWords[at - 1]!;
+    if (word.length !== length) continue;
+    let same = true;
+    for (let j = 0; j < length; j++) {
+      if (word.charCodeAt(j) !== text.charCodeAt(start + j)) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return slotTokens[at - 1]!;
+  }
+  const word = start === 0 && end === text.length ? text : text.slice(start, end);
+  const tokens = syllableTokens(word) ?? partTokens(word);
+  if (wordCount >= WORD_CACHE_LIMIT) {
+    wordSlots = new Int32Array(wordSlots.length);
+    slotWords = [];
+    slotTokens = [];
+    wordCount = 0;
+    h = (hash ^ (hash >>> 15)) & mask;
+    while (wordSlots[h] !== 0) h = (h + 1) & mask;
+  }
+  slotWords.push(word);
+  slotTokens.push(tokens);
+  wordSlots[h] = ++wordCount;
+  if (wordCount * 2 > wordSlots.length) {
+    // (grown: each word's slot again, from its hash)
+    const slots = new Int32Array(wordSlots.length * 2);
+    mask = slots.length - 1;
+    for (let at = 1; at <= wordCount; at++) {
+      const wh = hashOf(slotWords[at - 1]!);
+      let k = (wh ^ (wh >>> 15)) & mask;
+      while (slots[k] !== 0) k = (k + 1) & mask;
+      slots[k] = at;
+    }
+    wordSlots = slots;
   }
   return tokens;
 }
@@ -106,6 +164,23 @@ function kindOf(char: string): CharKind {
   return WORD_CHAR.test(char) ? CharKind.Word : FORMAT_CHAR.test(char) ? CharKind.Format : CharKind.Other;
 }
 
+/** Whether the code unit c at i opens a surrogate pair (the pair is read as one character). */
+const pairAt = (text: string, i: number, c: number): boolean => c >= 0xd800 && c < 0xdc00 && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+
+/** The kind of the character at i: the code unit c, or (width 2) the pair it opens. */
+function kindAt(text: string, i: number, c: number, width: number): CharKind {
+  let kind: CharKind;
+  if (width === 2) {
+    const point = text.codePointAt(i)!;
+    kind = astralKinds.get(point) ?? CharKind.Unknown;
+    if (kind === CharKind.Unknown) astralKinds.set(point, (kind = kindOf(String.fromCodePoint(point))));
+  } else {
+    kind = unitKinds[c]!;
+    if (kind === CharKind.Unknown) unitKinds[c] = kind = kindOf(String.fromCharCode(c));
+  }
+  return kind;
+}
+
 /** Whether words were read with format characters in them (the last wordsOf that kept them). */
 let formatRead = false;
 
@@ -122,17 +197,8 @@ export function wordsOf(text: string, format: boolean): string[] {
   formatRead = false;
   for (let i = 0; i < n; ) {
     const c = text.charCodeAt(i);
-    let width = 1;
-    let kind: CharKind;
-    if (c >= 0xd800 && c < 0xdc00 && i + 1 < n && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      const point = text.codePointAt(i)!;
-      width = 2;
-      kind = astralKinds.get(point) ?? CharKind.Unknown;
-      if (kind === CharKind.Unknown) astralKinds.set(point, (kind = kindOf(String.fromCodePoint(point))));
-    } else {
-      kind = unitKinds[c]!;
-      if (kind === CharKind.Unknown) unitKinds[c] = kind = kindOf(String.fromCharCode(c));
-    }
+    const width = pairAt(text, i, c) ? 2 : 1;
+    const kind = kindAt(text, i, c, width);
     if (kind === CharKind.Word || (kind === CharKind.Format && format)) {
       if (start < 0) start = i;
       if (kind === CharKind.Format) formatRead = true;
@@ -146,7 +212,6 @@ export function wordsOf(text: string, format: boolean): string[] {
   return words;
 }
 
-const FORMAT = /\p{Cf}/u;
 const FORMAT_ALL = /\p{Cf}/gu;
 
 /** Split text into syllable tokens. Punctuation and symbols separate words and are dropped. */
@@ -164,23 +229,52 @@ export function tokenizeWritten(text: string, written: string[]): Token[] {
 
 function tokensOfText(text: string, written: string[] | null): Token[] {
   const tokens: Token[] = [];
-  // One pass over the text (the index tokenizes the whole catalog, ~650 KB). Invisible format
-  // characters (zero-width, bidi marks, a soft hyphen) pasted inside a word do not split it: they
-  // are taken out of the word, which is then composed again.
-  // (looked for in a word only when the text has some: most texts have none)
+  // One pass over the text (the index tokenizes the whole catalog, ~650 KB), as wordsOf reads it:
+  // each word's tokens found in the cache while the word is read (wordTokensAt: no string a word).
+  // Invisible format characters (zero-width, bidi marks, a soft hyphen) pasted inside a word do
+  // not split it: they are taken out of the word, which is then composed again.
   // (Indexed loops: the index build tokenizes every catalog text before V8 has optimised this,
   // and a for…of allocates an iterator result for each step.)
-  const words = wordsOf(text.normalize("NFC").toLowerCase(), true);
-  const formatted = formatRead;
-  for (let i = 0; i < words.length; i++) {
-    let word = words[i]!;
-    if (formatted && FORMAT.test(word)) {
-      word = word.replace(FORMAT_ALL, "").normalize("NFC");
-      if (word === "") continue;
+  const lower = text.normalize("NFC").toLowerCase();
+  const n = lower.length;
+  let start = -1;
+  let hash = HASH_SEED;
+  let format = false;
+  for (let i = 0; i <= n; ) {
+    let kind = CharKind.Other;
+    let width = 1;
+    if (i < n) {
+      const c = lower.charCodeAt(i);
+      width = pairAt(lower, i, c) ? 2 : 1;
+      kind = kindAt(lower, i, c, width);
+      if (kind === CharKind.Word || kind === CharKind.Format) {
+        if (start < 0) {
+          start = i;
+          hash = HASH_SEED;
+          format = false;
+        }
+        if (kind === CharKind.Format) format = true;
+        hash = wordHash(hash, c);
+        if (width === 2) hash = wordHash(hash, lower.charCodeAt(i + 1));
+        i += width;
+        continue;
+      }
     }
-    const wordTokenList = wordTokens(word);
-    for (let j = 0; j < wordTokenList.length; j++) tokens.push(wordTokenList[j]!);
-    if (written !== null) for (let j = 0; j < wordTokenList.length; j++) written.push(wordTokenList.length === 1 ? word : wordTokenList[j]!.key);
+    if (start >= 0) {
+      let word: string | null = null;
+      let wordTokenList: readonly Token[];
+      if (format) {
+        word = lower.slice(start, i).replace(FORMAT_ALL, "").normalize("NFC");
+        wordTokenList = word === "" ? [] : wordTokens(word);
+      } else wordTokenList = wordTokensAt(lower, start, i, hash);
+      for (let j = 0; j < wordTokenList.length; j++) tokens.push(wordTokenList[j]!);
+      if (written !== null && wordTokenList.length > 0) {
+        if (wordTokenList.length === 1) written.push(word ?? lower.slice(start, i));
+        else for (let j = 0; j < wordTokenList.length; j++) written.push(wordTokenList[j]!.key);
+      }
+      start = -1;
+    }
+    i += width;
   }
   return tokens;
 }
