@@ -19,7 +19,7 @@
 import MiniSearch from "minisearch";
 import { searchData, useSearchData, type SearchData, type OutOfScopeTopic, type Phrase, type Synonym, type VariantGroup, type VariantMember } from "./data.js";
 import type { AnswerResult, SearchAnswer } from "./answer.js";
-import { expandAbbreviations, needMarkerPairs, phraseAt, purposeMarkerPairs, phraseSpans, readAlias, readQuery, saysPhrase, type ReadQuery } from "./query.js";
+import { expandAbbreviations, needMarkerPairs, phraseAt, purposeMarkerPairs, phraseSpans, readAlias, readQuery, saysPhrase, writtenWithMarks, type ReadQuery } from "./query.js";
 import { absurdSubject, askedFor } from "./subjects.js";
 import { extractProcedureCodes, syllableKey, tokenize, tokenizeWritten, type Token } from "./tokenize.js";
 import { toneOf, type Vocabulary } from "./typos.js";
@@ -80,6 +80,8 @@ const LONG_REST_CONFIDENT = 0.5;
 /** The same for a topic that is no administrative matter at all (the weather, a price): a procedure named less surely still outweighs it. */
 const UNRELATED_REST_CONFIDENT = 0.45;
 const NAMED_COVERED = 0.5;
+/** How much of its name the question without an out-of-scope topic must say of a procedure that asks for that topic's paper (a circumstance then). */
+const PAPER_NAMED = 0.35;
 /** How sure the question must be of a procedure when it denies the out-of-scope topic it names. */
 const NEGATED_CONFIDENT = 0.6;
 const NAMED_CONFIDENT = 0.65;
@@ -661,6 +663,7 @@ class Doc {
   private flat: FlatPhrases | undefined;
   private strongKeyList: string[][] | undefined;
   private aboutKeyList: string[][] | undefined;
+  private paperKeyList: string[][] | undefined;
   private nameTermSet: Set<string> | undefined;
   private partKeyList: string[][] | undefined;
   private ageRangeOf: { min?: number; max?: number } | null | undefined;
@@ -786,6 +789,11 @@ class Doc {
   /** keys of the name and field (what the procedure is about: livestock, forestry, vehicles…) */
   get aboutKeys(): string[][] {
     return (this.aboutKeyList ??= [this.strongTokens[0]!.map((t) => t.key), keysOf(this.field)]);
+  }
+
+  /** keys of each document name (the papers the procedure asks for) */
+  get paperKeys(): string[][] {
+    return (this.paperKeyList ??= this.weakTexts.slice(0, -1).map(keysOf));
   }
 
   /** terms of the name alone (what tells it from a near-identical sibling) */
@@ -1464,20 +1472,28 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
   // the word with the marks the sibling writes it with: then it is that word ("lại" of "làm lại"
   // is the "lại" of "Đăng ký lại …", "tổ" of "có tổ" the "tổ" of "tổ trưởng")
   const pairs = [...weightOf.keys()].filter((t) => t.includes(" ") && data.strongTerms.has(t));
+  // a word typed with marks the name does not write it with is another word ("nói" is not the "nội" of "nội dung")
+  const typedOtherwise = (doc: Doc, t: string): boolean => {
+    const tone = tones.get(t);
+    return tone !== undefined && !doc.strongTones.has(tone) && doc.markedTerms.has(t);
+  };
+  const inOtherPair = (doc: Doc, t: string): boolean => pairs.some((p) => !doc.nameTerms.has(p) && p.split(" ").includes(t));
+  const onlyInOtherPair = (doc: Doc, t: string): boolean => inOtherPair(doc, t) && !pairs.some((p) => doc.nameTerms.has(p) && p.split(" ").includes(t));
   const saidIn = (doc: Doc, t: string): number | undefined => {
     const w = weightOf.get(t);
     if (w === undefined || readPlain(t)) return undefined;
     const tone = tones.get(t);
-    if (tone !== undefined && !doc.strongTones.has(tone) && doc.markedTerms.has(t)) return undefined;
+    if (typedOtherwise(doc, t)) return undefined;
     const typedAsWritten = tone !== undefined && doc.strongTones.has(tone);
-    if (!t.includes(" ") && !typedAsWritten && pairs.some((p) => !doc.nameTerms.has(p) && p.split(" ").includes(t))) return undefined;
+    if (!t.includes(" ") && !typedAsWritten && inOtherPair(doc, t)) return undefined;
     // (a word only read through a synonym, not typed, tells siblings apart less: "tổ hòa giải" read as
     // "hòa giải viên" is still the words of "… tổ trưởng tổ hòa giải")
     return typed.has(t) ? w : w * READ_DIFFERENCE_FACTOR;
   };
   const listedGeneric = searchData().generic;
-  const weigh = (doc: Doc, other: ReadonlySet<string>): { own: number; said: number; shared: number; mentioned: number; unsaid: number } => {
+  const weigh = (doc: Doc, other: ReadonlySet<string>): { own: number; said: number; shared: number; mentioned: number; unsaid: number; words: string[] } => {
     let own = 0, said = 0, shared = 0, mentioned = 0, unsaid = 0;
+    const words: string[] = [];
     // (the other name's words, function words too: the words of its pairs)
     const otherWords = new Set<string>();
     for (const t of other) for (const k of t.split(" ")) otherWords.add(k);
@@ -1497,13 +1513,21 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
       // typed mentions that word, even a function word that is no term alone ("thôi" of
       // "thôi hưởng" beside "Thủ tục hưởng …"), unless it is a generic pair the data lists ("thủ tục")
       if (t.includes(" ")) {
-        if (w !== undefined && !listedGeneric.has(t)) mentioned += idf;
+        if (w !== undefined && !listedGeneric.has(t)) {
+          mentioned += idf;
+          words.push(t);
+        }
         continue;
       }
-      if (weightOf.has(t) && !readPlain(t)) mentioned += idf;
+      // (not a word typed with other marks, "nói" beside "nội dung", nor one a synonym reads only as
+      // part of a pair the name lacks: the "nội" of "… thủy nội địa" read from "xuồng")
+      if (weightOf.has(t) && !readPlain(t) && !typedOtherwise(doc, t) && !(!typed.has(t) && onlyInOtherPair(doc, t))) {
+        mentioned += idf;
+        words.push(t);
+      }
       else if (!data.plainTerms.has(t)) unsaid += idf;
     }
-    return { own, said, shared, mentioned, unsaid };
+    return { own, said, shared, mentioned, unsaid, words };
   };
   let moved = false;
   const close: { s: Scored; mine: ReturnType<typeof weigh>; theirs: ReturnType<typeof weigh> }[] = [];
@@ -1517,12 +1541,16 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
   // a question that mentions a word setting some close sibling apart from the best, or the best
   // from some close sibling ("đổi" of "Cấp đổi Bằng …" beside "Cấp lại Bằng …" and "Cấp Bằng …"),
   // asks for a variant that is not the plain one, even when it says neither word of the two compared
-  const variantSaid = close.some((c) => c.mine.mentioned > 0 || c.theirs.mentioned > 0);
+  // (but not a word both of the two compared have: "trồng" setting "… Trồng cây lâu năm; …" apart from a
+  // sibling without it does not tell it from "… trồng cây lâu năm …")
+  const variantSaid = (a: Doc, b: Doc): boolean =>
+    close.some((c) => [...c.mine.words, ...c.theirs.words].some((t) => !(a.nameTerms.has(t) && b.nameTerms.has(t))));
   for (const { s, mine, theirs } of close) {
     const frac = (x: { own: number; said: number }): number => (x.own > 0 ? x.said / x.own : 0);
     // with neither's own words said (nor any close sibling's), a sibling that adds nothing but the plain variant's words
     // ("lần đầu") is the common variant and wins over one that adds words the question does not say ("lại")
-    const plainer = (a: typeof mine, b: typeof mine): boolean => !variantSaid && a.mentioned === 0 && b.mentioned === 0 && a.unsaid === 0 && b.unsaid > 0;
+    const said = variantSaid(s.doc, best.doc);
+    const plainer = (a: typeof mine, b: typeof mine): boolean => !said && a.mentioned === 0 && b.mentioned === 0 && a.unsaid === 0 && b.unsaid > 0;
     const { differenceWeight, unsaidWeight } = data.sibling;
     const delta = differenceWeight * (frac(mine) - frac(theirs)) + (plainer(mine, theirs) ? unsaidWeight : plainer(theirs, mine) ? -unsaidWeight : 0);
     if (delta !== 0) {
@@ -1605,7 +1633,8 @@ function negatedAt(tokens: readonly Token[], at: number): boolean {
   const negatorEndsAt = (end: number): boolean => negators.some((n) => end - n.keys.length >= 0 && phraseAt({ keys: n.keys, tone: null }, tokens, end - n.keys.length));
   if (negatorEndsAt(at)) return true;
   // a paper brought to a procedure ("cần mang theo hộ chiếu"): a circumstance, as a denied topic is
-  if (papers.some((p) => at - p.keys.length >= 0 && phraseAt({ keys: p.keys, tone: null }, tokens, at - p.keys.length))) return true;
+  // (said with the paper word's own marks where the citizen typed marks: "mạng" is no "mang")
+  if (papers.some((p) => at - p.keys.length >= 0 && phraseAt(p, tokens, at - p.keys.length))) return true;
   return between.some((b) => at - b.keys.length >= 0 && phraseAt({ keys: b.keys, tone: null }, tokens, at - b.keys.length) && negatorEndsAt(at - b.keys.length));
 }
 
@@ -1642,6 +1671,16 @@ function widerThanSynonym(spans: [number, number][] | null, consumed: readonly b
   return spans.every(([at, len]) => Array.from({ length: len }, (_, j) => at + j).some((i) => !consumed[i])) ? spans : null;
 }
 
+/** Whether the question opens with a need ("tôi muốn …": only function words before its marker) said before position `at`. */
+function openingNeedBefore(tokens: readonly Token[], at: number): boolean {
+  const { needMarkers, stopWords } = searchData();
+  for (let i = 0; i < at; i++) {
+    if (needMarkers.some((m) => i + m.keys.length <= at && phraseAt(m, tokens, i, true))) return true;
+    if (!stopWords.has(tokens[i]!.key)) return false;
+  }
+  return false;
+}
+
 /** Whether the words before position `at` tell a cause ("do", "vì": what follows is a circumstance). */
 function causedAt(tokens: readonly Token[], at: number): boolean {
   return searchData().unrelatedCauses.some((c) => at - c.keys.length >= 0 && phraseAt(c, tokens, at - c.keys.length));
@@ -1652,10 +1691,14 @@ interface TopicFound {
   term: Phrase;
   /** the question without the topic's words (and without a purpose clause) */
   rest: Token[];
+  /** the whole question without the topic's words */
+  without: Token[];
   /** said as what the citizen does not have ("chưa có …") */
   negated: boolean;
   /** told only in the story before the clause stating the need */
   inStory: boolean;
+  /** so told, but right after a need that opens the question ("tôi muốn …") */
+  afterOpeningNeed: boolean;
   /** named as what the procedure is asked for ("cho …", "của …") */
   asked: boolean;
 }
@@ -1714,15 +1757,23 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
     // a topic asked for, then what it is for (a purpose clause, "… để …"): the purpose is not
     // another question (a procedure it names is not the paper asked for)
     const rest = q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom) && (i < q.purposeFrom || i >= q.purposeTo));
-    // a topic the citizen says they do not have is more likely a circumstance of the question
-    // than its topic: it counts only when no topic is named plainly
-    const inStory = q.needFrom > 0 && spans.every(([at]) => at < q.needFrom);
+    const without = q.tokens.filter((_, i) => !dropped.has(i));
+    // a topic told only in the story before the clause stating the need (a topic said again in
+    // that clause is what the clause asks about; not an institution, a weaker sign, which a long
+    // story names again as where things happened)
+    const saidInNeed = !topic.agency && phraseSpans(term, q.tokens, (i) => i >= q.needFrom && !q.consumed[i] && outsidePurpose(i), true, keys) !== null;
+    const inStory = q.needFrom > 0 && spans.every(([at]) => at < q.needFrom) && !saidInNeed;
+    // (one right after a need that opens the question, "tôi muốn …", is asked for too: the
+    // clause after it only adds a second ask, which must name its procedure fully to answer)
+    const afterOpeningNeed = inStory && !topic.agency && spans.some(([at]) => openingNeedBefore(q.tokens, at));
     // a matter that is no administrative one, told as a cause ("thiệt hại do thời tiết"), is a circumstance
     if (topic.unrelated && spans.some(([at]) => causedAt(q.tokens, at))) continue;
     // an institution that asks for the paper ("ngân hàng … đòi", "nộp cho trường") is a circumstance
     if (topic.agency && spans.some(([at, len]) => askingAgency(q.tokens, at, len))) continue;
+    // a topic the citizen says they do not have is more likely a circumstance of the question
+    // than its topic: it counts only when no topic is named plainly
     if (spans.some(([at]) => negatedAt(q.tokens, at))) {
-      denied ??= { topic, term, rest, negated: true, inStory, asked: false };
+      denied ??= { topic, term, rest, without, negated: true, inStory, afterOpeningNeed, asked: false };
       continue;
     }
     // the topic is what a procedure is asked for ("… cho máy ủi"), or right after a verb of asking,
@@ -1739,8 +1790,8 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
     // the topic's shorter term comes first in the table; a verb of asking before the shorter one)
     if (prev !== null && overlaps && topic === prev.topic.topic) {
       const longer = dropped.size > prev.words.size;
-      found = longer ? { words: dropped, topic: { topic, term, rest, negated: false, inStory, asked: prev.topic.asked || asked } } : { words: prev.words, topic: { ...prev.topic, asked: prev.topic.asked || asked } };
-    } else if (prev === null || (overlaps && dropped.size > prev.words.size)) found = { words: dropped, topic: { topic, term, rest, negated: false, inStory, asked } };
+      found = longer ? { words: dropped, topic: { topic, term, rest, without, negated: false, inStory, afterOpeningNeed, asked: prev.topic.asked || asked } } : { words: prev.words, topic: { ...prev.topic, asked: prev.topic.asked || asked } };
+    } else if (prev === null || (overlaps && dropped.size > prev.words.size)) found = { words: dropped, topic: { topic, term, rest, without, negated: false, inStory, afterOpeningNeed, asked } };
   }
   return found?.topic ?? denied;
 }
@@ -1777,12 +1828,18 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
   const oos = outOfScopeTopic(q);
   // a denied topic ("chưa có …") is a circumstance of a procedure the question names surely enough
   // (or of a procedure whose name itself names the topic: "… chưa tham gia bảo hiểm xã hội")
-  if (oos?.negated && top !== undefined && (top.confidence >= NEGATED_CONFIDENT || (top.confidence >= MATCH_THRESHOLD && saysPhrase(top.doc.strongKeys.slice(0, 1), oos.term)))) return withVariants(data, q, scored, limit);
+  if (oos?.negated && top !== undefined && (top.confidence >= NEGATED_CONFIDENT || (top.confidence >= MATCH_THRESHOLD && namesTerm(top.doc, oos.term, q, true)))) return withVariants(data, q, scored, limit);
   // a topic told only in the story is a circumstance when the clause stating the need names a
   // procedure of its own (a story ending in "giờ phải làm sao" still asks about the topic)
   if (oos?.inStory && top !== undefined && top.confidence >= MATCH_THRESHOLD) {
-    const need = scoreQuery(data, read(data, q.tokens.slice(q.needFrom)));
-    if ((need[0]?.confidence ?? 0) >= STORY_NEED_CONFIDENT) return withVariants(data, q, scored, limit);
+    const needQuery = read(data, q.tokens.slice(q.needFrom));
+    const need = scoreQuery(data, needQuery);
+    // (when that clause itself names an out-of-scope matter plainly, or the topic follows a need
+    // that opens the question, its procedure must be one whose name it covers: "… cần sổ tiết
+    // kiệm bao nhiêu" after a visa asks about no procedure, whatever its words recall)
+    const needTopic = outOfScopeTopic(needQuery);
+    const needAsksTopic = (oos.afterOpeningNeed || (needTopic !== null && !needTopic.negated && !needTopic.topic.unrelated && !needTopic.topic.agency)) && (need[0]?.nameCovered ?? 0) < NAMED_COVERED;
+    if ((need[0]?.confidence ?? 0) >= STORY_NEED_CONFIDENT && !needAsksTopic) return withVariants(data, q, scored, limit);
     // (or when the rest of the question, without the topic's words, names a procedure that
     // explains half of the rare words of that clause, or whose name it says half of: a topic in the
     // story weighs less than one said plainly, where the rest must name a procedure surely; the
@@ -1790,7 +1847,7 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
     // the procedure's own, as below)
     // (not when that clause names nothing at all, asking only whether a permit is needed: the
     // story's topic is then what is asked)
-    if (!oos.topic.unrelated && (need[0]?.confidence ?? 0) >= MATCH_THRESHOLD) {
+    if (!oos.topic.unrelated && !needAsksTopic && (need[0]?.confidence ?? 0) >= MATCH_THRESHOLD) {
       const rest = scoreQuery(data, read(data, oos.rest));
       const best = rest[0];
       if (best !== undefined && best.confidence >= MATCH_THRESHOLD && (best.needShare >= STORY_NEED_EXPLAINED || best.nameCovered >= NAMED_COVERED)) return withVariants(data, q, oos.topic.agency ? scored : rest, limit);
@@ -1804,7 +1861,7 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
     // its own words, by another term of the topic that the question does not say: a
     // cooperative's notice of "thành lập doanh nghiệp" for "công ty TNHH")
     const topicTerms = oos.asked ? [oos.term] : [oos.term, ...oos.topic.terms.filter((t) => t !== oos.term && !saysPhrase(q.said, t))];
-    const named = top !== undefined && (top.confidence >= NAMED_CONFIDENT || top.nameCovered >= NAMED_COVERED) && topicTerms.some((term) => saysPhrase(top.doc.strongKeys, term) && saysRestOfTopicText(data, top.doc, term, q));
+    const named = top !== undefined && (top.confidence >= NAMED_CONFIDENT || top.nameCovered >= NAMED_COVERED) && topicTerms.some((term) => namesTerm(top.doc, term, q) && saysRestOfTopicText(data, top.doc, term, q));
     // else the rest of the question must name a procedure on its own
     const restQuery = named ? null : read(data, oos.rest);
     const rest = restQuery === null ? [] : scoreQuery(data, restQuery);
@@ -1831,8 +1888,9 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
       // (in a long question, a topic among many other words is a circumstance of the story when
       // the whole question and the rest without it name the same procedure, less surely)
       const longStory = best !== undefined && best.doc === top?.doc && restQuery.tokens.length >= LONG_REST_WORDS && Math.min(best.confidence, top.confidence) >= LONG_REST_CONFIDENT;
-      const restNames = best !== undefined && (best.confidence >= restConfident || longStory) && best.nameCovered >= NAMED_COVERED && !(otherTopic !== null && !otherTopic.negated && !otherTopic.topic.unrelated && !otherTopic.topic.agency && !saysPhrase(best.doc.strongKeys, otherTopic.term));
-      if (!restNames) return oos.topic.unrelated ? { kind: "no-match" } : { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
+      const restNames = best !== undefined && (best.confidence >= restConfident || longStory) && best.nameCovered >= NAMED_COVERED && !(otherTopic !== null && !otherTopic.negated && !otherTopic.topic.unrelated && !otherTopic.topic.agency && !namesTerm(best.doc, otherTopic.term, q));
+      if (!restNames && oos.topic.unrelated) return { kind: "no-match" };
+      if (!restNames) return paperOfProcedure(data, q, oos, scored, limit) ?? { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
       // the rest is answered, and the topic is said too (where to go for it); the variant is the
       // one the whole question names (the joint procedure that includes the topic), and one that
       // itself names the topic needs no word of where else to go
@@ -1843,7 +1901,7 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
       if (answered.kind !== "match" && answered.kind !== "choices") return answered;
       if (oos.topic.unrelated) return answered;
       const first = data.byCode.get(answered.results[0]!.code)!;
-      return saysPhrase(first.strongKeys, oos.term) ? answered : { ...answered, alsoOutOfScope: { topic: oos.topic.topic, whereToGo: oos.topic.whereToGo } };
+      return namesTerm(first, oos.term, q) ? answered : { ...answered, alsoOutOfScope: { topic: oos.topic.topic, whereToGo: oos.topic.whereToGo } };
     }
   }
   // a short question with a rare word none of the best procedures says, that leaves the best one
@@ -1851,6 +1909,60 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
   // the aquaculture procedures that share "nuôi")
   if (top !== undefined && top.confidence < SHORT_UNSURE && top.missing.some((t) => scored.slice(1, SHORT_OFFERED).every((c) => c.missing.includes(t)))) return { kind: "no-match" };
   return withVariants(data, q, scored, limit);
+}
+
+/**
+ * Whether the procedure's name or an alias (only the name: nameOnly) says an out-of-scope term.
+ * In a question typed with marks, the name must write the term's marks too: a lease ("cho
+ * thuê") does not name a tax ("thuế"), though their letters are the same; typed without marks,
+ * the letters may be either ("ra khoi" is "ra khỏi" as well as "ra khơi"). A term an abbreviation
+ * of the name reads ("thẻ BHYT") counts by its letters.
+ */
+function namesTerm(doc: Doc, term: Phrase, q: ReadQuery, nameOnly = false): boolean {
+  if (!writtenWithMarks(q.tokens)) return saysPhrase(nameOnly ? doc.strongKeys.slice(0, 1) : doc.strongKeys, term);
+  if (term.parts) return term.parts.every((p) => namesTerm(doc, p, q, nameOnly));
+  return (nameOnly ? doc.strongTokens.slice(0, 1) : doc.strongTokens).some((tokens) =>
+    saysPhrase([tokens.map((t) => t.key)], term) ? tokens.some((_, i) => phraseAt(term, tokens, i)) : saysPhrase([expandAbbreviations(tokens).map((t) => t.key)], term),
+  );
+}
+
+/**
+ * A topic that is one of the papers the procedure the question names asks for (a health
+ * certificate or a criminal record of a work permit, a passport of the support for working
+ * abroad, a retirement decision) is a circumstance of that procedure: the answer, when the question
+ * without the topic's words still names such a procedure, by a good part of its name (else null;
+ * a topic asked for, "xin …", is answered out of scope before this is asked).
+ */
+function paperOfProcedure(data: IndexData, q: ReadQuery, oos: TopicFound, scored: Scored[], limit: number): SearchAnswer | null {
+  const top = scored[0];
+  if (top === undefined || top.confidence < MATCH_THRESHOLD) return null;
+  const without = scoreQuery(data, read(data, oos.without));
+  const best = without[0];
+  if (best === undefined || best.confidence < MATCH_THRESHOLD || best.nameCovered < PAPER_NAMED || !asksForPaper(best.doc, oos.term)) return null;
+  return withVariants(data, q, best.doc === top.doc ? scored : without, limit);
+}
+
+/** Whether one of the procedure's documents says the term, each part's words in order with at most one other between them ("vay vốn ngân hàng" of a bank loan). */
+function asksForPaper(doc: Doc, term: Phrase): boolean {
+  const parts = term.parts ?? [term];
+  return doc.paperKeys.some((paper) => parts.every((p) => p.keys.length > 0 && saysLoosely(paper, p.keys)));
+}
+
+/** Whether the keys say the words in order, with at most one other word among them. */
+function saysLoosely(keys: readonly string[], words: readonly string[]): boolean {
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] !== words[0]) continue;
+    let at = i + 1;
+    let skipped = 0;
+    let j = 1;
+    while (j < words.length && at < keys.length && skipped <= 1) {
+      if (keys[at] === words[j]) j++;
+      else skipped++;
+      at++;
+    }
+    if (j === words.length && skipped <= 1) return true;
+  }
+  return false;
 }
 
 /**

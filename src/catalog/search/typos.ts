@@ -3,7 +3,8 @@
  * syllables of the catalog and of the lexicon):
  *
  * - VNI / Telex remnants: tone and vowel keys left in the word when the input method was off
- *   ("sinhf", "kys", "ddawng", "sinh2");
+ *   ("sinhf", "kys", "ddawng", "sinh2"; Telex's keys read as the marks they type);
+ * - a letter typed twice ("trrú", "tạmm"), the marks typed kept;
  * - missing spaces: "khaisinh", "dangky", "hokhau" split into known syllables;
  * - regional spellings that make two words a known pair: "tạm chú" → "tạm trú", "khai xinh" →
  *   "khai sinh" (tr/ch, s/x, d/gi/r/v, l/n at the start; c/t, n/ng, n/nh at the end), keeping
@@ -12,7 +13,8 @@
  *   four letters or more. A word that is itself a possible Vietnamese syllable is only corrected
  *   when it is typed without marks, by two adjacent letters swapped, and the correction forms a
  *   known word pair with a neighbour ("khia sinh" → "khai sinh"), so that real words we do not
- *   know ("tuần", "gạch", "ngoi" of "ngôi nhà", not "nghi") are left alone.
+ *   know ("tuần", "gạch", "ngoi" of "ngôi nhà", not "nghi") are left alone; or, typed with marks,
+ *   when a letter added makes a word of the tone typed that forms a known pair ("căn cướ").
  */
 import { canonicalSyllable, isVietnameseSyllable } from "../../text/vietnamese.js";
 import type { Token } from "./tokenize.js";
@@ -183,6 +185,21 @@ export function repairTokens(tokens: readonly Token[], vocab: Vocabulary): Token
     if (pieces !== null) {
       out.push(...pieces.map(plain));
       return;
+    }
+    // a word typed with marks that is a syllable but no word of the catalog's may have a letter
+    // missing: the word one letter longer, with the tone typed, that makes a pair with a neighbour
+    // ("căn cướ" is "căn cước"; "bán gạch" is no "bán sách": no letter is added there)
+    if (token.marked && vocab.tonesOf !== undefined && isVietnameseSyllable(key)) {
+      const tone = toneOf(token.tone);
+      const prev = out[out.length - 1]?.key;
+      const next = tokens[i + 1]?.key;
+      const pairs = (c: string): number => (prev !== undefined && vocab.bigrams.has(`${prev} ${c}`) ? 1 : 0) + (next !== undefined && vocab.bigrams.has(`${c} ${next}`) ? 1 : 0);
+      const longer = editNeighbours(key, vocab).filter((c) => c.length === key.length + 1 && pairs(c) > 0 && vocab.tonesOf!.get(c)?.has(tone) === true);
+      longer.sort((a, b) => pairs(b) - pairs(a) || (vocab.frequency.get(b) ?? 0) - (vocab.frequency.get(a) ?? 0) || (a < b ? -1 : 1));
+      if (longer[0] !== undefined) {
+        out.push(plain(longer[0]));
+        return;
+      }
     }
     if (key.length >= 4 && /^[a-z]+$/.test(key)) {
       const prev = out[out.length - 1]?.key;
