@@ -767,6 +767,25 @@ describe("answers", () => {
     expect(askCatalog(index, "xin cấp lại mã số thuế")).toMatchObject({ kind: "out-of-scope", topic: "Thuế" });
   });
 
+  it("leaves out of the rest the words of the topic's terms that go on after the one read ('bán vàng', then 'vàng cưới': one sale, not a sale and a wedding) or pair with it ('thuế + nhà trọ')", () => {
+    expect(askCatalog(index, "bán vàng cưới của vợ ở đâu")).toMatchObject({ kind: "out-of-scope", topic: "Đổi tiền, ngoại tệ, vàng" });
+    // a tax said beside a rented room is the tax, not the stay the room's words recall
+    expect(askCatalog(index, "cho thuê dãy nhà trọ sau nhà, tiền thuế tính sao")).toMatchObject({ kind: "out-of-scope", topic: "Thuế" });
+    // unless registering the activity is asked for too: the registration, and where to go for the tax
+    const registered = askCatalog(index, "muốn đăng ký hộ kinh doanh bán tạp hóa thì phải nộp thuế gì");
+    expect(registered).toMatchObject({ kind: "match", alsoOutOfScope: { topic: "Thuế" } });
+    expect(registered.kind === "match" ? registered.results[0]?.code : registered.kind).toBe("1.001612");
+    // a term that begins before the one read adds what is done with it ("đốt" of "đốt pháo")
+    expect(askCatalog(index, "đốt pháo hoa mừng đám cưới của con có cần xin phép không")).toMatchObject({ kind: "out-of-scope", topic: "Pháo, pháo hoa" });
+    // the commune's own procedures stay
+    expect(top("đăng ký kết hôn cho hai đứa con")).toBe("1.000894");
+  });
+
+  it("reads a topic right after 'thủ tục' that opens the question as asked, whatever procedure the rest names", () => {
+    expect(askCatalog(index, "thủ tục hộ chiếu cho bé mới khai sinh xong")).toMatchObject({ kind: "out-of-scope", topic: "Hộ chiếu" });
+    expect(askCatalog(index, "thủ tục ly hôn khi chồng bỏ nhà biệt tích mấy năm")).toMatchObject({ kind: "out-of-scope", topic: "Ly hôn" });
+  });
+
   it("reads 'chưa bao giờ', 'chưa từng' … before a topic as denying it, as 'chưa' is", () => {
     expect(top("mẹ tôi 80 tuổi chưa bao giờ đóng bảo hiểm xã hội, muốn xin trợ cấp hằng tháng")).toBe("1.014027");
     expect(top("bố tôi 78 tuổi chưa từng hưởng lương hưu, xin trợ cấp hưu trí xã hội")).toBe("1.014027");
