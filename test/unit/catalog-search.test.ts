@@ -532,6 +532,9 @@ describe("answers", () => {
     expect(top("bà nội hưởng tuất từ 1999, gia đình xin Bằng Tổ quốc ghi công cho chú")).toBe("1.010775");
     expect(top("ông bà tôi nhận trợ cấp thân nhân liệt sĩ từ những năm 1985, giờ muốn làm Bằng Tổ quốc ghi công cho bác")).toBe("1.010774");
     expect(top("xin cấp Bằng Tổ quốc ghi công cho chú tôi hy sinh")).toBe("1.010772");
+    // "từ trước năm …": since a year before the one said
+    expect(top("bà nội nhận tiền tuất từ trước năm 1995, nay xin Bằng Tổ quốc ghi công cho bác")).toBe("1.010774");
+    expect(top("bà nội nhận tiền tuất từ năm 1995, nay xin Bằng Tổ quốc ghi công cho bác")).toBe("1.010775");
   });
 
   it("reads a stay reported ('khai báo', 'trình báo' + 'tạm trú') as the temporary-residence registration, not the notice of absence", () => {

@@ -87,7 +87,7 @@ export interface ReadQuery {
   said: string[][];
   /** ages the question states ("bé 3 tuổi" → 3) */
   ages: number[];
-  /** years the question says something has held since ("từ năm 2001" → 2001; "từ những năm …" too) */
+  /** years the question says something has held since ("từ năm 2001" → 2001; "từ những năm …" too; "từ trước năm 1994" → 1993) */
   since: number[];
   /** where a purpose clause starts ("… để xin việc"), when the words before it name something; else the length */
   purposeFrom: number;
@@ -182,11 +182,12 @@ export function expandAbbreviations(tokens: readonly Token[]): Token[] {
 const AGE = /(duoi\s*)?(\d{1,3})\s*(tuoi|t)\b/g;
 const MONTHS = /\d{1,2}\s*thang\s*tuoi|so sinh|moi sinh|moi de/;
 
-const SINCE = /\btu\s+(?:(?:nhung\s+)?nam\s+)?((?:19|20)\d\d)\b/g;
+// (a year after "từ trước" is a time before it: "từ trước năm 1994" is since some year up to 1993)
+const SINCE = /\btu\s+(truoc\s+)?(?:(?:nhung\s+)?nam\s+)?((?:19|20)\d\d)\b/g;
 
 function sinceOf(tokens: readonly Token[]): number[] {
   const text = tokens.map((t) => t.key).join(" ");
-  return [...text.matchAll(SINCE)].map((m) => Number(m[1]));
+  return [...text.matchAll(SINCE)].map((m) => Number(m[2]) - (m[1] ? 1 : 0));
 }
 
 function agesOf(tokens: readonly Token[]): number[] {
