@@ -315,6 +315,14 @@ describe("answers", () => {
     expect(top("đăng ký khai sinh")).toBe("1.001193");
   });
 
+  it("reads a word two phrases share as a word of both ('cưới chồng' then 'chồng Hàn'), not of the first alone", () => {
+    // the wedding's phrase ends with the word the foreign spouse's phrase starts with
+    expect(top("em gái sắp cưới chồng Hàn, làm giấy kết hôn ở xã được không")).toBe("2.000806");
+    expect(top("em gái sắp cưới vợ Lào, đăng ký ở đâu")).not.toBe("1.000894");
+    // a second phrase that says again what the first read adds nothing ("mở tiệm" then "tiệm tạp hóa")
+    expect(top("muốn mở tiệm tạp hóa ở nhà, đăng ký thế nào")).toBe("1.001612");
+  });
+
   it("offers the copy extract for a lost birth, death or marriage paper, never the first registration", () => {
     // the register still holds the entry: a copy is what most people need (re-registration only
     // when the register is lost too)

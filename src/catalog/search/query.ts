@@ -617,7 +617,16 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       continue;
     }
     flush();
-    i += best.say.keys.length;
+    const end = i + best.say.keys.length;
+    i = end;
+    // a phrase starting at this one's last word and ending past it is read too: the word they share
+    // belongs to both ("cưới chồng" then "chồng Hàn"), unless it says again what this one read ("mở
+    // tiệm" then "tiệm tạp hóa")
+    const over = best.say.keys.length > 1 ? synonymAt(tokens, end - 1) : null;
+    if (over !== null && over.say.keys.length > 1 && !over.means.some((k) => best.means.includes(k))) {
+      segments.push({ keys: over.means, stops: over.meansStops, share: readShare(over), weight: weightAt(end - 1) * over.weight * (need > 0 && end - 1 < need ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: end - 1 >= need });
+      if (!over.keep) i = end - 1 + over.say.keys.length;
+    }
   }
   flush();
   // "a + b" synonyms: both parts said anywhere
