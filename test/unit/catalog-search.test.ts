@@ -315,6 +315,14 @@ describe("answers", () => {
     expect(top("đăng ký khai sinh")).toBe("1.001193");
   });
 
+  it("reads a word two phrases share as a word of both ('cưới chồng' then 'chồng Hàn'), not of the first alone", () => {
+    // the wedding's phrase ends with the word the foreign spouse's phrase starts with
+    expect(top("em gái sắp cưới chồng Hàn, làm giấy kết hôn ở xã được không")).toBe("2.000806");
+    expect(top("em gái sắp cưới vợ Lào, đăng ký ở đâu")).not.toBe("1.000894");
+    // a second phrase that says again what the first read adds nothing ("mở tiệm" then "tiệm tạp hóa")
+    expect(top("muốn mở tiệm tạp hóa ở nhà, đăng ký thế nào")).toBe("1.001612");
+  });
+
   it("offers the copy extract for a lost birth, death or marriage paper, never the first registration", () => {
     // the register still holds the entry: a copy is what most people need (re-registration only
     // when the register is lost too)
@@ -532,6 +540,9 @@ describe("answers", () => {
     expect(top("bà nội hưởng tuất từ 1999, gia đình xin Bằng Tổ quốc ghi công cho chú")).toBe("1.010775");
     expect(top("ông bà tôi nhận trợ cấp thân nhân liệt sĩ từ những năm 1985, giờ muốn làm Bằng Tổ quốc ghi công cho bác")).toBe("1.010774");
     expect(top("xin cấp Bằng Tổ quốc ghi công cho chú tôi hy sinh")).toBe("1.010772");
+    // "từ trước năm …": since a year before the one said
+    expect(top("bà nội nhận tiền tuất từ trước năm 1995, nay xin Bằng Tổ quốc ghi công cho bác")).toBe("1.010774");
+    expect(top("bà nội nhận tiền tuất từ năm 1995, nay xin Bằng Tổ quốc ghi công cho bác")).toBe("1.010775");
   });
 
   it("reads a stay reported ('khai báo', 'trình báo' + 'tạm trú') as the temporary-residence registration, not the notice of absence", () => {
