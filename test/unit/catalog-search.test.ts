@@ -339,6 +339,14 @@ describe("answers", () => {
     expect(top("đăng ký khai sinh")).toBe("1.001193");
   });
 
+  it("reads a word two phrases share as a word of both ('cưới chồng' then 'chồng Hàn'), not of the first alone", () => {
+    // the wedding's phrase ends with the word the foreign spouse's phrase starts with
+    expect(top("em gái sắp cưới chồng Hàn, làm giấy kết hôn ở xã được không")).toBe("2.000806");
+    expect(top("em gái sắp cưới vợ Lào, đăng ký ở đâu")).not.toBe("1.000894");
+    // a second phrase that says again what the first read adds nothing ("mở tiệm" then "tiệm tạp hóa")
+    expect(top("muốn mở tiệm tạp hóa ở nhà, đăng ký thế nào")).toBe("1.001612");
+  });
+
   it("offers the copy extract for a lost birth, death or marriage paper, never the first registration", () => {
     // the register still holds the entry: a copy is what most people need (re-registration only
     // when the register is lost too)
@@ -556,6 +564,9 @@ describe("answers", () => {
     expect(top("bà nội hưởng tuất từ 1999, gia đình xin Bằng Tổ quốc ghi công cho chú")).toBe("1.010775");
     expect(top("ông bà tôi nhận trợ cấp thân nhân liệt sĩ từ những năm 1985, giờ muốn làm Bằng Tổ quốc ghi công cho bác")).toBe("1.010774");
     expect(top("xin cấp Bằng Tổ quốc ghi công cho chú tôi hy sinh")).toBe("1.010772");
+    // "từ trước năm …": since a year before the one said
+    expect(top("bà nội nhận tiền tuất từ trước năm 1995, nay xin Bằng Tổ quốc ghi công cho bác")).toBe("1.010774");
+    expect(top("bà nội nhận tiền tuất từ năm 1995, nay xin Bằng Tổ quốc ghi công cho bác")).toBe("1.010775");
   });
 
   it("reads a stay reported ('khai báo', 'trình báo' + 'tạm trú') as the temporary-residence registration, not the notice of absence", () => {
@@ -789,6 +800,25 @@ describe("answers", () => {
     // "bảo hiểm y tế" and "thuế" come first in the table, but the card and the tax code are what is asked for
     expect(askCatalog(index, "cấp lại thẻ bảo hiểm y tế bị mất")).toMatchObject({ kind: "out-of-scope", topic: "Bảo hiểm y tế" });
     expect(askCatalog(index, "xin cấp lại mã số thuế")).toMatchObject({ kind: "out-of-scope", topic: "Thuế" });
+  });
+
+  it("leaves out of the rest the words of the topic's terms that go on after the one read ('bán vàng', then 'vàng cưới': one sale, not a sale and a wedding) or pair with it ('thuế + nhà trọ')", () => {
+    expect(askCatalog(index, "bán vàng cưới của vợ ở đâu")).toMatchObject({ kind: "out-of-scope", topic: "Đổi tiền, ngoại tệ, vàng" });
+    // a tax said beside a rented room is the tax, not the stay the room's words recall
+    expect(askCatalog(index, "cho thuê dãy nhà trọ sau nhà, tiền thuế tính sao")).toMatchObject({ kind: "out-of-scope", topic: "Thuế" });
+    // unless registering the activity is asked for too: the registration, and where to go for the tax
+    const registered = askCatalog(index, "muốn đăng ký hộ kinh doanh bán tạp hóa thì phải nộp thuế gì");
+    expect(registered).toMatchObject({ kind: "match", alsoOutOfScope: { topic: "Thuế" } });
+    expect(registered.kind === "match" ? registered.results[0]?.code : registered.kind).toBe("1.001612");
+    // a term that begins before the one read adds what is done with it ("đốt" of "đốt pháo")
+    expect(askCatalog(index, "đốt pháo hoa mừng đám cưới của con có cần xin phép không")).toMatchObject({ kind: "out-of-scope", topic: "Pháo, pháo hoa" });
+    // the commune's own procedures stay
+    expect(top("đăng ký kết hôn cho hai đứa con")).toBe("1.000894");
+  });
+
+  it("reads a topic right after 'thủ tục' that opens the question as asked, whatever procedure the rest names", () => {
+    expect(askCatalog(index, "thủ tục hộ chiếu cho bé mới khai sinh xong")).toMatchObject({ kind: "out-of-scope", topic: "Hộ chiếu" });
+    expect(askCatalog(index, "thủ tục ly hôn khi chồng bỏ nhà biệt tích mấy năm")).toMatchObject({ kind: "out-of-scope", topic: "Ly hôn" });
   });
 
   it("reads 'chưa bao giờ', 'chưa từng' … before a topic as denying it, as 'chưa' is", () => {

@@ -60,6 +60,8 @@ const OutOfScopeFile = z.object({
   agencies: z.array(z.object({ topic: z.string().min(1), terms: z.array(z.string().min(1)).min(1), whereToGo: z.string().min(1) })).optional(),
   agencyAsks: z.object({ before: z.array(z.string().min(1)), after: z.array(z.string().min(1)) }).optional(),
   requestedAfter: z.array(z.string().min(1)).optional(),
+  requestedOpening: z.array(z.string().min(1)).optional(),
+  registering: z.array(z.string().min(1)).optional(),
   requestJoiners: z.array(z.string().min(1)).optional(),
   requestAlternatives: z.array(z.string().min(1)).optional(),
 });
@@ -290,6 +292,10 @@ export interface SearchData {
   agencyAsks: { before: Phrase[]; after: Phrase[] };
   /** a topic right after one of these ("xin …", "muốn …", "ra …") is what the question asks for */
   requestedAfter: Phrase[];
+  /** a topic right after one of these ("thủ tục …") is what the question asks for, when only function words stand before them */
+  requestedOpening: Phrase[];
+  /** verbs of registering or asking for a permit: said before a topic, the activity a term of two parts pairs it with is asked for too */
+  registering: Phrase[];
   /** words that join a second request to the first ("… và làm …", when a verb of asking follows): a topic after a verb of asking is then one of two asks */
   requestJoiners: Phrase[];
   /** words that offer a place or a way as the alternative to the commune ("… hay phải lên …"): a topic after a verb of asking is then no request of its own */
@@ -426,6 +432,8 @@ export function searchData(): SearchData {
     ],
     unrelatedCauses: (outOfScope.unrelatedCauses ?? []).map(phraseOf),
     requestedAfter: (outOfScope.requestedAfter ?? []).map(phraseOf),
+    requestedOpening: (outOfScope.requestedOpening ?? []).map(phraseOf),
+    registering: (outOfScope.registering ?? []).map(phraseOf),
     requestJoiners: (outOfScope.requestJoiners ?? []).map(phraseOf),
     requestAlternatives: (outOfScope.requestAlternatives ?? []).map(phraseOf),
     agencyAsks: { before: (outOfScope.agencyAsks?.before ?? []).map(phraseOf), after: (outOfScope.agencyAsks?.after ?? []).map(phraseOf) },

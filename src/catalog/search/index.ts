@@ -1708,11 +1708,15 @@ interface TopicFound {
  * "ra …") in a question that asks for one thing: where a joiner followed by a verb of asking
  * ("và làm …") adds a second request, the topic is one of two asks, and where an alternative
  * ("hay", "hoặc") offers it beside the commune, it is no request of its own: the rest is then
- * weighed as for any topic. A joiner of two things ("sắt và thép") leaves one request.
+ * weighed as for any topic. A joiner of two things ("sắt và thép") leaves one request. A word
+ * that asks only as the question's opening ("thủ tục …") counts with only function words before it.
  */
 function requestedAt(tokens: readonly Token[], at: number): boolean {
-  const { requestedAfter, requestJoiners, requestAlternatives } = searchData();
-  if (!requestedAfter.some((p) => at - p.keys.length >= 0 && phraseAt(p, tokens, at - p.keys.length, true))) return false;
+  const { requestedAfter, requestedOpening, requestJoiners, requestAlternatives, stopWords } = searchData();
+  const before = (p: Phrase): boolean => at - p.keys.length >= 0 && phraseAt(p, tokens, at - p.keys.length, true);
+  // (a word that asks only as the question's opening, "thủ tục …": later in a story it tells what was being done)
+  const opening = (p: Phrase): boolean => before(p) && tokens.slice(0, at - p.keys.length).every((t) => stopWords.has(t.key));
+  if (!requestedAfter.some(before) && !requestedOpening.some(opening)) return false;
   return !tokens.some((_, i) => requestAlternatives.some((j) => phraseAt(j, tokens, i, true)) || requestJoiners.some((j) => phraseAt(j, tokens, i, true) && requestedAfter.some((p) => phraseAt(p, tokens, i + j.keys.length, true))));
 }
 
@@ -1731,6 +1735,8 @@ function askingAgency(tokens: readonly Token[], at: number, len: number): boolea
 function outOfScopeTopic(q: ReadQuery): TopicFound | null {
   let denied: TopicFound | null = null;
   let found: { words: ReadonlySet<number>; topic: TopicFound } | null = null;
+  // the words each term the question says plainly takes in
+  const said: { topic: OutOfScopeTopic; term: Phrase; words: ReadonlySet<number> }[] = [];
   const keys = new Set(q.tokens.map((t) => t.key));
   // (only the terms whose first word the question says, in the table's order)
   const { topics, byFirstKey, always } = topicTermsByFirstKey(searchData().topics);
@@ -1756,8 +1762,7 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
     const inNeed = !topic.unrelated && q.needFrom > 0 && spans.every(([at]) => at >= q.needFrom);
     // a topic asked for, then what it is for (a purpose clause, "… để …"): the purpose is not
     // another question (a procedure it names is not the paper asked for)
-    const rest = q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom) && (i < q.purposeFrom || i >= q.purposeTo));
-    const without = q.tokens.filter((_, i) => !dropped.has(i));
+    const { rest, without } = questionWithout(q, dropped, inNeed);
     // a topic told only in the story before the clause stating the need (a topic said again in
     // that clause is what the clause asks about; not an institution, a weaker sign, which a long
     // story names again as where things happened)
@@ -1776,6 +1781,7 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
       denied ??= { topic, term, rest, without, negated: true, inStory, afterOpeningNeed, asked: false };
       continue;
     }
+    said.push({ topic, term, words: dropped });
     // the topic is what a procedure is asked for ("… cho máy ủi"), or right after a verb of asking,
     // wanting or going there ("xin …", "muốn …", "ra …"): it decides the question
     // (not an institution: "cho ngân hàng" is who asks for the paper)
@@ -1793,7 +1799,44 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
       found = longer ? { words: dropped, topic: { topic, term, rest, without, negated: false, inStory, afterOpeningNeed, asked: prev.topic.asked || asked } } : { words: prev.words, topic: { ...prev.topic, asked: prev.topic.asked || asked } };
     } else if (prev === null || (overlaps && dropped.size > prev.words.size)) found = { words: dropped, topic: { topic, term, rest, without, negated: false, inStory, afterOpeningNeed, asked } };
   }
-  return found?.topic ?? denied;
+  if (found === null) return denied;
+  // the rest is the question without the words of the topic's terms that overlap the chosen one
+  // and go on after it, not only the chosen term's: the words after a noun qualify it ("bán vàng"
+  // and "vàng cưới" are one sale of wedding gold, not a sale and a wedding); a term that begins
+  // before it ("đốt" of "đốt pháo" beside "pháo hoa") adds what is done with it, which the rest
+  // still weighs; a term of two parts said anywhere ("thuế + nhà trọ") is the topic's by both, a
+  // tax on a rented room, not a stay (unless a verb of registering before the topic asks for the
+  // activity too: registering a household business, then its tax, asks for both); a term of
+  // the topic said apart stays in the rest, a second mention of it
+  const all = new Set(found.words);
+  const { registering } = searchData();
+  const registered = q.tokens.some((_, i) => i < Math.min(...all) && registering.some((r) => phraseAt(r, q.tokens, i, true)));
+  for (let grown = true; grown; ) {
+    grown = false;
+    const first = Math.min(...all);
+    const last = Math.max(...all);
+    for (const s of said) {
+      if (s.topic !== found.topic.topic || [...s.words].every((i) => all.has(i)) || ![...s.words].some((i) => all.has(i))) continue;
+      if (s.term.parts === undefined ? Math.min(...s.words) < first || Math.max(...s.words) <= last : registered) continue;
+      for (const i of s.words) all.add(i);
+      grown = true;
+    }
+  }
+  if (all.size === found.words.size) return found.topic;
+  const inNeed = !found.topic.topic.unrelated && q.needFrom > 0 && [...all].every((i) => i >= q.needFrom);
+  return { ...found.topic, ...questionWithout(q, all, inNeed) };
+}
+
+/**
+ * The question without the words at `dropped` (a topic's): whole, and as the rest that may name
+ * a procedure of its own (without a purpose clause, and, for a topic named in the clause stating
+ * the need, only that clause).
+ */
+function questionWithout(q: ReadQuery, dropped: ReadonlySet<number>, inNeed: boolean): { rest: Token[]; without: Token[] } {
+  return {
+    rest: q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom) && (i < q.purposeFrom || i >= q.purposeTo)),
+    without: q.tokens.filter((_, i) => !dropped.has(i)),
+  };
 }
 
 function read(data: IndexData, query: string | readonly Token[]): ReadQuery {

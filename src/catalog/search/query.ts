@@ -97,7 +97,7 @@ export interface ReadQuery {
   said: string[][];
   /** ages the question states ("bé 3 tuổi" → 3) */
   ages: number[];
-  /** years the question says something has held since ("từ năm 2001" → 2001; "từ những năm …" too) */
+  /** years the question says something has held since ("từ năm 2001" → 2001; "từ những năm …" too; "từ trước năm 1990" → 1989) */
   since: number[];
   /** where a purpose clause starts ("… để xin việc"), when the words before it name something; else the length */
   purposeFrom: number;
@@ -192,11 +192,12 @@ export function expandAbbreviations(tokens: readonly Token[]): Token[] {
 const AGE = /(duoi\s*)?(\d{1,3})\s*(tuoi|t)\b/g;
 const MONTHS = /\d{1,2}\s*thang\s*tuoi|so sinh|moi sinh|moi de/;
 
-const SINCE = /\btu\s+(?:(?:nhung\s+)?nam\s+)?((?:19|20)\d\d)\b/g;
+// (a year after "từ trước" is a time before it: "từ trước năm 1990" is since some year up to 1989)
+const SINCE = /\btu\s+(truoc\s+)?(?:(?:nhung\s+)?nam\s+)?((?:19|20)\d\d)\b/g;
 
 function sinceOf(tokens: readonly Token[]): number[] {
   const text = tokens.map((t) => t.key).join(" ");
-  return [...text.matchAll(SINCE)].map((m) => Number(m[1]));
+  return [...text.matchAll(SINCE)].map((m) => Number(m[2]) - (m[1] ? 1 : 0));
 }
 
 function agesOf(tokens: readonly Token[]): number[] {
@@ -650,7 +651,16 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       continue;
     }
     flush();
-    i += best.say.keys.length;
+    const end = i + best.say.keys.length;
+    i = end;
+    // a phrase starting at this one's last word and ending past it is read too: the word they share
+    // belongs to both ("cưới chồng" then "chồng Hàn"), unless it says again what this one read ("mở
+    // tiệm" then "tiệm tạp hóa")
+    const over = best.say.keys.length > 1 ? synonymAt(tokens, end - 1) : null;
+    if (over !== null && over.say.keys.length > 1 && !over.means.some((k) => best.means.includes(k))) {
+      segments.push({ keys: over.means, stops: over.meansStops, share: readShare(over), weight: weightAt(end - 1) * over.weight * (need > 0 && end - 1 < need ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: end - 1 >= need });
+      if (!over.keep) i = end - 1 + over.say.keys.length;
+    }
   }
   flush();
   // "a + b" synonyms: both parts said anywhere
