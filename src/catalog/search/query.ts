@@ -27,6 +27,16 @@ const PURPOSE_WEIGHT = 0.5;
  */
 const STORY_SYNONYM_WEIGHT = 0.7;
 
+/**
+ * In a question this long (in words), a story, the words just after a marker saying a step is
+ * done ("đã có …", "đã được cấp …": data/stopwords.json doneStepMarkers) tell of a fact of the
+ * story, a paper held or a step taken, not of what is asked: they weigh STORY_FACT_WEIGHT (up to
+ * STORY_FACT_WINDOW words, never past the start of a clause stating a need).
+ */
+const STORY_FACT_WORDS = 20;
+const STORY_FACT_WINDOW = 3;
+const STORY_FACT_WEIGHT = 0.5;
+
 /** The least share of the question a synonym's reading makes up for the words it read (readShare). */
 const READ_SHARE_FLOOR = 0.5;
 
@@ -341,6 +351,29 @@ function needStart(tokens: readonly Token[], content: (t: Token) => boolean, kno
 }
 
 /**
+ * The positions of the words telling a fact of a story (STORY_FACT_WORDS): those just after a
+ * marker of a step done, up to the start of a clause stating a need ("đã có giấy
+ * …, giờ muốn …"), unless the words at the marker are another phrase that starts like it
+ * (data/stopwords.json markerLookalikes: "đã qua đời" is a death, not a step passed).
+ */
+function storyFacts(tokens: readonly Token[]): Set<number> {
+  const facts = new Set<number>();
+  if (tokens.length < STORY_FACT_WORDS) return facts;
+  const { doneStepMarkers, markerLookalikes, needMarkers } = searchData();
+  for (let i = 0; i < tokens.length; i++) {
+    const m = doneStepMarkers.find((p) => phraseAt({ keys: p.keys, tone: null }, tokens, i));
+    if (m === undefined) continue;
+    if (markerLookalikes.some((p) => phraseAt({ keys: p.keys, tone: null }, tokens, i))) continue;
+    const from = i + m.keys.length;
+    for (let j = from; j < Math.min(tokens.length, from + STORY_FACT_WINDOW); j++) {
+      if (needMarkers.some((p) => phraseAt(p, tokens, j))) break;
+      facts.add(j);
+    }
+  }
+  return facts;
+}
+
+/**
  * The pairs of the texts (names, aliases) with a word spelt as a one-word need marker ("muon",
  * "can"): whether some text writes the pair with another word than the marker ("thuê mướn",
  * "căn cước": true) or only with the marker itself ("muốn tách": false). Texts written without
@@ -585,7 +618,8 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   // matter: the words and what a synonym reads in them ("tài khoản định danh điện tử")
   const channel = channelPositions(tokens);
   const channelWeak = channel.size > 0 && tokens.some((t, i) => !channel.has(i) && !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key));
-  const weightAt = (i: number): number => (hasContentBefore && i >= purpose && i < purposeTo ? PURPOSE_WEIGHT : 1) * (channelWeak && channel.has(i) ? CHANNEL_WEIGHT : 1);
+  const facts = storyFacts(tokens);
+  const weightAt = (i: number): number => (hasContentBefore && i >= purpose && i < purposeTo ? PURPOSE_WEIGHT : 1) * (channelWeak && channel.has(i) ? CHANNEL_WEIGHT : 1) * (facts.has(i) ? STORY_FACT_WEIGHT : 1);
 
   const segments: Segment[] = [];
   const consumed = new Array<boolean>(tokens.length).fill(false);
