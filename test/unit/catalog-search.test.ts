@@ -1482,7 +1482,7 @@ describe("evaluation", () => {
     expect(kind("đóng thuế đất ở đâu")).toBe("out-of-scope");
   });
 
-  it("reads citizens' words for a revolutionary before 1945, rent ('mướn'), a work permit, residence typed 'cư chú', no pension ('lãnh hưu'), 'nhậm con' and taking a child in to care for", () => {
+  it("reads citizens' words for a revolutionary before 1945, rent ('mướn'), a work permit, residence typed 'cư chú', no pension ('lãnh hưu'), 'nhậm con', taking a child in to care for and the ethnic boarding school", () => {
     expect(["1.010788", "1.010815"]).toContain(top("ông ngoại tôi theo cách mạng từ trước năm 1945, nay con cháu làm hồ sơ xin công nhận"));
     expect(top("mướn căn nhà của nhà nước đã lâu, xin giảm tiền mướn")).toBe("1.014535");
     expect(codes(searchCatalog(index, "tôi mướn ki ốt của xã ngoài chợ, lũ làm hư hàng, nghỉ bán mấy tháng mà vẫn phải trả đủ tiền mướn, xin bớt được không"))).toContain("1.014535");
@@ -1490,6 +1490,9 @@ describe("evaluation", () => {
     expect(top("mẹ tôi 82 tuổi không lãnh hưu, xin trợ cấp")).toBe("1.014027");
     expect(top("bố đứa nhỏ muốn nhậm con")).toBe("1.001022");
     expect(top("bà ngoại đón về chăm đứa cháu vì ba mẹ nó đi làm xa")).toBe("2.001944");
+    // the ethnic boarding school said the other way round, and with the central "vô" for "vào"
+    expect(top("con tôi muốn vô học nội trú dân tộc của tỉnh thì xét tuyển thế nào")).toBe("1.005090");
+    expect(top("cháu xong lớp 5, xin vô nội trú ở huyện")).toBe("1.005090");
     // taken in to be one's child is an adoption, not substitute care
     expect(codes(searchCatalog(index, "anh chị người Lào bên kia biên giới muốn đón cháu về làm con nuôi"))).not.toContain("2.001944");
   });
