@@ -735,6 +735,10 @@ describe("answers", () => {
     expect(top("mở tiệm bán đồ ăn vặt thì đăng ký kinh doanh ở đâu")).toBe("1.001612");
   });
 
+  it("answers no match for a person's matter asked for a pond fish ('cá chép', 'cá lóc')", () => {
+    expect(kind("ca chep nha minh chet roi, xin giay khai tu")).toBe("no-match");
+  });
+
   it("answers no match for an animal called 'chú …', a toy, a word asked in another language, and what to eat on a trip", () => {
     expect(kind("chú mèo nhà tôi có cần đăng ký tạm trú cho nó không")).toBe("no-match");
     expect(kind("chú chó nhà em xin cấp căn cước được không")).toBe("no-match");
