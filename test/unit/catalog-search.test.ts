@@ -986,6 +986,8 @@ describe("answers", () => {
     expect(readQuery("doi the nao", vocab, () => true, undefined, undefined, pairs).terms.has("the")).toBe(false);
     // a neighbour typed with other marks than the pair's is another word
     expect(readQuery("tâm vang", vocab, () => true, undefined, undefined, pairs).terms.has("vang")).toBe(false);
+    // each word by its own neighbours: the same letters elsewhere in the question are read by theirs
+    expect(readQuery("vang tam vang khai bao", vocab, () => true, undefined, undefined, pairs).segments[0]!.stops).toEqual([true, false, false, false, false]);
   });
 
   it("reads 'de' typed without marks as the word of a pair the catalog writes with another ('de nghi': 'đề nghị'), not as the purpose marker", () => {

@@ -443,15 +443,18 @@ export function contentWordPairs(texts: Iterable<readonly Token[]>): Map<string,
  * (contentWordPairs): they are read as content words ("xe may" is "xe máy", "khai bao tam vang"
  * "khai báo tạm vắng"; "co may" stays "có mấy"). A neighbour typed with marks must be the pair's
  * word as written. (Their letters are still what phrases match: "mo to nuoc" is "mô tô nước".)
+ * Each such word's token is replaced by a copy of its own, the one the set returned holds
+ * (tokenize gives every occurrence of a word the same token).
  */
-export function readContentWords(tokens: readonly Token[], pairs: ReadonlyMap<string, ContentWordPair>): Set<Token> {
+export function readContentWords(tokens: Token[], pairs: ReadonlyMap<string, ContentWordPair>): Set<Token> {
   const { stopWords } = searchData();
   const content = new Set<Token>();
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
+  const typed = [...tokens];
+  for (let i = 0; i < typed.length; i++) {
+    const t = typed[i]!;
     if (t.marked || !stopWords.has(t.key)) continue;
-    const prev = tokens[i - 1];
-    const next = tokens[i + 1];
+    const prev = typed[i - 1];
+    const next = typed[i + 1];
     const before = prev === undefined ? undefined : pairs.get(`${prev.key} ${t.key}`);
     const after = next === undefined ? undefined : pairs.get(`${t.key} ${next.key}`);
     const fromBefore = before?.tones[1] != null && !stopWords.has(prev!.key) && (!prev!.marked || before.written.has(`${prev!.tone} ${before.tones[1]}`)) ? before.tones[1] : null;
@@ -463,7 +466,8 @@ export function readContentWords(tokens: readonly Token[], pairs: ReadonlyMap<st
     const functionWith = (n: Token | undefined, pair: ContentWordPair | undefined, at: 0 | 1): boolean =>
       n !== undefined && (pair?.functionWord[at] === true || (pair?.tones[at] == null && !n.marked && stopWords.has(n.key)));
     if (fromBefore === null ? functionWith(prev, before, 1) : fromAfter === null && functionWith(next, after, 0)) continue;
-    content.add(t);
+    tokens[i] = { ...t };
+    content.add(tokens[i]!);
   }
   return content;
 }
