@@ -27,6 +27,16 @@ const PURPOSE_WEIGHT = 0.5;
  */
 const STORY_SYNONYM_WEIGHT = 0.7;
 
+/**
+ * In a question this long (in words), a story, the words just after a marker saying a step is
+ * done ("đã có …", "đã được cấp …": data/stopwords.json doneStepMarkers) tell of a fact of the
+ * story, a paper held or a step taken, not of what is asked: they weigh STORY_FACT_WEIGHT (up to
+ * STORY_FACT_WINDOW words, never past the start of a clause stating a need).
+ */
+const STORY_FACT_WORDS = 20;
+const STORY_FACT_WINDOW = 3;
+const STORY_FACT_WEIGHT = 0.5;
+
 /** The least share of the question a synonym's reading makes up for the words it read (readShare). */
 const READ_SHARE_FLOOR = 0.5;
 
@@ -87,7 +97,7 @@ export interface ReadQuery {
   said: string[][];
   /** ages the question states ("bé 3 tuổi" → 3) */
   ages: number[];
-  /** years the question says something has held since ("từ năm 2001" → 2001; "từ những năm …" too) */
+  /** years the question says something has held since ("từ năm 2001" → 2001; "từ những năm …" too; "từ trước năm 1990" → 1989) */
   since: number[];
   /** where a purpose clause starts ("… để xin việc"), when the words before it name something; else the length */
   purposeFrom: number;
@@ -182,11 +192,12 @@ export function expandAbbreviations(tokens: readonly Token[]): Token[] {
 const AGE = /(duoi\s*)?(\d{1,3})\s*(tuoi|t)\b/g;
 const MONTHS = /\d{1,2}\s*thang\s*tuoi|so sinh|moi sinh|moi de/;
 
-const SINCE = /\btu\s+(?:(?:nhung\s+)?nam\s+)?((?:19|20)\d\d)\b/g;
+// (a year after "từ trước" is a time before it: "từ trước năm 1990" is since some year up to 1989)
+const SINCE = /\btu\s+(truoc\s+)?(?:(?:nhung\s+)?nam\s+)?((?:19|20)\d\d)\b/g;
 
 function sinceOf(tokens: readonly Token[]): number[] {
   const text = tokens.map((t) => t.key).join(" ");
-  return [...text.matchAll(SINCE)].map((m) => Number(m[1]));
+  return [...text.matchAll(SINCE)].map((m) => Number(m[2]) - (m[1] ? 1 : 0));
 }
 
 function agesOf(tokens: readonly Token[]): number[] {
@@ -337,6 +348,29 @@ function needStart(tokens: readonly Token[], content: (t: Token) => boolean, kno
     }
   }
   return 0;
+}
+
+/**
+ * The positions of the words telling a fact of a story (STORY_FACT_WORDS): those just after a
+ * marker of a step done, up to the start of a clause stating a need ("đã có giấy
+ * …, giờ muốn …"), unless the words at the marker are another phrase that starts like it
+ * (data/stopwords.json markerLookalikes: "đã qua đời" is a death, not a step passed).
+ */
+function storyFacts(tokens: readonly Token[]): Set<number> {
+  const facts = new Set<number>();
+  if (tokens.length < STORY_FACT_WORDS) return facts;
+  const { doneStepMarkers, markerLookalikes, needMarkers } = searchData();
+  for (let i = 0; i < tokens.length; i++) {
+    const m = doneStepMarkers.find((p) => phraseAt({ keys: p.keys, tone: null }, tokens, i));
+    if (m === undefined) continue;
+    if (markerLookalikes.some((p) => phraseAt({ keys: p.keys, tone: null }, tokens, i))) continue;
+    const from = i + m.keys.length;
+    for (let j = from; j < Math.min(tokens.length, from + STORY_FACT_WINDOW); j++) {
+      if (needMarkers.some((p) => phraseAt(p, tokens, j))) break;
+      facts.add(j);
+    }
+  }
+  return facts;
 }
 
 /**
@@ -678,7 +712,8 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   // matter: the words and what a synonym reads in them ("tài khoản định danh điện tử")
   const channel = channelPositions(tokens);
   const channelWeak = channel.size > 0 && tokens.some((t, i) => !channel.has(i) && !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key));
-  const weightAt = (i: number): number => (hasContentBefore && i >= purpose && i < purposeTo ? PURPOSE_WEIGHT : 1) * (channelWeak && channel.has(i) ? CHANNEL_WEIGHT : 1);
+  const facts = storyFacts(tokens);
+  const weightAt = (i: number): number => (hasContentBefore && i >= purpose && i < purposeTo ? PURPOSE_WEIGHT : 1) * (channelWeak && channel.has(i) ? CHANNEL_WEIGHT : 1) * (facts.has(i) ? STORY_FACT_WEIGHT : 1);
 
   const segments: Segment[] = [];
   const consumed = new Array<boolean>(tokens.length).fill(false);
@@ -710,7 +745,16 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       continue;
     }
     flush();
-    i += best.say.keys.length;
+    const end = i + best.say.keys.length;
+    i = end;
+    // a phrase starting at this one's last word and ending past it is read too: the word they share
+    // belongs to both ("cưới chồng" then "chồng Hàn"), unless it says again what this one read ("mở
+    // tiệm" then "tiệm tạp hóa")
+    const over = best.say.keys.length > 1 ? synonymAt(tokens, end - 1) : null;
+    if (over !== null && over.say.keys.length > 1 && !over.means.some((k) => best.means.includes(k))) {
+      segments.push({ keys: over.means, stops: over.meansStops, share: readShare(over), weight: weightAt(end - 1) * over.weight * (need > 0 && end - 1 < need ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: end - 1 >= need });
+      if (!over.keep) i = end - 1 + over.say.keys.length;
+    }
   }
   flush();
   // "a + b" synonyms: both parts said anywhere
