@@ -29,6 +29,7 @@ const StopWordsFile = z.object({
   plainVariantWords: z.array(z.string().min(1)).optional(),
   failedAttemptMarkers: z.array(z.string().min(1)).optional(),
   doneStepMarkers: z.array(z.string().min(1)).optional(),
+  markerLookalikes: z.array(z.string().min(1)).optional(),
   quantityIdioms: z.array(QuantityIdiom).optional(),
   plainFunctionWords: z.array(z.object({ word: z.string().min(1), before: z.array(z.string().min(1)).min(1) })).optional(),
 });
@@ -269,6 +270,8 @@ export interface SearchData {
   failedAttemptMarkers: Phrase[];
   /** words saying a step is already done ("đã có", "đã qua"): the procedure words just after them tell of that step, not of one asked for */
   doneStepMarkers: Phrase[];
+  /** phrases that start like a done-step marker but say something else ("đã qua đời": a death, not a step passed) */
+  markerLookalikes: Phrase[];
   quantityIdioms: QuantityIdiom[];
   /**
    * function words whose letters typed without marks spell a content word too ("de": "để" or
@@ -409,6 +412,7 @@ export function searchData(): SearchData {
     plainVariantWords: (stop.plainVariantWords ?? []).map((t) => t.normalize("NFC")),
     failedAttemptMarkers: (stop.failedAttemptMarkers ?? []).map(phraseOf),
     doneStepMarkers: (stop.doneStepMarkers ?? []).map(phraseOf),
+    markerLookalikes: (stop.markerLookalikes ?? []).map(phraseOf),
     plainFunctionWords: new Map((stop.plainFunctionWords ?? []).map((f) => { const word = phraseOf(f.word); return [word.keys[0]!, { tone: sameToneKey(word.tone ?? word.keys[0]!), before: f.before.map(phraseOf) }]; })),
     quantityIdioms: (stop.quantityIdioms ?? []).map((i) => ({ word: phraseOf(i.word), before: i.before.map(phraseOf), number: i.number ?? false, amounts: (i.amounts ?? []).map(phraseOf), unlessPrev: (i.unlessPrev ?? []).map(phraseOf), evenAfterPrev: (i.evenAfterPrev ?? []).map(phraseOf), unlessNumberAfter: i.unlessNumberAfter ?? false })),
     generic: new Set(
