@@ -29,6 +29,7 @@ const StopWordsFile = z.object({
   plainVariantWords: z.array(z.string().min(1)).optional(),
   failedAttemptMarkers: z.array(z.string().min(1)).optional(),
   doneStepMarkers: z.array(z.string().min(1)).optional(),
+  markerLookalikes: z.array(z.string().min(1)).optional(),
   quantityIdioms: z.array(QuantityIdiom).optional(),
   plainFunctionWords: z.array(z.object({ word: z.string().min(1), before: z.array(z.string().min(1)).min(1) })).optional(),
 });
@@ -59,6 +60,8 @@ const OutOfScopeFile = z.object({
   agencies: z.array(z.object({ topic: z.string().min(1), terms: z.array(z.string().min(1)).min(1), whereToGo: z.string().min(1) })).optional(),
   agencyAsks: z.object({ before: z.array(z.string().min(1)), after: z.array(z.string().min(1)) }).optional(),
   requestedAfter: z.array(z.string().min(1)).optional(),
+  requestedOpening: z.array(z.string().min(1)).optional(),
+  registering: z.array(z.string().min(1)).optional(),
   requestJoiners: z.array(z.string().min(1)).optional(),
   requestAlternatives: z.array(z.string().min(1)).optional(),
 });
@@ -267,6 +270,8 @@ export interface SearchData {
   failedAttemptMarkers: Phrase[];
   /** words saying a step is already done ("đã có", "đã qua"): the procedure words just after them tell of that step, not of one asked for */
   doneStepMarkers: Phrase[];
+  /** phrases that start like a done-step marker but say something else ("đã qua đời": a death, not a step passed) */
+  markerLookalikes: Phrase[];
   quantityIdioms: QuantityIdiom[];
   /**
    * function words whose letters typed without marks spell a content word too ("de": "để" or
@@ -287,6 +292,10 @@ export interface SearchData {
   agencyAsks: { before: Phrase[]; after: Phrase[] };
   /** a topic right after one of these ("xin …", "muốn …", "ra …") is what the question asks for */
   requestedAfter: Phrase[];
+  /** a topic right after one of these ("thủ tục …") is what the question asks for, when only function words stand before them */
+  requestedOpening: Phrase[];
+  /** verbs of registering or asking for a permit: said before a topic, the activity a term of two parts pairs it with is asked for too */
+  registering: Phrase[];
   /** words that join a second request to the first ("… và làm …", when a verb of asking follows): a topic after a verb of asking is then one of two asks */
   requestJoiners: Phrase[];
   /** words that offer a place or a way as the alternative to the commune ("… hay phải lên …"): a topic after a verb of asking is then no request of its own */
@@ -403,6 +412,7 @@ export function searchData(): SearchData {
     plainVariantWords: (stop.plainVariantWords ?? []).map((t) => t.normalize("NFC")),
     failedAttemptMarkers: (stop.failedAttemptMarkers ?? []).map(phraseOf),
     doneStepMarkers: (stop.doneStepMarkers ?? []).map(phraseOf),
+    markerLookalikes: (stop.markerLookalikes ?? []).map(phraseOf),
     plainFunctionWords: new Map((stop.plainFunctionWords ?? []).map((f) => { const word = phraseOf(f.word); return [word.keys[0]!, { tone: sameToneKey(word.tone ?? word.keys[0]!), before: f.before.map(phraseOf) }]; })),
     quantityIdioms: (stop.quantityIdioms ?? []).map((i) => ({ word: phraseOf(i.word), before: i.before.map(phraseOf), number: i.number ?? false, amounts: (i.amounts ?? []).map(phraseOf), unlessPrev: (i.unlessPrev ?? []).map(phraseOf), evenAfterPrev: (i.evenAfterPrev ?? []).map(phraseOf), unlessNumberAfter: i.unlessNumberAfter ?? false })),
     generic: new Set(
@@ -422,6 +432,8 @@ export function searchData(): SearchData {
     ],
     unrelatedCauses: (outOfScope.unrelatedCauses ?? []).map(phraseOf),
     requestedAfter: (outOfScope.requestedAfter ?? []).map(phraseOf),
+    requestedOpening: (outOfScope.requestedOpening ?? []).map(phraseOf),
+    registering: (outOfScope.registering ?? []).map(phraseOf),
     requestJoiners: (outOfScope.requestJoiners ?? []).map(phraseOf),
     requestAlternatives: (outOfScope.requestAlternatives ?? []).map(phraseOf),
     agencyAsks: { before: (outOfScope.agencyAsks?.before ?? []).map(phraseOf), after: (outOfScope.agencyAsks?.after ?? []).map(phraseOf) },

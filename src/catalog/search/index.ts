@@ -19,7 +19,7 @@
 import MiniSearch from "minisearch";
 import { searchData, useSearchData, type SearchData, type OutOfScopeTopic, type Phrase, type Synonym, type VariantGroup, type VariantMember } from "./data.js";
 import type { AnswerResult, SearchAnswer } from "./answer.js";
-import { expandAbbreviations, needMarkerPairs, phraseAt, purposeMarkerPairs, phraseSpans, readAlias, readQuery, saysPhrase, writtenWithMarks, type ReadQuery } from "./query.js";
+import { contentWordPairs, expandAbbreviations, needMarkerPairs, type ContentWordPair, phraseAt, purposeMarkerPairs, phraseSpans, readAlias, readQuery, saysPhrase, writtenWithMarks, type ReadQuery } from "./query.js";
 import { absurdSubject, askedFor } from "./subjects.js";
 import { extractProcedureCodes, syllableKey, tokenize, tokenizeWritten, type Token } from "./tokenize.js";
 import { toneOf, type Vocabulary } from "./typos.js";
@@ -79,11 +79,20 @@ const LONG_REST_WORDS = 16;
 const LONG_REST_CONFIDENT = 0.5;
 /** The same for a topic that is no administrative matter at all (the weather, a price): a procedure named less surely still outweighs it. */
 const UNRELATED_REST_CONFIDENT = 0.45;
+/**
+ * How sure a long question, and the rest of it without an out-of-scope topic's words, must both be
+ * of the same procedure for the topic to be a circumstance of the story, though the rest ranks
+ * another procedure first (its need clause weighs): taxes paid, told of a plot asked a first
+ * certificate for.
+ */
+const STORY_TOP_CONFIDENT = 0.44;
 const NAMED_COVERED = 0.5;
 /** How much of its name the question without an out-of-scope topic must say of a procedure that asks for that topic's paper (a circumstance then). */
 const PAPER_NAMED = 0.35;
 /** How sure the question must be of a procedure when it denies the out-of-scope topic it names. */
 const NEGATED_CONFIDENT = 0.6;
+/** The same when the topic is a paper brought to the procedure or one a record is matched against ("đúng với" a passport): a plainer circumstance. */
+const PAPER_CONFIDENT = 0.45;
 const NAMED_CONFIDENT = 0.65;
 /** How sure the question must be of a procedure whose name names the out-of-scope topic beside the rest of what the question asks. */
 const TOPIC_PART_CONFIDENT = 0.5;
@@ -223,6 +232,8 @@ interface IndexData {
   markerPairs: ReadonlyMap<string, boolean>;
   /** the same of the one-word purpose markers ("đề nghị" beside "để": query.ts purposeMarkerPairs) */
   purposePairs: ReadonlyMap<string, boolean>;
+  /** pairs of names and aliases with a word spelt as a function word but written as a content word (query.ts contentWordPairs) */
+  contentPairs: ReadonlyMap<string, ContentWordPair>;
   /** the constants of the sibling and variant steps (SIBLING_TUNING) */
   sibling: Readonly<SiblingTuning>;
 }
@@ -1046,7 +1057,7 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   // and the tones it writes each word with, in texts written with marks ("được": "duoc" is 5)
   const { flat, written, tonesOf } = table;
   const texts = procedures.flatMap((p) => [p.name, ...p.aliases]).map(tokensOf);
-  const index: IndexData = { mini, postings: new Map(), stored: null, readings: readOf, docs, byCode, idf, terms, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)), markerPairs: needMarkerPairs(texts), purposePairs: purposeMarkerPairs(texts), sibling: SIBLING_TUNING };
+  const index: IndexData = { mini, postings: new Map(), stored: null, readings: readOf, docs, byCode, idf, terms, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)), markerPairs: needMarkerPairs(texts), purposePairs: purposeMarkerPairs(texts), contentPairs: contentWordPairs(texts), sibling: SIBLING_TUNING };
   return index as unknown as CatalogSearchIndex;
 }
 
@@ -1629,13 +1640,20 @@ function selectVariants(q: ReadQuery, group: VariantGroup): { members: VariantMe
 
 /** Whether the words before position `at` deny what follows (a negator, then perhaps "có" or "đóng"). */
 function negatedAt(tokens: readonly Token[], at: number): boolean {
-  const { negators, between, papers } = searchData().topicNegation;
+  const { negators, between } = searchData().topicNegation;
   const negatorEndsAt = (end: number): boolean => negators.some((n) => end - n.keys.length >= 0 && phraseAt({ keys: n.keys, tone: null }, tokens, end - n.keys.length));
   if (negatorEndsAt(at)) return true;
-  // a paper brought to a procedure ("cần mang theo hộ chiếu"): a circumstance, as a denied topic is
-  // (said with the paper word's own marks where the citizen typed marks: "mạng" is no "mang")
-  if (papers.some((p) => at - p.keys.length >= 0 && phraseAt(p, tokens, at - p.keys.length))) return true;
+  if (paperAt(tokens, at)) return true;
   return between.some((b) => at - b.keys.length >= 0 && phraseAt({ keys: b.keys, tone: null }, tokens, at - b.keys.length) && negatorEndsAt(at - b.keys.length));
+}
+
+/**
+ * Whether the topic at `at` is a paper brought to a procedure ("mang theo" a passport) or one a
+ * record is matched against ("đúng với" it): a circumstance, as a denied topic is (said
+ * with the paper word's own marks where the citizen typed marks: "mạng" is no "mang").
+ */
+function paperAt(tokens: readonly Token[], at: number): boolean {
+  return searchData().topicNegation.papers.some((p) => at - p.keys.length >= 0 && phraseAt(p, tokens, at - p.keys.length));
 }
 
 /** A topic has fewer terms than this (topicTermsByFirstKey). */
@@ -1693,8 +1711,10 @@ interface TopicFound {
   rest: Token[];
   /** the whole question without the topic's words */
   without: Token[];
-  /** said as what the citizen does not have ("chưa có …") */
+  /** said as what the citizen does not have ("chưa có …"), or as a paper brought or matched against */
   negated: boolean;
+  /** so said, as a paper (paperAt) */
+  paper: boolean;
   /** told only in the story before the clause stating the need */
   inStory: boolean;
   /** so told, but right after a need that opens the question ("tôi muốn …") */
@@ -1708,11 +1728,15 @@ interface TopicFound {
  * "ra …") in a question that asks for one thing: where a joiner followed by a verb of asking
  * ("và làm …") adds a second request, the topic is one of two asks, and where an alternative
  * ("hay", "hoặc") offers it beside the commune, it is no request of its own: the rest is then
- * weighed as for any topic. A joiner of two things ("sắt và thép") leaves one request.
+ * weighed as for any topic. A joiner of two things ("sắt và thép") leaves one request. A word
+ * that asks only as the question's opening ("thủ tục …") counts with only function words before it.
  */
 function requestedAt(tokens: readonly Token[], at: number): boolean {
-  const { requestedAfter, requestJoiners, requestAlternatives } = searchData();
-  if (!requestedAfter.some((p) => at - p.keys.length >= 0 && phraseAt(p, tokens, at - p.keys.length, true))) return false;
+  const { requestedAfter, requestedOpening, requestJoiners, requestAlternatives, stopWords } = searchData();
+  const before = (p: Phrase): boolean => at - p.keys.length >= 0 && phraseAt(p, tokens, at - p.keys.length, true);
+  // (a word that asks only as the question's opening, "thủ tục …": later in a story it tells what was being done)
+  const opening = (p: Phrase): boolean => before(p) && tokens.slice(0, at - p.keys.length).every((t) => stopWords.has(t.key));
+  if (!requestedAfter.some(before) && !requestedOpening.some(opening)) return false;
   return !tokens.some((_, i) => requestAlternatives.some((j) => phraseAt(j, tokens, i, true)) || requestJoiners.some((j) => phraseAt(j, tokens, i, true) && requestedAfter.some((p) => phraseAt(p, tokens, i + j.keys.length, true))));
 }
 
@@ -1731,6 +1755,8 @@ function askingAgency(tokens: readonly Token[], at: number, len: number): boolea
 function outOfScopeTopic(q: ReadQuery): TopicFound | null {
   let denied: TopicFound | null = null;
   let found: { words: ReadonlySet<number>; topic: TopicFound } | null = null;
+  // the words each term the question says plainly takes in
+  const said: { topic: OutOfScopeTopic; term: Phrase; words: ReadonlySet<number> }[] = [];
   const keys = new Set(q.tokens.map((t) => t.key));
   // (only the terms whose first word the question says, in the table's order)
   const { topics, byFirstKey, always } = topicTermsByFirstKey(searchData().topics);
@@ -1756,8 +1782,7 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
     const inNeed = !topic.unrelated && q.needFrom > 0 && spans.every(([at]) => at >= q.needFrom);
     // a topic asked for, then what it is for (a purpose clause, "… để …"): the purpose is not
     // another question (a procedure it names is not the paper asked for)
-    const rest = q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom) && (i < q.purposeFrom || i >= q.purposeTo));
-    const without = q.tokens.filter((_, i) => !dropped.has(i));
+    const { rest, without } = questionWithout(q, dropped, inNeed);
     // a topic told only in the story before the clause stating the need (a topic said again in
     // that clause is what the clause asks about; not an institution, a weaker sign, which a long
     // story names again as where things happened)
@@ -1773,9 +1798,10 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
     // a topic the citizen says they do not have is more likely a circumstance of the question
     // than its topic: it counts only when no topic is named plainly
     if (spans.some(([at]) => negatedAt(q.tokens, at))) {
-      denied ??= { topic, term, rest, without, negated: true, inStory, afterOpeningNeed, asked: false };
+      denied ??= { topic, term, rest, without, negated: true, paper: spans.some(([at]) => paperAt(q.tokens, at)), inStory, afterOpeningNeed, asked: false };
       continue;
     }
+    said.push({ topic, term, words: dropped });
     // the topic is what a procedure is asked for ("… cho máy ủi"), or right after a verb of asking,
     // wanting or going there ("xin …", "muốn …", "ra …"): it decides the question
     // (not an institution: "cho ngân hàng" is who asks for the paper)
@@ -1790,14 +1816,51 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
     // the topic's shorter term comes first in the table; a verb of asking before the shorter one)
     if (prev !== null && overlaps && topic === prev.topic.topic) {
       const longer = dropped.size > prev.words.size;
-      found = longer ? { words: dropped, topic: { topic, term, rest, without, negated: false, inStory, afterOpeningNeed, asked: prev.topic.asked || asked } } : { words: prev.words, topic: { ...prev.topic, asked: prev.topic.asked || asked } };
-    } else if (prev === null || (overlaps && dropped.size > prev.words.size)) found = { words: dropped, topic: { topic, term, rest, without, negated: false, inStory, afterOpeningNeed, asked } };
+      found = longer ? { words: dropped, topic: { topic, term, rest, without, negated: false, paper: false, inStory, afterOpeningNeed, asked: prev.topic.asked || asked } } : { words: prev.words, topic: { ...prev.topic, asked: prev.topic.asked || asked } };
+    } else if (prev === null || (overlaps && dropped.size > prev.words.size)) found = { words: dropped, topic: { topic, term, rest, without, negated: false, paper: false, inStory, afterOpeningNeed, asked } };
   }
-  return found?.topic ?? denied;
+  if (found === null) return denied;
+  // the rest is the question without the words of the topic's terms that overlap the chosen one
+  // and go on after it, not only the chosen term's: the words after a noun qualify it ("bán vàng"
+  // and "vàng cưới" are one sale of wedding gold, not a sale and a wedding); a term that begins
+  // before it ("đốt" of "đốt pháo" beside "pháo hoa") adds what is done with it, which the rest
+  // still weighs; a term of two parts said anywhere ("thuế + nhà trọ") is the topic's by both, a
+  // tax on a rented room, not a stay (unless a verb of registering before the topic asks for the
+  // activity too: registering a household business, then its tax, asks for both); a term of
+  // the topic said apart stays in the rest, a second mention of it
+  const all = new Set(found.words);
+  const { registering } = searchData();
+  const registered = q.tokens.some((_, i) => i < Math.min(...all) && registering.some((r) => phraseAt(r, q.tokens, i, true)));
+  for (let grown = true; grown; ) {
+    grown = false;
+    const first = Math.min(...all);
+    const last = Math.max(...all);
+    for (const s of said) {
+      if (s.topic !== found.topic.topic || [...s.words].every((i) => all.has(i)) || ![...s.words].some((i) => all.has(i))) continue;
+      if (s.term.parts === undefined ? Math.min(...s.words) < first || Math.max(...s.words) <= last : registered) continue;
+      for (const i of s.words) all.add(i);
+      grown = true;
+    }
+  }
+  if (all.size === found.words.size) return found.topic;
+  const inNeed = !found.topic.topic.unrelated && q.needFrom > 0 && [...all].every((i) => i >= q.needFrom);
+  return { ...found.topic, ...questionWithout(q, all, inNeed) };
+}
+
+/**
+ * The question without the words at `dropped` (a topic's): whole, and as the rest that may name
+ * a procedure of its own (without a purpose clause, and, for a topic named in the clause stating
+ * the need, only that clause).
+ */
+function questionWithout(q: ReadQuery, dropped: ReadonlySet<number>, inNeed: boolean): { rest: Token[]; without: Token[] } {
+  return {
+    rest: q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom) && (i < q.purposeFrom || i >= q.purposeTo)),
+    without: q.tokens.filter((_, i) => !dropped.has(i)),
+  };
 }
 
 function read(data: IndexData, query: string | readonly Token[]): ReadQuery {
-  return readQuery(query, data.vocabulary, (pair) => data.idf.has(pair), data.markerPairs, data.purposePairs);
+  return readQuery(query, data.vocabulary, (pair) => data.idf.has(pair), data.markerPairs, data.purposePairs, data.contentPairs);
 }
 
 /** The confidence of a variant a stated age decides, in a group the question names. */
@@ -1826,9 +1889,9 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
   if (top && top.confidence >= MATCH_THRESHOLD && absurdSubject(q, top.doc)) return { kind: "no-match" };
 
   const oos = outOfScopeTopic(q);
-  // a denied topic ("chưa có …") is a circumstance of a procedure the question names surely enough
+  // a denied topic ("chưa có …"), or a paper, is a circumstance of a procedure the question names surely enough
   // (or of a procedure whose name itself names the topic: "… chưa tham gia bảo hiểm xã hội")
-  if (oos?.negated && top !== undefined && (top.confidence >= NEGATED_CONFIDENT || (top.confidence >= MATCH_THRESHOLD && namesTerm(top.doc, oos.term, q, true)))) return withVariants(data, q, scored, limit);
+  if (oos?.negated && top !== undefined && (top.confidence >= (oos.paper ? PAPER_CONFIDENT : NEGATED_CONFIDENT) || (top.confidence >= MATCH_THRESHOLD && namesTerm(top.doc, oos.term, q, true)))) return withVariants(data, q, scored, limit);
   // a topic told only in the story is a circumstance when the clause stating the need names a
   // procedure of its own (a story ending in "giờ phải làm sao" still asks about the topic)
   if (oos?.inStory && top !== undefined && top.confidence >= MATCH_THRESHOLD) {
@@ -1854,6 +1917,12 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
     }
   }
   if (oos) {
+    // an answer beside the topic says where to go for it too, unless the topic is no administrative
+    // matter or an institution, or the procedure answered itself names it
+    const alsoSaid = (answered: SearchAnswer): SearchAnswer =>
+      (answered.kind !== "match" && answered.kind !== "choices") || oos.topic.unrelated || oos.topic.agency || namesTerm(data.byCode.get(answered.results[0]!.code)!, oos.term, q)
+        ? answered
+        : { ...answered, alsoOutOfScope: { topic: oos.topic.topic, whereToGo: oos.topic.whereToGo } };
     // a procedure that itself names the topic, and whose name the question covers well, answers;
     // but a name or alias naming the topic says what sets the procedure apart too ("hợp tác xã" of
     // an alias "hợp tác xã lập công ty"): a question that says none of that asks about the topic
@@ -1882,13 +1951,21 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
       // and the driving licence names both)
       // (an institution, "ngân hàng … đòi", is not another topic: it may be who asks for the paper)
       const otherTopic = oos.topic.unrelated ? null : outOfScopeTopic(restQuery);
+      const namesOtherTopic = (doc: Doc): boolean => otherTopic !== null && !otherTopic.negated && !otherTopic.topic.unrelated && !otherTopic.topic.agency && !namesTerm(doc, otherTopic.term, q);
       // (an institution is a weaker sign than a topic: the rest needs to name a procedure as surely
       // as beside a matter that is no administrative one)
       const restConfident = oos.topic.unrelated || oos.topic.agency ? UNRELATED_REST_CONFIDENT : REST_CONFIDENT;
       // (in a long question, a topic among many other words is a circumstance of the story when
       // the whole question and the rest without it name the same procedure, less surely)
       const longStory = best !== undefined && best.doc === top?.doc && restQuery.tokens.length >= LONG_REST_WORDS && Math.min(best.confidence, top.confidence) >= LONG_REST_CONFIDENT;
-      const restNames = best !== undefined && (best.confidence >= restConfident || longStory) && best.nameCovered >= NAMED_COVERED && !(otherTopic !== null && !otherTopic.negated && !otherTopic.topic.unrelated && !otherTopic.topic.agency && !namesTerm(best.doc, otherTopic.term, q));
+      // (so too when the rest, weighing its need clause, ranks another procedure first, but is as
+      // sure as the whole question of the one the whole question names, and says half its name:
+      // taxes paid or years in the army told of a plot or a veteran are the story's; the whole
+      // question ranks then)
+      const topInRest = top === undefined ? undefined : rest.find((s) => s.doc === top.doc);
+      const circumstance = !longStory && top !== undefined && topInRest !== undefined && restQuery.tokens.length >= LONG_REST_WORDS && Math.min(topInRest.confidence, top.confidence) >= STORY_TOP_CONFIDENT && topInRest.nameCovered >= NAMED_COVERED && !namesOtherTopic(top.doc);
+      if (circumstance) return alsoSaid(withVariants(data, q, scored, limit));
+      const restNames = best !== undefined && (best.confidence >= restConfident || longStory) && best.nameCovered >= NAMED_COVERED && !namesOtherTopic(best.doc);
       if (!restNames && oos.topic.unrelated) return { kind: "no-match" };
       if (!restNames) return paperOfProcedure(data, q, oos, scored, limit) ?? { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
       // the rest is answered, and the topic is said too (where to go for it); the variant is the
@@ -1897,11 +1974,7 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
       // (an institution is a circumstance then, and its words may be the procedure's own: "lên đại
       // học" of the support for a student; the whole question ranks)
       if (oos.topic.agency) return withVariants(data, q, scored, limit);
-      const answered = withVariants(data, q, rest, limit);
-      if (answered.kind !== "match" && answered.kind !== "choices") return answered;
-      if (oos.topic.unrelated) return answered;
-      const first = data.byCode.get(answered.results[0]!.code)!;
-      return namesTerm(first, oos.term, q) ? answered : { ...answered, alsoOutOfScope: { topic: oos.topic.topic, whereToGo: oos.topic.whereToGo } };
+      return alsoSaid(withVariants(data, q, rest, limit));
     }
   }
   // a short question with a rare word none of the best procedures says, that leaves the best one

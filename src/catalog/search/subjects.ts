@@ -8,7 +8,8 @@
  *   is what the procedure is asked for; one that opens the question and is then referred to
  *   ("… cho nó", "… cho hắn", "công nhận nó …") too, and so is one that opens it and then wants or
  *   asks ("con mèo … muốn …");
- * - a being that did something ("bị chó cắn", "cây đổ") is a circumstance, not the subject;
+ * - a being that did something ("bị chó cắn", "cây đổ") is a circumstance, not the subject, and
+ *   so, in a long story, is one merely mentioned (not asked for, paired or referred to);
  * - a word that only looks like a being's name typed without marks names none ("con ca" is
  *   also "con cả").
  */
@@ -28,6 +29,8 @@ export interface SubjectDoc {
 const MAX_CLASSIFIERS = 2;
 /** How far after a being a verb of what it did may stand ("chó dại cắn"). */
 const AGENT_VERB_WITHIN = 2;
+/** A question of at least this many words tells a story: a being merely mentioned in it is a circumstance (absurdSubject). */
+const STORY_WORDS = 30;
 
 /**
  * Whether the phrase is typed at i as the table writes it: the same keys, and each word either
@@ -108,10 +111,16 @@ function asked(tokens: readonly Token[], at: number, phrase: Phrase): boolean {
  * chuột …") and is then referred to as what the procedure is for ("… cho nó").
  */
 function opensAndReferred(tokens: readonly Token[], at: number, len: number): boolean {
-  const { subjectPronouns, subjectOpeners } = searchData();
+  const { subjectOpeners } = searchData();
   const start = classifiersBefore(tokens, at);
   if (start > 0 && !subjectOpeners.some((o) => o.keys.length === start && typedAt(o, tokens, 0))) return false;
-  for (let j = at + len; j < tokens.length; j++) if (anyTypedAt(subjectPronouns, tokens, j)) return true;
+  return referredAfter(tokens, at + len);
+}
+
+/** Whether a pronoun standing for a being or thing ("nó") comes at or after `from`. */
+function referredAfter(tokens: readonly Token[], from: number): boolean {
+  const { subjectPronouns } = searchData();
+  for (let j = from; j < tokens.length; j++) if (anyTypedAt(subjectPronouns, tokens, j)) return true;
   return false;
 }
 
@@ -243,7 +252,11 @@ export function absurdSubject(q: ReadQuery, doc: SubjectDoc): boolean {
   const personal = data.personProcedures.some((p) => saysPhrase(doc.strongKeys, p) || saysPhrase(doc.aboutKeys, p)) || data.personMatters.some((p) => saysPhrase(matterSaid, p));
   // (a thing: asked for, one of the pair of a marriage between two things, or opening the
   // question and then referred to as "nó": a phone that died is registered dead by nobody)
-  if (personal) return named(data.notPersons, tokens, keys, anywhere) || named(data.things, tokens, keys, (t, at, p) => asked(t, at, p) || pairedAt(t, at, p) || opensAndReferred(t, at, p.keys.length));
+  // (in a long story, a being is a circumstance unless the procedure is asked for it, or it is one
+  // of a pair, is referred to later as "nó", or opens the question wanting: the dogs a thief took
+  // or the "cây" of a distance walked are not what is asked)
+  const beingWhere: Where = tokens.length >= STORY_WORDS ? (t, at, p) => asked(t, at, p) || pairedAt(t, at, p) || referredAfter(t, at + p.keys.length) || opensAndWishes(t, at, p.keys.length) : anywhere;
+  if (personal) return named(data.notPersons, tokens, keys, beingWhere) || named(data.things, tokens, keys, (t, at, p) => asked(t, at, p) || pairedAt(t, at, p) || opensAndReferred(t, at, p.keys.length));
   // any other: a being or thing the procedure is asked for, unless the procedure is about such
   // beings (livestock, forestry…) or things (vehicles, property…) itself
   return (
