@@ -17,7 +17,7 @@ import {
   type SearchResult,
 } from "../../src/catalog/search/index.js";
 import { phraseOf, searchData } from "../../src/catalog/search/data.js";
-import { dropQuantityIdioms, needMarkerPairs, phraseAt, purposeMarkerPairs, readPlainFunctionWords, readQuery } from "../../src/catalog/search/query.js";
+import { contentWordPairs, dropQuantityIdioms, needMarkerPairs, phraseAt, purposeMarkerPairs, readPlainFunctionWords, readQuery } from "../../src/catalog/search/query.js";
 import { textTokens, tokenize } from "../../src/catalog/search/tokenize.js";
 import { repairPairs, repairTokens } from "../../src/catalog/search/typos.js";
 import { searchKey } from "../../src/text/vietnamese.js";
@@ -759,6 +759,10 @@ describe("answers", () => {
     expect(top("mở tiệm bán đồ ăn vặt thì đăng ký kinh doanh ở đâu")).toBe("1.001612");
   });
 
+  it("answers no match for a person's matter asked for a pond fish ('cá chép', 'cá lóc')", () => {
+    expect(kind("ca chep nha minh chet roi, xin giay khai tu")).toBe("no-match");
+  });
+
   it("answers no match for an animal called 'chú …', a toy, a word asked in another language, and what to eat on a trip", () => {
     expect(kind("chú mèo nhà tôi có cần đăng ký tạm trú cho nó không")).toBe("no-match");
     expect(kind("chú chó nhà em xin cấp căn cước được không")).toBe("no-match");
@@ -1020,6 +1024,28 @@ describe("answers", () => {
     expect(readQuery("ba toi mat roi muon tach ho", vocab, known, pairs).needFrom).toBe(4);
     // a pair written with another word ("mướn") is that word, as before
     expect(readQuery("ba toi mat roi muon tach ho", vocab, known, new Map([["muon tach", true]])).needFrom).toBe(0);
+  });
+
+  it("reads a word typed without marks that is spelt as a function word as the content word of a pair the catalog writes only so ('tam vang': 'tạm vắng', not 'vâng')", () => {
+    const texts = ["khai báo tạm vắng", "thông báo tạm vắng cho con", "khai báo tạm vắng đi làm", "đổi thẻ bảo hiểm", "cấp đổi thẻ", "vâng tạm ổn"].map(tokenize);
+    const pairs = contentWordPairs(texts);
+    // (written twice at least with the content word, never with the function word)
+    expect(pairs.get("tam vang")?.tones[1]).toBe("văng1");
+    expect(pairs.get("khai bao")?.tones[1]).toBe("bao1");
+    expect(pairs.get("vang tam")?.functionWord[0]).toBe(true);
+    const vocab = { words: new Set(["khai", "bao", "tam", "vang", "doi", "the", "nao", "lam"]), bigrams: new Set<string>(), frequency: new Map<string, number>() };
+    const q = readQuery("khai bao tam vang", vocab, () => true, undefined, undefined, pairs);
+    expect(q.terms.get("vang")).toBe(1);
+    expect(q.terms.get("bao")).toBe(1);
+    // without the catalog's pairs, they are function words ("vâng", "bao nhiêu")
+    expect(readQuery("khai bao tam vang", vocab, () => true).terms.has("vang")).toBe(false);
+    // a function word after it makes it the function word: "đổi thế nào", though "đổi thẻ" is a pair
+    expect(readQuery("doi the", vocab, () => true, undefined, undefined, pairs).terms.has("the")).toBe(true);
+    expect(readQuery("doi the nao", vocab, () => true, undefined, undefined, pairs).terms.has("the")).toBe(false);
+    // a neighbour typed with other marks than the pair's is another word
+    expect(readQuery("tâm vang", vocab, () => true, undefined, undefined, pairs).terms.has("vang")).toBe(false);
+    // each word by its own neighbours: the same letters elsewhere in the question are read by theirs
+    expect(readQuery("vang tam vang khai bao", vocab, () => true, undefined, undefined, pairs).segments[0]!.stops).toEqual([true, false, false, false, false]);
   });
 
   it("reads 'de' typed without marks as the word of a pair the catalog writes with another ('de nghi': 'đề nghị'), not as the purpose marker", () => {

@@ -415,6 +415,97 @@ function markerPairs(texts: Iterable<readonly Token[]>, markerPhrases: readonly 
   return pairs;
 }
 
+/**
+ * A pair of adjacent words of the catalog's names and aliases (written with marks) with a word
+ * spelt as a function word that they write there only as a content word ("xe máy": "may" is also
+ * "mấy"; "hưởng trợ cấp": "huong" is also "hướng"): that word's tone signature in each of the two
+ * places (null where there is none such, or it is written there too seldom), and the pair's tone
+ * signatures as written.
+ */
+export interface ContentWordPair {
+  tones: readonly [string | null, string | null];
+  /** whether the word of each place is written there as the function word (then its tone is null) */
+  functionWord: readonly [boolean, boolean];
+  written: ReadonlySet<string>;
+}
+
+/** How many texts must write a pair with a content word for a place to be that word's (one alias's slip says nothing). */
+const CONTENT_PAIR_WRITTEN = 2;
+
+/**
+ * The content-word pairs (ContentWordPair) of the texts' tokens: in each place, the content word
+ * written there most (CONTENT_PAIR_WRITTEN times at least), unless a text writes the function word there.
+ */
+export function contentWordPairs(texts: Iterable<readonly Token[]>): Map<string, ContentWordPair> {
+  const { stopWords, stopTones } = searchData();
+  // per pair: each place's content words (tone → times written), or null once written as a function word there
+  const found = new Map<string, { places: [Map<string, number> | null, Map<string, number> | null]; written: Set<string> }>();
+  for (const tokens of texts) {
+    if (!tokens.some((t) => t.marked)) continue;
+    for (let i = 1; i < tokens.length; i++) {
+      const pair = [tokens[i - 1]!, tokens[i]!] as const;
+      if (!stopWords.has(pair[0].key) && !stopWords.has(pair[1].key)) continue;
+      const key = `${pair[0].key} ${pair[1].key}`;
+      let entry = found.get(key);
+      if (entry === undefined) found.set(key, (entry = { places: [new Map(), new Map()], written: new Set() }));
+      entry.written.add(`${pair[0].tone} ${pair[1].tone}`);
+      for (const at of [0, 1] as const) {
+        const t = pair[at];
+        const tones = entry.places[at];
+        if (tones === null || !stopWords.has(t.key)) continue;
+        if (t.marked && !stopTones.has(t.tone)) tones.set(t.tone, (tones.get(t.tone) ?? 0) + 1);
+        else entry.places[at] = null;
+      }
+    }
+  }
+  const most = (tones: Map<string, number> | null): string | null => {
+    let best: string | null = null;
+    for (const [tone, n] of tones ?? []) if (n >= CONTENT_PAIR_WRITTEN && (best === null || n > tones!.get(best)!)) best = tone;
+    return best;
+  };
+  const pairs = new Map<string, ContentWordPair>();
+  for (const [key, { places, written }] of found) {
+    const tones = [most(places[0]), most(places[1])] as const;
+    pairs.set(key, { tones, functionWord: [places[0] === null, places[1] === null], written });
+  }
+  return pairs;
+}
+
+/**
+ * The words typed without marks that are spelt as a function word, but make with a neighbour (a
+ * content word) a pair the catalog writes only with a content word of those letters
+ * (contentWordPairs): they are read as content words ("xe may" is "xe máy", "khai bao tam vang"
+ * "khai báo tạm vắng"; "co may" stays "có mấy"). A neighbour typed with marks must be the pair's
+ * word as written. (Their letters are still what phrases match: "mo to nuoc" is "mô tô nước".)
+ * Each such word's token is replaced by a copy of its own, the one the set returned holds
+ * (tokenize gives every occurrence of a word the same token).
+ */
+export function readContentWords(tokens: Token[], pairs: ReadonlyMap<string, ContentWordPair>): Set<Token> {
+  const { stopWords } = searchData();
+  const content = new Set<Token>();
+  const typed = [...tokens];
+  for (let i = 0; i < typed.length; i++) {
+    const t = typed[i]!;
+    if (t.marked || !stopWords.has(t.key)) continue;
+    const prev = typed[i - 1];
+    const next = typed[i + 1];
+    const before = prev === undefined ? undefined : pairs.get(`${prev.key} ${t.key}`);
+    const after = next === undefined ? undefined : pairs.get(`${t.key} ${next.key}`);
+    const fromBefore = before?.tones[1] != null && !stopWords.has(prev!.key) && (!prev!.marked || before.written.has(`${prev!.tone} ${before.tones[1]}`)) ? before.tones[1] : null;
+    const fromAfter = after?.tones[0] != null && !stopWords.has(next!.key) && (!next!.marked || after.written.has(`${after.tones[0]} ${next!.tone}`)) ? after.tones[0] : null;
+    if (fromBefore === null && fromAfter === null) continue;
+    // the neighbour on the other side may make it a function word instead: a pair the catalog
+    // writes with the function word there, or another function word typed without marks ("doi the
+    // nao" is "đổi thế nào", though "đổi thẻ" is a catalog pair)
+    const functionWith = (n: Token | undefined, pair: ContentWordPair | undefined, at: 0 | 1): boolean =>
+      n !== undefined && (pair?.functionWord[at] === true || (pair?.tones[at] == null && !n.marked && stopWords.has(n.key)));
+    if (fromBefore === null ? functionWith(prev, before, 1) : fromAfter === null && functionWith(next, after, 0)) continue;
+    tokens[i] = { ...t };
+    content.add(tokens[i]!);
+  }
+  return content;
+}
+
 const lexiconTonesOf = new WeakMap<readonly Synonym[], Set<string>>();
 
 /** The words the synonym table writes with marks, by tone signature ("dưng" of "người dưng"), found once. */
@@ -578,9 +669,11 @@ export function readAlias(tokens: readonly Token[], written: readonly string[], 
  * Reads a question (or tokens already read: a part of a question, with the marks the citizen
  * typed, as when the words naming an out-of-scope topic are set aside).
  */
-export function readQuery(query: string | readonly Token[], vocabulary: Vocabulary, knownPair: (pair: string) => boolean, markerPairs?: ReadonlyMap<string, boolean>, purposePairs?: ReadonlyMap<string, boolean>): ReadQuery {
+export function readQuery(query: string | readonly Token[], vocabulary: Vocabulary, knownPair: (pair: string) => boolean, markerPairs?: ReadonlyMap<string, boolean>, purposePairs?: ReadonlyMap<string, boolean>, contentPairs?: ReadonlyMap<string, ContentWordPair>): ReadQuery {
   const { synonymsByFirst, stopWords, stopTones, generic, subjectKeys } = searchData();
-  const isStop = (t: Token): boolean => (t.marked ? stopTones.has(t.tone) : stopWords.has(t.key));
+  // (the words typed without marks that their neighbours make content words: readContentWords)
+  let content: ReadonlySet<Token> | undefined;
+  const isStop = (t: Token): boolean => (t.marked ? stopTones.has(t.tone) : stopWords.has(t.key) && content?.has(t) !== true);
   // a function word is what it says, never a respelling of a catalog word (nor is an animal's or
   // object's name: "con rùa" is not a typo)
   const named = subjectKeys;
@@ -609,6 +702,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       if (!t.marked && vocabulary.flat.has(t.key) && (!stopWords.has(t.key) || stopTones.has(t.key))) tokens[i] = { ...t, marked: true };
     }
   }
+  if (contentPairs !== undefined) content = readContentWords(tokens, contentPairs);
   const purpose = purposeStart(tokens, knownPair, (pair) => purposePairs?.get(pair));
   const hasContentBefore = purpose > 0 && tokens.slice(0, purpose).some((t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key));
   const need = needStart(tokens, (t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key), knownPair, (pair) => markerPairs?.get(pair));
