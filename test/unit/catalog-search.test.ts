@@ -558,6 +558,21 @@ describe("answers", () => {
     expect(top("xin bản sao giấy khai sinh cho con")).toBe("2.000635");
   });
 
+  it("does not choose a variant by a word the question denies ('chưa cần tạm trú', 'cư trú thì không cần'), but reads a denial that is the condition itself", () => {
+    // the joint birth-and-health-card procedure, with the residence said only as not wanted
+    expect(top("mới đẻ con, xin khai sinh kèm thẻ bảo hiểm y tế cho cháu, không đăng ký hộ khẩu")).toBe("2.001023");
+    expect(top("đẻ con xong xin khai sinh luôn thẻ bảo hiểm y tế, chuyện hộ khẩu thì không cần")).toBe("2.001023");
+    // a negator ending a question denies nothing after it
+    expect(top("con mới đẻ, khai sinh với bảo hiểm y tế được không, nhập hộ khẩu luôn")).toBe("3.000722");
+    // "không lưu sổ": the register's absence is what the re-registration's condition says
+    expect(top("giấy khai sinh gốc bị mất, ủy ban không lưu sổ nữa")).toBe("1.004884");
+  });
+
+  it("reads a vehicle registered wholly online in citizens' words ('hoàn toàn qua mạng', 'khỏi ra công an') and one bought abroad as imported", () => {
+    expect(top("mô tô nhập nguyên chiếc, đăng ký biển hoàn toàn qua mạng được không")).toBe("1.013066");
+    expect(top("xe hơi mua từ Nhật về, bấm biển lần đầu qua mạng, khỏi lên công an")).toBe("1.013066");
+  });
+
   it("picks the variant of a period by the year the family's benefits date from ('từ năm …')", () => {
     // the martyr's certificate for a family already receiving benefits: up to 1994, from 1995 to 2006, or none yet
     expect(top("gia đình nhận chế độ liệt sĩ từ năm 2003, nay xin cấp Bằng Tổ quốc ghi công")).toBe("1.010775");

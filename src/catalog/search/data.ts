@@ -52,7 +52,7 @@ const SynonymsFile = z.object({
 const OutOfScopeFile = z.object({
   about,
   topics: z.array(z.object({ topic: z.string().min(1), terms: z.array(z.string().min(1)).min(1), whereToGo: z.string().min(1) })),
-  negation: z.object({ negators: z.array(z.string().min(1)), between: z.array(z.string().min(1)), papers: z.array(z.string().min(1)).optional(), papersNote: z.string().optional() }).optional(),
+  negation: z.object({ negators: z.array(z.string().min(1)), between: z.array(z.string().min(1)), papers: z.array(z.string().min(1)).optional(), papersNote: z.string().optional(), questionTags: z.array(z.string().min(1)).optional(), questionTagsNote: z.string().optional() }).optional(),
   unrelatedAbout: z.string().optional(),
   unrelatedCauses: z.array(z.string().min(1)).optional(),
   unrelated: z.array(z.object({ topic: z.string().min(1), terms: z.array(z.string().min(1)).min(1) })).optional(),
@@ -285,7 +285,7 @@ export interface SearchData {
   topics: OutOfScopeTopic[];
   /** a negator, at most one 'between' phrase, then a topic's term: the topic is denied, not asked about */
   /** words before an out-of-scope topic that deny it ("chưa có …"), or make it a paper brought to a procedure ("mang theo …") */
-  topicNegation: { negators: Phrase[]; between: Phrase[]; papers: Phrase[] };
+  topicNegation: { negators: Phrase[]; between: Phrase[]; papers: Phrase[]; questionTags: Phrase[] };
   /** words before a topic that is no administrative matter that make it a cause ("do thời tiết"): a circumstance */
   unrelatedCauses: Phrase[];
   /** an institution right after one of `before` ("nộp cho …") or right before one of `after` ("… đòi") asks for a paper: a circumstance */
@@ -437,7 +437,7 @@ export function searchData(): SearchData {
     requestJoiners: (outOfScope.requestJoiners ?? []).map(phraseOf),
     requestAlternatives: (outOfScope.requestAlternatives ?? []).map(phraseOf),
     agencyAsks: { before: (outOfScope.agencyAsks?.before ?? []).map(phraseOf), after: (outOfScope.agencyAsks?.after ?? []).map(phraseOf) },
-    topicNegation: { negators: (outOfScope.negation?.negators ?? []).map(phraseOf), between: (outOfScope.negation?.between ?? []).map(phraseOf), papers: (outOfScope.negation?.papers ?? []).map(phraseOf) },
+    topicNegation: { negators: (outOfScope.negation?.negators ?? []).map(phraseOf), between: (outOfScope.negation?.between ?? []).map(phraseOf), papers: (outOfScope.negation?.papers ?? []).map(phraseOf), questionTags: (outOfScope.negation?.questionTags ?? []).map(phraseOf) },
     groups: variants.groups.map((g) => ({
       id: g.id,
       prompt: g.prompt,

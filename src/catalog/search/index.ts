@@ -1606,11 +1606,20 @@ export function findByCodes(index: CatalogSearchIndex, query: string): SearchRes
   return found;
 }
 
-function conditionHolds(q: ReadQuery, c: VariantMember["when"][number][number]): boolean {
+function conditionHolds(q: ReadQuery, c: VariantMember["when"][number][number], denialsToo = false): boolean {
   const within = (r: { min?: number; max?: number }, x: number): boolean => (r.min === undefined || x >= r.min) && (r.max === undefined || x <= r.max);
   if ("age" in c) return q.ages.some((a) => within(c.age, a));
   if ("since" in c) return q.since.some((y) => within(c.since, y));
-  return c.phrases.some((p) => saysPhrase(q.said, p));
+  // a phrase the question says only in words a negator denies ("chưa cần tạm trú") does not hold;
+  // one that is itself a denial ("chưa từng", "không còn") is read in all the question says, and so
+  // are the others of an alternative such a denial holds for (what "không lưu sổ" denies is its subject)
+  return c.phrases.some((p) => saysPhrase(denialsToo || opensWithNegator(p) ? q.said : q.affirmed, p));
+}
+
+/** Whether a phrase (its first part) opens with a negator (data/out-of-scope.json negation). */
+function opensWithNegator(p: Phrase): boolean {
+  const keys = (p.parts?.[0] ?? p).keys;
+  return searchData().topicNegation.negators.some((n) => n.keys.every((k, i) => keys[i] === k));
 }
 
 /**
@@ -1623,7 +1632,8 @@ function selectVariants(q: ReadQuery, group: VariantGroup): { members: VariantMe
     let score = 0;
     let byAge = false;
     for (const alt of m.when) {
-      if (!alt.every((c) => conditionHolds(q, c))) continue;
+      const denial = alt.some((c) => "phrases" in c && c.phrases.some((p) => opensWithNegator(p) && saysPhrase(q.said, p)));
+      if (!alt.every((c) => conditionHolds(q, c, denial))) continue;
       const s = alt.length * 10 + m.priority;
       if (s > score || (s === score && !byAge)) byAge = alt.some((c) => "age" in c);
       score = Math.max(score, s);

@@ -95,6 +95,8 @@ export interface ReadQuery {
   tones: Map<string, string>;
   /** every key the question says, typed or read in (for phrase conditions) */
   said: string[][];
+  /** the same without the words a negator denies ("chưa cần tạm trú") and what a synonym reads from them (deniedPositions) */
+  affirmed: string[][];
   /** ages the question states ("bé 3 tuổi" → 3) */
   ages: number[];
   /** years the question says something has held since ("từ năm 2001" → 2001; "từ những năm …" too; "từ trước năm 1990" → 1989) */
@@ -552,6 +554,39 @@ function partsSaidFirst(list: readonly Synonym[], keys: ReadonlySet<string>): Sy
   return found.sort((a, b) => a - b).map((i) => list[i]!);
 }
 
+/** How many words after a negator (and the words data/out-of-scope.json negation.between lets stand between) it denies. */
+const DENIED_WORDS = 3;
+
+/**
+ * The positions of the words a negator denies (data/out-of-scope.json negation): the few words
+ * after it, past the words that may stand between ("chưa cần tạm trú", "không xin tạm trú":
+ * a residence not asked for), and those just before "thì" and a negator ("cư trú thì không cần");
+ * not after a negator that ends a question ("… được không": negation.questionTags). The negator
+ * itself is not denied ("chưa từng" still says what it says).
+ */
+function deniedPositions(tokens: readonly Token[]): Set<number> {
+  const { negators, between, questionTags } = searchData().topicNegation;
+  const denied = new Set<number>();
+  const lengthAt = (list: readonly Phrase[], i: number): number => Math.max(0, ...list.filter((p) => phraseAt({ keys: p.keys, tone: null }, tokens, i)).map((p) => p.keys.length));
+  for (let i = 0; i < tokens.length; i++) {
+    const n = lengthAt(negators, i);
+    if (n === 0) continue;
+    // (a negator ending a question, "… được không", denies nothing)
+    if (questionTags.some((t) => i - t.keys.length >= 0 && phraseAt({ keys: t.keys, tone: null }, tokens, i - t.keys.length))) {
+      i += n - 1;
+      continue;
+    }
+    let from = i + n;
+    const b = lengthAt(between, from);
+    from += b;
+    for (let j = from; j < Math.min(tokens.length, from + DENIED_WORDS); j++) denied.add(j);
+    // "… thì không cần": the words before "thì" are what is not needed
+    if (i > 0 && tokens[i - 1]!.key === "thi") for (let j = Math.max(0, i - 1 - DENIED_WORDS); j < i - 1; j++) denied.add(j);
+    i += n - 1;
+  }
+  return denied;
+}
+
 /** Whether an "a + b" phrase opens with a negator (data/out-of-scope.json negation). */
 function negatorFirst(phrase: Phrase): boolean {
   const first = phrase.parts?.[0];
@@ -716,6 +751,9 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   const weightAt = (i: number): number => (hasContentBefore && i >= purpose && i < purposeTo ? PURPOSE_WEIGHT : 1) * (channelWeak && channel.has(i) ? CHANNEL_WEIGHT : 1) * (facts.has(i) ? STORY_FACT_WEIGHT : 1);
 
   const segments: Segment[] = [];
+  // (the segments read from words a negator denies: they say nothing the question affirms)
+  const deniedSegments = new Set<Segment>();
+  const denied = deniedPositions(tokens);
   const consumed = new Array<boolean>(tokens.length).fill(false);
   let run: Token[] = [];
   let runWeight = 1;
@@ -738,6 +776,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       continue;
     }
     segments.push({ keys: best.means, stops: best.meansStops, share: readShare(best), weight: w * best.weight * (need > 0 && i < need ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: i >= need });
+    if (denied.has(i)) deniedSegments.add(segments[segments.length - 1]!);
     if (best.keep) {
       // the citizen's words stay, and a longer phrase starting inside them can still be read
       run.push(tokens[i]!);
@@ -753,6 +792,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     const over = best.say.keys.length > 1 ? synonymAt(tokens, end - 1) : null;
     if (over !== null && over.say.keys.length > 1 && !over.means.some((k) => best.means.includes(k))) {
       segments.push({ keys: over.means, stops: over.meansStops, share: readShare(over), weight: weightAt(end - 1) * over.weight * (need > 0 && end - 1 < need ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: end - 1 >= need });
+      if (denied.has(end - 1)) deniedSegments.add(segments[segments.length - 1]!);
       if (!over.keep) i = end - 1 + over.say.keys.length;
     }
   }
@@ -814,5 +854,10 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     });
   }
   const shares = new Map([...shareOf].filter(([, f]) => f < 1));
-  return { tokens, segments, terms, shares, stopPairs, plainStopPairs, tones, said: [tokens.map((t) => t.key), ...segments.map((s) => s.keys)], ages: agesOf(tokens), since: sinceOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, purposeTo, needFrom: need, needTerms };
+  // (the typed words in runs between denied ones, and what synonyms read from words not denied)
+  const affirmedRuns: string[][] = [[]];
+  tokens.forEach((t, i) => (denied.has(i) ? affirmedRuns.push([]) : affirmedRuns[affirmedRuns.length - 1]!.push(t.key)));
+  const affirmed = denied.size === 0 ? null : [...affirmedRuns.filter((r) => r.length > 0), ...segments.filter((s) => !s.typed && !deniedSegments.has(s)).map((s) => s.keys)];
+  const said = [tokens.map((t) => t.key), ...segments.map((s) => s.keys)];
+  return { tokens, segments, terms, shares, stopPairs, plainStopPairs, tones, said, affirmed: affirmed ?? said, ages: agesOf(tokens), since: sinceOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, purposeTo, needFrom: need, needTerms };
 }
