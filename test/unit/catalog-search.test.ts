@@ -568,6 +568,12 @@ describe("answers", () => {
     expect(top("giấy khai sinh gốc bị mất, ủy ban không lưu sổ nữa")).toBe("1.004884");
   });
 
+  it("puts a procedure for a private school behind when the question says a public one, and the reverse ('ngoài công lập' is private)", () => {
+    expect(top("cháu nhà tôi học lớp hai ở trường tiểu học công lập, hộ nghèo, xin hỗ trợ tiền học tập")).toBe("1.014336");
+    expect(top("bé học nhóm trẻ dân lập, nhà cận nghèo có được trợ giúp chi phí học tập")).toBe("1.014337");
+    expect(top("con học mầm non ngoài công lập, xin hỗ trợ chi phí học tập")).toBe("1.014337");
+  });
+
   it("reads a vehicle registered wholly online in citizens' words ('hoàn toàn qua mạng', 'khỏi ra công an') and one bought abroad as imported", () => {
     expect(top("mô tô nhập nguyên chiếc, đăng ký biển hoàn toàn qua mạng được không")).toBe("1.013066");
     expect(top("xe hơi mua từ Nhật về, bấm biển lần đầu qua mạng, khỏi lên công an")).toBe("1.013066");

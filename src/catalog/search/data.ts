@@ -69,6 +69,7 @@ const Range = z.object({ min: z.number().int().optional(), max: z.number().int()
 const Condition = z.union([z.array(z.string().min(1)).min(1), z.object({ age: Range }), z.object({ since: Range })]);
 const VariantsFile = z.object({
   about,
+  exclusive: z.array(z.object({ id: z.string().min(1), values: z.array(z.object({ label: z.string().min(1), says: z.array(z.string().min(1)), names: z.array(z.string().min(1)) })).min(2) })).optional(),
   groups: z.array(
     z.object({
       id: z.string().min(1),
@@ -301,6 +302,8 @@ export interface SearchData {
   /** words that offer a place or a way as the alternative to the commune ("… hay phải lên …"): a topic after a verb of asking is then no request of its own */
   requestAlternatives: Phrase[];
   groups: VariantGroup[];
+  /** qualities a procedure's name states one value of, which rule each other out (variants.json exclusive: public or private) */
+  exclusive: { id: string; values: { label: string; says: Phrase[]; names: Phrase[] }[] }[];
   personProcedures: Phrase[];
   /** words that, said in a question, name a matter only a person has ("kết hôn", "căn cước") */
   personMatters: Phrase[];
@@ -438,6 +441,7 @@ export function searchData(): SearchData {
     requestAlternatives: (outOfScope.requestAlternatives ?? []).map(phraseOf),
     agencyAsks: { before: (outOfScope.agencyAsks?.before ?? []).map(phraseOf), after: (outOfScope.agencyAsks?.after ?? []).map(phraseOf) },
     topicNegation: { negators: (outOfScope.negation?.negators ?? []).map(phraseOf), between: (outOfScope.negation?.between ?? []).map(phraseOf), papers: (outOfScope.negation?.papers ?? []).map(phraseOf), questionTags: (outOfScope.negation?.questionTags ?? []).map(phraseOf) },
+    exclusive: (variants.exclusive ?? []).map((d) => ({ id: d.id, values: d.values.map((v) => ({ label: v.label, says: v.says.map(phraseOf), names: v.names.map(phraseOf) })) })),
     groups: variants.groups.map((g) => ({
       id: g.id,
       prompt: g.prompt,

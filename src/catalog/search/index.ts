@@ -156,6 +156,8 @@ const SHORT_UNSURE = 0.45;
 const SHORT_OFFERED = 3;
 /** How far behind the others (in rank) goes a procedure for an age range that every age the question states falls outside. */
 const AGE_OUTSIDE = 1;
+/** How far a procedure whose name states another value of a quality than the question's goes behind (data/variants.json exclusive). */
+const OTHER_VALUE = 1;
 const NONE: readonly string[] = [];
 
 /** A procedure as MiniSearch indexes it (the aliases one a line). */
@@ -678,6 +680,7 @@ class Doc {
   private nameTermSet: Set<string> | undefined;
   private partKeyList: string[][] | undefined;
   private ageRangeOf: { min?: number; max?: number } | null | undefined;
+  private namedValues: Map<string, Set<number>> | undefined;
   private strongTokenList: readonly (readonly Token[])[] | undefined;
   private strongTermList: readonly (readonly string[])[] | undefined;
   private weakTermList: readonly (readonly string[])[] | undefined;
@@ -821,6 +824,14 @@ class Doc {
       this.ageRangeOf = under || from ? { ...(under ? { max: Number(under[1]) - 1 } : {}), ...(from ? { min: Number(from[1]) } : {}) } : null;
     }
     return this.ageRangeOf;
+  }
+
+  /** the values of a quality (data/variants.json exclusive) the name states (valuesStated) */
+  valuesNamed(quality: string, values: readonly (readonly Phrase[])[]): Set<number> {
+    this.namedValues ??= new Map();
+    let named = this.namedValues.get(quality);
+    if (named === undefined) this.namedValues.set(quality, (named = valuesStated(tokensOf(this.name), values)));
+    return named;
   }
 
   /** the keys of each part of a name of several ("A: B, C, D"; empty for a name of one part) */
@@ -1392,9 +1403,35 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
     };
     if (scored.some((s) => s.confidence >= MATCH_THRESHOLD && !outside(s))) for (const s of scored) if (outside(s)) s.rank -= AGE_OUTSIDE;
   }
+  // so does one whose name states only other values of a quality than the one value the question
+  // states (data/variants.json exclusive: a private school's support asked for a public school)
+  for (const quality of searchData().exclusive) {
+    const said = valuesStated(q.tokens, quality.values.map((v) => v.says));
+    if (said.size !== 1) continue;
+    const other = (s: Scored): boolean => {
+      const named = s.doc.valuesNamed(quality.id, quality.values.map((v) => v.names));
+      return named.size > 0 && !named.has([...said][0]!);
+    };
+    if (scored.some((s) => s.confidence >= MATCH_THRESHOLD && !other(s))) for (const s of scored) if (other(s)) s.rank -= OTHER_VALUE;
+  }
   scored.sort((a, b) => b.rank - a.rank || (a.doc.code < b.doc.code ? -1 : 1));
   preferSaidDifferences(data, scored, weightOf, tones, q.tokens);
   return scored;
+}
+
+/**
+ * The values of a quality the tokens state (the index of each whose phrases occur), a phrase
+ * inside a longer one of another value not counting ("công lập" of "ngoài công lập").
+ */
+function valuesStated(tokens: readonly Token[], values: readonly (readonly Phrase[])[]): Set<number> {
+  const spans: { value: number; from: number; to: number }[] = [];
+  for (let i = 0; i < tokens.length; i++)
+    values.forEach((phrases, value) => {
+      for (const p of phrases) if (phraseAt(p, tokens, i)) spans.push({ value, from: i, to: i + p.keys.length });
+    });
+  const stated = new Set<number>();
+  for (const a of spans) if (!spans.some((b) => b.value !== a.value && b.to - b.from > a.to - a.from && b.from <= a.from && a.to <= b.to)) stated.add(a.value);
+  return stated;
 }
 
 /**
