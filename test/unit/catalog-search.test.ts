@@ -163,6 +163,20 @@ describe("question text", () => {
     expect(readQuery(asked, vocab, () => false).terms.get("khai tu")).toBe(1);
   });
 
+  it("reads the clause after a hearsay marker ('nghe nói …') in a long story, up to the need clause, but not in a short question", () => {
+    const story = "mẹ tôi ở quê một mình, chân yếu, con cái đi làm xa gửi tiền về không đều, nghe nói người cao tuổi được nhận trợ cấp mỗi tháng, giờ muốn làm đơn cho mẹ";
+    const short = "mẹ tôi tám mươi tuổi, nghe nói được nhận trợ cấp mỗi tháng";
+    const vocab = { words: new Set([story, short].flatMap((q) => tokenize(q).map((t) => t.key))), bigrams: new Set<string>(), frequency: new Map<string, number>() };
+    const told = readQuery(story, vocab, () => false);
+    // what was heard of names what is hoped for
+    expect(told.heardTerms.has("cap")).toBe(true);
+    // not the story before it, nor the need clause after it
+    expect(told.heardTerms.has("yeu")).toBe(false);
+    expect(told.heardTerms.has("don")).toBe(false);
+    expect(told.needTerms.has("don")).toBe(true);
+    expect(readQuery(short, vocab, () => false).heardTerms.size).toBe(0);
+  });
+
   it("weighs the words just after a step said done ('đã có …') in a long story less, but not in a short question, nor past a need, nor in 'đã qua đời'", () => {
     const story = "cô ấy dạy học ở trường làng hơn hai mươi năm, đã có bằng khen của tỉnh treo trong nhà, chồng cũng đã qua đời, nhà tranh dột nát, giờ muốn xin nghỉ hưu sớm";
     const short = "đã có bằng khen của tỉnh, muốn xin nghỉ hưu sớm";

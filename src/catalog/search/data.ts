@@ -23,6 +23,7 @@ const StopWordsFile = z.object({
   words: z.array(z.string().min(1)),
   purposeMarkers: z.array(z.string().min(1)),
   needMarkers: z.array(z.string().min(1)).optional(),
+  hearsayMarkers: z.array(z.string().min(1)).optional(),
   channels: z.object({ markers: z.array(z.string().min(1)).min(1), ways: z.array(z.string().min(1)).min(1) }).optional(),
   genericWords: z.array(z.string().min(1)),
   nameTails: z.array(z.string().min(1)),
@@ -260,6 +261,8 @@ export interface SearchData {
   purposeMarkers: Phrase[];
   /** words that start the clause stating the need ("… giờ muốn …"): the story before weighs less */
   needMarkers: Phrase[];
+  /** words saying the citizen heard of something ("nghe nói"): in a story, what follows names what they hope for */
+  hearsayMarkers: Phrase[];
   /** how a dossier is handed in: a marker ("trên", "qua") then a way ("vneid", "mạng") */
   channels: { markers: Phrase[]; ways: Phrase[] };
   /** boilerplate that ends procedure names ("thực hiện tại cấp tỉnh, cấp xã"), as written */
@@ -407,6 +410,7 @@ export function searchData(): SearchData {
     stopWords: stopKeys,
     purposeMarkers: stop.purposeMarkers.map(phraseOf),
     needMarkers: (stop.needMarkers ?? []).map(phraseOf),
+    hearsayMarkers: (stop.hearsayMarkers ?? []).map(phraseOf),
     channels: { markers: (stop.channels?.markers ?? []).map(phraseOf), ways: (stop.channels?.ways ?? []).map(phraseOf) },
     nameTails: stop.nameTails.map((t) => t.normalize("NFC")),
     plainVariantWords: (stop.plainVariantWords ?? []).map((t) => t.normalize("NFC")),

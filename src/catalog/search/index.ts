@@ -114,7 +114,7 @@ const CURATED_BOOST = 1.04;
 const CURATED_BM25_BOOST = 1.15;
 /** MiniSearch's BM25 score (relative to the best candidate's) breaks near ties in the ranking. */
 const BM25_WEIGHT = 0.3;
-/** After a story, how much of the clause stating the need a candidate explains counts this much in the ranking. */
+/** After a story, how much of the clause stating the need (or of a hearsay clause standing for it) a candidate explains counts this much in the ranking. */
 const NEED_WEIGHT = 0.6;
 /**
  * How much of the question a candidate explains counts this much in the ranking, beside its
@@ -1267,13 +1267,23 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   total += UNKNOWN_IDF * Math.sqrt(loose);
   const tones = new Map([...q.tones].map(([t, tone]) => [t, tone.split(" ").map(toneKey).join(" ")]));
   // the clause stating the need, after a story ("…, giờ muốn …"): how much of it a candidate explains breaks ties
-  let needTotal = 0;
-  for (const t of q.needTerms) {
-    const idf = data.idf.get(t);
-    if (idf !== undefined && data.strongTerms.has(t) && !data.generic.has(t) && !inGenericPair.has(t)) needTotal += (weightOf.get(t) ?? 0) * idf;
+  const rarity = (clause: ReadonlySet<string>): number => {
+    let sum = 0;
+    for (const t of clause) {
+      const idf = data.idf.get(t);
+      if (idf !== undefined && data.strongTerms.has(t) && !data.generic.has(t) && !inGenericPair.has(t)) sum += (weightOf.get(t) ?? 0) * idf;
+    }
+    // only a clause with a rare word says what is needed (one of function and generic words says nothing)
+    return sum < data.maxIdf * NEED_RARE ? 0 : sum;
+  };
+  let needTerms = q.needTerms;
+  let needTotal = rarity(needTerms);
+  // a need clause that says nothing rare ("…, xin cho bà thế nào?"), or none at all: a hearsay
+  // clause ("nghe nói … được trợ cấp hằng tháng") names what is hoped for, and counts as one
+  if (needTotal === 0 && q.heardTerms.size > 0) {
+    needTerms = q.heardTerms;
+    needTotal = rarity(needTerms);
   }
-  // only a clause with a rare word says what is needed (one of function and generic words says nothing)
-  if (needTotal < data.maxIdf * NEED_RARE) needTotal = 0;
   const topBm25 = hits[0]!.score;
   const scored: Scored[] = [];
   const pending: { doc: Doc; questionCovered: number; nameCovered: number; readDamped: number; wholeCovered: number; distinctive: number; outright: boolean; bm25: number; needGot: number; missing: readonly string[] }[] = [];
@@ -1293,7 +1303,7 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
       idf,
       wi: w * (q.shares.get(typed) ?? 1) * idf,
       tone: tones.get(t),
-      need: needTotal > 0 && q.needTerms.has(t) && strongTerm && !generic,
+      need: needTotal > 0 && needTerms.has(t) && strongTerm && !generic,
       extra: stopPair(t) || !strongTerm,
       rare: !t.includes(" ") && w >= 0.5 && !generic && idf >= data.maxIdf * SHORT_RARE,
       distinctive: w >= 0.5 && !generic && (stopPair(t) ? idf >= data.maxIdf * STOP_PAIR_DISTINCTIVE && !t.split(" ").some((k) => inListedGeneric.has(k)) : idf >= data.maxIdf * (t.includes(" ") ? 0.26 : 0.44)),

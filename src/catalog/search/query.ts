@@ -74,6 +74,8 @@ export interface Segment {
   typed: boolean;
   /** in the clause stating the need (the whole question when no story comes before one) */
   need: boolean;
+  /** in a hearsay clause ("nghe nói …") */
+  heard?: boolean;
 }
 
 export interface ReadQuery {
@@ -107,6 +109,8 @@ export interface ReadQuery {
   needFrom: number;
   /** the terms of that clause (empty when no story comes before one) */
   needTerms: Set<string>;
+  /** in a question of STORY_FACT_WORDS words or more, the terms of a hearsay clause ("nghe nói …"; up to the clause stating the need when one follows it) */
+  heardTerms: Set<string>;
   /** tokens an "a + b" synonym read (an out-of-scope word among them does not count: "không + lương hưu") */
   consumed: boolean[];
 }
@@ -348,6 +352,13 @@ function needStart(tokens: readonly Token[], content: (t: Token) => boolean, kno
     }
   }
   return 0;
+}
+
+/** Where a hearsay clause ("nghe nói …": data/stopwords.json hearsayMarkers) starts, or -1. */
+function hearsayStart(tokens: readonly Token[]): number {
+  const { hearsayMarkers } = searchData();
+  for (let i = 0; i < tokens.length; i++) if (hearsayMarkers.some((m) => phraseAt(m, tokens, i))) return i;
+  return -1;
 }
 
 /**
@@ -713,6 +724,9 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   const channel = channelPositions(tokens);
   const channelWeak = channel.size > 0 && tokens.some((t, i) => !channel.has(i) && !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key));
   const facts = storyFacts(tokens);
+  // a hearsay clause ("nghe nói …"), up to the clause stating the need when one follows it
+  const hearsay = tokens.length >= STORY_FACT_WORDS ? hearsayStart(tokens) : -1;
+  const heard = (i: number): boolean => hearsay >= 0 && i >= hearsay && (need <= hearsay || i < need);
   const weightAt = (i: number): number => (hasContentBefore && i >= purpose && i < purposeTo ? PURPOSE_WEIGHT : 1) * (channelWeak && channel.has(i) ? CHANNEL_WEIGHT : 1) * (facts.has(i) ? STORY_FACT_WEIGHT : 1);
 
   const segments: Segment[] = [];
@@ -720,24 +734,26 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   let run: Token[] = [];
   let runWeight = 1;
   let runNeed = need === 0;
+  let runHeard = heard(0);
   const flush = (): void => {
-    if (run.length > 0) segments.push({ keys: run.map((t) => t.key), stops: run.map(isStop), marks: run.map((t) => (t.marked ? t.tone : undefined)), weight: runWeight, typed: true, need: runNeed });
+    if (run.length > 0) segments.push({ keys: run.map((t) => t.key), stops: run.map(isStop), marks: run.map((t) => (t.marked ? t.tone : undefined)), weight: runWeight, typed: true, need: runNeed, heard: runHeard });
     run = [];
   };
   for (let i = 0; i < tokens.length; ) {
     const best = synonymAt(tokens, i);
     const w = weightAt(i);
-    if (w !== runWeight || (i >= need) !== runNeed) {
+    if (w !== runWeight || (i >= need) !== runNeed || heard(i) !== runHeard) {
       flush();
       runWeight = w;
       runNeed = i >= need;
+      runHeard = heard(i);
     }
     if (best === null) {
       run.push(tokens[i]!);
       i++;
       continue;
     }
-    segments.push({ keys: best.means, stops: best.meansStops, share: readShare(best), weight: w * best.weight * (need > 0 && i < need ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: i >= need });
+    segments.push({ keys: best.means, stops: best.meansStops, share: readShare(best), weight: w * best.weight * (need > 0 && i < need ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: i >= need, heard: heard(i) });
     if (best.keep) {
       // the citizen's words stay, and a longer phrase starting inside them can still be read
       run.push(tokens[i]!);
@@ -752,7 +768,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     // tiệm" then "tiệm tạp hóa")
     const over = best.say.keys.length > 1 ? synonymAt(tokens, end - 1) : null;
     if (over !== null && over.say.keys.length > 1 && !over.means.some((k) => best.means.includes(k))) {
-      segments.push({ keys: over.means, stops: over.meansStops, share: readShare(over), weight: weightAt(end - 1) * over.weight * (need > 0 && end - 1 < need ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: end - 1 >= need });
+      segments.push({ keys: over.means, stops: over.meansStops, share: readShare(over), weight: weightAt(end - 1) * over.weight * (need > 0 && end - 1 < need ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: end - 1 >= need, heard: heard(end - 1) });
       if (!over.keep) i = end - 1 + over.say.keys.length;
     }
   }
@@ -768,7 +784,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     // (a procedure the question names outright outweighs what the two parts imply)
     if (s.yieldTo.some((p) => tokens.some((_, j) => phraseAt(p, tokens, j)))) continue;
     const inStory = need > 0 && spans.every(([at]) => at < need);
-    segments.push({ keys: s.means, stops: s.meansStops, share: readShare(s), weight: s.weight * (inStory ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: !inStory });
+    segments.push({ keys: s.means, stops: s.meansStops, share: readShare(s), weight: s.weight * (inStory ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: !inStory, heard: spans.every(([at]) => heard(at)) });
     for (const [at, len] of spans) for (let j = at; j < at + len; j++) consumed[j] = true;
   }
 
@@ -786,7 +802,8 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   };
   const tones = new Map<string, string>();
   const needTerms = new Set<string>();
-  for (const { keys, stops, weight, marks, need: inNeed, share } of segments) {
+  const heardTerms = new Set<string>();
+  for (const { keys, stops, weight, marks, need: inNeed, heard: inHeard, share } of segments) {
     segmentShare = share ?? 1;
     keys.forEach((k, i) => {
       if (marks) {
@@ -796,6 +813,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       const stop = stops[i]! || /^\d+$/.test(k);
       if (!stop) put(k, weight);
       if (!stop && inNeed && need > 0) needTerms.add(k);
+      if (!stop && inHeard) heardTerms.add(k);
       if (i === 0) return;
       const prev = keys[i - 1]!;
       const pair = `${prev} ${k}`;
@@ -803,6 +821,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       if (!stop && !prevStop) {
         put(pair, weight);
         if (inNeed && need > 0) needTerms.add(pair);
+        if (inHeard) heardTerms.add(pair);
       }
       else if (knownPair(pair)) {
         put(pair, weight);
@@ -814,5 +833,5 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     });
   }
   const shares = new Map([...shareOf].filter(([, f]) => f < 1));
-  return { tokens, segments, terms, shares, stopPairs, plainStopPairs, tones, said: [tokens.map((t) => t.key), ...segments.map((s) => s.keys)], ages: agesOf(tokens), since: sinceOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, purposeTo, needFrom: need, needTerms };
+  return { tokens, segments, terms, shares, stopPairs, plainStopPairs, tones, said: [tokens.map((t) => t.key), ...segments.map((s) => s.keys)], ages: agesOf(tokens), since: sinceOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, purposeTo, needFrom: need, needTerms, heardTerms };
 }
