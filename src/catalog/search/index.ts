@@ -1278,8 +1278,8 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   };
   let needTerms = q.needTerms;
   let needTotal = rarity(needTerms);
-  // a need clause that says nothing rare ("…, xin cho bà thế nào?"), or none at all: a hearsay
-  // clause ("nghe nói … được trợ cấp hằng tháng") names what is hoped for, and counts as one
+  // a need clause that says nothing rare ("…, giờ làm sao?"), or none at all: a hearsay clause
+  // ("nghe nói" and a support heard of) names what is hoped for, and counts as one
   if (needTotal === 0 && q.heardTerms.size > 0) {
     needTerms = q.heardTerms;
     needTotal = rarity(needTerms);
