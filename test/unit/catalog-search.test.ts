@@ -1372,6 +1372,38 @@ describe("answers", () => {
     expect(top("xin ho tro cho dan ga bi cum")).toBe("1.013997");
   });
 
+  it("reads a topic followed by asking whether it needs a permit as what is asked, not the occasion around it", () => {
+    expect(kind("Nhà có đám cưới, bắn pháo hoa tầm năm phút thì có cần xin phép không")).toBe("out-of-scope");
+  });
+
+  it("reads a verb of asking typed without marks, or hiring, before a topic as what is asked ('thue …', 'mời …')", () => {
+    expect(kind("thue thua phat lai ghi nhan hien trang nha toi truoc khi nha ben xay")).toBe("out-of-scope");
+    expect(kind("định mời thừa phát lại tới ghi lại hiện trạng căn nhà, sợ bên cạnh xây làm nứt tường")).toBe("out-of-scope");
+  });
+
+  it("drops a purpose clause's marker with the clause: a 'de' left alone is no birth", () => {
+    expect(kind("bi nga o xuong, muon di giam dinh ty le de huong tro cap")).toBe("out-of-scope");
+  });
+
+  it("names foreign money and the gold shop that changes it; a neighbour who sold the land is no dispute", () => {
+    expect(kind("con gái ở Úc gửi về ít tiền đô, mang ra tiệm vàng đổi được không")).toBe("out-of-scope");
+    expect(kind("đất nhà tôi mua của ông hàng xóm, giờ sang tên sổ đỏ ở đâu")).toBe("out-of-scope");
+    // a quarrel with a neighbour is still the commune's mediation
+    expect(top("hàng xóm lấn đất nhà tôi, xin xã hòa giải")).toBe("1.012812");
+  });
+
+  it("reads a being or thing that opens the question and is then asked for ('cho chúng', 'của nó') as the subject, whatever it did first", () => {
+    for (const q of ["Mấy con bò của hai nhà tranh bãi cỏ, xin chủ tịch xã phân xử cho chúng", "cái quạt nhà tôi cũ quá, xin xã công nhận hộ cận nghèo cho nó", "con chó cào rách tờ giấy, muốn chứng thực chữ ký bằng dấu móng của nó", "làm hôn thú với cái chăn bông", "công chứng di chúc con vẹt nhà tôi", "giấy chứng sinh do trạm thú y cấp có dùng làm khai sinh được không"]) {
+      expect(kind(q), q).toBe("no-match");
+    }
+    // a will for a person stays what it was
+    expect(top("lập di chúc cho con trai út")).toBe("2.001019");
+  });
+
+  it("answers a time zone, a word's English or a riddle with no procedure", () => {
+    for (const q of ["ở Mỹ giờ này là mấy giờ", "con trâu tiếng anh viết như nào", "con gì mà vừa biết bơi vừa biết bay"]) expect(kind(q), q).toBe("no-match");
+  });
+
   it("answers generic or unrelated questions with no procedure", () => {
     for (const q of ["đăng ký", "xin giấy", "thủ tục hành chính", "giá vàng hôm nay"]) expect(searchCatalog(index, q), q).toEqual([]);
   });
