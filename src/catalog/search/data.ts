@@ -114,6 +114,7 @@ const SubjectsFile = z.object({
   personOwned: phrases.optional(),
   copyOf: phrases.optional(),
   pairMarkers: phrases.optional(),
+  placeWords: phrases.optional(),
 });
 
 /** The tables as imported (so that a build bundles them), by name, with the schema each must meet. */
@@ -344,6 +345,8 @@ export interface SearchData {
   copyOf: Phrase[];
   /** words before one of a pair a person's matter is asked between ("giữa …", "với …") */
   pairMarkers: Phrase[];
+  /** a settlement or an administrative unit ("bản", "thôn", "ấp"…): the words after one name a place ("bản Heo …"), not a being */
+  placeWords: Phrase[];
   /** every key of the names above and of the pronouns standing for them (a function word or typo repair never rewrites them: "chúng" of "cho chúng" is not "chung") */
   subjectKeys: ReadonlySet<string>;
 }
@@ -476,6 +479,7 @@ export function searchData(): SearchData {
     personOwned: (subjects.personOwned ?? []).map(phraseOf),
     copyOf: (subjects.copyOf ?? []).map(phraseOf),
     pairMarkers: (subjects.pairMarkers ?? []).map(phraseOf),
+    placeWords: (subjects.placeWords ?? []).map(phraseOf),
     subjectKeys: new Set([...subjects.notPersons, ...(subjects.things ?? []), ...(subjects.fictional ?? []), ...(subjects.subjectPronouns ?? [])].flatMap(keys)),
   };
   return loaded;
