@@ -1550,6 +1550,24 @@ describe("evaluation", () => {
     expect(top("mấy chiếc xe đạp nước cho thuê ở hồ cần đăng ký ở đâu")).toBe("2.001215");
   });
 
+  it("reads a being's word after a settlement as a place's name, and 'lớn' beside a child typed without marks as grown, not a pig", () => {
+    // "thôn Gà", "bản Heo …": the village, not the animal the marriage would be asked for
+    expect(top("hai em o thon ga do muon can bo xa len tan noi dang ky ket hon")).toBe("1.000593");
+    expect(top("ong ba o ban heo den, xa cho can bo toi nha lam dang ky ket hon duoc khong")).toBe("1.000593");
+    // the animal asked for stays absurd
+    expect(kind("dang ky ket hon cho con heo")).toBe("no-match");
+    expect(kind("làm giấy khai sinh cho con lợn ở xóm")).toBe("no-match");
+    expect(top("chau da lon roi, muon cham dut giam ho")).toBe("1.004845");
+  });
+
+  it("reads blasting said by what is done with the explosive, a test yard called 'bãi thi', and a cooperative founding a company (not one it trades with)", () => {
+    expect(top("muon dat min pha da gan kenh thuy loi thi xin giay o dau")).toBe("1.014852");
+    expect(top("sân thi lấy bằng lái xe máy hư, ai thu hồi")).toBe("3.000360");
+    expect(top("bãi sát hạch bằng lái xe máy hư, ai thu hồi")).toBe("3.000360");
+    expect(top("hợp tác xã tụi tôi vừa góp vốn cùng người ngoài lập ra công ty, phải báo ai")).toBe("2.001958");
+    expect(codes(searchCatalog(index, "hợp tác xã bán rau cho một công ty theo hợp đồng, xin hỗ trợ liên kết"))[0]).not.toBe("2.001958");
+  });
+
   it("keeps the held-out questions as they were committed (holdout.sha256)", () => {
     if (!existsSync(HOLDOUT_PATH)) {
       console.warn(`${relative(root, HOLDOUT_PATH)} is not there yet: nothing to check`);

@@ -113,6 +113,7 @@ const SubjectsFile = z.object({
   personOwned: phrases.optional(),
   copyOf: phrases.optional(),
   pairMarkers: phrases.optional(),
+  placeWords: phrases.optional(),
 });
 
 /** The tables as imported (so that a build bundles them), by name, with the schema each must meet. */
@@ -341,6 +342,8 @@ export interface SearchData {
   copyOf: Phrase[];
   /** words before one of a pair a person's matter is asked between ("giữa …", "với …") */
   pairMarkers: Phrase[];
+  /** a settlement or an administrative unit ("bản", "thôn", "ấp"…): the words after one name a place ("bản Heo …"), not a being */
+  placeWords: Phrase[];
   /** every key of the names above (a function word or typo repair never rewrites them) */
   subjectKeys: ReadonlySet<string>;
 }
@@ -472,6 +475,7 @@ export function searchData(): SearchData {
     personOwned: (subjects.personOwned ?? []).map(phraseOf),
     copyOf: (subjects.copyOf ?? []).map(phraseOf),
     pairMarkers: (subjects.pairMarkers ?? []).map(phraseOf),
+    placeWords: (subjects.placeWords ?? []).map(phraseOf),
     subjectKeys: new Set([...subjects.notPersons, ...(subjects.things ?? []), ...(subjects.fictional ?? [])].flatMap(keys)),
   };
   return loaded;

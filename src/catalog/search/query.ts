@@ -438,36 +438,48 @@ const CONTENT_PAIR_WRITTEN = 2;
  */
 export function contentWordPairs(texts: Iterable<readonly Token[]>): Map<string, ContentWordPair> {
   const { stopWords, stopTones } = searchData();
-  // per pair: each place's content words (tone → times written), or null once written as a function word there
-  const found = new Map<string, { places: [Map<string, number> | null, Map<string, number> | null]; written: Set<string> }>();
+  // per pair: each place's content words (tone → times written): undefined until its word is
+  // found spelt as a function word there, null once written there as the function word
+  // (The index build reads every name and alias here, before V8 has optimised it: each word's
+  // function-word test is made once a text, and a place's table only made when it is needed.)
+  type Place = Map<string, number> | null | undefined;
+  const found = new Map<string, { at0: Place; at1: Place; written: Set<string> }>();
+  const count = (place: Place, t: Token): Place => {
+    if (place === null || !t.marked || stopTones.has(t.tone)) return null;
+    const tones = place ?? new Map<string, number>();
+    tones.set(t.tone, (tones.get(t.tone) ?? 0) + 1);
+    return tones;
+  };
   for (const tokens of texts) {
     if (!tokens.some((t) => t.marked)) continue;
+    let a = tokens[0];
+    let aStop = a !== undefined && stopWords.has(a.key);
     for (let i = 1; i < tokens.length; i++) {
-      const pair = [tokens[i - 1]!, tokens[i]!] as const;
-      if (!stopWords.has(pair[0].key) && !stopWords.has(pair[1].key)) continue;
-      const key = `${pair[0].key} ${pair[1].key}`;
-      let entry = found.get(key);
-      if (entry === undefined) found.set(key, (entry = { places: [new Map(), new Map()], written: new Set() }));
-      entry.written.add(`${pair[0].tone} ${pair[1].tone}`);
-      for (const at of [0, 1] as const) {
-        const t = pair[at];
-        const tones = entry.places[at];
-        if (tones === null || !stopWords.has(t.key)) continue;
-        if (t.marked && !stopTones.has(t.tone)) tones.set(t.tone, (tones.get(t.tone) ?? 0) + 1);
-        else entry.places[at] = null;
+      const b = tokens[i]!;
+      const bStop = stopWords.has(b.key);
+      if (aStop || bStop) {
+        const key = `${a!.key} ${b.key}`;
+        let entry = found.get(key);
+        if (entry === undefined) found.set(key, (entry = { at0: undefined, at1: undefined, written: new Set() }));
+        entry.written.add(`${a!.tone} ${b.tone}`);
+        if (aStop) entry.at0 = count(entry.at0, a!);
+        if (bStop) entry.at1 = count(entry.at1, b);
       }
+      a = b;
+      aStop = bStop;
     }
   }
-  const most = (tones: Map<string, number> | null): string | null => {
+  const most = (tones: Place): string | null => {
     let best: string | null = null;
-    for (const [tone, n] of tones ?? []) if (n >= CONTENT_PAIR_WRITTEN && (best === null || n > tones!.get(best)!)) best = tone;
+    if (tones) tones.forEach((n, tone) => {
+      if (n >= CONTENT_PAIR_WRITTEN && (best === null || n > tones.get(best)!)) best = tone;
+    });
     return best;
   };
   const pairs = new Map<string, ContentWordPair>();
-  for (const [key, { places, written }] of found) {
-    const tones = [most(places[0]), most(places[1])] as const;
-    pairs.set(key, { tones, functionWord: [places[0] === null, places[1] === null], written });
-  }
+  found.forEach(({ at0, at1, written }, key) => {
+    pairs.set(key, { tones: [most(at0), most(at1)], functionWord: [at0 === null, at1 === null], written });
+  });
   return pairs;
 }
 

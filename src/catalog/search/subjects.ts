@@ -11,7 +11,8 @@
  * - a being that did something ("bị chó cắn", "cây đổ") is a circumstance, not the subject, and
  *   so, in a long story, is one merely mentioned (not asked for, paired or referred to);
  * - a word that only looks like a being's name typed without marks names none ("con ca" is
- *   also "con cả").
+ *   also "con cả"), nor does one right after a settlement or an administrative unit: it begins
+ *   a place's name ("bản Heo …", "xóm Gà").
  */
 import { sameToneKey, searchData, type Phrase } from "./data.js";
 import { phraseAt, saysPhrase, writtenWithMarks, type ReadQuery } from "./query.js";
@@ -165,6 +166,14 @@ function afterClassifier(phrase: Phrase, tokens: readonly Token[], i: number): b
   return anyTypedAt(searchData().nounClassifiers, tokens, i - 1);
 }
 
+/**
+ * Whether the word at i begins a place's name: right after a settlement or an administrative
+ * unit ("bản Heo …", "ấp Cá …", "xóm Gà"), typed so, a being's word names the place, not the being.
+ */
+function placeNameAt(tokens: readonly Token[], i: number): boolean {
+  return searchData().placeWords.some((w) => typedAt(w, tokens, i - w.keys.length));
+}
+
 type Where = (tokens: readonly Token[], at: number, phrase: Phrase) => boolean;
 
 /** Whether one of the phrases (beings, things) is named in the question where `where` says, not as a plain word or an agent. */
@@ -173,7 +182,7 @@ function named(list: readonly Phrase[], tokens: readonly Token[], keys: Readonly
     if (!p.keys.every((k) => keys.has(k))) continue;
     for (let i = 0; i + p.keys.length <= tokens.length; i++) {
       if (!phraseAt(p, tokens, i, true) && !afterClassifier(p, tokens, i)) continue;
-      if (plainReading(tokens, i, p.keys.length) || agent(tokens, i, p.keys.length)) continue;
+      if (plainReading(tokens, i, p.keys.length) || agent(tokens, i, p.keys.length) || placeNameAt(tokens, i)) continue;
       if (where(tokens, i, p)) return true;
     }
   }
