@@ -61,6 +61,7 @@ const OutOfScopeFile = z.object({
   agencyAsks: z.object({ before: z.array(z.string().min(1)), after: z.array(z.string().min(1)) }).optional(),
   requestedAfter: z.array(z.string().min(1)).optional(),
   requestedOpening: z.array(z.string().min(1)).optional(),
+  permissionAfter: z.array(z.string().min(1)).optional(),
   registering: z.array(z.string().min(1)).optional(),
   requestJoiners: z.array(z.string().min(1)).optional(),
   requestAlternatives: z.array(z.string().min(1)).optional(),
@@ -295,6 +296,8 @@ export interface SearchData {
   requestedAfter: Phrase[];
   /** a topic right after one of these ("thủ tục …") is what the question asks for, when only function words stand before them */
   requestedOpening: Phrase[];
+  /** words asking for a permit, said within a few words after an out-of-scope topic (fireworks, then "… xin phép"): the topic is what is asked */
+  permissionAfter: Phrase[];
   /** verbs of registering or asking for a permit: said before a topic, the activity a term of two parts pairs it with is asked for too */
   registering: Phrase[];
   /** words that join a second request to the first ("… và làm …", when a verb of asking follows): a topic after a verb of asking is then one of two asks */
@@ -344,7 +347,7 @@ export interface SearchData {
   pairMarkers: Phrase[];
   /** a settlement or an administrative unit ("bản", "thôn", "ấp"…): the words after one name a place ("bản Heo …"), not a being */
   placeWords: Phrase[];
-  /** every key of the names above (a function word or typo repair never rewrites them) */
+  /** every key of the names above and of the pronouns standing for them (a function word or typo repair never rewrites them: "chúng" of "cho chúng" is not "chung") */
   subjectKeys: ReadonlySet<string>;
 }
 
@@ -436,6 +439,7 @@ export function searchData(): SearchData {
     unrelatedCauses: (outOfScope.unrelatedCauses ?? []).map(phraseOf),
     requestedAfter: (outOfScope.requestedAfter ?? []).map(phraseOf),
     requestedOpening: (outOfScope.requestedOpening ?? []).map(phraseOf),
+    permissionAfter: (outOfScope.permissionAfter ?? []).map(phraseOf),
     registering: (outOfScope.registering ?? []).map(phraseOf),
     requestJoiners: (outOfScope.requestJoiners ?? []).map(phraseOf),
     requestAlternatives: (outOfScope.requestAlternatives ?? []).map(phraseOf),
@@ -476,7 +480,7 @@ export function searchData(): SearchData {
     copyOf: (subjects.copyOf ?? []).map(phraseOf),
     pairMarkers: (subjects.pairMarkers ?? []).map(phraseOf),
     placeWords: (subjects.placeWords ?? []).map(phraseOf),
-    subjectKeys: new Set([...subjects.notPersons, ...(subjects.things ?? []), ...(subjects.fictional ?? [])].flatMap(keys)),
+    subjectKeys: new Set([...subjects.notPersons, ...(subjects.things ?? []), ...(subjects.fictional ?? []), ...(subjects.subjectPronouns ?? [])].flatMap(keys)),
   };
   return loaded;
 }
