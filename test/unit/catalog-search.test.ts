@@ -1554,6 +1554,12 @@ describe("evaluation", () => {
     expect(kind("tôi muốn nghỉ hưu sớm")).toBe("out-of-scope");
   });
 
+  it("reads a crèche's toddler staying over lunch, a village opening its festival and adults learning to read and write", () => {
+    expect(top("bé nhà tôi đi nhà trẻ được ở lại trưa, xin hỗ trợ gạo thế nào")).toBe("2.002771");
+    expect(["1.003622", "1.013791"]).toContain(top("làng tôi mở hội cúng thần mấy ngày, báo xã trước không"));
+    expect(top("cac cu trong xom muon co lop hoc doc viet, xin lap o dau")).toBe("1.012969");
+  });
+
   it("keeps the held-out questions as they were committed (holdout.sha256)", () => {
     if (!existsSync(HOLDOUT_PATH)) {
       console.warn(`${relative(root, HOLDOUT_PATH)} is not there yet: nothing to check`);
