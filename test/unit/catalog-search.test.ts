@@ -1598,6 +1598,19 @@ describe("evaluation", () => {
     expect(codes(searchCatalog(index, "hợp tác xã bán rau cho một công ty theo hợp đồng, xin hỗ trợ liên kết"))[0]).not.toBe("2.001958");
   });
 
+  it("reads an out-of-scope topic after a noun that ends in a verb of intending ('quyết định …') as what the paper is about, not as asked for", () => {
+    expect(top("ông tôi từng được cử sang Lào làm chuyên gia, xin trợ cấp có cần quyết định nghỉ hưu không")).toBe("1.004964");
+    // the topic asked about plainly, or a rule about it, stays out of scope
+    expect(kind("quy định nghỉ hưu mới nhất thế nào")).toBe("out-of-scope");
+    expect(kind("tôi muốn nghỉ hưu sớm")).toBe("out-of-scope");
+  });
+
+  it("reads a crèche's toddler staying over lunch, a village opening its festival and adults learning to read and write", () => {
+    expect(top("bé nhà tôi đi nhà trẻ được ở lại trưa, xin hỗ trợ gạo thế nào")).toBe("2.002771");
+    expect(["1.003622", "1.013791"]).toContain(top("làng tôi mở hội cúng thần mấy ngày, báo xã trước không"));
+    expect(top("cac cu trong xom muon co lop hoc doc viet, xin lap o dau")).toBe("1.012969");
+  });
+
   it("keeps the held-out questions as they were committed (holdout.sha256)", () => {
     if (!existsSync(HOLDOUT_PATH)) {
       console.warn(`${relative(root, HOLDOUT_PATH)} is not there yet: nothing to check`);

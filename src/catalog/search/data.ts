@@ -61,6 +61,7 @@ const OutOfScopeFile = z.object({
   agencyAsks: z.object({ before: z.array(z.string().min(1)), after: z.array(z.string().min(1)) }).optional(),
   requestedAfter: z.array(z.string().min(1)).optional(),
   requestedOpening: z.array(z.string().min(1)).optional(),
+  requestedCompounds: z.array(z.string().min(1)).optional(),
   permissionAfter: z.array(z.string().min(1)).optional(),
   registering: z.array(z.string().min(1)).optional(),
   requestJoiners: z.array(z.string().min(1)).optional(),
@@ -296,6 +297,8 @@ export interface SearchData {
   requestedAfter: Phrase[];
   /** a topic right after one of these ("thủ tục …") is what the question asks for, when only function words stand before them */
   requestedOpening: Phrase[];
+  /** nouns ending in a verb of asking or wanting ("quyết định": its "định" intends nothing): the topic after one is a paper's or a rule's, not asked for */
+  requestedCompounds: Phrase[];
   /** words asking for a permit, said within a few words after an out-of-scope topic (fireworks, then "… xin phép"): the topic is what is asked */
   permissionAfter: Phrase[];
   /** verbs of registering or asking for a permit: said before a topic, the activity a term of two parts pairs it with is asked for too */
@@ -439,6 +442,7 @@ export function searchData(): SearchData {
     unrelatedCauses: (outOfScope.unrelatedCauses ?? []).map(phraseOf),
     requestedAfter: (outOfScope.requestedAfter ?? []).map(phraseOf),
     requestedOpening: (outOfScope.requestedOpening ?? []).map(phraseOf),
+    requestedCompounds: (outOfScope.requestedCompounds ?? []).map(phraseOf),
     permissionAfter: (outOfScope.permissionAfter ?? []).map(phraseOf),
     registering: (outOfScope.registering ?? []).map(phraseOf),
     requestJoiners: (outOfScope.requestJoiners ?? []).map(phraseOf),

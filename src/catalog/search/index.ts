@@ -1732,8 +1732,10 @@ interface TopicFound {
  * that asks only as the question's opening ("thủ tục …") counts with only function words before it.
  */
 function requestedAt(tokens: readonly Token[], at: number): boolean {
-  const { requestedAfter, requestedOpening, requestJoiners, requestAlternatives, stopWords } = searchData();
+  const { requestedAfter, requestedOpening, requestedCompounds, requestJoiners, requestAlternatives, stopWords } = searchData();
   const before = (p: Phrase): boolean => at - p.keys.length >= 0 && phraseAt(p, tokens, at - p.keys.length, true);
+  // (a noun that ends in such a verb, "quyết định", "quy định": the topic is what the paper or the rule is about)
+  if (requestedCompounds.some(before)) return false;
   // (a word that asks only as the question's opening, "thủ tục …": later in a story it tells what was being done)
   const opening = (p: Phrase): boolean => before(p) && tokens.slice(0, at - p.keys.length).every((t) => stopWords.has(t.key));
   if (!requestedAfter.some(before) && !requestedOpening.some(opening)) return false;
