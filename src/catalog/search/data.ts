@@ -62,6 +62,8 @@ const OutOfScopeFile = z.object({
   agencyAsks: z.object({ before: z.array(z.string().min(1)), after: z.array(z.string().min(1)) }).optional(),
   requestedAfter: z.array(z.string().min(1)).optional(),
   requestedOpening: z.array(z.string().min(1)).optional(),
+  requestedCompounds: z.array(z.string().min(1)).optional(),
+  permissionAfter: z.array(z.string().min(1)).optional(),
   registering: z.array(z.string().min(1)).optional(),
   requestJoiners: z.array(z.string().min(1)).optional(),
   requestAlternatives: z.array(z.string().min(1)).optional(),
@@ -114,6 +116,7 @@ const SubjectsFile = z.object({
   personOwned: phrases.optional(),
   copyOf: phrases.optional(),
   pairMarkers: phrases.optional(),
+  placeWords: phrases.optional(),
 });
 
 /** The tables as imported (so that a build bundles them), by name, with the schema each must meet. */
@@ -297,6 +300,10 @@ export interface SearchData {
   requestedAfter: Phrase[];
   /** a topic right after one of these ("thủ tục …") is what the question asks for, when only function words stand before them */
   requestedOpening: Phrase[];
+  /** nouns ending in a verb of asking or wanting ("quyết định": its "định" intends nothing): the topic after one is a paper's or a rule's, not asked for */
+  requestedCompounds: Phrase[];
+  /** words asking for a permit, said within a few words after an out-of-scope topic (fireworks, then "… xin phép"): the topic is what is asked */
+  permissionAfter: Phrase[];
   /** verbs of registering or asking for a permit: said before a topic, the activity a term of two parts pairs it with is asked for too */
   registering: Phrase[];
   /** words that join a second request to the first ("… và làm …", when a verb of asking follows): a topic after a verb of asking is then one of two asks */
@@ -344,7 +351,9 @@ export interface SearchData {
   copyOf: Phrase[];
   /** words before one of a pair a person's matter is asked between ("giữa …", "với …") */
   pairMarkers: Phrase[];
-  /** every key of the names above (a function word or typo repair never rewrites them) */
+  /** a settlement or an administrative unit ("bản", "thôn", "ấp"…): the words after one name a place ("bản Heo …"), not a being */
+  placeWords: Phrase[];
+  /** every key of the names above and of the pronouns standing for them (a function word or typo repair never rewrites them: "chúng" of "cho chúng" is not "chung") */
   subjectKeys: ReadonlySet<string>;
 }
 
@@ -437,6 +446,8 @@ export function searchData(): SearchData {
     unrelatedCauses: (outOfScope.unrelatedCauses ?? []).map(phraseOf),
     requestedAfter: (outOfScope.requestedAfter ?? []).map(phraseOf),
     requestedOpening: (outOfScope.requestedOpening ?? []).map(phraseOf),
+    requestedCompounds: (outOfScope.requestedCompounds ?? []).map(phraseOf),
+    permissionAfter: (outOfScope.permissionAfter ?? []).map(phraseOf),
     registering: (outOfScope.registering ?? []).map(phraseOf),
     requestJoiners: (outOfScope.requestJoiners ?? []).map(phraseOf),
     requestAlternatives: (outOfScope.requestAlternatives ?? []).map(phraseOf),
@@ -476,7 +487,8 @@ export function searchData(): SearchData {
     personOwned: (subjects.personOwned ?? []).map(phraseOf),
     copyOf: (subjects.copyOf ?? []).map(phraseOf),
     pairMarkers: (subjects.pairMarkers ?? []).map(phraseOf),
-    subjectKeys: new Set([...subjects.notPersons, ...(subjects.things ?? []), ...(subjects.fictional ?? [])].flatMap(keys)),
+    placeWords: (subjects.placeWords ?? []).map(phraseOf),
+    subjectKeys: new Set([...subjects.notPersons, ...(subjects.things ?? []), ...(subjects.fictional ?? []), ...(subjects.subjectPronouns ?? [])].flatMap(keys)),
   };
   return loaded;
 }

@@ -1742,12 +1742,28 @@ interface TopicFound {
  * that asks only as the question's opening ("thủ tục …") counts with only function words before it.
  */
 function requestedAt(tokens: readonly Token[], at: number): boolean {
-  const { requestedAfter, requestedOpening, requestJoiners, requestAlternatives, stopWords } = searchData();
+  const { requestedAfter, requestedOpening, requestedCompounds, requestJoiners, requestAlternatives, stopWords } = searchData();
   const before = (p: Phrase): boolean => at - p.keys.length >= 0 && phraseAt(p, tokens, at - p.keys.length, true);
+  // (a noun that ends in such a verb, "quyết định", "quy định": the topic is what the paper or the rule is about)
+  if (requestedCompounds.some(before)) return false;
   // (a word that asks only as the question's opening, "thủ tục …": later in a story it tells what was being done)
   const opening = (p: Phrase): boolean => before(p) && tokens.slice(0, at - p.keys.length).every((t) => stopWords.has(t.key));
   if (!requestedAfter.some(before) && !requestedOpening.some(opening)) return false;
   return !tokens.some((_, i) => requestAlternatives.some((j) => phraseAt(j, tokens, i, true)) || requestJoiners.some((j) => phraseAt(j, tokens, i, true) && requestedAfter.some((p) => phraseAt(p, tokens, i + j.keys.length, true))));
+}
+
+/** How many words may stand between an out-of-scope topic and the words asking for a permit (how long the fireworks last, then "… xin phép"). */
+const PERMISSION_WITHIN = 6;
+
+/**
+ * Whether the words right after the span, within a few, ask for a permit (fireworks, then
+ * "… xin phép"): the topic is what the question asks about, not the occasion told around it (a
+ * wedding, a shop's opening).
+ */
+function permissionAfter(tokens: readonly Token[], end: number): boolean {
+  const { permissionAfter } = searchData();
+  for (let j = end; j <= Math.min(tokens.length - 1, end + PERMISSION_WITHIN); j++) if (permissionAfter.some((p) => phraseAt(p, tokens, j, true))) return true;
+  return false;
 }
 
 /** Whether the institution at the span asks for a paper ("nộp cho ngân hàng", "ngân hàng đòi …"): a circumstance. */
@@ -1815,7 +1831,8 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
     // the topic is what a procedure is asked for ("… cho máy ủi"), or right after a verb of asking,
     // wanting or going there ("xin …", "muốn …", "ra …"): it decides the question
     // (not an institution: "cho ngân hàng" is who asks for the paper)
-    const asked = !topic.unrelated && !topic.agency && spans.some(([at]) => askedFor(q.tokens, at) || requestedAt(q.tokens, at));
+    // (or followed by words asking for a permit: fireworks, then "… xin phép")
+    const asked = !topic.unrelated && !topic.agency && spans.some(([at, len]) => askedFor(q.tokens, at) || requestedAt(q.tokens, at) || permissionAfter(q.tokens, at + len));
     // of two topics named by overlapping words, the more specific: the one whose words take in more
     // of the question ("học lái máy bay" is a pilot's licence, though "học lái" is a driving
     // licence's); of topics named apart, the first
@@ -1863,10 +1880,23 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
  * the need, only that clause).
  */
 function questionWithout(q: ReadQuery, dropped: ReadonlySet<number>, inNeed: boolean): { rest: Token[]; without: Token[] } {
+  // (the purpose clause's marker goes with it: a "de" left alone reads as "đẻ", a birth)
+  const purposeFrom = q.purposeFrom - purposeMarkerLength(q);
   return {
-    rest: q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom) && (i < q.purposeFrom || i >= q.purposeTo)),
+    rest: q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom) && (i < purposeFrom || i >= q.purposeTo)),
     without: q.tokens.filter((_, i) => !dropped.has(i)),
   };
+}
+
+/** How many words the marker of the question's purpose clause ("để", "để mà") takes, right before the clause (0 when it has none). */
+function purposeMarkerLength(q: ReadQuery): number {
+  if (q.purposeFrom >= q.purposeTo) return 0;
+  // (the longest that ends there: "dùng để", not its "để")
+  let length = 0;
+  for (const m of searchData().purposeMarkers) {
+    if (m.keys.length > length && q.purposeFrom - m.keys.length >= 0 && m.keys.every((k, j) => q.tokens[q.purposeFrom - m.keys.length + j]!.key === k)) length = m.keys.length;
+  }
+  return length;
 }
 
 function read(data: IndexData, query: string | readonly Token[]): ReadQuery {

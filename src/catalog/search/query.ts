@@ -633,7 +633,7 @@ function ruledOutBefore(s: Synonym, tokens: readonly Token[], i: number): boolea
 }
 
 /** The longest synonym whose phrase is said at position i (and not ruled out by the words around it), or null. */
-function synonymAt(tokens: readonly Token[], i: number, skip?: (s: Synonym) => boolean): Synonym | null {
+function synonymAt(tokens: readonly Token[], i: number, skip?: (s: Synonym) => boolean, functionWord?: (t: Token) => boolean): Synonym | null {
   let best: Synonym | null = null;
   const all = searchData().synonymsByFirst.get(tokens[i]!.key);
   if (all === undefined) return null;
@@ -645,9 +645,11 @@ function synonymAt(tokens: readonly Token[], i: number, skip?: (s: Synonym) => b
     if (!phraseAt(s.say, tokens, i)) continue;
     if (skip?.(s)) continue;
     const next = tokens[i + s.say.keys.length];
-    // a next word typed with marks must be the table's word ("căn", not "cần"); one typed without, its key
+    // a next word typed with marks must be the table's word ("căn", not "cần"); one typed without,
+    // its key — unless the question reads it as a function word that the table does not write
+    // there ("mat can" before a verb is "mất cần", not "mất căn")
     const unless = next ? s.unlessNext.get(next.key) : undefined;
-    if (next && unless && (!next.marked || unless.has(next.tone))) continue;
+    if (next && unless && (next.marked ? unless.has(next.tone) : !functionWord?.(next) || writesFunctionWord(unless))) continue;
     if (ruledOutBefore(s, tokens, i)) continue;
     if (s.after.length > 0 && !saidBefore(s.after, tokens, i)) continue;
     // a procedure the question names outright outweighs one an ambiguous word would imply
@@ -655,6 +657,13 @@ function synonymAt(tokens: readonly Token[], i: number, skip?: (s: Synonym) => b
     best = s;
   }
   return best;
+}
+
+/** Whether a synonym's next words (unlessNext: tone signatures of one key) write a function word ("bao" of "bao lâu"). */
+function writesFunctionWord(tones: ReadonlySet<string>): boolean {
+  const { stopTones } = searchData();
+  for (const tone of tones) if (stopTones.has(tone)) return true;
+  return false;
 }
 
 /**
@@ -697,6 +706,8 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   // (the words typed without marks that their neighbours make content words: readContentWords)
   let content: ReadonlySet<Token> | undefined;
   const isStop = (t: Token): boolean => (t.marked ? stopTones.has(t.tone) : stopWords.has(t.key) && content?.has(t) !== true);
+  // (a word typed without marks read as a function word)
+  const plainStop = (t: Token): boolean => !t.marked && isStop(t);
   // a function word is what it says, never a respelling of a catalog word (nor is an animal's or
   // object's name: "con rùa" is not a typo)
   const named = subjectKeys;
@@ -752,7 +763,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     run = [];
   };
   for (let i = 0; i < tokens.length; ) {
-    const best = synonymAt(tokens, i);
+    const best = synonymAt(tokens, i, undefined, plainStop);
     const w = weightAt(i);
     if (w !== runWeight || (i >= need) !== runNeed || heard(i) !== runHeard) {
       flush();
@@ -778,7 +789,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     // a phrase starting at this one's last word and ending past it is read too: the word they share
     // belongs to both ("cưới chồng" then "chồng Hàn"), unless it says again what this one read ("mở
     // tiệm" then "tiệm tạp hóa")
-    const over = best.say.keys.length > 1 ? synonymAt(tokens, end - 1) : null;
+    const over = best.say.keys.length > 1 ? synonymAt(tokens, end - 1, undefined, plainStop) : null;
     if (over !== null && over.say.keys.length > 1 && !over.means.some((k) => best.means.includes(k))) {
       segments.push({ keys: over.means, stops: over.meansStops, share: readShare(over), weight: weightAt(end - 1) * over.weight * (need > 0 && end - 1 < need ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: end - 1 >= need, heard: heard(end - 1) });
       if (!over.keep) i = end - 1 + over.say.keys.length;
