@@ -23,6 +23,7 @@ const StopWordsFile = z.object({
   words: z.array(z.string().min(1)),
   purposeMarkers: z.array(z.string().min(1)),
   needMarkers: z.array(z.string().min(1)).optional(),
+  hearsayMarkers: z.array(z.string().min(1)).optional(),
   channels: z.object({ markers: z.array(z.string().min(1)).min(1), ways: z.array(z.string().min(1)).min(1) }).optional(),
   genericWords: z.array(z.string().min(1)),
   nameTails: z.array(z.string().min(1)),
@@ -61,6 +62,8 @@ const OutOfScopeFile = z.object({
   agencyAsks: z.object({ before: z.array(z.string().min(1)), after: z.array(z.string().min(1)) }).optional(),
   requestedAfter: z.array(z.string().min(1)).optional(),
   requestedOpening: z.array(z.string().min(1)).optional(),
+  requestedCompounds: z.array(z.string().min(1)).optional(),
+  permissionAfter: z.array(z.string().min(1)).optional(),
   registering: z.array(z.string().min(1)).optional(),
   requestJoiners: z.array(z.string().min(1)).optional(),
   requestAlternatives: z.array(z.string().min(1)).optional(),
@@ -262,6 +265,8 @@ export interface SearchData {
   purposeMarkers: Phrase[];
   /** words that start the clause stating the need ("… giờ muốn …"): the story before weighs less */
   needMarkers: Phrase[];
+  /** words saying the citizen heard of something ("nghe nói"): in a story, what follows names what they hope for */
+  hearsayMarkers: Phrase[];
   /** how a dossier is handed in: a marker ("trên", "qua") then a way ("vneid", "mạng") */
   channels: { markers: Phrase[]; ways: Phrase[] };
   /** boilerplate that ends procedure names ("thực hiện tại cấp tỉnh, cấp xã"), as written */
@@ -296,6 +301,10 @@ export interface SearchData {
   requestedAfter: Phrase[];
   /** a topic right after one of these ("thủ tục …") is what the question asks for, when only function words stand before them */
   requestedOpening: Phrase[];
+  /** nouns ending in a verb of asking or wanting ("quyết định": its "định" intends nothing): the topic after one is a paper's or a rule's, not asked for */
+  requestedCompounds: Phrase[];
+  /** words asking for a permit, said within a few words after an out-of-scope topic (fireworks, then "… xin phép"): the topic is what is asked */
+  permissionAfter: Phrase[];
   /** verbs of registering or asking for a permit: said before a topic, the activity a term of two parts pairs it with is asked for too */
   registering: Phrase[];
   /** words that join a second request to the first ("… và làm …", when a verb of asking follows): a topic after a verb of asking is then one of two asks */
@@ -347,7 +356,7 @@ export interface SearchData {
   pairMarkers: Phrase[];
   /** a settlement or an administrative unit ("bản", "thôn", "ấp"…): the words after one name a place ("bản Heo …"), not a being */
   placeWords: Phrase[];
-  /** every key of the names above (a function word or typo repair never rewrites them) */
+  /** every key of the names above and of the pronouns standing for them (a function word or typo repair never rewrites them: "chúng" of "cho chúng" is not "chung") */
   subjectKeys: ReadonlySet<string>;
 }
 
@@ -413,6 +422,7 @@ export function searchData(): SearchData {
     stopWords: stopKeys,
     purposeMarkers: stop.purposeMarkers.map(phraseOf),
     needMarkers: (stop.needMarkers ?? []).map(phraseOf),
+    hearsayMarkers: (stop.hearsayMarkers ?? []).map(phraseOf),
     channels: { markers: (stop.channels?.markers ?? []).map(phraseOf), ways: (stop.channels?.ways ?? []).map(phraseOf) },
     nameTails: stop.nameTails.map((t) => t.normalize("NFC")),
     plainVariantWords: (stop.plainVariantWords ?? []).map((t) => t.normalize("NFC")),
@@ -439,6 +449,8 @@ export function searchData(): SearchData {
     unrelatedCauses: (outOfScope.unrelatedCauses ?? []).map(phraseOf),
     requestedAfter: (outOfScope.requestedAfter ?? []).map(phraseOf),
     requestedOpening: (outOfScope.requestedOpening ?? []).map(phraseOf),
+    requestedCompounds: (outOfScope.requestedCompounds ?? []).map(phraseOf),
+    permissionAfter: (outOfScope.permissionAfter ?? []).map(phraseOf),
     registering: (outOfScope.registering ?? []).map(phraseOf),
     requestJoiners: (outOfScope.requestJoiners ?? []).map(phraseOf),
     requestAlternatives: (outOfScope.requestAlternatives ?? []).map(phraseOf),
@@ -480,7 +492,7 @@ export function searchData(): SearchData {
     copyOf: (subjects.copyOf ?? []).map(phraseOf),
     pairMarkers: (subjects.pairMarkers ?? []).map(phraseOf),
     placeWords: (subjects.placeWords ?? []).map(phraseOf),
-    subjectKeys: new Set([...subjects.notPersons, ...(subjects.things ?? []), ...(subjects.fictional ?? [])].flatMap(keys)),
+    subjectKeys: new Set([...subjects.notPersons, ...(subjects.things ?? []), ...(subjects.fictional ?? []), ...(subjects.subjectPronouns ?? [])].flatMap(keys)),
   };
   return loaded;
 }

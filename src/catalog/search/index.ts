@@ -114,7 +114,7 @@ const CURATED_BOOST = 1.04;
 const CURATED_BM25_BOOST = 1.15;
 /** MiniSearch's BM25 score (relative to the best candidate's) breaks near ties in the ranking. */
 const BM25_WEIGHT = 0.3;
-/** After a story, how much of the clause stating the need a candidate explains counts this much in the ranking. */
+/** After a story, how much of the clause stating the need (or of a hearsay clause standing for it) a candidate explains counts this much in the ranking. */
 const NEED_WEIGHT = 0.6;
 /**
  * How much of the question a candidate explains counts this much in the ranking, beside its
@@ -1278,13 +1278,23 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   total += UNKNOWN_IDF * Math.sqrt(loose);
   const tones = new Map([...q.tones].map(([t, tone]) => [t, tone.split(" ").map(toneKey).join(" ")]));
   // the clause stating the need, after a story ("…, giờ muốn …"): how much of it a candidate explains breaks ties
-  let needTotal = 0;
-  for (const t of q.needTerms) {
-    const idf = data.idf.get(t);
-    if (idf !== undefined && data.strongTerms.has(t) && !data.generic.has(t) && !inGenericPair.has(t)) needTotal += (weightOf.get(t) ?? 0) * idf;
+  const rarity = (clause: ReadonlySet<string>): number => {
+    let sum = 0;
+    for (const t of clause) {
+      const idf = data.idf.get(t);
+      if (idf !== undefined && data.strongTerms.has(t) && !data.generic.has(t) && !inGenericPair.has(t)) sum += (weightOf.get(t) ?? 0) * idf;
+    }
+    // only a clause with a rare word says what is needed (one of function and generic words says nothing)
+    return sum < data.maxIdf * NEED_RARE ? 0 : sum;
+  };
+  let needTerms = q.needTerms;
+  let needTotal = rarity(needTerms);
+  // a need clause that says nothing rare ("…, giờ làm sao?"), or none at all: a hearsay clause
+  // ("nghe nói" and a support heard of) names what is hoped for, and counts as one
+  if (needTotal === 0 && q.heardTerms.size > 0) {
+    needTerms = q.heardTerms;
+    needTotal = rarity(needTerms);
   }
-  // only a clause with a rare word says what is needed (one of function and generic words says nothing)
-  if (needTotal < data.maxIdf * NEED_RARE) needTotal = 0;
   const topBm25 = hits[0]!.score;
   const scored: Scored[] = [];
   const pending: { doc: Doc; questionCovered: number; nameCovered: number; readDamped: number; wholeCovered: number; distinctive: number; outright: boolean; bm25: number; needGot: number; missing: readonly string[] }[] = [];
@@ -1304,7 +1314,7 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
       idf,
       wi: w * (q.shares.get(typed) ?? 1) * idf,
       tone: tones.get(t),
-      need: needTotal > 0 && q.needTerms.has(t) && strongTerm && !generic,
+      need: needTotal > 0 && needTerms.has(t) && strongTerm && !generic,
       extra: stopPair(t) || !strongTerm,
       rare: !t.includes(" ") && w >= 0.5 && !generic && idf >= data.maxIdf * SHORT_RARE,
       distinctive: w >= 0.5 && !generic && (stopPair(t) ? idf >= data.maxIdf * STOP_PAIR_DISTINCTIVE && !t.split(" ").some((k) => inListedGeneric.has(k)) : idf >= data.maxIdf * (t.includes(" ") ? 0.26 : 0.44)),
@@ -1779,12 +1789,28 @@ interface TopicFound {
  * that asks only as the question's opening ("thủ tục …") counts with only function words before it.
  */
 function requestedAt(tokens: readonly Token[], at: number): boolean {
-  const { requestedAfter, requestedOpening, requestJoiners, requestAlternatives, stopWords } = searchData();
+  const { requestedAfter, requestedOpening, requestedCompounds, requestJoiners, requestAlternatives, stopWords } = searchData();
   const before = (p: Phrase): boolean => at - p.keys.length >= 0 && phraseAt(p, tokens, at - p.keys.length, true);
+  // (a noun that ends in such a verb, "quyết định", "quy định": the topic is what the paper or the rule is about)
+  if (requestedCompounds.some(before)) return false;
   // (a word that asks only as the question's opening, "thủ tục …": later in a story it tells what was being done)
   const opening = (p: Phrase): boolean => before(p) && tokens.slice(0, at - p.keys.length).every((t) => stopWords.has(t.key));
   if (!requestedAfter.some(before) && !requestedOpening.some(opening)) return false;
   return !tokens.some((_, i) => requestAlternatives.some((j) => phraseAt(j, tokens, i, true)) || requestJoiners.some((j) => phraseAt(j, tokens, i, true) && requestedAfter.some((p) => phraseAt(p, tokens, i + j.keys.length, true))));
+}
+
+/** How many words may stand between an out-of-scope topic and the words asking for a permit (how long the fireworks last, then "… xin phép"). */
+const PERMISSION_WITHIN = 6;
+
+/**
+ * Whether the words right after the span, within a few, ask for a permit (fireworks, then
+ * "… xin phép"): the topic is what the question asks about, not the occasion told around it (a
+ * wedding, a shop's opening).
+ */
+function permissionAfter(tokens: readonly Token[], end: number): boolean {
+  const { permissionAfter } = searchData();
+  for (let j = end; j <= Math.min(tokens.length - 1, end + PERMISSION_WITHIN); j++) if (permissionAfter.some((p) => phraseAt(p, tokens, j, true))) return true;
+  return false;
 }
 
 /** Whether the institution at the span asks for a paper ("nộp cho ngân hàng", "ngân hàng đòi …"): a circumstance. */
@@ -1852,7 +1878,8 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
     // the topic is what a procedure is asked for ("… cho máy ủi"), or right after a verb of asking,
     // wanting or going there ("xin …", "muốn …", "ra …"): it decides the question
     // (not an institution: "cho ngân hàng" is who asks for the paper)
-    const asked = !topic.unrelated && !topic.agency && spans.some(([at]) => askedFor(q.tokens, at) || requestedAt(q.tokens, at));
+    // (or followed by words asking for a permit: fireworks, then "… xin phép")
+    const asked = !topic.unrelated && !topic.agency && spans.some(([at, len]) => askedFor(q.tokens, at) || requestedAt(q.tokens, at) || permissionAfter(q.tokens, at + len));
     // of two topics named by overlapping words, the more specific: the one whose words take in more
     // of the question ("học lái máy bay" is a pilot's licence, though "học lái" is a driving
     // licence's); of topics named apart, the first
@@ -1900,10 +1927,23 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
  * the need, only that clause).
  */
 function questionWithout(q: ReadQuery, dropped: ReadonlySet<number>, inNeed: boolean): { rest: Token[]; without: Token[] } {
+  // (the purpose clause's marker goes with it: a "de" left alone reads as "đẻ", a birth)
+  const purposeFrom = q.purposeFrom - purposeMarkerLength(q);
   return {
-    rest: q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom) && (i < q.purposeFrom || i >= q.purposeTo)),
+    rest: q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom) && (i < purposeFrom || i >= q.purposeTo)),
     without: q.tokens.filter((_, i) => !dropped.has(i)),
   };
+}
+
+/** How many words the marker of the question's purpose clause ("để", "để mà") takes, right before the clause (0 when it has none). */
+function purposeMarkerLength(q: ReadQuery): number {
+  if (q.purposeFrom >= q.purposeTo) return 0;
+  // (the longest that ends there: "dùng để", not its "để")
+  let length = 0;
+  for (const m of searchData().purposeMarkers) {
+    if (m.keys.length > length && q.purposeFrom - m.keys.length >= 0 && m.keys.every((k, j) => q.tokens[q.purposeFrom - m.keys.length + j]!.key === k)) length = m.keys.length;
+  }
+  return length;
 }
 
 function read(data: IndexData, query: string | readonly Token[]): ReadQuery {

@@ -74,6 +74,8 @@ export interface Segment {
   typed: boolean;
   /** in the clause stating the need (the whole question when no story comes before one) */
   need: boolean;
+  /** in a hearsay clause ("nghe nói …") */
+  heard?: boolean;
 }
 
 export interface ReadQuery {
@@ -109,6 +111,8 @@ export interface ReadQuery {
   needFrom: number;
   /** the terms of that clause (empty when no story comes before one) */
   needTerms: Set<string>;
+  /** in a question of STORY_FACT_WORDS words or more, the terms of a hearsay clause ("nghe nói …"; up to the clause stating the need when one follows it) */
+  heardTerms: Set<string>;
   /** tokens an "a + b" synonym read (an out-of-scope word among them does not count: "không + lương hưu") */
   consumed: boolean[];
 }
@@ -350,6 +354,13 @@ function needStart(tokens: readonly Token[], content: (t: Token) => boolean, kno
     }
   }
   return 0;
+}
+
+/** Where a hearsay clause ("nghe nói …": data/stopwords.json hearsayMarkers) starts, or -1. */
+function hearsayStart(tokens: readonly Token[]): number {
+  const { hearsayMarkers } = searchData();
+  for (let i = 0; i < tokens.length; i++) if (hearsayMarkers.some((m) => phraseAt(m, tokens, i))) return i;
+  return -1;
 }
 
 /**
@@ -657,7 +668,7 @@ function ruledOutBefore(s: Synonym, tokens: readonly Token[], i: number): boolea
 }
 
 /** The longest synonym whose phrase is said at position i (and not ruled out by the words around it), or null. */
-function synonymAt(tokens: readonly Token[], i: number, skip?: (s: Synonym) => boolean): Synonym | null {
+function synonymAt(tokens: readonly Token[], i: number, skip?: (s: Synonym) => boolean, functionWord?: (t: Token) => boolean): Synonym | null {
   let best: Synonym | null = null;
   const all = searchData().synonymsByFirst.get(tokens[i]!.key);
   if (all === undefined) return null;
@@ -669,9 +680,11 @@ function synonymAt(tokens: readonly Token[], i: number, skip?: (s: Synonym) => b
     if (!phraseAt(s.say, tokens, i)) continue;
     if (skip?.(s)) continue;
     const next = tokens[i + s.say.keys.length];
-    // a next word typed with marks must be the table's word ("căn", not "cần"); one typed without, its key
+    // a next word typed with marks must be the table's word ("căn", not "cần"); one typed without,
+    // its key — unless the question reads it as a function word that the table does not write
+    // there ("mat can" before a verb is "mất cần", not "mất căn")
     const unless = next ? s.unlessNext.get(next.key) : undefined;
-    if (next && unless && (!next.marked || unless.has(next.tone))) continue;
+    if (next && unless && (next.marked ? unless.has(next.tone) : !functionWord?.(next) || writesFunctionWord(unless))) continue;
     if (ruledOutBefore(s, tokens, i)) continue;
     if (s.after.length > 0 && !saidBefore(s.after, tokens, i)) continue;
     // a procedure the question names outright outweighs one an ambiguous word would imply
@@ -679,6 +692,13 @@ function synonymAt(tokens: readonly Token[], i: number, skip?: (s: Synonym) => b
     best = s;
   }
   return best;
+}
+
+/** Whether a synonym's next words (unlessNext: tone signatures of one key) write a function word ("bao" of "bao lâu"). */
+function writesFunctionWord(tones: ReadonlySet<string>): boolean {
+  const { stopTones } = searchData();
+  for (const tone of tones) if (stopTones.has(tone)) return true;
+  return false;
 }
 
 /**
@@ -721,6 +741,8 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   // (the words typed without marks that their neighbours make content words: readContentWords)
   let content: ReadonlySet<Token> | undefined;
   const isStop = (t: Token): boolean => (t.marked ? stopTones.has(t.tone) : stopWords.has(t.key) && content?.has(t) !== true);
+  // (a word typed without marks read as a function word)
+  const plainStop = (t: Token): boolean => !t.marked && isStop(t);
   // a function word is what it says, never a respelling of a catalog word (nor is an animal's or
   // object's name: "con rùa" is not a typo)
   const named = subjectKeys;
@@ -760,6 +782,9 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   const channel = channelPositions(tokens);
   const channelWeak = channel.size > 0 && tokens.some((t, i) => !channel.has(i) && !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key));
   const facts = storyFacts(tokens);
+  // a hearsay clause ("nghe nói …"), up to the clause stating the need when one follows it
+  const hearsay = tokens.length >= STORY_FACT_WORDS ? hearsayStart(tokens) : -1;
+  const heard = (i: number): boolean => hearsay >= 0 && i >= hearsay && (need <= hearsay || i < need);
   const weightAt = (i: number): number => (hasContentBefore && i >= purpose && i < purposeTo ? PURPOSE_WEIGHT : 1) * (channelWeak && channel.has(i) ? CHANNEL_WEIGHT : 1) * (facts.has(i) ? STORY_FACT_WEIGHT : 1);
 
   const segments: Segment[] = [];
@@ -770,24 +795,26 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   let run: Token[] = [];
   let runWeight = 1;
   let runNeed = need === 0;
+  let runHeard = heard(0);
   const flush = (): void => {
-    if (run.length > 0) segments.push({ keys: run.map((t) => t.key), stops: run.map(isStop), marks: run.map((t) => (t.marked ? t.tone : undefined)), weight: runWeight, typed: true, need: runNeed });
+    if (run.length > 0) segments.push({ keys: run.map((t) => t.key), stops: run.map(isStop), marks: run.map((t) => (t.marked ? t.tone : undefined)), weight: runWeight, typed: true, need: runNeed, heard: runHeard });
     run = [];
   };
   for (let i = 0; i < tokens.length; ) {
-    const best = synonymAt(tokens, i);
+    const best = synonymAt(tokens, i, undefined, plainStop);
     const w = weightAt(i);
-    if (w !== runWeight || (i >= need) !== runNeed) {
+    if (w !== runWeight || (i >= need) !== runNeed || heard(i) !== runHeard) {
       flush();
       runWeight = w;
       runNeed = i >= need;
+      runHeard = heard(i);
     }
     if (best === null) {
       run.push(tokens[i]!);
       i++;
       continue;
     }
-    segments.push({ keys: best.means, stops: best.meansStops, share: readShare(best), weight: w * best.weight * (need > 0 && i < need ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: i >= need });
+    segments.push({ keys: best.means, stops: best.meansStops, share: readShare(best), weight: w * best.weight * (need > 0 && i < need ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: i >= need, heard: heard(i) });
     if (denied.has(i)) deniedSegments.add(segments[segments.length - 1]!);
     if (best.keep) {
       // the citizen's words stay, and a longer phrase starting inside them can still be read
@@ -801,9 +828,9 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     // a phrase starting at this one's last word and ending past it is read too: the word they share
     // belongs to both ("cưới chồng" then "chồng Hàn"), unless it says again what this one read ("mở
     // tiệm" then "tiệm tạp hóa")
-    const over = best.say.keys.length > 1 ? synonymAt(tokens, end - 1) : null;
+    const over = best.say.keys.length > 1 ? synonymAt(tokens, end - 1, undefined, plainStop) : null;
     if (over !== null && over.say.keys.length > 1 && !over.means.some((k) => best.means.includes(k))) {
-      segments.push({ keys: over.means, stops: over.meansStops, share: readShare(over), weight: weightAt(end - 1) * over.weight * (need > 0 && end - 1 < need ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: end - 1 >= need });
+      segments.push({ keys: over.means, stops: over.meansStops, share: readShare(over), weight: weightAt(end - 1) * over.weight * (need > 0 && end - 1 < need ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: end - 1 >= need, heard: heard(end - 1) });
       if (denied.has(end - 1)) deniedSegments.add(segments[segments.length - 1]!);
       if (!over.keep) i = end - 1 + over.say.keys.length;
     }
@@ -820,7 +847,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     // (a procedure the question names outright outweighs what the two parts imply)
     if (s.yieldTo.some((p) => tokens.some((_, j) => phraseAt(p, tokens, j)))) continue;
     const inStory = need > 0 && spans.every(([at]) => at < need);
-    segments.push({ keys: s.means, stops: s.meansStops, share: readShare(s), weight: s.weight * (inStory ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: !inStory });
+    segments.push({ keys: s.means, stops: s.meansStops, share: readShare(s), weight: s.weight * (inStory ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: !inStory, heard: spans.every(([at]) => heard(at)) });
     for (const [at, len] of spans) for (let j = at; j < at + len; j++) consumed[j] = true;
   }
 
@@ -838,7 +865,8 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   };
   const tones = new Map<string, string>();
   const needTerms = new Set<string>();
-  for (const { keys, stops, weight, marks, need: inNeed, share } of segments) {
+  const heardTerms = new Set<string>();
+  for (const { keys, stops, weight, marks, need: inNeed, heard: inHeard, share } of segments) {
     segmentShare = share ?? 1;
     keys.forEach((k, i) => {
       if (marks) {
@@ -848,6 +876,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       const stop = stops[i]! || /^\d+$/.test(k);
       if (!stop) put(k, weight);
       if (!stop && inNeed && need > 0) needTerms.add(k);
+      if (!stop && inHeard) heardTerms.add(k);
       if (i === 0) return;
       const prev = keys[i - 1]!;
       const pair = `${prev} ${k}`;
@@ -855,6 +884,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       if (!stop && !prevStop) {
         put(pair, weight);
         if (inNeed && need > 0) needTerms.add(pair);
+        if (inHeard) heardTerms.add(pair);
       }
       else if (knownPair(pair)) {
         put(pair, weight);
@@ -871,5 +901,5 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   tokens.forEach((t, i) => (denied.has(i) ? affirmedRuns.push([]) : affirmedRuns[affirmedRuns.length - 1]!.push(t.key)));
   const affirmed = denied.size === 0 ? null : [...affirmedRuns.filter((r) => r.length > 0), ...segments.filter((s) => !s.typed && !deniedSegments.has(s)).map((s) => s.keys)];
   const said = [tokens.map((t) => t.key), ...segments.map((s) => s.keys)];
-  return { tokens, segments, terms, shares, stopPairs, plainStopPairs, tones, said, affirmed: affirmed ?? said, ages: agesOf(tokens), since: sinceOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, purposeTo, needFrom: need, needTerms };
+  return { tokens, segments, terms, shares, stopPairs, plainStopPairs, tones, said, affirmed: affirmed ?? said, ages: agesOf(tokens), since: sinceOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, purposeTo, needFrom: need, needTerms, heardTerms };
 }

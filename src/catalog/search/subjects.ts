@@ -118,11 +118,24 @@ function opensAndReferred(tokens: readonly Token[], at: number, len: number): bo
   return referredAfter(tokens, at + len);
 }
 
-/** Whether a pronoun standing for a being or thing ("nó") comes at or after `from`. */
-function referredAfter(tokens: readonly Token[], from: number): boolean {
-  const { subjectPronouns } = searchData();
-  for (let j = from; j < tokens.length; j++) if (anyTypedAt(subjectPronouns, tokens, j)) return true;
+/** Whether a pronoun standing for a being or thing ("nó") comes at or after `from` (only: one after "cho" / "của", "cho nó"). */
+function referredAfter(tokens: readonly Token[], from: number, onlyAsked = false): boolean {
+  const { subjectPronouns, subjectMarkers } = searchData();
+  const pronouns = onlyAsked ? subjectPronouns.filter((p) => subjectMarkers.some((m) => m.keys.length < p.keys.length && m.keys.every((k, i) => p.keys[i] === k))) : subjectPronouns;
+  for (let j = from; j < tokens.length; j++) if (anyTypedAt(pronouns, tokens, j)) return true;
   return false;
+}
+
+/**
+ * Whether the being at the span opens the question and a procedure is then asked for it (a dog
+ * that tore a paper, then "… của nó"): what it did first is what the question tells of it, not a
+ * circumstance of someone else's matter (agent).
+ */
+function opensAndAskedFor(tokens: readonly Token[], at: number, len: number): boolean {
+  const { subjectOpeners } = searchData();
+  const start = classifiersBefore(tokens, at);
+  if (start > 0 && !subjectOpeners.some((o) => o.keys.length === start && typedAt(o, tokens, 0))) return false;
+  return referredAfter(tokens, at + len, true);
 }
 
 /** How many words may stand between a being that opens the question and its verb of wanting ("đàn vịt ngoài ao định …"). */
@@ -182,7 +195,7 @@ function named(list: readonly Phrase[], tokens: readonly Token[], keys: Readonly
     if (!p.keys.every((k) => keys.has(k))) continue;
     for (let i = 0; i + p.keys.length <= tokens.length; i++) {
       if (!phraseAt(p, tokens, i, true) && !afterClassifier(p, tokens, i)) continue;
-      if (plainReading(tokens, i, p.keys.length) || agent(tokens, i, p.keys.length) || placeNameAt(tokens, i)) continue;
+      if (plainReading(tokens, i, p.keys.length) || (agent(tokens, i, p.keys.length) && !opensAndAskedFor(tokens, i, p.keys.length)) || placeNameAt(tokens, i)) continue;
       if (where(tokens, i, p)) return true;
     }
   }
@@ -270,6 +283,6 @@ export function absurdSubject(q: ReadQuery, doc: SubjectDoc): boolean {
   // beings (livestock, forestry…) or things (vehicles, property…) itself
   return (
     (!about(data.beingProcedures) && named(data.notPersons, tokens, keys, (t, at, p) => asked(t, at, p) || opensAndReferred(t, at, p.keys.length) || opensAndWishes(t, at, p.keys.length))) ||
-    (!about(data.thingProcedures) && named(data.things, tokens, keys, (t, at, p) => asked(t, at, p)))
+    (!about(data.thingProcedures) && named(data.things, tokens, keys, (t, at, p) => asked(t, at, p) || opensAndAskedFor(t, at, p.keys.length)))
   );
 }

@@ -14,7 +14,11 @@
  *   when it is typed without marks, by two adjacent letters swapped, and the correction forms a
  *   known word pair with a neighbour ("khia sinh" → "khai sinh"), so that real words we do not
  *   know ("tuần", "gạch", "ngoi" of "ngôi nhà", not "nghi") are left alone; or, typed with marks,
- *   when a letter added makes a word of the tone typed that forms a known pair ("căn cướ").
+ *   when a letter added makes a word of the tone typed that forms a known pair ("căn cướ");
+ * - slips of the finger of a word typed with marks: a letter replaced by its neighbour on the
+ *   keyboard, or i for y, making a word the catalog writes with those very marks that forms a known
+ *   pair — for a word that is no syllable ("hộy"), or a known one typed with marks the catalog never
+ *   writes it with and pairing with neither neighbour ("ngàng nghề", "thế chấo").
  */
 import { canonicalSyllable, isVietnameseSyllable } from "../../text/vietnamese.js";
 import type { Token } from "./tokenize.js";
@@ -153,16 +157,55 @@ export function swapNeighbours(key: string, vocab: Vocabulary): string[] {
   return [...out].sort();
 }
 
+/** Each letter's neighbours on the keyboard's row (QWERTY), and i / y, the letters Vietnamese writes one for the other. */
+const KEY_SLIPS: ReadonlyMap<string, string> = (() => {
+  const slips = new Map<string, string>();
+  for (const row of ["qwertyuiop", "asdfghjkl", "zxcvbnm"]) for (let i = 0; i < row.length; i++) slips.set(row[i]!, (row[i - 1] ?? "") + (row[i + 1] ?? ""));
+  slips.set("i", slips.get("i")! + "y");
+  slips.set("y", slips.get("y")! + "i");
+  return slips;
+})();
+
+/**
+ * The words the catalog writes (tone signatures, `written`) one slip of the finger away from a word
+ * typed with marks, marks kept: a letter replaced by its neighbour on the keyboard ("chấo" for
+ * "chấp", "ngàng" for "ngành"), or i for y ("hộy"); by their keys.
+ */
+export function slipNeighbours(tone: string, written: ReadonlySet<string>): string[] {
+  const out = new Set<string>();
+  for (let i = 0; i < tone.length; i++) {
+    for (const ch of KEY_SLIPS.get(tone[i]!) ?? "") {
+      const t = tone.slice(0, i) + ch + tone.slice(i + 1);
+      if (written.has(t)) out.add(canonicalSyllable(stripMarks(t.replace(/\d$/, ""))));
+    }
+  }
+  return [...out].sort();
+}
+
 /** Repair the tokens that are not known syllables (known ones, numbers and 1-letter words stay). */
 export function repairTokens(tokens: readonly Token[], vocab: Vocabulary): Token[] {
   const out: Token[] = [];
   tokens.forEach((token, i) => {
     const key = token.key;
+    const plain = (k: string): Token => ({ key: k, tone: k, marked: token.marked });
+    const prevKey = out[out.length - 1]?.key;
+    const nextKey = tokens[i + 1]?.key;
+    const pairs = (c: string): number => (prevKey !== undefined && vocab.bigrams.has(`${prevKey} ${c}`) ? 1 : 0) + (nextKey !== undefined && vocab.bigrams.has(`${c} ${nextKey}`) ? 1 : 0);
+    // a word typed with marks, the tone typed kept, one slip of the finger away from a word the
+    // catalog writes with that tone and that pairs with a neighbour ("thế chấo" is "thế chấp")
+    const slipped = (): string | undefined => {
+      if (!token.marked || vocab.written === undefined) return undefined;
+      const found = slipNeighbours(token.tone, vocab.written).filter((c) => pairs(c) > 0);
+      found.sort((a, b) => pairs(b) - pairs(a) || (vocab.frequency.get(b) ?? 0) - (vocab.frequency.get(a) ?? 0) || (a < b ? -1 : 1));
+      return found[0];
+    };
     if (vocab.words.has(key) || /^\d+$/.test(key) || key.length < 2) {
-      out.push(token);
+      // (a known word typed with marks the catalog never writes it with, that pairs with neither
+      // neighbour, may be such a slip: "ngàng nghề" is "ngành nghề")
+      const fix = vocab.words.has(key) && vocab.written !== undefined && !vocab.written.has(token.tone) && pairs(key) === 0 ? slipped() : undefined;
+      out.push(fix === undefined ? token : plain(fix));
       return;
     }
-    const plain = (k: string): Token => ({ key: k, tone: k, marked: token.marked });
     // a letter typed twice: the word once each, marks and all (typed without marks, a doubled
     // vowel or "dd" is first a Telex key: "ddang" is "đang")
     const single = once(token);
@@ -191,15 +234,19 @@ export function repairTokens(tokens: readonly Token[], vocab: Vocabulary): Token
     // ("căn cướ" is "căn cước"; "bán gạch" is no "bán sách": no letter is added there)
     if (token.marked && vocab.tonesOf !== undefined && isVietnameseSyllable(key)) {
       const tone = toneOf(token.tone);
-      const prev = out[out.length - 1]?.key;
-      const next = tokens[i + 1]?.key;
-      const pairs = (c: string): number => (prev !== undefined && vocab.bigrams.has(`${prev} ${c}`) ? 1 : 0) + (next !== undefined && vocab.bigrams.has(`${c} ${next}`) ? 1 : 0);
       const longer = editNeighbours(key, vocab).filter((c) => c.length === key.length + 1 && pairs(c) > 0 && vocab.tonesOf!.get(c)?.has(tone) === true);
       longer.sort((a, b) => pairs(b) - pairs(a) || (vocab.frequency.get(b) ?? 0) - (vocab.frequency.get(a) ?? 0) || (a < b ? -1 : 1));
       if (longer[0] !== undefined) {
         out.push(plain(longer[0]));
         return;
       }
+    }
+    // (a slip of the finger of a word that is no syllable, even a short one: "hộy" is "hội"; a
+    // syllable no catalog word spells is a word the citizen meant, "có đốm" is not "có đơn")
+    const fix = isVietnameseSyllable(key) ? undefined : slipped();
+    if (fix !== undefined) {
+      out.push(plain(fix));
+      return;
     }
     if (key.length >= 4 && /^[a-z]+$/.test(key)) {
       const prev = out[out.length - 1]?.key;
