@@ -1361,6 +1361,10 @@ describe("answers", () => {
     // words that only look like a being's name typed without marks ("con cả", "con lớn", "cá nhân"),
     // and a thing only mentioned ("qua điện thoại")
     for (const q of ["lam lai khai sinh cho con ca bi mat", "lam can cuoc cho con lon 15 tuoi", "thường trú, cá nhân tôi cần mang gì", "đăng ký tạm trú qua điện thoại được không"]) expect(answered(q), q).toBe(true);
+    // typed without marks, a function word's look-alike followed by a place, a purpose or a
+    // demonstrative is the being ("con ma trong …", "con bo de …"); followed by a clause, the word
+    for (const q of ["khai tu cho con ma trong can nha cu", "lam tam tru cho con bo de no o lai", "cap can cuoc cho con khi ay"]) expect(answered(q), q).toBe(false);
+    for (const q of ["khai sinh cho con khi con moi sinh", "lam tam tru cho con ma khong co so ho khau"]) expect(answered(q), q).toBe(true);
     // procedures about livestock, goods for animals, vessels still answer
     for (const q of ["xin hỗ trợ phối giống cho đàn bò cái", "đăng ký hộ kinh doanh bán thức ăn cho chó mèo", "đăng ký lại chiếc ghe khi thay máy cho chiếc ghe"]) expect(answered(q), q).toBe(true);
     // a person's matter a synonym reads in their story ("mất mùa", "ghi sai": a death, a correction)

@@ -118,6 +118,7 @@ const SubjectsFile = z.object({
   copyOf: phrases.optional(),
   pairMarkers: phrases.optional(),
   placeWords: phrases.optional(),
+  beingFollowers: phrases.optional(),
 });
 
 /** The tables as imported (so that a build bundles them), by name, with the schema each must meet. */
@@ -356,6 +357,7 @@ export interface SearchData {
   pairMarkers: Phrase[];
   /** a settlement or an administrative unit ("bản", "thôn", "ấp"…): the words after one name a place ("bản Heo …"), not a being */
   placeWords: Phrase[];
+  beingFollowers: Phrase[];
   /** every key of the names above and of the pronouns standing for them (a function word or typo repair never rewrites them: "chúng" of "cho chúng" is not "chung") */
   subjectKeys: ReadonlySet<string>;
 }
@@ -492,6 +494,7 @@ export function searchData(): SearchData {
     copyOf: (subjects.copyOf ?? []).map(phraseOf),
     pairMarkers: (subjects.pairMarkers ?? []).map(phraseOf),
     placeWords: (subjects.placeWords ?? []).map(phraseOf),
+    beingFollowers: (subjects.beingFollowers ?? []).map(phraseOf),
     subjectKeys: new Set([...subjects.notPersons, ...(subjects.things ?? []), ...(subjects.fictional ?? []), ...(subjects.subjectPronouns ?? [])].flatMap(keys)),
   };
   return loaded;

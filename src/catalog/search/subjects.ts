@@ -66,6 +66,9 @@ function plainReading(tokens: readonly Token[], at: number, len: number): boolea
     for (let j = Math.max(0, last - r.keys.length + 1); j <= last; j++) {
       if (!typedAt(r, tokens, j)) continue;
       if (exact && r.keys.some((k, n) => !tokens[j + n]!.marked && (r.tones?.[n] ?? r.tone) !== k)) continue;
+      // a function word's look-alike ("mà", "khi", "bỏ") is followed by a clause, never by a
+      // place, a purpose or a demonstrative: "con ma trong …", "con bo de …", "con ma do" name the being
+      if (!written && anyTypedAt(searchData().beingFollowers, tokens, j + r.keys.length)) continue;
       return true;
     }
   }
@@ -180,6 +183,17 @@ function afterClassifier(phrase: Phrase, tokens: readonly Token[], i: number): b
 }
 
 /**
+ * Whether a phrase of function words' letters ("con ma") is typed at i without marks, in a message
+ * typed without marks, and followed by a place, a purpose or a demonstrative (data/subjects.json
+ * beingFollowers: "con ma trong nhà", "con ma đó"): a function word ("còn mà") is followed by a
+ * clause, so the letters name the being.
+ */
+function followedAsBeing(phrase: Phrase, tokens: readonly Token[], i: number): boolean {
+  if (!phraseAt(phrase, tokens, i) || writtenWithMarks(tokens)) return false;
+  return anyTypedAt(searchData().beingFollowers, tokens, i + phrase.keys.length);
+}
+
+/**
  * Whether the word at i begins a place's name: right after a settlement or an administrative
  * unit ("bản Heo …", "ấp Cá …", "xóm Gà"), typed so, a being's word names the place, not the being.
  */
@@ -194,7 +208,7 @@ function named(list: readonly Phrase[], tokens: readonly Token[], keys: Readonly
   for (const p of list) {
     if (!p.keys.every((k) => keys.has(k))) continue;
     for (let i = 0; i + p.keys.length <= tokens.length; i++) {
-      if (!phraseAt(p, tokens, i, true) && !afterClassifier(p, tokens, i)) continue;
+      if (!phraseAt(p, tokens, i, true) && !afterClassifier(p, tokens, i) && !followedAsBeing(p, tokens, i)) continue;
       if (plainReading(tokens, i, p.keys.length) || (agent(tokens, i, p.keys.length) && !opensAndAskedFor(tokens, i, p.keys.length)) || placeNameAt(tokens, i)) continue;
       if (where(tokens, i, p)) return true;
     }
