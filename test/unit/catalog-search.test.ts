@@ -973,6 +973,23 @@ describe("answers", () => {
     expect(kind("Tôi vay ngân hàng mua xe, giờ muốn hỏi lãi suất thế nào")).toBe("out-of-scope");
   });
 
+  it("reads a story's out-of-scope topic as what is asked when the clause stating the need shares only a word or two with a long procedure name", () => {
+    // the clause names a procedure surely, but says less than half of its name or an alias
+    expect(kind("Con tôi năm sau lên lớp một, muốn vào trường công gần nhà thì đăng ký tháng nào")).toBe("out-of-scope");
+    // the rest explains the clause's rare words, but says well under half of the procedure's name
+    expect(askCatalog(index, "Chị tôi bị người ta vu khống trên mạng xã hội, giờ muốn làm đơn tố cáo thì gửi ai")).toMatchObject({ kind: "out-of-scope", topic: "Trình báo công an" });
+    // a clause that names its procedure fully still answers it
+    expect(top("Nhà tôi vay ngân hàng nuôi gà, cả trại gà bị cúm phải tiêu hủy, giờ xin hỗ trợ thiệt hại ở đâu")).toBe("1.013997");
+  });
+
+  it("knows everyday matters of debts on a handwritten note, forged papers, SIM locks, social-network accounts and foreign words", () => {
+    expect(askCatalog(index, "Người quen vay của tôi 30 triệu có viết giấy nợ, giờ trốn biệt, tôi làm sao lấy lại")).toMatchObject({ kind: "out-of-scope", topic: "Đòi nợ, vay mượn, hụi họ" });
+    expect(askCatalog(index, "Mua chiếc xe cũ thì phát hiện giấy tờ giả, giờ tố cáo ở chỗ nào")).toMatchObject({ kind: "out-of-scope", topic: "Trình báo công an" });
+    expect(askCatalog(index, "số điện thoại bị khóa hai chiều, mở lại ở đâu")).toMatchObject({ kind: "out-of-scope", topic: "Điện, nước, viễn thông" });
+    expect(askCatalog(index, "quên mật khẩu tài khoản zalo, lấy lại sao")).toMatchObject({ kind: "out-of-scope" });
+    expect(askCatalog(index, "tiếng hàn nói thế nào là cảm ơn")).toEqual({ kind: "no-match" });
+  });
+
   it("reads a benefit denied with a verb of receiving before it ('không nhận trợ cấp bảo hiểm xã hội') as a circumstance", () => {
     expect(top("Ông tôi 81 tuổi, không nhận trợ cấp bảo hiểm xã hội nào, xin trợ cấp hưu trí xã hội cho ông ở đâu")).toBe("1.014027");
   });

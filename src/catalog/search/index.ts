@@ -2034,9 +2034,14 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
     // kiệm bao nhiêu" after a visa asks about no procedure, whatever its words recall)
     const needTopic = outOfScopeTopic(data, needQuery);
     const needAsksTopic = (oos.afterOpeningNeed || (needTopic !== null && !needTopic.negated && !needTopic.topic.unrelated && !needTopic.topic.agency)) && (need[0]?.nameCovered ?? 0) < NAMED_COVERED;
-    if ((need[0]?.confidence ?? 0) >= STORY_NEED_CONFIDENT && !needAsksTopic) return withVariants(data, q, scored, limit);
+    // (and says half the name of that procedure or of an alias: a clause that shares only a word or
+    // two with a long name asks about the story's topic in words any matter uses, such as a fraud
+    // to denounce beside the procedure for denouncing an officer)
+    if ((need[0]?.confidence ?? 0) >= STORY_NEED_CONFIDENT && !needAsksTopic && (need[0]?.nameCovered ?? 0) >= NAMED_COVERED) return withVariants(data, q, scored, limit);
     // (or when the rest of the question, without the topic's words, names a procedure that
-    // explains half of the rare words of that clause, or whose name it says half of: a topic in the
+    // explains half of the rare words of that clause and says nearly half its name, as a part of a
+    // name counts (a clause's rare words shared with a long name are not that procedure: a school
+    // and its papers, told after a school transfer), or whose name it says half of: a topic in the
     // story weighs less than one said plainly, where the rest must name a procedure surely; the
     // rest ranks, as the topic's words are only the story's, but an institution's words may be
     // the procedure's own, as below)
@@ -2045,7 +2050,7 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
     if (!oos.topic.unrelated && !needAsksTopic && (need[0]?.confidence ?? 0) >= MATCH_THRESHOLD) {
       const rest = scoreQuery(data, read(data, oos.rest));
       const best = rest[0];
-      if (best !== undefined && best.confidence >= MATCH_THRESHOLD && (best.needShare >= STORY_NEED_EXPLAINED || best.nameCovered >= NAMED_COVERED)) return withVariants(data, q, oos.topic.agency ? scored : rest, limit);
+      if (best !== undefined && best.confidence >= MATCH_THRESHOLD && ((best.needShare >= STORY_NEED_EXPLAINED && best.nameCovered >= NAMED_COVERED * PART_FACTOR) || best.nameCovered >= NAMED_COVERED)) return withVariants(data, q, oos.topic.agency ? scored : rest, limit);
     }
   }
   if (oos) {

@@ -185,7 +185,7 @@ function afterClassifier(phrase: Phrase, tokens: readonly Token[], i: number): b
 /**
  * Whether a phrase of function words' letters ("con ma") is typed at i without marks, in a message
  * typed without marks, and followed by a place, a purpose or a demonstrative (data/subjects.json
- * beingFollowers: "con ma trong nhà", "con ma đó"): a function word ("còn mà") is followed by a
+ * beingFollowers: a ghost "… trong" a house, "… đó"): a function word ("còn mà") is followed by a
  * clause, so the letters name the being.
  */
 function followedAsBeing(phrase: Phrase, tokens: readonly Token[], i: number): boolean {
