@@ -17,7 +17,7 @@ import {
   type SearchResult,
 } from "../../src/catalog/search/index.js";
 import { phraseOf, searchData } from "../../src/catalog/search/data.js";
-import { contentWordPairs, dropQuantityIdioms, needMarkerPairs, phraseAt, purposeMarkerPairs, readPlainFunctionWords, readQuery } from "../../src/catalog/search/query.js";
+import { contentWordPairs, synonymWordPairs, dropQuantityIdioms, needMarkerPairs, phraseAt, purposeMarkerPairs, readPlainFunctionWords, readQuery } from "../../src/catalog/search/query.js";
 import { textTokens, tokenize } from "../../src/catalog/search/tokenize.js";
 import { repairPairs, repairTokens } from "../../src/catalog/search/typos.js";
 import { searchKey } from "../../src/text/vietnamese.js";
@@ -1102,6 +1102,17 @@ describe("answers", () => {
     expect(readQuery("tâm vang", vocab, () => true, undefined, undefined, pairs).terms.has("vang")).toBe(false);
     // each word by its own neighbours: the same letters elsewhere in the question are read by theirs
     expect(readQuery("vang tam vang khai bao", vocab, () => true, undefined, undefined, pairs).segments[0]!.stops).toEqual([true, false, false, false, false]);
+  });
+
+  it("does not read a one-word synonym written with marks ('mất') in a word typed without them that a neighbour makes another word of a catalog pair ('vang mat': 'vắng mặt')", () => {
+    const pairs = synonymWordPairs(["xác nhận người vắng mặt ở nơi cư trú", "ông ấy mất năm ngoái"].map(tokenize));
+    expect([...(pairs.get("vang mat")?.[1] ?? [])]).toEqual(["măt5"]);
+    const vocab = { words: new Set(["chong", "toi", "vang", "mat", "o", "nha", "me", "roi"]), bigrams: new Set<string>(), frequency: new Map<string, number>() };
+    const reads = (q: string, wordPairs?: typeof pairs): boolean => readQuery(q, vocab, () => false, undefined, undefined, undefined, wordPairs).terms.has("khai tu");
+    expect(reads("chong toi vang mat o nha")).toBe(true);
+    expect(reads("chong toi vang mat o nha", pairs)).toBe(false);
+    // a neighbour the catalog does not pair with it leaves the synonym as it was
+    expect(reads("me toi mat roi", pairs)).toBe(true);
   });
 
   it("reads 'de' typed without marks as the word of a pair the catalog writes with another ('de nghi': 'đề nghị'), not as the purpose marker", () => {
