@@ -673,6 +673,15 @@ describe("answers", () => {
     expect(top("ghi vào sổ hộ tịch việc ly hôn đã giải quyết ở nước ngoài")).toBe("2.000554");
   });
 
+  it("reads an out-of-scope term typed without marks as the catalog's word of the same letters when the rest of the question names that word's procedure", () => {
+    // "bao hanh" of a neighbour and an intervention is "bạo hành" (abuse), which the catalog writes,
+    // not a warranty (nor the land mediation the neighbour alone recalls)
+    const abuse = ["1.004946", "2.001947", "1.012084", "1.012085", "2.000282"];
+    expect(abuse).toContain(top("ong hang xom bao hanh vo con, xa can thiep giup"));
+    // typed with marks, the warranty stays out of scope
+    expect(askCatalog(index, "tủ lạnh mới mua bị hỏng, bảo hành ở đâu")).toMatchObject({ kind: "out-of-scope" });
+  });
+
   it("reads an out-of-scope word among many others of a long question as a circumstance when the rest names the same procedure", () => {
     // a tax receipt told beside a new motorbike's first registration: the registration is asked
     expect(top("Tuần trước nhà tôi sắm chiếc xe máy mới ở cửa hàng, cửa hàng đưa hóa đơn và biên lai đóng trước bạ, làm đăng ký xe với biển số ở công an xã cần những gì")).toBe("1.013067");
