@@ -536,6 +536,14 @@ describe("answers", () => {
     expect(top("bốc biển xe máy")).toBe("1.013067");
   });
 
+  it("puts the sibling whose every own word the question mentions ahead of the plain variant: a paper lost asks for its reissue", () => {
+    // "Cấp lại …" beside "Cấp …": "đánh rơi" reads as "cấp lại", with marks or without
+    expect(top("chuyên gia người Nhật đánh rơi đâu mất tờ xác nhận được miễn giấy phép lao động, công ty muốn xin tờ mới")).toBe("1.014197");
+    expect(top("ky su nguoi nhat danh roi to xac nhan duoc mien giay phep lao dong, cong ty muon xin to moi")).toBe("1.014197");
+    // but a lone word typed without marks in a question without marks may be another word: "han" of "người han" is no "Gia hạn …"
+    expect(top("giam doc nguoi han cua cong ty duoc mien giay phep lao dong, can giay xac nhan thi nop o dau")).toBe("1.014196");
+  });
+
   it("reads 'mất' before how long or how much as the time or cost it takes, not as a lost paper or a death", () => {
     const renew = askCatalog(index, "đổi thẻ căn cước mất mấy ngày");
     expect(renew.kind).toBe("match");
