@@ -1125,6 +1125,16 @@ describe("answers", () => {
     expect(readQuery("vang tam vang khai bao", vocab, () => true, undefined, undefined, pairs).segments[0]!.stops).toEqual([true, false, false, false, false]);
   });
 
+  it("reads a word typed without marks that is a function word only inside a stop phrase of several words ('gia' of 'gia đình') as its letters elsewhere ('bo gia': 'bố già')", () => {
+    const vocab = { words: new Set(["bo", "toi", "gia", "yeu", "dinh", "ngheo", "hai"]), bigrams: new Set<string>(), frequency: new Map([["gia", 12]]) };
+    expect(readQuery("bo toi gia yeu", vocab, () => false).terms.has("gia")).toBe(true);
+    // (not one the catalog never uses as a content word)
+    expect(readQuery("bo toi hai yeu", vocab, () => false).terms.has("hai")).toBe(false);
+    expect(readQuery("gia dinh toi ngheo", vocab, () => false).terms.has("gia")).toBe(false);
+    // typed with marks, it is read by them as before
+    expect(readQuery("gia đình tôi nghèo", vocab, () => false).terms.has("gia")).toBe(false);
+  });
+
   it("does not read a one-word synonym written with marks ('mất') in a word typed without them that a neighbour makes another word of a catalog pair ('vang mat': 'vắng mặt')", () => {
     const pairs = synonymWordPairs(["xác nhận người vắng mặt ở nơi cư trú", "ông ấy mất năm ngoái"].map(tokenize));
     expect([...(pairs.get("vang mat")?.[1] ?? [])]).toEqual(["măt5"]);

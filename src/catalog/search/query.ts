@@ -595,6 +595,28 @@ function otherWordOfPair(s: Synonym, tokens: readonly Token[], i: number, pairs:
   return other;
 }
 
+/**
+ * The words typed without marks that are function words only as a word of a stop phrase of
+ * several words ("gia" of "gia đình"; data/stopwords.json words), said outside it, whose letters
+ * the catalog's texts use as a content word (a term of the index: "già", "giá"): they are that
+ * content word there ("bo gia yeu" is "bố già yếu"), as readContentWords reads one (its set, with
+ * these tokens replaced by copies of their own, added).
+ */
+export function readOutsideStopPhrases(tokens: Token[], content: ReadonlySet<Token> | undefined, vocabulary: Vocabulary): ReadonlySet<Token> | undefined {
+  const { stopPhrasesOf } = searchData();
+  let out: Set<Token> | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const phrases = t.marked || !vocabulary.frequency.has(t.key) ? undefined : stopPhrasesOf.get(t.key);
+    if (phrases === undefined) continue;
+    if (phrases.some((p) => p.keys.some((k, j) => k === t.key && i - j >= 0 && phraseAt({ keys: p.keys, tone: null }, tokens, i - j)))) continue;
+    out ??= new Set(content);
+    tokens[i] = { ...t };
+    out.add(tokens[i]!);
+  }
+  return out ?? content;
+}
+
 const lexiconTonesOf = new WeakMap<readonly Synonym[], Set<string>>();
 
 /** The words the synonym table writes with marks, by tone signature ("dưng" of "người dưng"), found once. */
@@ -836,6 +858,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     }
   }
   if (contentPairs !== undefined) content = readContentWords(tokens, contentPairs);
+  content = readOutsideStopPhrases(tokens, content, vocabulary);
   const purpose = purposeStart(tokens, knownPair, (pair) => purposePairs?.get(pair));
   const hasContentBefore = purpose > 0 && tokens.slice(0, purpose).some((t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key));
   const need = needStart(tokens, (t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key), knownPair, (pair) => markerPairs?.get(pair));
