@@ -73,6 +73,8 @@ const Condition = z.union([z.array(z.string().min(1)).min(1), z.object({ age: Ra
 const VariantsFile = z.object({
   about,
   exclusive: z.array(z.object({ id: z.string().min(1), values: z.array(z.object({ label: z.string().min(1), says: z.array(z.string().min(1)), names: z.array(z.string().min(1)) })).min(2) })).optional(),
+  benefitActs: z.array(z.string().min(1)).optional(),
+  lifecycleActs: z.array(z.string().min(1)).optional(),
   groups: z.array(
     z.object({
       id: z.string().min(1),
@@ -314,6 +316,10 @@ export interface SearchData {
   groups: VariantGroup[];
   /** qualities a procedure's name states one value of, which rule each other out (variants.json exclusive: public or private) */
   exclusive: { id: string; values: { label: string; says: Phrase[]; names: Phrase[] }[] }[];
+  /** the words of a benefit (variants.json benefitActs: "hỗ trợ", "học phí"), as the keys of a term ("ho tro") */
+  benefitActs: string[];
+  /** the acts of an institution's life (variants.json lifecycleActs: "thành lập", "giải thể"), as the keys of a term */
+  lifecycleActs: string[];
   personProcedures: Phrase[];
   /** words that, said in a question, name a matter only a person has ("kết hôn", "căn cước") */
   personMatters: Phrase[];
@@ -457,6 +463,8 @@ export function searchData(): SearchData {
     agencyAsks: { before: (outOfScope.agencyAsks?.before ?? []).map(phraseOf), after: (outOfScope.agencyAsks?.after ?? []).map(phraseOf) },
     topicNegation: { negators: (outOfScope.negation?.negators ?? []).map(phraseOf), between: (outOfScope.negation?.between ?? []).map(phraseOf), papers: (outOfScope.negation?.papers ?? []).map(phraseOf), questionTags: (outOfScope.negation?.questionTags ?? []).map(phraseOf) },
     exclusive: (variants.exclusive ?? []).map((d) => ({ id: d.id, values: d.values.map((v) => ({ label: v.label, says: v.says.map(phraseOf), names: v.names.map(phraseOf) })) })),
+    benefitActs: (variants.benefitActs ?? []).map((t) => phraseOf(t).keys.join(" ")),
+    lifecycleActs: (variants.lifecycleActs ?? []).map((t) => phraseOf(t).keys.join(" ")),
     groups: variants.groups.map((g) => ({
       id: g.id,
       prompt: g.prompt,

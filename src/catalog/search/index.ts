@@ -158,6 +158,8 @@ const SHORT_OFFERED = 3;
 const AGE_OUTSIDE = 1;
 /** How far a procedure whose name states another value of a quality than the question's goes behind (data/variants.json exclusive). */
 const OTHER_VALUE = 1;
+/** How far a procedure for an act of an institution's life goes behind when the question asks for a benefit (data/variants.json lifecycleActs). */
+const OTHER_ACT = 0.3;
 const NONE: readonly string[] = [];
 
 /** A procedure as MiniSearch indexes it (the aliases one a line). */
@@ -1425,6 +1427,17 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
       return named.size > 0 && !named.has([...said][0]!);
     };
     if (scored.some((s) => s.confidence >= MATCH_THRESHOLD && !other(s))) for (const s of scored) if (other(s)) s.rank -= OTHER_VALUE;
+  }
+  // a question asking for a benefit ("hỗ trợ học phí") and naming no act of an institution's life
+  // is not about founding, merging, dissolving or converting the institution it names ("trường mầm
+  // non tư thục"): a procedure for such an act (and no benefit) goes behind, while one for a benefit
+  // is sure enough to answer (data/variants.json benefitActs, lifecycleActs)
+  const { benefitActs, lifecycleActs } = searchData();
+  const benefits = benefitActs.filter((t) => weightOf.has(t));
+  if (benefits.length > 0 && !lifecycleActs.some((t) => weightOf.has(t))) {
+    const names = (s: Scored, acts: readonly string[]): boolean => acts.some((t) => s.doc.nameTerms.has(t));
+    if (scored.some((s) => s.confidence >= MATCH_THRESHOLD && names(s, benefits)))
+      for (const s of scored) if (names(s, lifecycleActs) && !names(s, benefitActs)) s.rank -= OTHER_ACT;
   }
   scored.sort((a, b) => b.rank - a.rank || (a.doc.code < b.doc.code ? -1 : 1));
   preferSaidDifferences(data, scored, weightOf, tones, q.tokens);
