@@ -162,8 +162,19 @@ export interface Phrase {
   written?: boolean;
 }
 
-/** A tone signature with the kí / ký spelling unified. */
-export const sameToneKey = (tone: string): string => tone.replace(/^((?:qu|ch|gh|gi|kh|ng|nh|ph|th|tr|[bcdghklmnprstvx]))y(\d?)$/u, "$1i$2");
+const KY_SPELLING = /^((?:qu|ch|gh|gi|kh|ng|nh|ph|th|tr|[bcdghklmnprstvx]))y(\d?)$/u;
+
+/**
+ * A tone signature with the kí / ký spelling unified. (Only a signature ending in "y", or in "y"
+ * and a tone digit, is given to the regular expression: a replace makes a new string even where
+ * nothing matches, and the index build and each question ask this of most words they read.)
+ */
+export function sameToneKey(tone: string): string {
+  const n = tone.length;
+  const last = tone.charCodeAt(n - 1);
+  const y = last === 0x79 || (last >= 0x30 && last <= 0x39 && tone.charCodeAt(n - 2) === 0x79);
+  return y ? tone.replace(KY_SPELLING, "$1i$2") : tone;
+}
 
 /** Each word's tone signature with the kí / ký spelling unified, worked out once (the tables say the same words thousands of times). */
 const wordToneKeys = new Map<string, string>();
@@ -373,8 +384,16 @@ function wordTones(phrases: readonly string[]): Map<string, Set<string>> {
 
 let loaded: SearchData | undefined;
 
+/**
+ * The tables, read the first time they are asked for. (The reading is a function of its own: its
+ * closures' variables made searchData allocate their scope at every call, before it returned the
+ * tables, and the index build and each question ask for them at nearly every word.)
+ */
 export function searchData(): SearchData {
-  if (loaded) return loaded;
+  return (loaded ??= readTables());
+}
+
+function readTables(): SearchData {
   const abbreviations = read(AbbreviationsFile, abbreviationsJson);
   const stop = read(StopWordsFile, stopWordsJson);
   const synonyms = read(SynonymsFile, synonymsJson);
@@ -416,7 +435,7 @@ export function searchData(): SearchData {
     if (same === undefined) synonymsByFirst.set(first, [syn]);
     else same.push(syn);
   }
-  loaded = {
+  return {
     abbreviations: new Map(Object.entries(abbreviations.entries).map(([abbr, words]) => [keys(abbr).join(""), keys(words)])),
     abbreviationTokens: new Map(Object.entries(abbreviations.entries).map(([abbr, words]) => [keys(abbr).join(""), tokenize(words)])),
     stopWords: stopKeys,
@@ -494,7 +513,6 @@ export function searchData(): SearchData {
     placeWords: (subjects.placeWords ?? []).map(phraseOf),
     subjectKeys: new Set([...subjects.notPersons, ...(subjects.things ?? []), ...(subjects.fictional ?? []), ...(subjects.subjectPronouns ?? [])].flatMap(keys)),
   };
-  return loaded;
 }
 
 /**
