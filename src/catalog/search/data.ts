@@ -112,6 +112,7 @@ const SubjectsFile = z.object({
   agentVerbs: phrases.optional(),
   plainReadings: phrases.optional(),
   goodsBefore: phrases.optional(),
+  goingVerbs: phrases.optional(),
   soldPersons: z.object({ verbs: phrases, persons: phrases }).optional(),
   impossibleActs: phrases.optional(),
   personOwned: phrases.optional(),
@@ -354,6 +355,8 @@ export interface SearchData {
   /** words that look like a being's name (typed without marks) and name none ("con ca": "con cả") */
   plainReadings: Phrase[];
   /** goods or services before "cho" ("thức ăn cho …"): what is sold for a being, not a procedure asked for it */
+  /** verbs of going that may open what follows "cho …" ("cho" a child "đi …"): someone let go somewhere, not a thing asked for */
+  goingVerbs: Phrase[];
   goodsBefore: Phrase[];
   /** selling, pawning or buying a person: a verb, then a person */
   soldPersons: { verbs: Phrase[]; persons: Phrase[] };
@@ -505,6 +508,7 @@ function readTables(): SearchData {
     agentVerbs: (subjects.agentVerbs ?? []).map(phraseOf),
     plainReadings: (subjects.plainReadings ?? []).map(phraseOf),
     goodsBefore: (subjects.goodsBefore ?? []).map(phraseOf),
+    goingVerbs: (subjects.goingVerbs ?? []).map(phraseOf),
     soldPersons: { verbs: (subjects.soldPersons?.verbs ?? []).map(phraseOf), persons: (subjects.soldPersons?.persons ?? []).map(phraseOf) },
     impossibleActs: (subjects.impossibleActs ?? []).map(phraseOf),
     personOwned: (subjects.personOwned ?? []).map(phraseOf),

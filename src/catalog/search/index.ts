@@ -19,7 +19,7 @@
 import MiniSearch from "minisearch";
 import { sameToneKey, searchData, useSearchData, type SearchData, type OutOfScopeTopic, type Phrase, type Synonym, type VariantGroup, type VariantMember } from "./data.js";
 import type { AnswerResult, SearchAnswer } from "./answer.js";
-import { contentWordPairs, expandAbbreviations, needMarkerPairs, type ContentWordPair, phraseAt, purposeMarkerPairs, phraseSpans, readAlias, readQuery, saysPhrase, writtenWithMarks, type ReadQuery } from "./query.js";
+import { contentWordPairs, synonymWordPairs, type SynonymWordPairs, expandAbbreviations, needMarkerPairs, type ContentWordPair, phraseAt, purposeMarkerPairs, phraseSpans, readAlias, readQuery, saysPhrase, writtenWithMarks, type ReadQuery } from "./query.js";
 import { absurdSubject, askedFor } from "./subjects.js";
 import { extractProcedureCodes, syllableKey, tokenize, tokenizeWritten, type Token } from "./tokenize.js";
 import { toneOf, type Vocabulary } from "./typos.js";
@@ -236,6 +236,8 @@ interface IndexData {
   purposePairs: ReadonlyMap<string, boolean>;
   /** pairs of names and aliases with a word spelt as a function word but written as a content word (query.ts contentWordPairs) */
   contentPairs: ReadonlyMap<string, ContentWordPair>;
+  /** pairs of names and aliases with a word spelt as a one-word synonym written with marks, and its tones there (query.ts synonymWordPairs) */
+  wordPairs: SynonymWordPairs;
   /** the constants of the sibling and variant steps (SIBLING_TUNING) */
   sibling: Readonly<SiblingTuning>;
 }
@@ -1069,7 +1071,7 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   // and the tones it writes each word with, in texts written with marks ("được": "duoc" is 5)
   const { flat, written, tonesOf } = table;
   const texts = procedures.flatMap((p) => [p.name, ...p.aliases]).map(tokensOf);
-  const index: IndexData = { mini, postings: new Map(), stored: null, readings: readOf, docs, byCode, idf, terms, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)), markerPairs: needMarkerPairs(texts), purposePairs: purposeMarkerPairs(texts), contentPairs: contentWordPairs(texts), sibling: SIBLING_TUNING };
+  const index: IndexData = { mini, postings: new Map(), stored: null, readings: readOf, docs, byCode, idf, terms, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)), markerPairs: needMarkerPairs(texts), purposePairs: purposeMarkerPairs(texts), contentPairs: contentWordPairs(texts), wordPairs: synonymWordPairs(texts), sibling: SIBLING_TUNING };
   return index as unknown as CatalogSearchIndex;
 }
 
@@ -1820,13 +1822,50 @@ function askingAgency(tokens: readonly Token[], at: number, len: number): boolea
   return before.some((b) => at - b.keys.length >= 0 && phraseAt(b, tokens, at - b.keys.length, true)) || after.some((a) => phraseAt(a, tokens, at + len, true));
 }
 
+/** Per index: the pair of an out-of-scope term's words the catalog writes otherwise (writtenOtherwise), found once a term. */
+const otherwiseWritten = new WeakMap<IndexData, Map<Phrase, string | null>>();
+
+/** Among how many of the best candidates a procedure writing a term's letters otherwise reads them as its own. */
+const OTHERWISE_NAMED = 3;
+
+/**
+ * A pair of a term's words (as keys) that the catalog's names and aliases write with other marks
+ * and never with the term's own, if any: typed without marks, the letters may be the catalog's
+ * word rather than the topic's. Only terms of several words written with marks; worked out when
+ * a question first says the term.
+ */
+function writtenOtherwise(data: IndexData, term: Phrase): string | null {
+  if (term.tones === undefined || term.keys.length < 2 || term.parts !== undefined) return null;
+  let known = otherwiseWritten.get(data);
+  if (known === undefined) otherwiseWritten.set(data, (known = new Map()));
+  const found = known.get(term);
+  if (found !== undefined) return found;
+  let answer: string | null = null;
+  const tones = term.tones.map(toneKey);
+  for (let i = 1; i < term.keys.length && answer === null; i++) {
+    const pair = pairOf(term.keys[i - 1]!, term.keys[i]!);
+    const tonePair = pairOf(tones[i - 1]!, tones[i]!);
+    if (tonePair === pair) continue;
+    let other = false;
+    let own = false;
+    for (const doc of data.docs) {
+      if (!doc.markedTerms.has(pair)) continue;
+      if (doc.strongTones.has(tonePair)) own = true;
+      else other = true;
+    }
+    if (other && !own) answer = pair;
+  }
+  known.set(term, answer);
+  return answer;
+}
+
 /**
  * The out-of-scope topic the question names (not counting words a synonym read otherwise; the
  * first in the table, unless another named by overlapping words takes in more of them),
  * the rest of the question, and whether the topic is told only in the story before the clause
  * stating the need (a loan told before "giờ muốn …").
  */
-function outOfScopeTopic(q: ReadQuery): TopicFound | null {
+function outOfScopeTopic(data: IndexData, q: ReadQuery): TopicFound | null {
   let denied: TopicFound | null = null;
   let found: { words: ReadonlySet<number>; topic: TopicFound } | null = null;
   // the words each term the question says plainly takes in
@@ -1857,6 +1896,14 @@ function outOfScopeTopic(q: ReadQuery): TopicFound | null {
     // a topic asked for, then what it is for (a purpose clause, "… để …"): the purpose is not
     // another question (a procedure it names is not the paper asked for)
     const { rest, without } = questionWithout(q, dropped, inNeed);
+    // a term typed without marks whose letters the catalog writes with other marks, and never
+    // with the term's, is the catalog's word when the question's other words name a procedure
+    // that writes them so ("bao hanh" of a child and an intervention is "bạo hành", not a warranty)
+    const otherPair = without.length > 0 && [...dropped].every((i) => !q.tokens[i]!.marked) ? writtenOtherwise(data, term) : null;
+    if (otherPair !== null) {
+      const others = scoreQuery(data, read(data, without));
+      if ((others[0]?.confidence ?? 0) >= MATCH_THRESHOLD && others.slice(0, OTHERWISE_NAMED).some((s) => s.doc.markedTerms.has(otherPair))) continue;
+    }
     // a topic told only in the story before the clause stating the need (a topic said again in
     // that clause is what the clause asks about; not an institution, a weaker sign, which a long
     // story names again as where things happened)
@@ -1948,7 +1995,7 @@ function purposeMarkerLength(q: ReadQuery): number {
 }
 
 function read(data: IndexData, query: string | readonly Token[]): ReadQuery {
-  return readQuery(query, data.vocabulary, (pair) => data.idf.has(pair), data.markerPairs, data.purposePairs, data.contentPairs);
+  return readQuery(query, data.vocabulary, (pair) => data.idf.has(pair), data.markerPairs, data.purposePairs, data.contentPairs, data.wordPairs);
 }
 
 /** The confidence of a variant a stated age decides, in a group the question names. */
@@ -1976,7 +2023,7 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
 
   if (top && top.confidence >= MATCH_THRESHOLD && absurdSubject(q, top.doc)) return { kind: "no-match" };
 
-  const oos = outOfScopeTopic(q);
+  const oos = outOfScopeTopic(data, q);
   // a denied topic ("chưa có …"), or a paper, is a circumstance of a procedure the question names surely enough
   // (or of a procedure whose name itself names the topic: "… chưa tham gia bảo hiểm xã hội")
   if (oos?.negated && top !== undefined && (top.confidence >= (oos.paper ? PAPER_CONFIDENT : NEGATED_CONFIDENT) || (top.confidence >= MATCH_THRESHOLD && namesTerm(top.doc, oos.term, q, true)))) return withVariants(data, q, scored, limit);
@@ -1988,7 +2035,7 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
     // (when that clause itself names an out-of-scope matter plainly, or the topic follows a need
     // that opens the question, its procedure must be one whose name it covers: "… cần sổ tiết
     // kiệm bao nhiêu" after a visa asks about no procedure, whatever its words recall)
-    const needTopic = outOfScopeTopic(needQuery);
+    const needTopic = outOfScopeTopic(data, needQuery);
     const needAsksTopic = (oos.afterOpeningNeed || (needTopic !== null && !needTopic.negated && !needTopic.topic.unrelated && !needTopic.topic.agency)) && (need[0]?.nameCovered ?? 0) < NAMED_COVERED;
     if ((need[0]?.confidence ?? 0) >= STORY_NEED_CONFIDENT && !needAsksTopic) return withVariants(data, q, scored, limit);
     // (or when the rest of the question, without the topic's words, names a procedure that
@@ -2038,7 +2085,7 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
       // court case and a debt, not the commune's mediation its words recall; the ID card that takes in the health-insurance card
       // and the driving licence names both)
       // (an institution, "ngân hàng … đòi", is not another topic: it may be who asks for the paper)
-      const otherTopic = oos.topic.unrelated ? null : outOfScopeTopic(restQuery);
+      const otherTopic = oos.topic.unrelated ? null : outOfScopeTopic(data, restQuery);
       const namesOtherTopic = (doc: Doc): boolean => otherTopic !== null && !otherTopic.negated && !otherTopic.topic.unrelated && !otherTopic.topic.agency && !namesTerm(doc, otherTopic.term, q);
       // (an institution is a weaker sign than a topic: the rest needs to name a procedure as surely
       // as beside a matter that is no administrative one)

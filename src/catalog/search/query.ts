@@ -598,6 +598,70 @@ export function readContentWords(tokens: Token[], pairs: ReadonlyMap<string, Con
   return content;
 }
 
+/**
+ * The catalog's pairs of adjacent words (names and aliases written with marks) with a word spelt
+ * as a one-word synonym written with marks ("hiến", "mất"): by pair, the tone signatures that
+ * word is written with in each place (null where the place is not such a word). "hiện tại" and
+ * "vắng mặt" tell that "hien tai" and "vang mat" typed without marks are not "hiến", "mất".
+ */
+export type SynonymWordPairs = ReadonlyMap<string, readonly [ReadonlySet<string> | null, ReadonlySet<string> | null]>;
+
+/** The keys of the one-word synonyms written with marks (their say's tone is not their letters). */
+function markedSynonymKeys(): Set<string> {
+  const keys = new Set<string>();
+  for (const s of searchData().synonyms) if (!s.say.parts && s.say.keys.length === 1 && s.say.tone !== null && s.say.tone !== s.say.keys[0]) keys.add(s.say.keys[0]!);
+  return keys;
+}
+
+export function synonymWordPairs(texts: Iterable<readonly Token[]>): Map<string, [Set<string> | null, Set<string> | null]> {
+  const keys = markedSynonymKeys();
+  const pairs = new Map<string, [Set<string> | null, Set<string> | null]>();
+  const add = (pair: string, place: 0 | 1, tone: string): void => {
+    let entry = pairs.get(pair);
+    if (entry === undefined) pairs.set(pair, (entry = [null, null]));
+    (entry[place] ??= new Set()).add(sameToneKey(tone));
+  };
+  for (const tokens of texts) {
+    if (!tokens.some((t) => t.marked)) continue;
+    for (let i = 1; i < tokens.length; i++) {
+      const a = tokens[i - 1]!;
+      const b = tokens[i]!;
+      if (keys.has(a.key)) add(`${a.key} ${b.key}`, 0, a.tone);
+      if (keys.has(b.key)) add(`${a.key} ${b.key}`, 1, b.tone);
+    }
+  }
+  return pairs;
+}
+
+/**
+ * Whether a one-word synonym written with marks ("hiến") is not what a word typed without them
+ * says at position i: a neighbour typed without marks makes with it a pair the catalog writes
+ * only with another word of those letters ("vang mat" is "vắng mặt"; synonymWordPairs), and no
+ * neighbour makes one written with the synonym's word.
+ */
+function otherWordOfPair(s: Synonym, tokens: readonly Token[], i: number, pairs: SynonymWordPairs): boolean {
+  const t = tokens[i]!;
+  if (t.marked || s.say.parts || s.say.keys.length !== 1 || s.say.tone === null) return false;
+  const tone = sameToneKey(s.say.tone);
+  let other = false;
+  const prev = tokens[i - 1];
+  const next = tokens[i + 1];
+  const places: [Token | undefined, string, 0 | 1][] = [
+    [prev, `${prev?.key} ${t.key}`, 1],
+    [next, `${t.key} ${next?.key}`, 0],
+  ];
+  for (const [n, pair, place] of places) {
+    // (a next word that a number follows is the number's unit: "cuoi nam 2005" may be the wedding
+    // of that year as well as its end)
+    if (n === undefined || n.marked || (place === 0 && /^\d/.test(tokens[i + 2]?.key ?? ""))) continue;
+    const tones = pairs.get(pair)?.[place];
+    if (!tones) continue;
+    if (tones.has(tone)) return false;
+    other = true;
+  }
+  return other;
+}
+
 const lexiconTonesOf = new WeakMap<readonly Synonym[], Set<string>>();
 
 /** The words the synonym table writes with marks, by tone signature ("dưng" of "người dưng"), found once. */
@@ -817,7 +881,7 @@ export function readAlias(tokens: readonly Token[], written: readonly string[], 
  * Reads a question (or tokens already read: a part of a question, with the marks the citizen
  * typed, as when the words naming an out-of-scope topic are set aside).
  */
-export function readQuery(query: string | readonly Token[], vocabulary: Vocabulary, knownPair: (pair: string) => boolean, markerPairs?: ReadonlyMap<string, boolean>, purposePairs?: ReadonlyMap<string, boolean>, contentPairs?: ReadonlyMap<string, ContentWordPair>): ReadQuery {
+export function readQuery(query: string | readonly Token[], vocabulary: Vocabulary, knownPair: (pair: string) => boolean, markerPairs?: ReadonlyMap<string, boolean>, purposePairs?: ReadonlyMap<string, boolean>, contentPairs?: ReadonlyMap<string, ContentWordPair>, wordPairs?: SynonymWordPairs): ReadQuery {
   const { synonymsByFirst, stopWords, stopTones, generic, subjectKeys } = searchData();
   // (the words typed without marks that their neighbours make content words: readContentWords)
   let content: ReadonlySet<Token> | undefined;
@@ -868,6 +932,9 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   const heard = (i: number): boolean => hearsay >= 0 && i >= hearsay && (need <= hearsay || i < need);
   const weightAt = (i: number): number => (hasContentBefore && i >= purpose && i < purposeTo ? PURPOSE_WEIGHT : 1) * (channelWeak && channel.has(i) ? CHANNEL_WEIGHT : 1) * (facts.has(i) ? STORY_FACT_WEIGHT : 1);
 
+  // a one-word synonym written with marks is not read in a word typed without them that a
+  // neighbour makes another word of a catalog pair ("vang mat": otherWordOfPair)
+  const otherWordAt = (i: number): ((s: Synonym) => boolean) | undefined => (wordPairs === undefined ? undefined : (s) => otherWordOfPair(s, tokens, i, wordPairs));
   const segments: Segment[] = [];
   // (the segments read from words a negator denies: they say nothing the question affirms)
   const deniedSegments = new Set<Segment>();
@@ -882,7 +949,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     run = [];
   };
   for (let i = 0; i < tokens.length; ) {
-    const best = synonymAt(tokens, i, undefined, plainStop);
+    const best = synonymAt(tokens, i, otherWordAt(i), plainStop);
     const w = weightAt(i);
     if (w !== runWeight || (i >= need) !== runNeed || heard(i) !== runHeard) {
       flush();
@@ -909,7 +976,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     // a phrase starting at this one's last word and ending past it is read too: the word they share
     // belongs to both ("cưới chồng" then "chồng Hàn"), unless it says again what this one read ("mở
     // tiệm" then "tiệm tạp hóa")
-    const over = best.say.keys.length > 1 ? synonymAt(tokens, end - 1, undefined, plainStop) : null;
+    const over = best.say.keys.length > 1 ? synonymAt(tokens, end - 1, otherWordAt(end - 1), plainStop) : null;
     if (over !== null && over.say.keys.length > 1 && !over.means.some((k) => best.means.includes(k))) {
       segments.push({ keys: over.means, stops: over.meansStops, share: readShare(over), weight: weightAt(end - 1) * over.weight * (need > 0 && end - 1 < need ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: end - 1 >= need, heard: heard(end - 1) });
       if (denied.has(end - 1)) deniedSegments.add(segments[segments.length - 1]!);
