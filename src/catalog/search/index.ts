@@ -1841,7 +1841,7 @@ function writtenOtherwise(data: IndexData, term: Phrase): string | null {
   const found = known.get(term);
   if (found !== undefined) return found;
   let answer: string | null = null;
-  const tones = term.tones.map(toneKey);
+  const tones = term.tones.map(sameToneKey);
   for (let i = 1; i < term.keys.length && answer === null; i++) {
     const pair = pairOf(term.keys[i - 1]!, term.keys[i]!);
     const tonePair = pairOf(tones[i - 1]!, tones[i]!);
