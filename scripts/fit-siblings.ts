@@ -24,6 +24,7 @@ const GRID: { [K in keyof SiblingTuning]: number[] } = {
   differenceWeight: [0, 0.15, 0.25, 0.35, 0.45, 0.6],
   unsaidWeight: [0, 0.15, 0.3, 0.45],
   variantClearlyAhead: [0, 0.05, 0.15, 0.25, 0.4],
+  saidOverPlain: [0, 0.1, 0.2, 0.3, 0.45],
 };
 
 const keepOutAt = process.argv.indexOf("--keep-out");

@@ -198,6 +198,29 @@ describe("question text", () => {
     expect(readQuery(short, vocab, () => false).heardTerms.size).toBe(0);
   });
 
+  it("ends a hearsay clause at the end of its sentence: the story told in the next sentence is not what was heard of", () => {
+    const story = "Hợp tác xã chúng tôi chăn nuôi vịt đẻ ở ven sông. Nghe nói tỉnh có tiền giúp các nhóm nông dân làm chung. Vịt năm nay chết nhiều vì dịch, chuồng trại xuống cấp cả rồi";
+    const vocab = { words: new Set(tokenize(story).map((t) => t.key)), bigrams: new Set<string>(), frequency: new Map<string, number>() };
+    const told = readQuery(story, vocab, () => false);
+    expect(told.heardTerms.has("nong")).toBe(true);
+    expect(told.heardTerms.has("dich")).toBe(false);
+    expect(told.heardTerms.has("chuong")).toBe(false);
+    // (the same words in one sentence: the clause runs on)
+    const oneSentence = readQuery(story.replace(/\. V/u, ", v"), vocab, () => false);
+    expect(oneSentence.heardTerms.has("dich")).toBe(true);
+  });
+
+  it("starts no need clause at a need marker inside a phrase that says something else ('giờ đã …', 'không còn cần')", () => {
+    const held = "anh tôi bị thương khi đi lính, giờ đã được cấp thẻ thương binh, nay tôi muốn xin trợ cấp cho anh";
+    const noLonger = "em gái tôi bệnh lâu năm nay đã khỏe không còn cần người chăm, tôi muốn thôi nhận trợ cấp";
+    const now = "anh tôi bị thương khi đi lính, giờ muốn xin trợ cấp cho anh";
+    const vocab = { words: new Set([held, noLonger, now].flatMap((q) => tokenize(q).map((t) => t.key))), bigrams: new Set<string>(), frequency: new Map<string, number>() };
+    const at = (q: string, word: string): number => tokenize(q).findIndex((t) => t.key === word);
+    expect(readQuery(held, vocab, () => false).needFrom).toBe(at(held, "muon"));
+    expect(readQuery(noLonger, vocab, () => false).needFrom).toBe(at(noLonger, "muon"));
+    expect(readQuery(now, vocab, () => false).needFrom).toBe(at(now, "gio"));
+  });
+
   it("weighs the words just after a step said done ('đã có …') in a long story less, but not in a short question, nor past a need, nor in 'đã qua đời'", () => {
     const story = "cô ấy dạy học ở trường làng hơn hai mươi năm, đã có bằng khen của tỉnh treo trong nhà, chồng cũng đã qua đời, nhà tranh dột nát, giờ muốn xin nghỉ hưu sớm";
     const short = "đã có bằng khen của tỉnh, muốn xin nghỉ hưu sớm";
@@ -511,6 +534,14 @@ describe("answers", () => {
     expect(["1.013123", "1.013065"]).toContain(top("nộp lại biển số xe ô tô đã bán"));
     // the first registration is still what a new vehicle's plate asks for
     expect(top("bốc biển xe máy")).toBe("1.013067");
+  });
+
+  it("puts the sibling whose every own word the question mentions ahead of the plain variant: a paper lost asks for its reissue", () => {
+    // "Cấp lại …" beside "Cấp …": "đánh rơi" reads as "cấp lại", with marks or without
+    expect(top("chuyên gia người Nhật đánh rơi đâu mất tờ xác nhận được miễn giấy phép lao động, công ty muốn xin tờ mới")).toBe("1.014197");
+    expect(top("ky su nguoi nhat danh roi to xac nhan duoc mien giay phep lao dong, cong ty muon xin to moi")).toBe("1.014197");
+    // but a lone word typed without marks in a question without marks may be another word: "han" of "người han" is no "Gia hạn …"
+    expect(top("giam doc nguoi han cua cong ty duoc mien giay phep lao dong, can giay xac nhan thi nop o dau")).toBe("1.014196");
   });
 
   it("reads 'mất' before how long or how much as the time or cost it takes, not as a lost paper or a death", () => {
@@ -1123,6 +1154,16 @@ describe("answers", () => {
     expect(readQuery("tâm vang", vocab, () => true, undefined, undefined, pairs).terms.has("vang")).toBe(false);
     // each word by its own neighbours: the same letters elsewhere in the question are read by theirs
     expect(readQuery("vang tam vang khai bao", vocab, () => true, undefined, undefined, pairs).segments[0]!.stops).toEqual([true, false, false, false, false]);
+  });
+
+  it("reads a word typed without marks that is a function word only inside a stop phrase of several words ('gia' of 'gia đình') as its letters elsewhere ('bo gia': 'bố già')", () => {
+    const vocab = { words: new Set(["bo", "toi", "gia", "yeu", "dinh", "ngheo", "hai"]), bigrams: new Set<string>(), frequency: new Map([["gia", 12]]) };
+    expect(readQuery("bo toi gia yeu", vocab, () => false).terms.has("gia")).toBe(true);
+    // (not one the catalog never uses as a content word)
+    expect(readQuery("bo toi hai yeu", vocab, () => false).terms.has("hai")).toBe(false);
+    expect(readQuery("gia dinh toi ngheo", vocab, () => false).terms.has("gia")).toBe(false);
+    // typed with marks, it is read by them as before
+    expect(readQuery("gia đình tôi nghèo", vocab, () => false).terms.has("gia")).toBe(false);
   });
 
   it("does not read a one-word synonym written with marks ('mất') in a word typed without them that a neighbour makes another word of a catalog pair ('vang mat': 'vắng mặt')", () => {

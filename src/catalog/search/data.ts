@@ -298,6 +298,8 @@ export interface SearchData {
    * function word ("de lam": "để làm")
    */
   plainFunctionWords: Map<string, { tone: string; before: Phrase[] }>;
+  /** the stop words of several words ("gia đình"), by each key that no one-word stop word spells ("gia") */
+  stopPhrasesOf: Map<string, Phrase[]>;
   /** generic syllables and pairs ("dang ky", "cap lai") */
   generic: Set<string>;
   synonyms: Synonym[];
@@ -385,6 +387,18 @@ function wordTones(phrases: readonly string[]): Map<string, Set<string>> {
   return out;
 }
 
+function stopPhrasesByKey(words: readonly string[], keys: (text: string) => string[]): Map<string, Phrase[]> {
+  const single = new Set(words.flatMap((w) => { const k = keys(w); return k.length === 1 ? k : []; }));
+  const byKey = new Map<string, Phrase[]>();
+  for (const w of words) {
+    const k = keys(w);
+    if (k.length < 2) continue;
+    const phrase = phraseOf(w);
+    for (const key of k) if (!single.has(key)) byKey.set(key, [...(byKey.get(key) ?? []), phrase]);
+  }
+  return byKey;
+}
+
 let loaded: SearchData | undefined;
 
 /**
@@ -451,6 +465,7 @@ function readTables(): SearchData {
     failedAttemptMarkers: (stop.failedAttemptMarkers ?? []).map(phraseOf),
     doneStepMarkers: (stop.doneStepMarkers ?? []).map(phraseOf),
     markerLookalikes: (stop.markerLookalikes ?? []).map(phraseOf),
+    stopPhrasesOf: stopPhrasesByKey(stop.words, keys),
     plainFunctionWords: new Map((stop.plainFunctionWords ?? []).map((f) => { const word = phraseOf(f.word); return [word.keys[0]!, { tone: sameToneKey(word.tone ?? word.keys[0]!), before: f.before.map(phraseOf) }]; })),
     quantityIdioms: (stop.quantityIdioms ?? []).map((i) => ({ word: phraseOf(i.word), before: i.before.map(phraseOf), number: i.number ?? false, amounts: (i.amounts ?? []).map(phraseOf), unlessPrev: (i.unlessPrev ?? []).map(phraseOf), evenAfterPrev: (i.evenAfterPrev ?? []).map(phraseOf), unlessNumberAfter: i.unlessNumberAfter ?? false })),
     generic: new Set(

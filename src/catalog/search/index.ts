@@ -1465,6 +1465,8 @@ export interface SiblingTuning {
   unsaidWeight: number;
   /** How much surer of another variant than of the group's default the search must be to answer it when the question says neither's own words. */
   variantClearlyAhead: number;
+  /** How much a sibling whose every own word the question mentions moves ahead of the plain variant (one with no own word). */
+  saidOverPlain: number;
 }
 
 export const SIBLING_TUNING: Readonly<SiblingTuning> = Object.freeze({
@@ -1474,6 +1476,7 @@ export const SIBLING_TUNING: Readonly<SiblingTuning> = Object.freeze({
   differenceWeight: 0.35,
   unsaidWeight: 0.3,
   variantClearlyAhead: 0.15,
+  saidOverPlain: 0.3,
 });
 
 /** The same index with other sibling constants (for fitting them; nothing else is rebuilt). */
@@ -1590,6 +1593,10 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
     }
     return { own, said, shared, mentioned, unsaid, words };
   };
+  // (a lone word typed without marks in a question typed wholly without them may be another word:
+  // the "han" of "người han" is not the "hạn" of "Gia hạn …")
+  const unmarked = !tokens.some((t) => t.marked);
+  const surelySaid = (t: string): boolean => t.includes(" ") || !unmarked || !typed.has(t);
   let moved = false;
   const close: { s: Scored; mine: ReturnType<typeof weigh>; theirs: ReturnType<typeof weigh> }[] = [];
   for (const s of scored.slice(1, data.sibling.closeMax)) {
@@ -1612,8 +1619,15 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
     // ("lần đầu") is the common variant and wins over one that adds words the question does not say ("lại")
     const said = variantSaid(s.doc, best.doc);
     const plainer = (a: typeof mine, b: typeof mine): boolean => !said && a.mentioned === 0 && b.mentioned === 0 && a.unsaid === 0 && b.unsaid > 0;
-    const { differenceWeight, unsaidWeight } = data.sibling;
-    const delta = differenceWeight * (frac(mine) - frac(theirs)) + (plainer(mine, theirs) ? unsaidWeight : plainer(theirs, mine) ? -unsaidWeight : 0);
+    // and the other way round: a sibling whose own words the question mentions, every one of them
+    // (a paper lost: "Cấp lại …", read from "đánh rơi"), wins over the plain variant, which has none
+    // to say (however little of its own words' rarity the question's reading makes up)
+    const saidAll = (a: typeof mine, b: typeof mine): boolean => b.own === 0 && a.mentioned > 0 && a.unsaid === 0 && a.words.some(surelySaid);
+    const { differenceWeight, unsaidWeight, saidOverPlain } = data.sibling;
+    const delta =
+      differenceWeight * (frac(mine) - frac(theirs)) +
+      (plainer(mine, theirs) ? unsaidWeight : plainer(theirs, mine) ? -unsaidWeight : 0) +
+      (saidAll(mine, theirs) ? saidOverPlain : saidAll(theirs, mine) ? -saidOverPlain : 0);
     if (delta !== 0) {
       s.rank += delta;
       moved = true;

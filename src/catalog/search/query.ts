@@ -111,7 +111,7 @@ export interface ReadQuery {
   needFrom: number;
   /** the terms of that clause (empty when no story comes before one) */
   needTerms: Set<string>;
-  /** in a question of STORY_FACT_WORDS words or more, the terms of a hearsay clause ("nghe nói …"; up to the clause stating the need when one follows it) */
+  /** in a question of STORY_FACT_WORDS words or more, the terms of a hearsay clause ("nghe nói …"; up to the clause stating the need when one follows it, or the end of its sentence) */
   heardTerms: Set<string>;
   /** tokens an "a + b" synonym read (an out-of-scope word among them does not count: "không + lương hưu") */
   consumed: boolean[];
@@ -341,6 +341,7 @@ function purposeStart(tokens: readonly Token[], knownPair: (pair: string) => boo
  */
 function needStart(tokens: readonly Token[], content: (t: Token) => boolean, knownPair: (pair: string) => boolean, otherWord: (pair: string) => boolean | undefined): number {
   const { needMarkers } = searchData();
+  const lookalike = insideLookalike(tokens);
   let contentBefore = false;
   for (let i = 1; i < tokens.length; i++) {
     contentBefore ||= content(tokens[i - 1]!);
@@ -348,12 +349,63 @@ function needStart(tokens: readonly Token[], content: (t: Token) => boolean, kno
     for (const m of needMarkers) {
       const t = tokens[i]!;
       const unmarkedSingle = m.tone !== null && !t.marked && t.key === m.keys[0];
-      if (!(phraseAt(m, tokens, i) || unmarkedSingle)) continue;
+      if (!(phraseAt(m, tokens, i) || unmarkedSingle) || lookalike(i, i + m.keys.length)) continue;
       if (m.keys.length === 1 && pairWordAt(tokens, i, knownPair, otherWord)) continue;
       if (tokens.slice(i + m.keys.length).some(content)) return i;
     }
   }
   return 0;
+}
+
+/**
+ * A sentence ends at ".", "?", "!", ";" or "…" (closing quotes or brackets may follow) before a
+ * space, or at a line break: a clause opened by a hearsay marker ("nghe nói …") ends with it.
+ */
+const SENTENCE_BREAK = /(?<=[.?!;…]["'”’)\]]*)\s+|\n+/u;
+
+/**
+ * The tokens of a text, each an object of its own (the tokenizer shares one a word), and those
+ * that end a sentence or start the next one: whichever a reading step (a repair, an abbreviation
+ * expanded) keeps tells where the sentence ends.
+ */
+function sentenceTokens(text: string): { tokens: Token[]; ends: Set<Token>; starts: Set<Token> } {
+  const tokens: Token[] = [];
+  const ends = new Set<Token>();
+  const starts = new Set<Token>();
+  for (const sentence of text.split(SENTENCE_BREAK)) {
+    const words = tokenize(sentence).map((t) => ({ ...t }));
+    if (words.length === 0) continue;
+    if (tokens.length > 0) {
+      ends.add(tokens[tokens.length - 1]!);
+      starts.add(words[0]!);
+    }
+    tokens.push(...words);
+  }
+  return { tokens, ends, starts };
+}
+
+/** Where the sentence of each position ends (the question's length for tokens read without its text). */
+function sentenceEnds(tokens: readonly Token[], sentences: { ends: Set<Token>; starts: Set<Token> } | null): number[] {
+  const out = new Array<number>(tokens.length);
+  let end = tokens.length;
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    if (sentences !== null && i + 1 < tokens.length && (sentences.ends.has(tokens[i]!) || sentences.starts.has(tokens[i + 1]!))) end = i + 1;
+    out[i] = end;
+  }
+  return out;
+}
+
+/**
+ * Whether the words of a marker at [from, to) lie inside a phrase that holds it but says something
+ * else (data/stopwords.json markerLookalikes: "đã qua đời" is a death, not a step passed; "giờ
+ * đã …" tells what holds now, not what is asked; "không còn cần" is what is no longer needed).
+ */
+function insideLookalike(tokens: readonly Token[]): (from: number, to: number) => boolean {
+  const spans: [number, number][] = [];
+  for (const p of searchData().markerLookalikes) {
+    for (let i = 0; i < tokens.length; i++) if (phraseAt(p, tokens, i)) spans.push([i, i + p.keys.length]);
+  }
+  return (from, to) => spans.some(([a, z]) => a <= from && to <= z);
 }
 
 /** Where a hearsay clause ("nghe nói …": data/stopwords.json hearsayMarkers) starts, or -1. */
@@ -366,19 +418,19 @@ function hearsayStart(tokens: readonly Token[]): number {
 /**
  * The positions of the words telling a fact of a story (STORY_FACT_WORDS): those just after a
  * marker of a step done, up to the start of a clause stating a need ("đã có giấy
- * …, giờ muốn …"), unless the words at the marker are another phrase that starts like it
- * (data/stopwords.json markerLookalikes: "đã qua đời" is a death, not a step passed).
+ * …, giờ muốn …") or the end of its sentence, unless the marker lies inside another phrase
+ * (insideLookalike: "đã qua đời" is a death, not a step passed).
  */
-function storyFacts(tokens: readonly Token[]): Set<number> {
+function storyFacts(tokens: readonly Token[], sentenceEnd: readonly number[]): Set<number> {
   const facts = new Set<number>();
   if (tokens.length < STORY_FACT_WORDS) return facts;
-  const { doneStepMarkers, markerLookalikes, needMarkers } = searchData();
+  const { doneStepMarkers, needMarkers } = searchData();
+  const lookalike = insideLookalike(tokens);
   for (let i = 0; i < tokens.length; i++) {
     const m = doneStepMarkers.find((p) => phraseAt({ keys: p.keys, tone: null }, tokens, i));
-    if (m === undefined) continue;
-    if (markerLookalikes.some((p) => phraseAt({ keys: p.keys, tone: null }, tokens, i))) continue;
+    if (m === undefined || lookalike(i, i + m.keys.length)) continue;
     const from = i + m.keys.length;
-    for (let j = from; j < Math.min(tokens.length, from + STORY_FACT_WINDOW); j++) {
+    for (let j = from; j < Math.min(sentenceEnd[i]!, from + STORY_FACT_WINDOW); j++) {
       if (needMarkers.some((p) => phraseAt(p, tokens, j))) break;
       facts.add(j);
     }
@@ -662,6 +714,28 @@ function otherWordOfPair(s: Synonym, tokens: readonly Token[], i: number, pairs:
   return other;
 }
 
+/**
+ * The words typed without marks that are function words only as a word of a stop phrase of
+ * several words ("gia" of "gia đình"; data/stopwords.json words), said outside it, whose letters
+ * the catalog's texts use as a content word (a term of the index: "già", "giá"): they are that
+ * content word there ("bo gia yeu" is "bố già yếu"), as readContentWords reads one (its set, with
+ * these tokens replaced by copies of their own, added).
+ */
+export function readOutsideStopPhrases(tokens: Token[], content: ReadonlySet<Token> | undefined, vocabulary: Vocabulary): ReadonlySet<Token> | undefined {
+  const { stopPhrasesOf } = searchData();
+  let out: Set<Token> | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const phrases = t.marked || !vocabulary.frequency.has(t.key) ? undefined : stopPhrasesOf.get(t.key);
+    if (phrases === undefined) continue;
+    if (phrases.some((p) => p.keys.some((k, j) => k === t.key && i - j >= 0 && phraseAt({ keys: p.keys, tone: null }, tokens, i - j)))) continue;
+    out ??= new Set(content);
+    tokens[i] = { ...t };
+    out.add(tokens[i]!);
+  }
+  return out ?? content;
+}
+
 const lexiconTonesOf = new WeakMap<readonly Synonym[], Set<string>>();
 
 /** The words the synonym table writes with marks, by tone signature ("dưng" of "người dưng"), found once. */
@@ -891,9 +965,10 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   // a function word is what it says, never a respelling of a catalog word (nor is an animal's or
   // object's name: "con rùa" is not a typo)
   const named = subjectKeys;
+  const sentences = typeof query === "string" ? sentenceTokens(clip(query)) : null;
   const tokens =
     typeof query === "string"
-      ? readPlainFunctionWords(dropQuantityIdioms(repairPairs(repairTokens(expandAbbreviations(tokenize(clip(query))), vocabulary), vocabulary, (t) => stopWords.has(t.key) || named.has(t.key))))
+      ? readPlainFunctionWords(dropQuantityIdioms(repairPairs(repairTokens(expandAbbreviations(sentences!.tokens), vocabulary), vocabulary, (t) => stopWords.has(t.key) || named.has(t.key))))
       : [...query];
   // a word typed with marks no catalog text writes it with, whose letters are a word the catalog
   // uses, has its marks misplaced ("khảu" for "khẩu"): it is read by its letters, as typed without
@@ -917,6 +992,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     }
   }
   if (contentPairs !== undefined) content = readContentWords(tokens, contentPairs);
+  content = readOutsideStopPhrases(tokens, content, vocabulary);
   const purpose = purposeStart(tokens, knownPair, (pair) => purposePairs?.get(pair));
   const hasContentBefore = purpose > 0 && tokens.slice(0, purpose).some((t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key));
   const need = needStart(tokens, (t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key), knownPair, (pair) => markerPairs?.get(pair));
@@ -926,10 +1002,13 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   // matter: the words and what a synonym reads in them ("tài khoản định danh điện tử")
   const channel = channelPositions(tokens);
   const channelWeak = channel.size > 0 && tokens.some((t, i) => !channel.has(i) && !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key));
-  const facts = storyFacts(tokens);
-  // a hearsay clause ("nghe nói …"), up to the clause stating the need when one follows it
+  const sentenceEnd = sentenceEnds(tokens, sentences);
+  const facts = storyFacts(tokens, sentenceEnd);
+  // a hearsay clause ("nghe nói …"), up to the clause stating the need when one follows it, and
+  // never past the end of its sentence
   const hearsay = tokens.length >= STORY_FACT_WORDS ? hearsayStart(tokens) : -1;
-  const heard = (i: number): boolean => hearsay >= 0 && i >= hearsay && (need <= hearsay || i < need);
+  const heardTo = hearsay >= 0 ? Math.min(need > hearsay ? need : tokens.length, sentenceEnd[hearsay]!) : -1;
+  const heard = (i: number): boolean => i >= hearsay && i < heardTo;
   const weightAt = (i: number): number => (hasContentBefore && i >= purpose && i < purposeTo ? PURPOSE_WEIGHT : 1) * (channelWeak && channel.has(i) ? CHANNEL_WEIGHT : 1) * (facts.has(i) ? STORY_FACT_WEIGHT : 1);
 
   // a one-word synonym written with marks is not read in a word typed without them that a
