@@ -720,6 +720,18 @@ describe("answers", () => {
     expect(askCatalog(index, "tủ lạnh mới mua bị hỏng, bảo hành ở đâu")).toMatchObject({ kind: "out-of-scope" });
   });
 
+  it("reads a verb of going after 'cho' as where someone is let go, not the topic asked for, and the commune's stamp on a paper signed as the signature certified", () => {
+    // studying abroad is what the signed paper is for; the commune certifies the signature
+    expect(top("giấy cam kết tài chính tôi đã ký cho bé đi du học, nhờ xã đóng dấu giúp")).toBe("2.000884");
+    // the passport asked for stays out of scope
+    expect(kind("xin cấp hộ chiếu cho bé")).toBe("out-of-scope");
+  });
+
+  it("reads a lake or canal that waters fields as an irrigation work", () => {
+    expect(top("tổ thủy nông trông cái hồ tưới đầu làng, viết bản kế hoạch giữ gìn hồ, nhờ xã duyệt")).toBe("1.014848");
+    expect(top("đội giữ kênh tưới của thôn có kế hoạch trông coi con kênh, ai duyệt")).toBe("1.014848");
+  });
+
   it("reads an out-of-scope word among many others of a long question as a circumstance when the rest names the same procedure", () => {
     // a tax receipt told beside a new motorbike's first registration: the registration is asked
     expect(top("Tuần trước nhà tôi sắm chiếc xe máy mới ở cửa hàng, cửa hàng đưa hóa đơn và biên lai đóng trước bạ, làm đăng ký xe với biển số ở công an xã cần những gì")).toBe("1.013067");
@@ -1149,6 +1161,16 @@ describe("answers", () => {
     expect(readQuery("tâm vang", vocab, () => true, undefined, undefined, pairs).terms.has("vang")).toBe(false);
     // each word by its own neighbours: the same letters elsewhere in the question are read by theirs
     expect(readQuery("vang tam vang khai bao", vocab, () => true, undefined, undefined, pairs).segments[0]!.stops).toEqual([true, false, false, false, false]);
+  });
+
+  it("reads a word typed without marks that is a function word only inside a stop phrase of several words ('gia' of 'gia đình') as its letters elsewhere ('bo gia': 'bố già')", () => {
+    const vocab = { words: new Set(["bo", "toi", "gia", "yeu", "dinh", "ngheo", "hai"]), bigrams: new Set<string>(), frequency: new Map([["gia", 12]]) };
+    expect(readQuery("bo toi gia yeu", vocab, () => false).terms.has("gia")).toBe(true);
+    // (not one the catalog never uses as a content word)
+    expect(readQuery("bo toi hai yeu", vocab, () => false).terms.has("hai")).toBe(false);
+    expect(readQuery("gia dinh toi ngheo", vocab, () => false).terms.has("gia")).toBe(false);
+    // typed with marks, it is read by them as before
+    expect(readQuery("gia đình tôi nghèo", vocab, () => false).terms.has("gia")).toBe(false);
   });
 
   it("does not read a one-word synonym written with marks ('mất') in a word typed without them that a neighbour makes another word of a catalog pair ('vang mat': 'vắng mặt')", () => {

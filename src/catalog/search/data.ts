@@ -114,6 +114,7 @@ const SubjectsFile = z.object({
   agentVerbs: phrases.optional(),
   plainReadings: phrases.optional(),
   goodsBefore: phrases.optional(),
+  goingVerbs: phrases.optional(),
   soldPersons: z.object({ verbs: phrases, persons: phrases }).optional(),
   impossibleActs: phrases.optional(),
   personOwned: phrases.optional(),
@@ -164,8 +165,19 @@ export interface Phrase {
   written?: boolean;
 }
 
-/** A tone signature with the kí / ký spelling unified. */
-export const sameToneKey = (tone: string): string => tone.replace(/^((?:qu|ch|gh|gi|kh|ng|nh|ph|th|tr|[bcdghklmnprstvx]))y(\d?)$/u, "$1i$2");
+const KY_SPELLING = /^((?:qu|ch|gh|gi|kh|ng|nh|ph|th|tr|[bcdghklmnprstvx]))y(\d?)$/u;
+
+/**
+ * A tone signature with the kí / ký spelling unified. (Only a signature ending in "y", or in "y"
+ * and a tone digit, is given to the regular expression: a replace makes a new string even where
+ * nothing matches, and the index build and each question ask this of most words they read.)
+ */
+export function sameToneKey(tone: string): string {
+  const n = tone.length;
+  const last = tone.charCodeAt(n - 1);
+  const y = last === 0x79 || (last >= 0x30 && last <= 0x39 && tone.charCodeAt(n - 2) === 0x79);
+  return y ? tone.replace(KY_SPELLING, "$1i$2") : tone;
+}
 
 /** Each word's tone signature with the kí / ký spelling unified, worked out once (the tables say the same words thousands of times). */
 const wordToneKeys = new Map<string, string>();
@@ -288,6 +300,8 @@ export interface SearchData {
    * function word ("de lam": "để làm")
    */
   plainFunctionWords: Map<string, { tone: string; before: Phrase[] }>;
+  /** the stop words of several words ("gia đình"), by each key that no one-word stop word spells ("gia") */
+  stopPhrasesOf: Map<string, Phrase[]>;
   /** generic syllables and pairs ("dang ky", "cap lai") */
   generic: Set<string>;
   synonyms: Synonym[];
@@ -349,6 +363,8 @@ export interface SearchData {
   /** words that look like a being's name (typed without marks) and name none ("con ca": "con cả") */
   plainReadings: Phrase[];
   /** goods or services before "cho" ("thức ăn cho …"): what is sold for a being, not a procedure asked for it */
+  /** verbs of going that may open what follows "cho …" ("cho" a child "đi …"): someone let go somewhere, not a thing asked for */
+  goingVerbs: Phrase[];
   goodsBefore: Phrase[];
   /** selling, pawning or buying a person: a verb, then a person */
   soldPersons: { verbs: Phrase[]; persons: Phrase[] };
@@ -377,10 +393,30 @@ function wordTones(phrases: readonly string[]): Map<string, Set<string>> {
   return out;
 }
 
+function stopPhrasesByKey(words: readonly string[], keys: (text: string) => string[]): Map<string, Phrase[]> {
+  const single = new Set(words.flatMap((w) => { const k = keys(w); return k.length === 1 ? k : []; }));
+  const byKey = new Map<string, Phrase[]>();
+  for (const w of words) {
+    const k = keys(w);
+    if (k.length < 2) continue;
+    const phrase = phraseOf(w);
+    for (const key of k) if (!single.has(key)) byKey.set(key, [...(byKey.get(key) ?? []), phrase]);
+  }
+  return byKey;
+}
+
 let loaded: SearchData | undefined;
 
+/**
+ * The tables, read the first time they are asked for. (The reading is a function of its own: its
+ * closures' variables made searchData allocate their scope at every call, before it returned the
+ * tables, and the index build and each question ask for them at nearly every word.)
+ */
 export function searchData(): SearchData {
-  if (loaded) return loaded;
+  return (loaded ??= readTables());
+}
+
+function readTables(): SearchData {
   const abbreviations = read(AbbreviationsFile, abbreviationsJson);
   const stop = read(StopWordsFile, stopWordsJson);
   const synonyms = read(SynonymsFile, synonymsJson);
@@ -422,7 +458,7 @@ export function searchData(): SearchData {
     if (same === undefined) synonymsByFirst.set(first, [syn]);
     else same.push(syn);
   }
-  loaded = {
+  return {
     abbreviations: new Map(Object.entries(abbreviations.entries).map(([abbr, words]) => [keys(abbr).join(""), keys(words)])),
     abbreviationTokens: new Map(Object.entries(abbreviations.entries).map(([abbr, words]) => [keys(abbr).join(""), tokenize(words)])),
     stopWords: stopKeys,
@@ -435,6 +471,7 @@ export function searchData(): SearchData {
     failedAttemptMarkers: (stop.failedAttemptMarkers ?? []).map(phraseOf),
     doneStepMarkers: (stop.doneStepMarkers ?? []).map(phraseOf),
     markerLookalikes: (stop.markerLookalikes ?? []).map(phraseOf),
+    stopPhrasesOf: stopPhrasesByKey(stop.words, keys),
     plainFunctionWords: new Map((stop.plainFunctionWords ?? []).map((f) => { const word = phraseOf(f.word); return [word.keys[0]!, { tone: sameToneKey(word.tone ?? word.keys[0]!), before: f.before.map(phraseOf) }]; })),
     quantityIdioms: (stop.quantityIdioms ?? []).map((i) => ({ word: phraseOf(i.word), before: i.before.map(phraseOf), number: i.number ?? false, amounts: (i.amounts ?? []).map(phraseOf), unlessPrev: (i.unlessPrev ?? []).map(phraseOf), evenAfterPrev: (i.evenAfterPrev ?? []).map(phraseOf), unlessNumberAfter: i.unlessNumberAfter ?? false })),
     generic: new Set(
@@ -494,6 +531,7 @@ export function searchData(): SearchData {
     agentVerbs: (subjects.agentVerbs ?? []).map(phraseOf),
     plainReadings: (subjects.plainReadings ?? []).map(phraseOf),
     goodsBefore: (subjects.goodsBefore ?? []).map(phraseOf),
+    goingVerbs: (subjects.goingVerbs ?? []).map(phraseOf),
     soldPersons: { verbs: (subjects.soldPersons?.verbs ?? []).map(phraseOf), persons: (subjects.soldPersons?.persons ?? []).map(phraseOf) },
     impossibleActs: (subjects.impossibleActs ?? []).map(phraseOf),
     personOwned: (subjects.personOwned ?? []).map(phraseOf),
@@ -502,7 +540,6 @@ export function searchData(): SearchData {
     placeWords: (subjects.placeWords ?? []).map(phraseOf),
     subjectKeys: new Set([...subjects.notPersons, ...(subjects.things ?? []), ...(subjects.fictional ?? []), ...(subjects.subjectPronouns ?? [])].flatMap(keys)),
   };
-  return loaded;
 }
 
 /**

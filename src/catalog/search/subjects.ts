@@ -157,10 +157,13 @@ function opensAndWishes(tokens: readonly Token[], at: number, len: number): bool
 
 /**
  * Whether the words at `at` are what a procedure is asked for: right after "cho" / "của" (perhaps
- * after a classifier or a number: "cho chiếc …", "của hai …"), not goods sold for it ("thức ăn cho …").
+ * after a classifier or a number: "cho chiếc …", "của hai …"), not goods sold for it ("thức ăn cho …")
+ * nor where someone is let go ("cho" a child "đi …").
  */
 export function askedFor(tokens: readonly Token[], at: number): boolean {
-  const { subjectMarkers, goodsBefore } = searchData();
+  const { subjectMarkers, goodsBefore, goingVerbs } = searchData();
+  // (a verb of going after them, "cho" a child "đi …": someone let go somewhere, what the paper asked is for)
+  if (anyTypedAt(goingVerbs, tokens, at)) return false;
   const start = classifiersBefore(tokens, at);
   const marker = start - 1;
   if (marker < 0 || !anyTypedAt(subjectMarkers, tokens, marker)) return false;
