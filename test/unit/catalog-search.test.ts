@@ -536,6 +536,13 @@ describe("answers", () => {
     expect(top("bốc biển xe máy")).toBe("1.013067");
   });
 
+  it("reads a benefit asked at an institution as the benefit, not as the institution's founding, merging or conversion", () => {
+    // the parent asks for the child's support; the kindergarten's own acts go behind
+    expect(top("con tôi học trường mầm non tư thục có được hỗ trợ học phí không")).toBe("1.014337");
+    // an act of the institution's life said still asks for it
+    expect(top("xin thành lập trường mầm non tư thục")).toBe("2.002891");
+  });
+
   it("puts the sibling whose every own word the question mentions ahead of the plain variant: a paper lost asks for its reissue", () => {
     // "Cấp lại …" beside "Cấp …": "đánh rơi" reads as "cấp lại", with marks or without
     expect(top("chuyên gia người Nhật đánh rơi đâu mất tờ xác nhận được miễn giấy phép lao động, công ty muốn xin tờ mới")).toBe("1.014197");

@@ -73,6 +73,8 @@ const Condition = z.union([z.array(z.string().min(1)).min(1), z.object({ age: Ra
 const VariantsFile = z.object({
   about,
   exclusive: z.array(z.object({ id: z.string().min(1), values: z.array(z.object({ label: z.string().min(1), says: z.array(z.string().min(1)), names: z.array(z.string().min(1)) })).min(2) })).optional(),
+  benefitActs: z.array(z.string().min(1)).optional(),
+  lifecycleActs: z.array(z.string().min(1)).optional(),
   groups: z.array(
     z.object({
       id: z.string().min(1),
@@ -164,8 +166,19 @@ export interface Phrase {
   written?: boolean;
 }
 
-/** A tone signature with the kí / ký spelling unified. */
-export const sameToneKey = (tone: string): string => tone.replace(/^((?:qu|ch|gh|gi|kh|ng|nh|ph|th|tr|[bcdghklmnprstvx]))y(\d?)$/u, "$1i$2");
+const KY_SPELLING = /^((?:qu|ch|gh|gi|kh|ng|nh|ph|th|tr|[bcdghklmnprstvx]))y(\d?)$/u;
+
+/**
+ * A tone signature with the kí / ký spelling unified. (Only a signature ending in "y", or in "y"
+ * and a tone digit, is given to the regular expression: a replace makes a new string even where
+ * nothing matches, and the index build and each question ask this of most words they read.)
+ */
+export function sameToneKey(tone: string): string {
+  const n = tone.length;
+  const last = tone.charCodeAt(n - 1);
+  const y = last === 0x79 || (last >= 0x30 && last <= 0x39 && tone.charCodeAt(n - 2) === 0x79);
+  return y ? tone.replace(KY_SPELLING, "$1i$2") : tone;
+}
 
 /** Each word's tone signature with the kí / ký spelling unified, worked out once (the tables say the same words thousands of times). */
 const wordToneKeys = new Map<string, string>();
@@ -318,6 +331,10 @@ export interface SearchData {
   groups: VariantGroup[];
   /** qualities a procedure's name states one value of, which rule each other out (variants.json exclusive: public or private) */
   exclusive: { id: string; values: { label: string; says: Phrase[]; names: Phrase[] }[] }[];
+  /** the words of a benefit (variants.json benefitActs: "hỗ trợ", "học phí"), as the keys of a term ("ho tro") */
+  benefitActs: string[];
+  /** the acts of an institution's life (variants.json lifecycleActs: "thành lập", "giải thể"), as the keys of a term */
+  lifecycleActs: string[];
   personProcedures: Phrase[];
   /** words that, said in a question, name a matter only a person has ("kết hôn", "căn cước") */
   personMatters: Phrase[];
@@ -392,8 +409,16 @@ function stopPhrasesByKey(words: readonly string[], keys: (text: string) => stri
 
 let loaded: SearchData | undefined;
 
+/**
+ * The tables, read the first time they are asked for. (The reading is a function of its own: its
+ * closures' variables made searchData allocate their scope at every call, before it returned the
+ * tables, and the index build and each question ask for them at nearly every word.)
+ */
 export function searchData(): SearchData {
-  if (loaded) return loaded;
+  return (loaded ??= readTables());
+}
+
+function readTables(): SearchData {
   const abbreviations = read(AbbreviationsFile, abbreviationsJson);
   const stop = read(StopWordsFile, stopWordsJson);
   const synonyms = read(SynonymsFile, synonymsJson);
@@ -435,7 +460,7 @@ export function searchData(): SearchData {
     if (same === undefined) synonymsByFirst.set(first, [syn]);
     else same.push(syn);
   }
-  loaded = {
+  return {
     abbreviations: new Map(Object.entries(abbreviations.entries).map(([abbr, words]) => [keys(abbr).join(""), keys(words)])),
     abbreviationTokens: new Map(Object.entries(abbreviations.entries).map(([abbr, words]) => [keys(abbr).join(""), tokenize(words)])),
     stopWords: stopKeys,
@@ -477,6 +502,8 @@ export function searchData(): SearchData {
     agencyAsks: { before: (outOfScope.agencyAsks?.before ?? []).map(phraseOf), after: (outOfScope.agencyAsks?.after ?? []).map(phraseOf) },
     topicNegation: { negators: (outOfScope.negation?.negators ?? []).map(phraseOf), between: (outOfScope.negation?.between ?? []).map(phraseOf), papers: (outOfScope.negation?.papers ?? []).map(phraseOf), questionTags: (outOfScope.negation?.questionTags ?? []).map(phraseOf) },
     exclusive: (variants.exclusive ?? []).map((d) => ({ id: d.id, values: d.values.map((v) => ({ label: v.label, says: v.says.map(phraseOf), names: v.names.map(phraseOf) })) })),
+    benefitActs: (variants.benefitActs ?? []).map((t) => phraseOf(t).keys.join(" ")),
+    lifecycleActs: (variants.lifecycleActs ?? []).map((t) => phraseOf(t).keys.join(" ")),
     groups: variants.groups.map((g) => ({
       id: g.id,
       prompt: g.prompt,
@@ -516,7 +543,6 @@ export function searchData(): SearchData {
     beingFollowers: (subjects.beingFollowers ?? []).map(phraseOf),
     subjectKeys: new Set([...subjects.notPersons, ...(subjects.things ?? []), ...(subjects.fictional ?? []), ...(subjects.subjectPronouns ?? [])].flatMap(keys)),
   };
-  return loaded;
 }
 
 /**

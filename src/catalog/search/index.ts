@@ -17,7 +17,7 @@
 // indexes the texts and scores each term (BM25, termPostings); a question's terms are combined as
 // its OR search combines them (bm25Hits), from each term's scores kept with the index.
 import MiniSearch from "minisearch";
-import { searchData, useSearchData, type SearchData, type OutOfScopeTopic, type Phrase, type Synonym, type VariantGroup, type VariantMember } from "./data.js";
+import { sameToneKey, searchData, useSearchData, type SearchData, type OutOfScopeTopic, type Phrase, type Synonym, type VariantGroup, type VariantMember } from "./data.js";
 import type { AnswerResult, SearchAnswer } from "./answer.js";
 import { contentWordPairs, synonymWordPairs, type SynonymWordPairs, expandAbbreviations, needMarkerPairs, type ContentWordPair, phraseAt, purposeMarkerPairs, phraseSpans, readAlias, readQuery, saysPhrase, writtenWithMarks, type ReadQuery } from "./query.js";
 import { absurdSubject, askedFor } from "./subjects.js";
@@ -158,6 +158,8 @@ const SHORT_OFFERED = 3;
 const AGE_OUTSIDE = 1;
 /** How far a procedure whose name states another value of a quality than the question's goes behind (data/variants.json exclusive). */
 const OTHER_VALUE = 1;
+/** How far a procedure for an act of an institution's life goes behind when the question asks for a benefit (data/variants.json lifecycleActs). */
+const OTHER_ACT = 0.3;
 const NONE: readonly string[] = [];
 
 /** A procedure as MiniSearch indexes it (the aliases one a line). */
@@ -288,10 +290,6 @@ function textTerms(text: string): string[] {
   return out;
 }
 
-/** A tone signature with the kí / ký spelling unified ("ký" and "kí" both "ki1"). */
-const toneKey = (tone: string): string => tone.replace(/^((?:qu|ch|gh|gi|kh|ng|nh|ph|th|tr|[bcdghklmnprstvx]))y(\d?)$/u, "$1i$2");
-
-
 /** The words and pairs of texts (their tokens) as written with marks (tone signatures), and the terms written with marks. */
 function marksOf(texts: readonly (readonly Token[])[]): { strongTones: Set<string>; markedTerms: Set<string> } {
   const strongTones = new Set<string>();
@@ -303,7 +301,7 @@ function marksOf(texts: readonly (readonly Token[])[]): { strongTones: Set<strin
     // only a text typed wholly without marks (an alias such as "dang ky khai sinh") says nothing
     const written = tokens.some((t) => t.marked);
     for (const t of tokens) {
-      const tone = toneKey(t.tone);
+      const tone = sameToneKey(t.tone);
       strongTones.add(tone);
       if (written) markedTerms.add(t.key);
       if (prev) {
@@ -1032,15 +1030,20 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   const idf = new TermValues(numbers, idfs);
   const nameIdf = new TermValues(numbers, nameIdfs);
   context.nameIdf = nameIdf;
-  for (const s of data.synonyms) {
-    for (const k of s.say.keys) words.add(k);
-    for (const k of s.means) words.add(k);
-    for (let i = 1; i < s.say.keys.length; i++) bigrams.add(pairOf(s.say.keys[i - 1]!, s.say.keys[i]!));
+  // (the words and pairs of the synonyms' and topics' phrases: indexed loops, as above)
+  const phraseWords = (keys: readonly string[]): void => {
+    for (let i = 0; i < keys.length; i++) {
+      words.add(keys[i]!);
+      if (i > 0) bigrams.add(pairOf(keys[i - 1]!, keys[i]!));
+    }
+  };
+  const { synonyms, topics } = data;
+  for (let i = 0; i < synonyms.length; i++) {
+    const s = synonyms[i]!;
+    phraseWords(s.say.keys);
+    for (let j = 0; j < s.means.length; j++) words.add(s.means[j]!);
   }
-  for (const t of data.topics) for (const p of t.terms) {
-    for (const k of p.keys) words.add(k);
-    for (let i = 1; i < p.keys.length; i++) bigrams.add(pairOf(p.keys[i - 1]!, p.keys[i]!));
-  }
+  for (let i = 0; i < topics.length; i++) for (let j = 0; j < topics[i]!.terms.length; j++) phraseWords(topics[i]!.terms[j]!.keys);
   for (const k of data.subjectKeys) words.add(k);
   for (const words2 of data.abbreviations.values()) for (const k of words2) words.add(k);
 
@@ -1278,7 +1281,7 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
     else if (!t.includes(" ")) loose += w * (q.shares.get(t) ?? 1);
   }
   total += UNKNOWN_IDF * Math.sqrt(loose);
-  const tones = new Map([...q.tones].map(([t, tone]) => [t, tone.split(" ").map(toneKey).join(" ")]));
+  const tones = new Map([...q.tones].map(([t, tone]) => [t, tone.split(" ").map(sameToneKey).join(" ")]));
   // the clause stating the need, after a story ("…, giờ muốn …"): how much of it a candidate explains breaks ties
   const rarity = (clause: ReadonlySet<string>): number => {
     let sum = 0;
@@ -1425,6 +1428,17 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
       return named.size > 0 && !named.has([...said][0]!);
     };
     if (scored.some((s) => s.confidence >= MATCH_THRESHOLD && !other(s))) for (const s of scored) if (other(s)) s.rank -= OTHER_VALUE;
+  }
+  // a question asking for a benefit ("hỗ trợ học phí") and naming no act of an institution's life
+  // is not about founding, merging, dissolving or converting the institution it names ("trường mầm
+  // non tư thục"): a procedure for such an act (and no benefit) goes behind, while one for a benefit
+  // is sure enough to answer (data/variants.json benefitActs, lifecycleActs)
+  const { benefitActs, lifecycleActs } = searchData();
+  const benefits = benefitActs.filter((t) => weightOf.has(t));
+  if (benefits.length > 0 && !lifecycleActs.some((t) => weightOf.has(t))) {
+    const names = (s: Scored, acts: readonly string[]): boolean => acts.some((t) => s.doc.nameTerms.has(t));
+    if (scored.some((s) => s.confidence >= MATCH_THRESHOLD && names(s, benefits)))
+      for (const s of scored) if (names(s, lifecycleActs) && !names(s, benefitActs)) s.rank -= OTHER_ACT;
   }
   scored.sort((a, b) => b.rank - a.rank || (a.doc.code < b.doc.code ? -1 : 1));
   preferSaidDifferences(data, scored, weightOf, tones, q.tokens);
@@ -1854,7 +1868,7 @@ function writtenOtherwise(data: IndexData, term: Phrase): string | null {
   const found = known.get(term);
   if (found !== undefined) return found;
   let answer: string | null = null;
-  const tones = term.tones.map(toneKey);
+  const tones = term.tones.map(sameToneKey);
   for (let i = 1; i < term.keys.length && answer === null; i++) {
     const pair = pairOf(term.keys[i - 1]!, term.keys[i]!);
     const tonePair = pairOf(tones[i - 1]!, tones[i]!);

@@ -444,22 +444,29 @@ function storyFacts(tokens: readonly Token[], sentenceEnd: readonly number[]): S
  * "căn cước": true) or only with the marker itself ("muốn tách": false). Texts written without
  * marks say nothing.
  */
-export function needMarkerPairs(texts: Iterable<readonly Token[]>): Map<string, boolean> {
+export function needMarkerPairs(texts: readonly (readonly Token[])[]): Map<string, boolean> {
   return markerPairs(texts, searchData().needMarkers);
 }
 
 /** The same of the one-word purpose markers ("để": "đề nghị" writes another word, "để làm" the marker). */
-export function purposeMarkerPairs(texts: Iterable<readonly Token[]>): Map<string, boolean> {
+export function purposeMarkerPairs(texts: readonly (readonly Token[])[]): Map<string, boolean> {
   return markerPairs(texts, searchData().purposeMarkers);
 }
 
-function markerPairs(texts: Iterable<readonly Token[]>, markerPhrases: readonly Phrase[]): Map<string, boolean> {
+/** Whether a word of the tokens is typed with marks. (An indexed loop, no closure: the index build asks it of every name and alias, three times.) */
+function anyMarked(tokens: readonly Token[]): boolean {
+  for (let i = 0; i < tokens.length; i++) if (tokens[i]!.marked) return true;
+  return false;
+}
+
+function markerPairs(texts: readonly (readonly Token[])[], markerPhrases: readonly Phrase[]): Map<string, boolean> {
   const markers = new Map<string, string>();
   // (a marker written without marks, "xin", is spelt like no other word: its pairs are the catalog's words)
   for (const m of markerPhrases) if (m.keys.length === 1 && m.tone !== null && m.tone !== m.keys[0]) markers.set(m.keys[0]!, m.tone);
   const pairs = new Map<string, boolean>();
-  for (const tokens of texts) {
-    if (!tokens.some((t) => t.marked)) continue;
+  for (let x = 0; x < texts.length; x++) {
+    const tokens = texts[x]!;
+    if (!anyMarked(tokens)) continue;
     // (each word's marker, looked up once: the index build reads every name and alias here)
     let aTone = tokens.length > 0 ? markers.get(tokens[0]!.key) : undefined;
     for (let i = 1; i < tokens.length; i++) {
@@ -497,36 +504,100 @@ export interface ContentWordPair {
 /** How many texts must write a pair with a content word for a place to be that word's (one alias's slip says nothing). */
 const CONTENT_PAIR_WRITTEN = 2;
 
+/** The content words written in a place of a pair, and how often: the first one's count, the others' (in the order first written) once there are others. */
+class ContentTones {
+  n = 1;
+  more: Map<string, number> | null = null;
+  constructor(readonly tone: string) {}
+
+  add(tone: string): void {
+    if (tone === this.tone) this.n++;
+    else {
+      this.more ??= new Map();
+      this.more.set(tone, (this.more.get(tone) ?? 0) + 1);
+    }
+  }
+
+  /** the tone written most, CONTENT_PAIR_WRITTEN times at least (the first so written of those written as often), or null */
+  most(): string | null {
+    let best = this.n >= CONTENT_PAIR_WRITTEN ? this.tone : null;
+    let most = this.n;
+    this.more?.forEach((n, tone) => {
+      if (n >= CONTENT_PAIR_WRITTEN && (best === null || n > most)) {
+        best = tone;
+        most = n;
+      }
+    });
+    return best;
+  }
+}
+
+/**
+ * A place of a pair as the texts are read: undefined until its word is found spelt as a function
+ * word there, null once written there as the function word, else the content words written there.
+ */
+type ContentPlace = ContentTones | null | undefined;
+
+/** A pair as the texts are read: its two places, and its words' tone signatures as first written (and the pair's as written, once it is written otherwise too). */
+class PairFound {
+  at0: ContentPlace = undefined;
+  at1: ContentPlace = undefined;
+  moreWritten: Set<string> | null = null;
+  constructor(
+    readonly key: string,
+    readonly tone0: string,
+    readonly tone1: string,
+  ) {}
+
+  write(tone0: string, tone1: string): void {
+    if (tone0 === this.tone0 && tone1 === this.tone1) return;
+    this.moreWritten ??= new Set([`${this.tone0} ${this.tone1}`]);
+    this.moreWritten.add(`${tone0} ${tone1}`);
+  }
+}
+
+/**
+ * The pairs with no content word in either place, by whether each place writes the function word:
+ * one shared object each (their tones as written are never read: readContentWords reads them beside
+ * a content word only).
+ */
+const NO_CONTENT_WORD: readonly (readonly ContentWordPair[])[] = [false, true].map((fw0) => [false, true].map((fw1) => ({ tones: [null, null], functionWord: [fw0, fw1], written: new Set<string>() })));
+
 /**
  * The content-word pairs (ContentWordPair) of the texts' tokens: in each place, the content word
- * written there most (CONTENT_PAIR_WRITTEN times at least), unless a text writes the function word there.
+ * written there most (CONTENT_PAIR_WRITTEN times at least), unless a text writes the function word
+ * there.
  */
-export function contentWordPairs(texts: Iterable<readonly Token[]>): Map<string, ContentWordPair> {
+export function contentWordPairs(texts: readonly (readonly Token[])[]): Map<string, ContentWordPair> {
   const { stopWords, stopTones } = searchData();
-  // per pair: each place's content words (tone → times written): undefined until its word is
-  // found spelt as a function word there, null once written there as the function word
   // (The index build reads every name and alias here, before V8 has optimised it: each word's
-  // function-word test is made once a text, and a place's table only made when it is needed.)
-  type Place = Map<string, number> | null | undefined;
-  const found = new Map<string, { at0: Place; at1: Place; written: Set<string> }>();
-  const count = (place: Place, t: Token): Place => {
+  // function-word test is made once a text, a place's counts only made when it is needed, and a
+  // pair is looked up by its two words: one object a pair, and no string for a pair met again —
+  // the catalog writes some 30,000 pairs with a function word, of 9,000 different ones.)
+  const byFirst = new Map<string, Map<string, PairFound>>();
+  const found: PairFound[] = [];
+  const count = (place: ContentPlace, t: Token): ContentPlace => {
     if (place === null || !t.marked || stopTones.has(t.tone)) return null;
-    const tones = place ?? new Map<string, number>();
-    tones.set(t.tone, (tones.get(t.tone) ?? 0) + 1);
-    return tones;
+    if (place === undefined) return new ContentTones(t.tone);
+    place.add(t.tone);
+    return place;
   };
-  for (const tokens of texts) {
-    if (!tokens.some((t) => t.marked)) continue;
+  for (let x = 0; x < texts.length; x++) {
+    const tokens = texts[x]!;
+    if (!anyMarked(tokens)) continue;
     let a = tokens[0];
     let aStop = a !== undefined && stopWords.has(a.key);
     for (let i = 1; i < tokens.length; i++) {
       const b = tokens[i]!;
       const bStop = stopWords.has(b.key);
       if (aStop || bStop) {
-        const key = `${a!.key} ${b.key}`;
-        let entry = found.get(key);
-        if (entry === undefined) found.set(key, (entry = { at0: undefined, at1: undefined, written: new Set() }));
-        entry.written.add(`${a!.tone} ${b.tone}`);
+        let after = byFirst.get(a!.key);
+        if (after === undefined) byFirst.set(a!.key, (after = new Map()));
+        let entry = after.get(b.key);
+        if (entry === undefined) {
+          after.set(b.key, (entry = new PairFound(`${a!.key} ${b.key}`, a!.tone, b.tone)));
+          found.push(entry);
+        } else entry.write(a!.tone, b.tone);
         if (aStop) entry.at0 = count(entry.at0, a!);
         if (bStop) entry.at1 = count(entry.at1, b);
       }
@@ -534,17 +605,13 @@ export function contentWordPairs(texts: Iterable<readonly Token[]>): Map<string,
       aStop = bStop;
     }
   }
-  const most = (tones: Place): string | null => {
-    let best: string | null = null;
-    if (tones) tones.forEach((n, tone) => {
-      if (n >= CONTENT_PAIR_WRITTEN && (best === null || n > tones.get(best)!)) best = tone;
-    });
-    return best;
-  };
   const pairs = new Map<string, ContentWordPair>();
-  found.forEach(({ at0, at1, written }, key) => {
-    pairs.set(key, { tones: [most(at0), most(at1)], functionWord: [at0 === null, at1 === null], written });
-  });
+  for (let i = 0; i < found.length; i++) {
+    const { key, at0, at1 } = found[i]!;
+    const tones: [string | null, string | null] = [at0 ? at0.most() : null, at1 ? at1.most() : null];
+    if (tones[0] === null && tones[1] === null) pairs.set(key, NO_CONTENT_WORD[at0 === null ? 1 : 0]![at1 === null ? 1 : 0]!);
+    else pairs.set(key, { tones, functionWord: [at0 === null, at1 === null], written: found[i]!.moreWritten ?? new Set([`${found[i]!.tone0} ${found[i]!.tone1}`]) });
+  }
   return pairs;
 }
 
@@ -796,7 +863,11 @@ function synonymsBefore(candidates: readonly Synonym[], next: Token | undefined)
  * and so is its "hộ khẩu".
  */
 function ruledOutBefore(s: Synonym, tokens: readonly Token[], i: number): boolean {
-  if (s.unlessPrev.length === 0) return false;
+  return s.unlessPrev.length > 0 && ruledOutByUnlessPrev(s, tokens, i);
+}
+
+/** ruledOutBefore of a synonym with an `unlessPrev` (a function of its own: its closures' scope is made only for such a synonym). */
+function ruledOutByUnlessPrev(s: Synonym, tokens: readonly Token[], i: number): boolean {
   const before = (at: number): boolean => s.unlessPrev.some((p) => at - p.keys.length >= 0 && phraseAt({ keys: p.keys, tone: null }, tokens, at - p.keys.length));
   if (before(i)) return true;
   return s.entrySays.some((p) => {
@@ -826,10 +897,20 @@ function synonymAt(tokens: readonly Token[], i: number, skip?: (s: Synonym) => b
     if (ruledOutBefore(s, tokens, i)) continue;
     if (s.after.length > 0 && !saidBefore(s.after, tokens, i)) continue;
     // a procedure the question names outright outweighs one an ambiguous word would imply
-    if (s.say.keys.length === 1 && s.yieldTo.some((p) => tokens.some((_, j) => phraseAt(p, tokens, j)))) continue;
+    if (s.say.keys.length === 1 && saysAnyOf(s.yieldTo, tokens)) continue;
     best = s;
   }
   return best;
+}
+
+/**
+ * Whether one of the phrases is said anywhere in the tokens. (A function of its own: a closure over
+ * synonymAt's tokens made it allocate its scope at every call, and the index build calls it at
+ * every word of every alias.)
+ */
+function saysAnyOf(phrases: readonly Phrase[], tokens: readonly Token[]): boolean {
+  for (let p = 0; p < phrases.length; p++) for (let j = 0; j < tokens.length; j++) if (phraseAt(phrases[p]!, tokens, j)) return true;
+  return false;
 }
 
 /** Whether a synonym's next words (unlessNext: tone signatures of one key) write a function word ("bao" of "bao lâu"). */
