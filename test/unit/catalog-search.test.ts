@@ -727,6 +727,10 @@ describe("answers", () => {
     expect(kind("xin cấp hộ chiếu cho bé")).toBe("out-of-scope");
   });
 
+  it("reads help with a pupil's fees as the support towards school costs, not the school's own procedures", () => {
+    expect(top("bé nhà tôi đang học ở trường mầm non tư thục, xin hỗ trợ học phí được không")).toBe("1.014337");
+  });
+
   it("reads a lake or canal that waters fields as an irrigation work", () => {
     expect(top("tổ thủy nông trông cái hồ tưới đầu làng, viết bản kế hoạch giữ gìn hồ, nhờ xã duyệt")).toBe("1.014848");
     expect(top("đội giữ kênh tưới của thôn có kế hoạch trông coi con kênh, ai duyệt")).toBe("1.014848");
