@@ -153,6 +153,15 @@ describe("question text", () => {
     expect(read("mới đẻ làm giấy")[1]).toMatchObject({ tone: "đe3" });
   });
 
+  it("reads 'hoi' typed without marks as the association 'hội' before the words that make it one, not the verb 'hỏi'", () => {
+    const read = (text: string) => readPlainFunctionWords(tokenize(text));
+    expect(read("hoi cuu giao chuc xa xin hop lai")[0]).toMatchObject({ key: "hoi", marked: true });
+    expect(top("hoi nuoi ong thon em bi dinh chi, xin cho sinh hoat lai")).toBe("1.013709");
+    // a pronoun after it makes it the association only as the question's first word
+    expect(read("hoi chung toi bi dinh chi")[0]).toMatchObject({ marked: true });
+    expect(read("cho hoi chung toi can giay gi")[1]).toMatchObject({ marked: false });
+  });
+
   it("reads 'mat tien' after a house, a plot or a change to one as the street front, not a cost", () => {
     const keys = (text: string): string[] => dropQuantityIdioms(tokenize(text)).map((t) => t.key);
     expect(keys("co mat tien khong")).toEqual(["co", "tien", "khong"]);

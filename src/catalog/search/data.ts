@@ -33,6 +33,7 @@ const StopWordsFile = z.object({
   markerLookalikes: z.array(z.string().min(1)).optional(),
   quantityIdioms: z.array(QuantityIdiom).optional(),
   plainFunctionWords: z.array(z.object({ word: z.string().min(1), before: z.array(z.string().min(1)).min(1) })).optional(),
+  plainContentWords: z.array(z.object({ word: z.string().min(1), before: z.array(z.string().min(1)).min(1), first: z.boolean().optional() })).optional(),
 });
 const SynonymsFile = z.object({
   about,
@@ -298,9 +299,12 @@ export interface SearchData {
   /**
    * function words whose letters typed without marks spell a content word too ("de": "để" or
    * "đẻ"), by key: the function word's tone signature and the words after which it is that
-   * function word ("de lam": "để làm")
+   * function word ("de lam": "để làm"); and the content words whose letters typed without marks
+   * spell a function word ("hoi": "hội", an association, or "hỏi"), by key: the content word's
+   * tone signature and the words before which it is that content word ("hoi cuu …": "hội cựu …";
+   * `first`: only as the question's first word, "hoi chung toi …": "Hội chúng tôi …")
    */
-  plainFunctionWords: Map<string, { tone: string; before: Phrase[] }>;
+  plainFunctionWords: Map<string, { tone: string; before: Phrase[]; first: boolean }[]>;
   /** the stop words of several words ("gia đình"), by each key that no one-word stop word spells ("gia") */
   stopPhrasesOf: Map<string, Phrase[]>;
   /** generic syllables and pairs ("dang ky", "cap lai") */
@@ -395,6 +399,17 @@ function wordTones(phrases: readonly string[]): Map<string, Set<string>> {
   return out;
 }
 
+/** plainFunctionWords and plainContentWords by the key of their word (SearchData.plainFunctionWords). */
+function plainWordsByKey(entries: readonly { word: string; before: string[]; first?: boolean }[]): Map<string, { tone: string; before: Phrase[]; first: boolean }[]> {
+  const byKey = new Map<string, { tone: string; before: Phrase[]; first: boolean }[]>();
+  for (const f of entries) {
+    const word = phraseOf(f.word);
+    const key = word.keys[0]!;
+    byKey.set(key, [...(byKey.get(key) ?? []), { tone: sameToneKey(word.tone ?? key), before: f.before.map(phraseOf), first: f.first ?? false }]);
+  }
+  return byKey;
+}
+
 function stopPhrasesByKey(words: readonly string[], keys: (text: string) => string[]): Map<string, Phrase[]> {
   const single = new Set(words.flatMap((w) => { const k = keys(w); return k.length === 1 ? k : []; }));
   const byKey = new Map<string, Phrase[]>();
@@ -474,7 +489,7 @@ function readTables(): SearchData {
     doneStepMarkers: (stop.doneStepMarkers ?? []).map(phraseOf),
     markerLookalikes: (stop.markerLookalikes ?? []).map(phraseOf),
     stopPhrasesOf: stopPhrasesByKey(stop.words, keys),
-    plainFunctionWords: new Map((stop.plainFunctionWords ?? []).map((f) => { const word = phraseOf(f.word); return [word.keys[0]!, { tone: sameToneKey(word.tone ?? word.keys[0]!), before: f.before.map(phraseOf) }]; })),
+    plainFunctionWords: plainWordsByKey([...(stop.plainFunctionWords ?? []), ...(stop.plainContentWords ?? [])]),
     quantityIdioms: (stop.quantityIdioms ?? []).map((i) => ({ word: phraseOf(i.word), before: i.before.map(phraseOf), number: i.number ?? false, amounts: (i.amounts ?? []).map(phraseOf), unlessPrev: (i.unlessPrev ?? []).map(phraseOf), evenAfterPrev: (i.evenAfterPrev ?? []).map(phraseOf), unlessNumberAfter: i.unlessNumberAfter ?? false })),
     generic: new Set(
       stop.genericWords.flatMap((w) => {

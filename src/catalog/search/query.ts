@@ -283,15 +283,17 @@ export function channelPositions(tokens: readonly Token[]): Set<number> {
  * The tokens with each word typed without marks that spells a function word and a content word
  * alike read as the function word where the words after it make it one (data/stopwords.json
  * plainFunctionWords: "de lam" is "để làm", so no synonym reads "mới đẻ" in "moi de lam giay"),
- * as though typed with its marks.
+ * as though typed with its marks; and each such word read as the content word where the words
+ * after it make it one (plainContentWords: "hoi cuu chien binh" is "hội cựu chiến binh", not
+ * "hỏi"), so that the synonyms written with that word read it.
  */
 export function readPlainFunctionWords(tokens: readonly Token[]): Token[] {
   const { plainFunctionWords } = searchData();
   const out = [...tokens];
   for (let i = 0; i + 1 < out.length; i++) {
     const t = out[i]!;
-    const word = t.marked ? undefined : plainFunctionWords.get(t.key);
-    if (word !== undefined && word.before.some((p) => phraseAt(p, out, i + 1))) out[i] = { key: t.key, tone: word.tone, marked: true };
+    const word = t.marked ? undefined : plainFunctionWords.get(t.key)?.find((w) => (!w.first || i === 0) && w.before.some((p) => phraseAt(p, out, i + 1)));
+    if (word !== undefined) out[i] = { key: t.key, tone: word.tone, marked: true };
   }
   return out;
 }
