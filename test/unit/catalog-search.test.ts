@@ -162,6 +162,13 @@ describe("question text", () => {
     expect(read("cho hoi chung toi can giay gi")[1]).toMatchObject({ marked: false });
   });
 
+  it("reads 'hoc lai' typed without marks as studying again, not the driving lessons of 'học lái', unless a vehicle follows", () => {
+    expect(top("em bi ke xau lua ban sang nuoc ngoai, nay ve roi muon hoc lai thi nha nuoc co giup khong")).toBe("2.001661");
+    const read = (text: string) => readPlainFunctionWords(tokenize(text));
+    expect(read("muon hoc lai")[2]).toMatchObject({ key: "lai", marked: true });
+    expect(read("muon hoc lai xe")[2]).toMatchObject({ key: "lai", marked: false });
+  });
+
   it("reads 'mat tien' after a house, a plot or a change to one as the street front, not a cost", () => {
     const keys = (text: string): string[] => dropQuantityIdioms(tokenize(text)).map((t) => t.key);
     expect(keys("co mat tien khong")).toEqual(["co", "tien", "khong"]);
