@@ -169,6 +169,11 @@ describe("question text", () => {
     expect(read("muon hoc lai xe")[2]).toMatchObject({ key: "lai", marked: false });
   });
 
+  it("reads 'con cho' before a person, typed without marks, as a child's paper asked for someone, not the dog 'con chó'", () => {
+    expect(top("xin lam giay khai sinh con cho vo toi")).toBe("1.001193");
+    expect(top("nhan cha con cho thang be nha toi")).toBe("1.001022");
+  });
+
   it("reads 'mat tien' after a house, a plot or a change to one as the street front, not a cost", () => {
     const keys = (text: string): string[] => dropQuantityIdioms(tokenize(text)).map((t) => t.key);
     expect(keys("co mat tien khong")).toEqual(["co", "tien", "khong"]);
