@@ -284,7 +284,7 @@ export function channelPositions(tokens: readonly Token[]): Set<number> {
  * alike read as the function word where the words after it make it one (data/stopwords.json
  * plainFunctionWords: "de lam" is "để làm", so no synonym reads "mới đẻ" in "moi de lam giay"),
  * as though typed with its marks; and each such word read as the content word where the words
- * after it make it one (plainContentWords: "hoi cuu chien binh" is "hội cựu chiến binh", not
+ * after it make it one (plainContentWords: "hoi cuu …" is "hội cựu …", the association, not
  * "hỏi"), so that the synonyms written with that word read it. An entry with `after` reads the
  * word so after one of those words, unless one of its `unlessNext` follows ("hoc lai" is "học
  * lại", so the driving lessons of "học lái" are not read there; "hoc lai xe" still is "học lái xe").
