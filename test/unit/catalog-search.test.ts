@@ -1751,6 +1751,14 @@ describe("evaluation", () => {
     expect(top("cac cu trong xom muon co lop hoc doc viet, xin lap o dau")).toBe("1.012969");
   });
 
+  it("answers the complaint about the police only when the question names the police, not a complaint about an employer or a commune official", () => {
+    expect(kind("chủ xưởng nợ tiền công hai tháng, em muốn làm đơn khiếu nại")).not.toBe("match");
+    expect(kind("muốn khiếu nại ông phó chủ tịch xã làm việc tắc trách")).not.toBe("match");
+    // the police named, in words or typed without marks, the complaint answers
+    expect(top("muốn khiếu nại chiến sĩ công an phường giữ xe không đúng")).toBe("1.004335");
+    expect(["1.004335", "1.004327"]).toContain(top("khieu nai cong an xa lap bien ban sai"));
+  });
+
   it("keeps the held-out questions as they were committed (holdout.sha256)", () => {
     if (!existsSync(HOLDOUT_PATH)) {
       console.warn(`${relative(root, HOLDOUT_PATH)} is not there yet: nothing to check`);

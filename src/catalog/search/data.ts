@@ -55,6 +55,8 @@ const OutOfScopeFile = z.object({
   topics: z.array(z.object({ topic: z.string().min(1), terms: z.array(z.string().min(1)).min(1), whereToGo: z.string().min(1) })),
   negation: z.object({ negators: z.array(z.string().min(1)), between: z.array(z.string().min(1)), papers: z.array(z.string().min(1)).optional(), papersNote: z.string().optional(), questionTags: z.array(z.string().min(1)).optional(), questionTagsNote: z.string().optional() }).optional(),
   unrelatedAbout: z.string().optional(),
+  partyProceduresAbout: z.string().optional(),
+  partyProcedures: z.array(z.object({ name: z.string().min(1), said: z.array(z.string().min(1)).min(1) })).optional(),
   unrelatedCauses: z.array(z.string().min(1)).optional(),
   unrelated: z.array(z.object({ topic: z.string().min(1), terms: z.array(z.string().min(1)).min(1) })).optional(),
   agenciesAbout: z.string().optional(),
@@ -307,6 +309,8 @@ export interface SearchData {
   generic: Set<string>;
   synonyms: Synonym[];
   topics: OutOfScopeTopic[];
+  /** procedures whose name restricts them to a party (name) that answer only when the question says one of its words (said) */
+  partyProcedures: { name: Phrase; said: Phrase[] }[];
   /** a negator, at most one 'between' phrase, then a topic's term: the topic is denied, not asked about */
   /** words before an out-of-scope topic that deny it ("chưa có …"), or make it a paper brought to a procedure ("mang theo …") */
   topicNegation: { negators: Phrase[]; between: Phrase[]; papers: Phrase[]; questionTags: Phrase[] };
@@ -492,6 +496,7 @@ function readTables(): SearchData {
       ...(outOfScope.agencies ?? []).map((t) => ({ topic: t.topic, terms: t.terms.map(phraseOf), whereToGo: t.whereToGo, agency: true })),
     ],
     unrelatedCauses: (outOfScope.unrelatedCauses ?? []).map(phraseOf),
+    partyProcedures: (outOfScope.partyProcedures ?? []).map((p) => ({ name: phraseOf(p.name), said: p.said.map(phraseOf) })),
     requestedAfter: (outOfScope.requestedAfter ?? []).map(phraseOf),
     requestedOpening: (outOfScope.requestedOpening ?? []).map(phraseOf),
     requestedCompounds: (outOfScope.requestedCompounds ?? []).map(phraseOf),
