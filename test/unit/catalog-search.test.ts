@@ -1759,6 +1759,13 @@ describe("evaluation", () => {
     expect(["1.004335", "1.004327"]).toContain(top("khieu nai cong an xa lap bien ban sai"));
   });
 
+  it("sends a new power connection, a computer certificate said in pieces, a car's periodic inspection and a motorbike's insurance out of scope", () => {
+    expect(kind("nha moi lam xong, muon lap dien thi lam sao")).toBe("out-of-scope");
+    expect(kind("cần chứng chỉ môn tin học, thi ở đâu")).toBe("out-of-scope");
+    expect(kind("ô tô nhà tôi sắp hết hạn kiểm định, mang đi đâu")).toBe("out-of-scope");
+    expect(kind("bảo hiểm bắt buộc của xe máy mua ở đâu")).toBe("out-of-scope");
+  });
+
   it("keeps the held-out questions as they were committed (holdout.sha256)", () => {
     if (!existsSync(HOLDOUT_PATH)) {
       console.warn(`${relative(root, HOLDOUT_PATH)} is not there yet: nothing to check`);
