@@ -210,6 +210,25 @@ describe("question text", () => {
     expect(oneSentence.heardTerms.has("dich")).toBe(true);
   });
 
+  it("reads a paper pointed back at ('giấy đó') as what is asked: the words that named it earlier, up to a contrast ('chứ không'), and the sentence that points back", () => {
+    const story = "Nhà tôi ở nhờ bên ngoại đã lâu, tôi tính nhập hộ khẩu, nhưng cán bộ dặn phải có giấy ủy ban xác nhận diện tích chứ không cần sổ đỏ. Giấy đó nộp tại công an hay ở xã?";
+    const asked = "Cán bộ dặn phải có giấy gì đó. Giờ muốn xin giấy đó ở đâu?";
+    const vocab = { words: new Set([story, asked].flatMap((q) => tokenize(q).map((t) => t.key))), bigrams: new Set<string>(), frequency: new Map<string, number>() };
+    const told = readQuery(story, vocab, () => false);
+    // the words that named the paper, and the sentence that points back
+    expect(told.referredTerms.has("xac nhan")).toBe(true);
+    expect(told.referredTerms.has("dien tich")).toBe(true);
+    expect(told.referredTerms.has("cong an")).toBe(true);
+    // not the story before the paper, nor what it is set against
+    expect(told.referredTerms.has("nhap")).toBe(false);
+    expect(told.referredTerms.has("so do")).toBe(false);
+    expect(told.referredTerms.has("so")).toBe(false);
+    // a paper asked about ("giấy gì") names none
+    expect(readQuery(asked, vocab, () => false).referredTerms.size).toBe(0);
+    // end to end: a farmed fish's paper, not the wild-caught one's
+    expect(top("Trang trại tôi ương giống cá tầm trong bể, người mua hàng đòi giấy chứng minh nguồn gốc là cá nuôi chứ không phải đánh bắt tự nhiên, xin giấy đó ở đâu?")).toBe("1.004680");
+  });
+
   it("starts no need clause at a need marker inside a phrase that says something else ('giờ đã …', 'không còn cần')", () => {
     const held = "anh tôi bị thương khi đi lính, giờ đã được cấp thẻ thương binh, nay tôi muốn xin trợ cấp cho anh";
     const noLonger = "em gái tôi bệnh lâu năm nay đã khỏe không còn cần người chăm, tôi muốn thôi nhận trợ cấp";

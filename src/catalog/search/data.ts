@@ -24,6 +24,8 @@ const StopWordsFile = z.object({
   purposeMarkers: z.array(z.string().min(1)),
   needMarkers: z.array(z.string().min(1)).optional(),
   hearsayMarkers: z.array(z.string().min(1)).optional(),
+  backReferences: z.array(z.string().min(1)).optional(),
+  contrastMarkers: z.array(z.string().min(1)).optional(),
   channels: z.object({ markers: z.array(z.string().min(1)).min(1), ways: z.array(z.string().min(1)).min(1) }).optional(),
   genericWords: z.array(z.string().min(1)),
   nameTails: z.array(z.string().min(1)),
@@ -284,6 +286,10 @@ export interface SearchData {
   needMarkers: Phrase[];
   /** words saying the citizen heard of something ("nghe nói"): in a story, what follows names what they hope for */
   hearsayMarkers: Phrase[];
+  /** a paper pointed back at ("giấy đó"): its first word is the paper, named earlier in the story */
+  backReferences: Phrase[];
+  /** words that set what something is against what it is not ("… chứ không phải …") */
+  contrastMarkers: Phrase[];
   /** how a dossier is handed in: a marker ("trên", "qua") then a way ("vneid", "mạng") */
   channels: { markers: Phrase[]; ways: Phrase[] };
   /** boilerplate that ends procedure names ("thực hiện tại cấp tỉnh, cấp xã"), as written */
@@ -471,6 +477,8 @@ function readTables(): SearchData {
     purposeMarkers: stop.purposeMarkers.map(phraseOf),
     needMarkers: (stop.needMarkers ?? []).map(phraseOf),
     hearsayMarkers: (stop.hearsayMarkers ?? []).map(phraseOf),
+    backReferences: (stop.backReferences ?? []).map(phraseOf),
+    contrastMarkers: (stop.contrastMarkers ?? []).map(phraseOf),
     channels: { markers: (stop.channels?.markers ?? []).map(phraseOf), ways: (stop.channels?.ways ?? []).map(phraseOf) },
     nameTails: stop.nameTails.map((t) => t.normalize("NFC")),
     plainVariantWords: (stop.plainVariantWords ?? []).map((t) => t.normalize("NFC")),

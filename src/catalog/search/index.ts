@@ -1300,6 +1300,14 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
     needTerms = q.heardTerms;
     needTotal = rarity(needTerms);
   }
+  // a question that points back at a paper named earlier ("… tờ xác nhận …; tờ ấy nộp chỗ
+  // nào?"): what is needed is that paper, asked for in the sentence that points back (when the
+  // words naming it say something rare)
+  const referredTotal = q.referredTerms.size > 0 ? rarity(q.referredTerms) : 0;
+  if (referredTotal > 0) {
+    needTerms = q.referredTerms;
+    needTotal = referredTotal;
+  }
   const topBm25 = hits[0]!.score;
   const scored: Scored[] = [];
   const pending: { doc: Doc; questionCovered: number; nameCovered: number; readDamped: number; wholeCovered: number; distinctive: number; outright: boolean; bm25: number; needGot: number; missing: readonly string[] }[] = [];
