@@ -244,6 +244,25 @@ describe("question text", () => {
     expect(oneSentence.heardTerms.has("dich")).toBe(true);
   });
 
+  it("reads a paper pointed back at ('giấy đó') as what is asked: the words that named it earlier, up to a contrast ('chứ không'), and the sentence that points back", () => {
+    const story = "Nhà tôi ở nhờ bên ngoại đã lâu, tôi tính nhập hộ khẩu, nhưng cán bộ dặn phải có giấy ủy ban xác nhận diện tích chứ không cần sổ đỏ. Giấy đó nộp tại công an hay ở xã?";
+    const asked = "Cán bộ dặn phải có giấy gì đó. Giờ muốn xin giấy đó ở đâu?";
+    const vocab = { words: new Set([story, asked].flatMap((q) => tokenize(q).map((t) => t.key))), bigrams: new Set<string>(), frequency: new Map<string, number>() };
+    const told = readQuery(story, vocab, () => false);
+    // the words that named the paper, and the sentence that points back
+    expect(told.referredTerms.has("xac nhan")).toBe(true);
+    expect(told.referredTerms.has("dien tich")).toBe(true);
+    expect(told.referredTerms.has("cong an")).toBe(true);
+    // not the story before the paper, nor what it is set against
+    expect(told.referredTerms.has("nhap")).toBe(false);
+    expect(told.referredTerms.has("so do")).toBe(false);
+    expect(told.referredTerms.has("so")).toBe(false);
+    // a paper asked about ("giấy gì") names none
+    expect(readQuery(asked, vocab, () => false).referredTerms.size).toBe(0);
+    // end to end: a farmed fish's paper, not the wild-caught one's
+    expect(top("Trang trại tôi ương giống cá tầm trong bể, người mua hàng đòi giấy chứng minh nguồn gốc là cá nuôi chứ không phải đánh bắt tự nhiên, xin giấy đó ở đâu?")).toBe("1.004680");
+  });
+
   it("starts no need clause at a need marker inside a phrase that says something else ('giờ đã …', 'không còn cần')", () => {
     const held = "anh tôi bị thương khi đi lính, giờ đã được cấp thẻ thương binh, nay tôi muốn xin trợ cấp cho anh";
     const noLonger = "em gái tôi bệnh lâu năm nay đã khỏe không còn cần người chăm, tôi muốn thôi nhận trợ cấp";
@@ -695,6 +714,9 @@ describe("answers", () => {
     // "từ trước năm …": since a year before the one said
     expect(top("bà nội nhận tiền tuất từ trước năm 1995, nay xin Bằng Tổ quốc ghi công cho bác")).toBe("1.010774");
     expect(top("bà nội nhận tiền tuất từ năm 1995, nay xin Bằng Tổ quốc ghi công cho bác")).toBe("1.010775");
+    // "từ hồi …", "từ thời …": since that year too
+    expect(top("mẹ chú ấy lãnh tuất liệt sĩ từ hồi 1988, con cháu xin Bằng Tổ quốc ghi công")).toBe("1.010774");
+    expect(top("mẹ chú ấy lãnh tuất liệt sĩ từ thời năm 2001, con cháu xin Bằng Tổ quốc ghi công")).toBe("1.010775");
   });
 
   it("reads a stay reported ('khai báo', 'trình báo' + 'tạm trú') as the temporary-residence registration, not the notice of absence", () => {
@@ -1783,6 +1805,21 @@ describe("evaluation", () => {
     expect(top("bé nhà tôi đi nhà trẻ được ở lại trưa, xin hỗ trợ gạo thế nào")).toBe("2.002771");
     expect(["1.003622", "1.013791"]).toContain(top("làng tôi mở hội cúng thần mấy ngày, báo xã trước không"));
     expect(top("cac cu trong xom muon co lop hoc doc viet, xin lap o dau")).toBe("1.012969");
+  });
+
+  it("answers the complaint about the police only when the question names the police, not a complaint about an employer or a commune official", () => {
+    expect(kind("chủ xưởng nợ tiền công hai tháng, em muốn làm đơn khiếu nại")).not.toBe("match");
+    expect(kind("muốn khiếu nại ông phó chủ tịch xã làm việc tắc trách")).not.toBe("match");
+    // the police named, in words or typed without marks, the complaint answers
+    expect(top("muốn khiếu nại chiến sĩ công an phường giữ xe không đúng")).toBe("1.004335");
+    expect(["1.004335", "1.004327"]).toContain(top("khieu nai cong an xa lap bien ban sai"));
+  });
+
+  it("sends a new power connection, a computer certificate said in pieces, a car's periodic inspection and a motorbike's insurance out of scope", () => {
+    expect(kind("nha moi lam xong, muon lap dien thi lam sao")).toBe("out-of-scope");
+    expect(kind("cần chứng chỉ môn tin học, thi ở đâu")).toBe("out-of-scope");
+    expect(kind("ô tô nhà tôi sắp hết hạn kiểm định, mang đi đâu")).toBe("out-of-scope");
+    expect(kind("bảo hiểm bắt buộc của xe máy mua ở đâu")).toBe("out-of-scope");
   });
 
   it("keeps the held-out questions as they were committed (holdout.sha256)", () => {

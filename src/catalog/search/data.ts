@@ -28,6 +28,8 @@ const StopWordsFile = z.object({
   purposeMarkers: z.array(z.string().min(1)),
   needMarkers: z.array(z.string().min(1)).optional(),
   hearsayMarkers: z.array(z.string().min(1)).optional(),
+  backReferences: z.array(z.string().min(1)).optional(),
+  contrastMarkers: z.array(z.string().min(1)).optional(),
   channels: z.object({ markers: z.array(z.string().min(1)).min(1), ways: z.array(z.string().min(1)).min(1) }).optional(),
   genericWords: z.array(z.string().min(1)),
   nameTails: z.array(z.string().min(1)),
@@ -60,6 +62,8 @@ const OutOfScopeFile = z.object({
   topics: z.array(z.object({ topic: z.string().min(1), terms: z.array(z.string().min(1)).min(1), whereToGo: z.string().min(1) })),
   negation: z.object({ negators: z.array(z.string().min(1)), between: z.array(z.string().min(1)), papers: z.array(z.string().min(1)).optional(), papersNote: z.string().optional(), questionTags: z.array(z.string().min(1)).optional(), questionTagsNote: z.string().optional() }).optional(),
   unrelatedAbout: z.string().optional(),
+  partyProceduresAbout: z.string().optional(),
+  partyProcedures: z.array(z.object({ name: z.string().min(1), said: z.array(z.string().min(1)).min(1) })).optional(),
   unrelatedCauses: z.array(z.string().min(1)).optional(),
   unrelated: z.array(z.object({ topic: z.string().min(1), terms: z.array(z.string().min(1)).min(1) })).optional(),
   agenciesAbout: z.string().optional(),
@@ -287,6 +291,10 @@ export interface SearchData {
   needMarkers: Phrase[];
   /** words saying the citizen heard of something ("nghe nói"): in a story, what follows names what they hope for */
   hearsayMarkers: Phrase[];
+  /** a paper pointed back at ("giấy đó"): its first word is the paper, named earlier in the story */
+  backReferences: Phrase[];
+  /** words that set what something is against what it is not ("… chứ không phải …") */
+  contrastMarkers: Phrase[];
   /** how a dossier is handed in: a marker ("trên", "qua") then a way ("vneid", "mạng") */
   channels: { markers: Phrase[]; ways: Phrase[] };
   /** boilerplate that ends procedure names ("thực hiện tại cấp tỉnh, cấp xã"), as written */
@@ -317,6 +325,8 @@ export interface SearchData {
   generic: Set<string>;
   synonyms: Synonym[];
   topics: OutOfScopeTopic[];
+  /** procedures whose name restricts them to a party (name) that answer only when the question says one of its words (said) */
+  partyProcedures: { name: Phrase; said: Phrase[] }[];
   /** a negator, at most one 'between' phrase, then a topic's term: the topic is denied, not asked about */
   /** words before an out-of-scope topic that deny it ("chưa có …"), or make it a paper brought to a procedure ("mang theo …") */
   topicNegation: { negators: Phrase[]; between: Phrase[]; papers: Phrase[]; questionTags: Phrase[] };
@@ -498,6 +508,8 @@ function readTables(): SearchData {
     purposeMarkers: stop.purposeMarkers.map(phraseOf),
     needMarkers: (stop.needMarkers ?? []).map(phraseOf),
     hearsayMarkers: (stop.hearsayMarkers ?? []).map(phraseOf),
+    backReferences: (stop.backReferences ?? []).map(phraseOf),
+    contrastMarkers: (stop.contrastMarkers ?? []).map(phraseOf),
     channels: { markers: (stop.channels?.markers ?? []).map(phraseOf), ways: (stop.channels?.ways ?? []).map(phraseOf) },
     nameTails: stop.nameTails.map((t) => t.normalize("NFC")),
     plainVariantWords: (stop.plainVariantWords ?? []).map((t) => t.normalize("NFC")),
@@ -523,6 +535,7 @@ function readTables(): SearchData {
       ...(outOfScope.agencies ?? []).map((t) => ({ topic: t.topic, terms: t.terms.map(phraseOf), whereToGo: t.whereToGo, agency: true })),
     ],
     unrelatedCauses: (outOfScope.unrelatedCauses ?? []).map(phraseOf),
+    partyProcedures: (outOfScope.partyProcedures ?? []).map((p) => ({ name: phraseOf(p.name), said: p.said.map(phraseOf) })),
     requestedAfter: (outOfScope.requestedAfter ?? []).map(phraseOf),
     requestedOpening: (outOfScope.requestedOpening ?? []).map(phraseOf),
     requestedCompounds: (outOfScope.requestedCompounds ?? []).map(phraseOf),

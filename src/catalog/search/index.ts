@@ -1300,6 +1300,14 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
     needTerms = q.heardTerms;
     needTotal = rarity(needTerms);
   }
+  // a question that points back at a paper named earlier ("… tờ xác nhận …; tờ ấy nộp chỗ
+  // nào?"): what is needed is that paper, asked for in the sentence that points back (when the
+  // words naming it say something rare)
+  const referredTotal = q.referredTerms.size > 0 ? rarity(q.referredTerms) : 0;
+  if (referredTotal > 0) {
+    needTerms = q.referredTerms;
+    needTotal = referredTotal;
+  }
   const topBm25 = hits[0]!.score;
   const scored: Scored[] = [];
   const pending: { doc: Doc; questionCovered: number; nameCovered: number; readDamped: number; wholeCovered: number; distinctive: number; outright: boolean; bm25: number; needGot: number; missing: readonly string[] }[] = [];
@@ -1442,7 +1450,14 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
   }
   scored.sort((a, b) => b.rank - a.rank || (a.doc.code < b.doc.code ? -1 : 1));
   preferSaidDifferences(data, scored, weightOf, tones, q.tokens);
-  return scored;
+  // a procedure whose name restricts it to a party (a complaint about the police) is no answer to
+  // a question that never names that party: a complaint about an employer, a shop or a price is
+  // handled elsewhere (data/out-of-scope.json partyProcedures)
+  const { partyProcedures } = searchData();
+  if (partyProcedures.length === 0) return scored;
+  const qKeys = [q.tokens.map((t) => t.key)];
+  const unsaid = partyProcedures.filter((p) => !p.said.some((w) => saysPhrase(qKeys, w)));
+  return unsaid.length === 0 ? scored : scored.filter((s) => !unsaid.some((p) => saysPhrase(s.doc.aboutKeys.slice(0, 1), p.name)));
 }
 
 /**

@@ -76,6 +76,8 @@ export interface Segment {
   need: boolean;
   /** in a hearsay clause ("nghe nói …") */
   heard?: boolean;
+  /** in the words naming a paper the question points back at ("giấy đó"), or in the sentence that points (referentSpans) */
+  referred?: boolean;
 }
 
 export interface ReadQuery {
@@ -101,7 +103,7 @@ export interface ReadQuery {
   affirmed: string[][];
   /** ages the question states ("bé 3 tuổi" → 3) */
   ages: number[];
-  /** years the question says something has held since ("từ năm 2001" → 2001; "từ những năm …" too; "từ trước năm 1990" → 1989) */
+  /** years the question says something has held since ("từ năm 2001" → 2001; "từ những năm …", "từ hồi …" too; "từ trước năm 1990" → 1989) */
   since: number[];
   /** where a purpose clause starts ("… để xin việc"), when the words before it name something; else the length */
   purposeFrom: number;
@@ -113,6 +115,8 @@ export interface ReadQuery {
   needTerms: Set<string>;
   /** in a question of STORY_FACT_WORDS words or more, the terms of a hearsay clause ("nghe nói …"; up to the clause stating the need when one follows it, or the end of its sentence) */
   heardTerms: Set<string>;
+  /** when the question points back at a paper named earlier ("giấy đó"), the terms of the words naming it and of the sentence that points back (referentSpans); else empty */
+  referredTerms: Set<string>;
   /** tokens an "a + b" synonym read (an out-of-scope word among them does not count: "không + lương hưu") */
   consumed: boolean[];
 }
@@ -198,8 +202,9 @@ export function expandAbbreviations(tokens: readonly Token[]): Token[] {
 const AGE = /(duoi\s*)?(\d{1,3})\s*(tuoi|t)\b/g;
 const MONTHS = /\d{1,2}\s*thang\s*tuoi|so sinh|moi sinh|moi de/;
 
-// (a year after "từ trước" is a time before it: "từ trước năm 1990" is since some year up to 1989)
-const SINCE = /\btu\s+(truoc\s+)?(?:(?:nhung\s+)?nam\s+)?((?:19|20)\d\d)\b/g;
+// (a year after "từ trước" is a time before it: "từ trước năm 1990" is since some year up to 1989;
+// "từ hồi …", "từ thời …", "từ khoảng …", "từ đầu …", "từ cuối …" a year are since it too)
+const SINCE = /\btu\s+(truoc\s+)?(?:(?:hoi|thoi|khoang|dau|cuoi)\s+)?(?:(?:nhung\s+)?nam\s+)?((?:19|20)\d\d)\b/g;
 
 function sinceOf(tokens: readonly Token[]): number[] {
   const text = tokens.map((t) => t.key).join(" ");
@@ -421,6 +426,41 @@ function hearsayStart(tokens: readonly Token[]): number {
   const { hearsayMarkers } = searchData();
   for (let i = 0; i < tokens.length; i++) if (hearsayMarkers.some((m) => phraseAt(m, tokens, i))) return i;
   return -1;
+}
+
+/** Words after a paper that ask which it is ("giấy gì"): such a mention names no paper. */
+const QUESTION_AFTER_PAPER = new Set(["gi", "nao"]);
+
+/**
+ * A paper the question points back at ("giấy đó": data/stopwords.json backReferences, the last
+ * one said) and named earlier: the words from the last earlier mention of that paper word up to
+ * the end of its sentence, the pointer or a contrast (contrastMarkers: what it is not), and the
+ * sentence that points back, from its start (from the pointer when the paper is named in that
+ * sentence). What is asked is that paper ("… tờ xác nhận …. Tờ ấy?"), not the story around it.
+ * Null when there is no pointer, no earlier mention, or the last one names nothing.
+ */
+function referentSpans(tokens: readonly Token[], sentenceEnd: readonly number[]): { from: number; to: number; askFrom: number } | null {
+  const { backReferences, contrastMarkers } = searchData();
+  const pointerAt = (i: number): boolean => backReferences.some((m) => phraseAt(m, tokens, i));
+  let r = -1;
+  for (let i = tokens.length - 1; i > 0 && r < 0; i--) if (pointerAt(i)) r = i;
+  if (r < 0) return null;
+  const paper = tokens[r]!;
+  for (let p = r - 1; p >= 0; p--) {
+    const t = tokens[p]!;
+    if (t.key !== paper.key || (t.marked && paper.marked && t.tone !== paper.tone) || pointerAt(p)) continue;
+    // (a paper that says "A chứ không phải B" is A: its words end at the contrast; one asked
+    // about, "giấy gì", names none)
+    if (QUESTION_AFTER_PAPER.has(tokens[p + 1]?.key ?? "")) return null;
+    let to = Math.min(sentenceEnd[p]!, r);
+    for (let j = p + 1; j < to; j++) if (contrastMarkers.some((m) => phraseAt(m, tokens, j))) to = j;
+    if (to - p < 2) return null;
+    let askFrom = r;
+    while (askFrom > 0 && sentenceEnd[askFrom - 1] === sentenceEnd[r]) askFrom--;
+    // (the pointer's own sentence from its start, or from the pointer when the paper is named in it)
+    return { from: p, to, askFrom: askFrom <= p ? r : askFrom };
+  }
+  return null;
 }
 
 /**
@@ -1017,6 +1057,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   const hearsay = tokens.length >= STORY_FACT_WORDS ? hearsayStart(tokens) : -1;
   const heardTo = hearsay >= 0 ? Math.min(need > hearsay ? need : tokens.length, sentenceEnd[hearsay]!) : -1;
   const heard = (i: number): boolean => i >= hearsay && i < heardTo;
+  const referent = referentSpans(tokens, sentenceEnd);
   const weightAt = (i: number): number => (hasContentBefore && i >= purpose && i < purposeTo ? PURPOSE_WEIGHT : 1) * (channelWeak && channel.has(i) ? CHANNEL_WEIGHT : 1) * (facts.has(i) ? STORY_FACT_WEIGHT : 1);
 
   // a one-word synonym written with marks is not read in a word typed without them that a
@@ -1026,30 +1067,33 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   // (the segments read from words a negator denies: they say nothing the question affirms)
   const deniedSegments = new Set<Segment>();
   const denied = deniedPositions(tokens);
+  const referred = (i: number): boolean => referent !== null && ((i >= referent.from && i < referent.to) || i >= referent.askFrom);
   const consumed = new Array<boolean>(tokens.length).fill(false);
   let run: Token[] = [];
   let runWeight = 1;
   let runNeed = need === 0;
   let runHeard = heard(0);
+  let runReferred = referred(0);
   const flush = (): void => {
-    if (run.length > 0) segments.push({ keys: run.map((t) => t.key), stops: run.map(isStop), marks: run.map((t) => (t.marked ? t.tone : undefined)), weight: runWeight, typed: true, need: runNeed, heard: runHeard });
+    if (run.length > 0) segments.push({ keys: run.map((t) => t.key), stops: run.map(isStop), marks: run.map((t) => (t.marked ? t.tone : undefined)), weight: runWeight, typed: true, need: runNeed, heard: runHeard, referred: runReferred });
     run = [];
   };
   for (let i = 0; i < tokens.length; ) {
     const best = synonymAt(tokens, i, otherWordAt(i), plainStop);
     const w = weightAt(i);
-    if (w !== runWeight || (i >= need) !== runNeed || heard(i) !== runHeard) {
+    if (w !== runWeight || (i >= need) !== runNeed || heard(i) !== runHeard || referred(i) !== runReferred) {
       flush();
       runWeight = w;
       runNeed = i >= need;
       runHeard = heard(i);
+      runReferred = referred(i);
     }
     if (best === null) {
       run.push(tokens[i]!);
       i++;
       continue;
     }
-    segments.push({ keys: best.means, stops: best.meansStops, share: readShare(best), weight: w * best.weight * (need > 0 && i < need ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: i >= need, heard: heard(i) });
+    segments.push({ keys: best.means, stops: best.meansStops, share: readShare(best), weight: w * best.weight * (need > 0 && i < need ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: i >= need, heard: heard(i), referred: referred(i) });
     if (denied.has(i)) deniedSegments.add(segments[segments.length - 1]!);
     if (best.keep) {
       // the citizen's words stay, and a longer phrase starting inside them can still be read
@@ -1065,7 +1109,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     // tiệm" then "tiệm tạp hóa")
     const over = best.say.keys.length > 1 ? synonymAt(tokens, end - 1, otherWordAt(end - 1), plainStop) : null;
     if (over !== null && over.say.keys.length > 1 && !over.means.some((k) => best.means.includes(k))) {
-      segments.push({ keys: over.means, stops: over.meansStops, share: readShare(over), weight: weightAt(end - 1) * over.weight * (need > 0 && end - 1 < need ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: end - 1 >= need, heard: heard(end - 1) });
+      segments.push({ keys: over.means, stops: over.meansStops, share: readShare(over), weight: weightAt(end - 1) * over.weight * (need > 0 && end - 1 < need ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: end - 1 >= need, heard: heard(end - 1), referred: referred(end - 1) });
       if (denied.has(end - 1)) deniedSegments.add(segments[segments.length - 1]!);
       if (!over.keep) i = end - 1 + over.say.keys.length;
     }
@@ -1082,7 +1126,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     // (a procedure the question names outright outweighs what the two parts imply)
     if (s.yieldTo.some((p) => tokens.some((_, j) => phraseAt(p, tokens, j)))) continue;
     const inStory = need > 0 && spans.every(([at]) => at < need);
-    segments.push({ keys: s.means, stops: s.meansStops, share: readShare(s), weight: s.weight * (inStory ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: !inStory, heard: spans.every(([at]) => heard(at)) });
+    segments.push({ keys: s.means, stops: s.meansStops, share: readShare(s), weight: s.weight * (inStory ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: !inStory, heard: spans.every(([at]) => heard(at)), referred: spans.every(([at]) => referred(at)) });
     for (const [at, len] of spans) for (let j = at; j < at + len; j++) consumed[j] = true;
   }
 
@@ -1101,7 +1145,8 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   const tones = new Map<string, string>();
   const needTerms = new Set<string>();
   const heardTerms = new Set<string>();
-  for (const { keys, stops, weight, marks, need: inNeed, heard: inHeard, share } of segments) {
+  const referredTerms = new Set<string>();
+  for (const { keys, stops, weight, marks, need: inNeed, heard: inHeard, referred: inReferred, share } of segments) {
     segmentShare = share ?? 1;
     keys.forEach((k, i) => {
       if (marks) {
@@ -1112,6 +1157,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       if (!stop) put(k, weight);
       if (!stop && inNeed && need > 0) needTerms.add(k);
       if (!stop && inHeard) heardTerms.add(k);
+      if (!stop && inReferred) referredTerms.add(k);
       if (i === 0) return;
       const prev = keys[i - 1]!;
       const pair = `${prev} ${k}`;
@@ -1120,6 +1166,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
         put(pair, weight);
         if (inNeed && need > 0) needTerms.add(pair);
         if (inHeard) heardTerms.add(pair);
+        if (inReferred) referredTerms.add(pair);
       }
       else if (knownPair(pair)) {
         put(pair, weight);
@@ -1136,5 +1183,5 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   tokens.forEach((t, i) => (denied.has(i) ? affirmedRuns.push([]) : affirmedRuns[affirmedRuns.length - 1]!.push(t.key)));
   const affirmed = denied.size === 0 ? null : [...affirmedRuns.filter((r) => r.length > 0), ...segments.filter((s) => !s.typed && !deniedSegments.has(s)).map((s) => s.keys)];
   const said = [tokens.map((t) => t.key), ...segments.map((s) => s.keys)];
-  return { tokens, segments, terms, shares, stopPairs, plainStopPairs, tones, said, affirmed: affirmed ?? said, ages: agesOf(tokens), since: sinceOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, purposeTo, needFrom: need, needTerms, heardTerms };
+  return { tokens, segments, terms, shares, stopPairs, plainStopPairs, tones, said, affirmed: affirmed ?? said, ages: agesOf(tokens), since: sinceOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, purposeTo, needFrom: need, needTerms, heardTerms, referredTerms };
 }
