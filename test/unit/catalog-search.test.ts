@@ -680,6 +680,9 @@ describe("answers", () => {
     // "từ trước năm …": since a year before the one said
     expect(top("bà nội nhận tiền tuất từ trước năm 1995, nay xin Bằng Tổ quốc ghi công cho bác")).toBe("1.010774");
     expect(top("bà nội nhận tiền tuất từ năm 1995, nay xin Bằng Tổ quốc ghi công cho bác")).toBe("1.010775");
+    // "từ hồi …", "từ thời …": since that year too
+    expect(top("mẹ chú ấy lãnh tuất liệt sĩ từ hồi 1988, con cháu xin Bằng Tổ quốc ghi công")).toBe("1.010774");
+    expect(top("mẹ chú ấy lãnh tuất liệt sĩ từ thời năm 2001, con cháu xin Bằng Tổ quốc ghi công")).toBe("1.010775");
   });
 
   it("reads a stay reported ('khai báo', 'trình báo' + 'tạm trú') as the temporary-residence registration, not the notice of absence", () => {

@@ -103,7 +103,7 @@ export interface ReadQuery {
   affirmed: string[][];
   /** ages the question states ("bé 3 tuổi" → 3) */
   ages: number[];
-  /** years the question says something has held since ("từ năm 2001" → 2001; "từ những năm …" too; "từ trước năm 1990" → 1989) */
+  /** years the question says something has held since ("từ năm 2001" → 2001; "từ những năm …", "từ hồi …" too; "từ trước năm 1990" → 1989) */
   since: number[];
   /** where a purpose clause starts ("… để xin việc"), when the words before it name something; else the length */
   purposeFrom: number;
@@ -202,8 +202,9 @@ export function expandAbbreviations(tokens: readonly Token[]): Token[] {
 const AGE = /(duoi\s*)?(\d{1,3})\s*(tuoi|t)\b/g;
 const MONTHS = /\d{1,2}\s*thang\s*tuoi|so sinh|moi sinh|moi de/;
 
-// (a year after "từ trước" is a time before it: "từ trước năm 1990" is since some year up to 1989)
-const SINCE = /\btu\s+(truoc\s+)?(?:(?:nhung\s+)?nam\s+)?((?:19|20)\d\d)\b/g;
+// (a year after "từ trước" is a time before it: "từ trước năm 1990" is since some year up to 1989;
+// "từ hồi …", "từ thời …", "từ khoảng …", "từ đầu …", "từ cuối …" a year are since it too)
+const SINCE = /\btu\s+(truoc\s+)?(?:(?:hoi|thoi|khoang|dau|cuoi)\s+)?(?:(?:nhung\s+)?nam\s+)?((?:19|20)\d\d)\b/g;
 
 function sinceOf(tokens: readonly Token[]): number[] {
   const text = tokens.map((t) => t.key).join(" ");
