@@ -671,6 +671,14 @@ describe("answers", () => {
     expect(top("xe hơi mua từ Nhật về, bấm biển lần đầu qua mạng, khỏi lên công an")).toBe("1.013066");
   });
 
+  it("reads a step said granted ('đã được công nhận', 'chấp thuận rồi') as done: the next step is asked, not that one", () => {
+    // the founding committee of an association recognised: the association's founding follows
+    expect(top("lap hoi cuu quan nhan cua thon khi ban van dong da duoc cong nhan")).toBe("1.013703");
+    expect(top("ban vận động hội làm vườn chấp thuận rồi, giờ lập hội")).toBe("1.013703");
+    // without it, the committee's recognition is what is asked
+    expect(top("xin công nhận ban vận động lập hội người trồng lan")).toBe("1.013702");
+  });
+
   it("picks the variant of a period by the year the family's benefits date from ('từ năm …')", () => {
     // the martyr's certificate for a family already receiving benefits: up to 1994, from 1995 to 2006, or none yet
     expect(top("gia đình nhận chế độ liệt sĩ từ năm 2003, nay xin cấp Bằng Tổ quốc ghi công")).toBe("1.010775");

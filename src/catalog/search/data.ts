@@ -32,6 +32,7 @@ const StopWordsFile = z.object({
   plainVariantWords: z.array(z.string().min(1)).optional(),
   failedAttemptMarkers: z.array(z.string().min(1)).optional(),
   doneStepMarkers: z.array(z.string().min(1)).optional(),
+  doneAfterMarkers: z.array(z.string().min(1)).optional(),
   markerLookalikes: z.array(z.string().min(1)).optional(),
   quantityIdioms: z.array(QuantityIdiom).optional(),
   plainFunctionWords: z.array(z.object({ word: z.string().min(1), before: z.array(z.string().min(1)).min(1) })).optional(),
@@ -300,6 +301,8 @@ export interface SearchData {
   failedAttemptMarkers: Phrase[];
   /** words saying a step is already done ("đã có", "đã qua"): the procedure words just after them tell of that step, not of one asked for */
   doneStepMarkers: Phrase[];
+  /** words saying a step was granted ("đã được công nhận", "được chấp thuận rồi"): they and the procedure words just before them tell of that step, not of one asked for */
+  doneAfterMarkers: Phrase[];
   /** phrases that start like a done-step marker but say something else ("đã qua đời": a death, not a step passed) */
   markerLookalikes: Phrase[];
   quantityIdioms: QuantityIdiom[];
@@ -484,6 +487,7 @@ function readTables(): SearchData {
     plainVariantWords: (stop.plainVariantWords ?? []).map((t) => t.normalize("NFC")),
     failedAttemptMarkers: (stop.failedAttemptMarkers ?? []).map(phraseOf),
     doneStepMarkers: (stop.doneStepMarkers ?? []).map(phraseOf),
+    doneAfterMarkers: (stop.doneAfterMarkers ?? []).map(phraseOf),
     markerLookalikes: (stop.markerLookalikes ?? []).map(phraseOf),
     stopPhrasesOf: stopPhrasesByKey(stop.words, keys),
     plainFunctionWords: new Map((stop.plainFunctionWords ?? []).map((f) => { const word = phraseOf(f.word); return [word.keys[0]!, { tone: sameToneKey(word.tone ?? word.keys[0]!), before: f.before.map(phraseOf) }]; })),
