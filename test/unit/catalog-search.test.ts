@@ -1830,6 +1830,12 @@ describe("evaluation", () => {
     expect(kind("bảo hiểm bắt buộc của xe máy mua ở đâu")).toBe("out-of-scope");
   });
 
+  it("sends visiting a relative in prison and a pardon to the prison, and reads 'tu nhan' of a private school as private", () => {
+    expect(kind("tuần sau đi thăm nuôi ba ở trại giam cần giấy gì")).toBe("out-of-scope");
+    expect(kind("anh tôi là phạm nhân, gia đình xin đặc xá cho anh được không")).toBe("out-of-scope");
+    expect(kind("mo lop mau giao tu nhan can xin phep gi")).not.toBe("out-of-scope");
+  });
+
   it("keeps the held-out questions as they were committed (holdout.sha256)", () => {
     if (!existsSync(HOLDOUT_PATH)) {
       console.warn(`${relative(root, HOLDOUT_PATH)} is not there yet: nothing to check`);
