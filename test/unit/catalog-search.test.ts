@@ -717,6 +717,14 @@ describe("answers", () => {
     expect(top("xe hơi mua từ Nhật về, bấm biển lần đầu qua mạng, khỏi lên công an")).toBe("1.013066");
   });
 
+  it("reads a step said granted ('đã được công nhận', 'chấp thuận rồi') as done: the next step is asked, not that one", () => {
+    // the founding committee of an association recognised: the association's founding follows
+    expect(top("lap hoi cuu quan nhan cua thon khi ban van dong da duoc cong nhan")).toBe("1.013703");
+    expect(top("ban vận động hội làm vườn chấp thuận rồi, giờ lập hội")).toBe("1.013703");
+    // without it, the committee's recognition is what is asked
+    expect(top("xin công nhận ban vận động lập hội người trồng lan")).toBe("1.013702");
+  });
+
   it("picks the variant of a period by the year the family's benefits date from ('từ năm …')", () => {
     // the martyr's certificate for a family already receiving benefits: up to 1994, from 1995 to 2006, or none yet
     expect(top("gia đình nhận chế độ liệt sĩ từ năm 2003, nay xin cấp Bằng Tổ quốc ghi công")).toBe("1.010775");
@@ -1832,6 +1840,12 @@ describe("evaluation", () => {
     expect(kind("cần chứng chỉ môn tin học, thi ở đâu")).toBe("out-of-scope");
     expect(kind("ô tô nhà tôi sắp hết hạn kiểm định, mang đi đâu")).toBe("out-of-scope");
     expect(kind("bảo hiểm bắt buộc của xe máy mua ở đâu")).toBe("out-of-scope");
+  });
+
+  it("sends visiting a relative in prison and a pardon to the prison, and reads 'tu nhan' of a private school as private", () => {
+    expect(kind("tuần sau đi thăm nuôi ba ở trại giam cần giấy gì")).toBe("out-of-scope");
+    expect(kind("anh tôi là phạm nhân, gia đình xin đặc xá cho anh được không")).toBe("out-of-scope");
+    expect(kind("mo lop mau giao tu nhan can xin phep gi")).not.toBe("out-of-scope");
   });
 
   it("keeps the held-out questions as they were committed (holdout.sha256)", () => {
