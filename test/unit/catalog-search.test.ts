@@ -215,6 +215,9 @@ describe("question text", () => {
     expect(keys("tạm chú")).toEqual(["tam", "tru"]);
     // typed without marks, the tone is unknown: the pair decides
     expect(keys("to chuc ruoc den")).toEqual(["to", "chuc", "duoc", "den"]);
+    // unless the word already makes a known pair with the word after it ("rước kiệu")
+    const withPair = { ...vocab, words: new Set([...vocab.words, "ruoc", "kieu"]), bigrams: new Set([...vocab.bigrams, "ruoc kieu"]) };
+    expect(repairPairs(tokenize("chuc ruoc kieu"), withPair).map((t) => t.key)).toEqual(["chuc", "ruoc", "kieu"]);
   });
 
   it("weighs the catalog words a synonym reads in the story before the need less than the citizen's own", () => {

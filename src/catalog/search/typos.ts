@@ -8,7 +8,8 @@
  * - missing spaces: "khaisinh", "dangky", "hokhau" split into known syllables;
  * - regional spellings that make two words a known pair: "tạm chú" → "tạm trú", "khai xinh" →
  *   "khai sinh" (tr/ch, s/x, d/gi/r/v, l/n at the start; c/t, n/ng, n/nh at the end), keeping
- *   the tone typed ("rước" is not "được");
+ *   the tone typed ("rước" is not "được"), never a word that already makes a known pair with the
+ *   word after it ("rước kiệu");
  * - typos: one edit (insert, delete, substitute, swap) away from a known syllable, for words of
  *   four letters or more. A word that is itself a possible Vietnamese syllable is only corrected
  *   when it is typed without marks, by two adjacent letters swapped, and the correction forms a
@@ -300,7 +301,8 @@ export function regionalVariants(key: string): string[] {
 /**
  * Second pass over repaired tokens: where two neighbours are not a known pair but a regional
  * respelling of one of them makes them one, take the respelling — never of a word typed with
- * marks that the catalog writes with those very marks.
+ * marks that the catalog writes with those very marks, nor of one that already makes a known pair
+ * with its other neighbour.
  */
 export function repairPairs(tokens: readonly Token[], vocab: Vocabulary, keep: (t: Token) => boolean = () => false): Token[] {
   const out = [...tokens];
@@ -317,7 +319,10 @@ export function repairPairs(tokens: readonly Token[], vocab: Vocabulary, keep: (
     const b = out[i]!;
     if (vocab.bigrams.has(`${a.key} ${b.key}`)) continue;
     if (keep(a) || keep(b)) continue;
-    const bFix = asTyped(b) ? undefined : regionalVariants(b.key).find((v) => vocab.bigrams.has(`${a.key} ${v}`) && keepsTone(b, v));
+    // the right word, unless it already pairs with the word after it ("ruoc kieu" is "rước kiệu":
+    // the "chuc" before it does not make it "được")
+    const bPairsNext = i + 1 < out.length && vocab.bigrams.has(`${b.key} ${out[i + 1]!.key}`);
+    const bFix = asTyped(b) || bPairsNext ? undefined : regionalVariants(b.key).find((v) => vocab.bigrams.has(`${a.key} ${v}`) && keepsTone(b, v));
     if (bFix !== undefined) {
       out[i] = { key: bFix, tone: bFix, marked: b.marked };
       continue;
