@@ -153,6 +153,40 @@ describe("question text", () => {
     expect(read("mới đẻ làm giấy")[1]).toMatchObject({ tone: "đe3" });
   });
 
+  it("reads 'hoi' typed without marks as the association 'hội' before the words that make it one, not the verb 'hỏi'", () => {
+    const read = (text: string) => readPlainFunctionWords(tokenize(text));
+    expect(read("hoi cuu giao chuc xa xin hop lai")[0]).toMatchObject({ key: "hoi", marked: true });
+    expect(top("hoi nuoi ong thon em bi dinh chi, xin cho sinh hoat lai")).toBe("1.013709");
+    // a pronoun after it makes it the association only as the question's first word
+    expect(read("hoi chung toi dang bi dinh chi")[0]).toMatchObject({ marked: true });
+    expect(read("cho hoi chung toi can giay gi")[1]).toMatchObject({ marked: false });
+  });
+
+  it("reads 'hoc lai' typed without marks as studying again, not the driving lessons of 'học lái', unless a vehicle follows", () => {
+    expect(top("con gai bi lua ban, vua ve, nay muon hoc lai")).toBe("2.001661");
+    const read = (text: string) => readPlainFunctionWords(tokenize(text));
+    expect(read("muon hoc lai")[2]).toMatchObject({ key: "lai", marked: true });
+    expect(read("muon hoc lai xe")[2]).toMatchObject({ key: "lai", marked: false });
+  });
+
+  it("reads 'con cho' before a person, typed without marks, as a child's paper asked for someone, not the dog 'con chó'", () => {
+    expect(top("nho lam khai sinh con cho vo toi")).toBe("1.001193");
+    expect(top("dang ky nhan me con cho chau")).toBe("1.001022");
+  });
+
+  it("reads look-alikes typed without marks as what the rest of the question makes them: a father's name, a long stay, a month, a house's foundations", () => {
+    // "ten bo trong …" is the father's name, not a cow ("con bo trong chuong" still is one)
+    expect(top("ba em qua doi, muon gach ten bo trong so ho")).toBeDefined();
+    // "lau dai" is long-term, not a castle
+    expect(["1.004194", "1.010040"]).toContain(top("em thue tro o lau dai tai phuong, khai bao cho ai"));
+    // "ba thang" is three months, not "thằng"
+    const read = (text: string) => readPlainFunctionWords(tokenize(text));
+    expect(read("tiem may nghi ba thang")[4]).toMatchObject({ key: "thang", marked: true });
+    expect(read("ba thang con")[1]).toMatchObject({ marked: false });
+    // pouring a house's foundations is building it; "chuan bi do" is not a frozen phone
+    expect(top("con trai sap do mong nha rieng, giay phep xin o dau")).toBe("1.013225");
+  });
+
   it("reads 'mat tien' after a house, a plot or a change to one as the street front, not a cost", () => {
     const keys = (text: string): string[] => dropQuantityIdioms(tokenize(text)).map((t) => t.key);
     expect(keys("co mat tien khong")).toEqual(["co", "tien", "khong"]);
@@ -1803,6 +1837,12 @@ describe("evaluation", () => {
     expect(kind("cần chứng chỉ môn tin học, thi ở đâu")).toBe("out-of-scope");
     expect(kind("ô tô nhà tôi sắp hết hạn kiểm định, mang đi đâu")).toBe("out-of-scope");
     expect(kind("bảo hiểm bắt buộc của xe máy mua ở đâu")).toBe("out-of-scope");
+  });
+
+  it("sends visiting a relative in prison and a pardon to the prison, and reads 'tu nhan' of a private school as private", () => {
+    expect(kind("tuần sau đi thăm nuôi ba ở trại giam cần giấy gì")).toBe("out-of-scope");
+    expect(kind("anh tôi là phạm nhân, gia đình xin đặc xá cho anh được không")).toBe("out-of-scope");
+    expect(kind("mo lop mau giao tu nhan can xin phep gi")).not.toBe("out-of-scope");
   });
 
   it("keeps the held-out questions as they were committed (holdout.sha256)", () => {

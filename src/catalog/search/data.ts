@@ -18,6 +18,10 @@ const about = z.string().min(1);
 
 const AbbreviationsFile = z.object({ about, entries: z.record(z.string(), z.string().min(1)) });
 const QuantityIdiom = z.object({ word: z.string().min(1), before: z.array(z.string().min(1)), number: z.boolean().optional(), amounts: z.array(z.string().min(1)).optional(), unlessPrev: z.array(z.string().min(1)).optional(), evenAfterPrev: z.array(z.string().min(1)).optional(), unlessNumberAfter: z.boolean().optional() });
+/** stopwords.json plainFunctionWords, plainContentWords: a word, and the words before it ('before') or after it ('after', unless one of 'unlessNext' follows) that make it so. */
+const PlainWord = z
+  .object({ word: z.string().min(1), before: z.array(z.string().min(1)).min(1).optional(), after: z.array(z.string().min(1)).min(1).optional(), unlessNext: z.array(z.string().min(1)).optional(), first: z.boolean().optional() })
+  .refine((w) => (w.before === undefined) !== (w.after === undefined), { message: "a plain word has either 'before' or 'after'" });
 const StopWordsFile = z.object({
   about,
   words: z.array(z.string().min(1)),
@@ -34,7 +38,8 @@ const StopWordsFile = z.object({
   doneStepMarkers: z.array(z.string().min(1)).optional(),
   markerLookalikes: z.array(z.string().min(1)).optional(),
   quantityIdioms: z.array(QuantityIdiom).optional(),
-  plainFunctionWords: z.array(z.object({ word: z.string().min(1), before: z.array(z.string().min(1)).min(1) })).optional(),
+  plainFunctionWords: z.array(PlainWord).optional(),
+  plainContentWords: z.array(PlainWord).optional(),
 });
 const SynonymsFile = z.object({
   about,
@@ -309,9 +314,14 @@ export interface SearchData {
   /**
    * function words whose letters typed without marks spell a content word too ("de": "để" or
    * "đẻ"), by key: the function word's tone signature and the words after which it is that
-   * function word ("de lam": "để làm")
+   * function word ("de lam": "để làm"); and the content words whose letters typed without marks
+   * spell a function word ("hoi": "hội", an association, or "hỏi"), by key: the content word's
+   * tone signature and the words before which it is that content word ("hoi cuu …": "hội cựu …";
+   * `first`: only as the question's first word, "hoi chung toi …": "Hội chúng tôi …"); or the words
+   * after which it is that word, unless one of `unlessNext` follows ("hoc lai" is "học lại", but
+   * "hoc lai xe" is "học lái xe")
    */
-  plainFunctionWords: Map<string, { tone: string; before: Phrase[] }>;
+  plainFunctionWords: Map<string, PlainWordReading[]>;
   /** the stop words of several words ("gia đình"), by each key that no one-word stop word spells ("gia") */
   stopPhrasesOf: Map<string, Phrase[]>;
   /** generic syllables and pairs ("dang ky", "cap lai") */
@@ -408,6 +418,27 @@ function wordTones(phrases: readonly string[]): Map<string, Set<string>> {
   return out;
 }
 
+/** A reading of a word typed without marks (stopwords.json plainFunctionWords, plainContentWords). */
+export interface PlainWordReading {
+  tone: string;
+  before: Phrase[];
+  after: Phrase[];
+  unlessNext: Phrase[];
+  first: boolean;
+}
+
+/** plainFunctionWords and plainContentWords by the key of their word (SearchData.plainFunctionWords). */
+function plainWordsByKey(entries: readonly z.infer<typeof PlainWord>[]): Map<string, PlainWordReading[]> {
+  const byKey = new Map<string, PlainWordReading[]>();
+  for (const f of entries) {
+    const word = phraseOf(f.word);
+    const key = word.keys[0]!;
+    const reading = { tone: sameToneKey(word.tone ?? key), before: (f.before ?? []).map(phraseOf), after: (f.after ?? []).map(phraseOf), unlessNext: (f.unlessNext ?? []).map(phraseOf), first: f.first ?? false };
+    byKey.set(key, [...(byKey.get(key) ?? []), reading]);
+  }
+  return byKey;
+}
+
 function stopPhrasesByKey(words: readonly string[], keys: (text: string) => string[]): Map<string, Phrase[]> {
   const single = new Set(words.flatMap((w) => { const k = keys(w); return k.length === 1 ? k : []; }));
   const byKey = new Map<string, Phrase[]>();
@@ -490,7 +521,7 @@ function readTables(): SearchData {
     doneStepMarkers: (stop.doneStepMarkers ?? []).map(phraseOf),
     markerLookalikes: (stop.markerLookalikes ?? []).map(phraseOf),
     stopPhrasesOf: stopPhrasesByKey(stop.words, keys),
-    plainFunctionWords: new Map((stop.plainFunctionWords ?? []).map((f) => { const word = phraseOf(f.word); return [word.keys[0]!, { tone: sameToneKey(word.tone ?? word.keys[0]!), before: f.before.map(phraseOf) }]; })),
+    plainFunctionWords: plainWordsByKey([...(stop.plainFunctionWords ?? []), ...(stop.plainContentWords ?? [])]),
     quantityIdioms: (stop.quantityIdioms ?? []).map((i) => ({ word: phraseOf(i.word), before: i.before.map(phraseOf), number: i.number ?? false, amounts: (i.amounts ?? []).map(phraseOf), unlessPrev: (i.unlessPrev ?? []).map(phraseOf), evenAfterPrev: (i.evenAfterPrev ?? []).map(phraseOf), unlessNumberAfter: i.unlessNumberAfter ?? false })),
     generic: new Set(
       stop.genericWords.flatMap((w) => {

@@ -4,7 +4,7 @@
  * weighted terms: folded syllables that are not stop words and pairs of adjacent syllables.
  */
 import { isVietnameseSyllable } from "../../text/vietnamese.js";
-import { sameToneKey, searchData, type Phrase, type QuantityIdiom, type SearchData, type Synonym } from "./data.js";
+import { sameToneKey, searchData, type Phrase, type PlainWordReading, type QuantityIdiom, type SearchData, type Synonym } from "./data.js";
 import { plainTokens, tokenize, wordsOf, type Token } from "./tokenize.js";
 import { repairPairs, repairTokens, type Vocabulary } from "./typos.js";
 
@@ -288,15 +288,23 @@ export function channelPositions(tokens: readonly Token[]): Set<number> {
  * The tokens with each word typed without marks that spells a function word and a content word
  * alike read as the function word where the words after it make it one (data/stopwords.json
  * plainFunctionWords: "de lam" is "để làm", so no synonym reads "mới đẻ" in "moi de lam giay"),
- * as though typed with its marks.
+ * as though typed with its marks; and each such word read as the content word where the words
+ * after it make it one (plainContentWords: "hoi cuu …" is "hội cựu …", the association, not
+ * "hỏi"), so that the synonyms written with that word read it. An entry with `after` reads the
+ * word so after one of those words, unless one of its `unlessNext` follows ("hoc lai" is "học
+ * lại", so the driving lessons of "học lái" are not read there; "hoc lai xe" still is "học lái xe").
  */
 export function readPlainFunctionWords(tokens: readonly Token[]): Token[] {
   const { plainFunctionWords } = searchData();
   const out = [...tokens];
-  for (let i = 0; i + 1 < out.length; i++) {
+  const readAt = (w: PlainWordReading, i: number): boolean =>
+    w.before.length > 0
+      ? (!w.first || i === 0) && w.before.some((p) => phraseAt(p, out, i + 1))
+      : w.after.some((p) => i - p.keys.length >= 0 && phraseAt({ keys: p.keys, tone: null }, out, i - p.keys.length)) && !w.unlessNext.some((p) => phraseAt({ keys: p.keys, tone: null }, out, i + 1));
+  for (let i = 0; i < out.length; i++) {
     const t = out[i]!;
-    const word = t.marked ? undefined : plainFunctionWords.get(t.key);
-    if (word !== undefined && word.before.some((p) => phraseAt(p, out, i + 1))) out[i] = { key: t.key, tone: word.tone, marked: true };
+    const word = t.marked ? undefined : plainFunctionWords.get(t.key)?.find((w) => readAt(w, i));
+    if (word !== undefined) out[i] = { key: t.key, tone: word.tone, marked: true };
   }
   return out;
 }

@@ -189,10 +189,14 @@ function afterClassifier(phrase: Phrase, tokens: readonly Token[], i: number): b
  * Whether a phrase of function words' letters ("con ma") is typed at i without marks, in a message
  * typed without marks, and followed by a place, a purpose or a demonstrative (data/subjects.json
  * beingFollowers: a ghost "… trong" a house, "… đó"): a function word ("còn mà") is followed by a
- * clause, so the letters name the being.
+ * clause, so the letters name the being. A being of one word must follow a classifier ("con bo"
+ * then "trong chuồng"): without one, "bo" is as often the father ("bố"), whose name a household
+ * book holds.
  */
 function followedAsBeing(phrase: Phrase, tokens: readonly Token[], i: number): boolean {
   if (!phraseAt(phrase, tokens, i) || writtenWithMarks(tokens)) return false;
+  // (a one-word being after a classifier: "con bo" then "trong …"; without one, "bo" is as often the father)
+  if (phrase.keys.length === 1 && (i === 0 || !anyTypedAt(searchData().nounClassifiers, tokens, i - 1))) return false;
   return anyTypedAt(searchData().beingFollowers, tokens, i + phrase.keys.length);
 }
 
