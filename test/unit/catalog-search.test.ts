@@ -187,6 +187,18 @@ describe("question text", () => {
     expect(top("con trai sap do mong nha rieng, giay phep xin o dau")).toBe("1.013225");
   });
 
+  it("reads the look-alikes an out-of-scope term would read across two words as their neighbours make them", () => {
+    const read = (text: string) => readPlainFunctionWords(tokenize(text));
+    // scrap ("ve chai"), not a ticket; drawing a map, not a lottery ticket; leaving a room, not going to sea
+    expect(read("thu gom ve chai")[2]).toMatchObject({ key: "ve", marked: true });
+    expect(read("muon ve so do thua dat")[1]).toMatchObject({ key: "ve", marked: true });
+    expect(read("nha bi duoi ra khoi phong tro")[4]).toMatchObject({ key: "khoi", marked: true });
+    expect(read("ra khoi danh ca")[1]).toMatchObject({ marked: false });
+    // "mấy cây" planted, not a tractor; asking about a time limit, not a stench
+    expect(read("toi di trong may cay xoai")[3]).toMatchObject({ key: "may", marked: true });
+    expect(read("cho em hoi thu tuc")[2]).toMatchObject({ key: "hoi", marked: true });
+  });
+
   it("reads 'mat tien' after a house, a plot or a change to one as the street front, not a cost", () => {
     const keys = (text: string): string[] => dropQuantityIdioms(tokenize(text)).map((t) => t.key);
     expect(keys("co mat tien khong")).toEqual(["co", "tien", "khong"]);
@@ -703,6 +715,14 @@ describe("answers", () => {
   it("reads a vehicle registered wholly online in citizens' words ('hoàn toàn qua mạng', 'khỏi ra công an') and one bought abroad as imported", () => {
     expect(top("mô tô nhập nguyên chiếc, đăng ký biển hoàn toàn qua mạng được không")).toBe("1.013066");
     expect(top("xe hơi mua từ Nhật về, bấm biển lần đầu qua mạng, khỏi lên công an")).toBe("1.013066");
+  });
+
+  it("reads a step said granted ('đã được công nhận', 'chấp thuận rồi') as done: the next step is asked, not that one", () => {
+    // the founding committee of an association recognised: the association's founding follows
+    expect(top("lap hoi cuu quan nhan cua thon khi ban van dong da duoc cong nhan")).toBe("1.013703");
+    expect(top("ban vận động hội làm vườn chấp thuận rồi, giờ lập hội")).toBe("1.013703");
+    // without it, the committee's recognition is what is asked
+    expect(top("xin công nhận ban vận động lập hội người trồng lan")).toBe("1.013702");
   });
 
   it("picks the variant of a period by the year the family's benefits date from ('từ năm …')", () => {

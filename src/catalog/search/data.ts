@@ -36,6 +36,7 @@ const StopWordsFile = z.object({
   plainVariantWords: z.array(z.string().min(1)).optional(),
   failedAttemptMarkers: z.array(z.string().min(1)).optional(),
   doneStepMarkers: z.array(z.string().min(1)).optional(),
+  doneAfterMarkers: z.array(z.string().min(1)).optional(),
   markerLookalikes: z.array(z.string().min(1)).optional(),
   quantityIdioms: z.array(QuantityIdiom).optional(),
   plainFunctionWords: z.array(PlainWord).optional(),
@@ -308,6 +309,8 @@ export interface SearchData {
   failedAttemptMarkers: Phrase[];
   /** words saying a step is already done ("đã có", "đã qua"): the procedure words just after them tell of that step, not of one asked for */
   doneStepMarkers: Phrase[];
+  /** words saying a step was granted ("đã được công nhận", "được chấp thuận rồi"): they and the procedure words just before them tell of that step, not of one asked for */
+  doneAfterMarkers: Phrase[];
   /** phrases that start like a done-step marker but say something else ("đã qua đời": a death, not a step passed) */
   markerLookalikes: Phrase[];
   quantityIdioms: QuantityIdiom[];
@@ -519,6 +522,7 @@ function readTables(): SearchData {
     plainVariantWords: (stop.plainVariantWords ?? []).map((t) => t.normalize("NFC")),
     failedAttemptMarkers: (stop.failedAttemptMarkers ?? []).map(phraseOf),
     doneStepMarkers: (stop.doneStepMarkers ?? []).map(phraseOf),
+    doneAfterMarkers: (stop.doneAfterMarkers ?? []).map(phraseOf),
     markerLookalikes: (stop.markerLookalikes ?? []).map(phraseOf),
     stopPhrasesOf: stopPhrasesByKey(stop.words, keys),
     plainFunctionWords: plainWordsByKey([...(stop.plainFunctionWords ?? []), ...(stop.plainContentWords ?? [])]),

@@ -1558,6 +1558,17 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
       if (j > from) attempted.add(`${tokens[j - 1]!.key} ${tokens[j]!.key}`);
     }
   }
+  // and so do those just before words saying a step was granted, and those words themselves
+  // (data/stopwords.json doneAfterMarkers: a founding committee "đã được công nhận"): the next step is asked for
+  const { doneAfterMarkers } = searchData();
+  for (let i = 0; i < tokens.length; i++) {
+    const marker = doneAfterMarkers.find((m) => phraseAt({ keys: m.keys, tone: null }, tokens, i));
+    if (marker === undefined) continue;
+    for (let j = Math.max(0, i - ATTEMPT_WINDOW); j < Math.min(tokens.length, i + marker.keys.length); j++) {
+      attempted.add(tokens[j]!.key);
+      if (j > 0) attempted.add(`${tokens[j - 1]!.key} ${tokens[j]!.key}`);
+    }
+  }
   const readPlain = (t: string): boolean => attempted.has(t) || (!typed.has(t) && t.split(" ").some((k) => data.plainTerms.has(k) && !typed.has(k)));
   // the question's pairs that are catalog terms ("đăng ký"): their words are said as that pair,
   // not on their own ("ký" of "đăng ký" is not the "kỳ" of "định kỳ"), unless the citizen typed
