@@ -1359,6 +1359,23 @@ describe("answers", () => {
     expect(q.terms.get("tro")).toBe(1);
   });
 
+  it("ends the lower weight of a purpose clause at the end of its sentence ('… để …. Câu sau …')", () => {
+    const vocab = { words: new Set(["vay", "tien", "nuoi", "ca", "ho", "tro", "xa"]), bigrams: new Set<string>(), frequency: new Map<string, number>() };
+    const q = readQuery("tôi vay tiền để nuôi cá. Xã hỗ trợ thế nào", vocab, () => false);
+    // the purpose clause itself weighs less
+    expect(q.terms.get("ca")).toBe(0.5);
+    // the next sentence keeps its full weight
+    expect(q.terms.get("tro")).toBe(1);
+  });
+
+  it("does not read a shortened 'nhận con' as the recognition of a parent when the question names an adoption ('con nuôi')", () => {
+    const vocab = { words: new Set(["nhan", "con", "nuoi", "cha", "me", "ghi", "dang", "ky"]), bigrams: new Set<string>(), frequency: new Map<string, number>() };
+    const terms = readQuery("chúng tôi có một con nuôi, việc nhận con ấy cần ghi ở đâu", vocab, () => false).terms;
+    expect(terms.has("cha")).toBe(false);
+    // without the adoption named, it is read so
+    expect(readQuery("việc nhận con ấy cần ghi ở đâu", vocab, () => false).terms.has("cha")).toBe(true);
+  });
+
   it("reads a paper running out as its extension and a paper put into the ID card as integration", () => {
     const permit = searchCatalog(index, "giấy phép xây dựng hết hạn mà chưa khởi công thì sao")[0];
     expect(permit?.code).toBe("1.013227");

@@ -54,6 +54,7 @@ const SynonymsFile = z.object({
       unlessPrev: z.array(z.string()).optional(),
       after: z.array(z.string().min(1)).optional(),
       yieldTo: z.array(z.string().min(1)).optional(),
+      yieldAlways: z.array(z.string().min(1)).optional(),
       note: z.string().min(1),
     }),
   ),
@@ -227,6 +228,8 @@ export interface Synonym {
   after: Phrase[];
   /** phrases naming another procedure outright: said anywhere in the question, a one-word 'say' (ambiguous: "mất" is died or lost) is not read */
   yieldTo: Phrase[];
+  /** phrases naming another procedure outright: said anywhere in the question, none of the entry's phrases is read ("con nuôi": its "việc nhận con" is the adoption) */
+  yieldAlways: Phrase[];
 }
 
 export type VariantCondition = { phrases: Phrase[] } | { age: { min?: number; max?: number } } | { since: { min?: number; max?: number } };
@@ -493,8 +496,9 @@ function readTables(): SearchData {
     const unlessPrev = (e.unlessPrev ?? []).map(phraseOf);
     const after = (e.after ?? []).map(phraseOf);
     const yieldTo = (e.yieldTo ?? []).map(phraseOf);
+    const yieldAlways = (e.yieldAlways ?? []).map(phraseOf);
     const entrySays = e.say.map(phraseOf);
-    return entrySays.map((say) => ({ say, means, meansText, meansStops, weight, keep, unlessNext, unlessPrev, entrySays, after, yieldTo }));
+    return entrySays.map((say) => ({ say, means, meansText, meansStops, weight, keep, unlessNext, unlessPrev, entrySays, after, yieldTo, yieldAlways }));
   });
   const synonymsByFirst = new Map<string, Synonym[]>();
   for (const syn of synonymList) {

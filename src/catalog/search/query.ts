@@ -18,7 +18,7 @@ const WRITTEN_SHARE = 0.5;
 /** Weight of the words naming how the dossier is handed in ("… qua VNeID"), when others name the matter. */
 const CHANNEL_WEIGHT = 0.5;
 
-/** Weight of the words after a purpose marker ("… để vay vốn"). */
+/** Weight of the words after a purpose marker ("… để vay vốn"), up to the end of its sentence. */
 const PURPOSE_WEIGHT = 0.5;
 /**
  * Weight of the catalog's words a synonym reads in the story before the clause stating the need
@@ -945,7 +945,7 @@ function synonymAt(tokens: readonly Token[], i: number, skip?: (s: Synonym) => b
     if (ruledOutBefore(s, tokens, i)) continue;
     if (s.after.length > 0 && !saidBefore(s.after, tokens, i)) continue;
     // a procedure the question names outright outweighs one an ambiguous word would imply
-    if (s.say.keys.length === 1 && saysAnyOf(s.yieldTo, tokens)) continue;
+    if ((s.say.keys.length === 1 && saysAnyOf(s.yieldTo, tokens)) || saysAnyOf(s.yieldAlways, tokens)) continue;
     best = s;
   }
   return best;
@@ -1058,7 +1058,10 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   const heardTo = hearsay >= 0 ? Math.min(need > hearsay ? need : tokens.length, sentenceEnd[hearsay]!) : -1;
   const heard = (i: number): boolean => i >= hearsay && i < heardTo;
   const referent = referentSpans(tokens, sentenceEnd);
-  const weightAt = (i: number): number => (hasContentBefore && i >= purpose && i < purposeTo ? PURPOSE_WEIGHT : 1) * (channelWeak && channel.has(i) ? CHANNEL_WEIGHT : 1) * (facts.has(i) ? STORY_FACT_WEIGHT : 1);
+  // (the purpose clause weighs less only to the end of its sentence: the next sentence says
+  // something else)
+  const purposeWeightTo = hasContentBefore ? Math.min(purposeTo, sentenceEnd[purpose] ?? tokens.length) : purposeTo;
+  const weightAt = (i: number): number => (hasContentBefore && i >= purpose && i < purposeWeightTo ? PURPOSE_WEIGHT : 1) * (channelWeak && channel.has(i) ? CHANNEL_WEIGHT : 1) * (facts.has(i) ? STORY_FACT_WEIGHT : 1);
 
   // a one-word synonym written with marks is not read in a word typed without them that a
   // neighbour makes another word of a catalog pair ("vang mat": otherWordOfPair)
@@ -1124,7 +1127,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     // hưu … chưa về" is a pension that has not arrived, not a person without one
     if (negatorFirst(s.say) && spans.slice(1).some(([at]) => at < spans[0]![0])) continue;
     // (a procedure the question names outright outweighs what the two parts imply)
-    if (s.yieldTo.some((p) => tokens.some((_, j) => phraseAt(p, tokens, j)))) continue;
+    if (saysAnyOf(s.yieldTo, tokens) || saysAnyOf(s.yieldAlways, tokens)) continue;
     const inStory = need > 0 && spans.every(([at]) => at < need);
     segments.push({ keys: s.means, stops: s.meansStops, share: readShare(s), weight: s.weight * (inStory ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: !inStory, heard: spans.every(([at]) => heard(at)), referred: spans.every(([at]) => referred(at)) });
     for (const [at, len] of spans) for (let j = at; j < at + len; j++) consumed[j] = true;
