@@ -1127,6 +1127,11 @@ describe("answers", () => {
     expect(top("Ông tôi 81 tuổi, không nhận trợ cấp bảo hiểm xã hội nào, xin trợ cấp hưu trí xã hội cho ông ở đâu")).toBe("1.014027");
   });
 
+  it("denies every item of a short list after a negator ('không có X hay Y'), not only the first", () => {
+    expect(kind("Anh tôi chạy xe ôm, không có bảo hiểm y tế hay bảo hiểm xã hội, nay mất đột ngột, xin hỗ trợ mai táng thế nào")).not.toBe("out-of-scope");
+    expect(top("Mẹ tôi 85 tuổi, không có lương hưu hay bảo hiểm xã hội, xin trợ cấp hưu trí xã hội cho mẹ ở đâu")).toBe("1.014027");
+  });
+
   it("sends an institution's own services (hospital, bank, university) to it, but keeps a procedure the rest names, saying nothing of the institution", () => {
     expect(askCatalog(index, "xin giấy xác nhận đang theo học của trường đại học")).toMatchObject({ kind: "out-of-scope", topic: "Việc của trường đại học, cao đẳng" });
     expect(askCatalog(index, "làm lại thẻ ở ngân hàng")).toMatchObject({ kind: "out-of-scope", topic: "Việc của ngân hàng" });

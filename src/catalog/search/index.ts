@@ -1751,13 +1751,25 @@ function selectVariants(q: ReadQuery, group: VariantGroup): { members: VariantMe
   return { members: best.members, byAge: best.byAge };
 }
 
-/** Whether the words before position `at` deny what follows (a negator, then perhaps "có" or "đóng"). */
+/** How many words the item before a list joiner may have for a negator before it to reach past the joiner (negatedAt). */
+const LIST_ITEM_WORDS = 4;
+
+/**
+ * Whether the words before position `at` deny what follows (a negator, then perhaps "có" or
+ * "đóng"), or what follows is the next item of a short list so denied ("không có X hay Y").
+ */
 function negatedAt(tokens: readonly Token[], at: number): boolean {
-  const { negators, between } = searchData().topicNegation;
+  const { negators, between, listJoiners } = searchData().topicNegation;
   const negatorEndsAt = (end: number): boolean => negators.some((n) => end - n.keys.length >= 0 && phraseAt({ keys: n.keys, tone: null }, tokens, end - n.keys.length));
-  if (negatorEndsAt(at)) return true;
+  const deniedFrom = (from: number): boolean => negatorEndsAt(from) || between.some((b) => from - b.keys.length >= 0 && phraseAt({ keys: b.keys, tone: null }, tokens, from - b.keys.length) && negatorEndsAt(from - b.keys.length));
+  if (deniedFrom(at)) return true;
   if (paperAt(tokens, at)) return true;
-  return between.some((b) => at - b.keys.length >= 0 && phraseAt({ keys: b.keys, tone: null }, tokens, at - b.keys.length) && negatorEndsAt(at - b.keys.length));
+  return listJoiners.some((j) => {
+    const item = at - j.keys.length;
+    if (item < 1 || !phraseAt({ keys: j.keys, tone: null }, tokens, item)) return false;
+    for (let from = item - 1; from >= Math.max(0, item - LIST_ITEM_WORDS); from--) if (deniedFrom(from)) return true;
+    return false;
+  });
 }
 
 /**
