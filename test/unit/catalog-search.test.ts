@@ -576,6 +576,8 @@ describe("answers", () => {
     expect(top("hoa giai tranh chap dat may lan hong thanh, gio nho chu tich xa giai quyet")).toBe("1.013967");
     expect(top("hòa giải tranh chấp đất mấy lần ko xong, giờ nhờ chủ tịch xã giải quyết")).toBe("1.013967");
     expect(top("xin hòa giải tranh chấp ranh đất với nhà bên cạnh")).toBe("1.012812");
+    // the attempt named well before its marker, with whom and what it was about between
+    expect(top("hòa giải vụ lấn ranh giữa hai nhà ở cuối xóm không thành, nay nhờ chủ tịch xã phân xử")).toBe("1.013967");
   });
 
   it("reads a sibling's words said just after a done step's marker as that step, not as the sibling asked for", () => {
