@@ -1134,6 +1134,10 @@ describe("answers", () => {
     expect(top("Mẹ tôi 85 tuổi, không có lương hưu hay bảo hiểm xã hội, xin trợ cấp hưu trí xã hội cho mẹ ở đâu")).toBe("1.014027");
   });
 
+  it("reads a field changed to other crops ('chuyển qua trồng') as the crop change, and a neighbour who told the citizen something ('hàng xóm bảo') as no dispute", () => {
+    expect(top("Ruộng nhà tôi cấy lúa lỗ mãi, hai vợ chồng chuyển qua trồng bí, hàng xóm bảo phải lên xã đăng ký")).toBe("1.008004");
+  });
+
   it("sends an institution's own services (hospital, bank, university) to it, but keeps a procedure the rest names, saying nothing of the institution", () => {
     expect(askCatalog(index, "xin giấy xác nhận đang theo học của trường đại học")).toMatchObject({ kind: "out-of-scope", topic: "Việc của trường đại học, cao đẳng" });
     expect(askCatalog(index, "làm lại thẻ ở ngân hàng")).toMatchObject({ kind: "out-of-scope", topic: "Việc của ngân hàng" });
