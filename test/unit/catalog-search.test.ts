@@ -619,6 +619,9 @@ describe("answers", () => {
     expect(top("ky su nguoi nhat danh roi to xac nhan duoc mien giay phep lao dong, cong ty muon xin to moi")).toBe("1.014197");
     // but a lone word typed without marks in a question without marks may be another word: "han" of "người han" is no "Gia hạn …"
     expect(top("giam doc nguoi han cua cong ty duoc mien giay phep lao dong, can giay xac nhan thi nop o dau")).toBe("1.014196");
+    // of a name of several parts ("Cấp gia hạn, điều chỉnh …: Trồng cây lâu năm; Hoạt động của phương tiện …"),
+    // the words of the parts the question does not choose (the boats) are alternatives, not words left unsaid
+    expect(top("giấy phép trồng cây lâu năm trên bờ kênh thủy lợi sắp hết, xin kéo dài thêm")).toBe("1.014864");
   });
 
   it("reads 'mất' before how long or how much as the time or cost it takes, not as a lost paper or a death", () => {

@@ -1596,12 +1596,18 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
     return typed.has(t) ? w : w * READ_DIFFERENCE_FACTOR;
   };
   const listedGeneric = searchData().generic;
-  const weigh = (doc: Doc, other: ReadonlySet<string>): { own: number; said: number; shared: number; mentioned: number; unsaid: number; done: number; words: string[] } => {
-    let own = 0, said = 0, shared = 0, mentioned = 0, unsaid = 0, done = 0;
+  const weigh = (doc: Doc, other: ReadonlySet<string>): { own: number; said: number; shared: number; mentioned: number; unsaid: number; unsaidChosen: number; done: number; words: string[] } => {
+    let own = 0, said = 0, shared = 0, mentioned = 0, unsaid = 0, unsaidChosen = 0, done = 0;
     const words: string[] = [];
     // (the other name's words, function words too: the words of its pairs)
     const otherWords = new Set<string>();
     for (const t of other) for (const k of t.split(" ")) otherWords.add(k);
+    // (a name of several parts, "Cấp gia hạn, điều chỉnh …: Trồng cây lâu năm; Hoạt động của
+    // phương tiện …": the parts of which the question says some word of this name's own are
+    // those it chooses; a word only of parts it does not choose is an alternative left unasked)
+    const parts = doc.partKeys;
+    const chosen = parts.filter((p) => p.some((k) => !otherWords.has(k) && weightOf.has(k) && !readPlain(k)));
+    const unchosen = (t: string): boolean => chosen.length > 0 && parts.some((p) => p.includes(t)) && !chosen.some((p) => p.includes(t));
     for (const t of doc.nameTerms) {
       const idf = data.nameIdf.get(t) ?? 0;
       // (a pair of two words the other's name has too is only the absence of a word between them:
@@ -1632,9 +1638,12 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
         mentioned += idf;
         words.push(t);
       }
-      else if (!data.plainTerms.has(t)) unsaid += idf;
+      else if (!data.plainTerms.has(t)) {
+        unsaid += idf;
+        if (!unchosen(t)) unsaidChosen += idf;
+      }
     }
-    return { own, said, shared, mentioned, unsaid, done, words };
+    return { own, said, shared, mentioned, unsaid, unsaidChosen, done, words };
   };
   // (a lone word typed without marks in a question typed wholly without them may be another word:
   // the "han" of "người han" is not the "hạn" of "Gia hạn …")
@@ -1664,8 +1673,9 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
     const plainer = (a: typeof mine, b: typeof mine): boolean => !said && a.mentioned === 0 && b.mentioned === 0 && a.unsaid === 0 && b.unsaid > 0;
     // and the other way round: a sibling whose own words the question mentions, every one of them
     // (a paper lost: "Cấp lại …", read from "đánh rơi"), wins over the plain variant, which has none
-    // to say (however little of its own words' rarity the question's reading makes up)
-    const saidAll = (a: typeof mine, b: typeof mine): boolean => b.own === 0 && a.mentioned > 0 && a.unsaid === 0 && a.words.some(surelySaid);
+    // to say (however little of its own words' rarity the question's reading makes up; of a name
+    // of several parts, every one of the words of the parts the question chooses)
+    const saidAll = (a: typeof mine, b: typeof mine): boolean => b.own === 0 && a.mentioned > 0 && a.unsaidChosen === 0 && a.words.some(surelySaid);
     // and a sibling whose own words the question says only of a step already taken or tried (a
     // mediation that failed, "hòa giải … không thành") goes behind one whose own words it mentions
     // otherwise (the chairman asked to decide): the next step is asked for
