@@ -576,6 +576,8 @@ describe("answers", () => {
     expect(top("hoa giai tranh chap dat may lan hong thanh, gio nho chu tich xa giai quyet")).toBe("1.013967");
     expect(top("hòa giải tranh chấp đất mấy lần ko xong, giờ nhờ chủ tịch xã giải quyết")).toBe("1.013967");
     expect(top("xin hòa giải tranh chấp ranh đất với nhà bên cạnh")).toBe("1.012812");
+    // the attempt named well before its marker, with whom and what it was about between
+    expect(top("hòa giải vụ lấn ranh giữa hai nhà ở cuối xóm không thành, nay nhờ chủ tịch xã phân xử")).toBe("1.013967");
   });
 
   it("reads a sibling's words said just after a done step's marker as that step, not as the sibling asked for", () => {
@@ -1125,6 +1127,15 @@ describe("answers", () => {
 
   it("reads a benefit denied with a verb of receiving before it ('không nhận trợ cấp bảo hiểm xã hội') as a circumstance", () => {
     expect(top("Ông tôi 81 tuổi, không nhận trợ cấp bảo hiểm xã hội nào, xin trợ cấp hưu trí xã hội cho ông ở đâu")).toBe("1.014027");
+  });
+
+  it("denies every item of a short list after a negator ('không có X hay Y'), not only the first", () => {
+    expect(kind("Anh tôi chạy xe ôm, không có bảo hiểm y tế hay bảo hiểm xã hội, nay mất đột ngột, xin hỗ trợ mai táng thế nào")).not.toBe("out-of-scope");
+    expect(top("Mẹ tôi 85 tuổi, không có lương hưu hay bảo hiểm xã hội, xin trợ cấp hưu trí xã hội cho mẹ ở đâu")).toBe("1.014027");
+  });
+
+  it("reads a field changed to other crops ('chuyển qua trồng') as the crop change, and a neighbour who told the citizen something ('hàng xóm bảo') as no dispute", () => {
+    expect(top("Ruộng nhà tôi cấy lúa lỗ mãi, hai vợ chồng chuyển qua trồng bí, hàng xóm bảo phải lên xã đăng ký")).toBe("1.008004");
   });
 
   it("sends an institution's own services (hospital, bank, university) to it, but keeps a procedure the rest names, saying nothing of the institution", () => {

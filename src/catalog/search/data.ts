@@ -62,7 +62,7 @@ const SynonymsFile = z.object({
 const OutOfScopeFile = z.object({
   about,
   topics: z.array(z.object({ topic: z.string().min(1), terms: z.array(z.string().min(1)).min(1), whereToGo: z.string().min(1) })),
-  negation: z.object({ negators: z.array(z.string().min(1)), between: z.array(z.string().min(1)), papers: z.array(z.string().min(1)).optional(), papersNote: z.string().optional(), questionTags: z.array(z.string().min(1)).optional(), questionTagsNote: z.string().optional() }).optional(),
+  negation: z.object({ negators: z.array(z.string().min(1)), between: z.array(z.string().min(1)), papers: z.array(z.string().min(1)).optional(), papersNote: z.string().optional(), questionTags: z.array(z.string().min(1)).optional(), questionTagsNote: z.string().optional(), listJoiners: z.array(z.string().min(1)).optional(), listJoinersNote: z.string().optional() }).optional(),
   unrelatedAbout: z.string().optional(),
   partyProceduresAbout: z.string().optional(),
   partyProcedures: z.array(z.object({ name: z.string().min(1), said: z.array(z.string().min(1)).min(1) })).optional(),
@@ -335,7 +335,7 @@ export interface SearchData {
   partyProcedures: { name: Phrase; said: Phrase[] }[];
   /** a negator, at most one 'between' phrase, then a topic's term: the topic is denied, not asked about */
   /** words before an out-of-scope topic that deny it ("chưa có …"), or make it a paper brought to a procedure ("mang theo …") */
-  topicNegation: { negators: Phrase[]; between: Phrase[]; papers: Phrase[]; questionTags: Phrase[] };
+  topicNegation: { negators: Phrase[]; between: Phrase[]; papers: Phrase[]; questionTags: Phrase[]; listJoiners: Phrase[] };
   /** words before a topic that is no administrative matter that make it a cause ("do thời tiết"): a circumstance */
   unrelatedCauses: Phrase[];
   /** an institution right after one of `before` ("nộp cho …") or right before one of `after` ("… đòi") asks for a paper: a circumstance */
@@ -552,7 +552,7 @@ function readTables(): SearchData {
     requestJoiners: (outOfScope.requestJoiners ?? []).map(phraseOf),
     requestAlternatives: (outOfScope.requestAlternatives ?? []).map(phraseOf),
     agencyAsks: { before: (outOfScope.agencyAsks?.before ?? []).map(phraseOf), after: (outOfScope.agencyAsks?.after ?? []).map(phraseOf) },
-    topicNegation: { negators: (outOfScope.negation?.negators ?? []).map(phraseOf), between: (outOfScope.negation?.between ?? []).map(phraseOf), papers: (outOfScope.negation?.papers ?? []).map(phraseOf), questionTags: (outOfScope.negation?.questionTags ?? []).map(phraseOf) },
+    topicNegation: { negators: (outOfScope.negation?.negators ?? []).map(phraseOf), between: (outOfScope.negation?.between ?? []).map(phraseOf), papers: (outOfScope.negation?.papers ?? []).map(phraseOf), questionTags: (outOfScope.negation?.questionTags ?? []).map(phraseOf), listJoiners: (outOfScope.negation?.listJoiners ?? []).map(phraseOf) },
     exclusive: (variants.exclusive ?? []).map((d) => ({ id: d.id, values: d.values.map((v) => ({ label: v.label, says: v.says.map(phraseOf), names: v.names.map(phraseOf) })) })),
     benefitActs: (variants.benefitActs ?? []).map((t) => phraseOf(t).keys.join(" ")),
     lifecycleActs: (variants.lifecycleActs ?? []).map((t) => phraseOf(t).keys.join(" ")),

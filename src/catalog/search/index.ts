@@ -149,7 +149,9 @@ const COMMON_WORDS_QUESTION = 0.6;
  * unmarked, is still "khai tử"): it names a procedure as a rare word does.
  */
 const STOP_PAIR_DISTINCTIVE = 0.6;
-/** How many words before a failed attempt's marker ("… không thành") tell of that attempt. */
+/** How many words before a failed attempt's marker ("… không thành") tell of that attempt (the act, then whom and what it was about). */
+const FAILED_WINDOW = 10;
+/** How many words before a marker saying a step was granted ("… đã được công nhận") tell of that step. */
 const ATTEMPT_WINDOW = 6;
 /** How many words after a done step's marker ("đã có …") tell of that step. */
 const DONE_WINDOW = 3;
@@ -1552,7 +1554,7 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
   const { failedAttemptMarkers } = searchData();
   for (let i = 0; i < tokens.length; i++) {
     if (!failedAttemptMarkers.some((m) => phraseAt({ keys: m.keys, tone: null }, tokens, i))) continue;
-    for (let j = Math.max(0, i - ATTEMPT_WINDOW); j < i; j++) {
+    for (let j = Math.max(0, i - FAILED_WINDOW); j < i; j++) {
       attempted.add(tokens[j]!.key);
       if (j > 0) attempted.add(`${tokens[j - 1]!.key} ${tokens[j]!.key}`);
     }
@@ -1605,8 +1607,8 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
     return typed.has(t) ? w : w * READ_DIFFERENCE_FACTOR;
   };
   const listedGeneric = searchData().generic;
-  const weigh = (doc: Doc, other: ReadonlySet<string>): { own: number; said: number; shared: number; mentioned: number; unsaid: number; words: string[] } => {
-    let own = 0, said = 0, shared = 0, mentioned = 0, unsaid = 0;
+  const weigh = (doc: Doc, other: ReadonlySet<string>): { own: number; said: number; shared: number; mentioned: number; unsaid: number; done: number; words: string[] } => {
+    let own = 0, said = 0, shared = 0, mentioned = 0, unsaid = 0, done = 0;
     const words: string[] = [];
     // (the other name's words, function words too: the words of its pairs)
     const otherWords = new Set<string>();
@@ -1620,6 +1622,8 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
         continue;
       }
       own += idf;
+      // (its own words the question says only of a step already taken or tried: "hòa giải … không thành")
+      if (weightOf.has(t) && attempted.has(t)) done += idf;
       const w = saidIn(doc, t);
       if (w !== undefined) said += idf * Math.min(1, w);
       // its own words the question mentions in any way, and those it does not (but the plain
@@ -1641,7 +1645,7 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
       }
       else if (!data.plainTerms.has(t)) unsaid += idf;
     }
-    return { own, said, shared, mentioned, unsaid, words };
+    return { own, said, shared, mentioned, unsaid, done, words };
   };
   // (a lone word typed without marks in a question typed wholly without them may be another word:
   // the "han" of "người han" is not the "hạn" of "Gia hạn …")
@@ -1673,11 +1677,16 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
     // (a paper lost: "Cấp lại …", read from "đánh rơi"), wins over the plain variant, which has none
     // to say (however little of its own words' rarity the question's reading makes up)
     const saidAll = (a: typeof mine, b: typeof mine): boolean => b.own === 0 && a.mentioned > 0 && a.unsaid === 0 && a.words.some(surelySaid);
+    // and a sibling whose own words the question says only of a step already taken or tried (a
+    // mediation that failed, "hòa giải … không thành") goes behind one whose own words it mentions
+    // otherwise (the chairman asked to decide): the next step is asked for
+    const stepTaken = (a: typeof mine, b: typeof mine): boolean => a.done > 0 && a.mentioned === 0 && b.mentioned > 0 && (b.words.length > 1 || b.words.some(surelySaid));
     const { differenceWeight, unsaidWeight, saidOverPlain } = data.sibling;
     const delta =
       differenceWeight * (frac(mine) - frac(theirs)) +
       (plainer(mine, theirs) ? unsaidWeight : plainer(theirs, mine) ? -unsaidWeight : 0) +
-      (saidAll(mine, theirs) ? saidOverPlain : saidAll(theirs, mine) ? -saidOverPlain : 0);
+      (saidAll(mine, theirs) ? saidOverPlain : saidAll(theirs, mine) ? -saidOverPlain : 0) +
+      (stepTaken(theirs, mine) ? saidOverPlain : stepTaken(mine, theirs) ? -saidOverPlain : 0);
     if (delta !== 0) {
       s.rank += delta;
       moved = true;
@@ -1762,13 +1771,25 @@ function selectVariants(q: ReadQuery, group: VariantGroup): { members: VariantMe
   return { members: best.members, byAge: best.byAge };
 }
 
-/** Whether the words before position `at` deny what follows (a negator, then perhaps "có" or "đóng"). */
+/** How many words the item before a list joiner may have for a negator before it to reach past the joiner (negatedAt). */
+const LIST_ITEM_WORDS = 4;
+
+/**
+ * Whether the words before position `at` deny what follows (a negator, then perhaps "có" or
+ * "đóng"), or what follows is the next item of a short list so denied ("không có X hay Y").
+ */
 function negatedAt(tokens: readonly Token[], at: number): boolean {
-  const { negators, between } = searchData().topicNegation;
+  const { negators, between, listJoiners } = searchData().topicNegation;
   const negatorEndsAt = (end: number): boolean => negators.some((n) => end - n.keys.length >= 0 && phraseAt({ keys: n.keys, tone: null }, tokens, end - n.keys.length));
-  if (negatorEndsAt(at)) return true;
+  const deniedFrom = (from: number): boolean => negatorEndsAt(from) || between.some((b) => from - b.keys.length >= 0 && phraseAt({ keys: b.keys, tone: null }, tokens, from - b.keys.length) && negatorEndsAt(from - b.keys.length));
+  if (deniedFrom(at)) return true;
   if (paperAt(tokens, at)) return true;
-  return between.some((b) => at - b.keys.length >= 0 && phraseAt({ keys: b.keys, tone: null }, tokens, at - b.keys.length) && negatorEndsAt(at - b.keys.length));
+  return listJoiners.some((j) => {
+    const item = at - j.keys.length;
+    if (item < 1 || !phraseAt({ keys: j.keys, tone: null }, tokens, item)) return false;
+    for (let from = item - 1; from >= Math.max(0, item - LIST_ITEM_WORDS); from--) if (deniedFrom(from)) return true;
+    return false;
+  });
 }
 
 /**
