@@ -1549,6 +1549,13 @@ describe("answers", () => {
     expect(top("xin giấy phép xây nhà")).toBe("1.013225");
   });
 
+  it("answers a question of few words that its best procedure explains little, by no rare word of it, leaving its rare pair out, with no match", () => {
+    // an auditor's exam ("kiểm toán" unexplained): only "thi", "chứng chỉ" and "đăng ký" meet an education procedure
+    expect(kind("thi chứng chỉ kiểm toán viên đăng ký ở đâu")).toBe("no-match");
+    // a short question a procedure explains is still answered
+    expect(top("xin giấy phép xây nhà")).toBe("1.013225");
+  });
+
   it("answers a procedure's words borrowed for an animal, plant or object with no match", () => {
     for (const q of ["đăng ký khai sinh cho con mèo nhà tôi", "làm giấy khai tử cho cây bưởi", "đăng ký tạm trú cho con gấu bông", "con chó nhà tôi đi lạc sang nhà hàng xóm, làm tạm trú cho nó được không"]) {
       expect(askCatalog(index, q), q).toEqual({ kind: "no-match" });

@@ -68,6 +68,17 @@ export const RUNNER_UP_THRESHOLD = 0.28;
  */
 const LONG_QUESTION_WORDS = 20;
 const LONG_QUESTION_FLOOR = 0.28;
+/**
+ * A question this short (in words) needs its best candidate this sure, unless the candidate says
+ * a word of it this rare (a share of the rarest's weight), when a pair of its words this rare, or a
+ * word the catalog never uses, is left unexplained by it: few words that a procedure explains this
+ * little, by common words, ask about what it leaves out (a radio licence, a trade bloc's travel
+ * card), where a long story's words spread over its circumstances.
+ */
+const FEW_WORDS = 16;
+const FEW_WORDS_THRESHOLD = 0.4;
+const FEW_WORDS_RARE = 0.65;
+const FEW_WORDS_PAIR = 0.6;
 /** A part of the question that alone names a procedure this surely outweighs an out-of-scope word. */
 const REST_CONFIDENT = 0.6;
 /**
@@ -2205,7 +2216,32 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
   // unsure, is about something the catalog has no procedure for (swiftlets, "nuôi chim yến", beside
   // the aquaculture procedures that share "nuôi")
   if (top !== undefined && top.confidence < SHORT_UNSURE && top.missing.some((t) => scored.slice(1, SHORT_OFFERED).every((c) => c.missing.includes(t)))) return { kind: "no-match" };
+  // a question of few words that its best procedure explains this little, by no rare word of
+  // its, while a rare pair of its words or a word the catalog never uses goes unexplained, is
+  // about that thing, which no procedure is for: each word of a short question counts, where a
+  // long story's words spread over its circumstances
+  if (top !== undefined && top.confidence < FEW_WORDS_THRESHOLD && q.tokens.length <= FEW_WORDS && rarestExplained(data, q, top.doc) < FEW_WORDS_RARE && unexplainedObject(data, q, top.doc)) return { kind: "no-match" };
   return withVariants(data, q, scored, limit);
+}
+
+/** The rarity (a share of the rarest's) of the rarest word of the question the procedure's name or aliases say. */
+function rarestExplained(data: IndexData, q: ReadQuery, doc: Doc): number {
+  let rarest = 0;
+  for (const [t, w] of q.terms) {
+    if (t.includes(" ") || w < 0.5 || data.generic.has(t) || !doc.strong.has(t)) continue;
+    rarest = Math.max(rarest, (data.idf.get(t) ?? 0) / data.maxIdf);
+  }
+  return rarest;
+}
+
+/** Whether the question says a rare pair of content words (FEW_WORDS_PAIR), or a word the catalog never uses, that none of the procedure's texts says. */
+function unexplainedObject(data: IndexData, q: ReadQuery, doc: Doc): boolean {
+  for (const [t, w] of q.terms) {
+    if (w < 0.5 || data.generic.has(t) || data.stop.has(t) || doc.strong.has(t) || doc.weak.has(t)) continue;
+    const idf = data.idf.get(t);
+    if (t.includes(" ") ? idf !== undefined && !q.stopPairs.has(t) && idf >= data.maxIdf * FEW_WORDS_PAIR : idf === undefined && !/\d/.test(t)) return true;
+  }
+  return false;
 }
 
 /**
