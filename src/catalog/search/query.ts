@@ -463,12 +463,12 @@ function referentSpans(tokens: readonly Token[], sentenceEnd: readonly number[])
   return null;
 }
 
-/** How many words may name a paper between its word and the word pointing at it ("tờ di chúc ấy"). */
+/** How many words may name a paper between its word and the word pointing at it ("giấy ủy quyền đó"). */
 const NAMED_POINTER_WORDS = 3;
 
 /**
- * A paper pointed at with its name between its word and the pointer ("tờ di chúc ấy", "giấy
- * xác nhận đó": a paper word and a pointer of backReferences), the last one said in a question
+ * A paper pointed at with its name between its word and the pointer ("giấy ủy quyền đó", "tờ
+ * xác nhận ấy": a paper word and a pointer of backReferences), the last one said in a question
  * of several sentences: what is asked is that paper, named there, so its words and the sentence
  * that points count as the clause stating the need does (referentSpans). Null when there is none.
  */
