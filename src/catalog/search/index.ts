@@ -68,6 +68,17 @@ export const RUNNER_UP_THRESHOLD = 0.28;
  */
 const LONG_QUESTION_WORDS = 20;
 const LONG_QUESTION_FLOOR = 0.28;
+/**
+ * A question this short (in words) needs its best candidate this sure, unless the candidate says
+ * a word of it this rare (a share of the rarest's weight), when a pair of its words this rare, or a
+ * word the catalog never uses, is left unexplained by it: few words that a procedure explains this
+ * little, by common words, ask about what it leaves out (a radio licence, a trade bloc's travel
+ * card), where a long story's words spread over its circumstances.
+ */
+const FEW_WORDS = 16;
+const FEW_WORDS_THRESHOLD = 0.4;
+const FEW_WORDS_RARE = 0.65;
+const FEW_WORDS_PAIR = 0.6;
 /** A part of the question that alone names a procedure this surely outweighs an out-of-scope word. */
 const REST_CONFIDENT = 0.6;
 /**
@@ -1596,12 +1607,18 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
     return typed.has(t) ? w : w * READ_DIFFERENCE_FACTOR;
   };
   const listedGeneric = searchData().generic;
-  const weigh = (doc: Doc, other: ReadonlySet<string>): { own: number; said: number; shared: number; mentioned: number; unsaid: number; done: number; words: string[] } => {
-    let own = 0, said = 0, shared = 0, mentioned = 0, unsaid = 0, done = 0;
+  const weigh = (doc: Doc, other: ReadonlySet<string>): { own: number; said: number; shared: number; mentioned: number; unsaid: number; unsaidChosen: number; done: number; words: string[] } => {
+    let own = 0, said = 0, shared = 0, mentioned = 0, unsaid = 0, unsaidChosen = 0, done = 0;
     const words: string[] = [];
     // (the other name's words, function words too: the words of its pairs)
     const otherWords = new Set<string>();
     for (const t of other) for (const k of t.split(" ")) otherWords.add(k);
+    // (a name of several parts, "Cấp gia hạn, điều chỉnh …: Trồng cây lâu năm; Hoạt động của
+    // phương tiện …": the parts of which the question says some word of this name's own are
+    // those it chooses; a word only of parts it does not choose is an alternative left unasked)
+    const parts = doc.partKeys;
+    const chosen = parts.filter((p) => p.some((k) => !otherWords.has(k) && weightOf.has(k) && !readPlain(k)));
+    const unchosen = (t: string): boolean => chosen.length > 0 && parts.some((p) => p.includes(t)) && !chosen.some((p) => p.includes(t));
     for (const t of doc.nameTerms) {
       const idf = data.nameIdf.get(t) ?? 0;
       // (a pair of two words the other's name has too is only the absence of a word between them:
@@ -1632,9 +1649,12 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
         mentioned += idf;
         words.push(t);
       }
-      else if (!data.plainTerms.has(t)) unsaid += idf;
+      else if (!data.plainTerms.has(t)) {
+        unsaid += idf;
+        if (!unchosen(t)) unsaidChosen += idf;
+      }
     }
-    return { own, said, shared, mentioned, unsaid, done, words };
+    return { own, said, shared, mentioned, unsaid, unsaidChosen, done, words };
   };
   // (a lone word typed without marks in a question typed wholly without them may be another word:
   // the "han" of "người han" is not the "hạn" of "Gia hạn …")
@@ -1664,8 +1684,9 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
     const plainer = (a: typeof mine, b: typeof mine): boolean => !said && a.mentioned === 0 && b.mentioned === 0 && a.unsaid === 0 && b.unsaid > 0;
     // and the other way round: a sibling whose own words the question mentions, every one of them
     // (a paper lost: "Cấp lại …", read from "đánh rơi"), wins over the plain variant, which has none
-    // to say (however little of its own words' rarity the question's reading makes up)
-    const saidAll = (a: typeof mine, b: typeof mine): boolean => b.own === 0 && a.mentioned > 0 && a.unsaid === 0 && a.words.some(surelySaid);
+    // to say (however little of its own words' rarity the question's reading makes up; of a name
+    // of several parts, every one of the words of the parts the question chooses)
+    const saidAll = (a: typeof mine, b: typeof mine): boolean => b.own === 0 && a.mentioned > 0 && a.unsaidChosen === 0 && a.words.some(surelySaid);
     // and a sibling whose own words the question says only of a step already taken or tried (a
     // mediation that failed, "hòa giải … không thành") goes behind one whose own words it mentions
     // otherwise (the chairman asked to decide): the next step is asked for
@@ -2197,7 +2218,32 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
   // unsure, is about something the catalog has no procedure for (swiftlets, "nuôi chim yến", beside
   // the aquaculture procedures that share "nuôi")
   if (top !== undefined && top.confidence < SHORT_UNSURE && top.missing.some((t) => scored.slice(1, SHORT_OFFERED).every((c) => c.missing.includes(t)))) return { kind: "no-match" };
+  // a question of few words that its best procedure explains this little, by no rare word of
+  // its, while a rare pair of its words or a word the catalog never uses goes unexplained, is
+  // about that thing, which no procedure is for: each word of a short question counts, where a
+  // long story's words spread over its circumstances
+  if (top !== undefined && top.confidence < FEW_WORDS_THRESHOLD && q.tokens.length <= FEW_WORDS && rarestExplained(data, q, top.doc) < FEW_WORDS_RARE && unexplainedObject(data, q, top.doc)) return { kind: "no-match" };
   return withVariants(data, q, scored, limit);
+}
+
+/** The rarity (a share of the rarest's) of the rarest word of the question the procedure's name or aliases say. */
+function rarestExplained(data: IndexData, q: ReadQuery, doc: Doc): number {
+  let rarest = 0;
+  for (const [t, w] of q.terms) {
+    if (t.includes(" ") || w < 0.5 || data.generic.has(t) || !doc.strong.has(t)) continue;
+    rarest = Math.max(rarest, (data.idf.get(t) ?? 0) / data.maxIdf);
+  }
+  return rarest;
+}
+
+/** Whether the question says a rare pair of content words (FEW_WORDS_PAIR), or a word the catalog never uses, that none of the procedure's texts says. */
+function unexplainedObject(data: IndexData, q: ReadQuery, doc: Doc): boolean {
+  for (const [t, w] of q.terms) {
+    if (w < 0.5 || data.generic.has(t) || data.stop.has(t) || doc.strong.has(t) || doc.weak.has(t)) continue;
+    const idf = data.idf.get(t);
+    if (t.includes(" ") ? idf !== undefined && !q.stopPairs.has(t) && idf >= data.maxIdf * FEW_WORDS_PAIR : idf === undefined && !/\d/.test(t)) return true;
+  }
+  return false;
 }
 
 /**
