@@ -992,6 +992,20 @@ describe("answers", () => {
     expect(top("chứng thực bản dịch tiếng anh")).toMatch(/^2\.00(1008|0992)$/);
   });
 
+  it("answers no match for a greeting to the bot, a virtual pet, a dairy cow typed without marks, a will or signature of a being, and a fridge that asks", () => {
+    expect(kind("hello bot")).toBe("no-match");
+    expect(kind("xin chào chatbot nhé")).toBe("no-match");
+    expect(kind("khai tử cho thú ảo trong điện thoại của tôi")).toBe("no-match");
+    expect(kind("lam can cuoc cho bo sua nha toi")).toBe("no-match");
+    expect(kind("chứng thực di chúc con chó nhà tôi")).toBe("no-match");
+    expect(kind("con meo nha toi ky ten, chung thuc chu ky cua no duoc khong")).toBe("no-match");
+    expect(kind("mọi người ơi, chiếc máy giặt nhà em muốn đăng ký tạm trú")).toBe("no-match");
+    // a greeting before a question, a will for a child, an owner's wish about a motorbike still ask
+    expect(top("chào ad, cho hỏi đăng ký khai sinh ở đâu")).toBe("1.001193");
+    expect(top("chứng thực di chúc cho con gái")).toBe("2.001019");
+    expect(kind("xe may cu hong roi muon huy dang ky xe")).not.toBe("no-match");
+  });
+
   it("answers a topic named as what a procedure is asked for ('cho chiếc máy ủi', 'muốn tách thửa') out of scope, whatever procedure the rest names", () => {
     expect(askCatalog(index, "cấp biển số cho chiếc máy ủi mới mua")).toMatchObject({ kind: "out-of-scope", topic: "Xe máy chuyên dùng" });
     // right after a verb of wanting: the land split is asked, not the estate its other words recall
