@@ -1171,6 +1171,10 @@ describe("answers", () => {
     expect(top("Ruộng nhà tôi cấy lúa lỗ mãi, hai vợ chồng chuyển qua trồng bí, hàng xóm bảo phải lên xã đăng ký")).toBe("1.008004");
   });
 
+  it("reads a house newly built asking for a permit as the building permit, not a wharf's announcement ('mới xây' of a wharf's alias)", () => {
+    expect(top("nha moi xay xong co phai xin giay phep khong")).toBe("1.013225");
+  });
+
   it("sends an institution's own services (hospital, bank, university) to it, but keeps a procedure the rest names, saying nothing of the institution", () => {
     expect(askCatalog(index, "xin giấy xác nhận đang theo học của trường đại học")).toMatchObject({ kind: "out-of-scope", topic: "Việc của trường đại học, cao đẳng" });
     expect(askCatalog(index, "làm lại thẻ ở ngân hàng")).toMatchObject({ kind: "out-of-scope", topic: "Việc của ngân hàng" });
