@@ -119,6 +119,9 @@ const SubjectsFile = z.object({
   subjectPronouns: phrases.optional(),
   subjectOpeners: phrases.optional(),
   beingWishes: phrases.optional(),
+  vocatives: phrases.optional(),
+  greetings: phrases.optional(),
+  addressees: phrases.optional(),
   beingProcedures: phrases.optional(),
   thingProcedures: phrases.optional(),
   agentBefore: phrases.optional(),
@@ -381,6 +384,11 @@ export interface SearchData {
   subjectPronouns: Phrase[];
   /** verbs of wanting or asking: a being that opens the question and then one of them is the one who asks ("con mèo … muốn …") */
   beingWishes: Phrase[];
+  /** a call to those asked ends with one ("bà con ơi"): what follows opens the question (subjects.ts) */
+  vocatives: Phrase[];
+  /** words of a greeting ("chào", "hello"), and whom a greeting may be addressed to ("bot", "ad"): subjects.ts greetingOnly */
+  greetings: Phrase[];
+  addressees: Phrase[];
   /** words of a procedure's name or field that make it about animals and plants, or about objects */
   beingProcedures: Phrase[];
   thingProcedures: Phrase[];
@@ -579,6 +587,9 @@ function readTables(): SearchData {
     subjectPronouns: (subjects.subjectPronouns ?? []).map(phraseOf),
     subjectOpeners: (subjects.subjectOpeners ?? []).map(phraseOf),
     beingWishes: (subjects.beingWishes ?? []).map(phraseOf),
+    vocatives: (subjects.vocatives ?? []).map(phraseOf),
+    greetings: (subjects.greetings ?? []).map(phraseOf),
+    addressees: (subjects.addressees ?? []).map(phraseOf),
     beingProcedures: (subjects.beingProcedures ?? []).map(phraseOf),
     thingProcedures: (subjects.thingProcedures ?? []).map(phraseOf),
     agentBefore: (subjects.agentBefore ?? []).map(phraseOf),

@@ -110,14 +110,27 @@ function asked(tokens: readonly Token[], at: number, phrase: Phrase): boolean {
   return !goodsBefore.some((g) => typedAt(g, tokens, marker - g.keys.length));
 }
 
+/** How far into the question a call to those asked may end ("bà con ơi, …"): what follows opens it. */
+const VOCATIVE_WITHIN = 5;
+
+/**
+ * Whether the being at `at` opens the question: perhaps after a classifier, an opener ("nhà
+ * chuột …", "lũ …") or a call to those asked that ends in a vocative ("bà con ơi", then "cái …").
+ */
+function opens(tokens: readonly Token[], at: number): boolean {
+  const { subjectOpeners, vocatives } = searchData();
+  let open = 0;
+  for (let j = 0; j < Math.min(tokens.length, VOCATIVE_WITHIN); j++) if (anyTypedAt(vocatives, tokens, j)) open = j + 1;
+  const start = classifiersBefore(tokens, at);
+  return start === open || subjectOpeners.some((o) => o.keys.length === start - open && typedAt(o, tokens, open));
+}
+
 /**
  * Whether the span opens the question (perhaps after a classifier, or after an opener: "nhà
  * chuột …") and is then referred to as what the procedure is for ("… cho nó").
  */
 function opensAndReferred(tokens: readonly Token[], at: number, len: number): boolean {
-  const { subjectOpeners } = searchData();
-  const start = classifiersBefore(tokens, at);
-  if (start > 0 && !subjectOpeners.some((o) => o.keys.length === start && typedAt(o, tokens, 0))) return false;
+  if (!opens(tokens, at)) return false;
   return referredAfter(tokens, at + len);
 }
 
@@ -135,9 +148,7 @@ function referredAfter(tokens: readonly Token[], from: number, onlyAsked = false
  * circumstance of someone else's matter (agent).
  */
 function opensAndAskedFor(tokens: readonly Token[], at: number, len: number): boolean {
-  const { subjectOpeners } = searchData();
-  const start = classifiersBefore(tokens, at);
-  if (start > 0 && !subjectOpeners.some((o) => o.keys.length === start && typedAt(o, tokens, 0))) return false;
+  if (!opens(tokens, at)) return false;
   return referredAfter(tokens, at + len, true);
 }
 
@@ -151,9 +162,8 @@ const WISH_WITHIN = 3;
  * or sell (bird keepers founding an association), or one that did something (agent).
  */
 function opensAndWishes(tokens: readonly Token[], at: number, len: number): boolean {
-  const { beingWishes, subjectOpeners } = searchData();
-  const start = classifiersBefore(tokens, at);
-  if (start > 0 && !subjectOpeners.some((o) => o.keys.length === start && typedAt(o, tokens, 0))) return false;
+  const { beingWishes } = searchData();
+  if (!opens(tokens, at)) return false;
   for (let j = at + len; j <= Math.min(tokens.length - 1, at + len + WISH_WITHIN); j++) if (anyTypedAt(beingWishes, tokens, j)) return true;
   return false;
 }
@@ -234,6 +244,19 @@ const ownedAt: Where = (tokens, at) => {
 };
 
 /**
+ * Whether the being at the span opens the question and what only a person has is then said of it
+ * by a pronoun ("chữ ký", then "của nó"): the parrot that opens the question is whose signature is meant.
+ */
+const opensAndOwnedLater: Where = (tokens, at, phrase) => {
+  if (!opens(tokens, at)) return false;
+  const { subjectPronouns, personOwned } = searchData();
+  for (let j = at + phrase.keys.length; j < tokens.length; j++) {
+    if (anyTypedAt(subjectPronouns, tokens, j) && personOwned.some((o) => typedAt(o, tokens, j - o.keys.length))) return true;
+  }
+  return false;
+};
+
+/**
  * Whether the span is the object a copy is made of (after "bản sao", "sao y"): only papers are
  * copied and certified, never a cake or a painting.
  */
@@ -283,7 +306,7 @@ export function absurdSubject(q: ReadQuery, doc: SubjectDoc): boolean {
   if (soldPerson(tokens) || data.impossibleActs.some((p) => saysPhrase(q.said, p))) return true;
   // what only a person has, said of a being or a thing (a cat's signature), and a copy of a
   // thing that is no paper (a copy of a cake), whatever procedure
-  if (named(data.notPersons, tokens, keys, ownedAt) || named(data.things, tokens, keys, ownedAt)) return true;
+  if (named(data.notPersons, tokens, keys, ownedAt) || named(data.things, tokens, keys, ownedAt) || named(data.notPersons, tokens, keys, opensAndOwnedLater)) return true;
   if (named(data.notPersons, tokens, keys, copiedAt) || named(data.things, tokens, keys, copiedAt)) return true;
   // a procedure about a person, or a matter only a person has (a marriage asked for two pets is
   // no match, whatever procedure the other words find): a being named anywhere but as an agent
@@ -294,16 +317,42 @@ export function absurdSubject(q: ReadQuery, doc: SubjectDoc): boolean {
   const matterSaid = about(data.beingProcedures) ? [tokens.map((t) => t.key)] : q.said;
   const personal = data.personProcedures.some((p) => saysPhrase(doc.strongKeys, p) || saysPhrase(doc.aboutKeys, p)) || data.personMatters.some((p) => saysPhrase(matterSaid, p));
   // (a thing: asked for, one of the pair of a marriage between two things, or opening the
-  // question and then referred to as "nó": a phone that died is registered dead by nobody)
+  // question and then referred to as "nó" or, unless the procedure is about things (a motorbike its owner
+  // wants scrapped), wanting: a phone that died is registered dead by nobody, and a fridge asks
+  // for no residence)
   // (in a long story, a being is a circumstance unless the procedure is asked for it, or it is one
   // of a pair, is referred to later as "nó", or opens the question wanting: the dogs a thief took
   // or the "cây" of a distance walked are not what is asked)
   const beingWhere: Where = tokens.length >= STORY_WORDS ? (t, at, p) => asked(t, at, p) || pairedAt(t, at, p) || referredAfter(t, at + p.keys.length) || opensAndWishes(t, at, p.keys.length) : anywhere;
-  if (personal) return named(data.notPersons, tokens, keys, beingWhere) || named(data.things, tokens, keys, (t, at, p) => asked(t, at, p) || pairedAt(t, at, p) || opensAndReferred(t, at, p.keys.length));
+  if (personal) return named(data.notPersons, tokens, keys, beingWhere) || named(data.things, tokens, keys, (t, at, p) => asked(t, at, p) || pairedAt(t, at, p) || opensAndReferred(t, at, p.keys.length) || (!about(data.thingProcedures) && opensAndWishes(t, at, p.keys.length)));
   // any other: a being or thing the procedure is asked for, unless the procedure is about such
   // beings (livestock, forestry…) or things (vehicles, property…) itself
   return (
     (!about(data.beingProcedures) && named(data.notPersons, tokens, keys, (t, at, p) => asked(t, at, p) || opensAndReferred(t, at, p.keys.length) || opensAndWishes(t, at, p.keys.length))) ||
     (!about(data.thingProcedures) && named(data.things, tokens, keys, (t, at, p) => asked(t, at, p) || opensAndAskedFor(t, at, p.keys.length)))
   );
+}
+
+/**
+ * Whether the question is only a greeting ("chào", "hello"), perhaps addressed to the bot or the
+ * staff ("bot", "ad") with function words: it asks about no procedure, whatever a word recalls
+ * ("bot" typed for "bớt").
+ */
+export function greetingOnly(q: ReadQuery): boolean {
+  const { greetings, addressees, stopWords } = searchData();
+  const { tokens } = q;
+  let greeted = false;
+  for (let i = 0; i < tokens.length; ) {
+    const g = greetings.find((p) => typedAt(p, tokens, i));
+    if (g !== undefined) {
+      greeted = true;
+      i += g.keys.length;
+      continue;
+    }
+    const a = addressees.find((p) => typedAt(p, tokens, i));
+    if (a !== undefined) i += a.keys.length;
+    else if (stopWords.has(tokens[i]!.key)) i++;
+    else return false;
+  }
+  return greeted;
 }
