@@ -1175,6 +1175,12 @@ describe("answers", () => {
     expect(top("nha moi xay xong co phai xin giay phep khong")).toBe("1.013225");
   });
 
+  it("reads 'làm hội' / 'mở hội' as a festival only when 'hội' is not the first syllable of a longer word (member, fair, council)", () => {
+    expect(top("làng tôi sắp làm hội đầu xuân")).toBe("1.003622");
+    expect(top("tôi muốn làm hội viên phòng tập thể hình")).not.toBe("1.003622");
+    expect(top("mở hội chợ ở xã cần xin phép gì")).not.toBe("1.003622");
+  });
+
   it("sends an institution's own services (hospital, bank, university) to it, but keeps a procedure the rest names, saying nothing of the institution", () => {
     expect(askCatalog(index, "xin giấy xác nhận đang theo học của trường đại học")).toMatchObject({ kind: "out-of-scope", topic: "Việc của trường đại học, cao đẳng" });
     expect(askCatalog(index, "làm lại thẻ ở ngân hàng")).toMatchObject({ kind: "out-of-scope", topic: "Việc của ngân hàng" });
