@@ -990,6 +990,11 @@ describe("answers", () => {
     expect(kind("xe may cu hong roi muon huy dang ky xe")).not.toBe("no-match");
   });
 
+  it("answers no match for a request for a suggestion that names no procedure's act, but a procedure for one that does", () => {
+    expect(kind("gợi ý vài món quà tặng mẹ ngày lễ")).toBe("no-match");
+    expect(top("gợi ý giúp tôi thủ tục đăng ký khai sinh")).toBe("1.001193");
+  });
+
   it("answers a topic named as what a procedure is asked for ('cho chiếc máy ủi', 'muốn tách thửa') out of scope, whatever procedure the rest names", () => {
     expect(askCatalog(index, "cấp biển số cho chiếc máy ủi mới mua")).toMatchObject({ kind: "out-of-scope", topic: "Xe máy chuyên dùng" });
     // right after a verb of wanting: the land split is asked, not the estate its other words recall
