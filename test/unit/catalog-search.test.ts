@@ -259,6 +259,22 @@ describe("question text", () => {
     expect(oneSentence.heardTerms.has("dich")).toBe(true);
   });
 
+  it("reads a paper pointed at with its name in between ('giấy ủy quyền đó') as what is asked, in a question of several sentences", () => {
+    const story = "Mẹ tôi có ngôi nhà và ít đất, muốn viết giấy chia cho mấy đứa con. Mẹ còn sáng suốt. Con muốn chở mẹ lên xã để chứng thực giấy di chúc này. Mang theo gì?";
+    const oneSentence = "giấy di chúc này chứng thực ở đâu";
+    const vocab = { words: new Set([story, oneSentence].flatMap((q) => tokenize(q).map((t) => t.key))), bigrams: new Set<string>(), frequency: new Map<string, number>() };
+    const told = readQuery(story, vocab, () => false);
+    // the sentence that points, with the paper's name
+    expect(told.referredTerms.has("chuc")).toBe(true);
+    expect(told.referredTerms.has("chung thuc")).toBe(true);
+    // not the story before it
+    expect(told.referredTerms.has("chia")).toBe(false);
+    // one sentence: nothing to set apart
+    expect(readQuery(oneSentence, vocab, () => false).referredTerms.size).toBe(0);
+    // typed with marks, a word with the pointer's letters but not its marks points at nothing ("do" is "because of", not "đó")
+    expect(readQuery("Nhà tôi thuê từ lâu, giấy thuê năm trước do ông ký. Giờ muốn đứng tên mình", vocab, () => false).referredTerms.size).toBe(0);
+  });
+
   it("reads a paper pointed back at ('giấy đó') as what is asked: the words that named it earlier, up to a contrast ('chứ không'), and the sentence that points back", () => {
     const story = "Nhà tôi ở nhờ bên ngoại đã lâu, tôi tính nhập hộ khẩu, nhưng cán bộ dặn phải có giấy ủy ban xác nhận diện tích chứ không cần sổ đỏ. Giấy đó nộp tại công an hay ở xã?";
     const asked = "Cán bộ dặn phải có giấy gì đó. Giờ muốn xin giấy đó ở đâu?";
@@ -1158,6 +1174,12 @@ describe("answers", () => {
 
   it("reads a field changed to other crops ('chuyển qua trồng') as the crop change, and a neighbour who told the citizen something ('hàng xóm bảo') as no dispute", () => {
     expect(top("Ruộng nhà tôi cấy lúa lỗ mãi, hai vợ chồng chuyển qua trồng bí, hàng xóm bảo phải lên xã đăng ký")).toBe("1.008004");
+  });
+
+  it("reads 'làm hội' / 'mở hội' as a festival only when 'hội' is not the first syllable of a longer word (member, fair, council)", () => {
+    expect(top("làng tôi sắp làm hội đầu xuân")).toBe("1.003622");
+    expect(top("tôi muốn làm hội viên phòng tập thể hình")).not.toBe("1.003622");
+    expect(top("mở hội chợ ở xã cần xin phép gì")).not.toBe("1.003622");
   });
 
   it("sends an institution's own services (hospital, bank, university) to it, but keeps a procedure the rest names, saying nothing of the institution", () => {

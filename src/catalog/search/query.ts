@@ -444,7 +444,7 @@ function referentSpans(tokens: readonly Token[], sentenceEnd: readonly number[])
   const pointerAt = (i: number): boolean => backReferences.some((m) => phraseAt(m, tokens, i));
   let r = -1;
   for (let i = tokens.length - 1; i > 0 && r < 0; i--) if (pointerAt(i)) r = i;
-  if (r < 0) return null;
+  if (r < 0) return namedPointer(tokens, sentenceEnd);
   const paper = tokens[r]!;
   for (let p = r - 1; p >= 0; p--) {
     const t = tokens[p]!;
@@ -459,6 +459,36 @@ function referentSpans(tokens: readonly Token[], sentenceEnd: readonly number[])
     while (askFrom > 0 && sentenceEnd[askFrom - 1] === sentenceEnd[r]) askFrom--;
     // (the pointer's own sentence from its start, or from the pointer when the paper is named in it)
     return { from: p, to, askFrom: askFrom <= p ? r : askFrom };
+  }
+  return null;
+}
+
+/** How many words may name a paper between its word and the word pointing at it ("giấy ủy quyền đó"). */
+const NAMED_POINTER_WORDS = 3;
+
+/**
+ * A paper pointed at with its name between its word and the pointer ("giấy ủy quyền đó", "tờ
+ * xác nhận ấy": a paper word and a pointer of backReferences), the last one said in a question
+ * of several sentences: what is asked is that paper, named there, so its words and the sentence
+ * that points count as the clause stating the need does (referentSpans). Null when there is none.
+ */
+function namedPointer(tokens: readonly Token[], sentenceEnd: readonly number[]): { from: number; to: number; askFrom: number } | null {
+  const { backReferences } = searchData();
+  if (sentenceEnd[0] === tokens.length) return null;
+  const marks = writtenWithMarks(tokens);
+  for (let r = tokens.length - 1; r > 1; r--) {
+    for (const m of backReferences) {
+      // (each word by its letters, and by its marks when typed with them, or when the question is:
+      // "số … này" is no "sổ", and "giấy … do ông ký" no "đó")
+      const word = (t: Token, j: number): boolean => t.key === m.keys[j] && (m.tones === undefined || (t.marked ? sameToneKey(t.tone) === m.tones[j] : !marks));
+      if (m.keys.length !== 2 || !word(tokens[r]!, 1)) continue;
+      for (let p = r - 2; p >= Math.max(0, r - 1 - NAMED_POINTER_WORDS); p--) {
+        if (!word(tokens[p]!, 0) || sentenceEnd[p] !== sentenceEnd[r]) continue;
+        let askFrom = r;
+        while (askFrom > 0 && sentenceEnd[askFrom - 1] === sentenceEnd[r]) askFrom--;
+        return { from: p, to: r, askFrom };
+      }
+    }
   }
   return null;
 }
