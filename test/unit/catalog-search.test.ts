@@ -1182,6 +1182,11 @@ describe("answers", () => {
     expect(top("mở hội chợ ở xã cần xin phép gì")).not.toBe("1.003622");
   });
 
+  it("reads a rented room's deposit kept by the landlord as a money matter, not a temporary residence, but keeps a registration asked for", () => {
+    expect(askCatalog(index, "chủ nhà trọ giữ tiền cọc không trả")).toMatchObject({ kind: "out-of-scope", topic: "Đòi nợ, vay mượn, hụi họ" });
+    expect(top("thuê phòng trọ đã đặt cọc, giờ đăng ký tạm trú thế nào")).toBe("1.004194");
+  });
+
   it("sends an institution's own services (hospital, bank, university) to it, but keeps a procedure the rest names, saying nothing of the institution", () => {
     expect(askCatalog(index, "xin giấy xác nhận đang theo học của trường đại học")).toMatchObject({ kind: "out-of-scope", topic: "Việc của trường đại học, cao đẳng" });
     expect(askCatalog(index, "làm lại thẻ ở ngân hàng")).toMatchObject({ kind: "out-of-scope", topic: "Việc của ngân hàng" });
