@@ -1006,6 +1006,11 @@ describe("answers", () => {
     expect(kind("xe may cu hong roi muon huy dang ky xe")).not.toBe("no-match");
   });
 
+  it("answers no match for a request for a suggestion that names no procedure's act, but a procedure for one that does", () => {
+    expect(kind("gợi ý vài món quà tặng mẹ ngày lễ")).toBe("no-match");
+    expect(top("gợi ý giúp tôi thủ tục đăng ký khai sinh")).toBe("1.001193");
+  });
+
   it("answers a topic named as what a procedure is asked for ('cho chiếc máy ủi', 'muốn tách thửa') out of scope, whatever procedure the rest names", () => {
     expect(askCatalog(index, "cấp biển số cho chiếc máy ủi mới mua")).toMatchObject({ kind: "out-of-scope", topic: "Xe máy chuyên dùng" });
     // right after a verb of wanting: the land split is asked, not the estate its other words recall
@@ -1179,6 +1184,11 @@ describe("answers", () => {
     expect(top("làng tôi sắp làm hội đầu xuân")).toBe("1.003622");
     expect(top("tôi muốn làm hội viên phòng tập thể hình")).not.toBe("1.003622");
     expect(top("mở hội chợ ở xã cần xin phép gì")).not.toBe("1.003622");
+  });
+
+  it("reads a rented room's deposit kept by the landlord as a money matter, not a temporary residence, but keeps a registration asked for", () => {
+    expect(askCatalog(index, "chủ nhà trọ giữ tiền cọc không trả")).toMatchObject({ kind: "out-of-scope", topic: "Đòi nợ, vay mượn, hụi họ" });
+    expect(top("thuê phòng trọ đã đặt cọc, giờ đăng ký tạm trú thế nào")).toBe("1.004194");
   });
 
   it("sends an institution's own services (hospital, bank, university) to it, but keeps a procedure the rest names, saying nothing of the institution", () => {

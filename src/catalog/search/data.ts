@@ -122,6 +122,8 @@ const SubjectsFile = z.object({
   vocatives: phrases.optional(),
   greetings: phrases.optional(),
   addressees: phrases.optional(),
+  suggestionOpeners: phrases.optional(),
+  procedureActs: phrases.optional(),
   beingProcedures: phrases.optional(),
   thingProcedures: phrases.optional(),
   agentBefore: phrases.optional(),
@@ -389,6 +391,9 @@ export interface SearchData {
   /** words of a greeting ("chào", "hello"), and whom a greeting may be addressed to ("bot", "ad"): subjects.ts greetingOnly */
   greetings: Phrase[];
   addressees: Phrase[];
+  /** a question opening with one asks for a suggestion ("gợi ý"), advice no procedure gives unless it names one of procedureActs (subjects.ts suggestionOnly) */
+  suggestionOpeners: Phrase[];
+  procedureActs: Phrase[];
   /** words of a procedure's name or field that make it about animals and plants, or about objects */
   beingProcedures: Phrase[];
   thingProcedures: Phrase[];
@@ -590,6 +595,8 @@ function readTables(): SearchData {
     vocatives: (subjects.vocatives ?? []).map(phraseOf),
     greetings: (subjects.greetings ?? []).map(phraseOf),
     addressees: (subjects.addressees ?? []).map(phraseOf),
+    suggestionOpeners: (subjects.suggestionOpeners ?? []).map(phraseOf),
+    procedureActs: (subjects.procedureActs ?? []).map(phraseOf),
     beingProcedures: (subjects.beingProcedures ?? []).map(phraseOf),
     thingProcedures: (subjects.thingProcedures ?? []).map(phraseOf),
     agentBefore: (subjects.agentBefore ?? []).map(phraseOf),

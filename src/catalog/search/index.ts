@@ -20,7 +20,7 @@ import MiniSearch from "minisearch";
 import { sameToneKey, searchData, useSearchData, type SearchData, type OutOfScopeTopic, type Phrase, type Synonym, type VariantGroup, type VariantMember } from "./data.js";
 import type { AnswerResult, SearchAnswer } from "./answer.js";
 import { contentWordPairs, synonymWordPairs, type SynonymWordPairs, expandAbbreviations, needMarkerPairs, type ContentWordPair, phraseAt, purposeMarkerPairs, phraseSpans, readAlias, readQuery, saysPhrase, writtenWithMarks, type ReadQuery } from "./query.js";
-import { absurdSubject, askedFor, greetingOnly } from "./subjects.js";
+import { absurdSubject, askedFor, greetingOnly, suggestionOnly } from "./subjects.js";
 import { extractProcedureCodes, syllableKey, tokenize, tokenizeWritten, type Token } from "./tokenize.js";
 import { toneOf, type Vocabulary } from "./typos.js";
 
@@ -2110,8 +2110,8 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
   if (query.trim() === "") return { kind: "no-match" };
 
   const q = read(data, query);
-  // a greeting, perhaps to the bot, asks about nothing
-  if (greetingOnly(q)) return { kind: "no-match" };
+  // a greeting, perhaps to the bot, asks about nothing, and a request for a suggestion naming no procedure's act asks for advice
+  if (greetingOnly(q) || suggestionOnly(q)) return { kind: "no-match" };
   const scored = scoreQuery(data, q);
   const top = scored[0];
   // a long question's best candidate, short of the threshold but as sure as a runner-up, is offered

@@ -356,3 +356,18 @@ export function greetingOnly(q: ReadQuery): boolean {
   }
   return greeted;
 }
+
+/**
+ * Whether the question opens by asking for a suggestion ("gợi ý …", perhaps after function words
+ * or a call to the bot) and names no act of a procedure (a paper, a registration, a permit): it
+ * asks for advice, a film or a place to visit, which no procedure gives.
+ */
+export function suggestionOnly(q: ReadQuery): boolean {
+  const { suggestionOpeners, procedureActs, addressees, stopWords } = searchData();
+  const { tokens } = q;
+  let i = 0;
+  while (i < tokens.length && !anyTypedAt(suggestionOpeners, tokens, i) && (stopWords.has(tokens[i]!.key) || anyTypedAt(addressees, tokens, i))) i++;
+  if (!anyTypedAt(suggestionOpeners, tokens, i)) return false;
+  for (let j = 0; j < tokens.length; j++) if (anyTypedAt(procedureActs, tokens, j)) return false;
+  return true;
+}
