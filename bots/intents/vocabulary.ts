@@ -127,7 +127,7 @@ export const ASPECTS: readonly Aspect[] = ["docs", "where", "time", "fee", "amou
 export const INTENTS = {
   /** The whole message is a greeting or asks for the menu. */
   greeting: [
-    { at: "whole", slots: [["start", "menu", "bắt đầu", "xin chào", "chào", "hello", "hi", "alo", "a lô"], { optional: ["bạn", "em", "ad", "admin", "ak", "ạ", "anh", "chị"] }] },
+    { at: "whole", slots: [["start", "menu", "bắt đầu", "xin chào", "chào", "hello", "hi", "alo", "a lô"], { optional: ["bạn", "em", "ad", "admin", "bot", "ak", "ạ", "anh", "chị"] }] },
     // asking who answers ("em là ai thế"): the greeting says what the assistant is and can do
     { at: "whole", slots: [{ optional: ["bạn", "em", "ad", "admin", "bot", "đây"] }, ["là ai", "tên gì", "tên là gì"], { many: ["vậy", "thế", "ạ", "đấy", "nhỉ", "hả"] }] },
   ],

@@ -52,6 +52,9 @@ describe("bot intents on accent-aware tokens", () => {
     expect(says("thoi khong hoi nua").is(INTENTS.ack)).toBe(true);
     expect(says("/start").is(INTENTS.greeting)).toBe(true);
     expect(says("chào em").is(INTENTS.greeting)).toBe(true);
+    // a greeting addressed to the bot itself is a greeting, not a question the catalog fails to find
+    expect(says("chào bot").is(INTENTS.greeting)).toBe(true);
+    expect(says("Xin chào bot").is(INTENTS.greeting)).toBe(true);
     // asking who answers is met with the greeting, which says what the assistant is, not a no-match
     expect(says("ban la ai vay").is(INTENTS.greeting)).toBe(true);
     expect(says("Em tên gì thế?").is(INTENTS.greeting)).toBe(true);
