@@ -1158,8 +1158,8 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     if (negatorFirst(s.say) && spans.slice(1).some(([at]) => at < spans[0]![0])) continue;
     // (a procedure the question names outright outweighs what the two parts imply)
     if (saysAnyOf(s.yieldTo, tokens) || saysAnyOf(s.yieldAlways, tokens)) continue;
-    // a part said only of a step already done ("đã có giấy khai sinh …") is a fact of the story:
-    // what the two parts imply together is not asked
+    // a part said only of a step already done (the child's birth, registered long ago, beside a
+    // father not married to the mother) is a fact of the story: what the two imply is not asked
     if (spans.some(([at, len]) => done.has(at) && done.has(at + len - 1))) continue;
     const inStory = need > 0 && spans.every(([at]) => at < need);
     segments.push({ keys: s.means, stops: s.meansStops, share: readShare(s), weight: s.weight * (inStory ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: !inStory, heard: spans.every(([at]) => heard(at)), referred: spans.every(([at]) => referred(at)) });
