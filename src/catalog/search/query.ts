@@ -6,7 +6,7 @@
 import { isVietnameseSyllable } from "../../text/vietnamese.js";
 import { sameToneKey, searchData, type Phrase, type PlainWordReading, type QuantityIdiom, type SearchData, type Synonym } from "./data.js";
 import { plainTokens, tokenize, wordsOf, type Token } from "./tokenize.js";
-import { repairPairs, repairTokens, type Vocabulary } from "./typos.js";
+import { repairPairs, repairTokens, toneOf, type Vocabulary } from "./typos.js";
 
 /** Only the start of a very long message is read: a question is stated in its first lines. */
 export const MAX_QUERY_CHARS = 500;
@@ -1049,12 +1049,16 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       : [...query];
   // a word typed with marks no catalog text writes it with, whose letters are a word the catalog
   // uses, has its marks misplaced ("khảu" for "khẩu"): it is read by its letters, as typed without
-  // them (not a function word, nor an animal's or object's name: their marks tell them apart)
+  // them (not a function word, nor an animal's or object's name: their marks tell them apart;
+  // nor a word typed with a tone mark the catalog never gives those letters: "hiển" of a screen is
+  // no misplaced "hiến", a gift of land, but a word the catalog lacks; a tone left out, "tuôi",
+  // is a slip)
   if (vocabulary.written) {
     const lexicon = lexiconTones();
+    const { tonesOf } = vocabulary;
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
-      if (t.marked && !vocabulary.written.has(t.tone) && !lexicon.has(sameToneKey(t.tone)) && vocabulary.words.has(t.key) && !stopWords.has(t.key) && !named.has(t.key)) tokens[i] = { key: t.key, tone: t.key, marked: false };
+      if (t.marked && !vocabulary.written.has(t.tone) && !lexicon.has(sameToneKey(t.tone)) && vocabulary.words.has(t.key) && !stopWords.has(t.key) && !named.has(t.key) && (toneOf(t.tone) === 0 || tonesOf?.get(t.key)?.has(toneOf(t.tone)) !== false)) tokens[i] = { key: t.key, tone: t.key, marked: false };
     }
   }
   // in a question written with marks, a word typed without them that the catalog writes so is
