@@ -494,14 +494,13 @@ function namedPointer(tokens: readonly Token[], sentenceEnd: readonly number[]):
 }
 
 /**
- * The positions of the words telling a fact of a story (STORY_FACT_WORDS): those just after a
- * marker of a step done, up to the start of a clause stating a need ("đã có giấy
- * …, giờ muốn …") or the end of its sentence, unless the marker lies inside another phrase
- * (insideLookalike: "đã qua đời" is a death, not a step passed).
+ * The positions of the words telling of a step done: those just after a marker of a step done, up
+ * to the start of a clause stating a need ("đã có giấy …, giờ muốn …") or the end of its sentence,
+ * unless the marker lies inside another phrase (insideLookalike: "đã qua đời" is a death, not a
+ * step passed). In a story (STORY_FACT_WORDS), they tell a fact of it.
  */
-function storyFacts(tokens: readonly Token[], sentenceEnd: readonly number[]): Set<number> {
+function doneStepWords(tokens: readonly Token[], sentenceEnd: readonly number[]): Set<number> {
   const facts = new Set<number>();
-  if (tokens.length < STORY_FACT_WORDS) return facts;
   const { doneStepMarkers, needMarkers } = searchData();
   const lookalike = insideLookalike(tokens);
   for (let i = 0; i < tokens.length; i++) {
@@ -1085,7 +1084,8 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   const channel = channelPositions(tokens);
   const channelWeak = channel.size > 0 && tokens.some((t, i) => !channel.has(i) && !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key));
   const sentenceEnd = sentenceEnds(tokens, sentences);
-  const facts = storyFacts(tokens, sentenceEnd);
+  const done = doneStepWords(tokens, sentenceEnd);
+  const facts = tokens.length < STORY_FACT_WORDS ? new Set<number>() : done;
   // a hearsay clause ("nghe nói …"), up to the clause stating the need when one follows it, and
   // never past the end of its sentence
   const hearsay = tokens.length >= STORY_FACT_WORDS ? hearsayStart(tokens) : -1;
@@ -1162,6 +1162,9 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     if (negatorFirst(s.say) && spans.slice(1).some(([at]) => at < spans[0]![0])) continue;
     // (a procedure the question names outright outweighs what the two parts imply)
     if (saysAnyOf(s.yieldTo, tokens) || saysAnyOf(s.yieldAlways, tokens)) continue;
+    // a part said only of a step already done (the child's birth, registered long ago, beside a
+    // father not married to the mother) is a fact of the story: what the two imply is not asked
+    if (spans.some(([at, len]) => done.has(at) && done.has(at + len - 1))) continue;
     const inStory = need > 0 && spans.every(([at]) => at < need);
     segments.push({ keys: s.means, stops: s.meansStops, share: readShare(s), weight: s.weight * (inStory ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: !inStory, heard: spans.every(([at]) => heard(at)), referred: spans.every(([at]) => referred(at)) });
     for (const [at, len] of spans) for (let j = at; j < at + len; j++) consumed[j] = true;
