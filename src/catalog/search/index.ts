@@ -2100,6 +2100,8 @@ const AGE_GROUP_NAMED = 0.5;
 
 /** At most this many variants are offered as choices, whatever the limit. */
 const MAX_CHOICES = 6;
+/** A best variant less than this far ahead of the best procedure outside its group (the lead of a sure answer) leaves the question perhaps about neither: that procedure is offered third. */
+const CHOICES_LEAD = 0.2;
 
 /** The kind of answer a question gets (answer.ts): match, choices, out of scope or no match. */
 export function askCatalog(index: CatalogSearchIndex, query: string, options: SearchOptions = {}): SearchAnswer {
@@ -2392,14 +2394,15 @@ function withVariants(data: IndexData, q: ReadQuery, scored: Scored[], limit: nu
   // buttons must not drop the variant that fits), but never a wall of buttons; best first (the
   // table's order among equals)
   const byScore = offered.map((m) => resultOf(m, Math.min(scoreOf(m.code), first.score))).sort((a, b) => b.score - a.score);
-  // the search's best procedure outside the group, when it is at least as sure as the third
-  // variant, comes third, before the rest of the variants: past the two a choice needs, a variant
-  // the search hardly finds (offered only because the set is closed) is no likelier than the
-  // procedure the question may be about instead (a grandfather registering a birth on his son's
-  // behalf is no certification of a signature); it takes a place of the six, and the answer stays
-  // best first
+  // the search's best procedure outside the group comes third, before the rest of the variants,
+  // when the best variant is not a sure answer's lead ahead of it and it is at least as sure as the
+  // third variant: past the two a choice needs, a variant the search hardly finds (offered only
+  // because the set is closed) is no likelier than the procedure the question may be about instead
+  // (a grandfather registering a birth on his son's behalf is no certification of a signature); it
+  // takes a place of the six, and the answer stays best first
   const outside = all.filter((r) => !group.members.some((m) => m.code === r.code));
-  const third = byScore.length > 2 && outside[0] !== undefined && outside[0].score >= byScore[2]!.score ? outside[0] : undefined;
+  const runnerUp = outside[0];
+  const third = byScore.length > 2 && runnerUp !== undefined && runnerUp.score >= byScore[2]!.score && byScore[0]!.score - runnerUp.score < CHOICES_LEAD ? runnerUp : undefined;
   const variants = byScore.slice(0, Math.max(limit, MAX_CHOICES) - (third ? 1 : 0));
   const unlabelled = (r: AnswerResult, most: number): AnswerResult => ({ code: r.code, name: r.name, score: Math.min(r.score, most) });
   // after them, up to the limit, the search's next best other procedures (no variant label, never
