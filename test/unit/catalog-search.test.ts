@@ -20,7 +20,7 @@ import {
 import { phraseOf, searchData } from "../../src/catalog/search/data.js";
 import { contentWordPairs, synonymWordPairs, dropQuantityIdioms, needMarkerPairs, phraseAt, purposeMarkerPairs, readPlainFunctionWords, readQuery } from "../../src/catalog/search/query.js";
 import { textTokens, tokenize } from "../../src/catalog/search/tokenize.js";
-import { repairPairs, repairTokens } from "../../src/catalog/search/typos.js";
+import { repairPairs, repairTokens, toneOf } from "../../src/catalog/search/typos.js";
 import { searchKey } from "../../src/text/vietnamese.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -1426,6 +1426,15 @@ describe("answers", () => {
     expect(tokens.find((t) => t.key === "xoa")?.marked).toBe(true);
     // the search finds the procedure the word names
     expect(top("xin xóa tên người đã mất khỏi hộ khảu")).toBe("1.003197");
+  });
+
+  it("keeps a word typed with a tone mark the catalog never gives its letters ('hiển' beside 'hiến'), but reads a tone left out ('tuôi') by its letters", () => {
+    const catalogWords = tokenize("hiến đất làm đường, người đủ tuổi");
+    const vocab = { words: new Set(catalogWords.map((t) => t.key)), bigrams: new Set<string>(), frequency: new Map<string, number>(), written: new Set(catalogWords.filter((t) => t.marked).map((t) => t.tone)), tonesOf: new Map([["hien", new Set([toneOf(catalogWords[0]!.tone)])], ["tuoi", new Set([toneOf(catalogWords.at(-1)!.tone)])]]) };
+    const tokens = readQuery("màn hình không hiển thị, cháu mới mười tuôi", vocab, () => false).tokens;
+    expect(tokens.find((t) => t.key === "hien")?.marked).toBe(true);
+    expect(tokens.find((t) => t.key === "tuoi")?.marked).toBe(false);
+    expect(kind("máy tính bảng không hiển thị gì cả")).toBe("no-match");
   });
 
   it("ends a purpose clause where the clause stating the need begins ('… để …, giờ muốn …')", () => {
