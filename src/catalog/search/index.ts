@@ -62,6 +62,12 @@ export const MATCH_THRESHOLD = 0.35;
  */
 export const RUNNER_UP_THRESHOLD = 0.28;
 /**
+ * Behind the runners-up, a candidate this sure still fills the places left (in the order of the
+ * ranking, after every runner-up): a question whose best answer is sure enough may mean a
+ * procedure its words recall less surely, and a further button costs less than a missing one.
+ */
+export const FURTHER_THRESHOLD = 0.21;
+/**
  * A question this long (in words) whose best candidate is this sure gets that candidate at
  * MATCH_THRESHOLD: the words of a long story (the family, the place, what happened) dilute the
  * confidence of the procedure it ends up asking for, where a short question that sure fits none.
@@ -1716,8 +1722,9 @@ function ranked(scored: readonly Scored[], limit: number): AnswerResult[] {
   const top = scored[0]?.confidence ?? 0;
   if (top < MATCH_THRESHOLD) return [];
   let shown = Infinity;
-  return scored
-    .filter((s) => s.confidence >= (s === scored[0] ? MATCH_THRESHOLD : RUNNER_UP_THRESHOLD))
+  const offered = scored.filter((s) => s.confidence >= (s === scored[0] ? MATCH_THRESHOLD : RUNNER_UP_THRESHOLD));
+  const further = scored.filter((s) => s !== scored[0] && s.confidence >= FURTHER_THRESHOLD && s.confidence < RUNNER_UP_THRESHOLD);
+  return [...offered, ...further]
     .slice(0, limit)
     .map((s) => {
       const c = s === scored[0] ? s.confidence : Math.max(MATCH_THRESHOLD, Math.min(top, s.confidence * (s.confidence / top) ** 2));

@@ -6,7 +6,7 @@
 import { isVietnameseSyllable } from "../../text/vietnamese.js";
 import { sameToneKey, searchData, type Phrase, type PlainWordReading, type QuantityIdiom, type SearchData, type Synonym } from "./data.js";
 import { plainTokens, tokenize, wordsOf, type Token } from "./tokenize.js";
-import { repairPairs, repairTokens, type Vocabulary } from "./typos.js";
+import { repairPairs, repairTokens, toneOf, type Vocabulary } from "./typos.js";
 
 /** Only the start of a very long message is read: a question is stated in its first lines. */
 export const MAX_QUERY_CHARS = 500;
@@ -494,14 +494,13 @@ function namedPointer(tokens: readonly Token[], sentenceEnd: readonly number[]):
 }
 
 /**
- * The positions of the words telling a fact of a story (STORY_FACT_WORDS): those just after a
- * marker of a step done, up to the start of a clause stating a need ("đã có giấy
- * …, giờ muốn …") or the end of its sentence, unless the marker lies inside another phrase
- * (insideLookalike: "đã qua đời" is a death, not a step passed).
+ * The positions of the words telling of a step done: those just after a marker of a step done, up
+ * to the start of a clause stating a need ("đã có giấy …, giờ muốn …") or the end of its sentence,
+ * unless the marker lies inside another phrase (insideLookalike: "đã qua đời" is a death, not a
+ * step passed). In a story (STORY_FACT_WORDS), they tell a fact of it.
  */
-function storyFacts(tokens: readonly Token[], sentenceEnd: readonly number[]): Set<number> {
+function doneStepWords(tokens: readonly Token[], sentenceEnd: readonly number[]): Set<number> {
   const facts = new Set<number>();
-  if (tokens.length < STORY_FACT_WORDS) return facts;
   const { doneStepMarkers, needMarkers } = searchData();
   const lookalike = insideLookalike(tokens);
   for (let i = 0; i < tokens.length; i++) {
@@ -1050,12 +1049,16 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
       : [...query];
   // a word typed with marks no catalog text writes it with, whose letters are a word the catalog
   // uses, has its marks misplaced ("khảu" for "khẩu"): it is read by its letters, as typed without
-  // them (not a function word, nor an animal's or object's name: their marks tell them apart)
+  // them (not a function word, nor an animal's or object's name: their marks tell them apart;
+  // nor a word typed with a tone mark the catalog never gives those letters: "hiển" of a screen is
+  // no misplaced "hiến", a gift of land, but a word the catalog lacks; a tone left out, "tuôi",
+  // is a slip)
   if (vocabulary.written) {
     const lexicon = lexiconTones();
+    const { tonesOf } = vocabulary;
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
-      if (t.marked && !vocabulary.written.has(t.tone) && !lexicon.has(sameToneKey(t.tone)) && vocabulary.words.has(t.key) && !stopWords.has(t.key) && !named.has(t.key)) tokens[i] = { key: t.key, tone: t.key, marked: false };
+      if (t.marked && !vocabulary.written.has(t.tone) && !lexicon.has(sameToneKey(t.tone)) && vocabulary.words.has(t.key) && !stopWords.has(t.key) && !named.has(t.key) && (toneOf(t.tone) === 0 || tonesOf?.get(t.key)?.has(toneOf(t.tone)) !== false)) tokens[i] = { key: t.key, tone: t.key, marked: false };
     }
   }
   // in a question written with marks, a word typed without them that the catalog writes so is
@@ -1081,7 +1084,8 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   const channel = channelPositions(tokens);
   const channelWeak = channel.size > 0 && tokens.some((t, i) => !channel.has(i) && !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key));
   const sentenceEnd = sentenceEnds(tokens, sentences);
-  const facts = storyFacts(tokens, sentenceEnd);
+  const done = doneStepWords(tokens, sentenceEnd);
+  const facts = tokens.length < STORY_FACT_WORDS ? new Set<number>() : done;
   // a hearsay clause ("nghe nói …"), up to the clause stating the need when one follows it, and
   // never past the end of its sentence
   const hearsay = tokens.length >= STORY_FACT_WORDS ? hearsayStart(tokens) : -1;
@@ -1158,6 +1162,9 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     if (negatorFirst(s.say) && spans.slice(1).some(([at]) => at < spans[0]![0])) continue;
     // (a procedure the question names outright outweighs what the two parts imply)
     if (saysAnyOf(s.yieldTo, tokens) || saysAnyOf(s.yieldAlways, tokens)) continue;
+    // a part said only of a step already done (the child's birth, registered long ago, beside a
+    // father not married to the mother) is a fact of the story: what the two imply is not asked
+    if (spans.some(([at, len]) => done.has(at) && done.has(at + len - 1))) continue;
     const inStory = need > 0 && spans.every(([at]) => at < need);
     segments.push({ keys: s.means, stops: s.meansStops, share: readShare(s), weight: s.weight * (inStory ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: !inStory, heard: spans.every(([at]) => heard(at)), referred: spans.every(([at]) => referred(at)) });
     for (const [at, len] of spans) for (let j = at; j < at + len; j++) consumed[j] = true;
