@@ -497,7 +497,7 @@ export function documentsFeature(catalog: CatalogService): Feature {
         ctx.session.asked = aspectsAsked(said.text, ...(await Promise.all(found.results.map((r) => catalog.get(r.code)))));
         ctx.session.askedForeign = foreign;
         alsoOutOfScope(ctx, found);
-        return void ctx.reply({ text: botText.withNamesInFull(botText.choicesPrompt(found.prompt, found.results.some((r) => !r.variant)), found.results.map((r) => r.variant ?? r.name)), buttons: botText.choiceButtonRows(found.results) });
+        return void ctx.reply({ text: botText.withNamesInFull(botText.choicesPrompt(found.prompt, found.results), found.results.map((r) => r.variant ?? r.name)), buttons: botText.choiceButtonRows(found.results) });
       case "match": {
         const p = sure ? await catalog.get(sure) : undefined;
         if (p) {

@@ -444,10 +444,21 @@ export const botText = {
     `${topic} không giải quyết tại bộ phận một cửa của xã, phường nên em không có hướng dẫn thủ tục này.\nNơi làm: ${inBotVoice(whereToGo)}`,
   /**
    * The search's question between variants, in the bot's own voice ("ông/bà", not "bạn"); when other
-   * procedures follow the variants (the question may be about none of them), it says so.
+   * procedures are offered with the variants (the question may be about none of them), it says
+   * which buttons they are: one among the variants by its place ("nút thứ 3": the search may put
+   * its best other procedure third), those after the last variant as the last button(s). `choices`
+   * are the answer's results, in order (a variant has its label).
    */
-  choicesPrompt: (prompt: string, withOthers = false) =>
-    withOthers ? `${inBotVoice(prompt)}\nNếu không thuộc các trường hợp đó, các nút cuối là những thủ tục khác gần với câu hỏi của ông/bà.` : inBotVoice(prompt),
+  choicesPrompt: (prompt: string, choices: readonly { variant?: string }[] = []) => {
+    const lastVariant = choices.findLastIndex((c) => c.variant);
+    const among = choices.flatMap((c, i) => (!c.variant && i < lastVariant ? [`nút thứ ${i + 1}`] : []));
+    const last = choices.length - 1 - lastVariant;
+    const after = last > 1 ? ["các nút cuối"] : last === 1 ? ["nút cuối"] : [];
+    const others = [...among, ...after];
+    if (others.length === 0) return inBotVoice(prompt);
+    const several = others.length > 1 || last > 1;
+    return `${inBotVoice(prompt)}\nNếu không thuộc các trường hợp đó, ${others.length > 1 ? `${others.slice(0, -1).join(", ")} và ${others.at(-1)!}` : others[0]!} ${several ? "là những thủ tục khác" : "là một thủ tục khác"} gần với câu hỏi của ông/bà.`;
+  },
   /** Said after answering the part of a question a commune handles, for the part it does not. */
   alsoOutOfScope: (topic: string, whereToGo: string) => `Về ${topic.replace(/^\p{Lu}(?=\p{Ll})/u, (c) => c.toLowerCase())} ông/bà có hỏi: việc này không giải quyết tại bộ phận một cửa của xã, phường nên em không có hướng dẫn thủ tục.\nNơi làm: ${inBotVoice(whereToGo)}`,
   /** Whether the citizen must go there (and who must), or can do it from home: online, by post, mobile registration, as the data says. */

@@ -170,3 +170,18 @@ describe("a cut button label", () => {
     expect(button.label).not.toMatch(/[,\s]…$/u);
   });
 });
+
+describe("the question put with choices", () => {
+  const prompt = "Bạn cần thẻ căn cước trong trường hợp nào?";
+  it("says nothing of other procedures when only variants are offered", () => {
+    expect(botText.choicesPrompt(prompt, [{ variant: "Lần đầu" }, { variant: "Cấp đổi" }])).toBe("Ông/bà cần thẻ căn cước trong trường hợp nào?");
+  });
+  it("names the last buttons when other procedures follow the variants", () => {
+    expect(botText.choicesPrompt(prompt, [{ variant: "Lần đầu" }, { variant: "Cấp đổi" }, {}, {}])).toMatch(/\nNếu không thuộc các trường hợp đó, các nút cuối là những thủ tục khác gần với câu hỏi của ông\/bà\.$/u);
+    expect(botText.choicesPrompt(prompt, [{ variant: "Lần đầu" }, { variant: "Cấp đổi" }, {}])).toMatch(/, nút cuối là một thủ tục khác gần/u);
+  });
+  it("names by its place another procedure offered among the variants (the search's best other, third)", () => {
+    expect(botText.choicesPrompt(prompt, [{ variant: "Lần đầu" }, { variant: "Cấp đổi" }, {}, { variant: "Cấp lại" }])).toMatch(/, nút thứ 3 là một thủ tục khác gần/u);
+    expect(botText.choicesPrompt(prompt, [{ variant: "Lần đầu" }, { variant: "Cấp đổi" }, {}, { variant: "Cấp lại" }, {}])).toMatch(/, nút thứ 3 và nút cuối là những thủ tục khác gần/u);
+  });
+});

@@ -485,6 +485,27 @@ describe("answers", () => {
     expect(answer.results.length).toBeLessThanOrEqual(6);
   });
 
+  it("puts the search's best other procedure third, before the rest of the variants, when no variant is far ahead of it", () => {
+    // an ID-card question that asks about reading the card's data rather than getting a card:
+    // the two best variants, then the procedure outside the group, then the other variants
+    const answer = askCatalog(index, "căn cước gắn chip thì lấy thông tin ra sao");
+    expect(answer.kind).toBe("choices");
+    if (answer.kind !== "choices") return;
+    const [a, b, c, ...rest] = answer.results;
+    expect(a!.variant && b!.variant).toBeTruthy();
+    expect(c!.variant).toBeUndefined();
+    expect(["1.014061", "1.014062", "1.014063", "1.014064", "3.000722"]).not.toContain(c!.code);
+    expect(rest.filter((r) => r.variant).length).toBeGreaterThan(0);
+    expect(answer.results.length).toBeLessThanOrEqual(6);
+    // still best first
+    for (let i = 1; i < answer.results.length; i++) expect(answer.results[i]!.score).toBeLessThanOrEqual(answer.results[i - 1]!.score);
+    // a best variant a sure answer's lead ahead keeps every variant first
+    const sure = askCatalog(index, "làm thẻ căn cước");
+    expect(sure.kind).toBe("choices");
+    if (sure.kind !== "choices") return;
+    expect(sure.results.every((r) => r.variant)).toBe(true);
+  });
+
   it("picks the variant the question names (foreign element, border area, age, replacement)", () => {
     expect(top("đăng ký kết hôn với người Hàn Quốc")).toBe("2.000806");
     expect(top("khai tử cho người nước ngoài chết ở xã biên giới")).toBe("1.004827");

@@ -9,9 +9,11 @@
  *   area, mobile registration; ID card under or over 14; first issue, renewal or replacement): the
  *   reader offers them as choices instead of guessing. `prompt` is the question to put to the
  *   citizen ("Việc đăng ký kết hôn của bạn thuộc trường hợp nào?"), each variant carries its
- *   `variant` label and its own confidence, best first; after the variants, within the limit, come
- *   the search's next best other procedures (no label, none surer than the last variant), in case
- *   the question is about none of the variants.
+ *   `variant` label and its own confidence, best first; two variants come first, then the search's
+ *   best other procedure (no label) when it is at least as sure as the third variant, then the rest
+ *   of the variants (six places at most for the variants and that procedure), then, within the
+ *   limit, the search's next best other procedures (no label, none surer than the last variant), in
+ *   case the question is about none of the variants. The results stay best first.
  * - out-of-scope: the question is about something no commune handles (passport, driving licence,
  *   divorce, tax, social insurance…); `topic` names it and `whereToGo` says where to go instead.
  * - no-match: nothing in the catalog fits (including questions that only borrow a procedure's
@@ -23,7 +25,7 @@
 import type { SearchResult } from "./index.js";
 
 export interface AnswerResult extends SearchResult {
-  /** the variant this procedure is ("Có yếu tố nước ngoài"), when it belongs to a variant group: on every variant offered in "choices" (not on the other procedures after them), and on the chosen one in "match" */
+  /** the variant this procedure is ("Có yếu tố nước ngoài"), when it belongs to a variant group: on every variant offered in "choices" (not on the other procedures offered with them), and on the chosen one in "match" */
   variant?: string;
 }
 

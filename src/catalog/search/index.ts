@@ -2107,6 +2107,8 @@ const AGE_GROUP_NAMED = 0.5;
 
 /** At most this many variants are offered as choices, whatever the limit. */
 const MAX_CHOICES = 6;
+/** A best variant less than this far ahead of the best procedure outside its group (the lead of a sure answer) leaves the question perhaps about neither: that procedure is offered third. */
+const CHOICES_LEAD = 0.2;
 
 /** The kind of answer a question gets (answer.ts): match, choices, out of scope or no match. */
 export function askCatalog(index: CatalogSearchIndex, query: string, options: SearchOptions = {}): SearchAnswer {
@@ -2398,20 +2400,28 @@ function withVariants(data: IndexData, q: ReadQuery, scored: Scored[], limit: nu
   // the variants are a closed set: all of them, even past a short limit (a reader showing three
   // buttons must not drop the variant that fits), but never a wall of buttons; best first (the
   // table's order among equals)
-  const variants = offered
-    .map((m) => resultOf(m, Math.min(scoreOf(m.code), first.score)))
-    .sort((a, b) => b.score - a.score)
-    .slice(0, Math.max(limit, MAX_CHOICES));
+  const byScore = offered.map((m) => resultOf(m, Math.min(scoreOf(m.code), first.score))).sort((a, b) => b.score - a.score);
+  // the search's best procedure outside the group comes third, before the rest of the variants,
+  // when the best variant is not a sure answer's lead ahead of it and it is at least as sure as the
+  // third variant: past the two a choice needs, a variant the search hardly finds (offered only
+  // because the set is closed) is no likelier than the procedure the question may be about instead
+  // (a grandfather registering a birth on his son's behalf is no certification of a signature); it
+  // takes a place of the six, and the answer stays best first
+  const outside = all.filter((r) => !group.members.some((m) => m.code === r.code));
+  const runnerUp = outside[0];
+  const third = byScore.length > 2 && runnerUp !== undefined && runnerUp.score >= byScore[2]!.score && byScore[0]!.score - runnerUp.score < CHOICES_LEAD ? runnerUp : undefined;
+  const variants = byScore.slice(0, Math.max(limit, MAX_CHOICES) - (third ? 1 : 0));
+  const unlabelled = (r: AnswerResult, most: number): AnswerResult => ({ code: r.code, name: r.name, score: Math.min(r.score, most) });
   // after them, up to the limit, the search's next best other procedures (no variant label, never
-  // surer than the last variant): the question may not be about this group at all (a grandfather
-  // registering a birth on his son's behalf is no certification of a signature); the members the
-  // question's words ruled out stay out
+  // surer than the last variant): the question may not be about this group at all; the members
+  // the question's words ruled out stay out
   const lowest = variants[variants.length - 1]!.score;
-  const others = all
-    .filter((r) => !group.members.some((m) => m.code === r.code))
-    .slice(0, Math.max(0, limit - variants.length))
-    .map((r) => ({ code: r.code, name: r.name, score: Math.min(r.score, lowest) }));
-  return { kind: "choices", prompt: group.prompt, results: [...variants, ...others] };
+  const others = outside
+    .filter((r) => r !== third)
+    .slice(0, Math.max(0, limit - variants.length - (third ? 1 : 0)))
+    .map((r) => unlabelled(r, lowest));
+  const shown = third ? [variants[0]!, variants[1]!, unlabelled(third, variants[1]!.score), ...variants.slice(2)] : variants;
+  return { kind: "choices", prompt: group.prompt, results: [...shown, ...others] };
 }
 
 /** Ranked procedures for a question, best first (the procedures a "match" or "choices" answer offers). */

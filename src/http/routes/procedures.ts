@@ -28,7 +28,7 @@ const rankedResult = z.object({
   code: z.string(),
   name: z.string(),
   score: z.number().min(0).max(1),
-  /** the variant label, for a procedure of a variant group (on every variant of "choices"; the other procedures after them have none) */
+  /** the variant label, for a procedure of a variant group (on every variant of "choices"; the other procedures, third or after the variants, have none) */
   variant: z.string().optional(),
 });
 
@@ -41,10 +41,14 @@ export const searchResultSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("choices"),
     prompt: z.string().min(1),
-    // the variants first (two at least), then the search's next best other procedures, unlabelled
+    // two variants first, then the search's best other procedure (unlabelled) when it is at least
+    // as sure as the third variant, then the rest of the variants, then the next best other procedures
     results: z
       .array(rankedResult)
-      .refine((rs) => rs.filter((r) => r.variant).length >= 2 && rs.every((r, i) => r.variant || rs.slice(i).every((x) => !x.variant)), "the variants first, two at least"),
+      .refine(
+        (rs) => rs[0]?.variant !== undefined && rs[1]?.variant !== undefined && rs.every((r, i) => r.variant || i === 2 || rs.slice(i).every((x) => !x.variant)),
+        "two variants first; another procedure only third or after the variants",
+      ),
   }),
   z.object({ kind: z.literal("out-of-scope"), topic: z.string().min(1), whereToGo: z.string().min(1), results: z.array(rankedResult).max(0) }),
   z.object({ kind: z.literal("no-match"), results: z.array(rankedResult).max(0) }),
@@ -110,15 +114,15 @@ export function procedureResponse(procedure: ProcedureView): ProcedureResponse {
   });
 }
 
-/** The search's answer as the API gives it: a match's results within the limit, every variant of a choices answer (then other procedures, within the limit). */
+/** The search's answer as the API gives it: a match's results within the limit, every variant of a choices answer (with other procedures, within the limit). */
 export function searchResponse(answer: SearchAnswer, limit: number): SearchResponse {
   const result = (r: AnswerResult): z.infer<typeof rankedResult> => ({ code: r.code, name: r.name, score: r.score, ...(r.variant ? { variant: r.variant } : {}) });
   switch (answer.kind) {
     case "match":
       return searchResultSchema.parse({ kind: "match", results: answer.results.slice(0, limit).map(result) });
     case "choices":
-      // the variants are a closed set (at most six): all of them, even past the limit; the other
-      // procedures after them are already within it
+      // the variants are a closed set (at most six places with the other procedure that may come
+      // third): all of them, even past the limit; the other procedures are already within it
       return searchResultSchema.parse({ kind: "choices", prompt: answer.prompt, results: answer.results.map(result) });
     case "out-of-scope":
       return searchResultSchema.parse({ kind: "out-of-scope", topic: answer.topic, whereToGo: answer.whereToGo, results: [] });
