@@ -50,7 +50,7 @@ const searchAnswerSchema = {
       properties: {
         kind: { const: "choices" },
         prompt: { type: "string", examples: ["Bạn cần thẻ căn cước trong trường hợp nào?"] },
-        results: { type: "array", minItems: 2, items: rankedResultSchema, description: "Best first. Every variant that fits (each with its `variant`), even past `limit`, two of them first; the search's best other procedure (no `variant`) third when it is at least as sure as the third variant, before the rest of the variants (the variants and that procedure take at most six places); then, within `limit`, the next best other procedures (no `variant`): the question may be about none of the variants." },
+        results: { type: "array", minItems: 2, items: rankedResultSchema, description: "Best first. Every variant that fits (each with its `variant`), even past `limit`, two of them first; the search's best other procedure (no `variant`) third when it is at least as sure as the third variant and less than 0.2 behind the best variant, before the rest of the variants (the variants and that procedure take at most six places); then, within `limit`, the next best other procedures (no `variant`): the question may be about none of the variants." },
       },
     },
     {
@@ -127,7 +127,7 @@ export function openApiDocument(serverUrl: string): object {
         get: {
           summary: "Search the procedure catalog (which documents do I need?)",
           description:
-            "Without `q`, lists the catalog. With `q`, says what kind of answer the question gets (`kind`): `match` (the best procedures first, within `limit`), `choices` (several variants of one procedure fit: `prompt` asks which, each variant has its `variant` label; all variants are given, even past `limit`, two first; the best other procedure comes third when it is as sure as the third variant, the rest of the variants after it, at most six places in all; then the next best other procedures within `limit`), `out-of-scope` (no commune handles it: `topic` and `whereToGo`), or `no-match`. `results` is empty for the last two.",
+            "Without `q`, lists the catalog. With `q`, says what kind of answer the question gets (`kind`): `match` (the best procedures first, within `limit`), `choices` (several variants of one procedure fit: `prompt` asks which, each variant has its `variant` label; all variants are given, even past `limit`, two first; the best other procedure comes third when it is as sure as the third variant and less than 0.2 behind the best variant, the rest of the variants after it, at most six places in all; then the next best other procedures within `limit`), `out-of-scope` (no commune handles it: `topic` and `whereToGo`), or `no-match`. `results` is empty for the last two.",
           parameters: [
             { name: "q", in: "query", required: false, schema: { type: "string", minLength: 1, maxLength: MAX_QUERY_LENGTH }, example: "đăng ký khai sinh" },
             { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 20, default: 5 } },

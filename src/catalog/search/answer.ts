@@ -10,10 +10,11 @@
  *   reader offers them as choices instead of guessing. `prompt` is the question to put to the
  *   citizen ("Việc đăng ký kết hôn của bạn thuộc trường hợp nào?"), each variant carries its
  *   `variant` label and its own confidence, best first; two variants come first, then the search's
- *   best other procedure (no label) when it is at least as sure as the third variant, then the rest
- *   of the variants (six places at most for the variants and that procedure), then, within the
- *   limit, the search's next best other procedures (no label, none surer than the last variant), in
- *   case the question is about none of the variants. The results stay best first.
+ *   best other procedure (no label) when it is at least as sure as the third variant and less than
+ *   0.2 behind the best variant (CHOICES_LEAD in index.ts), then the rest of the variants (six
+ *   places at most for the variants and that procedure), then, within the limit, the search's next
+ *   best other procedures (no label, none surer than the last variant), in case the question is
+ *   about none of the variants. The results stay best first.
  * - out-of-scope: the question is about something no commune handles (passport, driving licence,
  *   divorce, tax, social insurance…); `topic` names it and `whereToGo` says where to go instead.
  * - no-match: nothing in the catalog fits (including questions that only borrow a procedure's

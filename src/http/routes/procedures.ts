@@ -42,7 +42,8 @@ export const searchResultSchema = z.discriminatedUnion("kind", [
     kind: z.literal("choices"),
     prompt: z.string().min(1),
     // two variants first, then the search's best other procedure (unlabelled) when it is at least
-    // as sure as the third variant, then the rest of the variants, then the next best other procedures
+    // as sure as the third variant and less than 0.2 behind the best one, then the rest of the
+    // variants, then the next best other procedures
     results: z
       .array(rankedResult)
       .refine(
