@@ -2155,11 +2155,14 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
     // rest ranks, as the topic's words are only the story's, but an institution's words may be
     // the procedure's own, as below)
     // (not when that clause names nothing at all, asking only whether a permit is needed: the
-    // story's topic is then what is asked)
+    // story's topic is then what is asked; nor when the procedure whose name the rest says
+    // explains no rare word of that clause and is not the one the clause names best: a clause
+    // asking for an act of its own, a lock undone, asks for it on the story's topic, and the
+    // procedure the rest names is only what the story told of)
     if (!oos.topic.unrelated && !needAsksTopic && (need[0]?.confidence ?? 0) >= MATCH_THRESHOLD) {
       const rest = scoreQuery(data, read(data, oos.rest));
       const best = rest[0];
-      if (best !== undefined && best.confidence >= MATCH_THRESHOLD && ((best.needShare >= STORY_NEED_EXPLAINED && best.nameCovered >= NAMED_COVERED * PART_FACTOR) || best.nameCovered >= NAMED_COVERED)) return withVariants(data, q, oos.topic.agency ? scored : rest, limit);
+      if (best !== undefined && best.confidence >= MATCH_THRESHOLD && ((best.needShare >= STORY_NEED_EXPLAINED && best.nameCovered >= NAMED_COVERED * PART_FACTOR) || (best.nameCovered >= NAMED_COVERED && (best.needShare > 0 || best.doc === need[0]?.doc)))) return withVariants(data, q, oos.topic.agency ? scored : rest, limit);
     }
   }
   if (oos) {
