@@ -87,6 +87,7 @@ const VariantsFile = z.object({
   exclusive: z.array(z.object({ id: z.string().min(1), values: z.array(z.object({ label: z.string().min(1), says: z.array(z.string().min(1)), names: z.array(z.string().min(1)) })).min(2) })).optional(),
   benefitActs: z.array(z.string().min(1)).optional(),
   lifecycleActs: z.array(z.string().min(1)).optional(),
+  endingActs: z.array(z.string().min(1)).optional(),
   groups: z.array(
     z.object({
       id: z.string().min(1),
@@ -369,6 +370,8 @@ export interface SearchData {
   benefitActs: string[];
   /** the acts of an institution's life (variants.json lifecycleActs: "thành lập", "giải thể"), as the keys of a term */
   lifecycleActs: string[];
+  /** the acts that end a benefit, a role or a standing decision (variants.json endingActs: "thôi", "chấm dứt", "hủy bỏ"), as the keys of a term */
+  endingActs: string[];
   personProcedures: Phrase[];
   /** words that, said in a question, name a matter only a person has ("kết hôn", "căn cước") */
   personMatters: Phrase[];
@@ -573,6 +576,7 @@ function readTables(): SearchData {
     exclusive: (variants.exclusive ?? []).map((d) => ({ id: d.id, values: d.values.map((v) => ({ label: v.label, says: v.says.map(phraseOf), names: v.names.map(phraseOf) })) })),
     benefitActs: (variants.benefitActs ?? []).map((t) => phraseOf(t).keys.join(" ")),
     lifecycleActs: (variants.lifecycleActs ?? []).map((t) => phraseOf(t).keys.join(" ")),
+    endingActs: (variants.endingActs ?? []).map((t) => phraseOf(t).keys.join(" ")),
     groups: variants.groups.map((g) => ({
       id: g.id,
       prompt: g.prompt,

@@ -1666,6 +1666,9 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
   // the "han" of "người han" is not the "hạn" of "Gia hạn …")
   const unmarked = !tokens.some((t) => t.marked);
   const surelySaid = (t: string): boolean => t.includes(" ") || !unmarked || !typed.has(t);
+  const { endingActs } = searchData();
+  const ending = (t: string): boolean => endingActs.some((act) => (act.includes(" ") ? ` ${t} `.includes(` ${act} `) : t.split(" ").includes(act)));
+  const endsSomething = (doc: Doc): boolean => [...doc.nameTerms].some(ending);
   let moved = false;
   const close: { s: Scored; mine: ReturnType<typeof weigh>; theirs: ReturnType<typeof weigh> }[] = [];
   for (const s of scored.slice(1, data.sibling.closeMax)) {
@@ -1693,6 +1696,12 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
     // to say (however little of its own words' rarity the question's reading makes up; of a name
     // of several parts, every one of the words of the parts the question chooses)
     const saidAll = (a: typeof mine, b: typeof mine): boolean => b.own === 0 && a.mentioned > 0 && a.unsaidChosen === 0 && a.words.some(surelySaid);
+    // and a sibling whose own words the question mentions include an act ending what the other
+    // begins or grants ("thôi hưởng", "chấm dứt", "hủy bỏ": data/variants.json endingActs), beside
+    // one whose name ends nothing, wins over it whatever else its name adds ("… bảo hiểm y tế"):
+    // the ending is what the citizen asks for
+    const ends = (a: typeof mine, other: Doc): boolean => a.words.some(ending) && !endsSomething(other);
+    const favoured = (a: typeof mine, b: typeof mine, other: Doc): boolean => saidAll(a, b) || ends(a, other);
     // and a sibling whose own words the question says only of a step already taken or tried (a
     // mediation that failed, "hòa giải … không thành") goes behind one whose own words it mentions
     // otherwise (the chairman asked to decide): the next step is asked for
@@ -1701,7 +1710,7 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
     const delta =
       differenceWeight * (frac(mine) - frac(theirs)) +
       (plainer(mine, theirs) ? unsaidWeight : plainer(theirs, mine) ? -unsaidWeight : 0) +
-      (saidAll(mine, theirs) ? saidOverPlain : saidAll(theirs, mine) ? -saidOverPlain : 0) +
+      (favoured(mine, theirs, best.doc) ? saidOverPlain : favoured(theirs, mine, s.doc) ? -saidOverPlain : 0) +
       (stepTaken(theirs, mine) ? saidOverPlain : stepTaken(mine, theirs) ? -saidOverPlain : 0);
     if (delta !== 0) {
       s.rank += delta;
