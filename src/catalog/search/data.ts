@@ -73,6 +73,7 @@ const OutOfScopeFile = z.object({
   agencyAsks: z.object({ before: z.array(z.string().min(1)), after: z.array(z.string().min(1)) }).optional(),
   requestedAfter: z.array(z.string().min(1)).optional(),
   requestedOpening: z.array(z.string().min(1)).optional(),
+  purposeAsked: z.array(z.string().min(1)).optional(),
   requestedCompounds: z.array(z.string().min(1)).optional(),
   permissionAfter: z.array(z.string().min(1)).optional(),
   registering: z.array(z.string().min(1)).optional(),
@@ -351,6 +352,8 @@ export interface SearchData {
   requestedAfter: Phrase[];
   /** a topic right after one of these ("thủ tục …") is what the question asks for, when only function words stand before them */
   requestedOpening: Phrase[];
+  /** how-questions ("làm sao", "làm gì") right before a purpose clause's marker: that clause is what the question asks for, not what something else is for */
+  purposeAsked: Phrase[];
   /** nouns ending in a verb of asking or wanting ("quyết định": its "định" intends nothing): the topic after one is a paper's or a rule's, not asked for */
   requestedCompounds: Phrase[];
   /** words asking for a permit, said within a few words after an out-of-scope topic (fireworks, then "… xin phép"): the topic is what is asked */
@@ -565,6 +568,7 @@ function readTables(): SearchData {
     partyProcedures: (outOfScope.partyProcedures ?? []).map((p) => ({ name: phraseOf(p.name), said: p.said.map(phraseOf) })),
     requestedAfter: (outOfScope.requestedAfter ?? []).map(phraseOf),
     requestedOpening: (outOfScope.requestedOpening ?? []).map(phraseOf),
+    purposeAsked: (outOfScope.purposeAsked ?? []).map(phraseOf),
     requestedCompounds: (outOfScope.requestedCompounds ?? []).map(phraseOf),
     permissionAfter: (outOfScope.permissionAfter ?? []).map(phraseOf),
     registering: (outOfScope.registering ?? []).map(phraseOf),

@@ -1988,6 +1988,7 @@ function outOfScopeTopic(data: IndexData, q: ReadQuery): TopicFound | null {
   const keys = new Set(q.tokens.map((t) => t.key));
   // (only the terms whose first word the question says, in the table's order)
   const { topics, byFirstKey, always } = topicTermsByFirstKey(searchData().topics);
+  const purposeAsked = purposeIsAsked(q);
   const places = [...always];
   for (const k of keys) {
     const found = byFirstKey.get(k);
@@ -1998,7 +1999,8 @@ function outOfScopeTopic(data: IndexData, q: ReadQuery): TopicFound | null {
     const topic = topics[Math.floor(place / TOPIC_TERMS)]!;
     const term = topic.terms[place % TOPIC_TERMS]!;
     // a topic named only in a purpose clause (after "để") is not what the question is about
-    const outsidePurpose = (i: number): boolean => i < q.purposeFrom || i >= q.purposeTo;
+    // (unless a how-question asks for it: "… làm sao để …")
+    const outsidePurpose = (i: number): boolean => purposeAsked || i < q.purposeFrom || i >= q.purposeTo;
     // (a term of three words or more that takes in a synonym's words and more is the term: "phòng
     // công chứng" is the private notary's office, though "công chứng" alone reads as certifying)
     const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i] && outsidePurpose(i), true, keys) ?? (term.parts === undefined && term.keys.length >= 3 ? widerThanSynonym(phraseSpans(term, q.tokens, outsidePurpose, true, keys), q.consumed) : null);
@@ -2090,12 +2092,25 @@ function outOfScopeTopic(data: IndexData, q: ReadQuery): TopicFound | null {
  * the need, only that clause).
  */
 function questionWithout(q: ReadQuery, dropped: ReadonlySet<number>, inNeed: boolean): { rest: Token[]; without: Token[] } {
-  // (the purpose clause's marker goes with it: a "de" left alone reads as "đẻ", a birth)
+  // (the purpose clause's marker goes with it: a "de" left alone reads as "đẻ", a birth; a clause
+  // a how-question asks for stays, without its marker)
   const purposeFrom = q.purposeFrom - purposeMarkerLength(q);
+  const purposeTo = purposeIsAsked(q) ? q.purposeFrom : q.purposeTo;
   return {
-    rest: q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom) && (i < purposeFrom || i >= q.purposeTo)),
+    rest: q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom) && (i < purposeFrom || i >= purposeTo)),
     without: q.tokens.filter((_, i) => !dropped.has(i)),
   };
+}
+
+/**
+ * Whether the question's purpose clause is what it asks for: a how-question ("làm sao", "làm gì")
+ * stands right before the clause's marker ("… làm sao để …"), so that nothing else is asked that
+ * the clause would only say the purpose of.
+ */
+function purposeIsAsked(q: ReadQuery): boolean {
+  if (q.purposeFrom >= q.purposeTo) return false;
+  const at = q.purposeFrom - purposeMarkerLength(q);
+  return searchData().purposeAsked.some((p) => at - p.keys.length >= 0 && phraseAt(p, q.tokens, at - p.keys.length, true));
 }
 
 /** How many words the marker of the question's purpose clause ("để", "để mà") takes, right before the clause (0 when it has none). */
@@ -2168,11 +2183,14 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
     // rest ranks, as the topic's words are only the story's, but an institution's words may be
     // the procedure's own, as below)
     // (not when that clause names nothing at all, asking only whether a permit is needed: the
-    // story's topic is then what is asked)
+    // story's topic is then what is asked; nor when the procedure whose name the rest says
+    // explains no rare word of that clause and is not the one the clause names best: a clause
+    // asking for an act of its own, a lock undone, asks for it on the story's topic, and the
+    // procedure the rest names is only what the story told of)
     if (!oos.topic.unrelated && !needAsksTopic && (need[0]?.confidence ?? 0) >= MATCH_THRESHOLD) {
       const rest = scoreQuery(data, read(data, oos.rest));
       const best = rest[0];
-      if (best !== undefined && best.confidence >= MATCH_THRESHOLD && ((best.needShare >= STORY_NEED_EXPLAINED && best.nameCovered >= NAMED_COVERED * PART_FACTOR) || best.nameCovered >= NAMED_COVERED)) return withVariants(data, q, oos.topic.agency ? scored : rest, limit);
+      if (best !== undefined && best.confidence >= MATCH_THRESHOLD && ((best.needShare >= STORY_NEED_EXPLAINED && best.nameCovered >= NAMED_COVERED * PART_FACTOR) || (best.nameCovered >= NAMED_COVERED && (best.needShare > 0 || best.doc === need[0]?.doc)))) return withVariants(data, q, oos.topic.agency ? scored : rest, limit);
     }
   }
   if (oos) {
