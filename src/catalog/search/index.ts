@@ -1702,8 +1702,8 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
     // begins or grants ("thôi hưởng", "chấm dứt", "hủy bỏ": data/variants.json endingActs), beside
     // one whose name ends nothing, wins over it whatever else its name adds ("… bảo hiểm y tế"):
     // the ending is what the citizen asks for
-    // (or whose name ends something when the question asks to end something in other words: "xin
-    // thôi việc theo dõi", "khép lại" beside "Đăng ký chấm dứt giám sát …")
+    // (or whose name ends something when the question asks to end something in other words, a
+    // citizen's "xin thôi" or "khép lại" read as "chấm dứt": data/variants.json endingSays)
     const ends = (a: typeof mine, doc: Doc, other: Doc): boolean => (a.words.some(ending) || (endingAsked && endsSomething(doc))) && !endsSomething(other);
     const favoured = (a: typeof mine, b: typeof mine, doc: Doc, other: Doc): boolean => saidAll(a, b) || ends(a, doc, other);
     // and a sibling whose own words the question says only of a step already taken or tried (a
