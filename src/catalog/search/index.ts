@@ -1766,7 +1766,25 @@ function conditionHolds(q: ReadQuery, c: VariantMember["when"][number][number], 
   // a phrase the question says only in words a negator denies ("chưa cần tạm trú") does not hold;
   // one that is itself a denial ("chưa từng", "không còn") is read in all the question says, and so
   // are the others of an alternative such a denial holds for (what "không lưu sổ" denies is its subject)
-  return c.phrases.some((p) => saysPhrase(denialsToo || opensWithNegator(p) ? q.said : q.affirmed, p));
+  return c.phrases.some((p) => saysPhrase(denialsToo || opensWithNegator(p) ? q.said : q.affirmed, p) && !typedOtherwise(q, p));
+}
+
+/**
+ * Whether the citizen typed a one-word phrase's letters only as another word (marks the phrase
+ * does not write: the southern "hông" for "không" is not "hỏng", broken): the question does not
+ * say it. (The letters of several words together are seldom other words: there a mark left off or
+ * mistyped is a slip.)
+ */
+function typedOtherwise(q: ReadQuery, p: Phrase): boolean {
+  if (p.keys.length === 0) return p.parts?.some((part) => typedOtherwise(q, part)) ?? false;
+  if (p.keys.length > 1) return false;
+  let typed = false;
+  for (let i = 0; i + p.keys.length <= q.tokens.length; i++) {
+    if (!p.keys.every((k, j) => q.tokens[i + j]!.key === k)) continue;
+    if (phraseAt(p, q.tokens, i)) return false;
+    typed = true;
+  }
+  return typed;
 }
 
 /** Whether a phrase (its first part) opens with a negator (data/out-of-scope.json negation). */
