@@ -73,6 +73,7 @@ const OutOfScopeFile = z.object({
   agencyAsks: z.object({ before: z.array(z.string().min(1)), after: z.array(z.string().min(1)) }).optional(),
   requestedAfter: z.array(z.string().min(1)).optional(),
   requestedOpening: z.array(z.string().min(1)).optional(),
+  purposeAsked: z.array(z.string().min(1)).optional(),
   requestedCompounds: z.array(z.string().min(1)).optional(),
   permissionAfter: z.array(z.string().min(1)).optional(),
   registering: z.array(z.string().min(1)).optional(),
@@ -86,6 +87,8 @@ const VariantsFile = z.object({
   exclusive: z.array(z.object({ id: z.string().min(1), values: z.array(z.object({ label: z.string().min(1), says: z.array(z.string().min(1)), names: z.array(z.string().min(1)) })).min(2) })).optional(),
   benefitActs: z.array(z.string().min(1)).optional(),
   lifecycleActs: z.array(z.string().min(1)).optional(),
+  endingActs: z.array(z.string().min(1)).optional(),
+  endingSays: z.array(z.string().min(1)).optional(),
   groups: z.array(
     z.object({
       id: z.string().min(1),
@@ -349,6 +352,8 @@ export interface SearchData {
   requestedAfter: Phrase[];
   /** a topic right after one of these ("thủ tục …") is what the question asks for, when only function words stand before them */
   requestedOpening: Phrase[];
+  /** how-questions ("làm sao", "làm gì") right before a purpose clause's marker: that clause is what the question asks for, not what something else is for */
+  purposeAsked: Phrase[];
   /** nouns ending in a verb of asking or wanting ("quyết định": its "định" intends nothing): the topic after one is a paper's or a rule's, not asked for */
   requestedCompounds: Phrase[];
   /** words asking for a permit, said within a few words after an out-of-scope topic (fireworks, then "… xin phép"): the topic is what is asked */
@@ -366,6 +371,10 @@ export interface SearchData {
   benefitActs: string[];
   /** the acts of an institution's life (variants.json lifecycleActs: "thành lập", "giải thể"), as the keys of a term */
   lifecycleActs: string[];
+  /** the acts that end a benefit, a role or a standing decision (variants.json endingActs: "thôi", "chấm dứt", "hủy bỏ"), as the keys of a term */
+  endingActs: string[];
+  /** a question's words asking to end something (variants.json endingSays: "xin thôi", "khép lại") */
+  endingSays: Phrase[];
   personProcedures: Phrase[];
   /** words that, said in a question, name a matter only a person has ("kết hôn", "căn cước") */
   personMatters: Phrase[];
@@ -559,6 +568,7 @@ function readTables(): SearchData {
     partyProcedures: (outOfScope.partyProcedures ?? []).map((p) => ({ name: phraseOf(p.name), said: p.said.map(phraseOf) })),
     requestedAfter: (outOfScope.requestedAfter ?? []).map(phraseOf),
     requestedOpening: (outOfScope.requestedOpening ?? []).map(phraseOf),
+    purposeAsked: (outOfScope.purposeAsked ?? []).map(phraseOf),
     requestedCompounds: (outOfScope.requestedCompounds ?? []).map(phraseOf),
     permissionAfter: (outOfScope.permissionAfter ?? []).map(phraseOf),
     registering: (outOfScope.registering ?? []).map(phraseOf),
@@ -569,6 +579,8 @@ function readTables(): SearchData {
     exclusive: (variants.exclusive ?? []).map((d) => ({ id: d.id, values: d.values.map((v) => ({ label: v.label, says: v.says.map(phraseOf), names: v.names.map(phraseOf) })) })),
     benefitActs: (variants.benefitActs ?? []).map((t) => phraseOf(t).keys.join(" ")),
     lifecycleActs: (variants.lifecycleActs ?? []).map((t) => phraseOf(t).keys.join(" ")),
+    endingActs: (variants.endingActs ?? []).map((t) => phraseOf(t).keys.join(" ")),
+    endingSays: (variants.endingSays ?? []).map(phraseOf),
     groups: variants.groups.map((g) => ({
       id: g.id,
       prompt: g.prompt,

@@ -1468,7 +1468,9 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
       for (const s of scored) if (names(s, lifecycleActs) && !names(s, benefitActs)) s.rank -= OTHER_ACT;
   }
   scored.sort((a, b) => b.rank - a.rank || (a.doc.code < b.doc.code ? -1 : 1));
-  preferSaidDifferences(data, scored, weightOf, tones, q.tokens);
+  // (a question that asks to end something, in any of a citizen's words: data/variants.json endingSays)
+  const endingAsked = searchData().endingSays.some((p) => saysPhrase(q.affirmed, p));
+  preferSaidDifferences(data, scored, weightOf, tones, q.tokens, endingAsked);
   // a procedure whose name restricts it to a party (a complaint about the police) is no answer to
   // a question that never names that party: a complaint about an employer, a shop or a price is
   // handled elsewhere (data/out-of-scope.json partyProcedures)
@@ -1543,7 +1545,7 @@ export function withSiblingTuning(index: CatalogSearchIndex, tuning: Partial<Sib
  * variant's own, data/stopwords.json plainVariantWords: "lần đầu") over one that does ("lại",
  * "Xóa"). Reorders `scored` in place.
  */
-function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: ReadonlyMap<string, number>, tones: ReadonlyMap<string, string>, tokens: readonly Token[]): void {
+function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: ReadonlyMap<string, number>, tones: ReadonlyMap<string, string>, tokens: readonly Token[], endingAsked: boolean): void {
   const best = scored[0];
   if (!best || best.confidence < MATCH_THRESHOLD) return;
   // the plain variant's words ("lần đầu") say the plain variant only where the citizen typed them:
@@ -1666,6 +1668,9 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
   // the "han" of "người han" is not the "hạn" of "Gia hạn …")
   const unmarked = !tokens.some((t) => t.marked);
   const surelySaid = (t: string): boolean => t.includes(" ") || !unmarked || !typed.has(t);
+  const { endingActs } = searchData();
+  const ending = (t: string): boolean => endingActs.some((act) => (act.includes(" ") ? ` ${t} `.includes(` ${act} `) : t.split(" ").includes(act)));
+  const endsSomething = (doc: Doc): boolean => [...doc.nameTerms].some(ending);
   let moved = false;
   const close: { s: Scored; mine: ReturnType<typeof weigh>; theirs: ReturnType<typeof weigh> }[] = [];
   for (const s of scored.slice(1, data.sibling.closeMax)) {
@@ -1693,6 +1698,14 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
     // to say (however little of its own words' rarity the question's reading makes up; of a name
     // of several parts, every one of the words of the parts the question chooses)
     const saidAll = (a: typeof mine, b: typeof mine): boolean => b.own === 0 && a.mentioned > 0 && a.unsaidChosen === 0 && a.words.some(surelySaid);
+    // and a sibling whose own words the question mentions include an act ending what the other
+    // begins or grants ("thôi hưởng", "chấm dứt", "hủy bỏ": data/variants.json endingActs), beside
+    // one whose name ends nothing, wins over it whatever else its name adds ("… bảo hiểm y tế"):
+    // the ending is what the citizen asks for
+    // (or whose name ends something when the question asks to end something in other words, a
+    // citizen's "xin thôi" or "khép lại" read as "chấm dứt": data/variants.json endingSays)
+    const ends = (a: typeof mine, doc: Doc, other: Doc): boolean => (a.words.some(ending) || (endingAsked && endsSomething(doc))) && !endsSomething(other);
+    const favoured = (a: typeof mine, b: typeof mine, doc: Doc, other: Doc): boolean => saidAll(a, b) || ends(a, doc, other);
     // and a sibling whose own words the question says only of a step already taken or tried (a
     // mediation that failed, "hòa giải … không thành") goes behind one whose own words it mentions
     // otherwise (the chairman asked to decide): the next step is asked for
@@ -1701,7 +1714,7 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
     const delta =
       differenceWeight * (frac(mine) - frac(theirs)) +
       (plainer(mine, theirs) ? unsaidWeight : plainer(theirs, mine) ? -unsaidWeight : 0) +
-      (saidAll(mine, theirs) ? saidOverPlain : saidAll(theirs, mine) ? -saidOverPlain : 0) +
+      (favoured(mine, theirs, s.doc, best.doc) ? saidOverPlain : favoured(theirs, mine, best.doc, s.doc) ? -saidOverPlain : 0) +
       (stepTaken(theirs, mine) ? saidOverPlain : stepTaken(mine, theirs) ? -saidOverPlain : 0);
     if (delta !== 0) {
       s.rank += delta;
@@ -1975,6 +1988,7 @@ function outOfScopeTopic(data: IndexData, q: ReadQuery): TopicFound | null {
   const keys = new Set(q.tokens.map((t) => t.key));
   // (only the terms whose first word the question says, in the table's order)
   const { topics, byFirstKey, always } = topicTermsByFirstKey(searchData().topics);
+  const purposeAsked = purposeIsAsked(q);
   const places = [...always];
   for (const k of keys) {
     const found = byFirstKey.get(k);
@@ -1985,7 +1999,8 @@ function outOfScopeTopic(data: IndexData, q: ReadQuery): TopicFound | null {
     const topic = topics[Math.floor(place / TOPIC_TERMS)]!;
     const term = topic.terms[place % TOPIC_TERMS]!;
     // a topic named only in a purpose clause (after "để") is not what the question is about
-    const outsidePurpose = (i: number): boolean => i < q.purposeFrom || i >= q.purposeTo;
+    // (unless a how-question asks for it: "… làm sao để …")
+    const outsidePurpose = (i: number): boolean => purposeAsked || i < q.purposeFrom || i >= q.purposeTo;
     // (a term of three words or more that takes in a synonym's words and more is the term: "phòng
     // công chứng" is the private notary's office, though "công chứng" alone reads as certifying)
     const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i] && outsidePurpose(i), true, keys) ?? (term.parts === undefined && term.keys.length >= 3 ? widerThanSynonym(phraseSpans(term, q.tokens, outsidePurpose, true, keys), q.consumed) : null);
@@ -2077,12 +2092,25 @@ function outOfScopeTopic(data: IndexData, q: ReadQuery): TopicFound | null {
  * the need, only that clause).
  */
 function questionWithout(q: ReadQuery, dropped: ReadonlySet<number>, inNeed: boolean): { rest: Token[]; without: Token[] } {
-  // (the purpose clause's marker goes with it: a "de" left alone reads as "đẻ", a birth)
+  // (the purpose clause's marker goes with it: a "de" left alone reads as "đẻ", a birth; a clause
+  // a how-question asks for stays, without its marker)
   const purposeFrom = q.purposeFrom - purposeMarkerLength(q);
+  const purposeTo = purposeIsAsked(q) ? q.purposeFrom : q.purposeTo;
   return {
-    rest: q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom) && (i < purposeFrom || i >= q.purposeTo)),
+    rest: q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom) && (i < purposeFrom || i >= purposeTo)),
     without: q.tokens.filter((_, i) => !dropped.has(i)),
   };
+}
+
+/**
+ * Whether the question's purpose clause is what it asks for: a how-question ("làm sao", "làm gì")
+ * stands right before the clause's marker ("… làm sao để …"), so that nothing else is asked that
+ * the clause would only say the purpose of.
+ */
+function purposeIsAsked(q: ReadQuery): boolean {
+  if (q.purposeFrom >= q.purposeTo) return false;
+  const at = q.purposeFrom - purposeMarkerLength(q);
+  return searchData().purposeAsked.some((p) => at - p.keys.length >= 0 && phraseAt(p, q.tokens, at - p.keys.length, true));
 }
 
 /** How many words the marker of the question's purpose clause ("để", "để mà") takes, right before the clause (0 when it has none). */
@@ -2155,11 +2183,14 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
     // rest ranks, as the topic's words are only the story's, but an institution's words may be
     // the procedure's own, as below)
     // (not when that clause names nothing at all, asking only whether a permit is needed: the
-    // story's topic is then what is asked)
+    // story's topic is then what is asked; nor when the procedure whose name the rest says
+    // explains no rare word of that clause and is not the one the clause names best: a clause
+    // asking for an act of its own, a lock undone, asks for it on the story's topic, and the
+    // procedure the rest names is only what the story told of)
     if (!oos.topic.unrelated && !needAsksTopic && (need[0]?.confidence ?? 0) >= MATCH_THRESHOLD) {
       const rest = scoreQuery(data, read(data, oos.rest));
       const best = rest[0];
-      if (best !== undefined && best.confidence >= MATCH_THRESHOLD && ((best.needShare >= STORY_NEED_EXPLAINED && best.nameCovered >= NAMED_COVERED * PART_FACTOR) || best.nameCovered >= NAMED_COVERED)) return withVariants(data, q, oos.topic.agency ? scored : rest, limit);
+      if (best !== undefined && best.confidence >= MATCH_THRESHOLD && ((best.needShare >= STORY_NEED_EXPLAINED && best.nameCovered >= NAMED_COVERED * PART_FACTOR) || (best.nameCovered >= NAMED_COVERED && (best.needShare > 0 || best.doc === need[0]?.doc)))) return withVariants(data, q, oos.topic.agency ? scored : rest, limit);
     }
   }
   if (oos) {
