@@ -1915,6 +1915,8 @@ function requestedAt(tokens: readonly Token[], at: number): boolean {
 
 /** How many words may stand between an out-of-scope topic and the words asking for a permit (how long the fireworks last, then "… xin phép"). */
 const PERMISSION_WITHIN = 6;
+/** How many words may stand between an out-of-scope topic and the words asking how much (a land price, the kind of land and the year, then "… bao nhiêu"). */
+const AMOUNT_WITHIN = 8;
 
 /**
  * Whether the words right after the span, within a few, ask for a permit (fireworks, then
@@ -1922,8 +1924,10 @@ const PERMISSION_WITHIN = 6;
  * wedding, a shop's opening).
  */
 function permissionAfter(tokens: readonly Token[], end: number): boolean {
-  const { permissionAfter } = searchData();
+  const { permissionAfter, amountAfter } = searchData();
   for (let j = end; j <= Math.min(tokens.length - 1, end + PERMISSION_WITHIN); j++) if (permissionAfter.some((p) => phraseAt(p, tokens, j, true))) return true;
+  // (or how much: an interest rate, then "… bao nhiêu"; what is priced may take a few more words)
+  for (let j = end; j <= Math.min(tokens.length - 1, end + AMOUNT_WITHIN); j++) if (amountAfter.some((p) => phraseAt(p, tokens, j, true))) return true;
   return false;
 }
 
