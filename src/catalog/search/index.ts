@@ -1892,6 +1892,8 @@ interface TopicFound {
   afterOpeningNeed: boolean;
   /** named as what the procedure is asked for ("cho …", "của …") */
   asked: boolean;
+  /** the topic's other terms the question says by words apart from the term's ("vay vốn", then "lãi suất") */
+  apart?: readonly Phrase[];
 }
 
 /**
@@ -2081,9 +2083,11 @@ function outOfScopeTopic(data: IndexData, q: ReadQuery): TopicFound | null {
       grown = true;
     }
   }
-  if (all.size === found.words.size) return found.topic;
+  // (the topic's other terms said apart: a second mention of it, by other words)
+  const apart = said.filter((s) => s.topic === found.topic.topic && ![...s.words].some((i) => all.has(i))).map((s) => s.term);
+  if (all.size === found.words.size) return { ...found.topic, apart };
   const inNeed = !found.topic.topic.unrelated && q.needFrom > 0 && [...all].every((i) => i >= q.needFrom);
-  return { ...found.topic, ...questionWithout(q, all, inNeed) };
+  return { ...found.topic, apart, ...questionWithout(q, all, inNeed) };
 }
 
 /**
@@ -2207,7 +2211,9 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
     // its own words, by another term of the topic that the question does not say: a
     // cooperative's notice of "thành lập doanh nghiệp" for "công ty TNHH")
     const topicTerms = oos.asked ? [oos.term] : [oos.term, ...oos.topic.terms.filter((t) => t !== oos.term && !saysPhrase(q.said, t))];
-    const named = top !== undefined && (top.confidence >= NAMED_CONFIDENT || top.nameCovered >= NAMED_COVERED) && topicTerms.some((term) => namesTerm(top.doc, term, q) && saysRestOfTopicText(data, top.doc, term, q));
+    // (and names every other term of the topic the question says apart: a procedure naming a loan
+    // does not answer the interest rate the question asks about too, a bank's matter)
+    const named = top !== undefined && (top.confidence >= NAMED_CONFIDENT || top.nameCovered >= NAMED_COVERED) && topicTerms.some((term) => namesTerm(top.doc, term, q) && saysRestOfTopicText(data, top.doc, term, q)) && (oos.apart ?? []).every((term) => namesTerm(top.doc, term, q));
     // else the rest of the question must name a procedure on its own
     const restQuery = named ? null : read(data, oos.rest);
     const rest = restQuery === null ? [] : scoreQuery(data, restQuery);
@@ -2314,6 +2320,8 @@ function paperOfProcedure(data: IndexData, q: ReadQuery, oos: TopicFound, scored
   const without = scoreQuery(data, read(data, oos.without));
   const best = without[0];
   if (best === undefined || best.confidence < MATCH_THRESHOLD || best.nameCovered < PAPER_NAMED || !asksForPaper(best.doc, oos.term)) return null;
+  // (the topic's other terms said apart are the paper's or the procedure's too: a loan's interest rate asked beside it is the bank's)
+  if ((oos.apart ?? []).some((term) => !asksForPaper(best.doc, term) && !namesTerm(best.doc, term, q))) return null;
   return withVariants(data, q, best.doc === top.doc ? scored : without, limit);
 }
 
