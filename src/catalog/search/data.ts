@@ -89,6 +89,7 @@ const VariantsFile = z.object({
   benefitActs: z.array(z.string().min(1)).optional(),
   lifecycleActs: z.array(z.string().min(1)).optional(),
   endingActs: z.array(z.string().min(1)).optional(),
+  endingSays: z.array(z.string().min(1)).optional(),
   groups: z.array(
     z.object({
       id: z.string().min(1),
@@ -375,6 +376,8 @@ export interface SearchData {
   lifecycleActs: string[];
   /** the acts that end a benefit, a role or a standing decision (variants.json endingActs: "thôi", "chấm dứt", "hủy bỏ"), as the keys of a term */
   endingActs: string[];
+  /** a question's words asking to end something (variants.json endingSays: "xin thôi", "khép lại") */
+  endingSays: Phrase[];
   personProcedures: Phrase[];
   /** words that, said in a question, name a matter only a person has ("kết hôn", "căn cước") */
   personMatters: Phrase[];
@@ -581,6 +584,7 @@ function readTables(): SearchData {
     benefitActs: (variants.benefitActs ?? []).map((t) => phraseOf(t).keys.join(" ")),
     lifecycleActs: (variants.lifecycleActs ?? []).map((t) => phraseOf(t).keys.join(" ")),
     endingActs: (variants.endingActs ?? []).map((t) => phraseOf(t).keys.join(" ")),
+    endingSays: (variants.endingSays ?? []).map(phraseOf),
     groups: variants.groups.map((g) => ({
       id: g.id,
       prompt: g.prompt,

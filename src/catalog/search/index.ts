@@ -1468,7 +1468,9 @@ function scoreQuery(data: IndexData, q: ReadQuery): Scored[] {
       for (const s of scored) if (names(s, lifecycleActs) && !names(s, benefitActs)) s.rank -= OTHER_ACT;
   }
   scored.sort((a, b) => b.rank - a.rank || (a.doc.code < b.doc.code ? -1 : 1));
-  preferSaidDifferences(data, scored, weightOf, tones, q.tokens);
+  // (a question that asks to end something, in any of a citizen's words: data/variants.json endingSays)
+  const endingAsked = searchData().endingSays.some((p) => saysPhrase(q.affirmed, p));
+  preferSaidDifferences(data, scored, weightOf, tones, q.tokens, endingAsked);
   // a procedure whose name restricts it to a party (a complaint about the police) is no answer to
   // a question that never names that party: a complaint about an employer, a shop or a price is
   // handled elsewhere (data/out-of-scope.json partyProcedures)
@@ -1543,7 +1545,7 @@ export function withSiblingTuning(index: CatalogSearchIndex, tuning: Partial<Sib
  * variant's own, data/stopwords.json plainVariantWords: "lần đầu") over one that does ("lại",
  * "Xóa"). Reorders `scored` in place.
  */
-function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: ReadonlyMap<string, number>, tones: ReadonlyMap<string, string>, tokens: readonly Token[]): void {
+function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: ReadonlyMap<string, number>, tones: ReadonlyMap<string, string>, tokens: readonly Token[], endingAsked: boolean): void {
   const best = scored[0];
   if (!best || best.confidence < MATCH_THRESHOLD) return;
   // the plain variant's words ("lần đầu") say the plain variant only where the citizen typed them:
@@ -1700,8 +1702,10 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
     // begins or grants ("thôi hưởng", "chấm dứt", "hủy bỏ": data/variants.json endingActs), beside
     // one whose name ends nothing, wins over it whatever else its name adds ("… bảo hiểm y tế"):
     // the ending is what the citizen asks for
-    const ends = (a: typeof mine, other: Doc): boolean => a.words.some(ending) && !endsSomething(other);
-    const favoured = (a: typeof mine, b: typeof mine, other: Doc): boolean => saidAll(a, b) || ends(a, other);
+    // (or whose name ends something when the question asks to end something in other words, a
+    // citizen's "xin thôi" or "khép lại" read as "chấm dứt": data/variants.json endingSays)
+    const ends = (a: typeof mine, doc: Doc, other: Doc): boolean => (a.words.some(ending) || (endingAsked && endsSomething(doc))) && !endsSomething(other);
+    const favoured = (a: typeof mine, b: typeof mine, doc: Doc, other: Doc): boolean => saidAll(a, b) || ends(a, doc, other);
     // and a sibling whose own words the question says only of a step already taken or tried (a
     // mediation that failed, "hòa giải … không thành") goes behind one whose own words it mentions
     // otherwise (the chairman asked to decide): the next step is asked for
@@ -1710,7 +1714,7 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
     const delta =
       differenceWeight * (frac(mine) - frac(theirs)) +
       (plainer(mine, theirs) ? unsaidWeight : plainer(theirs, mine) ? -unsaidWeight : 0) +
-      (favoured(mine, theirs, best.doc) ? saidOverPlain : favoured(theirs, mine, s.doc) ? -saidOverPlain : 0) +
+      (favoured(mine, theirs, s.doc, best.doc) ? saidOverPlain : favoured(theirs, mine, best.doc, s.doc) ? -saidOverPlain : 0) +
       (stepTaken(theirs, mine) ? saidOverPlain : stepTaken(mine, theirs) ? -saidOverPlain : 0);
     if (delta !== 0) {
       s.rank += delta;
@@ -1762,7 +1766,25 @@ function conditionHolds(q: ReadQuery, c: VariantMember["when"][number][number], 
   // a phrase the question says only in words a negator denies ("chưa cần tạm trú") does not hold;
   // one that is itself a denial ("chưa từng", "không còn") is read in all the question says, and so
   // are the others of an alternative such a denial holds for (what "không lưu sổ" denies is its subject)
-  return c.phrases.some((p) => saysPhrase(denialsToo || opensWithNegator(p) ? q.said : q.affirmed, p));
+  return c.phrases.some((p) => saysPhrase(denialsToo || opensWithNegator(p) ? q.said : q.affirmed, p) && !typedOtherwise(q, p));
+}
+
+/**
+ * Whether the citizen typed a one-word phrase's letters only as another word (marks the phrase
+ * does not write: the southern "hông" for "không" is not "hỏng", broken): the question does not
+ * say it. (The letters of several words together are seldom other words: there a mark left off or
+ * mistyped is a slip.)
+ */
+function typedOtherwise(q: ReadQuery, p: Phrase): boolean {
+  if (p.keys.length === 0) return p.parts?.some((part) => typedOtherwise(q, part)) ?? false;
+  if (p.keys.length > 1) return false;
+  let typed = false;
+  for (let i = 0; i + p.keys.length <= q.tokens.length; i++) {
+    if (!p.keys.every((k, j) => q.tokens[i + j]!.key === k)) continue;
+    if (phraseAt(p, q.tokens, i)) return false;
+    typed = true;
+  }
+  return typed;
 }
 
 /** Whether a phrase (its first part) opens with a negator (data/out-of-scope.json negation). */
