@@ -76,6 +76,7 @@ const OutOfScopeFile = z.object({
   purposeAsked: z.array(z.string().min(1)).optional(),
   requestedCompounds: z.array(z.string().min(1)).optional(),
   permissionAfter: z.array(z.string().min(1)).optional(),
+  amountAfter: z.array(z.string().min(1)).optional(),
   registering: z.array(z.string().min(1)).optional(),
   requestJoiners: z.array(z.string().min(1)).optional(),
   requestAlternatives: z.array(z.string().min(1)).optional(),
@@ -358,6 +359,8 @@ export interface SearchData {
   requestedCompounds: Phrase[];
   /** words asking for a permit, said within a few words after an out-of-scope topic (fireworks, then "… xin phép"): the topic is what is asked */
   permissionAfter: Phrase[];
+  /** words asking how much, said within a few words after an out-of-scope topic ("lãi suất" then "… bao nhiêu"): the topic's amount is what is asked */
+  amountAfter: Phrase[];
   /** verbs of registering or asking for a permit: said before a topic, the activity a term of two parts pairs it with is asked for too */
   registering: Phrase[];
   /** words that join a second request to the first ("… và làm …", when a verb of asking follows): a topic after a verb of asking is then one of two asks */
@@ -571,6 +574,7 @@ function readTables(): SearchData {
     purposeAsked: (outOfScope.purposeAsked ?? []).map(phraseOf),
     requestedCompounds: (outOfScope.requestedCompounds ?? []).map(phraseOf),
     permissionAfter: (outOfScope.permissionAfter ?? []).map(phraseOf),
+    amountAfter: (outOfScope.amountAfter ?? []).map(phraseOf),
     registering: (outOfScope.registering ?? []).map(phraseOf),
     requestJoiners: (outOfScope.requestJoiners ?? []).map(phraseOf),
     requestAlternatives: (outOfScope.requestAlternatives ?? []).map(phraseOf),

@@ -1914,6 +1914,8 @@ interface TopicFound {
   afterOpeningNeed: boolean;
   /** named as what the procedure is asked for ("cho …", "của …") */
   asked: boolean;
+  /** the topic's other terms the question says by words apart from the term's ("vay vốn", then "lãi suất") */
+  apart?: readonly Phrase[];
 }
 
 /**
@@ -1937,6 +1939,8 @@ function requestedAt(tokens: readonly Token[], at: number): boolean {
 
 /** How many words may stand between an out-of-scope topic and the words asking for a permit (how long the fireworks last, then "… xin phép"). */
 const PERMISSION_WITHIN = 6;
+/** How many words may stand between an out-of-scope topic and the words asking how much (a land price, the kind of land and the year, then "… bao nhiêu"). */
+const AMOUNT_WITHIN = 8;
 
 /**
  * Whether the words right after the span, within a few, ask for a permit (fireworks, then
@@ -1944,8 +1948,10 @@ const PERMISSION_WITHIN = 6;
  * wedding, a shop's opening).
  */
 function permissionAfter(tokens: readonly Token[], end: number): boolean {
-  const { permissionAfter } = searchData();
+  const { permissionAfter, amountAfter } = searchData();
   for (let j = end; j <= Math.min(tokens.length - 1, end + PERMISSION_WITHIN); j++) if (permissionAfter.some((p) => phraseAt(p, tokens, j, true))) return true;
+  // (or how much: an interest rate, then "… bao nhiêu"; what is priced may take a few more words)
+  for (let j = end; j <= Math.min(tokens.length - 1, end + AMOUNT_WITHIN); j++) if (amountAfter.some((p) => phraseAt(p, tokens, j, true))) return true;
   return false;
 }
 
@@ -2099,9 +2105,11 @@ function outOfScopeTopic(data: IndexData, q: ReadQuery): TopicFound | null {
       grown = true;
     }
   }
-  if (all.size === found.words.size) return found.topic;
+  // (the topic's other terms said apart: a second mention of it, by other words)
+  const apart = said.filter((s) => s.topic === found.topic.topic && ![...s.words].some((i) => all.has(i))).map((s) => s.term);
+  if (all.size === found.words.size) return { ...found.topic, apart };
   const inNeed = !found.topic.topic.unrelated && q.needFrom > 0 && [...all].every((i) => i >= q.needFrom);
-  return { ...found.topic, ...questionWithout(q, all, inNeed) };
+  return { ...found.topic, apart, ...questionWithout(q, all, inNeed) };
 }
 
 /**
@@ -2225,7 +2233,9 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
     // its own words, by another term of the topic that the question does not say: a
     // cooperative's notice of "thành lập doanh nghiệp" for "công ty TNHH")
     const topicTerms = oos.asked ? [oos.term] : [oos.term, ...oos.topic.terms.filter((t) => t !== oos.term && !saysPhrase(q.said, t))];
-    const named = top !== undefined && (top.confidence >= NAMED_CONFIDENT || top.nameCovered >= NAMED_COVERED) && topicTerms.some((term) => namesTerm(top.doc, term, q) && saysRestOfTopicText(data, top.doc, term, q));
+    // (and names every other term of the topic the question says apart: a procedure naming a loan
+    // does not answer the interest rate the question asks about too, a bank's matter)
+    const named = top !== undefined && (top.confidence >= NAMED_CONFIDENT || top.nameCovered >= NAMED_COVERED) && topicTerms.some((term) => namesTerm(top.doc, term, q) && saysRestOfTopicText(data, top.doc, term, q)) && (oos.apart ?? []).every((term) => namesTerm(top.doc, term, q));
     // else the rest of the question must name a procedure on its own
     const restQuery = named ? null : read(data, oos.rest);
     const rest = restQuery === null ? [] : scoreQuery(data, restQuery);
@@ -2332,6 +2342,8 @@ function paperOfProcedure(data: IndexData, q: ReadQuery, oos: TopicFound, scored
   const without = scoreQuery(data, read(data, oos.without));
   const best = without[0];
   if (best === undefined || best.confidence < MATCH_THRESHOLD || best.nameCovered < PAPER_NAMED || !asksForPaper(best.doc, oos.term)) return null;
+  // (the topic's other terms said apart are the paper's or the procedure's too: a loan's interest rate asked beside it is the bank's)
+  if ((oos.apart ?? []).some((term) => !asksForPaper(best.doc, term) && !namesTerm(best.doc, term, q))) return null;
   return withVariants(data, q, best.doc === top.doc ? scored : without, limit);
 }
 

@@ -265,6 +265,16 @@ const copiedAt: Where = (tokens, at) => {
   return searchData().copyOf.some((c) => typedAt(c, tokens, start - c.keys.length));
 };
 
+/**
+ * Whether the span comes right after the words of a matter only a person has (perhaps after a
+ * classifier: "khai tử" then a phone): the thing is the object of that act, which no procedure
+ * does for a thing.
+ */
+const actObjectAt: Where = (tokens, at) => {
+  const start = classifiersBefore(tokens, at);
+  return searchData().personMatters.some((m) => typedAt(m, tokens, start - m.keys.length));
+};
+
 /** Whether the span is one of the pair a marriage or a relation is asked between ("giữa" or "với", then a classifier). */
 const pairedAt: Where = (tokens, at) => {
   const start = classifiersBefore(tokens, at);
@@ -324,7 +334,7 @@ export function absurdSubject(q: ReadQuery, doc: SubjectDoc): boolean {
   // of a pair, is referred to later as "nó", or opens the question wanting: the dogs a thief took
   // or the "cây" of a distance walked are not what is asked)
   const beingWhere: Where = tokens.length >= STORY_WORDS ? (t, at, p) => asked(t, at, p) || pairedAt(t, at, p) || referredAfter(t, at + p.keys.length) || opensAndWishes(t, at, p.keys.length) : anywhere;
-  if (personal) return named(data.notPersons, tokens, keys, beingWhere) || named(data.things, tokens, keys, (t, at, p) => asked(t, at, p) || pairedAt(t, at, p) || opensAndReferred(t, at, p.keys.length) || (!about(data.thingProcedures) && opensAndWishes(t, at, p.keys.length)));
+  if (personal) return named(data.notPersons, tokens, keys, beingWhere) || named(data.things, tokens, keys, (t, at, p) => asked(t, at, p) || actObjectAt(t, at, p) || pairedAt(t, at, p) || opensAndReferred(t, at, p.keys.length) || (!about(data.thingProcedures) && opensAndWishes(t, at, p.keys.length)));
   // any other: a being or thing the procedure is asked for, unless the procedure is about such
   // beings (livestock, forestry…) or things (vehicles, property…) itself
   return (
