@@ -381,12 +381,20 @@ const SENTENCE_BREAK = /(?<=[.?!;…]["'”’)\]]*)\s+|\n+/u;
  * that end a sentence or start the next one: whichever a reading step (a repair, an abbreviation
  * expanded) keeps tells where the sentence ends.
  */
-function sentenceTokens(text: string): { tokens: Token[]; ends: Set<Token>; starts: Set<Token> } {
+function sentenceTokens(text: string): { tokens: Token[]; ends: Set<Token>; starts: Set<Token>; clauseEnds: Set<Token> } {
   const tokens: Token[] = [];
   const ends = new Set<Token>();
   const starts = new Set<Token>();
+  const clauseEnds = new Set<Token>();
   for (const sentence of text.split(SENTENCE_BREAK)) {
-    const words = tokenize(sentence).map((t) => ({ ...t }));
+    // (the words of each clause, to the comma that ends it)
+    const words: Token[] = [];
+    for (const clause of sentence.split(CLAUSE_BREAK)) {
+      const clauseWords = tokenize(clause).map((t) => ({ ...t }));
+      if (clauseWords.length === 0) continue;
+      if (words.length > 0) clauseEnds.add(words[words.length - 1]!);
+      words.push(...clauseWords);
+    }
     if (words.length === 0) continue;
     if (tokens.length > 0) {
       ends.add(tokens[tokens.length - 1]!);
@@ -394,8 +402,11 @@ function sentenceTokens(text: string): { tokens: Token[]; ends: Set<Token>; star
     }
     tokens.push(...words);
   }
-  return { tokens, ends, starts };
+  return { tokens, ends, starts, clauseEnds };
 }
+
+/** A clause ends at a comma before a space (not one between digits: "1,5"). */
+const CLAUSE_BREAK = /,(?=\s)/u;
 
 /** Where the sentence of each position ends (the question's length for tokens read without its text). */
 function sentenceEnds(tokens: readonly Token[], sentences: { ends: Set<Token>; starts: Set<Token> } | null): number[] {
@@ -869,7 +880,7 @@ const DENIED_WORDS = 3;
  * not after a negator that ends a question ("… được không": negation.questionTags). The negator
  * itself is not denied ("chưa từng" still says what it says).
  */
-function deniedPositions(tokens: readonly Token[]): Set<number> {
+function deniedPositions(tokens: readonly Token[], clauseEnds: ReadonlySet<Token>): Set<number> {
   const { negators, between, questionTags } = searchData().topicNegation;
   const denied = new Set<number>();
   const lengthAt = (list: readonly Phrase[], i: number): number => Math.max(0, ...list.filter((p) => phraseAt({ keys: p.keys, tone: null }, tokens, i)).map((p) => p.keys.length));
@@ -884,7 +895,11 @@ function deniedPositions(tokens: readonly Token[]): Set<number> {
     let from = i + n;
     const b = lengthAt(between, from);
     from += b;
-    for (let j = from; j < Math.min(tokens.length, from + DENIED_WORDS); j++) denied.add(j);
+    // (never past the end of its clause: "…, sổ gốc hết lưu, xin cấp lại …" asks for what follows)
+    for (let j = from; j < Math.min(tokens.length, from + DENIED_WORDS); j++) {
+      denied.add(j);
+      if (clauseEnds.has(tokens[j]!)) break;
+    }
     // "… thì không cần": the words before "thì" are what is not needed
     if (i > 0 && tokens[i - 1]!.key === "thi") for (let j = Math.max(0, i - 1 - DENIED_WORDS); j < i - 1; j++) denied.add(j);
     i += n - 1;
@@ -1103,7 +1118,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   const segments: Segment[] = [];
   // (the segments read from words a negator denies: they say nothing the question affirms)
   const deniedSegments = new Set<Segment>();
-  const denied = deniedPositions(tokens);
+  const denied = deniedPositions(tokens, sentences?.clauseEnds ?? new Set());
   const referred = (i: number): boolean => referent !== null && ((i >= referent.from && i < referent.to) || i >= referent.askFrom);
   const consumed = new Array<boolean>(tokens.length).fill(false);
   let run: Token[] = [];
