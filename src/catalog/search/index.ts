@@ -2244,6 +2244,11 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
     // child's health-insurance card, done as one): the topic is a part of that procedure, not a
     // question of its own
     const partOfTop = !named && top !== undefined && top.confidence >= TOPIC_PART_CONFIDENT && restQuery !== null && namesOtherPart(data, top.doc, oos.term, restQuery);
+    // a long story whose best procedure itself names the topic, and which the rest without the
+    // topic's words still ranks first as surely, asks for that procedure: the topic is only the
+    // word it shares with the procedure's own name (a passport among the costs a support covers)
+    const ownTopic = !named && !partOfTop && top !== undefined && restQuery !== null && restQuery.tokens.length >= LONG_QUESTION_WORDS && rest[0]?.doc === top.doc && Math.min(rest[0].confidence, top.confidence) >= UNRELATED_REST_CONFIDENT && namesTerm(top.doc, oos.term, q);
+    if (ownTopic) return withVariants(data, q, scored, limit);
     // a topic the procedure is asked for ("… cho máy ủi") is the question's object: a
     // procedure the rest names is done for something else
     if (!named && !partOfTop && oos.asked) return { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
