@@ -109,7 +109,7 @@ export interface ReadQuery {
   purposeFrom: number;
   /** where that purpose clause ends: at the clause stating the need when one follows it ("… để nuôi, giờ muốn …"); else the length */
   purposeTo: number;
-  /** where the purpose clause's own clause ends (after the comma that ends it: "… để mua máy, lãi suất …"), at most purposeTo: what the clause names ends there */
+  /** where the purpose clause's own clause ends (after the comma that ends it: what it is for, then another clause), at most purposeTo: what the clause names ends there */
   purposeClauseTo: number;
   /** where the clause stating the need starts ("…, giờ muốn …"), when a story comes before it; else 0 */
   needFrom: number;
