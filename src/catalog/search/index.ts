@@ -2027,7 +2027,11 @@ function outOfScopeTopic(data: IndexData, q: ReadQuery): TopicFound | null {
     const outsidePurpose = (i: number): boolean => purposeAsked || i < q.purposeFrom || i >= q.purposeTo;
     // (a term of three words or more that takes in a synonym's words and more is the term: "phòng
     // công chứng" is the private notary's office, though "công chứng" alone reads as certifying)
-    const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i] && outsidePurpose(i), true, keys) ?? (term.parts === undefined && term.keys.length >= 3 ? widerThanSynonym(phraseSpans(term, q.tokens, outsidePurpose, true, keys), q.consumed) : null);
+    // (or after the comma that ends the purpose clause's own clause, asked for there: a machine
+    // bought with a loan, then the rate and how much it is)
+    const afterPurposeClause = (i: number): boolean => !q.consumed[i] && i >= q.purposeClauseTo;
+    const clauseSpans = q.purposeClauseTo < q.purposeTo && term.parts === undefined ? phraseSpans(term, q.tokens, afterPurposeClause, true, keys) : null;
+    const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i] && outsidePurpose(i), true, keys) ?? (term.parts === undefined && term.keys.length >= 3 ? widerThanSynonym(phraseSpans(term, q.tokens, outsidePurpose, true, keys), q.consumed) : null) ?? (clauseSpans?.some(([at, len]) => requestedAt(q.tokens, at) || permissionAfter(q.tokens, at + len)) ? clauseSpans : null);
     if (spans === null) continue;
     const dropped = new Set(spans.flatMap(([at, len]) => Array.from({ length: len }, (_, j) => at + j)));
     // the rest keeps the marks the citizen typed ("mật ong" is not "mất")

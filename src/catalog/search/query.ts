@@ -109,6 +109,8 @@ export interface ReadQuery {
   purposeFrom: number;
   /** where that purpose clause ends: at the clause stating the need when one follows it ("… để nuôi, giờ muốn …"); else the length */
   purposeTo: number;
+  /** where the purpose clause's own clause ends (after the comma that ends it: what it is for, then another clause), at most purposeTo: what the clause names ends there */
+  purposeClauseTo: number;
   /** where the clause stating the need starts ("…, giờ muốn …"), when a story comes before it; else 0 */
   needFrom: number;
   /** the terms of that clause (empty when no story comes before one) */
@@ -403,6 +405,13 @@ function sentenceTokens(text: string): { tokens: Token[]; ends: Set<Token>; star
     tokens.push(...words);
   }
   return { tokens, ends, starts, clauseEnds };
+}
+
+/** Where the purpose clause from `from` ends at the comma that ends its clause (at most `to`). */
+function purposeClauseEnd(tokens: readonly Token[], from: number, to: number, clauseEnds: ReadonlySet<Token> | undefined): number {
+  if (clauseEnds === undefined) return to;
+  for (let j = from; j < to; j++) if (clauseEnds.has(tokens[j]!)) return j + 1;
+  return to;
 }
 
 /** A clause ends at a comma before a space (not one between digits: "1,5"). */
@@ -1238,5 +1247,5 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   tokens.forEach((t, i) => (denied.has(i) ? affirmedRuns.push([]) : affirmedRuns[affirmedRuns.length - 1]!.push(t.key)));
   const affirmed = denied.size === 0 ? null : [...affirmedRuns.filter((r) => r.length > 0), ...segments.filter((s) => !s.typed && !deniedSegments.has(s)).map((s) => s.keys)];
   const said = [tokens.map((t) => t.key), ...segments.map((s) => s.keys)];
-  return { tokens, segments, terms, shares, stopPairs, plainStopPairs, tones, said, affirmed: affirmed ?? said, ages: agesOf(tokens), since: sinceOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, purposeTo, needFrom: need, needTerms, heardTerms, referredTerms };
+  return { tokens, segments, terms, shares, stopPairs, plainStopPairs, tones, said, affirmed: affirmed ?? said, ages: agesOf(tokens), since: sinceOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, purposeTo, purposeClauseTo: purposeClauseEnd(tokens, hasContentBefore ? purpose : tokens.length, purposeTo, sentences?.clauseEnds), needFrom: need, needTerms, heardTerms, referredTerms };
 }
