@@ -2279,7 +2279,10 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
       const topInRest = top === undefined ? undefined : rest.find((s) => s.doc === top.doc);
       const circumstance = !longStory && top !== undefined && topInRest !== undefined && restQuery.tokens.length >= LONG_REST_WORDS && Math.min(topInRest.confidence, top.confidence) >= STORY_TOP_CONFIDENT && topInRest.nameCovered >= NAMED_COVERED && !namesOtherTopic(top.doc);
       if (circumstance) return alsoSaid(withVariants(data, q, scored, limit));
-      const restNames = best !== undefined && (best.confidence >= restConfident || longStory) && best.nameCovered >= NAMED_COVERED && !namesOtherTopic(best.doc);
+      // (or, in a long rest, a procedure whose name it says nearly whole, as surely as a long
+      // story's: a long story spreads over words no name explains, but a name said whole is asked)
+      const restSaysName = best !== undefined && restQuery.tokens.length >= LONG_REST_WORDS && best.confidence >= LONG_REST_CONFIDENT && best.nameCovered >= NAMED_OUTRIGHT;
+      const restNames = best !== undefined && (best.confidence >= restConfident || longStory || restSaysName) && best.nameCovered >= NAMED_COVERED && !namesOtherTopic(best.doc);
       if (!restNames && oos.topic.unrelated) return { kind: "no-match" };
       if (!restNames) return paperOfProcedure(data, q, oos, scored, limit) ?? { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
       // the rest is answered, and the topic is said too (where to go for it); the variant is the
