@@ -1941,6 +1941,15 @@ describe("evaluation", () => {
     expect(top("chau da lon roi, muon cham dut giam ho")).toBe("1.004845");
   });
 
+  it("reads a being that a food is made of or a hobby keeps as no subject, and 'to' beside a sheet already counted as a paper, not a nest", () => {
+    // a fish cake's workshop asks for its food-safety paper, not for the fish; the cake asked for stays absurd
+    expect(kind("xưởng chả cá nhỏ của mình cần chứng nhận đảm bảo ATTP")).toBe("match");
+    expect(kind("khai sinh cho chả cá")).toBe("no-match");
+    // "to" of a card, then "to" again: a new sheet, not a termite nest; a nest alone stays absurd
+    expect(kind("to cccd uot nhoe, lam lai to moi duoc ko")).not.toBe("no-match");
+    expect(kind("lam so tam vang cho to moi goc vuon")).toBe("no-match");
+  });
+
   it("reads blasting said by what is done with the explosive, a test yard called 'bãi thi', and a cooperative founding a company (not one it trades with)", () => {
     expect(top("muon dat min pha da gan kenh thuy loi thi xin giay o dau")).toBe("1.014852");
     expect(top("sân thi lấy bằng lái xe máy hư, ai thu hồi")).toBe("3.000360");

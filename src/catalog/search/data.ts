@@ -134,6 +134,8 @@ const SubjectsFile = z.object({
   agentVerbs: phrases.optional(),
   plainReadings: phrases.optional(),
   goodsBefore: phrases.optional(),
+  madeOfBefore: phrases.optional(),
+  paperClassifiers: phrases.optional(),
   goingVerbs: phrases.optional(),
   soldPersons: z.object({ verbs: phrases, persons: phrases }).optional(),
   impossibleActs: phrases.optional(),
@@ -418,6 +420,10 @@ export interface SearchData {
   /** verbs of going that may open what follows "cho …" ("cho" a child "đi …"): someone let go somewhere, not a thing asked for */
   goingVerbs: Phrase[];
   goodsBefore: Phrase[];
+  /** a food or product made of a being, or a hobby that keeps it, before it ("chả" then a fish, "chơi" then plants): the being is what the product or hobby is of, not a subject */
+  madeOfBefore: Phrase[];
+  /** classifiers of papers ("tờ"): typed without marks, their letters may begin a being's name ("to" of a nest) */
+  paperClassifiers: Phrase[];
   /** selling, pawning or buying a person: a verb, then a person */
   soldPersons: { verbs: Phrase[]; persons: Phrase[] };
   /** acts no procedure answers ("a + b") */
@@ -619,6 +625,8 @@ function readTables(): SearchData {
     agentVerbs: (subjects.agentVerbs ?? []).map(phraseOf),
     plainReadings: (subjects.plainReadings ?? []).map(phraseOf),
     goodsBefore: (subjects.goodsBefore ?? []).map(phraseOf),
+    madeOfBefore: (subjects.madeOfBefore ?? []).map(phraseOf),
+    paperClassifiers: (subjects.paperClassifiers ?? []).map(phraseOf),
     goingVerbs: (subjects.goingVerbs ?? []).map(phraseOf),
     soldPersons: { verbs: (subjects.soldPersons?.verbs ?? []).map(phraseOf), persons: (subjects.soldPersons?.persons ?? []).map(phraseOf) },
     impossibleActs: (subjects.impossibleActs ?? []).map(phraseOf),

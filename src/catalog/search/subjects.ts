@@ -218,6 +218,30 @@ function placeNameAt(tokens: readonly Token[], i: number): boolean {
   return searchData().placeWords.some((w) => typedAt(w, tokens, i - w.keys.length));
 }
 
+/**
+ * Whether the being at the span is what a food or product is made of, or what a hobby keeps (a
+ * word of data/subjects.json madeOfBefore right before it, perhaps before a classifier: "chả" then
+ * a fish, "chơi" then plants): the workshop makes the product and the club keeps the hobby, and
+ * the being is asked for nothing (the product may be: "cho" a fish cake).
+ */
+function madeOfAt(tokens: readonly Token[], at: number): boolean {
+  const start = classifiersBefore(tokens, at);
+  // (unless the product itself is what the procedure is asked for: "cho" a fish cake)
+  return searchData().madeOfBefore.some((w) => typedAt(w, tokens, start - w.keys.length) && !askedFor(tokens, start - w.keys.length));
+}
+
+/**
+ * Whether the being at the span begins with a word typed without marks that spells a paper's
+ * classifier (data/subjects.json paperClassifiers: "to" of a nest is also "tờ", a sheet), and the
+ * question uses the same letters elsewhere before a word that begins no being: it counts its papers
+ * by that classifier ("tờ" of a card, then a new one), so these letters are a paper too.
+ */
+function paperReading(list: readonly Phrase[], tokens: readonly Token[], at: number): boolean {
+  const first = tokens[at]!;
+  if (first.marked || !searchData().paperClassifiers.some((c) => typedAt(c, tokens, at))) return false;
+  return tokens.some((t, j) => j !== at && t.key === first.key && !t.marked && j + 1 < tokens.length && !list.some((p) => p.keys.length > 1 && typedAt(p, tokens, j)) && !list.some((p) => typedAt(p, tokens, j + 1)));
+}
+
 type Where = (tokens: readonly Token[], at: number, phrase: Phrase) => boolean;
 
 /** Whether one of the phrases (beings, things) is named in the question where `where` says, not as a plain word or an agent. */
@@ -226,7 +250,7 @@ function named(list: readonly Phrase[], tokens: readonly Token[], keys: Readonly
     if (!p.keys.every((k) => keys.has(k))) continue;
     for (let i = 0; i + p.keys.length <= tokens.length; i++) {
       if (!phraseAt(p, tokens, i, true) && !afterClassifier(p, tokens, i) && !followedAsBeing(p, tokens, i)) continue;
-      if (plainReading(tokens, i, p.keys.length) || (agent(tokens, i, p.keys.length) && !opensAndAskedFor(tokens, i, p.keys.length)) || placeNameAt(tokens, i)) continue;
+      if (plainReading(tokens, i, p.keys.length) || (agent(tokens, i, p.keys.length) && !opensAndAskedFor(tokens, i, p.keys.length)) || placeNameAt(tokens, i) || madeOfAt(tokens, i) || paperReading(list, tokens, i)) continue;
       if (where(tokens, i, p)) return true;
     }
   }
