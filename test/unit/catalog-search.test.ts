@@ -1950,6 +1950,12 @@ describe("evaluation", () => {
     expect(kind("lam so tam vang cho to moi goc vuon")).toBe("no-match");
   });
 
+  it("reads a classifier typed without marks before a noun as that noun's, not as the end of a phrase before it ('bo cai' then a noun)", () => {
+    // "bỏ cái lệnh": an order dropped, not the female of a herd; the herd's female still reads so
+    expect(top("hai vo chong lanh lai, nho xa bo cai lenh cam gap")).toBe("1.012085");
+    expect(top("con bo cai trong chuong vua len giong, can tinh dong lanh")).toBe("1.012836");
+  });
+
   it("reads blasting said by what is done with the explosive, a test yard called 'bãi thi', and a cooperative founding a company (not one it trades with)", () => {
     expect(top("muon dat min pha da gan kenh thuy loi thi xin giay o dau")).toBe("1.014852");
     expect(top("sân thi lấy bằng lái xe máy hư, ai thu hồi")).toBe("3.000360");

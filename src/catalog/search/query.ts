@@ -996,12 +996,33 @@ function synonymAt(tokens: readonly Token[], i: number, skip?: (s: Synonym) => b
     const unless = next ? s.unlessNext.get(next.key) : undefined;
     if (next && unless && (next.marked ? unless.has(next.tone) : !functionWord?.(next) || writesFunctionWord(unless))) continue;
     if (ruledOutBefore(s, tokens, i)) continue;
+    if (classifiesNext(s.say, tokens, i)) continue;
     if (s.after.length > 0 && !saidBefore(s.after, tokens, i)) continue;
     // a procedure the question names outright outweighs one an ambiguous word would imply
     if ((s.say.keys.length === 1 && saysAnyOf(s.yieldTo, tokens)) || saysAnyOf(s.yieldAlways, tokens)) continue;
     best = s;
   }
   return best;
+}
+
+/**
+ * Whether a phrase of several words that ends in a classifier ("… cái", "… con") is typed at i
+ * without marks, in a message typed without marks, right before a content word: the windows
+ * overlap, and the classifier's letters classify that next word ("bo cai lenh": something dropped,
+ * "cái" then a noun), not close the phrase before it (a herd's female).
+ */
+const CHILD = "con";
+
+function classifiesNext(say: Phrase, tokens: readonly Token[], i: number): boolean {
+  const n = say.keys.length;
+  const last = say.tones?.[n - 1];
+  const next = tokens[i + n];
+  if (n < 2 || last === undefined || next === undefined || next.marked || /^\d/.test(next.key)) return false;
+  const data = searchData();
+  // ("con" is the child too, a noun that closes a phrase: "nhận con" then who the child is with)
+  if (data.stopWords.has(next.key) || !data.nounClassifiers.some((c) => c.keys.length === 1 && c.keys[0] !== CHILD && c.tone !== null && sameToneKey(c.tone) === sameToneKey(last))) return false;
+  for (let j = i; j < i + n; j++) if (tokens[j]!.marked) return false;
+  return !writtenWithMarks(tokens);
 }
 
 /**
