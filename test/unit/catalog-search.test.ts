@@ -1954,6 +1954,8 @@ describe("evaluation", () => {
     // "bỏ cái lệnh": an order dropped, not the female of a herd; the herd's female still reads so
     expect(top("hai vo chong lanh lai, nho xa bo cai lenh cam gap")).toBe("1.012085");
     expect(top("con bo cai trong chuong vua len giong, can tinh dong lanh")).toBe("1.012836");
+    // a classifier that makes a pair the catalog writes with the next word keeps the phrase: a child the two have together
+    expect(top("anh ay nguoi nuoc ngoai, hai dua muon nhan con chung o xa")).toBe("2.000779");
   });
 
   it("reads blasting said by what is done with the explosive, a test yard called 'bãi thi', and a cooperative founding a company (not one it trades with)", () => {

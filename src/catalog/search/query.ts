@@ -978,7 +978,7 @@ function ruledOutByUnlessPrev(s: Synonym, tokens: readonly Token[], i: number): 
 }
 
 /** The longest synonym whose phrase is said at position i (and not ruled out by the words around it), or null. */
-function synonymAt(tokens: readonly Token[], i: number, skip?: (s: Synonym) => boolean, functionWord?: (t: Token) => boolean): Synonym | null {
+function synonymAt(tokens: readonly Token[], i: number, skip?: (s: Synonym) => boolean, functionWord?: (t: Token) => boolean, knownPair?: (pair: string) => boolean): Synonym | null {
   let best: Synonym | null = null;
   const all = searchData().synonymsByFirst.get(tokens[i]!.key);
   if (all === undefined) return null;
@@ -996,7 +996,7 @@ function synonymAt(tokens: readonly Token[], i: number, skip?: (s: Synonym) => b
     const unless = next ? s.unlessNext.get(next.key) : undefined;
     if (next && unless && (next.marked ? unless.has(next.tone) : !functionWord?.(next) || writesFunctionWord(unless))) continue;
     if (ruledOutBefore(s, tokens, i)) continue;
-    if (classifiesNext(s.say, tokens, i)) continue;
+    if (classifiesNext(s.say, tokens, i, knownPair)) continue;
     if (s.after.length > 0 && !saidBefore(s.after, tokens, i)) continue;
     // a procedure the question names outright outweighs one an ambiguous word would imply
     if ((s.say.keys.length === 1 && saysAnyOf(s.yieldTo, tokens)) || saysAnyOf(s.yieldAlways, tokens)) continue;
@@ -1011,16 +1011,16 @@ function synonymAt(tokens: readonly Token[], i: number, skip?: (s: Synonym) => b
  * overlap, and the classifier's letters classify that next word ("bo cai lenh": something dropped,
  * "cái" then a noun), not close the phrase before it (a herd's female).
  */
-const CHILD = "con";
-
-function classifiesNext(say: Phrase, tokens: readonly Token[], i: number): boolean {
+function classifiesNext(say: Phrase, tokens: readonly Token[], i: number, knownPair?: (pair: string) => boolean): boolean {
   const n = say.keys.length;
   const last = say.tones?.[n - 1];
   const next = tokens[i + n];
   if (n < 2 || last === undefined || next === undefined || next.marked || /^\d/.test(next.key)) return false;
   const data = searchData();
-  // ("con" is the child too, a noun that closes a phrase: "nhận con" then who the child is with)
-  if (data.stopWords.has(next.key) || !data.nounClassifiers.some((c) => c.keys.length === 1 && c.keys[0] !== CHILD && c.tone !== null && sameToneKey(c.tone) === sameToneKey(last))) return false;
+  if (data.stopWords.has(next.key) || !data.nounClassifiers.some((c) => c.keys.length === 1 && c.tone !== null && sameToneKey(c.tone) === sameToneKey(last))) return false;
+  // (unless the classifier's word and the next make a pair the names and aliases write: both
+  // windows are words then, "nhận con" then "con chung", a child the two have together)
+  if (knownPair?.(`${say.keys[n - 1]} ${next.key}`)) return false;
   for (let j = i; j < i + n; j++) if (tokens[j]!.marked) return false;
   return !writtenWithMarks(tokens);
 }
@@ -1161,7 +1161,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     run = [];
   };
   for (let i = 0; i < tokens.length; ) {
-    const best = synonymAt(tokens, i, otherWordAt(i), plainStop);
+    const best = synonymAt(tokens, i, otherWordAt(i), plainStop, knownPair);
     const w = weightAt(i);
     if (w !== runWeight || (i >= need) !== runNeed || heard(i) !== runHeard || referred(i) !== runReferred) {
       flush();
@@ -1189,7 +1189,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     // a phrase starting at this one's last word and ending past it is read too: the word they share
     // belongs to both ("cưới chồng" then "chồng Hàn"), unless it says again what this one read ("mở
     // tiệm" then "tiệm tạp hóa")
-    const over = best.say.keys.length > 1 ? synonymAt(tokens, end - 1, otherWordAt(end - 1), plainStop) : null;
+    const over = best.say.keys.length > 1 ? synonymAt(tokens, end - 1, otherWordAt(end - 1), plainStop, knownPair) : null;
     if (over !== null && over.say.keys.length > 1 && !over.means.some((k) => best.means.includes(k))) {
       segments.push({ keys: over.means, stops: over.meansStops, share: readShare(over), weight: weightAt(end - 1) * over.weight * (need > 0 && end - 1 < need ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: end - 1 >= need, heard: heard(end - 1), referred: referred(end - 1) });
       if (denied.has(end - 1)) deniedSegments.add(segments[segments.length - 1]!);
