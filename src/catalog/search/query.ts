@@ -852,6 +852,27 @@ function lexiconTones(): Set<string> {
   return tones;
 }
 
+const topicTonesOf = new WeakMap<readonly unknown[], Set<string>>();
+
+/** The words the out-of-scope topics' terms write with marks, by tone signature ("tiêm" of "tiêm chủng"), found once. */
+function topicTones(): Set<string> {
+  const { topics } = searchData();
+  let tones = topicTonesOf.get(topics);
+  if (tones === undefined) {
+    tones = new Set<string>();
+    for (const topic of topics) {
+      for (const term of topic.terms) {
+        for (const p of term.parts ?? [term]) {
+          if (p.tone !== null) tones.add(sameToneKey(p.tone));
+          for (const tone of p.tones ?? []) tones.add(tone);
+        }
+      }
+    }
+    topicTonesOf.set(topics, tones);
+  }
+  return tones;
+}
+
 const byFirstPartKey = new WeakMap<readonly Synonym[], { byKey: Map<string, number[]>; always: number[] }>();
 
 /**
@@ -1101,9 +1122,26 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   if (vocabulary.written) {
     const lexicon = lexiconTones();
     const { tonesOf } = vocabulary;
+    // (a tone left out of a word whose letters the catalog writes with one tone only, pairing with
+    // both neighbours, is that word, an object's name too: a "giây" between two words it pairs
+    // with is the paper, "giấy", read with its marks, and a "mất" before it is a loss, no death;
+    // not a word an out-of-scope topic writes so, "tiêm")
+    const retoned = (i: number): Token | undefined => {
+      const t = tokens[i]!;
+      const tones = tonesOf?.get(t.key);
+      if (toneOf(t.tone) !== 0 || tones === undefined || tones.size !== 1 || topicTones().has(sameToneKey(t.tone))) return undefined;
+      const prev = tokens[i - 1], next = tokens[i + 1];
+      if (prev === undefined || next === undefined || !knownPair(`${prev.key} ${t.key}`) || !knownPair(`${t.key} ${next.key}`)) return undefined;
+      const tone = [...tones][0]!;
+      const signature = `${t.tone}${tone === 0 ? "" : tone}`;
+      return vocabulary.written!.has(signature) ? { key: t.key, tone: signature, marked: true } : undefined;
+    };
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
-      if (t.marked && !vocabulary.written.has(t.tone) && !lexicon.has(sameToneKey(t.tone)) && vocabulary.words.has(t.key) && !stopWords.has(t.key) && !named.has(t.key) && (toneOf(t.tone) === 0 || tonesOf?.get(t.key)?.has(toneOf(t.tone)) !== false)) tokens[i] = { key: t.key, tone: t.key, marked: false };
+      if (!t.marked || vocabulary.written.has(t.tone) || lexicon.has(sameToneKey(t.tone)) || !vocabulary.words.has(t.key) || stopWords.has(t.key)) continue;
+      const fix = retoned(i);
+      if (fix !== undefined) tokens[i] = fix;
+      else if (!named.has(t.key) && (toneOf(t.tone) === 0 || tonesOf?.get(t.key)?.has(toneOf(t.tone)) !== false)) tokens[i] = { key: t.key, tone: t.key, marked: false };
     }
   }
   // in a question written with marks, a word typed without them that the catalog writes so is

@@ -154,6 +154,8 @@ function opensAndAskedFor(tokens: readonly Token[], at: number, len: number): bo
 
 /** How many words may stand between a being that opens the question and its verb of wanting ("đàn vịt ngoài ao định …"). */
 const WISH_WITHIN = 3;
+/** The same, when what it wants is what only a person has (a will): its age and where it lives may come first. */
+const OWNED_WISH_WITHIN = 6;
 
 /**
  * Whether the being at the span opens the question (as for opensAndReferred) and a verb of
@@ -161,10 +163,10 @@ const WISH_WITHIN = 3;
  * that "định" open a shop), whatever procedure the rest names — unlike a being those asking keep
  * or sell (bird keepers founding an association), or one that did something (agent).
  */
-function opensAndWishes(tokens: readonly Token[], at: number, len: number): boolean {
+function opensAndWishes(tokens: readonly Token[], at: number, len: number, within = WISH_WITHIN): boolean {
   const { beingWishes } = searchData();
   if (!opens(tokens, at)) return false;
-  for (let j = at + len; j <= Math.min(tokens.length - 1, at + len + WISH_WITHIN); j++) if (anyTypedAt(beingWishes, tokens, j)) return true;
+  for (let j = at + len; j <= Math.min(tokens.length - 1, at + len + within); j++) if (anyTypedAt(beingWishes, tokens, j)) return true;
   return false;
 }
 
@@ -280,6 +282,12 @@ const opensAndOwnedLater: Where = (tokens, at, phrase) => {
   return false;
 };
 
+/** Whether what only a person has (a signature, a will) is said at or after `from`. */
+function ownedLater(tokens: readonly Token[], from: number): boolean {
+  for (let j = from; j < tokens.length; j++) if (anyTypedAt(searchData().personOwned, tokens, j)) return true;
+  return false;
+}
+
 /**
  * Whether the span is the object a copy is made of (after "bản sao", "sao y"): only papers are
  * copied and certified, never a cake or a painting.
@@ -342,6 +350,9 @@ export function absurdSubject(q: ReadQuery, doc: SubjectDoc): boolean {
   // thing that is no paper (a copy of a cake), whatever procedure
   if (named(data.notPersons, tokens, keys, ownedAt) || named(data.things, tokens, keys, ownedAt) || named(data.notPersons, tokens, keys, opensAndOwnedLater)) return true;
   if (named(data.notPersons, tokens, keys, copiedAt) || named(data.things, tokens, keys, copiedAt)) return true;
+  // a being that opens the question wanting what only a person has (a turtle that wants to make a
+  // will), whatever procedure: even one about beings or property is not done at an animal's wish
+  if (named(data.notPersons, tokens, keys, (t, at, p) => opensAndWishes(t, at, p.keys.length, OWNED_WISH_WITHIN) && ownedLater(t, at + p.keys.length))) return true;
   // a procedure about a person, or a matter only a person has (a marriage asked for two pets is
   // no match, whatever procedure the other words find): a being named anywhere but as an agent
   // (a procedure about beings itself — livestock, fisheries, crops — meets a person's matter only
