@@ -1994,6 +1994,14 @@ describe("evaluation", () => {
     expect(kind("bảo hiểm bắt buộc của xe máy mua ở đâu")).toBe("out-of-scope");
   });
 
+  it("reads an association named with its dissolution as the dissolution, and founding an association of the elderly as founding, not the elderly's allowance", () => {
+    expect(top("hội đồng hương giải thể thì báo cho ai")).toBe("1.013708");
+    expect(top("thành lập hội người cao tuổi")).toBe("1.013703");
+    // the elderly's allowance asked without an association stays the allowance
+    expect(top("cho toi hoi nguoi cao tuoi duoc tro cap gi")).toBe("1.014027");
+    expect(top("cho hỏi người cao tuổi được trợ cấp gì")).toBe("1.014027");
+  });
+
   it("sends visiting a relative in prison and a pardon to the prison, and reads 'tu nhan' of a private school as private", () => {
     expect(kind("tuần sau đi thăm nuôi ba ở trại giam cần giấy gì")).toBe("out-of-scope");
     expect(kind("anh tôi là phạm nhân, gia đình xin đặc xá cho anh được không")).toBe("out-of-scope");
