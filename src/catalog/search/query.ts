@@ -833,44 +833,34 @@ export function readOutsideStopPhrases(tokens: Token[], content: ReadonlySet<Tok
   return out ?? content;
 }
 
-const lexiconTonesOf = new WeakMap<readonly Synonym[], Set<string>>();
+const tonesOfTable = new WeakMap<readonly unknown[], Set<string>>();
 
-/** The words the synonym table writes with marks, by tone signature ("dưng" of "người dưng"), found once. */
-function lexiconTones(): Set<string> {
-  const { synonyms } = searchData();
-  let tones = lexiconTonesOf.get(synonyms);
+/** The tone signatures of the words some phrases of a table write with marks, found once per table. */
+function tonesOnce(table: readonly unknown[], phrases: () => Iterable<Phrase>): Set<string> {
+  let tones = tonesOfTable.get(table);
   if (tones === undefined) {
     tones = new Set<string>();
-    for (const s of synonyms) {
-      for (const p of s.say.parts ?? [s.say]) {
+    for (const phrase of phrases()) {
+      for (const p of phrase.parts ?? [phrase]) {
         if (p.tone !== null) tones.add(sameToneKey(p.tone));
         for (const tone of p.tones ?? []) tones.add(tone);
       }
     }
-    lexiconTonesOf.set(synonyms, tones);
+    tonesOfTable.set(table, tones);
   }
   return tones;
 }
 
-const topicTonesOf = new WeakMap<readonly unknown[], Set<string>>();
+/** The words the synonym table writes with marks, by tone signature ("dưng" of "người dưng"). */
+function lexiconTones(): Set<string> {
+  const { synonyms } = searchData();
+  return tonesOnce(synonyms, () => synonyms.map((s) => s.say));
+}
 
-/** The words the out-of-scope topics' terms write with marks, by tone signature ("tiêm" of "tiêm chủng"), found once. */
+/** The words the out-of-scope topics' terms write with marks, by tone signature ("tiêm" of "tiêm chủng"). */
 function topicTones(): Set<string> {
   const { topics } = searchData();
-  let tones = topicTonesOf.get(topics);
-  if (tones === undefined) {
-    tones = new Set<string>();
-    for (const topic of topics) {
-      for (const term of topic.terms) {
-        for (const p of term.parts ?? [term]) {
-          if (p.tone !== null) tones.add(sameToneKey(p.tone));
-          for (const tone of p.tones ?? []) tones.add(tone);
-        }
-      }
-    }
-    topicTonesOf.set(topics, tones);
-  }
-  return tones;
+  return tonesOnce(topics, () => topics.flatMap((topic) => topic.terms));
 }
 
 const byFirstPartKey = new WeakMap<readonly Synonym[], { byKey: Map<string, number[]>; always: number[] }>();
