@@ -188,6 +188,14 @@ describe("question text", () => {
     expect(top("con trai sap do mong nha rieng, giay phep xin o dau")).toBe("1.013225");
   });
 
+  it("reads a word typed without marks that ends one phrase as that phrase's word, not another's it would start ('qua doi nha': a death, not moving a house)", () => {
+    expect(top("bac hai qua doi nha neo don, ai khai tu")).not.toBe("1.013232");
+    expect(top("co ay qua doi. nha con can giay khai tu")).toBe("1.000656");
+    // typed with marks, or said on its own, moving a house still is one
+    expect(top("xin phép dời nhà sang chỗ khác")).toBe("1.013232");
+    expect(top("xin phep doi nha sang cho khac")).toBe("1.013232");
+  });
+
   it("reads the look-alikes an out-of-scope term would read across two words as their neighbours make them", () => {
     const read = (text: string) => readPlainFunctionWords(tokenize(text));
     // scrap ("ve chai"), not a ticket; drawing a map, not a lottery ticket; leaving a room, not going to sea

@@ -1017,6 +1017,18 @@ function synonymAt(tokens: readonly Token[], i: number, skip?: (s: Synonym) => b
 }
 
 /**
+ * Whether the word two overlapping phrases share, typed without marks, is a different word in each
+ * ("qua doi" then "doi nha": 'đời' of a death, 'dời' of moving a house): the citizen typed one word,
+ * the one the first phrase reads, so the second is not read there.
+ */
+function sharedWordDiffers(first: Phrase, second: Phrase, shared: Token): boolean {
+  if (shared.marked) return false;
+  const a = first.tones?.[first.keys.length - 1];
+  const b = second.tones?.[0];
+  return a !== undefined && b !== undefined && a !== b;
+}
+
+/**
  * Whether a phrase of several words that ends in a classifier ("… cái", "… con") is typed at i
  * without marks, in a message typed without marks, right before a content word: the windows
  * overlap, and the classifier's letters classify that next word ("bo cai lenh": something dropped,
@@ -1218,7 +1230,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     // belongs to both ("cưới chồng" then "chồng Hàn"), unless it says again what this one read ("mở
     // tiệm" then "tiệm tạp hóa")
     const over = best.say.keys.length > 1 ? synonymAt(tokens, end - 1, otherWordAt(end - 1), plainStop, knownPair) : null;
-    if (over !== null && over.say.keys.length > 1 && !over.means.some((k) => best.means.includes(k))) {
+    if (over !== null && over.say.keys.length > 1 && !over.means.some((k) => best.means.includes(k)) && !sharedWordDiffers(best.say, over.say, tokens[end - 1]!)) {
       segments.push({ keys: over.means, stops: over.meansStops, share: readShare(over), weight: weightAt(end - 1) * over.weight * (need > 0 && end - 1 < need ? STORY_SYNONYM_WEIGHT : 1), typed: false, need: end - 1 >= need, heard: heard(end - 1), referred: referred(end - 1) });
       if (denied.has(end - 1)) deniedSegments.add(segments[segments.length - 1]!);
       if (!over.keep) i = end - 1 + over.say.keys.length;
