@@ -1101,6 +1101,16 @@ describe("answers", () => {
     expect(top("đăng ký kết hôn cho hai đứa con")).toBe("1.000894");
   });
 
+  it("reads a topic that opens the question as its subject ('… muốn …', '… bị sai …') as asked: what the rest asks is done to it", () => {
+    expect(askCatalog(index, "doanh nghiệp tư nhân muốn đổi tên gọi, gửi giấy tờ chỗ nào")).toMatchObject({ kind: "out-of-scope", topic: "Doanh nghiệp" });
+  });
+
+  it("reads the traffic police said in two words anywhere, compensation for an accident at work and cooking rice as their topics", () => {
+    expect(askCatalog(index, "chạy xe thiếu mũ bị tổ công an tuần tra giao thông thổi lại, đóng tiền chỗ nào")).toMatchObject({ kind: "out-of-scope", topic: "Xử phạt giao thông" });
+    expect(askCatalog(index, "ông xã đứt tay lúc lao động ngoài công trình, tai nạn vậy ai đền bù")).toMatchObject({ kind: "out-of-scope", topic: expect.stringMatching(/^Tai nạn lao/) });
+    expect(kind("nồi điện nấu cơm toàn bị nhão, khắc phục sao")).toBe("no-match");
+  });
+
   it("reads a topic right after 'thủ tục' that opens the question as asked, whatever procedure the rest names", () => {
     expect(askCatalog(index, "thủ tục hộ chiếu cho bé mới khai sinh xong")).toMatchObject({ kind: "out-of-scope", topic: "Hộ chiếu" });
     expect(askCatalog(index, "thủ tục ly hôn khi chồng bỏ nhà biệt tích mấy năm")).toMatchObject({ kind: "out-of-scope", topic: "Ly hôn" });

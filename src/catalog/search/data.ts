@@ -77,6 +77,8 @@ const OutOfScopeFile = z.object({
   requestedCompounds: z.array(z.string().min(1)).optional(),
   permissionAfter: z.array(z.string().min(1)).optional(),
   amountAfter: z.array(z.string().min(1)).optional(),
+  subjectActs: z.array(z.string().min(1)).optional(),
+  subjectActsAbout: z.string().optional(),
   registering: z.array(z.string().min(1)).optional(),
   requestJoiners: z.array(z.string().min(1)).optional(),
   requestAlternatives: z.array(z.string().min(1)).optional(),
@@ -363,6 +365,8 @@ export interface SearchData {
   permissionAfter: Phrase[];
   /** words asking how much, said within a few words after an out-of-scope topic ("lãi suất" then "… bao nhiêu"): the topic's amount is what is asked */
   amountAfter: Phrase[];
+  /** words saying what a topic that opens the question wants or what befell it ("… muốn …", "… bị …"): the topic is the question's subject, what it asks about */
+  subjectActs: Phrase[];
   /** verbs of registering or asking for a permit: said before a topic, the activity a term of two parts pairs it with is asked for too */
   registering: Phrase[];
   /** words that join a second request to the first ("… và làm …", when a verb of asking follows): a topic after a verb of asking is then one of two asks */
@@ -581,6 +585,7 @@ function readTables(): SearchData {
     requestedCompounds: (outOfScope.requestedCompounds ?? []).map(phraseOf),
     permissionAfter: (outOfScope.permissionAfter ?? []).map(phraseOf),
     amountAfter: (outOfScope.amountAfter ?? []).map(phraseOf),
+    subjectActs: (outOfScope.subjectActs ?? []).map(phraseOf),
     registering: (outOfScope.registering ?? []).map(phraseOf),
     requestJoiners: (outOfScope.requestJoiners ?? []).map(phraseOf),
     requestAlternatives: (outOfScope.requestAlternatives ?? []).map(phraseOf),

@@ -1955,6 +1955,18 @@ function permissionAfter(tokens: readonly Token[], end: number): boolean {
   return false;
 }
 
+/**
+ * Whether the topic at the span opens the question (only function words before it) and the words
+ * right after it say what it wants or what befell it ("… muốn …", "… bị sai …"): the topic is
+ * the question's subject, and what the rest asks for is done to it (a company renamed, a
+ * pension book corrected), not a procedure of its own.
+ */
+function subjectAt(tokens: readonly Token[], at: number, len: number): boolean {
+  const { subjectActs, stopWords } = searchData();
+  if (!tokens.slice(0, at).every((t) => stopWords.has(t.key))) return false;
+  return subjectActs.some((p) => phraseAt(p, tokens, at + len, true));
+}
+
 /** Whether the institution at the span asks for a paper ("nộp cho ngân hàng", "ngân hàng đòi …"): a circumstance. */
 function askingAgency(tokens: readonly Token[], at: number, len: number): boolean {
   const { before, after } = searchData().agencyAsks;
@@ -2087,6 +2099,18 @@ function outOfScopeTopic(data: IndexData, q: ReadQuery): TopicFound | null {
     } else if (prev === null || (overlaps && dropped.size > prev.words.size)) found = { words: dropped, topic: { topic, term, rest, without, negated: false, paper: false, inStory, afterOpeningNeed, asked } };
   }
   if (found === null) return denied;
+  const chosen = found;
+  // a topic that opens the question as its subject ("… muốn đổi tên", "… bị sai …") is no story:
+  // what the rest asks is done to it, and it is asked about (by the words of the topic's terms
+  // that overlap the one read, from the first to the last: a paper's noun before the topic's name)
+  const subject = (): boolean => {
+    if (chosen.topic.topic.unrelated || chosen.topic.topic.agency) return false;
+    const cover = new Set(chosen.words);
+    for (const s of said) if (s.topic === chosen.topic.topic && [...s.words].some((i) => cover.has(i))) for (const i of s.words) cover.add(i);
+    const first = Math.min(...cover);
+    return subjectAt(q.tokens, first, Math.max(...cover) + 1 - first);
+  };
+  if (subject()) found = { words: chosen.words, topic: { ...chosen.topic, asked: true, inStory: false, afterOpeningNeed: false } };
   // the rest is the question without the words of the topic's terms that overlap the chosen one
   // and go on after it, not only the chosen term's: the words after a noun qualify it ("bán vàng"
   // and "vàng cưới" are one sale of wedding gold, not a sale and a wedding); a term that begins
