@@ -1962,8 +1962,11 @@ function permissionAfter(tokens: readonly Token[], end: number): boolean {
  * pension book corrected), not a procedure of its own.
  */
 function subjectAt(tokens: readonly Token[], at: number, len: number): boolean {
-  const { subjectActs, stopWords } = searchData();
+  const { subjectActs, stopWords, topicNegation } = searchData();
   if (!tokens.slice(0, at).every((t) => stopWords.has(t.key))) return false;
+  // a topic the citizen says they lack, by a negator before it or in its own term ("không có …"),
+  // is no subject: what the rest asks for is the question
+  for (let i = 0; i < at + len; i++) if (topicNegation.negators.some((n) => phraseAt(n, tokens, i, true))) return false;
   return subjectActs.some((p) => phraseAt(p, tokens, at + len, true));
 }
 
