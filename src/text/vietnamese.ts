@@ -72,13 +72,23 @@ export function hasDiacritics(text: string): boolean {
  * marks stay apart ("chó" → "cho1", "cho" → "cho").
  */
 export function toneSignature(word: string): string {
+  // (an indexed loop over the code units, the runs between tone marks taken whole: the search's
+  // index build asks this of every word it reads first and of its tables' phrases, and a for…of
+  // made a string of each character; a tone mark is one code unit, never half of a pair)
+  const decomposed = word.normalize("NFD").toLowerCase();
   let tone = 0;
   let base = "";
-  for (const ch of word.normalize("NFD").toLowerCase()) {
-    const t = TONE_NUMBERS.get(ch);
-    if (t === undefined) base += ch;
-    else tone = t;
+  let from = 0;
+  for (let i = 0; i < decomposed.length; i++) {
+    const c = decomposed.charCodeAt(i);
+    if (c < 0x300 || c > 0x323) continue;
+    const t = TONE_NUMBERS.get(decomposed[i]!);
+    if (t === undefined) continue;
+    base += decomposed.slice(from, i);
+    from = i + 1;
+    tone = t;
   }
+  base += decomposed.slice(from);
   return base.normalize("NFC") + (tone === 0 ? "" : String(tone));
 }
 

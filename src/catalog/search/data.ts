@@ -213,7 +213,20 @@ function wordToneKey(word: string): string {
   return key;
 }
 
+/**
+ * Each text's phrase, read once: the tables say the same phrases again and again (more than a
+ * quarter of the some 9,500 they read were read before); a phrase is only read, never changed, so
+ * those of the same text are one object.
+ */
+const phraseOfText = new Map<string, Phrase>();
+
 export function phraseOf(text: string): Phrase {
+  let phrase = phraseOfText.get(text);
+  if (phrase === undefined) phraseOfText.set(text, (phrase = readPhrase(text)));
+  return phrase;
+}
+
+function readPhrase(text: string): Phrase {
   if (text.includes(" + ")) return { keys: [], tone: null, parts: text.split(" + ").map(phraseOf) };
   const tokens = tokenize(text);
   const keys = tokens.map((t) => t.key);

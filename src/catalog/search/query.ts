@@ -1040,12 +1040,24 @@ function classifiesNext(say: Phrase, tokens: readonly Token[], i: number, knownP
   const next = tokens[i + n];
   if (n < 2 || last === undefined || next === undefined || next.marked || /^\d/.test(next.key)) return false;
   const data = searchData();
-  if (data.stopWords.has(next.key) || !data.nounClassifiers.some((c) => c.keys.length === 1 && c.tone !== null && sameToneKey(c.tone) === sameToneKey(last))) return false;
+  if (data.stopWords.has(next.key) || !classifierTones(data).has(sameToneKey(last))) return false;
   // (unless the classifier's word and the next make a pair the names and aliases write: both
   // windows are words then, "nhận con" then "con chung", a child the two have together)
   if (knownPair?.(`${say.keys[n - 1]} ${next.key}`)) return false;
   for (let j = i; j < i + n; j++) if (tokens[j]!.marked) return false;
   return !writtenWithMarks(tokens);
+}
+
+/** The tables' one-word noun classifiers as tone signatures (the kí / ký spelling unified), by the tables read (classifiesNext asks at most words of every alias while the index is built). */
+let classifierTonesOf: { data: SearchData; tones: Set<string> } | null = null;
+
+function classifierTones(data: SearchData): Set<string> {
+  if (classifierTonesOf?.data !== data) {
+    const tones = new Set<string>();
+    for (const c of data.nounClassifiers) if (c.keys.length === 1 && c.tone !== null) tones.add(sameToneKey(c.tone));
+    classifierTonesOf = { data, tones };
+  }
+  return classifierTonesOf.tones;
 }
 
 /**
