@@ -251,37 +251,16 @@ interface IndexData {
   commonIdf: number;
   /** words that name the plain variant ("lần đầu", "trong nước"): unsaid, they do not make a sibling less plain */
   plainTerms: ReadonlySet<string>;
-  /** the pairs of names and aliases that reading a question weighs: null until the first question is read (catalogPairs) */
-  pairs: CatalogPairs | null;
-  /** the constants of the sibling and variant steps (SIBLING_TUNING) */
-  sibling: Readonly<SiblingTuning>;
-}
-
-/** The pairs of names and aliases that reading a question weighs (readQuery's last arguments). */
-interface CatalogPairs {
-  /** pairs with a word spelt as a need marker, and whether one writes another word than the marker (query.ts needMarkerPairs) */
+  /** pairs of names and aliases with a word spelt as a need marker, and whether one writes another word than the marker (query.ts needMarkerPairs) */
   markerPairs: ReadonlyMap<string, boolean>;
   /** the same of the one-word purpose markers ("đề nghị" beside "để": query.ts purposeMarkerPairs) */
   purposePairs: ReadonlyMap<string, boolean>;
-  /** pairs with a word spelt as a function word but written as a content word (query.ts contentWordPairs) */
+  /** pairs of names and aliases with a word spelt as a function word but written as a content word (query.ts contentWordPairs) */
   contentPairs: ReadonlyMap<string, ContentWordPair>;
-  /** pairs with a word spelt as a one-word synonym written with marks, and its tones there (query.ts synonymWordPairs) */
+  /** pairs of names and aliases with a word spelt as a one-word synonym written with marks, and its tones there (query.ts synonymWordPairs) */
   wordPairs: SynonymWordPairs;
-}
-
-/**
- * The index's CatalogPairs, found from every name's and alias's tokens (in the procedures' order,
- * each name then its aliases) the first time a question is read, and kept: they depend on the
- * catalog alone, and were nearly a tenth of the index's first build, where the build itself never
- * reads them (an index read from a snapshot has them already).
- */
-function catalogPairs(data: IndexData): CatalogPairs {
-  if (data.pairs === null) {
-    const texts: (readonly Token[])[] = [];
-    for (const doc of data.docs) texts.push(...doc.namedTokens);
-    data.pairs = { markerPairs: needMarkerPairs(texts), purposePairs: purposeMarkerPairs(texts), contentPairs: contentWordPairs(texts), wordPairs: synonymWordPairs(texts) };
-  }
-  return data.pairs;
+  /** the constants of the sibling and variant steps (SIBLING_TUNING) */
+  sibling: Readonly<SiblingTuning>;
 }
 
 /** Tokens of a text, cached while an index is built (names and documents repeat across procedures). */
@@ -748,11 +727,6 @@ class Doc {
     return (this.strongTokenList ??= this.strongTexts.map(tokensOf));
   }
 
-  /** the tokens of the name, then of each alias */
-  get namedTokens(): readonly (readonly Token[])[] {
-    return this.strongTokens.slice(0, 1 + this.aliasCount);
-  }
-
   /** Reads the tokens of the name, aliases and readings now (while an index is built, from its cache). */
   keepTokens(): void {
     this.strongTokenList ??= this.strongTexts.map(tokensOf);
@@ -1117,7 +1091,8 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   // words the catalog writes with marks, as written (what typo repair leaves alone when typed so);
   // and the tones it writes each word with, in texts written with marks ("được": "duoc" is 5)
   const { flat, written, tonesOf } = table;
-  const index: IndexData = { mini, postings: new Map(), stored: null, readings: readOf, docs, byCode, idf, terms, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)), pairs: null, sibling: SIBLING_TUNING };
+  const texts = procedures.flatMap((p) => [p.name, ...p.aliases]).map(tokensOf);
+  const index: IndexData = { mini, postings: new Map(), stored: null, readings: readOf, docs, byCode, idf, terms, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)), markerPairs: needMarkerPairs(texts), purposePairs: purposeMarkerPairs(texts), contentPairs: contentWordPairs(texts), wordPairs: synonymWordPairs(texts), sibling: SIBLING_TUNING };
   return index as unknown as CatalogSearchIndex;
 }
 
@@ -1995,6 +1970,19 @@ function subjectAt(tokens: readonly Token[], at: number, len: number): boolean {
   return subjectActs.some((p) => phraseAt(p, tokens, at + len, true));
 }
 
+/**
+ * Whether the topic at the span opens the clause that begins at `from` (only function words
+ * before it there) and the words right after it make it that clause's subject ("… thì …", "… quá
+ * …", or what befell it): after the comma that ends a purpose clause, such a clause is a new
+ * statement, not the purpose (the land taken for a road, then the compensation too low); a topic
+ * only listed there beside the purpose ("…, vay vốn nữa") is still the purpose's.
+ */
+function clauseSubjectAt(tokens: readonly Token[], from: number, at: number, len: number): boolean {
+  const { clauseSubjectActs, subjectActs, stopWords } = searchData();
+  if (at < from || !tokens.slice(from, at).every((t) => stopWords.has(t.key))) return false;
+  return [...clauseSubjectActs, ...subjectActs].some((p) => phraseAt(p, tokens, at + len, true));
+}
+
 /** Whether the institution at the span asks for a paper ("nộp cho ngân hàng", "ngân hàng đòi …"): a circumstance. */
 function askingAgency(tokens: readonly Token[], at: number, len: number): boolean {
   const { before, after } = searchData().agencyAsks;
@@ -2071,7 +2059,7 @@ function outOfScopeTopic(data: IndexData, q: ReadQuery): TopicFound | null {
     // bought with a loan, then the rate and how much it is)
     const afterPurposeClause = (i: number): boolean => !q.consumed[i] && i >= q.purposeClauseTo;
     const clauseSpans = q.purposeClauseTo < q.purposeTo && term.parts === undefined ? phraseSpans(term, q.tokens, afterPurposeClause, true, keys) : null;
-    const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i] && outsidePurpose(i), true, keys) ?? (term.parts === undefined && term.keys.length >= 3 ? widerThanSynonym(phraseSpans(term, q.tokens, outsidePurpose, true, keys), q.consumed) : null) ?? (clauseSpans?.some(([at, len]) => requestedAt(q.tokens, at) || permissionAfter(q.tokens, at + len)) ? clauseSpans : null);
+    const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i] && outsidePurpose(i), true, keys) ?? (term.parts === undefined && term.keys.length >= 3 ? widerThanSynonym(phraseSpans(term, q.tokens, outsidePurpose, true, keys), q.consumed) : null) ?? (clauseSpans?.some(([at, len]) => requestedAt(q.tokens, at) || permissionAfter(q.tokens, at + len) || clauseSubjectAt(q.tokens, q.purposeClauseTo, at, len)) ? clauseSpans : null);
     if (spans === null) continue;
     const dropped = new Set(spans.flatMap(([at, len]) => Array.from({ length: len }, (_, j) => at + j)));
     // the rest keeps the marks the citizen typed ("mật ong" is not "mất")
@@ -2207,8 +2195,7 @@ function purposeMarkerLength(q: ReadQuery): number {
 }
 
 function read(data: IndexData, query: string | readonly Token[]): ReadQuery {
-  const pairs = catalogPairs(data);
-  return readQuery(query, data.vocabulary, (pair) => data.idf.has(pair), pairs.markerPairs, pairs.purposePairs, pairs.contentPairs, pairs.wordPairs);
+  return readQuery(query, data.vocabulary, (pair) => data.idf.has(pair), data.markerPairs, data.purposePairs, data.contentPairs, data.wordPairs);
 }
 
 /** The confidence of a variant a stated age decides, in a group the question names. */
@@ -2583,8 +2570,6 @@ export function searchIndexSnapshot(index: CatalogSearchIndex): SearchIndexSnaps
   const { mini, postings: _postings, docs: _docs, byCode: _byCode, terms: _terms, sibling: _sibling, ...rest } = index as unknown as IndexData;
   if (mini === null) throw new Error("searchIndexSnapshot: this index was read from a snapshot");
   const data = index as unknown as IndexData;
-  // (kept found: a process reading the snapshot need not read every name and alias for them)
-  rest.pairs = catalogPairs(data);
   const terms = new Map<string, number>();
   const offsets: number[] = [0];
   const ids: number[] = [];
