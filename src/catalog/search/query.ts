@@ -717,7 +717,9 @@ export function namePairTables(texts: readonly (readonly Token[])[]): NamePairTa
       const b = tokens[i]!;
       const bw = pairWords.get(b.key);
       if (aw !== undefined || bw !== undefined) {
-        const pair = aw?.need !== undefined || bw?.need !== undefined || aw?.purpose !== undefined || bw?.purpose !== undefined || aw?.synonym === true || bw?.synonym === true ? `${a!.key} ${b.key}` : "";
+        // (the pair's string, for the marker and synonym tables: only where one of them keeps it)
+        const keptByKey = aw?.need !== undefined || bw?.need !== undefined || aw?.purpose !== undefined || bw?.purpose !== undefined || aw?.synonym === true || bw?.synonym === true;
+        const pair = keptByKey ? `${a!.key} ${b.key}` : "";
         if (aw?.need !== undefined) markPair(needPairs, pair, a!.tone !== aw.need);
         if (bw?.need !== undefined) markPair(needPairs, pair, b.tone !== bw.need);
         if (aw?.purpose !== undefined) markPair(purposePairs, pair, a!.tone !== aw.purpose);
