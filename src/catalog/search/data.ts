@@ -79,6 +79,8 @@ const OutOfScopeFile = z.object({
   amountAfter: z.array(z.string().min(1)).optional(),
   subjectActs: z.array(z.string().min(1)).optional(),
   subjectActsAbout: z.string().optional(),
+  clauseSubjectActs: z.array(z.string().min(1)).optional(),
+  clauseSubjectActsAbout: z.string().optional(),
   registering: z.array(z.string().min(1)).optional(),
   requestJoiners: z.array(z.string().min(1)).optional(),
   requestAlternatives: z.array(z.string().min(1)).optional(),
@@ -380,6 +382,8 @@ export interface SearchData {
   amountAfter: Phrase[];
   /** words saying what a topic that opens the question wants or what befell it ("… muốn …", "… bị …"): the topic is the question's subject, what it asks about */
   subjectActs: Phrase[];
+  /** what follows a topic that opens the clause after a purpose clause's comma and makes it that clause's subject ("… thì", "… quá …") */
+  clauseSubjectActs: Phrase[];
   /** verbs of registering or asking for a permit: said before a topic, the activity a term of two parts pairs it with is asked for too */
   registering: Phrase[];
   /** words that join a second request to the first ("… và làm …", when a verb of asking follows): a topic after a verb of asking is then one of two asks */
@@ -599,6 +603,7 @@ function readTables(): SearchData {
     permissionAfter: (outOfScope.permissionAfter ?? []).map(phraseOf),
     amountAfter: (outOfScope.amountAfter ?? []).map(phraseOf),
     subjectActs: (outOfScope.subjectActs ?? []).map(phraseOf),
+    clauseSubjectActs: (outOfScope.clauseSubjectActs ?? []).map(phraseOf),
     registering: (outOfScope.registering ?? []).map(phraseOf),
     requestJoiners: (outOfScope.requestJoiners ?? []).map(phraseOf),
     requestAlternatives: (outOfScope.requestAlternatives ?? []).map(phraseOf),

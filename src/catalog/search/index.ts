@@ -1972,6 +1972,19 @@ function subjectAt(tokens: readonly Token[], at: number, len: number): boolean {
   return subjectActs.some((p) => phraseAt(p, tokens, at + len, true));
 }
 
+/**
+ * Whether the topic at the span opens the clause that begins at `from` (only function words
+ * before it there) and the words right after it make it that clause's subject ("… thì …", "… quá
+ * …", or what befell it): after the comma that ends a purpose clause, such a clause is a new
+ * statement, not the purpose (the land taken for a road, then the compensation too low); a topic
+ * only listed there beside the purpose ("…, vay vốn nữa") is still the purpose's.
+ */
+function clauseSubjectAt(tokens: readonly Token[], from: number, at: number, len: number): boolean {
+  const { clauseSubjectActs, subjectActs, stopWords } = searchData();
+  if (at < from || !tokens.slice(from, at).every((t) => stopWords.has(t.key))) return false;
+  return [...clauseSubjectActs, ...subjectActs].some((p) => phraseAt(p, tokens, at + len, true));
+}
+
 /** Whether the institution at the span asks for a paper ("nộp cho ngân hàng", "ngân hàng đòi …"): a circumstance. */
 function askingAgency(tokens: readonly Token[], at: number, len: number): boolean {
   const { before, after } = searchData().agencyAsks;
@@ -2048,7 +2061,7 @@ function outOfScopeTopic(data: IndexData, q: ReadQuery): TopicFound | null {
     // bought with a loan, then the rate and how much it is)
     const afterPurposeClause = (i: number): boolean => !q.consumed[i] && i >= q.purposeClauseTo;
     const clauseSpans = q.purposeClauseTo < q.purposeTo && term.parts === undefined ? phraseSpans(term, q.tokens, afterPurposeClause, true, keys) : null;
-    const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i] && outsidePurpose(i), true, keys) ?? (term.parts === undefined && term.keys.length >= 3 ? widerThanSynonym(phraseSpans(term, q.tokens, outsidePurpose, true, keys), q.consumed) : null) ?? (clauseSpans?.some(([at, len]) => requestedAt(q.tokens, at) || permissionAfter(q.tokens, at + len)) ? clauseSpans : null);
+    const spans = phraseSpans(term, q.tokens, (i) => !q.consumed[i] && outsidePurpose(i), true, keys) ?? (term.parts === undefined && term.keys.length >= 3 ? widerThanSynonym(phraseSpans(term, q.tokens, outsidePurpose, true, keys), q.consumed) : null) ?? (clauseSpans?.some(([at, len]) => requestedAt(q.tokens, at) || permissionAfter(q.tokens, at + len) || clauseSubjectAt(q.tokens, q.purposeClauseTo, at, len)) ? clauseSpans : null);
     if (spans === null) continue;
     const dropped = new Set(spans.flatMap(([at, len]) => Array.from({ length: len }, (_, j) => at + j)));
     // the rest keeps the marks the citizen typed ("mật ong" is not "mất")

@@ -1153,6 +1153,9 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     typeof query === "string"
       ? readPlainFunctionWords(dropQuantityIdioms(repairPairs(repairTokens(expandAbbreviations(sentences!.tokens), vocabulary), vocabulary, (t) => stopWords.has(t.key) || named.has(t.key))))
       : [...query];
+  // (where sentences and clauses end, by position: the reading steps below that give a word a new
+  // object, a tone read or a mark added, keep its place, and the end of its clause with it)
+  const boundaries = sentences === null ? null : [sentences.ends, sentences.starts, sentences.clauseEnds].map((set) => tokens.flatMap((t, i) => (set.has(t) ? [i] : [])));
   // a word typed with marks no catalog text writes it with, whose letters are a word the catalog
   // uses, has its marks misplaced ("khảu" for "khẩu"): it is read by its letters, as typed without
   // them (not a function word, nor an animal's or object's name: their marks tell them apart;
@@ -1197,6 +1200,12 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   }
   if (contentPairs !== undefined) content = readContentWords(tokens, contentPairs);
   content = readOutsideStopPhrases(tokens, content, vocabulary);
+  if (sentences !== null && boundaries !== null) {
+    [sentences.ends, sentences.starts, sentences.clauseEnds].forEach((set, k) => {
+      set.clear();
+      for (const i of boundaries[k]!) set.add(tokens[i]!);
+    });
+  }
   const purpose = purposeStart(tokens, knownPair, (pair) => purposePairs?.get(pair));
   const hasContentBefore = purpose > 0 && tokens.slice(0, purpose).some((t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key));
   const need = needStart(tokens, (t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key), knownPair, (pair) => markerPairs?.get(pair));
