@@ -19,7 +19,7 @@
 import MiniSearch from "minisearch";
 import { sameToneKey, searchData, useSearchData, type SearchData, type OutOfScopeTopic, type Phrase, type Synonym, type VariantGroup, type VariantMember } from "./data.js";
 import type { AnswerResult, SearchAnswer } from "./answer.js";
-import { contentWordPairs, synonymWordPairs, type SynonymWordPairs, expandAbbreviations, needMarkerPairs, type ContentWordPair, phraseAt, purposeMarkerPairs, phraseSpans, readAlias, readQuery, saysPhrase, writtenWithMarks, type ReadQuery } from "./query.js";
+import { type SynonymWordPairs, expandAbbreviations, type ContentWordPair, namePairTables, phraseAt, phraseSpans, readAlias, readQuery, saysPhrase, writtenWithMarks, type ReadQuery } from "./query.js";
 import { absurdSubject, askedFor, greetingOnly, suggestionOnly } from "./subjects.js";
 import { extractProcedureCodes, syllableKey, tokenize, tokenizeWritten, type Token } from "./tokenize.js";
 import { toneOf, type Vocabulary } from "./typos.js";
@@ -1092,7 +1092,9 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   // and the tones it writes each word with, in texts written with marks ("được": "duoc" is 5)
   const { flat, written, tonesOf } = table;
   const texts = procedures.flatMap((p) => [p.name, ...p.aliases]).map(tokensOf);
-  const index: IndexData = { mini, postings: new Map(), stored: null, readings: readOf, docs, byCode, idf, terms, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)), markerPairs: needMarkerPairs(texts), purposePairs: purposeMarkerPairs(texts), contentPairs: contentWordPairs(texts), wordPairs: synonymWordPairs(texts), sibling: SIBLING_TUNING };
+  // (the four tables of their pairs, read in one pass)
+  const { needPairs, purposePairs, contentPairs, synonymPairs } = namePairTables(texts);
+  const index: IndexData = { mini, postings: new Map(), stored: null, readings: readOf, docs, byCode, idf, terms, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)), markerPairs: needPairs, purposePairs, contentPairs, wordPairs: synonymPairs, sibling: SIBLING_TUNING };
   return index as unknown as CatalogSearchIndex;
 }
 

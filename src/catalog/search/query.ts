@@ -542,46 +542,31 @@ function doneStepWords(tokens: readonly Token[], sentenceEnd: readonly number[])
  * marks say nothing.
  */
 export function needMarkerPairs(texts: readonly (readonly Token[])[]): Map<string, boolean> {
-  return markerPairs(texts, searchData().needMarkers);
+  return namePairTables(texts).needPairs;
 }
 
 /** The same of the one-word purpose markers ("để": "đề nghị" writes another word, "để làm" the marker). */
 export function purposeMarkerPairs(texts: readonly (readonly Token[])[]): Map<string, boolean> {
-  return markerPairs(texts, searchData().purposeMarkers);
+  return namePairTables(texts).purposePairs;
 }
 
-/** Whether a word of the tokens is typed with marks. (An indexed loop, no closure: the index build asks it of every name and alias, three times.) */
+/** Whether a word of the tokens is typed with marks. (An indexed loop, no closure: the index build asks it of every name and alias.) */
 function anyMarked(tokens: readonly Token[]): boolean {
   for (let i = 0; i < tokens.length; i++) if (tokens[i]!.marked) return true;
   return false;
 }
 
-function markerPairs(texts: readonly (readonly Token[])[], markerPhrases: readonly Phrase[]): Map<string, boolean> {
+/** The one-word markers written with marks, by their key: the tone they are written with ("muốn" for "muon"). */
+function markerTones(markerPhrases: readonly Phrase[]): Map<string, string> {
   const markers = new Map<string, string>();
   // (a marker written without marks, "xin", is spelt like no other word: its pairs are the catalog's words)
   for (const m of markerPhrases) if (m.keys.length === 1 && m.tone !== null && m.tone !== m.keys[0]) markers.set(m.keys[0]!, m.tone);
-  const pairs = new Map<string, boolean>();
-  for (let x = 0; x < texts.length; x++) {
-    const tokens = texts[x]!;
-    if (!anyMarked(tokens)) continue;
-    // (each word's marker, looked up once: the index build reads every name and alias here)
-    let aTone = tokens.length > 0 ? markers.get(tokens[0]!.key) : undefined;
-    for (let i = 1; i < tokens.length; i++) {
-      const a = tokens[i - 1]!;
-      const b = tokens[i]!;
-      const bTone = markers.get(b.key);
-      if (aTone !== undefined) {
-        const pair = `${a.key} ${b.key}`;
-        pairs.set(pair, (pairs.get(pair) ?? false) || a.tone !== aTone);
-      }
-      if (bTone !== undefined) {
-        const pair = `${a.key} ${b.key}`;
-        pairs.set(pair, (pairs.get(pair) ?? false) || b.tone !== bTone);
-      }
-      aTone = bTone;
-    }
-  }
-  return pairs;
+  return markers;
+}
+
+/** A pair of a marker table: whether some text writes it with another word than the marker (needMarkerPairs). */
+function markPair(pairs: Map<string, boolean>, pair: string, other: boolean): void {
+  pairs.set(pair, (pairs.get(pair) ?? false) || other);
 }
 
 /**
@@ -666,11 +651,55 @@ const NO_CONTENT_WORD: readonly (readonly ContentWordPair[])[] = [false, true].m
  * there.
  */
 export function contentWordPairs(texts: readonly (readonly Token[])[]): Map<string, ContentWordPair> {
-  const { stopWords, stopTones } = searchData();
-  // (The index build reads every name and alias here, before V8 has optimised it: each word's
-  // function-word test is made once a text, a place's counts only made when it is needed, and a
-  // pair is looked up by its two words: one object a pair, and no string for a pair met again —
-  // the catalog writes some 30,000 pairs with a function word, of 9,000 different ones.)
+  return namePairTables(texts).contentPairs;
+}
+
+/** The four tables of pairs of the catalog's names and aliases (needMarkerPairs, purposeMarkerPairs, contentWordPairs, synonymWordPairs). */
+export interface NamePairTables {
+  needPairs: Map<string, boolean>;
+  purposePairs: Map<string, boolean>;
+  contentPairs: Map<string, ContentWordPair>;
+  synonymPairs: Map<string, [Set<string> | null, Set<string> | null]>;
+}
+
+/** What a word (by its key) is to the pair tables: the tone of the need or purpose marker it is spelt as, whether it is spelt as a function word, or as a one-word synonym written with marks. */
+interface PairWord {
+  need: string | undefined;
+  purpose: string | undefined;
+  stop: boolean;
+  synonym: boolean;
+}
+
+/**
+ * The four pair tables of the texts' tokens (texts written without marks say nothing to any of
+ * them), read in one pass: the index build reads every name and alias here, before V8 has
+ * optimised it. Each word is looked up once, in one map of the words some table cares about
+ * (most words are none of them); a pair's string is made only where a table keeps it.
+ */
+export function namePairTables(texts: readonly (readonly Token[])[]): NamePairTables {
+  const { stopWords, stopTones, needMarkers, purposeMarkers } = searchData();
+  const pairWords = new Map<string, PairWord>();
+  const pairWord = (key: string): PairWord => {
+    let w = pairWords.get(key);
+    if (w === undefined) pairWords.set(key, (w = { need: undefined, purpose: undefined, stop: false, synonym: false }));
+    return w;
+  };
+  markerTones(needMarkers).forEach((tone, key) => (pairWord(key).need = tone));
+  markerTones(purposeMarkers).forEach((tone, key) => (pairWord(key).purpose = tone));
+  for (const key of stopWords) pairWord(key).stop = true;
+  for (const key of markedSynonymKeys()) pairWord(key).synonym = true;
+
+  const needPairs = new Map<string, boolean>();
+  const purposePairs = new Map<string, boolean>();
+  const synonymPairs = new Map<string, [Set<string> | null, Set<string> | null]>();
+  const addSynonym = (pair: string, place: 0 | 1, tone: string): void => {
+    let entry = synonymPairs.get(pair);
+    if (entry === undefined) synonymPairs.set(pair, (entry = [null, null]));
+    (entry[place] ??= new Set()).add(sameToneKey(tone));
+  };
+  // (contentWordPairs: a place's counts only made when it is needed, and a pair is looked up by its
+  // two words: one object a pair, and no string for a pair met again — the catalog writes some
+  // 30,000 pairs with a function word, of 9,000 different ones)
   const byFirst = new Map<string, Map<string, PairFound>>();
   const found: PairFound[] = [];
   const count = (place: ContentPlace, t: Token): ContentPlace => {
@@ -683,33 +712,46 @@ export function contentWordPairs(texts: readonly (readonly Token[])[]): Map<stri
     const tokens = texts[x]!;
     if (!anyMarked(tokens)) continue;
     let a = tokens[0];
-    let aStop = a !== undefined && stopWords.has(a.key);
+    let aw = a === undefined ? undefined : pairWords.get(a.key);
     for (let i = 1; i < tokens.length; i++) {
       const b = tokens[i]!;
-      const bStop = stopWords.has(b.key);
-      if (aStop || bStop) {
-        let after = byFirst.get(a!.key);
-        if (after === undefined) byFirst.set(a!.key, (after = new Map()));
-        let entry = after.get(b.key);
-        if (entry === undefined) {
-          after.set(b.key, (entry = new PairFound(`${a!.key} ${b.key}`, a!.tone, b.tone)));
-          found.push(entry);
-        } else entry.write(a!.tone, b.tone);
-        if (aStop) entry.at0 = count(entry.at0, a!);
-        if (bStop) entry.at1 = count(entry.at1, b);
+      const bw = pairWords.get(b.key);
+      if (aw !== undefined || bw !== undefined) {
+        // (the pair's string, for the marker and synonym tables: only where one of them keeps it)
+        const keptByKey = aw?.need !== undefined || bw?.need !== undefined || aw?.purpose !== undefined || bw?.purpose !== undefined || aw?.synonym === true || bw?.synonym === true;
+        const pair = keptByKey ? `${a!.key} ${b.key}` : "";
+        if (aw?.need !== undefined) markPair(needPairs, pair, a!.tone !== aw.need);
+        if (bw?.need !== undefined) markPair(needPairs, pair, b.tone !== bw.need);
+        if (aw?.purpose !== undefined) markPair(purposePairs, pair, a!.tone !== aw.purpose);
+        if (bw?.purpose !== undefined) markPair(purposePairs, pair, b.tone !== bw.purpose);
+        const aStop = aw?.stop === true;
+        const bStop = bw?.stop === true;
+        if (aStop || bStop) {
+          let after = byFirst.get(a!.key);
+          if (after === undefined) byFirst.set(a!.key, (after = new Map()));
+          let entry = after.get(b.key);
+          if (entry === undefined) {
+            after.set(b.key, (entry = new PairFound(`${a!.key} ${b.key}`, a!.tone, b.tone)));
+            found.push(entry);
+          } else entry.write(a!.tone, b.tone);
+          if (aStop) entry.at0 = count(entry.at0, a!);
+          if (bStop) entry.at1 = count(entry.at1, b);
+        }
+        if (aw?.synonym === true) addSynonym(pair, 0, a!.tone);
+        if (bw?.synonym === true) addSynonym(pair, 1, b.tone);
       }
       a = b;
-      aStop = bStop;
+      aw = bw;
     }
   }
-  const pairs = new Map<string, ContentWordPair>();
+  const contentPairs = new Map<string, ContentWordPair>();
   for (let i = 0; i < found.length; i++) {
     const { key, at0, at1 } = found[i]!;
     const tones: [string | null, string | null] = [at0 ? at0.most() : null, at1 ? at1.most() : null];
-    if (tones[0] === null && tones[1] === null) pairs.set(key, NO_CONTENT_WORD[at0 === null ? 1 : 0]![at1 === null ? 1 : 0]!);
-    else pairs.set(key, { tones, functionWord: [at0 === null, at1 === null], written: found[i]!.moreWritten ?? new Set([`${found[i]!.tone0} ${found[i]!.tone1}`]) });
+    if (tones[0] === null && tones[1] === null) contentPairs.set(key, NO_CONTENT_WORD[at0 === null ? 1 : 0]![at1 === null ? 1 : 0]!);
+    else contentPairs.set(key, { tones, functionWord: [at0 === null, at1 === null], written: found[i]!.moreWritten ?? new Set([`${found[i]!.tone0} ${found[i]!.tone1}`]) });
   }
-  return pairs;
+  return { needPairs, purposePairs, contentPairs, synonymPairs };
 }
 
 /**
@@ -762,24 +804,8 @@ function markedSynonymKeys(): Set<string> {
   return keys;
 }
 
-export function synonymWordPairs(texts: Iterable<readonly Token[]>): Map<string, [Set<string> | null, Set<string> | null]> {
-  const keys = markedSynonymKeys();
-  const pairs = new Map<string, [Set<string> | null, Set<string> | null]>();
-  const add = (pair: string, place: 0 | 1, tone: string): void => {
-    let entry = pairs.get(pair);
-    if (entry === undefined) pairs.set(pair, (entry = [null, null]));
-    (entry[place] ??= new Set()).add(sameToneKey(tone));
-  };
-  for (const tokens of texts) {
-    if (!tokens.some((t) => t.marked)) continue;
-    for (let i = 1; i < tokens.length; i++) {
-      const a = tokens[i - 1]!;
-      const b = tokens[i]!;
-      if (keys.has(a.key)) add(`${a.key} ${b.key}`, 0, a.tone);
-      if (keys.has(b.key)) add(`${a.key} ${b.key}`, 1, b.tone);
-    }
-  }
-  return pairs;
+export function synonymWordPairs(texts: readonly (readonly Token[])[]): Map<string, [Set<string> | null, Set<string> | null]> {
+  return namePairTables(texts).synonymPairs;
 }
 
 /**
