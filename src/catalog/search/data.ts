@@ -106,6 +106,7 @@ const VariantsFile = z.object({
             code: z.string().min(1),
             label: z.string().min(1),
             priority: z.number().optional(),
+            selectedOnly: z.boolean().optional(),
             when: z.array(z.array(Condition).min(1)).optional(),
           }),
         )
@@ -266,6 +267,8 @@ export interface VariantMember {
   code: string;
   label: string;
   priority: number;
+  /** answered only when the question's words select it, never as the search's best answer in the group's default's stead */
+  selectedOnly?: boolean;
   when: VariantCondition[][];
 }
 
@@ -626,6 +629,7 @@ function readTables(): SearchData {
         code: m.code,
         label: m.label,
         priority: m.priority ?? 0,
+        ...(m.selectedOnly ? { selectedOnly: true } : {}),
         when: (m.when ?? []).map((alt) => alt.map((c) => (Array.isArray(c) ? { phrases: c.map(phraseOf) } : "age" in c ? { age: c.age } : { since: c.since }))),
       })),
     })),
