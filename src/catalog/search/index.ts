@@ -2515,7 +2515,10 @@ function withVariants(data: IndexData, q: ReadQuery, scored: Scored[], limit: nu
     const confidenceOf = (doc: Doc): number => scored.find((x) => x.doc === doc)?.confidence ?? 0;
     const mine = ownWordsSaid(data, q, best, plain);
     const theirs = ownWordsSaid(data, q, plain, best);
-    const chosen = best !== plain && present.some((m) => m.code === first.code) && (mine > theirs || (mine === theirs && confidenceOf(best) - confidenceOf(plain) >= data.sibling.variantClearlyAhead));
+    // (a member answered only when its words are said, a joint procedure of several acts asked for
+    // together, is no such choice: one of its acts said in a story, the parents' residence or ID
+    // card, leaves the single act, the default)
+    const chosen = best !== plain && present.some((m) => m.code === first.code && !m.selectedOnly) && (mine > theirs || (mine === theirs && confidenceOf(best) - confidenceOf(plain) >= data.sibling.variantClearlyAhead));
     return { kind: "match", results: put(chosen ? first.code : group.default) };
   }
   const offered = selected.length > 1 ? selected : present;
