@@ -991,11 +991,25 @@ const bySecondOf = new WeakMap<readonly Synonym[], { single: Synonym[]; bySecond
 function synonymsBefore(candidates: readonly Synonym[], next: Token | undefined): readonly Synonym[] {
   let index = bySecondOf.get(candidates);
   if (index === undefined) {
-    const single = candidates.filter((s) => s.say.keys.length === 1);
+    // (each list in the candidates' order, made in two passes: a filter of all the candidates for
+    // each second word grew with the square of a long list)
+    const single: Synonym[] = [];
     const bySecond = new Map<string, Synonym[]>();
-    for (const s of candidates) {
-      const second = s.say.keys[1];
-      if (second !== undefined && !bySecond.has(second)) bySecond.set(second, candidates.filter((c) => c.say.keys.length === 1 || c.say.keys[1] === second));
+    const lists: Synonym[][] = [];
+    for (let c = 0; c < candidates.length; c++) {
+      const second = candidates[c]!.say.keys[1];
+      if (second !== undefined && !bySecond.has(second)) {
+        const list: Synonym[] = [];
+        bySecond.set(second, list);
+        lists.push(list);
+      }
+    }
+    for (let c = 0; c < candidates.length; c++) {
+      const s = candidates[c]!;
+      if (s.say.keys.length === 1) {
+        single.push(s);
+        for (let l = 0; l < lists.length; l++) lists[l]!.push(s);
+      } else if (s.say.keys[1] !== undefined) bySecond.get(s.say.keys[1])!.push(s);
     }
     index = { single, bySecond };
     bySecondOf.set(candidates, index);
