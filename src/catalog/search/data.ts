@@ -16,7 +16,7 @@ import { tokenize, wordsOf, type Token } from "./tokenize.js";
 
 const about = z.string().min(1);
 
-const AbbreviationsFile = z.object({ about, entries: z.record(z.string(), z.string().min(1)) });
+const AbbreviationsFile = z.object({ about, entries: z.record(z.string(), z.string().min(1)), closingTags: z.array(z.object({ word: z.string().min(1), means: z.string().min(1), after: z.array(z.string().min(1)).min(1) })).optional() });
 const QuantityIdiom = z.object({ word: z.string().min(1), before: z.array(z.string().min(1)), number: z.boolean().optional(), amounts: z.array(z.string().min(1)).optional(), unlessPrev: z.array(z.string().min(1)).optional(), evenAfterPrev: z.array(z.string().min(1)).optional(), unlessNumberAfter: z.boolean().optional() });
 /** stopwords.json plainFunctionWords, plainContentWords: a word, and the words before it ('before') or after it ('after', unless one of 'unlessNext' follows) that make it so. */
 const PlainWord = z
@@ -106,6 +106,7 @@ const VariantsFile = z.object({
             code: z.string().min(1),
             label: z.string().min(1),
             priority: z.number().optional(),
+            selectedOnly: z.boolean().optional(),
             when: z.array(z.array(Condition).min(1)).optional(),
           }),
         )
@@ -266,6 +267,8 @@ export interface VariantMember {
   code: string;
   label: string;
   priority: number;
+  /** answered only when the question's words select it, never as the search's best answer in the group's default's stead */
+  selectedOnly?: boolean;
   when: VariantCondition[][];
 }
 
@@ -311,6 +314,8 @@ export interface SearchData {
   abbreviations: Map<string, string[]>;
   /** each abbreviation's words as tokens, with the marks the table writes them with ("cmnd" → "chứng minh nhân dân") */
   abbreviationTokens: Map<string, Token[]>;
+  /** a chat spelling that closes a clause after one of the words given is a question tag ("đc hk": "được không"), not the abbreviation: its words as tokens, and those words' keys */
+  closingTags: Map<string, { means: Token[]; after: Set<string> }>;
   stopWords: Set<string>;
   /** tone signatures of the stop words: a word typed with marks is a stop word by its marks ("hỏi" is, "hội" is not) */
   stopTones: Set<string>;
@@ -563,6 +568,7 @@ function readTables(): SearchData {
   return {
     abbreviations: new Map(Object.entries(abbreviations.entries).map(([abbr, words]) => [keys(abbr).join(""), keys(words)])),
     abbreviationTokens: new Map(Object.entries(abbreviations.entries).map(([abbr, words]) => [keys(abbr).join(""), tokenize(words)])),
+    closingTags: new Map((abbreviations.closingTags ?? []).map((t) => [keys(t.word).join(""), { means: tokenize(t.means), after: new Set(t.after.map((w) => keys(w).join(" "))) }])),
     stopWords: stopKeys,
     purposeMarkers: stop.purposeMarkers.map(phraseOf),
     needMarkers: (stop.needMarkers ?? []).map(phraseOf),
@@ -623,6 +629,7 @@ function readTables(): SearchData {
         code: m.code,
         label: m.label,
         priority: m.priority ?? 0,
+        ...(m.selectedOnly ? { selectedOnly: true } : {}),
         when: (m.when ?? []).map((alt) => alt.map((c) => (Array.isArray(c) ? { phrases: c.map(phraseOf) } : "age" in c ? { age: c.age } : { since: c.since }))),
       })),
     })),

@@ -385,7 +385,8 @@ class TermTable {
   readonly keys: string[] = [];
   private readonly keyTerm: number[] = [];
   /** the pairs' term numbers + 1 (0: a free slot), by their keys' numbers (open addressing: the slot after a taken one) */
-  private pairSlots = new Int32Array(1 << 15);
+  // (room for 32,768 pairs without growing: the catalog writes some 22,000)
+  private pairSlots = new Int32Array(1 << 16);
   private pairCount = 0;
   /** by key number: whether a text written with marks writes it without (tonesOf has its 0), and whether a name or alias does (flat has it) */
   private readonly plainWritten: boolean[] = [];
@@ -1010,14 +1011,15 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   // generic words count for little: their weight is a fraction of their rarity
   // a pair of two generic or function words ("xin giấy", "làm giấy") is generic too
   const generic = new Set(data.generic);
-  const plainKeys: (boolean | undefined)[] = [];
+  // (by key number: 0 not asked yet, 1 no, 2 yes; not an array of holes filled out of order)
+  const plainKeys = new Uint8Array(table.keys.length);
   const plain = (key: number): boolean => {
-    let is = plainKeys[key];
-    if (is === undefined) {
+    let is = plainKeys[key]!;
+    if (is === 0) {
       const k = table.keys[key]!;
-      plainKeys[key] = is = data.generic.has(k) || stop.has(k) || /^\d+$/.test(k);
+      plainKeys[key] = is = data.generic.has(k) || stop.has(k) || /^\d+$/.test(k) ? 2 : 1;
     }
-    return is;
+    return is === 2;
   };
   // (a name's generic words still tell siblings apart: "cấp lại" against "cấp đổi")
   const numbers = new Map<string, number>();
@@ -1091,7 +1093,12 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   // words the catalog writes with marks, as written (what typo repair leaves alone when typed so);
   // and the tones it writes each word with, in texts written with marks ("được": "duoc" is 5)
   const { flat, written, tonesOf } = table;
-  const texts = procedures.flatMap((p) => [p.name, ...p.aliases]).map(tokensOf);
+  // (the tokens each procedure kept of its name and aliases: the build's cache's, not looked up again)
+  const texts: (readonly Token[])[] = [];
+  for (let id = 0; id < docs.length; id++) {
+    const strong = docs[id]!.strongTokens;
+    for (let i = 0, named = 1 + procedures[id]!.aliases.length; i < named; i++) texts.push(strong[i]!);
+  }
   // (the four tables of their pairs, read in one pass)
   const { needPairs, purposePairs, contentPairs, synonymPairs } = namePairTables(texts);
   const index: IndexData = { mini, postings: new Map(), stored: null, readings: readOf, docs, byCode, idf, terms, nameIdf, vocabulary: { words, bigrams, frequency, flat, written, tonesOf }, groupsOf, generic, stop, strongTerms, maxIdf: Math.log(1 + (n - 0.5) / 1.5), commonIdf: Math.log(1 + (n - COMMON_SHARE * n + 0.5) / (COMMON_SHARE * n + 0.5)), plainTerms: new Set(data.plainVariantWords.flatMap(keysOf)), markerPairs: needPairs, purposePairs, contentPairs, wordPairs: synonymPairs, sibling: SIBLING_TUNING };
@@ -2508,7 +2515,10 @@ function withVariants(data: IndexData, q: ReadQuery, scored: Scored[], limit: nu
     const confidenceOf = (doc: Doc): number => scored.find((x) => x.doc === doc)?.confidence ?? 0;
     const mine = ownWordsSaid(data, q, best, plain);
     const theirs = ownWordsSaid(data, q, plain, best);
-    const chosen = best !== plain && present.some((m) => m.code === first.code) && (mine > theirs || (mine === theirs && confidenceOf(best) - confidenceOf(plain) >= data.sibling.variantClearlyAhead));
+    // (a member answered only when its words are said, a joint procedure of several acts asked for
+    // together, is no such choice: one of its acts said in a story, the parents' residence or ID
+    // card, leaves the single act, the default)
+    const chosen = best !== plain && present.some((m) => m.code === first.code && !m.selectedOnly) && (mine > theirs || (mine === theirs && confidenceOf(best) - confidenceOf(plain) >= data.sibling.variantClearlyAhead));
     return { kind: "match", results: put(chosen ? first.code : group.default) };
   }
   const offered = selected.length > 1 ? selected : present;

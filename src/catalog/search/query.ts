@@ -188,10 +188,18 @@ export function saysPhrase(said: readonly (readonly string[])[], phrase: Phrase)
   return false;
 }
 
-export function expandAbbreviations(tokens: readonly Token[]): Token[] {
-  const { abbreviationTokens } = searchData();
+export function expandAbbreviations(tokens: readonly Token[], closing?: ReadonlySet<Token>): Token[] {
+  const { abbreviationTokens, closingTags } = searchData();
   const out: Token[] = [];
-  for (const t of tokens) {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    // a chat spelling that closes the question or a clause after a word asking whether
+    // ("… được hk?") is a question tag, "không", not the abbreviation it is elsewhere ("nhập hk")
+    const tag = closing !== undefined && !t.marked ? closingTags.get(t.key) : undefined;
+    if (tag !== undefined && i > 0 && (i === tokens.length - 1 || closing!.has(t)) && tag.after.has(tokens[i - 1]!.key)) {
+      out.push(...tag.means.map((m) => ({ ...m })));
+      continue;
+    }
     // the words as the table writes them, marks and all: a question written with marks would
     // otherwise read them as typed without ("cmnd" as "chung minh", not "chứng minh")
     const words = abbreviationTokens.get(t.key);
@@ -983,11 +991,25 @@ const bySecondOf = new WeakMap<readonly Synonym[], { single: Synonym[]; bySecond
 function synonymsBefore(candidates: readonly Synonym[], next: Token | undefined): readonly Synonym[] {
   let index = bySecondOf.get(candidates);
   if (index === undefined) {
-    const single = candidates.filter((s) => s.say.keys.length === 1);
+    // (each list in the candidates' order, made in two passes: a filter of all the candidates for
+    // each second word grew with the square of a long list)
+    const single: Synonym[] = [];
     const bySecond = new Map<string, Synonym[]>();
-    for (const s of candidates) {
-      const second = s.say.keys[1];
-      if (second !== undefined && !bySecond.has(second)) bySecond.set(second, candidates.filter((c) => c.say.keys.length === 1 || c.say.keys[1] === second));
+    const lists: Synonym[][] = [];
+    for (let c = 0; c < candidates.length; c++) {
+      const second = candidates[c]!.say.keys[1];
+      if (second !== undefined && !bySecond.has(second)) {
+        const list: Synonym[] = [];
+        bySecond.set(second, list);
+        lists.push(list);
+      }
+    }
+    for (let c = 0; c < candidates.length; c++) {
+      const s = candidates[c]!;
+      if (s.say.keys.length === 1) {
+        single.push(s);
+        for (let l = 0; l < lists.length; l++) lists[l]!.push(s);
+      } else if (s.say.keys[1] !== undefined) bySecond.get(s.say.keys[1])!.push(s);
     }
     index = { single, bySecond };
     bySecondOf.set(candidates, index);
@@ -1151,7 +1173,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   const sentences = typeof query === "string" ? sentenceTokens(clip(query)) : null;
   const tokens =
     typeof query === "string"
-      ? readPlainFunctionWords(dropQuantityIdioms(repairPairs(repairTokens(expandAbbreviations(sentences!.tokens), vocabulary), vocabulary, (t) => stopWords.has(t.key) || named.has(t.key))))
+      ? readPlainFunctionWords(dropQuantityIdioms(repairPairs(repairTokens(expandAbbreviations(sentences!.tokens, new Set([...sentences!.ends, ...sentences!.clauseEnds])), vocabulary), vocabulary, (t) => stopWords.has(t.key) || named.has(t.key))))
       : [...query];
   // (where sentences and clauses end, by position: the reading steps below that give a word a new
   // object, a tone read or a mark added, keep its place, and the end of its clause with it)
