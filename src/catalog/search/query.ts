@@ -1260,6 +1260,7 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   const denied = deniedPositions(tokens, sentences?.clauseEnds ?? new Set());
   const referred = (i: number): boolean => referent !== null && ((i >= referent.from && i < referent.to) || i >= referent.askFrom);
   const consumed = new Array<boolean>(tokens.length).fill(false);
+  const crossesClause = (at: number, len: number): boolean => sentences !== null && tokens.slice(at, at + len - 1).some((t) => sentences.clauseEnds.has(t) || sentences.ends.has(t));
   let run: Token[] = [];
   let runWeight = 1;
   let runNeed = need === 0;
@@ -1270,7 +1271,9 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
     run = [];
   };
   for (let i = 0; i < tokens.length; ) {
-    const best = synonymAt(tokens, i, otherWordAt(i), plainStop, knownPair);
+    const found = synonymAt(tokens, i, otherWordAt(i), plainStop, knownPair);
+    // (a synonym is read within one clause: the last word before a comma and the first after it are no phrase)
+    const best = found !== null && crossesClause(i, found.say.keys.length) ? null : found;
     const w = weightAt(i);
     if (w !== runWeight || (i >= need) !== runNeed || heard(i) !== runHeard || referred(i) !== runReferred) {
       flush();
