@@ -384,6 +384,8 @@ class TermTable {
   /** by key number: the key and its term number (−1 until a text uses it as a term, not as a function word) */
   readonly keys: string[] = [];
   private readonly keyTerm: number[] = [];
+  /** by key number: a key that is no term as indexTerms gives it (behind a NUL), once asked */
+  private readonly unindexed: string[] = [];
   /** the pairs' term numbers + 1 (0: a free slot), by their keys' numbers (open addressing: the slot after a taken one) */
   // (room for 32,768 pairs without growing: the catalog writes some 22,000)
   private pairSlots = new Int32Array(1 << 16);
@@ -576,7 +578,12 @@ class TermTable {
     return tones;
   }
 
-  /** The terms of catalog text as MiniSearch indexes them (textTerms): a name's or alias's as the build read it. */
+  /**
+   * The terms of catalog text as MiniSearch indexes them (textTerms): a name's or alias's as the
+   * build read it. A word that is no term (a function word wherever the catalog uses it) is given
+   * as itself behind a NUL (unindexed): still one distinct token, as MiniSearch counts a field's
+   * length, and dropped by processTerm at a glance, with no lookup of the word.
+   */
   indexTerms(text: string): string[] {
     if (!text.includes("\n")) return this.lineTerms(text);
     const lines = text.split("\n");
@@ -588,17 +595,28 @@ class TermTable {
     return out;
   }
 
-  /** textTerms of a line: a name's or alias's from the numbers the build kept. */
+  /** textTerms of a line (indexTerms: a word that is no term behind a NUL): a name's or alias's from the numbers the build kept. */
   private lineTerms(line: string): string[] {
     const entry = this.entryOf.get(line);
     const at = entry === undefined ? -1 : (this.indexedAt[entry] ?? -1);
-    if (at < 0) return textTerms(line);
+    if (at < 0) {
+      // (a field: every word of it was read as a document's, numbersOf)
+      const out = textTerms(line);
+      for (let i = 0; i < out.length; i++) if (!out[i]!.includes(" ")) out[i] = this.indexedKey(this.keyNumbers.get(out[i]!)!);
+      return out;
+    }
     const words = this.indexedWords[entry!]!;
-    const { indexed, keys, terms } = this;
+    const { indexed, terms } = this;
     const out = new Array<string>(words > 0 ? 2 * words - 1 : 0);
-    for (let i = 0; i < words; i++) out[i] = keys[indexed[at + i]!]!;
+    for (let i = 0; i < words; i++) out[i] = this.indexedKey(indexed[at + i]!);
     for (let i = words; i < out.length; i++) out[i] = terms[indexed[at + i]!]!;
     return out;
+  }
+
+  /** The key of key number k as indexTerms gives it: itself, or behind a NUL when it is no term (made once a key). */
+  private indexedKey(k: number): string {
+    if (this.keyTerm[k]! >= 0) return this.keys[k]!;
+    return (this.unindexed[k] ??= `\0${this.keys[k]!}`);
   }
 
   /**
@@ -1076,8 +1094,9 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   const mini = new MiniSearch<IndexedProcedure>({
     fields: ["name", "aliases", "field"],
     tokenize: (text) => table.indexTerms(text),
-    // (a pair is always a term: numbersOf made one of each pair of every text)
-    processTerm: (t) => (t.includes(" ") || idf.has(t) ? t : null),
+    // (a pair is always a term: numbersOf made one of each pair of every text; a word that is no
+    // term comes behind a NUL, indexTerms)
+    processTerm: (t) => (t.charCodeAt(0) === 0 ? null : t),
     searchOptions: { tokenize: (q) => q.split("\n").filter((t) => t !== ""), processTerm: (t) => t },
   });
   mini.addAll(
