@@ -1972,11 +1972,29 @@ function permissionAfter(tokens: readonly Token[], end: number): boolean {
  */
 function subjectAt(tokens: readonly Token[], at: number, len: number): boolean {
   const { subjectActs, stopWords, topicNegation } = searchData();
-  if (!tokens.slice(0, at).every((t) => stopWords.has(t.key))) return false;
+  // (a "why" that opens the question, "sao", "tại sao", "răng mà", asks about what befell the topic too)
+  if (!tokens.slice(0, at).every((t) => stopWords.has(t.key) || WHY_WORDS.has(t.key))) return false;
   // a topic the citizen says they lack, by a negator before it or in its own term ("không có …"),
   // is no subject: what the rest asks for is the question
   for (let i = 0; i < at + len; i++) if (topicNegation.negators.some((n) => phraseAt(n, tokens, i, true))) return false;
-  return subjectActs.some((p) => phraseAt(p, tokens, at + len, true));
+  return subjectActs.some((p) => phraseAt(p, tokens, afterOwner(tokens, at + len), true));
+}
+
+/** Words asking why, typed with or without marks (as keys): "sao", "tại sao", "vì sao", the central "răng". */
+const WHY_WORDS = new Set(["sao", "tai", "vi", "rang"]);
+/** Kin words that may own a paper ("của con tôi", "của mẹ tôi"), as keys, besides function words. */
+const OWNER_KIN = new Set(["con", "bo", "me", "ba", "ma", "cha", "ong", "anh", "chi", "em"]);
+
+/**
+ * Where the words after a topic go on past whose it is ("của tôi", "của con tui"): "của", then at
+ * most three function or kin words (else `at` itself).
+ */
+function afterOwner(tokens: readonly Token[], at: number): number {
+  if (tokens[at]?.key !== "cua") return at;
+  const { stopWords } = searchData();
+  let j = at + 1;
+  while (j < tokens.length && j <= at + 3 && (stopWords.has(tokens[j]!.key) || OWNER_KIN.has(tokens[j]!.key)) && !searchData().subjectActs.some((p) => phraseAt(p, tokens, j, true))) j++;
+  return j > at + 1 ? j : at;
 }
 
 /**
@@ -2332,6 +2350,7 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
       // story's: a long story spreads over words no name explains, but a name said whole is asked)
       const restSaysName = best !== undefined && restQuery.tokens.length >= LONG_REST_WORDS && best.confidence >= LONG_REST_CONFIDENT && best.nameCovered >= NAMED_OUTRIGHT;
       const restNames = best !== undefined && (best.confidence >= restConfident || longStory || restSaysName) && best.nameCovered >= NAMED_COVERED && !namesOtherTopic(best.doc);
+      if (process.env.DEBUG_OOS) console.error("OOS", oos.topic.topic, oos.term.keys?.join(" "), "| rest:", restQuery.tokens.map((t) => t.key).join(" "), "| best:", best?.doc.code, best?.confidence.toFixed(2), best?.nameCovered.toFixed(2), "top:", top?.doc.code, top?.confidence.toFixed(2), "restNames", restNames, "longStory", longStory, "circ", circumstance);
       if (!restNames && oos.topic.unrelated) return { kind: "no-match" };
       if (!restNames) return paperOfProcedure(data, q, oos, scored, limit) ?? { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
       // the rest is answered, and the topic is said too (where to go for it); the variant is the
