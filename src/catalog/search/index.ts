@@ -2350,7 +2350,6 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
       // story's: a long story spreads over words no name explains, but a name said whole is asked)
       const restSaysName = best !== undefined && restQuery.tokens.length >= LONG_REST_WORDS && best.confidence >= LONG_REST_CONFIDENT && best.nameCovered >= NAMED_OUTRIGHT;
       const restNames = best !== undefined && (best.confidence >= restConfident || longStory || restSaysName) && best.nameCovered >= NAMED_COVERED && !namesOtherTopic(best.doc);
-      if (process.env.DEBUG_OOS) console.error("OOS", oos.topic.topic, oos.term.keys?.join(" "), "| rest:", restQuery.tokens.map((t) => t.key).join(" "), "| best:", best?.doc.code, best?.confidence.toFixed(2), best?.nameCovered.toFixed(2), "top:", top?.doc.code, top?.confidence.toFixed(2), "restNames", restNames, "longStory", longStory, "circ", circumstance);
       if (!restNames && oos.topic.unrelated) return { kind: "no-match" };
       if (!restNames) return paperOfProcedure(data, q, oos, scored, limit) ?? { kind: "out-of-scope", topic: oos.topic.topic, whereToGo: oos.topic.whereToGo };
       // the rest is answered, and the topic is said too (where to go for it); the variant is the
