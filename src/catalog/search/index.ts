@@ -1991,11 +1991,29 @@ function permissionAfter(tokens: readonly Token[], end: number): boolean {
  */
 function subjectAt(tokens: readonly Token[], at: number, len: number): boolean {
   const { subjectActs, stopWords, topicNegation } = searchData();
-  if (!tokens.slice(0, at).every((t) => stopWords.has(t.key))) return false;
+  // (a "why" that opens the question, "sao", "tại sao", "răng mà", asks about what befell the topic too)
+  if (!tokens.slice(0, at).every((t) => stopWords.has(t.key) || WHY_WORDS.has(t.key))) return false;
   // a topic the citizen says they lack, by a negator before it or in its own term ("không có …"),
   // is no subject: what the rest asks for is the question
   for (let i = 0; i < at + len; i++) if (topicNegation.negators.some((n) => phraseAt(n, tokens, i, true))) return false;
-  return subjectActs.some((p) => phraseAt(p, tokens, at + len, true));
+  return subjectActs.some((p) => phraseAt(p, tokens, afterOwner(tokens, at + len), true));
+}
+
+/** Words asking why, typed with or without marks (as keys): "sao", "tại sao", "vì sao", the central "răng". */
+const WHY_WORDS = new Set(["sao", "tai", "vi", "rang"]);
+/** Kin words that may own a paper ("của con tôi", "của mẹ tôi"), as keys, besides function words. */
+const OWNER_KIN = new Set(["con", "bo", "me", "ba", "ma", "cha", "ong", "anh", "chi", "em"]);
+
+/**
+ * Where the words after a topic go on past whose it is ("của tôi", "của con tui"): "của", then at
+ * most three function or kin words (else `at` itself).
+ */
+function afterOwner(tokens: readonly Token[], at: number): number {
+  if (tokens[at]?.key !== "cua") return at;
+  const { stopWords } = searchData();
+  let j = at + 1;
+  while (j < tokens.length && j <= at + 3 && (stopWords.has(tokens[j]!.key) || OWNER_KIN.has(tokens[j]!.key)) && !searchData().subjectActs.some((p) => phraseAt(p, tokens, j, true))) j++;
+  return j > at + 1 ? j : at;
 }
 
 /**
