@@ -1791,6 +1791,9 @@ function conditionHolds(q: ReadQuery, c: VariantMember["when"][number][number], 
   const within = (r: { min?: number; max?: number }, x: number): boolean => (r.min === undefined || x >= r.min) && (r.max === undefined || x <= r.max);
   if ("age" in c) return q.ages.some((a) => within(c.age, a));
   if ("since" in c) return q.since.some((y) => within(c.since, y));
+  // a thing the question says only in words a negator denies (an ID card not wanted yet, "chưa
+  // cần" before it): the variant without it is asked for
+  if ("denied" in c) return c.denied.some((p) => saysPhrase(q.said, p) && !saysPhrase(q.affirmed, p) && !typedOtherwise(q, p));
   // a phrase the question says only in words a negator denies ("chưa cần tạm trú") does not hold;
   // one that is itself a denial ("chưa từng", "không còn") is read in all the question says, and so
   // are the others of an alternative such a denial holds for (what "không lưu sổ" denies is its subject)
