@@ -86,7 +86,7 @@ const OutOfScopeFile = z.object({
   requestAlternatives: z.array(z.string().min(1)).optional(),
 });
 const Range = z.object({ min: z.number().int().optional(), max: z.number().int().optional() });
-const Condition = z.union([z.array(z.string().min(1)).min(1), z.object({ age: Range }), z.object({ since: Range })]);
+const Condition = z.union([z.array(z.string().min(1)).min(1), z.object({ age: Range }), z.object({ since: Range }), z.object({ denied: z.array(z.string().min(1)).min(1) })]);
 const VariantsFile = z.object({
   about,
   exclusive: z.array(z.object({ id: z.string().min(1), values: z.array(z.object({ label: z.string().min(1), says: z.array(z.string().min(1)), names: z.array(z.string().min(1)) })).min(2) })).optional(),
@@ -261,7 +261,7 @@ export interface Synonym {
   yieldAlways: Phrase[];
 }
 
-export type VariantCondition = { phrases: Phrase[] } | { age: { min?: number; max?: number } } | { since: { min?: number; max?: number } };
+export type VariantCondition = { phrases: Phrase[] } | { age: { min?: number; max?: number } } | { since: { min?: number; max?: number } } | { denied: Phrase[] };
 
 export interface VariantMember {
   code: string;
@@ -630,7 +630,7 @@ function readTables(): SearchData {
         label: m.label,
         priority: m.priority ?? 0,
         ...(m.selectedOnly ? { selectedOnly: true } : {}),
-        when: (m.when ?? []).map((alt) => alt.map((c) => (Array.isArray(c) ? { phrases: c.map(phraseOf) } : "age" in c ? { age: c.age } : { since: c.since }))),
+        when: (m.when ?? []).map((alt) => alt.map((c) => (Array.isArray(c) ? { phrases: c.map(phraseOf) } : "age" in c ? { age: c.age } : "since" in c ? { since: c.since } : { denied: c.denied.map(phraseOf) }))),
       })),
     })),
     personProcedures: subjects.personProcedures.map(phraseOf),

@@ -384,6 +384,8 @@ class TermTable {
   /** by key number: the key and its term number (−1 until a text uses it as a term, not as a function word) */
   readonly keys: string[] = [];
   private readonly keyTerm: number[] = [];
+  /** by key number: a key that is no term as indexTerms gives it (behind a NUL), once asked */
+  private readonly unindexed: string[] = [];
   /** the pairs' term numbers + 1 (0: a free slot), by their keys' numbers (open addressing: the slot after a taken one) */
   // (room for 32,768 pairs without growing: the catalog writes some 22,000)
   private pairSlots = new Int32Array(1 << 16);
@@ -576,7 +578,12 @@ class TermTable {
     return tones;
   }
 
-  /** The terms of catalog text as MiniSearch indexes them (textTerms): a name's or alias's as the build read it. */
+  /**
+   * The terms of catalog text as MiniSearch indexes them (textTerms): a name's or alias's as the
+   * build read it. A word that is no term (a function word wherever the catalog uses it) is given
+   * as itself behind a NUL (unindexed): still one distinct token, as MiniSearch counts a field's
+   * length, and dropped by processTerm at a glance, with no lookup of the word.
+   */
   indexTerms(text: string): string[] {
     if (!text.includes("\n")) return this.lineTerms(text);
     const lines = text.split("\n");
@@ -588,17 +595,28 @@ class TermTable {
     return out;
   }
 
-  /** textTerms of a line: a name's or alias's from the numbers the build kept. */
+  /** textTerms of a line (indexTerms: a word that is no term behind a NUL): a name's or alias's from the numbers the build kept. */
   private lineTerms(line: string): string[] {
     const entry = this.entryOf.get(line);
     const at = entry === undefined ? -1 : (this.indexedAt[entry] ?? -1);
-    if (at < 0) return textTerms(line);
+    if (at < 0) {
+      // (a field: every word of it was read as a document's, numbersOf)
+      const out = textTerms(line);
+      for (let i = 0; i < out.length; i++) if (!out[i]!.includes(" ")) out[i] = this.indexedKey(this.keyNumbers.get(out[i]!)!);
+      return out;
+    }
     const words = this.indexedWords[entry!]!;
-    const { indexed, keys, terms } = this;
+    const { indexed, terms } = this;
     const out = new Array<string>(words > 0 ? 2 * words - 1 : 0);
-    for (let i = 0; i < words; i++) out[i] = keys[indexed[at + i]!]!;
+    for (let i = 0; i < words; i++) out[i] = this.indexedKey(indexed[at + i]!);
     for (let i = words; i < out.length; i++) out[i] = terms[indexed[at + i]!]!;
     return out;
+  }
+
+  /** The key of key number k as indexTerms gives it: itself, or behind a NUL when it is no term (made once a key). */
+  private indexedKey(k: number): string {
+    if (this.keyTerm[k]! >= 0) return this.keys[k]!;
+    return (this.unindexed[k] ??= `\0${this.keys[k]!}`);
   }
 
   /**
@@ -1076,8 +1094,9 @@ function build(procedures: readonly SearchableProcedure[]): CatalogSearchIndex {
   const mini = new MiniSearch<IndexedProcedure>({
     fields: ["name", "aliases", "field"],
     tokenize: (text) => table.indexTerms(text),
-    // (a pair is always a term: numbersOf made one of each pair of every text)
-    processTerm: (t) => (t.includes(" ") || idf.has(t) ? t : null),
+    // (a pair is always a term: numbersOf made one of each pair of every text; a word that is no
+    // term comes behind a NUL, indexTerms)
+    processTerm: (t) => (t.charCodeAt(0) === 0 ? null : t),
     searchOptions: { tokenize: (q) => q.split("\n").filter((t) => t !== ""), processTerm: (t) => t },
   });
   mini.addAll(
@@ -1772,6 +1791,9 @@ function conditionHolds(q: ReadQuery, c: VariantMember["when"][number][number], 
   const within = (r: { min?: number; max?: number }, x: number): boolean => (r.min === undefined || x >= r.min) && (r.max === undefined || x <= r.max);
   if ("age" in c) return q.ages.some((a) => within(c.age, a));
   if ("since" in c) return q.since.some((y) => within(c.since, y));
+  // a thing the question says only in words a negator denies (an ID card not wanted yet, "chưa
+  // cần" before it): the variant without it is asked for
+  if ("denied" in c) return c.denied.some((p) => saysPhrase(q.said, p) && !saysPhrase(q.affirmed, p) && !typedOtherwise(q, p));
   // a phrase the question says only in words a negator denies ("chưa cần tạm trú") does not hold;
   // one that is itself a denial ("chưa từng", "không còn") is read in all the question says, and so
   // are the others of an alternative such a denial holds for (what "không lưu sổ" denies is its subject)
@@ -1972,11 +1994,29 @@ function permissionAfter(tokens: readonly Token[], end: number): boolean {
  */
 function subjectAt(tokens: readonly Token[], at: number, len: number): boolean {
   const { subjectActs, stopWords, topicNegation } = searchData();
-  if (!tokens.slice(0, at).every((t) => stopWords.has(t.key))) return false;
+  // (a "why" that opens the question, "sao", "tại sao", "răng mà", asks about what befell the topic too)
+  if (!tokens.slice(0, at).every((t) => stopWords.has(t.key) || WHY_WORDS.has(t.key))) return false;
   // a topic the citizen says they lack, by a negator before it or in its own term ("không có …"),
   // is no subject: what the rest asks for is the question
   for (let i = 0; i < at + len; i++) if (topicNegation.negators.some((n) => phraseAt(n, tokens, i, true))) return false;
-  return subjectActs.some((p) => phraseAt(p, tokens, at + len, true));
+  return subjectActs.some((p) => phraseAt(p, tokens, afterOwner(tokens, at + len), true));
+}
+
+/** Words asking why, typed with or without marks (as keys): "sao", "tại sao", "vì sao", the central "răng". */
+const WHY_WORDS = new Set(["sao", "tai", "vi", "rang"]);
+/** Kin words that may own a paper ("của con tôi", "của mẹ tôi"), as keys, besides function words. */
+const OWNER_KIN = new Set(["con", "bo", "me", "ba", "ma", "cha", "ong", "anh", "chi", "em"]);
+
+/**
+ * Where the words after a topic go on past whose it is ("của tôi", "của con tui"): "của", then at
+ * most three function or kin words (else `at` itself).
+ */
+function afterOwner(tokens: readonly Token[], at: number): number {
+  if (tokens[at]?.key !== "cua") return at;
+  const { stopWords } = searchData();
+  let j = at + 1;
+  while (j < tokens.length && j <= at + 3 && (stopWords.has(tokens[j]!.key) || OWNER_KIN.has(tokens[j]!.key)) && !searchData().subjectActs.some((p) => phraseAt(p, tokens, j, true))) j++;
+  return j > at + 1 ? j : at;
 }
 
 /**

@@ -1054,6 +1054,8 @@ function synonymAt(tokens: readonly Token[], i: number, skip?: (s: Synonym) => b
     // there ("mat can" before a verb is "mất cần", not "mất căn")
     const unless = next ? s.unlessNext.get(next.key) : undefined;
     if (next && unless && (next.marked ? unless.has(next.tone) : !functionWord?.(next) || writesFunctionWord(unless))) continue;
+    // (so too past a count and a classifier: "một chiếc" before the car imported)
+    if (s.unlessNext.size > 0 && ruledOutPastCount(s, tokens, i + s.say.keys.length)) continue;
     if (ruledOutBefore(s, tokens, i)) continue;
     if (classifiesNext(s.say, tokens, i, knownPair)) continue;
     if (s.after.length > 0 && !saidBefore(s.after, tokens, i)) continue;
@@ -1062,6 +1064,26 @@ function synonymAt(tokens: readonly Token[], i: number, skip?: (s: Synonym) => b
     best = s;
   }
   return best;
+}
+
+/** Number words that may stand, with a noun classifier, between a phrase and the noun it is said of ("một chiếc xe"). */
+const COUNT_WORDS = new Set(["mot", "hai", "ba", "bon", "nam", "may", "vai", "cac", "nhung"]);
+
+/**
+ * Whether, past a count ("một", "2", "mấy") and a noun classifier ("chiếc", "cái") right after a
+ * synonym's phrase, the next word is one of its `unlessNext` (typed with marks, its own; without,
+ * its letters): the goods counted are what the phrase is said of, as if they followed it.
+ */
+function ruledOutPastCount(s: Synonym, tokens: readonly Token[], at: number): boolean {
+  let j = at;
+  const count = tokens[j];
+  if (count === undefined || !(COUNT_WORDS.has(count.key) || /^\d+$/.test(count.key))) return false;
+  j++;
+  const classifier = tokens[j];
+  if (classifier === undefined || !searchData().nounClassifiers.some((c) => c.keys.length === 1 && c.keys[0] === classifier.key && (!classifier.marked || c.tone === null || sameToneKey(c.tone) === sameToneKey(classifier.tone)))) return false;
+  const next = tokens[j + 1];
+  const unless = next ? s.unlessNext.get(next.key) : undefined;
+  return next !== undefined && unless !== undefined && (!next.marked || unless.has(next.tone));
 }
 
 /**
