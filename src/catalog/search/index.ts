@@ -1992,6 +1992,14 @@ function clauseSubjectAt(tokens: readonly Token[], from: number, at: number, len
   return [...clauseSubjectActs, ...subjectActs].some((p) => phraseAt(p, tokens, at + len, true));
 }
 
+/** In a question of this many words or more (a story), a topic before words demanding a paper is who demands it (storyDemandAfter). */
+const STORY_DEMAND_WORDS = 30;
+
+/** Whether the words at `at` demand a paper of the citizen ("bắt nộp", "đòi phải có": out-of-scope.json agencyAsks.storyAfter). */
+function storyDemandAfter(tokens: readonly Token[], at: number): boolean {
+  return searchData().agencyAsks.storyAfter.some((a) => phraseAt(a, tokens, at, true));
+}
+
 /** Whether the institution at the span asks for a paper ("nộp cho ngân hàng", "ngân hàng đòi …"): a circumstance. */
 function askingAgency(tokens: readonly Token[], at: number, len: number): boolean {
   const { before, after } = searchData().agencyAsks;
@@ -2098,6 +2106,8 @@ function outOfScopeTopic(data: IndexData, q: ReadQuery): TopicFound | null {
     if (topic.unrelated && spans.some(([at]) => causedAt(q.tokens, at))) continue;
     // an institution that asks for the paper ("ngân hàng … đòi", "nộp cho trường") is a circumstance
     if (topic.agency && spans.some(([at, len]) => askingAgency(q.tokens, at, len))) continue;
+    // so is, in a long story, any topic right before words demanding a paper (an office that "bắt nộp" a paper)
+    if (q.tokens.length >= STORY_DEMAND_WORDS && spans.some(([at, len]) => storyDemandAfter(q.tokens, at + len))) continue;
     // a topic the citizen says they do not have is more likely a circumstance of the question
     // than its topic: it counts only when no topic is named plainly
     if (spans.some(([at]) => negatedAt(q.tokens, at))) {

@@ -362,7 +362,7 @@ const LATER_NEED_WORDS = 30;
 const LATER_NEED_CONTENT = 2;
 /**
  * Markers that do not state the need again in a later sentence: there "cần" asks what is needed
- * ("… cần mang giấy tờ gì?") and "xin" opens a question ("Xin hỏi …").
+ * ("… cần những gì?") and "xin" opens a question ("Xin hỏi …").
  */
 const LATER_NEED_SKIP = new Set(["can", "xin"]);
 
@@ -374,8 +374,8 @@ const LATER_NEED_SKIP = new Set(["can", "xin"]);
  * tách …": `otherWord` says whether they write it with another word, undefined when they do not
  * write it at all). `later`: in a long story (LATER_NEED_WORDS) whose last sentence stating a need
  * is not the first one's, the first marker of that sentence (not "cần" or "xin": LATER_NEED_SKIP),
- * when that sentence names something from it (LATER_NEED_CONTENT words): "Giờ cháu cần làm giấy
- * tờ nhập học, mở sổ …. Tôi muốn đăng ký …?" asks in its last sentence; else the first.
+ * when that sentence names something from it (LATER_NEED_CONTENT words): a paper another body
+ * needs told first ("… cần …"), then "… muốn …" in the last sentence, asks there; else the first.
  */
 function needStart(tokens: readonly Token[], content: (t: Token) => boolean, knownPair: (pair: string) => boolean, otherWord: (pair: string) => boolean | undefined, sentenceEnd: readonly number[] | null): { first: number; later: number } {
   const { needMarkers } = searchData();
