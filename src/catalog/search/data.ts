@@ -70,7 +70,7 @@ const OutOfScopeFile = z.object({
   unrelated: z.array(z.object({ topic: z.string().min(1), terms: z.array(z.string().min(1)).min(1) })).optional(),
   agenciesAbout: z.string().optional(),
   agencies: z.array(z.object({ topic: z.string().min(1), terms: z.array(z.string().min(1)).min(1), whereToGo: z.string().min(1) })).optional(),
-  agencyAsks: z.object({ before: z.array(z.string().min(1)), after: z.array(z.string().min(1)) }).optional(),
+  agencyAsks: z.object({ before: z.array(z.string().min(1)), after: z.array(z.string().min(1)), storyAfter: z.array(z.string().min(1)).optional() }).optional(),
   requestedAfter: z.array(z.string().min(1)).optional(),
   requestedOpening: z.array(z.string().min(1)).optional(),
   purposeAsked: z.array(z.string().min(1)).optional(),
@@ -372,7 +372,7 @@ export interface SearchData {
   /** words before a topic that is no administrative matter that make it a cause ("do thời tiết"): a circumstance */
   unrelatedCauses: Phrase[];
   /** an institution right after one of `before` ("nộp cho …") or right before one of `after` ("… đòi") asks for a paper: a circumstance */
-  agencyAsks: { before: Phrase[]; after: Phrase[] };
+  agencyAsks: { before: Phrase[]; after: Phrase[]; storyAfter: Phrase[] };
   /** a topic right after one of these ("xin …", "muốn …", "ra …") is what the question asks for */
   requestedAfter: Phrase[];
   /** a topic right after one of these ("thủ tục …") is what the question asks for, when only function words stand before them */
@@ -613,7 +613,7 @@ function readTables(): SearchData {
     registering: (outOfScope.registering ?? []).map(phraseOf),
     requestJoiners: (outOfScope.requestJoiners ?? []).map(phraseOf),
     requestAlternatives: (outOfScope.requestAlternatives ?? []).map(phraseOf),
-    agencyAsks: { before: (outOfScope.agencyAsks?.before ?? []).map(phraseOf), after: (outOfScope.agencyAsks?.after ?? []).map(phraseOf) },
+    agencyAsks: { before: (outOfScope.agencyAsks?.before ?? []).map(phraseOf), after: (outOfScope.agencyAsks?.after ?? []).map(phraseOf), storyAfter: (outOfScope.agencyAsks?.storyAfter ?? []).map(phraseOf) },
     topicNegation: { negators: (outOfScope.negation?.negators ?? []).map(phraseOf), between: (outOfScope.negation?.between ?? []).map(phraseOf), papers: (outOfScope.negation?.papers ?? []).map(phraseOf), questionTags: (outOfScope.negation?.questionTags ?? []).map(phraseOf), listJoiners: (outOfScope.negation?.listJoiners ?? []).map(phraseOf) },
     exclusive: (variants.exclusive ?? []).map((d) => ({ id: d.id, values: d.values.map((v) => ({ label: v.label, says: v.says.map(phraseOf), names: v.names.map(phraseOf) })) })),
     benefitActs: (variants.benefitActs ?? []).map((t) => phraseOf(t).keys.join(" ")),

@@ -2032,6 +2032,14 @@ function clauseSubjectAt(tokens: readonly Token[], from: number, at: number, len
   return [...clauseSubjectActs, ...subjectActs].some((p) => phraseAt(p, tokens, at + len, true));
 }
 
+/** In a question of this many words or more (a story), a topic before words demanding a paper is who demands it (storyDemandAfter). */
+const STORY_DEMAND_WORDS = 30;
+
+/** Whether the words at `at` demand a paper of the citizen ("bắt nộp", "đòi phải có": out-of-scope.json agencyAsks.storyAfter). */
+function storyDemandAfter(tokens: readonly Token[], at: number): boolean {
+  return searchData().agencyAsks.storyAfter.some((a) => phraseAt(a, tokens, at, true));
+}
+
 /** Whether the institution at the span asks for a paper ("nộp cho ngân hàng", "ngân hàng đòi …"): a circumstance. */
 function askingAgency(tokens: readonly Token[], at: number, len: number): boolean {
   const { before, after } = searchData().agencyAsks;
@@ -2114,7 +2122,7 @@ function outOfScopeTopic(data: IndexData, q: ReadQuery): TopicFound | null {
     // the rest keeps the marks the citizen typed ("mật ong" is not "mất")
     // after a story, a topic named in the clause stating the need: only that clause can outweigh it
     // (not for a topic that is no administrative matter: any procedure the question names outweighs it)
-    const inNeed = !topic.unrelated && q.needFrom > 0 && spans.every(([at]) => at >= q.needFrom);
+    const inNeed = !topic.unrelated && q.askFrom > 0 && spans.every(([at]) => at >= q.askFrom);
     // a topic asked for, then what it is for (a purpose clause, "… để …"): the purpose is not
     // another question (a procedure it names is not the paper asked for)
     const { rest, without } = questionWithout(q, dropped, inNeed);
@@ -2129,8 +2137,8 @@ function outOfScopeTopic(data: IndexData, q: ReadQuery): TopicFound | null {
     // a topic told only in the story before the clause stating the need (a topic said again in
     // that clause is what the clause asks about; not an institution, a weaker sign, which a long
     // story names again as where things happened)
-    const saidInNeed = !topic.agency && phraseSpans(term, q.tokens, (i) => i >= q.needFrom && !q.consumed[i] && outsidePurpose(i), true, keys) !== null;
-    const inStory = q.needFrom > 0 && spans.every(([at]) => at < q.needFrom) && !saidInNeed;
+    const saidInNeed = !topic.agency && phraseSpans(term, q.tokens, (i) => i >= q.askFrom && !q.consumed[i] && outsidePurpose(i), true, keys) !== null;
+    const inStory = q.askFrom > 0 && spans.every(([at]) => at < q.askFrom) && !saidInNeed;
     // (one right after a need that opens the question, "tôi muốn …", is asked for too: the
     // clause after it only adds a second ask, which must name its procedure fully to answer)
     const afterOpeningNeed = inStory && !topic.agency && spans.some(([at]) => openingNeedBefore(q.tokens, at));
@@ -2138,6 +2146,8 @@ function outOfScopeTopic(data: IndexData, q: ReadQuery): TopicFound | null {
     if (topic.unrelated && spans.some(([at]) => causedAt(q.tokens, at))) continue;
     // an institution that asks for the paper ("ngân hàng … đòi", "nộp cho trường") is a circumstance
     if (topic.agency && spans.some(([at, len]) => askingAgency(q.tokens, at, len))) continue;
+    // so is, in a long story, any topic right before words demanding a paper (an office that "bắt nộp" a paper)
+    if (q.tokens.length >= STORY_DEMAND_WORDS && spans.some(([at, len]) => storyDemandAfter(q.tokens, at + len))) continue;
     // a topic the citizen says they do not have is more likely a circumstance of the question
     // than its topic: it counts only when no topic is named plainly
     if (spans.some(([at]) => negatedAt(q.tokens, at))) {
@@ -2201,7 +2211,7 @@ function outOfScopeTopic(data: IndexData, q: ReadQuery): TopicFound | null {
   // (the topic's other terms said apart: a second mention of it, by other words)
   const apart = said.filter((s) => s.topic === found.topic.topic && ![...s.words].some((i) => all.has(i))).map((s) => s.term);
   if (all.size === found.words.size) return { ...found.topic, apart };
-  const inNeed = !found.topic.topic.unrelated && q.needFrom > 0 && [...all].every((i) => i >= q.needFrom);
+  const inNeed = !found.topic.topic.unrelated && q.askFrom > 0 && [...all].every((i) => i >= q.askFrom);
   return { ...found.topic, apart, ...questionWithout(q, all, inNeed) };
 }
 
@@ -2216,7 +2226,7 @@ function questionWithout(q: ReadQuery, dropped: ReadonlySet<number>, inNeed: boo
   const purposeFrom = q.purposeFrom - purposeMarkerLength(q);
   const purposeTo = purposeIsAsked(q) ? q.purposeFrom : q.purposeTo;
   return {
-    rest: q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.needFrom) && (i < purposeFrom || i >= purposeTo)),
+    rest: q.tokens.filter((_, i) => !dropped.has(i) && (!inNeed || i >= q.askFrom) && (i < purposeFrom || i >= purposeTo)),
     without: q.tokens.filter((_, i) => !dropped.has(i)),
   };
 }
@@ -2283,7 +2293,7 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
   // a topic told only in the story is a circumstance when the clause stating the need names a
   // procedure of its own (a story ending in "giờ phải làm sao" still asks about the topic)
   if (oos?.inStory && top !== undefined && top.confidence >= MATCH_THRESHOLD) {
-    const needQuery = read(data, q.tokens.slice(q.needFrom));
+    const needQuery = read(data, q.tokens.slice(q.askFrom));
     const need = scoreQuery(data, needQuery);
     // (when that clause itself names an out-of-scope matter plainly, or the topic follows a need
     // that opens the question, its procedure must be one whose name it covers: "… cần sổ tiết

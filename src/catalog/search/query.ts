@@ -115,6 +115,8 @@ export interface ReadQuery {
   needFrom: number;
   /** the terms of that clause (empty when no story comes before one) */
   needTerms: Set<string>;
+  /** where the clause that asks starts, against which out-of-scope topics told before it are weighed (outOfScopeTopic): in a long story whose later sentence states a need again ("… Tôi muốn …"), at that sentence's marker (needStart); else needFrom */
+  askFrom: number;
   /** in a question of STORY_FACT_WORDS words or more, the terms of a hearsay clause ("nghe nói …"; up to the clause stating the need when one follows it, or the end of its sentence) */
   heardTerms: Set<string>;
   /** when the question points back at a paper named earlier ("giấy đó"), the terms of the words naming it and of the sentence that points back (referentSpans); else empty */
@@ -354,18 +356,32 @@ function purposeStart(tokens: readonly Token[], knownPair: (pair: string) => boo
   return -1;
 }
 
+/** In a question of this many words or more, a later sentence may state the need again (needStart). */
+const LATER_NEED_WORDS = 30;
+/** How many words naming something a need stated again in a later sentence says at least. */
+const LATER_NEED_CONTENT = 2;
+/**
+ * Markers that do not state the need again in a later sentence: there "cần" asks what is needed
+ * ("… cần những gì?") and "xin" opens a question ("Xin hỏi …").
+ */
+const LATER_NEED_SKIP = new Set(["can", "xin"]);
+
 /**
  * Where the clause stating the need starts (at its marker: "muốn", "cần", "giờ"…), when words
  * before it tell a story and words after it name something; else 0. A marker typed without marks
  * that makes a catalog pair with a neighbour ("can cuoc", "thue muon") is that pair's word, unless
  * the catalog's names and aliases write that pair only with the marker itself (an alias's "muốn
  * tách …": `otherWord` says whether they write it with another word, undefined when they do not
- * write it at all).
+ * write it at all). `later`: in a long story (LATER_NEED_WORDS) whose last sentence stating a need
+ * is not the first one's, the first marker of that sentence (not "cần" or "xin": LATER_NEED_SKIP),
+ * when that sentence names something from it (LATER_NEED_CONTENT words): a paper another body
+ * needs told first ("… cần …"), then "… muốn …" in the last sentence, asks there; else the first.
  */
-function needStart(tokens: readonly Token[], content: (t: Token) => boolean, knownPair: (pair: string) => boolean, otherWord: (pair: string) => boolean | undefined): number {
+function needStart(tokens: readonly Token[], content: (t: Token) => boolean, knownPair: (pair: string) => boolean, otherWord: (pair: string) => boolean | undefined, sentenceEnd: readonly number[] | null): { first: number; later: number } {
   const { needMarkers } = searchData();
   const lookalike = insideLookalike(tokens);
   let contentBefore = false;
+  const found: number[] = [];
   for (let i = 1; i < tokens.length; i++) {
     contentBefore ||= content(tokens[i - 1]!);
     if (!contentBefore) continue;
@@ -374,10 +390,18 @@ function needStart(tokens: readonly Token[], content: (t: Token) => boolean, kno
       const unmarkedSingle = m.tone !== null && !t.marked && t.key === m.keys[0];
       if (!(phraseAt(m, tokens, i) || unmarkedSingle) || lookalike(i, i + m.keys.length)) continue;
       if (m.keys.length === 1 && pairWordAt(tokens, i, knownPair, otherWord)) continue;
-      if (tokens.slice(i + m.keys.length).some(content)) return i;
+      if (tokens.slice(i + m.keys.length).some(content)) {
+        if (found.length === 0 || !LATER_NEED_SKIP.has(m.keys.join(" "))) found.push(i);
+        break;
+      }
     }
+    if (found.length > 0 && (sentenceEnd === null || tokens.length < LATER_NEED_WORDS)) break;
   }
-  return 0;
+  const first = found[0] ?? 0;
+  const last = found[found.length - 1] ?? 0;
+  if (sentenceEnd === null || sentenceEnd[last] === sentenceEnd[first]) return { first, later: first };
+  const later = found.find((i) => sentenceEnd[i] === sentenceEnd[last])!;
+  return { first, later: tokens.slice(later, sentenceEnd[later]).filter(content).length >= LATER_NEED_CONTENT ? later : first };
 }
 
 /**
@@ -1252,14 +1276,14 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   }
   const purpose = purposeStart(tokens, knownPair, (pair) => purposePairs?.get(pair));
   const hasContentBefore = purpose > 0 && tokens.slice(0, purpose).some((t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key));
-  const need = needStart(tokens, (t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key), knownPair, (pair) => markerPairs?.get(pair));
+  const sentenceEnd = sentenceEnds(tokens, sentences);
+  const { first: need, later: askFrom } = needStart(tokens, (t) => !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key), knownPair, (pair) => markerPairs?.get(pair), sentences === null ? null : sentenceEnd);
   // a purpose clause ends where the clause stating the need begins ("… để nuôi, giờ muốn …")
   const purposeTo = hasContentBefore && need > purpose ? need : tokens.length;
   // the way the dossier is handed in ("… qua VNeID") counts for less when other words name the
   // matter: the words and what a synonym reads in them ("tài khoản định danh điện tử")
   const channel = channelPositions(tokens);
   const channelWeak = channel.size > 0 && tokens.some((t, i) => !channel.has(i) && !isStop(t) && !generic.has(t.key) && vocabulary.words.has(t.key));
-  const sentenceEnd = sentenceEnds(tokens, sentences);
   const done = doneStepWords(tokens, sentenceEnd);
   const facts = tokens.length < STORY_FACT_WORDS ? new Set<number>() : done;
   // a hearsay clause ("nghe nói …"), up to the clause stating the need when one follows it, and
@@ -1402,5 +1426,5 @@ export function readQuery(query: string | readonly Token[], vocabulary: Vocabula
   tokens.forEach((t, i) => (denied.has(i) ? affirmedRuns.push([]) : affirmedRuns[affirmedRuns.length - 1]!.push(t.key)));
   const affirmed = denied.size === 0 ? null : [...affirmedRuns.filter((r) => r.length > 0), ...segments.filter((s) => !s.typed && !deniedSegments.has(s)).map((s) => s.keys)];
   const said = [tokens.map((t) => t.key), ...segments.map((s) => s.keys)];
-  return { tokens, segments, terms, shares, stopPairs, plainStopPairs, tones, said, affirmed: affirmed ?? said, ages: agesOf(tokens), since: sinceOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, purposeTo, purposeClauseTo: purposeClauseEnd(tokens, hasContentBefore ? purpose : tokens.length, purposeTo, sentences?.clauseEnds), needFrom: need, needTerms, heardTerms, referredTerms };
+  return { tokens, segments, terms, shares, stopPairs, plainStopPairs, tones, said, affirmed: affirmed ?? said, ages: agesOf(tokens), since: sinceOf(tokens), consumed, purposeFrom: hasContentBefore ? purpose : tokens.length, purposeTo, purposeClauseTo: purposeClauseEnd(tokens, hasContentBefore ? purpose : tokens.length, purposeTo, sentences?.clauseEnds), needFrom: need, askFrom, needTerms, heardTerms, referredTerms };
 }
