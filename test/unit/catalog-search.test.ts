@@ -62,6 +62,18 @@ describe("question text", () => {
     expect(top("chứng thực bản sao cccd")).toBe("2.000815");
   });
 
+  it("reads 'hk' ending a question as the tag 'không', unless the word before takes the household registration", () => {
+    // a question tag after the rest of the question: not "hộ khẩu"
+    expect(top("bạn ơi đk kết hôn hk")).toBe("1.000894");
+    expect(top("em hỏi đăng ký khai sinh bé gái được hk")).toBe("1.001193");
+    expect(top("nhờ xã đăng ký khai tử hk")).toBe("1.000656");
+    // the household registration, taken by the word before it
+    expect(top("nay muốn nhập hk")).toBe("1.004222");
+    expect(top("vợ chồng tôi xin tách hk")).toBe("1.010038");
+    // alone, or anywhere but at the end, it stays the abbreviation
+    expect(top("hk")).toBe(top("hộ khẩu"));
+  });
+
   it("matches a phrase of several words written with marks only where the marks typed agree", () => {
     const adoption = phraseOf("con nuôi");
     expect(phraseAt(adoption, tokenize("nhận con nuôi"), 1)).toBe(true);

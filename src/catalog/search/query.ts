@@ -196,9 +196,12 @@ export function expandAbbreviations(tokens: readonly Token[], closing?: Readonly
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     // a chat spelling that closes the question or a clause after a word asking whether
-    // ("… được hk?") is a question tag, "không", not the abbreviation it is elsewhere ("nhập hk")
+    // ("… được hk?") is a question tag, "không", not the abbreviation it is elsewhere ("nhập hk");
+    // as the question's last word it is the tag unless the word before takes the abbreviation
+    // ("đk kết hôn hk?" asks whether; "muốn nhập hk" names the household registration)
     const tag = closing !== undefined && !t.marked ? closingTags.get(t.key) : undefined;
-    if (tag !== undefined && i > 0 && (i === tokens.length - 1 || closing!.has(t)) && tag.after.has(tokens[i - 1]!.key)) {
+    const before = i > 0 ? tokens[i - 1]!.key : undefined;
+    if (tag !== undefined && before !== undefined && (i === tokens.length - 1 || closing!.has(t)) && (tag.after.has(before) || (i === tokens.length - 1 && i >= 2 && tag.lastUnlessAfter !== null && !tag.lastUnlessAfter.has(before)))) {
       out.push(...tag.means.map((m) => ({ ...m })));
       continue;
     }
