@@ -2047,8 +2047,8 @@ function askingAgency(tokens: readonly Token[], at: number, len: number): boolea
 }
 
 /**
- * Whether, after position `from`, an institution demands a paper of the citizen ("… nhưng ngân
- * hàng đòi giấy …": an agency's term, then a word of agencyAsks.after) or the words demand one
+ * Whether, after position `from`, an institution demands a paper of the citizen (an agency's
+ * term, then a word of agencyAsks.after: the bank, then "bắt có …") or the words demand one
  * ("bắt phải", "đòi nộp": agencyAsks.storyAfter): what the citizen wanted before it is held up by
  * that paper, which is what is asked for.
  */
@@ -2177,7 +2177,7 @@ function outOfScopeTopic(data: IndexData, q: ReadQuery): TopicFound | null {
     // wanting or going there ("xin …", "muốn …", "ra …"): it decides the question
     // (not an institution: "cho ngân hàng" is who asks for the paper)
     // (or followed by words asking for a permit: fireworks, then "… xin phép")
-    // (not when an institution then demands a paper: "muốn mở … nhưng ngân hàng đòi giấy …" asks for the paper)
+    // (not when an institution then demands a paper: a savings book wanted, then the bank's "bắt có …", asks for the paper)
     const asked = !topic.unrelated && !topic.agency && spans.some(([at, len]) => askedFor(q.tokens, at) || requestedAt(q.tokens, at) || permissionAfter(q.tokens, at + len)) && !spans.some(([at, len]) => paperDemandedAfter(q.tokens, at + len));
     // of two topics named by overlapping words, the more specific: the one whose words take in more
     // of the question ("học lái máy bay" is a pilot's licence, though "học lái" is a driving
