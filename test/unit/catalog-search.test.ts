@@ -2038,6 +2038,17 @@ describe("evaluation", () => {
     expect(kind("mo lop mau giao tu nhan can xin phep gi")).not.toBe("out-of-scope");
   });
 
+  it("sends a tax dependant, a spent conviction, a Chinese test, a lorry's badge and a bus pass elsewhere, and reads a plain acknowledgement or a question about the bot as no question", () => {
+    expect(kind("khai người phụ thuộc là bố thế nào")).toBe("out-of-scope");
+    expect(kind("án tích của tôi đã lâu, làm sao được xóa")).toBe("out-of-scope");
+    expect(kind("đăng ký thi HSK ở đâu")).toBe("out-of-scope");
+    expect(kind("xe container chạy thuê xin phù hiệu")).toBe("out-of-scope");
+    expect(kind("vé xe buýt dành cho sinh viên làm chỗ nào")).toBe("out-of-scope");
+    expect(kind("ok, đã hiểu")).toBe("no-match");
+    expect(kind("rõ rồi, cảm ơn ad")).toBe("no-match");
+    expect(kind("em là robot à")).toBe("no-match");
+  });
+
   it("keeps the held-out questions as they were committed (holdout.sha256)", () => {
     if (!existsSync(HOLDOUT_PATH)) {
       console.warn(`${relative(root, HOLDOUT_PATH)} is not there yet: nothing to check`);
