@@ -2066,6 +2066,35 @@ describe("evaluation", () => {
     expect(kind("mo lop mau giao tu nhan can xin phep gi")).not.toBe("out-of-scope");
   });
 
+  it("sends a tax dependant, a spent conviction, a Chinese test, a lorry's badge and a bus pass elsewhere, and reads a plain acknowledgement or a question about the bot as no question", () => {
+    expect(kind("khai người phụ thuộc là bố thế nào")).toBe("out-of-scope");
+    expect(kind("án tích của tôi đã lâu, làm sao được xóa")).toBe("out-of-scope");
+    expect(kind("đăng ký thi HSK ở đâu")).toBe("out-of-scope");
+    expect(kind("xe container chạy thuê xin phù hiệu")).toBe("out-of-scope");
+    expect(kind("vé xe buýt dành cho sinh viên làm chỗ nào")).toBe("out-of-scope");
+    expect(kind("ok, đã hiểu")).toBe("no-match");
+    expect(kind("rõ rồi, cảm ơn ad")).toBe("no-match");
+    expect(kind("em là robot à")).toBe("no-match");
+  });
+
+  it("offers no procedure of another kind of organisation than the one named (household business, cooperative group, cooperative)", () => {
+    // a household business that pauses: the cooperative groups' and cooperatives' pause is no choice
+    expect(codes(searchCatalog(index, "hộ kinh doanh bên tôi tạm nghỉ bán ít tuần"))).not.toContain("2.002641");
+  });
+
+  it("reads a sale asked to be certified by the commune as the contract's certification, not a vehicle's transfer or a dispute with a neighbour", () => {
+    expect(top("chứng thực hợp đồng bán xe máy")).toBe("2.001035");
+    expect(top("xã chứng giúp hợp đồng nhượng mảnh vườn cho bà hàng xóm")).toBe("2.001035");
+    // a transfer of a vehicle bought stays the transfer, a quarrel with a neighbour the mediation
+    expect(top("mua chiếc xe cũ về cần sang tên")).toBe("1.013076");
+    expect(top("hàng xóm dựng rào lấn qua ranh đất mình")).toBe("1.012812");
+  });
+
+  it("reads a married child's family becoming a household of its own as the household split", () => {
+    expect(top("con trai đã có vợ con, nay tính ra riêng thành hộ khác")).toBe("1.010038");
+    expect(top("hai vợ chồng mình định đứng riêng thành hộ, thôi chung với ông bà")).toBe("1.010038");
+  });
+
   it("keeps the held-out questions as they were committed (holdout.sha256)", () => {
     if (!existsSync(HOLDOUT_PATH)) {
       console.warn(`${relative(root, HOLDOUT_PATH)} is not there yet: nothing to check`);
