@@ -2094,6 +2094,13 @@ describe("evaluation", () => {
     expect(assessed?.score).toBeGreaterThanOrEqual(0.75);
   });
 
+  it("reads 'tạm chú' as the temporary residence, which someone away for work names for where he stays, and a birth at the health station surely as the birth", () => {
+    expect(top("làm ăn xa, thuê phòng trọ, khai tạm chú ra sao")).toBe("1.004194");
+    const born = searchCatalog(index, "vợ vừa sinh xong, trạm y tế cho về nhà, con nhỏ làm giấy gì")[0];
+    expect(born?.code).toBe("1.001193");
+    expect(born?.score).toBeGreaterThanOrEqual(0.65);
+  });
+
   it("keeps the held-out questions as they were committed (holdout.sha256)", () => {
     if (!existsSync(HOLDOUT_PATH)) {
       console.warn(`${relative(root, HOLDOUT_PATH)} is not there yet: nothing to check`);
