@@ -2095,6 +2095,22 @@ describe("evaluation", () => {
     expect(top("hai vợ chồng mình định đứng riêng thành hộ, thôi chung với ông bà")).toBe("1.010038");
   });
 
+  it("reads a commune register eaten by termites as lost (the birth's re-registration) and a disability to be assessed as its assessment, surely", () => {
+    const reRegistered = searchCatalog(index, "tờ khai sinh bản chính thì thất lạc, còn sổ bộ của xã mối mọt gặm nát")[0];
+    expect(reRegistered?.code).toBe("1.004884");
+    expect(reRegistered?.score).toBeGreaterThanOrEqual(0.55);
+    const assessed = searchCatalog(index, "thằng út bị bại liệt, xin xã đánh giá khuyết tật để lấy giấy")[0];
+    expect(assessed?.code).toBe("1.001699");
+    expect(assessed?.score).toBeGreaterThanOrEqual(0.75);
+  });
+
+  it("reads 'tạm chú' as the temporary residence, which someone away for work names for where he stays, and a birth at the health station surely as the birth", () => {
+    expect(top("làm ăn xa, thuê phòng trọ, khai tạm chú ra sao")).toBe("1.004194");
+    const born = searchCatalog(index, "vợ vừa sinh xong, trạm y tế cho về nhà, con nhỏ làm giấy gì")[0];
+    expect(born?.code).toBe("1.001193");
+    expect(born?.score).toBeGreaterThanOrEqual(0.65);
+  });
+
   it("keeps the held-out questions as they were committed (holdout.sha256)", () => {
     if (!existsSync(HOLDOUT_PATH)) {
       console.warn(`${relative(root, HOLDOUT_PATH)} is not there yet: nothing to check`);
