@@ -18,7 +18,7 @@ import {
   type SearchResult,
 } from "../../src/catalog/search/index.js";
 import { phraseOf, searchData } from "../../src/catalog/search/data.js";
-import { contentWordPairs, synonymWordPairs, dropQuantityIdioms, needMarkerPairs, phraseAt, purposeMarkerPairs, readPlainFunctionWords, readQuery } from "../../src/catalog/search/query.js";
+import { contentWordPairs, doneStepAt, synonymWordPairs, dropQuantityIdioms, needMarkerPairs, phraseAt, purposeMarkerPairs, readPlainFunctionWords, readQuery } from "../../src/catalog/search/query.js";
 import { textTokens, tokenize } from "../../src/catalog/search/tokenize.js";
 import { repairPairs, repairTokens, toneOf } from "../../src/catalog/search/typos.js";
 import { searchKey } from "../../src/text/vietnamese.js";
@@ -341,6 +341,24 @@ describe("question text", () => {
     expect(readQuery(short, vocab, () => false).terms.get("khen")).toBe(1);
     // the words after the marker stop being a fact where a need starts
     expect(readQuery(needed, vocab, () => false).terms.get("khen")).toBe(1);
+  });
+
+  it("reads 'được công nhận …' as a step done, unless a wish or a denial comes right before it ('muốn được …', 'không được …')", () => {
+    const marker = (q: string): boolean => {
+      const tokens = tokenize(q);
+      const i = tokens.findIndex((t) => t.key === "duoc");
+      return doneStepAt(tokens, i) !== undefined;
+    };
+    expect(marker("già bản ấy được công nhận uy tín")).toBe(true);
+    expect(marker("già bản ấy muốn được công nhận uy tín")).toBe(false);
+    expect(marker("già bản ấy không được công nhận uy tín")).toBe(false);
+    expect(marker("ho toi de duoc cong nhan can ngheo")).toBe(false);
+    // end to end: the elder recognised earlier has moved away, and another takes his place on the list
+    expect(top("Ông mo ở bản được công nhận có uy tín, nay ông dọn lên thị trấn, bản xin thay người khác, làm ra sao?")).toBe("1.012223");
+  });
+
+  it("reads a person made to keep away from another ('buộc … tránh xa', 'không được lại gần') as the measure of no contact", () => {
+    expect(top("Gã hàng xóm nát rượu cứ qua nhà quậy, con nhỏ sợ hãi, tôi muốn xã buộc gã tránh xa vợ con tôi, nên làm sao")).toBe("1.012084");
   });
 
   it("reads a being merely mentioned in a long story as a circumstance, but one the story asks for as absurd", () => {
@@ -2053,6 +2071,35 @@ describe("evaluation", () => {
     expect(kind("tuần sau đi thăm nuôi ba ở trại giam cần giấy gì")).toBe("out-of-scope");
     expect(kind("anh tôi là phạm nhân, gia đình xin đặc xá cho anh được không")).toBe("out-of-scope");
     expect(kind("mo lop mau giao tu nhan can xin phep gi")).not.toBe("out-of-scope");
+  });
+
+  it("sends a tax dependant, a spent conviction, a Chinese test, a lorry's badge and a bus pass elsewhere, and reads a plain acknowledgement or a question about the bot as no question", () => {
+    expect(kind("khai người phụ thuộc là bố thế nào")).toBe("out-of-scope");
+    expect(kind("án tích của tôi đã lâu, làm sao được xóa")).toBe("out-of-scope");
+    expect(kind("đăng ký thi HSK ở đâu")).toBe("out-of-scope");
+    expect(kind("xe container chạy thuê xin phù hiệu")).toBe("out-of-scope");
+    expect(kind("vé xe buýt dành cho sinh viên làm chỗ nào")).toBe("out-of-scope");
+    expect(kind("ok, đã hiểu")).toBe("no-match");
+    expect(kind("rõ rồi, cảm ơn ad")).toBe("no-match");
+    expect(kind("em là robot à")).toBe("no-match");
+  });
+
+  it("offers no procedure of another kind of organisation than the one named (household business, cooperative group, cooperative)", () => {
+    // a household business that pauses: the cooperative groups' and cooperatives' pause is no choice
+    expect(codes(searchCatalog(index, "hộ kinh doanh bên tôi tạm nghỉ bán ít tuần"))).not.toContain("2.002641");
+  });
+
+  it("reads a sale asked to be certified by the commune as the contract's certification, not a vehicle's transfer or a dispute with a neighbour", () => {
+    expect(top("chứng thực hợp đồng bán xe máy")).toBe("2.001035");
+    expect(top("xã chứng giúp hợp đồng nhượng mảnh vườn cho bà hàng xóm")).toBe("2.001035");
+    // a transfer of a vehicle bought stays the transfer, a quarrel with a neighbour the mediation
+    expect(top("mua chiếc xe cũ về cần sang tên")).toBe("1.013076");
+    expect(top("hàng xóm dựng rào lấn qua ranh đất mình")).toBe("1.012812");
+  });
+
+  it("reads a married child's family becoming a household of its own as the household split", () => {
+    expect(top("con trai đã có vợ con, nay tính ra riêng thành hộ khác")).toBe("1.010038");
+    expect(top("hai vợ chồng mình định đứng riêng thành hộ, thôi chung với ông bà")).toBe("1.010038");
   });
 
   it("keeps the held-out questions as they were committed (holdout.sha256)", () => {
