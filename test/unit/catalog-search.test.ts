@@ -1279,6 +1279,23 @@ describe("answers", () => {
     expect(top("mở hội chợ ở xã cần xin phép gì")).not.toBe("1.003622");
   });
 
+  it("reads land already residential with a building permit asked as where the house stands, not a change of the land's use", () => {
+    expect(top("tính cất nhà lầu trên đất thổ cư, xin phép xây dựng ở đâu")).toBe("1.013225");
+  });
+
+  it("reads 'tien do' typed without marks as that sum, not foreign money, and 'tính trừ' as a deduction; buying or selling dollars stays out of scope", () => {
+    expect(top("nha dau tu tra tien do cho cac ho roi, xin tinh tru khi nop tien su dung dat")).toBe("1.012994");
+    expect(askCatalog(index, "bán tiền đô ở đâu")).toMatchObject({ kind: "out-of-scope", topic: "Đổi tiền, ngoại tệ, vàng" });
+  });
+
+  it("reads someone away for work who names the temporary residence registration as asking for it, not for the notice of absence", () => {
+    expect(top("đi làm xa, nay ở thuê, đăng ký tạm trú")).toBe("1.004194");
+  });
+
+  it("reads a lake that keeps water for the fields as an irrigation work, whose protected area needs the commune's permit for tourist services", () => {
+    expect(top("cho khách chèo thuyền ở hồ giữ nước đầu làng")).toBe("1.014850");
+  });
+
   it("reads a rented room's deposit kept by the landlord as a money matter, not a temporary residence, but keeps a registration asked for", () => {
     expect(askCatalog(index, "chủ nhà trọ giữ tiền cọc không trả")).toMatchObject({ kind: "out-of-scope", topic: "Đòi nợ, vay mượn, hụi họ" });
     expect(top("thuê phòng trọ đã đặt cọc, giờ đăng ký tạm trú thế nào")).toBe("1.004194");
