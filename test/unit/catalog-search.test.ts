@@ -2049,6 +2049,10 @@ describe("evaluation", () => {
     expect(kind("em là robot à")).toBe("no-match");
   });
 
+  it("reads a topic that opens the question, followed by the asker's pronoun and a change as what is asked", () => {
+    expect(kind("công ty tnhh tôi thay đổi giám đốc, hồ sơ mang tới đâu")).toBe("out-of-scope");
+  });
+
   it("keeps the held-out questions as they were committed (holdout.sha256)", () => {
     if (!existsSync(HOLDOUT_PATH)) {
       console.warn(`${relative(root, HOLDOUT_PATH)} is not there yet: nothing to check`);
