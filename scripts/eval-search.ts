@@ -38,7 +38,7 @@ const Question = z.object({
 export type EvalQuestion = z.infer<typeof Question>;
 
 /** Dev batches whose questions are not printed (see the header). */
-export const UNSEEN_BATCHES: readonly string[] = ["dev29"];
+export const UNSEEN_BATCHES: readonly string[] = ["dev29", "dev30"];
 
 export const TARGETS = { top1: 0.9, top3: 0.97, noMatch: 0.9, falseMatchOutOfScope: 0.05 } as const;
 

@@ -37,6 +37,7 @@ const StopWordsFile = z.object({
   failedAttemptMarkers: z.array(z.string().min(1)).optional(),
   doneStepMarkers: z.array(z.string().min(1)).optional(),
   doneAfterMarkers: z.array(z.string().min(1)).optional(),
+  doneStepNotAfter: z.array(z.string().min(1)).optional(),
   markerLookalikes: z.array(z.string().min(1)).optional(),
   quantityIdioms: z.array(QuantityIdiom).optional(),
   plainFunctionWords: z.array(PlainWord).optional(),
@@ -350,6 +351,8 @@ export interface SearchData {
   doneStepMarkers: Phrase[];
   /** words saying a step was granted ("đã được công nhận", "được chấp thuận rồi"): they and the procedure words just before them tell of that step, not of one asked for */
   doneAfterMarkers: Phrase[];
+  /** words before a done-step marker that make it a wish or a denial, not a step done ("muốn được công nhận" wished, "không được công nhận" denied) */
+  doneStepNotAfter: Phrase[];
   /** phrases that start like a done-step marker but say something else ("đã qua đời": a death, not a step passed) */
   markerLookalikes: Phrase[];
   quantityIdioms: QuantityIdiom[];
@@ -589,6 +592,7 @@ function readTables(): SearchData {
     failedAttemptMarkers: (stop.failedAttemptMarkers ?? []).map(phraseOf),
     doneStepMarkers: (stop.doneStepMarkers ?? []).map(phraseOf),
     doneAfterMarkers: (stop.doneAfterMarkers ?? []).map(phraseOf),
+    doneStepNotAfter: (stop.doneStepNotAfter ?? []).map(phraseOf),
     markerLookalikes: (stop.markerLookalikes ?? []).map(phraseOf),
     stopPhrasesOf: stopPhrasesByKey(stop.words, keys),
     plainFunctionWords: plainWordsByKey([...(stop.plainFunctionWords ?? []), ...(stop.plainContentWords ?? [])]),

@@ -19,7 +19,7 @@
 import MiniSearch from "minisearch";
 import { sameToneKey, searchData, useSearchData, type SearchData, type OutOfScopeTopic, type Phrase, type Synonym, type VariantGroup, type VariantMember } from "./data.js";
 import type { AnswerResult, SearchAnswer } from "./answer.js";
-import { type SynonymWordPairs, expandAbbreviations, type ContentWordPair, namePairTables, phraseAt, phraseSpans, readAlias, readQuery, saysPhrase, writtenWithMarks, type ReadQuery } from "./query.js";
+import { type SynonymWordPairs, doneStepAt, expandAbbreviations, type ContentWordPair, namePairTables, phraseAt, phraseSpans, readAlias, readQuery, saysPhrase, writtenWithMarks, type ReadQuery } from "./query.js";
 import { absurdSubject, askedFor, greetingOnly, suggestionOnly } from "./subjects.js";
 import { extractProcedureCodes, syllableKey, tokenize, tokenizeWritten, type Token } from "./tokenize.js";
 import { toneOf, type Vocabulary } from "./typos.js";
@@ -1597,9 +1597,9 @@ function preferSaidDifferences(data: IndexData, scored: Scored[], weightOf: Read
   }
   // and so do those just after words saying a step is done (data/stopwords.json doneStepMarkers:
   // "đã có …", "đã qua …" an appraisal): the next step is asked for, not that one
-  const { doneStepMarkers } = searchData();
+  // (not one made a wish or a denial by the words before it: "muốn được công nhận …" wished, "không được công nhận …" denied)
   for (let i = 0; i < tokens.length; i++) {
-    const marker = doneStepMarkers.find((m) => phraseAt({ keys: m.keys, tone: null }, tokens, i));
+    const marker = doneStepAt(tokens, i);
     if (marker === undefined) continue;
     const from = i + marker.keys.length;
     for (let j = from; j < Math.min(tokens.length, from + DONE_WINDOW); j++) {

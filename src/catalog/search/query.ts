@@ -549,6 +549,18 @@ function namedPointer(tokens: readonly Token[], sentenceEnd: readonly number[]):
 }
 
 /**
+ * The marker of a step done at position `i` (data/stopwords.json doneStepMarkers: "đã có …",
+ * "được công nhận …"), if any: not right after words making it a wish or a denial
+ * (doneStepNotAfter: "muốn được công nhận" wished, "không được công nhận" denied: the step is asked for or lacking).
+ */
+export function doneStepAt(tokens: readonly Token[], i: number): Phrase | undefined {
+  const { doneStepMarkers, doneStepNotAfter } = searchData();
+  const m = doneStepMarkers.find((p) => phraseAt({ keys: p.keys, tone: null }, tokens, i));
+  if (m === undefined) return undefined;
+  return doneStepNotAfter.some((p) => i - p.keys.length >= 0 && phraseAt({ keys: p.keys, tone: null }, tokens, i - p.keys.length)) ? undefined : m;
+}
+
+/**
  * The positions of the words telling of a step done: those just after a marker of a step done, up
  * to the start of a clause stating a need ("đã có giấy …, giờ muốn …") or the end of its sentence,
  * unless the marker lies inside another phrase (insideLookalike: "đã qua đời" is a death, not a
@@ -556,10 +568,10 @@ function namedPointer(tokens: readonly Token[], sentenceEnd: readonly number[]):
  */
 function doneStepWords(tokens: readonly Token[], sentenceEnd: readonly number[]): Set<number> {
   const facts = new Set<number>();
-  const { doneStepMarkers, needMarkers } = searchData();
+  const { needMarkers } = searchData();
   const lookalike = insideLookalike(tokens);
   for (let i = 0; i < tokens.length; i++) {
-    const m = doneStepMarkers.find((p) => phraseAt({ keys: p.keys, tone: null }, tokens, i));
+    const m = doneStepAt(tokens, i);
     if (m === undefined || lookalike(i, i + m.keys.length)) continue;
     const from = i + m.keys.length;
     for (let j = from; j < Math.min(sentenceEnd[i]!, from + STORY_FACT_WINDOW); j++) {
