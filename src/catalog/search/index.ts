@@ -2049,6 +2049,24 @@ function askingAgency(tokens: readonly Token[], at: number, len: number): boolea
   return before.some((b) => at - b.keys.length >= 0 && phraseAt(b, tokens, at - b.keys.length, true)) || after.some((a) => phraseAt(a, tokens, at + len, true));
 }
 
+/**
+ * Whether, after position `from`, an institution demands a paper of the citizen (an agency's
+ * term, then a word of agencyAsks.after: the bank, then "bắt có …") or the words demand one
+ * ("bắt phải", "đòi nộp": agencyAsks.storyAfter): what the citizen wanted before it is held up by
+ * that paper, which is what is asked for.
+ */
+function paperDemandedAfter(tokens: readonly Token[], from: number): boolean {
+  const { topics, agencyAsks } = searchData();
+  for (let j = from; j < tokens.length; j++) {
+    if (agencyAsks.storyAfter.some((a) => phraseAt(a, tokens, j, true))) return true;
+    for (const t of topics) {
+      if (!t.agency) continue;
+      for (const term of t.terms) if (term.parts === undefined && phraseAt(term, tokens, j, true) && agencyAsks.after.some((a) => phraseAt(a, tokens, j + term.keys.length, true))) return true;
+    }
+  }
+  return false;
+}
+
 /** Per index: the pair of an out-of-scope term's words the catalog writes otherwise (writtenOtherwise), found once a term. */
 const otherwiseWritten = new WeakMap<IndexData, Map<Phrase, string | null>>();
 
@@ -2162,7 +2180,8 @@ function outOfScopeTopic(data: IndexData, q: ReadQuery): TopicFound | null {
     // wanting or going there ("xin …", "muốn …", "ra …"): it decides the question
     // (not an institution: "cho ngân hàng" is who asks for the paper)
     // (or followed by words asking for a permit: fireworks, then "… xin phép")
-    const asked = !topic.unrelated && !topic.agency && spans.some(([at, len]) => askedFor(q.tokens, at) || requestedAt(q.tokens, at) || permissionAfter(q.tokens, at + len));
+    // (not when an institution then demands a paper: a savings book wanted, then the bank's "bắt có …", asks for the paper)
+    const asked = !topic.unrelated && !topic.agency && spans.some(([at, len]) => askedFor(q.tokens, at) || requestedAt(q.tokens, at) || permissionAfter(q.tokens, at + len)) && !spans.some(([at, len]) => paperDemandedAfter(q.tokens, at + len));
     // of two topics named by overlapping words, the more specific: the one whose words take in more
     // of the question ("học lái máy bay" is a pilot's licence, though "học lái" is a driving
     // licence's); of topics named apart, the first
