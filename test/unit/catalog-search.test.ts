@@ -2094,6 +2094,10 @@ describe("evaluation", () => {
     expect(kind("em là robot à")).toBe("no-match");
   });
 
+  it("reads a topic that opens the question, followed by the asker's pronoun and a change as what is asked", () => {
+    expect(kind("công ty tnhh tôi thay đổi giám đốc, hồ sơ mang tới đâu")).toBe("out-of-scope");
+  });
+
   it("offers no procedure of another kind of organisation than the one named (household business, cooperative group, cooperative)", () => {
     // a household business that pauses: the cooperative groups' and cooperatives' pause is no choice
     expect(codes(searchCatalog(index, "hộ kinh doanh bên tôi tạm nghỉ bán ít tuần"))).not.toContain("2.002641");

@@ -80,6 +80,7 @@ const OutOfScopeFile = z.object({
   amountAfter: z.array(z.string().min(1)).optional(),
   subjectActs: z.array(z.string().min(1)).optional(),
   subjectActsAbout: z.string().optional(),
+  subjectOwners: z.array(z.string().min(1)).optional(),
   clauseSubjectActs: z.array(z.string().min(1)).optional(),
   clauseSubjectActsAbout: z.string().optional(),
   registering: z.array(z.string().min(1)).optional(),
@@ -395,6 +396,8 @@ export interface SearchData {
   amountAfter: Phrase[];
   /** words saying what a topic that opens the question wants or what befell it ("… muốn …", "… bị …"): the topic is the question's subject, what it asks about */
   subjectActs: Phrase[];
+  /** the asker's own pronoun right after a topic (owner): whose it is, as "của tôi" is */
+  subjectOwners: Phrase[];
   /** what follows a topic that opens the clause after a purpose clause's comma and makes it that clause's subject ("… thì", "… quá …") */
   clauseSubjectActs: Phrase[];
   /** verbs of registering or asking for a permit: said before a topic, the activity a term of two parts pairs it with is asked for too */
@@ -618,6 +621,7 @@ function readTables(): SearchData {
     permissionAfter: (outOfScope.permissionAfter ?? []).map(phraseOf),
     amountAfter: (outOfScope.amountAfter ?? []).map(phraseOf),
     subjectActs: (outOfScope.subjectActs ?? []).map(phraseOf),
+    subjectOwners: (outOfScope.subjectOwners ?? []).map(phraseOf),
     clauseSubjectActs: (outOfScope.clauseSubjectActs ?? []).map(phraseOf),
     registering: (outOfScope.registering ?? []).map(phraseOf),
     requestJoiners: (outOfScope.requestJoiners ?? []).map(phraseOf),

@@ -2012,6 +2012,9 @@ const OWNER_KIN = new Set(["con", "bo", "me", "ba", "ma", "cha", "ong", "anh", "
  * most three function or kin words (else `at` itself).
  */
 function afterOwner(tokens: readonly Token[], at: number): number {
+  // (the asker's own pronoun right after the topic, without "của")
+  const owner = searchData().subjectOwners.find((p) => phraseAt(p, tokens, at, true));
+  if (owner !== undefined) return at + owner.keys.length;
   if (tokens[at]?.key !== "cua") return at;
   const { stopWords } = searchData();
   let j = at + 1;
