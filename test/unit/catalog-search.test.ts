@@ -87,6 +87,10 @@ describe("question text", () => {
     expect(top("trường mn xin giải thể")).toBe("2.002893");
   });
 
+  it("reads 'giảng hòa' after a person chosen or taking part as the commune's mediation", () => {
+    expect(top("ông ấy được bầu làm người giảng hòa của xóm, xã có công nhận không")).toBe("1.002211");
+  });
+
   it("matches a phrase of several words written with marks only where the marks typed agree", () => {
     const adoption = phraseOf("con nuôi");
     expect(phraseAt(adoption, tokenize("nhận con nuôi"), 1)).toBe(true);
