@@ -18,7 +18,7 @@ import {
   type SearchResult,
 } from "../../src/catalog/search/index.js";
 import { phraseOf, searchData } from "../../src/catalog/search/data.js";
-import { contentWordPairs, doneStepAt, synonymWordPairs, dropQuantityIdioms, needMarkerPairs, phraseAt, purposeMarkerPairs, readPlainFunctionWords, readQuery } from "../../src/catalog/search/query.js";
+import { contentWordPairs, doneStepAt, synonymWordPairs, dropQuantityIdioms, expandAbbreviations, needMarkerPairs, phraseAt, purposeMarkerPairs, readPlainFunctionWords, readQuery } from "../../src/catalog/search/query.js";
 import { textTokens, tokenize } from "../../src/catalog/search/tokenize.js";
 import { repairPairs, repairTokens, toneOf } from "../../src/catalog/search/typos.js";
 import { searchKey } from "../../src/text/vietnamese.js";
@@ -72,6 +72,23 @@ describe("question text", () => {
     expect(top("vợ chồng tôi xin tách hk")).toBe("1.010038");
     // alone, or anywhere but at the end, it stays the abbreviation
     expect(top("hk")).toBe(top("hộ khẩu"));
+  });
+
+  it("reads 'mn' after a class or a school as a preschool ('mầm non'), and as 'mọi người' elsewhere", () => {
+    const keys = (q: string): string[] => expandAbbreviations(tokenize(q)).map((t) => t.key);
+    expect(keys("lớp mn")).toEqual(["lop", "mam", "non"]);
+    expect(keys("trường mn")).toEqual(["truong", "mam", "non"]);
+    expect(keys("mn ơi")).toEqual(["moi", "nguoi", "oi"]);
+    // a preschool class that stands on its own, split in two: the independent preschool's split
+    expect(top("lớp mn của tôi tự lập, muốn tách đôi")).toBe("1.012973");
+    expect(top("lớp mầm non tự lập muốn tách đôi")).toBe("1.012973");
+    expect(top("lớp mẫu giáo tự lập xin tách")).toBe("1.012973");
+    // a school's own word keeps the school's procedures
+    expect(top("trường mn xin giải thể")).toBe("2.002893");
+  });
+
+  it("reads 'giảng hòa' after a person chosen or taking part as the commune's mediation", () => {
+    expect(top("ông ấy được bầu làm người giảng hòa của xóm, xã có công nhận không")).toBe("1.002211");
   });
 
   it("matches a phrase of several words written with marks only where the marks typed agree", () => {

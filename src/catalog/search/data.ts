@@ -16,7 +16,7 @@ import { tokenize, wordsOf, type Token } from "./tokenize.js";
 
 const about = z.string().min(1);
 
-const AbbreviationsFile = z.object({ about, entries: z.record(z.string(), z.string().min(1)), closingTags: z.array(z.object({ word: z.string().min(1), means: z.string().min(1), after: z.array(z.string().min(1)).min(1), lastUnlessAfter: z.array(z.string().min(1)).optional() })).optional() });
+const AbbreviationsFile = z.object({ about, entries: z.record(z.string(), z.string().min(1)), closingTags: z.array(z.object({ word: z.string().min(1), means: z.string().min(1), after: z.array(z.string().min(1)).min(1), lastUnlessAfter: z.array(z.string().min(1)).optional() })).optional(), afterWords: z.array(z.object({ word: z.string().min(1), means: z.string().min(1), after: z.array(z.string().min(1)).min(1) })).optional() });
 const QuantityIdiom = z.object({ word: z.string().min(1), before: z.array(z.string().min(1)), number: z.boolean().optional(), amounts: z.array(z.string().min(1)).optional(), unlessPrev: z.array(z.string().min(1)).optional(), evenAfterPrev: z.array(z.string().min(1)).optional(), unlessNumberAfter: z.boolean().optional() });
 /** stopwords.json plainFunctionWords, plainContentWords: a word, and the words before it ('before') or after it ('after', unless one of 'unlessNext' follows) that make it so. */
 const PlainWord = z
@@ -323,6 +323,8 @@ export interface SearchData {
    * hk" asks whether, "muốn nhập hk" names the household registration)
    */
   closingTags: Map<string, { means: Token[]; after: Set<string>; lastUnlessAfter: Set<string> | null }>;
+  /** Abbreviations that mean other words right after these words ('lớp mn' is a preschool class, not 'mọi người'). */
+  abbreviationsAfter: Map<string, { means: Token[]; after: Set<string> }>;
   stopWords: Set<string>;
   /** tone signatures of the stop words: a word typed with marks is a stop word by its marks ("hỏi" is, "hội" is not) */
   stopTones: Set<string>;
@@ -579,6 +581,7 @@ function readTables(): SearchData {
   return {
     abbreviations: new Map(Object.entries(abbreviations.entries).map(([abbr, words]) => [keys(abbr).join(""), keys(words)])),
     abbreviationTokens: new Map(Object.entries(abbreviations.entries).map(([abbr, words]) => [keys(abbr).join(""), tokenize(words)])),
+    abbreviationsAfter: new Map((abbreviations.afterWords ?? []).map((t) => [keys(t.word).join(""), { means: tokenize(t.means), after: new Set(t.after.map((w) => keys(w).join(" "))) }])),
     closingTags: new Map((abbreviations.closingTags ?? []).map((t) => [keys(t.word).join(""), { means: tokenize(t.means), after: new Set(t.after.map((w) => keys(w).join(" "))), lastUnlessAfter: t.lastUnlessAfter ? new Set(t.lastUnlessAfter.map((w) => keys(w).join(" "))) : null }])),
     stopWords: stopKeys,
     purposeMarkers: stop.purposeMarkers.map(phraseOf),

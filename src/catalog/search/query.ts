@@ -191,7 +191,7 @@ export function saysPhrase(said: readonly (readonly string[])[], phrase: Phrase)
 }
 
 export function expandAbbreviations(tokens: readonly Token[], closing?: ReadonlySet<Token>): Token[] {
-  const { abbreviationTokens, closingTags } = searchData();
+  const { abbreviationTokens, closingTags, abbreviationsAfter } = searchData();
   const out: Token[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
@@ -207,6 +207,13 @@ export function expandAbbreviations(tokens: readonly Token[], closing?: Readonly
     }
     // the words as the table writes them, marks and all: a question written with marks would
     // otherwise read them as typed without ("cmnd" as "chung minh", not "chứng minh")
+    // a shortcut that means other words right after a word that takes them ("lớp mn" is a
+    // preschool class, though "mn" alone is "mọi người")
+    const after = !t.marked && before !== undefined ? abbreviationsAfter.get(t.key) : undefined;
+    if (after !== undefined && after.after.has(before!)) {
+      out.push(...after.means.map((m) => ({ ...m })));
+      continue;
+    }
     const words = abbreviationTokens.get(t.key);
     if (words && (!t.marked || !isVietnameseSyllable(t.key))) out.push(...words);
     else out.push(t);
