@@ -205,8 +205,6 @@ export function expandAbbreviations(tokens: readonly Token[], closing?: Readonly
       out.push(...tag.means.map((m) => ({ ...m })));
       continue;
     }
-    // the words as the table writes them, marks and all: a question written with marks would
-    // otherwise read them as typed without ("cmnd" as "chung minh", not "chứng minh")
     // a shortcut that means other words right after a word that takes them ("lớp mn" is a
     // preschool class, though "mn" alone is "mọi người")
     const after = !t.marked && before !== undefined ? abbreviationsAfter.get(t.key) : undefined;
@@ -214,6 +212,8 @@ export function expandAbbreviations(tokens: readonly Token[], closing?: Readonly
       out.push(...after.means.map((m) => ({ ...m })));
       continue;
     }
+    // the words as the table writes them, marks and all: a question written with marks would
+    // otherwise read them as typed without ("cmnd" as "chung minh", not "chứng minh")
     const words = abbreviationTokens.get(t.key);
     if (words && (!t.marked || !isVietnameseSyllable(t.key))) out.push(...words);
     else out.push(t);
