@@ -67,6 +67,9 @@ describe("question text", () => {
     expect(top("bạn ơi đk kết hôn hk")).toBe("1.000894");
     expect(top("em hỏi đăng ký khai sinh bé gái được hk")).toBe("1.001193");
     expect(top("nhờ xã đăng ký khai tử hk")).toBe("1.000656");
+    // (after a residence registration's name too: asking whether one can register it)
+    expect(top("đk tạm trú hk")).toBe("1.004194");
+    expect(top("đăng ký thường trú hk")).toBe("1.004222");
     // the household registration, taken by the word before it
     expect(top("nay muốn nhập hk")).toBe("1.004222");
     expect(top("vợ chồng tôi xin tách hk")).toBe("1.010038");
