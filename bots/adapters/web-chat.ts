@@ -18,9 +18,9 @@ import { AppError } from "../../src/errors.js";
 import { parseOrThrow } from "../../src/http/errors.js";
 import type { ConversationEngine } from "../engine/engine.js";
 import { MAX_INPUT_LENGTH } from "../engine/engine.js";
-import { webChatPage } from "./web-chat-page.js";
 import { botText } from "../messages/vi.js";
 import { clientKey } from "../../src/http/client-address.js";
+import { sendPage } from "../../src/web/pages.js";
 
 export const CHAT_COOKIE = "motcua_chat";
 const COOKIE_MAX_AGE_SECONDS = 7 * 24 * 3600;
@@ -73,7 +73,8 @@ export async function registerWebChat(app: FastifyInstance, engine: Conversation
       errorResponseBuilder: (_request, context) =>
         new AppError("RATE_LIMITED", botText.webChatRateLimited(Math.ceil(context.ttl / 1000))),
     });
-    scope.get("/chat", async (_request, reply) => reply.type("text/html; charset=utf-8").send(webChatPage()));
+    // the page (web/views/web-chat.njk, its script and styles built into public/assets)
+    scope.get("/chat", async (_request, reply) => sendPage(reply, "web-chat", {}));
     scope.post("/api/v1/chat", { config: { rateLimit: { max: options.perMinute, timeWindow: 60_000 } } }, async (request, reply) => {
       const body = parseOrThrow(chatRequest, request.body ?? {}, "body");
       const id = conversationOf(request, reply, options);

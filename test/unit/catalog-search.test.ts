@@ -1918,7 +1918,6 @@ describe("the data tables", () => {
  */
 const KNOWN_UI_EXAMPLES = new Set([
   "bots/messages/vi.ts",
-  "bots/adapters/web-chat-page.ts",
   "bots/features/booking.ts",
   "bots/features/menu.ts",
   "bots/intents/match.ts",

@@ -31,7 +31,19 @@ describe("the citizens' bot over the web chat", () => {
     const res = await fetch(`${t.baseUrl}/chat`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/text\/html/);
-    expect(await res.text()).toContain("Trợ lý thủ tục hành chính một cửa");
+    const html = await res.text();
+    expect(html).toContain("Trợ lý thủ tục hành chính một cửa");
+    // its script and styles are built assets of its own (web/assets/web-chat.*), nothing inline: the
+    // page's policy allows scripts and styles from the service alone
+    expect(res.headers.get("content-security-policy")).toMatch(/script-src 'self'/);
+    expect(html).not.toMatch(/<script>|<style>/);
+    for (const [file, type] of [["web-chat.js", /javascript/], ["web-chat.css", /text\/css/]] as const) {
+      const href = html.match(new RegExp(`"(/assets/${file.replace(".", "\\.")}\\?v=[0-9a-f]{10})"`))?.[1];
+      expect(href, file).toBeDefined();
+      const asset = await fetch(`${t.baseUrl}${href}`);
+      expect(asset.status, file).toBe(200);
+      expect(asset.headers.get("content-type")).toMatch(type);
+    }
   });
 
   it("gives the web chat, the staff console and the commune pages an icon of their own, served from the built assets (no CDN)", async () => {
