@@ -45,6 +45,17 @@ export class NotificationQueue implements NoticeScheduler {
     this.queue.on("error", () => undefined); // connection trouble surfaces on the calls themselves
   }
 
+  /**
+   * A job run on a schedule (`every` ms, or a cron `pattern` in a time zone), one scheduler per id:
+   * asking again updates it. Its runs are removed once done (at most 1,000 failed ones kept), as
+   * every other job's: a scheduler's run left in Redis would stay there for good (a 5-second tick
+   * leaves some 17,000 a day).
+   */
+  async schedule(schedulerId: string, repeat: { every: number } | { pattern: string; tz: string }, name: string): Promise<void> {
+    const { attempts, backoff, removeOnComplete, removeOnFail } = options(name, {});
+    await this.queue.upsertJobScheduler(schedulerId, repeat, { name, data: {}, opts: { attempts, backoff, removeOnComplete, removeOnFail } });
+  }
+
   /** Follow-ups from inside a job (retry, fallback): a fresh job id, since the current job still exists. */
   async send(noticeId: string, delayMs = 0): Promise<void> {
     await this.queue.add(JOB.noticeSend, { noticeId }, options(JOB.noticeSend, { jobId: `send-${noticeId}-${randomUUID().slice(0, 8)}`, delay: Math.max(0, Math.round(delayMs)) }));

@@ -49,17 +49,17 @@ export async function startWorkerRole(ctx: CoreContext): Promise<WorkerRole> {
   await relay.start();
   const schedules = async () => {
     // Scheduled announcements start, and finished ones are marked sent, within a few seconds.
-    await ctx.queue.queue.upsertJobScheduler("broadcast-tick", { every: env.BROADCAST_TICK_MS }, { name: JOB.broadcastTick, data: {} });
+    await ctx.queue.schedule("broadcast-tick", { every: env.BROADCAST_TICK_MS }, JOB.broadcastTick);
     // The overdue watch marks the dossiers due within one working day every hour (and once at start);
     // the digest goes to linked staff at 07:30 Vietnam time (the job itself skips days off).
-    await ctx.queue.queue.upsertJobScheduler("overdue-watch", { every: 60 * 60 * 1000 }, { name: JOB.overdueWatch, data: {} });
-    await ctx.queue.queue.upsertJobScheduler("overdue-digest", { pattern: "0 30 7 * * *", tz: "Asia/Ho_Chi_Minh" }, { name: JOB.overdueDigest, data: {} });
+    await ctx.queue.schedule("overdue-watch", { every: 60 * 60 * 1000 }, JOB.overdueWatch);
+    await ctx.queue.schedule("overdue-digest", { pattern: "0 30 7 * * *", tz: "Asia/Ho_Chi_Minh" }, JOB.overdueDigest);
     // The month's report drafts, three working days before the month's end (checked every morning).
-    await ctx.queue.queue.upsertJobScheduler("report-prepare", { pattern: "0 0 6 * * *", tz: "Asia/Ho_Chi_Minh" }, { name: JOB.reportPrepare, data: {} });
+    await ctx.queue.schedule("report-prepare", { pattern: "0 0 6 * * *", tz: "Asia/Ho_Chi_Minh" }, JOB.reportPrepare);
     // Rows kept only for a while (held receipts, webhook ids, one-time codes) are deleted every hour.
-    await ctx.queue.queue.upsertJobScheduler("housekeeping", { every: 60 * 60 * 1000 }, { name: JOB.housekeeping, data: {} });
+    await ctx.queue.schedule("housekeeping", { every: 60 * 60 * 1000 }, JOB.housekeeping);
     if (zaloTokens) {
-      await ctx.queue.queue.upsertJobScheduler("zalo-token-refresh", { every: 60 * 60 * 1000 }, { name: JOB.zaloTokenRefresh, data: {} });
+      await ctx.queue.schedule("zalo-token-refresh", { every: 60 * 60 * 1000 }, JOB.zaloTokenRefresh);
     }
   };
   const scheduleCount = zaloTokens ? 6 : 5;
