@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { botText } from "../messages/vi.js";
 import type { SessionStore } from "./session-store.js";
 import { asTyped, searchKey } from "../../src/text/vietnamese.js";
+import { MAX_QUERY_LENGTH } from "../../src/catalog/catalog-service.js";
 import type { Button, ConversationChannel, Inbound, InboundMessage, Reply, Session } from "./types.js";
 
 /** The choices of a turn remembered for a number or a label typed back. */
@@ -82,7 +83,8 @@ export interface TurnContext {
 
 export type Feature = (ctx: TurnContext, next: () => Promise<void>) => Promise<void>;
 
-export const MAX_INPUT_LENGTH = 500;
+/** The longest text message the bot reads: the search's limit (a citizen's long story). */
+export const MAX_INPUT_LENGTH = MAX_QUERY_LENGTH;
 export const MESSAGES_PER_MINUTE = 30;
 
 export class ConversationEngine {

@@ -98,7 +98,7 @@ describe("motcua CLI", () => {
     expect(empty.stderr).toMatch(/cách dùng: motcua procedures search/);
     const long = await motcua(["procedures", "search", "a".repeat(2000)]);
     expect(long.code).toBe(1);
-    expect(long.stderr).toMatch(/dài quá 500 ký tự/);
+    expect(long.stderr).toMatch(/dài quá 1000 ký tự/);
   });
 
   it("names a malformed setting and stops, without a stack trace", async () => {

@@ -74,7 +74,7 @@ describe("HTTP API", () => {
     const long = await get(`/api/v1/procedures?q=${"a".repeat(2000)}`);
     expect(long.status).toBe(400);
     expect(long.body.error).toMatchObject({ code: "VALIDATION_FAILED", field: "q" });
-    expect(long.body.error.message).toMatch(/500/);
+    expect(long.body.error.message).toMatch(/1000/);
     const limit = await get(`/api/v1/procedures?q=khai%20sinh&limit=abc`);
     expect(limit.status).toBe(400);
     expect(limit.body.error.field).toBe("limit");

@@ -92,7 +92,7 @@ describe("request log", () => {
     const missing = await logOf("/api/v1/procedures/9.999999");
     expect(missing.status).toBe(404);
     expect(missing.entries.find((e) => e.msg === "request completed")).toMatchObject({ res: { statusCode: 404 } });
-    const refused = await logOf(`/api/v1/procedures?q=${"a".repeat(600)}`);
+    const refused = await logOf(`/api/v1/procedures?q=${"a".repeat(1200)}`);
     expect(refused.status).toBe(400);
     expect(refused.entries.find((e) => e.msg === "request completed")).toMatchObject({ res: { statusCode: 400 } });
   });

@@ -259,8 +259,8 @@ describe("the bot by SMS (POST /webhooks/twilio/sms)", () => {
     expect((await post(params(phone, "a".repeat(1601)))).status).toBe(400);
     expect((await post(params(phone, "😀".repeat(1601)))).status).toBe(400);
     expect(sentTo(phone)).toHaveLength(0);
-    expect(await says(phone, "😀".repeat(1600))).toMatch(/dai qua 500 ky tu/); // 1,600 characters, 3,200 UTF-16 units: an SMS may hold it
-    expect(await says(phone, "khai sinh ".repeat(100))).toMatch(/dai qua 500 ky tu/);
+    expect(await says(phone, "😀".repeat(1600))).toMatch(/dai qua 1000 ky tu/); // 1,600 characters, 3,200 UTF-16 units: an SMS may hold it
+    expect(await says(phone, "khai sinh ".repeat(110))).toMatch(/dai qua 1000 ky tu/);
     expect(await says(phone, "   ")).toMatch(/Tin nhan trong/);
     const mms = params(phone, "", { NumMedia: "1", MediaContentType0: "image/jpeg", MediaUrl0: "https://api.twilio.com/2010-04-01/Accounts/AC/Messages/MM/Media/ME1" });
     expect((await post(mms)).status).toBe(200);

@@ -81,11 +81,11 @@ describe("hostile questions to the web chat", () => {
     expect(((await search.json()) as { results: { code: string }[] }).results[0]?.code).toBe("1.001193");
   });
 
-  it("refuses a question over 2,000 characters (10,000 words) with 400 naming the text, and answers one over 500 with 'too long'", async () => {
+  it("refuses a question over 4,000 characters (10,000 words) with 400 naming the text, and answers one over 1,000 with 'too long'", async () => {
     const huge = await ask("thủ tục ".repeat(10_000));
     expect(huge.status).toBe(400);
     expect(huge.body.error?.field).toBe("text");
-    const long = await ask("a".repeat(501));
+    const long = await ask("a".repeat(1001));
     expect(long.status).toBe(200);
     expect(long.body.replies!.map((r) => r.text).join("\n")).toMatch(/dài/);
   });

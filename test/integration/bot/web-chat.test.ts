@@ -133,11 +133,25 @@ describe("the citizens' bot over the web chat", () => {
     for (const thing of named!.split(", ")) expect(texts(await c.say(thing)), thing).toMatch(/không giải quyết tại bộ phận một cửa của xã, phường/);
   });
 
+  it("reads a citizen's long story (over 500 characters) to the procedure it is about", async () => {
+    const c = conversation();
+    const story =
+      "Chào anh chị, em tên là Lan, năm nay hai mươi sáu tuổi, quê ở huyện Cao Lãnh. Mấy năm trước em lên Bình Dương làm công nhân, rồi quen anh Minh làm chung xưởng. " +
+      "Tụi em tính chuyện lâu dài nên tháng sau về quê làm đám cưới, hai bên gia đình đã đồng ý và coi ngày rồi. Ba má em dặn phải ra ủy ban xã làm giấy tờ cho đàng hoàng " +
+      "thì sau này con cái mới khai sinh được. Em thì thường trú ở quê, còn anh Minh thường trú ở Long An. Em muốn hỏi tụi em đăng ký kết hôn cần chuẩn bị những giấy tờ gì, " +
+      "nộp ở xã bên em hay xã bên anh ấy, có tốn tiền không và mất bao lâu thì có giấy. Em cảm ơn nhiều.";
+    expect(story.length).toBeGreaterThan(500);
+    // (not sure enough to answer outright: the procedures it is closest to, best first, as buttons)
+    const replies = await c.say(story);
+    expect(texts(replies)).toContain("Ông/bà muốn hỏi thủ tục nào?");
+    expect(buttons(replies)[0]?.label).toMatch(/^Đăng ký kết hôn/);
+  });
+
   it("handles what it cannot read, oversized input and floods politely", async () => {
     const c = conversation();
     await c.say("menu");
     expect(texts(await c.say("   "))).toMatch(/^Tin nhắn trống. Ông\/bà vui lòng gõ câu hỏi/);
-    expect(texts(await c.say("a".repeat(600)))).toMatch(/dài quá 500 ký tự/);
+    expect(texts(await c.say("a".repeat(1200)))).toMatch(/dài quá 1000 ký tự/);
     let last: Reply[] = [];
     for (let i = 0; i < 35; i += 1) last = await c.say("khai sinh");
     expect(texts(last)).toMatch(/gửi nhiều tin quá nhanh/);
