@@ -464,6 +464,13 @@ describe("answers", () => {
     }
   });
 
+  it("answers one letter or digit alone with no match, even a letter a procedure's name lists", () => {
+    // (the veterans of the B, C and K battlefields: a name that lists single letters)
+    for (const q of ["b", "C", " c. ", "k?", "1", "đ"]) expect(askCatalog(index, q), q).toEqual({ kind: "no-match" });
+    // the letters together still name it
+    expect(top("chiến trường B,C,K")).toMatch(/^1\.01374[49]$/);
+  });
+
   it("finds procedures by their national code, curated or from the portal", () => {
     expect(searchCatalog(index, "1.001193")).toEqual([{ code: "1.001193", name: "Đăng ký khai sinh", score: 1 }]);
     expect(codes(searchCatalog(index, "thủ tục 2.001008 cần giấy tờ gì"))).toEqual(["2.001008"]);

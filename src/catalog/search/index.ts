@@ -2296,6 +2296,8 @@ export function askCatalog(index: CatalogSearchIndex, query: string, options: Se
   const byCode = findByCodes(index, query);
   if (byCode.length > 0) return { kind: "match", results: byCode.slice(0, limit) };
   if (query.trim() === "") return { kind: "no-match" };
+  // one letter or digit alone names nothing: not the letters a name lists ("chiến trường B, C, K")
+  if (/^[^\p{L}\p{N}]*[\p{L}\p{N}][^\p{L}\p{N}]*$/u.test(query)) return { kind: "no-match" };
 
   const q = read(data, query);
   // a greeting, perhaps to the bot, asks about nothing, and a request for a suggestion naming no procedure's act asks for advice
