@@ -464,6 +464,15 @@ describe("answers", () => {
     }
   });
 
+  it("answers the monthly allowance to a request for an allowance for the disabled, not a vocational scholarship whose name ends with them", () => {
+    expect(top("trợ cấp khuyết tật")).toBe("1.001776");
+    expect(top("trợ cấp của người khuyết tật")).toBe("1.001776");
+    expect(top("tro cap cua nguoi khuyet tat")).toBe("1.001776");
+    // a scholarship and a burial support still answer when asked for
+    expect(top("học bổng người khuyết tật")).toBe("1.001714");
+    expect(top("hỗ trợ mai táng người khuyết tật")).toBe("1.001731");
+  });
+
   it("answers one letter or digit alone with no match, even a letter a procedure's name lists", () => {
     // (the veterans of the B, C and K battlefields: a name that lists single letters)
     for (const q of ["b", "C", " c. ", "k?", "1", "đ"]) expect(askCatalog(index, q), q).toEqual({ kind: "no-match" });
