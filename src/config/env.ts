@@ -205,6 +205,7 @@ export const envSchema = z
     /** Estimated cost of one Zalo OA message outside the free 48-hour window (uses the OA's quota), in đồng. */
     ZALO_MESSAGE_PRICE_VND: z.coerce.number({ message: "must be a number" }).min(0).max(100_000).default(110),
     WEB_CHAT_RATE_LIMIT: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(100_000).default(60),
+    PROCEDURES_RATE_LIMIT: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(100_000).default(120),
     /** Which proxies' X-Forwarded-For to believe for the client IP: off, true (any), or addresses/CIDRs separated by commas. */
     TRUST_PROXY: z
       .string()

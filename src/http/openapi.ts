@@ -140,6 +140,7 @@ export function openApiDocument(serverUrl: string): object {
               ],
             }),
             "400": error("Empty or over-long query, or a bad limit."),
+            "429": error("More than PROCEDURES_RATE_LIMIT requests a minute from this address; see Retry-After."),
           },
         },
       },

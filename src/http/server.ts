@@ -82,7 +82,7 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions = {}
   });
   app.get("/openapi.json", async () => openApiDocument(env.PUBLIC_BASE_URL));
   await registerAssets(app);
-  registerProcedureRoutes(app, ctx.catalog);
+  await registerProcedureRoutes(app, ctx.catalog, { redis: ctx.redis, prefix: env.QUEUE_PREFIX, perMinute: env.PROCEDURES_RATE_LIMIT });
   registerAdminUnitRoutes(app, ctx.adminUnits);
   registerDossierEventRoutes(app, { ingest: ctx.ingest, lookupLink: options.lookupLink ?? (() => null) });
   registerBookingRoutes(app, { bookings: ctx.bookings });

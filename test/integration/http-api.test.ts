@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { searchResultSchema } from "../../src/http/routes/procedures.js";
 import { startTestApp, type TestApp } from "../support/app.js";
+import { randomIp } from "../support/web-chat.js";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -144,5 +145,28 @@ describe("readiness when Redis is down", () => {
     } finally {
       await down.close();
     }
+  });
+});
+
+describe("the catalog search's rate limit", () => {
+  let limited: TestApp;
+  beforeAll(async () => {
+    limited = await startTestApp({ PROCEDURES_RATE_LIMIT: "3" });
+  });
+  afterAll(() => limited.close());
+
+  it("answers 429 with Retry-After past the limit for one address, serves other addresses, and never counts a look-up by code", async () => {
+    const ask = (ip: string, path = `/api/v1/procedures?q=${encodeURIComponent("đăng ký khai sinh")}`) => fetch(limited.baseUrl + path, { headers: { "x-forwarded-for": ip } });
+    const ip = randomIp();
+    for (let i = 0; i < 3; i += 1) expect((await ask(ip)).status).toBe(200);
+    const refused = await ask(ip);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    const body = (await refused.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("RATE_LIMITED");
+    expect(body.error.message).toMatch(/^Quá nhiều yêu cầu trong một phút; vui lòng thử lại sau \d+ giây/);
+    // a procedure read by its code is not counted; another address is served
+    expect((await ask(ip, "/api/v1/procedures/1.001193")).status).toBe(200);
+    expect((await ask(randomIp())).status).toBe(200);
   });
 });

@@ -102,5 +102,6 @@ describe("environment", () => {
     expect(parseEnv({ TRUST_PROXY: "true" }).TRUST_PROXY).toBe(1);
     expect(parseEnv({ TRUST_PROXY: "2" }).TRUST_PROXY).toBe(2);
     expect(parseEnv({}).WEB_CHAT_RATE_LIMIT).toBe(60);
+    expect(parseEnv({}).PROCEDURES_RATE_LIMIT).toBe(120);
   });
 });

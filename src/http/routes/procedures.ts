@@ -1,7 +1,10 @@
+import fastifyRateLimit from "@fastify/rate-limit";
 import type { FastifyInstance } from "fastify";
+import type { Redis } from "ioredis";
 import { z } from "zod";
 import { MAX_QUERY_LENGTH, type CatalogService } from "../../catalog/catalog-service.js";
-import { NotFoundError } from "../../errors.js";
+import { NotFoundError, RateLimitedError } from "../../errors.js";
+import { clientKey } from "../client-address.js";
 import { feeText, provenanceOf } from "../../catalog/provenance.js";
 import { parseOrThrow } from "../errors.js";
 import type { ProcedureView } from "../../catalog/repository.js";
@@ -132,8 +135,39 @@ export function searchResponse(answer: SearchAnswer, limit: number): SearchRespo
   }
 }
 
-export function registerProcedureRoutes(app: FastifyInstance, catalog: CatalogService): void {
-  app.get("/api/v1/procedures", async (request) => {
+export interface ProcedureRoutesOptions {
+  /** Where the requests are counted, and the keys' prefix. */
+  redis: Redis;
+  prefix: string;
+  /** Questions (and look-ups) a client IP address may ask a minute. */
+  perMinute: number;
+}
+
+/**
+ * The catalog, open to anyone without a key, as the web chat is: so its search is limited per
+ * client IP address in the same way (counted in Redis; `429` with Retry-After past `perMinute`
+ * requests a minute to `GET /api/v1/procedures`). A question costs the search up to tens of
+ * milliseconds (a long story): unlimited, a few clients asking in a loop would take the service's
+ * time from everyone else. A procedure read by its code is a look-up, and is not counted.
+ */
+export async function registerProcedureRoutes(app: FastifyInstance, catalog: CatalogService, options: ProcedureRoutesOptions): Promise<void> {
+  await app.register(async (scope) => {
+    await scope.register(fastifyRateLimit, {
+      global: false,
+      redis: options.redis,
+      nameSpace: `${options.prefix}:procedures-rate:`,
+      keyGenerator: (request) => clientKey(request.ip),
+      errorResponseBuilder: (_request, context) => {
+        const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
+        return new RateLimitedError(`Quá nhiều yêu cầu trong một phút; vui lòng thử lại sau ${seconds} giây (too many requests: retry after ${seconds} s).`, seconds);
+      },
+    });
+    procedureRoutes(scope, catalog, options.perMinute);
+  });
+}
+
+function procedureRoutes(app: FastifyInstance, catalog: CatalogService, perMinute: number): void {
+  app.get("/api/v1/procedures", { config: { rateLimit: { max: perMinute, timeWindow: 60_000 } } }, async (request) => {
     const raw = request.query as Record<string, unknown>;
     if (raw.q === undefined && raw.limit === undefined) {
       const all = await catalog.list();
