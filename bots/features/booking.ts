@@ -64,6 +64,19 @@ export function bookingFeature(deps: {
     ctx.reply({ text: bookingText.askWho, buttons: [...bookingText.whoButtons, ABORT] });
   };
 
+  /** The window offered that a typed answer names (by its label's first word, or "any time"), or null. */
+  const typedWindow = (text: string): string | null => {
+    const said = ` ${searchKey(text)} `;
+    const offered = bookingText.windows.flat().map((w) => w.data.slice("window:".length));
+    const any = offered.find((w) => w.startsWith("Giờ nào"))!;
+    const morning = said.includes(" sang ");
+    const afternoon = said.includes(" chieu ");
+    if (/ (gio|luc|buoi) nao cung (duoc|dc) /.test(said) || (morning && afternoon)) return any;
+    if (morning) return offered.find((w) => w.startsWith("Sáng"))!;
+    if (afternoon) return offered.find((w) => w.startsWith("Chiều"))!;
+    return null;
+  };
+
   const askNext = (ctx: TurnContext, b: BookingDraft) => {
     switch (b.step) {
       case "who":
@@ -120,6 +133,15 @@ export function bookingFeature(deps: {
         b.addressLine = value;
         b.step = "window";
         break;
+      case "window": {
+        // typed rather than pressed: "sáng", "buổi chiều", "giờ nào cũng được" are the windows
+        // offered; anything else (a date, a time of its own) is asked again, with what to do
+        const chosen = typedWindow(value);
+        if (chosen === null) return void ctx.reply({ text: bookingText.pickWindow, buttons: [...bookingText.windows, ABORT] });
+        b.timeWindow = chosen;
+        b.step = "confirm";
+        break;
+      }
       default:
         return askNext(ctx, b);
     }

@@ -735,6 +735,7 @@ export const bookingText = {
   badAddress: "Vui lòng ghi rõ số nhà, đường hoặc ấp/khóm (5 đến 200 ký tự).",
   askWindow: "Bước 5/5: ông/bà muốn nhận vào khung giờ nào?",
   askWindowCollection: "Bước 5/5: ông/bà muốn bưu tá đến lấy hồ sơ vào khung giờ nào?",
+  pickWindow: "Ông/bà vui lòng chọn khung giờ bằng một trong các nút bên dưới: buổi sáng, buổi chiều, hoặc giờ nào cũng được.",
   windows: [
     [{ label: "Sáng (8:00–11:30)", data: "window:Sáng (8:00–11:30)" }],
     [{ label: "Chiều (13:30–17:00)", data: "window:Chiều (13:30–17:00)" }],

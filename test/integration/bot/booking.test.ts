@@ -366,6 +366,22 @@ describe("a booking's time window", () => {
     expect((await c.press("window:Sáng (8:00–11:30)")).text).toMatch(/Khung giờ( bưu tá đến lấy)?: Sáng \(8:00–11:30\)/);
   });
 
+  it("may be typed: 'buổi chiều' is the afternoon window, 'giờ nào cũng được' any; a date or a time of its own is asked again with the buttons, never stored", async () => {
+    const c = conversation();
+    await c.press("collect:1.001193");
+    for (const text of ["Phạm Văn Gõ", "0919123457", "Phong Hoà", "8 đường Số 5"]) await c.say(text);
+    for (const typed of ["31/12/9999", "10 giờ 15"]) {
+      const again = await c.say(typed);
+      expect(again.text).toMatch(/^Ông\/bà vui lòng chọn khung giờ bằng một trong các nút bên dưới/);
+      expect(again.buttons?.flat().map((b) => b.data)).toEqual(expect.arrayContaining(["window:Sáng (8:00–11:30)", "window:Chiều (13:30–17:00)"]));
+    }
+    expect((await c.say("buổi chiều nha")).text).toMatch(/Khung giờ( bưu tá đến lấy)?: Chiều \(13:30–17:00\)/);
+    const other = conversation();
+    await other.press("collect:1.001193");
+    for (const text of ["Phạm Văn Gõ", "0919123457", "Phong Hoà", "8 đường Số 5"]) await other.say(text);
+    expect((await other.say("gio nao cung dc")).text).toMatch(/Khung giờ( bưu tá đến lấy)?: Giờ nào cũng được \(8:00–17:00\)/);
+  });
+
   it("attack: a recipient name or address typed with control characters (a BEL, an escape sequence) is asked again, never kept for the slip; line breaks in a pasted address are read as spaces", async () => {
     const c = conversation();
     await c.press("collect:1.001193");
