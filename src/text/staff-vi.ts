@@ -86,6 +86,8 @@ export const FORMS_TEXT = {
   statusRecordedQuiet: "Đã cập nhật trạng thái hồ sơ (trạng thái này không gửi thông báo cho người dân).",
   statusNotApplied: "Đã ghi nhận vào diễn biến, nhưng trạng thái hồ sơ không đổi: hồ sơ đã có một trạng thái mới hơn.",
   statusChoose: "Trạng thái mới: chọn một trạng thái trong danh sách.",
+  /** The form's event id already carried another status or note (the page was sent again after Back, or from a second tab): nothing stored. */
+  statusFormUsed: (stored: string) => `Biểu mẫu này đã được dùng để ghi trạng thái «${stored}»; lần gửi này không được lưu. Vui lòng tải lại trang hồ sơ rồi ghi lại nếu cần.`,
   /** A staff event (the API) with a status that is not the staff's own: the apology's, the post office's, or online registration. */
   staffStatusNotOwn: (status: string) =>
     status === "DELAYED"

@@ -84,6 +84,15 @@ describe("the dossier page's status form", () => {
     // The same form posted again later (a reload): still one event.
     expect((await client.req("POST", `/staff/dossiers/${code(1)}/status`, { session: officer.session, form })).status).toBe(303);
     expect(await count()).toBe(before + 1);
+    // The same form sent again with another status (Back, then another choice, or a second tab):
+    // not the event stored under its id; said on the form, nothing stored, no success shown.
+    const reused = await client.req("POST", `/staff/dossiers/${code(1)}/status`, { session: officer.session, form: { ...form, status: "RETURNED" } });
+    expect(reused.status).toBe(409);
+    expect(reused.text).toContain("Biểu mẫu này đã được dùng để ghi trạng thái «Đã có kết quả»; lần gửi này không được lưu.");
+    expect(reused.text).not.toContain("Đã cập nhật trạng thái hồ sơ");
+    expect((await client.req("POST", `/staff/dossiers/${code(1)}/status`, { session: officer.session, form: { ...form, statusNote: "Một ghi chú khác" } })).status).toBe(409);
+    expect(await count()).toBe(before + 1);
+    expect((await t.ctx.db.dossier.findUniqueOrThrow({ where: { id: dossier.id } })).status).toBe("RESULT_READY");
     // Taking the result back (found by the attack pass): said on the form, nothing stored.
     const back = await client.req("POST", `/staff/dossiers/${code(1)}/status`, { session: officer.session, form: { _csrf: officer.csrf, status: "PROCESSING", statusNote: "", statusEventId: eventIdOnPage(after.text)! } });
     expect(back.status).toBe(409);

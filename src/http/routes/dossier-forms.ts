@@ -196,9 +196,12 @@ export function registerDossierFormRoutes(app: FastifyInstance, deps: { history:
     }
     const d = await history.get(code, principal);
     const done = (applied: boolean, notices: number) => reply.redirect(`/staff/dossiers/${encodeURIComponent(d.code)}?done=${!applied ? "status-old" : notices > 0 ? "status" : "status-quiet"}#events-title`, 303);
-    const already = d.events.find((e) => e.eventId === parsed.data.statusEventId);
-    if (already) return done(already.applied, 0);
     const event = dossierEventSchema.parse({ eventId: parsed.data.statusEventId, dossierCode: d.code, status: parsed.data.status, occurredAt: new Date().toISOString(), note: parsed.data.statusNote || null });
+    const already = d.events.find((e) => e.eventId === parsed.data.statusEventId);
+    // the same form sent again (a double click, a reload): the first post stored it; with another
+    // status or note (Back, then another choice) it is not the same event, and nothing is stored
+    if (already && already.status === event.status && (already.note ?? null) === (event.note ?? null)) return done(already.applied, 0);
+    if (already) return showPage(request, reply, code, { values, errors: [{ field: "", message: FORMS_TEXT.statusFormUsed(STATUS_LABELS[already.status as keyof typeof STATUS_LABELS] ?? already.status) }], which: "status" }, 409);
     try {
       const result = await deps.ingest.ingest([event], { principal, lookupLink: deps.lookupLink });
       const one = result.results[0]!;
