@@ -214,6 +214,16 @@ export function canTouchCommune(principal: Principal, commune: CommuneRef | null
 }
 
 /**
+ * A dossier, for the routes that reach one by its code (its form 05, its hand-overs): of the
+ * principal's unit, and, for post office staff, one the post office has a part in — it came in
+ * through the post (`channel` POSTAL), or has a collection or delivery booking, or a postal step
+ * (`handledByPost`). A counter dossier of the same province is not theirs to read or write.
+ */
+export function canTouchDossier(principal: Principal, dossier: { commune: CommuneRef | null; handledByPost: boolean }): boolean {
+  return canTouchCommune(principal, dossier.commune) && (principal.role !== "POST_OFFICE_STAFF" || dossier.handledByPost);
+}
+
+/**
  * The namespace a principal's dossier event ids live in: event ids are unique per namespace, so
  * no sender can shadow another's. The upstream system (an integration key without a unit, and
  * admin keys) has "upstream"; an integration key confined to a unit has "upstream:<unit>", so it

@@ -27,6 +27,9 @@ export function waybillIn(note: string | null | undefined): string | null {
   return note ? (S10.exec(note.toUpperCase())?.[1] ?? null) : null;
 }
 
+/** The statuses of a dossier's postal steps: the post office collected it, or carries its result. */
+export const POSTAL_STEP_STATUSES = ["POSTAL_COLLECTED", "POSTAL_HANDED_TO_DESK", "RESULT_HANDED_TO_POST", "OUT_FOR_DELIVERY", "DELIVERED", "DELIVERY_FAILED"] as const satisfies readonly DossierStatus[];
+
 /** The postal events that are themselves a hand-over, the post office being one party. */
 export const POSTAL_HANDOVER_STATUSES = ["POSTAL_COLLECTED", "POSTAL_HANDED_TO_DESK", "RESULT_HANDED_TO_POST", "DELIVERED"] as const satisfies readonly DossierStatus[];
 

@@ -7,7 +7,7 @@
  * hand-overs in the ingest (handover-rules.ts).
  */
 import { z } from "zod";
-import { canTouchCommune, type Principal } from "../auth/guard.js";
+import { canTouchDossier, type Principal } from "../auth/guard.js";
 import type { CalendarService } from "../calendar/calendar-service.js";
 import type { Db } from "../db/client.js";
 import { AppError, NotFoundError, ValidationError } from "../errors.js";
@@ -16,7 +16,7 @@ import { FORMS_TEXT, HANDOVER_RESULT_LABELS } from "../text/staff-vi.js";
 import { staffText } from "./staff-text.js";
 import { CONTROL_ONE_LINE } from "../text/characters.js";
 import { staffAppointment, staffDateTime } from "./event-schema.js";
-import { handoverResult } from "./handover-rules.js";
+import { handoverResult, POSTAL_STEP_STATUSES } from "./handover-rules.js";
 
 
 /** `POST /api/v1/dossiers/{code}/handovers`. */
@@ -68,9 +68,19 @@ export class HandoverService {
     if (key !== null && (key.length > 200 || CONTROL_ONE_LINE.test(key))) throw new ValidationError("Idempotency-Key: tối đa 200 ký tự, không có ký tự điều khiển", { field: "Idempotency-Key" });
     const dossier = await this.db.dossier.findUnique({
       where: { code },
-      select: { id: true, receivedAt: true, dueAt: true, newDueAt: true, commune: { select: { code: true, parentCode: true } } },
+      select: {
+        id: true,
+        receivedAt: true,
+        dueAt: true,
+        newDueAt: true,
+        commune: { select: { code: true, parentCode: true } },
+        // what tells whether the post office has a part in it (canTouchDossier)
+        channel: true,
+        bookings: { select: { id: true }, take: 1 },
+        events: { where: { status: { in: [...POSTAL_STEP_STATUSES] } }, select: { id: true }, take: 1 },
+      },
     });
-    if (!dossier || !canTouchCommune(principal, dossier.commune)) throw new NotFoundError(`Không có hồ sơ ${code} trong đơn vị của bạn (no such dossier in your unit).`);
+    if (!dossier || !canTouchDossier(principal, { commune: dossier.commune, handledByPost: dossier.channel === "POSTAL" || dossier.bookings.length > 0 || dossier.events.length > 0 })) throw new NotFoundError(`Không có hồ sơ ${code} trong đơn vị của bạn (no such dossier in your unit).`);
     const handedAt = new Date(input.handedAt);
     if (dossier.receivedAt && handedAt < dossier.receivedAt) {
       throw new ValidationError(`handedAt: ${FORMS_TEXT.handoverBeforeReceipt} (${dossier.receivedAt.toISOString()})`, { field: "handedAt" });

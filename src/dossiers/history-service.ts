@@ -5,7 +5,7 @@
  * Confined to the reader's unit by the guard's rules: a dossier outside it is "not found".
  */
 import { z } from "zod";
-import { canTouchCommune, unitScope, type Principal } from "../auth/guard.js";
+import { canTouchDossier, unitScope, type Principal } from "../auth/guard.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { DossierStatus } from "../generated/prisma/enums.js";
 import type { Db } from "../db/client.js";
@@ -22,6 +22,7 @@ function latenessView(l: Lateness) {
   return { state: l.state, label: latenessLabel(l), workingDays: l.workingDays, dueAt: l.dueAt, moved: l.moved, resultAt: l.resultAt };
 }
 import { handoverView } from "./handover-service.js";
+import { POSTAL_STEP_STATUSES } from "./handover-rules.js";
 
 const utc = (value: string | null): string | null => (value === null ? null : new Date(/[zZ]|[+-]\d\d:\d\d$/.test(value) ? value : `${value}Z`).toISOString());
 
@@ -195,7 +196,8 @@ export class DossierHistoryService {
         bookings: { orderBy: { createdAt: "asc" } },
       },
     });
-    if (!dossier || !canTouchCommune(principal, dossier.commune ? { code: dossier.commune.code, parentCode: dossier.commune.parentCode } : null)) {
+    const handledByPost = dossier !== null && (dossier.channel === "POSTAL" || dossier.bookings.length > 0 || dossier.events.some((e) => (POSTAL_STEP_STATUSES as readonly string[]).includes(e.status)));
+    if (!dossier || !canTouchDossier(principal, { commune: dossier.commune ? { code: dossier.commune.code, parentCode: dossier.commune.parentCode } : null, handledByPost })) {
       throw new NotFoundError(`Không có hồ sơ ${code} trong đơn vị của bạn (no such dossier in your unit).`);
     }
     const [notices, calendar] = await Promise.all([this.notices.forDossier(dossier.id), this.calendar.calendar()]);

@@ -68,7 +68,8 @@ beforeAll(async () => {
   t = await startTestApp({ DATABASE_URL: database.url, QUEUE_PREFIX: `df${randomBytes(4).toString("hex")}` });
   // 29955 Phường Hồng Ngự (province 82).
   for (const n of [1, 2, 3, 4, 6, 7]) {
-    await ingest({ dossierCode: code(n), status: "RECEIVED", applicant: { fullName: `Nguyễn Văn An ${n}`, phone: `091200020${n}` }, communeCode: "29955", dueAt: at(n === 3 ? 0 : n === 6 ? -1 : 3) });
+    // (3 and 6 came in through the post: the post office has a part in them, and records their hand-overs)
+    await ingest({ dossierCode: code(n), status: "RECEIVED", applicant: { fullName: `Nguyễn Văn An ${n}`, phone: `091200020${n}` }, communeCode: "29955", dueAt: at(n === 3 ? 0 : n === 6 ? -1 : 3), ...(n === 3 || n === 6 ? { channel: "POSTAL" } : {}) });
   }
   await ingest({ dossierCode: code(4), status: "RESULT_READY", occurredAt: at(-1) });
   // 28249 Phường Đạo Thạnh: another commune's.
@@ -325,6 +326,10 @@ describe("hand-overs (form 05)", () => {
     const before = await t.ctx.db.handover.count();
     expect((await call("POST", `/api/v1/dossiers/${enc(code(3))}/handovers`, keys.other!, handover())).status).toBe(404);
     expect((await call("POST", `/api/v1/dossiers/${enc(code(3))}/handovers`, keys.postElsewhere!, handover())).status).toBe(404);
+    // a counter dossier of the post office's own province, with no booking or postal step: not
+    // theirs (found by a staff attack pass: written on form 05 and counted in the report)
+    expect((await call("POST", `/api/v1/dossiers/${enc(code(2))}/handovers`, keys.post!, handover())).status).toBe(404);
+    expect(await t.ctx.db.handover.count({ where: { dossier: { code: code(2) } } })).toBe(0);
     expect((await call("POST", `/api/v1/dossiers/${enc(code(3))}/handovers`, keys.integration!, handover())).status).toBe(403);
     expect((await call("POST", `/api/v1/dossiers/${enc(code(3))}/handovers`, null, handover())).status).toBe(401);
     expect(await t.ctx.db.handover.count()).toBe(before);
@@ -388,6 +393,7 @@ describe("hand-overs (form 05)", () => {
     }
     expect((await call("GET", `/api/v1/dossiers/${enc(code(3))}/form-05.pdf`, keys.other!)).status).toBe(404);
     expect((await call("GET", `/api/v1/dossiers/${enc(code(3))}/form-05.pdf`, keys.postElsewhere!)).status).toBe(404);
+    expect((await call("GET", `/api/v1/dossiers/${enc(code(2))}/form-05.pdf`, keys.post!)).status).toBe(404);
     expect((await call("GET", `/api/v1/dossiers/${enc(code(3))}/form-05.pdf`, null)).status).toBe(401);
   });
 
@@ -400,6 +406,7 @@ describe("hand-overs (form 05)", () => {
     expect(res.text).not.toMatch(/<script(?![^>]*src=)/);
     expect((await call("GET", `/staff/dossiers/${enc(code(3))}/form-05`, keys.other!)).status).toBe(404);
     expect((await call("GET", `/staff/dossiers/${enc(code(3))}/form-05`, keys.postElsewhere!)).status).toBe(404);
+    expect((await call("GET", `/staff/dossiers/${enc(code(2))}/form-05`, keys.post!)).status).toBe(404);
   });
 
   it("POST /staff/dossiers/:code/handovers: the form on the dossier page; a double submit records once; errors shown; another unit's is a 404", async () => {
