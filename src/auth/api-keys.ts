@@ -53,7 +53,12 @@ export class ApiKeyService {
     return this.cache.size;
   }
 
-  async create(input: { name: string; role: StaffRole; unitCode?: string | null }): Promise<{ key: string; id: string; prefix: string }> {
+  /**
+   * A new key. With `staffUserId`, it is that staff member's (the account's role and unit are the
+   * caller's to pass): it ends with the account, and counts as the same person as the member's
+   * session and other keys for the two-person rule of urgent announcements.
+   */
+  async create(input: { name: string; role: StaffRole; unitCode?: string | null; staffUserId?: string | null }): Promise<{ key: string; id: string; prefix: string }> {
     const name = input.name.trim();
     if (!name) throw new ValidationError("--name không được để trống (must not be empty).");
     if (input.unitCode) {
@@ -65,7 +70,7 @@ export class ApiKeyService {
     }
     const key = `mck_${randomBytes(32).toString("base64url")}`;
     const prefix = key.slice(0, 12);
-    const row = await this.db.apiKey.create({ data: { name, role: input.role, unitCode: input.unitCode ?? null, prefix, keyHash: hashKey(key) } });
+    const row = await this.db.apiKey.create({ data: { name, role: input.role, unitCode: input.unitCode ?? null, staffUserId: input.staffUserId ?? null, prefix, keyHash: hashKey(key) } });
     return { key, id: row.id, prefix };
   }
 

@@ -43,9 +43,12 @@ export const CLI_TEXT = {
 
 export const KEYS_TEXT = {
   usage: `cách dùng: motcua keys create --role integration|commune_staff|post_office_staff|admin --name <tên> [--unit <mã xã hoặc tỉnh>]
+           motcua keys create --staff <tên đăng nhập> --name <tên>   (khóa của một cán bộ: vai trò và đơn vị của tài khoản)
            motcua keys revoke <tiền tố>`,
   roleChoice: (roles: string[]) => `--role phải là một trong: ${roles.join(", ")}.`,
   nameRequired: "--name là bắt buộc: tên gợi nhớ của khóa (hệ thống hoặc người dùng nó).",
+  noStaff: (username: string) => `--staff ${username}: không có tài khoản cán bộ đang hoạt động với tên đăng nhập này (no active staff account with this username).`,
+  staffMismatch: (option: string, value: string, account: string) => `${option} ${value} khác với tài khoản (${account}): khóa của một cán bộ có vai trò và đơn vị của tài khoản; bỏ ${option} đi (a staff member's key takes the account's role and unit).`,
   created: (role: string, name: string, prefix: string) => `Đã tạo khóa ${role} "${name}" (tiền tố ${prefix}). Khóa chỉ hiện lúc này, hãy lưu lại:`,
   revoked: (count: number, prefix: string) => `Đã thu hồi ${count} khóa có tiền tố ${prefix}.`,
   noneToRevoke: (prefix: string) => `Không có khóa nào đang dùng có tiền tố ${prefix}.`,

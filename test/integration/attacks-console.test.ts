@@ -7,6 +7,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNotifyStack, type NotifyStack } from "../support/notify-stack.js";
 import { NEW_PASSWORD, staffClient } from "../support/staff-client.js";
+import { motcua } from "../support/cli.js";
 
 const COMMUNE = "29955"; // Phường Hồng Ngự, Đồng Tháp
 const OTHER = "28249"; // Phường Đạo Thạnh, Đồng Tháp: another commune, another unit for its own staff
@@ -268,6 +269,31 @@ describe("the two-person rule", () => {
     // Someone else's key is another person.
     const k3 = await s.ctx.apiKeys.create({ name: "Cán bộ khác", role: "COMMUNE_STAFF", unitCode: COMMUNE });
     expect((await req("POST", `/api/v1/broadcasts/${inConsole}/approve`, { key: k3.key })).status).toBe(200);
+  });
+
+  it("a key made with `keys create --staff` is the member's own (her role and unit): it cannot approve what she sent from the console", async () => {
+    const lan = await member(COMMUNE, "Nguyễn Thị Lan");
+    const cli = (args: string[]) => motcua(args, { DATABASE_URL: s.databaseUrl, QUEUE_PREFIX: s.env.QUEUE_PREFIX });
+    const made = await cli(["keys", "create", "--staff", lan.username, "--name", "Lan (điện thoại)"]);
+    expect(made.code, made.stderr).toBe(0);
+    const key = made.stdout.trim().split("\n").at(-1)!.trim();
+    expect(await s.ctx.db.apiKey.findFirstOrThrow({ where: { name: "Lan (điện thoại)" } })).toMatchObject({ staffUserId: lan.id, role: "COMMUNE_STAFF", unitCode: COMMUNE });
+    const urgent = await draftFor(lan, { urgent: true, title: "Khẩn: triều cường" });
+    expect((await req("POST", `/api/v1/broadcasts/${urgent}/send`, { session: lan.session, csrf: lan.csrf })).body.status).toBe("AWAITING_APPROVAL");
+    expect((await req("POST", `/api/v1/broadcasts/${urgent}/approve`, { key })).status).toBe(403);
+    // an unknown or disabled account, or a role or unit other than the account's, makes no key
+    const count = await s.ctx.db.apiKey.count();
+    for (const [args, message] of [
+      [["--staff", "khong.co.ai", "--name", "x"], /không có tài khoản cán bộ đang hoạt động/],
+      [["--staff", lan.username, "--name", "x", "--unit", OTHER], /--unit 28249 khác với tài khoản/],
+      [["--staff", lan.username, "--name", "x", "--role", "admin"], /--role admin khác với tài khoản/],
+      [["--staff", lan.username], /--name là bắt buộc/],
+    ] as [string[], RegExp][]) {
+      const out = await cli(["keys", "create", ...args]);
+      expect(out.code, args.join(" ")).toBe(1);
+      expect(out.stderr).toMatch(message);
+    }
+    expect(await s.ctx.db.apiKey.count()).toBe(count);
   });
 
   it("attack: a colleague who changed an urgent draft's text before it was sent is one of its authors: she cannot approve what she wrote; a third officer can", async () => {
