@@ -403,13 +403,17 @@ class TermTable {
   readonly end: number[] = [];
   /** the kinds each text was read as (1 << TextKind) */
   private readonly kinds: number[] = [];
-  numbers: Int32Array<ArrayBuffer> = new Int32Array(1 << 16);
+  // (room for 262,144 numbers without growing: the catalog's texts list some 222,000. A buffer
+  // grown is a field set anew, and V8 then throws away the code it compiled meanwhile that read the
+  // field as it was — count's loop, numbersOf — halfway through the build)
+  numbers: Int32Array<ArrayBuffer> = new Int32Array(1 << 18);
   private used = 0;
   /**
    * A name's or alias's terms as MiniSearch indexes them (textTerms): its key numbers, then its
    * pairs' term numbers, from indexedAt[e] of `indexed` (−1: none kept), until it has (indexTerms).
    */
-  private indexed: Int32Array<ArrayBuffer> = new Int32Array(1 << 16);
+  // (room for 131,072 without growing, as `numbers`: the names and aliases need some 116,000)
+  private indexed: Int32Array<ArrayBuffer> = new Int32Array(1 << 17);
   private indexedUsed = 0;
   private readonly indexedAt: number[] = [];
   private readonly indexedWords: number[] = [];
