@@ -41,7 +41,10 @@ const CHECKED_TONE = /[\u0301\u0323]/u;
  * addressing: a word's slot is its hash's, or the next free one after.
  */
 const WORD_CACHE_LIMIT = 50_000;
-let wordSlots = new Int32Array(1 << 12);
+// (room for 4,096 words without growing: the tables and the catalog write some 3,000, and the cache
+// grown in the middle of the first index build sent wordTokensAt, compiled by then, down a path it
+// had not run, and V8 threw the compiled code away)
+let wordSlots = new Int32Array(1 << 13);
 let slotWords: string[] = [];
 let slotTokens: (readonly Token[])[] = [];
 let wordCount = 0;
