@@ -85,6 +85,9 @@ export const WRONG_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không 
 
 const lockedMessage = (seconds: number) =>
   `Đăng nhập sai quá nhiều lần; vui lòng thử lại sau ${Math.ceil(seconds / 60)} phút (too many failed sign-ins; try again in ${seconds} s).`;
+/** The address is held (many usernames tried from it), the account itself may be fine: said so, not blamed on the one signing in. */
+const addressHeldMessage = (seconds: number) =>
+  `Máy hoặc mạng này vừa có quá nhiều lần đăng nhập sai (có thể của người khác dùng chung mạng), nên tạm bị chặn; vui lòng thử lại sau ${Math.ceil(seconds / 60)} phút hoặc đăng nhập từ mạng khác (too many failed sign-ins from this address; try again in ${seconds} s).`;
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 const versionOf = (changedAt: Date | null) => changedAt?.getTime() ?? 0;
@@ -219,14 +222,16 @@ export class StaffAccounts {
   /** Seconds until the username or the address may try again: 429 while either is locked. */
   private async refuseIfLocked(username: string, client: string): Promise<void> {
     const { lockSeconds, lockFailures, ipFailures } = this.options;
-    const [row] = await this.db.$queryRaw<{ wait: number | null }[]>`
-      SELECT max(ceil(extract(epoch FROM "windowStart" + make_interval(secs => ${lockSeconds}) - now())))::int AS wait
+    const rows = await this.db.$queryRaw<{ scope: string; wait: number }[]>`
+      SELECT scope, ceil(extract(epoch FROM "windowStart" + make_interval(secs => ${lockSeconds}) - now()))::int AS wait
         FROM "LookupFailure"
        WHERE "windowStart" > now() - make_interval(secs => ${lockSeconds})
          AND ((scope = ${SIGN_IN_USER_SCOPE} AND key = ${username} AND count >= ${lockFailures})
            OR (scope = ${SIGN_IN_CLIENT_SCOPE} AND key = ${client} AND count >= ${ipFailures}))`;
-    const wait = row?.wait ?? 0;
-    if (wait > 0) throw new RateLimitedError(lockedMessage(wait), wait);
+    const user = rows.find((r) => r.scope === SIGN_IN_USER_SCOPE)?.wait ?? 0;
+    const address = rows.find((r) => r.scope === SIGN_IN_CLIENT_SCOPE)?.wait ?? 0;
+    if (user > 0) throw new RateLimitedError(lockedMessage(Math.max(user, address)), Math.max(user, address));
+    if (address > 0) throw new RateLimitedError(addressHeldMessage(address), address);
   }
 
   /**
@@ -249,9 +254,10 @@ export class StaffAccounts {
       RETURNING scope, count, GREATEST(1, ceil(extract(epoch FROM f."windowStart" + make_interval(secs => ${window}) - now())))::int AS wait`;
     const user = rows.find((r) => r.scope === SIGN_IN_USER_SCOPE);
     const address = rows.find((r) => r.scope === SIGN_IN_CLIENT_SCOPE);
-    const waits = [user && user.count > this.options.lockFailures ? user.wait : 0, address && address.count > this.options.ipFailures ? address.wait : 0];
-    const wait = Math.max(...waits);
-    if (wait > 0) throw new RateLimitedError(lockedMessage(wait), wait);
+    const userWait = user && user.count > this.options.lockFailures ? user.wait : 0;
+    const addressWait = address && address.count > this.options.ipFailures ? address.wait : 0;
+    if (userWait > 0) throw new RateLimitedError(lockedMessage(Math.max(userWait, addressWait)), Math.max(userWait, addressWait));
+    if (addressWait > 0) throw new RateLimitedError(addressHeldMessage(addressWait), addressWait);
     return { consumed: user?.count ?? 0 };
   }
 

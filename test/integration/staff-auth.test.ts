@@ -102,6 +102,7 @@ describe("signing in (POST /api/v1/auth/login)", () => {
     const locked = await login(username, oneTimePassword);
     expect(locked.status).toBe(429);
     expect(locked.session).toBeUndefined();
+    expect(locked.body.error.message).toMatch(/^Đăng nhập sai quá nhiều lần; vui lòng thử lại sau 15 phút/);
     const retryAfter = Number(locked.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThan(890);
     expect(retryAfter).toBeLessThanOrEqual(900);
@@ -123,6 +124,8 @@ describe("signing in (POST /api/v1/auth/login)", () => {
     const held = await login(username, oneTimePassword, ip);
     expect(held.status).toBe(429);
     expect(Number(held.headers.get("retry-after"))).toBeGreaterThan(0);
+    // said of the address, not of her account (a colleague on the same network tried the names)
+    expect(held.body.error.message).toMatch(/^Máy hoặc mạng này vừa có quá nhiều lần đăng nhập sai/);
     expect((await login(username, oneTimePassword, freshIp())).status).toBe(200);
   });
 });
